@@ -1,0 +1,151 @@
+import { describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse as parseYaml } from 'yaml'
+import { DEFAULTS, InputError, readInputs, splitList } from '../../src/inputs.js'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const source =
+  (values: Record<string, string>) =>
+  (name: string): string =>
+    values[name] ?? ''
+const TAG = { tags: 'registry.example.com/team/app:1.0' }
+
+function problems(values: Record<string, string>): string[] {
+  try {
+    readInputs(source({ ...TAG, ...values }), ROOT)
+  } catch (error) {
+    if (error instanceof InputError) return [...error.problems]
+    throw error
+  }
+  return []
+}
+
+describe('readInputs: valid inputs', () => {
+  it('applies the defaults', () => {
+    const inputs = readInputs(source(TAG), ROOT)
+    expect(inputs.platforms).toEqual(['linux/amd64', 'linux/arm64'])
+    expect(inputs.context).toBe('.')
+    expect(inputs.push).toBe(true)
+    expect(inputs.buildkitImage).toBe('moby/buildkit:buildx-stable-1')
+    expect(inputs.qemu).toBe('auto')
+    expect(inputs.hostNetwork).toBe(false)
+    expect(inputs.proxy).toBe(true)
+  })
+
+  it('parses lists, booleans and registry inputs', () => {
+    const inputs = readInputs(
+      source({
+        platforms: 'linux/amd64,\nlinux/arm64/v8\nlinux/arm/v7',
+        tags: 'r.example.com/a:1, r.example.com/a:latest\nlocalhost:5000/x',
+        'build-args': 'A=1\nB=has spaces, and commas\nC',
+        labels: 'org.opencontainers.image.title=app',
+        push: 'False',
+        'host-network': 'TRUE',
+        'insecure-registries': 'http://lab-registry:5000, harbor.corp:443',
+        'registry-mirrors': 'docker.io=mirror.corp:5000;http://10.0.0.5:5000',
+        registry: 'docker.io',
+        username: 'me',
+        password: 'secret',
+        qemu: 'package',
+        network: 'host'
+      }),
+      ROOT
+    )
+    expect(inputs.platforms).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
+    expect(inputs.tags).toEqual(['r.example.com/a:1', 'r.example.com/a:latest', 'localhost:5000/x'])
+    expect(inputs.buildArgs).toEqual(['A=1', 'B=has spaces, and commas', 'C'])
+    expect(inputs.push).toBe(false)
+    expect(inputs.hostNetwork).toBe(true)
+    expect(inputs.insecureRegistries).toEqual([
+      { host: 'lab-registry:5000', http: true },
+      { host: 'harbor.corp:443', http: false }
+    ])
+    expect(inputs.registryMirrors.get('docker.io')).toEqual([
+      { host: 'mirror.corp:5000', http: false },
+      { host: '10.0.0.5:5000', http: true }
+    ])
+    expect(inputs.qemu).toBe('package')
+  })
+
+  it('push false needs no tag', () => {
+    expect(readInputs(source({ push: 'false' }), ROOT).tags).toEqual([])
+  })
+})
+
+describe('readInputs: each bad input is rejected, naming the input', () => {
+  it.each<[string, Record<string, string>]>([
+    ['platforms', { platforms: 'linux' }],
+    ['platforms', { platforms: 'linux/sparc' }],
+    ['platforms', { platforms: 'windows/amd64' }],
+    ['platforms', { platforms: 'linux/arm/v9' }],
+    ['platforms', { platforms: 'linux/amd64,linux/amd64' }],
+    ['platforms', { platforms: 'linux/arm64,linux/arm64/v8' }],
+    ['platforms', { platforms: 'linux/amd64,,linux/arm64' }],
+    ['platforms', { platforms: 'linux/amd64/v2/x' }],
+    ['platforms', { platforms: ' , ' }],
+    ['tags', { tags: '' }],
+    ['tags', { tags: 'Registry.example.com/UPPER/app:1' }],
+    ['tags', { tags: 'r.example.com/app:bad tag' }],
+    ['tags', { tags: 'r.example.com/app:$(touch /tmp/pwned)' }],
+    ['push', { push: 'yes please' }],
+    ['no-cache', { 'no-cache': '1' }],
+    ['pull', { pull: 'maybe' }],
+    ['host-network', { 'host-network': 'on' }],
+    ['proxy', { proxy: 'enabled' }],
+    ['build-args', { 'build-args': '=value' }],
+    ['build-args', { 'build-args': 'BAD KEY=1' }],
+    ['labels', { labels: 'no-equals-sign' }],
+    ['driver-opts', { 'driver-opts': 'memory' }],
+    ['network', { network: 'bridge0' }],
+    ['builder-name', { 'builder-name': '-starts-with-dash' }],
+    ['builder-name', { 'builder-name': 'has space' }],
+    ['insecure-registries', { 'insecure-registries': 'ftp://r:21' }],
+    ['insecure-registries', { 'insecure-registries': 'evil"]\n[x' }],
+    ['insecure-registries', { 'insecure-registries': 'r.example.com:99999' }],
+    ['ca-certs', { 'ca-certs': 'not-an-entry' }],
+    ['registry-mirrors', { 'registry-mirrors': 'docker.io' }],
+    ['registry-mirrors', { 'registry-mirrors': 'docker.io=http://' }],
+    ['registry', { registry: 'https://r.example.com/path' }],
+    ['registry', { username: 'me', password: 'p' }],
+    ['password', { registry: 'r.example.com', username: 'me' }],
+    ['username', { registry: 'r.example.com', password: 'p' }],
+    ['qemu', { qemu: 'sometimes' }],
+    ['file', { file: 'no/such/Dockerfile' }],
+    ['context', { context: 'no-such-directory' }],
+    ['buildkitd-config', { 'buildkitd-config': '/no/such/buildkitd.toml' }]
+  ])('%s: %j', (input, values) => {
+    const found = problems(values)
+    expect(found.length).toBeGreaterThan(0)
+    expect(found[0]).toMatch(new RegExp(`^${input}: `))
+  })
+
+  it('reports every problem at once', () => {
+    const found = problems({ platforms: 'linux/sparc', push: 'x', qemu: 'y' })
+    expect(found.map(p => p.split(':')[0])).toEqual(['platforms', 'push', 'qemu'])
+  })
+})
+
+describe('splitList', () => {
+  it.each<[string, boolean, string[]]>([
+    ['a,b\nc', true, ['a', 'b', 'c']],
+    ['a,b\nc', false, ['a,b', 'c']],
+    ['\n  a  \n\n', true, ['a']],
+    ['', true, []]
+  ])('%j (commas: %s)', (value, commas, expected) => {
+    expect(splitList(value, commas)).toEqual(expected)
+  })
+})
+
+describe('DEFAULTS', () => {
+  it('agree with action.yml', () => {
+    const action = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string }>
+    }
+    for (const [name, value] of Object.entries(DEFAULTS))
+      expect([name, action.inputs[name]?.default]).toEqual([name, value])
+    const withDefault = Object.entries(action.inputs).filter(([, spec]) => spec.default !== undefined)
+    expect(withDefault.map(([name]) => name).sort()).toEqual(Object.keys(DEFAULTS).sort())
+  })
+})

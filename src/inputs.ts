@@ -1,0 +1,292 @@
+/**
+ * The action's inputs, read once into a typed object and validated in one place. Every rejection names
+ * the input and says what is accepted; all problems are reported together, before any command runs.
+ */
+import * as fs from 'node:fs'
+import { parseCaCertsInput, type CaCertEntry } from './certificates.js'
+import { normalizePlatform } from './platforms.js'
+import { parseImageReference } from './reference.js'
+import { parseRegistryHost, type RegistryHost } from './registry-name.js'
+
+export type QemuMode = 'auto' | 'image' | 'package' | 'false'
+
+export interface Inputs {
+  platforms: string[]
+  context: string
+  file: string
+  tags: string[]
+  push: boolean
+  buildArgs: string[]
+  labels: string[]
+  target: string
+  cacheFrom: string[]
+  cacheTo: string[]
+  noCache: boolean
+  pull: boolean
+  provenance: string
+  network: string
+  builderName: string
+  buildkitImage: string
+  driverOpts: string[]
+  buildkitdFlags: string
+  hostNetwork: boolean
+  insecureRegistries: RegistryHost[]
+  caCerts: CaCertEntry[]
+  registryMirrors: Map<string, RegistryHost[]>
+  proxy: boolean
+  buildkitdConfig: string
+  buildkitdConfigInline: string
+  registry: string
+  username: string
+  password: string
+  qemu: QemuMode
+  qemuImage: string
+}
+
+/** Defaults, the same as action.yml's (a unit test keeps the two in agreement). */
+export const DEFAULTS = {
+  platforms: 'linux/amd64,linux/arm64',
+  context: '.',
+  push: 'true',
+  'buildkit-image': 'moby/buildkit:buildx-stable-1',
+  'host-network': 'false',
+  proxy: 'true',
+  qemu: 'auto',
+  'qemu-image': 'tonistiigi/binfmt:qemu-v8.1.5-43',
+  'no-cache': 'false',
+  pull: 'false'
+} as const satisfies Record<string, string>
+
+/** Reads one input the way @actions/core does: trimmed, '' when unset. */
+export type InputSource = (name: string) => string
+
+/** All the problems found in the inputs, one line each. */
+export class InputError extends Error {
+  readonly problems: readonly string[]
+  constructor(problems: readonly string[]) {
+    super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`)
+    this.name = 'InputError'
+    this.problems = problems
+  }
+}
+
+const BUILDER_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$/
+const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
+const NETWORK_MODES = ['', 'default', 'none', 'host']
+const QEMU_MODES: readonly QemuMode[] = ['auto', 'image', 'package', 'false']
+
+/** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
+export function splitList(value: string, commas: boolean): string[] {
+  return value
+    .split(commas ? /[\n,]/ : /\n/)
+    .map(s => s.trim())
+    .filter(s => s !== '')
+}
+
+export function readInputs(source: InputSource, cwd: string = process.cwd()): Inputs {
+  const problems: string[] = []
+  const get = (name: string): string => {
+    const value = source(name)
+    if (value !== '') return value
+    return (DEFAULTS as Record<string, string>)[name] ?? ''
+  }
+  /** Runs a parser; a thrown message becomes a problem (prefixed with the input name unless it has it). */
+  const check = <T>(name: string, fallback: T, parse: () => T): T => {
+    try {
+      return parse()
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`)
+      return fallback
+    }
+  }
+  const bool = (name: string): boolean =>
+    check(name, false, () => {
+      const value = get(name).toLowerCase()
+      if (value === 'true') return true
+      if (value === 'false') return false
+      throw new Error(`"${get(name)}" is not a boolean; use true or false`)
+    })
+  const existingPath = (name: string, kind: 'file' | 'directory'): string =>
+    check(name, '', () => {
+      const value = get(name)
+      if (value === '') return ''
+      const stat = fs.statSync(resolvePath(cwd, value), { throwIfNoEntry: false })
+      if (!stat) throw new Error(`"${value}" does not exist (relative paths start at ${cwd})`)
+      if (kind === 'file' ? !stat.isFile() : !stat.isDirectory())
+        throw new Error(`"${value}" is not a ${kind}`)
+      return value
+    })
+
+  const platforms = check('platforms', [] as string[], () => parsePlatforms(get('platforms')))
+  const context = check('context', '.', () => {
+    const value = get('context')
+    if (isRemoteContext(value)) return value
+    return existingPath('context', 'directory') || value
+  })
+  const file = existingPath('file', 'file')
+  const push = bool('push')
+  const tags = check('tags', [] as string[], () => parseTags(get('tags'), push))
+  const buildArgs = check('build-args', [] as string[], () => parseKeyValues(get('build-args'), true))
+  const labels = check('labels', [] as string[], () => parseKeyValues(get('labels'), false))
+  const network = check('network', '', () => {
+    const value = get('network')
+    if (!NETWORK_MODES.includes(value))
+      throw new Error(`"${value}" is not a RUN network mode; use default, none or host`)
+    return value
+  })
+  const builderName = check('builder-name', '', () => {
+    const value = get('builder-name')
+    if (value !== '' && !BUILDER_NAME.test(value)) {
+      throw new Error(
+        `"${value}" is not a builder name; use letters, digits, '_', '.', '-', starting with a letter`
+      )
+    }
+    return value
+  })
+  const driverOpts = check('driver-opts', [] as string[], () => parseKeyValues(get('driver-opts'), false))
+  const insecureRegistries = check('insecure-registries', [] as RegistryHost[], () =>
+    splitList(get('insecure-registries'), true).map(v =>
+      parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true })
+    )
+  )
+  const caCerts = check('ca-certs', [] as CaCertEntry[], () => parseCaCertsInput(get('ca-certs'), 'ca-certs'))
+  const registryMirrors = check('registry-mirrors', new Map<string, RegistryHost[]>(), () =>
+    parseMirrors(get('registry-mirrors'))
+  )
+  const buildkitdConfig = existingPath('buildkitd-config', 'file')
+  const registry = check('registry', '', () => {
+    const value = get('registry')
+    return value === '' ? '' : parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host
+  })
+  const username = get('username')
+  const password = get('password')
+  if ((username === '') !== (password === '')) {
+    problems.push(
+      `${username ? 'password' : 'username'}: username and password go together; set both or neither`
+    )
+  }
+  if (username !== '' && registry === '' && !problems.some(p => p.startsWith('registry:'))) {
+    problems.push(
+      'registry: set the registry host that username/password log in to (docker.io for Docker Hub)'
+    )
+  }
+  const qemu = check<QemuMode>('qemu', 'auto', () => {
+    const value = get('qemu').toLowerCase()
+    const mode = QEMU_MODES.find(m => m === value)
+    if (!mode) throw new Error(`"${get('qemu')}" is not a QEMU mode; use auto, image, package or false`)
+    return mode
+  })
+  const noCache = bool('no-cache')
+  const pull = bool('pull')
+  const hostNetwork = bool('host-network')
+  const proxy = bool('proxy')
+
+  if (problems.length > 0) throw new InputError(problems)
+  return {
+    platforms,
+    context,
+    file,
+    tags,
+    push,
+    buildArgs,
+    labels,
+    target: get('target'),
+    cacheFrom: splitList(get('cache-from'), false),
+    cacheTo: splitList(get('cache-to'), false),
+    noCache,
+    pull,
+    provenance: get('provenance'),
+    network,
+    builderName,
+    buildkitImage: get('buildkit-image'),
+    driverOpts,
+    buildkitdFlags: get('buildkitd-flags'),
+    hostNetwork,
+    insecureRegistries,
+    caCerts,
+    registryMirrors,
+    proxy,
+    buildkitdConfig,
+    buildkitdConfigInline: get('buildkitd-config-inline'),
+    registry,
+    username,
+    password,
+    qemu,
+    qemuImage: get('qemu-image')
+  }
+}
+
+function parsePlatforms(value: string): string[] {
+  const items = splitList(value, true)
+  if (items.length === 0) throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64')
+  // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
+  if (value.split('\n').some(line => /,\s*,|^\s*,/.test(line))) {
+    throw new Error(`"${value}" has an empty item; separate platforms with commas or newlines`)
+  }
+  const seen = new Set<string>()
+  return items.map(item => {
+    const platform = normalizePlatform(item)
+    if (seen.has(platform)) throw new Error(`${platform} is listed twice`)
+    seen.add(platform)
+    return platform
+  })
+}
+
+function parseTags(value: string, push: boolean): string[] {
+  const tags = splitList(value, true)
+  if (push && tags.length === 0) {
+    throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0')
+  }
+  for (const tag of tags) {
+    try {
+      parseImageReference(tag)
+    } catch (error) {
+      throw new Error(
+        `"${tag}" is not a valid image reference: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error }
+      )
+    }
+  }
+  return tags
+}
+
+/** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
+function parseKeyValues(value: string, bareKeyAllowed: boolean): string[] {
+  const items = splitList(value, false)
+  for (const item of items) {
+    const eq = item.indexOf('=')
+    const key = eq === -1 ? item : item.slice(0, eq)
+    if ((eq === -1 && !bareKeyAllowed) || key === '' || (bareKeyAllowed && !BUILD_ARG_KEY.test(key))) {
+      throw new Error(`"${item}" is not KEY=VALUE${bareKeyAllowed ? ' (or KEY)' : ''}; put one per line`)
+    }
+  }
+  return items
+}
+
+/** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
+function parseMirrors(value: string): Map<string, RegistryHost[]> {
+  const mirrors = new Map<string, RegistryHost[]>()
+  for (const item of splitList(value, false)) {
+    const eq = item.indexOf('=')
+    if (eq === -1) {
+      throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`)
+    }
+    const options = { input: 'registry-mirrors', allowHttpScheme: false }
+    const registry = parseRegistryHost(item.slice(0, eq), options).host
+    const list = mirrors.get(registry) ?? []
+    for (const mirror of item.slice(eq + 1).split(';')) {
+      list.push(parseRegistryHost(mirror, { ...options, allowHttpScheme: true }))
+    }
+    mirrors.set(registry, list)
+  }
+  return mirrors
+}
+
+function isRemoteContext(value: string): boolean {
+  return /^(https?:\/\/|git@|github\.com\/)/.test(value) || value === '-'
+}
+
+function resolvePath(cwd: string, value: string): string {
+  return value.startsWith('/') ? value : `${cwd}/${value}`
+}
