@@ -1,0 +1,262 @@
+/**
+ * Digests of a pushed image: what buildx reported (its --metadata-file) and what the registry serves,
+ * and the comparison of the two. Pure functions; the registry client fetches the bytes.
+ */
+import { createHash } from 'node:crypto'
+
+export const MEDIA_TYPES = {
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+} as const
+
+const INDEX_TYPES: readonly string[] = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList]
+const MANIFEST_TYPES: readonly string[] = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest]
+const DIGEST = /^sha256:[a-f0-9]{64}$/
+
+export interface BuildMetadata {
+  /** containerimage.digest (or containerimage.descriptor.digest): what buildx pushed, 'sha256:<hex>'. */
+  digest?: string
+  /** containerimage.descriptor.mediaType */
+  mediaType?: string
+  /** image.name split on commas: every name buildx pushed to. */
+  imageNames: string[]
+  /** containerimage.descriptor.platform, normalised like formatPlatform (set for single-platform images). */
+  platform?: string
+  /** The whole metadata object, for anything else a caller wants. */
+  raw: Record<string, unknown>
+}
+
+/** Parses the JSON buildx writes with --metadata-file. */
+export function parseBuildMetadata(json: string): BuildMetadata {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(json)
+  } catch (error) {
+    throw new Error(`The buildx metadata file is not valid JSON: ${messageOf(error)}`, { cause: error })
+  }
+  if (!isRecord(parsed)) throw new Error('The buildx metadata file does not hold a JSON object')
+
+  const names = parsed['image.name']
+  const imageNames =
+    typeof names === 'string'
+      ? names
+          .split(',')
+          .map(name => name.trim())
+          .filter(name => name !== '')
+      : []
+  const result: BuildMetadata = { imageNames, raw: parsed }
+
+  const descriptor = parsed['containerimage.descriptor']
+  const digest = parsed['containerimage.digest'] ?? (isRecord(descriptor) ? descriptor['digest'] : undefined)
+  if (digest !== undefined) {
+    if (typeof digest !== 'string' || !DIGEST.test(digest)) {
+      throw new Error(`The buildx metadata has an invalid containerimage.digest: ${JSON.stringify(digest)}`)
+    }
+    result.digest = digest
+  }
+  if (isRecord(descriptor)) {
+    if (typeof descriptor['mediaType'] === 'string') result.mediaType = descriptor['mediaType']
+    const platform = platformOf(descriptor['platform'])
+    if (platform !== undefined) result.platform = formatPlatform(platform)
+  }
+  return result
+}
+
+export interface Platform {
+  os: string
+  architecture: string
+  variant?: string
+}
+
+/**
+ * 'os/arch[/variant]' as users write it in --platform, normalised like containerd does: arm64/v8 is
+ * 'linux/arm64', amd64/v1 is 'linux/amd64', arm without a variant is 'linux/arm/v7', and aliases such
+ * as x86_64 and aarch64 become amd64 and arm64.
+ */
+export function formatPlatform(p: Platform): string {
+  const os = p.os.trim().toLowerCase()
+  let architecture = p.architecture.trim().toLowerCase()
+  let variant = (p.variant ?? '').trim().toLowerCase()
+  switch (architecture) {
+    case 'x86_64':
+    case 'x86-64':
+      architecture = 'amd64'
+      if (variant === 'v1') variant = ''
+      break
+    case 'amd64':
+      if (variant === 'v1') variant = ''
+      break
+    case 'aarch64':
+    case 'arm64':
+      architecture = 'arm64'
+      if (variant === 'v8') variant = ''
+      break
+    case 'armhf':
+      architecture = 'arm'
+      variant = 'v7'
+      break
+    case 'armel':
+      architecture = 'arm'
+      variant = 'v6'
+      break
+    case 'arm':
+      if (variant === '') variant = 'v7'
+      else if (/^\d+$/.test(variant)) variant = `v${variant}`
+      break
+    case 'i386':
+      architecture = '386'
+      break
+  }
+  return variant === '' ? `${os}/${architecture}` : `${os}/${architecture}/${variant}`
+}
+
+/** Normalises a platform string such as 'linux/arm64/v8' or 'Linux/x86_64' (see formatPlatform). */
+export function normalizePlatform(platform: string): string {
+  const parts = platform.trim().split('/')
+  const [os, architecture, variant] = parts
+  if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
+    throw new Error(`Invalid platform "${platform}": expected os/architecture[/variant], e.g. linux/arm64`)
+  }
+  return formatPlatform(variant === undefined ? { os, architecture } : { os, architecture, variant })
+}
+
+export interface ServedDigests {
+  /** sha256 of the bytes the registry served, 'sha256:<hex>'. */
+  digest: string
+  /** Normalised platform ('linux/arm/v7') -> digest of that platform's image manifest. */
+  platforms: Record<string, string>
+}
+
+/**
+ * From the raw bytes the registry served: digest (sha256 of the bytes) and platform -> digest.
+ * Index/manifest-list: every entry with a platform, EXCLUDING attestation manifests (annotation
+ * vnd.docker.reference.type = attestation-manifest, or platform unknown/unknown); the first entry wins
+ * when two share a platform. Single image manifest: { [fallbackPlatform]: digest } (fallbackPlatform from
+ * metadata; if absent, throws a clear error).
+ */
+export function digestsFromManifest(
+  raw: Buffer,
+  mediaType: string,
+  fallbackPlatform?: string
+): ServedDigests {
+  const digest = sha256Digest(raw)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw.toString('utf8'))
+  } catch (error) {
+    throw new Error(`The manifest ${digest} is not valid JSON: ${messageOf(error)}`, { cause: error })
+  }
+  if (!isRecord(parsed)) throw new Error(`The manifest ${digest} is not a JSON object`)
+
+  const kind = manifestKind(mediaType, parsed)
+  if (kind === undefined) {
+    throw new Error(
+      `The manifest ${digest} has media type "${mediaType}", which is neither an image index nor an image manifest`
+    )
+  }
+
+  if (kind === 'manifest') {
+    if (fallbackPlatform === undefined || fallbackPlatform.trim() === '') {
+      throw new Error(
+        `The registry serves a single-platform image manifest (${digest}), and the build metadata does not say ` +
+          'which platform it is for (containerimage.descriptor.platform is missing)'
+      )
+    }
+    return { digest, platforms: { [normalizePlatform(fallbackPlatform)]: digest } }
+  }
+
+  const manifests = parsed['manifests']
+  if (!Array.isArray(manifests)) throw new Error(`The image index ${digest} has no "manifests" list`)
+  const platforms: Record<string, string> = {}
+  for (const entry of manifests) {
+    if (!isRecord(entry) || isAttestation(entry)) continue
+    const platform = platformOf(entry['platform'])
+    const entryDigest = entry['digest']
+    if (platform === undefined || typeof entryDigest !== 'string') continue
+    if (platform.os === 'unknown' && platform.architecture === 'unknown') continue
+    const key = formatPlatform(platform)
+    if (!(key in platforms)) platforms[key] = entryDigest
+  }
+  return { digest, platforms }
+}
+
+/**
+ * Compares what the registry served with what buildx reported; throws an Error naming both digests and
+ * the image when they differ, or when expectedPlatforms (e.g. ['linux/amd64','linux/arm64']) are missing
+ * from what is served, or when nothing served has a platform.
+ */
+export function verifyDigests(options: {
+  image: string
+  expectedDigest: string
+  served: ServedDigests
+  expectedPlatforms: readonly string[]
+}): void {
+  const { image, expectedDigest, served } = options
+  if (served.digest.toLowerCase() !== expectedDigest.toLowerCase()) {
+    throw new Error(
+      `The registry serves ${served.digest} for ${image}, but buildx reported pushing ${expectedDigest}; ` +
+        'the tag was changed by something else, or the push did not complete'
+    )
+  }
+  const servedPlatforms = Object.keys(served.platforms)
+  if (servedPlatforms.length === 0) {
+    throw new Error(`The registry serves ${served.digest} for ${image}, but it lists no platform images`)
+  }
+  const missing = options.expectedPlatforms.filter(p => !(normalizePlatform(p) in served.platforms))
+  if (missing.length > 0) {
+    throw new Error(
+      `The registry serves ${served.digest} for ${image} without ${missing.join(', ')}; ` +
+        `it has ${servedPlatforms.join(', ')}`
+    )
+  }
+}
+
+/** 'sha256:<hex>' of the bytes. */
+export function sha256Digest(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+}
+
+function manifestKind(mediaType: string, parsed: Record<string, unknown>): 'index' | 'manifest' | undefined {
+  const declared = mediaType.split(';')[0]?.trim().toLowerCase() ?? ''
+  if (INDEX_TYPES.includes(declared)) return 'index'
+  if (MANIFEST_TYPES.includes(declared)) return 'manifest'
+  // A registry that serves a generic Content-Type: go by the document itself.
+  const own = parsed['mediaType']
+  if (typeof own === 'string' && INDEX_TYPES.includes(own)) return 'index'
+  if (typeof own === 'string' && MANIFEST_TYPES.includes(own)) return 'manifest'
+  if (own === undefined && Array.isArray(parsed['manifests'])) return 'index'
+  if (own === undefined && isRecord(parsed['config']) && Array.isArray(parsed['layers'])) return 'manifest'
+  return undefined
+}
+
+function isAttestation(entry: Record<string, unknown>): boolean {
+  const annotations = entry['annotations']
+  return isRecord(annotations) && annotations['vnd.docker.reference.type'] === 'attestation-manifest'
+}
+
+function platformOf(value: unknown): Platform | undefined {
+  if (!isRecord(value)) return undefined
+  const { os, architecture, variant } = value
+  if (typeof os !== 'string' || typeof architecture !== 'string' || os === '' || architecture === '') {
+    return undefined
+  }
+  return typeof variant === 'string' && variant !== '' ? { os, architecture, variant } : { os, architecture }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function messageOf(error: unknown): string {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    'message' in error &&
+    typeof error.message === 'string'
+  ) {
+    return error.message
+  }
+  return String(error)
+}
