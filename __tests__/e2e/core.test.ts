@@ -1,0 +1,118 @@
+/**
+ * The core path (issue: one step builds a multi-platform image, pushes it, and reports verified digests),
+ * end to end: dist/ run as the runner runs it, against a real engine, BuildKit, QEMU and registry.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals'
+import * as path from 'node:path'
+import {
+  FIXTURES,
+  baseImage,
+  docker,
+  env,
+  indexPlatforms,
+  leftovers,
+  newJob,
+  rawManifest,
+  sha256,
+  stackInputs,
+  uniqueTag,
+  type Job
+} from './harness.js'
+
+const jobs: Job[] = []
+afterAll(async () => {
+  for (const job of jobs) await job.post() // idempotent: a test that already ran post is unaffected
+})
+
+describe('core path: 3 platforms to the HTTP registry', () => {
+  const registry = env('E2E_HTTP_REGISTRY')
+  const tag = uniqueTag(registry, 'core')
+  const job = newJob({
+    ...stackInputs(),
+    platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
+    context: path.join(FIXTURES, 'uname'),
+    tags: tag,
+    'insecure-registries': `http://${registry}`,
+    'build-args': `BASE=${baseImage(registry)}`
+  })
+  jobs.push(job)
+  let outputs: Record<string, string> = {}
+  let builder = ''
+
+  it('main succeeds and sets every output', async () => {
+    const main = await job.main()
+    expect(main.log).not.toMatch(/::error/)
+    expect(main.exitCode).toBe(0)
+    outputs = main.outputs
+    builder = outputs['builder-name'] ?? ''
+    expect(builder).toMatch(/^multiarch-/)
+    expect(outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect(outputs['emulated-platforms']).toBe('linux/arm64,linux/arm/v7')
+    expect(JSON.parse(outputs.metadata ?? '{}')).toHaveProperty(['containerimage.digest'], outputs.digest)
+    expect(main.summary).toContain(outputs.digest)
+    expect(main.summary).toContain('linux/arm/v7')
+  }, 300_000)
+
+  it('digest is the sha256 of the index the registry serves, platform digests its entries', () => {
+    const raw = rawManifest(tag)
+    expect(sha256(raw)).toBe(outputs.digest)
+    const platforms = JSON.parse(outputs['platform-digests'] ?? '{}') as Record<string, string>
+    expect(Object.keys(platforms).sort()).toEqual(['linux/amd64', 'linux/arm/v7', 'linux/arm64'])
+    expect(platforms).toEqual(indexPlatforms(raw))
+    expect(JSON.stringify(platforms)).not.toContain('unknown')
+  })
+
+  it.each([
+    ['linux/arm64', 'aarch64'],
+    ['linux/arm/v7', 'armv7l'],
+    ['linux/amd64', 'x86_64']
+  ])(
+    'docker run --platform %s prints %s',
+    (platform, machine) => {
+      const out = docker([
+        'run',
+        '--rm',
+        '--pull',
+        'always',
+        '--network',
+        'host',
+        '--platform',
+        platform,
+        tag
+      ])
+      expect(out.trim()).toBe(machine)
+    },
+    120_000
+  )
+
+  it('post removes the builder container and the builder', async () => {
+    expect(leftovers(builder).containers.length).toBeGreaterThan(0) // it existed until now
+    const post = await job.post()
+    expect(post.exitCode).toBe(0)
+    expect(post.log).not.toMatch(/::warning/)
+    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+  }, 120_000)
+})
+
+describe('core path: a failing Dockerfile', () => {
+  it('fails with buildx error in the log and still cleans up', async () => {
+    const registry = env('E2E_HTTP_REGISTRY')
+    const job = newJob({
+      ...stackInputs(),
+      platforms: 'linux/amd64,linux/arm64',
+      context: path.join(FIXTURES, 'failing'),
+      tags: uniqueTag(registry, 'failing'),
+      'build-args': `BASE=${baseImage(registry)}`
+    })
+    jobs.push(job)
+    const main = await job.main()
+    expect(main.exitCode).not.toBe(0)
+    expect(main.log).toMatch(/::error::docker buildx build failed/)
+    expect(main.log).toMatch(/did not complete successfully: exit code: 1/)
+    const builder = main.outputs['builder-name'] ?? ''
+    expect(builder).not.toBe('')
+    const post = await job.post()
+    expect(post.exitCode).toBe(0)
+    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+  }, 300_000)
+})

@@ -1,0 +1,118 @@
+/**
+ * Registries as they really are: private CA (as PEM text and as a path), a name only /etc/hosts resolves,
+ * basic auth, unverified HTTPS, and the failure users meet without the CA.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import {
+  FIXTURES,
+  baseImage,
+  env,
+  indexPlatforms,
+  leaks,
+  leftovers,
+  newJob,
+  rawManifest,
+  sha256,
+  stackInputs,
+  uniqueTag,
+  type Job
+} from './harness.js'
+
+const jobs: Job[] = []
+afterAll(async () => {
+  for (const job of jobs) await job.post()
+})
+
+/** Runs main and post for a two-platform push and checks the digests against the registry. */
+async function pushAndVerify(registry: string, inputs: Record<string, string>): Promise<Job> {
+  const tag = uniqueTag(registry, 'registries')
+  const job = newJob({
+    ...stackInputs(),
+    platforms: 'linux/amd64,linux/arm64',
+    context: path.join(FIXTURES, 'uname'),
+    tags: tag,
+    'build-args': `BASE=${baseImage(registry)}`,
+    ...inputs
+  })
+  jobs.push(job)
+  const main = await job.main()
+  expect(main.log).not.toMatch(/::error/)
+  expect(main.exitCode).toBe(0)
+  const raw = rawManifest(tag)
+  expect(main.outputs.digest).toBe(sha256(raw))
+  expect(JSON.parse(main.outputs['platform-digests'] ?? '{}')).toEqual(indexPlatforms(raw))
+  expect(Object.keys(indexPlatforms(raw)).sort()).toEqual(['linux/amd64', 'linux/arm64'])
+  const builder = main.outputs['builder-name'] ?? ''
+  const post = await job.post()
+  expect(post.exitCode).toBe(0)
+  expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+  return job
+}
+
+describe('registries', () => {
+  it('private DNS name + CA given as PEM text + host network', async () => {
+    const registry = env('E2E_PRIVATE_REGISTRY')
+    const pem = fs.readFileSync(env('E2E_REGISTRY_CA'), 'utf8')
+    const job = await pushAndVerify(registry, { 'ca-certs': `${registry}=${pem}`, 'host-network': 'true' })
+    expect(job.logs()).toContain(`[registry."${registry}"]`) // the generated TOML is logged
+  }, 300_000)
+
+  it('HTTPS on 127.0.0.1 with the CA given as a path', async () => {
+    const registry = env('E2E_HTTPS_REGISTRY')
+    const job = await pushAndVerify(registry, { 'ca-certs': `${registry}=${env('E2E_REGISTRY_CA')}` })
+    expect(job.logs()).toMatch(/http = false/)
+  }, 300_000)
+
+  it('basic auth with login inputs and the CA; the password appears nowhere', async () => {
+    const registry = env('E2E_AUTH_REGISTRY')
+    const password = env('E2E_AUTH_PASSWORD')
+    const configFile = path.join(env('DOCKER_CONFIG'), 'config.json')
+    const before = fs.existsSync(configFile) ? fs.readFileSync(configFile, 'utf8') : undefined
+    const job = await pushAndVerify(registry, {
+      'ca-certs': `${registry}=${env('E2E_REGISTRY_CA')}`,
+      registry,
+      username: env('E2E_AUTH_USER'),
+      password
+    })
+    const token = Buffer.from(`${env('E2E_AUTH_USER')}:${password}`).toString('base64')
+    expect(job.logs()).toContain(`::add-mask::${password}`) // masked before anything could print it
+    expect(leaks(job.logs(), password)).toEqual([])
+    expect(leaks(job.logs(), token)).toEqual([])
+    for (const file of fs.readdirSync(job.dir, { recursive: true, encoding: 'utf8' })) {
+      const full = path.join(job.dir, file)
+      if (fs.statSync(full).isFile())
+        expect([file, fs.readFileSync(full, 'utf8').includes(password)]).toEqual([file, false])
+    }
+    // the credentials are gone from the docker config again
+    const after = fs.existsSync(configFile) ? fs.readFileSync(configFile, 'utf8') : undefined
+    expect(after === undefined ? undefined : JSON.parse(after)).toEqual(
+      before === undefined ? undefined : JSON.parse(before)
+    )
+  }, 300_000)
+
+  it('unverified HTTPS: 127.0.0.1:5443 in insecure-registries, no CA', async () => {
+    const registry = env('E2E_HTTPS_REGISTRY')
+    const job = await pushAndVerify(registry, { 'insecure-registries': registry })
+    expect(job.logs()).toMatch(/insecure = true/)
+  }, 300_000)
+
+  it('without the CA the push fails with the ca-certs hint', async () => {
+    const registry = env('E2E_PRIVATE_REGISTRY')
+    const job = newJob({
+      ...stackInputs(),
+      platforms: 'linux/amd64,linux/arm64',
+      context: path.join(FIXTURES, 'uname'),
+      tags: uniqueTag(registry, 'no-ca'),
+      'build-args': `BASE=${baseImage(env('E2E_HTTP_REGISTRY'))}`
+    })
+    jobs.push(job)
+    const main = await job.main()
+    expect(main.exitCode).not.toBe(0)
+    expect(main.log).toMatch(/x509: certificate signed by unknown authority/)
+    expect(main.log).toMatch(/::error title=Registry certificate not trusted::.*ca-certs/)
+    const post = await job.post()
+    expect(post.exitCode).toBe(0)
+  }, 300_000)
+})

@@ -1,0 +1,94 @@
+import { describe, expect, it } from '@jest/globals'
+import { buildArgs, type BuildSettings } from '../../src/build.js'
+
+const base: BuildSettings = {
+  platforms: ['linux/amd64', 'linux/arm64'],
+  context: '.',
+  file: '',
+  tags: ['registry.example.com/team/app:1.0'],
+  push: true,
+  buildArgs: [],
+  labels: [],
+  target: '',
+  cacheFrom: [],
+  cacheTo: [],
+  noCache: false,
+  pull: false,
+  provenance: '',
+  network: ''
+}
+const head = ['buildx', 'build', '--builder', 'b1', '--platform', 'linux/amd64,linux/arm64']
+const tail = ['--metadata-file', '/tmp/m.json']
+
+describe('buildArgs', () => {
+  it.each<[string, Partial<BuildSettings>, string[]]>([
+    ['defaults', {}, [...head, '--tag', 'registry.example.com/team/app:1.0', ...tail, '--push', '.']],
+    ['no push', { push: false, tags: [] }, [...head, ...tail, '.']],
+    [
+      'every option',
+      {
+        file: 'docker/Dockerfile',
+        tags: ['r.io/a:1', 'r.io/a:latest'],
+        buildArgs: ['A=1', 'B'],
+        labels: ['org.opencontainers.image.title=app'],
+        target: 'runtime',
+        cacheFrom: ['type=registry,ref=r.io/a:cache'],
+        cacheTo: ['type=inline'],
+        noCache: true,
+        pull: true,
+        provenance: 'mode=max',
+        network: 'none',
+        context: 'app'
+      },
+      [
+        ...head,
+        '--file',
+        'docker/Dockerfile',
+        '--tag',
+        'r.io/a:1',
+        '--tag',
+        'r.io/a:latest',
+        '--build-arg',
+        'A=1',
+        '--build-arg',
+        'B',
+        '--label',
+        'org.opencontainers.image.title=app',
+        '--target',
+        'runtime',
+        '--cache-from',
+        'type=registry,ref=r.io/a:cache',
+        '--cache-to',
+        'type=inline',
+        '--no-cache',
+        '--pull',
+        '--provenance=mode=max',
+        '--network',
+        'none',
+        ...tail,
+        '--push',
+        'app'
+      ]
+    ],
+    [
+      'host network asks for the entitlement',
+      { network: 'host', push: false, tags: [] },
+      [...head, '--network', 'host', '--allow', 'network.host', ...tail, '.']
+    ]
+  ])('%s', (_name, settings, expected) => {
+    expect(
+      buildArgs({ builder: 'b1', metadataFile: '/tmp/m.json', settings: { ...base, ...settings } })
+    ).toEqual(expected)
+  })
+
+  it('keeps shell metacharacters as single literal arguments', () => {
+    const hostile = 'X=$(touch /tmp/pwned); echo "quoted" `id`'
+    const args = buildArgs({
+      builder: 'b1',
+      metadataFile: '/tmp/m.json',
+      settings: { ...base, buildArgs: [hostile], labels: [`l=${hostile}`] }
+    })
+    expect(args).toContain(hostile)
+    expect(args).toContain(`l=${hostile}`)
+  })
+})

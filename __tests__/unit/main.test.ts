@@ -1,0 +1,175 @@
+/**
+ * Orchestration of one run with a fake command runner: the order of the commands, the outputs, and that
+ * invalid inputs stop everything before any command runs.
+ */
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { InputError } from '../../src/inputs.js'
+import { runMain, type MainDeps } from '../../src/main.js'
+import { FakeRunner, docker, type Call } from './fake-runner.js'
+
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures')
+const INDEX = fs.readFileSync(path.join(FIXTURES, 'buildx-0.13/index-3-platforms.json'))
+const METADATA = JSON.parse(
+  fs.readFileSync(path.join(FIXTURES, 'buildx-0.13/metadata-3-platforms.json'), 'utf8')
+) as Record<string, unknown>
+const DIGEST = METADATA['containerimage.digest'] as string
+
+let work = ''
+// @actions/core remembers the summary file it first wrote to, so the command files stay put across tests.
+const commandDir = fs.mkdtempSync(path.join(os.tmpdir(), 'main-test-files-'))
+const files = (): Record<string, string> => ({
+  GITHUB_OUTPUT: path.join(commandDir, 'output'),
+  GITHUB_STATE: path.join(commandDir, 'state'),
+  GITHUB_STEP_SUMMARY: path.join(commandDir, 'summary')
+})
+const saved = { ...process.env }
+beforeEach(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'main-test-'))
+  for (const [k, v] of Object.entries(files())) {
+    fs.writeFileSync(v, '')
+    process.env[k] = v
+  }
+})
+afterAll(() => {
+  process.env = saved
+})
+
+function outputs(): string {
+  return fs.readFileSync(files().GITHUB_OUTPUT ?? '', 'utf8')
+}
+
+/** A binfmt_misc directory where aarch64 and arm are registered with F. */
+function binfmt(): string {
+  const dir = path.join(work, 'binfmt')
+  fs.mkdirSync(dir)
+  fs.writeFileSync(path.join(dir, 'register'), '')
+  for (const h of ['aarch64', 'arm']) {
+    fs.copyFileSync(path.join(FIXTURES, `binfmt/qemu-${h}.enabled-F`), path.join(dir, `qemu-${h}`))
+  }
+  return dir
+}
+
+function deps(runner: FakeRunner, inputs: Record<string, string>): MainDeps {
+  return {
+    runner,
+    getInput: name => inputs[name] ?? '',
+    env: { RUNNER_TEMP: work, DOCKER_CONFIG: path.join(work, 'docker-config'), GITHUB_RUN_ID: '42' },
+    binfmtDir: binfmt()
+  }
+}
+
+/** Answers the preflight and writes buildx's metadata file the way a real build does. */
+function dockerRunner(imageName: string): FakeRunner {
+  return new FakeRunner()
+    .on(docker('version'), { stdout: '26.1.5\n' })
+    .on(docker('buildx', 'version'), { stdout: 'github.com/docker/buildx 0.13.1 abc\n' })
+    .on(docker('buildx', 'build'), (call: Call) => {
+      const file = call.args[call.args.indexOf('--metadata-file') + 1] ?? ''
+      fs.writeFileSync(file, JSON.stringify({ ...METADATA, 'image.name': imageName }))
+      return {}
+    })
+}
+
+describe('runMain', () => {
+  it.each<[string, Record<string, string>]>([
+    ['bad platform', { platforms: 'linux/sparc', tags: 'r.example.com/a:1' }],
+    ['push without tags', {}],
+    ['bad boolean', { push: 'yes', tags: 'r.example.com/a:1' }],
+    ['hostile registry', { tags: 'r.example.com/a:1', 'insecure-registries': 'x"]\n[evil' }],
+    ['password without user', { tags: 'r.example.com/a:1', registry: 'r.example.com', password: 'p' }]
+  ])('%s: fails before running any command', async (_name, inputs) => {
+    const runner = new FakeRunner()
+    await expect(runMain(deps(runner, inputs))).rejects.toBeInstanceOf(InputError)
+    expect(runner.calls).toEqual([])
+  })
+
+  it('runs preflight, builder, build; push false reports the metadata digest without a registry', async () => {
+    const runner = dockerRunner('r.example.com/team/app:1')
+    await runMain(
+      deps(runner, {
+        platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
+        push: 'false',
+        tags: 'r.example.com/team/app:1',
+        'buildkit-image': 'moby/buildkit:v0.13.2',
+        'host-network': 'true',
+        proxy: 'false'
+      })
+    )
+    const lines = runner.lines()
+    expect(lines[0]).toBe('docker version --format {{.Server.Version}}')
+    expect(lines[1]).toBe('docker buildx version')
+    expect(lines[2]).toMatch(
+      /^docker buildx create --name multiarch-42-[0-9a-f]{8} --driver docker-container --driver-opt image=moby\/buildkit:v0\.13\.2 --driver-opt network=host --buildkitd-flags --allow-insecure-entitlement network.host --bootstrap$/
+    )
+    expect(lines[3]).toMatch(
+      /^docker buildx build --builder multiarch-42-[0-9a-f]{8} --platform linux\/amd64,linux\/arm64,linux\/arm\/v7 --tag r.example.com\/team\/app:1 --metadata-file .*metadata.json \.$/
+    )
+    expect(lines).toHaveLength(4) // no emulator install: binfmt has both handlers
+    expect(outputs()).toContain(DIGEST)
+    expect(outputs()).toContain('emulated-platforms<<')
+  })
+
+  it('push true: checks the index in the registry and reports per-platform digests', async () => {
+    const requests: string[] = []
+    const server = http.createServer((req, res) => {
+      requests.push(`${req.method ?? ''} ${req.url ?? ''}`)
+      if (req.url === `/v2/team/app/manifests/${DIGEST}`) {
+        res.writeHead(200, {
+          'content-type': 'application/vnd.oci.image.index.v1+json',
+          'docker-content-digest': DIGEST
+        })
+        res.end(INDEX)
+      } else {
+        res.writeHead(404).end()
+      }
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const registry = `127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const runner = dockerRunner(`${registry}/team/app:1,${registry}/team/app:latest`)
+      await runMain(
+        deps(runner, {
+          platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
+          tags: `${registry}/team/app:1,${registry}/team/app:latest`
+        })
+      )
+      expect(requests).toEqual([`GET /v2/team/app/manifests/${DIGEST}`]) // one fetch for both tags
+      const out = outputs()
+      expect(out).toContain(
+        '"linux/arm/v7":"sha256:5b649f360be53933d2dcb5a293ea72bd7d294851e76c347b0d533c1910aabd85"'
+      )
+      expect(out).toContain(
+        '"linux/amd64":"sha256:29f05d9d365ebd802feac369244ea42042ec4a6ad1c9727980e17f3adc159cc0"'
+      )
+      expect(out).not.toContain('unknown/unknown')
+      expect(fs.readFileSync(files().GITHUB_STEP_SUMMARY ?? '', 'utf8')).toContain('linux/arm64')
+    } finally {
+      server.close()
+    }
+  })
+
+  it('fails when the registry serves another digest than buildx reported', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' })
+      res.end(Buffer.concat([INDEX, Buffer.from(' ')]))
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const registry = `127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const runner = dockerRunner(`${registry}/team/app:1`)
+      await expect(
+        runMain(deps(runner, { platforms: 'linux/amd64', tags: `${registry}/team/app:1` }))
+      ).rejects.toThrow(
+        /served content whose sha256 is sha256:[0-9a-f]{64}, not the requested sha256:e2c70c61/
+      )
+    } finally {
+      server.close()
+    }
+  })
+})

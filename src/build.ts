@@ -1,0 +1,55 @@
+/**
+ * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
+ * metadata file whose contents are the source of the digests.
+ */
+import type { Inputs } from './inputs.js'
+import { runChecked, type CommandRunner, type RunResult } from './runner.js'
+
+export type BuildSettings = Pick<
+  Inputs,
+  | 'platforms'
+  | 'context'
+  | 'file'
+  | 'tags'
+  | 'push'
+  | 'buildArgs'
+  | 'labels'
+  | 'target'
+  | 'cacheFrom'
+  | 'cacheTo'
+  | 'noCache'
+  | 'pull'
+  | 'provenance'
+  | 'network'
+>
+
+export interface BuildOptions {
+  builder: string
+  metadataFile: string
+  settings: BuildSettings
+}
+
+export function buildArgs({ builder, metadataFile, settings: s }: BuildOptions): string[] {
+  const args = ['buildx', 'build', '--builder', builder, '--platform', s.platforms.join(',')]
+  if (s.file) args.push('--file', s.file)
+  for (const tag of s.tags) args.push('--tag', tag)
+  for (const arg of s.buildArgs) args.push('--build-arg', arg)
+  for (const label of s.labels) args.push('--label', label)
+  if (s.target) args.push('--target', s.target)
+  for (const from of s.cacheFrom) args.push('--cache-from', from)
+  for (const to of s.cacheTo) args.push('--cache-to', to)
+  if (s.noCache) args.push('--no-cache')
+  if (s.pull) args.push('--pull')
+  if (s.provenance) args.push(`--provenance=${s.provenance}`)
+  if (s.network) args.push('--network', s.network)
+  if (s.network === 'host') args.push('--allow', 'network.host')
+  args.push('--metadata-file', metadataFile)
+  if (s.push) args.push('--push')
+  args.push(s.context)
+  return args
+}
+
+/** Runs the build with its output streaming to the log; a failure carries buildx's own error. */
+export async function runBuild(runner: CommandRunner, options: BuildOptions): Promise<RunResult> {
+  return runChecked(runner, 'docker', buildArgs(options), { what: 'docker buildx build' })
+}

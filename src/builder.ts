@@ -1,0 +1,82 @@
+/**
+ * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
+ * by the post step. The argv is built by pure functions; `createBuilder` runs it.
+ */
+import { randomBytes } from 'node:crypto'
+import { CommandError, runChecked, type CommandRunner } from './runner.js'
+
+export interface BuilderOptions {
+  name: string
+  buildkitImage: string
+  hostNetwork: boolean
+  /** Whether RUN steps may ask for the host network (adds the network.host entitlement). */
+  allowHostNetwork: boolean
+  driverOpts: readonly string[]
+  /** Proxy variables to pass into the builder container (driver-opt env.*). */
+  proxyEnv: Readonly<Record<string, string>>
+  buildkitdFlags: string
+  /** Path of the generated buildkitd.toml, or '' when there is nothing to configure. */
+  configFile: string
+}
+
+/** A builder name that no other job on this runner will pick. */
+export function uniqueBuilderName(runId: string = process.env.GITHUB_RUN_ID ?? ''): string {
+  const suffix = randomBytes(4).toString('hex')
+  return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`
+}
+
+export function createBuilderArgs(options: BuilderOptions): string[] {
+  const args = ['buildx', 'create', '--name', options.name, '--driver', 'docker-container']
+  const driverOpts = [`image=${options.buildkitImage}`]
+  if (options.hostNetwork) driverOpts.push('network=host')
+  for (const [key, value] of Object.entries(options.proxyEnv)) driverOpts.push(`env.${key}=${value}`)
+  driverOpts.push(...options.driverOpts)
+  for (const opt of driverOpts) args.push('--driver-opt', opt)
+  if (options.configFile) args.push('--config', options.configFile)
+  const flags = [options.buildkitdFlags.trim()]
+  if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
+    flags.push('--allow-insecure-entitlement network.host')
+  }
+  const joined = flags.filter(f => f !== '').join(' ')
+  if (joined) args.push('--buildkitd-flags', joined)
+  args.push('--bootstrap')
+  return args
+}
+
+export function removeBuilderArgs(name: string): string[] {
+  return ['buildx', 'rm', '--force', name]
+}
+
+/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
+export function proxyEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
+    const value = env[name] ?? env[name.toLowerCase()]
+    if (value) out[name] = value
+  }
+  return out
+}
+
+export async function createBuilder(runner: CommandRunner, options: BuilderOptions): Promise<void> {
+  try {
+    await runChecked(runner, 'docker', createBuilderArgs(options), {
+      what: `Creating builder ${options.name}`
+    })
+  } catch (error) {
+    if (error instanceof CommandError && /already exists/.test(error.stderr)) {
+      throw new Error(
+        `A builder named "${options.name}" already exists. Choose another builder-name, or leave it empty for a unique one.`,
+        { cause: error }
+      )
+    }
+    throw error
+  }
+}
+
+/** Removes a builder with its container and state; a builder that is already gone is not an error. */
+export async function removeBuilder(runner: CommandRunner, name: string): Promise<'removed' | 'absent'> {
+  const result = await runner.run('docker', removeBuilderArgs(name))
+  if (result.exitCode === 0) return 'removed'
+  if (/no builder .* found|not found/i.test(result.stderr)) return 'absent'
+  throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`)
+}

@@ -1,0 +1,55 @@
+/**
+ * The builder's buildkitd.toml: what the registry inputs generate, merged with the user's own file and
+ * inline TOML (a key set twice with different values is an error naming both places).
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import {
+  generateBuildkitdConfig,
+  mergeBuildkitdConfigs,
+  parseBuildkitdToml,
+  renderBuildkitdConfig,
+  type ConfigSource,
+  type TomlTable
+} from './buildkitd-config.js'
+import { writeCaFiles } from './certificates.js'
+import type { Inputs } from './inputs.js'
+
+export interface BuildkitdConfig {
+  /** Path of the written buildkitd.toml, '' when there is nothing to configure. */
+  file: string
+  table: TomlTable
+  text: string
+}
+
+export type ConfigInputs = Pick<
+  Inputs,
+  'insecureRegistries' | 'caCerts' | 'registryMirrors' | 'buildkitdConfig' | 'buildkitdConfigInline'
+>
+
+export async function writeBuildkitdConfig(inputs: ConfigInputs, dir: string): Promise<BuildkitdConfig> {
+  const caFiles = await writeCaFiles(inputs.caCerts, path.join(dir, 'certs'))
+  const sources: ConfigSource[] = []
+  if (inputs.buildkitdConfig) {
+    const name = `buildkitd-config (${inputs.buildkitdConfig})`
+    sources.push({ name, table: parseBuildkitdToml(fs.readFileSync(inputs.buildkitdConfig, 'utf8'), name) })
+  }
+  if (inputs.buildkitdConfigInline) {
+    const name = 'buildkitd-config-inline'
+    sources.push({ name, table: parseBuildkitdToml(inputs.buildkitdConfigInline, name) })
+  }
+  const generated = generateBuildkitdConfig({
+    insecureRegistries: inputs.insecureRegistries,
+    caFiles,
+    mirrors: inputs.registryMirrors
+  })
+  sources.push({ name: 'generated from inputs', table: generated })
+  const table = mergeBuildkitdConfigs(sources)
+  const text = renderBuildkitdConfig(table)
+  let file = ''
+  if (text.trim() !== '') {
+    file = path.join(dir, 'buildkitd.toml')
+    fs.writeFileSync(file, text, { mode: 0o644 })
+  }
+  return { file, table, text }
+}

@@ -1,0 +1,48 @@
+/**
+ * What the main step hands to the post step. GitHub runs the same bundle twice (main, then post) and
+ * carries values between them only through `core.saveState` / `core.getState`; this module is the one
+ * place that knows those keys.
+ *
+ * - `isPost`: set as soon as main starts, so the second run of the bundle knows it is the post step.
+ * - `builder`: the builder this run created (saved *before* `buildx create`, so a half-created builder
+ *   is still removed); empty when the run reused a builder it must not remove.
+ * - `tempDir`: this run's own directory under RUNNER_TEMP (buildkitd.toml, CA files, metadata).
+ * - `dockerConfig` / `loginRestore`: the docker config the run added credentials to, and what to put back.
+ */
+import * as core from '@actions/core'
+
+export interface RunState {
+  builder: string
+  tempDir: string
+  dockerConfig: string
+  /** JSON of the config.json entries to restore after a login (see login.ts). */
+  loginRestore: string
+}
+
+const KEYS: Record<keyof RunState, string> = {
+  builder: 'builder',
+  tempDir: 'temp-dir',
+  dockerConfig: 'docker-config',
+  loginRestore: 'login-restore'
+}
+
+export function isPost(): boolean {
+  return core.getState('isPost') === 'true'
+}
+
+export function markMainStarted(): void {
+  core.saveState('isPost', 'true')
+}
+
+export function save<K extends keyof RunState>(key: K, value: RunState[K]): void {
+  core.saveState(KEYS[key], value)
+}
+
+export function load(): RunState {
+  return {
+    builder: core.getState(KEYS.builder),
+    tempDir: core.getState(KEYS.tempDir),
+    dockerConfig: core.getState(KEYS.dockerConfig),
+    loginRestore: core.getState(KEYS.loginRestore)
+  }
+}
