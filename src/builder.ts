@@ -63,14 +63,20 @@ export async function createBuilder(runner: CommandRunner, options: BuilderOptio
       what: `Creating builder ${options.name}`
     })
   } catch (error) {
-    if (error instanceof CommandError && /already exists/.test(error.stderr)) {
+    if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
       throw new Error(
-        `A builder named "${options.name}" already exists. Choose another builder-name, or leave it empty for a unique one.`,
+        `A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`,
         { cause: error }
       )
     }
     throw error
   }
+}
+
+/** Whether a builder of that name exists (for reuse-builder). */
+export async function builderExists(runner: CommandRunner, name: string): Promise<boolean> {
+  const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true })
+  return result.exitCode === 0
 }
 
 /** Removes a builder with its container and state; a builder that is already gone is not an error. */

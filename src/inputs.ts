@@ -41,6 +41,8 @@ export interface Inputs {
   password: string
   qemu: QemuMode
   qemuImage: string
+  retries: number
+  reuseBuilder: boolean
 }
 
 /** Defaults, the same as action.yml's (a unit test keeps the two in agreement). */
@@ -54,7 +56,9 @@ export const DEFAULTS = {
   qemu: 'auto',
   'qemu-image': 'tonistiigi/binfmt:qemu-v8.1.5-43',
   'no-cache': 'false',
-  pull: 'false'
+  pull: 'false',
+  retries: '2',
+  'reuse-builder': 'false'
 } as const satisfies Record<string, string>
 
 /** Reads one input the way @actions/core does: trimmed, '' when unset. */
@@ -181,6 +185,18 @@ export function readInputs(source: InputSource, cwd: string = process.cwd()): In
   const pull = bool('pull')
   const hostNetwork = bool('host-network')
   const proxy = bool('proxy')
+  const retries = check('retries', 0, () => {
+    const value = get('retries')
+    if (!/^\d+$/.test(value) || Number(value) > 10)
+      throw new Error(`"${value}" is not a retry count; use 0 to 10`)
+    return Number(value)
+  })
+  const reuseBuilder = bool('reuse-builder')
+  if (reuseBuilder && builderName === '') {
+    problems.push(
+      'reuse-builder: needs builder-name (the builder to reuse); a generated name is never reused'
+    )
+  }
 
   if (problems.length > 0) throw new InputError(problems)
   return {
@@ -213,7 +229,9 @@ export function readInputs(source: InputSource, cwd: string = process.cwd()): In
     username,
     password,
     qemu,
-    qemuImage: get('qemu-image')
+    qemuImage: get('qemu-image'),
+    retries,
+    reuseBuilder
   }
 }
 

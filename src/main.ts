@@ -5,7 +5,13 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { createBuilder, proxyEnvironment, uniqueBuilderName } from './builder.js'
+import {
+  builderExists,
+  createBuilder,
+  proxyEnvironment,
+  removeBuilder,
+  uniqueBuilderName
+} from './builder.js'
 import { runBuild } from './build.js'
 import { writeBuildkitdConfig } from './config.js'
 import { checkDocker } from './docker.js'
@@ -13,6 +19,7 @@ import { hintsFor } from './hints.js'
 import { readInputs, type InputSource, type Inputs } from './inputs.js'
 import { dockerConfigDir, login } from './login.js'
 import { BINFMT_DIR, ensureEmulation, type EmulationResult } from './qemu.js'
+import { withRetries, type RetryOptions } from './retry.js'
 import { CommandError, execRunner, type CommandRunner } from './runner.js'
 import * as state from './state.js'
 import { writeSummary } from './summary.js'
@@ -24,6 +31,8 @@ export interface MainDeps {
   env: NodeJS.ProcessEnv
   /** Where the kernel's binfmt_misc entries are (tests point it at a fixture directory). */
   binfmtDir: string
+  /** Wait before the first retry of a transient failure (doubled each time). */
+  retryDelayMs: number
 }
 
 export function defaultDeps(): MainDeps {
@@ -31,14 +40,15 @@ export function defaultDeps(): MainDeps {
     runner: execRunner,
     getInput: name => core.getInput(name),
     env: process.env,
-    binfmtDir: BINFMT_DIR
+    binfmtDir: BINFMT_DIR,
+    retryDelayMs: 3000
   }
 }
 
 export async function runMain(deps: MainDeps = defaultDeps()): Promise<void> {
   state.markMainStarted()
+  maskSecrets(deps.getInput, deps.env)
   const inputs = await core.group('Inputs', () => Promise.resolve(readInputs(deps.getInput)))
-  maskSecrets(inputs, deps.env)
   const work = createWorkDir(deps.env)
   const docker = await core.group('Docker and buildx', () => checkDocker(deps.runner))
   core.info(`buildx ${docker.buildx}`)
@@ -50,7 +60,6 @@ export async function runMain(deps: MainDeps = defaultDeps()): Promise<void> {
   })
 
   const builder = inputs.builderName || uniqueBuilderName(deps.env.GITHUB_RUN_ID)
-  state.save('builder', builder)
   core.setOutput('builder-name', builder)
   const emulationLog: string[] = []
   const [emulation] = await Promise.all([
@@ -62,18 +71,7 @@ export async function runMain(deps: MainDeps = defaultDeps()): Promise<void> {
       binfmtDir: deps.binfmtDir,
       log: message => emulationLog.push(message)
     }),
-    core.group(`Builder ${builder}`, () =>
-      createBuilder(deps.runner, {
-        name: builder,
-        buildkitImage: inputs.buildkitImage,
-        hostNetwork: inputs.hostNetwork,
-        allowHostNetwork: inputs.hostNetwork || inputs.network === 'host',
-        driverOpts: inputs.driverOpts,
-        proxyEnv: inputs.proxy ? proxyEnvironment(deps.env) : {},
-        buildkitdFlags: inputs.buildkitdFlags,
-        configFile: config.file
-      })
-    )
+    core.group(`Builder ${builder}`, () => setUpBuilder(deps, inputs, builder, config.file))
   ])
   await core.group('QEMU emulation', () => {
     reportEmulation(emulation, emulationLog)
@@ -92,7 +90,9 @@ export async function runMain(deps: MainDeps = defaultDeps()): Promise<void> {
 
   const metadataFile = path.join(work, 'metadata.json')
   await core.group(`Build ${inputs.platforms.join(', ')}${inputs.push ? ' and push' : ''}`, () =>
-    runBuild(deps.runner, { builder, metadataFile, settings: inputs })
+    withRetries(retryOptions(deps, inputs, 'Build'), () =>
+      runBuild(deps.runner, { builder, metadataFile, settings: inputs })
+    )
   )
 
   const report = await core.group('Digests', async () => {
@@ -124,6 +124,43 @@ export async function runMain(deps: MainDeps = defaultDeps()): Promise<void> {
   })
 }
 
+/** Creates this run's builder (retrying start-up flakes), or reuses an existing one when asked. */
+async function setUpBuilder(deps: MainDeps, inputs: Inputs, name: string, configFile: string): Promise<void> {
+  if (inputs.reuseBuilder && (await builderExists(deps.runner, name))) {
+    core.warning(
+      `Reusing the existing builder ${name}: it keeps its own configuration (this run's buildkitd.toml is not ` +
+        'applied) and is not removed after the job.',
+      { title: 'Builder reused' }
+    )
+    return
+  }
+  state.save('builder', name) // before create: a half-created builder is still removed by the post step
+  await withRetries(retryOptions(deps, inputs, 'Creating the builder'), async attempt => {
+    if (attempt > 0) await removeBuilder(deps.runner, name).catch(() => 'absent')
+    await createBuilder(deps.runner, {
+      name,
+      buildkitImage: inputs.buildkitImage,
+      hostNetwork: inputs.hostNetwork,
+      allowHostNetwork: inputs.hostNetwork || inputs.network === 'host',
+      driverOpts: inputs.driverOpts,
+      proxyEnv: inputs.proxy ? proxyEnvironment(deps.env) : {},
+      buildkitdFlags: inputs.buildkitdFlags,
+      configFile
+    })
+  })
+}
+
+function retryOptions(deps: MainDeps, inputs: Inputs, what: string): RetryOptions {
+  return {
+    retries: inputs.retries,
+    initialDelayMs: deps.retryDelayMs,
+    what,
+    log: message => {
+      core.warning(message, { title: 'Retrying' })
+    }
+  }
+}
+
 /** Reports a failure: buildx's error is in the message; known registry/emulation errors get a hint. */
 export function reportFailure(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error)
@@ -132,12 +169,27 @@ export function reportFailure(error: unknown): void {
   core.setFailed(message)
 }
 
-function maskSecrets(inputs: Inputs, env: NodeJS.ProcessEnv): void {
-  if (inputs.password) core.setSecret(inputs.password)
-  // A proxy URL may carry a password (http://user:secret@proxy:3128).
+/** Inputs whose text may carry secrets: masked before anything is parsed or logged. */
+const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline']
+
+/**
+ * Masks the password, every line of any PEM private key pasted into an input (the runner masks line by
+ * line), and a proxy URL's password (http://user:secret@proxy:3128).
+ */
+export function maskSecrets(getInput: InputSource, env: NodeJS.ProcessEnv): void {
+  const password = getInput('password')
+  if (password) core.setSecret(password)
+  for (const name of SENSITIVE_INPUTS) {
+    for (const block of getInput(name).matchAll(
+      /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g
+    )) {
+      for (const line of block[0].split(/\r?\n/))
+        if (line.trim() && !line.startsWith('-----')) core.setSecret(line.trim())
+    }
+  }
   for (const value of Object.values(proxyEnvironment(env))) {
-    const password = URL.canParse(value) ? new URL(value).password : ''
-    if (password) core.setSecret(decodeURIComponent(password))
+    const secret = URL.canParse(value) ? new URL(value).password : ''
+    if (secret) core.setSecret(decodeURIComponent(secret))
   }
 }
 

@@ -182,10 +182,18 @@ export interface RegistryAccess {
   flags: string[]
 }
 
+/** Registries a test started itself over plain HTTP on loopback. */
+const extraHttpRegistries = new Set<string>()
+export function registerHttpRegistry(registry: string): void {
+  extraHttpRegistries.add(registry)
+}
+
 /** How to read a registry from the test side, from E2E_* variables only. */
 export function accessFor(registry: string): RegistryAccess {
   const caDir = process.env.E2E_REGISTRY_CA ? path.dirname(process.env.E2E_REGISTRY_CA) : ''
-  if (registry === process.env.E2E_HTTP_REGISTRY) return { flags: ['--tls-verify=false'] }
+  if (registry === process.env.E2E_HTTP_REGISTRY || extraHttpRegistries.has(registry)) {
+    return { flags: ['--tls-verify=false'] }
+  }
   const flags = caDir ? ['--cert-dir', caDir] : []
   if (registry === process.env.E2E_AUTH_REGISTRY) {
     flags.push('--creds', `${env('E2E_AUTH_USER')}:${env('E2E_AUTH_PASSWORD')}`)
@@ -197,6 +205,18 @@ export function accessFor(registry: string): RegistryAccess {
 export function rawManifest(reference: string): Buffer {
   const registry = reference.split('/')[0] ?? ''
   return execFileSync('skopeo', ['inspect', '--raw', ...accessFor(registry).flags, `docker://${reference}`])
+}
+
+/** The image config (labels, env, …) of the platform image skopeo picks for this host. */
+export function imageConfig(reference: string): { config?: { Labels?: Record<string, string> } } {
+  const registry = reference.split('/')[0] ?? ''
+  const out = execFileSync('skopeo', [
+    'inspect',
+    '--config',
+    ...accessFor(registry).flags,
+    `docker://${reference}`
+  ])
+  return JSON.parse(out.toString()) as { config?: { Labels?: Record<string, string> } }
 }
 
 export function sha256(data: Buffer): string {

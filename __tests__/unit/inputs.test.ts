@@ -4,6 +4,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 import { DEFAULTS, InputError, readInputs, splitList } from '../../src/inputs.js'
+import { BAD_INPUTS } from './bad-inputs.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const source =
@@ -75,47 +76,7 @@ describe('readInputs: valid inputs', () => {
 })
 
 describe('readInputs: each bad input is rejected, naming the input', () => {
-  it.each<[string, Record<string, string>]>([
-    ['platforms', { platforms: 'linux' }],
-    ['platforms', { platforms: 'linux/sparc' }],
-    ['platforms', { platforms: 'windows/amd64' }],
-    ['platforms', { platforms: 'linux/arm/v9' }],
-    ['platforms', { platforms: 'linux/amd64,linux/amd64' }],
-    ['platforms', { platforms: 'linux/arm64,linux/arm64/v8' }],
-    ['platforms', { platforms: 'linux/amd64,,linux/arm64' }],
-    ['platforms', { platforms: 'linux/amd64/v2/x' }],
-    ['platforms', { platforms: ' , ' }],
-    ['tags', { tags: '' }],
-    ['tags', { tags: 'Registry.example.com/UPPER/app:1' }],
-    ['tags', { tags: 'r.example.com/app:bad tag' }],
-    ['tags', { tags: 'r.example.com/app:$(touch /tmp/pwned)' }],
-    ['push', { push: 'yes please' }],
-    ['no-cache', { 'no-cache': '1' }],
-    ['pull', { pull: 'maybe' }],
-    ['host-network', { 'host-network': 'on' }],
-    ['proxy', { proxy: 'enabled' }],
-    ['build-args', { 'build-args': '=value' }],
-    ['build-args', { 'build-args': 'BAD KEY=1' }],
-    ['labels', { labels: 'no-equals-sign' }],
-    ['driver-opts', { 'driver-opts': 'memory' }],
-    ['network', { network: 'bridge0' }],
-    ['builder-name', { 'builder-name': '-starts-with-dash' }],
-    ['builder-name', { 'builder-name': 'has space' }],
-    ['insecure-registries', { 'insecure-registries': 'ftp://r:21' }],
-    ['insecure-registries', { 'insecure-registries': 'evil"]\n[x' }],
-    ['insecure-registries', { 'insecure-registries': 'r.example.com:99999' }],
-    ['ca-certs', { 'ca-certs': 'not-an-entry' }],
-    ['registry-mirrors', { 'registry-mirrors': 'docker.io' }],
-    ['registry-mirrors', { 'registry-mirrors': 'docker.io=http://' }],
-    ['registry', { registry: 'https://r.example.com/path' }],
-    ['registry', { username: 'me', password: 'p' }],
-    ['password', { registry: 'r.example.com', username: 'me' }],
-    ['username', { registry: 'r.example.com', password: 'p' }],
-    ['qemu', { qemu: 'sometimes' }],
-    ['file', { file: 'no/such/Dockerfile' }],
-    ['context', { context: 'no-such-directory' }],
-    ['buildkitd-config', { 'buildkitd-config': '/no/such/buildkitd.toml' }]
-  ])('%s: %j', (input, values) => {
+  it.each(BAD_INPUTS)('%s: %j', (input, values) => {
     const found = problems(values)
     expect(found.length).toBeGreaterThan(0)
     expect(found[0]).toMatch(new RegExp(`^${input}: `))

@@ -11,6 +11,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { InputError } from '../../src/inputs.js'
 import { runMain, type MainDeps } from '../../src/main.js'
+import { BAD_INPUTS } from './bad-inputs.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures')
@@ -60,7 +61,8 @@ function deps(runner: FakeRunner, inputs: Record<string, string>): MainDeps {
     runner,
     getInput: name => inputs[name] ?? '',
     env: { RUNNER_TEMP: work, DOCKER_CONFIG: path.join(work, 'docker-config'), GITHUB_RUN_ID: '42' },
-    binfmtDir: binfmt()
+    binfmtDir: binfmt(),
+    retryDelayMs: 1
   }
 }
 
@@ -77,17 +79,22 @@ function dockerRunner(imageName: string): FakeRunner {
 }
 
 describe('runMain', () => {
-  it.each<[string, Record<string, string>]>([
-    ['bad platform', { platforms: 'linux/sparc', tags: 'r.example.com/a:1' }],
-    ['push without tags', {}],
-    ['bad boolean', { push: 'yes', tags: 'r.example.com/a:1' }],
-    ['hostile registry', { tags: 'r.example.com/a:1', 'insecure-registries': 'x"]\n[evil' }],
-    ['password without user', { tags: 'r.example.com/a:1', registry: 'r.example.com', password: 'p' }]
-  ])('%s: fails before running any command', async (_name, inputs) => {
+  it.each(BAD_INPUTS)('%s %j: fails before running any command', async (input, values) => {
     const runner = new FakeRunner()
-    await expect(runMain(deps(runner, inputs))).rejects.toBeInstanceOf(InputError)
+    const run = runMain(deps(runner, { tags: 'r.example.com/a:1', ...values }))
+    await expect(run).rejects.toBeInstanceOf(InputError)
+    await expect(run).rejects.toThrow(new RegExp(`- ${input}: `))
     expect(runner.calls).toEqual([])
   })
+
+  it.each<[string, Record<string, string>]>([['push without tags', {}]])(
+    '%s: fails before running any command',
+    async (_name, inputs) => {
+      const runner = new FakeRunner()
+      await expect(runMain(deps(runner, inputs))).rejects.toBeInstanceOf(InputError)
+      expect(runner.calls).toEqual([])
+    }
+  )
 
   it('runs preflight, builder, build; push false reports the metadata digest without a registry', async () => {
     const runner = dockerRunner('r.example.com/team/app:1')
@@ -171,5 +178,28 @@ describe('runMain', () => {
     } finally {
       server.close()
     }
+  })
+
+  it('retries a build that failed on a transient network error, but not a failing RUN', async () => {
+    let builds = 0
+    const flaky = new FakeRunner()
+      .on(docker('buildx', 'build'), () => {
+        builds++
+        if (builds === 1)
+          return {
+            exitCode: 1,
+            stderr: 'failed to push: dial tcp 127.0.0.1:5999: connect: connection refused'
+          }
+        return {
+          exitCode: 1,
+          stderr: 'ERROR: process "/bin/sh -c false" did not complete successfully: exit code: 1'
+        }
+      })
+      .on(docker('version'), { stdout: '26.1.5' })
+      .on(docker('buildx', 'version'), { stdout: 'github.com/docker/buildx 0.13.1 abc' })
+    await expect(
+      runMain(deps(flaky, { platforms: 'linux/amd64', push: 'false', retries: '3' }))
+    ).rejects.toThrow(/did not complete successfully/)
+    expect(builds).toBe(2) // one retry for the refused connection, none for the failing RUN
   })
 })

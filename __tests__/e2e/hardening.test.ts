@@ -1,0 +1,216 @@
+/**
+ * Hardening, end to end: transient registry failures are retried (and build errors are not), secrets
+ * never reach a log or file, an interrupted run leaves no builder, hostile strings stay inert.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as net from 'node:net'
+import * as path from 'node:path'
+import {
+  FIXTURES,
+  baseImage,
+  env,
+  imageConfig,
+  indexPlatforms,
+  leaks,
+  leftovers,
+  newJob,
+  rawManifest,
+  registerHttpRegistry,
+  sha256,
+  stackInputs,
+  uniqueTag,
+  type Job
+} from './harness.js'
+
+const jobs: Job[] = []
+const processes: ChildProcess[] = []
+afterAll(async () => {
+  for (const p of processes) p.kill('SIGTERM')
+  for (const job of jobs) await job.post()
+})
+
+function track(job: Job): Job {
+  jobs.push(job)
+  return job
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as net.AddressInfo).port
+  await new Promise<void>(resolve =>
+    server.close(() => {
+      resolve()
+    })
+  )
+  return port
+}
+
+const httpBase = (): string => baseImage(env('E2E_HTTP_REGISTRY'))
+
+describe('retries', () => {
+  it('a registry that refuses connections at first: the push is retried, with the reason, and succeeds', async () => {
+    const port = await freePort()
+    const registry = `127.0.0.1:${port}`
+    registerHttpRegistry(registry)
+    const job = track(
+      newJob({
+        ...stackInputs(),
+        platforms: 'linux/amd64,linux/arm64',
+        context: path.join(FIXTURES, 'uname'),
+        tags: `${registry}/e2e/retry:1`,
+        'build-args': `BASE=${httpBase()}`,
+        retries: '4'
+      })
+    )
+    const dataDir = path.join(job.dir, 'late-registry')
+    fs.mkdirSync(dataDir)
+    const config = path.join(job.dir, 'late-registry.yml')
+    fs.writeFileSync(
+      config,
+      `version: 0.1\nlog: {level: warn}\nstorage: {filesystem: {rootdirectory: ${dataDir}}}\nhttp: {addr: ${registry}}\n`
+    )
+    // The registry comes up only after the first push attempt has been refused.
+    const started = job.main()
+    setTimeout(() => {
+      processes.push(
+        spawn(process.env.E2E_REGISTRY_BIN ?? 'docker-registry', ['serve', config], { stdio: 'ignore' })
+      )
+    }, 5000)
+    const main = await started
+    expect(main.log).toMatch(
+      /::warning title=Retrying::Build: attempt 1 of 5 failed \(connection refused\); retrying in 3s/
+    )
+    expect(main.exitCode).toBe(0)
+    const raw = rawManifest(`${registry}/e2e/retry:1`)
+    expect(main.outputs.digest).toBe(sha256(raw))
+    expect(JSON.parse(main.outputs['platform-digests'] ?? '{}')).toEqual(indexPlatforms(raw))
+  }, 300_000)
+
+  it('a failing RUN is not retried', async () => {
+    const job = track(
+      newJob({
+        ...stackInputs(),
+        platforms: 'linux/amd64',
+        context: path.join(FIXTURES, 'failing'),
+        tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'no-retry'),
+        'build-args': `BASE=${httpBase()}`,
+        retries: '3'
+      })
+    )
+    const main = await job.main()
+    expect(main.exitCode).not.toBe(0)
+    expect(main.log).toMatch(/did not complete successfully/)
+    expect(main.log).not.toMatch(/Retrying|attempt 1 of/)
+  }, 300_000)
+})
+
+describe('secrets', () => {
+  it('a password and a PEM private key given as inputs appear in no log, output, summary or file', async () => {
+    const registry = env('E2E_AUTH_REGISTRY')
+    const password = env('E2E_AUTH_PASSWORD')
+    const keyFile = path.join(FIXTURES, '..', '..', '..', 'node_modules', '.e2e-private-key.pem')
+    execFileSync('openssl', [
+      'genpkey',
+      '-algorithm',
+      'RSA',
+      '-pkeyopt',
+      'rsa_keygen_bits:2048',
+      '-out',
+      keyFile
+    ])
+    const key = fs.readFileSync(keyFile, 'utf8')
+    fs.rmSync(keyFile)
+    const keyLines = key.split('\n').filter(l => l && !l.startsWith('-----'))
+    const ca = fs.readFileSync(env('E2E_REGISTRY_CA'), 'utf8')
+    const job = track(
+      newJob({
+        ...stackInputs(),
+        platforms: 'linux/amd64,linux/arm64',
+        context: path.join(FIXTURES, 'uname'),
+        tags: uniqueTag(registry, 'secrets'),
+        'build-args': `BASE=${baseImage(registry)}`,
+        registry,
+        username: env('E2E_AUTH_USER'),
+        password,
+        // a bundle pasted with its key: the key must be refused without being shown
+        'ca-certs': `${registry}=${ca}${key}`
+      })
+    )
+    const main = await job.main()
+    expect(main.exitCode).not.toBe(0)
+    expect(main.log).toMatch(/::error::.*ca-certs/)
+    await job.post()
+    const files = fs
+      .readdirSync(job.dir, { recursive: true, encoding: 'utf8' })
+      .map(f => path.join(job.dir, f))
+      .filter(f => fs.statSync(f).isFile())
+    for (const secret of [password, ...keyLines]) {
+      expect(leaks(job.logs(), secret)).toEqual([])
+      for (const file of files)
+        expect([file, fs.readFileSync(file, 'utf8').includes(secret)]).toEqual([file, false])
+    }
+    expect(job.logs()).toContain(`::add-mask::${keyLines[1] ?? 'none'}`)
+  }, 300_000)
+})
+
+describe('cancellation', () => {
+  it('main killed with SIGTERM in the middle of the build, then post: no builder remains', async () => {
+    const job = track(
+      newJob({
+        ...stackInputs(),
+        platforms: 'linux/amd64,linux/arm64',
+        context: path.join(FIXTURES, 'slow'),
+        tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'cancelled'),
+        'build-args': `BASE=${httpBase()}`
+      })
+    )
+    const main = await job.main({ killWhen: /slow step starts/ })
+    expect(main.signal).toBe('SIGTERM')
+    const builder = main.outputs['builder-name'] ?? ''
+    expect(leftovers(builder).containers.length).toBeGreaterThan(0)
+    const post = await job.post()
+    expect(post.exitCode).toBe(0)
+    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+  }, 300_000)
+})
+
+describe('hostile strings', () => {
+  const hostile = `a b "double" 'single' $(touch /tmp/pwned) ; touch /tmp/pwned2 \`id\``
+
+  it('labels and build-args reach the image literally and nothing runs', async () => {
+    fs.rmSync('/tmp/pwned', { force: true })
+    fs.rmSync('/tmp/pwned2', { force: true })
+    const tag = uniqueTag(env('E2E_HTTP_REGISTRY'), 'hostile')
+    const job = track(
+      newJob({
+        ...stackInputs(),
+        platforms: 'linux/amd64,linux/arm64',
+        context: path.join(FIXTURES, 'hostile'),
+        tags: tag,
+        labels: `org.example.hostile=${hostile}`,
+        'build-args': `BASE=${httpBase()}\nHOSTILE=${hostile}`
+      })
+    )
+    const main = await job.main()
+    expect(main.exitCode).toBe(0)
+    const labels = imageConfig(tag).config?.Labels ?? {}
+    expect(labels['org.example.hostile']).toBe(hostile)
+    expect(labels['from.build-arg']).toBe(hostile)
+    expect(fs.existsSync('/tmp/pwned')).toBe(false)
+    expect(fs.existsSync('/tmp/pwned2')).toBe(false)
+  }, 300_000)
+
+  it('a tag with shell characters is refused before anything runs', async () => {
+    const job = track(
+      newJob({ ...stackInputs(), tags: `${env('E2E_HTTP_REGISTRY')}/e2e/x:$(touch /tmp/pwned);id` })
+    )
+    const main = await job.main()
+    expect(main.exitCode).not.toBe(0)
+    expect(main.log).toMatch(/::error::Invalid input:%0A {2}- tags: /)
+    expect(main.outputs['builder-name']).toBeUndefined()
+    expect(fs.existsSync('/tmp/pwned')).toBe(false)
+  }, 60_000)
+})
