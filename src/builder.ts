@@ -63,6 +63,16 @@ export async function createBuilder(runner: CommandRunner, options: BuilderOptio
       what: `Creating builder ${options.name}`
     })
   } catch (error) {
+    if (
+      error instanceof CommandError &&
+      /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)
+    ) {
+      throw new Error(
+        `The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
+          'DOCKER_HOST at an engine.',
+        { cause: error }
+      )
+    }
     if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
       throw new Error(
         `A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`,
@@ -85,4 +95,8 @@ export async function removeBuilder(runner: CommandRunner, name: string): Promis
   if (result.exitCode === 0) return 'removed'
   if (/no builder .* found|not found/i.test(result.stderr)) return 'absent'
   throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`)
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop() ?? ''
 }

@@ -3,6 +3,7 @@
  * the input and says what is accepted; all problems are reported together, before any command runs.
  */
 import * as fs from 'node:fs'
+import { DEFAULT_DOWNLOAD_URL, normalizeBuildxVersion, parseDownloadUrlTemplate } from './buildx-install.js'
 import { parseCaCertsInput, type CaCertEntry } from './certificates.js'
 import { normalizePlatform } from './platforms.js'
 import { parseImageReference } from './reference.js'
@@ -43,6 +44,9 @@ export interface Inputs {
   qemuImage: string
   retries: number
   reuseBuilder: boolean
+  buildxVersion: string
+  buildxDownloadUrl: string
+  buildxChecksumUrl: string
 }
 
 /** Defaults, the same as action.yml's (a unit test keeps the two in agreement). */
@@ -58,7 +62,8 @@ export const DEFAULTS = {
   'no-cache': 'false',
   pull: 'false',
   retries: '2',
-  'reuse-builder': 'false'
+  'reuse-builder': 'false',
+  'buildx-download-url': DEFAULT_DOWNLOAD_URL
 } as const satisfies Record<string, string>
 
 /** Reads one input the way @actions/core does: trimmed, '' when unset. */
@@ -192,6 +197,13 @@ export function readInputs(source: InputSource, cwd: string = process.cwd()): In
     return Number(value)
   })
   const reuseBuilder = bool('reuse-builder')
+  const buildxVersion = check('buildx-version', '', () => normalizeBuildxVersion(get('buildx-version')))
+  const buildxDownloadUrl = check('buildx-download-url', DEFAULT_DOWNLOAD_URL, () =>
+    parseDownloadUrlTemplate(get('buildx-download-url'))
+  )
+  const buildxChecksumUrl = check('buildx-checksum-url', '', () =>
+    get('buildx-checksum-url') === '' ? '' : parseDownloadUrlTemplate(get('buildx-checksum-url'))
+  )
   if (reuseBuilder && builderName === '') {
     problems.push(
       'reuse-builder: needs builder-name (the builder to reuse); a generated name is never reused'
@@ -231,7 +243,10 @@ export function readInputs(source: InputSource, cwd: string = process.cwd()): In
     qemu,
     qemuImage: get('qemu-image'),
     retries,
-    reuseBuilder
+    reuseBuilder,
+    buildxVersion,
+    buildxDownloadUrl,
+    buildxChecksumUrl
   }
 }
 

@@ -14,7 +14,8 @@ import {
 } from './builder.js'
 import { runBuild } from './build.js'
 import { writeBuildkitdConfig } from './config.js'
-import { checkDocker } from './docker.js'
+import { MIN_BUILDX } from './buildx-version.js'
+import { serializeBuildxCli, setupBuildx, withBuildx } from './buildx-install.js'
 import { hintsFor } from './hints.js'
 import { readInputs, type InputSource, type Inputs } from './inputs.js'
 import { dockerConfigDir, login } from './login.js'
@@ -45,13 +46,23 @@ export function defaultDeps(): MainDeps {
   }
 }
 
-export async function runMain(deps: MainDeps = defaultDeps()): Promise<void> {
+export async function runMain(given: MainDeps = defaultDeps()): Promise<void> {
   state.markMainStarted()
-  maskSecrets(deps.getInput, deps.env)
-  const inputs = await core.group('Inputs', () => Promise.resolve(readInputs(deps.getInput)))
-  const work = createWorkDir(deps.env)
-  const docker = await core.group('Docker and buildx', () => checkDocker(deps.runner))
-  core.info(`buildx ${docker.buildx}`)
+  maskSecrets(given.getInput, given.env)
+  const inputs = await core.group('Inputs', () => Promise.resolve(readInputs(given.getInput)))
+  const work = createWorkDir(given.env)
+  const buildx = await core.group('buildx', () =>
+    setupBuildx({
+      version: inputs.buildxVersion,
+      urlTemplate: inputs.buildxDownloadUrl,
+      checksumUrlTemplate: inputs.buildxChecksumUrl,
+      minimum: MIN_BUILDX,
+      runner: given.runner
+    })
+  )
+  state.save('buildx', serializeBuildxCli(buildx.cli))
+  // From here on every `docker buildx ...` runs the buildx chosen above.
+  const deps: MainDeps = { ...given, runner: withBuildx(given.runner, buildx.cli) }
 
   const config = await core.group('BuildKit configuration (buildkitd.toml)', async () => {
     const written = await writeBuildkitdConfig(inputs, work)

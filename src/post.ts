@@ -6,6 +6,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import { removeBuilder } from './builder.js'
+import { parseBuildxCli, withBuildx } from './buildx-install.js'
 import { logout, type LoginRestore } from './login.js'
 import { execRunner, type CommandRunner } from './runner.js'
 import * as state from './state.js'
@@ -14,7 +15,7 @@ export async function runPost(runner: CommandRunner = execRunner): Promise<void>
   const saved = state.load()
   if (saved.builder) {
     await attempt(`Removing builder ${saved.builder}`, async () => {
-      const outcome = await removeBuilder(runner, saved.builder)
+      const outcome = await removeBuilder(withBuildx(runner, parseBuildxCli(saved.buildx)), saved.builder)
       core.info(outcome === 'removed' ? 'builder removed' : 'builder was not there (never created)')
     })
   }

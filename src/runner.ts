@@ -3,6 +3,7 @@
  * arrays only (never a shell string), so tags, build-args and labels stay inert whatever they contain.
  * Tests replace the runner with a fake that records calls; production uses @actions/exec.
  */
+import * as core from '@actions/core'
 import * as exec from '@actions/exec'
 
 export interface RunOptions {
@@ -67,6 +68,8 @@ export async function runChecked(
 export const execRunner: CommandRunner = {
   async run(command, args, options = {}) {
     const env = options.env ? mergedEnv(options.env) : undefined
+    // Every process this action starts is listed in the debug log (re-run with debug logging to see it).
+    core.debug(`spawn: ${command} ${args.join(' ')}`)
     try {
       const out = await exec.getExecOutput(command, [...args], {
         ignoreReturnCode: true,

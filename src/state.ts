@@ -7,7 +7,8 @@
  * - `builder`: the builder this run created (saved *before* `buildx create`, so a half-created builder
  *   is still removed); empty when the run reused a builder it must not remove.
  * - `tempDir`: this run's own directory under RUNNER_TEMP (buildkitd.toml, CA files, metadata).
- * - `dockerConfig` / `loginRestore`: the docker config the run added credentials to, and what to put back.
+ * - `loginRestore`: the docker config entries a login replaced, to put back.
+ * - `buildx`: the buildx binary the run used, so the post step removes the builder with the same one.
  */
 import * as core from '@actions/core'
 
@@ -17,13 +18,16 @@ export interface RunState {
   dockerConfig: string
   /** JSON of the config.json entries to restore after a login (see login.ts). */
   loginRestore: string
+  /** The buildx this run used (see buildx-install.ts); '' for the runner's `docker buildx`. */
+  buildx: string
 }
 
 const KEYS: Record<keyof RunState, string> = {
   builder: 'builder',
   tempDir: 'temp-dir',
   dockerConfig: 'docker-config',
-  loginRestore: 'login-restore'
+  loginRestore: 'login-restore',
+  buildx: 'buildx'
 }
 
 export function isPost(): boolean {
@@ -43,6 +47,7 @@ export function load(): RunState {
     builder: core.getState(KEYS.builder),
     tempDir: core.getState(KEYS.tempDir),
     dockerConfig: core.getState(KEYS.dockerConfig),
-    loginRestore: core.getState(KEYS.loginRestore)
+    loginRestore: core.getState(KEYS.loginRestore),
+    buildx: core.getState(KEYS.buildx)
   }
 }

@@ -1,0 +1,285 @@
+/**
+ * buildx from a release mirror (issue: "buildx itself"), against the stack's real buildx binary. A loopback
+ * HTTP server in this test plays the mirror: the stack's own docker-buildx under the release file name
+ * (buildx-v0.13.1.<os>-<arch>) next to a checksums.txt, as a GitHub release lays them out.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
+import { execFileSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import {
+  BuildxInstallError,
+  installBuildx,
+  releaseAssetName,
+  releasePlatform,
+  type InstallLog
+} from '../../src/buildx-install.js'
+import { execRunner } from '../../src/runner.js'
+import {
+  FIXTURES,
+  ROOT,
+  baseImage,
+  env,
+  leftovers,
+  newJob,
+  rawManifest,
+  sha256,
+  stackInputs,
+  uniqueTag,
+  type Job
+} from './harness.js'
+
+const VERSION = '0.13.1'
+const platform = releasePlatform()
+const asset = releaseAssetName(VERSION, platform)
+
+/** The stack's docker-buildx (a symlink in $DOCKER_CONFIG/cli-plugins), resolved to the real file. */
+const realBinary = fs.realpathSync(path.join(env('DOCKER_CONFIG'), 'cli-plugins', 'docker-buildx'))
+const hex = (data: Buffer): string => createHash('sha256').update(data).digest('hex')
+
+/**
+ * The mirror: `/good/v0.13.1/<asset>` is the real binary, `/corrupt/v0.13.1/<asset>` the same with one byte
+ * changed; both directories have a checksums.txt with the real binary's sha256.
+ */
+class Mirror {
+  readonly requests: string[] = []
+  readonly binary = fs.readFileSync(realBinary)
+  readonly corrupt = Buffer.from(this.binary)
+  private readonly server: http.Server
+  port = 0
+
+  constructor() {
+    const middle = Math.floor(this.corrupt.length / 2)
+    this.corrupt[middle] = (this.corrupt[middle] ?? 0) ^ 0xff
+    const checksums = `${hex(Buffer.from('other'))} *buildx-v${VERSION}.darwin-arm64\n${hex(this.binary)} *${asset}\n`
+    const files = new Map<string, Buffer>([
+      [`/good/v${VERSION}/${asset}`, this.binary],
+      [`/good/v${VERSION}/checksums.txt`, Buffer.from(checksums)],
+      [`/corrupt/v${VERSION}/${asset}`, this.corrupt],
+      [`/corrupt/v${VERSION}/checksums.txt`, Buffer.from(checksums)]
+    ])
+    this.server = http.createServer((req, res) => {
+      const url = req.url ?? '/'
+      this.requests.push(url)
+      const body = files.get(url)
+      res.writeHead(body ? 200 : 404, { 'content-type': 'application/octet-stream' })
+      res.end(body ?? 'not found')
+    })
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>(resolve => this.server.listen(0, '127.0.0.1', resolve))
+    this.port = (this.server.address() as AddressInfo).port
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>(resolve =>
+      this.server.close(() => {
+        resolve()
+      })
+    )
+  }
+
+  template(dir: 'good' | 'corrupt'): string {
+    return `http://127.0.0.1:${this.port}/${dir}/v{version}/buildx-v{version}.{os}-{arch}{ext}`
+  }
+}
+
+function recordingLog(): InstallLog & { lines: string[] } {
+  const lines: string[] = []
+  return {
+    lines,
+    info: m => lines.push(m),
+    warning: m => lines.push(`WARNING ${m}`)
+  }
+}
+
+const mirror = new Mirror()
+const savedEnv = { TOOL_CACHE: process.env.RUNNER_TOOL_CACHE, TEMP: process.env.RUNNER_TEMP }
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'buildx-install-e2e-'))
+
+/** Points @actions/tool-cache (it reads these at call time) at fresh directories. */
+function freshToolCache(name: string): string {
+  const dir = path.join(work, name)
+  fs.mkdirSync(path.join(dir, 'temp'), { recursive: true })
+  process.env.RUNNER_TOOL_CACHE = path.join(dir, 'tool-cache')
+  process.env.RUNNER_TEMP = path.join(dir, 'temp')
+  return process.env.RUNNER_TOOL_CACHE
+}
+
+beforeAll(() => mirror.start())
+afterAll(async () => {
+  await mirror.stop()
+  if (savedEnv.TOOL_CACHE === undefined) delete process.env.RUNNER_TOOL_CACHE
+  else process.env.RUNNER_TOOL_CACHE = savedEnv.TOOL_CACHE
+  if (savedEnv.TEMP === undefined) delete process.env.RUNNER_TEMP
+  else process.env.RUNNER_TEMP = savedEnv.TEMP
+})
+
+describe('buildx install module: the real buildx binary from a loopback mirror', () => {
+  let toolCache = ''
+  let cachedBinary = ''
+
+  it('downloads, verifies against checksums.txt and caches; the cached binary runs as buildx 0.13.1', async () => {
+    toolCache = freshToolCache('good')
+    mirror.requests.length = 0
+    const log = recordingLog()
+    const result = await installBuildx({
+      version: VERSION,
+      urlTemplate: mirror.template('good'),
+      runner: execRunner,
+      log
+    })
+    cachedBinary = path.join(toolCache, 'buildx', VERSION, platform.arch, `docker-buildx${platform.ext}`)
+    expect(result).toMatchObject({ source: 'download', version: VERSION, path: cachedBinary })
+    expect(result.cli).toEqual({ command: cachedBinary, prefix: [] })
+    expect(mirror.requests).toEqual([`/good/v${VERSION}/${asset}`, `/good/v${VERSION}/checksums.txt`])
+    expect(log.lines.join('\n')).toContain(`sha256 ${hex(mirror.binary)} matches`)
+    expect(hex(fs.readFileSync(cachedBinary))).toBe(hex(mirror.binary))
+    expect(fs.statSync(cachedBinary).mode & 0o777).toBe(0o755)
+    expect(execFileSync(cachedBinary, ['version'], { encoding: 'utf8' })).toMatch(
+      /github\.com\/docker\/buildx v?0\.13\.1/
+    )
+  }, 120_000)
+
+  it('runs standalone against the stack (buildx ls sees the engine)', () => {
+    expect(execFileSync(cachedBinary, ['ls'], { encoding: 'utf8' })).toMatch(/default.*docker/)
+  })
+
+  it('a second run takes it from the tool cache without any request', async () => {
+    mirror.requests.length = 0
+    const log = recordingLog()
+    const result = await installBuildx({
+      version: VERSION,
+      urlTemplate: mirror.template('good'),
+      runner: execRunner,
+      log
+    })
+    expect(result).toMatchObject({ source: 'tool-cache', path: cachedBinary })
+    expect(mirror.requests).toEqual([])
+    expect(log.lines[0]).toBe(`found buildx ${VERSION} in the tool cache: ${cachedBinary}`)
+  })
+
+  it('a corrupted download fails the checksum with expected and actual sha256, and caches nothing', async () => {
+    const corruptCache = freshToolCache('corrupt')
+    const error = await installBuildx({
+      version: VERSION,
+      urlTemplate: mirror.template('corrupt'),
+      runner: execRunner,
+      log: recordingLog()
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(BuildxInstallError)
+    const base = `http://127.0.0.1:${mirror.port}/corrupt/v${VERSION}`
+    expect((error as Error).message).toBe(
+      `Checksum mismatch for buildx downloaded from ${base}/${asset}: expected sha256 ${hex(mirror.binary)} ` +
+        `(${asset} in ${base}/checksums.txt), got sha256 ${hex(mirror.corrupt)}. ` +
+        'The download is corrupt or not the release file; nothing was installed.'
+    )
+    expect(fs.existsSync(path.join(corruptCache, 'buildx'))).toBe(false)
+    expect(fs.readdirSync(process.env.RUNNER_TEMP ?? '')).toEqual([])
+  }, 120_000)
+})
+
+/**
+ * THE FULL ACTION WITH buildx-version / buildx-download-url. Runs only once the inputs are wired into
+ * action.yml, inputs.ts, main.ts and post.ts (see the integration notes of src/buildx-install.ts) and
+ * dist/ is rebuilt (`npm run bundle`); until action.yml declares `buildx-version` it is skipped. To force
+ * it on, replace `describeWhenWired` with `describe`.
+ */
+const actionInputs = (
+  parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }
+).inputs
+const describeWhenWired = 'buildx-version' in actionInputs ? describe : describe.skip
+
+describeWhenWired('the action with buildx-version and buildx-download-url (after integration)', () => {
+  const registry = env('E2E_HTTP_REGISTRY')
+  const toolCache = path.join(work, 'action-tool-cache')
+  const jobs: Job[] = []
+  const cachedBinary = path.join(toolCache, 'buildx', VERSION, platform.arch, `docker-buildx${platform.ext}`)
+  const escaped = cachedBinary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  afterAll(async () => {
+    for (const job of jobs) await job.post()
+  })
+
+  const runJob = (): { job: Job; tag: string } => {
+    const tag = uniqueTag(registry, 'buildx-install')
+    const job = newJob(
+      {
+        ...stackInputs(),
+        platforms: 'linux/amd64,linux/arm64',
+        context: path.join(FIXTURES, 'uname'),
+        tags: tag,
+        'insecure-registries': `http://${registry}`,
+        'build-args': `BASE=${baseImage(registry)}`,
+        'buildx-version': VERSION,
+        'buildx-download-url': mirror.template('good')
+      },
+      { RUNNER_TOOL_CACHE: toolCache }
+    )
+    jobs.push(job)
+    return { job, tag }
+  }
+
+  it('first job: downloads into the tool cache, builds and pushes with that binary, post removes the builder with it', async () => {
+    mirror.requests.length = 0
+    const { job, tag } = runJob()
+    const main = await job.main()
+    expect(main.log).not.toMatch(/::error/)
+    expect(main.exitCode).toBe(0)
+    expect(mirror.requests).toEqual([`/good/v${VERSION}/${asset}`, `/good/v${VERSION}/checksums.txt`])
+    expect(main.log).toContain(`downloading buildx ${VERSION} for ${platform.os}-${platform.arch}`)
+    expect(main.log).toContain(`using buildx ${VERSION} (github.com/docker/buildx`)
+    // @actions/exec echoes each command it runs: create and build ran the cached binary, not docker buildx
+    expect(main.log).toMatch(new RegExp(`\\[command\\]${escaped} create --name multiarch-`))
+    expect(main.log).toMatch(new RegExp(`\\[command\\]${escaped} build --builder multiarch-`))
+    expect(main.log).not.toMatch(/\[command\]\S*docker buildx (create|build)/)
+    expect(fs.existsSync(cachedBinary)).toBe(true)
+    expect(sha256(rawManifest(tag))).toBe(main.outputs.digest)
+
+    const builder = main.outputs['builder-name'] ?? ''
+    const post = await job.post()
+    expect(post.exitCode).toBe(0)
+    expect(post.log).not.toMatch(/::warning/)
+    expect(post.log).toMatch(new RegExp(`\\[command\\]${escaped} rm --force ${builder}`))
+    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+  }, 300_000)
+
+  it('second job on the same runner: found in the tool cache, no download', async () => {
+    mirror.requests.length = 0
+    const { job } = runJob()
+    const main = await job.main()
+    expect(main.exitCode).toBe(0)
+    expect(mirror.requests).toEqual([])
+    expect(main.log).toContain(`found buildx ${VERSION} in the tool cache: ${cachedBinary}`)
+    expect(main.log).toMatch(new RegExp(`\\[command\\]${escaped} build --builder multiarch-`))
+    expect((await job.post()).exitCode).toBe(0)
+  }, 300_000)
+
+  it('a corrupted mirror fails the job with the checksum error', async () => {
+    const job = newJob(
+      {
+        ...stackInputs(),
+        platforms: 'linux/amd64',
+        context: path.join(FIXTURES, 'uname'),
+        tags: uniqueTag(registry, 'buildx-install'),
+        'buildx-version': VERSION,
+        'buildx-download-url': mirror.template('corrupt')
+      },
+      { RUNNER_TOOL_CACHE: path.join(work, 'action-corrupt-tool-cache') }
+    )
+    jobs.push(job)
+    const main = await job.main()
+    expect(main.exitCode).not.toBe(0)
+    expect(main.log).toMatch(
+      new RegExp(
+        `::error::Checksum mismatch for buildx downloaded from .*: expected sha256 ${hex(mirror.binary)}`
+      )
+    )
+    expect((await job.post()).exitCode).toBe(0)
+  }, 120_000)
+})

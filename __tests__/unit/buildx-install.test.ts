@@ -1,0 +1,626 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { createBuilder, removeBuilder } from '../../src/builder.js'
+import { runBuild } from '../../src/build.js'
+import {
+  BuildxInstallError,
+  DEFAULT_DOWNLOAD_URL,
+  DOCKER_BUILDX,
+  FALLBACK_BUILDX_VERSION,
+  buildxCommand,
+  defaultChecksumUrl,
+  displayUrl,
+  installBuildx,
+  normalizeBuildxVersion,
+  parseBuildxCli,
+  parseChecksums,
+  parseDownloadUrlTemplate,
+  releaseAssetName,
+  releasePlatform,
+  renderUrlTemplate,
+  serializeBuildxCli,
+  setupBuildx,
+  standaloneBuildx,
+  verifyChecksum,
+  withBuildx,
+  type InstallLog,
+  type ReleasePlatform
+} from '../../src/buildx-install.js'
+import { FakeRunner, docker, type Call } from './fake-runner.js'
+
+const LINUX_AMD64: ReleasePlatform = { os: 'linux', arch: 'amd64', ext: '' }
+const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
+
+describe('BuildxCli', () => {
+  it('runs buildx argv through the docker plugin or a standalone binary', () => {
+    expect(buildxCommand(DOCKER_BUILDX, ['buildx', 'version'])).toEqual(['docker', ['buildx', 'version']])
+    expect(buildxCommand(standaloneBuildx('/tc/docker-buildx'), ['buildx', 'rm', '--force', 'b'])).toEqual([
+      '/tc/docker-buildx',
+      ['rm', '--force', 'b']
+    ])
+    expect(() => buildxCommand(DOCKER_BUILDX, ['version'])).toThrow(/not a buildx command/)
+  })
+
+  it('withBuildx sends builder.ts and build.ts commands to the binary, other commands to docker', async () => {
+    const fake = new FakeRunner()
+    const runner = withBuildx(fake, standaloneBuildx('/tc/docker-buildx'))
+    await createBuilder(runner, {
+      name: 'b1',
+      buildkitImage: 'moby/buildkit:buildx-stable-1',
+      hostNetwork: false,
+      allowHostNetwork: false,
+      driverOpts: [],
+      proxyEnv: {},
+      buildkitdFlags: '',
+      configFile: ''
+    })
+    await runBuild(runner, {
+      builder: 'b1',
+      metadataFile: '/tmp/m.json',
+      settings: {
+        platforms: ['linux/amd64'],
+        context: '.',
+        file: '',
+        tags: [],
+        push: false,
+        buildArgs: [],
+        labels: [],
+        target: '',
+        cacheFrom: [],
+        cacheTo: [],
+        noCache: false,
+        pull: false,
+        provenance: '',
+        network: ''
+      }
+    })
+    await removeBuilder(runner, 'b1')
+    await runner.run('docker', ['version'])
+    expect(fake.lines().map(l => l.split(' ').slice(0, 2).join(' '))).toEqual([
+      '/tc/docker-buildx create',
+      '/tc/docker-buildx build',
+      '/tc/docker-buildx rm',
+      'docker version'
+    ])
+  })
+
+  it('withBuildx with the docker plugin is the runner itself', () => {
+    const fake = new FakeRunner()
+    expect(withBuildx(fake, DOCKER_BUILDX)).toBe(fake)
+  })
+
+  it('survives the trip through the saved state', () => {
+    const binary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bx-')), 'docker-buildx')
+    fs.writeFileSync(binary, '')
+    const cli = standaloneBuildx(binary)
+    expect(parseBuildxCli(serializeBuildxCli(cli))).toEqual(cli)
+    expect(serializeBuildxCli(DOCKER_BUILDX)).toBe('')
+  })
+
+  it.each([
+    ['', 'nothing saved'],
+    ['{not json', 'unreadable'],
+    ['{"command":""}', 'no command'],
+    ['{"command":"/gone/docker-buildx","prefix":[]}', 'a binary that is gone']
+  ])('falls back to docker buildx for %j (%s)', value => {
+    expect(parseBuildxCli(value)).toBe(DOCKER_BUILDX)
+  })
+})
+
+describe('normalizeBuildxVersion', () => {
+  it.each([
+    ['', ''],
+    ['0.13.1', '0.13.1'],
+    ['v0.13.1', '0.13.1'],
+    [' v0.14.0-rc1 ', '0.14.0-rc1'],
+    ['0.10.0', '0.10.0']
+  ])('%j -> %j', (input, expected) => {
+    expect(normalizeBuildxVersion(input)).toBe(expected)
+  })
+
+  it.each(['latest', '0.13', 'v', '>=0.13.1', '0.13.1.2', 'buildx-v0.13.1'])('rejects %j', input => {
+    expect(() => normalizeBuildxVersion(input)).toThrow(
+      /is not a buildx release version; use an exact version/
+    )
+  })
+})
+
+describe('releasePlatform (Node platform/arch -> release asset names)', () => {
+  it.each<[string, string, string, string]>([
+    ['linux', 'x64', '7', 'linux-amd64'],
+    ['linux', 'arm64', '7', 'linux-arm64'],
+    ['linux', 'arm', '7', 'linux-arm-v7'],
+    ['linux', 'arm', '6', 'linux-arm-v6'],
+    ['linux', 'ppc64', '7', 'linux-ppc64le'],
+    ['linux', 's390x', '7', 'linux-s390x'],
+    ['linux', 'riscv64', '7', 'linux-riscv64'],
+    ['darwin', 'arm64', '7', 'darwin-arm64'],
+    ['darwin', 'x64', '7', 'darwin-amd64'],
+    ['win32', 'x64', '7', 'windows-amd64.exe'],
+    ['win32', 'arm64', '7', 'windows-arm64.exe'],
+    ['freebsd', 'x64', '7', 'freebsd-amd64']
+  ])('%s/%s (arm v%s) -> %s', (platform, arch, armVersion, expected) => {
+    const p = releasePlatform(platform, arch, armVersion)
+    expect(`${p.os}-${p.arch}${p.ext}`).toBe(expected)
+  })
+
+  it('names this runner', () => {
+    expect(releasePlatform().os).toMatch(/^(linux|darwin|windows|freebsd)$/)
+  })
+
+  it.each([
+    ['aix', 'ppc64', /OS \(aix\)/],
+    ['linux', 'mips', /architecture \(mips\)/]
+  ])('%s/%s has no release', (platform, arch, message) => {
+    expect(() => releasePlatform(platform, arch)).toThrow(message)
+  })
+})
+
+describe('URL templates', () => {
+  it.each<[string, string, string]>([
+    ['linux', 'x64', 'https://github.com/docker/buildx/releases/download/v0.13.1/buildx-v0.13.1.linux-amd64'],
+    [
+      'linux',
+      'arm',
+      'https://github.com/docker/buildx/releases/download/v0.13.1/buildx-v0.13.1.linux-arm-v7'
+    ],
+    [
+      'darwin',
+      'arm64',
+      'https://github.com/docker/buildx/releases/download/v0.13.1/buildx-v0.13.1.darwin-arm64'
+    ],
+    [
+      'win32',
+      'x64',
+      'https://github.com/docker/buildx/releases/download/v0.13.1/buildx-v0.13.1.windows-amd64.exe'
+    ]
+  ])('the default for %s/%s is the GitHub release asset', (platform, arch, expected) => {
+    const p = releasePlatform(platform, arch, '7')
+    expect(renderUrlTemplate(DEFAULT_DOWNLOAD_URL, '0.13.1', p)).toBe(expected)
+    expect(expected.endsWith(releaseAssetName('0.13.1', p))).toBe(true)
+  })
+
+  it('a mirror template puts the placeholders where the mirror wants them', () => {
+    expect(
+      renderUrlTemplate(
+        'https://mirror.corp:8443/gh/buildx/{version}/{os}/{arch}/docker-buildx{ext}',
+        '0.13.1',
+        {
+          os: 'windows',
+          arch: 'arm64',
+          ext: '.exe'
+        }
+      )
+    ).toBe('https://mirror.corp:8443/gh/buildx/0.13.1/windows/arm64/docker-buildx.exe')
+  })
+
+  it.each([
+    [
+      'https://m/{version}/{platform}',
+      /unknown placeholder \{platform\}; use \{version\}, \{os\}, \{arch\}, \{ext\}/
+    ],
+    ['mirror/{version}', /does not make a URL/],
+    ['ftp://m/{version}', /is not an http\(s\) URL/]
+  ])('rejects %j', (template, message) => {
+    expect(() => renderUrlTemplate(template, '0.13.1', LINUX_AMD64)).toThrow(message)
+    expect(() => parseDownloadUrlTemplate(template)).toThrow(message)
+  })
+
+  it('buildx-download-url: empty is GitHub, {version} is required', () => {
+    expect(parseDownloadUrlTemplate('')).toBe(DEFAULT_DOWNLOAD_URL)
+    expect(parseDownloadUrlTemplate(' https://m/v{version}/b.{os}-{arch} ')).toBe(
+      'https://m/v{version}/b.{os}-{arch}'
+    )
+    expect(() => parseDownloadUrlTemplate('https://m/buildx.{os}-{arch}')).toThrow(
+      /has no \{version\} placeholder/
+    )
+  })
+
+  it('the checksum file is checksums.txt next to the binary', () => {
+    expect(
+      defaultChecksumUrl(
+        'https://github.com/docker/buildx/releases/download/v0.13.1/buildx-v0.13.1.linux-amd64'
+      )
+    ).toBe('https://github.com/docker/buildx/releases/download/v0.13.1/checksums.txt')
+    expect(defaultChecksumUrl('http://127.0.0.1:8080/buildx?x=1')).toBe('http://127.0.0.1:8080/checksums.txt')
+  })
+
+  it('displayUrl hides a password', () => {
+    expect(displayUrl('https://bot:s3cret@mirror/x')).toBe('https://bot:***@mirror/x')
+    expect(displayUrl('https://mirror/x')).toBe('https://mirror/x')
+  })
+})
+
+describe('checksum files', () => {
+  const a = 'a'.repeat(64)
+  const b = 'B'.repeat(64)
+  it('reads both sha256sum formats, CRLF, paths and stray lines', () => {
+    const sums = parseChecksums(
+      [
+        `${a} *buildx-v0.13.1.linux-amd64`,
+        `${b}  buildx-v0.13.1.linux-arm64\r`,
+        `${a}  ./release-out/buildx-v0.13.1.linux-arm-v7`,
+        '# signed by nobody',
+        'deadbeef  too-short',
+        ''
+      ].join('\n')
+    )
+    expect(sums.get('buildx-v0.13.1.linux-amd64')).toBe(a)
+    expect(sums.get('buildx-v0.13.1.linux-arm64')).toBe('b'.repeat(64))
+    expect(sums.get('buildx-v0.13.1.linux-arm-v7')).toBe(a)
+    expect(sums.has('too-short')).toBe(false)
+  })
+
+  const common = {
+    checksumUrl: 'https://m/v0.13.1/checksums.txt',
+    binaryUrl: 'https://m/v0.13.1/buildx-v0.13.1.linux-amd64'
+  }
+  it('accepts a matching entry, under the URL name or the release name', () => {
+    const checksums = parseChecksums(`${a}  buildx-v0.13.1.linux-amd64\n`)
+    expect(
+      verifyChecksum({
+        ...common,
+        actual: a,
+        checksums,
+        names: ['docker-buildx', 'buildx-v0.13.1.linux-amd64']
+      })
+    ).toBe(a)
+  })
+
+  it('a mismatch names expected and actual sha256 and the URLs', () => {
+    const checksums = parseChecksums(`${a}  buildx-v0.13.1.linux-amd64\n`)
+    const c = 'c'.repeat(64)
+    expect(() =>
+      verifyChecksum({ ...common, actual: c, checksums, names: ['buildx-v0.13.1.linux-amd64'] })
+    ).toThrow(
+      new RegExp(
+        `Checksum mismatch for buildx downloaded from https://m/v0.13.1/buildx-v0.13.1.linux-amd64: expected sha256 ${a} ` +
+          `\\(buildx-v0.13.1.linux-amd64 in https://m/v0.13.1/checksums.txt\\), got sha256 ${c}`
+      )
+    )
+  })
+
+  it('a missing entry says what the file lists', () => {
+    const checksums = parseChecksums(`${a}  buildx-v0.13.1.linux-arm64\n`)
+    expect(() =>
+      verifyChecksum({ ...common, actual: a, checksums, names: ['buildx-v0.13.1.linux-amd64'] })
+    ).toThrow(
+      /checksums.txt has no entry for buildx-v0.13.1.linux-amd64 \(it lists buildx-v0.13.1.linux-arm64\)/
+    )
+    expect(() =>
+      verifyChecksum({ ...common, actual: a, checksums: parseChecksums('<html>'), names: ['x'] })
+    ).toThrow(/it lists no sha256 checksums/)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------------------
+// The install flow against a real HTTP server on 127.0.0.1 and the real @actions/tool-cache
+
+interface Served {
+  status: number
+  body: string | Buffer
+}
+
+class ReleaseServer {
+  readonly files = new Map<string, Served>()
+  readonly requests: string[] = []
+  private server = http.createServer((req, res) => {
+    const url = req.url ?? '/'
+    this.requests.push(url)
+    const file = this.files.get(url.replace(/\?.*$/, ''))
+    res.writeHead(file?.status ?? 404, { 'content-type': 'application/octet-stream' })
+    res.end(file?.body ?? 'not found')
+  })
+  port = 0
+
+  async start(): Promise<void> {
+    await new Promise<void>(resolve => this.server.listen(0, '127.0.0.1', resolve))
+    this.port = (this.server.address() as AddressInfo).port
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>(resolve =>
+      this.server.close(() => {
+        resolve()
+      })
+    )
+  }
+
+  url(p: string): string {
+    return `http://127.0.0.1:${this.port}${p}`
+  }
+
+  /** A release directory like GitHub's: the binary and checksums.txt listing it. */
+  release(version: string, body: string, checksumBody = body): void {
+    const name = releaseAssetName(version, LINUX_AMD64)
+    this.files.set(`/v${version}/${name}`, { status: 200, body })
+    this.files.set(`/v${version}/checksums.txt`, {
+      status: 200,
+      body: `${sha256('other')} *buildx-v${version}.linux-arm64\n${sha256(checksumBody)} *${name}\n`
+    })
+  }
+}
+
+const fakeBinary = (version: string): string =>
+  `#!/bin/sh\necho "github.com/docker/buildx v${version} 0000000"\n`
+
+/** A runner that answers `<something>/docker-buildx version` like the release binary of `version`. */
+function binaryRunner(version: string, installed?: string): FakeRunner {
+  const runner = new FakeRunner()
+  runner.on((call: Call) => call.command.endsWith('docker-buildx') && call.args[0] === 'version', {
+    stdout: `github.com/docker/buildx v${version} 0000000\n`
+  })
+  if (installed === undefined)
+    runner.on(docker('buildx', 'version'), {
+      exitCode: 1,
+      stderr: "docker: 'buildx' is not a docker command."
+    })
+  else runner.on(docker('buildx', 'version'), { stdout: `github.com/docker/buildx v${installed} abc\n` })
+  return runner
+}
+
+function recordingLog(): InstallLog & { lines: string[] } {
+  const lines: string[] = []
+  return {
+    lines,
+    info: m => lines.push(m),
+    warning: m => lines.push(`WARNING ${m}`)
+  }
+}
+
+describe('installBuildx / setupBuildx (HTTP server + tool cache)', () => {
+  const server = new ReleaseServer()
+  const savedEnv = { ...process.env }
+  let toolCache = ''
+  let template = ''
+
+  beforeAll(() => server.start())
+  afterAll(() => server.stop())
+  beforeEach(() => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buildx-install-'))
+    toolCache = path.join(dir, 'tool-cache')
+    process.env.RUNNER_TOOL_CACHE = toolCache
+    process.env.RUNNER_TEMP = path.join(dir, 'temp')
+    server.files.clear()
+    server.requests.length = 0
+    template = server.url('/v{version}/buildx-v{version}.{os}-{arch}{ext}')
+  })
+  afterEach(() => {
+    process.env = { ...savedEnv }
+  })
+
+  const install = (version: string, runner: FakeRunner, log = recordingLog(), urlTemplate = template) =>
+    installBuildx({ version, urlTemplate, runner, platform: LINUX_AMD64, log })
+
+  it('downloads, verifies and caches once; the second run takes it from the cache without HTTP', async () => {
+    server.release('0.13.1', fakeBinary('0.13.1'))
+    const runner = binaryRunner('0.13.1')
+    const log = recordingLog()
+    const first = await install('0.13.1', runner, log)
+    const expectedPath = path.join(toolCache, 'buildx', '0.13.1', 'amd64', 'docker-buildx')
+    expect(first).toEqual({
+      cli: standaloneBuildx(expectedPath),
+      version: '0.13.1',
+      source: 'download',
+      path: expectedPath
+    })
+    expect(fs.readFileSync(expectedPath, 'utf8')).toBe(fakeBinary('0.13.1'))
+    expect(fs.statSync(expectedPath).mode & 0o777).toBe(0o755)
+    expect(fs.existsSync(`${path.dirname(expectedPath)}.complete`)).toBe(true)
+    expect(server.requests).toEqual(['/v0.13.1/buildx-v0.13.1.linux-amd64', '/v0.13.1/checksums.txt'])
+    expect(log.lines.join('\n')).toContain(
+      `downloading buildx 0.13.1 for linux-amd64 from ${server.url('/v0.13.1/buildx-v0.13.1.linux-amd64')}`
+    )
+    expect(log.lines.join('\n')).toContain(
+      `sha256 ${sha256(fakeBinary('0.13.1'))} matches ${server.url('/v0.13.1/checksums.txt')}`
+    )
+    expect(runner.lines()).toEqual([`${expectedPath} version`])
+    // nothing left behind in RUNNER_TEMP
+    expect(fs.readdirSync(process.env.RUNNER_TEMP ?? '')).toEqual([])
+
+    server.requests.length = 0
+    const log2 = recordingLog()
+    const second = await install('0.13.1', runner, log2)
+    expect(second).toEqual({ ...first, source: 'tool-cache' })
+    expect(server.requests).toEqual([])
+    expect(log2.lines[0]).toBe(`found buildx 0.13.1 in the tool cache: ${expectedPath}`)
+  })
+
+  it('a corrupted download fails the checksum, naming both sha256 values, and installs nothing', async () => {
+    server.release('0.13.1', 'corrupted bytes', fakeBinary('0.13.1'))
+    const error = await install('0.13.1', binaryRunner('0.13.1')).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(BuildxInstallError)
+    expect((error as Error).message).toBe(
+      `Checksum mismatch for buildx downloaded from ${server.url('/v0.13.1/buildx-v0.13.1.linux-amd64')}: ` +
+        `expected sha256 ${sha256(fakeBinary('0.13.1'))} (buildx-v0.13.1.linux-amd64 in ` +
+        `${server.url('/v0.13.1/checksums.txt')}), got sha256 ${sha256('corrupted bytes')}. ` +
+        'The download is corrupt or not the release file; nothing was installed.'
+    )
+    expect(fs.existsSync(path.join(toolCache, 'buildx'))).toBe(false)
+    expect(fs.readdirSync(process.env.RUNNER_TEMP ?? '')).toEqual([])
+  })
+
+  it('a checksum file without the binary fails', async () => {
+    server.release('0.13.1', fakeBinary('0.13.1'))
+    server.files.set('/v0.13.1/checksums.txt', {
+      status: 200,
+      body: `${sha256('x')}  buildx-v0.13.1.darwin-arm64\n`
+    })
+    await expect(install('0.13.1', binaryRunner('0.13.1'))).rejects.toThrow(
+      /checksums.txt has no entry for buildx-v0.13.1.linux-amd64 \(it lists buildx-v0.13.1.darwin-arm64\).*Nothing was installed/
+    )
+    expect(fs.existsSync(path.join(toolCache, 'buildx'))).toBe(false)
+  })
+
+  it('no checksum file (404): installs with an "unverified" warning', async () => {
+    server.release('0.13.1', fakeBinary('0.13.1'))
+    server.files.delete('/v0.13.1/checksums.txt')
+    const log = recordingLog()
+    const result = await install('0.13.1', binaryRunner('0.13.1'), log)
+    expect(result.source).toBe('download')
+    expect(log.lines).toContain(
+      `WARNING No checksum file at ${server.url('/v0.13.1/checksums.txt')} (HTTP 404): the buildx download from ` +
+        `${server.url('/v0.13.1/buildx-v0.13.1.linux-amd64')} is unverified.`
+    )
+  })
+
+  it('a checksum file that fails otherwise (HTTP 500) is an error, not "unverified"', async () => {
+    const globals = globalThis as unknown as Record<string, unknown>
+    globals.TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS = 0
+    globals.TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS = 0
+    try {
+      server.release('0.13.1', fakeBinary('0.13.1'))
+      server.files.set('/v0.13.1/checksums.txt', { status: 500, body: 'oops' })
+      await expect(install('0.13.1', binaryRunner('0.13.1'))).rejects.toThrow(
+        `Could not fetch the checksum file ${server.url('/v0.13.1/checksums.txt')} to verify buildx: HTTP 500.`
+      )
+    } finally {
+      delete globals.TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS
+      delete globals.TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS
+    }
+  })
+
+  it('a version the source does not have: HTTP 404 with what to check (password hidden)', async () => {
+    const withPassword = template.replace('http://', 'http://bot:s3cret@')
+    const error = (await install('0.99.0', binaryRunner('0.99.0'), recordingLog(), withPassword).catch(
+      (e: unknown) => e
+    )) as Error
+    expect(error.message).toBe(
+      `buildx 0.99.0 for linux-amd64 is not at http://bot:***@127.0.0.1:${server.port}/v0.99.0/buildx-v0.99.0.linux-amd64 ` +
+        '(HTTP 404). Check that buildx-version is a released version and that buildx-download-url serves it.'
+    )
+  })
+
+  it('an unreachable source says so', async () => {
+    const closed = http.createServer()
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise<void>(resolve =>
+      closed.close(() => {
+        resolve()
+      })
+    )
+    const globals = globalThis as unknown as Record<string, unknown>
+    globals.TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS = 0
+    globals.TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS = 0
+    try {
+      await expect(
+        install('0.13.1', binaryRunner('0.13.1'), recordingLog(), `http://127.0.0.1:${port}/{version}`)
+      ).rejects.toThrow(
+        new RegExp(`Downloading buildx from http://127.0.0.1:${port}/0.13.1 failed: .*ECONNREFUSED`)
+      )
+    } finally {
+      delete globals.TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS
+      delete globals.TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS
+    }
+  })
+
+  it('a flat mirror with its own file names and a checksum URL template', async () => {
+    server.files.set('/mirror/docker-buildx-0.13.1-linux-amd64', { status: 200, body: fakeBinary('0.13.1') })
+    server.files.set('/mirror/sums/0.13.1.txt', {
+      status: 200,
+      body: `${sha256(fakeBinary('0.13.1'))}  docker-buildx-0.13.1-linux-amd64\n`
+    })
+    const result = await installBuildx({
+      version: '0.13.1',
+      urlTemplate: server.url('/mirror/docker-buildx-{version}-{os}-{arch}'),
+      checksumUrlTemplate: server.url('/mirror/sums/{version}.txt'),
+      runner: binaryRunner('0.13.1'),
+      platform: LINUX_AMD64,
+      log: recordingLog()
+    })
+    expect(result.source).toBe('download')
+    expect(server.requests).toEqual(['/mirror/docker-buildx-0.13.1-linux-amd64', '/mirror/sums/0.13.1.txt'])
+  })
+
+  it('a binary that reports another version is refused', async () => {
+    server.release('0.13.1', fakeBinary('0.12.0'))
+    await expect(install('0.13.1', binaryRunner('0.12.0'))).rejects.toThrow(
+      /reports version 0.12.0, not 0.13.1: check that buildx-download-url puts \{version\}.*removed from the tool cache/
+    )
+    expect(fs.readdirSync(path.join(toolCache, 'buildx', '0.13.1'))).toEqual([])
+  })
+
+  it('a binary that does not run here is refused with its error', async () => {
+    server.release('0.13.1', fakeBinary('0.13.1'))
+    const runner = new FakeRunner().on(call => call.args[0] === 'version', {
+      exitCode: 126,
+      stderr: 'cannot execute binary file: Exec format error'
+    })
+    await expect(install('0.13.1', runner)).rejects.toThrow(
+      /docker-buildx does not run on this runner \(`version` exit code 126; removed from the tool cache\):\ncannot execute binary file: Exec format error/
+    )
+  })
+
+  it('without RUNNER_TOOL_CACHE it says what is missing', async () => {
+    delete process.env.RUNNER_TOOL_CACHE
+    await expect(install('0.13.1', binaryRunner('0.13.1'))).rejects.toThrow(/RUNNER_TOOL_CACHE is not set/)
+  })
+
+  describe('setupBuildx', () => {
+    const setup = (version: string, runner: FakeRunner, log = recordingLog()) =>
+      setupBuildx({ version, urlTemplate: template, runner, platform: LINUX_AMD64, log })
+
+    it("uses the runner's docker buildx when it is recent enough", async () => {
+      const log = recordingLog()
+      const result = await setup('', binaryRunner('0.13.1', '0.13.1'), log)
+      expect(result).toEqual({ cli: DOCKER_BUILDX, version: '0.13.1', source: 'installed', path: '' })
+      expect(log.lines).toEqual(["using the runner's docker buildx 0.13.1"])
+      expect(server.requests).toEqual([])
+    })
+
+    it.each([
+      [undefined, 'docker buildx is not installed'],
+      ['0.9.1', 'docker buildx 0.9.1 is older than 0.10.0']
+    ])('installed %s: installs the pinned fallback version', async (installed, reason) => {
+      server.release(FALLBACK_BUILDX_VERSION, fakeBinary(FALLBACK_BUILDX_VERSION))
+      const log = recordingLog()
+      const result = await setup('', binaryRunner(FALLBACK_BUILDX_VERSION, installed), log)
+      expect(result.source).toBe('download')
+      expect(result.version).toBe(FALLBACK_BUILDX_VERSION)
+      expect(log.lines[0]).toBe(
+        `${reason}: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`
+      )
+    })
+
+    it('a minimum from the inputs counts', async () => {
+      server.release(FALLBACK_BUILDX_VERSION, fakeBinary(FALLBACK_BUILDX_VERSION))
+      const result = await setupBuildx({
+        version: '',
+        urlTemplate: template,
+        minimum: '0.13.2',
+        runner: binaryRunner(FALLBACK_BUILDX_VERSION, '0.13.1'),
+        platform: LINUX_AMD64,
+        log: recordingLog()
+      })
+      expect(result.version).toBe(FALLBACK_BUILDX_VERSION)
+    })
+
+    it('no docker CLI at all: says so, downloads nothing', async () => {
+      const runner = new FakeRunner().on(docker('buildx', 'version'), { exitCode: 127, stderr: 'not found' })
+      await expect(setup('', runner)).rejects.toThrow(/docker is not installed on this runner/)
+      expect(server.requests).toEqual([])
+    })
+
+    it('an explicit buildx-version is installed even when the runner has that version', async () => {
+      server.release('0.13.1', fakeBinary('0.13.1'))
+      const runner = binaryRunner('0.13.1', '0.13.1')
+      const result = await setup('v0.13.1', runner)
+      expect(result.source).toBe('download')
+      expect(runner.calls.some(c => c.command === 'docker')).toBe(false)
+    })
+
+    it.each([
+      ['0.9.0', /buildx-version 0.9.0 is too old; this action needs 0.10.0 or newer/],
+      ['latest', /"latest" is not a buildx release version/]
+    ])('refuses buildx-version %s before any download', async (version, message) => {
+      await expect(setup(version, binaryRunner('0.13.1'))).rejects.toThrow(message)
+      expect(server.requests).toEqual([])
+    })
+  })
+})
