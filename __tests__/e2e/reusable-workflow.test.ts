@@ -1,0 +1,319 @@
+/**
+ * The reusable workflow (.github/workflows/multiarch.yml) as a caller would use it: its action step's
+ * `with:` map is evaluated the way the runner would (workflow_call defaults, the caller's inputs and
+ * secrets substituted into the `${{ }}` expressions), and the bundled action runs with exactly those
+ * inputs against the local stack.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import {
+  ROOT,
+  baseImage,
+  env,
+  indexPlatforms,
+  leaks,
+  leftovers,
+  newJob,
+  rawManifest,
+  sha256,
+  uniqueTag,
+  type Job
+} from './harness.js'
+
+type Value = string | number | boolean | null
+
+interface WorkflowInput {
+  type: 'string' | 'boolean' | 'number'
+  default?: string | number | boolean
+}
+
+interface Step {
+  uses?: string
+  with?: Record<string, string | number | boolean>
+}
+
+interface Workflow {
+  on: {
+    workflow_call: {
+      inputs: Record<string, WorkflowInput>
+      secrets: Record<string, unknown>
+    }
+  }
+  jobs: Record<string, { steps?: Step[] }>
+}
+
+const workflow = parseYaml(
+  fs.readFileSync(path.join(ROOT, '.github/workflows/multiarch.yml'), 'utf8')
+) as Workflow
+const declaredInputs = workflow.on.workflow_call.inputs
+const declaredSecrets = Object.keys(workflow.on.workflow_call.secrets)
+
+function actionWith(): Record<string, string | number | boolean> {
+  const steps = Object.values(workflow.jobs).flatMap(job => job.steps ?? [])
+  const step = steps.find(s => s.uses && /^[^/]+\/multiarch-build-push-action@/.test(s.uses))
+  if (!step?.with) throw new Error('multiarch.yml has no step that runs the action with inputs')
+  return step.with
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A small evaluator for the expressions the workflow uses: context paths (inputs.x, secrets.x), string,
+// number and boolean literals, ( ), !, ==, !=, && and || (which, as on GitHub, return an operand), and
+// format(). Anything else is an error, so a workflow change this test cannot follow fails loudly.
+
+interface Context {
+  inputs: Record<string, Value>
+  secrets: Record<string, string>
+}
+
+type Token = { kind: 'op' | 'ident' | 'string' | 'number'; text: string }
+
+function tokenize(source: string): Token[] {
+  const tokens: Token[] = []
+  const pattern =
+    /\s*(?:(\|\||&&|==|!=|[!().,])|('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*))/y
+  let at = 0
+  while (at < source.length) {
+    if (/^\s*$/.test(source.slice(at))) break
+    pattern.lastIndex = at
+    const m = pattern.exec(source)
+    if (!m) throw new Error(`cannot read expression at "${source.slice(at)}"`)
+    at = pattern.lastIndex
+    if (m[1]) tokens.push({ kind: 'op', text: m[1] })
+    else if (m[2]) tokens.push({ kind: 'string', text: m[2].slice(1, -1).replace(/''/g, "'") })
+    else if (m[3]) tokens.push({ kind: 'number', text: m[3] })
+    else if (m[4]) tokens.push({ kind: 'ident', text: m[4] })
+  }
+  return tokens
+}
+
+function truthy(value: Value): boolean {
+  return value !== false && value !== 0 && value !== '' && value !== null && !Number.isNaN(value)
+}
+
+function toText(value: Value): string {
+  return value === null ? '' : String(value)
+}
+
+function equal(a: Value, b: Value): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase()
+  return a === b
+}
+
+function evaluate(expression: string, context: Context): Value {
+  const tokens = tokenize(expression)
+  let i = 0
+  const peek = (): Token | undefined => tokens[i]
+  const take = (text?: string): Token => {
+    const token = tokens[i++]
+    if (!token || (text !== undefined && token.text !== text))
+      throw new Error(`expected ${text ?? 'more'} in "${expression}"`)
+    return token
+  }
+  const lookup = (name: string): Value => {
+    const [scope, key, ...rest] = name.split('.')
+    if (key === undefined || rest.length > 0) throw new Error(`unsupported context path ${name}`)
+    if (scope === 'inputs') {
+      if (!(key in context.inputs)) throw new Error(`inputs.${key} is not declared`)
+      return context.inputs[key] ?? null
+    }
+    if (scope === 'secrets') {
+      if (!declaredSecrets.includes(key)) throw new Error(`secrets.${key} is not declared`)
+      return context.secrets[key] ?? '' // an unset secret reads as ''
+    }
+    throw new Error(`unsupported context ${scope ?? ''}`)
+  }
+  const primary = (): Value => {
+    const token = take()
+    if (token.kind === 'string') return token.text
+    if (token.kind === 'number') return Number(token.text)
+    if (token.kind === 'op' && token.text === '(') {
+      const value = or()
+      take(')')
+      return value
+    }
+    if (token.kind === 'op' && token.text === '!') return !truthy(primary())
+    if (token.kind === 'ident') {
+      if (token.text === 'true') return true
+      if (token.text === 'false') return false
+      if (token.text === 'null') return null
+      if (peek()?.text === '(') {
+        take('(')
+        const args: Value[] = []
+        while (peek()?.text !== ')') {
+          args.push(or())
+          if (peek()?.text === ',') take(',')
+        }
+        take(')')
+        if (token.text.toLowerCase() !== 'format') throw new Error(`unsupported function ${token.text}`)
+        const [format, ...rest] = args
+        return toText(format ?? '').replace(/\{(\d+)\}/g, (_, n: string) => toText(rest[Number(n)] ?? ''))
+      }
+      return lookup(token.text)
+    }
+    throw new Error(`unexpected ${token.text} in "${expression}"`)
+  }
+  const comparison = (): Value => {
+    const left = primary()
+    const op = peek()?.text
+    if (op === '==' || op === '!=') {
+      take()
+      const right = primary()
+      return op === '==' ? equal(left, right) : !equal(left, right)
+    }
+    return left
+  }
+  const and = (): Value => {
+    let value = comparison()
+    while (peek()?.text === '&&') {
+      take()
+      const right = comparison()
+      value = truthy(value) ? right : value
+    }
+    return value
+  }
+  const or = (): Value => {
+    let value = and()
+    while (peek()?.text === '||') {
+      take()
+      const right = and()
+      value = truthy(value) ? value : right
+    }
+    return value
+  }
+  const value = or()
+  if (i !== tokens.length) throw new Error(`unexpected ${tokens[i]?.text ?? ''} in "${expression}"`)
+  return value
+}
+
+/** A `with:` value as the runner hands it to the action: `${{ }}` parts evaluated, the rest literal. */
+function substitute(value: string | number | boolean, context: Context): string {
+  return String(value).replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) =>
+    toText(evaluate(expression, context))
+  )
+}
+
+/** What the workflow hands the action for a caller's inputs (over the workflow_call defaults) and secrets. */
+function actionInputs(
+  callerInputs: Record<string, Value>,
+  secrets: Record<string, string>
+): Record<string, string> {
+  const inputs: Record<string, Value> = {}
+  for (const [name, spec] of Object.entries(declaredInputs))
+    inputs[name] = spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '')
+  for (const [name, value] of Object.entries(callerInputs)) {
+    const spec = declaredInputs[name]
+    if (!spec) throw new Error(`multiarch.yml has no input ${name}`)
+    if (spec.type !== typeof value) throw new Error(`input ${name} is a ${spec.type}, got ${typeof value}`)
+    inputs[name] = value
+  }
+  for (const name of Object.keys(secrets))
+    if (!declaredSecrets.includes(name)) throw new Error(`multiarch.yml has no secret ${name}`)
+  const context = { inputs, secrets }
+  return Object.fromEntries(
+    Object.entries(actionWith()).map(([name, value]) => [name, substitute(value, context)])
+  )
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+describe('the workflow expressions (no stack needed)', () => {
+  const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+
+  it('leaves ca-certs empty without the ca-pem secret', () => {
+    expect(actionInputs({ registry: 'harbor.example' }, {})['ca-certs']).toBe('')
+  })
+
+  it('builds ca-certs from ca-registry, else registry, and the PEM', () => {
+    expect(actionInputs({ 'ca-registry': 'ca.example:5443' }, { 'ca-pem': pem })['ca-certs']).toBe(
+      `ca.example:5443=${pem}`
+    )
+    expect(actionInputs({ registry: 'harbor.example' }, { 'ca-pem': pem })['ca-certs']).toBe(
+      `harbor.example=${pem}`
+    )
+  })
+
+  it('passes booleans and numbers as strings, and the defaults when the caller gives nothing', () => {
+    const inputs = actionInputs({ 'host-network': true }, { password: 's3cret' })
+    expect(inputs['host-network']).toBe('true')
+    expect(inputs.push).toBe('true')
+    expect(inputs.platforms).toBe('linux/amd64,linux/arm64')
+    expect(inputs.password).toBe('s3cret')
+    expect(inputs.file).toBe('')
+  })
+
+  it('evaluates the operators as GitHub does', () => {
+    const context = { inputs: {}, secrets: {} }
+    expect(evaluate("'' || 'b'", context)).toBe('b')
+    expect(evaluate("'a' && 'b'", context)).toBe('b')
+    expect(evaluate("'' && 'b'", context)).toBe('')
+    expect(evaluate("!('A' == 'a')", context)).toBe(false)
+    expect(evaluate("format('{0}-{1}', 'x', 2)", context)).toBe('x-2')
+    expect(() => evaluate('toJSON(inputs)', context)).toThrow(/unsupported/)
+  })
+})
+
+const jobs: Job[] = []
+afterAll(async () => {
+  for (const job of jobs) await job.post()
+})
+
+/** Runs the action with what the workflow would pass, verifies the push, then runs post. */
+async function runWorkflowStep(
+  registry: string,
+  callerInputs: Record<string, Value>,
+  secrets: Record<string, string>
+): Promise<{ job: Job; inputs: Record<string, string>; platforms: string[] }> {
+  const tag = uniqueTag(registry, 'reusable')
+  const inputs = actionInputs(
+    {
+      tags: tag,
+      'build-args': `BASE=${baseImage(registry)}`,
+      context: '__tests__/e2e/fixtures/uname',
+      'buildkit-image': env('E2E_BUILDKIT_IMAGE'),
+      'host-network': true,
+      ...callerInputs
+    },
+    secrets
+  )
+  const job = newJob(inputs)
+  jobs.push(job)
+  const main = await job.main()
+  expect(main.log).not.toMatch(/::error/)
+  expect(main.exitCode).toBe(0)
+  const raw = rawManifest(tag)
+  expect(main.outputs.digest).toBe(sha256(raw))
+  expect(JSON.parse(main.outputs['platform-digests'] ?? '{}')).toEqual(indexPlatforms(raw))
+  const builder = main.outputs['builder-name'] ?? ''
+  const post = await job.post()
+  expect(post.exitCode).toBe(0)
+  expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+  jobs.splice(jobs.indexOf(job), 1)
+  return { job, inputs, platforms: Object.keys(indexPlatforms(raw)).sort() }
+}
+
+describe('reusable workflow on the stack', () => {
+  it('defaults plus a caller pointing at the HTTP registry push every platform', async () => {
+    const platforms = env('E2E_PLATFORMS')
+    const { inputs, platforms: pushed } = await runWorkflowStep(env('E2E_HTTP_REGISTRY'), { platforms }, {})
+    expect(inputs['ca-certs']).toBe('')
+    expect(inputs.push).toBe('true')
+    expect(pushed).toEqual(platforms.split(',').sort())
+  }, 600_000)
+
+  it('password and CA from the secrets reach the authenticated HTTPS registry; the password stays hidden', async () => {
+    const registry = env('E2E_AUTH_REGISTRY')
+    const password = env('E2E_AUTH_PASSWORD')
+    const pem = fs.readFileSync(env('E2E_REGISTRY_CA'), 'utf8')
+    const { job, inputs, platforms } = await runWorkflowStep(
+      registry,
+      { platforms: 'linux/amd64,linux/arm64', registry, username: env('E2E_AUTH_USER') },
+      { password, 'ca-pem': pem }
+    )
+    expect(inputs['ca-certs']).toBe(`${registry}=${pem}`)
+    expect(platforms).toEqual(['linux/amd64', 'linux/arm64'])
+    expect(job.logs()).toContain(`::add-mask::${password}`)
+    expect(leaks(job.logs(), password)).toEqual([])
+  }, 600_000)
+})

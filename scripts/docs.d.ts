@@ -1,0 +1,31 @@
+/** Types for scripts/docs.js (plain ESM JavaScript, imported by the unit tests). */
+
+export interface ActionInput {
+  description?: string
+  default?: string | number | boolean
+  required?: boolean | string
+}
+
+export interface ActionOutput {
+  description?: string
+}
+
+export interface ActionMetadata {
+  inputs?: Record<string, ActionInput>
+  outputs?: Record<string, ActionOutput>
+}
+
+export type Section = 'inputs' | 'outputs'
+
+export const SECTIONS: readonly Section[]
+export function parseAction(text: string): ActionMetadata
+export function cell(text: string): string
+export function code(text: string): string
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string
+export function inputsTable(action: ActionMetadata): string
+export function outputsTable(action: ActionMetadata): string
+export function renderSection(section: Section, action: ActionMetadata): string
+export function markers(section: Section): { start: string; end: string }
+export function readSection(readme: string, section: Section): string
+export function renderReadme(readme: string, action: ActionMetadata): string
+export function staleSections(readme: string, action: ActionMetadata): Section[]
