@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { CommandError, runChecked, type CommandRunner } from './runner.js'
+import { lastLine } from './errors.js'
 
 export interface BuilderOptions {
   name: string
@@ -95,8 +96,4 @@ export async function removeBuilder(runner: CommandRunner, name: string): Promis
   if (result.exitCode === 0) return 'removed'
   if (/no builder .* found|not found/i.test(result.stderr)) return 'absent'
   throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`)
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? ''
 }

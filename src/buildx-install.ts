@@ -25,6 +25,7 @@ import * as path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { MIN_BUILDX, compareVersions, parseBuildxVersion } from './buildx-version.js'
 import type { CommandRunner } from './runner.js'
+import { messageOf } from './errors.js'
 
 /** How to run buildx: `command ...prefix <buildx args>`. */
 export interface BuildxCli {
@@ -499,7 +500,7 @@ async function download(url: string, httpMessage: (status: number | undefined) =
 
 function downloadFailure(error: unknown): string {
   if (error instanceof tc.HTTPError) return `HTTP ${error.httpStatusCode ?? 'error'}`
-  return error instanceof Error ? error.message : String(error)
+  return messageOf(error)
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
  * and the comparison of the two. Pure functions; the registry client fetches the bytes.
  */
 import { createHash } from 'node:crypto'
+import { formatPlatform, normalizePlatform, type Platform } from './platforms.js'
+import { messageOf } from './errors.js'
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -62,64 +64,6 @@ export function parseBuildMetadata(json: string): BuildMetadata {
     if (platform !== undefined) result.platform = formatPlatform(platform)
   }
   return result
-}
-
-export interface Platform {
-  os: string
-  architecture: string
-  variant?: string
-}
-
-/**
- * 'os/arch[/variant]' as users write it in --platform, normalised like containerd does: arm64/v8 is
- * 'linux/arm64', amd64/v1 is 'linux/amd64', arm without a variant is 'linux/arm/v7', and aliases such
- * as x86_64 and aarch64 become amd64 and arm64.
- */
-export function formatPlatform(p: Platform): string {
-  const os = p.os.trim().toLowerCase()
-  let architecture = p.architecture.trim().toLowerCase()
-  let variant = (p.variant ?? '').trim().toLowerCase()
-  switch (architecture) {
-    case 'x86_64':
-    case 'x86-64':
-      architecture = 'amd64'
-      if (variant === 'v1') variant = ''
-      break
-    case 'amd64':
-      if (variant === 'v1') variant = ''
-      break
-    case 'aarch64':
-    case 'arm64':
-      architecture = 'arm64'
-      if (variant === 'v8') variant = ''
-      break
-    case 'armhf':
-      architecture = 'arm'
-      variant = 'v7'
-      break
-    case 'armel':
-      architecture = 'arm'
-      variant = 'v6'
-      break
-    case 'arm':
-      if (variant === '') variant = 'v7'
-      else if (/^\d+$/.test(variant)) variant = `v${variant}`
-      break
-    case 'i386':
-      architecture = '386'
-      break
-  }
-  return variant === '' ? `${os}/${architecture}` : `${os}/${architecture}/${variant}`
-}
-
-/** Normalises a platform string such as 'linux/arm64/v8' or 'Linux/x86_64' (see formatPlatform). */
-export function normalizePlatform(platform: string): string {
-  const parts = platform.trim().split('/')
-  const [os, architecture, variant] = parts
-  if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
-    throw new Error(`Invalid platform "${platform}": expected os/architecture[/variant], e.g. linux/arm64`)
-  }
-  return formatPlatform(variant === undefined ? { os, architecture } : { os, architecture, variant })
 }
 
 export interface ServedDigests {
@@ -247,16 +191,4 @@ function platformOf(value: unknown): Platform | undefined {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function messageOf(error: unknown): string {
-  if (
-    typeof error === 'object' &&
-    error !== null &&
-    'message' in error &&
-    typeof error.message === 'string'
-  ) {
-    return error.message
-  }
-  return String(error)
 }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { configKey } from './reference.js'
 import type { CommandRunner } from './runner.js'
+import { messageOf } from './errors.js'
 
 /**
  * Credentials for one registry.
@@ -152,16 +153,4 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 // Errors from node:fs may come from another realm (jest's VM modules), so no instanceof checks.
 function errorCode(error: unknown): unknown {
   return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined
-}
-
-function messageOf(error: unknown): string {
-  if (
-    typeof error === 'object' &&
-    error !== null &&
-    'message' in error &&
-    typeof error.message === 'string'
-  ) {
-    return error.message
-  }
-  return String(error)
 }

@@ -5,9 +5,10 @@
 import * as fs from 'node:fs'
 import { DEFAULT_DOWNLOAD_URL, normalizeBuildxVersion, parseDownloadUrlTemplate } from './buildx-install.js'
 import { parseCaCertsInput, type CaCertEntry } from './certificates.js'
-import { normalizePlatform } from './platforms.js'
+import { formatPlatform, parsePlatform } from './platforms.js'
 import { parseImageReference } from './reference.js'
 import { parseRegistryHost, type RegistryHost } from './registry-name.js'
+import { messageOf } from './errors.js'
 
 export type QemuMode = 'auto' | 'image' | 'package' | 'false'
 
@@ -104,7 +105,7 @@ export function readInputs(source: InputSource, cwd: string = process.cwd()): In
     try {
       return parse()
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
+      const message = messageOf(error)
       problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`)
       return fallback
     }
@@ -259,7 +260,7 @@ function parsePlatforms(value: string): string[] {
   }
   const seen = new Set<string>()
   return items.map(item => {
-    const platform = normalizePlatform(item)
+    const platform = formatPlatform(parsePlatform(item))
     if (seen.has(platform)) throw new Error(`${platform} is listed twice`)
     seen.add(platform)
     return platform
@@ -275,10 +276,7 @@ function parseTags(value: string, push: boolean): string[] {
     try {
       parseImageReference(tag)
     } catch (error) {
-      throw new Error(
-        `"${tag}" is not a valid image reference: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error }
-      )
+      throw new Error(`"${tag}" is not a valid image reference: ${messageOf(error)}`, { cause: error })
     }
   }
   return tags

@@ -25,6 +25,7 @@ import { CommandError, execRunner, type CommandRunner } from './runner.js'
 import * as state from './state.js'
 import { writeSummary } from './summary.js'
 import { reportDigests } from './verify.js'
+import { messageOf } from './errors.js'
 
 export interface MainDeps {
   runner: CommandRunner
@@ -174,7 +175,7 @@ function retryOptions(deps: MainDeps, inputs: Inputs, what: string): RetryOption
 
 /** Reports a failure: buildx's error is in the message; known registry/emulation errors get a hint. */
 export function reportFailure(error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error)
+  const message = messageOf(error)
   const output = error instanceof CommandError ? `${error.stderr}\n${error.stdout}` : message
   for (const hint of hintsFor(output)) core.error(hint.message, { title: hint.title })
   core.setFailed(message)

@@ -9,11 +9,63 @@ export interface Platform {
   variant?: string
 }
 
-/** The architectures (and their variants) BuildKit builds for on Linux. */
+/**
+ * 'os/arch[/variant]' as users write it in --platform, normalised like containerd does: arm64/v8 is
+ * 'linux/arm64', amd64/v1 is 'linux/amd64', arm without a variant is 'linux/arm/v7', and aliases such
+ * as x86_64 and aarch64 become amd64 and arm64.
+ */
+export function formatPlatform(p: Platform): string {
+  const os = p.os.trim().toLowerCase()
+  let architecture = p.architecture.trim().toLowerCase()
+  let variant = (p.variant ?? '').trim().toLowerCase()
+  switch (architecture) {
+    case 'x86_64':
+    case 'x86-64':
+      architecture = 'amd64'
+      if (variant === 'v1') variant = ''
+      break
+    case 'amd64':
+      if (variant === 'v1') variant = ''
+      break
+    case 'aarch64':
+    case 'arm64':
+      architecture = 'arm64'
+      if (variant === 'v8') variant = ''
+      break
+    case 'armhf':
+      architecture = 'arm'
+      variant = 'v7'
+      break
+    case 'armel':
+      architecture = 'arm'
+      variant = 'v6'
+      break
+    case 'arm':
+      if (variant === '') variant = 'v7'
+      else if (/^\d+$/.test(variant)) variant = `v${variant}`
+      break
+    case 'i386':
+      architecture = '386'
+      break
+  }
+  return variant === '' ? `${os}/${architecture}` : `${os}/${architecture}/${variant}`
+}
+
+/** Normalises a platform string such as 'linux/arm64/v8' or 'Linux/x86_64' (see formatPlatform). */
+export function normalizePlatform(platform: string): string {
+  const parts = platform.trim().split('/')
+  const [os, architecture, variant] = parts
+  if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
+    throw new Error(`Invalid platform "${platform}": expected os/architecture[/variant], e.g. linux/arm64`)
+  }
+  return formatPlatform(variant === undefined ? { os, architecture } : { os, architecture, variant })
+}
+
+/** The architectures (and their variants) BuildKit builds for on Linux, in canonical spelling. */
 const KNOWN: Readonly<Record<string, readonly string[]>> = {
-  amd64: ['v1', 'v2', 'v3', 'v4'],
+  amd64: ['v2', 'v3', 'v4'],
   '386': [],
-  arm64: ['v8'],
+  arm64: [],
   arm: ['v5', 'v6', 'v7'],
   ppc64le: [],
   ppc64: [],
@@ -30,15 +82,14 @@ export function knownArchitectures(): string[] {
   return Object.keys(KNOWN)
 }
 
-/** Parses `linux/arm/v7`; throws a message fit for the user (the caller adds the input name). */
+/**
+ * Parses a platform a user asked for (`linux/arm/v7`, `linux/arm64/v8`, `linux/x86_64`) into its canonical
+ * form, and checks that BuildKit can build it; throws a message fit for the user (the caller adds the
+ * input name).
+ */
 export function parsePlatform(value: string): Platform {
-  const parts = value.split('/')
-  const [os, architecture, variant] = parts
-  if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
-    throw new Error(
-      `"${value}" is not a platform; expected os/arch[/variant] such as linux/arm64 or linux/arm/v7`
-    )
-  }
+  const canonical = normalizePlatform(value)
+  const [os, architecture = '', variant] = canonical.split('/')
   if (os !== 'linux') {
     throw new Error(`"${value}": only linux platforms can be built by a Linux BuildKit; use linux/<arch>`)
   }
@@ -53,17 +104,6 @@ export function parsePlatform(value: string): Platform {
     throw new Error(`"${value}": unknown variant "${variant}" for ${architecture}; allowed: ${allowed}`)
   }
   return variant === undefined ? { os, architecture } : { os, architecture, variant }
-}
-
-/** The canonical spelling: `linux/arm64/v8` is the same platform as `linux/arm64`. */
-export function normalizePlatform(value: string): string {
-  const p = parsePlatform(value)
-  return formatPlatform(p)
-}
-
-export function formatPlatform(p: Platform): string {
-  const variant = p.architecture === 'arm64' && p.variant === 'v8' ? undefined : p.variant
-  return variant ? `${p.os}/${p.architecture}/${variant}` : `${p.os}/${p.architecture}`
 }
 
 /** Node's `process.arch` -> the OCI architecture of this host. */

@@ -10,6 +10,7 @@ import { parseBuildxCli, withBuildx } from './buildx-install.js'
 import { logout, type LoginRestore } from './login.js'
 import { execRunner, type CommandRunner } from './runner.js'
 import * as state from './state.js'
+import { messageOf } from './errors.js'
 
 export async function runPost(runner: CommandRunner = execRunner): Promise<void> {
   const saved = state.load()
@@ -40,7 +41,7 @@ async function attempt(title: string, fn: () => Promise<void>): Promise<void> {
     try {
       await fn()
     } catch (error) {
-      core.warning(`${title} failed: ${error instanceof Error ? error.message : String(error)}`)
+      core.warning(`${title} failed: ${messageOf(error)}`)
     }
   })
 }

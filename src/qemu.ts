@@ -11,6 +11,7 @@ import * as path from 'node:path'
 import type { QemuMode } from './inputs.js'
 import { emulatorFor, hostArchitecture, parsePlatform } from './platforms.js'
 import { CommandError, runChecked, type CommandRunner } from './runner.js'
+import { lastLine, messageOf } from './errors.js'
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc'
 /** Where distributions' qemu-user-static ships systemd-binfmt registrations (with the F flag). */
@@ -151,7 +152,7 @@ export async function ensureEmulation(options: EmulationOptions): Promise<Emulat
     try {
       await installPackage({ ...options, dir, missing, privileged, log })
     } catch (error) {
-      attempts.push(`qemu-user-static: ${error instanceof Error ? error.message : String(error)}`)
+      attempts.push(`qemu-user-static: ${messageOf(error)}`)
     }
     missing = missingHandlers(dir, missing)
   }
@@ -231,8 +232,4 @@ async function writePrivileged(options: PackageOptions, file: string, text: stri
 
 function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)]
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? ''
 }

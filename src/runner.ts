@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core'
 import * as exec from '@actions/exec'
+import { messageOf } from './errors.js'
 
 export interface RunOptions {
   /** Extra environment for this command, merged over the process environment. */
@@ -81,7 +82,7 @@ export const execRunner: CommandRunner = {
       return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr }
     } catch (error) {
       // @actions/exec throws when the program is not found or cannot be spawned.
-      return { exitCode: 127, stdout: '', stderr: error instanceof Error ? error.message : String(error) }
+      return { exitCode: 127, stdout: '', stderr: messageOf(error) }
     }
   }
 }

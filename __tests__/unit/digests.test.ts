@@ -4,15 +4,13 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   digestsFromManifest,
-  formatPlatform,
   MEDIA_TYPES,
-  normalizePlatform,
   parseBuildMetadata,
   sha256Digest,
   verifyDigests,
-  type Platform,
   type ServedDigests
 } from '../../src/digests.js'
+import { formatPlatform, normalizePlatform, type Platform } from '../../src/platforms.js'
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures')
 const fixture = (name: string): Buffer => readFileSync(path.join(fixtures, name))
