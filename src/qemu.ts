@@ -68,7 +68,17 @@ export function missingHandlers(dir: string, handlers: readonly string[]): strin
 
 /** The image's --install argv for the architectures that are missing. */
 export function binfmtImageArgs(image: string, architectures: readonly string[]): string[] {
-  return ['run', '--rm', '--privileged', image, '--install', unique(architectures).join(',')]
+  // The installer needs no network; `none` also works on engines without a bridge network.
+  return [
+    'run',
+    '--rm',
+    '--privileged',
+    '--network',
+    'none',
+    image,
+    '--install',
+    unique(architectures).join(',')
+  ]
 }
 
 /** A systemd-binfmt line (`:name:type:offset:magic:mask:interpreter:flags`) with the F flag ensured. */

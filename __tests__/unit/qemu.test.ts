@@ -73,6 +73,8 @@ describe('helpers', () => {
       'run',
       '--rm',
       '--privileged',
+      '--network',
+      'none',
       'tonistiigi/binfmt:x',
       '--install',
       'arm64,arm'
@@ -154,7 +156,7 @@ describe('ensureEmulation', () => {
       hostArch: 'amd64',
       isRoot: true
     })
-    expect(runner.lines()).toEqual(['docker run --rm --privileged img --install arm'])
+    expect(runner.lines()).toEqual(['docker run --rm --privileged --network none img --install arm'])
     expect(result.method).toBe('image')
   })
 
