@@ -1,168 +1,21 @@
 /**
- * Runs the bundled action (dist/index.js) the way the GitHub runner does: INPUT_* variables with
- * action.yml's defaults applied, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, main and then
- * post with the saved state as STATE_* variables. Stack details come only from environment variables
- * (E2E_*, DOCKER_HOST, DOCKER_CONFIG), so the same tests run against any Docker host and registries.
+ * What the e2e tests share: the action run as the GitHub runner runs it (scripts/runner-sim.js), and ways
+ * to look at the result in the registry and the engine. Stack details come only from environment
+ * variables (E2E_*, DOCKER_HOST, DOCKER_CONFIG), so the same tests run against any Docker host and registries.
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { parse as parseYaml } from 'yaml'
+import { ROOT } from '../../scripts/runner-sim.js'
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export { ROOT, actionDefaults, newJob, parseCommandFile } from '../../scripts/runner-sim.js'
+export type { Job, StepResult } from '../../scripts/runner-sim.js'
 export const FIXTURES = path.join(ROOT, '__tests__/e2e/fixtures')
-const ENTRY = path.join(ROOT, 'dist/index.js')
 
 export function env(name: string): string {
   const value = process.env[name]
   if (!value) throw new Error(`${name} is not set: source the e2e stack's env.sh (see README, "Testing")`)
   return value
-}
-
-export function stackAvailable(): boolean {
-  return Boolean(process.env.E2E_HTTP_REGISTRY && process.env.DOCKER_HOST !== undefined)
-}
-
-interface ActionYaml {
-  inputs: Record<string, { default?: string }>
-}
-
-export function actionDefaults(): Record<string, string> {
-  const action = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml
-  const out: Record<string, string> = {}
-  for (const [name, spec] of Object.entries(action.inputs))
-    if (spec.default !== undefined) out[name] = spec.default
-  return out
-}
-
-export interface StepResult {
-  exitCode: number
-  signal: NodeJS.Signals | null
-  /** stdout and stderr interleaved as the runner would log them. */
-  log: string
-  outputs: Record<string, string>
-  state: Record<string, string>
-  summary: string
-}
-
-export interface Job {
-  dir: string
-  runnerTemp: string
-  main(options?: { killAfterMs?: number; killWhen?: RegExp }): Promise<StepResult>
-  post(): Promise<StepResult>
-  /** Everything the two steps printed, for secret checks. */
-  logs(): string
-}
-
-/** Parses GITHUB_OUTPUT / GITHUB_STATE files (`name<<delimiter` blocks, or `name=value` lines). */
-export function parseCommandFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? ''
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
-    if (heredoc?.[1] && heredoc[2]) {
-      const value: string[] = []
-      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i] ?? '')
-      out[heredoc[1]] = value.join('\n')
-    } else if (line.includes('=')) {
-      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
-    }
-  }
-  return out
-}
-
-export function newJob(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Job {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multiarch-e2e-'))
-  const runnerTemp = path.join(dir, 'runner-temp')
-  fs.mkdirSync(runnerTemp)
-  const files = {
-    output: path.join(dir, 'output'),
-    state: path.join(dir, 'state'),
-    summary: path.join(dir, 'summary')
-  }
-  for (const f of Object.values(files)) fs.writeFileSync(f, '')
-  const withDefaults = { ...actionDefaults(), ...inputs }
-  const inputEnv: Record<string, string> = {}
-  for (const [name, value] of Object.entries(withDefaults))
-    inputEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  const baseEnv: Record<string, string> = {
-    ...stripInputs(process.env),
-    ...inputEnv,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_RUN_ID: String(Date.now()),
-    GITHUB_WORKSPACE: ROOT,
-    RUNNER_TEMP: runnerTemp,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STATE: files.state,
-    GITHUB_STEP_SUMMARY: files.summary,
-    ...extraEnv
-  }
-  let allLogs = ''
-  const step = async (
-    stepEnv: Record<string, string>,
-    options: { killAfterMs?: number; killWhen?: RegExp } = {}
-  ): Promise<StepResult> => {
-    const child = spawn(process.execPath, [ENTRY], {
-      cwd: ROOT,
-      env: stepEnv,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let log = ''
-    let killed = false
-    const kill = (): void => {
-      if (!killed) {
-        killed = true
-        child.kill('SIGTERM')
-      }
-    }
-    const onData = (chunk: Buffer): void => {
-      log += chunk.toString()
-      if (options.killWhen?.test(log)) kill()
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    const timer = options.killAfterMs === undefined ? undefined : setTimeout(kill, options.killAfterMs)
-    const [exitCode, signal] = await new Promise<[number, NodeJS.Signals | null]>(resolve => {
-      child.on('close', (code, sig) => {
-        resolve([code ?? -1, sig])
-      })
-    })
-    if (timer) clearTimeout(timer)
-    allLogs += log
-    return {
-      exitCode,
-      signal,
-      log,
-      outputs: parseCommandFile(fs.readFileSync(files.output, 'utf8')),
-      state: parseCommandFile(fs.readFileSync(files.state, 'utf8')),
-      summary: fs.readFileSync(files.summary, 'utf8')
-    }
-  }
-  return {
-    dir,
-    runnerTemp,
-    main: options => step(baseEnv, options),
-    post: () => {
-      const saved = parseCommandFile(fs.readFileSync(files.state, 'utf8'))
-      const stateEnv: Record<string, string> = {}
-      for (const [k, v] of Object.entries(saved)) stateEnv[`STATE_${k}`] = v
-      return step({ ...baseEnv, ...stateEnv })
-    },
-    logs: () => allLogs
-  }
-}
-
-function stripInputs(source: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(source)) {
-    if (v !== undefined && !k.startsWith('INPUT_') && !k.startsWith('STATE_') && !k.startsWith('GITHUB_'))
-      out[k] = v
-  }
-  return out
 }
 
 /**

@@ -1,0 +1,33 @@
+/** Types for scripts/runner-sim.js (plain ESM JavaScript, shared by the e2e tests and the benchmark). */
+
+export const ROOT: string
+
+export interface StepResult {
+  exitCode: number
+  signal: NodeJS.Signals | null
+  /** stdout and stderr interleaved as the runner would log them. */
+  log: string
+  outputs: Record<string, string>
+  state: Record<string, string>
+  summary: string
+}
+
+export interface StepOptions {
+  /** Send SIGTERM after this many milliseconds (a cancelled job). */
+  killAfterMs?: number
+  /** Send SIGTERM as soon as the log matches. */
+  killWhen?: RegExp
+}
+
+export interface Job {
+  dir: string
+  runnerTemp: string
+  main(options?: StepOptions): Promise<StepResult>
+  post(): Promise<StepResult>
+  /** Everything the steps printed, for secret checks. */
+  logs(): string
+}
+
+export function actionDefaults(): Record<string, string>
+export function parseCommandFile(text: string): Record<string, string>
+export function newJob(inputs: Record<string, string>, extraEnv?: Record<string, string>): Job
