@@ -15,7 +15,13 @@ import {
 import { runBuild } from './build.js'
 import { writeBuildkitdConfig } from './config.js'
 import { MIN_BUILDX } from './buildx-version.js'
-import { serializeBuildxCli, setupBuildx, withBuildx } from './buildx-install.js'
+import {
+  DOCKER_BUILDX,
+  serializeBuildxCli,
+  setupBuildx,
+  withBuildx,
+  type BuildxCli
+} from './buildx-install.js'
 import { hintsFor } from './hints.js'
 import { readInputs, type InputSource, type Inputs } from './inputs.js'
 import { dockerConfigDir, login } from './login.js'
@@ -52,38 +58,26 @@ export async function runMain(given: MainDeps = defaultDeps()): Promise<void> {
   maskSecrets(given.getInput, given.env)
   const inputs = await core.group('Inputs', () => Promise.resolve(readInputs(given.getInput)))
   const work = createWorkDir(given.env)
-  const buildx = await core.group('buildx', () =>
-    setupBuildx({
-      version: inputs.buildxVersion,
-      urlTemplate: inputs.buildxDownloadUrl,
-      checksumUrlTemplate: inputs.buildxChecksumUrl,
-      minimum: MIN_BUILDX,
-      runner: given.runner
-    })
-  )
-  state.save('buildx', serializeBuildxCli(buildx.cli))
-  // From here on every `docker buildx ...` runs the buildx chosen above.
-  const deps: MainDeps = { ...given, runner: withBuildx(given.runner, buildx.cli) }
-
   const config = await core.group('BuildKit configuration (buildkitd.toml)', async () => {
     const written = await writeBuildkitdConfig(inputs, work)
     core.info(written.text || '(nothing to configure: BuildKit defaults)')
     return written
   })
 
-  const builder = inputs.builderName || uniqueBuilderName(deps.env.GITHUB_RUN_ID)
+  const builder = inputs.builderName || uniqueBuilderName(given.env.GITHUB_RUN_ID)
   core.setOutput('builder-name', builder)
   const emulationLog: string[] = []
-  const [emulation] = await Promise.all([
+  // Emulators are checked (and installed if missing) while the builder starts.
+  const [emulation, deps] = await Promise.all([
     ensureEmulation({
       platforms: inputs.platforms,
       mode: inputs.qemu,
       image: inputs.qemuImage,
-      runner: deps.runner,
-      binfmtDir: deps.binfmtDir,
+      runner: given.runner,
+      binfmtDir: given.binfmtDir,
       log: message => emulationLog.push(message)
     }),
-    core.group(`Builder ${builder}`, () => setUpBuilder(deps, inputs, builder, config.file))
+    core.group(`Builder ${builder}`, () => prepareBuilder(given, inputs, builder, config.file))
   ])
   await core.group('QEMU emulation', () => {
     reportEmulation(emulation, emulationLog)
@@ -134,6 +128,50 @@ export async function runMain(given: MainDeps = defaultDeps()): Promise<void> {
     emulated: emulation.emulated,
     builder
   })
+}
+
+/**
+ * Chooses the buildx this job runs and creates the builder with it; returns the dependencies with a runner
+ * that sends every later `docker buildx` to that buildx. With no buildx-version asked for, the runner's
+ * buildx is checked while the builder already starts with it: only when that buildx turns out to be
+ * missing or too old is the attempt discarded and the builder created again with a downloaded one.
+ */
+async function prepareBuilder(
+  given: MainDeps,
+  inputs: Inputs,
+  name: string,
+  configFile: string
+): Promise<MainDeps> {
+  const messages: string[] = []
+  const choice = setupBuildx({
+    version: inputs.buildxVersion,
+    urlTemplate: inputs.buildxDownloadUrl,
+    checksumUrlTemplate: inputs.buildxChecksumUrl,
+    minimum: MIN_BUILDX,
+    runner: given.runner,
+    log: {
+      info: message => messages.push(message),
+      warning: message => {
+        core.warning(message)
+      }
+    }
+  })
+  const using = (cli: BuildxCli): MainDeps => ({ ...given, runner: withBuildx(given.runner, cli) })
+  const optimistic =
+    inputs.buildxVersion === '' ? setUpBuilder(using(DOCKER_BUILDX), inputs, name, configFile) : undefined
+  const [chosen, attempt] = await Promise.allSettled([choice, optimistic])
+  for (const message of messages) core.info(message)
+  if (chosen.status === 'rejected') throw chosen.reason
+  const deps = using(chosen.value.cli)
+  if (chosen.value.cli === DOCKER_BUILDX && optimistic) {
+    if (attempt.status === 'rejected') throw attempt.reason
+    return deps
+  }
+  if (optimistic && attempt.status === 'fulfilled')
+    await removeBuilder(using(DOCKER_BUILDX).runner, name).catch(() => 'absent')
+  state.save('buildx', serializeBuildxCli(chosen.value.cli))
+  await setUpBuilder(deps, inputs, name, configFile)
+  return deps
 }
 
 /** Creates this run's builder (retrying start-up flakes), or reuses an existing one when asked. */

@@ -3,12 +3,14 @@
  * invalid inputs stop everything before any command runs.
  */
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { FALLBACK_BUILDX_VERSION, releaseAssetName, releasePlatform } from '../../src/buildx-install.js'
 import { InputError } from '../../src/inputs.js'
 import { runMain, type MainDeps } from '../../src/main.js'
 import { BAD_INPUTS } from './bad-inputs.js'
@@ -200,5 +202,57 @@ describe('runMain', () => {
       runMain(deps(flaky, { platforms: 'linux/amd64', push: 'false', retries: '3' }))
     ).rejects.toThrow(/did not complete successfully/)
     expect(builds).toBe(2) // one retry for the refused connection, none for the failing RUN
+  })
+
+  it('replaces a too old runner buildx: the optimistic builder is removed and created again with the download', async () => {
+    const version = FALLBACK_BUILDX_VERSION
+    const name = releaseAssetName(version, releasePlatform())
+    const binary = `#!/bin/sh\necho "github.com/docker/buildx v${version} 0"\n`
+    const served: string[] = []
+    const server = http.createServer((req, res) => {
+      served.push(req.url ?? '')
+      if (req.url === `/v${version}/${name}`) res.end(binary)
+      else if (req.url === `/v${version}/checksums.txt`) {
+        res.end(`${createHash('sha256').update(binary).digest('hex')} *${name}\n`)
+      } else res.writeHead(404).end()
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as AddressInfo).port
+    process.env.RUNNER_TOOL_CACHE = path.join(work, 'tool-cache')
+    process.env.RUNNER_TEMP = path.join(work, 'runner-temp')
+    try {
+      const runner = new FakeRunner()
+        .on(docker('buildx', 'version'), { stdout: 'github.com/docker/buildx v0.9.1 abc' })
+        .on(c => c.command.endsWith('docker-buildx') && c.args[0] === 'version', {
+          stdout: `github.com/docker/buildx v${version} 0`
+        })
+        .on(
+          c => c.command.endsWith('docker-buildx') && c.args[0] === 'build',
+          c => {
+            const file = c.args[c.args.indexOf('--metadata-file') + 1] ?? ''
+            fs.writeFileSync(file, JSON.stringify({ ...METADATA, 'image.name': 'r.example.com/team/app:1' }))
+            return {}
+          }
+        )
+      await runMain(
+        deps(runner, {
+          platforms: 'linux/amd64',
+          push: 'false',
+          'buildx-download-url': `http://127.0.0.1:${port}/v{version}/buildx-v{version}.{os}-{arch}{ext}`
+        })
+      )
+      const lines = runner.lines().map(l => l.replace(/^\S*\/docker-buildx /, 'BIN '))
+      expect(lines[0]).toBe('docker buildx version')
+      expect(lines[1]).toMatch(/^docker buildx create --name multiarch-42-\w+ /) // started at once, optimistically
+      expect(lines.slice(2)).toEqual([
+        'BIN version',
+        expect.stringMatching(/^docker buildx rm --force multiarch-42-\w+$/),
+        expect.stringMatching(/^BIN create --name multiarch-42-\w+ /),
+        expect.stringMatching(/^BIN build --builder multiarch-42-\w+ /)
+      ])
+      expect(served).toEqual([`/v${version}/${name}`, `/v${version}/checksums.txt`])
+    } finally {
+      server.close()
+    }
   })
 })

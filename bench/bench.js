@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+/**
+ * Benchmark: what this action costs on top of the bare buildx commands it drives, on the e2e stack
+ * (`. /tmp/e2e-stack/env.sh` first). Runs the same multi-platform build N times each way, alternating:
+ *   (a) bare CLI: docker buildx create --bootstrap, docker buildx build --push, docker buildx rm
+ *   (b) the action: dist/index.js main + post, run the way the GitHub runner runs it
+ * Scenarios: `cold` (a fresh builder every time, both sides pay the same bootstrap) and `warm` (an
+ * existing builder with a warm cache, unchanged context; the action reuses it). Prints min/median/max and
+ * the ratio (b)/(a) of the medians, and writes JSON. With --cross (needs `E2E_GOLANG=1 up`), also times one
+ * Go program built under emulation vs cross-compiled, through the action.
+ *
+ *   node bench/bench.js [--pairs 5] [--scenarios cold,warm] [--cross] [--out bench/results/DATE.json]
+ */
+import { execFileSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { parseArgs } from 'node:util'
+import { ROOT, newJob } from '../scripts/runner-sim.js'
+
+const { values: args } = parseArgs({
+  options: {
+    pairs: { type: 'string', default: '5' },
+    scenarios: { type: 'string', default: 'cold,warm' },
+    cross: { type: 'boolean', default: false },
+    out: { type: 'string', default: '' }
+  }
+})
+
+/** @param {string} name */
+function env(name) {
+  const value = process.env[name]
+  if (!value) throw new Error(`${name} is not set: source the e2e stack's env.sh first`)
+  return value
+}
+
+const registry = env('E2E_HTTP_REGISTRY')
+const platforms = env('E2E_PLATFORMS')
+const buildkitImage = env('E2E_BUILDKIT_IMAGE')
+const base = `${registry}/${env('E2E_BASE_IMAGE')}`
+const context = path.join(ROOT, '__tests__/e2e/fixtures/uname')
+const pairs = Number(args.pairs)
+const stamp = Date.now().toString(36)
+
+/** @param {string[]} argv */
+function docker(argv) {
+  execFileSync('docker', argv, { stdio: ['ignore', 'ignore', 'pipe'] })
+}
+
+/** @param {() => Promise<void> | void} fn @returns {Promise<number>} seconds */
+async function timed(fn) {
+  const start = process.hrtime.bigint()
+  await fn()
+  return Number(process.hrtime.bigint() - start) / 1e9
+}
+
+/** @param {number[]} xs */
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b)
+  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+  return { min: s[0], median, max: s[s.length - 1], runs: xs.map(x => Number(x.toFixed(3))) }
+}
+
+/** @param {import('../scripts/runner-sim.js').StepResult} step @param {string} what */
+function check(step, what) {
+  if (step.exitCode !== 0) throw new Error(`${what} failed:\n${step.log.slice(-3000)}`)
+}
+
+const createArgs = (/** @type {string} */ name) => [
+  'buildx',
+  'create',
+  '--name',
+  name,
+  '--driver',
+  'docker-container',
+  '--driver-opt',
+  `image=${buildkitImage}`,
+  '--driver-opt',
+  'network=host',
+  '--bootstrap'
+]
+const buildArgs = (
+  /** @type {string} */ builder,
+  /** @type {string} */ tag,
+  /** @type {string} */ metadata
+) => [
+  'buildx',
+  'build',
+  '--builder',
+  builder,
+  '--platform',
+  platforms,
+  '--build-arg',
+  `BASE=${base}`,
+  '--tag',
+  tag,
+  '--metadata-file',
+  metadata,
+  '--push',
+  context
+]
+const actionInputs = (/** @type {string} */ tag) => ({
+  platforms,
+  context,
+  tags: tag,
+  'build-args': `BASE=${base}`,
+  'buildkit-image': buildkitImage,
+  'host-network': 'true'
+})
+
+/** One scenario: N alternating pairs of (bare, action). */
+async function scenario(/** @type {'cold' | 'warm'} */ name) {
+  const warmBuilder = `bench-warm-${stamp}`
+  const metadata = path.join(fs.mkdtempSync('/tmp/bench-'), 'metadata.json')
+  if (name === 'warm') {
+    docker(createArgs(warmBuilder))
+    docker(buildArgs(warmBuilder, `${registry}/bench/warm:prime-${stamp}`, metadata)) // fill the cache
+  }
+  /** @type {Record<string, () => Promise<void>>} */
+  const sides = {
+    bare: async () => {
+      const tag = `${registry}/bench/${name}:bare-${stamp}-${Math.random().toString(36).slice(2, 8)}`
+      if (name === 'cold') {
+        const builder = `bench-bare-${stamp}-${Math.random().toString(36).slice(2, 8)}`
+        docker(createArgs(builder))
+        docker(buildArgs(builder, tag, metadata))
+        docker(['buildx', 'rm', builder])
+      } else {
+        docker(buildArgs(warmBuilder, tag, metadata))
+      }
+    },
+    action: async () => {
+      const tag = `${registry}/bench/${name}:action-${stamp}-${Math.random().toString(36).slice(2, 8)}`
+      const extra = name === 'warm' ? { 'builder-name': warmBuilder, 'reuse-builder': 'true' } : {}
+      const job = newJob({ ...actionInputs(tag), ...extra })
+      check(await job.main(), 'action main')
+      check(await job.post(), 'action post')
+    }
+  }
+  /** @type {{ bare: number[], action: number[] }} */
+  const times = { bare: [], action: [] }
+  for (let i = 0; i < pairs; i++) {
+    const order = i % 2 === 0 ? ['bare', 'action'] : ['action', 'bare']
+    for (const side of order) {
+      const seconds = await timed(sides[side])
+      times[side].push(seconds)
+      console.error(`  ${name} pair ${i + 1}/${pairs} ${side.padEnd(6)} ${seconds.toFixed(2)} s`)
+    }
+  }
+  if (name === 'warm') docker(['buildx', 'rm', warmBuilder])
+  const bare = stats(times.bare)
+  const action = stats(times.action)
+  return { pairs, bare, action, ratio: Number((action.median / bare.median).toFixed(3)) }
+}
+
+/** Cold start of the bundle: `node dist/index.js` as a post step with nothing to clean up. */
+async function coldStart() {
+  const runs = { node: [], bundle: [] }
+  for (let i = 0; i < 10; i++) {
+    runs.node.push(await timed(() => execFileSync(process.execPath, ['-e', '0'])))
+    runs.bundle.push(
+      await timed(() =>
+        execFileSync(process.execPath, [path.join(ROOT, 'dist/index.js')], {
+          env: { ...process.env, STATE_isPost: 'true' }
+        })
+      )
+    )
+  }
+  return { node: stats(runs.node), bundle: stats(runs.bundle) }
+}
+
+/** The same Go program for every platform, compiled under emulation vs cross-compiled. */
+async function cross() {
+  const golang = `${registry}/${env('E2E_GOLANG_IMAGE')}`
+  /** @type {Record<string, number>} */
+  const seconds = {}
+  for (const kind of ['emulated', 'cross']) {
+    const job = newJob({
+      ...actionInputs(`${registry}/bench/go-${kind}:${stamp}`),
+      context: path.join(ROOT, 'bench/go'),
+      file: path.join(ROOT, `bench/go/Dockerfile.${kind}`),
+      'build-args': `BASE=${base}\nGOLANG=${golang}`,
+      'no-cache': 'true'
+    })
+    seconds[kind] = await timed(async () => {
+      check(await job.main(), `go ${kind}`)
+      check(await job.post(), `go ${kind} post`)
+    })
+    console.error(`  go ${kind}: ${seconds[kind].toFixed(1)} s`)
+  }
+  return { ...seconds, ratio: Number((seconds.emulated / seconds.cross).toFixed(2)) }
+}
+
+const result = {
+  date: new Date().toISOString(),
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  platforms,
+  dist: { bytes: fs.statSync(path.join(ROOT, 'dist/index.js')).size },
+  coldStart: await coldStart(),
+  /** @type {Record<string, unknown>} */
+  scenarios: {}
+}
+for (const name of args.scenarios.split(',').filter(Boolean)) {
+  console.error(`scenario ${name}: ${pairs} alternating pairs`)
+  result.scenarios[name] = await scenario(/** @type {'cold' | 'warm'} */ (name))
+}
+if (args.cross) result.scenarios.cross = await cross()
+
+const f = (/** @type {number} */ x) => x.toFixed(2).padStart(6)
+console.log(
+  `\ndist/index.js ${result.dist.bytes} bytes; cold start median ${f(result.coldStart.bundle.median)} s (bare node ${f(result.coldStart.node.median)} s)`
+)
+console.log('scenario   side     min    median  max     ratio (action/bare, medians)')
+for (const [name, s] of Object.entries(result.scenarios)) {
+  if (name === 'cross') continue
+  const sc = /** @type {{ bare: any, action: any, ratio: number }} */ (s)
+  console.log(`${name.padEnd(10)} bare   ${f(sc.bare.min)} ${f(sc.bare.median)} ${f(sc.bare.max)}`)
+  console.log(
+    `${name.padEnd(10)} action ${f(sc.action.min)} ${f(sc.action.median)} ${f(sc.action.max)}   ${sc.ratio.toFixed(3)}`
+  )
+}
+if (args.cross)
+  console.log(`go hello, 3 platforms, no cache: emulated / cross-compiled = ${result.scenarios.cross.ratio}`)
+const out = args.out || path.join(ROOT, `bench/results/${result.date.slice(0, 10)}.json`)
+fs.mkdirSync(path.dirname(out), { recursive: true })
+fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
+console.log(`written ${path.relative(ROOT, out)}`)
