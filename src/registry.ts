@@ -8,8 +8,10 @@
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import * as http from 'node:http'
+import * as https from 'node:https'
 import * as tls from 'node:tls'
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
+import * as tunnel from 'tunnel'
 import type { Credentials } from './docker-credentials.js'
 import { apiHost, type ImageReference } from './reference.js'
 
@@ -366,9 +368,13 @@ interface HttpResponse {
   body: Buffer
 }
 
-/** The dispatchers, CA list and deadline of one fetchManifest call. */
+/**
+ * The connections, CA list and deadline of one fetchManifest call. Node's own http/https clients (and
+ * `tunnel` for proxies, as @actions/http-client does): they start nothing that outlives the request, so
+ * the step can end the moment its work is done.
+ */
 class Session {
-  private readonly dispatchers = new Map<string, Dispatcher>()
+  private readonly agents = new Map<string, http.Agent>()
   private readonly controller = new AbortController()
   private readonly timer: NodeJS.Timeout
   private timedOut = false
@@ -422,62 +428,97 @@ class Session {
     }
   }
 
-  private async once(
+  private once(
     method: 'GET' | 'POST',
     url: URL,
     headers: Record<string, string>,
     body: string | undefined
   ): Promise<HttpResponse> {
-    try {
-      const response = await request(url, {
-        method,
-        headers,
-        body: body ?? null,
-        dispatcher: this.dispatcherFor(url),
-        signal: this.controller.signal,
-        maxRedirections: 0
-      })
-      const chunks: Buffer[] = []
-      let size = 0
-      for await (const chunk of response.body) {
-        const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))
-        size += buffer.length
-        if (size > MAX_BODY_BYTES) {
-          response.body.destroy()
-          throw new RegistryError(`${display(url)} sent more than ${MAX_BODY_BYTES} bytes`, {
-            url: display(url),
-            status: response.statusCode
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const fail = (error: unknown): void => {
+        reject(error instanceof RegistryError ? error : this.networkError(url, error))
+      }
+      const client = url.protocol === 'https:' ? https : http
+      const request = client.request(
+        url,
+        {
+          method,
+          headers,
+          agent: this.agentFor(url),
+          signal: this.controller.signal,
+          ...(url.protocol === 'https:' ? this.tlsOptions() : {})
+        },
+        response => {
+          const chunks: Buffer[] = []
+          let size = 0
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length
+            if (size > MAX_BODY_BYTES) {
+              request.destroy(
+                new RegistryError(`${display(url)} sent more than ${MAX_BODY_BYTES} bytes`, {
+                  url: display(url),
+                  status: response.statusCode
+                })
+              )
+            } else {
+              chunks.push(chunk)
+            }
+          })
+          response.on('error', fail)
+          response.on('end', () => {
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks)
+            })
           })
         }
-        chunks.push(buffer)
-      }
-      return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks) }
-    } catch (error) {
-      if (error instanceof RegistryError) throw error
-      throw this.networkError(url, error)
+      )
+      request.on('error', fail)
+      request.end(body)
+    })
+  }
+
+  /** TLS settings for the registry: BuildKit's (skip verification, or the system roots plus the CAs). */
+  private tlsOptions(): { rejectUnauthorized: boolean; ca?: Buffer[] } {
+    return {
+      rejectUnauthorized: !this.transport.insecure,
+      ...(this.ca !== undefined ? { ca: this.ca.map(pem => Buffer.from(pem)) } : {})
     }
   }
 
-  private dispatcherFor(url: URL): Dispatcher {
+  /** A direct agent, or a CONNECT tunnel through the proxy that HTTP(S)_PROXY/NO_PROXY choose for this URL. */
+  private agentFor(url: URL): http.Agent {
     const proxy = getProxyUrl(url)
-    const key = proxy === undefined ? '' : proxy.href
-    const existing = this.dispatchers.get(key)
+    const key = `${url.protocol}${proxy?.href ?? ''}`
+    const existing = this.agents.get(key)
     if (existing !== undefined) return existing
-    const connect = {
-      timeout: this.timeoutMs,
-      rejectUnauthorized: !this.transport.insecure,
-      ...(this.ca !== undefined ? { ca: this.ca } : {})
+    let agent: http.Agent
+    if (proxy === undefined) {
+      agent =
+        url.protocol === 'https:'
+          ? new https.Agent({ keepAlive: true, ...this.tlsOptions() })
+          : new http.Agent({ keepAlive: true })
+    } else {
+      const auth = proxy.username
+        ? `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
+        : undefined
+      const through = {
+        host: proxy.hostname,
+        port: Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80),
+        ...(auth !== undefined ? { proxyAuth: auth } : {})
+      }
+      const viaTlsProxy = proxy.protocol === 'https:'
+      agent =
+        url.protocol === 'https:'
+          ? (viaTlsProxy ? tunnel.httpsOverHttps : tunnel.httpsOverHttp)({
+              proxy: through,
+              ...this.tlsOptions()
+            })
+          : (viaTlsProxy ? tunnel.httpOverHttps : tunnel.httpOverHttp)({ proxy: through })
     }
-    const dispatcher =
-      proxy === undefined
-        ? new Agent({ connect })
-        : new ProxyAgent({
-            uri: proxy.href,
-            requestTls: connect,
-            proxyTls: { timeout: this.timeoutMs, ...(this.ca !== undefined ? { ca: this.ca } : {}) }
-          })
-    this.dispatchers.set(key, dispatcher)
-    return dispatcher
+    this.agents.set(key, agent)
+    return agent
   }
 
   private networkError(url: URL, error: unknown): RegistryError {
@@ -513,11 +554,12 @@ class Session {
     return fail(`Request to ${shown}${via} failed: ${code !== undefined ? `${code}: ` : ''}${detail}`)
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     clearTimeout(this.timer)
-    // Every response body has been read, so nothing is in flight; destroy does not wait on idle sockets.
-    await Promise.all([...this.dispatchers.values()].map(d => d.destroy()))
-    this.dispatchers.clear()
+    // Direct agents keep sockets alive between the token and manifest requests; tunnels close their own.
+    for (const agent of this.agents.values()) if (agent instanceof http.Agent) agent.destroy()
+    this.agents.clear()
+    return Promise.resolve()
   }
 }
 
@@ -534,12 +576,7 @@ const TLS_VERIFY_CODES = new Set([
   'HOSTNAME_MISMATCH'
 ])
 
-const TIMEOUT_CODES = new Set([
-  'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT'
-])
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT'])
 
 /** Error codes and messages along an error's cause chain (errors may come from another realm). */
 function unwrap(error: unknown): { codes: string[]; messages: string[] } {
