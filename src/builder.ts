@@ -3,6 +3,8 @@
  * by the post step. The argv is built by pure functions; `createBuilder` runs it.
  */
 import { randomBytes } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { CommandError, runChecked, type CommandRunner } from './runner.js'
 import { lastLine } from './errors.js'
 
@@ -58,6 +60,11 @@ export function proxyEnvironment(env: NodeJS.ProcessEnv = process.env): Record<s
   return out
 }
 
+/** The name is taken by a builder this run did not create (so it must not remove it either). */
+export class BuilderExistsError extends Error {
+  override name = 'BuilderExistsError'
+}
+
 export async function createBuilder(runner: CommandRunner, options: BuilderOptions): Promise<void> {
   try {
     await runChecked(runner, 'docker', createBuilderArgs(options), {
@@ -75,7 +82,7 @@ export async function createBuilder(runner: CommandRunner, options: BuilderOptio
       )
     }
     if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
-      throw new Error(
+      throw new BuilderExistsError(
         `A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`,
         { cause: error }
       )
@@ -84,10 +91,25 @@ export async function createBuilder(runner: CommandRunner, options: BuilderOptio
   }
 }
 
-/** Whether a builder of that name exists (for reuse-builder). */
-export async function builderExists(runner: CommandRunner, name: string): Promise<boolean> {
+/**
+ * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
+ * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
+ * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
+ */
+export async function builderExists(
+  runner: CommandRunner,
+  name: string,
+  buildxConfigDir: string
+): Promise<boolean> {
+  const instances = path.join(buildxConfigDir, 'instances')
+  if (fs.existsSync(instances)) return fs.existsSync(path.join(instances, name))
   const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true })
   return result.exitCode === 0
+}
+
+/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
+export function buildxConfigDir(env: NodeJS.ProcessEnv, dockerConfigDir: string): string {
+  return env.BUILDX_CONFIG || path.join(dockerConfigDir, 'buildx')
 }
 
 /** Removes a builder with its container and state; a builder that is already gone is not an error. */

@@ -6,7 +6,9 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import {
+  BuilderExistsError,
   builderExists,
+  buildxConfigDir,
   createBuilder,
   proxyEnvironment,
   removeBuilder,
@@ -176,7 +178,8 @@ async function prepareBuilder(
 
 /** Creates this run's builder (retrying start-up flakes), or reuses an existing one when asked. */
 async function setUpBuilder(deps: MainDeps, inputs: Inputs, name: string, configFile: string): Promise<void> {
-  if (inputs.reuseBuilder && (await builderExists(deps.runner, name))) {
+  const buildxDir = buildxConfigDir(deps.env, dockerConfigDir(deps.env))
+  if (inputs.reuseBuilder && (await builderExists(deps.runner, name, buildxDir))) {
     core.warning(
       `Reusing the existing builder ${name}: it keeps its own configuration (this run's buildkitd.toml is not ` +
         'applied) and is not removed after the job.',
@@ -185,19 +188,24 @@ async function setUpBuilder(deps: MainDeps, inputs: Inputs, name: string, config
     return
   }
   state.save('builder', name) // before create: a half-created builder is still removed by the post step
-  await withRetries(retryOptions(deps, inputs, 'Creating the builder'), async attempt => {
-    if (attempt > 0) await removeBuilder(deps.runner, name).catch(() => 'absent')
-    await createBuilder(deps.runner, {
-      name,
-      buildkitImage: inputs.buildkitImage,
-      hostNetwork: inputs.hostNetwork,
-      allowHostNetwork: inputs.hostNetwork || inputs.network === 'host',
-      driverOpts: inputs.driverOpts,
-      proxyEnv: inputs.proxy ? proxyEnvironment(deps.env) : {},
-      buildkitdFlags: inputs.buildkitdFlags,
-      configFile
+  try {
+    await withRetries(retryOptions(deps, inputs, 'Creating the builder'), async attempt => {
+      if (attempt > 0) await removeBuilder(deps.runner, name).catch(() => 'absent')
+      await createBuilder(deps.runner, {
+        name,
+        buildkitImage: inputs.buildkitImage,
+        hostNetwork: inputs.hostNetwork,
+        allowHostNetwork: inputs.hostNetwork || inputs.network === 'host',
+        driverOpts: inputs.driverOpts,
+        proxyEnv: inputs.proxy ? proxyEnvironment(deps.env) : {},
+        buildkitdFlags: inputs.buildkitdFlags,
+        configFile
+      })
     })
-  })
+  } catch (error) {
+    if (error instanceof BuilderExistsError) state.save('builder', '') // someone else's: leave it alone
+    throw error
+  }
 }
 
 function retryOptions(deps: MainDeps, inputs: Inputs, what: string): RetryOptions {

@@ -214,3 +214,50 @@ describe('hostile strings', () => {
     expect(fs.existsSync('/tmp/pwned')).toBe(false)
   }, 60_000)
 })
+
+describe('builder lifecycle', () => {
+  it('an existing builder name is an error unless reuse-builder; a reused builder is left in place', async () => {
+    const name = `e2e-kept-${Date.now().toString(36)}`
+    execFileSync('docker', [
+      'buildx',
+      'create',
+      '--name',
+      name,
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      `image=${env('E2E_BUILDKIT_IMAGE')}`,
+      '--driver-opt',
+      'network=host',
+      '--bootstrap'
+    ])
+    try {
+      const inputs = {
+        ...stackInputs(),
+        platforms: 'linux/amd64,linux/arm64',
+        context: path.join(FIXTURES, 'uname'),
+        'build-args': `BASE=${httpBase()}`,
+        'builder-name': name
+      }
+      const refused = track(newJob({ ...inputs, tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'kept') }))
+      const first = await refused.main()
+      expect(first.exitCode).not.toBe(0)
+      expect(first.log).toMatch(new RegExp(`A builder named "${name}" already exists.*reuse-builder`))
+      await refused.post()
+      expect(leftovers(name).builders.length).toBeGreaterThan(0) // not ours to remove
+
+      const reused = track(
+        newJob({ ...inputs, tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'kept'), 'reuse-builder': 'true' })
+      )
+      const main = await reused.main()
+      expect(main.exitCode).toBe(0)
+      expect(main.log).toMatch(/::warning title=Builder reused::Reusing the existing builder/)
+      expect(main.log).not.toMatch(/spawn: docker buildx (create|inspect)/)
+      const post = await reused.post()
+      expect(post.log).not.toMatch(/buildx rm/)
+      expect(leftovers(name).builders.length).toBeGreaterThan(0)
+    } finally {
+      execFileSync('docker', ['buildx', 'rm', '--force', name])
+    }
+  }, 300_000)
+})

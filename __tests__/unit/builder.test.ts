@@ -1,11 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import {
+  builderExists,
+  buildxConfigDir,
   createBuilderArgs,
   proxyEnvironment,
   removeBuilderArgs,
   uniqueBuilderName,
   type BuilderOptions
 } from '../../src/builder.js'
+import { FakeRunner, docker } from './fake-runner.js'
 
 const base: BuilderOptions = {
   name: 'b1',
@@ -92,5 +98,31 @@ describe('proxyEnvironment', () => {
     [{ HTTP_PROXY: 'http://UP:1', http_proxy: 'http://low:1' }, { HTTP_PROXY: 'http://UP:1' }]
   ])('%j', (env, expected) => {
     expect(proxyEnvironment(env)).toEqual(expected)
+  })
+})
+
+describe('builderExists', () => {
+  it('reads buildx instance files when the store is there, spawning nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buildx-config-'))
+    fs.mkdirSync(path.join(dir, 'instances'))
+    fs.writeFileSync(path.join(dir, 'instances', 'team-builder'), '{}')
+    const runner = new FakeRunner()
+    expect(await builderExists(runner, 'team-builder', dir)).toBe(true)
+    expect(await builderExists(runner, 'other', dir)).toBe(false)
+    expect(runner.calls).toEqual([])
+  })
+
+  it.each([
+    [0, true],
+    [1, false]
+  ])('asks docker buildx inspect when the store is unknown (exit %i -> %s)', async (exitCode, exists) => {
+    const runner = new FakeRunner().on(docker('buildx', 'inspect'), { exitCode })
+    expect(await builderExists(runner, 'b', path.join(os.tmpdir(), 'no-such-buildx-dir'))).toBe(exists)
+    expect(runner.lines()).toEqual(['docker buildx inspect b'])
+  })
+
+  it('finds the store through BUILDX_CONFIG, else in the docker config', () => {
+    expect(buildxConfigDir({ BUILDX_CONFIG: '/b' }, '/d')).toBe('/b')
+    expect(buildxConfigDir({}, '/d')).toBe('/d/buildx')
   })
 })

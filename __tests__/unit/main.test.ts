@@ -255,4 +255,19 @@ describe('runMain', () => {
       server.close()
     }
   })
+
+  it('a taken builder name fails and is not handed to the post step for removal', async () => {
+    const runner = dockerRunner('r.example.com/team/app:1').on(docker('buildx', 'create'), {
+      exitCode: 1,
+      stderr:
+        'ERROR: existing instance for "team-builder" but no append mode, specify the node name to make changes for existing instances'
+    })
+    await expect(
+      runMain(deps(runner, { platforms: 'linux/amd64', push: 'false', 'builder-name': 'team-builder' }))
+    ).rejects.toThrow(/A builder named "team-builder" already exists/)
+    const state = fs.readFileSync(files().GITHUB_STATE ?? '', 'utf8')
+    const saved = [...state.matchAll(/^builder<<(\S+)\n(.*)\n\1$/gm)].map(m => m[2])
+    expect(saved).toEqual(['team-builder', '']) // set before create, cleared when the name was someone else's
+    expect(runner.lines().some(l => l.includes('buildx build'))).toBe(false)
+  })
 })
