@@ -17,13 +17,8 @@ import {
 import { runBuild } from './build.js'
 import { writeBuildkitdConfig } from './config.js'
 import { MIN_BUILDX } from './buildx-version.js'
-import {
-  DOCKER_BUILDX,
-  serializeBuildxCli,
-  setupBuildx,
-  withBuildx,
-  type BuildxCli
-} from './buildx-install.js'
+import { DOCKER_BUILDX, serializeBuildxCli, withBuildx, type BuildxCli } from './buildx-cli.js'
+import { setupBuildx } from './buildx-install.js'
 import { hintsFor } from './hints.js'
 import { readInputs, type InputSource, type Inputs } from './inputs.js'
 import { dockerConfigDir, login } from './login.js'

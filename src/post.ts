@@ -6,7 +6,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import { removeBuilder } from './builder.js'
-import { parseBuildxCli, withBuildx } from './buildx-install.js'
+import { parseBuildxCli, withBuildx } from './buildx-cli.js'
 import { logout, type LoginRestore } from './login.js'
 import { execRunner, type CommandRunner } from './runner.js'
 import * as state from './state.js'

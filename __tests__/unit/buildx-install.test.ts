@@ -10,27 +10,29 @@ import { runBuild } from '../../src/build.js'
 import {
   BuildxInstallError,
   DEFAULT_DOWNLOAD_URL,
-  DOCKER_BUILDX,
   FALLBACK_BUILDX_VERSION,
-  buildxCommand,
   defaultChecksumUrl,
   displayUrl,
   installBuildx,
   normalizeBuildxVersion,
-  parseBuildxCli,
   parseChecksums,
   parseDownloadUrlTemplate,
   releaseAssetName,
   releasePlatform,
   renderUrlTemplate,
-  serializeBuildxCli,
   setupBuildx,
-  standaloneBuildx,
   verifyChecksum,
-  withBuildx,
   type InstallLog,
   type ReleasePlatform
 } from '../../src/buildx-install.js'
+import {
+  DOCKER_BUILDX,
+  buildxCommand,
+  parseBuildxCli,
+  serializeBuildxCli,
+  standaloneBuildx,
+  withBuildx
+} from '../../src/buildx-cli.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
 
 const LINUX_AMD64: ReleasePlatform = { os: 'linux', arch: 'amd64', ext: '' }
