@@ -4,12 +4,14 @@
  * (`. /tmp/e2e-stack/env.sh` first). Runs the same multi-platform build N times each way, alternating:
  *   (a) bare CLI: docker buildx create --bootstrap, docker buildx build --push, docker buildx rm
  *   (b) the action: dist/index.js main + post, run the way the GitHub runner runs it
- * Scenarios: `cold` (a fresh builder every time, both sides pay the same bootstrap) and `warm` (an
- * existing builder with a warm cache, unchanged context; the action reuses it). Prints min/median/max and
- * the ratio (b)/(a) of the medians, and writes JSON. With --cross (needs `E2E_GOLANG=1 up`), also times one
- * Go program built under emulation vs cross-compiled, through the action.
+ * Scenarios (a fresh builder every time unless warm, so both sides pay the same bootstrap):
+ *   cold     the e2e fixture: one RUN step per platform (the smallest build there is)
+ *   cold-go  a small Go program, cross-compiled for each platform (needs `E2E_GOLANG=1 up`)
+ *   warm     the fixture again on an existing builder with a warm cache (the action reuses the builder)
+ * Prints min/median/max and the ratio (b)/(a) of the medians, and writes JSON. With --cross (needs
+ * `E2E_GOLANG=1 up`), also times the Go program built under emulation vs cross-compiled, through the action.
  *
- *   node bench/bench.js [--pairs 5] [--scenarios cold,warm] [--cross] [--out bench/results/DATE.json]
+ *   node bench/bench.js [--pairs 5] [--scenarios cold,cold-go,warm] [--cross] [--out bench/results/DATE.json]
  */
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
@@ -20,7 +22,7 @@ import { ROOT, newJob } from '../scripts/runner-sim.js'
 const { values: args } = parseArgs({
   options: {
     pairs: { type: 'string', default: '5' },
-    scenarios: { type: 'string', default: 'cold,warm' },
+    scenarios: { type: 'string', default: 'cold,cold-go,warm' },
     cross: { type: 'boolean', default: false },
     out: { type: 'string', default: '' }
   }
@@ -65,73 +67,73 @@ function check(step, what) {
   if (step.exitCode !== 0) throw new Error(`${what} failed:\n${step.log.slice(-3000)}`)
 }
 
+// The same builder the action creates with host-network: true (the stack has no bridge network).
 const createArgs = (/** @type {string} */ name) => [
-  'buildx',
-  'create',
-  '--name',
-  name,
-  '--driver',
-  'docker-container',
-  '--driver-opt',
-  `image=${buildkitImage}`,
-  '--driver-opt',
-  'network=host',
-  '--bootstrap'
+  ...['buildx', 'create', '--name', name, '--driver', 'docker-container'],
+  ...['--driver-opt', `image=${buildkitImage}`, '--driver-opt', 'network=host'],
+  ...['--buildkitd-flags', '--allow-insecure-entitlement network.host', '--bootstrap']
 ]
+
+/**
+ * What is built: a context, an optional Dockerfile and build args.
+ * @typedef {{ context: string, file?: string, args: string[] }} Build
+ */
+/** @type {Build} */
+const fixture = { context, args: [`BASE=${base}`] }
+/** @returns {Build} */
+const goProgram = (/** @type {'cross' | 'emulated'} */ kind) => ({
+  context: path.join(ROOT, 'bench/go'),
+  file: path.join(ROOT, `bench/go/Dockerfile.${kind}`),
+  args: [`BASE=${base}`, `GOLANG=${registry}/${env('E2E_GOLANG_IMAGE')}`]
+})
 const buildArgs = (
   /** @type {string} */ builder,
   /** @type {string} */ tag,
-  /** @type {string} */ metadata
+  /** @type {string} */ metadata,
+  /** @type {Build} */ what
 ) => [
-  'buildx',
-  'build',
-  '--builder',
-  builder,
-  '--platform',
-  platforms,
-  '--build-arg',
-  `BASE=${base}`,
-  '--tag',
-  tag,
-  '--metadata-file',
-  metadata,
-  '--push',
-  context
+  ...['buildx', 'build', '--builder', builder, '--platform', platforms],
+  ...what.args.flatMap(a => ['--build-arg', a]),
+  ...(what.file ? ['--file', what.file] : []),
+  ...['--tag', tag, '--metadata-file', metadata, '--push', what.context]
 ]
-const actionInputs = (/** @type {string} */ tag) => ({
+const actionInputs = (/** @type {string} */ tag, /** @type {Build} */ what) => ({
   platforms,
-  context,
+  context: what.context,
+  ...(what.file ? { file: what.file } : {}),
   tags: tag,
-  'build-args': `BASE=${base}`,
+  'build-args': what.args.join('\n'),
   'buildkit-image': buildkitImage,
   'host-network': 'true'
 })
 
 /** One scenario: N alternating pairs of (bare, action). */
-async function scenario(/** @type {'cold' | 'warm'} */ name) {
+async function scenario(/** @type {'cold' | 'cold-go' | 'warm'} */ name) {
+  const what = name === 'cold-go' ? goProgram('cross') : fixture
+  const warm = name === 'warm'
   const warmBuilder = `bench-warm-${stamp}`
   const metadata = path.join(fs.mkdtempSync('/tmp/bench-'), 'metadata.json')
-  if (name === 'warm') {
+  if (warm) {
     docker(createArgs(warmBuilder))
-    docker(buildArgs(warmBuilder, `${registry}/bench/warm:prime-${stamp}`, metadata)) // fill the cache
+    docker(buildArgs(warmBuilder, `${registry}/bench/warm:prime-${stamp}`, metadata, what)) // fill the cache
   }
   /** @type {Record<string, () => Promise<void>>} */
   const sides = {
     bare: async () => {
       const tag = `${registry}/bench/${name}:bare-${stamp}-${Math.random().toString(36).slice(2, 8)}`
-      if (name === 'cold') {
+      if (warm) {
+        docker(buildArgs(warmBuilder, tag, metadata, what))
+      } else {
         const builder = `bench-bare-${stamp}-${Math.random().toString(36).slice(2, 8)}`
         docker(createArgs(builder))
-        docker(buildArgs(builder, tag, metadata))
+        docker(buildArgs(builder, tag, metadata, what))
         docker(['buildx', 'rm', builder])
-      } else {
-        docker(buildArgs(warmBuilder, tag, metadata))
       }
     },
     action: async () => {
       const tag = `${registry}/bench/${name}:action-${stamp}-${Math.random().toString(36).slice(2, 8)}`
-      const extra = name === 'warm' ? { 'builder-name': warmBuilder, 'reuse-builder': 'true' } : {}
-      const job = newJob({ ...actionInputs(tag), ...extra })
+      const extra = warm ? { 'builder-name': warmBuilder, 'reuse-builder': 'true' } : {}
+      const job = newJob({ ...actionInputs(tag, what), ...extra })
       check(await job.main(), 'action main')
       check(await job.post(), 'action post')
     }
@@ -146,7 +148,7 @@ async function scenario(/** @type {'cold' | 'warm'} */ name) {
       console.error(`  ${name} pair ${i + 1}/${pairs} ${side.padEnd(6)} ${seconds.toFixed(2)} s`)
     }
   }
-  if (name === 'warm') docker(['buildx', 'rm', warmBuilder])
+  if (warm) docker(['buildx', 'rm', warmBuilder])
   const bare = stats(times.bare)
   const action = stats(times.action)
   return { pairs, bare, action, ratio: Number((action.median / bare.median).toFixed(3)) }
@@ -168,17 +170,13 @@ async function coldStart() {
   return { node: stats(runs.node), bundle: stats(runs.bundle) }
 }
 
-/** The same Go program for every platform, compiled under emulation vs cross-compiled. */
+/** The same Go program for every platform, compiled under emulation vs cross-compiled, through the action. */
 async function cross() {
-  const golang = `${registry}/${env('E2E_GOLANG_IMAGE')}`
   /** @type {Record<string, number>} */
   const seconds = {}
-  for (const kind of ['emulated', 'cross']) {
+  for (const kind of /** @type {const} */ (['emulated', 'cross'])) {
     const job = newJob({
-      ...actionInputs(`${registry}/bench/go-${kind}:${stamp}`),
-      context: path.join(ROOT, 'bench/go'),
-      file: path.join(ROOT, `bench/go/Dockerfile.${kind}`),
-      'build-args': `BASE=${base}\nGOLANG=${golang}`,
+      ...actionInputs(`${registry}/bench/go-${kind}:${stamp}`, goProgram(kind)),
       'no-cache': 'true'
     })
     seconds[kind] = await timed(async () => {
@@ -201,7 +199,7 @@ const result = {
 }
 for (const name of args.scenarios.split(',').filter(Boolean)) {
   console.error(`scenario ${name}: ${pairs} alternating pairs`)
-  result.scenarios[name] = await scenario(/** @type {'cold' | 'warm'} */ (name))
+  result.scenarios[name] = await scenario(/** @type {'cold' | 'cold-go' | 'warm'} */ (name))
 }
 if (args.cross) result.scenarios.cross = await cross()
 
