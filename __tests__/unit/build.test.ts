@@ -1,22 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { buildArgs, type BuildSettings } from '../../src/build.js'
+import { BUILD_SETTINGS } from './defaults.js'
 
-const base: BuildSettings = {
-  platforms: ['linux/amd64', 'linux/arm64'],
-  context: '.',
-  file: '',
-  tags: ['registry.example.com/team/app:1.0'],
-  push: true,
-  buildArgs: [],
-  labels: [],
-  target: '',
-  cacheFrom: [],
-  cacheTo: [],
-  noCache: false,
-  pull: false,
-  provenance: '',
-  network: ''
-}
+const base = BUILD_SETTINGS
 const head = ['buildx', 'build', '--builder', 'b1', '--platform', 'linux/amd64,linux/arm64']
 const tail = ['--metadata-file', '/tmp/m.json']
 

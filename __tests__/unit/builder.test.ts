@@ -11,18 +11,10 @@ import {
   uniqueBuilderName,
   type BuilderOptions
 } from '../../src/builder.js'
+import { BUILDER_OPTIONS } from './defaults.js'
 import { FakeRunner, docker } from './fake-runner.js'
 
-const base: BuilderOptions = {
-  name: 'b1',
-  buildkitImage: 'moby/buildkit:buildx-stable-1',
-  hostNetwork: false,
-  allowHostNetwork: false,
-  driverOpts: [],
-  proxyEnv: {},
-  buildkitdFlags: '',
-  configFile: ''
-}
+const base = BUILDER_OPTIONS
 const head = ['buildx', 'create', '--name', 'b1', '--driver', 'docker-container']
 
 describe('createBuilderArgs', () => {

@@ -5,8 +5,6 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { createBuilder, removeBuilder } from '../../src/builder.js'
-import { runBuild } from '../../src/build.js'
 import {
   BuildxInstallError,
   DEFAULT_DOWNLOAD_URL,
@@ -25,94 +23,11 @@ import {
   type InstallLog,
   type ReleasePlatform
 } from '../../src/buildx-install.js'
-import {
-  DOCKER_BUILDX,
-  buildxCommand,
-  parseBuildxCli,
-  serializeBuildxCli,
-  standaloneBuildx,
-  withBuildx
-} from '../../src/buildx-cli.js'
+import { DOCKER_BUILDX, standaloneBuildx } from '../../src/buildx-cli.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
 
 const LINUX_AMD64: ReleasePlatform = { os: 'linux', arch: 'amd64', ext: '' }
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
-
-describe('BuildxCli', () => {
-  it('runs buildx argv through the docker plugin or a standalone binary', () => {
-    expect(buildxCommand(DOCKER_BUILDX, ['buildx', 'version'])).toEqual(['docker', ['buildx', 'version']])
-    expect(buildxCommand(standaloneBuildx('/tc/docker-buildx'), ['buildx', 'rm', '--force', 'b'])).toEqual([
-      '/tc/docker-buildx',
-      ['rm', '--force', 'b']
-    ])
-    expect(() => buildxCommand(DOCKER_BUILDX, ['version'])).toThrow(/not a buildx command/)
-  })
-
-  it('withBuildx sends builder.ts and build.ts commands to the binary, other commands to docker', async () => {
-    const fake = new FakeRunner()
-    const runner = withBuildx(fake, standaloneBuildx('/tc/docker-buildx'))
-    await createBuilder(runner, {
-      name: 'b1',
-      buildkitImage: 'moby/buildkit:buildx-stable-1',
-      hostNetwork: false,
-      allowHostNetwork: false,
-      driverOpts: [],
-      proxyEnv: {},
-      buildkitdFlags: '',
-      configFile: ''
-    })
-    await runBuild(runner, {
-      builder: 'b1',
-      metadataFile: '/tmp/m.json',
-      settings: {
-        platforms: ['linux/amd64'],
-        context: '.',
-        file: '',
-        tags: [],
-        push: false,
-        buildArgs: [],
-        labels: [],
-        target: '',
-        cacheFrom: [],
-        cacheTo: [],
-        noCache: false,
-        pull: false,
-        provenance: '',
-        network: ''
-      }
-    })
-    await removeBuilder(runner, 'b1')
-    await runner.run('docker', ['version'])
-    expect(fake.lines().map(l => l.split(' ').slice(0, 2).join(' '))).toEqual([
-      '/tc/docker-buildx create',
-      '/tc/docker-buildx build',
-      '/tc/docker-buildx rm',
-      'docker version'
-    ])
-  })
-
-  it('withBuildx with the docker plugin is the runner itself', () => {
-    const fake = new FakeRunner()
-    expect(withBuildx(fake, DOCKER_BUILDX)).toBe(fake)
-  })
-
-  it('survives the trip through the saved state', () => {
-    const binary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bx-')), 'docker-buildx')
-    fs.writeFileSync(binary, '')
-    const cli = standaloneBuildx(binary)
-    expect(parseBuildxCli(serializeBuildxCli(cli))).toEqual(cli)
-    expect(serializeBuildxCli(DOCKER_BUILDX)).toBe('')
-  })
-
-  it.each([
-    ['', 'nothing saved'],
-    ['{not json', 'unreadable'],
-    ['{"command":""}', 'no command'],
-    ['{"command":"/gone/docker-buildx","prefix":[]}', 'a binary that is gone']
-  ])('falls back to docker buildx for %j (%s)', value => {
-    expect(parseBuildxCli(value)).toBe(DOCKER_BUILDX)
-  })
-})
 
 describe('normalizeBuildxVersion', () => {
   it.each([

@@ -1,0 +1,31 @@
+/** Option objects with every field at its plain value, for tests that change one or two of them. */
+import type { BuildSettings } from '../../src/build.js'
+import type { BuilderOptions } from '../../src/builder.js'
+
+export const BUILD_SETTINGS: BuildSettings = {
+  platforms: ['linux/amd64', 'linux/arm64'],
+  context: '.',
+  file: '',
+  tags: ['registry.example.com/team/app:1.0'],
+  push: true,
+  buildArgs: [],
+  labels: [],
+  target: '',
+  cacheFrom: [],
+  cacheTo: [],
+  noCache: false,
+  pull: false,
+  provenance: '',
+  network: ''
+}
+
+export const BUILDER_OPTIONS: BuilderOptions = {
+  name: 'b1',
+  buildkitImage: 'moby/buildkit:buildx-stable-1',
+  hostNetwork: false,
+  allowHostNetwork: false,
+  driverOpts: [],
+  proxyEnv: {},
+  buildkitdFlags: '',
+  configFile: ''
+}
