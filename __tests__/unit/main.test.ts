@@ -270,4 +270,34 @@ describe('runMain', () => {
     expect(saved).toEqual(['team-builder', '']) // set before create, cleared when the name was someone else's
     expect(runner.lines().some(l => l.includes('buildx build'))).toBe(false)
   })
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    [
+      'PEM that does not parse',
+      { 'ca-certs': 'r.example.com=-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----' },
+      /ca-certs/
+    ],
+    [
+      'a CA file that is missing',
+      { 'ca-certs': 'r.example.com=/no/such/ca.crt' },
+      /ca-certs.*\/no\/such\/ca\.crt/
+    ],
+    [
+      'buildkitd-config-inline that is not TOML',
+      { 'buildkitd-config-inline': '[registry."x"\nhttp = ' },
+      /buildkitd-config-inline/
+    ],
+    [
+      'a setting given twice',
+      {
+        'insecure-registries': 'r.example.com:5000',
+        'buildkitd-config-inline': '[registry."r.example.com:5000"]\ninsecure = false'
+      },
+      /buildkitd-config-inline.*generated from inputs|generated from inputs.*buildkitd-config-inline/
+    ]
+  ])('%s fails before any command runs', async (_name, inputs, message) => {
+    const runner = new FakeRunner()
+    await expect(runMain(deps(runner, { tags: 'r.example.com/a:1', ...inputs }))).rejects.toThrow(message)
+    expect(runner.calls).toEqual([])
+  })
 })
