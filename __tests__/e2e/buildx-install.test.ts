@@ -7,8 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
-import * as http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parse as parseYaml } from 'yaml'
@@ -33,6 +31,7 @@ import {
   uniqueTag,
   type Job
 } from './harness.js'
+import { FileServer } from '../file-server.js'
 
 const VERSION = '0.13.1'
 const platform = releasePlatform()
@@ -46,47 +45,26 @@ const hex = (data: Buffer): string => createHash('sha256').update(data).digest('
  * The mirror: `/good/v0.13.1/<asset>` is the real binary, `/corrupt/v0.13.1/<asset>` the same with one byte
  * changed; both directories have a checksums.txt with the real binary's sha256.
  */
-class Mirror {
-  readonly requests: string[] = []
+class Mirror extends FileServer {
   readonly binary = fs.readFileSync(realBinary)
   readonly corrupt = Buffer.from(this.binary)
-  private readonly server: http.Server
-  port = 0
 
   constructor() {
+    super()
     const middle = Math.floor(this.corrupt.length / 2)
     this.corrupt[middle] = (this.corrupt[middle] ?? 0) ^ 0xff
     const checksums = `${hex(Buffer.from('other'))} *buildx-v${VERSION}.darwin-arm64\n${hex(this.binary)} *${asset}\n`
-    const files = new Map<string, Buffer>([
-      [`/good/v${VERSION}/${asset}`, this.binary],
-      [`/good/v${VERSION}/checksums.txt`, Buffer.from(checksums)],
-      [`/corrupt/v${VERSION}/${asset}`, this.corrupt],
-      [`/corrupt/v${VERSION}/checksums.txt`, Buffer.from(checksums)]
-    ])
-    this.server = http.createServer((req, res) => {
-      const url = req.url ?? '/'
-      this.requests.push(url)
-      const body = files.get(url)
-      res.writeHead(body ? 200 : 404, { 'content-type': 'application/octet-stream' })
-      res.end(body ?? 'not found')
-    })
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>(resolve => this.server.listen(0, '127.0.0.1', resolve))
-    this.port = (this.server.address() as AddressInfo).port
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>(resolve =>
-      this.server.close(() => {
-        resolve()
+    for (const dir of ['good', 'corrupt'] as const) {
+      this.files.set(`/${dir}/v${VERSION}/${asset}`, {
+        status: 200,
+        body: dir === 'good' ? this.binary : this.corrupt
       })
-    )
+      this.files.set(`/${dir}/v${VERSION}/checksums.txt`, { status: 200, body: checksums })
+    }
   }
 
   template(dir: 'good' | 'corrupt'): string {
-    return `http://127.0.0.1:${this.port}/${dir}/v{version}/buildx-v{version}.{os}-{arch}{ext}`
+    return this.url(`/${dir}/v{version}/buildx-v{version}.{os}-{arch}{ext}`)
   }
 }
 

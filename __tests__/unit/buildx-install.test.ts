@@ -24,6 +24,7 @@ import {
   type ReleasePlatform
 } from '../../src/buildx-install.js'
 import { DOCKER_BUILDX, standaloneBuildx } from '../../src/buildx-cli.js'
+import { FileServer } from '../file-server.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
 
 const LINUX_AMD64: ReleasePlatform = { os: 'linux', arch: 'amd64', ext: '' }
@@ -218,40 +219,7 @@ describe('checksum files', () => {
 // ---------------------------------------------------------------------------------------------------------
 // The install flow against a real HTTP server on 127.0.0.1 and the real @actions/tool-cache
 
-interface Served {
-  status: number
-  body: string | Buffer
-}
-
-class ReleaseServer {
-  readonly files = new Map<string, Served>()
-  readonly requests: string[] = []
-  private server = http.createServer((req, res) => {
-    const url = req.url ?? '/'
-    this.requests.push(url)
-    const file = this.files.get(url.replace(/\?.*$/, ''))
-    res.writeHead(file?.status ?? 404, { 'content-type': 'application/octet-stream' })
-    res.end(file?.body ?? 'not found')
-  })
-  port = 0
-
-  async start(): Promise<void> {
-    await new Promise<void>(resolve => this.server.listen(0, '127.0.0.1', resolve))
-    this.port = (this.server.address() as AddressInfo).port
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>(resolve =>
-      this.server.close(() => {
-        resolve()
-      })
-    )
-  }
-
-  url(p: string): string {
-    return `http://127.0.0.1:${this.port}${p}`
-  }
-
+class ReleaseServer extends FileServer {
   /** A release directory like GitHub's: the binary and checksums.txt listing it. */
   release(version: string, body: string, checksumBody = body): void {
     const name = releaseAssetName(version, LINUX_AMD64)
