@@ -15,7 +15,7 @@ import {
   uniqueBuilderName
 } from './builder.js'
 import { runBuild } from './build.js'
-import { writeBuildkitdConfig } from './config.js'
+import { writeBuildkitdConfig, type BuildkitdConfig } from './config.js'
 import { MIN_BUILDX } from './buildx-version.js'
 import { DOCKER_BUILDX, serializeBuildxCli, withBuildx, type BuildxCli } from './buildx-cli.js'
 import { setupBuildx } from './buildx-install.js'
@@ -27,7 +27,7 @@ import { withRetries, type RetryOptions } from './retry.js'
 import { CommandError, execRunner, type CommandRunner } from './runner.js'
 import * as state from './state.js'
 import { writeSummary } from './summary.js'
-import { reportDigests } from './verify.js'
+import { reportDigests, type DigestReport, type VerifyOptions } from './verify.js'
 import { messageOf } from './errors.js'
 
 export interface MainDeps {
@@ -55,11 +55,7 @@ export async function runMain(given: MainDeps = defaultDeps()): Promise<void> {
   maskSecrets(given.getInput, given.env)
   const inputs = await core.group('Inputs', () => Promise.resolve(readInputs(given.getInput)))
   const work = createWorkDir(given.env)
-  const config = await core.group('BuildKit configuration (buildkitd.toml)', async () => {
-    const written = await writeBuildkitdConfig(inputs, work)
-    core.info(written.text || '(nothing to configure: BuildKit defaults)')
-    return written
-  })
+  const config = await core.group('BuildKit configuration (buildkitd.toml)', () => configure(inputs, work))
 
   const builder = inputs.builderName || uniqueBuilderName(given.env.GITHUB_RUN_ID)
   core.setOutput('builder-name', builder)
@@ -76,20 +72,11 @@ export async function runMain(given: MainDeps = defaultDeps()): Promise<void> {
     }),
     core.group(`Builder ${builder}`, () => prepareBuilder(given, inputs, builder, config.file))
   ])
-  await core.group('QEMU emulation', () => {
-    reportEmulation(emulation, emulationLog)
-    return Promise.resolve()
-  })
+  await core.group('QEMU emulation', () => reportEmulation(emulation, emulationLog))
 
-  const configDir = dockerConfigDir(deps.env)
-  if (inputs.username) {
-    await core.group(`Registry login (${inputs.registry})`, () => {
-      const restore = login({ ...inputs, configDir })
-      state.save('loginRestore', JSON.stringify(restore))
-      core.info(`credentials for ${inputs.registry} written to ${restore.configFile}`)
-      return Promise.resolve()
-    })
-  }
+  const dockerConfig = dockerConfigDir(deps.env)
+  if (inputs.username)
+    await core.group(`Registry login (${inputs.registry})`, () => logIn(inputs, dockerConfig))
 
   const metadataFile = path.join(work, 'metadata.json')
   await core.group(`Build ${inputs.platforms.join(', ')}${inputs.push ? ' and push' : ''}`, () =>
@@ -98,22 +85,16 @@ export async function runMain(given: MainDeps = defaultDeps()): Promise<void> {
     )
   )
 
-  const report = await core.group('Digests', async () => {
-    const r = await reportDigests({
+  const report = await core.group('Digests', () =>
+    checkDigests({
       metadataFile,
       pushed: inputs.push,
       platforms: inputs.platforms,
       config: config.table,
-      dockerConfigDir: configDir,
+      dockerConfigDir: dockerConfig,
       runner: deps.runner
     })
-    core.info(
-      `index ${r.digest || '(none)'}; checked in ${r.verified.join(', ') || 'no registry (push is false)'}`
-    )
-    for (const [platform, digest] of Object.entries(r.platforms)) core.info(`${platform}  ${digest}`)
-    return r
-  })
-
+  )
   core.setOutput('digest', report.digest)
   core.setOutput('platform-digests', JSON.stringify(report.platforms))
   core.setOutput('metadata', JSON.stringify(report.metadata.raw))
@@ -125,6 +106,30 @@ export async function runMain(given: MainDeps = defaultDeps()): Promise<void> {
     emulated: emulation.emulated,
     builder
   })
+}
+
+/** Writes this run's buildkitd.toml and shows it (it holds no secrets: CAs are referenced by path). */
+async function configure(inputs: Inputs, work: string): Promise<BuildkitdConfig> {
+  const written = await writeBuildkitdConfig(inputs, work)
+  core.info(written.text || '(nothing to configure: BuildKit defaults)')
+  return written
+}
+
+/** Puts the login inputs where buildx reads credentials; the post step puts back what was there. */
+function logIn(inputs: Inputs, configDir: string): Promise<void> {
+  const restore = login({ ...inputs, configDir })
+  state.save('loginRestore', JSON.stringify(restore))
+  core.info(`credentials for ${inputs.registry} written to ${restore.configFile}`)
+  return Promise.resolve()
+}
+
+/** Reads the digests from buildx's metadata, checks them in the registry, and logs them. */
+async function checkDigests(options: VerifyOptions): Promise<DigestReport> {
+  const report = await reportDigests(options)
+  const where = report.verified.join(', ') || 'no registry (push is false)'
+  core.info(`index ${report.digest || '(none)'}; checked in ${where}`)
+  for (const [platform, digest] of Object.entries(report.platforms)) core.info(`${platform}  ${digest}`)
+  return report
 }
 
 /**
@@ -255,11 +260,11 @@ function createWorkDir(env: NodeJS.ProcessEnv): string {
   return dir
 }
 
-function reportEmulation(emulation: EmulationResult, log: readonly string[]): void {
+function reportEmulation(emulation: EmulationResult, log: readonly string[]): Promise<void> {
   for (const line of log) core.info(line)
   if (emulation.emulated.length === 0) {
     core.info('every platform runs natively on this host: no emulation needed')
-    return
+    return Promise.resolve()
   }
   if (emulation.method !== 'none')
     core.info(`installed qemu-${emulation.installed.join(', qemu-')} (${emulation.method})`)
@@ -269,4 +274,5 @@ function reportEmulation(emulation: EmulationResult, log: readonly string[]): vo
       '(FROM --platform=$BUILDPLATFORM with TARGETOS/TARGETARCH) or build on native runners.',
     { title: 'Emulated platforms' }
   )
+  return Promise.resolve()
 }
