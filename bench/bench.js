@@ -190,6 +190,7 @@ async function cross() {
 
 const result = {
   date: new Date().toISOString(),
+  commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim(),
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
   platforms,
   dist: { bytes: fs.statSync(path.join(ROOT, 'dist/index.js')).size },
