@@ -32,7 +32,8 @@ export function createBuilderArgs(options: BuilderOptions): string[] {
   const args = ['buildx', 'create', '--name', options.name, '--driver', 'docker-container']
   const driverOpts = [`image=${options.buildkitImage}`]
   if (options.hostNetwork) driverOpts.push('network=host')
-  for (const [key, value] of Object.entries(options.proxyEnv)) driverOpts.push(`env.${key}=${value}`)
+  for (const [key, value] of Object.entries(options.proxyEnv))
+    driverOpts.push(csvField(`env.${key}=${value}`))
   driverOpts.push(...options.driverOpts)
   for (const opt of driverOpts) args.push('--driver-opt', opt)
   if (options.configFile) args.push('--config', options.configFile)
@@ -44,6 +45,14 @@ export function createBuilderArgs(options: BuilderOptions): string[] {
   if (joined) args.push('--buildkitd-flags', joined)
   args.push('--bootstrap')
   return args
+}
+
+/**
+ * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
+ * quoted field, with quotes inside it doubled.
+ */
+export function csvField(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
 }
 
 export function removeBuilderArgs(name: string): string[] {

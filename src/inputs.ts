@@ -81,6 +81,7 @@ export class InputError extends Error {
 }
 
 const BUILDER_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$/
+const DOCKER_HUB_ALIASES = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']
 const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
 const NETWORK_MODES = ['', 'default', 'none', 'host']
 const QEMU_MODES: readonly QemuMode[] = ['auto', 'image', 'package', 'false']
@@ -134,7 +135,8 @@ export function readInputs(source: InputSource, cwd: string = process.cwd()): In
     if (isRemoteContext(value)) return value
     return existingPath('context', 'directory') || value
   })
-  const file = existingPath('file', 'file')
+  // With a remote context, buildx reads `file` inside that context: nothing to check here.
+  const file = isRemoteContext(get('context')) ? get('file') : existingPath('file', 'file')
   const push = bool('push')
   const tags = check('tags', [] as string[], () => parseTags(get('tags'), push))
   const buildArgs = check('build-args', [] as string[], () => parseKeyValues(get('build-args'), true))
@@ -167,7 +169,10 @@ export function readInputs(source: InputSource, cwd: string = process.cwd()): In
   const buildkitdConfig = existingPath('buildkitd-config', 'file')
   const registry = check('registry', '', () => {
     const value = get('registry')
-    return value === '' ? '' : parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host
+    if (value === '') return ''
+    const host = parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host
+    // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
+    return DOCKER_HUB_ALIASES.includes(host) ? 'docker.io' : host
   })
   const username = get('username')
   const password = get('password')
@@ -315,7 +320,7 @@ function parseMirrors(value: string): Map<string, RegistryHost[]> {
 }
 
 function isRemoteContext(value: string): boolean {
-  return /^(https?:\/\/|git@|github\.com\/)/.test(value) || value === '-'
+  return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-'
 }
 
 function resolvePath(cwd: string, value: string): string {

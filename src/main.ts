@@ -57,6 +57,11 @@ export async function runMain(given: MainDeps = defaultDeps()): Promise<void> {
   const work = createWorkDir(given.env)
   const config = await core.group('BuildKit configuration (buildkitd.toml)', () => configure(inputs, work))
 
+  // Before any pull: the BuildKit and QEMU images may live in the registry being logged in to.
+  const dockerConfig = dockerConfigDir(given.env)
+  if (inputs.username)
+    await core.group(`Registry login (${inputs.registry})`, () => logIn(inputs, dockerConfig))
+
   const builder = inputs.builderName || uniqueBuilderName(given.env.GITHUB_RUN_ID)
   core.setOutput('builder-name', builder)
   const emulationLog: string[] = []
@@ -74,10 +79,6 @@ export async function runMain(given: MainDeps = defaultDeps()): Promise<void> {
   ])
   await core.group('QEMU emulation', () => reportEmulation(emulation, emulationLog))
 
-  const dockerConfig = dockerConfigDir(deps.env)
-  if (inputs.username)
-    await core.group(`Registry login (${inputs.registry})`, () => logIn(inputs, dockerConfig))
-
   const metadataFile = path.join(work, 'metadata.json')
   await core.group(`Build ${inputs.platforms.join(', ')}${inputs.push ? ' and push' : ''}`, () =>
     withRetries(retryOptions(deps, inputs, 'Build'), () =>
@@ -92,7 +93,8 @@ export async function runMain(given: MainDeps = defaultDeps()): Promise<void> {
       platforms: inputs.platforms,
       config: config.table,
       dockerConfigDir: dockerConfig,
-      runner: deps.runner
+      runner: deps.runner,
+      retry: retryOptions(deps, inputs, 'Reading the image back')
     })
   )
   core.setOutput('digest', report.digest)
@@ -169,15 +171,22 @@ async function prepareBuilder(
     if (attempt.status === 'rejected') throw attempt.reason
     return deps
   }
-  if (optimistic && attempt.status === 'fulfilled')
-    await removeBuilder(using(DOCKER_BUILDX).runner, name).catch(() => 'absent')
   state.save('buildx', serializeBuildxCli(chosen.value.cli))
+  if (optimistic && attempt.status === 'fulfilled') {
+    if (attempt.value === 'reused') return deps // not ours: any buildx can use it as it is
+    await removeBuilder(using(DOCKER_BUILDX).runner, name).catch(() => 'absent')
+  }
   await setUpBuilder(deps, inputs, name, configFile)
   return deps
 }
 
 /** Creates this run's builder (retrying start-up flakes), or reuses an existing one when asked. */
-async function setUpBuilder(deps: MainDeps, inputs: Inputs, name: string, configFile: string): Promise<void> {
+async function setUpBuilder(
+  deps: MainDeps,
+  inputs: Inputs,
+  name: string,
+  configFile: string
+): Promise<'created' | 'reused'> {
   const buildxDir = buildxConfigDir(deps.env, dockerConfigDir(deps.env))
   if (inputs.reuseBuilder && (await builderExists(deps.runner, name, buildxDir))) {
     core.warning(
@@ -185,7 +194,7 @@ async function setUpBuilder(deps: MainDeps, inputs: Inputs, name: string, config
         'applied) and is not removed after the job.',
       { title: 'Builder reused' }
     )
-    return
+    return 'reused'
   }
   state.save('builder', name) // before create: a half-created builder is still removed by the post step
   try {
@@ -206,6 +215,7 @@ async function setUpBuilder(deps: MainDeps, inputs: Inputs, name: string, config
     if (error instanceof BuilderExistsError) state.save('builder', '') // someone else's: leave it alone
     throw error
   }
+  return 'created'
 }
 
 function retryOptions(deps: MainDeps, inputs: Inputs, what: string): RetryOptions {
@@ -246,8 +256,15 @@ export function maskSecrets(getInput: InputSource, env: NodeJS.ProcessEnv): void
     }
   }
   for (const value of Object.values(proxyEnvironment(env))) {
-    const secret = URL.canParse(value) ? new URL(value).password : ''
-    if (secret) core.setSecret(decodeURIComponent(secret))
+    // As written (that is how the builder's command line echoes it) and percent-decoded.
+    const written = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i.exec(value)?.[1]
+    if (written === undefined) continue
+    core.setSecret(written)
+    try {
+      core.setSecret(decodeURIComponent(written))
+    } catch {
+      // not valid percent-encoding: the written form is the only one
+    }
   }
 }
 

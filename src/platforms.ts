@@ -118,7 +118,10 @@ export function hostArchitecture(nodeArch: string = process.arch): string {
   return map[nodeArch] ?? nodeArch
 }
 
-/** Architectures a host runs without emulation (amd64 runs 386; arm64 usually runs arm). */
+/**
+ * Architectures a host runs without emulation. amd64 runs 386; arm64 is not counted on to run arm: many
+ * 64-bit ARM CPUs (Graviton 3 and later, Neoverse N2/V2, Apple silicon) have no 32-bit mode.
+ */
 const NATIVE: Readonly<Record<string, readonly string[]>> = {
   amd64: ['amd64', '386'],
   arm64: ['arm64'],

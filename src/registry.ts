@@ -51,6 +51,17 @@ export class RegistryError extends Error {
   }
 }
 
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'])
+
+/** Why a failed registry request is worth another attempt, or undefined when it is not (4xx, TLS, …). */
+export function transientRegistryFailure(error: unknown): string | undefined {
+  if (!(error instanceof RegistryError)) return undefined
+  if (error.status === 429) return 'registry rate limit (429)'
+  if (error.status !== undefined && error.status >= 500) return `registry server error (${error.status})`
+  if (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code)) return error.code
+  return /^Timed out/.test(error.message) ? 'timeout' : undefined
+}
+
 export const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.oci.image.manifest.v1+json',

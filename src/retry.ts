@@ -62,6 +62,13 @@ export interface RetryOptions {
   what: string
   log: (message: string) => void
   sleep?: (ms: number) => Promise<void>
+  /** Why an error is worth another attempt (undefined: it is not); default: a command's transient output. */
+  classify?: (error: unknown) => string | undefined
+}
+
+/** The default classifier: a command whose output shows a transient failure. */
+export function commandFailureReason(error: unknown): string | undefined {
+  return error instanceof CommandError ? transientReason(`${error.stderr}\n${error.stdout}`) : undefined
 }
 
 export function backoffDelays(
@@ -79,8 +86,7 @@ export async function withRetries<T>(options: RetryOptions, attempt: (n: number)
     try {
       return await attempt(n)
     } catch (error) {
-      const reason =
-        error instanceof CommandError ? transientReason(`${error.stderr}\n${error.stdout}`) : undefined
+      const reason = (options.classify ?? commandFailureReason)(error)
       const delay = delays[n]
       if (reason === undefined || delay === undefined) throw error
       options.log(

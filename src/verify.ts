@@ -8,7 +8,8 @@ import { registrySettings, type TomlTable } from './buildkitd-config.js'
 import { digestsFromManifest, parseBuildMetadata, verifyDigests, type BuildMetadata } from './digests.js'
 import { credentialsFor } from './docker-credentials.js'
 import { parseImageReference } from './reference.js'
-import { fetchManifest } from './registry.js'
+import { fetchManifest, transientRegistryFailure } from './registry.js'
+import { withRetries, type RetryOptions } from './retry.js'
 import type { CommandRunner } from './runner.js'
 
 export interface DigestReport {
@@ -28,12 +29,20 @@ export interface VerifyOptions {
   config: TomlTable
   dockerConfigDir: string
   runner: CommandRunner
+  /** How a failed fetch is retried (only registry overload, 5xx and network failures are). */
+  retry: Omit<RetryOptions, 'what' | 'classify'>
 }
 
 export async function reportDigests(options: VerifyOptions): Promise<DigestReport> {
   const metadata = parseBuildMetadata(fs.readFileSync(options.metadataFile, 'utf8'))
   const digest = metadata.digest ?? ''
-  if (!options.pushed || !digest) return { digest, platforms: {}, verified: [], metadata }
+  if (!options.pushed) return { digest, platforms: {}, verified: [], metadata }
+  if (!digest) {
+    throw new Error(
+      `buildx reported no image digest in ${options.metadataFile} after pushing, so nothing can be checked ` +
+        'in the registry. Is an output other than the registry set (outputs, cache-to)?'
+    )
+  }
 
   // One fetch per repository: tags of the same repository share the pushed index.
   const repositories = new Map<string, string>()
@@ -49,12 +58,20 @@ export async function reportDigests(options: VerifyOptions): Promise<DigestRepor
         configDir: options.dockerConfigDir,
         runner: options.runner
       })
-      const fetched = await fetchManifest({
-        reference,
-        ref: digest,
-        transport: { plainHttp: transport.plainHttp, insecure: transport.insecure, caFiles: transport.ca },
-        ...(credentials ? { credentials } : {})
-      })
+      const fetched = await withRetries(
+        { ...options.retry, what: `Reading ${image} back`, classify: transientRegistryFailure },
+        () =>
+          fetchManifest({
+            reference,
+            ref: digest,
+            transport: {
+              plainHttp: transport.plainHttp,
+              insecure: transport.insecure,
+              caFiles: transport.ca
+            },
+            ...(credentials ? { credentials } : {})
+          })
+      )
       const served = digestsFromManifest(fetched.raw, fetched.mediaType, metadata.platform)
       verifyDigests({ image, expectedDigest: digest, served, expectedPlatforms: options.platforms })
       return served

@@ -261,3 +261,33 @@ describe('builder lifecycle', () => {
     }
   }, 300_000)
 })
+
+describe('proxy passthrough', () => {
+  it('the job NO_PROXY list (commas and all) reaches the builder container', async () => {
+    const noProxy = 'localhost,127.0.0.1,.corp.example'
+    const job = track(
+      newJob(
+        {
+          ...stackInputs(),
+          platforms: 'linux/amd64',
+          context: path.join(FIXTURES, 'uname'),
+          tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'proxy'),
+          'build-args': `BASE=${httpBase()}`
+        },
+        { NO_PROXY: noProxy }
+      )
+    )
+    const main = await job.main({ killWhen: /::group::Build / })
+    const builder = main.outputs['builder-name'] ?? ''
+    const containerEnv = execFileSync(
+      'docker',
+      ['inspect', `buildx_buildkit_${builder}0`, '--format', '{{json .Config.Env}}'],
+      {
+        encoding: 'utf8'
+      }
+    )
+    expect(JSON.parse(containerEnv)).toContain(`NO_PROXY=${noProxy}`)
+    await job.post()
+    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+  }, 300_000)
+})

@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import {
   builderExists,
   buildxConfigDir,
+  csvField,
   createBuilderArgs,
   proxyEnvironment,
   removeBuilderArgs,
@@ -63,6 +64,16 @@ describe('createBuilderArgs', () => {
     ]
   ])('%s', (_name, options, expected) => {
     expect(createBuilderArgs({ ...base, ...options })).toEqual(expected)
+  })
+
+  it('quotes a driver option with commas as one CSV field (buildx splits them otherwise)', () => {
+    const args = createBuilderArgs({
+      ...base,
+      proxyEnv: { NO_PROXY: 'localhost,127.0.0.1,.corp', HTTP_PROXY: 'http://p:1' }
+    })
+    expect(args).toContain('"env.NO_PROXY=localhost,127.0.0.1,.corp"')
+    expect(args).toContain('env.HTTP_PROXY=http://p:1')
+    expect(csvField('a"b,c')).toBe('"a""b,c"')
   })
 
   it('removes with --force', () => {

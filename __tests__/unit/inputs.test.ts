@@ -70,6 +70,19 @@ describe('readInputs: valid inputs', () => {
     expect(inputs.qemu).toBe('package')
   })
 
+  it.each(['index.docker.io', 'registry-1.docker.io', 'Docker.io'])('registry %s is Docker Hub', registry => {
+    const inputs = readInputs(source({ ...TAG, registry, username: 'me', password: 'p' }), ROOT)
+    expect(inputs.registry).toBe('docker.io')
+  })
+
+  it.each(['https://github.com/o/r.git#main', 'git://example.com/r.git', 'ssh://git@example.com/r.git'])(
+    'a remote context %s takes file as a path inside it',
+    context => {
+      const inputs = readInputs(source({ ...TAG, context, file: 'docker/Dockerfile.prod' }), ROOT)
+      expect([inputs.context, inputs.file]).toEqual([context, 'docker/Dockerfile.prod'])
+    }
+  )
+
   it('push false needs no tag', () => {
     expect(readInputs(source({ push: 'false' }), ROOT).tags).toEqual([])
   })

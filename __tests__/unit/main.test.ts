@@ -12,7 +12,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FALLBACK_BUILDX_VERSION, releaseAssetName, releasePlatform } from '../../src/buildx-install.js'
 import { InputError } from '../../src/inputs.js'
-import { runMain, type MainDeps } from '../../src/main.js'
+import { maskSecrets, runMain, type MainDeps } from '../../src/main.js'
 import { BAD_INPUTS } from './bad-inputs.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
 
@@ -299,5 +299,50 @@ describe('runMain', () => {
     const runner = new FakeRunner()
     await expect(runMain(deps(runner, { tags: 'r.example.com/a:1', ...inputs }))).rejects.toThrow(message)
     expect(runner.calls).toEqual([])
+  })
+
+  it('retries reading the index back when the registry answers 503, then reports the digests', async () => {
+    let calls = 0
+    const server = http.createServer((_req, res) => {
+      calls++
+      if (calls === 1) {
+        res.writeHead(503).end()
+        return
+      }
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' })
+      res.end(INDEX)
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const registry = `127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const runner = dockerRunner(`${registry}/team/app:1`)
+      await runMain(deps(runner, { platforms: 'linux/amd64', tags: `${registry}/team/app:1` }))
+      expect(calls).toBe(2)
+      expect(outputs()).toContain(DIGEST)
+    } finally {
+      server.close()
+    }
+  })
+
+  it('masks a proxy password as written in the URL and decoded', () => {
+    const lines: string[] = []
+    const write = process.stdout.write.bind(process.stdout)
+    process.stdout.write = (chunk: string) => {
+      lines.push(chunk)
+      return true
+    }
+    try {
+      maskSecrets(() => '', {
+        HTTPS_PROXY: 'http://bob:p%40ss@proxy:3128',
+        HTTP_PROXY: 'http://amy:50%off@proxy:3128'
+      })
+    } finally {
+      process.stdout.write = write
+    }
+    // Workflow commands escape '%' as %25; the runner reads them back unescaped.
+    const masked = lines
+      .filter(l => l.startsWith('::add-mask::'))
+      .map(l => l.trim().slice('::add-mask::'.length).replace(/%25/g, '%'))
+    expect(masked.sort()).toEqual(['50%off', 'p%40ss', 'p@ss'])
   })
 })

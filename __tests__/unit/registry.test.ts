@@ -15,6 +15,7 @@ import {
   MANIFEST_ACCEPT,
   parseChallenges,
   RegistryError,
+  transientRegistryFailure,
   type RegistryTransport
 } from '../../src/registry.js'
 import type { ImageReference } from '../../src/reference.js'
@@ -822,5 +823,20 @@ describe('parseChallenges', () => {
     ['', []]
   ])('%j', (header, expected) => {
     expect(parseChallenges(header)).toStrictEqual(expected)
+  })
+})
+
+describe('transientRegistryFailure', () => {
+  it.each<[RegistryError | Error, string | undefined]>([
+    [new RegistryError('x', { url: 'u', status: 503 }), 'registry server error (503)'],
+    [new RegistryError('x', { url: 'u', status: 429 }), 'registry rate limit (429)'],
+    [new RegistryError('x', { url: 'u', code: 'ECONNRESET' }), 'ECONNRESET'],
+    [new RegistryError('Timed out after 30000 ms waiting for u', { url: 'u' }), 'timeout'],
+    [new RegistryError('x', { url: 'u', status: 404 }), undefined],
+    [new RegistryError('x', { url: 'u', status: 401 }), undefined],
+    [new RegistryError('x', { url: 'u', code: 'SELF_SIGNED_CERT_IN_CHAIN' }), undefined],
+    [new Error('something else'), undefined]
+  ])('%s', (error, reason) => {
+    expect(transientRegistryFailure(error)).toBe(reason)
   })
 })
