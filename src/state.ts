@@ -15,7 +15,6 @@ import * as core from '@actions/core'
 export interface RunState {
   builder: string
   tempDir: string
-  dockerConfig: string
   /** JSON of the config.json entries to restore after a login (see login.ts). */
   loginRestore: string
   /** The buildx this run used (see buildx-install.ts); '' for the runner's `docker buildx`. */
@@ -25,7 +24,6 @@ export interface RunState {
 const KEYS: Record<keyof RunState, string> = {
   builder: 'builder',
   tempDir: 'temp-dir',
-  dockerConfig: 'docker-config',
   loginRestore: 'login-restore',
   buildx: 'buildx'
 }
@@ -46,7 +44,6 @@ export function load(): RunState {
   return {
     builder: core.getState(KEYS.builder),
     tempDir: core.getState(KEYS.tempDir),
-    dockerConfig: core.getState(KEYS.dockerConfig),
     loginRestore: core.getState(KEYS.loginRestore),
     buildx: core.getState(KEYS.buildx)
   }
