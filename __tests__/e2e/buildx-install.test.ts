@@ -16,8 +16,8 @@ import {
   releaseAssetName,
   releasePlatform,
   type InstallLog
-} from '../../src/buildx-install.js'
-import { execRunner } from '../../src/runner.js'
+} from '../../src/buildx/install.js'
+import { execRunner } from '../../src/core/runner.js'
 import {
   FIXTURES,
   ROOT,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildArgs, type BuildSettings } from '../../src/build.js'
+import { buildArgs, type BuildSettings } from '../../src/buildx/build.js'
 import { BUILD_SETTINGS } from './defaults.js'
 
 const base = BUILD_SETTINGS

@@ -11,7 +11,7 @@ import {
   removeBuilderArgs,
   uniqueBuilderName,
   type BuilderOptions
-} from '../../src/builder.js'
+} from '../../src/buildx/builder.js'
 import { BUILDER_OPTIONS } from './defaults.js'
 import { FakeRunner, docker } from './fake-runner.js'
 

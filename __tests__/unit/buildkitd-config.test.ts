@@ -6,10 +6,10 @@ import {
   parseBuildkitdToml,
   registrySettings,
   renderBuildkitdConfig
-} from '../../src/buildkitd-config.js'
-import type { GeneratedConfigOptions, TomlTable } from '../../src/buildkitd-config.js'
-import { parseRegistryHost } from '../../src/registry-name.js'
-import type { RegistryHost } from '../../src/registry-name.js'
+} from '../../src/buildkitd/toml.js'
+import type { GeneratedConfigOptions, TomlTable } from '../../src/buildkitd/toml.js'
+import { parseRegistryHost } from '../../src/buildkitd/registry-name.js'
+import type { RegistryHost } from '../../src/buildkitd/registry-name.js'
 
 const https = (host: string): RegistryHost => ({ host, http: false })
 const http = (host: string): RegistryHost => ({ host, http: true })

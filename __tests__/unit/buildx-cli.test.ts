@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { runBuild } from '../../src/build.js'
-import { createBuilder, removeBuilder } from '../../src/builder.js'
+import { runBuild } from '../../src/buildx/build.js'
+import { createBuilder, removeBuilder } from '../../src/buildx/builder.js'
 import {
   DOCKER_BUILDX,
   buildxCommand,
@@ -11,7 +11,7 @@ import {
   serializeBuildxCli,
   standaloneBuildx,
   withBuildx
-} from '../../src/buildx-cli.js'
+} from '../../src/buildx/cli.js'
 import { BUILDER_OPTIONS, BUILD_SETTINGS } from './defaults.js'
 import { FakeRunner } from './fake-runner.js'
 

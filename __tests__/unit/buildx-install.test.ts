@@ -22,8 +22,8 @@ import {
   verifyChecksum,
   type InstallLog,
   type ReleasePlatform
-} from '../../src/buildx-install.js'
-import { DOCKER_BUILDX, standaloneBuildx } from '../../src/buildx-cli.js'
+} from '../../src/buildx/install.js'
+import { DOCKER_BUILDX, standaloneBuildx } from '../../src/buildx/cli.js'
 import { FileServer } from '../file-server.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
 

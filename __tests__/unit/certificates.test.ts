@@ -4,8 +4,8 @@ import { X509Certificate } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, relative } from 'node:path'
-import { parseCaCertsInput, validateCertificatePem, writeCaFiles } from '../../src/certificates.js'
-import type { CaCertEntry } from '../../src/certificates.js'
+import { parseCaCertsInput, validateCertificatePem, writeCaFiles } from '../../src/buildkitd/certificates.js'
+import type { CaCertEntry } from '../../src/buildkitd/certificates.js'
 
 let tmp = ''
 /** Self-signed CA 'test-ca'. */

@@ -1,6 +1,6 @@
 /** Option objects with every field at its plain value, for tests that change one or two of them. */
-import type { BuildSettings } from '../../src/build.js'
-import type { BuilderOptions } from '../../src/builder.js'
+import type { BuildSettings } from '../../src/buildx/build.js'
+import type { BuilderOptions } from '../../src/buildx/builder.js'
 
 export const BUILD_SETTINGS: BuildSettings = {
   platforms: ['linux/amd64', 'linux/arm64'],

@@ -9,8 +9,8 @@ import {
   sha256Digest,
   verifyDigests,
   type ServedDigests
-} from '../../src/digests.js'
-import { formatPlatform, normalizePlatform, type Platform } from '../../src/platforms.js'
+} from '../../src/oci/digests.js'
+import { formatPlatform, normalizePlatform, type Platform } from '../../src/oci/platforms.js'
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures')
 const fixture = (name: string): Buffer => readFileSync(path.join(fixtures, name))

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { credentialsFor, type Credentials } from '../../src/docker-credentials.js'
-import type { CommandRunner, RunOptions, RunResult } from '../../src/runner.js'
+import { credentialsFor, type Credentials } from '../../src/docker/credentials.js'
+import type { CommandRunner, RunOptions, RunResult } from '../../src/core/runner.js'
 
 interface Call {
   command: string

@@ -1,5 +1,5 @@
 /** A CommandRunner that records every call and answers from a script of handlers, for orchestration tests. */
-import type { CommandRunner, RunOptions, RunResult } from '../../src/runner.js'
+import type { CommandRunner, RunOptions, RunResult } from '../../src/core/runner.js'
 
 export interface Call {
   command: string

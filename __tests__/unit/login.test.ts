@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { login, logout } from '../../src/login.js'
+import { login, logout } from '../../src/docker/login.js'
 
 const dir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'))
 const read = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf8'))

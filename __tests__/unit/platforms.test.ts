@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { emulatorFor, formatPlatform, hostArchitecture, parsePlatform } from '../../src/platforms.js'
+import { emulatorFor, formatPlatform, hostArchitecture, parsePlatform } from '../../src/oci/platforms.js'
 
 describe('parsePlatform (what users may ask for)', () => {
   it.each<[string, string]>([

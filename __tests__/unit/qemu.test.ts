@@ -11,7 +11,7 @@ import {
   missingHandlers,
   parseBinfmtEntry,
   withFixBinaryFlag
-} from '../../src/qemu.js'
+} from '../../src/qemu/qemu.js'
 import { FakeRunner } from './fake-runner.js'
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/binfmt')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { apiHost, configKey, parseImageReference, type ImageReference } from '../../src/reference.js'
+import { apiHost, configKey, parseImageReference, type ImageReference } from '../../src/oci/reference.js'
 
 const D = `sha256:${'ab'.repeat(32)}`
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { isLoopbackHost, parseRegistryHost } from '../../src/registry-name.js'
+import { isLoopbackHost, parseRegistryHost } from '../../src/buildkitd/registry-name.js'
 
 const withHttp = { input: 'insecure-registries', allowHttpScheme: true }
 const withoutHttp = { input: 'ca-certs', allowHttpScheme: false }

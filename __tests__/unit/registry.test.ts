@@ -8,7 +8,7 @@ import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Credentials } from '../../src/docker-credentials.js'
+import type { Credentials } from '../../src/docker/credentials.js'
 import {
   clearAuthCache,
   fetchManifest,
@@ -17,8 +17,8 @@ import {
   RegistryError,
   transientRegistryFailure,
   type RegistryTransport
-} from '../../src/registry.js'
-import type { ImageReference } from '../../src/reference.js'
+} from '../../src/registry/client.js'
+import type { ImageReference } from '../../src/oci/reference.js'
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'buildx-0.13')
 const INDEX = readFileSync(path.join(fixtures, 'index-3-platforms.json'))

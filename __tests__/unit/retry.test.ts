@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { backoffDelays, transientReason, withRetries } from '../../src/retry.js'
-import { CommandError } from '../../src/runner.js'
+import { backoffDelays, transientReason, withRetries } from '../../src/core/retry.js'
+import { CommandError } from '../../src/core/runner.js'
 
 describe('transientReason', () => {
   it.each<[string, string | undefined]>([

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { CommandError, runChecked, type CommandRunner } from './runner.js'
-import { lastLine } from './errors.js'
+import { CommandError, runChecked, type CommandRunner } from '../core/runner.js'
+import { lastLine } from '../core/errors.js'
 
 export interface BuilderOptions {
   name: string

@@ -11,9 +11,9 @@ import {
   renderBuildkitdConfig,
   type ConfigSource,
   type TomlTable
-} from './buildkitd-config.js'
+} from './toml.js'
 import { writeCaFiles } from './certificates.js'
-import type { Inputs } from './inputs.js'
+import type { Inputs } from '../inputs/inputs.js'
 
 export interface BuildkitdConfig {
   /** Path of the written buildkitd.toml, '' when there is nothing to configure. */

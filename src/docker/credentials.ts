@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
-import { configKey } from './reference.js'
-import type { CommandRunner } from './runner.js'
-import { messageOf } from './errors.js'
+import { configKey } from '../oci/reference.js'
+import type { CommandRunner } from '../core/runner.js'
+import { messageOf } from '../core/errors.js'
 
 /**
  * Credentials for one registry.

@@ -13,22 +13,22 @@ import {
   proxyEnvironment,
   removeBuilder,
   uniqueBuilderName
-} from './builder.js'
-import { runBuild } from './build.js'
-import { writeBuildkitdConfig, type BuildkitdConfig } from './config.js'
-import { MIN_BUILDX } from './buildx-version.js'
-import { DOCKER_BUILDX, serializeBuildxCli, withBuildx, type BuildxCli } from './buildx-cli.js'
-import { setupBuildx } from './buildx-install.js'
+} from '../buildx/builder.js'
+import { runBuild } from '../buildx/build.js'
+import { writeBuildkitdConfig, type BuildkitdConfig } from '../buildkitd/config.js'
+import { MIN_BUILDX } from '../buildx/version.js'
+import { DOCKER_BUILDX, serializeBuildxCli, withBuildx, type BuildxCli } from '../buildx/cli.js'
+import { setupBuildx } from '../buildx/install.js'
 import { hintsFor } from './hints.js'
-import { readInputs, type InputSource, type Inputs } from './inputs.js'
-import { dockerConfigDir, login } from './login.js'
-import { BINFMT_DIR, ensureEmulation, type EmulationResult } from './qemu.js'
-import { withRetries, type RetryOptions } from './retry.js'
-import { CommandError, execRunner, type CommandRunner } from './runner.js'
+import { readInputs, type InputSource, type Inputs } from '../inputs/inputs.js'
+import { dockerConfigDir, login } from '../docker/login.js'
+import { BINFMT_DIR, ensureEmulation, type EmulationResult } from '../qemu/qemu.js'
+import { withRetries, type RetryOptions } from '../core/retry.js'
+import { CommandError, execRunner, type CommandRunner } from '../core/runner.js'
 import * as state from './state.js'
 import { writeSummary } from './summary.js'
 import { reportDigests, type DigestReport, type VerifyOptions } from './verify.js'
-import { messageOf } from './errors.js'
+import { messageOf } from '../core/errors.js'
 
 export interface MainDeps {
   runner: CommandRunner

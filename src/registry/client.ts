@@ -12,8 +12,8 @@ import * as http from 'node:http'
 import * as https from 'node:https'
 import * as tls from 'node:tls'
 import * as tunnel from 'tunnel'
-import type { Credentials } from './docker-credentials.js'
-import { apiHost, type ImageReference } from './reference.js'
+import type { Credentials } from '../docker/credentials.js'
+import { apiHost, type ImageReference } from '../oci/reference.js'
 
 /** How to reach the registry; the same settings BuildKit used to push. */
 export interface RegistryTransport {

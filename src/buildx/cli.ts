@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { CommandRunner } from './runner.js'
+import type { CommandRunner } from '../core/runner.js'
 
 /** How to run buildx: `command ...prefix <buildx args>`. */
 export interface BuildxCli {

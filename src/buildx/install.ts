@@ -23,10 +23,10 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { MIN_BUILDX, compareVersions, parseBuildxVersion } from './buildx-version.js'
-import type { CommandRunner } from './runner.js'
-import { DOCKER_BUILDX, standaloneBuildx, type BuildxCli } from './buildx-cli.js'
-import { messageOf } from './errors.js'
+import { MIN_BUILDX, compareVersions, parseBuildxVersion } from './version.js'
+import type { CommandRunner } from '../core/runner.js'
+import { DOCKER_BUILDX, standaloneBuildx, type BuildxCli } from './cli.js'
+import { messageOf } from '../core/errors.js'
 
 /** The GitHub release asset of a buildx version for this runner. */
 export const DEFAULT_DOWNLOAD_URL =

@@ -2,8 +2,8 @@
  * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
  * metadata file whose contents are the source of the digests.
  */
-import type { Inputs } from './inputs.js'
-import { runChecked, type CommandRunner, type RunResult } from './runner.js'
+import type { Inputs } from '../inputs/inputs.js'
+import { runChecked, type CommandRunner, type RunResult } from '../core/runner.js'
 
 export type BuildSettings = Pick<
   Inputs,

@@ -4,13 +4,13 @@
  * did: same HTTP/HTTPS choice, CAs and verification), and the per-platform digests from that index.
  */
 import * as fs from 'node:fs'
-import { registrySettings, type TomlTable } from './buildkitd-config.js'
-import { digestsFromManifest, parseBuildMetadata, verifyDigests, type BuildMetadata } from './digests.js'
-import { credentialsFor } from './docker-credentials.js'
-import { parseImageReference } from './reference.js'
-import { fetchManifest, transientRegistryFailure } from './registry.js'
-import { withRetries, type RetryOptions } from './retry.js'
-import type { CommandRunner } from './runner.js'
+import { registrySettings, type TomlTable } from '../buildkitd/toml.js'
+import { digestsFromManifest, parseBuildMetadata, verifyDigests, type BuildMetadata } from '../oci/digests.js'
+import { credentialsFor } from '../docker/credentials.js'
+import { parseImageReference } from '../oci/reference.js'
+import { fetchManifest, transientRegistryFailure } from '../registry/client.js'
+import { withRetries, type RetryOptions } from '../core/retry.js'
+import type { CommandRunner } from '../core/runner.js'
 
 export interface DigestReport {
   /** The pushed index (or single manifest) digest; '' when nothing was pushed. */

@@ -8,10 +8,10 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { QemuMode } from './inputs.js'
-import { emulatorFor, hostArchitecture, parsePlatform } from './platforms.js'
-import { CommandError, runChecked, type CommandRunner } from './runner.js'
-import { lastLine, messageOf } from './errors.js'
+import type { QemuMode } from '../inputs/inputs.js'
+import { emulatorFor, hostArchitecture, parsePlatform } from '../oci/platforms.js'
+import { CommandError, runChecked, type CommandRunner } from '../core/runner.js'
+import { lastLine, messageOf } from '../core/errors.js'
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc'
 /** Where distributions' qemu-user-static ships systemd-binfmt registrations (with the F flag). */

@@ -3,12 +3,12 @@
  * the input and says what is accepted; all problems are reported together, before any command runs.
  */
 import * as fs from 'node:fs'
-import { DEFAULT_DOWNLOAD_URL, normalizeBuildxVersion, parseDownloadUrlTemplate } from './buildx-install.js'
-import { parseCaCertsInput, type CaCertEntry } from './certificates.js'
-import { formatPlatform, parsePlatform } from './platforms.js'
-import { parseImageReference } from './reference.js'
-import { parseRegistryHost, type RegistryHost } from './registry-name.js'
-import { messageOf } from './errors.js'
+import { DEFAULT_DOWNLOAD_URL, normalizeBuildxVersion, parseDownloadUrlTemplate } from '../buildx/install.js'
+import { parseCaCertsInput, type CaCertEntry } from '../buildkitd/certificates.js'
+import { formatPlatform, parsePlatform } from '../oci/platforms.js'
+import { parseImageReference } from '../oci/reference.js'
+import { parseRegistryHost, type RegistryHost } from '../buildkitd/registry-name.js'
+import { messageOf } from '../core/errors.js'
 
 export type QemuMode = 'auto' | 'image' | 'package' | 'false'
 

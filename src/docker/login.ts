@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { configKey } from './reference.js'
+import { configKey } from '../oci/reference.js'
 
 export interface LoginOptions {
   registry: string

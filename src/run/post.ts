@@ -5,12 +5,12 @@
  */
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
-import { removeBuilder } from './builder.js'
-import { parseBuildxCli, withBuildx } from './buildx-cli.js'
-import { logout, type LoginRestore } from './login.js'
-import { execRunner, type CommandRunner } from './runner.js'
+import { removeBuilder } from '../buildx/builder.js'
+import { parseBuildxCli, withBuildx } from '../buildx/cli.js'
+import { logout, type LoginRestore } from '../docker/login.js'
+import { execRunner, type CommandRunner } from '../core/runner.js'
 import * as state from './state.js'
-import { messageOf } from './errors.js'
+import { messageOf } from '../core/errors.js'
 
 export async function runPost(runner: CommandRunner = execRunner): Promise<void> {
   const saved = state.load()

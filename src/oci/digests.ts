@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { formatPlatform, normalizePlatform, type Platform } from './platforms.js'
-import { messageOf } from './errors.js'
+import { messageOf } from '../core/errors.js'
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
