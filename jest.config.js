@@ -1,5 +1,8 @@
 // Jest in ESM mode (the @actions/* packages are ESM-only). Two projects: fast unit tests with fakes,
 // and end-to-end tests that run the bundled dist/ against a real Docker + registry stack.
+// Both keep the action's log (what @actions/core writes for the runner) out of the output unless
+// TEST_VERBOSE=1 (__tests__/setup/quiet.ts); unit tests make their temporary files in one directory that
+// is removed after the run (__tests__/setup/temp-dir.js).
 const tsJest = [
   'ts-jest',
   { useESM: true, tsconfig: { isolatedModules: true, module: 'NodeNext', moduleResolution: 'NodeNext' } }
@@ -8,12 +11,19 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': tsJest },
-  testEnvironment: 'node'
+  testEnvironment: 'node',
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup/quiet.ts']
 }
 
 export default {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'],
+      globalSetup: '<rootDir>/__tests__/setup/temp-dir.js',
+      globalTeardown: '<rootDir>/__tests__/setup/temp-dir-teardown.js'
+    },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'] }
   ],
   collectCoverageFrom: ['src/**/*.ts']
