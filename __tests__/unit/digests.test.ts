@@ -4,12 +4,11 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   digestsFromManifest,
-  MEDIA_TYPES,
   parseBuildMetadata,
-  sha256Digest,
   verifyDigests,
   type ServedDigests
 } from '../../src/oci/digests.js'
+import { MEDIA_TYPES, sha256Digest } from '../../src/oci/oci.js'
 import { formatPlatform, normalizePlatform, type Platform } from '../../src/oci/platforms.js'
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures')

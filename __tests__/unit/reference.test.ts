@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { apiHost, configKey, parseImageReference, type ImageReference } from '../../src/oci/reference.js'
+import {
+  apiHost,
+  canonicalRegistry,
+  configKey,
+  parseImageReference,
+  registryNames,
+  type ImageReference
+} from '../../src/oci/reference.js'
 
 const D = `sha256:${'ab'.repeat(32)}`
 
@@ -74,4 +81,40 @@ describe('apiHost and configKey', () => {
       'registry-1.docker.io'
     )
   })
+})
+
+describe('Docker Hub aliases', () => {
+  const HUB = {
+    registry: 'docker.io',
+    apiHost: 'registry-1.docker.io',
+    configKey: 'https://index.docker.io/v1/'
+  }
+  it.each([
+    ['docker.io', HUB],
+    ['index.docker.io', HUB],
+    ['registry-1.docker.io', HUB],
+    ['registry.hub.docker.com', HUB],
+    ['Index.Docker.IO', HUB],
+    ['ghcr.io', { registry: 'ghcr.io', apiHost: 'ghcr.io', configKey: 'ghcr.io' }],
+    [
+      'docker.io:5000',
+      { registry: 'docker.io:5000', apiHost: 'docker.io:5000', configKey: 'docker.io:5000' }
+    ],
+    [
+      'mirror.docker.io',
+      { registry: 'mirror.docker.io', apiHost: 'mirror.docker.io', configKey: 'mirror.docker.io' }
+    ]
+  ])('%s', (host, names) => {
+    expect(registryNames(host)).toStrictEqual(names)
+    expect(canonicalRegistry(host)).toBe(names.registry)
+  })
+
+  it.each(['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'])(
+    'an image on %s is read back with the credentials a login to any alias stored',
+    alias => {
+      const reference = parseImageReference(`${alias}/owner/app:v1`)
+      expect(reference).toStrictEqual({ registry: 'docker.io', repository: 'owner/app', tag: 'v1' })
+      expect(configKey(reference.registry)).toBe(configKey(canonicalRegistry('registry-1.docker.io')))
+    }
+  )
 })

@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import { DEFAULT_DOWNLOAD_URL, normalizeBuildxVersion, parseDownloadUrlTemplate } from '../buildx/install.js'
 import { parseCaCertsInput, type CaCertEntry } from '../buildkitd/certificates.js'
 import { formatPlatform, parsePlatform } from '../oci/platforms.js'
-import { parseImageReference } from '../oci/reference.js'
+import { canonicalRegistry, parseImageReference } from '../oci/reference.js'
 import { parseRegistryHost, type RegistryHost } from '../buildkitd/registry-name.js'
 import { messageOf } from '../core/errors.js'
 
@@ -81,7 +81,6 @@ export class InputError extends Error {
 }
 
 const BUILDER_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$/
-const DOCKER_HUB_ALIASES = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']
 const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
 const NETWORK_MODES = ['', 'default', 'none', 'host']
 const QEMU_MODES: readonly QemuMode[] = ['auto', 'image', 'package', 'false']
@@ -172,7 +171,7 @@ export function readInputs(source: InputSource, cwd: string = process.cwd()): In
     if (value === '') return ''
     const host = parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host
     // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
-    return DOCKER_HUB_ALIASES.includes(host) ? 'docker.io' : host
+    return canonicalRegistry(host)
   })
   const username = get('username')
   const password = get('password')

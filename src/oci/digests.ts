@@ -2,20 +2,9 @@
  * Digests of a pushed image: what buildx reported (its --metadata-file) and what the registry serves,
  * and the comparison of the two. Pure functions; the registry client fetches the bytes.
  */
-import { createHash } from 'node:crypto'
 import { formatPlatform, normalizePlatform, type Platform } from './platforms.js'
+import { isAttestation, isDigest, isRecord, manifestKind, sha256Digest } from './oci.js'
 import { messageOf } from '../core/errors.js'
-
-export const MEDIA_TYPES = {
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
-} as const
-
-const INDEX_TYPES: readonly string[] = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList]
-const MANIFEST_TYPES: readonly string[] = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest]
-const DIGEST = /^sha256:[a-f0-9]{64}$/
 
 export interface BuildMetadata {
   /** containerimage.digest (or containerimage.descriptor.digest): what buildx pushed, 'sha256:<hex>'. */
@@ -53,7 +42,7 @@ export function parseBuildMetadata(json: string): BuildMetadata {
   const descriptor = parsed['containerimage.descriptor']
   const digest = parsed['containerimage.digest'] ?? (isRecord(descriptor) ? descriptor['digest'] : undefined)
   if (digest !== undefined) {
-    if (typeof digest !== 'string' || !DIGEST.test(digest)) {
+    if (typeof digest !== 'string' || !isDigest(digest)) {
       throw new Error(`The buildx metadata has an invalid containerimage.digest: ${JSON.stringify(digest)}`)
     }
     result.digest = digest
@@ -157,29 +146,6 @@ export function verifyDigests(options: {
   }
 }
 
-/** 'sha256:<hex>' of the bytes. */
-export function sha256Digest(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
-}
-
-function manifestKind(mediaType: string, parsed: Record<string, unknown>): 'index' | 'manifest' | undefined {
-  const declared = mediaType.split(';')[0]?.trim().toLowerCase() ?? ''
-  if (INDEX_TYPES.includes(declared)) return 'index'
-  if (MANIFEST_TYPES.includes(declared)) return 'manifest'
-  // A registry that serves a generic Content-Type: go by the document itself.
-  const own = parsed['mediaType']
-  if (typeof own === 'string' && INDEX_TYPES.includes(own)) return 'index'
-  if (typeof own === 'string' && MANIFEST_TYPES.includes(own)) return 'manifest'
-  if (own === undefined && Array.isArray(parsed['manifests'])) return 'index'
-  if (own === undefined && isRecord(parsed['config']) && Array.isArray(parsed['layers'])) return 'manifest'
-  return undefined
-}
-
-function isAttestation(entry: Record<string, unknown>): boolean {
-  const annotations = entry['annotations']
-  return isRecord(annotations) && annotations['vnd.docker.reference.type'] === 'attestation-manifest'
-}
-
 function platformOf(value: unknown): Platform | undefined {
   if (!isRecord(value)) return undefined
   const { os, architecture, variant } = value
@@ -187,8 +153,4 @@ function platformOf(value: unknown): Platform | undefined {
     return undefined
   }
   return typeof variant === 'string' && variant !== '' ? { os, architecture, variant } : { os, architecture }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -13,14 +13,20 @@ export interface ImageReference {
   digest?: string
 }
 
+import { isDigest, isTag } from './oci.js'
+
 export const DOCKER_HUB = 'docker.io'
-const DOCKER_HUB_LEGACY = 'index.docker.io'
 const DOCKER_HUB_API_HOST = 'registry-1.docker.io'
 const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/'
+/** Every name Docker Hub goes by; all of them mean DOCKER_HUB. */
+export const DOCKER_HUB_ALIASES: readonly string[] = [
+  DOCKER_HUB,
+  'index.docker.io',
+  DOCKER_HUB_API_HOST,
+  'registry.hub.docker.com'
+]
 
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
-const TAG = /^\w[\w.-]{0,127}$/
-const DIGEST = /^sha256:[a-f0-9]{64}$/
 const HOST =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/
 const MAX_NAME_LENGTH = 255
@@ -39,7 +45,7 @@ export function parseImageReference(ref: string): ImageReference {
   if (at !== -1) {
     digest = rest.slice(at + 1)
     rest = rest.slice(0, at)
-    if (!DIGEST.test(digest)) fail(`digest "${digest}" is not of the form sha256:<64 lowercase hex digits>`)
+    if (!isDigest(digest)) fail(`digest "${digest}" is not of the form sha256:<64 lowercase hex digits>`)
   }
 
   let tag: string | undefined
@@ -47,7 +53,7 @@ export function parseImageReference(ref: string): ImageReference {
   if (colon > rest.lastIndexOf('/')) {
     tag = rest.slice(colon + 1)
     rest = rest.slice(0, colon)
-    if (!TAG.test(tag)) {
+    if (!isTag(tag)) {
       fail(
         `tag "${tag}" must be 1 to 128 characters of letters, digits, '_', '.' or '-', not starting with '.' or '-'`
       )
@@ -63,7 +69,7 @@ export function parseImageReference(ref: string): ImageReference {
     registry = first
     repository = rest.slice(slash + 1)
     if (!HOST.test(registry)) fail(`registry "${registry}" is not a valid host[:port]`)
-    if (registry.toLowerCase() === DOCKER_HUB_LEGACY) registry = DOCKER_HUB
+    registry = canonicalRegistry(registry)
   } else {
     registry = DOCKER_HUB
     repository = rest
@@ -88,12 +94,35 @@ export function parseImageReference(ref: string): ImageReference {
   return result
 }
 
+/** How one registry is named: as references say it, where its API is, its key in docker's config.json. */
+export interface RegistryNames {
+  /** 'docker.io' for any Docker Hub alias, else the host[:port] as given. */
+  registry: string
+  /** Host (and port) that serves the registry's /v2/ API. */
+  apiHost: string
+  /** Key under which the docker CLI (and buildx) store this registry's credentials in config.json. */
+  configKey: string
+}
+
+/** The names of a registry host; any Docker Hub alias (docker.io, index.docker.io, …) is Docker Hub. */
+export function registryNames(host: string): RegistryNames {
+  const registry = canonicalRegistry(host)
+  return registry === DOCKER_HUB
+    ? { registry, apiHost: DOCKER_HUB_API_HOST, configKey: DOCKER_HUB_CONFIG_KEY }
+    : { registry, apiHost: registry, configKey: registry }
+}
+
+/** 'docker.io' for any Docker Hub alias (in any case), else the host unchanged. */
+export function canonicalRegistry(host: string): string {
+  return DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB : host
+}
+
 /** Host (and port) that serves the registry's /v2/ API. */
 export function apiHost(registry: string): string {
-  return registry === DOCKER_HUB ? DOCKER_HUB_API_HOST : registry
+  return registryNames(registry).apiHost
 }
 
 /** Key under which the docker CLI stores this registry's credentials in config.json. */
 export function configKey(registry: string): string {
-  return registry === DOCKER_HUB ? DOCKER_HUB_CONFIG_KEY : registry
+  return registryNames(registry).configKey
 }
