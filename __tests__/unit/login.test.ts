@@ -65,3 +65,24 @@ describe('login and logout', () => {
     expect(message).not.toContain('c2VjcmV0')
   })
 })
+
+describe('login into an existing but empty config.json', () => {
+  it('treats it as no settings, and logout leaves a file without the entry', () => {
+    const configDir = dir()
+    const file = path.join(configDir, 'config.json')
+    fs.writeFileSync(file, '')
+    const restore = login({ registry: 'registry-1.docker.io', username: 'me', password: 's3cret', configDir })
+    expect(restore.created).toBe(false)
+    expect(read(file)).toEqual({ auths: { 'https://index.docker.io/v1/': { auth: token } } })
+    logout(restore)
+    expect(read(file)).toEqual({ auths: {} })
+  })
+
+  it('logout does nothing when config.json is gone', () => {
+    const configDir = dir()
+    const restore = login({ registry: 'r.example.com', username: 'me', password: 's3cret', configDir })
+    fs.rmSync(path.join(configDir, 'config.json'))
+    logout(restore)
+    expect(fs.existsSync(path.join(configDir, 'config.json'))).toBe(false)
+  })
+})

@@ -3,11 +3,10 @@
  * `auths` section of `<DOCKER_CONFIG>/config.json`. Secrets are returned to the caller only; nothing here
  * logs them.
  */
-import { readFile } from 'node:fs/promises'
-import * as path from 'node:path'
 import { configKey } from '../oci/reference.js'
+import { isRecord } from '../oci/oci.js'
 import type { CommandRunner } from '../core/runner.js'
-import { messageOf } from '../core/errors.js'
+import { dockerConfigFile, dockerConfigOrThrow, readDockerConfig } from './config-file.js'
 
 /**
  * Credentials for one registry.
@@ -35,9 +34,10 @@ export async function credentialsFor(
   registry: string,
   options: { configDir: string; runner: CommandRunner }
 ): Promise<Credentials | undefined> {
-  const file = path.join(options.configDir, 'config.json')
-  const config = await readConfig(file)
-  if (config === undefined) return undefined
+  const file = dockerConfigFile(options.configDir)
+  const read = readDockerConfig(file)
+  if (read.status === 'missing') return undefined
+  const config = dockerConfigOrThrow(read)
   const key = configKey(registry)
 
   const helpers = config['credHelpers']
@@ -52,26 +52,6 @@ export async function credentialsFor(
 
   const auths = config['auths']
   return isRecord(auths) ? fromAuths(auths, key, file) : undefined
-}
-
-async function readConfig(file: string): Promise<Record<string, unknown> | undefined> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return undefined
-    throw new Error(`Cannot read docker config ${file}: ${messageOf(error)}`, { cause: error })
-  }
-  if (text.trim() === '') return undefined
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    // JSON.parse quotes the text near the error, which may be a secret: say only where the problem is.
-    throw new Error(`Docker config ${file} is not valid JSON`)
-  }
-  if (!isRecord(parsed)) throw new Error(`Docker config ${file} is not a JSON object`)
-  return parsed
 }
 
 async function fromHelper(
@@ -144,13 +124,4 @@ function hostnameOf(key: string): string {
   const withoutScheme = key.replace(/^https?:\/\//i, '')
   const slash = withoutScheme.indexOf('/')
   return (slash === -1 ? withoutScheme : withoutScheme.slice(0, slash)).toLowerCase()
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-// Errors from node:fs may come from another realm (jest's VM modules), so no instanceof checks.
-function errorCode(error: unknown): unknown {
-  return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined
 }

@@ -5,9 +5,16 @@
  */
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 import { configKey } from '../oci/reference.js'
+import {
+  dockerConfigFile,
+  dockerConfigOrThrow,
+  readDockerConfig,
+  writeDockerConfig,
+  type DockerConfig
+} from './config-file.js'
+
+export { dockerConfigDir } from './config-file.js'
 
 export interface LoginOptions {
   registry: string
@@ -26,53 +33,14 @@ export interface LoginRestore {
   created?: boolean
 }
 
-type DockerConfig = Record<string, unknown> & {
-  auths?: Record<string, unknown>
-  credHelpers?: Record<string, string>
-  credsStore?: string
-}
-
-/** The directory whose config.json the docker CLI (and buildx) read. */
-export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOCKER_CONFIG || path.join(os.homedir(), '.docker')
-}
-
-function readConfig(file: string): DockerConfig {
-  if (!fs.existsSync(file)) return {}
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'))
-  } catch {
-    // Not JSON.parse's message: it quotes the text around the error, which may be someone's credentials.
-    throw new Error(`${file} is not valid JSON; fix or remove it`)
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`${file} is not a JSON object`)
-  }
-  return parsed as DockerConfig
-}
-
-/**
- * Replaces config.json atomically, through a symlink to where it really lives, keeping the mode of an
- * existing file (a new one is 0600: it holds credentials).
- */
-function writeConfig(file: string, config: DockerConfig): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true })
-  const target = fs.existsSync(file) ? fs.realpathSync(file) : file
-  const mode = fs.existsSync(target) ? fs.statSync(target).mode & 0o777 : 0o600
-  const tmp = `${target}.${process.pid}.tmp`
-  fs.writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode })
-  fs.chmodSync(tmp, mode)
-  fs.renameSync(tmp, target)
-}
-
 export function login(options: LoginOptions): LoginRestore {
   const token = Buffer.from(`${options.username}:${options.password}`).toString('base64')
   core.setSecret(options.password)
   core.setSecret(token)
-  const configFile = path.join(options.configDir, 'config.json')
-  const created = !fs.existsSync(configFile)
-  const config = readConfig(configFile)
+  const configFile = dockerConfigFile(options.configDir)
+  const read = readDockerConfig(configFile)
+  const created = read.status === 'missing'
+  const config = dockerConfigOrThrow(read)
   const key = configKey(options.registry)
   const restore: LoginRestore = {
     configFile,
@@ -87,7 +55,7 @@ export function login(options: LoginOptions): LoginRestore {
   // A credential store would shadow the file entry; an empty helper makes the CLI read the file for this host.
   if (config.credsStore || restore.helper !== undefined)
     config.credHelpers = { ...config.credHelpers, [key]: '' }
-  writeConfig(configFile, config)
+  writeDockerConfig(configFile, config)
   return restore
 }
 
@@ -107,8 +75,9 @@ function withEntry<T>(record: Record<string, T>, key: string, value: T | undefin
 
 /** Puts back the config.json entries a login replaced. */
 export function logout(restore: LoginRestore): void {
-  if (!fs.existsSync(restore.configFile)) return
-  const config = readConfig(restore.configFile)
+  const read = readDockerConfig(restore.configFile)
+  if (read.status === 'missing') return
+  const config: DockerConfig = dockerConfigOrThrow(read)
   config.auths = withEntry(config.auths ?? {}, restore.key, restore.auth)
   if (config.credHelpers) config.credHelpers = withEntry(config.credHelpers, restore.key, restore.helper)
   const emptied = Object.entries(config).every(
@@ -116,5 +85,5 @@ export function logout(restore: LoginRestore): void {
       (k === 'auths' || k === 'credHelpers') && typeof v === 'object' && Object.keys(v ?? {}).length === 0
   )
   if (restore.created === true && emptied) fs.rmSync(restore.configFile)
-  else writeConfig(restore.configFile, config)
+  else writeDockerConfig(restore.configFile, config)
 }
