@@ -1,37 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { backoffDelays, transientReason, withRetries } from '../../src/core/retry.js'
+import { buildxFailureReason } from '../../src/buildx/output.js'
+import { backoffDelays, withRetries } from '../../src/core/retry.js'
 import { CommandError } from '../../src/core/runner.js'
 
-describe('transientReason', () => {
-  it.each<[string, string | undefined]>([
-    [
-      'ERROR: failed to solve: failed to push 127.0.0.1:5999/e2e/x:1: failed to do request: Head "http://127.0.0.1:5999/v2/e2e/x/blobs/sha256:ab": dial tcp 127.0.0.1:5999: connect: connection refused',
-      'connection refused'
-    ],
-    ['read tcp 10.0.0.2:443: read: connection reset by peer', 'connection reset'],
-    ['failed to copy: httpReadSeeker: failed open: unexpected EOF', 'connection dropped'],
-    ['net/http: TLS handshake timeout', 'timeout'],
-    ['dial tcp 1.2.3.4:443: i/o timeout', 'timeout'],
-    [
-      'unexpected status from PUT request to https://r/v2/x/manifests/1: 503 Service Unavailable',
-      'registry server error'
-    ],
-    ['unexpected status: 502 Bad Gateway', 'registry server error'],
-    ['toomanyrequests: You have reached your pull rate limit', 'registry rate limit (429)'],
-    ['ERROR: error while booting: timeout waiting for buildkitd', 'builder start-up failed'],
-    // never retried: the build itself failed
-    ['ERROR: process "/bin/sh -c false" did not complete successfully: exit code: 1', undefined],
-    ['dockerfile parse error on line 3: unknown instruction: RUNN', undefined],
-    ['failed to compute cache key: "/app" not found', undefined],
-    ['x509: certificate signed by unknown authority', undefined],
-    ['dial tcp: lookup registry.corp on 127.0.0.53:53: no such host', undefined],
-    ['server message: insufficient_scope: authorization failed', undefined],
-    ['did not complete successfully: exit code: 1 ... connection refused', undefined],
-    ['something else entirely', undefined]
-  ])('%s', (output, expected) => {
-    expect(transientReason(output)).toBe(expected)
-  })
-})
+const noSleep = (): Promise<void> => Promise.resolve()
 
 describe('backoffDelays', () => {
   it.each<[number, number, number | undefined, number[]]>([
@@ -58,6 +30,7 @@ describe('withRetries', () => {
         retries: 3,
         initialDelayMs: 100,
         what: 'Build',
+        classify: buildxFailureReason,
         log: m => log.push(m),
         sleep: ms => {
           slept.push(ms)
@@ -80,12 +53,22 @@ describe('withRetries', () => {
   it('does not retry a build error', async () => {
     let calls = 0
     await expect(
-      withRetries({ retries: 3, initialDelayMs: 1, what: 'Build', log: () => undefined }, () => {
-        calls++
-        return Promise.reject(
-          failure('process "/bin/sh -c false" did not complete successfully: exit code: 1')
-        )
-      })
+      withRetries(
+        {
+          retries: 3,
+          initialDelayMs: 1,
+          what: 'Build',
+          log: () => undefined,
+          sleep: noSleep,
+          classify: buildxFailureReason
+        },
+        () => {
+          calls++
+          return Promise.reject(
+            failure('process "/bin/sh -c false" did not complete successfully: exit code: 1')
+          )
+        }
+      )
     ).rejects.toThrow(/exit code 1/)
     expect(calls).toBe(1)
   })
@@ -93,11 +76,43 @@ describe('withRetries', () => {
   it('gives up after the last retry with the last error', async () => {
     let calls = 0
     await expect(
-      withRetries({ retries: 2, initialDelayMs: 1, what: 'Build', log: () => undefined }, () => {
-        calls++
-        return Promise.reject(failure(`attempt ${calls}: i/o timeout`))
-      })
+      withRetries(
+        {
+          retries: 2,
+          initialDelayMs: 1,
+          what: 'Build',
+          log: () => undefined,
+          sleep: noSleep,
+          classify: buildxFailureReason
+        },
+        () => {
+          calls++
+          return Promise.reject(failure(`attempt ${calls}: i/o timeout`))
+        }
+      )
     ).rejects.toThrow(/attempt 3: i\/o timeout/)
     expect(calls).toBe(3)
+  })
+
+  it('asks the given classifier, with the error itself', async () => {
+    const seen: unknown[] = []
+    const error = new Error('flaky')
+    let calls = 0
+    const result = await withRetries(
+      {
+        retries: 1,
+        initialDelayMs: 1,
+        what: 'Read',
+        log: () => undefined,
+        sleep: noSleep,
+        classify: e => {
+          seen.push(e)
+          return 'flaky'
+        }
+      },
+      () => (++calls === 1 ? Promise.reject(error) : Promise.resolve(calls))
+    )
+    expect(result).toBe(2)
+    expect(seen).toEqual([error])
   })
 })

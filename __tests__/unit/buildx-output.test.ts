@@ -1,0 +1,83 @@
+/** The one table of known buildx failures: which are worth another attempt, and the hint for each. */
+import { describe, expect, it } from '@jest/globals'
+import { buildxFailureReason, hintsFor, transientReason } from '../../src/buildx/output.js'
+import { CommandError } from '../../src/core/runner.js'
+
+describe('transientReason', () => {
+  it.each<[string, string | undefined]>([
+    [
+      'ERROR: failed to solve: failed to push 127.0.0.1:5999/e2e/x:1: failed to do request: Head "http://127.0.0.1:5999/v2/e2e/x/blobs/sha256:ab": dial tcp 127.0.0.1:5999: connect: connection refused',
+      'connection refused'
+    ],
+    ['read tcp 10.0.0.2:443: read: connection reset by peer', 'connection reset'],
+    ['failed to copy: httpReadSeeker: failed open: unexpected EOF', 'connection dropped'],
+    ['net/http: TLS handshake timeout', 'timeout'],
+    ['dial tcp 1.2.3.4:443: i/o timeout', 'timeout'],
+    [
+      'unexpected status from PUT request to https://r/v2/x/manifests/1: 503 Service Unavailable',
+      'registry server error'
+    ],
+    ['unexpected status: 502 Bad Gateway', 'registry server error'],
+    ['toomanyrequests: You have reached your pull rate limit', 'registry rate limit (429)'],
+    ['ERROR: error while booting: timeout waiting for buildkitd', 'builder start-up failed'],
+    // never retried: the build itself failed
+    ['ERROR: process "/bin/sh -c false" did not complete successfully: exit code: 1', undefined],
+    ['dockerfile parse error on line 3: unknown instruction: RUNN', undefined],
+    ['failed to compute cache key: "/app" not found', undefined],
+    ['x509: certificate signed by unknown authority', undefined],
+    ['dial tcp: lookup registry.corp on 127.0.0.53:53: no such host', undefined],
+    ['server message: insufficient_scope: authorization failed', undefined],
+    ['did not complete successfully: exit code: 1 ... connection refused', undefined],
+    ['something else entirely', undefined]
+  ])('%s', (output, expected) => {
+    expect(transientReason(output)).toBe(expected)
+  })
+})
+
+describe('hintsFor', () => {
+  it.each<[string, string[]]>([
+    ['x509: certificate signed by unknown authority', ['Registry certificate not trusted']],
+    ['tls: failed to verify certificate: x509', ['Registry certificate not trusted']],
+    ['http: server gave HTTP response to HTTPS client', ['Registry speaks plain HTTP']],
+    [
+      'dial tcp: lookup registry.corp on 127.0.0.53:53: no such host',
+      ['Registry name not resolvable from the builder']
+    ],
+    [
+      'ERROR: multiple platforms feature is currently not supported for docker driver',
+      ['Builder cannot build several platforms']
+    ],
+    ['exec /bin/sh: exec format error', ['Emulator missing for a platform']],
+    ['failed to authorize: 401 Unauthorized', ['Registry refused the credentials']],
+    ['denied: requested access to the resource is denied', ['Registry refused the credentials']],
+    ['connection refused', []],
+    ['something else entirely', []]
+  ])('%s', (output, titles) => {
+    expect(hintsFor(output).map(h => h.title)).toEqual(titles)
+  })
+
+  it('every hint names an input or a way to fix it', () => {
+    const all = hintsFor(
+      'certificate signed by unknown authority server gave HTTP response to HTTPS client no such host ' +
+        'multiple platforms feature is currently not supported for docker driver exec format error 401 Unauthorized'
+    )
+    expect(all).toHaveLength(6)
+    for (const hint of all)
+      expect(hint.message).toMatch(/ca-certs|insecure-registries|host-network|qemu|username|builder/)
+  })
+})
+
+describe('buildxFailureReason', () => {
+  it('classifies a command error by its stderr and stdout', () => {
+    const error = new CommandError('docker', ['buildx', 'build'], {
+      exitCode: 1,
+      stdout: 'read: connection reset by peer',
+      stderr: ''
+    })
+    expect(buildxFailureReason(error)).toBe('connection reset')
+  })
+
+  it('never retries anything but a command error', () => {
+    expect(buildxFailureReason(new Error('connection refused'))).toBeUndefined()
+  })
+})

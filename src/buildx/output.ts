@@ -1,0 +1,141 @@
+/**
+ * What buildx's output says about a failure, from one table of known failures: whether another attempt
+ * can fix it (network, registry overload, builder start-up) and, for the errors users meet most with
+ * private registries and emulation, a hint that names the input that fixes it. The retry policy and the
+ * failure report both read this table.
+ *
+ * A failure that shows the build itself failed (a Dockerfile that fails fails the same way every time) or
+ * a configuration problem is never retried, whatever else the output says.
+ */
+import { CommandError } from '../core/runner.js'
+
+export interface Hint {
+  title: string
+  message: string
+}
+
+interface KnownFailure {
+  pattern: RegExp
+  /** Why another attempt may succeed; false: retrying cannot help (and stops any retry). */
+  transient: string | false
+  hint?: Hint
+}
+
+const FAILURES: readonly KnownFailure[] = [
+  // The build itself failed.
+  { pattern: /did not complete successfully/i, transient: false },
+  { pattern: /dockerfile parse error/i, transient: false },
+  { pattern: /failed to compute cache key/i, transient: false },
+  { pattern: /failed to parse (stage|platform|dockerfile)/i, transient: false },
+  { pattern: /unknown instruction/i, transient: false },
+  { pattern: /invalid reference format/i, transient: false },
+  // Configuration that an input fixes.
+  {
+    pattern:
+      /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i,
+    transient: false,
+    hint: {
+      title: 'Registry certificate not trusted',
+      message:
+        'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
+        '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+    }
+  },
+  {
+    pattern: /server gave HTTP response to HTTPS client/i,
+    transient: false,
+    hint: {
+      title: 'Registry speaks plain HTTP',
+      message: 'The registry serves plain HTTP. List it in insecure-registries as http://host:port.'
+    }
+  },
+  {
+    pattern: /no such host/i,
+    transient: false,
+    hint: {
+      title: 'Registry name not resolvable from the builder',
+      message:
+        'The builder container cannot resolve the registry name (private DNS or /etc/hosts). ' +
+        'Set host-network: true so the builder uses the runner’s network and resolver.'
+    }
+  },
+  {
+    pattern: /multiple platforms feature is currently not supported for docker driver/i,
+    transient: false,
+    hint: {
+      title: 'Builder cannot build several platforms',
+      message:
+        'The build ran on the docker driver. This action creates a docker-container builder; do not override ' +
+        'it with a builder that uses the docker driver.'
+    }
+  },
+  {
+    pattern: /exec format error/i,
+    transient: false,
+    hint: {
+      title: 'Emulator missing for a platform',
+      message:
+        'A RUN step ran a binary for another architecture without QEMU. Leave qemu: auto (or image/package), ' +
+        'or cross-compile with FROM --platform=$BUILDPLATFORM.'
+    }
+  },
+  {
+    pattern:
+      /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access/i,
+    transient: false,
+    hint: {
+      title: 'Registry refused the credentials',
+      message:
+        'The registry needs credentials: set registry, username and password (or log in before this step) ' +
+        'for the registry in tags.'
+    }
+  },
+  // Transient: another attempt may succeed.
+  { pattern: /connection refused/i, transient: 'connection refused' },
+  { pattern: /connection reset by peer/i, transient: 'connection reset' },
+  { pattern: /broken pipe|unexpected EOF/i, transient: 'connection dropped' },
+  {
+    pattern: /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout/i,
+    transient: 'timeout'
+  },
+  {
+    pattern: /\b(500|502|503|504) (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i,
+    transient: 'registry server error'
+  },
+  { pattern: /\b429 Too Many Requests|toomanyrequests/i, transient: 'registry rate limit (429)' },
+  {
+    pattern: /failed to (push|fetch|copy|do request).*(EOF|reset|refused|timeout)/i,
+    transient: 'network failure during push/pull'
+  },
+  {
+    pattern: /error reading from server|transport is closing|failed to dial gRPC|connection error: desc/i,
+    transient: 'builder connection lost'
+  },
+  {
+    pattern: /error while booting|failed to bootstrap|timeout waiting for buildkitd/i,
+    transient: 'builder start-up failed'
+  }
+]
+
+/** Why the failure looks transient, or undefined when it must not be retried. */
+export function transientReason(output: string): string | undefined {
+  const matching = FAILURES.filter(f => f.pattern.test(output))
+  if (matching.some(f => f.transient === false)) return undefined
+  return matching.find(f => f.transient !== false)?.transient || undefined
+}
+
+/** The hints for every known failure the output shows. */
+export function hintsFor(output: string): Hint[] {
+  return FAILURES.flatMap(f => (f.hint && f.pattern.test(output) ? [f.hint] : []))
+}
+
+/** A command's output (stderr, then stdout); for anything else its message. */
+export function failureOutput(error: unknown): string | undefined {
+  return error instanceof CommandError ? `${error.stderr}\n${error.stdout}` : undefined
+}
+
+/** The retry classifier for buildx commands: a command whose output shows a transient failure. */
+export function buildxFailureReason(error: unknown): string | undefined {
+  const output = failureOutput(error)
+  return output === undefined ? undefined : transientReason(output)
+}
