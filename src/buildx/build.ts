@@ -2,26 +2,26 @@
  * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
  * metadata file whose contents are the source of the digests.
  */
-import type { Inputs } from '../inputs/inputs.js'
 import { runChecked, type CommandRunner, type RunResult } from '../core/runner.js'
 
-export type BuildSettings = Pick<
-  Inputs,
-  | 'platforms'
-  | 'context'
-  | 'file'
-  | 'tags'
-  | 'push'
-  | 'buildArgs'
-  | 'labels'
-  | 'target'
-  | 'cacheFrom'
-  | 'cacheTo'
-  | 'noCache'
-  | 'pull'
-  | 'provenance'
-  | 'network'
->
+/** The build inputs, as parsed. */
+export interface BuildSettings {
+  platforms: readonly string[]
+  context: string
+  file: string
+  tags: readonly string[]
+  push: boolean
+  buildArgs: readonly string[]
+  labels: readonly string[]
+  target: string
+  cacheFrom: readonly string[]
+  cacheTo: readonly string[]
+  noCache: boolean
+  pull: boolean
+  provenance: string
+  /** RUN network mode ('' for the default). */
+  network: string
+}
 
 export interface BuildOptions {
   builder: string

@@ -23,7 +23,7 @@ export interface BuilderOptions {
 }
 
 /** A builder name that no other job on this runner will pick. */
-export function uniqueBuilderName(runId: string = process.env.GITHUB_RUN_ID ?? ''): string {
+export function uniqueBuilderName(runId: string): string {
   const suffix = randomBytes(4).toString('hex')
   return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`
 }
@@ -60,7 +60,7 @@ export function removeBuilderArgs(name: string): string[] {
 }
 
 /** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
-export function proxyEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function proxyEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {}
   for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
     const value = env[name] ?? env[name.toLowerCase()]
