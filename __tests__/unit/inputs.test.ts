@@ -3,7 +3,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
-import { DEFAULTS, InputError, readInputs, splitList } from '../../src/inputs/inputs.js'
+import { DEFAULTS, InputError, readInputs } from '../../src/inputs/inputs.js'
+import { splitList } from '../../src/inputs/parse.js'
 import { BAD_INPUTS } from './bad-inputs.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')

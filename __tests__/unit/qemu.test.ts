@@ -115,7 +115,9 @@ describe('ensureEmulation', () => {
       mode: 'false',
       image: 'img',
       runner,
-      hostArch: 'amd64'
+      binfmtDir: binfmtDir({}),
+      hostArch: 'amd64',
+      isRoot: true
     })
     expect(result.emulated).toEqual([])
     expect(runner.calls).toEqual([])

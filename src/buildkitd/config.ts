@@ -12,8 +12,8 @@ import {
   type ConfigSource,
   type TomlTable
 } from './toml.js'
-import { writeCaFiles } from './certificates.js'
-import type { Inputs } from '../inputs/inputs.js'
+import { writeCaFiles, type CaCertEntry } from './certificates.js'
+import type { RegistryHost } from './registry-name.js'
 
 export interface BuildkitdConfig {
   /** Path of the written buildkitd.toml, '' when there is nothing to configure. */
@@ -22,10 +22,16 @@ export interface BuildkitdConfig {
   text: string
 }
 
-export type ConfigInputs = Pick<
-  Inputs,
-  'insecureRegistries' | 'caCerts' | 'registryMirrors' | 'buildkitdConfig' | 'buildkitdConfigInline'
->
+/** What the configuration is made from (the registry and buildkitd-config inputs). */
+export interface ConfigInputs {
+  insecureRegistries: readonly RegistryHost[]
+  caCerts: readonly CaCertEntry[]
+  registryMirrors: ReadonlyMap<string, readonly RegistryHost[]>
+  /** Path of the user's buildkitd.toml, '' for none. */
+  buildkitdConfig: string
+  /** Inline TOML, '' for none. */
+  buildkitdConfigInline: string
+}
 
 export async function writeBuildkitdConfig(inputs: ConfigInputs, dir: string): Promise<BuildkitdConfig> {
   const caFiles = await writeCaFiles(inputs.caCerts, path.join(dir, 'certs'))

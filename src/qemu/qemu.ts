@@ -8,10 +8,13 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { QemuMode } from '../inputs/inputs.js'
-import { emulatorFor, hostArchitecture, parsePlatform } from '../oci/platforms.js'
+import { emulatorFor, parsePlatform } from '../oci/platforms.js'
 import { CommandError, runChecked, type CommandRunner } from '../core/runner.js'
 import { lastLine, messageOf } from '../core/errors.js'
+
+/** The `qemu` input: how missing emulators are installed (false: never; a missing one is an error). */
+export type QemuMode = 'auto' | 'image' | 'package' | 'false'
+export const QEMU_MODES: readonly QemuMode[] = ['auto', 'image', 'package', 'false']
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc'
 /** Where distributions' qemu-user-static ships systemd-binfmt registrations (with the F flag). */
@@ -95,10 +98,12 @@ export interface EmulationOptions {
   mode: QemuMode
   image: string
   runner: CommandRunner
-  binfmtDir?: string
+  binfmtDir: string
   confDirs?: readonly string[]
-  hostArch?: string
-  isRoot?: boolean
+  /** This host's OCI architecture (amd64, arm64, ...). */
+  hostArch: string
+  /** Whether this process runs as root (else privileged commands go through `sudo -n`). */
+  isRoot: boolean
   log?: (message: string) => void
 }
 
@@ -111,13 +116,13 @@ export interface EmulationResult {
 }
 
 export async function ensureEmulation(options: EmulationOptions): Promise<EmulationResult> {
-  const dir = options.binfmtDir ?? BINFMT_DIR
+  const dir = options.binfmtDir
   const log = options.log ?? (() => undefined)
-  const needs = emulationNeeds(options.platforms, options.hostArch ?? hostArchitecture())
+  const needs = emulationNeeds(options.platforms, options.hostArch)
   const emulated = needs.map(n => n.platform)
   if (needs.length === 0) return { emulated, installed: [], method: 'none' }
 
-  const isRoot = options.isRoot ?? process.getuid?.() === 0
+  const { isRoot } = options
   const privileged = (command: string, args: string[]): [string, string[]] =>
     isRoot ? [command, args] : ['sudo', ['-n', command, ...args]]
   if (options.mode !== 'false') await mountBinfmt(options.runner, dir, privileged, log)
@@ -137,7 +142,7 @@ export async function ensureEmulation(options: EmulationOptions): Promise<Emulat
       .join(', ')
   if (options.mode === 'false') {
     throw new Error(
-      `${missingPlatforms()} need${missing.length > 1 ? '' : 's'} QEMU emulation on this ${options.hostArch ?? hostArchitecture()} host, ` +
+      `${missingPlatforms()} need${missing.length > 1 ? '' : 's'} QEMU emulation on this ${options.hostArch} host, ` +
         `but binfmt_misc has no usable handler (qemu-${missing.join(', qemu-')}) and qemu is false. ` +
         'Set qemu: auto (or image/package), register the emulators before this step, or drop those platforms.'
     )

@@ -1,0 +1,59 @@
+/**
+ * The parsed inputs that shape a run, as log lines. No secret ever appears: the password is never shown,
+ * CA certificates only by registry (and file path), inline TOML only by its size, caches only by type;
+ * build-args and driver-opts not at all.
+ */
+import type { RegistryHost } from '../buildkitd/registry-name.js'
+import type { Inputs } from './inputs.js'
+
+const hosts = (list: readonly RegistryHost[]): string =>
+  list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ')
+
+const cacheTypes = (entries: readonly string[]): string =>
+  entries.map(e => /(?:^|,)type=([^,]*)/.exec(e)?.[1] ?? 'registry').join(', ')
+
+export function describeInputs(inputs: Inputs): string[] {
+  const lines: [string, string][] = [
+    ['platforms', inputs.platforms.join(', ')],
+    ['tags', inputs.tags.join(', ') || '(none)'],
+    ['push', String(inputs.push)],
+    ['context', inputs.context],
+    ['file', inputs.file || '(Dockerfile in the context)'],
+    [
+      'builder',
+      inputs.builderName ? `${inputs.builderName}${inputs.reuseBuilder ? ' (reuse)' : ''}` : '(unique name)'
+    ],
+    ['buildkit-image', inputs.buildkitImage],
+    ['buildx-version', inputs.buildxVersion || "(the runner's if recent enough)"],
+    ['qemu', `${inputs.qemu} (${inputs.qemuImage})`],
+    ['host-network', String(inputs.hostNetwork)],
+    ['network', inputs.network || 'default'],
+    ['proxy', String(inputs.proxy)],
+    ['retries', String(inputs.retries)]
+  ]
+  if (inputs.insecureRegistries.length > 0)
+    lines.push(['insecure-registries', hosts(inputs.insecureRegistries)])
+  if (inputs.caCerts.length > 0) {
+    const certs = inputs.caCerts.map(c =>
+      c.source === 'file' ? `${c.host} (${c.value})` : `${c.host} (PEM)`
+    )
+    lines.push(['ca-certs', certs.join(', ')])
+  }
+  for (const [registry, mirrors] of inputs.registryMirrors)
+    lines.push(['registry-mirrors', `${registry} -> ${hosts(mirrors)}`])
+  if (inputs.buildkitdConfig) lines.push(['buildkitd-config', inputs.buildkitdConfig])
+  if (inputs.buildkitdConfigInline) {
+    const count = inputs.buildkitdConfigInline.split('\n').length
+    lines.push(['buildkitd-config-inline', `${count} line${count === 1 ? '' : 's'} of TOML`])
+  }
+  if (inputs.registry) {
+    lines.push([
+      'login',
+      inputs.username ? `${inputs.registry} (username and password given)` : inputs.registry
+    ])
+  }
+  // Cache entries may carry credentials (s3 keys): only their types are shown.
+  if (inputs.cacheFrom.length > 0) lines.push(['cache-from', cacheTypes(inputs.cacheFrom)])
+  if (inputs.cacheTo.length > 0) lines.push(['cache-to', cacheTypes(inputs.cacheTo)])
+  return lines.map(([name, value]) => `${name}: ${value}`)
+}

@@ -1,0 +1,89 @@
+/**
+ * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
+ * message saying what is wrong; inputs.ts prefixes the input's name.
+ */
+import { formatPlatform, parsePlatform } from '../oci/platforms.js'
+import { parseImageReference } from '../oci/reference.js'
+import { parseRegistryHost, type RegistryHost } from '../buildkitd/registry-name.js'
+import { messageOf } from '../core/errors.js'
+
+const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
+
+/** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
+export function splitList(value: string, commas: boolean): string[] {
+  return value
+    .split(commas ? /[\n,]/ : /\n/)
+    .map(s => s.trim())
+    .filter(s => s !== '')
+}
+
+export function parsePlatforms(value: string): string[] {
+  const items = splitList(value, true)
+  if (items.length === 0) throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64')
+  // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
+  if (value.split('\n').some(line => /,\s*,|^\s*,/.test(line))) {
+    throw new Error(`"${value}" has an empty item; separate platforms with commas or newlines`)
+  }
+  const seen = new Set<string>()
+  return items.map(item => {
+    const platform = formatPlatform(parsePlatform(item))
+    if (seen.has(platform)) throw new Error(`${platform} is listed twice`)
+    seen.add(platform)
+    return platform
+  })
+}
+
+export function parseTags(value: string, push: boolean): string[] {
+  const tags = splitList(value, true)
+  if (push && tags.length === 0) {
+    throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0')
+  }
+  for (const tag of tags) {
+    try {
+      parseImageReference(tag)
+    } catch (error) {
+      throw new Error(`"${tag}" is not a valid image reference: ${messageOf(error)}`, { cause: error })
+    }
+  }
+  return tags
+}
+
+/** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
+export function parseKeyValues(value: string, bareKeyAllowed: boolean): string[] {
+  const items = splitList(value, false)
+  for (const item of items) {
+    const eq = item.indexOf('=')
+    const key = eq === -1 ? item : item.slice(0, eq)
+    if ((eq === -1 && !bareKeyAllowed) || key === '' || (bareKeyAllowed && !BUILD_ARG_KEY.test(key))) {
+      throw new Error(`"${item}" is not KEY=VALUE${bareKeyAllowed ? ' (or KEY)' : ''}; put one per line`)
+    }
+  }
+  return items
+}
+
+/** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
+export function parseMirrors(value: string): Map<string, RegistryHost[]> {
+  const mirrors = new Map<string, RegistryHost[]>()
+  for (const item of splitList(value, false)) {
+    const eq = item.indexOf('=')
+    if (eq === -1) {
+      throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`)
+    }
+    const options = { input: 'registry-mirrors', allowHttpScheme: false }
+    const registry = parseRegistryHost(item.slice(0, eq), options).host
+    const list = mirrors.get(registry) ?? []
+    for (const mirror of item.slice(eq + 1).split(';')) {
+      list.push(parseRegistryHost(mirror, { ...options, allowHttpScheme: true }))
+    }
+    mirrors.set(registry, list)
+  }
+  return mirrors
+}
+
+export function isRemoteContext(value: string): boolean {
+  return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-'
+}
+
+export function resolvePath(cwd: string, value: string): string {
+  return value.startsWith('/') ? value : `${cwd}/${value}`
+}
