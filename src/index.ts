@@ -1,12 +1,14 @@
 /**
  * The bundle's entry: GitHub runs it as `main` and again as `post`; saved state tells which one this is.
  */
-import { reportFailure, runMain } from './run/main.js'
+import { defaultDeps } from './run/deps.js'
+import { runMain } from './run/main.js'
+import { reportFailure } from './run/outputs.js'
 import { runPost } from './run/post.js'
 import { isPost } from './run/state.js'
 
 if (isPost()) {
-  await runPost()
+  await runPost(defaultDeps().runner)
 } else {
-  await runMain().catch(reportFailure)
+  await runMain(defaultDeps()).catch(reportFailure)
 }

@@ -1,0 +1,44 @@
+/** The QEMU part of a run: emulators checked (and installed when missing) with the run's host facts. */
+import * as core from '@actions/core'
+import type { Inputs } from '../inputs/inputs.js'
+import { ensureEmulation, type EmulationResult } from '../qemu/qemu.js'
+import type { MainDeps } from './deps.js'
+
+export interface Emulation {
+  result: EmulationResult
+  /** What was checked and done, for the log group (the work runs while the builder starts). */
+  log: string[]
+}
+
+export async function emulatePlatforms(deps: MainDeps, inputs: Inputs): Promise<Emulation> {
+  const log: string[] = []
+  const result = await ensureEmulation({
+    platforms: inputs.platforms,
+    mode: inputs.qemu,
+    image: inputs.qemuImage,
+    runner: deps.runner,
+    binfmtDir: deps.binfmtDir,
+    hostArch: deps.hostArch,
+    isRoot: deps.isRoot,
+    log: message => log.push(message)
+  })
+  return { result, log }
+}
+
+/** Logs what emulation did, and notes (once per run) which platforms are built under QEMU. */
+export function logEmulation({ result, log }: Emulation): Promise<void> {
+  for (const line of log) core.info(line)
+  if (result.emulated.length === 0) {
+    core.info('every platform runs natively on this host: no emulation needed')
+    return Promise.resolve()
+  }
+  if (result.method !== 'none')
+    core.info(`installed qemu-${result.installed.join(', qemu-')} (${result.method})`)
+  core.notice(
+    `${result.emulated.join(', ')} ${result.emulated.length > 1 ? 'are' : 'is'} built under QEMU emulation, ` +
+      'which is several times slower than native. To avoid it, cross-compile in the Dockerfile ' +
+      '(FROM --platform=$BUILDPLATFORM with TARGETOS/TARGETARCH) or build on native runners.',
+    { title: 'Emulated platforms' }
+  )
+  return Promise.resolve()
+}

@@ -1,0 +1,50 @@
+/**
+ * What a run reports: the step outputs, the digests in the log, the job summary, and on failure the error
+ * with a hint for the failures users meet most.
+ */
+import * as core from '@actions/core'
+import { failureOutput, hintsFor } from '../buildx/output.js'
+import { messageOf } from '../core/errors.js'
+import type { EmulationResult } from '../qemu/qemu.js'
+import { writeSummary } from './summary.js'
+import type { DigestReport } from './verify.js'
+
+export interface RunResult {
+  tags: readonly string[]
+  pushed: boolean
+  report: DigestReport
+  emulation: EmulationResult
+  builder: string
+}
+
+/** Logs the digests: the index, where it was checked, and each platform's manifest. */
+export function logDigests(report: DigestReport): DigestReport {
+  const where = report.verified.join(', ') || 'no registry (push is false)'
+  core.info(`index ${report.digest || '(none)'}; checked in ${where}`)
+  for (const [platform, digest] of Object.entries(report.platforms)) core.info(`${platform}  ${digest}`)
+  return report
+}
+
+/** Sets the step outputs (builder-name is set as soon as the name is known) and writes the job summary. */
+export async function publishOutputs(result: RunResult): Promise<void> {
+  const { report, emulation } = result
+  core.setOutput('digest', report.digest)
+  core.setOutput('platform-digests', JSON.stringify(report.platforms))
+  core.setOutput('metadata', JSON.stringify(report.metadata.raw))
+  core.setOutput('emulated-platforms', emulation.emulated.join(','))
+  await writeSummary({
+    tags: result.tags,
+    pushed: result.pushed,
+    report,
+    emulated: emulation.emulated,
+    builder: result.builder
+  })
+}
+
+/** Reports a failure: buildx's error is in the message; known registry/emulation errors get a hint. */
+export function reportFailure(error: unknown): void {
+  const message = messageOf(error)
+  for (const hint of hintsFor(failureOutput(error) ?? message))
+    core.error(hint.message, { title: hint.title })
+  core.setFailed(message)
+}

@@ -1,0 +1,111 @@
+/**
+ * Provisioning the builder: choosing the buildx this job runs and having a builder of that name ready
+ * (created for this run, or reused when asked). With no buildx-version asked for, the runner's buildx is
+ * checked while the builder already starts with it: only when that buildx turns out to be missing or too
+ * old is the attempt discarded and the builder created again with a downloaded one.
+ *
+ * The builder name is saved for the post step *before* `buildx create` (a half-created builder is still
+ * removed), and cleared again when the name turns out to belong to a builder this run did not create.
+ */
+import * as core from '@actions/core'
+import {
+  BuilderExistsError,
+  builderExists,
+  buildxConfigDir,
+  createBuilder,
+  proxyEnvironment,
+  removeBuilder
+} from '../buildx/builder.js'
+import { chooseBuildx } from '../buildx/choose.js'
+import { DOCKER_BUILDX, serializeBuildxCli, withBuildx, type BuildxCli } from '../buildx/cli.js'
+import { runnerDirs } from '../buildx/install.js'
+import { MIN_BUILDX } from '../buildx/version.js'
+import { withRetries } from '../core/retry.js'
+import type { CommandRunner } from '../core/runner.js'
+import { dockerConfigDir } from '../docker/login.js'
+import type { Inputs } from '../inputs/inputs.js'
+import { retryOptions, type MainDeps } from './deps.js'
+import * as state from './state.js'
+
+export interface ProvisionOptions {
+  deps: MainDeps
+  inputs: Inputs
+  name: string
+  /** The buildkitd.toml for a created builder ('' for none). */
+  configFile: string
+}
+
+/** Chooses the buildx and has the builder ready; returns the runner that sends `docker buildx` to it. */
+export async function provisionBuilder(options: ProvisionOptions): Promise<CommandRunner> {
+  const { deps, inputs } = options
+  const messages: string[] = []
+  const choice = chooseBuildx({
+    version: inputs.buildxVersion,
+    urlTemplate: inputs.buildxDownloadUrl,
+    checksumUrlTemplate: inputs.buildxChecksumUrl,
+    minimum: MIN_BUILDX,
+    runner: deps.runner,
+    host: deps.host,
+    dirs: runnerDirs(deps.env),
+    log: {
+      info: message => messages.push(message),
+      warning: message => {
+        core.warning(message)
+      }
+    }
+  })
+  const using = (cli: BuildxCli): CommandRunner => withBuildx(deps.runner, cli)
+  const optimistic = inputs.buildxVersion === '' ? createOrReuse(options, using(DOCKER_BUILDX)) : undefined
+  const [chosen, attempt] = await Promise.allSettled([choice, optimistic])
+  for (const message of messages) core.info(message)
+  if (chosen.status === 'rejected') throw chosen.reason
+  const runner = using(chosen.value.cli)
+  if (chosen.value.cli === DOCKER_BUILDX && optimistic) {
+    if (attempt.status === 'rejected') throw attempt.reason
+    return runner
+  }
+  state.save('buildx', serializeBuildxCli(chosen.value.cli))
+  if (optimistic && attempt.status === 'fulfilled') {
+    if (attempt.value === 'reused') return runner // not ours: any buildx can use it as it is
+    await removeBuilder(using(DOCKER_BUILDX), options.name).catch(() => 'absent')
+  }
+  await createOrReuse(options, runner)
+  return runner
+}
+
+/** Creates this run's builder (retrying start-up flakes), or reuses an existing one when asked. */
+async function createOrReuse(
+  options: ProvisionOptions,
+  runner: CommandRunner
+): Promise<'created' | 'reused'> {
+  const { deps, inputs, name } = options
+  const buildxDir = buildxConfigDir(deps.env, dockerConfigDir(deps.env))
+  if (inputs.reuseBuilder && (await builderExists(runner, name, buildxDir))) {
+    core.warning(
+      `Reusing the existing builder ${name}: it keeps its own configuration (this run's buildkitd.toml is not ` +
+        'applied) and is not removed after the job.',
+      { title: 'Builder reused' }
+    )
+    return 'reused'
+  }
+  state.save('builder', name) // before create: a half-created builder is still removed by the post step
+  try {
+    await withRetries(retryOptions(deps, inputs, 'Creating the builder'), async attempt => {
+      if (attempt > 0) await removeBuilder(runner, name).catch(() => 'absent')
+      await createBuilder(runner, {
+        name,
+        buildkitImage: inputs.buildkitImage,
+        hostNetwork: inputs.hostNetwork,
+        allowHostNetwork: inputs.hostNetwork || inputs.network === 'host',
+        driverOpts: inputs.driverOpts,
+        proxyEnv: inputs.proxy ? proxyEnvironment(deps.env) : {},
+        buildkitdFlags: inputs.buildkitdFlags,
+        configFile: options.configFile
+      })
+    })
+  } catch (error) {
+    if (error instanceof BuilderExistsError) state.save('builder', '') // someone else's: leave it alone
+    throw error
+  }
+  return 'created'
+}

@@ -1,0 +1,41 @@
+/**
+ * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
+ * log line, including the lines of commands that echo them.
+ */
+import * as core from '@actions/core'
+import { proxyEnvironment } from '../buildx/builder.js'
+import type { InputSource } from '../inputs/inputs.js'
+
+/** Inputs whose text may carry secrets. */
+const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline']
+
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g
+
+/** `http://user:secret@proxy:3128` -> `secret` (as written). */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i
+
+/**
+ * Masks the password, every line of any PEM private key pasted into an input (the runner masks line by
+ * line), and a proxy URL's password.
+ */
+export function maskSecrets(getInput: InputSource, env: NodeJS.ProcessEnv): void {
+  const password = getInput('password')
+  if (password) core.setSecret(password)
+  for (const name of SENSITIVE_INPUTS) {
+    for (const block of getInput(name).matchAll(PRIVATE_KEY)) {
+      for (const line of block[0].split(/\r?\n/))
+        if (line.trim() && !line.startsWith('-----')) core.setSecret(line.trim())
+    }
+  }
+  for (const value of Object.values(proxyEnvironment(env))) {
+    // As written (that is how the builder's command line echoes it) and percent-decoded.
+    const written = URL_PASSWORD.exec(value)?.[1]
+    if (written === undefined) continue
+    core.setSecret(written)
+    try {
+      core.setSecret(decodeURIComponent(written))
+    } catch {
+      // not valid percent-encoding: the written form is the only one
+    }
+  }
+}
