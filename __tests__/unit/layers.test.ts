@@ -1,0 +1,90 @@
+/**
+ * The architecture, checked: src/ folders are layers, and a module imports only from its own layer or
+ * lower ones; no file in src/ grows past 300 lines.
+ */
+import { describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src')
+const MAX_LINES = 300
+
+/** Lowest first; src/index.ts (the entry) sits above them all. */
+const RANKS: Readonly<Record<string, number>> = {
+  core: 0,
+  oci: 1,
+  docker: 2,
+  registry: 3,
+  buildkitd: 4,
+  buildx: 4,
+  qemu: 4,
+  inputs: 5,
+  run: 6,
+  '.': 7
+}
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) return sourceFiles(full)
+    return entry.name.endsWith('.ts') ? [full] : []
+  })
+}
+
+/** The relative module specifiers of `import ... from`, `export ... from` and `import('...')`. */
+export function importsOf(text: string): string[] {
+  const specifiers: string[] = []
+  for (const match of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g))
+    if (match[1]) specifiers.push(match[1])
+  return specifiers
+}
+
+/** The layer of a file in src/: its top folder, '.' for files directly in src/. */
+function layerOf(file: string): string {
+  const relative = path.relative(SRC, file)
+  return relative.includes(path.sep) ? (relative.split(path.sep)[0] ?? '.') : '.'
+}
+
+const files = sourceFiles(SRC)
+
+describe('importsOf', () => {
+  it.each<[string, string[]]>([
+    ["import { a } from '../core/errors.js'", ['../core/errors.js']],
+    ["import type { B } from './b.js'", ['./b.js']],
+    ["export { c } from '../oci/c.js'", ['../oci/c.js']],
+    ["import * as fs from 'node:fs'", []],
+    ["import '../side-effect.js'", ['../side-effect.js']],
+    ["const m = await import('../run/main.js')", ['../run/main.js']],
+    ["import {\n  x,\n  y\n} from '../qemu/qemu.js'", ['../qemu/qemu.js']]
+  ])('%j', (text, expected) => {
+    expect(importsOf(text)).toEqual(expected)
+  })
+})
+
+describe('layers', () => {
+  it('every folder in src/ has a rank', () => {
+    expect(files.length).toBeGreaterThan(10)
+    for (const file of files) expect(RANKS).toHaveProperty([layerOf(file)])
+  })
+
+  it.each(files.map(file => [path.relative(SRC, file), file]))(
+    '%s imports no higher layer',
+    (_name, file) => {
+      const own = RANKS[layerOf(file)] ?? -1
+      const upward = importsOf(fs.readFileSync(file, 'utf8'))
+        .map(specifier => path.resolve(path.dirname(file), specifier))
+        .filter(target => (RANKS[layerOf(target)] ?? Infinity) > own)
+        .map(target => path.relative(SRC, target))
+      expect(upward).toEqual([])
+    }
+  )
+
+  it.each(files.map(file => [path.relative(SRC, file), file]))(
+    `%s has at most ${MAX_LINES} lines`,
+    (_name, file) => {
+      const lines = fs.readFileSync(file, 'utf8').split('\n').length - 1
+      expect(lines).toBeLessThanOrEqual(MAX_LINES)
+    }
+  )
+})
