@@ -1,0 +1,61 @@
+/** The Inputs log group: the parsed inputs that shape a run, and never a secret. */
+import { describe, expect, it } from '@jest/globals'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describeInputs } from '../../src/inputs/describe.js'
+import { readInputs } from '../../src/inputs/inputs.js'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const read = (values: Record<string, string>) => readInputs(name => values[name] ?? '', ROOT)
+
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUSECRETPEMTEXT\n-----END CERTIFICATE-----'
+
+describe('describeInputs', () => {
+  it('shows the defaults a run uses', () => {
+    expect(describeInputs(read({ tags: 'r.example.com/app:1' }))).toEqual([
+      'platforms: linux/amd64, linux/arm64',
+      'tags: r.example.com/app:1',
+      'push: true',
+      'context: .',
+      'file: (Dockerfile in the context)',
+      'builder: (unique name)',
+      'buildkit-image: moby/buildkit:buildx-stable-1',
+      "buildx-version: (the runner's if recent enough)",
+      'qemu: auto (tonistiigi/binfmt:qemu-v8.1.5-43)',
+      'host-network: false',
+      'network: default',
+      'proxy: true',
+      'retries: 2'
+    ])
+  })
+
+  it('shows registries, CAs by host, mirrors, login and caches by type, and no secret', () => {
+    const lines = describeInputs(
+      read({
+        tags: 'r.example.com/app:1',
+        'insecure-registries': 'http://plain:5000,self-signed:5443',
+        'ca-certs': `r.example.com=${PEM}`,
+        'registry-mirrors': 'docker.io=http://mirror:5000',
+        'buildkitd-config-inline': '[worker.oci]\nmax-parallelism = 2',
+        'build-args': 'TOKEN=build-arg-secret',
+        'cache-to': 'type=s3,region=eu,secret_access_key=s3-secret',
+        registry: 'r.example.com',
+        username: 'me',
+        password: 'hunter2'
+      })
+    )
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'insecure-registries: http://plain:5000, self-signed:5443',
+        'ca-certs: r.example.com (PEM)',
+        'registry-mirrors: docker.io -> http://mirror:5000',
+        'buildkitd-config-inline: 2 lines of TOML',
+        'login: r.example.com (username and password given)',
+        'cache-to: s3'
+      ])
+    )
+    const text = lines.join('\n')
+    for (const secret of ['hunter2', 'SECRETPEMTEXT', 'build-arg-secret', 's3-secret', 'max-parallelism'])
+      expect(text).not.toContain(secret)
+  })
+})
