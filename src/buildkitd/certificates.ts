@@ -7,6 +7,7 @@ import { X509Certificate } from 'node:crypto'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseRegistryHost } from './registry-name.js'
+import { errorCode } from '../core/errors.js'
 
 export interface CaCertEntry {
   /** Registry host 'host[:port]' (parseCaCertsInput returns it validated and lowercased). */
@@ -197,9 +198,7 @@ export async function writeCaFiles(
       try {
         text = await readFile(file, 'utf8')
       } catch (error) {
-        // Not `instanceof Error`: errors from node:fs may come from another realm (e.g. under jest's vm).
-        const code =
-          typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unreadable'
+        const code = errorCode(error) ?? 'unreadable'
         throw new Error(
           `${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${host} (${code}); ` +
             'expected the path of a readable PEM file, or the PEM text itself',
