@@ -134,8 +134,10 @@ async function scenario(/** @type {'cold' | 'cold-go' | 'warm'} */ name) {
       const tag = `${registry}/bench/${name}:action-${stamp}-${Math.random().toString(36).slice(2, 8)}`
       const extra = warm ? { 'builder-name': warmBuilder, 'reuse-builder': 'true' } : {}
       const job = newJob({ ...actionInputs(tag, what), ...extra })
-      check(await job.main(), 'action main')
-      check(await job.post(), 'action post')
+      const { main, post } = await job.run()
+      await job.finish()
+      check(main, 'action main')
+      check(post, 'action post')
     }
   }
   /** @type {{ bare: number[], action: number[] }} */
@@ -180,9 +182,11 @@ async function cross() {
       'no-cache': 'true'
     })
     seconds[kind] = await timed(async () => {
-      check(await job.main(), `go ${kind}`)
-      check(await job.post(), `go ${kind} post`)
+      const { main, post } = await job.run()
+      check(main, `go ${kind}`)
+      check(post, `go ${kind} post`)
     })
+    await job.finish()
     console.error(`  go ${kind}: ${seconds[kind].toFixed(1)} s`)
   }
   return { ...seconds, ratio: Number((seconds.emulated / seconds.cross).toFixed(2)) }

@@ -24,8 +24,17 @@ export interface Job {
   runnerTemp: string
   main(options?: StepOptions): Promise<StepResult>
   post(): Promise<StepResult>
+  /** main, then post whatever main's outcome (as the runner does); the directory stays until finish(). */
+  run(options?: StepOptions): Promise<JobRun>
   /** Everything the steps printed, for secret checks. */
   logs(): string
+  /** Runs post unless it already ran, then removes the job's directory (also when post fails). */
+  finish(): Promise<void>
+}
+
+export interface JobRun {
+  main: StepResult
+  post: StepResult
 }
 
 export function actionDefaults(): Record<string, string>

@@ -140,18 +140,31 @@ export function newJob(inputs, extraEnv = {}) {
       summary: fs.readFileSync(files.summary, 'utf8')
     }
   }
+  let posted = false
+  /** @returns {Promise<import('./runner-sim.js').StepResult>} */
+  const post = () => {
+    posted = true
+    /** @type {Record<string, string>} */
+    const stateEnv = {}
+    for (const [k, v] of Object.entries(parseCommandFile(fs.readFileSync(files.state, 'utf8')))) {
+      stateEnv[`STATE_${k}`] = v
+    }
+    return step({ ...baseEnv, ...stateEnv })
+  }
   return {
     dir,
     runnerTemp,
     main: options => step(baseEnv, options),
-    post: () => {
-      /** @type {Record<string, string>} */
-      const stateEnv = {}
-      for (const [k, v] of Object.entries(parseCommandFile(fs.readFileSync(files.state, 'utf8')))) {
-        stateEnv[`STATE_${k}`] = v
+    post,
+    // As on GitHub: post runs whatever main's outcome (failed, killed).
+    run: async options => ({ main: await step(baseEnv, options), post: await post() }),
+    logs: () => allLogs,
+    finish: async () => {
+      try {
+        if (!posted) await post()
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true })
       }
-      return step({ ...baseEnv, ...stateEnv })
-    },
-    logs: () => allLogs
+    }
   }
 }

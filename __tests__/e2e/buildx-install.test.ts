@@ -10,35 +10,33 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import {
-  BuildxInstallError,
-  installBuildx,
-  releaseAssetName,
-  releasePlatform,
-  type InstallLog
-} from '../../src/buildx/install.js'
+import { installBuildx, runnerDirs, type InstallLog } from '../../src/buildx/install.js'
+import { BuildxInstallError, releaseAssetName, releasePlatform } from '../../src/buildx/release.js'
 import { execRunner } from '../../src/core/runner.js'
 import {
   FIXTURES,
   ROOT,
+  STACK_DOCKER_CONFIG,
   baseImage,
   env,
   leftovers,
-  newJob,
   rawManifest,
   sha256,
   stackInputs,
   uniqueTag,
+  useJobs,
   type Job
 } from './harness.js'
 import { FileServer } from '../file-server.js'
 
 const VERSION = '0.13.1'
-const platform = releasePlatform()
+// This host as buildx's releases name it (the ARM version matters only on 32-bit ARM hosts).
+const { arm_version: armVersion } = process.config.variables as unknown as { arm_version?: string | number }
+const platform = releasePlatform(process.platform, process.arch, String(armVersion ?? '7'))
 const asset = releaseAssetName(VERSION, platform)
 
 /** The stack's docker-buildx (a symlink in $DOCKER_CONFIG/cli-plugins), resolved to the real file. */
-const realBinary = fs.realpathSync(path.join(env('DOCKER_CONFIG'), 'cli-plugins', 'docker-buildx'))
+const realBinary = fs.realpathSync(path.join(STACK_DOCKER_CONFIG, 'cli-plugins', 'docker-buildx'))
 const hex = (data: Buffer): string => createHash('sha256').update(data).digest('hex')
 
 /**
@@ -77,6 +75,7 @@ function recordingLog(): InstallLog & { lines: string[] } {
   }
 }
 
+const jobs = useJobs()
 const mirror = new Mirror()
 const savedEnv = { TOOL_CACHE: process.env.RUNNER_TOOL_CACHE, TEMP: process.env.RUNNER_TEMP }
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'buildx-install-e2e-'))
@@ -97,6 +96,7 @@ afterAll(async () => {
   else process.env.RUNNER_TOOL_CACHE = savedEnv.TOOL_CACHE
   if (savedEnv.TEMP === undefined) delete process.env.RUNNER_TEMP
   else process.env.RUNNER_TEMP = savedEnv.TEMP
+  fs.rmSync(work, { recursive: true, force: true })
 })
 
 describe('buildx install module: the real buildx binary from a loopback mirror', () => {
@@ -111,6 +111,8 @@ describe('buildx install module: the real buildx binary from a loopback mirror',
       version: VERSION,
       urlTemplate: mirror.template('good'),
       runner: execRunner,
+      platform,
+      dirs: runnerDirs(process.env),
       log
     })
     cachedBinary = path.join(toolCache, 'buildx', VERSION, platform.arch, `docker-buildx${platform.ext}`)
@@ -136,6 +138,8 @@ describe('buildx install module: the real buildx binary from a loopback mirror',
       version: VERSION,
       urlTemplate: mirror.template('good'),
       runner: execRunner,
+      platform,
+      dirs: runnerDirs(process.env),
       log
     })
     expect(result).toMatchObject({ source: 'tool-cache', path: cachedBinary })
@@ -149,6 +153,8 @@ describe('buildx install module: the real buildx binary from a loopback mirror',
       version: VERSION,
       urlTemplate: mirror.template('corrupt'),
       runner: execRunner,
+      platform,
+      dirs: runnerDirs(process.env),
       log: recordingLog()
     }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(BuildxInstallError)
@@ -177,16 +183,12 @@ const describeWhenWired = 'buildx-version' in actionInputs ? describe : describe
 describeWhenWired('the action with buildx-version and buildx-download-url (after integration)', () => {
   const registry = env('E2E_HTTP_REGISTRY')
   const toolCache = path.join(work, 'action-tool-cache')
-  const jobs: Job[] = []
   const cachedBinary = path.join(toolCache, 'buildx', VERSION, platform.arch, `docker-buildx${platform.ext}`)
   const escaped = cachedBinary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  afterAll(async () => {
-    for (const job of jobs) await job.post()
-  })
 
   const runJob = (): { job: Job; tag: string } => {
     const tag = uniqueTag(registry, 'buildx-install')
-    const job = newJob(
+    const job = jobs.start(
       {
         ...stackInputs(),
         platforms: 'linux/amd64,linux/arm64',
@@ -199,7 +201,6 @@ describeWhenWired('the action with buildx-version and buildx-download-url (after
       },
       { RUNNER_TOOL_CACHE: toolCache }
     )
-    jobs.push(job)
     return { job, tag }
   }
 
@@ -239,7 +240,7 @@ describeWhenWired('the action with buildx-version and buildx-download-url (after
   }, 300_000)
 
   it('a corrupted mirror fails the job with the checksum error', async () => {
-    const job = newJob(
+    const job = jobs.start(
       {
         ...stackInputs(),
         platforms: 'linux/amd64',
@@ -250,7 +251,6 @@ describeWhenWired('the action with buildx-version and buildx-download-url (after
       },
       { RUNNER_TOOL_CACHE: path.join(work, 'action-corrupt-tool-cache') }
     )
-    jobs.push(job)
     const main = await job.main()
     expect(main.exitCode).not.toBe(0)
     expect(main.log).toMatch(

@@ -2,7 +2,7 @@
  * The core path (issue: one step builds a multi-platform image, pushes it, and reports verified digests),
  * end to end: dist/ run as the runner runs it, against a real engine, BuildKit, QEMU and registry.
  */
-import { afterAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import * as path from 'node:path'
 import {
   FIXTURES,
@@ -11,23 +11,19 @@ import {
   env,
   indexPlatforms,
   leftovers,
-  newJob,
   rawManifest,
   sha256,
   stackInputs,
   uniqueTag,
-  type Job
+  useJobs
 } from './harness.js'
 
-const jobs: Job[] = []
-afterAll(async () => {
-  for (const job of jobs) await job.post() // idempotent: a test that already ran post is unaffected
-})
+const jobs = useJobs()
 
 describe('core path: 3 platforms to the HTTP registry', () => {
   const registry = env('E2E_HTTP_REGISTRY')
   const tag = uniqueTag(registry, 'core')
-  const job = newJob({
+  const job = jobs.start({
     ...stackInputs(),
     platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
     context: path.join(FIXTURES, 'uname'),
@@ -35,7 +31,6 @@ describe('core path: 3 platforms to the HTTP registry', () => {
     'insecure-registries': `http://${registry}`,
     'build-args': `BASE=${baseImage(registry)}`
   })
-  jobs.push(job)
   let outputs: Record<string, string> = {}
   let builder = ''
 
@@ -97,21 +92,18 @@ describe('core path: 3 platforms to the HTTP registry', () => {
 describe('core path: a failing Dockerfile', () => {
   it('fails with buildx error in the log and still cleans up', async () => {
     const registry = env('E2E_HTTP_REGISTRY')
-    const job = newJob({
+    const { main, post } = await jobs.run({
       ...stackInputs(),
       platforms: 'linux/amd64,linux/arm64',
       context: path.join(FIXTURES, 'failing'),
       tags: uniqueTag(registry, 'failing'),
       'build-args': `BASE=${baseImage(registry)}`
     })
-    jobs.push(job)
-    const main = await job.main()
     expect(main.exitCode).not.toBe(0)
     expect(main.log).toMatch(/::error::docker buildx build failed/)
     expect(main.log).toMatch(/did not complete successfully: exit code: 1/)
     const builder = main.outputs['builder-name'] ?? ''
     expect(builder).not.toBe('')
-    const post = await job.post()
     expect(post.exitCode).toBe(0)
     expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
   }, 300_000)

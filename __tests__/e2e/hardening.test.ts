@@ -10,31 +10,25 @@ import * as path from 'node:path'
 import {
   FIXTURES,
   baseImage,
+  buildkitImage,
   env,
   imageConfig,
   indexPlatforms,
   leaks,
   leftovers,
-  newJob,
   rawManifest,
   registerHttpRegistry,
   sha256,
   stackInputs,
   uniqueTag,
-  type Job
+  useJobs
 } from './harness.js'
 
-const jobs: Job[] = []
+const jobs = useJobs()
 const processes: ChildProcess[] = []
-afterAll(async () => {
+afterAll(() => {
   for (const p of processes) p.kill('SIGTERM')
-  for (const job of jobs) await job.post()
 })
-
-function track(job: Job): Job {
-  jobs.push(job)
-  return job
-}
 
 async function freePort(): Promise<number> {
   const server = net.createServer()
@@ -55,16 +49,14 @@ describe('retries', () => {
     const port = await freePort()
     const registry = `127.0.0.1:${port}`
     registerHttpRegistry(registry)
-    const job = track(
-      newJob({
-        ...stackInputs(),
-        platforms: 'linux/amd64,linux/arm64',
-        context: path.join(FIXTURES, 'uname'),
-        tags: `${registry}/e2e/retry:1`,
-        'build-args': `BASE=${httpBase()}`,
-        retries: '4'
-      })
-    )
+    const job = jobs.start({
+      ...stackInputs(),
+      platforms: 'linux/amd64,linux/arm64',
+      context: path.join(FIXTURES, 'uname'),
+      tags: `${registry}/e2e/retry:1`,
+      'build-args': `BASE=${httpBase()}`,
+      retries: '4'
+    })
     const dataDir = path.join(job.dir, 'late-registry')
     fs.mkdirSync(dataDir)
     const config = path.join(job.dir, 'late-registry.yml')
@@ -90,16 +82,14 @@ describe('retries', () => {
   }, 300_000)
 
   it('a failing RUN is not retried', async () => {
-    const job = track(
-      newJob({
-        ...stackInputs(),
-        platforms: 'linux/amd64',
-        context: path.join(FIXTURES, 'failing'),
-        tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'no-retry'),
-        'build-args': `BASE=${httpBase()}`,
-        retries: '3'
-      })
-    )
+    const job = jobs.start({
+      ...stackInputs(),
+      platforms: 'linux/amd64',
+      context: path.join(FIXTURES, 'failing'),
+      tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'no-retry'),
+      'build-args': `BASE=${httpBase()}`,
+      retries: '3'
+    })
     const main = await job.main()
     expect(main.exitCode).not.toBe(0)
     expect(main.log).toMatch(/did not complete successfully/)
@@ -125,20 +115,18 @@ describe('secrets', () => {
     fs.rmSync(keyFile)
     const keyLines = key.split('\n').filter(l => l && !l.startsWith('-----'))
     const ca = fs.readFileSync(env('E2E_REGISTRY_CA'), 'utf8')
-    const job = track(
-      newJob({
-        ...stackInputs(),
-        platforms: 'linux/amd64,linux/arm64',
-        context: path.join(FIXTURES, 'uname'),
-        tags: uniqueTag(registry, 'secrets'),
-        'build-args': `BASE=${baseImage(registry)}`,
-        registry,
-        username: env('E2E_AUTH_USER'),
-        password,
-        // a bundle pasted with its key: the key must be refused without being shown
-        'ca-certs': `${registry}=${ca}${key}`
-      })
-    )
+    const job = jobs.start({
+      ...stackInputs(),
+      platforms: 'linux/amd64,linux/arm64',
+      context: path.join(FIXTURES, 'uname'),
+      tags: uniqueTag(registry, 'secrets'),
+      'build-args': `BASE=${baseImage(registry)}`,
+      registry,
+      username: env('E2E_AUTH_USER'),
+      password,
+      // a bundle pasted with its key: the key must be refused without being shown
+      'ca-certs': `${registry}=${ca}${key}`
+    })
     const main = await job.main()
     expect(main.exitCode).not.toBe(0)
     expect(main.log).toMatch(/::error::.*ca-certs/)
@@ -158,15 +146,13 @@ describe('secrets', () => {
 
 describe('cancellation', () => {
   it('main killed with SIGTERM in the middle of the build, then post: no builder remains', async () => {
-    const job = track(
-      newJob({
-        ...stackInputs(),
-        platforms: 'linux/amd64,linux/arm64',
-        context: path.join(FIXTURES, 'slow'),
-        tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'cancelled'),
-        'build-args': `BASE=${httpBase()}`
-      })
-    )
+    const job = jobs.start({
+      ...stackInputs(),
+      platforms: 'linux/amd64,linux/arm64',
+      context: path.join(FIXTURES, 'slow'),
+      tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'cancelled'),
+      'build-args': `BASE=${httpBase()}`
+    })
     const main = await job.main({ killWhen: /slow step starts/ })
     expect(main.signal).toBe('SIGTERM')
     const builder = main.outputs['builder-name'] ?? ''
@@ -184,16 +170,14 @@ describe('hostile strings', () => {
     fs.rmSync('/tmp/pwned', { force: true })
     fs.rmSync('/tmp/pwned2', { force: true })
     const tag = uniqueTag(env('E2E_HTTP_REGISTRY'), 'hostile')
-    const job = track(
-      newJob({
-        ...stackInputs(),
-        platforms: 'linux/amd64,linux/arm64',
-        context: path.join(FIXTURES, 'hostile'),
-        tags: tag,
-        labels: `org.example.hostile=${hostile}`,
-        'build-args': `BASE=${httpBase()}\nHOSTILE=${hostile}`
-      })
-    )
+    const job = jobs.start({
+      ...stackInputs(),
+      platforms: 'linux/amd64,linux/arm64',
+      context: path.join(FIXTURES, 'hostile'),
+      tags: tag,
+      labels: `org.example.hostile=${hostile}`,
+      'build-args': `BASE=${httpBase()}\nHOSTILE=${hostile}`
+    })
     const main = await job.main()
     expect(main.exitCode).toBe(0)
     const labels = imageConfig(tag).config?.Labels ?? {}
@@ -204,9 +188,10 @@ describe('hostile strings', () => {
   }, 300_000)
 
   it('a tag with shell characters is refused before anything runs', async () => {
-    const job = track(
-      newJob({ ...stackInputs(), tags: `${env('E2E_HTTP_REGISTRY')}/e2e/x:$(touch /tmp/pwned);id` })
-    )
+    const job = jobs.start({
+      ...stackInputs(),
+      tags: `${env('E2E_HTTP_REGISTRY')}/e2e/x:$(touch /tmp/pwned);id`
+    })
     const main = await job.main()
     expect(main.exitCode).not.toBe(0)
     expect(main.log).toMatch(/::error::Invalid input:%0A {2}- tags: /)
@@ -226,7 +211,7 @@ describe('builder lifecycle', () => {
       '--driver',
       'docker-container',
       '--driver-opt',
-      `image=${env('E2E_BUILDKIT_IMAGE')}`,
+      `image=${buildkitImage()}`,
       '--driver-opt',
       'network=host',
       '--bootstrap'
@@ -239,16 +224,18 @@ describe('builder lifecycle', () => {
         'build-args': `BASE=${httpBase()}`,
         'builder-name': name
       }
-      const refused = track(newJob({ ...inputs, tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'kept') }))
+      const refused = jobs.start({ ...inputs, tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'kept') })
       const first = await refused.main()
       expect(first.exitCode).not.toBe(0)
       expect(first.log).toMatch(new RegExp(`A builder named "${name}" already exists.*reuse-builder`))
       await refused.post()
       expect(leftovers(name).builders.length).toBeGreaterThan(0) // not ours to remove
 
-      const reused = track(
-        newJob({ ...inputs, tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'kept'), 'reuse-builder': 'true' })
-      )
+      const reused = jobs.start({
+        ...inputs,
+        tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'kept'),
+        'reuse-builder': 'true'
+      })
       const main = await reused.main()
       expect(main.exitCode).toBe(0)
       expect(main.log).toMatch(/::warning title=Builder reused::Reusing the existing builder/)
@@ -265,17 +252,15 @@ describe('builder lifecycle', () => {
 describe('proxy passthrough', () => {
   it('the job NO_PROXY list (commas and all) reaches the builder container', async () => {
     const noProxy = 'localhost,127.0.0.1,.corp.example'
-    const job = track(
-      newJob(
-        {
-          ...stackInputs(),
-          platforms: 'linux/amd64',
-          context: path.join(FIXTURES, 'uname'),
-          tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'proxy'),
-          'build-args': `BASE=${httpBase()}`
-        },
-        { NO_PROXY: noProxy }
-      )
+    const job = jobs.start(
+      {
+        ...stackInputs(),
+        platforms: 'linux/amd64',
+        context: path.join(FIXTURES, 'uname'),
+        tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'proxy'),
+        'build-args': `BASE=${httpBase()}`
+      },
+      { NO_PROXY: noProxy }
     )
     const main = await job.main({ killWhen: /::group::Build / })
     const builder = main.outputs['builder-name'] ?? ''

@@ -1,16 +1,76 @@
 /**
- * What the e2e tests share: the action run as the GitHub runner runs it (scripts/runner-sim.js), and ways
- * to look at the result in the registry and the engine. Stack details come only from environment
- * variables (E2E_*, DOCKER_HOST, DOCKER_CONFIG), so the same tests run against any Docker host and registries.
+ * What the e2e tests share: jobs run as the GitHub runner runs them (scripts/runner-sim.js) with their
+ * cleanup, the stack they run against, and ways to look at the result in the registry and the engine.
+ * Stack details come only from environment variables (E2E_*, DOCKER_HOST, DOCKER_CONFIG), so the same
+ * tests run against any Docker host and registries, and against another buildx and BuildKit:
+ *   E2E_BUILDX    a buildx binary: the jobs (and the tests' own docker commands) get a DOCKER_CONFIG whose
+ *                 cli-plugins/docker-buildx is that binary (set up by __tests__/setup/e2e-buildx.js)
+ *   E2E_BUILDKIT  the BuildKit image for buildkit-image (default E2E_BUILDKIT_IMAGE)
  */
+import { afterAll, afterEach, beforeEach } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import * as path from 'node:path'
-import { ROOT } from '../../scripts/runner-sim.js'
+import { ROOT, newJob, type Job, type JobRun, type StepOptions } from '../../scripts/runner-sim.js'
 
-export { ROOT, actionDefaults, newJob, parseCommandFile } from '../../scripts/runner-sim.js'
-export type { Job, StepResult } from '../../scripts/runner-sim.js'
+export { ROOT, actionDefaults, parseCommandFile } from '../../scripts/runner-sim.js'
+export type { Job, JobRun, StepResult } from '../../scripts/runner-sim.js'
 export const FIXTURES = path.join(ROOT, '__tests__/e2e/fixtures')
+
+/** The stack's own DOCKER_CONFIG (with its buildx), whatever E2E_BUILDX makes the jobs use. */
+export const STACK_DOCKER_CONFIG = process.env.E2E_STACK_DOCKER_CONFIG || process.env.DOCKER_CONFIG || ''
+
+export interface Jobs {
+  /** A job to drive step by step (main, checks, post); finished by the harness. */
+  start(inputs: Record<string, string>, extraEnv?: Record<string, string>): Job
+  /** A job run through: main, then post (also when main failed); finished by the harness. */
+  run(
+    inputs: Record<string, string>,
+    extraEnv?: Record<string, string>,
+    options?: StepOptions
+  ): Promise<JobRun & { job: Job }>
+}
+
+/**
+ * The jobs of one test file (call once, at its top). A job started inside a test is finished after that
+ * test, one started outside any test (shared by a describe's tests) after the file: its post step runs
+ * unless it already ran, and its directory is removed, whether the tests passed or not.
+ */
+export function useJobs(): Jobs {
+  const perTest: Job[] = []
+  const perFile: Job[] = []
+  let inTest = false
+  const finish = async (jobs: Job[]): Promise<void> => {
+    const errors: unknown[] = []
+    for (const job of jobs.splice(0)) await job.finish().catch((error: unknown) => errors.push(error))
+    if (errors.length > 0) throw new AggregateError(errors, 'finishing e2e jobs failed')
+  }
+  beforeEach(() => {
+    inTest = true
+  })
+  afterEach(async () => {
+    inTest = false
+    await finish(perTest)
+  }, 300_000)
+  afterAll(() => finish(perFile), 300_000)
+  const start = (inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Job => {
+    const job = newJob(inputs, extraEnv)
+    ;(inTest ? perTest : perFile).push(job)
+    return job
+  }
+  return {
+    start,
+    run: async (inputs, extraEnv = {}, options = {}) => {
+      const job = start(inputs, extraEnv)
+      return { job, ...(await job.run(options)) }
+    }
+  }
+}
+
+/** The BuildKit image the jobs' builders run: E2E_BUILDKIT, else the stack's E2E_BUILDKIT_IMAGE. */
+export function buildkitImage(): string {
+  return process.env.E2E_BUILDKIT || env('E2E_BUILDKIT_IMAGE')
+}
 
 export function env(name: string): string {
   const value = process.env[name]
@@ -113,7 +173,7 @@ export function leftovers(builder: string): { containers: string[]; builders: st
 
 /** Inputs every e2e run needs on the stack: its BuildKit image and the host network (it has no bridge). */
 export function stackInputs(): Record<string, string> {
-  return { 'buildkit-image': env('E2E_BUILDKIT_IMAGE'), 'host-network': 'true' }
+  return { 'buildkit-image': buildkitImage(), 'host-network': 'true' }
 }
 
 export function baseImage(registry: string): string {

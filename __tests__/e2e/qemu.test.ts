@@ -3,7 +3,7 @@
  * is registered again (F flag) by `package`, and by `auto` when the binfmt image cannot be pulled;
  * `qemu: false` stops before building. Editing binfmt_misc needs root: without it these tests are skipped.
  */
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -13,10 +13,10 @@ import {
   env,
   indexPlatforms,
   leftovers,
-  newJob,
   rawManifest,
   stackInputs,
   uniqueTag,
+  useJobs,
   type Job
 } from './harness.js'
 
@@ -25,10 +25,7 @@ const ARM = path.join(BINFMT, 'qemu-arm')
 const canEditBinfmt = process.getuid?.() === 0 && fs.existsSync(path.join(BINFMT, 'register'))
 const describeRoot = canEditBinfmt ? describe : describe.skip
 
-const jobs: Job[] = []
-afterAll(async () => {
-  for (const job of jobs) await job.post()
-})
+const jobs = useJobs()
 
 /** The handler as the test found it, put back after every test (also when one fails). */
 const original = fs.existsSync(ARM) ? fs.readFileSync(ARM, 'utf8') : ''
@@ -62,7 +59,7 @@ function spawns(log: string): string[] {
 
 function armJob(qemu: string): Job {
   const registry = env('E2E_HTTP_REGISTRY')
-  const job = newJob({
+  return jobs.start({
     ...stackInputs(),
     platforms: 'linux/amd64,linux/arm/v7',
     context: path.join(FIXTURES, 'uname'),
@@ -70,22 +67,19 @@ function armJob(qemu: string): Job {
     'build-args': `BASE=${baseImage(registry)}`,
     qemu
   })
-  jobs.push(job)
-  return job
 }
 
 describe('emulators already registered', () => {
   it('a 3-platform run installs nothing and reports the emulated platforms', async () => {
     const registry = env('E2E_HTTP_REGISTRY')
     const tag = uniqueTag(registry, 'qemu-present')
-    const job = newJob({
+    const job = jobs.start({
       ...stackInputs(),
       platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
       context: path.join(FIXTURES, 'uname'),
       tags: tag,
       'build-args': `BASE=${baseImage(registry)}`
     })
-    jobs.push(job)
     const main = await job.main()
     expect(main.exitCode).toBe(0)
     expect(main.outputs['emulated-platforms']).toBe('linux/arm64,linux/arm/v7')

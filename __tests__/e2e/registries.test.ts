@@ -2,7 +2,7 @@
  * Registries as they really are: private CA (as PEM text and as a path), a name only /etc/hosts resolves,
  * basic auth, unverified HTTPS, and the failure users meet without the CA.
  */
-import { afterAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {
@@ -12,23 +12,20 @@ import {
   indexPlatforms,
   leaks,
   leftovers,
-  newJob,
   rawManifest,
   sha256,
   stackInputs,
   uniqueTag,
+  useJobs,
   type Job
 } from './harness.js'
 
-const jobs: Job[] = []
-afterAll(async () => {
-  for (const job of jobs) await job.post()
-})
+const jobs = useJobs()
 
 /** Runs main and post for a two-platform push and checks the digests against the registry. */
 async function pushAndVerify(registry: string, inputs: Record<string, string>): Promise<Job> {
   const tag = uniqueTag(registry, 'registries')
-  const job = newJob({
+  const { job, main, post } = await jobs.run({
     ...stackInputs(),
     platforms: 'linux/amd64,linux/arm64',
     context: path.join(FIXTURES, 'uname'),
@@ -36,8 +33,6 @@ async function pushAndVerify(registry: string, inputs: Record<string, string>): 
     'build-args': `BASE=${baseImage(registry)}`,
     ...inputs
   })
-  jobs.push(job)
-  const main = await job.main()
   expect(main.log).not.toMatch(/::error/)
   expect(main.exitCode).toBe(0)
   const raw = rawManifest(tag)
@@ -45,7 +40,6 @@ async function pushAndVerify(registry: string, inputs: Record<string, string>): 
   expect(JSON.parse(main.outputs['platform-digests'] ?? '{}')).toEqual(indexPlatforms(raw))
   expect(Object.keys(indexPlatforms(raw)).sort()).toEqual(['linux/amd64', 'linux/arm64'])
   const builder = main.outputs['builder-name'] ?? ''
-  const post = await job.post()
   expect(post.exitCode).toBe(0)
   expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
   return job
@@ -100,19 +94,16 @@ describe('registries', () => {
 
   it('without the CA the push fails with the ca-certs hint', async () => {
     const registry = env('E2E_PRIVATE_REGISTRY')
-    const job = newJob({
+    const { main, post } = await jobs.run({
       ...stackInputs(),
       platforms: 'linux/amd64,linux/arm64',
       context: path.join(FIXTURES, 'uname'),
       tags: uniqueTag(registry, 'no-ca'),
       'build-args': `BASE=${baseImage(env('E2E_HTTP_REGISTRY'))}`
     })
-    jobs.push(job)
-    const main = await job.main()
     expect(main.exitCode).not.toBe(0)
     expect(main.log).toMatch(/x509: certificate signed by unknown authority/)
     expect(main.log).toMatch(/::error title=Registry certificate not trusted::.*ca-certs/)
-    const post = await job.post()
     expect(post.exitCode).toBe(0)
   }, 300_000)
 })

@@ -4,21 +4,22 @@
  * secrets substituted into the `${{ }}` expressions), and the bundled action runs with exactly those
  * inputs against the local stack.
  */
-import { afterAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import {
   ROOT,
   baseImage,
+  buildkitImage,
   env,
   indexPlatforms,
   leaks,
   leftovers,
-  newJob,
   rawManifest,
   sha256,
   uniqueTag,
+  useJobs,
   type Job
 } from './harness.js'
 
@@ -254,10 +255,7 @@ describe('the workflow expressions (no stack needed)', () => {
   })
 })
 
-const jobs: Job[] = []
-afterAll(async () => {
-  for (const job of jobs) await job.post()
-})
+const jobs = useJobs()
 
 /** Runs the action with what the workflow would pass, verifies the push, then runs post. */
 async function runWorkflowStep(
@@ -271,25 +269,21 @@ async function runWorkflowStep(
       tags: tag,
       'build-args': `BASE=${baseImage(registry)}`,
       context: '__tests__/e2e/fixtures/uname',
-      'buildkit-image': env('E2E_BUILDKIT_IMAGE'),
+      'buildkit-image': buildkitImage(),
       'host-network': true,
       ...callerInputs
     },
     secrets
   )
-  const job = newJob(inputs)
-  jobs.push(job)
-  const main = await job.main()
+  const { job, main, post } = await jobs.run(inputs)
   expect(main.log).not.toMatch(/::error/)
   expect(main.exitCode).toBe(0)
   const raw = rawManifest(tag)
   expect(main.outputs.digest).toBe(sha256(raw))
   expect(JSON.parse(main.outputs['platform-digests'] ?? '{}')).toEqual(indexPlatforms(raw))
   const builder = main.outputs['builder-name'] ?? ''
-  const post = await job.post()
   expect(post.exitCode).toBe(0)
   expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
-  jobs.splice(jobs.indexOf(job), 1)
   return { job, inputs, platforms: Object.keys(indexPlatforms(raw)).sort() }
 }
 
