@@ -2,7 +2,8 @@
 // and end-to-end tests that run the bundled dist/ against a real Docker + registry stack.
 // Both keep the action's log (what @actions/core writes for the runner) out of the output unless
 // TEST_VERBOSE=1 (__tests__/setup/quiet.ts); unit tests make their temporary files in one directory that
-// is removed after the run (__tests__/setup/temp-dir.js).
+// is removed after the run (__tests__/setup/temp-dir.js). E2E_BUILDX / E2E_BUILDKIT choose the buildx and
+// BuildKit the e2e tests run (__tests__/setup/e2e-buildx.js, __tests__/e2e/harness.ts).
 const tsJest = [
   'ts-jest',
   { useESM: true, tsconfig: { isolatedModules: true, module: 'NodeNext', moduleResolution: 'NodeNext' } }
@@ -24,7 +25,13 @@ export default {
       globalSetup: '<rootDir>/__tests__/setup/temp-dir.js',
       globalTeardown: '<rootDir>/__tests__/setup/temp-dir-teardown.js'
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'] }
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/__tests__/setup/e2e-buildx.js',
+      globalTeardown: '<rootDir>/__tests__/setup/e2e-buildx-teardown.js'
+    }
   ],
   collectCoverageFrom: ['src/**/*.ts']
 }
