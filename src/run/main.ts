@@ -61,7 +61,8 @@ export async function runMain(deps: MainDeps): Promise<void> {
         config: config.table,
         dockerConfigDir: dockerConfig,
         runner,
-        retry: retryOptions(deps, inputs, 'Reading the image back')
+        retry: retryOptions(deps, inputs, 'Reading the image back'),
+        env: deps.env
       })
     )
   )
