@@ -9,6 +9,7 @@
  * version). The checksum file is `checksums.txt` in the same directory as the binary, unless a separate
  * checksum URL template (same placeholders) is given.
  */
+import { displayUrl } from '../registry/errors.js'
 
 /** The GitHub release asset of a buildx version for this runner. */
 export const DEFAULT_DOWNLOAD_URL =
@@ -154,14 +155,8 @@ export function defaultChecksumUrl(binaryUrl: string): string {
   return new URL(CHECKSUMS_FILE, binaryUrl).href
 }
 
-/** A URL for messages: a password in it is replaced by `***`. */
-export function displayUrl(url: string): string {
-  if (!URL.canParse(url)) return url
-  const parsed = new URL(url)
-  if (parsed.password === '') return url
-  parsed.password = '***'
-  return parsed.href
-}
+/** A URL for messages: a password in it is replaced by `***` (one helper, the registry client's). */
+export { displayUrl }
 
 // ---------------------------------------------------------------------------------------------------------
 // Checksums
