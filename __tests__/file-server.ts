@@ -1,6 +1,8 @@
-/** A loopback HTTP server for tests: serves the files it is given and records every request path. */
-import * as http from 'node:http'
-import type { AddressInfo } from 'node:net'
+/**
+ * A loopback file server for tests (on the suite's TestHttpServer): serves the files it is given and
+ * records every request path.
+ */
+import { send, TestHttpServer } from './http-server.js'
 
 export interface Served {
   status: number
@@ -12,25 +14,25 @@ export class FileServer {
   readonly files = new Map<string, Served>()
   readonly requests: string[] = []
   port = 0
-  private readonly server = http.createServer((req, res) => {
-    const url = req.url ?? '/'
-    this.requests.push(url)
-    const file = this.files.get(url.replace(/\?.*$/, ''))
-    res.writeHead(file?.status ?? 404, { 'content-type': 'application/octet-stream' })
-    res.end(file?.body ?? 'not found')
-  })
+  private server: TestHttpServer | undefined
 
   async start(): Promise<void> {
-    await new Promise<void>(resolve => this.server.listen(0, '127.0.0.1', resolve))
-    this.port = (this.server.address() as AddressInfo).port
+    this.server = await TestHttpServer.start({
+      fallback: (request, response) => {
+        this.requests.push(request.path)
+        const file = this.files.get(request.path.replace(/\?.*$/, ''))
+        send(response, {
+          status: file?.status ?? 404,
+          body: file?.body ?? 'not found',
+          headers: { 'content-type': 'application/octet-stream' }
+        })
+      }
+    })
+    this.port = this.server.port
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>(resolve => {
-      this.server.close(() => {
-        resolve()
-      })
-    })
+    await this.server?.stop()
   }
 
   url(path: string): string {
