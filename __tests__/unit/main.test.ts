@@ -5,14 +5,15 @@
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
-import * as http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { FALLBACK_BUILDX_VERSION, releaseAssetName, releasePlatform } from '../../src/buildx/install.js'
+import { FALLBACK_BUILDX_VERSION, releaseAssetName, releasePlatform } from '../../src/buildx/release.js'
 import { InputError } from '../../src/inputs/inputs.js'
-import { maskSecrets, runMain, type MainDeps } from '../../src/run/main.js'
+import type { MainDeps } from '../../src/run/deps.js'
+import { runMain } from '../../src/run/main.js'
+import { maskSecrets } from '../../src/run/secrets.js'
+import { TestHttpServer, send } from '../http-server.js'
 import { BAD_INPUTS } from './bad-inputs.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
 
@@ -58,20 +59,27 @@ function binfmt(): string {
   return dir
 }
 
-function deps(runner: FakeRunner, inputs: Record<string, string>): MainDeps {
+const HOST = { platform: 'linux', arch: 'x64', armVersion: '7' }
+
+function deps(runner: FakeRunner, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): MainDeps {
   return {
     runner,
-    getInput: name => inputs[name] ?? '',
-    env: { RUNNER_TEMP: work, DOCKER_CONFIG: path.join(work, 'docker-config'), GITHUB_RUN_ID: '42' },
+    getInput: (name: string) => inputs[name] ?? '',
+    env: { RUNNER_TEMP: work, DOCKER_CONFIG: path.join(work, 'docker-config'), GITHUB_RUN_ID: '42', ...env },
+    cwd: process.cwd(),
+    tmpDir: os.tmpdir(),
+    host: HOST,
+    hostArch: 'amd64',
+    isRoot: true,
     binfmtDir: binfmt(),
-    retryDelayMs: 1
+    retryDelayMs: 1,
+    sleep: () => Promise.resolve()
   }
 }
 
-/** Answers the preflight and writes buildx's metadata file the way a real build does. */
+/** Answers the buildx version check and writes buildx's metadata file the way a real build does. */
 function dockerRunner(imageName: string): FakeRunner {
   return new FakeRunner()
-    .on(docker('version'), { stdout: '26.1.5\n' })
     .on(docker('buildx', 'version'), { stdout: 'github.com/docker/buildx 0.13.1 abc\n' })
     .on(docker('buildx', 'build'), (call: Call) => {
       const file = call.args[call.args.indexOf('--metadata-file') + 1] ?? ''
@@ -98,7 +106,7 @@ describe('runMain', () => {
     }
   )
 
-  it('runs preflight, builder, build; push false reports the metadata digest without a registry', async () => {
+  it('checks buildx, creates the builder, builds; push false reports the metadata digest without a registry', async () => {
     const runner = dockerRunner('r.example.com/team/app:1')
     await runMain(
       deps(runner, {
@@ -118,27 +126,18 @@ describe('runMain', () => {
     expect(lines[2]).toMatch(
       /^docker buildx build --builder multiarch-42-[0-9a-f]{8} --platform linux\/amd64,linux\/arm64,linux\/arm\/v7 --tag r.example.com\/team\/app:1 --metadata-file .*metadata.json \.$/
     )
-    expect(lines).toHaveLength(3) // one preflight spawn; no emulator install: binfmt has both handlers
+    expect(lines).toHaveLength(3) // one version check; no emulator install: binfmt has both handlers
     expect(outputs()).toContain(DIGEST)
     expect(outputs()).toContain('emulated-platforms<<')
   })
 
   it('push true: checks the index in the registry and reports per-platform digests', async () => {
-    const requests: string[] = []
-    const server = http.createServer((req, res) => {
-      requests.push(`${req.method ?? ''} ${req.url ?? ''}`)
-      if (req.url === `/v2/team/app/manifests/${DIGEST}`) {
-        res.writeHead(200, {
-          'content-type': 'application/vnd.oci.image.index.v1+json',
-          'docker-content-digest': DIGEST
-        })
-        res.end(INDEX)
-      } else {
-        res.writeHead(404).end()
-      }
+    const server = (await TestHttpServer.start()).route('GET', `/v2/team/app/manifests/${DIGEST}`, {
+      status: 200,
+      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json', 'docker-content-digest': DIGEST },
+      body: INDEX
     })
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    const registry = `127.0.0.1:${(server.address() as AddressInfo).port}`
+    const registry = server.host
     try {
       const runner = dockerRunner(`${registry}/team/app:1,${registry}/team/app:latest`)
       await runMain(
@@ -147,7 +146,7 @@ describe('runMain', () => {
           tags: `${registry}/team/app:1,${registry}/team/app:latest`
         })
       )
-      expect(requests).toEqual([`GET /v2/team/app/manifests/${DIGEST}`]) // one fetch for both tags
+      expect(server.log()).toEqual([`GET /v2/team/app/manifests/${DIGEST}`]) // one fetch for both tags
       const out = outputs()
       expect(out).toContain(
         '"linux/arm/v7":"sha256:5b649f360be53933d2dcb5a293ea72bd7d294851e76c347b0d533c1910aabd85"'
@@ -158,17 +157,21 @@ describe('runMain', () => {
       expect(out).not.toContain('unknown/unknown')
       expect(fs.readFileSync(files().GITHUB_STEP_SUMMARY ?? '', 'utf8')).toContain('linux/arm64')
     } finally {
-      server.close()
+      await server.stop()
     }
   })
 
   it('fails when the registry serves another digest than buildx reported', async () => {
-    const server = http.createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' })
-      res.end(Buffer.concat([INDEX, Buffer.from(' ')]))
+    const server = await TestHttpServer.start({
+      fallback: (_request, response) => {
+        send(response, {
+          status: 200,
+          headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+          body: Buffer.concat([INDEX, Buffer.from(' ')])
+        })
+      }
     })
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    const registry = `127.0.0.1:${(server.address() as AddressInfo).port}`
+    const registry = server.host
     try {
       const runner = dockerRunner(`${registry}/team/app:1`)
       await expect(
@@ -177,7 +180,7 @@ describe('runMain', () => {
         /served content whose sha256 is sha256:[0-9a-f]{64}, not the requested sha256:e2c70c61/
       )
     } finally {
-      server.close()
+      await server.stop()
     }
   })
 
@@ -196,7 +199,6 @@ describe('runMain', () => {
           stderr: 'ERROR: process "/bin/sh -c false" did not complete successfully: exit code: 1'
         }
       })
-      .on(docker('version'), { stdout: '26.1.5' })
       .on(docker('buildx', 'version'), { stdout: 'github.com/docker/buildx 0.13.1 abc' })
     await expect(
       runMain(deps(flaky, { platforms: 'linux/amd64', push: 'false', retries: '3' }))
@@ -206,20 +208,20 @@ describe('runMain', () => {
 
   it('replaces a too old runner buildx: the optimistic builder is removed and created again with the download', async () => {
     const version = FALLBACK_BUILDX_VERSION
-    const name = releaseAssetName(version, releasePlatform())
+    const name = releaseAssetName(version, releasePlatform(HOST.platform, HOST.arch, HOST.armVersion))
     const binary = `#!/bin/sh\necho "github.com/docker/buildx v${version} 0"\n`
-    const served: string[] = []
-    const server = http.createServer((req, res) => {
-      served.push(req.url ?? '')
-      if (req.url === `/v${version}/${name}`) res.end(binary)
-      else if (req.url === `/v${version}/checksums.txt`) {
-        res.end(`${createHash('sha256').update(binary).digest('hex')} *${name}\n`)
-      } else res.writeHead(404).end()
-    })
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    const port = (server.address() as AddressInfo).port
-    process.env.RUNNER_TOOL_CACHE = path.join(work, 'tool-cache')
-    process.env.RUNNER_TEMP = path.join(work, 'runner-temp')
+    const server = (await TestHttpServer.start())
+      .route('GET', `/v${version}/${name}`, { status: 200, body: binary })
+      .route('GET', `/v${version}/checksums.txt`, {
+        status: 200,
+        body: `${createHash('sha256').update(binary).digest('hex')} *${name}\n`
+      })
+    const runnerDirs = {
+      RUNNER_TOOL_CACHE: path.join(work, 'tool-cache'),
+      RUNNER_TEMP: path.join(work, 'runner-temp')
+    }
+    // @actions/tool-cache reads the tool cache directory from the process environment itself.
+    process.env.RUNNER_TOOL_CACHE = runnerDirs.RUNNER_TOOL_CACHE
     try {
       const runner = new FakeRunner()
         .on(docker('buildx', 'version'), { stdout: 'github.com/docker/buildx v0.9.1 abc' })
@@ -235,11 +237,15 @@ describe('runMain', () => {
           }
         )
       await runMain(
-        deps(runner, {
-          platforms: 'linux/amd64',
-          push: 'false',
-          'buildx-download-url': `http://127.0.0.1:${port}/v{version}/buildx-v{version}.{os}-{arch}{ext}`
-        })
+        deps(
+          runner,
+          {
+            platforms: 'linux/amd64',
+            push: 'false',
+            'buildx-download-url': server.url('/v{version}/buildx-v{version}.{os}-{arch}{ext}')
+          },
+          runnerDirs
+        )
       )
       const lines = runner.lines().map(l => l.replace(/^\S*\/docker-buildx /, 'BIN '))
       expect(lines[0]).toBe('docker buildx version')
@@ -250,9 +256,9 @@ describe('runMain', () => {
         expect.stringMatching(/^BIN create --name multiarch-42-\w+ /),
         expect.stringMatching(/^BIN build --builder multiarch-42-\w+ /)
       ])
-      expect(served).toEqual([`/v${version}/${name}`, `/v${version}/checksums.txt`])
+      expect(server.log()).toEqual([`GET /v${version}/${name}`, `GET /v${version}/checksums.txt`])
     } finally {
-      server.close()
+      await server.stop()
     }
   })
 
@@ -302,25 +308,26 @@ describe('runMain', () => {
   })
 
   it('retries reading the index back when the registry answers 503, then reports the digests', async () => {
-    let calls = 0
-    const server = http.createServer((_req, res) => {
-      calls++
-      if (calls === 1) {
-        res.writeHead(503).end()
-        return
+    const server = await TestHttpServer.start({
+      fallback: (_request, response, self) => {
+        if (self.requests.length === 1) send(response, { status: 503 })
+        else {
+          send(response, {
+            status: 200,
+            headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+            body: INDEX
+          })
+        }
       }
-      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' })
-      res.end(INDEX)
     })
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    const registry = `127.0.0.1:${(server.address() as AddressInfo).port}`
+    const registry = server.host
     try {
       const runner = dockerRunner(`${registry}/team/app:1`)
       await runMain(deps(runner, { platforms: 'linux/amd64', tags: `${registry}/team/app:1` }))
-      expect(calls).toBe(2)
+      expect(server.requests).toHaveLength(2)
       expect(outputs()).toContain(DIGEST)
     } finally {
-      server.close()
+      await server.stop()
     }
   })
 
