@@ -28,8 +28,11 @@ export interface Job {
   run(options?: StepOptions): Promise<JobRun>
   /** Everything the steps printed, for secret checks. */
   logs(): string
-  /** Runs post unless it already ran, then removes the job's directory (also when post fails). */
-  finish(): Promise<void>
+  /**
+   * Runs post unless it already ran (its result, else undefined), then removes the job's directory
+   * (also when post fails).
+   */
+  finish(): Promise<StepResult | undefined>
 }
 
 export interface JobRun {

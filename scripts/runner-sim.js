@@ -161,7 +161,7 @@ export function newJob(inputs, extraEnv = {}) {
     logs: () => allLogs,
     finish: async () => {
       try {
-        if (!posted) await post()
+        return posted ? undefined : await post()
       } finally {
         fs.rmSync(dir, { recursive: true, force: true })
       }

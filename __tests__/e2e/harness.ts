@@ -40,10 +40,19 @@ export function useJobs(): Jobs {
   const perTest: Job[] = []
   const perFile: Job[] = []
   let inTest = false
+  // A post step that fails here would leave a builder on the shared engine: that fails the test file.
   const finish = async (jobs: Job[]): Promise<void> => {
-    const errors: unknown[] = []
-    for (const job of jobs.splice(0)) await job.finish().catch((error: unknown) => errors.push(error))
-    if (errors.length > 0) throw new AggregateError(errors, 'finishing e2e jobs failed')
+    const errors: string[] = []
+    for (const job of jobs.splice(0)) {
+      try {
+        const post = await job.finish()
+        if (post && post.exitCode !== 0)
+          errors.push(`a post step failed (exit ${post.exitCode}):\n${post.log.slice(-2000)}`)
+      } catch (error) {
+        errors.push(error instanceof Error ? error.message : String(error))
+      }
+    }
+    if (errors.length > 0) throw new Error(['finishing e2e jobs failed:', ...errors].join('\n'))
   }
   beforeEach(() => {
     inTest = true
