@@ -17,6 +17,8 @@ export interface StepOptions {
   killAfterMs?: number
   /** Send SIGTERM as soon as the log matches. */
   killWhen?: RegExp
+  /** Called with the whole log so far each time the step prints something. */
+  onLog?: (log: string) => void
 }
 
 export interface Job {

@@ -98,7 +98,7 @@ export function newJob(inputs, extraEnv = {}) {
   let allLogs = ''
   /**
    * @param {Record<string, string>} stepEnv
-   * @param {{ killAfterMs?: number, killWhen?: RegExp }} options
+   * @param {{ killAfterMs?: number, killWhen?: RegExp, onLog?: (log: string) => void }} options
    * @returns {Promise<import('./runner-sim.js').StepResult>}
    */
   const step = async (stepEnv, options = {}) => {
@@ -119,6 +119,7 @@ export function newJob(inputs, extraEnv = {}) {
     const onData = chunk => {
       log += chunk.toString()
       if (options.killWhen?.test(log)) kill()
+      options.onLog?.(log)
     }
     child.stdout.on('data', onData)
     child.stderr.on('data', onData)

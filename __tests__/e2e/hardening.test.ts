@@ -64,14 +64,17 @@ describe('retries', () => {
       config,
       `version: 0.1\nlog: {level: warn}\nstorage: {filesystem: {rootdirectory: ${dataDir}}}\nhttp: {addr: ${registry}}\n`
     )
-    // The registry comes up only after the first push attempt has been refused.
-    const started = job.main()
-    setTimeout(() => {
-      processes.push(
-        spawn(process.env.E2E_REGISTRY_BIN ?? 'docker-registry', ['serve', config], { stdio: 'ignore' })
-      )
-    }, 5000)
-    const main = await started
+    // The registry comes up only once the first push attempt has been refused (the retry waits 3 s).
+    let registryStarted = false
+    const main = await job.main({
+      onLog: log => {
+        if (registryStarted || !/Build: attempt 1 of 5 failed/.test(log)) return
+        registryStarted = true
+        processes.push(
+          spawn(process.env.E2E_REGISTRY_BIN ?? 'docker-registry', ['serve', config], { stdio: 'ignore' })
+        )
+      }
+    })
     expect(main.log).toMatch(
       /::warning title=Retrying::Build: attempt 1 of 5 failed \(connection refused\); retrying in 3s/
     )
