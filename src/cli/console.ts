@@ -14,9 +14,9 @@ export interface RenderOptions {
   now?: () => number
 }
 
-/** Workflow command data is escaped: %25, %0D, %0A (and in properties also %3A, %2C). */
-export function unescapeCommand(text: string): string {
-  return text.replace(/%(25|0D|0A|3A|2C)/gi, code => decodeURIComponent(code))
+/** Workflow command data is escaped as %25, %0D, %0A; properties also as %3A, %2C. */
+export function unescapeCommand(text: string, property = false): string {
+  return text.replace(property ? /%(25|0D|0A|3A|2C)/gi : /%(25|0D|0A)/gi, code => decodeURIComponent(code))
 }
 
 const COMMAND = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/
@@ -40,7 +40,7 @@ export class LogRenderer {
     const [, name = '', rawProperties = '', rawMessage = ''] = command
     const message = unescapeCommand(rawMessage)
     const title = /(?:^|,)title=([^,]*)/.exec(rawProperties)?.[1]
-    const headed = title ? `${unescapeCommand(title)}: ${message}` : message
+    const headed = title ? `${unescapeCommand(title, true)}: ${message}` : message
     switch (name) {
       case 'add-mask':
         if (message !== '' && !this.secrets.includes(message)) {
