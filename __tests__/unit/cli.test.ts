@@ -318,6 +318,24 @@ describe('outputs', () => {
 })
 
 describe('CancellableRunner', () => {
+  it('knows the commands still running', async () => {
+    let finish: () => void = () => undefined
+    const slow = new Promise<void>(resolve => {
+      finish = resolve
+    })
+    const runner = new CancellableRunner({
+      run: async () => {
+        await slow
+        return { exitCode: 0, stdout: '', stderr: '' }
+      }
+    })
+    const create = runner.run('docker', ['buildx', 'create', '--name', 'b'])
+    expect(runner.inFlight).toEqual([['buildx', 'create', '--name', 'b']])
+    finish()
+    await create
+    expect(runner.inFlight).toEqual([])
+  })
+
   it('runs commands until cancelled, then starts none', async () => {
     const inner = new FakeRunner()
     const runner = new CancellableRunner(inner)
@@ -326,6 +344,6 @@ describe('CancellableRunner', () => {
     const after = await runner.run('docker', ['buildx', 'build'])
     expect(after.exitCode).toBe(130)
     expect(inner.lines()).toEqual(['docker version'])
-    expect(runner.busy).toBe(0)
+    expect(runner.inFlight).toEqual([])
   })
 })

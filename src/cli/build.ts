@@ -50,20 +50,21 @@ export function checkInputs(getInput: InputSource, command: CommandSpec): void {
 }
 
 /**
- * A runner that, once cancelled, starts nothing more (each new command reports exit 130) and knows how
- * many commands are still running.
+ * A runner that, once cancelled, starts nothing more (each new command reports exit 130) and knows which
+ * commands are still running.
  */
 export class CancellableRunner implements CommandRunner {
   private cancelled = false
-  private running = 0
+  private readonly running = new Set<readonly string[]>()
   constructor(private readonly inner: CommandRunner) {}
 
   cancel(): void {
     this.cancelled = true
   }
 
-  get busy(): number {
-    return this.running
+  /** The arguments of the commands still running. */
+  get inFlight(): (readonly string[])[] {
+    return [...this.running]
   }
 
   async run(
@@ -72,11 +73,12 @@ export class CancellableRunner implements CommandRunner {
     options?: Parameters<CommandRunner['run']>[2]
   ): Promise<RunResult> {
     if (this.cancelled) return { exitCode: 130, stdout: '', stderr: 'not started: the run was interrupted' }
-    this.running++
+    const entry = [...args]
+    this.running.add(entry)
     try {
       return await this.inner.run(command, args, options)
     } finally {
-      this.running--
+      this.running.delete(entry)
     }
   }
 }
@@ -162,12 +164,12 @@ export async function runBuild(
     )
     const first = await Promise.race([main, interrupted])
     if (typeof first === 'string') {
-      const busy = runner.busy
+      const creating = runner.inFlight.some(args => args.includes('create'))
       await cleanUp(files, env, deps.runner)
-      // Removing the builder ends a build in progress; a command that was starting one (buildx create) may
-      // still finish after that, so once it has, clean up again (removing what is gone is a no-op).
+      // Removing the builder ends a build in progress. A `buildx create` that was running may still finish
+      // after that: once it has, clean up again.
       const settled = await within(main, deps.graceMs ?? 15_000)
-      if (busy > 0 && settled) await cleanUp(files, env, deps.runner)
+      if (creating && settled) await cleanUp(files, env, deps.runner)
       return SIGNAL_STATUS[first] ?? 1
     }
     await cleanUp(files, env, deps.runner)
