@@ -170,6 +170,7 @@ async function cli(
   const deps: CliDeps = {
     runner,
     env: {},
+    cwd: ROOT,
     signals: { on: () => process, off: () => process },
     stdout: text => {
       stdout += text

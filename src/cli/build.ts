@@ -10,7 +10,9 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { InputError, readInputs, type InputSource } from '../inputs/inputs.js'
 import { execRunner, type CommandRunner, type RunResult } from '../core/runner.js'
-import { defaultDeps, reportFailure, runMain, type MainDeps } from '../run/main.js'
+import { defaultDeps, type MainDeps } from '../run/deps.js'
+import { runMain } from '../run/main.js'
+import { reportFailure } from '../run/outputs.js'
 import { runPost } from '../run/post.js'
 import { OUTPUTS } from './action-spec.js'
 import { UsageError, problemForFlag, type CommandSpec, type ParsedArgs } from './args.js'
@@ -22,6 +24,8 @@ export interface CommandDeps {
   runner: CommandRunner
   /** What the process environment is (the action reads and the command line sets). */
   env: NodeJS.ProcessEnv
+  /** Where relative paths in flags start. */
+  cwd: string
   /** Where SIGINT / SIGTERM arrive. */
   signals: Pick<NodeJS.Process, 'on' | 'off'>
   /** Overrides for the run's dependencies (tests: binfmt directory, retry delay). */
@@ -40,9 +44,9 @@ export function inputSource(args: ParsedArgs): InputSource {
 }
 
 /** Input problems found before anything runs, worded with flags. Throws a UsageError when there are any. */
-export function checkInputs(getInput: InputSource, command: CommandSpec): void {
+export function checkInputs(getInput: InputSource, command: CommandSpec, cwd: string): void {
   try {
-    readInputs(getInput)
+    readInputs(getInput, cwd)
   } catch (error) {
     if (error instanceof InputError) throw new UsageError(error.problems.map(p => problemForFlag(p, command)))
     throw error
@@ -126,14 +130,8 @@ async function cleanUp(files: WorkflowFiles, env: NodeJS.ProcessEnv, runner: Com
 }
 
 /** Runs the build command; returns the exit status. */
-export async function runBuild(
-  args: ParsedArgs,
-  command: CommandSpec,
-  capture: Capture,
-  deps: CommandDeps
-): Promise<number> {
+export async function runBuild(args: ParsedArgs, capture: Capture, deps: CommandDeps): Promise<number> {
   const getInput = inputSource(args)
-  checkInputs(getInput, command)
 
   const { env } = deps
   if (args.debug) env.RUNNER_DEBUG = '1'
@@ -155,7 +153,7 @@ export async function runBuild(
   })
   for (const signal of SIGNALS) deps.signals.on(signal, onSignal)
   try {
-    const main = runMain({ ...defaultDeps(), ...deps.main, runner, getInput, env }).then(
+    const main = runMain({ ...defaultDeps(), ...deps.main, runner, getInput, env, cwd: deps.cwd }).then(
       () => true,
       (error: unknown) => {
         if (!stopped) reportFailure(error)
@@ -188,7 +186,7 @@ export async function runBuild(
 
 /** The production dependencies. */
 export function commandDeps(): CommandDeps {
-  return { runner: execRunner, env: process.env, signals: process }
+  return { runner: execRunner, env: process.env, cwd: process.cwd(), signals: process }
 }
 
 /** Whether a promise settles within `ms` milliseconds (the timer does not outlive it). */

@@ -40,7 +40,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps = cliDeps())
       deps.stdout(helpText(command, COMMANDS, OUTPUTS, VERSION))
       return 0
     }
-    command.check(args)
+    command.check(args, deps)
     const capture = captureOutput(
       new LogRenderer({ debug: args.debug, gitlab: deps.env.GITLAB_CI === 'true' })
     )

@@ -9,7 +9,7 @@ import type { Capture } from './console.js'
 
 export interface Command extends CommandSpec {
   /** Refuses bad values (UsageError naming the flag) before anything runs. */
-  check(args: ParsedArgs): void
+  check(args: ParsedArgs, deps: CommandDeps): void
   /** Runs the command; returns the exit status. */
   run(args: ParsedArgs, capture: Capture, deps: CommandDeps): Promise<number>
 }
@@ -33,11 +33,11 @@ const build: Command = {
   summary: 'build a multi-platform image and push it, as the GitHub Action does',
   inputs: INPUTS,
   lists: BUILD_LISTS,
-  check(args) {
-    checkInputs(inputSource(args), this)
+  check(args, deps) {
+    checkInputs(inputSource(args), this, deps.cwd)
   },
   run(args, capture, deps) {
-    return runBuild(args, this, capture, deps)
+    return runBuild(args, capture, deps)
   }
 }
 
