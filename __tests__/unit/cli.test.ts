@@ -160,6 +160,27 @@ describe('--help', () => {
   })
 })
 
+describe('README', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+
+  it('runs the command line only with flags it has', () => {
+    const joined = readme.replace(/\\\n\s*/g, ' ') // shell line continuations
+    const commands = [...joined.matchAll(/^multiarch-build-push .*$/gm)].map(m => m[0])
+    expect(commands.length).toBeGreaterThan(0)
+    for (const command of commands) {
+      const argv = command.split(/\s+/).slice(1)
+      expect(() => parse(...argv)).not.toThrow()
+    }
+  })
+
+  it('gives GitLab jobs MULTIARCH_* variables of real inputs only', () => {
+    const variables = [...readme.matchAll(/\bMULTIARCH_([A-Z_]+)\b/g)].map(m => m[1] ?? '')
+    expect(variables.length).toBeGreaterThan(5)
+    for (const name of variables.filter(n => n !== 'CLI'))
+      expect([name, inputNames.includes(name.toLowerCase().replace(/_/g, '-'))]).toEqual([name, true])
+  })
+})
+
 /** The command line with a fake runner and captured stdout/stderr. */
 async function cli(
   argv: string[]
