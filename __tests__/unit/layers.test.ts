@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src')
 const MAX_LINES = 300
 
-/** Lowest first; src/index.ts (the entry) sits above them all. */
+/** Lowest first; the entries sit above them all. */
 const RANKS: Readonly<Record<string, number>> = {
   core: 0,
   oci: 1,
@@ -21,6 +21,8 @@ const RANKS: Readonly<Record<string, number>> = {
   qemu: 4,
   inputs: 5,
   run: 6,
+  // The entries: the action's (src/index.ts) and the command line's (src/cli/, on top of run/).
+  cli: 7,
   '.': 7
 }
 

@@ -1,0 +1,249 @@
+/**
+ * The command line outside GitHub, on the real stack: the GitLab template's script run as a GitLab job
+ * runs it (an environment built from scratch: no GitHub variable at all, only the Docker engine and the
+ * job's MULTIARCH_* variables), pushing every platform of the stack to the HTTPS registry under its
+ * private name with the CA from a file. Its JSON and dotenv digests are checked against the registry, and
+ * no builder or temporary file is left after success, failure or SIGTERM in the middle of a build.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { spawn } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import {
+  FIXTURES,
+  ROOT,
+  baseImage,
+  docker,
+  env,
+  indexPlatforms,
+  leftovers,
+  rawManifest,
+  sha256,
+  uniqueTag
+} from './harness.js'
+
+const CLI = path.join(ROOT, 'dist/cli/index.js')
+const TEMPLATE = path.join(ROOT, 'ci/gitlab/multiarch.gitlab-ci.yml')
+
+const dirs: string[] = []
+const builders: string[] = []
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
+  // Only if a test failed half-way: builders these tests named themselves.
+  for (const builder of builders)
+    if (leftovers(builder).builders.length > 0) docker(['buildx', 'rm', '-f', builder])
+})
+
+function tempDir(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cli-e2e-${name}-`))
+  dirs.push(dir)
+  return dir
+}
+
+/**
+ * A job's environment from scratch, as a GitLab runner gives it to a job on a Docker host: the engine
+ * (DOCKER_HOST, DOCKER_CONFIG for the stack's buildx), PATH, HOME, CI and GITLAB_CI, a TMPDIR of its own
+ * (to see that nothing is left in it), and the job's variables.
+ */
+function jobEnv(tmp: string, variables: Record<string, string>): Record<string, string> {
+  return {
+    PATH: env('PATH'),
+    HOME: env('HOME'),
+    DOCKER_HOST: env('DOCKER_HOST'),
+    DOCKER_CONFIG: env('DOCKER_CONFIG'),
+    TMPDIR: tmp,
+    CI: 'true',
+    GITLAB_CI: 'true',
+    ...variables
+  }
+}
+
+interface Run {
+  status: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  /** Milliseconds from SIGTERM to exit, when the run was killed. */
+  stopMs?: number
+}
+
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; killWhen?: RegExp }
+): Promise<Run> {
+  return new Promise(resolve => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let stderr = ''
+    let killedAt: number | undefined
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+      if (killedAt === undefined && options.killWhen?.test(stderr)) {
+        killedAt = Date.now()
+        child.kill('SIGTERM')
+      }
+    })
+    child.on('close', (status, signal) => {
+      resolve({
+        status,
+        signal,
+        stdout,
+        stderr,
+        ...(killedAt === undefined ? {} : { stopMs: Date.now() - killedAt })
+      })
+    })
+  })
+}
+
+/** Flags every run on the stack needs, from E2E_* variables only: private name, CA file, host network. */
+function privateRegistryFlags(registry: string): string[] {
+  return [
+    `--ca-certs=${registry}=${env('E2E_REGISTRY_CA')}`,
+    '--host-network',
+    `--buildkit-image=${env('E2E_BUILDKIT_IMAGE')}`,
+    `--build-args=BASE=${baseImage(registry)}`
+  ]
+}
+
+function parseDotenv(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of text.split('\n').filter(l => l !== '')) {
+    const eq = line.indexOf('=')
+    out[line.slice(0, eq)] = line.slice(eq + 1)
+  }
+  return out
+}
+
+/** Workflow commands that were not translated for a human reader. */
+function untranslated(log: string): string[] {
+  return log.split('\n').filter(line => /^::[a-z-]+( |::)/.test(line) || line.startsWith('[command]'))
+}
+
+describe('command line as a GitLab job', () => {
+  it("the template's script pushes every stack platform to the private-name HTTPS registry; JSON and dotenv digests are the registry's", async () => {
+    const registry = env('E2E_PRIVATE_REGISTRY')
+    const tag = uniqueTag(registry, 'cli')
+    const jobDir = tempDir('job')
+    const tmp = tempDir('tmp')
+    const template = parseYaml(fs.readFileSync(TEMPLATE, 'utf8')) as Record<
+      string,
+      { variables: Record<string, string>; script: string[] }
+    >
+    const job = template['.multiarch-build-push']
+    if (!job) throw new Error('the template has no .multiarch-build-push job')
+    const templateVariables = Object.fromEntries(
+      Object.entries(job.variables).filter(([name]) => name.startsWith('MULTIARCH_'))
+    )
+    expect(`${process.execPath} ${CLI}`).not.toMatch(/\s.*\s/) // word splitting of MULTIARCH_CLI
+    const jobEnvironment = jobEnv(tmp, {
+      ...templateVariables,
+      MULTIARCH_CLI: `${process.execPath} ${CLI}`,
+      MULTIARCH_PLATFORMS: env('E2E_PLATFORMS'),
+      MULTIARCH_CONTEXT: path.join(FIXTURES, 'uname'),
+      MULTIARCH_TAGS: tag,
+      MULTIARCH_BUILD_ARGS: `BASE=${baseImage(registry)}`,
+      // A File variable holding the CA: GitLab hands the job its path.
+      MULTIARCH_CA_CERTS: `${registry}=${env('E2E_REGISTRY_CA')}`,
+      MULTIARCH_HOST_NETWORK: 'true',
+      MULTIARCH_BUILDKIT_IMAGE: env('E2E_BUILDKIT_IMAGE')
+    })
+    expect(
+      Object.keys(jobEnvironment).filter(k => /^(GITHUB_|RUNNER_|INPUT_|STATE_|ACTIONS_)/.test(k))
+    ).toEqual([])
+
+    const started = Date.now()
+    const result = await run('sh', ['-e', '-c', job.script.join('\n')], { cwd: jobDir, env: jobEnvironment })
+    const seconds = (Date.now() - started) / 1000
+    expect(result.stderr).not.toMatch(/^error:/m)
+    expect(result.status).toBe(0)
+
+    const raw = rawManifest(tag)
+    const json = JSON.parse(fs.readFileSync(path.join(jobDir, 'multiarch-outputs.json'), 'utf8')) as {
+      digest: string
+      'platform-digests': Record<string, string>
+      'builder-name': string
+    }
+    const dotenv = parseDotenv(fs.readFileSync(path.join(jobDir, 'multiarch.env'), 'utf8'))
+    expect(json.digest).toBe(sha256(raw))
+    expect(dotenv.DIGEST).toBe(sha256(raw))
+    expect(json['platform-digests']).toEqual(indexPlatforms(raw))
+    expect(JSON.parse(dotenv.PLATFORM_DIGESTS ?? '{}')).toEqual(indexPlatforms(raw))
+    expect(Object.keys(indexPlatforms(raw)).sort()).toEqual(env('E2E_PLATFORMS').split(',').sort())
+    expect(dotenv.BUILDER_NAME).toBe(json['builder-name'])
+
+    expect(leftovers(json['builder-name'])).toEqual({ containers: [], builders: [] })
+    expect(fs.readdirSync(tmp)).toEqual([])
+    expect(untranslated(result.stderr)).toEqual([])
+    expect(result.stderr).toContain('section_start:') // groups as GitLab sections
+    expect(result.stderr).toContain(`[registry."${registry}"]`)
+    process.stderr.write(
+      `cli e2e: ${env('E2E_PLATFORMS')} pushed in ${seconds.toFixed(1)} s, ${json.digest}\n`
+    )
+  }, 300_000)
+
+  it('a failing build: exit 1, the error on stderr, nothing on stdout, no builder and no temporary file left', async () => {
+    const registry = env('E2E_PRIVATE_REGISTRY')
+    const builder = `cli-e2e-fail-${Date.now().toString(36)}`
+    builders.push(builder)
+    const tmp = tempDir('tmp')
+    const dotenv = path.join(tempDir('out'), 'out.env')
+    const result = await run(
+      process.execPath,
+      [
+        CLI,
+        '--platforms=linux/amd64,linux/arm64',
+        `--context=${path.join(FIXTURES, 'failing')}`,
+        `--tags=${uniqueTag(registry, 'cli-failing')}`,
+        `--builder-name=${builder}`,
+        ...privateRegistryFlags(registry),
+        '--json',
+        `--dotenv=${dotenv}`
+      ],
+      { cwd: ROOT, env: jobEnv(tmp, {}) }
+    )
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/^error: .*failed/m)
+    expect(result.stderr).toContain('this step fails on purpose')
+    expect(result.stdout).toBe('')
+    expect(fs.existsSync(dotenv)).toBe(false)
+    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+    expect(fs.readdirSync(tmp)).toEqual([])
+    expect(untranslated(result.stderr)).toEqual([])
+  }, 300_000)
+
+  it('SIGTERM in the middle of the build: the run stops, cleans up, exits 143; no builder and no temporary file left', async () => {
+    const registry = env('E2E_PRIVATE_REGISTRY')
+    const builder = `cli-e2e-term-${Date.now().toString(36)}`
+    builders.push(builder)
+    const tmp = tempDir('tmp')
+    const result = await run(
+      process.execPath,
+      [
+        CLI,
+        '--platforms=linux/amd64,linux/arm64',
+        `--context=${path.join(FIXTURES, 'slow')}`,
+        `--tags=${uniqueTag(registry, 'cli-cancelled')}`,
+        `--builder-name=${builder}`,
+        ...privateRegistryFlags(registry),
+        '--json'
+      ],
+      { cwd: ROOT, env: jobEnv(tmp, {}), killWhen: /slow step starts/ }
+    )
+    expect(result.stopMs).toBeDefined()
+    expect(result.status).toBe(143)
+    expect(result.stderr).toContain('SIGTERM received: stopping the run and cleaning up')
+    expect(result.stderr).toContain(`Removing builder ${builder}`)
+    expect(result.stdout).toBe('')
+    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+    expect(fs.readdirSync(tmp)).toEqual([])
+    process.stderr.write(`cli e2e: SIGTERM to exit in ${((result.stopMs ?? 0) / 1000).toFixed(1)} s\n`)
+  }, 300_000)
+})

@@ -1,0 +1,371 @@
+/**
+ * The command line: flags parsed from argv (table cases), --help generated from action.yml, a bad command
+ * line refused before any command runs (naming the flag), progress translated from workflow commands,
+ * and the outputs as JSON and dotenv.
+ */
+import { describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse as parseYaml } from 'yaml'
+import { expectedSpec } from '../../scripts/action-spec.js'
+import { INPUTS, OUTPUTS, VERSION } from '../../src/cli/action-spec.js'
+import { CLI_FLAGS, UsageError, parseArgs, problemForFlag, type ParsedArgs } from '../../src/cli/args.js'
+import { CancellableRunner } from '../../src/cli/build.js'
+import { runCli, type CliDeps } from '../../src/cli/cli.js'
+import { BUILD_LISTS, COMMANDS } from '../../src/cli/commands.js'
+import { LineBuffer, LogRenderer, unescapeCommand } from '../../src/cli/console.js'
+import { helpText } from '../../src/cli/help.js'
+import { dotenvKey, formatDotenv, formatJson, parseCommandFile } from '../../src/cli/outputs.js'
+import { BAD_INPUTS } from './bad-inputs.js'
+import { FakeRunner } from './fake-runner.js'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const action = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string }>
+  outputs: Record<string, unknown>
+}
+const inputNames = Object.keys(action.inputs)
+
+function parse(...argv: string[]): ParsedArgs {
+  return parseArgs(argv, COMMANDS, 'build')
+}
+
+function inputsOf(...argv: string[]): Record<string, string> {
+  return Object.fromEntries(parse(...argv).inputs)
+}
+
+function problemsOf(...argv: string[]): readonly string[] {
+  try {
+    parse(...argv)
+  } catch (error) {
+    if (error instanceof UsageError) return error.problems
+    throw error
+  }
+  throw new Error(`${argv.join(' ')} was accepted`)
+}
+
+describe('the embedded action.yml', () => {
+  it('src/cli/action-spec.ts matches action.yml (run `npm run docs` after changing it)', async () => {
+    expect(fs.readFileSync(path.join(ROOT, 'src/cli/action-spec.ts'), 'utf8')).toBe(await expectedSpec())
+  })
+
+  it('has every input and output, in order, with its default', () => {
+    expect(INPUTS.map(i => i.name)).toEqual(inputNames)
+    expect(OUTPUTS.map(o => o.name)).toEqual(Object.keys(action.outputs))
+    for (const input of INPUTS) expect(input.default).toBe(action.inputs[input.name]?.default ?? '')
+  })
+
+  it('list inputs and the command line options name real inputs / no input', () => {
+    for (const name of BUILD_LISTS) expect(inputNames).toContain(name)
+    for (const flag of CLI_FLAGS) expect(inputNames).not.toContain(flag.name)
+  })
+})
+
+describe('parseArgs', () => {
+  it.each<[string, string[], Record<string, string>]>([
+    ['--name value', ['--target', 'release'], { target: 'release' }],
+    ['--name=value', ['--target=release'], { target: 'release' }],
+    ['a value holding =', ['--build-args=A=b=c'], { 'build-args': 'A=b=c' }],
+    ['an empty value', ['--file='], { file: '' }],
+    ['a value starting with a dash', ['--buildkitd-flags', '-debug'], { 'buildkitd-flags': '-debug' }],
+    ['a bare boolean', ['--no-cache'], { 'no-cache': 'true' }],
+    ['--push=false', ['--push=false'], { push: 'false' }],
+    ['--push false', ['--push', 'false', '--pull'], { push: 'false', pull: 'true' }],
+    ['--push TRUE', ['--push', 'TRUE'], { push: 'true' }],
+    ['a comma list', ['--platforms=linux/amd64,linux/arm64'], { platforms: 'linux/amd64,linux/arm64' }],
+    [
+      'a repeated list flag',
+      ['--tags', 'r/a:1', '--tags=r/a:latest', '--platforms', 'linux/amd64'],
+      { tags: 'r/a:1\nr/a:latest', platforms: 'linux/amd64' }
+    ],
+    [
+      'repeated ca-certs',
+      ['--ca-certs', 'a:1=/ca1', '--ca-certs', 'b=/ca2'],
+      { 'ca-certs': 'a:1=/ca1\nb=/ca2' }
+    ],
+    ['the command named', ['build', '--context', 'app'], { context: 'app' }],
+    ['nothing', [], {}]
+  ])('%s', (_name, argv, expected) => {
+    expect(inputsOf(...argv)).toEqual(expected)
+  })
+
+  it('every input of action.yml is a flag', () => {
+    for (const name of inputNames)
+      expect(problemsOf(`--${name}=true`, '--bogus')).toEqual([expect.stringMatching(/^--bogus:/)])
+  })
+
+  it('reads the options of the command line itself', () => {
+    expect(parse('--json', '--dotenv', 'out.env', '--debug')).toMatchObject({
+      command: 'build',
+      json: true,
+      dotenv: 'out.env',
+      debug: true,
+      help: false
+    })
+    expect(parse('-h').help).toBe(true)
+    expect(parse('--help').help).toBe(true)
+    expect(parse('--version').version).toBe(true)
+    expect(parse('--json=false').json).toBe(false)
+    expect(parse('--dotenv=x.env').inputs.size).toBe(0)
+  })
+
+  it.each<[string, string[], RegExp]>([
+    [
+      'an unknown flag, with a suggestion',
+      ['--tag', 'r/a:1'],
+      /^--tag: unknown flag \(did you mean --tags\?\)/
+    ],
+    ['an unknown flag', ['--frobnicate'], /^--frobnicate: unknown flag; run with --help/],
+    ['a bad boolean', ['--push=maybe'], /^--push: "maybe" is not a boolean/],
+    ['a bad boolean (1)', ['--no-cache=1'], /^--no-cache: "1" is not a boolean/],
+    ['a missing value', ['--tags'], /^--tags: needs a value/],
+    ['a flag where the value should be', ['--context', '--push'], /^--context: needs a value/],
+    ['a repeated single-value flag', ['--target', 'a', '--target', 'b'], /^--target: given more than once/],
+    ['a stray word', ['--target', 'a', 'b'], /^b: unexpected argument/],
+    ['a single dash flag', ['-p'], /^-p: unexpected argument/],
+    ['an unknown command', ['deploy'], /^deploy: unknown command; the commands are build/],
+    ['an empty dotenv file name', ['--dotenv='], /^--dotenv: needs a file name/]
+  ])('refuses %s, naming it', (_name, argv, message) => {
+    expect(problemsOf(...argv)).toEqual([expect.stringMatching(message)])
+  })
+
+  it('reports every problem at once', () => {
+    expect(problemsOf('--push=maybe', '--nope', '--tags')).toHaveLength(3)
+  })
+
+  it('words input problems with their flag', () => {
+    const build = COMMANDS[0]
+    if (!build) throw new Error('no build command')
+    expect(problemForFlag('push: "x" is not a boolean', build)).toBe('--push: "x" is not a boolean')
+    expect(problemForFlag('something else: x', build)).toBe('something else: x')
+  })
+})
+
+describe('--help', () => {
+  const build = COMMANDS[0]
+  if (!build) throw new Error('no build command')
+  const help = helpText(build, COMMANDS, OUTPUTS, VERSION)
+
+  it('lists every input of action.yml as a flag, and every output', () => {
+    for (const name of inputNames) expect(help).toMatch(new RegExp(`^  --${name}[ =[]`, 'm'))
+    for (const name of Object.keys(action.outputs)) expect(help).toMatch(new RegExp(`^  ${name}, `, 'm'))
+    for (const flag of CLI_FLAGS) expect(help).toContain(`  --${flag.name}`)
+  })
+
+  it('shows the defaults and keeps within 100 columns except for long unbreakable words', () => {
+    expect(help).toContain('Default: linux/amd64,linux/arm64')
+    for (const line of help.split('\n'))
+      if (!line.includes('://')) expect(line.length).toBeLessThanOrEqual(100)
+  })
+})
+
+describe('README', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+
+  it('runs the command line only with flags it has', () => {
+    const joined = readme.replace(/\\\n\s*/g, ' ') // shell line continuations
+    const commands = [...joined.matchAll(/^multiarch-build-push .*$/gm)].map(m => m[0])
+    expect(commands.length).toBeGreaterThan(0)
+    for (const command of commands) {
+      const argv = command.split(/\s+/).slice(1)
+      expect(() => parse(...argv)).not.toThrow()
+    }
+  })
+
+  it('gives GitLab jobs MULTIARCH_* variables of real inputs only', () => {
+    const variables = [...readme.matchAll(/\bMULTIARCH_([A-Z_]+)\b/g)].map(m => m[1] ?? '')
+    expect(variables.length).toBeGreaterThan(5)
+    for (const name of variables.filter(n => n !== 'CLI'))
+      expect([name, inputNames.includes(name.toLowerCase().replace(/_/g, '-'))]).toEqual([name, true])
+  })
+})
+
+/** The command line with a fake runner and captured stdout/stderr. */
+async function cli(
+  argv: string[]
+): Promise<{ status: number; stdout: string; stderr: string; runner: FakeRunner }> {
+  const runner = new FakeRunner()
+  let stdout = ''
+  let stderr = ''
+  const deps: CliDeps = {
+    runner,
+    env: {},
+    cwd: ROOT,
+    signals: { on: () => process, off: () => process },
+    stdout: text => {
+      stdout += text
+    },
+    stderr: text => {
+      stderr += text
+    }
+  }
+  const status = await runCli(argv, deps)
+  return { status, stdout, stderr, runner }
+}
+
+describe('runCli refuses a bad command line before any command runs', () => {
+  it.each(BAD_INPUTS)('--%s %j', async (input, values) => {
+    const flags = Object.entries({ tags: 'r.example.com/a:1', ...values }).map(([k, v]) => `--${k}=${v}`)
+    const result = await cli(flags)
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(new RegExp(`^multiarch-build-push: --${input}: `, 'm'))
+    expect(result.stdout).toBe('')
+    expect(result.runner.calls).toEqual([])
+  })
+
+  it('an unknown flag', async () => {
+    const result = await cli(['--tags', 'r.example.com/a:1', '--plattforms', 'linux/amd64'])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain('--plattforms: unknown flag (did you mean --platforms?)')
+    expect(result.runner.calls).toEqual([])
+  })
+
+  it('--help and --version print to stdout and run nothing', async () => {
+    const help = await cli(['--help'])
+    expect(help.status).toBe(0)
+    for (const name of inputNames) expect(help.stdout).toContain(`--${name}`)
+    const version = await cli(['--version'])
+    expect(version.stdout).toBe(`${VERSION}\n`)
+    expect([...help.runner.calls, ...version.runner.calls]).toEqual([])
+  })
+})
+
+describe('LogRenderer', () => {
+  it.each<[string, string, string[]]>([
+    ['a plain line', 'hello', ['hello']],
+    ['a group', '::group::Build linux/amd64', ['==> Build linux/amd64']],
+    ['an end of group', '::endgroup::', []],
+    [
+      'an error with a title',
+      '::error title=Registry%3A TLS::x509: unknown 100%25%0Asecond line',
+      ['error: Registry: TLS: x509: unknown 100%', '  second line']
+    ],
+    ['a warning', '::warning::careful', ['warning: careful']],
+    [
+      'a notice with a title',
+      '::notice title=Emulated platforms::slow',
+      ['notice: Emulated platforms: slow']
+    ],
+    ['a debug line (hidden)', '::debug::spawn: docker', []],
+    ['a mask', '::add-mask::s3cret', []],
+    ['an echoed command', '[command]/usr/bin/docker buildx rm b', ['$ /usr/bin/docker buildx rm b']],
+    ['an unknown command', '::frobnicate::x', ['::frobnicate::x']]
+  ])('%s', (_name, line, expected) => {
+    expect(new LogRenderer({ debug: false, gitlab: false }).render(line)).toEqual(expected)
+  })
+
+  it('shows debug lines when asked', () => {
+    expect(new LogRenderer({ debug: true, gitlab: false }).render('::debug::spawn: docker')).toEqual([
+      'debug: spawn: docker'
+    ])
+  })
+
+  it('masks registered secrets everywhere after, longest first', () => {
+    const renderer = new LogRenderer({ debug: false, gitlab: false })
+    renderer.render('::add-mask::pass')
+    renderer.render('::add-mask::password1')
+    expect(renderer.render('login with password1 (pass)')).toEqual(['login with *** (***)'])
+    expect(renderer.render('::error::bad password1')).toEqual(['error: bad ***'])
+    expect(renderer.mask('stderr: pass')).toBe('stderr: ***')
+  })
+
+  it('renders groups as collapsible GitLab sections in GitLab CI', () => {
+    const renderer = new LogRenderer({ debug: false, gitlab: true, now: () => 1700000000 })
+    expect(renderer.render('::group::Inputs')).toEqual([
+      '\x1b[0Ksection_start:1700000000:multiarch_1[collapsed=true]\r\x1b[0KInputs'
+    ])
+    expect(renderer.render('::endgroup::')).toEqual(['\x1b[0Ksection_end:1700000000:multiarch_1\r\x1b[0K'])
+    renderer.render('::group::Build')
+    expect(renderer.finish()).toEqual(['\x1b[0Ksection_end:1700000000:multiarch_2\r\x1b[0K'])
+  })
+
+  it('unescapes workflow command data', () => {
+    expect(unescapeCommand('100%25 a%3Ab%2Cc%0D%0Ad', true)).toBe('100% a:b,c\r\nd')
+    expect(unescapeCommand('100%253A%0A')).toBe('100%3A\n')
+  })
+})
+
+describe('LineBuffer', () => {
+  it('splits chunks into lines, keeping a partial line until it ends', () => {
+    const buffer = new LineBuffer()
+    expect(buffer.push('a\nb')).toEqual(['a'])
+    expect(buffer.push('c\r\nd\n')).toEqual(['bc', 'd'])
+    expect(buffer.push('tail')).toEqual([])
+    expect(buffer.flush()).toEqual(['tail'])
+    expect(buffer.flush()).toEqual([])
+  })
+})
+
+describe('outputs', () => {
+  const digests = { 'linux/amd64': 'sha256:aa', 'linux/arm64': 'sha256:bb' }
+  const values = {
+    digest: 'sha256:ii',
+    'platform-digests': JSON.stringify(digests),
+    metadata: JSON.stringify({ 'containerimage.digest': 'sha256:ii', 'buildx.build.ref': 'b/b0/x' }),
+    'builder-name': 'multiarch-1234',
+    'emulated-platforms': 'linux/arm64'
+  }
+
+  it('reads the command files @actions/core writes (heredoc and key=value)', () => {
+    const text = 'digest<<ghadelimiter_1\nsha256:ii\nghadelimiter_1\nmulti<<EOF\na\nb\nEOF\nplain=x=y\n'
+    expect(parseCommandFile(text)).toEqual({ digest: 'sha256:ii', multi: 'a\nb', plain: 'x=y' })
+  })
+
+  it('prints JSON with JSON outputs nested and every output present', () => {
+    const json = JSON.parse(formatJson(OUTPUTS, values)) as Record<string, unknown>
+    expect(json).toEqual({
+      digest: 'sha256:ii',
+      'platform-digests': digests,
+      metadata: { 'containerimage.digest': 'sha256:ii', 'buildx.build.ref': 'b/b0/x' },
+      'builder-name': 'multiarch-1234',
+      'emulated-platforms': 'linux/arm64'
+    })
+    expect(JSON.parse(formatJson(OUTPUTS, {}))).toMatchObject({ digest: '', 'platform-digests': '' })
+  })
+
+  it('writes dotenv as GitLab reads it: capital keys, one line each, no quotes, no metadata', () => {
+    expect(formatDotenv(OUTPUTS, values)).toBe(
+      [
+        'DIGEST=sha256:ii',
+        `PLATFORM_DIGESTS={"linux/amd64":"sha256:aa","linux/arm64":"sha256:bb"}`,
+        'BUILDER_NAME=multiarch-1234',
+        'EMULATED_PLATFORMS=linux/arm64',
+        ''
+      ].join('\n')
+    )
+    expect(dotenvKey('platform-digests')).toBe('PLATFORM_DIGESTS')
+    expect(() => formatDotenv(OUTPUTS, { digest: 'a\nb' })).toThrow(/digest spans several lines/)
+  })
+})
+
+describe('CancellableRunner', () => {
+  it('knows the commands still running', async () => {
+    let finish: () => void = () => undefined
+    const slow = new Promise<void>(resolve => {
+      finish = resolve
+    })
+    const runner = new CancellableRunner({
+      run: async () => {
+        await slow
+        return { exitCode: 0, stdout: '', stderr: '' }
+      }
+    })
+    const create = runner.run('docker', ['buildx', 'create', '--name', 'b'])
+    expect(runner.inFlight).toEqual([['buildx', 'create', '--name', 'b']])
+    finish()
+    await create
+    expect(runner.inFlight).toEqual([])
+  })
+
+  it('runs commands until cancelled, then starts none', async () => {
+    const inner = new FakeRunner()
+    const runner = new CancellableRunner(inner)
+    expect((await runner.run('docker', ['version'])).exitCode).toBe(0)
+    runner.cancel()
+    const after = await runner.run('docker', ['buildx', 'build'])
+    expect(after.exitCode).toBe(130)
+    expect(inner.lines()).toEqual(['docker version'])
+    expect(runner.inFlight).toEqual([])
+  })
+})

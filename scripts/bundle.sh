@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Bundles src/ into OUTDIR (default dist/): the action's entry as index.js, the command line as
+# cli/index.js (the package's bin). Both are self-contained: nothing is installed at run time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-dist}
+npx tsc -p tsconfig.build.json
+rm -rf "$out"
+npx ncc build lib/index.js -o "$out" --minify --license licenses.txt --quiet
+npx ncc build lib/cli/index.js -o "$out/cli" --minify --license licenses.txt --quiet
+chmod +x "$out/cli/index.js"

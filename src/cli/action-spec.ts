@@ -1,0 +1,237 @@
+// Generated from action.yml by scripts/action-spec.js (npm run docs). Do not edit.
+
+export interface InputSpec {
+  readonly name: string
+  readonly description: string
+  /** action.yml's default ('' when it has none). */
+  readonly default: string
+  readonly required: boolean
+}
+
+export interface OutputSpec {
+  readonly name: string
+  readonly description: string
+}
+
+export const VERSION = '0.1.0'
+
+export const INPUTS: readonly InputSpec[] = [
+  {
+    name: 'platforms',
+    description: 'Target platforms, comma or newline separated (os/arch[/variant]).',
+    default: 'linux/amd64,linux/arm64',
+    required: false
+  },
+  {
+    name: 'context',
+    description: 'Build context: a directory, or a Git/HTTP URL.',
+    default: '.',
+    required: false
+  },
+  {
+    name: 'file',
+    description: 'Path of the Dockerfile (default: Dockerfile in the context).',
+    default: '',
+    required: false
+  },
+  {
+    name: 'tags',
+    description: 'Image references to tag and push, comma or newline separated. Required when push is true.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'push',
+    description: 'Push the image (and check its digests in the registry).',
+    default: 'true',
+    required: false
+  },
+  {
+    name: 'build-args',
+    description: 'Build arguments, one KEY=VALUE per line.',
+    default: '',
+    required: false
+  },
+  { name: 'labels', description: 'Image labels, one KEY=VALUE per line.', default: '', required: false },
+  { name: 'target', description: 'Dockerfile stage to build.', default: '', required: false },
+  {
+    name: 'cache-from',
+    description: 'External cache sources, one per line (as docker buildx build --cache-from).',
+    default: '',
+    required: false
+  },
+  {
+    name: 'cache-to',
+    description: 'Cache export destinations, one per line (as docker buildx build --cache-to).',
+    default: '',
+    required: false
+  },
+  { name: 'no-cache', description: 'Do not use the build cache.', default: 'false', required: false },
+  {
+    name: 'pull',
+    description: 'Always pull newer versions of base images.',
+    default: 'false',
+    required: false
+  },
+  {
+    name: 'provenance',
+    description: "Provenance attestation (--provenance), e.g. false or mode=max. Empty: buildx's default.",
+    default: '',
+    required: false
+  },
+  {
+    name: 'network',
+    description:
+      'Network mode for RUN steps: default, none or host (host also enables the network.host entitlement).',
+    default: '',
+    required: false
+  },
+  {
+    name: 'builder-name',
+    description:
+      'Name of the builder to create. Empty: a unique name per run, so jobs on one runner never collide.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'buildkit-image',
+    description: 'BuildKit image for the docker-container builder (set your mirror of it here).',
+    default: 'moby/buildkit:buildx-stable-1',
+    required: false
+  },
+  {
+    name: 'driver-opts',
+    description:
+      'Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).',
+    default: '',
+    required: false
+  },
+  {
+    name: 'buildkitd-flags',
+    description: 'Extra flags for buildkitd (as docker buildx create --buildkitd-flags).',
+    default: '',
+    required: false
+  },
+  {
+    name: 'host-network',
+    description:
+      'Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host.',
+    default: 'false',
+    required: false
+  },
+  {
+    name: 'insecure-registries',
+    description:
+      'Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'ca-certs',
+    description:
+      'CA certificates to trust per registry: host[:port]=VALUE lines, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).',
+    default: '',
+    required: false
+  },
+  {
+    name: 'registry-mirrors',
+    description: 'Registry mirrors, one REGISTRY=MIRROR per line (e.g. docker.io=mirror.example.com:5000).',
+    default: '',
+    required: false
+  },
+  {
+    name: 'proxy',
+    description: "Pass the job's HTTP_PROXY, HTTPS_PROXY and NO_PROXY into the builder container.",
+    default: 'true',
+    required: false
+  },
+  {
+    name: 'buildkitd-config',
+    description: 'Path of a buildkitd.toml to merge with the generated settings.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'buildkitd-config-inline',
+    description: 'buildkitd.toml content to merge with the generated settings.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'registry',
+    description: 'Registry host to log in to with username and password (docker.io for Docker Hub).',
+    default: '',
+    required: false
+  },
+  { name: 'username', description: 'Registry user name.', default: '', required: false },
+  {
+    name: 'password',
+    description: 'Registry password or token (pass it from a secret).',
+    default: '',
+    required: false
+  },
+  {
+    name: 'qemu',
+    description:
+      'QEMU emulators for platforms this host cannot run natively: auto (binfmt image, then the system package), image, package, or false (install nothing; a platform whose emulator is missing is an error, so register emulators before this step or cross-compile everything).',
+    default: 'auto',
+    required: false
+  },
+  {
+    name: 'qemu-image',
+    description: 'Image that registers the QEMU emulators (qemu: auto or image).',
+    default: 'tonistiigi/binfmt:qemu-v8.1.5-43',
+    required: false
+  },
+  {
+    name: 'retries',
+    description:
+      'How many times to retry after a transient failure (connection refused or reset, timeouts, registry 5xx/429, builder start-up). Build errors such as a failing RUN are never retried.',
+    default: '2',
+    required: false
+  },
+  {
+    name: 'reuse-builder',
+    description:
+      "Reuse the builder named by builder-name when it already exists (it is then left in place after the job, and this run's buildkitd.toml is not applied to it). Otherwise an existing name is an error.",
+    default: 'false',
+    required: false
+  },
+  {
+    name: 'buildx-version',
+    description:
+      "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.26.1 when that is missing or older than 0.10.0.",
+    default: '',
+    required: false
+  },
+  {
+    name: 'buildx-download-url',
+    description:
+      'Where to download buildx from, for runners that reach only a mirror of GitHub releases: a URL with {version}, {os} (linux, darwin, windows), {arch} (amd64, arm64, arm-v7, ...) and {ext} (.exe on Windows). checksums.txt is read from the same directory.',
+    default:
+      'https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}',
+    required: false
+  },
+  {
+    name: 'buildx-checksum-url',
+    description:
+      'URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.',
+    default: '',
+    required: false
+  }
+]
+
+export const OUTPUTS: readonly OutputSpec[] = [
+  {
+    name: 'digest',
+    description: 'Digest of the pushed image index (the manifest list every platform pulls through).'
+  },
+  {
+    name: 'platform-digests',
+    description:
+      "JSON object: platform -> digest of that platform's image manifest, as served by the registry."
+  },
+  { name: 'metadata', description: "buildx's build metadata (JSON)." },
+  { name: 'builder-name', description: 'Name of the builder this run created (removed by the post step).' },
+  { name: 'emulated-platforms', description: 'Platforms built under QEMU emulation, comma separated.' }
+]

@@ -1,0 +1,205 @@
+/**
+ * The build command: the action's own run (runMain) and then its post step (runPost), in one process.
+ * @actions/core talks to the GitHub runner through files and environment variables; here it gets them in
+ * a private directory (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY, RUNNER_TEMP), read back
+ * afterwards: the state main saved is what the post step cleans up, and the outputs are what the command
+ * prints. SIGINT and SIGTERM stop the run and clean up the same way.
+ */
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { InputError, readInputs, type InputSource } from '../inputs/inputs.js'
+import { execRunner, type CommandRunner, type RunResult } from '../core/runner.js'
+import { defaultDeps, type MainDeps } from '../run/deps.js'
+import { runMain } from '../run/main.js'
+import { reportFailure } from '../run/outputs.js'
+import { runPost } from '../run/post.js'
+import { OUTPUTS } from './action-spec.js'
+import { UsageError, problemForFlag, type CommandSpec, type ParsedArgs } from './args.js'
+import type { Capture } from './console.js'
+import { formatDotenv, formatJson, parseCommandFile } from './outputs.js'
+
+export interface CommandDeps {
+  /** Runs the commands of the run; the post step uses it too, outside of cancellation. */
+  runner: CommandRunner
+  /** What the process environment is (the action reads and the command line sets). */
+  env: NodeJS.ProcessEnv
+  /** Where relative paths in flags start. */
+  cwd: string
+  /** Where SIGINT / SIGTERM arrive. */
+  signals: Pick<NodeJS.Process, 'on' | 'off'>
+  /** Overrides for the run's dependencies (tests: binfmt directory, retry delay). */
+  main?: Partial<Pick<MainDeps, 'binfmtDir' | 'retryDelayMs'>>
+  /** How long to wait, after a signal and cleanup, for the run's last command to end. */
+  graceMs?: number
+}
+
+/** The exit status of a run stopped by a signal, as shells report it. */
+const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 }
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const
+
+/** The inputs as the action reads them: trimmed, '' when not given (action.yml's default then applies). */
+export function inputSource(args: ParsedArgs): InputSource {
+  return name => (args.inputs.get(name) ?? '').trim()
+}
+
+/** Input problems found before anything runs, worded with flags. Throws a UsageError when there are any. */
+export function checkInputs(getInput: InputSource, command: CommandSpec, cwd: string): void {
+  try {
+    readInputs(getInput, cwd)
+  } catch (error) {
+    if (error instanceof InputError) throw new UsageError(error.problems.map(p => problemForFlag(p, command)))
+    throw error
+  }
+}
+
+/**
+ * A runner that, once cancelled, starts nothing more (each new command reports exit 130) and knows which
+ * commands are still running.
+ */
+export class CancellableRunner implements CommandRunner {
+  private cancelled = false
+  private readonly running = new Set<readonly string[]>()
+  constructor(private readonly inner: CommandRunner) {}
+
+  cancel(): void {
+    this.cancelled = true
+  }
+
+  /** The arguments of the commands still running. */
+  get inFlight(): (readonly string[])[] {
+    return [...this.running]
+  }
+
+  async run(
+    command: string,
+    args: readonly string[],
+    options?: Parameters<CommandRunner['run']>[2]
+  ): Promise<RunResult> {
+    if (this.cancelled) return { exitCode: 130, stdout: '', stderr: 'not started: the run was interrupted' }
+    const entry = [...args]
+    this.running.add(entry)
+    try {
+      return await this.inner.run(command, args, options)
+    } finally {
+      this.running.delete(entry)
+    }
+  }
+}
+
+interface WorkflowFiles {
+  dir: string
+  output: string
+  state: string
+  summary: string
+}
+
+/**
+ * Points @actions/core at files of our own, and makes sure nothing from an outer GitHub job (INPUT_*,
+ * STATE_*, its command files) leaks into this run.
+ */
+function workflowFiles(env: NodeJS.ProcessEnv): WorkflowFiles {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multiarch-build-push-'))
+  const files = {
+    dir,
+    output: path.join(dir, 'output'),
+    state: path.join(dir, 'state'),
+    summary: path.join(dir, 'summary')
+  }
+  for (const file of [files.output, files.state, files.summary]) fs.writeFileSync(file, '')
+  for (const key of Object.keys(env)) if (/^(INPUT|STATE)_/.test(key)) Reflect.deleteProperty(env, key)
+  env.GITHUB_OUTPUT = files.output
+  env.GITHUB_STATE = files.state
+  env.GITHUB_STEP_SUMMARY = files.summary
+  env.RUNNER_TEMP = path.join(dir, 'temp')
+  fs.mkdirSync(env.RUNNER_TEMP)
+  // A downloaded buildx (buildx-version) is kept between runs, as the runner's tool cache keeps it.
+  if (!env.RUNNER_TOOL_CACHE) {
+    const cache = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache')
+    env.RUNNER_TOOL_CACHE = path.join(cache, 'multiarch-build-push', 'tools')
+  }
+  return files
+}
+
+/** Runs the post step with the state main saved, as the runner does (STATE_* variables). */
+async function cleanUp(files: WorkflowFiles, env: NodeJS.ProcessEnv, runner: CommandRunner): Promise<void> {
+  for (const [key, value] of Object.entries(parseCommandFile(fs.readFileSync(files.state, 'utf8')))) {
+    env[`STATE_${key}`] = value
+  }
+  await runPost(runner)
+}
+
+/** Runs the build command; returns the exit status. */
+export async function runBuild(args: ParsedArgs, capture: Capture, deps: CommandDeps): Promise<number> {
+  const getInput = inputSource(args)
+
+  const { env } = deps
+  if (args.debug) env.RUNNER_DEBUG = '1'
+  const files = workflowFiles(env)
+  const runner = new CancellableRunner(deps.runner)
+  let stopped: NodeJS.Signals | undefined
+  let onSignal: (signal: NodeJS.Signals) => void = () => undefined
+  const interrupted = new Promise<NodeJS.Signals>(resolve => {
+    onSignal = signal => {
+      if (stopped) {
+        capture.info(`${signal} again: still cleaning up, please wait`)
+        return
+      }
+      stopped = signal
+      capture.info(`${signal} received: stopping the run and cleaning up`)
+      runner.cancel()
+      resolve(signal)
+    }
+  })
+  for (const signal of SIGNALS) deps.signals.on(signal, onSignal)
+  try {
+    const main = runMain({ ...defaultDeps(), ...deps.main, runner, getInput, env, cwd: deps.cwd }).then(
+      () => true,
+      (error: unknown) => {
+        if (!stopped) reportFailure(error)
+        return false
+      }
+    )
+    const first = await Promise.race([main, interrupted])
+    if (typeof first === 'string') {
+      const creating = runner.inFlight.some(args => args.includes('create'))
+      await cleanUp(files, env, deps.runner)
+      // Removing the builder ends a build in progress. A `buildx create` that was running may still finish
+      // after that: once it has, clean up again.
+      const settled = await within(main, deps.graceMs ?? 15_000)
+      if (creating && settled) await cleanUp(files, env, deps.runner)
+      return SIGNAL_STATUS[first] ?? 1
+    }
+    await cleanUp(files, env, deps.runner)
+    if (stopped) return SIGNAL_STATUS[stopped] ?? 1
+    if (!first) return 1
+    const outputs = parseCommandFile(fs.readFileSync(files.output, 'utf8'))
+    if (args.dotenv) fs.writeFileSync(args.dotenv, formatDotenv(OUTPUTS, outputs))
+    if (args.json) capture.stdout(formatJson(OUTPUTS, outputs))
+    if (outputs.digest) capture.info(`done: ${outputs.digest}`)
+    return 0
+  } finally {
+    for (const signal of SIGNALS) deps.signals.off(signal, onSignal)
+    fs.rmSync(files.dir, { recursive: true, force: true })
+  }
+}
+
+/** The production dependencies. */
+export function commandDeps(): CommandDeps {
+  return { runner: execRunner, env: process.env, cwd: process.cwd(), signals: process }
+}
+
+/** Whether a promise settles within `ms` milliseconds (the timer does not outlive it). */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>(resolve => {
+    timer = setTimeout(() => {
+      resolve(false)
+    }, ms)
+  })
+  try {
+    return await Promise.race([promise.then(() => true), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The command line's top level: parse, refuse a bad command line before anything runs (exit 2), print
+ * help or version, or run the command with its progress translated onto stderr.
+ */
+import { messageOf } from '../core/errors.js'
+import { OUTPUTS, VERSION } from './action-spec.js'
+import { UsageError, parseArgs } from './args.js'
+import { commandDeps, type CommandDeps } from './build.js'
+import { COMMANDS } from './commands.js'
+import { LogRenderer, captureOutput } from './console.js'
+import { PROGRAM, helpText } from './help.js'
+
+export interface CliDeps extends CommandDeps {
+  stdout(text: string): void
+  stderr(text: string): void
+}
+
+export function cliDeps(): CliDeps {
+  return {
+    ...commandDeps(),
+    stdout: text => process.stdout.write(text),
+    stderr: text => process.stderr.write(text)
+  }
+}
+
+/** Exit status of a command line that cannot run. */
+export const USAGE_STATUS = 2
+
+export async function runCli(argv: readonly string[], deps: CliDeps = cliDeps()): Promise<number> {
+  const defaultCommand = COMMANDS[0]?.name ?? ''
+  try {
+    const args = parseArgs(argv, COMMANDS, defaultCommand)
+    const command = COMMANDS.find(c => c.name === args.command)
+    if (!command) throw new UsageError([`${args.command}: unknown command`])
+    if (args.version) {
+      deps.stdout(`${VERSION}\n`)
+      return 0
+    }
+    if (args.help) {
+      deps.stdout(helpText(command, COMMANDS, OUTPUTS, VERSION))
+      return 0
+    }
+    command.check(args, deps)
+    const capture = captureOutput(
+      new LogRenderer({ debug: args.debug, gitlab: deps.env.GITLAB_CI === 'true' })
+    )
+    try {
+      return await command.run(args, capture, deps)
+    } catch (error) {
+      capture.info(`error: ${messageOf(error)}`)
+      return 1
+    } finally {
+      capture.restore()
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    const lines = error.problems.map(p => `${PROGRAM}: ${p}`)
+    deps.stderr(`${lines.join('\n')}\nRun ${PROGRAM} --help for the flags and their values.\n`)
+    return USAGE_STATUS
+  }
+}
