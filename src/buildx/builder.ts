@@ -20,6 +20,8 @@ export interface BuilderOptions {
   buildkitdFlags: string
   /** Path of the generated buildkitd.toml, or '' when there is nothing to configure. */
   configFile: string
+  /** Platforms the first node (the runner's engine) builds, when other nodes build the rest. */
+  platforms?: readonly string[]
 }
 
 /** A builder name that no other job on this runner will pick. */
@@ -29,7 +31,15 @@ export function uniqueBuilderName(runId: string): string {
 }
 
 export function createBuilderArgs(options: BuilderOptions): string[] {
-  const args = ['buildx', 'create', '--name', options.name, '--driver', 'docker-container']
+  const args = ['buildx', 'create', '--name', options.name, ...builderOptionArgs(options)]
+  if (options.platforms && options.platforms.length > 0) args.push('--platform', options.platforms.join(','))
+  args.push('--bootstrap')
+  return args
+}
+
+/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
+export function builderOptionArgs(options: BuilderOptions): string[] {
+  const args = ['--driver', 'docker-container']
   const driverOpts = [`image=${options.buildkitImage}`]
   if (options.hostNetwork) driverOpts.push('network=host')
   for (const [key, value] of Object.entries(options.proxyEnv))
@@ -43,7 +53,6 @@ export function createBuilderArgs(options: BuilderOptions): string[] {
   }
   const joined = flags.filter(f => f !== '').join(' ')
   if (joined) args.push('--buildkitd-flags', joined)
-  args.push('--bootstrap')
   return args
 }
 

@@ -8,14 +8,35 @@ export interface SummaryOptions {
   report: DigestReport
   emulated: readonly string[]
   builder: string
+  /** With builder nodes: which node built each platform (node name, and endpoint; '' for the runner). */
+  nodes?: Readonly<Record<string, NodeOfPlatform>>
 }
 
-export function summaryTable(report: DigestReport, emulated: readonly string[]): string[][] {
-  return Object.entries(report.platforms).map(([platform, digest]) => [
-    `<code>${platform}</code>`,
-    `<code>${digest}</code>`,
-    emulated.includes(platform) ? 'QEMU' : 'native'
-  ])
+export interface NodeOfPlatform {
+  node: string
+  endpoint: string
+}
+
+export function summaryTable(
+  report: DigestReport,
+  emulated: readonly string[],
+  nodes?: Readonly<Record<string, NodeOfPlatform>>
+): string[][] {
+  return Object.entries(report.platforms).map(([platform, digest]) => {
+    const row = [
+      `<code>${platform}</code>`,
+      `<code>${digest}</code>`,
+      emulated.includes(platform) ? 'QEMU' : 'native'
+    ]
+    if (nodes) row.push(nodeCell(nodes[platform]))
+    return row
+  })
+}
+
+function nodeCell(placement: NodeOfPlatform | undefined): string {
+  if (!placement) return ''
+  const where = placement.endpoint ? escapeHtml(placement.endpoint) : 'this runner'
+  return `<code>${escapeHtml(placement.node)}</code> (${where})`
 }
 
 export async function writeSummary(options: SummaryOptions): Promise<void> {
@@ -30,12 +51,25 @@ export async function writeSummary(options: SummaryOptions): Promise<void> {
       [
         { data: 'Platform', header: true },
         { data: 'Digest', header: true },
-        { data: 'Built', header: true }
+        { data: 'Built', header: true },
+        ...(options.nodes ? [{ data: 'Node', header: true }] : [])
       ],
-      ...summaryTable(report, options.emulated)
+      ...summaryTable(report, options.emulated, options.nodes)
     ])
   } else {
     summary.addRaw('<p>Built without pushing: the result stays in the builder cache.</p>')
+    if (options.nodes) {
+      summary.addTable([
+        [
+          { data: 'Platform', header: true },
+          { data: 'Node', header: true }
+        ],
+        ...Object.entries(options.nodes).map(([platform, placement]) => [
+          `<code>${platform}</code>`,
+          nodeCell(placement)
+        ])
+      ])
+    }
   }
   summary.addRaw(`<p>Builder: <code>${escapeHtml(options.builder)}</code></p>`)
   await summary.write()
