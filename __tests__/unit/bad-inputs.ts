@@ -44,5 +44,22 @@ export const BAD_INPUTS: readonly (readonly [string, Readonly<Record<string, str
   ['buildkitd-config', { 'buildkitd-config': '/no/such/buildkitd.toml' }],
   ['retries', { retries: '-1' }],
   ['retries', { retries: '100' }],
-  ['reuse-builder', { 'reuse-builder': 'true' }]
+  ['reuse-builder', { 'reuse-builder': 'true' }],
+  ['push-by-digest', { 'push-by-digest': 'yes' }],
+  ['push-by-digest', { 'push-by-digest': 'true', push: 'false', tags: 'r.example.com/team/app' }],
+  ['tags', { 'push-by-digest': 'true', tags: 'r.example.com/team/app:1.0' }],
+  ['tags', { 'push-by-digest': 'true', tags: `r.example.com/team/app@sha256:${'a'.repeat(64)}` }],
+  ['tags', { 'push-by-digest': 'true', tags: 'r.example.com/team/app,r.example.com/team/other' }],
+  ['tags', { 'push-by-digest': 'true', tags: '' }],
+  ['nodes', { nodes: 'linux/arm64' }],
+  ['nodes', { nodes: 'linux/arm64=' }],
+  ['nodes', { nodes: '=ssh://ci@arm-box' }],
+  ['nodes', { nodes: 'linux/arm64,=ssh://ci@arm-box' }],
+  ['nodes', { nodes: 'linux/sparc=ssh://ci@arm-box' }],
+  ['nodes', { nodes: 'linux/arm64=http://arm-box:2375' }],
+  ['nodes', { nodes: 'linux/arm64=ssh://' }],
+  ['nodes', { nodes: 'linux/arm64=arm box' }],
+  ['nodes', { nodes: 'linux/arm64=ssh://a\nlinux/arm64=ssh://b' }],
+  ['nodes', { nodes: 'linux/arm64=ssh://a\nlinux/arm/v7=ssh://a' }],
+  ['nodes', { nodes: 'linux/arm64,linux/arm64/v8=ssh://a' }]
 ]

@@ -60,6 +60,22 @@ describe('buildArgs', () => {
       'host network asks for the entitlement',
       { network: 'host', push: false, tags: [] },
       [...head, '--network', 'host', '--allow', 'network.host', ...tail, '.']
+    ],
+    [
+      'push-by-digest: no tag, the untagged image output instead of --push',
+      { pushByDigest: true, platforms: ['linux/arm64'], tags: ['127.0.0.1:5000/team/app'] },
+      [
+        'buildx',
+        'build',
+        '--builder',
+        'b1',
+        '--platform',
+        'linux/arm64',
+        ...tail,
+        '--output',
+        'type=image,name=127.0.0.1:5000/team/app,push-by-digest=true,name-canonical=true,push=true',
+        '.'
+      ]
     ]
   ])('%s', (_name, settings, expected) => {
     expect(

@@ -8,6 +8,7 @@ export const BUILD_SETTINGS: BuildSettings = {
   file: '',
   tags: ['registry.example.com/team/app:1.0'],
   push: true,
+  pushByDigest: false,
   buildArgs: [],
   labels: [],
   target: '',

@@ -84,6 +84,27 @@ describe('readInputs: valid inputs', () => {
     }
   )
 
+  it('push-by-digest takes tags as the one repository', () => {
+    const inputs = readInputs(
+      source({ 'push-by-digest': 'true', tags: ' r.example.com:5000/team/app ' }),
+      ROOT
+    )
+    expect([inputs.pushByDigest, inputs.tags]).toEqual([true, ['r.example.com:5000/team/app']])
+    expect(readInputs(source(TAG), ROOT).pushByDigest).toBe(false)
+  })
+
+  it('nodes are parsed into platforms and endpoints', () => {
+    const inputs = readInputs(
+      source({ ...TAG, nodes: 'linux/arm64/v8, linux/arm/v7 = ssh://ci@arm-box\n\nlinux/s390x=z-context\n' }),
+      ROOT
+    )
+    expect(inputs.nodes).toEqual([
+      { platforms: ['linux/arm64', 'linux/arm/v7'], endpoint: 'ssh://ci@arm-box' },
+      { platforms: ['linux/s390x'], endpoint: 'z-context' }
+    ])
+    expect(readInputs(source(TAG), ROOT).nodes).toEqual([])
+  })
+
   it('push false needs no tag', () => {
     expect(readInputs(source({ push: 'false' }), ROOT).tags).toEqual([])
   })

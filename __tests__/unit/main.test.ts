@@ -331,6 +331,104 @@ describe('runMain', () => {
     }
   })
 
+  it('nodes: the runner node takes the other platforms, each node is appended, and only the runner’s foreign platforms count as emulated', async () => {
+    const runner = dockerRunner('r.example.com/team/app:1')
+    await runMain(
+      deps(runner, {
+        platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
+        push: 'false',
+        'buildkit-image': 'moby/buildkit:v0.13.2',
+        'host-network': 'true',
+        proxy: 'false',
+        nodes: 'linux/arm64=unix:///run/arm.sock\nlinux/s390x=z-context'
+      })
+    )
+    const lines = runner.lines()
+    const settings =
+      '--driver docker-container --driver-opt image=moby/buildkit:v0.13.2 --driver-opt network=host ' +
+      '--buildkitd-flags --allow-insecure-entitlement network.host'
+    const name = /--name (multiarch-42-[0-9a-f]{8}) /.exec(lines[1] ?? '')?.[1] ?? '(none)'
+    expect(lines.slice(1, 3)).toEqual([
+      `docker buildx create --name ${name} ${settings} --platform linux/amd64,linux/arm/v7 --bootstrap`,
+      `docker buildx create --append --name ${name} --node ${name}1 ${settings} --platform linux/arm64 --bootstrap unix:///run/arm.sock`
+    ]) // z-context builds none of the platforms: not joined
+    expect(lines[3]).toMatch(/^docker buildx build /)
+    expect(lines).toHaveLength(4)
+    const emulated = /^emulated-platforms<<(\S+)\n(.*)\n\1$/m.exec(outputs())?.[2]?.split(',') ?? []
+    expect(emulated).toContain('linux/arm/v7')
+    expect(emulated).not.toContain('linux/arm64')
+    const summary = fs.readFileSync(files().GITHUB_STEP_SUMMARY ?? '', 'utf8')
+    expect(summary).toMatch(
+      /<code>linux\/arm64<\/code><\/td><td><code>multiarch-42-[0-9a-f]{8}1<\/code> \(unix:\/\/\/run\/arm\.sock\)/
+    )
+    expect(summary).toMatch(
+      /<code>linux\/amd64<\/code><\/td><td><code>multiarch-42-[0-9a-f]{8}0<\/code> \(this runner\)/
+    )
+  })
+
+  it('nodes: an unreachable node fails naming it, before the build, and the builder is still left for the post step', async () => {
+    const runner = dockerRunner('r.example.com/team/app:1').on(docker('buildx', 'create', '--append'), {
+      exitCode: 1,
+      stderr:
+        'ERROR: Cannot connect to the Docker daemon at unix:///run/arm.sock. Is the docker daemon running?'
+    })
+    await expect(
+      runMain(
+        deps(runner, {
+          platforms: 'linux/amd64,linux/arm64',
+          push: 'false',
+          nodes: 'linux/arm64=unix:///run/arm.sock'
+        })
+      )
+    ).rejects.toThrow(
+      /^Builder node unix:\/\/\/run\/arm\.sock \(nodes input, for linux\/arm64\) is not reachable/
+    )
+    expect(runner.lines().filter(l => l.includes('buildx create --append'))).toHaveLength(1) // not retried
+    expect(runner.lines().some(l => l.includes('buildx build'))).toBe(false)
+    const state = fs.readFileSync(files().GITHUB_STATE ?? '', 'utf8')
+    expect(state).toMatch(/^builder<<(\S+)\nmultiarch-42-[0-9a-f]{8}\n\1$/m)
+  })
+
+  it('push-by-digest: pushes with the untagged image output and reads the index back by digest from the repository', async () => {
+    const requests: string[] = []
+    const server = http.createServer((req, res) => {
+      requests.push(`${req.method ?? ''} ${req.url ?? ''}`)
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' })
+      res.end(INDEX)
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const registry = `127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      // A build spread over nodes reports no image.name: the repository comes from the inputs.
+      const runner = new FakeRunner()
+        .on(docker('buildx', 'version'), { stdout: 'github.com/docker/buildx 0.13.1 abc\n' })
+        .on(docker('buildx', 'build'), (call: Call) => {
+          const file = call.args[call.args.indexOf('--metadata-file') + 1] ?? ''
+          fs.writeFileSync(file, JSON.stringify({ 'containerimage.digest': DIGEST }))
+          return {}
+        })
+      await runMain(
+        deps(runner, {
+          platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
+          tags: `${registry}/team/app`,
+          'push-by-digest': 'true'
+        })
+      )
+      const build = runner.calls.find(c => c.args[1] === 'build')?.args ?? []
+      expect(build).not.toContain('--tag')
+      expect(build).not.toContain('--push')
+      expect(build[build.indexOf('--output') + 1]).toBe(
+        `type=image,name=${registry}/team/app,push-by-digest=true,name-canonical=true,push=true`
+      )
+      expect(requests).toEqual([`GET /v2/team/app/manifests/${DIGEST}`])
+      expect(outputs()).toContain(
+        '"linux/arm/v7":"sha256:5b649f360be53933d2dcb5a293ea72bd7d294851e76c347b0d533c1910aabd85"'
+      )
+    } finally {
+      server.close()
+    }
+  })
+
   it('masks a proxy password as written in the URL and decoded', () => {
     const lines: string[] = []
     const write = process.stdout.write.bind(process.stdout)

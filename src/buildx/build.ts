@@ -11,6 +11,8 @@ export interface BuildSettings {
   file: string
   tags: readonly string[]
   push: boolean
+  /** Push without a tag: tags holds the one repository then. */
+  pushByDigest: boolean
   buildArgs: readonly string[]
   labels: readonly string[]
   target: string
@@ -32,7 +34,7 @@ export interface BuildOptions {
 export function buildArgs({ builder, metadataFile, settings: s }: BuildOptions): string[] {
   const args = ['buildx', 'build', '--builder', builder, '--platform', s.platforms.join(',')]
   if (s.file) args.push('--file', s.file)
-  for (const tag of s.tags) args.push('--tag', tag)
+  if (!s.pushByDigest) for (const tag of s.tags) args.push('--tag', tag)
   for (const arg of s.buildArgs) args.push('--build-arg', arg)
   for (const label of s.labels) args.push('--label', label)
   if (s.target) args.push('--target', s.target)
@@ -44,9 +46,18 @@ export function buildArgs({ builder, metadataFile, settings: s }: BuildOptions):
   if (s.network) args.push('--network', s.network)
   if (s.network === 'host') args.push('--allow', 'network.host')
   args.push('--metadata-file', metadataFile)
-  if (s.push) args.push('--push')
+  if (s.pushByDigest) args.push('--output', pushByDigestOutput(s.tags[0] ?? ''))
+  else if (s.push) args.push('--push')
   args.push(s.context)
   return args
+}
+
+/**
+ * The image exporter pushing without any tag: `name` is the one repository (the one entry of tags, checked
+ * with the inputs), `name-canonical` makes buildx report it as `repository@digest`.
+ */
+export function pushByDigestOutput(repository: string): string {
+  return `type=image,name=${repository},push-by-digest=true,name-canonical=true,push=true`
 }
 
 /** Runs the build with its output streaming to the log; a failure carries buildx's own error. */

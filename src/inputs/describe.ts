@@ -16,7 +16,7 @@ export function describeInputs(inputs: Inputs): string[] {
   const lines: [string, string][] = [
     ['platforms', inputs.platforms.join(', ')],
     ['tags', inputs.tags.join(', ') || '(none)'],
-    ['push', String(inputs.push)],
+    ['push', inputs.pushByDigest ? 'true, by digest (no tag)' : String(inputs.push)],
     ['context', inputs.context],
     ['file', inputs.file || '(Dockerfile in the context)'],
     [
@@ -31,6 +31,7 @@ export function describeInputs(inputs: Inputs): string[] {
     ['proxy', String(inputs.proxy)],
     ['retries', String(inputs.retries)]
   ]
+  for (const node of inputs.nodes) lines.push(['node', `${node.platforms.join(', ')} on ${node.endpoint}`])
   if (inputs.insecureRegistries.length > 0)
     lines.push(['insecure-registries', hosts(inputs.insecureRegistries)])
   if (inputs.caCerts.length > 0) {

@@ -7,12 +7,15 @@ import { DEFAULT_DOWNLOAD_URL, normalizeBuildxVersion, parseDownloadUrlTemplate 
 import { parseCaCertsInput, type CaCertEntry } from '../buildkitd/certificates.js'
 import { canonicalRegistry } from '../oci/reference.js'
 import { parseRegistryHost, type RegistryHost } from '../buildkitd/registry-name.js'
+import type { BuilderNode } from '../buildx/nodes.js'
+import { parseNodes } from './nodes.js'
 import { messageOf } from '../core/errors.js'
 import {
   isRemoteContext,
   parseKeyValues,
   parseMirrors,
   parsePlatforms,
+  parseRepository,
   parseTags,
   resolvePath,
   splitList
@@ -25,6 +28,8 @@ export interface Inputs {
   file: string
   tags: string[]
   push: boolean
+  /** Push without a tag: `tags` is then one repository, and the image is found by its digest. */
+  pushByDigest: boolean
   buildArgs: string[]
   labels: string[]
   target: string
@@ -55,6 +60,8 @@ export interface Inputs {
   buildxVersion: string
   buildxDownloadUrl: string
   buildxChecksumUrl: string
+  /** Machines joined to the builder, each building its own platforms. */
+  nodes: BuilderNode[]
 }
 
 /** Defaults, the same as action.yml's (a unit test keeps the two in agreement). */
@@ -62,6 +69,7 @@ export const DEFAULTS = {
   platforms: 'linux/amd64,linux/arm64',
   context: '.',
   push: 'true',
+  'push-by-digest': 'false',
   'buildkit-image': 'moby/buildkit:buildx-stable-1',
   'host-network': 'false',
   proxy: 'true',
@@ -135,7 +143,13 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
   // With a remote context, buildx reads `file` inside that context: nothing to check here.
   const file = isRemoteContext(get('context')) ? get('file') : existingPath('file', 'file')
   const push = bool('push')
-  const tags = check('tags', [] as string[], () => parseTags(get('tags'), push))
+  const pushByDigest = bool('push-by-digest')
+  if (pushByDigest && !push && !problems.some(p => p.startsWith('push:'))) {
+    problems.push('push-by-digest: needs push: true (an image pushed by digest is pushed)')
+  }
+  const tags = check('tags', [] as string[], () =>
+    pushByDigest ? parseRepository(get('tags')) : parseTags(get('tags'), push)
+  )
   const buildArgs = check('build-args', [] as string[], () => parseKeyValues(get('build-args'), true))
   const labels = check('labels', [] as string[], () => parseKeyValues(get('labels'), false))
   const network = check('network', '', () => {
@@ -207,6 +221,7 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
   const buildxChecksumUrl = check('buildx-checksum-url', '', () =>
     get('buildx-checksum-url') === '' ? '' : parseDownloadUrlTemplate(get('buildx-checksum-url'))
   )
+  const nodes = check('nodes', [] as BuilderNode[], () => parseNodes(get('nodes')))
   if (reuseBuilder && builderName === '') {
     problems.push(
       'reuse-builder: needs builder-name (the builder to reuse); a generated name is never reused'
@@ -220,6 +235,7 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
     file,
     tags,
     push,
+    pushByDigest,
     buildArgs,
     labels,
     target: get('target'),
@@ -249,6 +265,7 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
     reuseBuilder,
     buildxVersion,
     buildxDownloadUrl,
-    buildxChecksumUrl
+    buildxChecksumUrl,
+    nodes
   }
 }

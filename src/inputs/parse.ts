@@ -48,6 +48,33 @@ export function parseTags(value: string, push: boolean): string[] {
   return tags
 }
 
+/** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
+export function parseRepository(value: string): string[] {
+  const items = splitList(value, true)
+  if (items.length !== 1) {
+    throw new Error(
+      'push-by-digest is true, so tags must name exactly one repository (e.g. registry.example.com/team/app), ' +
+        `not ${items.length === 0 ? 'nothing' : `${items.length} entries`}`
+    )
+  }
+  const item = items[0] ?? ''
+  let reference
+  try {
+    reference = parseImageReference(item)
+  } catch (error) {
+    throw new Error(`"${item}" is not a valid repository: ${messageOf(error)}`, { cause: error })
+  }
+  if (reference.tag !== undefined || reference.digest !== undefined) {
+    const part =
+      reference.digest !== undefined ? `digest @${reference.digest}` : `tag :${reference.tag ?? ''}`
+    throw new Error(
+      `push-by-digest is true, so "${item}" must name the repository only; drop its ${part} ` +
+        '(the image is pushed without a tag and found by its digest)'
+    )
+  }
+  return [item]
+}
+
 /** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
 export function parseKeyValues(value: string, bareKeyAllowed: boolean): string[] {
   const items = splitList(value, false)

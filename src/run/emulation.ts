@@ -1,5 +1,6 @@
 /** The QEMU part of a run: emulators checked (and installed when missing) with the run's host facts. */
 import * as core from '@actions/core'
+import { runnerPlatforms } from '../buildx/nodes.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { ensureEmulation, type EmulationResult } from '../qemu/qemu.js'
 import type { MainDeps } from './deps.js'
@@ -13,7 +14,8 @@ export interface Emulation {
 export async function emulatePlatforms(deps: MainDeps, inputs: Inputs): Promise<Emulation> {
   const log: string[] = []
   const result = await ensureEmulation({
-    platforms: inputs.platforms,
+    // Only the platforms the runner builds itself: builder nodes build theirs.
+    platforms: runnerPlatforms(inputs.platforms, inputs.nodes),
     mode: inputs.qemu,
     image: inputs.qemuImage,
     runner: deps.runner,

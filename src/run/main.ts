@@ -13,6 +13,7 @@ import { retryOptions, type MainDeps } from './deps.js'
 import { emulatePlatforms, logEmulation } from './emulation.js'
 import { logDigests, publishOutputs } from './outputs.js'
 import { provisionBuilder } from './provision.js'
+import { nodesInUse, placementOf } from './nodes.js'
 import { maskSecrets } from './secrets.js'
 import * as state from './state.js'
 import { reportDigests } from './verify.js'
@@ -24,7 +25,7 @@ export async function runMain(deps: MainDeps): Promise<void> {
   const inputs = await core.group('Inputs', () => {
     const parsed = readInputs(deps.getInput, deps.cwd)
     for (const line of describeInputs(parsed)) core.info(line)
-    return Promise.resolve(parsed)
+    return Promise.resolve(nodesInUse(parsed))
   })
   const work = createWorkDir(deps)
   const config = await core.group('BuildKit configuration (buildkitd.toml)', () => writeConfig(inputs, work))
@@ -58,6 +59,7 @@ export async function runMain(deps: MainDeps): Promise<void> {
         metadataFile,
         pushed: inputs.push,
         platforms: inputs.platforms,
+        names: inputs.tags,
         config: config.table,
         dockerConfigDir: dockerConfig,
         runner,
@@ -71,6 +73,7 @@ export async function runMain(deps: MainDeps): Promise<void> {
     pushed: inputs.push,
     report,
     emulation: emulation.result,
-    builder
+    builder,
+    ...placementOf(builder, inputs)
   })
 }

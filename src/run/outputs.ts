@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { failureOutput, hintsFor } from '../buildx/output.js'
 import { messageOf } from '../core/errors.js'
 import type { EmulationResult } from '../qemu/qemu.js'
-import { writeSummary } from './summary.js'
+import { writeSummary, type NodeOfPlatform } from './summary.js'
 import type { DigestReport } from './verify.js'
 
 export interface RunResult {
@@ -15,6 +15,8 @@ export interface RunResult {
   report: DigestReport
   emulation: EmulationResult
   builder: string
+  /** With builder nodes: the node of each platform. */
+  nodes?: Record<string, NodeOfPlatform>
 }
 
 /** Logs the digests: the index, where it was checked, and each platform's manifest. */
@@ -37,7 +39,8 @@ export async function publishOutputs(result: RunResult): Promise<void> {
     pushed: result.pushed,
     report,
     emulated: emulation.emulated,
-    builder: result.builder
+    builder: result.builder,
+    ...(result.nodes ? { nodes: result.nodes } : {})
   })
 }
 

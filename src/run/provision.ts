@@ -17,6 +17,7 @@ import {
   removeBuilder
 } from '../buildx/builder.js'
 import { chooseBuildx } from '../buildx/choose.js'
+import { appendNodes, runnerPlatforms } from '../buildx/nodes.js'
 import { DOCKER_BUILDX, serializeBuildxCli, withBuildx, type BuildxCli } from '../buildx/cli.js'
 import { runnerDirs } from '../buildx/install.js'
 import { MIN_BUILDX } from '../buildx/version.js'
@@ -92,7 +93,7 @@ async function createOrReuse(
   try {
     await withRetries(retryOptions(deps, inputs, 'Creating the builder'), async attempt => {
       if (attempt > 0) await removeBuilder(runner, name).catch(() => 'absent')
-      await createBuilder(runner, {
+      const settings = {
         name,
         buildkitImage: inputs.buildkitImage,
         hostNetwork: inputs.hostNetwork,
@@ -100,8 +101,13 @@ async function createOrReuse(
         driverOpts: inputs.driverOpts,
         proxyEnv: inputs.proxy ? proxyEnvironment(deps.env) : {},
         buildkitdFlags: inputs.buildkitdFlags,
-        configFile: options.configFile
-      })
+        configFile: options.configFile,
+        // With nodes, the runner's node is told its platforms: buildx would otherwise send it the nodes'
+        // platforms too (it lists them as emulated ones).
+        ...(inputs.nodes.length > 0 ? { platforms: runnerPlatforms(inputs.platforms, inputs.nodes) } : {})
+      }
+      await createBuilder(runner, settings)
+      await appendNodes(runner, settings, inputs.nodes)
     })
   } catch (error) {
     if (error instanceof BuilderExistsError) state.save('builder', '') // someone else's: leave it alone

@@ -35,6 +35,11 @@ export interface VerifyOptions {
   metadataFile: string
   pushed: boolean
   platforms: readonly string[]
+  /**
+   * The images the inputs asked for (tags, or the repository with push-by-digest), checked when buildx's
+   * metadata names none: a build spread over several nodes reports only the digest.
+   */
+  names: readonly string[]
   config: TomlTable
   dockerConfigDir: string
   runner: CommandRunner
@@ -63,7 +68,7 @@ export async function reportDigests(options: VerifyOptions): Promise<DigestRepor
 
   // One fetch per repository: tags of the same repository share the pushed index.
   const repositories = new Map<string, string>()
-  for (const name of metadata.imageNames) {
+  for (const name of metadata.imageNames.length > 0 ? metadata.imageNames : options.names) {
     const ref = parseImageReference(name)
     repositories.set(`${ref.registry}/${ref.repository}`, name)
   }
