@@ -1,0 +1,162 @@
+/**
+ * The `plan` mode (plan/action.yml): turns `platforms` and a `runners` map into the matrix of the
+ * reusable workflow's distributed build, one job per platform on a runner that is native for it, each
+ * pushing by digest to one repository; the merge job then joins their digests into one index.
+ *
+ * Job outputs of a matrix job cannot be collected per leg, so every entry gets a `slot` (0, 1, …): leg
+ * `slot` sets the workflow job's output `source-<slot>`, and the merge job reads `source-0` to
+ * `source-<MAX_PLATFORMS - 1>`.
+ */
+import * as core from '@actions/core'
+import { InputError, type InputSource } from '../inputs/inputs.js'
+import { parsePlatforms, splitList } from '../inputs/parse.js'
+import { formatPlatform, parsePlatform } from '../oci/platforms.js'
+import { parseImageReference } from '../oci/reference.js'
+import { messageOf } from '../core/errors.js'
+
+/** How many platforms one distributed build can have: the reusable workflow declares this many slots. */
+export const MAX_PLATFORMS = 10
+
+/** GitHub-hosted runners native for each platform. arm/v7 runs on the ARM runners, under QEMU (their
+ * Neoverse CPUs have no 32-bit mode), which is still faster than on an x86 runner. */
+export const DEFAULT_RUNNERS = [
+  'linux/amd64=ubuntu-latest',
+  'linux/arm64=ubuntu-24.04-arm',
+  'linux/arm/v7=ubuntu-24.04-arm'
+].join('\n')
+
+/** plan/action.yml's defaults (a unit test keeps the two in agreement). */
+export const PLAN_DEFAULTS = {
+  platforms: 'linux/amd64,linux/arm64',
+  runners: DEFAULT_RUNNERS,
+  'runs-on': 'ubuntu-latest',
+  push: 'true'
+} as const satisfies Record<string, string>
+
+export interface PlanInputs {
+  platforms: string[]
+  /** platform -> runner labels (one label, or several that a runner must all have). */
+  runners: Map<string, string[]>
+  /** Labels for platforms the map does not name. */
+  fallback: string[]
+  tags: string[]
+  push: boolean
+}
+
+export interface PlanEntry {
+  platform: string
+  /** A label, or the labels a self-hosted runner must all have (as `runs-on` takes them). */
+  'runs-on': string | string[]
+  /** Which `source-<slot>` output of the per-platform job this leg sets. */
+  slot: number
+}
+
+export interface Plan {
+  matrix: { include: PlanEntry[] }
+  /** Where every leg pushes by digest: the repository of the first tag ('' when nothing is pushed). */
+  repository: string
+}
+
+/** The plan itself: a pure function of the inputs. */
+export function plan(inputs: PlanInputs): Plan {
+  const include = inputs.platforms.map((platform, slot) => {
+    const labels = inputs.runners.get(platform) ?? inputs.fallback
+    return { platform, 'runs-on': labels.length === 1 ? (labels[0] ?? '') : [...labels], slot }
+  })
+  const first = inputs.tags[0]
+  const repository = inputs.push && first ? repositoryOf(first) : ''
+  return { matrix: { include }, repository }
+}
+
+/** `registry/repository` of an image reference, its tag or digest dropped. */
+export function repositoryOf(tag: string): string {
+  const reference = parseImageReference(tag)
+  return `${reference.registry}/${reference.repository}`
+}
+
+/** The `runners` map: `PLATFORM=LABEL` lines, several labels separated by commas. */
+export function parseRunners(value: string): Map<string, string[]> {
+  const runners = new Map<string, string[]>()
+  for (const line of splitList(value, false)) {
+    const eq = line.indexOf('=')
+    if (eq === -1) {
+      throw new Error(`"${line}" is not PLATFORM=RUNNER-LABEL, e.g. linux/arm64=ubuntu-24.04-arm`)
+    }
+    const platform = formatPlatform(parsePlatform(line.slice(0, eq)))
+    const labels = parseLabels(line.slice(eq + 1), `"${line}"`)
+    if (runners.has(platform)) throw new Error(`${platform} is given twice`)
+    runners.set(platform, labels)
+  }
+  return runners
+}
+
+function parseLabels(value: string, where: string): string[] {
+  const labels = value.split(',').map(l => l.trim())
+  if (labels.some(l => l === '')) {
+    throw new Error(`${where} needs runner labels, separated by commas (e.g. self-hosted,linux,arm64)`)
+  }
+  const blank = labels.find(l => /\s/.test(l))
+  if (blank !== undefined) throw new Error(`${where}: runner label "${blank}" has a space in it`)
+  return labels
+}
+
+/** Reads and checks the plan's inputs; all problems together, each naming its input. */
+export function readPlanInputs(source: InputSource): PlanInputs {
+  const problems: string[] = []
+  const get = (name: string): string =>
+    source(name) || ((PLAN_DEFAULTS as Record<string, string>)[name] ?? '')
+  const check = <T>(name: string, fallback: T, parse: () => T): T => {
+    try {
+      return parse()
+    } catch (error) {
+      problems.push(`${name}: ${messageOf(error)}`)
+      return fallback
+    }
+  }
+  const platforms = check('platforms', [] as string[], () => {
+    const list = parsePlatforms(get('platforms'))
+    if (list.length > MAX_PLATFORMS) {
+      throw new Error(
+        `${list.length} platforms, but a distributed build has at most ${MAX_PLATFORMS}; ` +
+          'build the others in a second call, or set distribute: false'
+      )
+    }
+    return list
+  })
+  const runners = check('runners', new Map<string, string[]>(), () => parseRunners(get('runners')))
+  const fallback = check('runs-on', [] as string[], () => parseLabels(get('runs-on'), 'the label'))
+  const push = check('push', true, () => {
+    const value = get('push').toLowerCase()
+    if (value !== 'true' && value !== 'false') throw new Error(`"${get('push')}" is not a boolean`)
+    return value === 'true'
+  })
+  const tags = check('tags', [] as string[], () => {
+    const list = splitList(get('tags'), true)
+    for (const tag of list) parseImageReference(tag)
+    if (push && list.length === 0) {
+      throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0')
+    }
+    return list
+  })
+  if (get('nodes') !== '') {
+    problems.push(
+      'nodes: joins machines to the one builder of a single job; set distribute: false to use nodes, or ' +
+        'list those machines as self-hosted runners in runners'
+    )
+  }
+  if (problems.length > 0) throw new InputError(problems)
+  return { platforms, runners, fallback, tags, push }
+}
+
+/** The plan step: reads the inputs, sets the `matrix` and `repository` outputs, and logs the plan. */
+export function runPlan(getInput: InputSource = name => core.getInput(name)): Promise<void> {
+  const result = plan(readPlanInputs(getInput))
+  for (const entry of result.matrix.include) {
+    const labels = typeof entry['runs-on'] === 'string' ? entry['runs-on'] : entry['runs-on'].join(', ')
+    core.info(`${entry.platform}: runner ${labels}`)
+  }
+  if (result.repository) core.info(`each platform is pushed by digest to ${result.repository}`)
+  core.setOutput('matrix', JSON.stringify(result.matrix))
+  core.setOutput('repository', result.repository)
+  return Promise.resolve()
+}
