@@ -1,22 +1,27 @@
 /**
  * The workflows in .github/workflows against action.yml: the reusable workflow passes only inputs the
- * action has, mirrors the action's inputs with the same names, `required` and defaults, and wires the
- * outputs; every third-party action is pinned to a full commit SHA.
+ * action has, mirrors the action's inputs with the same names, `required` and defaults, wires plan ->
+ * per-platform build -> merge (and the single job for distribute: false), and exposes the outputs; every
+ * third-party action is pinned to a full commit SHA.
  */
 import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
+import { DEFAULT_RUNNERS, MAX_PLATFORMS } from '../../src/run/plan.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const WORKFLOWS = path.join(ROOT, '.github/workflows')
 const OWN_ACTION = /^[^/]+\/multiarch-build-push-action@/
+const OWN_PLAN = /^[^/]+\/multiarch-build-push-action\/plan@/
+const OWN_MERGE = /^[^/]+\/multiarch-build-push-action\/merge@/
 const OWN_REPO = /^[^/]+\/multiarch-build-push-action(\/|@)/
 
 interface ActionYaml {
   inputs: Record<string, { required?: boolean | string; default?: string }>
   outputs: Record<string, { description?: string }>
+  runs?: { using?: string; main?: string; post?: string }
 }
 
 type Scalar = string | number | boolean
@@ -36,8 +41,12 @@ interface Step {
 }
 
 interface Job {
+  name?: string
+  if?: string
+  needs?: string | string[]
   'runs-on'?: string | string[]
   uses?: string
+  strategy?: { matrix?: unknown }
   outputs?: Record<string, string>
   steps?: Step[]
 }
@@ -58,6 +67,7 @@ function readYaml(file: string): unknown {
 }
 
 const action = readYaml(path.join(ROOT, 'action.yml')) as ActionYaml
+const planAction = readYaml(path.join(ROOT, 'plan/action.yml')) as ActionYaml
 const reusable = readYaml(path.join(WORKFLOWS, 'multiarch.yml')) as Workflow
 const call = reusable.on.workflow_call ?? {}
 const callInputs = call.inputs ?? {}
@@ -66,16 +76,20 @@ const workflowFiles = fs
   .filter(f => /\.ya?ml$/.test(f))
   .sort()
 
-/** The reusable workflow's step that runs this action, and its job. */
-function actionStep(): { jobId: string; step: Step } {
-  const found: { jobId: string; step: Step }[] = []
-  for (const [jobId, job] of Object.entries(reusable.jobs))
-    for (const step of job.steps ?? [])
-      if (step.uses && OWN_ACTION.test(step.uses)) found.push({ jobId, step })
-  expect(found).toHaveLength(1)
-  const first = found[0]
-  if (!first) throw new Error('multiarch.yml has no step that uses the action')
-  return first
+/** The one step of a job that uses `pattern`. */
+function stepOf(jobId: string, pattern: RegExp): Step {
+  const steps = (reusable.jobs[jobId]?.steps ?? []).filter(s => s.uses && pattern.test(s.uses))
+  expect([jobId, steps.length]).toEqual([jobId, 1])
+  const step = steps[0]
+  if (!step) throw new Error(`${jobId} has no step that uses ${String(pattern)}`)
+  return step
+}
+
+/** Jobs with a step that runs the action itself: the single job and the per-platform job. */
+function actionJobs(): string[] {
+  return Object.entries(reusable.jobs)
+    .filter(([, job]) => (job.steps ?? []).some(s => s.uses && OWN_ACTION.test(s.uses)))
+    .map(([jobId]) => jobId)
 }
 
 /** `${{ inputs.NAME }}` exactly, or undefined. */
@@ -87,28 +101,54 @@ function isRequired(value: boolean | string | undefined): boolean {
   return value === true || value === 'true'
 }
 
-describe('reusable workflow (multiarch.yml)', () => {
-  const { step } = actionStep()
-  const passed = step.with ?? {}
+function needsOf(job: Job | undefined): string[] {
+  const needs = job?.needs ?? []
+  return typeof needs === 'string' ? [needs] : needs
+}
 
-  it('is a workflow_call workflow', () => {
+/** What the per-platform job passes differently from the single job: everything else is the same. */
+const PER_PLATFORM: Record<string, string> = {
+  platforms: '${{ matrix.platform }}',
+  tags: '${{ needs.plan.outputs.repository }}',
+  'push-by-digest': '${{ inputs.push }}',
+  nodes: ''
+}
+
+describe('reusable workflow (multiarch.yml)', () => {
+  it('is a workflow_call workflow with a single job, a plan, a per-platform job and a merge', () => {
     expect(call).toBeDefined()
     expect(Object.keys(reusable.on)).toEqual(['workflow_call'])
+    expect(Object.keys(reusable.jobs)).toEqual(['build', 'plan', 'build-platforms', 'merge'])
+    expect(actionJobs()).toEqual(['build', 'build-platforms'])
   })
 
-  it('passes only inputs that action.yml declares', () => {
-    const unknown = Object.keys(passed).filter(name => !(name in action.inputs))
+  it.each(['build', 'build-platforms'])('%s passes only inputs that action.yml declares', jobId => {
+    const unknown = Object.keys(stepOf(jobId, OWN_ACTION).with ?? {}).filter(name => !(name in action.inputs))
     expect(unknown).toEqual([])
   })
 
-  it('passes every action input (new inputs in action.yml need a line here)', () => {
-    const missing = Object.keys(action.inputs).filter(name => !(name in passed))
-    expect(missing).toEqual([])
+  it.each(['build', 'build-platforms'])(
+    '%s passes every action input (new inputs in action.yml need a line here)',
+    jobId => {
+      const passed = stepOf(jobId, OWN_ACTION).with ?? {}
+      const missing = Object.keys(action.inputs).filter(name => !(name in passed))
+      expect(missing).toEqual([])
+    }
+  )
+
+  it('the single job passes each mirrored input straight through, under the same name', () => {
+    for (const [name, value] of Object.entries(stepOf('build', OWN_ACTION).with ?? {})) {
+      if (name in callInputs) expect([name, plainInputReference(value)]).toEqual([name, name])
+    }
+    expect(stepOf('build', OWN_ACTION).with?.['push-by-digest']).toBe(false)
   })
 
-  it('passes each mirrored input straight through, under the same name', () => {
-    for (const [name, value] of Object.entries(passed)) {
-      if (name in callInputs) expect([name, plainInputReference(value)]).toEqual([name, name])
+  it('the per-platform job passes what the single job does, but its platform, the repository and push-by-digest', () => {
+    const single = stepOf('build', OWN_ACTION).with ?? {}
+    const leg = stepOf('build-platforms', OWN_ACTION).with ?? {}
+    for (const name of Object.keys(action.inputs)) {
+      const expected = PER_PLATFORM[name] ?? single[name]
+      expect([name, leg[name]]).toEqual([name, expected])
     }
   })
 
@@ -116,15 +156,22 @@ describe('reusable workflow (multiarch.yml)', () => {
     expect(Object.keys(call.secrets ?? {}).sort()).toEqual(['ca-pem', 'password'])
     expect(callInputs).not.toHaveProperty('password')
     expect(callInputs).not.toHaveProperty('ca-certs')
-    expect(String(passed.password)).toMatch(/^\$\{\{\s*secrets\.password\s*\}\}$/)
-    const caCerts = String(passed['ca-certs'])
-    expect(caCerts).toContain('secrets.ca-pem')
-    expect(caCerts).toContain('inputs.ca-registry')
+    for (const step of [
+      stepOf('build', OWN_ACTION),
+      stepOf('build-platforms', OWN_ACTION),
+      stepOf('merge', OWN_MERGE)
+    ]) {
+      const passed = step.with ?? {}
+      expect(String(passed.password)).toMatch(/^\$\{\{\s*secrets\.password\s*\}\}$/)
+      const caCerts = String(passed['ca-certs'])
+      expect(caCerts).toContain('secrets.ca-pem')
+      expect(caCerts).toContain('inputs.ca-registry')
+    }
   })
 
   it('mirrors the action inputs with the same required flag and default', () => {
     const mirrored = Object.keys(callInputs).filter(name => name in action.inputs)
-    expect(mirrored.length).toBeGreaterThanOrEqual(19)
+    expect(mirrored.length).toBeGreaterThanOrEqual(20)
     for (const name of [
       'platforms',
       'context',
@@ -144,7 +191,8 @@ describe('reusable workflow (multiarch.yml)', () => {
       'username',
       'qemu',
       'buildkit-image',
-      'builder-name'
+      'builder-name',
+      'nodes'
     ])
       expect(mirrored).toContain(name)
     for (const name of mirrored) {
@@ -170,31 +218,104 @@ describe('reusable workflow (multiarch.yml)', () => {
     }
   })
 
-  it('has only the extra inputs it documents: runs-on and ca-registry', () => {
+  it('has only the extra inputs it documents: runs-on, ca-registry, distribute, runners, annotations', () => {
     const extra = Object.keys(callInputs).filter(name => !(name in action.inputs))
-    expect(extra.sort()).toEqual(['ca-registry', 'runs-on'])
+    expect(extra.sort()).toEqual(['annotations', 'ca-registry', 'distribute', 'runners', 'runs-on'])
     expect(callInputs['runs-on']?.default).toBe('ubuntu-latest')
-    const job = Object.values(reusable.jobs)[0]
-    expect(job?.['runs-on']).toBe('${{ inputs.runs-on }}')
+    expect(callInputs.distribute).toMatchObject({ type: 'boolean', default: true })
+    expect(String(callInputs.runners?.default).trim()).toBe(DEFAULT_RUNNERS)
+    expect(String(callInputs.runners?.default).trim()).toBe(String(planAction.inputs.runners?.default).trim())
+    for (const jobId of ['build', 'plan', 'merge'])
+      expect([jobId, reusable.jobs[jobId]?.['runs-on']]).toEqual([jobId, '${{ inputs.runs-on }}'])
   })
 
-  it('maps the digest and platform-digests outputs from the action step', () => {
-    const { jobId, step: s } = actionStep()
-    const outputs = call.outputs ?? {}
-    expect(Object.keys(outputs).sort()).toEqual(['digest', 'platform-digests'])
-    for (const [name, spec] of Object.entries(outputs)) {
-      expect(name in action.outputs).toBe(true)
-      expect(spec.value).toBe(`\${{ jobs.${jobId}.outputs.${name} }}`)
-      expect(reusable.jobs[jobId]?.outputs?.[name]).toBe(`\${{ steps.${s.id ?? ''}.outputs.${name} }}`)
+  it('distribute false runs the single job only; distribute true the plan, the per-platform job and the merge', () => {
+    expect(reusable.jobs.build?.if).toBe('${{ !inputs.distribute }}')
+    expect(reusable.jobs.plan?.if).toBe('${{ inputs.distribute }}')
+    expect(needsOf(reusable.jobs['build-platforms'])).toEqual(['plan'])
+    expect(needsOf(reusable.jobs.merge).sort()).toEqual(['build-platforms', 'plan'])
+    expect(reusable.jobs.merge?.if).toBe('${{ inputs.distribute && inputs.push }}')
+  })
+
+  it('the plan job runs plan/action.yml with the inputs it declares, passed straight through', () => {
+    const step = stepOf('plan', OWN_PLAN)
+    const passed = step.with ?? {}
+    expect(Object.keys(passed).sort()).toEqual(['nodes', 'platforms', 'push', 'runners', 'runs-on', 'tags'])
+    for (const [name, value] of Object.entries(passed)) {
+      expect([name, name in planAction.inputs]).toEqual([name, true])
+      expect([name, plainInputReference(value)]).toEqual([name, name])
+    }
+    const outputs = reusable.jobs.plan?.outputs ?? {}
+    for (const name of ['matrix', 'repository']) {
+      expect(name in planAction.outputs).toBe(true)
+      expect(outputs[name]).toBe(`\${{ steps.${step.id ?? ''}.outputs.${name} }}`)
     }
   })
 
-  it('checks out the caller repository before the action step', () => {
-    const steps = reusable.jobs[actionStep().jobId]?.steps ?? []
-    const checkout = steps.findIndex(s => s.uses?.startsWith('actions/checkout@'))
-    expect(checkout).toBeGreaterThanOrEqual(0)
-    expect(checkout).toBeLessThan(steps.findIndex(s => s.uses && OWN_ACTION.test(s.uses)))
+  it('the per-platform job is the plan’s matrix: its platform on its runner, one source-<slot> output per slot', () => {
+    const job = reusable.jobs['build-platforms']
+    expect(job?.strategy?.matrix).toBe('${{ fromJSON(needs.plan.outputs.matrix) }}')
+    expect(job?.['runs-on']).toBe('${{ matrix.runs-on }}')
+    const id = stepOf('build-platforms', OWN_ACTION).id ?? ''
+    const expected: Record<string, string> = {}
+    for (let slot = 0; slot < MAX_PLATFORMS; slot++) {
+      expected[`source-${slot}`] =
+        `\${{ matrix.slot == ${slot} && format('{0}@{1}', needs.plan.outputs.repository, steps.${id}.outputs.digest) || '' }}`
+    }
+    expect(job?.outputs).toEqual(expected)
   })
+
+  it('the merge job merges every slot into the tags, with the registry inputs', () => {
+    const passed = stepOf('merge', OWN_MERGE).with ?? {}
+    const sources = String(passed.sources)
+      .trim()
+      .split('\n')
+      .map(l => l.trim())
+    expect(sources).toEqual(
+      Array.from(
+        { length: MAX_PLATFORMS },
+        (_, slot) => `\${{ needs.build-platforms.outputs.source-${slot} }}`
+      )
+    )
+    for (const name of ['tags', 'annotations', 'platforms', 'insecure-registries', 'registry', 'username'])
+      expect([name, plainInputReference(passed[name] ?? '')]).toEqual([name, name])
+    expect(Object.keys(passed).sort()).toEqual(
+      [
+        'annotations',
+        'ca-certs',
+        'insecure-registries',
+        'password',
+        'platforms',
+        'registry',
+        'sources',
+        'tags',
+        'username'
+      ].sort()
+    )
+  })
+
+  it('exposes digest and platform-digests: the merge’s when distributed, else the single job’s', () => {
+    const outputs = call.outputs ?? {}
+    expect(Object.keys(outputs).sort()).toEqual(['digest', 'platform-digests'])
+    const single = stepOf('build', OWN_ACTION).id ?? ''
+    const merge = stepOf('merge', OWN_MERGE).id ?? ''
+    for (const [name, spec] of Object.entries(outputs)) {
+      expect(name in action.outputs).toBe(true)
+      expect(spec.value).toBe(`\${{ jobs.merge.outputs.${name} || jobs.build.outputs.${name} }}`)
+      expect(reusable.jobs.build?.outputs?.[name]).toBe(`\${{ steps.${single}.outputs.${name} }}`)
+      expect(reusable.jobs.merge?.outputs?.[name]).toBe(`\${{ steps.${merge}.outputs.${name} }}`)
+    }
+  })
+
+  it.each(['build', 'build-platforms'])(
+    '%s checks out the caller repository before the action step',
+    jobId => {
+      const steps = reusable.jobs[jobId]?.steps ?? []
+      const checkout = steps.findIndex(s => s.uses?.startsWith('actions/checkout@'))
+      expect(checkout).toBeGreaterThanOrEqual(0)
+      expect(checkout).toBeLessThan(steps.findIndex(s => s.uses && OWN_ACTION.test(s.uses)))
+    }
+  )
 })
 
 describe('pinned actions', () => {
