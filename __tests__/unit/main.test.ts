@@ -390,14 +390,12 @@ describe('runMain', () => {
   })
 
   it('push-by-digest: pushes with the untagged image output and reads the index back by digest from the repository', async () => {
-    const requests: string[] = []
-    const server = http.createServer((req, res) => {
-      requests.push(`${req.method ?? ''} ${req.url ?? ''}`)
-      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' })
-      res.end(INDEX)
+    const server = (await TestHttpServer.start()).route('GET', `/v2/team/app/manifests/${DIGEST}`, {
+      status: 200,
+      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+      body: INDEX
     })
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    const registry = `127.0.0.1:${(server.address() as AddressInfo).port}`
+    const registry = server.host
     try {
       // A build spread over nodes reports no image.name: the repository comes from the inputs.
       const runner = new FakeRunner()
@@ -420,12 +418,12 @@ describe('runMain', () => {
       expect(build[build.indexOf('--output') + 1]).toBe(
         `type=image,name=${registry}/team/app,push-by-digest=true,name-canonical=true,push=true`
       )
-      expect(requests).toEqual([`GET /v2/team/app/manifests/${DIGEST}`])
+      expect(server.log()).toEqual([`GET /v2/team/app/manifests/${DIGEST}`])
       expect(outputs()).toContain(
         '"linux/arm/v7":"sha256:5b649f360be53933d2dcb5a293ea72bd7d294851e76c347b0d533c1910aabd85"'
       )
     } finally {
-      server.close()
+      await server.stop()
     }
   })
 

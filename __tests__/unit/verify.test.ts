@@ -69,6 +69,22 @@ describe('reportDigests', () => {
     ])
   })
 
+  it('reads the names the inputs gave when the metadata names none (a build spread over nodes, by digest)', async () => {
+    const server = await serve(manifestHandler)
+    const report = await reportDigests(options([], { names: [`${server.host}/fx/img`] }))
+    expect(report.verified).toStrictEqual([`${server.host}/fx/img`])
+    expect(report.platforms['linux/amd64']).toBe(AMD64)
+    expect(server.log()).toStrictEqual([`GET /v2/fx/img/manifests/${INDEX_DIGEST}`])
+  })
+
+  it('prefers the names in the metadata over the inputs', async () => {
+    const server = await serve(manifestHandler)
+    const report = await reportDigests(
+      options([`${server.host}/fx/img:v1`], { names: [`${server.host}/fx/other:v1`] })
+    )
+    expect(report.verified).toStrictEqual([`${server.host}/fx/img:v1`])
+  })
+
   it('uses the credentials in docker config.json, and retries a 5xx with the same client', async () => {
     let failures = 1
     const server = await serve((req, res, self) => {

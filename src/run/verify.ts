@@ -39,7 +39,7 @@ export interface VerifyOptions {
    * The images the inputs asked for (tags, or the repository with push-by-digest), checked when buildx's
    * metadata names none: a build spread over several nodes reports only the digest.
    */
-  names: readonly string[]
+  names?: readonly string[]
   config: TomlTable
   dockerConfigDir: string
   runner: CommandRunner
@@ -68,7 +68,7 @@ export async function reportDigests(options: VerifyOptions): Promise<DigestRepor
 
   // One fetch per repository: tags of the same repository share the pushed index.
   const repositories = new Map<string, string>()
-  for (const name of metadata.imageNames.length > 0 ? metadata.imageNames : options.names) {
+  for (const name of metadata.imageNames.length > 0 ? metadata.imageNames : (options.names ?? [])) {
     const ref = parseImageReference(name)
     repositories.set(`${ref.registry}/${ref.repository}`, name)
   }
