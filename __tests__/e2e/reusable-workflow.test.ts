@@ -1,8 +1,8 @@
 /**
- * The reusable workflow (.github/workflows/multiarch.yml) as a caller would use it: its action step's
- * `with:` map is evaluated the way the runner would (workflow_call defaults, the caller's inputs and
- * secrets substituted into the `${{ }}` expressions), and the bundled action runs with exactly those
- * inputs against the local stack.
+ * The reusable workflow (.github/workflows/multiarch.yml) as a caller would use it: its steps' `with:`
+ * maps are evaluated the way the runner would (workflow_call defaults, the caller's inputs and secrets,
+ * and for the distributed jobs the plan's outputs, the matrix and the step outputs, substituted into the
+ * `${{ }}` expressions), and the bundled action runs with exactly those inputs against the local stack.
  */
 import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
@@ -31,6 +31,7 @@ interface WorkflowInput {
 }
 
 interface Step {
+  id?: string
   uses?: string
   with?: Record<string, string | number | boolean>
 }
@@ -42,7 +43,7 @@ interface Workflow {
       secrets: Record<string, unknown>
     }
   }
-  jobs: Record<string, { steps?: Step[] }>
+  jobs: Record<string, { steps?: Step[]; outputs?: Record<string, string> }>
 }
 
 const workflow = parseYaml(
@@ -51,21 +52,29 @@ const workflow = parseYaml(
 const declaredInputs = workflow.on.workflow_call.inputs
 const declaredSecrets = Object.keys(workflow.on.workflow_call.secrets)
 
-function actionWith(): Record<string, string | number | boolean> {
-  const steps = Object.values(workflow.jobs).flatMap(job => job.steps ?? [])
-  const step = steps.find(s => s.uses && /^[^/]+\/multiarch-build-push-action@/.test(s.uses))
-  if (!step?.with) throw new Error('multiarch.yml has no step that runs the action with inputs')
+/** The `with:` of the step of `jobId` that uses `action` (the action itself, or `plan`, `merge`). */
+function stepWith(jobId = 'build', action = ''): Record<string, string | number | boolean> {
+  const uses = new RegExp(`^[^/]+/multiarch-build-push-action${action ? `/${action}` : ''}@`)
+  const step = (workflow.jobs[jobId]?.steps ?? []).find(s => s.uses && uses.test(s.uses))
+  if (!step?.with) throw new Error(`multiarch.yml: job ${jobId} has no step that runs ${uses.source}`)
   return step.with
 }
 
 // ---------------------------------------------------------------------------------------------------
-// A small evaluator for the expressions the workflow uses: context paths (inputs.x, secrets.x), string,
-// number and boolean literals, ( ), !, ==, !=, && and || (which, as on GitHub, return an operand), and
-// format(). Anything else is an error, so a workflow change this test cannot follow fails loudly.
+// A small evaluator for the expressions the workflow uses: context paths (inputs.x, secrets.x, and the
+// matrix, needs and steps the test provides), string, number and boolean literals, ( ), !, ==, !=, && and
+// || (which, as on GitHub, return an operand), and format(). Anything else is an error, so a workflow
+// change this test cannot follow fails loudly.
+
+interface Tree {
+  [key: string]: Value | Tree
+}
 
 interface Context {
   inputs: Record<string, Value>
   secrets: Record<string, string>
+  /** Other contexts (matrix, needs, steps): a path into them must exist. */
+  more?: Tree
 }
 
 type Token = { kind: 'op' | 'ident' | 'string' | 'number'; text: string }
@@ -114,6 +123,17 @@ function evaluate(expression: string, context: Context): Value {
   }
   const lookup = (name: string): Value => {
     const [scope, key, ...rest] = name.split('.')
+    if (scope !== undefined && context.more && scope in context.more) {
+      let node: Value | Tree | undefined = context.more
+      for (const part of name.split('.')) {
+        if (node === null || typeof node !== 'object' || !(part in node))
+          throw new Error(`${name} is not in the test's contexts`)
+        node = node[part]
+      }
+      if (node === undefined || (node !== null && typeof node === 'object'))
+        throw new Error(`${name} is not a value`)
+      return node
+    }
     if (key === undefined || rest.length > 0) throw new Error(`unsupported context path ${name}`)
     if (scope === 'inputs') {
       if (!(key in context.inputs)) throw new Error(`inputs.${key} is not declared`)
@@ -195,11 +215,8 @@ function substitute(value: string | number | boolean, context: Context): string 
   )
 }
 
-/** What the workflow hands the action for a caller's inputs (over the workflow_call defaults) and secrets. */
-function actionInputs(
-  callerInputs: Record<string, Value>,
-  secrets: Record<string, string>
-): Record<string, string> {
+/** The inputs context for a caller's inputs, over the workflow_call defaults; the secrets checked. */
+function callContext(callerInputs: Record<string, Value>, secrets: Record<string, string>): Context {
   const inputs: Record<string, Value> = {}
   for (const [name, spec] of Object.entries(declaredInputs))
     inputs[name] = spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '')
@@ -211,10 +228,23 @@ function actionInputs(
   }
   for (const name of Object.keys(secrets))
     if (!declaredSecrets.includes(name)) throw new Error(`multiarch.yml has no secret ${name}`)
-  const context = { inputs, secrets }
-  return Object.fromEntries(
-    Object.entries(actionWith()).map(([name, value]) => [name, substitute(value, context)])
-  )
+  return { inputs, secrets }
+}
+
+/** A `with:` (or `outputs:`) map evaluated in a context. */
+function evaluateMap(
+  map: Record<string, string | number | boolean>,
+  context: Context
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([name, value]) => [name, substitute(value, context)]))
+}
+
+/** What the workflow's single job hands the action for a caller's inputs and secrets. */
+function actionInputs(
+  callerInputs: Record<string, Value>,
+  secrets: Record<string, string>
+): Record<string, string> {
+  return evaluateMap(stepWith(), callContext(callerInputs, secrets))
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -252,6 +282,10 @@ describe('the workflow expressions (no stack needed)', () => {
     expect(evaluate("!('A' == 'a')", context)).toBe(false)
     expect(evaluate("format('{0}-{1}', 'x', 2)", context)).toBe('x-2')
     expect(() => evaluate('toJSON(inputs)', context)).toThrow(/unsupported/)
+    const more = { inputs: {}, secrets: {}, more: { matrix: { slot: 1 }, needs: { plan: { outputs: {} } } } }
+    expect(evaluate("matrix.slot == 1 && 'x' || ''", more)).toBe('x')
+    expect(evaluate("matrix.slot == 0 && 'x' || ''", more)).toBe('')
+    expect(() => evaluate('needs.plan.outputs.matrix', more)).toThrow(/not in the test's contexts/)
   })
 })
 
@@ -310,4 +344,83 @@ describe('reusable workflow on the stack', () => {
     expect(job.logs()).toContain(`::add-mask::${password}`)
     expect(leaks(job.logs(), password)).toEqual([])
   }, 600_000)
+})
+
+describe('reusable workflow, distributed, on the stack (plan -> one job per platform; the merge input)', () => {
+  it('each platform is pushed by digest, and the merge gets exactly those digests as sources', async () => {
+    const registry = env('E2E_HTTP_REGISTRY')
+    const tag = uniqueTag(registry, 'reusable-distributed')
+    const platforms = env('E2E_PLATFORMS')
+    const call = callContext(
+      {
+        platforms,
+        tags: tag,
+        'build-args': `BASE=${baseImage(registry)}`,
+        context: '__tests__/e2e/fixtures/uname',
+        'buildkit-image': buildkitImage(),
+        'host-network': true,
+        'insecure-registries': `http://${registry}`
+      },
+      {}
+    )
+    expect(call.inputs.distribute).toBe(true)
+
+    // plan: the plan sub-action (its mode from plan/action.yml) with what the plan job passes.
+    const planAction = parseYaml(fs.readFileSync(path.join(ROOT, 'plan/action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string }>
+    }
+    const plan = await jobs.run({
+      ...evaluateMap(stepWith('plan', 'plan'), call),
+      mode: planAction.inputs.mode?.default ?? ''
+    })
+    expect(plan.main.exitCode).toBe(0)
+    const planOutputs = evaluateMap(workflow.jobs.plan?.outputs ?? {}, {
+      ...call,
+      more: { steps: { plan: { outputs: { ...plan.main.outputs } } } }
+    })
+    const matrix = JSON.parse(planOutputs.matrix ?? '{}') as { include: { platform: string; slot: number }[] }
+    expect(matrix.include.map(e => e.platform)).toEqual(platforms.split(','))
+    expect(planOutputs.repository).toBe(tag.slice(0, tag.lastIndexOf(':')))
+
+    // build-platforms: one leg per matrix entry; every leg evaluates all source-<slot> outputs.
+    const needsPlan = { plan: { outputs: planOutputs } }
+    // A job output no leg set reads as '', as on GitHub.
+    const legOutputs = Object.fromEntries(
+      Object.keys(workflow.jobs['build-platforms']?.outputs ?? {}).map(name => [name, ''])
+    )
+    const expectedSources: string[] = []
+    for (const entry of matrix.include) {
+      const leg = { ...call, more: { matrix: { ...entry }, needs: needsPlan } }
+      const inputs = evaluateMap(stepWith('build-platforms'), leg)
+      expect([inputs.platforms, inputs['push-by-digest'], inputs.tags]).toEqual([
+        entry.platform,
+        'true',
+        planOutputs.repository
+      ])
+      const { main, post } = await jobs.run(inputs)
+      expect([entry.platform, main.exitCode]).toEqual([entry.platform, 0])
+      expect(post.exitCode).toBe(0)
+      const source = `${planOutputs.repository ?? ''}@${main.outputs.digest ?? ''}`
+      expect(sha256(rawManifest(source))).toBe(main.outputs.digest)
+      expectedSources.push(source)
+      const outputs = evaluateMap(workflow.jobs['build-platforms']?.outputs ?? {}, {
+        ...leg,
+        more: { ...leg.more, steps: { build: { outputs: { ...main.outputs } } } }
+      })
+      // As the runner does for a matrix job: a leg's empty outputs do not replace another leg's.
+      for (const [name, value] of Object.entries(outputs)) if (value !== '') legOutputs[name] = value
+    }
+    expect(Object.fromEntries(Object.entries(legOutputs).filter(([, v]) => v !== ''))).toEqual(
+      Object.fromEntries(expectedSources.map((s, slot) => [`source-${slot}`, s]))
+    )
+
+    // merge: the sources it is given, one per line, blank lines for unused slots.
+    const mergeWith = evaluateMap(stepWith('merge', 'merge'), {
+      ...call,
+      more: { needs: { plan: { outputs: planOutputs }, 'build-platforms': { outputs: legOutputs } } }
+    })
+    const sources = (mergeWith.sources ?? '').split('\n').map(l => l.trim())
+    expect(sources.filter(l => l !== '')).toEqual(expectedSources)
+    expect([mergeWith.tags, mergeWith.platforms]).toEqual([tag, platforms])
+  }, 900_000)
 })
