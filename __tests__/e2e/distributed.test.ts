@@ -112,7 +112,7 @@ describe('nodes: linux/arm64 built on a second engine', () => {
     expect(summary).toContain(`<code>${builder}1</code> (${endpoint})`)
     expect(summary).toMatch(
       new RegExp(
-        `<code>linux/arm64</code></td><td><code>sha256:[0-9a-f]{64}</code></td><td>native</td><td><code>${builder}1</code>`
+        `<code>linux/arm64</code></td><td><code>sha256:[0-9a-f]{64}</code></td><td>by the node</td><td><code>${builder}1</code>`
       )
     )
     expect(summary).toContain(`<code>${builder}0</code> (this runner)`)

@@ -127,6 +127,32 @@ describe('writeSummary', () => {
     expect(html).toContain('<p>Builder: <code>multiarch-42-abc</code></p>')
   })
 
+  it('with nodes: a Node column; a node’s platforms built "by the node", the runner’s native or QEMU', async () => {
+    const nodes = {
+      'linux/amd64': { node: 'b0', endpoint: '' },
+      'linux/arm64': { node: 'b1', endpoint: 'ssh://ci@arm<1>' },
+      'linux/arm/v7': { node: 'b0', endpoint: '' }
+    }
+    expect(rows(await written({ nodes, emulated: ['linux/arm/v7'] }))).toEqual([
+      ['Platform', 'Digest', 'Built', 'Node'],
+      ['linux/amd64', AMD64, 'native', 'b0 (this runner)'],
+      ['linux/arm64', ARM64, 'by the node', 'b1 (ssh://ci@arm&#60;1&#62;)'],
+      ['linux/arm/v7', ARMV7, 'QEMU', 'b0 (this runner)']
+    ])
+    fs.writeFileSync(summaryFile, '')
+    const unpushed = await written({
+      nodes,
+      pushed: false,
+      report: report({ digest: '', platforms: {}, verified: [] })
+    })
+    expect(rows(unpushed)).toEqual([
+      ['Platform', 'Node'],
+      ['linux/amd64', 'b0 (this runner)'],
+      ['linux/arm64', 'b1 (ssh://ci@arm&#60;1&#62;)'],
+      ['linux/arm/v7', 'b0 (this runner)']
+    ])
+  })
+
   it('no tags: no list', async () => {
     const html = await written({ tags: [] })
     expect(html).not.toContain('<ul>')

@@ -23,10 +23,12 @@ export function summaryTable(
   nodes?: Readonly<Record<string, NodeOfPlatform>>
 ): string[][] {
   return Object.entries(report.platforms).map(([platform, digest]) => {
+    // A node's own platforms: how that machine runs them is its business (natively, as a rule).
+    const onNode = nodes?.[platform]?.endpoint
     const row = [
       `<code>${platform}</code>`,
       `<code>${digest}</code>`,
-      emulated.includes(platform) ? 'QEMU' : 'native'
+      onNode ? 'by the node' : emulated.includes(platform) ? 'QEMU' : 'native'
     ]
     if (nodes) row.push(nodeCell(nodes[platform]))
     return row
