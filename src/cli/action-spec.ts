@@ -47,6 +47,13 @@ export const INPUTS: readonly InputSpec[] = [
     required: false
   },
   {
+    name: 'push-by-digest',
+    description:
+      'Push without any tag, for one-platform-per-job flows whose images are merged later: tags then names the repository only (exactly one entry, no tag or digest part), and the digest output finds the image.',
+    default: 'false',
+    required: false
+  },
+  {
     name: 'build-args',
     description: 'Build arguments, one KEY=VALUE per line.',
     default: '',
@@ -109,6 +116,13 @@ export const INPUTS: readonly InputSpec[] = [
   {
     name: 'buildkitd-flags',
     description: 'Extra flags for buildkitd (as docker buildx create --buildkitd-flags).',
+    default: '',
+    required: false
+  },
+  {
+    name: 'nodes',
+    description:
+      "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://.",
     default: '',
     required: false
   },
@@ -233,5 +247,8 @@ export const OUTPUTS: readonly OutputSpec[] = [
   },
   { name: 'metadata', description: "buildx's build metadata (JSON)." },
   { name: 'builder-name', description: 'Name of the builder this run created (removed by the post step).' },
-  { name: 'emulated-platforms', description: 'Platforms built under QEMU emulation, comma separated.' }
+  {
+    name: 'emulated-platforms',
+    description: 'Platforms built under QEMU emulation on the runner, comma separated (never those of nodes).'
+  }
 ]
