@@ -61,5 +61,6 @@ export const BAD_INPUTS: readonly (readonly [string, Readonly<Record<string, str
   ['nodes', { nodes: 'linux/arm64=arm box' }],
   ['nodes', { nodes: 'linux/arm64=ssh://a\nlinux/arm64=ssh://b' }],
   ['nodes', { nodes: 'linux/arm64=ssh://a\nlinux/arm/v7=ssh://a' }],
-  ['nodes', { nodes: 'linux/arm64,linux/arm64/v8=ssh://a' }]
+  ['nodes', { nodes: 'linux/arm64,linux/arm64/v8=ssh://a' }],
+  ['nodes', { nodes: 'linux/arm64=ssh://a', 'reuse-builder': 'true', 'builder-name': 'team-builder' }]
 ]

@@ -222,6 +222,12 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
     get('buildx-checksum-url') === '' ? '' : parseDownloadUrlTemplate(get('buildx-checksum-url'))
   )
   const nodes = check('nodes', [] as BuilderNode[], () => parseNodes(get('nodes')))
+  if (nodes.length > 0 && reuseBuilder) {
+    problems.push(
+      'nodes: a reused builder keeps the nodes it has, so nodes cannot be applied to it; ' +
+        'set reuse-builder: false, or leave nodes empty'
+    )
+  }
   if (reuseBuilder && builderName === '') {
     problems.push(
       'reuse-builder: needs builder-name (the builder to reuse); a generated name is never reused'
