@@ -6,7 +6,6 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { login } from '../../src/docker/login.js'
 import { runPost } from '../../src/run/post.js'
 import { captureStdout, commands } from '../stdout.js'
 import { FakeRunner, docker } from './fake-runner.js'
@@ -39,12 +38,23 @@ function downloadedBuildx(): string {
 }
 
 describe('post step', () => {
-  it('after a main that saved nothing (it failed on its inputs): no command, no warning', async () => {
+  it('with no state from main (main never started): a notice, no command, no warning', async () => {
     const runner = new FakeRunner()
-    const { groups, warnings } = await post(runner)
+    const { log, groups, warnings } = await post(runner)
     expect(runner.lines()).toEqual([])
     expect(groups).toEqual([])
     expect(warnings).toEqual([])
+    expect(commands(log, 'notice')).toEqual([
+      'The main step saved no state (it did not run): nothing to clean up.'
+    ])
+  })
+
+  it('after a main that failed on its inputs (it saved only that it started): nothing at all', async () => {
+    mainSaved({ isPost: 'true' })
+    const runner = new FakeRunner()
+    const { log } = await post(runner)
+    expect(runner.lines()).toEqual([])
+    expect(log).toBe('')
   })
 
   it('an empty builder (reused, or a name someone else had taken) is not removed', async () => {
@@ -73,7 +83,7 @@ describe('post step', () => {
     ]
   ])('removes the builder with %s', async (_, buildx, expected) => {
     const binary = downloadedBuildx()
-    mainSaved({ builder: 'multiarch-42-abc', buildx: buildx(binary) })
+    mainSaved({ isPost: 'true', builder: 'multiarch-42-abc', buildx: buildx(binary) })
     const runner = new FakeRunner()
     const { log, groups, warnings } = await post(runner)
     expect(runner.lines()).toEqual([expected(binary)])
@@ -83,7 +93,7 @@ describe('post step', () => {
   })
 
   it('a builder that was never created (main stopped before create finished) is no warning', async () => {
-    mainSaved({ builder: 'multiarch-42-abc' })
+    mainSaved({ isPost: 'true', builder: 'multiarch-42-abc' })
     const runner = new FakeRunner().on(docker('buildx', 'rm'), {
       exitCode: 1,
       stderr: 'ERROR: no builder "multiarch-42-abc" found'
@@ -93,62 +103,38 @@ describe('post step', () => {
     expect(warnings).toEqual([])
   })
 
-  it('restores the docker config a login changed and removes the temporary directory', async () => {
-    const configDir = path.join(work, 'docker-config')
-    fs.mkdirSync(configDir)
-    const configFile = path.join(configDir, 'config.json')
-    const before = { auths: { 'r.example.com': { auth: 'b2xkOm9sZA==' } }, proxies: {} }
-    fs.writeFileSync(configFile, JSON.stringify(before))
-    const restore = login({ registry: 'r.example.com', username: 'me', password: 's3cret', configDir })
+  it('removes the work directory with the run’s docker config and its credentials', async () => {
     const tempDir = path.join(work, 'multiarch-XyZ')
-    fs.mkdirSync(path.join(tempDir, 'certs'), { recursive: true })
-    fs.writeFileSync(path.join(tempDir, 'certs', 'ca.crt'), 'pem')
-    mainSaved({ builder: 'b1', 'login-restore': JSON.stringify(restore), 'temp-dir': tempDir })
-
-    const runner = new FakeRunner()
-    const { log, groups, warnings } = await post(runner)
-    expect(groups).toEqual([
-      'Removing builder b1',
-      'Removing registry credentials',
-      'Removing temporary files'
-    ])
-    expect(JSON.parse(fs.readFileSync(configFile, 'utf8'))).toEqual(before)
-    expect(log).toContain(`restored r.example.com in ${configFile}`)
+    fs.mkdirSync(path.join(tempDir, 'docker-config'), { recursive: true })
+    fs.writeFileSync(path.join(tempDir, 'docker-config', 'config.json'), '{"auths":{}}')
+    const userBuildx = path.join(work, 'user-docker', 'buildx')
+    fs.mkdirSync(userBuildx, { recursive: true })
+    fs.symlinkSync(userBuildx, path.join(tempDir, 'docker-config', 'buildx'))
+    mainSaved({ isPost: 'true', builder: 'b1', 'temp-dir': tempDir })
+    const { groups, warnings } = await post(new FakeRunner())
+    expect(groups).toEqual(['Removing builder b1', 'Removing temporary files and this run’s docker config'])
     expect(fs.existsSync(tempDir)).toBe(false)
+    expect(fs.existsSync(userBuildx)).toBe(true) // the link went, not the user's builders
     expect(warnings).toEqual([])
-    expect(log).not.toContain('b2xkOm9sZA==')
-  })
-
-  it('a config.json the login created is removed again', async () => {
-    const configDir = path.join(work, 'new-docker-config')
-    const restore = login({ registry: 'r.example.com', username: 'me', password: 's3cret', configDir })
-    mainSaved({ 'login-restore': JSON.stringify(restore) })
-    await post(new FakeRunner())
-    expect(fs.existsSync(path.join(configDir, 'config.json'))).toBe(false)
   })
 
   it('a failing cleanup is a warning naming it, and the later cleanups still run', async () => {
     const tempDir = path.join(work, 'multiarch-XyZ')
     fs.mkdirSync(tempDir)
-    mainSaved({ builder: 'b1', 'login-restore': '{broken', 'temp-dir': tempDir })
+    mainSaved({ isPost: 'true', builder: 'b1', 'temp-dir': tempDir })
     const runner = new FakeRunner().on(docker('buildx', 'rm'), {
       exitCode: 1,
       stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock'
     })
     const { groups, warnings } = await post(runner)
-    expect(groups).toEqual([
-      'Removing builder b1',
-      'Removing registry credentials',
-      'Removing temporary files'
-    ])
-    expect(warnings).toHaveLength(2)
+    expect(groups).toEqual(['Removing builder b1', 'Removing temporary files and this run’s docker config'])
+    expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatch(/^Removing builder b1 failed: .*Cannot connect to the Docker daemon/)
-    expect(warnings[1]).toMatch(/^Removing registry credentials failed: /)
     expect(fs.existsSync(tempDir)).toBe(false)
   })
 
   it('never fails the job: no error, no failure exit code', async () => {
-    mainSaved({ builder: 'b1', 'login-restore': '{broken' })
+    mainSaved({ isPost: 'true', builder: 'b1' })
     const runner = new FakeRunner().on(docker('buildx', 'rm'), { exitCode: 125, stderr: 'boom' })
     const exitCode = process.exitCode
     const { log } = await post(runner)

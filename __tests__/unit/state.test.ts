@@ -6,12 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { parseCommandFile } from '../../scripts/runner-sim.js'
+import { ROOT, parseCommandFile } from '../../scripts/runner-sim.js'
 import * as state from '../../src/run/state.js'
 import type { RunState } from '../../src/run/state.js'
 import { captureStdout } from '../stdout.js'
 
-const EMPTY: RunState = { builder: '', tempDir: '', loginRestore: '', buildx: '' }
+const EMPTY: RunState = { builder: '', tempDir: '', buildx: '' }
 const saved = { ...process.env }
 let stateFile = ''
 
@@ -36,28 +36,22 @@ describe('state between main and post', () => {
   it('is empty in a post step whose main saved nothing', () => {
     startPost()
     expect(state.load()).toEqual(EMPTY)
-    expect(state.isPost()).toBe(false)
+    expect(state.mainStarted()).toBe(false)
   })
 
-  it('marks the second run of the bundle as the post step', () => {
-    expect(state.isPost()).toBe(false)
+  it('tells the post step that main started', () => {
+    expect(state.mainStarted()).toBe(false)
     state.markMainStarted()
-    expect(state.isPost()).toBe(false) // main itself does not become post
+    expect(state.mainStarted()).toBe(false) // read from the state main handed over, not main's own
     startPost()
-    expect(state.isPost()).toBe(true)
+    expect(state.mainStarted()).toBe(true)
   })
 
-  const restore = JSON.stringify({
-    configFile: '/home/u/.docker/config.json',
-    key: 'r.example',
-    created: true
-  })
   it.each<[keyof RunState, string]>([
     ['builder', 'multiarch-42-abc'],
     ['builder', ''], // cleared after a taken name: nothing to remove
     ['tempDir', '/runner/_temp/multiarch-XyZ12 with space'],
-    ['loginRestore', restore],
-    ['loginRestore', `${restore}\n{"second": "line"}`],
+    ['tempDir', '/t/1\n{"second": "line"}'],
     [
       'buildx',
       JSON.stringify({ command: '/opt/hostedtoolcache/buildx/0.29.1/x64/docker-buildx', prefix: [] })
@@ -70,24 +64,29 @@ describe('state between main and post', () => {
   })
 
   it('keeps every field apart and the last value saved for a field', () => {
-    const values: RunState = { builder: 'b1', tempDir: '/t/1', loginRestore: '{"key":"k"}', buildx: '' }
+    const values: RunState = { builder: 'b1', tempDir: '/t/1', buildx: '{"command":"/x","prefix":[]}' }
     state.markMainStarted()
     for (const key of Object.keys(values) as (keyof RunState)[]) state.save(key, values[key])
     state.save('builder', 'b2')
     const written = startPost()
     expect(state.load()).toEqual({ ...values, builder: 'b2' })
-    expect(state.isPost()).toBe(true)
-    // five distinct names: the four fields and the post marker
-    expect(Object.keys(written)).toHaveLength(5)
+    expect(state.mainStarted()).toBe(true)
+    // four distinct names: the three fields and the marker
+    expect(Object.keys(written)).toHaveLength(4)
   })
 
-  it('writes to the state file only, never to the log (the login restore may hold a credential)', async () => {
-    const secret = JSON.stringify({ key: 'r.example', auth: { auth: 'b2xkOm9sZA==' } })
+  it('writes to the state file only, never to the log', async () => {
     const log = await captureStdout(() => {
       state.markMainStarted()
-      state.save('loginRestore', secret)
+      state.save('tempDir', '/runner/_temp/multiarch-abc')
     })
     expect(log).toBe('')
-    expect(fs.readFileSync(stateFile, 'utf8')).toContain('b2xkOm9sZA==')
+    expect(fs.readFileSync(stateFile, 'utf8')).toContain('/runner/_temp/multiarch-abc')
+  })
+
+  it('the post entry passes the flag the bundle looks for', () => {
+    const entry = fs.readFileSync(path.join(ROOT, 'scripts/post-entry.js'), 'utf8')
+    expect(entry).toContain(`process.argv.push('${state.POST_STEP_FLAG}')`)
+    expect(entry).toContain("await import('./index.js')")
   })
 })

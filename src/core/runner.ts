@@ -65,6 +65,14 @@ export async function runChecked(
   return result
 }
 
+/** A runner that gives every command `env` (under the command's own extra environment). */
+export function withEnvironment(runner: CommandRunner, env: Readonly<Record<string, string>>): CommandRunner {
+  return {
+    run: (command, args, options = {}) =>
+      runner.run(command, args, { ...options, env: { ...env, ...options.env } })
+  }
+}
+
 /** The production runner, on @actions/exec. A program that cannot be started reports exit code 127. */
 export const execRunner: CommandRunner = {
   async run(command, args, options = {}) {

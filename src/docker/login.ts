@@ -1,18 +1,16 @@
 /**
- * Registry login without dockerd: the credentials go straight into the docker config that buildx reads
- * (BuildKit pushes with them), so a registry behind a private CA or plain HTTP works even though dockerd
- * does not trust it. What was there before is recorded and put back by the post step.
+ * Registry login without dockerd, and without touching the user's docker config: every docker and buildx
+ * command of a run gets its own DOCKER_CONFIG directory (in the run's work directory) holding a copy of
+ * the user's config.json plus this run's login entry. Everything else of the user's directory
+ * (`buildx` with the builder instances, `cli-plugins`, `contexts`, TLS files) is linked, so builders,
+ * plugins and contexts are the same. Two runs on one runner never see (or remove) each other's
+ * credentials; the post step removes the run's directory with its work directory.
  */
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { configKey } from '../oci/reference.js'
-import {
-  dockerConfigFile,
-  dockerConfigOrThrow,
-  readDockerConfig,
-  writeDockerConfig,
-  type DockerConfig
-} from './config-file.js'
+import { dockerConfigFile, readDockerConfig, writeDockerConfig, type DockerConfig } from './config-file.js'
 
 export { dockerConfigDir } from './config-file.js'
 
@@ -20,70 +18,52 @@ export interface LoginOptions {
   registry: string
   username: string
   password: string
-  configDir: string
 }
 
-/** What the post step needs to undo a login: the entries as they were (undefined: absent). */
-export interface LoginRestore {
-  configFile: string
-  key: string
-  auth?: unknown
-  helper?: string
-  /** The login created config.json: the post step removes it again when nothing else was added. */
-  created?: boolean
-}
-
-export function login(options: LoginOptions): LoginRestore {
+/** `config` with the login entry for `registry` (buildx reads it for the push and the pulls). */
+export function withLogin(config: DockerConfig, options: LoginOptions): DockerConfig {
   const token = Buffer.from(`${options.username}:${options.password}`).toString('base64')
   core.setSecret(options.password)
   core.setSecret(token)
-  const configFile = dockerConfigFile(options.configDir)
-  const read = readDockerConfig(configFile)
-  const created = read.status === 'missing'
-  const config = dockerConfigOrThrow(read)
   const key = configKey(options.registry)
-  const restore: LoginRestore = {
-    configFile,
-    key,
-    auth: config.auths?.[key],
-    helper: config.credHelpers?.[key],
-    created
-  }
-  // The entry being replaced travels to the post step in the action's state: keep it out of any log.
-  maskEntry(restore.auth)
-  config.auths = { ...config.auths, [key]: { auth: token } }
+  const out: DockerConfig = { ...config, auths: { ...config.auths, [key]: { auth: token } } }
   // A credential store would shadow the file entry; an empty helper makes the CLI read the file for this host.
-  if (config.credsStore || restore.helper !== undefined)
-    config.credHelpers = { ...config.credHelpers, [key]: '' }
-  writeDockerConfig(configFile, config)
-  return restore
+  if (config.credsStore || config.credHelpers?.[key] !== undefined)
+    out.credHelpers = { ...config.credHelpers, [key]: '' }
+  return out
 }
 
-function maskEntry(entry: unknown): void {
-  if (entry === null || typeof entry !== 'object') return
-  for (const field of ['auth', 'password', 'identitytoken', 'registrytoken'] as const) {
-    const value = (entry as Record<string, unknown>)[field]
-    if (typeof value === 'string' && value !== '') core.setSecret(value)
+export interface RunDockerConfigOptions {
+  /** The user's docker config directory ($DOCKER_CONFIG or ~/.docker). */
+  userDir: string
+  /** The directory to create (inside the run's work directory; it must not exist yet). */
+  dir: string
+  login?: LoginOptions
+}
+
+export interface RunDockerConfig {
+  dir: string
+  /** Set when the user's config.json could not be read: it is left out, as buildx leaves it out. */
+  warning?: string
+}
+
+/** Creates the run's docker config directory (see the module comment). */
+export function createRunDockerConfig(options: RunDockerConfigOptions): RunDockerConfig {
+  const { userDir, dir } = options
+  fs.mkdirSync(dir, { mode: 0o700 })
+  const read = readDockerConfig(dockerConfigFile(userDir))
+  const warning =
+    read.status === 'invalid'
+      ? `${read.problem}. buildx ignores it with a warning; this run goes on without its settings` +
+        (options.login ? ` (with the login inputs for ${options.login.registry})` : '')
+      : undefined
+  const base: DockerConfig = read.status === 'found' ? read.config : {}
+  writeDockerConfig(dockerConfigFile(dir), options.login ? withLogin(base, options.login) : base)
+  // buildx creates its directory on first use; it must be the user's, shared by every run.
+  fs.mkdirSync(path.join(userDir, 'buildx'), { recursive: true })
+  for (const entry of fs.readdirSync(userDir)) {
+    if (entry === 'config.json' || entry.startsWith('config.json.')) continue
+    fs.symlinkSync(path.join(userDir, entry), path.join(dir, entry))
   }
-}
-
-/** A copy of `record` with `key` set to `value`, or without `key` when value is undefined. */
-function withEntry<T>(record: Record<string, T>, key: string, value: T | undefined): Record<string, T> {
-  const rest = Object.fromEntries(Object.entries(record).filter(([k]) => k !== key))
-  return value === undefined ? rest : { ...rest, [key]: value }
-}
-
-/** Puts back the config.json entries a login replaced. */
-export function logout(restore: LoginRestore): void {
-  const read = readDockerConfig(restore.configFile)
-  if (read.status === 'missing') return
-  const config: DockerConfig = dockerConfigOrThrow(read)
-  config.auths = withEntry(config.auths ?? {}, restore.key, restore.auth)
-  if (config.credHelpers) config.credHelpers = withEntry(config.credHelpers, restore.key, restore.helper)
-  const emptied = Object.entries(config).every(
-    ([k, v]) =>
-      (k === 'auths' || k === 'credHelpers') && typeof v === 'object' && Object.keys(v ?? {}).length === 0
-  )
-  if (restore.created === true && emptied) fs.rmSync(restore.configFile)
-  else writeDockerConfig(restore.configFile, config)
+  return warning === undefined ? { dir } : { dir, warning }
 }

@@ -1,18 +1,22 @@
 /**
  * The post step: runs after the job's steps whether main succeeded, failed or was cancelled. It removes
- * what main created (builder with its container and state, credentials, temporary files). Problems here
- * are warnings: cleanup never fails a job.
+ * what main created (builder with its container and state; the work directory with the run's docker
+ * config and credentials, and its temporary files). Problems here are warnings: cleanup never fails a job.
+ * With no state from main (main never started), there is nothing to remove: a notice, and nothing else.
  */
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import { removeBuilder } from '../buildx/builder.js'
 import { parseBuildxCli, withBuildx } from '../buildx/cli.js'
-import { logout, type LoginRestore } from '../docker/login.js'
 import { execRunner, type CommandRunner } from '../core/runner.js'
 import * as state from './state.js'
 import { messageOf } from '../core/errors.js'
 
 export async function runPost(runner: CommandRunner = execRunner): Promise<void> {
+  if (!state.mainStarted()) {
+    core.notice('The main step saved no state (it did not run): nothing to clean up.', { title: 'Post step' })
+    return
+  }
   const saved = state.load()
   if (saved.builder) {
     await attempt(`Removing builder ${saved.builder}`, async () => {
@@ -20,16 +24,8 @@ export async function runPost(runner: CommandRunner = execRunner): Promise<void>
       core.info(outcome === 'removed' ? 'builder removed' : 'builder was not there (never created)')
     })
   }
-  if (saved.loginRestore) {
-    await attempt('Removing registry credentials', () => {
-      const restore = JSON.parse(saved.loginRestore) as LoginRestore
-      logout(restore)
-      core.info(`restored ${restore.key} in ${restore.configFile}`)
-      return Promise.resolve()
-    })
-  }
   if (saved.tempDir) {
-    await attempt('Removing temporary files', () => {
+    await attempt('Removing temporary files and this run’s docker config', () => {
       fs.rmSync(saved.tempDir, { recursive: true, force: true })
       return Promise.resolve()
     })

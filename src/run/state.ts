@@ -6,8 +6,8 @@
  * - `isPost`: set as soon as main starts, so the second run of the bundle knows it is the post step.
  * - `builder`: the builder this run created (saved *before* `buildx create`, so a half-created builder
  *   is still removed); empty when the run reused a builder it must not remove.
- * - `tempDir`: this run's own directory under RUNNER_TEMP (buildkitd.toml, CA files, metadata).
- * - `loginRestore`: the docker config entries a login replaced, to put back.
+ * - `tempDir`: this run's own directory under RUNNER_TEMP (buildkitd.toml, CA files, metadata, the run's
+ *   docker config with its credentials).
  * - `buildx`: the buildx binary the run used, so the post step removes the builder with the same one.
  */
 import * as core from '@actions/core'
@@ -15,8 +15,6 @@ import * as core from '@actions/core'
 export interface RunState {
   builder: string
   tempDir: string
-  /** JSON of the config.json entries to restore after a login (see login.ts). */
-  loginRestore: string
   /** The buildx this run used (see buildx-install.ts); '' for the runner's `docker buildx`. */
   buildx: string
 }
@@ -24,11 +22,14 @@ export interface RunState {
 const KEYS: Record<keyof RunState, string> = {
   builder: 'builder',
   tempDir: 'temp-dir',
-  loginRestore: 'login-restore',
   buildx: 'buildx'
 }
 
-export function isPost(): boolean {
+/** The argument dist/post.js adds to the process's arguments: this run of the bundle is the post step. */
+export const POST_STEP_FLAG = '--post-step'
+
+/** Whether main started in this job (so this run of the bundle is the post step). */
+export function mainStarted(): boolean {
   return core.getState('isPost') === 'true'
 }
 
@@ -44,7 +45,6 @@ export function load(): RunState {
   return {
     builder: core.getState(KEYS.builder),
     tempDir: core.getState(KEYS.tempDir),
-    loginRestore: core.getState(KEYS.loginRestore),
     buildx: core.getState(KEYS.buildx)
   }
 }

@@ -1,9 +1,13 @@
-/** What a run sets up before any builder exists: its own directory, buildkitd.toml, registry login. */
+/**
+ * What a run sets up before any builder exists: its own directory, buildkitd.toml, and its own docker
+ * config (with the registry login) that every docker and buildx command of the run uses.
+ */
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { writeBuildkitdConfig, type BuildkitdConfig } from '../buildkitd/config.js'
-import { login } from '../docker/login.js'
+import { createRunDockerConfig, dockerConfigDir } from '../docker/login.js'
+import { withEnvironment } from '../core/runner.js'
 import type { Inputs } from '../inputs/inputs.js'
 import type { MainDeps } from './deps.js'
 import * as state from './state.js'
@@ -24,10 +28,33 @@ export async function writeConfig(inputs: Inputs, work: string): Promise<Buildki
   return written
 }
 
-/** Puts the login inputs where buildx reads credentials; the post step puts back what was there. */
-export function logIn(inputs: Inputs, configDir: string): Promise<void> {
-  const restore = login({ ...inputs, configDir })
-  state.save('loginRestore', JSON.stringify(restore))
-  core.info(`credentials for ${inputs.registry} written to ${restore.configFile}`)
-  return Promise.resolve()
+/**
+ * The run's own docker config directory (see docker/login.ts), with the login inputs' credentials; returns
+ * the run's dependencies with a runner that gives it to every command. The post step removes it with the
+ * work directory: the user's docker config is never written.
+ */
+export function useRunDockerConfig(deps: MainDeps, inputs: Inputs, work: string): RunDocker {
+  const userDir = dockerConfigDir(deps.env)
+  const login = inputs.username
+    ? { registry: inputs.registry, username: inputs.username, password: inputs.password }
+    : undefined
+  const created = createRunDockerConfig({
+    userDir,
+    dir: path.join(work, 'docker-config'),
+    ...(login ? { login } : {})
+  })
+  if (created.warning) core.warning(created.warning, { title: 'Docker config ignored' })
+  core.info(
+    `docker and buildx use ${created.dir}: a copy of ${path.join(userDir, 'config.json')}` +
+      (login ? ` with the credentials for ${login.registry}` : '') +
+      `; builders, plugins and contexts are those of ${userDir}`
+  )
+  const runner = withEnvironment(deps.runner, { DOCKER_CONFIG: created.dir })
+  return { deps: { ...deps, runner }, dockerConfigDir: created.dir }
+}
+
+export interface RunDocker {
+  /** The run's dependencies, with the runner that uses the run's docker config. */
+  deps: MainDeps
+  dockerConfigDir: string
 }
