@@ -9,3 +9,5 @@ rm -rf "$out"
 npx ncc build lib/index.js -o "$out" --minify --license licenses.txt --quiet
 npx ncc build lib/cli/index.js -o "$out/cli" --minify --license licenses.txt --quiet
 chmod +x "$out/cli/index.js"
+# The post step's entry: the same bundle, told that it runs as the post step (see src/index.ts).
+cp scripts/post-entry.js "$out/post.js"

@@ -1,5 +1,5 @@
 /**
- * Runs the bundled action (dist/index.js) the way the GitHub runner does: INPUT_* variables with
+ * Runs the bundled action (action.yml's main and post entries in dist/) the way the GitHub runner does: INPUT_* variables with
  * action.yml's defaults applied, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, main and then
  * post with the state main saved as STATE_* variables. Shared by the e2e tests and the benchmark, so both
  * measure exactly what a workflow step runs. Plain ESM JavaScript (types in runner-sim.d.ts).
@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const ENTRY = path.join(ROOT, 'dist/index.js')
+/** action.yml's `runs`: the main and post entries. */
+function entries() {
+  /** @type {{ runs: { main: string, post: string } }} */
+  const action = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
+  return { main: path.join(ROOT, action.runs.main), post: path.join(ROOT, action.runs.post) }
+}
 
 /** @returns {Record<string, string>} the defaults action.yml declares, by input name */
 export function actionDefaults() {
@@ -97,12 +102,13 @@ export function newJob(inputs, extraEnv = {}) {
   }
   let allLogs = ''
   /**
+   * @param {string} entry
    * @param {Record<string, string>} stepEnv
    * @param {{ killAfterMs?: number, killWhen?: RegExp, onLog?: (log: string) => void }} options
    * @returns {Promise<import('./runner-sim.js').StepResult>}
    */
-  const step = async (stepEnv, options = {}) => {
-    const child = spawn(process.execPath, [ENTRY], {
+  const step = async (entry, stepEnv, options = {}) => {
+    const child = spawn(process.execPath, [entry], {
       cwd: ROOT,
       env: stepEnv,
       stdio: ['ignore', 'pipe', 'pipe']
@@ -150,15 +156,15 @@ export function newJob(inputs, extraEnv = {}) {
     for (const [k, v] of Object.entries(parseCommandFile(fs.readFileSync(files.state, 'utf8')))) {
       stateEnv[`STATE_${k}`] = v
     }
-    return step({ ...baseEnv, ...stateEnv })
+    return step(entries().post, { ...baseEnv, ...stateEnv })
   }
   return {
     dir,
     runnerTemp,
-    main: options => step(baseEnv, options),
+    main: options => step(entries().main, baseEnv, options),
     post,
     // As on GitHub: post runs whatever main's outcome (failed, killed).
-    run: async options => ({ main: await step(baseEnv, options), post: await post() }),
+    run: async options => ({ main: await step(entries().main, baseEnv, options), post: await post() }),
     logs: () => allLogs,
     finish: async () => {
       try {

@@ -1,7 +1,9 @@
 /**
- * The bundle's entry. GitHub runs it as the action's `main` and again as its `post` (saved state tells
- * which one this is). Sub-actions run the same bundle: their action.yml declares a `mode` input whose
- * default names the part to run (plan/action.yml: `plan`); the main action has no such input.
+ * The bundle's entry. GitHub runs it as the action's `main` (dist/index.js) and as its `post`
+ * (dist/post.js, which marks the process as the post step and loads this bundle). A post step whose main
+ * never started finds no state and only says so; it never runs main. Sub-actions run the same bundle:
+ * their action.yml declares a `mode` input whose default names the part to run (plan/action.yml: `plan`);
+ * the main action has no such input.
  */
 import * as core from '@actions/core'
 import { defaultDeps } from './run/deps.js'
@@ -9,7 +11,7 @@ import { runMain } from './run/main.js'
 import { reportFailure } from './run/outputs.js'
 import { runPlan } from './run/plan.js'
 import { runPost } from './run/post.js'
-import { isPost } from './run/state.js'
+import { POST_STEP_FLAG } from './run/state.js'
 
 const deps = defaultDeps()
 const mode = deps.getInput('mode')
@@ -17,8 +19,10 @@ if (mode === 'plan') {
   await runPlan(deps.getInput).catch(reportFailure)
 } else if (mode !== '') {
   core.setFailed(`Unknown mode "${mode}": this bundle runs the action (no mode) or plan`)
-} else if (isPost()) {
+} else if (process.argv.includes(POST_STEP_FLAG)) {
   await runPost(deps.runner)
 } else {
   await runMain(deps).catch(reportFailure)
 }
+// A request abandoned at its time limit may still hold a socket open: the step ends when its work does.
+process.exit()
