@@ -62,5 +62,21 @@ export const BAD_INPUTS: readonly (readonly [string, Readonly<Record<string, str
   ['nodes', { nodes: 'linux/arm64=ssh://a\nlinux/arm64=ssh://b' }],
   ['nodes', { nodes: 'linux/arm64=ssh://a\nlinux/arm/v7=ssh://a' }],
   ['nodes', { nodes: 'linux/arm64,linux/arm64/v8=ssh://a' }],
-  ['nodes', { nodes: 'linux/arm64=ssh://a', 'reuse-builder': 'true', 'builder-name': 'team-builder' }]
+  ['nodes', { nodes: 'linux/arm64=ssh://a', 'reuse-builder': 'true', 'builder-name': 'team-builder' }],
+  ['tags', { tags: `r.example.com/app:1@sha256:${'a'.repeat(64)}` }],
+  ['tags', { tags: `r.example.com/app@sha256:${'a'.repeat(64)}` }],
+  ['builder-name', { 'builder-name': 'default' }],
+  ['target', { target: 'release\nRUN id' }],
+  ['target', { target: 'stage;id' }],
+  ['buildkitd-flags', { 'buildkitd-flags': 'junk --debug' }],
+  ['buildkitd-flags', { 'buildkitd-flags': '--debug \u001b[31m' }],
+  ['buildkitd-flags', { 'buildkitd-flags': '--config /etc/passwd' }],
+  ['buildkitd-flags', { 'buildkitd-flags': '--addr tcp://0.0.0.0:1234' }],
+  ['buildkitd-flags', { 'buildkitd-flags': '--allow-insecure-entitlement' }],
+  ['provenance', { provenance: 'maybe' }],
+  ['provenance', { provenance: 'mode=everything' }],
+  ['file', { file: '__tests__/fixtures/not-dockerfiles/shadow-like' }],
+  ['file', { file: '__tests__/fixtures/not-dockerfiles/binary' }],
+  ['file', { file: '__tests__/fixtures/not-dockerfiles/comments-only' }],
+  ['file', { file: '__tests__/fixtures' }]
 ]

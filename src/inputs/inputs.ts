@@ -21,6 +21,7 @@ import {
   splitList
 } from './parse.js'
 import { QEMU_MODES, type QemuMode } from '../qemu/qemu.js'
+import { checkDockerfile, parseBuildkitdFlags, parseProvenance, parseTarget } from './checks.js'
 
 export interface Inputs {
   platforms: string[]
@@ -141,7 +142,13 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
     return existingPath('context', 'directory') || value
   })
   // With a remote context, buildx reads `file` inside that context: nothing to check here.
-  const file = isRemoteContext(get('context')) ? get('file') : existingPath('file', 'file')
+  const file = isRemoteContext(get('context'))
+    ? get('file')
+    : check('file', '', () => {
+        const value = existingPath('file', 'file')
+        if (value !== '') checkDockerfile(value, resolvePath(cwd, value))
+        return value
+      })
   const push = bool('push')
   const pushByDigest = bool('push-by-digest')
   if (pushByDigest && !push && !problems.some(p => p.startsWith('push:'))) {
@@ -165,6 +172,10 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
         `"${value}" is not a builder name; use letters, digits, '_', '.', '-', starting with a letter`
       )
     }
+    if (value.toLowerCase() === 'default')
+      throw new Error(
+        '"default" is the docker driver builder, which cannot build several platforms; use another name'
+      )
     return value
   })
   const driverOpts = check('driver-opts', [] as string[], () => parseKeyValues(get('driver-opts'), false))
@@ -228,6 +239,9 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
         'set reuse-builder: false, or leave nodes empty'
     )
   }
+  const target = check('target', '', () => parseTarget(get('target')))
+  const provenance = check('provenance', '', () => parseProvenance(get('provenance')))
+  const buildkitdFlags = check('buildkitd-flags', '', () => parseBuildkitdFlags(get('buildkitd-flags')))
   if (reuseBuilder && builderName === '') {
     problems.push(
       'reuse-builder: needs builder-name (the builder to reuse); a generated name is never reused'
@@ -244,17 +258,17 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
     pushByDigest,
     buildArgs,
     labels,
-    target: get('target'),
+    target,
     cacheFrom: splitList(get('cache-from'), false),
     cacheTo: splitList(get('cache-to'), false),
     noCache,
     pull,
-    provenance: get('provenance'),
+    provenance,
     network,
     builderName,
     buildkitImage: get('buildkit-image'),
     driverOpts,
-    buildkitdFlags: get('buildkitd-flags'),
+    buildkitdFlags,
     hostNetwork,
     insecureRegistries,
     caCerts,

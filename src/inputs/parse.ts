@@ -39,10 +39,17 @@ export function parseTags(value: string, push: boolean): string[] {
     throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0')
   }
   for (const tag of tags) {
+    let digest: string | undefined
     try {
-      parseImageReference(tag)
+      digest = parseImageReference(tag).digest
     } catch (error) {
       throw new Error(`"${tag}" is not a valid image reference: ${messageOf(error)}`, { cause: error })
+    }
+    if (digest !== undefined) {
+      throw new Error(
+        `"${tag}" has a digest (@${digest.slice(0, 15)}…): a pushed image gets its digest from its content; ` +
+          'give repository:tag only'
+      )
     }
   }
   return tags

@@ -140,13 +140,7 @@ export async function ensureEmulation(options: EmulationOptions): Promise<Emulat
       .filter(n => missing.includes(n.handler))
       .map(n => n.platform)
       .join(', ')
-  if (options.mode === 'false') {
-    throw new Error(
-      `${missingPlatforms()} need${missing.length > 1 ? '' : 's'} QEMU emulation on this ${options.hostArch} host, ` +
-        `but binfmt_misc has no usable handler (qemu-${missing.join(', qemu-')}) and qemu is false. ` +
-        'Set qemu: auto (or image/package), register the emulators before this step, or drop those platforms.'
-    )
-  }
+  if (options.mode === 'false') throw missingEmulators(options) ?? new Error('unreachable')
 
   const attempts: string[] = []
   let method: EmulationResult['method'] = 'none'
@@ -179,6 +173,29 @@ export async function ensureEmulation(options: EmulationOptions): Promise<Emulat
     )
   }
   return { emulated, installed: unique(needs.map(n => n.handler)), method }
+}
+
+/**
+ * With qemu: false, the emulators must already be registered: the error naming the platforms without one,
+ * or undefined when every platform has its emulator (or needs none). Reads binfmt_misc only, so it runs
+ * before any docker command.
+ */
+export function missingEmulators(
+  options: Pick<EmulationOptions, 'platforms' | 'binfmtDir' | 'hostArch'>
+): Error | undefined {
+  const needs = emulationNeeds(options.platforms, options.hostArch)
+  const missing = missingHandlers(
+    options.binfmtDir,
+    needs.map(n => n.handler)
+  )
+  if (missing.length === 0) return undefined
+  const platforms = needs.filter(n => missing.includes(n.handler)).map(n => n.platform)
+  return new Error(
+    `qemu: ${platforms.join(', ')} need${platforms.length > 1 ? '' : 's'} QEMU emulation on this ` +
+      `${options.hostArch} host, but binfmt_misc (${options.binfmtDir}) has no usable handler ` +
+      `(qemu-${missing.join(', qemu-')}) and qemu is false. Set qemu: auto (or image/package), register the ` +
+      'emulators before this step, or drop those platforms.'
+  )
 }
 
 type Privileged = (command: string, args: string[]) => [string, string[]]

@@ -1,8 +1,8 @@
 /** The QEMU part of a run: emulators checked (and installed when missing) with the run's host facts. */
 import * as core from '@actions/core'
 import { runnerPlatforms } from '../buildx/nodes.js'
-import type { Inputs } from '../inputs/inputs.js'
-import { ensureEmulation, type EmulationResult } from '../qemu/qemu.js'
+import { InputError, type Inputs } from '../inputs/inputs.js'
+import { ensureEmulation, missingEmulators, type EmulationResult } from '../qemu/qemu.js'
 import type { MainDeps } from './deps.js'
 
 export interface Emulation {
@@ -25,6 +25,16 @@ export async function emulatePlatforms(deps: MainDeps, inputs: Inputs): Promise<
     log: message => log.push(message)
   })
   return { result, log }
+}
+
+/** qemu: false: throws unless every platform that needs an emulator has one (binfmt_misc only). */
+export function requireEmulators(deps: MainDeps, inputs: Inputs): void {
+  const error = missingEmulators({
+    platforms: runnerPlatforms(inputs.platforms, inputs.nodes),
+    binfmtDir: deps.binfmtDir,
+    hostArch: deps.hostArch
+  })
+  if (error) throw new InputError([error.message])
 }
 
 /** Logs what emulation did, and notes (once per run) which platforms are built under QEMU. */
