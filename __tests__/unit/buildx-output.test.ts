@@ -1,6 +1,6 @@
 /** The one table of known buildx failures: which are worth another attempt, and the hint for each. */
 import { describe, expect, it } from '@jest/globals'
-import { buildxFailureReason, hintsFor, transientReason } from '../../src/buildx/output.js'
+import { buildxFailureReason, hintsFor, transientReason, type HintContext } from '../../src/buildx/output.js'
 import { CommandError } from '../../src/core/runner.js'
 
 describe('transientReason', () => {
@@ -65,6 +65,44 @@ describe('hintsFor', () => {
     for (const hint of all)
       expect(hint.message).toMatch(/ca-certs|insecure-registries|host-network|qemu|username|builder/)
   })
+})
+
+describe('hintsFor, worded for what the inputs set', () => {
+  const NONE: HintContext = { loginRegistry: '', retries: 2, insecureRegistries: [] }
+  const over = (context: Partial<HintContext>, output: string): string[] =>
+    hintsFor(output, { ...NONE, ...context }).map(h => h.message)
+
+  it('a refused login names the registry and the password, never asks to set what was set', () => {
+    const output = 'failed to authorize: failed to fetch oauth token: 401 Unauthorized'
+    const [withLogin] = over({ loginRegistry: 'r.example.com:5444' }, output)
+    expect(withLogin).toMatch(/check the password \(or token\) and username for r\.example\.com:5444/)
+    expect(withLogin).not.toMatch(/set registry, username and password/)
+    expect(over({}, output)[0]).toMatch(/set registry, username and password/)
+  })
+
+  it('an HTTPS registry BuildKit talked HTTP to (400 Bad Request): ca-certs or insecure-registries, by host', () => {
+    const output =
+      'ERROR: failed to solve: failed to push 127.0.0.1:5443/e2e/x:1: failed to do request: Head "http://127.0.0.1:5443/v2/e2e/x/blobs/sha256:ab": unexpected status from HEAD request to http://127.0.0.1:5443/v2/e2e/x/blobs/sha256:ab: 400 Bad Request'
+    expect(hintsFor(output).map(h => h.title)).toEqual(['Registry speaks HTTPS, BuildKit spoke HTTP'])
+    const [plain] = over({}, output)
+    expect(plain).toMatch(/127\.0\.0\.1:5443.*ca-certs \(127\.0\.0\.1:5443=PEM.*insecure-registries/)
+    const [listed] = over({ insecureRegistries: ['127.0.0.1:5443'] }, output)
+    expect(listed).toMatch(/insecure-registries lists 127\.0\.0\.1:5443 as plain HTTP/)
+    expect(transientReason(output)).toBeUndefined()
+  })
+
+  it.each([
+    'ERROR: failed to solve: rpc error: code = Unavailable desc = error reading from server: EOF',
+    'ERROR: rpc error: code = Unavailable desc = connection error: desc = "transport: read: connection reset by peer"',
+    'Error response from daemon: No such container: buildx_buildkit_multiarch-1-abc0'
+  ])(
+    'a builder lost during the build: retried, and with retries 0 a hint suggesting retries (%s)',
+    output => {
+      expect(transientReason(output)).toBe('builder connection lost')
+      expect(over({ retries: 0 }, output)).toEqual([expect.stringMatching(/builder.*retries: 2/)])
+      expect(over({ retries: 2 }, output)).toEqual([])
+    }
+  )
 })
 
 describe('buildxFailureReason', () => {

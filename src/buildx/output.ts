@@ -14,11 +14,23 @@ export interface Hint {
   message: string
 }
 
+/** What the run's inputs set, so that a hint never blames an input that was set. */
+export interface HintContext {
+  /** The login inputs' registry; '' when registry/username/password were not set. */
+  loginRegistry: string
+  retries: number
+  /** The hosts (host:port) listed in insecure-registries. */
+  insecureRegistries: readonly string[]
+}
+
+const NOTHING_SET: HintContext = { loginRegistry: '', retries: 0, insecureRegistries: [] }
+
 interface KnownFailure {
   pattern: RegExp
   /** Why another attempt may succeed; false: retrying cannot help (and stops any retry). */
   transient: string | false
-  hint?: Hint
+  /** The hint, worded for what the inputs set (undefined: none in that context). */
+  hint?: Hint | ((context: HintContext, output: string) => Hint | undefined)
 }
 
 const FAILURES: readonly KnownFailure[] = [
@@ -83,12 +95,56 @@ const FAILURES: readonly KnownFailure[] = [
     pattern:
       /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access/i,
     transient: false,
-    hint: {
-      title: 'Registry refused the credentials',
-      message:
-        'The registry needs credentials: set registry, username and password (or log in before this step) ' +
-        'for the registry in tags.'
+    hint: context =>
+      context.loginRegistry === ''
+        ? {
+            title: 'Registry refused the credentials',
+            message:
+              'The registry needs credentials: set registry, username and password (or log in before this ' +
+              'step) for the registry in tags.'
+          }
+        : {
+            title: 'Registry refused the credentials',
+            message:
+              `The registry refused the login: check the password (or token) and username for ` +
+              `${context.loginRegistry}, and that the account may push to the repositories in tags. A tag ` +
+              'in another registry needs its own login before this step.'
+          }
+  },
+  {
+    // An HTTPS registry that BuildKit talked to over plain HTTP (its default for localhost and 127.0.0.1).
+    pattern: /https?:\/\/[^\s"]+[^\n]*400 Bad Request|Client sent an HTTP request to an HTTPS server/i,
+    transient: false,
+    hint: (context, output) => {
+      const host = /http:\/\/([^/\s"]+)/.exec(output)?.[1] ?? 'the registry'
+      const listed = context.insecureRegistries.includes(host)
+      return {
+        title: 'Registry speaks HTTPS, BuildKit spoke HTTP',
+        message:
+          `BuildKit talked plain HTTP to ${host}, which serves HTTPS (400 Bad Request). ` +
+          (listed
+            ? `insecure-registries lists ${host} as plain HTTP: list it as https://${host} (or ${host}) to ` +
+              'keep HTTPS without verification, or give its CA with ca-certs instead.'
+            : `Give its CA with ca-certs (${host}=PEM or a path): that makes BuildKit use HTTPS for it, ` +
+              `even on localhost; or list https://${host} in insecure-registries to skip verification.`)
+      }
     }
+  },
+  {
+    // The builder's container stopped, or BuildKit died, in the middle of the build.
+    pattern:
+      /rpc error: code = \w+ desc = [^\n]*(EOF|connection reset|transport is closing)|no such container|error reading from server: EOF/i,
+    transient: 'builder connection lost',
+    hint: context =>
+      context.retries > 0
+        ? undefined
+        : {
+            title: 'Builder lost',
+            message:
+              'The connection to the builder was lost during the build: its container stopped or BuildKit ' +
+              'exited (out of memory, removed by a cleanup job, Docker restarted). With retries set ' +
+              '(e.g. retries: 2) the build is tried again and the builder started again.'
+          }
   },
   // Transient: another attempt may succeed.
   { pattern: /connection refused/i, transient: 'connection refused' },
@@ -124,9 +180,13 @@ export function transientReason(output: string): string | undefined {
   return matching.find(f => f.transient !== false)?.transient || undefined
 }
 
-/** The hints for every known failure the output shows. */
-export function hintsFor(output: string): Hint[] {
-  return FAILURES.flatMap(f => (f.hint && f.pattern.test(output) ? [f.hint] : []))
+/** The hints for every known failure the output shows, worded for what the inputs set. */
+export function hintsFor(output: string, context: HintContext = NOTHING_SET): Hint[] {
+  return FAILURES.flatMap(f => {
+    if (!f.hint || !f.pattern.test(output)) return []
+    const hint = typeof f.hint === 'function' ? f.hint(context, output) : f.hint
+    return hint ? [hint] : []
+  })
 }
 
 /** A command's output (stderr, then stdout); for anything else its message. */

@@ -3,7 +3,7 @@
  * with a hint for the failures users meet most.
  */
 import * as core from '@actions/core'
-import { failureOutput, hintsFor } from '../buildx/output.js'
+import { failureOutput, hintsFor, type HintContext } from '../buildx/output.js'
 import { messageOf } from '../core/errors.js'
 import type { EmulationResult } from '../qemu/qemu.js'
 import { writeSummary, type NodeOfPlatform } from './summary.js'
@@ -44,10 +44,23 @@ export async function publishOutputs(result: RunResult): Promise<void> {
   })
 }
 
+/** A failure of a run whose inputs were read: the hints are worded for what they set. */
+export class RunError extends Error {
+  override name = 'RunError'
+  constructor(
+    override readonly cause: unknown,
+    readonly context: HintContext
+  ) {
+    super(messageOf(cause), { cause })
+  }
+}
+
 /** Reports a failure: buildx's error is in the message; known registry/emulation errors get a hint. */
 export function reportFailure(error: unknown): void {
-  const message = messageOf(error)
-  for (const hint of hintsFor(failureOutput(error) ?? message))
+  const failure = error instanceof RunError ? error.cause : error
+  const message = messageOf(failure)
+  const context = error instanceof RunError ? error.context : undefined
+  for (const hint of hintsFor(failureOutput(failure) ?? message, context))
     core.error(hint.message, { title: hint.title })
   core.setFailed(message)
 }
