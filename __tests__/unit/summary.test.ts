@@ -18,6 +18,7 @@ function report(fields: Partial<DigestReport> = {}): DigestReport {
     platforms: { 'linux/amd64': AMD64, 'linux/arm64': ARM64, 'linux/arm/v7': ARMV7 },
     verified: ['registry.example.com/team/app:1.0'],
     metadata: { imageNames: ['registry.example.com/team/app:1.0'], raw: {} },
+    moved: [],
     ...fields
   }
 }
@@ -97,6 +98,24 @@ describe('writeSummary', () => {
       ['linux/arm/v7', ARMV7, 'QEMU']
     ])
     expect(html).toContain('<p>Builder: <code>multiarch-42-abc</code></p>')
+    expect(html).not.toContain('no longer serves')
+  })
+
+  it('a tag another run pushed since: both digests, or that the tag is gone', async () => {
+    const other = `sha256:${'b'.repeat(64)}`
+    const html = await written({
+      report: report({
+        moved: [
+          { tag: 'r.example/app:1.0', served: other },
+          { tag: 'r.example/app:<gone>', served: '' }
+        ]
+      })
+    })
+    expect(html).toContain(
+      `<code>r.example/app:1.0</code> no longer serves this run's index <code>${INDEX}</code>: it serves <code>${other}</code>`
+    )
+    expect(html).toContain('<code>r.example/app:&#60;gone&#62;</code> no longer serves')
+    expect(html).toContain('nothing (the tag is gone)')
   })
 
   it.each([

@@ -5,7 +5,16 @@ import * as path from 'node:path'
 import type { CommandRunner } from '../../src/core/runner.js'
 import { reportDigests, type VerifyOptions } from '../../src/run/verify.js'
 import { send } from '../http-server.js'
-import { basicOf, INDEX_DIGEST, manifestHandler, PASSWORD, serve, USER } from './registry-helpers.js'
+import { captureStdout, commands } from '../stdout.js'
+import {
+  basicOf,
+  INDEX_DIGEST,
+  manifestHandler,
+  OCI_INDEX,
+  PASSWORD,
+  serve,
+  USER
+} from './registry-helpers.js'
 
 const AMD64 = 'sha256:29f05d9d365ebd802feac369244ea42042ec4a6ad1c9727980e17f3adc159cc0'
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-'))
@@ -63,10 +72,15 @@ describe('reportDigests', () => {
     expect(report.platforms['linux/amd64']).toBe(AMD64)
     expect(Object.keys(report.platforms).sort()).toStrictEqual(['linux/amd64', 'linux/arm/v7', 'linux/arm64'])
     expect(report.verified).toStrictEqual([`${server.host}/fx/img:v2`, `${server.host}/fx/other:v1`])
+    // One fetch of the index per repository; what each tag serves now is looked up by HEAD.
     expect(server.log().sort()).toStrictEqual([
       `GET /v2/fx/img/manifests/${INDEX_DIGEST}`,
-      `GET /v2/fx/other/manifests/${INDEX_DIGEST}`
+      `GET /v2/fx/other/manifests/${INDEX_DIGEST}`,
+      'HEAD /v2/fx/img/manifests/v1',
+      'HEAD /v2/fx/img/manifests/v2',
+      'HEAD /v2/fx/other/manifests/v1'
     ])
+    expect(report.moved).toStrictEqual([])
   })
 
   it('reads the names the inputs gave when the metadata names none (a build spread over nodes, by digest)', async () => {
@@ -105,9 +119,10 @@ describe('reportDigests', () => {
     const report = await reportDigests(given)
     expect(report.verified).toStrictEqual([`${server.host}/fx/img:v1`])
     expect(given.logged.join('\n')).toMatch(/registry server error \(503\)/)
-    // 401, 503, then the retry sends the Basic credentials at once.
+    // 401, 503, then the retry (and the tag's look-up) send the Basic credentials at once.
     expect(server.requests.map(r => r.headers.authorization)).toStrictEqual([
       undefined,
+      basicOf(USER, PASSWORD),
       basicOf(USER, PASSWORD),
       basicOf(USER, PASSWORD)
     ])
@@ -145,6 +160,65 @@ describe('reportDigests', () => {
     })
     const report = await reportDigests(given)
     expect(report.platforms['linux/amd64']).toBe(AMD64)
-    expect(proxy.connects).toStrictEqual([`registry.example.invalid:${server.port}`])
+    expect(proxy.connects.every(c => c === `registry.example.invalid:${server.port}`)).toBe(true)
+  })
+
+  it('reads the login registry with the login inputs, whatever the docker config holds', async () => {
+    const server = await serve((req, res, self) => {
+      if (req.headers.authorization !== basicOf(USER, PASSWORD))
+        send(res, { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } })
+      else void manifestHandler(req, res, self)
+    })
+    const given = options([`${server.host}/fx/img:v1`], {
+      login: { registry: server.host, username: USER, password: PASSWORD }
+    })
+    const wrong = Buffer.from(`${USER}:stale`).toString('base64')
+    fs.writeFileSync(
+      path.join(given.dockerConfigDir, 'config.json'),
+      JSON.stringify({ auths: { [server.host]: { auth: wrong } } })
+    )
+    const report = await reportDigests(given)
+    expect(report.platforms['linux/amd64']).toBe(AMD64)
+  })
+
+  it('a docker config that is not JSON: a warning, and the registry is read anonymously', async () => {
+    const server = await serve(manifestHandler)
+    const given = options([`${server.host}/fx/img:v1`])
+    fs.writeFileSync(path.join(given.dockerConfigDir, 'config.json'), '{"auths": {"x": {"auth": "c2VjcmV0"}}')
+    const log = await captureStdout(async () => {
+      const report = await reportDigests(given)
+      expect(report.platforms['linux/amd64']).toBe(AMD64)
+    })
+    expect(commands(log, 'warning').join('\n')).toMatch(/not valid JSON.*without credentials/)
+    expect(log).not.toContain('c2VjcmV0')
+    expect(server.requests.map(r => r.headers.authorization)).toStrictEqual([undefined, undefined])
+  })
+
+  it('a tag that serves another index by now (another run pushed it): a warning with both digests', async () => {
+    const other = `sha256:${'ab'.repeat(32)}`
+    const server = await serve((req, res, self) => {
+      if (req.method === 'HEAD' && req.path === '/v2/fx/img/manifests/v1')
+        send(res, { status: 200, headers: { 'content-type': OCI_INDEX, 'docker-content-digest': other } })
+      else if (req.method === 'HEAD' && req.path === '/v2/fx/img/manifests/gone') send(res, { status: 404 })
+      else void manifestHandler(req, res, self)
+    })
+    const given = options([
+      `${server.host}/fx/img:v1`,
+      `${server.host}/fx/img:gone`,
+      `${server.host}/fx/img:v2`
+    ])
+    let report: Awaited<ReturnType<typeof reportDigests>> | undefined
+    const log = await captureStdout(async () => {
+      report = await reportDigests(given)
+    })
+    expect(report?.moved).toStrictEqual([
+      { tag: `${server.host}/fx/img:v1`, served: other },
+      { tag: `${server.host}/fx/img:gone`, served: '' }
+    ])
+    const warnings = commands(log, 'warning')
+    expect(warnings).toHaveLength(2)
+    expect(warnings[0]).toContain(INDEX_DIGEST)
+    expect(warnings[0]).toContain(other)
+    expect(report?.platforms['linux/amd64']).toBe(AMD64)
   })
 })

@@ -58,6 +58,13 @@ export async function writeSummary(options: SummaryOptions): Promise<void> {
       ],
       ...summaryTable(report, options.emulated, options.nodes)
     ])
+    for (const { tag, served } of report.moved) {
+      summary.addRaw(
+        `<p>⚠️ <code>${escapeHtml(tag)}</code> no longer serves this run's index <code>${report.digest}</code>: ` +
+          `it serves ${served ? `<code>${served}</code>` : 'nothing (the tag is gone)'}. Another run pushed ` +
+          'the same tag after this one.</p>'
+      )
+    }
   } else {
     summary.addRaw('<p>Built without pushing: the result stays in the builder cache.</p>')
     if (options.nodes) {

@@ -3,6 +3,7 @@
  * registry serves (one manifest fetch per pushed repository, talking to each registry the way BuildKit
  * did: same HTTP/HTTPS choice, CAs and verification), and the per-platform digests from that index.
  */
+import * as core from '@actions/core'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import * as fs from 'node:fs'
 import { registrySettings, type TomlTable } from '../buildkitd/toml.js'
@@ -13,13 +14,14 @@ import {
   type BuildMetadata,
   type ServedDigests
 } from '../oci/digests.js'
-import { credentialsFor } from '../docker/credentials.js'
-import { parseImageReference } from '../oci/reference.js'
+import { credentialsFor, type Credentials } from '../docker/credentials.js'
+import { canonicalRegistry, parseImageReference } from '../oci/reference.js'
 import { RegistryClient, type FetchedManifest } from '../registry/client.js'
 import { transientRegistryFailure } from '../registry/errors.js'
 import type { ProxyFor } from '../registry/transport.js'
 import { withRetries, type RetryOptions } from '../core/retry.js'
 import type { CommandRunner } from '../core/runner.js'
+import { messageOf } from '../core/errors.js'
 
 export interface DigestReport {
   /** The pushed index (or single manifest) digest; '' when nothing was pushed. */
@@ -29,6 +31,14 @@ export interface DigestReport {
   /** The images checked in their registries. */
   verified: string[]
   metadata: BuildMetadata
+  /** Tags that serve another index than this run's by the time it was checked (another run pushed). */
+  moved: MovedTag[]
+}
+
+export interface MovedTag {
+  tag: string
+  /** The digest the tag serves now ('' when the tag is gone). */
+  served: string
 }
 
 export interface VerifyOptions {
@@ -42,6 +52,8 @@ export interface VerifyOptions {
   names?: readonly string[]
   config: TomlTable
   dockerConfigDir: string
+  /** The login inputs: their registry is read with them, whatever the docker config holds. */
+  login?: { registry: string; username: string; password: string }
   runner: CommandRunner
   /** How a failed fetch is retried (only registry overload, 5xx and network failures are). */
   retry: Omit<RetryOptions, 'what' | 'classify'>
@@ -58,7 +70,7 @@ export interface VerifyOptions {
 export async function reportDigests(options: VerifyOptions): Promise<DigestReport> {
   const metadata = parseBuildMetadata(fs.readFileSync(options.metadataFile, 'utf8'))
   const digest = metadata.digest ?? ''
-  if (!options.pushed) return { digest, platforms: {}, verified: [], metadata }
+  if (!options.pushed) return { digest, platforms: {}, verified: [], metadata, moved: [] }
   if (!digest) {
     throw new Error(
       `buildx reported no image digest in ${options.metadataFile} after pushing, so nothing can be checked ` +
@@ -66,31 +78,42 @@ export async function reportDigests(options: VerifyOptions): Promise<DigestRepor
     )
   }
 
-  // One fetch per repository: tags of the same repository share the pushed index.
-  const repositories = new Map<string, string>()
+  // One fetch per repository (tags of the same repository share the pushed index), one look-up per tag.
+  const repositories = new Map<string, string[]>()
   for (const name of metadata.imageNames.length > 0 ? metadata.imageNames : (options.names ?? [])) {
     const ref = parseImageReference(name)
-    repositories.set(`${ref.registry}/${ref.repository}`, name)
+    const key = `${ref.registry}/${ref.repository}`
+    repositories.set(key, [...(repositories.get(key) ?? []), name])
   }
   const results = await Promise.all(
-    [...repositories.values()].map(image => readBack(image, digest, metadata, options))
+    [...repositories.values()].map(images => readBack(images, digest, metadata, options))
   )
-  return { digest, platforms: results[0]?.platforms ?? {}, verified: [...repositories.values()], metadata }
+  const moved = results.flatMap(r => r.moved)
+  for (const { tag, served } of moved) {
+    core.warning(
+      `${tag} no longer serves this run's index ${digest}: it serves ${served || 'nothing (the tag is gone)'}. ` +
+        'Another run pushed the same tag after this one; this run’s image is still there by its digest.',
+      { title: 'Tag moved on' }
+    )
+  }
+  const verified = [...repositories.values()].map(images => images[images.length - 1] ?? '')
+  return { digest, platforms: results[0]?.served.platforms ?? {}, verified, metadata, moved }
 }
 
-/** Fetches the pushed digest from the image's repository and checks it (and its platforms). */
+/**
+ * Fetches the pushed digest from the images' repository and checks it (and its platforms); then looks up
+ * what each tag serves now.
+ */
 async function readBack(
-  image: string,
+  images: readonly string[],
   digest: string,
   metadata: BuildMetadata,
   options: VerifyOptions
-): Promise<ServedDigests> {
+): Promise<{ served: ServedDigests; moved: MovedTag[] }> {
+  const image = images[0] ?? ''
   const reference = parseImageReference(image)
   const settings = registrySettings(options.config, reference.registry)
-  const credentials = await credentialsFor(reference.registry, {
-    configDir: options.dockerConfigDir,
-    runner: options.runner
-  })
+  const credentials = await credentialsOf(reference.registry, options)
   const extraCaFile = (options.env ?? process.env)['NODE_EXTRA_CA_CERTS']
   // One client per repository for this run: its token serves the retries too.
   const client = await RegistryClient.open({
@@ -102,18 +125,45 @@ async function readBack(
     ...(extraCaFile ? { extraCaFile } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})
   })
-  let fetched: FetchedManifest
+  const retry = { ...options.retry, classify: transientRegistryFailure }
   try {
-    fetched = await withRetries(
-      { ...options.retry, what: `Reading ${image} back`, classify: transientRegistryFailure },
-      () => client.getManifest(reference.repository, digest)
+    const fetched: FetchedManifest = await withRetries({ ...retry, what: `Reading ${image} back` }, () =>
+      client.getManifest(reference.repository, digest)
     )
+    const served = digestsFromManifest(fetched.raw, fetched.mediaType, metadata.platform)
+    verifyDigests({ image, expectedDigest: digest, served, expectedPlatforms: options.platforms })
+    const moved: MovedTag[] = []
+    for (const tag of images.map(parseImageReference).filter(ref => ref.tag !== undefined)) {
+      const head = await withRetries({ ...retry, what: `Looking up ${tag.tag ?? ''} of ${image}` }, () =>
+        client.headManifest(reference.repository, tag.tag ?? '')
+      )
+      const now = head?.digest ?? ''
+      if (now !== digest && (head === undefined || now !== ''))
+        moved.push({ tag: `${reference.registry}/${reference.repository}:${tag.tag ?? ''}`, served: now })
+    }
+    return { served, moved }
   } finally {
     client.close()
   }
-  const served = digestsFromManifest(fetched.raw, fetched.mediaType, metadata.platform)
-  verifyDigests({ image, expectedDigest: digest, served, expectedPlatforms: options.platforms })
-  return served
+}
+
+/**
+ * The credentials to read `registry` with: the login inputs for their registry, else the run's docker
+ * config. A docker config that cannot be read (or a credential helper that fails) is a warning, and the
+ * registry is read anonymously, as buildx goes on without it.
+ */
+async function credentialsOf(registry: string, options: VerifyOptions): Promise<Credentials | undefined> {
+  const login = options.login
+  if (login && canonicalRegistry(login.registry) === registry)
+    return { username: login.username, password: login.password }
+  try {
+    return await credentialsFor(registry, { configDir: options.dockerConfigDir, runner: options.runner })
+  } catch (error) {
+    core.warning(`${messageOf(error)}. Reading ${registry} back without credentials.`, {
+      title: 'Docker credentials unavailable'
+    })
+    return undefined
+  }
 }
 
 /** @actions/http-client's proxy choice, as a plain URL (its own decodes the user name and password). */
