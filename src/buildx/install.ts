@@ -21,6 +21,7 @@ import { parseBuildxVersion } from './version.js'
 import type { CommandRunner } from '../core/runner.js'
 import { standaloneBuildx, type BuildxCli } from './cli.js'
 import { messageOf } from '../core/errors.js'
+import { withStallLimit } from '../core/stall.js'
 import {
   BuildxInstallError,
   DEFAULT_DOWNLOAD_URL,
@@ -203,7 +204,7 @@ async function fetchChecksums(
 ): Promise<Map<string, string> | undefined> {
   let file: string
   try {
-    file = await tc.downloadTool(checksumUrl, path.join(dirs.temp, randomUUID()))
+    file = await downloadWithLimit(checksumUrl, path.join(dirs.temp, randomUUID()))
   } catch (error) {
     const status = error instanceof tc.HTTPError ? error.httpStatusCode : undefined
     if (status === 404 || status === 410 || status === 403) {
@@ -231,7 +232,7 @@ async function downloadTo(
   httpMessage: (status: number | undefined) => string
 ): Promise<string> {
   try {
-    return await tc.downloadTool(url, dest)
+    return await downloadWithLimit(url, dest)
   } catch (error) {
     if (error instanceof tc.HTTPError)
       throw new BuildxInstallError(httpMessage(error.httpStatusCode), { cause: error })
@@ -242,6 +243,19 @@ async function downloadTo(
       }
     )
   }
+}
+
+/** How long a download may go without receiving a byte. */
+export const DOWNLOAD_STALL_MS = 60_000
+
+/** tc.downloadTool, failing when the file it writes stops growing for DOWNLOAD_STALL_MS. */
+function downloadWithLimit(url: string, dest: string): Promise<string> {
+  return withStallLimit(tc.downloadTool(url, dest), {
+    progress: () => fs.statSync(dest, { throwIfNoEntry: false })?.size ?? -1,
+    stallMs: DOWNLOAD_STALL_MS,
+    message: () =>
+      `${new URL(url).host} stalled: no data for ${DOWNLOAD_STALL_MS / 1000} s while downloading ${displayUrl(url)}`
+  })
 }
 
 function downloadFailure(error: unknown): string {
