@@ -13,6 +13,8 @@ import { InputError } from '../../src/inputs/inputs.js'
 import type { MainDeps } from '../../src/run/deps.js'
 import { runMain } from '../../src/run/main.js'
 import { maskSecrets } from '../../src/run/secrets.js'
+import { reportFailure, RunError } from '../../src/run/outputs.js'
+import { captureStdout, commands } from '../stdout.js'
 import { TestHttpServer, send } from '../http-server.js'
 import { BAD_INPUTS } from './bad-inputs.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
@@ -97,14 +99,18 @@ describe('runMain', () => {
     expect(runner.calls).toEqual([])
   })
 
-  it.each<[string, Record<string, string>]>([['push without tags', {}]])(
-    '%s: fails before running any command',
-    async (_name, inputs) => {
-      const runner = new FakeRunner()
-      await expect(runMain(deps(runner, inputs))).rejects.toBeInstanceOf(InputError)
-      expect(runner.calls).toEqual([])
-    }
-  )
+  it.each<[string, Record<string, string>]>([
+    ['push without tags', {}],
+    // the fixture's binfmt_misc has aarch64 and arm, not riscv64
+    [
+      'qemu: false with a platform whose emulator is missing',
+      { tags: 'r.example.com/a:1', qemu: 'false', platforms: 'linux/amd64,linux/riscv64' }
+    ]
+  ])('%s: fails before running any command', async (_name, inputs) => {
+    const runner = new FakeRunner()
+    await expect(runMain(deps(runner, inputs))).rejects.toBeInstanceOf(InputError)
+    expect(runner.calls).toEqual([])
+  })
 
   it('checks buildx, creates the builder, builds; push false reports the metadata digest without a registry', async () => {
     const runner = dockerRunner('r.example.com/team/app:1')
@@ -132,11 +138,15 @@ describe('runMain', () => {
   })
 
   it('push true: checks the index in the registry and reports per-platform digests', async () => {
-    const server = (await TestHttpServer.start()).route('GET', `/v2/team/app/manifests/${DIGEST}`, {
+    const index = {
       status: 200,
       headers: { 'content-type': 'application/vnd.oci.image.index.v1+json', 'docker-content-digest': DIGEST },
       body: INDEX
-    })
+    }
+    const server = (await TestHttpServer.start())
+      .route('GET', `/v2/team/app/manifests/${DIGEST}`, index)
+      .route('HEAD', '/v2/team/app/manifests/1', { ...index, body: '' })
+      .route('HEAD', '/v2/team/app/manifests/latest', { ...index, body: '' })
     const registry = server.host
     try {
       const runner = dockerRunner(`${registry}/team/app:1,${registry}/team/app:latest`)
@@ -146,7 +156,13 @@ describe('runMain', () => {
           tags: `${registry}/team/app:1,${registry}/team/app:latest`
         })
       )
-      expect(server.log()).toEqual([`GET /v2/team/app/manifests/${DIGEST}`]) // one fetch for both tags
+      // one fetch of the index for both tags, and a look-up of what each tag serves now
+      expect(server.log()).toEqual([
+        `GET /v2/team/app/manifests/${DIGEST}`,
+        'HEAD /v2/team/app/manifests/1',
+        'HEAD /v2/team/app/manifests/latest'
+      ])
+      expect(fs.readFileSync(files().GITHUB_STEP_SUMMARY ?? '', 'utf8')).not.toContain('no longer serves')
       const out = outputs()
       expect(out).toContain(
         '"linux/arm/v7":"sha256:5b649f360be53933d2dcb5a293ea72bd7d294851e76c347b0d533c1910aabd85"'
@@ -262,6 +278,81 @@ describe('runMain', () => {
     }
   })
 
+  it('every command gets the run’s own docker config with the login; the user’s config.json is never written', async () => {
+    const userDir = path.join(work, 'docker-config')
+    fs.mkdirSync(userDir)
+    const userConfig = JSON.stringify({ auths: { 'other.example.com': { auth: 'eDp5' } } })
+    fs.writeFileSync(path.join(userDir, 'config.json'), userConfig)
+    const runner = dockerRunner('r.example.com/team/app:1')
+    await runMain(
+      deps(runner, {
+        platforms: 'linux/amd64',
+        push: 'false',
+        registry: 'r.example.com',
+        username: 'me',
+        password: 's3cret'
+      })
+    )
+    const configs = new Set(runner.calls.map(c => c.options.env?.DOCKER_CONFIG))
+    expect(configs.size).toBe(1)
+    const runConfig = [...configs][0] ?? ''
+    expect(runConfig).toMatch(new RegExp(`^${work}/multiarch-\\w+/docker-config$`))
+    expect(JSON.parse(fs.readFileSync(path.join(runConfig, 'config.json'), 'utf8'))).toEqual({
+      auths: {
+        'other.example.com': { auth: 'eDp5' },
+        'r.example.com': { auth: Buffer.from('me:s3cret').toString('base64') }
+      }
+    })
+    expect(fs.readlinkSync(path.join(runConfig, 'buildx'))).toBe(path.join(userDir, 'buildx'))
+    expect(fs.readFileSync(path.join(userDir, 'config.json'), 'utf8')).toBe(userConfig)
+  })
+
+  it('a docker config.json that is not JSON: a warning, and the run succeeds', async () => {
+    const userDir = path.join(work, 'docker-config')
+    fs.mkdirSync(userDir)
+    fs.writeFileSync(path.join(userDir, 'config.json'), '{"auths": {')
+    const runner = dockerRunner('r.example.com/team/app:1')
+    const log = await captureStdout(() =>
+      runMain(deps(runner, { platforms: 'linux/amd64', push: 'false', tags: 'r.example.com/team/app:1' }))
+    )
+    expect(commands(log, 'warning').join('\n')).toMatch(/not valid JSON.*buildx ignores it/)
+    expect(outputs()).toContain(DIGEST)
+  })
+
+  it('qemu: false with a missing emulator names the input and the platform, before any command', async () => {
+    const runner = new FakeRunner()
+    await expect(
+      runMain(
+        deps(runner, { tags: 'r.example.com/a:1', qemu: 'false', platforms: 'linux/amd64,linux/riscv64' })
+      )
+    ).rejects.toThrow(/- qemu: linux\/riscv64 needs QEMU emulation.*qemu-riscv64/)
+    expect(runner.calls).toEqual([])
+  })
+
+  it('a failure after the inputs were read carries them, for hints worded by what was set', async () => {
+    const runner = new FakeRunner()
+      .on(docker('buildx', 'version'), { stdout: 'github.com/docker/buildx 0.13.1 abc\n' })
+      .on(docker('buildx', 'build'), {
+        exitCode: 1,
+        stderr: 'ERROR: failed to solve: failed to authorize: 401 Unauthorized'
+      })
+    const run = runMain(
+      deps(runner, {
+        platforms: 'linux/amd64',
+        tags: 'r.example.com/team/app:1',
+        registry: 'r.example.com',
+        username: 'me',
+        password: 'wrong',
+        retries: '0'
+      })
+    )
+    await expect(run).rejects.toBeInstanceOf(RunError)
+    const log = await captureStdout(() => run.catch(reportFailure))
+    expect(commands(log, 'error')[0]).toMatch(
+      /check the password \(or token\) and username for r\.example\.com/
+    )
+  })
+
   it('a taken builder name fails and is not handed to the post step for removal', async () => {
     const runner = dockerRunner('r.example.com/team/app:1').on(docker('buildx', 'create'), {
       exitCode: 1,
@@ -324,7 +415,11 @@ describe('runMain', () => {
     try {
       const runner = dockerRunner(`${registry}/team/app:1`)
       await runMain(deps(runner, { platforms: 'linux/amd64', tags: `${registry}/team/app:1` }))
-      expect(server.requests).toHaveLength(2)
+      expect(server.log()).toEqual([
+        `GET /v2/team/app/manifests/${DIGEST}`,
+        `GET /v2/team/app/manifests/${DIGEST}`,
+        'HEAD /v2/team/app/manifests/1'
+      ])
       expect(outputs()).toContain(DIGEST)
     } finally {
       await server.stop()

@@ -5,19 +5,19 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { uniqueBuilderName } from '../buildx/builder.js'
 import { runBuild } from '../buildx/build.js'
-import { dockerConfigDir } from '../docker/login.js'
+import type { HintContext } from '../buildx/output.js'
 import { describeInputs } from '../inputs/describe.js'
-import { readInputs } from '../inputs/inputs.js'
+import { InputError, readInputs, type Inputs } from '../inputs/inputs.js'
 import { withRetries } from '../core/retry.js'
 import { retryOptions, type MainDeps } from './deps.js'
-import { emulatePlatforms, logEmulation } from './emulation.js'
-import { logDigests, publishOutputs } from './outputs.js'
+import { emulatePlatforms, logEmulation, requireEmulators } from './emulation.js'
+import { logDigests, publishOutputs, RunError } from './outputs.js'
 import { provisionBuilder } from './provision.js'
 import { nodesInUse, placementOf } from './nodes.js'
 import { maskSecrets } from './secrets.js'
 import * as state from './state.js'
 import { reportDigests } from './verify.js'
-import { createWorkDir, logIn, writeConfig } from './workspace.js'
+import { createWorkDir, useRunDockerConfig, writeConfig } from './workspace.js'
 
 export async function runMain(deps: MainDeps): Promise<void> {
   state.markMainStarted()
@@ -27,13 +27,24 @@ export async function runMain(deps: MainDeps): Promise<void> {
     for (const line of describeInputs(parsed)) core.info(line)
     return Promise.resolve(nodesInUse(parsed))
   })
-  const work = createWorkDir(deps)
+  try {
+    await run(deps, inputs)
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    throw new RunError(error, hintContext(inputs))
+  }
+}
+
+async function run(outside: MainDeps, inputs: Inputs): Promise<void> {
+  // qemu: false: the emulators must be there already; binfmt_misc says so before any docker command.
+  if (inputs.qemu === 'false') requireEmulators(outside, inputs)
+  const work = createWorkDir(outside)
   const config = await core.group('BuildKit configuration (buildkitd.toml)', () => writeConfig(inputs, work))
 
   // Before any pull: the BuildKit and QEMU images may live in the registry being logged in to.
-  const dockerConfig = dockerConfigDir(deps.env)
-  if (inputs.username)
-    await core.group(`Registry login (${inputs.registry})`, () => logIn(inputs, dockerConfig))
+  const { deps, dockerConfigDir } = await core.group('Docker config and registry login', () =>
+    Promise.resolve(useRunDockerConfig(outside, inputs, work))
+  )
 
   const builder = inputs.builderName || uniqueBuilderName(deps.env.GITHUB_RUN_ID ?? '')
   core.setOutput('builder-name', builder)
@@ -61,7 +72,10 @@ export async function runMain(deps: MainDeps): Promise<void> {
         platforms: inputs.platforms,
         names: inputs.tags,
         config: config.table,
-        dockerConfigDir: dockerConfig,
+        dockerConfigDir,
+        ...(inputs.username
+          ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
+          : {}),
         runner,
         retry: retryOptions(deps, inputs, 'Reading the image back'),
         env: deps.env
@@ -76,4 +90,12 @@ export async function runMain(deps: MainDeps): Promise<void> {
     builder,
     ...placementOf(builder, inputs)
   })
+}
+
+function hintContext(inputs: Inputs): HintContext {
+  return {
+    loginRegistry: inputs.username ? inputs.registry : '',
+    retries: inputs.retries,
+    insecureRegistries: inputs.insecureRegistries.filter(r => r.http).map(r => r.host)
+  }
 }
