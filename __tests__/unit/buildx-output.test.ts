@@ -83,7 +83,7 @@ describe('hintsFor, worded for what the inputs set', () => {
   it('an HTTPS registry BuildKit talked HTTP to (400 Bad Request): ca-certs or insecure-registries, by host', () => {
     const output =
       'ERROR: failed to solve: failed to push 127.0.0.1:5443/e2e/x:1: failed to do request: Head "http://127.0.0.1:5443/v2/e2e/x/blobs/sha256:ab": unexpected status from HEAD request to http://127.0.0.1:5443/v2/e2e/x/blobs/sha256:ab: 400 Bad Request'
-    expect(hintsFor(output).map(h => h.title)).toEqual(['Registry speaks HTTPS, BuildKit spoke HTTP'])
+    expect(hintsFor(output).map(h => h.title)).toEqual(['HTTPS registry reached over HTTP'])
     const [plain] = over({}, output)
     expect(plain).toMatch(/127\.0\.0\.1:5443.*ca-certs \(127\.0\.0\.1:5443=PEM.*insecure-registries/)
     const [listed] = over({ insecureRegistries: ['127.0.0.1:5443'] }, output)

@@ -119,7 +119,7 @@ const FAILURES: readonly KnownFailure[] = [
       const host = /http:\/\/([^/\s"]+)/.exec(output)?.[1] ?? 'the registry'
       const listed = context.insecureRegistries.includes(host)
       return {
-        title: 'Registry speaks HTTPS, BuildKit spoke HTTP',
+        title: 'HTTPS registry reached over HTTP',
         message:
           `BuildKit talked plain HTTP to ${host}, which serves HTTPS (400 Bad Request). ` +
           (listed
