@@ -36,7 +36,8 @@ export const INPUTS: readonly InputSpec[] = [
   },
   {
     name: 'tags',
-    description: 'Image references to tag and push, comma or newline separated. Required when push is true.',
+    description:
+      'Image references to tag and push (repository:tag, no @digest), comma or newline separated. Required when push is true.',
     default: '',
     required: false
   },
@@ -96,7 +97,7 @@ export const INPUTS: readonly InputSpec[] = [
   {
     name: 'builder-name',
     description:
-      'Name of the builder to create. Empty: a unique name per run, so jobs on one runner never collide.',
+      'Name of the builder to create (not default). Empty: a unique name per run, so jobs on one runner never collide.',
     default: '',
     required: false
   },
@@ -115,7 +116,8 @@ export const INPUTS: readonly InputSpec[] = [
   },
   {
     name: 'buildkitd-flags',
-    description: 'Extra flags for buildkitd (as docker buildx create --buildkitd-flags).',
+    description:
+      'Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.',
     default: '',
     required: false
   },
