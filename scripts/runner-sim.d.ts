@@ -42,6 +42,15 @@ export interface JobRun {
   post: StepResult
 }
 
-export function actionDefaults(): Record<string, string>
+export interface JobOptions {
+  /** The action's metadata, relative to the repository: a sub-action such as 'merge/action.yml'. Default action.yml. */
+  action?: string
+}
+
+export function actionDefaults(actionFile?: string): Record<string, string>
 export function parseCommandFile(text: string): Record<string, string>
-export function newJob(inputs: Record<string, string>, extraEnv?: Record<string, string>): Job
+export function newJob(
+  inputs: Record<string, string>,
+  extraEnv?: Record<string, string>,
+  options?: JobOptions
+): Job

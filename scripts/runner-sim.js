@@ -12,17 +12,21 @@ import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-/** action.yml's `runs`: the main and post entries. */
-function entries() {
-  /** @type {{ runs: { main: string, post: string } }} */
-  const action = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
-  return { main: path.join(ROOT, action.runs.main), post: path.join(ROOT, action.runs.post) }
+
+/**
+ * @param {string} [actionFile] the action's metadata, relative to the repository (default action.yml)
+ * @returns {{ inputs: Record<string, { default?: unknown }>, runs: { main: string, post?: string } }}
+ */
+function readAction(actionFile = 'action.yml') {
+  return parseYaml(fs.readFileSync(path.join(ROOT, actionFile), 'utf8'))
 }
 
-/** @returns {Record<string, string>} the defaults action.yml declares, by input name */
-export function actionDefaults() {
-  /** @type {{ inputs: Record<string, { default?: unknown }> }} */
-  const action = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
+/**
+ * @param {string} [actionFile] the action's metadata, relative to the repository (default action.yml)
+ * @returns {Record<string, string>} the defaults it declares, by input name
+ */
+export function actionDefaults(actionFile = 'action.yml') {
+  const action = readAction(actionFile)
   /** @type {Record<string, string>} */
   const out = {}
   for (const [name, spec] of Object.entries(action.inputs)) {
@@ -68,12 +72,22 @@ function outerEnv(source) {
 }
 
 /**
- * A job with one step using the action.
+ * A job with one step using the action (or a sub-action: `action: 'merge/action.yml'`, which runs the
+ * same bundle; a step whose action declares no post has none).
  * @param {Record<string, string>} inputs
  * @param {Record<string, string>} [extraEnv]
+ * @param {{ action?: string }} [options]
  * @returns {import('./runner-sim.js').Job}
  */
-export function newJob(inputs, extraEnv = {}) {
+export function newJob(inputs, extraEnv = {}, options = {}) {
+  const actionFile = options.action ?? 'action.yml'
+  const runs = readAction(actionFile).runs
+  const base = path.dirname(path.join(ROOT, actionFile))
+  // The action's `runs`: the main entry, and the post entry when it declares one.
+  const entries = () => ({
+    main: path.resolve(base, runs.main),
+    post: runs.post === undefined ? undefined : path.resolve(base, runs.post)
+  })
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multiarch-job-'))
   const runnerTemp = path.join(dir, 'runner-temp')
   fs.mkdirSync(runnerTemp)
@@ -85,7 +99,7 @@ export function newJob(inputs, extraEnv = {}) {
   for (const f of Object.values(files)) fs.writeFileSync(f, '')
   /** @type {Record<string, string>} */
   const inputEnv = {}
-  for (const [name, value] of Object.entries({ ...actionDefaults(), ...inputs })) {
+  for (const [name, value] of Object.entries({ ...actionDefaults(actionFile), ...inputs })) {
     inputEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
   const baseEnv = {
@@ -149,14 +163,17 @@ export function newJob(inputs, extraEnv = {}) {
   }
   let posted = false
   /** @returns {Promise<import('./runner-sim.js').StepResult>} */
-  const post = () => {
+  const post = async () => {
     posted = true
+    const entry = entries().post
+    if (entry === undefined)
+      return { exitCode: 0, signal: null, log: '', outputs: {}, state: {}, summary: '' }
     /** @type {Record<string, string>} */
     const stateEnv = {}
     for (const [k, v] of Object.entries(parseCommandFile(fs.readFileSync(files.state, 'utf8')))) {
       stateEnv[`STATE_${k}`] = v
     }
-    return step(entries().post, { ...baseEnv, ...stateEnv })
+    return step(entry, { ...baseEnv, ...stateEnv })
   }
   return {
     dir,

@@ -11,10 +11,17 @@ import { afterAll, afterEach, beforeEach } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import * as path from 'node:path'
-import { ROOT, newJob, type Job, type JobRun, type StepOptions } from '../../scripts/runner-sim.js'
+import {
+  ROOT,
+  newJob,
+  type Job,
+  type JobOptions,
+  type JobRun,
+  type StepOptions
+} from '../../scripts/runner-sim.js'
 
 export { ROOT, actionDefaults, parseCommandFile } from '../../scripts/runner-sim.js'
-export type { Job, JobRun, StepResult } from '../../scripts/runner-sim.js'
+export type { Job, JobOptions, JobRun, StepResult } from '../../scripts/runner-sim.js'
 export const FIXTURES = path.join(ROOT, '__tests__/e2e/fixtures')
 
 /** The stack's own DOCKER_CONFIG (with its buildx), whatever E2E_BUILDX makes the jobs use. */
@@ -22,12 +29,12 @@ export const STACK_DOCKER_CONFIG = process.env.E2E_STACK_DOCKER_CONFIG || proces
 
 export interface Jobs {
   /** A job to drive step by step (main, checks, post); finished by the harness. */
-  start(inputs: Record<string, string>, extraEnv?: Record<string, string>): Job
+  start(inputs: Record<string, string>, extraEnv?: Record<string, string>, options?: JobOptions): Job
   /** A job run through: main, then post (also when main failed); finished by the harness. */
   run(
     inputs: Record<string, string>,
     extraEnv?: Record<string, string>,
-    options?: StepOptions
+    options?: StepOptions & JobOptions
   ): Promise<JobRun & { job: Job }>
 }
 
@@ -62,16 +69,21 @@ export function useJobs(): Jobs {
     await finish(perTest)
   }, 300_000)
   afterAll(() => finish(perFile), 300_000)
-  const start = (inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Job => {
-    const job = newJob(inputs, extraEnv)
+  const start = (
+    inputs: Record<string, string>,
+    extraEnv: Record<string, string> = {},
+    options: JobOptions = {}
+  ): Job => {
+    const job = newJob(inputs, extraEnv, options)
     ;(inTest ? perTest : perFile).push(job)
     return job
   }
   return {
     start,
     run: async (inputs, extraEnv = {}, options = {}) => {
-      const job = start(inputs, extraEnv)
-      return { job, ...(await job.run(options)) }
+      const { action, ...stepOptions } = options
+      const job = start(inputs, extraEnv, action === undefined ? {} : { action })
+      return { job, ...(await job.run(stepOptions)) }
     }
   }
 }

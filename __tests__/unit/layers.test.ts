@@ -21,6 +21,7 @@ const RANKS: Readonly<Record<string, number>> = {
   qemu: 4,
   inputs: 5,
   run: 6,
+  merge: 6,
   // The entries: the action's (src/index.ts) and the command line's (src/cli/, on top of run/).
   cli: 7,
   '.': 7

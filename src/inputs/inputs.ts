@@ -4,9 +4,9 @@
  */
 import * as fs from 'node:fs'
 import { DEFAULT_DOWNLOAD_URL, normalizeBuildxVersion, parseDownloadUrlTemplate } from '../buildx/release.js'
-import { parseCaCertsInput, type CaCertEntry } from '../buildkitd/certificates.js'
-import { canonicalRegistry } from '../oci/reference.js'
-import { parseRegistryHost, type RegistryHost } from '../buildkitd/registry-name.js'
+import type { CaCertEntry } from '../buildkitd/certificates.js'
+import { readRegistryInputs } from './registry-inputs.js'
+import type { RegistryHost } from '../buildkitd/registry-name.js'
 import type { BuilderNode } from '../buildx/nodes.js'
 import { parseNodes } from './nodes.js'
 import { messageOf } from '../core/errors.js'
@@ -179,35 +179,15 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
     return value
   })
   const driverOpts = check('driver-opts', [] as string[], () => parseKeyValues(get('driver-opts'), false))
-  const insecureRegistries = check('insecure-registries', [] as RegistryHost[], () =>
-    splitList(get('insecure-registries'), true).map(v =>
-      parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true })
-    )
-  )
-  const caCerts = check('ca-certs', [] as CaCertEntry[], () => parseCaCertsInput(get('ca-certs'), 'ca-certs'))
   const registryMirrors = check('registry-mirrors', new Map<string, RegistryHost[]>(), () =>
     parseMirrors(get('registry-mirrors'))
   )
   const buildkitdConfig = existingPath('buildkitd-config', 'file')
-  const registry = check('registry', '', () => {
-    const value = get('registry')
-    if (value === '') return ''
-    const host = parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host
-    // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
-    return canonicalRegistry(host)
-  })
-  const username = get('username')
-  const password = get('password')
-  if ((username === '') !== (password === '')) {
-    problems.push(
-      `${username ? 'password' : 'username'}: username and password go together; set both or neither`
-    )
-  }
-  if (username !== '' && registry === '' && !problems.some(p => p.startsWith('registry:'))) {
-    problems.push(
-      'registry: set the registry host that username/password log in to (docker.io for Docker Hub)'
-    )
-  }
+  const { insecureRegistries, caCerts, registry, username, password } = readRegistryInputs(
+    get,
+    check,
+    problems
+  )
   const qemu = check<QemuMode>('qemu', 'auto', () => {
     const value = get('qemu').toLowerCase()
     const mode = QEMU_MODES.find(m => m === value)

@@ -167,7 +167,7 @@ async function credentialsOf(registry: string, options: VerifyOptions): Promise<
 }
 
 /** @actions/http-client's proxy choice, as a plain URL (its own decodes the user name and password). */
-function systemProxy(url: URL): URL | undefined {
+export function systemProxy(url: URL): URL | undefined {
   const proxy = getProxyUrl(url)
   return proxy === undefined ? undefined : new URL(proxy.href)
 }

@@ -1,0 +1,108 @@
+/**
+ * The merge action's inputs (merge/action.yml), read once and checked together: the sources, the tags
+ * of the new index, its annotations, the platforms it must hold, and the registry inputs, which mean
+ * what they mean for the build.
+ */
+import { messageOf } from '../core/errors.js'
+import { normalizePlatform } from '../oci/platforms.js'
+import { parseImageReference } from '../oci/reference.js'
+import { InputError, type InputSource } from './inputs.js'
+import { parseTags, splitList } from './parse.js'
+import { readRegistryInputs, type RegistryInputs } from './registry-inputs.js'
+
+export interface MergeInputs extends RegistryInputs {
+  /** Image references (by tag or digest), as written. */
+  sources: string[]
+  /** Where the index is pushed: references with a tag (none with a digest). */
+  tags: string[]
+  /** Annotations of the index. */
+  annotations: Record<string, string>
+  /** The exact set of platforms the index must hold; undefined: whatever the sources hold. */
+  platforms: string[] | undefined
+}
+
+/** Reads and checks every input of the merge action; throws an InputError listing all problems. */
+export function readMergeInputs(source: InputSource): MergeInputs {
+  const problems: string[] = []
+  const check = <T>(name: string, fallback: T, parse: () => T): T => {
+    try {
+      return parse()
+    } catch (error) {
+      const message = messageOf(error)
+      problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`)
+      return fallback
+    }
+  }
+  const sources = check('sources', [] as string[], () => parseSources(source('sources')))
+  const tags = check('tags', [] as string[], () => parseIndexTags(source('tags')))
+  const annotations = check('annotations', {}, () => parseAnnotations(source('annotations')))
+  const platforms = check('platforms', undefined, () => parseExpectedPlatforms(source('platforms')))
+  const registryInputs = readRegistryInputs(source, check, problems)
+  if (problems.length > 0) throw new InputError(problems)
+  return { sources, tags, annotations, platforms, ...registryInputs }
+}
+
+/** One image reference per line (commas work too); blank lines are skipped. */
+export function parseSources(value: string): string[] {
+  const sources = splitList(value, true)
+  if (sources.length === 0) {
+    throw new Error('no source is given; list the images to merge, one per line (registry/name@sha256:…)')
+  }
+  for (const item of sources) {
+    try {
+      parseImageReference(item)
+    } catch (error) {
+      throw new Error(`"${item}" is not a valid image reference: ${messageOf(error)}`, { cause: error })
+    }
+  }
+  return sources
+}
+
+/** The index's tags: at least one, each with a tag (or none, meaning latest), never with a digest. */
+export function parseIndexTags(value: string): string[] {
+  const tags = parseTags(value, true)
+  for (const tag of tags) {
+    if (parseImageReference(tag).digest !== undefined) {
+      throw new Error(`"${tag}" has a digest; the index is pushed under a tag, e.g. registry/name:1.0`)
+    }
+  }
+  return tags
+}
+
+const ANNOTATION_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/
+
+/**
+ * `key=value` lines, for the index itself; an `index:` prefix (as buildx writes index annotations) is
+ * accepted and dropped. Other buildx prefixes (manifest:, index-descriptor:, …) are refused: the merge
+ * writes only the index.
+ */
+export function parseAnnotations(value: string): Record<string, string> {
+  const annotations: Record<string, string> = {}
+  for (const item of splitList(value, false)) {
+    const eq = item.indexOf('=')
+    let key = eq === -1 ? '' : item.slice(0, eq).trim()
+    if (key.startsWith('index:')) key = key.slice('index:'.length)
+    if (key === '' || !ANNOTATION_KEY.test(key)) {
+      const why = /^[a-z-]+(\[[^\]]*\])?:/.test(key)
+        ? 'only index annotations can be set here (no prefix, or index:)'
+        : 'expected key=value, e.g. org.opencontainers.image.source=https://github.com/o/r'
+      throw new Error(`"${item}": ${why}; one annotation per line`)
+    }
+    if (key in annotations) throw new Error(`${key} is set twice`)
+    annotations[key] = item.slice(eq + 1).trim()
+  }
+  return annotations
+}
+
+/** The platforms the index must hold exactly; undefined when the input is empty. */
+export function parseExpectedPlatforms(value: string): string[] | undefined {
+  const items = splitList(value, true)
+  if (items.length === 0) return undefined
+  const platforms: string[] = []
+  for (const item of items) {
+    const platform = normalizePlatform(item)
+    if (platforms.includes(platform)) throw new Error(`${platform} is listed twice`)
+    platforms.push(platform)
+  }
+  return platforms
+}

@@ -1,0 +1,131 @@
+/**
+ * The merge action (merge/action.yml): its inputs, one log group per phase, the outputs and the job
+ * summary. The merge itself is mergeImages (merge.ts); this file only wires the action to it.
+ */
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { withRetries } from '../core/retry.js'
+import { dockerConfigDir } from '../docker/login.js'
+import { readMergeInputs, type MergeInputs } from '../inputs/merge.js'
+import { transientRegistryFailure } from '../registry/errors.js'
+import type { MainDeps } from '../run/deps.js'
+import { maskSecrets } from '../run/secrets.js'
+import { mergeImages, type MergeResult } from './merge.js'
+import { openRegistries } from './registries.js'
+import type { Retry } from './resolve.js'
+
+/** Retries of each registry request that fails for a transient reason (5xx, 429, resets, timeouts). */
+export const MERGE_RETRIES = 2
+
+export async function runMergeAction(deps: MainDeps): Promise<void> {
+  maskSecrets(deps.getInput, deps.env)
+  const inputs = await core.group('Inputs', () => {
+    const parsed = readMergeInputs(deps.getInput)
+    for (const line of describeMergeInputs(parsed)) core.info(line)
+    return Promise.resolve(parsed)
+  })
+  const base = deps.env.RUNNER_TEMP || deps.tmpDir
+  fs.mkdirSync(base, { recursive: true })
+  const work = fs.mkdtempSync(path.join(base, 'multiarch-merge-'))
+  try {
+    const registries = await openRegistries({
+      inputs,
+      workDir: work,
+      dockerConfigDir: dockerConfigDir(deps.env),
+      runner: deps.runner,
+      env: deps.env
+    })
+    try {
+      const retry: Retry = (what, operation) =>
+        withRetries(
+          {
+            retries: MERGE_RETRIES,
+            initialDelayMs: deps.retryDelayMs,
+            sleep: deps.sleep,
+            classify: transientRegistryFailure,
+            what,
+            log: message => {
+              core.warning(message, { title: 'Retrying' })
+            }
+          },
+          operation
+        )
+      const started = Date.now()
+      const result = await core.group(`Merge ${inputs.sources.length} sources`, () =>
+        mergeImages({
+          ...mergeOptions(inputs),
+          registries,
+          retry,
+          log: line => {
+            core.info(line)
+          }
+        })
+      )
+      core.info(`merged in ${((Date.now() - started) / 1000).toFixed(2)} s`)
+      core.setOutput('digest', result.digest)
+      core.setOutput('platform-digests', JSON.stringify(result.platforms))
+      await writeMergeSummary(result)
+    } finally {
+      registries.close()
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true })
+  }
+}
+
+/** The merge's part of the inputs (the registry inputs go to openRegistries). */
+export function mergeOptions(
+  inputs: MergeInputs
+): Pick<Parameters<typeof mergeImages>[0], 'sources' | 'tags' | 'annotations' | 'platforms'> {
+  return {
+    sources: inputs.sources,
+    tags: inputs.tags,
+    annotations: inputs.annotations,
+    platforms: inputs.platforms
+  }
+}
+
+/** The inputs for the log: no password, CA certificates by host only. */
+export function describeMergeInputs(inputs: MergeInputs): string[] {
+  const list = (items: readonly string[]): string => (items.length > 0 ? items.join(', ') : '(none)')
+  return [
+    `sources: ${list(inputs.sources)}`,
+    `tags: ${list(inputs.tags)}`,
+    `platforms: ${inputs.platforms ? inputs.platforms.join(', ') : '(whatever the sources hold)'}`,
+    `annotations: ${list(Object.keys(inputs.annotations))}`,
+    `insecure-registries: ${list(inputs.insecureRegistries.map(r => (r.http ? `http://${r.host}` : r.host)))}`,
+    `ca-certs: ${list(inputs.caCerts.map(c => `${c.host} (${c.source === 'file' ? c.value : 'PEM'})`))}`,
+    `login: ${inputs.username ? `${inputs.username} at ${inputs.registry}` : '(none)'}`
+  ]
+}
+
+/** Rows of the summary's platform table: platform, digest, source. */
+export function mergeSummaryRows(result: MergeResult): string[][] {
+  return result.images.map(image => [
+    `<code>${image.platform}</code>`,
+    `<code>${image.digest}</code>`,
+    `<code>${escapeHtml(image.source)}</code>${image.attestations > 0 ? ' (with attestations)' : ''}`
+  ])
+}
+
+async function writeMergeSummary(result: MergeResult): Promise<void> {
+  const summary = core.summary.addHeading('Merged multi-platform image', 2)
+  summary.addList(result.tags.map(t => `<code>${escapeHtml(t)}</code>`))
+  summary.addRaw(`<p>Index digest: <code>${result.digest}</code> (${result.mediaType})</p>`)
+  summary.addTable([
+    [
+      { data: 'Platform', header: true },
+      { data: 'Digest', header: true },
+      { data: 'Source', header: true }
+    ],
+    ...mergeSummaryRows(result)
+  ])
+  const { mounted, copied, present } = result.counts
+  summary.addRaw(`<p>Blobs: ${mounted} mounted, ${copied} copied, ${present} already there.</p>`)
+  await summary.write()
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
+}
