@@ -85,11 +85,12 @@ export async function mergeImages(options: MergeOptions): Promise<MergeResult> {
     const client = await registries.client(target.registry)
     const to = { client, registry: target.registry, repository: target.repository }
     const before = { ...counts }
+    const blobsDone = new Map<string, Promise<void>>()
     await mapLimit(manifests, concurrency, async descriptor => {
       const source = resolved.manifests.get(descriptor.digest)
       if (source === undefined) throw new Error(`${descriptor.digest} was not read from any source`)
       const from = { ...source.from, client: await registries.client(source.from.registry) }
-      await copyManifest({ from, to, manifest: source.manifest, counts, retry, concurrency })
+      await copyManifest({ from, to, manifest: source.manifest, counts, retry, concurrency, blobsDone })
     })
     log(
       `${registries.describe(target.registry)} ${target.repository}: ` +

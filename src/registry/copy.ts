@@ -44,6 +44,11 @@ export interface CopyOptions {
   retry: <T>(what: string, operation: () => Promise<T>) => Promise<T>
   /** Blobs in flight at once. Default 4. */
   concurrency?: number
+  /**
+   * Blobs already brought to this target (or on their way) by earlier copies of the same run, shared
+   * by them: a blob several manifests refer to is transferred and counted once.
+   */
+  blobsDone?: Map<string, Promise<void>>
 }
 
 export function emptyCounts(): CopyCounts {
@@ -60,34 +65,49 @@ export async function copyManifest(options: CopyOptions): Promise<void> {
   const { from, to, manifest, counts, retry } = options
   if (sameRepository(from, to)) return
   const where = `${to.registry}/${to.repository}`
-  await mapLimit(manifest.blobs, options.concurrency ?? 4, async blob => {
-    if (from.registry === to.registry) {
-      const how = await retry(`Mounting blob ${blob.digest} into ${where}`, () =>
-        to.client.mountBlob({
-          repository: to.repository,
-          from: from.repository,
-          digest: blob.digest,
-          maxBytes: blob.size
-        })
-      )
-      counts[how]++
-      return
+  const done = options.blobsDone ?? new Map<string, Promise<void>>()
+  await mapLimit(manifest.blobs, options.concurrency ?? 4, blob => {
+    const key = `${to.registry}/${to.repository}@${blob.digest}`
+    let transfer = done.get(key)
+    if (transfer === undefined) {
+      transfer = copyBlob(options, blob)
+      transfer.catch(() => undefined) // awaited below; a failure elsewhere must not leave it unhandled
+      done.set(key, transfer)
     }
-    const present = await retry(`Looking up blob ${blob.digest} in ${where}`, () =>
-      to.client.headBlob(to.repository, blob.digest)
-    )
-    if (present !== undefined) {
-      counts.present++
-      return
-    }
-    await retry(`Copying blob ${blob.digest} to ${where}`, async () => {
-      const stream = await from.client.getBlob(from.repository, blob.digest, blob.size)
-      await to.client.uploadBlob(to.repository, blob.digest, { size: blob.size, body: stream.body })
-    })
-    counts.copied++
+    return transfer
   })
   await retry(`Pushing manifest ${manifest.digest} to ${where}`, () =>
     to.client.putManifest(to.repository, manifest.digest, manifest)
   )
   counts.manifests++
+}
+
+/** Brings one blob to the target: mounted within a registry, else streamed unless the target has it. */
+async function copyBlob(options: CopyOptions, blob: { digest: string; size: number }): Promise<void> {
+  const { from, to, counts, retry } = options
+  const where = `${to.registry}/${to.repository}`
+  if (from.registry === to.registry) {
+    const how = await retry(`Mounting blob ${blob.digest} into ${where}`, () =>
+      to.client.mountBlob({
+        repository: to.repository,
+        from: from.repository,
+        digest: blob.digest,
+        maxBytes: blob.size
+      })
+    )
+    counts[how]++
+    return
+  }
+  const present = await retry(`Looking up blob ${blob.digest} in ${where}`, () =>
+    to.client.headBlob(to.repository, blob.digest)
+  )
+  if (present !== undefined) {
+    counts.present++
+    return
+  }
+  await retry(`Copying blob ${blob.digest} to ${where}`, async () => {
+    const stream = await from.client.getBlob(from.repository, blob.digest, blob.size)
+    await to.client.uploadBlob(to.repository, blob.digest, { size: blob.size, body: stream.body })
+  })
+  counts.copied++
 }
