@@ -18,6 +18,8 @@ export interface ActionMetadata {
 export type Section = 'inputs' | 'outputs'
 
 export const SECTIONS: readonly Section[]
+/** The actions whose tables README.md holds, with their marker prefixes. */
+export const ACTIONS: readonly { file: string; prefix: string }[]
 export function parseAction(text: string): ActionMetadata
 export function cell(text: string): string
 export function code(text: string): string
@@ -25,7 +27,7 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 export function inputsTable(action: ActionMetadata): string
 export function outputsTable(action: ActionMetadata): string
 export function renderSection(section: Section, action: ActionMetadata): string
-export function markers(section: Section): { start: string; end: string }
-export function readSection(readme: string, section: Section): string
-export function renderReadme(readme: string, action: ActionMetadata): string
-export function staleSections(readme: string, action: ActionMetadata): Section[]
+export function markers(section: Section, prefix?: string): { start: string; end: string }
+export function readSection(readme: string, section: Section, prefix?: string): string
+export function renderReadme(readme: string, action: ActionMetadata, prefix?: string): string
+export function staleSections(readme: string, action: ActionMetadata, prefix?: string): Section[]

@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * README.md's inputs and outputs tables, generated from action.yml (the source of truth).
+ * README.md's inputs and outputs tables, generated from action.yml (the source of truth), and those of
+ * the sub-actions (merge/action.yml: the `merge-inputs` / `merge-outputs` markers).
  *
  *   node scripts/docs.js           rewrite the tables in README.md (npm run docs)
  *   node scripts/docs.js --check   exit 1 when README.md's tables differ from action.yml
@@ -25,6 +26,15 @@ import { parse as parseYaml } from 'yaml'
 
 /** @type {readonly Section[]} */
 export const SECTIONS = ['inputs', 'outputs']
+
+/**
+ * The actions whose tables README.md holds: the metadata file, and the prefix of its markers.
+ * @type {readonly { file: string, prefix: string }[]}
+ */
+export const ACTIONS = [
+  { file: 'action.yml', prefix: '' },
+  { file: 'merge/action.yml', prefix: 'merge-' }
+]
 
 /**
  * @param {string} text action.yml's content
@@ -124,9 +134,12 @@ export function renderSection(section, action) {
   return section === 'inputs' ? inputsTable(action) : outputsTable(action)
 }
 
-/** @param {Section} section */
-export function markers(section) {
-  return { start: `<!-- ${section}:start -->`, end: `<!-- ${section}:end -->` }
+/**
+ * @param {Section} section
+ * @param {string} [prefix] the action's marker prefix ('' for action.yml, 'merge-' for merge/action.yml)
+ */
+export function markers(section, prefix = '') {
+  return { start: `<!-- ${prefix}${section}:start -->`, end: `<!-- ${prefix}${section}:end -->` }
 }
 
 /**
@@ -134,30 +147,33 @@ export function markers(section) {
  * markers are out of order.
  * @param {string} readme
  * @param {Section} section
+ * @param {string} [prefix]
  */
-export function readSection(readme, section) {
-  const { start, end } = markers(section)
+export function readSection(readme, section, prefix = '') {
+  const { start, end } = markers(section, prefix)
   const from = readme.indexOf(start)
   const to = readme.indexOf(end)
   if (from === -1 || to === -1 || to < from) {
     throw new Error(
-      `README.md needs the markers ${start} and ${end} (in that order) around the ${section} table`
+      `README.md needs the markers ${start} and ${end} (in that order) around the ${prefix}${section} table`
     )
   }
   return readme.slice(from + start.length, to).trim()
 }
 
 /**
- * README.md with both tables replaced by what action.yml generates; the rest of the text is unchanged.
+ * README.md with both tables of an action replaced by what its metadata generates; the rest of the text
+ * is unchanged.
  * @param {string} readme
  * @param {ActionMetadata} action
+ * @param {string} [prefix] the action's marker prefix
  * @returns {string}
  */
-export function renderReadme(readme, action) {
+export function renderReadme(readme, action, prefix = '') {
   let out = readme
   for (const section of SECTIONS) {
-    readSection(out, section) // throws on missing markers
-    const { start, end } = markers(section)
+    readSection(out, section, prefix) // throws on missing markers
+    const { start, end } = markers(section, prefix)
     const from = out.indexOf(start) + start.length
     const to = out.indexOf(end)
     out = `${out.slice(0, from)}\n\n${renderSection(section, action)}\n\n${out.slice(to)}`
@@ -166,13 +182,14 @@ export function renderReadme(readme, action) {
 }
 
 /**
- * The sections whose README text differs from what action.yml generates.
+ * The sections whose README text differs from what the action's metadata generates.
  * @param {string} readme
  * @param {ActionMetadata} action
+ * @param {string} [prefix] the action's marker prefix
  * @returns {Section[]}
  */
-export function staleSections(readme, action) {
-  return SECTIONS.filter(section => readSection(readme, section) !== renderSection(section, action))
+export function staleSections(readme, action, prefix = '') {
+  return SECTIONS.filter(section => readSection(readme, section, prefix) !== renderSection(section, action))
 }
 
 /** @param {readonly string[]} argv */
@@ -180,25 +197,30 @@ function main(argv) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
   const readmeFile = path.join(root, 'README.md')
   const readme = fs.readFileSync(readmeFile, 'utf8')
-  const action = parseAction(fs.readFileSync(path.join(root, 'action.yml'), 'utf8'))
+  const actions = ACTIONS.map(({ file, prefix }) => ({
+    file,
+    prefix,
+    action: parseAction(fs.readFileSync(path.join(root, file), 'utf8'))
+  }))
   if (argv.includes('--check')) {
-    const stale = staleSections(readme, action)
+    const stale = actions.flatMap(({ file, prefix, action }) =>
+      staleSections(readme, action, prefix).map(section => `${file} ${section}`)
+    )
     if (stale.length > 0) {
-      process.stderr.write(
-        `README.md: the ${stale.join(' and ')} table(s) differ from action.yml; run npm run docs\n`
-      )
+      process.stderr.write(`README.md: tables differ from ${stale.join(', ')}; run npm run docs\n`)
       process.exitCode = 1
     } else {
-      process.stdout.write('README.md tables match action.yml\n')
+      process.stdout.write('README.md tables match the action metadata\n')
     }
     return
   }
-  const updated = renderReadme(readme, action)
+  let updated = readme
+  for (const { action, prefix } of actions) updated = renderReadme(updated, action, prefix)
   if (updated === readme) {
-    process.stdout.write('README.md tables already match action.yml\n')
+    process.stdout.write('README.md tables already match the action metadata\n')
   } else {
     fs.writeFileSync(readmeFile, updated)
-    process.stdout.write('README.md tables rewritten from action.yml\n')
+    process.stdout.write('README.md tables rewritten from the action metadata\n')
   }
 }
 

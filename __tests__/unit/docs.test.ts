@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import * as prettier from 'prettier'
 import { parse as parseYaml } from 'yaml'
 import {
+  ACTIONS,
   SECTIONS,
   cell,
   code,
@@ -77,6 +78,25 @@ describe('README tables are generated from action.yml', () => {
 
   it('needs both markers', () => {
     expect(() => renderReadme('# no markers\n', action)).toThrow(/<!-- inputs:start -->/)
+  })
+})
+
+describe('README tables of every action (npm run docs writes them all)', () => {
+  it.each(ACTIONS.flatMap(({ file, prefix }) => SECTIONS.map(section => [file, prefix, section] as const)))(
+    '%s: the %s%s table matches',
+    (file, prefix, section) => {
+      const metadata = parseAction(fs.readFileSync(path.join(ROOT, file), 'utf8'))
+      expect(readSection(readme, section, prefix)).toBe(renderSection(section, metadata))
+      expect(renderReadme(readme, metadata, prefix)).toBe(readme)
+    }
+  )
+
+  it('the merge tables have markers of their own, apart from the main tables', () => {
+    expect(readSection(readme, 'inputs', 'merge-')).toContain('| `sources`')
+    expect(readSection(readme, 'inputs')).not.toContain('| `sources`')
+    const merge = parseAction(fs.readFileSync(path.join(ROOT, 'merge/action.yml'), 'utf8'))
+    const changed = { ...merge, outputs: { ...merge.outputs, extra: { description: 'New.' } } }
+    expect(staleSections(readme, changed, 'merge-')).toEqual(['outputs'])
   })
 })
 
@@ -183,6 +203,25 @@ describe('README examples', () => {
           expect([name, name in (action.outputs ?? {})]).toEqual([name, true])
         }
     }
+  })
+
+  it('passes the merge action only inputs that merge/action.yml declares, and reads only its outputs', () => {
+    const merge = parseAction(fs.readFileSync(path.join(ROOT, 'merge/action.yml'), 'utf8'))
+    let steps = 0
+    for (const { text, workflow } of examples)
+      for (const job of Object.values(workflow.jobs ?? {}))
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.startsWith('OWNER/multiarch-build-push-action/merge@')) continue
+          steps++
+          for (const name of Object.keys(step.with ?? {}))
+            expect([name, name in (merge.inputs ?? {})]).toEqual([name, true])
+          if (!step.id) continue
+          for (const match of text.matchAll(new RegExp(`steps\\.${step.id}\\.outputs\\.([\\w-]+)`, 'g'))) {
+            const name = match[1] ?? ''
+            expect([name, name in (merge.outputs ?? {})]).toEqual([name, true])
+          }
+        }
+    expect(steps).toBeGreaterThanOrEqual(1)
   })
 
   it('calls the reusable workflow with its inputs and secrets', () => {
