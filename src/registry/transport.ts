@@ -69,14 +69,16 @@ export class Transport {
 
   private constructor(
     private readonly options: TransportOptions,
-    private readonly ca: string[] | undefined
+    /** The system roots plus the CAs, parsed once for every connection (~150 certificates: costly). */
+    private readonly secureContext: tls.SecureContext | undefined
   ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   }
 
   /** Reads the CA files; throws naming the `ca-certs` input when one cannot be read. */
   static async open(options: TransportOptions): Promise<Transport> {
-    return new Transport(options, await loadCa(options.settings.caFiles, options.extraCaFile))
+    const ca = await loadCa(options.settings.caFiles, options.extraCaFile)
+    return new Transport(options, ca === undefined ? undefined : tls.createSecureContext({ ca }))
   }
 
   /** The origin of the registry's API: http(s)://host[:port]. */
@@ -222,11 +224,9 @@ export class Transport {
   }
 
   /** TLS settings for the registry: BuildKit's (skip verification, or the system roots plus the CAs). */
-  private tlsOptions(): { rejectUnauthorized: boolean; ca?: Buffer[] } {
-    return {
-      rejectUnauthorized: !this.options.settings.insecure,
-      ...(this.ca !== undefined ? { ca: this.ca.map(pem => Buffer.from(pem)) } : {})
-    }
+  private tlsOptions(): { rejectUnauthorized: boolean; secureContext?: tls.SecureContext } {
+    const context = this.secureContext ? { secureContext: this.secureContext } : {}
+    return { rejectUnauthorized: !this.options.settings.insecure, ...context }
   }
 
   /** A direct agent, or a CONNECT tunnel through the proxy chosen for this URL. */
