@@ -294,6 +294,16 @@ describe('reusable workflow (multiarch.yml)', () => {
     )
   })
 
+  it('the merge step passes only inputs merge/action.yml declares, and its outputs exist', () => {
+    const merge = parseYaml(fs.readFileSync(path.join(ROOT, 'merge/action.yml'), 'utf8')) as ActionYaml
+    for (const name of Object.keys(stepOf('merge', OWN_MERGE).with ?? {}))
+      expect([name, name in merge.inputs]).toEqual([name, true])
+    for (const name of ['digest', 'platform-digests']) expect(name in merge.outputs).toBe(true)
+    for (const [name, spec] of Object.entries(merge.inputs))
+      if (spec.required === true)
+        expect([name, name in (stepOf('merge', OWN_MERGE).with ?? {})]).toEqual([name, true])
+  })
+
   it('exposes digest and platform-digests: the merge’s when distributed, else the single job’s', () => {
     const outputs = call.outputs ?? {}
     expect(Object.keys(outputs).sort()).toEqual(['digest', 'platform-digests'])
