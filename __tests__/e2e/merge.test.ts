@@ -1,6 +1,6 @@
 /**
- * The merge action (merge/action.yml) on the stack: three per-platform images pushed by the action, then
- * merged into one index in another registry (HTTPS, private CA, private DNS name), in another repository
+ * The merge action (merge/action.yml) on the stack: three per-platform images pushed by digest by the
+ * action, then merged into one index in another registry (HTTPS, private CA, private DNS name), in another repository
  * of the same registry (blobs mounted), into the registry with basic auth, and refused (nothing pushed)
  * when a platform is there twice or is not in `platforms`.
  */
@@ -35,19 +35,22 @@ interface Source {
 const sources: Source[] = []
 
 beforeAll(async () => {
+  // As the distributed workflow does: each platform built on its own and pushed by digest, untagged,
+  // to one repository.
   const registry = env('E2E_HTTP_REGISTRY')
+  const tag = uniqueTag(registry, 'merge-src')
+  const repository = `${registry}/e2e/merge-src-${tag.slice(tag.lastIndexOf(':') + 1)}`
   for (const platform of env('E2E_PLATFORMS').split(',')) {
-    const tag = uniqueTag(registry, `merge-src-${platform.replace(/\//g, '-')}`)
     const { main } = await jobs.run({
       ...stackInputs(),
       platforms: platform,
       context: path.join(FIXTURES, 'uname'),
-      tags: tag,
+      tags: repository,
+      'push-by-digest': 'true',
       'build-args': `BASE=${baseImage(registry)}`
     })
     if (main.exitCode !== 0) throw new Error(`building ${platform} failed:\n${main.log.slice(-3000)}`)
     const image = (JSON.parse(main.outputs['platform-digests'] ?? '{}') as Record<string, string>)[platform]
-    const repository = tag.slice(0, tag.lastIndexOf(':'))
     sources.push({ platform, reference: `${repository}@${main.outputs.digest ?? ''}`, image: image ?? '' })
   }
 }, 600_000)
@@ -149,7 +152,7 @@ describe('merge action', () => {
       () => ({
         sources: [...sources.map(s => s.reference), baseImage(env('E2E_HTTP_REGISTRY'))].join('\n')
       }),
-      /linux\/amd64 is in more than one source: .*merge-src-linux-amd64@sha256:[0-9a-f]+, .*busybox/
+      /linux\/amd64 is in more than one source: .*merge-src-[\w-]+@sha256:[0-9a-f]+, .*busybox/
     ],
     [
       'a platform that platforms does not list',
@@ -157,7 +160,7 @@ describe('merge action', () => {
         sources: sources.map(s => s.reference).join('\n'),
         platforms: 'linux/amd64,linux/arm64'
       }),
-      /linux\/arm\/v7 \(from .*merge-src-linux-arm-v7@sha256:[0-9a-f]+\) is not in platforms/
+      /linux\/arm\/v7 \(from .*merge-src-[\w-]+@sha256:[0-9a-f]+\) is not in platforms/
     ]
   ])(
     'refuses %s and pushes nothing',
