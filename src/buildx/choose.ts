@@ -24,6 +24,8 @@ export interface ChooseOptions {
   checksumUrlTemplate?: string
   /** The oldest buildx the action (with these inputs) works with. */
   minimum?: string
+  /** The input that raises `minimum` above the action's own (named in messages); '' for none. */
+  minimumFor?: string
   runner: CommandRunner
   /** This runner, for the release asset to download. */
   host: NodeHost
@@ -40,6 +42,7 @@ export interface ChooseOptions {
 export async function chooseBuildx(options: ChooseOptions): Promise<BuildxSetup> {
   const log = options.log ?? coreLog
   const minimum = options.minimum ?? MIN_BUILDX
+  const needed = options.minimumFor ? ` (${options.minimumFor} needs it)` : ''
   const requested = normalizeBuildxVersion(options.version)
   const install = (version: string): Promise<BuildxSetup> => {
     const { host } = options
@@ -50,7 +53,7 @@ export async function chooseBuildx(options: ChooseOptions): Promise<BuildxSetup>
   if (requested !== '') {
     if (compareVersions(coreVersion(requested), minimum) < 0) {
       throw new BuildxInstallError(
-        `buildx-version ${requested} is too old; this action needs ${minimum} or newer.`
+        `buildx-version ${requested} is too old; this action needs ${minimum} or newer${needed}.`
       )
     }
     return install(requested)
@@ -68,7 +71,9 @@ export async function chooseBuildx(options: ChooseOptions): Promise<BuildxSetup>
     return { cli: DOCKER_BUILDX, version: installed, source: 'installed', path: '' }
   }
   log.info(
-    (installed ? `docker buildx ${installed} is older than ${minimum}` : 'docker buildx is not installed') +
+    (installed
+      ? `docker buildx ${installed} is older than ${minimum}${needed}`
+      : 'docker buildx is not installed') +
       `: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`
   )
   return install(FALLBACK_BUILDX_VERSION)

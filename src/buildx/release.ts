@@ -23,7 +23,7 @@ export const CHECKSUMS_FILE = 'checksums.txt'
  * the action needs. Pinned (not "latest"): finding the latest release needs the GitHub API, which runners
  * behind a mirror cannot reach, and a pinned version builds the same way every time.
  */
-export const FALLBACK_BUILDX_VERSION = '0.26.1'
+export const FALLBACK_BUILDX_VERSION = '0.38.0'
 
 /** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
 export const TOOL_NAME = 'buildx'
