@@ -30,7 +30,9 @@ export function actionDefaults(actionFile = 'action.yml') {
   /** @type {Record<string, string>} */
   const out = {}
   for (const [name, spec] of Object.entries(action.inputs)) {
-    if (spec.default !== undefined) out[name] = String(spec.default)
+    // An expression default (`${{ github.token }}`) is the runner's to evaluate; here there is no token.
+    if (spec.default !== undefined)
+      out[name] = String(spec.default).includes('${{') ? '' : String(spec.default)
   }
   return out
 }

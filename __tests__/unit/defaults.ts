@@ -1,6 +1,7 @@
 /** Option objects with every field at its plain value, for tests that change one or two of them. */
 import type { BuildSettings } from '../../src/buildx/build.js'
 import type { BuilderOptions } from '../../src/buildx/builder.js'
+import { EMPTY_BUILD_OPTIONS } from '../../src/buildx/build-options.js'
 
 export const BUILD_SETTINGS: BuildSettings = {
   platforms: ['linux/amd64', 'linux/arm64'],
@@ -17,7 +18,8 @@ export const BUILD_SETTINGS: BuildSettings = {
   noCache: false,
   pull: false,
   provenance: '',
-  network: ''
+  network: '',
+  buildOptions: EMPTY_BUILD_OPTIONS
 }
 
 export const BUILDER_OPTIONS: BuilderOptions = {

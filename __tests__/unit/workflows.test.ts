@@ -153,7 +153,11 @@ describe('reusable workflow (multiarch.yml)', () => {
   })
 
   it('takes the password and the CA from secrets, not inputs', () => {
-    expect(Object.keys(call.secrets ?? {}).sort()).toEqual(['ca-pem', 'password'])
+    expect(Object.keys(call.secrets ?? {}).sort()).toEqual(['build-secrets', 'ca-pem', 'password'])
+    for (const job of ['build', 'build-platforms'])
+      expect(String(stepOf(job, OWN_ACTION).with?.secrets)).toMatch(
+        /^\$\{\{\s*secrets\.build-secrets\s*\}\}$/
+      )
     expect(callInputs).not.toHaveProperty('password')
     expect(callInputs).not.toHaveProperty('ca-certs')
     for (const step of [
@@ -218,9 +222,10 @@ describe('reusable workflow (multiarch.yml)', () => {
     }
   })
 
-  it('has only the extra inputs it documents: runs-on, ca-registry, distribute, runners, annotations', () => {
+  it('has only the extra inputs it documents: runs-on, ca-registry, distribute, runners', () => {
+    // annotations is the action's input now too (and, with distribute, the merged index's).
     const extra = Object.keys(callInputs).filter(name => !(name in action.inputs))
-    expect(extra.sort()).toEqual(['annotations', 'ca-registry', 'distribute', 'runners', 'runs-on'])
+    expect(extra.sort()).toEqual(['ca-registry', 'distribute', 'runners', 'runs-on'])
     expect(callInputs['runs-on']?.default).toBe('ubuntu-latest')
     expect(callInputs.distribute).toMatchObject({ type: 'boolean', default: true })
     expect(String(callInputs.runners?.default).trim()).toBe(DEFAULT_RUNNERS)

@@ -3,6 +3,7 @@
  * metadata file whose contents are the source of the digests.
  */
 import { runChecked, type CommandRunner, type RunResult } from '../core/runner.js'
+import { buildOptionArgs, evaluates, type BuildOptionSettings } from './build-options.js'
 
 /** The build inputs, as parsed. */
 export interface BuildSettings {
@@ -23,6 +24,8 @@ export interface BuildSettings {
   provenance: string
   /** RUN network mode ('' for the default). */
   network: string
+  /** The build-push-action options (secrets, ssh, annotations, outputs, ...): see build-options.ts. */
+  buildOptions: BuildOptionSettings
 }
 
 export interface BuildOptions {
@@ -31,7 +34,11 @@ export interface BuildOptions {
   settings: BuildSettings
 }
 
-export function buildArgs({ builder, metadataFile, settings: s }: BuildOptions): string[] {
+/** The argv, and the environment buildx needs besides the job's own (secret values: never in argv). */
+export function buildCommand({ builder, metadataFile, settings: s }: BuildOptions): {
+  args: string[]
+  env: Record<string, string>
+} {
   const args = ['buildx', 'build', '--builder', builder, '--platform', s.platforms.join(',')]
   if (s.file) args.push('--file', s.file)
   if (!s.pushByDigest) for (const tag of s.tags) args.push('--tag', tag)
@@ -44,12 +51,20 @@ export function buildArgs({ builder, metadataFile, settings: s }: BuildOptions):
   if (s.pull) args.push('--pull')
   if (s.provenance) args.push(`--provenance=${s.provenance}`)
   if (s.network) args.push('--network', s.network)
-  if (s.network === 'host') args.push('--allow', 'network.host')
+  if (s.network === 'host' && !s.buildOptions.allow.includes('network.host'))
+    args.push('--allow', 'network.host')
+  const extra = buildOptionArgs(s.buildOptions, s.provenance)
+  args.push(...extra.args)
   args.push('--metadata-file', metadataFile)
-  if (s.pushByDigest) args.push('--output', pushByDigestOutput(s.tags[0] ?? ''))
-  else if (s.push) args.push('--push')
+  const evaluateOnly = evaluates(s.buildOptions.call)
+  if (s.pushByDigest && !evaluateOnly) args.push('--output', pushByDigestOutput(s.tags[0] ?? ''))
+  else if (s.push && !evaluateOnly) args.push('--push')
   args.push(s.context)
-  return args
+  return { args, env: extra.env }
+}
+
+export function buildArgs(options: BuildOptions): string[] {
+  return buildCommand(options).args
 }
 
 /**
@@ -62,5 +77,9 @@ export function pushByDigestOutput(repository: string): string {
 
 /** Runs the build with its output streaming to the log; a failure carries buildx's own error. */
 export async function runBuild(runner: CommandRunner, options: BuildOptions): Promise<RunResult> {
-  return runChecked(runner, 'docker', buildArgs(options), { what: 'docker buildx build' })
+  const { args, env } = buildCommand(options)
+  return runChecked(runner, 'docker', args, {
+    what: 'docker buildx build',
+    ...(Object.keys(env).length > 0 ? { env } : {})
+  })
 }

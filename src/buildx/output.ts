@@ -146,6 +146,18 @@ const FAILURES: readonly KnownFailure[] = [
               '(e.g. retries: 2) the build is tried again and the builder started again.'
           }
   },
+  {
+    pattern:
+      /unsupported request frontend\.(lint|outline|targets)|unsupported frontend capability moby\.buildkit\.frontend\.subrequests/i,
+    transient: false,
+    hint: {
+      title: 'BuildKit too old for call',
+      message:
+        "The builder's BuildKit cannot evaluate the build this way (call: check, outline and targets need " +
+        'BuildKit 0.15 or newer). Set buildkit-image to a newer BuildKit (e.g. moby/buildkit:buildx-stable-1), ' +
+        'or leave call empty.'
+    }
+  },
   // Transient: another attempt may succeed.
   { pattern: /connection refused/i, transient: 'connection refused' },
   { pattern: /connection reset by peer/i, transient: 'connection reset' },

@@ -200,6 +200,126 @@ export const INPUTS: readonly InputSpec[] = [
     required: false
   },
   {
+    name: 'secrets',
+    description:
+      'Build secrets, one ID=VALUE per line (a multi-line value in double quotes: "ID=line 1 ... line n"), for RUN --mount=type=secret,id=ID. Values are masked and reach buildx through its environment, never its command line or a file.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'secret-files',
+    description: 'Build secrets read from files, one ID=PATH per line.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'secret-envs',
+    description:
+      "Build secrets read from this step's environment variables, ID=VARIABLE, comma or newline separated.",
+    default: '',
+    required: false
+  },
+  {
+    name: 'github-token',
+    description:
+      'Token for Git contexts on this GitHub server (context or build-contexts that are its Git URLs), given to BuildKit as the secret GIT_AUTH_TOKEN.<host>.',
+    default: '${{ github.token }}',
+    required: false
+  },
+  {
+    name: 'ssh',
+    description:
+      'SSH agent sockets or keys for RUN --mount=type=ssh, one per line: default (the agent at SSH_AUTH_SOCK), ID, or ID=PATH[,PATH].',
+    default: '',
+    required: false
+  },
+  {
+    name: 'build-contexts',
+    description:
+      'Additional named build contexts, one NAME=SOURCE per line (a directory, a URL, docker-image://REF or oci-layout://PATH); a name that a FROM uses replaces that image or stage.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'annotations',
+    description:
+      "OCI annotations, one KEY=VALUE per line, optionally prefixed with the level: index:, manifest: (the default), index-descriptor: or manifest-descriptor: (docker/metadata-action's annotations output fits as it is).",
+    default: '',
+    required: false
+  },
+  {
+    name: 'sbom',
+    description:
+      'SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'attests',
+    description:
+      'Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'outputs',
+    description:
+      'Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'load',
+    description:
+      'Load the image into the Docker engine (--load). With several platforms the engine must use the containerd image store.',
+    default: 'false',
+    required: false
+  },
+  {
+    name: 'add-hosts',
+    description: 'Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'shm-size',
+    description: 'Size of /dev/shm in RUN steps (e.g. 512m, 2g).',
+    default: '',
+    required: false
+  },
+  {
+    name: 'ulimit',
+    description: 'Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).',
+    default: '',
+    required: false
+  },
+  {
+    name: 'cgroup-parent',
+    description: 'Parent cgroup of the RUN step containers.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'allow',
+    description:
+      'Extra entitlements, comma or newline separated (network.host, security.insecure, ...); the builder this action creates is started with the ones buildkitd must grant too.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'no-cache-filters',
+    description: 'Stages to build without the cache, comma or newline separated.',
+    default: '',
+    required: false
+  },
+  {
+    name: 'call',
+    description:
+      'How buildx evaluates the build: build (the default), check (report Dockerfile problems; needs buildx 0.15 and BuildKit 0.15 or newer), outline or targets. Anything but build pushes nothing.',
+    default: '',
+    required: false
+  },
+  {
     name: 'retries',
     description:
       'How many times to retry after a transient failure (connection refused or reset, timeouts, registry 5xx/429, builder start-up). Build errors such as a failing RUN are never retried.',
@@ -216,7 +336,7 @@ export const INPUTS: readonly InputSpec[] = [
   {
     name: 'buildx-version',
     description:
-      "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.26.1 when that is missing or older than 0.10.0.",
+      "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.38.0 when that is missing or older than 0.10.0.",
     default: '',
     required: false
   },
@@ -252,5 +372,10 @@ export const OUTPUTS: readonly OutputSpec[] = [
   {
     name: 'emulated-platforms',
     description: 'Platforms built under QEMU emulation on the runner, comma separated (never those of nodes).'
+  },
+  {
+    name: 'imageid',
+    description:
+      'Image ID as buildx reports it: the config digest of a single-platform image, else the index digest.'
   }
 ]

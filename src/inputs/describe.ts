@@ -5,6 +5,7 @@
  */
 import type { RegistryHost } from '../buildkitd/registry-name.js'
 import type { Inputs } from './inputs.js'
+import { describeBuildOptions } from './build-options.js'
 
 const hosts = (list: readonly RegistryHost[]): string =>
   list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ')
@@ -56,5 +57,6 @@ export function describeInputs(inputs: Inputs): string[] {
   // Cache entries may carry credentials (s3 keys): only their types are shown.
   if (inputs.cacheFrom.length > 0) lines.push(['cache-from', cacheTypes(inputs.cacheFrom)])
   if (inputs.cacheTo.length > 0) lines.push(['cache-to', cacheTypes(inputs.cacheTo)])
+  lines.push(...describeBuildOptions(inputs.buildOptions))
   return lines.map(([name, value]) => `${name}: ${value}`)
 }

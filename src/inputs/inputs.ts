@@ -22,6 +22,9 @@ import {
 } from './parse.js'
 import { QEMU_MODES, type QemuMode } from '../qemu/qemu.js'
 import { checkDockerfile, parseBuildkitdFlags, parseProvenance, parseTarget } from './checks.js'
+import { evaluates, type BuildOptionSettings } from '../buildx/build-options.js'
+import { readBuildOptions } from './build-options.js'
+import { imageReference } from './option-values.js'
 
 export interface Inputs {
   platforms: string[]
@@ -63,6 +66,8 @@ export interface Inputs {
   buildxChecksumUrl: string
   /** Machines joined to the builder, each building its own platforms. */
   nodes: BuilderNode[]
+  /** The build-push-action options (secrets, ssh, annotations, outputs, ...): see build-options.ts. */
+  buildOptions: BuildOptionSettings
 }
 
 /** Defaults, the same as action.yml's (a unit test keeps the two in agreement). */
@@ -80,7 +85,8 @@ export const DEFAULTS = {
   pull: 'false',
   retries: '2',
   'reuse-builder': 'false',
-  'buildx-download-url': DEFAULT_DOWNLOAD_URL
+  'buildx-download-url': DEFAULT_DOWNLOAD_URL,
+  load: 'false'
 } as const satisfies Record<string, string>
 
 /** Reads one input the way @actions/core does: trimmed, '' when unset. */
@@ -99,8 +105,11 @@ export class InputError extends Error {
 const BUILDER_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$/
 const NETWORK_MODES = ['', 'default', 'none', 'host']
 
-/** Reads and checks every input; relative paths start at `cwd` (the job's working directory). */
-export function readInputs(source: InputSource, cwd: string): Inputs {
+/**
+ * Reads and checks every input; relative paths start at `cwd` (the job's working directory). `env` is the
+ * step's environment (for secret-envs, ssh, and the GitHub server that github-token belongs to).
+ */
+export function readInputs(source: InputSource, cwd: string, env: NodeJS.ProcessEnv = {}): Inputs {
   const problems: string[] = []
   const get = (name: string): string => {
     const value = source(name)
@@ -154,8 +163,12 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
   if (pushByDigest && !push && !problems.some(p => p.startsWith('push:'))) {
     problems.push('push-by-digest: needs push: true (an image pushed by digest is pushed)')
   }
+  const buildOptions = readBuildOptions({ get, check, bool, cwd, env }, get('context'))
+  // call: check (outline, targets) evaluates the build and pushes nothing, so it needs no tag.
   const tags = check('tags', [] as string[], () =>
-    pushByDigest ? parseRepository(get('tags')) : parseTags(get('tags'), push)
+    pushByDigest
+      ? parseRepository(get('tags'))
+      : parseTags(get('tags'), push && !evaluates(buildOptions.call))
   )
   const buildArgs = check('build-args', [] as string[], () => parseKeyValues(get('build-args'), true))
   const labels = check('labels', [] as string[], () => parseKeyValues(get('labels'), false))
@@ -178,6 +191,8 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
       )
     return value
   })
+  const buildkitImage = check('buildkit-image', '', () => imageReference(get('buildkit-image')))
+  const qemuImage = check('qemu-image', '', () => imageReference(get('qemu-image')))
   const driverOpts = check('driver-opts', [] as string[], () => parseKeyValues(get('driver-opts'), false))
   const registryMirrors = check('registry-mirrors', new Map<string, RegistryHost[]>(), () =>
     parseMirrors(get('registry-mirrors'))
@@ -246,7 +261,7 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
     provenance,
     network,
     builderName,
-    buildkitImage: get('buildkit-image'),
+    buildkitImage,
     driverOpts,
     buildkitdFlags,
     hostNetwork,
@@ -260,12 +275,13 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
     username,
     password,
     qemu,
-    qemuImage: get('qemu-image'),
+    qemuImage,
     retries,
     reuseBuilder,
     buildxVersion,
     buildxDownloadUrl,
     buildxChecksumUrl,
-    nodes
+    nodes,
+    buildOptions
   }
 }

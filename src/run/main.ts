@@ -6,6 +6,8 @@ import * as path from 'node:path'
 import { uniqueBuilderName } from '../buildx/builder.js'
 import { runBuild } from '../buildx/build.js'
 import type { HintContext } from '../buildx/output.js'
+import { evaluates } from '../buildx/build-options.js'
+import { checkLoad } from './build-checks.js'
 import { describeInputs } from '../inputs/describe.js'
 import { InputError, readInputs, type Inputs } from '../inputs/inputs.js'
 import { withRetries } from '../core/retry.js'
@@ -23,7 +25,7 @@ export async function runMain(deps: MainDeps): Promise<void> {
   state.markMainStarted()
   maskSecrets(deps.getInput, deps.env)
   const inputs = await core.group('Inputs', () => {
-    const parsed = readInputs(deps.getInput, deps.cwd)
+    const parsed = readInputs(deps.getInput, deps.cwd, deps.env)
     for (const line of describeInputs(parsed)) core.info(line)
     return Promise.resolve(nodesInUse(parsed))
   })
@@ -38,6 +40,7 @@ export async function runMain(deps: MainDeps): Promise<void> {
 async function run(outside: MainDeps, inputs: Inputs): Promise<void> {
   // qemu: false: the emulators must be there already; binfmt_misc says so before any docker command.
   if (inputs.qemu === 'false') requireEmulators(outside, inputs)
+  await checkLoad(outside.runner, inputs)
   const work = createWorkDir(outside)
   const config = await core.group('BuildKit configuration (buildkitd.toml)', () => writeConfig(inputs, work))
 
@@ -58,11 +61,16 @@ async function run(outside: MainDeps, inputs: Inputs): Promise<void> {
   await core.group('QEMU emulation', () => logEmulation(emulation))
 
   const metadataFile = path.join(work, 'metadata.json')
-  await core.group(`Build ${inputs.platforms.join(', ')}${inputs.push ? ' and push' : ''}`, () =>
+  const evaluateOnly = evaluates(inputs.buildOptions.call)
+  const title = evaluateOnly
+    ? `Evaluate (call: ${inputs.buildOptions.call})`
+    : `Build ${inputs.platforms.join(', ')}${inputs.push ? ' and push' : ''}`
+  await core.group(title, () =>
     withRetries(retryOptions(deps, inputs, 'Build'), () =>
       runBuild(runner, { builder, metadataFile, settings: inputs })
     )
   )
+  if (evaluateOnly) return // call: check (outline, targets): nothing was built, pushed or exported
 
   const report = await core.group('Digests', async () =>
     logDigests(

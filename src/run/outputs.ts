@@ -33,6 +33,7 @@ export async function publishOutputs(result: RunResult): Promise<void> {
   core.setOutput('digest', report.digest)
   core.setOutput('platform-digests', JSON.stringify(report.platforms))
   core.setOutput('metadata', JSON.stringify(report.metadata.raw))
+  core.setOutput('imageid', imageId(report.metadata.raw))
   core.setOutput('emulated-platforms', emulation.emulated.join(','))
   await writeSummary({
     tags: result.tags,
@@ -53,6 +54,14 @@ export class RunError extends Error {
   ) {
     super(messageOf(cause), { cause })
   }
+}
+
+/** buildx's image ID (what --iidfile writes): the config digest of a single image, else the image digest. */
+export function imageId(metadata: Readonly<Record<string, unknown>>): string {
+  const config = metadata['containerimage.config.digest']
+  const digest = metadata['containerimage.digest']
+  if (typeof config === 'string') return config
+  return typeof digest === 'string' ? digest : ''
 }
 
 /** Reports a failure: buildx's error is in the message; known registry/emulation errors get a hint. */

@@ -20,6 +20,7 @@ import { chooseBuildx } from '../buildx/choose.js'
 import { appendNodes, runnerPlatforms } from '../buildx/nodes.js'
 import { DOCKER_BUILDX, serializeBuildxCli, withBuildx, type BuildxCli } from '../buildx/cli.js'
 import { runnerDirs } from '../buildx/install.js'
+import { entitlementFlags, minimumBuildx } from '../buildx/build-options.js'
 import { MIN_BUILDX } from '../buildx/version.js'
 import { withRetries } from '../core/retry.js'
 import type { CommandRunner } from '../core/runner.js'
@@ -40,11 +41,13 @@ export interface ProvisionOptions {
 export async function provisionBuilder(options: ProvisionOptions): Promise<CommandRunner> {
   const { deps, inputs } = options
   const messages: string[] = []
+  const needs = minimumBuildx(inputs.buildOptions)
   const choice = chooseBuildx({
+    minimumFor: needs.input,
     version: inputs.buildxVersion,
     urlTemplate: inputs.buildxDownloadUrl,
     checksumUrlTemplate: inputs.buildxChecksumUrl,
-    minimum: MIN_BUILDX,
+    minimum: needs.input ? needs.version : MIN_BUILDX,
     runner: deps.runner,
     host: deps.host,
     dirs: runnerDirs(deps.env),
@@ -97,10 +100,13 @@ async function createOrReuse(
         name,
         buildkitImage: inputs.buildkitImage,
         hostNetwork: inputs.hostNetwork,
-        allowHostNetwork: inputs.hostNetwork || inputs.network === 'host',
+        allowHostNetwork:
+          inputs.hostNetwork ||
+          inputs.network === 'host' ||
+          inputs.buildOptions.allow.includes('network.host'),
         driverOpts: inputs.driverOpts,
         proxyEnv: inputs.proxy ? proxyEnvironment(deps.env) : {},
-        buildkitdFlags: inputs.buildkitdFlags,
+        buildkitdFlags: entitlementFlags(inputs.buildkitdFlags, inputs.buildOptions.allow),
         configFile: options.configFile,
         // With nodes, the runner's node is told its platforms: buildx would otherwise send it the nodes'
         // platforms too (it lists them as emulated ones).

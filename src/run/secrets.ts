@@ -5,6 +5,7 @@
 import * as core from '@actions/core'
 import { proxyEnvironment } from '../buildx/builder.js'
 import type { InputSource } from '../inputs/inputs.js'
+import { parseSecrets } from '../inputs/build-options.js'
 
 /** Inputs whose text may carry secrets. */
 const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline']
@@ -21,6 +22,9 @@ const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i
 export function maskSecrets(getInput: InputSource, env: NodeJS.ProcessEnv): void {
   const password = getInput('password')
   if (password) core.setSecret(password)
+  const token = getInput('github-token')
+  if (token) core.setSecret(token)
+  maskBuildSecrets(getInput('secrets'))
   for (const name of SENSITIVE_INPUTS) {
     for (const block of getInput(name).matchAll(PRIVATE_KEY)) {
       for (const line of block[0].split(/\r?\n/))
@@ -37,5 +41,23 @@ export function maskSecrets(getInput: InputSource, env: NodeJS.ProcessEnv): void
     } catch {
       // not valid percent-encoding: the written form is the only one
     }
+  }
+}
+
+/**
+ * Masks each value of the secrets input, line by line for a multi-line one (the runner masks per line).
+ * When the input does not parse, every line is masked (the input check reports entries by position only).
+ */
+function maskBuildSecrets(value: string): void {
+  if (value === '') return
+  let values: string[]
+  try {
+    values = parseSecrets(value).map(s => s.value)
+  } catch {
+    values = value.split('\n')
+  }
+  for (const secret of values) {
+    for (const line of secret.split(/\r?\n/)) if (line.trim()) core.setSecret(line.trim())
+    if (secret.includes('\n')) core.setSecret(secret)
   }
 }
