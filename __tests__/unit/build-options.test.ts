@@ -20,6 +20,8 @@ import {
 import { gitAuthSecret, parseSecrets } from '../../src/inputs/build-options.js'
 import { parseList } from '../../src/inputs/option-values.js'
 import { InputError, readInputs } from '../../src/inputs/inputs.js'
+import { parseImageStore } from '../../src/docker/engine.js'
+import { hintsFor } from '../../src/buildx/output.js'
 import { BUILD_SETTINGS } from './defaults.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -293,5 +295,25 @@ describe('helpers', () => {
     ]
   ])('entitlementFlags(%j, %j)', (flags, allow, expected) => {
     expect(entitlementFlags(flags, allow)).toBe(expected)
+  })
+})
+
+describe('engine and hints', () => {
+  it.each<[string, { driver: string; containerd: boolean }]>([
+    ['overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]', { driver: 'overlayfs', containerd: true }],
+    [
+      'overlay2|[["Backing Filesystem","extfs"],["Supports d_type","true"]]',
+      { driver: 'overlay2', containerd: false }
+    ],
+    ['overlay2|null', { driver: 'overlay2', containerd: false }],
+    ['', { driver: '', containerd: false }]
+  ])('parseImageStore(%j)', (output, expected) => {
+    expect(parseImageStore(output)).toEqual(expected)
+  })
+
+  it('BuildKit without the lint subrequest: the hint names buildkit-image', () => {
+    const hints = hintsFor('ERROR: failed to solve: unsupported request frontend.lint')
+    expect(hints.map(h => h.title)).toEqual(['BuildKit too old for call'])
+    expect(hints[0]?.message).toContain('buildkit-image')
   })
 })

@@ -137,6 +137,57 @@ describe('runMain', () => {
     expect(outputs()).toContain('emulated-platforms<<')
   })
 
+  it('load with two platforms on the classic image store: fails naming load, before the builder', async () => {
+    const runner = dockerRunner('r.example.com/team/app:1').on(docker('info'), {
+      stdout: 'overlay2|[["Backing Filesystem","extfs"]]\n'
+    })
+    const run = runMain(deps(runner, { push: 'false', load: 'true', tags: 'r.example.com/team/app:1' }))
+    await expect(run).rejects.toThrow(
+      /^load: .*classic store \(storage driver overlay2\).*containerd image store/
+    )
+    expect(runner.lines()).toEqual(['docker info --format {{.Driver}}|{{json .DriverStatus}}'])
+  })
+
+  it('load with two platforms on the containerd image store; secrets go to buildx in its environment', async () => {
+    const runner = dockerRunner('r.example.com/team/app:1').on(docker('info'), {
+      stdout: 'overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]\n'
+    })
+    await runMain(
+      deps(runner, { push: 'false', load: 'true', tags: 'r.example.com/team/app:1', secrets: 'NPM=s3cr3t' })
+    )
+    const build = runner.calls.find(c => c.args[1] === 'build')
+    expect(build?.args).toContain('--load')
+    expect(build?.args.join(' ')).not.toContain('s3cr3t')
+    // The secret is in buildx's environment, under the one name its --secret argument refers to.
+    const secretVars = Object.entries(build?.options.env ?? {}).filter(([, value]) => value === 's3cr3t')
+    expect(secretVars.map(([name]) => name)).toEqual(['MULTIARCH_BUILD_SECRET_0'])
+    expect(build?.args).toContain('id=NPM,env=MULTIARCH_BUILD_SECRET_0')
+    expect(outputs()).toContain(`imageid<<`)
+  })
+
+  it('call: check runs no registry check and sets no digest', async () => {
+    const runner = new FakeRunner().on(docker('buildx', 'version'), {
+      stdout: 'github.com/docker/buildx v0.29.1\n'
+    })
+    await runMain(deps(runner, { call: 'check' }))
+    const build = runner.calls.find(c => c.args[1] === 'build')
+    expect(build?.args).toContain('--call=check')
+    expect(build?.args).not.toContain('--push')
+    expect(outputs()).not.toContain('digest')
+  })
+
+  it("call: check with the runner's buildx 0.13.1 installs the pinned buildx (0.15 or newer needed)", async () => {
+    const runner = new FakeRunner().on(docker('buildx', 'version'), {
+      stdout: 'github.com/docker/buildx 0.13.1 abc\n'
+    })
+    const run = runMain({
+      ...deps(runner, { call: 'check' }),
+      env: { RUNNER_TEMP: work, GITHUB_RUN_ID: '1' }
+    })
+    // No tool cache on this fake runner: the install is refused, after saying why it was needed.
+    await expect(run).rejects.toThrow(/RUNNER_TOOL_CACHE|tool cache/i)
+  })
+
   it('push true: checks the index in the registry and reports per-platform digests', async () => {
     const index = {
       status: 200,
