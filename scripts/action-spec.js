@@ -27,7 +27,8 @@ export async function renderSpec(actionYaml, version) {
   const inputs = Object.entries(action.inputs ?? {}).map(([name, spec]) => ({
     name,
     description: (spec.description ?? '').replace(/\s+/g, ' ').trim(),
-    default: spec.default === undefined ? '' : String(spec.default),
+    // An expression default (github-token's `${{ github.token }}`) means nothing outside GitHub Actions.
+    default: spec.default === undefined || String(spec.default).includes('${{') ? '' : String(spec.default),
     required: spec.required === true || spec.required === 'true'
   }))
   const outputs = Object.entries(action.outputs ?? {}).map(([name, spec]) => ({

@@ -223,7 +223,7 @@ export const INPUTS: readonly InputSpec[] = [
     name: 'github-token',
     description:
       'Token for Git contexts on this GitHub server (context or build-contexts that are its Git URLs), given to BuildKit as the secret GIT_AUTH_TOKEN.<host>.',
-    default: '${{ github.token }}',
+    default: '',
     required: false
   },
   {

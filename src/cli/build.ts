@@ -44,9 +44,14 @@ export function inputSource(args: ParsedArgs): InputSource {
 }
 
 /** Input problems found before anything runs, worded with flags. Throws a UsageError when there are any. */
-export function checkInputs(getInput: InputSource, command: CommandSpec, cwd: string): void {
+export function checkInputs(
+  getInput: InputSource,
+  command: CommandSpec,
+  cwd: string,
+  env: NodeJS.ProcessEnv = {}
+): void {
   try {
-    readInputs(getInput, cwd)
+    readInputs(getInput, cwd, env)
   } catch (error) {
     if (error instanceof InputError) throw new UsageError(error.problems.map(p => problemForFlag(p, command)))
     throw error

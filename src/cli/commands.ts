@@ -25,7 +25,19 @@ export const BUILD_LISTS: ReadonlySet<string> = new Set([
   'driver-opts',
   'insecure-registries',
   'ca-certs',
-  'registry-mirrors'
+  'registry-mirrors',
+  'secrets',
+  'secret-files',
+  'secret-envs',
+  'ssh',
+  'build-contexts',
+  'annotations',
+  'attests',
+  'outputs',
+  'add-hosts',
+  'ulimit',
+  'allow',
+  'no-cache-filters'
 ])
 
 const build: Command = {
@@ -34,7 +46,7 @@ const build: Command = {
   inputs: INPUTS,
   lists: BUILD_LISTS,
   check(args, deps) {
-    checkInputs(inputSource(args), this, deps.cwd)
+    checkInputs(inputSource(args), this, deps.cwd, deps.env)
   },
   run(args, capture, deps) {
     return runBuild(args, capture, deps)
