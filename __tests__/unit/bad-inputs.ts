@@ -78,5 +78,13 @@ export const BAD_INPUTS: readonly (readonly [string, Readonly<Record<string, str
   ['file', { file: '__tests__/fixtures/not-dockerfiles/shadow-like' }],
   ['file', { file: '__tests__/fixtures/not-dockerfiles/binary' }],
   ['file', { file: '__tests__/fixtures/not-dockerfiles/comments-only' }],
-  ['file', { file: '__tests__/fixtures' }]
+  ['file', { file: '__tests__/fixtures' }],
+  ['media-types', { 'media-types': 'v2' }],
+  ['media-types', { 'media-types': 'docker', provenance: 'mode=max' }],
+  ['smoke-test', { 'smoke-test': "sh -c 'unterminated" }],
+  ['smoke-test', { 'smoke-test': '--version', push: 'false' }],
+  ['smoke-test-timeout', { 'smoke-test-timeout': '0' }],
+  ['smoke-test-timeout', { 'smoke-test-timeout': '2m' }],
+  ['cache-max-size', { 'cache-max-size': '10 gigs' }],
+  ['cache-max-size', { 'cache-max-size': '1MB' }]
 ]

@@ -17,7 +17,8 @@ export const BUILD_SETTINGS: BuildSettings = {
   noCache: false,
   pull: false,
   provenance: '',
-  network: ''
+  network: '',
+  mediaTypes: 'oci'
 }
 
 export const BUILDER_OPTIONS: BuilderOptions = {

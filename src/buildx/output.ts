@@ -180,7 +180,8 @@ const FAILURES: readonly KnownFailure[] = [
  * emulation (see run/timings.ts), not against the whole build output: natively the same words are the
  * program's own bug.
  */
-export const QEMU_CRASH = /segmentation fault|illegal instruction|exec format error|qemu: uncaught target signal/i
+export const QEMU_CRASH =
+  /segmentation fault|illegal instruction|exec format error|qemu: uncaught target signal/i
 
 /** For a build step that failed under emulation with one of the QEMU_CRASH messages. */
 export function emulatorCrashHint(platform: string, step: string): Hint {

@@ -22,8 +22,9 @@ import {
 } from './parse.js'
 import { QEMU_MODES, type QemuMode } from '../qemu/qemu.js'
 import { checkDockerfile, parseBuildkitdFlags, parseProvenance, parseTarget } from './checks.js'
+import { readRuntimeInputs, type RuntimeInputs } from './runtime.js'
 
-export interface Inputs {
+export interface Inputs extends RuntimeInputs {
   platforms: string[]
   context: string
   file: string
@@ -75,12 +76,14 @@ export const DEFAULTS = {
   'host-network': 'false',
   proxy: 'true',
   qemu: 'auto',
-  'qemu-image': 'tonistiigi/binfmt:qemu-v8.1.5-43',
+  'qemu-image': 'tonistiigi/binfmt:qemu-v10.2.3-68',
   'no-cache': 'false',
   pull: 'false',
   retries: '2',
   'reuse-builder': 'false',
-  'buildx-download-url': DEFAULT_DOWNLOAD_URL
+  'buildx-download-url': DEFAULT_DOWNLOAD_URL,
+  'media-types': 'oci',
+  'smoke-test-timeout': '120'
 } as const satisfies Record<string, string>
 
 /** Reads one input the way @actions/core does: trimmed, '' when unset. */
@@ -222,6 +225,7 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
   const target = check('target', '', () => parseTarget(get('target')))
   const provenance = check('provenance', '', () => parseProvenance(get('provenance')))
   const buildkitdFlags = check('buildkitd-flags', '', () => parseBuildkitdFlags(get('buildkitd-flags')))
+  const runtime = readRuntimeInputs(get, { push, provenance }, problems)
   if (reuseBuilder && builderName === '') {
     problems.push(
       'reuse-builder: needs builder-name (the builder to reuse); a generated name is never reused'
@@ -266,6 +270,7 @@ export function readInputs(source: InputSource, cwd: string): Inputs {
     buildxVersion,
     buildxDownloadUrl,
     buildxChecksumUrl,
-    nodes
+    nodes,
+    ...runtime
   }
 }
