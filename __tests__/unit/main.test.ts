@@ -589,6 +589,22 @@ describe('runMain: smoke test, cache budget, media types', () => {
           /^run --rm --name multiarch-42-\w+-smoke-linux-arm64 --platform linux\/arm64 --network host$/
         )
       ])
+      expect(
+        runner
+          .lines()
+          .filter(l => l.startsWith('docker pull'))
+          .sort()
+      ).toEqual([
+        expect.stringMatching(
+          /^docker pull --quiet --platform linux\/amd64 127\.0\.0\.1:\d+\/team\/app@sha256:29f05d9d/
+        ),
+        expect.stringMatching(
+          /^docker pull --quiet --platform linux\/arm\/v7 127\.0\.0\.1:\d+\/team\/app@sha256:5b649f36/
+        ),
+        expect.stringMatching(
+          /^docker pull --quiet --platform linux\/arm64 127\.0\.0\.1:\d+\/team\/app@sha256:/
+        )
+      ])
       const armv7 = runs.find(c => c.args.includes('linux/arm/v7'))
       expect(armv7?.args.slice(8)).toEqual([
         `${registry}/team/app@sha256:5b649f360be53933d2dcb5a293ea72bd7d294851e76c347b0d533c1910aabd85`,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseSmokeCommand, smokeFailure, smokeRunArgs, type SmokeResult } from '../../src/docker/smoke.js'
+import {
+  parseSmokeCommand,
+  runSmokeTests,
+  smokeFailure,
+  smokeRunArgs,
+  type SmokeResult
+} from '../../src/docker/smoke.js'
+import { FakeRunner, docker } from './fake-runner.js'
 
 describe('parseSmokeCommand', () => {
   it.each<[string, string[]]>([
@@ -85,5 +92,28 @@ describe('smokeFailure', () => {
       'linux/arm/v7: `--version` exited with code 1 in r/a@sha256:12\n    line 1\n    broken'
     )
     expect(error?.message).not.toContain('linux/amd64')
+  })
+})
+
+describe('runSmokeTests', () => {
+  it('reports a platform whose image cannot be pulled as failed, without running it', async () => {
+    const runner = new FakeRunner().on(docker('pull'), call =>
+      call.args.includes('linux/arm64') ? { exitCode: 1, stderr: 'manifest unknown' } : {}
+    )
+    const results = await runSmokeTests({
+      runner,
+      repository: 'r.example.com/a',
+      platforms: { 'linux/amd64': 'sha256:1', 'linux/arm64': 'sha256:2' },
+      args: ['--version'],
+      timeoutSeconds: 5,
+      runId: 'b1'
+    })
+    expect(results.map(r => [r.platform, r.passed, r.exitCode, r.output])).toEqual([
+      ['linux/amd64', true, 0, ''],
+      ['linux/arm64', false, 1, 'docker pull r.example.com/a@sha256:2 failed:\nmanifest unknown']
+    ])
+    expect(runner.lines().filter(l => l.startsWith('docker run'))).toEqual([
+      'docker run --rm --name b1-smoke-linux-amd64 --platform linux/amd64 --network host r.example.com/a@sha256:1 --version'
+    ])
   })
 })

@@ -8,7 +8,7 @@
  * never handed to a shell on the runner.
  */
 import { performance } from 'node:perf_hooks'
-import type { CommandRunner } from '../core/runner.js'
+import type { CommandRunner, RunResult } from '../core/runner.js'
 
 /** `--version`, `sh -c 'test -x /app'`, or `["/app", "--self-test"]` -> the argv after the image. */
 export function parseSmokeCommand(text: string): string[] {
@@ -119,6 +119,24 @@ async function runOne(options: SmokeOptions, platform: string, digest: string): 
   const image = `${options.repository}@${digest}`
   const name = `${options.runId}-smoke-${platform.replace(/[^a-zA-Z0-9]+/g, '-')}`
   const started = performance.now()
+  const finish = (result: RunResult, timedOut: boolean, prefix: string): SmokeResult => {
+    const output =
+      prefix + [result.stdout.trimEnd(), result.stderr.trimEnd()].filter(s => s !== '').join('\n')
+    return {
+      platform,
+      image,
+      passed: !timedOut && result.exitCode === 0,
+      exitCode: timedOut ? null : result.exitCode,
+      timedOut,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+      output: output.length > OUTPUT_LIMIT ? `…${output.slice(-OUTPUT_LIMIT)}` : output
+    }
+  }
+  // Pulled first and quietly, so that the output is the command's own (and the time limit its own too).
+  const pulled = await options.runner.run('docker', ['pull', '--quiet', '--platform', platform, image], {
+    silent: true
+  })
+  if (pulled.exitCode !== 0) return finish(pulled, false, `docker pull ${image} failed:\n`)
   const limit = { reached: false }
   const timer = setTimeout(() => {
     limit.reached = true
@@ -131,17 +149,7 @@ async function runOne(options: SmokeOptions, platform: string, digest: string): 
       smokeRunArgs({ name, platform, image, args: options.args }),
       { silent: true }
     )
-    const output = [result.stdout.trimEnd(), result.stderr.trimEnd()].filter(s => s !== '').join('\n')
-    const timedOut = limit.reached
-    return {
-      platform,
-      image,
-      passed: !timedOut && result.exitCode === 0,
-      exitCode: timedOut ? null : result.exitCode,
-      timedOut,
-      seconds: Math.round((performance.now() - started) / 100) / 10,
-      output: output.length > OUTPUT_LIMIT ? `…${output.slice(-OUTPUT_LIMIT)}` : output
-    }
+    return finish(result, limit.reached, '')
   } finally {
     clearTimeout(timer)
   }
