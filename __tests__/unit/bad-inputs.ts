@@ -119,5 +119,16 @@ export const BAD_INPUTS: readonly (readonly [string, Readonly<Record<string, str
   ['allow', { allow: 'network.everything' }],
   ['no-cache-filters', { 'no-cache-filters': 'stage one' }],
   ['call', { call: 'lint-everything' }],
-  ['call', { call: 'check,colour=red' }]
+  ['call', { call: 'check,colour=red' }],
+  ['media-types', { 'media-types': 'v2' }],
+  ['media-types', { 'media-types': 'docker', provenance: 'mode=max' }],
+  ['media-types', { 'media-types': 'docker', sbom: 'true' }],
+  ['media-types', { 'media-types': 'docker', attests: 'type=sbom' }],
+  ['media-types', { 'media-types': 'docker', annotations: 'org.opencontainers.image.title=x' }],
+  ['smoke-test', { 'smoke-test': "sh -c 'unterminated" }],
+  ['smoke-test', { 'smoke-test': '--version', push: 'false' }],
+  ['smoke-test-timeout', { 'smoke-test-timeout': '0' }],
+  ['smoke-test-timeout', { 'smoke-test-timeout': '2m' }],
+  ['cache-max-size', { 'cache-max-size': '10 gigs' }],
+  ['cache-max-size', { 'cache-max-size': '1MB' }]
 ]

@@ -44,7 +44,12 @@ function read(values: Record<string, string>, env: NodeJS.ProcessEnv = ENV): Ret
 /** The arguments between the common head and `--metadata-file` for these inputs. */
 function extraArgs(values: Record<string, string>): string[] {
   const inputs = read(values)
-  const { args } = buildCommand({ builder: 'b1', metadataFile: '/tmp/m.json', settings: inputs })
+  const { args } = buildCommand({
+    builder: 'b1',
+    metadataFile: '/tmp/m.json',
+    settings: inputs,
+    progress: 'plain'
+  })
   return args.slice(args.indexOf(TAG) + 1, args.indexOf('--metadata-file'))
 }
 
@@ -169,13 +174,14 @@ describe('each input -> argv', () => {
 
   it('call: check neither pushes nor needs tags', () => {
     const inputs = readInputs(name => ({ call: 'check' })[name] ?? '', ROOT, ENV)
-    const { args } = buildCommand({ builder: 'b1', metadataFile: '/m', settings: inputs })
+    const { args } = buildCommand({ builder: 'b1', metadataFile: '/m', settings: inputs, progress: 'plain' })
     expect(args).not.toContain('--push')
+    expect(args).not.toContain('--output')
   })
 
   it('network: host with allow: network.host passes the entitlement once', () => {
     const inputs = read({ network: 'host', allow: 'network.host' })
-    const { args } = buildCommand({ builder: 'b1', metadataFile: '/m', settings: inputs })
+    const { args } = buildCommand({ builder: 'b1', metadataFile: '/m', settings: inputs, progress: 'plain' })
     expect(args.filter(a => a === 'network.host')).toHaveLength(1)
   })
 
@@ -193,7 +199,12 @@ describe('secrets', () => {
 
   it('reach buildx through its environment, never argv', () => {
     const inputs = read(values)
-    const { args, env } = buildCommand({ builder: 'b1', metadataFile: '/m', settings: inputs })
+    const { args, env } = buildCommand({
+      builder: 'b1',
+      metadataFile: '/m',
+      settings: inputs,
+      progress: 'plain'
+    })
     expect(args.join(' ')).not.toMatch(/s3cr3t|line one|line, two|a=b/)
     expect(args.filter((_, i) => args[i - 1] === '--secret')).toEqual([
       `id=NPM_TOKEN,env=${SECRET_ENV_PREFIX}0`,

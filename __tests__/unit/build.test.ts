@@ -1,14 +1,62 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildArgs, type BuildSettings } from '../../src/buildx/build.js'
+import { buildArgs, progressFormat, type BuildSettings } from '../../src/buildx/build.js'
 import { BUILD_SETTINGS } from './defaults.js'
 
 const base = BUILD_SETTINGS
-const head = ['buildx', 'build', '--builder', 'b1', '--platform', 'linux/amd64,linux/arm64']
+const head = [
+  'buildx',
+  'build',
+  '--builder',
+  'b1',
+  '--platform',
+  'linux/amd64,linux/arm64',
+  '--progress=rawjson'
+]
+const push = (oci: boolean): string[] => ['--output', `type=registry,oci-mediatypes=${oci}`]
 const tail = ['--metadata-file', '/tmp/m.json']
 
 describe('buildArgs', () => {
   it.each<[string, Partial<BuildSettings>, string[]]>([
-    ['defaults', {}, [...head, '--tag', 'registry.example.com/team/app:1.0', ...tail, '--push', '.']],
+    ['defaults', {}, [...head, '--tag', 'registry.example.com/team/app:1.0', ...tail, ...push(true), '.']],
+    [
+      'docker media types: attestations off, Docker types stated',
+      { mediaTypes: 'docker' },
+      [
+        ...head,
+        '--tag',
+        'registry.example.com/team/app:1.0',
+        '--provenance=false',
+        ...tail,
+        ...push(false),
+        '.'
+      ]
+    ],
+    [
+      'docker media types with provenance: false',
+      { mediaTypes: 'docker', provenance: 'false' },
+      [
+        ...head,
+        '--tag',
+        'registry.example.com/team/app:1.0',
+        '--provenance=false',
+        ...tail,
+        ...push(false),
+        '.'
+      ]
+    ],
+    [
+      'oci media types stated even without attestations',
+      { provenance: 'false' },
+      [
+        ...head,
+        '--tag',
+        'registry.example.com/team/app:1.0',
+        '--provenance=false',
+        ...tail,
+        ...push(true),
+        '.'
+      ]
+    ],
     ['no push', { push: false, tags: [] }, [...head, ...tail, '.']],
     [
       'every option',
@@ -52,8 +100,26 @@ describe('buildArgs', () => {
         '--network',
         'none',
         ...tail,
-        '--push',
+        ...push(true),
         'app'
+      ]
+    ],
+    [
+      'push-by-digest with docker media types',
+      { pushByDigest: true, mediaTypes: 'docker', platforms: ['linux/arm64'], tags: ['r.io/team/app'] },
+      [
+        'buildx',
+        'build',
+        '--builder',
+        'b1',
+        '--platform',
+        'linux/arm64',
+        '--progress=rawjson',
+        '--provenance=false',
+        ...tail,
+        '--output',
+        'type=image,name=r.io/team/app,push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=false',
+        '.'
       ]
     ],
     [
@@ -71,15 +137,21 @@ describe('buildArgs', () => {
         'b1',
         '--platform',
         'linux/arm64',
+        '--progress=rawjson',
         ...tail,
         '--output',
-        'type=image,name=127.0.0.1:5000/team/app,push-by-digest=true,name-canonical=true,push=true',
+        'type=image,name=127.0.0.1:5000/team/app,push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true',
         '.'
       ]
     ]
   ])('%s', (_name, settings, expected) => {
     expect(
-      buildArgs({ builder: 'b1', metadataFile: '/tmp/m.json', settings: { ...base, ...settings } })
+      buildArgs({
+        builder: 'b1',
+        metadataFile: '/tmp/m.json',
+        settings: { ...base, ...settings },
+        progress: 'rawjson'
+      })
     ).toEqual(expected)
   })
 
@@ -88,9 +160,23 @@ describe('buildArgs', () => {
     const args = buildArgs({
       builder: 'b1',
       metadataFile: '/tmp/m.json',
-      settings: { ...base, buildArgs: [hostile], labels: [`l=${hostile}`] }
+      settings: { ...base, buildArgs: [hostile], labels: [`l=${hostile}`] },
+      progress: 'plain'
     })
     expect(args).toContain(hostile)
     expect(args).toContain(`l=${hostile}`)
+  })
+})
+
+describe('progressFormat', () => {
+  it.each([
+    ['0.29.1', 'rawjson'],
+    ['0.13.1', 'rawjson'],
+    ['0.13.0', 'rawjson'],
+    ['0.12.1', 'plain'],
+    ['0.10.0', 'plain'],
+    ['', 'plain']
+  ])('buildx %s -> %s', (version, format) => {
+    expect(progressFormat(version)).toBe(format)
   })
 })

@@ -32,7 +32,8 @@ describe('BuildxCli', () => {
     await runBuild(runner, {
       builder: 'b1',
       metadataFile: '/tmp/m.json',
-      settings: { ...BUILD_SETTINGS, platforms: ['linux/amd64'], tags: [], push: false }
+      settings: { ...BUILD_SETTINGS, platforms: ['linux/amd64'], tags: [], push: false },
+      progress: 'plain'
     })
     await removeBuilder(runner, 'b1')
     await runner.run('docker', ['version'])

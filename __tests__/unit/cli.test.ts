@@ -325,8 +325,12 @@ describe('outputs', () => {
       metadata: { 'containerimage.digest': 'sha256:ii', 'buildx.build.ref': 'b/b0/x' },
       'builder-name': 'multiarch-1234',
       'emulated-platforms': 'linux/arm64',
-      imageid: 'sha256:ii'
+      imageid: 'sha256:ii',
+      'smoke-results': ''
     })
+    expect(
+      JSON.parse(formatJson(OUTPUTS, { 'smoke-results': '{"linux/arm64":{"passed":true}}' }))
+    ).toMatchObject({ 'smoke-results': { 'linux/arm64': { passed: true } } })
     expect(JSON.parse(formatJson(OUTPUTS, {}))).toMatchObject({ digest: '', 'platform-digests': '' })
   })
 

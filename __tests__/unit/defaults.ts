@@ -19,7 +19,8 @@ export const BUILD_SETTINGS: BuildSettings = {
   pull: false,
   provenance: '',
   network: '',
-  buildOptions: EMPTY_BUILD_OPTIONS
+  buildOptions: EMPTY_BUILD_OPTIONS,
+  mediaTypes: 'oci'
 }
 
 export const BUILDER_OPTIONS: BuilderOptions = {

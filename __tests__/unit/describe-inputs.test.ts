@@ -21,11 +21,30 @@ describe('describeInputs', () => {
       'builder: (unique name)',
       'buildkit-image: moby/buildkit:buildx-stable-1',
       "buildx-version: (the runner's if recent enough)",
-      'qemu: auto (tonistiigi/binfmt:qemu-v8.1.5-43)',
+      'qemu: auto (tonistiigi/binfmt:qemu-v10.2.3-68)',
       'host-network: false',
       'network: default',
       'proxy: true',
-      'retries: 2'
+      'retries: 2',
+      'media-types: oci'
+    ])
+  })
+
+  it('shows the media types, the smoke test and the cache budget', () => {
+    expect(
+      describeInputs(
+        read({
+          tags: 'r.example.com/app:1',
+          'media-types': 'docker',
+          'smoke-test': `sh -c 'uname -m'`,
+          'smoke-test-timeout': '30',
+          'cache-max-size': '10GB'
+        })
+      ).slice(-3)
+    ).toEqual([
+      'media-types: docker',
+      'smoke-test: sh -c uname -m (at most 30 s per platform)',
+      'cache-max-size: 10.0 GB'
     ])
   })
 

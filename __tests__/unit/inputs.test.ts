@@ -134,6 +134,30 @@ describe('splitList', () => {
   })
 })
 
+describe('readInputs: media types, smoke test, cache budget', () => {
+  it.each<[Record<string, string>, Partial<ReturnType<typeof readInputs>>]>([
+    [{}, { mediaTypes: 'oci', smokeTest: [], smokeTestTimeout: 120, cacheMaxSize: undefined }],
+    [{ 'media-types': 'Docker' }, { mediaTypes: 'docker', provenance: '' }],
+    [
+      { 'media-types': 'docker', provenance: 'false' },
+      { mediaTypes: 'docker', provenance: 'false' }
+    ],
+    [
+      { 'smoke-test': `sh -c 'uname -m'`, 'smoke-test-timeout': '30' },
+      { smokeTest: ['sh', '-c', 'uname -m'], smokeTestTimeout: 30 }
+    ],
+    [{ 'cache-max-size': '10GB' }, { cacheMaxSize: 10e9 }]
+  ])('%j', (values, expected) => {
+    expect(readInputs(source({ ...TAG, ...values }), ROOT)).toMatchObject(expected)
+  })
+
+  it('says why docker media types and provenance do not go together', () => {
+    expect(problems({ 'media-types': 'docker', provenance: 'mode=max' })).toEqual([
+      expect.stringMatching(/^media-types: docker cannot carry the provenance attestation .*OCI media types/)
+    ])
+  })
+})
+
 describe('DEFAULTS', () => {
   it('agree with action.yml', () => {
     const action = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {

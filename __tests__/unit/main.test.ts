@@ -130,7 +130,7 @@ describe('runMain', () => {
       /^docker buildx create --name multiarch-42-[0-9a-f]{8} --driver docker-container --driver-opt image=moby\/buildkit:v0\.13\.2 --driver-opt network=host --buildkitd-flags --allow-insecure-entitlement network.host --bootstrap$/
     )
     expect(lines[2]).toMatch(
-      /^docker buildx build --builder multiarch-42-[0-9a-f]{8} --platform linux\/amd64,linux\/arm64,linux\/arm\/v7 --tag r.example.com\/team\/app:1 --metadata-file .*metadata.json \.$/
+      /^docker buildx build --builder multiarch-42-[0-9a-f]{8} --platform linux\/amd64,linux\/arm64,linux\/arm\/v7 --progress=rawjson --tag r.example.com\/team\/app:1 --metadata-file .*metadata.json \.$/
     )
     expect(lines).toHaveLength(3) // one version check; no emulator install: binfmt has both handlers
     expect(outputs()).toContain(DIGEST)
@@ -562,7 +562,7 @@ describe('runMain', () => {
       expect(build).not.toContain('--tag')
       expect(build).not.toContain('--push')
       expect(build[build.indexOf('--output') + 1]).toBe(
-        `type=image,name=${registry}/team/app,push-by-digest=true,name-canonical=true,push=true`
+        `type=image,name=${registry}/team/app,push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true`
       )
       expect(server.log()).toEqual([`GET /v2/team/app/manifests/${DIGEST}`])
       expect(outputs()).toContain(
@@ -593,5 +593,156 @@ describe('runMain', () => {
       .filter(l => l.startsWith('::add-mask::'))
       .map(l => l.trim().slice('::add-mask::'.length).replace(/%25/g, '%'))
     expect(masked.sort()).toEqual(['50%off', 'p%40ss', 'p@ss'])
+  })
+})
+
+describe('runMain: smoke test, cache budget, media types', () => {
+  /** A registry that serves the fixture index by digest. */
+  async function registryServer(): Promise<{ registry: string; close: () => Promise<void> }> {
+    const server = (await TestHttpServer.start()).route('GET', `/v2/team/app/manifests/${DIGEST}`, {
+      status: 200,
+      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+      body: INDEX
+    })
+    return { registry: server.host, close: () => server.stop() }
+  }
+
+  it('runs the smoke test on every platform by digest; a failure names the platform after the summary', async () => {
+    const { registry, close } = await registryServer()
+    try {
+      const runner = dockerRunner(`${registry}/team/app:1`)
+        .on(docker('run'), (call: Call) =>
+          call.args.includes('linux/arm/v7')
+            ? { exitCode: 1, stdout: 'starting\n', stderr: 'broken on arm/v7\n' }
+            : { stdout: `ok ${call.args[call.args.indexOf('--platform') + 1] ?? ''}\n` }
+        )
+        .on(docker('buildx', 'du'), {
+          stdout: 'ID\tRECLAIMABLE\tSIZE\nabc\ttrue\t1.2MB\nReclaimable:\t1.2MB\nTotal:\t\t3.4MB\n'
+        })
+      const run = runMain(
+        deps(runner, {
+          platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
+          tags: `${registry}/team/app:1`,
+          'smoke-test': `sh -c 'echo "$0"' x`,
+          'cache-max-size': '2GB'
+        })
+      )
+      await expect(run).rejects.toThrow(/smoke-test failed on linux\/arm\/v7:\n[^]*broken on arm\/v7/)
+      const runs = runner.calls.filter(c => c.args[0] === 'run')
+      expect(runs.map(c => c.args.slice(0, 8).join(' ')).sort()).toEqual([
+        expect.stringMatching(
+          /^run --rm --name multiarch-42-\w+-smoke-linux-amd64 --platform linux\/amd64 --network host$/
+        ),
+        expect.stringMatching(
+          /^run --rm --name multiarch-42-\w+-smoke-linux-arm-v7 --platform linux\/arm\/v7 --network host$/
+        ),
+        expect.stringMatching(
+          /^run --rm --name multiarch-42-\w+-smoke-linux-arm64 --platform linux\/arm64 --network host$/
+        )
+      ])
+      expect(
+        runner
+          .lines()
+          .filter(l => l.startsWith('docker pull'))
+          .sort()
+      ).toEqual([
+        expect.stringMatching(
+          /^docker pull --quiet --platform linux\/amd64 127\.0\.0\.1:\d+\/team\/app@sha256:29f05d9d/
+        ),
+        expect.stringMatching(
+          /^docker pull --quiet --platform linux\/arm\/v7 127\.0\.0\.1:\d+\/team\/app@sha256:5b649f36/
+        ),
+        expect.stringMatching(
+          /^docker pull --quiet --platform linux\/arm64 127\.0\.0\.1:\d+\/team\/app@sha256:/
+        )
+      ])
+      const armv7 = runs.find(c => c.args.includes('linux/arm/v7'))
+      expect(armv7?.args.slice(8)).toEqual([
+        `${registry}/team/app@sha256:5b649f360be53933d2dcb5a293ea72bd7d294851e76c347b0d533c1910aabd85`,
+        'sh',
+        '-c',
+        'echo "$0"',
+        'x'
+      ])
+      const results = JSON.parse(/smoke-results<<(\S+)\n([^]*?)\n\1/.exec(outputs())?.[2] ?? '{}') as Record<
+        string,
+        { passed: boolean; exitCode: number; output: string }
+      >
+      expect(results['linux/arm/v7']).toMatchObject({
+        passed: false,
+        exitCode: 1,
+        output: 'starting\nbroken on arm/v7'
+      })
+      expect(results['linux/arm64']).toMatchObject({ passed: true, exitCode: 0, output: 'ok linux/arm64' })
+      const summary = fs.readFileSync(files().GITHUB_STEP_SUMMARY ?? '', 'utf8')
+      expect(summary).toContain('Smoke test')
+      expect(summary).toMatch(/linux\/arm\/v7<\/code><\/td><td><strong>failed<\/strong> \(exit code 1\)/)
+      expect(summary).toContain('disk use 3.4MB (1.2MB reclaimable), cache budget 2.00 GB')
+      expect(summary).toContain('Build time per platform')
+      const toml = fs.readFileSync(
+        path.join(work, fs.readdirSync(work).find(d => d.startsWith('multiarch-')) ?? '', 'buildkitd.toml'),
+        'utf8'
+      )
+      expect(toml).toMatch(
+        /\[worker\.oci\]\ngc = true\ngckeepstorage = 2000000000\nmaxUsedSpace = 2000000000/
+      )
+    } finally {
+      await close()
+    }
+  })
+
+  it('stops the platforms that exceed the time limit and names them', async () => {
+    const { registry, close } = await registryServer()
+    try {
+      // linux/arm/v7 never finishes on its own: only removing its container (docker rm) ends its docker run.
+      const hanging = new Map<string, () => void>()
+      const runner = dockerRunner(`${registry}/team/app:1`).on(docker('rm', '--force'), (call: Call) => {
+        hanging.get(call.args[2] ?? '')?.()
+        return {}
+      })
+      const answer = runner.run.bind(runner)
+      runner.run = (command, args, options) => {
+        if (command !== 'docker' || args[0] !== 'run' || !args.includes('linux/arm/v7'))
+          return answer(command, args, options)
+        return new Promise(resolve => {
+          hanging.set(args[3] ?? '', () => {
+            resolve({ exitCode: 137, stdout: 'partial output', stderr: '' })
+          })
+        })
+      }
+      await expect(
+        runMain(
+          deps(runner, {
+            platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
+            tags: `${registry}/team/app:1`,
+            'smoke-test': '--version',
+            'smoke-test-timeout': '1'
+          })
+        )
+      ).rejects.toThrow(
+        /^smoke-test failed on linux\/arm\/v7:\nlinux\/arm\/v7: `--version` did not finish within the time limit .*\n {4}partial output/
+      )
+      expect(runner.lines().filter(l => l.startsWith('docker rm'))).toEqual([
+        expect.stringMatching(/^docker rm --force multiarch-42-\w+-smoke-linux-arm-v7$/)
+      ])
+    } finally {
+      await close()
+    }
+  })
+
+  it('media-types docker: attestations off and Docker media types asked for', async () => {
+    const { registry, close } = await registryServer()
+    try {
+      const runner = dockerRunner(`${registry}/team/app:1`)
+      await runMain(
+        deps(runner, { platforms: 'linux/amd64', tags: `${registry}/team/app:1`, 'media-types': 'docker' })
+      )
+      const build = runner.lines().find(l => l.startsWith('docker buildx build')) ?? ''
+      expect(build).toContain(' --provenance=false ')
+      expect(build).toContain(' --output type=registry,oci-mediatypes=false ')
+      expect(runner.lines().some(l => l.startsWith('docker buildx du'))).toBe(false) // no budget: no du
+    } finally {
+      await close()
+    }
   })
 })

@@ -14,6 +14,7 @@ import {
 } from './toml.js'
 import { writeCaFiles, type CaCertEntry } from './certificates.js'
 import type { RegistryHost } from './registry-name.js'
+import { cacheBudgetConfig } from './gc.js'
 
 export interface BuildkitdConfig {
   /** Path of the written buildkitd.toml, '' when there is nothing to configure. */
@@ -31,6 +32,8 @@ export interface ConfigInputs {
   buildkitdConfig: string
   /** Inline TOML, '' for none. */
   buildkitdConfigInline: string
+  /** The cache budget in bytes (cache-max-size); undefined for BuildKit's default. */
+  cacheMaxSize?: number | undefined
 }
 
 export async function writeBuildkitdConfig(inputs: ConfigInputs, dir: string): Promise<BuildkitdConfig> {
@@ -50,6 +53,7 @@ export async function writeBuildkitdConfig(inputs: ConfigInputs, dir: string): P
     mirrors: inputs.registryMirrors
   })
   sources.push({ name: 'generated from inputs', table: generated })
+  sources.push({ name: 'cache-max-size', table: cacheBudgetConfig(inputs.cacheMaxSize) })
   const table = mergeBuildkitdConfigs(sources)
   const text = renderBuildkitdConfig(table)
   let file = ''

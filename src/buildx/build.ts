@@ -1,9 +1,17 @@
 /**
  * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
- * metadata file whose contents are the source of the digests.
+ * metadata file whose contents are the source of the digests, and with a progress stream that says how
+ * long each platform's steps took (see progress.ts).
  */
-import { runChecked, type CommandRunner, type RunResult } from '../core/runner.js'
+import * as core from '@actions/core'
+import { CommandError, runChecked, type CommandRunner } from '../core/runner.js'
 import { buildOptionArgs, evaluates, type BuildOptionSettings } from './build-options.js'
+import { RawJsonProgress, parsePlainProgress, type Step } from './progress.js'
+import { compareVersions } from './version.js'
+
+/** oci: OCI index and manifests; docker: Docker manifest list and v2 manifests (no attestations). */
+export type MediaTypes = 'oci' | 'docker'
+export const MEDIA_TYPES: readonly MediaTypes[] = ['oci', 'docker']
 
 /** The build inputs, as parsed. */
 export interface BuildSettings {
@@ -26,20 +34,34 @@ export interface BuildSettings {
   network: string
   /** The build-push-action options (secrets, ssh, annotations, outputs, ...): see build-options.ts. */
   buildOptions: BuildOptionSettings
+  mediaTypes: MediaTypes
+}
+
+/** rawjson: machine-readable, rendered into the log by this action; plain: buildx's own text lines. */
+export type ProgressFormat = 'rawjson' | 'plain'
+
+/** The first buildx release with `--progress=rawjson`. */
+export const RAWJSON_SINCE = '0.13.0'
+
+/** rawjson when the buildx in use has it; plain (parsed the same way afterwards) otherwise. */
+export function progressFormat(buildxVersion: string): ProgressFormat {
+  return buildxVersion !== '' && compareVersions(buildxVersion, RAWJSON_SINCE) >= 0 ? 'rawjson' : 'plain'
 }
 
 export interface BuildOptions {
   builder: string
   metadataFile: string
   settings: BuildSettings
+  progress: ProgressFormat
 }
 
 /** The argv, and the environment buildx needs besides the job's own (secret values: never in argv). */
-export function buildCommand({ builder, metadataFile, settings: s }: BuildOptions): {
+export function buildCommand({ builder, metadataFile, settings: s, progress }: BuildOptions): {
   args: string[]
   env: Record<string, string>
 } {
   const args = ['buildx', 'build', '--builder', builder, '--platform', s.platforms.join(',')]
+  args.push(`--progress=${progress}`)
   if (s.file) args.push('--file', s.file)
   if (!s.pushByDigest) for (const tag of s.tags) args.push('--tag', tag)
   for (const arg of s.buildArgs) args.push('--build-arg', arg)
@@ -49,16 +71,21 @@ export function buildCommand({ builder, metadataFile, settings: s }: BuildOption
   for (const to of s.cacheTo) args.push('--cache-to', to)
   if (s.noCache) args.push('--no-cache')
   if (s.pull) args.push('--pull')
-  if (s.provenance) args.push(`--provenance=${s.provenance}`)
+  // Any attestation makes BuildKit switch to OCI media types, so Docker media types go without them.
+  if (s.mediaTypes === 'docker') args.push('--provenance=false')
+  else if (s.provenance) args.push(`--provenance=${s.provenance}`)
   if (s.network) args.push('--network', s.network)
   if (s.network === 'host' && !s.buildOptions.allow.includes('network.host'))
     args.push('--allow', 'network.host')
   const extra = buildOptionArgs(s.buildOptions, s.provenance)
   args.push(...extra.args)
   args.push('--metadata-file', metadataFile)
+  // The media types are always stated: BuildKit's own default depends on whether attestations are attached.
+  const mediaTypes = `oci-mediatypes=${s.mediaTypes === 'oci'}`
   const evaluateOnly = evaluates(s.buildOptions.call)
-  if (s.pushByDigest && !evaluateOnly) args.push('--output', pushByDigestOutput(s.tags[0] ?? ''))
-  else if (s.push && !evaluateOnly) args.push('--push')
+  if (s.pushByDigest && !evaluateOnly)
+    args.push('--output', `${pushByDigestOutput(s.tags[0] ?? '')},${mediaTypes}`)
+  else if (s.push && !evaluateOnly) args.push('--output', `type=registry,${mediaTypes}`)
   args.push(s.context)
   return { args, env: extra.env }
 }
@@ -75,11 +102,58 @@ export function pushByDigestOutput(repository: string): string {
   return `type=image,name=${repository},push-by-digest=true,name-canonical=true,push=true`
 }
 
-/** Runs the build with its output streaming to the log; a failure carries buildx's own error. */
-export async function runBuild(runner: CommandRunner, options: BuildOptions): Promise<RunResult> {
-  const { args, env } = buildCommand(options)
-  return runChecked(runner, 'docker', args, {
-    what: 'docker buildx build',
-    ...(Object.keys(env).length > 0 ? { env } : {})
+export interface BuildRun {
+  /** The build's steps, as its progress stream told them. */
+  steps: Step[]
+}
+
+/** A failed build, with the steps its progress stream showed (for hints about the failed step). */
+export class BuildError extends CommandError {
+  readonly steps: Step[]
+  constructor(error: CommandError, steps: Step[]) {
+    super(error.command, error.args, error, 'docker buildx build')
+    this.name = 'BuildError'
+    this.steps = steps
+  }
+}
+
+/**
+ * Runs the build with its progress in the log (rawjson is rendered as `#N step` / `#N DONE 1.2s` lines as
+ * it arrives); a failure carries buildx's own error and the human-readable progress.
+ */
+export async function runBuild(runner: CommandRunner, options: BuildOptions): Promise<BuildRun> {
+  const { args, env: secretEnv } = buildCommand(options)
+  const env = Object.keys(secretEnv).length > 0 ? { env: secretEnv } : {}
+  if (options.progress === 'plain') {
+    try {
+      const result = await runChecked(runner, 'docker', args, { what: 'docker buildx build', ...env })
+      return { steps: parsePlainProgress(result.stderr) }
+    } catch (error) {
+      if (error instanceof CommandError) throw new BuildError(error, parsePlainProgress(error.stderr))
+      throw error
+    }
+  }
+  const progress = new RawJsonProgress()
+  const human: string[] = []
+  const seen = { streamedLines: 0 }
+  const show = (line: string): void => {
+    for (const text of progress.feed(line)) {
+      human.push(text)
+      core.info(text)
+    }
+  }
+  const result = await runner.run('docker', args, {
+    ...env,
+    onStderrLine: line => {
+      seen.streamedLines++
+      show(line)
+    }
   })
+  // A runner that does not stream lines still captured them all.
+  if (seen.streamedLines === 0) for (const line of result.stderr.split(/\r?\n/)) show(line)
+  if (result.exitCode !== 0) {
+    const readable = { ...result, stderr: human.join('\n') }
+    throw new BuildError(new CommandError('docker', args, readable, 'docker buildx build'), progress.result())
+  }
+  return { steps: progress.result() }
 }

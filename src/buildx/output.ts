@@ -185,6 +185,39 @@ const FAILURES: readonly KnownFailure[] = [
   }
 ]
 
+/**
+ * What an emulated process prints when QEMU itself fails it: known emulator bugs end in a segmentation
+ * fault or an illegal instruction (`qemu: uncaught target signal 11 (Segmentation fault)`), a missing or
+ * broken handler in `exec format error`. Matched against the output of a failed step that ran under
+ * emulation (see run/timings.ts), not against the whole build output: natively the same words are the
+ * program's own bug.
+ */
+export const QEMU_CRASH =
+  /segmentation fault|illegal instruction|exec format error|qemu: uncaught target signal/i
+
+/** For a build step that failed under emulation with one of the QEMU_CRASH messages. */
+export function emulatorCrashHint(platform: string, step: string): Hint {
+  return {
+    title: `Emulator crash on ${platform}`,
+    message:
+      `${step} failed under QEMU emulation for ${platform} with an error typical of emulator bugs. Pin or ` +
+      'update the emulator (qemu-image: a newer tonistiigi/binfmt release, or qemu: package for the ' +
+      "runner's own QEMU), or cross-compile that step (FROM --platform=$BUILDPLATFORM, see docs/performance.md)."
+  }
+}
+
+/** When most of the build's time went into RUN steps under emulation. */
+export function crossCompileHint(platforms: readonly string[], emulatedSeconds: number, share: number): Hint {
+  return {
+    title: 'Emulated RUN steps dominate the build',
+    message:
+      `RUN steps under QEMU emulation (${platforms.join(', ')}) took ${emulatedSeconds.toFixed(1)} s, ` +
+      `${Math.round(share * 100)}% of the build's step time. Cross-compiling is usually several times ` +
+      'faster: run the toolchain in a FROM --platform=$BUILDPLATFORM stage and build for TARGETOS/' +
+      'TARGETARCH (example in docs/performance.md).'
+  }
+}
+
 /** Why the failure looks transient, or undefined when it must not be retried. */
 export function transientReason(output: string): string | undefined {
   const matching = FAILURES.filter(f => f.pattern.test(output))

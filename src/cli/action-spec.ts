@@ -88,6 +88,33 @@ export const INPUTS: readonly InputSpec[] = [
     required: false
   },
   {
+    name: 'media-types',
+    description:
+      'oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.',
+    default: 'oci',
+    required: false
+  },
+  {
+    name: 'smoke-test',
+    description:
+      "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.",
+    default: '',
+    required: false
+  },
+  {
+    name: 'smoke-test-timeout',
+    description: "Time limit of each platform's smoke test, in seconds.",
+    default: '120',
+    required: false
+  },
+  {
+    name: 'cache-max-size',
+    description:
+      "Most disk space the builder's cache may use (e.g. 10GB, 512MB, 2GiB): a garbage-collection budget written to buildkitd.toml with the keys both old and new BuildKit releases apply. Empty: BuildKit's default.",
+    default: '',
+    required: false
+  },
+  {
     name: 'network',
     description:
       'Network mode for RUN steps: default, none or host (host also enables the network.host entitlement).',
@@ -196,7 +223,7 @@ export const INPUTS: readonly InputSpec[] = [
   {
     name: 'qemu-image',
     description: 'Image that registers the QEMU emulators (qemu: auto or image).',
-    default: 'tonistiigi/binfmt:qemu-v8.1.5-43',
+    default: 'tonistiigi/binfmt:qemu-v10.2.3-68',
     required: false
   },
   {
@@ -377,5 +404,10 @@ export const OUTPUTS: readonly OutputSpec[] = [
     name: 'imageid',
     description:
       'Image ID as buildx reports it: the config digest of a single-platform image, else the index digest.'
+  },
+  {
+    name: 'smoke-results',
+    description:
+      'JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is.'
   }
 ]

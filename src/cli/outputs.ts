@@ -26,13 +26,13 @@ export function parseCommandFile(text: string): Record<string, string> {
 }
 
 /** Outputs whose value is JSON text: --json prints them as JSON values, not as strings. */
-export const JSON_OUTPUTS: ReadonlySet<string> = new Set(['platform-digests', 'metadata'])
+export const JSON_OUTPUTS: ReadonlySet<string> = new Set(['platform-digests', 'metadata', 'smoke-results'])
 
 /**
  * Outputs left out of the dotenv file: GitLab refuses a dotenv report over 5 KB, and buildx's metadata
- * alone can exceed it. It stays in --json.
+ * alone can exceed it, as can the smoke test's output of several platforms. They stay in --json.
  */
-export const DOTENV_OMITTED: ReadonlySet<string> = new Set(['metadata'])
+export const DOTENV_OMITTED: ReadonlySet<string> = new Set(['metadata', 'smoke-results'])
 
 /** The dotenv key of an output: `platform-digests` -> `PLATFORM_DIGESTS`. */
 export function dotenvKey(name: string): string {

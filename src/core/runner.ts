@@ -15,6 +15,11 @@ export interface RunOptions {
   /** Do not echo the command or stream its output to the log (it is still captured). */
   silent?: boolean
   cwd?: string
+  /**
+   * Receives each line of standard error as it arrives, instead of the log (the caller shows what it
+   * wants); standard output still streams to the log unless silent. stderr is still captured in full.
+   */
+  onStderrLine?: (line: string) => void
 }
 
 export interface RunResult {
@@ -80,9 +85,24 @@ export const execRunner: CommandRunner = {
     // Every process this action starts is listed in the debug log (re-run with debug logging to see it).
     core.debug(`spawn: ${command} ${args.join(' ')}`)
     try {
+      const onStderrLine = options.onStderrLine
       const out = await exec.getExecOutput(command, [...args], {
         ignoreReturnCode: true,
-        silent: options.silent ?? false,
+        silent: (options.silent ?? false) || onStderrLine !== undefined,
+        ...(onStderrLine
+          ? {
+              listeners: {
+                errline: onStderrLine,
+                ...(options.silent
+                  ? {}
+                  : {
+                      stdline: (line: string) => {
+                        core.info(line)
+                      }
+                    })
+              }
+            }
+          : {}),
         ...(env ? { env } : {}),
         ...(options.cwd ? { cwd: options.cwd } : {}),
         ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {})

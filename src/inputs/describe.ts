@@ -6,6 +6,7 @@
 import type { RegistryHost } from '../buildkitd/registry-name.js'
 import type { Inputs } from './inputs.js'
 import { describeBuildOptions } from './build-options.js'
+import { formatBytes } from '../buildkitd/gc.js'
 
 const hosts = (list: readonly RegistryHost[]): string =>
   list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ')
@@ -30,9 +31,16 @@ export function describeInputs(inputs: Inputs): string[] {
     ['host-network', String(inputs.hostNetwork)],
     ['network', inputs.network || 'default'],
     ['proxy', String(inputs.proxy)],
-    ['retries', String(inputs.retries)]
+    ['retries', String(inputs.retries)],
+    ['media-types', inputs.mediaTypes]
   ]
   for (const node of inputs.nodes) lines.push(['node', `${node.platforms.join(', ')} on ${node.endpoint}`])
+  if (inputs.smokeTest.length > 0)
+    lines.push([
+      'smoke-test',
+      `${inputs.smokeTest.join(' ')} (at most ${inputs.smokeTestTimeout} s per platform)`
+    ])
+  if (inputs.cacheMaxSize !== undefined) lines.push(['cache-max-size', formatBytes(inputs.cacheMaxSize)])
   if (inputs.insecureRegistries.length > 0)
     lines.push(['insecure-registries', hosts(inputs.insecureRegistries)])
   if (inputs.caCerts.length > 0) {

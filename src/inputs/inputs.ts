@@ -25,8 +25,9 @@ import { checkDockerfile, parseBuildkitdFlags, parseProvenance, parseTarget } fr
 import { evaluates, type BuildOptionSettings } from '../buildx/build-options.js'
 import { readBuildOptions } from './build-options.js'
 import { imageReference } from './option-values.js'
+import { readRuntimeInputs, type RuntimeInputs } from './runtime.js'
 
-export interface Inputs {
+export interface Inputs extends RuntimeInputs {
   platforms: string[]
   context: string
   file: string
@@ -80,13 +81,15 @@ export const DEFAULTS = {
   'host-network': 'false',
   proxy: 'true',
   qemu: 'auto',
-  'qemu-image': 'tonistiigi/binfmt:qemu-v8.1.5-43',
+  'qemu-image': 'tonistiigi/binfmt:qemu-v10.2.3-68',
   'no-cache': 'false',
   pull: 'false',
   retries: '2',
   'reuse-builder': 'false',
   'buildx-download-url': DEFAULT_DOWNLOAD_URL,
-  load: 'false'
+  load: 'false',
+  'media-types': 'oci',
+  'smoke-test-timeout': '120'
 } as const satisfies Record<string, string>
 
 /** Reads one input the way @actions/core does: trimmed, '' when unset. */
@@ -237,6 +240,7 @@ export function readInputs(source: InputSource, cwd: string, env: NodeJS.Process
   const target = check('target', '', () => parseTarget(get('target')))
   const provenance = check('provenance', '', () => parseProvenance(get('provenance')))
   const buildkitdFlags = check('buildkitd-flags', '', () => parseBuildkitdFlags(get('buildkitd-flags')))
+  const runtime = readRuntimeInputs(get, { push, provenance }, problems)
   if (reuseBuilder && builderName === '') {
     problems.push(
       'reuse-builder: needs builder-name (the builder to reuse); a generated name is never reused'
@@ -282,6 +286,7 @@ export function readInputs(source: InputSource, cwd: string, env: NodeJS.Process
     buildxDownloadUrl,
     buildxChecksumUrl,
     nodes,
-    buildOptions
+    buildOptions,
+    ...runtime
   }
 }

@@ -4,7 +4,8 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import { uniqueBuilderName } from '../buildx/builder.js'
-import { runBuild } from '../buildx/build.js'
+import { BuildError, progressFormat, runBuild } from '../buildx/build.js'
+import { builderDiskUse } from '../buildx/du.js'
 import type { HintContext } from '../buildx/output.js'
 import { evaluates } from '../buildx/build-options.js'
 import { checkLoad } from './build-checks.js'
@@ -19,6 +20,8 @@ import { nodesInUse, placementOf } from './nodes.js'
 import { maskSecrets } from './secrets.js'
 import * as state from './state.js'
 import { reportDigests } from './verify.js'
+import { smokeFailure, smokeTest } from './smoke-test.js'
+import { crashHints, reportTimings } from './timings.js'
 import { createWorkDir, useRunDockerConfig, writeConfig } from './workspace.js'
 
 export async function runMain(deps: MainDeps): Promise<void> {
@@ -52,7 +55,7 @@ async function run(outside: MainDeps, inputs: Inputs): Promise<void> {
   const builder = inputs.builderName || uniqueBuilderName(deps.env.GITHUB_RUN_ID ?? '')
   core.setOutput('builder-name', builder)
   // Emulators are checked (and installed if missing) while the builder starts.
-  const [emulation, runner] = await Promise.all([
+  const [emulation, { runner, buildxVersion }] = await Promise.all([
     emulatePlatforms(deps, inputs),
     core.group(`Builder ${builder}`, () =>
       provisionBuilder({ deps, inputs, name: builder, configFile: config.file })
@@ -62,15 +65,25 @@ async function run(outside: MainDeps, inputs: Inputs): Promise<void> {
 
   const metadataFile = path.join(work, 'metadata.json')
   const evaluateOnly = evaluates(inputs.buildOptions.call)
+  const emulated = emulation.result.emulated
   const title = evaluateOnly
     ? `Evaluate (call: ${inputs.buildOptions.call})`
     : `Build ${inputs.platforms.join(', ')}${inputs.push ? ' and push' : ''}`
-  await core.group(title, () =>
+  const build = await core.group(title, () =>
     withRetries(retryOptions(deps, inputs, 'Build'), () =>
-      runBuild(runner, { builder, metadataFile, settings: inputs })
-    )
+      runBuild(runner, { builder, metadataFile, settings: inputs, progress: progressFormat(buildxVersion) })
+    ).catch((error: unknown) => {
+      // A step that crashed under QEMU: name the platform and the step (the error itself follows).
+      if (error instanceof BuildError)
+        for (const hint of crashHints(error.steps, inputs.platforms, emulated))
+          core.error(hint.message, { title: hint.title })
+      throw error
+    })
   )
   if (evaluateOnly) return // call: check (outline, targets): nothing was built, pushed or exported
+  const timings = await core.group('Build time per platform', () =>
+    reportTimings(build.steps, inputs.platforms, emulated)
+  )
 
   const report = await core.group('Digests', async () =>
     logDigests(
@@ -90,14 +103,37 @@ async function run(outside: MainDeps, inputs: Inputs): Promise<void> {
       })
     )
   )
+  const [firstTag] = inputs.tags
+  const smoke =
+    inputs.smokeTest.length > 0 && firstTag !== undefined
+      ? await core.group('Smoke test', () =>
+          smokeTest({
+            runner,
+            image: firstTag,
+            platforms: report.platforms,
+            args: inputs.smokeTest,
+            timeoutSeconds: inputs.smokeTestTimeout,
+            runId: builder
+          })
+        )
+      : undefined
+  // Only with a budget to compare it with: otherwise one more process the run does not need.
+  const diskUse = inputs.cacheMaxSize !== undefined ? await builderDiskUse(runner, builder) : undefined
   await publishOutputs({
     tags: inputs.tags,
     pushed: inputs.push,
     report,
     emulation: emulation.result,
     builder,
-    ...placementOf(builder, inputs)
+    ...placementOf(builder, inputs),
+    timings,
+    ...(smoke ? { smoke: { args: inputs.smokeTest, results: smoke } } : {}),
+    ...(diskUse ? { diskUse } : {}),
+    ...(inputs.cacheMaxSize !== undefined ? { cacheMaxSize: inputs.cacheMaxSize } : {})
   })
+  // After the summary and outputs, so that they show every platform's result.
+  const failure = smoke ? smokeFailure(smoke, inputs.smokeTest) : undefined
+  if (failure) throw failure
 }
 
 function hintContext(inputs: Inputs): HintContext {

@@ -6,10 +6,11 @@ import * as core from '@actions/core'
 import { failureOutput, hintsFor, type HintContext } from '../buildx/output.js'
 import { messageOf } from '../core/errors.js'
 import type { EmulationResult } from '../qemu/qemu.js'
-import { writeSummary, type NodeOfPlatform } from './summary.js'
+import { writeSummary, type NodeOfPlatform, type SummaryOptions } from './summary.js'
 import type { DigestReport } from './verify.js'
+import { smokeResultsJson } from './smoke-test.js'
 
-export interface RunResult {
+export interface RunResult extends Pick<SummaryOptions, 'timings' | 'smoke' | 'diskUse' | 'cacheMaxSize'> {
   tags: readonly string[]
   pushed: boolean
   report: DigestReport
@@ -35,13 +36,18 @@ export async function publishOutputs(result: RunResult): Promise<void> {
   core.setOutput('metadata', JSON.stringify(report.metadata.raw))
   core.setOutput('imageid', imageId(report.metadata.raw))
   core.setOutput('emulated-platforms', emulation.emulated.join(','))
+  if (result.smoke) core.setOutput('smoke-results', smokeResultsJson(result.smoke.results))
   await writeSummary({
     tags: result.tags,
     pushed: result.pushed,
     report,
     emulated: emulation.emulated,
     builder: result.builder,
-    ...(result.nodes ? { nodes: result.nodes } : {})
+    ...(result.nodes ? { nodes: result.nodes } : {}),
+    ...(result.timings ? { timings: result.timings } : {}),
+    ...(result.smoke ? { smoke: result.smoke } : {}),
+    ...(result.diskUse ? { diskUse: result.diskUse } : {}),
+    ...(result.cacheMaxSize !== undefined ? { cacheMaxSize: result.cacheMaxSize } : {})
   })
 }
 

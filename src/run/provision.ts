@@ -37,8 +37,15 @@ export interface ProvisionOptions {
   configFile: string
 }
 
-/** Chooses the buildx and has the builder ready; returns the runner that sends `docker buildx` to it. */
-export async function provisionBuilder(options: ProvisionOptions): Promise<CommandRunner> {
+export interface Provisioned {
+  /** Sends `docker buildx` to the chosen buildx. */
+  runner: CommandRunner
+  /** That buildx's version ('' when it could not be told): what its build command supports. */
+  buildxVersion: string
+}
+
+/** Chooses the buildx and has the builder ready. */
+export async function provisionBuilder(options: ProvisionOptions): Promise<Provisioned> {
   const { deps, inputs } = options
   const messages: string[] = []
   const needs = minimumBuildx(inputs.buildOptions)
@@ -64,17 +71,18 @@ export async function provisionBuilder(options: ProvisionOptions): Promise<Comma
   for (const message of messages) core.info(message)
   if (chosen.status === 'rejected') throw chosen.reason
   const runner = using(chosen.value.cli)
+  const provisioned = { runner, buildxVersion: chosen.value.version }
   if (chosen.value.cli === DOCKER_BUILDX && optimistic) {
     if (attempt.status === 'rejected') throw attempt.reason
-    return runner
+    return provisioned
   }
   state.save('buildx', serializeBuildxCli(chosen.value.cli))
   if (optimistic && attempt.status === 'fulfilled') {
-    if (attempt.value === 'reused') return runner // not ours: any buildx can use it as it is
+    if (attempt.value === 'reused') return provisioned // not ours: any buildx can use it as it is
     await removeBuilder(using(DOCKER_BUILDX), options.name).catch(() => 'absent')
   }
   await createOrReuse(options, runner)
-  return runner
+  return provisioned
 }
 
 /** Creates this run's builder (retrying start-up flakes), or reuses an existing one when asked. */

@@ -1,6 +1,10 @@
 /** The job summary: what was pushed, where, and each platform's digest. */
 import * as core from '@actions/core'
 import type { DigestReport } from './verify.js'
+import type { PlatformTiming } from './timings.js'
+import type { SmokeResult } from '../docker/smoke.js'
+import type { DiskUse } from '../buildx/du.js'
+import { formatBytes } from '../buildkitd/gc.js'
 
 export interface SummaryOptions {
   tags: readonly string[]
@@ -10,6 +14,36 @@ export interface SummaryOptions {
   builder: string
   /** With builder nodes: which node built each platform (node name, and endpoint; '' for the runner). */
   nodes?: Readonly<Record<string, NodeOfPlatform>>
+  timings?: readonly PlatformTiming[]
+  smoke?: { args: readonly string[]; results: readonly SmokeResult[] }
+  diskUse?: DiskUse
+  cacheMaxSize?: number
+}
+
+/** Platform | build time | under emulation (share), one row per platform. */
+export function timingRows(timings: readonly PlatformTiming[]): string[][] {
+  return timings.map(t => [
+    `<code>${t.platform}</code>`,
+    `${t.seconds.toFixed(1)} s`,
+    t.emulatedSeconds > 0
+      ? `${t.emulatedSeconds.toFixed(1)} s (${Math.round((100 * t.emulatedSeconds) / Math.max(t.seconds, 0.1))}%)`
+      : '0 s',
+    `${t.cached} of ${t.steps}`
+  ])
+}
+
+/** Platform | result | time | output (last lines), one row per platform. */
+export function smokeRows(results: readonly SmokeResult[]): string[][] {
+  return results.map(r => [
+    `<code>${r.platform}</code>`,
+    r.passed
+      ? 'passed'
+      : r.timedOut
+        ? '<strong>timed out</strong>'
+        : `<strong>failed</strong> (exit code ${r.exitCode})`,
+    `${r.seconds.toFixed(1)} s`,
+    `<pre>${escapeHtml(r.output.split('\n').slice(-5).join('\n') || '(no output)')}</pre>`
+  ])
 }
 
 export interface NodeOfPlatform {
@@ -80,7 +114,38 @@ export async function writeSummary(options: SummaryOptions): Promise<void> {
       ])
     }
   }
-  summary.addRaw(`<p>Builder: <code>${escapeHtml(options.builder)}</code></p>`)
+  if (options.timings && options.timings.length > 0) {
+    summary.addHeading('Build time per platform', 3)
+    summary.addTable([
+      [
+        { data: 'Platform', header: true },
+        { data: 'Step time', header: true },
+        { data: 'Under emulation (RUN)', header: true },
+        { data: 'Cached steps', header: true }
+      ],
+      ...timingRows(options.timings)
+    ])
+  }
+  if (options.smoke) {
+    summary.addHeading('Smoke test', 3)
+    summary.addRaw(`<p><code>${escapeHtml(options.smoke.args.join(' '))}</code> in each platform's image</p>`)
+    summary.addTable([
+      [
+        { data: 'Platform', header: true },
+        { data: 'Result', header: true },
+        { data: 'Time', header: true },
+        { data: 'Output', header: true }
+      ],
+      ...smokeRows(options.smoke.results)
+    ])
+  }
+  const disk = options.diskUse
+    ? `; disk use ${escapeHtml(options.diskUse.total)}` +
+      (options.diskUse.reclaimable ? ` (${escapeHtml(options.diskUse.reclaimable)} reclaimable)` : '')
+    : ''
+  const budget =
+    options.cacheMaxSize !== undefined ? `, cache budget ${formatBytes(options.cacheMaxSize)}` : ''
+  summary.addRaw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`)
   await summary.write()
 }
 
