@@ -9,8 +9,8 @@ import { readRegistryInputs } from './registry-inputs.js'
 import type { RegistryHost } from '../buildkitd/registry-name.js'
 import type { BuilderNode } from '../buildx/nodes.js'
 import { parseNodes } from './nodes.js'
-import { messageOf } from '../core/errors.js'
 import {
+  collectProblems,
   isRemoteContext,
   parseKeyValues,
   parseMirrors,
@@ -119,16 +119,7 @@ export function readInputs(source: InputSource, cwd: string, env: NodeJS.Process
     if (value !== '') return value
     return (DEFAULTS as Record<string, string>)[name] ?? ''
   }
-  /** Runs a parser; a thrown message becomes a problem (prefixed with the input name unless it has it). */
-  const check = <T>(name: string, fallback: T, parse: () => T): T => {
-    try {
-      return parse()
-    } catch (error) {
-      const message = messageOf(error)
-      problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`)
-      return fallback
-    }
-  }
+  const check = collectProblems(problems)
   const bool = (name: string): boolean =>
     check(name, false, () => {
       const value = get(name).toLowerCase()

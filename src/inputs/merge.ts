@@ -7,7 +7,7 @@ import { messageOf } from '../core/errors.js'
 import { normalizePlatform } from '../oci/platforms.js'
 import { parseImageReference } from '../oci/reference.js'
 import { InputError, type InputSource } from './inputs.js'
-import { parseTags, splitList } from './parse.js'
+import { collectProblems, parseTags, splitList } from './parse.js'
 import { readRegistryInputs, type RegistryInputs } from './registry-inputs.js'
 
 export interface MergeInputs extends RegistryInputs {
@@ -24,15 +24,7 @@ export interface MergeInputs extends RegistryInputs {
 /** Reads and checks every input of the merge action; throws an InputError listing all problems. */
 export function readMergeInputs(source: InputSource): MergeInputs {
   const problems: string[] = []
-  const check = <T>(name: string, fallback: T, parse: () => T): T => {
-    try {
-      return parse()
-    } catch (error) {
-      const message = messageOf(error)
-      problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`)
-      return fallback
-    }
-  }
+  const check = collectProblems(problems)
   const sources = check('sources', [] as string[], () => parseSources(source('sources')))
   const tags = check('tags', [] as string[], () => parseIndexTags(source('tags')))
   const annotations = check('annotations', {}, () => parseAnnotations(source('annotations')))

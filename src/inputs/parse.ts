@@ -9,6 +9,22 @@ import { messageOf } from '../core/errors.js'
 
 const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
 
+/** Runs one input's parser; a thrown message becomes a problem (prefixed with the input name unless it has it). */
+export type InputCheck = <T>(name: string, fallback: T, parse: () => T) => T
+
+/** An InputCheck that appends each problem to `problems`, so all of them are reported together. */
+export function collectProblems(problems: string[]): InputCheck {
+  return <T>(name: string, fallback: T, parse: () => T): T => {
+    try {
+      return parse()
+    } catch (error) {
+      const message = messageOf(error)
+      problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`)
+      return fallback
+    }
+  }
+}
+
 /** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
 export function splitList(value: string, commas: boolean): string[] {
   return value
