@@ -149,7 +149,7 @@ describe('parseArgs', () => {
 describe('--help', () => {
   const build = COMMANDS[0]
   if (!build) throw new Error('no build command')
-  const help = helpText(build, COMMANDS, OUTPUTS, VERSION)
+  const help = helpText(build, COMMANDS, VERSION)
 
   it('lists every input of action.yml as a flag, and every output', () => {
     for (const name of inputNames) expect(help).toMatch(new RegExp(`^  --${name}[ =[]`, 'm'))
