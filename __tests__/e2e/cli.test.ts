@@ -325,6 +325,38 @@ describe('merge command', () => {
     expect(result.stderr).toMatch(new RegExp(`section_start:[^\\n]*Merge ${sources.length} sources`)) // a GitLab section
     expect(untranslated(result.stderr)).toEqual([])
     expect(fs.readdirSync(tmp)).toEqual([])
+    // The same sources merged by the GitLab template's merge job script, as a job runs it.
+    const template = parseYaml(fs.readFileSync(TEMPLATE, 'utf8')) as Record<
+      string,
+      { variables: Record<string, string>; script: string[] }
+    >
+    const mergeJob = template['.multiarch-merge']
+    if (!mergeJob) throw new Error('the template has no .multiarch-merge job')
+    const jobDir = tempDir('merge-job')
+    const jobTag = uniqueTag(registry, 'cli-merge-job')
+    const job = await run('sh', ['-e', '-c', mergeJob.script.join('\n')], {
+      cwd: jobDir,
+      env: jobEnv(tmp, {
+        ...mergeJob.variables,
+        MULTIARCH_CLI: `${process.execPath} ${CLI}`,
+        MULTIARCH_SOURCES: sources.join('\n'),
+        MULTIARCH_TAGS: jobTag,
+        MULTIARCH_PLATFORMS: platforms.join(','),
+        MULTIARCH_CA_CERTS: `${registry}=${env('E2E_REGISTRY_CA')}`
+      })
+    })
+    expect(job.stderr).not.toMatch(/^error:/m)
+    expect(job.status).toBe(0)
+    const jobRaw = rawManifest(jobTag)
+    const jobJson = JSON.parse(fs.readFileSync(path.join(jobDir, 'multiarch-outputs.json'), 'utf8')) as {
+      digest: string
+    }
+    expect(jobJson.digest).toBe(sha256(jobRaw))
+    expect(parseDotenv(fs.readFileSync(path.join(jobDir, 'multiarch.env'), 'utf8')).DIGEST).toBe(
+      sha256(jobRaw)
+    )
+    expect(indexPlatforms(jobRaw)).toEqual(images)
+    expect(fs.readdirSync(tmp)).toEqual([])
     process.stderr.write(
       `cli e2e: merge of ${platforms.join(', ')} in ${seconds.toFixed(1)} s, ${json.digest}\n`
     )
