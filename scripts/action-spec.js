@@ -1,10 +1,11 @@
 // @ts-check
 /**
- * src/cli/action-spec.ts, generated from action.yml: the inputs and outputs the command line offers as
- * flags and prints, embedded in the bundle so `--help` and flag checking need no action.yml at run time.
+ * src/cli/action-spec.ts, generated from action.yml, and src/cli/merge-spec.ts, generated from
+ * merge/action.yml: the inputs and outputs the command line's commands offer as flags and print, embedded
+ * in the bundle so `--help` and flag checking need no action.yml at run time.
  *
- *   node scripts/action-spec.js           rewrite src/cli/action-spec.ts (part of npm run docs)
- *   node scripts/action-spec.js --check   exit 1 when it differs from action.yml
+ *   node scripts/action-spec.js           rewrite both files (part of npm run docs)
+ *   node scripts/action-spec.js --check   exit 1 when one differs from its action.yml
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -15,6 +16,46 @@ import { parseAction } from './docs.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const SPEC_FILE = path.join(ROOT, 'src/cli/action-spec.ts')
+export const MERGE_SPEC_FILE = path.join(ROOT, 'src/cli/merge-spec.ts')
+
+/**
+ * Inputs of merge/action.yml that are no flag: `mode` only picks which part of the shared bundle runs
+ * (the command's name does that on the command line).
+ */
+export const MERGE_INTERNAL_INPUTS = ['mode']
+
+/**
+ * The inputs and outputs of an action.yml as the command line lists them.
+ * @param {string} actionYaml
+ * @param {readonly string[]} internal inputs left out
+ */
+function specOf(actionYaml, internal = []) {
+  const action = parseAction(actionYaml)
+  const inputs = Object.entries(action.inputs ?? {})
+    .filter(([name]) => !internal.includes(name))
+    .map(([name, spec]) => ({
+      name,
+      description: (spec.description ?? '').replace(/\s+/g, ' ').trim(),
+      // An expression default (github-token's `${{ github.token }}`) means nothing outside GitHub Actions.
+      default: spec.default === undefined || String(spec.default).includes('${{') ? '' : String(spec.default),
+      required: spec.required === true || spec.required === 'true'
+    }))
+  const outputs = Object.entries(action.outputs ?? {}).map(([name, spec]) => ({
+    name,
+    description: (spec.description ?? '').replace(/\s+/g, ' ').trim()
+  }))
+  return { inputs, outputs }
+}
+
+/**
+ * TypeScript text formatted as Prettier prints it for `file`.
+ * @param {string} text
+ * @param {string} file
+ */
+async function format(text, file) {
+  const options = (await prettier.resolveConfig(file)) ?? {}
+  return prettier.format(text, { ...options, parser: 'typescript' })
+}
 
 /**
  * The TypeScript module for an action.yml and package version, formatted as Prettier prints it.
@@ -23,18 +64,7 @@ export const SPEC_FILE = path.join(ROOT, 'src/cli/action-spec.ts')
  * @returns {Promise<string>}
  */
 export async function renderSpec(actionYaml, version) {
-  const action = parseAction(actionYaml)
-  const inputs = Object.entries(action.inputs ?? {}).map(([name, spec]) => ({
-    name,
-    description: (spec.description ?? '').replace(/\s+/g, ' ').trim(),
-    // An expression default (github-token's `${{ github.token }}`) means nothing outside GitHub Actions.
-    default: spec.default === undefined || String(spec.default).includes('${{') ? '' : String(spec.default),
-    required: spec.required === true || spec.required === 'true'
-  }))
-  const outputs = Object.entries(action.outputs ?? {}).map(([name, spec]) => ({
-    name,
-    description: (spec.description ?? '').replace(/\s+/g, ' ').trim()
-  }))
+  const { inputs, outputs } = specOf(actionYaml)
   const text = [
     '// Generated from action.yml by scripts/action-spec.js (npm run docs). Do not edit.',
     '',
@@ -58,8 +88,32 @@ export async function renderSpec(actionYaml, version) {
     `export const OUTPUTS: readonly OutputSpec[] = ${JSON.stringify(outputs)}`,
     ''
   ].join('\n')
-  const options = (await prettier.resolveConfig(SPEC_FILE)) ?? {}
-  return prettier.format(text, { ...options, parser: 'typescript' })
+  return format(text, SPEC_FILE)
+}
+
+/**
+ * The TypeScript module for merge/action.yml (its types are action-spec.ts's).
+ * @param {string} actionYaml
+ * @returns {Promise<string>}
+ */
+export async function renderMergeSpec(actionYaml) {
+  const { inputs, outputs } = specOf(actionYaml, MERGE_INTERNAL_INPUTS)
+  const text = [
+    '// Generated from merge/action.yml by scripts/action-spec.js (npm run docs). Do not edit.',
+    '',
+    "import type { InputSpec, OutputSpec } from './action-spec.js'",
+    '',
+    `export const MERGE_INPUTS: readonly InputSpec[] = ${JSON.stringify(inputs)}`,
+    '',
+    `export const MERGE_OUTPUTS: readonly OutputSpec[] = ${JSON.stringify(outputs)}`,
+    ''
+  ].join('\n')
+  return format(text, MERGE_SPEC_FILE)
+}
+
+/** @returns {Promise<string>} what src/cli/merge-spec.ts should hold for the repository's files */
+export async function expectedMergeSpec() {
+  return renderMergeSpec(fs.readFileSync(path.join(ROOT, 'merge/action.yml'), 'utf8'))
 }
 
 /** @returns {Promise<string>} what src/cli/action-spec.ts should hold for the repository's files */
@@ -73,22 +127,26 @@ export async function expectedSpec() {
 
 /** @param {readonly string[]} argv */
 async function main(argv) {
-  const expected = await expectedSpec()
-  const current = fs.existsSync(SPEC_FILE) ? fs.readFileSync(SPEC_FILE, 'utf8') : ''
-  if (argv.includes('--check')) {
-    if (current !== expected) {
-      process.stderr.write('src/cli/action-spec.ts differs from action.yml; run npm run docs\n')
-      process.exitCode = 1
+  const files = [
+    { file: SPEC_FILE, source: 'action.yml', expected: await expectedSpec() },
+    { file: MERGE_SPEC_FILE, source: 'merge/action.yml', expected: await expectedMergeSpec() }
+  ]
+  for (const { file, source, expected } of files) {
+    const name = path.relative(ROOT, file)
+    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
+    if (argv.includes('--check')) {
+      if (current !== expected) {
+        process.stderr.write(`${name} differs from ${source}; run npm run docs\n`)
+        process.exitCode = 1
+      } else {
+        process.stdout.write(`${name} matches ${source}\n`)
+      }
+    } else if (current === expected) {
+      process.stdout.write(`${name} already matches ${source}\n`)
     } else {
-      process.stdout.write('src/cli/action-spec.ts matches action.yml\n')
+      fs.writeFileSync(file, expected)
+      process.stdout.write(`${name} updated from ${source}\n`)
     }
-    return
-  }
-  if (current === expected) {
-    process.stdout.write('src/cli/action-spec.ts already matches action.yml\n')
-  } else {
-    fs.writeFileSync(SPEC_FILE, expected)
-    process.stdout.write('src/cli/action-spec.ts updated from action.yml\n')
   }
 }
 

@@ -3,7 +3,8 @@
  * runs it (an environment built from scratch: no GitHub variable at all, only the Docker engine and the
  * job's MULTIARCH_* variables), pushing every platform of the stack to the HTTPS registry under its
  * private name with the CA from a file. Its JSON and dotenv digests are checked against the registry, and
- * no builder or temporary file is left after success, failure or SIGTERM in the middle of a build.
+ * no builder or temporary file is left after success, failure or SIGTERM in the middle of a build. The
+ * merge command joins per-platform images the build command pushed by digest into one index there.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
@@ -246,4 +247,118 @@ describe('command line as a GitLab job', () => {
     expect(fs.readdirSync(tmp)).toEqual([])
     process.stderr.write(`cli e2e: SIGTERM to exit in ${((result.stopMs ?? 0) / 1000).toFixed(1)} s\n`)
   }, 300_000)
+})
+
+describe('merge command', () => {
+  it("merges per-platform images the build command pushed by digest into the private-name HTTPS registry; JSON and dotenv digests are the registry's", async () => {
+    const httpRegistry = env('E2E_HTTP_REGISTRY')
+    const registry = env('E2E_PRIVATE_REGISTRY')
+    const source = uniqueTag(httpRegistry, 'cli-merge-src')
+    const repository = source.slice(0, source.lastIndexOf(':'))
+    const tmp = tempDir('tmp')
+    const platforms = env('E2E_PLATFORMS').split(',').slice(0, 2)
+    const images: Record<string, string> = {}
+    const sources: string[] = []
+    for (const platform of platforms) {
+      const build = await run(
+        process.execPath,
+        [
+          CLI,
+          `--platforms=${platform}`,
+          `--context=${path.join(FIXTURES, 'uname')}`,
+          `--tags=${repository}`,
+          '--push-by-digest=true',
+          '--host-network',
+          `--buildkit-image=${env('E2E_BUILDKIT_IMAGE')}`,
+          `--build-args=BASE=${baseImage(httpRegistry)}`,
+          '--json'
+        ],
+        { cwd: ROOT, env: jobEnv(tmp, {}) }
+      )
+      expect(build.stderr).not.toMatch(/^error:/m)
+      expect(build.status).toBe(0)
+      const outputs = JSON.parse(build.stdout) as {
+        digest: string
+        'platform-digests': Record<string, string>
+      }
+      images[platform] = outputs['platform-digests'][platform] ?? ''
+      sources.push(`${repository}@${outputs.digest}`)
+    }
+
+    const tag = uniqueTag(registry, 'cli-merge')
+    const dotenvFile = path.join(tempDir('out'), 'merge.env')
+    const environment = jobEnv(tmp, {})
+    expect(Object.keys(environment).filter(k => /^(GITHUB_|RUNNER_|INPUT_|STATE_|ACTIONS_)/.test(k))).toEqual(
+      []
+    )
+    const started = Date.now()
+    const result = await run(
+      process.execPath,
+      [
+        CLI,
+        'merge',
+        ...sources.flatMap(s => ['--sources', s]),
+        `--tags=${tag}`,
+        `--platforms=${platforms.join(',')}`,
+        '--annotations=org.opencontainers.image.description=merged by the command line',
+        `--insecure-registries=http://${httpRegistry}`,
+        `--ca-certs=${registry}=${env('E2E_REGISTRY_CA')}`,
+        '--json',
+        `--dotenv=${dotenvFile}`
+      ],
+      { cwd: ROOT, env: environment }
+    )
+    const seconds = (Date.now() - started) / 1000
+    expect(result.stderr).not.toMatch(/^error:/m)
+    expect(result.status).toBe(0)
+
+    const raw = rawManifest(tag) // skopeo inspect --raw --cert-dir <directory of E2E_REGISTRY_CA>
+    const json = JSON.parse(result.stdout) as { digest: string; 'platform-digests': Record<string, string> }
+    const dotenv = parseDotenv(fs.readFileSync(dotenvFile, 'utf8'))
+    expect(json.digest).toBe(sha256(raw))
+    expect(dotenv.DIGEST).toBe(sha256(raw))
+    expect(indexPlatforms(raw)).toEqual(images)
+    expect(json['platform-digests']).toEqual(images)
+    expect(JSON.parse(dotenv.PLATFORM_DIGESTS ?? '{}')).toEqual(images)
+    const index = JSON.parse(raw.toString()) as { annotations?: Record<string, string> }
+    expect(index.annotations?.['org.opencontainers.image.description']).toBe('merged by the command line')
+    expect(result.stderr).toMatch(new RegExp(`section_start:[^\\n]*Merge ${sources.length} sources`)) // a GitLab section
+    expect(untranslated(result.stderr)).toEqual([])
+    expect(fs.readdirSync(tmp)).toEqual([])
+    // The same sources merged by the GitLab template's merge job script, as a job runs it.
+    const template = parseYaml(fs.readFileSync(TEMPLATE, 'utf8')) as Record<
+      string,
+      { variables: Record<string, string>; script: string[] }
+    >
+    const mergeJob = template['.multiarch-merge']
+    if (!mergeJob) throw new Error('the template has no .multiarch-merge job')
+    const jobDir = tempDir('merge-job')
+    const jobTag = uniqueTag(registry, 'cli-merge-job')
+    const job = await run('sh', ['-e', '-c', mergeJob.script.join('\n')], {
+      cwd: jobDir,
+      env: jobEnv(tmp, {
+        ...mergeJob.variables,
+        MULTIARCH_CLI: `${process.execPath} ${CLI}`,
+        MULTIARCH_SOURCES: sources.join('\n'),
+        MULTIARCH_TAGS: jobTag,
+        MULTIARCH_PLATFORMS: platforms.join(','),
+        MULTIARCH_CA_CERTS: `${registry}=${env('E2E_REGISTRY_CA')}`
+      })
+    })
+    expect(job.stderr).not.toMatch(/^error:/m)
+    expect(job.status).toBe(0)
+    const jobRaw = rawManifest(jobTag)
+    const jobJson = JSON.parse(fs.readFileSync(path.join(jobDir, 'multiarch-outputs.json'), 'utf8')) as {
+      digest: string
+    }
+    expect(jobJson.digest).toBe(sha256(jobRaw))
+    expect(parseDotenv(fs.readFileSync(path.join(jobDir, 'multiarch.env'), 'utf8')).DIGEST).toBe(
+      sha256(jobRaw)
+    )
+    expect(indexPlatforms(jobRaw)).toEqual(images)
+    expect(fs.readdirSync(tmp)).toEqual([])
+    process.stderr.write(
+      `cli e2e: merge of ${platforms.join(', ')} in ${seconds.toFixed(1)} s, ${json.digest}\n`
+    )
+  }, 600_000)
 })

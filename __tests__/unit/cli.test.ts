@@ -15,6 +15,7 @@ import { CancellableRunner } from '../../src/cli/build.js'
 import { runCli, type CliDeps } from '../../src/cli/cli.js'
 import { BUILD_LISTS, COMMANDS } from '../../src/cli/commands.js'
 import { LineBuffer, LogRenderer, unescapeCommand } from '../../src/cli/console.js'
+import { MERGE_INPUTS } from '../../src/cli/merge-spec.js'
 import { helpText } from '../../src/cli/help.js'
 import { dotenvKey, formatDotenv, formatJson, parseCommandFile } from '../../src/cli/outputs.js'
 import { BAD_INPUTS } from './bad-inputs.js'
@@ -149,7 +150,7 @@ describe('parseArgs', () => {
 describe('--help', () => {
   const build = COMMANDS[0]
   if (!build) throw new Error('no build command')
-  const help = helpText(build, COMMANDS, OUTPUTS, VERSION)
+  const help = helpText(build, COMMANDS, VERSION)
 
   it('lists every input of action.yml as a flag, and every output', () => {
     for (const name of inputNames) expect(help).toMatch(new RegExp(`^  --${name}[ =[]`, 'm'))
@@ -171,17 +172,20 @@ describe('README', () => {
     const joined = readme.replace(/\\\n\s*/g, ' ') // shell line continuations
     const commands = [...joined.matchAll(/^multiarch-build-push .*$/gm)].map(m => m[0])
     expect(commands.length).toBeGreaterThan(0)
+    expect(commands.some(c => c.startsWith('multiarch-build-push merge '))).toBe(true)
     for (const command of commands) {
       const argv = command.split(/\s+/).slice(1)
       expect(() => parse(...argv)).not.toThrow()
     }
   })
 
-  it('gives GitLab jobs MULTIARCH_* variables of real inputs only', () => {
+  it('gives GitLab jobs MULTIARCH_* variables of real inputs (of the build or the merge) only', () => {
     const variables = [...readme.matchAll(/\bMULTIARCH_([A-Z_]+)\b/g)].map(m => m[1] ?? '')
     expect(variables.length).toBeGreaterThan(5)
+    const known = [...inputNames, ...MERGE_INPUTS.map(i => i.name)]
+    expect(variables).toContain('SOURCES')
     for (const name of variables.filter(n => n !== 'CLI'))
-      expect([name, inputNames.includes(name.toLowerCase().replace(/_/g, '-'))]).toEqual([name, true])
+      expect([name, known.includes(name.toLowerCase().replace(/_/g, '-'))]).toEqual([name, true])
   })
 })
 

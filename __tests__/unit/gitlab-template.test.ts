@@ -2,7 +2,8 @@
  * The GitLab CI template (ci/gitlab/multiarch.gitlab-ci.yml): a job on Docker-in-Docker with TLS as GitLab
  * documents it, every MULTIARCH_* variable mapped to a flag of an input that exists in action.yml, and the
  * outputs exported as a dotenv report. The script's own flag mapping is run with sh and the flags it
- * produces are parsed by the command line's parser.
+ * produces are parsed by the command line's parser. The merge job (.multiarch-merge) likewise, with
+ * merge/action.yml's inputs and the merge command.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
@@ -11,6 +12,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
+import { MERGE_INTERNAL_INPUTS } from '../../scripts/action-spec.js'
 import { parseArgs } from '../../src/cli/args.js'
 import { COMMANDS } from '../../src/cli/commands.js'
 
@@ -31,6 +33,10 @@ const action = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
   inputs: Record<string, unknown>
 }
 const inputs = Object.keys(action.inputs)
+const mergeAction = parseYaml(fs.readFileSync(path.join(ROOT, 'merge/action.yml'), 'utf8')) as {
+  inputs: Record<string, unknown>
+}
+const mergeInputs = Object.keys(mergeAction.inputs).filter(name => !MERGE_INTERNAL_INPUTS.includes(name))
 const job = template['.multiarch-build-push'] ?? {}
 const variables = job.variables ?? {}
 const script = (job.script ?? []).join('\n')
@@ -49,8 +55,8 @@ afterAll(() => {
 })
 
 describe('GitLab CI template', () => {
-  it('is one hidden job to extend', () => {
-    expect(Object.keys(template)).toEqual(['.multiarch-build-push'])
+  it('is two hidden jobs to extend: the build and the merge', () => {
+    expect(Object.keys(template)).toEqual(['.multiarch-build-push', '.multiarch-merge'])
   })
 
   it('runs on Docker-in-Docker with TLS (DOCKER_HOST, DOCKER_TLS_CERTDIR, DOCKER_CERT_PATH, DOCKER_TLS_VERIFY)', () => {
@@ -118,6 +124,65 @@ describe('GitLab CI template', () => {
       'ca-certs': `registry.example.internal:5443=${ca}`,
       'insecure-registries': 'http://registry.example.internal:5000',
       'host-network': 'true'
+    })
+  })
+})
+
+describe('GitLab CI template: the merge job', () => {
+  const merge = template['.multiarch-merge'] ?? {}
+  const mergeVariables = merge.variables ?? {}
+  const mergeScript = (merge.script ?? []).join('\n')
+
+  it('needs no Docker: a Node.js image, no service, no DOCKER_HOST', () => {
+    expect(merge.image).toMatch(/^node:\d+-alpine$/)
+    expect(merge.services).toBeUndefined()
+    expect(Object.keys(mergeVariables)).not.toContain('DOCKER_HOST')
+    expect(mergeVariables.MULTIARCH_CLI).toBe(variables.MULTIARCH_CLI)
+  })
+
+  it('has a variable for every input of merge/action.yml, and its script lists exactly them', () => {
+    const mapped = Object.keys(mergeVariables).filter(
+      v => v.startsWith('MULTIARCH_') && v !== 'MULTIARCH_CLI'
+    )
+    expect(mapped.map(inputOf)).toEqual(mergeInputs)
+    const list = /for name in ([\s\S]*?); do/.exec(mergeScript)?.[1] ?? ''
+    expect(
+      list
+        .split(/[\s\\]+/)
+        .filter(n => n !== '')
+        .map(inputOf)
+    ).toEqual(mergeInputs)
+  })
+
+  it('exports the outputs as the build job does (dotenv report, JSON file)', () => {
+    expect(merge.artifacts).toEqual(job.artifacts)
+    expect(mergeScript).toContain(`--dotenv ${merge.artifacts?.reports?.dotenv ?? ''}`)
+  })
+
+  it('the script turns the variables into flags of the merge command', () => {
+    const ca = path.join(work, 'ca.pem')
+    const dir = fs.mkdtempSync(path.join(work, 'merge-'))
+    const sources = 'r.example.internal:5443/team/app:1-amd64,r.example.internal:5443/team/app:1-arm64'
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      ...mergeVariables,
+      MULTIARCH_SOURCES: sources,
+      MULTIARCH_TAGS: 'r.example.internal:5443/team/app:1',
+      MULTIARCH_PLATFORMS: 'linux/amd64,linux/arm64',
+      MULTIARCH_ANNOTATIONS: 'org.opencontainers.image.title=app $(not run)',
+      MULTIARCH_CA_CERTS: `r.example.internal:5443=${ca}`,
+      MULTIARCH_CLI: 'printf %s\\0'
+    }
+    execFileSync('sh', ['-e', '-c', mergeScript], { cwd: dir, env })
+    const argv = fs.readFileSync(path.join(dir, 'multiarch-outputs.json'), 'utf8').split('\0').slice(0, -1)
+    const parsed = parseArgs(argv, COMMANDS, 'build')
+    expect(parsed).toMatchObject({ command: 'merge', json: true, dotenv: 'multiarch.env' })
+    expect(Object.fromEntries(parsed.inputs)).toEqual({
+      sources,
+      tags: 'r.example.internal:5443/team/app:1',
+      platforms: 'linux/amd64,linux/arm64',
+      annotations: 'org.opencontainers.image.title=app $(not run)',
+      'ca-certs': `r.example.internal:5443=${ca}`
     })
   })
 })

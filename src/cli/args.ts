@@ -4,7 +4,7 @@
  * (--json, --dotenv, --debug, --help). Parsing is pure: it returns what was asked for or throws a
  * UsageError that names the flag, before anything runs.
  */
-import type { InputSpec } from './action-spec.js'
+import type { InputSpec, OutputSpec } from './action-spec.js'
 
 /** What a command offers on the command line. */
 export interface CommandSpec {
@@ -15,6 +15,11 @@ export interface CommandSpec {
   readonly inputs: readonly InputSpec[]
   /** Inputs that take a list: the flag may be repeated, each occurrence one more item. */
   readonly lists: ReadonlySet<string>
+  /** Its action's outputs (--json, --dotenv). */
+  readonly outputs: readonly OutputSpec[]
+  /** Lines of --help about what it leaves behind and how it exits, and an example command line. */
+  readonly notes: readonly string[]
+  readonly example: readonly string[]
 }
 
 export type FlagKind = 'boolean' | 'value' | 'list'

@@ -1,13 +1,10 @@
 /**
- * The build command: the action's own run (runMain) and then its post step (runPost), in one process.
- * @actions/core talks to the GitHub runner through files and environment variables; here it gets them in
- * a private directory (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY, RUNNER_TEMP), read back
- * afterwards: the state main saved is what the post step cleans up, and the outputs are what the command
- * prints. SIGINT and SIGTERM stop the run and clean up the same way.
+ * The build command: the action's own run (runMain) and then its post step (runPost), in one process,
+ * with @actions/core's files in a private directory (session.ts): the state main saved is what the post
+ * step cleans up, and the outputs are what the command prints. SIGINT and SIGTERM stop the run and clean
+ * up the same way.
  */
 import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 import { InputError, readInputs, type InputSource } from '../inputs/inputs.js'
 import { execRunner, type CommandRunner, type RunResult } from '../core/runner.js'
 import { defaultDeps, type MainDeps } from '../run/deps.js'
@@ -17,7 +14,8 @@ import { runPost } from '../run/post.js'
 import { OUTPUTS } from './action-spec.js'
 import { UsageError, problemForFlag, type CommandSpec, type ParsedArgs } from './args.js'
 import type { Capture } from './console.js'
-import { formatDotenv, formatJson, parseCommandFile } from './outputs.js'
+import { parseCommandFile } from './outputs.js'
+import { SIGNAL_STATUS, emitOutputs, listenForSignals, workflowFiles, type WorkflowFiles } from './session.js'
 
 export interface CommandDeps {
   /** Runs the commands of the run; the post step uses it too, outside of cancellation. */
@@ -33,10 +31,6 @@ export interface CommandDeps {
   /** How long to wait, after a signal and cleanup, for the run's last command to end. */
   graceMs?: number
 }
-
-/** The exit status of a run stopped by a signal, as shells report it. */
-const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 }
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const
 
 /** The inputs as the action reads them: trimmed, '' when not given (action.yml's default then applies). */
 export function inputSource(args: ParsedArgs): InputSource {
@@ -92,40 +86,6 @@ export class CancellableRunner implements CommandRunner {
   }
 }
 
-interface WorkflowFiles {
-  dir: string
-  output: string
-  state: string
-  summary: string
-}
-
-/**
- * Points @actions/core at files of our own, and makes sure nothing from an outer GitHub job (INPUT_*,
- * STATE_*, its command files) leaks into this run.
- */
-function workflowFiles(env: NodeJS.ProcessEnv): WorkflowFiles {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multiarch-build-push-'))
-  const files = {
-    dir,
-    output: path.join(dir, 'output'),
-    state: path.join(dir, 'state'),
-    summary: path.join(dir, 'summary')
-  }
-  for (const file of [files.output, files.state, files.summary]) fs.writeFileSync(file, '')
-  for (const key of Object.keys(env)) if (/^(INPUT|STATE)_/.test(key)) Reflect.deleteProperty(env, key)
-  env.GITHUB_OUTPUT = files.output
-  env.GITHUB_STATE = files.state
-  env.GITHUB_STEP_SUMMARY = files.summary
-  env.RUNNER_TEMP = path.join(dir, 'temp')
-  fs.mkdirSync(env.RUNNER_TEMP)
-  // A downloaded buildx (buildx-version) is kept between runs, as the runner's tool cache keeps it.
-  if (!env.RUNNER_TOOL_CACHE) {
-    const cache = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache')
-    env.RUNNER_TOOL_CACHE = path.join(cache, 'multiarch-build-push', 'tools')
-  }
-  return files
-}
-
 /** Runs the post step with the state main saved, as the runner does (STATE_* variables). */
 async function cleanUp(files: WorkflowFiles, env: NodeJS.ProcessEnv, runner: CommandRunner): Promise<void> {
   for (const [key, value] of Object.entries(parseCommandFile(fs.readFileSync(files.state, 'utf8')))) {
@@ -142,30 +102,18 @@ export async function runBuild(args: ParsedArgs, capture: Capture, deps: Command
   if (args.debug) env.RUNNER_DEBUG = '1'
   const files = workflowFiles(env)
   const runner = new CancellableRunner(deps.runner)
-  let stopped: NodeJS.Signals | undefined
-  let onSignal: (signal: NodeJS.Signals) => void = () => undefined
-  const interrupted = new Promise<NodeJS.Signals>(resolve => {
-    onSignal = signal => {
-      if (stopped) {
-        capture.info(`${signal} again: still cleaning up, please wait`)
-        return
-      }
-      stopped = signal
-      capture.info(`${signal} received: stopping the run and cleaning up`)
-      runner.cancel()
-      resolve(signal)
-    }
+  const interruption = listenForSignals(deps.signals, capture, () => {
+    runner.cancel()
   })
-  for (const signal of SIGNALS) deps.signals.on(signal, onSignal)
   try {
     const main = runMain({ ...defaultDeps(), ...deps.main, runner, getInput, env, cwd: deps.cwd }).then(
       () => true,
       (error: unknown) => {
-        if (!stopped) reportFailure(error)
+        if (!interruption.signal) reportFailure(error)
         return false
       }
     )
-    const first = await Promise.race([main, interrupted])
+    const first = await Promise.race([main, interruption.signalled])
     if (typeof first === 'string') {
       const creating = runner.inFlight.some(args => args.includes('create'))
       await cleanUp(files, env, deps.runner)
@@ -176,15 +124,12 @@ export async function runBuild(args: ParsedArgs, capture: Capture, deps: Command
       return SIGNAL_STATUS[first] ?? 1
     }
     await cleanUp(files, env, deps.runner)
-    if (stopped) return SIGNAL_STATUS[stopped] ?? 1
+    if (interruption.signal) return SIGNAL_STATUS[interruption.signal] ?? 1
     if (!first) return 1
-    const outputs = parseCommandFile(fs.readFileSync(files.output, 'utf8'))
-    if (args.dotenv) fs.writeFileSync(args.dotenv, formatDotenv(OUTPUTS, outputs))
-    if (args.json) capture.stdout(formatJson(OUTPUTS, outputs))
-    if (outputs.digest) capture.info(`done: ${outputs.digest}`)
+    emitOutputs(files, OUTPUTS, args, capture)
     return 0
   } finally {
-    for (const signal of SIGNALS) deps.signals.off(signal, onSignal)
+    interruption.dispose()
     fs.rmSync(files.dir, { recursive: true, force: true })
   }
 }

@@ -3,7 +3,7 @@
  * help or version, or run the command with its progress translated onto stderr.
  */
 import { messageOf } from '../core/errors.js'
-import { OUTPUTS, VERSION } from './action-spec.js'
+import { VERSION } from './action-spec.js'
 import { UsageError, parseArgs } from './args.js'
 import { commandDeps, type CommandDeps } from './build.js'
 import { COMMANDS } from './commands.js'
@@ -37,7 +37,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps = cliDeps())
       return 0
     }
     if (args.help) {
-      deps.stdout(helpText(command, COMMANDS, OUTPUTS, VERSION))
+      deps.stdout(helpText(command, COMMANDS, VERSION))
       return 0
     }
     command.check(args, deps)

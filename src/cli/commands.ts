@@ -1,11 +1,14 @@
 /**
- * The commands of the command line, one per action. Each takes its action.yml's inputs as flags; a new
- * action (e.g. a merge of per-platform pushes) adds its entry here with its own spec and run function.
+ * The commands of the command line, one per action. Each takes its action.yml's inputs as flags, runs
+ * that action's own code and prints that action's outputs.
  */
-import { INPUTS } from './action-spec.js'
+import { INPUTS, OUTPUTS } from './action-spec.js'
 import type { CommandSpec, ParsedArgs } from './args.js'
 import { checkInputs, inputSource, runBuild, type CommandDeps } from './build.js'
 import type { Capture } from './console.js'
+import { PROGRAM } from './help.js'
+import { MERGE_LISTS, checkMergeInputs, runMerge } from './merge.js'
+import { MERGE_INPUTS, MERGE_OUTPUTS } from './merge-spec.js'
 
 export interface Command extends CommandSpec {
   /** Refuses bad values (UsageError naming the flag) before anything runs. */
@@ -45,6 +48,15 @@ const build: Command = {
   summary: 'build a multi-platform image and push it, as the GitHub Action does',
   inputs: INPUTS,
   lists: BUILD_LISTS,
+  outputs: OUTPUTS,
+  notes: [
+    'The builder and temporary files are removed on success, failure, SIGINT and SIGTERM. Exit status:',
+    '0 done, 1 failed, 2 bad command line, 130/143 interrupted by SIGINT/SIGTERM (after cleanup).'
+  ],
+  example: [
+    `${PROGRAM} --platforms linux/amd64,linux/arm64 --tags localhost:5000/hello:1 \\`,
+    '  --insecure-registries http://localhost:5000 --json'
+  ],
   check(args, deps) {
     checkInputs(inputSource(args), this, deps.cwd, deps.env)
   },
@@ -53,5 +65,27 @@ const build: Command = {
   }
 }
 
+const merge: Command = {
+  name: 'merge',
+  summary: 'merge images into one multi-platform index, as the merge action does',
+  inputs: MERGE_INPUTS,
+  lists: MERGE_LISTS,
+  outputs: MERGE_OUTPUTS,
+  notes: [
+    'It talks to the registries itself (no docker command, no builder) and pushes the index last. Exit',
+    'status: 0 done, 1 failed, 2 bad command line, 130/143 interrupted by SIGINT/SIGTERM.'
+  ],
+  example: [
+    `${PROGRAM} merge --sources localhost:5000/hello@sha256:1111... \\`,
+    '  --sources localhost:5000/hello@sha256:2222... --tags localhost:5000/hello:1 --json'
+  ],
+  check(args) {
+    checkMergeInputs(args, this)
+  },
+  run(args, capture, deps) {
+    return runMerge(args, capture, deps)
+  }
+}
+
 /** The first command is the default one. */
-export const COMMANDS: readonly Command[] = [build]
+export const COMMANDS: readonly Command[] = [build, merge]

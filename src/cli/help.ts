@@ -1,6 +1,8 @@
-/** `--help`, generated from the commands' action.yml inputs and outputs (embedded in action-spec.ts). */
+/**
+ * `--help`, generated from the commands' action.yml inputs and outputs (embedded in action-spec.ts and
+ * merge-spec.ts): the list of commands, then the flags and outputs of one of them.
+ */
 import { CLI_FLAGS, flagKinds, type CommandSpec } from './args.js'
-import type { OutputSpec } from './action-spec.js'
 import { DOTENV_OMITTED, dotenvKey } from './outputs.js'
 
 export const PROGRAM = 'multiarch-build-push'
@@ -35,23 +37,23 @@ function entry(left: string, description: string): string[] {
   return out
 }
 
-export function helpText(
-  command: CommandSpec,
-  commands: readonly CommandSpec[],
-  outputs: readonly OutputSpec[],
-  version: string
-): string {
+export function helpText(command: CommandSpec, commands: readonly CommandSpec[], version: string): string {
   const kinds = flagKinds(command)
   const lines: string[] = [
     `${PROGRAM} ${version}: ${command.summary}`,
     '',
-    `Usage: ${PROGRAM} [${commands.map(c => c.name).join('|')}] [--INPUT VALUE | --INPUT=VALUE]... [--json] [--dotenv FILE]`,
+    `Usage: ${PROGRAM} [COMMAND] [--INPUT VALUE | --INPUT=VALUE]... [--json] [--dotenv FILE]`,
     '',
     'Commands:'
   ]
   for (const c of commands)
     lines.push(...entry(c.name, `${c.summary}${c === commands[0] ? ' (the default)' : ''}`))
-  lines.push('', `Inputs of ${command.name} (the action's inputs, same names, same values):`)
+  lines.push(
+    '',
+    `${PROGRAM} COMMAND --help shows the flags of that command.`,
+    '',
+    `Inputs of ${command.name} (the action's inputs, same names, same values):`
+  )
   for (const input of command.inputs) {
     const kind = kinds.get(input.name)
     const left =
@@ -71,19 +73,17 @@ export function helpText(
   }
   lines.push(...entry('--version', 'Show the version and exit.'))
   lines.push('', 'Outputs (--json key, dotenv key):')
-  for (const output of outputs) {
+  for (const output of command.outputs) {
     const key = DOTENV_OMITTED.has(output.name) ? '(JSON only)' : dotenvKey(output.name)
     lines.push(...entry(`${output.name}, ${key}`, output.description))
   }
   lines.push(
     '',
-    'Progress goes to stderr; stdout carries only the --json outputs. The builder and temporary files are',
-    'removed on success, failure, SIGINT and SIGTERM. Exit status: 0 done, 1 failed, 2 bad command line,',
-    '130/143 interrupted by SIGINT/SIGTERM (after cleanup).',
+    'Progress goes to stderr; stdout carries only the --json outputs.',
+    ...command.notes,
     '',
     'Example:',
-    `  ${PROGRAM} --platforms linux/amd64,linux/arm64 --tags localhost:5000/hello:1 \\`,
-    '    --insecure-registries http://localhost:5000 --json',
+    ...command.example.map(line => `  ${line}`),
     ''
   )
   return lines.join('\n')
