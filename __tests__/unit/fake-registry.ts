@@ -1,7 +1,8 @@
 /**
- * An in-memory registry on the suite's test HTTP server, for the merge tests: manifests and blobs per
- * repository, upload sessions, cross-repository mounts (refused when `mounts` is false), and helpers to
- * seed images the way BuildKit pushes them (an index with platform and attestation manifests).
+ * An in-memory registry on the suite's test HTTP server, for the client and merge tests: manifests and
+ * blobs per repository, upload sessions (whose Location carries a state query the PUT must bring back),
+ * cross-repository mounts (refused when `mounts` is false), Basic or Bearer auth, and helpers to seed
+ * images the way BuildKit pushes them (an index with platform and attestation manifests).
  */
 import { sha256Digest } from '../../src/oci/oci.js'
 import { send, TestHttpServer } from '../http-server.js'
@@ -20,23 +21,38 @@ export interface FakeRegistry {
   manifests: Map<string, { raw: Buffer; type: string }>
   /** Requests that change something (POST, PUT). */
   writes(): string[]
+  /** The scopes of each request to the token endpoint (with `bearerToken`), in order. */
+  tokenScopes(): string[][]
 }
 
 export async function fakeRegistry(options: {
   mounts: boolean
   /** Answer 401 (HTTP Basic challenge) unless a request carries this Authorization header. */
   authorization?: string
+  /**
+   * Answer 401 with a Bearer challenge unless a request carries `Bearer <bearerToken>`; the challenge's
+   * realm is the registry's own /token, which grants that token.
+   */
+  bearerToken?: string
 }): Promise<FakeRegistry> {
   const blobs = new Map<string, Buffer>()
   const manifests = new Map<string, { raw: Buffer; type: string }>()
   let uploads = 0
-  const server = await serve((req, res) => {
+  const server = await serve((req, res, self) => {
     const url = new URL(req.path, 'http://x')
     const manifest = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(url.pathname)
     const blob = /^\/v2\/(.+)\/blobs\/(sha256:[0-9a-f]{64})$/.exec(url.pathname)
     const start = /^\/v2\/(.+)\/blobs\/uploads\/$/.exec(url.pathname)
     const upload = /^\/v2\/(.+)\/blobs\/uploads\/(\d+)$/.exec(url.pathname)
-    if (options.authorization !== undefined && req.headers.authorization !== options.authorization) {
+    const bearer = options.bearerToken
+    if (bearer !== undefined && url.pathname === '/token') {
+      send(res, { status: 200, body: JSON.stringify({ token: bearer }) })
+    } else if (bearer !== undefined && req.headers.authorization !== `Bearer ${bearer}`) {
+      send(res, {
+        status: 401,
+        headers: { 'www-authenticate': `Bearer realm="${self.origin}/token",service="fake"` }
+      })
+    } else if (options.authorization !== undefined && req.headers.authorization !== options.authorization) {
       send(res, { status: 401, headers: { 'www-authenticate': 'Basic realm="fake"' } })
     } else if (url.pathname === '/v2/') {
       send(res, { status: 200 })
@@ -76,10 +92,18 @@ export async function fakeRegistry(options: {
         blobs.set(`${start[1]}@${mount}`, source)
         send(res, { status: 201 })
       } else {
-        send(res, { status: 202, headers: { location: `/v2/${start[1]}/blobs/uploads/${++uploads}` } })
+        const id = ++uploads
+        send(res, {
+          status: 202,
+          headers: { location: `/v2/${start[1]}/blobs/uploads/${id}?_state=s${id}` }
+        })
       }
     } else if (upload && req.method === 'PUT') {
       const digest = url.searchParams.get('digest') ?? ''
+      if (url.searchParams.get('_state') !== `s${upload[2]}`) {
+        send(res, { status: 400, body: JSON.stringify({ errors: [{ code: 'BLOB_UPLOAD_INVALID' }] }) })
+        return
+      }
       if (sha256Digest(req.body) !== digest) {
         send(res, { status: 400, body: JSON.stringify({ errors: [{ code: 'DIGEST_INVALID' }] }) })
         return
@@ -94,7 +118,12 @@ export async function fakeRegistry(options: {
     server,
     blobs,
     manifests,
-    writes: () => server.log().filter(line => /^(POST|PUT) /.test(line))
+    writes: () => server.log().filter(line => /^(POST|PUT) /.test(line)),
+    tokenScopes: () =>
+      server.requests
+        .map(r => new URL(r.path, 'http://x'))
+        .filter(url => url.pathname === '/token')
+        .map(url => url.searchParams.getAll('scope'))
   }
 }
 

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { parseChallenges } from '../../src/registry/auth.js'
-import { send, testCertificates, type RecordedRequest, type TestHttpServer } from '../http-server.js'
+import { send, type RecordedRequest, type TestHttpServer } from '../http-server.js'
 import {
   basicOf,
   clientFor,
@@ -11,7 +11,8 @@ import {
   manifestHandler,
   PASSWORD,
   serve,
-  USER
+  USER,
+  useTestCertificates
 } from './registry-helpers.js'
 
 /** A registry whose token endpoint (on itself, or on `tokenServer`) grants `tok-N` for good credentials. */
@@ -292,13 +293,7 @@ describe('Basic auth', () => {
 })
 
 describe('auth over HTTPS', () => {
-  let tls: ReturnType<typeof testCertificates>
-  beforeAll(() => {
-    tls = testCertificates()
-  }, 60_000)
-  afterAll(() => {
-    tls.remove()
-  })
+  const tls = useTestCertificates()
 
   it('applies the CA to a token realm on another HTTPS host', async () => {
     const tokenServer = await serve(
@@ -306,7 +301,7 @@ describe('auth over HTTPS', () => {
         const ok = req.headers.authorization === basicOf(USER, PASSWORD)
         send(res, { status: ok ? 200 : 401, body: ok ? '{"token":"tls-tok"}' : '{}' })
       },
-      { tls }
+      { tls: tls() }
     )
     const registry = await serve(
       (req, res, server) => {
@@ -317,11 +312,11 @@ describe('auth over HTTPS', () => {
             headers: { 'www-authenticate': `Bearer realm="${tokenServer.url('/token')}"` }
           })
       },
-      { tls }
+      { tls: tls() }
     )
     const client = await clientFor(registry.host, {
       credentials: CREDS,
-      transport: { plainHttp: false, insecure: false, caFiles: [tls.caFile] }
+      transport: { plainHttp: false, insecure: false, caFiles: [tls().caFile] }
     })
     expect((await client.getManifest('fx/img', 'v1')).digest).toBe(INDEX_DIGEST)
     expect(tokenServer.requests).toHaveLength(1)

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { Readable } from 'node:stream'
 import { sha256Digest } from '../../src/oci/oci.js'
 import { readAll } from '../../src/registry/transport.js'
-import { send, type RecordedRequest, type TestHttpServer } from '../http-server.js'
+import { send } from '../http-server.js'
+import { fakeRegistry } from './fake-registry.js'
 import {
   clientFor,
   CREDS,
@@ -112,72 +113,6 @@ describe('getManifest', () => {
     await expect(client.getManifest('library/alpine', 'v1')).rejects.toThrow('asked for registry-1.docker.io')
   })
 })
-
-/** An in-memory registry: manifests and blobs per repository, uploads, and mounts when `mounts` allows. */
-async function fakeRegistry(options: { mounts: boolean }): Promise<{
-  server: TestHttpServer
-  blobs: Map<string, Buffer>
-  manifests: Map<string, { raw: Buffer; type: string }>
-}> {
-  const blobs = new Map<string, Buffer>()
-  const manifests = new Map<string, { raw: Buffer; type: string }>()
-  let uploads = 0
-  const server = await serve((req: RecordedRequest, res) => {
-    const url = new URL(req.path, 'http://x')
-    const manifest = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(url.pathname)
-    const blob = /^\/v2\/(.+)\/blobs\/(sha256:[0-9a-f]{64})$/.exec(url.pathname)
-    const start = /^\/v2\/(.+)\/blobs\/uploads\/$/.exec(url.pathname)
-    const upload = /^\/v2\/(.+)\/blobs\/uploads\/(\d+)$/.exec(url.pathname)
-    if (manifest && req.method === 'PUT') {
-      const type = req.headers['content-type'] ?? ''
-      manifests.set(`${manifest[1]}:${manifest[2]}`, { raw: req.body, type })
-      send(res, { status: 201, headers: { 'docker-content-digest': sha256Digest(req.body) } })
-    } else if (manifest) {
-      const found = manifests.get(`${manifest[1]}:${manifest[2]}`)
-      if (!found) send(res, { status: 404 })
-      else {
-        const headers = { 'content-type': found.type, 'docker-content-digest': sha256Digest(found.raw) }
-        send(res, {
-          status: 200,
-          body: req.method === 'HEAD' ? undefined : found.raw,
-          headers: { ...headers, 'content-length': found.raw.length }
-        })
-      }
-    } else if (blob) {
-      const found = blobs.get(`${blob[1]}@${blob[2]}`)
-      if (!found) send(res, { status: 404 })
-      else
-        send(res, {
-          status: 200,
-          body: req.method === 'HEAD' ? undefined : found,
-          headers: { 'content-length': found.length }
-        })
-    } else if (start && req.method === 'POST') {
-      const mount = url.searchParams.get('mount')
-      const from = url.searchParams.get('from')
-      if (options.mounts && mount && blobs.has(`${from ?? ''}@${mount}`)) {
-        blobs.set(`${start[1]}@${mount}`, blobs.get(`${from ?? ''}@${mount}`) ?? Buffer.alloc(0))
-        send(res, { status: 201 })
-      } else {
-        send(res, {
-          status: 202,
-          headers: { location: `/v2/${start[1]}/blobs/uploads/${++uploads}?state=s` }
-        })
-      }
-    } else if (upload && req.method === 'PUT') {
-      const digest = url.searchParams.get('digest') ?? ''
-      if (url.searchParams.get('state') !== 's' || sha256Digest(req.body) !== digest) {
-        send(res, { status: 400, body: JSON.stringify({ errors: [{ code: 'DIGEST_INVALID' }] }) })
-        return
-      }
-      blobs.set(`${upload[1]}@${digest}`, req.body)
-      send(res, { status: 201 })
-    } else {
-      send(res, { status: 405 })
-    }
-  })
-  return { server, blobs, manifests }
-}
 
 const LAYER = Buffer.from('layer bytes '.repeat(1000))
 const LAYER_DIGEST = sha256Digest(LAYER)
@@ -305,40 +240,14 @@ describe('blobs', () => {
   })
 
   it('asks the token service for push on the target and pull on the mount source', async () => {
-    const { server, blobs } = await fakeRegistry({ mounts: false })
-    blobs.set(`fx/src@${LAYER_DIGEST}`, LAYER)
-    const scopes: string[][] = []
-    const authed = await serve(async (req, res, self) => {
-      if (req.path.startsWith('/token')) {
-        scopes.push(new URL(req.path, 'http://x').searchParams.getAll('scope'))
-        send(res, { status: 200, body: '{"token":"t"}' })
-        return
-      }
-      if (req.headers.authorization !== 'Bearer t') {
-        send(res, {
-          status: 401,
-          headers: { 'www-authenticate': `Bearer realm="${self.origin}/token",service="s"` }
-        })
-        return
-      }
-      // Forward to the in-memory registry.
-      const response = await fetch(server.url(req.path), {
-        method: req.method,
-        headers: { 'content-type': 'application/octet-stream' },
-        ...(req.body.length > 0 ? { body: req.body } : {}),
-        redirect: 'manual'
-      })
-      const headers: Record<string, string> = {}
-      response.headers.forEach((value, key) => {
-        if (key !== 'transfer-encoding' && key !== 'content-length') headers[key] = value
-      })
-      send(res, { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) })
-    })
+    const registry = await fakeRegistry({ mounts: false, bearerToken: 't' })
+    registry.blobs.set(`fx/src@${LAYER_DIGEST}`, LAYER)
+    const authed = registry.server
     const client = await clientFor(authed.host, { credentials: CREDS })
     expect(
       await client.mountBlob({ repository: 'fx/dst', from: 'fx/src', digest: LAYER_DIGEST, maxBytes: 1e6 })
     ).toBe('copied')
-    expect(scopes).toStrictEqual([
+    expect(registry.tokenScopes()).toStrictEqual([
       ['repository:fx/dst:pull,push', 'repository:fx/src:pull'],
       ['repository:fx/src:pull']
     ])

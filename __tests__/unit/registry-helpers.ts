@@ -1,5 +1,8 @@
-/** Shared pieces of the registry client tests: a fixture manifest, servers that are stopped after each test. */
-import { afterEach } from '@jest/globals'
+/**
+ * Shared pieces of the registry client tests: a fixture manifest, servers that are stopped after each test,
+ * test certificates per describe block.
+ */
+import { afterAll, afterEach, beforeAll } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,7 +11,7 @@ import { MANIFEST_ACCEPT } from '../../src/oci/oci.js'
 import { RegistryClient, type RegistryClientOptions } from '../../src/registry/client.js'
 import { RegistryError } from '../../src/registry/errors.js'
 import type { RegistryTransport } from '../../src/registry/transport.js'
-import { send, TestHttpServer, type Handler, type ServerOptions } from '../http-server.js'
+import { send, testCertificates, TestHttpServer, type Handler, type ServerOptions } from '../http-server.js'
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'buildx-0.13')
 export const INDEX = readFileSync(path.join(fixtures, 'index-3-platforms.json'))
@@ -34,6 +37,26 @@ export async function serve(
   const server = await TestHttpServer.start({ ...options, fallback })
   running.push(server)
   return server
+}
+
+export type TestCertificates = ReturnType<typeof testCertificates>
+
+/**
+ * Test certificates (a CA and a certificate for 127.0.0.1) made once before the tests of the describe block
+ * this is called in and removed after them; the returned function gives them inside a test.
+ */
+export function useTestCertificates(): () => TestCertificates {
+  let tls: TestCertificates | undefined
+  beforeAll(() => {
+    tls = testCertificates()
+  }, 60_000)
+  afterAll(() => {
+    tls?.remove()
+  })
+  return () => {
+    if (!tls) throw new Error('The test certificates exist only while the tests of their describe block run')
+    return tls
+  }
 }
 
 /** Answers with the fixture index, when the Accept header lists the manifest types. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { Readable } from 'node:stream'
 import {
   displayUrl,
@@ -8,8 +8,8 @@ import {
   transientRegistryFailure
 } from '../../src/registry/errors.js'
 import { readAll, Transport, type TransportOptions } from '../../src/registry/transport.js'
-import { send, TestHttpServer, testCertificates } from '../http-server.js'
-import { failure, HTTP, serve } from './registry-helpers.js'
+import { send, TestHttpServer } from '../http-server.js'
+import { failure, HTTP, serve, useTestCertificates } from './registry-helpers.js'
 
 async function open(
   server: TestHttpServer | string,
@@ -204,21 +204,15 @@ describe('Transport.stream', () => {
 })
 
 describe('Transport over HTTPS', () => {
-  let tls: ReturnType<typeof testCertificates>
-  beforeAll(() => {
-    tls = testCertificates()
-  }, 60_000)
-  afterAll(() => {
-    tls.remove()
-  })
+  const tls = useTestCertificates()
   const ok = (_req: unknown, res: Parameters<typeof send>[0]): void => {
     send(res, { status: 200, body: 'secure' })
   }
 
   it('verifies the server with the CA files', async () => {
-    const server = await serve(ok, { tls })
+    const server = await serve(ok, { tls: tls() })
     const transport = await open(server, {
-      settings: { plainHttp: false, insecure: false, caFiles: [tls.caFile] }
+      settings: { plainHttp: false, insecure: false, caFiles: [tls().caFile] }
     })
     expect((await transport.send(get(server.url('/')))).body.toString()).toBe('secure')
     expect(transport.origin('h:1')).toBe('https://h:1')
@@ -226,17 +220,17 @@ describe('Transport over HTTPS', () => {
   })
 
   it('keeps NODE_EXTRA_CA_CERTS (passed in) trusted beside the CA files', async () => {
-    const server = await serve(ok, { tls })
+    const server = await serve(ok, { tls: tls() })
     const transport = await open(server, {
       settings: { plainHttp: false, insecure: false, caFiles: ['/dev/null'] },
-      extraCaFile: tls.caFile
+      extraCaFile: tls().caFile
     })
     expect((await transport.send(get(server.url('/')))).status).toBe(200)
     transport.close()
   })
 
   it('fails without the CA, pointing at ca-certs and insecure-registries', async () => {
-    const server = await serve(ok, { tls })
+    const server = await serve(ok, { tls: tls() })
     const transport = await open(server, { settings: { plainHttp: false, insecure: false, caFiles: [] } })
     const error = await failure(transport.send(get(server.url('/'))))
     transport.close()
@@ -248,7 +242,7 @@ describe('Transport over HTTPS', () => {
   })
 
   it('skips verification when insecure', async () => {
-    const server = await serve(ok, { tls })
+    const server = await serve(ok, { tls: tls() })
     const transport = await open(server, { settings: { plainHttp: false, insecure: true, caFiles: [] } })
     expect((await transport.send(get(server.url('/')))).status).toBe(200)
     transport.close()
