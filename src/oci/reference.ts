@@ -126,3 +126,12 @@ export function apiHost(registry: string): string {
 export function configKey(registry: string): string {
   return registryNames(registry).configKey
 }
+
+/** Each distinct 'registry/repository' of image references ('a/b:1', 'a/b:2' -> 'docker.io/a/b'), in order. */
+export function repositoriesOf(references: readonly string[]): string[] {
+  const repositories = references.map(ref => {
+    const parsed = parseImageReference(ref)
+    return `${parsed.registry}/${parsed.repository}`
+  })
+  return [...new Set(repositories)]
+}
