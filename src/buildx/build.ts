@@ -8,6 +8,7 @@ import { CommandError, runChecked, type CommandRunner } from '../core/runner.js'
 import { buildOptionArgs, evaluates, type BuildOptionSettings } from './build-options.js'
 import { RawJsonProgress, parsePlainProgress, type Step } from './progress.js'
 import { compareVersions } from './version.js'
+import { repositoriesOf } from '../oci/reference.js'
 
 /** oci: OCI index and manifests; docker: Docker manifest list and v2 manifests (no attestations). */
 export type MediaTypes = 'oci' | 'docker'
@@ -63,7 +64,8 @@ export function buildCommand({ builder, metadataFile, settings: s, progress }: B
   const args = ['buildx', 'build', '--builder', builder, '--platform', s.platforms.join(',')]
   args.push(`--progress=${progress}`)
   if (s.file) args.push('--file', s.file)
-  if (!s.pushByDigest) for (const tag of s.tags) args.push('--tag', tag)
+  // A push goes by digest to each repository of the tags; the tags are put after the checks.
+  if (!s.push) for (const tag of s.tags) args.push('--tag', tag)
   for (const arg of s.buildArgs) args.push('--build-arg', arg)
   for (const label of s.labels) args.push('--label', label)
   if (s.target) args.push('--target', s.target)
@@ -83,9 +85,9 @@ export function buildCommand({ builder, metadataFile, settings: s, progress }: B
   // The media types are always stated: BuildKit's own default depends on whether attestations are attached.
   const mediaTypes = `oci-mediatypes=${s.mediaTypes === 'oci'}`
   const evaluateOnly = evaluates(s.buildOptions.call)
-  if (s.pushByDigest && !evaluateOnly)
-    args.push('--output', `${pushByDigestOutput(s.tags[0] ?? '')},${mediaTypes}`)
-  else if (s.push && !evaluateOnly) args.push('--output', `type=registry,${mediaTypes}`)
+  // A push goes untagged (by digest) to each repository of the tags; the tags are put after the checks.
+  if (s.push && !evaluateOnly)
+    args.push('--output', `${pushByDigestOutput(repositoriesOf(s.tags))},${mediaTypes}`)
   args.push(s.context)
   return { args, env: extra.env }
 }
@@ -95,11 +97,13 @@ export function buildArgs(options: BuildOptions): string[] {
 }
 
 /**
- * The image exporter pushing without any tag: `name` is the one repository (the one entry of tags, checked
- * with the inputs), `name-canonical` makes buildx report it as `repository@digest`.
+ * The image exporter pushing without any tag to each repository (`name` is a comma-separated list, so
+ * the field is quoted for buildx's CSV parser); `name-canonical` makes buildx report `repository@digest`.
  */
-export function pushByDigestOutput(repository: string): string {
-  return `type=image,name=${repository},push-by-digest=true,name-canonical=true,push=true`
+export function pushByDigestOutput(repositories: readonly string[]): string {
+  const names = `name=${repositories.join(',')}`
+  const field = repositories.length > 1 ? `"${names}"` : names
+  return `type=image,${field},push-by-digest=true,name-canonical=true,push=true`
 }
 
 export interface BuildRun {

@@ -381,6 +381,20 @@ export const INPUTS: readonly InputSpec[] = [
       'URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.',
     default: '',
     required: false
+  },
+  {
+    name: 'check-binaries',
+    description:
+      'After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.',
+    default: 'error',
+    required: false
+  },
+  {
+    name: 'check-binaries-budget',
+    description:
+      'Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.',
+    default: '256MiB',
+    required: false
   }
 ]
 

@@ -13,6 +13,9 @@ import {
   collectProblems,
   isRemoteContext,
   parseKeyValues,
+  parseBinariesMode,
+  parseByteSize,
+  type BinariesMode,
   parseMirrors,
   parsePlatforms,
   parseRepository,
@@ -69,6 +72,10 @@ export interface Inputs extends RuntimeInputs {
   nodes: BuilderNode[]
   /** The build-push-action options (secrets, ssh, annotations, outputs, ...): see build-options.ts. */
   buildOptions: BuildOptionSettings
+  /** The binaries check after the push: failures fail the step, warn, or the check is off. */
+  checkBinaries: BinariesMode
+  /** Compressed layer bytes the binaries check reads per platform at most. */
+  checkBinariesBudget: number
 }
 
 /** Defaults, the same as action.yml's (a unit test keeps the two in agreement). */
@@ -89,7 +96,9 @@ export const DEFAULTS = {
   'buildx-download-url': DEFAULT_DOWNLOAD_URL,
   load: 'false',
   'media-types': 'oci',
-  'smoke-test-timeout': '120'
+  'smoke-test-timeout': '120',
+  'check-binaries': 'error',
+  'check-binaries-budget': '256MiB'
 } as const satisfies Record<string, string>
 
 /** Reads one input the way @actions/core does: trimmed, '' when unset. */
@@ -232,6 +241,10 @@ export function readInputs(source: InputSource, cwd: string, env: NodeJS.Process
   const provenance = check('provenance', '', () => parseProvenance(get('provenance')))
   const buildkitdFlags = check('buildkitd-flags', '', () => parseBuildkitdFlags(get('buildkitd-flags')))
   const runtime = readRuntimeInputs(get, { push, provenance }, problems)
+  const checkBinaries = check('check-binaries', 'error', () => parseBinariesMode(get('check-binaries')))
+  const checkBinariesBudget = check('check-binaries-budget', 0, () =>
+    parseByteSize(get('check-binaries-budget'))
+  )
   if (reuseBuilder && builderName === '') {
     problems.push(
       'reuse-builder: needs builder-name (the builder to reuse); a generated name is never reused'
@@ -278,6 +291,8 @@ export function readInputs(source: InputSource, cwd: string, env: NodeJS.Process
     buildxChecksumUrl,
     nodes,
     buildOptions,
-    ...runtime
+    ...runtime,
+    checkBinaries,
+    checkBinariesBudget
   }
 }

@@ -98,6 +98,39 @@ export function parseRepository(value: string): string[] {
   return [item]
 }
 
+export const BINARIES_MODES = ['error', 'warning', 'false'] as const
+export type BinariesMode = (typeof BINARIES_MODES)[number]
+
+/** check-binaries: error, warning or false. */
+export function parseBinariesMode(value: string): BinariesMode {
+  const mode = BINARIES_MODES.find(m => m === value.toLowerCase())
+  if (!mode) throw new Error(`"${value}" is not a mode; use error, warning or false`)
+  return mode
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3
+}
+
+/** A size in bytes: '256MiB', '1GiB', '500MB', '1048576' (KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024). */
+export function parseByteSize(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim())
+  const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()]
+  if (!match || unit === undefined) {
+    throw new Error(`"${value}" is not a size; use e.g. 256MiB, 1GiB, 500MB or a number of bytes`)
+  }
+  const bytes = Math.floor(Number(match[1]) * unit)
+  if (bytes <= 0) throw new Error(`"${value}" is not a size above zero`)
+  return bytes
+}
+
 /** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
 export function parseKeyValues(value: string, bareKeyAllowed: boolean): string[] {
   const items = splitList(value, false)

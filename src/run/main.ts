@@ -19,9 +19,11 @@ import { provisionBuilder } from './provision.js'
 import { nodesInUse, placementOf } from './nodes.js'
 import { maskSecrets } from './secrets.js'
 import * as state from './state.js'
-import { reportDigests } from './verify.js'
+import { reportDigests, warnMoved } from './verify.js'
 import { smokeFailure, smokeTest } from './smoke-test.js'
 import { crashHints, reportTimings } from './timings.js'
+import { runContentChecks } from './content-checks.js'
+import { putTags } from './tags.js'
 import { createWorkDir, useRunDockerConfig, writeConfig } from './workspace.js'
 
 export async function runMain(deps: MainDeps): Promise<void> {
@@ -64,6 +66,7 @@ async function run(outside: MainDeps, inputs: Inputs): Promise<void> {
   await core.group('QEMU emulation', () => logEmulation(emulation))
 
   const metadataFile = path.join(work, 'metadata.json')
+  const builtSince = Date.now()
   const evaluateOnly = evaluates(inputs.buildOptions.call)
   const emulated = emulation.result.emulated
   const title = evaluateOnly
@@ -85,38 +88,77 @@ async function run(outside: MainDeps, inputs: Inputs): Promise<void> {
     reportTimings(build.steps, inputs.platforms, emulated)
   )
 
-  const report = await core.group('Digests', async () =>
+  const access = {
+    config: config.table,
+    dockerConfigDir,
+    ...(inputs.username
+      ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
+      : {}),
+    runner,
+    env: deps.env
+  }
+  // Tags are put after the checks, except with push-by-digest, which puts none.
+  const tagsPending = inputs.push && !inputs.pushByDigest
+  const digests = await core.group('Digests', async () =>
     logDigests(
       await reportDigests({
+        ...access,
         metadataFile,
         pushed: inputs.push,
         platforms: inputs.platforms,
         names: inputs.tags,
-        config: config.table,
-        dockerConfigDir,
-        ...(inputs.username
-          ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
-          : {}),
-        runner,
-        retry: retryOptions(deps, inputs, 'Reading the image back'),
-        env: deps.env
+        tagsPending,
+        retry: retryOptions(deps, inputs, 'Reading the image back')
       })
     )
   )
+  let report = digests
   const [firstTag] = inputs.tags
-  const smoke =
-    inputs.smokeTest.length > 0 && firstTag !== undefined
-      ? await core.group('Smoke test', () =>
-          smokeTest({
-            runner,
-            image: firstTag,
-            platforms: report.platforms,
-            args: inputs.smokeTest,
-            timeoutSeconds: inputs.smokeTestTimeout,
-            runId: builder
-          })
-        )
-      : undefined
+  const smoke = await (async () => {
+    if (!digests.served) return undefined
+    const served = digests.served
+    await core.group('Content checks', () =>
+      runContentChecks({
+        ...access,
+        image: served.image,
+        index: served.manifest,
+        platforms: inputs.platforms,
+        ...(digests.metadata.platform ? { singlePlatform: digests.metadata.platform } : {}),
+        binaries: inputs.checkBinaries,
+        budgetBytes: inputs.checkBinariesBudget,
+        builtSince,
+        retry: retryOptions(deps, inputs, 'Reading the image')
+      })
+    )
+    // The smoke test runs each platform's image by digest, before any tag points at it.
+    const results =
+      inputs.smokeTest.length > 0 && firstTag !== undefined
+        ? await core.group('Smoke test', () =>
+            smokeTest({
+              runner,
+              image: firstTag,
+              platforms: digests.platforms,
+              args: inputs.smokeTest,
+              timeoutSeconds: inputs.smokeTestTimeout,
+              runId: builder
+            })
+          )
+        : undefined
+    // With push-by-digest the image stays untagged: a later merge tags the combined index.
+    if (tagsPending && !(results && smokeFailure(results, inputs.smokeTest))) {
+      const moved = await core.group('Tags', () =>
+        putTags({
+          ...access,
+          tags: inputs.tags,
+          manifest: served.manifest,
+          retry: retryOptions(deps, inputs, 'Tagging')
+        })
+      )
+      warnMoved(digests.digest, moved)
+      report = { ...digests, moved }
+    }
+    return results
+  })()
   // Only with a budget to compare it with: otherwise one more process the run does not need.
   const diskUse = inputs.cacheMaxSize !== undefined ? await builderDiskUse(runner, builder) : undefined
   await publishOutputs({

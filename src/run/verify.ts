@@ -4,9 +4,7 @@
  * did: same HTTP/HTTPS choice, CAs and verification), and the per-platform digests from that index.
  */
 import * as core from '@actions/core'
-import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import * as fs from 'node:fs'
-import { registrySettings, type TomlTable } from '../buildkitd/toml.js'
 import {
   digestsFromManifest,
   parseBuildMetadata,
@@ -14,14 +12,11 @@ import {
   type BuildMetadata,
   type ServedDigests
 } from '../oci/digests.js'
-import { credentialsFor, type Credentials } from '../docker/credentials.js'
-import { canonicalRegistry, parseImageReference } from '../oci/reference.js'
-import { RegistryClient, type FetchedManifest } from '../registry/client.js'
+import { parseImageReference } from '../oci/reference.js'
+import type { FetchedManifest } from '../registry/client.js'
 import { transientRegistryFailure } from '../registry/errors.js'
-import type { ProxyFor } from '../registry/transport.js'
 import { withRetries, type RetryOptions } from '../core/retry.js'
-import type { CommandRunner } from '../core/runner.js'
-import { messageOf } from '../core/errors.js'
+import { openRegistryClient, type RegistryAccess } from './registry-access.js'
 
 export interface DigestReport {
   /** The pushed index (or single manifest) digest; '' when nothing was pushed. */
@@ -33,6 +28,8 @@ export interface DigestReport {
   metadata: BuildMetadata
   /** Tags that serve another index than this run's by the time it was checked (another run pushed). */
   moved: MovedTag[]
+  /** The index (or single manifest) as the first of `verified` serves it; undefined when nothing was pushed. */
+  served?: { image: string; manifest: FetchedManifest }
 }
 
 export interface MovedTag {
@@ -41,7 +38,7 @@ export interface MovedTag {
   served: string
 }
 
-export interface VerifyOptions {
+export interface VerifyOptions extends RegistryAccess {
   metadataFile: string
   pushed: boolean
   platforms: readonly string[]
@@ -50,21 +47,10 @@ export interface VerifyOptions {
    * metadata names none: a build spread over several nodes reports only the digest.
    */
   names?: readonly string[]
-  config: TomlTable
-  dockerConfigDir: string
-  /** The login inputs: their registry is read with them, whatever the docker config holds. */
-  login?: { registry: string; username: string; password: string }
-  runner: CommandRunner
+  /** The tags are put after the checks (tags.ts): what they serve now is not looked up here. */
+  tagsPending?: boolean
   /** How a failed fetch is retried (only registry overload, 5xx and network failures are). */
   retry: Omit<RetryOptions, 'what' | 'classify'>
-  /** The environment: NODE_EXTRA_CA_CERTS. Default: this process's. */
-  env?: Readonly<Record<string, string | undefined>>
-  /** The proxy for each registry URL. Default: HTTP(S)_PROXY/NO_PROXY, as @actions/http-client reads them. */
-  proxyFor?: ProxyFor
-  /** Milliseconds since the epoch (token expiry). Default: Date.now. */
-  now?: () => number
-  /** Time limit of each registry request, in milliseconds. Default 30 s. */
-  timeoutMs?: number
 }
 
 export async function reportDigests(options: VerifyOptions): Promise<DigestReport> {
@@ -89,6 +75,21 @@ export async function reportDigests(options: VerifyOptions): Promise<DigestRepor
     [...repositories.values()].map(images => readBack(images, digest, metadata, options))
   )
   const moved = results.flatMap(r => r.moved)
+  warnMoved(digest, moved)
+  const verified = [...repositories.values()].map(images => images[images.length - 1] ?? '')
+  const first = results[0]
+  return {
+    digest,
+    platforms: first?.served.platforms ?? {},
+    verified,
+    metadata,
+    moved,
+    ...(first && verified[0] ? { served: { image: verified[0], manifest: first.manifest } } : {})
+  }
+}
+
+/** A warning per tag that serves another index than this run's (another run pushed it later). */
+export function warnMoved(digest: string, moved: readonly MovedTag[]): void {
   for (const { tag, served } of moved) {
     core.warning(
       `${tag} no longer serves this run's index ${digest}: it serves ${served || 'nothing (the tag is gone)'}. ` +
@@ -96,8 +97,6 @@ export async function reportDigests(options: VerifyOptions): Promise<DigestRepor
       { title: 'Tag moved on' }
     )
   }
-  const verified = [...repositories.values()].map(images => images[images.length - 1] ?? '')
-  return { digest, platforms: results[0]?.served.platforms ?? {}, verified, metadata, moved }
 }
 
 /**
@@ -109,22 +108,11 @@ async function readBack(
   digest: string,
   metadata: BuildMetadata,
   options: VerifyOptions
-): Promise<{ served: ServedDigests; moved: MovedTag[] }> {
+): Promise<{ served: ServedDigests; moved: MovedTag[]; manifest: FetchedManifest }> {
   const image = images[0] ?? ''
   const reference = parseImageReference(image)
-  const settings = registrySettings(options.config, reference.registry)
-  const credentials = await credentialsOf(reference.registry, options)
-  const extraCaFile = (options.env ?? process.env)['NODE_EXTRA_CA_CERTS']
   // One client per repository for this run: its token serves the retries too.
-  const client = await RegistryClient.open({
-    registry: reference.registry,
-    transport: { plainHttp: settings.plainHttp, insecure: settings.insecure, caFiles: settings.ca },
-    proxyFor: options.proxyFor ?? systemProxy,
-    now: options.now ?? Date.now,
-    ...(credentials ? { credentials } : {}),
-    ...(extraCaFile ? { extraCaFile } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})
-  })
+  const client = await openRegistryClient(reference.registry, options)
   const retry = { ...options.retry, classify: transientRegistryFailure }
   try {
     const fetched: FetchedManifest = await withRetries({ ...retry, what: `Reading ${image} back` }, () =>
@@ -133,7 +121,8 @@ async function readBack(
     const served = digestsFromManifest(fetched.raw, fetched.mediaType, metadata.platform)
     verifyDigests({ image, expectedDigest: digest, served, expectedPlatforms: options.platforms })
     const moved: MovedTag[] = []
-    for (const tag of images.map(parseImageReference).filter(ref => ref.tag !== undefined)) {
+    const tags = options.tagsPending ? [] : images.map(parseImageReference)
+    for (const tag of tags.filter(ref => ref.tag !== undefined)) {
       const head = await withRetries({ ...retry, what: `Looking up ${tag.tag ?? ''} of ${image}` }, () =>
         client.headManifest(reference.repository, tag.tag ?? '')
       )
@@ -141,33 +130,11 @@ async function readBack(
       if (now !== digest && (head === undefined || now !== ''))
         moved.push({ tag: `${reference.registry}/${reference.repository}:${tag.tag ?? ''}`, served: now })
     }
-    return { served, moved }
+    return { served, moved, manifest: fetched }
   } finally {
     client.close()
   }
 }
 
-/**
- * The credentials to read `registry` with: the login inputs for their registry, else the run's docker
- * config. A docker config that cannot be read (or a credential helper that fails) is a warning, and the
- * registry is read anonymously, as buildx goes on without it.
- */
-async function credentialsOf(registry: string, options: VerifyOptions): Promise<Credentials | undefined> {
-  const login = options.login
-  if (login && canonicalRegistry(login.registry) === registry)
-    return { username: login.username, password: login.password }
-  try {
-    return await credentialsFor(registry, { configDir: options.dockerConfigDir, runner: options.runner })
-  } catch (error) {
-    core.warning(`${messageOf(error)}. Reading ${registry} back without credentials.`, {
-      title: 'Docker credentials unavailable'
-    })
-    return undefined
-  }
-}
-
-/** @actions/http-client's proxy choice, as a plain URL (its own decodes the user name and password). */
-export function systemProxy(url: URL): URL | undefined {
-  const proxy = getProxyUrl(url)
-  return proxy === undefined ? undefined : new URL(proxy.href)
-}
+/** @actions/http-client's proxy choice (kept here for the modules that import it from the read-back). */
+export { systemProxy } from './registry-access.js'
