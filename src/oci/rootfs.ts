@@ -16,12 +16,27 @@ export type Lookup =
   { found: true; path: string; entry: LayerEntry; layer: number } | { found: false; incomplete: boolean }
 
 const MAX_LINKS = 40
+const IMPLIED_DIR: LayerEntry = { type: 'directory' }
+const implied = new WeakMap<LayerFiles, Set<string>>()
+
+/** The directories a layer holds entries in, whether or not it lists them (tars may leave them out). */
+function impliedDirs(layer: LayerFiles): Set<string> {
+  let dirs = implied.get(layer)
+  if (!dirs) {
+    dirs = new Set()
+    for (const path of layer.entries.keys()) {
+      for (let dir = parentOf(path); dir !== '/' && !dirs.has(dir); dir = parentOf(dir)) dirs.add(dir)
+    }
+    implied.set(layer, dirs)
+  }
+  return dirs
+}
 
 /** The entry at an exact path (no link in it followed), and the index in view.layers of its layer. */
 export function lookupExact(view: RootfsView, path: string): Lookup {
   const ancestors = ancestorsOf(path)
   for (const [index, layer] of view.layers.entries()) {
-    const entry = layer.entries.get(path)
+    const entry = layer.entries.get(path) ?? (impliedDirs(layer).has(path) ? IMPLIED_DIR : undefined)
     if (entry) return { found: true, path, entry, layer: index }
     if (layer.whiteouts.has(path) || ancestors.some(dir => layer.whiteouts.has(dir))) {
       return { found: false, incomplete: false }
