@@ -50,7 +50,9 @@ describe('binaries check on 3 platforms (HTTP registry)', () => {
     const error = main.log.split('\n').filter(line => line.startsWith('::error'))
     const text = error.join('\n')
     expect(text).toContain('no tag was moved')
-    expect(text).toMatch(/linux\/arm64: \/opt\/app\/tool is ELF 64-bit LSB x86-64, not ELF 64-bit LSB AArch64/)
+    expect(text).toMatch(
+      /linux\/arm64: \/opt\/app\/tool is ELF 64-bit LSB x86-64, not ELF 64-bit LSB AArch64/
+    )
     expect(text).toMatch(/linux\/arm\/v7: \/opt\/app\/tool is ELF 64-bit LSB x86-64, not ELF 32-bit LSB ARM/)
     expect(text).not.toMatch(/linux\/amd64: /)
     // busybox of the base layer is the build platform's too, but this build did not add it.

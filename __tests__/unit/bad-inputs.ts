@@ -130,5 +130,8 @@ export const BAD_INPUTS: readonly (readonly [string, Readonly<Record<string, str
   ['smoke-test-timeout', { 'smoke-test-timeout': '0' }],
   ['smoke-test-timeout', { 'smoke-test-timeout': '2m' }],
   ['cache-max-size', { 'cache-max-size': '10 gigs' }],
-  ['cache-max-size', { 'cache-max-size': '1MB' }]
+  ['cache-max-size', { 'cache-max-size': '1MB' }],
+  ['check-binaries', { 'check-binaries': 'strict' }],
+  ['check-binaries-budget', { 'check-binaries-budget': '256 potatoes' }],
+  ['check-binaries-budget', { 'check-binaries-budget': '0MiB' }]
 ]

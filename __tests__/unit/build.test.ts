@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildArgs, progressFormat, type BuildSettings } from '../../src/buildx/build.js'
+import { buildArgs, progressFormat, pushByDigestOutput, type BuildSettings } from '../../src/buildx/build.js'
 import { BUILD_SETTINGS } from './defaults.js'
 
 const base = BUILD_SETTINGS
@@ -12,50 +12,30 @@ const head = [
   'linux/amd64,linux/arm64',
   '--progress=rawjson'
 ]
-const push = (oci: boolean): string[] => ['--output', `type=registry,oci-mediatypes=${oci}`]
+/** A push goes untagged to the repository of the tags (the tags are put after the checks). */
+const push = (oci: boolean, repository = 'registry.example.com/team/app'): string[] => [
+  '--output',
+  `type=image,name=${repository},push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=${oci}`
+]
 const tail = ['--metadata-file', '/tmp/m.json']
 
 describe('buildArgs', () => {
   it.each<[string, Partial<BuildSettings>, string[]]>([
-    ['defaults', {}, [...head, '--tag', 'registry.example.com/team/app:1.0', ...tail, ...push(true), '.']],
+    ['defaults', {}, [...head, ...tail, ...push(true), '.']],
     [
       'docker media types: attestations off, Docker types stated',
       { mediaTypes: 'docker' },
-      [
-        ...head,
-        '--tag',
-        'registry.example.com/team/app:1.0',
-        '--provenance=false',
-        ...tail,
-        ...push(false),
-        '.'
-      ]
+      [...head, '--provenance=false', ...tail, ...push(false), '.']
     ],
     [
       'docker media types with provenance: false',
       { mediaTypes: 'docker', provenance: 'false' },
-      [
-        ...head,
-        '--tag',
-        'registry.example.com/team/app:1.0',
-        '--provenance=false',
-        ...tail,
-        ...push(false),
-        '.'
-      ]
+      [...head, '--provenance=false', ...tail, ...push(false), '.']
     ],
     [
       'oci media types stated even without attestations',
       { provenance: 'false' },
-      [
-        ...head,
-        '--tag',
-        'registry.example.com/team/app:1.0',
-        '--provenance=false',
-        ...tail,
-        ...push(true),
-        '.'
-      ]
+      [...head, '--provenance=false', ...tail, ...push(true), '.']
     ],
     ['no push', { push: false, tags: [] }, [...head, ...tail, '.']],
     [
@@ -78,10 +58,6 @@ describe('buildArgs', () => {
         ...head,
         '--file',
         'docker/Dockerfile',
-        '--tag',
-        'r.io/a:1',
-        '--tag',
-        'r.io/a:latest',
         '--build-arg',
         'A=1',
         '--build-arg',
@@ -100,7 +76,7 @@ describe('buildArgs', () => {
         '--network',
         'none',
         ...tail,
-        ...push(true),
+        ...push(true, 'r.io/a'),
         'app'
       ]
     ],
@@ -178,5 +154,45 @@ describe('progressFormat', () => {
     ['', 'plain']
   ])('buildx %s -> %s', (version, format) => {
     expect(progressFormat(version)).toBe(format)
+  })
+})
+
+describe('pushByDigestOutput', () => {
+  it.each<[string, string[], string]>([
+    [
+      'one repository',
+      ['r.io/a'],
+      'type=image,name=r.io/a,push-by-digest=true,name-canonical=true,push=true'
+    ],
+    [
+      "several repositories: the name field quoted for buildx's CSV parser",
+      ['r.io/a', 'docker.io/team/a'],
+      'type=image,"name=r.io/a,docker.io/team/a",push-by-digest=true,name-canonical=true,push=true'
+    ]
+  ])('%s', (_name, repositories, expected) => {
+    expect(pushByDigestOutput(repositories)).toBe(expected)
+  })
+
+  it('one output per distinct repository of the tags, Docker Hub names made canonical; no --tag', () => {
+    const args = buildArgs({
+      builder: 'b1',
+      metadataFile: '/m.json',
+      progress: 'rawjson',
+      settings: { ...base, tags: ['r.io/a:1', 'r.io/a:2', 'team/app:1', 'docker.io/team/app:2'] }
+    })
+    expect(args).toContain(
+      'type=image,"name=r.io/a,docker.io/team/app",push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true'
+    )
+    expect(args).not.toContain('--tag')
+  })
+
+  it('keeps the tags as names when nothing is pushed', () => {
+    const args = buildArgs({
+      builder: 'b1',
+      metadataFile: '/m.json',
+      progress: 'rawjson',
+      settings: { ...base, push: false, tags: ['r.io/a:1'] }
+    })
+    expect(args).toEqual(expect.arrayContaining(['--tag', 'r.io/a:1']))
   })
 })

@@ -26,6 +26,7 @@ describe('describeInputs', () => {
       'network: default',
       'proxy: true',
       'retries: 2',
+      'check-binaries: error (up to 256 MiB of layers per platform)',
       'media-types: oci'
     ])
   })

@@ -41,7 +41,9 @@ export async function tarLayer(entries: readonly TarEntry[], gzip = true): Promi
   const archive = pack()
   const chunks: Buffer[] = []
   const done = new Promise<void>((resolve, reject) => {
-    archive.on('data', (chunk: Buffer) => chunks.push(chunk))
+    archive.on('data', (chunk: unknown) => {
+      if (Buffer.isBuffer(chunk)) chunks.push(chunk)
+    })
     archive.on('end', () => {
       resolve()
     })
@@ -133,7 +135,12 @@ export function serveImage(server: TestHttpServer, repository: string, image: Bu
     server.route('GET', `/v2/${repository}/manifests/${digest}`, { status: 200, headers, body: bytes })
     server.route('GET', `/v2/${repository}/blobs/${digest}`, { status: 200, headers, body: bytes })
   }
-  server.route('PUT', new RegExp(`^/v2/${repository}/manifests/[\\w.-]+$`), { status: 201 })
+  const tag = new RegExp(`^/v2/${repository}/manifests/[\\w][\\w.-]*$`)
+  server.route('PUT', tag, { status: 201 })
+  server.route('HEAD', tag, {
+    status: 200,
+    headers: { 'content-type': MEDIA_TYPES.ociIndex, 'docker-content-digest': image.indexDigest }
+  })
   return server
 }
 

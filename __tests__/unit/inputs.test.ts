@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 import { DEFAULTS, InputError, readInputs } from '../../src/inputs/inputs.js'
-import { splitList } from '../../src/inputs/parse.js'
+import { parseByteSize, splitList } from '../../src/inputs/parse.js'
 import { BAD_INPUTS } from './bad-inputs.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -170,5 +170,24 @@ describe('DEFAULTS', () => {
       ([, spec]) => spec.default !== undefined && !spec.default.includes('${{')
     )
     expect(withDefault.map(([name]) => name).sort()).toEqual(Object.keys(DEFAULTS).sort())
+  })
+})
+
+describe('parseByteSize', () => {
+  it.each<[string, number]>([
+    ['256MiB', 256 * 1024 * 1024],
+    ['1GiB', 1024 ** 3],
+    ['1 gib', 1024 ** 3],
+    ['500MB', 500_000_000],
+    ['1.5KiB', 1536],
+    ['64kb', 64_000],
+    ['1048576', 1048576],
+    ['10b', 10]
+  ])('%s -> %d bytes', (value, bytes) => {
+    expect(parseByteSize(value)).toBe(bytes)
+  })
+
+  it.each(['', 'MiB', '-1MiB', '0', '12 potatoes', '1e9'])('%j is not a size', value => {
+    expect(() => parseByteSize(value)).toThrow(/is not a size/)
   })
 })

@@ -18,6 +18,7 @@ import { captureStdout, commands } from '../stdout.js'
 import { TestHttpServer, send } from '../http-server.js'
 import { BAD_INPUTS } from './bad-inputs.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
+import { ELF, buildHistory, buildImage, serveImage, tarLayer, type BuiltImage } from './image-fixtures.js'
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures')
 const INDEX = fs.readFileSync(path.join(FIXTURES, 'buildx-0.13/index-3-platforms.json'))
@@ -80,14 +81,43 @@ function deps(runner: FakeRunner, inputs: Record<string, string>, env: NodeJS.Pr
 }
 
 /** Answers the buildx version check and writes buildx's metadata file the way a real build does. */
-function dockerRunner(imageName: string): FakeRunner {
+function dockerRunner(imageName: string, digest = DIGEST): FakeRunner {
   return new FakeRunner()
     .on(docker('buildx', 'version'), { stdout: 'github.com/docker/buildx 0.13.1 abc\n' })
     .on(docker('buildx', 'build'), (call: Call) => {
       const file = call.args[call.args.indexOf('--metadata-file') + 1] ?? ''
-      fs.writeFileSync(file, JSON.stringify({ ...METADATA, 'image.name': imageName }))
+      const metadata = { ...METADATA, 'image.name': imageName, 'containerimage.digest': digest }
+      fs.writeFileSync(file, JSON.stringify(metadata))
       return {}
     })
+}
+
+const ARCHES = { amd64: ELF.amd64, arm64: ELF.arm64, arm: ELF.arm } as const
+
+/**
+ * A 3-platform image as a build of now makes it: each platform's own base (busybox of its architecture,
+ * no history) and one layer this build added with /app/tool of `toolOf(arch)`, the entrypoint.
+ */
+async function threePlatformImage(toolOf: (arch: keyof typeof ARCHES) => Buffer): Promise<BuiltImage> {
+  const platforms = [
+    { os: 'linux', architecture: 'amd64' as const },
+    { os: 'linux', architecture: 'arm64' as const },
+    { os: 'linux', architecture: 'arm' as const, variant: 'v7' }
+  ]
+  const specs = await Promise.all(
+    platforms.map(async platform => ({
+      platform,
+      layers: [
+        await tarLayer([{ name: 'bin/busybox', content: ARCHES[platform.architecture], mode: 0o755 }]),
+        await tarLayer([{ name: 'app/tool', content: toolOf(platform.architecture), mode: 0o755 }])
+      ],
+      config: {
+        history: buildHistory(new Date().toISOString(), 1),
+        config: { Entrypoint: ['/app/tool'], Env: ['PATH=/bin'] }
+      }
+    }))
+  )
+  return buildImage(specs)
 }
 
 describe('runMain', () => {
@@ -200,29 +230,104 @@ describe('runMain', () => {
       .route('HEAD', '/v2/team/app/manifests/latest', { ...index, body: '' })
     const registry = server.host
     try {
-      const runner = dockerRunner(`${registry}/team/app:1,${registry}/team/app:latest`)
+      const runner = dockerRunner(`${registry}/team/app@${image.indexDigest}`, image.indexDigest)
       await runMain(
         deps(runner, {
           platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
           tags: `${registry}/team/app:1,${registry}/team/app:latest`
         })
       )
-      // one fetch of the index for both tags, and a look-up of what each tag serves now
-      expect(server.log()).toEqual([
-        `GET /v2/team/app/manifests/${DIGEST}`,
+      const build = runner.lines().find(l => l.includes('buildx build')) ?? ''
+      expect(build).toContain(
+        `--output type=image,name=${registry}/team/app,push-by-digest=true,name-canonical=true,push=true`
+      )
+      expect(build).not.toContain('--tag')
+      const log = server.log()
+      expect(log.filter(l => l === `GET /v2/team/app/manifests/${image.indexDigest}`)).toHaveLength(1)
+      // The tags come last, one PUT each, with the bytes the registry serves by digest; then a look-up of
+      // what each tag serves (another run may have pushed it meanwhile).
+      expect(log.slice(-4)).toEqual([
+        'PUT /v2/team/app/manifests/1',
+        'PUT /v2/team/app/manifests/latest',
         'HEAD /v2/team/app/manifests/1',
         'HEAD /v2/team/app/manifests/latest'
       ])
       expect(fs.readFileSync(files().GITHUB_STEP_SUMMARY ?? '', 'utf8')).not.toContain('no longer serves')
+      const puts = server.requests.filter(r => r.method === 'PUT')
+      expect(puts.map(r => r.body.equals(image.index))).toEqual([true, true])
+      expect(puts.map(r => r.headers['content-type'])).toEqual([
+        'application/vnd.oci.image.index.v1+json',
+        'application/vnd.oci.image.index.v1+json'
+      ])
+      // Each platform's two layers are read: the added one for ELF files, the base one only for nothing
+      // (the entrypoint is in the added layer).
+      expect(log.filter(l => l.includes('/blobs/'))).toHaveLength(3 /* configs */ + 3 /* added layers */)
       const out = outputs()
-      expect(out).toContain(
-        '"linux/arm/v7":"sha256:5b649f360be53933d2dcb5a293ea72bd7d294851e76c347b0d533c1910aabd85"'
-      )
-      expect(out).toContain(
-        '"linux/amd64":"sha256:29f05d9d365ebd802feac369244ea42042ec4a6ad1c9727980e17f3adc159cc0"'
-      )
+      expect(out).toContain(`digest<<`)
+      expect(out).toContain(image.indexDigest)
+      expect(out).toContain('"linux/arm/v7":"sha256:')
       expect(out).not.toContain('unknown/unknown')
       expect(fs.readFileSync(files().GITHUB_STEP_SUMMARY ?? '', 'utf8')).toContain('linux/arm64')
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it('a binaries check failure names the platforms and the file, and puts no tag', async () => {
+    const image = await threePlatformImage(() => ELF.amd64)
+    const server = serveImage(await TestHttpServer.start(), 'team/app', image)
+    const registry = server.host
+    try {
+      const runner = dockerRunner(`${registry}/team/app@${image.indexDigest}`, image.indexDigest)
+      const run = runMain(
+        deps(runner, { platforms: 'linux/amd64,linux/arm64,linux/arm/v7', tags: `${registry}/team/app:1` })
+      )
+      await expect(run).rejects.toThrow(
+        /no tag was moved:\n {2}- linux\/arm64: \/app\/tool is ELF 64-bit LSB x86-64, not ELF 64-bit LSB AArch64 \(added by this build, layer sha256:[0-9a-f]{64}\)\n {2}- linux\/arm\/v7: \/app\/tool is ELF 64-bit LSB x86-64, not ELF 32-bit LSB ARM/
+      )
+      await expect(run).rejects.not.toThrow(/linux\/amd64:/)
+      expect(server.log().filter(l => l.startsWith('PUT'))).toEqual([])
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it.each([
+    ['warning', 4],
+    ['false', 3]
+  ])('check-binaries: %s tags the same image (%d blobs read)', async (mode, blobs) => {
+    const image = await threePlatformImage(() => ELF.amd64)
+    const server = serveImage(await TestHttpServer.start(), 'team/app', image)
+    try {
+      const runner = dockerRunner(`${server.host}/team/app@${image.indexDigest}`, image.indexDigest)
+      await runMain(
+        deps(runner, {
+          platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
+          tags: `${server.host}/team/app:1`,
+          'check-binaries': mode
+        })
+      )
+      expect(server.log().filter(l => l.startsWith('PUT'))).toEqual(['PUT /v2/team/app/manifests/1'])
+      // 3 configs; with the check on, the added layer (the same blob for every platform here) once.
+      expect(server.log().filter(l => l.includes('/blobs/'))).toHaveLength(blobs)
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it('a budget smaller than any layer reads none and does not fail the step', async () => {
+    const image = await threePlatformImage(() => ELF.amd64)
+    const server = serveImage(await TestHttpServer.start(), 'team/app', image)
+    try {
+      const runner = dockerRunner(`${server.host}/team/app@${image.indexDigest}`, image.indexDigest)
+      await runMain(
+        deps(runner, {
+          platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
+          tags: `${server.host}/team/app:1`,
+          'check-binaries-budget': '10'
+        })
+      )
+      expect(server.log().filter(l => l.startsWith('PUT'))).toEqual(['PUT /v2/team/app/manifests/1'])
     } finally {
       await server.stop()
     }
@@ -450,28 +555,30 @@ describe('runMain', () => {
   })
 
   it('retries reading the index back when the registry answers 503, then reports the digests', async () => {
-    const server = await TestHttpServer.start({
-      fallback: (_request, response, self) => {
-        if (self.requests.length === 1) send(response, { status: 503 })
+    const image = await threePlatformImage(arch => ARCHES[arch])
+    let answered = 0
+    const server = serveImage(await TestHttpServer.start(), 'team/app', image).route(
+      'GET',
+      `/v2/team/app/manifests/${image.indexDigest}`,
+      (_request, response) => {
+        if (answered++ === 0) send(response, { status: 503 })
         else {
           send(response, {
             status: 200,
             headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
-            body: INDEX
+            body: image.index
           })
         }
       }
-    })
+    )
     const registry = server.host
     try {
-      const runner = dockerRunner(`${registry}/team/app:1`)
-      await runMain(deps(runner, { platforms: 'linux/amd64', tags: `${registry}/team/app:1` }))
-      expect(server.log()).toEqual([
-        `GET /v2/team/app/manifests/${DIGEST}`,
-        `GET /v2/team/app/manifests/${DIGEST}`,
-        'HEAD /v2/team/app/manifests/1'
-      ])
-      expect(outputs()).toContain(DIGEST)
+      const runner = dockerRunner(`${registry}/team/app@${image.indexDigest}`, image.indexDigest)
+      await runMain(
+        deps(runner, { platforms: 'linux/amd64,linux/arm64,linux/arm/v7', tags: `${registry}/team/app:1` })
+      )
+      expect(answered).toBe(2)
+      expect(outputs()).toContain(image.indexDigest)
     } finally {
       await server.stop()
     }

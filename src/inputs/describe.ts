@@ -32,13 +32,13 @@ export function describeInputs(inputs: Inputs): string[] {
     ['network', inputs.network || 'default'],
     ['proxy', String(inputs.proxy)],
     ['retries', String(inputs.retries)],
-    ['media-types', inputs.mediaTypes],
     [
       'check-binaries',
       inputs.checkBinaries === 'false'
         ? 'false'
         : `${inputs.checkBinaries} (up to ${Math.round(inputs.checkBinariesBudget / 1024 / 1024)} MiB of layers per platform)`
-    ]
+    ],
+    ['media-types', inputs.mediaTypes]
   ]
   for (const node of inputs.nodes) lines.push(['node', `${node.platforms.join(', ')} on ${node.endpoint}`])
   if (inputs.smokeTest.length > 0)

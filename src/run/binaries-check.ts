@@ -152,5 +152,6 @@ export function describeBinaries(report: BinariesReport): string {
 }
 
 function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0)} MiB`
+  const value = bytes / 1024 / 1024
+  return `${value.toFixed(value < 10 ? 2 : 0)} MiB`
 }
