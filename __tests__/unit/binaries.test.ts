@@ -26,8 +26,14 @@ describe('layersAddedByBuild', () => {
       2,
       1
     ],
-    ['base built by BuildKit long ago', [step(OLD), step(OLD), step(NOW), step(NOW)], 4, 2],
-    ['a step seconds before the start (clock skew)', [step(OLD), step('2026-11-23T11:59:30Z')], 2, 1],
+    [
+      'older Dockerfile steps too (a base built by BuildKit, or cached steps): every layer',
+      [step(OLD), step(OLD), step(NOW), step(NOW)],
+      4,
+      undefined
+    ],
+    ["a fully cached build: the earlier run's config", [step(OLD), step(OLD)], 2, undefined],
+    ['a step seconds before the start (clock skew)', [step('2026-11-23T11:59:30Z'), step(NOW)], 3, 2],
     ['base without BuildKit comment', [{ created: OLD, created_by: 'ADD rootfs' }, step(NOW)], 2, 1],
     [
       'SOURCE_DATE_EPOCH: every step at the epoch',

@@ -28,24 +28,28 @@ export const HISTORY_SKEW_MS = 60_000
 
 /**
  * How many of the image's top layers this build added: the history entries that made a layer and that
- * BuildKit's Dockerfile frontend wrote at or after `builtSince` (ms since the epoch). A base image's
- * entries are older, and a base without history adds no entry at all (BuildKit then appends a generated
- * entry at the end, so entries cannot be matched to layers by position: only counted). undefined when
- * no entry qualifies (another frontend, or timestamps pinned by SOURCE_DATE_EPOCH): then every layer is
- * checked.
+ * BuildKit's Dockerfile frontend wrote at or after `builtSince` (ms since the epoch), counted (a base
+ * without history adds no entry, and BuildKit then appends a generated entry at the end, so entries cannot
+ * be matched to layers by position). undefined, meaning "check every layer", when that count cannot be
+ * trusted: no such entry (another frontend, SOURCE_DATE_EPOCH, a fully cached build whose config is the
+ * earlier run's), or older Dockerfile-frontend entries besides them, which are either steps that came
+ * from the build cache with an earlier run's timestamps or a base image built by BuildKit; the two cannot
+ * be told apart, so nothing is left out.
  */
 export function layersAddedByBuild(
   history: readonly HistoryEntry[] | undefined,
   layerCount: number,
   builtSince: number
 ): number | undefined {
-  let count = 0
+  let fresh = 0
+  let older = 0
   for (const entry of history ?? []) {
     if (entry.empty_layer === true || entry.comment !== DOCKERFILE_HISTORY_COMMENT) continue
     const created = entry.created === undefined ? NaN : Date.parse(entry.created)
-    if (created >= builtSince - HISTORY_SKEW_MS) count++
+    if (created >= builtSince - HISTORY_SKEW_MS) fresh++
+    else older++
   }
-  return count === 0 ? undefined : Math.min(count, layerCount)
+  return fresh === 0 || older > 0 ? undefined : Math.min(fresh, layerCount)
 }
 
 export interface WrongBinary {
