@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
-  checkIndex,
-  checkSingleManifest,
-  type IndexProblem,
+  pushedIndexProblems,
+  singleManifestProblems,
   type ListedManifest
 } from '../../src/oci/index-checks.js'
 
@@ -34,7 +33,7 @@ const listed = (
 ): ListedManifest => ({
   kind: 'manifest',
   attestation: false,
-  config: { os, architecture, variant },
+  config: Buffer.from(JSON.stringify({ os, architecture, ...(variant ? { variant } : {}) })),
   ...extra
 })
 
@@ -53,36 +52,33 @@ const GOOD_MANIFESTS = new Map<string, ListedManifest>([
   [d(3), listed('linux', 'arm', 'v7')]
 ])
 
-describe('checkIndex', () => {
-  it.each<[string, unknown[], Map<string, ListedManifest>, IndexProblem[]]>([
-    ['a good index (arm64 config with variant v8 is arm64)', GOOD_ENTRIES, GOOD_MANIFESTS, []],
+describe('pushedIndexProblems', () => {
+  it.each<[string, unknown[], Map<string, ListedManifest>, string[]]>([
+    ['a good index (an arm64 config with variant v8 is arm64)', GOOD_ENTRIES, GOOD_MANIFESTS, []],
     [
       'a platform missing',
       GOOD_ENTRIES.filter(e => e['digest'] !== d(3) && e['digest'] !== d(6)),
       GOOD_MANIFESTS,
-      [{ platform: 'linux/arm/v7', message: 'missing from the index' }]
+      ['linux/arm/v7 is in platforms but in none of the sources (they hold linux/amd64, linux/arm64)']
     ],
     [
       'a platform twice',
       [...GOOD_ENTRIES, image(7, 'linux', 'arm64')],
       new Map([...GOOD_MANIFESTS, [d(7), listed('linux', 'arm64')]]),
-      [{ platform: 'linux/arm64', message: `listed 2 times (${d(2)}, ${d(7)})` }]
+      [`linux/arm64 is in more than one source: entry 1 (${d(2)}), entry 6 (${d(7)})`]
     ],
     [
       'a platform not requested',
       [...GOOD_ENTRIES, image(7, 'linux', 's390x')],
       new Map([...GOOD_MANIFESTS, [d(7), listed('linux', 's390x')]]),
-      [{ platform: 'linux/s390x', message: 'in the index but not requested' }]
+      [`linux/s390x (from entry 6 (${d(7)})) is not in platforms (linux/amd64, linux/arm64, linux/arm/v7)`]
     ],
     [
       'a config that says another architecture',
       GOOD_ENTRIES,
       new Map([...GOOD_MANIFESTS, [d(2), listed('linux', 'amd64')]]),
       [
-        {
-          platform: 'linux/arm64',
-          message: `the image config of ${d(2)} says linux/amd64, not linux/arm64 as its index entry does`
-        }
+        `linux/arm64: entry 1 (${d(2)}) is listed as linux/arm64, but its image config says linux/amd64 (os/architecture/variant)`
       ]
     ],
     [
@@ -90,10 +86,7 @@ describe('checkIndex', () => {
       GOOD_ENTRIES,
       new Map([...GOOD_MANIFESTS, [d(3), listed('linux', 'arm', 'v6')]]),
       [
-        {
-          platform: 'linux/arm/v7',
-          message: `the image config of ${d(3)} says linux/arm/v6, not linux/arm/v7 as its index entry does`
-        }
+        `linux/arm/v7: entry 2 (${d(3)}) is listed as linux/arm/v7, but its image config says linux/arm/v6 (os/architecture/variant)`
       ]
     ],
     [
@@ -105,29 +98,23 @@ describe('checkIndex', () => {
       ],
       GOOD_MANIFESTS,
       [
-        { platform: 'linux/arm/v7', message: `${d(3)} is an index nested in the index` },
-        {
-          platform: '',
-          message: `attestation manifest ${d(6)} refers to ${d(3)}, which is no image of the index`
-        },
-        { platform: 'linux/arm/v7', message: 'missing from the index' }
+        `linux/arm/v7: entry 2 (${d(3)}) is an index nested in the index`,
+        `entry 5 (${d(6)}) is an attestation manifest for ${d(3)}, which is no image of the index`,
+        'linux/arm/v7 is in platforms but in none of the sources (they hold linux/amd64, linux/arm64)'
       ]
     ],
     [
-      'an entry whose manifest is an index (declared as a manifest)',
+      'an entry whose manifest turns out to be an index',
       GOOD_ENTRIES,
       new Map([...GOOD_MANIFESTS, [d(1), { kind: 'index' as const, attestation: false }]]),
-      [{ platform: 'linux/amd64', message: `${d(1)} is an index nested in the index` }]
+      [`linux/amd64: entry 0 (${d(1)}) is an index nested in the index`]
     ],
     [
       'an attestation manifest listed as a platform image',
       GOOD_ENTRIES,
       new Map([...GOOD_MANIFESTS, [d(2), listed('linux', 'arm64', undefined, { attestation: true })]]),
       [
-        {
-          platform: 'linux/arm64',
-          message: `${d(2)} is an attestation manifest (application/vnd.in-toto+json layers), not an image`
-        }
+        `linux/arm64: entry 1 (${d(2)}) is an attestation manifest (application/vnd.in-toto+json layers), not an image`
       ]
     ],
     [
@@ -135,10 +122,7 @@ describe('checkIndex', () => {
       [...GOOD_ENTRIES, image(7, 'unknown', 'unknown')],
       GOOD_MANIFESTS,
       [
-        {
-          platform: '',
-          message: `entry ${d(7)} has platform unknown/unknown but is not marked as an attestation manifest (vnd.docker.reference.type)`
-        }
+        `entry 6 (${d(7)}) has platform unknown/unknown but is not marked as an attestation manifest (vnd.docker.reference.type)`
       ]
     ],
     [
@@ -146,38 +130,40 @@ describe('checkIndex', () => {
       [...GOOD_ENTRIES.slice(0, 5), attestation(6, d(3), { os: 'linux', architecture: 'arm' })],
       GOOD_MANIFESTS,
       [
-        {
-          platform: 'linux/arm/v7',
-          message: `attestation manifest ${d(6)} is listed with platform linux/arm/v7, not unknown/unknown`
-        }
+        `linux/arm/v7: entry 5 (${d(6)}) is an attestation manifest listed with that platform, not unknown/unknown`
       ]
     ],
     [
       'an attestation for an image not in the index',
       [...GOOD_ENTRIES, attestation(8, d(9))],
       GOOD_MANIFESTS,
-      [
-        {
-          platform: '',
-          message: `attestation manifest ${d(8)} refers to ${d(9)}, which is no image of the index`
-        }
-      ]
+      [`entry 6 (${d(8)}) is an attestation manifest for ${d(9)}, which is no image of the index`]
     ],
     [
       'an entry without a digest',
       [...GOOD_ENTRIES, { platform: {} }],
       GOOD_MANIFESTS,
-      [{ platform: '', message: 'the index has an entry without a digest' }]
+      ['entry 6 of the index has no digest']
+    ],
+    [
+      'a platform image that was not read',
+      GOOD_ENTRIES,
+      new Map([...GOOD_MANIFESTS].filter(([digest]) => digest !== d(1))),
+      [`linux/amd64: entry 0 (${d(1)}) was not read`]
     ]
   ])('%s', (_name, manifests, fetched, expected) => {
     expect(
-      checkIndex({ index: { schemaVersion: 2, manifests }, requested: REQUESTED, manifests: fetched })
+      pushedIndexProblems({
+        index: { schemaVersion: 2, manifests },
+        requested: REQUESTED,
+        manifests: fetched
+      })
     ).toEqual(expected)
   })
 
   it('accepts requested platforms as users write them', () => {
     expect(
-      checkIndex({
+      pushedIndexProblems({
         index: { manifests: GOOD_ENTRIES },
         requested: ['linux/x86_64', 'linux/arm64/v8', 'linux/arm'],
         manifests: GOOD_MANIFESTS
@@ -186,28 +172,24 @@ describe('checkIndex', () => {
   })
 })
 
-describe('checkSingleManifest', () => {
-  it.each<[string, string[], ListedManifest, IndexProblem[]]>([
+describe('singleManifestProblems', () => {
+  it.each<[string, string[], ListedManifest, string[]]>([
     ['matching', ['linux/arm64'], listed('linux', 'arm64'), []],
     [
       'another architecture',
       ['linux/arm64'],
       listed('linux', 'amd64'),
       [
-        {
-          platform: 'linux/arm64',
-          message:
-            'the image config of the pushed manifest says linux/amd64, not linux/arm64 as its index entry does'
-        }
+        'linux/arm64: the pushed manifest is listed as linux/arm64, but its image config says linux/amd64 (os/architecture/variant)'
       ]
     ],
     [
       'several platforms requested',
       ['linux/amd64', 'linux/arm64'],
       listed('linux', 'amd64'),
-      [{ platform: '', message: 'a single image manifest was pushed for 2 platforms' }]
+      ['a single image manifest was pushed for 2 platforms']
     ]
   ])('%s', (_name, requested, manifest, expected) => {
-    expect(checkSingleManifest(requested, manifest)).toEqual(expected)
+    expect(singleManifestProblems(requested, manifest)).toEqual(expected)
   })
 })

@@ -4,12 +4,7 @@
  * (binaries-check), all read from the registry by digest.
  */
 import * as core from '@actions/core'
-import {
-  checkIndex,
-  checkSingleManifest,
-  type IndexProblem,
-  type ListedManifest
-} from '../oci/index-checks.js'
+import { pushedIndexProblems, singleManifestProblems, type ListedManifest } from '../oci/index-checks.js'
 import { layerCompression, readLayerFiles, type LayerFiles } from '../oci/layer-files.js'
 import { isAttestation, isRecord, manifestKind, MEDIA_TYPES, parseJsonObject } from '../oci/oci.js'
 import { normalizePlatform } from '../oci/platforms.js'
@@ -61,7 +56,7 @@ export async function checkContent(options: ContentCheckOptions): Promise<Conten
     const read = new Reader(client, reference.repository, fetch)
     const index = parseJsonObject(options.index.raw) ?? {}
     const images = new Map<string, Image>()
-    let problems: IndexProblem[]
+    let errors: string[]
     if (manifestKind(options.index.mediaType, index) === 'index') {
       const entries = (Array.isArray(index['manifests']) ? index['manifests'] : []).filter(
         (entry): entry is Record<string, unknown> =>
@@ -71,13 +66,12 @@ export async function checkContent(options: ContentCheckOptions): Promise<Conten
         const digest = entry['digest'] as string
         images.set(digest, await read.image(digest))
       }
-      problems = checkIndex({ index, requested: options.platforms, manifests: listed(images) })
+      errors = pushedIndexProblems({ index, requested: options.platforms, manifests: listed(images) })
     } else {
       const image = await read.image(options.index.digest)
       images.set(options.index.digest, image)
-      problems = checkSingleManifest(options.platforms, image.listed)
+      errors = singleManifestProblems(options.platforms, image.listed)
     }
-    const errors = problems.map(p => (p.platform ? `${p.platform}: ${p.message}` : p.message))
     const warnings: string[] = []
     if (options.binaries !== 'false') {
       for (const image of platformImages(index, images, options)) {
@@ -170,15 +164,15 @@ class Reader {
     }))
     const attestation = layers.length > 0 && layers.every(layer => layer.mediaType === MEDIA_TYPES.inToto)
     const configDigest = isRecord(parsed['config']) ? parsed['config']['digest'] : undefined
-    let config: Record<string, unknown> = {}
+    let configRaw: Buffer | undefined
     if (kind === 'manifest' && !attestation && typeof configDigest === 'string') {
-      config = await this.fetch(`Reading image config ${configDigest}`, async () => {
+      configRaw = await this.fetch(`Reading image config ${configDigest}`, async () => {
         const blob = await this.client.getBlob(this.repository, configDigest, CONFIG_LIMIT)
-        return parseJsonObject(await readAll(blob.body)) ?? {}
+        return readAll(blob.body)
       })
     }
-    const platform = { os: config['os'], architecture: config['architecture'], variant: config['variant'] }
-    return { listed: { kind, attestation, config: platform }, layers, config }
+    const config = configRaw ? (parseJsonObject(configRaw) ?? {}) : {}
+    return { listed: { kind, attestation, ...(configRaw ? { config: configRaw } : {}) }, layers, config }
   }
 
   layer(layer: LayerDescriptor): Promise<LayerFiles> {
