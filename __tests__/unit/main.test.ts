@@ -218,16 +218,9 @@ describe('runMain', () => {
     await expect(run).rejects.toThrow(/RUNNER_TOOL_CACHE|tool cache/i)
   })
 
-  it('push true: checks the index in the registry and reports per-platform digests', async () => {
-    const index = {
-      status: 200,
-      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json', 'docker-content-digest': DIGEST },
-      body: INDEX
-    }
-    const server = (await TestHttpServer.start())
-      .route('GET', `/v2/team/app/manifests/${DIGEST}`, index)
-      .route('HEAD', '/v2/team/app/manifests/1', { ...index, body: '' })
-      .route('HEAD', '/v2/team/app/manifests/latest', { ...index, body: '' })
+  it('push true: pushes by digest, checks the image in the registry, then PUTs the index under each tag', async () => {
+    const image = await threePlatformImage(arch => ARCHES[arch])
+    const server = serveImage(await TestHttpServer.start(), 'team/app', image)
     const registry = server.host
     try {
       const runner = dockerRunner(`${registry}/team/app@${image.indexDigest}`, image.indexDigest)
@@ -701,20 +694,33 @@ describe('runMain', () => {
 })
 
 describe('runMain: smoke test, cache budget, media types', () => {
-  /** A registry that serves the fixture index by digest. */
-  async function registryServer(): Promise<{ registry: string; close: () => Promise<void> }> {
-    const server = (await TestHttpServer.start()).route('GET', `/v2/team/app/manifests/${DIGEST}`, {
-      status: 200,
-      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
-      body: INDEX
-    })
-    return { registry: server.host, close: () => server.stop() }
+  /** A registry that serves a whole image (index, manifests, configs, layers) by digest, and takes tag PUTs. */
+  async function registryServer(
+    image: BuiltImage
+  ): Promise<{ registry: string; server: TestHttpServer; close: () => Promise<void> }> {
+    const server = serveImage(await TestHttpServer.start(), 'team/app', image)
+    return { registry: server.host, server, close: () => server.stop() }
   }
 
-  it('runs the smoke test on every platform by digest; a failure names the platform after the summary', async () => {
-    const { registry, close } = await registryServer()
+  /** The digest of each platform's manifest in the image's index. */
+  function platformDigests(image: BuiltImage): Record<string, string> {
+    const index = JSON.parse(image.index.toString('utf8')) as {
+      manifests: { digest: string; platform: { os: string; architecture: string; variant?: string } }[]
+    }
+    const digests: Record<string, string> = {}
+    for (const m of index.manifests) {
+      const p = m.platform
+      digests[[p.os, p.architecture, p.variant].filter(Boolean).join('/')] = m.digest
+    }
+    return digests
+  }
+
+  it('runs the smoke test on every platform by digest; a failure names the platform after the summary, and no tag moves', async () => {
+    const image = await threePlatformImage(arch => ARCHES[arch])
+    const digests = platformDigests(image)
+    const { registry, server, close } = await registryServer(image)
     try {
-      const runner = dockerRunner(`${registry}/team/app:1`)
+      const runner = dockerRunner(`${registry}/team/app@${image.indexDigest}`, image.indexDigest)
         .on(docker('run'), (call: Call) =>
           call.args.includes('linux/arm/v7')
             ? { exitCode: 1, stdout: 'starting\n', stderr: 'broken on arm/v7\n' }
@@ -750,19 +756,15 @@ describe('runMain: smoke test, cache budget, media types', () => {
           .filter(l => l.startsWith('docker pull'))
           .sort()
       ).toEqual([
-        expect.stringMatching(
-          /^docker pull --quiet --platform linux\/amd64 127\.0\.0\.1:\d+\/team\/app@sha256:29f05d9d/
-        ),
-        expect.stringMatching(
-          /^docker pull --quiet --platform linux\/arm\/v7 127\.0\.0\.1:\d+\/team\/app@sha256:5b649f36/
-        ),
-        expect.stringMatching(
-          /^docker pull --quiet --platform linux\/arm64 127\.0\.0\.1:\d+\/team\/app@sha256:/
-        )
+        `docker pull --quiet --platform linux/amd64 ${registry}/team/app@${digests['linux/amd64'] ?? ''}`,
+        `docker pull --quiet --platform linux/arm/v7 ${registry}/team/app@${digests['linux/arm/v7'] ?? ''}`,
+        `docker pull --quiet --platform linux/arm64 ${registry}/team/app@${digests['linux/arm64'] ?? ''}`
       ])
+      // The smoke test runs before the tags: a failing one leaves them where they were.
+      expect(server.log().filter(l => l.startsWith('PUT'))).toEqual([])
       const armv7 = runs.find(c => c.args.includes('linux/arm/v7'))
       expect(armv7?.args.slice(8)).toEqual([
-        `${registry}/team/app@sha256:5b649f360be53933d2dcb5a293ea72bd7d294851e76c347b0d533c1910aabd85`,
+        `${registry}/team/app@${digests['linux/arm/v7'] ?? ''}`,
         'sh',
         '-c',
         'echo "$0"',
@@ -796,14 +798,18 @@ describe('runMain: smoke test, cache budget, media types', () => {
   })
 
   it('stops the platforms that exceed the time limit and names them', async () => {
-    const { registry, close } = await registryServer()
+    const image = await threePlatformImage(arch => ARCHES[arch])
+    const { registry, close } = await registryServer(image)
     try {
       // linux/arm/v7 never finishes on its own: only removing its container (docker rm) ends its docker run.
       const hanging = new Map<string, () => void>()
-      const runner = dockerRunner(`${registry}/team/app:1`).on(docker('rm', '--force'), (call: Call) => {
-        hanging.get(call.args[2] ?? '')?.()
-        return {}
-      })
+      const runner = dockerRunner(`${registry}/team/app@${image.indexDigest}`, image.indexDigest).on(
+        docker('rm', '--force'),
+        (call: Call) => {
+          hanging.get(call.args[2] ?? '')?.()
+          return {}
+        }
+      )
       const answer = runner.run.bind(runner)
       runner.run = (command, args, options) => {
         if (command !== 'docker' || args[0] !== 'run' || !args.includes('linux/arm/v7'))
@@ -835,15 +841,23 @@ describe('runMain: smoke test, cache budget, media types', () => {
   })
 
   it('media-types docker: attestations off and Docker media types asked for', async () => {
-    const { registry, close } = await registryServer()
+    const amd64 = {
+      platform: { os: 'linux', architecture: 'amd64' },
+      layers: [await tarLayer([{ name: 'app/tool', content: ELF.amd64, mode: 0o755 }])],
+      config: { history: buildHistory(new Date().toISOString(), 1), config: { Entrypoint: ['/app/tool'] } }
+    }
+    const image = buildImage([amd64], false)
+    const { registry, close } = await registryServer(image)
     try {
-      const runner = dockerRunner(`${registry}/team/app:1`)
+      const runner = dockerRunner(`${registry}/team/app@${image.indexDigest}`, image.indexDigest)
       await runMain(
         deps(runner, { platforms: 'linux/amd64', tags: `${registry}/team/app:1`, 'media-types': 'docker' })
       )
       const build = runner.lines().find(l => l.startsWith('docker buildx build')) ?? ''
       expect(build).toContain(' --provenance=false ')
-      expect(build).toContain(' --output type=registry,oci-mediatypes=false ')
+      expect(build).toContain(
+        ` --output type=image,name=${registry}/team/app,push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=false `
+      )
       expect(runner.lines().some(l => l.startsWith('docker buildx du'))).toBe(false) // no budget: no du
     } finally {
       await close()
