@@ -41,7 +41,7 @@ function read(values: Record<string, string>, env: NodeJS.ProcessEnv = ENV): Ret
   return readInputs(name => ({ tags: TAG, ...values })[name] ?? '', ROOT, env)
 }
 
-/** The arguments between the common head and `--metadata-file` for these inputs. */
+/** The arguments between the common head (up to the tag, when not pushed) and `--metadata-file` for these inputs. */
 function extraArgs(values: Record<string, string>): string[] {
   const inputs = read(values)
   const { args } = buildCommand({
@@ -50,7 +50,9 @@ function extraArgs(values: Record<string, string>): string[] {
     settings: inputs,
     progress: 'plain'
   })
-  return args.slice(args.indexOf(TAG) + 1, args.indexOf('--metadata-file'))
+  // A push goes by digest, with no --tag: the head then ends at the progress flag.
+  const head = args.includes(TAG) ? args.indexOf(TAG) : args.indexOf('--progress=plain')
+  return args.slice(head + 1, args.indexOf('--metadata-file'))
 }
 
 describe('each input -> argv', () => {
@@ -125,7 +127,7 @@ describe('each input -> argv', () => {
       ['--output', 'type=local,dest=out', '--output', 'type=oci,dest=img.tar']
     ],
     ['outputs: a bare directory', { outputs: 'out/dir' }, ['--output', 'out/dir']],
-    ['load', { load: 'true' }, ['--load']],
+    ['load', { load: 'true', push: 'false' }, ['--load']],
     [
       'add-hosts host:ip and host=ip, IPv6, host-gateway',
       { 'add-hosts': 'registry.corp:10.0.0.5, v6.corp:fd00::1\ngw=host-gateway' },

@@ -1,27 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { parse } from 'smol-toml'
-import { cacheBudgetConfig, formatBytes, parseByteSize } from '../../src/buildkitd/gc.js'
+import { cacheBudgetConfig, formatBytes } from '../../src/buildkitd/gc.js'
 import { mergeBuildkitdConfigs, parseBuildkitdToml, renderBuildkitdConfig } from '../../src/buildkitd/toml.js'
 import { parseDiskUse } from '../../src/buildx/du.js'
-
-describe('parseByteSize', () => {
-  it.each([
-    ['10GB', 10e9],
-    ['512MB', 512e6],
-    ['512mb', 512e6],
-    ['2GiB', 2 * 2 ** 30],
-    ['1.5 GB', 1.5e9],
-    ['1TB', 1e12],
-    ['750000000', 750e6],
-    ['100000kB', 100e6]
-  ])('%s -> %d bytes', (text, bytes) => {
-    expect(parseByteSize(text)).toBe(bytes)
-  })
-
-  it.each([['10'], ['10 GBs'], ['ten GB'], ['-1GB'], ['1e9'], ['50MB'], ['']])('rejects %j', text => {
-    expect(() => parseByteSize(text)).toThrow(/size|smallest/)
-  })
-})
 
 describe('formatBytes', () => {
   it.each([

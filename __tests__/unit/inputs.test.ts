@@ -182,12 +182,19 @@ describe('parseByteSize', () => {
     ['1.5KiB', 1536],
     ['64kb', 64_000],
     ['1048576', 1048576],
-    ['10b', 10]
+    ['10b', 10],
+    ['1.5 GB', 1.5e9],
+    ['1TB', 1e12],
+    ['2TiB', 2 * 1024 ** 4],
+    ['100000kB', 100e6]
   ])('%s -> %d bytes', (value, bytes) => {
     expect(parseByteSize(value)).toBe(bytes)
   })
 
-  it.each(['', 'MiB', '-1MiB', '0', '12 potatoes', '1e9'])('%j is not a size', value => {
-    expect(() => parseByteSize(value)).toThrow(/is not a size/)
-  })
+  it.each(['', 'MiB', '-1MiB', '0', '12 potatoes', '1e9', '10 GBs', 'ten GB', '1e30', '99999999 TiB'])(
+    '%j is not a size',
+    value => {
+      expect(() => parseByteSize(value)).toThrow(/is not a size/)
+    }
+  )
 })

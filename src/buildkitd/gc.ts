@@ -1,5 +1,5 @@
 /**
- * The cache budget (`cache-max-size`): a byte size from the input, and the garbage-collection keys of
+ * The cache budget (`cache-max-size`): its smallest useful size, and the garbage-collection keys of
  * buildkitd.toml that carry it, written so that old and new BuildKit releases both apply it.
  *
  * BuildKit before v0.17 knows `gc` and `gckeepstorage` under [worker.oci] (its default GC policies keep
@@ -10,38 +10,8 @@
  */
 import type { TomlTable } from './toml.js'
 
-const UNITS: Readonly<Record<string, number>> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 2 ** 10,
-  mib: 2 ** 20,
-  gib: 2 ** 30,
-  tib: 2 ** 40
-}
-
 /** BuildKit cannot do much below this: a base image alone is often larger. */
 export const MIN_CACHE_BYTES = 100e6
-
-/**
- * `10GB`, `512MB`, `1.5GiB`, `2 TB`, `750000000` (bytes) -> a whole number of bytes. Decimal units are
- * powers of 1000, binary ones (KiB, MiB, GiB, TiB) of 1024, as in BuildKit's and Docker's own output.
- */
-export function parseByteSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?$/i.exec(text.trim())
-  if (!match) {
-    throw new Error(`"${text}" is not a size; use a number with a unit, e.g. 10GB, 512MB or 2GiB`)
-  }
-  const unit = (match[2] ?? 'b').toLowerCase()
-  const bytes = Math.floor(Number(match[1]) * (UNITS[unit] ?? 1))
-  if (bytes < MIN_CACHE_BYTES) {
-    throw new Error(`"${text}" is below the smallest useful cache budget, ${formatBytes(MIN_CACHE_BYTES)}`)
-  }
-  if (!Number.isSafeInteger(bytes)) throw new Error(`"${text}" is too large`)
-  return bytes
-}
 
 /** 1234567890 -> '1.23 GB' (decimal units, as `docker buildx du` shows them). */
 export function formatBytes(bytes: number): string {

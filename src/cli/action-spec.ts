@@ -298,7 +298,7 @@ export const INPUTS: readonly InputSpec[] = [
   {
     name: 'load',
     description:
-      'Load the image into the Docker engine (--load). With several platforms the engine must use the containerd image store.',
+      'Load the image into the Docker engine (--load). Needs push: false (a push goes by digest and the tags are put in the registry after the checks); with several platforms the engine must use the containerd image store.',
     default: 'false',
     required: false
   },

@@ -13,9 +13,6 @@ import {
   collectProblems,
   isRemoteContext,
   parseKeyValues,
-  parseBinariesMode,
-  parseByteSize,
-  type BinariesMode,
   parseMirrors,
   parsePlatforms,
   parseRepository,
@@ -72,10 +69,6 @@ export interface Inputs extends RuntimeInputs {
   nodes: BuilderNode[]
   /** The build-push-action options (secrets, ssh, annotations, outputs, ...): see build-options.ts. */
   buildOptions: BuildOptionSettings
-  /** The binaries check after the push: failures fail the step, warn, or the check is off. */
-  checkBinaries: BinariesMode
-  /** Compressed layer bytes the binaries check reads per platform at most. */
-  checkBinariesBudget: number
 }
 
 /** Defaults, the same as action.yml's (a unit test keeps the two in agreement). */
@@ -240,11 +233,8 @@ export function readInputs(source: InputSource, cwd: string, env: NodeJS.Process
   const target = check('target', '', () => parseTarget(get('target')))
   const provenance = check('provenance', '', () => parseProvenance(get('provenance')))
   const buildkitdFlags = check('buildkitd-flags', '', () => parseBuildkitdFlags(get('buildkitd-flags')))
-  const runtime = readRuntimeInputs(get, { push, provenance }, problems)
-  const checkBinaries = check('check-binaries', 'error', () => parseBinariesMode(get('check-binaries')))
-  const checkBinariesBudget = check('check-binaries-budget', 0, () =>
-    parseByteSize(get('check-binaries-budget'))
-  )
+  const load = buildOptions.load && !evaluates(buildOptions.call)
+  const runtime = readRuntimeInputs(get, { push, provenance, load }, problems)
   if (reuseBuilder && builderName === '') {
     problems.push(
       'reuse-builder: needs builder-name (the builder to reuse); a generated name is never reused'
@@ -291,8 +281,6 @@ export function readInputs(source: InputSource, cwd: string, env: NodeJS.Process
     buildxChecksumUrl,
     nodes,
     buildOptions,
-    ...runtime,
-    checkBinaries,
-    checkBinariesBudget
+    ...runtime
   }
 }

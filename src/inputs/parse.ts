@@ -114,12 +114,17 @@ const SIZE_UNITS: Readonly<Record<string, number>> = {
   kb: 1e3,
   mb: 1e6,
   gb: 1e9,
+  tb: 1e12,
   kib: 1024,
   mib: 1024 ** 2,
-  gib: 1024 ** 3
+  gib: 1024 ** 3,
+  tib: 1024 ** 4
 }
 
-/** A size in bytes: '256MiB', '1GiB', '500MB', '1048576' (KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024). */
+/**
+ * A size in bytes: '256MiB', '1.5 GB', '2TB', '1048576' (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
+ * 1024, as in BuildKit's and Docker's own output).
+ */
 export function parseByteSize(value: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim())
   const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()]
@@ -128,6 +133,8 @@ export function parseByteSize(value: string): number {
   }
   const bytes = Math.floor(Number(match[1]) * unit)
   if (bytes <= 0) throw new Error(`"${value}" is not a size above zero`)
+  if (!Number.isSafeInteger(bytes))
+    throw new Error(`"${value}" is not a size this action can count; use a smaller one`)
   return bytes
 }
 

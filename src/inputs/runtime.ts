@@ -1,12 +1,13 @@
 /**
  * The inputs about what lands in the registry and what the build costs: media-types, smoke-test,
- * smoke-test-timeout and cache-max-size, read and checked like every other input (each problem names its
- * input).
+ * smoke-test-timeout, cache-max-size, check-binaries and check-binaries-budget, read and checked like
+ * every other input (each problem names its input).
  */
 import { MEDIA_TYPES, type MediaTypes } from '../buildx/build.js'
-import { parseByteSize } from '../buildkitd/gc.js'
+import { formatBytes, MIN_CACHE_BYTES } from '../buildkitd/gc.js'
 import { messageOf } from '../core/errors.js'
 import { parseSmokeCommand } from '../docker/smoke.js'
+import { parseBinariesMode, parseByteSize, type BinariesMode } from './parse.js'
 
 export interface RuntimeInputs {
   /** oci: OCI index and manifests; docker: Docker manifest list and v2 manifests (no attestations). */
@@ -17,15 +18,21 @@ export interface RuntimeInputs {
   smokeTestTimeout: number
   /** The builder's cache budget in bytes (buildkitd.toml GC keys); undefined for BuildKit's default. */
   cacheMaxSize: number | undefined
+  /** The binaries check after the push: failures fail the step, warn, or the check is off. */
+  checkBinaries: BinariesMode
+  /** Compressed layer bytes the binaries check reads per platform at most. */
+  checkBinariesBudget: number
 }
 
 export interface RuntimeContext {
   push: boolean
   /** The provenance input as parsed. */
   provenance: string
+  /** load is asked for, by a build that exports (not a call: check). */
+  load: boolean
 }
 
-/** Reads the four inputs with `get` (defaults applied); appends a line to `problems` for each bad one. */
+/** Reads the six inputs with `get` (defaults applied); appends a line to `problems` for each bad one. */
 export function readRuntimeInputs(
   get: (name: string) => string,
   context: RuntimeContext,
@@ -72,8 +79,23 @@ export function readRuntimeInputs(
       throw new Error(`"${value}" is not a time limit; use whole seconds from 1 to 3600`)
     return Number(value)
   })
-  const cacheMaxSize = check('cache-max-size', undefined as number | undefined, value =>
-    value === '' ? undefined : parseByteSize(value)
-  )
-  return { mediaTypes, smokeTest, smokeTestTimeout, cacheMaxSize }
+  const cacheMaxSize = check('cache-max-size', undefined as number | undefined, value => {
+    if (value === '') return undefined
+    const bytes = parseByteSize(value)
+    if (bytes < MIN_CACHE_BYTES)
+      throw new Error(`"${value}" is below the smallest useful cache budget, ${formatBytes(MIN_CACHE_BYTES)}`)
+    return bytes
+  })
+  // A push goes by digest with no --tag (the tags are put after the checks): a loaded image would have
+  // no name in the engine.
+  if (context.load && context.push) {
+    problems.push(
+      'load: cannot be combined with push: true (the image is pushed by digest and tagged in the ' +
+        'registry after its checks, so the engine would get it without a name); set push: false to load ' +
+        'it, or pull the pushed tags in a later step'
+    )
+  }
+  const checkBinaries = check('check-binaries', 'error', parseBinariesMode)
+  const checkBinariesBudget = check('check-binaries-budget', 0, parseByteSize)
+  return { mediaTypes, smokeTest, smokeTestTimeout, cacheMaxSize, checkBinaries, checkBinariesBudget }
 }
