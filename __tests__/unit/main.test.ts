@@ -76,7 +76,8 @@ function deps(runner: FakeRunner, inputs: Record<string, string>, env: NodeJS.Pr
     isRoot: true,
     binfmtDir: binfmt(),
     retryDelayMs: 1,
-    sleep: () => Promise.resolve()
+    sleep: () => Promise.resolve(),
+    now: Date.now
   }
 }
 

@@ -155,7 +155,8 @@ describe('runMergeAction', () => {
     isRoot: true,
     binfmtDir: work,
     retryDelayMs: 1,
-    sleep: () => Promise.resolve()
+    sleep: () => Promise.resolve(),
+    now: Date.now
   })
 
   it('sets digest and platform-digests, writes the summary, masks the password, leaves no files', async () => {

@@ -32,6 +32,8 @@ export interface MainDeps {
   /** Wait before the first retry of a transient failure (doubled each time). */
   retryDelayMs: number
   sleep: (ms: number) => Promise<void>
+  /** Milliseconds since the epoch. */
+  now: () => number
 }
 
 export function defaultDeps(): MainDeps {
@@ -46,7 +48,8 @@ export function defaultDeps(): MainDeps {
     isRoot: process.getuid?.() === 0,
     binfmtDir: BINFMT_DIR,
     retryDelayMs: 3000,
-    sleep
+    sleep,
+    now: Date.now
   }
 }
 

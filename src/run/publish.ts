@@ -1,0 +1,94 @@
+/**
+ * What follows the push: the digests read back from the registry, the content checks (index structure,
+ * binaries), the smoke test, and only then the tags, so that a failed check leaves every tag where it was.
+ * With push-by-digest the image stays untagged: a later merge tags the combined index.
+ */
+import * as core from '@actions/core'
+import type { SmokeResult } from '../docker/smoke.js'
+import type { Inputs } from '../inputs/inputs.js'
+import { runContentChecks } from './content-checks.js'
+import { retryOptions, type MainDeps } from './deps.js'
+import { logDigests } from './outputs.js'
+import type { RegistryAccess } from './registry-access.js'
+import { smokeFailure, smokeTest } from './smoke-test.js'
+import { putTags } from './tags.js'
+import { reportDigests, warnMoved, type DigestReport } from './verify.js'
+
+export interface PublishOptions {
+  deps: MainDeps
+  inputs: Inputs
+  /** How the registries are reached (the builder's settings, credentials, runner). */
+  access: RegistryAccess
+  builder: string
+  metadataFile: string
+  /** When the build started (ms since the epoch): layers made since then count as added by it. */
+  builtSince: number
+}
+
+export interface Published {
+  report: DigestReport
+  /** The smoke test's results, when there was one. */
+  smoke?: SmokeResult[]
+}
+
+export async function publishImage(options: PublishOptions): Promise<Published> {
+  const { deps, inputs, access } = options
+  // Tags are put after the checks, except with push-by-digest, which puts none.
+  const tagsPending = inputs.push && !inputs.pushByDigest
+  const digests = await core.group('Digests', async () =>
+    logDigests(
+      await reportDigests({
+        ...access,
+        metadataFile: options.metadataFile,
+        pushed: inputs.push,
+        platforms: inputs.platforms,
+        names: inputs.tags,
+        tagsPending,
+        retry: retryOptions(deps, inputs, 'Reading the image back')
+      })
+    )
+  )
+  const served = digests.served
+  if (!served) return { report: digests }
+  await core.group('Content checks', () =>
+    runContentChecks({
+      ...access,
+      image: served.image,
+      index: served.manifest,
+      platforms: inputs.platforms,
+      ...(digests.metadata.platform ? { singlePlatform: digests.metadata.platform } : {}),
+      binaries: inputs.checkBinaries,
+      budgetBytes: inputs.checkBinariesBudget,
+      builtSince: options.builtSince,
+      retry: retryOptions(deps, inputs, 'Reading the image')
+    })
+  )
+  // The smoke test runs each platform's image by digest, before any tag points at it.
+  const [firstTag] = inputs.tags
+  const smoke =
+    inputs.smokeTest.length > 0 && firstTag !== undefined
+      ? await core.group('Smoke test', () =>
+          smokeTest({
+            runner: access.runner,
+            image: firstTag,
+            platforms: digests.platforms,
+            args: inputs.smokeTest,
+            timeoutSeconds: inputs.smokeTestTimeout,
+            runId: options.builder
+          })
+        )
+      : undefined
+  const withSmoke = smoke ? { smoke } : {}
+  if (!tagsPending || (smoke && smokeFailure(smoke, inputs.smokeTest)))
+    return { report: digests, ...withSmoke }
+  const moved = await core.group('Tags', () =>
+    putTags({
+      ...access,
+      tags: inputs.tags,
+      manifest: served.manifest,
+      retry: retryOptions(deps, inputs, 'Tagging')
+    })
+  )
+  warnMoved(digests.digest, moved)
+  return { report: { ...digests, moved }, ...withSmoke }
+}
