@@ -10,30 +10,31 @@
  *   warm     the fixture again on an existing builder with a warm cache (the action reuses the builder)
  * Prints min/median/max and the ratio (b)/(a) of the medians, and writes JSON. With --cross (needs
  * `E2E_GOLANG=1 up`), also times the Go program built under emulation vs cross-compiled, through the action.
+ * With --baseline DIR (a checkout of an earlier commit with its dist/ bundled), every pair gets a third side,
+ *   (c) the action at that checkout, run through its own scripts/runner-sim.js,
+ * in the same rotation, and the result adds the ratio (b)/(c): the current action against the earlier one
+ * under the same load, which a machine shared with other work needs (ratios from different days drift).
  *
- *   node bench/bench.js [--pairs 5] [--scenarios cold,cold-go,warm] [--cross] [--out bench/results/DATE.json]
+ *   node bench/bench.js [--pairs 5] [--scenarios cold,cold-go,warm] [--cross] [--baseline DIR]
+ *                       [--out bench/results/DATE.json]
  */
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ROOT, newJob } from '../scripts/runner-sim.js'
+import { env, stats, timed } from './lib.js'
 
 const { values: args } = parseArgs({
   options: {
     pairs: { type: 'string', default: '5' },
     scenarios: { type: 'string', default: 'cold,cold-go,warm' },
     cross: { type: 'boolean', default: false },
+    baseline: { type: 'string', default: '' },
     out: { type: 'string', default: '' }
   }
 })
-
-/** @param {string} name */
-function env(name) {
-  const value = process.env[name]
-  if (!value) throw new Error(`${name} is not set: source the e2e stack's env.sh first`)
-  return value
-}
 
 const registry = env('E2E_HTTP_REGISTRY')
 const platforms = env('E2E_PLATFORMS')
@@ -41,25 +42,17 @@ const buildkitImage = env('E2E_BUILDKIT_IMAGE')
 const base = `${registry}/${env('E2E_BASE_IMAGE')}`
 const context = path.join(ROOT, '__tests__/e2e/fixtures/uname')
 const pairs = Number(args.pairs)
+/** The earlier checkout's runner simulation (its newJob runs its own action.yml and dist/). */
+const baseline = args.baseline
+  ? /** @type {typeof import('../scripts/runner-sim.js')} */ (
+      await import(pathToFileURL(path.join(path.resolve(args.baseline), 'scripts/runner-sim.js')).href)
+    )
+  : undefined
 const stamp = Date.now().toString(36)
 
 /** @param {string[]} argv */
 function docker(argv) {
   execFileSync('docker', argv, { stdio: ['ignore', 'ignore', 'pipe'] })
-}
-
-/** @param {() => Promise<void> | void} fn @returns {Promise<number>} seconds */
-async function timed(fn) {
-  const start = process.hrtime.bigint()
-  await fn()
-  return Number(process.hrtime.bigint() - start) / 1e9
-}
-
-/** @param {number[]} xs */
-function stats(xs) {
-  const s = [...xs].sort((a, b) => a - b)
-  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-  return { min: s[0], median, max: s[s.length - 1], runs: xs.map(x => Number(x.toFixed(3))) }
 }
 
 /** @param {import('../scripts/runner-sim.js').StepResult} step @param {string} what */
@@ -107,7 +100,25 @@ const actionInputs = (/** @type {string} */ tag, /** @type {Build} */ what) => (
   'host-network': 'true'
 })
 
-/** One scenario: N alternating pairs of (bare, action). */
+/**
+ * One run of an action side: a job of the given checkout's runner simulation, main then post.
+ * @param {typeof newJob} makeJob
+ * @param {string} label
+ * @param {string} name the scenario
+ * @param {Build} what
+ * @param {Record<string, string>} extra
+ */
+async function runAction(makeJob, label, name, what, extra) {
+  const tag = `${registry}/bench/${name}:${label}-${stamp}-${Math.random().toString(36).slice(2, 8)}`
+  const job = makeJob({ ...actionInputs(tag, what), ...extra })
+  const main = await job.main()
+  const post = await job.post()
+  await job.finish?.() // an earlier checkout's runner simulation may have no finish
+  check(main, `${label} main`)
+  check(post, `${label} post`)
+}
+
+/** One scenario: N alternating pairs of (bare, action), or rounds of (bare, action, baseline). */
 async function scenario(/** @type {'cold' | 'cold-go' | 'warm'} */ name) {
   const what = name === 'cold-go' ? goProgram('cross') : fixture
   const warm = name === 'warm'
@@ -117,6 +128,7 @@ async function scenario(/** @type {'cold' | 'cold-go' | 'warm'} */ name) {
     docker(createArgs(warmBuilder))
     docker(buildArgs(warmBuilder, `${registry}/bench/warm:prime-${stamp}`, metadata, what)) // fill the cache
   }
+  const extra = warm ? { 'builder-name': warmBuilder, 'reuse-builder': 'true' } : {}
   /** @type {Record<string, () => Promise<void>>} */
   const sides = {
     bare: async () => {
@@ -130,20 +142,15 @@ async function scenario(/** @type {'cold' | 'cold-go' | 'warm'} */ name) {
         docker(['buildx', 'rm', builder])
       }
     },
-    action: async () => {
-      const tag = `${registry}/bench/${name}:action-${stamp}-${Math.random().toString(36).slice(2, 8)}`
-      const extra = warm ? { 'builder-name': warmBuilder, 'reuse-builder': 'true' } : {}
-      const job = newJob({ ...actionInputs(tag, what), ...extra })
-      const { main, post } = await job.run()
-      await job.finish()
-      check(main, 'action main')
-      check(post, 'action post')
-    }
+    action: () => runAction(newJob, 'action', name, what, extra),
+    ...(baseline ? { baseline: () => runAction(baseline.newJob, 'baseline', name, what, extra) } : {})
   }
-  /** @type {{ bare: number[], action: number[] }} */
-  const times = { bare: [], action: [] }
+  /** @type {Record<string, number[]>} */
+  const times = Object.fromEntries(Object.keys(sides).map(side => [side, []]))
+  const names = Object.keys(sides)
   for (let i = 0; i < pairs; i++) {
-    const order = i % 2 === 0 ? ['bare', 'action'] : ['action', 'bare']
+    // Each side takes each place in turn (two sides: alternating which goes first).
+    const order = names.map((_, k) => names[(i + k) % names.length] ?? '')
     for (const side of order) {
       const seconds = await timed(sides[side])
       times[side].push(seconds)
@@ -151,21 +158,29 @@ async function scenario(/** @type {'cold' | 'cold-go' | 'warm'} */ name) {
     }
   }
   if (warm) docker(['buildx', 'rm', warmBuilder])
-  const bare = stats(times.bare)
-  const action = stats(times.action)
-  return { pairs, bare, action, ratio: Number((action.median / bare.median).toFixed(3)) }
+  const bare = stats(times.bare ?? [])
+  const action = stats(times.action ?? [])
+  const ratio = Number((action.median / bare.median).toFixed(3))
+  if (!times.baseline) return { pairs, bare, action, ratio }
+  const base = stats(times.baseline)
+  return {
+    pairs,
+    bare,
+    action,
+    ratio,
+    baseline: { ...base, ratio: Number((base.median / bare.median).toFixed(3)) },
+    actionOverBaseline: Number((action.median / base.median).toFixed(3))
+  }
 }
 
-/** Cold start of the bundle: `node dist/index.js` as a post step with nothing to clean up. */
+/** Cold start of the bundle: the post entry (`node dist/post.js`) with nothing to clean up. */
 async function coldStart() {
   const runs = { node: [], bundle: [] }
   for (let i = 0; i < 10; i++) {
     runs.node.push(await timed(() => execFileSync(process.execPath, ['-e', '0'])))
     runs.bundle.push(
       await timed(() =>
-        execFileSync(process.execPath, [path.join(ROOT, 'dist/index.js')], {
-          env: { ...process.env, STATE_isPost: 'true' }
-        })
+        execFileSync(process.execPath, [path.join(ROOT, 'dist/post.js')], { stdio: 'ignore' })
       )
     )
   }
@@ -198,6 +213,17 @@ const result = {
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
   platforms,
   dist: { bytes: fs.statSync(path.join(ROOT, 'dist/index.js')).size },
+  ...(args.baseline
+    ? {
+        baseline: {
+          commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+            cwd: args.baseline,
+            encoding: 'utf8'
+          }).trim(),
+          dist: { bytes: fs.statSync(path.join(args.baseline, 'dist/index.js')).size }
+        }
+      }
+    : {}),
   coldStart: await coldStart(),
   /** @type {Record<string, unknown>} */
   scenarios: {}
@@ -215,11 +241,19 @@ console.log(
 console.log('scenario   side     min    median  max     ratio (action/bare, medians)')
 for (const [name, s] of Object.entries(result.scenarios)) {
   if (name === 'cross') continue
-  const sc = /** @type {{ bare: any, action: any, ratio: number }} */ (s)
+  const sc =
+    /** @type {{ bare: any, action: any, ratio: number, baseline?: any, actionOverBaseline?: number }} */ (s)
   console.log(`${name.padEnd(10)} bare   ${f(sc.bare.min)} ${f(sc.bare.median)} ${f(sc.bare.max)}`)
   console.log(
     `${name.padEnd(10)} action ${f(sc.action.min)} ${f(sc.action.median)} ${f(sc.action.max)}   ${sc.ratio.toFixed(3)}`
   )
+  if (sc.baseline) {
+    const b = sc.baseline
+    console.log(
+      `${name.padEnd(10)} base   ${f(b.min)} ${f(b.median)} ${f(b.max)}   ${b.ratio.toFixed(3)}` +
+        `   (action / baseline ${sc.actionOverBaseline?.toFixed(3)})`
+    )
+  }
 }
 if (args.cross)
   console.log(`go hello, 3 platforms, no cache: emulated / cross-compiled = ${result.scenarios.cross.ratio}`)

@@ -16,54 +16,23 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
-import { ROOT, newJob } from '../scripts/runner-sim.js'
+import { ROOT } from '../scripts/runner-sim.js'
+import { env, runJob, stats } from './lib.js'
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, out: { type: 'string', default: '' } }
 })
-
-/** @param {string} name */
-function env(name) {
-  const value = process.env[name]
-  if (!value) throw new Error(`${name} is not set: source the e2e stack's env.sh first`)
-  return value
-}
 
 const http = env('E2E_HTTP_REGISTRY')
 const privateRegistry = env('E2E_PRIVATE_REGISTRY')
 const stamp = Date.now().toString(36)
 const runs = Number(args.runs)
 
-/**
- * Runs one job to its end and returns the main step's result.
- * @param {Record<string, string>} inputs
- * @param {{ action?: string }} [options]
- */
-async function step(inputs, options = {}) {
-  const job = newJob(inputs, {}, options)
-  try {
-    const started = process.hrtime.bigint()
-    const { main } = await job.run()
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    if (main.exitCode !== 0) throw new Error(`step failed:\n${main.log.slice(-3000)}`)
-    return { main, seconds }
-  } finally {
-    await job.finish()
-  }
-}
-
-/** @param {number[]} xs */
-function stats(xs) {
-  const s = [...xs].sort((a, b) => a - b)
-  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-  return { min: s[0], median, max: s[s.length - 1], runs: xs.map(x => Number(x.toFixed(3))) }
-}
-
 console.log('pushing three per-platform images with the action ...')
 const sources = []
 for (const platform of env('E2E_PLATFORMS').split(',')) {
   const repository = `${http}/bench/merge-src-${platform.replace(/\//g, '-')}`
-  const { main } = await step({
+  const { main } = await runJob({
     platforms: platform,
     context: path.join(ROOT, '__tests__/e2e/fixtures/uname'),
     tags: `${repository}:${stamp}`,
@@ -89,7 +58,7 @@ for (const [name, inputs] of Object.entries(scenarios)) {
   const merge = []
   let blobs = ''
   for (let n = 0; n < runs; n++) {
-    const { main, seconds } = await step(
+    const { main, seconds } = await runJob(
       { sources: sources.join('\n'), platforms: env('E2E_PLATFORMS'), ...inputs(n) },
       { action: 'merge/action.yml' }
     )
