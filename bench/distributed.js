@@ -105,6 +105,7 @@ const distributedRuns = []
 const pick = (/** @type {(r: (typeof distributedRuns)[number]) => number} */ f) =>
   stats(distributedRuns.map(f))
 const started = new Date().toISOString()
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
 const loadBefore = os.loadavg()[0]
 const out = args.out || path.join(ROOT, `bench/results/${started.slice(0, 10)}-distributed.json`)
 
@@ -115,7 +116,7 @@ function summary() {
   const nativeEstimate = pick(r => r.nativeEstimate)
   return {
     date: started,
-    commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim(),
+    commit,
     machine: {
       cpus: os.cpus().length,
       node: process.version,
