@@ -13,7 +13,7 @@ const common = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': tsJest },
   testEnvironment: 'node',
-  setupFilesAfterEnv: ['<rootDir>/__tests__/setup/quiet.ts']
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup/quiet.ts', '<rootDir>/__tests__/setup/exit-code.ts']
 }
 
 export default {
