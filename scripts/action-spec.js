@@ -58,6 +58,20 @@ async function format(text, file) {
 }
 
 /**
+ * A generated table, one entry a line (kept so by `prettier-ignore`), so that it stays short as inputs grow.
+ * @param {string} declaration
+ * @param {readonly unknown[]} items
+ */
+function table(declaration, items) {
+  return [
+    '// prettier-ignore',
+    `${declaration} = [`,
+    ...items.map(item => `  ${JSON.stringify(item)},`),
+    ']'
+  ].join('\n')
+}
+
+/**
  * The TypeScript module for an action.yml and package version, formatted as Prettier prints it.
  * @param {string} actionYaml
  * @param {string} version
@@ -83,9 +97,9 @@ export async function renderSpec(actionYaml, version) {
     '',
     `export const VERSION = ${JSON.stringify(version)}`,
     '',
-    `export const INPUTS: readonly InputSpec[] = ${JSON.stringify(inputs)}`,
+    table('export const INPUTS: readonly InputSpec[]', inputs),
     '',
-    `export const OUTPUTS: readonly OutputSpec[] = ${JSON.stringify(outputs)}`,
+    table('export const OUTPUTS: readonly OutputSpec[]', outputs),
     ''
   ].join('\n')
   return format(text, SPEC_FILE)
@@ -103,9 +117,9 @@ export async function renderMergeSpec(actionYaml) {
     '',
     "import type { InputSpec, OutputSpec } from './action-spec.js'",
     '',
-    `export const MERGE_INPUTS: readonly InputSpec[] = ${JSON.stringify(inputs)}`,
+    table('export const MERGE_INPUTS: readonly InputSpec[]', inputs),
     '',
-    `export const MERGE_OUTPUTS: readonly OutputSpec[] = ${JSON.stringify(outputs)}`,
+    table('export const MERGE_OUTPUTS: readonly OutputSpec[]', outputs),
     ''
   ].join('\n')
   return format(text, MERGE_SPEC_FILE)
