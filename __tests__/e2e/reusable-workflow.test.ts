@@ -143,6 +143,8 @@ function evaluate(expression: string, context: Context): Value {
       if (!declaredSecrets.includes(key)) throw new Error(`secrets.${key} is not declared`)
       return context.secrets[key] ?? '' // an unset secret reads as ''
     }
+    // The job's token (github-token): there is none outside GitHub, as an unset secret reads.
+    if (scope === 'github' && key === 'token') return ''
     throw new Error(`unsupported context ${scope ?? ''}`)
   }
   const primary = (): Value => {
