@@ -86,6 +86,8 @@ export const execRunner: CommandRunner = {
     core.debug(`spawn: ${command} ${args.join(' ')}`)
     try {
       const onStderrLine = options.onStderrLine
+      // @actions/exec echoes the command only when it streams the output itself: echo it the same way.
+      if (onStderrLine && !options.silent) core.info(`[command]${command} ${args.join(' ')}`)
       const out = await exec.getExecOutput(command, [...args], {
         ignoreReturnCode: true,
         silent: (options.silent ?? false) || onStderrLine !== undefined,
