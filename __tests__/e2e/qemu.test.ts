@@ -132,7 +132,9 @@ describeRoot('a missing arm handler (binfmt_misc edited, restored afterwards)', 
     const job = armJob('false')
     const main = await job.main()
     expect(main.exitCode).not.toBe(0)
-    expect(main.log).toMatch(/::error::linux\/arm\/v7 needs QEMU emulation .*qemu is false/)
+    expect(main.log).toMatch(
+      /::error::Invalid input:%0A {2}- qemu: linux\/arm\/v7 needs QEMU emulation .*qemu is false/
+    )
     expect(spawns(main.log).some(s => / build /.test(s))).toBe(false)
     expect(fs.existsSync(ARM)).toBe(false) // nothing was touched
     const builder = main.outputs['builder-name'] ?? ''
