@@ -23,6 +23,7 @@ import {
   accessFor,
   baseImage,
   docker,
+  runImage,
   env,
   imageConfig,
   leaks,
@@ -122,16 +123,7 @@ describe('secrets, named contexts, hosts, limits, annotations and SBOM: two plat
     expect(outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
     // Several platforms: buildx's image ID is the index digest.
     expect(outputs.imageid).toBe(outputs.digest)
-    const out = docker([
-      'run',
-      '--rm',
-      '--pull',
-      'always',
-      '--network',
-      'host',
-      '--platform',
-      'linux/amd64',
-      tag,
+    const out = runImage(tag, 'linux/amd64', [
       'sh',
       '-c',
       'for f in /results/*; do echo "$(basename $f)=$(tr "\\n" " " < $f)"; done'

@@ -7,7 +7,7 @@ import * as path from 'node:path'
 import {
   FIXTURES,
   baseImage,
-  docker,
+  runImage,
   env,
   indexPlatforms,
   leftovers,
@@ -64,17 +64,7 @@ describe('core path: 3 platforms to the HTTP registry', () => {
   ])(
     'docker run --platform %s prints %s',
     (platform, machine) => {
-      const out = docker([
-        'run',
-        '--rm',
-        '--pull',
-        'always',
-        '--network',
-        'host',
-        '--platform',
-        platform,
-        tag
-      ])
+      const out = runImage(tag, platform)
       expect(out.trim()).toBe(machine)
     },
     120_000

@@ -181,6 +181,22 @@ export function docker(args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
+/** Runs the pushed image for one platform (pulled afresh, host network, under QEMU where needed); its stdout. */
+export function runImage(image: string, platform: string, command: string[] = []): string {
+  return docker([
+    'run',
+    '--rm',
+    '--pull',
+    'always',
+    '--network',
+    'host',
+    '--platform',
+    platform,
+    image,
+    ...command
+  ])
+}
+
 /** Containers and builders left by a builder name. */
 export function leftovers(builder: string): { containers: string[]; builders: string[] } {
   const containers = docker(['ps', '-a', '--format', '{{.Names}}'])
