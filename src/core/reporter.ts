@@ -1,0 +1,39 @@
+/**
+ * The port through which the engine speaks to the world: log lines and groups, annotations, masking,
+ * outputs, the state carried from main to post, and the job summary. The engine never imports
+ * `@actions/core`; it is handed a Reporter. Two implementations exist: the GitHub one (workflow commands
+ * and files, on @actions/core) and the terminal one of the command line (plain text, outputs and state in
+ * memory). Tests use a recording fake.
+ */
+
+/** Where an annotation points and what it is called (a subset of what GitHub's annotations take). */
+export interface Annotation {
+  title?: string
+  file?: string
+  startLine?: number
+}
+
+/** Values carried from the main step to the post step (GitHub: `saveState` / `STATE_*`). */
+export interface StateStore {
+  save(key: string, value: string): void
+  /** '' when the key was never saved. */
+  get(key: string): string
+}
+
+export interface Reporter extends StateStore {
+  info(message: string): void
+  /** Shown only when debug logging is on. */
+  debug(message: string): void
+  warning(message: string, annotation?: Annotation): void
+  error(message: string, annotation?: Annotation): void
+  notice(message: string, annotation?: Annotation): void
+  /** Runs `work` inside a collapsible log group named `name`; the group closes whatever `work` does. */
+  group<T>(name: string, work: () => Promise<T>): Promise<T>
+  /** Hides `secret` wherever it would appear in the log from now on. */
+  mask(secret: string): void
+  setOutput(name: string, value: string): void
+  /** Appends HTML/Markdown to the job summary. */
+  appendSummary(html: string): Promise<void>
+  /** Marks the step failed with `message` (the process's exit code becomes 1). */
+  fail(message: string): void
+}
