@@ -2,7 +2,6 @@
 export const ROOT: string
 export const SPEC_FILE: string
 export const MERGE_SPEC_FILE: string
-export const MERGE_INTERNAL_INPUTS: readonly string[]
 export function renderSpec(actionYaml: string, version: string): Promise<string>
 export function expectedSpec(): Promise<string>
 export function renderMergeSpec(actionYaml: string): Promise<string>

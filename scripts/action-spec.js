@@ -19,12 +19,6 @@ export const SPEC_FILE = path.join(ROOT, 'src/cli/action-spec.ts')
 export const MERGE_SPEC_FILE = path.join(ROOT, 'src/cli/merge-spec.ts')
 
 /**
- * Inputs of merge/action.yml that are no flag: `mode` only picks which part of the shared bundle runs
- * (the command's name does that on the command line).
- */
-export const MERGE_INTERNAL_INPUTS = ['mode']
-
-/**
  * The inputs and outputs of an action.yml as the command line lists them.
  * @param {string} actionYaml
  * @param {readonly string[]} internal inputs left out
@@ -111,7 +105,7 @@ export async function renderSpec(actionYaml, version) {
  * @returns {Promise<string>}
  */
 export async function renderMergeSpec(actionYaml) {
-  const { inputs, outputs } = specOf(actionYaml, MERGE_INTERNAL_INPUTS)
+  const { inputs, outputs } = specOf(actionYaml)
   const text = [
     '// Generated from merge/action.yml by scripts/action-spec.js (npm run docs). Do not edit.',
     '',

@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml'
 import { installBuildx, runnerDirs, type InstallLog } from '../../src/buildx/install.js'
 import { BuildxInstallError, releaseAssetName, releasePlatform } from '../../src/buildx/release.js'
 import { execRunner } from '../../src/core/runner.js'
+import { githubReporter } from '../../src/github/reporter.js'
 import {
   FIXTURES,
   ROOT,
@@ -110,7 +111,7 @@ describe('buildx install module: the real buildx binary from a loopback mirror',
     const result = await installBuildx({
       version: VERSION,
       urlTemplate: mirror.template('good'),
-      runner: execRunner,
+      runner: execRunner(githubReporter()),
       platform,
       dirs: runnerDirs(process.env),
       log
@@ -137,7 +138,7 @@ describe('buildx install module: the real buildx binary from a loopback mirror',
     const result = await installBuildx({
       version: VERSION,
       urlTemplate: mirror.template('good'),
-      runner: execRunner,
+      runner: execRunner(githubReporter()),
       platform,
       dirs: runnerDirs(process.env),
       log
@@ -152,7 +153,7 @@ describe('buildx install module: the real buildx binary from a loopback mirror',
     const error = await installBuildx({
       version: VERSION,
       urlTemplate: mirror.template('corrupt'),
-      runner: execRunner,
+      runner: execRunner(githubReporter()),
       platform,
       dirs: runnerDirs(process.env),
       log: recordingLog()

@@ -168,7 +168,11 @@ describe('push-by-digest: one run per platform, as the plan splits them', () => 
   let include: { platform: string; slot: number }[] = []
 
   it('the plan gives one entry per platform and the repository of the tag', async () => {
-    const { main } = await jobs.run({ mode: 'plan', platforms: env('E2E_PLATFORMS'), tags: tag })
+    const { main } = await jobs.run(
+      { platforms: env('E2E_PLATFORMS'), tags: tag },
+      {},
+      { action: 'plan/action.yml' }
+    )
     expect(main.exitCode).toBe(0)
     expect(main.outputs.repository).toBe(repository)
     include = (JSON.parse(main.outputs.matrix ?? '{}') as { include: typeof include }).include

@@ -367,14 +367,12 @@ describe('reusable workflow, distributed, on the stack (plan -> one job per plat
     )
     expect(call.inputs.distribute).toBe(true)
 
-    // plan: the plan sub-action (its mode from plan/action.yml) with what the plan job passes.
-    const planAction = parseYaml(fs.readFileSync(path.join(ROOT, 'plan/action.yml'), 'utf8')) as {
-      inputs: Record<string, { default?: string }>
-    }
-    const plan = await jobs.run({
-      ...evaluateMap(stepWith('plan', 'plan'), call),
-      mode: planAction.inputs.mode?.default ?? ''
-    })
+    // plan: the plan sub-action (its own entry) with what the plan job passes.
+    const plan = await jobs.run(
+      evaluateMap(stepWith('plan', 'plan'), call),
+      {},
+      { action: 'plan/action.yml' }
+    )
     expect(plan.main.exitCode).toBe(0)
     const planOutputs = evaluateMap(workflow.jobs.plan?.outputs ?? {}, {
       ...call,

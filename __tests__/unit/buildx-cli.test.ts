@@ -13,6 +13,7 @@ import {
   withBuildx
 } from '../../src/buildx/cli.js'
 import { BUILDER_OPTIONS, BUILD_SETTINGS } from './defaults.js'
+import { FakeReporter } from './fake-reporter.js'
 import { FakeRunner } from './fake-runner.js'
 
 describe('BuildxCli', () => {
@@ -33,7 +34,8 @@ describe('BuildxCli', () => {
       builder: 'b1',
       metadataFile: '/tmp/m.json',
       settings: { ...BUILD_SETTINGS, platforms: ['linux/amd64'], tags: [], push: false },
-      progress: 'plain'
+      progress: 'plain',
+      log: new FakeReporter()
     })
     await removeBuilder(runner, 'b1')
     await runner.run('docker', ['version'])

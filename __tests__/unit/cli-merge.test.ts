@@ -9,7 +9,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
-import { MERGE_INTERNAL_INPUTS, expectedMergeSpec } from '../../scripts/action-spec.js'
+import { expectedMergeSpec } from '../../scripts/action-spec.js'
 import { CLI_FLAGS, UsageError, parseArgs } from '../../src/cli/args.js'
 import { runCli, type CliDeps } from '../../src/cli/cli.js'
 import { COMMANDS } from '../../src/cli/commands.js'
@@ -24,7 +24,7 @@ const action = parseYaml(fs.readFileSync(path.join(ROOT, 'merge/action.yml'), 'u
   inputs: Record<string, { default?: string; required?: boolean }>
   outputs: Record<string, unknown>
 }
-const inputNames = Object.keys(action.inputs).filter(name => !MERGE_INTERNAL_INPUTS.includes(name))
+const inputNames = Object.keys(action.inputs)
 const SOURCE = 'r.example.com/app@sha256:' + 'a'.repeat(64)
 
 function problemsOf(...argv: string[]): readonly string[] {
@@ -42,8 +42,7 @@ describe('the embedded merge/action.yml', () => {
     expect(fs.readFileSync(path.join(ROOT, 'src/cli/merge-spec.ts'), 'utf8')).toBe(await expectedMergeSpec())
   })
 
-  it('has every input but mode (which only picks the bundle part) and every output, in order', () => {
-    expect(MERGE_INTERNAL_INPUTS).toEqual(['mode'])
+  it('has every input and every output, in order', () => {
     expect(MERGE_INPUTS.map(i => i.name)).toEqual(inputNames)
     expect(MERGE_OUTPUTS.map(o => o.name)).toEqual(Object.keys(action.outputs))
     for (const input of MERGE_INPUTS) {

@@ -12,7 +12,6 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
-import { MERGE_INTERNAL_INPUTS } from '../../scripts/action-spec.js'
 import { parseArgs } from '../../src/cli/args.js'
 import { COMMANDS } from '../../src/cli/commands.js'
 
@@ -36,7 +35,7 @@ const inputs = Object.keys(action.inputs)
 const mergeAction = parseYaml(fs.readFileSync(path.join(ROOT, 'merge/action.yml'), 'utf8')) as {
   inputs: Record<string, unknown>
 }
-const mergeInputs = Object.keys(mergeAction.inputs).filter(name => !MERGE_INTERNAL_INPUTS.includes(name))
+const mergeInputs = Object.keys(mergeAction.inputs)
 const job = template['.multiarch-build-push'] ?? {}
 const variables = job.variables ?? {}
 const script = (job.script ?? []).join('\n')

@@ -22,7 +22,9 @@ const RANKS: Readonly<Record<string, number>> = {
   inputs: 5,
   run: 6,
   merge: 6,
-  // The entries: the action's (src/index.ts) and the command line's (src/cli/, on top of run/).
+  // The entries: the action's (src/index.ts, src/plan.ts, src/merge.ts) with the GitHub Reporter
+  // (src/github/), and the command line's (src/cli/, on top of run/).
+  github: 7,
   cli: 7,
   '.': 7
 }

@@ -10,6 +10,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FALLBACK_BUILDX_VERSION, releaseAssetName, releasePlatform } from '../../src/buildx/release.js'
 import { InputError } from '../../src/inputs/inputs.js'
+import { githubReporter } from '../../src/github/reporter.js'
 import type { MainDeps } from '../../src/run/deps.js'
 import { runMain } from '../../src/run/main.js'
 import { maskSecrets } from '../../src/run/secrets.js'
@@ -66,6 +67,7 @@ const HOST = { platform: 'linux', arch: 'x64', armVersion: '7' }
 
 function deps(runner: FakeRunner, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): MainDeps {
   return {
+    reporter: githubReporter(),
     runner,
     getInput: (name: string) => inputs[name] ?? '',
     env: { RUNNER_TEMP: work, DOCKER_CONFIG: path.join(work, 'docker-config'), GITHUB_RUN_ID: '42', ...env },
@@ -497,7 +499,11 @@ describe('runMain', () => {
       })
     )
     await expect(run).rejects.toBeInstanceOf(RunError)
-    const log = await captureStdout(() => run.catch(reportFailure))
+    const log = await captureStdout(() =>
+      run.catch((error: unknown) => {
+        reportFailure(githubReporter(), error)
+      })
+    )
     expect(commands(log, 'error')[0]).toMatch(
       /check the password \(or token\) and username for r\.example\.com/
     )
@@ -679,7 +685,7 @@ describe('runMain', () => {
       return true
     }
     try {
-      maskSecrets(() => '', {
+      maskSecrets(githubReporter(), () => '', {
         HTTPS_PROXY: 'http://bob:p%40ss@proxy:3128',
         HTTP_PROXY: 'http://amy:50%off@proxy:3128'
       })

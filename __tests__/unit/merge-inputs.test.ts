@@ -16,6 +16,7 @@ import {
 } from '../../src/inputs/merge.js'
 import { describeMergeInputs, runMergeAction } from '../../src/merge/action.js'
 import { sha256Digest } from '../../src/oci/oci.js'
+import { githubReporter } from '../../src/github/reporter.js'
 import type { MainDeps } from '../../src/run/deps.js'
 import { captureStdout, commands } from '../stdout.js'
 import { fakeRegistry, seedImage, seedIndex } from './fake-registry.js'
@@ -145,6 +146,7 @@ describe('runMergeAction', () => {
   })
 
   const deps = (inputs: Record<string, string>): MainDeps => ({
+    reporter: githubReporter(),
     runner: new FakeRunner(),
     getInput: name => inputs[name] ?? '',
     env: { RUNNER_TEMP: work, DOCKER_CONFIG: path.join(work, 'docker-config') },

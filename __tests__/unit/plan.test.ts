@@ -154,14 +154,14 @@ describe('plan/action.yml', () => {
     runs: { using: string; main: string; post?: string }
   }
 
-  it('declares the defaults the code uses, and mode plan', () => {
+  it('declares the defaults the code uses, and no mode', () => {
     for (const [name, value] of Object.entries(PLAN_DEFAULTS))
       expect([name, planAction.inputs[name]?.default?.trim()]).toEqual([name, value])
-    expect(planAction.inputs.mode?.default).toBe('plan')
+    expect(planAction.inputs).not.toHaveProperty('mode')
     expect(Object.keys(planAction.outputs).sort()).toEqual(['matrix', 'repository'])
   })
 
-  it('runs the action’s own bundle, with no post step', () => {
-    expect(planAction.runs).toEqual({ using: 'node24', main: '../dist/index.js' })
+  it('runs its own entry of the bundle, with no post step', () => {
+    expect(planAction.runs).toEqual({ using: 'node24', main: '../dist/plan/index.js' })
   })
 })

@@ -2,31 +2,31 @@
  * The post step with a fake command runner: what it removes for each state main left behind, with which
  * buildx, and that a failing cleanup is a warning that does not stop the next one or fail the job.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { beforeEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { runPost } from '../../src/run/post.js'
-import { captureStdout, commands } from '../stdout.js'
+import { commands } from '../stdout.js'
+import { FakeReporter } from './fake-reporter.js'
 import { FakeRunner, docker } from './fake-runner.js'
 
-const saved = { ...process.env }
 let work = ''
+let handedOver: Record<string, string> = {}
 beforeEach(() => {
-  process.env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('STATE_')))
+  handedOver = {}
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'post-test-'))
-})
-afterEach(() => {
-  process.env = { ...saved }
 })
 
 /** The state main saved, as the runner hands it to the post step. */
 function mainSaved(values: Record<string, string>): void {
-  for (const [name, value] of Object.entries(values)) process.env[`STATE_${name}`] = value
+  Object.assign(handedOver, values)
 }
 
 async function post(runner: FakeRunner): Promise<{ log: string; groups: string[]; warnings: string[] }> {
-  const log = await captureStdout(() => runPost(runner))
+  const reporter = new FakeReporter(handedOver)
+  await runPost({ reporter, runner })
+  const log = reporter.log
   return { log, groups: commands(log, 'group'), warnings: commands(log, 'warning') }
 }
 
@@ -50,7 +50,7 @@ describe('post step', () => {
   })
 
   it('after a main that failed on its inputs (it saved only that it started): nothing at all', async () => {
-    mainSaved({ isPost: 'true' })
+    mainSaved({ 'main-started': 'true' })
     const runner = new FakeRunner()
     const { log } = await post(runner)
     expect(runner.lines()).toEqual([])
@@ -58,7 +58,7 @@ describe('post step', () => {
   })
 
   it('an empty builder (reused, or a name someone else had taken) is not removed', async () => {
-    mainSaved({ isPost: 'true', builder: '', 'temp-dir': '' })
+    mainSaved({ 'main-started': 'true', builder: '', 'temp-dir': '' })
     const runner = new FakeRunner()
     await post(runner)
     expect(runner.lines()).toEqual([])
@@ -83,7 +83,7 @@ describe('post step', () => {
     ]
   ])('removes the builder with %s', async (_, buildx, expected) => {
     const binary = downloadedBuildx()
-    mainSaved({ isPost: 'true', builder: 'multiarch-42-abc', buildx: buildx(binary) })
+    mainSaved({ 'main-started': 'true', builder: 'multiarch-42-abc', buildx: buildx(binary) })
     const runner = new FakeRunner()
     const { log, groups, warnings } = await post(runner)
     expect(runner.lines()).toEqual([expected(binary)])
@@ -93,7 +93,7 @@ describe('post step', () => {
   })
 
   it('a builder that was never created (main stopped before create finished) is no warning', async () => {
-    mainSaved({ isPost: 'true', builder: 'multiarch-42-abc' })
+    mainSaved({ 'main-started': 'true', builder: 'multiarch-42-abc' })
     const runner = new FakeRunner().on(docker('buildx', 'rm'), {
       exitCode: 1,
       stderr: 'ERROR: no builder "multiarch-42-abc" found'
@@ -110,7 +110,7 @@ describe('post step', () => {
     const userBuildx = path.join(work, 'user-docker', 'buildx')
     fs.mkdirSync(userBuildx, { recursive: true })
     fs.symlinkSync(userBuildx, path.join(tempDir, 'docker-config', 'buildx'))
-    mainSaved({ isPost: 'true', builder: 'b1', 'temp-dir': tempDir })
+    mainSaved({ 'main-started': 'true', builder: 'b1', 'temp-dir': tempDir })
     const { groups, warnings } = await post(new FakeRunner())
     expect(groups).toEqual(['Removing builder b1', 'Removing temporary files and this run’s docker config'])
     expect(fs.existsSync(tempDir)).toBe(false)
@@ -121,7 +121,7 @@ describe('post step', () => {
   it('a failing cleanup is a warning naming it, and the later cleanups still run', async () => {
     const tempDir = path.join(work, 'multiarch-XyZ')
     fs.mkdirSync(tempDir)
-    mainSaved({ isPost: 'true', builder: 'b1', 'temp-dir': tempDir })
+    mainSaved({ 'main-started': 'true', builder: 'b1', 'temp-dir': tempDir })
     const runner = new FakeRunner().on(docker('buildx', 'rm'), {
       exitCode: 1,
       stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock'
@@ -134,7 +134,7 @@ describe('post step', () => {
   })
 
   it('never fails the job: no error, no failure exit code', async () => {
-    mainSaved({ isPost: 'true', builder: 'b1' })
+    mainSaved({ 'main-started': 'true', builder: 'b1' })
     const runner = new FakeRunner().on(docker('buildx', 'rm'), { exitCode: 125, stderr: 'boom' })
     const exitCode = process.exitCode
     const { log } = await post(runner)

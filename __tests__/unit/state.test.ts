@@ -1,16 +1,19 @@
 /**
- * The state main hands to post: saved through GITHUB_STATE the way @actions/core writes it, read back as
- * the STATE_* variables the runner sets for the post step (scripts/runner-sim.js does the same).
+ * The state main hands to post, through the GitHub Reporter: saved to GITHUB_STATE the way @actions/core
+ * writes it, read back as the STATE_* variables the runner sets for the post step (scripts/runner-sim.js
+ * does the same).
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { ROOT, parseCommandFile } from '../../scripts/runner-sim.js'
+import { githubReporter } from '../../src/github/reporter.js'
 import * as state from '../../src/run/state.js'
 import type { RunState } from '../../src/run/state.js'
 import { captureStdout } from '../stdout.js'
 
+const store = githubReporter()
 const EMPTY: RunState = { builder: '', tempDir: '', buildx: '' }
 const saved = { ...process.env }
 let stateFile = ''
@@ -35,16 +38,16 @@ function startPost(): Record<string, string> {
 describe('state between main and post', () => {
   it('is empty in a post step whose main saved nothing', () => {
     startPost()
-    expect(state.load()).toEqual(EMPTY)
-    expect(state.mainStarted()).toBe(false)
+    expect(state.load(store)).toEqual(EMPTY)
+    expect(state.mainStarted(store)).toBe(false)
   })
 
   it('tells the post step that main started', () => {
-    expect(state.mainStarted()).toBe(false)
-    state.markMainStarted()
-    expect(state.mainStarted()).toBe(false) // read from the state main handed over, not main's own
+    expect(state.mainStarted(store)).toBe(false)
+    state.markMainStarted(store)
+    expect(state.mainStarted(store)).toBe(false) // read from the state main handed over, not main's own
     startPost()
-    expect(state.mainStarted()).toBe(true)
+    expect(state.mainStarted(store)).toBe(true)
   })
 
   it.each<[keyof RunState, string]>([
@@ -58,27 +61,27 @@ describe('state between main and post', () => {
     ],
     ['buildx', 'a=b<<c']
   ])('%s = %j comes back unchanged, and only in its own field', (key, value) => {
-    state.save(key, value)
+    state.save(store, key, value)
     startPost()
-    expect(state.load()).toEqual({ ...EMPTY, [key]: value })
+    expect(state.load(store)).toEqual({ ...EMPTY, [key]: value })
   })
 
   it('keeps every field apart and the last value saved for a field', () => {
     const values: RunState = { builder: 'b1', tempDir: '/t/1', buildx: '{"command":"/x","prefix":[]}' }
-    state.markMainStarted()
-    for (const key of Object.keys(values) as (keyof RunState)[]) state.save(key, values[key])
-    state.save('builder', 'b2')
+    state.markMainStarted(store)
+    for (const key of Object.keys(values) as (keyof RunState)[]) state.save(store, key, values[key])
+    state.save(store, 'builder', 'b2')
     const written = startPost()
-    expect(state.load()).toEqual({ ...values, builder: 'b2' })
-    expect(state.mainStarted()).toBe(true)
+    expect(state.load(store)).toEqual({ ...values, builder: 'b2' })
+    expect(state.mainStarted(store)).toBe(true)
     // four distinct names: the three fields and the marker
     expect(Object.keys(written)).toHaveLength(4)
   })
 
   it('writes to the state file only, never to the log', async () => {
     const log = await captureStdout(() => {
-      state.markMainStarted()
-      state.save('tempDir', '/runner/_temp/multiarch-abc')
+      state.markMainStarted(store)
+      state.save(store, 'tempDir', '/runner/_temp/multiarch-abc')
     })
     expect(log).toBe('')
     expect(fs.readFileSync(stateFile, 'utf8')).toContain('/runner/_temp/multiarch-abc')

@@ -1,11 +1,8 @@
 /** The job summary: tags, the index digest and where it was checked, one row per platform, QEMU or native. */
-import * as core from '@actions/core'
-import { beforeEach, describe, expect, it } from '@jest/globals'
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
+import { describe, expect, it } from '@jest/globals'
 import { summaryTable, writeSummary, type SummaryOptions } from '../../src/run/summary.js'
 import type { DigestReport } from '../../src/run/verify.js'
+import { FakeReporter } from './fake-reporter.js'
 
 const INDEX = `sha256:${'a'.repeat(64)}`
 const AMD64 = `sha256:${'1'.repeat(64)}`
@@ -31,17 +28,10 @@ const OPTIONS: SummaryOptions = {
   builder: 'multiarch-42-abc'
 }
 
-// @actions/core keeps the summary file it first resolved, so one file serves every test here.
-const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'summary-test-')), 'summary')
-process.env.GITHUB_STEP_SUMMARY = summaryFile
-beforeEach(() => {
-  fs.writeFileSync(summaryFile, '')
-  core.summary.emptyBuffer()
-})
-
 async function written(options: Partial<SummaryOptions>): Promise<string> {
-  await writeSummary({ ...OPTIONS, ...options })
-  return fs.readFileSync(summaryFile, 'utf8')
+  const reporter = new FakeReporter()
+  await writeSummary(reporter, { ...OPTIONS, ...options })
+  return reporter.summary
 }
 
 /** The table's rows as cell texts (header row included), tags stripped. */
@@ -158,7 +148,6 @@ describe('writeSummary', () => {
       ['linux/arm64', ARM64, 'by the node', 'b1 (ssh://ci@arm&#60;1&#62;)'],
       ['linux/arm/v7', ARMV7, 'QEMU', 'b0 (this runner)']
     ])
-    fs.writeFileSync(summaryFile, '')
     const unpushed = await written({
       nodes,
       pushed: false,
@@ -186,9 +175,9 @@ describe('writeSummary', () => {
     expect(html).not.toContain('<b>')
   })
 
-  it('appends to what earlier steps wrote to the summary', async () => {
-    fs.writeFileSync(summaryFile, '<p>from an earlier step</p>\n')
+  it('starts with its heading, one element a line', async () => {
     const html = await written({})
-    expect(html.startsWith('<p>from an earlier step</p>\n<h2>Multi-platform image</h2>')).toBe(true)
+    expect(html.startsWith('<h2>Multi-platform image</h2>\n<ul>')).toBe(true)
+    expect(html.endsWith('</p>\n')).toBe(true)
   })
 })

@@ -5,7 +5,8 @@ import * as path from 'node:path'
 import type { CommandRunner } from '../../src/core/runner.js'
 import { reportDigests, type VerifyOptions } from '../../src/run/verify.js'
 import { send } from '../http-server.js'
-import { captureStdout, commands } from '../stdout.js'
+import { commands } from '../stdout.js'
+import { FakeReporter } from './fake-reporter.js'
 import {
   basicOf,
   INDEX_DIGEST,
@@ -31,8 +32,8 @@ const noCommands: CommandRunner = {
 
 function options(
   names: string[],
-  overrides: Partial<VerifyOptions> = {}
-): VerifyOptions & { logged: string[] } {
+  overrides: Partial<Omit<VerifyOptions, 'reporter'>> = {}
+): VerifyOptions & { logged: string[]; reporter: FakeReporter } {
   const dir = path.join(root, String(n++))
   fs.mkdirSync(dir)
   const metadataFile = path.join(dir, 'metadata.json')
@@ -49,6 +50,7 @@ function options(
     config: {},
     dockerConfigDir: dir,
     runner: noCommands,
+    reporter: new FakeReporter(),
     retry: {
       retries: 2,
       initialDelayMs: 1,
@@ -185,10 +187,9 @@ describe('reportDigests', () => {
     const server = await serve(manifestHandler)
     const given = options([`${server.host}/fx/img:v1`])
     fs.writeFileSync(path.join(given.dockerConfigDir, 'config.json'), '{"auths": {"x": {"auth": "c2VjcmV0"}}')
-    const log = await captureStdout(async () => {
-      const report = await reportDigests(given)
-      expect(report.platforms['linux/amd64']).toBe(AMD64)
-    })
+    const report = await reportDigests(given)
+    expect(report.platforms['linux/amd64']).toBe(AMD64)
+    const log = given.reporter.log
     expect(commands(log, 'warning').join('\n')).toMatch(/not valid JSON.*without credentials/)
     expect(log).not.toContain('c2VjcmV0')
     expect(server.requests.map(r => r.headers.authorization)).toStrictEqual([undefined, undefined])
@@ -207,11 +208,9 @@ describe('reportDigests', () => {
       `${server.host}/fx/img:gone`,
       `${server.host}/fx/img:v2`
     ])
-    let report: Awaited<ReturnType<typeof reportDigests>> | undefined
-    const log = await captureStdout(async () => {
-      report = await reportDigests(given)
-    })
-    expect(report?.moved).toStrictEqual([
+    const report = await reportDigests(given)
+    const log = given.reporter.log
+    expect(report.moved).toStrictEqual([
       { tag: `${server.host}/fx/img:v1`, served: other },
       { tag: `${server.host}/fx/img:gone`, served: '' }
     ])
@@ -219,6 +218,6 @@ describe('reportDigests', () => {
     expect(warnings).toHaveLength(2)
     expect(warnings[0]).toContain(INDEX_DIGEST)
     expect(warnings[0]).toContain(other)
-    expect(report?.platforms['linux/amd64']).toBe(AMD64)
+    expect(report.platforms['linux/amd64']).toBe(AMD64)
   })
 })

@@ -3,8 +3,8 @@
  * metadata file whose contents are the source of the digests, and with a progress stream that says how
  * long each platform's steps took (see progress.ts).
  */
-import * as core from '@actions/core'
 import { CommandError, runChecked, type CommandRunner } from '../core/runner.js'
+import type { LogSink } from '../core/reporter.js'
 import { buildOptionArgs, evaluates, type BuildOptionSettings } from './build-options.js'
 import { RawJsonProgress, parsePlainProgress, type Step } from './progress.js'
 import { compareVersions } from './version.js'
@@ -125,7 +125,10 @@ export class BuildError extends CommandError {
  * Runs the build with its progress in the log (rawjson is rendered as `#N step` / `#N DONE 1.2s` lines as
  * it arrives); a failure carries buildx's own error and the human-readable progress.
  */
-export async function runBuild(runner: CommandRunner, options: BuildOptions): Promise<BuildRun> {
+export async function runBuild(
+  runner: CommandRunner,
+  options: BuildOptions & { log: LogSink }
+): Promise<BuildRun> {
   const { args, env: secretEnv } = buildCommand(options)
   const env = Object.keys(secretEnv).length > 0 ? { env: secretEnv } : {}
   if (options.progress === 'plain') {
@@ -143,7 +146,7 @@ export async function runBuild(runner: CommandRunner, options: BuildOptions): Pr
   const show = (line: string): void => {
     for (const text of progress.feed(line)) {
       human.push(text)
-      core.info(text)
+      options.log.info(text)
     }
   }
   const result = await runner.run('docker', args, {

@@ -6,7 +6,7 @@
 import { MIN_BUILDX, compareVersions, parseBuildxVersion } from './version.js'
 import type { CommandRunner } from '../core/runner.js'
 import { DOCKER_BUILDX } from './cli.js'
-import { installBuildx, coreLog, type BuildxSetup, type InstallLog, type RunnerDirs } from './install.js'
+import { installBuildx, type BuildxSetup, type InstallLog, type RunnerDirs } from './install.js'
 import {
   BuildxInstallError,
   FALLBACK_BUILDX_VERSION,
@@ -30,7 +30,7 @@ export interface ChooseOptions {
   /** This runner, for the release asset to download. */
   host: NodeHost
   dirs: RunnerDirs
-  log?: InstallLog
+  log: InstallLog
 }
 
 /**
@@ -40,7 +40,7 @@ export interface ChooseOptions {
  * the error.
  */
 export async function chooseBuildx(options: ChooseOptions): Promise<BuildxSetup> {
-  const log = options.log ?? coreLog
+  const { log } = options
   const minimum = options.minimum ?? MIN_BUILDX
   const needed = options.minimumFor ? ` (${options.minimumFor} needs it)` : ''
   const requested = normalizeBuildxVersion(options.version)

@@ -11,7 +11,6 @@
  * The runner's directories come in as `dirs`. @actions/tool-cache itself still takes the tool cache
  * directory from the process environment (RUNNER_TOOL_CACHE), which the run's environment is.
  */
-import * as core from '@actions/core'
 import * as tc from '@actions/tool-cache'
 import { createHash, randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
@@ -60,16 +59,6 @@ export interface InstallLog {
   warning(message: string): void
 }
 
-/** The default log: the action log. */
-export const coreLog: InstallLog = {
-  info: message => {
-    core.info(message)
-  },
-  warning: message => {
-    core.warning(message)
-  }
-}
-
 export interface InstallOptions {
   /** Exact version without `v` (see normalizeBuildxVersion). */
   version: string
@@ -81,7 +70,7 @@ export interface InstallOptions {
   runner: CommandRunner
   platform: ReleasePlatform
   dirs: RunnerDirs
-  log?: InstallLog
+  log: InstallLog
 }
 
 export interface BuildxSetup {
@@ -104,7 +93,7 @@ function cachedBinaryName(platform: ReleasePlatform): string {
  * Then runs `<binary> version` to check that it runs here and is the version asked for.
  */
 export async function installBuildx(options: InstallOptions): Promise<BuildxSetup> {
-  const log = options.log ?? coreLog
+  const { log } = options
   const { version, platform } = options
   requireRunnerDirs(options.dirs)
 
@@ -112,7 +101,7 @@ export async function installBuildx(options: InstallOptions): Promise<BuildxSetu
   const cached = cachedDir ? path.join(cachedDir, cachedBinaryName(platform)) : ''
   const source: BuildxSetup['source'] = cached && fs.existsSync(cached) ? 'tool-cache' : 'download'
   if (source === 'tool-cache') log.info(`found buildx ${version} in the tool cache: ${cached}`)
-  const binary = source === 'tool-cache' ? cached : await downloadAndCache({ ...options, log })
+  const binary = source === 'tool-cache' ? cached : await downloadAndCache(options)
   fs.chmodSync(binary, 0o755)
 
   const result = await options.runner.run(binary, ['version'], { silent: true })
@@ -155,7 +144,7 @@ function requireRunnerDirs(dirs: RunnerDirs): void {
   }
 }
 
-async function downloadAndCache(options: InstallOptions & { log: InstallLog }): Promise<string> {
+async function downloadAndCache(options: InstallOptions): Promise<string> {
   const { version, platform, log } = options
   const download = (url: string, httpMessage: (status: number | undefined) => string): Promise<string> =>
     downloadTo(url, path.join(options.dirs.temp, randomUUID()), httpMessage)

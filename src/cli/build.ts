@@ -7,6 +7,8 @@
 import * as fs from 'node:fs'
 import { InputError, readInputs, type InputSource } from '../inputs/inputs.js'
 import { execRunner, type CommandRunner, type RunResult } from '../core/runner.js'
+import { githubReporter } from '../github/reporter.js'
+import type { Reporter } from '../core/reporter.js'
 import { defaultDeps, type MainDeps } from '../run/deps.js'
 import { runMain } from '../run/main.js'
 import { reportFailure } from '../run/outputs.js'
@@ -87,11 +89,15 @@ export class CancellableRunner implements CommandRunner {
 }
 
 /** Runs the post step with the state main saved, as the runner does (STATE_* variables). */
-async function cleanUp(files: WorkflowFiles, env: NodeJS.ProcessEnv, runner: CommandRunner): Promise<void> {
+async function cleanUp(
+  files: WorkflowFiles,
+  env: NodeJS.ProcessEnv,
+  post: { reporter: Reporter; runner: CommandRunner }
+): Promise<void> {
   for (const [key, value] of Object.entries(parseCommandFile(fs.readFileSync(files.state, 'utf8')))) {
     env[`STATE_${key}`] = value
   }
-  await runPost(runner)
+  await runPost(post)
 }
 
 /** Runs the build command; returns the exit status. */
@@ -106,24 +112,32 @@ export async function runBuild(args: ParsedArgs, capture: Capture, deps: Command
     runner.cancel()
   })
   try {
-    const main = runMain({ ...defaultDeps(), ...deps.main, runner, getInput, env, cwd: deps.cwd }).then(
+    const reporter = githubReporter(env)
+    const post = { reporter, runner: deps.runner }
+    const main = runMain({
+      ...defaultDeps({ reporter, getInput }),
+      ...deps.main,
+      runner,
+      env,
+      cwd: deps.cwd
+    }).then(
       () => true,
       (error: unknown) => {
-        if (!interruption.signal) reportFailure(error)
+        if (!interruption.signal) reportFailure(reporter, error)
         return false
       }
     )
     const first = await Promise.race([main, interruption.signalled])
     if (typeof first === 'string') {
       const creating = runner.inFlight.some(args => args.includes('create'))
-      await cleanUp(files, env, deps.runner)
+      await cleanUp(files, env, post)
       // Removing the builder ends a build in progress. A `buildx create` that was running may still finish
       // after that: once it has, clean up again.
       const settled = await within(main, deps.graceMs ?? 15_000)
-      if (creating && settled) await cleanUp(files, env, deps.runner)
+      if (creating && settled) await cleanUp(files, env, post)
       return SIGNAL_STATUS[first] ?? 1
     }
-    await cleanUp(files, env, deps.runner)
+    await cleanUp(files, env, post)
     if (interruption.signal) return SIGNAL_STATUS[interruption.signal] ?? 1
     if (!first) return 1
     emitOutputs(files, OUTPUTS, args, capture)
@@ -136,7 +150,7 @@ export async function runBuild(args: ParsedArgs, capture: Capture, deps: Command
 
 /** The production dependencies. */
 export function commandDeps(): CommandDeps {
-  return { runner: execRunner, env: process.env, cwd: process.cwd(), signals: process }
+  return { runner: execRunner(githubReporter()), env: process.env, cwd: process.cwd(), signals: process }
 }
 
 /** Whether a promise settles within `ms` milliseconds (the timer does not outlive it). */

@@ -8,6 +8,7 @@ import * as fs from 'node:fs'
 import { InputError } from '../inputs/inputs.js'
 import { readMergeInputs } from '../inputs/merge.js'
 import { runMergeAction } from '../merge/action.js'
+import { githubReporter } from '../github/reporter.js'
 import { defaultDeps } from '../run/deps.js'
 import { reportFailure } from '../run/outputs.js'
 import { UsageError, problemForFlag, type CommandSpec, type ParsedArgs } from './args.js'
@@ -43,17 +44,17 @@ export async function runMerge(args: ParsedArgs, capture: Capture, deps: Command
   const files = workflowFiles(env)
   const interruption = listenForSignals(deps.signals, capture, () => undefined)
   try {
+    const reporter = githubReporter(env)
     const merged = runMergeAction({
-      ...defaultDeps(),
+      ...defaultDeps({ reporter, getInput: inputSource(args) }),
       ...deps.main,
       runner: deps.runner,
-      getInput: inputSource(args),
       env,
       cwd: deps.cwd
     }).then(
       () => true,
       (error: unknown) => {
-        if (!interruption.signal) reportFailure(error)
+        if (!interruption.signal) reportFailure(reporter, error)
         return false
       }
     )

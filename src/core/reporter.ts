@@ -20,10 +20,16 @@ export interface StateStore {
   get(key: string): string
 }
 
-export interface Reporter extends StateStore {
+/** What the command runner and the lower layers log with: lines, the command echo and debug lines. */
+export interface LogSink {
   info(message: string): void
   /** Shown only when debug logging is on. */
   debug(message: string): void
+  /** Echoes a command line as it starts (GitHub: a `[command]` line; a terminal: `$ command`). */
+  command(line: string): void
+}
+
+export interface Reporter extends StateStore, LogSink {
   warning(message: string, annotation?: Annotation): void
   error(message: string, annotation?: Annotation): void
   notice(message: string, annotation?: Annotation): void

@@ -1,11 +1,11 @@
 /**
  * The one way this action runs external programs. Every command goes through a CommandRunner: argv
  * arrays only (never a shell string), so tags, build-args and labels stay inert whatever they contain.
- * Tests replace the runner with a fake that records calls; production uses @actions/exec.
+ * Tests replace the runner with a fake that records calls; production uses @actions/exec (`execRunner`).
  */
-import * as core from '@actions/core'
 import * as exec from '@actions/exec'
 import { messageOf } from './errors.js'
+import type { LogSink } from './reporter.js'
 
 export interface RunOptions {
   /** Extra environment for this command, merged over the process environment. */
@@ -78,41 +78,41 @@ export function withEnvironment(runner: CommandRunner, env: Readonly<Record<stri
   }
 }
 
-/** The production runner, on @actions/exec. A program that cannot be started reports exit code 127. */
-export const execRunner: CommandRunner = {
-  async run(command, args, options = {}) {
-    const env = options.env ? mergedEnv(options.env) : undefined
-    // Every process this action starts is listed in the debug log (re-run with debug logging to see it).
-    core.debug(`spawn: ${command} ${args.join(' ')}`)
-    try {
+/**
+ * The production runner, on @actions/exec, logging through `log`: each command is echoed as it starts and
+ * its output streamed line by line (unless silent); every process it starts is listed as a debug line. A
+ * program that cannot be started reports exit code 127.
+ */
+export function execRunner(log: LogSink): CommandRunner {
+  return {
+    async run(command, args, options = {}) {
+      const env = options.env ? mergedEnv(options.env) : undefined
+      const line = `${command} ${args.join(' ')}`
+      // Re-run with debug logging to see every process this action starts, silent ones included.
+      log.debug(`spawn: ${line}`)
+      if (!options.silent) log.command(line)
       const onStderrLine = options.onStderrLine
-      // @actions/exec echoes the command only when it streams the output itself: echo it the same way.
-      if (onStderrLine && !options.silent) core.info(`[command]${command} ${args.join(' ')}`)
-      const out = await exec.getExecOutput(command, [...args], {
-        ignoreReturnCode: true,
-        silent: (options.silent ?? false) || onStderrLine !== undefined,
-        ...(onStderrLine
-          ? {
-              listeners: {
-                errline: onStderrLine,
-                ...(options.silent
-                  ? {}
-                  : {
-                      stdline: (line: string) => {
-                        core.info(line)
-                      }
-                    })
-              }
-            }
-          : {}),
-        ...(env ? { env } : {}),
-        ...(options.cwd ? { cwd: options.cwd } : {}),
-        ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {})
-      })
-      return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr }
-    } catch (error) {
-      // @actions/exec throws when the program is not found or cannot be spawned.
-      return { exitCode: 127, stdout: '', stderr: messageOf(error) }
+      const show = (text: string): void => {
+        log.info(text)
+      }
+      try {
+        // @actions/exec itself stays silent: what it would write to stdout goes through the log instead.
+        const out = await exec.getExecOutput(command, [...args], {
+          ignoreReturnCode: true,
+          silent: true,
+          listeners: {
+            ...(options.silent ? {} : { stdline: show }),
+            ...(onStderrLine ? { errline: onStderrLine } : options.silent ? {} : { errline: show })
+          },
+          ...(env ? { env } : {}),
+          ...(options.cwd ? { cwd: options.cwd } : {}),
+          ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {})
+        })
+        return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr }
+      } catch (error) {
+        // @actions/exec throws when the program is not found or cannot be spawned.
+        return { exitCode: 127, stdout: '', stderr: messageOf(error) }
+      }
     }
   }
 }

@@ -6,7 +6,6 @@
  * plugins and contexts are the same. Two runs on one runner never see (or remove) each other's
  * credentials; the post step removes the run's directory with its work directory.
  */
-import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { configKey } from '../oci/reference.js'
@@ -20,11 +19,14 @@ export interface LoginOptions {
   password: string
 }
 
+/** The `auth` value of a login entry (base64 of `username:password`): as secret as the password. */
+export function loginToken(options: LoginOptions): string {
+  return Buffer.from(`${options.username}:${options.password}`).toString('base64')
+}
+
 /** `config` with the login entry for `registry` (buildx reads it for the push and the pulls). */
 export function withLogin(config: DockerConfig, options: LoginOptions): DockerConfig {
-  const token = Buffer.from(`${options.username}:${options.password}`).toString('base64')
-  core.setSecret(options.password)
-  core.setSecret(token)
+  const token = loginToken(options)
   const key = configKey(options.registry)
   const out: DockerConfig = { ...config, auths: { ...config.auths, [key]: { auth: token } } }
   // A credential store would shadow the file entry; an empty helper makes the CLI read the file for this host.

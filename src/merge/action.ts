@@ -2,9 +2,9 @@
  * The merge action (merge/action.yml): its inputs, one log group per phase, the outputs and the job
  * summary. The merge itself is mergeImages (merge.ts); this file only wires the action to it.
  */
-import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { SummaryHtml } from '../core/html.js'
 import { withRetries } from '../core/retry.js'
 import { dockerConfigDir } from '../docker/login.js'
 import { readMergeInputs, type MergeInputs } from '../inputs/merge.js'
@@ -19,10 +19,11 @@ import type { Retry } from './resolve.js'
 export const MERGE_RETRIES = 2
 
 export async function runMergeAction(deps: MainDeps): Promise<void> {
-  maskSecrets(deps.getInput, deps.env)
-  const inputs = await core.group('Inputs', () => {
+  const { reporter } = deps
+  maskSecrets(reporter, deps.getInput, deps.env)
+  const inputs = await reporter.group('Inputs', () => {
     const parsed = readMergeInputs(deps.getInput)
-    for (const line of describeMergeInputs(parsed)) core.info(line)
+    for (const line of describeMergeInputs(parsed)) reporter.info(line)
     return Promise.resolve(parsed)
   })
   const base = deps.env.RUNNER_TEMP || deps.tmpDir
@@ -46,26 +47,26 @@ export async function runMergeAction(deps: MainDeps): Promise<void> {
             classify: transientRegistryFailure,
             what,
             log: message => {
-              core.warning(message, { title: 'Retrying' })
+              reporter.warning(message, { title: 'Retrying' })
             }
           },
           operation
         )
       const started = Date.now()
-      const result = await core.group(`Merge ${inputs.sources.length} sources`, () =>
+      const result = await reporter.group(`Merge ${inputs.sources.length} sources`, () =>
         mergeImages({
           ...mergeOptions(inputs),
           registries,
           retry,
           log: line => {
-            core.info(line)
+            reporter.info(line)
           }
         })
       )
-      core.info(`merged in ${((Date.now() - started) / 1000).toFixed(2)} s`)
-      core.setOutput('digest', result.digest)
-      core.setOutput('platform-digests', JSON.stringify(result.platforms))
-      await writeMergeSummary(result)
+      reporter.info(`merged in ${((Date.now() - started) / 1000).toFixed(2)} s`)
+      reporter.setOutput('digest', result.digest)
+      reporter.setOutput('platform-digests', JSON.stringify(result.platforms))
+      await reporter.appendSummary(mergeSummaryHtml(result))
     } finally {
       registries.close()
     }
@@ -109,11 +110,12 @@ export function mergeSummaryRows(result: MergeResult): string[][] {
   ])
 }
 
-async function writeMergeSummary(result: MergeResult): Promise<void> {
-  const summary = core.summary.addHeading('Merged multi-platform image', 2)
-  summary.addList(result.tags.map(t => `<code>${escapeHtml(t)}</code>`))
-  summary.addRaw(`<p>Index digest: <code>${result.digest}</code> (${result.mediaType})</p>`)
-  summary.addTable([
+/** The job summary of a merge, as HTML. */
+export function mergeSummaryHtml(result: MergeResult): string {
+  const summary = new SummaryHtml().heading('Merged multi-platform image', 2)
+  summary.list(result.tags.map(t => `<code>${escapeHtml(t)}</code>`))
+  summary.raw(`<p>Index digest: <code>${result.digest}</code> (${result.mediaType})</p>`)
+  summary.table([
     [
       { data: 'Platform', header: true },
       { data: 'Digest', header: true },
@@ -122,8 +124,8 @@ async function writeMergeSummary(result: MergeResult): Promise<void> {
     ...mergeSummaryRows(result)
   ])
   const { mounted, copied, present } = result.counts
-  summary.addRaw(`<p>Blobs: ${mounted} mounted, ${copied} copied, ${present} already there.</p>`)
-  await summary.write()
+  summary.raw(`<p>Blobs: ${mounted} mounted, ${copied} copied, ${present} already there.</p>`)
+  return summary.toString()
 }
 
 function escapeHtml(text: string): string {

@@ -12,7 +12,7 @@ import { credentialsFor, type Credentials } from '../docker/credentials.js'
 import type { RegistryInputs } from '../inputs/registry-inputs.js'
 import { RegistryClient } from '../registry/client.js'
 import type { ProxyFor } from '../registry/transport.js'
-import { systemProxy } from '../run/verify.js'
+import { systemProxy } from '../run/registry-access.js'
 
 export interface RegistriesOptions {
   inputs: RegistryInputs

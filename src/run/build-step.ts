@@ -2,7 +2,6 @@
  * The build phase of a run: `docker buildx build` with retries for transient failures, a hint naming the
  * platform and step when an emulated step crashed, and the time each platform took.
  */
-import * as core from '@actions/core'
 import { evaluates } from '../buildx/build-options.js'
 import { BuildError, progressFormat, runBuild } from '../buildx/build.js'
 import { withRetries } from '../core/retry.js'
@@ -28,13 +27,15 @@ export interface BuildStepOptions {
  */
 export async function buildImage(options: BuildStepOptions): Promise<PlatformTiming[] | undefined> {
   const { deps, inputs, emulated } = options
+  const { reporter } = deps
   const evaluateOnly = evaluates(inputs.buildOptions.call)
   const title = evaluateOnly
     ? `Evaluate (call: ${inputs.buildOptions.call})`
     : `Build ${inputs.platforms.join(', ')}${inputs.push ? ' and push' : ''}`
-  const build = await core.group(title, () =>
+  const build = await reporter.group(title, () =>
     withRetries(retryOptions(deps, inputs, 'Build'), () =>
       runBuild(options.runner, {
+        log: reporter,
         builder: options.builder,
         metadataFile: options.metadataFile,
         settings: inputs,
@@ -44,10 +45,12 @@ export async function buildImage(options: BuildStepOptions): Promise<PlatformTim
       // A step that crashed under QEMU: name the platform and the step (the error itself follows).
       if (error instanceof BuildError)
         for (const hint of crashHints(error.steps, inputs.platforms, emulated))
-          core.error(hint.message, { title: hint.title })
+          reporter.error(hint.message, { title: hint.title })
       throw error
     })
   )
   if (evaluateOnly) return undefined
-  return core.group('Build time per platform', () => reportTimings(build.steps, inputs.platforms, emulated))
+  return reporter.group('Build time per platform', () =>
+    reportTimings(reporter, build.steps, inputs.platforms, emulated)
+  )
 }

@@ -3,7 +3,6 @@
  * from the index, the manifests it lists and their configs, and the binaries of each platform
  * (binaries-check), all read from the registry by digest.
  */
-import * as core from '@actions/core'
 import { pushedIndexProblems, singleManifestProblems, type ListedManifest } from '../oci/index-checks.js'
 import { layerCompression, readLayerFiles, type LayerFiles } from '../oci/layer-files.js'
 import { isAttestation, isRecord, manifestKind, MEDIA_TYPES, parseJsonObject } from '../oci/oci.js'
@@ -76,7 +75,7 @@ export async function checkContent(options: ContentCheckOptions): Promise<Conten
     if (options.binaries !== 'false') {
       for (const image of platformImages(index, images, options)) {
         const report = await checkPlatformBinaries(image, layer => read.layer(layer), options)
-        core.info(describeBinaries(report))
+        options.reporter.info(describeBinaries(report))
         const failures = binaryFailures(report)
         ;(options.binaries === 'error' ? errors : warnings).push(...failures)
         warnings.push(...binaryNotes(report))
@@ -197,9 +196,9 @@ class Reader {
 /** The checks with their log: warnings as annotations, errors thrown together (no tag is put then). */
 export async function runContentChecks(options: ContentCheckOptions): Promise<void> {
   const report = await checkContent(options)
-  for (const warning of report.warnings) core.warning(warning, { title: 'Image content check' })
+  for (const warning of report.warnings) options.reporter.warning(warning, { title: 'Image content check' })
   if (report.errors.length === 0) {
-    core.info(
+    options.reporter.info(
       `${options.image}: index structure${options.binaries === 'false' ? '' : ' and binaries'} checked`
     )
     return

@@ -1,9 +1,10 @@
 /**
- * What a run gets from the outside world: the command runner, the inputs, the environment, the host and
- * its clock. `defaultDeps()` is the one place that reads them from the process; tests pass their own.
+ * What a run gets from the outside world: the reporter it speaks through, the command runner, the inputs,
+ * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
+ * from the process (the entry gives it the reporter and the input source); tests pass their own.
  */
-import * as core from '@actions/core'
 import * as os from 'node:os'
+import type { Reporter } from '../core/reporter.js'
 import { execRunner, type CommandRunner } from '../core/runner.js'
 import { sleep, type RetryOptions } from '../core/retry.js'
 import { buildxFailureReason } from '../buildx/output.js'
@@ -13,6 +14,8 @@ import { BINFMT_DIR } from '../qemu/qemu.js'
 import type { NodeHost } from '../buildx/release.js'
 
 export interface MainDeps {
+  /** Log, groups, annotations, masking, outputs, state and summary: the run's only way to speak. */
+  reporter: Reporter
   runner: CommandRunner
   getInput: InputSource
   /** The job's environment (RUNNER_TEMP, RUNNER_TOOL_CACHE, DOCKER_CONFIG, proxies, GITHUB_RUN_ID, ...). */
@@ -36,10 +39,17 @@ export interface MainDeps {
   now: () => number
 }
 
-export function defaultDeps(): MainDeps {
+/** What only the entry knows: who reports (GitHub or a terminal) and where the inputs come from. */
+export interface EntryDeps {
+  reporter: Reporter
+  getInput: InputSource
+}
+
+export function defaultDeps({ reporter, getInput }: EntryDeps): MainDeps {
   return {
-    runner: execRunner,
-    getInput: name => core.getInput(name),
+    reporter,
+    runner: execRunner(reporter),
+    getInput,
     env: process.env,
     cwd: process.cwd(),
     tmpDir: os.tmpdir(),
@@ -62,12 +72,11 @@ export function retryOptions(deps: MainDeps, inputs: Inputs, what: string): Retr
     classify: buildxFailureReason,
     what,
     log: message => {
-      core.warning(message, { title: 'Retrying' })
+      deps.reporter.warning(message, { title: 'Retrying' })
     }
   }
 }
-/** The ARM version Node
- was built for (6 or 7), from its build configuration. */
+/** The ARM version Node was built for (6 or 7), from its build configuration. */
 function nodeArmVersion(): string {
   const variables = process.config.variables as unknown as Record<string, unknown>
   const value = variables.arm_version

@@ -1,8 +1,8 @@
 /** The QEMU part of a run: emulators checked (and installed when missing) with the run's host facts. */
-import * as core from '@actions/core'
 import { runnerPlatforms } from '../buildx/nodes.js'
 import { InputError, type Inputs } from '../inputs/inputs.js'
 import { ensureEmulation, missingEmulators, type EmulationResult } from '../qemu/qemu.js'
+import type { Reporter } from '../core/reporter.js'
 import type { MainDeps } from './deps.js'
 
 export interface Emulation {
@@ -38,15 +38,15 @@ export function requireEmulators(deps: MainDeps, inputs: Inputs): void {
 }
 
 /** Logs what emulation did, and notes (once per run) which platforms are built under QEMU. */
-export function logEmulation({ result, log }: Emulation): Promise<void> {
-  for (const line of log) core.info(line)
+export function logEmulation(reporter: Reporter, { result, log }: Emulation): Promise<void> {
+  for (const line of log) reporter.info(line)
   if (result.emulated.length === 0) {
-    core.info('every platform runs natively on this host: no emulation needed')
+    reporter.info('every platform runs natively on this host: no emulation needed')
     return Promise.resolve()
   }
   if (result.method !== 'none')
-    core.info(`installed qemu-${result.installed.join(', qemu-')} (${result.method})`)
-  core.notice(
+    reporter.info(`installed qemu-${result.installed.join(', qemu-')} (${result.method})`)
+  reporter.notice(
     `${result.emulated.join(', ')} ${result.emulated.length > 1 ? 'are' : 'is'} built under QEMU emulation, ` +
       'which is several times slower than native. To avoid it, cross-compile in the Dockerfile ' +
       '(FROM --platform=$BUILDPLATFORM with TARGETOS/TARGETARCH) or build on native runners.',

@@ -1,7 +1,6 @@
 /**
  * One run of the action, in order. Each phase lives in its own module; this file is the table of contents.
  */
-import * as core from '@actions/core'
 import * as path from 'node:path'
 import { uniqueBuilderName } from '../buildx/builder.js'
 import { builderDiskUse } from '../buildx/du.js'
@@ -16,18 +15,19 @@ import { provisionBuilder } from './provision.js'
 import { nodesInUse, placementOf } from './nodes.js'
 import { maskSecrets } from './secrets.js'
 import * as state from './state.js'
-import { smokeFailure } from './smoke-test.js'
+import { smokeFailure } from '../docker/smoke.js'
 import { buildImage } from './build-step.js'
 import { publishImage } from './publish.js'
 import { createWorkDir, useRunDockerConfig, writeConfig } from './workspace.js'
 
 export async function runMain(deps: MainDeps): Promise<void> {
-  state.markMainStarted()
-  maskSecrets(deps.getInput, deps.env)
-  const inputs = await core.group('Inputs', () => {
+  const { reporter } = deps
+  state.markMainStarted(reporter)
+  maskSecrets(reporter, deps.getInput, deps.env)
+  const inputs = await reporter.group('Inputs', () => {
     const parsed = readInputs(deps.getInput, deps.cwd, deps.env)
-    for (const line of describeInputs(parsed)) core.info(line)
-    return Promise.resolve(nodesInUse(parsed))
+    for (const line of describeInputs(parsed)) reporter.info(line)
+    return Promise.resolve(nodesInUse(reporter, parsed))
   })
   try {
     await run(deps, inputs)
@@ -37,32 +37,39 @@ export async function runMain(deps: MainDeps): Promise<void> {
   }
 }
 
-async function run(outside: MainDeps, inputs: Inputs): Promise<void> {
+/**
+ * `jobDeps` are the job's as given; from the login on, every command runs with the run's own docker
+ * config (`runDeps`).
+ */
+async function run(jobDeps: MainDeps, inputs: Inputs): Promise<void> {
+  const { reporter } = jobDeps
   // qemu: false: the emulators must be there already; binfmt_misc says so before any docker command.
-  if (inputs.qemu === 'false') requireEmulators(outside, inputs)
-  await checkLoad(outside.runner, inputs)
-  const work = createWorkDir(outside)
-  const config = await core.group('BuildKit configuration (buildkitd.toml)', () => writeConfig(inputs, work))
-
-  // Before any pull: the BuildKit and QEMU images may live in the registry being logged in to.
-  const { deps, dockerConfigDir } = await core.group('Docker config and registry login', () =>
-    Promise.resolve(useRunDockerConfig(outside, inputs, work))
+  if (inputs.qemu === 'false') requireEmulators(jobDeps, inputs)
+  await checkLoad(jobDeps.runner, inputs)
+  const work = createWorkDir(jobDeps)
+  const config = await reporter.group('BuildKit configuration (buildkitd.toml)', () =>
+    writeConfig(reporter, inputs, work)
   )
 
-  const builder = inputs.builderName || uniqueBuilderName(deps.env.GITHUB_RUN_ID ?? '')
-  core.setOutput('builder-name', builder)
+  // Before any pull: the BuildKit and QEMU images may live in the registry being logged in to.
+  const { deps: runDeps, dockerConfigDir } = await reporter.group('Docker config and registry login', () =>
+    Promise.resolve(useRunDockerConfig(jobDeps, inputs, work))
+  )
+
+  const builder = inputs.builderName || uniqueBuilderName(runDeps.env.GITHUB_RUN_ID ?? '')
+  reporter.setOutput('builder-name', builder)
   // Emulators are checked (and installed if missing) while the builder starts.
   const [emulation, { runner, buildxVersion }] = await Promise.all([
-    emulatePlatforms(deps, inputs),
-    core.group(`Builder ${builder}`, () =>
-      provisionBuilder({ deps, inputs, name: builder, configFile: config.file })
+    emulatePlatforms(runDeps, inputs),
+    reporter.group(`Builder ${builder}`, () =>
+      provisionBuilder({ deps: runDeps, inputs, name: builder, configFile: config.file })
     )
   ])
-  await core.group('QEMU emulation', () => logEmulation(emulation))
+  await reporter.group('QEMU emulation', () => logEmulation(reporter, emulation))
 
   const metadataFile = path.join(work, 'metadata.json')
-  const builtSince = deps.now()
-  const step = { deps, inputs, runner, builder, metadataFile }
+  const builtSince = runDeps.now()
+  const step = { deps: runDeps, inputs, runner, builder, metadataFile }
   const timings = await buildImage({ ...step, buildxVersion, emulated: emulation.result.emulated })
   if (!timings) return // call: check (outline, targets): nothing was built, pushed or exported
 
@@ -73,13 +80,14 @@ async function run(outside: MainDeps, inputs: Inputs): Promise<void> {
       ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
       : {}),
     runner,
-    env: deps.env,
-    now: deps.now
+    reporter,
+    env: runDeps.env,
+    now: runDeps.now
   }
   const { report, smoke } = await publishImage({ ...step, access, builtSince })
   // Only with a budget to compare it with: otherwise one more process the run does not need.
   const diskUse = inputs.cacheMaxSize !== undefined ? await builderDiskUse(runner, builder) : undefined
-  await publishOutputs({
+  await publishOutputs(reporter, {
     tags: inputs.tags,
     pushed: inputs.push,
     report,

@@ -2,9 +2,9 @@
  * What a run reports: the step outputs, the digests in the log, the job summary, and on failure the error
  * with a hint for the failures users meet most.
  */
-import * as core from '@actions/core'
 import { failureOutput, hintsFor, type HintContext } from '../buildx/output.js'
 import { messageOf } from '../core/errors.js'
+import type { Reporter } from '../core/reporter.js'
 import type { EmulationResult } from '../qemu/qemu.js'
 import { writeSummary, type NodeOfPlatform, type SummaryOptions } from './summary.js'
 import type { DigestReport } from './verify.js'
@@ -21,23 +21,26 @@ export interface RunResult extends Pick<SummaryOptions, 'timings' | 'smoke' | 'd
 }
 
 /** Logs the digests: the index, where it was checked, and each platform's manifest. */
-export function logDigests(report: DigestReport): DigestReport {
+export function logDigests(reporter: Reporter, report: DigestReport): DigestReport {
   const where = report.verified.join(', ') || 'no registry (push is false)'
-  core.info(`index ${report.digest || '(none)'}; checked in ${where}`)
-  for (const [platform, digest] of Object.entries(report.platforms)) core.info(`${platform}  ${digest}`)
+  reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`)
+  for (const [platform, digest] of Object.entries(report.platforms)) reporter.info(`${platform}  ${digest}`)
   return report
 }
 
 /** Sets the step outputs (builder-name is set as soon as the name is known) and writes the job summary. */
-export async function publishOutputs(result: RunResult): Promise<void> {
+export async function publishOutputs(reporter: Reporter, result: RunResult): Promise<void> {
   const { report, emulation } = result
-  core.setOutput('digest', report.digest)
-  core.setOutput('platform-digests', JSON.stringify(report.platforms))
-  core.setOutput('metadata', JSON.stringify(report.metadata.raw))
-  core.setOutput('imageid', imageId(report.metadata.raw))
-  core.setOutput('emulated-platforms', emulation.emulated.join(','))
-  if (result.smoke) core.setOutput('smoke-results', smokeResultsJson(result.smoke.results))
-  await writeSummary({
+  const set = (name: string, value: string): void => {
+    reporter.setOutput(name, value)
+  }
+  set('digest', report.digest)
+  set('platform-digests', JSON.stringify(report.platforms))
+  set('metadata', JSON.stringify(report.metadata.raw))
+  set('imageid', imageId(report.metadata.raw))
+  set('emulated-platforms', emulation.emulated.join(','))
+  if (result.smoke) set('smoke-results', smokeResultsJson(result.smoke.results))
+  await writeSummary(reporter, {
     tags: result.tags,
     pushed: result.pushed,
     report,
@@ -71,11 +74,11 @@ export function imageId(metadata: Readonly<Record<string, unknown>>): string {
 }
 
 /** Reports a failure: buildx's error is in the message; known registry/emulation errors get a hint. */
-export function reportFailure(error: unknown): void {
+export function reportFailure(reporter: Reporter, error: unknown): void {
   const failure = error instanceof RunError ? error.cause : error
   const message = messageOf(failure)
   const context = error instanceof RunError ? error.context : undefined
   for (const hint of hintsFor(failureOutput(failure) ?? message, context))
-    core.error(hint.message, { title: hint.title })
-  core.setFailed(message)
+    reporter.error(hint.message, { title: hint.title })
+  reporter.fail(message)
 }

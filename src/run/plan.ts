@@ -7,12 +7,12 @@
  * `slot` sets the workflow job's output `source-<slot>`, and the merge job reads `source-0` to
  * `source-<MAX_PLATFORMS - 1>`.
  */
-import * as core from '@actions/core'
 import { InputError, type InputSource } from '../inputs/inputs.js'
 import { parsePlatforms, splitList } from '../inputs/parse.js'
 import { formatPlatform, parsePlatform } from '../oci/platforms.js'
 import { parseImageReference } from '../oci/reference.js'
 import { messageOf } from '../core/errors.js'
+import type { EntryDeps } from './deps.js'
 
 /** How many platforms one distributed build can have: the reusable workflow declares this many slots. */
 export const MAX_PLATFORMS = 10
@@ -149,14 +149,14 @@ export function readPlanInputs(source: InputSource): PlanInputs {
 }
 
 /** The plan step: reads the inputs, sets the `matrix` and `repository` outputs, and logs the plan. */
-export function runPlan(getInput: InputSource = name => core.getInput(name)): Promise<void> {
+export function runPlan({ reporter, getInput }: EntryDeps): Promise<void> {
   const result = plan(readPlanInputs(getInput))
   for (const entry of result.matrix.include) {
     const labels = typeof entry['runs-on'] === 'string' ? entry['runs-on'] : entry['runs-on'].join(', ')
-    core.info(`${entry.platform}: runner ${labels}`)
+    reporter.info(`${entry.platform}: runner ${labels}`)
   }
-  if (result.repository) core.info(`each platform is pushed by digest to ${result.repository}`)
-  core.setOutput('matrix', JSON.stringify(result.matrix))
-  core.setOutput('repository', result.repository)
+  if (result.repository) reporter.info(`each platform is pushed by digest to ${result.repository}`)
+  reporter.setOutput('matrix', JSON.stringify(result.matrix))
+  reporter.setOutput('repository', result.repository)
   return Promise.resolve()
 }

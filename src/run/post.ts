@@ -4,24 +4,33 @@
  * config and credentials, and its temporary files). Problems here are warnings: cleanup never fails a job.
  * With no state from main (main never started), there is nothing to remove: a notice, and nothing else.
  */
-import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import { removeBuilder } from '../buildx/builder.js'
 import { parseBuildxCli, withBuildx } from '../buildx/cli.js'
-import { execRunner, type CommandRunner } from '../core/runner.js'
+import type { CommandRunner } from '../core/runner.js'
+import type { Reporter } from '../core/reporter.js'
 import * as state from './state.js'
 import { messageOf } from '../core/errors.js'
 
-export async function runPost(runner: CommandRunner = execRunner): Promise<void> {
-  if (!state.mainStarted()) {
-    core.notice('The main step saved no state (it did not run): nothing to clean up.', { title: 'Post step' })
+export interface PostDeps {
+  /** Reads the state main saved, and logs. */
+  reporter: Reporter
+  runner: CommandRunner
+}
+
+export async function runPost({ reporter, runner }: PostDeps): Promise<void> {
+  if (!state.mainStarted(reporter)) {
+    reporter.notice('The main step saved no state (it did not run): nothing to clean up.', {
+      title: 'Post step'
+    })
     return
   }
-  const saved = state.load()
+  const saved = state.load(reporter)
+  const attempt = (title: string, fn: () => Promise<void>): Promise<void> => attemptTo(reporter, title, fn)
   if (saved.builder) {
     await attempt(`Removing builder ${saved.builder}`, async () => {
       const outcome = await removeBuilder(withBuildx(runner, parseBuildxCli(saved.buildx)), saved.builder)
-      core.info(outcome === 'removed' ? 'builder removed' : 'builder was not there (never created)')
+      reporter.info(outcome === 'removed' ? 'builder removed' : 'builder was not there (never created)')
     })
   }
   if (saved.tempDir) {
@@ -32,12 +41,12 @@ export async function runPost(runner: CommandRunner = execRunner): Promise<void>
   }
 }
 
-async function attempt(title: string, fn: () => Promise<void>): Promise<void> {
-  await core.group(title, async () => {
+async function attemptTo(reporter: Reporter, title: string, fn: () => Promise<void>): Promise<void> {
+  await reporter.group(title, async () => {
     try {
       await fn()
     } catch (error) {
-      core.warning(`${title} failed: ${messageOf(error)}`)
+      reporter.warning(`${title} failed: ${messageOf(error)}`)
     }
   })
 }

@@ -7,7 +7,6 @@
  * The builder name is saved for the post step *before* `buildx create` (a half-created builder is still
  * removed), and cleared again when the name turns out to belong to a builder this run did not create.
  */
-import * as core from '@actions/core'
 import {
   BuilderExistsError,
   builderExists,
@@ -61,14 +60,14 @@ export async function provisionBuilder(options: ProvisionOptions): Promise<Provi
     log: {
       info: message => messages.push(message),
       warning: message => {
-        core.warning(message)
+        deps.reporter.warning(message)
       }
     }
   })
   const using = (cli: BuildxCli): CommandRunner => withBuildx(deps.runner, cli)
   const optimistic = inputs.buildxVersion === '' ? createOrReuse(options, using(DOCKER_BUILDX)) : undefined
   const [chosen, attempt] = await Promise.allSettled([choice, optimistic])
-  for (const message of messages) core.info(message)
+  for (const message of messages) deps.reporter.info(message)
   if (chosen.status === 'rejected') throw chosen.reason
   const runner = using(chosen.value.cli)
   const provisioned = { runner, buildxVersion: chosen.value.version }
@@ -76,7 +75,7 @@ export async function provisionBuilder(options: ProvisionOptions): Promise<Provi
     if (attempt.status === 'rejected') throw attempt.reason
     return provisioned
   }
-  state.save('buildx', serializeBuildxCli(chosen.value.cli))
+  state.save(deps.reporter, 'buildx', serializeBuildxCli(chosen.value.cli))
   if (optimistic && attempt.status === 'fulfilled') {
     if (attempt.value === 'reused') return provisioned // not ours: any buildx can use it as it is
     await removeBuilder(using(DOCKER_BUILDX), options.name).catch(() => 'absent')
@@ -93,14 +92,14 @@ async function createOrReuse(
   const { deps, inputs, name } = options
   const buildxDir = buildxConfigDir(deps.env, dockerConfigDir(deps.env))
   if (inputs.reuseBuilder && (await builderExists(runner, name, buildxDir))) {
-    core.warning(
+    deps.reporter.warning(
       `Reusing the existing builder ${name}: it keeps its own configuration (this run's buildkitd.toml is not ` +
         'applied) and is not removed after the job.',
       { title: 'Builder reused' }
     )
     return 'reused'
   }
-  state.save('builder', name) // before create: a half-created builder is still removed by the post step
+  state.save(deps.reporter, 'builder', name) // before create: a half-created builder is still removed by the post step
   try {
     await withRetries(retryOptions(deps, inputs, 'Creating the builder'), async attempt => {
       if (attempt > 0) await removeBuilder(runner, name).catch(() => 'absent')
@@ -124,7 +123,7 @@ async function createOrReuse(
       await appendNodes(runner, settings, inputs.nodes)
     })
   } catch (error) {
-    if (error instanceof BuilderExistsError) state.save('builder', '') // someone else's: leave it alone
+    if (error instanceof BuilderExistsError) state.save(deps.reporter, 'builder', '') // someone else's: leave it alone
     throw error
   }
   return 'created'

@@ -3,14 +3,14 @@
  * binaries), the smoke test, and only then the tags, so that a failed check leaves every tag where it was.
  * With push-by-digest the image stays untagged: a later merge tags the combined index.
  */
-import * as core from '@actions/core'
 import type { SmokeResult } from '../docker/smoke.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { runContentChecks } from './content-checks.js'
 import { retryOptions, type MainDeps } from './deps.js'
 import { logDigests } from './outputs.js'
 import type { RegistryAccess } from './registry-access.js'
-import { smokeFailure, smokeTest } from './smoke-test.js'
+import { smokeTest } from './smoke-test.js'
+import { smokeFailure } from '../docker/smoke.js'
 import { putTags } from './tags.js'
 import { reportDigests, warnMoved, type DigestReport } from './verify.js'
 
@@ -33,10 +33,12 @@ export interface Published {
 
 export async function publishImage(options: PublishOptions): Promise<Published> {
   const { deps, inputs, access } = options
+  const { reporter } = deps
   // Tags are put after the checks, except with push-by-digest, which puts none.
   const tagsPending = inputs.push && !inputs.pushByDigest
-  const digests = await core.group('Digests', async () =>
+  const digests = await reporter.group('Digests', async () =>
     logDigests(
+      reporter,
       await reportDigests({
         ...access,
         metadataFile: options.metadataFile,
@@ -50,7 +52,7 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
   )
   const served = digests.served
   if (!served) return { report: digests }
-  await core.group('Content checks', () =>
+  await reporter.group('Content checks', () =>
     runContentChecks({
       ...access,
       image: served.image,
@@ -67,9 +69,10 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
   const [firstTag] = inputs.tags
   const smoke =
     inputs.smokeTest.length > 0 && firstTag !== undefined
-      ? await core.group('Smoke test', () =>
+      ? await reporter.group('Smoke test', () =>
           smokeTest({
             runner: access.runner,
+            log: reporter,
             image: firstTag,
             platforms: digests.platforms,
             args: inputs.smokeTest,
@@ -81,7 +84,7 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
   const withSmoke = smoke ? { smoke } : {}
   if (!tagsPending || (smoke && smokeFailure(smoke, inputs.smokeTest)))
     return { report: digests, ...withSmoke }
-  const moved = await core.group('Tags', () =>
+  const moved = await reporter.group('Tags', () =>
     putTags({
       ...access,
       tags: inputs.tags,
@@ -89,6 +92,6 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
       retry: retryOptions(deps, inputs, 'Tagging')
     })
   )
-  warnMoved(digests.digest, moved)
+  warnMoved(reporter, digests.digest, moved)
   return { report: { ...digests, moved }, ...withSmoke }
 }

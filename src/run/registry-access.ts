@@ -3,7 +3,6 @@
  * verification from the generated buildkitd.toml), with the credentials docker's config holds for it, and
  * through the job's proxy.
  */
-import * as core from '@actions/core'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { registrySettings, type TomlTable } from '../buildkitd/toml.js'
 import { credentialsFor, type Credentials } from '../docker/credentials.js'
@@ -12,6 +11,7 @@ import { messageOf } from '../core/errors.js'
 import { RegistryClient } from '../registry/client.js'
 import type { ProxyFor } from '../registry/transport.js'
 import type { CommandRunner } from '../core/runner.js'
+import type { Reporter } from '../core/reporter.js'
 
 export interface RegistryAccess {
   config: TomlTable
@@ -19,6 +19,8 @@ export interface RegistryAccess {
   /** The login inputs: their registry is read with them, whatever the docker config holds. */
   login?: { registry: string; username: string; password: string }
   runner: CommandRunner
+  /** Where a warning about unreadable credentials goes. */
+  reporter: Reporter
   /** The environment: NODE_EXTRA_CA_CERTS. Default: this process's. */
   env?: Readonly<Record<string, string | undefined>>
   /** The proxy for each registry URL. Default: HTTP(S)_PROXY/NO_PROXY, as @actions/http-client reads them. */
@@ -57,7 +59,7 @@ async function credentialsOf(registry: string, access: RegistryAccess): Promise<
   try {
     return await credentialsFor(registry, { configDir: access.dockerConfigDir, runner: access.runner })
   } catch (error) {
-    core.warning(`${messageOf(error)}. Reading ${registry} without credentials.`, {
+    access.reporter.warning(`${messageOf(error)}. Reading ${registry} without credentials.`, {
       title: 'Docker credentials unavailable'
     })
     return undefined

@@ -2,8 +2,8 @@
  * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
  * log line, including the lines of commands that echo them.
  */
-import * as core from '@actions/core'
 import { proxyEnvironment } from '../buildx/builder.js'
+import type { Reporter } from '../core/reporter.js'
 import type { InputSource } from '../inputs/inputs.js'
 import { parseSecrets } from '../inputs/build-options.js'
 
@@ -19,25 +19,28 @@ const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i
  * Masks the password, every line of any PEM private key pasted into an input (the runner masks line by
  * line), and a proxy URL's password.
  */
-export function maskSecrets(getInput: InputSource, env: NodeJS.ProcessEnv): void {
+export function maskSecrets(reporter: Reporter, getInput: InputSource, env: NodeJS.ProcessEnv): void {
+  const mask = (secret: string): void => {
+    reporter.mask(secret)
+  }
   const password = getInput('password')
-  if (password) core.setSecret(password)
+  if (password) mask(password)
   const token = getInput('github-token')
-  if (token) core.setSecret(token)
-  maskBuildSecrets(getInput('secrets'))
+  if (token) mask(token)
+  maskBuildSecrets(mask, getInput('secrets'))
   for (const name of SENSITIVE_INPUTS) {
     for (const block of getInput(name).matchAll(PRIVATE_KEY)) {
       for (const line of block[0].split(/\r?\n/))
-        if (line.trim() && !line.startsWith('-----')) core.setSecret(line.trim())
+        if (line.trim() && !line.startsWith('-----')) mask(line.trim())
     }
   }
   for (const value of Object.values(proxyEnvironment(env))) {
     // As written (that is how the builder's command line echoes it) and percent-decoded.
     const written = URL_PASSWORD.exec(value)?.[1]
     if (written === undefined) continue
-    core.setSecret(written)
+    mask(written)
     try {
-      core.setSecret(decodeURIComponent(written))
+      mask(decodeURIComponent(written))
     } catch {
       // not valid percent-encoding: the written form is the only one
     }
@@ -48,7 +51,7 @@ export function maskSecrets(getInput: InputSource, env: NodeJS.ProcessEnv): void
  * Masks each value of the secrets input, line by line for a multi-line one (the runner masks per line).
  * When the input does not parse, every line is masked (the input check reports entries by position only).
  */
-function maskBuildSecrets(value: string): void {
+function maskBuildSecrets(mask: (secret: string) => void, value: string): void {
   if (value === '') return
   let values: string[]
   try {
@@ -57,7 +60,7 @@ function maskBuildSecrets(value: string): void {
     values = value.split('\n')
   }
   for (const secret of values) {
-    for (const line of secret.split(/\r?\n/)) if (line.trim()) core.setSecret(line.trim())
-    if (secret.includes('\n')) core.setSecret(secret)
+    for (const line of secret.split(/\r?\n/)) if (line.trim()) mask(line.trim())
+    if (secret.includes('\n')) mask(secret)
   }
 }

@@ -1,11 +1,12 @@
 /** The smoke-test phase: the pushed image of every platform run once, results logged, set and summarised. */
-import * as core from '@actions/core'
 import { parseImageReference } from '../oci/reference.js'
-import { runSmokeTests, smokeFailure, type SmokeResult } from '../docker/smoke.js'
+import { runSmokeTests, type SmokeResult } from '../docker/smoke.js'
 import type { CommandRunner } from '../core/runner.js'
+import type { LogSink } from '../core/reporter.js'
 
 export interface SmokePhaseOptions {
   runner: CommandRunner
+  log: LogSink
   /** The first pushed tag: its repository holds the platform digests. */
   image: string
   platforms: Readonly<Record<string, string>>
@@ -18,15 +19,17 @@ export interface SmokePhaseOptions {
 export async function smokeTest(options: SmokePhaseOptions): Promise<SmokeResult[]> {
   const ref = parseImageReference(options.image)
   const repository = `${ref.registry}/${ref.repository}`
-  core.info(
+  const { log } = options
+  log.info(
     `running \`${options.args.join(' ')}\` in ${Object.keys(options.platforms).join(', ')} ` +
       `(${repository}, by digest; at most ${options.timeoutSeconds} s each)`
   )
-  const results = await runSmokeTests({ ...options, repository })
+  const { runner, platforms, args, timeoutSeconds, runId } = options
+  const results = await runSmokeTests({ runner, repository, platforms, args, timeoutSeconds, runId })
   for (const r of results) {
     const verdict = r.passed ? 'passed' : r.timedOut ? 'TIMED OUT' : `FAILED (exit code ${r.exitCode})`
-    core.info(`${r.platform}: ${verdict} in ${r.seconds} s`)
-    for (const line of (r.output || '(no output)').split('\n')) core.info(`  ${line}`)
+    log.info(`${r.platform}: ${verdict} in ${r.seconds} s`)
+    for (const line of (r.output || '(no output)').split('\n')) log.info(`  ${line}`)
   }
   return results
 }
@@ -46,5 +49,3 @@ export function smokeResultsJson(results: readonly SmokeResult[]): string {
   }
   return JSON.stringify(out)
 }
-
-export { smokeFailure }

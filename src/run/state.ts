@@ -1,21 +1,22 @@
 /**
- * What the main step hands to the post step. GitHub runs the same bundle twice (main, then post) and
- * carries values between them only through `core.saveState` / `core.getState`; this module is the one
- * place that knows those keys.
+ * What the main step hands to the post step, through the Reporter's StateStore (GitHub runs the same
+ * bundle twice, main then post, and carries values between them only as step state; the command line
+ * keeps them in memory). This module is the one place that knows the keys:
  *
- * - `isPost`: set as soon as main starts, so the second run of the bundle knows it is the post step.
+ * - `main-started`: saved as soon as main starts; the post step finds it only when main ran in this job
+ *   (else it has nothing to clean up).
  * - `builder`: the builder this run created (saved *before* `buildx create`, so a half-created builder
  *   is still removed); empty when the run reused a builder it must not remove.
- * - `tempDir`: this run's own directory under RUNNER_TEMP (buildkitd.toml, CA files, metadata, the run's
+ * - `temp-dir`: this run's own directory under RUNNER_TEMP (buildkitd.toml, CA files, metadata, the run's
  *   docker config with its credentials).
  * - `buildx`: the buildx binary the run used, so the post step removes the builder with the same one.
  */
-import * as core from '@actions/core'
+import type { StateStore } from '../core/reporter.js'
 
 export interface RunState {
   builder: string
   tempDir: string
-  /** The buildx this run used (see buildx-install.ts); '' for the runner's `docker buildx`. */
+  /** The buildx this run used (see buildx/install.ts); '' for the runner's `docker buildx`. */
   buildx: string
 }
 
@@ -25,26 +26,28 @@ const KEYS: Record<keyof RunState, string> = {
   buildx: 'buildx'
 }
 
+const MAIN_STARTED = 'main-started'
+
 /** The argument dist/post.js adds to the process's arguments: this run of the bundle is the post step. */
 export const POST_STEP_FLAG = '--post-step'
 
-/** Whether main started in this job (so this run of the bundle is the post step). */
-export function mainStarted(): boolean {
-  return core.getState('isPost') === 'true'
+/** Whether main started in this job (else the post step has nothing to clean up). */
+export function mainStarted(store: StateStore): boolean {
+  return store.get(MAIN_STARTED) === 'true'
 }
 
-export function markMainStarted(): void {
-  core.saveState('isPost', 'true')
+export function markMainStarted(store: StateStore): void {
+  store.save(MAIN_STARTED, 'true')
 }
 
-export function save<K extends keyof RunState>(key: K, value: RunState[K]): void {
-  core.saveState(KEYS[key], value)
+export function save<K extends keyof RunState>(store: StateStore, key: K, value: RunState[K]): void {
+  store.save(KEYS[key], value)
 }
 
-export function load(): RunState {
+export function load(store: StateStore): RunState {
   return {
-    builder: core.getState(KEYS.builder),
-    tempDir: core.getState(KEYS.tempDir),
-    buildx: core.getState(KEYS.buildx)
+    builder: store.get(KEYS.builder),
+    tempDir: store.get(KEYS.tempDir),
+    buildx: store.get(KEYS.buildx)
   }
 }

@@ -1,5 +1,6 @@
 /** The job summary: what was pushed, where, and each platform's digest. */
-import * as core from '@actions/core'
+import { SummaryHtml } from '../core/html.js'
+import type { Reporter } from '../core/reporter.js'
 import type { DigestReport } from './verify.js'
 import type { PlatformTiming } from './timings.js'
 import type { SmokeResult } from '../docker/smoke.js'
@@ -75,15 +76,16 @@ function nodeCell(placement: NodeOfPlatform | undefined): string {
   return `<code>${escapeHtml(placement.node)}</code> (${where})`
 }
 
-export async function writeSummary(options: SummaryOptions): Promise<void> {
+/** The job summary of a run, as HTML. */
+export function summaryHtml(options: SummaryOptions): string {
   const { report } = options
-  const summary = core.summary.addHeading('Multi-platform image', 2)
-  if (options.tags.length > 0) summary.addList(options.tags.map(t => `<code>${escapeHtml(t)}</code>`))
+  const summary = new SummaryHtml().heading('Multi-platform image', 2)
+  if (options.tags.length > 0) summary.list(options.tags.map(t => `<code>${escapeHtml(t)}</code>`))
   if (options.pushed && report.digest) {
-    summary.addRaw(
+    summary.raw(
       `<p>Index digest: <code>${report.digest}</code> (checked in ${report.verified.length} registr${report.verified.length === 1 ? 'y' : 'ies'})</p>`
     )
-    summary.addTable([
+    summary.table([
       [
         { data: 'Platform', header: true },
         { data: 'Digest', header: true },
@@ -93,16 +95,16 @@ export async function writeSummary(options: SummaryOptions): Promise<void> {
       ...summaryTable(report, options.emulated, options.nodes)
     ])
     for (const { tag, served } of report.moved) {
-      summary.addRaw(
+      summary.raw(
         `<p>⚠️ <code>${escapeHtml(tag)}</code> no longer serves this run's index <code>${report.digest}</code>: ` +
           `it serves ${served ? `<code>${served}</code>` : 'nothing (the tag is gone)'}. Another run pushed ` +
           'the same tag after this one.</p>'
       )
     }
   } else {
-    summary.addRaw('<p>Built without pushing: the result stays in the builder cache.</p>')
+    summary.raw('<p>Built without pushing: the result stays in the builder cache.</p>')
     if (options.nodes) {
-      summary.addTable([
+      summary.table([
         [
           { data: 'Platform', header: true },
           { data: 'Node', header: true }
@@ -115,8 +117,8 @@ export async function writeSummary(options: SummaryOptions): Promise<void> {
     }
   }
   if (options.timings && options.timings.length > 0) {
-    summary.addHeading('Build time per platform', 3)
-    summary.addTable([
+    summary.heading('Build time per platform', 3)
+    summary.table([
       [
         { data: 'Platform', header: true },
         { data: 'Step time', header: true },
@@ -127,9 +129,9 @@ export async function writeSummary(options: SummaryOptions): Promise<void> {
     ])
   }
   if (options.smoke) {
-    summary.addHeading('Smoke test', 3)
-    summary.addRaw(`<p><code>${escapeHtml(options.smoke.args.join(' '))}</code> in each platform's image</p>`)
-    summary.addTable([
+    summary.heading('Smoke test', 3)
+    summary.raw(`<p><code>${escapeHtml(options.smoke.args.join(' '))}</code> in each platform's image</p>`)
+    summary.table([
       [
         { data: 'Platform', header: true },
         { data: 'Result', header: true },
@@ -145,8 +147,12 @@ export async function writeSummary(options: SummaryOptions): Promise<void> {
     : ''
   const budget =
     options.cacheMaxSize !== undefined ? `, cache budget ${formatBytes(options.cacheMaxSize)}` : ''
-  summary.addRaw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`)
-  await summary.write()
+  summary.raw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`)
+  return summary.toString()
+}
+
+export function writeSummary(reporter: Reporter, options: SummaryOptions): Promise<void> {
+  return reporter.appendSummary(summaryHtml(options))
 }
 
 function escapeHtml(text: string): string {

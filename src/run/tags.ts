@@ -3,7 +3,6 @@
  * under each tag (one manifest PUT per tag). A failed check never gets here, so every tag still points
  * where it pointed before the run.
  */
-import * as core from '@actions/core'
 import { parseImageReference } from '../oci/reference.js'
 import type { FetchedManifest, RegistryClient } from '../registry/client.js'
 import { transientRegistryFailure } from '../registry/errors.js'
@@ -39,7 +38,7 @@ export async function putTags(options: TagOptions): Promise<MovedTag[]> {
         { ...options.retry, what: `Tagging ${tag}`, classify: transientRegistryFailure },
         () => opened.putManifest(reference.repository, name, options.manifest)
       )
-      core.info(`${tag} -> ${options.manifest.digest}`)
+      options.reporter.info(`${tag} -> ${options.manifest.digest}`)
     }
     const moved: MovedTag[] = []
     for (const tag of options.tags) {

@@ -4,7 +4,7 @@
  * stage runs natively even when it builds for an emulated platform). From them, two hints: cross-compile
  * when emulated RUN steps dominate, and pin or update the emulator when an emulated step crashed.
  */
-import * as core from '@actions/core'
+import type { Reporter } from '../core/reporter.js'
 import { stepPlatform, type Step } from '../buildx/progress.js'
 import { QEMU_CRASH, crossCompileHint, emulatorCrashHint, type Hint } from '../buildx/output.js'
 
@@ -98,18 +98,19 @@ function round(seconds: number): number {
 
 /** Logs each platform's step time and emulated share; a notice when emulated RUN steps dominate. */
 export function reportTimings(
+  reporter: Reporter,
   steps: readonly Step[],
   platforms: readonly string[],
   emulated: readonly string[]
 ): Promise<PlatformTiming[]> {
   const timings = platformTimings(steps, platforms, emulated)
   for (const t of timings) {
-    core.info(
+    reporter.info(
       `${t.platform}: ${t.seconds.toFixed(1)} s in ${t.steps} steps (${t.cached} cached), ` +
         `${t.emulatedSeconds.toFixed(1)} s of it in RUN steps under emulation`
     )
   }
   const hint = dominanceHint(timings)
-  if (hint) core.notice(hint.message, { title: hint.title })
+  if (hint) reporter.notice(hint.message, { title: hint.title })
   return Promise.resolve(timings)
 }

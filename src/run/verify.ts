@@ -3,7 +3,6 @@
  * registry serves (one manifest fetch per pushed repository, talking to each registry the way BuildKit
  * did: same HTTP/HTTPS choice, CAs and verification), and the per-platform digests from that index.
  */
-import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import {
   digestsFromManifest,
@@ -16,6 +15,7 @@ import { parseImageReference } from '../oci/reference.js'
 import type { FetchedManifest } from '../registry/client.js'
 import { transientRegistryFailure } from '../registry/errors.js'
 import { withRetries, type RetryOptions } from '../core/retry.js'
+import type { Reporter } from '../core/reporter.js'
 import { openRegistryClient, type RegistryAccess } from './registry-access.js'
 
 export interface DigestReport {
@@ -75,7 +75,7 @@ export async function reportDigests(options: VerifyOptions): Promise<DigestRepor
     [...repositories.values()].map(images => readBack(images, digest, metadata, options))
   )
   const moved = results.flatMap(r => r.moved)
-  warnMoved(digest, moved)
+  warnMoved(options.reporter, digest, moved)
   const verified = [...repositories.values()].map(images => images[images.length - 1] ?? '')
   const first = results[0]
   return {
@@ -89,9 +89,9 @@ export async function reportDigests(options: VerifyOptions): Promise<DigestRepor
 }
 
 /** A warning per tag that serves another index than this run's (another run pushed it later). */
-export function warnMoved(digest: string, moved: readonly MovedTag[]): void {
+export function warnMoved(reporter: Reporter, digest: string, moved: readonly MovedTag[]): void {
   for (const { tag, served } of moved) {
-    core.warning(
+    reporter.warning(
       `${tag} no longer serves this run's index ${digest}: it serves ${served || 'nothing (the tag is gone)'}. ` +
         'Another run pushed the same tag after this one; this run’s image is still there by its digest.',
       { title: 'Tag moved on' }
@@ -135,6 +135,3 @@ async function readBack(
     client.close()
   }
 }
-
-/** @actions/http-client's proxy choice (kept here for the modules that import it from the read-back). */
-export { systemProxy } from './registry-access.js'

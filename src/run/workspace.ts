@@ -2,29 +2,33 @@
  * What a run sets up before any builder exists: its own directory, buildkitd.toml, and its own docker
  * config (with the registry login) that every docker and buildx command of the run uses.
  */
-import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { writeBuildkitdConfig, type BuildkitdConfig } from '../buildkitd/config.js'
-import { createRunDockerConfig, dockerConfigDir } from '../docker/login.js'
+import { createRunDockerConfig, dockerConfigDir, loginToken } from '../docker/login.js'
+import type { Reporter } from '../core/reporter.js'
 import { withEnvironment } from '../core/runner.js'
 import type { Inputs } from '../inputs/inputs.js'
 import type { MainDeps } from './deps.js'
 import * as state from './state.js'
 
 /** This run's own directory under RUNNER_TEMP, removed by the post step. */
-export function createWorkDir(deps: Pick<MainDeps, 'env' | 'tmpDir'>): string {
+export function createWorkDir(deps: Pick<MainDeps, 'env' | 'tmpDir' | 'reporter'>): string {
   const base = deps.env.RUNNER_TEMP || deps.tmpDir
   fs.mkdirSync(base, { recursive: true })
   const dir = fs.mkdtempSync(path.join(base, 'multiarch-'))
-  state.save('tempDir', dir)
+  state.save(deps.reporter, 'tempDir', dir)
   return dir
 }
 
 /** Writes this run's buildkitd.toml and shows it (it holds no secrets: CAs are referenced by path). */
-export async function writeConfig(inputs: Inputs, work: string): Promise<BuildkitdConfig> {
+export async function writeConfig(
+  reporter: Reporter,
+  inputs: Inputs,
+  work: string
+): Promise<BuildkitdConfig> {
   const written = await writeBuildkitdConfig(inputs, work)
-  core.info(written.text || '(nothing to configure: BuildKit defaults)')
+  reporter.info(written.text || '(nothing to configure: BuildKit defaults)')
   return written
 }
 
@@ -43,8 +47,9 @@ export function useRunDockerConfig(deps: MainDeps, inputs: Inputs, work: string)
     dir: path.join(work, 'docker-config'),
     ...(login ? { login } : {})
   })
-  if (created.warning) core.warning(created.warning, { title: 'Docker config ignored' })
-  core.info(
+  if (login) deps.reporter.mask(loginToken(login))
+  if (created.warning) deps.reporter.warning(created.warning, { title: 'Docker config ignored' })
+  deps.reporter.info(
     `docker and buildx use ${created.dir}: a copy of ${path.join(userDir, 'config.json')}` +
       (login ? ` with the credentials for ${login.registry}` : '') +
       `; builders, plugins and contexts are those of ${userDir}`
