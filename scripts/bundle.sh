@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Bundles src/ into OUTDIR (default dist/): the action's entry as index.js, the command line as
 # cli/index.js (the package's bin). Both are self-contained: nothing is installed at run time.
+# Not minified: dist/ is committed, and a change to it reads as a diff in review (cold start: docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-dist}
 npx tsc -p tsconfig.build.json
 rm -rf "$out"
-npx ncc build lib/index.js -o "$out" --minify --license licenses.txt --quiet
-npx ncc build lib/cli/index.js -o "$out/cli" --minify --license licenses.txt --quiet
+npx ncc build lib/index.js -o "$out" --license licenses.txt --quiet
+npx ncc build lib/cli/index.js -o "$out/cli" --license licenses.txt --quiet
 chmod +x "$out/cli/index.js"
 # The post step's entry: the same bundle, told that it runs as the post step (see src/index.ts).
 cp scripts/post-entry.js "$out/post.js"
