@@ -11,12 +11,14 @@
 #   E2E_BUILDX_LATEST=1    the newest buildx tested ($E2E_BUILDX_LATEST), for npm run e2e:latest
 #   E2E_BUILDKIT_LATEST=1  the newest BuildKit tested ($E2E_BUILDKIT_LATEST_IMAGE), for npm run e2e:latest
 #   E2E_ENV_DIR            where state and env.sh go (default: .e2e in the repository)
+#   E2E_HTTP_PORT, E2E_HTTPS_PORT, E2E_AUTH_PORT   the registries' ports (default 5000, 5443, 5444)
+#   E2E_REGISTRY_IMAGE     the registry image (default registry:2; its /bin/registry is E2E_REGISTRY_BIN)
 #
 # When ../shared/e2e-stack/up exists next to the repository (this project's CI machines, which reach no
 # registry), it brings the stack up and env.sh sources the stack's own; set E2E_STANDALONE=1 to skip it.
 # Otherwise it needs Linux, Docker (with buildx 0.10 or later), internet access, openssl and skopeo, and
 # sudo for one /etc/hosts line; the registries and the second engine run as containers on the host
-# network, on the ports of the CI stack.
+# network, by default on the ports of the CI stack.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${E2E_ENV_DIR:-$REPO/.e2e}
@@ -24,9 +26,9 @@ SHARED=${E2E_SHARED_STACK:-$(dirname "$REPO")/shared/e2e-stack}
 COMMAND=${1:-up}
 [ $# -gt 0 ] && shift
 
-HTTP_REG=127.0.0.1:5000
-HTTPS_REG=127.0.0.1:5443
-AUTH_REG=127.0.0.1:5444
+HTTP_REG=127.0.0.1:${E2E_HTTP_PORT:-5000}
+HTTPS_REG=127.0.0.1:${E2E_HTTPS_PORT:-5443}
+AUTH_REG=127.0.0.1:${E2E_AUTH_PORT:-5444}
 PRIVATE_NAME=registry.e2e.test
 AUTH_USER=e2e-user
 BUILDKIT_VERSION=v0.13.2          # the pair CI runs every e2e file on (with buildx 0.13)
@@ -80,7 +82,7 @@ write_env() {
     echo "export DOCKER_CONFIG=${DOCKER_CONFIG:-$HOME/.docker}"
     echo "export E2E_HTTP_REGISTRY=$HTTP_REG"
     echo "export E2E_HTTPS_REGISTRY=$HTTPS_REG"
-    echo "export E2E_PRIVATE_REGISTRY=$PRIVATE_NAME:5443"
+    echo "export E2E_PRIVATE_REGISTRY=$PRIVATE_NAME:${HTTPS_REG##*:}"
     echo "export E2E_AUTH_REGISTRY=$AUTH_REG"
     echo "export E2E_AUTH_USER=$AUTH_USER"
     echo "export E2E_AUTH_PASSWORD=$(password)"
@@ -127,6 +129,9 @@ wait_http() { # wait_http URL [curl options...]
 copy_everywhere() {
   local source=$1 name=$2 all=()
   [ "${3:-}" = --all ] && all=(--all)
+  # Copied in this order, so the last registry holds it only when all do.
+  if skopeo inspect --raw --cert-dir "$DIR/ca" --creds "$AUTH_USER:$(password)" "docker://$AUTH_REG/$name" \
+    >/dev/null 2>&1; then return 0; fi
   say "image $name (from $source)"
   skopeo copy -q --retry-times 3 "${all[@]}" "docker://$source" "docker://$HTTP_REG/$name" --dest-tls-verify=false
   skopeo copy -q "${all[@]}" "docker://$HTTP_REG/$name" "docker://$HTTPS_REG/$name" \
@@ -137,6 +142,7 @@ copy_everywhere() {
 
 # copy_http SOURCE NAME: an image the builder pulls (only the runner's platform), into the HTTP registry.
 copy_http() {
+  skopeo inspect --raw --tls-verify=false "docker://$HTTP_REG/$2" >/dev/null 2>&1 && return 0
   say "image $HTTP_REG/$2 (from $1)"
   skopeo copy -q --retry-times 3 "docker://$1" "docker://$HTTP_REG/$2" --dest-tls-verify=false
 }
