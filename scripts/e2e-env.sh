@@ -44,24 +44,25 @@ need() { command -v "$1" >/dev/null 2>&1 || die "$1 is not installed: $2"; }
 
 shared_stack() { [ "${E2E_STANDALONE:-}" != 1 ] && [ -x "$SHARED/up" ]; }
 
-# certs: a test CA and a certificate for 127.0.0.1, localhost and the private name, signed by it. The CA
-# directory holds only ca.crt: the tests give it to skopeo as --cert-dir, which reads every file there.
+# certs: a test CA and a certificate for 127.0.0.1, localhost and the private name, signed by it. ca/
+# holds only ca.crt (the tests give it to skopeo as --cert-dir, which reads every file there), tls/ what
+# the registries mount, and ca-key/ the CA's key, which no container sees.
 certs() {
   need openssl 'install it (apt-get install openssl)'
-  mkdir -p "$DIR/ca" "$DIR/tls"
+  mkdir -p "$DIR/ca" "$DIR/ca-key" "$DIR/tls"
   if [ -s "$DIR/ca/ca.crt" ] && [ -s "$DIR/tls/registry.crt" ]; then return 0; fi
   say "test CA and registry certificate"
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj '/CN=multiarch e2e test CA' \
-    -keyout "$DIR/tls/ca.key" -out "$DIR/ca/ca.crt" \
+    -keyout "$DIR/ca-key/ca.key" -out "$DIR/ca/ca.crt" \
     -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' 2>/dev/null
   openssl req -newkey rsa:2048 -nodes -subj "/CN=$PRIVATE_NAME" \
     -keyout "$DIR/tls/registry.key" -out "$DIR/tls/registry.csr" 2>/dev/null
   printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:%s\nextendedKeyUsage=serverAuth\n' "$PRIVATE_NAME" \
     > "$DIR/tls/registry.ext"
-  openssl x509 -req -in "$DIR/tls/registry.csr" -CA "$DIR/ca/ca.crt" -CAkey "$DIR/tls/ca.key" \
-    -CAserial "$DIR/tls/ca.srl" -CAcreateserial -days 3650 -extfile "$DIR/tls/registry.ext" -out "$DIR/tls/registry.crt" 2>/dev/null
+  openssl x509 -req -in "$DIR/tls/registry.csr" -CA "$DIR/ca/ca.crt" -CAkey "$DIR/ca-key/ca.key" \
+    -CAserial "$DIR/ca-key/ca.srl" -CAcreateserial -days 3650 -extfile "$DIR/tls/registry.ext" -out "$DIR/tls/registry.crt" 2>/dev/null
   openssl verify -CAfile "$DIR/ca/ca.crt" "$DIR/tls/registry.crt" >/dev/null
-  chmod 600 "$DIR/tls/"*.key
+  chmod 600 "$DIR/ca-key/ca.key" "$DIR/tls/registry.key"
 }
 
 # The basic-auth password: made once, kept in the state directory.
