@@ -157,12 +157,8 @@ describe('the action with buildx-version and buildx-download-url', () => {
   const escaped = cachedBinary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
   const runJob = (): { job: Job; tag: string } => {
-    const inputs = pushInputs({
-      registry,
-      name: 'buildx-install',
-      platforms: 'linux/amd64,linux/arm64',
-      insecure: true
-    })
+    const platforms = 'linux/amd64,linux/arm64'
+    const inputs = pushInputs({ registry, name: 'buildx-install', platforms, insecure: true })
     const tag = inputs.tags
     const job = jobs.start(
       {

@@ -19,12 +19,8 @@ const jobs = useJobs()
 
 describe('core path: 3 platforms to the HTTP registry', () => {
   const registry = env('E2E_HTTP_REGISTRY')
-  const inputs = pushInputs({
-    registry,
-    name: 'core',
-    platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
-    insecure: true
-  })
+  const platforms = 'linux/amd64,linux/arm64,linux/arm/v7'
+  const inputs = pushInputs({ registry, name: 'core', platforms, insecure: true })
   const tag = inputs.tags
   const job = jobs.start(inputs)
   let outputs: Record<string, string> = {}
