@@ -18,8 +18,8 @@ export interface ActionMetadata {
 export type Section = 'inputs' | 'outputs'
 
 export const SECTIONS: readonly Section[]
-/** The actions whose tables README.md holds, with their marker prefixes. */
-export const ACTIONS: readonly { file: string; prefix: string }[]
+/** The actions whose tables the documentation holds: metadata file, marker prefix, Markdown file. */
+export const ACTIONS: readonly { file: string; prefix: string; doc: string }[]
 export function parseAction(text: string): ActionMetadata
 export function cell(text: string): string
 export function code(text: string): string
@@ -31,3 +31,13 @@ export function markers(section: Section, prefix?: string): { start: string; end
 export function readSection(readme: string, section: Section, prefix?: string): string
 export function renderReadme(readme: string, action: ActionMetadata, prefix?: string): string
 export function staleSections(readme: string, action: ActionMetadata, prefix?: string): Section[]
+export function slug(heading: string): string
+export function anchors(markdown: string): Set<string>
+export function relativeLinks(
+  markdown: string
+): { line: number; target: string; path: string; anchor: string }[]
+export function brokenLinks(
+  file: string,
+  markdown: string,
+  read: (relative: string) => string | undefined
+): string[]

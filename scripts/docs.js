@@ -1,10 +1,11 @@
 // @ts-check
 /**
- * README.md's inputs and outputs tables, generated from action.yml (the source of truth), and those of
- * the sub-actions (merge/action.yml: the `merge-inputs` / `merge-outputs` markers).
+ * The inputs and outputs tables of the documentation, generated from the action metadata (the source of
+ * truth): action.yml's in README.md, the merge sub-action's (merge/action.yml: the `merge-inputs` /
+ * `merge-outputs` markers) in docs/merge.md.
  *
- *   node scripts/docs.js           rewrite the tables in README.md (npm run docs)
- *   node scripts/docs.js --check   exit 1 when README.md's tables differ from action.yml
+ *   node scripts/docs.js           rewrite the tables (npm run docs)
+ *   node scripts/docs.js --check   exit 1 when a table differs from its action's metadata
  *
  * The tables sit between `<!-- inputs:start -->` / `<!-- inputs:end -->` and `<!-- outputs:start -->` /
  * `<!-- outputs:end -->`. Everything here except `main` is pure, so the unit test renders exactly what this
@@ -28,12 +29,13 @@ import { parse as parseYaml } from 'yaml'
 export const SECTIONS = ['inputs', 'outputs']
 
 /**
- * The actions whose tables README.md holds: the metadata file, and the prefix of its markers.
- * @type {readonly { file: string, prefix: string }[]}
+ * The actions whose tables the documentation holds: the metadata file, the prefix of its markers, and
+ * the Markdown file the tables are in.
+ * @type {readonly { file: string, prefix: string, doc: string }[]}
  */
 export const ACTIONS = [
-  { file: 'action.yml', prefix: '' },
-  { file: 'merge/action.yml', prefix: 'merge-' }
+  { file: 'action.yml', prefix: '', doc: 'README.md' },
+  { file: 'merge/action.yml', prefix: 'merge-', doc: 'docs/merge.md' }
 ]
 
 /**
@@ -155,7 +157,7 @@ export function readSection(readme, section, prefix = '') {
   const to = readme.indexOf(end)
   if (from === -1 || to === -1 || to < from) {
     throw new Error(
-      `README.md needs the markers ${start} and ${end} (in that order) around the ${prefix}${section} table`
+      `the document needs the markers ${start} and ${end} (in that order) around the ${prefix}${section} table`
     )
   }
   return readme.slice(from + start.length, to).trim()
@@ -192,36 +194,148 @@ export function staleSections(readme, action, prefix = '') {
   return SECTIONS.filter(section => readSection(readme, section, prefix) !== renderSection(section, action))
 }
 
+/**
+ * The anchor GitHub gives a heading: its text as rendered (inline code and links reduced to their text),
+ * lower-cased, punctuation dropped except `-` and `_`, each space a hyphen.
+ * @param {string} heading the heading's Markdown, without the leading `#`s
+ */
+export function slug(heading) {
+  return heading
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/`/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '')
+    .replace(/ /g, '-')
+}
+
+/**
+ * Markdown lines outside fenced code blocks, with their 1-based numbers.
+ * @param {string} markdown
+ * @returns {{ line: number, text: string }[]}
+ */
+function proseLines(markdown) {
+  /** @type {{ line: number, text: string }[]} */
+  const lines = []
+  let fence = ''
+  markdown.split('\n').forEach((text, i) => {
+    const open = /^\s*(`{3,}|~{3,})/.exec(text)
+    if (open?.[1] && (!fence || open[1].startsWith(fence))) fence = fence ? '' : open[1]
+    else if (!fence) lines.push({ line: i + 1, text })
+  })
+  return lines
+}
+
+/**
+ * The anchors a Markdown file has: one per heading (a repeated heading gets -1, -2, ...), and each
+ * `<a id="...">` / `name="..."`.
+ * @param {string} markdown
+ * @returns {Set<string>}
+ */
+export function anchors(markdown) {
+  const found = new Set()
+  /** @type {Map<string, number>} */
+  const seen = new Map()
+  for (const { text } of proseLines(markdown)) {
+    const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(text)
+    if (heading) {
+      const base = slug(heading[1] ?? '')
+      const n = seen.get(base) ?? 0
+      seen.set(base, n + 1)
+      found.add(n === 0 ? base : `${base}-${n}`)
+    }
+    for (const m of text.matchAll(/<a\s[^>]*\b(?:id|name)="([^"]+)"/g)) found.add(m[1])
+  }
+  return found
+}
+
+/**
+ * The relative links of a Markdown file (inline links and images, outside code), as path and anchor:
+ * `guide.md#a` gives { path: 'guide.md', anchor: 'a' }, `#a` an empty path. Links with a scheme
+ * (https:, mailto:) are left out.
+ * @param {string} markdown
+ * @returns {{ line: number, target: string, path: string, anchor: string }[]}
+ */
+export function relativeLinks(markdown) {
+  const links = []
+  for (const { line, text } of proseLines(markdown)) {
+    const prose = text.replace(/(`+)[\s\S]*?\1/g, '')
+    for (const m of prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+      const target = m[1] ?? ''
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue
+      const hash = target.indexOf('#')
+      links.push({
+        line,
+        target,
+        path: hash === -1 ? target : target.slice(0, hash),
+        anchor: hash === -1 ? '' : decodeURIComponent(target.slice(hash + 1))
+      })
+    }
+  }
+  return links
+}
+
+/**
+ * The relative links of one Markdown file that do not resolve: a missing file or directory, or an anchor
+ * the target file (or this file, for `#anchor`) does not have. Paths resolve against the file's
+ * directory.
+ * @param {string} file the Markdown file's path, relative to root
+ * @param {string} markdown its text
+ * @param {(relative: string) => string | undefined} read the text of a file under root (a directory: '',
+ *   missing: undefined)
+ * @returns {string[]} one `file:line: target (why)` per broken link
+ */
+export function brokenLinks(file, markdown, read) {
+  const problems = []
+  for (const link of relativeLinks(markdown)) {
+    const target = link.path
+      ? path.posix.normalize(path.posix.join(path.posix.dirname(file), link.path))
+      : file
+    const text = link.path ? read(target) : markdown
+    if (text === undefined || target.startsWith('..')) {
+      problems.push(`${file}:${link.line}: ${link.target} (no such file)`)
+    } else if (link.anchor && /\.md$/i.test(target) && !anchors(text).has(link.anchor)) {
+      problems.push(`${file}:${link.line}: ${link.target} (${target} has no heading #${link.anchor})`)
+    }
+  }
+  return problems
+}
+
 /** @param {readonly string[]} argv */
 function main(argv) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-  const readmeFile = path.join(root, 'README.md')
-  const readme = fs.readFileSync(readmeFile, 'utf8')
-  const actions = ACTIONS.map(({ file, prefix }) => ({
-    file,
-    prefix,
-    action: parseAction(fs.readFileSync(path.join(root, file), 'utf8'))
-  }))
-  if (argv.includes('--check')) {
-    const stale = actions.flatMap(({ file, prefix, action }) =>
-      staleSections(readme, action, prefix).map(section => `${file} ${section}`)
-    )
-    if (stale.length > 0) {
-      process.stderr.write(`README.md: tables differ from ${stale.join(', ')}; run npm run docs\n`)
-      process.exitCode = 1
-    } else {
-      process.stdout.write('README.md tables match the action metadata\n')
+  const docs = [...new Set(ACTIONS.map(({ doc }) => doc))]
+  let stale = 0
+  for (const doc of docs) {
+    const docFile = path.join(root, doc)
+    const text = fs.readFileSync(docFile, 'utf8')
+    const actions = ACTIONS.filter(a => a.doc === doc).map(({ file, prefix }) => ({
+      file,
+      prefix,
+      action: parseAction(fs.readFileSync(path.join(root, file), 'utf8'))
+    }))
+    if (argv.includes('--check')) {
+      const sections = actions.flatMap(({ file, prefix, action }) =>
+        staleSections(text, action, prefix).map(section => `${file} ${section}`)
+      )
+      if (sections.length > 0) {
+        process.stderr.write(`${doc}: tables differ from ${sections.join(', ')}; run npm run docs\n`)
+        stale++
+      } else {
+        process.stdout.write(`${doc}: tables match the action metadata\n`)
+      }
+      continue
     }
-    return
+    let updated = text
+    for (const { action, prefix } of actions) updated = renderReadme(updated, action, prefix)
+    if (updated === text) {
+      process.stdout.write(`${doc}: tables already match the action metadata\n`)
+    } else {
+      fs.writeFileSync(docFile, updated)
+      process.stdout.write(`${doc}: tables rewritten from the action metadata\n`)
+    }
   }
-  let updated = readme
-  for (const { action, prefix } of actions) updated = renderReadme(updated, action, prefix)
-  if (updated === readme) {
-    process.stdout.write('README.md tables already match the action metadata\n')
-  } else {
-    fs.writeFileSync(readmeFile, updated)
-    process.stdout.write('README.md tables rewritten from the action metadata\n')
-  }
+  if (stale > 0) process.exitCode = 1
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -9,18 +9,16 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { parse as parseYaml } from 'yaml'
 import { installBuildx, runnerDirs, type InstallLog } from '../../src/buildx/install.js'
 import { BuildxInstallError, releaseAssetName, releasePlatform } from '../../src/buildx/release.js'
 import { execRunner } from '../../src/core/runner.js'
 import { githubReporter } from '../../src/github/reporter.js'
 import {
   FIXTURES,
-  ROOT,
   STACK_DOCKER_CONFIG,
-  baseImage,
   env,
-  leftovers,
+  expectCleanedUp,
+  pushInputs,
   rawManifest,
   sha256,
   stackInputs,
@@ -29,6 +27,7 @@ import {
   type Job
 } from './harness.js'
 import { FileServer } from '../file-server.js'
+import { recordingLog } from '../install-log.js'
 
 const VERSION = '0.13.1'
 // This host as buildx's releases name it (the ARM version matters only on 32-bit ARM hosts).
@@ -67,15 +66,6 @@ class Mirror extends FileServer {
   }
 }
 
-function recordingLog(): InstallLog & { lines: string[] } {
-  const lines: string[] = []
-  return {
-    lines,
-    info: m => lines.push(m),
-    warning: m => lines.push(`WARNING ${m}`)
-  }
-}
-
 const jobs = useJobs()
 const mirror = new Mirror()
 const savedEnv = { TOOL_CACHE: process.env.RUNNER_TOOL_CACHE, TEMP: process.env.RUNNER_TEMP }
@@ -100,6 +90,17 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true })
 })
 
+/** The install module on this host, from one of the mirror's directories, with the real runner. */
+const install = (dir: 'good' | 'corrupt', log: InstallLog): ReturnType<typeof installBuildx> =>
+  installBuildx({
+    version: VERSION,
+    urlTemplate: mirror.template(dir),
+    runner: execRunner(githubReporter()),
+    platform,
+    dirs: runnerDirs(process.env),
+    log
+  })
+
 describe('buildx install module: the real buildx binary from a loopback mirror', () => {
   let toolCache = ''
   let cachedBinary = ''
@@ -108,14 +109,7 @@ describe('buildx install module: the real buildx binary from a loopback mirror',
     toolCache = freshToolCache('good')
     mirror.requests.length = 0
     const log = recordingLog()
-    const result = await installBuildx({
-      version: VERSION,
-      urlTemplate: mirror.template('good'),
-      runner: execRunner(githubReporter()),
-      platform,
-      dirs: runnerDirs(process.env),
-      log
-    })
+    const result = await install('good', log)
     cachedBinary = path.join(toolCache, 'buildx', VERSION, platform.arch, `docker-buildx${platform.ext}`)
     expect(result).toMatchObject({ source: 'download', version: VERSION, path: cachedBinary })
     expect(result.cli).toEqual({ command: cachedBinary, prefix: [] })
@@ -135,14 +129,7 @@ describe('buildx install module: the real buildx binary from a loopback mirror',
   it('a second run takes it from the tool cache without any request', async () => {
     mirror.requests.length = 0
     const log = recordingLog()
-    const result = await installBuildx({
-      version: VERSION,
-      urlTemplate: mirror.template('good'),
-      runner: execRunner(githubReporter()),
-      platform,
-      dirs: runnerDirs(process.env),
-      log
-    })
+    const result = await install('good', log)
     expect(result).toMatchObject({ source: 'tool-cache', path: cachedBinary })
     expect(mirror.requests).toEqual([])
     expect(log.lines[0]).toBe(`found buildx ${VERSION} in the tool cache: ${cachedBinary}`)
@@ -150,14 +137,7 @@ describe('buildx install module: the real buildx binary from a loopback mirror',
 
   it('a corrupted download fails the checksum with expected and actual sha256, and caches nothing', async () => {
     const corruptCache = freshToolCache('corrupt')
-    const error = await installBuildx({
-      version: VERSION,
-      urlTemplate: mirror.template('corrupt'),
-      runner: execRunner(githubReporter()),
-      platform,
-      dirs: runnerDirs(process.env),
-      log: recordingLog()
-    }).catch((e: unknown) => e)
+    const error = await install('corrupt', recordingLog()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(BuildxInstallError)
     const base = `http://127.0.0.1:${mirror.port}/corrupt/v${VERSION}`
     expect((error as Error).message).toBe(
@@ -170,33 +150,20 @@ describe('buildx install module: the real buildx binary from a loopback mirror',
   }, 120_000)
 })
 
-/**
- * THE FULL ACTION WITH buildx-version / buildx-download-url. Runs only once the inputs are wired into
- * action.yml, inputs.ts, main.ts and post.ts (see the integration notes of src/buildx-install.ts) and
- * dist/ is rebuilt (`npm run bundle`); until action.yml declares `buildx-version` it is skipped. To force
- * it on, replace `describeWhenWired` with `describe`.
- */
-const actionInputs = (
-  parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }
-).inputs
-const describeWhenWired = 'buildx-version' in actionInputs ? describe : describe.skip
-
-describeWhenWired('the action with buildx-version and buildx-download-url (after integration)', () => {
+/** The whole action (dist/, as the runner runs it) with buildx-version and buildx-download-url. */
+describe('the action with buildx-version and buildx-download-url', () => {
   const registry = env('E2E_HTTP_REGISTRY')
   const toolCache = path.join(work, 'action-tool-cache')
   const cachedBinary = path.join(toolCache, 'buildx', VERSION, platform.arch, `docker-buildx${platform.ext}`)
   const escaped = cachedBinary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
   const runJob = (): { job: Job; tag: string } => {
-    const tag = uniqueTag(registry, 'buildx-install')
+    const platforms = 'linux/amd64,linux/arm64'
+    const inputs = pushInputs({ registry, name: 'buildx-install', platforms, insecure: true })
+    const tag = inputs.tags
     const job = jobs.start(
       {
-        ...stackInputs(),
-        platforms: 'linux/amd64,linux/arm64',
-        context: path.join(FIXTURES, 'uname'),
-        tags: tag,
-        'insecure-registries': `http://${registry}`,
-        'build-args': `BASE=${baseImage(registry)}`,
+        ...inputs,
         'buildx-version': VERSION,
         'buildx-download-url': mirror.template('good')
       },
@@ -223,10 +190,9 @@ describeWhenWired('the action with buildx-version and buildx-download-url (after
 
     const builder = main.outputs['builder-name'] ?? ''
     const post = await job.post()
-    expect(post.exitCode).toBe(0)
     expect(post.log).not.toMatch(/::warning/)
     expect(post.log).toMatch(new RegExp(`\\[command\\]${escaped} rm --force ${builder}`))
-    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+    expectCleanedUp(post, builder)
   }, 300_000)
 
   it('second job on the same runner: found in the tool cache, no download', async () => {

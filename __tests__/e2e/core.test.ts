@@ -3,18 +3,15 @@
  * end to end: dist/ run as the runner runs it, against a real engine, BuildKit, QEMU and registry.
  */
 import { describe, expect, it } from '@jest/globals'
-import * as path from 'node:path'
 import {
-  FIXTURES,
-  baseImage,
-  runImage,
   env,
+  expectCleanedUp,
   indexPlatforms,
   leftovers,
+  pushInputs,
   rawManifest,
+  runImage,
   sha256,
-  stackInputs,
-  uniqueTag,
   useJobs
 } from './harness.js'
 
@@ -22,15 +19,10 @@ const jobs = useJobs()
 
 describe('core path: 3 platforms to the HTTP registry', () => {
   const registry = env('E2E_HTTP_REGISTRY')
-  const tag = uniqueTag(registry, 'core')
-  const job = jobs.start({
-    ...stackInputs(),
-    platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
-    context: path.join(FIXTURES, 'uname'),
-    tags: tag,
-    'insecure-registries': `http://${registry}`,
-    'build-args': `BASE=${baseImage(registry)}`
-  })
+  const platforms = 'linux/amd64,linux/arm64,linux/arm/v7'
+  const inputs = pushInputs({ registry, name: 'core', platforms, insecure: true })
+  const tag = inputs.tags
+  const job = jobs.start(inputs)
   let outputs: Record<string, string> = {}
   let builder = ''
 
@@ -73,28 +65,22 @@ describe('core path: 3 platforms to the HTTP registry', () => {
   it('post removes the builder container and the builder', async () => {
     expect(leftovers(builder).containers.length).toBeGreaterThan(0) // it existed until now
     const post = await job.post()
-    expect(post.exitCode).toBe(0)
     expect(post.log).not.toMatch(/::warning/)
-    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+    expectCleanedUp(post, builder)
   }, 120_000)
 })
 
 describe('core path: a failing Dockerfile', () => {
   it('fails with buildx error in the log and still cleans up', async () => {
     const registry = env('E2E_HTTP_REGISTRY')
-    const { main, post } = await jobs.run({
-      ...stackInputs(),
-      platforms: 'linux/amd64,linux/arm64',
-      context: path.join(FIXTURES, 'failing'),
-      tags: uniqueTag(registry, 'failing'),
-      'build-args': `BASE=${baseImage(registry)}`
-    })
+    const { main, post } = await jobs.run(
+      pushInputs({ registry, name: 'failing', platforms: 'linux/amd64,linux/arm64', fixture: 'failing' })
+    )
     expect(main.exitCode).not.toBe(0)
     expect(main.log).toMatch(/::error::docker buildx build failed/)
     expect(main.log).toMatch(/did not complete successfully: exit code: 1/)
     const builder = main.outputs['builder-name'] ?? ''
     expect(builder).not.toBe('')
-    expect(post.exitCode).toBe(0)
-    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+    expectCleanedUp(post, builder)
   }, 300_000)
 })

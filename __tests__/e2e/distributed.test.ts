@@ -8,14 +8,12 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import * as path from 'node:path'
 import {
-  FIXTURES,
-  baseImage,
   docker,
   env,
+  expectCleanedUp,
   indexPlatforms,
-  leftovers,
+  pushInputs,
   rawManifest,
   sha256,
   stackInputs,
@@ -52,18 +50,11 @@ function contentStore(on: (args: string[]) => string, container: string): Set<st
 
 describe('nodes: linux/arm64 built on a second engine', () => {
   const registry = env('E2E_HTTP_REGISTRY')
-  const tag = uniqueTag(registry, 'nodes')
   const platforms = env('E2E_PLATFORMS') // linux/amd64,linux/arm64,linux/arm/v7
   const endpoint = env('E2E_NODE2_HOST')
-  const job = jobs.start({
-    ...stackInputs(),
-    platforms,
-    nodes: `linux/arm64=${endpoint}`,
-    context: path.join(FIXTURES, 'uname'),
-    tags: tag,
-    'insecure-registries': `http://${registry}`,
-    'build-args': `BASE=${baseImage(registry)}`
-  })
+  const inputs = pushInputs({ registry, name: 'nodes', platforms, insecure: true })
+  const tag = inputs.tags
+  const job = jobs.start({ ...inputs, nodes: `linux/arm64=${endpoint}` })
   let outputs: Record<string, string> = {}
   let builder = ''
   let summary = ''
@@ -120,9 +111,8 @@ describe('nodes: linux/arm64 built on a second engine', () => {
 
   it('post removes the builder from both engines', async () => {
     const post = await job.post()
-    expect(post.exitCode).toBe(0)
     expect(post.log).not.toMatch(/::warning/)
-    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+    expectCleanedUp(post, builder)
     expect(containerNames(node2).filter(n => n.includes(builder))).toEqual([])
   }, 120_000)
 })
@@ -132,21 +122,15 @@ describe('nodes: failures', () => {
     const registry = env('E2E_HTTP_REGISTRY')
     const endpoint = 'unix:///tmp/no-such-engine/docker.sock'
     const { main, post } = await jobs.run({
-      ...stackInputs(),
-      platforms: 'linux/amd64,linux/arm64',
-      nodes: `linux/arm64=${endpoint}`,
-      context: path.join(FIXTURES, 'uname'),
-      tags: uniqueTag(registry, 'nodes-unreachable'),
-      'build-args': `BASE=${baseImage(registry)}`
+      ...pushInputs({ registry, name: 'nodes-unreachable', platforms: 'linux/amd64,linux/arm64' }),
+      nodes: `linux/arm64=${endpoint}`
     })
     expect(main.exitCode).not.toBe(0)
     expect(main.log).toContain(
       `::error::Builder node ${endpoint} (nodes input, for linux/arm64) is not reachable`
     )
     expect(main.log).not.toMatch(/buildx build/)
-    const builder = main.outputs['builder-name'] ?? ''
-    expect(post.exitCode).toBe(0)
-    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+    expectCleanedUp(post, main.outputs['builder-name'] ?? '')
   }, 300_000)
 
   it('a malformed line is refused before any docker command, naming the input', async () => {
@@ -186,13 +170,9 @@ describe('push-by-digest: one run per platform, as the plan splits them', () => 
   it('each platform is pushed without a tag, and the registry serves the digest it reports', async () => {
     for (const { platform } of include) {
       const { main, post } = await jobs.run({
-        ...stackInputs(),
-        platforms: platform,
+        ...pushInputs({ registry, name: 'by-digest', platforms: platform, insecure: true }),
         tags: repository,
-        'push-by-digest': 'true',
-        context: path.join(FIXTURES, 'uname'),
-        'insecure-registries': `http://${registry}`,
-        'build-args': `BASE=${baseImage(registry)}`
+        'push-by-digest': 'true'
       })
       expect([platform, main.exitCode]).toEqual([platform, 0])
       expect(main.log).toContain('push-by-digest=true')

@@ -13,16 +13,15 @@ import {
   FIXTURES,
   baseImage,
   env,
-  indexPlatforms,
+  expectCleanedUp,
+  expectPushed,
   leaks,
   leftovers,
-  rawManifest,
+  pushInputs,
   registerHttpRegistry,
-  sha256,
   stackInputs,
   uniqueTag,
-  useJobs,
-  type StepResult
+  useJobs
 } from './harness.js'
 
 const jobs = useJobs()
@@ -38,14 +37,6 @@ afterAll(async () => {
 })
 
 const http = (): string => env('E2E_HTTP_REGISTRY')
-
-function expectPushed(main: StepResult, tag: string): void {
-  expect(main.log).not.toMatch(/::error/)
-  expect(main.exitCode).toBe(0)
-  const raw = rawManifest(tag)
-  expect(main.outputs.digest).toBe(sha256(raw))
-  expect(JSON.parse(main.outputs['platform-digests'] ?? '{}')).toEqual(indexPlatforms(raw))
-}
 
 describe('shared runner', () => {
   it('two runs sharing one DOCKER_CONFIG and login: the first one’s post runs while the second builds, both succeed', async () => {
@@ -104,22 +95,16 @@ describe('shared runner', () => {
     for (const entry of ['cli-plugins', 'buildx'])
       fs.symlinkSync(path.join(stackConfig, entry), path.join(dockerConfig, entry))
     try {
-      const tag = uniqueTag(http(), 'malformed-config')
-      const { main, post } = await jobs.run(
-        {
-          ...stackInputs(),
-          platforms: 'linux/amd64,linux/arm64',
-          context: path.join(FIXTURES, 'uname'),
-          tags: tag,
-          'build-args': `BASE=${baseImage(http())}`
-        },
-        { DOCKER_CONFIG: dockerConfig }
-      )
+      const inputs = pushInputs({
+        registry: http(),
+        name: 'malformed-config',
+        platforms: 'linux/amd64,linux/arm64'
+      })
+      const { main, post } = await jobs.run(inputs, { DOCKER_CONFIG: dockerConfig })
       expect(main.log).toMatch(/::warning title=Docker config ignored::Docker config .*is not valid JSON/)
       expect(main.log).not.toContain('c2VjcmV0')
-      expectPushed(main, tag)
-      expect(post.exitCode).toBe(0)
-      expect(leftovers(main.outputs['builder-name'] ?? '')).toEqual({ containers: [], builders: [] })
+      expectPushed(main, inputs.tags)
+      expectCleanedUp(post, main.outputs['builder-name'] ?? '')
     } finally {
       fs.rmSync(dockerConfig, { recursive: true, force: true })
     }
@@ -159,11 +144,8 @@ describe('time limits', () => {
   it('a registry that stalls the read-back: the job fails within the limit, naming the registry', async () => {
     const { registry, heldAt } = await stallingRegistry()
     const { main } = await jobs.run({
-      ...stackInputs(),
-      platforms: 'linux/amd64',
-      context: path.join(FIXTURES, 'uname'),
+      ...pushInputs({ registry, name: 'stalled', platforms: 'linux/amd64', baseFrom: http() }),
       tags: `${registry}/e2e/stalled:${Date.now().toString(36)}`,
-      'build-args': `BASE=${baseImage(http())}`,
       retries: '0'
     })
     const ended = Date.now()
@@ -182,11 +164,7 @@ describe('hints', () => {
   it('an HTTPS registry on 127.0.0.1 without ca-certs: BuildKit speaks HTTP, 400, the hint names ca-certs', async () => {
     const registry = env('E2E_HTTPS_REGISTRY')
     const { main } = await jobs.run({
-      ...stackInputs(),
-      platforms: 'linux/amd64',
-      context: path.join(FIXTURES, 'uname'),
-      tags: uniqueTag(registry, 'http-to-https'),
-      'build-args': `BASE=${baseImage(http())}`,
+      ...pushInputs({ registry, name: 'http-to-https', platforms: 'linux/amd64', baseFrom: http() }),
       retries: '0'
     })
     expect(main.exitCode).not.toBe(0)
@@ -199,11 +177,7 @@ describe('hints', () => {
   it('a wrong password: the hint asks to check the password for the registry, not to set it', async () => {
     const registry = env('E2E_AUTH_REGISTRY')
     const { main } = await jobs.run({
-      ...stackInputs(),
-      platforms: 'linux/amd64',
-      context: path.join(FIXTURES, 'uname'),
-      tags: uniqueTag(registry, 'wrong-password'),
-      'build-args': `BASE=${baseImage(http())}`,
+      ...pushInputs({ registry, name: 'wrong-password', platforms: 'linux/amd64', baseFrom: http() }),
       'ca-certs': `${registry}=${env('E2E_REGISTRY_CA')}`,
       registry,
       username: env('E2E_AUTH_USER'),
@@ -223,11 +197,7 @@ describe('hints', () => {
     const name = `e2e-lost-${Date.now().toString(36)}`
     const container = `buildx_buildkit_${name}0`
     const job = jobs.start({
-      ...stackInputs(),
-      platforms: 'linux/amd64',
-      context: path.join(FIXTURES, 'slow'),
-      tags: uniqueTag(http(), 'lost-builder'),
-      'build-args': `BASE=${baseImage(http())}`,
+      ...pushInputs({ registry: http(), name: 'lost-builder', platforms: 'linux/amd64', fixture: 'slow' }),
       'builder-name': name,
       retries: '0'
     })

@@ -9,16 +9,14 @@ import * as net from 'node:net'
 import * as path from 'node:path'
 import {
   FIXTURES,
-  baseImage,
   buildkitImage,
   env,
+  expectPushed,
   imageConfig,
-  indexPlatforms,
   leaks,
   leftovers,
-  rawManifest,
+  pushInputs,
   registerHttpRegistry,
-  sha256,
   stackInputs,
   uniqueTag,
   useJobs
@@ -42,7 +40,7 @@ async function freePort(): Promise<number> {
   return port
 }
 
-const httpBase = (): string => baseImage(env('E2E_HTTP_REGISTRY'))
+const http = (): string => env('E2E_HTTP_REGISTRY')
 
 describe('retries', () => {
   it('a registry that refuses connections at first: the push is retried, with the reason, and succeeds', async () => {
@@ -50,11 +48,8 @@ describe('retries', () => {
     const registry = `127.0.0.1:${port}`
     registerHttpRegistry(registry)
     const job = jobs.start({
-      ...stackInputs(),
-      platforms: 'linux/amd64,linux/arm64',
-      context: path.join(FIXTURES, 'uname'),
+      ...pushInputs({ registry, name: 'retry', platforms: 'linux/amd64,linux/arm64', baseFrom: http() }),
       tags: `${registry}/e2e/retry:1`,
-      'build-args': `BASE=${httpBase()}`,
       retries: '4'
     })
     const dataDir = path.join(job.dir, 'late-registry')
@@ -78,19 +73,12 @@ describe('retries', () => {
     expect(main.log).toMatch(
       /::warning title=Retrying::Build: attempt 1 of 5 failed \(connection refused\); retrying in 3s/
     )
-    expect(main.exitCode).toBe(0)
-    const raw = rawManifest(`${registry}/e2e/retry:1`)
-    expect(main.outputs.digest).toBe(sha256(raw))
-    expect(JSON.parse(main.outputs['platform-digests'] ?? '{}')).toEqual(indexPlatforms(raw))
+    expectPushed(main, `${registry}/e2e/retry:1`)
   }, 300_000)
 
   it('a failing RUN is not retried', async () => {
     const job = jobs.start({
-      ...stackInputs(),
-      platforms: 'linux/amd64',
-      context: path.join(FIXTURES, 'failing'),
-      tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'no-retry'),
-      'build-args': `BASE=${httpBase()}`,
+      ...pushInputs({ registry: http(), name: 'no-retry', platforms: 'linux/amd64', fixture: 'failing' }),
       retries: '3'
     })
     const main = await job.main()
@@ -119,11 +107,7 @@ describe('secrets', () => {
     const keyLines = key.split('\n').filter(l => l && !l.startsWith('-----'))
     const ca = fs.readFileSync(env('E2E_REGISTRY_CA'), 'utf8')
     const job = jobs.start({
-      ...stackInputs(),
-      platforms: 'linux/amd64,linux/arm64',
-      context: path.join(FIXTURES, 'uname'),
-      tags: uniqueTag(registry, 'secrets'),
-      'build-args': `BASE=${baseImage(registry)}`,
+      ...pushInputs({ registry, name: 'secrets', platforms: 'linux/amd64,linux/arm64' }),
       registry,
       username: env('E2E_AUTH_USER'),
       password,
@@ -150,11 +134,12 @@ describe('secrets', () => {
 describe('cancellation', () => {
   it('main killed with SIGTERM in the middle of the build, then post: no builder remains', async () => {
     const job = jobs.start({
-      ...stackInputs(),
-      platforms: 'linux/amd64,linux/arm64',
-      context: path.join(FIXTURES, 'slow'),
-      tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'cancelled'),
-      'build-args': `BASE=${httpBase()}`
+      ...pushInputs({
+        registry: http(),
+        name: 'cancelled',
+        platforms: 'linux/amd64,linux/arm64',
+        fixture: 'slow'
+      })
     })
     const main = await job.main({ killWhen: /slow step starts/ })
     expect(main.signal).toBe('SIGTERM')
@@ -172,15 +157,15 @@ describe('hostile strings', () => {
   it('labels and build-args reach the image literally and nothing runs', async () => {
     fs.rmSync('/tmp/pwned', { force: true })
     fs.rmSync('/tmp/pwned2', { force: true })
-    const tag = uniqueTag(env('E2E_HTTP_REGISTRY'), 'hostile')
-    const job = jobs.start({
-      ...stackInputs(),
+    const inputs = pushInputs({
+      registry: http(),
+      name: 'hostile',
       platforms: 'linux/amd64,linux/arm64',
-      context: path.join(FIXTURES, 'hostile'),
-      tags: tag,
-      labels: `org.example.hostile=${hostile}`,
-      'build-args': `BASE=${httpBase()}\nHOSTILE=${hostile}`
+      fixture: 'hostile',
+      buildArgs: `HOSTILE=${hostile}`
     })
+    const tag = inputs.tags
+    const job = jobs.start({ ...inputs, labels: `org.example.hostile=${hostile}` })
     const main = await job.main()
     expect(main.exitCode).toBe(0)
     const labels = imageConfig(tag).config?.Labels ?? {}
@@ -221,13 +206,10 @@ describe('builder lifecycle', () => {
     ])
     try {
       const inputs = {
-        ...stackInputs(),
-        platforms: 'linux/amd64,linux/arm64',
-        context: path.join(FIXTURES, 'uname'),
-        'build-args': `BASE=${httpBase()}`,
+        ...pushInputs({ registry: http(), name: 'kept', platforms: 'linux/amd64,linux/arm64' }),
         'builder-name': name
       }
-      const refused = jobs.start({ ...inputs, tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'kept') })
+      const refused = jobs.start(inputs)
       const first = await refused.main()
       expect(first.exitCode).not.toBe(0)
       expect(first.log).toMatch(new RegExp(`A builder named "${name}" already exists.*reuse-builder`))
@@ -236,7 +218,7 @@ describe('builder lifecycle', () => {
 
       const reused = jobs.start({
         ...inputs,
-        tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'kept'),
+        tags: uniqueTag(http(), 'kept'),
         'reuse-builder': 'true'
       })
       const main = await reused.main()
@@ -257,11 +239,7 @@ describe('proxy passthrough', () => {
     const noProxy = 'localhost,127.0.0.1,.corp.example'
     const job = jobs.start(
       {
-        ...stackInputs(),
-        platforms: 'linux/amd64',
-        context: path.join(FIXTURES, 'uname'),
-        tags: uniqueTag(env('E2E_HTTP_REGISTRY'), 'proxy'),
-        'build-args': `BASE=${httpBase()}`
+        ...pushInputs({ registry: http(), name: 'proxy', platforms: 'linux/amd64' })
       },
       { NO_PROXY: noProxy }
     )

@@ -7,7 +7,7 @@
  *                 cli-plugins/docker-buildx is that binary (set up by __tests__/setup/e2e-buildx.js)
  *   E2E_BUILDKIT  the BuildKit image for buildkit-image (default E2E_BUILDKIT_IMAGE)
  */
-import { afterAll, afterEach, beforeEach } from '@jest/globals'
+import { afterAll, afterEach, beforeEach, expect } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import * as path from 'node:path'
@@ -17,7 +17,8 @@ import {
   type Job,
   type JobOptions,
   type JobRun,
-  type StepOptions
+  type StepOptions,
+  type StepResult
 } from '../../scripts/runner-sim.js'
 
 export { ROOT, actionDefaults, parseCommandFile } from '../../scripts/runner-sim.js'
@@ -215,4 +216,63 @@ export function stackInputs(): Record<string, string> {
 
 export function baseImage(registry: string): string {
   return `${registry}/${env('E2E_BASE_IMAGE')}`
+}
+
+export interface PushOptions {
+  /** The registry the image goes to; its base image is pulled from there too. */
+  registry: string
+  /** The repository name inside the unique tag (e2e/<name>:<unique>). */
+  name: string
+  platforms: string
+  /** A directory of __tests__/e2e/fixtures (default `uname`). */
+  fixture?: string
+  /** Name the registry in insecure-registries as http:// (default false). */
+  insecure?: boolean
+  /** Build arguments after BASE, one a line. */
+  buildArgs?: string
+  /** The registry BASE is pulled from (default `registry`). */
+  baseFrom?: string
+}
+
+/**
+ * The inputs of a push to the stack: its BuildKit and network, the platforms, a fixture as the context,
+ * a unique tag and the registry's base image as BASE. Add or override inputs by spreading it.
+ */
+export function pushInputs(options: PushOptions): Record<string, string> & { tags: string } {
+  const {
+    registry,
+    name,
+    platforms,
+    fixture = 'uname',
+    insecure = false,
+    buildArgs,
+    baseFrom = registry
+  } = options
+  return {
+    ...stackInputs(),
+    platforms,
+    context: path.join(FIXTURES, fixture),
+    tags: uniqueTag(registry, name),
+    ...(insecure ? { 'insecure-registries': `http://${registry}` } : {}),
+    'build-args': [`BASE=${baseImage(baseFrom)}`, ...(buildArgs === undefined ? [] : [buildArgs])].join('\n')
+  }
+}
+
+/**
+ * A main step that pushed: no error, exit 0, `digest` the sha256 of what the registry serves for the tag
+ * and `platform-digests` its entries. Returns those bytes for more checks.
+ */
+export function expectPushed(main: StepResult, tag: string): Buffer {
+  expect(main.log).not.toMatch(/::error/)
+  expect(main.exitCode).toBe(0)
+  const raw = rawManifest(tag)
+  expect(main.outputs.digest).toBe(sha256(raw))
+  expect(JSON.parse(main.outputs['platform-digests'] ?? '{}')).toEqual(indexPlatforms(raw))
+  return raw
+}
+
+/** A post step that ran clean and left nothing of the builder on the engine. */
+export function expectCleanedUp(post: StepResult, builder: string): void {
+  expect(post.exitCode).toBe(0)
+  expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
 }

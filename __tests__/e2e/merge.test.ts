@@ -7,16 +7,14 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import * as path from 'node:path'
 import {
-  FIXTURES,
   baseImage,
   env,
   indexPlatforms,
   leaks,
+  pushInputs,
   rawManifest,
   sha256,
-  stackInputs,
   uniqueTag,
   useJobs
 } from './harness.js'
@@ -42,12 +40,9 @@ beforeAll(async () => {
   const repository = `${registry}/e2e/merge-src-${tag.slice(tag.lastIndexOf(':') + 1)}`
   for (const platform of env('E2E_PLATFORMS').split(',')) {
     const { main } = await jobs.run({
-      ...stackInputs(),
-      platforms: platform,
-      context: path.join(FIXTURES, 'uname'),
+      ...pushInputs({ registry, name: 'merge-src', platforms: platform }),
       tags: repository,
-      'push-by-digest': 'true',
-      'build-args': `BASE=${baseImage(registry)}`
+      'push-by-digest': 'true'
     })
     if (main.exitCode !== 0) throw new Error(`building ${platform} failed:\n${main.log.slice(-3000)}`)
     const image = (JSON.parse(main.outputs['platform-digests'] ?? '{}') as Record<string, string>)[platform]

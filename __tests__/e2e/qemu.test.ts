@@ -1,28 +1,17 @@
 /**
  * QEMU on a real kernel: nothing is installed when binfmt_misc already has the handlers; a missing handler
  * is registered again (F flag) by `package`, and by `auto` when the binfmt image cannot be pulled;
- * `qemu: false` stops before building. Editing binfmt_misc needs root: without it these tests are skipped.
+ * `qemu: false` stops before building. Editing binfmt_misc needs root: without it those tests fail, saying so.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {
-  FIXTURES,
-  baseImage,
-  env,
-  indexPlatforms,
-  rawManifest,
-  stackInputs,
-  uniqueTag,
-  useJobs,
-  type Job
-} from './harness.js'
+import { env, indexPlatforms, pushInputs, rawManifest, useJobs, type Job } from './harness.js'
 
 const BINFMT = '/proc/sys/fs/binfmt_misc'
 const ARM = path.join(BINFMT, 'qemu-arm')
 const canEditBinfmt = process.getuid?.() === 0 && fs.existsSync(path.join(BINFMT, 'register'))
-const describeRoot = canEditBinfmt ? describe : describe.skip
 
 const jobs = useJobs()
 
@@ -59,26 +48,17 @@ function spawns(log: string): string[] {
 function armJob(qemu: string): Job {
   const registry = env('E2E_HTTP_REGISTRY')
   return jobs.start({
-    ...stackInputs(),
-    platforms: 'linux/amd64,linux/arm/v7',
-    context: path.join(FIXTURES, 'uname'),
-    tags: uniqueTag(registry, `qemu-${qemu}`),
-    'build-args': `BASE=${baseImage(registry)}`,
+    ...pushInputs({ registry, name: `qemu-${qemu}`, platforms: 'linux/amd64,linux/arm/v7' }),
     qemu
   })
 }
 
 describe('emulators already registered', () => {
   it('a 3-platform run installs nothing and reports the emulated platforms', async () => {
-    const registry = env('E2E_HTTP_REGISTRY')
-    const tag = uniqueTag(registry, 'qemu-present')
-    const job = jobs.start({
-      ...stackInputs(),
-      platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
-      context: path.join(FIXTURES, 'uname'),
-      tags: tag,
-      'build-args': `BASE=${baseImage(registry)}`
-    })
+    const platforms = 'linux/amd64,linux/arm64,linux/arm/v7'
+    const inputs = pushInputs({ registry: env('E2E_HTTP_REGISTRY'), name: 'qemu-present', platforms })
+    const tag = inputs.tags
+    const job = jobs.start(inputs)
     const main = await job.main()
     expect(main.exitCode).toBe(0)
     expect(main.outputs['emulated-platforms']).toBe('linux/arm64,linux/arm/v7')
@@ -97,7 +77,15 @@ describe('emulators already registered', () => {
   }, 300_000)
 })
 
-describeRoot('a missing arm handler (binfmt_misc edited, restored afterwards)', () => {
+describe('a missing arm handler (binfmt_misc edited, restored afterwards)', () => {
+  beforeAll(() => {
+    if (!canEditBinfmt)
+      throw new Error(
+        `these tests unregister and register QEMU handlers in ${BINFMT}: run the e2e tests as root ` +
+          `on a host with binfmt_misc mounted (${path.join(BINFMT, 'register')} is missing or not writable)`
+      )
+  })
+
   afterEach(restoreArm)
 
   it.each(['package', 'auto'])(

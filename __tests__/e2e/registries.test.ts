@@ -6,16 +6,12 @@ import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {
-  FIXTURES,
-  baseImage,
   env,
+  expectCleanedUp,
+  expectPushed,
   indexPlatforms,
   leaks,
-  leftovers,
-  rawManifest,
-  sha256,
-  stackInputs,
-  uniqueTag,
+  pushInputs,
   useJobs,
   type Job
 } from './harness.js'
@@ -24,24 +20,11 @@ const jobs = useJobs()
 
 /** Runs main and post for a two-platform push and checks the digests against the registry. */
 async function pushAndVerify(registry: string, inputs: Record<string, string>): Promise<Job> {
-  const tag = uniqueTag(registry, 'registries')
-  const { job, main, post } = await jobs.run({
-    ...stackInputs(),
-    platforms: 'linux/amd64,linux/arm64',
-    context: path.join(FIXTURES, 'uname'),
-    tags: tag,
-    'build-args': `BASE=${baseImage(registry)}`,
-    ...inputs
-  })
-  expect(main.log).not.toMatch(/::error/)
-  expect(main.exitCode).toBe(0)
-  const raw = rawManifest(tag)
-  expect(main.outputs.digest).toBe(sha256(raw))
-  expect(JSON.parse(main.outputs['platform-digests'] ?? '{}')).toEqual(indexPlatforms(raw))
+  const push = pushInputs({ registry, name: 'registries', platforms: 'linux/amd64,linux/arm64' })
+  const { job, main, post } = await jobs.run({ ...push, ...inputs })
+  const raw = expectPushed(main, push.tags)
   expect(Object.keys(indexPlatforms(raw)).sort()).toEqual(['linux/amd64', 'linux/arm64'])
-  const builder = main.outputs['builder-name'] ?? ''
-  expect(post.exitCode).toBe(0)
-  expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+  expectCleanedUp(post, main.outputs['builder-name'] ?? '')
   return job
 }
 
@@ -94,13 +77,14 @@ describe('registries', () => {
 
   it('without the CA the push fails with the ca-certs hint', async () => {
     const registry = env('E2E_PRIVATE_REGISTRY')
-    const { main, post } = await jobs.run({
-      ...stackInputs(),
-      platforms: 'linux/amd64,linux/arm64',
-      context: path.join(FIXTURES, 'uname'),
-      tags: uniqueTag(registry, 'no-ca'),
-      'build-args': `BASE=${baseImage(env('E2E_HTTP_REGISTRY'))}`
-    })
+    const { main, post } = await jobs.run(
+      pushInputs({
+        registry,
+        name: 'no-ca',
+        platforms: 'linux/amd64,linux/arm64',
+        baseFrom: env('E2E_HTTP_REGISTRY')
+      })
+    )
     expect(main.exitCode).not.toBe(0)
     expect(main.log).toMatch(/x509: certificate signed by unknown authority/)
     expect(main.log).toMatch(/::error title=Registry certificate not trusted::.*ca-certs/)

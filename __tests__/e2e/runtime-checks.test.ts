@@ -4,32 +4,22 @@
  * cross-compile hint, and the cache budget as the builder's BuildKit applied it (old and new BuildKit).
  */
 import { describe, expect, it } from '@jest/globals'
-import * as path from 'node:path'
 import {
-  FIXTURES,
-  baseImage,
   buildkitImage,
   docker,
   env,
   indexPlatforms,
+  pushInputs,
   rawManifest,
   sha256,
-  stackInputs,
-  uniqueTag,
   useJobs
 } from './harness.js'
 
 const jobs = useJobs()
 const registry = env('E2E_HTTP_REGISTRY')
 const platforms = env('E2E_PLATFORMS')
-const common = (fixture: string, name: string): Record<string, string> & { tags: string } => ({
-  ...stackInputs(),
-  platforms,
-  context: path.join(FIXTURES, fixture),
-  tags: uniqueTag(registry, name),
-  'insecure-registries': `http://${registry}`,
-  'build-args': `BASE=${baseImage(registry)}`
-})
+const common = (fixture: string, name: string): Record<string, string> & { tags: string } =>
+  pushInputs({ registry, name, platforms, fixture, insecure: true })
 const MACHINES: Record<string, string> = {
   'linux/amd64': 'x86_64',
   'linux/arm64': 'aarch64',

@@ -19,6 +19,22 @@ const push = (oci: boolean, repository = 'registry.example.com/team/app'): strin
 ]
 const tail = ['--metadata-file', '/tmp/m.json']
 
+/** The argv of a push-by-digest build of linux/arm64 to the repository `name` (docker or OCI media types). */
+const byDigest = (name: string, mediaTypes: 'docker' | 'oci'): string[] => [
+  'buildx',
+  'build',
+  '--builder',
+  'b1',
+  '--platform',
+  'linux/arm64',
+  '--progress=rawjson',
+  ...(mediaTypes === 'docker' ? ['--provenance=false'] : []),
+  ...tail,
+  '--output',
+  `type=image,name=${name},push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=${mediaTypes === 'oci'}`,
+  '.'
+]
+
 describe('buildArgs', () => {
   it.each<[string, Partial<BuildSettings>, string[]]>([
     ['defaults', {}, [...head, ...tail, ...push(true), '.']],
@@ -83,20 +99,7 @@ describe('buildArgs', () => {
     [
       'push-by-digest with docker media types',
       { pushByDigest: true, mediaTypes: 'docker', platforms: ['linux/arm64'], tags: ['r.io/team/app'] },
-      [
-        'buildx',
-        'build',
-        '--builder',
-        'b1',
-        '--platform',
-        'linux/arm64',
-        '--progress=rawjson',
-        '--provenance=false',
-        ...tail,
-        '--output',
-        'type=image,name=r.io/team/app,push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=false',
-        '.'
-      ]
+      byDigest('r.io/team/app', 'docker')
     ],
     [
       'host network asks for the entitlement',
@@ -106,19 +109,7 @@ describe('buildArgs', () => {
     [
       'push-by-digest: no tag, the untagged image output instead of --push',
       { pushByDigest: true, platforms: ['linux/arm64'], tags: ['127.0.0.1:5000/team/app'] },
-      [
-        'buildx',
-        'build',
-        '--builder',
-        'b1',
-        '--platform',
-        'linux/arm64',
-        '--progress=rawjson',
-        ...tail,
-        '--output',
-        'type=image,name=127.0.0.1:5000/team/app,push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true',
-        '.'
-      ]
+      byDigest('127.0.0.1:5000/team/app', 'oci')
     ]
   ])('%s', (_name, settings, expected) => {
     expect(

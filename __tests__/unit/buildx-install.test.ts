@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { chooseBuildx } from '../../src/buildx/choose.js'
-import { installBuildx, runnerDirs, type InstallLog } from '../../src/buildx/install.js'
+import { installBuildx, runnerDirs } from '../../src/buildx/install.js'
 import {
   BuildxInstallError,
   FALLBACK_BUILDX_VERSION,
@@ -17,6 +17,7 @@ import {
 } from '../../src/buildx/release.js'
 import { DOCKER_BUILDX, standaloneBuildx } from '../../src/buildx/cli.js'
 import { FileServer } from '../file-server.js'
+import { recordingLog } from '../install-log.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
 
 const LINUX_AMD64: ReleasePlatform = { os: 'linux', arch: 'amd64', ext: '' }
@@ -51,15 +52,6 @@ function binaryRunner(version: string, installed?: string): FakeRunner {
     })
   else runner.on(docker('buildx', 'version'), { stdout: `github.com/docker/buildx v${installed} abc\n` })
   return runner
-}
-
-function recordingLog(): InstallLog & { lines: string[] } {
-  const lines: string[] = []
-  return {
-    lines,
-    info: m => lines.push(m),
-    warning: m => lines.push(`WARNING ${m}`)
-  }
 }
 
 describe('installBuildx / chooseBuildx (HTTP server + tool cache)', () => {

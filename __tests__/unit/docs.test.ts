@@ -1,7 +1,8 @@
 /**
- * README.md against action.yml: the inputs/outputs tables are exactly what scripts/docs.js generates
- * (so an input added to action.yml but not documented fails here), and the workflow examples use only
- * inputs, outputs and secrets that exist.
+ * The documentation against the code: the inputs/outputs tables (README.md for action.yml, docs/merge.md
+ * for merge/action.yml) are exactly what scripts/docs.js generates, so an input added to action.yml but
+ * not documented fails here; the workflow examples of README.md and docs/*.md use only inputs, outputs
+ * and secrets that exist; every relative link and anchor resolves; README.md stays short.
  */
 import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
@@ -12,6 +13,8 @@ import { parse as parseYaml } from 'yaml'
 import {
   ACTIONS,
   SECTIONS,
+  anchors,
+  brokenLinks,
   cell,
   code,
   inputsTable,
@@ -20,7 +23,9 @@ import {
   parseAction,
   readSection,
   renderReadme,
+  relativeLinks,
   renderSection,
+  slug,
   staleSections,
   type ActionMetadata
 } from '../../scripts/docs.js'
@@ -28,6 +33,17 @@ import {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const README_FILE = path.join(ROOT, 'README.md')
 const readme = fs.readFileSync(README_FILE, 'utf8')
+/** README.md and every docs/*.md page, by path relative to the repository. */
+const DOCS = [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter(f => f.endsWith('.md'))
+    .map(f => `docs/${f}`)
+]
+const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8')
+/** All the documentation's text, for the checks that hold wherever an example sits. */
+const allDocs = DOCS.map(read).join('\n')
 const action = parseAction(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
 
 async function prettierFormat(markdown: string): Promise<string> {
@@ -81,22 +97,24 @@ describe('README tables are generated from action.yml', () => {
   })
 })
 
-describe('README tables of every action (npm run docs writes them all)', () => {
-  it.each(ACTIONS.flatMap(({ file, prefix }) => SECTIONS.map(section => [file, prefix, section] as const)))(
-    '%s: the %s%s table matches',
-    (file, prefix, section) => {
-      const metadata = parseAction(fs.readFileSync(path.join(ROOT, file), 'utf8'))
-      expect(readSection(readme, section, prefix)).toBe(renderSection(section, metadata))
-      expect(renderReadme(readme, metadata, prefix)).toBe(readme)
-    }
-  )
+describe('the tables of every action (npm run docs writes them all)', () => {
+  it.each(
+    ACTIONS.flatMap(({ file, prefix, doc }) => SECTIONS.map(section => [file, doc, prefix, section] as const))
+  )('%s: in %s, the %s%s table matches', (file, doc, prefix, section) => {
+    const metadata = parseAction(read(file))
+    const text = read(doc)
+    expect(readSection(text, section, prefix)).toBe(renderSection(section, metadata))
+    expect(renderReadme(text, metadata, prefix)).toBe(text)
+  })
 
-  it('the merge tables have markers of their own, apart from the main tables', () => {
-    expect(readSection(readme, 'inputs', 'merge-')).toContain('| `sources`')
+  it('the merge tables are in docs/merge.md with markers of their own, apart from the main tables', () => {
+    const mergeDoc = read('docs/merge.md')
+    expect(readSection(mergeDoc, 'inputs', 'merge-')).toContain('| `sources`')
     expect(readSection(readme, 'inputs')).not.toContain('| `sources`')
-    const merge = parseAction(fs.readFileSync(path.join(ROOT, 'merge/action.yml'), 'utf8'))
+    expect(readme).not.toContain('merge-inputs:start')
+    const merge = parseAction(read('merge/action.yml'))
     const changed = { ...merge, outputs: { ...merge.outputs, extra: { description: 'New.' } } }
-    expect(staleSections(readme, changed, 'merge-')).toEqual(['outputs'])
+    expect(staleSections(mergeDoc, changed, 'merge-')).toEqual(['outputs'])
   })
 })
 
@@ -154,15 +172,15 @@ interface ReusableWorkflow {
   on: { workflow_call: { inputs?: Record<string, unknown>; secrets?: Record<string, unknown> } }
 }
 
-/** The README's ```yaml blocks that are workflows (have `jobs:`). */
+/** The ```yaml blocks of README.md and docs/*.md that are workflows (have `jobs:`). */
 function exampleWorkflows(): { text: string; workflow: ExampleWorkflow }[] {
-  const blocks = [...readme.matchAll(/^```ya?ml\n([\s\S]*?)^```$/gm)].map(m => m[1] ?? '')
+  const blocks = [...allDocs.matchAll(/^```ya?ml\n([\s\S]*?)^```$/gm)].map(m => m[1] ?? '')
   return blocks
     .filter(text => /^jobs:/m.test(text))
     .map(text => ({ text, workflow: parseYaml(text) as ExampleWorkflow }))
 }
 
-describe('README examples', () => {
+describe('workflow examples in README.md and docs/', () => {
   const examples = exampleWorkflows()
   const reusable = parseYaml(
     fs.readFileSync(path.join(ROOT, '.github/workflows/multiarch.yml'), 'utf8')
@@ -172,8 +190,12 @@ describe('README examples', () => {
     expect(examples.length).toBeGreaterThanOrEqual(9)
   })
 
+  it('README.md has the quick start and the three common setups as workflows', () => {
+    expect(readme.match(/^```yaml\n(?:name: [\w ]+\n\n)?on:/gm)?.length).toBeGreaterThanOrEqual(4)
+  })
+
   it('refers to this action and its workflow as OWNER/multiarch-build-push-action only', () => {
-    const references = [...readme.matchAll(/([\w.-]+)\/multiarch-build-push-action\b/g)].map(m => m[1])
+    const references = [...allDocs.matchAll(/([\w.-]+)\/multiarch-build-push-action\b/g)].map(m => m[1])
     expect(references.length).toBeGreaterThan(0)
     expect(new Set(references)).toEqual(new Set(['OWNER']))
   })
@@ -241,29 +263,113 @@ describe('README examples', () => {
   })
 })
 
-describe('README text', () => {
+describe('README.md and docs/ text', () => {
+  const troubleshooting = read('docs/troubleshooting.md')
+
   it.each([
     'multiple platforms feature is currently not supported for docker driver',
     'x509: certificate signed by unknown authority',
     'dial tcp: lookup <registry>: no such host',
     'http: server gave HTTP response to HTTPS client',
     'exec format error'
-  ])('has a troubleshooting section for `%s`', message => {
-    expect(readme).toContain(`### \`${message}\``)
+  ])('docs/troubleshooting.md has a section for `%s`, and README.md links to it', message => {
+    expect(troubleshooting).toContain(`## \`${message}\``)
+    expect(readme).toContain(`](docs/troubleshooting.md#${slug(`\`${message}\``)})`)
   })
 
-  it('documents the setup and test commands that .ci/run uses', () => {
-    const ci = fs.readFileSync(path.join(ROOT, '.ci/run'), 'utf8')
-    for (const command of [
-      'npm ci',
-      'npm test',
-      'npm run e2e',
-      'npm run all',
-      'npm run docs',
-      'npm run actionlint'
+  it('README.md is at most 400 lines', () => {
+    expect(readme.split('\n').length).toBeLessThanOrEqual(400)
+  })
+
+  it('README.md links to every page of docs/', () => {
+    const linked = new Set(relativeLinks(readme).map(link => link.path))
+    for (const doc of DOCS.filter(d => d !== 'README.md')) expect([doc, linked.has(doc)]).toEqual([doc, true])
+  })
+
+  it('every relative link and anchor in README.md, docs/*.md, CHANGELOG.md and SECURITY.md resolves', () => {
+    const readAny = (file: string): string | undefined => {
+      const full = path.join(ROOT, file)
+      if (!fs.existsSync(full)) return undefined
+      return fs.statSync(full).isDirectory() ? '' : fs.readFileSync(full, 'utf8')
+    }
+    const files = [...DOCS, 'CHANGELOG.md', 'SECURITY.md']
+    expect(files.flatMap(file => brokenLinks(file, read(file), readAny))).toEqual([])
+    expect(files.flatMap(file => relativeLinks(read(file))).length).toBeGreaterThan(40)
+  })
+
+  it('every docs/ page and Markdown anchor named in src/, action.yml files, .github/, ci/ and scripts/ exists', () => {
+    const files = ['src', '.github', 'ci', 'scripts', 'merge', 'plan', 'action.yml'].flatMap(function walk(
+      entry: string
+    ): string[] {
+      const full = path.join(ROOT, entry)
+      if (!fs.existsSync(full)) return []
+      if (fs.statSync(full).isDirectory()) return fs.readdirSync(full).flatMap(f => walk(path.join(entry, f)))
+      return [entry]
+    })
+    const named = files.flatMap(file =>
+      [...read(file).matchAll(/\b((?:docs\/[\w.-]+|README)\.md)(?:#([\w-]+))?/g)].map(m => ({
+        file,
+        doc: m[1] ?? '',
+        anchor: m[2] ?? ''
+      }))
+    )
+    expect(named.length).toBeGreaterThan(0)
+    for (const { file, doc, anchor } of named) {
+      expect([file, doc, fs.existsSync(path.join(ROOT, doc))]).toEqual([file, doc, true])
+      if (anchor)
+        expect([file, doc, anchor, anchors(read(doc)).has(anchor)]).toEqual([file, doc, anchor, true])
+    }
+  })
+
+  it('README.md gives the commands to run the tests, and .ci/run runs the same ones', () => {
+    const ci = read('.ci/run')
+    for (const command of ['npm ci', 'npm test', 'npm run e2e:env', 'npm run e2e'])
+      expect([command, readme.includes(command), ci.includes(command)]).toEqual([command, true, true])
+  })
+
+  it('docs/development.md documents every command .ci/run runs', () => {
+    const development = read('docs/development.md')
+    const ci = read('.ci/run')
+    const commands = [...ci.matchAll(/\bnpm (?:ci|test|run [\w:-]+)/g)].map(m => m[0])
+    expect(commands.length).toBeGreaterThanOrEqual(7)
+    for (const command of new Set([...commands, 'npm run all', 'npm run docs']))
+      expect([command, development.includes(command)]).toEqual([command, true])
+  })
+})
+
+describe('links and anchors', () => {
+  it.each([
+    ['Quick start', 'quick-start'],
+    ['`dial tcp: lookup <registry>: no such host`', 'dial-tcp-lookup-registry-no-such-host'],
+    ['`rpc error: ... EOF`, `connection reset`', 'rpc-error--eof-connection-reset'],
+    ['Mixed x86/ARM Kubernetes nodes', 'mixed-x86arm-kubernetes-nodes'],
+    ['`401 Unauthorized` or `insufficient_scope`', '401-unauthorized-or-insufficient_scope'],
+    ['The [merge](docs/merge.md) action', 'the-merge-action']
+  ])('the heading %s has the anchor #%s', (heading, expected) => {
+    expect(slug(heading)).toBe(expected)
+  })
+
+  it('numbers repeated headings, reads <a id>, and skips code blocks', () => {
+    const text = '# A\n## A\n<a id="here"></a>\n```sh\n# not a heading\n```\n'
+    expect([...anchors(text)]).toEqual(['a', 'a-1', 'here'])
+  })
+
+  it('finds relative links outside code, with their anchors', () => {
+    const text = 'See [x](docs/x.md#part), [y](#top), [web](https://example.com), `[no](code.md)`\n'
+    expect(relativeLinks(text).map(({ path, anchor }) => [path, anchor])).toEqual([
+      ['docs/x.md', 'part'],
+      ['', 'top']
     ])
-      expect(readme).toContain(command)
-    for (const command of ['npm ci', 'npm test', 'npm run e2e', 'npm run actionlint'])
-      expect(ci).toContain(command)
+  })
+
+  it('reports a missing file, a missing anchor, and a path outside the repository', () => {
+    const files: Record<string, string> = { 'docs/a.md': '# Here\n', 'README.md': '# Top\n' }
+    const text = '[1](a.md#here) [2](a.md#gone) [3](b.md) [4](../README.md#top) [5](#nope) [6](../../x)\n'
+    expect(brokenLinks('docs/a.md', `# Self\n${text}`, f => files[f])).toEqual([
+      'docs/a.md:2: a.md#gone (docs/a.md has no heading #gone)',
+      'docs/a.md:2: b.md (no such file)',
+      'docs/a.md:2: #nope (docs/a.md has no heading #nope)',
+      'docs/a.md:2: ../../x (no such file)'
+    ])
   })
 })

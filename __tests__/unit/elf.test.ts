@@ -50,47 +50,31 @@ describe('parseElfHeader', () => {
 
 describe('elfMismatch', () => {
   const x86 = { bits: 64, endianness: 'LSB', type: 2, machine: EM.x8664 } as const
+  const arm = { bits: 32, endianness: 'LSB', machine: EM.arm } as const
+  const aarch64 = { bits: 64, endianness: 'LSB', machine: EM.aarch64 } as const
+  const i386 = { bits: 32, endianness: 'LSB', machine: EM.i386 } as const
+  const ppc64le = { bits: 64, endianness: 'LSB', machine: EM.ppc64 } as const
+  const ppc64be = { bits: 64, endianness: 'MSB', machine: EM.ppc64 } as const
+  const s390x = { bits: 64, endianness: 'MSB', machine: EM.s390 } as const
+  const riscv64 = { bits: 64, endianness: 'LSB', machine: EM.riscv } as const
+  const riscv32 = { bits: 32, endianness: 'LSB', machine: EM.riscv } as const
+  const unknown = { bits: 64, endianness: 'LSB', machine: 9999 } as const
   it.each<
     [string, { bits: 32 | 64; endianness: 'LSB' | 'MSB'; machine: number }, string, string | undefined]
   >([
     ['x86-64 on amd64', x86, 'amd64', undefined],
     ['x86-64 on arm64', x86, 'arm64', 'is ELF 64-bit LSB x86-64, not ELF 64-bit LSB AArch64'],
     ['x86-64 on arm', x86, 'arm', 'is ELF 64-bit LSB x86-64, not ELF 32-bit LSB ARM'],
-    ['ARM on arm (v6 and v7 alike)', { bits: 32, endianness: 'LSB', machine: EM.arm }, 'arm', undefined],
-    [
-      'AArch64 on arm',
-      { bits: 64, endianness: 'LSB', machine: EM.aarch64 },
-      'arm',
-      'is ELF 64-bit LSB AArch64, not ELF 32-bit LSB ARM'
-    ],
-    ['i386 on 386', { bits: 32, endianness: 'LSB', machine: EM.i386 }, '386', undefined],
-    [
-      'i386 on amd64',
-      { bits: 32, endianness: 'LSB', machine: EM.i386 },
-      'amd64',
-      'is ELF 32-bit LSB Intel 80386, not ELF 64-bit LSB x86-64'
-    ],
-    ['PPC64 LE on ppc64le', { bits: 64, endianness: 'LSB', machine: EM.ppc64 }, 'ppc64le', undefined],
-    [
-      'PPC64 BE on ppc64le',
-      { bits: 64, endianness: 'MSB', machine: EM.ppc64 },
-      'ppc64le',
-      'is ELF 64-bit MSB PowerPC64, not ELF 64-bit LSB PowerPC64'
-    ],
-    ['S/390 on s390x', { bits: 64, endianness: 'MSB', machine: EM.s390 }, 's390x', undefined],
-    ['RISC-V on riscv64', { bits: 64, endianness: 'LSB', machine: EM.riscv }, 'riscv64', undefined],
-    [
-      'RISC-V 32-bit on riscv64',
-      { bits: 32, endianness: 'LSB', machine: EM.riscv },
-      'riscv64',
-      'is ELF 32-bit LSB RISC-V, not ELF 64-bit LSB RISC-V'
-    ],
-    [
-      'unknown machine',
-      { bits: 64, endianness: 'LSB', machine: 9999 },
-      'amd64',
-      'is ELF 64-bit LSB machine 9999, not ELF 64-bit LSB x86-64'
-    ],
+    ['ARM on arm (v6 and v7 alike)', arm, 'arm', undefined],
+    ['AArch64 on arm', aarch64, 'arm', 'is ELF 64-bit LSB AArch64, not ELF 32-bit LSB ARM'],
+    ['i386 on 386', i386, '386', undefined],
+    ['i386 on amd64', i386, 'amd64', 'is ELF 32-bit LSB Intel 80386, not ELF 64-bit LSB x86-64'],
+    ['PPC64 LE on ppc64le', ppc64le, 'ppc64le', undefined],
+    ['PPC64 BE on ppc64le', ppc64be, 'ppc64le', 'is ELF 64-bit MSB PowerPC64, not ELF 64-bit LSB PowerPC64'],
+    ['S/390 on s390x', s390x, 's390x', undefined],
+    ['RISC-V on riscv64', riscv64, 'riscv64', undefined],
+    ['RISC-V 32-bit on riscv64', riscv32, 'riscv64', 'is ELF 32-bit LSB RISC-V, not ELF 64-bit LSB RISC-V'],
+    ['unknown machine', unknown, 'amd64', 'is ELF 64-bit LSB machine 9999, not ELF 64-bit LSB x86-64'],
     ['an architecture the table does not know', x86, 'sparc64', undefined]
   ])('%s', (_name, header, architecture, expected) => {
     expect(elfMismatch({ ...header, type: 2 }, architecture)).toBe(expected)
@@ -99,7 +83,7 @@ describe('elfMismatch', () => {
   it('knows every architecture the action builds for', () => {
     for (const arch of ['amd64', '386', 'arm64', 'arm', 'ppc64le', 's390x', 'riscv64'])
       expect(expectedElf(arch)).toBeDefined()
-    expect(describeElf({ bits: 64, endianness: 'MSB', machine: EM.s390 })).toBe('ELF 64-bit MSB IBM S/390')
+    expect(describeElf(s390x)).toBe('ELF 64-bit MSB IBM S/390')
   })
 
   it.each([

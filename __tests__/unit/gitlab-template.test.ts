@@ -97,8 +97,7 @@ describe('GitLab CI template', () => {
 
   it('the script turns the variables into flags the command line accepts', () => {
     const ca = path.join(work, 'ca.pem')
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
+    const parsed = runScript(script, work, {
       ...variables,
       // GitLab expands a File variable to its path; the job gives it to ca-certs as host=path.
       MULTIARCH_CA_CERTS: `registry.example.internal:5443=${ca}`,
@@ -106,13 +105,8 @@ describe('GitLab CI template', () => {
       MULTIARCH_HOST_NETWORK: 'true',
       MULTIARCH_TAGS: 'registry.example.internal:5443/team/app:1',
       MULTIARCH_BUILD_ARGS: 'A=1\nB=two words $(not run)',
-      MULTIARCH_PUSH: 'false',
-      // Stands in for the command line: prints its arguments, one per NUL-terminated record.
-      MULTIARCH_CLI: 'printf %s\\0'
-    }
-    execFileSync('sh', ['-e', '-c', script], { cwd: work, env })
-    const argv = fs.readFileSync(path.join(work, 'multiarch-outputs.json'), 'utf8').split('\0').slice(0, -1)
-    const parsed = parseArgs(argv, COMMANDS, 'build')
+      MULTIARCH_PUSH: 'false'
+    })
     expect(parsed).toMatchObject({ command: 'build', json: true, dotenv: 'multiarch.env' })
     expect(Object.fromEntries(parsed.inputs)).toEqual({
       platforms: 'linux/amd64,linux/arm64',
@@ -126,6 +120,21 @@ describe('GitLab CI template', () => {
     })
   })
 })
+
+/**
+ * Runs a job's script in `cwd` with only PATH and `variables`, the command line stood in for by printf
+ * (its arguments, one per NUL-terminated record, land in the JSON output file); what it was called with.
+ */
+function runScript(
+  script: string,
+  cwd: string,
+  variables: Record<string, string>
+): ReturnType<typeof parseArgs> {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...variables, MULTIARCH_CLI: 'printf %s\\0' }
+  execFileSync('sh', ['-e', '-c', script], { cwd, env })
+  const argv = fs.readFileSync(path.join(cwd, 'multiarch-outputs.json'), 'utf8').split('\0').slice(0, -1)
+  return parseArgs(argv, COMMANDS, 'build')
+}
 
 describe('GitLab CI template: the merge job', () => {
   const merge = template['.multiarch-merge'] ?? {}
@@ -162,19 +171,14 @@ describe('GitLab CI template: the merge job', () => {
     const ca = path.join(work, 'ca.pem')
     const dir = fs.mkdtempSync(path.join(work, 'merge-'))
     const sources = 'r.example.internal:5443/team/app:1-amd64,r.example.internal:5443/team/app:1-arm64'
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
+    const parsed = runScript(mergeScript, dir, {
       ...mergeVariables,
       MULTIARCH_SOURCES: sources,
       MULTIARCH_TAGS: 'r.example.internal:5443/team/app:1',
       MULTIARCH_PLATFORMS: 'linux/amd64,linux/arm64',
       MULTIARCH_ANNOTATIONS: 'org.opencontainers.image.title=app $(not run)',
-      MULTIARCH_CA_CERTS: `r.example.internal:5443=${ca}`,
-      MULTIARCH_CLI: 'printf %s\\0'
-    }
-    execFileSync('sh', ['-e', '-c', mergeScript], { cwd: dir, env })
-    const argv = fs.readFileSync(path.join(dir, 'multiarch-outputs.json'), 'utf8').split('\0').slice(0, -1)
-    const parsed = parseArgs(argv, COMMANDS, 'build')
+      MULTIARCH_CA_CERTS: `r.example.internal:5443=${ca}`
+    })
     expect(parsed).toMatchObject({ command: 'merge', json: true, dotenv: 'multiarch.env' })
     expect(Object.fromEntries(parsed.inputs)).toEqual({
       sources,

@@ -36,35 +36,24 @@ const named = (steps: Step[], prefix: string): Step => {
 }
 
 describe('stepPlatform', () => {
+  const at = (target: string, runsOn: string, instruction: string): ReturnType<typeof stepPlatform> => ({
+    target,
+    runsOn,
+    instruction
+  })
   it.each<[string, string | undefined, ReturnType<typeof stepPlatform>]>([
-    [
-      '[linux/arm64 stage-1 3/3] RUN uname -m',
-      undefined,
-      { target: 'linux/arm64', runsOn: 'linux/arm64', instruction: 'RUN' }
-    ],
-    [
-      '[linux/amd64->arm/v7 build 2/2] RUN echo x',
-      undefined,
-      { target: 'linux/arm/v7', runsOn: 'linux/amd64', instruction: 'RUN' }
-    ],
-    [
-      '[linux/amd64->arm64 build 2/2] RUN echo x',
-      undefined,
-      { target: 'linux/arm64', runsOn: 'linux/amd64', instruction: 'RUN' }
-    ],
-    [
-      '[linux/arm64->linux/amd64 build 1/2] COPY . .',
-      undefined,
-      { target: 'linux/amd64', runsOn: 'linux/arm64', instruction: 'COPY' }
-    ],
+    ['[linux/arm64 stage-1 3/3] RUN uname -m', undefined, at('linux/arm64', 'linux/arm64', 'RUN')],
+    ['[linux/amd64->arm/v7 build 2/2] RUN echo x', undefined, at('linux/arm/v7', 'linux/amd64', 'RUN')],
+    ['[linux/amd64->arm64 build 2/2] RUN echo x', undefined, at('linux/arm64', 'linux/amd64', 'RUN')],
+    ['[linux/arm64->linux/amd64 build 1/2] COPY . .', undefined, at('linux/amd64', 'linux/arm64', 'COPY')],
     [
       '[linux/arm/v7 internal] load metadata for r/busybox',
       undefined,
-      { target: 'linux/arm/v7', runsOn: 'linux/arm/v7', instruction: '' }
+      at('linux/arm/v7', 'linux/arm/v7', '')
     ],
     ['[internal] load build definition from Dockerfile', undefined, undefined],
     ['[2/2] RUN make', undefined, undefined],
-    ['[2/2] RUN make', 'linux/arm64', { target: 'linux/arm64', runsOn: 'linux/arm64', instruction: 'RUN' }],
+    ['[2/2] RUN make', 'linux/arm64', at('linux/arm64', 'linux/arm64', 'RUN')],
     ['exporting to image', 'linux/arm64', undefined]
   ])('%s', (name, only, expected) => {
     expect(stepPlatform(name, only)).toEqual(expected)

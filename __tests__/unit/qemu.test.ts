@@ -10,7 +10,8 @@ import {
   isUsable,
   missingHandlers,
   parseBinfmtEntry,
-  withFixBinaryFlag
+  withFixBinaryFlag,
+  type EmulationOptions
 } from '../../src/qemu/qemu.js'
 import { FakeRunner } from './fake-runner.js'
 
@@ -91,33 +92,27 @@ describe('helpers', () => {
 
 describe('ensureEmulation', () => {
   const platforms = ['linux/amd64', 'linux/arm64', 'linux/arm/v7']
+  /** ensureEmulation for the three platforms on an amd64 host as root, binfmt image `img`. */
+  const emulate = (
+    options: Pick<EmulationOptions, 'mode' | 'runner' | 'binfmtDir'> & Partial<EmulationOptions>
+  ): ReturnType<typeof ensureEmulation> =>
+    ensureEmulation({ platforms, image: 'img', hostArch: 'amd64', isRoot: true, ...options })
 
   it('installs nothing and runs nothing when the handlers are registered', async () => {
     const runner = new FakeRunner()
     const dir = binfmtDir({ 'qemu-aarch64': 'qemu-aarch64.enabled-F', 'qemu-arm': 'qemu-arm.enabled-F' })
-    const result = await ensureEmulation({
-      platforms,
-      mode: 'auto',
-      image: 'img',
-      runner,
-      binfmtDir: dir,
-      hostArch: 'amd64',
-      isRoot: true
-    })
+    const result = await emulate({ mode: 'auto', runner, binfmtDir: dir })
     expect(result).toEqual({ emulated: ['linux/arm64', 'linux/arm/v7'], installed: [], method: 'none' })
     expect(runner.calls).toEqual([])
   })
 
   it('needs nothing for native platforms, whatever the mode', async () => {
     const runner = new FakeRunner()
-    const result = await ensureEmulation({
+    const result = await emulate({
       platforms: ['linux/amd64'],
       mode: 'false',
-      image: 'img',
       runner,
-      binfmtDir: binfmtDir({}),
-      hostArch: 'amd64',
-      isRoot: true
+      binfmtDir: binfmtDir({})
     })
     expect(result.emulated).toEqual([])
     expect(runner.calls).toEqual([])
@@ -126,17 +121,9 @@ describe('ensureEmulation', () => {
   it('qemu false with a missing handler fails naming the platform, running nothing', async () => {
     const runner = new FakeRunner()
     const dir = binfmtDir({ 'qemu-aarch64': 'qemu-aarch64.enabled-F' })
-    await expect(
-      ensureEmulation({
-        platforms,
-        mode: 'false',
-        image: 'img',
-        runner,
-        binfmtDir: dir,
-        hostArch: 'amd64',
-        isRoot: true
-      })
-    ).rejects.toThrow(/linux\/arm\/v7 needs QEMU emulation .*qemu-arm.*qemu is false/)
+    await expect(emulate({ mode: 'false', runner, binfmtDir: dir })).rejects.toThrow(
+      /linux\/arm\/v7 needs QEMU emulation .*qemu-arm.*qemu is false/
+    )
     expect(runner.calls).toEqual([])
   })
 
@@ -149,15 +136,7 @@ describe('ensureEmulation', () => {
         return {}
       }
     )
-    const result = await ensureEmulation({
-      platforms,
-      mode: 'image',
-      image: 'img',
-      runner,
-      binfmtDir: dir,
-      hostArch: 'amd64',
-      isRoot: true
-    })
+    const result = await emulate({ mode: 'image', runner, binfmtDir: dir })
     expect(runner.lines()).toEqual(['docker run --rm --privileged --network none img --install arm'])
     expect(result.method).toBe('image')
   })
@@ -178,16 +157,7 @@ describe('ensureEmulation', () => {
           return {}
         }
       )
-    const result = await ensureEmulation({
-      platforms,
-      mode: 'auto',
-      image: 'img',
-      runner,
-      binfmtDir: dir,
-      confDirs: [confDir],
-      hostArch: 'amd64',
-      isRoot: true
-    })
+    const result = await emulate({ mode: 'auto', runner, binfmtDir: dir, confDirs: [confDir] })
     expect(result.method).toBe('package')
     expect(runner.lines().filter(l => l.startsWith('apt-get'))).toEqual([]) // the package is already there
     expect(written).toEqual([
@@ -217,14 +187,12 @@ describe('ensureEmulation', () => {
           return {}
         }
       )
-    await ensureEmulation({
+    await emulate({
       platforms: ['linux/arm64'],
       mode: 'package',
-      image: 'img',
       runner,
       binfmtDir: dir,
       confDirs: [confDir],
-      hostArch: 'amd64',
       isRoot: false
     })
     expect(runner.lines()).toEqual([
@@ -244,15 +212,7 @@ describe('ensureEmulation', () => {
       stderr: 'no such host'
     })
     await expect(
-      ensureEmulation({
-        platforms: ['linux/arm64'],
-        mode: 'image',
-        image: 'img',
-        runner,
-        binfmtDir: dir,
-        hostArch: 'amd64',
-        isRoot: true
-      })
+      emulate({ platforms: ['linux/arm64'], mode: 'image', runner, binfmtDir: dir })
     ).rejects.toThrow(
       /QEMU emulation for linux\/arm64 could not be set up .*Tried: docker run img failed: no such host/
     )

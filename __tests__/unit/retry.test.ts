@@ -5,6 +5,16 @@ import { CommandError } from '../../src/core/runner.js'
 
 const noSleep = (): Promise<void> => Promise.resolve()
 
+/** A quiet, sleepless build retry with `retries` retries, classifying as buildx failures do. */
+const quietBuild = (retries: number): Parameters<typeof withRetries>[0] => ({
+  retries,
+  initialDelayMs: 1,
+  what: 'Build',
+  log: () => undefined,
+  sleep: noSleep,
+  classify: buildxFailureReason
+})
+
 describe('backoffDelays', () => {
   it.each<[number, number, number | undefined, number[]]>([
     [0, 1000, undefined, []],
@@ -53,22 +63,12 @@ describe('withRetries', () => {
   it('does not retry a build error', async () => {
     let calls = 0
     await expect(
-      withRetries(
-        {
-          retries: 3,
-          initialDelayMs: 1,
-          what: 'Build',
-          log: () => undefined,
-          sleep: noSleep,
-          classify: buildxFailureReason
-        },
-        () => {
-          calls++
-          return Promise.reject(
-            failure('process "/bin/sh -c false" did not complete successfully: exit code: 1')
-          )
-        }
-      )
+      withRetries(quietBuild(3), () => {
+        calls++
+        return Promise.reject(
+          failure('process "/bin/sh -c false" did not complete successfully: exit code: 1')
+        )
+      })
     ).rejects.toThrow(/exit code 1/)
     expect(calls).toBe(1)
   })
@@ -76,20 +76,10 @@ describe('withRetries', () => {
   it('gives up after the last retry with the last error', async () => {
     let calls = 0
     await expect(
-      withRetries(
-        {
-          retries: 2,
-          initialDelayMs: 1,
-          what: 'Build',
-          log: () => undefined,
-          sleep: noSleep,
-          classify: buildxFailureReason
-        },
-        () => {
-          calls++
-          return Promise.reject(failure(`attempt ${calls}: i/o timeout`))
-        }
-      )
+      withRetries(quietBuild(2), () => {
+        calls++
+        return Promise.reject(failure(`attempt ${calls}: i/o timeout`))
+      })
     ).rejects.toThrow(/attempt 3: i\/o timeout/)
     expect(calls).toBe(3)
   })
@@ -98,19 +88,16 @@ describe('withRetries', () => {
     const seen: unknown[] = []
     const error = new Error('flaky')
     let calls = 0
-    const result = await withRetries(
-      {
-        retries: 1,
-        initialDelayMs: 1,
-        what: 'Read',
-        log: () => undefined,
-        sleep: noSleep,
-        classify: e => {
-          seen.push(e)
-          return 'flaky'
-        }
-      },
-      () => (++calls === 1 ? Promise.reject(error) : Promise.resolve(calls))
+    const options = {
+      ...quietBuild(1),
+      what: 'Read',
+      classify: (e: unknown) => {
+        seen.push(e)
+        return 'flaky'
+      }
+    }
+    const result = await withRetries(options, () =>
+      ++calls === 1 ? Promise.reject(error) : Promise.resolve(calls)
     )
     expect(result).toBe(2)
     expect(seen).toEqual([error])
