@@ -127,7 +127,7 @@ async function cli(argv: string[]) {
   let stdout = ''
   let stderr = ''
   const deps: CliDeps = {
-    runner,
+    runner: () => runner,
     env: process.env,
     cwd: ROOT,
     signals: { on: () => process, off: () => process },

@@ -1,6 +1,6 @@
 /**
  * The command line: flags parsed from argv (table cases), --help generated from action.yml, a bad command
- * line refused before any command runs (naming the flag), progress translated from workflow commands,
+ * line refused before any command runs (naming the flag), progress through the terminal reporter,
  * and the outputs as JSON and dotenv.
  */
 import { describe, expect, it } from '@jest/globals'
@@ -14,10 +14,11 @@ import { CLI_FLAGS, UsageError, parseArgs, problemForFlag, type ParsedArgs } fro
 import { CancellableRunner } from '../../src/cli/build.js'
 import { runCli, type CliDeps } from '../../src/cli/cli.js'
 import { BUILD_LISTS, COMMANDS } from '../../src/cli/commands.js'
-import { LineBuffer, LogRenderer, unescapeCommand } from '../../src/cli/console.js'
+import { LineBuffer, relayLine, unescapeCommand } from '../../src/cli/console.js'
 import { MERGE_INPUTS } from '../../src/cli/merge-spec.js'
 import { helpText } from '../../src/cli/help.js'
-import { dotenvKey, formatDotenv, formatJson, parseCommandFile } from '../../src/cli/outputs.js'
+import { dotenvKey, formatDotenv, formatJson } from '../../src/cli/outputs.js'
+import { TerminalReporter, type TerminalOptions } from '../../src/cli/terminal.js'
 import { BAD_INPUTS } from './bad-inputs.js'
 import { FakeRunner } from './fake-runner.js'
 
@@ -197,7 +198,7 @@ async function cli(
   let stdout = ''
   let stderr = ''
   const deps: CliDeps = {
-    runner,
+    runner: () => runner,
     env: {},
     cwd: ROOT,
     signals: { on: () => process, off: () => process },
@@ -239,53 +240,155 @@ describe('runCli refuses a bad command line before any command runs', () => {
   })
 })
 
-describe('LogRenderer', () => {
-  it.each<[string, string, string[]]>([
-    ['a plain line', 'hello', ['hello']],
-    ['a group', '::group::Build linux/amd64', ['==> Build linux/amd64']],
-    ['an end of group', '::endgroup::', []],
+/** A terminal reporter whose lines are collected. */
+function terminal(options: Partial<TerminalOptions> = {}): { reporter: TerminalReporter; lines: string[] } {
+  const lines: string[] = []
+  const reporter = new TerminalReporter({
+    debug: false,
+    gitlab: false,
+    ...options,
+    write: line => {
+      lines.push(line)
+    }
+  })
+  return { reporter, lines }
+}
+
+describe('TerminalReporter', () => {
+  it.each<[string, (r: TerminalReporter) => void | Promise<void>, string[]]>([
+    [
+      'a line',
+      r => {
+        r.info('hello\nworld')
+      },
+      ['hello', 'world']
+    ],
+    [
+      'a command',
+      r => {
+        r.command('/usr/bin/docker buildx rm b')
+      },
+      ['$ /usr/bin/docker buildx rm b']
+    ],
     [
       'an error with a title',
-      '::error title=Registry%3A TLS::x509: unknown 100%25%0Asecond line',
-      ['error: Registry: TLS: x509: unknown 100%', '  second line']
+      r => {
+        r.error('x509: unknown\nsecond line', { title: 'Registry: TLS' })
+      },
+      ['error: Registry: TLS: x509: unknown', '  second line']
     ],
-    ['a warning', '::warning::careful', ['warning: careful']],
+    [
+      'a warning',
+      r => {
+        r.warning('careful')
+      },
+      ['warning: careful']
+    ],
     [
       'a notice with a title',
-      '::notice title=Emulated platforms::slow',
-      ['notice: Emulated platforms: slow']
+      r => {
+        r.notice('slow', { title: 'Emulated' })
+      },
+      ['notice: Emulated: slow']
     ],
-    ['a debug line (hidden)', '::debug::spawn: docker', []],
-    ['a mask', '::add-mask::s3cret', []],
-    ['an echoed command', '[command]/usr/bin/docker buildx rm b', ['$ /usr/bin/docker buildx rm b']],
-    ['an unknown command', '::frobnicate::x', ['::frobnicate::x']]
-  ])('%s', (_name, line, expected) => {
-    expect(new LogRenderer({ debug: false, gitlab: false }).render(line)).toEqual(expected)
+    [
+      'a failure',
+      r => {
+        r.fail('build failed')
+      },
+      ['error: build failed']
+    ],
+    [
+      'a debug line (hidden)',
+      r => {
+        r.debug('spawn: docker')
+      },
+      []
+    ],
+    [
+      'a group',
+      r =>
+        r.group('Build', () => {
+          r.info('in')
+          return Promise.resolve()
+        }),
+      ['==> Build', 'in']
+    ],
+    [
+      'outputs, state and summary (not shown)',
+      r => {
+        r.setOutput('digest', 'sha256:1')
+        r.save('k', 'v')
+      },
+      []
+    ]
+  ])('%s', async (_name, act, expected) => {
+    const { reporter, lines } = terminal()
+    await act(reporter)
+    expect(lines).toEqual(expected)
   })
 
   it('shows debug lines when asked', () => {
-    expect(new LogRenderer({ debug: true, gitlab: false }).render('::debug::spawn: docker')).toEqual([
-      'debug: spawn: docker'
-    ])
+    const { reporter, lines } = terminal({ debug: true })
+    reporter.debug('spawn: docker')
+    expect(lines).toEqual(['debug: spawn: docker'])
   })
 
-  it('masks registered secrets everywhere after, longest first', () => {
-    const renderer = new LogRenderer({ debug: false, gitlab: false })
-    renderer.render('::add-mask::pass')
-    renderer.render('::add-mask::password1')
-    expect(renderer.render('login with password1 (pass)')).toEqual(['login with *** (***)'])
-    expect(renderer.render('::error::bad password1')).toEqual(['error: bad ***'])
-    expect(renderer.mask('stderr: pass')).toBe('stderr: ***')
+  it('keeps outputs and state in memory', () => {
+    const { reporter } = terminal()
+    reporter.setOutput('digest', 'sha256:1')
+    reporter.save('builder', 'b1')
+    expect([...reporter.outputs]).toEqual([['digest', 'sha256:1']])
+    expect([reporter.get('builder'), reporter.get('never')]).toEqual(['b1', ''])
   })
 
-  it('renders groups as collapsible GitLab sections in GitLab CI', () => {
-    const renderer = new LogRenderer({ debug: false, gitlab: true, now: () => 1700000000 })
-    expect(renderer.render('::group::Inputs')).toEqual([
-      '\x1b[0Ksection_start:1700000000:multiarch_1[collapsed=true]\r\x1b[0KInputs'
+  it('masks registered secrets everywhere after, longest first', async () => {
+    const { reporter, lines } = terminal()
+    reporter.mask('pass')
+    reporter.mask('password1')
+    reporter.info('login with password1 (pass)')
+    reporter.error('bad password1')
+    await reporter.group('as pass', () => Promise.resolve())
+    expect(lines).toEqual(['login with *** (***)', 'error: bad ***', '==> as ***'])
+  })
+
+  it('renders groups as collapsible GitLab sections in GitLab CI, closing one a failure left open', async () => {
+    const { reporter, lines } = terminal({ gitlab: true, now: () => 1700000000 })
+    await reporter.group('Inputs', () => Promise.resolve())
+    await expect(reporter.group('Build', () => Promise.reject(new Error('x')))).rejects.toThrow('x')
+    expect(lines).toEqual([
+      '\x1b[0Ksection_start:1700000000:multiarch_1[collapsed=true]\r\x1b[0KInputs',
+      '\x1b[0Ksection_end:1700000000:multiarch_1\r\x1b[0K',
+      '\x1b[0Ksection_start:1700000000:multiarch_2[collapsed=true]\r\x1b[0KBuild',
+      '\x1b[0Ksection_end:1700000000:multiarch_2\r\x1b[0K'
     ])
-    expect(renderer.render('::endgroup::')).toEqual(['\x1b[0Ksection_end:1700000000:multiarch_1\r\x1b[0K'])
-    renderer.render('::group::Build')
-    expect(renderer.finish()).toEqual(['\x1b[0Ksection_end:1700000000:multiarch_2\r\x1b[0K'])
+  })
+})
+
+describe('relayLine: what a library writes to stdout itself', () => {
+  it.each<[string, string, string[]]>([
+    ['a plain line', 'hello', ['hello']],
+    ['a debug command (hidden)', '::debug::Downloading https://x', []],
+    [
+      'an error with a title',
+      '::error title=Registry%3A TLS::100%25%0Anext',
+      ['error: Registry: TLS: 100%', '  next']
+    ],
+    ['a warning', '::warning::careful', ['warning: careful']],
+    ['an echoed command', '[command]/usr/bin/tar xz', ['$ /usr/bin/tar xz']],
+    ['a runner-only command', '::set-output name=x::1', []],
+    ['a mask, then a line', '::add-mask::s3cret', []]
+  ])('%s', (_name, line, expected) => {
+    const { reporter, lines } = terminal()
+    relayLine(line, reporter)
+    expect(lines).toEqual(expected)
+  })
+
+  it('registers a mask for later lines', () => {
+    const { reporter, lines } = terminal()
+    relayLine('::add-mask::s3cret', reporter)
+    relayLine('the s3cret', reporter)
+    expect(lines).toEqual(['the ***'])
   })
 
   it('unescapes workflow command data', () => {
@@ -315,11 +418,6 @@ describe('outputs', () => {
     'emulated-platforms': 'linux/arm64',
     imageid: 'sha256:ii'
   }
-
-  it('reads the command files @actions/core writes (heredoc and key=value)', () => {
-    const text = 'digest<<ghadelimiter_1\nsha256:ii\nghadelimiter_1\nmulti<<EOF\na\nb\nEOF\nplain=x=y\n'
-    expect(parseCommandFile(text)).toEqual({ digest: 'sha256:ii', multi: 'a\nb', plain: 'x=y' })
-  })
 
   it('prints JSON with JSON outputs nested and every output present', () => {
     const json = JSON.parse(formatJson(OUTPUTS, values)) as Record<string, unknown>

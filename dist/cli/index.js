@@ -34864,7 +34864,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8891:
+/***/ 1299:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39306,6 +39306,991 @@ function readInputs(source, cwd, env = {}) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./lib/core/retry.js
+/**
+ * Retries for failures that a second attempt can fix. What counts as such a failure is the caller's
+ * classifier (buildx output: src/buildx/output.ts; registry reads: the registry client).
+ */
+function backoffDelays(options) {
+    const max = options.maxDelayMs ?? 30_000;
+    return Array.from({ length: options.retries }, (_, i) => Math.min(options.initialDelayMs * 2 ** i, max));
+}
+/** Runs `attempt`; on an error the classifier calls transient, waits and tries again, up to `retries` times. */
+async function withRetries(options, attempt) {
+    const delays = backoffDelays(options);
+    for (let n = 0;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            const reason = options.classify(error);
+            const delay = delays[n];
+            if (reason === undefined || delay === undefined)
+                throw error;
+            options.log(`${options.what}: attempt ${n + 1} of ${delays.length + 1} failed (${reason}); retrying in ${Math.round(delay / 1000)}s`);
+            await options.sleep(delay);
+        }
+    }
+}
+/** Real time: the production `sleep`. */
+function sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/output.js
+/**
+ * What buildx's output says about a failure, from one table of known failures: whether another attempt
+ * can fix it (network, registry overload, builder start-up) and, for the errors users meet most with
+ * private registries and emulation, a hint that names the input that fixes it. The retry policy and the
+ * failure report both read this table.
+ *
+ * A failure that shows the build itself failed (a Dockerfile that fails fails the same way every time) or
+ * a configuration problem is never retried, whatever else the output says.
+ */
+
+const NOTHING_SET = { loginRegistry: '', retries: 0, insecureRegistries: [] };
+const FAILURES = [
+    // The build itself failed.
+    { pattern: /did not complete successfully/i, transient: false },
+    { pattern: /dockerfile parse error/i, transient: false },
+    { pattern: /failed to compute cache key/i, transient: false },
+    { pattern: /failed to parse (stage|platform|dockerfile)/i, transient: false },
+    { pattern: /unknown instruction/i, transient: false },
+    { pattern: /invalid reference format/i, transient: false },
+    // Configuration that an input fixes.
+    {
+        pattern: /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i,
+        transient: false,
+        hint: {
+            title: 'Registry certificate not trusted',
+            message: 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
+                '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+        }
+    },
+    {
+        pattern: /server gave HTTP response to HTTPS client/i,
+        transient: false,
+        hint: {
+            title: 'Registry speaks plain HTTP',
+            message: 'The registry serves plain HTTP. List it in insecure-registries as http://host:port.'
+        }
+    },
+    {
+        pattern: /no such host/i,
+        transient: false,
+        hint: {
+            title: 'Registry name not resolvable from the builder',
+            message: 'The builder container cannot resolve the registry name (private DNS or /etc/hosts). ' +
+                'Set host-network: true so the builder uses the runner’s network and resolver.'
+        }
+    },
+    {
+        pattern: /multiple platforms feature is currently not supported for docker driver/i,
+        transient: false,
+        hint: {
+            title: 'Builder cannot build several platforms',
+            message: 'The build ran on the docker driver. This action creates a docker-container builder; do not override ' +
+                'it with a builder that uses the docker driver.'
+        }
+    },
+    {
+        pattern: /exec format error/i,
+        transient: false,
+        hint: {
+            title: 'Emulator missing for a platform',
+            message: 'A RUN step ran a binary for another architecture without QEMU. Leave qemu: auto (or image/package), ' +
+                'or cross-compile with FROM --platform=$BUILDPLATFORM.'
+        }
+    },
+    {
+        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access/i,
+        transient: false,
+        hint: context => context.loginRegistry === ''
+            ? {
+                title: 'Registry refused the credentials',
+                message: 'The registry needs credentials: set registry, username and password (or log in before this ' +
+                    'step) for the registry in tags.'
+            }
+            : {
+                title: 'Registry refused the credentials',
+                message: `The registry refused the login: check the password (or token) and username for ` +
+                    `${context.loginRegistry}, and that the account may push to the repositories in tags. A tag ` +
+                    'in another registry needs its own login before this step.'
+            }
+    },
+    {
+        // An HTTPS registry that BuildKit talked to over plain HTTP (its default for localhost and 127.0.0.1).
+        pattern: /https?:\/\/[^\s"]+[^\n]*400 Bad Request|Client sent an HTTP request to an HTTPS server/i,
+        transient: false,
+        hint: (context, output) => {
+            const host = /http:\/\/([^/\s"]+)/.exec(output)?.[1] ?? 'the registry';
+            const listed = context.insecureRegistries.includes(host);
+            return {
+                title: 'HTTPS registry reached over HTTP',
+                message: `BuildKit talked plain HTTP to ${host}, which serves HTTPS (400 Bad Request). ` +
+                    (listed
+                        ? `insecure-registries lists ${host} as plain HTTP: list it as https://${host} (or ${host}) to ` +
+                            'keep HTTPS without verification, or give its CA with ca-certs instead.'
+                        : `Give its CA with ca-certs (${host}=PEM or a path): that makes BuildKit use HTTPS for it, ` +
+                            `even on localhost; or list https://${host} in insecure-registries to skip verification.`)
+            };
+        }
+    },
+    {
+        // The builder's container stopped, or BuildKit died, in the middle of the build.
+        pattern: /rpc error: code = \w+ desc = [^\n]*(EOF|connection reset|transport is closing)|no such container|error reading from server: EOF/i,
+        transient: 'builder connection lost',
+        hint: context => context.retries > 0
+            ? undefined
+            : {
+                title: 'Builder lost',
+                message: 'The connection to the builder was lost during the build: its container stopped or BuildKit ' +
+                    'exited (out of memory, removed by a cleanup job, Docker restarted). With retries set ' +
+                    '(e.g. retries: 2) the build is tried again and the builder started again.'
+            }
+    },
+    {
+        pattern: /unsupported request frontend\.(lint|outline|targets)|unsupported frontend capability moby\.buildkit\.frontend\.subrequests/i,
+        transient: false,
+        hint: {
+            title: 'BuildKit too old for call',
+            message: "The builder's BuildKit cannot evaluate the build this way (call: check, outline and targets need " +
+                'BuildKit 0.15 or newer). Set buildkit-image to a newer BuildKit (e.g. moby/buildkit:buildx-stable-1), ' +
+                'or leave call empty.'
+        }
+    },
+    // Transient: another attempt may succeed.
+    { pattern: /connection refused/i, transient: 'connection refused' },
+    { pattern: /connection reset by peer/i, transient: 'connection reset' },
+    { pattern: /broken pipe|unexpected EOF/i, transient: 'connection dropped' },
+    {
+        pattern: /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout/i,
+        transient: 'timeout'
+    },
+    {
+        pattern: /\b(500|502|503|504) (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i,
+        transient: 'registry server error'
+    },
+    { pattern: /\b429 Too Many Requests|toomanyrequests/i, transient: 'registry rate limit (429)' },
+    {
+        pattern: /failed to (push|fetch|copy|do request).*(EOF|reset|refused|timeout)/i,
+        transient: 'network failure during push/pull'
+    },
+    {
+        pattern: /error reading from server|transport is closing|failed to dial gRPC|connection error: desc/i,
+        transient: 'builder connection lost'
+    },
+    {
+        pattern: /error while booting|failed to bootstrap|timeout waiting for buildkitd/i,
+        transient: 'builder start-up failed'
+    }
+];
+/**
+ * What an emulated process prints when QEMU itself fails it: known emulator bugs end in a segmentation
+ * fault or an illegal instruction (`qemu: uncaught target signal 11 (Segmentation fault)`), a missing or
+ * broken handler in `exec format error`. Matched against the output of a failed step that ran under
+ * emulation (see run/timings.ts), not against the whole build output: natively the same words are the
+ * program's own bug.
+ */
+const QEMU_CRASH = /segmentation fault|illegal instruction|exec format error|qemu: uncaught target signal/i;
+/** For a build step that failed under emulation with one of the QEMU_CRASH messages. */
+function emulatorCrashHint(platform, step) {
+    return {
+        title: `Emulator crash on ${platform}`,
+        message: `${step} failed under QEMU emulation for ${platform} with an error typical of emulator bugs. Pin or ` +
+            'update the emulator (qemu-image: a newer tonistiigi/binfmt release, or qemu: package for the ' +
+            "runner's own QEMU), or cross-compile that step (FROM --platform=$BUILDPLATFORM, see docs/performance.md)."
+    };
+}
+/** When most of the build's time went into RUN steps under emulation. */
+function crossCompileHint(platforms, emulatedSeconds, share) {
+    return {
+        title: 'Emulated RUN steps dominate the build',
+        message: `RUN steps under QEMU emulation (${platforms.join(', ')}) took ${emulatedSeconds.toFixed(1)} s, ` +
+            `${Math.round(share * 100)}% of the build's step time. Cross-compiling is usually several times ` +
+            'faster: run the toolchain in a FROM --platform=$BUILDPLATFORM stage and build for TARGETOS/' +
+            'TARGETARCH (example in docs/performance.md).'
+    };
+}
+/** Why the failure looks transient, or undefined when it must not be retried. */
+function transientReason(output) {
+    const matching = FAILURES.filter(f => f.pattern.test(output));
+    if (matching.some(f => f.transient === false))
+        return undefined;
+    return matching.find(f => f.transient !== false)?.transient || undefined;
+}
+/** The hints for every known failure the output shows, worded for what the inputs set. */
+function hintsFor(output, context = NOTHING_SET) {
+    return FAILURES.flatMap(f => {
+        if (!f.hint || !f.pattern.test(output))
+            return [];
+        const hint = typeof f.hint === 'function' ? f.hint(context, output) : f.hint;
+        return hint ? [hint] : [];
+    });
+}
+/** A command's output (stderr, then stdout); for anything else its message. */
+function failureOutput(error) {
+    return error instanceof CommandError ? `${error.stderr}\n${error.stdout}` : undefined;
+}
+/** The retry classifier for buildx commands: a command whose output shows a transient failure. */
+function buildxFailureReason(error) {
+    const output = failureOutput(error);
+    return output === undefined ? undefined : transientReason(output);
+}
+
+;// CONCATENATED MODULE: ./lib/run/deps.js
+/**
+ * What a run gets from the outside world: the reporter it speaks through, the command runner, the inputs,
+ * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
+ * from the process (the entry gives it the reporter and the input source); tests pass their own.
+ */
+
+
+
+
+
+
+function defaultDeps({ reporter, getInput }) {
+    return {
+        reporter,
+        runner: execRunner(reporter),
+        getInput,
+        env: process.env,
+        cwd: process.cwd(),
+        tmpDir: external_node_os_namespaceObject.tmpdir(),
+        host: { platform: process.platform, arch: process.arch, armVersion: nodeArmVersion() },
+        hostArch: hostArchitecture(process.arch),
+        isRoot: process.getuid?.() === 0,
+        binfmtDir: BINFMT_DIR,
+        retryDelayMs: 3000,
+        sleep: sleep,
+        now: Date.now
+    };
+}
+/** How a step of the run retries transient failures: `inputs.retries` times, with a warning each time. */
+function retryOptions(deps, inputs, what) {
+    return {
+        retries: inputs.retries,
+        initialDelayMs: deps.retryDelayMs,
+        sleep: deps.sleep,
+        classify: buildxFailureReason,
+        what,
+        log: message => {
+            deps.reporter.warning(message, { title: 'Retrying' });
+        }
+    };
+}
+/** The ARM version Node was built for (6 or 7), from its build configuration. */
+function nodeArmVersion() {
+    const variables = process.config.variables;
+    const value = variables.arm_version;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : '7';
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/builder.js
+/**
+ * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
+ * by the post step. The argv is built by pure functions; `createBuilder` runs it.
+ */
+
+
+
+
+
+/** A builder name that no other job on this runner will pick. */
+function uniqueBuilderName(runId) {
+    const suffix = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
+}
+function createBuilderArgs(options) {
+    const args = ['buildx', 'create', '--name', options.name, ...builderOptionArgs(options)];
+    if (options.platforms && options.platforms.length > 0)
+        args.push('--platform', options.platforms.join(','));
+    args.push('--bootstrap');
+    return args;
+}
+/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
+function builderOptionArgs(options) {
+    const args = ['--driver', 'docker-container'];
+    const driverOpts = [`image=${options.buildkitImage}`];
+    if (options.hostNetwork)
+        driverOpts.push('network=host');
+    for (const [key, value] of Object.entries(options.proxyEnv))
+        driverOpts.push(builder_csvField(`env.${key}=${value}`));
+    driverOpts.push(...options.driverOpts);
+    for (const opt of driverOpts)
+        args.push('--driver-opt', opt);
+    if (options.configFile)
+        args.push('--config', options.configFile);
+    const flags = [options.buildkitdFlags.trim()];
+    if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
+        flags.push('--allow-insecure-entitlement network.host');
+    }
+    const joined = flags.filter(f => f !== '').join(' ');
+    if (joined)
+        args.push('--buildkitd-flags', joined);
+    return args;
+}
+/**
+ * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
+ * quoted field, with quotes inside it doubled.
+ */
+function builder_csvField(value) {
+    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+function removeBuilderArgs(name) {
+    return ['buildx', 'rm', '--force', name];
+}
+/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
+function proxyEnvironment(env) {
+    const out = {};
+    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
+        const value = env[name] ?? env[name.toLowerCase()];
+        if (value)
+            out[name] = value;
+    }
+    return out;
+}
+/** The name is taken by a builder this run did not create (so it must not remove it either). */
+class BuilderExistsError extends Error {
+    name = 'BuilderExistsError';
+}
+async function createBuilder(runner, options) {
+    try {
+        await runChecked(runner, 'docker', createBuilderArgs(options), {
+            what: `Creating builder ${options.name}`
+        });
+    }
+    catch (error) {
+        if (error instanceof CommandError &&
+            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
+            throw new Error(`The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
+                'DOCKER_HOST at an engine.', { cause: error });
+        }
+        if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
+            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
+        }
+        throw error;
+    }
+}
+/**
+ * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
+ * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
+ * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
+ */
+async function builderExists(runner, name, buildxConfigDir) {
+    const instances = external_node_path_namespaceObject.join(buildxConfigDir, 'instances');
+    if (external_node_fs_namespaceObject.existsSync(instances))
+        return external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(instances, name));
+    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
+    return result.exitCode === 0;
+}
+/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
+function buildxConfigDir(env, dockerConfigDir) {
+    return env.BUILDX_CONFIG || external_node_path_namespaceObject.join(dockerConfigDir, 'buildx');
+}
+/** Removes a builder with its container and state; a builder that is already gone is not an error. */
+async function removeBuilder(runner, name) {
+    const result = await runner.run('docker', removeBuilderArgs(name));
+    if (result.exitCode === 0)
+        return 'removed';
+    if (/no builder .* found|not found/i.test(result.stderr))
+        return 'absent';
+    throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/du.js
+/** The `Reclaimable:` and `Total:` lines at the end of `docker buildx du`; undefined when absent. */
+function parseDiskUse(output) {
+    const total = /^Total:\s*(\S+)/m.exec(output)?.[1];
+    if (total === undefined)
+        return undefined;
+    return { total, reclaimable: /^Reclaimable:\s*(\S+)/m.exec(output)?.[1] ?? '' };
+}
+/** Asks buildx; a builder that cannot tell (or a buildx without `du`) gives undefined, not an error. */
+async function builderDiskUse(runner, builder) {
+    const result = await runner.run('docker', ['buildx', 'du', '--builder', builder], { silent: true });
+    return result.exitCode === 0 ? parseDiskUse(result.stdout) : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/docker/engine.js
+/**
+ * Facts about the Docker engine the job talks to (DOCKER_HOST or the default socket), read with
+ * `docker info`.
+ */
+
+/** The snapshotter driver-type that marks the containerd image store (multi-platform images load). */
+const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
+/** The engine's storage driver and whether it is the containerd image store. */
+async function imageStore(runner) {
+    const result = await runChecked(runner, 'docker', ['info', '--format', '{{.Driver}}|{{json .DriverStatus}}'], {
+        silent: true,
+        what: 'docker info'
+    });
+    return parseImageStore(result.stdout);
+}
+/** Parses `{{.Driver}}|{{json .DriverStatus}}`, e.g. `overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]`. */
+function parseImageStore(output) {
+    const line = output.trim();
+    const bar = line.indexOf('|');
+    const driver = bar === -1 ? line : line.slice(0, bar);
+    let status;
+    try {
+        status = JSON.parse(bar === -1 ? '[]' : line.slice(bar + 1));
+    }
+    catch {
+        status = [];
+    }
+    const containerd = Array.isArray(status) &&
+        status.some((entry) => Array.isArray(entry) && entry[0] === 'driver-type' && entry[1] === CONTAINERD_SNAPSHOTTER);
+    return { driver, containerd };
+}
+
+;// CONCATENATED MODULE: ./lib/run/build-checks.js
+
+async function checkLoad(runner, inputs) {
+    if (!inputs.buildOptions.load || inputs.platforms.length < 2)
+        return;
+    const store = await imageStore(runner);
+    if (store.containerd)
+        return;
+    throw new Error(`load: the Docker engine keeps images in its classic store (storage driver ${store.driver || 'unknown'}), ` +
+        `which cannot hold the ${inputs.platforms.length} platforms of one image. Turn on the containerd image ` +
+        'store ("features": {"containerd-snapshotter": true} in daemon.json), load a single platform, or push.');
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/describe.js
+
+
+const hosts = (list) => list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ');
+const cacheTypes = (entries) => entries.map(e => /(?:^|,)type=([^,]*)/.exec(e)?.[1] ?? 'registry').join(', ');
+function describeInputs(inputs) {
+    const lines = [
+        ['platforms', inputs.platforms.join(', ')],
+        ['tags', inputs.tags.join(', ') || '(none)'],
+        ['push', inputs.pushByDigest ? 'true, by digest (no tag)' : String(inputs.push)],
+        ['context', inputs.context],
+        ['file', inputs.file || '(Dockerfile in the context)'],
+        [
+            'builder',
+            inputs.builderName ? `${inputs.builderName}${inputs.reuseBuilder ? ' (reuse)' : ''}` : '(unique name)'
+        ],
+        ['buildkit-image', inputs.buildkitImage],
+        ['buildx-version', inputs.buildxVersion || "(the runner's if recent enough)"],
+        ['qemu', `${inputs.qemu} (${inputs.qemuImage})`],
+        ['host-network', String(inputs.hostNetwork)],
+        ['network', inputs.network || 'default'],
+        ['proxy', String(inputs.proxy)],
+        ['retries', String(inputs.retries)],
+        [
+            'check-binaries',
+            inputs.checkBinaries === 'false'
+                ? 'false'
+                : `${inputs.checkBinaries} (up to ${Math.round(inputs.checkBinariesBudget / 1024 / 1024)} MiB of layers per platform)`
+        ],
+        ['media-types', inputs.mediaTypes]
+    ];
+    for (const node of inputs.nodes)
+        lines.push(['node', `${node.platforms.join(', ')} on ${node.endpoint}`]);
+    if (inputs.smokeTest.length > 0)
+        lines.push([
+            'smoke-test',
+            `${inputs.smokeTest.join(' ')} (at most ${inputs.smokeTestTimeout} s per platform)`
+        ]);
+    if (inputs.cacheMaxSize !== undefined)
+        lines.push(['cache-max-size', formatBytes(inputs.cacheMaxSize)]);
+    if (inputs.insecureRegistries.length > 0)
+        lines.push(['insecure-registries', hosts(inputs.insecureRegistries)]);
+    if (inputs.caCerts.length > 0) {
+        const certs = inputs.caCerts.map(c => c.source === 'file' ? `${c.host} (${c.value})` : `${c.host} (PEM)`);
+        lines.push(['ca-certs', certs.join(', ')]);
+    }
+    for (const [registry, mirrors] of inputs.registryMirrors)
+        lines.push(['registry-mirrors', `${registry} -> ${hosts(mirrors)}`]);
+    if (inputs.buildkitdConfig)
+        lines.push(['buildkitd-config', inputs.buildkitdConfig]);
+    if (inputs.buildkitdConfigInline) {
+        const count = inputs.buildkitdConfigInline.split('\n').length;
+        lines.push(['buildkitd-config-inline', `${count} line${count === 1 ? '' : 's'} of TOML`]);
+    }
+    if (inputs.registry) {
+        lines.push([
+            'login',
+            inputs.username ? `${inputs.registry} (username and password given)` : inputs.registry
+        ]);
+    }
+    // Cache entries may carry credentials (s3 keys): only their types are shown.
+    if (inputs.cacheFrom.length > 0)
+        lines.push(['cache-from', cacheTypes(inputs.cacheFrom)]);
+    if (inputs.cacheTo.length > 0)
+        lines.push(['cache-to', cacheTypes(inputs.cacheTo)]);
+    lines.push(...describeBuildOptions(inputs.buildOptions));
+    return lines.map(([name, value]) => `${name}: ${value}`);
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/nodes.js
+/**
+ * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
+ * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
+ * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
+ * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
+ */
+
+
+
+/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
+function nodeName(builder, index) {
+    return `${builder}${index}`;
+}
+/**
+ * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
+ * the platforms this node serves, its endpoint last.
+ */
+function appendNodeArgs(options, node, index) {
+    return [
+        'buildx',
+        'create',
+        '--append',
+        '--name',
+        options.name,
+        '--node',
+        nodeName(options.name, index),
+        ...builderOptionArgs(options),
+        '--platform',
+        node.platforms.join(','),
+        '--bootstrap',
+        node.endpoint
+    ];
+}
+/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
+function nodePlacement(builder, platforms, nodes) {
+    const placement = {};
+    for (const platform of platforms) {
+        const index = nodes.findIndex(n => n.platforms.includes(platform));
+        const node = nodes[index];
+        placement[platform] = node
+            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
+            : { node: nodeName(builder, 0), endpoint: '' };
+    }
+    return placement;
+}
+/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
+function runnerPlatforms(platforms, nodes) {
+    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
+}
+/** Output of buildx or docker that means the node's engine cannot be reached at all. */
+const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
+/**
+ * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
+ * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
+ * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
+ */
+async function appendNodes(runner, options, nodes) {
+    for (const [i, node] of nodes.entries()) {
+        const index = i + 1;
+        const name = nodeName(options.name, index);
+        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
+        try {
+            await runChecked(runner, 'docker', appendNodeArgs(options, node, index), { what });
+        }
+        catch (error) {
+            if (error instanceof CommandError && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
+                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
+                    `${lastLine(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
+                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
+                    'with a key in the agent), or remove the line from nodes.', { cause: error });
+            }
+            throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/run/emulation.js
+/** The QEMU part of a run: emulators checked (and installed when missing) with the run's host facts. */
+
+
+
+async function emulatePlatforms(deps, inputs) {
+    const log = [];
+    const result = await ensureEmulation({
+        // Only the platforms the runner builds itself: builder nodes build theirs.
+        platforms: runnerPlatforms(inputs.platforms, inputs.nodes),
+        mode: inputs.qemu,
+        image: inputs.qemuImage,
+        runner: deps.runner,
+        binfmtDir: deps.binfmtDir,
+        hostArch: deps.hostArch,
+        isRoot: deps.isRoot,
+        log: message => log.push(message)
+    });
+    return { result, log };
+}
+/** qemu: false: throws unless every platform that needs an emulator has one (binfmt_misc only). */
+function requireEmulators(deps, inputs) {
+    const error = missingEmulators({
+        platforms: runnerPlatforms(inputs.platforms, inputs.nodes),
+        binfmtDir: deps.binfmtDir,
+        hostArch: deps.hostArch
+    });
+    if (error)
+        throw new InputError([error.message]);
+}
+/** Logs what emulation did, and notes (once per run) which platforms are built under QEMU. */
+function logEmulation(reporter, { result, log }) {
+    for (const line of log)
+        reporter.info(line);
+    if (result.emulated.length === 0) {
+        reporter.info('every platform runs natively on this host: no emulation needed');
+        return Promise.resolve();
+    }
+    if (result.method !== 'none')
+        reporter.info(`installed qemu-${result.installed.join(', qemu-')} (${result.method})`);
+    reporter.notice(`${result.emulated.join(', ')} ${result.emulated.length > 1 ? 'are' : 'is'} built under QEMU emulation, ` +
+        'which is several times slower than native. To avoid it, cross-compile in the Dockerfile ' +
+        '(FROM --platform=$BUILDPLATFORM with TARGETOS/TARGETARCH) or build on native runners.', { title: 'Emulated platforms' });
+    return Promise.resolve();
+}
+
+;// CONCATENATED MODULE: ./lib/core/html.js
+/**
+ * A small HTML builder for the job summary: headings, lists, tables and raw fragments, each on its own
+ * line. The text it is given is HTML already (callers escape what they take from inputs or registries).
+ */
+class SummaryHtml {
+    parts = [];
+    heading(text, level = 2) {
+        return this.raw(`<h${level}>${text}</h${level}>`);
+    }
+    list(items) {
+        return this.raw(`<ul>${items.map(item => `<li>${item}</li>`).join('')}</ul>`);
+    }
+    table(rows) {
+        const row = (cells) => `<tr>${cells.map(cell => (typeof cell === 'string' ? `<td>${cell}</td>` : tableCell(cell))).join('')}</tr>`;
+        return this.raw(`<table>${rows.map(row).join('')}</table>`);
+    }
+    raw(html) {
+        this.parts.push(html);
+        return this;
+    }
+    /** The fragments, one a line, ending with a newline. */
+    toString() {
+        return this.parts.map(part => `${part}\n`).join('');
+    }
+}
+function tableCell(cell) {
+    const tag = cell.header ? 'th' : 'td';
+    return `<${tag}>${cell.data}</${tag}>`;
+}
+
+;// CONCATENATED MODULE: ./lib/run/summary.js
+/** The job summary: what was pushed, where, and each platform's digest. */
+
+
+/** Platform | build time | under emulation (share), one row per platform. */
+function timingRows(timings) {
+    return timings.map(t => [
+        `<code>${t.platform}</code>`,
+        `${t.seconds.toFixed(1)} s`,
+        t.emulatedSeconds > 0
+            ? `${t.emulatedSeconds.toFixed(1)} s (${Math.round((100 * t.emulatedSeconds) / Math.max(t.seconds, 0.1))}%)`
+            : '0 s',
+        `${t.cached} of ${t.steps}`
+    ]);
+}
+/** Platform | result | time | output (last lines), one row per platform. */
+function smokeRows(results) {
+    return results.map(r => [
+        `<code>${r.platform}</code>`,
+        r.passed
+            ? 'passed'
+            : r.timedOut
+                ? '<strong>timed out</strong>'
+                : `<strong>failed</strong> (exit code ${r.exitCode})`,
+        `${r.seconds.toFixed(1)} s`,
+        `<pre>${escapeHtml(r.output.split('\n').slice(-5).join('\n') || '(no output)')}</pre>`
+    ]);
+}
+function summaryTable(report, emulated, nodes) {
+    return Object.entries(report.platforms).map(([platform, digest]) => {
+        // A node's own platforms: how that machine runs them is its business (natively, as a rule).
+        const onNode = nodes?.[platform]?.endpoint;
+        const row = [
+            `<code>${platform}</code>`,
+            `<code>${digest}</code>`,
+            onNode ? 'by the node' : emulated.includes(platform) ? 'QEMU' : 'native'
+        ];
+        if (nodes)
+            row.push(nodeCell(nodes[platform]));
+        return row;
+    });
+}
+function nodeCell(placement) {
+    if (!placement)
+        return '';
+    const where = placement.endpoint ? escapeHtml(placement.endpoint) : 'this runner';
+    return `<code>${escapeHtml(placement.node)}</code> (${where})`;
+}
+/** The job summary of a run, as HTML. */
+function summaryHtml(options) {
+    const { report } = options;
+    const summary = new SummaryHtml().heading('Multi-platform image', 2);
+    if (options.tags.length > 0)
+        summary.list(options.tags.map(t => `<code>${escapeHtml(t)}</code>`));
+    if (options.pushed && report.digest) {
+        summary.raw(`<p>Index digest: <code>${report.digest}</code> (checked in ${report.verified.length} registr${report.verified.length === 1 ? 'y' : 'ies'})</p>`);
+        summary.table([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Digest', header: true },
+                { data: 'Built', header: true },
+                ...(options.nodes ? [{ data: 'Node', header: true }] : [])
+            ],
+            ...summaryTable(report, options.emulated, options.nodes)
+        ]);
+        for (const { tag, served } of report.moved) {
+            summary.raw(`<p>⚠️ <code>${escapeHtml(tag)}</code> no longer serves this run's index <code>${report.digest}</code>: ` +
+                `it serves ${served ? `<code>${served}</code>` : 'nothing (the tag is gone)'}. Another run pushed ` +
+                'the same tag after this one.</p>');
+        }
+    }
+    else {
+        summary.raw('<p>Built without pushing: the result stays in the builder cache.</p>');
+        if (options.nodes) {
+            summary.table([
+                [
+                    { data: 'Platform', header: true },
+                    { data: 'Node', header: true }
+                ],
+                ...Object.entries(options.nodes).map(([platform, placement]) => [
+                    `<code>${platform}</code>`,
+                    nodeCell(placement)
+                ])
+            ]);
+        }
+    }
+    if (options.timings && options.timings.length > 0) {
+        summary.heading('Build time per platform', 3);
+        summary.table([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Step time', header: true },
+                { data: 'Under emulation (RUN)', header: true },
+                { data: 'Cached steps', header: true }
+            ],
+            ...timingRows(options.timings)
+        ]);
+    }
+    if (options.smoke) {
+        summary.heading('Smoke test', 3);
+        summary.raw(`<p><code>${escapeHtml(options.smoke.args.join(' '))}</code> in each platform's image</p>`);
+        summary.table([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Result', header: true },
+                { data: 'Time', header: true },
+                { data: 'Output', header: true }
+            ],
+            ...smokeRows(options.smoke.results)
+        ]);
+    }
+    const disk = options.diskUse
+        ? `; disk use ${escapeHtml(options.diskUse.total)}` +
+            (options.diskUse.reclaimable ? ` (${escapeHtml(options.diskUse.reclaimable)} reclaimable)` : '')
+        : '';
+    const budget = options.cacheMaxSize !== undefined ? `, cache budget ${formatBytes(options.cacheMaxSize)}` : '';
+    summary.raw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`);
+    return summary.toString();
+}
+function writeSummary(reporter, options) {
+    return reporter.appendSummary(summaryHtml(options));
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+}
+
+;// CONCATENATED MODULE: ./lib/run/smoke-test.js
+/** The smoke-test phase: the pushed image of every platform run once, results logged, set and summarised. */
+
+
+/** Runs the smoke test; returns the results (the caller reports a failure after the summary is written). */
+async function smokeTest(options) {
+    const ref = parseImageReference(options.image);
+    const repository = `${ref.registry}/${ref.repository}`;
+    const { log } = options;
+    log.info(`running \`${options.args.join(' ')}\` in ${Object.keys(options.platforms).join(', ')} ` +
+        `(${repository}, by digest; at most ${options.timeoutSeconds} s each)`);
+    const { runner, platforms, args, timeoutSeconds, runId } = options;
+    const results = await runSmokeTests({ runner, repository, platforms, args, timeoutSeconds, runId });
+    for (const r of results) {
+        const verdict = r.passed ? 'passed' : r.timedOut ? 'TIMED OUT' : `FAILED (exit code ${r.exitCode})`;
+        log.info(`${r.platform}: ${verdict} in ${r.seconds} s`);
+        for (const line of (r.output || '(no output)').split('\n'))
+            log.info(`  ${line}`);
+    }
+    return results;
+}
+/** The `smoke-results` output: platform -> what happened. */
+function smokeResultsJson(results) {
+    const out = {};
+    for (const r of results) {
+        out[r.platform] = {
+            passed: r.passed,
+            exitCode: r.exitCode,
+            timedOut: r.timedOut,
+            seconds: r.seconds,
+            image: r.image,
+            output: r.output
+        };
+    }
+    return JSON.stringify(out);
+}
+
+;// CONCATENATED MODULE: ./lib/run/outputs.js
+/**
+ * What a run reports: the step outputs, the digests in the log, the job summary, and on failure the error
+ * with a hint for the failures users meet most.
+ */
+
+
+
+
+/** Logs the digests: the index, where it was checked, and each platform's manifest. */
+function logDigests(reporter, report) {
+    const where = report.verified.join(', ') || 'no registry (push is false)';
+    reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`);
+    for (const [platform, digest] of Object.entries(report.platforms))
+        reporter.info(`${platform}  ${digest}`);
+    return report;
+}
+/** Sets the step outputs (builder-name is set as soon as the name is known) and writes the job summary. */
+async function publishOutputs(reporter, result) {
+    const { report, emulation } = result;
+    const set = (name, value) => {
+        reporter.setOutput(name, value);
+    };
+    set('digest', report.digest);
+    set('platform-digests', JSON.stringify(report.platforms));
+    set('metadata', JSON.stringify(report.metadata.raw));
+    set('imageid', imageId(report.metadata.raw));
+    set('emulated-platforms', emulation.emulated.join(','));
+    if (result.smoke)
+        set('smoke-results', smokeResultsJson(result.smoke.results));
+    await writeSummary(reporter, {
+        tags: result.tags,
+        pushed: result.pushed,
+        report,
+        emulated: emulation.emulated,
+        builder: result.builder,
+        ...(result.nodes ? { nodes: result.nodes } : {}),
+        ...(result.timings ? { timings: result.timings } : {}),
+        ...(result.smoke ? { smoke: result.smoke } : {}),
+        ...(result.diskUse ? { diskUse: result.diskUse } : {}),
+        ...(result.cacheMaxSize !== undefined ? { cacheMaxSize: result.cacheMaxSize } : {})
+    });
+}
+/** A failure of a run whose inputs were read: the hints are worded for what they set. */
+class RunError extends Error {
+    cause;
+    context;
+    name = 'RunError';
+    constructor(cause, context) {
+        super(messageOf(cause), { cause });
+        this.cause = cause;
+        this.context = context;
+    }
+}
+/** buildx's image ID (what --iidfile writes): the config digest of a single image, else the image digest. */
+function imageId(metadata) {
+    const config = metadata['containerimage.config.digest'];
+    const digest = metadata['containerimage.digest'];
+    if (typeof config === 'string')
+        return config;
+    return typeof digest === 'string' ? digest : '';
+}
+/** Reports a failure: buildx's error is in the message; known registry/emulation errors get a hint. */
+function reportFailure(reporter, error) {
+    const failure = error instanceof RunError ? error.cause : error;
+    const message = messageOf(failure);
+    const context = error instanceof RunError ? error.context : undefined;
+    for (const hint of hintsFor(failureOutput(failure) ?? message, context))
+        reporter.error(hint.message, { title: hint.title });
+    reporter.fail(message);
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/cli.js
+/**
+ * Which buildx this job runs, and how a command reaches it: the runner's `docker buildx` plugin, or a
+ * downloaded release run standalone (see buildx-install.ts). The post step needs only this module.
+ */
+
+
+/** The runner's own buildx, as a docker CLI plugin. */
+const DOCKER_BUILDX = Object.freeze({
+    command: 'docker',
+    prefix: Object.freeze(['buildx'])
+});
+/** A buildx binary run standalone (`/path/docker-buildx version`). */
+function standaloneBuildx(binary) {
+    return { command: binary, prefix: [] };
+}
+/**
+ * `['buildx', 'build', ...]` (as builder.ts and build.ts produce it) -> the command and arguments that run
+ * it with `cli`.
+ */
+function buildxCommand(cli, argv) {
+    if (argv[0] !== 'buildx')
+        throw new Error(`not a buildx command: ${argv.join(' ')}`);
+    return [cli.command, [...cli.prefix, ...argv.slice(1)]];
+}
+/** A runner that sends `docker buildx ...` to `cli`; every other command goes to `runner` unchanged. */
+function withBuildx(runner, cli) {
+    if (isDockerBuildx(cli))
+        return runner;
+    return {
+        run(command, args, options) {
+            if (command === 'docker' && args[0] === 'buildx') {
+                const [buildx, buildxArgs] = buildxCommand(cli, args);
+                return runner.run(buildx, buildxArgs, options);
+            }
+            return runner.run(command, args, options);
+        }
+    };
+}
+function isDockerBuildx(cli) {
+    return cli.command === 'docker' && cli.prefix.length === 1 && cli.prefix[0] === 'buildx';
+}
+/** The BuildxCli as a state value, for the post step (which must remove the builder with the same binary). */
+function serializeBuildxCli(cli) {
+    return isDockerBuildx(cli) ? '' : JSON.stringify({ command: cli.command, prefix: cli.prefix });
+}
+/**
+ * Reads what `serializeBuildxCli` wrote. '' (main used the runner's buildx, or never got that far),
+ * something unreadable, or a binary that is no longer there: the runner's `docker buildx`.
+ */
+function parseBuildxCli(value) {
+    if (value === '')
+        return DOCKER_BUILDX;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch {
+        return DOCKER_BUILDX;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return DOCKER_BUILDX;
+    const { command, prefix } = parsed;
+    if (typeof command !== 'string' || command === '')
+        return DOCKER_BUILDX;
+    if (!Array.isArray(prefix) || !prefix.every((p) => typeof p === 'string'))
+        return DOCKER_BUILDX;
+    if (external_node_path_namespaceObject.isAbsolute(command) && !external_node_fs_namespaceObject.existsSync(command))
+        return DOCKER_BUILDX;
+    return { command, prefix };
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -39328,7 +40313,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function toCommandProperties(annotationProperties) {
+function utils_toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -39449,16 +40434,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_.existsSync(filePath)) {
+    if (!fs.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -39468,7 +40453,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "http"
@@ -40877,7 +41862,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -40960,10 +41945,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    process.stdout.write(os.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -41007,7 +41992,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -41015,7 +42000,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -41023,7 +42008,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -41040,13 +42025,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    command_issue('group', name);
+    issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    command_issue('endgroup');
+    issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -41082,9 +42067,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
     }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+    issueCommand('save-state', { name }, toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -41117,1054 +42102,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./lib/github/reporter.js
-/**
- * The Reporter on GitHub: @actions/core's workflow commands and files (GITHUB_OUTPUT, GITHUB_STATE,
- * GITHUB_STEP_SUMMARY), and the step's inputs (INPUT_*). The only module besides the entries that
- * imports @actions/core.
- */
-
-
-/** The step's inputs, as the runner passes them: trimmed, '' when unset. */
-const githubInputs = name => core.getInput(name);
-function properties(annotation) {
-    if (!annotation)
-        return {};
-    return {
-        ...(annotation.title !== undefined ? { title: annotation.title } : {}),
-        ...(annotation.file !== undefined ? { file: annotation.file } : {}),
-        ...(annotation.startLine !== undefined ? { startLine: annotation.startLine } : {})
-    };
-}
-/** The Reporter of a GitHub Actions step. */
-function githubReporter(env = process.env) {
-    return {
-        info: message => {
-            info(message);
-        },
-        debug: message => {
-            core_debug(message);
-        },
-        command: line => {
-            info(`[command]${line}`);
-        },
-        warning: (message, annotation) => {
-            warning(message, properties(annotation));
-        },
-        error: (message, annotation) => {
-            error(message, properties(annotation));
-        },
-        notice: (message, annotation) => {
-            notice(message, properties(annotation));
-        },
-        group: (name, work) => group(name, work),
-        mask: secret => {
-            core_setSecret(secret);
-        },
-        setOutput: (name, value) => {
-            setOutput(name, value);
-        },
-        save: (key, value) => {
-            saveState(key, value);
-        },
-        get: key => getState(key),
-        appendSummary: async (html) => {
-            // Outside a job (no summary file) there is nowhere to write it: the log already has the results.
-            const file = env.GITHUB_STEP_SUMMARY;
-            if (file)
-                await external_node_fs_namespaceObject.promises.appendFile(file, html);
-        },
-        fail: message => {
-            setFailed(message);
-        }
-    };
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./lib/core/retry.js
-/**
- * Retries for failures that a second attempt can fix. What counts as such a failure is the caller's
- * classifier (buildx output: src/buildx/output.ts; registry reads: the registry client).
- */
-function backoffDelays(options) {
-    const max = options.maxDelayMs ?? 30_000;
-    return Array.from({ length: options.retries }, (_, i) => Math.min(options.initialDelayMs * 2 ** i, max));
-}
-/** Runs `attempt`; on an error the classifier calls transient, waits and tries again, up to `retries` times. */
-async function withRetries(options, attempt) {
-    const delays = backoffDelays(options);
-    for (let n = 0;; n++) {
-        try {
-            return await attempt(n);
-        }
-        catch (error) {
-            const reason = options.classify(error);
-            const delay = delays[n];
-            if (reason === undefined || delay === undefined)
-                throw error;
-            options.log(`${options.what}: attempt ${n + 1} of ${delays.length + 1} failed (${reason}); retrying in ${Math.round(delay / 1000)}s`);
-            await options.sleep(delay);
-        }
-    }
-}
-/** Real time: the production `sleep`. */
-function sleep(ms) {
-    return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/output.js
-/**
- * What buildx's output says about a failure, from one table of known failures: whether another attempt
- * can fix it (network, registry overload, builder start-up) and, for the errors users meet most with
- * private registries and emulation, a hint that names the input that fixes it. The retry policy and the
- * failure report both read this table.
- *
- * A failure that shows the build itself failed (a Dockerfile that fails fails the same way every time) or
- * a configuration problem is never retried, whatever else the output says.
- */
-
-const NOTHING_SET = { loginRegistry: '', retries: 0, insecureRegistries: [] };
-const FAILURES = [
-    // The build itself failed.
-    { pattern: /did not complete successfully/i, transient: false },
-    { pattern: /dockerfile parse error/i, transient: false },
-    { pattern: /failed to compute cache key/i, transient: false },
-    { pattern: /failed to parse (stage|platform|dockerfile)/i, transient: false },
-    { pattern: /unknown instruction/i, transient: false },
-    { pattern: /invalid reference format/i, transient: false },
-    // Configuration that an input fixes.
-    {
-        pattern: /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i,
-        transient: false,
-        hint: {
-            title: 'Registry certificate not trusted',
-            message: 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
-                '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
-        }
-    },
-    {
-        pattern: /server gave HTTP response to HTTPS client/i,
-        transient: false,
-        hint: {
-            title: 'Registry speaks plain HTTP',
-            message: 'The registry serves plain HTTP. List it in insecure-registries as http://host:port.'
-        }
-    },
-    {
-        pattern: /no such host/i,
-        transient: false,
-        hint: {
-            title: 'Registry name not resolvable from the builder',
-            message: 'The builder container cannot resolve the registry name (private DNS or /etc/hosts). ' +
-                'Set host-network: true so the builder uses the runner’s network and resolver.'
-        }
-    },
-    {
-        pattern: /multiple platforms feature is currently not supported for docker driver/i,
-        transient: false,
-        hint: {
-            title: 'Builder cannot build several platforms',
-            message: 'The build ran on the docker driver. This action creates a docker-container builder; do not override ' +
-                'it with a builder that uses the docker driver.'
-        }
-    },
-    {
-        pattern: /exec format error/i,
-        transient: false,
-        hint: {
-            title: 'Emulator missing for a platform',
-            message: 'A RUN step ran a binary for another architecture without QEMU. Leave qemu: auto (or image/package), ' +
-                'or cross-compile with FROM --platform=$BUILDPLATFORM.'
-        }
-    },
-    {
-        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access/i,
-        transient: false,
-        hint: context => context.loginRegistry === ''
-            ? {
-                title: 'Registry refused the credentials',
-                message: 'The registry needs credentials: set registry, username and password (or log in before this ' +
-                    'step) for the registry in tags.'
-            }
-            : {
-                title: 'Registry refused the credentials',
-                message: `The registry refused the login: check the password (or token) and username for ` +
-                    `${context.loginRegistry}, and that the account may push to the repositories in tags. A tag ` +
-                    'in another registry needs its own login before this step.'
-            }
-    },
-    {
-        // An HTTPS registry that BuildKit talked to over plain HTTP (its default for localhost and 127.0.0.1).
-        pattern: /https?:\/\/[^\s"]+[^\n]*400 Bad Request|Client sent an HTTP request to an HTTPS server/i,
-        transient: false,
-        hint: (context, output) => {
-            const host = /http:\/\/([^/\s"]+)/.exec(output)?.[1] ?? 'the registry';
-            const listed = context.insecureRegistries.includes(host);
-            return {
-                title: 'HTTPS registry reached over HTTP',
-                message: `BuildKit talked plain HTTP to ${host}, which serves HTTPS (400 Bad Request). ` +
-                    (listed
-                        ? `insecure-registries lists ${host} as plain HTTP: list it as https://${host} (or ${host}) to ` +
-                            'keep HTTPS without verification, or give its CA with ca-certs instead.'
-                        : `Give its CA with ca-certs (${host}=PEM or a path): that makes BuildKit use HTTPS for it, ` +
-                            `even on localhost; or list https://${host} in insecure-registries to skip verification.`)
-            };
-        }
-    },
-    {
-        // The builder's container stopped, or BuildKit died, in the middle of the build.
-        pattern: /rpc error: code = \w+ desc = [^\n]*(EOF|connection reset|transport is closing)|no such container|error reading from server: EOF/i,
-        transient: 'builder connection lost',
-        hint: context => context.retries > 0
-            ? undefined
-            : {
-                title: 'Builder lost',
-                message: 'The connection to the builder was lost during the build: its container stopped or BuildKit ' +
-                    'exited (out of memory, removed by a cleanup job, Docker restarted). With retries set ' +
-                    '(e.g. retries: 2) the build is tried again and the builder started again.'
-            }
-    },
-    {
-        pattern: /unsupported request frontend\.(lint|outline|targets)|unsupported frontend capability moby\.buildkit\.frontend\.subrequests/i,
-        transient: false,
-        hint: {
-            title: 'BuildKit too old for call',
-            message: "The builder's BuildKit cannot evaluate the build this way (call: check, outline and targets need " +
-                'BuildKit 0.15 or newer). Set buildkit-image to a newer BuildKit (e.g. moby/buildkit:buildx-stable-1), ' +
-                'or leave call empty.'
-        }
-    },
-    // Transient: another attempt may succeed.
-    { pattern: /connection refused/i, transient: 'connection refused' },
-    { pattern: /connection reset by peer/i, transient: 'connection reset' },
-    { pattern: /broken pipe|unexpected EOF/i, transient: 'connection dropped' },
-    {
-        pattern: /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout/i,
-        transient: 'timeout'
-    },
-    {
-        pattern: /\b(500|502|503|504) (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i,
-        transient: 'registry server error'
-    },
-    { pattern: /\b429 Too Many Requests|toomanyrequests/i, transient: 'registry rate limit (429)' },
-    {
-        pattern: /failed to (push|fetch|copy|do request).*(EOF|reset|refused|timeout)/i,
-        transient: 'network failure during push/pull'
-    },
-    {
-        pattern: /error reading from server|transport is closing|failed to dial gRPC|connection error: desc/i,
-        transient: 'builder connection lost'
-    },
-    {
-        pattern: /error while booting|failed to bootstrap|timeout waiting for buildkitd/i,
-        transient: 'builder start-up failed'
-    }
-];
-/**
- * What an emulated process prints when QEMU itself fails it: known emulator bugs end in a segmentation
- * fault or an illegal instruction (`qemu: uncaught target signal 11 (Segmentation fault)`), a missing or
- * broken handler in `exec format error`. Matched against the output of a failed step that ran under
- * emulation (see run/timings.ts), not against the whole build output: natively the same words are the
- * program's own bug.
- */
-const QEMU_CRASH = /segmentation fault|illegal instruction|exec format error|qemu: uncaught target signal/i;
-/** For a build step that failed under emulation with one of the QEMU_CRASH messages. */
-function emulatorCrashHint(platform, step) {
-    return {
-        title: `Emulator crash on ${platform}`,
-        message: `${step} failed under QEMU emulation for ${platform} with an error typical of emulator bugs. Pin or ` +
-            'update the emulator (qemu-image: a newer tonistiigi/binfmt release, or qemu: package for the ' +
-            "runner's own QEMU), or cross-compile that step (FROM --platform=$BUILDPLATFORM, see docs/performance.md)."
-    };
-}
-/** When most of the build's time went into RUN steps under emulation. */
-function crossCompileHint(platforms, emulatedSeconds, share) {
-    return {
-        title: 'Emulated RUN steps dominate the build',
-        message: `RUN steps under QEMU emulation (${platforms.join(', ')}) took ${emulatedSeconds.toFixed(1)} s, ` +
-            `${Math.round(share * 100)}% of the build's step time. Cross-compiling is usually several times ` +
-            'faster: run the toolchain in a FROM --platform=$BUILDPLATFORM stage and build for TARGETOS/' +
-            'TARGETARCH (example in docs/performance.md).'
-    };
-}
-/** Why the failure looks transient, or undefined when it must not be retried. */
-function transientReason(output) {
-    const matching = FAILURES.filter(f => f.pattern.test(output));
-    if (matching.some(f => f.transient === false))
-        return undefined;
-    return matching.find(f => f.transient !== false)?.transient || undefined;
-}
-/** The hints for every known failure the output shows, worded for what the inputs set. */
-function hintsFor(output, context = NOTHING_SET) {
-    return FAILURES.flatMap(f => {
-        if (!f.hint || !f.pattern.test(output))
-            return [];
-        const hint = typeof f.hint === 'function' ? f.hint(context, output) : f.hint;
-        return hint ? [hint] : [];
-    });
-}
-/** A command's output (stderr, then stdout); for anything else its message. */
-function failureOutput(error) {
-    return error instanceof CommandError ? `${error.stderr}\n${error.stdout}` : undefined;
-}
-/** The retry classifier for buildx commands: a command whose output shows a transient failure. */
-function buildxFailureReason(error) {
-    const output = failureOutput(error);
-    return output === undefined ? undefined : transientReason(output);
-}
-
-;// CONCATENATED MODULE: ./lib/run/deps.js
-/**
- * What a run gets from the outside world: the reporter it speaks through, the command runner, the inputs,
- * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
- * from the process (the entry gives it the reporter and the input source); tests pass their own.
- */
-
-
-
-
-
-
-function defaultDeps({ reporter, getInput }) {
-    return {
-        reporter,
-        runner: execRunner(reporter),
-        getInput,
-        env: process.env,
-        cwd: process.cwd(),
-        tmpDir: external_node_os_namespaceObject.tmpdir(),
-        host: { platform: process.platform, arch: process.arch, armVersion: nodeArmVersion() },
-        hostArch: hostArchitecture(process.arch),
-        isRoot: process.getuid?.() === 0,
-        binfmtDir: BINFMT_DIR,
-        retryDelayMs: 3000,
-        sleep: sleep,
-        now: Date.now
-    };
-}
-/** How a step of the run retries transient failures: `inputs.retries` times, with a warning each time. */
-function retryOptions(deps, inputs, what) {
-    return {
-        retries: inputs.retries,
-        initialDelayMs: deps.retryDelayMs,
-        sleep: deps.sleep,
-        classify: buildxFailureReason,
-        what,
-        log: message => {
-            deps.reporter.warning(message, { title: 'Retrying' });
-        }
-    };
-}
-/** The ARM version Node was built for (6 or 7), from its build configuration. */
-function nodeArmVersion() {
-    const variables = process.config.variables;
-    const value = variables.arm_version;
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : '7';
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/builder.js
-/**
- * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
- * by the post step. The argv is built by pure functions; `createBuilder` runs it.
- */
-
-
-
-
-
-/** A builder name that no other job on this runner will pick. */
-function uniqueBuilderName(runId) {
-    const suffix = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
-}
-function createBuilderArgs(options) {
-    const args = ['buildx', 'create', '--name', options.name, ...builderOptionArgs(options)];
-    if (options.platforms && options.platforms.length > 0)
-        args.push('--platform', options.platforms.join(','));
-    args.push('--bootstrap');
-    return args;
-}
-/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
-function builderOptionArgs(options) {
-    const args = ['--driver', 'docker-container'];
-    const driverOpts = [`image=${options.buildkitImage}`];
-    if (options.hostNetwork)
-        driverOpts.push('network=host');
-    for (const [key, value] of Object.entries(options.proxyEnv))
-        driverOpts.push(builder_csvField(`env.${key}=${value}`));
-    driverOpts.push(...options.driverOpts);
-    for (const opt of driverOpts)
-        args.push('--driver-opt', opt);
-    if (options.configFile)
-        args.push('--config', options.configFile);
-    const flags = [options.buildkitdFlags.trim()];
-    if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
-        flags.push('--allow-insecure-entitlement network.host');
-    }
-    const joined = flags.filter(f => f !== '').join(' ');
-    if (joined)
-        args.push('--buildkitd-flags', joined);
-    return args;
-}
-/**
- * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
- * quoted field, with quotes inside it doubled.
- */
-function builder_csvField(value) {
-    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-function removeBuilderArgs(name) {
-    return ['buildx', 'rm', '--force', name];
-}
-/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
-function proxyEnvironment(env) {
-    const out = {};
-    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
-        const value = env[name] ?? env[name.toLowerCase()];
-        if (value)
-            out[name] = value;
-    }
-    return out;
-}
-/** The name is taken by a builder this run did not create (so it must not remove it either). */
-class BuilderExistsError extends Error {
-    name = 'BuilderExistsError';
-}
-async function createBuilder(runner, options) {
-    try {
-        await runChecked(runner, 'docker', createBuilderArgs(options), {
-            what: `Creating builder ${options.name}`
-        });
-    }
-    catch (error) {
-        if (error instanceof CommandError &&
-            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
-            throw new Error(`The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
-                'DOCKER_HOST at an engine.', { cause: error });
-        }
-        if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
-            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
-        }
-        throw error;
-    }
-}
-/**
- * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
- * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
- * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
- */
-async function builderExists(runner, name, buildxConfigDir) {
-    const instances = external_node_path_namespaceObject.join(buildxConfigDir, 'instances');
-    if (external_node_fs_namespaceObject.existsSync(instances))
-        return external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(instances, name));
-    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
-    return result.exitCode === 0;
-}
-/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
-function buildxConfigDir(env, dockerConfigDir) {
-    return env.BUILDX_CONFIG || external_node_path_namespaceObject.join(dockerConfigDir, 'buildx');
-}
-/** Removes a builder with its container and state; a builder that is already gone is not an error. */
-async function removeBuilder(runner, name) {
-    const result = await runner.run('docker', removeBuilderArgs(name));
-    if (result.exitCode === 0)
-        return 'removed';
-    if (/no builder .* found|not found/i.test(result.stderr))
-        return 'absent';
-    throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/du.js
-/** The `Reclaimable:` and `Total:` lines at the end of `docker buildx du`; undefined when absent. */
-function parseDiskUse(output) {
-    const total = /^Total:\s*(\S+)/m.exec(output)?.[1];
-    if (total === undefined)
-        return undefined;
-    return { total, reclaimable: /^Reclaimable:\s*(\S+)/m.exec(output)?.[1] ?? '' };
-}
-/** Asks buildx; a builder that cannot tell (or a buildx without `du`) gives undefined, not an error. */
-async function builderDiskUse(runner, builder) {
-    const result = await runner.run('docker', ['buildx', 'du', '--builder', builder], { silent: true });
-    return result.exitCode === 0 ? parseDiskUse(result.stdout) : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/docker/engine.js
-/**
- * Facts about the Docker engine the job talks to (DOCKER_HOST or the default socket), read with
- * `docker info`.
- */
-
-/** The snapshotter driver-type that marks the containerd image store (multi-platform images load). */
-const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
-/** The engine's storage driver and whether it is the containerd image store. */
-async function imageStore(runner) {
-    const result = await runChecked(runner, 'docker', ['info', '--format', '{{.Driver}}|{{json .DriverStatus}}'], {
-        silent: true,
-        what: 'docker info'
-    });
-    return parseImageStore(result.stdout);
-}
-/** Parses `{{.Driver}}|{{json .DriverStatus}}`, e.g. `overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]`. */
-function parseImageStore(output) {
-    const line = output.trim();
-    const bar = line.indexOf('|');
-    const driver = bar === -1 ? line : line.slice(0, bar);
-    let status;
-    try {
-        status = JSON.parse(bar === -1 ? '[]' : line.slice(bar + 1));
-    }
-    catch {
-        status = [];
-    }
-    const containerd = Array.isArray(status) &&
-        status.some((entry) => Array.isArray(entry) && entry[0] === 'driver-type' && entry[1] === CONTAINERD_SNAPSHOTTER);
-    return { driver, containerd };
-}
-
-;// CONCATENATED MODULE: ./lib/run/build-checks.js
-
-async function checkLoad(runner, inputs) {
-    if (!inputs.buildOptions.load || inputs.platforms.length < 2)
-        return;
-    const store = await imageStore(runner);
-    if (store.containerd)
-        return;
-    throw new Error(`load: the Docker engine keeps images in its classic store (storage driver ${store.driver || 'unknown'}), ` +
-        `which cannot hold the ${inputs.platforms.length} platforms of one image. Turn on the containerd image ` +
-        'store ("features": {"containerd-snapshotter": true} in daemon.json), load a single platform, or push.');
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/describe.js
-
-
-const hosts = (list) => list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ');
-const cacheTypes = (entries) => entries.map(e => /(?:^|,)type=([^,]*)/.exec(e)?.[1] ?? 'registry').join(', ');
-function describeInputs(inputs) {
-    const lines = [
-        ['platforms', inputs.platforms.join(', ')],
-        ['tags', inputs.tags.join(', ') || '(none)'],
-        ['push', inputs.pushByDigest ? 'true, by digest (no tag)' : String(inputs.push)],
-        ['context', inputs.context],
-        ['file', inputs.file || '(Dockerfile in the context)'],
-        [
-            'builder',
-            inputs.builderName ? `${inputs.builderName}${inputs.reuseBuilder ? ' (reuse)' : ''}` : '(unique name)'
-        ],
-        ['buildkit-image', inputs.buildkitImage],
-        ['buildx-version', inputs.buildxVersion || "(the runner's if recent enough)"],
-        ['qemu', `${inputs.qemu} (${inputs.qemuImage})`],
-        ['host-network', String(inputs.hostNetwork)],
-        ['network', inputs.network || 'default'],
-        ['proxy', String(inputs.proxy)],
-        ['retries', String(inputs.retries)],
-        [
-            'check-binaries',
-            inputs.checkBinaries === 'false'
-                ? 'false'
-                : `${inputs.checkBinaries} (up to ${Math.round(inputs.checkBinariesBudget / 1024 / 1024)} MiB of layers per platform)`
-        ],
-        ['media-types', inputs.mediaTypes]
-    ];
-    for (const node of inputs.nodes)
-        lines.push(['node', `${node.platforms.join(', ')} on ${node.endpoint}`]);
-    if (inputs.smokeTest.length > 0)
-        lines.push([
-            'smoke-test',
-            `${inputs.smokeTest.join(' ')} (at most ${inputs.smokeTestTimeout} s per platform)`
-        ]);
-    if (inputs.cacheMaxSize !== undefined)
-        lines.push(['cache-max-size', formatBytes(inputs.cacheMaxSize)]);
-    if (inputs.insecureRegistries.length > 0)
-        lines.push(['insecure-registries', hosts(inputs.insecureRegistries)]);
-    if (inputs.caCerts.length > 0) {
-        const certs = inputs.caCerts.map(c => c.source === 'file' ? `${c.host} (${c.value})` : `${c.host} (PEM)`);
-        lines.push(['ca-certs', certs.join(', ')]);
-    }
-    for (const [registry, mirrors] of inputs.registryMirrors)
-        lines.push(['registry-mirrors', `${registry} -> ${hosts(mirrors)}`]);
-    if (inputs.buildkitdConfig)
-        lines.push(['buildkitd-config', inputs.buildkitdConfig]);
-    if (inputs.buildkitdConfigInline) {
-        const count = inputs.buildkitdConfigInline.split('\n').length;
-        lines.push(['buildkitd-config-inline', `${count} line${count === 1 ? '' : 's'} of TOML`]);
-    }
-    if (inputs.registry) {
-        lines.push([
-            'login',
-            inputs.username ? `${inputs.registry} (username and password given)` : inputs.registry
-        ]);
-    }
-    // Cache entries may carry credentials (s3 keys): only their types are shown.
-    if (inputs.cacheFrom.length > 0)
-        lines.push(['cache-from', cacheTypes(inputs.cacheFrom)]);
-    if (inputs.cacheTo.length > 0)
-        lines.push(['cache-to', cacheTypes(inputs.cacheTo)]);
-    lines.push(...describeBuildOptions(inputs.buildOptions));
-    return lines.map(([name, value]) => `${name}: ${value}`);
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/nodes.js
-/**
- * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
- * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
- * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
- * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
- */
-
-
-
-/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
-function nodeName(builder, index) {
-    return `${builder}${index}`;
-}
-/**
- * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
- * the platforms this node serves, its endpoint last.
- */
-function appendNodeArgs(options, node, index) {
-    return [
-        'buildx',
-        'create',
-        '--append',
-        '--name',
-        options.name,
-        '--node',
-        nodeName(options.name, index),
-        ...builderOptionArgs(options),
-        '--platform',
-        node.platforms.join(','),
-        '--bootstrap',
-        node.endpoint
-    ];
-}
-/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
-function nodePlacement(builder, platforms, nodes) {
-    const placement = {};
-    for (const platform of platforms) {
-        const index = nodes.findIndex(n => n.platforms.includes(platform));
-        const node = nodes[index];
-        placement[platform] = node
-            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
-            : { node: nodeName(builder, 0), endpoint: '' };
-    }
-    return placement;
-}
-/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
-function runnerPlatforms(platforms, nodes) {
-    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
-}
-/** Output of buildx or docker that means the node's engine cannot be reached at all. */
-const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
-/**
- * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
- * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
- * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
- */
-async function appendNodes(runner, options, nodes) {
-    for (const [i, node] of nodes.entries()) {
-        const index = i + 1;
-        const name = nodeName(options.name, index);
-        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
-        try {
-            await runChecked(runner, 'docker', appendNodeArgs(options, node, index), { what });
-        }
-        catch (error) {
-            if (error instanceof CommandError && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
-                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
-                    `${lastLine(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
-                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
-                    'with a key in the agent), or remove the line from nodes.', { cause: error });
-            }
-            throw error;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/run/emulation.js
-/** The QEMU part of a run: emulators checked (and installed when missing) with the run's host facts. */
-
-
-
-async function emulatePlatforms(deps, inputs) {
-    const log = [];
-    const result = await ensureEmulation({
-        // Only the platforms the runner builds itself: builder nodes build theirs.
-        platforms: runnerPlatforms(inputs.platforms, inputs.nodes),
-        mode: inputs.qemu,
-        image: inputs.qemuImage,
-        runner: deps.runner,
-        binfmtDir: deps.binfmtDir,
-        hostArch: deps.hostArch,
-        isRoot: deps.isRoot,
-        log: message => log.push(message)
-    });
-    return { result, log };
-}
-/** qemu: false: throws unless every platform that needs an emulator has one (binfmt_misc only). */
-function requireEmulators(deps, inputs) {
-    const error = missingEmulators({
-        platforms: runnerPlatforms(inputs.platforms, inputs.nodes),
-        binfmtDir: deps.binfmtDir,
-        hostArch: deps.hostArch
-    });
-    if (error)
-        throw new InputError([error.message]);
-}
-/** Logs what emulation did, and notes (once per run) which platforms are built under QEMU. */
-function logEmulation(reporter, { result, log }) {
-    for (const line of log)
-        reporter.info(line);
-    if (result.emulated.length === 0) {
-        reporter.info('every platform runs natively on this host: no emulation needed');
-        return Promise.resolve();
-    }
-    if (result.method !== 'none')
-        reporter.info(`installed qemu-${result.installed.join(', qemu-')} (${result.method})`);
-    reporter.notice(`${result.emulated.join(', ')} ${result.emulated.length > 1 ? 'are' : 'is'} built under QEMU emulation, ` +
-        'which is several times slower than native. To avoid it, cross-compile in the Dockerfile ' +
-        '(FROM --platform=$BUILDPLATFORM with TARGETOS/TARGETARCH) or build on native runners.', { title: 'Emulated platforms' });
-    return Promise.resolve();
-}
-
-;// CONCATENATED MODULE: ./lib/core/html.js
-/**
- * A small HTML builder for the job summary: headings, lists, tables and raw fragments, each on its own
- * line. The text it is given is HTML already (callers escape what they take from inputs or registries).
- */
-class SummaryHtml {
-    parts = [];
-    heading(text, level = 2) {
-        return this.raw(`<h${level}>${text}</h${level}>`);
-    }
-    list(items) {
-        return this.raw(`<ul>${items.map(item => `<li>${item}</li>`).join('')}</ul>`);
-    }
-    table(rows) {
-        const row = (cells) => `<tr>${cells.map(cell => (typeof cell === 'string' ? `<td>${cell}</td>` : tableCell(cell))).join('')}</tr>`;
-        return this.raw(`<table>${rows.map(row).join('')}</table>`);
-    }
-    raw(html) {
-        this.parts.push(html);
-        return this;
-    }
-    /** The fragments, one a line, ending with a newline. */
-    toString() {
-        return this.parts.map(part => `${part}\n`).join('');
-    }
-}
-function tableCell(cell) {
-    const tag = cell.header ? 'th' : 'td';
-    return `<${tag}>${cell.data}</${tag}>`;
-}
-
-;// CONCATENATED MODULE: ./lib/run/summary.js
-/** The job summary: what was pushed, where, and each platform's digest. */
-
-
-/** Platform | build time | under emulation (share), one row per platform. */
-function timingRows(timings) {
-    return timings.map(t => [
-        `<code>${t.platform}</code>`,
-        `${t.seconds.toFixed(1)} s`,
-        t.emulatedSeconds > 0
-            ? `${t.emulatedSeconds.toFixed(1)} s (${Math.round((100 * t.emulatedSeconds) / Math.max(t.seconds, 0.1))}%)`
-            : '0 s',
-        `${t.cached} of ${t.steps}`
-    ]);
-}
-/** Platform | result | time | output (last lines), one row per platform. */
-function smokeRows(results) {
-    return results.map(r => [
-        `<code>${r.platform}</code>`,
-        r.passed
-            ? 'passed'
-            : r.timedOut
-                ? '<strong>timed out</strong>'
-                : `<strong>failed</strong> (exit code ${r.exitCode})`,
-        `${r.seconds.toFixed(1)} s`,
-        `<pre>${escapeHtml(r.output.split('\n').slice(-5).join('\n') || '(no output)')}</pre>`
-    ]);
-}
-function summaryTable(report, emulated, nodes) {
-    return Object.entries(report.platforms).map(([platform, digest]) => {
-        // A node's own platforms: how that machine runs them is its business (natively, as a rule).
-        const onNode = nodes?.[platform]?.endpoint;
-        const row = [
-            `<code>${platform}</code>`,
-            `<code>${digest}</code>`,
-            onNode ? 'by the node' : emulated.includes(platform) ? 'QEMU' : 'native'
-        ];
-        if (nodes)
-            row.push(nodeCell(nodes[platform]));
-        return row;
-    });
-}
-function nodeCell(placement) {
-    if (!placement)
-        return '';
-    const where = placement.endpoint ? escapeHtml(placement.endpoint) : 'this runner';
-    return `<code>${escapeHtml(placement.node)}</code> (${where})`;
-}
-/** The job summary of a run, as HTML. */
-function summaryHtml(options) {
-    const { report } = options;
-    const summary = new SummaryHtml().heading('Multi-platform image', 2);
-    if (options.tags.length > 0)
-        summary.list(options.tags.map(t => `<code>${escapeHtml(t)}</code>`));
-    if (options.pushed && report.digest) {
-        summary.raw(`<p>Index digest: <code>${report.digest}</code> (checked in ${report.verified.length} registr${report.verified.length === 1 ? 'y' : 'ies'})</p>`);
-        summary.table([
-            [
-                { data: 'Platform', header: true },
-                { data: 'Digest', header: true },
-                { data: 'Built', header: true },
-                ...(options.nodes ? [{ data: 'Node', header: true }] : [])
-            ],
-            ...summaryTable(report, options.emulated, options.nodes)
-        ]);
-        for (const { tag, served } of report.moved) {
-            summary.raw(`<p>⚠️ <code>${escapeHtml(tag)}</code> no longer serves this run's index <code>${report.digest}</code>: ` +
-                `it serves ${served ? `<code>${served}</code>` : 'nothing (the tag is gone)'}. Another run pushed ` +
-                'the same tag after this one.</p>');
-        }
-    }
-    else {
-        summary.raw('<p>Built without pushing: the result stays in the builder cache.</p>');
-        if (options.nodes) {
-            summary.table([
-                [
-                    { data: 'Platform', header: true },
-                    { data: 'Node', header: true }
-                ],
-                ...Object.entries(options.nodes).map(([platform, placement]) => [
-                    `<code>${platform}</code>`,
-                    nodeCell(placement)
-                ])
-            ]);
-        }
-    }
-    if (options.timings && options.timings.length > 0) {
-        summary.heading('Build time per platform', 3);
-        summary.table([
-            [
-                { data: 'Platform', header: true },
-                { data: 'Step time', header: true },
-                { data: 'Under emulation (RUN)', header: true },
-                { data: 'Cached steps', header: true }
-            ],
-            ...timingRows(options.timings)
-        ]);
-    }
-    if (options.smoke) {
-        summary.heading('Smoke test', 3);
-        summary.raw(`<p><code>${escapeHtml(options.smoke.args.join(' '))}</code> in each platform's image</p>`);
-        summary.table([
-            [
-                { data: 'Platform', header: true },
-                { data: 'Result', header: true },
-                { data: 'Time', header: true },
-                { data: 'Output', header: true }
-            ],
-            ...smokeRows(options.smoke.results)
-        ]);
-    }
-    const disk = options.diskUse
-        ? `; disk use ${escapeHtml(options.diskUse.total)}` +
-            (options.diskUse.reclaimable ? ` (${escapeHtml(options.diskUse.reclaimable)} reclaimable)` : '')
-        : '';
-    const budget = options.cacheMaxSize !== undefined ? `, cache budget ${formatBytes(options.cacheMaxSize)}` : '';
-    summary.raw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`);
-    return summary.toString();
-}
-function writeSummary(reporter, options) {
-    return reporter.appendSummary(summaryHtml(options));
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
-}
-
-;// CONCATENATED MODULE: ./lib/run/smoke-test.js
-/** The smoke-test phase: the pushed image of every platform run once, results logged, set and summarised. */
-
-
-/** Runs the smoke test; returns the results (the caller reports a failure after the summary is written). */
-async function smokeTest(options) {
-    const ref = parseImageReference(options.image);
-    const repository = `${ref.registry}/${ref.repository}`;
-    const { log } = options;
-    log.info(`running \`${options.args.join(' ')}\` in ${Object.keys(options.platforms).join(', ')} ` +
-        `(${repository}, by digest; at most ${options.timeoutSeconds} s each)`);
-    const { runner, platforms, args, timeoutSeconds, runId } = options;
-    const results = await runSmokeTests({ runner, repository, platforms, args, timeoutSeconds, runId });
-    for (const r of results) {
-        const verdict = r.passed ? 'passed' : r.timedOut ? 'TIMED OUT' : `FAILED (exit code ${r.exitCode})`;
-        log.info(`${r.platform}: ${verdict} in ${r.seconds} s`);
-        for (const line of (r.output || '(no output)').split('\n'))
-            log.info(`  ${line}`);
-    }
-    return results;
-}
-/** The `smoke-results` output: platform -> what happened. */
-function smokeResultsJson(results) {
-    const out = {};
-    for (const r of results) {
-        out[r.platform] = {
-            passed: r.passed,
-            exitCode: r.exitCode,
-            timedOut: r.timedOut,
-            seconds: r.seconds,
-            image: r.image,
-            output: r.output
-        };
-    }
-    return JSON.stringify(out);
-}
-
-;// CONCATENATED MODULE: ./lib/run/outputs.js
-/**
- * What a run reports: the step outputs, the digests in the log, the job summary, and on failure the error
- * with a hint for the failures users meet most.
- */
-
-
-
-
-/** Logs the digests: the index, where it was checked, and each platform's manifest. */
-function logDigests(reporter, report) {
-    const where = report.verified.join(', ') || 'no registry (push is false)';
-    reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`);
-    for (const [platform, digest] of Object.entries(report.platforms))
-        reporter.info(`${platform}  ${digest}`);
-    return report;
-}
-/** Sets the step outputs (builder-name is set as soon as the name is known) and writes the job summary. */
-async function publishOutputs(reporter, result) {
-    const { report, emulation } = result;
-    const set = (name, value) => {
-        reporter.setOutput(name, value);
-    };
-    set('digest', report.digest);
-    set('platform-digests', JSON.stringify(report.platforms));
-    set('metadata', JSON.stringify(report.metadata.raw));
-    set('imageid', imageId(report.metadata.raw));
-    set('emulated-platforms', emulation.emulated.join(','));
-    if (result.smoke)
-        set('smoke-results', smokeResultsJson(result.smoke.results));
-    await writeSummary(reporter, {
-        tags: result.tags,
-        pushed: result.pushed,
-        report,
-        emulated: emulation.emulated,
-        builder: result.builder,
-        ...(result.nodes ? { nodes: result.nodes } : {}),
-        ...(result.timings ? { timings: result.timings } : {}),
-        ...(result.smoke ? { smoke: result.smoke } : {}),
-        ...(result.diskUse ? { diskUse: result.diskUse } : {}),
-        ...(result.cacheMaxSize !== undefined ? { cacheMaxSize: result.cacheMaxSize } : {})
-    });
-}
-/** A failure of a run whose inputs were read: the hints are worded for what they set. */
-class RunError extends Error {
-    cause;
-    context;
-    name = 'RunError';
-    constructor(cause, context) {
-        super(messageOf(cause), { cause });
-        this.cause = cause;
-        this.context = context;
-    }
-}
-/** buildx's image ID (what --iidfile writes): the config digest of a single image, else the image digest. */
-function imageId(metadata) {
-    const config = metadata['containerimage.config.digest'];
-    const digest = metadata['containerimage.digest'];
-    if (typeof config === 'string')
-        return config;
-    return typeof digest === 'string' ? digest : '';
-}
-/** Reports a failure: buildx's error is in the message; known registry/emulation errors get a hint. */
-function reportFailure(reporter, error) {
-    const failure = error instanceof RunError ? error.cause : error;
-    const message = messageOf(failure);
-    const context = error instanceof RunError ? error.context : undefined;
-    for (const hint of hintsFor(failureOutput(failure) ?? message, context))
-        reporter.error(hint.message, { title: hint.title });
-    reporter.fail(message);
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/cli.js
-/**
- * Which buildx this job runs, and how a command reaches it: the runner's `docker buildx` plugin, or a
- * downloaded release run standalone (see buildx-install.ts). The post step needs only this module.
- */
-
-
-/** The runner's own buildx, as a docker CLI plugin. */
-const DOCKER_BUILDX = Object.freeze({
-    command: 'docker',
-    prefix: Object.freeze(['buildx'])
-});
-/** A buildx binary run standalone (`/path/docker-buildx version`). */
-function standaloneBuildx(binary) {
-    return { command: binary, prefix: [] };
-}
-/**
- * `['buildx', 'build', ...]` (as builder.ts and build.ts produce it) -> the command and arguments that run
- * it with `cli`.
- */
-function buildxCommand(cli, argv) {
-    if (argv[0] !== 'buildx')
-        throw new Error(`not a buildx command: ${argv.join(' ')}`);
-    return [cli.command, [...cli.prefix, ...argv.slice(1)]];
-}
-/** A runner that sends `docker buildx ...` to `cli`; every other command goes to `runner` unchanged. */
-function withBuildx(runner, cli) {
-    if (isDockerBuildx(cli))
-        return runner;
-    return {
-        run(command, args, options) {
-            if (command === 'docker' && args[0] === 'buildx') {
-                const [buildx, buildxArgs] = buildxCommand(cli, args);
-                return runner.run(buildx, buildxArgs, options);
-            }
-            return runner.run(command, args, options);
-        }
-    };
-}
-function isDockerBuildx(cli) {
-    return cli.command === 'docker' && cli.prefix.length === 1 && cli.prefix[0] === 'buildx';
-}
-/** The BuildxCli as a state value, for the post step (which must remove the builder with the same binary). */
-function serializeBuildxCli(cli) {
-    return isDockerBuildx(cli) ? '' : JSON.stringify({ command: cli.command, prefix: cli.prefix });
-}
-/**
- * Reads what `serializeBuildxCli` wrote. '' (main used the runner's buildx, or never got that far),
- * something unreadable, or a binary that is no longer there: the runner's `docker buildx`.
- */
-function parseBuildxCli(value) {
-    if (value === '')
-        return DOCKER_BUILDX;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch {
-        return DOCKER_BUILDX;
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return DOCKER_BUILDX;
-    const { command, prefix } = parsed;
-    if (typeof command !== 'string' || command === '')
-        return DOCKER_BUILDX;
-    if (!Array.isArray(prefix) || !prefix.every((p) => typeof p === 'string'))
-        return DOCKER_BUILDX;
-    if (external_node_path_namespaceObject.isAbsolute(command) && !external_node_fs_namespaceObject.existsSync(command))
-        return DOCKER_BUILDX;
-    return { command, prefix };
-}
-
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 ;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
@@ -47455,28 +47392,6 @@ async function attemptTo(reporter, title, fn) {
 }
 
 ;// CONCATENATED MODULE: ./lib/cli/outputs.js
-/**
- * Parses a GITHUB_OUTPUT / GITHUB_STATE file as @actions/core writes it: `name<<delimiter` blocks, or
- * `name=value` lines. A later value for the same name wins.
- */
-function parseCommandFile(text) {
-    const out = {};
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i] ?? '';
-        const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-        if (heredoc?.[1] && heredoc[2]) {
-            const value = [];
-            for (i++; i < lines.length && lines[i] !== heredoc[2]; i++)
-                value.push(lines[i] ?? '');
-            out[heredoc[1]] = value.join('\n');
-        }
-        else if (line.includes('=')) {
-            out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
-        }
-    }
-    return out;
-}
 /** Outputs whose value is JSON text: --json prints them as JSON values, not as strings. */
 const JSON_OUTPUTS = new Set(['platform-digests', 'metadata', 'smoke-results']);
 /**
@@ -47520,10 +47435,9 @@ function formatDotenv(specs, values) {
 
 ;// CONCATENATED MODULE: ./lib/cli/session.js
 /**
- * What every command shares around the action's own code: @actions/core talks to the GitHub runner
- * through files and environment variables; here it gets them in a private directory (GITHUB_OUTPUT,
- * GITHUB_STATE, GITHUB_STEP_SUMMARY, RUNNER_TEMP), read back afterwards and removed. The outputs the
- * action set become the command's --json and --dotenv. SIGINT and SIGTERM are turned into a promise.
+ * What every command shares around the action's own code: a private temporary directory (RUNNER_TEMP,
+ * removed afterwards), the tool cache a downloaded buildx is kept in, the outputs the run set printed as
+ * --json and written as --dotenv, and SIGINT / SIGTERM turned into a promise.
  */
 
 
@@ -47533,37 +47447,21 @@ function formatDotenv(specs, values) {
 const SIGNAL_STATUS = { SIGINT: 130, SIGTERM: 143 };
 const SIGNALS = ['SIGINT', 'SIGTERM'];
 /**
- * Points @actions/core at files of our own, and makes sure nothing from an outer GitHub job (INPUT_*,
- * STATE_*, its command files) leaks into this run.
+ * Gives the run a temporary directory of its own (RUNNER_TEMP) and returns it; the caller removes it. A
+ * downloaded buildx (buildx-version) is kept between runs, as the runner's tool cache keeps it.
  */
-function workflowFiles(env) {
+function runDirectory(env) {
     const dir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'multiarch-build-push-'));
-    const files = {
-        dir,
-        output: external_node_path_namespaceObject.join(dir, 'output'),
-        state: external_node_path_namespaceObject.join(dir, 'state'),
-        summary: external_node_path_namespaceObject.join(dir, 'summary')
-    };
-    for (const file of [files.output, files.state, files.summary])
-        external_node_fs_namespaceObject.writeFileSync(file, '');
-    for (const key of Object.keys(env))
-        if (/^(INPUT|STATE)_/.test(key))
-            Reflect.deleteProperty(env, key);
-    env.GITHUB_OUTPUT = files.output;
-    env.GITHUB_STATE = files.state;
-    env.GITHUB_STEP_SUMMARY = files.summary;
-    env.RUNNER_TEMP = external_node_path_namespaceObject.join(dir, 'temp');
-    external_node_fs_namespaceObject.mkdirSync(env.RUNNER_TEMP);
-    // A downloaded buildx (buildx-version) is kept between runs, as the runner's tool cache keeps it.
+    env.RUNNER_TEMP = dir;
     if (!env.RUNNER_TOOL_CACHE) {
         const cache = env.XDG_CACHE_HOME || external_node_path_namespaceObject.join(env.HOME || external_node_os_namespaceObject.homedir(), '.cache');
         env.RUNNER_TOOL_CACHE = external_node_path_namespaceObject.join(cache, 'multiarch-build-push', 'tools');
     }
-    return files;
+    return dir;
 }
-/** The outputs the action set: --dotenv FILE written, --json printed, the digest shown. */
-function emitOutputs(files, specs, args, capture) {
-    const outputs = parseCommandFile(external_node_fs_namespaceObject.readFileSync(files.output, 'utf8'));
+/** The outputs the run set: --dotenv FILE written, --json printed, the digest shown. */
+function emitOutputs(specs, args, capture) {
+    const outputs = Object.fromEntries(capture.reporter.outputs);
     if (args.dotenv)
         external_node_fs_namespaceObject.writeFileSync(args.dotenv, formatDotenv(specs, outputs));
     if (args.json)
@@ -47607,12 +47505,10 @@ function listenForSignals(signals, capture, onFirst) {
 ;// CONCATENATED MODULE: ./lib/cli/build.js
 /**
  * The build command: the action's own run (runMain) and then its post step (runPost), in one process,
- * with @actions/core's files in a private directory (session.ts): the state main saved is what the post
- * step cleans up, and the outputs are what the command prints. SIGINT and SIGTERM stop the run and clean
- * up the same way.
+ * both speaking through the same terminal reporter: the state main saved (kept in memory) is what the
+ * post step cleans up, and the outputs are what the command prints. SIGINT and SIGTERM stop the run and
+ * clean up the same way.
  */
-
-
 
 
 
@@ -47669,29 +47565,19 @@ class CancellableRunner {
         }
     }
 }
-/** Runs the post step with the state main saved, as the runner does (STATE_* variables). */
-async function cleanUp(files, env, post) {
-    for (const [key, value] of Object.entries(parseCommandFile(external_node_fs_namespaceObject.readFileSync(files.state, 'utf8')))) {
-        env[`STATE_${key}`] = value;
-    }
-    await runPost(post);
-}
 /** Runs the build command; returns the exit status. */
 async function build_runBuild(args, capture, deps) {
-    const getInput = inputSource(args);
     const { env } = deps;
-    if (args.debug)
-        env.RUNNER_DEBUG = '1';
-    const files = workflowFiles(env);
-    const runner = new CancellableRunner(deps.runner);
+    const { reporter } = capture;
+    const dir = runDirectory(env);
+    const post = { reporter, runner: deps.runner(reporter) };
+    const runner = new CancellableRunner(post.runner);
     const interruption = listenForSignals(deps.signals, capture, () => {
         runner.cancel();
     });
     try {
-        const reporter = githubReporter(env);
-        const post = { reporter, runner: deps.runner };
         const main = runMain({
-            ...defaultDeps({ reporter, getInput }),
+            ...defaultDeps({ reporter, getInput: inputSource(args) }),
             ...deps.main,
             runner,
             env,
@@ -47704,30 +47590,30 @@ async function build_runBuild(args, capture, deps) {
         const first = await Promise.race([main, interruption.signalled]);
         if (typeof first === 'string') {
             const creating = runner.inFlight.some(args => args.includes('create'));
-            await cleanUp(files, env, post);
+            await runPost(post);
             // Removing the builder ends a build in progress. A `buildx create` that was running may still finish
             // after that: once it has, clean up again.
             const settled = await within(main, deps.graceMs ?? 15_000);
             if (creating && settled)
-                await cleanUp(files, env, post);
+                await runPost(post);
             return SIGNAL_STATUS[first] ?? 1;
         }
-        await cleanUp(files, env, post);
+        await runPost(post);
         if (interruption.signal)
             return SIGNAL_STATUS[interruption.signal] ?? 1;
         if (!first)
             return 1;
-        emitOutputs(files, OUTPUTS, args, capture);
+        emitOutputs(OUTPUTS, args, capture);
         return 0;
     }
     finally {
         interruption.dispose();
-        external_node_fs_namespaceObject.rmSync(files.dir, { recursive: true, force: true });
+        external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
     }
 }
 /** The production dependencies. */
 function commandDeps() {
-    return { runner: execRunner(githubReporter()), env: process.env, cwd: process.cwd(), signals: process };
+    return { runner: execRunner, env: process.env, cwd: process.cwd(), signals: process };
 }
 /** Whether a promise settles within `ms` milliseconds (the timer does not outlive it). */
 async function within(promise, ms) {
@@ -48465,12 +48351,11 @@ const MERGE_OUTPUTS = [
 
 ;// CONCATENATED MODULE: ./lib/cli/merge.js
 /**
- * The merge command: the merge action's own run (runMergeAction, the code merge/action.yml runs), with
- * @actions/core's files in a private directory (session.ts) and its outputs printed as --json / --dotenv.
+ * The merge command: the merge action's own run (runMergeAction, the code merge/action.yml runs), speaking
+ * through the terminal reporter, its outputs printed as --json / --dotenv.
  * A merge starts no container and creates no builder: on SIGINT or SIGTERM it stops where it is and
  * removes its temporary files (the index is the last thing it pushes, so no tag moves half-way).
  */
-
 
 
 
@@ -48504,16 +48389,14 @@ function checkMergeInputs(args, command) {
 /** Runs the merge command; returns the exit status. */
 async function runMerge(args, capture, deps) {
     const { env } = deps;
-    if (args.debug)
-        env.RUNNER_DEBUG = '1';
-    const files = workflowFiles(env);
+    const { reporter } = capture;
+    const dir = runDirectory(env);
     const interruption = listenForSignals(deps.signals, capture, () => undefined);
     try {
-        const reporter = githubReporter(env);
         const merged = runMergeAction({
             ...defaultDeps({ reporter, getInput: inputSource(args) }),
             ...deps.main,
-            runner: deps.runner,
+            runner: deps.runner(reporter),
             env,
             cwd: deps.cwd
         }).then(() => true, (error) => {
@@ -48526,12 +48409,12 @@ async function runMerge(args, capture, deps) {
             return SIGNAL_STATUS[first] ?? 1;
         if (!first)
             return 1;
-        emitOutputs(files, MERGE_OUTPUTS, args, capture);
+        emitOutputs(MERGE_OUTPUTS, args, capture);
         return 0;
     }
     finally {
         interruption.dispose();
-        external_node_fs_namespaceObject.rmSync(files.dir, { recursive: true, force: true });
+        external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
     }
 }
 
@@ -48615,99 +48498,144 @@ const merge = {
 /** The first command is the default one. */
 const COMMANDS = [build, merge];
 
-;// CONCATENATED MODULE: ./lib/cli/console.js
-/**
- * Human progress for a terminal or a CI log other than GitHub's. The action speaks to the GitHub runner
- * through workflow commands on stdout (`::group::`, `::error::`, `::add-mask::`, ...); on the command line
- * those lines are translated here into readable text on stderr, with registered secrets masked, so stdout
- * stays free for the outputs (--json). Inside GitLab CI, groups become GitLab's collapsible sections.
- */
-/** Workflow command data is escaped as %25, %0D, %0A; properties also as %3A, %2C. */
-function unescapeCommand(text, property = false) {
-    return text.replace(property ? /%(25|0D|0A|3A|2C)/gi : /%(25|0D|0A)/gi, code => decodeURIComponent(code));
-}
-const COMMAND = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/;
+;// CONCATENATED MODULE: ./lib/cli/terminal.js
 const MASK = '***';
-/** Translates the action's stdout, line by line, into what a person reads. Keeps state: masks, groups. */
-class LogRenderer {
+class TerminalReporter {
     options;
+    /** The outputs the run set, by name. */
+    outputs = new Map();
+    state = new Map();
     secrets = [];
-    section = 0;
     open = [];
+    section = 0;
     constructor(options) {
         this.options = options;
     }
-    /** Lines to show for one line the action wrote (none for commands meant only for the runner). */
-    render(line) {
-        const command = COMMAND.exec(line);
-        if (!command) {
-            const echoed = /^\[command\](.*)$/.exec(line);
-            return [this.mask(echoed ? `$ ${echoed[1] ?? ''}` : line)];
+    info(message) {
+        for (const line of this.masked(message).split(/\r?\n/))
+            this.options.write(line);
+    }
+    debug(message) {
+        if (this.options.debug)
+            this.prefixed('debug', message);
+    }
+    command(line) {
+        this.info(`$ ${line}`);
+    }
+    warning(message, annotation) {
+        this.prefixed('warning', headed(message, annotation));
+    }
+    error(message, annotation) {
+        this.prefixed('error', headed(message, annotation));
+    }
+    notice(message, annotation) {
+        this.prefixed('notice', headed(message, annotation));
+    }
+    async group(name, work) {
+        this.startGroup(name);
+        try {
+            return await work();
         }
-        const [, name = '', rawProperties = '', rawMessage = ''] = command;
-        const message = unescapeCommand(rawMessage);
-        const title = /(?:^|,)title=([^,]*)/.exec(rawProperties)?.[1];
-        const headed = title ? `${unescapeCommand(title, true)}: ${message}` : message;
-        switch (name) {
-            case 'add-mask':
-                if (message !== '' && !this.secrets.includes(message)) {
-                    this.secrets.push(message);
-                    this.secrets.sort((a, b) => b.length - a.length); // longest first: no partial reveal
-                }
-                return [];
-            case 'group':
-                return [this.startGroup(this.mask(message))];
-            case 'endgroup':
-                return this.endGroup();
-            case 'debug':
-                return this.options.debug ? this.prefixed('debug', message) : [];
-            case 'error':
-            case 'warning':
-            case 'notice':
-                return this.prefixed(name, headed);
-            case 'set-output':
-            case 'save-state':
-            case 'echo':
-            case 'add-path':
-            case 'add-matcher':
-            case 'remove-matcher':
-                return [];
-            default:
-                return [this.mask(line)];
+        finally {
+            this.endGroup();
         }
     }
-    /** Ends any group still open (a run stopped in the middle of one). */
-    finish() {
-        const out = [];
-        while (this.open.length > 0)
-            out.push(...this.endGroup());
-        return out;
+    mask(secret) {
+        if (secret === '' || this.secrets.includes(secret))
+            return;
+        this.secrets.push(secret);
+        this.secrets.sort((a, b) => b.length - a.length); // longest first: no partial reveal
     }
-    mask(text) {
+    setOutput(name, value) {
+        this.outputs.set(name, value);
+    }
+    save(key, value) {
+        this.state.set(key, value);
+    }
+    get(key) {
+        return this.state.get(key) ?? '';
+    }
+    appendSummary() {
+        return Promise.resolve();
+    }
+    fail(message) {
+        this.prefixed('error', message);
+    }
+    /** `text` with every registered secret replaced by ***. */
+    masked(text) {
         let out = text;
         for (const secret of this.secrets)
             out = out.split(secret).join(MASK);
         return out;
     }
+    /** Ends any group still open (a run stopped in the middle of one). */
+    finish() {
+        while (this.open.length > 0)
+            this.endGroup();
+    }
     prefixed(kind, message) {
-        const [first = '', ...more] = this.mask(message).split(/\r?\n/);
-        return [`${kind}: ${first}`, ...more.map(l => `  ${l}`)];
+        const [first = '', ...more] = this.masked(message).split(/\r?\n/);
+        for (const line of [`${kind}: ${first}`, ...more.map(l => `  ${l}`)])
+            this.options.write(line);
     }
     startGroup(title) {
         const id = `multiarch_${++this.section}`;
         this.open.push(id);
-        if (!this.options.gitlab)
-            return `==> ${title}`;
-        return `\x1b[0Ksection_start:${this.now()}:${id}[collapsed=true]\r\x1b[0K${title}`;
+        const shown = this.masked(title);
+        this.options.write(this.options.gitlab
+            ? `\x1b[0Ksection_start:${this.now()}:${id}[collapsed=true]\r\x1b[0K${shown}`
+            : `==> ${shown}`);
     }
     endGroup() {
         const id = this.open.pop();
-        if (id === undefined || !this.options.gitlab)
-            return [];
-        return [`\x1b[0Ksection_end:${this.now()}:${id}\r\x1b[0K`];
+        if (id !== undefined && this.options.gitlab)
+            this.options.write(`\x1b[0Ksection_end:${this.now()}:${id}\r\x1b[0K`);
     }
     now() {
         return this.options.now ? this.options.now() : Math.floor(Date.now() / 1000);
+    }
+}
+function headed(message, annotation) {
+    return annotation?.title ? `${annotation.title}: ${message}` : message;
+}
+
+;// CONCATENATED MODULE: ./lib/cli/console.js
+
+/** Workflow command data is escaped as %25, %0D, %0A; properties also as %3A, %2C. */
+function unescapeCommand(text, property = false) {
+    return text.replace(property ? /%(25|0D|0A|3A|2C)/gi : /%(25|0D|0A)/gi, code => decodeURIComponent(code));
+}
+const COMMAND = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/;
+/** Passes one line a library wrote to stdout to the reporter, workflow commands as what they mean. */
+function relayLine(line, reporter) {
+    const command = COMMAND.exec(line);
+    if (!command) {
+        const echoed = /^\[command\](.*)$/.exec(line);
+        if (echoed)
+            reporter.command(echoed[1] ?? '');
+        else
+            reporter.info(line);
+        return;
+    }
+    const [, name = '', properties = '', raw = ''] = command;
+    const message = unescapeCommand(raw);
+    const title = /(?:^|,)title=([^,]*)/.exec(properties)?.[1];
+    const annotation = title ? { title: unescapeCommand(title, true) } : undefined;
+    switch (name) {
+        case 'debug':
+            reporter.debug(message);
+            return;
+        case 'error':
+        case 'warning':
+        case 'notice':
+            reporter[name](message, annotation);
+            return;
+        case 'add-mask':
+            reporter.mask(message);
+            return;
+        default:
+            // The other commands (groups, outputs, state, paths, matchers) are the runner's business.
+            return;
     }
 }
 /** Splits a stream of chunks into lines, keeping a partial last line until it is complete. */
@@ -48726,40 +48654,46 @@ class LineBuffer {
     }
 }
 /**
- * Routes everything written to process.stdout and process.stderr (by @actions/core and by the commands
- * @actions/exec echoes) through the renderer to stderr. Returns a way to write the real stdout.
+ * Makes the run's reporter, writing to `options.stderr`, and routes everything libraries write to
+ * process.stdout and process.stderr into it until restore().
  */
-function captureOutput(renderer) {
+function captureOutput(options) {
+    const { stdout, stderr, ...terminal } = options;
+    const reporter = new TerminalReporter({
+        ...terminal,
+        write: line => {
+            stderr(`${line}\n`);
+        }
+    });
     const realOut = process.stdout.write.bind(process.stdout);
     const realErr = process.stderr.write.bind(process.stderr);
     const outLines = new LineBuffer();
     const errLines = new LineBuffer();
-    const emit = (lines) => {
-        if (lines.length > 0)
-            realErr(`${lines.join('\n')}\n`);
+    const relayOut = (line) => {
+        relayLine(line, reporter);
     };
-    const replacement = (buffer, translate) => (chunk, encoding, callback) => {
-        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-        const lines = buffer.push(text);
-        emit(translate ? lines.flatMap(l => renderer.render(l)) : lines.map(l => renderer.mask(l)));
+    const relayErr = (line) => {
+        reporter.info(line);
+    };
+    const replacement = (buffer, relay) => (chunk, encoding, callback) => {
+        buffer.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')).forEach(relay);
         const done = typeof encoding === 'function' ? encoding : callback;
         if (done)
             done();
         return true;
     };
-    process.stdout.write = replacement(outLines, true);
-    process.stderr.write = replacement(errLines, false);
+    process.stdout.write = replacement(outLines, relayOut);
+    process.stderr.write = replacement(errLines, relayErr);
     return {
-        stdout: text => {
-            realOut(text);
-        },
+        reporter,
+        stdout,
         info: text => {
-            emit([renderer.mask(text)]);
+            reporter.info(text);
         },
         restore: () => {
-            emit(outLines.flush().flatMap(l => renderer.render(l)));
-            emit(errLines.flush().map(l => renderer.mask(l)));
-            emit(renderer.finish());
+            outLines.flush().forEach(relayOut);
+            errLines.flush().forEach(relayErr);
+            reporter.finish();
             process.stdout.write = realOut;
             process.stderr.write = realErr;
         }
@@ -48769,7 +48703,7 @@ function captureOutput(renderer) {
 ;// CONCATENATED MODULE: ./lib/cli/cli.js
 /**
  * The command line's top level: parse, refuse a bad command line before anything runs (exit 2), print
- * help or version, or run the command with its progress translated onto stderr.
+ * help or version, or run the command with its progress on stderr (the terminal reporter).
  */
 
 
@@ -48779,10 +48713,17 @@ function captureOutput(renderer) {
 
 
 function cliDeps() {
+    // Bound now: while a command runs, process.stdout and process.stderr are routed into its reporter.
+    const stdout = process.stdout.write.bind(process.stdout);
+    const stderr = process.stderr.write.bind(process.stderr);
     return {
         ...commandDeps(),
-        stdout: text => process.stdout.write(text),
-        stderr: text => process.stderr.write(text)
+        stdout: text => {
+            stdout(text);
+        },
+        stderr: text => {
+            stderr(text);
+        }
     };
 }
 /** Exit status of a command line that cannot run. */
@@ -48803,7 +48744,12 @@ async function runCli(argv, deps = cliDeps()) {
             return 0;
         }
         command.check(args, deps);
-        const capture = captureOutput(new LogRenderer({ debug: args.debug, gitlab: deps.env.GITLAB_CI === 'true' }));
+        const capture = captureOutput({
+            debug: args.debug,
+            gitlab: deps.env.GITLAB_CI === 'true',
+            stdout: deps.stdout,
+            stderr: deps.stderr
+        });
         try {
             return await command.run(args, capture, deps);
         }
@@ -48831,7 +48777,7 @@ async function runCli(argv, deps = cliDeps()) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8891);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1299);
 /** The command line's entry (bundled to dist/cli/index.js, the package's `multiarch-build-push` bin). */
 
 const status = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));

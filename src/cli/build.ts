@@ -1,14 +1,13 @@
 /**
  * The build command: the action's own run (runMain) and then its post step (runPost), in one process,
- * with @actions/core's files in a private directory (session.ts): the state main saved is what the post
- * step cleans up, and the outputs are what the command prints. SIGINT and SIGTERM stop the run and clean
- * up the same way.
+ * both speaking through the same terminal reporter: the state main saved (kept in memory) is what the
+ * post step cleans up, and the outputs are what the command prints. SIGINT and SIGTERM stop the run and
+ * clean up the same way.
  */
 import * as fs from 'node:fs'
 import { InputError, readInputs, type InputSource } from '../inputs/inputs.js'
 import { execRunner, type CommandRunner, type RunResult } from '../core/runner.js'
-import { githubReporter } from '../github/reporter.js'
-import type { Reporter } from '../core/reporter.js'
+import type { LogSink } from '../core/reporter.js'
 import { defaultDeps, type MainDeps } from '../run/deps.js'
 import { runMain } from '../run/main.js'
 import { reportFailure } from '../run/outputs.js'
@@ -16,12 +15,11 @@ import { runPost } from '../run/post.js'
 import { OUTPUTS } from './action-spec.js'
 import { UsageError, problemForFlag, type CommandSpec, type ParsedArgs } from './args.js'
 import type { Capture } from './console.js'
-import { parseCommandFile } from './outputs.js'
-import { SIGNAL_STATUS, emitOutputs, listenForSignals, workflowFiles, type WorkflowFiles } from './session.js'
+import { SIGNAL_STATUS, emitOutputs, listenForSignals, runDirectory } from './session.js'
 
 export interface CommandDeps {
-  /** Runs the commands of the run; the post step uses it too, outside of cancellation. */
-  runner: CommandRunner
+  /** The runner of the commands, logging through `log`; the post step uses it too, outside of cancellation. */
+  runner(log: LogSink): CommandRunner
   /** What the process environment is (the action reads and the command line sets). */
   env: NodeJS.ProcessEnv
   /** Where relative paths in flags start. */
@@ -88,34 +86,19 @@ export class CancellableRunner implements CommandRunner {
   }
 }
 
-/** Runs the post step with the state main saved, as the runner does (STATE_* variables). */
-async function cleanUp(
-  files: WorkflowFiles,
-  env: NodeJS.ProcessEnv,
-  post: { reporter: Reporter; runner: CommandRunner }
-): Promise<void> {
-  for (const [key, value] of Object.entries(parseCommandFile(fs.readFileSync(files.state, 'utf8')))) {
-    env[`STATE_${key}`] = value
-  }
-  await runPost(post)
-}
-
 /** Runs the build command; returns the exit status. */
 export async function runBuild(args: ParsedArgs, capture: Capture, deps: CommandDeps): Promise<number> {
-  const getInput = inputSource(args)
-
   const { env } = deps
-  if (args.debug) env.RUNNER_DEBUG = '1'
-  const files = workflowFiles(env)
-  const runner = new CancellableRunner(deps.runner)
+  const { reporter } = capture
+  const dir = runDirectory(env)
+  const post = { reporter, runner: deps.runner(reporter) }
+  const runner = new CancellableRunner(post.runner)
   const interruption = listenForSignals(deps.signals, capture, () => {
     runner.cancel()
   })
   try {
-    const reporter = githubReporter(env)
-    const post = { reporter, runner: deps.runner }
     const main = runMain({
-      ...defaultDeps({ reporter, getInput }),
+      ...defaultDeps({ reporter, getInput: inputSource(args) }),
       ...deps.main,
       runner,
       env,
@@ -130,27 +113,27 @@ export async function runBuild(args: ParsedArgs, capture: Capture, deps: Command
     const first = await Promise.race([main, interruption.signalled])
     if (typeof first === 'string') {
       const creating = runner.inFlight.some(args => args.includes('create'))
-      await cleanUp(files, env, post)
+      await runPost(post)
       // Removing the builder ends a build in progress. A `buildx create` that was running may still finish
       // after that: once it has, clean up again.
       const settled = await within(main, deps.graceMs ?? 15_000)
-      if (creating && settled) await cleanUp(files, env, post)
+      if (creating && settled) await runPost(post)
       return SIGNAL_STATUS[first] ?? 1
     }
-    await cleanUp(files, env, post)
+    await runPost(post)
     if (interruption.signal) return SIGNAL_STATUS[interruption.signal] ?? 1
     if (!first) return 1
-    emitOutputs(files, OUTPUTS, args, capture)
+    emitOutputs(OUTPUTS, args, capture)
     return 0
   } finally {
     interruption.dispose()
-    fs.rmSync(files.dir, { recursive: true, force: true })
+    fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 
 /** The production dependencies. */
 export function commandDeps(): CommandDeps {
-  return { runner: execRunner(githubReporter()), env: process.env, cwd: process.cwd(), signals: process }
+  return { runner: execRunner, env: process.env, cwd: process.cwd(), signals: process }
 }
 
 /** Whether a promise settles within `ms` milliseconds (the timer does not outlive it). */

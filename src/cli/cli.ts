@@ -1,25 +1,32 @@
 /**
  * The command line's top level: parse, refuse a bad command line before anything runs (exit 2), print
- * help or version, or run the command with its progress translated onto stderr.
+ * help or version, or run the command with its progress on stderr (the terminal reporter).
  */
 import { messageOf } from '../core/errors.js'
 import { VERSION } from './action-spec.js'
 import { UsageError, parseArgs } from './args.js'
 import { commandDeps, type CommandDeps } from './build.js'
 import { COMMANDS } from './commands.js'
-import { LogRenderer, captureOutput } from './console.js'
+import { captureOutput } from './console.js'
 import { PROGRAM, helpText } from './help.js'
 
 export interface CliDeps extends CommandDeps {
-  stdout(text: string): void
-  stderr(text: string): void
+  stdout: (text: string) => void
+  stderr: (text: string) => void
 }
 
 export function cliDeps(): CliDeps {
+  // Bound now: while a command runs, process.stdout and process.stderr are routed into its reporter.
+  const stdout = process.stdout.write.bind(process.stdout)
+  const stderr = process.stderr.write.bind(process.stderr)
   return {
     ...commandDeps(),
-    stdout: text => process.stdout.write(text),
-    stderr: text => process.stderr.write(text)
+    stdout: text => {
+      stdout(text)
+    },
+    stderr: text => {
+      stderr(text)
+    }
   }
 }
 
@@ -41,9 +48,12 @@ export async function runCli(argv: readonly string[], deps: CliDeps = cliDeps())
       return 0
     }
     command.check(args, deps)
-    const capture = captureOutput(
-      new LogRenderer({ debug: args.debug, gitlab: deps.env.GITLAB_CI === 'true' })
-    )
+    const capture = captureOutput({
+      debug: args.debug,
+      gitlab: deps.env.GITLAB_CI === 'true',
+      stdout: deps.stdout,
+      stderr: deps.stderr
+    })
     try {
       return await command.run(args, capture, deps)
     } catch (error) {

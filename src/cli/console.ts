@@ -1,18 +1,11 @@
 /**
- * Human progress for a terminal or a CI log other than GitHub's. The action speaks to the GitHub runner
- * through workflow commands on stdout (`::group::`, `::error::`, `::add-mask::`, ...); on the command line
- * those lines are translated here into readable text on stderr, with registered secrets masked, so stdout
- * stays free for the outputs (--json). Inside GitLab CI, groups become GitLab's collapsible sections.
+ * The command line's output. Its own progress goes through the TerminalReporter (terminal.ts). What the
+ * libraries it uses write to stdout or stderr themselves (@actions/tool-cache logs its download as
+ * `::debug::` workflow commands on stdout) is caught here and passed to the same reporter, so stdout
+ * stays free for the outputs (--json) and no line escapes the masking.
  */
-
-export interface RenderOptions {
-  /** Show `::debug::` messages (hidden otherwise, as the runner hides them without debug logging). */
-  debug: boolean
-  /** Render groups as GitLab CI log sections. */
-  gitlab: boolean
-  /** Seconds since the epoch, for GitLab section markers. */
-  now?: () => number
-}
+import type { Reporter } from '../core/reporter.js'
+import { TerminalReporter, type TerminalOptions } from './terminal.js'
 
 /** Workflow command data is escaped as %25, %0D, %0A; properties also as %3A, %2C. */
 export function unescapeCommand(text: string, property = false): string {
@@ -20,89 +13,35 @@ export function unescapeCommand(text: string, property = false): string {
 }
 
 const COMMAND = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/
-const MASK = '***'
 
-/** Translates the action's stdout, line by line, into what a person reads. Keeps state: masks, groups. */
-export class LogRenderer {
-  private readonly secrets: string[] = []
-  private section = 0
-  private readonly open: string[] = []
-
-  constructor(private readonly options: RenderOptions) {}
-
-  /** Lines to show for one line the action wrote (none for commands meant only for the runner). */
-  render(line: string): string[] {
-    const command = COMMAND.exec(line)
-    if (!command) {
-      const echoed = /^\[command\](.*)$/.exec(line)
-      return [this.mask(echoed ? `$ ${echoed[1] ?? ''}` : line)]
-    }
-    const [, name = '', rawProperties = '', rawMessage = ''] = command
-    const message = unescapeCommand(rawMessage)
-    const title = /(?:^|,)title=([^,]*)/.exec(rawProperties)?.[1]
-    const headed = title ? `${unescapeCommand(title, true)}: ${message}` : message
-    switch (name) {
-      case 'add-mask':
-        if (message !== '' && !this.secrets.includes(message)) {
-          this.secrets.push(message)
-          this.secrets.sort((a, b) => b.length - a.length) // longest first: no partial reveal
-        }
-        return []
-      case 'group':
-        return [this.startGroup(this.mask(message))]
-      case 'endgroup':
-        return this.endGroup()
-      case 'debug':
-        return this.options.debug ? this.prefixed('debug', message) : []
-      case 'error':
-      case 'warning':
-      case 'notice':
-        return this.prefixed(name, headed)
-      case 'set-output':
-      case 'save-state':
-      case 'echo':
-      case 'add-path':
-      case 'add-matcher':
-      case 'remove-matcher':
-        return []
-      default:
-        return [this.mask(line)]
-    }
+/** Passes one line a library wrote to stdout to the reporter, workflow commands as what they mean. */
+export function relayLine(line: string, reporter: Reporter): void {
+  const command = COMMAND.exec(line)
+  if (!command) {
+    const echoed = /^\[command\](.*)$/.exec(line)
+    if (echoed) reporter.command(echoed[1] ?? '')
+    else reporter.info(line)
+    return
   }
-
-  /** Ends any group still open (a run stopped in the middle of one). */
-  finish(): string[] {
-    const out: string[] = []
-    while (this.open.length > 0) out.push(...this.endGroup())
-    return out
-  }
-
-  mask(text: string): string {
-    let out = text
-    for (const secret of this.secrets) out = out.split(secret).join(MASK)
-    return out
-  }
-
-  private prefixed(kind: string, message: string): string[] {
-    const [first = '', ...more] = this.mask(message).split(/\r?\n/)
-    return [`${kind}: ${first}`, ...more.map(l => `  ${l}`)]
-  }
-
-  private startGroup(title: string): string {
-    const id = `multiarch_${++this.section}`
-    this.open.push(id)
-    if (!this.options.gitlab) return `==> ${title}`
-    return `\x1b[0Ksection_start:${this.now()}:${id}[collapsed=true]\r\x1b[0K${title}`
-  }
-
-  private endGroup(): string[] {
-    const id = this.open.pop()
-    if (id === undefined || !this.options.gitlab) return []
-    return [`\x1b[0Ksection_end:${this.now()}:${id}\r\x1b[0K`]
-  }
-
-  private now(): number {
-    return this.options.now ? this.options.now() : Math.floor(Date.now() / 1000)
+  const [, name = '', properties = '', raw = ''] = command
+  const message = unescapeCommand(raw)
+  const title = /(?:^|,)title=([^,]*)/.exec(properties)?.[1]
+  const annotation = title ? { title: unescapeCommand(title, true) } : undefined
+  switch (name) {
+    case 'debug':
+      reporter.debug(message)
+      return
+    case 'error':
+    case 'warning':
+    case 'notice':
+      reporter[name](message, annotation)
+      return
+    case 'add-mask':
+      reporter.mask(message)
+      return
+    default:
+      // The other commands (groups, outputs, state, paths, matchers) are the runner's business.
+      return
   }
 }
 
@@ -126,6 +65,8 @@ export class LineBuffer {
 }
 
 export interface Capture {
+  /** The run's reporter: its lines go to stderr. */
+  reporter: TerminalReporter
   /** Writes to the real stdout (the outputs). */
   stdout(text: string): void
   /** Writes a line to stderr as progress. */
@@ -134,41 +75,54 @@ export interface Capture {
   restore(): void
 }
 
+export interface CaptureOptions extends Omit<TerminalOptions, 'write'> {
+  /** The real stdout and stderr. */
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+}
+
 /**
- * Routes everything written to process.stdout and process.stderr (by @actions/core and by the commands
- * @actions/exec echoes) through the renderer to stderr. Returns a way to write the real stdout.
+ * Makes the run's reporter, writing to `options.stderr`, and routes everything libraries write to
+ * process.stdout and process.stderr into it until restore().
  */
-export function captureOutput(renderer: LogRenderer): Capture {
+export function captureOutput(options: CaptureOptions): Capture {
+  const { stdout, stderr, ...terminal } = options
+  const reporter = new TerminalReporter({
+    ...terminal,
+    write: line => {
+      stderr(`${line}\n`)
+    }
+  })
   const realOut = process.stdout.write.bind(process.stdout)
   const realErr = process.stderr.write.bind(process.stderr)
   const outLines = new LineBuffer()
   const errLines = new LineBuffer()
-  const emit = (lines: readonly string[]): void => {
-    if (lines.length > 0) realErr(`${lines.join('\n')}\n`)
+  const relayOut = (line: string): void => {
+    relayLine(line, reporter)
+  }
+  const relayErr = (line: string): void => {
+    reporter.info(line)
   }
   const replacement =
-    (buffer: LineBuffer, translate: boolean): Write =>
+    (buffer: LineBuffer, relay: (line: string) => void): Write =>
     (chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback) => {
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
-      const lines = buffer.push(text)
-      emit(translate ? lines.flatMap(l => renderer.render(l)) : lines.map(l => renderer.mask(l)))
+      buffer.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')).forEach(relay)
       const done = typeof encoding === 'function' ? encoding : callback
       if (done) done()
       return true
     }
-  process.stdout.write = replacement(outLines, true)
-  process.stderr.write = replacement(errLines, false)
+  process.stdout.write = replacement(outLines, relayOut)
+  process.stderr.write = replacement(errLines, relayErr)
   return {
-    stdout: text => {
-      realOut(text)
-    },
+    reporter,
+    stdout,
     info: text => {
-      emit([renderer.mask(text)])
+      reporter.info(text)
     },
     restore: () => {
-      emit(outLines.flush().flatMap(l => renderer.render(l)))
-      emit(errLines.flush().map(l => renderer.mask(l)))
-      emit(renderer.finish())
+      outLines.flush().forEach(relayOut)
+      errLines.flush().forEach(relayErr)
+      reporter.finish()
       process.stdout.write = realOut
       process.stderr.write = realErr
     }

@@ -1,6 +1,6 @@
 /**
- * The merge command: the merge action's own run (runMergeAction, the code merge/action.yml runs), with
- * @actions/core's files in a private directory (session.ts) and its outputs printed as --json / --dotenv.
+ * The merge command: the merge action's own run (runMergeAction, the code merge/action.yml runs), speaking
+ * through the terminal reporter, its outputs printed as --json / --dotenv.
  * A merge starts no container and creates no builder: on SIGINT or SIGTERM it stops where it is and
  * removes its temporary files (the index is the last thing it pushes, so no tag moves half-way).
  */
@@ -8,14 +8,13 @@ import * as fs from 'node:fs'
 import { InputError } from '../inputs/inputs.js'
 import { readMergeInputs } from '../inputs/merge.js'
 import { runMergeAction } from '../merge/action.js'
-import { githubReporter } from '../github/reporter.js'
 import { defaultDeps } from '../run/deps.js'
 import { reportFailure } from '../run/outputs.js'
 import { UsageError, problemForFlag, type CommandSpec, type ParsedArgs } from './args.js'
 import { inputSource, type CommandDeps } from './build.js'
 import type { Capture } from './console.js'
 import { MERGE_OUTPUTS } from './merge-spec.js'
-import { SIGNAL_STATUS, emitOutputs, listenForSignals, workflowFiles } from './session.js'
+import { SIGNAL_STATUS, emitOutputs, listenForSignals, runDirectory } from './session.js'
 
 /** The inputs of merge/action.yml that take lists: their flags may be repeated. */
 export const MERGE_LISTS: ReadonlySet<string> = new Set([
@@ -40,15 +39,14 @@ export function checkMergeInputs(args: ParsedArgs, command: CommandSpec): void {
 /** Runs the merge command; returns the exit status. */
 export async function runMerge(args: ParsedArgs, capture: Capture, deps: CommandDeps): Promise<number> {
   const { env } = deps
-  if (args.debug) env.RUNNER_DEBUG = '1'
-  const files = workflowFiles(env)
+  const { reporter } = capture
+  const dir = runDirectory(env)
   const interruption = listenForSignals(deps.signals, capture, () => undefined)
   try {
-    const reporter = githubReporter(env)
     const merged = runMergeAction({
       ...defaultDeps({ reporter, getInput: inputSource(args) }),
       ...deps.main,
-      runner: deps.runner,
+      runner: deps.runner(reporter),
       env,
       cwd: deps.cwd
     }).then(
@@ -61,10 +59,10 @@ export async function runMerge(args: ParsedArgs, capture: Capture, deps: Command
     const first = await Promise.race([merged, interruption.signalled])
     if (typeof first === 'string') return SIGNAL_STATUS[first] ?? 1
     if (!first) return 1
-    emitOutputs(files, MERGE_OUTPUTS, args, capture)
+    emitOutputs(MERGE_OUTPUTS, args, capture)
     return 0
   } finally {
     interruption.dispose()
-    fs.rmSync(files.dir, { recursive: true, force: true })
+    fs.rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -1,29 +1,8 @@
 /**
- * The action's outputs on the command line: read back from the GITHUB_OUTPUT file @actions/core wrote,
- * printed as JSON, and written as a dotenv file (GitLab's `artifacts: reports: dotenv`).
+ * The action's outputs on the command line: printed as JSON, and written as a dotenv file (GitLab's
+ * `artifacts: reports: dotenv`).
  */
 import type { OutputSpec } from './action-spec.js'
-
-/**
- * Parses a GITHUB_OUTPUT / GITHUB_STATE file as @actions/core writes it: `name<<delimiter` blocks, or
- * `name=value` lines. A later value for the same name wins.
- */
-export function parseCommandFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? ''
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
-    if (heredoc?.[1] && heredoc[2]) {
-      const value: string[] = []
-      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i] ?? '')
-      out[heredoc[1]] = value.join('\n')
-    } else if (line.includes('=')) {
-      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
-    }
-  }
-  return out
-}
 
 /** Outputs whose value is JSON text: --json prints them as JSON values, not as strings. */
 export const JSON_OUTPUTS: ReadonlySet<string> = new Set(['platform-digests', 'metadata', 'smoke-results'])
