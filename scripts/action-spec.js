@@ -1,11 +1,15 @@
 // @ts-check
 /**
- * src/cli/action-spec.ts, generated from action.yml, and src/cli/merge-spec.ts, generated from
- * merge/action.yml: the inputs and outputs the command line's commands offer as flags and print, embedded
- * in the bundle so `--help` and flag checking need no action.yml at run time.
+ * src/inputs/action-spec.ts, generated from action.yml, merge/action.yml and plan/action.yml: each input's
+ * name, description, default and list-ness, and the outputs, embedded in the bundle. It is the code's one
+ * source for them: the inputs' defaults (readInputs, readMergeInputs, readPlanInputs), the command line's
+ * flags, which flags may be repeated, and --help.
  *
- *   node scripts/action-spec.js           rewrite both files (part of npm run docs)
- *   node scripts/action-spec.js --check   exit 1 when one differs from its action.yml
+ * An input is a list when its description says so, in one of two phrasings: "one ... per line" or "comma
+ * or newline separated". A list input's command-line flag may be repeated.
+ *
+ *   node scripts/action-spec.js           rewrite the file (part of npm run docs)
+ *   node scripts/action-spec.js --check   exit 1 when it differs from the action.yml files
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -15,25 +19,37 @@ import * as prettier from 'prettier'
 import { parseAction } from './docs.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-export const SPEC_FILE = path.join(ROOT, 'src/cli/action-spec.ts')
-export const MERGE_SPEC_FILE = path.join(ROOT, 'src/cli/merge-spec.ts')
+export const SPEC_FILE = path.join(ROOT, 'src/inputs/action-spec.ts')
+
+/** The phrasings that make an input a list (see the header). */
+const LIST_PHRASE = /\bone [^.]*?per line\b|\bcomma or newline separated\b/i
 
 /**
- * The inputs and outputs of an action.yml as the command line lists them.
- * @param {string} actionYaml
- * @param {readonly string[]} internal inputs left out
+ * Whether an input's description declares it a list.
+ * @param {string} description
  */
-function specOf(actionYaml, internal = []) {
+export function isList(description) {
+  return LIST_PHRASE.test(description)
+}
+
+/**
+ * The inputs and outputs of an action.yml as the code sees them.
+ * @param {string} actionYaml
+ */
+function specOf(actionYaml) {
   const action = parseAction(actionYaml)
-  const inputs = Object.entries(action.inputs ?? {})
-    .filter(([name]) => !internal.includes(name))
-    .map(([name, spec]) => ({
+  const inputs = Object.entries(action.inputs ?? {}).map(([name, spec]) => {
+    const description = (spec.description ?? '').replace(/\s+/g, ' ').trim()
+    return {
       name,
-      description: (spec.description ?? '').replace(/\s+/g, ' ').trim(),
-      // An expression default (github-token's `${{ github.token }}`) means nothing outside GitHub Actions.
+      description,
+      // An expression default (github-token's `${{ github.token }}`) is GitHub's to evaluate: the runner
+      // passes its value; anywhere else there is none.
       default: spec.default === undefined || String(spec.default).includes('${{') ? '' : String(spec.default),
-      required: spec.required === true || spec.required === 'true'
-    }))
+      required: spec.required === true || spec.required === 'true',
+      list: isList(description)
+    }
+  })
   const outputs = Object.entries(action.outputs ?? {}).map(([name, spec]) => ({
     name,
     description: (spec.description ?? '').replace(/\s+/g, ' ').trim()
@@ -66,22 +82,27 @@ function table(declaration, items) {
 }
 
 /**
- * The TypeScript module for an action.yml and package version, formatted as Prettier prints it.
- * @param {string} actionYaml
+ * The TypeScript module for the three action.yml files and the package version, as Prettier prints it.
+ * @param {{ action: string, merge: string, plan: string }} yamls
  * @param {string} version
  * @returns {Promise<string>}
  */
-export async function renderSpec(actionYaml, version) {
-  const { inputs, outputs } = specOf(actionYaml)
+export async function renderSpec(yamls, version) {
+  const build = specOf(yamls.action)
+  const merge = specOf(yamls.merge)
+  const plan = specOf(yamls.plan)
   const text = [
-    '// Generated from action.yml by scripts/action-spec.js (npm run docs). Do not edit.',
+    '// Generated from action.yml, merge/action.yml and plan/action.yml by scripts/action-spec.js',
+    '// (npm run docs). Do not edit.',
     '',
     'export interface InputSpec {',
     '  readonly name: string',
     '  readonly description: string',
-    "  /** action.yml's default ('' when it has none). */",
+    "  /** action.yml's default ('' when it has none, or when it is an expression GitHub evaluates). */",
     '  readonly default: string',
     '  readonly required: boolean',
+    '  /** A list input (its description says "one ... per line" or "comma or newline separated"). */',
+    '  readonly list: boolean',
     '}',
     '',
     'export interface OutputSpec {',
@@ -91,54 +112,36 @@ export async function renderSpec(actionYaml, version) {
     '',
     `export const VERSION = ${JSON.stringify(version)}`,
     '',
-    table('export const INPUTS: readonly InputSpec[]', inputs),
+    '/** action.yml */',
+    table('export const INPUTS: readonly InputSpec[]', build.inputs),
     '',
-    table('export const OUTPUTS: readonly OutputSpec[]', outputs),
+    table('export const OUTPUTS: readonly OutputSpec[]', build.outputs),
+    '',
+    '/** merge/action.yml */',
+    table('export const MERGE_INPUTS: readonly InputSpec[]', merge.inputs),
+    '',
+    table('export const MERGE_OUTPUTS: readonly OutputSpec[]', merge.outputs),
+    '',
+    '/** plan/action.yml */',
+    table('export const PLAN_INPUTS: readonly InputSpec[]', plan.inputs),
     ''
   ].join('\n')
   return format(text, SPEC_FILE)
 }
 
-/**
- * The TypeScript module for merge/action.yml (its types are action-spec.ts's).
- * @param {string} actionYaml
- * @returns {Promise<string>}
- */
-export async function renderMergeSpec(actionYaml) {
-  const { inputs, outputs } = specOf(actionYaml)
-  const text = [
-    '// Generated from merge/action.yml by scripts/action-spec.js (npm run docs). Do not edit.',
-    '',
-    "import type { InputSpec, OutputSpec } from './action-spec.js'",
-    '',
-    table('export const MERGE_INPUTS: readonly InputSpec[]', inputs),
-    '',
-    table('export const MERGE_OUTPUTS: readonly OutputSpec[]', outputs),
-    ''
-  ].join('\n')
-  return format(text, MERGE_SPEC_FILE)
-}
-
-/** @returns {Promise<string>} what src/cli/merge-spec.ts should hold for the repository's files */
-export async function expectedMergeSpec() {
-  return renderMergeSpec(fs.readFileSync(path.join(ROOT, 'merge/action.yml'), 'utf8'))
-}
-
-/** @returns {Promise<string>} what src/cli/action-spec.ts should hold for the repository's files */
+/** @returns {Promise<string>} what src/inputs/action-spec.ts should hold for the repository's files */
 export async function expectedSpec() {
-  const actionYaml = fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
-  const pkg = /** @type {{ version: string }} */ (
-    JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
+  const read = (/** @type {string} */ file) => fs.readFileSync(path.join(ROOT, file), 'utf8')
+  const pkg = /** @type {{ version: string }} */ (JSON.parse(read('package.json')))
+  return renderSpec(
+    { action: read('action.yml'), merge: read('merge/action.yml'), plan: read('plan/action.yml') },
+    pkg.version
   )
-  return renderSpec(actionYaml, pkg.version)
 }
 
 /** @param {readonly string[]} argv */
 async function main(argv) {
-  const files = [
-    { file: SPEC_FILE, source: 'action.yml', expected: await expectedSpec() },
-    { file: MERGE_SPEC_FILE, source: 'merge/action.yml', expected: await expectedMergeSpec() }
-  ]
+  const files = [{ file: SPEC_FILE, source: 'the action.yml files', expected: await expectedSpec() }]
   for (const { file, source, expected } of files) {
     const name = path.relative(ROOT, file)
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''

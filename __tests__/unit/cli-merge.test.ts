@@ -9,12 +9,9 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
-import { expectedMergeSpec } from '../../scripts/action-spec.js'
 import { CLI_FLAGS, UsageError, parseArgs } from '../../src/cli/args.js'
 import { runCli, type CliDeps } from '../../src/cli/cli.js'
 import { COMMANDS } from '../../src/cli/commands.js'
-import { MERGE_LISTS } from '../../src/cli/merge.js'
-import { MERGE_INPUTS, MERGE_OUTPUTS } from '../../src/cli/merge-spec.js'
 import { sha256Digest } from '../../src/oci/oci.js'
 import { fakeRegistry, seedImage, seedIndex, type FakeRegistry } from './fake-registry.js'
 import { FakeRunner } from './fake-runner.js'
@@ -37,21 +34,8 @@ function problemsOf(...argv: string[]): readonly string[] {
   throw new Error(`${argv.join(' ')} was accepted`)
 }
 
-describe('the embedded merge/action.yml', () => {
-  it('src/cli/merge-spec.ts matches merge/action.yml (run `npm run docs` after changing it)', async () => {
-    expect(fs.readFileSync(path.join(ROOT, 'src/cli/merge-spec.ts'), 'utf8')).toBe(await expectedMergeSpec())
-  })
-
-  it('has every input and every output, in order', () => {
-    expect(MERGE_INPUTS.map(i => i.name)).toEqual(inputNames)
-    expect(MERGE_OUTPUTS.map(o => o.name)).toEqual(Object.keys(action.outputs))
-    for (const input of MERGE_INPUTS) {
-      expect([input.name, input.required]).toEqual([input.name, action.inputs[input.name]?.required === true])
-    }
-  })
-
-  it('list inputs name real inputs, and no command line option is an input', () => {
-    for (const name of MERGE_LISTS) expect(inputNames).toContain(name)
+describe('the merge flags', () => {
+  it('no command line option is a merge input', () => {
     for (const flag of CLI_FLAGS) expect(inputNames).not.toContain(flag.name)
   })
 })

@@ -8,14 +8,12 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
-import { expectedSpec } from '../../scripts/action-spec.js'
-import { INPUTS, OUTPUTS, VERSION } from '../../src/cli/action-spec.js'
+import { MERGE_INPUTS, OUTPUTS, VERSION } from '../../src/inputs/action-spec.js'
 import { CLI_FLAGS, UsageError, parseArgs, problemForFlag, type ParsedArgs } from '../../src/cli/args.js'
 import { CancellableRunner } from '../../src/cli/build.js'
 import { runCli, type CliDeps } from '../../src/cli/cli.js'
-import { BUILD_LISTS, COMMANDS } from '../../src/cli/commands.js'
+import { COMMANDS } from '../../src/cli/commands.js'
 import { LineBuffer, relayLine, unescapeCommand } from '../../src/cli/console.js'
-import { MERGE_INPUTS } from '../../src/cli/merge-spec.js'
 import { helpText } from '../../src/cli/help.js'
 import { dotenvKey, formatDotenv, formatJson } from '../../src/cli/outputs.js'
 import { TerminalReporter, type TerminalOptions } from '../../src/cli/terminal.js'
@@ -47,23 +45,8 @@ function problemsOf(...argv: string[]): readonly string[] {
   throw new Error(`${argv.join(' ')} was accepted`)
 }
 
-describe('the embedded action.yml', () => {
-  it('src/cli/action-spec.ts matches action.yml (run `npm run docs` after changing it)', async () => {
-    expect(fs.readFileSync(path.join(ROOT, 'src/cli/action-spec.ts'), 'utf8')).toBe(await expectedSpec())
-  })
-
-  it('has every input and output, in order, with its default', () => {
-    expect(INPUTS.map(i => i.name)).toEqual(inputNames)
-    expect(OUTPUTS.map(o => o.name)).toEqual(Object.keys(action.outputs))
-    for (const input of INPUTS) {
-      const declared = action.inputs[input.name]?.default ?? ''
-      // An expression default (`${{ github.token }}`) is GitHub's to evaluate: none on the command line.
-      expect(input.default).toBe(declared.includes('${{') ? '' : declared)
-    }
-  })
-
-  it('list inputs and the command line options name real inputs / no input', () => {
-    for (const name of BUILD_LISTS) expect(inputNames).toContain(name)
+describe('the command line flags', () => {
+  it('no command line option is an input', () => {
     for (const flag of CLI_FLAGS) expect(inputNames).not.toContain(flag.name)
   })
 })

@@ -4,7 +4,7 @@
  * (--json, --dotenv, --debug, --help). Parsing is pure: it returns what was asked for or throws a
  * UsageError that names the flag, before anything runs.
  */
-import type { InputSpec, OutputSpec } from './action-spec.js'
+import type { InputSpec, OutputSpec } from '../inputs/action-spec.js'
 
 /** What a command offers on the command line. */
 export interface CommandSpec {

@@ -3,7 +3,7 @@
  * help or version, or run the command with its progress on stderr (the terminal reporter).
  */
 import { messageOf } from '../core/errors.js'
-import { VERSION } from './action-spec.js'
+import { VERSION } from '../inputs/action-spec.js'
 import { UsageError, parseArgs } from './args.js'
 import { commandDeps, type CommandDeps } from './build.js'
 import { COMMANDS } from './commands.js'

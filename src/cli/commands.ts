@@ -2,13 +2,12 @@
  * The commands of the command line, one per action. Each takes its action.yml's inputs as flags, runs
  * that action's own code and prints that action's outputs.
  */
-import { INPUTS, OUTPUTS } from './action-spec.js'
+import { INPUTS, MERGE_INPUTS, MERGE_OUTPUTS, OUTPUTS, type InputSpec } from '../inputs/action-spec.js'
 import type { CommandSpec, ParsedArgs } from './args.js'
 import { checkInputs, inputSource, runBuild, type CommandDeps } from './build.js'
 import type { Capture } from './console.js'
 import { PROGRAM } from './help.js'
-import { MERGE_LISTS, checkMergeInputs, runMerge } from './merge.js'
-import { MERGE_INPUTS, MERGE_OUTPUTS } from './merge-spec.js'
+import { checkMergeInputs, runMerge } from './merge.js'
 
 export interface Command extends CommandSpec {
   /** Refuses bad values (UsageError naming the flag) before anything runs. */
@@ -17,37 +16,17 @@ export interface Command extends CommandSpec {
   run(args: ParsedArgs, capture: Capture, deps: CommandDeps): Promise<number>
 }
 
-/** The inputs of action.yml that take lists (newline or comma separated): their flags may be repeated. */
-export const BUILD_LISTS: ReadonlySet<string> = new Set([
-  'platforms',
-  'tags',
-  'build-args',
-  'labels',
-  'cache-from',
-  'cache-to',
-  'driver-opts',
-  'insecure-registries',
-  'ca-certs',
-  'registry-mirrors',
-  'secrets',
-  'secret-files',
-  'secret-envs',
-  'ssh',
-  'build-contexts',
-  'annotations',
-  'attests',
-  'outputs',
-  'add-hosts',
-  'ulimit',
-  'allow',
-  'no-cache-filters'
-])
+
+/** The list inputs: their flags may be repeated. */
+export function listInputs(inputs: readonly InputSpec[]): ReadonlySet<string> {
+  return new Set(inputs.filter(input => input.list).map(input => input.name))
+}
 
 const build: Command = {
   name: 'build',
   summary: 'build a multi-platform image and push it, as the GitHub Action does',
   inputs: INPUTS,
-  lists: BUILD_LISTS,
+  lists: listInputs(INPUTS),
   outputs: OUTPUTS,
   notes: [
     'The builder and temporary files are removed on success, failure, SIGINT and SIGTERM. Exit status:',
@@ -69,7 +48,7 @@ const merge: Command = {
   name: 'merge',
   summary: 'merge images into one multi-platform index, as the merge action does',
   inputs: MERGE_INPUTS,
-  lists: MERGE_LISTS,
+  lists: listInputs(MERGE_INPUTS),
   outputs: MERGE_OUTPUTS,
   notes: [
     'It talks to the registries itself (no docker command, no builder) and pushes the index last. Exit',

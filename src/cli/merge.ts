@@ -13,18 +13,8 @@ import { reportFailure } from '../run/outputs.js'
 import { UsageError, problemForFlag, type CommandSpec, type ParsedArgs } from './args.js'
 import { inputSource, type CommandDeps } from './build.js'
 import type { Capture } from './console.js'
-import { MERGE_OUTPUTS } from './merge-spec.js'
+import { MERGE_OUTPUTS } from '../inputs/action-spec.js'
 import { SIGNAL_STATUS, emitOutputs, listenForSignals, runDirectory } from './session.js'
-
-/** The inputs of merge/action.yml that take lists: their flags may be repeated. */
-export const MERGE_LISTS: ReadonlySet<string> = new Set([
-  'sources',
-  'tags',
-  'annotations',
-  'platforms',
-  'insecure-registries',
-  'ca-certs'
-])
 
 /** Input problems found before anything runs, worded with flags. Throws a UsageError when there are any. */
 export function checkMergeInputs(args: ParsedArgs, command: CommandSpec): void {

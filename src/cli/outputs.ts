@@ -2,7 +2,7 @@
  * The action's outputs on the command line: printed as JSON, and written as a dotenv file (GitLab's
  * `artifacts: reports: dotenv`).
  */
-import type { OutputSpec } from './action-spec.js'
+import type { OutputSpec } from '../inputs/action-spec.js'
 
 /** Outputs whose value is JSON text: --json prints them as JSON values, not as strings. */
 export const JSON_OUTPUTS: ReadonlySet<string> = new Set(['platform-digests', 'metadata', 'smoke-results'])

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { OutputSpec } from './action-spec.js'
+import type { OutputSpec } from '../inputs/action-spec.js'
 import type { ParsedArgs } from './args.js'
 import type { Capture } from './console.js'
 import { formatDotenv, formatJson } from './outputs.js'
