@@ -35829,7 +35829,7 @@ function githubReporter(env = process.env) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3519);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2092);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6221);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6139);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
 /* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
@@ -36534,7 +36534,7 @@ function nodeArmVersion() {
 
 /***/ }),
 
-/***/ 2092:
+/***/ 6221:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36831,14 +36831,90 @@ function splitOnce(field) {
     return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
 }
 
+;// CONCATENATED MODULE: ./lib/inputs/table.js
+/**
+ * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
+ * input's text to a typed value, and the value used when the text is refused); then a second pass of
+ * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
+ * of them are reported together (InputError), before any command runs.
+ *
+ * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
+ */
+
+/** All the problems found in the inputs, one line each. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        this.name = 'InputError';
+        this.problems = problems;
+    }
+}
+function field(fallback, parse) {
+    return { fallback, parse };
+}
+/**
+ * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
+ * problem of both passes.
+ */
+function readTable(fields, rules, options) {
+    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
+    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
+    const order = options.specs.map(spec => spec.name);
+    const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
+    const context = { cwd: options.cwd ?? process.cwd(), env: options.env ?? {}, text };
+    const problems = [];
+    const failed = new Set();
+    const values = {};
+    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
+    for (const name of names) {
+        const spec = fields[name];
+        if (!spec)
+            continue;
+        try {
+            values[name] = spec.parse(text(name), context);
+        }
+        catch (error) {
+            const message = (0,errors/* messageOf */.bD)(error);
+            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
+            failed.add(name);
+            values[name] = spec.fallback;
+        }
+    }
+    const read = values;
+    for (const rule of rules) {
+        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
+            continue;
+        const problem = rule.check(read);
+        if (problem !== undefined)
+            problems.push(`${rule.input}: ${problem}`);
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return read;
+}
+/** true / false, any case. */
+const bool = (fallback) => field(fallback, text => {
+    const value = text.toLowerCase();
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new Error(`"${text}" is not a boolean; use true or false`);
+});
+/** The text as given. */
+const table_text = field('', value => value);
+
 ;// CONCATENATED MODULE: ./lib/inputs/build-options.js
 /**
  * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
  * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
  * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
- * is accepted; readInputs prefixes it with the input's name. A message about `secrets` never quotes the
+ * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
  * entry (it may hold the secret).
- */ 
+ */
+
+
 
 
 const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -36940,37 +37016,56 @@ function gitAuthSecret(options) {
     const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
     return onServer ? { id, value: options.token } : undefined;
 }
-/** Reads every build-push-action input (see BuildOptionSettings); problems go to `reader.check`. */
-function readBuildOptions(reader, context) {
-    const { get, check, cwd, env } = reader;
-    const list = (name, parse) => check(name, [], () => parse(get(name)));
-    const one = (name, parse) => check(name, '', () => parse(get(name)));
-    const secrets = list('secrets', parseSecrets);
-    const buildContexts = list('build-contexts', v => parseBuildContexts(v, cwd));
+/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
+const BUILD_OPTION_FIELDS = {
+    secrets: field([], parseSecrets),
+    'secret-files': field([], (value, { cwd }) => parseSecretFiles(value, cwd)),
+    'secret-envs': field([], (value, { env }) => parseSecretEnvs(value, env)),
+    'github-token': table_text,
+    ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
+    'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
+    annotations: field([], parseAnnotations),
+    sbom: field('', value => parseAttestValue(value, 'sbom')),
+    attests: field([], parseAttests),
+    outputs: field([], parseOutputs),
+    load: bool(false),
+    'add-hosts': field([], parseAddHosts),
+    'shm-size': field('', parseShmSize),
+    ulimit: field([], parseUlimits),
+    'cgroup-parent': field('', parseCgroupParent),
+    allow: field([], parseAllow),
+    'no-cache-filters': field([], value => parseStageNames(value, true)),
+    call: field('', parseCall)
+};
+/**
+ * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
+ * (`context`, or a named context) gets github-token as its secret.
+ */
+function buildOptionSettings(v, where) {
     const token = gitAuthSecret({
-        token: get('github-token'),
-        serverUrl: env.GITHUB_SERVER_URL ?? '',
-        sources: [context, ...buildContexts.map(c => c.slice(c.indexOf('=') + 1))],
-        secrets
+        token: v['github-token'],
+        serverUrl: where.serverUrl,
+        sources: [where.context, ...v['build-contexts'].map(c => c.slice(c.indexOf('=') + 1))],
+        secrets: v.secrets
     });
     return {
-        secrets: token ? [...secrets, token] : secrets,
-        secretFiles: list('secret-files', v => parseSecretFiles(v, cwd)),
-        secretEnvs: list('secret-envs', v => parseSecretEnvs(v, env)),
-        ssh: list('ssh', v => parseSsh(v, cwd, env)),
-        buildContexts,
-        annotations: list('annotations', parseAnnotations),
-        sbom: one('sbom', v => parseAttestValue(v, 'sbom')),
-        attests: list('attests', parseAttests),
-        outputs: list('outputs', parseOutputs),
-        load: reader.bool('load'),
-        addHosts: list('add-hosts', parseAddHosts),
-        shmSize: one('shm-size', parseShmSize),
-        ulimits: list('ulimit', parseUlimits),
-        cgroupParent: one('cgroup-parent', parseCgroupParent),
-        allow: list('allow', parseAllow),
-        noCacheFilters: list('no-cache-filters', v => parseStageNames(v, true)),
-        call: one('call', parseCall)
+        secrets: token ? [...v.secrets, token] : v.secrets,
+        secretFiles: v['secret-files'],
+        secretEnvs: v['secret-envs'],
+        ssh: v.ssh,
+        buildContexts: v['build-contexts'],
+        annotations: v.annotations,
+        sbom: v.sbom,
+        attests: v.attests,
+        outputs: v.outputs,
+        load: v.load,
+        addHosts: v['add-hosts'],
+        shmSize: v['shm-size'],
+        ulimits: v.ulimit,
+        cgroupParent: v['cgroup-parent'],
+        allow: v.allow,
+        noCacheFilters: v['no-cache-filters'],
+        call: v.call
     };
 }
 /** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
@@ -37068,6 +37163,114 @@ function describeInputs(inputs) {
     lines.push(...describeBuildOptions(inputs.buildOptions));
     return lines.map(([name, value]) => `${name}: ${value}`);
 }
+
+;// CONCATENATED MODULE: ./lib/inputs/action-spec.js
+// Generated from action.yml, merge/action.yml and plan/action.yml by scripts/action-spec.js
+// (npm run docs). Do not edit.
+const VERSION = '0.1.0';
+/** action.yml */
+// prettier-ignore
+const INPUTS = [
+    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]).", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
+    { "name": "context", "description": "Build context: a directory, or a Git/HTTP URL.", "default": ".", "required": false, "list": false },
+    { "name": "file", "description": "Path of the Dockerfile (default: Dockerfile in the context).", "default": "", "required": false, "list": false },
+    { "name": "tags", "description": "Image references to tag and push (repository:tag, no @digest), comma or newline separated. Required when push is true.", "default": "", "required": false, "list": true },
+    { "name": "push", "description": "Push the image (and check its digests in the registry).", "default": "true", "required": false, "list": false },
+    { "name": "push-by-digest", "description": "Push without any tag, for one-platform-per-job flows whose images are merged later: tags then names the repository only (exactly one entry, no tag or digest part), and the digest output finds the image.", "default": "false", "required": false, "list": false },
+    { "name": "build-args", "description": "Build arguments, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
+    { "name": "labels", "description": "Image labels, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
+    { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false, "list": false },
+    { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false, "list": true },
+    { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false, "list": true },
+    { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
+    { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
+    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: buildx's default.", "default": "", "required": false, "list": false },
+    { "name": "media-types", "description": "oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.", "default": "oci", "required": false, "list": false },
+    { "name": "smoke-test", "description": "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.", "default": "", "required": false, "list": false },
+    { "name": "smoke-test-timeout", "description": "Time limit of each platform's smoke test, in seconds.", "default": "120", "required": false, "list": false },
+    { "name": "cache-max-size", "description": "Most disk space the builder's cache may use (e.g. 10GB, 512MB, 2GiB): a garbage-collection budget written to buildkitd.toml with the keys both old and new BuildKit releases apply. Empty: BuildKit's default.", "default": "", "required": false, "list": false },
+    { "name": "network", "description": "Network mode for RUN steps: default, none or host (host also enables the network.host entitlement).", "default": "", "required": false, "list": false },
+    { "name": "builder-name", "description": "Name of the builder to create (not default). Empty: a unique name per run, so jobs on one runner never collide.", "default": "", "required": false, "list": false },
+    { "name": "buildkit-image", "description": "BuildKit image for the docker-container builder (set your mirror of it here).", "default": "moby/buildkit:buildx-stable-1", "required": false, "list": false },
+    { "name": "driver-opts", "description": "Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).", "default": "", "required": false, "list": true },
+    { "name": "buildkitd-flags", "description": "Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.", "default": "", "required": false, "list": false },
+    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://.", "default": "", "required": false, "list": true },
+    { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host.", "default": "false", "required": false, "list": false },
+    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
+    { "name": "registry-mirrors", "description": "Registry mirrors, one REGISTRY=MIRROR per line (e.g. docker.io=mirror.example.com:5000).", "default": "", "required": false, "list": true },
+    { "name": "proxy", "description": "Pass the job's HTTP_PROXY, HTTPS_PROXY and NO_PROXY into the builder container.", "default": "true", "required": false, "list": false },
+    { "name": "buildkitd-config", "description": "Path of a buildkitd.toml to merge with the generated settings.", "default": "", "required": false, "list": false },
+    { "name": "buildkitd-config-inline", "description": "buildkitd.toml content to merge with the generated settings.", "default": "", "required": false, "list": false },
+    { "name": "registry", "description": "Registry host to log in to with username and password (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
+    { "name": "username", "description": "Registry user name.", "default": "", "required": false, "list": false },
+    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+    { "name": "qemu", "description": "QEMU emulators for platforms this host cannot run natively: auto (binfmt image, then the system package), image, package, or false (install nothing; a platform whose emulator is missing is an error, so register emulators before this step or cross-compile everything).", "default": "auto", "required": false, "list": false },
+    { "name": "qemu-image", "description": "Image that registers the QEMU emulators (qemu: auto or image).", "default": "tonistiigi/binfmt:qemu-v10.2.3-68", "required": false, "list": false },
+    { "name": "secrets", "description": "Build secrets, one ID=VALUE per line (a multi-line value in double quotes: \"ID=line 1 ... line n\"), for RUN --mount=type=secret,id=ID. Values are masked and reach buildx through its environment, never its command line or a file.", "default": "", "required": false, "list": true },
+    { "name": "secret-files", "description": "Build secrets read from files, one ID=PATH per line.", "default": "", "required": false, "list": true },
+    { "name": "secret-envs", "description": "Build secrets read from this step's environment variables, ID=VARIABLE, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "github-token", "description": "Token for Git contexts on this GitHub server (context or build-contexts that are its Git URLs), given to BuildKit as the secret GIT_AUTH_TOKEN.<host>.", "default": "", "required": false, "list": false },
+    { "name": "ssh", "description": "SSH agent sockets or keys for RUN --mount=type=ssh, one per line: default (the agent at SSH_AUTH_SOCK), ID, or ID=PATH[,PATH].", "default": "", "required": false, "list": true },
+    { "name": "build-contexts", "description": "Additional named build contexts, one NAME=SOURCE per line (a directory, a URL, docker-image://REF or oci-layout://PATH); a name that a FROM uses replaces that image or stage.", "default": "", "required": false, "list": true },
+    { "name": "annotations", "description": "OCI annotations, one KEY=VALUE per line, optionally prefixed with the level: index:, manifest: (the default), index-descriptor: or manifest-descriptor: (docker/metadata-action's annotations output fits as it is).", "default": "", "required": false, "list": true },
+    { "name": "sbom", "description": "SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.", "default": "", "required": false, "list": false },
+    { "name": "attests", "description": "Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.", "default": "", "required": false, "list": true },
+    { "name": "outputs", "description": "Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.", "default": "", "required": false, "list": true },
+    { "name": "load", "description": "Load the image into the Docker engine (--load). Needs push: false (a push goes by digest and the tags are put in the registry after the checks); with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
+    { "name": "add-hosts", "description": "Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "shm-size", "description": "Size of /dev/shm in RUN steps (e.g. 512m, 2g).", "default": "", "required": false, "list": false },
+    { "name": "ulimit", "description": "Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).", "default": "", "required": false, "list": true },
+    { "name": "cgroup-parent", "description": "Parent cgroup of the RUN step containers.", "default": "", "required": false, "list": false },
+    { "name": "allow", "description": "Extra entitlements, comma or newline separated (network.host, security.insecure, ...); the builder this action creates is started with the ones buildkitd must grant too.", "default": "", "required": false, "list": true },
+    { "name": "no-cache-filters", "description": "Stages to build without the cache, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "call", "description": "How buildx evaluates the build: build (the default), check (report Dockerfile problems; needs buildx 0.15 and BuildKit 0.15 or newer), outline or targets. Anything but build pushes nothing.", "default": "", "required": false, "list": false },
+    { "name": "retries", "description": "How many times to retry after a transient failure (connection refused or reset, timeouts, registry 5xx/429, builder start-up). Build errors such as a failing RUN are never retried.", "default": "2", "required": false, "list": false },
+    { "name": "reuse-builder", "description": "Reuse the builder named by builder-name when it already exists (it is then left in place after the job, and this run's buildkitd.toml is not applied to it). Otherwise an existing name is an error.", "default": "false", "required": false, "list": false },
+    { "name": "buildx-version", "description": "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.38.0 when that is missing or older than 0.10.0.", "default": "", "required": false, "list": false },
+    { "name": "buildx-download-url", "description": "Where to download buildx from, for runners that reach only a mirror of GitHub releases: a URL with {version}, {os} (linux, darwin, windows), {arch} (amd64, arm64, arm-v7, ...) and {ext} (.exe on Windows). checksums.txt is read from the same directory.", "default": "https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}", "required": false, "list": false },
+    { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
+    { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
+    { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
+];
+// prettier-ignore
+const OUTPUTS = [
+    { "name": "digest", "description": "Digest of the pushed image index (the manifest list every platform pulls through)." },
+    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest, as served by the registry." },
+    { "name": "metadata", "description": "buildx's build metadata (JSON)." },
+    { "name": "builder-name", "description": "Name of the builder this run created (removed by the post step)." },
+    { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
+    { "name": "imageid", "description": "Image ID as buildx reports it: the config digest of a single-platform image, else the index digest." },
+    { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
+];
+/** merge/action.yml */
+// prettier-ignore
+const MERGE_INPUTS = [
+    { "name": "sources", "description": "Images to merge, one reference per line, by digest or tag (registry/name@sha256:... or registry/name:tag). A source that is an index gives its platform images, each with its attestation manifests; blank lines are skipped.", "default": "", "required": true, "list": true },
+    { "name": "tags", "description": "Where to push the index: image references with a tag, comma or newline separated. Platform images in another repository are mounted (same registry) or copied (another registry) there first.", "default": "", "required": true, "list": true },
+    { "name": "annotations", "description": "Annotations of the index, one KEY=VALUE per line (an index: prefix is accepted).", "default": "", "required": false, "list": true },
+    { "name": "platforms", "description": "The exact platforms the index must hold, comma or newline separated; a platform the sources lack, or one they hold that is not listed, is an error. Empty: whatever the sources hold (each once).", "default": "", "required": false, "list": true },
+    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
+    { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
+    { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
+    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+];
+// prettier-ignore
+const MERGE_OUTPUTS = [
+    { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
+    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
+];
+/** plan/action.yml */
+// prettier-ignore
+const PLAN_INPUTS = [
+    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]); at most 10.", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
+    { "name": "runners", "description": "Runner per platform, one PLATFORM=LABEL per line; several labels (all required of the runner, e.g. for self-hosted runners) separated by commas: linux/arm64=self-hosted,linux,arm64. Platforms not listed build on runs-on.", "default": "linux/amd64=ubuntu-latest\nlinux/arm64=ubuntu-24.04-arm\nlinux/arm/v7=ubuntu-24.04-arm\n", "required": false, "list": true },
+    { "name": "runs-on", "description": "Runner label(s) for platforms that runners does not list (comma separated).", "default": "ubuntu-latest", "required": false, "list": false },
+    { "name": "tags", "description": "The image tags; every platform is pushed by digest to the repository of the first one.", "default": "", "required": false, "list": false },
+    { "name": "push", "description": "Whether the per-platform builds push (false: they only build, and nothing is merged).", "default": "true", "required": false, "list": false },
+    { "name": "nodes", "description": "Refused when set: builder nodes belong to a single-job build (distribute false).", "default": "", "required": false, "list": false },
+];
 
 // EXTERNAL MODULE: ./lib/oci/oci.js
 var oci = __nccwpck_require__(1396);
@@ -37331,10 +37534,10 @@ function verifyChecksum(options) {
     return expected;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: ./lib/qemu/qemu.js
+var qemu = __nccwpck_require__(4126);
+// EXTERNAL MODULE: ./lib/oci/platforms.js
+var oci_platforms = __nccwpck_require__(9537);
 ;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
 /**
  * Validation of the registry host names users type into inputs such as insecure-registries, ca-certs,
@@ -37475,6 +37678,462 @@ function isLoopbackHost(host) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./lib/inputs/parse.js
+/**
+ * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
+ * message saying what is wrong; the input table (table.ts) prefixes the input's name.
+ */
+
+
+
+
+const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
+function splitList(value, commas) {
+    return value
+        .split(commas ? /[\n,]/ : /\n/)
+        .map(s => s.trim())
+        .filter(s => s !== '');
+}
+function parsePlatforms(value) {
+    const items = splitList(value, true);
+    if (items.length === 0)
+        throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64');
+    // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
+    if (value.split('\n').some(line => /,\s*,|^\s*,/.test(line))) {
+        throw new Error(`"${value}" has an empty item; separate platforms with commas or newlines`);
+    }
+    const seen = new Set();
+    return items.map(item => {
+        const platform = (0,oci_platforms/* formatPlatform */.Bq)((0,oci_platforms/* parsePlatform */.Y8)(item));
+        if (seen.has(platform))
+            throw new Error(`${platform} is listed twice`);
+        seen.add(platform);
+        return platform;
+    });
+}
+function parseTags(value, push) {
+    const tags = splitList(value, true);
+    if (push && tags.length === 0) {
+        throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0');
+    }
+    for (const tag of tags) {
+        let digest;
+        try {
+            digest = parseImageReference(tag).digest;
+        }
+        catch (error) {
+            throw new Error(`"${tag}" is not a valid image reference: ${messageOf(error)}`, { cause: error });
+        }
+        if (digest !== undefined) {
+            throw new Error(`"${tag}" has a digest (@${digest.slice(0, 15)}…): a pushed image gets its digest from its content; ` +
+                'give repository:tag only');
+        }
+    }
+    return tags;
+}
+const BINARIES_MODES = ['error', 'warning', 'false'];
+/** check-binaries: error, warning or false. */
+function parseBinariesMode(value) {
+    const mode = BINARIES_MODES.find(m => m === value.toLowerCase());
+    if (!mode)
+        throw new Error(`"${value}" is not a mode; use error, warning or false`);
+    return mode;
+}
+const SIZE_UNITS = {
+    '': 1,
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3,
+    tib: 1024 ** 4
+};
+/**
+ * A size in bytes: '256MiB', '1.5 GB', '2TB', '1048576' (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
+ * 1024, as in BuildKit's and Docker's own output).
+ */
+function parseByteSize(value) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
+    if (!match || unit === undefined) {
+        throw new Error(`"${value}" is not a size; use e.g. 256MiB, 1GiB, 500MB or a number of bytes`);
+    }
+    const bytes = Math.floor(Number(match[1]) * unit);
+    if (bytes <= 0)
+        throw new Error(`"${value}" is not a size above zero`);
+    if (!Number.isSafeInteger(bytes))
+        throw new Error(`"${value}" is not a size this action can count; use a smaller one`);
+    return bytes;
+}
+/** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
+function parseKeyValues(value, bareKeyAllowed) {
+    const items = splitList(value, false);
+    for (const item of items) {
+        const eq = item.indexOf('=');
+        const key = eq === -1 ? item : item.slice(0, eq);
+        if ((eq === -1 && !bareKeyAllowed) || key === '' || (bareKeyAllowed && !BUILD_ARG_KEY.test(key))) {
+            throw new Error(`"${item}" is not KEY=VALUE${bareKeyAllowed ? ' (or KEY)' : ''}; put one per line`);
+        }
+    }
+    return items;
+}
+/** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
+function parseMirrors(value) {
+    const mirrors = new Map();
+    for (const item of splitList(value, false)) {
+        const eq = item.indexOf('=');
+        if (eq === -1) {
+            throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`);
+        }
+        const options = { input: 'registry-mirrors', allowHttpScheme: false };
+        const registry = parseRegistryHost(item.slice(0, eq), options).host;
+        const list = mirrors.get(registry) ?? [];
+        for (const mirror of item.slice(eq + 1).split(';')) {
+            list.push(parseRegistryHost(mirror, { ...options, allowHttpScheme: true }));
+        }
+        mirrors.set(registry, list);
+    }
+    return mirrors;
+}
+function isRemoteContext(value) {
+    return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-';
+}
+function resolvePath(cwd, value) {
+    return value.startsWith('/') ? value : `${cwd}/${value}`;
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/cache.js
+/**
+ * cache-from and cache-to, checked against buildx's cache syntax before anything runs: one entry per line,
+ * each `type=TYPE,key=value,...` (a value holding a comma in double quotes), or a bare image reference
+ * meaning `type=registry,ref=REFERENCE`. Each type's required keys are asked for, `mode` is export only
+ * (min or max), and yes/no keys take true or false. Keys this action does not know are passed on, so a
+ * newer BuildKit's options still work.
+ */
+
+
+
+const BOTH = ['cache-from', 'cache-to'];
+const CACHE_TYPES = {
+    registry: { required: { 'cache-from': ['ref'], 'cache-to': ['ref'] }, directions: BOTH },
+    local: { required: { 'cache-from': ['src'], 'cache-to': ['dest'] }, directions: BOTH },
+    // The inline cache lives in the image itself: it is read back with type=registry,ref=IMAGE.
+    inline: { required: {}, directions: ['cache-to'] },
+    gha: { required: {}, directions: BOTH },
+    s3: { required: { 'cache-from': ['bucket'], 'cache-to': ['bucket'] }, directions: BOTH },
+    azblob: { required: {}, directions: BOTH }
+};
+const BOOLEAN_KEYS = [
+    'ignore-error',
+    'oci-mediatypes',
+    'image-manifest',
+    'force-compression',
+    'use_path_style'
+];
+const EXPORT_ONLY_KEYS = ['mode', 'ignore-error', 'compression', 'compression-level', 'force-compression'];
+const COMPRESSIONS = ['gzip', 'estargz', 'zstd', 'uncompressed'];
+/** `a=1,"b=x,y"` -> ['a=1', 'b=x,y']: fields split on commas outside double quotes. */
+function csvFields(entry) {
+    const fields = [];
+    let current = '';
+    let quoted = false;
+    for (const char of entry) {
+        if (char === '"')
+            quoted = !quoted;
+        else if (char === ',' && !quoted) {
+            fields.push(current.trim());
+            current = '';
+        }
+        else
+            current += char;
+    }
+    if (quoted)
+        throw new Error(`"${entry}" has a double quote that is not closed`);
+    fields.push(current.trim());
+    return fields;
+}
+/** One entry's keys and values; a bare reference becomes type=registry,ref=... */
+function parseCacheEntry(entry, direction) {
+    if (!entry.includes('='))
+        return checked(new Map([
+            ['type', 'registry'],
+            ['ref', entry]
+        ]), entry, direction);
+    const attrs = new Map();
+    for (const item of csvFields(entry)) {
+        const eq = item.indexOf('=');
+        const key = eq === -1 ? item : item.slice(0, eq).trim();
+        if (eq === -1 || key === '')
+            throw new Error(`"${entry}": "${item}" is not KEY=VALUE (e.g. type=registry,ref=registry.example.com/app:cache)`);
+        if (attrs.has(key))
+            throw new Error(`"${entry}" gives ${key} twice`);
+        attrs.set(key, item.slice(eq + 1).trim());
+    }
+    if (!attrs.has('type')) {
+        throw new Error(`"${entry}" has no type=; start it with type=registry, local, gha, s3, azblob${direction === 'cache-to' ? ' or inline' : ''}`);
+    }
+    return checked(attrs, entry, direction);
+}
+function checked(attrs, entry, direction) {
+    const type = attrs.get('type') ?? '';
+    const spec = CACHE_TYPES[type];
+    if (!spec) {
+        const known = Object.keys(CACHE_TYPES).filter(t => CACHE_TYPES[t]?.directions.includes(direction));
+        throw new Error(`"${entry}": type=${type} is not a cache type; use ${known.join(', ')}`);
+    }
+    if (!spec.directions.includes(direction)) {
+        throw new Error(`"${entry}": type=${type} only works in cache-to; read an inline cache back with type=registry,ref=IMAGE`);
+    }
+    for (const key of spec.required[direction] ?? []) {
+        if (!attrs.get(key))
+            throw new Error(`"${entry}": type=${type} needs ${key}=`);
+    }
+    if (direction === 'cache-from') {
+        const exportOnly = EXPORT_ONLY_KEYS.find(key => attrs.has(key));
+        if (exportOnly)
+            throw new Error(`"${entry}": ${exportOnly}= applies to cache-to only`);
+    }
+    const mode = attrs.get('mode');
+    if (mode !== undefined && mode !== 'min' && mode !== 'max')
+        throw new Error(`"${entry}": mode=${mode} is not a cache mode; use min or max`);
+    for (const key of BOOLEAN_KEYS) {
+        const value = attrs.get(key);
+        if (value !== undefined && !/^(true|false)$/i.test(value))
+            throw new Error(`"${entry}": ${key}=${value} is not a boolean; use true or false`);
+    }
+    const compression = attrs.get('compression');
+    if (compression !== undefined && !COMPRESSIONS.includes(compression))
+        throw new Error(`"${entry}": compression=${compression} is not one of ${COMPRESSIONS.join(', ')}`);
+    const ref = attrs.get('ref');
+    if (type === 'registry' && ref !== undefined) {
+        try {
+            (0,oci_reference/* parseImageReference */.o_)(ref);
+        }
+        catch (error) {
+            throw new Error(`"${entry}": ref=${ref} is not an image reference: ${(0,errors/* messageOf */.bD)(error)}`, {
+                cause: error
+            });
+        }
+    }
+    return attrs;
+}
+/** cache-from / cache-to: the entries as written, each checked. */
+function parseCacheEntries(value, direction) {
+    const entries = splitList(value, false);
+    for (const entry of entries)
+        parseCacheEntry(entry, direction);
+    return entries;
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/checks.js
+/**
+ * Checks of the inputs that buildx or buildkitd would otherwise refuse late (after the builder started),
+ * badly (a usage dump), or not at all: build target, provenance, buildkitd flags, and the Dockerfile.
+ * Each throws a message saying what is accepted; inputs.ts prefixes the input's name. No message quotes
+ * the content of a file.
+ */
+
+
+/** A Dockerfile stage name, as BuildKit accepts it in `FROM ... AS <name>` and --target. */
+const checks_STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+function parseTarget(value) {
+    if (value !== '' && !checks_STAGE_NAME.test(value)) {
+        throw new Error(`${JSON.stringify(value)} is not a build stage name; use letters, digits, '_', '.', '-', starting with a letter`);
+    }
+    return value;
+}
+const PROVENANCE_BOOLEANS = ['true', 'false', '1', '0'];
+const PROVENANCE_KEYS = {
+    mode: value => value === 'min' || value === 'max',
+    'builder-id': value => /^[\x21-\x7e]+$/.test(value),
+    disabled: value => PROVENANCE_BOOLEANS.includes(value),
+    reproducible: value => PROVENANCE_BOOLEANS.includes(value),
+    'inline-only': value => PROVENANCE_BOOLEANS.includes(value),
+    version: value => /^[\w.:/-]+$/.test(value)
+};
+/** What buildx's --provenance takes: a boolean, or key=value pairs (mode=min|max, builder-id=…). */
+function parseProvenance(value) {
+    if (value === '' || PROVENANCE_BOOLEANS.includes(value.toLowerCase()))
+        return value;
+    for (const pair of value.split(',')) {
+        const eq = pair.indexOf('=');
+        const key = pair.slice(0, eq);
+        const check = PROVENANCE_KEYS[key];
+        if (eq === -1 || check === undefined || !check(pair.slice(eq + 1))) {
+            throw new Error(`${JSON.stringify(value)} is not a provenance setting; use true, false, mode=min, mode=max ` +
+                '(with ,builder-id=<url> if needed)');
+        }
+    }
+    return value;
+}
+/** buildkitd flags worth setting on a builder; the rest are the action's (--config, --addr) or unsafe. */
+const BUILDKITD_FLAGS = [
+    /^debug$/,
+    /^trace$/,
+    /^log-format$/,
+    /^allow-insecure-entitlement$/,
+    /^root$/,
+    /^oci-worker(-[a-z-]+)?$/,
+    /^containerd-worker(-[a-z-]+)?$/
+];
+/** Flags that take no value (a value may still be given as --flag=true). */
+const BUILDKITD_SWITCHES = [
+    /^(debug|trace)$/,
+    /^(oci|containerd)-worker(-(gc|rootless|no-process-sandbox|selinux|multi-platform|snapshotter-.*))?$/
+];
+const FLAG_TEXT = /^[A-Za-z0-9_.,:/=@+*-]+$/;
+/** `--flag`, `--flag=value` and `--flag value` tokens of the flags above, in plain characters. */
+function parseBuildkitdFlags(value) {
+    const tokens = value.split(/[ \t\r\n]+/).filter(t => t !== '');
+    let expectsValue = '';
+    for (const token of tokens) {
+        if (!FLAG_TEXT.test(token)) {
+            throw new Error(`${JSON.stringify(token)} has characters that are not allowed in a flag; use letters, digits and _.,:/=@+*-`);
+        }
+        if (!token.startsWith('--')) {
+            if (expectsValue === '')
+                throw new Error(`${JSON.stringify(token)} is not a --flag or the value of one`);
+            expectsValue = '';
+            continue;
+        }
+        if (expectsValue !== '')
+            throw new Error(`--${expectsValue} needs a value`);
+        const eq = token.indexOf('=');
+        const name = token.slice(2, eq === -1 ? undefined : eq);
+        if (name === 'config')
+            throw new Error('--config is set by the action; use buildkitd-config or buildkitd-config-inline');
+        if (!BUILDKITD_FLAGS.some(flag => flag.test(name))) {
+            throw new Error(`--${name} is not a buildkitd flag this action passes; use --debug, --trace, --log-format, ` +
+                '--allow-insecure-entitlement, --root, --oci-worker-* or --containerd-worker-* (settings: buildkitd-config)');
+        }
+        if (eq === -1 && !BUILDKITD_SWITCHES.some(flag => flag.test(name)))
+            expectsValue = name;
+    }
+    if (expectsValue !== '')
+        throw new Error(`--${expectsValue} needs a value`);
+    return tokens.join(' ');
+}
+const MAX_DOCKERFILE_BYTES = 1024 * 1024;
+const INSTRUCTIONS = new Set([
+    'ADD',
+    'ARG',
+    'CMD',
+    'COPY',
+    'ENTRYPOINT',
+    'ENV',
+    'EXPOSE',
+    'FROM',
+    'HEALTHCHECK',
+    'LABEL',
+    'MAINTAINER',
+    'ONBUILD',
+    'RUN',
+    'SHELL',
+    'STOPSIGNAL',
+    'USER',
+    'VOLUME',
+    'WORKDIR'
+]);
+/**
+ * Throws unless `file` (an existing path, as written in the input) is a Dockerfile: a regular readable
+ * file of at most 1 MiB, no NUL bytes, whose first instruction (after blank lines, comments and parser
+ * directives) is a Dockerfile instruction. The message never quotes the file.
+ */
+function checkDockerfile(shown, file) {
+    const notDockerfile = (why) => new Error(`"${shown}" is not a Dockerfile: ${why}`);
+    let fd;
+    try {
+        fd = external_node_fs_.openSync(file, 'r');
+    }
+    catch (error) {
+        throw new Error(`"${shown}" cannot be read (${(0,errors/* errorCode */.CA)(error) ?? 'error'})`, { cause: error });
+    }
+    let text;
+    try {
+        const stat = external_node_fs_.fstatSync(fd);
+        if (!stat.isFile())
+            throw notDockerfile('not a regular file');
+        if (stat.size > MAX_DOCKERFILE_BYTES)
+            throw notDockerfile(`it has ${stat.size} bytes, more than ${MAX_DOCKERFILE_BYTES}`);
+        text = Buffer.alloc(stat.size);
+        external_node_fs_.readSync(fd, text, 0, stat.size, 0);
+    }
+    finally {
+        external_node_fs_.closeSync(fd);
+    }
+    if (text.includes(0))
+        throw notDockerfile('it holds NUL bytes (a binary file)');
+    const first = text
+        .toString('utf8')
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .find(line => line !== '' && !line.startsWith('#'));
+    if (first === undefined)
+        throw notDockerfile('it has no instruction');
+    const keyword = /^[A-Za-z]+(?=\s|$)/.exec(first)?.[0].toUpperCase();
+    if (keyword === undefined || !INSTRUCTIONS.has(keyword))
+        throw notDockerfile('its first instruction is not one of FROM, ARG or the other Dockerfile instructions');
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/nodes.js
+
+/** Endpoints buildx takes as a URL (what DOCKER_HOST takes). */
+const ENDPOINT_URL = /^(unix|tcp|ssh|npipe):\/\/\S+$/;
+/** A docker context name (docker's own rule). */
+const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
+const EXAMPLE = 'e.g. linux/arm64=ssh://ci@arm-box.internal or linux/arm64,linux/arm/v7=arm-context';
+/** Parses the input; throws a message naming the offending line (the caller adds the input name). */
+function parseNodes(value) {
+    const nodes = [];
+    const platformOwner = new Map();
+    const endpoints = new Set();
+    for (const raw of value.split('\n')) {
+        const line = raw.trim();
+        if (line === '')
+            continue;
+        const eq = line.indexOf('=');
+        if (eq === -1)
+            throw new Error(`"${line}" is not PLATFORMS=ENDPOINT (${EXAMPLE})`);
+        const platformText = line.slice(0, eq).trim();
+        const endpoint = line.slice(eq + 1).trim();
+        const items = platformText.split(',').map(p => p.trim());
+        if (platformText === '' || items.some(p => p === '')) {
+            throw new Error(`"${line}" needs platforms before '=', separated by commas (${EXAMPLE})`);
+        }
+        if (endpoint === '')
+            throw new Error(`"${line}" has no endpoint after '=' (${EXAMPLE})`);
+        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? !ENDPOINT_URL.test(endpoint) : !CONTEXT_NAME.test(endpoint)) {
+            throw new Error(`"${endpoint}" is not a node endpoint; use a docker context name or a unix://, tcp:// or ssh:// URL`);
+        }
+        if (endpoints.has(endpoint)) {
+            throw new Error(`${endpoint} is listed twice; put all its platforms on one line, separated by commas`);
+        }
+        endpoints.add(endpoint);
+        const platforms = [];
+        for (const item of items) {
+            const platform = (0,oci_platforms/* formatPlatform */.Bq)((0,oci_platforms/* parsePlatform */.Y8)(item));
+            const owner = platformOwner.get(platform);
+            if (owner !== undefined) {
+                throw new Error(owner === endpoint
+                    ? `${platform} is listed twice for ${endpoint}`
+                    : `${platform} is given to two nodes (${owner} and ${endpoint}); each platform is built by one node`);
+            }
+            platformOwner.set(platform, endpoint);
+            platforms.push(platform);
+        }
+        nodes.push({ platforms, endpoint });
+    }
+    return nodes;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
 /**
  * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
@@ -37668,404 +38327,62 @@ async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
     return result;
 }
 
-// EXTERNAL MODULE: ./lib/oci/platforms.js
-var oci_platforms = __nccwpck_require__(9537);
-;// CONCATENATED MODULE: ./lib/inputs/parse.js
-/**
- * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
- * message saying what is wrong; inputs.ts prefixes the input's name.
- */
-
-
-
-
-const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-/** An InputCheck that appends each problem to `problems`, so all of them are reported together. */
-function collectProblems(problems) {
-    return (name, fallback, parse) => {
-        try {
-            return parse();
-        }
-        catch (error) {
-            const message = (0,errors/* messageOf */.bD)(error);
-            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
-            return fallback;
-        }
-    };
-}
-/** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
-function splitList(value, commas) {
-    return value
-        .split(commas ? /[\n,]/ : /\n/)
-        .map(s => s.trim())
-        .filter(s => s !== '');
-}
-function parsePlatforms(value) {
-    const items = splitList(value, true);
-    if (items.length === 0)
-        throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64');
-    // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
-    if (value.split('\n').some(line => /,\s*,|^\s*,/.test(line))) {
-        throw new Error(`"${value}" has an empty item; separate platforms with commas or newlines`);
-    }
-    const seen = new Set();
-    return items.map(item => {
-        const platform = (0,oci_platforms/* formatPlatform */.Bq)((0,oci_platforms/* parsePlatform */.Y8)(item));
-        if (seen.has(platform))
-            throw new Error(`${platform} is listed twice`);
-        seen.add(platform);
-        return platform;
-    });
-}
-function parseTags(value, push) {
-    const tags = splitList(value, true);
-    if (push && tags.length === 0) {
-        throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0');
-    }
-    for (const tag of tags) {
-        let digest;
-        try {
-            digest = (0,oci_reference/* parseImageReference */.o_)(tag).digest;
-        }
-        catch (error) {
-            throw new Error(`"${tag}" is not a valid image reference: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
-        }
-        if (digest !== undefined) {
-            throw new Error(`"${tag}" has a digest (@${digest.slice(0, 15)}…): a pushed image gets its digest from its content; ` +
-                'give repository:tag only');
-        }
-    }
-    return tags;
-}
-/** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
-function parseRepository(value) {
-    const items = splitList(value, true);
-    if (items.length !== 1) {
-        throw new Error('push-by-digest is true, so tags must name exactly one repository (e.g. registry.example.com/team/app), ' +
-            `not ${items.length === 0 ? 'nothing' : `${items.length} entries`}`);
-    }
-    const item = items[0] ?? '';
-    let reference;
-    try {
-        reference = (0,oci_reference/* parseImageReference */.o_)(item);
-    }
-    catch (error) {
-        throw new Error(`"${item}" is not a valid repository: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
-    }
-    if (reference.tag !== undefined || reference.digest !== undefined) {
-        const part = reference.digest !== undefined ? `digest @${reference.digest}` : `tag :${reference.tag ?? ''}`;
-        throw new Error(`push-by-digest is true, so "${item}" must name the repository only; drop its ${part} ` +
-            '(the image is pushed without a tag and found by its digest)');
-    }
-    return [item];
-}
-const BINARIES_MODES = ['error', 'warning', 'false'];
-/** check-binaries: error, warning or false. */
-function parseBinariesMode(value) {
-    const mode = BINARIES_MODES.find(m => m === value.toLowerCase());
-    if (!mode)
-        throw new Error(`"${value}" is not a mode; use error, warning or false`);
-    return mode;
-}
-const SIZE_UNITS = {
-    '': 1,
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    tb: 1e12,
-    kib: 1024,
-    mib: 1024 ** 2,
-    gib: 1024 ** 3,
-    tib: 1024 ** 4
-};
-/**
- * A size in bytes: '256MiB', '1.5 GB', '2TB', '1048576' (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
- * 1024, as in BuildKit's and Docker's own output).
- */
-function parseByteSize(value) {
-    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
-    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
-    if (!match || unit === undefined) {
-        throw new Error(`"${value}" is not a size; use e.g. 256MiB, 1GiB, 500MB or a number of bytes`);
-    }
-    const bytes = Math.floor(Number(match[1]) * unit);
-    if (bytes <= 0)
-        throw new Error(`"${value}" is not a size above zero`);
-    if (!Number.isSafeInteger(bytes))
-        throw new Error(`"${value}" is not a size this action can count; use a smaller one`);
-    return bytes;
-}
-/** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
-function parseKeyValues(value, bareKeyAllowed) {
-    const items = splitList(value, false);
-    for (const item of items) {
-        const eq = item.indexOf('=');
-        const key = eq === -1 ? item : item.slice(0, eq);
-        if ((eq === -1 && !bareKeyAllowed) || key === '' || (bareKeyAllowed && !BUILD_ARG_KEY.test(key))) {
-            throw new Error(`"${item}" is not KEY=VALUE${bareKeyAllowed ? ' (or KEY)' : ''}; put one per line`);
-        }
-    }
-    return items;
-}
-/** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
-function parseMirrors(value) {
-    const mirrors = new Map();
-    for (const item of splitList(value, false)) {
-        const eq = item.indexOf('=');
-        if (eq === -1) {
-            throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`);
-        }
-        const options = { input: 'registry-mirrors', allowHttpScheme: false };
-        const registry = parseRegistryHost(item.slice(0, eq), options).host;
-        const list = mirrors.get(registry) ?? [];
-        for (const mirror of item.slice(eq + 1).split(';')) {
-            list.push(parseRegistryHost(mirror, { ...options, allowHttpScheme: true }));
-        }
-        mirrors.set(registry, list);
-    }
-    return mirrors;
-}
-function isRemoteContext(value) {
-    return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-';
-}
-function resolvePath(cwd, value) {
-    return value.startsWith('/') ? value : `${cwd}/${value}`;
-}
-
 ;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
 /**
  * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
- * ca-certs, and the login (registry, username, password).
+ * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
+ * build (inputs.ts) and the merge (merge.ts).
  */
 
 
 
 
-/** Reads the registry inputs; problems go to `problems`, one line each, naming the input. */
-function readRegistryInputs(get, check, problems) {
-    const insecureRegistries = check('insecure-registries', [], () => splitList(get('insecure-registries'), true).map(v => parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true })));
-    const caCerts = check('ca-certs', [], () => parseCaCertsInput(get('ca-certs'), 'ca-certs'));
-    const registry = check('registry', '', () => {
-        const value = get('registry');
+
+const REGISTRY_FIELDS = {
+    'insecure-registries': field([], value => splitList(value, true).map(v => parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
+    'ca-certs': field([], value => parseCaCertsInput(value, 'ca-certs')),
+    registry: field('', value => {
         if (value === '')
             return '';
         const host = parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
         // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
         return (0,oci_reference/* canonicalRegistry */.i7)(host);
-    });
-    const username = get('username');
-    const password = get('password');
-    if ((username === '') !== (password === '')) {
-        problems.push(`${username ? 'password' : 'username'}: username and password go together; set both or neither`);
-    }
-    if (username !== '' && registry === '' && !problems.some(p => p.startsWith('registry:'))) {
-        problems.push('registry: set the registry host that username/password log in to (docker.io for Docker Hub)');
-    }
-    return { insecureRegistries, caCerts, registry, username, password };
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/nodes.js
-
-/** Endpoints buildx takes as a URL (what DOCKER_HOST takes). */
-const ENDPOINT_URL = /^(unix|tcp|ssh|npipe):\/\/\S+$/;
-/** A docker context name (docker's own rule). */
-const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
-const EXAMPLE = 'e.g. linux/arm64=ssh://ci@arm-box.internal or linux/arm64,linux/arm/v7=arm-context';
-/** Parses the input; throws a message naming the offending line (the caller adds the input name). */
-function parseNodes(value) {
-    const nodes = [];
-    const platformOwner = new Map();
-    const endpoints = new Set();
-    for (const raw of value.split('\n')) {
-        const line = raw.trim();
-        if (line === '')
-            continue;
-        const eq = line.indexOf('=');
-        if (eq === -1)
-            throw new Error(`"${line}" is not PLATFORMS=ENDPOINT (${EXAMPLE})`);
-        const platformText = line.slice(0, eq).trim();
-        const endpoint = line.slice(eq + 1).trim();
-        const items = platformText.split(',').map(p => p.trim());
-        if (platformText === '' || items.some(p => p === '')) {
-            throw new Error(`"${line}" needs platforms before '=', separated by commas (${EXAMPLE})`);
-        }
-        if (endpoint === '')
-            throw new Error(`"${line}" has no endpoint after '=' (${EXAMPLE})`);
-        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? !ENDPOINT_URL.test(endpoint) : !CONTEXT_NAME.test(endpoint)) {
-            throw new Error(`"${endpoint}" is not a node endpoint; use a docker context name or a unix://, tcp:// or ssh:// URL`);
-        }
-        if (endpoints.has(endpoint)) {
-            throw new Error(`${endpoint} is listed twice; put all its platforms on one line, separated by commas`);
-        }
-        endpoints.add(endpoint);
-        const platforms = [];
-        for (const item of items) {
-            const platform = (0,oci_platforms/* formatPlatform */.Bq)((0,oci_platforms/* parsePlatform */.Y8)(item));
-            const owner = platformOwner.get(platform);
-            if (owner !== undefined) {
-                throw new Error(owner === endpoint
-                    ? `${platform} is listed twice for ${endpoint}`
-                    : `${platform} is given to two nodes (${owner} and ${endpoint}); each platform is built by one node`);
-            }
-            platformOwner.set(platform, endpoint);
-            platforms.push(platform);
-        }
-        nodes.push({ platforms, endpoint });
-    }
-    return nodes;
-}
-
-// EXTERNAL MODULE: ./lib/qemu/qemu.js
-var qemu_qemu = __nccwpck_require__(4126);
-;// CONCATENATED MODULE: ./lib/inputs/checks.js
-/**
- * Checks of the inputs that buildx or buildkitd would otherwise refuse late (after the builder started),
- * badly (a usage dump), or not at all: build target, provenance, buildkitd flags, and the Dockerfile.
- * Each throws a message saying what is accepted; inputs.ts prefixes the input's name. No message quotes
- * the content of a file.
- */
-
-
-/** A Dockerfile stage name, as BuildKit accepts it in `FROM ... AS <name>` and --target. */
-const checks_STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
-function parseTarget(value) {
-    if (value !== '' && !checks_STAGE_NAME.test(value)) {
-        throw new Error(`${JSON.stringify(value)} is not a build stage name; use letters, digits, '_', '.', '-', starting with a letter`);
-    }
-    return value;
-}
-const PROVENANCE_BOOLEANS = ['true', 'false', '1', '0'];
-const PROVENANCE_KEYS = {
-    mode: value => value === 'min' || value === 'max',
-    'builder-id': value => /^[\x21-\x7e]+$/.test(value),
-    disabled: value => PROVENANCE_BOOLEANS.includes(value),
-    reproducible: value => PROVENANCE_BOOLEANS.includes(value),
-    'inline-only': value => PROVENANCE_BOOLEANS.includes(value),
-    version: value => /^[\w.:/-]+$/.test(value)
+    }),
+    username: table_text,
+    password: table_text
 };
-/** What buildx's --provenance takes: a boolean, or key=value pairs (mode=min|max, builder-id=…). */
-function parseProvenance(value) {
-    if (value === '' || PROVENANCE_BOOLEANS.includes(value.toLowerCase()))
-        return value;
-    for (const pair of value.split(',')) {
-        const eq = pair.indexOf('=');
-        const key = pair.slice(0, eq);
-        const check = PROVENANCE_KEYS[key];
-        if (eq === -1 || check === undefined || !check(pair.slice(eq + 1))) {
-            throw new Error(`${JSON.stringify(value)} is not a provenance setting; use true, false, mode=min, mode=max ` +
-                '(with ,builder-id=<url> if needed)');
-        }
+const REGISTRY_RULES = [
+    {
+        input: 'password',
+        reads: ['username'],
+        check: v => v.username !== '' && v.password === ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'username',
+        reads: ['password'],
+        check: v => v.username === '' && v.password !== ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'registry',
+        reads: ['username'],
+        check: v => v.username !== '' && v.registry === ''
+            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
+            : undefined
     }
-    return value;
-}
-/** buildkitd flags worth setting on a builder; the rest are the action's (--config, --addr) or unsafe. */
-const BUILDKITD_FLAGS = [
-    /^debug$/,
-    /^trace$/,
-    /^log-format$/,
-    /^allow-insecure-entitlement$/,
-    /^root$/,
-    /^oci-worker(-[a-z-]+)?$/,
-    /^containerd-worker(-[a-z-]+)?$/
 ];
-/** Flags that take no value (a value may still be given as --flag=true). */
-const BUILDKITD_SWITCHES = [
-    /^(debug|trace)$/,
-    /^(oci|containerd)-worker(-(gc|rootless|no-process-sandbox|selinux|multi-platform|snapshotter-.*))?$/
-];
-const FLAG_TEXT = /^[A-Za-z0-9_.,:/=@+*-]+$/;
-/** `--flag`, `--flag=value` and `--flag value` tokens of the flags above, in plain characters. */
-function parseBuildkitdFlags(value) {
-    const tokens = value.split(/[ \t\r\n]+/).filter(t => t !== '');
-    let expectsValue = '';
-    for (const token of tokens) {
-        if (!FLAG_TEXT.test(token)) {
-            throw new Error(`${JSON.stringify(token)} has characters that are not allowed in a flag; use letters, digits and _.,:/=@+*-`);
-        }
-        if (!token.startsWith('--')) {
-            if (expectsValue === '')
-                throw new Error(`${JSON.stringify(token)} is not a --flag or the value of one`);
-            expectsValue = '';
-            continue;
-        }
-        if (expectsValue !== '')
-            throw new Error(`--${expectsValue} needs a value`);
-        const eq = token.indexOf('=');
-        const name = token.slice(2, eq === -1 ? undefined : eq);
-        if (name === 'config')
-            throw new Error('--config is set by the action; use buildkitd-config or buildkitd-config-inline');
-        if (!BUILDKITD_FLAGS.some(flag => flag.test(name))) {
-            throw new Error(`--${name} is not a buildkitd flag this action passes; use --debug, --trace, --log-format, ` +
-                '--allow-insecure-entitlement, --root, --oci-worker-* or --containerd-worker-* (settings: buildkitd-config)');
-        }
-        if (eq === -1 && !BUILDKITD_SWITCHES.some(flag => flag.test(name)))
-            expectsValue = name;
-    }
-    if (expectsValue !== '')
-        throw new Error(`--${expectsValue} needs a value`);
-    return tokens.join(' ');
-}
-const MAX_DOCKERFILE_BYTES = 1024 * 1024;
-const INSTRUCTIONS = new Set([
-    'ADD',
-    'ARG',
-    'CMD',
-    'COPY',
-    'ENTRYPOINT',
-    'ENV',
-    'EXPOSE',
-    'FROM',
-    'HEALTHCHECK',
-    'LABEL',
-    'MAINTAINER',
-    'ONBUILD',
-    'RUN',
-    'SHELL',
-    'STOPSIGNAL',
-    'USER',
-    'VOLUME',
-    'WORKDIR'
-]);
-/**
- * Throws unless `file` (an existing path, as written in the input) is a Dockerfile: a regular readable
- * file of at most 1 MiB, no NUL bytes, whose first instruction (after blank lines, comments and parser
- * directives) is a Dockerfile instruction. The message never quotes the file.
- */
-function checkDockerfile(shown, file) {
-    const notDockerfile = (why) => new Error(`"${shown}" is not a Dockerfile: ${why}`);
-    let fd;
-    try {
-        fd = external_node_fs_.openSync(file, 'r');
-    }
-    catch (error) {
-        throw new Error(`"${shown}" cannot be read (${(0,errors/* errorCode */.CA)(error) ?? 'error'})`, { cause: error });
-    }
-    let text;
-    try {
-        const stat = external_node_fs_.fstatSync(fd);
-        if (!stat.isFile())
-            throw notDockerfile('not a regular file');
-        if (stat.size > MAX_DOCKERFILE_BYTES)
-            throw notDockerfile(`it has ${stat.size} bytes, more than ${MAX_DOCKERFILE_BYTES}`);
-        text = Buffer.alloc(stat.size);
-        external_node_fs_.readSync(fd, text, 0, stat.size, 0);
-    }
-    finally {
-        external_node_fs_.closeSync(fd);
-    }
-    if (text.includes(0))
-        throw notDockerfile('it holds NUL bytes (a binary file)');
-    const first = text
-        .toString('utf8')
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .find(line => line !== '' && !line.startsWith('#'));
-    if (first === undefined)
-        throw notDockerfile('it has no instruction');
-    const keyword = /^[A-Za-z]+(?=\s|$)/.exec(first)?.[0].toUpperCase();
-    if (keyword === undefined || !INSTRUCTIONS.has(keyword))
-        throw notDockerfile('its first instruction is not one of FROM, ARG or the other Dockerfile instructions');
+/** The registry inputs of a table's values. */
+function registryInputs(v) {
+    return {
+        insecureRegistries: v['insecure-registries'],
+        caCerts: v['ca-certs'],
+        registry: v.registry,
+        username: v.username,
+        password: v.password
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/buildx/version.js
@@ -38458,7 +38775,7 @@ function progress_isRecord(value) {
 
 
 
-const MEDIA_TYPES = ['oci', 'docker'];
+const MEDIA_TYPE_FAMILIES = ['oci', 'docker'];
 /** The first buildx release with `--progress=rawjson`. */
 const RAWJSON_SINCE = '0.13.0';
 /** rawjson when the buildx in use has it; plain (parsed the same way afterwards) otherwise. */
@@ -38510,7 +38827,7 @@ function buildCommand({ builder, metadataFile, settings: s, progress }) {
     args.push(s.context);
     return { args, env: extra.env };
 }
-function buildArgs(options) {
+function buildxBuildArgv(options) {
     return buildCommand(options).args;
 }
 /**
@@ -38581,79 +38898,101 @@ var docker_smoke = __nccwpck_require__(5189);
 ;// CONCATENATED MODULE: ./lib/inputs/runtime.js
 /**
  * The inputs about what lands in the registry and what the build costs: media-types, smoke-test,
- * smoke-test-timeout, cache-max-size, check-binaries and check-binaries-budget, read and checked like
- * every other input (each problem names its input).
+ * smoke-test-timeout, cache-max-size, check-binaries and check-binaries-budget; fields and rules of the
+ * build's input table (inputs.ts).
  */
 
 
 
 
 
-/** Reads the six inputs with `get` (defaults applied); appends a line to `problems` for each bad one. */
-function readRuntimeInputs(get, context, problems) {
-    const check = (name, fallback, parse) => {
-        try {
-            return parse(get(name));
-        }
-        catch (error) {
-            problems.push(`${name}: ${(0,errors/* messageOf */.bD)(error)}`);
-            return fallback;
-        }
-    };
-    const mediaTypes = check('media-types', 'oci', value => {
-        const found = MEDIA_TYPES.find(m => m === value.toLowerCase());
+
+const RUNTIME_FIELDS = {
+    'media-types': field('oci', value => {
+        const found = MEDIA_TYPE_FAMILIES.find(m => m === value.toLowerCase());
         if (!found)
             throw new Error(`"${value}" is not a media type family; use oci or docker`);
         return found;
-    });
-    const { provenance } = context;
-    if (mediaTypes === 'docker' && provenance !== '' && provenance.toLowerCase() !== 'false') {
-        problems.push(`media-types: docker cannot carry the provenance attestation asked for (provenance: ${provenance}); ` +
-            'BuildKit would switch the whole image back to OCI media types. Leave provenance empty or false ' +
-            '(attestations are then off), or use media-types: oci');
-    }
-    const sbom = get('sbom').toLowerCase();
-    const carried = [
-        ...(sbom !== '' && sbom !== 'false' ? ['sbom'] : []),
-        ...['attests', 'annotations'].filter(name => get(name) !== '')
-    ];
-    if (mediaTypes === 'docker' && carried.length > 0) {
-        problems.push(`media-types: docker cannot carry what ${carried.join(' and ')} attach (attestations and annotations ` +
-            'make BuildKit switch the whole image back to OCI media types); leave them empty, or use media-types: oci');
-    }
-    const smokeTest = check('smoke-test', [], docker_smoke/* parseSmokeCommand */.E8);
-    if (smokeTest.length > 0 && !context.push) {
-        problems.push('smoke-test: runs the pushed image of every platform, so it needs push: true');
-    }
-    const smokeTestTimeout = check('smoke-test-timeout', 120, value => {
+    }),
+    'smoke-test': field([], docker_smoke/* parseSmokeCommand */.E8),
+    'smoke-test-timeout': field(120, value => {
         if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 3600)
             throw new Error(`"${value}" is not a time limit; use whole seconds from 1 to 3600`);
         return Number(value);
-    });
-    const cacheMaxSize = check('cache-max-size', undefined, value => {
+    }),
+    'cache-max-size': field(undefined, value => {
         if (value === '')
             return undefined;
         const bytes = parseByteSize(value);
         if (bytes < gc/* MIN_CACHE_BYTES */.wG)
             throw new Error(`"${value}" is below the smallest useful cache budget, ${(0,gc/* formatBytes */.z3)(gc/* MIN_CACHE_BYTES */.wG)}`);
         return bytes;
-    });
-    // A push goes by digest with no --tag (the tags are put after the checks): a loaded image would have
-    // no name in the engine.
-    if (context.load && context.push) {
-        problems.push('load: cannot be combined with push: true (the image is pushed by digest and tagged in the ' +
-            'registry after its checks, so the engine would get it without a name); set push: false to load ' +
-            'it, or pull the pushed tags in a later step');
+    }),
+    'check-binaries': field('error', parseBinariesMode),
+    'check-binaries-budget': field(0, parseByteSize)
+};
+const attestsOff = (value) => value === '' || value.toLowerCase() === 'false';
+const RUNTIME_RULES = [
+    {
+        input: 'media-types',
+        reads: ['provenance'],
+        check: v => v['media-types'] === 'docker' && !attestsOff(v.provenance)
+            ? `docker cannot carry the provenance attestation asked for (provenance: ${v.provenance}); ` +
+                'BuildKit would switch the whole image back to OCI media types. Leave provenance empty or false ' +
+                '(attestations are then off), or use media-types: oci'
+            : undefined
+    },
+    {
+        input: 'media-types',
+        reads: ['sbom', 'attests', 'annotations'],
+        check: v => {
+            const carried = [
+                ...(attestsOff(v.sbom) ? [] : ['sbom']),
+                ...(v.attests.length > 0 ? ['attests'] : []),
+                ...(v.annotations.length > 0 ? ['annotations'] : [])
+            ];
+            if (v['media-types'] !== 'docker' || carried.length === 0)
+                return undefined;
+            return (`docker cannot carry what ${carried.join(' and ')} attach (attestations and annotations ` +
+                'make BuildKit switch the whole image back to OCI media types); leave them empty, or use media-types: oci');
+        }
+    },
+    {
+        input: 'smoke-test',
+        reads: ['push'],
+        check: v => v['smoke-test'].length > 0 && !v.push
+            ? 'runs the pushed image of every platform, so it needs push: true'
+            : undefined
+    },
+    // A push goes by digest with no --tag (the tags are put after the checks): a loaded image would have no
+    // name in the engine.
+    {
+        input: 'load',
+        reads: ['push', 'call'],
+        check: v => v.load && !evaluates(v.call) && v.push
+            ? 'cannot be combined with push: true (the image is pushed by digest and tagged in the registry ' +
+                'after its checks, so the engine would get it without a name); set push: false to load it, or ' +
+                'pull the pushed tags in a later step'
+            : undefined
     }
-    const checkBinaries = check('check-binaries', 'error', parseBinariesMode);
-    const checkBinariesBudget = check('check-binaries-budget', 0, parseByteSize);
-    return { mediaTypes, smokeTest, smokeTestTimeout, cacheMaxSize, checkBinaries, checkBinariesBudget };
+];
+/** The runtime inputs of a table's values. */
+function runtimeInputs(v) {
+    return {
+        mediaTypes: v['media-types'],
+        smokeTest: v['smoke-test'],
+        smokeTestTimeout: v['smoke-test-timeout'],
+        cacheMaxSize: v['cache-max-size'],
+        checkBinaries: v['check-binaries'],
+        checkBinariesBudget: v['check-binaries-budget']
+    };
 }
 
-;// CONCATENATED MODULE: ./lib/inputs/inputs.js
+;// CONCATENATED MODULE: ./lib/inputs/fields.js
 /**
- * The action's inputs, read once into a typed object and validated in one place. Every rejection names
- * the input and says what is accepted; all problems are reported together, before any command runs.
+ * The build's input table: every input of action.yml, by name, with its parser. The typed values feed
+ * the cross-input rules (rules.ts) and then the Inputs object (inputs.ts). A unit test keeps the table's
+ * names and action.yml's inputs the same.
  */
 
 
@@ -38666,62 +39005,14 @@ function readRuntimeInputs(get, context, problems) {
 
 
 
-/** Defaults, the same as action.yml's (a unit test keeps the two in agreement). */
-const DEFAULTS = {
-    platforms: 'linux/amd64,linux/arm64',
-    context: '.',
-    push: 'true',
-    'push-by-digest': 'false',
-    'buildkit-image': 'moby/buildkit:buildx-stable-1',
-    'host-network': 'false',
-    proxy: 'true',
-    qemu: 'auto',
-    'qemu-image': 'tonistiigi/binfmt:qemu-v10.2.3-68',
-    'no-cache': 'false',
-    pull: 'false',
-    retries: '2',
-    'reuse-builder': 'false',
-    'buildx-download-url': DEFAULT_DOWNLOAD_URL,
-    load: 'false',
-    'media-types': 'oci',
-    'smoke-test-timeout': '120',
-    'check-binaries': 'error',
-    'check-binaries-budget': '256MiB'
-};
-/** All the problems found in the inputs, one line each. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-        this.name = 'InputError';
-        this.problems = problems;
-    }
-}
+
+
+
 const BUILDER_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$/;
 const NETWORK_MODES = ['', 'default', 'none', 'host'];
-/**
- * Reads and checks every input; relative paths start at `cwd` (the job's working directory). `env` is the
- * step's environment (for secret-envs, ssh, and the GitHub server that github-token belongs to).
- */
-function readInputs(source, cwd, env = {}) {
-    const problems = [];
-    const get = (name) => {
-        const value = source(name);
-        if (value !== '')
-            return value;
-        return DEFAULTS[name] ?? '';
-    };
-    const check = collectProblems(problems);
-    const bool = (name) => check(name, false, () => {
-        const value = get(name).toLowerCase();
-        if (value === 'true')
-            return true;
-        if (value === 'false')
-            return false;
-        throw new Error(`"${get(name)}" is not a boolean; use true or false`);
-    });
-    const existingPath = (name, kind) => check(name, '', () => {
-        const value = get(name);
+/** A path that must exist as a file or a directory ('' stays ''). */
+function existing(kind) {
+    return field('', (value, { cwd }) => {
         if (value === '')
             return '';
         const stat = external_node_fs_.statSync(resolvePath(cwd, value), { throwIfNoEntry: false });
@@ -38731,131 +39022,204 @@ function readInputs(source, cwd, env = {}) {
             throw new Error(`"${value}" is not a ${kind}`);
         return value;
     });
-    const platforms = check('platforms', [], () => parsePlatforms(get('platforms')));
-    const context = check('context', '.', () => {
-        const value = get('context');
-        if (isRemoteContext(value))
-            return value;
-        return existingPath('context', 'directory') || value;
+}
+function parseTagEntries(value) {
+    return splitList(value, true).map(tag => {
+        try {
+            return { text: tag, reference: (0,oci_reference/* parseImageReference */.o_)(tag) };
+        }
+        catch (error) {
+            throw new Error(`"${tag}" is not a valid image reference: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
+        }
     });
+}
+const directory = existing('directory');
+const file = existing('file');
+const BUILD_FIELDS = {
+    platforms: field([], parsePlatforms),
+    context: field('.', (value, context) => isRemoteContext(value) ? value : directory.parse(value, context) || value),
     // With a remote context, buildx reads `file` inside that context: nothing to check here.
-    const file = isRemoteContext(get('context'))
-        ? get('file')
-        : check('file', '', () => {
-            const value = existingPath('file', 'file');
-            if (value !== '')
-                checkDockerfile(value, resolvePath(cwd, value));
+    file: field('', (value, context) => {
+        if (isRemoteContext(context.text('context')))
             return value;
-        });
-    const push = bool('push');
-    const pushByDigest = bool('push-by-digest');
-    if (pushByDigest && !push && !problems.some(p => p.startsWith('push:'))) {
-        problems.push('push-by-digest: needs push: true (an image pushed by digest is pushed)');
-    }
-    const buildOptions = readBuildOptions({ get, check, bool, cwd, env }, get('context'));
-    // call: check (outline, targets) evaluates the build and pushes nothing, so it needs no tag.
-    const tags = check('tags', [], () => pushByDigest
-        ? parseRepository(get('tags'))
-        : parseTags(get('tags'), push && !evaluates(buildOptions.call)));
-    const buildArgs = check('build-args', [], () => parseKeyValues(get('build-args'), true));
-    const labels = check('labels', [], () => parseKeyValues(get('labels'), false));
-    const network = check('network', '', () => {
-        const value = get('network');
+        const found = file.parse(value, context);
+        if (found !== '')
+            checkDockerfile(found, resolvePath(context.cwd, found));
+        return found;
+    }),
+    tags: field([], parseTagEntries),
+    push: bool(true),
+    'push-by-digest': bool(false),
+    'build-args': field([], value => parseKeyValues(value, true)),
+    labels: field([], value => parseKeyValues(value, false)),
+    target: field('', parseTarget),
+    'cache-from': field([], value => parseCacheEntries(value, 'cache-from')),
+    'cache-to': field([], value => parseCacheEntries(value, 'cache-to')),
+    'no-cache': bool(false),
+    pull: bool(false),
+    provenance: field('', parseProvenance),
+    ...RUNTIME_FIELDS,
+    network: field('', value => {
         if (!NETWORK_MODES.includes(value))
             throw new Error(`"${value}" is not a RUN network mode; use default, none or host`);
         return value;
-    });
-    const builderName = check('builder-name', '', () => {
-        const value = get('builder-name');
-        if (value !== '' && !BUILDER_NAME.test(value)) {
+    }),
+    'builder-name': field('', value => {
+        if (value !== '' && !BUILDER_NAME.test(value))
             throw new Error(`"${value}" is not a builder name; use letters, digits, '_', '.', '-', starting with a letter`);
-        }
         if (value.toLowerCase() === 'default')
             throw new Error('"default" is the docker driver builder, which cannot build several platforms; use another name');
         return value;
-    });
-    const buildkitImage = check('buildkit-image', '', () => imageReference(get('buildkit-image')));
-    const qemuImage = check('qemu-image', '', () => imageReference(get('qemu-image')));
-    const driverOpts = check('driver-opts', [], () => parseKeyValues(get('driver-opts'), false));
-    const registryMirrors = check('registry-mirrors', new Map(), () => parseMirrors(get('registry-mirrors')));
-    const buildkitdConfig = existingPath('buildkitd-config', 'file');
-    const { insecureRegistries, caCerts, registry, username, password } = readRegistryInputs(get, check, problems);
-    const qemu = check('qemu', 'auto', () => {
-        const value = get('qemu').toLowerCase();
-        const mode = qemu_qemu/* QEMU_MODES */.Ee.find(m => m === value);
+    }),
+    'buildkit-image': field('', imageReference),
+    'driver-opts': field([], value => parseKeyValues(value, false)),
+    'buildkitd-flags': field('', parseBuildkitdFlags),
+    nodes: field([], parseNodes),
+    'host-network': bool(false),
+    ...REGISTRY_FIELDS,
+    'registry-mirrors': field(new Map(), parseMirrors),
+    proxy: bool(true),
+    'buildkitd-config': file,
+    'buildkitd-config-inline': table_text,
+    qemu: field('auto', value => {
+        const mode = qemu/* QEMU_MODES */.Ee.find(m => m === value.toLowerCase());
         if (!mode)
-            throw new Error(`"${get('qemu')}" is not a QEMU mode; use auto, image, package or false`);
+            throw new Error(`"${value}" is not a QEMU mode; use auto, image, package or false`);
         return mode;
-    });
-    const noCache = bool('no-cache');
-    const pull = bool('pull');
-    const hostNetwork = bool('host-network');
-    const proxy = bool('proxy');
-    const retries = check('retries', 0, () => {
-        const value = get('retries');
+    }),
+    'qemu-image': field('', imageReference),
+    ...BUILD_OPTION_FIELDS,
+    retries: field(0, value => {
         if (!/^\d+$/.test(value) || Number(value) > 10)
             throw new Error(`"${value}" is not a retry count; use 0 to 10`);
         return Number(value);
-    });
-    const reuseBuilder = bool('reuse-builder');
-    const buildxVersion = check('buildx-version', '', () => normalizeBuildxVersion(get('buildx-version')));
-    const buildxDownloadUrl = check('buildx-download-url', DEFAULT_DOWNLOAD_URL, () => parseDownloadUrlTemplate(get('buildx-download-url')));
-    const buildxChecksumUrl = check('buildx-checksum-url', '', () => get('buildx-checksum-url') === '' ? '' : parseDownloadUrlTemplate(get('buildx-checksum-url')));
-    const nodes = check('nodes', [], () => parseNodes(get('nodes')));
-    if (nodes.length > 0 && reuseBuilder) {
-        problems.push('nodes: a reused builder keeps the nodes it has, so nodes cannot be applied to it; ' +
-            'set reuse-builder: false, or leave nodes empty');
+    }),
+    'reuse-builder': bool(false),
+    'buildx-version': field('', normalizeBuildxVersion),
+    'buildx-download-url': field('', parseDownloadUrlTemplate),
+    'buildx-checksum-url': field('', value => (value === '' ? '' : parseDownloadUrlTemplate(value)))
+};
+
+;// CONCATENATED MODULE: ./lib/inputs/rules.js
+/**
+ * The build's cross-input rules: the second pass over the typed values of the input table (fields.ts),
+ * for what one input alone cannot say. Each is reported under one input and says what to change.
+ */
+
+
+
+/** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
+function repositoryProblem(tags) {
+    const [only, ...more] = tags;
+    if (!only || more.length > 0) {
+        return ('push-by-digest is true, so tags must name exactly one repository (e.g. registry.example.com/team/app), ' +
+            `not ${tags.length === 0 ? 'nothing' : `${tags.length} entries`}`);
     }
-    const target = check('target', '', () => parseTarget(get('target')));
-    const provenance = check('provenance', '', () => parseProvenance(get('provenance')));
-    const buildkitdFlags = check('buildkitd-flags', '', () => parseBuildkitdFlags(get('buildkitd-flags')));
-    const load = buildOptions.load && !evaluates(buildOptions.call);
-    const runtime = readRuntimeInputs(get, { push, provenance, load }, problems);
-    if (reuseBuilder && builderName === '') {
-        problems.push('reuse-builder: needs builder-name (the builder to reuse); a generated name is never reused');
+    const { tag, digest } = only.reference;
+    if (tag === undefined && digest === undefined)
+        return undefined;
+    const part = digest !== undefined ? `digest @${digest}` : `tag :${tag ?? ''}`;
+    return (`push-by-digest is true, so "${only.text}" must name the repository only; drop its ${part} ` +
+        '(the image is pushed without a tag and found by its digest)');
+}
+const BUILD_RULES = [
+    {
+        input: 'push-by-digest',
+        reads: ['push'],
+        check: v => v['push-by-digest'] && !v.push ? 'needs push: true (an image pushed by digest is pushed)' : undefined
+    },
+    {
+        input: 'tags',
+        reads: ['push-by-digest'],
+        check: v => (v['push-by-digest'] ? repositoryProblem(v.tags) : undefined)
+    },
+    {
+        input: 'tags',
+        reads: ['push-by-digest'],
+        check: v => {
+            const digested = v['push-by-digest'] ? undefined : v.tags.find(t => t.reference.digest !== undefined);
+            if (!digested)
+                return undefined;
+            return (`"${digested.text}" has a digest (@${(digested.reference.digest ?? '').slice(0, 15)}…): a pushed image ` +
+                'gets its digest from its content; give repository:tag only');
+        }
+    },
+    // call: check (outline, targets) evaluates the build and pushes nothing, so it needs no tag.
+    {
+        input: 'tags',
+        reads: ['push', 'push-by-digest', 'call'],
+        check: v => v.push && !v['push-by-digest'] && !evaluates(v.call) && v.tags.length === 0
+            ? 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0'
+            : undefined
+    },
+    {
+        input: 'nodes',
+        reads: ['reuse-builder'],
+        check: v => v.nodes.length > 0 && v['reuse-builder']
+            ? 'a reused builder keeps the nodes it has, so nodes cannot be applied to it; set reuse-builder: false, or leave nodes empty'
+            : undefined
+    },
+    {
+        input: 'reuse-builder',
+        reads: ['builder-name'],
+        check: v => v['reuse-builder'] && v['builder-name'] === ''
+            ? 'needs builder-name (the builder to reuse); a generated name is never reused'
+            : undefined
     }
-    if (problems.length > 0)
-        throw new InputError(problems);
+];
+/** Every cross-input rule of the build, in the order their problems are reported. */
+const RULES = [...BUILD_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
+
+;// CONCATENATED MODULE: ./lib/inputs/inputs.js
+
+
+
+
+
+
+
+/**
+ * Reads and checks every input; relative paths start at `cwd` (the job's working directory). `env` is the
+ * step's environment (for secret-envs, ssh, and the GitHub server that github-token belongs to).
+ */
+function readInputs(source, cwd, env = {}) {
+    const v = readTable(BUILD_FIELDS, RULES, { source, specs: INPUTS, cwd, env });
     return {
-        platforms,
-        context,
-        file,
-        tags,
-        push,
-        pushByDigest,
-        buildArgs,
-        labels,
-        target,
-        cacheFrom: splitList(get('cache-from'), false),
-        cacheTo: splitList(get('cache-to'), false),
-        noCache,
-        pull,
-        provenance,
-        network,
-        builderName,
-        buildkitImage,
-        driverOpts,
-        buildkitdFlags,
-        hostNetwork,
-        insecureRegistries,
-        caCerts,
-        registryMirrors,
-        proxy,
-        buildkitdConfig,
-        buildkitdConfigInline: get('buildkitd-config-inline'),
-        registry,
-        username,
-        password,
-        qemu,
-        qemuImage,
-        retries,
-        reuseBuilder,
-        buildxVersion,
-        buildxDownloadUrl,
-        buildxChecksumUrl,
-        nodes,
-        buildOptions,
-        ...runtime
+        platforms: v.platforms,
+        context: v.context,
+        file: v.file,
+        tags: v.tags.map(t => t.text),
+        push: v.push,
+        pushByDigest: v['push-by-digest'],
+        buildArgs: v['build-args'],
+        labels: v.labels,
+        target: v.target,
+        cacheFrom: v['cache-from'],
+        cacheTo: v['cache-to'],
+        noCache: v['no-cache'],
+        pull: v.pull,
+        provenance: v.provenance,
+        network: v.network,
+        builderName: v['builder-name'],
+        buildkitImage: v['buildkit-image'],
+        driverOpts: v['driver-opts'],
+        buildkitdFlags: v['buildkitd-flags'],
+        hostNetwork: v['host-network'],
+        registryMirrors: v['registry-mirrors'],
+        proxy: v.proxy,
+        buildkitdConfig: v['buildkitd-config'],
+        buildkitdConfigInline: v['buildkitd-config-inline'],
+        qemu: v.qemu,
+        qemuImage: v['qemu-image'],
+        retries: v.retries,
+        reuseBuilder: v['reuse-builder'],
+        buildxVersion: v['buildx-version'],
+        buildxDownloadUrl: v['buildx-download-url'],
+        buildxChecksumUrl: v['buildx-checksum-url'],
+        nodes: v.nodes,
+        buildOptions: buildOptionSettings(v, { context: v.context, serverUrl: env.GITHUB_SERVER_URL ?? '' }),
+        ...registryInputs(v),
+        ...runtimeInputs(v)
     };
 }
 
@@ -38943,7 +39307,7 @@ async function appendNodes(runner, options, nodes) {
 
 async function emulatePlatforms(deps, inputs) {
     const log = [];
-    const result = await (0,qemu_qemu/* ensureEmulation */.V8)({
+    const result = await (0,qemu/* ensureEmulation */.V8)({
         // Only the platforms the runner builds itself: builder nodes build theirs.
         platforms: runnerPlatforms(inputs.platforms, inputs.nodes),
         mode: inputs.qemu,
@@ -38958,7 +39322,7 @@ async function emulatePlatforms(deps, inputs) {
 }
 /** qemu: false: throws unless every platform that needs an emulator has one (binfmt_misc only). */
 function requireEmulators(deps, inputs) {
-    const error = (0,qemu_qemu/* missingEmulators */.nB)({
+    const error = (0,qemu/* missingEmulators */.nB)({
         platforms: runnerPlatforms(inputs.platforms, inputs.nodes),
         binfmtDir: deps.binfmtDir,
         hostArch: deps.hostArch
@@ -44137,6 +44501,7 @@ function useRunDockerConfig(deps, inputs, work) {
 /**
  * One run of the action, in order. Each phase lives in its own module; this file is the table of contents.
  */
+
 
 
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildArgs, progressFormat, pushByDigestOutput, type BuildSettings } from '../../src/buildx/build.js'
+import {
+  buildxBuildArgv,
+  progressFormat,
+  pushByDigestOutput,
+  type BuildSettings
+} from '../../src/buildx/build.js'
 import { BUILD_SETTINGS } from './defaults.js'
 
 const base = BUILD_SETTINGS
@@ -113,7 +118,7 @@ describe('buildArgs', () => {
     ]
   ])('%s', (_name, settings, expected) => {
     expect(
-      buildArgs({
+      buildxBuildArgv({
         builder: 'b1',
         metadataFile: '/tmp/m.json',
         settings: { ...base, ...settings },
@@ -124,7 +129,7 @@ describe('buildArgs', () => {
 
   it('keeps shell metacharacters as single literal arguments', () => {
     const hostile = 'X=$(touch /tmp/pwned); echo "quoted" `id`'
-    const args = buildArgs({
+    const args = buildxBuildArgv({
       builder: 'b1',
       metadataFile: '/tmp/m.json',
       settings: { ...base, buildArgs: [hostile], labels: [`l=${hostile}`] },
@@ -165,7 +170,7 @@ describe('pushByDigestOutput', () => {
   })
 
   it('one output per distinct repository of the tags, Docker Hub names made canonical; no --tag', () => {
-    const args = buildArgs({
+    const args = buildxBuildArgv({
       builder: 'b1',
       metadataFile: '/m.json',
       progress: 'rawjson',
@@ -178,7 +183,7 @@ describe('pushByDigestOutput', () => {
   })
 
   it('keeps the tags as names when nothing is pushed', () => {
-    const args = buildArgs({
+    const args = buildxBuildArgv({
       builder: 'b1',
       metadataFile: '/m.json',
       progress: 'rawjson',

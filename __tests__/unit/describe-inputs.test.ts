@@ -58,7 +58,7 @@ describe('describeInputs', () => {
         'registry-mirrors': 'docker.io=http://mirror:5000',
         'buildkitd-config-inline': '[worker.oci]\nmax-parallelism = 2',
         'build-args': 'TOKEN=build-arg-secret',
-        'cache-to': 'type=s3,region=eu,secret_access_key=s3-secret',
+        'cache-to': 'type=s3,region=eu,bucket=cache,secret_access_key=s3-secret',
         registry: 'r.example.com',
         username: 'me',
         password: 'hunter2'

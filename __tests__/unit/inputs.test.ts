@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parse as parseYaml } from 'yaml'
-import { DEFAULTS, InputError, readInputs } from '../../src/inputs/inputs.js'
+import { readInputs } from '../../src/inputs/inputs.js'
+import { InputError } from '../../src/inputs/table.js'
 import { parseByteSize, splitList } from '../../src/inputs/parse.js'
 import { BAD_INPUTS } from './bad-inputs.js'
 
@@ -155,21 +154,6 @@ describe('readInputs: media types, smoke test, cache budget', () => {
     expect(problems({ 'media-types': 'docker', provenance: 'mode=max' })).toEqual([
       expect.stringMatching(/^media-types: docker cannot carry the provenance attestation .*OCI media types/)
     ])
-  })
-})
-
-describe('DEFAULTS', () => {
-  it('agree with action.yml', () => {
-    const action = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
-      inputs: Record<string, { default?: string }>
-    }
-    for (const [name, value] of Object.entries(DEFAULTS))
-      expect([name, action.inputs[name]?.default]).toEqual([name, value])
-    // An expression default (github-token's ${{ github.token }}) only the runner can evaluate.
-    const withDefault = Object.entries(action.inputs).filter(
-      ([, spec]) => spec.default !== undefined && !spec.default.includes('${{')
-    )
-    expect(withDefault.map(([name]) => name).sort()).toEqual(Object.keys(DEFAULTS).sort())
   })
 })
 

@@ -34864,7 +34864,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 1299:
+/***/ 9792:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34919,72 +34919,74 @@ function lastLine(text) {
     return text.trim().split('\n').pop() ?? '';
 }
 
-;// CONCATENATED MODULE: ./lib/cli/action-spec.js
-// Generated from action.yml by scripts/action-spec.js (npm run docs). Do not edit.
+;// CONCATENATED MODULE: ./lib/inputs/action-spec.js
+// Generated from action.yml, merge/action.yml and plan/action.yml by scripts/action-spec.js
+// (npm run docs). Do not edit.
 const VERSION = '0.1.0';
+/** action.yml */
 // prettier-ignore
 const INPUTS = [
-    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]).", "default": "linux/amd64,linux/arm64", "required": false },
-    { "name": "context", "description": "Build context: a directory, or a Git/HTTP URL.", "default": ".", "required": false },
-    { "name": "file", "description": "Path of the Dockerfile (default: Dockerfile in the context).", "default": "", "required": false },
-    { "name": "tags", "description": "Image references to tag and push (repository:tag, no @digest), comma or newline separated. Required when push is true.", "default": "", "required": false },
-    { "name": "push", "description": "Push the image (and check its digests in the registry).", "default": "true", "required": false },
-    { "name": "push-by-digest", "description": "Push without any tag, for one-platform-per-job flows whose images are merged later: tags then names the repository only (exactly one entry, no tag or digest part), and the digest output finds the image.", "default": "false", "required": false },
-    { "name": "build-args", "description": "Build arguments, one KEY=VALUE per line.", "default": "", "required": false },
-    { "name": "labels", "description": "Image labels, one KEY=VALUE per line.", "default": "", "required": false },
-    { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false },
-    { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false },
-    { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false },
-    { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false },
-    { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false },
-    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: buildx's default.", "default": "", "required": false },
-    { "name": "media-types", "description": "oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.", "default": "oci", "required": false },
-    { "name": "smoke-test", "description": "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.", "default": "", "required": false },
-    { "name": "smoke-test-timeout", "description": "Time limit of each platform's smoke test, in seconds.", "default": "120", "required": false },
-    { "name": "cache-max-size", "description": "Most disk space the builder's cache may use (e.g. 10GB, 512MB, 2GiB): a garbage-collection budget written to buildkitd.toml with the keys both old and new BuildKit releases apply. Empty: BuildKit's default.", "default": "", "required": false },
-    { "name": "network", "description": "Network mode for RUN steps: default, none or host (host also enables the network.host entitlement).", "default": "", "required": false },
-    { "name": "builder-name", "description": "Name of the builder to create (not default). Empty: a unique name per run, so jobs on one runner never collide.", "default": "", "required": false },
-    { "name": "buildkit-image", "description": "BuildKit image for the docker-container builder (set your mirror of it here).", "default": "moby/buildkit:buildx-stable-1", "required": false },
-    { "name": "driver-opts", "description": "Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).", "default": "", "required": false },
-    { "name": "buildkitd-flags", "description": "Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.", "default": "", "required": false },
-    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://.", "default": "", "required": false },
-    { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host.", "default": "false", "required": false },
-    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false },
-    { "name": "ca-certs", "description": "CA certificates to trust per registry: host[:port]=VALUE lines, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false },
-    { "name": "registry-mirrors", "description": "Registry mirrors, one REGISTRY=MIRROR per line (e.g. docker.io=mirror.example.com:5000).", "default": "", "required": false },
-    { "name": "proxy", "description": "Pass the job's HTTP_PROXY, HTTPS_PROXY and NO_PROXY into the builder container.", "default": "true", "required": false },
-    { "name": "buildkitd-config", "description": "Path of a buildkitd.toml to merge with the generated settings.", "default": "", "required": false },
-    { "name": "buildkitd-config-inline", "description": "buildkitd.toml content to merge with the generated settings.", "default": "", "required": false },
-    { "name": "registry", "description": "Registry host to log in to with username and password (docker.io for Docker Hub).", "default": "", "required": false },
-    { "name": "username", "description": "Registry user name.", "default": "", "required": false },
-    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false },
-    { "name": "qemu", "description": "QEMU emulators for platforms this host cannot run natively: auto (binfmt image, then the system package), image, package, or false (install nothing; a platform whose emulator is missing is an error, so register emulators before this step or cross-compile everything).", "default": "auto", "required": false },
-    { "name": "qemu-image", "description": "Image that registers the QEMU emulators (qemu: auto or image).", "default": "tonistiigi/binfmt:qemu-v10.2.3-68", "required": false },
-    { "name": "secrets", "description": "Build secrets, one ID=VALUE per line (a multi-line value in double quotes: \"ID=line 1 ... line n\"), for RUN --mount=type=secret,id=ID. Values are masked and reach buildx through its environment, never its command line or a file.", "default": "", "required": false },
-    { "name": "secret-files", "description": "Build secrets read from files, one ID=PATH per line.", "default": "", "required": false },
-    { "name": "secret-envs", "description": "Build secrets read from this step's environment variables, ID=VARIABLE, comma or newline separated.", "default": "", "required": false },
-    { "name": "github-token", "description": "Token for Git contexts on this GitHub server (context or build-contexts that are its Git URLs), given to BuildKit as the secret GIT_AUTH_TOKEN.<host>.", "default": "", "required": false },
-    { "name": "ssh", "description": "SSH agent sockets or keys for RUN --mount=type=ssh, one per line: default (the agent at SSH_AUTH_SOCK), ID, or ID=PATH[,PATH].", "default": "", "required": false },
-    { "name": "build-contexts", "description": "Additional named build contexts, one NAME=SOURCE per line (a directory, a URL, docker-image://REF or oci-layout://PATH); a name that a FROM uses replaces that image or stage.", "default": "", "required": false },
-    { "name": "annotations", "description": "OCI annotations, one KEY=VALUE per line, optionally prefixed with the level: index:, manifest: (the default), index-descriptor: or manifest-descriptor: (docker/metadata-action's annotations output fits as it is).", "default": "", "required": false },
-    { "name": "sbom", "description": "SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.", "default": "", "required": false },
-    { "name": "attests", "description": "Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.", "default": "", "required": false },
-    { "name": "outputs", "description": "Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.", "default": "", "required": false },
-    { "name": "load", "description": "Load the image into the Docker engine (--load). Needs push: false (a push goes by digest and the tags are put in the registry after the checks); with several platforms the engine must use the containerd image store.", "default": "false", "required": false },
-    { "name": "add-hosts", "description": "Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.", "default": "", "required": false },
-    { "name": "shm-size", "description": "Size of /dev/shm in RUN steps (e.g. 512m, 2g).", "default": "", "required": false },
-    { "name": "ulimit", "description": "Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).", "default": "", "required": false },
-    { "name": "cgroup-parent", "description": "Parent cgroup of the RUN step containers.", "default": "", "required": false },
-    { "name": "allow", "description": "Extra entitlements, comma or newline separated (network.host, security.insecure, ...); the builder this action creates is started with the ones buildkitd must grant too.", "default": "", "required": false },
-    { "name": "no-cache-filters", "description": "Stages to build without the cache, comma or newline separated.", "default": "", "required": false },
-    { "name": "call", "description": "How buildx evaluates the build: build (the default), check (report Dockerfile problems; needs buildx 0.15 and BuildKit 0.15 or newer), outline or targets. Anything but build pushes nothing.", "default": "", "required": false },
-    { "name": "retries", "description": "How many times to retry after a transient failure (connection refused or reset, timeouts, registry 5xx/429, builder start-up). Build errors such as a failing RUN are never retried.", "default": "2", "required": false },
-    { "name": "reuse-builder", "description": "Reuse the builder named by builder-name when it already exists (it is then left in place after the job, and this run's buildkitd.toml is not applied to it). Otherwise an existing name is an error.", "default": "false", "required": false },
-    { "name": "buildx-version", "description": "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.38.0 when that is missing or older than 0.10.0.", "default": "", "required": false },
-    { "name": "buildx-download-url", "description": "Where to download buildx from, for runners that reach only a mirror of GitHub releases: a URL with {version}, {os} (linux, darwin, windows), {arch} (amd64, arm64, arm-v7, ...) and {ext} (.exe on Windows). checksums.txt is read from the same directory.", "default": "https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}", "required": false },
-    { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false },
-    { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false },
-    { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false },
+    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]).", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
+    { "name": "context", "description": "Build context: a directory, or a Git/HTTP URL.", "default": ".", "required": false, "list": false },
+    { "name": "file", "description": "Path of the Dockerfile (default: Dockerfile in the context).", "default": "", "required": false, "list": false },
+    { "name": "tags", "description": "Image references to tag and push (repository:tag, no @digest), comma or newline separated. Required when push is true.", "default": "", "required": false, "list": true },
+    { "name": "push", "description": "Push the image (and check its digests in the registry).", "default": "true", "required": false, "list": false },
+    { "name": "push-by-digest", "description": "Push without any tag, for one-platform-per-job flows whose images are merged later: tags then names the repository only (exactly one entry, no tag or digest part), and the digest output finds the image.", "default": "false", "required": false, "list": false },
+    { "name": "build-args", "description": "Build arguments, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
+    { "name": "labels", "description": "Image labels, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
+    { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false, "list": false },
+    { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false, "list": true },
+    { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false, "list": true },
+    { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
+    { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
+    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: buildx's default.", "default": "", "required": false, "list": false },
+    { "name": "media-types", "description": "oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.", "default": "oci", "required": false, "list": false },
+    { "name": "smoke-test", "description": "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.", "default": "", "required": false, "list": false },
+    { "name": "smoke-test-timeout", "description": "Time limit of each platform's smoke test, in seconds.", "default": "120", "required": false, "list": false },
+    { "name": "cache-max-size", "description": "Most disk space the builder's cache may use (e.g. 10GB, 512MB, 2GiB): a garbage-collection budget written to buildkitd.toml with the keys both old and new BuildKit releases apply. Empty: BuildKit's default.", "default": "", "required": false, "list": false },
+    { "name": "network", "description": "Network mode for RUN steps: default, none or host (host also enables the network.host entitlement).", "default": "", "required": false, "list": false },
+    { "name": "builder-name", "description": "Name of the builder to create (not default). Empty: a unique name per run, so jobs on one runner never collide.", "default": "", "required": false, "list": false },
+    { "name": "buildkit-image", "description": "BuildKit image for the docker-container builder (set your mirror of it here).", "default": "moby/buildkit:buildx-stable-1", "required": false, "list": false },
+    { "name": "driver-opts", "description": "Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).", "default": "", "required": false, "list": true },
+    { "name": "buildkitd-flags", "description": "Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.", "default": "", "required": false, "list": false },
+    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://.", "default": "", "required": false, "list": true },
+    { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host.", "default": "false", "required": false, "list": false },
+    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
+    { "name": "registry-mirrors", "description": "Registry mirrors, one REGISTRY=MIRROR per line (e.g. docker.io=mirror.example.com:5000).", "default": "", "required": false, "list": true },
+    { "name": "proxy", "description": "Pass the job's HTTP_PROXY, HTTPS_PROXY and NO_PROXY into the builder container.", "default": "true", "required": false, "list": false },
+    { "name": "buildkitd-config", "description": "Path of a buildkitd.toml to merge with the generated settings.", "default": "", "required": false, "list": false },
+    { "name": "buildkitd-config-inline", "description": "buildkitd.toml content to merge with the generated settings.", "default": "", "required": false, "list": false },
+    { "name": "registry", "description": "Registry host to log in to with username and password (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
+    { "name": "username", "description": "Registry user name.", "default": "", "required": false, "list": false },
+    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+    { "name": "qemu", "description": "QEMU emulators for platforms this host cannot run natively: auto (binfmt image, then the system package), image, package, or false (install nothing; a platform whose emulator is missing is an error, so register emulators before this step or cross-compile everything).", "default": "auto", "required": false, "list": false },
+    { "name": "qemu-image", "description": "Image that registers the QEMU emulators (qemu: auto or image).", "default": "tonistiigi/binfmt:qemu-v10.2.3-68", "required": false, "list": false },
+    { "name": "secrets", "description": "Build secrets, one ID=VALUE per line (a multi-line value in double quotes: \"ID=line 1 ... line n\"), for RUN --mount=type=secret,id=ID. Values are masked and reach buildx through its environment, never its command line or a file.", "default": "", "required": false, "list": true },
+    { "name": "secret-files", "description": "Build secrets read from files, one ID=PATH per line.", "default": "", "required": false, "list": true },
+    { "name": "secret-envs", "description": "Build secrets read from this step's environment variables, ID=VARIABLE, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "github-token", "description": "Token for Git contexts on this GitHub server (context or build-contexts that are its Git URLs), given to BuildKit as the secret GIT_AUTH_TOKEN.<host>.", "default": "", "required": false, "list": false },
+    { "name": "ssh", "description": "SSH agent sockets or keys for RUN --mount=type=ssh, one per line: default (the agent at SSH_AUTH_SOCK), ID, or ID=PATH[,PATH].", "default": "", "required": false, "list": true },
+    { "name": "build-contexts", "description": "Additional named build contexts, one NAME=SOURCE per line (a directory, a URL, docker-image://REF or oci-layout://PATH); a name that a FROM uses replaces that image or stage.", "default": "", "required": false, "list": true },
+    { "name": "annotations", "description": "OCI annotations, one KEY=VALUE per line, optionally prefixed with the level: index:, manifest: (the default), index-descriptor: or manifest-descriptor: (docker/metadata-action's annotations output fits as it is).", "default": "", "required": false, "list": true },
+    { "name": "sbom", "description": "SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.", "default": "", "required": false, "list": false },
+    { "name": "attests", "description": "Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.", "default": "", "required": false, "list": true },
+    { "name": "outputs", "description": "Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.", "default": "", "required": false, "list": true },
+    { "name": "load", "description": "Load the image into the Docker engine (--load). Needs push: false (a push goes by digest and the tags are put in the registry after the checks); with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
+    { "name": "add-hosts", "description": "Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "shm-size", "description": "Size of /dev/shm in RUN steps (e.g. 512m, 2g).", "default": "", "required": false, "list": false },
+    { "name": "ulimit", "description": "Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).", "default": "", "required": false, "list": true },
+    { "name": "cgroup-parent", "description": "Parent cgroup of the RUN step containers.", "default": "", "required": false, "list": false },
+    { "name": "allow", "description": "Extra entitlements, comma or newline separated (network.host, security.insecure, ...); the builder this action creates is started with the ones buildkitd must grant too.", "default": "", "required": false, "list": true },
+    { "name": "no-cache-filters", "description": "Stages to build without the cache, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "call", "description": "How buildx evaluates the build: build (the default), check (report Dockerfile problems; needs buildx 0.15 and BuildKit 0.15 or newer), outline or targets. Anything but build pushes nothing.", "default": "", "required": false, "list": false },
+    { "name": "retries", "description": "How many times to retry after a transient failure (connection refused or reset, timeouts, registry 5xx/429, builder start-up). Build errors such as a failing RUN are never retried.", "default": "2", "required": false, "list": false },
+    { "name": "reuse-builder", "description": "Reuse the builder named by builder-name when it already exists (it is then left in place after the job, and this run's buildkitd.toml is not applied to it). Otherwise an existing name is an error.", "default": "false", "required": false, "list": false },
+    { "name": "buildx-version", "description": "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.38.0 when that is missing or older than 0.10.0.", "default": "", "required": false, "list": false },
+    { "name": "buildx-download-url", "description": "Where to download buildx from, for runners that reach only a mirror of GitHub releases: a URL with {version}, {os} (linux, darwin, windows), {arch} (amd64, arm64, arm-v7, ...) and {ext} (.exe on Windows). checksums.txt is read from the same directory.", "default": "https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}", "required": false, "list": false },
+    { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
+    { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
+    { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
 ];
 // prettier-ignore
 const OUTPUTS = [
@@ -34995,6 +34997,34 @@ const OUTPUTS = [
     { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
     { "name": "imageid", "description": "Image ID as buildx reports it: the config digest of a single-platform image, else the index digest." },
     { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
+];
+/** merge/action.yml */
+// prettier-ignore
+const MERGE_INPUTS = [
+    { "name": "sources", "description": "Images to merge, one reference per line, by digest or tag (registry/name@sha256:... or registry/name:tag). A source that is an index gives its platform images, each with its attestation manifests; blank lines are skipped.", "default": "", "required": true, "list": true },
+    { "name": "tags", "description": "Where to push the index: image references with a tag, comma or newline separated. Platform images in another repository are mounted (same registry) or copied (another registry) there first.", "default": "", "required": true, "list": true },
+    { "name": "annotations", "description": "Annotations of the index, one KEY=VALUE per line (an index: prefix is accepted).", "default": "", "required": false, "list": true },
+    { "name": "platforms", "description": "The exact platforms the index must hold, comma or newline separated; a platform the sources lack, or one they hold that is not listed, is an error. Empty: whatever the sources hold (each once).", "default": "", "required": false, "list": true },
+    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
+    { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
+    { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
+    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+];
+// prettier-ignore
+const MERGE_OUTPUTS = [
+    { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
+    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
+];
+/** plan/action.yml */
+// prettier-ignore
+const PLAN_INPUTS = [
+    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]); at most 10.", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
+    { "name": "runners", "description": "Runner per platform, one PLATFORM=LABEL per line; several labels (all required of the runner, e.g. for self-hosted runners) separated by commas: linux/arm64=self-hosted,linux,arm64. Platforms not listed build on runs-on.", "default": "linux/amd64=ubuntu-latest\nlinux/arm64=ubuntu-24.04-arm\nlinux/arm/v7=ubuntu-24.04-arm\n", "required": false, "list": true },
+    { "name": "runs-on", "description": "Runner label(s) for platforms that runners does not list (comma separated).", "default": "ubuntu-latest", "required": false, "list": false },
+    { "name": "tags", "description": "The image tags; every platform is pushed by digest to the repository of the first one.", "default": "", "required": false, "list": false },
+    { "name": "push", "description": "Whether the per-platform builds push (false: they only build, and nothing is merged).", "default": "true", "required": false, "list": false },
+    { "name": "nodes", "description": "Refused when set: builder nodes belong to a single-job build (distribute false).", "default": "", "required": false, "list": false },
 ];
 
 ;// CONCATENATED MODULE: ./lib/cli/args.js
@@ -35186,6 +35216,10 @@ function problemForFlag(problem, command) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/oci/oci.js
@@ -35279,6 +35313,591 @@ function parseJsonObject(raw) {
 }
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./lib/oci/reference.js
+/**
+ * Image references as Docker reads them: `[registry/]repository[:tag][@digest]`, with Docker Hub's
+ * implicit `docker.io` registry and `library/` namespace filled in.
+ */
+
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
+const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
+/** Every name Docker Hub goes by; all of them mean DOCKER_HUB. */
+const DOCKER_HUB_ALIASES = [
+    DOCKER_HUB,
+    'index.docker.io',
+    DOCKER_HUB_API_HOST,
+    'registry.hub.docker.com'
+];
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
+const MAX_NAME_LENGTH = 255;
+/** Parses and normalises an image reference; throws an Error explaining what is wrong with an invalid one. */
+function parseImageReference(ref) {
+    const input = ref.trim();
+    if (input === '')
+        throw new Error('Invalid image reference "": it is empty');
+    const fail = (why) => {
+        throw new Error(`Invalid image reference "${ref}": ${why}`);
+    };
+    let rest = input;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!isDigest(digest))
+            fail(`digest "${digest}" is not of the form sha256:<64 lowercase hex digits>`);
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!isTag(tag)) {
+            fail(`tag "${tag}" must be 1 to 128 characters of letters, digits, '_', '.' or '-', not starting with '.' or '-'`);
+        }
+    }
+    if (rest === '')
+        fail('the repository name is missing');
+    const slash = rest.indexOf('/');
+    const first = slash === -1 ? rest : rest.slice(0, slash);
+    let registry;
+    let repository;
+    if (slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+        registry = first;
+        repository = rest.slice(slash + 1);
+        if (!HOST.test(registry))
+            fail(`registry "${registry}" is not a valid host[:port]`);
+        registry = canonicalRegistry(registry);
+    }
+    else {
+        registry = DOCKER_HUB;
+        repository = rest;
+    }
+    if (registry === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    for (const component of repository.split('/')) {
+        if (component === '')
+            fail(`repository "${repository}" has an empty path component`);
+        if (!COMPONENT.test(component)) {
+            fail(`repository component "${component}" must be lowercase letters and digits, optionally separated by '.', '_', '__' or '-'`);
+        }
+    }
+    if (registry.length + 1 + repository.length > MAX_NAME_LENGTH) {
+        fail(`the name is longer than ${MAX_NAME_LENGTH} characters`);
+    }
+    const result = { registry, repository };
+    if (tag !== undefined)
+        result.tag = tag;
+    if (digest !== undefined)
+        result.digest = digest;
+    return result;
+}
+/** The names of a registry host; any Docker Hub alias (docker.io, index.docker.io, …) is Docker Hub. */
+function registryNames(host) {
+    const registry = canonicalRegistry(host);
+    return registry === DOCKER_HUB
+        ? { registry, apiHost: DOCKER_HUB_API_HOST, configKey: DOCKER_HUB_CONFIG_KEY }
+        : { registry, apiHost: registry, configKey: registry };
+}
+/** 'docker.io' for any Docker Hub alias (in any case), else the host unchanged. */
+function canonicalRegistry(host) {
+    return DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB : host;
+}
+/** Host (and port) that serves the registry's /v2/ API. */
+function apiHost(registry) {
+    return registryNames(registry).apiHost;
+}
+/** Key under which the docker CLI stores this registry's credentials in config.json. */
+function configKey(registry) {
+    return registryNames(registry).configKey;
+}
+/** Each distinct 'registry/repository' of image references ('a/b:1', 'a/b:2' -> 'docker.io/a/b'), in order. */
+function repositoriesOf(references) {
+    const repositories = references.map(ref => {
+        const parsed = parseImageReference(ref);
+        return `${parsed.registry}/${parsed.repository}`;
+    });
+    return [...new Set(repositories)];
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/option-values.js
+/**
+ * Checks of the build-push-action option values that need no file system or environment: annotations,
+ * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
+ * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
+ */
+
+
+
+/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
+const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
+const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
+const ULIMIT_TYPES = [
+    'core',
+    'cpu',
+    'data',
+    'fsize',
+    'locks',
+    'memlock',
+    'msgqueue',
+    'nice',
+    'nofile',
+    'nproc',
+    'rss',
+    'rtprio',
+    'rttime',
+    'sigpending',
+    'stack'
+];
+const OUTPUT_TYPES = ['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly'];
+const ENTITLEMENTS = ['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write'];
+const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
+const ATTEST_TYPES = ['provenance', 'sbom'];
+const option_values_BOOLEAN = /^(true|false)$/i;
+/**
+ * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
+ * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
+ * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
+ */
+function parseList(value, commas) {
+    const items = [];
+    let i = 0;
+    while (i < value.length) {
+        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
+            i++;
+        if (i >= value.length)
+            break;
+        if (value[i] === '"') {
+            let item = '';
+            let j = i + 1;
+            for (;;) {
+                if (j >= value.length)
+                    throw new Error('a quoted item has no closing double quote');
+                if (value[j] === '"') {
+                    if (value[j + 1] === '"') {
+                        item += '"';
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                item += value.charAt(j);
+                j++;
+            }
+            items.push(item);
+            i = j + 1;
+        }
+        else {
+            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
+            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
+            items.push(item.trim());
+            i = end === -1 ? value.length : i + end;
+        }
+    }
+    return items.filter(item => item !== '');
+}
+/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
+function parseAnnotations(value) {
+    return parseList(value, false).map(item => {
+        if (!ANNOTATION.test(item)) {
+            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
+        }
+        return item;
+    });
+}
+/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
+function parseAttestValue(value, kind) {
+    if (value === '' || option_values_BOOLEAN.test(value))
+        return value.toLowerCase();
+    for (const field of value.split(',')) {
+        const [key, attr] = splitOnce(field.trim());
+        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
+            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
+        if (key === 'type')
+            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
+        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
+            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
+        if (key === 'generator')
+            imageReference(attr);
+    }
+    return value;
+}
+function example(kind) {
+    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
+}
+/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
+function parseAttests(value) {
+    return parseList(value, false).map(item => {
+        const fields = item.split(',').map(f => splitOnce(f.trim()));
+        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
+        if (!ATTEST_TYPES.includes(type))
+            throw new Error(`"${item}" needs type=provenance or type=sbom`);
+        parseAttestValue(fields
+            .filter(([key]) => key !== 'type')
+            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
+            .join(','), type);
+        return item;
+    });
+}
+/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
+function parseOutputs(value) {
+    return parseList(value, false).map(item => {
+        if (!item.includes('='))
+            return item;
+        const type = item
+            .split(',')
+            .map(f => splitOnce(f.trim()))
+            .find(([key]) => key === 'type')?.[1];
+        if (type === undefined || !OUTPUT_TYPES.includes(type))
+            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
+        return item;
+    });
+}
+/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
+function parseAddHosts(value) {
+    return parseList(value, true).map(item => {
+        const at = item.search(/[=:]/);
+        const host = at === -1 ? '' : item.slice(0, at);
+        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
+        if (!HOST_NAME.test(host) || (external_node_net_.isIP(ip) === 0 && ip !== 'host-gateway'))
+            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
+        return `${host}=${ip}`;
+    });
+}
+function parseShmSize(value) {
+    if (value !== '' && !SHM_SIZE.test(value))
+        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
+    return value;
+}
+/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
+function parseUlimits(value) {
+    return parseList(value, false).map(item => {
+        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
+        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
+            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
+        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
+            throw new Error(`"${item}": the soft limit is above the hard one`);
+        return item;
+    });
+}
+function parseCgroupParent(value) {
+    if (/[\s,]/.test(value))
+        throw new Error(`"${value}" is not a cgroup path`);
+    return value;
+}
+/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
+function parseAllow(value) {
+    return [
+        ...new Set(parseList(value, true).map(item => {
+            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
+                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
+            return item;
+        }))
+    ];
+}
+function parseStageNames(value, commas) {
+    return parseList(value, commas).map(item => parseStageName(item));
+}
+function parseStageName(value) {
+    if (value !== '' && !STAGE_NAME.test(value))
+        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
+    return value;
+}
+/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
+function parseCall(value) {
+    if (value === '')
+        return '';
+    const [method, ...options] = value.split(',').map(f => f.trim());
+    if (!CALL_METHODS.includes(method ?? ''))
+        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
+    for (const option of options) {
+        const [key, v] = splitOnce(option);
+        if (!(key === 'format' && v) && !(key === 'ignorestatus' && option_values_BOOLEAN.test(v ?? '')))
+            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
+    }
+    return value;
+}
+/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
+function imageReference(value) {
+    try {
+        parseImageReference(value);
+    }
+    catch (error) {
+        throw new Error(messageOf(error), { cause: error });
+    }
+    return value;
+}
+function splitOnce(field) {
+    const at = field.indexOf('=');
+    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/table.js
+/**
+ * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
+ * input's text to a typed value, and the value used when the text is refused); then a second pass of
+ * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
+ * of them are reported together (InputError), before any command runs.
+ *
+ * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
+ */
+
+/** All the problems found in the inputs, one line each. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        this.name = 'InputError';
+        this.problems = problems;
+    }
+}
+function field(fallback, parse) {
+    return { fallback, parse };
+}
+/**
+ * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
+ * problem of both passes.
+ */
+function readTable(fields, rules, options) {
+    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
+    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
+    const order = options.specs.map(spec => spec.name);
+    const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
+    const context = { cwd: options.cwd ?? process.cwd(), env: options.env ?? {}, text };
+    const problems = [];
+    const failed = new Set();
+    const values = {};
+    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
+    for (const name of names) {
+        const spec = fields[name];
+        if (!spec)
+            continue;
+        try {
+            values[name] = spec.parse(text(name), context);
+        }
+        catch (error) {
+            const message = messageOf(error);
+            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
+            failed.add(name);
+            values[name] = spec.fallback;
+        }
+    }
+    const read = values;
+    for (const rule of rules) {
+        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
+            continue;
+        const problem = rule.check(read);
+        if (problem !== undefined)
+            problems.push(`${rule.input}: ${problem}`);
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return read;
+}
+/** true / false, any case. */
+const bool = (fallback) => field(fallback, text => {
+    const value = text.toLowerCase();
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new Error(`"${text}" is not a boolean; use true or false`);
+});
+/** The text as given. */
+const table_text = field('', value => value);
+
+;// CONCATENATED MODULE: ./lib/inputs/build-options.js
+/**
+ * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
+ * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
+ * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
+ * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
+ * entry (it may hold the secret).
+ */
+
+
+
+
+const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `id=value` entries; the message for a bad one gives its position, never its text. */
+function parseSecrets(value) {
+    return parseList(value, false).map((item, i) => {
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? '' : item.slice(0, eq).trim();
+        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
+        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
+            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a non-empty value); ` +
+                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
+        }
+        return { id, value: secret };
+    });
+}
+function idPairs(value, commas, what) {
+    return parseList(value, commas).map(item => {
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? '' : item.slice(0, eq).trim();
+        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
+        if (!SECRET_ID.test(id) || rest === '')
+            throw new Error(`"${item}" is not ID=${what}; put one per line`);
+        return [id, rest];
+    });
+}
+function parseSecretFiles(value, cwd) {
+    return idPairs(value, false, 'PATH').map(([id, file]) => {
+        if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
+            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
+        return { id, path: file };
+    });
+}
+function parseSecretEnvs(value, env) {
+    return idPairs(value, true, 'ENV_VARIABLE').map(([id, name]) => {
+        if (!ENV_NAME.test(name))
+            throw new Error(`${id}: "${name}" is not an environment variable name`);
+        if (env[name] === undefined)
+            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
+        return { id, env: name };
+    });
+}
+/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
+function parseSsh(value, cwd, env) {
+    return parseList(value, false).map(item => {
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? item : item.slice(0, eq);
+        if (!SECRET_ID.test(id))
+            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
+        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
+        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
+            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
+                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
+        }
+        for (const p of paths) {
+            if (p === '' || !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.resolve(cwd, p)))
+                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
+        }
+        return item;
+    });
+}
+const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
+/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
+function parseBuildContexts(value, cwd) {
+    return parseList(value, false).map(item => {
+        const eq = item.indexOf('=');
+        const name = eq === -1 ? '' : item.slice(0, eq).trim();
+        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
+        if (name === '' || /\s/.test(name) || source === '')
+            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
+        if (source.startsWith('docker-image://'))
+            imageReference(source.slice('docker-image://'.length));
+        else if (!REMOTE_SOURCE.test(source)) {
+            if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
+                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
+        }
+        return `${name}=${source}`;
+    });
+}
+/**
+ * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
+ * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
+ * context is such a URL, and `secrets` does not already give one.
+ */
+function gitAuthSecret(options) {
+    if (options.token === '')
+        return undefined;
+    let host;
+    try {
+        host = new URL(options.serverUrl || 'https://github.com').host;
+    }
+    catch {
+        return undefined;
+    }
+    const id = `GIT_AUTH_TOKEN.${host}`;
+    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
+        return undefined;
+    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
+    return onServer ? { id, value: options.token } : undefined;
+}
+/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
+const BUILD_OPTION_FIELDS = {
+    secrets: field([], parseSecrets),
+    'secret-files': field([], (value, { cwd }) => parseSecretFiles(value, cwd)),
+    'secret-envs': field([], (value, { env }) => parseSecretEnvs(value, env)),
+    'github-token': table_text,
+    ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
+    'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
+    annotations: field([], parseAnnotations),
+    sbom: field('', value => parseAttestValue(value, 'sbom')),
+    attests: field([], parseAttests),
+    outputs: field([], parseOutputs),
+    load: bool(false),
+    'add-hosts': field([], parseAddHosts),
+    'shm-size': field('', parseShmSize),
+    ulimit: field([], parseUlimits),
+    'cgroup-parent': field('', parseCgroupParent),
+    allow: field([], parseAllow),
+    'no-cache-filters': field([], value => parseStageNames(value, true)),
+    call: field('', parseCall)
+};
+/**
+ * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
+ * (`context`, or a named context) gets github-token as its secret.
+ */
+function buildOptionSettings(v, where) {
+    const token = gitAuthSecret({
+        token: v['github-token'],
+        serverUrl: where.serverUrl,
+        sources: [where.context, ...v['build-contexts'].map(c => c.slice(c.indexOf('=') + 1))],
+        secrets: v.secrets
+    });
+    return {
+        secrets: token ? [...v.secrets, token] : v.secrets,
+        secretFiles: v['secret-files'],
+        secretEnvs: v['secret-envs'],
+        ssh: v.ssh,
+        buildContexts: v['build-contexts'],
+        annotations: v.annotations,
+        sbom: v.sbom,
+        attests: v.attests,
+        outputs: v.outputs,
+        load: v.load,
+        addHosts: v['add-hosts'],
+        shmSize: v['shm-size'],
+        ulimits: v.ulimit,
+        cgroupParent: v['cgroup-parent'],
+        allow: v.allow,
+        noCacheFilters: v['no-cache-filters'],
+        call: v.call
+    };
+}
+/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
+function describeBuildOptions(o) {
+    const typeOf = (entry) => /(?:^|,)type=([^,]*)/.exec(entry)?.[1] ?? 'local';
+    const lines = [
+        ['secrets', o.secrets.map(s => s.id).join(', ')],
+        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
+        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
+        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
+        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
+        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
+        ['sbom', o.sbom],
+        ['attests', o.attests.map(a => typeOf(a)).join(', ')],
+        ['outputs', o.outputs.map(typeOf).join(', ')],
+        ['load', o.load && 'true'],
+        ['add-hosts', o.addHosts.join(', ')],
+        ['shm-size', o.shmSize],
+        ['ulimit', o.ulimits.join(', ')],
+        ['cgroup-parent', o.cgroupParent],
+        ['allow', o.allow.join(', ')],
+        ['no-cache-filters', o.noCacheFilters.join(', ')],
+        ['call', o.call]
+    ];
+    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
 }
 
 ;// CONCATENATED MODULE: ./lib/registry/errors.js
@@ -35541,454 +36160,6 @@ function verifyChecksum(options) {
     return expected;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
-/**
- * Validation of the registry host names users type into inputs such as insecure-registries, ca-certs,
- * registry-mirrors and registry. A value that passes is made only of lowercase letters, digits, '.', '-',
- * and (for a port or an IPv6 literal) ':', '[' and ']', so it cannot inject TOML, shell syntax or log
- * commands wherever it is used later.
- */
-
-const MAX_DNS_NAME_LENGTH = 253;
-const MAX_DNS_LABEL_LENGTH = 63;
-const MAX_QUOTED_LENGTH = 120;
-const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-const PORT = /^[1-9][0-9]{0,4}$/;
-const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-const IPV6_LITERAL = /^\[([0-9a-f:.]+)\](?::([^:]*))?$/;
-const NAME_AND_PORT = /^([^:]*)(?::([^:]*))?$/;
-/** Quotes a user value for an error message: JSON escaping keeps newlines and control characters visible. */
-function quote(value) {
-    const shown = value.length > MAX_QUOTED_LENGTH ? `${value.slice(0, MAX_QUOTED_LENGTH)}…` : value;
-    return JSON.stringify(shown);
-}
-/**
- * Parses one registry host as typed by a user: 'host', 'host:port', '[ipv6]:port', optionally with a scheme.
- *
- * - 'http://host[:port]' means the registry speaks plain HTTP; it is accepted only when
- *   `options.allowHttpScheme` is true and then yields `http: true`.
- * - 'https://host[:port]' is accepted and the scheme stripped: HTTPS is what a bare host means anyway, so
- *   it yields `http: false`.
- * - Any other scheme, a path (one trailing '/' is tolerated), user info, a query, whitespace, quotes,
- *   control characters or an empty value is rejected.
- *
- * Throws an Error whose message starts with `<input>: `, quotes the bad value and says what is accepted.
- */
-function parseRegistryHost(value, options) {
-    const { input, allowHttpScheme } = options;
-    const expected = allowHttpScheme
-        ? 'expected host[:port] such as registry.corp:5000 (or http://host[:port] for plain HTTP)'
-        : 'expected host[:port] such as registry.corp:5000';
-    function fail(problem) {
-        throw new Error(`${input}: ${quote(value)} ${problem}; ${expected}`);
-    }
-    let rest = value.trim();
-    if (rest === '') {
-        throw new Error(`${input}: empty registry host; ${expected}`);
-    }
-    let http = false;
-    const scheme = SCHEME.exec(rest);
-    if (scheme) {
-        const name = (scheme[1] ?? '').toLowerCase();
-        if (name === 'http') {
-            if (!allowHttpScheme)
-                fail('uses http://, which is not accepted here');
-            http = true;
-        }
-        else if (name !== 'https') {
-            fail(`uses the scheme ${name}://, which is not supported`);
-        }
-        rest = rest.slice(scheme[0].length);
-    }
-    if (rest.endsWith('/'))
-        rest = rest.slice(0, -1);
-    if (rest === '')
-        fail('has no host name');
-    // Only printable ASCII: no whitespace, control characters or look-alike Unicode letters.
-    if (/[^\x21-\x7e]|["'\\=`]/.test(rest))
-        fail('is not a registry host');
-    if (rest.includes('@'))
-        fail('must not contain user info (user@)');
-    if (rest.includes('/'))
-        fail('must not contain a path');
-    if (/[?#]/.test(rest))
-        fail('must not contain a query or fragment');
-    let name;
-    let port;
-    if (rest.startsWith('[')) {
-        const literal = IPV6_LITERAL.exec(rest.toLowerCase());
-        if (!literal || !(0,external_node_net_.isIPv6)(literal[1] ?? ''))
-            fail('is not a valid bracketed IPv6 address such as [::1]:5000');
-        name = `[${literal[1] ?? ''}]`;
-        port = literal[2];
-    }
-    else {
-        const parts = NAME_AND_PORT.exec(rest.toLowerCase());
-        if (!parts) {
-            if ((0,external_node_net_.isIPv6)(rest))
-                fail('is an IPv6 address without brackets; write it as [address]:port');
-            fail('is not a registry host');
-        }
-        name = parts[1] ?? '';
-        port = parts[2];
-        if (!isValidHostName(name))
-            fail('is not a registry host');
-    }
-    if (port !== undefined && (!PORT.test(port) || Number(port) > 65535)) {
-        fail('has an invalid port (expected a number from 1 to 65535)');
-    }
-    return { host: port === undefined ? name : `${name}:${port}`, http };
-}
-/** A DNS name (labels of a-z, 0-9 and '-') or a dotted-quad IPv4 address; `name` is already lowercase. */
-function isValidHostName(name) {
-    if (/^[0-9.]+$/.test(name))
-        return (0,external_node_net_.isIPv4)(name);
-    if (name.length === 0 || name.length > MAX_DNS_NAME_LENGTH)
-        return false;
-    return name.split('.').every(label => label.length <= MAX_DNS_LABEL_LENGTH && DNS_LABEL.test(label));
-}
-/**
- * Whether a registry host (as returned by parseRegistryHost, with or without a port) is a loopback
- * address: 'localhost', 127.0.0.0/8, ::1 (bracketed or not), or an IPv4-mapped 127.x address. These are
- * the hosts BuildKit talks to over plain HTTP unless told otherwise.
- */
-function isLoopbackHost(host) {
-    const value = host.trim().toLowerCase();
-    let name;
-    if (value.startsWith('[')) {
-        const end = value.indexOf(']');
-        if (end < 0)
-            return false;
-        name = value.slice(1, end);
-    }
-    else if (value.split(':').length > 2) {
-        name = value; // a bare IPv6 address such as ::1
-    }
-    else {
-        name = value.split(':')[0] ?? '';
-    }
-    if (name === 'localhost')
-        return true;
-    if ((0,external_node_net_.isIPv4)(name))
-        return name.startsWith('127.');
-    if ((0,external_node_net_.isIPv6)(name)) {
-        const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(name);
-        if (mapped)
-            return isLoopbackHost(mapped[1] ?? '');
-        const normalized = new URL(`http://[${name}]`).hostname;
-        return normalized === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(normalized);
-    }
-    return false;
-}
-
-;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
-/**
- * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
- * path or as PEM text (often from a secret). Entries are parsed, every certificate is checked with
- * node:crypto, and the PEM is written to one file per host for buildkitd.toml's `ca = [...]`.
- */
-
-
-
-
-
-const DEFAULT_INPUT = 'ca-certs';
-const ENTRY_START = /^([^=]*)=(.*)$/;
-const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
-const PEM_END = /^-----END [^-]*-----/;
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
-const FILE_MODE = 0o644;
-function normalizeLineEndings(text) {
-    return text.replace(/\r\n?/g, '\n');
-}
-/**
- * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
- * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
- * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
- * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
- * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
- * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
- * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
- */
-function parseCaCertsInput(text, input = DEFAULT_INPUT) {
-    const entries = [];
-    let current;
-    const finish = () => {
-        if (current) {
-            const value = current.lines.join('\n').trim();
-            entries.push({
-                host: current.host,
-                source: current.source,
-                value: current.source === 'pem' ? `${value}\n` : value
-            });
-        }
-        current = undefined;
-    };
-    const lines = normalizeLineEndings(text).split('\n');
-    for (const [index, rawLine] of lines.entries()) {
-        const line = rawLine.trim();
-        const lineNumber = index + 1;
-        if (current?.inBlock) {
-            current.lines.push(line);
-            if (PEM_END.test(line))
-                current.inBlock = false;
-            continue;
-        }
-        const start = ENTRY_START.exec(line);
-        if (start) {
-            finish();
-            const host = parseRegistryHost(start[1] ?? '', { input, allowHttpScheme: false }).host;
-            const value = (start[2] ?? '').trim();
-            if (value === '') {
-                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
-            }
-            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
-            current = {
-                host,
-                source,
-                lines: [value],
-                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
-            };
-            continue;
-        }
-        if (line === '')
-            continue;
-        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
-            // The next certificate of a chain.
-            current.lines.push(line);
-            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
-            continue;
-        }
-        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
-            'one entry per line (PEM text may span several lines)');
-    }
-    finish();
-    return entries;
-}
-function describeCertificate(certificate) {
-    const subjectLines = certificate.subject.split('\n');
-    const commonName = subjectLines.find(part => part.startsWith('CN='));
-    const subject = commonName ?? subjectLines.join(', ');
-    const expiry = new Date(certificate.validTo);
-    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
-    return `${subject} (notAfter ${notAfter})`;
-}
-/**
- * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
- * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
- * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
- * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
- */
-function validateCertificatePem(pem, context) {
-    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
-    const text = normalizeLineEndings(pem)
-        .split('\n')
-        .map(line => line.trim())
-        .join('\n');
-    if (/PRIVATE KEY/.test(text)) {
-        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
-            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
-    }
-    const blocks = [...text.matchAll(PEM_BLOCK)];
-    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
-    if (blocks.length === 0 || begins !== blocks.length) {
-        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
-        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
-            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
-    }
-    const normalized = [];
-    const subjects = [];
-    for (const [index, block] of blocks.entries()) {
-        const label = block[1] ?? '';
-        if (block[3] !== label) {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
-                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
-        }
-        if (label !== 'CERTIFICATE') {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
-                'only CERTIFICATE blocks are accepted');
-        }
-        let certificate;
-        try {
-            certificate = new external_node_crypto_.X509Certificate(block[0]);
-        }
-        catch (error) {
-            const reason = typeof error === 'object' && error !== null && 'message' in error
-                ? String(error.message)
-                : String(error);
-            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
-                'expected a PEM-encoded certificate', { cause: error });
-        }
-        normalized.push(certificate.toString().trim());
-        subjects.push(describeCertificate(certificate));
-    }
-    return { pem: `${normalized.join('\n')}\n`, subjects };
-}
-function fileNameFor(host) {
-    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
-}
-/**
- * Reads (for file entries) and validates every entry, then writes one PEM file per host as
- * `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt` (mode 0644; dir created if missing).
- * Several entries for the same host are concatenated into its file. Nothing is written unless every entry
- * is valid. Relative file paths are resolved against the current directory. Returns host -> [absolute path].
- */
-async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
-    const pemByHost = new Map();
-    for (const entry of entries) {
-        const host = parseRegistryHost(entry.host, { input, allowHttpScheme: false }).host;
-        let text = entry.value;
-        let file;
-        if (entry.source === 'file') {
-            file = (0,external_node_path_namespaceObject.resolve)(entry.value);
-            try {
-                text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-            }
-            catch (error) {
-                const code = errorCode(error) ?? 'unreadable';
-                throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${host} (${code}); ` +
-                    'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
-            }
-        }
-        const { pem } = validateCertificatePem(text, file === undefined ? { input, host } : { input, host, file });
-        const list = pemByHost.get(host) ?? [];
-        list.push(pem);
-        pemByHost.set(host, list);
-    }
-    const result = new Map();
-    if (pemByHost.size === 0)
-        return result;
-    const directory = (0,external_node_path_namespaceObject.resolve)(dir);
-    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
-    const usedNames = new Set();
-    for (const [host, pems] of pemByHost) {
-        let name = fileNameFor(host);
-        for (let suffix = 2; usedNames.has(name); suffix++)
-            name = fileNameFor(`${host}-${suffix}`);
-        usedNames.add(name);
-        const path = (0,external_node_path_namespaceObject.join)(directory, name);
-        await (0,promises_namespaceObject.writeFile)(path, pems.join(''), { mode: FILE_MODE });
-        await (0,promises_namespaceObject.chmod)(path, FILE_MODE);
-        result.set(host, [path]);
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./lib/oci/reference.js
-/**
- * Image references as Docker reads them: `[registry/]repository[:tag][@digest]`, with Docker Hub's
- * implicit `docker.io` registry and `library/` namespace filled in.
- */
-
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
-const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
-/** Every name Docker Hub goes by; all of them mean DOCKER_HUB. */
-const DOCKER_HUB_ALIASES = [
-    DOCKER_HUB,
-    'index.docker.io',
-    DOCKER_HUB_API_HOST,
-    'registry.hub.docker.com'
-];
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
-const MAX_NAME_LENGTH = 255;
-/** Parses and normalises an image reference; throws an Error explaining what is wrong with an invalid one. */
-function parseImageReference(ref) {
-    const input = ref.trim();
-    if (input === '')
-        throw new Error('Invalid image reference "": it is empty');
-    const fail = (why) => {
-        throw new Error(`Invalid image reference "${ref}": ${why}`);
-    };
-    let rest = input;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!isDigest(digest))
-            fail(`digest "${digest}" is not of the form sha256:<64 lowercase hex digits>`);
-    }
-    let tag;
-    const colon = rest.lastIndexOf(':');
-    if (colon > rest.lastIndexOf('/')) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!isTag(tag)) {
-            fail(`tag "${tag}" must be 1 to 128 characters of letters, digits, '_', '.' or '-', not starting with '.' or '-'`);
-        }
-    }
-    if (rest === '')
-        fail('the repository name is missing');
-    const slash = rest.indexOf('/');
-    const first = slash === -1 ? rest : rest.slice(0, slash);
-    let registry;
-    let repository;
-    if (slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-        registry = first;
-        repository = rest.slice(slash + 1);
-        if (!HOST.test(registry))
-            fail(`registry "${registry}" is not a valid host[:port]`);
-        registry = canonicalRegistry(registry);
-    }
-    else {
-        registry = DOCKER_HUB;
-        repository = rest;
-    }
-    if (registry === DOCKER_HUB && !repository.includes('/'))
-        repository = `library/${repository}`;
-    for (const component of repository.split('/')) {
-        if (component === '')
-            fail(`repository "${repository}" has an empty path component`);
-        if (!COMPONENT.test(component)) {
-            fail(`repository component "${component}" must be lowercase letters and digits, optionally separated by '.', '_', '__' or '-'`);
-        }
-    }
-    if (registry.length + 1 + repository.length > MAX_NAME_LENGTH) {
-        fail(`the name is longer than ${MAX_NAME_LENGTH} characters`);
-    }
-    const result = { registry, repository };
-    if (tag !== undefined)
-        result.tag = tag;
-    if (digest !== undefined)
-        result.digest = digest;
-    return result;
-}
-/** The names of a registry host; any Docker Hub alias (docker.io, index.docker.io, …) is Docker Hub. */
-function registryNames(host) {
-    const registry = canonicalRegistry(host);
-    return registry === DOCKER_HUB
-        ? { registry, apiHost: DOCKER_HUB_API_HOST, configKey: DOCKER_HUB_CONFIG_KEY }
-        : { registry, apiHost: registry, configKey: registry };
-}
-/** 'docker.io' for any Docker Hub alias (in any case), else the host unchanged. */
-function canonicalRegistry(host) {
-    return DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB : host;
-}
-/** Host (and port) that serves the registry's /v2/ API. */
-function apiHost(registry) {
-    return registryNames(registry).apiHost;
-}
-/** Key under which the docker CLI stores this registry's credentials in config.json. */
-function configKey(registry) {
-    return registryNames(registry).configKey;
-}
-/** Each distinct 'registry/repository' of image references ('a/b:1', 'a/b:2' -> 'docker.io/a/b'), in order. */
-function repositoriesOf(references) {
-    const repositories = references.map(ref => {
-        const parsed = parseImageReference(ref);
-        return `${parsed.registry}/${parsed.repository}`;
-    });
-    return [...new Set(repositories)];
-}
-
 ;// CONCATENATED MODULE: ./lib/oci/platforms.js
 /**
  * Platform strings (`os/arch[/variant]`) as users write them in `platforms`, and how they map to the
@@ -36134,252 +36305,6 @@ function emulatorFor(platform, hostArch) {
     if ((NATIVE[hostArch] ?? [hostArch]).includes(platform.architecture))
         return undefined;
     return QEMU_HANDLER[platform.architecture];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/parse.js
-/**
- * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
- * message saying what is wrong; inputs.ts prefixes the input's name.
- */
-
-
-
-
-const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-/** An InputCheck that appends each problem to `problems`, so all of them are reported together. */
-function collectProblems(problems) {
-    return (name, fallback, parse) => {
-        try {
-            return parse();
-        }
-        catch (error) {
-            const message = messageOf(error);
-            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
-            return fallback;
-        }
-    };
-}
-/** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
-function splitList(value, commas) {
-    return value
-        .split(commas ? /[\n,]/ : /\n/)
-        .map(s => s.trim())
-        .filter(s => s !== '');
-}
-function parsePlatforms(value) {
-    const items = splitList(value, true);
-    if (items.length === 0)
-        throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64');
-    // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
-    if (value.split('\n').some(line => /,\s*,|^\s*,/.test(line))) {
-        throw new Error(`"${value}" has an empty item; separate platforms with commas or newlines`);
-    }
-    const seen = new Set();
-    return items.map(item => {
-        const platform = formatPlatform(parsePlatform(item));
-        if (seen.has(platform))
-            throw new Error(`${platform} is listed twice`);
-        seen.add(platform);
-        return platform;
-    });
-}
-function parseTags(value, push) {
-    const tags = splitList(value, true);
-    if (push && tags.length === 0) {
-        throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0');
-    }
-    for (const tag of tags) {
-        let digest;
-        try {
-            digest = parseImageReference(tag).digest;
-        }
-        catch (error) {
-            throw new Error(`"${tag}" is not a valid image reference: ${messageOf(error)}`, { cause: error });
-        }
-        if (digest !== undefined) {
-            throw new Error(`"${tag}" has a digest (@${digest.slice(0, 15)}…): a pushed image gets its digest from its content; ` +
-                'give repository:tag only');
-        }
-    }
-    return tags;
-}
-/** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
-function parseRepository(value) {
-    const items = splitList(value, true);
-    if (items.length !== 1) {
-        throw new Error('push-by-digest is true, so tags must name exactly one repository (e.g. registry.example.com/team/app), ' +
-            `not ${items.length === 0 ? 'nothing' : `${items.length} entries`}`);
-    }
-    const item = items[0] ?? '';
-    let reference;
-    try {
-        reference = parseImageReference(item);
-    }
-    catch (error) {
-        throw new Error(`"${item}" is not a valid repository: ${messageOf(error)}`, { cause: error });
-    }
-    if (reference.tag !== undefined || reference.digest !== undefined) {
-        const part = reference.digest !== undefined ? `digest @${reference.digest}` : `tag :${reference.tag ?? ''}`;
-        throw new Error(`push-by-digest is true, so "${item}" must name the repository only; drop its ${part} ` +
-            '(the image is pushed without a tag and found by its digest)');
-    }
-    return [item];
-}
-const BINARIES_MODES = ['error', 'warning', 'false'];
-/** check-binaries: error, warning or false. */
-function parseBinariesMode(value) {
-    const mode = BINARIES_MODES.find(m => m === value.toLowerCase());
-    if (!mode)
-        throw new Error(`"${value}" is not a mode; use error, warning or false`);
-    return mode;
-}
-const SIZE_UNITS = {
-    '': 1,
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    tb: 1e12,
-    kib: 1024,
-    mib: 1024 ** 2,
-    gib: 1024 ** 3,
-    tib: 1024 ** 4
-};
-/**
- * A size in bytes: '256MiB', '1.5 GB', '2TB', '1048576' (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
- * 1024, as in BuildKit's and Docker's own output).
- */
-function parseByteSize(value) {
-    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
-    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
-    if (!match || unit === undefined) {
-        throw new Error(`"${value}" is not a size; use e.g. 256MiB, 1GiB, 500MB or a number of bytes`);
-    }
-    const bytes = Math.floor(Number(match[1]) * unit);
-    if (bytes <= 0)
-        throw new Error(`"${value}" is not a size above zero`);
-    if (!Number.isSafeInteger(bytes))
-        throw new Error(`"${value}" is not a size this action can count; use a smaller one`);
-    return bytes;
-}
-/** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
-function parseKeyValues(value, bareKeyAllowed) {
-    const items = splitList(value, false);
-    for (const item of items) {
-        const eq = item.indexOf('=');
-        const key = eq === -1 ? item : item.slice(0, eq);
-        if ((eq === -1 && !bareKeyAllowed) || key === '' || (bareKeyAllowed && !BUILD_ARG_KEY.test(key))) {
-            throw new Error(`"${item}" is not KEY=VALUE${bareKeyAllowed ? ' (or KEY)' : ''}; put one per line`);
-        }
-    }
-    return items;
-}
-/** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
-function parseMirrors(value) {
-    const mirrors = new Map();
-    for (const item of splitList(value, false)) {
-        const eq = item.indexOf('=');
-        if (eq === -1) {
-            throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`);
-        }
-        const options = { input: 'registry-mirrors', allowHttpScheme: false };
-        const registry = parseRegistryHost(item.slice(0, eq), options).host;
-        const list = mirrors.get(registry) ?? [];
-        for (const mirror of item.slice(eq + 1).split(';')) {
-            list.push(parseRegistryHost(mirror, { ...options, allowHttpScheme: true }));
-        }
-        mirrors.set(registry, list);
-    }
-    return mirrors;
-}
-function isRemoteContext(value) {
-    return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-';
-}
-function resolvePath(cwd, value) {
-    return value.startsWith('/') ? value : `${cwd}/${value}`;
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
-/**
- * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
- * ca-certs, and the login (registry, username, password).
- */
-
-
-
-
-/** Reads the registry inputs; problems go to `problems`, one line each, naming the input. */
-function readRegistryInputs(get, check, problems) {
-    const insecureRegistries = check('insecure-registries', [], () => splitList(get('insecure-registries'), true).map(v => parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true })));
-    const caCerts = check('ca-certs', [], () => parseCaCertsInput(get('ca-certs'), 'ca-certs'));
-    const registry = check('registry', '', () => {
-        const value = get('registry');
-        if (value === '')
-            return '';
-        const host = parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
-        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
-        return canonicalRegistry(host);
-    });
-    const username = get('username');
-    const password = get('password');
-    if ((username === '') !== (password === '')) {
-        problems.push(`${username ? 'password' : 'username'}: username and password go together; set both or neither`);
-    }
-    if (username !== '' && registry === '' && !problems.some(p => p.startsWith('registry:'))) {
-        problems.push('registry: set the registry host that username/password log in to (docker.io for Docker Hub)');
-    }
-    return { insecureRegistries, caCerts, registry, username, password };
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/nodes.js
-
-/** Endpoints buildx takes as a URL (what DOCKER_HOST takes). */
-const ENDPOINT_URL = /^(unix|tcp|ssh|npipe):\/\/\S+$/;
-/** A docker context name (docker's own rule). */
-const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
-const EXAMPLE = 'e.g. linux/arm64=ssh://ci@arm-box.internal or linux/arm64,linux/arm/v7=arm-context';
-/** Parses the input; throws a message naming the offending line (the caller adds the input name). */
-function parseNodes(value) {
-    const nodes = [];
-    const platformOwner = new Map();
-    const endpoints = new Set();
-    for (const raw of value.split('\n')) {
-        const line = raw.trim();
-        if (line === '')
-            continue;
-        const eq = line.indexOf('=');
-        if (eq === -1)
-            throw new Error(`"${line}" is not PLATFORMS=ENDPOINT (${EXAMPLE})`);
-        const platformText = line.slice(0, eq).trim();
-        const endpoint = line.slice(eq + 1).trim();
-        const items = platformText.split(',').map(p => p.trim());
-        if (platformText === '' || items.some(p => p === '')) {
-            throw new Error(`"${line}" needs platforms before '=', separated by commas (${EXAMPLE})`);
-        }
-        if (endpoint === '')
-            throw new Error(`"${line}" has no endpoint after '=' (${EXAMPLE})`);
-        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? !ENDPOINT_URL.test(endpoint) : !CONTEXT_NAME.test(endpoint)) {
-            throw new Error(`"${endpoint}" is not a node endpoint; use a docker context name or a unix://, tcp:// or ssh:// URL`);
-        }
-        if (endpoints.has(endpoint)) {
-            throw new Error(`${endpoint} is listed twice; put all its platforms on one line, separated by commas`);
-        }
-        endpoints.add(endpoint);
-        const platforms = [];
-        for (const item of items) {
-            const platform = formatPlatform(parsePlatform(item));
-            const owner = platformOwner.get(platform);
-            if (owner !== undefined) {
-                throw new Error(owner === endpoint
-                    ? `${platform} is listed twice for ${endpoint}`
-                    : `${platform} is given to two nodes (${owner} and ${endpoint}); each platform is built by one node`);
-            }
-            platformOwner.set(platform, endpoint);
-            platforms.push(platform);
-        }
-        nodes.push({ platforms, endpoint });
-    }
-    return nodes;
 }
 
 // EXTERNAL MODULE: external "string_decoder"
@@ -37805,6 +37730,397 @@ function unique(items) {
     return [...new Set(items)];
 }
 
+;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
+/**
+ * Validation of the registry host names users type into inputs such as insecure-registries, ca-certs,
+ * registry-mirrors and registry. A value that passes is made only of lowercase letters, digits, '.', '-',
+ * and (for a port or an IPv6 literal) ':', '[' and ']', so it cannot inject TOML, shell syntax or log
+ * commands wherever it is used later.
+ */
+
+const MAX_DNS_NAME_LENGTH = 253;
+const MAX_DNS_LABEL_LENGTH = 63;
+const MAX_QUOTED_LENGTH = 120;
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const PORT = /^[1-9][0-9]{0,4}$/;
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+const IPV6_LITERAL = /^\[([0-9a-f:.]+)\](?::([^:]*))?$/;
+const NAME_AND_PORT = /^([^:]*)(?::([^:]*))?$/;
+/** Quotes a user value for an error message: JSON escaping keeps newlines and control characters visible. */
+function quote(value) {
+    const shown = value.length > MAX_QUOTED_LENGTH ? `${value.slice(0, MAX_QUOTED_LENGTH)}…` : value;
+    return JSON.stringify(shown);
+}
+/**
+ * Parses one registry host as typed by a user: 'host', 'host:port', '[ipv6]:port', optionally with a scheme.
+ *
+ * - 'http://host[:port]' means the registry speaks plain HTTP; it is accepted only when
+ *   `options.allowHttpScheme` is true and then yields `http: true`.
+ * - 'https://host[:port]' is accepted and the scheme stripped: HTTPS is what a bare host means anyway, so
+ *   it yields `http: false`.
+ * - Any other scheme, a path (one trailing '/' is tolerated), user info, a query, whitespace, quotes,
+ *   control characters or an empty value is rejected.
+ *
+ * Throws an Error whose message starts with `<input>: `, quotes the bad value and says what is accepted.
+ */
+function parseRegistryHost(value, options) {
+    const { input, allowHttpScheme } = options;
+    const expected = allowHttpScheme
+        ? 'expected host[:port] such as registry.corp:5000 (or http://host[:port] for plain HTTP)'
+        : 'expected host[:port] such as registry.corp:5000';
+    function fail(problem) {
+        throw new Error(`${input}: ${quote(value)} ${problem}; ${expected}`);
+    }
+    let rest = value.trim();
+    if (rest === '') {
+        throw new Error(`${input}: empty registry host; ${expected}`);
+    }
+    let http = false;
+    const scheme = SCHEME.exec(rest);
+    if (scheme) {
+        const name = (scheme[1] ?? '').toLowerCase();
+        if (name === 'http') {
+            if (!allowHttpScheme)
+                fail('uses http://, which is not accepted here');
+            http = true;
+        }
+        else if (name !== 'https') {
+            fail(`uses the scheme ${name}://, which is not supported`);
+        }
+        rest = rest.slice(scheme[0].length);
+    }
+    if (rest.endsWith('/'))
+        rest = rest.slice(0, -1);
+    if (rest === '')
+        fail('has no host name');
+    // Only printable ASCII: no whitespace, control characters or look-alike Unicode letters.
+    if (/[^\x21-\x7e]|["'\\=`]/.test(rest))
+        fail('is not a registry host');
+    if (rest.includes('@'))
+        fail('must not contain user info (user@)');
+    if (rest.includes('/'))
+        fail('must not contain a path');
+    if (/[?#]/.test(rest))
+        fail('must not contain a query or fragment');
+    let name;
+    let port;
+    if (rest.startsWith('[')) {
+        const literal = IPV6_LITERAL.exec(rest.toLowerCase());
+        if (!literal || !(0,external_node_net_.isIPv6)(literal[1] ?? ''))
+            fail('is not a valid bracketed IPv6 address such as [::1]:5000');
+        name = `[${literal[1] ?? ''}]`;
+        port = literal[2];
+    }
+    else {
+        const parts = NAME_AND_PORT.exec(rest.toLowerCase());
+        if (!parts) {
+            if ((0,external_node_net_.isIPv6)(rest))
+                fail('is an IPv6 address without brackets; write it as [address]:port');
+            fail('is not a registry host');
+        }
+        name = parts[1] ?? '';
+        port = parts[2];
+        if (!isValidHostName(name))
+            fail('is not a registry host');
+    }
+    if (port !== undefined && (!PORT.test(port) || Number(port) > 65535)) {
+        fail('has an invalid port (expected a number from 1 to 65535)');
+    }
+    return { host: port === undefined ? name : `${name}:${port}`, http };
+}
+/** A DNS name (labels of a-z, 0-9 and '-') or a dotted-quad IPv4 address; `name` is already lowercase. */
+function isValidHostName(name) {
+    if (/^[0-9.]+$/.test(name))
+        return (0,external_node_net_.isIPv4)(name);
+    if (name.length === 0 || name.length > MAX_DNS_NAME_LENGTH)
+        return false;
+    return name.split('.').every(label => label.length <= MAX_DNS_LABEL_LENGTH && DNS_LABEL.test(label));
+}
+/**
+ * Whether a registry host (as returned by parseRegistryHost, with or without a port) is a loopback
+ * address: 'localhost', 127.0.0.0/8, ::1 (bracketed or not), or an IPv4-mapped 127.x address. These are
+ * the hosts BuildKit talks to over plain HTTP unless told otherwise.
+ */
+function isLoopbackHost(host) {
+    const value = host.trim().toLowerCase();
+    let name;
+    if (value.startsWith('[')) {
+        const end = value.indexOf(']');
+        if (end < 0)
+            return false;
+        name = value.slice(1, end);
+    }
+    else if (value.split(':').length > 2) {
+        name = value; // a bare IPv6 address such as ::1
+    }
+    else {
+        name = value.split(':')[0] ?? '';
+    }
+    if (name === 'localhost')
+        return true;
+    if ((0,external_node_net_.isIPv4)(name))
+        return name.startsWith('127.');
+    if ((0,external_node_net_.isIPv6)(name)) {
+        const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(name);
+        if (mapped)
+            return isLoopbackHost(mapped[1] ?? '');
+        const normalized = new URL(`http://[${name}]`).hostname;
+        return normalized === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(normalized);
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/parse.js
+/**
+ * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
+ * message saying what is wrong; the input table (table.ts) prefixes the input's name.
+ */
+
+
+
+
+const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
+function splitList(value, commas) {
+    return value
+        .split(commas ? /[\n,]/ : /\n/)
+        .map(s => s.trim())
+        .filter(s => s !== '');
+}
+function parsePlatforms(value) {
+    const items = splitList(value, true);
+    if (items.length === 0)
+        throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64');
+    // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
+    if (value.split('\n').some(line => /,\s*,|^\s*,/.test(line))) {
+        throw new Error(`"${value}" has an empty item; separate platforms with commas or newlines`);
+    }
+    const seen = new Set();
+    return items.map(item => {
+        const platform = formatPlatform(parsePlatform(item));
+        if (seen.has(platform))
+            throw new Error(`${platform} is listed twice`);
+        seen.add(platform);
+        return platform;
+    });
+}
+function parseTags(value, push) {
+    const tags = splitList(value, true);
+    if (push && tags.length === 0) {
+        throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0');
+    }
+    for (const tag of tags) {
+        let digest;
+        try {
+            digest = parseImageReference(tag).digest;
+        }
+        catch (error) {
+            throw new Error(`"${tag}" is not a valid image reference: ${messageOf(error)}`, { cause: error });
+        }
+        if (digest !== undefined) {
+            throw new Error(`"${tag}" has a digest (@${digest.slice(0, 15)}…): a pushed image gets its digest from its content; ` +
+                'give repository:tag only');
+        }
+    }
+    return tags;
+}
+const BINARIES_MODES = ['error', 'warning', 'false'];
+/** check-binaries: error, warning or false. */
+function parseBinariesMode(value) {
+    const mode = BINARIES_MODES.find(m => m === value.toLowerCase());
+    if (!mode)
+        throw new Error(`"${value}" is not a mode; use error, warning or false`);
+    return mode;
+}
+const SIZE_UNITS = {
+    '': 1,
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3,
+    tib: 1024 ** 4
+};
+/**
+ * A size in bytes: '256MiB', '1.5 GB', '2TB', '1048576' (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
+ * 1024, as in BuildKit's and Docker's own output).
+ */
+function parseByteSize(value) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
+    if (!match || unit === undefined) {
+        throw new Error(`"${value}" is not a size; use e.g. 256MiB, 1GiB, 500MB or a number of bytes`);
+    }
+    const bytes = Math.floor(Number(match[1]) * unit);
+    if (bytes <= 0)
+        throw new Error(`"${value}" is not a size above zero`);
+    if (!Number.isSafeInteger(bytes))
+        throw new Error(`"${value}" is not a size this action can count; use a smaller one`);
+    return bytes;
+}
+/** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
+function parseKeyValues(value, bareKeyAllowed) {
+    const items = splitList(value, false);
+    for (const item of items) {
+        const eq = item.indexOf('=');
+        const key = eq === -1 ? item : item.slice(0, eq);
+        if ((eq === -1 && !bareKeyAllowed) || key === '' || (bareKeyAllowed && !BUILD_ARG_KEY.test(key))) {
+            throw new Error(`"${item}" is not KEY=VALUE${bareKeyAllowed ? ' (or KEY)' : ''}; put one per line`);
+        }
+    }
+    return items;
+}
+/** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
+function parseMirrors(value) {
+    const mirrors = new Map();
+    for (const item of splitList(value, false)) {
+        const eq = item.indexOf('=');
+        if (eq === -1) {
+            throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`);
+        }
+        const options = { input: 'registry-mirrors', allowHttpScheme: false };
+        const registry = parseRegistryHost(item.slice(0, eq), options).host;
+        const list = mirrors.get(registry) ?? [];
+        for (const mirror of item.slice(eq + 1).split(';')) {
+            list.push(parseRegistryHost(mirror, { ...options, allowHttpScheme: true }));
+        }
+        mirrors.set(registry, list);
+    }
+    return mirrors;
+}
+function isRemoteContext(value) {
+    return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-';
+}
+function resolvePath(cwd, value) {
+    return value.startsWith('/') ? value : `${cwd}/${value}`;
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/cache.js
+/**
+ * cache-from and cache-to, checked against buildx's cache syntax before anything runs: one entry per line,
+ * each `type=TYPE,key=value,...` (a value holding a comma in double quotes), or a bare image reference
+ * meaning `type=registry,ref=REFERENCE`. Each type's required keys are asked for, `mode` is export only
+ * (min or max), and yes/no keys take true or false. Keys this action does not know are passed on, so a
+ * newer BuildKit's options still work.
+ */
+
+
+
+const BOTH = ['cache-from', 'cache-to'];
+const CACHE_TYPES = {
+    registry: { required: { 'cache-from': ['ref'], 'cache-to': ['ref'] }, directions: BOTH },
+    local: { required: { 'cache-from': ['src'], 'cache-to': ['dest'] }, directions: BOTH },
+    // The inline cache lives in the image itself: it is read back with type=registry,ref=IMAGE.
+    inline: { required: {}, directions: ['cache-to'] },
+    gha: { required: {}, directions: BOTH },
+    s3: { required: { 'cache-from': ['bucket'], 'cache-to': ['bucket'] }, directions: BOTH },
+    azblob: { required: {}, directions: BOTH }
+};
+const BOOLEAN_KEYS = [
+    'ignore-error',
+    'oci-mediatypes',
+    'image-manifest',
+    'force-compression',
+    'use_path_style'
+];
+const EXPORT_ONLY_KEYS = ['mode', 'ignore-error', 'compression', 'compression-level', 'force-compression'];
+const COMPRESSIONS = ['gzip', 'estargz', 'zstd', 'uncompressed'];
+/** `a=1,"b=x,y"` -> ['a=1', 'b=x,y']: fields split on commas outside double quotes. */
+function csvFields(entry) {
+    const fields = [];
+    let current = '';
+    let quoted = false;
+    for (const char of entry) {
+        if (char === '"')
+            quoted = !quoted;
+        else if (char === ',' && !quoted) {
+            fields.push(current.trim());
+            current = '';
+        }
+        else
+            current += char;
+    }
+    if (quoted)
+        throw new Error(`"${entry}" has a double quote that is not closed`);
+    fields.push(current.trim());
+    return fields;
+}
+/** One entry's keys and values; a bare reference becomes type=registry,ref=... */
+function parseCacheEntry(entry, direction) {
+    if (!entry.includes('='))
+        return checked(new Map([
+            ['type', 'registry'],
+            ['ref', entry]
+        ]), entry, direction);
+    const attrs = new Map();
+    for (const item of csvFields(entry)) {
+        const eq = item.indexOf('=');
+        const key = eq === -1 ? item : item.slice(0, eq).trim();
+        if (eq === -1 || key === '')
+            throw new Error(`"${entry}": "${item}" is not KEY=VALUE (e.g. type=registry,ref=registry.example.com/app:cache)`);
+        if (attrs.has(key))
+            throw new Error(`"${entry}" gives ${key} twice`);
+        attrs.set(key, item.slice(eq + 1).trim());
+    }
+    if (!attrs.has('type')) {
+        throw new Error(`"${entry}" has no type=; start it with type=registry, local, gha, s3, azblob${direction === 'cache-to' ? ' or inline' : ''}`);
+    }
+    return checked(attrs, entry, direction);
+}
+function checked(attrs, entry, direction) {
+    const type = attrs.get('type') ?? '';
+    const spec = CACHE_TYPES[type];
+    if (!spec) {
+        const known = Object.keys(CACHE_TYPES).filter(t => CACHE_TYPES[t]?.directions.includes(direction));
+        throw new Error(`"${entry}": type=${type} is not a cache type; use ${known.join(', ')}`);
+    }
+    if (!spec.directions.includes(direction)) {
+        throw new Error(`"${entry}": type=${type} only works in cache-to; read an inline cache back with type=registry,ref=IMAGE`);
+    }
+    for (const key of spec.required[direction] ?? []) {
+        if (!attrs.get(key))
+            throw new Error(`"${entry}": type=${type} needs ${key}=`);
+    }
+    if (direction === 'cache-from') {
+        const exportOnly = EXPORT_ONLY_KEYS.find(key => attrs.has(key));
+        if (exportOnly)
+            throw new Error(`"${entry}": ${exportOnly}= applies to cache-to only`);
+    }
+    const mode = attrs.get('mode');
+    if (mode !== undefined && mode !== 'min' && mode !== 'max')
+        throw new Error(`"${entry}": mode=${mode} is not a cache mode; use min or max`);
+    for (const key of BOOLEAN_KEYS) {
+        const value = attrs.get(key);
+        if (value !== undefined && !/^(true|false)$/i.test(value))
+            throw new Error(`"${entry}": ${key}=${value} is not a boolean; use true or false`);
+    }
+    const compression = attrs.get('compression');
+    if (compression !== undefined && !COMPRESSIONS.includes(compression))
+        throw new Error(`"${entry}": compression=${compression} is not one of ${COMPRESSIONS.join(', ')}`);
+    const ref = attrs.get('ref');
+    if (type === 'registry' && ref !== undefined) {
+        try {
+            parseImageReference(ref);
+        }
+        catch (error) {
+            throw new Error(`"${entry}": ref=${ref} is not an image reference: ${messageOf(error)}`, {
+                cause: error
+            });
+        }
+    }
+    return attrs;
+}
+/** cache-from / cache-to: the entries as written, each checked. */
+function parseCacheEntries(value, direction) {
+    const entries = splitList(value, false);
+    for (const entry of entries)
+        parseCacheEntry(entry, direction);
+    return entries;
+}
+
 ;// CONCATENATED MODULE: ./lib/inputs/checks.js
 /**
  * Checks of the inputs that buildx or buildkitd would otherwise refuse late (after the builder started),
@@ -37815,9 +38131,9 @@ function unique(items) {
 
 
 /** A Dockerfile stage name, as BuildKit accepts it in `FROM ... AS <name>` and --target. */
-const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+const checks_STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 function parseTarget(value) {
-    if (value !== '' && !STAGE_NAME.test(value)) {
+    if (value !== '' && !checks_STAGE_NAME.test(value)) {
         throw new Error(`${JSON.stringify(value)} is not a build stage name; use letters, digits, '_', '.', '-', starting with a letter`);
     }
     return value;
@@ -37955,6 +38271,310 @@ function checkDockerfile(shown, file) {
         throw notDockerfile('its first instruction is not one of FROM, ARG or the other Dockerfile instructions');
 }
 
+;// CONCATENATED MODULE: ./lib/inputs/nodes.js
+
+/** Endpoints buildx takes as a URL (what DOCKER_HOST takes). */
+const ENDPOINT_URL = /^(unix|tcp|ssh|npipe):\/\/\S+$/;
+/** A docker context name (docker's own rule). */
+const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
+const EXAMPLE = 'e.g. linux/arm64=ssh://ci@arm-box.internal or linux/arm64,linux/arm/v7=arm-context';
+/** Parses the input; throws a message naming the offending line (the caller adds the input name). */
+function parseNodes(value) {
+    const nodes = [];
+    const platformOwner = new Map();
+    const endpoints = new Set();
+    for (const raw of value.split('\n')) {
+        const line = raw.trim();
+        if (line === '')
+            continue;
+        const eq = line.indexOf('=');
+        if (eq === -1)
+            throw new Error(`"${line}" is not PLATFORMS=ENDPOINT (${EXAMPLE})`);
+        const platformText = line.slice(0, eq).trim();
+        const endpoint = line.slice(eq + 1).trim();
+        const items = platformText.split(',').map(p => p.trim());
+        if (platformText === '' || items.some(p => p === '')) {
+            throw new Error(`"${line}" needs platforms before '=', separated by commas (${EXAMPLE})`);
+        }
+        if (endpoint === '')
+            throw new Error(`"${line}" has no endpoint after '=' (${EXAMPLE})`);
+        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? !ENDPOINT_URL.test(endpoint) : !CONTEXT_NAME.test(endpoint)) {
+            throw new Error(`"${endpoint}" is not a node endpoint; use a docker context name or a unix://, tcp:// or ssh:// URL`);
+        }
+        if (endpoints.has(endpoint)) {
+            throw new Error(`${endpoint} is listed twice; put all its platforms on one line, separated by commas`);
+        }
+        endpoints.add(endpoint);
+        const platforms = [];
+        for (const item of items) {
+            const platform = formatPlatform(parsePlatform(item));
+            const owner = platformOwner.get(platform);
+            if (owner !== undefined) {
+                throw new Error(owner === endpoint
+                    ? `${platform} is listed twice for ${endpoint}`
+                    : `${platform} is given to two nodes (${owner} and ${endpoint}); each platform is built by one node`);
+            }
+            platformOwner.set(platform, endpoint);
+            platforms.push(platform);
+        }
+        nodes.push({ platforms, endpoint });
+    }
+    return nodes;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
+/**
+ * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
+ * path or as PEM text (often from a secret). Entries are parsed, every certificate is checked with
+ * node:crypto, and the PEM is written to one file per host for buildkitd.toml's `ca = [...]`.
+ */
+
+
+
+
+
+const DEFAULT_INPUT = 'ca-certs';
+const ENTRY_START = /^([^=]*)=(.*)$/;
+const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
+const PEM_END = /^-----END [^-]*-----/;
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+const FILE_MODE = 0o644;
+function normalizeLineEndings(text) {
+    return text.replace(/\r\n?/g, '\n');
+}
+/**
+ * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
+ * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
+ * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
+ * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
+ * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
+ * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
+ * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
+ */
+function parseCaCertsInput(text, input = DEFAULT_INPUT) {
+    const entries = [];
+    let current;
+    const finish = () => {
+        if (current) {
+            const value = current.lines.join('\n').trim();
+            entries.push({
+                host: current.host,
+                source: current.source,
+                value: current.source === 'pem' ? `${value}\n` : value
+            });
+        }
+        current = undefined;
+    };
+    const lines = normalizeLineEndings(text).split('\n');
+    for (const [index, rawLine] of lines.entries()) {
+        const line = rawLine.trim();
+        const lineNumber = index + 1;
+        if (current?.inBlock) {
+            current.lines.push(line);
+            if (PEM_END.test(line))
+                current.inBlock = false;
+            continue;
+        }
+        const start = ENTRY_START.exec(line);
+        if (start) {
+            finish();
+            const host = parseRegistryHost(start[1] ?? '', { input, allowHttpScheme: false }).host;
+            const value = (start[2] ?? '').trim();
+            if (value === '') {
+                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
+            }
+            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
+            current = {
+                host,
+                source,
+                lines: [value],
+                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
+            };
+            continue;
+        }
+        if (line === '')
+            continue;
+        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
+            // The next certificate of a chain.
+            current.lines.push(line);
+            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
+            continue;
+        }
+        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
+            'one entry per line (PEM text may span several lines)');
+    }
+    finish();
+    return entries;
+}
+function describeCertificate(certificate) {
+    const subjectLines = certificate.subject.split('\n');
+    const commonName = subjectLines.find(part => part.startsWith('CN='));
+    const subject = commonName ?? subjectLines.join(', ');
+    const expiry = new Date(certificate.validTo);
+    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
+    return `${subject} (notAfter ${notAfter})`;
+}
+/**
+ * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
+ * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
+ * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
+ * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
+ */
+function validateCertificatePem(pem, context) {
+    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
+    const text = normalizeLineEndings(pem)
+        .split('\n')
+        .map(line => line.trim())
+        .join('\n');
+    if (/PRIVATE KEY/.test(text)) {
+        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
+            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
+    }
+    const blocks = [...text.matchAll(PEM_BLOCK)];
+    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
+    if (blocks.length === 0 || begins !== blocks.length) {
+        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
+        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
+            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
+    }
+    const normalized = [];
+    const subjects = [];
+    for (const [index, block] of blocks.entries()) {
+        const label = block[1] ?? '';
+        if (block[3] !== label) {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
+                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
+        }
+        if (label !== 'CERTIFICATE') {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
+                'only CERTIFICATE blocks are accepted');
+        }
+        let certificate;
+        try {
+            certificate = new external_node_crypto_.X509Certificate(block[0]);
+        }
+        catch (error) {
+            const reason = typeof error === 'object' && error !== null && 'message' in error
+                ? String(error.message)
+                : String(error);
+            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
+                'expected a PEM-encoded certificate', { cause: error });
+        }
+        normalized.push(certificate.toString().trim());
+        subjects.push(describeCertificate(certificate));
+    }
+    return { pem: `${normalized.join('\n')}\n`, subjects };
+}
+function fileNameFor(host) {
+    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
+}
+/**
+ * Reads (for file entries) and validates every entry, then writes one PEM file per host as
+ * `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt` (mode 0644; dir created if missing).
+ * Several entries for the same host are concatenated into its file. Nothing is written unless every entry
+ * is valid. Relative file paths are resolved against the current directory. Returns host -> [absolute path].
+ */
+async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
+    const pemByHost = new Map();
+    for (const entry of entries) {
+        const host = parseRegistryHost(entry.host, { input, allowHttpScheme: false }).host;
+        let text = entry.value;
+        let file;
+        if (entry.source === 'file') {
+            file = (0,external_node_path_namespaceObject.resolve)(entry.value);
+            try {
+                text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+            }
+            catch (error) {
+                const code = errorCode(error) ?? 'unreadable';
+                throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${host} (${code}); ` +
+                    'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
+            }
+        }
+        const { pem } = validateCertificatePem(text, file === undefined ? { input, host } : { input, host, file });
+        const list = pemByHost.get(host) ?? [];
+        list.push(pem);
+        pemByHost.set(host, list);
+    }
+    const result = new Map();
+    if (pemByHost.size === 0)
+        return result;
+    const directory = (0,external_node_path_namespaceObject.resolve)(dir);
+    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+    const usedNames = new Set();
+    for (const [host, pems] of pemByHost) {
+        let name = fileNameFor(host);
+        for (let suffix = 2; usedNames.has(name); suffix++)
+            name = fileNameFor(`${host}-${suffix}`);
+        usedNames.add(name);
+        const path = (0,external_node_path_namespaceObject.join)(directory, name);
+        await (0,promises_namespaceObject.writeFile)(path, pems.join(''), { mode: FILE_MODE });
+        await (0,promises_namespaceObject.chmod)(path, FILE_MODE);
+        result.set(host, [path]);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
+/**
+ * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
+ * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
+ * build (inputs.ts) and the merge (merge.ts).
+ */
+
+
+
+
+
+const REGISTRY_FIELDS = {
+    'insecure-registries': field([], value => splitList(value, true).map(v => parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
+    'ca-certs': field([], value => parseCaCertsInput(value, 'ca-certs')),
+    registry: field('', value => {
+        if (value === '')
+            return '';
+        const host = parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
+        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
+        return canonicalRegistry(host);
+    }),
+    username: table_text,
+    password: table_text
+};
+const REGISTRY_RULES = [
+    {
+        input: 'password',
+        reads: ['username'],
+        check: v => v.username !== '' && v.password === ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'username',
+        reads: ['password'],
+        check: v => v.username === '' && v.password !== ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'registry',
+        reads: ['username'],
+        check: v => v.username !== '' && v.registry === ''
+            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
+            : undefined
+    }
+];
+/** The registry inputs of a table's values. */
+function registryInputs(v) {
+    return {
+        insecureRegistries: v['insecure-registries'],
+        caCerts: v['ca-certs'],
+        registry: v.registry,
+        username: v.username,
+        password: v.password
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/buildx/version.js
 /**
  * Versions of the docker buildx CLI: the oldest this action drives (`--metadata-file`, `--bootstrap`,
@@ -38069,7 +38689,7 @@ function evaluates(call) {
 /** The `type=` of an attest line ('' when it has none). */
 function attestType(attest) {
     for (const field of attest.split(',')) {
-        const [key, value] = splitOnce(field.trim(), '=');
+        const [key, value] = build_options_splitOnce(field.trim(), '=');
         if (key === 'type')
             return value;
     }
@@ -38105,390 +38725,9 @@ function csvField(key, value) {
     const field = `${key}=${value}`;
     return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
-function splitOnce(text, separator) {
+function build_options_splitOnce(text, separator) {
     const at = text.indexOf(separator);
     return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/option-values.js
-/**
- * Checks of the build-push-action option values that need no file system or environment: annotations,
- * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
- * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
- */
-
-
-
-/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
-const option_values_STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
-const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
-const ULIMIT_TYPES = [
-    'core',
-    'cpu',
-    'data',
-    'fsize',
-    'locks',
-    'memlock',
-    'msgqueue',
-    'nice',
-    'nofile',
-    'nproc',
-    'rss',
-    'rtprio',
-    'rttime',
-    'sigpending',
-    'stack'
-];
-const OUTPUT_TYPES = ['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly'];
-const ENTITLEMENTS = ['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write'];
-const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
-const ATTEST_TYPES = ['provenance', 'sbom'];
-const option_values_BOOLEAN = /^(true|false)$/i;
-/**
- * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
- * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
- * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
- */
-function parseList(value, commas) {
-    const items = [];
-    let i = 0;
-    while (i < value.length) {
-        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
-            i++;
-        if (i >= value.length)
-            break;
-        if (value[i] === '"') {
-            let item = '';
-            let j = i + 1;
-            for (;;) {
-                if (j >= value.length)
-                    throw new Error('a quoted item has no closing double quote');
-                if (value[j] === '"') {
-                    if (value[j + 1] === '"') {
-                        item += '"';
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                item += value.charAt(j);
-                j++;
-            }
-            items.push(item);
-            i = j + 1;
-        }
-        else {
-            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
-            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
-            items.push(item.trim());
-            i = end === -1 ? value.length : i + end;
-        }
-    }
-    return items.filter(item => item !== '');
-}
-/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
-function parseAnnotations(value) {
-    return parseList(value, false).map(item => {
-        if (!ANNOTATION.test(item)) {
-            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
-        }
-        return item;
-    });
-}
-/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
-function parseAttestValue(value, kind) {
-    if (value === '' || option_values_BOOLEAN.test(value))
-        return value.toLowerCase();
-    for (const field of value.split(',')) {
-        const [key, attr] = option_values_splitOnce(field.trim());
-        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
-            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
-        if (key === 'type')
-            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
-        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
-            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
-        if (key === 'generator')
-            imageReference(attr);
-    }
-    return value;
-}
-function example(kind) {
-    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
-}
-/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
-function parseAttests(value) {
-    return parseList(value, false).map(item => {
-        const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
-        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
-        if (!ATTEST_TYPES.includes(type))
-            throw new Error(`"${item}" needs type=provenance or type=sbom`);
-        parseAttestValue(fields
-            .filter(([key]) => key !== 'type')
-            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
-            .join(','), type);
-        return item;
-    });
-}
-/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
-function parseOutputs(value) {
-    return parseList(value, false).map(item => {
-        if (!item.includes('='))
-            return item;
-        const type = item
-            .split(',')
-            .map(f => option_values_splitOnce(f.trim()))
-            .find(([key]) => key === 'type')?.[1];
-        if (type === undefined || !OUTPUT_TYPES.includes(type))
-            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
-        return item;
-    });
-}
-/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
-function parseAddHosts(value) {
-    return parseList(value, true).map(item => {
-        const at = item.search(/[=:]/);
-        const host = at === -1 ? '' : item.slice(0, at);
-        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
-        if (!HOST_NAME.test(host) || (external_node_net_.isIP(ip) === 0 && ip !== 'host-gateway'))
-            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
-        return `${host}=${ip}`;
-    });
-}
-function parseShmSize(value) {
-    if (value !== '' && !SHM_SIZE.test(value))
-        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
-    return value;
-}
-/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
-function parseUlimits(value) {
-    return parseList(value, false).map(item => {
-        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
-        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
-            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
-        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
-            throw new Error(`"${item}": the soft limit is above the hard one`);
-        return item;
-    });
-}
-function parseCgroupParent(value) {
-    if (/[\s,]/.test(value))
-        throw new Error(`"${value}" is not a cgroup path`);
-    return value;
-}
-/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
-function parseAllow(value) {
-    return [
-        ...new Set(parseList(value, true).map(item => {
-            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
-                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
-            return item;
-        }))
-    ];
-}
-function parseStageNames(value, commas) {
-    return parseList(value, commas).map(item => parseStageName(item));
-}
-function parseStageName(value) {
-    if (value !== '' && !option_values_STAGE_NAME.test(value))
-        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
-    return value;
-}
-/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
-function parseCall(value) {
-    if (value === '')
-        return '';
-    const [method, ...options] = value.split(',').map(f => f.trim());
-    if (!CALL_METHODS.includes(method ?? ''))
-        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
-    for (const option of options) {
-        const [key, v] = option_values_splitOnce(option);
-        if (!(key === 'format' && v) && !(key === 'ignorestatus' && option_values_BOOLEAN.test(v ?? '')))
-            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
-    }
-    return value;
-}
-/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
-function imageReference(value) {
-    try {
-        parseImageReference(value);
-    }
-    catch (error) {
-        throw new Error(messageOf(error), { cause: error });
-    }
-    return value;
-}
-function option_values_splitOnce(field) {
-    const at = field.indexOf('=');
-    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/build-options.js
-/**
- * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
- * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
- * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
- * is accepted; readInputs prefixes it with the input's name. A message about `secrets` never quotes the
- * entry (it may hold the secret).
- */ 
-
-
-const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** `id=value` entries; the message for a bad one gives its position, never its text. */
-function parseSecrets(value) {
-    return parseList(value, false).map((item, i) => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
-        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
-            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a non-empty value); ` +
-                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
-        }
-        return { id, value: secret };
-    });
-}
-function idPairs(value, commas, what) {
-    return parseList(value, commas).map(item => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (!SECRET_ID.test(id) || rest === '')
-            throw new Error(`"${item}" is not ID=${what}; put one per line`);
-        return [id, rest];
-    });
-}
-function parseSecretFiles(value, cwd) {
-    return idPairs(value, false, 'PATH').map(([id, file]) => {
-        if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
-            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
-        return { id, path: file };
-    });
-}
-function parseSecretEnvs(value, env) {
-    return idPairs(value, true, 'ENV_VARIABLE').map(([id, name]) => {
-        if (!ENV_NAME.test(name))
-            throw new Error(`${id}: "${name}" is not an environment variable name`);
-        if (env[name] === undefined)
-            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
-        return { id, env: name };
-    });
-}
-/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
-function parseSsh(value, cwd, env) {
-    return parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? item : item.slice(0, eq);
-        if (!SECRET_ID.test(id))
-            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
-        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
-        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
-            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
-                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
-        }
-        for (const p of paths) {
-            if (p === '' || !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.resolve(cwd, p)))
-                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
-        }
-        return item;
-    });
-}
-const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
-/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
-function parseBuildContexts(value, cwd) {
-    return parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const name = eq === -1 ? '' : item.slice(0, eq).trim();
-        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (name === '' || /\s/.test(name) || source === '')
-            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
-        if (source.startsWith('docker-image://'))
-            imageReference(source.slice('docker-image://'.length));
-        else if (!REMOTE_SOURCE.test(source)) {
-            if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
-                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
-        }
-        return `${name}=${source}`;
-    });
-}
-/**
- * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
- * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
- * context is such a URL, and `secrets` does not already give one.
- */
-function gitAuthSecret(options) {
-    if (options.token === '')
-        return undefined;
-    let host;
-    try {
-        host = new URL(options.serverUrl || 'https://github.com').host;
-    }
-    catch {
-        return undefined;
-    }
-    const id = `GIT_AUTH_TOKEN.${host}`;
-    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
-        return undefined;
-    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
-    return onServer ? { id, value: options.token } : undefined;
-}
-/** Reads every build-push-action input (see BuildOptionSettings); problems go to `reader.check`. */
-function readBuildOptions(reader, context) {
-    const { get, check, cwd, env } = reader;
-    const list = (name, parse) => check(name, [], () => parse(get(name)));
-    const one = (name, parse) => check(name, '', () => parse(get(name)));
-    const secrets = list('secrets', parseSecrets);
-    const buildContexts = list('build-contexts', v => parseBuildContexts(v, cwd));
-    const token = gitAuthSecret({
-        token: get('github-token'),
-        serverUrl: env.GITHUB_SERVER_URL ?? '',
-        sources: [context, ...buildContexts.map(c => c.slice(c.indexOf('=') + 1))],
-        secrets
-    });
-    return {
-        secrets: token ? [...secrets, token] : secrets,
-        secretFiles: list('secret-files', v => parseSecretFiles(v, cwd)),
-        secretEnvs: list('secret-envs', v => parseSecretEnvs(v, env)),
-        ssh: list('ssh', v => parseSsh(v, cwd, env)),
-        buildContexts,
-        annotations: list('annotations', parseAnnotations),
-        sbom: one('sbom', v => parseAttestValue(v, 'sbom')),
-        attests: list('attests', parseAttests),
-        outputs: list('outputs', parseOutputs),
-        load: reader.bool('load'),
-        addHosts: list('add-hosts', parseAddHosts),
-        shmSize: one('shm-size', parseShmSize),
-        ulimits: list('ulimit', parseUlimits),
-        cgroupParent: one('cgroup-parent', parseCgroupParent),
-        allow: list('allow', parseAllow),
-        noCacheFilters: list('no-cache-filters', v => parseStageNames(v, true)),
-        call: one('call', parseCall)
-    };
-}
-/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
-function describeBuildOptions(o) {
-    const typeOf = (entry) => /(?:^|,)type=([^,]*)/.exec(entry)?.[1] ?? 'local';
-    const lines = [
-        ['secrets', o.secrets.map(s => s.id).join(', ')],
-        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
-        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
-        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
-        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
-        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
-        ['sbom', o.sbom],
-        ['attests', o.attests.map(a => typeOf(a)).join(', ')],
-        ['outputs', o.outputs.map(typeOf).join(', ')],
-        ['load', o.load && 'true'],
-        ['add-hosts', o.addHosts.join(', ')],
-        ['shm-size', o.shmSize],
-        ['ulimit', o.ulimits.join(', ')],
-        ['cgroup-parent', o.cgroupParent],
-        ['allow', o.allow.join(', ')],
-        ['no-cache-filters', o.noCacheFilters.join(', ')],
-        ['call', o.call]
-    ];
-    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
 }
 
 ;// CONCATENATED MODULE: ./lib/buildx/progress.js
@@ -38726,7 +38965,7 @@ function progress_isRecord(value) {
 
 
 
-const build_MEDIA_TYPES = ['oci', 'docker'];
+const MEDIA_TYPE_FAMILIES = ['oci', 'docker'];
 /** The first buildx release with `--progress=rawjson`. */
 const RAWJSON_SINCE = '0.13.0';
 /** rawjson when the buildx in use has it; plain (parsed the same way afterwards) otherwise. */
@@ -38778,7 +39017,7 @@ function buildCommand({ builder, metadataFile, settings: s, progress }) {
     args.push(s.context);
     return { args, env: extra.env };
 }
-function buildArgs(options) {
+function buildxBuildArgv(options) {
     return buildCommand(options).args;
 }
 /**
@@ -39028,79 +39267,101 @@ function indent(text) {
 ;// CONCATENATED MODULE: ./lib/inputs/runtime.js
 /**
  * The inputs about what lands in the registry and what the build costs: media-types, smoke-test,
- * smoke-test-timeout, cache-max-size, check-binaries and check-binaries-budget, read and checked like
- * every other input (each problem names its input).
+ * smoke-test-timeout, cache-max-size, check-binaries and check-binaries-budget; fields and rules of the
+ * build's input table (inputs.ts).
  */
 
 
 
 
 
-/** Reads the six inputs with `get` (defaults applied); appends a line to `problems` for each bad one. */
-function readRuntimeInputs(get, context, problems) {
-    const check = (name, fallback, parse) => {
-        try {
-            return parse(get(name));
-        }
-        catch (error) {
-            problems.push(`${name}: ${messageOf(error)}`);
-            return fallback;
-        }
-    };
-    const mediaTypes = check('media-types', 'oci', value => {
-        const found = build_MEDIA_TYPES.find(m => m === value.toLowerCase());
+
+const RUNTIME_FIELDS = {
+    'media-types': field('oci', value => {
+        const found = MEDIA_TYPE_FAMILIES.find(m => m === value.toLowerCase());
         if (!found)
             throw new Error(`"${value}" is not a media type family; use oci or docker`);
         return found;
-    });
-    const { provenance } = context;
-    if (mediaTypes === 'docker' && provenance !== '' && provenance.toLowerCase() !== 'false') {
-        problems.push(`media-types: docker cannot carry the provenance attestation asked for (provenance: ${provenance}); ` +
-            'BuildKit would switch the whole image back to OCI media types. Leave provenance empty or false ' +
-            '(attestations are then off), or use media-types: oci');
-    }
-    const sbom = get('sbom').toLowerCase();
-    const carried = [
-        ...(sbom !== '' && sbom !== 'false' ? ['sbom'] : []),
-        ...['attests', 'annotations'].filter(name => get(name) !== '')
-    ];
-    if (mediaTypes === 'docker' && carried.length > 0) {
-        problems.push(`media-types: docker cannot carry what ${carried.join(' and ')} attach (attestations and annotations ` +
-            'make BuildKit switch the whole image back to OCI media types); leave them empty, or use media-types: oci');
-    }
-    const smokeTest = check('smoke-test', [], parseSmokeCommand);
-    if (smokeTest.length > 0 && !context.push) {
-        problems.push('smoke-test: runs the pushed image of every platform, so it needs push: true');
-    }
-    const smokeTestTimeout = check('smoke-test-timeout', 120, value => {
+    }),
+    'smoke-test': field([], parseSmokeCommand),
+    'smoke-test-timeout': field(120, value => {
         if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 3600)
             throw new Error(`"${value}" is not a time limit; use whole seconds from 1 to 3600`);
         return Number(value);
-    });
-    const cacheMaxSize = check('cache-max-size', undefined, value => {
+    }),
+    'cache-max-size': field(undefined, value => {
         if (value === '')
             return undefined;
         const bytes = parseByteSize(value);
         if (bytes < MIN_CACHE_BYTES)
             throw new Error(`"${value}" is below the smallest useful cache budget, ${formatBytes(MIN_CACHE_BYTES)}`);
         return bytes;
-    });
-    // A push goes by digest with no --tag (the tags are put after the checks): a loaded image would have
-    // no name in the engine.
-    if (context.load && context.push) {
-        problems.push('load: cannot be combined with push: true (the image is pushed by digest and tagged in the ' +
-            'registry after its checks, so the engine would get it without a name); set push: false to load ' +
-            'it, or pull the pushed tags in a later step');
+    }),
+    'check-binaries': field('error', parseBinariesMode),
+    'check-binaries-budget': field(0, parseByteSize)
+};
+const attestsOff = (value) => value === '' || value.toLowerCase() === 'false';
+const RUNTIME_RULES = [
+    {
+        input: 'media-types',
+        reads: ['provenance'],
+        check: v => v['media-types'] === 'docker' && !attestsOff(v.provenance)
+            ? `docker cannot carry the provenance attestation asked for (provenance: ${v.provenance}); ` +
+                'BuildKit would switch the whole image back to OCI media types. Leave provenance empty or false ' +
+                '(attestations are then off), or use media-types: oci'
+            : undefined
+    },
+    {
+        input: 'media-types',
+        reads: ['sbom', 'attests', 'annotations'],
+        check: v => {
+            const carried = [
+                ...(attestsOff(v.sbom) ? [] : ['sbom']),
+                ...(v.attests.length > 0 ? ['attests'] : []),
+                ...(v.annotations.length > 0 ? ['annotations'] : [])
+            ];
+            if (v['media-types'] !== 'docker' || carried.length === 0)
+                return undefined;
+            return (`docker cannot carry what ${carried.join(' and ')} attach (attestations and annotations ` +
+                'make BuildKit switch the whole image back to OCI media types); leave them empty, or use media-types: oci');
+        }
+    },
+    {
+        input: 'smoke-test',
+        reads: ['push'],
+        check: v => v['smoke-test'].length > 0 && !v.push
+            ? 'runs the pushed image of every platform, so it needs push: true'
+            : undefined
+    },
+    // A push goes by digest with no --tag (the tags are put after the checks): a loaded image would have no
+    // name in the engine.
+    {
+        input: 'load',
+        reads: ['push', 'call'],
+        check: v => v.load && !evaluates(v.call) && v.push
+            ? 'cannot be combined with push: true (the image is pushed by digest and tagged in the registry ' +
+                'after its checks, so the engine would get it without a name); set push: false to load it, or ' +
+                'pull the pushed tags in a later step'
+            : undefined
     }
-    const checkBinaries = check('check-binaries', 'error', parseBinariesMode);
-    const checkBinariesBudget = check('check-binaries-budget', 0, parseByteSize);
-    return { mediaTypes, smokeTest, smokeTestTimeout, cacheMaxSize, checkBinaries, checkBinariesBudget };
+];
+/** The runtime inputs of a table's values. */
+function runtimeInputs(v) {
+    return {
+        mediaTypes: v['media-types'],
+        smokeTest: v['smoke-test'],
+        smokeTestTimeout: v['smoke-test-timeout'],
+        cacheMaxSize: v['cache-max-size'],
+        checkBinaries: v['check-binaries'],
+        checkBinariesBudget: v['check-binaries-budget']
+    };
 }
 
-;// CONCATENATED MODULE: ./lib/inputs/inputs.js
+;// CONCATENATED MODULE: ./lib/inputs/fields.js
 /**
- * The action's inputs, read once into a typed object and validated in one place. Every rejection names
- * the input and says what is accepted; all problems are reported together, before any command runs.
+ * The build's input table: every input of action.yml, by name, with its parser. The typed values feed
+ * the cross-input rules (rules.ts) and then the Inputs object (inputs.ts). A unit test keeps the table's
+ * names and action.yml's inputs the same.
  */
 
 
@@ -39113,62 +39374,14 @@ function readRuntimeInputs(get, context, problems) {
 
 
 
-/** Defaults, the same as action.yml's (a unit test keeps the two in agreement). */
-const DEFAULTS = {
-    platforms: 'linux/amd64,linux/arm64',
-    context: '.',
-    push: 'true',
-    'push-by-digest': 'false',
-    'buildkit-image': 'moby/buildkit:buildx-stable-1',
-    'host-network': 'false',
-    proxy: 'true',
-    qemu: 'auto',
-    'qemu-image': 'tonistiigi/binfmt:qemu-v10.2.3-68',
-    'no-cache': 'false',
-    pull: 'false',
-    retries: '2',
-    'reuse-builder': 'false',
-    'buildx-download-url': DEFAULT_DOWNLOAD_URL,
-    load: 'false',
-    'media-types': 'oci',
-    'smoke-test-timeout': '120',
-    'check-binaries': 'error',
-    'check-binaries-budget': '256MiB'
-};
-/** All the problems found in the inputs, one line each. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-        this.name = 'InputError';
-        this.problems = problems;
-    }
-}
+
+
+
 const BUILDER_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$/;
 const NETWORK_MODES = ['', 'default', 'none', 'host'];
-/**
- * Reads and checks every input; relative paths start at `cwd` (the job's working directory). `env` is the
- * step's environment (for secret-envs, ssh, and the GitHub server that github-token belongs to).
- */
-function readInputs(source, cwd, env = {}) {
-    const problems = [];
-    const get = (name) => {
-        const value = source(name);
-        if (value !== '')
-            return value;
-        return DEFAULTS[name] ?? '';
-    };
-    const check = collectProblems(problems);
-    const bool = (name) => check(name, false, () => {
-        const value = get(name).toLowerCase();
-        if (value === 'true')
-            return true;
-        if (value === 'false')
-            return false;
-        throw new Error(`"${get(name)}" is not a boolean; use true or false`);
-    });
-    const existingPath = (name, kind) => check(name, '', () => {
-        const value = get(name);
+/** A path that must exist as a file or a directory ('' stays ''). */
+function existing(kind) {
+    return field('', (value, { cwd }) => {
         if (value === '')
             return '';
         const stat = external_node_fs_namespaceObject.statSync(resolvePath(cwd, value), { throwIfNoEntry: false });
@@ -39178,131 +39391,204 @@ function readInputs(source, cwd, env = {}) {
             throw new Error(`"${value}" is not a ${kind}`);
         return value;
     });
-    const platforms = check('platforms', [], () => parsePlatforms(get('platforms')));
-    const context = check('context', '.', () => {
-        const value = get('context');
-        if (isRemoteContext(value))
-            return value;
-        return existingPath('context', 'directory') || value;
+}
+function parseTagEntries(value) {
+    return splitList(value, true).map(tag => {
+        try {
+            return { text: tag, reference: parseImageReference(tag) };
+        }
+        catch (error) {
+            throw new Error(`"${tag}" is not a valid image reference: ${messageOf(error)}`, { cause: error });
+        }
     });
+}
+const directory = existing('directory');
+const file = existing('file');
+const BUILD_FIELDS = {
+    platforms: field([], parsePlatforms),
+    context: field('.', (value, context) => isRemoteContext(value) ? value : directory.parse(value, context) || value),
     // With a remote context, buildx reads `file` inside that context: nothing to check here.
-    const file = isRemoteContext(get('context'))
-        ? get('file')
-        : check('file', '', () => {
-            const value = existingPath('file', 'file');
-            if (value !== '')
-                checkDockerfile(value, resolvePath(cwd, value));
+    file: field('', (value, context) => {
+        if (isRemoteContext(context.text('context')))
             return value;
-        });
-    const push = bool('push');
-    const pushByDigest = bool('push-by-digest');
-    if (pushByDigest && !push && !problems.some(p => p.startsWith('push:'))) {
-        problems.push('push-by-digest: needs push: true (an image pushed by digest is pushed)');
-    }
-    const buildOptions = readBuildOptions({ get, check, bool, cwd, env }, get('context'));
-    // call: check (outline, targets) evaluates the build and pushes nothing, so it needs no tag.
-    const tags = check('tags', [], () => pushByDigest
-        ? parseRepository(get('tags'))
-        : parseTags(get('tags'), push && !evaluates(buildOptions.call)));
-    const buildArgs = check('build-args', [], () => parseKeyValues(get('build-args'), true));
-    const labels = check('labels', [], () => parseKeyValues(get('labels'), false));
-    const network = check('network', '', () => {
-        const value = get('network');
+        const found = file.parse(value, context);
+        if (found !== '')
+            checkDockerfile(found, resolvePath(context.cwd, found));
+        return found;
+    }),
+    tags: field([], parseTagEntries),
+    push: bool(true),
+    'push-by-digest': bool(false),
+    'build-args': field([], value => parseKeyValues(value, true)),
+    labels: field([], value => parseKeyValues(value, false)),
+    target: field('', parseTarget),
+    'cache-from': field([], value => parseCacheEntries(value, 'cache-from')),
+    'cache-to': field([], value => parseCacheEntries(value, 'cache-to')),
+    'no-cache': bool(false),
+    pull: bool(false),
+    provenance: field('', parseProvenance),
+    ...RUNTIME_FIELDS,
+    network: field('', value => {
         if (!NETWORK_MODES.includes(value))
             throw new Error(`"${value}" is not a RUN network mode; use default, none or host`);
         return value;
-    });
-    const builderName = check('builder-name', '', () => {
-        const value = get('builder-name');
-        if (value !== '' && !BUILDER_NAME.test(value)) {
+    }),
+    'builder-name': field('', value => {
+        if (value !== '' && !BUILDER_NAME.test(value))
             throw new Error(`"${value}" is not a builder name; use letters, digits, '_', '.', '-', starting with a letter`);
-        }
         if (value.toLowerCase() === 'default')
             throw new Error('"default" is the docker driver builder, which cannot build several platforms; use another name');
         return value;
-    });
-    const buildkitImage = check('buildkit-image', '', () => imageReference(get('buildkit-image')));
-    const qemuImage = check('qemu-image', '', () => imageReference(get('qemu-image')));
-    const driverOpts = check('driver-opts', [], () => parseKeyValues(get('driver-opts'), false));
-    const registryMirrors = check('registry-mirrors', new Map(), () => parseMirrors(get('registry-mirrors')));
-    const buildkitdConfig = existingPath('buildkitd-config', 'file');
-    const { insecureRegistries, caCerts, registry, username, password } = readRegistryInputs(get, check, problems);
-    const qemu = check('qemu', 'auto', () => {
-        const value = get('qemu').toLowerCase();
-        const mode = QEMU_MODES.find(m => m === value);
+    }),
+    'buildkit-image': field('', imageReference),
+    'driver-opts': field([], value => parseKeyValues(value, false)),
+    'buildkitd-flags': field('', parseBuildkitdFlags),
+    nodes: field([], parseNodes),
+    'host-network': bool(false),
+    ...REGISTRY_FIELDS,
+    'registry-mirrors': field(new Map(), parseMirrors),
+    proxy: bool(true),
+    'buildkitd-config': file,
+    'buildkitd-config-inline': table_text,
+    qemu: field('auto', value => {
+        const mode = QEMU_MODES.find(m => m === value.toLowerCase());
         if (!mode)
-            throw new Error(`"${get('qemu')}" is not a QEMU mode; use auto, image, package or false`);
+            throw new Error(`"${value}" is not a QEMU mode; use auto, image, package or false`);
         return mode;
-    });
-    const noCache = bool('no-cache');
-    const pull = bool('pull');
-    const hostNetwork = bool('host-network');
-    const proxy = bool('proxy');
-    const retries = check('retries', 0, () => {
-        const value = get('retries');
+    }),
+    'qemu-image': field('', imageReference),
+    ...BUILD_OPTION_FIELDS,
+    retries: field(0, value => {
         if (!/^\d+$/.test(value) || Number(value) > 10)
             throw new Error(`"${value}" is not a retry count; use 0 to 10`);
         return Number(value);
-    });
-    const reuseBuilder = bool('reuse-builder');
-    const buildxVersion = check('buildx-version', '', () => normalizeBuildxVersion(get('buildx-version')));
-    const buildxDownloadUrl = check('buildx-download-url', DEFAULT_DOWNLOAD_URL, () => parseDownloadUrlTemplate(get('buildx-download-url')));
-    const buildxChecksumUrl = check('buildx-checksum-url', '', () => get('buildx-checksum-url') === '' ? '' : parseDownloadUrlTemplate(get('buildx-checksum-url')));
-    const nodes = check('nodes', [], () => parseNodes(get('nodes')));
-    if (nodes.length > 0 && reuseBuilder) {
-        problems.push('nodes: a reused builder keeps the nodes it has, so nodes cannot be applied to it; ' +
-            'set reuse-builder: false, or leave nodes empty');
+    }),
+    'reuse-builder': bool(false),
+    'buildx-version': field('', normalizeBuildxVersion),
+    'buildx-download-url': field('', parseDownloadUrlTemplate),
+    'buildx-checksum-url': field('', value => (value === '' ? '' : parseDownloadUrlTemplate(value)))
+};
+
+;// CONCATENATED MODULE: ./lib/inputs/rules.js
+/**
+ * The build's cross-input rules: the second pass over the typed values of the input table (fields.ts),
+ * for what one input alone cannot say. Each is reported under one input and says what to change.
+ */
+
+
+
+/** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
+function repositoryProblem(tags) {
+    const [only, ...more] = tags;
+    if (!only || more.length > 0) {
+        return ('push-by-digest is true, so tags must name exactly one repository (e.g. registry.example.com/team/app), ' +
+            `not ${tags.length === 0 ? 'nothing' : `${tags.length} entries`}`);
     }
-    const target = check('target', '', () => parseTarget(get('target')));
-    const provenance = check('provenance', '', () => parseProvenance(get('provenance')));
-    const buildkitdFlags = check('buildkitd-flags', '', () => parseBuildkitdFlags(get('buildkitd-flags')));
-    const load = buildOptions.load && !evaluates(buildOptions.call);
-    const runtime = readRuntimeInputs(get, { push, provenance, load }, problems);
-    if (reuseBuilder && builderName === '') {
-        problems.push('reuse-builder: needs builder-name (the builder to reuse); a generated name is never reused');
+    const { tag, digest } = only.reference;
+    if (tag === undefined && digest === undefined)
+        return undefined;
+    const part = digest !== undefined ? `digest @${digest}` : `tag :${tag ?? ''}`;
+    return (`push-by-digest is true, so "${only.text}" must name the repository only; drop its ${part} ` +
+        '(the image is pushed without a tag and found by its digest)');
+}
+const BUILD_RULES = [
+    {
+        input: 'push-by-digest',
+        reads: ['push'],
+        check: v => v['push-by-digest'] && !v.push ? 'needs push: true (an image pushed by digest is pushed)' : undefined
+    },
+    {
+        input: 'tags',
+        reads: ['push-by-digest'],
+        check: v => (v['push-by-digest'] ? repositoryProblem(v.tags) : undefined)
+    },
+    {
+        input: 'tags',
+        reads: ['push-by-digest'],
+        check: v => {
+            const digested = v['push-by-digest'] ? undefined : v.tags.find(t => t.reference.digest !== undefined);
+            if (!digested)
+                return undefined;
+            return (`"${digested.text}" has a digest (@${(digested.reference.digest ?? '').slice(0, 15)}…): a pushed image ` +
+                'gets its digest from its content; give repository:tag only');
+        }
+    },
+    // call: check (outline, targets) evaluates the build and pushes nothing, so it needs no tag.
+    {
+        input: 'tags',
+        reads: ['push', 'push-by-digest', 'call'],
+        check: v => v.push && !v['push-by-digest'] && !evaluates(v.call) && v.tags.length === 0
+            ? 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0'
+            : undefined
+    },
+    {
+        input: 'nodes',
+        reads: ['reuse-builder'],
+        check: v => v.nodes.length > 0 && v['reuse-builder']
+            ? 'a reused builder keeps the nodes it has, so nodes cannot be applied to it; set reuse-builder: false, or leave nodes empty'
+            : undefined
+    },
+    {
+        input: 'reuse-builder',
+        reads: ['builder-name'],
+        check: v => v['reuse-builder'] && v['builder-name'] === ''
+            ? 'needs builder-name (the builder to reuse); a generated name is never reused'
+            : undefined
     }
-    if (problems.length > 0)
-        throw new InputError(problems);
+];
+/** Every cross-input rule of the build, in the order their problems are reported. */
+const RULES = [...BUILD_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
+
+;// CONCATENATED MODULE: ./lib/inputs/inputs.js
+
+
+
+
+
+
+
+/**
+ * Reads and checks every input; relative paths start at `cwd` (the job's working directory). `env` is the
+ * step's environment (for secret-envs, ssh, and the GitHub server that github-token belongs to).
+ */
+function readInputs(source, cwd, env = {}) {
+    const v = readTable(BUILD_FIELDS, RULES, { source, specs: INPUTS, cwd, env });
     return {
-        platforms,
-        context,
-        file,
-        tags,
-        push,
-        pushByDigest,
-        buildArgs,
-        labels,
-        target,
-        cacheFrom: splitList(get('cache-from'), false),
-        cacheTo: splitList(get('cache-to'), false),
-        noCache,
-        pull,
-        provenance,
-        network,
-        builderName,
-        buildkitImage,
-        driverOpts,
-        buildkitdFlags,
-        hostNetwork,
-        insecureRegistries,
-        caCerts,
-        registryMirrors,
-        proxy,
-        buildkitdConfig,
-        buildkitdConfigInline: get('buildkitd-config-inline'),
-        registry,
-        username,
-        password,
-        qemu,
-        qemuImage,
-        retries,
-        reuseBuilder,
-        buildxVersion,
-        buildxDownloadUrl,
-        buildxChecksumUrl,
-        nodes,
-        buildOptions,
-        ...runtime
+        platforms: v.platforms,
+        context: v.context,
+        file: v.file,
+        tags: v.tags.map(t => t.text),
+        push: v.push,
+        pushByDigest: v['push-by-digest'],
+        buildArgs: v['build-args'],
+        labels: v.labels,
+        target: v.target,
+        cacheFrom: v['cache-from'],
+        cacheTo: v['cache-to'],
+        noCache: v['no-cache'],
+        pull: v.pull,
+        provenance: v.provenance,
+        network: v.network,
+        builderName: v['builder-name'],
+        buildkitImage: v['buildkit-image'],
+        driverOpts: v['driver-opts'],
+        buildkitdFlags: v['buildkitd-flags'],
+        hostNetwork: v['host-network'],
+        registryMirrors: v['registry-mirrors'],
+        proxy: v.proxy,
+        buildkitdConfig: v['buildkitd-config'],
+        buildkitdConfigInline: v['buildkitd-config-inline'],
+        qemu: v.qemu,
+        qemuImage: v['qemu-image'],
+        retries: v.retries,
+        reuseBuilder: v['reuse-builder'],
+        buildxVersion: v['buildx-version'],
+        buildxDownloadUrl: v['buildx-download-url'],
+        buildxChecksumUrl: v['buildx-checksum-url'],
+        nodes: v.nodes,
+        buildOptions: buildOptionSettings(v, { context: v.context, serverUrl: env.GITHUB_SERVER_URL ?? '' }),
+        ...registryInputs(v),
+        ...runtimeInputs(v)
     };
 }
 
@@ -47260,6 +47546,7 @@ function useRunDockerConfig(deps, inputs, work) {
 
 
 
+
 async function runMain(deps) {
     const { reporter } = deps;
     markMainStarted(reporter);
@@ -47519,6 +47806,7 @@ function listenForSignals(signals, capture, onFirst) {
 
 
 
+
 /** The inputs as the action reads them: trimmed, '' when not given (action.yml's default then applies). */
 function inputSource(args) {
     return name => (args.inputs.get(name) ?? '').trim();
@@ -47722,18 +48010,24 @@ function helpText(command, commands, version) {
 
 
 
+
+const MERGE_FIELDS = {
+    sources: field([], parseSources),
+    tags: field([], parseIndexTags),
+    annotations: field({}, merge_parseAnnotations),
+    platforms: field(undefined, parseExpectedPlatforms),
+    ...REGISTRY_FIELDS
+};
 /** Reads and checks every input of the merge action; throws an InputError listing all problems. */
 function readMergeInputs(source) {
-    const problems = [];
-    const check = collectProblems(problems);
-    const sources = check('sources', [], () => parseSources(source('sources')));
-    const tags = check('tags', [], () => parseIndexTags(source('tags')));
-    const annotations = check('annotations', {}, () => merge_parseAnnotations(source('annotations')));
-    const platforms = check('platforms', undefined, () => parseExpectedPlatforms(source('platforms')));
-    const registryInputs = readRegistryInputs(source, check, problems);
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return { sources, tags, annotations, platforms, ...registryInputs };
+    const v = readTable(MERGE_FIELDS, REGISTRY_RULES, { source, specs: MERGE_INPUTS });
+    return {
+        sources: v.sources,
+        tags: v.tags,
+        annotations: v.annotations,
+        platforms: v.platforms,
+        ...registryInputs(v)
+    };
 }
 /** One image reference per line (commas work too); blank lines are skipped. */
 function parseSources(value) {
@@ -48329,26 +48623,6 @@ function action_escapeHtml(text) {
     return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 }
 
-;// CONCATENATED MODULE: ./lib/cli/merge-spec.js
-// Generated from merge/action.yml by scripts/action-spec.js (npm run docs). Do not edit.
-// prettier-ignore
-const MERGE_INPUTS = [
-    { "name": "sources", "description": "Images to merge, one reference per line, by digest or tag (registry/name@sha256:... or registry/name:tag). A source that is an index gives its platform images, each with its attestation manifests; blank lines are skipped.", "default": "", "required": true },
-    { "name": "tags", "description": "Where to push the index: image references with a tag, comma or newline separated. Platform images in another repository are mounted (same registry) or copied (another registry) there first.", "default": "", "required": true },
-    { "name": "annotations", "description": "Annotations of the index, one KEY=VALUE per line (an index: prefix is accepted).", "default": "", "required": false },
-    { "name": "platforms", "description": "The exact platforms the index must hold, comma or newline separated; a platform the sources lack, or one they hold that is not listed, is an error. Empty: whatever the sources hold (each once).", "default": "", "required": false },
-    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false },
-    { "name": "ca-certs", "description": "CA certificates to trust per registry: host[:port]=VALUE lines, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false },
-    { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false },
-    { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false },
-    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false },
-];
-// prettier-ignore
-const MERGE_OUTPUTS = [
-    { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
-    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
-];
-
 ;// CONCATENATED MODULE: ./lib/cli/merge.js
 /**
  * The merge command: the merge action's own run (runMergeAction, the code merge/action.yml runs), speaking
@@ -48366,15 +48640,6 @@ const MERGE_OUTPUTS = [
 
 
 
-/** The inputs of merge/action.yml that take lists: their flags may be repeated. */
-const MERGE_LISTS = new Set([
-    'sources',
-    'tags',
-    'annotations',
-    'platforms',
-    'insecure-registries',
-    'ca-certs'
-]);
 /** Input problems found before anything runs, worded with flags. Throws a UsageError when there are any. */
 function checkMergeInputs(args, command) {
     try {
@@ -48427,37 +48692,15 @@ async function runMerge(args, capture, deps) {
 
 
 
-
-/** The inputs of action.yml that take lists (newline or comma separated): their flags may be repeated. */
-const BUILD_LISTS = new Set([
-    'platforms',
-    'tags',
-    'build-args',
-    'labels',
-    'cache-from',
-    'cache-to',
-    'driver-opts',
-    'insecure-registries',
-    'ca-certs',
-    'registry-mirrors',
-    'secrets',
-    'secret-files',
-    'secret-envs',
-    'ssh',
-    'build-contexts',
-    'annotations',
-    'attests',
-    'outputs',
-    'add-hosts',
-    'ulimit',
-    'allow',
-    'no-cache-filters'
-]);
+/** The list inputs: their flags may be repeated. */
+function listInputs(inputs) {
+    return new Set(inputs.filter(input => input.list).map(input => input.name));
+}
 const build = {
     name: 'build',
     summary: 'build a multi-platform image and push it, as the GitHub Action does',
     inputs: INPUTS,
-    lists: BUILD_LISTS,
+    lists: listInputs(INPUTS),
     outputs: OUTPUTS,
     notes: [
         'The builder and temporary files are removed on success, failure, SIGINT and SIGTERM. Exit status:',
@@ -48478,7 +48721,7 @@ const merge = {
     name: 'merge',
     summary: 'merge images into one multi-platform index, as the merge action does',
     inputs: MERGE_INPUTS,
-    lists: MERGE_LISTS,
+    lists: listInputs(MERGE_INPUTS),
     outputs: MERGE_OUTPUTS,
     notes: [
         'It talks to the registries itself (no docker command, no builder) and pushes the index last. Exit',
@@ -48777,7 +49020,7 @@ async function runCli(argv, deps = cliDeps()) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1299);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9792);
 /** The command line's entry (bundled to dist/cli/index.js, the package's `multiarch-build-push` bin). */
 
 const status = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));

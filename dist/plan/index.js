@@ -28468,13 +28468,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -28647,263 +28640,7 @@ function lastLine(text) {
 
 /***/ }),
 
-/***/ 6741:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qd: () => (/* binding */ CommandError)
-/* harmony export */ });
-/* unused harmony exports runChecked, withEnvironment, execRunner */
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2876);
-/**
- * The one way this action runs external programs. Every command goes through a CommandRunner: argv
- * arrays only (never a shell string), so tags, build-args and labels stay inert whatever they contain.
- * Tests replace the runner with a fake that records calls; production uses @actions/exec (`execRunner`).
- */
-
-
-/** How many trailing lines of stderr an error message carries. */
-const STDERR_TAIL_LINES = 25;
-/** A command that exited non-zero (or could not be started), with the end of what it wrote to stderr. */
-class CommandError extends Error {
-    command;
-    args;
-    exitCode;
-    stdout;
-    stderr;
-    constructor(command, args, result, what) {
-        const tail = result.stderr.trimEnd().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
-        const head = what ?? `${command} ${args.slice(0, 2).join(' ')}`;
-        super(`${head} failed (exit code ${result.exitCode})${tail ? `:\n${tail}` : ''}`);
-        this.name = 'CommandError';
-        this.command = command;
-        this.args = args;
-        this.exitCode = result.exitCode;
-        this.stdout = result.stdout;
-        this.stderr = result.stderr;
-    }
-}
-/** Runs a command and turns a non-zero exit into a CommandError carrying stderr. */
-async function runChecked(runner, command, args, options = {}) {
-    const { what, ...runOptions } = options;
-    const result = await runner.run(command, args, runOptions);
-    if (result.exitCode !== 0)
-        throw new CommandError(command, args, result, what);
-    return result;
-}
-/** A runner that gives every command `env` (under the command's own extra environment). */
-function withEnvironment(runner, env) {
-    return {
-        run: (command, args, options = {}) => runner.run(command, args, { ...options, env: { ...env, ...options.env } })
-    };
-}
-/**
- * The production runner, on @actions/exec, logging through `log`: each command is echoed as it starts and
- * its output streamed line by line (unless silent); every process it starts is listed as a debug line. A
- * program that cannot be started reports exit code 127.
- */
-function execRunner(log) {
-    return {
-        async run(command, args, options = {}) {
-            const env = options.env ? mergedEnv(options.env) : undefined;
-            const line = `${command} ${args.join(' ')}`;
-            // Re-run with debug logging to see every process this action starts, silent ones included.
-            log.debug(`spawn: ${line}`);
-            if (!options.silent)
-                log.command(line);
-            const onStderrLine = options.onStderrLine;
-            const show = (text) => {
-                log.info(text);
-            };
-            try {
-                // @actions/exec itself stays silent: what it would write to stdout goes through the log instead.
-                const out = await exec.getExecOutput(command, [...args], {
-                    ignoreReturnCode: true,
-                    silent: true,
-                    listeners: {
-                        ...(options.silent ? {} : { stdline: show }),
-                        ...(onStderrLine ? { errline: onStderrLine } : options.silent ? {} : { errline: show })
-                    },
-                    ...(env ? { env } : {}),
-                    ...(options.cwd ? { cwd: options.cwd } : {}),
-                    ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {})
-                });
-                return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
-            }
-            catch (error) {
-                // @actions/exec throws when the program is not found or cannot be spawned.
-                return { exitCode: 127, stdout: '', stderr: messageOf(error) };
-            }
-        }
-    };
-}
-function mergedEnv(extra) {
-    const env = {};
-    for (const [key, value] of Object.entries(process.env))
-        if (value !== undefined)
-            env[key] = value;
-    return { ...env, ...extra };
-}
-
-
-/***/ }),
-
-/***/ 5189:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* unused harmony exports parseSmokeCommand, OUTPUT_LIMIT, smokeRunArgs, runSmokeTests, smokeFailure */
-/* harmony import */ var node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(643);
-/**
- * The smoke test: one command run in the pushed image of every platform, by digest, with `docker run
- * --platform` (natively, or under QEMU for the others), all platforms at once, each with a time limit.
- *
- * The command is given as the arguments of `docker run IMAGE ARGS...`: the image's entrypoint runs with
- * them (an image without an entrypoint runs them as its command). It is split into words the way a shell
- * would split a simple command (quotes group, backslash escapes), or given exactly as a JSON array; it is
- * never handed to a shell on the runner.
- */
-
-/** `--version`, `sh -c 'test -x /app'`, or `["/app", "--self-test"]` -> the argv after the image. */
-function parseSmokeCommand(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return [];
-    if (trimmed.startsWith('[')) {
-        let parsed;
-        try {
-            parsed = JSON.parse(trimmed);
-        }
-        catch {
-            throw new Error('starts with [ but is not a JSON array of strings, e.g. ["sh", "-c", "uname -m"]');
-        }
-        if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(a => typeof a === 'string'))
-            throw new Error('a JSON array must hold at least one string, e.g. ["sh", "-c", "uname -m"]');
-        return parsed;
-    }
-    return splitWords(trimmed);
-}
-/** Splits like a shell's simple command, without expansions: 'a "b c"' -> ['a', 'b c']. */
-function splitWords(text) {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote = '';
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charAt(i);
-        if (quote === "'") {
-            if (c === "'")
-                quote = '';
-            else
-                word += c;
-        }
-        else if (quote === '"') {
-            if (c === '"')
-                quote = '';
-            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text.charAt(i + 1)))
-                word += text.charAt(++i);
-            else
-                word += c;
-        }
-        else if (/\s/.test(c)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-        }
-        else {
-            inWord = true;
-            if (c === '"' || c === "'")
-                quote = c;
-            else if (c === '\\' && i + 1 < text.length)
-                word += text.charAt(++i);
-            else
-                word += c;
-        }
-    }
-    if (quote)
-        throw new Error(`has an unterminated ${quote} quote`);
-    if (inWord)
-        words.push(word);
-    return words;
-}
-const OUTPUT_LIMIT = 4000;
-/** `docker run` for one platform: by digest, host network, removed afterwards. */
-function smokeRunArgs(options) {
-    return [
-        'run',
-        '--rm',
-        '--name',
-        options.name,
-        '--platform',
-        options.platform,
-        '--network',
-        'host',
-        options.image,
-        ...options.args
-    ];
-}
-/** Runs the smoke test on every platform at once; never throws for a failing command (see the results). */
-async function runSmokeTests(options) {
-    return Promise.all(Object.entries(options.platforms).map(([platform, digest]) => runOne(options, platform, digest)));
-}
-async function runOne(options, platform, digest) {
-    const image = `${options.repository}@${digest}`;
-    const name = `${options.runId}-smoke-${platform.replace(/[^a-zA-Z0-9]+/g, '-')}`;
-    const started = performance.now();
-    const finish = (result, timedOut, prefix) => {
-        const output = prefix + [result.stdout.trimEnd(), result.stderr.trimEnd()].filter(s => s !== '').join('\n');
-        return {
-            platform,
-            image,
-            passed: !timedOut && result.exitCode === 0,
-            exitCode: timedOut ? null : result.exitCode,
-            timedOut,
-            seconds: Math.round((performance.now() - started) / 100) / 10,
-            output: output.length > OUTPUT_LIMIT ? `…${output.slice(-OUTPUT_LIMIT)}` : output
-        };
-    };
-    // Pulled first and quietly, so that the output is the command's own (and the time limit its own too).
-    const pulled = await options.runner.run('docker', ['pull', '--quiet', '--platform', platform, image], {
-        silent: true
-    });
-    if (pulled.exitCode !== 0)
-        return finish(pulled, false, `docker pull ${image} failed:\n`);
-    const limit = { reached: false };
-    const timer = setTimeout(() => {
-        limit.reached = true;
-        // Removing the container ends the `docker run` waiting on it.
-        void options.runner.run('docker', ['rm', '--force', name], { silent: true });
-    }, options.timeoutSeconds * 1000);
-    try {
-        const result = await options.runner.run('docker', smokeRunArgs({ name, platform, image, args: options.args }), { silent: true });
-        return finish(result, limit.reached, '');
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-/** The error for failed platforms: each named, with what its command wrote. */
-function smokeFailure(results, args) {
-    const failed = results.filter(r => !r.passed);
-    if (failed.length === 0)
-        return undefined;
-    const parts = failed.map(r => {
-        const why = r.timedOut ? `did not finish within the time limit` : `exited with code ${r.exitCode}`;
-        return `${r.platform}: \`${args.join(' ')}\` ${why} in ${r.image}\n${indent(r.output || '(no output)')}`;
-    });
-    return new Error(`smoke-test failed on ${failed.map(r => r.platform).join(', ')}:\n${parts.join('\n')}`);
-}
-function indent(text) {
-    return text
-        .split('\n')
-        .map(line => `    ${line}`)
-        .join('\n');
-}
-
-
-/***/ }),
-
-/***/ 9982:
+/***/ 3243:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30730,8 +30467,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./lib/github/reporter.js
 /**
  * The Reporter on GitHub: @actions/core's workflow commands and files (GITHUB_OUTPUT, GITHUB_STATE,
@@ -30787,7 +30524,7 @@ function githubReporter(env = process.env) {
             // Outside a job (no summary file) there is nowhere to write it: the log already has the results.
             const file = env.GITHUB_STEP_SUMMARY;
             if (file)
-                await external_node_fs_.promises.appendFile(file, html);
+                await external_node_fs_namespaceObject.promises.appendFile(file, html);
         },
         fail: message => {
             setFailed(message);
@@ -30798,15 +30535,20 @@ function githubReporter(env = process.env) {
 
 /***/ }),
 
-/***/ 1396:
+/***/ 1837:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bc: () => (/* binding */ isDigest),
-/* harmony export */   dz: () => (/* binding */ isTag)
-/* harmony export */ });
-/* unused harmony exports MEDIA_TYPES, INDEX_MEDIA_TYPES, IMAGE_MANIFEST_MEDIA_TYPES, MANIFEST_ACCEPT, REFERENCE_TYPE_ANNOTATION, ATTESTATION_REFERENCE_TYPE, sha256Digest, bareMediaType, manifestMediaType, manifestKind, isAttestation, parseJsonObject, isRecord */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  o_: () => (/* binding */ parseImageReference)
+});
+
+// UNUSED EXPORTS: DOCKER_HUB, DOCKER_HUB_ALIASES, apiHost, canonicalRegistry, configKey, registryNames, repositoriesOf
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/oci/oci.js
 /**
  * OCI and Docker distribution facts, in one place: media types, the digest and tag grammar, the sha256
  * digest of bytes, which kind of manifest a document is, and which index entries are attestations.
@@ -30899,17 +30641,7 @@ function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-
-/***/ }),
-
-/***/ 3940:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   o_: () => (/* binding */ parseImageReference)
-/* harmony export */ });
-/* unused harmony exports DOCKER_HUB, DOCKER_HUB_ALIASES, registryNames, canonicalRegistry, apiHost, configKey, repositoriesOf */
-/* harmony import */ var _oci_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1396);
+;// CONCATENATED MODULE: ./lib/oci/reference.js
 /**
  * Image references as Docker reads them: `[registry/]repository[:tag][@digest]`, with Docker Hub's
  * implicit `docker.io` registry and `library/` namespace filled in.
@@ -30942,7 +30674,7 @@ function parseImageReference(ref) {
     if (at !== -1) {
         digest = rest.slice(at + 1);
         rest = rest.slice(0, at);
-        if (!(0,_oci_js__WEBPACK_IMPORTED_MODULE_0__/* .isDigest */ .Bc)(digest))
+        if (!isDigest(digest))
             fail(`digest "${digest}" is not of the form sha256:<64 lowercase hex digits>`);
     }
     let tag;
@@ -30950,7 +30682,7 @@ function parseImageReference(ref) {
     if (colon > rest.lastIndexOf('/')) {
         tag = rest.slice(colon + 1);
         rest = rest.slice(0, colon);
-        if (!(0,_oci_js__WEBPACK_IMPORTED_MODULE_0__/* .isTag */ .dz)(tag)) {
+        if (!isTag(tag)) {
             fail(`tag "${tag}" must be 1 to 128 characters of letters, digits, '_', '.' or '-', not starting with '.' or '-'`);
         }
     }
@@ -31025,9 +30757,9 @@ function repositoriesOf(references) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9982);
-/* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1138);
-/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1835);
+/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
+/* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4497);
+/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5723);
 /** The plan sub-action's entry (plan/action.yml runs dist/plan/index.js): the matrix of a distributed build. */
 
 
@@ -31042,7 +30774,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1138:
+/***/ 4497:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31053,8 +30785,99 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: RunError, imageId, logDigests, publishOutputs
 
-// EXTERNAL MODULE: ./lib/core/runner.js
-var runner = __nccwpck_require__(6741);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
+var lib_exec = __nccwpck_require__(2876);
+;// CONCATENATED MODULE: ./lib/core/runner.js
+/**
+ * The one way this action runs external programs. Every command goes through a CommandRunner: argv
+ * arrays only (never a shell string), so tags, build-args and labels stay inert whatever they contain.
+ * Tests replace the runner with a fake that records calls; production uses @actions/exec (`execRunner`).
+ */
+
+
+/** How many trailing lines of stderr an error message carries. */
+const STDERR_TAIL_LINES = 25;
+/** A command that exited non-zero (or could not be started), with the end of what it wrote to stderr. */
+class CommandError extends Error {
+    command;
+    args;
+    exitCode;
+    stdout;
+    stderr;
+    constructor(command, args, result, what) {
+        const tail = result.stderr.trimEnd().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
+        const head = what ?? `${command} ${args.slice(0, 2).join(' ')}`;
+        super(`${head} failed (exit code ${result.exitCode})${tail ? `:\n${tail}` : ''}`);
+        this.name = 'CommandError';
+        this.command = command;
+        this.args = args;
+        this.exitCode = result.exitCode;
+        this.stdout = result.stdout;
+        this.stderr = result.stderr;
+    }
+}
+/** Runs a command and turns a non-zero exit into a CommandError carrying stderr. */
+async function runChecked(runner, command, args, options = {}) {
+    const { what, ...runOptions } = options;
+    const result = await runner.run(command, args, runOptions);
+    if (result.exitCode !== 0)
+        throw new CommandError(command, args, result, what);
+    return result;
+}
+/** A runner that gives every command `env` (under the command's own extra environment). */
+function withEnvironment(runner, env) {
+    return {
+        run: (command, args, options = {}) => runner.run(command, args, { ...options, env: { ...env, ...options.env } })
+    };
+}
+/**
+ * The production runner, on @actions/exec, logging through `log`: each command is echoed as it starts and
+ * its output streamed line by line (unless silent); every process it starts is listed as a debug line. A
+ * program that cannot be started reports exit code 127.
+ */
+function execRunner(log) {
+    return {
+        async run(command, args, options = {}) {
+            const env = options.env ? mergedEnv(options.env) : undefined;
+            const line = `${command} ${args.join(' ')}`;
+            // Re-run with debug logging to see every process this action starts, silent ones included.
+            log.debug(`spawn: ${line}`);
+            if (!options.silent)
+                log.command(line);
+            const onStderrLine = options.onStderrLine;
+            const show = (text) => {
+                log.info(text);
+            };
+            try {
+                // @actions/exec itself stays silent: what it would write to stdout goes through the log instead.
+                const out = await exec.getExecOutput(command, [...args], {
+                    ignoreReturnCode: true,
+                    silent: true,
+                    listeners: {
+                        ...(options.silent ? {} : { stdline: show }),
+                        ...(onStderrLine ? { errline: onStderrLine } : options.silent ? {} : { errline: show })
+                    },
+                    ...(env ? { env } : {}),
+                    ...(options.cwd ? { cwd: options.cwd } : {}),
+                    ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {})
+                });
+                return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
+            }
+            catch (error) {
+                // @actions/exec throws when the program is not found or cannot be spawned.
+                return { exitCode: 127, stdout: '', stderr: messageOf(error) };
+            }
+        }
+    };
+}
+function mergedEnv(extra) {
+    const env = {};
+    for (const [key, value] of Object.entries(process.env))
+        if (value !== undefined)
+            env[key] = value;
+    return { ...env, ...extra };
+}
+
 ;// CONCATENATED MODULE: ./lib/buildx/output.js
 /**
  * What buildx's output says about a failure, from one table of known failures: whether another attempt
@@ -31248,7 +31071,7 @@ function hintsFor(output, context = NOTHING_SET) {
 }
 /** A command's output (stderr, then stdout); for anything else its message. */
 function failureOutput(error) {
-    return error instanceof runner/* CommandError */.Qd ? `${error.stderr}\n${error.stdout}` : undefined;
+    return error instanceof CommandError ? `${error.stderr}\n${error.stdout}` : undefined;
 }
 /** The retry classifier for buildx commands: a command whose output shows a transient failure. */
 function buildxFailureReason(error) {
@@ -31258,10 +31081,158 @@ function buildxFailureReason(error) {
 
 // EXTERNAL MODULE: ./lib/core/errors.js
 var errors = __nccwpck_require__(3828);
-// EXTERNAL MODULE: ./lib/oci/reference.js
-var reference = __nccwpck_require__(3940);
-// EXTERNAL MODULE: ./lib/docker/smoke.js
-var smoke = __nccwpck_require__(5189);
+// EXTERNAL MODULE: ./lib/oci/reference.js + 1 modules
+var reference = __nccwpck_require__(1837);
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __nccwpck_require__(643);
+;// CONCATENATED MODULE: ./lib/docker/smoke.js
+/**
+ * The smoke test: one command run in the pushed image of every platform, by digest, with `docker run
+ * --platform` (natively, or under QEMU for the others), all platforms at once, each with a time limit.
+ *
+ * The command is given as the arguments of `docker run IMAGE ARGS...`: the image's entrypoint runs with
+ * them (an image without an entrypoint runs them as its command). It is split into words the way a shell
+ * would split a simple command (quotes group, backslash escapes), or given exactly as a JSON array; it is
+ * never handed to a shell on the runner.
+ */
+
+/** `--version`, `sh -c 'test -x /app'`, or `["/app", "--self-test"]` -> the argv after the image. */
+function parseSmokeCommand(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return [];
+    if (trimmed.startsWith('[')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(trimmed);
+        }
+        catch {
+            throw new Error('starts with [ but is not a JSON array of strings, e.g. ["sh", "-c", "uname -m"]');
+        }
+        if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(a => typeof a === 'string'))
+            throw new Error('a JSON array must hold at least one string, e.g. ["sh", "-c", "uname -m"]');
+        return parsed;
+    }
+    return splitWords(trimmed);
+}
+/** Splits like a shell's simple command, without expansions: 'a "b c"' -> ['a', 'b c']. */
+function splitWords(text) {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let quote = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charAt(i);
+        if (quote === "'") {
+            if (c === "'")
+                quote = '';
+            else
+                word += c;
+        }
+        else if (quote === '"') {
+            if (c === '"')
+                quote = '';
+            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text.charAt(i + 1)))
+                word += text.charAt(++i);
+            else
+                word += c;
+        }
+        else if (/\s/.test(c)) {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+        }
+        else {
+            inWord = true;
+            if (c === '"' || c === "'")
+                quote = c;
+            else if (c === '\\' && i + 1 < text.length)
+                word += text.charAt(++i);
+            else
+                word += c;
+        }
+    }
+    if (quote)
+        throw new Error(`has an unterminated ${quote} quote`);
+    if (inWord)
+        words.push(word);
+    return words;
+}
+const OUTPUT_LIMIT = 4000;
+/** `docker run` for one platform: by digest, host network, removed afterwards. */
+function smokeRunArgs(options) {
+    return [
+        'run',
+        '--rm',
+        '--name',
+        options.name,
+        '--platform',
+        options.platform,
+        '--network',
+        'host',
+        options.image,
+        ...options.args
+    ];
+}
+/** Runs the smoke test on every platform at once; never throws for a failing command (see the results). */
+async function smoke_runSmokeTests(options) {
+    return Promise.all(Object.entries(options.platforms).map(([platform, digest]) => runOne(options, platform, digest)));
+}
+async function runOne(options, platform, digest) {
+    const image = `${options.repository}@${digest}`;
+    const name = `${options.runId}-smoke-${platform.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+    const started = performance.now();
+    const finish = (result, timedOut, prefix) => {
+        const output = prefix + [result.stdout.trimEnd(), result.stderr.trimEnd()].filter(s => s !== '').join('\n');
+        return {
+            platform,
+            image,
+            passed: !timedOut && result.exitCode === 0,
+            exitCode: timedOut ? null : result.exitCode,
+            timedOut,
+            seconds: Math.round((performance.now() - started) / 100) / 10,
+            output: output.length > OUTPUT_LIMIT ? `…${output.slice(-OUTPUT_LIMIT)}` : output
+        };
+    };
+    // Pulled first and quietly, so that the output is the command's own (and the time limit its own too).
+    const pulled = await options.runner.run('docker', ['pull', '--quiet', '--platform', platform, image], {
+        silent: true
+    });
+    if (pulled.exitCode !== 0)
+        return finish(pulled, false, `docker pull ${image} failed:\n`);
+    const limit = { reached: false };
+    const timer = setTimeout(() => {
+        limit.reached = true;
+        // Removing the container ends the `docker run` waiting on it.
+        void options.runner.run('docker', ['rm', '--force', name], { silent: true });
+    }, options.timeoutSeconds * 1000);
+    try {
+        const result = await options.runner.run('docker', smokeRunArgs({ name, platform, image, args: options.args }), { silent: true });
+        return finish(result, limit.reached, '');
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/** The error for failed platforms: each named, with what its command wrote. */
+function smokeFailure(results, args) {
+    const failed = results.filter(r => !r.passed);
+    if (failed.length === 0)
+        return undefined;
+    const parts = failed.map(r => {
+        const why = r.timedOut ? `did not finish within the time limit` : `exited with code ${r.exitCode}`;
+        return `${r.platform}: \`${args.join(' ')}\` ${why} in ${r.image}\n${indent(r.output || '(no output)')}`;
+    });
+    return new Error(`smoke-test failed on ${failed.map(r => r.platform).join(', ')}:\n${parts.join('\n')}`);
+}
+function indent(text) {
+    return text
+        .split('\n')
+        .map(line => `    ${line}`)
+        .join('\n');
+}
+
 ;// CONCATENATED MODULE: ./lib/run/smoke-test.js
 /** The smoke-test phase: the pushed image of every platform run once, results logged, set and summarised. */
 
@@ -31374,7 +31345,7 @@ function reportFailure(reporter, error) {
 
 /***/ }),
 
-/***/ 1835:
+/***/ 5723:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31383,278 +31354,341 @@ __nccwpck_require__.d(__webpack_exports__, {
   Fo: () => (/* binding */ runPlan)
 });
 
-// UNUSED EXPORTS: DEFAULT_RUNNERS, MAX_PLATFORMS, PLAN_DEFAULTS, parseRunners, plan, readPlanInputs, repositoryOf
+// UNUSED EXPORTS: MAX_PLATFORMS, parseRunners, plan, readPlanInputs, repositoryOf
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./lib/oci/oci.js
-var oci = __nccwpck_require__(1396);
-;// CONCATENATED MODULE: ./lib/registry/errors.js
-/** Failed registry requests: the error type, which failures are worth retrying, and how URLs are shown. */
+;// CONCATENATED MODULE: ./lib/inputs/action-spec.js
+// Generated from action.yml, merge/action.yml and plan/action.yml by scripts/action-spec.js
+// (npm run docs). Do not edit.
+const VERSION = '0.1.0';
+/** action.yml */
+// prettier-ignore
+const INPUTS = [
+    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]).", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
+    { "name": "context", "description": "Build context: a directory, or a Git/HTTP URL.", "default": ".", "required": false, "list": false },
+    { "name": "file", "description": "Path of the Dockerfile (default: Dockerfile in the context).", "default": "", "required": false, "list": false },
+    { "name": "tags", "description": "Image references to tag and push (repository:tag, no @digest), comma or newline separated. Required when push is true.", "default": "", "required": false, "list": true },
+    { "name": "push", "description": "Push the image (and check its digests in the registry).", "default": "true", "required": false, "list": false },
+    { "name": "push-by-digest", "description": "Push without any tag, for one-platform-per-job flows whose images are merged later: tags then names the repository only (exactly one entry, no tag or digest part), and the digest output finds the image.", "default": "false", "required": false, "list": false },
+    { "name": "build-args", "description": "Build arguments, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
+    { "name": "labels", "description": "Image labels, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
+    { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false, "list": false },
+    { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false, "list": true },
+    { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false, "list": true },
+    { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
+    { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
+    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: buildx's default.", "default": "", "required": false, "list": false },
+    { "name": "media-types", "description": "oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.", "default": "oci", "required": false, "list": false },
+    { "name": "smoke-test", "description": "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.", "default": "", "required": false, "list": false },
+    { "name": "smoke-test-timeout", "description": "Time limit of each platform's smoke test, in seconds.", "default": "120", "required": false, "list": false },
+    { "name": "cache-max-size", "description": "Most disk space the builder's cache may use (e.g. 10GB, 512MB, 2GiB): a garbage-collection budget written to buildkitd.toml with the keys both old and new BuildKit releases apply. Empty: BuildKit's default.", "default": "", "required": false, "list": false },
+    { "name": "network", "description": "Network mode for RUN steps: default, none or host (host also enables the network.host entitlement).", "default": "", "required": false, "list": false },
+    { "name": "builder-name", "description": "Name of the builder to create (not default). Empty: a unique name per run, so jobs on one runner never collide.", "default": "", "required": false, "list": false },
+    { "name": "buildkit-image", "description": "BuildKit image for the docker-container builder (set your mirror of it here).", "default": "moby/buildkit:buildx-stable-1", "required": false, "list": false },
+    { "name": "driver-opts", "description": "Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).", "default": "", "required": false, "list": true },
+    { "name": "buildkitd-flags", "description": "Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.", "default": "", "required": false, "list": false },
+    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://.", "default": "", "required": false, "list": true },
+    { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host.", "default": "false", "required": false, "list": false },
+    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
+    { "name": "registry-mirrors", "description": "Registry mirrors, one REGISTRY=MIRROR per line (e.g. docker.io=mirror.example.com:5000).", "default": "", "required": false, "list": true },
+    { "name": "proxy", "description": "Pass the job's HTTP_PROXY, HTTPS_PROXY and NO_PROXY into the builder container.", "default": "true", "required": false, "list": false },
+    { "name": "buildkitd-config", "description": "Path of a buildkitd.toml to merge with the generated settings.", "default": "", "required": false, "list": false },
+    { "name": "buildkitd-config-inline", "description": "buildkitd.toml content to merge with the generated settings.", "default": "", "required": false, "list": false },
+    { "name": "registry", "description": "Registry host to log in to with username and password (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
+    { "name": "username", "description": "Registry user name.", "default": "", "required": false, "list": false },
+    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+    { "name": "qemu", "description": "QEMU emulators for platforms this host cannot run natively: auto (binfmt image, then the system package), image, package, or false (install nothing; a platform whose emulator is missing is an error, so register emulators before this step or cross-compile everything).", "default": "auto", "required": false, "list": false },
+    { "name": "qemu-image", "description": "Image that registers the QEMU emulators (qemu: auto or image).", "default": "tonistiigi/binfmt:qemu-v10.2.3-68", "required": false, "list": false },
+    { "name": "secrets", "description": "Build secrets, one ID=VALUE per line (a multi-line value in double quotes: \"ID=line 1 ... line n\"), for RUN --mount=type=secret,id=ID. Values are masked and reach buildx through its environment, never its command line or a file.", "default": "", "required": false, "list": true },
+    { "name": "secret-files", "description": "Build secrets read from files, one ID=PATH per line.", "default": "", "required": false, "list": true },
+    { "name": "secret-envs", "description": "Build secrets read from this step's environment variables, ID=VARIABLE, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "github-token", "description": "Token for Git contexts on this GitHub server (context or build-contexts that are its Git URLs), given to BuildKit as the secret GIT_AUTH_TOKEN.<host>.", "default": "", "required": false, "list": false },
+    { "name": "ssh", "description": "SSH agent sockets or keys for RUN --mount=type=ssh, one per line: default (the agent at SSH_AUTH_SOCK), ID, or ID=PATH[,PATH].", "default": "", "required": false, "list": true },
+    { "name": "build-contexts", "description": "Additional named build contexts, one NAME=SOURCE per line (a directory, a URL, docker-image://REF or oci-layout://PATH); a name that a FROM uses replaces that image or stage.", "default": "", "required": false, "list": true },
+    { "name": "annotations", "description": "OCI annotations, one KEY=VALUE per line, optionally prefixed with the level: index:, manifest: (the default), index-descriptor: or manifest-descriptor: (docker/metadata-action's annotations output fits as it is).", "default": "", "required": false, "list": true },
+    { "name": "sbom", "description": "SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.", "default": "", "required": false, "list": false },
+    { "name": "attests", "description": "Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.", "default": "", "required": false, "list": true },
+    { "name": "outputs", "description": "Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.", "default": "", "required": false, "list": true },
+    { "name": "load", "description": "Load the image into the Docker engine (--load). Needs push: false (a push goes by digest and the tags are put in the registry after the checks); with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
+    { "name": "add-hosts", "description": "Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "shm-size", "description": "Size of /dev/shm in RUN steps (e.g. 512m, 2g).", "default": "", "required": false, "list": false },
+    { "name": "ulimit", "description": "Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).", "default": "", "required": false, "list": true },
+    { "name": "cgroup-parent", "description": "Parent cgroup of the RUN step containers.", "default": "", "required": false, "list": false },
+    { "name": "allow", "description": "Extra entitlements, comma or newline separated (network.host, security.insecure, ...); the builder this action creates is started with the ones buildkitd must grant too.", "default": "", "required": false, "list": true },
+    { "name": "no-cache-filters", "description": "Stages to build without the cache, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "call", "description": "How buildx evaluates the build: build (the default), check (report Dockerfile problems; needs buildx 0.15 and BuildKit 0.15 or newer), outline or targets. Anything but build pushes nothing.", "default": "", "required": false, "list": false },
+    { "name": "retries", "description": "How many times to retry after a transient failure (connection refused or reset, timeouts, registry 5xx/429, builder start-up). Build errors such as a failing RUN are never retried.", "default": "2", "required": false, "list": false },
+    { "name": "reuse-builder", "description": "Reuse the builder named by builder-name when it already exists (it is then left in place after the job, and this run's buildkitd.toml is not applied to it). Otherwise an existing name is an error.", "default": "false", "required": false, "list": false },
+    { "name": "buildx-version", "description": "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.38.0 when that is missing or older than 0.10.0.", "default": "", "required": false, "list": false },
+    { "name": "buildx-download-url", "description": "Where to download buildx from, for runners that reach only a mirror of GitHub releases: a URL with {version}, {os} (linux, darwin, windows), {arch} (amd64, arm64, arm-v7, ...) and {ext} (.exe on Windows). checksums.txt is read from the same directory.", "default": "https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}", "required": false, "list": false },
+    { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
+    { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
+    { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
+];
+// prettier-ignore
+const OUTPUTS = [
+    { "name": "digest", "description": "Digest of the pushed image index (the manifest list every platform pulls through)." },
+    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest, as served by the registry." },
+    { "name": "metadata", "description": "buildx's build metadata (JSON)." },
+    { "name": "builder-name", "description": "Name of the builder this run created (removed by the post step)." },
+    { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
+    { "name": "imageid", "description": "Image ID as buildx reports it: the config digest of a single-platform image, else the index digest." },
+    { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
+];
+/** merge/action.yml */
+// prettier-ignore
+const MERGE_INPUTS = [
+    { "name": "sources", "description": "Images to merge, one reference per line, by digest or tag (registry/name@sha256:... or registry/name:tag). A source that is an index gives its platform images, each with its attestation manifests; blank lines are skipped.", "default": "", "required": true, "list": true },
+    { "name": "tags", "description": "Where to push the index: image references with a tag, comma or newline separated. Platform images in another repository are mounted (same registry) or copied (another registry) there first.", "default": "", "required": true, "list": true },
+    { "name": "annotations", "description": "Annotations of the index, one KEY=VALUE per line (an index: prefix is accepted).", "default": "", "required": false, "list": true },
+    { "name": "platforms", "description": "The exact platforms the index must hold, comma or newline separated; a platform the sources lack, or one they hold that is not listed, is an error. Empty: whatever the sources hold (each once).", "default": "", "required": false, "list": true },
+    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
+    { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
+    { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
+    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+];
+// prettier-ignore
+const MERGE_OUTPUTS = [
+    { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
+    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
+];
+/** plan/action.yml */
+// prettier-ignore
+const PLAN_INPUTS = [
+    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]); at most 10.", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
+    { "name": "runners", "description": "Runner per platform, one PLATFORM=LABEL per line; several labels (all required of the runner, e.g. for self-hosted runners) separated by commas: linux/arm64=self-hosted,linux,arm64. Platforms not listed build on runs-on.", "default": "linux/amd64=ubuntu-latest\nlinux/arm64=ubuntu-24.04-arm\nlinux/arm/v7=ubuntu-24.04-arm\n", "required": false, "list": true },
+    { "name": "runs-on", "description": "Runner label(s) for platforms that runners does not list (comma separated).", "default": "ubuntu-latest", "required": false, "list": false },
+    { "name": "tags", "description": "The image tags; every platform is pushed by digest to the repository of the first one.", "default": "", "required": false, "list": false },
+    { "name": "push", "description": "Whether the per-platform builds push (false: they only build, and nothing is merged).", "default": "true", "required": false, "list": false },
+    { "name": "nodes", "description": "Refused when set: builder nodes belong to a single-job build (distribute false).", "default": "", "required": false, "list": false },
+];
 
-
-/** A failed registry request. `url` never carries a password. */
-class RegistryError extends Error {
-    url;
-    /** HTTP status, when the registry answered. */
-    status;
-    /** Network or TLS error code (e.g. ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN), when it did not. */
-    code;
-    constructor(message, details) {
-        super(message);
-        this.name = 'RegistryError';
-        this.url = details.url;
-        this.status = details.status;
-        this.code = details.code;
-    }
-}
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
-/** Why a failed registry request is worth another attempt, or undefined when it is not (4xx, TLS, …). */
-function transientRegistryFailure(error) {
-    if (!(error instanceof RegistryError))
-        return undefined;
-    if (error.status === 429)
-        return 'registry rate limit (429)';
-    if (error.status !== undefined && error.status >= 500)
-        return `registry server error (${error.status})`;
-    if (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code))
-        return error.code;
-    return /^Timed out/.test(error.message) ? 'timeout' : undefined;
-}
-/** A URL for messages and logs: a password in it is replaced by `***`. Text that is no URL is kept. */
-function errors_displayUrl(url) {
-    const text = typeof url === 'string' ? url : url.href;
-    if (!URL.canParse(text))
-        return text;
-    const parsed = new URL(text);
-    if (parsed.password === '')
-        return text;
-    parsed.password = '***';
-    return parsed.href;
-}
-/** ': CODE: message; …' from a registry's JSON error body (at most 3 errors, 300 characters), or ''. */
-function registryErrors(body) {
-    const errors = parseJsonObject(body)?.['errors'];
-    if (!Array.isArray(errors))
-        return '';
-    const parts = errors
-        .slice(0, 3)
-        .map((e) => isRecord(e) ? [e['code'], e['message']].filter(x => typeof x === 'string' && x !== '').join(': ') : '')
-        .filter(s => s !== '');
-    const text = parts.join('; ');
-    return text === '' ? '' : `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
-}
-/** A RegistryError that says what failed to reach `url` and what to do about it. */
-function networkError(url, error, via) {
-    const shown = errors_displayUrl(url);
-    const { codes, messages } = errorChain(error);
-    const code = codes.find(c => TLS_VERIFY_CODES.has(c)) ?? codes[0];
-    const detail = messages[messages.length - 1] ?? 'unknown error';
-    const fail = (message) => new RegistryError(message, { url: shown, ...(code ? { code } : {}) });
-    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
-        return fail(`TLS certificate verification failed for ${url.host} (${code}: ${detail}) at ${shown}. ` +
-            `Give the registry's CA certificate with the \`ca-certs\` input, or list ${url.host} in ` +
-            '`insecure-registries` to skip verification.');
-    }
-    if (codes.includes('ECONNREFUSED'))
-        return fail(`Connection refused by ${url.host}${via} (${shown})`);
-    if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
-        return fail(`Cannot resolve the host name ${url.hostname}${via} (${shown})`);
-    }
-    if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || /wrong version number/i.test(detail)) {
-        return fail(`TLS handshake with ${url.host} failed (${shown}): it looks like the registry speaks plain HTTP; ` +
-            'mark it as an insecure registry (`insecure-registries`) if that is intended.');
-    }
-    return fail(`Request to ${shown}${via} failed: ${code !== undefined ? `${code}: ` : ''}${detail}`);
-}
-const TLS_VERIFY_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_UNTRUSTED',
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-    'HOSTNAME_MISMATCH'
-]);
-
-;// CONCATENATED MODULE: ./lib/buildx/release.js
+// EXTERNAL MODULE: ./lib/core/errors.js
+var errors = __nccwpck_require__(3828);
+;// CONCATENATED MODULE: ./lib/inputs/table.js
 /**
- * buildx releases, as pure facts: the version grammar, the OS/arch names of the release assets, URL
- * templates (`buildx-download-url`) and the release's `checksums.txt`. No I/O: input validation uses this
- * module without pulling in the download code.
+ * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
+ * input's text to a typed value, and the value used when the text is refused); then a second pass of
+ * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
+ * of them are reported together (InputError), before any command runs.
  *
- * URL templates: placeholders `{version}` (without `v`: 0.13.1), `{os}` (linux, darwin, windows, freebsd),
- * `{arch}` (amd64, arm64, arm-v7, arm-v6, ppc64le, s390x, riscv64) and `{ext}` (`.exe` on Windows, else
- * empty), the names buildx's GitHub releases use. `{version}` is required (the tool cache is keyed by
- * version). The checksum file is `checksums.txt` in the same directory as the binary, unless a separate
- * checksum URL template (same placeholders) is given.
+ * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
  */
 
-/** The GitHub release asset of a buildx version for this runner. */
-const release_DEFAULT_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}';
-/** Name of the checksum file published next to the release binaries. */
-const CHECKSUMS_FILE = 'checksums.txt';
-/**
- * The version installed when `buildx-version` is empty and the runner's buildx is missing or older than
- * the action needs. Pinned (not "latest"): finding the latest release needs the GitHub API, which runners
- * behind a mirror cannot reach, and a pinned version builds the same way every time.
- */
-const FALLBACK_BUILDX_VERSION = '0.38.0';
-/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
-const TOOL_NAME = 'buildx';
-/** A buildx install that failed; the message says what failed and where. */
-class BuildxInstallError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'BuildxInstallError';
+/** All the problems found in the inputs, one line each. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        this.name = 'InputError';
+        this.problems = problems;
     }
 }
-// ---------------------------------------------------------------------------------------------------------
-// Versions, platforms, URLs
-/**
- * The `buildx-version` input: '' (use the runner's buildx when it is recent enough), or an exact release
- * such as 0.13.1, v0.13.1 or 0.14.0-rc1. Returns it without the `v`.
- */
-function release_normalizeBuildxVersion(value) {
-    const trimmed = value.trim();
-    if (trimmed === '')
-        return '';
-    const match = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/.exec(trimmed);
-    if (!match?.[1]) {
-        throw new Error(`"${value}" is not a buildx release version; use an exact version such as 0.13.1 ` +
-            '(or leave it empty to use the runner’s buildx)');
-    }
-    return match[1];
-}
-/** `0.14.0-rc1` -> `0.14.0`, for comparing with what `buildx version` prints. */
-function coreVersion(version) {
-    return version.replace(/-.*$/, '');
-}
-const RELEASE_OS = {
-    linux: 'linux',
-    darwin: 'darwin',
-    win32: 'windows',
-    freebsd: 'freebsd'
-};
-const RELEASE_ARCH = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    ppc64: 'ppc64le',
-    s390x: 's390x',
-    riscv64: 'riscv64'
-};
-/** Node's platform / arch -> the OS and arch in buildx's release asset names. */
-function releasePlatform(platform, arch, armVersion) {
-    const os = RELEASE_OS[platform];
-    if (!os)
-        throw new BuildxInstallError(`buildx has no release for this runner's OS (${platform})`);
-    let releaseArch = RELEASE_ARCH[arch];
-    if (arch === 'arm')
-        releaseArch = armVersion === '6' ? 'arm-v6' : 'arm-v7';
-    if (!releaseArch)
-        throw new BuildxInstallError(`buildx has no release for this runner's architecture (${arch})`);
-    return { os, arch: releaseArch, ext: os === 'windows' ? '.exe' : '' };
-}
-/** `buildx-v0.13.1.linux-amd64`: the file name GitHub releases (and their checksums.txt) use. */
-function releaseAssetName(version, platform) {
-    return `buildx-v${version}.${platform.os}-${platform.arch}${platform.ext}`;
-}
-const PLACEHOLDERS = (/* unused pure expression or super */ null && (['version', 'os', 'arch', 'ext']));
-/** Fills a URL template's placeholders; throws on an unknown placeholder or a result that is no http(s) URL. */
-function renderUrlTemplate(template, version, platform) {
-    const values = { version, ...platform };
-    const rendered = template.trim().replace(/\{([^{}]*)\}/g, (whole, name) => {
-        const key = PLACEHOLDERS.find(p => p === name);
-        if (!key) {
-            throw new Error(`"${template}" has an unknown placeholder ${whole}; use ${PLACEHOLDERS.map(p => `{${p}}`).join(', ')}`);
-        }
-        return values[key];
-    });
-    let url;
-    try {
-        url = new URL(rendered);
-    }
-    catch {
-        throw new Error(`"${template}" does not make a URL (got "${rendered}")`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new Error(`"${template}" is not an http(s) URL`);
-    }
-    return url.href;
+function field(fallback, parse) {
+    return { fallback, parse };
 }
 /**
- * Checks a `buildx-download-url` value ('' is the GitHub default) and returns the template to use. For
- * inputs.ts: the message names the problem; the caller prefixes the input name.
+ * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
+ * problem of both passes.
  */
-function release_parseDownloadUrlTemplate(value) {
-    const template = value.trim();
-    if (template === '')
-        return release_DEFAULT_DOWNLOAD_URL;
-    if (!template.includes('{version}')) {
-        throw new Error(`"${template}" has no {version} placeholder; e.g. ` +
-            'https://mirror.example.com/docker/buildx/v{version}/buildx-v{version}.{os}-{arch}{ext}');
-    }
-    renderUrlTemplate(template, '0.0.0', { os: 'linux', arch: 'amd64', ext: '' });
-    return template;
-}
-/** The checksum file for a binary URL: `checksums.txt` in the same directory. */
-function defaultChecksumUrl(binaryUrl) {
-    return new URL(CHECKSUMS_FILE, binaryUrl).href;
-}
-/** A URL for messages: a password in it is replaced by `***` (one helper, the registry client's). */
-
-// ---------------------------------------------------------------------------------------------------------
-// Checksums
-/**
- * A sha256sum-style file (`<hex>  <name>` or `<hex> *<name>` lines) -> file name -> lowercase hex. Names
- * with a directory are also listed under their base name. Lines that are not checksums are skipped.
- */
-function parseChecksums(text) {
-    const sums = new Map();
-    for (const line of text.split(/\r?\n/)) {
-        const match = /^([0-9a-fA-F]{64}) [ *]?(.+)$/.exec(line.trim());
-        if (!match?.[1] || !match[2])
+function readTable(fields, rules, options) {
+    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
+    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
+    const order = options.specs.map(spec => spec.name);
+    const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
+    const context = { cwd: options.cwd ?? process.cwd(), env: options.env ?? {}, text };
+    const problems = [];
+    const failed = new Set();
+    const values = {};
+    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
+    for (const name of names) {
+        const spec = fields[name];
+        if (!spec)
             continue;
-        const hex = match[1].toLowerCase();
-        const name = match[2].trim();
-        sums.set(name, hex);
-        const base = name.replace(/^.*\//, '');
-        if (!sums.has(base))
-            sums.set(base, hex);
+        try {
+            values[name] = spec.parse(text(name), context);
+        }
+        catch (error) {
+            const message = (0,errors/* messageOf */.bD)(error);
+            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
+            failed.add(name);
+            values[name] = spec.fallback;
+        }
     }
-    return sums;
+    const read = values;
+    for (const rule of rules) {
+        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
+            continue;
+        const problem = rule.check(read);
+        if (problem !== undefined)
+            problems.push(`${rule.input}: ${problem}`);
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return read;
+}
+/** true / false, any case. */
+const bool = (fallback) => field(fallback, text => {
+    const value = text.toLowerCase();
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new Error(`"${text}" is not a boolean; use true or false`);
+});
+/** The text as given. */
+const table_text = field('', value => value);
+
+;// CONCATENATED MODULE: ./lib/oci/platforms.js
+/**
+ * Platform strings (`os/arch[/variant]`) as users write them in `platforms`, and how they map to the
+ * QEMU user-mode handler that runs them on another architecture.
+ */
+/**
+ * 'os/arch[/variant]' as users write it in --platform, normalised like containerd does: arm64/v8 is
+ * 'linux/arm64', amd64/v1 is 'linux/amd64', arm without a variant is 'linux/arm/v7', and aliases such
+ * as x86_64 and aarch64 become amd64 and arm64.
+ */
+function formatPlatform(p) {
+    const os = p.os.trim().toLowerCase();
+    let architecture = p.architecture.trim().toLowerCase();
+    let variant = (p.variant ?? '').trim().toLowerCase();
+    switch (architecture) {
+        case 'x86_64':
+        case 'x86-64':
+            architecture = 'amd64';
+            if (variant === 'v1')
+                variant = '';
+            break;
+        case 'amd64':
+            if (variant === 'v1')
+                variant = '';
+            break;
+        case 'aarch64':
+        case 'arm64':
+            architecture = 'arm64';
+            if (variant === 'v8')
+                variant = '';
+            break;
+        case 'armhf':
+            architecture = 'arm';
+            variant = 'v7';
+            break;
+        case 'armel':
+            architecture = 'arm';
+            variant = 'v6';
+            break;
+        case 'arm':
+            if (variant === '')
+                variant = 'v7';
+            else if (/^\d+$/.test(variant))
+                variant = `v${variant}`;
+            break;
+        case 'i386':
+            architecture = '386';
+            break;
+    }
+    return variant === '' ? `${os}/${architecture}` : `${os}/${architecture}/${variant}`;
+}
+/** Normalises a platform string such as 'linux/arm64/v8' or 'Linux/x86_64' (see formatPlatform). */
+function normalizePlatform(platform) {
+    const parts = platform.trim().split('/');
+    const [os, architecture, variant] = parts;
+    if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
+        throw new Error(`Invalid platform "${platform}": expected os/architecture[/variant], e.g. linux/arm64`);
+    }
+    return formatPlatform(variant === undefined ? { os, architecture } : { os, architecture, variant });
+}
+/** The architectures (and their variants) BuildKit builds for on Linux, in canonical spelling. */
+const KNOWN = {
+    amd64: ['v2', 'v3', 'v4'],
+    '386': [],
+    arm64: [],
+    arm: ['v5', 'v6', 'v7'],
+    ppc64le: [],
+    ppc64: [],
+    s390x: [],
+    riscv64: [],
+    mips64le: [],
+    mips64: [],
+    mipsle: [],
+    mips: [],
+    loong64: []
+};
+function knownArchitectures() {
+    return Object.keys(KNOWN);
 }
 /**
- * Compares a file's sha256 with its entry in a checksum file (looked up under each of `names`, first
- * match wins); throws a BuildxInstallError naming both values and the checksum URL.
+ * Parses a platform a user asked for (`linux/arm/v7`, `linux/arm64/v8`, `linux/x86_64`) into its canonical
+ * form, and checks that BuildKit can build it; throws a message fit for the user (the caller adds the
+ * input name).
  */
-function verifyChecksum(options) {
-    const { actual, checksums, names, checksumUrl, binaryUrl } = options;
-    const name = names.find(n => checksums.has(n));
-    const expected = name === undefined ? undefined : checksums.get(name);
-    if (expected === undefined) {
-        const listed = [...checksums.keys()].filter(k => !k.includes('/'));
-        throw new BuildxInstallError(`The checksum file ${displayUrl(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
-            ` (it lists ${listed.length > 0 ? listed.join(', ') : 'no sha256 checksums'}), so the download` +
-            ` from ${displayUrl(binaryUrl)} cannot be verified. Nothing was installed.`);
+function parsePlatform(value) {
+    const canonical = normalizePlatform(value);
+    const [os, architecture = '', variant] = canonical.split('/');
+    if (os !== 'linux') {
+        throw new Error(`"${value}": only linux platforms can be built by a Linux BuildKit; use linux/<arch>`);
     }
-    if (expected !== actual.toLowerCase()) {
-        throw new BuildxInstallError(`Checksum mismatch for buildx downloaded from ${displayUrl(binaryUrl)}: expected sha256 ${expected}` +
-            ` (${name ?? ''} in ${displayUrl(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
-            ' not the release file; nothing was installed.');
+    const variants = KNOWN[architecture];
+    if (!variants) {
+        throw new Error(`"${value}": unknown architecture "${architecture}"; known: ${knownArchitectures().join(', ')}`);
     }
-    return expected;
+    if (variant !== undefined && !variants.includes(variant)) {
+        const allowed = variants.length ? variants.join(', ') : 'none';
+        throw new Error(`"${value}": unknown variant "${variant}" for ${architecture}; allowed: ${allowed}`);
+    }
+    return variant === undefined ? { os, architecture } : { os, architecture, variant };
+}
+/** Node's `process.arch` -> the OCI architecture of this host. */
+function hostArchitecture(nodeArch = process.arch) {
+    const map = {
+        x64: 'amd64',
+        ia32: '386',
+        arm64: 'arm64',
+        arm: 'arm',
+        s390x: 's390x'
+    };
+    return map[nodeArch] ?? nodeArch;
+}
+/**
+ * Architectures a host runs without emulation. amd64 runs 386; arm64 is not counted on to run arm: many
+ * 64-bit ARM CPUs (Graviton 3 and later, Neoverse N2/V2, Apple silicon) have no 32-bit mode.
+ */
+const NATIVE = {
+    amd64: ['amd64', '386'],
+    arm64: ['arm64'],
+    '386': ['386'],
+    arm: ['arm'],
+    ppc64le: ['ppc64le'],
+    s390x: ['s390x'],
+    riscv64: ['riscv64']
+};
+/** QEMU handler names in binfmt_misc (`qemu-<name>`) per architecture. */
+const QEMU_HANDLER = {
+    amd64: 'x86_64',
+    '386': 'i386',
+    arm64: 'aarch64',
+    arm: 'arm',
+    ppc64le: 'ppc64le',
+    ppc64: 'ppc64',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    mips64le: 'mips64el',
+    mips64: 'mips64',
+    mipsle: 'mipsel',
+    mips: 'mips',
+    loong64: 'loongarch64'
+};
+/** The QEMU handler (`aarch64`, `arm`, …) a platform needs on a host of `hostArch`, or undefined when native. */
+function emulatorFor(platform, hostArch) {
+    if ((NATIVE[hostArch] ?? [hostArch]).includes(platform.architecture))
+        return undefined;
+    return QEMU_HANDLER[platform.architecture];
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./lib/oci/reference.js + 1 modules
+var oci_reference = __nccwpck_require__(1837);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
@@ -31797,380 +31831,25 @@ function isLoopbackHost(host) {
     return false;
 }
 
-;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
-/**
- * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
- * path or as PEM text (often from a secret). Entries are parsed, every certificate is checked with
- * node:crypto, and the PEM is written to one file per host for buildkitd.toml's `ca = [...]`.
- */
-
-
-
-
-
-const DEFAULT_INPUT = 'ca-certs';
-const ENTRY_START = /^([^=]*)=(.*)$/;
-const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
-const PEM_END = /^-----END [^-]*-----/;
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
-const FILE_MODE = 0o644;
-function normalizeLineEndings(text) {
-    return text.replace(/\r\n?/g, '\n');
-}
-/**
- * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
- * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
- * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
- * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
- * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
- * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
- * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
- */
-function certificates_parseCaCertsInput(text, input = DEFAULT_INPUT) {
-    const entries = [];
-    let current;
-    const finish = () => {
-        if (current) {
-            const value = current.lines.join('\n').trim();
-            entries.push({
-                host: current.host,
-                source: current.source,
-                value: current.source === 'pem' ? `${value}\n` : value
-            });
-        }
-        current = undefined;
-    };
-    const lines = normalizeLineEndings(text).split('\n');
-    for (const [index, rawLine] of lines.entries()) {
-        const line = rawLine.trim();
-        const lineNumber = index + 1;
-        if (current?.inBlock) {
-            current.lines.push(line);
-            if (PEM_END.test(line))
-                current.inBlock = false;
-            continue;
-        }
-        const start = ENTRY_START.exec(line);
-        if (start) {
-            finish();
-            const host = parseRegistryHost(start[1] ?? '', { input, allowHttpScheme: false }).host;
-            const value = (start[2] ?? '').trim();
-            if (value === '') {
-                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
-            }
-            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
-            current = {
-                host,
-                source,
-                lines: [value],
-                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
-            };
-            continue;
-        }
-        if (line === '')
-            continue;
-        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
-            // The next certificate of a chain.
-            current.lines.push(line);
-            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
-            continue;
-        }
-        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
-            'one entry per line (PEM text may span several lines)');
-    }
-    finish();
-    return entries;
-}
-function describeCertificate(certificate) {
-    const subjectLines = certificate.subject.split('\n');
-    const commonName = subjectLines.find(part => part.startsWith('CN='));
-    const subject = commonName ?? subjectLines.join(', ');
-    const expiry = new Date(certificate.validTo);
-    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
-    return `${subject} (notAfter ${notAfter})`;
-}
-/**
- * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
- * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
- * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
- * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
- */
-function validateCertificatePem(pem, context) {
-    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
-    const text = normalizeLineEndings(pem)
-        .split('\n')
-        .map(line => line.trim())
-        .join('\n');
-    if (/PRIVATE KEY/.test(text)) {
-        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
-            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
-    }
-    const blocks = [...text.matchAll(PEM_BLOCK)];
-    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
-    if (blocks.length === 0 || begins !== blocks.length) {
-        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
-        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
-            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
-    }
-    const normalized = [];
-    const subjects = [];
-    for (const [index, block] of blocks.entries()) {
-        const label = block[1] ?? '';
-        if (block[3] !== label) {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
-                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
-        }
-        if (label !== 'CERTIFICATE') {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
-                'only CERTIFICATE blocks are accepted');
-        }
-        let certificate;
-        try {
-            certificate = new X509Certificate(block[0]);
-        }
-        catch (error) {
-            const reason = typeof error === 'object' && error !== null && 'message' in error
-                ? String(error.message)
-                : String(error);
-            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
-                'expected a PEM-encoded certificate', { cause: error });
-        }
-        normalized.push(certificate.toString().trim());
-        subjects.push(describeCertificate(certificate));
-    }
-    return { pem: `${normalized.join('\n')}\n`, subjects };
-}
-function fileNameFor(host) {
-    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
-}
-/**
- * Reads (for file entries) and validates every entry, then writes one PEM file per host as
- * `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt` (mode 0644; dir created if missing).
- * Several entries for the same host are concatenated into its file. Nothing is written unless every entry
- * is valid. Relative file paths are resolved against the current directory. Returns host -> [absolute path].
- */
-async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
-    const pemByHost = new Map();
-    for (const entry of entries) {
-        const host = parseRegistryHost(entry.host, { input, allowHttpScheme: false }).host;
-        let text = entry.value;
-        let file;
-        if (entry.source === 'file') {
-            file = resolve(entry.value);
-            try {
-                text = await readFile(file, 'utf8');
-            }
-            catch (error) {
-                const code = errorCode(error) ?? 'unreadable';
-                throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${host} (${code}); ` +
-                    'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
-            }
-        }
-        const { pem } = validateCertificatePem(text, file === undefined ? { input, host } : { input, host, file });
-        const list = pemByHost.get(host) ?? [];
-        list.push(pem);
-        pemByHost.set(host, list);
-    }
-    const result = new Map();
-    if (pemByHost.size === 0)
-        return result;
-    const directory = resolve(dir);
-    await mkdir(directory, { recursive: true });
-    const usedNames = new Set();
-    for (const [host, pems] of pemByHost) {
-        let name = fileNameFor(host);
-        for (let suffix = 2; usedNames.has(name); suffix++)
-            name = fileNameFor(`${host}-${suffix}`);
-        usedNames.add(name);
-        const path = join(directory, name);
-        await writeFile(path, pems.join(''), { mode: FILE_MODE });
-        await chmod(path, FILE_MODE);
-        result.set(host, [path]);
-    }
-    return result;
-}
-
-// EXTERNAL MODULE: ./lib/oci/reference.js
-var oci_reference = __nccwpck_require__(3940);
-;// CONCATENATED MODULE: ./lib/oci/platforms.js
-/**
- * Platform strings (`os/arch[/variant]`) as users write them in `platforms`, and how they map to the
- * QEMU user-mode handler that runs them on another architecture.
- */
-/**
- * 'os/arch[/variant]' as users write it in --platform, normalised like containerd does: arm64/v8 is
- * 'linux/arm64', amd64/v1 is 'linux/amd64', arm without a variant is 'linux/arm/v7', and aliases such
- * as x86_64 and aarch64 become amd64 and arm64.
- */
-function platforms_formatPlatform(p) {
-    const os = p.os.trim().toLowerCase();
-    let architecture = p.architecture.trim().toLowerCase();
-    let variant = (p.variant ?? '').trim().toLowerCase();
-    switch (architecture) {
-        case 'x86_64':
-        case 'x86-64':
-            architecture = 'amd64';
-            if (variant === 'v1')
-                variant = '';
-            break;
-        case 'amd64':
-            if (variant === 'v1')
-                variant = '';
-            break;
-        case 'aarch64':
-        case 'arm64':
-            architecture = 'arm64';
-            if (variant === 'v8')
-                variant = '';
-            break;
-        case 'armhf':
-            architecture = 'arm';
-            variant = 'v7';
-            break;
-        case 'armel':
-            architecture = 'arm';
-            variant = 'v6';
-            break;
-        case 'arm':
-            if (variant === '')
-                variant = 'v7';
-            else if (/^\d+$/.test(variant))
-                variant = `v${variant}`;
-            break;
-        case 'i386':
-            architecture = '386';
-            break;
-    }
-    return variant === '' ? `${os}/${architecture}` : `${os}/${architecture}/${variant}`;
-}
-/** Normalises a platform string such as 'linux/arm64/v8' or 'Linux/x86_64' (see formatPlatform). */
-function normalizePlatform(platform) {
-    const parts = platform.trim().split('/');
-    const [os, architecture, variant] = parts;
-    if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
-        throw new Error(`Invalid platform "${platform}": expected os/architecture[/variant], e.g. linux/arm64`);
-    }
-    return platforms_formatPlatform(variant === undefined ? { os, architecture } : { os, architecture, variant });
-}
-/** The architectures (and their variants) BuildKit builds for on Linux, in canonical spelling. */
-const KNOWN = {
-    amd64: ['v2', 'v3', 'v4'],
-    '386': [],
-    arm64: [],
-    arm: ['v5', 'v6', 'v7'],
-    ppc64le: [],
-    ppc64: [],
-    s390x: [],
-    riscv64: [],
-    mips64le: [],
-    mips64: [],
-    mipsle: [],
-    mips: [],
-    loong64: []
-};
-function knownArchitectures() {
-    return Object.keys(KNOWN);
-}
-/**
- * Parses a platform a user asked for (`linux/arm/v7`, `linux/arm64/v8`, `linux/x86_64`) into its canonical
- * form, and checks that BuildKit can build it; throws a message fit for the user (the caller adds the
- * input name).
- */
-function platforms_parsePlatform(value) {
-    const canonical = normalizePlatform(value);
-    const [os, architecture = '', variant] = canonical.split('/');
-    if (os !== 'linux') {
-        throw new Error(`"${value}": only linux platforms can be built by a Linux BuildKit; use linux/<arch>`);
-    }
-    const variants = KNOWN[architecture];
-    if (!variants) {
-        throw new Error(`"${value}": unknown architecture "${architecture}"; known: ${knownArchitectures().join(', ')}`);
-    }
-    if (variant !== undefined && !variants.includes(variant)) {
-        const allowed = variants.length ? variants.join(', ') : 'none';
-        throw new Error(`"${value}": unknown variant "${variant}" for ${architecture}; allowed: ${allowed}`);
-    }
-    return variant === undefined ? { os, architecture } : { os, architecture, variant };
-}
-/** Node's `process.arch` -> the OCI architecture of this host. */
-function hostArchitecture(nodeArch = process.arch) {
-    const map = {
-        x64: 'amd64',
-        ia32: '386',
-        arm64: 'arm64',
-        arm: 'arm',
-        s390x: 's390x'
-    };
-    return map[nodeArch] ?? nodeArch;
-}
-/**
- * Architectures a host runs without emulation. amd64 runs 386; arm64 is not counted on to run arm: many
- * 64-bit ARM CPUs (Graviton 3 and later, Neoverse N2/V2, Apple silicon) have no 32-bit mode.
- */
-const NATIVE = {
-    amd64: ['amd64', '386'],
-    arm64: ['arm64'],
-    '386': ['386'],
-    arm: ['arm'],
-    ppc64le: ['ppc64le'],
-    s390x: ['s390x'],
-    riscv64: ['riscv64']
-};
-/** QEMU handler names in binfmt_misc (`qemu-<name>`) per architecture. */
-const QEMU_HANDLER = {
-    amd64: 'x86_64',
-    '386': 'i386',
-    arm64: 'aarch64',
-    arm: 'arm',
-    ppc64le: 'ppc64le',
-    ppc64: 'ppc64',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-    mips64le: 'mips64el',
-    mips64: 'mips64',
-    mipsle: 'mipsel',
-    mips: 'mips',
-    loong64: 'loongarch64'
-};
-/** The QEMU handler (`aarch64`, `arm`, …) a platform needs on a host of `hostArch`, or undefined when native. */
-function platforms_emulatorFor(platform, hostArch) {
-    if ((NATIVE[hostArch] ?? [hostArch]).includes(platform.architecture))
-        return undefined;
-    return QEMU_HANDLER[platform.architecture];
-}
-
 ;// CONCATENATED MODULE: ./lib/inputs/parse.js
 /**
  * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
- * message saying what is wrong; inputs.ts prefixes the input's name.
+ * message saying what is wrong; the input table (table.ts) prefixes the input's name.
  */
 
 
 
 
 const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-/** An InputCheck that appends each problem to `problems`, so all of them are reported together. */
-function parse_collectProblems(problems) {
-    return (name, fallback, parse) => {
-        try {
-            return parse();
-        }
-        catch (error) {
-            const message = messageOf(error);
-            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
-            return fallback;
-        }
-    };
-}
 /** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
-function parse_splitList(value, commas) {
+function splitList(value, commas) {
     return value
         .split(commas ? /[\n,]/ : /\n/)
         .map(s => s.trim())
         .filter(s => s !== '');
 }
-function parse_parsePlatforms(value) {
-    const items = parse_splitList(value, true);
+function parsePlatforms(value) {
+    const items = splitList(value, true);
     if (items.length === 0)
         throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64');
     // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
@@ -32179,15 +31858,15 @@ function parse_parsePlatforms(value) {
     }
     const seen = new Set();
     return items.map(item => {
-        const platform = platforms_formatPlatform(platforms_parsePlatform(item));
+        const platform = formatPlatform(parsePlatform(item));
         if (seen.has(platform))
             throw new Error(`${platform} is listed twice`);
         seen.add(platform);
         return platform;
     });
 }
-function parse_parseTags(value, push) {
-    const tags = parse_splitList(value, true);
+function parseTags(value, push) {
+    const tags = splitList(value, true);
     if (push && tags.length === 0) {
         throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0');
     }
@@ -32206,31 +31885,9 @@ function parse_parseTags(value, push) {
     }
     return tags;
 }
-/** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
-function parse_parseRepository(value) {
-    const items = parse_splitList(value, true);
-    if (items.length !== 1) {
-        throw new Error('push-by-digest is true, so tags must name exactly one repository (e.g. registry.example.com/team/app), ' +
-            `not ${items.length === 0 ? 'nothing' : `${items.length} entries`}`);
-    }
-    const item = items[0] ?? '';
-    let reference;
-    try {
-        reference = parseImageReference(item);
-    }
-    catch (error) {
-        throw new Error(`"${item}" is not a valid repository: ${messageOf(error)}`, { cause: error });
-    }
-    if (reference.tag !== undefined || reference.digest !== undefined) {
-        const part = reference.digest !== undefined ? `digest @${reference.digest}` : `tag :${reference.tag ?? ''}`;
-        throw new Error(`push-by-digest is true, so "${item}" must name the repository only; drop its ${part} ` +
-            '(the image is pushed without a tag and found by its digest)');
-    }
-    return [item];
-}
 const BINARIES_MODES = (/* unused pure expression or super */ null && (['error', 'warning', 'false']));
 /** check-binaries: error, warning or false. */
-function parse_parseBinariesMode(value) {
+function parseBinariesMode(value) {
     const mode = BINARIES_MODES.find(m => m === value.toLowerCase());
     if (!mode)
         throw new Error(`"${value}" is not a mode; use error, warning or false`);
@@ -32252,7 +31909,7 @@ const SIZE_UNITS = {
  * A size in bytes: '256MiB', '1.5 GB', '2TB', '1048576' (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
  * 1024, as in BuildKit's and Docker's own output).
  */
-function parse_parseByteSize(value) {
+function parseByteSize(value) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
     const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
     if (!match || unit === undefined) {
@@ -32266,8 +31923,8 @@ function parse_parseByteSize(value) {
     return bytes;
 }
 /** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
-function parse_parseKeyValues(value, bareKeyAllowed) {
-    const items = parse_splitList(value, false);
+function parseKeyValues(value, bareKeyAllowed) {
+    const items = splitList(value, false);
     for (const item of items) {
         const eq = item.indexOf('=');
         const key = eq === -1 ? item : item.slice(0, eq);
@@ -32278,9 +31935,9 @@ function parse_parseKeyValues(value, bareKeyAllowed) {
     return items;
 }
 /** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
-function parse_parseMirrors(value) {
+function parseMirrors(value) {
     const mirrors = new Map();
-    for (const item of parse_splitList(value, false)) {
+    for (const item of splitList(value, false)) {
         const eq = item.indexOf('=');
         if (eq === -1) {
             throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`);
@@ -32295,1374 +31952,13 @@ function parse_parseMirrors(value) {
     }
     return mirrors;
 }
-function parse_isRemoteContext(value) {
+function isRemoteContext(value) {
     return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-';
 }
-function parse_resolvePath(cwd, value) {
+function resolvePath(cwd, value) {
     return value.startsWith('/') ? value : `${cwd}/${value}`;
 }
 
-;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
-/**
- * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
- * ca-certs, and the login (registry, username, password).
- */
-
-
-
-
-/** Reads the registry inputs; problems go to `problems`, one line each, naming the input. */
-function registry_inputs_readRegistryInputs(get, check, problems) {
-    const insecureRegistries = check('insecure-registries', [], () => splitList(get('insecure-registries'), true).map(v => parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true })));
-    const caCerts = check('ca-certs', [], () => parseCaCertsInput(get('ca-certs'), 'ca-certs'));
-    const registry = check('registry', '', () => {
-        const value = get('registry');
-        if (value === '')
-            return '';
-        const host = parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
-        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
-        return canonicalRegistry(host);
-    });
-    const username = get('username');
-    const password = get('password');
-    if ((username === '') !== (password === '')) {
-        problems.push(`${username ? 'password' : 'username'}: username and password go together; set both or neither`);
-    }
-    if (username !== '' && registry === '' && !problems.some(p => p.startsWith('registry:'))) {
-        problems.push('registry: set the registry host that username/password log in to (docker.io for Docker Hub)');
-    }
-    return { insecureRegistries, caCerts, registry, username, password };
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/nodes.js
-
-/** Endpoints buildx takes as a URL (what DOCKER_HOST takes). */
-const ENDPOINT_URL = /^(unix|tcp|ssh|npipe):\/\/\S+$/;
-/** A docker context name (docker's own rule). */
-const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
-const EXAMPLE = 'e.g. linux/arm64=ssh://ci@arm-box.internal or linux/arm64,linux/arm/v7=arm-context';
-/** Parses the input; throws a message naming the offending line (the caller adds the input name). */
-function nodes_parseNodes(value) {
-    const nodes = [];
-    const platformOwner = new Map();
-    const endpoints = new Set();
-    for (const raw of value.split('\n')) {
-        const line = raw.trim();
-        if (line === '')
-            continue;
-        const eq = line.indexOf('=');
-        if (eq === -1)
-            throw new Error(`"${line}" is not PLATFORMS=ENDPOINT (${EXAMPLE})`);
-        const platformText = line.slice(0, eq).trim();
-        const endpoint = line.slice(eq + 1).trim();
-        const items = platformText.split(',').map(p => p.trim());
-        if (platformText === '' || items.some(p => p === '')) {
-            throw new Error(`"${line}" needs platforms before '=', separated by commas (${EXAMPLE})`);
-        }
-        if (endpoint === '')
-            throw new Error(`"${line}" has no endpoint after '=' (${EXAMPLE})`);
-        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? !ENDPOINT_URL.test(endpoint) : !CONTEXT_NAME.test(endpoint)) {
-            throw new Error(`"${endpoint}" is not a node endpoint; use a docker context name or a unix://, tcp:// or ssh:// URL`);
-        }
-        if (endpoints.has(endpoint)) {
-            throw new Error(`${endpoint} is listed twice; put all its platforms on one line, separated by commas`);
-        }
-        endpoints.add(endpoint);
-        const platforms = [];
-        for (const item of items) {
-            const platform = formatPlatform(parsePlatform(item));
-            const owner = platformOwner.get(platform);
-            if (owner !== undefined) {
-                throw new Error(owner === endpoint
-                    ? `${platform} is listed twice for ${endpoint}`
-                    : `${platform} is given to two nodes (${owner} and ${endpoint}); each platform is built by one node`);
-            }
-            platformOwner.set(platform, endpoint);
-            platforms.push(platform);
-        }
-        nodes.push({ platforms, endpoint });
-    }
-    return nodes;
-}
-
-// EXTERNAL MODULE: ./lib/core/runner.js
-var runner = __nccwpck_require__(6741);
-;// CONCATENATED MODULE: ./lib/qemu/qemu.js
-/**
- * QEMU user-mode emulation through binfmt_misc: work out which platforms need an emulator on this host,
- * look at what the kernel already has, install only what is missing, and check again.
- *
- * A handler counts only when it is enabled and registered with the F ("fix binary") flag: without F the
- * kernel opens the interpreter lazily by path, which does not exist inside build containers, and RUN steps
- * fail with `exec format error`.
- */
-
-
-
-
-
-const qemu_QEMU_MODES = (/* unused pure expression or super */ null && (['auto', 'image', 'package', 'false']));
-const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
-/** Where distributions' qemu-user-static ships systemd-binfmt registrations (with the F flag). */
-const BINFMT_CONF_DIRS = (/* unused pure expression or super */ null && (['/usr/lib/binfmt.d', '/etc/binfmt.d']));
-function parseBinfmtEntry(text) {
-    const lines = text.split('\n').map(l => l.trim());
-    const field = (name) => lines.find(l => l.startsWith(`${name} `) || l.startsWith(`${name}:`))?.replace(/^[^ :]+:? */, '') ?? '';
-    return { enabled: lines[0] === 'enabled', flags: field('flags'), interpreter: field('interpreter') };
-}
-function isUsable(entry) {
-    return entry !== undefined && entry.enabled && entry.flags.includes('F');
-}
-/** The platforms that need an emulator on a host of `hostArch`, each with its handler. */
-function emulationNeeds(platforms, hostArch) {
-    const needs = [];
-    for (const platform of platforms) {
-        const parsed = parsePlatform(platform);
-        const handler = emulatorFor(parsed, hostArch);
-        if (handler)
-            needs.push({ platform, handler, architecture: parsed.architecture });
-    }
-    return needs;
-}
-function readHandler(dir, handler) {
-    try {
-        return parseBinfmtEntry(fs.readFileSync(path.join(dir, `qemu-${handler}`), 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The handlers among `handlers` that binfmt_misc does not have in a usable state. */
-function missingHandlers(dir, handlers) {
-    return unique(handlers).filter(h => !isUsable(readHandler(dir, h)));
-}
-/** The image's --install argv for the architectures that are missing. */
-function binfmtImageArgs(image, architectures) {
-    // The installer needs no network; `none` also works on engines without a bridge network.
-    return [
-        'run',
-        '--rm',
-        '--privileged',
-        '--network',
-        'none',
-        image,
-        '--install',
-        unique(architectures).join(',')
-    ];
-}
-/** A systemd-binfmt line (`:name:type:offset:magic:mask:interpreter:flags`) with the F flag ensured. */
-function withFixBinaryFlag(line) {
-    const fields = line.trim().split(':');
-    if (fields.length < 8)
-        throw new Error(`not a binfmt_misc registration: ${line}`);
-    const flags = fields[fields.length - 1] ?? '';
-    if (!flags.includes('F'))
-        fields[fields.length - 1] = `${flags}F`;
-    return fields.join(':');
-}
-async function ensureEmulation(options) {
-    const dir = options.binfmtDir;
-    const log = options.log ?? (() => undefined);
-    const needs = emulationNeeds(options.platforms, options.hostArch);
-    const emulated = needs.map(n => n.platform);
-    if (needs.length === 0)
-        return { emulated, installed: [], method: 'none' };
-    const { isRoot } = options;
-    const privileged = (command, args) => isRoot ? [command, args] : ['sudo', ['-n', command, ...args]];
-    if (options.mode !== 'false')
-        await mountBinfmt(options.runner, dir, privileged, log);
-    let missing = missingHandlers(dir, needs.map(n => n.handler));
-    if (missing.length === 0) {
-        log(`binfmt_misc already has ${unique(needs.map(n => `qemu-${n.handler}`)).join(', ')} (enabled, F flag)`);
-        return { emulated, installed: [], method: 'none' };
-    }
-    const missingPlatforms = () => needs
-        .filter(n => missing.includes(n.handler))
-        .map(n => n.platform)
-        .join(', ');
-    if (options.mode === 'false')
-        throw missingEmulators(options) ?? new Error('unreachable');
-    const attempts = [];
-    let method = 'none';
-    if (options.mode === 'image' || options.mode === 'auto') {
-        const archs = needs.filter(n => missing.includes(n.handler)).map(n => n.architecture);
-        const result = await options.runner.run('docker', binfmtImageArgs(options.image, archs));
-        method = 'image';
-        if (result.exitCode === 0)
-            missing = missingHandlers(dir, missing);
-        attempts.push(result.exitCode === 0
-            ? `${options.image} ran, but ${missing.length ? 'handlers are still missing' : 'all handlers are in place'}`
-            : `docker run ${options.image} failed: ${lastLine(result.stderr)}`);
-    }
-    if (missing.length > 0 && (options.mode === 'package' || options.mode === 'auto')) {
-        if (options.mode === 'auto')
-            log(`falling back to the system package: ${attempts.join('; ')}`);
-        method = 'package';
-        try {
-            await installPackage({ ...options, dir, missing, privileged, log });
-        }
-        catch (error) {
-            attempts.push(`qemu-user-static: ${messageOf(error)}`);
-        }
-        missing = missingHandlers(dir, missing);
-    }
-    if (missing.length > 0) {
-        throw new Error(`QEMU emulation for ${missingPlatforms()} could not be set up (missing: qemu-${missing.join(', qemu-')}). ` +
-            `Tried: ${attempts.join('; ') || options.mode}. ` +
-            'Register the emulators before this step (privileged), or use a runner of that architecture.');
-    }
-    return { emulated, installed: unique(needs.map(n => n.handler)), method };
-}
-/**
- * With qemu: false, the emulators must already be registered: the error naming the platforms without one,
- * or undefined when every platform has its emulator (or needs none). Reads binfmt_misc only, so it runs
- * before any docker command.
- */
-function missingEmulators(options) {
-    const needs = emulationNeeds(options.platforms, options.hostArch);
-    const missing = missingHandlers(options.binfmtDir, needs.map(n => n.handler));
-    if (missing.length === 0)
-        return undefined;
-    const platforms = needs.filter(n => missing.includes(n.handler)).map(n => n.platform);
-    return new Error(`qemu: ${platforms.join(', ')} need${platforms.length > 1 ? '' : 's'} QEMU emulation on this ` +
-        `${options.hostArch} host, but binfmt_misc (${options.binfmtDir}) has no usable handler ` +
-        `(qemu-${missing.join(', qemu-')}) and qemu is false. Set qemu: auto (or image/package), register the ` +
-        'emulators before this step, or drop those platforms.');
-}
-async function mountBinfmt(runner, dir, privileged, log) {
-    if (fs.existsSync(path.join(dir, 'register')))
-        return;
-    const [command, args] = privileged('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]);
-    const result = await runner.run(command, args, { silent: true });
-    if (result.exitCode !== 0)
-        log(`could not mount binfmt_misc at ${dir}: ${lastLine(result.stderr)}`);
-}
-/** Installs the distribution's qemu-user-static when its registrations are absent, then registers the
- * missing handlers from its binfmt.d files with the F flag. */
-async function installPackage(options) {
-    const confDirs = options.confDirs ?? BINFMT_CONF_DIRS;
-    const confFor = (handler) => confDirs.map(d => path.join(d, `qemu-${handler}.conf`)).find(f => fs.existsSync(f));
-    if (options.missing.some(h => confFor(h) === undefined)) {
-        const env = { DEBIAN_FRONTEND: 'noninteractive' };
-        const apt = (args) => {
-            const [command, argv] = options.privileged('apt-get', args);
-            return runChecked(options.runner, command, argv, { env, what: `apt-get ${args[0] ?? ''}` });
-        };
-        await apt(['update', '-qq']);
-        await apt(['install', '-y', '-qq', '--no-install-recommends', 'qemu-user-static']);
-    }
-    for (const handler of options.missing) {
-        const conf = confFor(handler);
-        if (!conf)
-            throw new Error(`qemu-user-static has no registration for qemu-${handler} on this system`);
-        const line = fs
-            .readFileSync(conf, 'utf8')
-            .split('\n')
-            .find(l => l.startsWith(':'));
-        if (!line)
-            throw new Error(`${conf} holds no binfmt_misc registration`);
-        // An entry that is disabled or lacks F must go before it can be registered again.
-        if (readHandler(options.dir, handler))
-            await writePrivileged(options, path.join(options.dir, `qemu-${handler}`), '-1');
-        await writePrivileged(options, path.join(options.dir, 'register'), withFixBinaryFlag(line));
-        options.log(`registered qemu-${handler} from ${conf} with the F flag`);
-    }
-}
-async function writePrivileged(options, file, text) {
-    const [command, args] = options.privileged('tee', [file]);
-    try {
-        await runChecked(options.runner, command, args, { input: text, silent: true, what: `writing ${file}` });
-    }
-    catch (error) {
-        if (error instanceof CommandError) {
-            throw new Error(`cannot write ${file}: ${lastLine(error.stderr)}`, { cause: error });
-        }
-        throw error;
-    }
-}
-function unique(items) {
-    return [...new Set(items)];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/checks.js
-/**
- * Checks of the inputs that buildx or buildkitd would otherwise refuse late (after the builder started),
- * badly (a usage dump), or not at all: build target, provenance, buildkitd flags, and the Dockerfile.
- * Each throws a message saying what is accepted; inputs.ts prefixes the input's name. No message quotes
- * the content of a file.
- */
-
-
-/** A Dockerfile stage name, as BuildKit accepts it in `FROM ... AS <name>` and --target. */
-const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
-function checks_parseTarget(value) {
-    if (value !== '' && !STAGE_NAME.test(value)) {
-        throw new Error(`${JSON.stringify(value)} is not a build stage name; use letters, digits, '_', '.', '-', starting with a letter`);
-    }
-    return value;
-}
-const PROVENANCE_BOOLEANS = ['true', 'false', '1', '0'];
-const PROVENANCE_KEYS = {
-    mode: value => value === 'min' || value === 'max',
-    'builder-id': value => /^[\x21-\x7e]+$/.test(value),
-    disabled: value => PROVENANCE_BOOLEANS.includes(value),
-    reproducible: value => PROVENANCE_BOOLEANS.includes(value),
-    'inline-only': value => PROVENANCE_BOOLEANS.includes(value),
-    version: value => /^[\w.:/-]+$/.test(value)
-};
-/** What buildx's --provenance takes: a boolean, or key=value pairs (mode=min|max, builder-id=…). */
-function checks_parseProvenance(value) {
-    if (value === '' || PROVENANCE_BOOLEANS.includes(value.toLowerCase()))
-        return value;
-    for (const pair of value.split(',')) {
-        const eq = pair.indexOf('=');
-        const key = pair.slice(0, eq);
-        const check = PROVENANCE_KEYS[key];
-        if (eq === -1 || check === undefined || !check(pair.slice(eq + 1))) {
-            throw new Error(`${JSON.stringify(value)} is not a provenance setting; use true, false, mode=min, mode=max ` +
-                '(with ,builder-id=<url> if needed)');
-        }
-    }
-    return value;
-}
-/** buildkitd flags worth setting on a builder; the rest are the action's (--config, --addr) or unsafe. */
-const BUILDKITD_FLAGS = (/* unused pure expression or super */ null && ([
-    /^debug$/,
-    /^trace$/,
-    /^log-format$/,
-    /^allow-insecure-entitlement$/,
-    /^root$/,
-    /^oci-worker(-[a-z-]+)?$/,
-    /^containerd-worker(-[a-z-]+)?$/
-]));
-/** Flags that take no value (a value may still be given as --flag=true). */
-const BUILDKITD_SWITCHES = (/* unused pure expression or super */ null && ([
-    /^(debug|trace)$/,
-    /^(oci|containerd)-worker(-(gc|rootless|no-process-sandbox|selinux|multi-platform|snapshotter-.*))?$/
-]));
-const FLAG_TEXT = /^[A-Za-z0-9_.,:/=@+*-]+$/;
-/** `--flag`, `--flag=value` and `--flag value` tokens of the flags above, in plain characters. */
-function checks_parseBuildkitdFlags(value) {
-    const tokens = value.split(/[ \t\r\n]+/).filter(t => t !== '');
-    let expectsValue = '';
-    for (const token of tokens) {
-        if (!FLAG_TEXT.test(token)) {
-            throw new Error(`${JSON.stringify(token)} has characters that are not allowed in a flag; use letters, digits and _.,:/=@+*-`);
-        }
-        if (!token.startsWith('--')) {
-            if (expectsValue === '')
-                throw new Error(`${JSON.stringify(token)} is not a --flag or the value of one`);
-            expectsValue = '';
-            continue;
-        }
-        if (expectsValue !== '')
-            throw new Error(`--${expectsValue} needs a value`);
-        const eq = token.indexOf('=');
-        const name = token.slice(2, eq === -1 ? undefined : eq);
-        if (name === 'config')
-            throw new Error('--config is set by the action; use buildkitd-config or buildkitd-config-inline');
-        if (!BUILDKITD_FLAGS.some(flag => flag.test(name))) {
-            throw new Error(`--${name} is not a buildkitd flag this action passes; use --debug, --trace, --log-format, ` +
-                '--allow-insecure-entitlement, --root, --oci-worker-* or --containerd-worker-* (settings: buildkitd-config)');
-        }
-        if (eq === -1 && !BUILDKITD_SWITCHES.some(flag => flag.test(name)))
-            expectsValue = name;
-    }
-    if (expectsValue !== '')
-        throw new Error(`--${expectsValue} needs a value`);
-    return tokens.join(' ');
-}
-const MAX_DOCKERFILE_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
-const INSTRUCTIONS = new Set([
-    'ADD',
-    'ARG',
-    'CMD',
-    'COPY',
-    'ENTRYPOINT',
-    'ENV',
-    'EXPOSE',
-    'FROM',
-    'HEALTHCHECK',
-    'LABEL',
-    'MAINTAINER',
-    'ONBUILD',
-    'RUN',
-    'SHELL',
-    'STOPSIGNAL',
-    'USER',
-    'VOLUME',
-    'WORKDIR'
-]);
-/**
- * Throws unless `file` (an existing path, as written in the input) is a Dockerfile: a regular readable
- * file of at most 1 MiB, no NUL bytes, whose first instruction (after blank lines, comments and parser
- * directives) is a Dockerfile instruction. The message never quotes the file.
- */
-function checks_checkDockerfile(shown, file) {
-    const notDockerfile = (why) => new Error(`"${shown}" is not a Dockerfile: ${why}`);
-    let fd;
-    try {
-        fd = fs.openSync(file, 'r');
-    }
-    catch (error) {
-        throw new Error(`"${shown}" cannot be read (${errorCode(error) ?? 'error'})`, { cause: error });
-    }
-    let text;
-    try {
-        const stat = fs.fstatSync(fd);
-        if (!stat.isFile())
-            throw notDockerfile('not a regular file');
-        if (stat.size > MAX_DOCKERFILE_BYTES)
-            throw notDockerfile(`it has ${stat.size} bytes, more than ${MAX_DOCKERFILE_BYTES}`);
-        text = Buffer.alloc(stat.size);
-        fs.readSync(fd, text, 0, stat.size, 0);
-    }
-    finally {
-        fs.closeSync(fd);
-    }
-    if (text.includes(0))
-        throw notDockerfile('it holds NUL bytes (a binary file)');
-    const first = text
-        .toString('utf8')
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .find(line => line !== '' && !line.startsWith('#'));
-    if (first === undefined)
-        throw notDockerfile('it has no instruction');
-    const keyword = /^[A-Za-z]+(?=\s|$)/.exec(first)?.[0].toUpperCase();
-    if (keyword === undefined || !INSTRUCTIONS.has(keyword))
-        throw notDockerfile('its first instruction is not one of FROM, ARG or the other Dockerfile instructions');
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/build-options.js
-/**
- * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
- * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
- * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
- *
- * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
- * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
- * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
- */
-
-const EMPTY_BUILD_OPTIONS = Object.freeze({
-    secrets: [],
-    secretFiles: [],
-    secretEnvs: [],
-    ssh: [],
-    buildContexts: [],
-    annotations: [],
-    sbom: '',
-    attests: [],
-    outputs: [],
-    load: false,
-    addHosts: [],
-    shmSize: '',
-    ulimits: [],
-    cgroupParent: '',
-    allow: [],
-    noCacheFilters: [],
-    call: ''
-});
-/** Prefix of the environment variables that carry secret values to buildx. */
-const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
-/**
- * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
- * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
- */
-function build_options_buildOptionArgs(o, provenance) {
-    const args = [];
-    const env = {};
-    o.secrets.forEach((secret, i) => {
-        const name = `${SECRET_ENV_PREFIX}${i}`;
-        env[name] = secret.value;
-        args.push('--secret', `${csvField('id', secret.id)},env=${name}`);
-    });
-    for (const f of o.secretFiles)
-        args.push('--secret', `${csvField('id', f.id)},${csvField('src', f.path)}`);
-    for (const e of o.secretEnvs)
-        args.push('--secret', `${csvField('id', e.id)},env=${e.env}`);
-    for (const ssh of o.ssh)
-        args.push('--ssh', ssh);
-    for (const context of o.buildContexts)
-        args.push('--build-context', context);
-    for (const annotation of o.annotations)
-        args.push('--annotation', annotation);
-    if (o.sbom)
-        args.push(`--sbom=${o.sbom}`);
-    for (const attest of o.attests) {
-        const type = attestType(attest);
-        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
-            continue;
-        args.push('--attest', attest);
-    }
-    if (build_options_evaluates(o.call)) {
-        args.push(`--call=${o.call}`);
-    }
-    else {
-        for (const output of o.outputs)
-            args.push('--output', output);
-        if (o.load)
-            args.push('--load');
-    }
-    for (const host of o.addHosts)
-        args.push('--add-host', host);
-    if (o.shmSize)
-        args.push('--shm-size', o.shmSize);
-    for (const ulimit of o.ulimits)
-        args.push('--ulimit', ulimit);
-    if (o.cgroupParent)
-        args.push('--cgroup-parent', o.cgroupParent);
-    for (const entitlement of o.allow)
-        args.push('--allow', entitlement);
-    for (const stage of o.noCacheFilters)
-        args.push('--no-cache-filter', stage);
-    return { args, env };
-}
-/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
-function build_options_evaluates(call) {
-    const method = call.split(',')[0]?.trim() ?? '';
-    return method !== '' && method !== 'build';
-}
-/** The `type=` of an attest line ('' when it has none). */
-function attestType(attest) {
-    for (const field of attest.split(',')) {
-        const [key, value] = splitOnce(field.trim(), '=');
-        if (key === 'type')
-            return value;
-    }
-    return '';
-}
-/** The oldest buildx that runs these options, and the input that needs it. */
-function minimumBuildx(o) {
-    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
-    const needs = [
-        ['0.15.0', 'call', o.call !== ''],
-        ['0.12.0', 'annotations', o.annotations.length > 0]
-    ];
-    for (const [version, input, used] of needs) {
-        if (used && compareVersions(version, MIN_BUILDX) > 0)
-            return { version, input };
-    }
-    return { version: MIN_BUILDX, input: '' };
-}
-/**
- * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
- * security.insecure), added to the user's own flags unless already there.
- */
-function entitlementFlags(buildkitdFlags, allow) {
-    const flags = [buildkitdFlags.trim()];
-    for (const entitlement of ['network.host', 'security.insecure']) {
-        if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
-            flags.push(`--allow-insecure-entitlement ${entitlement}`);
-    }
-    return flags.filter(f => f !== '').join(' ');
-}
-/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
-function csvField(key, value) {
-    const field = `${key}=${value}`;
-    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
-function splitOnce(text, separator) {
-    const at = text.indexOf(separator);
-    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/option-values.js
-/**
- * Checks of the build-push-action option values that need no file system or environment: annotations,
- * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
- * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
- */
-
-
-
-/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
-const option_values_STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
-const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
-const ULIMIT_TYPES = (/* unused pure expression or super */ null && ([
-    'core',
-    'cpu',
-    'data',
-    'fsize',
-    'locks',
-    'memlock',
-    'msgqueue',
-    'nice',
-    'nofile',
-    'nproc',
-    'rss',
-    'rtprio',
-    'rttime',
-    'sigpending',
-    'stack'
-]));
-const OUTPUT_TYPES = (/* unused pure expression or super */ null && (['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly']));
-const ENTITLEMENTS = (/* unused pure expression or super */ null && (['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write']));
-const CALL_METHODS = (/* unused pure expression or super */ null && (['build', 'check', 'outline', 'targets']));
-const ATTEST_TYPES = (/* unused pure expression or super */ null && (['provenance', 'sbom']));
-const BOOLEAN = /^(true|false)$/i;
-/**
- * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
- * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
- * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
- */
-function option_values_parseList(value, commas) {
-    const items = [];
-    let i = 0;
-    while (i < value.length) {
-        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
-            i++;
-        if (i >= value.length)
-            break;
-        if (value[i] === '"') {
-            let item = '';
-            let j = i + 1;
-            for (;;) {
-                if (j >= value.length)
-                    throw new Error('a quoted item has no closing double quote');
-                if (value[j] === '"') {
-                    if (value[j + 1] === '"') {
-                        item += '"';
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                item += value.charAt(j);
-                j++;
-            }
-            items.push(item);
-            i = j + 1;
-        }
-        else {
-            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
-            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
-            items.push(item.trim());
-            i = end === -1 ? value.length : i + end;
-        }
-    }
-    return items.filter(item => item !== '');
-}
-/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
-function option_values_parseAnnotations(value) {
-    return option_values_parseList(value, false).map(item => {
-        if (!ANNOTATION.test(item)) {
-            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
-        }
-        return item;
-    });
-}
-/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
-function option_values_parseAttestValue(value, kind) {
-    if (value === '' || BOOLEAN.test(value))
-        return value.toLowerCase();
-    for (const field of value.split(',')) {
-        const [key, attr] = option_values_splitOnce(field.trim());
-        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
-            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
-        if (key === 'type')
-            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
-        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
-            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
-        if (key === 'generator')
-            option_values_imageReference(attr);
-    }
-    return value;
-}
-function example(kind) {
-    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
-}
-/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
-function option_values_parseAttests(value) {
-    return option_values_parseList(value, false).map(item => {
-        const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
-        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
-        if (!ATTEST_TYPES.includes(type))
-            throw new Error(`"${item}" needs type=provenance or type=sbom`);
-        option_values_parseAttestValue(fields
-            .filter(([key]) => key !== 'type')
-            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
-            .join(','), type);
-        return item;
-    });
-}
-/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
-function option_values_parseOutputs(value) {
-    return option_values_parseList(value, false).map(item => {
-        if (!item.includes('='))
-            return item;
-        const type = item
-            .split(',')
-            .map(f => option_values_splitOnce(f.trim()))
-            .find(([key]) => key === 'type')?.[1];
-        if (type === undefined || !OUTPUT_TYPES.includes(type))
-            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
-        return item;
-    });
-}
-/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
-function option_values_parseAddHosts(value) {
-    return option_values_parseList(value, true).map(item => {
-        const at = item.search(/[=:]/);
-        const host = at === -1 ? '' : item.slice(0, at);
-        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
-        if (!HOST_NAME.test(host) || (net.isIP(ip) === 0 && ip !== 'host-gateway'))
-            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
-        return `${host}=${ip}`;
-    });
-}
-function option_values_parseShmSize(value) {
-    if (value !== '' && !SHM_SIZE.test(value))
-        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
-    return value;
-}
-/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
-function option_values_parseUlimits(value) {
-    return option_values_parseList(value, false).map(item => {
-        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
-        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
-            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
-        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
-            throw new Error(`"${item}": the soft limit is above the hard one`);
-        return item;
-    });
-}
-function option_values_parseCgroupParent(value) {
-    if (/[\s,]/.test(value))
-        throw new Error(`"${value}" is not a cgroup path`);
-    return value;
-}
-/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
-function option_values_parseAllow(value) {
-    return [
-        ...new Set(option_values_parseList(value, true).map(item => {
-            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
-                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
-            return item;
-        }))
-    ];
-}
-function option_values_parseStageNames(value, commas) {
-    return option_values_parseList(value, commas).map(item => parseStageName(item));
-}
-function parseStageName(value) {
-    if (value !== '' && !option_values_STAGE_NAME.test(value))
-        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
-    return value;
-}
-/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
-function option_values_parseCall(value) {
-    if (value === '')
-        return '';
-    const [method, ...options] = value.split(',').map(f => f.trim());
-    if (!CALL_METHODS.includes(method ?? ''))
-        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
-    for (const option of options) {
-        const [key, v] = option_values_splitOnce(option);
-        if (!(key === 'format' && v) && !(key === 'ignorestatus' && BOOLEAN.test(v ?? '')))
-            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
-    }
-    return value;
-}
-/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
-function option_values_imageReference(value) {
-    try {
-        parseImageReference(value);
-    }
-    catch (error) {
-        throw new Error(messageOf(error), { cause: error });
-    }
-    return value;
-}
-function option_values_splitOnce(field) {
-    const at = field.indexOf('=');
-    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/build-options.js
-/**
- * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
- * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
- * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
- * is accepted; readInputs prefixes it with the input's name. A message about `secrets` never quotes the
- * entry (it may hold the secret).
- */ 
-
-
-const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** `id=value` entries; the message for a bad one gives its position, never its text. */
-function parseSecrets(value) {
-    return parseList(value, false).map((item, i) => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
-        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
-            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a non-empty value); ` +
-                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
-        }
-        return { id, value: secret };
-    });
-}
-function idPairs(value, commas, what) {
-    return parseList(value, commas).map(item => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (!SECRET_ID.test(id) || rest === '')
-            throw new Error(`"${item}" is not ID=${what}; put one per line`);
-        return [id, rest];
-    });
-}
-function parseSecretFiles(value, cwd) {
-    return idPairs(value, false, 'PATH').map(([id, file]) => {
-        if (!fs.statSync(path.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
-            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
-        return { id, path: file };
-    });
-}
-function parseSecretEnvs(value, env) {
-    return idPairs(value, true, 'ENV_VARIABLE').map(([id, name]) => {
-        if (!ENV_NAME.test(name))
-            throw new Error(`${id}: "${name}" is not an environment variable name`);
-        if (env[name] === undefined)
-            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
-        return { id, env: name };
-    });
-}
-/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
-function parseSsh(value, cwd, env) {
-    return parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? item : item.slice(0, eq);
-        if (!SECRET_ID.test(id))
-            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
-        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
-        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
-            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
-                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
-        }
-        for (const p of paths) {
-            if (p === '' || !fs.existsSync(path.resolve(cwd, p)))
-                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
-        }
-        return item;
-    });
-}
-const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
-/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
-function parseBuildContexts(value, cwd) {
-    return parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const name = eq === -1 ? '' : item.slice(0, eq).trim();
-        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (name === '' || /\s/.test(name) || source === '')
-            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
-        if (source.startsWith('docker-image://'))
-            imageReference(source.slice('docker-image://'.length));
-        else if (!REMOTE_SOURCE.test(source)) {
-            if (!fs.statSync(path.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
-                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
-        }
-        return `${name}=${source}`;
-    });
-}
-/**
- * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
- * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
- * context is such a URL, and `secrets` does not already give one.
- */
-function gitAuthSecret(options) {
-    if (options.token === '')
-        return undefined;
-    let host;
-    try {
-        host = new URL(options.serverUrl || 'https://github.com').host;
-    }
-    catch {
-        return undefined;
-    }
-    const id = `GIT_AUTH_TOKEN.${host}`;
-    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
-        return undefined;
-    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
-    return onServer ? { id, value: options.token } : undefined;
-}
-/** Reads every build-push-action input (see BuildOptionSettings); problems go to `reader.check`. */
-function build_options_readBuildOptions(reader, context) {
-    const { get, check, cwd, env } = reader;
-    const list = (name, parse) => check(name, [], () => parse(get(name)));
-    const one = (name, parse) => check(name, '', () => parse(get(name)));
-    const secrets = list('secrets', parseSecrets);
-    const buildContexts = list('build-contexts', v => parseBuildContexts(v, cwd));
-    const token = gitAuthSecret({
-        token: get('github-token'),
-        serverUrl: env.GITHUB_SERVER_URL ?? '',
-        sources: [context, ...buildContexts.map(c => c.slice(c.indexOf('=') + 1))],
-        secrets
-    });
-    return {
-        secrets: token ? [...secrets, token] : secrets,
-        secretFiles: list('secret-files', v => parseSecretFiles(v, cwd)),
-        secretEnvs: list('secret-envs', v => parseSecretEnvs(v, env)),
-        ssh: list('ssh', v => parseSsh(v, cwd, env)),
-        buildContexts,
-        annotations: list('annotations', parseAnnotations),
-        sbom: one('sbom', v => parseAttestValue(v, 'sbom')),
-        attests: list('attests', parseAttests),
-        outputs: list('outputs', parseOutputs),
-        load: reader.bool('load'),
-        addHosts: list('add-hosts', parseAddHosts),
-        shmSize: one('shm-size', parseShmSize),
-        ulimits: list('ulimit', parseUlimits),
-        cgroupParent: one('cgroup-parent', parseCgroupParent),
-        allow: list('allow', parseAllow),
-        noCacheFilters: list('no-cache-filters', v => parseStageNames(v, true)),
-        call: one('call', parseCall)
-    };
-}
-/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
-function describeBuildOptions(o) {
-    const typeOf = (entry) => /(?:^|,)type=([^,]*)/.exec(entry)?.[1] ?? 'local';
-    const lines = [
-        ['secrets', o.secrets.map(s => s.id).join(', ')],
-        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
-        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
-        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
-        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
-        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
-        ['sbom', o.sbom],
-        ['attests', o.attests.map(a => typeOf(a)).join(', ')],
-        ['outputs', o.outputs.map(typeOf).join(', ')],
-        ['load', o.load && 'true'],
-        ['add-hosts', o.addHosts.join(', ')],
-        ['shm-size', o.shmSize],
-        ['ulimit', o.ulimits.join(', ')],
-        ['cgroup-parent', o.cgroupParent],
-        ['allow', o.allow.join(', ')],
-        ['no-cache-filters', o.noCacheFilters.join(', ')],
-        ['call', o.call]
-    ];
-    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/build.js
-/**
- * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
- * metadata file whose contents are the source of the digests, and with a progress stream that says how
- * long each platform's steps took (see progress.ts).
- */
-
-
-
-
-
-const build_MEDIA_TYPES = (/* unused pure expression or super */ null && (['oci', 'docker']));
-/** The first buildx release with `--progress=rawjson`. */
-const RAWJSON_SINCE = '0.13.0';
-/** rawjson when the buildx in use has it; plain (parsed the same way afterwards) otherwise. */
-function progressFormat(buildxVersion) {
-    return buildxVersion !== '' && compareVersions(buildxVersion, RAWJSON_SINCE) >= 0 ? 'rawjson' : 'plain';
-}
-/** The argv, and the environment buildx needs besides the job's own (secret values: never in argv). */
-function buildCommand({ builder, metadataFile, settings: s, progress }) {
-    const args = ['buildx', 'build', '--builder', builder, '--platform', s.platforms.join(',')];
-    args.push(`--progress=${progress}`);
-    if (s.file)
-        args.push('--file', s.file);
-    // A push goes by digest to each repository of the tags; the tags are put after the checks.
-    if (!s.push)
-        for (const tag of s.tags)
-            args.push('--tag', tag);
-    for (const arg of s.buildArgs)
-        args.push('--build-arg', arg);
-    for (const label of s.labels)
-        args.push('--label', label);
-    if (s.target)
-        args.push('--target', s.target);
-    for (const from of s.cacheFrom)
-        args.push('--cache-from', from);
-    for (const to of s.cacheTo)
-        args.push('--cache-to', to);
-    if (s.noCache)
-        args.push('--no-cache');
-    if (s.pull)
-        args.push('--pull');
-    // Any attestation makes BuildKit switch to OCI media types, so Docker media types go without them.
-    if (s.mediaTypes === 'docker')
-        args.push('--provenance=false');
-    else if (s.provenance)
-        args.push(`--provenance=${s.provenance}`);
-    if (s.network)
-        args.push('--network', s.network);
-    if (s.network === 'host' && !s.buildOptions.allow.includes('network.host'))
-        args.push('--allow', 'network.host');
-    const extra = buildOptionArgs(s.buildOptions, s.provenance);
-    args.push(...extra.args);
-    args.push('--metadata-file', metadataFile);
-    // The media types are always stated: BuildKit's own default depends on whether attestations are attached.
-    const mediaTypes = `oci-mediatypes=${s.mediaTypes === 'oci'}`;
-    const evaluateOnly = evaluates(s.buildOptions.call);
-    // A push goes untagged (by digest) to each repository of the tags; the tags are put after the checks.
-    if (s.push && !evaluateOnly)
-        args.push('--output', `${pushByDigestOutput(repositoriesOf(s.tags))},${mediaTypes}`);
-    args.push(s.context);
-    return { args, env: extra.env };
-}
-function buildArgs(options) {
-    return buildCommand(options).args;
-}
-/**
- * The image exporter pushing without any tag to each repository (`name` is a comma-separated list, so
- * the field is quoted for buildx's CSV parser); `name-canonical` makes buildx report `repository@digest`.
- */
-function pushByDigestOutput(repositories) {
-    const names = `name=${repositories.join(',')}`;
-    const field = repositories.length > 1 ? `"${names}"` : names;
-    return `type=image,${field},push-by-digest=true,name-canonical=true,push=true`;
-}
-/** A failed build, with the steps its progress stream showed (for hints about the failed step). */
-class BuildError extends runner/* CommandError */.Qd {
-    steps;
-    constructor(error, steps) {
-        super(error.command, error.args, error, 'docker buildx build');
-        this.name = 'BuildError';
-        this.steps = steps;
-    }
-}
-/**
- * Runs the build with its progress in the log (rawjson is rendered as `#N step` / `#N DONE 1.2s` lines as
- * it arrives); a failure carries buildx's own error and the human-readable progress.
- */
-async function runBuild(runner, options) {
-    const { args, env: secretEnv } = buildCommand(options);
-    const env = Object.keys(secretEnv).length > 0 ? { env: secretEnv } : {};
-    if (options.progress === 'plain') {
-        try {
-            const result = await runChecked(runner, 'docker', args, { what: 'docker buildx build', ...env });
-            return { steps: parsePlainProgress(result.stderr) };
-        }
-        catch (error) {
-            if (error instanceof CommandError)
-                throw new BuildError(error, parsePlainProgress(error.stderr));
-            throw error;
-        }
-    }
-    const progress = new RawJsonProgress();
-    const human = [];
-    const seen = { streamedLines: 0 };
-    const show = (line) => {
-        for (const text of progress.feed(line)) {
-            human.push(text);
-            options.log.info(text);
-        }
-    };
-    const result = await runner.run('docker', args, {
-        ...env,
-        onStderrLine: line => {
-            seen.streamedLines++;
-            show(line);
-        }
-    });
-    // A runner that does not stream lines still captured them all.
-    if (seen.streamedLines === 0)
-        for (const line of result.stderr.split(/\r?\n/))
-            show(line);
-    if (result.exitCode !== 0) {
-        const readable = { ...result, stderr: human.join('\n') };
-        throw new BuildError(new CommandError('docker', args, readable, 'docker buildx build'), progress.result());
-    }
-    return { steps: progress.result() };
-}
-
-// EXTERNAL MODULE: ./lib/docker/smoke.js
-var smoke = __nccwpck_require__(5189);
-;// CONCATENATED MODULE: ./lib/inputs/runtime.js
-/**
- * The inputs about what lands in the registry and what the build costs: media-types, smoke-test,
- * smoke-test-timeout, cache-max-size, check-binaries and check-binaries-budget, read and checked like
- * every other input (each problem names its input).
- */
-
-
-
-
-
-/** Reads the six inputs with `get` (defaults applied); appends a line to `problems` for each bad one. */
-function runtime_readRuntimeInputs(get, context, problems) {
-    const check = (name, fallback, parse) => {
-        try {
-            return parse(get(name));
-        }
-        catch (error) {
-            problems.push(`${name}: ${messageOf(error)}`);
-            return fallback;
-        }
-    };
-    const mediaTypes = check('media-types', 'oci', value => {
-        const found = MEDIA_TYPES.find(m => m === value.toLowerCase());
-        if (!found)
-            throw new Error(`"${value}" is not a media type family; use oci or docker`);
-        return found;
-    });
-    const { provenance } = context;
-    if (mediaTypes === 'docker' && provenance !== '' && provenance.toLowerCase() !== 'false') {
-        problems.push(`media-types: docker cannot carry the provenance attestation asked for (provenance: ${provenance}); ` +
-            'BuildKit would switch the whole image back to OCI media types. Leave provenance empty or false ' +
-            '(attestations are then off), or use media-types: oci');
-    }
-    const sbom = get('sbom').toLowerCase();
-    const carried = [
-        ...(sbom !== '' && sbom !== 'false' ? ['sbom'] : []),
-        ...['attests', 'annotations'].filter(name => get(name) !== '')
-    ];
-    if (mediaTypes === 'docker' && carried.length > 0) {
-        problems.push(`media-types: docker cannot carry what ${carried.join(' and ')} attach (attestations and annotations ` +
-            'make BuildKit switch the whole image back to OCI media types); leave them empty, or use media-types: oci');
-    }
-    const smokeTest = check('smoke-test', [], parseSmokeCommand);
-    if (smokeTest.length > 0 && !context.push) {
-        problems.push('smoke-test: runs the pushed image of every platform, so it needs push: true');
-    }
-    const smokeTestTimeout = check('smoke-test-timeout', 120, value => {
-        if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 3600)
-            throw new Error(`"${value}" is not a time limit; use whole seconds from 1 to 3600`);
-        return Number(value);
-    });
-    const cacheMaxSize = check('cache-max-size', undefined, value => {
-        if (value === '')
-            return undefined;
-        const bytes = parseByteSize(value);
-        if (bytes < MIN_CACHE_BYTES)
-            throw new Error(`"${value}" is below the smallest useful cache budget, ${formatBytes(MIN_CACHE_BYTES)}`);
-        return bytes;
-    });
-    // A push goes by digest with no --tag (the tags are put after the checks): a loaded image would have
-    // no name in the engine.
-    if (context.load && context.push) {
-        problems.push('load: cannot be combined with push: true (the image is pushed by digest and tagged in the ' +
-            'registry after its checks, so the engine would get it without a name); set push: false to load ' +
-            'it, or pull the pushed tags in a later step');
-    }
-    const checkBinaries = check('check-binaries', 'error', parseBinariesMode);
-    const checkBinariesBudget = check('check-binaries-budget', 0, parseByteSize);
-    return { mediaTypes, smokeTest, smokeTestTimeout, cacheMaxSize, checkBinaries, checkBinariesBudget };
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/inputs.js
-/**
- * The action's inputs, read once into a typed object and validated in one place. Every rejection names
- * the input and says what is accepted; all problems are reported together, before any command runs.
- */
-
-
-
-
-
-
-
-
-
-
-
-/** Defaults, the same as action.yml's (a unit test keeps the two in agreement). */
-const DEFAULTS = {
-    platforms: 'linux/amd64,linux/arm64',
-    context: '.',
-    push: 'true',
-    'push-by-digest': 'false',
-    'buildkit-image': 'moby/buildkit:buildx-stable-1',
-    'host-network': 'false',
-    proxy: 'true',
-    qemu: 'auto',
-    'qemu-image': 'tonistiigi/binfmt:qemu-v10.2.3-68',
-    'no-cache': 'false',
-    pull: 'false',
-    retries: '2',
-    'reuse-builder': 'false',
-    'buildx-download-url': release_DEFAULT_DOWNLOAD_URL,
-    load: 'false',
-    'media-types': 'oci',
-    'smoke-test-timeout': '120',
-    'check-binaries': 'error',
-    'check-binaries-budget': '256MiB'
-};
-/** All the problems found in the inputs, one line each. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-        this.name = 'InputError';
-        this.problems = problems;
-    }
-}
-const BUILDER_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$/;
-const NETWORK_MODES = (/* unused pure expression or super */ null && (['', 'default', 'none', 'host']));
-/**
- * Reads and checks every input; relative paths start at `cwd` (the job's working directory). `env` is the
- * step's environment (for secret-envs, ssh, and the GitHub server that github-token belongs to).
- */
-function readInputs(source, cwd, env = {}) {
-    const problems = [];
-    const get = (name) => {
-        const value = source(name);
-        if (value !== '')
-            return value;
-        return DEFAULTS[name] ?? '';
-    };
-    const check = collectProblems(problems);
-    const bool = (name) => check(name, false, () => {
-        const value = get(name).toLowerCase();
-        if (value === 'true')
-            return true;
-        if (value === 'false')
-            return false;
-        throw new Error(`"${get(name)}" is not a boolean; use true or false`);
-    });
-    const existingPath = (name, kind) => check(name, '', () => {
-        const value = get(name);
-        if (value === '')
-            return '';
-        const stat = fs.statSync(resolvePath(cwd, value), { throwIfNoEntry: false });
-        if (!stat)
-            throw new Error(`"${value}" does not exist (relative paths start at ${cwd})`);
-        if (kind === 'file' ? !stat.isFile() : !stat.isDirectory())
-            throw new Error(`"${value}" is not a ${kind}`);
-        return value;
-    });
-    const platforms = check('platforms', [], () => parsePlatforms(get('platforms')));
-    const context = check('context', '.', () => {
-        const value = get('context');
-        if (isRemoteContext(value))
-            return value;
-        return existingPath('context', 'directory') || value;
-    });
-    // With a remote context, buildx reads `file` inside that context: nothing to check here.
-    const file = isRemoteContext(get('context'))
-        ? get('file')
-        : check('file', '', () => {
-            const value = existingPath('file', 'file');
-            if (value !== '')
-                checkDockerfile(value, resolvePath(cwd, value));
-            return value;
-        });
-    const push = bool('push');
-    const pushByDigest = bool('push-by-digest');
-    if (pushByDigest && !push && !problems.some(p => p.startsWith('push:'))) {
-        problems.push('push-by-digest: needs push: true (an image pushed by digest is pushed)');
-    }
-    const buildOptions = readBuildOptions({ get, check, bool, cwd, env }, get('context'));
-    // call: check (outline, targets) evaluates the build and pushes nothing, so it needs no tag.
-    const tags = check('tags', [], () => pushByDigest
-        ? parseRepository(get('tags'))
-        : parseTags(get('tags'), push && !evaluates(buildOptions.call)));
-    const buildArgs = check('build-args', [], () => parseKeyValues(get('build-args'), true));
-    const labels = check('labels', [], () => parseKeyValues(get('labels'), false));
-    const network = check('network', '', () => {
-        const value = get('network');
-        if (!NETWORK_MODES.includes(value))
-            throw new Error(`"${value}" is not a RUN network mode; use default, none or host`);
-        return value;
-    });
-    const builderName = check('builder-name', '', () => {
-        const value = get('builder-name');
-        if (value !== '' && !BUILDER_NAME.test(value)) {
-            throw new Error(`"${value}" is not a builder name; use letters, digits, '_', '.', '-', starting with a letter`);
-        }
-        if (value.toLowerCase() === 'default')
-            throw new Error('"default" is the docker driver builder, which cannot build several platforms; use another name');
-        return value;
-    });
-    const buildkitImage = check('buildkit-image', '', () => imageReference(get('buildkit-image')));
-    const qemuImage = check('qemu-image', '', () => imageReference(get('qemu-image')));
-    const driverOpts = check('driver-opts', [], () => parseKeyValues(get('driver-opts'), false));
-    const registryMirrors = check('registry-mirrors', new Map(), () => parseMirrors(get('registry-mirrors')));
-    const buildkitdConfig = existingPath('buildkitd-config', 'file');
-    const { insecureRegistries, caCerts, registry, username, password } = readRegistryInputs(get, check, problems);
-    const qemu = check('qemu', 'auto', () => {
-        const value = get('qemu').toLowerCase();
-        const mode = QEMU_MODES.find(m => m === value);
-        if (!mode)
-            throw new Error(`"${get('qemu')}" is not a QEMU mode; use auto, image, package or false`);
-        return mode;
-    });
-    const noCache = bool('no-cache');
-    const pull = bool('pull');
-    const hostNetwork = bool('host-network');
-    const proxy = bool('proxy');
-    const retries = check('retries', 0, () => {
-        const value = get('retries');
-        if (!/^\d+$/.test(value) || Number(value) > 10)
-            throw new Error(`"${value}" is not a retry count; use 0 to 10`);
-        return Number(value);
-    });
-    const reuseBuilder = bool('reuse-builder');
-    const buildxVersion = check('buildx-version', '', () => normalizeBuildxVersion(get('buildx-version')));
-    const buildxDownloadUrl = check('buildx-download-url', DEFAULT_DOWNLOAD_URL, () => parseDownloadUrlTemplate(get('buildx-download-url')));
-    const buildxChecksumUrl = check('buildx-checksum-url', '', () => get('buildx-checksum-url') === '' ? '' : parseDownloadUrlTemplate(get('buildx-checksum-url')));
-    const nodes = check('nodes', [], () => parseNodes(get('nodes')));
-    if (nodes.length > 0 && reuseBuilder) {
-        problems.push('nodes: a reused builder keeps the nodes it has, so nodes cannot be applied to it; ' +
-            'set reuse-builder: false, or leave nodes empty');
-    }
-    const target = check('target', '', () => parseTarget(get('target')));
-    const provenance = check('provenance', '', () => parseProvenance(get('provenance')));
-    const buildkitdFlags = check('buildkitd-flags', '', () => parseBuildkitdFlags(get('buildkitd-flags')));
-    const load = buildOptions.load && !evaluates(buildOptions.call);
-    const runtime = readRuntimeInputs(get, { push, provenance, load }, problems);
-    if (reuseBuilder && builderName === '') {
-        problems.push('reuse-builder: needs builder-name (the builder to reuse); a generated name is never reused');
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return {
-        platforms,
-        context,
-        file,
-        tags,
-        push,
-        pushByDigest,
-        buildArgs,
-        labels,
-        target,
-        cacheFrom: splitList(get('cache-from'), false),
-        cacheTo: splitList(get('cache-to'), false),
-        noCache,
-        pull,
-        provenance,
-        network,
-        builderName,
-        buildkitImage,
-        driverOpts,
-        buildkitdFlags,
-        hostNetwork,
-        insecureRegistries,
-        caCerts,
-        registryMirrors,
-        proxy,
-        buildkitdConfig,
-        buildkitdConfigInline: get('buildkitd-config-inline'),
-        registry,
-        username,
-        password,
-        qemu,
-        qemuImage,
-        retries,
-        reuseBuilder,
-        buildxVersion,
-        buildxDownloadUrl,
-        buildxChecksumUrl,
-        nodes,
-        buildOptions,
-        ...runtime
-    };
-}
-
-// EXTERNAL MODULE: ./lib/core/errors.js
-var errors = __nccwpck_require__(3828);
 ;// CONCATENATED MODULE: ./lib/run/plan.js
 /**
  * The `plan` mode (plan/action.yml): turns `platforms` and a `runners` map into the matrix of the
@@ -33680,20 +31976,6 @@ var errors = __nccwpck_require__(3828);
 
 /** How many platforms one distributed build can have: the reusable workflow declares this many slots. */
 const MAX_PLATFORMS = 10;
-/** GitHub-hosted runners native for each platform. arm/v7 runs on the ARM runners, under QEMU (their
- * Neoverse CPUs have no 32-bit mode), which is still faster than on an x86 runner. */
-const DEFAULT_RUNNERS = [
-    'linux/amd64=ubuntu-latest',
-    'linux/arm64=ubuntu-24.04-arm',
-    'linux/arm/v7=ubuntu-24.04-arm'
-].join('\n');
-/** plan/action.yml's defaults (a unit test keeps the two in agreement). */
-const PLAN_DEFAULTS = {
-    platforms: 'linux/amd64,linux/arm64',
-    runners: DEFAULT_RUNNERS,
-    'runs-on': 'ubuntu-latest',
-    push: 'true'
-};
 /** The plan itself: a pure function of the inputs. */
 function plan(inputs) {
     const include = inputs.platforms.map((platform, slot) => {
@@ -33712,12 +31994,12 @@ function repositoryOf(tag) {
 /** The `runners` map: `PLATFORM=LABEL` lines, several labels separated by commas. */
 function parseRunners(value) {
     const runners = new Map();
-    for (const line of parse_splitList(value, false)) {
+    for (const line of splitList(value, false)) {
         const eq = line.indexOf('=');
         if (eq === -1) {
             throw new Error(`"${line}" is not PLATFORM=RUNNER-LABEL, e.g. linux/arm64=ubuntu-24.04-arm`);
         }
-        const platform = platforms_formatPlatform(platforms_parsePlatform(line.slice(0, eq)));
+        const platform = formatPlatform(parsePlatform(line.slice(0, eq)));
         const labels = parseLabels(line.slice(eq + 1), `"${line}"`);
         if (runners.has(platform))
             throw new Error(`${platform} is given twice`);
@@ -33735,51 +32017,47 @@ function parseLabels(value, where) {
         throw new Error(`${where}: runner label "${blank}" has a space in it`);
     return labels;
 }
-/** Reads and checks the plan's inputs; all problems together, each naming its input. */
-function readPlanInputs(source) {
-    const problems = [];
-    const get = (name) => source(name) || (PLAN_DEFAULTS[name] ?? '');
-    const check = (name, fallback, parse) => {
-        try {
-            return parse();
-        }
-        catch (error) {
-            problems.push(`${name}: ${(0,errors/* messageOf */.bD)(error)}`);
-            return fallback;
-        }
-    };
-    const platforms = check('platforms', [], () => {
-        const list = parse_parsePlatforms(get('platforms'));
+const PLAN_FIELDS = {
+    platforms: field([], value => {
+        const list = parsePlatforms(value);
         if (list.length > MAX_PLATFORMS) {
             throw new Error(`${list.length} platforms, but a distributed build has at most ${MAX_PLATFORMS}; ` +
                 'build the others in a second call, or set distribute: false');
         }
         return list;
-    });
-    const runners = check('runners', new Map(), () => parseRunners(get('runners')));
-    const fallback = check('runs-on', [], () => parseLabels(get('runs-on'), 'the label'));
-    const push = check('push', true, () => {
-        const value = get('push').toLowerCase();
-        if (value !== 'true' && value !== 'false')
-            throw new Error(`"${get('push')}" is not a boolean`);
-        return value === 'true';
-    });
-    const tags = check('tags', [], () => {
-        const list = parse_splitList(get('tags'), true);
+    }),
+    runners: field(new Map(), parseRunners),
+    'runs-on': field([], value => parseLabels(value, 'the label')),
+    tags: field([], value => {
+        const list = splitList(value, true);
         for (const tag of list)
             (0,oci_reference/* parseImageReference */.o_)(tag);
-        if (push && list.length === 0) {
-            throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0');
-        }
         return list;
-    });
-    if (get('nodes') !== '') {
-        problems.push('nodes: joins machines to the one builder of a single job; set distribute: false to use nodes, or ' +
-            'list those machines as self-hosted runners in runners');
+    }),
+    push: bool(true),
+    nodes: table_text
+};
+const PLAN_RULES = [
+    {
+        input: 'tags',
+        reads: ['push'],
+        check: v => v.push && v.tags.length === 0
+            ? 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0'
+            : undefined
+    },
+    {
+        input: 'nodes',
+        reads: [],
+        check: v => v.nodes !== ''
+            ? 'joins machines to the one builder of a single job; set distribute: false to use nodes, or ' +
+                'list those machines as self-hosted runners in runners'
+            : undefined
     }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return { platforms, runners, fallback, tags, push };
+];
+/** Reads and checks the plan's inputs (plan/action.yml's defaults); all problems together, each naming its input. */
+function readPlanInputs(source) {
+    const v = readTable(PLAN_FIELDS, PLAN_RULES, { source, specs: PLAN_INPUTS });
+    return { platforms: v.platforms, runners: v.runners, fallback: v['runs-on'], tags: v.tags, push: v.push };
 }
 /** The plan step: reads the inputs, sets the `matrix` and `repository` outputs, and logs the plan. */
 function runPlan({ reporter, getInput }) {

@@ -12,7 +12,7 @@ import { repositoriesOf } from '../oci/reference.js'
 
 /** oci: OCI index and manifests; docker: Docker manifest list and v2 manifests (no attestations). */
 export type MediaTypes = 'oci' | 'docker'
-export const MEDIA_TYPES: readonly MediaTypes[] = ['oci', 'docker']
+export const MEDIA_TYPE_FAMILIES: readonly MediaTypes[] = ['oci', 'docker']
 
 /** The build inputs, as parsed. */
 export interface BuildSettings {
@@ -92,7 +92,7 @@ export function buildCommand({ builder, metadataFile, settings: s, progress }: B
   return { args, env: extra.env }
 }
 
-export function buildArgs(options: BuildOptions): string[] {
+export function buildxBuildArgv(options: BuildOptions): string[] {
   return buildCommand(options).args
 }
 

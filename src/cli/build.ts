@@ -5,7 +5,8 @@
  * clean up the same way.
  */
 import * as fs from 'node:fs'
-import { InputError, readInputs, type InputSource } from '../inputs/inputs.js'
+import { readInputs } from '../inputs/inputs.js'
+import { InputError, type InputSource } from '../inputs/table.js'
 import { execRunner, type CommandRunner, type RunResult } from '../core/runner.js'
 import type { LogSink } from '../core/reporter.js'
 import { defaultDeps, type MainDeps } from '../run/deps.js'

@@ -16,7 +16,6 @@ export interface Command extends CommandSpec {
   run(args: ParsedArgs, capture: Capture, deps: CommandDeps): Promise<number>
 }
 
-
 /** The list inputs: their flags may be repeated. */
 export function listInputs(inputs: readonly InputSpec[]): ReadonlySet<string> {
   return new Set(inputs.filter(input => input.list).map(input => input.name))

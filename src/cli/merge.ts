@@ -5,7 +5,7 @@
  * removes its temporary files (the index is the last thing it pushes, so no tag moves half-way).
  */
 import * as fs from 'node:fs'
-import { InputError } from '../inputs/inputs.js'
+import { InputError } from '../inputs/table.js'
 import { readMergeInputs } from '../inputs/merge.js'
 import { runMergeAction } from '../merge/action.js'
 import { defaultDeps } from '../run/deps.js'

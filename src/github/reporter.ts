@@ -6,7 +6,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import type { Annotation, Reporter } from '../core/reporter.js'
-import type { InputSource } from '../inputs/inputs.js'
+import type { InputSource } from '../inputs/table.js'
 
 /** The step's inputs, as the runner passes them: trimmed, '' when unset. */
 export const githubInputs: InputSource = name => core.getInput(name)

@@ -2,9 +2,10 @@
  * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
  * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
  * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
- * is accepted; readInputs prefixes it with the input's name. A message about `secrets` never quotes the
+ * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
  * entry (it may hold the secret).
- */ import * as fs from 'node:fs'
+ */
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { BuildOptionSettings, SecretEnv, SecretFile, SecretValue } from '../buildx/build-options.js'
 import {
@@ -22,15 +23,7 @@ import {
   parseStageNames,
   parseUlimits
 } from './option-values.js'
-
-/** What readInputs lends the parsers: its input getter and its problem collector. */
-export interface InputReader {
-  get: (name: string) => string
-  check: <T>(name: string, fallback: T, parse: () => T) => T
-  bool: (name: string) => boolean
-  cwd: string
-  env: NodeJS.ProcessEnv
-}
+import { bool, field, text, type Values } from './table.js'
 
 const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -145,39 +138,60 @@ export function gitAuthSecret(options: {
   return onServer ? { id, value: options.token } : undefined
 }
 
-/** Reads every build-push-action input (see BuildOptionSettings); problems go to `reader.check`. */
-export function readBuildOptions(reader: InputReader, context: string): BuildOptionSettings {
-  const { get, check, cwd, env } = reader
-  const list = <T>(name: string, parse: (value: string) => T[]): T[] =>
-    check(name, [], () => parse(get(name)))
-  const one = (name: string, parse: (value: string) => string): string =>
-    check(name, '', () => parse(get(name)))
-  const secrets = list('secrets', parseSecrets)
-  const buildContexts = list('build-contexts', v => parseBuildContexts(v, cwd))
+/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
+export const BUILD_OPTION_FIELDS = {
+  secrets: field([] as SecretValue[], parseSecrets),
+  'secret-files': field([] as SecretFile[], (value, { cwd }) => parseSecretFiles(value, cwd)),
+  'secret-envs': field([] as SecretEnv[], (value, { env }) => parseSecretEnvs(value, env)),
+  'github-token': text,
+  ssh: field([] as string[], (value, { cwd, env }) => parseSsh(value, cwd, env)),
+  'build-contexts': field([] as string[], (value, { cwd }) => parseBuildContexts(value, cwd)),
+  annotations: field([] as string[], parseAnnotations),
+  sbom: field('', value => parseAttestValue(value, 'sbom')),
+  attests: field([] as string[], parseAttests),
+  outputs: field([] as string[], parseOutputs),
+  load: bool(false),
+  'add-hosts': field([] as string[], parseAddHosts),
+  'shm-size': field('', parseShmSize),
+  ulimit: field([] as string[], parseUlimits),
+  'cgroup-parent': field('', parseCgroupParent),
+  allow: field([] as string[], parseAllow),
+  'no-cache-filters': field([] as string[], value => parseStageNames(value, true)),
+  call: field('', parseCall)
+}
+
+/**
+ * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
+ * (`context`, or a named context) gets github-token as its secret.
+ */
+export function buildOptionSettings(
+  v: Values<typeof BUILD_OPTION_FIELDS>,
+  where: { context: string; serverUrl: string }
+): BuildOptionSettings {
   const token = gitAuthSecret({
-    token: get('github-token'),
-    serverUrl: env.GITHUB_SERVER_URL ?? '',
-    sources: [context, ...buildContexts.map(c => c.slice(c.indexOf('=') + 1))],
-    secrets
+    token: v['github-token'],
+    serverUrl: where.serverUrl,
+    sources: [where.context, ...v['build-contexts'].map(c => c.slice(c.indexOf('=') + 1))],
+    secrets: v.secrets
   })
   return {
-    secrets: token ? [...secrets, token] : secrets,
-    secretFiles: list('secret-files', v => parseSecretFiles(v, cwd)),
-    secretEnvs: list('secret-envs', v => parseSecretEnvs(v, env)),
-    ssh: list('ssh', v => parseSsh(v, cwd, env)),
-    buildContexts,
-    annotations: list('annotations', parseAnnotations),
-    sbom: one('sbom', v => parseAttestValue(v, 'sbom')),
-    attests: list('attests', parseAttests),
-    outputs: list('outputs', parseOutputs),
-    load: reader.bool('load'),
-    addHosts: list('add-hosts', parseAddHosts),
-    shmSize: one('shm-size', parseShmSize),
-    ulimits: list('ulimit', parseUlimits),
-    cgroupParent: one('cgroup-parent', parseCgroupParent),
-    allow: list('allow', parseAllow),
-    noCacheFilters: list('no-cache-filters', v => parseStageNames(v, true)),
-    call: one('call', parseCall)
+    secrets: token ? [...v.secrets, token] : v.secrets,
+    secretFiles: v['secret-files'],
+    secretEnvs: v['secret-envs'],
+    ssh: v.ssh,
+    buildContexts: v['build-contexts'],
+    annotations: v.annotations,
+    sbom: v.sbom,
+    attests: v.attests,
+    outputs: v.outputs,
+    load: v.load,
+    addHosts: v['add-hosts'],
+    shmSize: v['shm-size'],
+    ulimits: v.ulimit,
+    cgroupParent: v['cgroup-parent'],
+    allow: v.allow,
+    noCacheFilters: v['no-cache-filters'],
+    call: v.call
   }
 }
 

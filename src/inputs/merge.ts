@@ -6,9 +6,10 @@
 import { messageOf } from '../core/errors.js'
 import { normalizePlatform } from '../oci/platforms.js'
 import { parseImageReference } from '../oci/reference.js'
-import { InputError, type InputSource } from './inputs.js'
-import { collectProblems, parseTags, splitList } from './parse.js'
-import { readRegistryInputs, type RegistryInputs } from './registry-inputs.js'
+import { field, readTable, type InputSource } from './table.js'
+import { parseTags, splitList } from './parse.js'
+import { MERGE_INPUTS } from './action-spec.js'
+import { REGISTRY_FIELDS, REGISTRY_RULES, registryInputs, type RegistryInputs } from './registry-inputs.js'
 
 export interface MergeInputs extends RegistryInputs {
   /** Image references (by tag or digest), as written. */
@@ -21,17 +22,24 @@ export interface MergeInputs extends RegistryInputs {
   platforms: string[] | undefined
 }
 
+const MERGE_FIELDS = {
+  sources: field([] as string[], parseSources),
+  tags: field([] as string[], parseIndexTags),
+  annotations: field({}, parseAnnotations),
+  platforms: field<string[] | undefined>(undefined, parseExpectedPlatforms),
+  ...REGISTRY_FIELDS
+}
+
 /** Reads and checks every input of the merge action; throws an InputError listing all problems. */
 export function readMergeInputs(source: InputSource): MergeInputs {
-  const problems: string[] = []
-  const check = collectProblems(problems)
-  const sources = check('sources', [] as string[], () => parseSources(source('sources')))
-  const tags = check('tags', [] as string[], () => parseIndexTags(source('tags')))
-  const annotations = check('annotations', {}, () => parseAnnotations(source('annotations')))
-  const platforms = check('platforms', undefined, () => parseExpectedPlatforms(source('platforms')))
-  const registryInputs = readRegistryInputs(source, check, problems)
-  if (problems.length > 0) throw new InputError(problems)
-  return { sources, tags, annotations, platforms, ...registryInputs }
+  const v = readTable(MERGE_FIELDS, REGISTRY_RULES, { source, specs: MERGE_INPUTS })
+  return {
+    sources: v.sources,
+    tags: v.tags,
+    annotations: v.annotations,
+    platforms: v.platforms,
+    ...registryInputs(v)
+  }
 }
 
 /** One image reference per line (commas work too); blank lines are skipped. */

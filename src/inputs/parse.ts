@@ -1,6 +1,6 @@
 /**
  * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
- * message saying what is wrong; inputs.ts prefixes the input's name.
+ * message saying what is wrong; the input table (table.ts) prefixes the input's name.
  */
 import { formatPlatform, parsePlatform } from '../oci/platforms.js'
 import { parseImageReference } from '../oci/reference.js'
@@ -8,22 +8,6 @@ import { parseRegistryHost, type RegistryHost } from '../buildkitd/registry-name
 import { messageOf } from '../core/errors.js'
 
 const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
-
-/** Runs one input's parser; a thrown message becomes a problem (prefixed with the input name unless it has it). */
-export type InputCheck = <T>(name: string, fallback: T, parse: () => T) => T
-
-/** An InputCheck that appends each problem to `problems`, so all of them are reported together. */
-export function collectProblems(problems: string[]): InputCheck {
-  return <T>(name: string, fallback: T, parse: () => T): T => {
-    try {
-      return parse()
-    } catch (error) {
-      const message = messageOf(error)
-      problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`)
-      return fallback
-    }
-  }
-}
 
 /** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
 export function splitList(value: string, commas: boolean): string[] {
@@ -69,33 +53,6 @@ export function parseTags(value: string, push: boolean): string[] {
     }
   }
   return tags
-}
-
-/** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
-export function parseRepository(value: string): string[] {
-  const items = splitList(value, true)
-  if (items.length !== 1) {
-    throw new Error(
-      'push-by-digest is true, so tags must name exactly one repository (e.g. registry.example.com/team/app), ' +
-        `not ${items.length === 0 ? 'nothing' : `${items.length} entries`}`
-    )
-  }
-  const item = items[0] ?? ''
-  let reference
-  try {
-    reference = parseImageReference(item)
-  } catch (error) {
-    throw new Error(`"${item}" is not a valid repository: ${messageOf(error)}`, { cause: error })
-  }
-  if (reference.tag !== undefined || reference.digest !== undefined) {
-    const part =
-      reference.digest !== undefined ? `digest @${reference.digest}` : `tag :${reference.tag ?? ''}`
-    throw new Error(
-      `push-by-digest is true, so "${item}" must name the repository only; drop its ${part} ` +
-        '(the image is pushed without a tag and found by its digest)'
-    )
-  }
-  return [item]
 }
 
 export const BINARIES_MODES = ['error', 'warning', 'false'] as const

@@ -1,6 +1,7 @@
 /** The QEMU part of a run: emulators checked (and installed when missing) with the run's host facts. */
 import { runnerPlatforms } from '../buildx/nodes.js'
-import { InputError, type Inputs } from '../inputs/inputs.js'
+import { type Inputs } from '../inputs/inputs.js'
+import { InputError } from '../inputs/table.js'
 import { ensureEmulation, missingEmulators, type EmulationResult } from '../qemu/qemu.js'
 import type { Reporter } from '../core/reporter.js'
 import type { MainDeps } from './deps.js'

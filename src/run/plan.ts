@@ -7,31 +7,15 @@
  * `slot` sets the workflow job's output `source-<slot>`, and the merge job reads `source-0` to
  * `source-<MAX_PLATFORMS - 1>`.
  */
-import { InputError, type InputSource } from '../inputs/inputs.js'
+import { PLAN_INPUTS } from '../inputs/action-spec.js'
+import { bool, field, readTable, text, type InputSource, type Rule, type Values } from '../inputs/table.js'
 import { parsePlatforms, splitList } from '../inputs/parse.js'
 import { formatPlatform, parsePlatform } from '../oci/platforms.js'
 import { parseImageReference } from '../oci/reference.js'
-import { messageOf } from '../core/errors.js'
 import type { EntryDeps } from './deps.js'
 
 /** How many platforms one distributed build can have: the reusable workflow declares this many slots. */
 export const MAX_PLATFORMS = 10
-
-/** GitHub-hosted runners native for each platform. arm/v7 runs on the ARM runners, under QEMU (their
- * Neoverse CPUs have no 32-bit mode), which is still faster than on an x86 runner. */
-export const DEFAULT_RUNNERS = [
-  'linux/amd64=ubuntu-latest',
-  'linux/arm64=ubuntu-24.04-arm',
-  'linux/arm/v7=ubuntu-24.04-arm'
-].join('\n')
-
-/** plan/action.yml's defaults (a unit test keeps the two in agreement). */
-export const PLAN_DEFAULTS = {
-  platforms: 'linux/amd64,linux/arm64',
-  runners: DEFAULT_RUNNERS,
-  'runs-on': 'ubuntu-latest',
-  push: 'true'
-} as const satisfies Record<string, string>
 
 export interface PlanInputs {
   platforms: string[]
@@ -100,21 +84,9 @@ function parseLabels(value: string, where: string): string[] {
   return labels
 }
 
-/** Reads and checks the plan's inputs; all problems together, each naming its input. */
-export function readPlanInputs(source: InputSource): PlanInputs {
-  const problems: string[] = []
-  const get = (name: string): string =>
-    source(name) || ((PLAN_DEFAULTS as Record<string, string>)[name] ?? '')
-  const check = <T>(name: string, fallback: T, parse: () => T): T => {
-    try {
-      return parse()
-    } catch (error) {
-      problems.push(`${name}: ${messageOf(error)}`)
-      return fallback
-    }
-  }
-  const platforms = check('platforms', [] as string[], () => {
-    const list = parsePlatforms(get('platforms'))
+const PLAN_FIELDS = {
+  platforms: field([] as string[], value => {
+    const list = parsePlatforms(value)
     if (list.length > MAX_PLATFORMS) {
       throw new Error(
         `${list.length} platforms, but a distributed build has at most ${MAX_PLATFORMS}; ` +
@@ -122,30 +94,42 @@ export function readPlanInputs(source: InputSource): PlanInputs {
       )
     }
     return list
-  })
-  const runners = check('runners', new Map<string, string[]>(), () => parseRunners(get('runners')))
-  const fallback = check('runs-on', [] as string[], () => parseLabels(get('runs-on'), 'the label'))
-  const push = check('push', true, () => {
-    const value = get('push').toLowerCase()
-    if (value !== 'true' && value !== 'false') throw new Error(`"${get('push')}" is not a boolean`)
-    return value === 'true'
-  })
-  const tags = check('tags', [] as string[], () => {
-    const list = splitList(get('tags'), true)
+  }),
+  runners: field(new Map<string, string[]>(), parseRunners),
+  'runs-on': field([] as string[], value => parseLabels(value, 'the label')),
+  tags: field([] as string[], value => {
+    const list = splitList(value, true)
     for (const tag of list) parseImageReference(tag)
-    if (push && list.length === 0) {
-      throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0')
-    }
     return list
-  })
-  if (get('nodes') !== '') {
-    problems.push(
-      'nodes: joins machines to the one builder of a single job; set distribute: false to use nodes, or ' +
-        'list those machines as self-hosted runners in runners'
-    )
+  }),
+  push: bool(true),
+  nodes: text
+}
+
+const PLAN_RULES: readonly Rule<Values<typeof PLAN_FIELDS>>[] = [
+  {
+    input: 'tags',
+    reads: ['push'],
+    check: v =>
+      v.push && v.tags.length === 0
+        ? 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0'
+        : undefined
+  },
+  {
+    input: 'nodes',
+    reads: [],
+    check: v =>
+      v.nodes !== ''
+        ? 'joins machines to the one builder of a single job; set distribute: false to use nodes, or ' +
+          'list those machines as self-hosted runners in runners'
+        : undefined
   }
-  if (problems.length > 0) throw new InputError(problems)
-  return { platforms, runners, fallback, tags, push }
+]
+
+/** Reads and checks the plan's inputs (plan/action.yml's defaults); all problems together, each naming its input. */
+export function readPlanInputs(source: InputSource): PlanInputs {
+  const v = readTable(PLAN_FIELDS, PLAN_RULES, { source, specs: PLAN_INPUTS })
+  return { platforms: v.platforms, runners: v.runners, fallback: v['runs-on'], tags: v.tags, push: v.push }
 }
 
 /** The plan step: reads the inputs, sets the `matrix` and `repository` outputs, and logs the plan. */

@@ -4,7 +4,7 @@
  */
 import { proxyEnvironment } from '../buildx/builder.js'
 import type { Reporter } from '../core/reporter.js'
-import type { InputSource } from '../inputs/inputs.js'
+import type { InputSource } from '../inputs/table.js'
 import { parseSecrets } from '../inputs/build-options.js'
 
 /** Inputs whose text may carry secrets. */
