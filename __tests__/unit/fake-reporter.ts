@@ -9,7 +9,10 @@ export class FakeReporter implements Reporter {
   readonly lines: string[] = []
   readonly outputs: Record<string, string> = {}
   readonly state: Record<string, string>
+  /** The last value saved under each key. */
   readonly saved: Record<string, string> = {}
+  /** Every save in order, a key saved again included. */
+  readonly saves: { key: string; value: string }[] = []
   readonly masked: string[] = []
   summary = ''
   failure: string | undefined
@@ -58,6 +61,7 @@ export class FakeReporter implements Reporter {
   }
   save(key: string, value: string): void {
     this.saved[key] = value
+    this.saves.push({ key, value })
   }
   get(key: string): string {
     return this.state[key] ?? ''
