@@ -47,13 +47,15 @@ describe('parseArgs for merge', () => {
     ['repeated annotations', ['--annotations', 'a=1', '--annotations', 'b=2'], { annotations: 'a=1\nb=2' }],
     ['platforms', ['--platforms', 'linux/amd64,linux/arm64'], { platforms: 'linux/amd64,linux/arm64' }],
     ['registry flags', ['--insecure-registries=http://r:5000', '--ca-certs', 'r=/ca'], {}],
-    ['login', ['--registry', 'r', '--username=u', '--password', 'p'], {}]
+    ['login', ['--registry', 'r', '--username=u', '--password', 'p'], {}],
+    ['an empty value', ['--platforms='], { platforms: '' }],
+    ['a trailing --', ['--sources', 'r/a@1', '--'], { sources: 'r/a@1' }]
   ])('%s', (_name, argv, expected) => {
     const parsed = parseArgs(['merge', ...argv], COMMANDS, 'build')
     expect(parsed.command).toBe('merge')
     expect(Object.fromEntries(parsed.inputs)).toMatchObject(expected)
     expect(parsed.inputs.size).toBe(
-      new Set(argv.filter(a => a.startsWith('--')).map(a => a.split('=')[0])).size
+      new Set(argv.filter(a => a.startsWith('--') && a !== '--').map(a => a.split('=')[0])).size
     )
   })
 
@@ -75,7 +77,9 @@ describe('parseArgs for merge', () => {
       ['--username', 'a', '--username', 'b'],
       /^--username: given more than once/
     ],
-    ['a missing value', ['--tags'], /^--tags: needs a value/]
+    ['a missing value', ['--tags'], /^--tags: needs a value/],
+    ['a source after --', ['--tags=r/a:1', '--', 'r/a@1'], /^r\/a@1: unexpected argument/],
+    ['a short flag', ['-s', 'r/a@1'], /^-s: unknown flag/]
   ])('refuses %s, naming it', (_name, argv, message) => {
     expect(problemsOf(...argv)).toEqual([expect.stringMatching(message)])
   })

@@ -57,7 +57,11 @@ describe('parseArgs', () => {
     ['--name=value', ['--target=release'], { target: 'release' }],
     ['a value holding =', ['--build-args=A=b=c'], { 'build-args': 'A=b=c' }],
     ['an empty value', ['--file='], { file: '' }],
+    ['an empty value, apart', ['--file', ''], { file: '' }],
+    ['an empty list item', ['--tags=', '--tags', 'r/a:1'], { tags: '\nr/a:1' }],
     ['a value starting with a dash', ['--buildkitd-flags', '-debug'], { 'buildkitd-flags': '-debug' }],
+    ['a value starting with --, inline', ['--buildkitd-flags=--debug'], { 'buildkitd-flags': '--debug' }],
+    ['a lone dash as a value', ['--file', '-'], { file: '-' }],
     ['a bare boolean', ['--no-cache'], { 'no-cache': 'true' }],
     ['--push=false', ['--push=false'], { push: 'false' }],
     ['--push false', ['--push', 'false', '--pull'], { push: 'false', pull: 'true' }],
@@ -74,6 +78,7 @@ describe('parseArgs', () => {
       { 'ca-certs': 'a:1=/ca1\nb=/ca2' }
     ],
     ['the command named', ['build', '--context', 'app'], { context: 'app' }],
+    ['-- ending the flags', ['--target', 'a', '--'], { target: 'a' }],
     ['nothing', [], {}]
   ])('%s', (_name, argv, expected) => {
     expect(inputsOf(...argv)).toEqual(expected)
@@ -95,6 +100,9 @@ describe('parseArgs', () => {
     expect(parse('-h').help).toBe(true)
     expect(parse('--help').help).toBe(true)
     expect(parse('--version').version).toBe(true)
+    expect(parse('-V').version).toBe(true)
+    expect(parse('--version=false', '--help=false')).toMatchObject({ version: false, help: false })
+    expect(parse('merge', '-h')).toMatchObject({ command: 'merge', help: true })
     expect(parse('--json=false').json).toBe(false)
     expect(parse('--dotenv=x.env').inputs.size).toBe(0)
   })
@@ -112,7 +120,20 @@ describe('parseArgs', () => {
     ['a flag where the value should be', ['--context', '--push'], /^--context: needs a value/],
     ['a repeated single-value flag', ['--target', 'a', '--target', 'b'], /^--target: given more than once/],
     ['a stray word', ['--target', 'a', 'b'], /^b: unexpected argument/],
-    ['a single dash flag', ['-p'], /^-p: unexpected argument/],
+    ['a short flag', ['-p', 'linux/amd64'], /^-p: unknown flag; run with --help/],
+    ['a group of short flags', ['-pq'], /^-p: unknown flag; run with --help/],
+    ['a short flag beside -h', ['-hx'], /^-x: unknown flag/],
+    [
+      'an unknown flag with a value inline',
+      ['--tag=r/a:1'],
+      /^--tag: unknown flag \(did you mean --tags\?\)/
+    ],
+    ['a word after --', ['--target', 'a', '--', '--push'], /^--push: unexpected argument/],
+    ['-- where a value should be', ['--target', '--'], /^--target: needs a value/],
+    ['an empty boolean', ['--push='], /^--push: "" is not a boolean/],
+    ['a repeated boolean', ['--push', '--push=false'], /^--push: given more than once/],
+    ['a repeated option', ['--json', '--json'], /^--json: given more than once/],
+    ['a missing dotenv file', ['--dotenv'], /^--dotenv: needs a value/],
     ['an unknown command', ['deploy'], /^deploy: unknown command; the commands are build/],
     ['an empty dotenv file name', ['--dotenv='], /^--dotenv: needs a file name/]
   ])('refuses %s, naming it', (_name, argv, message) => {
@@ -121,6 +142,14 @@ describe('parseArgs', () => {
 
   it('reports every problem at once', () => {
     expect(problemsOf('--push=maybe', '--nope', '--tags')).toHaveLength(3)
+    expect(problemsOf('--', 'a', 'b')).toEqual([
+      expect.stringMatching(/^a: unexpected/),
+      expect.stringMatching(/^b: unexpected/)
+    ])
+  })
+
+  it('keeps the value of a mistyped flag out of the message', () => {
+    expect(problemsOf('--pasword=s3cret', '--usernme', 's3cret').join('\n')).not.toContain('s3cret')
   })
 
   it('words input problems with their flag', () => {

@@ -35027,7 +35027,16 @@ const PLAN_INPUTS = [
     { "name": "nodes", "description": "Refused when set: builder nodes belong to a single-job build (distribute false).", "default": "", "required": false, "list": false },
 ];
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./lib/cli/args.js
+/**
+ * The command line: `multiarch-build-push [COMMAND] [--flag value | --flag=value]...`. Each command takes
+ * the inputs of its action.yml as flags of the same names, plus the options every command shares
+ * (--json, --dotenv, --debug, --help). Parsing is pure: it returns what was asked for or throws a
+ * UsageError that names the flag, before anything runs.
+ */
+
 /** The options of the command line itself, beside the inputs. */
 const CLI_FLAGS = [
     { name: 'json', kind: 'boolean', description: 'Print the outputs as one JSON object on stdout.' },
@@ -35038,7 +35047,8 @@ const CLI_FLAGS = [
         description: 'Write the outputs to FILE as KEY=value lines (DIGEST, PLATFORM_DIGESTS, ...), e.g. for GitLab artifacts: reports: dotenv.'
     },
     { name: 'debug', kind: 'boolean', description: 'Also show debug messages (every command started, ...).' },
-    { name: 'help', kind: 'boolean', description: 'Show this help and exit.' }
+    { name: 'help', kind: 'boolean', description: 'Show this help and exit (also -h).' },
+    { name: 'version', kind: 'boolean', description: 'Show the version and exit (also -V).' }
 ];
 /** A command line that cannot run: each problem starts with the flag it is about. */
 class UsageError extends Error {
@@ -35062,120 +35072,102 @@ function flagKinds(command) {
         kinds.set(flag.name, flag.kind);
     return kinds;
 }
+/** A word that is a boolean flag's value when it follows the flag: `--push false`. */
 const BOOLEAN = /^(true|false)$/i;
+/** The options of the command line itself: every other flag is an input. */
+const OWN = new Set(CLI_FLAGS.map(flag => flag.name));
 /**
  * Parses argv (without node and the script). The first word, when it is not a flag, names the command;
- * without one, `defaultCommand` runs.
+ * without one, `defaultCommand` runs. node:util's parseArgs splits the words into flags and values;
+ * what it leaves to its caller (a boolean's value as the next word, repeats, lists, unknown flags) is
+ * decided here, every problem reported at once.
  */
 function parseArgs(argv, commands, defaultCommand) {
-    const parsed = {
-        command: defaultCommand,
-        inputs: new Map(),
-        json: false,
-        dotenv: '',
-        debug: false,
-        help: false,
-        version: false
-    };
-    let rest = [...argv];
-    const first = rest[0];
-    if (first !== undefined && !first.startsWith('-')) {
-        if (!commands.some(c => c.name === first)) {
-            throw new UsageError([
-                `${first}: unknown command; the commands are ${commands.map(c => c.name).join(', ')} (see --help)`
-            ]);
-        }
-        parsed.command = first;
-        rest = rest.slice(1);
+    const first = argv[0];
+    const named = first !== undefined && !first.startsWith('-');
+    const name = named ? first : defaultCommand;
+    const command = commands.find(c => c.name === name);
+    if (!command) {
+        const names = commands.map(c => c.name).join(', ');
+        throw new UsageError([`${name}: unknown command; the commands are ${names} (see --help)`]);
     }
-    const command = commands.find(c => c.name === parsed.command);
-    if (!command)
-        throw new UsageError([`${parsed.command}: unknown command`]);
     const kinds = flagKinds(command);
+    const options = {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' }
+    };
+    for (const [flag, kind] of kinds)
+        options[flag] ??= { type: kind === 'boolean' ? 'boolean' : 'string' };
+    const { tokens } = (0,external_node_util_.parseArgs)({ args: argv.slice(named ? 1 : 0), options, strict: false, tokens: true });
+    const values = new Map();
     const problems = [];
-    const seen = new Set();
-    for (let i = 0; i < rest.length; i++) {
-        const arg = rest[i] ?? '';
-        if (arg === '-h') {
-            parsed.help = true;
+    for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i];
+        if (token === undefined || token.kind === 'option-terminator')
+            continue;
+        if (token.kind === 'positional') {
+            problems.push(`${token.value}: unexpected argument; every value goes with its flag (--name value or --name=value)`);
             continue;
         }
-        if (arg === '--version' || arg === '-V') {
-            parsed.version = true;
-            continue;
-        }
-        if (!arg.startsWith('--') || arg === '--') {
-            problems.push(`${arg}: unexpected argument; every value goes with its flag (--name value or --name=value)`);
-            continue;
-        }
-        const eq = arg.indexOf('=');
-        const name = arg.slice(2, eq === -1 ? undefined : eq);
-        const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-        const flag = `--${name}`;
-        const kind = kinds.get(name);
+        /** The word right after this flag, when parseArgs left it as an argument. */
+        const wordAfter = () => {
+            const next = tokens[i + 1];
+            const after = next?.kind === 'positional' && next.index === token.index + 1;
+            return token.value === undefined && after ? next.value : undefined;
+        };
+        const kind = kinds.get(token.name);
         if (kind === undefined) {
-            const near = closest(name, [...kinds.keys()]);
-            problems.push(`${flag}: unknown flag${near ? ` (did you mean --${near}?)` : ''}; run with --help for the list`);
-            // Its value, if it has one, is not reported as a second problem.
-            if (inline === undefined && rest[i + 1] !== undefined && !rest[i + 1]?.startsWith('-'))
+            const near = closest(token.name, [...kinds.keys()]);
+            const hint = near ? ` (did you mean --${near}?)` : '';
+            problems.push(`${token.rawName}: unknown flag${hint}; run with --help for the list`);
+            // Neither the rest of a group of short flags (-abc) nor the flag's value is one more problem.
+            while (tokens[i + 1]?.index === token.index)
+                i++;
+            if (wordAfter() !== undefined)
                 i++;
             continue;
         }
-        let value;
+        const flag = `--${token.name}`;
+        let value = token.value;
         if (kind === 'boolean') {
-            const next = rest[i + 1];
-            if (inline !== undefined)
-                value = inline;
-            else if (next !== undefined && BOOLEAN.test(next))
-                value = rest[++i] ?? '';
-            else
-                value = 'true';
+            const word = wordAfter();
+            if (word !== undefined && BOOLEAN.test(word)) {
+                value = word;
+                i++;
+            }
+            value ??= 'true';
             if (!BOOLEAN.test(value)) {
                 problems.push(`${flag}: "${value}" is not a boolean; use ${flag}, ${flag}=true or ${flag}=false`);
                 continue;
             }
             value = value.toLowerCase();
         }
-        else {
-            const next = rest[i + 1];
-            if (inline !== undefined)
-                value = inline;
-            else if (next !== undefined && !next.startsWith('--'))
-                value = rest[++i] ?? '';
-            else {
-                problems.push(`${flag}: needs a value (${flag} VALUE or ${flag}=VALUE)`);
-                continue;
-            }
+        else if (value === undefined || (!token.inlineValue && value.startsWith('--'))) {
+            // parseArgs takes any next word as the value; one that is a flag (or --) means the value is missing.
+            problems.push(`${flag}: needs a value (${flag} VALUE or ${flag}=VALUE)`);
+            continue;
         }
-        if (seen.has(name) && kind !== 'list') {
+        const before = values.get(token.name);
+        if (before !== undefined && kind !== 'list') {
             problems.push(`${flag}: given more than once (only list inputs can be repeated)`);
             continue;
         }
-        seen.add(name);
-        switch (name) {
-            case 'json':
-                parsed.json = value === 'true';
-                break;
-            case 'debug':
-                parsed.debug = value === 'true';
-                break;
-            case 'help':
-                parsed.help = value === 'true';
-                break;
-            case 'dotenv':
-                if (value === '')
-                    problems.push(`${flag}: needs a file name`);
-                parsed.dotenv = value;
-                break;
-            default: {
-                const before = parsed.inputs.get(name);
-                parsed.inputs.set(name, before === undefined ? value : `${before}\n${value}`);
-            }
-        }
+        values.set(token.name, before === undefined ? value : `${before}\n${value}`);
     }
+    if (values.get('dotenv') === '')
+        problems.push('--dotenv: needs a file name');
     if (problems.length > 0)
         throw new UsageError(problems);
-    return parsed;
+    const option = (flag) => values.get(flag) === 'true';
+    return {
+        command: command.name,
+        inputs: new Map([...values].filter(([flag]) => !OWN.has(flag))),
+        json: option('json'),
+        dotenv: values.get('dotenv') ?? '',
+        debug: option('debug'),
+        help: option('help'),
+        version: option('version')
+    };
 }
 /** The known name nearest to a mistyped one (at most two edits away), for "did you mean". */
 function closest(name, known) {
@@ -47988,7 +47980,6 @@ function helpText(command, commands, version) {
     for (const flag of CLI_FLAGS) {
         lines.push(...entry(`--${flag.name}${flag.value ? ` ${flag.value}` : ''}`, flag.description));
     }
-    lines.push(...entry('--version', 'Show the version and exit.'));
     lines.push('', 'Outputs (--json key, dotenv key):');
     for (const output of command.outputs) {
         const key = DOTENV_OMITTED.has(output.name) ? '(JSON only)' : dotenvKey(output.name);

@@ -4,6 +4,7 @@
  * (--json, --dotenv, --debug, --help). Parsing is pure: it returns what was asked for or throws a
  * UsageError that names the flag, before anything runs.
  */
+import { parseArgs as parseArgv, type ParseArgsOptionsConfig } from 'node:util'
 import type { InputSpec, OutputSpec } from '../inputs/action-spec.js'
 
 /** What a command offers on the command line. */
@@ -35,11 +36,12 @@ export const CLI_FLAGS: readonly { name: string; kind: FlagKind; value?: string;
       'Write the outputs to FILE as KEY=value lines (DIGEST, PLATFORM_DIGESTS, ...), e.g. for GitLab artifacts: reports: dotenv.'
   },
   { name: 'debug', kind: 'boolean', description: 'Also show debug messages (every command started, ...).' },
-  { name: 'help', kind: 'boolean', description: 'Show this help and exit.' }
+  { name: 'help', kind: 'boolean', description: 'Show this help and exit (also -h).' },
+  { name: 'version', kind: 'boolean', description: 'Show the version and exit (also -V).' }
 ]
 
 export interface ParsedArgs {
-  /** The command's name, or '' when only --help/--version was asked for without one. */
+  /** The command's name: the one named first, or the default. */
   command: string
   /** Input values by input name, as the action would read them (lists joined with newlines). */
   inputs: Map<string, string>
@@ -78,120 +80,103 @@ export function flagKinds(command: CommandSpec): Map<string, FlagKind> {
   return kinds
 }
 
+/** A word that is a boolean flag's value when it follows the flag: `--push false`. */
 const BOOLEAN = /^(true|false)$/i
+/** The options of the command line itself: every other flag is an input. */
+const OWN = new Set(CLI_FLAGS.map(flag => flag.name))
 
 /**
  * Parses argv (without node and the script). The first word, when it is not a flag, names the command;
- * without one, `defaultCommand` runs.
+ * without one, `defaultCommand` runs. node:util's parseArgs splits the words into flags and values;
+ * what it leaves to its caller (a boolean's value as the next word, repeats, lists, unknown flags) is
+ * decided here, every problem reported at once.
  */
 export function parseArgs(
   argv: readonly string[],
   commands: readonly CommandSpec[],
   defaultCommand: string
 ): ParsedArgs {
-  const parsed: ParsedArgs = {
-    command: defaultCommand,
-    inputs: new Map(),
-    json: false,
-    dotenv: '',
-    debug: false,
-    help: false,
-    version: false
+  const first = argv[0]
+  const named = first !== undefined && !first.startsWith('-')
+  const name = named ? first : defaultCommand
+  const command = commands.find(c => c.name === name)
+  if (!command) {
+    const names = commands.map(c => c.name).join(', ')
+    throw new UsageError([`${name}: unknown command; the commands are ${names} (see --help)`])
   }
-  let rest = [...argv]
-  const first = rest[0]
-  if (first !== undefined && !first.startsWith('-')) {
-    if (!commands.some(c => c.name === first)) {
-      throw new UsageError([
-        `${first}: unknown command; the commands are ${commands.map(c => c.name).join(', ')} (see --help)`
-      ])
-    }
-    parsed.command = first
-    rest = rest.slice(1)
-  }
-  const command = commands.find(c => c.name === parsed.command)
-  if (!command) throw new UsageError([`${parsed.command}: unknown command`])
   const kinds = flagKinds(command)
+  const options: ParseArgsOptionsConfig = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'V' }
+  }
+  for (const [flag, kind] of kinds) options[flag] ??= { type: kind === 'boolean' ? 'boolean' : 'string' }
+  const { tokens } = parseArgv({ args: argv.slice(named ? 1 : 0), options, strict: false, tokens: true })
+  const values = new Map<string, string>()
   const problems: string[] = []
-  const seen = new Set<string>()
 
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] ?? ''
-    if (arg === '-h') {
-      parsed.help = true
-      continue
-    }
-    if (arg === '--version' || arg === '-V') {
-      parsed.version = true
-      continue
-    }
-    if (!arg.startsWith('--') || arg === '--') {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]
+    if (token === undefined || token.kind === 'option-terminator') continue
+    if (token.kind === 'positional') {
       problems.push(
-        `${arg}: unexpected argument; every value goes with its flag (--name value or --name=value)`
+        `${token.value}: unexpected argument; every value goes with its flag (--name value or --name=value)`
       )
       continue
     }
-    const eq = arg.indexOf('=')
-    const name = arg.slice(2, eq === -1 ? undefined : eq)
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1)
-    const flag = `--${name}`
-    const kind = kinds.get(name)
+    /** The word right after this flag, when parseArgs left it as an argument. */
+    const wordAfter = (): string | undefined => {
+      const next = tokens[i + 1]
+      const after = next?.kind === 'positional' && next.index === token.index + 1
+      return token.value === undefined && after ? next.value : undefined
+    }
+    const kind = kinds.get(token.name)
     if (kind === undefined) {
-      const near = closest(name, [...kinds.keys()])
-      problems.push(
-        `${flag}: unknown flag${near ? ` (did you mean --${near}?)` : ''}; run with --help for the list`
-      )
-      // Its value, if it has one, is not reported as a second problem.
-      if (inline === undefined && rest[i + 1] !== undefined && !rest[i + 1]?.startsWith('-')) i++
+      const near = closest(token.name, [...kinds.keys()])
+      const hint = near ? ` (did you mean --${near}?)` : ''
+      problems.push(`${token.rawName}: unknown flag${hint}; run with --help for the list`)
+      // Neither the rest of a group of short flags (-abc) nor the flag's value is one more problem.
+      while (tokens[i + 1]?.index === token.index) i++
+      if (wordAfter() !== undefined) i++
       continue
     }
-    let value: string
+    const flag = `--${token.name}`
+    let value = token.value
     if (kind === 'boolean') {
-      const next = rest[i + 1]
-      if (inline !== undefined) value = inline
-      else if (next !== undefined && BOOLEAN.test(next)) value = rest[++i] ?? ''
-      else value = 'true'
+      const word = wordAfter()
+      if (word !== undefined && BOOLEAN.test(word)) {
+        value = word
+        i++
+      }
+      value ??= 'true'
       if (!BOOLEAN.test(value)) {
         problems.push(`${flag}: "${value}" is not a boolean; use ${flag}, ${flag}=true or ${flag}=false`)
         continue
       }
       value = value.toLowerCase()
-    } else {
-      const next = rest[i + 1]
-      if (inline !== undefined) value = inline
-      else if (next !== undefined && !next.startsWith('--')) value = rest[++i] ?? ''
-      else {
-        problems.push(`${flag}: needs a value (${flag} VALUE or ${flag}=VALUE)`)
-        continue
-      }
+    } else if (value === undefined || (!token.inlineValue && value.startsWith('--'))) {
+      // parseArgs takes any next word as the value; one that is a flag (or --) means the value is missing.
+      problems.push(`${flag}: needs a value (${flag} VALUE or ${flag}=VALUE)`)
+      continue
     }
-    if (seen.has(name) && kind !== 'list') {
+    const before = values.get(token.name)
+    if (before !== undefined && kind !== 'list') {
       problems.push(`${flag}: given more than once (only list inputs can be repeated)`)
       continue
     }
-    seen.add(name)
-    switch (name) {
-      case 'json':
-        parsed.json = value === 'true'
-        break
-      case 'debug':
-        parsed.debug = value === 'true'
-        break
-      case 'help':
-        parsed.help = value === 'true'
-        break
-      case 'dotenv':
-        if (value === '') problems.push(`${flag}: needs a file name`)
-        parsed.dotenv = value
-        break
-      default: {
-        const before = parsed.inputs.get(name)
-        parsed.inputs.set(name, before === undefined ? value : `${before}\n${value}`)
-      }
-    }
+    values.set(token.name, before === undefined ? value : `${before}\n${value}`)
   }
+  if (values.get('dotenv') === '') problems.push('--dotenv: needs a file name')
   if (problems.length > 0) throw new UsageError(problems)
-  return parsed
+  const option = (flag: string): boolean => values.get(flag) === 'true'
+  return {
+    command: command.name,
+    inputs: new Map([...values].filter(([flag]) => !OWN.has(flag))),
+    json: option('json'),
+    dotenv: values.get('dotenv') ?? '',
+    debug: option('debug'),
+    help: option('help'),
+    version: option('version')
+  }
 }
 
 /** The known name nearest to a mistyped one (at most two edits away), for "did you mean". */

@@ -71,7 +71,6 @@ export function helpText(command: CommandSpec, commands: readonly CommandSpec[],
   for (const flag of CLI_FLAGS) {
     lines.push(...entry(`--${flag.name}${flag.value ? ` ${flag.value}` : ''}`, flag.description))
   }
-  lines.push(...entry('--version', 'Show the version and exit.'))
   lines.push('', 'Outputs (--json key, dotenv key):')
   for (const output of command.outputs) {
     const key = DOTENV_OMITTED.has(output.name) ? '(JSON only)' : dotenvKey(output.name)
