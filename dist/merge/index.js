@@ -31053,7 +31053,7 @@ function readTable(fields, rules, options) {
     const text = (name) => options.source(name) || (defaults.get(name) ?? '');
     const order = options.specs.map(spec => spec.name);
     const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
-    const context = { cwd: options.cwd ?? process.cwd(), env: options.env ?? {}, text };
+    const context = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
     const problems = [];
     const failed = new Set();
     const values = {};
@@ -35369,7 +35369,7 @@ var lib_proxy = __nccwpck_require__(9783);
 async function openRegistryClient(registry, access) {
     const settings = registrySettings(access.config, registry);
     const credentials = await credentialsOf(registry, access);
-    const extraCaFile = (access.env ?? process.env)['NODE_EXTRA_CA_CERTS'];
+    const extraCaFile = access.env?.NODE_EXTRA_CA_CERTS;
     return RegistryClient.open({
         registry,
         transport: { plainHttp: settings.plainHttp, insecure: settings.insecure, caFiles: settings.ca },
@@ -35819,7 +35819,7 @@ function parsePlatform(value) {
     return variant === undefined ? { os, architecture } : { os, architecture, variant };
 }
 /** Node's `process.arch` -> the OCI architecture of this host. */
-function hostArchitecture(nodeArch = process.arch) {
+function hostArchitecture(nodeArch) {
     const map = {
         x64: 'amd64',
         ia32: '386',

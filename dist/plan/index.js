@@ -31497,7 +31497,7 @@ function readTable(fields, rules, options) {
     const text = (name) => options.source(name) || (defaults.get(name) ?? '');
     const order = options.specs.map(spec => spec.name);
     const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
-    const context = { cwd: options.cwd ?? process.cwd(), env: options.env ?? {}, text };
+    const context = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
     const problems = [];
     const failed = new Set();
     const values = {};
@@ -31641,7 +31641,7 @@ function parsePlatform(value) {
     return variant === undefined ? { os, architecture } : { os, architecture, variant };
 }
 /** Node's `process.arch` -> the OCI architecture of this host. */
-function hostArchitecture(nodeArch = process.arch) {
+function hostArchitecture(nodeArch) {
     const map = {
         x64: 'amd64',
         ia32: '386',

@@ -9,7 +9,7 @@
 import { messageOf } from '../core/errors.js'
 import type { InputSpec } from './action-spec.js'
 
-/** Reads one input the way @actions/core does: trimmed, '' when unset. */
+/** Reads one input as the runner passes it: trimmed, '' when unset. */
 export type InputSource = (name: string) => string
 
 /** All the problems found in the inputs, one line each. */
@@ -77,7 +77,7 @@ export function readTable<F extends Fields>(
   const text = (name: string): string => options.source(name) || (defaults.get(name) ?? '')
   const order = options.specs.map(spec => spec.name)
   const rank = (name: string): number => (order.includes(name) ? order.indexOf(name) : order.length)
-  const context: FieldContext = { cwd: options.cwd ?? process.cwd(), env: options.env ?? {}, text }
+  const context: FieldContext = { cwd: options.cwd ?? '.', env: options.env ?? {}, text }
   const problems: string[] = []
   const failed = new Set<string>()
   const values: Record<string, unknown> = {}

@@ -107,7 +107,7 @@ export function parsePlatform(value: string): Platform {
 }
 
 /** Node's `process.arch` -> the OCI architecture of this host. */
-export function hostArchitecture(nodeArch: string = process.arch): string {
+export function hostArchitecture(nodeArch: string): string {
   const map: Record<string, string> = {
     x64: 'amd64',
     ia32: '386',

@@ -21,7 +21,7 @@ export interface RegistryAccess {
   runner: CommandRunner
   /** Where a warning about unreadable credentials goes. */
   reporter: Reporter
-  /** The environment: NODE_EXTRA_CA_CERTS. Default: this process's. */
+  /** The job's environment: NODE_EXTRA_CA_CERTS (none when not given). */
   env?: Readonly<Record<string, string | undefined>>
   /** The proxy for each registry URL. Default: HTTP(S)_PROXY/NO_PROXY, as @actions/http-client reads them. */
   proxyFor?: ProxyFor
@@ -35,7 +35,7 @@ export interface RegistryAccess {
 export async function openRegistryClient(registry: string, access: RegistryAccess): Promise<RegistryClient> {
   const settings = registrySettings(access.config, registry)
   const credentials = await credentialsOf(registry, access)
-  const extraCaFile = (access.env ?? process.env)['NODE_EXTRA_CA_CERTS']
+  const extraCaFile = access.env?.NODE_EXTRA_CA_CERTS
   return RegistryClient.open({
     registry,
     transport: { plainHttp: settings.plainHttp, insecure: settings.insecure, caFiles: settings.ca },
