@@ -41,3 +41,4 @@ export function brokenLinks(
   markdown: string,
   read: (relative: string) => string | undefined
 ): string[]
+export function defaultCell(value: string): string

@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * The inputs and outputs tables of the documentation, generated from the action metadata (the source of
- * truth): action.yml's in README.md, the merge sub-action's (merge/action.yml: the `merge-inputs` /
- * `merge-outputs` markers) in docs/merge.md.
+ * truth): action.yml's in README.md; the sub-actions' (merge/action.yml and plan/action.yml, under the
+ * `merge-` / `plan-` markers, e.g. `<!-- merge-inputs:start -->`) in README.md too, and merge's again in
+ * docs/merge.md.
  *
  *   node scripts/docs.js           rewrite the tables (npm run docs)
  *   node scripts/docs.js --check   exit 1 when a table differs from its action's metadata
@@ -35,6 +36,8 @@ export const SECTIONS = ['inputs', 'outputs']
  */
 export const ACTIONS = [
   { file: 'action.yml', prefix: '', doc: 'README.md' },
+  { file: 'merge/action.yml', prefix: 'merge-', doc: 'README.md' },
+  { file: 'plan/action.yml', prefix: 'plan-', doc: 'README.md' },
   { file: 'merge/action.yml', prefix: 'merge-', doc: 'docs/merge.md' }
 ]
 
@@ -99,6 +102,20 @@ function pad(text, w) {
 }
 
 /**
+ * A default in its table cell: in backticks, a multi-line one (a list input's) a line each, joined by
+ * `<br>` so that the table row stays one line.
+ * @param {string} value
+ */
+export function defaultCell(value) {
+  return value
+    .split('\n')
+    .map(line => line.trim())
+    .filter(line => line !== '')
+    .map(code)
+    .join('<br>')
+}
+
+/**
  * The inputs table: name, description, default, required, in action.yml's order.
  * @param {ActionMetadata} action
  */
@@ -106,12 +123,7 @@ export function inputsTable(action) {
   const rows = Object.entries(action.inputs ?? {}).map(([name, spec]) => {
     const value = spec.default === undefined ? '' : String(spec.default)
     const required = spec.required === true || spec.required === 'true'
-    return [
-      code(name),
-      cell(spec.description ?? ''),
-      value === '' ? '' : code(value),
-      required ? 'yes' : 'no'
-    ]
+    return [code(name), cell(spec.description ?? ''), defaultCell(value), required ? 'yes' : 'no']
   })
   return markdownTable(['name', 'description', 'default', 'required'], rows)
 }

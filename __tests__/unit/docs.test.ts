@@ -107,14 +107,17 @@ describe('the tables of every action (npm run docs writes them all)', () => {
     expect(renderReadme(text, metadata, prefix)).toBe(text)
   })
 
-  it('the merge tables are in docs/merge.md with markers of their own, apart from the main tables', () => {
+  it('the sub-actions have tables with markers of their own, in the README and in docs/merge.md', () => {
     const mergeDoc = read('docs/merge.md')
     expect(readSection(mergeDoc, 'inputs', 'merge-')).toContain('| `sources`')
+    expect(readSection(readme, 'inputs', 'merge-')).toContain('| `sources`')
+    expect(readSection(readme, 'inputs', 'plan-')).toContain('| `runners`')
+    expect(readSection(readme, 'outputs', 'plan-')).toContain('| `matrix`')
     expect(readSection(readme, 'inputs')).not.toContain('| `sources`')
-    expect(readme).not.toContain('merge-inputs:start')
     const merge = parseAction(read('merge/action.yml'))
     const changed = { ...merge, outputs: { ...merge.outputs, extra: { description: 'New.' } } }
     expect(staleSections(mergeDoc, changed, 'merge-')).toEqual(['outputs'])
+    expect(staleSections(readme, changed, 'merge-')).toEqual(['outputs'])
   })
 })
 
@@ -140,7 +143,8 @@ describe('table rendering', () => {
       inputs: {
         a: { description: 'A.', default: 'x', required: false },
         b: { description: 'B.', required: true },
-        c: { description: 'C.', default: 'true' }
+        c: { description: 'C.', default: 'true' },
+        d: { description: 'D.', default: 'linux/amd64=x\nlinux/arm64=y\n' }
       }
     })
     const rows = table.split('\n').map(row => row.split('|').map(c => c.trim()))
@@ -148,6 +152,9 @@ describe('table rendering', () => {
     expect(rows[2]).toEqual(['', '`a`', 'A.', '`x`', 'no', ''])
     expect(rows[3]).toEqual(['', '`b`', 'B.', '', 'yes', ''])
     expect(rows[4]).toEqual(['', '`c`', 'C.', '`true`', 'no', ''])
+    // A multi-line default stays on its row: a line each, joined by <br>.
+    expect(rows[5]).toEqual(['', '`d`', 'D.', '`linux/amd64=x`<br>`linux/arm64=y`', 'no', ''])
+    expect(rows).toHaveLength(6)
     expect(outputsTable({ outputs: { d: { description: 'D.' } } }).split('\n')[2]).toBe(
       '| `d`  | D.          |'
     )
