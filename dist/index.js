@@ -36860,8 +36860,8 @@ function field(fallback, parse) {
 function readTable(fields, rules, options) {
     const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
     const text = (name) => options.source(name) || (defaults.get(name) ?? '');
-    const order = options.specs.map(spec => spec.name);
-    const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
+    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
+    const rank = (name) => order.get(name) ?? order.size;
     const context = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
     const problems = [];
     const failed = new Set();
@@ -39108,6 +39108,8 @@ const BUILD_FIELDS = {
 
 
 
+/** The problem of a push with no tag (the build's and the plan's tags). */
+const NO_TAG = 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0';
 /** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
 function repositoryProblem(tags) {
     const [only, ...more] = tags;
@@ -39148,9 +39150,7 @@ const BUILD_RULES = [
     {
         input: 'tags',
         reads: ['push', 'push-by-digest', 'call'],
-        check: v => v.push && !v['push-by-digest'] && !evaluates(v.call) && v.tags.length === 0
-            ? 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0'
-            : undefined
+        check: v => v.push && !v['push-by-digest'] && !evaluates(v.call) && v.tags.length === 0 ? NO_TAG : undefined
     },
     {
         input: 'nodes',

@@ -35208,428 +35208,6 @@ function problemForFlag(problem, command) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/oci/oci.js
-/**
- * OCI and Docker distribution facts, in one place: media types, the digest and tag grammar, the sha256
- * digest of bytes, which kind of manifest a document is, and which index entries are attestations.
- */
-
-const MEDIA_TYPES = {
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    /** The layers of a BuildKit attestation manifest (SLSA provenance, SBOM). */
-    inToto: 'application/vnd.in-toto+json'
-};
-const INDEX_MEDIA_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList];
-const IMAGE_MANIFEST_MEDIA_TYPES = [
-    MEDIA_TYPES.ociManifest,
-    MEDIA_TYPES.dockerManifest
-];
-/** The Accept header of a manifest request: every index and image manifest type. */
-const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...IMAGE_MANIFEST_MEDIA_TYPES].join(', ');
-/** The annotation BuildKit puts on an index entry that is an attestation manifest. */
-const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
-const ATTESTATION_REFERENCE_TYPE = 'attestation-manifest';
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const TAG = /^\w[\w.-]{0,127}$/;
-/** A `sha256:<64 lowercase hex>` digest (the only algorithm registries and buildx use here). */
-function isDigest(value) {
-    return DIGEST.test(value);
-}
-/** A tag: 1 to 128 of letters, digits, `_`, `.`, `-`, not starting with `.` or `-`. */
-function isTag(value) {
-    return TAG.test(value);
-}
-/** 'sha256:<hex>' of the bytes. */
-function sha256Digest(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-}
-/** A Content-Type value without parameters, lowercased ('' when there is none). */
-function bareMediaType(contentType) {
-    return contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
-}
-/**
- * The media type of a served manifest: the Content-Type without parameters, or the document's own
- * `mediaType` when the registry sent a generic type (application/json, text/plain) or none.
- */
-function manifestMediaType(contentType, raw) {
-    const declared = bareMediaType(contentType);
-    if (declared !== '' && declared !== 'application/json' && declared !== 'text/plain')
-        return declared;
-    const own = parseJsonObject(raw)?.['mediaType'];
-    return typeof own === 'string' ? own : declared;
-}
-/**
- * Whether a document is an image index or an image manifest: by its media type, else (a generic type
- * was served) by its own `mediaType`, else by its shape. undefined when it is neither.
- */
-function manifestKind(mediaType, parsed) {
-    const declared = bareMediaType(mediaType);
-    if (INDEX_MEDIA_TYPES.includes(declared))
-        return 'index';
-    if (IMAGE_MANIFEST_MEDIA_TYPES.includes(declared))
-        return 'manifest';
-    const own = parsed['mediaType'];
-    if (typeof own === 'string' && INDEX_MEDIA_TYPES.includes(own))
-        return 'index';
-    if (typeof own === 'string' && IMAGE_MANIFEST_MEDIA_TYPES.includes(own))
-        return 'manifest';
-    if (own === undefined && Array.isArray(parsed['manifests']))
-        return 'index';
-    if (own === undefined && isRecord(parsed['config']) && Array.isArray(parsed['layers']))
-        return 'manifest';
-    return undefined;
-}
-/** An index entry that is a BuildKit attestation manifest rather than a platform's image. */
-function isAttestation(entry) {
-    const annotations = entry['annotations'];
-    return isRecord(annotations) && annotations[REFERENCE_TYPE_ANNOTATION] === ATTESTATION_REFERENCE_TYPE;
-}
-/** The JSON object in the bytes, or undefined when they are not one. */
-function parseJsonObject(raw) {
-    try {
-        const parsed = JSON.parse(raw.toString());
-        return isRecord(parsed) ? parsed : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./lib/oci/reference.js
-/**
- * Image references as Docker reads them: `[registry/]repository[:tag][@digest]`, with Docker Hub's
- * implicit `docker.io` registry and `library/` namespace filled in.
- */
-
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
-const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
-/** Every name Docker Hub goes by; all of them mean DOCKER_HUB. */
-const DOCKER_HUB_ALIASES = [
-    DOCKER_HUB,
-    'index.docker.io',
-    DOCKER_HUB_API_HOST,
-    'registry.hub.docker.com'
-];
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
-const MAX_NAME_LENGTH = 255;
-/** Parses and normalises an image reference; throws an Error explaining what is wrong with an invalid one. */
-function parseImageReference(ref) {
-    const input = ref.trim();
-    if (input === '')
-        throw new Error('Invalid image reference "": it is empty');
-    const fail = (why) => {
-        throw new Error(`Invalid image reference "${ref}": ${why}`);
-    };
-    let rest = input;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!isDigest(digest))
-            fail(`digest "${digest}" is not of the form sha256:<64 lowercase hex digits>`);
-    }
-    let tag;
-    const colon = rest.lastIndexOf(':');
-    if (colon > rest.lastIndexOf('/')) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!isTag(tag)) {
-            fail(`tag "${tag}" must be 1 to 128 characters of letters, digits, '_', '.' or '-', not starting with '.' or '-'`);
-        }
-    }
-    if (rest === '')
-        fail('the repository name is missing');
-    const slash = rest.indexOf('/');
-    const first = slash === -1 ? rest : rest.slice(0, slash);
-    let registry;
-    let repository;
-    if (slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-        registry = first;
-        repository = rest.slice(slash + 1);
-        if (!HOST.test(registry))
-            fail(`registry "${registry}" is not a valid host[:port]`);
-        registry = canonicalRegistry(registry);
-    }
-    else {
-        registry = DOCKER_HUB;
-        repository = rest;
-    }
-    if (registry === DOCKER_HUB && !repository.includes('/'))
-        repository = `library/${repository}`;
-    for (const component of repository.split('/')) {
-        if (component === '')
-            fail(`repository "${repository}" has an empty path component`);
-        if (!COMPONENT.test(component)) {
-            fail(`repository component "${component}" must be lowercase letters and digits, optionally separated by '.', '_', '__' or '-'`);
-        }
-    }
-    if (registry.length + 1 + repository.length > MAX_NAME_LENGTH) {
-        fail(`the name is longer than ${MAX_NAME_LENGTH} characters`);
-    }
-    const result = { registry, repository };
-    if (tag !== undefined)
-        result.tag = tag;
-    if (digest !== undefined)
-        result.digest = digest;
-    return result;
-}
-/** The names of a registry host; any Docker Hub alias (docker.io, index.docker.io, …) is Docker Hub. */
-function registryNames(host) {
-    const registry = canonicalRegistry(host);
-    return registry === DOCKER_HUB
-        ? { registry, apiHost: DOCKER_HUB_API_HOST, configKey: DOCKER_HUB_CONFIG_KEY }
-        : { registry, apiHost: registry, configKey: registry };
-}
-/** 'docker.io' for any Docker Hub alias (in any case), else the host unchanged. */
-function canonicalRegistry(host) {
-    return DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB : host;
-}
-/** Host (and port) that serves the registry's /v2/ API. */
-function apiHost(registry) {
-    return registryNames(registry).apiHost;
-}
-/** Key under which the docker CLI stores this registry's credentials in config.json. */
-function configKey(registry) {
-    return registryNames(registry).configKey;
-}
-/** Each distinct 'registry/repository' of image references ('a/b:1', 'a/b:2' -> 'docker.io/a/b'), in order. */
-function repositoriesOf(references) {
-    const repositories = references.map(ref => {
-        const parsed = parseImageReference(ref);
-        return `${parsed.registry}/${parsed.repository}`;
-    });
-    return [...new Set(repositories)];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/option-values.js
-/**
- * Checks of the build-push-action option values that need no file system or environment: annotations,
- * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
- * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
- */
-
-
-
-/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
-const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
-const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
-const ULIMIT_TYPES = [
-    'core',
-    'cpu',
-    'data',
-    'fsize',
-    'locks',
-    'memlock',
-    'msgqueue',
-    'nice',
-    'nofile',
-    'nproc',
-    'rss',
-    'rtprio',
-    'rttime',
-    'sigpending',
-    'stack'
-];
-const OUTPUT_TYPES = ['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly'];
-const ENTITLEMENTS = ['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write'];
-const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
-const ATTEST_TYPES = ['provenance', 'sbom'];
-const option_values_BOOLEAN = /^(true|false)$/i;
-/**
- * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
- * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
- * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
- */
-function parseList(value, commas) {
-    const items = [];
-    let i = 0;
-    while (i < value.length) {
-        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
-            i++;
-        if (i >= value.length)
-            break;
-        if (value[i] === '"') {
-            let item = '';
-            let j = i + 1;
-            for (;;) {
-                if (j >= value.length)
-                    throw new Error('a quoted item has no closing double quote');
-                if (value[j] === '"') {
-                    if (value[j + 1] === '"') {
-                        item += '"';
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                item += value.charAt(j);
-                j++;
-            }
-            items.push(item);
-            i = j + 1;
-        }
-        else {
-            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
-            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
-            items.push(item.trim());
-            i = end === -1 ? value.length : i + end;
-        }
-    }
-    return items.filter(item => item !== '');
-}
-/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
-function parseAnnotations(value) {
-    return parseList(value, false).map(item => {
-        if (!ANNOTATION.test(item)) {
-            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
-        }
-        return item;
-    });
-}
-/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
-function parseAttestValue(value, kind) {
-    if (value === '' || option_values_BOOLEAN.test(value))
-        return value.toLowerCase();
-    for (const field of value.split(',')) {
-        const [key, attr] = splitOnce(field.trim());
-        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
-            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
-        if (key === 'type')
-            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
-        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
-            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
-        if (key === 'generator')
-            imageReference(attr);
-    }
-    return value;
-}
-function example(kind) {
-    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
-}
-/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
-function parseAttests(value) {
-    return parseList(value, false).map(item => {
-        const fields = item.split(',').map(f => splitOnce(f.trim()));
-        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
-        if (!ATTEST_TYPES.includes(type))
-            throw new Error(`"${item}" needs type=provenance or type=sbom`);
-        parseAttestValue(fields
-            .filter(([key]) => key !== 'type')
-            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
-            .join(','), type);
-        return item;
-    });
-}
-/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
-function parseOutputs(value) {
-    return parseList(value, false).map(item => {
-        if (!item.includes('='))
-            return item;
-        const type = item
-            .split(',')
-            .map(f => splitOnce(f.trim()))
-            .find(([key]) => key === 'type')?.[1];
-        if (type === undefined || !OUTPUT_TYPES.includes(type))
-            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
-        return item;
-    });
-}
-/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
-function parseAddHosts(value) {
-    return parseList(value, true).map(item => {
-        const at = item.search(/[=:]/);
-        const host = at === -1 ? '' : item.slice(0, at);
-        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
-        if (!HOST_NAME.test(host) || (external_node_net_.isIP(ip) === 0 && ip !== 'host-gateway'))
-            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
-        return `${host}=${ip}`;
-    });
-}
-function parseShmSize(value) {
-    if (value !== '' && !SHM_SIZE.test(value))
-        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
-    return value;
-}
-/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
-function parseUlimits(value) {
-    return parseList(value, false).map(item => {
-        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
-        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
-            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
-        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
-            throw new Error(`"${item}": the soft limit is above the hard one`);
-        return item;
-    });
-}
-function parseCgroupParent(value) {
-    if (/[\s,]/.test(value))
-        throw new Error(`"${value}" is not a cgroup path`);
-    return value;
-}
-/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
-function parseAllow(value) {
-    return [
-        ...new Set(parseList(value, true).map(item => {
-            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
-                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
-            return item;
-        }))
-    ];
-}
-function parseStageNames(value, commas) {
-    return parseList(value, commas).map(item => parseStageName(item));
-}
-function parseStageName(value) {
-    if (value !== '' && !STAGE_NAME.test(value))
-        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
-    return value;
-}
-/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
-function parseCall(value) {
-    if (value === '')
-        return '';
-    const [method, ...options] = value.split(',').map(f => f.trim());
-    if (!CALL_METHODS.includes(method ?? ''))
-        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
-    for (const option of options) {
-        const [key, v] = splitOnce(option);
-        if (!(key === 'format' && v) && !(key === 'ignorestatus' && option_values_BOOLEAN.test(v ?? '')))
-            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
-    }
-    return value;
-}
-/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
-function imageReference(value) {
-    try {
-        parseImageReference(value);
-    }
-    catch (error) {
-        throw new Error(messageOf(error), { cause: error });
-    }
-    return value;
-}
-function splitOnce(field) {
-    const at = field.indexOf('=');
-    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
-}
-
 ;// CONCATENATED MODULE: ./lib/inputs/table.js
 /**
  * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
@@ -35659,8 +35237,8 @@ function field(fallback, parse) {
 function readTable(fields, rules, options) {
     const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
     const text = (name) => options.source(name) || (defaults.get(name) ?? '');
-    const order = options.specs.map(spec => spec.name);
-    const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
+    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
+    const rank = (name) => order.get(name) ?? order.size;
     const context = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
     const problems = [];
     const failed = new Set();
@@ -35703,601 +35281,6 @@ const bool = (fallback) => field(fallback, text => {
 });
 /** The text as given. */
 const table_text = field('', value => value);
-
-;// CONCATENATED MODULE: ./lib/inputs/build-options.js
-/**
- * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
- * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
- * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
- * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
- * entry (it may hold the secret).
- */
-
-
-
-
-const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** `id=value` entries; the message for a bad one gives its position, never its text. */
-function parseSecrets(value) {
-    return parseList(value, false).map((item, i) => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
-        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
-            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a non-empty value); ` +
-                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
-        }
-        return { id, value: secret };
-    });
-}
-function idPairs(value, commas, what) {
-    return parseList(value, commas).map(item => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (!SECRET_ID.test(id) || rest === '')
-            throw new Error(`"${item}" is not ID=${what}; put one per line`);
-        return [id, rest];
-    });
-}
-function parseSecretFiles(value, cwd) {
-    return idPairs(value, false, 'PATH').map(([id, file]) => {
-        if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
-            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
-        return { id, path: file };
-    });
-}
-function parseSecretEnvs(value, env) {
-    return idPairs(value, true, 'ENV_VARIABLE').map(([id, name]) => {
-        if (!ENV_NAME.test(name))
-            throw new Error(`${id}: "${name}" is not an environment variable name`);
-        if (env[name] === undefined)
-            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
-        return { id, env: name };
-    });
-}
-/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
-function parseSsh(value, cwd, env) {
-    return parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? item : item.slice(0, eq);
-        if (!SECRET_ID.test(id))
-            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
-        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
-        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
-            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
-                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
-        }
-        for (const p of paths) {
-            if (p === '' || !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.resolve(cwd, p)))
-                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
-        }
-        return item;
-    });
-}
-const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
-/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
-function parseBuildContexts(value, cwd) {
-    return parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const name = eq === -1 ? '' : item.slice(0, eq).trim();
-        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (name === '' || /\s/.test(name) || source === '')
-            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
-        if (source.startsWith('docker-image://'))
-            imageReference(source.slice('docker-image://'.length));
-        else if (!REMOTE_SOURCE.test(source)) {
-            if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
-                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
-        }
-        return `${name}=${source}`;
-    });
-}
-/**
- * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
- * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
- * context is such a URL, and `secrets` does not already give one.
- */
-function gitAuthSecret(options) {
-    if (options.token === '')
-        return undefined;
-    let host;
-    try {
-        host = new URL(options.serverUrl || 'https://github.com').host;
-    }
-    catch {
-        return undefined;
-    }
-    const id = `GIT_AUTH_TOKEN.${host}`;
-    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
-        return undefined;
-    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
-    return onServer ? { id, value: options.token } : undefined;
-}
-/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
-const BUILD_OPTION_FIELDS = {
-    secrets: field([], parseSecrets),
-    'secret-files': field([], (value, { cwd }) => parseSecretFiles(value, cwd)),
-    'secret-envs': field([], (value, { env }) => parseSecretEnvs(value, env)),
-    'github-token': table_text,
-    ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
-    'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
-    annotations: field([], parseAnnotations),
-    sbom: field('', value => parseAttestValue(value, 'sbom')),
-    attests: field([], parseAttests),
-    outputs: field([], parseOutputs),
-    load: bool(false),
-    'add-hosts': field([], parseAddHosts),
-    'shm-size': field('', parseShmSize),
-    ulimit: field([], parseUlimits),
-    'cgroup-parent': field('', parseCgroupParent),
-    allow: field([], parseAllow),
-    'no-cache-filters': field([], value => parseStageNames(value, true)),
-    call: field('', parseCall)
-};
-/**
- * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
- * (`context`, or a named context) gets github-token as its secret.
- */
-function buildOptionSettings(v, where) {
-    const token = gitAuthSecret({
-        token: v['github-token'],
-        serverUrl: where.serverUrl,
-        sources: [where.context, ...v['build-contexts'].map(c => c.slice(c.indexOf('=') + 1))],
-        secrets: v.secrets
-    });
-    return {
-        secrets: token ? [...v.secrets, token] : v.secrets,
-        secretFiles: v['secret-files'],
-        secretEnvs: v['secret-envs'],
-        ssh: v.ssh,
-        buildContexts: v['build-contexts'],
-        annotations: v.annotations,
-        sbom: v.sbom,
-        attests: v.attests,
-        outputs: v.outputs,
-        load: v.load,
-        addHosts: v['add-hosts'],
-        shmSize: v['shm-size'],
-        ulimits: v.ulimit,
-        cgroupParent: v['cgroup-parent'],
-        allow: v.allow,
-        noCacheFilters: v['no-cache-filters'],
-        call: v.call
-    };
-}
-/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
-function describeBuildOptions(o) {
-    const typeOf = (entry) => /(?:^|,)type=([^,]*)/.exec(entry)?.[1] ?? 'local';
-    const lines = [
-        ['secrets', o.secrets.map(s => s.id).join(', ')],
-        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
-        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
-        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
-        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
-        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
-        ['sbom', o.sbom],
-        ['attests', o.attests.map(a => typeOf(a)).join(', ')],
-        ['outputs', o.outputs.map(typeOf).join(', ')],
-        ['load', o.load && 'true'],
-        ['add-hosts', o.addHosts.join(', ')],
-        ['shm-size', o.shmSize],
-        ['ulimit', o.ulimits.join(', ')],
-        ['cgroup-parent', o.cgroupParent],
-        ['allow', o.allow.join(', ')],
-        ['no-cache-filters', o.noCacheFilters.join(', ')],
-        ['call', o.call]
-    ];
-    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
-}
-
-;// CONCATENATED MODULE: ./lib/registry/errors.js
-/** Failed registry requests: the error type, which failures are worth retrying, and how URLs are shown. */
-
-
-/** A failed registry request. `url` never carries a password. */
-class RegistryError extends Error {
-    url;
-    /** HTTP status, when the registry answered. */
-    status;
-    /** Network or TLS error code (e.g. ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN), when it did not. */
-    code;
-    constructor(message, details) {
-        super(message);
-        this.name = 'RegistryError';
-        this.url = details.url;
-        this.status = details.status;
-        this.code = details.code;
-    }
-}
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
-/** Why a failed registry request is worth another attempt, or undefined when it is not (4xx, TLS, …). */
-function transientRegistryFailure(error) {
-    if (!(error instanceof RegistryError))
-        return undefined;
-    if (error.status === 429)
-        return 'registry rate limit (429)';
-    if (error.status !== undefined && error.status >= 500)
-        return `registry server error (${error.status})`;
-    if (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code))
-        return error.code;
-    return /^Timed out/.test(error.message) ? 'timeout' : undefined;
-}
-/** A URL for messages and logs: a password in it is replaced by `***`. Text that is no URL is kept. */
-function displayUrl(url) {
-    const text = typeof url === 'string' ? url : url.href;
-    if (!URL.canParse(text))
-        return text;
-    const parsed = new URL(text);
-    if (parsed.password === '')
-        return text;
-    parsed.password = '***';
-    return parsed.href;
-}
-/** ': CODE: message; …' from a registry's JSON error body (at most 3 errors, 300 characters), or ''. */
-function registryErrors(body) {
-    const errors = parseJsonObject(body)?.['errors'];
-    if (!Array.isArray(errors))
-        return '';
-    const parts = errors
-        .slice(0, 3)
-        .map((e) => isRecord(e) ? [e['code'], e['message']].filter(x => typeof x === 'string' && x !== '').join(': ') : '')
-        .filter(s => s !== '');
-    const text = parts.join('; ');
-    return text === '' ? '' : `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
-}
-/** A RegistryError that says what failed to reach `url` and what to do about it. */
-function networkError(url, error, via) {
-    const shown = displayUrl(url);
-    const { codes, messages } = errorChain(error);
-    const code = codes.find(c => TLS_VERIFY_CODES.has(c)) ?? codes[0];
-    const detail = messages[messages.length - 1] ?? 'unknown error';
-    const fail = (message) => new RegistryError(message, { url: shown, ...(code ? { code } : {}) });
-    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
-        return fail(`TLS certificate verification failed for ${url.host} (${code}: ${detail}) at ${shown}. ` +
-            `Give the registry's CA certificate with the \`ca-certs\` input, or list ${url.host} in ` +
-            '`insecure-registries` to skip verification.');
-    }
-    if (codes.includes('ECONNREFUSED'))
-        return fail(`Connection refused by ${url.host}${via} (${shown})`);
-    if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
-        return fail(`Cannot resolve the host name ${url.hostname}${via} (${shown})`);
-    }
-    if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || /wrong version number/i.test(detail)) {
-        return fail(`TLS handshake with ${url.host} failed (${shown}): it looks like the registry speaks plain HTTP; ` +
-            'mark it as an insecure registry (`insecure-registries`) if that is intended.');
-    }
-    return fail(`Request to ${shown}${via} failed: ${code !== undefined ? `${code}: ` : ''}${detail}`);
-}
-const TLS_VERIFY_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_UNTRUSTED',
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-    'HOSTNAME_MISMATCH'
-]);
-
-;// CONCATENATED MODULE: ./lib/buildx/release.js
-/**
- * buildx releases, as pure facts: the version grammar, the OS/arch names of the release assets, URL
- * templates (`buildx-download-url`) and the release's `checksums.txt`. No I/O: input validation uses this
- * module without pulling in the download code.
- *
- * URL templates: placeholders `{version}` (without `v`: 0.13.1), `{os}` (linux, darwin, windows, freebsd),
- * `{arch}` (amd64, arm64, arm-v7, arm-v6, ppc64le, s390x, riscv64) and `{ext}` (`.exe` on Windows, else
- * empty), the names buildx's GitHub releases use. `{version}` is required (the tool cache is keyed by
- * version). The checksum file is `checksums.txt` in the same directory as the binary, unless a separate
- * checksum URL template (same placeholders) is given.
- */
-
-/** The GitHub release asset of a buildx version for this runner. */
-const DEFAULT_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}';
-/** Name of the checksum file published next to the release binaries. */
-const CHECKSUMS_FILE = 'checksums.txt';
-/**
- * The version installed when `buildx-version` is empty and the runner's buildx is missing or older than
- * the action needs. Pinned (not "latest"): finding the latest release needs the GitHub API, which runners
- * behind a mirror cannot reach, and a pinned version builds the same way every time.
- */
-const FALLBACK_BUILDX_VERSION = '0.38.0';
-/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
-const TOOL_NAME = 'buildx';
-/** A buildx install that failed; the message says what failed and where. */
-class BuildxInstallError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'BuildxInstallError';
-    }
-}
-// ---------------------------------------------------------------------------------------------------------
-// Versions, platforms, URLs
-/**
- * The `buildx-version` input: '' (use the runner's buildx when it is recent enough), or an exact release
- * such as 0.13.1, v0.13.1 or 0.14.0-rc1. Returns it without the `v`.
- */
-function normalizeBuildxVersion(value) {
-    const trimmed = value.trim();
-    if (trimmed === '')
-        return '';
-    const match = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/.exec(trimmed);
-    if (!match?.[1]) {
-        throw new Error(`"${value}" is not a buildx release version; use an exact version such as 0.13.1 ` +
-            '(or leave it empty to use the runner’s buildx)');
-    }
-    return match[1];
-}
-/** `0.14.0-rc1` -> `0.14.0`, for comparing with what `buildx version` prints. */
-function coreVersion(version) {
-    return version.replace(/-.*$/, '');
-}
-const RELEASE_OS = {
-    linux: 'linux',
-    darwin: 'darwin',
-    win32: 'windows',
-    freebsd: 'freebsd'
-};
-const RELEASE_ARCH = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    ppc64: 'ppc64le',
-    s390x: 's390x',
-    riscv64: 'riscv64'
-};
-/** Node's platform / arch -> the OS and arch in buildx's release asset names. */
-function releasePlatform(platform, arch, armVersion) {
-    const os = RELEASE_OS[platform];
-    if (!os)
-        throw new BuildxInstallError(`buildx has no release for this runner's OS (${platform})`);
-    let releaseArch = RELEASE_ARCH[arch];
-    if (arch === 'arm')
-        releaseArch = armVersion === '6' ? 'arm-v6' : 'arm-v7';
-    if (!releaseArch)
-        throw new BuildxInstallError(`buildx has no release for this runner's architecture (${arch})`);
-    return { os, arch: releaseArch, ext: os === 'windows' ? '.exe' : '' };
-}
-/** `buildx-v0.13.1.linux-amd64`: the file name GitHub releases (and their checksums.txt) use. */
-function releaseAssetName(version, platform) {
-    return `buildx-v${version}.${platform.os}-${platform.arch}${platform.ext}`;
-}
-const PLACEHOLDERS = ['version', 'os', 'arch', 'ext'];
-/** Fills a URL template's placeholders; throws on an unknown placeholder or a result that is no http(s) URL. */
-function renderUrlTemplate(template, version, platform) {
-    const values = { version, ...platform };
-    const rendered = template.trim().replace(/\{([^{}]*)\}/g, (whole, name) => {
-        const key = PLACEHOLDERS.find(p => p === name);
-        if (!key) {
-            throw new Error(`"${template}" has an unknown placeholder ${whole}; use ${PLACEHOLDERS.map(p => `{${p}}`).join(', ')}`);
-        }
-        return values[key];
-    });
-    let url;
-    try {
-        url = new URL(rendered);
-    }
-    catch {
-        throw new Error(`"${template}" does not make a URL (got "${rendered}")`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new Error(`"${template}" is not an http(s) URL`);
-    }
-    return url.href;
-}
-/**
- * Checks a `buildx-download-url` value ('' is the GitHub default) and returns the template to use. For
- * inputs.ts: the message names the problem; the caller prefixes the input name.
- */
-function parseDownloadUrlTemplate(value) {
-    const template = value.trim();
-    if (template === '')
-        return DEFAULT_DOWNLOAD_URL;
-    if (!template.includes('{version}')) {
-        throw new Error(`"${template}" has no {version} placeholder; e.g. ` +
-            'https://mirror.example.com/docker/buildx/v{version}/buildx-v{version}.{os}-{arch}{ext}');
-    }
-    renderUrlTemplate(template, '0.0.0', { os: 'linux', arch: 'amd64', ext: '' });
-    return template;
-}
-/** The checksum file for a binary URL: `checksums.txt` in the same directory. */
-function defaultChecksumUrl(binaryUrl) {
-    return new URL(CHECKSUMS_FILE, binaryUrl).href;
-}
-/** A URL for messages: a password in it is replaced by `***` (one helper, the registry client's). */
-
-// ---------------------------------------------------------------------------------------------------------
-// Checksums
-/**
- * A sha256sum-style file (`<hex>  <name>` or `<hex> *<name>` lines) -> file name -> lowercase hex. Names
- * with a directory are also listed under their base name. Lines that are not checksums are skipped.
- */
-function parseChecksums(text) {
-    const sums = new Map();
-    for (const line of text.split(/\r?\n/)) {
-        const match = /^([0-9a-fA-F]{64}) [ *]?(.+)$/.exec(line.trim());
-        if (!match?.[1] || !match[2])
-            continue;
-        const hex = match[1].toLowerCase();
-        const name = match[2].trim();
-        sums.set(name, hex);
-        const base = name.replace(/^.*\//, '');
-        if (!sums.has(base))
-            sums.set(base, hex);
-    }
-    return sums;
-}
-/**
- * Compares a file's sha256 with its entry in a checksum file (looked up under each of `names`, first
- * match wins); throws a BuildxInstallError naming both values and the checksum URL.
- */
-function verifyChecksum(options) {
-    const { actual, checksums, names, checksumUrl, binaryUrl } = options;
-    const name = names.find(n => checksums.has(n));
-    const expected = name === undefined ? undefined : checksums.get(name);
-    if (expected === undefined) {
-        const listed = [...checksums.keys()].filter(k => !k.includes('/'));
-        throw new BuildxInstallError(`The checksum file ${displayUrl(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
-            ` (it lists ${listed.length > 0 ? listed.join(', ') : 'no sha256 checksums'}), so the download` +
-            ` from ${displayUrl(binaryUrl)} cannot be verified. Nothing was installed.`);
-    }
-    if (expected !== actual.toLowerCase()) {
-        throw new BuildxInstallError(`Checksum mismatch for buildx downloaded from ${displayUrl(binaryUrl)}: expected sha256 ${expected}` +
-            ` (${name ?? ''} in ${displayUrl(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
-            ' not the release file; nothing was installed.');
-    }
-    return expected;
-}
-
-;// CONCATENATED MODULE: ./lib/oci/platforms.js
-/**
- * Platform strings (`os/arch[/variant]`) as users write them in `platforms`, and how they map to the
- * QEMU user-mode handler that runs them on another architecture.
- */
-/**
- * 'os/arch[/variant]' as users write it in --platform, normalised like containerd does: arm64/v8 is
- * 'linux/arm64', amd64/v1 is 'linux/amd64', arm without a variant is 'linux/arm/v7', and aliases such
- * as x86_64 and aarch64 become amd64 and arm64.
- */
-function formatPlatform(p) {
-    const os = p.os.trim().toLowerCase();
-    let architecture = p.architecture.trim().toLowerCase();
-    let variant = (p.variant ?? '').trim().toLowerCase();
-    switch (architecture) {
-        case 'x86_64':
-        case 'x86-64':
-            architecture = 'amd64';
-            if (variant === 'v1')
-                variant = '';
-            break;
-        case 'amd64':
-            if (variant === 'v1')
-                variant = '';
-            break;
-        case 'aarch64':
-        case 'arm64':
-            architecture = 'arm64';
-            if (variant === 'v8')
-                variant = '';
-            break;
-        case 'armhf':
-            architecture = 'arm';
-            variant = 'v7';
-            break;
-        case 'armel':
-            architecture = 'arm';
-            variant = 'v6';
-            break;
-        case 'arm':
-            if (variant === '')
-                variant = 'v7';
-            else if (/^\d+$/.test(variant))
-                variant = `v${variant}`;
-            break;
-        case 'i386':
-            architecture = '386';
-            break;
-    }
-    return variant === '' ? `${os}/${architecture}` : `${os}/${architecture}/${variant}`;
-}
-/** Normalises a platform string such as 'linux/arm64/v8' or 'Linux/x86_64' (see formatPlatform). */
-function normalizePlatform(platform) {
-    const parts = platform.trim().split('/');
-    const [os, architecture, variant] = parts;
-    if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
-        throw new Error(`Invalid platform "${platform}": expected os/architecture[/variant], e.g. linux/arm64`);
-    }
-    return formatPlatform(variant === undefined ? { os, architecture } : { os, architecture, variant });
-}
-/** The architectures (and their variants) BuildKit builds for on Linux, in canonical spelling. */
-const KNOWN = {
-    amd64: ['v2', 'v3', 'v4'],
-    '386': [],
-    arm64: [],
-    arm: ['v5', 'v6', 'v7'],
-    ppc64le: [],
-    ppc64: [],
-    s390x: [],
-    riscv64: [],
-    mips64le: [],
-    mips64: [],
-    mipsle: [],
-    mips: [],
-    loong64: []
-};
-function knownArchitectures() {
-    return Object.keys(KNOWN);
-}
-/**
- * Parses a platform a user asked for (`linux/arm/v7`, `linux/arm64/v8`, `linux/x86_64`) into its canonical
- * form, and checks that BuildKit can build it; throws a message fit for the user (the caller adds the
- * input name).
- */
-function parsePlatform(value) {
-    const canonical = normalizePlatform(value);
-    const [os, architecture = '', variant] = canonical.split('/');
-    if (os !== 'linux') {
-        throw new Error(`"${value}": only linux platforms can be built by a Linux BuildKit; use linux/<arch>`);
-    }
-    const variants = KNOWN[architecture];
-    if (!variants) {
-        throw new Error(`"${value}": unknown architecture "${architecture}"; known: ${knownArchitectures().join(', ')}`);
-    }
-    if (variant !== undefined && !variants.includes(variant)) {
-        const allowed = variants.length ? variants.join(', ') : 'none';
-        throw new Error(`"${value}": unknown variant "${variant}" for ${architecture}; allowed: ${allowed}`);
-    }
-    return variant === undefined ? { os, architecture } : { os, architecture, variant };
-}
-/** Node's `process.arch` -> the OCI architecture of this host. */
-function hostArchitecture(nodeArch) {
-    const map = {
-        x64: 'amd64',
-        ia32: '386',
-        arm64: 'arm64',
-        arm: 'arm',
-        s390x: 's390x'
-    };
-    return map[nodeArch] ?? nodeArch;
-}
-/**
- * Architectures a host runs without emulation. amd64 runs 386; arm64 is not counted on to run arm: many
- * 64-bit ARM CPUs (Graviton 3 and later, Neoverse N2/V2, Apple silicon) have no 32-bit mode.
- */
-const NATIVE = {
-    amd64: ['amd64', '386'],
-    arm64: ['arm64'],
-    '386': ['386'],
-    arm: ['arm'],
-    ppc64le: ['ppc64le'],
-    s390x: ['s390x'],
-    riscv64: ['riscv64']
-};
-/** QEMU handler names in binfmt_misc (`qemu-<name>`) per architecture. */
-const QEMU_HANDLER = {
-    amd64: 'x86_64',
-    '386': 'i386',
-    arm64: 'aarch64',
-    arm: 'arm',
-    ppc64le: 'ppc64le',
-    ppc64: 'ppc64',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-    mips64le: 'mips64el',
-    mips64: 'mips64',
-    mipsle: 'mipsel',
-    mips: 'mips',
-    loong64: 'loongarch64'
-};
-/** The QEMU handler (`aarch64`, `arm`, …) a platform needs on a host of `hostArch`, or undefined when native. */
-function emulatorFor(platform, hostArch) {
-    if ((NATIVE[hostArch] ?? [hostArch]).includes(platform.architecture))
-        return undefined;
-    return QEMU_HANDLER[platform.architecture];
-}
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
@@ -37526,6 +36509,389 @@ function mergedEnv(extra) {
     return { ...env, ...extra };
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./lib/core/retry.js
+/**
+ * Retries for failures that a second attempt can fix. What counts as such a failure is the caller's
+ * classifier (buildx output: src/buildx/output.ts; registry reads: the registry client).
+ */
+function backoffDelays(options) {
+    const max = options.maxDelayMs ?? 30_000;
+    return Array.from({ length: options.retries }, (_, i) => Math.min(options.initialDelayMs * 2 ** i, max));
+}
+/** Runs `attempt`; on an error the classifier calls transient, waits and tries again, up to `retries` times. */
+async function withRetries(options, attempt) {
+    const delays = backoffDelays(options);
+    for (let n = 0;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            const reason = options.classify(error);
+            const delay = delays[n];
+            if (reason === undefined || delay === undefined)
+                throw error;
+            options.log(`${options.what}: attempt ${n + 1} of ${delays.length + 1} failed (${reason}); retrying in ${Math.round(delay / 1000)}s`);
+            await options.sleep(delay);
+        }
+    }
+}
+/** Real time: the production `sleep`. */
+function sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/output.js
+/**
+ * What buildx's output says about a failure, from one table of known failures: whether another attempt
+ * can fix it (network, registry overload, builder start-up) and, for the errors users meet most with
+ * private registries and emulation, a hint that names the input that fixes it. The retry policy and the
+ * failure report both read this table.
+ *
+ * A failure that shows the build itself failed (a Dockerfile that fails fails the same way every time) or
+ * a configuration problem is never retried, whatever else the output says.
+ */
+
+const NOTHING_SET = { loginRegistry: '', retries: 0, insecureRegistries: [] };
+const FAILURES = [
+    // The build itself failed.
+    { pattern: /did not complete successfully/i, transient: false },
+    { pattern: /dockerfile parse error/i, transient: false },
+    { pattern: /failed to compute cache key/i, transient: false },
+    { pattern: /failed to parse (stage|platform|dockerfile)/i, transient: false },
+    { pattern: /unknown instruction/i, transient: false },
+    { pattern: /invalid reference format/i, transient: false },
+    // Configuration that an input fixes.
+    {
+        pattern: /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i,
+        transient: false,
+        hint: {
+            title: 'Registry certificate not trusted',
+            message: 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
+                '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+        }
+    },
+    {
+        pattern: /server gave HTTP response to HTTPS client/i,
+        transient: false,
+        hint: {
+            title: 'Registry speaks plain HTTP',
+            message: 'The registry serves plain HTTP. List it in insecure-registries as http://host:port.'
+        }
+    },
+    {
+        pattern: /no such host/i,
+        transient: false,
+        hint: {
+            title: 'Registry name not resolvable from the builder',
+            message: 'The builder container cannot resolve the registry name (private DNS or /etc/hosts). ' +
+                'Set host-network: true so the builder uses the runner’s network and resolver.'
+        }
+    },
+    {
+        pattern: /multiple platforms feature is currently not supported for docker driver/i,
+        transient: false,
+        hint: {
+            title: 'Builder cannot build several platforms',
+            message: 'The build ran on the docker driver. This action creates a docker-container builder; do not override ' +
+                'it with a builder that uses the docker driver.'
+        }
+    },
+    {
+        pattern: /exec format error/i,
+        transient: false,
+        hint: {
+            title: 'Emulator missing for a platform',
+            message: 'A RUN step ran a binary for another architecture without QEMU. Leave qemu: auto (or image/package), ' +
+                'or cross-compile with FROM --platform=$BUILDPLATFORM.'
+        }
+    },
+    {
+        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access/i,
+        transient: false,
+        hint: context => context.loginRegistry === ''
+            ? {
+                title: 'Registry refused the credentials',
+                message: 'The registry needs credentials: set registry, username and password (or log in before this ' +
+                    'step) for the registry in tags.'
+            }
+            : {
+                title: 'Registry refused the credentials',
+                message: `The registry refused the login: check the password (or token) and username for ` +
+                    `${context.loginRegistry}, and that the account may push to the repositories in tags. A tag ` +
+                    'in another registry needs its own login before this step.'
+            }
+    },
+    {
+        // An HTTPS registry that BuildKit talked to over plain HTTP (its default for localhost and 127.0.0.1).
+        pattern: /https?:\/\/[^\s"]+[^\n]*400 Bad Request|Client sent an HTTP request to an HTTPS server/i,
+        transient: false,
+        hint: (context, output) => {
+            const host = /http:\/\/([^/\s"]+)/.exec(output)?.[1] ?? 'the registry';
+            const listed = context.insecureRegistries.includes(host);
+            return {
+                title: 'HTTPS registry reached over HTTP',
+                message: `BuildKit talked plain HTTP to ${host}, which serves HTTPS (400 Bad Request). ` +
+                    (listed
+                        ? `insecure-registries lists ${host} as plain HTTP: list it as https://${host} (or ${host}) to ` +
+                            'keep HTTPS without verification, or give its CA with ca-certs instead.'
+                        : `Give its CA with ca-certs (${host}=PEM or a path): that makes BuildKit use HTTPS for it, ` +
+                            `even on localhost; or list https://${host} in insecure-registries to skip verification.`)
+            };
+        }
+    },
+    {
+        // The builder's container stopped, or BuildKit died, in the middle of the build.
+        pattern: /rpc error: code = \w+ desc = [^\n]*(EOF|connection reset|transport is closing)|no such container|error reading from server: EOF/i,
+        transient: 'builder connection lost',
+        hint: context => context.retries > 0
+            ? undefined
+            : {
+                title: 'Builder lost',
+                message: 'The connection to the builder was lost during the build: its container stopped or BuildKit ' +
+                    'exited (out of memory, removed by a cleanup job, Docker restarted). With retries set ' +
+                    '(e.g. retries: 2) the build is tried again and the builder started again.'
+            }
+    },
+    {
+        pattern: /unsupported request frontend\.(lint|outline|targets)|unsupported frontend capability moby\.buildkit\.frontend\.subrequests/i,
+        transient: false,
+        hint: {
+            title: 'BuildKit too old for call',
+            message: "The builder's BuildKit cannot evaluate the build this way (call: check, outline and targets need " +
+                'BuildKit 0.15 or newer). Set buildkit-image to a newer BuildKit (e.g. moby/buildkit:buildx-stable-1), ' +
+                'or leave call empty.'
+        }
+    },
+    // Transient: another attempt may succeed.
+    { pattern: /connection refused/i, transient: 'connection refused' },
+    { pattern: /connection reset by peer/i, transient: 'connection reset' },
+    { pattern: /broken pipe|unexpected EOF/i, transient: 'connection dropped' },
+    {
+        pattern: /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout/i,
+        transient: 'timeout'
+    },
+    {
+        pattern: /\b(500|502|503|504) (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i,
+        transient: 'registry server error'
+    },
+    { pattern: /\b429 Too Many Requests|toomanyrequests/i, transient: 'registry rate limit (429)' },
+    {
+        pattern: /failed to (push|fetch|copy|do request).*(EOF|reset|refused|timeout)/i,
+        transient: 'network failure during push/pull'
+    },
+    {
+        pattern: /error reading from server|transport is closing|failed to dial gRPC|connection error: desc/i,
+        transient: 'builder connection lost'
+    },
+    {
+        pattern: /error while booting|failed to bootstrap|timeout waiting for buildkitd/i,
+        transient: 'builder start-up failed'
+    }
+];
+/**
+ * What an emulated process prints when QEMU itself fails it: known emulator bugs end in a segmentation
+ * fault or an illegal instruction (`qemu: uncaught target signal 11 (Segmentation fault)`), a missing or
+ * broken handler in `exec format error`. Matched against the output of a failed step that ran under
+ * emulation (see run/timings.ts), not against the whole build output: natively the same words are the
+ * program's own bug.
+ */
+const QEMU_CRASH = /segmentation fault|illegal instruction|exec format error|qemu: uncaught target signal/i;
+/** For a build step that failed under emulation with one of the QEMU_CRASH messages. */
+function emulatorCrashHint(platform, step) {
+    return {
+        title: `Emulator crash on ${platform}`,
+        message: `${step} failed under QEMU emulation for ${platform} with an error typical of emulator bugs. Pin or ` +
+            'update the emulator (qemu-image: a newer tonistiigi/binfmt release, or qemu: package for the ' +
+            "runner's own QEMU), or cross-compile that step (FROM --platform=$BUILDPLATFORM, see docs/performance.md)."
+    };
+}
+/** When most of the build's time went into RUN steps under emulation. */
+function crossCompileHint(platforms, emulatedSeconds, share) {
+    return {
+        title: 'Emulated RUN steps dominate the build',
+        message: `RUN steps under QEMU emulation (${platforms.join(', ')}) took ${emulatedSeconds.toFixed(1)} s, ` +
+            `${Math.round(share * 100)}% of the build's step time. Cross-compiling is usually several times ` +
+            'faster: run the toolchain in a FROM --platform=$BUILDPLATFORM stage and build for TARGETOS/' +
+            'TARGETARCH (example in docs/performance.md).'
+    };
+}
+/** Why the failure looks transient, or undefined when it must not be retried. */
+function transientReason(output) {
+    const matching = FAILURES.filter(f => f.pattern.test(output));
+    if (matching.some(f => f.transient === false))
+        return undefined;
+    return matching.find(f => f.transient !== false)?.transient || undefined;
+}
+/** The hints for every known failure the output shows, worded for what the inputs set. */
+function hintsFor(output, context = NOTHING_SET) {
+    return FAILURES.flatMap(f => {
+        if (!f.hint || !f.pattern.test(output))
+            return [];
+        const hint = typeof f.hint === 'function' ? f.hint(context, output) : f.hint;
+        return hint ? [hint] : [];
+    });
+}
+/** A command's output (stderr, then stdout); for anything else its message. */
+function failureOutput(error) {
+    return error instanceof CommandError ? `${error.stderr}\n${error.stdout}` : undefined;
+}
+/** The retry classifier for buildx commands: a command whose output shows a transient failure. */
+function buildxFailureReason(error) {
+    const output = failureOutput(error);
+    return output === undefined ? undefined : transientReason(output);
+}
+
+;// CONCATENATED MODULE: ./lib/oci/platforms.js
+/**
+ * Platform strings (`os/arch[/variant]`) as users write them in `platforms`, and how they map to the
+ * QEMU user-mode handler that runs them on another architecture.
+ */
+/**
+ * 'os/arch[/variant]' as users write it in --platform, normalised like containerd does: arm64/v8 is
+ * 'linux/arm64', amd64/v1 is 'linux/amd64', arm without a variant is 'linux/arm/v7', and aliases such
+ * as x86_64 and aarch64 become amd64 and arm64.
+ */
+function formatPlatform(p) {
+    const os = p.os.trim().toLowerCase();
+    let architecture = p.architecture.trim().toLowerCase();
+    let variant = (p.variant ?? '').trim().toLowerCase();
+    switch (architecture) {
+        case 'x86_64':
+        case 'x86-64':
+            architecture = 'amd64';
+            if (variant === 'v1')
+                variant = '';
+            break;
+        case 'amd64':
+            if (variant === 'v1')
+                variant = '';
+            break;
+        case 'aarch64':
+        case 'arm64':
+            architecture = 'arm64';
+            if (variant === 'v8')
+                variant = '';
+            break;
+        case 'armhf':
+            architecture = 'arm';
+            variant = 'v7';
+            break;
+        case 'armel':
+            architecture = 'arm';
+            variant = 'v6';
+            break;
+        case 'arm':
+            if (variant === '')
+                variant = 'v7';
+            else if (/^\d+$/.test(variant))
+                variant = `v${variant}`;
+            break;
+        case 'i386':
+            architecture = '386';
+            break;
+    }
+    return variant === '' ? `${os}/${architecture}` : `${os}/${architecture}/${variant}`;
+}
+/** Normalises a platform string such as 'linux/arm64/v8' or 'Linux/x86_64' (see formatPlatform). */
+function normalizePlatform(platform) {
+    const parts = platform.trim().split('/');
+    const [os, architecture, variant] = parts;
+    if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
+        throw new Error(`Invalid platform "${platform}": expected os/architecture[/variant], e.g. linux/arm64`);
+    }
+    return formatPlatform(variant === undefined ? { os, architecture } : { os, architecture, variant });
+}
+/** The architectures (and their variants) BuildKit builds for on Linux, in canonical spelling. */
+const KNOWN = {
+    amd64: ['v2', 'v3', 'v4'],
+    '386': [],
+    arm64: [],
+    arm: ['v5', 'v6', 'v7'],
+    ppc64le: [],
+    ppc64: [],
+    s390x: [],
+    riscv64: [],
+    mips64le: [],
+    mips64: [],
+    mipsle: [],
+    mips: [],
+    loong64: []
+};
+function knownArchitectures() {
+    return Object.keys(KNOWN);
+}
+/**
+ * Parses a platform a user asked for (`linux/arm/v7`, `linux/arm64/v8`, `linux/x86_64`) into its canonical
+ * form, and checks that BuildKit can build it; throws a message fit for the user (the caller adds the
+ * input name).
+ */
+function parsePlatform(value) {
+    const canonical = normalizePlatform(value);
+    const [os, architecture = '', variant] = canonical.split('/');
+    if (os !== 'linux') {
+        throw new Error(`"${value}": only linux platforms can be built by a Linux BuildKit; use linux/<arch>`);
+    }
+    const variants = KNOWN[architecture];
+    if (!variants) {
+        throw new Error(`"${value}": unknown architecture "${architecture}"; known: ${knownArchitectures().join(', ')}`);
+    }
+    if (variant !== undefined && !variants.includes(variant)) {
+        const allowed = variants.length ? variants.join(', ') : 'none';
+        throw new Error(`"${value}": unknown variant "${variant}" for ${architecture}; allowed: ${allowed}`);
+    }
+    return variant === undefined ? { os, architecture } : { os, architecture, variant };
+}
+/** Node's `process.arch` -> the OCI architecture of this host. */
+function hostArchitecture(nodeArch) {
+    const map = {
+        x64: 'amd64',
+        ia32: '386',
+        arm64: 'arm64',
+        arm: 'arm',
+        s390x: 's390x'
+    };
+    return map[nodeArch] ?? nodeArch;
+}
+/**
+ * Architectures a host runs without emulation. amd64 runs 386; arm64 is not counted on to run arm: many
+ * 64-bit ARM CPUs (Graviton 3 and later, Neoverse N2/V2, Apple silicon) have no 32-bit mode.
+ */
+const NATIVE = {
+    amd64: ['amd64', '386'],
+    arm64: ['arm64'],
+    '386': ['386'],
+    arm: ['arm'],
+    ppc64le: ['ppc64le'],
+    s390x: ['s390x'],
+    riscv64: ['riscv64']
+};
+/** QEMU handler names in binfmt_misc (`qemu-<name>`) per architecture. */
+const QEMU_HANDLER = {
+    amd64: 'x86_64',
+    '386': 'i386',
+    arm64: 'aarch64',
+    arm: 'arm',
+    ppc64le: 'ppc64le',
+    ppc64: 'ppc64',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    mips64le: 'mips64el',
+    mips64: 'mips64',
+    mipsle: 'mipsel',
+    mips: 'mips',
+    loong64: 'loongarch64'
+};
+/** The QEMU handler (`aarch64`, `arm`, …) a platform needs on a host of `hostArch`, or undefined when native. */
+function emulatorFor(platform, hostArch) {
+    if ((NATIVE[hostArch] ?? [hostArch]).includes(platform.architecture))
+        return undefined;
+    return QEMU_HANDLER[platform.architecture];
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./lib/qemu/qemu.js
 /**
  * QEMU user-mode emulation through binfmt_misc: work out which platforms need an emulator on this host,
@@ -37720,6 +37086,1195 @@ async function writePrivileged(options, file, text) {
 }
 function unique(items) {
     return [...new Set(items)];
+}
+
+;// CONCATENATED MODULE: ./lib/run/deps.js
+/**
+ * What a run gets from the outside world: the reporter it speaks through, the command runner, the inputs,
+ * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
+ * from the process (the entry gives it the reporter and the input source); tests pass their own.
+ */
+
+
+
+
+
+
+function defaultDeps({ reporter, getInput }) {
+    return {
+        reporter,
+        runner: execRunner(reporter),
+        getInput,
+        env: process.env,
+        cwd: process.cwd(),
+        tmpDir: external_node_os_namespaceObject.tmpdir(),
+        host: { platform: process.platform, arch: process.arch, armVersion: nodeArmVersion() },
+        hostArch: hostArchitecture(process.arch),
+        isRoot: process.getuid?.() === 0,
+        binfmtDir: BINFMT_DIR,
+        retryDelayMs: 3000,
+        sleep: sleep,
+        now: Date.now
+    };
+}
+/** How a step of the run retries transient failures: `inputs.retries` times, with a warning each time. */
+function retryOptions(deps, inputs, what) {
+    return {
+        retries: inputs.retries,
+        initialDelayMs: deps.retryDelayMs,
+        sleep: deps.sleep,
+        classify: buildxFailureReason,
+        what,
+        log: message => {
+            deps.reporter.warning(message, { title: 'Retrying' });
+        }
+    };
+}
+/** The ARM version Node was built for (6 or 7), from its build configuration. */
+function nodeArmVersion() {
+    const variables = process.config.variables;
+    const value = variables.arm_version;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : '7';
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/buildx/builder.js
+/**
+ * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
+ * by the post step. The argv is built by pure functions; `createBuilder` runs it.
+ */
+
+
+
+
+
+/** A builder name that no other job on this runner will pick. */
+function uniqueBuilderName(runId) {
+    const suffix = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
+}
+function createBuilderArgs(options) {
+    const args = ['buildx', 'create', '--name', options.name, ...builderOptionArgs(options)];
+    if (options.platforms && options.platforms.length > 0)
+        args.push('--platform', options.platforms.join(','));
+    args.push('--bootstrap');
+    return args;
+}
+/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
+function builderOptionArgs(options) {
+    const args = ['--driver', 'docker-container'];
+    const driverOpts = [`image=${options.buildkitImage}`];
+    if (options.hostNetwork)
+        driverOpts.push('network=host');
+    for (const [key, value] of Object.entries(options.proxyEnv))
+        driverOpts.push(csvField(`env.${key}=${value}`));
+    driverOpts.push(...options.driverOpts);
+    for (const opt of driverOpts)
+        args.push('--driver-opt', opt);
+    if (options.configFile)
+        args.push('--config', options.configFile);
+    const flags = [options.buildkitdFlags.trim()];
+    if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
+        flags.push('--allow-insecure-entitlement network.host');
+    }
+    const joined = flags.filter(f => f !== '').join(' ');
+    if (joined)
+        args.push('--buildkitd-flags', joined);
+    return args;
+}
+/**
+ * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
+ * quoted field, with quotes inside it doubled.
+ */
+function csvField(value) {
+    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+function removeBuilderArgs(name) {
+    return ['buildx', 'rm', '--force', name];
+}
+/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
+function proxyEnvironment(env) {
+    const out = {};
+    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
+        const value = env[name] ?? env[name.toLowerCase()];
+        if (value)
+            out[name] = value;
+    }
+    return out;
+}
+/** The name is taken by a builder this run did not create (so it must not remove it either). */
+class BuilderExistsError extends Error {
+    name = 'BuilderExistsError';
+}
+async function createBuilder(runner, options) {
+    try {
+        await runChecked(runner, 'docker', createBuilderArgs(options), {
+            what: `Creating builder ${options.name}`
+        });
+    }
+    catch (error) {
+        if (error instanceof CommandError &&
+            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
+            throw new Error(`The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
+                'DOCKER_HOST at an engine.', { cause: error });
+        }
+        if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
+            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
+        }
+        throw error;
+    }
+}
+/**
+ * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
+ * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
+ * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
+ */
+async function builderExists(runner, name, buildxConfigDir) {
+    const instances = external_node_path_namespaceObject.join(buildxConfigDir, 'instances');
+    if (external_node_fs_namespaceObject.existsSync(instances))
+        return external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(instances, name));
+    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
+    return result.exitCode === 0;
+}
+/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
+function buildxConfigDir(env, dockerConfigDir) {
+    return env.BUILDX_CONFIG || external_node_path_namespaceObject.join(dockerConfigDir, 'buildx');
+}
+/** Removes a builder with its container and state; a builder that is already gone is not an error. */
+async function removeBuilder(runner, name) {
+    const result = await runner.run('docker', removeBuilderArgs(name));
+    if (result.exitCode === 0)
+        return 'removed';
+    if (/no builder .* found|not found/i.test(result.stderr))
+        return 'absent';
+    throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/du.js
+/** The `Reclaimable:` and `Total:` lines at the end of `docker buildx du`; undefined when absent. */
+function parseDiskUse(output) {
+    const total = /^Total:\s*(\S+)/m.exec(output)?.[1];
+    if (total === undefined)
+        return undefined;
+    return { total, reclaimable: /^Reclaimable:\s*(\S+)/m.exec(output)?.[1] ?? '' };
+}
+/** Asks buildx; a builder that cannot tell (or a buildx without `du`) gives undefined, not an error. */
+async function builderDiskUse(runner, builder) {
+    const result = await runner.run('docker', ['buildx', 'du', '--builder', builder], { silent: true });
+    return result.exitCode === 0 ? parseDiskUse(result.stdout) : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/docker/engine.js
+/**
+ * Facts about the Docker engine the job talks to (DOCKER_HOST or the default socket), read with
+ * `docker info`.
+ */
+
+/** The snapshotter driver-type that marks the containerd image store (multi-platform images load). */
+const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
+/** The engine's storage driver and whether it is the containerd image store. */
+async function imageStore(runner) {
+    const result = await runChecked(runner, 'docker', ['info', '--format', '{{.Driver}}|{{json .DriverStatus}}'], {
+        silent: true,
+        what: 'docker info'
+    });
+    return parseImageStore(result.stdout);
+}
+/** Parses `{{.Driver}}|{{json .DriverStatus}}`, e.g. `overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]`. */
+function parseImageStore(output) {
+    const line = output.trim();
+    const bar = line.indexOf('|');
+    const driver = bar === -1 ? line : line.slice(0, bar);
+    let status;
+    try {
+        status = JSON.parse(bar === -1 ? '[]' : line.slice(bar + 1));
+    }
+    catch {
+        status = [];
+    }
+    const containerd = Array.isArray(status) &&
+        status.some((entry) => Array.isArray(entry) && entry[0] === 'driver-type' && entry[1] === CONTAINERD_SNAPSHOTTER);
+    return { driver, containerd };
+}
+
+;// CONCATENATED MODULE: ./lib/run/build-checks.js
+
+async function checkLoad(runner, inputs) {
+    if (!inputs.buildOptions.load || inputs.platforms.length < 2)
+        return;
+    const store = await imageStore(runner);
+    if (store.containerd)
+        return;
+    throw new Error(`load: the Docker engine keeps images in its classic store (storage driver ${store.driver || 'unknown'}), ` +
+        `which cannot hold the ${inputs.platforms.length} platforms of one image. Turn on the containerd image ` +
+        'store ("features": {"containerd-snapshotter": true} in daemon.json), load a single platform, or push.');
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./lib/oci/oci.js
+/**
+ * OCI and Docker distribution facts, in one place: media types, the digest and tag grammar, the sha256
+ * digest of bytes, which kind of manifest a document is, and which index entries are attestations.
+ */
+
+const MEDIA_TYPES = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    /** The layers of a BuildKit attestation manifest (SLSA provenance, SBOM). */
+    inToto: 'application/vnd.in-toto+json'
+};
+const INDEX_MEDIA_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList];
+const IMAGE_MANIFEST_MEDIA_TYPES = [
+    MEDIA_TYPES.ociManifest,
+    MEDIA_TYPES.dockerManifest
+];
+/** The Accept header of a manifest request: every index and image manifest type. */
+const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...IMAGE_MANIFEST_MEDIA_TYPES].join(', ');
+/** The annotation BuildKit puts on an index entry that is an attestation manifest. */
+const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
+const ATTESTATION_REFERENCE_TYPE = 'attestation-manifest';
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const TAG = /^\w[\w.-]{0,127}$/;
+/** A `sha256:<64 lowercase hex>` digest (the only algorithm registries and buildx use here). */
+function isDigest(value) {
+    return DIGEST.test(value);
+}
+/** A tag: 1 to 128 of letters, digits, `_`, `.`, `-`, not starting with `.` or `-`. */
+function isTag(value) {
+    return TAG.test(value);
+}
+/** 'sha256:<hex>' of the bytes. */
+function sha256Digest(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** A Content-Type value without parameters, lowercased ('' when there is none). */
+function bareMediaType(contentType) {
+    return contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+}
+/**
+ * The media type of a served manifest: the Content-Type without parameters, or the document's own
+ * `mediaType` when the registry sent a generic type (application/json, text/plain) or none.
+ */
+function manifestMediaType(contentType, raw) {
+    const declared = bareMediaType(contentType);
+    if (declared !== '' && declared !== 'application/json' && declared !== 'text/plain')
+        return declared;
+    const own = parseJsonObject(raw)?.['mediaType'];
+    return typeof own === 'string' ? own : declared;
+}
+/**
+ * Whether a document is an image index or an image manifest: by its media type, else (a generic type
+ * was served) by its own `mediaType`, else by its shape. undefined when it is neither.
+ */
+function manifestKind(mediaType, parsed) {
+    const declared = bareMediaType(mediaType);
+    if (INDEX_MEDIA_TYPES.includes(declared))
+        return 'index';
+    if (IMAGE_MANIFEST_MEDIA_TYPES.includes(declared))
+        return 'manifest';
+    const own = parsed['mediaType'];
+    if (typeof own === 'string' && INDEX_MEDIA_TYPES.includes(own))
+        return 'index';
+    if (typeof own === 'string' && IMAGE_MANIFEST_MEDIA_TYPES.includes(own))
+        return 'manifest';
+    if (own === undefined && Array.isArray(parsed['manifests']))
+        return 'index';
+    if (own === undefined && isRecord(parsed['config']) && Array.isArray(parsed['layers']))
+        return 'manifest';
+    return undefined;
+}
+/** An index entry that is a BuildKit attestation manifest rather than a platform's image. */
+function isAttestation(entry) {
+    const annotations = entry['annotations'];
+    return isRecord(annotations) && annotations[REFERENCE_TYPE_ANNOTATION] === ATTESTATION_REFERENCE_TYPE;
+}
+/** The JSON object in the bytes, or undefined when they are not one. */
+function parseJsonObject(raw) {
+    try {
+        const parsed = JSON.parse(raw.toString());
+        return isRecord(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./lib/oci/reference.js
+/**
+ * Image references as Docker reads them: `[registry/]repository[:tag][@digest]`, with Docker Hub's
+ * implicit `docker.io` registry and `library/` namespace filled in.
+ */
+
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
+const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
+/** Every name Docker Hub goes by; all of them mean DOCKER_HUB. */
+const DOCKER_HUB_ALIASES = [
+    DOCKER_HUB,
+    'index.docker.io',
+    DOCKER_HUB_API_HOST,
+    'registry.hub.docker.com'
+];
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
+const MAX_NAME_LENGTH = 255;
+/** Parses and normalises an image reference; throws an Error explaining what is wrong with an invalid one. */
+function parseImageReference(ref) {
+    const input = ref.trim();
+    if (input === '')
+        throw new Error('Invalid image reference "": it is empty');
+    const fail = (why) => {
+        throw new Error(`Invalid image reference "${ref}": ${why}`);
+    };
+    let rest = input;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!isDigest(digest))
+            fail(`digest "${digest}" is not of the form sha256:<64 lowercase hex digits>`);
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!isTag(tag)) {
+            fail(`tag "${tag}" must be 1 to 128 characters of letters, digits, '_', '.' or '-', not starting with '.' or '-'`);
+        }
+    }
+    if (rest === '')
+        fail('the repository name is missing');
+    const slash = rest.indexOf('/');
+    const first = slash === -1 ? rest : rest.slice(0, slash);
+    let registry;
+    let repository;
+    if (slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+        registry = first;
+        repository = rest.slice(slash + 1);
+        if (!HOST.test(registry))
+            fail(`registry "${registry}" is not a valid host[:port]`);
+        registry = canonicalRegistry(registry);
+    }
+    else {
+        registry = DOCKER_HUB;
+        repository = rest;
+    }
+    if (registry === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    for (const component of repository.split('/')) {
+        if (component === '')
+            fail(`repository "${repository}" has an empty path component`);
+        if (!COMPONENT.test(component)) {
+            fail(`repository component "${component}" must be lowercase letters and digits, optionally separated by '.', '_', '__' or '-'`);
+        }
+    }
+    if (registry.length + 1 + repository.length > MAX_NAME_LENGTH) {
+        fail(`the name is longer than ${MAX_NAME_LENGTH} characters`);
+    }
+    const result = { registry, repository };
+    if (tag !== undefined)
+        result.tag = tag;
+    if (digest !== undefined)
+        result.digest = digest;
+    return result;
+}
+/** The names of a registry host; any Docker Hub alias (docker.io, index.docker.io, …) is Docker Hub. */
+function registryNames(host) {
+    const registry = canonicalRegistry(host);
+    return registry === DOCKER_HUB
+        ? { registry, apiHost: DOCKER_HUB_API_HOST, configKey: DOCKER_HUB_CONFIG_KEY }
+        : { registry, apiHost: registry, configKey: registry };
+}
+/** 'docker.io' for any Docker Hub alias (in any case), else the host unchanged. */
+function canonicalRegistry(host) {
+    return DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB : host;
+}
+/** Host (and port) that serves the registry's /v2/ API. */
+function apiHost(registry) {
+    return registryNames(registry).apiHost;
+}
+/** Key under which the docker CLI stores this registry's credentials in config.json. */
+function configKey(registry) {
+    return registryNames(registry).configKey;
+}
+/** Each distinct 'registry/repository' of image references ('a/b:1', 'a/b:2' -> 'docker.io/a/b'), in order. */
+function repositoriesOf(references) {
+    const repositories = references.map(ref => {
+        const parsed = parseImageReference(ref);
+        return `${parsed.registry}/${parsed.repository}`;
+    });
+    return [...new Set(repositories)];
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/option-values.js
+/**
+ * Checks of the build-push-action option values that need no file system or environment: annotations,
+ * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
+ * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
+ */
+
+
+
+/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
+const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
+const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
+const ULIMIT_TYPES = [
+    'core',
+    'cpu',
+    'data',
+    'fsize',
+    'locks',
+    'memlock',
+    'msgqueue',
+    'nice',
+    'nofile',
+    'nproc',
+    'rss',
+    'rtprio',
+    'rttime',
+    'sigpending',
+    'stack'
+];
+const OUTPUT_TYPES = ['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly'];
+const ENTITLEMENTS = ['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write'];
+const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
+const ATTEST_TYPES = ['provenance', 'sbom'];
+const option_values_BOOLEAN = /^(true|false)$/i;
+/**
+ * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
+ * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
+ * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
+ */
+function parseList(value, commas) {
+    const items = [];
+    let i = 0;
+    while (i < value.length) {
+        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
+            i++;
+        if (i >= value.length)
+            break;
+        if (value[i] === '"') {
+            let item = '';
+            let j = i + 1;
+            for (;;) {
+                if (j >= value.length)
+                    throw new Error('a quoted item has no closing double quote');
+                if (value[j] === '"') {
+                    if (value[j + 1] === '"') {
+                        item += '"';
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                item += value.charAt(j);
+                j++;
+            }
+            items.push(item);
+            i = j + 1;
+        }
+        else {
+            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
+            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
+            items.push(item.trim());
+            i = end === -1 ? value.length : i + end;
+        }
+    }
+    return items.filter(item => item !== '');
+}
+/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
+function parseAnnotations(value) {
+    return parseList(value, false).map(item => {
+        if (!ANNOTATION.test(item)) {
+            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
+        }
+        return item;
+    });
+}
+/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
+function parseAttestValue(value, kind) {
+    if (value === '' || option_values_BOOLEAN.test(value))
+        return value.toLowerCase();
+    for (const field of value.split(',')) {
+        const [key, attr] = splitOnce(field.trim());
+        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
+            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
+        if (key === 'type')
+            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
+        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
+            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
+        if (key === 'generator')
+            imageReference(attr);
+    }
+    return value;
+}
+function example(kind) {
+    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
+}
+/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
+function parseAttests(value) {
+    return parseList(value, false).map(item => {
+        const fields = item.split(',').map(f => splitOnce(f.trim()));
+        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
+        if (!ATTEST_TYPES.includes(type))
+            throw new Error(`"${item}" needs type=provenance or type=sbom`);
+        parseAttestValue(fields
+            .filter(([key]) => key !== 'type')
+            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
+            .join(','), type);
+        return item;
+    });
+}
+/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
+function parseOutputs(value) {
+    return parseList(value, false).map(item => {
+        if (!item.includes('='))
+            return item;
+        const type = item
+            .split(',')
+            .map(f => splitOnce(f.trim()))
+            .find(([key]) => key === 'type')?.[1];
+        if (type === undefined || !OUTPUT_TYPES.includes(type))
+            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
+        return item;
+    });
+}
+/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
+function parseAddHosts(value) {
+    return parseList(value, true).map(item => {
+        const at = item.search(/[=:]/);
+        const host = at === -1 ? '' : item.slice(0, at);
+        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
+        if (!HOST_NAME.test(host) || (external_node_net_.isIP(ip) === 0 && ip !== 'host-gateway'))
+            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
+        return `${host}=${ip}`;
+    });
+}
+function parseShmSize(value) {
+    if (value !== '' && !SHM_SIZE.test(value))
+        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
+    return value;
+}
+/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
+function parseUlimits(value) {
+    return parseList(value, false).map(item => {
+        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
+        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
+            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
+        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
+            throw new Error(`"${item}": the soft limit is above the hard one`);
+        return item;
+    });
+}
+function parseCgroupParent(value) {
+    if (/[\s,]/.test(value))
+        throw new Error(`"${value}" is not a cgroup path`);
+    return value;
+}
+/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
+function parseAllow(value) {
+    return [
+        ...new Set(parseList(value, true).map(item => {
+            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
+                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
+            return item;
+        }))
+    ];
+}
+function parseStageNames(value, commas) {
+    return parseList(value, commas).map(item => parseStageName(item));
+}
+function parseStageName(value) {
+    if (value !== '' && !STAGE_NAME.test(value))
+        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
+    return value;
+}
+/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
+function parseCall(value) {
+    if (value === '')
+        return '';
+    const [method, ...options] = value.split(',').map(f => f.trim());
+    if (!CALL_METHODS.includes(method ?? ''))
+        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
+    for (const option of options) {
+        const [key, v] = splitOnce(option);
+        if (!(key === 'format' && v) && !(key === 'ignorestatus' && option_values_BOOLEAN.test(v ?? '')))
+            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
+    }
+    return value;
+}
+/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
+function imageReference(value) {
+    try {
+        parseImageReference(value);
+    }
+    catch (error) {
+        throw new Error(messageOf(error), { cause: error });
+    }
+    return value;
+}
+function splitOnce(field) {
+    const at = field.indexOf('=');
+    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/build-options.js
+/**
+ * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
+ * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
+ * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
+ * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
+ * entry (it may hold the secret).
+ */
+
+
+
+
+const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `id=value` entries; the message for a bad one gives its position, never its text. */
+function parseSecrets(value) {
+    return parseList(value, false).map((item, i) => {
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? '' : item.slice(0, eq).trim();
+        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
+        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
+            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a non-empty value); ` +
+                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
+        }
+        return { id, value: secret };
+    });
+}
+function idPairs(value, commas, what) {
+    return parseList(value, commas).map(item => {
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? '' : item.slice(0, eq).trim();
+        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
+        if (!SECRET_ID.test(id) || rest === '')
+            throw new Error(`"${item}" is not ID=${what}; put one per line`);
+        return [id, rest];
+    });
+}
+function parseSecretFiles(value, cwd) {
+    return idPairs(value, false, 'PATH').map(([id, file]) => {
+        if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
+            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
+        return { id, path: file };
+    });
+}
+function parseSecretEnvs(value, env) {
+    return idPairs(value, true, 'ENV_VARIABLE').map(([id, name]) => {
+        if (!ENV_NAME.test(name))
+            throw new Error(`${id}: "${name}" is not an environment variable name`);
+        if (env[name] === undefined)
+            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
+        return { id, env: name };
+    });
+}
+/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
+function parseSsh(value, cwd, env) {
+    return parseList(value, false).map(item => {
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? item : item.slice(0, eq);
+        if (!SECRET_ID.test(id))
+            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
+        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
+        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
+            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
+                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
+        }
+        for (const p of paths) {
+            if (p === '' || !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.resolve(cwd, p)))
+                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
+        }
+        return item;
+    });
+}
+const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
+/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
+function parseBuildContexts(value, cwd) {
+    return parseList(value, false).map(item => {
+        const eq = item.indexOf('=');
+        const name = eq === -1 ? '' : item.slice(0, eq).trim();
+        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
+        if (name === '' || /\s/.test(name) || source === '')
+            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
+        if (source.startsWith('docker-image://'))
+            imageReference(source.slice('docker-image://'.length));
+        else if (!REMOTE_SOURCE.test(source)) {
+            if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
+                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
+        }
+        return `${name}=${source}`;
+    });
+}
+/**
+ * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
+ * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
+ * context is such a URL, and `secrets` does not already give one.
+ */
+function gitAuthSecret(options) {
+    if (options.token === '')
+        return undefined;
+    let host;
+    try {
+        host = new URL(options.serverUrl || 'https://github.com').host;
+    }
+    catch {
+        return undefined;
+    }
+    const id = `GIT_AUTH_TOKEN.${host}`;
+    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
+        return undefined;
+    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
+    return onServer ? { id, value: options.token } : undefined;
+}
+/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
+const BUILD_OPTION_FIELDS = {
+    secrets: field([], parseSecrets),
+    'secret-files': field([], (value, { cwd }) => parseSecretFiles(value, cwd)),
+    'secret-envs': field([], (value, { env }) => parseSecretEnvs(value, env)),
+    'github-token': table_text,
+    ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
+    'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
+    annotations: field([], parseAnnotations),
+    sbom: field('', value => parseAttestValue(value, 'sbom')),
+    attests: field([], parseAttests),
+    outputs: field([], parseOutputs),
+    load: bool(false),
+    'add-hosts': field([], parseAddHosts),
+    'shm-size': field('', parseShmSize),
+    ulimit: field([], parseUlimits),
+    'cgroup-parent': field('', parseCgroupParent),
+    allow: field([], parseAllow),
+    'no-cache-filters': field([], value => parseStageNames(value, true)),
+    call: field('', parseCall)
+};
+/**
+ * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
+ * (`context`, or a named context) gets github-token as its secret.
+ */
+function buildOptionSettings(v, where) {
+    const token = gitAuthSecret({
+        token: v['github-token'],
+        serverUrl: where.serverUrl,
+        sources: [where.context, ...v['build-contexts'].map(c => c.slice(c.indexOf('=') + 1))],
+        secrets: v.secrets
+    });
+    return {
+        secrets: token ? [...v.secrets, token] : v.secrets,
+        secretFiles: v['secret-files'],
+        secretEnvs: v['secret-envs'],
+        ssh: v.ssh,
+        buildContexts: v['build-contexts'],
+        annotations: v.annotations,
+        sbom: v.sbom,
+        attests: v.attests,
+        outputs: v.outputs,
+        load: v.load,
+        addHosts: v['add-hosts'],
+        shmSize: v['shm-size'],
+        ulimits: v.ulimit,
+        cgroupParent: v['cgroup-parent'],
+        allow: v.allow,
+        noCacheFilters: v['no-cache-filters'],
+        call: v.call
+    };
+}
+/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
+function describeBuildOptions(o) {
+    const typeOf = (entry) => /(?:^|,)type=([^,]*)/.exec(entry)?.[1] ?? 'local';
+    const lines = [
+        ['secrets', o.secrets.map(s => s.id).join(', ')],
+        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
+        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
+        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
+        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
+        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
+        ['sbom', o.sbom],
+        ['attests', o.attests.map(a => typeOf(a)).join(', ')],
+        ['outputs', o.outputs.map(typeOf).join(', ')],
+        ['load', o.load && 'true'],
+        ['add-hosts', o.addHosts.join(', ')],
+        ['shm-size', o.shmSize],
+        ['ulimit', o.ulimits.join(', ')],
+        ['cgroup-parent', o.cgroupParent],
+        ['allow', o.allow.join(', ')],
+        ['no-cache-filters', o.noCacheFilters.join(', ')],
+        ['call', o.call]
+    ];
+    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
+}
+
+;// CONCATENATED MODULE: ./lib/buildkitd/gc.js
+/** BuildKit cannot do much below this: a base image alone is often larger. */
+const MIN_CACHE_BYTES = 100e6;
+/** 1234567890 -> '1.23 GB' (decimal units, as `docker buildx du` shows them). */
+function formatBytes(bytes) {
+    const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < units.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${unit === 0 ? value : value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ${units[unit] ?? 'B'}`;
+}
+/** The [worker.oci] keys that hold the cache to `maxBytes` on BuildKit old and new; {} without a budget. */
+function cacheBudgetConfig(maxBytes) {
+    if (maxBytes === undefined)
+        return {};
+    return {
+        worker: {
+            oci: {
+                gc: true,
+                // BuildKit < 0.17: the size its default GC policies prune to. >= 0.17: read as reservedSpace.
+                gckeepstorage: maxBytes,
+                // BuildKit >= 0.17: the most the cache may use before GC prunes it.
+                maxUsedSpace: maxBytes
+            }
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/describe.js
+
+
+const hosts = (list) => list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ');
+const cacheTypes = (entries) => entries.map(e => /(?:^|,)type=([^,]*)/.exec(e)?.[1] ?? 'registry').join(', ');
+function describeInputs(inputs) {
+    const lines = [
+        ['platforms', inputs.platforms.join(', ')],
+        ['tags', inputs.tags.join(', ') || '(none)'],
+        ['push', inputs.pushByDigest ? 'true, by digest (no tag)' : String(inputs.push)],
+        ['context', inputs.context],
+        ['file', inputs.file || '(Dockerfile in the context)'],
+        [
+            'builder',
+            inputs.builderName ? `${inputs.builderName}${inputs.reuseBuilder ? ' (reuse)' : ''}` : '(unique name)'
+        ],
+        ['buildkit-image', inputs.buildkitImage],
+        ['buildx-version', inputs.buildxVersion || "(the runner's if recent enough)"],
+        ['qemu', `${inputs.qemu} (${inputs.qemuImage})`],
+        ['host-network', String(inputs.hostNetwork)],
+        ['network', inputs.network || 'default'],
+        ['proxy', String(inputs.proxy)],
+        ['retries', String(inputs.retries)],
+        [
+            'check-binaries',
+            inputs.checkBinaries === 'false'
+                ? 'false'
+                : `${inputs.checkBinaries} (up to ${Math.round(inputs.checkBinariesBudget / 1024 / 1024)} MiB of layers per platform)`
+        ],
+        ['media-types', inputs.mediaTypes]
+    ];
+    for (const node of inputs.nodes)
+        lines.push(['node', `${node.platforms.join(', ')} on ${node.endpoint}`]);
+    if (inputs.smokeTest.length > 0)
+        lines.push([
+            'smoke-test',
+            `${inputs.smokeTest.join(' ')} (at most ${inputs.smokeTestTimeout} s per platform)`
+        ]);
+    if (inputs.cacheMaxSize !== undefined)
+        lines.push(['cache-max-size', formatBytes(inputs.cacheMaxSize)]);
+    if (inputs.insecureRegistries.length > 0)
+        lines.push(['insecure-registries', hosts(inputs.insecureRegistries)]);
+    if (inputs.caCerts.length > 0) {
+        const certs = inputs.caCerts.map(c => c.source === 'file' ? `${c.host} (${c.value})` : `${c.host} (PEM)`);
+        lines.push(['ca-certs', certs.join(', ')]);
+    }
+    for (const [registry, mirrors] of inputs.registryMirrors)
+        lines.push(['registry-mirrors', `${registry} -> ${hosts(mirrors)}`]);
+    if (inputs.buildkitdConfig)
+        lines.push(['buildkitd-config', inputs.buildkitdConfig]);
+    if (inputs.buildkitdConfigInline) {
+        const count = inputs.buildkitdConfigInline.split('\n').length;
+        lines.push(['buildkitd-config-inline', `${count} line${count === 1 ? '' : 's'} of TOML`]);
+    }
+    if (inputs.registry) {
+        lines.push([
+            'login',
+            inputs.username ? `${inputs.registry} (username and password given)` : inputs.registry
+        ]);
+    }
+    // Cache entries may carry credentials (s3 keys): only their types are shown.
+    if (inputs.cacheFrom.length > 0)
+        lines.push(['cache-from', cacheTypes(inputs.cacheFrom)]);
+    if (inputs.cacheTo.length > 0)
+        lines.push(['cache-to', cacheTypes(inputs.cacheTo)]);
+    lines.push(...describeBuildOptions(inputs.buildOptions));
+    return lines.map(([name, value]) => `${name}: ${value}`);
+}
+
+;// CONCATENATED MODULE: ./lib/registry/errors.js
+/** Failed registry requests: the error type, which failures are worth retrying, and how URLs are shown. */
+
+
+/** A failed registry request. `url` never carries a password. */
+class RegistryError extends Error {
+    url;
+    /** HTTP status, when the registry answered. */
+    status;
+    /** Network or TLS error code (e.g. ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN), when it did not. */
+    code;
+    constructor(message, details) {
+        super(message);
+        this.name = 'RegistryError';
+        this.url = details.url;
+        this.status = details.status;
+        this.code = details.code;
+    }
+}
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+/** Why a failed registry request is worth another attempt, or undefined when it is not (4xx, TLS, …). */
+function transientRegistryFailure(error) {
+    if (!(error instanceof RegistryError))
+        return undefined;
+    if (error.status === 429)
+        return 'registry rate limit (429)';
+    if (error.status !== undefined && error.status >= 500)
+        return `registry server error (${error.status})`;
+    if (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code))
+        return error.code;
+    return /^Timed out/.test(error.message) ? 'timeout' : undefined;
+}
+/** A URL for messages and logs: a password in it is replaced by `***`. Text that is no URL is kept. */
+function displayUrl(url) {
+    const text = typeof url === 'string' ? url : url.href;
+    if (!URL.canParse(text))
+        return text;
+    const parsed = new URL(text);
+    if (parsed.password === '')
+        return text;
+    parsed.password = '***';
+    return parsed.href;
+}
+/** ': CODE: message; …' from a registry's JSON error body (at most 3 errors, 300 characters), or ''. */
+function registryErrors(body) {
+    const errors = parseJsonObject(body)?.['errors'];
+    if (!Array.isArray(errors))
+        return '';
+    const parts = errors
+        .slice(0, 3)
+        .map((e) => isRecord(e) ? [e['code'], e['message']].filter(x => typeof x === 'string' && x !== '').join(': ') : '')
+        .filter(s => s !== '');
+    const text = parts.join('; ');
+    return text === '' ? '' : `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
+}
+/** A RegistryError that says what failed to reach `url` and what to do about it. */
+function networkError(url, error, via) {
+    const shown = displayUrl(url);
+    const { codes, messages } = errorChain(error);
+    const code = codes.find(c => TLS_VERIFY_CODES.has(c)) ?? codes[0];
+    const detail = messages[messages.length - 1] ?? 'unknown error';
+    const fail = (message) => new RegistryError(message, { url: shown, ...(code ? { code } : {}) });
+    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
+        return fail(`TLS certificate verification failed for ${url.host} (${code}: ${detail}) at ${shown}. ` +
+            `Give the registry's CA certificate with the \`ca-certs\` input, or list ${url.host} in ` +
+            '`insecure-registries` to skip verification.');
+    }
+    if (codes.includes('ECONNREFUSED'))
+        return fail(`Connection refused by ${url.host}${via} (${shown})`);
+    if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
+        return fail(`Cannot resolve the host name ${url.hostname}${via} (${shown})`);
+    }
+    if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || /wrong version number/i.test(detail)) {
+        return fail(`TLS handshake with ${url.host} failed (${shown}): it looks like the registry speaks plain HTTP; ` +
+            'mark it as an insecure registry (`insecure-registries`) if that is intended.');
+    }
+    return fail(`Request to ${shown}${via} failed: ${code !== undefined ? `${code}: ` : ''}${detail}`);
+}
+const TLS_VERIFY_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'HOSTNAME_MISMATCH'
+]);
+
+;// CONCATENATED MODULE: ./lib/buildx/release.js
+/**
+ * buildx releases, as pure facts: the version grammar, the OS/arch names of the release assets, URL
+ * templates (`buildx-download-url`) and the release's `checksums.txt`. No I/O: input validation uses this
+ * module without pulling in the download code.
+ *
+ * URL templates: placeholders `{version}` (without `v`: 0.13.1), `{os}` (linux, darwin, windows, freebsd),
+ * `{arch}` (amd64, arm64, arm-v7, arm-v6, ppc64le, s390x, riscv64) and `{ext}` (`.exe` on Windows, else
+ * empty), the names buildx's GitHub releases use. `{version}` is required (the tool cache is keyed by
+ * version). The checksum file is `checksums.txt` in the same directory as the binary, unless a separate
+ * checksum URL template (same placeholders) is given.
+ */
+
+/** The GitHub release asset of a buildx version for this runner. */
+const DEFAULT_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}';
+/** Name of the checksum file published next to the release binaries. */
+const CHECKSUMS_FILE = 'checksums.txt';
+/**
+ * The version installed when `buildx-version` is empty and the runner's buildx is missing or older than
+ * the action needs. Pinned (not "latest"): finding the latest release needs the GitHub API, which runners
+ * behind a mirror cannot reach, and a pinned version builds the same way every time.
+ */
+const FALLBACK_BUILDX_VERSION = '0.38.0';
+/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
+const TOOL_NAME = 'buildx';
+/** A buildx install that failed; the message says what failed and where. */
+class BuildxInstallError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'BuildxInstallError';
+    }
+}
+// ---------------------------------------------------------------------------------------------------------
+// Versions, platforms, URLs
+/**
+ * The `buildx-version` input: '' (use the runner's buildx when it is recent enough), or an exact release
+ * such as 0.13.1, v0.13.1 or 0.14.0-rc1. Returns it without the `v`.
+ */
+function normalizeBuildxVersion(value) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return '';
+    const match = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/.exec(trimmed);
+    if (!match?.[1]) {
+        throw new Error(`"${value}" is not a buildx release version; use an exact version such as 0.13.1 ` +
+            '(or leave it empty to use the runner’s buildx)');
+    }
+    return match[1];
+}
+/** `0.14.0-rc1` -> `0.14.0`, for comparing with what `buildx version` prints. */
+function coreVersion(version) {
+    return version.replace(/-.*$/, '');
+}
+const RELEASE_OS = {
+    linux: 'linux',
+    darwin: 'darwin',
+    win32: 'windows',
+    freebsd: 'freebsd'
+};
+const RELEASE_ARCH = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64'
+};
+/** Node's platform / arch -> the OS and arch in buildx's release asset names. */
+function releasePlatform(platform, arch, armVersion) {
+    const os = RELEASE_OS[platform];
+    if (!os)
+        throw new BuildxInstallError(`buildx has no release for this runner's OS (${platform})`);
+    let releaseArch = RELEASE_ARCH[arch];
+    if (arch === 'arm')
+        releaseArch = armVersion === '6' ? 'arm-v6' : 'arm-v7';
+    if (!releaseArch)
+        throw new BuildxInstallError(`buildx has no release for this runner's architecture (${arch})`);
+    return { os, arch: releaseArch, ext: os === 'windows' ? '.exe' : '' };
+}
+/** `buildx-v0.13.1.linux-amd64`: the file name GitHub releases (and their checksums.txt) use. */
+function releaseAssetName(version, platform) {
+    return `buildx-v${version}.${platform.os}-${platform.arch}${platform.ext}`;
+}
+const PLACEHOLDERS = ['version', 'os', 'arch', 'ext'];
+/** Fills a URL template's placeholders; throws on an unknown placeholder or a result that is no http(s) URL. */
+function renderUrlTemplate(template, version, platform) {
+    const values = { version, ...platform };
+    const rendered = template.trim().replace(/\{([^{}]*)\}/g, (whole, name) => {
+        const key = PLACEHOLDERS.find(p => p === name);
+        if (!key) {
+            throw new Error(`"${template}" has an unknown placeholder ${whole}; use ${PLACEHOLDERS.map(p => `{${p}}`).join(', ')}`);
+        }
+        return values[key];
+    });
+    let url;
+    try {
+        url = new URL(rendered);
+    }
+    catch {
+        throw new Error(`"${template}" does not make a URL (got "${rendered}")`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new Error(`"${template}" is not an http(s) URL`);
+    }
+    return url.href;
+}
+/**
+ * Checks a `buildx-download-url` value ('' is the GitHub default) and returns the template to use. For
+ * inputs.ts: the message names the problem; the caller prefixes the input name.
+ */
+function parseDownloadUrlTemplate(value) {
+    const template = value.trim();
+    if (template === '')
+        return DEFAULT_DOWNLOAD_URL;
+    if (!template.includes('{version}')) {
+        throw new Error(`"${template}" has no {version} placeholder; e.g. ` +
+            'https://mirror.example.com/docker/buildx/v{version}/buildx-v{version}.{os}-{arch}{ext}');
+    }
+    renderUrlTemplate(template, '0.0.0', { os: 'linux', arch: 'amd64', ext: '' });
+    return template;
+}
+/** The checksum file for a binary URL: `checksums.txt` in the same directory. */
+function defaultChecksumUrl(binaryUrl) {
+    return new URL(CHECKSUMS_FILE, binaryUrl).href;
+}
+/** A URL for messages: a password in it is replaced by `***` (one helper, the registry client's). */
+
+// ---------------------------------------------------------------------------------------------------------
+// Checksums
+/**
+ * A sha256sum-style file (`<hex>  <name>` or `<hex> *<name>` lines) -> file name -> lowercase hex. Names
+ * with a directory are also listed under their base name. Lines that are not checksums are skipped.
+ */
+function parseChecksums(text) {
+    const sums = new Map();
+    for (const line of text.split(/\r?\n/)) {
+        const match = /^([0-9a-fA-F]{64}) [ *]?(.+)$/.exec(line.trim());
+        if (!match?.[1] || !match[2])
+            continue;
+        const hex = match[1].toLowerCase();
+        const name = match[2].trim();
+        sums.set(name, hex);
+        const base = name.replace(/^.*\//, '');
+        if (!sums.has(base))
+            sums.set(base, hex);
+    }
+    return sums;
+}
+/**
+ * Compares a file's sha256 with its entry in a checksum file (looked up under each of `names`, first
+ * match wins); throws a BuildxInstallError naming both values and the checksum URL.
+ */
+function verifyChecksum(options) {
+    const { actual, checksums, names, checksumUrl, binaryUrl } = options;
+    const name = names.find(n => checksums.has(n));
+    const expected = name === undefined ? undefined : checksums.get(name);
+    if (expected === undefined) {
+        const listed = [...checksums.keys()].filter(k => !k.includes('/'));
+        throw new BuildxInstallError(`The checksum file ${displayUrl(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
+            ` (it lists ${listed.length > 0 ? listed.join(', ') : 'no sha256 checksums'}), so the download` +
+            ` from ${displayUrl(binaryUrl)} cannot be verified. Nothing was installed.`);
+    }
+    if (expected !== actual.toLowerCase()) {
+        throw new BuildxInstallError(`Checksum mismatch for buildx downloaded from ${displayUrl(binaryUrl)}: expected sha256 ${expected}` +
+            ` (${name ?? ''} in ${displayUrl(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
+            ' not the release file; nothing was installed.');
+    }
+    return expected;
 }
 
 ;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
@@ -38630,12 +39185,12 @@ function buildOptionArgs(o, provenance) {
     o.secrets.forEach((secret, i) => {
         const name = `${SECRET_ENV_PREFIX}${i}`;
         env[name] = secret.value;
-        args.push('--secret', `${csvField('id', secret.id)},env=${name}`);
+        args.push('--secret', `${build_options_csvField('id', secret.id)},env=${name}`);
     });
     for (const f of o.secretFiles)
-        args.push('--secret', `${csvField('id', f.id)},${csvField('src', f.path)}`);
+        args.push('--secret', `${build_options_csvField('id', f.id)},${build_options_csvField('src', f.path)}`);
     for (const e of o.secretEnvs)
-        args.push('--secret', `${csvField('id', e.id)},env=${e.env}`);
+        args.push('--secret', `${build_options_csvField('id', e.id)},env=${e.env}`);
     for (const ssh of o.ssh)
         args.push('--ssh', ssh);
     for (const context of o.buildContexts)
@@ -38713,7 +39268,7 @@ function entitlementFlags(buildkitdFlags, allow) {
     return flags.filter(f => f !== '').join(' ');
 }
 /** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
-function csvField(key, value) {
+function build_options_csvField(key, value) {
     const field = `${key}=${value}`;
     return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
@@ -39073,37 +39628,6 @@ async function runBuild(runner, options) {
         throw new BuildError(new CommandError('docker', args, readable, 'docker buildx build'), progress.result());
     }
     return { steps: progress.result() };
-}
-
-;// CONCATENATED MODULE: ./lib/buildkitd/gc.js
-/** BuildKit cannot do much below this: a base image alone is often larger. */
-const MIN_CACHE_BYTES = 100e6;
-/** 1234567890 -> '1.23 GB' (decimal units, as `docker buildx du` shows them). */
-function formatBytes(bytes) {
-    const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1000 && unit < units.length - 1) {
-        value /= 1000;
-        unit++;
-    }
-    return `${unit === 0 ? value : value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ${units[unit] ?? 'B'}`;
-}
-/** The [worker.oci] keys that hold the cache to `maxBytes` on BuildKit old and new; {} without a budget. */
-function cacheBudgetConfig(maxBytes) {
-    if (maxBytes === undefined)
-        return {};
-    return {
-        worker: {
-            oci: {
-                gc: true,
-                // BuildKit < 0.17: the size its default GC policies prune to. >= 0.17: read as reservedSpace.
-                gckeepstorage: maxBytes,
-                // BuildKit >= 0.17: the most the cache may use before GC prunes it.
-                maxUsedSpace: maxBytes
-            }
-        }
-    };
 }
 
 // EXTERNAL MODULE: external "node:perf_hooks"
@@ -39469,6 +39993,8 @@ const BUILD_FIELDS = {
 
 
 
+/** The problem of a push with no tag (the build's and the plan's tags). */
+const NO_TAG = 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0';
 /** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
 function repositoryProblem(tags) {
     const [only, ...more] = tags;
@@ -39509,9 +40035,7 @@ const BUILD_RULES = [
     {
         input: 'tags',
         reads: ['push', 'push-by-digest', 'call'],
-        check: v => v.push && !v['push-by-digest'] && !evaluates(v.call) && v.tags.length === 0
-            ? 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0'
-            : undefined
+        check: v => v.push && !v['push-by-digest'] && !evaluates(v.call) && v.tags.length === 0 ? NO_TAG : undefined
     },
     {
         input: 'nodes',
@@ -39582,530 +40106,6 @@ function readInputs(source, cwd, env = {}) {
         ...registryInputs(v),
         ...runtimeInputs(v)
     };
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./lib/core/retry.js
-/**
- * Retries for failures that a second attempt can fix. What counts as such a failure is the caller's
- * classifier (buildx output: src/buildx/output.ts; registry reads: the registry client).
- */
-function backoffDelays(options) {
-    const max = options.maxDelayMs ?? 30_000;
-    return Array.from({ length: options.retries }, (_, i) => Math.min(options.initialDelayMs * 2 ** i, max));
-}
-/** Runs `attempt`; on an error the classifier calls transient, waits and tries again, up to `retries` times. */
-async function withRetries(options, attempt) {
-    const delays = backoffDelays(options);
-    for (let n = 0;; n++) {
-        try {
-            return await attempt(n);
-        }
-        catch (error) {
-            const reason = options.classify(error);
-            const delay = delays[n];
-            if (reason === undefined || delay === undefined)
-                throw error;
-            options.log(`${options.what}: attempt ${n + 1} of ${delays.length + 1} failed (${reason}); retrying in ${Math.round(delay / 1000)}s`);
-            await options.sleep(delay);
-        }
-    }
-}
-/** Real time: the production `sleep`. */
-function sleep(ms) {
-    return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/output.js
-/**
- * What buildx's output says about a failure, from one table of known failures: whether another attempt
- * can fix it (network, registry overload, builder start-up) and, for the errors users meet most with
- * private registries and emulation, a hint that names the input that fixes it. The retry policy and the
- * failure report both read this table.
- *
- * A failure that shows the build itself failed (a Dockerfile that fails fails the same way every time) or
- * a configuration problem is never retried, whatever else the output says.
- */
-
-const NOTHING_SET = { loginRegistry: '', retries: 0, insecureRegistries: [] };
-const FAILURES = [
-    // The build itself failed.
-    { pattern: /did not complete successfully/i, transient: false },
-    { pattern: /dockerfile parse error/i, transient: false },
-    { pattern: /failed to compute cache key/i, transient: false },
-    { pattern: /failed to parse (stage|platform|dockerfile)/i, transient: false },
-    { pattern: /unknown instruction/i, transient: false },
-    { pattern: /invalid reference format/i, transient: false },
-    // Configuration that an input fixes.
-    {
-        pattern: /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i,
-        transient: false,
-        hint: {
-            title: 'Registry certificate not trusted',
-            message: 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
-                '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
-        }
-    },
-    {
-        pattern: /server gave HTTP response to HTTPS client/i,
-        transient: false,
-        hint: {
-            title: 'Registry speaks plain HTTP',
-            message: 'The registry serves plain HTTP. List it in insecure-registries as http://host:port.'
-        }
-    },
-    {
-        pattern: /no such host/i,
-        transient: false,
-        hint: {
-            title: 'Registry name not resolvable from the builder',
-            message: 'The builder container cannot resolve the registry name (private DNS or /etc/hosts). ' +
-                'Set host-network: true so the builder uses the runner’s network and resolver.'
-        }
-    },
-    {
-        pattern: /multiple platforms feature is currently not supported for docker driver/i,
-        transient: false,
-        hint: {
-            title: 'Builder cannot build several platforms',
-            message: 'The build ran on the docker driver. This action creates a docker-container builder; do not override ' +
-                'it with a builder that uses the docker driver.'
-        }
-    },
-    {
-        pattern: /exec format error/i,
-        transient: false,
-        hint: {
-            title: 'Emulator missing for a platform',
-            message: 'A RUN step ran a binary for another architecture without QEMU. Leave qemu: auto (or image/package), ' +
-                'or cross-compile with FROM --platform=$BUILDPLATFORM.'
-        }
-    },
-    {
-        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access/i,
-        transient: false,
-        hint: context => context.loginRegistry === ''
-            ? {
-                title: 'Registry refused the credentials',
-                message: 'The registry needs credentials: set registry, username and password (or log in before this ' +
-                    'step) for the registry in tags.'
-            }
-            : {
-                title: 'Registry refused the credentials',
-                message: `The registry refused the login: check the password (or token) and username for ` +
-                    `${context.loginRegistry}, and that the account may push to the repositories in tags. A tag ` +
-                    'in another registry needs its own login before this step.'
-            }
-    },
-    {
-        // An HTTPS registry that BuildKit talked to over plain HTTP (its default for localhost and 127.0.0.1).
-        pattern: /https?:\/\/[^\s"]+[^\n]*400 Bad Request|Client sent an HTTP request to an HTTPS server/i,
-        transient: false,
-        hint: (context, output) => {
-            const host = /http:\/\/([^/\s"]+)/.exec(output)?.[1] ?? 'the registry';
-            const listed = context.insecureRegistries.includes(host);
-            return {
-                title: 'HTTPS registry reached over HTTP',
-                message: `BuildKit talked plain HTTP to ${host}, which serves HTTPS (400 Bad Request). ` +
-                    (listed
-                        ? `insecure-registries lists ${host} as plain HTTP: list it as https://${host} (or ${host}) to ` +
-                            'keep HTTPS without verification, or give its CA with ca-certs instead.'
-                        : `Give its CA with ca-certs (${host}=PEM or a path): that makes BuildKit use HTTPS for it, ` +
-                            `even on localhost; or list https://${host} in insecure-registries to skip verification.`)
-            };
-        }
-    },
-    {
-        // The builder's container stopped, or BuildKit died, in the middle of the build.
-        pattern: /rpc error: code = \w+ desc = [^\n]*(EOF|connection reset|transport is closing)|no such container|error reading from server: EOF/i,
-        transient: 'builder connection lost',
-        hint: context => context.retries > 0
-            ? undefined
-            : {
-                title: 'Builder lost',
-                message: 'The connection to the builder was lost during the build: its container stopped or BuildKit ' +
-                    'exited (out of memory, removed by a cleanup job, Docker restarted). With retries set ' +
-                    '(e.g. retries: 2) the build is tried again and the builder started again.'
-            }
-    },
-    {
-        pattern: /unsupported request frontend\.(lint|outline|targets)|unsupported frontend capability moby\.buildkit\.frontend\.subrequests/i,
-        transient: false,
-        hint: {
-            title: 'BuildKit too old for call',
-            message: "The builder's BuildKit cannot evaluate the build this way (call: check, outline and targets need " +
-                'BuildKit 0.15 or newer). Set buildkit-image to a newer BuildKit (e.g. moby/buildkit:buildx-stable-1), ' +
-                'or leave call empty.'
-        }
-    },
-    // Transient: another attempt may succeed.
-    { pattern: /connection refused/i, transient: 'connection refused' },
-    { pattern: /connection reset by peer/i, transient: 'connection reset' },
-    { pattern: /broken pipe|unexpected EOF/i, transient: 'connection dropped' },
-    {
-        pattern: /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout/i,
-        transient: 'timeout'
-    },
-    {
-        pattern: /\b(500|502|503|504) (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i,
-        transient: 'registry server error'
-    },
-    { pattern: /\b429 Too Many Requests|toomanyrequests/i, transient: 'registry rate limit (429)' },
-    {
-        pattern: /failed to (push|fetch|copy|do request).*(EOF|reset|refused|timeout)/i,
-        transient: 'network failure during push/pull'
-    },
-    {
-        pattern: /error reading from server|transport is closing|failed to dial gRPC|connection error: desc/i,
-        transient: 'builder connection lost'
-    },
-    {
-        pattern: /error while booting|failed to bootstrap|timeout waiting for buildkitd/i,
-        transient: 'builder start-up failed'
-    }
-];
-/**
- * What an emulated process prints when QEMU itself fails it: known emulator bugs end in a segmentation
- * fault or an illegal instruction (`qemu: uncaught target signal 11 (Segmentation fault)`), a missing or
- * broken handler in `exec format error`. Matched against the output of a failed step that ran under
- * emulation (see run/timings.ts), not against the whole build output: natively the same words are the
- * program's own bug.
- */
-const QEMU_CRASH = /segmentation fault|illegal instruction|exec format error|qemu: uncaught target signal/i;
-/** For a build step that failed under emulation with one of the QEMU_CRASH messages. */
-function emulatorCrashHint(platform, step) {
-    return {
-        title: `Emulator crash on ${platform}`,
-        message: `${step} failed under QEMU emulation for ${platform} with an error typical of emulator bugs. Pin or ` +
-            'update the emulator (qemu-image: a newer tonistiigi/binfmt release, or qemu: package for the ' +
-            "runner's own QEMU), or cross-compile that step (FROM --platform=$BUILDPLATFORM, see docs/performance.md)."
-    };
-}
-/** When most of the build's time went into RUN steps under emulation. */
-function crossCompileHint(platforms, emulatedSeconds, share) {
-    return {
-        title: 'Emulated RUN steps dominate the build',
-        message: `RUN steps under QEMU emulation (${platforms.join(', ')}) took ${emulatedSeconds.toFixed(1)} s, ` +
-            `${Math.round(share * 100)}% of the build's step time. Cross-compiling is usually several times ` +
-            'faster: run the toolchain in a FROM --platform=$BUILDPLATFORM stage and build for TARGETOS/' +
-            'TARGETARCH (example in docs/performance.md).'
-    };
-}
-/** Why the failure looks transient, or undefined when it must not be retried. */
-function transientReason(output) {
-    const matching = FAILURES.filter(f => f.pattern.test(output));
-    if (matching.some(f => f.transient === false))
-        return undefined;
-    return matching.find(f => f.transient !== false)?.transient || undefined;
-}
-/** The hints for every known failure the output shows, worded for what the inputs set. */
-function hintsFor(output, context = NOTHING_SET) {
-    return FAILURES.flatMap(f => {
-        if (!f.hint || !f.pattern.test(output))
-            return [];
-        const hint = typeof f.hint === 'function' ? f.hint(context, output) : f.hint;
-        return hint ? [hint] : [];
-    });
-}
-/** A command's output (stderr, then stdout); for anything else its message. */
-function failureOutput(error) {
-    return error instanceof CommandError ? `${error.stderr}\n${error.stdout}` : undefined;
-}
-/** The retry classifier for buildx commands: a command whose output shows a transient failure. */
-function buildxFailureReason(error) {
-    const output = failureOutput(error);
-    return output === undefined ? undefined : transientReason(output);
-}
-
-;// CONCATENATED MODULE: ./lib/run/deps.js
-/**
- * What a run gets from the outside world: the reporter it speaks through, the command runner, the inputs,
- * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
- * from the process (the entry gives it the reporter and the input source); tests pass their own.
- */
-
-
-
-
-
-
-function defaultDeps({ reporter, getInput }) {
-    return {
-        reporter,
-        runner: execRunner(reporter),
-        getInput,
-        env: process.env,
-        cwd: process.cwd(),
-        tmpDir: external_node_os_namespaceObject.tmpdir(),
-        host: { platform: process.platform, arch: process.arch, armVersion: nodeArmVersion() },
-        hostArch: hostArchitecture(process.arch),
-        isRoot: process.getuid?.() === 0,
-        binfmtDir: BINFMT_DIR,
-        retryDelayMs: 3000,
-        sleep: sleep,
-        now: Date.now
-    };
-}
-/** How a step of the run retries transient failures: `inputs.retries` times, with a warning each time. */
-function retryOptions(deps, inputs, what) {
-    return {
-        retries: inputs.retries,
-        initialDelayMs: deps.retryDelayMs,
-        sleep: deps.sleep,
-        classify: buildxFailureReason,
-        what,
-        log: message => {
-            deps.reporter.warning(message, { title: 'Retrying' });
-        }
-    };
-}
-/** The ARM version Node was built for (6 or 7), from its build configuration. */
-function nodeArmVersion() {
-    const variables = process.config.variables;
-    const value = variables.arm_version;
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : '7';
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/builder.js
-/**
- * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
- * by the post step. The argv is built by pure functions; `createBuilder` runs it.
- */
-
-
-
-
-
-/** A builder name that no other job on this runner will pick. */
-function uniqueBuilderName(runId) {
-    const suffix = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
-}
-function createBuilderArgs(options) {
-    const args = ['buildx', 'create', '--name', options.name, ...builderOptionArgs(options)];
-    if (options.platforms && options.platforms.length > 0)
-        args.push('--platform', options.platforms.join(','));
-    args.push('--bootstrap');
-    return args;
-}
-/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
-function builderOptionArgs(options) {
-    const args = ['--driver', 'docker-container'];
-    const driverOpts = [`image=${options.buildkitImage}`];
-    if (options.hostNetwork)
-        driverOpts.push('network=host');
-    for (const [key, value] of Object.entries(options.proxyEnv))
-        driverOpts.push(builder_csvField(`env.${key}=${value}`));
-    driverOpts.push(...options.driverOpts);
-    for (const opt of driverOpts)
-        args.push('--driver-opt', opt);
-    if (options.configFile)
-        args.push('--config', options.configFile);
-    const flags = [options.buildkitdFlags.trim()];
-    if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
-        flags.push('--allow-insecure-entitlement network.host');
-    }
-    const joined = flags.filter(f => f !== '').join(' ');
-    if (joined)
-        args.push('--buildkitd-flags', joined);
-    return args;
-}
-/**
- * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
- * quoted field, with quotes inside it doubled.
- */
-function builder_csvField(value) {
-    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-function removeBuilderArgs(name) {
-    return ['buildx', 'rm', '--force', name];
-}
-/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
-function proxyEnvironment(env) {
-    const out = {};
-    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
-        const value = env[name] ?? env[name.toLowerCase()];
-        if (value)
-            out[name] = value;
-    }
-    return out;
-}
-/** The name is taken by a builder this run did not create (so it must not remove it either). */
-class BuilderExistsError extends Error {
-    name = 'BuilderExistsError';
-}
-async function createBuilder(runner, options) {
-    try {
-        await runChecked(runner, 'docker', createBuilderArgs(options), {
-            what: `Creating builder ${options.name}`
-        });
-    }
-    catch (error) {
-        if (error instanceof CommandError &&
-            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
-            throw new Error(`The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
-                'DOCKER_HOST at an engine.', { cause: error });
-        }
-        if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
-            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
-        }
-        throw error;
-    }
-}
-/**
- * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
- * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
- * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
- */
-async function builderExists(runner, name, buildxConfigDir) {
-    const instances = external_node_path_namespaceObject.join(buildxConfigDir, 'instances');
-    if (external_node_fs_namespaceObject.existsSync(instances))
-        return external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(instances, name));
-    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
-    return result.exitCode === 0;
-}
-/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
-function buildxConfigDir(env, dockerConfigDir) {
-    return env.BUILDX_CONFIG || external_node_path_namespaceObject.join(dockerConfigDir, 'buildx');
-}
-/** Removes a builder with its container and state; a builder that is already gone is not an error. */
-async function removeBuilder(runner, name) {
-    const result = await runner.run('docker', removeBuilderArgs(name));
-    if (result.exitCode === 0)
-        return 'removed';
-    if (/no builder .* found|not found/i.test(result.stderr))
-        return 'absent';
-    throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/du.js
-/** The `Reclaimable:` and `Total:` lines at the end of `docker buildx du`; undefined when absent. */
-function parseDiskUse(output) {
-    const total = /^Total:\s*(\S+)/m.exec(output)?.[1];
-    if (total === undefined)
-        return undefined;
-    return { total, reclaimable: /^Reclaimable:\s*(\S+)/m.exec(output)?.[1] ?? '' };
-}
-/** Asks buildx; a builder that cannot tell (or a buildx without `du`) gives undefined, not an error. */
-async function builderDiskUse(runner, builder) {
-    const result = await runner.run('docker', ['buildx', 'du', '--builder', builder], { silent: true });
-    return result.exitCode === 0 ? parseDiskUse(result.stdout) : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/docker/engine.js
-/**
- * Facts about the Docker engine the job talks to (DOCKER_HOST or the default socket), read with
- * `docker info`.
- */
-
-/** The snapshotter driver-type that marks the containerd image store (multi-platform images load). */
-const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
-/** The engine's storage driver and whether it is the containerd image store. */
-async function imageStore(runner) {
-    const result = await runChecked(runner, 'docker', ['info', '--format', '{{.Driver}}|{{json .DriverStatus}}'], {
-        silent: true,
-        what: 'docker info'
-    });
-    return parseImageStore(result.stdout);
-}
-/** Parses `{{.Driver}}|{{json .DriverStatus}}`, e.g. `overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]`. */
-function parseImageStore(output) {
-    const line = output.trim();
-    const bar = line.indexOf('|');
-    const driver = bar === -1 ? line : line.slice(0, bar);
-    let status;
-    try {
-        status = JSON.parse(bar === -1 ? '[]' : line.slice(bar + 1));
-    }
-    catch {
-        status = [];
-    }
-    const containerd = Array.isArray(status) &&
-        status.some((entry) => Array.isArray(entry) && entry[0] === 'driver-type' && entry[1] === CONTAINERD_SNAPSHOTTER);
-    return { driver, containerd };
-}
-
-;// CONCATENATED MODULE: ./lib/run/build-checks.js
-
-async function checkLoad(runner, inputs) {
-    if (!inputs.buildOptions.load || inputs.platforms.length < 2)
-        return;
-    const store = await imageStore(runner);
-    if (store.containerd)
-        return;
-    throw new Error(`load: the Docker engine keeps images in its classic store (storage driver ${store.driver || 'unknown'}), ` +
-        `which cannot hold the ${inputs.platforms.length} platforms of one image. Turn on the containerd image ` +
-        'store ("features": {"containerd-snapshotter": true} in daemon.json), load a single platform, or push.');
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/describe.js
-
-
-const hosts = (list) => list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ');
-const cacheTypes = (entries) => entries.map(e => /(?:^|,)type=([^,]*)/.exec(e)?.[1] ?? 'registry').join(', ');
-function describeInputs(inputs) {
-    const lines = [
-        ['platforms', inputs.platforms.join(', ')],
-        ['tags', inputs.tags.join(', ') || '(none)'],
-        ['push', inputs.pushByDigest ? 'true, by digest (no tag)' : String(inputs.push)],
-        ['context', inputs.context],
-        ['file', inputs.file || '(Dockerfile in the context)'],
-        [
-            'builder',
-            inputs.builderName ? `${inputs.builderName}${inputs.reuseBuilder ? ' (reuse)' : ''}` : '(unique name)'
-        ],
-        ['buildkit-image', inputs.buildkitImage],
-        ['buildx-version', inputs.buildxVersion || "(the runner's if recent enough)"],
-        ['qemu', `${inputs.qemu} (${inputs.qemuImage})`],
-        ['host-network', String(inputs.hostNetwork)],
-        ['network', inputs.network || 'default'],
-        ['proxy', String(inputs.proxy)],
-        ['retries', String(inputs.retries)],
-        [
-            'check-binaries',
-            inputs.checkBinaries === 'false'
-                ? 'false'
-                : `${inputs.checkBinaries} (up to ${Math.round(inputs.checkBinariesBudget / 1024 / 1024)} MiB of layers per platform)`
-        ],
-        ['media-types', inputs.mediaTypes]
-    ];
-    for (const node of inputs.nodes)
-        lines.push(['node', `${node.platforms.join(', ')} on ${node.endpoint}`]);
-    if (inputs.smokeTest.length > 0)
-        lines.push([
-            'smoke-test',
-            `${inputs.smokeTest.join(' ')} (at most ${inputs.smokeTestTimeout} s per platform)`
-        ]);
-    if (inputs.cacheMaxSize !== undefined)
-        lines.push(['cache-max-size', formatBytes(inputs.cacheMaxSize)]);
-    if (inputs.insecureRegistries.length > 0)
-        lines.push(['insecure-registries', hosts(inputs.insecureRegistries)]);
-    if (inputs.caCerts.length > 0) {
-        const certs = inputs.caCerts.map(c => c.source === 'file' ? `${c.host} (${c.value})` : `${c.host} (PEM)`);
-        lines.push(['ca-certs', certs.join(', ')]);
-    }
-    for (const [registry, mirrors] of inputs.registryMirrors)
-        lines.push(['registry-mirrors', `${registry} -> ${hosts(mirrors)}`]);
-    if (inputs.buildkitdConfig)
-        lines.push(['buildkitd-config', inputs.buildkitdConfig]);
-    if (inputs.buildkitdConfigInline) {
-        const count = inputs.buildkitdConfigInline.split('\n').length;
-        lines.push(['buildkitd-config-inline', `${count} line${count === 1 ? '' : 's'} of TOML`]);
-    }
-    if (inputs.registry) {
-        lines.push([
-            'login',
-            inputs.username ? `${inputs.registry} (username and password given)` : inputs.registry
-        ]);
-    }
-    // Cache entries may carry credentials (s3 keys): only their types are shown.
-    if (inputs.cacheFrom.length > 0)
-        lines.push(['cache-from', cacheTypes(inputs.cacheFrom)]);
-    if (inputs.cacheTo.length > 0)
-        lines.push(['cache-to', cacheTypes(inputs.cacheTo)]);
-    lines.push(...describeBuildOptions(inputs.buildOptions));
-    return lines.map(([name, value]) => `${name}: ${value}`);
 }
 
 ;// CONCATENATED MODULE: ./lib/buildx/nodes.js
@@ -47746,23 +47746,23 @@ function emitOutputs(specs, args, capture) {
     if (args.json)
         capture.stdout(formatJson(specs, outputs));
     if (outputs.digest)
-        capture.info(`done: ${outputs.digest}`);
+        capture.reporter.info(`done: ${outputs.digest}`);
 }
 /**
  * Listens for SIGINT and SIGTERM: the first one is announced and `onFirst` runs (stop starting
  * commands); another one only says the cleanup goes on.
  */
-function listenForSignals(signals, capture, onFirst) {
+function listenForSignals(signals, log, onFirst) {
     let stopped;
     let onSignal = () => undefined;
     const signalled = new Promise(resolve => {
         onSignal = signal => {
             if (stopped) {
-                capture.info(`${signal} again: still cleaning up, please wait`);
+                log.info(`${signal} again: still cleaning up, please wait`);
                 return;
             }
             stopped = signal;
-            capture.info(`${signal} received: stopping the run and cleaning up`);
+            log.info(`${signal} received: stopping the run and cleaning up`);
             onFirst();
             resolve(signal);
         };
@@ -47798,15 +47798,17 @@ function listenForSignals(signals, capture, onFirst) {
 
 
 
-
 /** The inputs as the action reads them: trimmed, '' when not given (action.yml's default then applies). */
 function inputSource(args) {
     return name => (args.inputs.get(name) ?? '').trim();
 }
-/** Input problems found before anything runs, worded with flags. Throws a UsageError when there are any. */
-function checkInputs(getInput, command, cwd, env = {}) {
+/**
+ * Runs `read` (an action's input reader) before anything runs; its input problems become a UsageError
+ * worded with flags.
+ */
+function refuseBadInputs(read, command) {
     try {
-        readInputs(getInput, cwd, env);
+        read();
     }
     catch (error) {
         if (error instanceof InputError)
@@ -47852,7 +47854,7 @@ async function build_runBuild(args, capture, deps) {
     const dir = runDirectory(env);
     const post = { reporter, runner: deps.runner(reporter) };
     const runner = new CancellableRunner(post.runner);
-    const interruption = listenForSignals(deps.signals, capture, () => {
+    const interruption = listenForSignals(deps.signals, reporter, () => {
         runner.cancel();
     });
     try {
@@ -47909,84 +47911,6 @@ async function within(promise, ms) {
     finally {
         clearTimeout(timer);
     }
-}
-
-;// CONCATENATED MODULE: ./lib/cli/help.js
-/**
- * `--help`, generated from the commands' action.yml inputs and outputs (embedded in action-spec.ts and
- * merge-spec.ts): the list of commands, then the flags and outputs of one of them.
- */
-
-
-const PROGRAM = 'multiarch-build-push';
-const WIDTH = 100;
-const COLUMN = 32;
-/** Words of `text` in lines of at most `width` characters. */
-function wrap(text, width) {
-    const lines = [];
-    let line = '';
-    for (const word of text.split(/\s+/).filter(w => w !== '')) {
-        if (line !== '' && line.length + 1 + word.length > width) {
-            lines.push(line);
-            line = word;
-        }
-        else {
-            line = line === '' ? word : `${line} ${word}`;
-        }
-    }
-    if (line !== '')
-        lines.push(line);
-    return lines;
-}
-/** A flag and its description in two columns, the description wrapped under itself. */
-function entry(left, description) {
-    const text = wrap(description, WIDTH - COLUMN);
-    const head = `  ${left}`;
-    const out = [];
-    const first = text.shift() ?? '';
-    if (head.length < COLUMN - 1)
-        out.push(`${head.padEnd(COLUMN)}${first}`);
-    else
-        out.push(head, `${' '.repeat(COLUMN)}${first}`);
-    for (const line of text)
-        out.push(`${' '.repeat(COLUMN)}${line}`);
-    return out;
-}
-function helpText(command, commands, version) {
-    const kinds = flagKinds(command);
-    const lines = [
-        `${PROGRAM} ${version}: ${command.summary}`,
-        '',
-        `Usage: ${PROGRAM} [COMMAND] [--INPUT VALUE | --INPUT=VALUE]... [--json] [--dotenv FILE]`,
-        '',
-        'Commands:'
-    ];
-    for (const c of commands)
-        lines.push(...entry(c.name, `${c.summary}${c === commands[0] ? ' (the default)' : ''}`));
-    lines.push('', `${PROGRAM} COMMAND --help shows the flags of that command.`, '', `Inputs of ${command.name} (the action's inputs, same names, same values):`);
-    for (const input of command.inputs) {
-        const kind = kinds.get(input.name);
-        const left = kind === 'boolean'
-            ? `--${input.name}[=true|false]`
-            : `--${input.name} ${kind === 'list' ? 'ITEM' : 'VALUE'}`;
-        const notes = [
-            kind === 'list' ? 'Repeat the flag for more items.' : '',
-            input.default !== '' ? `Default: ${input.default}` : '',
-            input.required ? 'Required.' : ''
-        ].filter(n => n !== '');
-        lines.push(...entry(left, [input.description, ...notes].join(' ')));
-    }
-    lines.push('', 'Options:');
-    for (const flag of CLI_FLAGS) {
-        lines.push(...entry(`--${flag.name}${flag.value ? ` ${flag.value}` : ''}`, flag.description));
-    }
-    lines.push('', 'Outputs (--json key, dotenv key):');
-    for (const output of command.outputs) {
-        const key = DOTENV_OMITTED.has(output.name) ? '(JSON only)' : dotenvKey(output.name);
-        lines.push(...entry(`${output.name}, ${key}`, output.description));
-    }
-    lines.push('', 'Progress goes to stderr; stdout carries only the --json outputs.', ...command.notes, '', 'Example:', ...command.example.map(line => `  ${line}`), '');
-    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./lib/inputs/merge.js
@@ -48084,6 +48008,84 @@ function parseExpectedPlatforms(value) {
         platforms.push(platform);
     }
     return platforms;
+}
+
+;// CONCATENATED MODULE: ./lib/cli/help.js
+/**
+ * `--help`, generated from the commands' action.yml inputs and outputs (embedded in action-spec.ts and
+ * merge-spec.ts): the list of commands, then the flags and outputs of one of them.
+ */
+
+
+const PROGRAM = 'multiarch-build-push';
+const WIDTH = 100;
+const COLUMN = 32;
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text, width) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(/\s+/).filter(w => w !== '')) {
+        if (line !== '' && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        }
+        else {
+            line = line === '' ? word : `${line} ${word}`;
+        }
+    }
+    if (line !== '')
+        lines.push(line);
+    return lines;
+}
+/** A flag and its description in two columns, the description wrapped under itself. */
+function entry(left, description) {
+    const text = wrap(description, WIDTH - COLUMN);
+    const head = `  ${left}`;
+    const out = [];
+    const first = text.shift() ?? '';
+    if (head.length < COLUMN - 1)
+        out.push(`${head.padEnd(COLUMN)}${first}`);
+    else
+        out.push(head, `${' '.repeat(COLUMN)}${first}`);
+    for (const line of text)
+        out.push(`${' '.repeat(COLUMN)}${line}`);
+    return out;
+}
+function helpText(command, commands, version) {
+    const kinds = flagKinds(command);
+    const lines = [
+        `${PROGRAM} ${version}: ${command.summary}`,
+        '',
+        `Usage: ${PROGRAM} [COMMAND] [--INPUT VALUE | --INPUT=VALUE]... [--json] [--dotenv FILE]`,
+        '',
+        'Commands:'
+    ];
+    for (const c of commands)
+        lines.push(...entry(c.name, `${c.summary}${c === commands[0] ? ' (the default)' : ''}`));
+    lines.push('', `${PROGRAM} COMMAND --help shows the flags of that command.`, '', `Inputs of ${command.name} (the action's inputs, same names, same values):`);
+    for (const input of command.inputs) {
+        const kind = kinds.get(input.name);
+        const left = kind === 'boolean'
+            ? `--${input.name}[=true|false]`
+            : `--${input.name} ${kind === 'list' ? 'ITEM' : 'VALUE'}`;
+        const notes = [
+            kind === 'list' ? 'Repeat the flag for more items.' : '',
+            input.default !== '' ? `Default: ${input.default}` : '',
+            input.required ? 'Required.' : ''
+        ].filter(n => n !== '');
+        lines.push(...entry(left, [input.description, ...notes].join(' ')));
+    }
+    lines.push('', 'Options:');
+    for (const flag of CLI_FLAGS) {
+        lines.push(...entry(`--${flag.name}${flag.value ? ` ${flag.value}` : ''}`, flag.description));
+    }
+    lines.push('', 'Outputs (--json key, dotenv key):');
+    for (const output of command.outputs) {
+        const key = DOTENV_OMITTED.has(output.name) ? '(JSON only)' : dotenvKey(output.name);
+        lines.push(...entry(`${output.name}, ${key}`, output.description));
+    }
+    lines.push('', 'Progress goes to stderr; stdout carries only the --json outputs.', ...command.notes, '', 'Example:', ...command.example.map(line => `  ${line}`), '');
+    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./lib/core/pool.js
@@ -48628,26 +48630,12 @@ function action_escapeHtml(text) {
 
 
 
-
-
-
-/** Input problems found before anything runs, worded with flags. Throws a UsageError when there are any. */
-function checkMergeInputs(args, command) {
-    try {
-        readMergeInputs(inputSource(args));
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            throw new UsageError(error.problems.map(p => problemForFlag(p, command)));
-        throw error;
-    }
-}
 /** Runs the merge command; returns the exit status. */
 async function runMerge(args, capture, deps) {
     const { env } = deps;
     const { reporter } = capture;
     const dir = runDirectory(env);
-    const interruption = listenForSignals(deps.signals, capture, () => undefined);
+    const interruption = listenForSignals(deps.signals, reporter, () => undefined);
     try {
         const merged = runMergeAction({
             ...defaultDeps({ reporter, getInput: inputSource(args) }),
@@ -48683,6 +48671,8 @@ async function runMerge(args, capture, deps) {
 
 
 
+
+
 /** The list inputs: their flags may be repeated. */
 function listInputs(inputs) {
     return new Set(inputs.filter(input => input.list).map(input => input.name));
@@ -48702,7 +48692,7 @@ const build = {
         '  --insecure-registries http://localhost:5000 --json'
     ],
     check(args, deps) {
-        checkInputs(inputSource(args), this, deps.cwd, deps.env);
+        refuseBadInputs(() => readInputs(inputSource(args), deps.cwd, deps.env), this);
     },
     run(args, capture, deps) {
         return build_runBuild(args, capture, deps);
@@ -48723,7 +48713,7 @@ const merge = {
         '  --sources localhost:5000/hello@sha256:2222... --tags localhost:5000/hello:1 --json'
     ],
     check(args) {
-        checkMergeInputs(args, this);
+        refuseBadInputs(() => readMergeInputs(inputSource(args)), this);
     },
     run(args, capture, deps) {
         return runMerge(args, capture, deps);
@@ -48921,9 +48911,6 @@ function captureOutput(options) {
     return {
         reporter,
         stdout,
-        info: text => {
-            reporter.info(text);
-        },
         restore: () => {
             outLines.flush().forEach(relayOut);
             errLines.flush().forEach(relayErr);
@@ -48988,7 +48975,7 @@ async function runCli(argv, deps = cliDeps()) {
             return await command.run(args, capture, deps);
         }
         catch (error) {
-            capture.info(`error: ${messageOf(error)}`);
+            capture.reporter.error(messageOf(error));
             return 1;
         }
         finally {

@@ -31051,8 +31051,8 @@ function field(fallback, parse) {
 function readTable(fields, rules, options) {
     const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
     const text = (name) => options.source(name) || (defaults.get(name) ?? '');
-    const order = options.specs.map(spec => spec.name);
-    const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
+    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
+    const rank = (name) => order.get(name) ?? order.size;
     const context = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
     const problems = [];
     const failed = new Set();

@@ -28640,6 +28640,265 @@ function lastLine(text) {
 
 /***/ }),
 
+/***/ 6741:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qd: () => (/* binding */ CommandError)
+/* harmony export */ });
+/* unused harmony exports runChecked, withEnvironment, execRunner */
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2876);
+/**
+ * The one way this action runs external programs. Every command goes through a CommandRunner: argv
+ * arrays only (never a shell string), so tags, build-args and labels stay inert whatever they contain.
+ * Tests replace the runner with a fake that records calls; production uses @actions/exec (`execRunner`).
+ */
+
+
+/** How many trailing lines of stderr an error message carries. */
+const STDERR_TAIL_LINES = 25;
+/** A command that exited non-zero (or could not be started), with the end of what it wrote to stderr. */
+class CommandError extends Error {
+    command;
+    args;
+    exitCode;
+    stdout;
+    stderr;
+    constructor(command, args, result, what) {
+        const tail = result.stderr.trimEnd().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
+        const head = what ?? `${command} ${args.slice(0, 2).join(' ')}`;
+        super(`${head} failed (exit code ${result.exitCode})${tail ? `:\n${tail}` : ''}`);
+        this.name = 'CommandError';
+        this.command = command;
+        this.args = args;
+        this.exitCode = result.exitCode;
+        this.stdout = result.stdout;
+        this.stderr = result.stderr;
+    }
+}
+/** Runs a command and turns a non-zero exit into a CommandError carrying stderr. */
+async function runChecked(runner, command, args, options = {}) {
+    const { what, ...runOptions } = options;
+    const result = await runner.run(command, args, runOptions);
+    if (result.exitCode !== 0)
+        throw new CommandError(command, args, result, what);
+    return result;
+}
+/** A runner that gives every command `env` (under the command's own extra environment). */
+function withEnvironment(runner, env) {
+    return {
+        run: (command, args, options = {}) => runner.run(command, args, { ...options, env: { ...env, ...options.env } })
+    };
+}
+/**
+ * The production runner, on @actions/exec, logging through `log`: each command is echoed as it starts and
+ * its output streamed line by line (unless silent); every process it starts is listed as a debug line. A
+ * program that cannot be started reports exit code 127.
+ */
+function execRunner(log) {
+    return {
+        async run(command, args, options = {}) {
+            const env = options.env ? mergedEnv(options.env) : undefined;
+            const line = `${command} ${args.join(' ')}`;
+            // Re-run with debug logging to see every process this action starts, silent ones included.
+            log.debug(`spawn: ${line}`);
+            if (!options.silent)
+                log.command(line);
+            const onStderrLine = options.onStderrLine;
+            const show = (text) => {
+                log.info(text);
+            };
+            try {
+                // @actions/exec itself stays silent: what it would write to stdout goes through the log instead.
+                const out = await exec.getExecOutput(command, [...args], {
+                    ignoreReturnCode: true,
+                    silent: true,
+                    listeners: {
+                        ...(options.silent ? {} : { stdline: show }),
+                        ...(onStderrLine ? { errline: onStderrLine } : options.silent ? {} : { errline: show })
+                    },
+                    ...(env ? { env } : {}),
+                    ...(options.cwd ? { cwd: options.cwd } : {}),
+                    ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {})
+                });
+                return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
+            }
+            catch (error) {
+                // @actions/exec throws when the program is not found or cannot be spawned.
+                return { exitCode: 127, stdout: '', stderr: messageOf(error) };
+            }
+        }
+    };
+}
+function mergedEnv(extra) {
+    const env = {};
+    for (const [key, value] of Object.entries(process.env))
+        if (value !== undefined)
+            env[key] = value;
+    return { ...env, ...extra };
+}
+
+
+/***/ }),
+
+/***/ 5189:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E8: () => (/* binding */ parseSmokeCommand)
+/* harmony export */ });
+/* unused harmony exports OUTPUT_LIMIT, smokeRunArgs, runSmokeTests, smokeFailure */
+/* harmony import */ var node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(643);
+/**
+ * The smoke test: one command run in the pushed image of every platform, by digest, with `docker run
+ * --platform` (natively, or under QEMU for the others), all platforms at once, each with a time limit.
+ *
+ * The command is given as the arguments of `docker run IMAGE ARGS...`: the image's entrypoint runs with
+ * them (an image without an entrypoint runs them as its command). It is split into words the way a shell
+ * would split a simple command (quotes group, backslash escapes), or given exactly as a JSON array; it is
+ * never handed to a shell on the runner.
+ */
+
+/** `--version`, `sh -c 'test -x /app'`, or `["/app", "--self-test"]` -> the argv after the image. */
+function parseSmokeCommand(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return [];
+    if (trimmed.startsWith('[')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(trimmed);
+        }
+        catch {
+            throw new Error('starts with [ but is not a JSON array of strings, e.g. ["sh", "-c", "uname -m"]');
+        }
+        if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(a => typeof a === 'string'))
+            throw new Error('a JSON array must hold at least one string, e.g. ["sh", "-c", "uname -m"]');
+        return parsed;
+    }
+    return splitWords(trimmed);
+}
+/** Splits like a shell's simple command, without expansions: 'a "b c"' -> ['a', 'b c']. */
+function splitWords(text) {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let quote = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charAt(i);
+        if (quote === "'") {
+            if (c === "'")
+                quote = '';
+            else
+                word += c;
+        }
+        else if (quote === '"') {
+            if (c === '"')
+                quote = '';
+            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text.charAt(i + 1)))
+                word += text.charAt(++i);
+            else
+                word += c;
+        }
+        else if (/\s/.test(c)) {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+        }
+        else {
+            inWord = true;
+            if (c === '"' || c === "'")
+                quote = c;
+            else if (c === '\\' && i + 1 < text.length)
+                word += text.charAt(++i);
+            else
+                word += c;
+        }
+    }
+    if (quote)
+        throw new Error(`has an unterminated ${quote} quote`);
+    if (inWord)
+        words.push(word);
+    return words;
+}
+const OUTPUT_LIMIT = 4000;
+/** `docker run` for one platform: by digest, host network, removed afterwards. */
+function smokeRunArgs(options) {
+    return [
+        'run',
+        '--rm',
+        '--name',
+        options.name,
+        '--platform',
+        options.platform,
+        '--network',
+        'host',
+        options.image,
+        ...options.args
+    ];
+}
+/** Runs the smoke test on every platform at once; never throws for a failing command (see the results). */
+async function runSmokeTests(options) {
+    return Promise.all(Object.entries(options.platforms).map(([platform, digest]) => runOne(options, platform, digest)));
+}
+async function runOne(options, platform, digest) {
+    const image = `${options.repository}@${digest}`;
+    const name = `${options.runId}-smoke-${platform.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+    const started = performance.now();
+    const finish = (result, timedOut, prefix) => {
+        const output = prefix + [result.stdout.trimEnd(), result.stderr.trimEnd()].filter(s => s !== '').join('\n');
+        return {
+            platform,
+            image,
+            passed: !timedOut && result.exitCode === 0,
+            exitCode: timedOut ? null : result.exitCode,
+            timedOut,
+            seconds: Math.round((performance.now() - started) / 100) / 10,
+            output: output.length > OUTPUT_LIMIT ? `…${output.slice(-OUTPUT_LIMIT)}` : output
+        };
+    };
+    // Pulled first and quietly, so that the output is the command's own (and the time limit its own too).
+    const pulled = await options.runner.run('docker', ['pull', '--quiet', '--platform', platform, image], {
+        silent: true
+    });
+    if (pulled.exitCode !== 0)
+        return finish(pulled, false, `docker pull ${image} failed:\n`);
+    const limit = { reached: false };
+    const timer = setTimeout(() => {
+        limit.reached = true;
+        // Removing the container ends the `docker run` waiting on it.
+        void options.runner.run('docker', ['rm', '--force', name], { silent: true });
+    }, options.timeoutSeconds * 1000);
+    try {
+        const result = await options.runner.run('docker', smokeRunArgs({ name, platform, image, args: options.args }), { silent: true });
+        return finish(result, limit.reached, '');
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/** The error for failed platforms: each named, with what its command wrote. */
+function smokeFailure(results, args) {
+    const failed = results.filter(r => !r.passed);
+    if (failed.length === 0)
+        return undefined;
+    const parts = failed.map(r => {
+        const why = r.timedOut ? `did not finish within the time limit` : `exited with code ${r.exitCode}`;
+        return `${r.platform}: \`${args.join(' ')}\` ${why} in ${r.image}\n${indent(r.output || '(no output)')}`;
+    });
+    return new Error(`smoke-test failed on ${failed.map(r => r.platform).join(', ')}:\n${parts.join('\n')}`);
+}
+function indent(text) {
+    return text
+        .split('\n')
+        .map(line => `    ${line}`)
+        .join('\n');
+}
+
+
+/***/ }),
+
 /***/ 3243:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -30541,10 +30800,11 @@ function githubReporter(env = process.env) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  i7: () => (/* binding */ canonicalRegistry),
   o_: () => (/* binding */ parseImageReference)
 });
 
-// UNUSED EXPORTS: DOCKER_HUB, DOCKER_HUB_ALIASES, apiHost, canonicalRegistry, configKey, registryNames, repositoriesOf
+// UNUSED EXPORTS: DOCKER_HUB, DOCKER_HUB_ALIASES, apiHost, configKey, registryNames, repositoriesOf
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -30758,8 +31018,8 @@ function repositoriesOf(references) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
-/* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4497);
-/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5723);
+/* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1138);
+/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6259);
 /** The plan sub-action's entry (plan/action.yml runs dist/plan/index.js): the matrix of a distributed build. */
 
 
@@ -30774,7 +31034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4497:
+/***/ 1138:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30785,99 +31045,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: RunError, imageId, logDigests, publishOutputs
 
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
-var lib_exec = __nccwpck_require__(2876);
-;// CONCATENATED MODULE: ./lib/core/runner.js
-/**
- * The one way this action runs external programs. Every command goes through a CommandRunner: argv
- * arrays only (never a shell string), so tags, build-args and labels stay inert whatever they contain.
- * Tests replace the runner with a fake that records calls; production uses @actions/exec (`execRunner`).
- */
-
-
-/** How many trailing lines of stderr an error message carries. */
-const STDERR_TAIL_LINES = 25;
-/** A command that exited non-zero (or could not be started), with the end of what it wrote to stderr. */
-class CommandError extends Error {
-    command;
-    args;
-    exitCode;
-    stdout;
-    stderr;
-    constructor(command, args, result, what) {
-        const tail = result.stderr.trimEnd().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
-        const head = what ?? `${command} ${args.slice(0, 2).join(' ')}`;
-        super(`${head} failed (exit code ${result.exitCode})${tail ? `:\n${tail}` : ''}`);
-        this.name = 'CommandError';
-        this.command = command;
-        this.args = args;
-        this.exitCode = result.exitCode;
-        this.stdout = result.stdout;
-        this.stderr = result.stderr;
-    }
-}
-/** Runs a command and turns a non-zero exit into a CommandError carrying stderr. */
-async function runChecked(runner, command, args, options = {}) {
-    const { what, ...runOptions } = options;
-    const result = await runner.run(command, args, runOptions);
-    if (result.exitCode !== 0)
-        throw new CommandError(command, args, result, what);
-    return result;
-}
-/** A runner that gives every command `env` (under the command's own extra environment). */
-function withEnvironment(runner, env) {
-    return {
-        run: (command, args, options = {}) => runner.run(command, args, { ...options, env: { ...env, ...options.env } })
-    };
-}
-/**
- * The production runner, on @actions/exec, logging through `log`: each command is echoed as it starts and
- * its output streamed line by line (unless silent); every process it starts is listed as a debug line. A
- * program that cannot be started reports exit code 127.
- */
-function execRunner(log) {
-    return {
-        async run(command, args, options = {}) {
-            const env = options.env ? mergedEnv(options.env) : undefined;
-            const line = `${command} ${args.join(' ')}`;
-            // Re-run with debug logging to see every process this action starts, silent ones included.
-            log.debug(`spawn: ${line}`);
-            if (!options.silent)
-                log.command(line);
-            const onStderrLine = options.onStderrLine;
-            const show = (text) => {
-                log.info(text);
-            };
-            try {
-                // @actions/exec itself stays silent: what it would write to stdout goes through the log instead.
-                const out = await exec.getExecOutput(command, [...args], {
-                    ignoreReturnCode: true,
-                    silent: true,
-                    listeners: {
-                        ...(options.silent ? {} : { stdline: show }),
-                        ...(onStderrLine ? { errline: onStderrLine } : options.silent ? {} : { errline: show })
-                    },
-                    ...(env ? { env } : {}),
-                    ...(options.cwd ? { cwd: options.cwd } : {}),
-                    ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {})
-                });
-                return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
-            }
-            catch (error) {
-                // @actions/exec throws when the program is not found or cannot be spawned.
-                return { exitCode: 127, stdout: '', stderr: messageOf(error) };
-            }
-        }
-    };
-}
-function mergedEnv(extra) {
-    const env = {};
-    for (const [key, value] of Object.entries(process.env))
-        if (value !== undefined)
-            env[key] = value;
-    return { ...env, ...extra };
-}
-
+// EXTERNAL MODULE: ./lib/core/runner.js
+var runner = __nccwpck_require__(6741);
 ;// CONCATENATED MODULE: ./lib/buildx/output.js
 /**
  * What buildx's output says about a failure, from one table of known failures: whether another attempt
@@ -31071,7 +31240,7 @@ function hintsFor(output, context = NOTHING_SET) {
 }
 /** A command's output (stderr, then stdout); for anything else its message. */
 function failureOutput(error) {
-    return error instanceof CommandError ? `${error.stderr}\n${error.stdout}` : undefined;
+    return error instanceof runner/* CommandError */.Qd ? `${error.stderr}\n${error.stdout}` : undefined;
 }
 /** The retry classifier for buildx commands: a command whose output shows a transient failure. */
 function buildxFailureReason(error) {
@@ -31083,156 +31252,8 @@ function buildxFailureReason(error) {
 var errors = __nccwpck_require__(3828);
 // EXTERNAL MODULE: ./lib/oci/reference.js + 1 modules
 var reference = __nccwpck_require__(1837);
-// EXTERNAL MODULE: external "node:perf_hooks"
-var external_node_perf_hooks_ = __nccwpck_require__(643);
-;// CONCATENATED MODULE: ./lib/docker/smoke.js
-/**
- * The smoke test: one command run in the pushed image of every platform, by digest, with `docker run
- * --platform` (natively, or under QEMU for the others), all platforms at once, each with a time limit.
- *
- * The command is given as the arguments of `docker run IMAGE ARGS...`: the image's entrypoint runs with
- * them (an image without an entrypoint runs them as its command). It is split into words the way a shell
- * would split a simple command (quotes group, backslash escapes), or given exactly as a JSON array; it is
- * never handed to a shell on the runner.
- */
-
-/** `--version`, `sh -c 'test -x /app'`, or `["/app", "--self-test"]` -> the argv after the image. */
-function parseSmokeCommand(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return [];
-    if (trimmed.startsWith('[')) {
-        let parsed;
-        try {
-            parsed = JSON.parse(trimmed);
-        }
-        catch {
-            throw new Error('starts with [ but is not a JSON array of strings, e.g. ["sh", "-c", "uname -m"]');
-        }
-        if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(a => typeof a === 'string'))
-            throw new Error('a JSON array must hold at least one string, e.g. ["sh", "-c", "uname -m"]');
-        return parsed;
-    }
-    return splitWords(trimmed);
-}
-/** Splits like a shell's simple command, without expansions: 'a "b c"' -> ['a', 'b c']. */
-function splitWords(text) {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote = '';
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charAt(i);
-        if (quote === "'") {
-            if (c === "'")
-                quote = '';
-            else
-                word += c;
-        }
-        else if (quote === '"') {
-            if (c === '"')
-                quote = '';
-            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text.charAt(i + 1)))
-                word += text.charAt(++i);
-            else
-                word += c;
-        }
-        else if (/\s/.test(c)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-        }
-        else {
-            inWord = true;
-            if (c === '"' || c === "'")
-                quote = c;
-            else if (c === '\\' && i + 1 < text.length)
-                word += text.charAt(++i);
-            else
-                word += c;
-        }
-    }
-    if (quote)
-        throw new Error(`has an unterminated ${quote} quote`);
-    if (inWord)
-        words.push(word);
-    return words;
-}
-const OUTPUT_LIMIT = 4000;
-/** `docker run` for one platform: by digest, host network, removed afterwards. */
-function smokeRunArgs(options) {
-    return [
-        'run',
-        '--rm',
-        '--name',
-        options.name,
-        '--platform',
-        options.platform,
-        '--network',
-        'host',
-        options.image,
-        ...options.args
-    ];
-}
-/** Runs the smoke test on every platform at once; never throws for a failing command (see the results). */
-async function smoke_runSmokeTests(options) {
-    return Promise.all(Object.entries(options.platforms).map(([platform, digest]) => runOne(options, platform, digest)));
-}
-async function runOne(options, platform, digest) {
-    const image = `${options.repository}@${digest}`;
-    const name = `${options.runId}-smoke-${platform.replace(/[^a-zA-Z0-9]+/g, '-')}`;
-    const started = performance.now();
-    const finish = (result, timedOut, prefix) => {
-        const output = prefix + [result.stdout.trimEnd(), result.stderr.trimEnd()].filter(s => s !== '').join('\n');
-        return {
-            platform,
-            image,
-            passed: !timedOut && result.exitCode === 0,
-            exitCode: timedOut ? null : result.exitCode,
-            timedOut,
-            seconds: Math.round((performance.now() - started) / 100) / 10,
-            output: output.length > OUTPUT_LIMIT ? `…${output.slice(-OUTPUT_LIMIT)}` : output
-        };
-    };
-    // Pulled first and quietly, so that the output is the command's own (and the time limit its own too).
-    const pulled = await options.runner.run('docker', ['pull', '--quiet', '--platform', platform, image], {
-        silent: true
-    });
-    if (pulled.exitCode !== 0)
-        return finish(pulled, false, `docker pull ${image} failed:\n`);
-    const limit = { reached: false };
-    const timer = setTimeout(() => {
-        limit.reached = true;
-        // Removing the container ends the `docker run` waiting on it.
-        void options.runner.run('docker', ['rm', '--force', name], { silent: true });
-    }, options.timeoutSeconds * 1000);
-    try {
-        const result = await options.runner.run('docker', smokeRunArgs({ name, platform, image, args: options.args }), { silent: true });
-        return finish(result, limit.reached, '');
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-/** The error for failed platforms: each named, with what its command wrote. */
-function smokeFailure(results, args) {
-    const failed = results.filter(r => !r.passed);
-    if (failed.length === 0)
-        return undefined;
-    const parts = failed.map(r => {
-        const why = r.timedOut ? `did not finish within the time limit` : `exited with code ${r.exitCode}`;
-        return `${r.platform}: \`${args.join(' ')}\` ${why} in ${r.image}\n${indent(r.output || '(no output)')}`;
-    });
-    return new Error(`smoke-test failed on ${failed.map(r => r.platform).join(', ')}:\n${parts.join('\n')}`);
-}
-function indent(text) {
-    return text
-        .split('\n')
-        .map(line => `    ${line}`)
-        .join('\n');
-}
-
+// EXTERNAL MODULE: ./lib/docker/smoke.js
+var smoke = __nccwpck_require__(5189);
 ;// CONCATENATED MODULE: ./lib/run/smoke-test.js
 /** The smoke-test phase: the pushed image of every platform run once, results logged, set and summarised. */
 
@@ -31345,7 +31366,7 @@ function reportFailure(reporter, error) {
 
 /***/ }),
 
-/***/ 5723:
+/***/ 6259:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31464,82 +31485,483 @@ const PLAN_INPUTS = [
     { "name": "nodes", "description": "Refused when set: builder nodes belong to a single-job build (distribute false).", "default": "", "required": false, "list": false },
 ];
 
-// EXTERNAL MODULE: ./lib/core/errors.js
-var errors = __nccwpck_require__(3828);
-;// CONCATENATED MODULE: ./lib/inputs/table.js
+;// CONCATENATED MODULE: ./lib/buildx/build-options.js
 /**
- * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
- * input's text to a typed value, and the value used when the text is refused); then a second pass of
- * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
- * of them are reported together (InputError), before any command runs.
+ * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
+ * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
+ * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
  *
- * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
+ * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
+ * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
+ * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
  */
 
-/** All the problems found in the inputs, one line each. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-        this.name = 'InputError';
-        this.problems = problems;
+const EMPTY_BUILD_OPTIONS = Object.freeze({
+    secrets: [],
+    secretFiles: [],
+    secretEnvs: [],
+    ssh: [],
+    buildContexts: [],
+    annotations: [],
+    sbom: '',
+    attests: [],
+    outputs: [],
+    load: false,
+    addHosts: [],
+    shmSize: '',
+    ulimits: [],
+    cgroupParent: '',
+    allow: [],
+    noCacheFilters: [],
+    call: ''
+});
+/** Prefix of the environment variables that carry secret values to buildx. */
+const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
+/**
+ * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
+ * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
+ */
+function build_options_buildOptionArgs(o, provenance) {
+    const args = [];
+    const env = {};
+    o.secrets.forEach((secret, i) => {
+        const name = `${SECRET_ENV_PREFIX}${i}`;
+        env[name] = secret.value;
+        args.push('--secret', `${csvField('id', secret.id)},env=${name}`);
+    });
+    for (const f of o.secretFiles)
+        args.push('--secret', `${csvField('id', f.id)},${csvField('src', f.path)}`);
+    for (const e of o.secretEnvs)
+        args.push('--secret', `${csvField('id', e.id)},env=${e.env}`);
+    for (const ssh of o.ssh)
+        args.push('--ssh', ssh);
+    for (const context of o.buildContexts)
+        args.push('--build-context', context);
+    for (const annotation of o.annotations)
+        args.push('--annotation', annotation);
+    if (o.sbom)
+        args.push(`--sbom=${o.sbom}`);
+    for (const attest of o.attests) {
+        const type = attestType(attest);
+        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
+            continue;
+        args.push('--attest', attest);
     }
+    if (build_options_evaluates(o.call)) {
+        args.push(`--call=${o.call}`);
+    }
+    else {
+        for (const output of o.outputs)
+            args.push('--output', output);
+        if (o.load)
+            args.push('--load');
+    }
+    for (const host of o.addHosts)
+        args.push('--add-host', host);
+    if (o.shmSize)
+        args.push('--shm-size', o.shmSize);
+    for (const ulimit of o.ulimits)
+        args.push('--ulimit', ulimit);
+    if (o.cgroupParent)
+        args.push('--cgroup-parent', o.cgroupParent);
+    for (const entitlement of o.allow)
+        args.push('--allow', entitlement);
+    for (const stage of o.noCacheFilters)
+        args.push('--no-cache-filter', stage);
+    return { args, env };
 }
-function field(fallback, parse) {
-    return { fallback, parse };
+/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
+function build_options_evaluates(call) {
+    const method = call.split(',')[0]?.trim() ?? '';
+    return method !== '' && method !== 'build';
+}
+/** The `type=` of an attest line ('' when it has none). */
+function attestType(attest) {
+    for (const field of attest.split(',')) {
+        const [key, value] = splitOnce(field.trim(), '=');
+        if (key === 'type')
+            return value;
+    }
+    return '';
+}
+/** The oldest buildx that runs these options, and the input that needs it. */
+function minimumBuildx(o) {
+    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
+    const needs = [
+        ['0.15.0', 'call', o.call !== ''],
+        ['0.12.0', 'annotations', o.annotations.length > 0]
+    ];
+    for (const [version, input, used] of needs) {
+        if (used && compareVersions(version, MIN_BUILDX) > 0)
+            return { version, input };
+    }
+    return { version: MIN_BUILDX, input: '' };
 }
 /**
- * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
- * problem of both passes.
+ * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
+ * security.insecure), added to the user's own flags unless already there.
  */
-function readTable(fields, rules, options) {
-    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
-    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
-    const order = options.specs.map(spec => spec.name);
-    const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
-    const context = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
-    const problems = [];
-    const failed = new Set();
-    const values = {};
-    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
-    for (const name of names) {
-        const spec = fields[name];
-        if (!spec)
+function entitlementFlags(buildkitdFlags, allow) {
+    const flags = [buildkitdFlags.trim()];
+    for (const entitlement of ['network.host', 'security.insecure']) {
+        if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
+            flags.push(`--allow-insecure-entitlement ${entitlement}`);
+    }
+    return flags.filter(f => f !== '').join(' ');
+}
+/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
+function csvField(key, value) {
+    const field = `${key}=${value}`;
+    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+function splitOnce(text, separator) {
+    const at = text.indexOf(separator);
+    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
+/**
+ * Validation of the registry host names users type into inputs such as insecure-registries, ca-certs,
+ * registry-mirrors and registry. A value that passes is made only of lowercase letters, digits, '.', '-',
+ * and (for a port or an IPv6 literal) ':', '[' and ']', so it cannot inject TOML, shell syntax or log
+ * commands wherever it is used later.
+ */
+
+const MAX_DNS_NAME_LENGTH = 253;
+const MAX_DNS_LABEL_LENGTH = 63;
+const MAX_QUOTED_LENGTH = 120;
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const PORT = /^[1-9][0-9]{0,4}$/;
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+const IPV6_LITERAL = /^\[([0-9a-f:.]+)\](?::([^:]*))?$/;
+const NAME_AND_PORT = /^([^:]*)(?::([^:]*))?$/;
+/** Quotes a user value for an error message: JSON escaping keeps newlines and control characters visible. */
+function quote(value) {
+    const shown = value.length > MAX_QUOTED_LENGTH ? `${value.slice(0, MAX_QUOTED_LENGTH)}…` : value;
+    return JSON.stringify(shown);
+}
+/**
+ * Parses one registry host as typed by a user: 'host', 'host:port', '[ipv6]:port', optionally with a scheme.
+ *
+ * - 'http://host[:port]' means the registry speaks plain HTTP; it is accepted only when
+ *   `options.allowHttpScheme` is true and then yields `http: true`.
+ * - 'https://host[:port]' is accepted and the scheme stripped: HTTPS is what a bare host means anyway, so
+ *   it yields `http: false`.
+ * - Any other scheme, a path (one trailing '/' is tolerated), user info, a query, whitespace, quotes,
+ *   control characters or an empty value is rejected.
+ *
+ * Throws an Error whose message starts with `<input>: `, quotes the bad value and says what is accepted.
+ */
+function registry_name_parseRegistryHost(value, options) {
+    const { input, allowHttpScheme } = options;
+    const expected = allowHttpScheme
+        ? 'expected host[:port] such as registry.corp:5000 (or http://host[:port] for plain HTTP)'
+        : 'expected host[:port] such as registry.corp:5000';
+    function fail(problem) {
+        throw new Error(`${input}: ${quote(value)} ${problem}; ${expected}`);
+    }
+    let rest = value.trim();
+    if (rest === '') {
+        throw new Error(`${input}: empty registry host; ${expected}`);
+    }
+    let http = false;
+    const scheme = SCHEME.exec(rest);
+    if (scheme) {
+        const name = (scheme[1] ?? '').toLowerCase();
+        if (name === 'http') {
+            if (!allowHttpScheme)
+                fail('uses http://, which is not accepted here');
+            http = true;
+        }
+        else if (name !== 'https') {
+            fail(`uses the scheme ${name}://, which is not supported`);
+        }
+        rest = rest.slice(scheme[0].length);
+    }
+    if (rest.endsWith('/'))
+        rest = rest.slice(0, -1);
+    if (rest === '')
+        fail('has no host name');
+    // Only printable ASCII: no whitespace, control characters or look-alike Unicode letters.
+    if (/[^\x21-\x7e]|["'\\=`]/.test(rest))
+        fail('is not a registry host');
+    if (rest.includes('@'))
+        fail('must not contain user info (user@)');
+    if (rest.includes('/'))
+        fail('must not contain a path');
+    if (/[?#]/.test(rest))
+        fail('must not contain a query or fragment');
+    let name;
+    let port;
+    if (rest.startsWith('[')) {
+        const literal = IPV6_LITERAL.exec(rest.toLowerCase());
+        if (!literal || !(0,external_node_net_.isIPv6)(literal[1] ?? ''))
+            fail('is not a valid bracketed IPv6 address such as [::1]:5000');
+        name = `[${literal[1] ?? ''}]`;
+        port = literal[2];
+    }
+    else {
+        const parts = NAME_AND_PORT.exec(rest.toLowerCase());
+        if (!parts) {
+            if ((0,external_node_net_.isIPv6)(rest))
+                fail('is an IPv6 address without brackets; write it as [address]:port');
+            fail('is not a registry host');
+        }
+        name = parts[1] ?? '';
+        port = parts[2];
+        if (!isValidHostName(name))
+            fail('is not a registry host');
+    }
+    if (port !== undefined && (!PORT.test(port) || Number(port) > 65535)) {
+        fail('has an invalid port (expected a number from 1 to 65535)');
+    }
+    return { host: port === undefined ? name : `${name}:${port}`, http };
+}
+/** A DNS name (labels of a-z, 0-9 and '-') or a dotted-quad IPv4 address; `name` is already lowercase. */
+function isValidHostName(name) {
+    if (/^[0-9.]+$/.test(name))
+        return (0,external_node_net_.isIPv4)(name);
+    if (name.length === 0 || name.length > MAX_DNS_NAME_LENGTH)
+        return false;
+    return name.split('.').every(label => label.length <= MAX_DNS_LABEL_LENGTH && DNS_LABEL.test(label));
+}
+/**
+ * Whether a registry host (as returned by parseRegistryHost, with or without a port) is a loopback
+ * address: 'localhost', 127.0.0.0/8, ::1 (bracketed or not), or an IPv4-mapped 127.x address. These are
+ * the hosts BuildKit talks to over plain HTTP unless told otherwise.
+ */
+function isLoopbackHost(host) {
+    const value = host.trim().toLowerCase();
+    let name;
+    if (value.startsWith('[')) {
+        const end = value.indexOf(']');
+        if (end < 0)
+            return false;
+        name = value.slice(1, end);
+    }
+    else if (value.split(':').length > 2) {
+        name = value; // a bare IPv6 address such as ::1
+    }
+    else {
+        name = value.split(':')[0] ?? '';
+    }
+    if (name === 'localhost')
+        return true;
+    if (isIPv4(name))
+        return name.startsWith('127.');
+    if (isIPv6(name)) {
+        const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(name);
+        if (mapped)
+            return isLoopbackHost(mapped[1] ?? '');
+        const normalized = new URL(`http://[${name}]`).hostname;
+        return normalized === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(normalized);
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
+/**
+ * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
+ * path or as PEM text (often from a secret). Entries are parsed, every certificate is checked with
+ * node:crypto, and the PEM is written to one file per host for buildkitd.toml's `ca = [...]`.
+ */
+
+
+
+
+
+const DEFAULT_INPUT = 'ca-certs';
+const ENTRY_START = /^([^=]*)=(.*)$/;
+const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
+const PEM_END = /^-----END [^-]*-----/;
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+const FILE_MODE = 0o644;
+function normalizeLineEndings(text) {
+    return text.replace(/\r\n?/g, '\n');
+}
+/**
+ * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
+ * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
+ * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
+ * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
+ * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
+ * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
+ * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
+ */
+function parseCaCertsInput(text, input = DEFAULT_INPUT) {
+    const entries = [];
+    let current;
+    const finish = () => {
+        if (current) {
+            const value = current.lines.join('\n').trim();
+            entries.push({
+                host: current.host,
+                source: current.source,
+                value: current.source === 'pem' ? `${value}\n` : value
+            });
+        }
+        current = undefined;
+    };
+    const lines = normalizeLineEndings(text).split('\n');
+    for (const [index, rawLine] of lines.entries()) {
+        const line = rawLine.trim();
+        const lineNumber = index + 1;
+        if (current?.inBlock) {
+            current.lines.push(line);
+            if (PEM_END.test(line))
+                current.inBlock = false;
             continue;
+        }
+        const start = ENTRY_START.exec(line);
+        if (start) {
+            finish();
+            const host = registry_name_parseRegistryHost(start[1] ?? '', { input, allowHttpScheme: false }).host;
+            const value = (start[2] ?? '').trim();
+            if (value === '') {
+                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
+            }
+            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
+            current = {
+                host,
+                source,
+                lines: [value],
+                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
+            };
+            continue;
+        }
+        if (line === '')
+            continue;
+        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
+            // The next certificate of a chain.
+            current.lines.push(line);
+            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
+            continue;
+        }
+        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
+            'one entry per line (PEM text may span several lines)');
+    }
+    finish();
+    return entries;
+}
+function describeCertificate(certificate) {
+    const subjectLines = certificate.subject.split('\n');
+    const commonName = subjectLines.find(part => part.startsWith('CN='));
+    const subject = commonName ?? subjectLines.join(', ');
+    const expiry = new Date(certificate.validTo);
+    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
+    return `${subject} (notAfter ${notAfter})`;
+}
+/**
+ * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
+ * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
+ * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
+ * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
+ */
+function validateCertificatePem(pem, context) {
+    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
+    const text = normalizeLineEndings(pem)
+        .split('\n')
+        .map(line => line.trim())
+        .join('\n');
+    if (/PRIVATE KEY/.test(text)) {
+        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
+            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
+    }
+    const blocks = [...text.matchAll(PEM_BLOCK)];
+    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
+    if (blocks.length === 0 || begins !== blocks.length) {
+        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
+        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
+            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
+    }
+    const normalized = [];
+    const subjects = [];
+    for (const [index, block] of blocks.entries()) {
+        const label = block[1] ?? '';
+        if (block[3] !== label) {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
+                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
+        }
+        if (label !== 'CERTIFICATE') {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
+                'only CERTIFICATE blocks are accepted');
+        }
+        let certificate;
         try {
-            values[name] = spec.parse(text(name), context);
+            certificate = new X509Certificate(block[0]);
         }
         catch (error) {
-            const message = (0,errors/* messageOf */.bD)(error);
-            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
-            failed.add(name);
-            values[name] = spec.fallback;
+            const reason = typeof error === 'object' && error !== null && 'message' in error
+                ? String(error.message)
+                : String(error);
+            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
+                'expected a PEM-encoded certificate', { cause: error });
         }
+        normalized.push(certificate.toString().trim());
+        subjects.push(describeCertificate(certificate));
     }
-    const read = values;
-    for (const rule of rules) {
-        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
-            continue;
-        const problem = rule.check(read);
-        if (problem !== undefined)
-            problems.push(`${rule.input}: ${problem}`);
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return read;
+    return { pem: `${normalized.join('\n')}\n`, subjects };
 }
-/** true / false, any case. */
-const bool = (fallback) => field(fallback, text => {
-    const value = text.toLowerCase();
-    if (value === 'true')
-        return true;
-    if (value === 'false')
-        return false;
-    throw new Error(`"${text}" is not a boolean; use true or false`);
-});
-/** The text as given. */
-const table_text = field('', value => value);
+function fileNameFor(host) {
+    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
+}
+/**
+ * Reads (for file entries) and validates every entry, then writes one PEM file per host as
+ * `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt` (mode 0644; dir created if missing).
+ * Several entries for the same host are concatenated into its file. Nothing is written unless every entry
+ * is valid. Relative file paths are resolved against the current directory. Returns host -> [absolute path].
+ */
+async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
+    const pemByHost = new Map();
+    for (const entry of entries) {
+        const host = parseRegistryHost(entry.host, { input, allowHttpScheme: false }).host;
+        let text = entry.value;
+        let file;
+        if (entry.source === 'file') {
+            file = resolve(entry.value);
+            try {
+                text = await readFile(file, 'utf8');
+            }
+            catch (error) {
+                const code = errorCode(error) ?? 'unreadable';
+                throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${host} (${code}); ` +
+                    'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
+            }
+        }
+        const { pem } = validateCertificatePem(text, file === undefined ? { input, host } : { input, host, file });
+        const list = pemByHost.get(host) ?? [];
+        list.push(pem);
+        pemByHost.set(host, list);
+    }
+    const result = new Map();
+    if (pemByHost.size === 0)
+        return result;
+    const directory = resolve(dir);
+    await mkdir(directory, { recursive: true });
+    const usedNames = new Set();
+    for (const [host, pems] of pemByHost) {
+        let name = fileNameFor(host);
+        for (let suffix = 2; usedNames.has(name); suffix++)
+            name = fileNameFor(`${host}-${suffix}`);
+        usedNames.add(name);
+        const path = join(directory, name);
+        await writeFile(path, pems.join(''), { mode: FILE_MODE });
+        await chmod(path, FILE_MODE);
+        result.set(host, [path]);
+    }
+    return result;
+}
 
+// EXTERNAL MODULE: ./lib/oci/reference.js + 1 modules
+var oci_reference = __nccwpck_require__(1837);
 ;// CONCATENATED MODULE: ./lib/oci/platforms.js
 /**
  * Platform strings (`os/arch[/variant]`) as users write them in `platforms`, and how they map to the
@@ -31687,150 +32109,6 @@ function emulatorFor(platform, hostArch) {
     return QEMU_HANDLER[platform.architecture];
 }
 
-// EXTERNAL MODULE: ./lib/oci/reference.js + 1 modules
-var oci_reference = __nccwpck_require__(1837);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
-/**
- * Validation of the registry host names users type into inputs such as insecure-registries, ca-certs,
- * registry-mirrors and registry. A value that passes is made only of lowercase letters, digits, '.', '-',
- * and (for a port or an IPv6 literal) ':', '[' and ']', so it cannot inject TOML, shell syntax or log
- * commands wherever it is used later.
- */
-
-const MAX_DNS_NAME_LENGTH = 253;
-const MAX_DNS_LABEL_LENGTH = 63;
-const MAX_QUOTED_LENGTH = 120;
-const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-const PORT = /^[1-9][0-9]{0,4}$/;
-const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-const IPV6_LITERAL = /^\[([0-9a-f:.]+)\](?::([^:]*))?$/;
-const NAME_AND_PORT = /^([^:]*)(?::([^:]*))?$/;
-/** Quotes a user value for an error message: JSON escaping keeps newlines and control characters visible. */
-function quote(value) {
-    const shown = value.length > MAX_QUOTED_LENGTH ? `${value.slice(0, MAX_QUOTED_LENGTH)}…` : value;
-    return JSON.stringify(shown);
-}
-/**
- * Parses one registry host as typed by a user: 'host', 'host:port', '[ipv6]:port', optionally with a scheme.
- *
- * - 'http://host[:port]' means the registry speaks plain HTTP; it is accepted only when
- *   `options.allowHttpScheme` is true and then yields `http: true`.
- * - 'https://host[:port]' is accepted and the scheme stripped: HTTPS is what a bare host means anyway, so
- *   it yields `http: false`.
- * - Any other scheme, a path (one trailing '/' is tolerated), user info, a query, whitespace, quotes,
- *   control characters or an empty value is rejected.
- *
- * Throws an Error whose message starts with `<input>: `, quotes the bad value and says what is accepted.
- */
-function registry_name_parseRegistryHost(value, options) {
-    const { input, allowHttpScheme } = options;
-    const expected = allowHttpScheme
-        ? 'expected host[:port] such as registry.corp:5000 (or http://host[:port] for plain HTTP)'
-        : 'expected host[:port] such as registry.corp:5000';
-    function fail(problem) {
-        throw new Error(`${input}: ${quote(value)} ${problem}; ${expected}`);
-    }
-    let rest = value.trim();
-    if (rest === '') {
-        throw new Error(`${input}: empty registry host; ${expected}`);
-    }
-    let http = false;
-    const scheme = SCHEME.exec(rest);
-    if (scheme) {
-        const name = (scheme[1] ?? '').toLowerCase();
-        if (name === 'http') {
-            if (!allowHttpScheme)
-                fail('uses http://, which is not accepted here');
-            http = true;
-        }
-        else if (name !== 'https') {
-            fail(`uses the scheme ${name}://, which is not supported`);
-        }
-        rest = rest.slice(scheme[0].length);
-    }
-    if (rest.endsWith('/'))
-        rest = rest.slice(0, -1);
-    if (rest === '')
-        fail('has no host name');
-    // Only printable ASCII: no whitespace, control characters or look-alike Unicode letters.
-    if (/[^\x21-\x7e]|["'\\=`]/.test(rest))
-        fail('is not a registry host');
-    if (rest.includes('@'))
-        fail('must not contain user info (user@)');
-    if (rest.includes('/'))
-        fail('must not contain a path');
-    if (/[?#]/.test(rest))
-        fail('must not contain a query or fragment');
-    let name;
-    let port;
-    if (rest.startsWith('[')) {
-        const literal = IPV6_LITERAL.exec(rest.toLowerCase());
-        if (!literal || !isIPv6(literal[1] ?? ''))
-            fail('is not a valid bracketed IPv6 address such as [::1]:5000');
-        name = `[${literal[1] ?? ''}]`;
-        port = literal[2];
-    }
-    else {
-        const parts = NAME_AND_PORT.exec(rest.toLowerCase());
-        if (!parts) {
-            if (isIPv6(rest))
-                fail('is an IPv6 address without brackets; write it as [address]:port');
-            fail('is not a registry host');
-        }
-        name = parts[1] ?? '';
-        port = parts[2];
-        if (!isValidHostName(name))
-            fail('is not a registry host');
-    }
-    if (port !== undefined && (!PORT.test(port) || Number(port) > 65535)) {
-        fail('has an invalid port (expected a number from 1 to 65535)');
-    }
-    return { host: port === undefined ? name : `${name}:${port}`, http };
-}
-/** A DNS name (labels of a-z, 0-9 and '-') or a dotted-quad IPv4 address; `name` is already lowercase. */
-function isValidHostName(name) {
-    if (/^[0-9.]+$/.test(name))
-        return isIPv4(name);
-    if (name.length === 0 || name.length > MAX_DNS_NAME_LENGTH)
-        return false;
-    return name.split('.').every(label => label.length <= MAX_DNS_LABEL_LENGTH && DNS_LABEL.test(label));
-}
-/**
- * Whether a registry host (as returned by parseRegistryHost, with or without a port) is a loopback
- * address: 'localhost', 127.0.0.0/8, ::1 (bracketed or not), or an IPv4-mapped 127.x address. These are
- * the hosts BuildKit talks to over plain HTTP unless told otherwise.
- */
-function isLoopbackHost(host) {
-    const value = host.trim().toLowerCase();
-    let name;
-    if (value.startsWith('[')) {
-        const end = value.indexOf(']');
-        if (end < 0)
-            return false;
-        name = value.slice(1, end);
-    }
-    else if (value.split(':').length > 2) {
-        name = value; // a bare IPv6 address such as ::1
-    }
-    else {
-        name = value.split(':')[0] ?? '';
-    }
-    if (name === 'localhost')
-        return true;
-    if (isIPv4(name))
-        return name.startsWith('127.');
-    if (isIPv6(name)) {
-        const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(name);
-        if (mapped)
-            return isLoopbackHost(mapped[1] ?? '');
-        const normalized = new URL(`http://[${name}]`).hostname;
-        return normalized === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(normalized);
-    }
-    return false;
-}
-
 ;// CONCATENATED MODULE: ./lib/inputs/parse.js
 /**
  * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
@@ -31885,7 +32163,7 @@ function parseTags(value, push) {
     }
     return tags;
 }
-const BINARIES_MODES = (/* unused pure expression or super */ null && (['error', 'warning', 'false']));
+const BINARIES_MODES = ['error', 'warning', 'false'];
 /** check-binaries: error, warning or false. */
 function parseBinariesMode(value) {
     const mode = BINARIES_MODES.find(m => m === value.toLowerCase());
@@ -31959,6 +32237,467 @@ function resolvePath(cwd, value) {
     return value.startsWith('/') ? value : `${cwd}/${value}`;
 }
 
+// EXTERNAL MODULE: ./lib/core/errors.js
+var errors = __nccwpck_require__(3828);
+;// CONCATENATED MODULE: ./lib/inputs/table.js
+/**
+ * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
+ * input's text to a typed value, and the value used when the text is refused); then a second pass of
+ * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
+ * of them are reported together (InputError), before any command runs.
+ *
+ * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
+ */
+
+/** All the problems found in the inputs, one line each. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        this.name = 'InputError';
+        this.problems = problems;
+    }
+}
+function field(fallback, parse) {
+    return { fallback, parse };
+}
+/**
+ * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
+ * problem of both passes.
+ */
+function readTable(fields, rules, options) {
+    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
+    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
+    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
+    const rank = (name) => order.get(name) ?? order.size;
+    const context = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
+    const problems = [];
+    const failed = new Set();
+    const values = {};
+    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
+    for (const name of names) {
+        const spec = fields[name];
+        if (!spec)
+            continue;
+        try {
+            values[name] = spec.parse(text(name), context);
+        }
+        catch (error) {
+            const message = (0,errors/* messageOf */.bD)(error);
+            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
+            failed.add(name);
+            values[name] = spec.fallback;
+        }
+    }
+    const read = values;
+    for (const rule of rules) {
+        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
+            continue;
+        const problem = rule.check(read);
+        if (problem !== undefined)
+            problems.push(`${rule.input}: ${problem}`);
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return read;
+}
+/** true / false, any case. */
+const bool = (fallback) => field(fallback, text => {
+    const value = text.toLowerCase();
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new Error(`"${text}" is not a boolean; use true or false`);
+});
+/** The text as given. */
+const table_text = field('', value => value);
+
+;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
+/**
+ * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
+ * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
+ * build (inputs.ts) and the merge (merge.ts).
+ */
+
+
+
+
+
+const REGISTRY_FIELDS = {
+    'insecure-registries': field([], value => splitList(value, true).map(v => registry_name_parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
+    'ca-certs': field([], value => parseCaCertsInput(value, 'ca-certs')),
+    registry: field('', value => {
+        if (value === '')
+            return '';
+        const host = registry_name_parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
+        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
+        return (0,oci_reference/* canonicalRegistry */.i7)(host);
+    }),
+    username: table_text,
+    password: table_text
+};
+const REGISTRY_RULES = [
+    {
+        input: 'password',
+        reads: ['username'],
+        check: v => v.username !== '' && v.password === ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'username',
+        reads: ['password'],
+        check: v => v.username === '' && v.password !== ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'registry',
+        reads: ['username'],
+        check: v => v.username !== '' && v.registry === ''
+            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
+            : undefined
+    }
+];
+/** The registry inputs of a table's values. */
+function registryInputs(v) {
+    return {
+        insecureRegistries: v['insecure-registries'],
+        caCerts: v['ca-certs'],
+        registry: v.registry,
+        username: v.username,
+        password: v.password
+    };
+}
+
+// EXTERNAL MODULE: ./lib/core/runner.js
+var runner = __nccwpck_require__(6741);
+;// CONCATENATED MODULE: ./lib/buildx/build.js
+/**
+ * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
+ * metadata file whose contents are the source of the digests, and with a progress stream that says how
+ * long each platform's steps took (see progress.ts).
+ */
+
+
+
+
+
+const MEDIA_TYPE_FAMILIES = ['oci', 'docker'];
+/** The first buildx release with `--progress=rawjson`. */
+const RAWJSON_SINCE = '0.13.0';
+/** rawjson when the buildx in use has it; plain (parsed the same way afterwards) otherwise. */
+function progressFormat(buildxVersion) {
+    return buildxVersion !== '' && compareVersions(buildxVersion, RAWJSON_SINCE) >= 0 ? 'rawjson' : 'plain';
+}
+/** The argv, and the environment buildx needs besides the job's own (secret values: never in argv). */
+function buildCommand({ builder, metadataFile, settings: s, progress }) {
+    const args = ['buildx', 'build', '--builder', builder, '--platform', s.platforms.join(',')];
+    args.push(`--progress=${progress}`);
+    if (s.file)
+        args.push('--file', s.file);
+    // A push goes by digest to each repository of the tags; the tags are put after the checks.
+    if (!s.push)
+        for (const tag of s.tags)
+            args.push('--tag', tag);
+    for (const arg of s.buildArgs)
+        args.push('--build-arg', arg);
+    for (const label of s.labels)
+        args.push('--label', label);
+    if (s.target)
+        args.push('--target', s.target);
+    for (const from of s.cacheFrom)
+        args.push('--cache-from', from);
+    for (const to of s.cacheTo)
+        args.push('--cache-to', to);
+    if (s.noCache)
+        args.push('--no-cache');
+    if (s.pull)
+        args.push('--pull');
+    // Any attestation makes BuildKit switch to OCI media types, so Docker media types go without them.
+    if (s.mediaTypes === 'docker')
+        args.push('--provenance=false');
+    else if (s.provenance)
+        args.push(`--provenance=${s.provenance}`);
+    if (s.network)
+        args.push('--network', s.network);
+    if (s.network === 'host' && !s.buildOptions.allow.includes('network.host'))
+        args.push('--allow', 'network.host');
+    const extra = buildOptionArgs(s.buildOptions, s.provenance);
+    args.push(...extra.args);
+    args.push('--metadata-file', metadataFile);
+    // The media types are always stated: BuildKit's own default depends on whether attestations are attached.
+    const mediaTypes = `oci-mediatypes=${s.mediaTypes === 'oci'}`;
+    const evaluateOnly = evaluates(s.buildOptions.call);
+    // A push goes untagged (by digest) to each repository of the tags; the tags are put after the checks.
+    if (s.push && !evaluateOnly)
+        args.push('--output', `${pushByDigestOutput(repositoriesOf(s.tags))},${mediaTypes}`);
+    args.push(s.context);
+    return { args, env: extra.env };
+}
+function buildxBuildArgv(options) {
+    return buildCommand(options).args;
+}
+/**
+ * The image exporter pushing without any tag to each repository (`name` is a comma-separated list, so
+ * the field is quoted for buildx's CSV parser); `name-canonical` makes buildx report `repository@digest`.
+ */
+function pushByDigestOutput(repositories) {
+    const names = `name=${repositories.join(',')}`;
+    const field = repositories.length > 1 ? `"${names}"` : names;
+    return `type=image,${field},push-by-digest=true,name-canonical=true,push=true`;
+}
+/** A failed build, with the steps its progress stream showed (for hints about the failed step). */
+class BuildError extends runner/* CommandError */.Qd {
+    steps;
+    constructor(error, steps) {
+        super(error.command, error.args, error, 'docker buildx build');
+        this.name = 'BuildError';
+        this.steps = steps;
+    }
+}
+/**
+ * Runs the build with its progress in the log (rawjson is rendered as `#N step` / `#N DONE 1.2s` lines as
+ * it arrives); a failure carries buildx's own error and the human-readable progress.
+ */
+async function runBuild(runner, options) {
+    const { args, env: secretEnv } = buildCommand(options);
+    const env = Object.keys(secretEnv).length > 0 ? { env: secretEnv } : {};
+    if (options.progress === 'plain') {
+        try {
+            const result = await runChecked(runner, 'docker', args, { what: 'docker buildx build', ...env });
+            return { steps: parsePlainProgress(result.stderr) };
+        }
+        catch (error) {
+            if (error instanceof CommandError)
+                throw new BuildError(error, parsePlainProgress(error.stderr));
+            throw error;
+        }
+    }
+    const progress = new RawJsonProgress();
+    const human = [];
+    const seen = { streamedLines: 0 };
+    const show = (line) => {
+        for (const text of progress.feed(line)) {
+            human.push(text);
+            options.log.info(text);
+        }
+    };
+    const result = await runner.run('docker', args, {
+        ...env,
+        onStderrLine: line => {
+            seen.streamedLines++;
+            show(line);
+        }
+    });
+    // A runner that does not stream lines still captured them all.
+    if (seen.streamedLines === 0)
+        for (const line of result.stderr.split(/\r?\n/))
+            show(line);
+    if (result.exitCode !== 0) {
+        const readable = { ...result, stderr: human.join('\n') };
+        throw new BuildError(new CommandError('docker', args, readable, 'docker buildx build'), progress.result());
+    }
+    return { steps: progress.result() };
+}
+
+;// CONCATENATED MODULE: ./lib/buildkitd/gc.js
+/** BuildKit cannot do much below this: a base image alone is often larger. */
+const MIN_CACHE_BYTES = 100e6;
+/** 1234567890 -> '1.23 GB' (decimal units, as `docker buildx du` shows them). */
+function formatBytes(bytes) {
+    const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < units.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${unit === 0 ? value : value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ${units[unit] ?? 'B'}`;
+}
+/** The [worker.oci] keys that hold the cache to `maxBytes` on BuildKit old and new; {} without a budget. */
+function cacheBudgetConfig(maxBytes) {
+    if (maxBytes === undefined)
+        return {};
+    return {
+        worker: {
+            oci: {
+                gc: true,
+                // BuildKit < 0.17: the size its default GC policies prune to. >= 0.17: read as reservedSpace.
+                gckeepstorage: maxBytes,
+                // BuildKit >= 0.17: the most the cache may use before GC prunes it.
+                maxUsedSpace: maxBytes
+            }
+        }
+    };
+}
+
+// EXTERNAL MODULE: ./lib/docker/smoke.js
+var smoke = __nccwpck_require__(5189);
+;// CONCATENATED MODULE: ./lib/inputs/runtime.js
+/**
+ * The inputs about what lands in the registry and what the build costs: media-types, smoke-test,
+ * smoke-test-timeout, cache-max-size, check-binaries and check-binaries-budget; fields and rules of the
+ * build's input table (inputs.ts).
+ */
+
+
+
+
+
+
+const RUNTIME_FIELDS = {
+    'media-types': field('oci', value => {
+        const found = MEDIA_TYPE_FAMILIES.find(m => m === value.toLowerCase());
+        if (!found)
+            throw new Error(`"${value}" is not a media type family; use oci or docker`);
+        return found;
+    }),
+    'smoke-test': field([], smoke/* parseSmokeCommand */.E8),
+    'smoke-test-timeout': field(120, value => {
+        if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 3600)
+            throw new Error(`"${value}" is not a time limit; use whole seconds from 1 to 3600`);
+        return Number(value);
+    }),
+    'cache-max-size': field(undefined, value => {
+        if (value === '')
+            return undefined;
+        const bytes = parseByteSize(value);
+        if (bytes < MIN_CACHE_BYTES)
+            throw new Error(`"${value}" is below the smallest useful cache budget, ${formatBytes(MIN_CACHE_BYTES)}`);
+        return bytes;
+    }),
+    'check-binaries': field('error', parseBinariesMode),
+    'check-binaries-budget': field(0, parseByteSize)
+};
+const attestsOff = (value) => value === '' || value.toLowerCase() === 'false';
+const RUNTIME_RULES = [
+    {
+        input: 'media-types',
+        reads: ['provenance'],
+        check: v => v['media-types'] === 'docker' && !attestsOff(v.provenance)
+            ? `docker cannot carry the provenance attestation asked for (provenance: ${v.provenance}); ` +
+                'BuildKit would switch the whole image back to OCI media types. Leave provenance empty or false ' +
+                '(attestations are then off), or use media-types: oci'
+            : undefined
+    },
+    {
+        input: 'media-types',
+        reads: ['sbom', 'attests', 'annotations'],
+        check: v => {
+            const carried = [
+                ...(attestsOff(v.sbom) ? [] : ['sbom']),
+                ...(v.attests.length > 0 ? ['attests'] : []),
+                ...(v.annotations.length > 0 ? ['annotations'] : [])
+            ];
+            if (v['media-types'] !== 'docker' || carried.length === 0)
+                return undefined;
+            return (`docker cannot carry what ${carried.join(' and ')} attach (attestations and annotations ` +
+                'make BuildKit switch the whole image back to OCI media types); leave them empty, or use media-types: oci');
+        }
+    },
+    {
+        input: 'smoke-test',
+        reads: ['push'],
+        check: v => v['smoke-test'].length > 0 && !v.push
+            ? 'runs the pushed image of every platform, so it needs push: true'
+            : undefined
+    },
+    // A push goes by digest with no --tag (the tags are put after the checks): a loaded image would have no
+    // name in the engine.
+    {
+        input: 'load',
+        reads: ['push', 'call'],
+        check: v => v.load && !build_options_evaluates(v.call) && v.push
+            ? 'cannot be combined with push: true (the image is pushed by digest and tagged in the registry ' +
+                'after its checks, so the engine would get it without a name); set push: false to load it, or ' +
+                'pull the pushed tags in a later step'
+            : undefined
+    }
+];
+/** The runtime inputs of a table's values. */
+function runtimeInputs(v) {
+    return {
+        mediaTypes: v['media-types'],
+        smokeTest: v['smoke-test'],
+        smokeTestTimeout: v['smoke-test-timeout'],
+        cacheMaxSize: v['cache-max-size'],
+        checkBinaries: v['check-binaries'],
+        checkBinariesBudget: v['check-binaries-budget']
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/rules.js
+/**
+ * The build's cross-input rules: the second pass over the typed values of the input table (fields.ts),
+ * for what one input alone cannot say. Each is reported under one input and says what to change.
+ */
+
+
+
+/** The problem of a push with no tag (the build's and the plan's tags). */
+const NO_TAG = 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0';
+/** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
+function repositoryProblem(tags) {
+    const [only, ...more] = tags;
+    if (!only || more.length > 0) {
+        return ('push-by-digest is true, so tags must name exactly one repository (e.g. registry.example.com/team/app), ' +
+            `not ${tags.length === 0 ? 'nothing' : `${tags.length} entries`}`);
+    }
+    const { tag, digest } = only.reference;
+    if (tag === undefined && digest === undefined)
+        return undefined;
+    const part = digest !== undefined ? `digest @${digest}` : `tag :${tag ?? ''}`;
+    return (`push-by-digest is true, so "${only.text}" must name the repository only; drop its ${part} ` +
+        '(the image is pushed without a tag and found by its digest)');
+}
+const BUILD_RULES = [
+    {
+        input: 'push-by-digest',
+        reads: ['push'],
+        check: v => v['push-by-digest'] && !v.push ? 'needs push: true (an image pushed by digest is pushed)' : undefined
+    },
+    {
+        input: 'tags',
+        reads: ['push-by-digest'],
+        check: v => (v['push-by-digest'] ? repositoryProblem(v.tags) : undefined)
+    },
+    {
+        input: 'tags',
+        reads: ['push-by-digest'],
+        check: v => {
+            const digested = v['push-by-digest'] ? undefined : v.tags.find(t => t.reference.digest !== undefined);
+            if (!digested)
+                return undefined;
+            return (`"${digested.text}" has a digest (@${(digested.reference.digest ?? '').slice(0, 15)}…): a pushed image ` +
+                'gets its digest from its content; give repository:tag only');
+        }
+    },
+    // call: check (outline, targets) evaluates the build and pushes nothing, so it needs no tag.
+    {
+        input: 'tags',
+        reads: ['push', 'push-by-digest', 'call'],
+        check: v => v.push && !v['push-by-digest'] && !build_options_evaluates(v.call) && v.tags.length === 0 ? NO_TAG : undefined
+    },
+    {
+        input: 'nodes',
+        reads: ['reuse-builder'],
+        check: v => v.nodes.length > 0 && v['reuse-builder']
+            ? 'a reused builder keeps the nodes it has, so nodes cannot be applied to it; set reuse-builder: false, or leave nodes empty'
+            : undefined
+    },
+    {
+        input: 'reuse-builder',
+        reads: ['builder-name'],
+        check: v => v['reuse-builder'] && v['builder-name'] === ''
+            ? 'needs builder-name (the builder to reuse); a generated name is never reused'
+            : undefined
+    }
+];
+/** Every cross-input rule of the build, in the order their problems are reported. */
+const RULES = [...BUILD_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
+
 ;// CONCATENATED MODULE: ./lib/run/plan.js
 /**
  * The `plan` mode (plan/action.yml): turns `platforms` and a `runners` map into the matrix of the
@@ -31969,6 +32708,7 @@ function resolvePath(cwd, value) {
  * `slot` sets the workflow job's output `source-<slot>`, and the merge job reads `source-0` to
  * `source-<MAX_PLATFORMS - 1>`.
  */
+
 
 
 
@@ -32041,9 +32781,7 @@ const PLAN_RULES = [
     {
         input: 'tags',
         reads: ['push'],
-        check: v => v.push && v.tags.length === 0
-            ? 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0'
-            : undefined
+        check: v => (v.push && v.tags.length === 0 ? NO_TAG : undefined)
     },
     {
         input: 'nodes',

@@ -5,7 +5,6 @@
  * clean up the same way.
  */
 import * as fs from 'node:fs'
-import { readInputs } from '../inputs/inputs.js'
 import { InputError, type InputSource } from '../inputs/table.js'
 import { execRunner, type CommandRunner, type RunResult } from '../core/runner.js'
 import type { LogSink } from '../core/reporter.js'
@@ -38,15 +37,13 @@ export function inputSource(args: ParsedArgs): InputSource {
   return name => (args.inputs.get(name) ?? '').trim()
 }
 
-/** Input problems found before anything runs, worded with flags. Throws a UsageError when there are any. */
-export function checkInputs(
-  getInput: InputSource,
-  command: CommandSpec,
-  cwd: string,
-  env: NodeJS.ProcessEnv = {}
-): void {
+/**
+ * Runs `read` (an action's input reader) before anything runs; its input problems become a UsageError
+ * worded with flags.
+ */
+export function refuseBadInputs(read: () => unknown, command: CommandSpec): void {
   try {
-    readInputs(getInput, cwd, env)
+    read()
   } catch (error) {
     if (error instanceof InputError) throw new UsageError(error.problems.map(p => problemForFlag(p, command)))
     throw error
@@ -94,7 +91,7 @@ export async function runBuild(args: ParsedArgs, capture: Capture, deps: Command
   const dir = runDirectory(env)
   const post = { reporter, runner: deps.runner(reporter) }
   const runner = new CancellableRunner(post.runner)
-  const interruption = listenForSignals(deps.signals, capture, () => {
+  const interruption = listenForSignals(deps.signals, reporter, () => {
     runner.cancel()
   })
   try {

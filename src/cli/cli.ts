@@ -57,7 +57,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps = cliDeps())
     try {
       return await command.run(args, capture, deps)
     } catch (error) {
-      capture.info(`error: ${messageOf(error)}`)
+      capture.reporter.error(messageOf(error))
       return 1
     } finally {
       capture.restore()

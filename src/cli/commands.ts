@@ -4,10 +4,12 @@
  */
 import { INPUTS, MERGE_INPUTS, MERGE_OUTPUTS, OUTPUTS, type InputSpec } from '../inputs/action-spec.js'
 import type { CommandSpec, ParsedArgs } from './args.js'
-import { checkInputs, inputSource, runBuild, type CommandDeps } from './build.js'
+import { readMergeInputs } from '../inputs/merge.js'
+import { readInputs } from '../inputs/inputs.js'
+import { inputSource, refuseBadInputs, runBuild, type CommandDeps } from './build.js'
 import type { Capture } from './console.js'
 import { PROGRAM } from './help.js'
-import { checkMergeInputs, runMerge } from './merge.js'
+import { runMerge } from './merge.js'
 
 export interface Command extends CommandSpec {
   /** Refuses bad values (UsageError naming the flag) before anything runs. */
@@ -36,7 +38,7 @@ const build: Command = {
     '  --insecure-registries http://localhost:5000 --json'
   ],
   check(args, deps) {
-    checkInputs(inputSource(args), this, deps.cwd, deps.env)
+    refuseBadInputs(() => readInputs(inputSource(args), deps.cwd, deps.env), this)
   },
   run(args, capture, deps) {
     return runBuild(args, capture, deps)
@@ -58,7 +60,7 @@ const merge: Command = {
     '  --sources localhost:5000/hello@sha256:2222... --tags localhost:5000/hello:1 --json'
   ],
   check(args) {
-    checkMergeInputs(args, this)
+    refuseBadInputs(() => readMergeInputs(inputSource(args)), this)
   },
   run(args, capture, deps) {
     return runMerge(args, capture, deps)

@@ -69,8 +69,6 @@ export interface Capture {
   reporter: TerminalReporter
   /** Writes to the real stdout (the outputs). */
   stdout(text: string): void
-  /** Writes a line to stderr as progress. */
-  info(text: string): void
   /** Flushes partial lines, closes open groups and puts process.stdout/stderr back. */
   restore(): void
 }
@@ -116,9 +114,6 @@ export function captureOutput(options: CaptureOptions): Capture {
   return {
     reporter,
     stdout,
-    info: text => {
-      reporter.info(text)
-    },
     restore: () => {
       outLines.flush().forEach(relayOut)
       errLines.flush().forEach(relayErr)

@@ -5,33 +5,21 @@
  * removes its temporary files (the index is the last thing it pushes, so no tag moves half-way).
  */
 import * as fs from 'node:fs'
-import { InputError } from '../inputs/table.js'
-import { readMergeInputs } from '../inputs/merge.js'
 import { runMergeAction } from '../merge/action.js'
 import { defaultDeps } from '../run/deps.js'
 import { reportFailure } from '../run/outputs.js'
-import { UsageError, problemForFlag, type CommandSpec, type ParsedArgs } from './args.js'
+import type { ParsedArgs } from './args.js'
 import { inputSource, type CommandDeps } from './build.js'
 import type { Capture } from './console.js'
 import { MERGE_OUTPUTS } from '../inputs/action-spec.js'
 import { SIGNAL_STATUS, emitOutputs, listenForSignals, runDirectory } from './session.js'
-
-/** Input problems found before anything runs, worded with flags. Throws a UsageError when there are any. */
-export function checkMergeInputs(args: ParsedArgs, command: CommandSpec): void {
-  try {
-    readMergeInputs(inputSource(args))
-  } catch (error) {
-    if (error instanceof InputError) throw new UsageError(error.problems.map(p => problemForFlag(p, command)))
-    throw error
-  }
-}
 
 /** Runs the merge command; returns the exit status. */
 export async function runMerge(args: ParsedArgs, capture: Capture, deps: CommandDeps): Promise<number> {
   const { env } = deps
   const { reporter } = capture
   const dir = runDirectory(env)
-  const interruption = listenForSignals(deps.signals, capture, () => undefined)
+  const interruption = listenForSignals(deps.signals, reporter, () => undefined)
   try {
     const merged = runMergeAction({
       ...defaultDeps({ reporter, getInput: inputSource(args) }),

@@ -8,6 +8,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { OutputSpec } from '../inputs/action-spec.js'
 import type { ParsedArgs } from './args.js'
+import type { LogSink } from '../core/reporter.js'
 import type { Capture } from './console.js'
 import { formatDotenv, formatJson } from './outputs.js'
 
@@ -34,7 +35,7 @@ export function emitOutputs(specs: readonly OutputSpec[], args: ParsedArgs, capt
   const outputs = Object.fromEntries(capture.reporter.outputs)
   if (args.dotenv) fs.writeFileSync(args.dotenv, formatDotenv(specs, outputs))
   if (args.json) capture.stdout(formatJson(specs, outputs))
-  if (outputs.digest) capture.info(`done: ${outputs.digest}`)
+  if (outputs.digest) capture.reporter.info(`done: ${outputs.digest}`)
 }
 
 export interface Interruption {
@@ -52,7 +53,7 @@ export interface Interruption {
  */
 export function listenForSignals(
   signals: Pick<NodeJS.Process, 'on' | 'off'>,
-  capture: Capture,
+  log: Pick<LogSink, 'info'>,
   onFirst: () => void
 ): Interruption {
   let stopped: NodeJS.Signals | undefined
@@ -60,11 +61,11 @@ export function listenForSignals(
   const signalled = new Promise<NodeJS.Signals>(resolve => {
     onSignal = signal => {
       if (stopped) {
-        capture.info(`${signal} again: still cleaning up, please wait`)
+        log.info(`${signal} again: still cleaning up, please wait`)
         return
       }
       stopped = signal
-      capture.info(`${signal} received: stopping the run and cleaning up`)
+      log.info(`${signal} received: stopping the run and cleaning up`)
       onFirst()
       resolve(signal)
     }

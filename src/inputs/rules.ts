@@ -19,6 +19,9 @@ interface BuildContext {
   'builder-name': string
 }
 
+/** The problem of a push with no tag (the build's and the plan's tags). */
+export const NO_TAG = 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0'
+
 /** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
 function repositoryProblem(tags: readonly TagEntry[]): string | undefined {
   const [only, ...more] = tags
@@ -66,9 +69,7 @@ const BUILD_RULES: readonly Rule<BuildContext>[] = [
     input: 'tags',
     reads: ['push', 'push-by-digest', 'call'],
     check: v =>
-      v.push && !v['push-by-digest'] && !evaluates(v.call) && v.tags.length === 0
-        ? 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0'
-        : undefined
+      v.push && !v['push-by-digest'] && !evaluates(v.call) && v.tags.length === 0 ? NO_TAG : undefined
   },
   {
     input: 'nodes',

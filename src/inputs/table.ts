@@ -75,8 +75,8 @@ export function readTable<F extends Fields>(
 ): Values<F> {
   const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]))
   const text = (name: string): string => options.source(name) || (defaults.get(name) ?? '')
-  const order = options.specs.map(spec => spec.name)
-  const rank = (name: string): number => (order.includes(name) ? order.indexOf(name) : order.length)
+  const order = new Map(options.specs.map((spec, i) => [spec.name, i]))
+  const rank = (name: string): number => order.get(name) ?? order.size
   const context: FieldContext = { cwd: options.cwd ?? '.', env: options.env ?? {}, text }
   const problems: string[] = []
   const failed = new Set<string>()

@@ -8,6 +8,7 @@
  * `source-<MAX_PLATFORMS - 1>`.
  */
 import { PLAN_INPUTS } from '../inputs/action-spec.js'
+import { NO_TAG } from '../inputs/rules.js'
 import { bool, field, readTable, text, type InputSource, type Rule, type Values } from '../inputs/table.js'
 import { parsePlatforms, splitList } from '../inputs/parse.js'
 import { formatPlatform, parsePlatform } from '../oci/platforms.js'
@@ -110,10 +111,7 @@ const PLAN_RULES: readonly Rule<Values<typeof PLAN_FIELDS>>[] = [
   {
     input: 'tags',
     reads: ['push'],
-    check: v =>
-      v.push && v.tags.length === 0
-        ? 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0'
-        : undefined
+    check: v => (v.push && v.tags.length === 0 ? NO_TAG : undefined)
   },
   {
     input: 'nodes',
