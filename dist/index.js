@@ -40860,6 +40860,8 @@ async function buildImage(options) {
     return reporter.group('Build time per platform', () => reportTimings(reporter, build.steps, inputs.platforms, emulated));
 }
 
+// EXTERNAL MODULE: ./lib/run/phases.js
+var phases = __nccwpck_require__(9341);
 ;// CONCATENATED MODULE: ./lib/oci/index-checks.js
 /**
  * Checks of an image index's content, for anything that assembles or pushes one: every platform exactly
@@ -44355,11 +44357,11 @@ async function readBack(images, digest, metadata, options) {
 
 
 async function publishImage(options) {
-    const { deps, inputs, access } = options;
+    const { deps, inputs, access, clock } = options;
     const { reporter } = deps;
     // Tags are put after the checks, except with push-by-digest, which puts none.
     const tagsPending = inputs.push && !inputs.pushByDigest;
-    const digests = await reporter.group('Digests', async () => (0,outputs/* logDigests */.Mw)(reporter, await reportDigests({
+    const digests = await clock.time('read-back', () => reporter.group('Digests', async () => (0,outputs/* logDigests */.Mw)(reporter, await reportDigests({
         ...access,
         metadataFile: options.metadataFile,
         pushed: inputs.push,
@@ -44367,11 +44369,11 @@ async function publishImage(options) {
         names: inputs.tags,
         tagsPending,
         retry: (0,run_deps/* retryOptions */.t)(deps, inputs, 'Reading the image back')
-    })));
+    }))));
     const served = digests.served;
     if (!served)
         return { report: digests };
-    await reporter.group('Content checks', () => runContentChecks({
+    await clock.time('content-checks', () => reporter.group('Content checks', () => runContentChecks({
         ...access,
         image: served.image,
         index: served.manifest,
@@ -44381,11 +44383,11 @@ async function publishImage(options) {
         budgetBytes: inputs.checkBinariesBudget,
         builtSince: options.builtSince,
         retry: (0,run_deps/* retryOptions */.t)(deps, inputs, 'Reading the image')
-    }));
+    })));
     // The smoke test runs each platform's image by digest, before any tag points at it.
     const [firstTag] = inputs.tags;
     const smoke = inputs.smokeTest.length > 0 && firstTag !== undefined
-        ? await reporter.group('Smoke test', () => (0,smoke_test/* smokeTest */.K)({
+        ? await clock.time('smoke', () => reporter.group('Smoke test', () => (0,smoke_test/* smokeTest */.K)({
             runner: access.runner,
             log: reporter,
             image: firstTag,
@@ -44393,17 +44395,17 @@ async function publishImage(options) {
             args: inputs.smokeTest,
             timeoutSeconds: inputs.smokeTestTimeout,
             runId: options.builder
-        }))
+        })))
         : undefined;
     const withSmoke = smoke ? { smoke } : {};
     if (!tagsPending || (smoke && (0,docker_smoke/* smokeFailure */.cR)(smoke, inputs.smokeTest)))
         return { report: digests, ...withSmoke };
-    const moved = await reporter.group('Tags', () => putTags({
+    const moved = await clock.time('tags', () => reporter.group('Tags', () => putTags({
         ...access,
         tags: inputs.tags,
         manifest: served.manifest,
         retry: (0,run_deps/* retryOptions */.t)(deps, inputs, 'Tagging')
-    }));
+    })));
     warnMoved(reporter, digests.digest, moved);
     return { report: { ...digests, moved }, ...withSmoke };
 }
@@ -44518,51 +44520,61 @@ function useRunDockerConfig(deps, inputs, work) {
 
 
 
+
 async function runMain(deps) {
     const { reporter } = deps;
-    state/* markMainStarted */.UM(reporter);
-    maskSecrets(reporter, deps.getInput, deps.env);
-    const inputs = await reporter.group('Inputs', () => {
-        const parsed = readInputs(deps.getInput, deps.cwd, deps.env);
-        for (const line of describeInputs(parsed))
-            reporter.info(line);
-        return Promise.resolve(nodesInUse(reporter, parsed));
-    });
+    const clock = new phases/* PhaseClock */.w(deps.now);
     try {
-        await run(deps, inputs);
+        state/* markMainStarted */.UM(reporter);
+        maskSecrets(reporter, deps.getInput, deps.env);
+        const inputs = await clock.time('inputs', () => reporter.group('Inputs', () => {
+            const parsed = readInputs(deps.getInput, deps.cwd, deps.env);
+            for (const line of describeInputs(parsed))
+                reporter.info(line);
+            return Promise.resolve(nodesInUse(reporter, parsed));
+        }));
+        try {
+            await run(deps, inputs, clock);
+        }
+        catch (error) {
+            if (error instanceof InputError)
+                throw error;
+            throw new outputs/* RunError */.e4(error, hintContext(inputs));
+        }
     }
-    catch (error) {
-        if (error instanceof InputError)
-            throw error;
-        throw new outputs/* RunError */.e4(error, hintContext(inputs));
+    finally {
+        clock.report(reporter);
     }
 }
 /**
  * `jobDeps` are the job's as given; from the login on, every command runs with the run's own docker
  * config (`runDeps`).
  */
-async function run(jobDeps, inputs) {
+async function run(jobDeps, inputs, clock) {
     const { reporter } = jobDeps;
-    // qemu: false: the emulators must be there already; binfmt_misc says so before any docker command.
-    if (inputs.qemu === 'false')
-        requireEmulators(jobDeps, inputs);
-    await checkLoad(jobDeps.runner, inputs);
-    const work = createWorkDir(jobDeps);
-    const config = await reporter.group('BuildKit configuration (buildkitd.toml)', () => writeConfig(reporter, inputs, work));
-    // Before any pull: the BuildKit and QEMU images may live in the registry being logged in to.
-    const { deps: runDeps, dockerConfigDir } = await reporter.group('Docker config and registry login', () => Promise.resolve(useRunDockerConfig(jobDeps, inputs, work)));
+    const { work, config, runDeps, dockerConfigDir } = await clock.time('config', async () => {
+        // qemu: false: the emulators must be there already; binfmt_misc says so before any docker command.
+        if (inputs.qemu === 'false')
+            requireEmulators(jobDeps, inputs);
+        await checkLoad(jobDeps.runner, inputs);
+        const work = createWorkDir(jobDeps);
+        const config = await reporter.group('BuildKit configuration (buildkitd.toml)', () => writeConfig(reporter, inputs, work));
+        // Before any pull: the BuildKit and QEMU images may live in the registry being logged in to.
+        const docker = await reporter.group('Docker config and registry login', () => Promise.resolve(useRunDockerConfig(jobDeps, inputs, work)));
+        return { work, config, runDeps: docker.deps, dockerConfigDir: docker.dockerConfigDir };
+    });
     const builder = inputs.builderName || (0,buildx_builder/* uniqueBuilderName */.Ak)(runDeps.env.GITHUB_RUN_ID ?? '');
     reporter.setOutput('builder-name', builder);
     // Emulators are checked (and installed if missing) while the builder starts.
-    const [emulation, { runner, buildxVersion }] = await Promise.all([
+    const [emulation, { runner, buildxVersion }] = await clock.time('builder', () => Promise.all([
         emulatePlatforms(runDeps, inputs),
         reporter.group(`Builder ${builder}`, () => provisionBuilder({ deps: runDeps, inputs, name: builder, configFile: config.file }))
-    ]);
+    ]));
     await reporter.group('QEMU emulation', () => logEmulation(reporter, emulation));
     const metadataFile = external_node_path_.join(work, 'metadata.json');
     const builtSince = runDeps.now();
     const step = { deps: runDeps, inputs, runner, builder, metadataFile };
-    const timings = await buildImage({ ...step, buildxVersion, emulated: emulation.result.emulated });
+    const timings = await clock.time('build', () => buildImage({ ...step, buildxVersion, emulated: emulation.result.emulated }));
     if (!timings)
         return; // call: check (outline, targets): nothing was built, pushed or exported
     const access = {
@@ -44576,20 +44588,22 @@ async function run(jobDeps, inputs) {
         env: runDeps.env,
         now: runDeps.now
     };
-    const { report, smoke } = await publishImage({ ...step, access, builtSince });
-    // Only with a budget to compare it with: otherwise one more process the run does not need.
-    const diskUse = inputs.cacheMaxSize !== undefined ? await builderDiskUse(runner, builder) : undefined;
-    await (0,outputs/* publishOutputs */.eB)(reporter, {
-        tags: inputs.tags,
-        pushed: inputs.push,
-        report,
-        emulation: emulation.result,
-        builder,
-        ...placementOf(builder, inputs),
-        timings,
-        ...(smoke ? { smoke: { args: inputs.smokeTest, results: smoke } } : {}),
-        ...(diskUse ? { diskUse } : {}),
-        ...(inputs.cacheMaxSize !== undefined ? { cacheMaxSize: inputs.cacheMaxSize } : {})
+    const { report, smoke } = await publishImage({ ...step, access, builtSince, clock });
+    await clock.time('outputs', async () => {
+        // Only with a budget to compare it with: otherwise one more process the run does not need.
+        const diskUse = inputs.cacheMaxSize !== undefined ? await builderDiskUse(runner, builder) : undefined;
+        await (0,outputs/* publishOutputs */.eB)(reporter, {
+            tags: inputs.tags,
+            pushed: inputs.push,
+            report,
+            emulation: emulation.result,
+            builder,
+            ...placementOf(builder, inputs),
+            timings,
+            ...(smoke ? { smoke: { args: inputs.smokeTest, results: smoke } } : {}),
+            ...(diskUse ? { diskUse } : {}),
+            ...(inputs.cacheMaxSize !== undefined ? { cacheMaxSize: inputs.cacheMaxSize } : {})
+        });
     });
     // After the summary and outputs, so that they show every platform's result.
     const failure = smoke ? (0,docker_smoke/* smokeFailure */.cR)(smoke, inputs.smokeTest) : undefined;
@@ -44861,6 +44875,45 @@ function reportFailure(reporter, error) {
 
 /***/ }),
 
+/***/ 9341:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ PhaseClock)
+/* harmony export */ });
+/* unused harmony export PHASE_TIMINGS */
+const PHASE_TIMINGS = 'phase-timings';
+class PhaseClock {
+    now;
+    phases = new Map();
+    started;
+    constructor(now) {
+        this.now = now;
+        this.started = now();
+    }
+    /** Runs `work` and adds its time to `phase` (a phase that runs twice counts both). */
+    async time(phase, work) {
+        const start = this.now();
+        try {
+            return await work();
+        }
+        finally {
+            this.phases.set(phase, (this.phases.get(phase) ?? 0) + (this.now() - start));
+        }
+    }
+    /** Milliseconds by phase in the order they first ran, and `total` since the clock started. */
+    timings() {
+        return { ...Object.fromEntries(this.phases), total: this.now() - this.started };
+    }
+    /** The debug line: `phase-timings {"inputs":3,...,"total":4210}`. */
+    report(log) {
+        log.debug(`${PHASE_TIMINGS} ${JSON.stringify(this.timings())}`);
+    }
+}
+
+
+/***/ }),
+
 /***/ 4879:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -44870,14 +44923,16 @@ function reportFailure(reporter, error) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var _buildx_builder_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3239);
 /* harmony import */ var _buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8978);
+/* harmony import */ var _phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9341);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1176);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3828);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3828);
 /**
  * The post step: runs after the job's steps whether main succeeded, failed or was cancelled. It removes
  * what main created (builder with its container and state; the work directory with the run's docker
  * config and credentials, and its temporary files). Problems here are warnings: cleanup never fails a job.
  * With no state from main (main never started), there is nothing to remove: a notice, and nothing else.
  */
+
 
 
 
@@ -44891,6 +44946,17 @@ async function runPost({ reporter, runner }) {
         return;
     }
     const saved = _state_js__WEBPACK_IMPORTED_MODULE_3__/* .load */ .Hh(reporter);
+    if (!saved.builder && !saved.tempDir)
+        return;
+    const clock = new _phases_js__WEBPACK_IMPORTED_MODULE_4__/* .PhaseClock */ .w(Date.now);
+    try {
+        await clock.time('post', () => clean(reporter, runner, saved));
+    }
+    finally {
+        clock.report(reporter);
+    }
+}
+async function clean(reporter, runner, saved) {
     const attempt = (title, fn) => attemptTo(reporter, title, fn);
     if (saved.builder) {
         await attempt(`Removing builder ${saved.builder}`, async () => {
@@ -44911,7 +44977,7 @@ async function attemptTo(reporter, title, fn) {
             await fn();
         }
         catch (error) {
-            reporter.warning(`${title} failed: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}`);
+            reporter.warning(`${title} failed: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .bD)(error)}`);
         }
     });
 }

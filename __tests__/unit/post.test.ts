@@ -90,6 +90,8 @@ describe('post step', () => {
     expect(groups).toEqual(['Removing builder multiarch-42-abc'])
     expect(log).toContain('builder removed')
     expect(warnings).toEqual([])
+    // The cleanup's time, for the benchmark: the last line, a debug line.
+    expect(log.trimEnd().split('\n').pop()).toMatch(/^::debug::phase-timings \{"post":\d+,"total":\d+\}$/)
   })
 
   it('a builder that was never created (main stopped before create finished) is no warning', async () => {

@@ -18,23 +18,31 @@ import { maskSecrets } from './secrets.js'
 import * as state from './state.js'
 import { smokeFailure } from '../docker/smoke.js'
 import { buildImage } from './build-step.js'
+import { PhaseClock } from './phases.js'
 import { publishImage } from './publish.js'
 import { createWorkDir, useRunDockerConfig, writeConfig } from './workspace.js'
 
 export async function runMain(deps: MainDeps): Promise<void> {
   const { reporter } = deps
-  state.markMainStarted(reporter)
-  maskSecrets(reporter, deps.getInput, deps.env)
-  const inputs = await reporter.group('Inputs', () => {
-    const parsed = readInputs(deps.getInput, deps.cwd, deps.env)
-    for (const line of describeInputs(parsed)) reporter.info(line)
-    return Promise.resolve(nodesInUse(reporter, parsed))
-  })
+  const clock = new PhaseClock(deps.now)
   try {
-    await run(deps, inputs)
-  } catch (error) {
-    if (error instanceof InputError) throw error
-    throw new RunError(error, hintContext(inputs))
+    state.markMainStarted(reporter)
+    maskSecrets(reporter, deps.getInput, deps.env)
+    const inputs = await clock.time('inputs', () =>
+      reporter.group('Inputs', () => {
+        const parsed = readInputs(deps.getInput, deps.cwd, deps.env)
+        for (const line of describeInputs(parsed)) reporter.info(line)
+        return Promise.resolve(nodesInUse(reporter, parsed))
+      })
+    )
+    try {
+      await run(deps, inputs, clock)
+    } catch (error) {
+      if (error instanceof InputError) throw error
+      throw new RunError(error, hintContext(inputs))
+    }
+  } finally {
+    clock.report(reporter)
   }
 }
 
@@ -42,36 +50,42 @@ export async function runMain(deps: MainDeps): Promise<void> {
  * `jobDeps` are the job's as given; from the login on, every command runs with the run's own docker
  * config (`runDeps`).
  */
-async function run(jobDeps: MainDeps, inputs: Inputs): Promise<void> {
+async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promise<void> {
   const { reporter } = jobDeps
-  // qemu: false: the emulators must be there already; binfmt_misc says so before any docker command.
-  if (inputs.qemu === 'false') requireEmulators(jobDeps, inputs)
-  await checkLoad(jobDeps.runner, inputs)
-  const work = createWorkDir(jobDeps)
-  const config = await reporter.group('BuildKit configuration (buildkitd.toml)', () =>
-    writeConfig(reporter, inputs, work)
-  )
-
-  // Before any pull: the BuildKit and QEMU images may live in the registry being logged in to.
-  const { deps: runDeps, dockerConfigDir } = await reporter.group('Docker config and registry login', () =>
-    Promise.resolve(useRunDockerConfig(jobDeps, inputs, work))
-  )
+  const { work, config, runDeps, dockerConfigDir } = await clock.time('config', async () => {
+    // qemu: false: the emulators must be there already; binfmt_misc says so before any docker command.
+    if (inputs.qemu === 'false') requireEmulators(jobDeps, inputs)
+    await checkLoad(jobDeps.runner, inputs)
+    const work = createWorkDir(jobDeps)
+    const config = await reporter.group('BuildKit configuration (buildkitd.toml)', () =>
+      writeConfig(reporter, inputs, work)
+    )
+    // Before any pull: the BuildKit and QEMU images may live in the registry being logged in to.
+    const docker = await reporter.group('Docker config and registry login', () =>
+      Promise.resolve(useRunDockerConfig(jobDeps, inputs, work))
+    )
+    return { work, config, runDeps: docker.deps, dockerConfigDir: docker.dockerConfigDir }
+  })
 
   const builder = inputs.builderName || uniqueBuilderName(runDeps.env.GITHUB_RUN_ID ?? '')
   reporter.setOutput('builder-name', builder)
   // Emulators are checked (and installed if missing) while the builder starts.
-  const [emulation, { runner, buildxVersion }] = await Promise.all([
-    emulatePlatforms(runDeps, inputs),
-    reporter.group(`Builder ${builder}`, () =>
-      provisionBuilder({ deps: runDeps, inputs, name: builder, configFile: config.file })
-    )
-  ])
+  const [emulation, { runner, buildxVersion }] = await clock.time('builder', () =>
+    Promise.all([
+      emulatePlatforms(runDeps, inputs),
+      reporter.group(`Builder ${builder}`, () =>
+        provisionBuilder({ deps: runDeps, inputs, name: builder, configFile: config.file })
+      )
+    ])
+  )
   await reporter.group('QEMU emulation', () => logEmulation(reporter, emulation))
 
   const metadataFile = path.join(work, 'metadata.json')
   const builtSince = runDeps.now()
   const step = { deps: runDeps, inputs, runner, builder, metadataFile }
-  const timings = await buildImage({ ...step, buildxVersion, emulated: emulation.result.emulated })
+  const timings = await clock.time('build', () =>
+    buildImage({ ...step, buildxVersion, emulated: emulation.result.emulated })
+  )
   if (!timings) return // call: check (outline, targets): nothing was built, pushed or exported
 
   const access = {
@@ -85,20 +99,22 @@ async function run(jobDeps: MainDeps, inputs: Inputs): Promise<void> {
     env: runDeps.env,
     now: runDeps.now
   }
-  const { report, smoke } = await publishImage({ ...step, access, builtSince })
-  // Only with a budget to compare it with: otherwise one more process the run does not need.
-  const diskUse = inputs.cacheMaxSize !== undefined ? await builderDiskUse(runner, builder) : undefined
-  await publishOutputs(reporter, {
-    tags: inputs.tags,
-    pushed: inputs.push,
-    report,
-    emulation: emulation.result,
-    builder,
-    ...placementOf(builder, inputs),
-    timings,
-    ...(smoke ? { smoke: { args: inputs.smokeTest, results: smoke } } : {}),
-    ...(diskUse ? { diskUse } : {}),
-    ...(inputs.cacheMaxSize !== undefined ? { cacheMaxSize: inputs.cacheMaxSize } : {})
+  const { report, smoke } = await publishImage({ ...step, access, builtSince, clock })
+  await clock.time('outputs', async () => {
+    // Only with a budget to compare it with: otherwise one more process the run does not need.
+    const diskUse = inputs.cacheMaxSize !== undefined ? await builderDiskUse(runner, builder) : undefined
+    await publishOutputs(reporter, {
+      tags: inputs.tags,
+      pushed: inputs.push,
+      report,
+      emulation: emulation.result,
+      builder,
+      ...placementOf(builder, inputs),
+      timings,
+      ...(smoke ? { smoke: { args: inputs.smokeTest, results: smoke } } : {}),
+      ...(diskUse ? { diskUse } : {}),
+      ...(inputs.cacheMaxSize !== undefined ? { cacheMaxSize: inputs.cacheMaxSize } : {})
+    })
   })
   // After the summary and outputs, so that they show every platform's result.
   const failure = smoke ? smokeFailure(smoke, inputs.smokeTest) : undefined

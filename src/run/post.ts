@@ -9,6 +9,7 @@ import { removeBuilder } from '../buildx/builder.js'
 import { parseBuildxCli, withBuildx } from '../buildx/cli.js'
 import type { CommandRunner } from '../core/runner.js'
 import type { Reporter } from '../core/reporter.js'
+import { PhaseClock } from './phases.js'
 import * as state from './state.js'
 import { messageOf } from '../core/errors.js'
 
@@ -26,6 +27,16 @@ export async function runPost({ reporter, runner }: PostDeps): Promise<void> {
     return
   }
   const saved = state.load(reporter)
+  if (!saved.builder && !saved.tempDir) return
+  const clock = new PhaseClock(Date.now)
+  try {
+    await clock.time('post', () => clean(reporter, runner, saved))
+  } finally {
+    clock.report(reporter)
+  }
+}
+
+async function clean(reporter: Reporter, runner: CommandRunner, saved: state.RunState): Promise<void> {
   const attempt = (title: string, fn: () => Promise<void>): Promise<void> => attemptTo(reporter, title, fn)
   if (saved.builder) {
     await attempt(`Removing builder ${saved.builder}`, async () => {

@@ -11,6 +11,7 @@ import { logDigests } from './outputs.js'
 import type { RegistryAccess } from './registry-access.js'
 import { smokeTest } from './smoke-test.js'
 import { smokeFailure } from '../docker/smoke.js'
+import type { PhaseClock } from './phases.js'
 import { putTags } from './tags.js'
 import { reportDigests, warnMoved, type DigestReport } from './verify.js'
 
@@ -23,6 +24,8 @@ export interface PublishOptions {
   metadataFile: string
   /** When the build started (ms since the epoch): layers made since then count as added by it. */
   builtSince: number
+  /** Times the phases: read back, content checks, smoke test, tags. */
+  clock: PhaseClock
 }
 
 export interface Published {
@@ -32,65 +35,73 @@ export interface Published {
 }
 
 export async function publishImage(options: PublishOptions): Promise<Published> {
-  const { deps, inputs, access } = options
+  const { deps, inputs, access, clock } = options
   const { reporter } = deps
   // Tags are put after the checks, except with push-by-digest, which puts none.
   const tagsPending = inputs.push && !inputs.pushByDigest
-  const digests = await reporter.group('Digests', async () =>
-    logDigests(
-      reporter,
-      await reportDigests({
-        ...access,
-        metadataFile: options.metadataFile,
-        pushed: inputs.push,
-        platforms: inputs.platforms,
-        names: inputs.tags,
-        tagsPending,
-        retry: retryOptions(deps, inputs, 'Reading the image back')
-      })
+  const digests = await clock.time('read-back', () =>
+    reporter.group('Digests', async () =>
+      logDigests(
+        reporter,
+        await reportDigests({
+          ...access,
+          metadataFile: options.metadataFile,
+          pushed: inputs.push,
+          platforms: inputs.platforms,
+          names: inputs.tags,
+          tagsPending,
+          retry: retryOptions(deps, inputs, 'Reading the image back')
+        })
+      )
     )
   )
   const served = digests.served
   if (!served) return { report: digests }
-  await reporter.group('Content checks', () =>
-    runContentChecks({
-      ...access,
-      image: served.image,
-      index: served.manifest,
-      platforms: inputs.platforms,
-      ...(digests.metadata.platform ? { singlePlatform: digests.metadata.platform } : {}),
-      binaries: inputs.checkBinaries,
-      budgetBytes: inputs.checkBinariesBudget,
-      builtSince: options.builtSince,
-      retry: retryOptions(deps, inputs, 'Reading the image')
-    })
+  await clock.time('content-checks', () =>
+    reporter.group('Content checks', () =>
+      runContentChecks({
+        ...access,
+        image: served.image,
+        index: served.manifest,
+        platforms: inputs.platforms,
+        ...(digests.metadata.platform ? { singlePlatform: digests.metadata.platform } : {}),
+        binaries: inputs.checkBinaries,
+        budgetBytes: inputs.checkBinariesBudget,
+        builtSince: options.builtSince,
+        retry: retryOptions(deps, inputs, 'Reading the image')
+      })
+    )
   )
   // The smoke test runs each platform's image by digest, before any tag points at it.
   const [firstTag] = inputs.tags
   const smoke =
     inputs.smokeTest.length > 0 && firstTag !== undefined
-      ? await reporter.group('Smoke test', () =>
-          smokeTest({
-            runner: access.runner,
-            log: reporter,
-            image: firstTag,
-            platforms: digests.platforms,
-            args: inputs.smokeTest,
-            timeoutSeconds: inputs.smokeTestTimeout,
-            runId: options.builder
-          })
+      ? await clock.time('smoke', () =>
+          reporter.group('Smoke test', () =>
+            smokeTest({
+              runner: access.runner,
+              log: reporter,
+              image: firstTag,
+              platforms: digests.platforms,
+              args: inputs.smokeTest,
+              timeoutSeconds: inputs.smokeTestTimeout,
+              runId: options.builder
+            })
+          )
         )
       : undefined
   const withSmoke = smoke ? { smoke } : {}
   if (!tagsPending || (smoke && smokeFailure(smoke, inputs.smokeTest)))
     return { report: digests, ...withSmoke }
-  const moved = await reporter.group('Tags', () =>
-    putTags({
-      ...access,
-      tags: inputs.tags,
-      manifest: served.manifest,
-      retry: retryOptions(deps, inputs, 'Tagging')
-    })
+  const moved = await clock.time('tags', () =>
+    reporter.group('Tags', () =>
+      putTags({
+        ...access,
+        tags: inputs.tags,
+        manifest: served.manifest,
+        retry: retryOptions(deps, inputs, 'Tagging')
+      })
+    )
   )
   warnMoved(reporter, digests.digest, moved)
   return { report: { ...digests, moved }, ...withSmoke }
