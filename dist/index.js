@@ -35829,7 +35829,7 @@ function githubReporter(env = process.env) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3519);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6221);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6101);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6139);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
 /* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
@@ -36534,7 +36534,7 @@ function nodeArmVersion() {
 
 /***/ }),
 
-/***/ 6221:
+/***/ 6101:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37156,6 +37156,8 @@ function describeInputs(inputs) {
         ]);
     }
     // Cache entries may carry credentials (s3 keys): only their types are shown.
+    if (inputs.cache)
+        lines.push(['cache', `${inputs.cache}, one per platform`]);
     if (inputs.cacheFrom.length > 0)
         lines.push(['cache-from', cacheTypes(inputs.cacheFrom)]);
     if (inputs.cacheTo.length > 0)
@@ -37182,6 +37184,7 @@ const INPUTS = [
     { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false, "list": false },
     { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false, "list": true },
     { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false, "list": true },
+    { "name": "cache", "description": "A build cache that survives from one job to the next, one per platform: registry (REPOSITORY:buildcache-<platform> next to the first tag, with this run's registry settings and login) or gha (GitHub's cache service). An export that fails is a warning. cache-from and cache-to, when given, win. Empty: none. See docs/cache.md.", "default": "", "required": false, "list": false },
     { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
     { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
     { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: buildx's default.", "default": "", "required": false, "list": false },
@@ -37806,6 +37809,65 @@ function resolvePath(cwd, value) {
     return value.startsWith('/') ? value : `${cwd}/${value}`;
 }
 
+;// CONCATENATED MODULE: ./lib/buildx/cache.js
+/**
+ * The `cache` input's entries: one word (registry or gha) turned into buildx's --cache-from and --cache-to,
+ * one cache per platform so that the jobs of a per-platform build never overwrite each other's cache.
+ *
+ * registry: `REPOSITORY:buildcache-<platform>` next to the first tag (linux/arm/v7 -> buildcache-linux-arm-v7),
+ * pulled and pushed by BuildKit with the run's registry settings (buildkitd.toml) and login (docker config).
+ * gha: GitHub's cache service, `scope=buildcache-<repository path>-<platform>`; buildx reads the service's URL and
+ * token from its own environment (ACTIONS_CACHE_URL, ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN,
+ * ACTIONS_CACHE_SERVICE_V2 choosing version 2), so the token never reaches argv.
+ *
+ * A build of several platforms is one BuildKit solve with one cache: each of its platforms' entries gets
+ * that whole cache (the blobs are shared in the repository, so the extra refs cost a manifest each). A
+ * one-platform job reads and writes its own platform's entry only.
+ * Every export has ignore-error=true: a cache that cannot be written is a warning, not a failed build.
+ */
+
+const CACHE_MODES = ['', 'registry', 'gha'];
+/** The tag prefix of registry cache refs and the prefix of gha scopes. */
+const CACHE_PREFIX = 'buildcache';
+/** linux/arm/v7 -> linux-arm-v7 (a tag and scope part). */
+function platformSlug(platform) {
+    return platform.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+/** The cache entry of one platform, as `type=...` without import or export options. */
+function platformCache(cache, platform, tags) {
+    const first = tags[0];
+    const reference = first === undefined ? undefined : (0,oci_reference/* parseImageReference */.o_)(first);
+    if (cache === 'registry') {
+        if (!reference)
+            throw new Error('cache: registry needs a tag: the cache lives next to the first one');
+        return `type=registry,ref=${reference.registry}/${reference.repository}:${CACHE_PREFIX}-${platformSlug(platform)}`;
+    }
+    const image = reference ? `-${platformSlug(reference.repository)}` : '';
+    return `type=gha,scope=${CACHE_PREFIX}${image}-${platformSlug(platform)}`;
+}
+/** The --cache-from and --cache-to entries of a build: the explicit ones, or the cache input's. */
+function cacheEntries(s) {
+    if (s.cache === '')
+        return { from: [...s.cacheFrom], to: [...s.cacheTo] };
+    const mode = s.cache;
+    const own = s.platforms.map(platform => platformCache(mode, platform, s.tags));
+    return {
+        from: s.cacheFrom.length > 0 ? [...s.cacheFrom] : own,
+        to: s.cacheTo.length > 0 ? [...s.cacheTo] : own.map(entry => `${entry},mode=max,ignore-error=true`)
+    };
+}
+/** BuildKit's names for its cache export steps (registry, local, gha, s3, azblob, inline). */
+const CACHE_EXPORT_STEP = /^exporting (cache|to GitHub Actions Cache|to Amazon S3|to Azure Blob Storage)/i;
+/**
+ * The cache exports that failed in a build that went on (ignore-error=true): a warning each, since the
+ * image itself was built and pushed.
+ */
+function failedCacheExports(steps) {
+    return steps
+        .filter(step => step.error !== '' && CACHE_EXPORT_STEP.test(step.name))
+        .map(step => `${step.name} failed: ${step.error}. The image was built and pushed; the next run starts without this cache`);
+}
+
 ;// CONCATENATED MODULE: ./lib/inputs/cache.js
 /**
  * cache-from and cache-to, checked against buildx's cache syntax before anything runs: one entry per line,
@@ -37814,6 +37876,7 @@ function resolvePath(cwd, value) {
  * (min or max), and yes/no keys take true or false. Keys this action does not know are passed on, so a
  * newer BuildKit's options still work.
  */
+
 
 
 
@@ -37927,6 +37990,22 @@ function parseCacheEntries(value, direction) {
     for (const entry of entries)
         parseCacheEntry(entry, direction);
     return entries;
+}
+/** The variables buildx reads the GitHub cache service from (version 1, version 2). */
+const GHA_URL_VARIABLES = ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL'];
+/**
+ * cache: '', registry or gha. gha needs the runner's cache service variables, which GitHub gives to actions
+ * (not to `run:` steps), so a job without them is told before anything runs.
+ */
+function parseCacheMode(value, { env }) {
+    const mode = CACHE_MODES.find(m => m === value.toLowerCase());
+    if (mode === undefined)
+        throw new Error(`"${value}" is not a cache; use registry, gha or leave it empty`);
+    if (mode === 'gha' && (!env.ACTIONS_RUNTIME_TOKEN || !GHA_URL_VARIABLES.some(name => env[name]))) {
+        throw new Error(`gha needs GitHub's cache service: ACTIONS_RUNTIME_TOKEN and ${GHA_URL_VARIABLES.join(' or ')} ` +
+            '(the runner gives them to actions); outside GitHub Actions use cache: registry');
+    }
+    return mode;
 }
 
 ;// CONCATENATED MODULE: ./lib/inputs/checks.js
@@ -38775,6 +38854,7 @@ function progress_isRecord(value) {
 
 
 
+
 const MEDIA_TYPE_FAMILIES = ['oci', 'docker'];
 /** The first buildx release with `--progress=rawjson`. */
 const RAWJSON_SINCE = '0.13.0';
@@ -38798,9 +38878,10 @@ function buildCommand({ builder, metadataFile, settings: s, progress }) {
         args.push('--label', label);
     if (s.target)
         args.push('--target', s.target);
-    for (const from of s.cacheFrom)
+    const cache = cacheEntries(s);
+    for (const from of cache.from)
         args.push('--cache-from', from);
-    for (const to of s.cacheTo)
+    for (const to of cache.to)
         args.push('--cache-to', to);
     if (s.noCache)
         args.push('--no-cache');
@@ -39055,6 +39136,7 @@ const BUILD_FIELDS = {
     target: field('', parseTarget),
     'cache-from': field([], value => parseCacheEntries(value, 'cache-from')),
     'cache-to': field([], value => parseCacheEntries(value, 'cache-to')),
+    cache: field('', parseCacheMode),
     'no-cache': bool(false),
     pull: bool(false),
     provenance: field('', parseProvenance),
@@ -39160,6 +39242,13 @@ const BUILD_RULES = [
             : undefined
     },
     {
+        input: 'cache',
+        reads: ['tags'],
+        check: v => v.cache === 'registry' && v.tags.length === 0
+            ? 'registry keeps the cache next to the first tag, and no tag is given; set tags, or use cache: gha'
+            : undefined
+    },
+    {
         input: 'reuse-builder',
         reads: ['builder-name'],
         check: v => v['reuse-builder'] && v['builder-name'] === ''
@@ -39196,6 +39285,7 @@ function readInputs(source, cwd, env = {}) {
         target: v.target,
         cacheFrom: v['cache-from'],
         cacheTo: v['cache-to'],
+        cache: v.cache,
         noCache: v['no-cache'],
         pull: v.pull,
         provenance: v.provenance,
@@ -40701,6 +40791,9 @@ function maskSecrets(reporter, getInput, env) {
     if (token)
         mask(token);
     maskBuildSecrets(mask, getInput('secrets'));
+    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
+    if (env.ACTIONS_RUNTIME_TOKEN)
+        mask(env.ACTIONS_RUNTIME_TOKEN);
     for (const name of SENSITIVE_INPUTS) {
         for (const block of getInput(name).matchAll(PRIVATE_KEY)) {
             for (const line of block[0].split(/\r?\n/))
@@ -40831,6 +40924,7 @@ function reportTimings(reporter, steps, platforms, emulated) {
 
 
 
+
 /**
  * Builds (and pushes) the image; returns each platform's build time, or undefined when `call` only
  * evaluated the build (check, outline, targets: nothing was built, pushed or exported).
@@ -40855,6 +40949,8 @@ async function buildImage(options) {
                 reporter.error(hint.message, { title: hint.title });
         throw error;
     }));
+    for (const problem of failedCacheExports(build.steps))
+        reporter.warning(problem, { title: 'Build cache' });
     if (evaluateOnly)
         return undefined;
     return reporter.group('Build time per platform', () => reportTimings(reporter, build.steps, inputs.platforms, emulated));

@@ -184,9 +184,10 @@ describe('reusable workflow on the stack', () => {
 })
 
 describe('reusable workflow, distributed, on the stack (plan -> one job per platform; the merge input)', () => {
-  it('each platform is pushed by digest, and the merge gets exactly those digests as sources', async () => {
+  it('each platform is pushed by digest with its own cache ref, and the merge gets exactly those digests', async () => {
     const registry = env('E2E_HTTP_REGISTRY')
-    const tag = uniqueTag(registry, 'reusable-distributed')
+    // A repository of its own, so that the cache refs checked below can only come from this run.
+    const tag = uniqueTag(registry, `reusable-distributed-${Date.now().toString(36)}`)
     const platforms = env('E2E_PLATFORMS')
     const call = callContext(
       {
@@ -196,7 +197,8 @@ describe('reusable workflow, distributed, on the stack (plan -> one job per plat
         context: '__tests__/e2e/fixtures/uname',
         'buildkit-image': buildkitImage(),
         'host-network': true,
-        'insecure-registries': `http://${registry}`
+        'insecure-registries': `http://${registry}`,
+        cache: 'registry'
       },
       {}
     )
@@ -237,6 +239,12 @@ describe('reusable workflow, distributed, on the stack (plan -> one job per plat
       expect(post.exitCode).toBe(0)
       const source = `${planOutputs.repository ?? ''}@${main.outputs.digest ?? ''}`
       expect(sha256(rawManifest(source))).toBe(main.outputs.digest)
+      // This leg wrote its own platform's cache ref, and no leg still to come has written theirs.
+      const cacheRef = (platform: string): string =>
+        `${planOutputs.repository ?? ''}:buildcache-${platform.replace(/\//g, '-')}`
+      expect(rawManifest(cacheRef(entry.platform)).length).toBeGreaterThan(0)
+      const later = matrix.include.slice(matrix.include.indexOf(entry) + 1).map(e => e.platform)
+      for (const platform of later) expect(() => rawManifest(cacheRef(platform))).toThrow()
       expectedSources.push(source)
       const outputs = evaluateMap(workflow.jobs['build-platforms']?.outputs ?? {}, {
         ...leg,

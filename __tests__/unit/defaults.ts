@@ -15,6 +15,7 @@ export const BUILD_SETTINGS: BuildSettings = {
   target: '',
   cacheFrom: [],
   cacheTo: [],
+  cache: '',
   noCache: false,
   pull: false,
   provenance: '',

@@ -187,6 +187,7 @@ describe('reusable workflow (multiarch.yml)', () => {
       'target',
       'cache-from',
       'cache-to',
+      'cache',
       'provenance',
       'host-network',
       'insecure-registries',

@@ -31384,6 +31384,7 @@ const INPUTS = [
     { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false, "list": false },
     { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false, "list": true },
     { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false, "list": true },
+    { "name": "cache", "description": "A build cache that survives from one job to the next, one per platform: registry (REPOSITORY:buildcache-<platform> next to the first tag, with this run's registry settings and login) or gha (GitHub's cache service). An export that fails is a warning. cache-from and cache-to, when given, win. Empty: none. See docs/cache.md.", "default": "", "required": false, "list": false },
     { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
     { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
     { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: buildx's default.", "default": "", "required": false, "list": false },
@@ -32462,6 +32463,9 @@ function maskSecrets(reporter, getInput, env) {
     if (token)
         mask(token);
     maskBuildSecrets(mask, getInput('secrets'));
+    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
+    if (env.ACTIONS_RUNTIME_TOKEN)
+        mask(env.ACTIONS_RUNTIME_TOKEN);
     for (const name of SENSITIVE_INPUTS) {
         for (const block of getInput(name).matchAll(PRIVATE_KEY)) {
             for (const line of block[0].split(/\r?\n/))

@@ -31019,7 +31019,7 @@ function repositoriesOf(references) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1138);
-/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6259);
+/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4586);
 /** The plan sub-action's entry (plan/action.yml runs dist/plan/index.js): the matrix of a distributed build. */
 
 
@@ -31366,7 +31366,7 @@ function reportFailure(reporter, error) {
 
 /***/ }),
 
-/***/ 6259:
+/***/ 4586:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31395,6 +31395,7 @@ const INPUTS = [
     { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false, "list": false },
     { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false, "list": true },
     { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false, "list": true },
+    { "name": "cache", "description": "A build cache that survives from one job to the next, one per platform: registry (REPOSITORY:buildcache-<platform> next to the first tag, with this run's registry settings and login) or gha (GitHub's cache service). An export that fails is a warning. cache-from and cache-to, when given, win. Empty: none. See docs/cache.md.", "default": "", "required": false, "list": false },
     { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
     { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
     { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: buildx's default.", "default": "", "required": false, "list": false },
@@ -32373,12 +32374,72 @@ function registryInputs(v) {
 
 // EXTERNAL MODULE: ./lib/core/runner.js
 var runner = __nccwpck_require__(6741);
+;// CONCATENATED MODULE: ./lib/buildx/cache.js
+/**
+ * The `cache` input's entries: one word (registry or gha) turned into buildx's --cache-from and --cache-to,
+ * one cache per platform so that the jobs of a per-platform build never overwrite each other's cache.
+ *
+ * registry: `REPOSITORY:buildcache-<platform>` next to the first tag (linux/arm/v7 -> buildcache-linux-arm-v7),
+ * pulled and pushed by BuildKit with the run's registry settings (buildkitd.toml) and login (docker config).
+ * gha: GitHub's cache service, `scope=buildcache-<repository path>-<platform>`; buildx reads the service's URL and
+ * token from its own environment (ACTIONS_CACHE_URL, ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN,
+ * ACTIONS_CACHE_SERVICE_V2 choosing version 2), so the token never reaches argv.
+ *
+ * A build of several platforms is one BuildKit solve with one cache: each of its platforms' entries gets
+ * that whole cache (the blobs are shared in the repository, so the extra refs cost a manifest each). A
+ * one-platform job reads and writes its own platform's entry only.
+ * Every export has ignore-error=true: a cache that cannot be written is a warning, not a failed build.
+ */
+
+const CACHE_MODES = (/* unused pure expression or super */ null && (['', 'registry', 'gha']));
+/** The tag prefix of registry cache refs and the prefix of gha scopes. */
+const CACHE_PREFIX = 'buildcache';
+/** linux/arm/v7 -> linux-arm-v7 (a tag and scope part). */
+function platformSlug(platform) {
+    return platform.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+/** The cache entry of one platform, as `type=...` without import or export options. */
+function platformCache(cache, platform, tags) {
+    const first = tags[0];
+    const reference = first === undefined ? undefined : parseImageReference(first);
+    if (cache === 'registry') {
+        if (!reference)
+            throw new Error('cache: registry needs a tag: the cache lives next to the first one');
+        return `type=registry,ref=${reference.registry}/${reference.repository}:${CACHE_PREFIX}-${platformSlug(platform)}`;
+    }
+    const image = reference ? `-${platformSlug(reference.repository)}` : '';
+    return `type=gha,scope=${CACHE_PREFIX}${image}-${platformSlug(platform)}`;
+}
+/** The --cache-from and --cache-to entries of a build: the explicit ones, or the cache input's. */
+function cache_cacheEntries(s) {
+    if (s.cache === '')
+        return { from: [...s.cacheFrom], to: [...s.cacheTo] };
+    const mode = s.cache;
+    const own = s.platforms.map(platform => platformCache(mode, platform, s.tags));
+    return {
+        from: s.cacheFrom.length > 0 ? [...s.cacheFrom] : own,
+        to: s.cacheTo.length > 0 ? [...s.cacheTo] : own.map(entry => `${entry},mode=max,ignore-error=true`)
+    };
+}
+/** BuildKit's names for its cache export steps (registry, local, gha, s3, azblob, inline). */
+const CACHE_EXPORT_STEP = /^exporting (cache|to GitHub Actions Cache|to Amazon S3|to Azure Blob Storage)/i;
+/**
+ * The cache exports that failed in a build that went on (ignore-error=true): a warning each, since the
+ * image itself was built and pushed.
+ */
+function failedCacheExports(steps) {
+    return steps
+        .filter(step => step.error !== '' && CACHE_EXPORT_STEP.test(step.name))
+        .map(step => `${step.name} failed: ${step.error}. The image was built and pushed; the next run starts without this cache`);
+}
+
 ;// CONCATENATED MODULE: ./lib/buildx/build.js
 /**
  * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
  * metadata file whose contents are the source of the digests, and with a progress stream that says how
  * long each platform's steps took (see progress.ts).
  */
+
 
 
 
@@ -32407,9 +32468,10 @@ function buildCommand({ builder, metadataFile, settings: s, progress }) {
         args.push('--label', label);
     if (s.target)
         args.push('--target', s.target);
-    for (const from of s.cacheFrom)
+    const cache = cacheEntries(s);
+    for (const from of cache.from)
         args.push('--cache-from', from);
-    for (const to of s.cacheTo)
+    for (const to of cache.to)
         args.push('--cache-to', to);
     if (s.noCache)
         args.push('--no-cache');
@@ -32685,6 +32747,13 @@ const BUILD_RULES = [
         reads: ['reuse-builder'],
         check: v => v.nodes.length > 0 && v['reuse-builder']
             ? 'a reused builder keeps the nodes it has, so nodes cannot be applied to it; set reuse-builder: false, or leave nodes empty'
+            : undefined
+    },
+    {
+        input: 'cache',
+        reads: ['tags'],
+        check: v => v.cache === 'registry' && v.tags.length === 0
+            ? 'registry keeps the cache next to the first tag, and no tag is given; set tags, or use cache: gha'
             : undefined
     },
     {

@@ -9,6 +9,7 @@ import { buildOptionArgs, evaluates, type BuildOptionSettings } from './build-op
 import { RawJsonProgress, parsePlainProgress, type Step } from './progress.js'
 import { compareVersions } from './version.js'
 import { repositoriesOf } from '../oci/reference.js'
+import { cacheEntries, type CacheMode } from './cache.js'
 
 /** oci: OCI index and manifests; docker: Docker manifest list and v2 manifests (no attestations). */
 export type MediaTypes = 'oci' | 'docker'
@@ -28,6 +29,8 @@ export interface BuildSettings {
   target: string
   cacheFrom: readonly string[]
   cacheTo: readonly string[]
+  /** registry or gha: one cache per platform (see cache.ts); '' for cacheFrom and cacheTo only. */
+  cache: CacheMode
   noCache: boolean
   pull: boolean
   provenance: string
@@ -69,8 +72,9 @@ export function buildCommand({ builder, metadataFile, settings: s, progress }: B
   for (const arg of s.buildArgs) args.push('--build-arg', arg)
   for (const label of s.labels) args.push('--label', label)
   if (s.target) args.push('--target', s.target)
-  for (const from of s.cacheFrom) args.push('--cache-from', from)
-  for (const to of s.cacheTo) args.push('--cache-to', to)
+  const cache = cacheEntries(s)
+  for (const from of cache.from) args.push('--cache-from', from)
+  for (const to of cache.to) args.push('--cache-to', to)
   if (s.noCache) args.push('--no-cache')
   if (s.pull) args.push('--pull')
   // Any attestation makes BuildKit switch to OCI media types, so Docker media types go without them.

@@ -8,6 +8,8 @@
 import { parseImageReference } from '../oci/reference.js'
 import { messageOf } from '../core/errors.js'
 import { splitList } from './parse.js'
+import { CACHE_MODES, type CacheMode } from '../buildx/cache.js'
+import type { FieldContext } from './table.js'
 
 export type CacheDirection = 'cache-from' | 'cache-to'
 
@@ -135,4 +137,23 @@ export function parseCacheEntries(value: string, direction: CacheDirection): str
   const entries = splitList(value, false)
   for (const entry of entries) parseCacheEntry(entry, direction)
   return entries
+}
+
+/** The variables buildx reads the GitHub cache service from (version 1, version 2). */
+export const GHA_URL_VARIABLES = ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL']
+
+/**
+ * cache: '', registry or gha. gha needs the runner's cache service variables, which GitHub gives to actions
+ * (not to `run:` steps), so a job without them is told before anything runs.
+ */
+export function parseCacheMode(value: string, { env }: Pick<FieldContext, 'env'>): CacheMode {
+  const mode = CACHE_MODES.find(m => m === value.toLowerCase())
+  if (mode === undefined) throw new Error(`"${value}" is not a cache; use registry, gha or leave it empty`)
+  if (mode === 'gha' && (!env.ACTIONS_RUNTIME_TOKEN || !GHA_URL_VARIABLES.some(name => env[name]))) {
+    throw new Error(
+      `gha needs GitHub's cache service: ACTIONS_RUNTIME_TOKEN and ${GHA_URL_VARIABLES.join(' or ')} ` +
+        '(the runner gives them to actions); outside GitHub Actions use cache: registry'
+    )
+  }
+  return mode
 }

@@ -69,6 +69,7 @@ export function describeInputs(inputs: Inputs): string[] {
     ])
   }
   // Cache entries may carry credentials (s3 keys): only their types are shown.
+  if (inputs.cache) lines.push(['cache', `${inputs.cache}, one per platform`])
   if (inputs.cacheFrom.length > 0) lines.push(['cache-from', cacheTypes(inputs.cacheFrom)])
   if (inputs.cacheTo.length > 0) lines.push(['cache-to', cacheTypes(inputs.cacheTo)])
   lines.push(...describeBuildOptions(inputs.buildOptions))

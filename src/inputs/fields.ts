@@ -6,12 +6,13 @@
 import * as fs from 'node:fs'
 import type { RegistryHost } from '../buildkitd/registry-name.js'
 import { normalizeBuildxVersion, parseDownloadUrlTemplate } from '../buildx/release.js'
+import type { CacheMode } from '../buildx/cache.js'
 import type { BuilderNode } from '../buildx/nodes.js'
 import { parseImageReference, type ImageReference } from '../oci/reference.js'
 import { messageOf } from '../core/errors.js'
 import { QEMU_MODES, type QemuMode } from '../qemu/qemu.js'
 import { BUILD_OPTION_FIELDS } from './build-options.js'
-import { parseCacheEntries } from './cache.js'
+import { parseCacheEntries, parseCacheMode } from './cache.js'
 import { checkDockerfile, parseBuildkitdFlags, parseProvenance, parseTarget } from './checks.js'
 import { parseNodes } from './nodes.js'
 import { imageReference } from './option-values.js'
@@ -80,6 +81,7 @@ export const BUILD_FIELDS = {
   target: field('', parseTarget),
   'cache-from': field([] as string[], value => parseCacheEntries(value, 'cache-from')),
   'cache-to': field([] as string[], value => parseCacheEntries(value, 'cache-to')),
+  cache: field<CacheMode>('', parseCacheMode),
   'no-cache': bool(false),
   pull: bool(false),
   provenance: field('', parseProvenance),

@@ -6,6 +6,7 @@
  */
 import type { RegistryHost } from '../buildkitd/registry-name.js'
 import type { BuildOptionSettings } from '../buildx/build-options.js'
+import type { CacheMode } from '../buildx/cache.js'
 import type { BuilderNode } from '../buildx/nodes.js'
 import type { QemuMode } from '../qemu/qemu.js'
 import { INPUTS } from './action-spec.js'
@@ -29,6 +30,7 @@ export interface Inputs extends RuntimeInputs, RegistryInputs {
   target: string
   cacheFrom: string[]
   cacheTo: string[]
+  cache: CacheMode
   noCache: boolean
   pull: boolean
   provenance: string
@@ -73,6 +75,7 @@ export function readInputs(source: InputSource, cwd: string, env: NodeJS.Process
     target: v.target,
     cacheFrom: v['cache-from'],
     cacheTo: v['cache-to'],
+    cache: v.cache,
     noCache: v['no-cache'],
     pull: v.pull,
     provenance: v.provenance,

@@ -3,6 +3,7 @@
  * for what one input alone cannot say. Each is reported under one input and says what to change.
  */
 import { evaluates } from '../buildx/build-options.js'
+import type { CacheMode } from '../buildx/cache.js'
 import type { BuilderNode } from '../buildx/nodes.js'
 import type { TagEntry } from './fields.js'
 import { REGISTRY_RULES } from './registry-inputs.js'
@@ -17,6 +18,7 @@ interface BuildContext {
   nodes: BuilderNode[]
   'reuse-builder': boolean
   'builder-name': string
+  cache: CacheMode
 }
 
 /** The problem of a push with no tag (the build's and the plan's tags). */
@@ -77,6 +79,14 @@ const BUILD_RULES: readonly Rule<BuildContext>[] = [
     check: v =>
       v.nodes.length > 0 && v['reuse-builder']
         ? 'a reused builder keeps the nodes it has, so nodes cannot be applied to it; set reuse-builder: false, or leave nodes empty'
+        : undefined
+  },
+  {
+    input: 'cache',
+    reads: ['tags'],
+    check: v =>
+      v.cache === 'registry' && v.tags.length === 0
+        ? 'registry keeps the cache next to the first tag, and no tag is given; set tags, or use cache: gha'
         : undefined
   },
   {

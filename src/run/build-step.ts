@@ -4,6 +4,7 @@
  */
 import { evaluates } from '../buildx/build-options.js'
 import { BuildError, progressFormat, runBuild } from '../buildx/build.js'
+import { failedCacheExports } from '../buildx/cache.js'
 import { withRetries } from '../core/retry.js'
 import type { CommandRunner } from '../core/runner.js'
 import type { Inputs } from '../inputs/inputs.js'
@@ -49,6 +50,7 @@ export async function buildImage(options: BuildStepOptions): Promise<PlatformTim
       throw error
     })
   )
+  for (const problem of failedCacheExports(build.steps)) reporter.warning(problem, { title: 'Build cache' })
   if (evaluateOnly) return undefined
   return reporter.group('Build time per platform', () =>
     reportTimings(reporter, build.steps, inputs.platforms, emulated)

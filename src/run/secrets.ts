@@ -28,6 +28,8 @@ export function maskSecrets(reporter: Reporter, getInput: InputSource, env: Node
   const token = getInput('github-token')
   if (token) mask(token)
   maskBuildSecrets(mask, getInput('secrets'))
+  // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
+  if (env.ACTIONS_RUNTIME_TOKEN) mask(env.ACTIONS_RUNTIME_TOKEN)
   for (const name of SENSITIVE_INPUTS) {
     for (const block of getInput(name).matchAll(PRIVATE_KEY)) {
       for (const line of block[0].split(/\r?\n/))
