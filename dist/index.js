@@ -40421,6 +40421,7 @@ function downloadFailure(error) {
 
 
 
+
 /**
  * Which buildx this job runs. An explicit `buildx-version`: that release, from the tool cache or
  * downloaded. Otherwise the runner's `docker buildx` when it is there and at least `minimum`; when it is
@@ -40452,11 +40453,18 @@ async function chooseBuildx(options) {
         log.info(`using the runner's docker buildx ${installed}`);
         return { cli: buildx_cli/* DOCKER_BUILDX */.kc, version: installed, source: 'installed', path: '' };
     }
-    log.info((installed
+    const reason = installed
         ? `docker buildx ${installed} is older than ${minimum}${needed}`
-        : 'docker buildx is not installed') +
-        `: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`);
-    return install(FALLBACK_BUILDX_VERSION);
+        : 'docker buildx is not installed';
+    log.info(`${reason}: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`);
+    try {
+        return await install(FALLBACK_BUILDX_VERSION);
+    }
+    catch (error) {
+        // The download failed: the message says why one was needed, and how to avoid it.
+        throw new BuildxInstallError(`${reason}, so buildx ${FALLBACK_BUILDX_VERSION} was to be installed for this job, and that failed: ` +
+            `${(0,errors/* messageOf */.bD)(error)} (install a newer buildx on the runner, or set buildx-version or buildx-download-url)`, { cause: error });
+    }
 }
 
 // EXTERNAL MODULE: ./lib/core/retry.js

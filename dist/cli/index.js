@@ -43431,6 +43431,7 @@ function downloadFailure(error) {
 
 
 
+
 /**
  * Which buildx this job runs. An explicit `buildx-version`: that release, from the tool cache or
  * downloaded. Otherwise the runner's `docker buildx` when it is there and at least `minimum`; when it is
@@ -43462,11 +43463,18 @@ async function chooseBuildx(options) {
         log.info(`using the runner's docker buildx ${installed}`);
         return { cli: DOCKER_BUILDX, version: installed, source: 'installed', path: '' };
     }
-    log.info((installed
+    const reason = installed
         ? `docker buildx ${installed} is older than ${minimum}${needed}`
-        : 'docker buildx is not installed') +
-        `: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`);
-    return install(FALLBACK_BUILDX_VERSION);
+        : 'docker buildx is not installed';
+    log.info(`${reason}: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`);
+    try {
+        return await install(FALLBACK_BUILDX_VERSION);
+    }
+    catch (error) {
+        // The download failed: the message says why one was needed, and how to avoid it.
+        throw new BuildxInstallError(`${reason}, so buildx ${FALLBACK_BUILDX_VERSION} was to be installed for this job, and that failed: ` +
+            `${messageOf(error)} (install a newer buildx on the runner, or set buildx-version or buildx-download-url)`, { cause: error });
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/docker/config-file.js
