@@ -36919,27 +36919,62 @@ const table_text = field('', value => value);
 
 const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
+ * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
+ * the parsers leave it out, and emptySecretWarnings says so.
+ */
+function emptyEntryId(item) {
+    const eq = item.indexOf('=');
+    const id = item.slice(0, eq).trim();
+    return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined;
+}
 /** `id=value` entries; the message for a bad one gives its position, never its text. */
 function parseSecrets(value) {
-    return parseList(value, false).map((item, i) => {
+    return parseList(value, false).flatMap((item, i) => {
+        if (emptyEntryId(item) !== undefined)
+            return [];
         const eq = item.indexOf('=');
         const id = eq === -1 ? '' : item.slice(0, eq).trim();
         const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
         if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
-            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a non-empty value); ` +
+            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a value); ` +
                 'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
         }
-        return { id, value: secret };
+        return [{ id, value: secret }];
     });
 }
 function idPairs(value, commas, what) {
-    return parseList(value, commas).map(item => {
+    return parseList(value, commas).flatMap((item) => {
+        if (emptyEntryId(item) !== undefined)
+            return [];
         const eq = item.indexOf('=');
         const id = eq === -1 ? '' : item.slice(0, eq).trim();
         const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
         if (!SECRET_ID.test(id) || rest === '')
             throw new Error(`"${item}" is not ID=${what}; put one per line`);
-        return [id, rest];
+        return [[id, rest]];
+    });
+}
+const SECRET_INPUTS = [
+    ['secrets', false],
+    ['secret-files', false],
+    ['secret-envs', true]
+];
+/** One warning per `ID=` entry of secrets, secret-files and secret-envs: the build goes on without it. */
+function emptySecretWarnings(source) {
+    return SECRET_INPUTS.flatMap(([name, commas]) => {
+        let items;
+        try {
+            items = parseList(source(name), commas);
+        }
+        catch {
+            return []; // the input check reports it
+        }
+        return items.flatMap(item => {
+            const id = emptyEntryId(item);
+            return id === undefined ? [] : [`${name}: ${id} has an empty value; the build goes on without it`];
+        });
     });
 }
 function parseSecretFiles(value, cwd) {
@@ -40476,6 +40511,7 @@ function downloadFailure(error) {
 
 
 
+
 /**
  * Which buildx this job runs. An explicit `buildx-version`: that release, from the tool cache or
  * downloaded. Otherwise the runner's `docker buildx` when it is there and at least `minimum`; when it is
@@ -40507,11 +40543,18 @@ async function chooseBuildx(options) {
         log.info(`using the runner's docker buildx ${installed}`);
         return { cli: buildx_cli/* DOCKER_BUILDX */.kc, version: installed, source: 'installed', path: '' };
     }
-    log.info((installed
+    const reason = installed
         ? `docker buildx ${installed} is older than ${minimum}${needed}`
-        : 'docker buildx is not installed') +
-        `: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`);
-    return install(FALLBACK_BUILDX_VERSION);
+        : 'docker buildx is not installed';
+    log.info(`${reason}: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`);
+    try {
+        return await install(FALLBACK_BUILDX_VERSION);
+    }
+    catch (error) {
+        // The download failed: the message says why one was needed, and how to avoid it.
+        throw new BuildxInstallError(`${reason}, so buildx ${FALLBACK_BUILDX_VERSION} was to be installed for this job, and that failed: ` +
+            `${(0,errors/* messageOf */.bD)(error)} (install a newer buildx on the runner, or set buildx-version or buildx-download-url)`, { cause: error });
+    }
 }
 
 // EXTERNAL MODULE: ./lib/core/retry.js
@@ -44617,6 +44660,7 @@ function useRunDockerConfig(deps, inputs, work) {
 
 
 
+
 async function runMain(deps) {
     const { reporter } = deps;
     const clock = new phases/* PhaseClock */.w(deps.now);
@@ -44625,6 +44669,8 @@ async function runMain(deps) {
         maskSecrets(reporter, deps.getInput, deps.env);
         const inputs = await clock.time('inputs', () => reporter.group('Inputs', () => {
             const parsed = readInputs(deps.getInput, deps.cwd, deps.env);
+            for (const warning of emptySecretWarnings(deps.getInput))
+                reporter.warning(warning);
             for (const line of describeInputs(parsed))
                 reporter.info(line);
             return Promise.resolve(nodesInUse(reporter, parsed));

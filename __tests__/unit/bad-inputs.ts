@@ -94,7 +94,7 @@ export const BAD_INPUTS: readonly (readonly [string, Readonly<Record<string, str
   ['attests', { attests: 'mode=max' }],
   ['attests', { attests: 'type=provenance,mode=everything' }],
   ['secrets', { secrets: 'no-equals-sign' }],
-  ['secrets', { secrets: 'ID=' }],
+  ['secrets', { secrets: '=no-id' }],
   ['secrets', { secrets: 'bad id=value' }],
   ['secrets', { secrets: '"ID=unterminated' }],
   ['secret-files', { 'secret-files': 'ID=/no/such/file' }],

@@ -17,7 +17,7 @@ import {
   minimumBuildx,
   type BuildOptionSettings
 } from '../../src/buildx/build-options.js'
-import { gitAuthSecret, parseSecrets } from '../../src/inputs/build-options.js'
+import { emptySecretWarnings, gitAuthSecret, parseSecrets } from '../../src/inputs/build-options.js'
 import { parseList } from '../../src/inputs/option-values.js'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { InputError } from '../../src/inputs/table.js'
@@ -230,6 +230,27 @@ describe('secrets', () => {
       expect((error as InputError).problems[0]).toMatch(/^secrets: entry 2 /)
       expect((error as Error).message).not.toContain('hunter2')
     }
+  })
+
+  it.each<[string, Record<string, string>, string[]]>([
+    ['secrets', { secrets: 'EMPTY=\nKEPT=x\n"QUOTED="' }, [`id=KEPT,env=${SECRET_ENV_PREFIX}0`]],
+    ['secret-files', { 'secret-files': `EMPTY=\nkept=${SECRET_FILE}` }, [`id=kept,src=${SECRET_FILE}`]],
+    ['secret-envs', { 'secret-envs': 'EMPTY=, kept=NPM_TOKEN' }, ['id=kept,env=NPM_TOKEN']]
+  ])('%s: an entry with an empty value is left out, the others are kept', (_name, values, secrets) => {
+    const args = extraArgs(values)
+    expect(args.filter((_, i) => args[i - 1] === '--secret')).toEqual(secrets)
+  })
+
+  it('the warnings name the id of each empty entry, never another entry’s value', () => {
+    const source = (name: string): string =>
+      ({ secrets: 'A=\nB=hunter2', 'secret-files': ' C = ', 'secret-envs': 'D=NPM_TOKEN,E=' })[name] ?? ''
+    const warnings = emptySecretWarnings(source)
+    expect(warnings.map(w => w.slice(0, w.indexOf(' has')))).toEqual([
+      'secrets: A',
+      'secret-files: C',
+      'secret-envs: E'
+    ])
+    expect(warnings.join('\n')).not.toContain('hunter2')
   })
 
   it('an explicit GIT_AUTH_TOKEN secret wins over github-token', () => {

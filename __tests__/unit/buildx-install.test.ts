@@ -291,6 +291,24 @@ describe('installBuildx / chooseBuildx (HTTP server + tool cache)', () => {
       expect(result.version).toBe(FALLBACK_BUILDX_VERSION)
     })
 
+    it('a fallback download that fails says why buildx was to be installed (the input that needs it)', async () => {
+      const run = chooseBuildx({
+        version: '',
+        urlTemplate: template,
+        minimum: '0.13.2',
+        minimumFor: 'call',
+        runner: binaryRunner(FALLBACK_BUILDX_VERSION, '0.13.1'),
+        host: LINUX_X64,
+        dirs: runnerDirs(process.env),
+        log: recordingLog()
+      })
+      await expect(run).rejects.toThrow(
+        new RegExp(
+          `^docker buildx 0\\.13\\.1 is older than 0\\.13\\.2 \\(call needs it\\), so buildx ${FALLBACK_BUILDX_VERSION.replace(/\./g, '\\.')} was to be installed for this job, and that failed: `
+        )
+      )
+    })
+
     it('no docker CLI at all: says so, downloads nothing', async () => {
       const runner = new FakeRunner().on(docker('buildx', 'version'), { exitCode: 127, stderr: 'not found' })
       await expect(setup('', runner)).rejects.toThrow(/docker is not installed on this runner/)

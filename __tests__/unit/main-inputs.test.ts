@@ -132,6 +132,29 @@ describe('runMain: secrets, docker config, hints', () => {
     expect(run.reporter.outputs.digest).toBe(DIGEST)
   })
 
+  it('secrets, secret-files and secret-envs entries with an empty value: one warning each, by id; the build goes on without them', async () => {
+    const runner = dockerRunner('r.example.com/team/app:1')
+    const run = deps(runner, {
+      platforms: 'linux/amd64',
+      push: 'false',
+      tags: 'r.example.com/team/app:1',
+      secrets: 'INVALID_SECRET=\nGOOD=v4lue',
+      'secret-files': 'EMPTY_FILE=',
+      'secret-envs': 'EMPTY_ENV=, OTHER_EMPTY='
+    })
+    await runMain(run)
+    expect(commands(run.reporter.log, 'warning')).toEqual([
+      'secrets: INVALID_SECRET has an empty value; the build goes on without it',
+      'secret-files: EMPTY_FILE has an empty value; the build goes on without it',
+      'secret-envs: EMPTY_ENV has an empty value; the build goes on without it',
+      'secret-envs: OTHER_EMPTY has an empty value; the build goes on without it'
+    ])
+    const build = runner.calls.find(c => c.args.includes('build'))?.args ?? []
+    expect(build.filter((_, i) => build[i - 1] === '--secret')).toEqual([
+      'id=GOOD,env=MULTIARCH_BUILD_SECRET_0'
+    ])
+  })
+
   it('a failure after the inputs were read carries them, for hints worded by what was set', async () => {
     const runner = new FakeRunner()
       .on(docker('buildx', 'version'), { stdout: 'github.com/docker/buildx 0.13.1 abc\n' })

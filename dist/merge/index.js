@@ -32075,7 +32075,7 @@ const BOOLEAN = /^(true|false)$/i;
  * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
  * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
  */
-function parseList(value, commas) {
+function option_values_parseList(value, commas) {
     const items = [];
     let i = 0;
     while (i < value.length) {
@@ -32114,7 +32114,7 @@ function parseList(value, commas) {
 }
 /** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
 function option_values_parseAnnotations(value) {
-    return parseList(value, false).map(item => {
+    return option_values_parseList(value, false).map(item => {
         if (!ANNOTATION.test(item)) {
             throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
         }
@@ -32143,7 +32143,7 @@ function example(kind) {
 }
 /** Lines of `type=provenance|sbom,KEY=VALUE...`. */
 function parseAttests(value) {
-    return parseList(value, false).map(item => {
+    return option_values_parseList(value, false).map(item => {
         const fields = item.split(',').map(f => splitOnce(f.trim()));
         const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
         if (!ATTEST_TYPES.includes(type))
@@ -32157,7 +32157,7 @@ function parseAttests(value) {
 }
 /** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
 function parseOutputs(value) {
-    return parseList(value, false).map(item => {
+    return option_values_parseList(value, false).map(item => {
         if (!item.includes('='))
             return item;
         const type = item
@@ -32171,7 +32171,7 @@ function parseOutputs(value) {
 }
 /** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
 function parseAddHosts(value) {
-    return parseList(value, true).map(item => {
+    return option_values_parseList(value, true).map(item => {
         const at = item.search(/[=:]/);
         const host = at === -1 ? '' : item.slice(0, at);
         const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
@@ -32187,7 +32187,7 @@ function parseShmSize(value) {
 }
 /** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
 function parseUlimits(value) {
-    return parseList(value, false).map(item => {
+    return option_values_parseList(value, false).map(item => {
         const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
         if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
             throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
@@ -32204,7 +32204,7 @@ function parseCgroupParent(value) {
 /** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
 function parseAllow(value) {
     return [
-        ...new Set(parseList(value, true).map(item => {
+        ...new Set(option_values_parseList(value, true).map(item => {
             if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
                 throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
             return item;
@@ -32212,7 +32212,7 @@ function parseAllow(value) {
     ];
 }
 function parseStageNames(value, commas) {
-    return parseList(value, commas).map(item => parseStageName(item));
+    return option_values_parseList(value, commas).map(item => parseStageName(item));
 }
 function parseStageName(value) {
     if (value !== '' && !STAGE_NAME.test(value))
@@ -32262,27 +32262,62 @@ function splitOnce(field) {
 
 const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
+ * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
+ * the parsers leave it out, and emptySecretWarnings says so.
+ */
+function emptyEntryId(item) {
+    const eq = item.indexOf('=');
+    const id = item.slice(0, eq).trim();
+    return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined;
+}
 /** `id=value` entries; the message for a bad one gives its position, never its text. */
 function parseSecrets(value) {
-    return parseList(value, false).map((item, i) => {
+    return option_values_parseList(value, false).flatMap((item, i) => {
+        if (emptyEntryId(item) !== undefined)
+            return [];
         const eq = item.indexOf('=');
         const id = eq === -1 ? '' : item.slice(0, eq).trim();
         const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
         if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
-            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a non-empty value); ` +
+            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a value); ` +
                 'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
         }
-        return { id, value: secret };
+        return [{ id, value: secret }];
     });
 }
 function idPairs(value, commas, what) {
-    return parseList(value, commas).map(item => {
+    return option_values_parseList(value, commas).flatMap((item) => {
+        if (emptyEntryId(item) !== undefined)
+            return [];
         const eq = item.indexOf('=');
         const id = eq === -1 ? '' : item.slice(0, eq).trim();
         const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
         if (!SECRET_ID.test(id) || rest === '')
             throw new Error(`"${item}" is not ID=${what}; put one per line`);
-        return [id, rest];
+        return [[id, rest]];
+    });
+}
+const SECRET_INPUTS = (/* unused pure expression or super */ null && ([
+    ['secrets', false],
+    ['secret-files', false],
+    ['secret-envs', true]
+]));
+/** One warning per `ID=` entry of secrets, secret-files and secret-envs: the build goes on without it. */
+function emptySecretWarnings(source) {
+    return SECRET_INPUTS.flatMap(([name, commas]) => {
+        let items;
+        try {
+            items = parseList(source(name), commas);
+        }
+        catch {
+            return []; // the input check reports it
+        }
+        return items.flatMap(item => {
+            const id = emptyEntryId(item);
+            return id === undefined ? [] : [`${name}: ${id} has an empty value; the build goes on without it`];
+        });
     });
 }
 function parseSecretFiles(value, cwd) {
@@ -32303,7 +32338,7 @@ function parseSecretEnvs(value, env) {
 }
 /** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
 function parseSsh(value, cwd, env) {
-    return parseList(value, false).map(item => {
+    return option_values_parseList(value, false).map(item => {
         const eq = item.indexOf('=');
         const id = eq === -1 ? item : item.slice(0, eq);
         if (!SECRET_ID.test(id))
@@ -32323,7 +32358,7 @@ function parseSsh(value, cwd, env) {
 const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
 /** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
 function parseBuildContexts(value, cwd) {
-    return parseList(value, false).map(item => {
+    return option_values_parseList(value, false).map(item => {
         const eq = item.indexOf('=');
         const name = eq === -1 ? '' : item.slice(0, eq).trim();
         const source = eq === -1 ? '' : item.slice(eq + 1).trim();

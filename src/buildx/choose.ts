@@ -5,6 +5,7 @@
  */
 import { MIN_BUILDX, compareVersions, parseBuildxVersion } from './version.js'
 import type { CommandRunner } from '../core/runner.js'
+import { messageOf } from '../core/errors.js'
 import { DOCKER_BUILDX } from './cli.js'
 import { installBuildx, type BuildxSetup, type InstallLog, type RunnerDirs } from './install.js'
 import {
@@ -70,11 +71,20 @@ export async function chooseBuildx(options: ChooseOptions): Promise<BuildxSetup>
     log.info(`using the runner's docker buildx ${installed}`)
     return { cli: DOCKER_BUILDX, version: installed, source: 'installed', path: '' }
   }
+  const reason = installed
+    ? `docker buildx ${installed} is older than ${minimum}${needed}`
+    : 'docker buildx is not installed'
   log.info(
-    (installed
-      ? `docker buildx ${installed} is older than ${minimum}${needed}`
-      : 'docker buildx is not installed') +
-      `: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`
+    `${reason}: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`
   )
-  return install(FALLBACK_BUILDX_VERSION)
+  try {
+    return await install(FALLBACK_BUILDX_VERSION)
+  } catch (error) {
+    // The download failed: the message says why one was needed, and how to avoid it.
+    throw new BuildxInstallError(
+      `${reason}, so buildx ${FALLBACK_BUILDX_VERSION} was to be installed for this job, and that failed: ` +
+        `${messageOf(error)} (install a newer buildx on the runner, or set buildx-version or buildx-download-url)`,
+      { cause: error }
+    )
+  }
 }

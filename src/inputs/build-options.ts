@@ -23,33 +23,68 @@ import {
   parseStageNames,
   parseUlimits
 } from './option-values.js'
-import { bool, field, text, type Values } from './table.js'
+import { bool, field, text, type InputSource, type Values } from './table.js'
 
 const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+/**
+ * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
+ * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
+ * the parsers leave it out, and emptySecretWarnings says so.
+ */
+function emptyEntryId(item: string): string | undefined {
+  const eq = item.indexOf('=')
+  const id = item.slice(0, eq).trim()
+  return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined
+}
+
 /** `id=value` entries; the message for a bad one gives its position, never its text. */
 export function parseSecrets(value: string): SecretValue[] {
-  return parseList(value, false).map((item, i) => {
+  return parseList(value, false).flatMap((item, i) => {
+    if (emptyEntryId(item) !== undefined) return []
     const eq = item.indexOf('=')
     const id = eq === -1 ? '' : item.slice(0, eq).trim()
     const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '')
     if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
       throw new Error(
-        `entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a non-empty value); ` +
+        `entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a value); ` +
           'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"'
       )
     }
-    return { id, value: secret }
+    return [{ id, value: secret }]
   })
 }
 
 function idPairs(value: string, commas: boolean, what: string): [string, string][] {
-  return parseList(value, commas).map(item => {
+  return parseList(value, commas).flatMap((item): [string, string][] => {
+    if (emptyEntryId(item) !== undefined) return []
     const eq = item.indexOf('=')
     const id = eq === -1 ? '' : item.slice(0, eq).trim()
     const rest = eq === -1 ? '' : item.slice(eq + 1).trim()
     if (!SECRET_ID.test(id) || rest === '') throw new Error(`"${item}" is not ID=${what}; put one per line`)
-    return [id, rest]
+    return [[id, rest]]
+  })
+}
+
+const SECRET_INPUTS = [
+  ['secrets', false],
+  ['secret-files', false],
+  ['secret-envs', true]
+] as const
+
+/** One warning per `ID=` entry of secrets, secret-files and secret-envs: the build goes on without it. */
+export function emptySecretWarnings(source: InputSource): string[] {
+  return SECRET_INPUTS.flatMap(([name, commas]) => {
+    let items: string[]
+    try {
+      items = parseList(source(name), commas)
+    } catch {
+      return [] // the input check reports it
+    }
+    return items.flatMap(item => {
+      const id = emptyEntryId(item)
+      return id === undefined ? [] : [`${name}: ${id} has an empty value; the build goes on without it`]
+    })
   })
 }
 

@@ -6,6 +6,7 @@ import { uniqueBuilderName } from '../buildx/builder.js'
 import { builderDiskUse } from '../buildx/du.js'
 import type { HintContext } from '../buildx/output.js'
 import { checkLoad } from './build-checks.js'
+import { emptySecretWarnings } from '../inputs/build-options.js'
 import { describeInputs } from '../inputs/describe.js'
 import { readInputs, type Inputs } from '../inputs/inputs.js'
 import { InputError } from '../inputs/table.js'
@@ -31,6 +32,7 @@ export async function runMain(deps: MainDeps): Promise<void> {
     const inputs = await clock.time('inputs', () =>
       reporter.group('Inputs', () => {
         const parsed = readInputs(deps.getInput, deps.cwd, deps.env)
+        for (const warning of emptySecretWarnings(deps.getInput)) reporter.warning(warning)
         for (const line of describeInputs(parsed)) reporter.info(line)
         return Promise.resolve(nodesInUse(reporter, parsed))
       })
