@@ -5703,7 +5703,7 @@ function addLength (str) {
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 exports.extract = __nccwpck_require__(5763)
-/* unused reexport */ __nccwpck_require__(861)
+exports.pack = __nccwpck_require__(861)
 
 
 /***/ }),
@@ -35829,7 +35829,7 @@ function githubReporter(env = process.env) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3519);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6101);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2110);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6139);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
 /* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
@@ -36534,7 +36534,7 @@ function nodeArmVersion() {
 
 /***/ }),
 
-/***/ 6101:
+/***/ 2110:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36563,21 +36563,20 @@ async function builderDiskUse(runner, builder) {
 
 // EXTERNAL MODULE: ./lib/core/runner.js
 var core_runner = __nccwpck_require__(6741);
+// EXTERNAL MODULE: ./lib/oci/platforms.js
+var oci_platforms = __nccwpck_require__(9537);
 ;// CONCATENATED MODULE: ./lib/docker/engine.js
 /**
- * Facts about the Docker engine the job talks to (DOCKER_HOST or the default socket), read with
- * `docker info`.
+ * Facts about the Docker engine the job talks to (DOCKER_HOST or the default socket): its image store, its
+ * platform, and the IDs it gives images, each read with one quiet docker command.
  */
+
 
 /** The snapshotter driver-type that marks the containerd image store (multi-platform images load). */
 const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
 /** The engine's storage driver and whether it is the containerd image store. */
 async function imageStore(runner) {
-    const result = await (0,core_runner/* runChecked */.X4)(runner, 'docker', ['info', '--format', '{{.Driver}}|{{json .DriverStatus}}'], {
-        silent: true,
-        what: 'docker info'
-    });
-    return parseImageStore(result.stdout);
+    return parseImageStore(await ask(runner, ['info', '--format', '{{.Driver}}|{{json .DriverStatus}}']));
 }
 /** Parses `{{.Driver}}|{{json .DriverStatus}}`, e.g. `overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]`. */
 function parseImageStore(output) {
@@ -36595,11 +36594,32 @@ function parseImageStore(output) {
         status.some((entry) => Array.isArray(entry) && entry[0] === 'driver-type' && entry[1] === CONTAINERD_SNAPSHOTTER);
     return { driver, containerd };
 }
+/** The engine's own platform (`docker version`: the server's OS and architecture), e.g. linux/arm64. */
+async function enginePlatform(runner) {
+    return (0,oci_platforms/* normalizePlatform */.FL)((await ask(runner, ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'])).trim());
+}
+/**
+ * The engine's image ID of each reference (a name or an ID), as `docker image inspect` shows it: the
+ * config digest on the classic store, the manifest or index digest on the containerd store.
+ */
+async function imageIds(runner, references) {
+    const output = await ask(runner, ['image', 'inspect', '--format', '{{.Id}}', ...references]);
+    return output
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line !== '');
+}
+/** What a quiet docker command prints; a failure is a CommandError named after its first words. */
+async function ask(runner, args) {
+    const what = `docker ${args.slice(0, args[0] === 'image' ? 2 : 1).join(' ')}`;
+    return (await (0,core_runner/* runChecked */.X4)(runner, 'docker', args, { silent: true, what })).stdout;
+}
 
 ;// CONCATENATED MODULE: ./lib/run/build-checks.js
 
 async function checkLoad(runner, inputs) {
-    if (!inputs.buildOptions.load || inputs.platforms.length < 2)
+    // With push, one platform is loaded from the registry after the checks (load.ts).
+    if (!inputs.buildOptions.load || inputs.push || inputs.platforms.length < 2)
         return;
     const store = await imageStore(runner);
     if (store.containerd)
@@ -36611,6 +36631,167 @@ async function checkLoad(runner, inputs) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./lib/buildx/version.js
+/**
+ * Versions of the docker buildx CLI: the oldest this action drives (`--metadata-file`, `--bootstrap`,
+ * `--provenance`, driver-opt `env.*`), and how to read and compare them.
+ */
+const MIN_BUILDX = '0.10.0';
+/** `github.com/docker/buildx v0.13.1 abc` / `github.com/docker/buildx 0.13.1+unknown` -> '0.13.1'. */
+function parseBuildxVersion(output) {
+    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
+}
+function compareVersions(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/build-options.js
+/**
+ * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
+ * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
+ * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
+ *
+ * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
+ * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
+ * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
+ */
+
+const EMPTY_BUILD_OPTIONS = Object.freeze({
+    secrets: [],
+    secretFiles: [],
+    secretEnvs: [],
+    ssh: [],
+    buildContexts: [],
+    annotations: [],
+    sbom: '',
+    attests: [],
+    outputs: [],
+    load: false,
+    addHosts: [],
+    shmSize: '',
+    ulimits: [],
+    cgroupParent: '',
+    allow: [],
+    noCacheFilters: [],
+    call: ''
+});
+/** Prefix of the environment variables that carry secret values to buildx. */
+const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
+/**
+ * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
+ * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
+ */
+function buildOptionArgs(o, provenance) {
+    const args = [];
+    const env = {};
+    o.secrets.forEach((secret, i) => {
+        const name = `${SECRET_ENV_PREFIX}${i}`;
+        env[name] = secret.value;
+        args.push('--secret', `${csvField('id', secret.id)},env=${name}`);
+    });
+    for (const f of o.secretFiles)
+        args.push('--secret', `${csvField('id', f.id)},${csvField('src', f.path)}`);
+    for (const e of o.secretEnvs)
+        args.push('--secret', `${csvField('id', e.id)},env=${e.env}`);
+    for (const ssh of o.ssh)
+        args.push('--ssh', ssh);
+    for (const context of o.buildContexts)
+        args.push('--build-context', context);
+    for (const annotation of o.annotations)
+        args.push('--annotation', annotation);
+    if (o.sbom)
+        args.push(`--sbom=${o.sbom}`);
+    for (const attest of o.attests) {
+        const type = attestType(attest);
+        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
+            continue;
+        args.push('--attest', attest);
+    }
+    if (evaluates(o.call)) {
+        args.push(`--call=${o.call}`);
+    }
+    else {
+        for (const output of o.outputs)
+            args.push('--output', output);
+        if (o.load)
+            args.push('--load');
+    }
+    for (const host of o.addHosts)
+        args.push('--add-host', host);
+    if (o.shmSize)
+        args.push('--shm-size', o.shmSize);
+    for (const ulimit of o.ulimits)
+        args.push('--ulimit', ulimit);
+    if (o.cgroupParent)
+        args.push('--cgroup-parent', o.cgroupParent);
+    for (const entitlement of o.allow)
+        args.push('--allow', entitlement);
+    for (const stage of o.noCacheFilters)
+        args.push('--no-cache-filter', stage);
+    return { args, env };
+}
+/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
+function evaluates(call) {
+    const method = call.split(',')[0]?.trim() ?? '';
+    return method !== '' && method !== 'build';
+}
+/** The `type=` of an attest line ('' when it has none). */
+function attestType(attest) {
+    for (const field of attest.split(',')) {
+        const [key, value] = splitOnce(field.trim(), '=');
+        if (key === 'type')
+            return value;
+    }
+    return '';
+}
+/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
+function outputType(output) {
+    if (!output.includes('='))
+        return output.trim() === '-' ? 'tar' : 'local';
+    return attestType(output);
+}
+/** The oldest buildx that runs these options, and the input that needs it. */
+function minimumBuildx(o) {
+    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
+    const needs = [
+        ['0.15.0', 'call', o.call !== ''],
+        ['0.12.0', 'annotations', o.annotations.length > 0]
+    ];
+    for (const [version, input, used] of needs) {
+        if (used && compareVersions(version, MIN_BUILDX) > 0)
+            return { version, input };
+    }
+    return { version: MIN_BUILDX, input: '' };
+}
+/**
+ * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
+ * security.insecure), added to the user's own flags unless already there.
+ */
+function entitlementFlags(buildkitdFlags, allow) {
+    const flags = [buildkitdFlags.trim()];
+    for (const entitlement of ['network.host', 'security.insecure']) {
+        if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
+            flags.push(`--allow-insecure-entitlement ${entitlement}`);
+    }
+    return flags.filter(f => f !== '').join(' ');
+}
+/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
+function csvField(key, value) {
+    const field = `${key}=${value}`;
+    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+function splitOnce(text, separator) {
+    const at = text.indexOf(separator);
+    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: ./lib/oci/reference.js
@@ -36709,7 +36890,7 @@ function parseAttestValue(value, kind) {
     if (value === '' || BOOLEAN.test(value))
         return value.toLowerCase();
     for (const field of value.split(',')) {
-        const [key, attr] = splitOnce(field.trim());
+        const [key, attr] = option_values_splitOnce(field.trim());
         if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
             throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
         if (key === 'type')
@@ -36727,7 +36908,7 @@ function example(kind) {
 /** Lines of `type=provenance|sbom,KEY=VALUE...`. */
 function parseAttests(value) {
     return parseList(value, false).map(item => {
-        const fields = item.split(',').map(f => splitOnce(f.trim()));
+        const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
         const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
         if (!ATTEST_TYPES.includes(type))
             throw new Error(`"${item}" needs type=provenance or type=sbom`);
@@ -36745,7 +36926,7 @@ function parseOutputs(value) {
             return item;
         const type = item
             .split(',')
-            .map(f => splitOnce(f.trim()))
+            .map(f => option_values_splitOnce(f.trim()))
             .find(([key]) => key === 'type')?.[1];
         if (type === undefined || !OUTPUT_TYPES.includes(type))
             throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
@@ -36810,7 +36991,7 @@ function parseCall(value) {
     if (!CALL_METHODS.includes(method ?? ''))
         throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
     for (const option of options) {
-        const [key, v] = splitOnce(option);
+        const [key, v] = option_values_splitOnce(option);
         if (!(key === 'format' && v) && !(key === 'ignorestatus' && BOOLEAN.test(v ?? '')))
             throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
     }
@@ -36826,7 +37007,7 @@ function imageReference(value) {
     }
     return value;
 }
-function splitOnce(field) {
+function option_values_splitOnce(field) {
     const at = field.indexOf('=');
     return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
 }
@@ -36913,6 +37094,7 @@ const table_text = field('', value => value);
  * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
  * entry (it may hold the secret).
  */
+
 
 
 
@@ -37105,7 +37287,6 @@ function buildOptionSettings(v, where) {
 }
 /** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
 function describeBuildOptions(o) {
-    const typeOf = (entry) => /(?:^|,)type=([^,]*)/.exec(entry)?.[1] ?? 'local';
     const lines = [
         ['secrets', o.secrets.map(s => s.id).join(', ')],
         ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
@@ -37114,8 +37295,8 @@ function describeBuildOptions(o) {
         ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
         ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
         ['sbom', o.sbom],
-        ['attests', o.attests.map(a => typeOf(a)).join(', ')],
-        ['outputs', o.outputs.map(typeOf).join(', ')],
+        ['attests', o.attests.map(attestType).join(', ')],
+        ['outputs', o.outputs.map(outputType).join(', ')],
         ['load', o.load && 'true'],
         ['add-hosts', o.addHosts.join(', ')],
         ['shm-size', o.shmSize],
@@ -37222,7 +37403,7 @@ const INPUTS = [
     { "name": "cache", "description": "A build cache that survives from one job to the next, one per platform: registry (REPOSITORY:buildcache-<platform> next to the first tag, with this run's registry settings and login) or gha (GitHub's cache service). An export that fails is a warning. cache-from and cache-to, when given, win. Empty: none. See docs/cache.md.", "default": "", "required": false, "list": false },
     { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
     { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
-    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: buildx's default.", "default": "", "required": false, "list": false },
+    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: build-push-action's default, mode=max for a public repository and mode=min,inline-only=true for a private one, with the run as builder-id (none with load without push, a docker output, an attests provenance line or media-types: docker).", "default": "", "required": false, "list": false },
     { "name": "media-types", "description": "oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.", "default": "oci", "required": false, "list": false },
     { "name": "smoke-test", "description": "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.", "default": "", "required": false, "list": false },
     { "name": "smoke-test-timeout", "description": "Time limit of each platform's smoke test, in seconds.", "default": "120", "required": false, "list": false },
@@ -37255,7 +37436,7 @@ const INPUTS = [
     { "name": "sbom", "description": "SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.", "default": "", "required": false, "list": false },
     { "name": "attests", "description": "Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.", "default": "", "required": false, "list": true },
     { "name": "outputs", "description": "Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.", "default": "", "required": false, "list": true },
-    { "name": "load", "description": "Load the image into the Docker engine (--load). Needs push: false (a push goes by digest and the tags are put in the registry after the checks); with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
+    { "name": "load", "description": "Load the image into the Docker engine. With push: the image of the engine's platform (else the first platform) is copied from the registry into the engine under every tag, after the checks and tags. Without push: buildx --load, and with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
     { "name": "add-hosts", "description": "Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.", "default": "", "required": false, "list": true },
     { "name": "shm-size", "description": "Size of /dev/shm in RUN steps (e.g. 512m, 2g).", "default": "", "required": false, "list": false },
     { "name": "ulimit", "description": "Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).", "default": "", "required": false, "list": true },
@@ -37278,7 +37459,7 @@ const OUTPUTS = [
     { "name": "metadata", "description": "buildx's build metadata (JSON)." },
     { "name": "builder-name", "description": "Name of the builder this run created (removed by the post step)." },
     { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
-    { "name": "imageid", "description": "Image ID as buildx reports it: the config digest of a single-platform image, else the index digest." },
+    { "name": "imageid", "description": "Image ID. With load: the ID docker image inspect shows for the loaded image (the config digest on the classic image store, the manifest or index digest on the containerd store). Otherwise as buildx reports it: the config digest of a single-platform image, else the index digest." },
     { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
 ];
 /** merge/action.yml */
@@ -37574,8 +37755,6 @@ function verifyChecksum(options) {
 
 // EXTERNAL MODULE: ./lib/qemu/qemu.js
 var qemu = __nccwpck_require__(4126);
-// EXTERNAL MODULE: ./lib/oci/platforms.js
-var oci_platforms = __nccwpck_require__(9537);
 ;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
 /**
  * Validation of the registry host names users type into inputs such as insecure-registries, ca-certs,
@@ -38499,161 +38678,6 @@ function registryInputs(v) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/buildx/version.js
-/**
- * Versions of the docker buildx CLI: the oldest this action drives (`--metadata-file`, `--bootstrap`,
- * `--provenance`, driver-opt `env.*`), and how to read and compare them.
- */
-const MIN_BUILDX = '0.10.0';
-/** `github.com/docker/buildx v0.13.1 abc` / `github.com/docker/buildx 0.13.1+unknown` -> '0.13.1'. */
-function parseBuildxVersion(output) {
-    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
-}
-function compareVersions(a, b) {
-    const pa = a.split('.').map(Number);
-    const pb = b.split('.').map(Number);
-    for (let i = 0; i < 3; i++) {
-        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    return 0;
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/build-options.js
-/**
- * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
- * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
- * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
- *
- * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
- * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
- * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
- */
-
-const EMPTY_BUILD_OPTIONS = Object.freeze({
-    secrets: [],
-    secretFiles: [],
-    secretEnvs: [],
-    ssh: [],
-    buildContexts: [],
-    annotations: [],
-    sbom: '',
-    attests: [],
-    outputs: [],
-    load: false,
-    addHosts: [],
-    shmSize: '',
-    ulimits: [],
-    cgroupParent: '',
-    allow: [],
-    noCacheFilters: [],
-    call: ''
-});
-/** Prefix of the environment variables that carry secret values to buildx. */
-const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
-/**
- * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
- * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
- */
-function buildOptionArgs(o, provenance) {
-    const args = [];
-    const env = {};
-    o.secrets.forEach((secret, i) => {
-        const name = `${SECRET_ENV_PREFIX}${i}`;
-        env[name] = secret.value;
-        args.push('--secret', `${csvField('id', secret.id)},env=${name}`);
-    });
-    for (const f of o.secretFiles)
-        args.push('--secret', `${csvField('id', f.id)},${csvField('src', f.path)}`);
-    for (const e of o.secretEnvs)
-        args.push('--secret', `${csvField('id', e.id)},env=${e.env}`);
-    for (const ssh of o.ssh)
-        args.push('--ssh', ssh);
-    for (const context of o.buildContexts)
-        args.push('--build-context', context);
-    for (const annotation of o.annotations)
-        args.push('--annotation', annotation);
-    if (o.sbom)
-        args.push(`--sbom=${o.sbom}`);
-    for (const attest of o.attests) {
-        const type = attestType(attest);
-        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
-            continue;
-        args.push('--attest', attest);
-    }
-    if (evaluates(o.call)) {
-        args.push(`--call=${o.call}`);
-    }
-    else {
-        for (const output of o.outputs)
-            args.push('--output', output);
-        if (o.load)
-            args.push('--load');
-    }
-    for (const host of o.addHosts)
-        args.push('--add-host', host);
-    if (o.shmSize)
-        args.push('--shm-size', o.shmSize);
-    for (const ulimit of o.ulimits)
-        args.push('--ulimit', ulimit);
-    if (o.cgroupParent)
-        args.push('--cgroup-parent', o.cgroupParent);
-    for (const entitlement of o.allow)
-        args.push('--allow', entitlement);
-    for (const stage of o.noCacheFilters)
-        args.push('--no-cache-filter', stage);
-    return { args, env };
-}
-/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
-function evaluates(call) {
-    const method = call.split(',')[0]?.trim() ?? '';
-    return method !== '' && method !== 'build';
-}
-/** The `type=` of an attest line ('' when it has none). */
-function attestType(attest) {
-    for (const field of attest.split(',')) {
-        const [key, value] = build_options_splitOnce(field.trim(), '=');
-        if (key === 'type')
-            return value;
-    }
-    return '';
-}
-/** The oldest buildx that runs these options, and the input that needs it. */
-function minimumBuildx(o) {
-    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
-    const needs = [
-        ['0.15.0', 'call', o.call !== ''],
-        ['0.12.0', 'annotations', o.annotations.length > 0]
-    ];
-    for (const [version, input, used] of needs) {
-        if (used && compareVersions(version, MIN_BUILDX) > 0)
-            return { version, input };
-    }
-    return { version: MIN_BUILDX, input: '' };
-}
-/**
- * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
- * security.insecure), added to the user's own flags unless already there.
- */
-function entitlementFlags(buildkitdFlags, allow) {
-    const flags = [buildkitdFlags.trim()];
-    for (const entitlement of ['network.host', 'security.insecure']) {
-        if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
-            flags.push(`--allow-insecure-entitlement ${entitlement}`);
-    }
-    return flags.filter(f => f !== '').join(' ');
-}
-/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
-function csvField(key, value) {
-    const field = `${key}=${value}`;
-    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
-function build_options_splitOnce(text, separator) {
-    const at = text.indexOf(separator);
-    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
-}
-
 ;// CONCATENATED MODULE: ./lib/buildx/progress.js
 /**
  * What buildx's progress stream says about each build step: its name (which carries the platform, e.g.
@@ -38931,7 +38955,8 @@ function buildCommand({ builder, metadataFile, settings: s, progress }) {
         args.push('--network', s.network);
     if (s.network === 'host' && !s.buildOptions.allow.includes('network.host'))
         args.push('--allow', 'network.host');
-    const extra = buildOptionArgs(s.buildOptions, s.provenance);
+    // With push, a loaded image comes from the registry after the checks (load.ts), not from this build.
+    const extra = buildOptionArgs({ ...s.buildOptions, load: s.buildOptions.load && !s.push }, s.provenance);
     args.push(...extra.args);
     args.push('--metadata-file', metadataFile);
     // The media types are always stated: BuildKit's own default depends on whether attestations are attached.
@@ -39080,15 +39105,14 @@ const RUNTIME_RULES = [
             ? 'runs the pushed image of every platform, so it needs push: true'
             : undefined
     },
-    // A push goes by digest with no --tag (the tags are put after the checks): a loaded image would have no
-    // name in the engine.
+    // With push, the image is loaded from the registry under its tags after the checks (run/load.ts); a push
+    // by digest puts no tag, so there would be no name to load it under.
     {
         input: 'load',
-        reads: ['push', 'call'],
-        check: v => v.load && !evaluates(v.call) && v.push
-            ? 'cannot be combined with push: true (the image is pushed by digest and tagged in the registry ' +
-                'after its checks, so the engine would get it without a name); set push: false to load it, or ' +
-                'pull the pushed tags in a later step'
+        reads: ['push-by-digest', 'call'],
+        check: v => v.load && !evaluates(v.call) && v['push-by-digest']
+            ? 'cannot be combined with push-by-digest: true (the image gets no tag, so the engine would get it ' +
+                'without a name); load in the job that merges and tags the image, or set push-by-digest: false'
             : undefined
     }
 ];
@@ -40881,6 +40905,79 @@ function maskBuildSecrets(mask, value) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/buildx/provenance.js
+/**
+ * The provenance attestation a build gets when the `provenance` input is empty: build-push-action's
+ * default, so that workflows moved over unchanged get the same attestation. Pure functions; the job's
+ * facts (is the repository private, the run's URL) come from `jobProvenanceFacts`.
+ *
+ * build-push-action's rule: no default where attestations are off anyway (Docker media types here), where
+ * an `attests` line of type provenance says what to do, where the build only evaluates (`call`) or where
+ * a docker exporter is used (`load`, `type=docker`); otherwise `mode=max` for a public repository,
+ * `mode=min,inline-only=true` (buildx's own default) for a private one, each with the run as builder-id.
+ */
+
+
+/** The provenance value the build runs with: the input when set, else the default ('' for none). */
+function effectiveProvenance(s, facts) {
+    if (s.provenance)
+        return s.provenance;
+    if (s.mediaTypes === 'docker' || evaluates(s.buildOptions.call))
+        return '';
+    if (s.buildOptions.attests.some(line => attestType(line) === 'provenance'))
+        return '';
+    if (hasDockerExporter(s))
+        return '';
+    // Outside GitHub Actions and GitLab CI nothing is known: buildx's own default (the same min mode).
+    if (facts.privateRepository === undefined)
+        return '';
+    const mode = facts.privateRepository ? 'mode=min,inline-only=true' : 'mode=max';
+    return facts.builderId ? `${mode},builder-id=${facts.builderId}` : mode;
+}
+/**
+ * Whether buildx exports to the Docker engine: `load` (here only without push: a pushed image is loaded
+ * from the registry after its checks) or an output of type docker.
+ */
+function hasDockerExporter(s) {
+    if (s.buildOptions.load && !s.push)
+        return true;
+    return s.buildOptions.outputs.some(output => outputType(output) === 'docker');
+}
+/**
+ * The job's provenance facts from its environment. GitHub Actions: the event payload's
+ * `repository.private` (a missing field counts as public, as in build-push-action) and the run's URL with
+ * its attempt. GitLab CI: `CI_PROJECT_VISIBILITY` (only `public` is public) and `CI_JOB_URL`.
+ */
+function jobProvenanceFacts(env, readFile = file => external_node_fs_.readFileSync(file, 'utf8')) {
+    if (env.GITHUB_ACTIONS === 'true') {
+        const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
+        const attempt = env.GITHUB_RUN_ATTEMPT || '1';
+        return {
+            privateRepository: eventSaysPrivate(env.GITHUB_EVENT_PATH, readFile),
+            builderId: server && repository && run ? `${server}/${repository}/actions/runs/${run}/attempts/${attempt}` : ''
+        };
+    }
+    if (env.GITLAB_CI === 'true') {
+        return {
+            privateRepository: env.CI_PROJECT_VISIBILITY !== 'public',
+            builderId: env.CI_JOB_URL ?? ''
+        };
+    }
+    return { privateRepository: undefined, builderId: '' };
+}
+/** `repository.private` of the event payload; false when the payload is missing or says nothing. */
+function eventSaysPrivate(eventPath, readFile) {
+    if (!eventPath)
+        return false;
+    try {
+        const payload = JSON.parse(readFile(eventPath));
+        return payload.repository?.private === true;
+    }
+    catch {
+        return false;
+    }
+}
+
 // EXTERNAL MODULE: ./lib/buildx/output.js
 var output = __nccwpck_require__(3651);
 ;// CONCATENATED MODULE: ./lib/run/timings.js
@@ -40968,6 +41065,7 @@ function reportTimings(reporter, steps, platforms, emulated) {
 
 
 
+
 /**
  * Builds (and pushes) the image; returns each platform's build time, or undefined when `call` only
  * evaluated the build (check, outline, targets: nothing was built, pushed or exported).
@@ -40979,19 +41077,24 @@ async function buildImage(options) {
     const title = evaluateOnly
         ? `Evaluate (call: ${inputs.buildOptions.call})`
         : `Build ${inputs.platforms.join(', ')}${inputs.push ? ' and push' : ''}`;
-    const build = await reporter.group(title, () => (0,core_retry/* withRetries */.LH)((0,run_deps/* retryOptions */.t)(deps, inputs, 'Build'), () => runBuild(options.runner, {
-        log: reporter,
-        builder: options.builder,
-        metadataFile: options.metadataFile,
-        settings: inputs,
-        progress: progressFormat(options.buildxVersion)
-    })).catch((error) => {
-        // A step that crashed under QEMU: name the platform and the step (the error itself follows).
-        if (error instanceof BuildError)
-            for (const hint of crashHints(error.steps, inputs.platforms, emulated))
-                reporter.error(hint.message, { title: hint.title });
-        throw error;
-    }));
+    const provenance = effectiveProvenance(inputs, jobProvenanceFacts(deps.env));
+    const build = await reporter.group(title, () => {
+        if (provenance !== inputs.provenance)
+            reporter.info(`provenance: ${provenance} (build-push-action's default; set provenance to choose)`);
+        return (0,core_retry/* withRetries */.LH)((0,run_deps/* retryOptions */.t)(deps, inputs, 'Build'), () => runBuild(options.runner, {
+            log: reporter,
+            builder: options.builder,
+            metadataFile: options.metadataFile,
+            settings: { ...inputs, provenance },
+            progress: progressFormat(options.buildxVersion)
+        })).catch((error) => {
+            // A step that crashed under QEMU: name the platform and the step (the error itself follows).
+            if (error instanceof BuildError)
+                for (const hint of crashHints(error.steps, inputs.platforms, emulated))
+                    reporter.error(hint.message, { title: hint.title });
+            throw error;
+        });
+    });
     for (const problem of failedCacheExports(build.steps))
         reporter.warning(problem, { title: 'Build cache' });
     if (evaluateOnly)
@@ -41012,7 +41115,7 @@ var phases = __nccwpck_require__(9341);
 
 
 /** The `platform` object of a descriptor or the os/architecture/variant of an image config, or undefined. */
-function platformOf(value) {
+function index_checks_platformOf(value) {
     if (!(0,oci/* isRecord */.u4)(value))
         return undefined;
     const { os, architecture, variant } = value;
@@ -41025,7 +41128,7 @@ function platformOf(value) {
  * Each platform exactly once; with `expected`, exactly those platforms. Problems name the sources of a
  * duplicate, the platforms missing from every source, and platforms that `expected` does not list.
  */
-function platformSetProblems(placed, expected) {
+function index_checks_platformSetProblems(placed, expected) {
     const problems = [];
     const byPlatform = new Map();
     for (const { platform, from } of placed) {
@@ -41055,9 +41158,9 @@ function platformSetProblems(placed, expected) {
  * The image config's os/architecture/variant against the index entry's platform (both normalised, so
  * arm64/v8 equals arm64). `where` names the image for the message.
  */
-function configPlatformProblems(entry, config, where) {
+function index_checks_configPlatformProblems(entry, config, where) {
     const parsed = (0,oci/* parseJsonObject */.dw)(config);
-    const fromConfig = platformOf(parsed);
+    const fromConfig = index_checks_platformOf(parsed);
     if (fromConfig === undefined) {
         return [`${where}: its image config has no os/architecture, so its platform cannot be checked`];
     }
@@ -41081,7 +41184,7 @@ function indexPlatforms(raw, mediaType) {
     for (const [n, entry] of manifests.entries()) {
         if (!isRecord(entry) || isAttestation(entry))
             continue;
-        const platform = platformOf(entry['platform']);
+        const platform = index_checks_platformOf(entry['platform']);
         if (platform === undefined || (platform.os === 'unknown' && platform.architecture === 'unknown'))
             continue;
         placed.push({ platform: formatPlatform(platform), from: `entry ${n} (${String(entry['digest'])})` });
@@ -41090,10 +41193,10 @@ function indexPlatforms(raw, mediaType) {
 }
 /** Checks a pushed (or about to be pushed) index: each platform once, and exactly `expected` if given. */
 function indexProblems(raw, mediaType, expected) {
-    return platformSetProblems(indexPlatforms(raw, mediaType), expected);
+    return index_checks_platformSetProblems(indexPlatforms(raw, mediaType), expected);
 }
 /** An error listing every problem, or nothing when there is none. */
-function throwProblems(what, problems) {
+function index_checks_throwProblems(what, problems) {
     if (problems.length === 0)
         return;
     throw new Error(problems.length === 1
@@ -41117,7 +41220,7 @@ function pushedIndexProblems(input) {
             continue;
         }
         const from = `entry ${n} (${entry['digest']})`;
-        const platform = platformOf(entry['platform']);
+        const platform = index_checks_platformOf(entry['platform']);
         if ((0,oci/* isAttestation */.H3)(entry)) {
             const annotations = entry['annotations'];
             attestations.push({ from, platform, refersTo: annotations[REFERENCE_DIGEST_ANNOTATION] });
@@ -41145,7 +41248,7 @@ function pushedIndexProblems(input) {
             problems.push(`${from} is an attestation manifest for ${String(refersTo)}, which is no image of the index`);
         }
     }
-    return [...problems, ...platformSetProblems(placed, input.requested)];
+    return [...problems, ...index_checks_platformSetProblems(placed, input.requested)];
 }
 /** The problems of a single image manifest pushed without an index (one platform requested). */
 function singleManifestProblems(requested, manifest) {
@@ -41166,7 +41269,7 @@ function listedProblems(platform, where, manifest) {
         return [`${where} is not an image manifest`];
     if (manifest.attestation)
         return [`${where} is an attestation manifest (${oci/* MEDIA_TYPES */.Z2.inToto} layers), not an image`];
-    return configPlatformProblems(platform, manifest.config ?? Buffer.from('{}'), where);
+    return index_checks_configPlatformProblems(platform, manifest.config ?? Buffer.from('{}'), where);
 }
 
 // EXTERNAL MODULE: external "node:zlib"
@@ -44286,6 +44389,309 @@ async function putTags(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/docker/image-archive.js
+/**
+ * One image as a `docker load` archive: the layout `docker save` writes since Docker 25, an OCI image
+ * layout (oci-layout, index.json, blobs/sha256/...) with a `manifest.json` beside it. Engines on the
+ * containerd image store import the OCI index (the image keeps its manifest, and so its registry digest);
+ * the classic store reads manifest.json. The blobs are the registry's bytes as they are, compressed.
+ */
+
+
+
+
+/** `registry/repository:tag`, as the containerd store names an image (`app:1` -> `docker.io/library/app:1`). */
+function fullName(name) {
+    const ref = (0,oci_reference/* parseImageReference */.o_)(name);
+    return `${ref.registry}/${ref.repository}:${ref.tag ?? 'latest'}`;
+}
+const blobPath = (digest) => `blobs/${digest.replace(':', '/')}`;
+/** The archive's JSON files: oci-layout, index.json (one entry per name) and manifest.json. */
+function archiveMetadata(image) {
+    const { manifest, blobs, names } = image;
+    const [config, ...layers] = blobs;
+    if (!config)
+        throw new Error(`Manifest ${manifest.digest} lists no config`);
+    const full = names.map(fullName);
+    const index = {
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: full.map(name => ({
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.raw.length,
+            annotations: {
+                'io.containerd.image.name': name,
+                'org.opencontainers.image.ref.name': (0,oci_reference/* parseImageReference */.o_)(name).tag ?? 'latest'
+            }
+        }))
+    };
+    const dockerManifest = [
+        { Config: blobPath(config.digest), RepoTags: full, Layers: layers.map(l => blobPath(l.digest)) }
+    ];
+    const json = (value) => Buffer.from(JSON.stringify(value));
+    return [
+        { name: 'oci-layout', content: json({ imageLayoutVersion: '1.0.0' }) },
+        { name: 'index.json', content: json(index) },
+        { name: 'manifest.json', content: json(dockerManifest) }
+    ];
+}
+/**
+ * Writes the archive to `file`: the JSON files, the manifest, then each blob once, streamed from
+ * `openBlob` (a blob whose stream ends short of its size fails the write).
+ */
+async function writeImageArchive(file, image, openBlob) {
+    const tar = (0,tar_stream.pack)();
+    const written = (0,external_node_stream_promises_namespaceObject.pipeline)(tar, external_node_fs_.createWriteStream(file, { mode: 0o600 }));
+    const add = (name, size, body) => new Promise((resolve, reject) => {
+        const entry = tar.entry({ name, size, mode: 0o644 }, error => {
+            if (error)
+                reject(error);
+            else
+                resolve();
+        });
+        if (Buffer.isBuffer(body))
+            entry.end(body);
+        else
+            body.on('error', reject).pipe(entry);
+    });
+    try {
+        for (const { name, content } of archiveMetadata(image))
+            await add(name, content.length, content);
+        await add(blobPath(image.manifest.digest), image.manifest.raw.length, image.manifest.raw);
+        const seen = new Set();
+        for (const blob of image.blobs) {
+            if (seen.has(blob.digest))
+                continue;
+            seen.add(blob.digest);
+            await add(blobPath(blob.digest), blob.size, await openBlob(blob));
+        }
+        tar.finalize();
+    }
+    catch (error) {
+        tar.destroy(error instanceof Error ? error : new Error(String(error)));
+        await written.catch(() => undefined);
+        throw error;
+    }
+    await written;
+}
+
+;// CONCATENATED MODULE: ./lib/oci/merge-plan.js
+/**
+ * Planning a merge: which platform images each source contributes (an index gives its platform manifests,
+ * each with the attestation manifests that refer to it, so nothing is nested), the checks every merge
+ * passes before anything is pushed, and the bytes of the new index. Pure: the caller fetches and pushes.
+ */
+
+
+
+/** The annotation of an attestation manifest that names the image it describes. */
+const merge_plan_REFERENCE_DIGEST_ANNOTATION = 'vnd.docker.reference.digest';
+/** The platform images of a source: its own manifest, or the platform entries of its index. */
+function sourceParts(source) {
+    const parsed = parseJsonObject(source.raw);
+    const kind = parsed === undefined ? undefined : manifestKind(source.mediaType, parsed);
+    if (parsed === undefined || kind === undefined) {
+        throw new Error(`${source.source} is neither an image index nor an image manifest (${source.mediaType})`);
+    }
+    if (kind === 'manifest') {
+        const descriptor = { mediaType: source.mediaType, digest: source.digest, size: source.raw.length };
+        return [{ source: source.source, descriptor, platform: undefined, attestations: [] }];
+    }
+    const entries = (Array.isArray(parsed['manifests']) ? parsed['manifests'] : []).map(entry => descriptorOf(entry, source.source));
+    const parts = [];
+    for (const entry of entries) {
+        if (isAttestation(entry))
+            continue;
+        if (INDEX_MEDIA_TYPES.includes(entry.mediaType)) {
+            throw new Error(`${source.source} holds another index (${entry.digest}); give that index as a source of its own`);
+        }
+        const platform = platformOf(entry['platform']);
+        if (platform === undefined || (platform.os === 'unknown' && platform.architecture === 'unknown'))
+            continue;
+        const attestations = entries.filter(other => isAttestation(other) && annotation(other, merge_plan_REFERENCE_DIGEST_ANNOTATION) === entry.digest);
+        parts.push({ source: source.source, descriptor: entry, platform, attestations });
+    }
+    if (parts.length === 0)
+        throw new Error(`${source.source} is an index without any platform image`);
+    return parts;
+}
+/**
+ * The index of the images, after the checks: every platform exactly once (exactly `platforms` when
+ * given) and each config's os/architecture/variant equal to its entry. Throws one error with every
+ * problem. A Docker manifest list when every image is a Docker manifest and there are no attestations
+ * and no annotations (a manifest list has no place for them); else an OCI image index.
+ */
+function planIndex(images, options) {
+    const problems = [];
+    const placed = [];
+    for (const image of images) {
+        const where = `${image.source} (${image.descriptor.digest})`;
+        if (image.platform !== undefined) {
+            problems.push(...configPlatformProblems(image.platform, image.config, where));
+            placed.push({ ...image, key: formatPlatform(image.platform), entry: image.descriptor });
+            continue;
+        }
+        const config = parseJsonObject(image.config);
+        const platform = platformOf(config);
+        if (platform === undefined) {
+            problems.push(`${where}: its image config has no os/architecture, so its platform is unknown`);
+            continue;
+        }
+        const osVersion = config?.['os.version'];
+        const entry = {
+            ...image.descriptor,
+            platform: { ...platform, ...(typeof osVersion === 'string' ? { 'os.version': osVersion } : {}) }
+        };
+        placed.push({ ...image, platform, key: formatPlatform(platform), entry });
+    }
+    const sets = placed.map(p => ({ platform: p.key, from: p.source }));
+    problems.push(...platformSetProblems(sets, options.platforms));
+    throwProblems('Cannot merge the sources', problems);
+    const attestations = placed.flatMap(p => p.attestations);
+    const annotations = Object.keys(options.annotations).length > 0 ? { ...options.annotations } : undefined;
+    const docker = placed.every(p => p.entry.mediaType === MEDIA_TYPES.dockerManifest) &&
+        attestations.length === 0 &&
+        annotations === undefined;
+    const mediaType = docker ? MEDIA_TYPES.dockerManifestList : MEDIA_TYPES.ociIndex;
+    const index = {
+        schemaVersion: 2,
+        mediaType,
+        manifests: [...placed.map(p => p.entry), ...attestations],
+        ...(annotations ? { annotations } : {})
+    };
+    const raw = Buffer.from(`${JSON.stringify(index, null, 2)}\n`);
+    return {
+        mediaType,
+        raw,
+        digest: sha256Digest(raw),
+        platforms: Object.fromEntries(placed.map(p => [p.key, p.entry.digest])),
+        images: placed
+    };
+}
+/** The blobs an image manifest refers to: its config and its layers. */
+function manifestBlobs(raw, where) {
+    const parsed = (0,oci/* parseJsonObject */.dw)(raw);
+    const layers = Array.isArray(parsed?.['layers']) ? parsed['layers'] : [];
+    const config = parsed?.['config'];
+    if (!(0,oci/* isRecord */.u4)(config))
+        throw new Error(`${where} is not an image manifest: it has no config`);
+    return [config, ...layers].map(blob => {
+        const digest = (0,oci/* isRecord */.u4)(blob) ? blob['digest'] : undefined;
+        const size = (0,oci/* isRecord */.u4)(blob) ? blob['size'] : undefined;
+        if (typeof digest !== 'string' || !(0,oci/* isDigest */.Bc)(digest) || typeof size !== 'number' || size < 0) {
+            throw new Error(`${where} lists a blob without a sha256 digest and size`);
+        }
+        return { digest, size };
+    });
+}
+function descriptorOf(value, source) {
+    const ok = isRecord(value) &&
+        typeof value['mediaType'] === 'string' &&
+        typeof value['digest'] === 'string' &&
+        isDigest(value['digest']) &&
+        typeof value['size'] === 'number';
+    if (!ok)
+        throw new Error(`${source} has an index entry without mediaType, sha256 digest and size`);
+    return value;
+}
+function annotation(descriptor, key) {
+    const annotations = descriptor['annotations'];
+    const value = isRecord(annotations) ? annotations[key] : undefined;
+    return typeof value === 'string' ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/run/load.js
+/**
+ * `load` with `push`: once the pushed image has passed its checks and its tags are in place, the image of
+ * the engine's platform is copied from the registry into the Docker engine under every tag, so that later
+ * steps run exactly what was pushed. The registry is read the way the checks read it (HTTP, private CAs,
+ * credentials), so this works for every registry the build can push to, where a `docker pull` would need
+ * the engine to trust it too. The image ID is read back from the engine, whichever image store it uses.
+ */
+
+
+
+
+
+
+
+
+
+
+/**
+ * The platform to load into an engine of platform `engine`: the built one it runs natively (same
+ * architecture, the variant too where both name one), else the first one built, which it runs under
+ * emulation.
+ */
+function loadPlatform(built, engine) {
+    const [os, architecture, variant] = engine.split('/');
+    const native = built.find(p => p === engine) ??
+        built.find(p => {
+            const [pOs, pArchitecture, pVariant] = p.split('/');
+            return pOs === os && pArchitecture === architecture && (!variant || !pVariant || variant === pVariant);
+        });
+    const first = built[0];
+    if (native !== undefined)
+        return { platform: native, native: true };
+    if (first === undefined)
+        throw new Error('No platform was built, so there is nothing to load');
+    return { platform: first, native: false };
+}
+async function loadPushedImage(options) {
+    const { runner, reporter, tags } = options;
+    const [firstTag] = tags;
+    if (firstTag === undefined)
+        throw new Error('load with push needs a tag to load the image under');
+    const engine = await enginePlatform(runner);
+    const { platform, native } = loadPlatform(Object.keys(options.platforms), engine);
+    const digest = options.platforms[platform] ?? '';
+    reporter.info(native
+        ? `loading ${platform} (the engine's platform) into the Docker engine`
+        : `the engine is ${engine} and no built platform runs there natively: loading ${platform} (it runs under emulation)`);
+    const reference = (0,oci_reference/* parseImageReference */.o_)(firstTag);
+    const client = await openRegistryClient(reference.registry, options);
+    const file = external_node_path_.join(options.work, `load-${digest.replace(':', '-')}.tar`);
+    try {
+        await (0,core_retry/* withRetries */.LH)({ ...options.retry, what: `Reading ${platform} for the load`, classify: transientRegistryFailure }, async () => {
+            const manifest = await client.getManifest(reference.repository, digest);
+            const blobs = manifestBlobs(manifest.raw, `${firstTag}@${digest}`);
+            await writeImageArchive(file, { manifest, blobs, names: tags }, async (blob) => {
+                const stream = await client.getBlob(reference.repository, blob.digest, blob.size);
+                return stream.body;
+            });
+        });
+        await (0,core_runner/* runChecked */.X4)(runner, 'docker', ['load', '--input', file], { what: 'docker load' });
+    }
+    finally {
+        client.close();
+        external_node_fs_.rmSync(file, { force: true });
+    }
+    const names = tags.map(fullName);
+    const ids = await imageIds(runner, names);
+    const [imageId] = ids;
+    if (imageId === undefined || ids.length !== names.length || ids.some(id => id !== imageId))
+        throw new Error(`docker load did not give every tag the loaded image: ${names.map((n, i) => `${n} -> ${ids[i] ?? '(none)'}`).join(', ')}`);
+    reporter.info(`loaded ${platform} (${digest}) as ${tags.join(', ')}; image ID ${imageId}`);
+    return { platform, digest, imageId };
+}
+/**
+ * The image ID of a build loaded by buildx itself (`load` without push), as the engine shows it: by the
+ * first tag, or without one by the digests buildx reported (the manifest or index digest names it on the
+ * containerd store, the config digest on the classic one); '' when the engine knows none of them.
+ */
+async function loadedImageId(runner, tags, metadata) {
+    const candidates = [tags[0], metadata['containerimage.digest'], metadata['containerimage.config.digest']];
+    for (const reference of candidates) {
+        if (typeof reference !== 'string' || reference === '')
+            continue;
+        const [id] = await imageIds(runner, [reference]).catch(() => []);
+        if (id)
+            return id;
+    }
+    return '';
+}
+
 ;// CONCATENATED MODULE: ./lib/oci/digests.js
 /**
  * Digests of a pushed image: what buildx reported (its --metadata-file) and what the registry serves,
@@ -44495,6 +44901,7 @@ async function readBack(images, digest, metadata, options) {
 
 
 
+
 async function publishImage(options) {
     const { deps, inputs, access, clock } = options;
     const { reporter } = deps;
@@ -44546,7 +44953,17 @@ async function publishImage(options) {
         retry: (0,run_deps/* retryOptions */.t)(deps, inputs, 'Tagging')
     })));
     warnMoved(reporter, digests.digest, moved);
-    return { report: { ...digests, moved }, ...withSmoke };
+    // Only an image that passed every check, under tags that now point at it, is loaded.
+    const loaded = inputs.buildOptions.load
+        ? await clock.time('load', () => reporter.group('Load into the Docker engine', () => loadPushedImage({
+            ...access,
+            tags: inputs.tags,
+            platforms: digests.platforms,
+            work: options.work,
+            retry: (0,run_deps/* retryOptions */.t)(deps, inputs, 'Loading')
+        })))
+        : undefined;
+    return { report: { ...digests, moved }, ...withSmoke, ...(loaded ? { loaded } : {}) };
 }
 
 ;// CONCATENATED MODULE: ./lib/buildkitd/config.js
@@ -44661,6 +45078,7 @@ function useRunDockerConfig(deps, inputs, work) {
 
 
 
+
 async function runMain(deps) {
     const { reporter } = deps;
     const clock = new phases/* PhaseClock */.w(deps.now);
@@ -44730,13 +45148,19 @@ async function run(jobDeps, inputs, clock) {
         env: runDeps.env,
         now: runDeps.now
     };
-    const { report, smoke } = await publishImage({ ...step, access, builtSince, clock });
+    const { report, smoke, loaded } = await publishImage({ ...step, access, builtSince, clock, work });
     await clock.time('outputs', async () => {
         // Only with a budget to compare it with: otherwise one more process the run does not need.
         const diskUse = inputs.cacheMaxSize !== undefined ? await builderDiskUse(runner, builder) : undefined;
+        // A loaded image's ID is the engine's, whichever image store it uses.
+        const imageId = loaded?.imageId ??
+            (inputs.buildOptions.load
+                ? await loadedImageId(runner, inputs.tags, report.metadata.raw)
+                : (0,outputs/* buildxImageId */.J9)(report.metadata.raw));
         await (0,outputs/* publishOutputs */.eB)(reporter, {
             tags: inputs.tags,
             pushed: inputs.push,
+            imageId,
             report,
             emulation: emulation.result,
             builder,
@@ -44770,12 +45194,11 @@ function hintContext(inputs) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   e4: () => (/* binding */ RunError),
+  J9: () => (/* binding */ buildxImageId),
   Mw: () => (/* binding */ logDigests),
   eB: () => (/* binding */ publishOutputs),
   xV: () => (/* binding */ reportFailure)
 });
-
-// UNUSED EXPORTS: imageId
 
 // EXTERNAL MODULE: ./lib/buildx/output.js
 var output = __nccwpck_require__(3651);
@@ -44968,7 +45391,7 @@ async function publishOutputs(reporter, result) {
     set('digest', report.digest);
     set('platform-digests', JSON.stringify(report.platforms));
     set('metadata', JSON.stringify(report.metadata.raw));
-    set('imageid', imageId(report.metadata.raw));
+    set('imageid', result.imageId);
     set('emulated-platforms', emulation.emulated.join(','));
     if (result.smoke)
         set('smoke-results', (0,smoke_test/* smokeResultsJson */.M)(result.smoke.results));
@@ -44997,7 +45420,7 @@ class RunError extends Error {
     }
 }
 /** buildx's image ID (what --iidfile writes): the config digest of a single image, else the image digest. */
-function imageId(metadata) {
+function buildxImageId(metadata) {
     const config = metadata['containerimage.config.digest'];
     const digest = metadata['containerimage.digest'];
     if (typeof config === 'string')

@@ -10,6 +10,8 @@
 #   E2E_GOLANG=1           a Go toolchain image ($E2E_GOLANG_IMAGE) in every registry
 #   E2E_BUILDX_LATEST=1    the newest buildx tested ($E2E_BUILDX_LATEST), for npm run e2e:latest
 #   E2E_BUILDKIT_LATEST=1  the newest BuildKit tested ($E2E_BUILDKIT_LATEST_IMAGE), for npm run e2e:latest
+#   E2E_NEWEST=1           buildx v0.36.1 and BuildKit v0.32.2, the pair docker/github-builder pins
+#                          ($E2E_BUILDX_NEWEST, $E2E_BUILDKIT_NEWEST_IMAGE), for npm run e2e:newest
 #   E2E_ENV_DIR            where state and env.sh go (default: .e2e in the repository)
 #   E2E_HTTP_PORT, E2E_HTTPS_PORT, E2E_AUTH_PORT   the registries' ports (default 5000, 5443, 5444)
 #   E2E_REGISTRY_IMAGE     the registry image (default registry:2; its /bin/registry is E2E_REGISTRY_BIN)
@@ -34,6 +36,8 @@ AUTH_USER=e2e-user
 BUILDKIT_VERSION=v0.13.2          # the pair CI runs every e2e file on (with buildx 0.13)
 BUILDKIT_LATEST_VERSION=v0.25.2   # the newest pair (with buildx 0.29.1)
 BUILDX_LATEST_VERSION=v0.29.1
+BUILDKIT_NEWEST_VERSION=v0.32.2   # the pair docker/github-builder pins (with buildx 0.36.1)
+BUILDX_NEWEST_VERSION=v0.36.1
 REGISTRY_IMAGE=${E2E_REGISTRY_IMAGE:-docker.io/library/registry:2}
 BINFMT_IMAGE=${E2E_BINFMT_IMAGE:-docker.io/tonistiigi/binfmt:qemu-v10.2.3-68}
 PREFIX=multiarch-e2e              # every container this script starts is named $PREFIX-*
@@ -98,6 +102,10 @@ write_env() {
     [ "${E2E_BUILDX_LATEST:-}" = 1 ] && echo "export E2E_BUILDX_LATEST=$DIR/buildx-latest/docker-buildx"
     [ "${E2E_BUILDKIT_LATEST:-}" = 1 ] &&
       echo "export E2E_BUILDKIT_LATEST_IMAGE=$HTTP_REG/buildkit:$BUILDKIT_LATEST_VERSION"
+    if [ "${E2E_NEWEST:-}" = 1 ]; then
+      echo "export E2E_BUILDX_NEWEST=$DIR/buildx-newest/docker-buildx"
+      echo "export E2E_BUILDKIT_NEWEST_IMAGE=$HTTP_REG/buildkit:$BUILDKIT_NEWEST_VERSION"
+    fi
     true
   } > "$tmp"
   mv "$tmp" "$DIR/env.sh"
@@ -190,14 +198,15 @@ node2() { # a second engine: Docker-in-Docker on the host network, no bridge, it
   die "the second engine did not start (docker logs $name)"
 }
 
-buildx_latest() {
-  local bin=$DIR/buildx-latest/docker-buildx
+# buildx_release VERSION DIR: a buildx release binary in DIR/docker-buildx, checked against its checksums.
+buildx_release() {
+  local version=$1 bin=$2/docker-buildx
   [ -x "$bin" ] && return 0
   local arch; case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) die "no buildx release for $(uname -m)" ;; esac
-  local base=https://github.com/docker/buildx/releases/download/$BUILDX_LATEST_VERSION
-  local file=buildx-$BUILDX_LATEST_VERSION.linux-$arch
-  say "buildx $BUILDX_LATEST_VERSION"
-  mkdir -p "$DIR/buildx-latest"
+  local base=https://github.com/docker/buildx/releases/download/$version
+  local file=buildx-$version.linux-$arch
+  say "buildx $version"
+  mkdir -p "$2"
   curl -fsSL -o "$bin.tmp" "$base/$file"
   curl -fsSL "$base/checksums.txt" | grep " \*\?$file\$" | sed "s| \*\?$file\$|  $bin.tmp|" | sha256sum -c --quiet -
   chmod +x "$bin.tmp" && mv "$bin.tmp" "$bin"
@@ -234,7 +243,11 @@ up_standalone() {
   [ "${E2E_GOLANG:-}" = 1 ] && copy_everywhere docker.io/library/golang:1.24-alpine base/golang:1.24 --all
   [ "${E2E_BUILDKIT_LATEST:-}" = 1 ] &&
     copy_http "docker.io/moby/buildkit:$BUILDKIT_LATEST_VERSION" "buildkit:$BUILDKIT_LATEST_VERSION"
-  [ "${E2E_BUILDX_LATEST:-}" = 1 ] && buildx_latest
+  [ "${E2E_BUILDX_LATEST:-}" = 1 ] && buildx_release "$BUILDX_LATEST_VERSION" "$DIR/buildx-latest"
+  if [ "${E2E_NEWEST:-}" = 1 ]; then
+    copy_http "docker.io/moby/buildkit:$BUILDKIT_NEWEST_VERSION" "buildkit:$BUILDKIT_NEWEST_VERSION"
+    buildx_release "$BUILDX_NEWEST_VERSION" "$DIR/buildx-newest"
+  fi
   [ "${E2E_NODE2:-}" = 1 ] && node2
   write_env
 }

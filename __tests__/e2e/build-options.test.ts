@@ -284,11 +284,13 @@ describe('ssh, outputs (local, oci) and load: two platforms, nothing pushed', ()
     }
   })
 
+  let imageId = ''
   it('main succeeds', async () => {
     const main = await job.main()
     expect(main.log).not.toMatch(/::error/)
     expect(main.exitCode).toBe(0)
     expect(fingerprint).toContain('e2e-build-options')
+    imageId = main.outputs.imageid ?? ''
   }, 600_000)
 
   it('ssh: the agent of this machine is forwarded into RUN --mount=type=ssh', () => {
@@ -304,6 +306,12 @@ describe('ssh, outputs (local, oci) and load: two platforms, nothing pushed', ()
       '\n'
     )
     expect(entries).toEqual(expect.arrayContaining(['oci-layout', 'index.json']))
+  })
+
+  it('imageid is the ID the engine shows for the loaded tag, and docker image inspect finds it', () => {
+    expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect(docker(['image', 'inspect', '--format', '{{.Id}}', tag]).trim()).toBe(imageId)
+    expect(docker(['image', 'inspect', '--format', '{{.Id}}', imageId]).trim()).toBe(imageId)
   })
 
   it('load: both platforms are in the engine (containerd image store)', () => {

@@ -1,14 +1,18 @@
 /**
- * docker/build-push-action's CI jobs `secret`, `secret-files` and `secret-envs`, with our inputs: an entry
- * whose value is empty (what a pull request from a fork gets for every repository secret) is a warning
- * naming its id, and the build goes on with the others. dist/ runs as the runner runs it.
+ * docker/build-push-action's CI jobs, with our inputs; dist/ runs as the runner runs it.
+ * - `secret`, `secret-files` and `secret-envs`: an entry whose value is empty (what a pull request from a
+ *   fork gets for every repository secret) is a warning naming its id, and the build goes on.
+ * - load with push ("push, then test the image on the runner"): pushed and checked, then the engine's
+ *   platform is loaded under every tag, from a registry the engine itself does not trust (private CA under a
+ *   private name); `imageid` is the ID the engine shows.
+ * - `provenance`: a local output gets provenance.json with the input empty (their default), none with false.
  */
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { env, pushInputs, useJobs } from './harness.js'
+import { docker, env, expectCleanedUp, expectPushed, indexPlatforms, pushInputs, useJobs } from './harness.js'
 
 const registry = env('E2E_HTTP_REGISTRY')
 const jobs = useJobs()
@@ -53,4 +57,83 @@ describe('secrets, secret-files and secret-envs with empty entries: warned by id
   it('post succeeds', async () => {
     expect((await job.post()).exitCode).toBe(0)
   }, 300_000)
+})
+
+describe('load with push: pushed, checked, then loaded under every tag from a private-CA registry', () => {
+  const registry = env('E2E_PRIVATE_REGISTRY')
+  const push = pushInputs({
+    registry,
+    name: 'parity-load-push',
+    platforms: 'linux/amd64,linux/arm64',
+    baseFrom: env('E2E_HTTP_REGISTRY')
+  })
+  const tags = [push.tags, push.tags.replace(/:[^:/]+$/, ':load-latest')]
+  afterAll(() => {
+    for (const tag of tags) {
+      try {
+        docker(['image', 'rm', tag])
+      } catch {
+        // never loaded
+      }
+    }
+  })
+
+  it('the registry serves both platforms; the engine has its own platform under both tags, and runs it', async () => {
+    const { main, post } = await jobs.run({
+      ...push,
+      tags: tags.join('\n'),
+      'ca-certs': `${registry}=${env('E2E_REGISTRY_CA')}`,
+      'host-network': 'true',
+      load: 'true'
+    })
+    const raw = expectPushed(main, tags[0] ?? '')
+    expect(Object.keys(indexPlatforms(raw)).sort()).toEqual(['linux/amd64', 'linux/arm64'])
+    expect(main.log).toMatch(/loading linux\/amd64 \(the engine's platform\) into the Docker engine/)
+    const imageId = main.outputs.imageid ?? ''
+    expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/)
+    for (const tag of tags) {
+      expect(docker(['image', 'inspect', '--format', '{{.Id}} {{.Os}}/{{.Architecture}}', tag]).trim()).toBe(
+        `${imageId} linux/amd64`
+      )
+      // What the build wrote: the uname fixture records the machine it ran on.
+      expect(docker(['run', '--rm', '--network', 'host', tag]).trim()).toBe('x86_64')
+    }
+    expect(docker(['image', 'inspect', '--format', '{{.Id}}', imageId]).trim()).toBe(imageId)
+    expectCleanedUp(post, main.outputs['builder-name'] ?? '')
+  }, 600_000)
+})
+
+describe('provenance with a local output: their default writes provenance.json, false writes none', () => {
+  const registry = env('E2E_HTTP_REGISTRY')
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-provenance-'))
+  const build = (provenance: string) =>
+    jobs.run({
+      ...pushInputs({ registry, name: 'parity-provenance', platforms: 'linux/amd64', insecure: true }),
+      push: 'false',
+      provenance,
+      outputs: `type=local,dest=${path.join(out, provenance || 'empty')}`
+    })
+
+  it.each([
+    ['', true],
+    ['false', false]
+  ])(
+    'provenance: "%s" -> provenance.json %s',
+    async (provenance, written) => {
+      const { main } = await build(provenance)
+      expect(main.log).not.toMatch(/::error/)
+      expect(main.exitCode).toBe(0)
+      const dir = path.join(out, provenance || 'empty')
+      expect(fs.existsSync(path.join(dir, 'built-on'))).toBe(true)
+      expect(fs.existsSync(path.join(dir, 'provenance.json'))).toBe(written)
+      if (written) {
+        expect(main.log).toContain("provenance: mode=max (build-push-action's default")
+        const statement = JSON.parse(fs.readFileSync(path.join(dir, 'provenance.json'), 'utf8')) as {
+          predicateType?: string
+        }
+        expect(statement.predicateType).toMatch(/^https:\/\/slsa\.dev\/provenance\//)
+      }
+    },
+    600_000
+  )
 })

@@ -111,9 +111,9 @@ export const BAD_INPUTS: readonly (readonly [string, Readonly<Record<string, str
   ['outputs', { outputs: 'type=ftp,dest=x' }],
   ['outputs', { outputs: 'dest=out' }],
   ['load', { load: 'yes' }],
-  // pushed by digest and tagged in the registry later: a loaded image would have no name
-  ['load', { load: 'true' }],
-  ['load', { load: 'true', push: 'true', call: 'build' }],
+  // pushed by digest and never tagged: a loaded image would have no name
+  ['load', { load: 'true', 'push-by-digest': 'true', tags: 'r.example.com/team/app' }],
+  ['load', { load: 'true', 'push-by-digest': 'true', tags: 'r.example.com/team/app', call: 'build' }],
   ['add-hosts', { 'add-hosts': 'registry.corp' }],
   ['add-hosts', { 'add-hosts': 'registry.corp:999.1.1.1' }],
   ['add-hosts', { 'add-hosts': 'bad_host:10.0.0.1' }],

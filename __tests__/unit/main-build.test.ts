@@ -61,9 +61,9 @@ describe('runMain: commands, builder, buildx', () => {
   })
 
   it('load with two platforms on the containerd image store; secrets go to buildx in its environment', async () => {
-    const runner = dockerRunner('r.example.com/team/app:1').on(docker('info'), {
-      stdout: 'overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]\n'
-    })
+    const runner = dockerRunner('r.example.com/team/app:1')
+      .on(docker('info'), { stdout: 'overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]\n' })
+      .on(docker('image', 'inspect'), { stdout: 'sha256:index-in-the-engine\n' })
     const run = deps(runner, {
       push: 'false',
       load: 'true',
@@ -78,7 +78,33 @@ describe('runMain: commands, builder, buildx', () => {
     const secretVars = Object.entries(build?.options.env ?? {}).filter(([, value]) => value === 's3cr3t')
     expect(secretVars.map(([name]) => name)).toEqual(['MULTIARCH_BUILD_SECRET_0'])
     expect(build?.args).toContain('id=NPM,env=MULTIARCH_BUILD_SECRET_0')
-    expect(run.reporter.outputs).toHaveProperty('imageid')
+    // imageid: what the engine shows for the loaded tag, not a digest of buildx's metadata.
+    expect(runner.lines()).toContain('docker image inspect --format {{.Id}} r.example.com/team/app:1')
+    expect(run.reporter.outputs.imageid).toBe('sha256:index-in-the-engine')
+  })
+
+  it('load without a tag: imageid is the first digest buildx reported that the engine knows', async () => {
+    const config = `sha256:${'c'.repeat(64)}`
+    const runner = new FakeRunner()
+      .on(docker('buildx', 'version'), { stdout: 'github.com/docker/buildx 0.13.1 abc\n' })
+      .on(docker('buildx', 'build'), call => {
+        const file = call.args[call.args.indexOf('--metadata-file') + 1] ?? ''
+        const metadata = { 'containerimage.digest': DIGEST, 'containerimage.config.digest': config }
+        fs.writeFileSync(file, JSON.stringify(metadata))
+        return {}
+      })
+      .on(docker('image', 'inspect'), call =>
+        call.args.at(-1) === config
+          ? { stdout: `${config}\n` }
+          : { exitCode: 1, stderr: 'Error: No such image' }
+      )
+    const run = deps(runner, { push: 'false', load: 'true', platforms: 'linux/amd64' })
+    await runMain(run)
+    expect(runner.lines().filter(l => l.startsWith('docker image inspect'))).toEqual([
+      `docker image inspect --format {{.Id}} ${DIGEST}`,
+      `docker image inspect --format {{.Id}} ${config}`
+    ])
+    expect(run.reporter.outputs.imageid).toBe(config)
   })
 
   it('call: check runs no registry check and sets no digest', async () => {

@@ -3,8 +3,10 @@
  * registry and checked, the tags put last, and the digests reported.
  */
 import { beforeEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import { runMain } from '../../src/run/main.js'
+import { loadPlatform } from '../../src/run/load.js'
 import { TestHttpServer, send } from '../http-server.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
 import {
@@ -17,7 +19,8 @@ import {
   pushRunner,
   tagPuts,
   threePlatformImage,
-  withRegistry
+  withRegistry,
+  workDir
 } from './main-fixtures.js'
 
 beforeEach(freshWorkDir)
@@ -142,5 +145,91 @@ describe('runMain: push and digests', () => {
       expect(tagPuts(server)).toEqual([])
       expect(run.reporter.outputs['platform-digests']).toContain('"linux/arm/v7":"sha256:')
     })
+  })
+})
+
+describe('runMain: load with push', () => {
+  /** The archive `docker load` was given: its file names and JSON documents, read while it exists. */
+  interface Loaded {
+    names: string[]
+    json: Record<string, unknown>
+  }
+  const readArchive = (file: string): Loaded => {
+    const names = execFileSync('tar', ['-tf', file], { encoding: 'utf8' }).trim().split('\n')
+    const json: Record<string, unknown> = {}
+    for (const name of ['index.json', 'manifest.json'])
+      json[name] = JSON.parse(execFileSync('tar', ['-xOf', file, name], { encoding: 'utf8' }))
+    return { names, json }
+  }
+
+  it("after the tags, loads the engine's platform from the registry under every tag; imageid is the engine's", async () => {
+    const image = await threePlatformImage(arch => ARCHES[arch])
+    await withRegistry(image, async server => {
+      const registry = server.host
+      const tags = [`${registry}/team/app:1`, `${registry}/team/app:latest`]
+      let archive: Loaded | undefined
+      const runner = pushRunner(registry, image)
+        .on(docker('version'), { stdout: 'linux/arm64\n' })
+        .on(docker('load'), (call: Call) => {
+          archive = readArchive(call.args[call.args.indexOf('--input') + 1] ?? '')
+          return { stdout: `Loaded image: ${tags[0]}\nLoaded image: ${tags[1]}\n` }
+        })
+        .on(docker('image', 'inspect'), { stdout: 'sha256:engine-id\nsha256:engine-id\n' })
+      const run = deps(runner, { platforms: THREE_PLATFORMS, tags: tags.join(','), load: 'true' })
+      await runMain(run)
+      const lines = runner.lines()
+      expect(lines.find(l => l.includes('buildx build'))).not.toContain('--load')
+      // The load comes after the tags were put.
+      const digests = JSON.parse(run.reporter.outputs['platform-digests'] ?? '{}') as Record<string, string>
+      const arm64 = digests['linux/arm64'] ?? ''
+      expect(tagPuts(server)).toHaveLength(2)
+      expect(server.log()).toContain(`GET /v2/team/app/manifests/${arm64}`)
+      expect(lines.filter(l => /^docker (load|image inspect)/.test(l))).toEqual([
+        expect.stringMatching(/^docker load --input .*load-sha256-[0-9a-f]{64}\.tar$/),
+        `docker image inspect --format {{.Id}} ${tags[0]} ${tags[1]}`
+      ])
+      // The arm64 manifest and its blobs, named by every tag in both the OCI index and manifest.json.
+      const index = archive?.json['index.json'] as {
+        manifests: { digest: string; annotations: Record<string, string> }[]
+      }
+      expect(index.manifests.map(m => [m.digest, m.annotations['io.containerd.image.name']])).toEqual(
+        tags.map(t => [arm64, t])
+      )
+      const manifest = (archive?.json['manifest.json'] as { RepoTags: string[]; Layers: string[] }[])[0]
+      expect(manifest?.RepoTags).toEqual(tags)
+      expect(manifest?.Layers).toHaveLength(2)
+      for (const layer of manifest?.Layers ?? []) expect(archive?.names).toContain(layer)
+      expect(archive?.names).toContain(`blobs/sha256/${arm64.slice(7)}`)
+      // The archive is gone; imageid is what the engine shows.
+      expect(
+        fs
+          .readdirSync(workDir(), { recursive: true })
+          .map(String)
+          .filter(f => f.includes('load-'))
+      ).toEqual([])
+      expect(run.reporter.outputs.imageid).toBe('sha256:engine-id')
+    })
+  })
+
+  it('a refused image is not loaded', async () => {
+    const image = await threePlatformImage(arch => (arch === 'arm64' ? ARCHES.amd64 : ARCHES[arch]))
+    await withRegistry(image, async server => {
+      const registry = server.host
+      const runner = pushRunner(registry, image)
+      const run = deps(runner, { platforms: THREE_PLATFORMS, tags: `${registry}/team/app:1`, load: 'true' })
+      await expect(runMain(run)).rejects.toThrow(/failed its checks/)
+      expect(runner.lines().filter(l => /^docker (version|load)/.test(l))).toEqual([])
+    })
+  })
+})
+
+describe('loadPlatform', () => {
+  it.each<[string[], string, string, boolean]>([
+    [['linux/amd64', 'linux/arm64'], 'linux/arm64', 'linux/arm64', true],
+    [['linux/amd64', 'linux/arm/v7'], 'linux/arm', 'linux/arm/v7', true],
+    [['linux/arm/v6', 'linux/arm/v7'], 'linux/arm/v7', 'linux/arm/v7', true],
+    [['linux/arm64', 'linux/s390x'], 'linux/amd64', 'linux/arm64', false]
+  ])('%j on %s: %s (native %s)', (built, engine, platform, native) => {
+    expect(loadPlatform(built, engine)).toEqual({ platform, native })
   })
 })

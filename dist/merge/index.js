@@ -30830,7 +30830,7 @@ function githubReporter(env = process.env) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5837);
-/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2343);
+/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3661);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6337);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(984);
 /** The merge sub-action's entry (merge/action.yml runs dist/merge/index.js): one index from several pushes. */
@@ -30848,7 +30848,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2343:
+/***/ 3661:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31387,7 +31387,7 @@ const INPUTS = [
     { "name": "cache", "description": "A build cache that survives from one job to the next, one per platform: registry (REPOSITORY:buildcache-<platform> next to the first tag, with this run's registry settings and login) or gha (GitHub's cache service). An export that fails is a warning. cache-from and cache-to, when given, win. Empty: none. See docs/cache.md.", "default": "", "required": false, "list": false },
     { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
     { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
-    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: buildx's default.", "default": "", "required": false, "list": false },
+    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: build-push-action's default, mode=max for a public repository and mode=min,inline-only=true for a private one, with the run as builder-id (none with load without push, a docker output, an attests provenance line or media-types: docker).", "default": "", "required": false, "list": false },
     { "name": "media-types", "description": "oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.", "default": "oci", "required": false, "list": false },
     { "name": "smoke-test", "description": "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.", "default": "", "required": false, "list": false },
     { "name": "smoke-test-timeout", "description": "Time limit of each platform's smoke test, in seconds.", "default": "120", "required": false, "list": false },
@@ -31420,7 +31420,7 @@ const INPUTS = [
     { "name": "sbom", "description": "SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.", "default": "", "required": false, "list": false },
     { "name": "attests", "description": "Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.", "default": "", "required": false, "list": true },
     { "name": "outputs", "description": "Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.", "default": "", "required": false, "list": true },
-    { "name": "load", "description": "Load the image into the Docker engine (--load). Needs push: false (a push goes by digest and the tags are put in the registry after the checks); with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
+    { "name": "load", "description": "Load the image into the Docker engine. With push: the image of the engine's platform (else the first platform) is copied from the registry into the engine under every tag, after the checks and tags. Without push: buildx --load, and with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
     { "name": "add-hosts", "description": "Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.", "default": "", "required": false, "list": true },
     { "name": "shm-size", "description": "Size of /dev/shm in RUN steps (e.g. 512m, 2g).", "default": "", "required": false, "list": false },
     { "name": "ulimit", "description": "Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).", "default": "", "required": false, "list": true },
@@ -31443,7 +31443,7 @@ const OUTPUTS = [
     { "name": "metadata", "description": "buildx's build metadata (JSON)." },
     { "name": "builder-name", "description": "Name of the builder this run created (removed by the post step)." },
     { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
-    { "name": "imageid", "description": "Image ID as buildx reports it: the config digest of a single-platform image, else the index digest." },
+    { "name": "imageid", "description": "Image ID. With load: the ID docker image inspect shows for the loaded image (the config digest on the classic image store, the manifest or index digest on the containerd store). Otherwise as buildx reports it: the config digest of a single-platform image, else the index digest." },
     { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
 ];
 /** merge/action.yml */
@@ -32034,6 +32034,146 @@ async function removeBuilder(runner, name) {
     throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
 }
 
+;// CONCATENATED MODULE: ./lib/buildx/build-options.js
+/**
+ * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
+ * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
+ * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
+ *
+ * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
+ * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
+ * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
+ */
+
+const EMPTY_BUILD_OPTIONS = Object.freeze({
+    secrets: [],
+    secretFiles: [],
+    secretEnvs: [],
+    ssh: [],
+    buildContexts: [],
+    annotations: [],
+    sbom: '',
+    attests: [],
+    outputs: [],
+    load: false,
+    addHosts: [],
+    shmSize: '',
+    ulimits: [],
+    cgroupParent: '',
+    allow: [],
+    noCacheFilters: [],
+    call: ''
+});
+/** Prefix of the environment variables that carry secret values to buildx. */
+const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
+/**
+ * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
+ * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
+ */
+function buildOptionArgs(o, provenance) {
+    const args = [];
+    const env = {};
+    o.secrets.forEach((secret, i) => {
+        const name = `${SECRET_ENV_PREFIX}${i}`;
+        env[name] = secret.value;
+        args.push('--secret', `${build_options_csvField('id', secret.id)},env=${name}`);
+    });
+    for (const f of o.secretFiles)
+        args.push('--secret', `${build_options_csvField('id', f.id)},${build_options_csvField('src', f.path)}`);
+    for (const e of o.secretEnvs)
+        args.push('--secret', `${build_options_csvField('id', e.id)},env=${e.env}`);
+    for (const ssh of o.ssh)
+        args.push('--ssh', ssh);
+    for (const context of o.buildContexts)
+        args.push('--build-context', context);
+    for (const annotation of o.annotations)
+        args.push('--annotation', annotation);
+    if (o.sbom)
+        args.push(`--sbom=${o.sbom}`);
+    for (const attest of o.attests) {
+        const type = build_options_attestType(attest);
+        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
+            continue;
+        args.push('--attest', attest);
+    }
+    if (evaluates(o.call)) {
+        args.push(`--call=${o.call}`);
+    }
+    else {
+        for (const output of o.outputs)
+            args.push('--output', output);
+        if (o.load)
+            args.push('--load');
+    }
+    for (const host of o.addHosts)
+        args.push('--add-host', host);
+    if (o.shmSize)
+        args.push('--shm-size', o.shmSize);
+    for (const ulimit of o.ulimits)
+        args.push('--ulimit', ulimit);
+    if (o.cgroupParent)
+        args.push('--cgroup-parent', o.cgroupParent);
+    for (const entitlement of o.allow)
+        args.push('--allow', entitlement);
+    for (const stage of o.noCacheFilters)
+        args.push('--no-cache-filter', stage);
+    return { args, env };
+}
+/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
+function evaluates(call) {
+    const method = call.split(',')[0]?.trim() ?? '';
+    return method !== '' && method !== 'build';
+}
+/** The `type=` of an attest line ('' when it has none). */
+function build_options_attestType(attest) {
+    for (const field of attest.split(',')) {
+        const [key, value] = splitOnce(field.trim(), '=');
+        if (key === 'type')
+            return value;
+    }
+    return '';
+}
+/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
+function build_options_outputType(output) {
+    if (!output.includes('='))
+        return output.trim() === '-' ? 'tar' : 'local';
+    return build_options_attestType(output);
+}
+/** The oldest buildx that runs these options, and the input that needs it. */
+function minimumBuildx(o) {
+    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
+    const needs = [
+        ['0.15.0', 'call', o.call !== ''],
+        ['0.12.0', 'annotations', o.annotations.length > 0]
+    ];
+    for (const [version, input, used] of needs) {
+        if (used && compareVersions(version, MIN_BUILDX) > 0)
+            return { version, input };
+    }
+    return { version: MIN_BUILDX, input: '' };
+}
+/**
+ * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
+ * security.insecure), added to the user's own flags unless already there.
+ */
+function entitlementFlags(buildkitdFlags, allow) {
+    const flags = [buildkitdFlags.trim()];
+    for (const entitlement of ['network.host', 'security.insecure']) {
+        if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
+            flags.push(`--allow-insecure-entitlement ${entitlement}`);
+    }
+    return flags.filter(f => f !== '').join(' ');
+}
+/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
+function build_options_csvField(key, value) {
+    const field = `${key}=${value}`;
+    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+function splitOnce(text, separator) {
+    const at = text.indexOf(separator);
+    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
 ;// CONCATENATED MODULE: ./lib/inputs/option-values.js
 /**
  * Checks of the build-push-action option values that need no file system or environment: annotations,
@@ -32126,7 +32266,7 @@ function parseAttestValue(value, kind) {
     if (value === '' || BOOLEAN.test(value))
         return value.toLowerCase();
     for (const field of value.split(',')) {
-        const [key, attr] = splitOnce(field.trim());
+        const [key, attr] = option_values_splitOnce(field.trim());
         if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
             throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
         if (key === 'type')
@@ -32144,7 +32284,7 @@ function example(kind) {
 /** Lines of `type=provenance|sbom,KEY=VALUE...`. */
 function parseAttests(value) {
     return option_values_parseList(value, false).map(item => {
-        const fields = item.split(',').map(f => splitOnce(f.trim()));
+        const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
         const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
         if (!ATTEST_TYPES.includes(type))
             throw new Error(`"${item}" needs type=provenance or type=sbom`);
@@ -32162,7 +32302,7 @@ function parseOutputs(value) {
             return item;
         const type = item
             .split(',')
-            .map(f => splitOnce(f.trim()))
+            .map(f => option_values_splitOnce(f.trim()))
             .find(([key]) => key === 'type')?.[1];
         if (type === undefined || !OUTPUT_TYPES.includes(type))
             throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
@@ -32227,7 +32367,7 @@ function parseCall(value) {
     if (!CALL_METHODS.includes(method ?? ''))
         throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
     for (const option of options) {
-        const [key, v] = splitOnce(option);
+        const [key, v] = option_values_splitOnce(option);
         if (!(key === 'format' && v) && !(key === 'ignorestatus' && BOOLEAN.test(v ?? '')))
             throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
     }
@@ -32243,7 +32383,7 @@ function imageReference(value) {
     }
     return value;
 }
-function splitOnce(field) {
+function option_values_splitOnce(field) {
     const at = field.indexOf('=');
     return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
 }
@@ -32256,6 +32396,7 @@ function splitOnce(field) {
  * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
  * entry (it may hold the secret).
  */
+
 
 
 
@@ -32448,7 +32589,6 @@ function buildOptionSettings(v, where) {
 }
 /** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
 function describeBuildOptions(o) {
-    const typeOf = (entry) => /(?:^|,)type=([^,]*)/.exec(entry)?.[1] ?? 'local';
     const lines = [
         ['secrets', o.secrets.map(s => s.id).join(', ')],
         ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
@@ -32457,8 +32597,8 @@ function describeBuildOptions(o) {
         ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
         ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
         ['sbom', o.sbom],
-        ['attests', o.attests.map(a => typeOf(a)).join(', ')],
-        ['outputs', o.outputs.map(typeOf).join(', ')],
+        ['attests', o.attests.map(attestType).join(', ')],
+        ['outputs', o.outputs.map(outputType).join(', ')],
         ['load', o.load && 'true'],
         ['add-hosts', o.addHosts.join(', ')],
         ['shm-size', o.shmSize],
@@ -36312,7 +36452,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   xV: () => (/* binding */ reportFailure)
 });
 
-// UNUSED EXPORTS: RunError, imageId, logDigests, publishOutputs
+// UNUSED EXPORTS: RunError, buildxImageId, logDigests, publishOutputs
 
 // EXTERNAL MODULE: ./lib/buildx/output.js
 var output = __nccwpck_require__(3651);
@@ -36533,7 +36673,7 @@ async function publishOutputs(reporter, result) {
     set('digest', report.digest);
     set('platform-digests', JSON.stringify(report.platforms));
     set('metadata', JSON.stringify(report.metadata.raw));
-    set('imageid', imageId(report.metadata.raw));
+    set('imageid', result.imageId);
     set('emulated-platforms', emulation.emulated.join(','));
     if (result.smoke)
         set('smoke-results', smokeResultsJson(result.smoke.results));
@@ -36562,7 +36702,7 @@ class RunError extends Error {
     }
 }
 /** buildx's image ID (what --iidfile writes): the config digest of a single image, else the image digest. */
-function imageId(metadata) {
+function buildxImageId(metadata) {
     const config = metadata['containerimage.config.digest'];
     const digest = metadata['containerimage.digest'];
     if (typeof config === 'string')

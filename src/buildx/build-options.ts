@@ -137,6 +137,12 @@ export function attestType(attest: string): string {
   return ''
 }
 
+/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
+export function outputType(output: string): string {
+  if (!output.includes('=')) return output.trim() === '-' ? 'tar' : 'local'
+  return attestType(output)
+}
+
 /** The oldest buildx that runs these options, and the input that needs it. */
 export function minimumBuildx(o: BuildOptionSettings): { version: string; input: string } {
   // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.

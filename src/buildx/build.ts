@@ -83,7 +83,8 @@ export function buildCommand({ builder, metadataFile, settings: s, progress }: B
   if (s.network) args.push('--network', s.network)
   if (s.network === 'host' && !s.buildOptions.allow.includes('network.host'))
     args.push('--allow', 'network.host')
-  const extra = buildOptionArgs(s.buildOptions, s.provenance)
+  // With push, a loaded image comes from the registry after the checks (load.ts), not from this build.
+  const extra = buildOptionArgs({ ...s.buildOptions, load: s.buildOptions.load && !s.push }, s.provenance)
   args.push(...extra.args)
   args.push('--metadata-file', metadataFile)
   // The media types are always stated: BuildKit's own default depends on whether attestations are attached.

@@ -35,7 +35,7 @@ export const INPUTS: readonly InputSpec[] = [
   {"name":"cache","description":"A build cache that survives from one job to the next, one per platform: registry (REPOSITORY:buildcache-<platform> next to the first tag, with this run's registry settings and login) or gha (GitHub's cache service). An export that fails is a warning. cache-from and cache-to, when given, win. Empty: none. See docs/cache.md.","default":"","required":false,"list":false},
   {"name":"no-cache","description":"Do not use the build cache.","default":"false","required":false,"list":false},
   {"name":"pull","description":"Always pull newer versions of base images.","default":"false","required":false,"list":false},
-  {"name":"provenance","description":"Provenance attestation (--provenance), e.g. false or mode=max. Empty: buildx's default.","default":"","required":false,"list":false},
+  {"name":"provenance","description":"Provenance attestation (--provenance), e.g. false or mode=max. Empty: build-push-action's default, mode=max for a public repository and mode=min,inline-only=true for a private one, with the run as builder-id (none with load without push, a docker output, an attests provenance line or media-types: docker).","default":"","required":false,"list":false},
   {"name":"media-types","description":"oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.","default":"oci","required":false,"list":false},
   {"name":"smoke-test","description":"Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.","default":"","required":false,"list":false},
   {"name":"smoke-test-timeout","description":"Time limit of each platform's smoke test, in seconds.","default":"120","required":false,"list":false},
@@ -68,7 +68,7 @@ export const INPUTS: readonly InputSpec[] = [
   {"name":"sbom","description":"SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.","default":"","required":false,"list":false},
   {"name":"attests","description":"Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.","default":"","required":false,"list":true},
   {"name":"outputs","description":"Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.","default":"","required":false,"list":true},
-  {"name":"load","description":"Load the image into the Docker engine (--load). Needs push: false (a push goes by digest and the tags are put in the registry after the checks); with several platforms the engine must use the containerd image store.","default":"false","required":false,"list":false},
+  {"name":"load","description":"Load the image into the Docker engine. With push: the image of the engine's platform (else the first platform) is copied from the registry into the engine under every tag, after the checks and tags. Without push: buildx --load, and with several platforms the engine must use the containerd image store.","default":"false","required":false,"list":false},
   {"name":"add-hosts","description":"Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.","default":"","required":false,"list":true},
   {"name":"shm-size","description":"Size of /dev/shm in RUN steps (e.g. 512m, 2g).","default":"","required":false,"list":false},
   {"name":"ulimit","description":"Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).","default":"","required":false,"list":true},
@@ -92,7 +92,7 @@ export const OUTPUTS: readonly OutputSpec[] = [
   {"name":"metadata","description":"buildx's build metadata (JSON)."},
   {"name":"builder-name","description":"Name of the builder this run created (removed by the post step)."},
   {"name":"emulated-platforms","description":"Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)."},
-  {"name":"imageid","description":"Image ID as buildx reports it: the config digest of a single-platform image, else the index digest."},
+  {"name":"imageid","description":"Image ID. With load: the ID docker image inspect shows for the loaded image (the config digest on the classic image store, the manifest or index digest on the containerd store). Otherwise as buildx reports it: the config digest of a single-platform image, else the index digest."},
   {"name":"smoke-results","description":"JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is."},
 ]
 

@@ -7,7 +7,14 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { BuildOptionSettings, SecretEnv, SecretFile, SecretValue } from '../buildx/build-options.js'
+import {
+  attestType,
+  outputType,
+  type BuildOptionSettings,
+  type SecretEnv,
+  type SecretFile,
+  type SecretValue
+} from '../buildx/build-options.js'
 import {
   imageReference,
   parseAddHosts,
@@ -232,7 +239,6 @@ export function buildOptionSettings(
 
 /** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
 export function describeBuildOptions(o: BuildOptionSettings): [string, string][] {
-  const typeOf = (entry: string): string => /(?:^|,)type=([^,]*)/.exec(entry)?.[1] ?? 'local'
   const lines: [string, string | false][] = [
     ['secrets', o.secrets.map(s => s.id).join(', ')],
     ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
@@ -241,8 +247,8 @@ export function describeBuildOptions(o: BuildOptionSettings): [string, string][]
     ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
     ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
     ['sbom', o.sbom],
-    ['attests', o.attests.map(a => typeOf(a)).join(', ')],
-    ['outputs', o.outputs.map(typeOf).join(', ')],
+    ['attests', o.attests.map(attestType).join(', ')],
+    ['outputs', o.outputs.map(outputType).join(', ')],
     ['load', o.load && 'true'],
     ['add-hosts', o.addHosts.join(', ')],
     ['shm-size', o.shmSize],

@@ -57,6 +57,7 @@ interface RuntimeContext {
   attests: string[]
   annotations: string[]
   push: boolean
+  'push-by-digest': boolean
   load: boolean
   call: string
 }
@@ -98,16 +99,15 @@ export const RUNTIME_RULES: readonly Rule<RuntimeContext>[] = [
         ? 'runs the pushed image of every platform, so it needs push: true'
         : undefined
   },
-  // A push goes by digest with no --tag (the tags are put after the checks): a loaded image would have no
-  // name in the engine.
+  // With push, the image is loaded from the registry under its tags after the checks (run/load.ts); a push
+  // by digest puts no tag, so there would be no name to load it under.
   {
     input: 'load',
-    reads: ['push', 'call'],
+    reads: ['push-by-digest', 'call'],
     check: v =>
-      v.load && !evaluates(v.call) && v.push
-        ? 'cannot be combined with push: true (the image is pushed by digest and tagged in the registry ' +
-          'after its checks, so the engine would get it without a name); set push: false to load it, or ' +
-          'pull the pushed tags in a later step'
+      v.load && !evaluates(v.call) && v['push-by-digest']
+        ? 'cannot be combined with push-by-digest: true (the image gets no tag, so the engine would get it ' +
+          'without a name); load in the job that merges and tags the image, or set push-by-digest: false'
         : undefined
   }
 ]

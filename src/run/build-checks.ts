@@ -8,7 +8,8 @@ import { imageStore } from '../docker/engine.js'
 import type { Inputs } from '../inputs/inputs.js'
 
 export async function checkLoad(runner: CommandRunner, inputs: Inputs): Promise<void> {
-  if (!inputs.buildOptions.load || inputs.platforms.length < 2) return
+  // With push, one platform is loaded from the registry after the checks (load.ts).
+  if (!inputs.buildOptions.load || inputs.push || inputs.platforms.length < 2) return
   const store = await imageStore(runner)
   if (store.containerd) return
   throw new Error(

@@ -5,6 +5,7 @@
 import { evaluates } from '../buildx/build-options.js'
 import { BuildError, progressFormat, runBuild } from '../buildx/build.js'
 import { failedCacheExports } from '../buildx/cache.js'
+import { effectiveProvenance, jobProvenanceFacts } from '../buildx/provenance.js'
 import { withRetries } from '../core/retry.js'
 import type { CommandRunner } from '../core/runner.js'
 import type { Inputs } from '../inputs/inputs.js'
@@ -33,13 +34,16 @@ export async function buildImage(options: BuildStepOptions): Promise<PlatformTim
   const title = evaluateOnly
     ? `Evaluate (call: ${inputs.buildOptions.call})`
     : `Build ${inputs.platforms.join(', ')}${inputs.push ? ' and push' : ''}`
-  const build = await reporter.group(title, () =>
-    withRetries(retryOptions(deps, inputs, 'Build'), () =>
+  const provenance = effectiveProvenance(inputs, jobProvenanceFacts(deps.env))
+  const build = await reporter.group(title, () => {
+    if (provenance !== inputs.provenance)
+      reporter.info(`provenance: ${provenance} (build-push-action's default; set provenance to choose)`)
+    return withRetries(retryOptions(deps, inputs, 'Build'), () =>
       runBuild(options.runner, {
         log: reporter,
         builder: options.builder,
         metadataFile: options.metadataFile,
-        settings: inputs,
+        settings: { ...inputs, provenance },
         progress: progressFormat(options.buildxVersion)
       })
     ).catch((error: unknown) => {
@@ -49,7 +53,7 @@ export async function buildImage(options: BuildStepOptions): Promise<PlatformTim
           reporter.error(hint.message, { title: hint.title })
       throw error
     })
-  )
+  })
   for (const problem of failedCacheExports(build.steps)) reporter.warning(problem, { title: 'Build cache' })
   if (evaluateOnly) return undefined
   return reporter.group('Build time per platform', () =>

@@ -12,7 +12,7 @@ import { readInputs, type Inputs } from '../inputs/inputs.js'
 import { InputError } from '../inputs/table.js'
 import type { MainDeps } from './deps.js'
 import { emulatePlatforms, logEmulation, requireEmulators } from './emulation.js'
-import { publishOutputs, RunError } from './outputs.js'
+import { buildxImageId, publishOutputs, RunError } from './outputs.js'
 import { provisionBuilder } from './provision.js'
 import { nodesInUse, placementOf } from './nodes.js'
 import { maskSecrets } from './secrets.js'
@@ -21,6 +21,7 @@ import { smokeFailure } from '../docker/smoke.js'
 import { buildImage } from './build-step.js'
 import { PhaseClock } from './phases.js'
 import { publishImage } from './publish.js'
+import { loadedImageId } from './load.js'
 import { createWorkDir, useRunDockerConfig, writeConfig } from './workspace.js'
 
 export async function runMain(deps: MainDeps): Promise<void> {
@@ -101,13 +102,20 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
     env: runDeps.env,
     now: runDeps.now
   }
-  const { report, smoke } = await publishImage({ ...step, access, builtSince, clock })
+  const { report, smoke, loaded } = await publishImage({ ...step, access, builtSince, clock, work })
   await clock.time('outputs', async () => {
     // Only with a budget to compare it with: otherwise one more process the run does not need.
     const diskUse = inputs.cacheMaxSize !== undefined ? await builderDiskUse(runner, builder) : undefined
+    // A loaded image's ID is the engine's, whichever image store it uses.
+    const imageId =
+      loaded?.imageId ??
+      (inputs.buildOptions.load
+        ? await loadedImageId(runner, inputs.tags, report.metadata.raw)
+        : buildxImageId(report.metadata.raw))
     await publishOutputs(reporter, {
       tags: inputs.tags,
       pushed: inputs.push,
+      imageId,
       report,
       emulation: emulation.result,
       builder,

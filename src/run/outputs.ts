@@ -13,6 +13,8 @@ import { smokeResultsJson } from './smoke-test.js'
 export interface RunResult extends Pick<SummaryOptions, 'timings' | 'smoke' | 'diskUse' | 'cacheMaxSize'> {
   tags: readonly string[]
   pushed: boolean
+  /** The imageid output: the engine's ID of a loaded image, else buildx's. */
+  imageId: string
   report: DigestReport
   emulation: EmulationResult
   builder: string
@@ -37,7 +39,7 @@ export async function publishOutputs(reporter: Reporter, result: RunResult): Pro
   set('digest', report.digest)
   set('platform-digests', JSON.stringify(report.platforms))
   set('metadata', JSON.stringify(report.metadata.raw))
-  set('imageid', imageId(report.metadata.raw))
+  set('imageid', result.imageId)
   set('emulated-platforms', emulation.emulated.join(','))
   if (result.smoke) set('smoke-results', smokeResultsJson(result.smoke.results))
   await writeSummary(reporter, {
@@ -66,7 +68,7 @@ export class RunError extends Error {
 }
 
 /** buildx's image ID (what --iidfile writes): the config digest of a single image, else the image digest. */
-export function imageId(metadata: Readonly<Record<string, unknown>>): string {
+export function buildxImageId(metadata: Readonly<Record<string, unknown>>): string {
   const config = metadata['containerimage.config.digest']
   const digest = metadata['containerimage.digest']
   if (typeof config === 'string') return config

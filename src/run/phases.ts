@@ -1,6 +1,6 @@
 /**
  * How long each phase of a run took (inputs, config, builder, build, read back, content checks, smoke
- * test, tags, outputs; the post step's cleanup), for the debug log: one `phase-timings {json}` line per
+ * test, tags, load, outputs; the post step's cleanup), for the debug log: one `phase-timings {json}` line per
  * step, milliseconds by phase in the order they ran, which bench/ reads from the step's log.
  */
 import type { LogSink } from '../core/reporter.js'

@@ -13,6 +13,7 @@ import { smokeTest } from './smoke-test.js'
 import { smokeFailure } from '../docker/smoke.js'
 import type { PhaseClock } from './phases.js'
 import { putTags } from './tags.js'
+import { loadPushedImage, type LoadedImage } from './load.js'
 import { reportDigests, warnMoved, type DigestReport } from './verify.js'
 
 export interface PublishOptions {
@@ -24,14 +25,18 @@ export interface PublishOptions {
   metadataFile: string
   /** When the build started (ms since the epoch): layers made since then count as added by it. */
   builtSince: number
-  /** Times the phases: read back, content checks, smoke test, tags. */
+  /** Times the phases: read back, content checks, smoke test, tags, load. */
   clock: PhaseClock
+  /** The run's work directory (the load archive is written there). */
+  work: string
 }
 
 export interface Published {
   report: DigestReport
   /** The smoke test's results, when there was one. */
   smoke?: SmokeResult[]
+  /** With load and push: what was loaded into the engine after the tags. */
+  loaded?: LoadedImage
 }
 
 export async function publishImage(options: PublishOptions): Promise<Published> {
@@ -104,5 +109,19 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
     )
   )
   warnMoved(reporter, digests.digest, moved)
-  return { report: { ...digests, moved }, ...withSmoke }
+  // Only an image that passed every check, under tags that now point at it, is loaded.
+  const loaded = inputs.buildOptions.load
+    ? await clock.time('load', () =>
+        reporter.group('Load into the Docker engine', () =>
+          loadPushedImage({
+            ...access,
+            tags: inputs.tags,
+            platforms: digests.platforms,
+            work: options.work,
+            retry: retryOptions(deps, inputs, 'Loading')
+          })
+        )
+      )
+    : undefined
+  return { report: { ...digests, moved }, ...withSmoke, ...(loaded ? { loaded } : {}) }
 }
