@@ -35829,7 +35829,7 @@ function githubReporter(env = process.env) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3519);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2110);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6885);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6139);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
 /* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
@@ -36534,7 +36534,7 @@ function nodeArmVersion() {
 
 /***/ }),
 
-/***/ 2110:
+/***/ 6885:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37311,7 +37311,89 @@ function describeBuildOptions(o) {
 
 // EXTERNAL MODULE: ./lib/buildkitd/gc.js
 var gc = __nccwpck_require__(5636);
+;// CONCATENATED MODULE: ./lib/buildx/nodes.js
+/**
+ * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
+ * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
+ * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
+ * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
+ */
+
+
+
+/** How a node is written in the nodes input (and named in messages). */
+function nodeLabel(node) {
+    return node.remote ? `remote+${node.endpoint}` : node.endpoint;
+}
+/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
+function nodeName(builder, index) {
+    return `${builder}${index}`;
+}
+/**
+ * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
+ * the platforms this node serves, its endpoint last.
+ */
+function appendNodeArgs(options, node, index) {
+    return [
+        'buildx',
+        'create',
+        '--append',
+        '--name',
+        options.name,
+        '--node',
+        nodeName(options.name, index),
+        ...(0,buildx_builder/* builderOptionArgs */.cP)(options),
+        '--platform',
+        node.platforms.join(','),
+        '--bootstrap',
+        node.endpoint
+    ];
+}
+/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
+function nodePlacement(builder, platforms, nodes) {
+    const placement = {};
+    for (const platform of platforms) {
+        const index = nodes.findIndex(n => n.platforms.includes(platform));
+        const node = nodes[index];
+        placement[platform] = node
+            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
+            : { node: nodeName(builder, 0), endpoint: '' };
+    }
+    return placement;
+}
+/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
+function runnerPlatforms(platforms, nodes) {
+    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
+}
+/** Output of buildx or docker that means the node's engine cannot be reached at all. */
+const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
+/**
+ * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
+ * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
+ * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
+ */
+async function appendNodes(runner, options, nodes) {
+    for (const [i, node] of nodes.entries()) {
+        const index = i + 1;
+        const name = nodeName(options.name, index);
+        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
+        try {
+            await (0,core_runner/* runChecked */.X4)(runner, 'docker', appendNodeArgs(options, node, index), { what });
+        }
+        catch (error) {
+            if (error instanceof core_runner/* CommandError */.Qd && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
+                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
+                    `${(0,errors/* lastLine */.fM)(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
+                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
+                    'with a key in the agent), or remove the line from nodes.', { cause: error });
+            }
+            throw error;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/inputs/describe.js
+
 
 
 const hosts = (list) => list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ');
@@ -37343,7 +37425,7 @@ function describeInputs(inputs) {
         ['media-types', inputs.mediaTypes]
     ];
     for (const node of inputs.nodes)
-        lines.push(['node', `${node.platforms.join(', ')} on ${node.endpoint}`]);
+        lines.push(['node', `${node.platforms.join(', ')} on ${nodeLabel(node)}`]);
     if (inputs.smokeTest.length > 0)
         lines.push([
             'smoke-test',
@@ -37413,7 +37495,11 @@ const INPUTS = [
     { "name": "buildkit-image", "description": "BuildKit image for the docker-container builder (set your mirror of it here).", "default": "moby/buildkit:buildx-stable-1", "required": false, "list": false },
     { "name": "driver-opts", "description": "Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).", "default": "", "required": false, "list": true },
     { "name": "buildkitd-flags", "description": "Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.", "default": "", "required": false, "list": false },
-    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://.", "default": "", "required": false, "list": true },
+    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is a Docker engine (anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://), or a BuildKit daemon of your build farm as remote+tcp://HOST:PORT (mutual TLS with the remote-tls-* inputs; it keeps its own buildkitd.toml). Engines and daemons cannot be mixed.", "default": "", "required": false, "list": true },
+    { "name": "remote-tls-ca", "description": "CA certificate that signed the remote+tcp:// daemons' certificates: PEM text (e.g. from a secret) or a file path. Required with a remote+tcp:// node.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-cert", "description": "Client certificate for the remote+tcp:// daemons (mutual TLS): PEM text or a file path.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-key", "description": "Private key of remote-tls-cert: PEM text (from a secret; masked, written to a private file that the post step removes) or a file path.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-server-name", "description": "Name to check the daemons' certificates against, when it is not the host of the node's address.", "default": "", "required": false, "list": false },
     { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host.", "default": "false", "required": false, "list": false },
     { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
     { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
@@ -38373,12 +38459,31 @@ function checkDockerfile(shown, file) {
 }
 
 ;// CONCATENATED MODULE: ./lib/inputs/nodes.js
+/**
+ * The `nodes` input: one `PLATFORMS=ENDPOINT` line per machine joined to the builder, e.g.
+ * `linux/arm64,linux/arm/v7=ssh://ci@arm-box.internal` (a Docker engine) or
+ * `linux/arm64=remote+tcp://buildkitd-arm64.ci:1234` (a BuildKit daemon, reached with the remote driver).
+ * Checked completely here, so a typo stops the run before any docker command.
+ */
+
 
 /** Endpoints buildx takes as a URL (what DOCKER_HOST takes). */
 const ENDPOINT_URL = /^(unix|tcp|ssh|npipe):\/\/\S+$/;
 /** A docker context name (docker's own rule). */
 const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
-const EXAMPLE = 'e.g. linux/arm64=ssh://ci@arm-box.internal or linux/arm64,linux/arm/v7=arm-context';
+/** A BuildKit daemon's address after `remote+`. */
+const REMOTE_TCP = /^tcp:\/\/[^\s/:?#]+(:\d{1,5})$|^tcp:\/\/\[[0-9a-fA-F:.]+\](:\d{1,5})$/;
+const EXAMPLE = 'e.g. linux/arm64=ssh://ci@arm-box.internal, linux/arm64,linux/arm/v7=arm-context or ' +
+    'linux/arm64=remote+tcp://buildkitd.internal:1234';
+/** The endpoint after `remote+`, checked: a buildkitd's tcp://HOST:PORT. */
+function remoteEndpoint(endpoint) {
+    const address = endpoint.slice('remote+'.length);
+    if (REMOTE_TCP.test(address))
+        return address;
+    if (address.startsWith('tcp://'))
+        throw new Error(`"${endpoint}" needs a host and a port: remote+tcp://HOST:PORT (a buildkitd's --addr)`);
+    throw new Error(`"${endpoint}" is not a remote node; use remote+tcp://HOST:PORT (a buildkitd over TLS)`);
+}
 /** Parses the input; throws a message naming the offending line (the caller adds the input name). */
 function parseNodes(value) {
     const nodes = [];
@@ -38399,7 +38504,10 @@ function parseNodes(value) {
         }
         if (endpoint === '')
             throw new Error(`"${line}" has no endpoint after '=' (${EXAMPLE})`);
-        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? !ENDPOINT_URL.test(endpoint) : !CONTEXT_NAME.test(endpoint)) {
+        const remote = endpoint.startsWith('remote+');
+        if (remote)
+            remoteEndpoint(endpoint);
+        else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? !ENDPOINT_URL.test(endpoint) : !CONTEXT_NAME.test(endpoint)) {
             throw new Error(`"${endpoint}" is not a node endpoint; use a docker context name or a unix://, tcp:// or ssh:// URL`);
         }
         if (endpoints.has(endpoint)) {
@@ -38418,7 +38526,16 @@ function parseNodes(value) {
             platformOwner.set(platform, endpoint);
             platforms.push(platform);
         }
-        nodes.push({ platforms, endpoint });
+        nodes.push(remote ? { platforms, endpoint: remoteEndpoint(endpoint), remote: true } : { platforms, endpoint });
+    }
+    // A remote-driver builder reaches BuildKit daemons, a docker-container builder Docker engines: buildx
+    // cannot mix drivers in one builder.
+    const engine = nodes.find(n => !n.remote);
+    const daemon = nodes.find(n => n.remote);
+    if (engine && daemon) {
+        throw new Error(`${nodeLabel(engine)} (a Docker engine) and ${nodeLabel(daemon)} (a BuildKit daemon) cannot serve one ` +
+            'builder (buildx cannot mix its docker-container and remote drivers); run a buildkitd on the engine ' +
+            'and list it as remote+tcp://, or build the two in separate steps');
     }
     return nodes;
 }
@@ -38675,6 +38792,123 @@ function registryInputs(v) {
         registry: v.registry,
         username: v.username,
         password: v.password
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/remote-tls.js
+/**
+ * The TLS material for `remote+tcp://` nodes (BuildKit daemons over mutual TLS): remote-tls-ca,
+ * remote-tls-cert, remote-tls-key (each PEM text, often from a secret, or a file path) and
+ * remote-tls-server-name. Checked here, before any command: each must be the PEM it claims to be (the key
+ * is parsed by node:crypto; its text never appears in a message), cert and key come together, and they are
+ * given exactly when a remote+tcp node is. run/remote-tls.ts writes them to private files.
+ */
+
+
+
+
+
+const REMOTE_TLS_INPUTS = (/* unused pure expression or super */ null && (['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key']));
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
+/** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
+function parseTlsMaterial(value, kind, cwd) {
+    if (value === '')
+        return undefined;
+    let text = value;
+    let file;
+    if (!value.trimStart().startsWith('-----BEGIN')) {
+        file = external_node_path_.resolve(cwd, value);
+        try {
+            text = external_node_fs_.readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the PEM text itself or the path of a readable PEM file`, { cause: error });
+        }
+    }
+    const pem = `${text
+        .replace(/\r\n?/g, '\n')
+        .split('\n')
+        .map(line => line.trim())
+        .join('\n')
+        .trim()}\n`;
+    const where = file === undefined ? 'the value' : JSON.stringify(file);
+    const blocks = [...pem.matchAll(BLOCK)];
+    if (blocks.length === 0)
+        throw new Error(`${where} holds no PEM block; expected ${expected(kind)}`);
+    if (kind === 'key') {
+        if (blocks.length !== 1 || !/PRIVATE KEY$/.test(blocks[0]?.[1] ?? ''))
+            throw new Error(`${where} is not one PEM private key; expected ${expected(kind)}`);
+        try {
+            (0,external_node_crypto_.createPrivateKey)(pem);
+        }
+        catch {
+            throw new Error(`${where} holds a private key block that does not parse; expected ${expected(kind)}`);
+        }
+        return file === undefined ? { pem } : { pem, file };
+    }
+    for (const [index, block] of blocks.entries()) {
+        if (block[1] !== 'CERTIFICATE')
+            throw new Error(`block ${index + 1} of ${where} is a ${block[1] ?? ''} block; expected ${expected(kind)}`);
+        try {
+            new external_node_crypto_.X509Certificate(block[0]);
+        }
+        catch {
+            throw new Error(`certificate ${index + 1} of ${where} is not a valid X.509 certificate`);
+        }
+    }
+    return file === undefined ? { pem } : { pem, file };
+}
+function expected(kind) {
+    return kind === 'key'
+        ? '-----BEGIN PRIVATE KEY----- (or EC / RSA PRIVATE KEY) ... -----END ...'
+        : '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----';
+}
+const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const REMOTE_TLS_FIELDS = {
+    'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
+    'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
+    'remote-tls-key': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)),
+    'remote-tls-server-name': field('', value => {
+        if (value !== '' && !SERVER_NAME.test(value))
+            throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`);
+        return value;
+    })
+};
+const hasTcpNode = (nodes) => nodes.some(n => n.remote);
+const REMOTE_TLS_RULES = [
+    {
+        input: 'remote-tls-ca',
+        reads: ['nodes'],
+        check: v => hasTcpNode(v.nodes) && !v['remote-tls-ca']
+            ? 'a remote+tcp:// node needs the CA that signed its buildkitd certificate (PEM text or a file path)'
+            : undefined
+    },
+    {
+        input: 'remote-tls-key',
+        reads: ['remote-tls-cert'],
+        check: v => Boolean(v['remote-tls-cert']) === Boolean(v['remote-tls-key'])
+            ? undefined
+            : v['remote-tls-cert']
+                ? 'remote-tls-cert is given without its private key; set remote-tls-key too'
+                : 'is given without its certificate; set remote-tls-cert too'
+    },
+    ...['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key', 'remote-tls-server-name'].map((input) => ({
+        input,
+        reads: ['nodes'],
+        check: v => v[input] && !hasTcpNode(v.nodes)
+            ? 'is only for remote+tcp:// lines of nodes, and there is none; remove it or add the node'
+            : undefined
+    }))
+];
+function remoteTlsInputs(v) {
+    const { 'remote-tls-ca': ca, 'remote-tls-cert': cert, 'remote-tls-key': key } = v;
+    return {
+        remoteTls: {
+            ...(ca ? { ca } : {}),
+            ...(cert ? { cert } : {}),
+            ...(key ? { key } : {}),
+            serverName: v['remote-tls-server-name']
+        }
     };
 }
 
@@ -39148,6 +39382,7 @@ function runtimeInputs(v) {
 
 
 
+
 const BUILDER_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$/;
 const NETWORK_MODES = ['', 'default', 'none', 'host'];
 /** A path that must exist as a file or a directory ('' stays ''). */
@@ -39216,6 +39451,7 @@ const BUILD_FIELDS = {
     'driver-opts': field([], value => parseKeyValues(value, false)),
     'buildkitd-flags': field('', parseBuildkitdFlags),
     nodes: field([], parseNodes),
+    ...REMOTE_TLS_FIELDS,
     'host-network': bool(false),
     ...REGISTRY_FIELDS,
     'registry-mirrors': field(new Map(), parseMirrors),
@@ -39246,6 +39482,7 @@ const BUILD_FIELDS = {
  * The build's cross-input rules: the second pass over the typed values of the input table (fields.ts),
  * for what one input alone cannot say. Each is reported under one input and says what to change.
  */
+
 
 
 
@@ -39316,9 +39553,10 @@ const BUILD_RULES = [
     }
 ];
 /** Every cross-input rule of the build, in the order their problems are reported. */
-const RULES = [...BUILD_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
+const RULES = [...BUILD_RULES, ...REMOTE_TLS_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
 
 ;// CONCATENATED MODULE: ./lib/inputs/inputs.js
+
 
 
 
@@ -39368,85 +39606,9 @@ function readInputs(source, cwd, env = {}) {
         nodes: v.nodes,
         buildOptions: buildOptionSettings(v, { context: v.context, serverUrl: env.GITHUB_SERVER_URL ?? '' }),
         ...registryInputs(v),
+        ...remoteTlsInputs(v),
         ...runtimeInputs(v)
     };
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/nodes.js
-/**
- * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
- * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
- * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
- * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
- */
-
-
-
-/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
-function nodeName(builder, index) {
-    return `${builder}${index}`;
-}
-/**
- * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
- * the platforms this node serves, its endpoint last.
- */
-function appendNodeArgs(options, node, index) {
-    return [
-        'buildx',
-        'create',
-        '--append',
-        '--name',
-        options.name,
-        '--node',
-        nodeName(options.name, index),
-        ...(0,buildx_builder/* builderOptionArgs */.cP)(options),
-        '--platform',
-        node.platforms.join(','),
-        '--bootstrap',
-        node.endpoint
-    ];
-}
-/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
-function nodePlacement(builder, platforms, nodes) {
-    const placement = {};
-    for (const platform of platforms) {
-        const index = nodes.findIndex(n => n.platforms.includes(platform));
-        const node = nodes[index];
-        placement[platform] = node
-            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
-            : { node: nodeName(builder, 0), endpoint: '' };
-    }
-    return placement;
-}
-/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
-function runnerPlatforms(platforms, nodes) {
-    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
-}
-/** Output of buildx or docker that means the node's engine cannot be reached at all. */
-const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
-/**
- * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
- * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
- * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
- */
-async function appendNodes(runner, options, nodes) {
-    for (const [i, node] of nodes.entries()) {
-        const index = i + 1;
-        const name = nodeName(options.name, index);
-        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
-        try {
-            await (0,core_runner/* runChecked */.X4)(runner, 'docker', appendNodeArgs(options, node, index), { what });
-        }
-        catch (error) {
-            if (error instanceof core_runner/* CommandError */.Qd && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
-                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
-                    `${(0,errors/* lastLine */.fM)(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
-                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
-                    'with a key in the agent), or remove the line from nodes.', { cause: error });
-            }
-            throw error;
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/run/emulation.js
@@ -40581,6 +40743,204 @@ async function chooseBuildx(options) {
     }
 }
 
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./lib/buildx/tls-probe.js
+/**
+ * Why a BuildKit daemon over TLS could not be reached, told by one TLS handshake from this process with the
+ * same CA, client certificate and server name buildx was given. buildx itself often reports only "context
+ * deadline exceeded" (gRPC retries the refused handshake until its deadline), so this runs only after
+ * such a failure, to name the cause: nothing listening, a daemon certificate the CA does not vouch for or
+ * that names another host, or a client certificate the daemon refuses.
+ */
+
+
+
+/** Error codes of a daemon certificate that remote-tls-ca does not vouch for. */
+const UNTRUSTED = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_UNTRUSTED|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID)$/;
+const tls_probe_UNREACHABLE = /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET)$/;
+/** What the handshake with `address` (tcp://HOST:PORT) shows; undefined when it succeeds. */
+async function probeTls(address, files, timeoutMs = 5000) {
+    const url = new URL(address);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const read = (file) => (file ? external_node_fs_.readFileSync(file) : undefined);
+    const servername = files.serverName || ((0,external_node_net_.isIP)(host) ? undefined : host);
+    return new Promise(resolve => {
+        let settled = false;
+        const done = (problem) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(problem);
+        };
+        const timer = setTimeout(() => {
+            done({ kind: 'unreachable', detail: `no TLS answer within ${timeoutMs / 1000} s` });
+        }, timeoutMs);
+        const cert = read(files.cert);
+        const key = read(files.key);
+        const socket = external_node_tls_.connect({
+            host,
+            port: Number(url.port),
+            ca: read(files.cacert),
+            ...(cert ? { cert } : {}),
+            ...(key ? { key } : {}),
+            ...(servername ? { servername } : {}),
+            ALPNProtocols: ['h2']
+        });
+        let handshaken = false;
+        socket.on('secureConnect', () => {
+            handshaken = true;
+            // With TLS 1.3 a refused client certificate arrives as an alert just after the handshake.
+            setTimeout(() => {
+                done(undefined);
+            }, 1000);
+        });
+        socket.on('error', (error) => {
+            const code = error.code ?? '';
+            const detail = `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}`;
+            if (tls_probe_UNREACHABLE.test(code) && !handshaken)
+                done({ kind: 'unreachable', detail });
+            else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+                done({ kind: 'server-name', detail });
+            else if (UNTRUSTED.test(code))
+                done({ kind: 'server-certificate', detail });
+            else
+                done({ kind: 'client-certificate', detail });
+        });
+        // A daemon that refuses the certificate may also just close the connection after the handshake.
+        socket.on('close', () => {
+            if (handshaken)
+                done({
+                    kind: 'client-certificate',
+                    detail: 'the daemon closed the connection just after the handshake'
+                });
+            else
+                done({ kind: 'unreachable', detail: 'the connection closed before the TLS handshake' });
+        });
+        socket.resume();
+    });
+}
+/** The sentence for a problem, naming the inputs to change. */
+function describeTlsProblem(problem) {
+    switch (problem.kind) {
+        case 'unreachable':
+            return `nothing answers there (${problem.detail}): check that its buildkitd listens on that address (--addr tcp://...) and that this runner can reach it`;
+        case 'server-certificate':
+            return `TLS: the daemon's certificate is not signed by remote-tls-ca (${problem.detail}); give the CA that signed its --tlscert`;
+        case 'server-name':
+            return `TLS: the daemon's certificate does not name the host of the node's address (${problem.detail}); set remote-tls-server-name to a name it holds`;
+        case 'client-certificate':
+            return `TLS: the daemon refused the client certificate (${problem.detail}); remote-tls-cert must be signed by the CA the daemon trusts (its --tlscacert), with remote-tls-key its key`;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/remote.js
+/**
+ * A builder that mixes the runner's own BuildKit with the BuildKit daemons of a build farm. buildx cannot
+ * mix drivers in one builder, but its remote driver reaches both: the runner's docker-container builder
+ * (created as without remote nodes: generated buildkitd.toml, CAs, QEMU, host network) joins as
+ * `docker-container://buildx_buildkit_<runner builder>0`, and each daemon as `tcp://HOST:PORT` with the
+ * client certificate. One `buildx build` then sends each platform to the node that serves it, and buildx
+ * merges the nodes' results into one index. A remote daemon keeps its own buildkitd.toml: the remote
+ * driver takes no --config and no --buildkitd-flags.
+ */
+
+
+
+
+/** The container buildx runs for a docker-container builder's first node. */
+function builderContainer(builder) {
+    return `buildx_buildkit_${nodeName(builder, 0)}`;
+}
+/** The name of the runner's docker-container builder that serves a remote-driver builder. */
+function runnerBuilderName(builder) {
+    return `${builder}-runner`;
+}
+/**
+ * The remote builder's nodes in order: the runner's BuildKit for the platforms no daemon serves (left out
+ * when there are none), then each daemon.
+ */
+function remoteNodes(options) {
+    const own = options.runnerPlatforms.length > 0
+        ? [
+            {
+                platforms: options.runnerPlatforms,
+                endpoint: `docker-container://${builderContainer(runnerBuilderName(options.builder))}`,
+                label: ''
+            }
+        ]
+        : [];
+    const daemons = options.nodes.map(node => ({
+        platforms: node.platforms,
+        endpoint: node.endpoint,
+        label: nodeLabel(node),
+        tls: options.tls
+    }));
+    return [...own, ...daemons];
+}
+/** `docker buildx create [--append]` of node `index` of the remote-driver builder `builder`. */
+function remoteNodeArgs(builder, node, index) {
+    const args = ['buildx', 'create', ...(index > 0 ? ['--append'] : [])];
+    args.push('--name', builder, '--node', nodeName(builder, index), '--driver', 'remote');
+    if (node.tls) {
+        args.push('--driver-opt', `cacert=${node.tls.cacert}`);
+        if (node.tls.cert)
+            args.push('--driver-opt', `cert=${node.tls.cert}`);
+        if (node.tls.key)
+            args.push('--driver-opt', `key=${node.tls.key}`);
+        if (node.tls.serverName)
+            args.push('--driver-opt', `servername=${node.tls.serverName}`);
+    }
+    args.push('--platform', node.platforms.join(','), '--bootstrap', node.endpoint);
+    return args;
+}
+/** buildx output that means the TLS handshake with a daemon failed. */
+const TLS_FAILURE = /tls:|x509:|certificate|handshake/i;
+/** buildx output that means the daemon cannot be reached at all. */
+const remote_UNREACHABLE = /connection refused|no such host|i\/o timeout|no route to host|deadline exceeded/i;
+/**
+ * Creates the remote-driver builder, node by node. A daemon that refuses the TLS handshake, or cannot be
+ * reached, fails with an error naming its line of nodes; other failures stay CommandErrors (so start-up
+ * flakes are retried).
+ */
+async function createRemoteBuilder(runner, builder, nodes) {
+    for (const [index, node] of nodes.entries()) {
+        const name = nodeName(builder, index);
+        const where = node.label || 'the runner’s BuildKit';
+        const what = `Adding builder node ${name} (${where}) for ${node.platforms.join(', ')}`;
+        try {
+            await (0,core_runner/* runChecked */.X4)(runner, 'docker', remoteNodeArgs(builder, node, index), { what });
+        }
+        catch (error) {
+            if (!(error instanceof core_runner/* CommandError */.Qd) || !node.label)
+                throw error;
+            const output = `${error.stderr}\n${error.stdout}`;
+            const reason = (0,errors/* lastLine */.fM)(error.stderr) || `exit code ${error.exitCode}`;
+            const head = `Builder node ${node.label} (nodes input, for ${node.platforms.join(', ')})`;
+            // buildx often says only "context deadline exceeded": one handshake of our own tells why.
+            const problem = node.tls ? await probeTls(node.endpoint, node.tls) : undefined;
+            if (problem) {
+                throw new Error(`${head} could not be used (buildx: ${reason}): ${describeTlsProblem(problem)}.`, {
+                    cause: error
+                });
+            }
+            if (TLS_FAILURE.test(output)) {
+                throw new Error(`${head}: the TLS handshake with the BuildKit daemon failed: ${reason}. Check that remote-tls-ca is ` +
+                    "the CA of the daemon's certificate, that remote-tls-cert and remote-tls-key are a client " +
+                    'certificate the daemon trusts (its --tlscacert) with its key, and remote-tls-server-name when the ' +
+                    "certificate does not name the node's host.", { cause: error });
+            }
+            if (remote_UNREACHABLE.test(output)) {
+                throw new Error(`${head} is not reachable: ${reason}. Check that its buildkitd listens there (--addr tcp://...) ` +
+                    'and that this runner can reach it, or remove the line from nodes.', { cause: error });
+            }
+            throw error;
+        }
+    }
+}
+
 // EXTERNAL MODULE: ./lib/core/retry.js
 var core_retry = __nccwpck_require__(7493);
 // EXTERNAL MODULE: external "node:os"
@@ -40728,6 +41088,7 @@ var state = __nccwpck_require__(1176);
 
 
 
+
 /** Chooses the buildx and has the builder ready. */
 async function provisionBuilder(options) {
     const { deps, inputs } = options;
@@ -40782,12 +41143,20 @@ async function createOrReuse(options, runner) {
         return 'reused';
     }
     state/* save */.UN(deps.reporter, 'builder', name); // before create: a half-created builder is still removed by the post step
+    const remote = options.remoteTls && inputs.nodes.some(node => node.remote) ? options.remoteTls : undefined;
+    const runnerBuilder = remote ? runnerBuilderName(name) : name;
+    if (remote)
+        state/* save */.UN(deps.reporter, 'runnerBuilder', runnerBuilder);
+    const runnerOwn = runnerPlatforms(inputs.platforms, inputs.nodes);
     try {
         await (0,core_retry/* withRetries */.LH)((0,run_deps/* retryOptions */.t)(deps, inputs, 'Creating the builder'), async (attempt) => {
-            if (attempt > 0)
+            if (attempt > 0) {
                 await (0,buildx_builder/* removeBuilder */.iq)(runner, name).catch(() => 'absent');
+                if (remote)
+                    await (0,buildx_builder/* removeBuilder */.iq)(runner, runnerBuilder).catch(() => 'absent');
+            }
             const settings = {
-                name,
+                name: runnerBuilder,
                 buildkitImage: inputs.buildkitImage,
                 hostNetwork: inputs.hostNetwork,
                 allowHostNetwork: inputs.hostNetwork ||
@@ -40799,10 +41168,27 @@ async function createOrReuse(options, runner) {
                 configFile: options.configFile,
                 // With nodes, the runner's node is told its platforms: buildx would otherwise send it the nodes'
                 // platforms too (it lists them as emulated ones).
-                ...(inputs.nodes.length > 0 ? { platforms: runnerPlatforms(inputs.platforms, inputs.nodes) } : {})
+                ...(inputs.nodes.length > 0 ? { platforms: runnerOwn } : {})
             };
-            await (0,buildx_builder/* createBuilder */.Ij)(runner, settings);
-            await appendNodes(runner, settings, inputs.nodes);
+            if (!remote) {
+                await (0,buildx_builder/* createBuilder */.Ij)(runner, settings);
+                await appendNodes(runner, settings, inputs.nodes);
+                return;
+            }
+            // The runner's BuildKit as always (when it builds anything), then the remote-driver builder over it
+            // and the daemons.
+            if (runnerOwn.length > 0)
+                await (0,buildx_builder/* createBuilder */.Ij)(runner, settings);
+            for (const node of inputs.nodes)
+                deps.reporter.info(`${nodeLabel(node)} builds ${node.platforms.join(', ')} with its own buildkitd settings: this run's ` +
+                    'buildkitd.toml, buildkitd-flags and driver-opts apply to the runner’s BuildKit only');
+            const nodes = remoteNodes({
+                builder: name,
+                runnerPlatforms: runnerOwn,
+                nodes: inputs.nodes,
+                tls: remote
+            });
+            await createRemoteBuilder(runner, name, nodes);
         });
     }
     catch (error) {
@@ -40839,7 +41225,7 @@ function placementOf(builder, inputs) {
 
 
 /** Inputs whose text may carry secrets. */
-const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline'];
+const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key'];
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
 /** `http://user:secret@proxy:3128` -> `secret` (as written). */
 const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
@@ -41498,8 +41884,6 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 var external_node_https_namespaceObject_0 = /*#__PURE__*/__nccwpck_require__.t(external_node_https_namespaceObject, 2);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var tunnel = __nccwpck_require__(770);
 ;// CONCATENATED MODULE: ./lib/registry/transport.js
@@ -45015,6 +45399,7 @@ async function writeBuildkitdConfig(inputs, dir) {
 
 
 
+
 /** This run's own directory under RUNNER_TEMP, removed by the post step. */
 function createWorkDir(deps) {
     const base = deps.env.RUNNER_TEMP || deps.tmpDir;
@@ -45054,11 +45439,60 @@ function useRunDockerConfig(deps, inputs, work) {
     const runner = (0,core_runner/* withEnvironment */.Ec)(deps.runner, { DOCKER_CONFIG: created.dir });
     return { deps: { ...deps, runner }, dockerConfigDir: created.dir };
 }
+/**
+ * With builder nodes, the deps whose commands trust the registries' CAs too: buildx merges the nodes'
+ * manifest lists itself and pushes the index from its own process, which reads no buildkitd.toml but
+ * honours SSL_CERT_DIR (a colon-separated list, read besides the system's certificate file). Without
+ * nodes, or without CAs, the deps as they are.
+ */
+function withRegistryCas(deps, inputs, config) {
+    if (inputs.nodes.length === 0)
+        return deps;
+    const registries = Object.hasOwn(config.table, 'registry') ? config.table.registry : undefined;
+    const hosts = typeof registries === 'object' && !Array.isArray(registries) ? Object.keys(registries) : [];
+    const dirs = new Set(hosts.flatMap(host => registrySettings(config.table, host).ca.map(file => external_node_path_.dirname(file))));
+    if (dirs.size === 0)
+        return deps;
+    const system = deps.env.SSL_CERT_DIR || '/etc/ssl/certs:/etc/pki/tls/certs:/system/etc/security/cacerts';
+    const runner = (0,core_runner/* withEnvironment */.Ec)(deps.runner, { SSL_CERT_DIR: [...dirs, system].join(':') });
+    return { ...deps, runner };
+}
+
+;// CONCATENATED MODULE: ./lib/run/remote-tls.js
+/**
+ * The TLS material of remote+tcp:// nodes as files buildx reads (its remote driver takes paths): PEM text
+ * from the inputs is written to this run's directory, readable by the owner only, and removed with it by
+ * the post step; a file path given in the input is used as it is.
+ */
+
+
+/** The files for the remote driver, or undefined when no node is a remote daemon. */
+function writeRemoteTls(inputs, work) {
+    const { ca, cert, key, serverName } = inputs.remoteTls;
+    if (!inputs.nodes.some(node => node.remote) || !ca)
+        return undefined;
+    const dir = external_node_path_.join(work, 'remote-tls');
+    external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const place = (material, name) => {
+        if (material.file !== undefined)
+            return material.file;
+        const file = external_node_path_.join(dir, name);
+        external_node_fs_.writeFileSync(file, material.pem, { mode: 0o600 });
+        return file;
+    };
+    return {
+        cacert: place(ca, 'ca.pem'),
+        ...(cert ? { cert: place(cert, 'cert.pem') } : {}),
+        ...(key ? { key: place(key, 'key.pem') } : {}),
+        serverName
+    };
+}
 
 ;// CONCATENATED MODULE: ./lib/run/main.js
 /**
  * One run of the action, in order. Each phase lives in its own module; this file is the table of contents.
  */
+
 
 
 
@@ -45112,23 +45546,32 @@ async function runMain(deps) {
  */
 async function run(jobDeps, inputs, clock) {
     const { reporter } = jobDeps;
-    const { work, config, runDeps, dockerConfigDir } = await clock.time('config', async () => {
+    const { work, config, remoteTls, runDeps, dockerConfigDir } = await clock.time('config', async () => {
         // qemu: false: the emulators must be there already; binfmt_misc says so before any docker command.
         if (inputs.qemu === 'false')
             requireEmulators(jobDeps, inputs);
         await checkLoad(jobDeps.runner, inputs);
         const work = createWorkDir(jobDeps);
         const config = await reporter.group('BuildKit configuration (buildkitd.toml)', () => writeConfig(reporter, inputs, work));
+        const remoteTls = writeRemoteTls(inputs, work);
         // Before any pull: the BuildKit and QEMU images may live in the registry being logged in to.
         const docker = await reporter.group('Docker config and registry login', () => Promise.resolve(useRunDockerConfig(jobDeps, inputs, work)));
-        return { work, config, runDeps: docker.deps, dockerConfigDir: docker.dockerConfigDir };
+        // With several nodes buildx merges their results in its own process: it must trust the registry CAs.
+        const runDeps = withRegistryCas(docker.deps, inputs, config);
+        return { work, config, remoteTls, runDeps, dockerConfigDir: docker.dockerConfigDir };
     });
     const builder = inputs.builderName || (0,buildx_builder/* uniqueBuilderName */.Ak)(runDeps.env.GITHUB_RUN_ID ?? '');
     reporter.setOutput('builder-name', builder);
     // Emulators are checked (and installed if missing) while the builder starts.
     const [emulation, { runner, buildxVersion }] = await clock.time('builder', () => Promise.all([
         emulatePlatforms(runDeps, inputs),
-        reporter.group(`Builder ${builder}`, () => provisionBuilder({ deps: runDeps, inputs, name: builder, configFile: config.file }))
+        reporter.group(`Builder ${builder}`, () => provisionBuilder({
+            deps: runDeps,
+            inputs,
+            name: builder,
+            configFile: config.file,
+            ...(remoteTls ? { remoteTls } : {})
+        }))
     ]));
     await reporter.group('QEMU emulation', () => logEmulation(reporter, emulation));
     const metadataFile = external_node_path_.join(work, 'metadata.json');
@@ -45511,7 +45954,7 @@ async function runPost({ reporter, runner }) {
         return;
     }
     const saved = _state_js__WEBPACK_IMPORTED_MODULE_3__/* .load */ .Hh(reporter);
-    if (!saved.builder && !saved.tempDir)
+    if (!saved.builder && !saved.runnerBuilder && !saved.tempDir)
         return;
     const clock = new _phases_js__WEBPACK_IMPORTED_MODULE_4__/* .PhaseClock */ .w(Date.now);
     try {
@@ -45523,9 +45966,12 @@ async function runPost({ reporter, runner }) {
 }
 async function clean(reporter, runner, saved) {
     const attempt = (title, fn) => attemptTo(reporter, title, fn);
-    if (saved.builder) {
-        await attempt(`Removing builder ${saved.builder}`, async () => {
-            const outcome = await (0,_buildx_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .removeBuilder */ .iq)((0,_buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .withBuildx */ .xG)(runner, (0,_buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .parseBuildxCli */ .WV)(saved.buildx)), saved.builder);
+    // The remote-driver builder first, then the runner's builder it reaches.
+    for (const builder of [saved.builder, saved.runnerBuilder]) {
+        if (!builder)
+            continue;
+        await attempt(`Removing builder ${builder}`, async () => {
+            const outcome = await (0,_buildx_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .removeBuilder */ .iq)((0,_buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .withBuildx */ .xG)(runner, (0,_buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .parseBuildxCli */ .WV)(saved.buildx)), builder);
             reporter.info(outcome === 'removed' ? 'builder removed' : 'builder was not there (never created)');
         });
     }
@@ -45611,7 +46057,8 @@ function smokeResultsJson(results) {
 const KEYS = {
     builder: 'builder',
     tempDir: 'temp-dir',
-    buildx: 'buildx'
+    buildx: 'buildx',
+    runnerBuilder: 'runner-builder'
 };
 const MAIN_STARTED = 'main-started';
 /** The argument dist/post.js adds to the process's arguments: this run of the bundle is the post step. */
@@ -45630,7 +46077,8 @@ function load(store) {
     return {
         builder: store.get(KEYS.builder),
         tempDir: store.get(KEYS.tempDir),
-        buildx: store.get(KEYS.buildx)
+        buildx: store.get(KEYS.buildx),
+        runnerBuilder: store.get(KEYS.runnerBuilder)
     };
 }
 

@@ -3,6 +3,7 @@
  * nodes, the buildx that runs the build (and its replacement), load and call, retries of the build.
  */
 import { beforeEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -258,6 +259,55 @@ describe('runMain: builder nodes', () => {
     )
     expect(summary).toMatch(
       /<code>linux\/amd64<\/code><\/td><td><code>multiarch-42-[0-9a-f]{8}0<\/code> \(this runner\)/
+    )
+  })
+
+  it("nodes: a remote+tcp:// daemon: the runner's builder, then a remote-driver builder over it and the daemon; both saved for post", async () => {
+    const runner = dockerRunner('r.example.com/team/app:1')
+    const caFiles = fs.mkdtempSync(path.join(workDir(), 'ca-'))
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'].concat([
+        '-days',
+        '2',
+        '-subj',
+        '/CN=farm',
+        '-keyout',
+        path.join(caFiles, 'key.pem'),
+        '-out',
+        path.join(caFiles, 'ca.pem')
+      ]),
+      { stdio: 'ignore' }
+    )
+    const ca = fs.readFileSync(path.join(caFiles, 'ca.pem'), 'utf8')
+    const run = deps(runner, {
+      platforms: THREE_PLATFORMS,
+      push: 'false',
+      ...BUILDER_INPUTS,
+      nodes: 'linux/arm64=remote+tcp://10.0.0.7:1234',
+      'remote-tls-ca': ca
+    })
+    await runMain(run)
+    const lines = runner.lines()
+    const name = /--name (multiarch-42-[0-9a-f]{8})-runner /.exec(lines[1] ?? '')?.[1] ?? '(none)'
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^docker buildx create --name ${name}-runner --driver docker-container .* --platform linux/amd64,linux/arm/v7 --bootstrap$`
+      )
+    )
+    const caFile = /cacert=(\S+)/.exec(lines[3] ?? '')?.[1] ?? ''
+    expect(lines.slice(2, 4)).toEqual([
+      `docker buildx create --name ${name} --node ${name}0 --driver remote --platform linux/amd64,linux/arm/v7 --bootstrap docker-container://buildx_buildkit_${name}-runner0`,
+      `docker buildx create --append --name ${name} --node ${name}1 --driver remote --driver-opt cacert=${caFile} --platform linux/arm64 --bootstrap tcp://10.0.0.7:1234`
+    ])
+    expect(fs.readFileSync(caFile, 'utf8')).toBe(ca)
+    expect(lines[4]).toMatch(new RegExp(`^docker buildx build --builder ${name} `))
+    expect(run.reporter.outputs['builder-name']).toBe(name)
+    expect(run.reporter.outputs['emulated-platforms']).toBe('linux/arm/v7')
+    expect(run.reporter.saved.builder).toBe(name)
+    expect(run.reporter.saved['runner-builder']).toBe(`${name}-runner`)
+    expect(run.reporter.lines.join('\n')).toContain(
+      'remote+tcp://10.0.0.7:1234 builds linux/arm64 with its own buildkitd settings'
     )
   })
 

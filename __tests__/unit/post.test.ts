@@ -57,6 +57,23 @@ describe('post step', () => {
     expect(log).toBe('')
   })
 
+  it('a remote-driver builder: removed first, then the runner builder behind it, then the run directory with the key files', async () => {
+    const keys = path.join(work, 'run', 'remote-tls')
+    fs.mkdirSync(keys, { recursive: true })
+    fs.writeFileSync(path.join(keys, 'key.pem'), 'key', { mode: 0o600 })
+    mainSaved({
+      'main-started': 'true',
+      builder: 'mb',
+      'runner-builder': 'mb-runner',
+      'temp-dir': path.join(work, 'run')
+    })
+    const runner = new FakeRunner()
+    const { warnings } = await post(runner)
+    expect(runner.lines()).toEqual(['docker buildx rm --force mb', 'docker buildx rm --force mb-runner'])
+    expect(warnings).toEqual([])
+    expect(fs.existsSync(keys)).toBe(false)
+  })
+
   it('an empty builder (reused, or a name someone else had taken) is not removed', async () => {
     mainSaved({ 'main-started': 'true', builder: '', 'temp-dir': '' })
     const runner = new FakeRunner()

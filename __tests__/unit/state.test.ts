@@ -14,7 +14,7 @@ import type { RunState } from '../../src/run/state.js'
 import { captureStdout } from '../stdout.js'
 
 const store = githubReporter()
-const EMPTY: RunState = { builder: '', tempDir: '', buildx: '' }
+const EMPTY: RunState = { builder: '', tempDir: '', buildx: '', runnerBuilder: '' }
 const saved = { ...process.env }
 let stateFile = ''
 
@@ -67,15 +67,20 @@ describe('state between main and post', () => {
   })
 
   it('keeps every field apart and the last value saved for a field', () => {
-    const values: RunState = { builder: 'b1', tempDir: '/t/1', buildx: '{"command":"/x","prefix":[]}' }
+    const values: RunState = {
+      builder: 'b1',
+      tempDir: '/t/1',
+      buildx: '{"command":"/x","prefix":[]}',
+      runnerBuilder: 'b1-runner'
+    }
     state.markMainStarted(store)
     for (const key of Object.keys(values) as (keyof RunState)[]) state.save(store, key, values[key])
     state.save(store, 'builder', 'b2')
     const written = startPost()
     expect(state.load(store)).toEqual({ ...values, builder: 'b2' })
     expect(state.mainStarted(store)).toBe(true)
-    // four distinct names: the three fields and the marker
-    expect(Object.keys(written)).toHaveLength(4)
+    // five distinct names: the four fields and the marker
+    expect(Object.keys(written)).toHaveLength(5)
   })
 
   it('writes to the state file only, never to the log', async () => {

@@ -111,7 +111,12 @@ const PER_PLATFORM: Record<string, string> = {
   platforms: '${{ matrix.platform }}',
   tags: '${{ needs.plan.outputs.repository }}',
   'push-by-digest': '${{ inputs.push }}',
-  nodes: ''
+  // The legs run on the matrix's runners, never with nodes: no remote daemons, so no TLS material.
+  nodes: '',
+  'remote-tls-ca': '',
+  'remote-tls-cert': '',
+  'remote-tls-key': '',
+  'remote-tls-server-name': ''
 }
 
 describe('reusable workflow (multiarch.yml)', () => {
@@ -152,8 +157,15 @@ describe('reusable workflow (multiarch.yml)', () => {
     }
   })
 
-  it('takes the password and the CA from secrets, not inputs', () => {
-    expect(Object.keys(call.secrets ?? {}).sort()).toEqual(['build-secrets', 'ca-pem', 'password'])
+  it('takes the password, the CA and the remote TLS material from secrets, not inputs', () => {
+    expect(Object.keys(call.secrets ?? {}).sort()).toEqual([
+      'build-secrets',
+      'ca-pem',
+      'password',
+      'remote-tls-ca',
+      'remote-tls-cert',
+      'remote-tls-key'
+    ])
     for (const job of ['build', 'build-platforms'])
       expect(String(stepOf(job, OWN_ACTION).with?.secrets)).toMatch(
         /^\$\{\{\s*secrets\.build-secrets\s*\}\}$/

@@ -28468,6 +28468,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -28591,9 +28598,10 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CA: () => (/* binding */ errorCode),
 /* harmony export */   bD: () => (/* binding */ messageOf)
 /* harmony export */ });
-/* unused harmony exports errorCode, errorChain, lastLine */
+/* unused harmony exports errorChain, lastLine */
 /**
  * Helpers for errors of unknown shape. All duck-typed rather than `instanceof Error`: errors from node
  * built-ins may come from another realm (jest's VM modules), where instanceof fails.
@@ -28899,7 +28907,7 @@ function indent(text) {
 
 /***/ }),
 
-/***/ 3243:
+/***/ 9982:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30726,8 +30734,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./lib/github/reporter.js
 /**
  * The Reporter on GitHub: @actions/core's workflow commands and files (GITHUB_OUTPUT, GITHUB_STATE,
@@ -30783,7 +30791,7 @@ function githubReporter(env = process.env) {
             // Outside a job (no summary file) there is nowhere to write it: the log already has the results.
             const file = env.GITHUB_STEP_SUMMARY;
             if (file)
-                await external_node_fs_namespaceObject.promises.appendFile(file, html);
+                await external_node_fs_.promises.appendFile(file, html);
         },
         fail: message => {
             setFailed(message);
@@ -31017,9 +31025,9 @@ function repositoriesOf(references) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
+/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9982);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1138);
-/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4586);
+/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8479);
 /** The plan sub-action's entry (plan/action.yml runs dist/plan/index.js): the matrix of a distributed build. */
 
 
@@ -31366,7 +31374,7 @@ function reportFailure(reporter, error) {
 
 /***/ }),
 
-/***/ 4586:
+/***/ 8479:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31408,7 +31416,11 @@ const INPUTS = [
     { "name": "buildkit-image", "description": "BuildKit image for the docker-container builder (set your mirror of it here).", "default": "moby/buildkit:buildx-stable-1", "required": false, "list": false },
     { "name": "driver-opts", "description": "Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).", "default": "", "required": false, "list": true },
     { "name": "buildkitd-flags", "description": "Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.", "default": "", "required": false, "list": false },
-    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://.", "default": "", "required": false, "list": true },
+    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is a Docker engine (anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://), or a BuildKit daemon of your build farm as remote+tcp://HOST:PORT (mutual TLS with the remote-tls-* inputs; it keeps its own buildkitd.toml). Engines and daemons cannot be mixed.", "default": "", "required": false, "list": true },
+    { "name": "remote-tls-ca", "description": "CA certificate that signed the remote+tcp:// daemons' certificates: PEM text (e.g. from a secret) or a file path. Required with a remote+tcp:// node.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-cert", "description": "Client certificate for the remote+tcp:// daemons (mutual TLS): PEM text or a file path.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-key", "description": "Private key of remote-tls-cert: PEM text (from a secret; masked, written to a private file that the post step removes) or a file path.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-server-name", "description": "Name to check the daemons' certificates against, when it is not the host of the node's address.", "default": "", "required": false, "list": false },
     { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host.", "default": "false", "required": false, "list": false },
     { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
     { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
@@ -32378,6 +32390,125 @@ function registryInputs(v) {
     };
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./lib/inputs/remote-tls.js
+/**
+ * The TLS material for `remote+tcp://` nodes (BuildKit daemons over mutual TLS): remote-tls-ca,
+ * remote-tls-cert, remote-tls-key (each PEM text, often from a secret, or a file path) and
+ * remote-tls-server-name. Checked here, before any command: each must be the PEM it claims to be (the key
+ * is parsed by node:crypto; its text never appears in a message), cert and key come together, and they are
+ * given exactly when a remote+tcp node is. run/remote-tls.ts writes them to private files.
+ */
+
+
+
+
+
+const REMOTE_TLS_INPUTS = (/* unused pure expression or super */ null && (['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key']));
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
+/** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
+function parseTlsMaterial(value, kind, cwd) {
+    if (value === '')
+        return undefined;
+    let text = value;
+    let file;
+    if (!value.trimStart().startsWith('-----BEGIN')) {
+        file = external_node_path_namespaceObject.resolve(cwd, value);
+        try {
+            text = external_node_fs_.readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the PEM text itself or the path of a readable PEM file`, { cause: error });
+        }
+    }
+    const pem = `${text
+        .replace(/\r\n?/g, '\n')
+        .split('\n')
+        .map(line => line.trim())
+        .join('\n')
+        .trim()}\n`;
+    const where = file === undefined ? 'the value' : JSON.stringify(file);
+    const blocks = [...pem.matchAll(BLOCK)];
+    if (blocks.length === 0)
+        throw new Error(`${where} holds no PEM block; expected ${expected(kind)}`);
+    if (kind === 'key') {
+        if (blocks.length !== 1 || !/PRIVATE KEY$/.test(blocks[0]?.[1] ?? ''))
+            throw new Error(`${where} is not one PEM private key; expected ${expected(kind)}`);
+        try {
+            (0,external_node_crypto_.createPrivateKey)(pem);
+        }
+        catch {
+            throw new Error(`${where} holds a private key block that does not parse; expected ${expected(kind)}`);
+        }
+        return file === undefined ? { pem } : { pem, file };
+    }
+    for (const [index, block] of blocks.entries()) {
+        if (block[1] !== 'CERTIFICATE')
+            throw new Error(`block ${index + 1} of ${where} is a ${block[1] ?? ''} block; expected ${expected(kind)}`);
+        try {
+            new external_node_crypto_.X509Certificate(block[0]);
+        }
+        catch {
+            throw new Error(`certificate ${index + 1} of ${where} is not a valid X.509 certificate`);
+        }
+    }
+    return file === undefined ? { pem } : { pem, file };
+}
+function expected(kind) {
+    return kind === 'key'
+        ? '-----BEGIN PRIVATE KEY----- (or EC / RSA PRIVATE KEY) ... -----END ...'
+        : '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----';
+}
+const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const REMOTE_TLS_FIELDS = {
+    'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
+    'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
+    'remote-tls-key': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)),
+    'remote-tls-server-name': field('', value => {
+        if (value !== '' && !SERVER_NAME.test(value))
+            throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`);
+        return value;
+    })
+};
+const hasTcpNode = (nodes) => nodes.some(n => n.remote);
+const REMOTE_TLS_RULES = [
+    {
+        input: 'remote-tls-ca',
+        reads: ['nodes'],
+        check: v => hasTcpNode(v.nodes) && !v['remote-tls-ca']
+            ? 'a remote+tcp:// node needs the CA that signed its buildkitd certificate (PEM text or a file path)'
+            : undefined
+    },
+    {
+        input: 'remote-tls-key',
+        reads: ['remote-tls-cert'],
+        check: v => Boolean(v['remote-tls-cert']) === Boolean(v['remote-tls-key'])
+            ? undefined
+            : v['remote-tls-cert']
+                ? 'remote-tls-cert is given without its private key; set remote-tls-key too'
+                : 'is given without its certificate; set remote-tls-cert too'
+    },
+    ...['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key', 'remote-tls-server-name'].map((input) => ({
+        input,
+        reads: ['nodes'],
+        check: v => v[input] && !hasTcpNode(v.nodes)
+            ? 'is only for remote+tcp:// lines of nodes, and there is none; remove it or add the node'
+            : undefined
+    }))
+];
+function remoteTlsInputs(v) {
+    const { 'remote-tls-ca': ca, 'remote-tls-cert': cert, 'remote-tls-key': key } = v;
+    return {
+        remoteTls: {
+            ...(ca ? { ca } : {}),
+            ...(cert ? { cert } : {}),
+            ...(key ? { key } : {}),
+            serverName: v['remote-tls-server-name']
+        }
+    };
+}
+
 // EXTERNAL MODULE: ./lib/core/runner.js
 var runner = __nccwpck_require__(6741);
 ;// CONCATENATED MODULE: ./lib/buildx/cache.js
@@ -32704,6 +32835,7 @@ function runtimeInputs(v) {
 
 
 
+
 /** The problem of a push with no tag (the build's and the plan's tags). */
 const NO_TAG = 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0';
 /** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
@@ -32771,7 +32903,7 @@ const BUILD_RULES = [
     }
 ];
 /** Every cross-input rule of the build, in the order their problems are reported. */
-const RULES = [...BUILD_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
+const RULES = [...BUILD_RULES, ...REMOTE_TLS_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
 
 ;// CONCATENATED MODULE: ./lib/run/plan.js
 /**

@@ -12,8 +12,18 @@ import { builderOptionArgs, type BuilderOptions } from './builder.js'
 export interface BuilderNode {
   /** Canonical platforms (`linux/arm64`), at least one. */
   platforms: string[]
-  /** What `docker buildx create` takes as endpoint: a docker context name or a unix/tcp/ssh URL. */
+  /**
+   * What `docker buildx create` takes as endpoint: a docker context name or a unix/tcp/ssh URL of a Docker
+   * engine, or with `remote` a BuildKit daemon's address (tcp://HOST:PORT).
+   */
   endpoint: string
+  /** A BuildKit daemon, reached with the remote driver (written `remote+tcp://…` in the input). */
+  remote?: true
+}
+
+/** How a node is written in the nodes input (and named in messages). */
+export function nodeLabel(node: BuilderNode): string {
+  return node.remote ? `remote+${node.endpoint}` : node.endpoint
 }
 
 /** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */

@@ -7,6 +7,7 @@ import type { RegistryHost } from '../buildkitd/registry-name.js'
 import type { Inputs } from './inputs.js'
 import { describeBuildOptions } from './build-options.js'
 import { formatBytes } from '../buildkitd/gc.js'
+import { nodeLabel } from '../buildx/nodes.js'
 
 const hosts = (list: readonly RegistryHost[]): string =>
   list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ')
@@ -40,7 +41,7 @@ export function describeInputs(inputs: Inputs): string[] {
     ],
     ['media-types', inputs.mediaTypes]
   ]
-  for (const node of inputs.nodes) lines.push(['node', `${node.platforms.join(', ')} on ${node.endpoint}`])
+  for (const node of inputs.nodes) lines.push(['node', `${node.platforms.join(', ')} on ${nodeLabel(node)}`])
   if (inputs.smokeTest.length > 0)
     lines.push([
       'smoke-test',

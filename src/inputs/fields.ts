@@ -25,6 +25,7 @@ import {
   splitList
 } from './parse.js'
 import { REGISTRY_FIELDS } from './registry-inputs.js'
+import { REMOTE_TLS_FIELDS } from './remote-tls.js'
 import { RUNTIME_FIELDS } from './runtime.js'
 import { bool, field, text, type Field, type FieldContext } from './table.js'
 
@@ -106,6 +107,7 @@ export const BUILD_FIELDS = {
   'driver-opts': field([] as string[], value => parseKeyValues(value, false)),
   'buildkitd-flags': field('', parseBuildkitdFlags),
   nodes: field([] as BuilderNode[], parseNodes),
+  ...REMOTE_TLS_FIELDS,
   'host-network': bool(false),
   ...REGISTRY_FIELDS,
   'registry-mirrors': field(new Map<string, RegistryHost[]>(), parseMirrors),

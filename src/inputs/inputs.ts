@@ -13,11 +13,14 @@ import { INPUTS } from './action-spec.js'
 import { buildOptionSettings } from './build-options.js'
 import { BUILD_FIELDS } from './fields.js'
 import { registryInputs, type RegistryInputs } from './registry-inputs.js'
+import { remoteTlsInputs, type RemoteTls } from './remote-tls.js'
 import { RULES } from './rules.js'
 import { runtimeInputs, type RuntimeInputs } from './runtime.js'
 import { readTable, type InputSource } from './table.js'
 
 export interface Inputs extends RuntimeInputs, RegistryInputs {
+  /** TLS material for remote+tcp:// nodes. */
+  remoteTls: RemoteTls
   platforms: string[]
   context: string
   file: string
@@ -99,6 +102,7 @@ export function readInputs(source: InputSource, cwd: string, env: NodeJS.Process
     nodes: v.nodes,
     buildOptions: buildOptionSettings(v, { context: v.context, serverUrl: env.GITHUB_SERVER_URL ?? '' }),
     ...registryInputs(v),
+    ...remoteTlsInputs(v),
     ...runtimeInputs(v)
   }
 }

@@ -1,9 +1,10 @@
 /**
  * The `nodes` input: one `PLATFORMS=ENDPOINT` line per machine joined to the builder, e.g.
- * `linux/arm64,linux/arm/v7=ssh://ci@arm-box.internal`. Checked completely here, so a typo stops the run
- * before any docker command.
+ * `linux/arm64,linux/arm/v7=ssh://ci@arm-box.internal` (a Docker engine) or
+ * `linux/arm64=remote+tcp://buildkitd-arm64.ci:1234` (a BuildKit daemon, reached with the remote driver).
+ * Checked completely here, so a typo stops the run before any docker command.
  */
-import type { BuilderNode } from '../buildx/nodes.js'
+import { nodeLabel, type BuilderNode } from '../buildx/nodes.js'
 import { formatPlatform, parsePlatform } from '../oci/platforms.js'
 
 /** Endpoints buildx takes as a URL (what DOCKER_HOST takes). */
@@ -11,7 +12,21 @@ const ENDPOINT_URL = /^(unix|tcp|ssh|npipe):\/\/\S+$/
 /** A docker context name (docker's own rule). */
 const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/
 
-const EXAMPLE = 'e.g. linux/arm64=ssh://ci@arm-box.internal or linux/arm64,linux/arm/v7=arm-context'
+/** A BuildKit daemon's address after `remote+`. */
+const REMOTE_TCP = /^tcp:\/\/[^\s/:?#]+(:\d{1,5})$|^tcp:\/\/\[[0-9a-fA-F:.]+\](:\d{1,5})$/
+
+const EXAMPLE =
+  'e.g. linux/arm64=ssh://ci@arm-box.internal, linux/arm64,linux/arm/v7=arm-context or ' +
+  'linux/arm64=remote+tcp://buildkitd.internal:1234'
+
+/** The endpoint after `remote+`, checked: a buildkitd's tcp://HOST:PORT. */
+function remoteEndpoint(endpoint: string): string {
+  const address = endpoint.slice('remote+'.length)
+  if (REMOTE_TCP.test(address)) return address
+  if (address.startsWith('tcp://'))
+    throw new Error(`"${endpoint}" needs a host and a port: remote+tcp://HOST:PORT (a buildkitd's --addr)`)
+  throw new Error(`"${endpoint}" is not a remote node; use remote+tcp://HOST:PORT (a buildkitd over TLS)`)
+}
 
 /** Parses the input; throws a message naming the offending line (the caller adds the input name). */
 export function parseNodes(value: string): BuilderNode[] {
@@ -30,7 +45,9 @@ export function parseNodes(value: string): BuilderNode[] {
       throw new Error(`"${line}" needs platforms before '=', separated by commas (${EXAMPLE})`)
     }
     if (endpoint === '') throw new Error(`"${line}" has no endpoint after '=' (${EXAMPLE})`)
-    if (
+    const remote = endpoint.startsWith('remote+')
+    if (remote) remoteEndpoint(endpoint)
+    else if (
       /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? !ENDPOINT_URL.test(endpoint) : !CONTEXT_NAME.test(endpoint)
     ) {
       throw new Error(
@@ -55,7 +72,20 @@ export function parseNodes(value: string): BuilderNode[] {
       platformOwner.set(platform, endpoint)
       platforms.push(platform)
     }
-    nodes.push({ platforms, endpoint })
+    nodes.push(
+      remote ? { platforms, endpoint: remoteEndpoint(endpoint), remote: true } : { platforms, endpoint }
+    )
+  }
+  // A remote-driver builder reaches BuildKit daemons, a docker-container builder Docker engines: buildx
+  // cannot mix drivers in one builder.
+  const engine = nodes.find(n => !n.remote)
+  const daemon = nodes.find(n => n.remote)
+  if (engine && daemon) {
+    throw new Error(
+      `${nodeLabel(engine)} (a Docker engine) and ${nodeLabel(daemon)} (a BuildKit daemon) cannot serve one ` +
+        'builder (buildx cannot mix its docker-container and remote drivers); run a buildkitd on the engine ' +
+        'and list it as remote+tcp://, or build the two in separate steps'
+    )
   }
   return nodes
 }

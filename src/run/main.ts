@@ -22,7 +22,8 @@ import { buildImage } from './build-step.js'
 import { PhaseClock } from './phases.js'
 import { publishImage } from './publish.js'
 import { loadedImageId } from './load.js'
-import { createWorkDir, useRunDockerConfig, writeConfig } from './workspace.js'
+import { createWorkDir, useRunDockerConfig, withRegistryCas, writeConfig } from './workspace.js'
+import { writeRemoteTls } from './remote-tls.js'
 
 export async function runMain(deps: MainDeps): Promise<void> {
   const { reporter } = deps
@@ -55,7 +56,7 @@ export async function runMain(deps: MainDeps): Promise<void> {
  */
 async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promise<void> {
   const { reporter } = jobDeps
-  const { work, config, runDeps, dockerConfigDir } = await clock.time('config', async () => {
+  const { work, config, remoteTls, runDeps, dockerConfigDir } = await clock.time('config', async () => {
     // qemu: false: the emulators must be there already; binfmt_misc says so before any docker command.
     if (inputs.qemu === 'false') requireEmulators(jobDeps, inputs)
     await checkLoad(jobDeps.runner, inputs)
@@ -63,11 +64,14 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
     const config = await reporter.group('BuildKit configuration (buildkitd.toml)', () =>
       writeConfig(reporter, inputs, work)
     )
+    const remoteTls = writeRemoteTls(inputs, work)
     // Before any pull: the BuildKit and QEMU images may live in the registry being logged in to.
     const docker = await reporter.group('Docker config and registry login', () =>
       Promise.resolve(useRunDockerConfig(jobDeps, inputs, work))
     )
-    return { work, config, runDeps: docker.deps, dockerConfigDir: docker.dockerConfigDir }
+    // With several nodes buildx merges their results in its own process: it must trust the registry CAs.
+    const runDeps = withRegistryCas(docker.deps, inputs, config)
+    return { work, config, remoteTls, runDeps, dockerConfigDir: docker.dockerConfigDir }
   })
 
   const builder = inputs.builderName || uniqueBuilderName(runDeps.env.GITHUB_RUN_ID ?? '')
@@ -77,7 +81,13 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
     Promise.all([
       emulatePlatforms(runDeps, inputs),
       reporter.group(`Builder ${builder}`, () =>
-        provisionBuilder({ deps: runDeps, inputs, name: builder, configFile: config.file })
+        provisionBuilder({
+          deps: runDeps,
+          inputs,
+          name: builder,
+          configFile: config.file,
+          ...(remoteTls ? { remoteTls } : {})
+        })
       )
     ])
   )

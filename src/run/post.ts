@@ -27,7 +27,7 @@ export async function runPost({ reporter, runner }: PostDeps): Promise<void> {
     return
   }
   const saved = state.load(reporter)
-  if (!saved.builder && !saved.tempDir) return
+  if (!saved.builder && !saved.runnerBuilder && !saved.tempDir) return
   const clock = new PhaseClock(Date.now)
   try {
     await clock.time('post', () => clean(reporter, runner, saved))
@@ -38,9 +38,11 @@ export async function runPost({ reporter, runner }: PostDeps): Promise<void> {
 
 async function clean(reporter: Reporter, runner: CommandRunner, saved: state.RunState): Promise<void> {
   const attempt = (title: string, fn: () => Promise<void>): Promise<void> => attemptTo(reporter, title, fn)
-  if (saved.builder) {
-    await attempt(`Removing builder ${saved.builder}`, async () => {
-      const outcome = await removeBuilder(withBuildx(runner, parseBuildxCli(saved.buildx)), saved.builder)
+  // The remote-driver builder first, then the runner's builder it reaches.
+  for (const builder of [saved.builder, saved.runnerBuilder]) {
+    if (!builder) continue
+    await attempt(`Removing builder ${builder}`, async () => {
+      const outcome = await removeBuilder(withBuildx(runner, parseBuildxCli(saved.buildx)), builder)
       reporter.info(outcome === 'removed' ? 'builder removed' : 'builder was not there (never created)')
     })
   }

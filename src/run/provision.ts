@@ -16,7 +16,8 @@ import {
   removeBuilder
 } from '../buildx/builder.js'
 import { chooseBuildx } from '../buildx/choose.js'
-import { appendNodes, runnerPlatforms } from '../buildx/nodes.js'
+import { appendNodes, nodeLabel, runnerPlatforms } from '../buildx/nodes.js'
+import { createRemoteBuilder, remoteNodes, runnerBuilderName, type RemoteTlsFiles } from '../buildx/remote.js'
 import { DOCKER_BUILDX, serializeBuildxCli, withBuildx, type BuildxCli } from '../buildx/cli.js'
 import { runnerDirs } from '../buildx/install.js'
 import { entitlementFlags, minimumBuildx } from '../buildx/build-options.js'
@@ -34,6 +35,8 @@ export interface ProvisionOptions {
   name: string
   /** The buildkitd.toml for a created builder ('' for none). */
   configFile: string
+  /** The TLS files of remote+tcp:// nodes (then the builder is a remote-driver one: buildx/remote.ts). */
+  remoteTls?: RemoteTlsFiles
 }
 
 export interface Provisioned {
@@ -100,11 +103,18 @@ async function createOrReuse(
     return 'reused'
   }
   state.save(deps.reporter, 'builder', name) // before create: a half-created builder is still removed by the post step
+  const remote = options.remoteTls && inputs.nodes.some(node => node.remote) ? options.remoteTls : undefined
+  const runnerBuilder = remote ? runnerBuilderName(name) : name
+  if (remote) state.save(deps.reporter, 'runnerBuilder', runnerBuilder)
+  const runnerOwn = runnerPlatforms(inputs.platforms, inputs.nodes)
   try {
     await withRetries(retryOptions(deps, inputs, 'Creating the builder'), async attempt => {
-      if (attempt > 0) await removeBuilder(runner, name).catch(() => 'absent')
+      if (attempt > 0) {
+        await removeBuilder(runner, name).catch(() => 'absent')
+        if (remote) await removeBuilder(runner, runnerBuilder).catch(() => 'absent')
+      }
       const settings = {
-        name,
+        name: runnerBuilder,
         buildkitImage: inputs.buildkitImage,
         hostNetwork: inputs.hostNetwork,
         allowHostNetwork:
@@ -117,10 +127,28 @@ async function createOrReuse(
         configFile: options.configFile,
         // With nodes, the runner's node is told its platforms: buildx would otherwise send it the nodes'
         // platforms too (it lists them as emulated ones).
-        ...(inputs.nodes.length > 0 ? { platforms: runnerPlatforms(inputs.platforms, inputs.nodes) } : {})
+        ...(inputs.nodes.length > 0 ? { platforms: runnerOwn } : {})
       }
-      await createBuilder(runner, settings)
-      await appendNodes(runner, settings, inputs.nodes)
+      if (!remote) {
+        await createBuilder(runner, settings)
+        await appendNodes(runner, settings, inputs.nodes)
+        return
+      }
+      // The runner's BuildKit as always (when it builds anything), then the remote-driver builder over it
+      // and the daemons.
+      if (runnerOwn.length > 0) await createBuilder(runner, settings)
+      for (const node of inputs.nodes)
+        deps.reporter.info(
+          `${nodeLabel(node)} builds ${node.platforms.join(', ')} with its own buildkitd settings: this run's ` +
+            'buildkitd.toml, buildkitd-flags and driver-opts apply to the runner’s BuildKit only'
+        )
+      const nodes = remoteNodes({
+        builder: name,
+        runnerPlatforms: runnerOwn,
+        nodes: inputs.nodes,
+        tls: remote
+      })
+      await createRemoteBuilder(runner, name, nodes)
     })
   } catch (error) {
     if (error instanceof BuilderExistsError) state.save(deps.reporter, 'builder', '') // someone else's: leave it alone

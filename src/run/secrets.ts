@@ -8,7 +8,7 @@ import type { InputSource } from '../inputs/table.js'
 import { parseSecrets } from '../inputs/build-options.js'
 
 /** Inputs whose text may carry secrets. */
-const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline']
+const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key']
 
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g
 

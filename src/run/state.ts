@@ -10,6 +10,8 @@
  * - `temp-dir`: this run's own directory under RUNNER_TEMP (buildkitd.toml, CA files, metadata, the run's
  *   docker config with its credentials).
  * - `buildx`: the buildx binary the run used, so the post step removes the builder with the same one.
+ * - `runner-builder`: with remote+tcp:// nodes, the runner's docker-container builder that the step's
+ *   remote-driver builder reaches (saved before it is created), removed after the builder.
  */
 import type { StateStore } from '../core/reporter.js'
 
@@ -18,12 +20,15 @@ export interface RunState {
   tempDir: string
   /** The buildx this run used (see buildx/install.ts); '' for the runner's `docker buildx`. */
   buildx: string
+  /** The docker-container builder behind a remote-driver builder; '' when there is none. */
+  runnerBuilder: string
 }
 
 const KEYS: Record<keyof RunState, string> = {
   builder: 'builder',
   tempDir: 'temp-dir',
-  buildx: 'buildx'
+  buildx: 'buildx',
+  runnerBuilder: 'runner-builder'
 }
 
 const MAIN_STARTED = 'main-started'
@@ -48,6 +53,7 @@ export function load(store: StateStore): RunState {
   return {
     builder: store.get(KEYS.builder),
     tempDir: store.get(KEYS.tempDir),
-    buildx: store.get(KEYS.buildx)
+    buildx: store.get(KEYS.buildx),
+    runnerBuilder: store.get(KEYS.runnerBuilder)
   }
 }

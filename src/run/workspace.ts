@@ -5,6 +5,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { writeBuildkitdConfig, type BuildkitdConfig } from '../buildkitd/config.js'
+import { registrySettings } from '../buildkitd/toml.js'
 import { createRunDockerConfig, dockerConfigDir, loginToken } from '../docker/login.js'
 import type { Reporter } from '../core/reporter.js'
 import { withEnvironment } from '../core/runner.js'
@@ -62,4 +63,27 @@ export interface RunDocker {
   /** The run's dependencies, with the runner that uses the run's docker config. */
   deps: MainDeps
   dockerConfigDir: string
+}
+
+/**
+ * With builder nodes, the deps whose commands trust the registries' CAs too: buildx merges the nodes'
+ * manifest lists itself and pushes the index from its own process, which reads no buildkitd.toml but
+ * honours SSL_CERT_DIR (a colon-separated list, read besides the system's certificate file). Without
+ * nodes, or without CAs, the deps as they are.
+ */
+export function withRegistryCas(
+  deps: MainDeps,
+  inputs: Pick<Inputs, 'nodes'>,
+  config: BuildkitdConfig
+): MainDeps {
+  if (inputs.nodes.length === 0) return deps
+  const registries = Object.hasOwn(config.table, 'registry') ? config.table.registry : undefined
+  const hosts = typeof registries === 'object' && !Array.isArray(registries) ? Object.keys(registries) : []
+  const dirs = new Set(
+    hosts.flatMap(host => registrySettings(config.table, host).ca.map(file => path.dirname(file)))
+  )
+  if (dirs.size === 0) return deps
+  const system = deps.env.SSL_CERT_DIR || '/etc/ssl/certs:/etc/pki/tls/certs:/system/etc/security/cacerts'
+  const runner = withEnvironment(deps.runner, { SSL_CERT_DIR: [...dirs, system].join(':') })
+  return { ...deps, runner }
 }

@@ -1,0 +1,162 @@
+/**
+ * The TLS material for `remote+tcp://` nodes (BuildKit daemons over mutual TLS): remote-tls-ca,
+ * remote-tls-cert, remote-tls-key (each PEM text, often from a secret, or a file path) and
+ * remote-tls-server-name. Checked here, before any command: each must be the PEM it claims to be (the key
+ * is parsed by node:crypto; its text never appears in a message), cert and key come together, and they are
+ * given exactly when a remote+tcp node is. run/remote-tls.ts writes them to private files.
+ */
+import { createPrivateKey, X509Certificate } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { BuilderNode } from '../buildx/nodes.js'
+import { errorCode } from '../core/errors.js'
+import { field, type Rule, type Values } from './table.js'
+
+/** PEM text as given, or read from the file given. */
+export interface TlsMaterial {
+  /** The PEM text, normalised (LF line ends, ending in a newline). */
+  pem: string
+  /** The file it was read from; undefined when the input held the text itself. */
+  file?: string
+}
+
+export interface RemoteTls {
+  ca?: TlsMaterial
+  cert?: TlsMaterial
+  key?: TlsMaterial
+  /** The name the daemon's certificate is checked against, when it is not the node's host. */
+  serverName: string
+}
+
+export const REMOTE_TLS_INPUTS = ['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key'] as const
+
+type Kind = 'certificate' | 'key'
+
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g
+
+/** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
+export function parseTlsMaterial(value: string, kind: Kind, cwd: string): TlsMaterial | undefined {
+  if (value === '') return undefined
+  let text = value
+  let file: string | undefined
+  if (!value.trimStart().startsWith('-----BEGIN')) {
+    file = path.resolve(cwd, value)
+    try {
+      text = fs.readFileSync(file, 'utf8')
+    } catch (error) {
+      throw new Error(
+        `cannot read ${JSON.stringify(file)} (${errorCode(error) ?? 'unreadable'}); give the PEM text itself or the path of a readable PEM file`,
+        { cause: error }
+      )
+    }
+  }
+  const pem = `${text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map(line => line.trim())
+    .join('\n')
+    .trim()}\n`
+  const where = file === undefined ? 'the value' : JSON.stringify(file)
+  const blocks = [...pem.matchAll(BLOCK)]
+  if (blocks.length === 0) throw new Error(`${where} holds no PEM block; expected ${expected(kind)}`)
+  if (kind === 'key') {
+    if (blocks.length !== 1 || !/PRIVATE KEY$/.test(blocks[0]?.[1] ?? ''))
+      throw new Error(`${where} is not one PEM private key; expected ${expected(kind)}`)
+    try {
+      createPrivateKey(pem)
+    } catch {
+      throw new Error(`${where} holds a private key block that does not parse; expected ${expected(kind)}`)
+    }
+    return file === undefined ? { pem } : { pem, file }
+  }
+  for (const [index, block] of blocks.entries()) {
+    if (block[1] !== 'CERTIFICATE')
+      throw new Error(
+        `block ${index + 1} of ${where} is a ${block[1] ?? ''} block; expected ${expected(kind)}`
+      )
+    try {
+      new X509Certificate(block[0])
+    } catch {
+      throw new Error(`certificate ${index + 1} of ${where} is not a valid X.509 certificate`)
+    }
+  }
+  return file === undefined ? { pem } : { pem, file }
+}
+
+function expected(kind: Kind): string {
+  return kind === 'key'
+    ? '-----BEGIN PRIVATE KEY----- (or EC / RSA PRIVATE KEY) ... -----END ...'
+    : '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----'
+}
+
+const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/
+
+export const REMOTE_TLS_FIELDS = {
+  'remote-tls-ca': field<TlsMaterial | undefined>(undefined, (value, { cwd }) =>
+    parseTlsMaterial(value, 'certificate', cwd)
+  ),
+  'remote-tls-cert': field<TlsMaterial | undefined>(undefined, (value, { cwd }) =>
+    parseTlsMaterial(value, 'certificate', cwd)
+  ),
+  'remote-tls-key': field<TlsMaterial | undefined>(undefined, (value, { cwd }) =>
+    parseTlsMaterial(value, 'key', cwd)
+  ),
+  'remote-tls-server-name': field('', value => {
+    if (value !== '' && !SERVER_NAME.test(value))
+      throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`)
+    return value
+  })
+}
+
+interface TlsContext {
+  nodes: BuilderNode[]
+  'remote-tls-ca': TlsMaterial | undefined
+  'remote-tls-cert': TlsMaterial | undefined
+  'remote-tls-key': TlsMaterial | undefined
+  'remote-tls-server-name': string
+}
+
+const hasTcpNode = (nodes: readonly BuilderNode[]): boolean => nodes.some(n => n.remote)
+
+export const REMOTE_TLS_RULES: readonly Rule<TlsContext>[] = [
+  {
+    input: 'remote-tls-ca',
+    reads: ['nodes'],
+    check: v =>
+      hasTcpNode(v.nodes) && !v['remote-tls-ca']
+        ? 'a remote+tcp:// node needs the CA that signed its buildkitd certificate (PEM text or a file path)'
+        : undefined
+  },
+  {
+    input: 'remote-tls-key',
+    reads: ['remote-tls-cert'],
+    check: v =>
+      Boolean(v['remote-tls-cert']) === Boolean(v['remote-tls-key'])
+        ? undefined
+        : v['remote-tls-cert']
+          ? 'remote-tls-cert is given without its private key; set remote-tls-key too'
+          : 'is given without its certificate; set remote-tls-cert too'
+  },
+  ...(['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key', 'remote-tls-server-name'] as const).map(
+    (input): Rule<TlsContext> => ({
+      input,
+      reads: ['nodes'],
+      check: v =>
+        v[input] && !hasTcpNode(v.nodes)
+          ? 'is only for remote+tcp:// lines of nodes, and there is none; remove it or add the node'
+          : undefined
+    })
+  )
+]
+
+export function remoteTlsInputs(v: Values<typeof REMOTE_TLS_FIELDS>): { remoteTls: RemoteTls } {
+  const { 'remote-tls-ca': ca, 'remote-tls-cert': cert, 'remote-tls-key': key } = v
+  return {
+    remoteTls: {
+      ...(ca ? { ca } : {}),
+      ...(cert ? { cert } : {}),
+      ...(key ? { key } : {}),
+      serverName: v['remote-tls-server-name']
+    }
+  }
+}
