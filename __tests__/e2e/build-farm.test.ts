@@ -7,7 +7,8 @@
  * - the index holds exactly the three platforms, its digests are what the registry serves, and the arm64
  *   image was made by the daemon: its content store holds the manifest the registry serves for
  *   linux/arm64, and the runner's BuildKit does not;
- * - a client certificate from another CA fails naming the node and TLS; post leaves no builder and no key.
+ * - a client certificate from another CA fails naming the node and TLS; post leaves no builder and no key;
+ * - the GitLab template's script (the command line) does the same with the TLS material as File variables.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
@@ -17,14 +18,21 @@ import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import {
+  ROOT,
   buildkitImage,
   docker,
   env,
   expectCleanedUp,
   expectPushed,
+  gitlabJobEnv,
+  gitlabTemplateJob,
   indexPlatforms,
   leaks,
+  leftovers,
   pushInputs,
+  rawManifest,
+  runProcess,
+  sha256,
   useJobs,
   type Job
 } from './harness.js'
@@ -292,5 +300,47 @@ describe('nodes: a client certificate from another CA', () => {
     const lines = keyLines('stranger')
     for (const line of lines) expect(leaks(job.logs(), line)).toEqual([])
     expect(filesHolding(job.dir, lines)).toEqual([])
+  }, 600_000)
+})
+
+describe('the command line as a GitLab job, with the daemon and the TLS files as File variables', () => {
+  it("the template's script builds the three platforms with linux/arm64 on the daemon; nothing is left", async () => {
+    const job = gitlabTemplateJob('.multiarch-build-push')
+    const tmp = fs.mkdtempSync(path.join(work, 'tmp-'))
+    const jobDir = fs.mkdtempSync(path.join(work, 'job-'))
+    const inputs = pushInputs({ registry, name: 'build-farm-cli', platforms })
+    const result = await runProcess('sh', ['-e', '-c', job.script.join('\n')], {
+      cwd: jobDir,
+      env: gitlabJobEnv(tmp, {
+        ...job.variables,
+        MULTIARCH_CLI: `${process.execPath} ${path.join(ROOT, 'dist/cli/index.js')}`,
+        MULTIARCH_PLATFORMS: platforms,
+        MULTIARCH_CONTEXT: inputs.context ?? '',
+        MULTIARCH_TAGS: inputs.tags,
+        MULTIARCH_BUILD_ARGS: inputs['build-args'] ?? '',
+        MULTIARCH_CA_CERTS: `${registry}=${env('E2E_REGISTRY_CA')}`,
+        MULTIARCH_HOST_NETWORK: 'true',
+        MULTIARCH_BUILDKIT_IMAGE: buildkitImage(),
+        MULTIARCH_NODES: `linux/arm64=remote+tcp://127.0.0.1:${port}`,
+        // File variables: GitLab hands the job their paths.
+        MULTIARCH_REMOTE_TLS_CA: path.join(certs, 'farm-ca.pem'),
+        MULTIARCH_REMOTE_TLS_CERT: path.join(certs, 'client.pem'),
+        MULTIARCH_REMOTE_TLS_KEY: path.join(certs, 'client-key.pem')
+      })
+    })
+    expect(result.stderr).not.toMatch(/^error:/m)
+    expect(result.status).toBe(0)
+    const outputs = JSON.parse(
+      fs.readFileSync(path.join(jobDir, 'multiarch-outputs.json'), 'utf8')
+    ) as Record<string, unknown>
+    const raw = rawManifest(inputs.tags)
+    expect(outputs.digest).toBe(sha256(raw))
+    expect(Object.keys(indexPlatforms(raw)).sort()).toEqual(platforms.split(',').sort())
+    expect(outputs['emulated-platforms']).toBe('linux/arm/v7')
+    const builder = String(outputs['builder-name'])
+    expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+    expect(leftovers(`${builder}-runner`)).toEqual({ containers: [], builders: [] })
+    expect(fs.readdirSync(tmp)).toEqual([])
+    for (const line of keyLines('client')) expect(result.stderr).not.toContain(line)
   }, 600_000)
 })

@@ -7,26 +7,26 @@
  * merge command joins per-platform images the build command pushed by digest into one index there.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { parse as parseYaml } from 'yaml'
 import {
   FIXTURES,
   ROOT,
   baseImage,
   docker,
   env,
+  gitlabJobEnv as jobEnv,
+  gitlabTemplateJob,
   indexPlatforms,
   leftovers,
   rawManifest,
+  runProcess as run,
   sha256,
   uniqueTag
 } from './harness.js'
 
 const CLI = path.join(ROOT, 'dist/cli/index.js')
-const TEMPLATE = path.join(ROOT, 'ci/gitlab/multiarch.gitlab-ci.yml')
 
 const dirs: string[] = []
 const builders: string[] = []
@@ -41,67 +41,6 @@ function tempDir(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cli-e2e-${name}-`))
   dirs.push(dir)
   return dir
-}
-
-/**
- * A job's environment from scratch, as a GitLab runner gives it to a job on a Docker host: the engine
- * (DOCKER_HOST, DOCKER_CONFIG for the stack's buildx), PATH, HOME, CI and GITLAB_CI, a TMPDIR of its own
- * (to see that nothing is left in it), and the job's variables.
- */
-function jobEnv(tmp: string, variables: Record<string, string>): Record<string, string> {
-  return {
-    PATH: env('PATH'),
-    HOME: env('HOME'),
-    DOCKER_HOST: env('DOCKER_HOST'),
-    DOCKER_CONFIG: env('DOCKER_CONFIG'),
-    TMPDIR: tmp,
-    CI: 'true',
-    GITLAB_CI: 'true',
-    ...variables
-  }
-}
-
-interface Run {
-  status: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-  /** Milliseconds from SIGTERM to exit, when the run was killed. */
-  stopMs?: number
-}
-
-function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: Record<string, string>; killWhen?: RegExp }
-): Promise<Run> {
-  return new Promise(resolve => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    let killedAt: number | undefined
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-      if (killedAt === undefined && options.killWhen?.test(stderr)) {
-        killedAt = Date.now()
-        child.kill('SIGTERM')
-      }
-    })
-    child.on('close', (status, signal) => {
-      resolve({
-        status,
-        signal,
-        stdout,
-        stderr,
-        ...(killedAt === undefined ? {} : { stopMs: Date.now() - killedAt })
-      })
-    })
-  })
 }
 
 /** Flags every run on the stack needs, from E2E_* variables only: private name, CA file, host network. */
@@ -134,15 +73,8 @@ describe('command line as a GitLab job', () => {
     const tag = uniqueTag(registry, 'cli')
     const jobDir = tempDir('job')
     const tmp = tempDir('tmp')
-    const template = parseYaml(fs.readFileSync(TEMPLATE, 'utf8')) as Record<
-      string,
-      { variables: Record<string, string>; script: string[] }
-    >
-    const job = template['.multiarch-build-push']
-    if (!job) throw new Error('the template has no .multiarch-build-push job')
-    const templateVariables = Object.fromEntries(
-      Object.entries(job.variables).filter(([name]) => name.startsWith('MULTIARCH_'))
-    )
+    const job = gitlabTemplateJob('.multiarch-build-push')
+    const templateVariables = job.variables
     expect(`${process.execPath} ${CLI}`).not.toMatch(/\s.*\s/) // word splitting of MULTIARCH_CLI
     const jobEnvironment = jobEnv(tmp, {
       ...templateVariables,
@@ -326,12 +258,7 @@ describe('merge command', () => {
     expect(untranslated(result.stderr)).toEqual([])
     expect(fs.readdirSync(tmp)).toEqual([])
     // The same sources merged by the GitLab template's merge job script, as a job runs it.
-    const template = parseYaml(fs.readFileSync(TEMPLATE, 'utf8')) as Record<
-      string,
-      { variables: Record<string, string>; script: string[] }
-    >
-    const mergeJob = template['.multiarch-merge']
-    if (!mergeJob) throw new Error('the template has no .multiarch-merge job')
+    const mergeJob = gitlabTemplateJob('.multiarch-merge')
     const jobDir = tempDir('merge-job')
     const jobTag = uniqueTag(registry, 'cli-merge-job')
     const job = await run('sh', ['-e', '-c', mergeJob.script.join('\n')], {

@@ -8,9 +8,11 @@
  *   E2E_BUILDKIT  the BuildKit image for buildkit-image (default E2E_BUILDKIT_IMAGE)
  */
 import { afterAll, afterEach, beforeEach, expect } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
+import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { parse as parseYaml } from 'yaml'
 import {
   ROOT,
   newJob,
@@ -275,4 +277,80 @@ export function expectPushed(main: StepResult, tag: string): Buffer {
 export function expectCleanedUp(post: StepResult, builder: string): void {
   expect(post.exitCode).toBe(0)
   expect(leftovers(builder)).toEqual({ containers: [], builders: [] })
+}
+
+/**
+ * A job's environment from scratch, as a GitLab runner gives it to a job on a Docker host: the engine
+ * (DOCKER_HOST, DOCKER_CONFIG for the stack's buildx), PATH, HOME, CI and GITLAB_CI, a TMPDIR of its own
+ * (to see that nothing is left in it), and the job's variables.
+ */
+export function gitlabJobEnv(tmp: string, variables: Record<string, string>): Record<string, string> {
+  return {
+    PATH: env('PATH'),
+    HOME: env('HOME'),
+    DOCKER_HOST: env('DOCKER_HOST'),
+    DOCKER_CONFIG: env('DOCKER_CONFIG'),
+    TMPDIR: tmp,
+    CI: 'true',
+    GITLAB_CI: 'true',
+    ...variables
+  }
+}
+
+export interface ProcessRun {
+  status: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  /** Milliseconds from SIGTERM to exit, when the run was killed. */
+  stopMs?: number
+}
+
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; killWhen?: RegExp }
+): Promise<ProcessRun> {
+  return new Promise(resolve => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let stderr = ''
+    let killedAt: number | undefined
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+      if (killedAt === undefined && options.killWhen?.test(stderr)) {
+        killedAt = Date.now()
+        child.kill('SIGTERM')
+      }
+    })
+    child.on('close', (status, signal) => {
+      resolve({
+        status,
+        signal,
+        stdout,
+        stderr,
+        ...(killedAt === undefined ? {} : { stopMs: Date.now() - killedAt })
+      })
+    })
+  })
+}
+
+/** A job of the GitLab template (ci/gitlab/multiarch.gitlab-ci.yml): its MULTIARCH_* variables and script. */
+export function gitlabTemplateJob(name: string): { variables: Record<string, string>; script: string[] } {
+  const file = path.join(ROOT, 'ci/gitlab/multiarch.gitlab-ci.yml')
+  const template = parseYaml(fs.readFileSync(file, 'utf8')) as Record<
+    string,
+    { variables: Record<string, string>; script: string[] } | undefined
+  >
+  const job = template[name]
+  if (!job) throw new Error(`the template has no ${name} job`)
+  const variables = Object.fromEntries(
+    Object.entries(job.variables).filter(([n]) => n.startsWith('MULTIARCH_'))
+  )
+  return { variables, script: job.script }
 }
