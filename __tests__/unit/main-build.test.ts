@@ -311,6 +311,34 @@ describe('runMain: builder nodes', () => {
     )
   })
 
+  it('nodes: a remote+kube-pod:// pod: buildx gets the kubeconfig as KUBECONFIG (a private file), its token masked', async () => {
+    const runner = dockerRunner('r.example.com/team/app:1')
+    const kubeconfig =
+      'apiVersion: v1\nclusters: [{ name: f, cluster: { server: "https://k:6443" } }]\n' +
+      'contexts: [{ name: f, context: { cluster: f, user: ci } }]\nusers: [{ name: ci, user: { token: tok-123 } }]\n'
+    const run = deps(runner, {
+      platforms: 'linux/amd64,linux/arm64',
+      push: 'false',
+      ...BUILDER_INPUTS,
+      nodes: 'linux/arm64=remote+kube-pod://buildkitd-0?namespace=ci',
+      kubeconfig
+    })
+    await runMain(run)
+    const append = runner.calls.find(c => c.args.includes('--append'))
+    expect(append?.args.slice(-5)).toEqual([
+      'remote',
+      '--platform',
+      'linux/arm64',
+      '--bootstrap',
+      'kube-pod://buildkitd-0?namespace=ci'
+    ])
+    const file = append?.options.env?.KUBECONFIG ?? ''
+    expect(fs.readFileSync(file, 'utf8')).toBe(kubeconfig)
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600)
+    expect(runner.calls.find(c => c.args[1] === 'build')?.options.env?.KUBECONFIG).toBe(file)
+    expect(run.reporter.masked).toContain('tok-123')
+  })
+
   it('nodes: an unreachable node fails naming it, before the build, and the builder is still left for the post step', async () => {
     const runner = dockerRunner('r.example.com/team/app:1').on(docker('buildx', 'create', '--append'), {
       exitCode: 1,

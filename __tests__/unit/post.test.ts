@@ -58,7 +58,7 @@ describe('post step', () => {
   })
 
   it('a remote-driver builder: removed first, then the runner builder behind it, then the run directory with the key files', async () => {
-    const keys = path.join(work, 'run', 'remote-tls')
+    const keys = path.join(work, 'run', 'remote-access')
     fs.mkdirSync(keys, { recursive: true })
     fs.writeFileSync(path.join(keys, 'key.pem'), 'key', { mode: 0o600 })
     mainSaved({

@@ -19,7 +19,7 @@ import { probeTls, type TlsProblem } from '../../src/buildx/tls-probe.js'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { InputError } from '../../src/inputs/table.js'
 import { parseNodes } from '../../src/inputs/nodes.js'
-import { writeRemoteTls } from '../../src/run/remote-tls.js'
+import { writeRemoteTls } from '../../src/run/remote-access.js'
 import { FakeRunner, docker } from './fake-runner.js'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remote-nodes-test-'))
@@ -303,13 +303,13 @@ describe('the remote-driver builder', () => {
       work
     )
     expect(written).toEqual({
-      cacert: path.join(work, 'remote-tls/ca.pem'),
+      cacert: path.join(work, 'remote-access/ca.pem'),
       cert: file('client'),
-      key: path.join(work, 'remote-tls/key.pem'),
+      key: path.join(work, 'remote-access/key.pem'),
       serverName: ''
     })
     expect(fs.statSync(written?.key ?? '').mode & 0o777).toBe(0o600)
-    expect(fs.statSync(path.join(work, 'remote-tls')).mode & 0o777).toBe(0o700)
+    expect(fs.statSync(path.join(work, 'remote-access')).mode & 0o777).toBe(0o700)
     expect(fs.readFileSync(written?.key ?? '', 'utf8')).toBe(pem('client-key'))
     expect(writeRemoteTls({ nodes: [], remoteTls: { serverName: '' } }, work)).toBeUndefined()
   })
@@ -387,5 +387,148 @@ describe('probeTls: what one handshake tells', () => {
       return Promise.resolve()
     })
     expect((await probeTls(`tcp://127.0.0.1:${port}`, tlsFiles({})))?.kind).toBe('unreachable')
+  })
+})
+
+describe('remote+kube-pod:// nodes (BuildKit pods, through kubectl exec)', () => {
+  const KUBECONFIG = [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters: [{ name: farm, cluster: { server: "https://k8s.corp:6443" } }]',
+    'contexts: [{ name: farm, context: { cluster: farm, user: ci } }]',
+    'current-context: farm',
+    'users: [{ name: ci, user: { token: "s3cr3t-token-value" } }]',
+    ''
+  ].join('\n')
+
+  it('a pod line keeps its options; exact argv of the remote-driver builder: no TLS options', () => {
+    const nodes = parseNodes(
+      'linux/arm64=remote+kube-pod://buildkitd-arm64-0?namespace=ci&container=buildkitd\n' +
+        'linux/s390x=remote+kube-pod://buildkitd-s390x-0?namespace=ci&context=farm'
+    )
+    expect(nodes).toEqual([
+      {
+        platforms: ['linux/arm64'],
+        endpoint: 'kube-pod://buildkitd-arm64-0?namespace=ci&container=buildkitd',
+        remote: true
+      },
+      {
+        platforms: ['linux/s390x'],
+        endpoint: 'kube-pod://buildkitd-s390x-0?namespace=ci&context=farm',
+        remote: true
+      }
+    ])
+    const remote = remoteNodes({ builder: 'mb', runnerPlatforms: ['linux/amd64'], nodes, tls: undefined })
+    expect(remote.map((n, i) => remoteNodeArgs('mb', n, i))).toEqual([
+      [
+        'buildx',
+        'create',
+        '--name',
+        'mb',
+        '--node',
+        'mb0',
+        '--driver',
+        'remote',
+        '--platform',
+        'linux/amd64',
+        '--bootstrap',
+        'docker-container://buildx_buildkit_mb-runner0'
+      ],
+      [
+        'buildx',
+        'create',
+        '--append',
+        '--name',
+        'mb',
+        '--node',
+        'mb1',
+        '--driver',
+        'remote',
+        '--platform',
+        'linux/arm64',
+        '--bootstrap',
+        'kube-pod://buildkitd-arm64-0?namespace=ci&container=buildkitd'
+      ],
+      [
+        'buildx',
+        'create',
+        '--append',
+        '--name',
+        'mb',
+        '--node',
+        'mb2',
+        '--driver',
+        'remote',
+        '--platform',
+        'linux/s390x',
+        '--bootstrap',
+        'kube-pod://buildkitd-s390x-0?namespace=ci&context=farm'
+      ]
+    ])
+  })
+
+  it('a tcp:// daemon and a pod in one step: TLS options only for the daemon', () => {
+    const nodes = parseNodes(
+      'linux/arm64=remote+tcp://10.0.0.7:1234\nlinux/s390x=remote+kube-pod://bk-0?namespace=ci'
+    )
+    const remote = remoteNodes({
+      builder: 'mb',
+      runnerPlatforms: [],
+      nodes,
+      tls: { cacert: '/ca.pem', serverName: '' }
+    })
+    expect(remote.map(n => n.tls?.cacert)).toEqual(['/ca.pem', undefined])
+  })
+
+  it.each<[string, string, RegExp]>([
+    [
+      'no pod name',
+      'linux/arm64=remote+kube-pod://?namespace=ci',
+      /needs a pod name: remote\+kube-pod:\/\/POD\?namespace=NS/
+    ],
+    [
+      'an unknown option',
+      'linux/arm64=remote+kube-pod://bk-0?ns=ci',
+      /ns is not a kube-pod option; use namespace, context, container/
+    ],
+    [
+      'a bad namespace',
+      'linux/arm64=remote+kube-pod://bk-0?namespace=a%20b',
+      /namespace=a b is not a Kubernetes name/
+    ]
+  ])('%s is refused, naming the line', (_name, value, message) => {
+    expect(() => parseNodes(value)).toThrow(message)
+  })
+
+  const read = (values: Record<string, string>): ReturnType<typeof readInputs> =>
+    readInputs(name => ({ tags: 'r.example.com/a:1', ...values })[name] ?? '', dir, {})
+  const pod = { nodes: 'linux/arm64=remote+kube-pod://bk-0?namespace=ci' }
+
+  it('kubeconfig: the text or a path; its token is what gets masked; no TLS input is needed', () => {
+    const inputs = read({ ...pod, kubeconfig: KUBECONFIG })
+    expect(inputs.kubeconfig?.secrets).toEqual(['s3cr3t-token-value'])
+    fs.writeFileSync(path.join(dir, 'kubeconfig.yaml'), KUBECONFIG)
+    expect(read({ ...pod, kubeconfig: 'kubeconfig.yaml' }).kubeconfig?.text).toBe(KUBECONFIG)
+  })
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['not a kubeconfig', { ...pod, kubeconfig: 'a: [1, 2' }, /- kubeconfig: is not YAML/],
+    [
+      'YAML without clusters',
+      { ...pod, kubeconfig: 'apiVersion: v1\nkind: Config\n' },
+      /- kubeconfig: is not a kubeconfig/
+    ],
+    [
+      'without a pod line',
+      { kubeconfig: KUBECONFIG },
+      /- kubeconfig: is only for remote\+kube-pod:\/\/ lines/
+    ],
+    [
+      'TLS for a pod only',
+      { ...pod, 'remote-tls-ca': pem('ca') },
+      /- remote-tls-ca: is only for remote\+tcp:\/\/ lines/
+    ]
+  ])('%s is refused', (_name, values, message) => {
+    expect(() => read(values)).toThrow(message)
   })
 })

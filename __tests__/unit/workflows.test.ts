@@ -116,6 +116,7 @@ const PER_PLATFORM: Record<string, string> = {
   'remote-tls-ca': '',
   'remote-tls-cert': '',
   'remote-tls-key': '',
+  kubeconfig: '',
   'remote-tls-server-name': ''
 }
 
@@ -161,6 +162,7 @@ describe('reusable workflow (multiarch.yml)', () => {
     expect(Object.keys(call.secrets ?? {}).sort()).toEqual([
       'build-secrets',
       'ca-pem',
+      'kubeconfig',
       'password',
       'remote-tls-ca',
       'remote-tls-cert',

@@ -17,8 +17,21 @@ export interface BuilderNode {
    * engine, or with `remote` a BuildKit daemon's address (tcp://HOST:PORT).
    */
   endpoint: string
-  /** A BuildKit daemon, reached with the remote driver (written `remote+tcp://…` in the input). */
+  /**
+   * A BuildKit daemon, reached with the remote driver (written `remote+tcp://…` or `remote+kube-pod://…`
+   * in the input); the endpoint is then what follows `remote+`.
+   */
   remote?: true
+}
+
+/** A daemon reached over TCP (with the remote-tls-* inputs), not through kubectl. */
+export function isTcpDaemon(node: BuilderNode): boolean {
+  return node.remote === true && node.endpoint.startsWith('tcp://')
+}
+
+/** A BuildKit pod, reached through kubectl exec (with the kubeconfig input). */
+export function isKubePod(node: BuilderNode): boolean {
+  return node.remote === true && node.endpoint.startsWith('kube-pod://')
 }
 
 /** How a node is written in the nodes input (and named in messages). */

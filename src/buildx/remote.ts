@@ -9,7 +9,7 @@
  */
 import { CommandError, runChecked, type CommandRunner } from '../core/runner.js'
 import { lastLine } from '../core/errors.js'
-import { nodeLabel, nodeName, type BuilderNode } from './nodes.js'
+import { isTcpDaemon, nodeLabel, nodeName, type BuilderNode } from './nodes.js'
 import { describeTlsProblem, probeTls } from './tls-probe.js'
 
 /** Where buildx finds the TLS material of the remote+tcp nodes (absolute paths), and the name to check. */
@@ -49,7 +49,8 @@ export function remoteNodes(options: {
   builder: string
   runnerPlatforms: readonly string[]
   nodes: readonly BuilderNode[]
-  tls: RemoteTlsFiles
+  /** For tcp:// daemons; undefined when every daemon is a pod. */
+  tls: RemoteTlsFiles | undefined
 }): RemoteNode[] {
   const own: RemoteNode[] =
     options.runnerPlatforms.length > 0
@@ -65,7 +66,8 @@ export function remoteNodes(options: {
     platforms: node.platforms,
     endpoint: node.endpoint,
     label: nodeLabel(node),
-    tls: options.tls
+    // A BuildKit pod is reached through kubectl exec: no TLS of its own.
+    ...(isTcpDaemon(node) && options.tls ? { tls: options.tls } : {})
   }))
   return [...own, ...daemons]
 }

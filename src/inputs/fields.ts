@@ -25,7 +25,7 @@ import {
   splitList
 } from './parse.js'
 import { REGISTRY_FIELDS } from './registry-inputs.js'
-import { REMOTE_TLS_FIELDS } from './remote-tls.js'
+import { REMOTE_TLS_FIELDS } from './remote-access.js'
 import { RUNTIME_FIELDS } from './runtime.js'
 import { bool, field, text, type Field, type FieldContext } from './table.js'
 

@@ -13,7 +13,7 @@ import { INPUTS } from './action-spec.js'
 import { buildOptionSettings } from './build-options.js'
 import { BUILD_FIELDS } from './fields.js'
 import { registryInputs, type RegistryInputs } from './registry-inputs.js'
-import { remoteTlsInputs, type RemoteTls } from './remote-tls.js'
+import { remoteTlsInputs, type Kubeconfig, type RemoteTls } from './remote-access.js'
 import { RULES } from './rules.js'
 import { runtimeInputs, type RuntimeInputs } from './runtime.js'
 import { readTable, type InputSource } from './table.js'
@@ -21,6 +21,8 @@ import { readTable, type InputSource } from './table.js'
 export interface Inputs extends RuntimeInputs, RegistryInputs {
   /** TLS material for remote+tcp:// nodes. */
   remoteTls: RemoteTls
+  /** The kubeconfig for remote+kube-pod:// nodes, when given. */
+  kubeconfig?: Kubeconfig
   platforms: string[]
   context: string
   file: string

@@ -17,15 +17,39 @@ const REMOTE_TCP = /^tcp:\/\/[^\s/:?#]+(:\d{1,5})$|^tcp:\/\/\[[0-9a-fA-F:.]+\](:
 
 const EXAMPLE =
   'e.g. linux/arm64=ssh://ci@arm-box.internal, linux/arm64,linux/arm/v7=arm-context or ' +
-  'linux/arm64=remote+tcp://buildkitd.internal:1234'
+  'linux/arm64=remote+tcp://buildkitd.internal:1234 or linux/arm64=remote+kube-pod://buildkitd-0?namespace=ci'
 
-/** The endpoint after `remote+`, checked: a buildkitd's tcp://HOST:PORT. */
+/** A pod name (a DNS-1123 subdomain), and the query keys BuildKit's kube-pod helper takes. */
+const POD_NAME = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/
+const KUBE_POD_KEYS = ['namespace', 'context', 'container']
+
+/**
+ * The endpoint after `remote+`, checked: a buildkitd's tcp://HOST:PORT, or a BuildKit pod as
+ * kube-pod://POD[?namespace=NS&context=CTX&container=C] (reached through kubectl exec).
+ */
 function remoteEndpoint(endpoint: string): string {
   const address = endpoint.slice('remote+'.length)
   if (REMOTE_TCP.test(address)) return address
   if (address.startsWith('tcp://'))
     throw new Error(`"${endpoint}" needs a host and a port: remote+tcp://HOST:PORT (a buildkitd's --addr)`)
-  throw new Error(`"${endpoint}" is not a remote node; use remote+tcp://HOST:PORT (a buildkitd over TLS)`)
+  if (address.startsWith('kube-pod://')) {
+    const rest = address.slice('kube-pod://'.length)
+    const [pod = '', query = ''] = rest.split('?', 2)
+    if (!POD_NAME.test(pod))
+      throw new Error(`"${endpoint}" needs a pod name: remote+kube-pod://POD?namespace=NS (a BuildKit pod)`)
+    const params = new URLSearchParams(query)
+    for (const [key, value] of params) {
+      if (!KUBE_POD_KEYS.includes(key))
+        throw new Error(`"${endpoint}": ${key} is not a kube-pod option; use ${KUBE_POD_KEYS.join(', ')}`)
+      if (!/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(value))
+        throw new Error(`"${endpoint}": ${key}=${value} is not a Kubernetes name`)
+    }
+    return address
+  }
+  throw new Error(
+    `"${endpoint}" is not a remote node; use remote+tcp://HOST:PORT (a buildkitd over TLS) or ` +
+      'remote+kube-pod://POD?namespace=NS (a BuildKit pod)'
+  )
 }
 
 /** Parses the input; throws a message naming the offending line (the caller adds the input name). */

@@ -7,7 +7,7 @@ import type { CacheMode } from '../buildx/cache.js'
 import type { BuilderNode } from '../buildx/nodes.js'
 import type { TagEntry } from './fields.js'
 import { REGISTRY_RULES } from './registry-inputs.js'
-import { REMOTE_TLS_RULES } from './remote-tls.js'
+import { REMOTE_TLS_RULES } from './remote-access.js'
 import { RUNTIME_RULES } from './runtime.js'
 import type { Rule } from './table.js'
 

@@ -23,7 +23,7 @@ import { PhaseClock } from './phases.js'
 import { publishImage } from './publish.js'
 import { loadedImageId } from './load.js'
 import { createWorkDir, useRunDockerConfig, withRegistryCas, writeConfig } from './workspace.js'
-import { writeRemoteTls } from './remote-tls.js'
+import { withKubeconfig, writeRemoteTls } from './remote-access.js'
 
 export async function runMain(deps: MainDeps): Promise<void> {
   const { reporter } = deps
@@ -70,7 +70,7 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
       Promise.resolve(useRunDockerConfig(jobDeps, inputs, work))
     )
     // With several nodes buildx merges their results in its own process: it must trust the registry CAs.
-    const runDeps = withRegistryCas(docker.deps, inputs, config)
+    const runDeps = withKubeconfig(withRegistryCas(docker.deps, inputs, config), inputs, work)
     return { work, config, remoteTls, runDeps, dockerConfigDir: docker.dockerConfigDir }
   })
 

@@ -103,7 +103,7 @@ async function createOrReuse(
     return 'reused'
   }
   state.save(deps.reporter, 'builder', name) // before create: a half-created builder is still removed by the post step
-  const remote = options.remoteTls && inputs.nodes.some(node => node.remote) ? options.remoteTls : undefined
+  const remote = inputs.nodes.some(node => node.remote)
   const runnerBuilder = remote ? runnerBuilderName(name) : name
   if (remote) state.save(deps.reporter, 'runnerBuilder', runnerBuilder)
   const runnerOwn = runnerPlatforms(inputs.platforms, inputs.nodes)
@@ -146,7 +146,7 @@ async function createOrReuse(
         builder: name,
         runnerPlatforms: runnerOwn,
         nodes: inputs.nodes,
-        tls: remote
+        tls: options.remoteTls
       })
       await createRemoteBuilder(runner, name, nodes)
     })

@@ -6,6 +6,7 @@ import { proxyEnvironment } from '../buildx/builder.js'
 import type { Reporter } from '../core/reporter.js'
 import type { InputSource } from '../inputs/table.js'
 import { parseSecrets } from '../inputs/build-options.js'
+import { parseKubeconfig } from '../inputs/remote-access.js'
 
 /** Inputs whose text may carry secrets. */
 const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key']
@@ -35,6 +36,14 @@ export function maskSecrets(reporter: Reporter, getInput: InputSource, env: Node
       for (const line of block[0].split(/\r?\n/))
         if (line.trim() && !line.startsWith('-----')) mask(line.trim())
     }
+  }
+  // A kubeconfig's tokens, keys and passwords (the rest of it is no secret, and masking it would hide
+  // ordinary words).
+  try {
+    for (const secret of parseKubeconfig(getInput('kubeconfig'))?.secrets ?? [])
+      for (const line of secret.split(/\r?\n/)) if (line.trim()) mask(line.trim())
+  } catch {
+    // not a kubeconfig: the input check says so, and nothing of it is logged
   }
   for (const value of Object.values(proxyEnvironment(env))) {
     // As written (that is how the builder's command line echoes it) and percent-decoded.

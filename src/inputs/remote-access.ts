@@ -1,14 +1,17 @@
 /**
- * The TLS material for `remote+tcp://` nodes (BuildKit daemons over mutual TLS): remote-tls-ca,
- * remote-tls-cert, remote-tls-key (each PEM text, often from a secret, or a file path) and
- * remote-tls-server-name. Checked here, before any command: each must be the PEM it claims to be (the key
- * is parsed by node:crypto; its text never appears in a message), cert and key come together, and they are
- * given exactly when a remote+tcp node is. run/remote-tls.ts writes them to private files.
+ * How the step reaches the BuildKit daemons of `nodes`: the TLS material for `remote+tcp://` nodes
+ * (remote-tls-ca, remote-tls-cert, remote-tls-key: each PEM text, often from a secret, or a file path;
+ * remote-tls-server-name), and the kubeconfig for `remote+kube-pod://` nodes (the file's text, from a
+ * secret). Checked here, before any command: each PEM must be what it claims to be (the key is parsed by
+ * node:crypto; its text never appears in a message), cert and key come together, the kubeconfig is a
+ * kubeconfig, and each is given only with a node that uses it. run/remote-access.ts writes them to private
+ * files.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { BuilderNode } from '../buildx/nodes.js'
+import { parse as parseYaml } from 'yaml'
+import { isKubePod, isTcpDaemon, type BuilderNode } from '../buildx/nodes.js'
 import { errorCode } from '../core/errors.js'
 import { field, type Rule, type Values } from './table.js'
 
@@ -26,6 +29,55 @@ export interface RemoteTls {
   key?: TlsMaterial
   /** The name the daemon's certificate is checked against, when it is not the node's host. */
   serverName: string
+}
+
+/** A kubeconfig's text, and the values in it that must be masked (tokens, keys, passwords). */
+export interface Kubeconfig {
+  text: string
+  secrets: string[]
+}
+
+/** Keys of a kubeconfig whose values are secrets. */
+const SECRET_KEYS = /token|key-data|password|secret/i
+
+/**
+ * Checks the kubeconfig input, the file's text (from a secret) or a path from `cwd` (a GitLab File
+ * variable): YAML with clusters and contexts; collects its secret values.
+ */
+export function parseKubeconfig(input: string, cwd = '.'): Kubeconfig | undefined {
+  if (input === '') return undefined
+  let value = input
+  if (!input.includes('\n') && !input.includes(':')) {
+    const file = path.resolve(cwd, input)
+    try {
+      value = fs.readFileSync(file, 'utf8')
+    } catch (error) {
+      throw new Error(
+        `cannot read ${JSON.stringify(file)} (${errorCode(error) ?? 'unreadable'}); give the kubeconfig's text or the path of a readable file`,
+        { cause: error }
+      )
+    }
+  }
+  let parsed: unknown
+  try {
+    parsed = parseYaml(value)
+  } catch {
+    throw new Error('is not YAML; give the text of a kubeconfig file (e.g. from a secret) or its path')
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('clusters' in parsed) || !('contexts' in parsed))
+    throw new Error(
+      'is not a kubeconfig (no clusters and contexts); give the text of the file, e.g. from a secret'
+    )
+  const secrets: string[] = []
+  const walk = (node: unknown, key: string): void => {
+    if (typeof node === 'string') {
+      if (SECRET_KEYS.test(key) && node !== '') secrets.push(node)
+    } else if (Array.isArray(node)) for (const item of node) walk(item, key)
+    else if (typeof node === 'object' && node !== null)
+      for (const [k, v] of Object.entries(node as Record<string, unknown>)) walk(v, k)
+  }
+  walk(parsed, '')
+  return { text: value.endsWith('\n') ? value : `${value}\n`, secrets }
 }
 
 export const REMOTE_TLS_INPUTS = ['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key'] as const
@@ -101,6 +153,7 @@ export const REMOTE_TLS_FIELDS = {
   'remote-tls-key': field<TlsMaterial | undefined>(undefined, (value, { cwd }) =>
     parseTlsMaterial(value, 'key', cwd)
   ),
+  kubeconfig: field<Kubeconfig | undefined>(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)),
   'remote-tls-server-name': field('', value => {
     if (value !== '' && !SERVER_NAME.test(value))
       throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`)
@@ -114,9 +167,10 @@ interface TlsContext {
   'remote-tls-cert': TlsMaterial | undefined
   'remote-tls-key': TlsMaterial | undefined
   'remote-tls-server-name': string
+  kubeconfig: Kubeconfig | undefined
 }
 
-const hasTcpNode = (nodes: readonly BuilderNode[]): boolean => nodes.some(n => n.remote)
+const hasTcpNode = (nodes: readonly BuilderNode[]): boolean => nodes.some(isTcpDaemon)
 
 export const REMOTE_TLS_RULES: readonly Rule<TlsContext>[] = [
   {
@@ -137,6 +191,14 @@ export const REMOTE_TLS_RULES: readonly Rule<TlsContext>[] = [
           ? 'remote-tls-cert is given without its private key; set remote-tls-key too'
           : 'is given without its certificate; set remote-tls-cert too'
   },
+  {
+    input: 'kubeconfig',
+    reads: ['nodes'],
+    check: v =>
+      v.kubeconfig && !v.nodes.some(isKubePod)
+        ? 'is only for remote+kube-pod:// lines of nodes, and there is none; remove it or add the node'
+        : undefined
+  },
   ...(['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key', 'remote-tls-server-name'] as const).map(
     (input): Rule<TlsContext> => ({
       input,
@@ -149,9 +211,13 @@ export const REMOTE_TLS_RULES: readonly Rule<TlsContext>[] = [
   )
 ]
 
-export function remoteTlsInputs(v: Values<typeof REMOTE_TLS_FIELDS>): { remoteTls: RemoteTls } {
+export function remoteTlsInputs(v: Values<typeof REMOTE_TLS_FIELDS>): {
+  remoteTls: RemoteTls
+  kubeconfig?: Kubeconfig
+} {
   const { 'remote-tls-ca': ca, 'remote-tls-cert': cert, 'remote-tls-key': key } = v
   return {
+    ...(v.kubeconfig ? { kubeconfig: v.kubeconfig } : {}),
     remoteTls: {
       ...(ca ? { ca } : {}),
       ...(cert ? { cert } : {}),
