@@ -509,10 +509,16 @@ describe('remote+kube-pod:// nodes (BuildKit pods, through kubectl exec)', () =>
     expect(inputs.kubeconfig?.secrets).toEqual(['s3cr3t-token-value'])
     fs.writeFileSync(path.join(dir, 'kubeconfig.yaml'), KUBECONFIG)
     expect(read({ ...pod, kubeconfig: 'kubeconfig.yaml' }).kubeconfig?.text).toBe(KUBECONFIG)
+    // JSON is a kubeconfig too; a client key is masked as well as a token.
+    const json = JSON.stringify({
+      clusters: [{ name: 'f', cluster: { server: 'https://k:6443' } }],
+      contexts: [{ name: 'f', context: { cluster: 'f', user: 'ci' } }],
+      users: [{ name: 'ci', user: { 'client-key-data': 'S0VZ', 'client-certificate-data': 'Q0VSVA==' } }]
+    })
+    expect(read({ ...pod, kubeconfig: json }).kubeconfig?.secrets).toEqual(['S0VZ'])
   })
 
   it.each<[string, Record<string, string>, RegExp]>([
-    ['not a kubeconfig', { ...pod, kubeconfig: 'a: [1, 2' }, /- kubeconfig: is not YAML/],
     [
       'YAML without clusters',
       { ...pod, kubeconfig: 'apiVersion: v1\nkind: Config\n' },
