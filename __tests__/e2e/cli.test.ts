@@ -14,6 +14,7 @@ import {
   FIXTURES,
   ROOT,
   baseImage,
+  buildkitImage,
   docker,
   env,
   gitlabJobEnv as jobEnv,
@@ -21,6 +22,7 @@ import {
   indexPlatforms,
   leftovers,
   rawManifest,
+  registerHttpRegistry,
   runProcess as run,
   sha256,
   uniqueTag
@@ -288,4 +290,41 @@ describe('merge command', () => {
       `cli e2e: merge of ${platforms.join(', ')} in ${seconds.toFixed(1)} s, ${json.digest}\n`
     )
   }, 600_000)
+})
+
+describe("--help's example", () => {
+  it('runs as printed against the loopback registry (the builder gets the host network, and says why)', async () => {
+    const help = await run(process.execPath, [CLI, '--help'], {
+      cwd: ROOT,
+      env: { ...process.env } as Record<string, string>
+    })
+    const example = /Example:\n\s+multiarch-build-push (.*)\\\n\s+(.*)\n/.exec(help.stdout + help.stderr)
+    expect(example).not.toBeNull()
+    const args = `${example?.[1] ?? ''} ${example?.[2] ?? ''}`.trim().split(/\s+/)
+    const tag = args[args.indexOf('--tags') + 1] ?? ''
+    expect(tag).toMatch(/^localhost:\d+\//)
+    const registry = tag.slice(0, tag.indexOf('/'))
+    registerHttpRegistry(registry)
+    // The example builds the current directory. The only flag added: the BuildKit image, as this stack
+    // reaches no Docker Hub.
+    const dir = tempDir('help-example')
+    fs.writeFileSync(
+      path.join(dir, 'Dockerfile'),
+      `FROM ${registry}/${env('E2E_BASE_IMAGE')}\nRUN uname -m > /built-on\n`
+    )
+    const result = await run(process.execPath, [CLI, ...args, `--buildkit-image=${buildkitImage()}`], {
+      cwd: dir,
+      env: { ...process.env } as Record<string, string>
+    })
+    expect(result.stderr).not.toMatch(/^error:/m)
+    expect(result.status).toBe(0)
+    expect(result.stderr).toContain(
+      `host-network: true, because ${registry} is on this machine's loopback, which the builder container reaches only on the host network`
+    )
+    const outputs = JSON.parse(result.stdout) as { digest: string; 'builder-name': string }
+    const raw = rawManifest(tag)
+    expect(outputs.digest).toBe(sha256(raw))
+    expect(Object.keys(indexPlatforms(raw)).sort()).toEqual(['linux/amd64', 'linux/arm64'])
+    expect(leftovers(outputs['builder-name'])).toEqual({ containers: [], builders: [] })
+  }, 300_000)
 })

@@ -34864,7 +34864,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 1218:
+/***/ 996:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34956,7 +34956,7 @@ const INPUTS = [
     { "name": "remote-tls-key", "description": "Private key of remote-tls-cert: PEM text (from a secret; masked, written to a private file that the post step removes) or a file path.", "default": "", "required": false, "list": false },
     { "name": "kubeconfig", "description": "kubeconfig for remote+kube-pod:// nodes (buildx reaches BuildKit pods with kubectl exec): the file's text, e.g. from a secret (written to a private file, its tokens and keys masked), or a path. Empty: kubectl's own default.", "default": "", "required": false, "list": false },
     { "name": "remote-tls-server-name", "description": "Name to check the daemons' certificates against, when it is not the host of the node's address.", "default": "", "required": false, "list": false },
-    { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host.", "default": "false", "required": false, "list": false },
+    { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host. Turned on by itself (and logged) when a tag, insecure registry, CA or mirror is on the runner's loopback (localhost, 127.0.0.1), which the builder container reaches no other way.", "default": "false", "required": false, "list": false },
     { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
     { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
     { "name": "registry-mirrors", "description": "Registry mirrors, one REGISTRY=MIRROR per line (e.g. docker.io=mirror.example.com:5000).", "default": "", "required": false, "list": true },
@@ -44319,6 +44319,41 @@ function placementOf(builder, inputs) {
     return inputs.nodes.length > 0 ? { nodes: nodePlacement(builder, inputs.platforms, inputs.nodes) } : {};
 }
 
+;// CONCATENATED MODULE: ./lib/run/loopback.js
+/**
+ * Registries on this machine's loopback (`localhost:5000`, `127.0.0.1:5000`): the builder runs in a
+ * container, whose own loopback is not the runner's, so it reaches them only on the host network. A run
+ * that names one (a tag, an insecure registry, a CA, a mirror) gets the host network, and the log says why.
+ */
+
+
+/** The loopback registries the inputs name, each once, in input order. */
+function loopbackRegistries(inputs) {
+    const hosts = [
+        ...inputs.tags.map(tag => parseImageReference(tag).registry),
+        ...inputs.insecureRegistries.map(r => r.host),
+        ...inputs.caCerts.map(c => c.host),
+        ...[...inputs.registryMirrors.values()].flatMap(mirrors => mirrors.map(m => m.host))
+    ];
+    return [...new Set(hosts.filter(isLoopbackHost))];
+}
+/**
+ * The inputs with the host network on when a loopback registry needs it (unless driver-opts choose the
+ * builder's network themselves); as they are otherwise.
+ */
+function hostNetworkForLoopback(log, inputs) {
+    if (inputs.hostNetwork || inputs.reuseBuilder)
+        return inputs;
+    const loopback = loopbackRegistries(inputs);
+    if (loopback.length === 0)
+        return inputs;
+    if (inputs.driverOpts.some(opt => /^network=/.test(opt)))
+        return inputs;
+    log.info(`host-network: true, because ${loopback.join(', ')} ${loopback.length > 1 ? 'are' : 'is'} on this machine's ` +
+        'loopback, which the builder container reaches only on the host network');
+    return { ...inputs, hostNetwork: true };
+}
+
 ;// CONCATENATED MODULE: ./lib/run/secrets.js
 /**
  * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
@@ -48666,6 +48701,7 @@ function withKubeconfig(deps, inputs, work) {
 
 
 
+
 async function runMain(deps) {
     const { reporter } = deps;
     const clock = new PhaseClock(deps.now);
@@ -48678,7 +48714,7 @@ async function runMain(deps) {
                 reporter.warning(warning);
             for (const line of describeInputs(parsed))
                 reporter.info(line);
-            return Promise.resolve(nodesInUse(reporter, parsed));
+            return Promise.resolve(hostNetworkForLoopback(reporter, nodesInUse(reporter, parsed)));
         }));
         try {
             await run(deps, inputs, clock);
@@ -50043,7 +50079,7 @@ async function runCli(argv, deps = cliDeps()) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1218);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(996);
 /** The command line's entry (bundled to dist/cli/index.js, the package's `multiarch-build-push` bin). */
 
 const status = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));

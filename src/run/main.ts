@@ -15,6 +15,7 @@ import { emulatePlatforms, logEmulation, requireEmulators } from './emulation.js
 import { buildxImageId, publishOutputs, RunError } from './outputs.js'
 import { provisionBuilder } from './provision.js'
 import { nodesInUse, placementOf } from './nodes.js'
+import { hostNetworkForLoopback } from './loopback.js'
 import { maskSecrets } from './secrets.js'
 import * as state from './state.js'
 import { smokeFailure } from '../docker/smoke.js'
@@ -36,7 +37,7 @@ export async function runMain(deps: MainDeps): Promise<void> {
         const parsed = readInputs(deps.getInput, deps.cwd, deps.env)
         for (const warning of emptySecretWarnings(deps.getInput)) reporter.warning(warning)
         for (const line of describeInputs(parsed)) reporter.info(line)
-        return Promise.resolve(nodesInUse(reporter, parsed))
+        return Promise.resolve(hostNetworkForLoopback(reporter, nodesInUse(reporter, parsed)))
       })
     )
     try {
