@@ -35251,7 +35251,7 @@ const FAILURES = [
         }
     },
     {
-        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access/i,
+        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access|refused the credentials|refused to let these credentials push/i,
         transient: false,
         hint: context => context.loginRegistry === ''
             ? {
@@ -35829,7 +35829,7 @@ function githubReporter(env = process.env) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3519);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4082);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6429);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6139);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
 /* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
@@ -36534,7 +36534,7 @@ function nodeArmVersion() {
 
 /***/ }),
 
-/***/ 4082:
+/***/ 6429:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41323,1227 +41323,6 @@ function hostNetworkForLoopback(log, inputs) {
     return { ...inputs, hostNetwork: true };
 }
 
-;// CONCATENATED MODULE: ./lib/run/secrets.js
-/**
- * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
- * log line, including the lines of commands that echo them.
- */
-
-
-
-/** Inputs whose text may carry secrets. */
-const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key'];
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
-/** `http://user:secret@proxy:3128` -> `secret` (as written). */
-const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
-/**
- * Masks the password, every line of any PEM private key pasted into an input (the runner masks line by
- * line), and a proxy URL's password.
- */
-function maskSecrets(reporter, getInput, env) {
-    const mask = (secret) => {
-        reporter.mask(secret);
-    };
-    const password = getInput('password');
-    if (password)
-        mask(password);
-    const token = getInput('github-token');
-    if (token)
-        mask(token);
-    maskBuildSecrets(mask, getInput('secrets'));
-    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
-    if (env.ACTIONS_RUNTIME_TOKEN)
-        mask(env.ACTIONS_RUNTIME_TOKEN);
-    for (const name of SENSITIVE_INPUTS) {
-        for (const block of getInput(name).matchAll(PRIVATE_KEY)) {
-            for (const line of block[0].split(/\r?\n/))
-                if (line.trim() && !line.startsWith('-----'))
-                    mask(line.trim());
-        }
-    }
-    // A kubeconfig's tokens, keys and passwords (the rest of it is no secret, and masking it would hide
-    // ordinary words).
-    try {
-        for (const secret of parseKubeconfig(getInput('kubeconfig'))?.secrets ?? [])
-            for (const line of secret.split(/\r?\n/))
-                if (line.trim())
-                    mask(line.trim());
-    }
-    catch {
-        // not a kubeconfig: the input check says so, and nothing of it is logged
-    }
-    for (const value of Object.values((0,buildx_builder/* proxyEnvironment */.wP)(env))) {
-        // As written (that is how the builder's command line echoes it) and percent-decoded.
-        const written = URL_PASSWORD.exec(value)?.[1];
-        if (written === undefined)
-            continue;
-        mask(written);
-        try {
-            mask(decodeURIComponent(written));
-        }
-        catch {
-            // not valid percent-encoding: the written form is the only one
-        }
-    }
-}
-/**
- * Masks each value of the secrets input, line by line for a multi-line one (the runner masks per line).
- * When the input does not parse, every line is masked (the input check reports entries by position only).
- */
-function maskBuildSecrets(mask, value) {
-    if (value === '')
-        return;
-    let values;
-    try {
-        values = parseSecrets(value).map(s => s.value);
-    }
-    catch {
-        values = value.split('\n');
-    }
-    for (const secret of values) {
-        for (const line of secret.split(/\r?\n/))
-            if (line.trim())
-                mask(line.trim());
-        if (secret.includes('\n'))
-            mask(secret);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/provenance.js
-/**
- * The provenance attestation a build gets when the `provenance` input is empty: build-push-action's
- * default, so that workflows moved over unchanged get the same attestation. Pure functions; the job's
- * facts (is the repository private, the run's URL) come from `jobProvenanceFacts`.
- *
- * build-push-action's rule: no default where attestations are off anyway (Docker media types here), where
- * an `attests` line of type provenance says what to do, where the build only evaluates (`call`) or where
- * a docker exporter is used (`load`, `type=docker`); otherwise `mode=max` for a public repository,
- * `mode=min,inline-only=true` (buildx's own default) for a private one, each with the run as builder-id.
- */
-
-
-/** The provenance value the build runs with: the input when set, else the default ('' for none). */
-function effectiveProvenance(s, facts) {
-    if (s.provenance)
-        return s.provenance;
-    if (s.mediaTypes === 'docker' || evaluates(s.buildOptions.call))
-        return '';
-    if (s.buildOptions.attests.some(line => attestType(line) === 'provenance'))
-        return '';
-    if (hasDockerExporter(s))
-        return '';
-    // Outside GitHub Actions and GitLab CI nothing is known: buildx's own default (the same min mode).
-    if (facts.privateRepository === undefined)
-        return '';
-    const mode = facts.privateRepository ? 'mode=min,inline-only=true' : 'mode=max';
-    return facts.builderId ? `${mode},builder-id=${facts.builderId}` : mode;
-}
-/**
- * Whether buildx exports to the Docker engine: `load` (here only without push: a pushed image is loaded
- * from the registry after its checks) or an output of type docker.
- */
-function hasDockerExporter(s) {
-    if (s.buildOptions.load && !s.push)
-        return true;
-    return s.buildOptions.outputs.some(output => outputType(output) === 'docker');
-}
-/**
- * The job's provenance facts from its environment. GitHub Actions: the event payload's
- * `repository.private` (a missing field counts as public, as in build-push-action) and the run's URL with
- * its attempt. GitLab CI: `CI_PROJECT_VISIBILITY` (only `public` is public) and `CI_JOB_URL`.
- */
-function jobProvenanceFacts(env, readFile = file => external_node_fs_.readFileSync(file, 'utf8')) {
-    if (env.GITHUB_ACTIONS === 'true') {
-        const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
-        const attempt = env.GITHUB_RUN_ATTEMPT || '1';
-        return {
-            privateRepository: eventSaysPrivate(env.GITHUB_EVENT_PATH, readFile),
-            builderId: server && repository && run ? `${server}/${repository}/actions/runs/${run}/attempts/${attempt}` : ''
-        };
-    }
-    if (env.GITLAB_CI === 'true') {
-        return {
-            privateRepository: env.CI_PROJECT_VISIBILITY !== 'public',
-            builderId: env.CI_JOB_URL ?? ''
-        };
-    }
-    return { privateRepository: undefined, builderId: '' };
-}
-/** `repository.private` of the event payload; false when the payload is missing or says nothing. */
-function eventSaysPrivate(eventPath, readFile) {
-    if (!eventPath)
-        return false;
-    try {
-        const payload = JSON.parse(readFile(eventPath));
-        return payload.repository?.private === true;
-    }
-    catch {
-        return false;
-    }
-}
-
-// EXTERNAL MODULE: ./lib/buildx/output.js
-var output = __nccwpck_require__(3651);
-;// CONCATENATED MODULE: ./lib/run/timings.js
-
-
-function platformTimings(steps, platforms, emulated) {
-    const only = platforms.length === 1 ? platforms[0] : undefined;
-    const timings = new Map(platforms.map(platform => [platform, { platform, seconds: 0, emulatedSeconds: 0, cached: 0, steps: 0 }]));
-    for (const step of steps) {
-        const where = stepPlatform(step.name, only);
-        const timing = where ? timings.get(where.target) : undefined;
-        if (!where || !timing)
-            continue;
-        timing.steps++;
-        if (step.cached)
-            timing.cached++;
-        const seconds = step.seconds ?? 0;
-        timing.seconds += seconds;
-        if (where.instruction === 'RUN' && emulated.includes(where.runsOn))
-            timing.emulatedSeconds += seconds;
-    }
-    return [...timings.values()].map(t => ({
-        ...t,
-        seconds: round(t.seconds),
-        emulatedSeconds: round(t.emulatedSeconds)
-    }));
-}
-const DOMINANCE = { minShare: 0.5, minSeconds: 10 };
-/** The cross-compile hint when emulated RUN steps took most of the time; undefined otherwise. */
-function dominanceHint(timings, options = DOMINANCE) {
-    const total = timings.reduce((sum, t) => sum + t.seconds, 0);
-    const emulated = timings.reduce((sum, t) => sum + t.emulatedSeconds, 0);
-    if (total <= 0 || emulated < options.minSeconds || emulated / total < options.minShare)
-        return undefined;
-    const platforms = timings.filter(t => t.emulatedSeconds > 0).map(t => t.platform);
-    return (0,output/* crossCompileHint */.nj)(platforms, emulated, emulated / total);
-}
-/** A hint for each failed step that ran under emulation and printed what an emulator crash prints. */
-function crashHints(steps, platforms, emulated) {
-    const only = platforms.length === 1 ? platforms[0] : undefined;
-    const hints = [];
-    for (const step of steps) {
-        if (step.error === '')
-            continue;
-        const where = stepPlatform(step.name, only);
-        if (!where || !emulated.includes(where.runsOn))
-            continue;
-        // The error quotes the failed command line (`process "/bin/sh -c ..." did not complete…`): not evidence.
-        const reason = step.error.replace(/^process ".*" did not complete successfully/s, '');
-        if (!output/* QEMU_CRASH */.Vs.test(step.logs.join('\n')) && !output/* QEMU_CRASH */.Vs.test(reason))
-            continue;
-        hints.push((0,output/* emulatorCrashHint */.eI)(where.target, stepLabel(step.name)));
-    }
-    return hints;
-}
-/** `[linux/arm64 2/3] RUN make -j4 all` -> `RUN make -j4 all` (shortened). */
-function stepLabel(name) {
-    const label = name.replace(/^\[[^\]]*\]\s*/, '');
-    return label.length > 80 ? `${label.slice(0, 77)}...` : label;
-}
-function round(seconds) {
-    return Math.round(seconds * 10) / 10;
-}
-/** Logs each platform's step time and emulated share; a notice when emulated RUN steps dominate. */
-function reportTimings(reporter, steps, platforms, emulated) {
-    const timings = platformTimings(steps, platforms, emulated);
-    for (const t of timings) {
-        reporter.info(`${t.platform}: ${t.seconds.toFixed(1)} s in ${t.steps} steps (${t.cached} cached), ` +
-            `${t.emulatedSeconds.toFixed(1)} s of it in RUN steps under emulation`);
-    }
-    const hint = dominanceHint(timings);
-    if (hint)
-        reporter.notice(hint.message, { title: hint.title });
-    return Promise.resolve(timings);
-}
-
-;// CONCATENATED MODULE: ./lib/run/build-step.js
-/**
- * The build phase of a run: `docker buildx build` with retries for transient failures, a hint naming the
- * platform and step when an emulated step crashed, and the time each platform took.
- */
-
-
-
-
-
-
-
-/**
- * Builds (and pushes) the image; returns each platform's build time, or undefined when `call` only
- * evaluated the build (check, outline, targets: nothing was built, pushed or exported).
- */
-async function buildImage(options) {
-    const { deps, inputs, emulated } = options;
-    const { reporter } = deps;
-    const evaluateOnly = evaluates(inputs.buildOptions.call);
-    const title = evaluateOnly
-        ? `Evaluate (call: ${inputs.buildOptions.call})`
-        : `Build ${inputs.platforms.join(', ')}${inputs.push ? ' and push' : ''}`;
-    const provenance = effectiveProvenance(inputs, jobProvenanceFacts(deps.env));
-    const build = await reporter.group(title, () => {
-        if (provenance !== inputs.provenance)
-            reporter.info(`provenance: ${provenance} (build-push-action's default; set provenance to choose)`);
-        return (0,core_retry/* withRetries */.LH)((0,run_deps/* retryOptions */.t)(deps, inputs, 'Build'), () => runBuild(options.runner, {
-            log: reporter,
-            builder: options.builder,
-            metadataFile: options.metadataFile,
-            settings: { ...inputs, provenance },
-            progress: progressFormat(options.buildxVersion)
-        })).catch((error) => {
-            // A step that crashed under QEMU: name the platform and the step (the error itself follows).
-            if (error instanceof BuildError)
-                for (const hint of crashHints(error.steps, inputs.platforms, emulated))
-                    reporter.error(hint.message, { title: hint.title });
-            throw error;
-        });
-    });
-    for (const problem of failedCacheExports(build.steps))
-        reporter.warning(problem, { title: 'Build cache' });
-    if (evaluateOnly)
-        return undefined;
-    return reporter.group('Build time per platform', () => reportTimings(reporter, build.steps, inputs.platforms, emulated));
-}
-
-// EXTERNAL MODULE: ./lib/run/phases.js
-var phases = __nccwpck_require__(9341);
-;// CONCATENATED MODULE: ./lib/oci/index-checks.js
-/**
- * Checks of an image index's content, for anything that assembles or pushes one: every platform exactly
- * once (and, when asked, exactly the expected set), and each platform manifest's image config naming the
- * same os/architecture/variant as its index entry; for an index as pushed (pushedIndexProblems) also no
- * index nested in it, and attestation manifests only as attestation entries. Pure: the caller fetches the
- * bytes. Each check returns its problems (one sentence each); `throwProblems` turns them into one error.
- */
-
-
-/** The `platform` object of a descriptor or the os/architecture/variant of an image config, or undefined. */
-function index_checks_platformOf(value) {
-    if (!(0,oci/* isRecord */.u4)(value))
-        return undefined;
-    const { os, architecture, variant } = value;
-    if (typeof os !== 'string' || typeof architecture !== 'string' || os === '' || architecture === '') {
-        return undefined;
-    }
-    return typeof variant === 'string' && variant !== '' ? { os, architecture, variant } : { os, architecture };
-}
-/**
- * Each platform exactly once; with `expected`, exactly those platforms. Problems name the sources of a
- * duplicate, the platforms missing from every source, and platforms that `expected` does not list.
- */
-function index_checks_platformSetProblems(placed, expected) {
-    const problems = [];
-    const byPlatform = new Map();
-    for (const { platform, from } of placed) {
-        const key = (0,oci_platforms/* normalizePlatform */.FL)(platform);
-        byPlatform.set(key, [...(byPlatform.get(key) ?? []), from]);
-    }
-    for (const [platform, froms] of byPlatform) {
-        if (froms.length > 1)
-            problems.push(`${platform} is in more than one source: ${froms.join(', ')}`);
-    }
-    if (expected === undefined)
-        return problems;
-    const wanted = expected.map(oci_platforms/* normalizePlatform */.FL);
-    const held = [...byPlatform.keys()];
-    const missing = wanted.filter(p => !byPlatform.has(p));
-    if (missing.length > 0) {
-        problems.push(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} in platforms but in none of the sources ` +
-            `(they hold ${held.length > 0 ? held.join(', ') : 'no platform image'})`);
-    }
-    for (const platform of held.filter(p => !wanted.includes(p))) {
-        const froms = byPlatform.get(platform) ?? [];
-        problems.push(`${platform} (from ${froms.join(', ')}) is not in platforms (${wanted.join(', ')})`);
-    }
-    return problems;
-}
-/**
- * The image config's os/architecture/variant against the index entry's platform (both normalised, so
- * arm64/v8 equals arm64). `where` names the image for the message.
- */
-function index_checks_configPlatformProblems(entry, config, where) {
-    const parsed = (0,oci/* parseJsonObject */.dw)(config);
-    const fromConfig = index_checks_platformOf(parsed);
-    if (fromConfig === undefined) {
-        return [`${where}: its image config has no os/architecture, so its platform cannot be checked`];
-    }
-    const listed = (0,oci_platforms/* formatPlatform */.Bq)(entry);
-    const actual = (0,oci_platforms/* formatPlatform */.Bq)(fromConfig);
-    return listed === actual
-        ? []
-        : [`${where} is listed as ${listed}, but its image config says ${actual} (os/architecture/variant)`];
-}
-/**
- * The platform images of an index (attestation manifests and unknown/unknown entries left out), each
- * placed as `entry N (digest)`: the input of platformSetProblems for an index already pushed.
- */
-function indexPlatforms(raw, mediaType) {
-    const parsed = parseJsonObject(raw);
-    if (parsed === undefined || manifestKind(mediaType, parsed) !== 'index') {
-        throw new Error(`Expected an image index (${mediaType || 'no media type'}), got something else`);
-    }
-    const manifests = Array.isArray(parsed['manifests']) ? parsed['manifests'] : [];
-    const placed = [];
-    for (const [n, entry] of manifests.entries()) {
-        if (!isRecord(entry) || isAttestation(entry))
-            continue;
-        const platform = index_checks_platformOf(entry['platform']);
-        if (platform === undefined || (platform.os === 'unknown' && platform.architecture === 'unknown'))
-            continue;
-        placed.push({ platform: formatPlatform(platform), from: `entry ${n} (${String(entry['digest'])})` });
-    }
-    return placed;
-}
-/** Checks a pushed (or about to be pushed) index: each platform once, and exactly `expected` if given. */
-function indexProblems(raw, mediaType, expected) {
-    return index_checks_platformSetProblems(indexPlatforms(raw, mediaType), expected);
-}
-/** An error listing every problem, or nothing when there is none. */
-function index_checks_throwProblems(what, problems) {
-    if (problems.length === 0)
-        return;
-    throw new Error(problems.length === 1
-        ? `${what}: ${problems[0] ?? ''}`
-        : `${what}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-}
-const REFERENCE_DIGEST_ANNOTATION = 'vnd.docker.reference.digest';
-/**
- * Every problem of an index as pushed: each requested platform exactly once and no other
- * (platformSetProblems), each config's platform (configPlatformProblems), no nested index, attestation
- * manifests only as attestation entries (unknown/unknown, pointing at an image of the index).
- */
-function pushedIndexProblems(input) {
-    const problems = [];
-    const placed = [];
-    const attestations = [];
-    const entries = Array.isArray(input.index['manifests']) ? input.index['manifests'] : [];
-    for (const [n, entry] of entries.entries()) {
-        if (!(0,oci/* isRecord */.u4)(entry) || typeof entry['digest'] !== 'string') {
-            problems.push(`entry ${n} of the index has no digest`);
-            continue;
-        }
-        const from = `entry ${n} (${entry['digest']})`;
-        const platform = index_checks_platformOf(entry['platform']);
-        if ((0,oci/* isAttestation */.H3)(entry)) {
-            const annotations = entry['annotations'];
-            attestations.push({ from, platform, refersTo: annotations[REFERENCE_DIGEST_ANNOTATION] });
-            continue;
-        }
-        const name = platform ? (0,oci_platforms/* formatPlatform */.Bq)(platform) : '';
-        if (typeof entry['mediaType'] === 'string' && oci/* INDEX_MEDIA_TYPES */.kA.includes(entry['mediaType'])) {
-            problems.push(`${name || 'an entry'}: ${from} is an index nested in the index`);
-            continue;
-        }
-        if (!platform || (platform.os === 'unknown' && platform.architecture === 'unknown')) {
-            problems.push(`${from} has ${platform ? 'platform unknown/unknown' : 'no platform'} but is not marked as an ` +
-                'attestation manifest (vnd.docker.reference.type)');
-            continue;
-        }
-        placed.push({ platform: name, from });
-        problems.push(...listedProblems(platform, `${name}: ${from}`, input.manifests.get(entry['digest'])));
-    }
-    const images = new Set(placed.map(p => /\((.*)\)$/.exec(p.from)?.[1]));
-    for (const { from, platform, refersTo } of attestations) {
-        if (platform && !(platform.os === 'unknown' && platform.architecture === 'unknown')) {
-            problems.push(`${(0,oci_platforms/* formatPlatform */.Bq)(platform)}: ${from} is an attestation manifest listed with that platform, not unknown/unknown`);
-        }
-        if (typeof refersTo !== 'string' || !images.has(refersTo)) {
-            problems.push(`${from} is an attestation manifest for ${String(refersTo)}, which is no image of the index`);
-        }
-    }
-    return [...problems, ...index_checks_platformSetProblems(placed, input.requested)];
-}
-/** The problems of a single image manifest pushed without an index (one platform requested). */
-function singleManifestProblems(requested, manifest) {
-    const [only] = requested;
-    if (requested.length !== 1 || only === undefined) {
-        return [`a single image manifest was pushed for ${requested.length} platforms`];
-    }
-    const [os = '', architecture = '', variant] = (0,oci_platforms/* normalizePlatform */.FL)(only).split('/');
-    const platform = variant ? { os, architecture, variant } : { os, architecture };
-    return listedProblems(platform, `${(0,oci_platforms/* formatPlatform */.Bq)(platform)}: the pushed manifest`, manifest);
-}
-function listedProblems(platform, where, manifest) {
-    if (!manifest)
-        return [`${where} was not read`];
-    if (manifest.kind === 'index')
-        return [`${where} is an index nested in the index`];
-    if (manifest.kind === undefined)
-        return [`${where} is not an image manifest`];
-    if (manifest.attestation)
-        return [`${where} is an attestation manifest (${oci/* MEDIA_TYPES */.Z2.inToto} layers), not an image`];
-    return index_checks_configPlatformProblems(platform, manifest.config ?? Buffer.from('{}'), where);
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
-var tar_stream = __nccwpck_require__(6118);
-;// CONCATENATED MODULE: ./lib/oci/elf.js
-/**
- * ELF facts: the identification and machine of an executable from its first 20 bytes, and which machine,
- * word size and byte order each Linux platform runs. Pure functions.
- */
-/** The bytes of a file needed to tell its ELF class, byte order, type and machine. */
-const ELF_HEAD_BYTES = 20;
-const ELF_TYPE = { relocatable: 1, executable: 2, shared: 3, core: 4 };
-const EM = {
-    i386: 3,
-    mips: 8,
-    ppc: 20,
-    ppc64: 21,
-    s390: 22,
-    arm: 40,
-    x8664: 62,
-    aarch64: 183,
-    riscv: 243,
-    loongarch: 258
-};
-const MACHINE_NAMES = {
-    [EM.i386]: 'Intel 80386',
-    [EM.mips]: 'MIPS',
-    [EM.ppc]: 'PowerPC',
-    [EM.ppc64]: 'PowerPC64',
-    [EM.s390]: 'IBM S/390',
-    [EM.arm]: 'ARM',
-    [EM.x8664]: 'x86-64',
-    [EM.aarch64]: 'AArch64',
-    [EM.riscv]: 'RISC-V',
-    [EM.loongarch]: 'LoongArch'
-};
-const EXPECTED = {
-    amd64: { machine: EM.x8664, bits: 64, endianness: 'LSB' },
-    '386': { machine: EM.i386, bits: 32, endianness: 'LSB' },
-    arm64: { machine: EM.aarch64, bits: 64, endianness: 'LSB' },
-    arm: { machine: EM.arm, bits: 32, endianness: 'LSB' },
-    ppc64le: { machine: EM.ppc64, bits: 64, endianness: 'LSB' },
-    ppc64: { machine: EM.ppc64, bits: 64, endianness: 'MSB' },
-    s390x: { machine: EM.s390, bits: 64, endianness: 'MSB' },
-    riscv64: { machine: EM.riscv, bits: 64, endianness: 'LSB' },
-    mips64le: { machine: EM.mips, bits: 64, endianness: 'LSB' },
-    mips64: { machine: EM.mips, bits: 64, endianness: 'MSB' },
-    mipsle: { machine: EM.mips, bits: 32, endianness: 'LSB' },
-    mips: { machine: EM.mips, bits: 32, endianness: 'MSB' },
-    loong64: { machine: EM.loongarch, bits: 64, endianness: 'LSB' }
-};
-/** The ELF header at the start of `head`, or undefined when the bytes are not an ELF file. */
-function parseElfHeader(head) {
-    if (head.length < ELF_HEAD_BYTES)
-        return undefined;
-    if (head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46)
-        return undefined;
-    const bits = head[4] === 1 ? 32 : head[4] === 2 ? 64 : undefined;
-    const endianness = head[5] === 1 ? 'LSB' : head[5] === 2 ? 'MSB' : undefined;
-    if (bits === undefined || endianness === undefined)
-        return undefined;
-    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-    const little = endianness === 'LSB';
-    return { bits, endianness, type: view.getUint16(16, little), machine: view.getUint16(18, little) };
-}
-/** Whether the file is something the kernel runs or loads: an executable or a shared object. */
-function isLoadable(header) {
-    return header.type === ELF_TYPE.executable || header.type === ELF_TYPE.shared;
-}
-/** The ELF an architecture ('arm64', 'arm', ...) runs, or undefined for one this table does not know. */
-function expectedElf(architecture) {
-    return EXPECTED[architecture];
-}
-/** 'ELF 64-bit LSB x86-64', as `file` says it. */
-function describeElf(elf) {
-    const machine = MACHINE_NAMES[elf.machine] ?? `machine ${elf.machine}`;
-    return `ELF ${elf.bits}-bit ${elf.endianness} ${machine}`;
-}
-/**
- * Why an ELF file cannot run on the architecture ('is ELF 64-bit LSB x86-64, not ELF 64-bit LSB AArch64'),
- * or undefined when it can (or when the architecture is not in the table).
- */
-function elfMismatch(header, architecture) {
-    const expected = expectedElf(architecture);
-    if (!expected)
-        return undefined;
-    if (header.machine === expected.machine &&
-        header.bits === expected.bits &&
-        header.endianness === expected.endianness) {
-        return undefined;
-    }
-    return `is ${describeElf(header)}, not ${describeElf(expected)}`;
-}
-
-;// CONCATENATED MODULE: ./lib/oci/layer-files.js
-/**
- * What an image layer holds, read as a stream: each entry's path and type, and for regular files only the
- * first bytes (ELF header, `#!`). File contents are passed over, never kept. Whiteouts (`.wh.name`) and
- * opaque directories (`.wh..wh..opq`) are recorded as the OCI layer format defines them.
- */
-
-
-
-
-const WHITEOUT = '.wh.';
-const OPAQUE = '.wh..wh..opq';
-/**
- * How a layer is compressed, from its media type (OCI and Docker); undefined for a layer that is not a
- * filesystem tar (attestations, foreign or unknown layers).
- */
-function layerCompression(mediaType) {
-    switch (mediaType) {
-        case 'application/vnd.oci.image.layer.v1.tar':
-        case 'application/vnd.oci.image.layer.nondistributable.v1.tar':
-            return 'none';
-        case 'application/vnd.oci.image.layer.v1.tar+gzip':
-        case 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip':
-        case 'application/vnd.docker.image.rootfs.diff.tar.gzip':
-            return 'gzip';
-        case 'application/vnd.oci.image.layer.v1.tar+zstd':
-        case 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd':
-            return 'zstd';
-        default:
-            return undefined;
-    }
-}
-/** '/a/b' from a tar name ('./a/b/', 'a//b', '/a/./b'); '/' for the root. */
-function normalizeLayerPath(name) {
-    const parts = [];
-    for (const part of name.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        if (part === '..')
-            parts.pop();
-        else
-            parts.push(part);
-    }
-    return `/${parts.join('/')}`;
-}
-/** The directory of an absolute path ('/' for '/a'). */
-function parentOf(path) {
-    const cut = path.lastIndexOf('/');
-    return cut <= 0 ? '/' : path.slice(0, cut);
-}
-/** Reads a layer blob: decompresses it and records its entries. Fails on a corrupt stream. */
-async function readLayerFiles(blob, compression) {
-    const files = { entries: new Map(), whiteouts: new Set(), opaqueDirs: new Set() };
-    const tar = (0,tar_stream.extract)();
-    const stages = [blob];
-    const decompressor = decompressorFor(compression);
-    if (decompressor)
-        stages.push(decompressor);
-    const finished = (0,external_node_stream_promises_namespaceObject.pipeline)([...stages, tar]).then(() => undefined, (error) => (error instanceof Error ? error : new Error(String(error))));
-    try {
-        for await (const entry of tar) {
-            const { header } = entry;
-            let head = Buffer.alloc(0);
-            // Every chunk is read (the tar stream moves on only then); only the first bytes are kept.
-            for await (const chunk of entry) {
-                if (head.length < ELF_HEAD_BYTES && header.type === 'file') {
-                    head = Buffer.concat([head, chunk.subarray(0, ELF_HEAD_BYTES - head.length)]);
-                }
-            }
-            record(files, header.name, entryOf(header, head));
-        }
-    }
-    catch (error) {
-        throw (await finished) ?? error;
-    }
-    const failure = await finished;
-    if (failure !== undefined)
-        throw failure;
-    return files;
-}
-function decompressorFor(compression) {
-    if (compression === 'gzip')
-        return external_node_zlib_.createGunzip();
-    if (compression === 'zstd') {
-        if (typeof external_node_zlib_.createZstdDecompress !== 'function') {
-            throw new Error(`zstd layers need Node.js 22.15 or later to be read (this is ${process.version})`);
-        }
-        return external_node_zlib_.createZstdDecompress();
-    }
-    return undefined;
-}
-function entryOf(header, head) {
-    switch (header.type) {
-        case 'file':
-        case 'contiguous-file': {
-            const elf = parseElfHeader(head);
-            const script = head.subarray(0, 2).toString('latin1') === '#!';
-            return elf
-                ? { type: 'file', mode: header.mode, elf, script }
-                : { type: 'file', mode: header.mode, script };
-        }
-        case 'symlink':
-            return { type: 'symlink', target: header.linkname ?? '' };
-        case 'link':
-            return { type: 'hardlink', target: normalizeLayerPath(header.linkname ?? '') };
-        case 'directory':
-            return { type: 'directory' };
-        default:
-            return { type: 'other' };
-    }
-}
-function record(files, name, entry) {
-    const path = normalizeLayerPath(name);
-    const base = path.slice(path.lastIndexOf('/') + 1);
-    if (base === OPAQUE)
-        files.opaqueDirs.add(parentOf(path));
-    else if (base.startsWith(WHITEOUT)) {
-        const dir = parentOf(path);
-        files.whiteouts.add(`${dir === '/' ? '' : dir}/${base.slice(WHITEOUT.length)}`);
-    }
-    else
-        files.entries.set(path, entry);
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-var external_node_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_node_http_, 2);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_namespaceObject_0 = /*#__PURE__*/__nccwpck_require__.t(external_node_https_namespaceObject, 2);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-;// CONCATENATED MODULE: ./lib/registry/transport.js
-/**
- * HTTP(S) to one registry, the way BuildKit reached it to push: plain HTTP or TLS, with extra CAs or
- * without verification, through the proxy chosen for each URL (a CONNECT tunnel, as @actions/http-client
- * does). Node's own http/https clients: nothing outlives the request, so the step can end when its work is
- * done. Every request has a time limit; buffered bodies have a size limit, streamed ones the caller's.
- */
-
-
-
-
-
-
-
-
-const USER_AGENT = 'multiarch-build-push-action';
-const DEFAULT_TIMEOUT_MS = 30_000;
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
-const MAX_REDIRECTS = 5;
-const REDIRECTS = [301, 302, 303, 307, 308];
-class Transport {
-    options;
-    secureContext;
-    agents = new Map();
-    timeoutMs;
-    constructor(options, 
-    /** The system roots plus the CAs, parsed once for every connection (~150 certificates: costly). */
-    secureContext) {
-        this.options = options;
-        this.secureContext = secureContext;
-        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    }
-    /** Reads the CA files; throws naming the `ca-certs` input when one cannot be read. */
-    static async open(options) {
-        const ca = await loadCa(options.settings.caFiles, options.extraCaFile);
-        return new Transport(options, ca === undefined ? undefined : external_node_tls_.createSecureContext({ ca }));
-    }
-    /** The origin of the registry's API: http(s)://host[:port]. */
-    origin(apiHost) {
-        return `${this.options.settings.plainHttp ? 'http' : 'https'}://${apiHost}`;
-    }
-    /** One request, redirects followed for GET and HEAD; the whole body read (up to the size limit). */
-    async send(request) {
-        const response = await this.follow(request, this.options.maxBodyBytes ?? MAX_BODY_BYTES, false);
-        return { ...response, body: await readAll(response.body) };
-    }
-    /**
-     * Like send, but the body is a stream that fails once it passes `maxBytes` or stalls for the time
-     * limit. The caller reads it to the end (or destroys it).
-     */
-    stream(request, maxBytes) {
-        return this.follow(request, maxBytes, true);
-    }
-    /** Drops kept-alive connections. */
-    close() {
-        // Direct agents keep sockets alive between requests; tunnels close their own.
-        for (const agent of this.agents.values())
-            if (agent instanceof external_node_http_.Agent)
-                agent.destroy();
-        this.agents.clear();
-    }
-    async follow(request, maxBytes, streaming) {
-        let url = request.url;
-        let headers = { 'user-agent': USER_AGENT, ...request.headers };
-        const redirectable = request.method === 'GET' || request.method === 'HEAD';
-        for (let hop = 0;; hop++) {
-            const response = await this.once({ ...request, url, headers }, maxBytes, streaming);
-            const location = firstHeader(response.headers['location']);
-            if (!redirectable || !REDIRECTS.includes(response.status) || location === undefined)
-                return response;
-            response.body.resume();
-            if (hop === MAX_REDIRECTS) {
-                throw new RegistryError(`Too many redirects from ${displayUrl(request.url)}`, {
-                    url: displayUrl(request.url),
-                    status: response.status
-                });
-            }
-            const next = new URL(location, url);
-            // Credentials are for the host that asked for them, not for wherever it redirects.
-            if (next.origin !== url.origin) {
-                headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'authorization'));
-            }
-            url = next;
-        }
-    }
-    once(request, maxBytes, streaming) {
-        const { method, url } = request;
-        const shown = displayUrl(url);
-        return new Promise((resolve, reject) => {
-            let stage = 'to accept the connection for';
-            let body;
-            let timer;
-            const stop = () => {
-                clearTimeout(timer);
-            };
-            const arm = () => {
-                stop();
-                timer = setTimeout(() => {
-                    const what = `${this.who(url)} ${stage} ${method} ${shown}${this.via(url)}`;
-                    const error = new RegistryError(`Timed out after ${this.timeoutMs} ms waiting for ${what}`, {
-                        url: shown,
-                        code: 'ETIMEDOUT'
-                    });
-                    if (body === undefined)
-                        client.destroy(error);
-                    else
-                        body.destroy(error);
-                }, this.timeoutMs);
-                timer.unref();
-            };
-            const wrap = (error) => error instanceof RegistryError ? error : networkError(url, error, this.via(url));
-            const client = (url.protocol === 'https:' ? external_node_https_namespaceObject_0 : external_node_http_namespaceObject).request(url, {
-                method,
-                headers: request.headers,
-                agent: this.agentFor(url),
-                ...(url.protocol === 'https:' ? this.tlsOptions() : {})
-            }, response => {
-                stage = 'to send the rest of the body of';
-                let size = 0;
-                const limited = new external_node_stream_.Transform({
-                    transform(chunk, _encoding, done) {
-                        size += chunk.length;
-                        if (streaming)
-                            arm();
-                        if (size <= maxBytes)
-                            done(null, chunk);
-                        else
-                            done(new RegistryError(`${shown} sent more than ${maxBytes} bytes`, { url: shown }));
-                    }
-                });
-                body = limited;
-                // The error stays on the destroyed stream for whoever reads it, even if it came before they did.
-                limited.on('error', () => undefined);
-                response.on('error', error => limited.destroy(wrap(error)));
-                limited.on('end', stop);
-                limited.on('close', () => {
-                    stop();
-                    if (!response.complete)
-                        response.destroy();
-                });
-                response.pipe(limited);
-                resolve({ status: response.statusCode ?? 0, headers: response.headers, body: limited, url });
-            });
-            client.on('socket', socket => {
-                if (!socket.connecting)
-                    stage = 'to answer';
-                else
-                    socket.once('connect', () => (stage = 'to answer'));
-            });
-            client.on('error', error => {
-                stop();
-                if (body === undefined)
-                    reject(wrap(error));
-                else
-                    body.destroy(wrap(error));
-            });
-            arm();
-            if (request.body instanceof external_node_stream_.Readable) {
-                request.body.on('error', error => client.destroy(error));
-                request.body.pipe(client);
-            }
-            else {
-                client.end(request.body);
-            }
-        });
-    }
-    /** The host waited for, and the registry it was reached for when that is another host (token service). */
-    who(url) {
-        return url.host === this.options.registry
-            ? url.host
-            : `${url.host} (for registry ${this.options.registry})`;
-    }
-    via(url) {
-        const proxy = this.options.proxyFor(url);
-        return proxy === undefined ? '' : ` via proxy ${proxy.host}`;
-    }
-    /** TLS settings for the registry: BuildKit's (skip verification, or the system roots plus the CAs). */
-    tlsOptions() {
-        const context = this.secureContext ? { secureContext: this.secureContext } : {};
-        return { rejectUnauthorized: !this.options.settings.insecure, ...context };
-    }
-    /** A direct agent, or a CONNECT tunnel through the proxy chosen for this URL. */
-    agentFor(url) {
-        const proxy = this.options.proxyFor(url);
-        const key = `${url.protocol}${proxy?.href ?? ''}`;
-        const existing = this.agents.get(key);
-        if (existing !== undefined)
-            return existing;
-        let agent;
-        if (proxy === undefined) {
-            agent =
-                url.protocol === 'https:'
-                    ? new external_node_https_namespaceObject.Agent({ keepAlive: true, ...this.tlsOptions() })
-                    : new external_node_http_.Agent({ keepAlive: true });
-        }
-        else {
-            const auth = proxy.username
-                ? `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
-                : undefined;
-            const through = {
-                host: proxy.hostname,
-                port: Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80),
-                ...(auth !== undefined ? { proxyAuth: auth } : {})
-            };
-            const viaTls = proxy.protocol === 'https:';
-            agent =
-                url.protocol === 'https:'
-                    ? (viaTls ? tunnel.httpsOverHttps : tunnel.httpsOverHttp)({ proxy: through, ...this.tlsOptions() })
-                    : (viaTls ? tunnel.httpOverHttps : tunnel.httpOverHttp)({ proxy: through });
-        }
-        this.agents.set(key, agent);
-        return agent;
-    }
-}
-/** The whole body. */
-async function readAll(body) {
-    const chunks = [];
-    for await (const chunk of body)
-        chunks.push(chunk);
-    return Buffer.concat(chunks);
-}
-function firstHeader(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-async function loadCa(files, extraCaFile) {
-    // Without extra CA files, keep node's defaults (which include NODE_EXTRA_CA_CERTS).
-    if (files.length === 0)
-        return undefined;
-    const ca = [...external_node_tls_.rootCertificates];
-    if (extraCaFile) {
-        try {
-            ca.push(await (0,promises_namespaceObject.readFile)(extraCaFile, 'utf8'));
-        }
-        catch {
-            // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS.
-        }
-    }
-    for (const file of files) {
-        try {
-            ca.push(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
-        }
-        catch (error) {
-            const detail = (0,errors/* errorChain */.eB)(error).messages[0] ?? 'unknown error';
-            throw new Error(`Cannot read the CA certificate file ${file} (ca-certs): ${detail}`, { cause: error });
-        }
-    }
-    return ca;
-}
-
-;// CONCATENATED MODULE: ./lib/oci/rootfs.js
-/**
- * The filesystem an image's layers make, as far as the layers read so far tell: a path is looked up from
- * the top layer down (whiteouts and opaque directories hide what is below), symbolic links are followed,
- * and a lookup that would need a layer not read yet says so. Pure functions.
- */
-
-const MAX_LINKS = 40;
-const IMPLIED_DIR = { type: 'directory' };
-const implied = new WeakMap();
-/** The directories a layer holds entries in, whether or not it lists them (tars may leave them out). */
-function impliedDirs(layer) {
-    let dirs = implied.get(layer);
-    if (!dirs) {
-        dirs = new Set();
-        for (const path of layer.entries.keys()) {
-            for (let dir = parentOf(path); dir !== '/' && !dirs.has(dir); dir = parentOf(dir))
-                dirs.add(dir);
-        }
-        implied.set(layer, dirs);
-    }
-    return dirs;
-}
-/** The entry at an exact path (no link in it followed), and the index in view.layers of its layer. */
-function lookupExact(view, path) {
-    const ancestors = ancestorsOf(path);
-    for (const [index, layer] of view.layers.entries()) {
-        const entry = layer.entries.get(path) ?? (impliedDirs(layer).has(path) ? IMPLIED_DIR : undefined);
-        if (entry)
-            return { found: true, path, entry, layer: index };
-        if (layer.whiteouts.has(path) || ancestors.some(dir => layer.whiteouts.has(dir))) {
-            return { found: false, incomplete: false };
-        }
-        if (ancestors.some(dir => layer.opaqueDirs.has(dir)))
-            return { found: false, incomplete: false };
-    }
-    return { found: false, incomplete: !view.complete };
-}
-/**
- * The file a path names, following symbolic links in every component (and hard links to their file).
- * A directory no layer lists is taken to exist (tars often leave parents out).
- */
-function rootfs_resolvePath(view, path) {
-    const pending = splitPath(path);
-    const current = [];
-    let links = 0;
-    while (pending.length > 0) {
-        const name = pending.shift() ?? '';
-        if (name === '..') {
-            current.pop();
-            continue;
-        }
-        const candidate = `/${[...current, name].join('/')}`;
-        const found = lookupExact(view, candidate);
-        if (!found.found) {
-            if (found.incomplete || pending.length === 0)
-                return found;
-            current.push(name);
-            continue;
-        }
-        const { entry } = found;
-        if (entry.type === 'symlink' || entry.type === 'hardlink') {
-            if (++links > MAX_LINKS)
-                return { found: false, incomplete: false };
-            if (entry.type === 'hardlink' || entry.target.startsWith('/'))
-                current.length = 0;
-            pending.unshift(...splitPath(entry.target));
-            continue;
-        }
-        if (pending.length === 0)
-            return found;
-        current.push(name);
-    }
-    return { found: false, incomplete: false };
-}
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-/** The program a container of this config starts (Entrypoint[0], else Cmd[0]), or undefined for none. */
-function programOf(config) {
-    const entrypoint = config.Entrypoint ?? [];
-    const command = entrypoint.length > 0 ? entrypoint : (config.Cmd ?? []);
-    const program = command[0];
-    return program === undefined || program === '' ? undefined : program;
-}
-/** Where a program name is looked for: itself when it has a '/', else each directory of the config's PATH. */
-function programCandidates(program, config) {
-    if (program.includes('/')) {
-        return [normalizeLayerPath(program.startsWith('/') ? program : `${config.WorkingDir ?? '/'}/${program}`)];
-    }
-    const pathVariable = (config.Env ?? []).find(line => line.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;
-    return pathVariable
-        .split(':')
-        .filter(dir => dir.startsWith('/'))
-        .map(dir => normalizeLayerPath(`${dir}/${program}`));
-}
-/** The first candidate that exists; incomplete when a candidate before it could be in an unread layer. */
-function findProgram(view, candidates) {
-    for (const candidate of candidates) {
-        const found = rootfs_resolvePath(view, candidate);
-        if (found.found && found.entry.type === 'file')
-            return found;
-        if (!found.found && found.incomplete)
-            return found;
-    }
-    return { found: false, incomplete: false };
-}
-/** Whether the entry at `path` in layer `index` is what the image shows there (no upper layer hides it). */
-function isVisible(view, path, index) {
-    const found = lookupExact(view, path);
-    return found.found && found.layer === index;
-}
-function splitPath(path) {
-    return path.split('/').filter(part => part !== '' && part !== '.');
-}
-function ancestorsOf(path) {
-    const dirs = [];
-    for (let dir = parentOf(path); dir !== '/'; dir = parentOf(dir))
-        dirs.push(dir);
-    dirs.push('/');
-    return dirs;
-}
-
-;// CONCATENATED MODULE: ./lib/oci/binaries.js
-/**
- * Whether an image's binaries run on its platform: which layers the build added (from the config's
- * history), the ELF files in them, and the program the container starts, compared with the platform's
- * machine, word size and byte order. Pure functions over the layers read so far.
- */
-
-
-/** The history comment of the steps BuildKit's Dockerfile frontend writes. */
-const DOCKERFILE_HISTORY_COMMENT = 'buildkit.dockerfile.v0';
-/** How far before the build's start a history timestamp still counts as this build's (clock skew). */
-const HISTORY_SKEW_MS = 60_000;
-/**
- * How many of the image's top layers this build added: the history entries that made a layer and that
- * BuildKit's Dockerfile frontend wrote at or after `builtSince` (ms since the epoch), counted (a base
- * without history adds no entry, and BuildKit then appends a generated entry at the end, so entries cannot
- * be matched to layers by position). undefined, meaning "check every layer", when that count cannot be
- * trusted: no such entry (another frontend, SOURCE_DATE_EPOCH, a fully cached build whose config is the
- * earlier run's), or older Dockerfile-frontend entries besides them, which are either steps that came
- * from the build cache with an earlier run's timestamps or a base image built by BuildKit; the two cannot
- * be told apart, so nothing is left out.
- */
-function layersAddedByBuild(history, layerCount, builtSince) {
-    let fresh = 0;
-    let older = 0;
-    for (const entry of history ?? []) {
-        if (entry.empty_layer === true || entry.comment !== DOCKERFILE_HISTORY_COMMENT)
-            continue;
-        const created = entry.created === undefined ? NaN : Date.parse(entry.created);
-        if (created >= builtSince - HISTORY_SKEW_MS)
-            fresh++;
-        else
-            older++;
-    }
-    return fresh === 0 || older > 0 ? undefined : Math.min(fresh, layerCount);
-}
-/**
- * The ELF executables and shared objects in the given layers (indexes into view.layers) that the image
- * shows (no upper layer replaces or deletes them) and that cannot run on the architecture.
- */
-function wrongBinaries(view, options) {
-    const found = [];
-    for (const index of options.layers) {
-        const layer = view.layers[index];
-        if (!layer)
-            continue;
-        for (const [path, entry] of layer.entries) {
-            if (entry.type !== 'file' || !entry.elf || !isLoadable(entry.elf))
-                continue;
-            const problem = elfMismatch(entry.elf, options.architecture);
-            if (problem && isVisible(view, path, index)) {
-                found.push({ path, problem, layer: options.digests[index] ?? '' });
-            }
-        }
-    }
-    return found.sort((a, b) => a.path.localeCompare(b.path));
-}
-/** The program the container starts, checked against the architecture (incomplete: read a lower layer). */
-function checkProgram(view, config, architecture) {
-    const program = programOf(config);
-    if (program === undefined)
-        return { status: 'none' };
-    const found = findProgram(view, programCandidates(program, config));
-    if (!found.found)
-        return { status: found.incomplete ? 'incomplete' : 'missing', program };
-    const { entry, path } = found;
-    if (entry.type !== 'file')
-        return { status: 'missing', program };
-    if (entry.script)
-        return { status: 'script', path };
-    if (!entry.elf)
-        return { status: 'not-elf', path };
-    const problem = elfMismatch(entry.elf, architecture);
-    return problem ? { status: 'wrong', path, problem } : { status: 'ok', path };
-}
-
-;// CONCATENATED MODULE: ./lib/run/binaries-check.js
-/**
- * The binaries check of one platform's image: the layers this build added are read from the registry
- * (top first, within a byte budget), their ELF files compared with the platform, and the program the
- * container starts looked up, reading lower layers only as far as needed to find it.
- */
-
-async function checkPlatformBinaries(image, read, options) {
-    const architecture = image.platform.split('/')[1] ?? '';
-    const total = image.layers.length;
-    const notes = [];
-    const counted = layersAddedByBuild(image.history, total, options.builtSince);
-    if (counted === undefined && total > 0) {
-        notes.push(`the image history does not tell which layers this build added, so all ${total} are checked`);
-    }
-    const added = counted ?? total;
-    const topDown = [...image.layers].reverse();
-    const layers = [];
-    const view = () => ({ layers, complete: layers.length === total });
-    let bytesRead = 0;
-    let outOfBudget = false;
-    /** Reads the next lower layer; false when none is left or the budget does not cover it. */
-    const readNext = async () => {
-        const layer = topDown[layers.length];
-        if (!layer || outOfBudget)
-            return false;
-        if (bytesRead + layer.size > options.budgetBytes) {
-            outOfBudget = true;
-            notes.push(`the byte budget (${mib(options.budgetBytes)}) ran out after ${layers.length} of ${total} layers ` +
-                `(${mib(bytesRead)} read; layer ${layer.digest} has ${mib(layer.size)}): the layers below were not checked`);
-            return false;
-        }
-        bytesRead += layer.size;
-        layers.push(await read(layer));
-        return true;
-    };
-    while (layers.length < added && (await readNext()))
-        ;
-    const wrong = wrongBinaries(view(), {
-        architecture,
-        layers: layers.map((_, index) => index),
-        digests: topDown.map(layer => layer.digest)
-    });
-    let program = checkProgram(view(), image.config, architecture);
-    while (program.status === 'incomplete' && (await readNext())) {
-        program = checkProgram(view(), image.config, architecture);
-    }
-    return {
-        platform: image.platform,
-        wrong,
-        program,
-        addedLayers: added,
-        totalLayers: total,
-        bytesRead,
-        notes
-    };
-}
-/** The failures of a report, one line each, naming the platform and the file. */
-function binaryFailures(report) {
-    const lines = report.wrong.map(file => `${report.platform}: ${file.path} ${file.problem} (added by this build, layer ${file.layer})`);
-    const { program } = report;
-    if (program.status === 'wrong' && !report.wrong.some(file => file.path === program.path)) {
-        lines.push(`${report.platform}: the program the container starts, ${program.path}, ${program.problem}`);
-    }
-    return lines;
-}
-/** What the check could not tell (a missing program, an unread layer), one line each. */
-function binaryNotes(report) {
-    const lines = report.notes.map(note => `${report.platform}: ${note}`);
-    const { program } = report;
-    if (program.status === 'missing') {
-        lines.push(`${report.platform}: the program the container starts, ${program.program}, is not in the image`);
-    }
-    if (program.status === 'incomplete') {
-        lines.push(`${report.platform}: the program the container starts, ${program.program}, was not found in the layers read`);
-    }
-    return lines;
-}
-/** One line for the log: what was read and what the container starts. */
-function describeBinaries(report) {
-    const { program } = report;
-    const starts = program.status === 'none'
-        ? 'no entrypoint or command'
-        : 'path' in program
-            ? `starts ${program.path} (${program.status === 'ok' ? 'matches' : program.status})`
-            : `starts ${program.program} (${program.status})`;
-    return (`${report.platform}: ${report.addedLayers} of ${report.totalLayers} layers added by this build, ` +
-        `${mib(report.bytesRead)} read, ${report.wrong.length} wrong ELF file(s); ${starts}`);
-}
-function mib(bytes) {
-    const value = bytes / 1024 / 1024;
-    return `${value.toFixed(value < 10 ? 2 : 0)} MiB`;
-}
-
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 var lib_proxy = __nccwpck_require__(9783);
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -44201,6 +42980,265 @@ function hostnameOf(key) {
     return (slash === -1 ? withoutScheme : withoutScheme.slice(0, slash)).toLowerCase();
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_node_http_, 2);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_namespaceObject_0 = /*#__PURE__*/__nccwpck_require__.t(external_node_https_namespaceObject, 2);
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+;// CONCATENATED MODULE: ./lib/registry/transport.js
+/**
+ * HTTP(S) to one registry, the way BuildKit reached it to push: plain HTTP or TLS, with extra CAs or
+ * without verification, through the proxy chosen for each URL (a CONNECT tunnel, as @actions/http-client
+ * does). Node's own http/https clients: nothing outlives the request, so the step can end when its work is
+ * done. Every request has a time limit; buffered bodies have a size limit, streamed ones the caller's.
+ */
+
+
+
+
+
+
+
+
+const USER_AGENT = 'multiarch-build-push-action';
+const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
+const REDIRECTS = [301, 302, 303, 307, 308];
+class Transport {
+    options;
+    secureContext;
+    agents = new Map();
+    timeoutMs;
+    constructor(options, 
+    /** The system roots plus the CAs, parsed once for every connection (~150 certificates: costly). */
+    secureContext) {
+        this.options = options;
+        this.secureContext = secureContext;
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    }
+    /** Reads the CA files; throws naming the `ca-certs` input when one cannot be read. */
+    static async open(options) {
+        const ca = await loadCa(options.settings.caFiles, options.extraCaFile);
+        return new Transport(options, ca === undefined ? undefined : external_node_tls_.createSecureContext({ ca }));
+    }
+    /** The origin of the registry's API: http(s)://host[:port]. */
+    origin(apiHost) {
+        return `${this.options.settings.plainHttp ? 'http' : 'https'}://${apiHost}`;
+    }
+    /** One request, redirects followed for GET and HEAD; the whole body read (up to the size limit). */
+    async send(request) {
+        const response = await this.follow(request, this.options.maxBodyBytes ?? MAX_BODY_BYTES, false);
+        return { ...response, body: await readAll(response.body) };
+    }
+    /**
+     * Like send, but the body is a stream that fails once it passes `maxBytes` or stalls for the time
+     * limit. The caller reads it to the end (or destroys it).
+     */
+    stream(request, maxBytes) {
+        return this.follow(request, maxBytes, true);
+    }
+    /** Drops kept-alive connections. */
+    close() {
+        // Direct agents keep sockets alive between requests; tunnels close their own.
+        for (const agent of this.agents.values())
+            if (agent instanceof external_node_http_.Agent)
+                agent.destroy();
+        this.agents.clear();
+    }
+    async follow(request, maxBytes, streaming) {
+        let url = request.url;
+        let headers = { 'user-agent': USER_AGENT, ...request.headers };
+        const redirectable = request.method === 'GET' || request.method === 'HEAD';
+        for (let hop = 0;; hop++) {
+            const response = await this.once({ ...request, url, headers }, maxBytes, streaming);
+            const location = firstHeader(response.headers['location']);
+            if (!redirectable || !REDIRECTS.includes(response.status) || location === undefined)
+                return response;
+            response.body.resume();
+            if (hop === MAX_REDIRECTS) {
+                throw new RegistryError(`Too many redirects from ${displayUrl(request.url)}`, {
+                    url: displayUrl(request.url),
+                    status: response.status
+                });
+            }
+            const next = new URL(location, url);
+            // Credentials are for the host that asked for them, not for wherever it redirects.
+            if (next.origin !== url.origin) {
+                headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'authorization'));
+            }
+            url = next;
+        }
+    }
+    once(request, maxBytes, streaming) {
+        const { method, url } = request;
+        const shown = displayUrl(url);
+        return new Promise((resolve, reject) => {
+            let stage = 'to accept the connection for';
+            let body;
+            let timer;
+            const stop = () => {
+                clearTimeout(timer);
+            };
+            const arm = () => {
+                stop();
+                timer = setTimeout(() => {
+                    const what = `${this.who(url)} ${stage} ${method} ${shown}${this.via(url)}`;
+                    const error = new RegistryError(`Timed out after ${this.timeoutMs} ms waiting for ${what}`, {
+                        url: shown,
+                        code: 'ETIMEDOUT'
+                    });
+                    if (body === undefined)
+                        client.destroy(error);
+                    else
+                        body.destroy(error);
+                }, this.timeoutMs);
+                timer.unref();
+            };
+            const wrap = (error) => error instanceof RegistryError ? error : networkError(url, error, this.via(url));
+            const client = (url.protocol === 'https:' ? external_node_https_namespaceObject_0 : external_node_http_namespaceObject).request(url, {
+                method,
+                headers: request.headers,
+                agent: this.agentFor(url),
+                ...(url.protocol === 'https:' ? this.tlsOptions() : {})
+            }, response => {
+                stage = 'to send the rest of the body of';
+                let size = 0;
+                const limited = new external_node_stream_.Transform({
+                    transform(chunk, _encoding, done) {
+                        size += chunk.length;
+                        if (streaming)
+                            arm();
+                        if (size <= maxBytes)
+                            done(null, chunk);
+                        else
+                            done(new RegistryError(`${shown} sent more than ${maxBytes} bytes`, { url: shown }));
+                    }
+                });
+                body = limited;
+                // The error stays on the destroyed stream for whoever reads it, even if it came before they did.
+                limited.on('error', () => undefined);
+                response.on('error', error => limited.destroy(wrap(error)));
+                limited.on('end', stop);
+                limited.on('close', () => {
+                    stop();
+                    if (!response.complete)
+                        response.destroy();
+                });
+                response.pipe(limited);
+                resolve({ status: response.statusCode ?? 0, headers: response.headers, body: limited, url });
+            });
+            client.on('socket', socket => {
+                if (!socket.connecting)
+                    stage = 'to answer';
+                else
+                    socket.once('connect', () => (stage = 'to answer'));
+            });
+            client.on('error', error => {
+                stop();
+                if (body === undefined)
+                    reject(wrap(error));
+                else
+                    body.destroy(wrap(error));
+            });
+            arm();
+            if (request.body instanceof external_node_stream_.Readable) {
+                request.body.on('error', error => client.destroy(error));
+                request.body.pipe(client);
+            }
+            else {
+                client.end(request.body);
+            }
+        });
+    }
+    /** The host waited for, and the registry it was reached for when that is another host (token service). */
+    who(url) {
+        return url.host === this.options.registry
+            ? url.host
+            : `${url.host} (for registry ${this.options.registry})`;
+    }
+    via(url) {
+        const proxy = this.options.proxyFor(url);
+        return proxy === undefined ? '' : ` via proxy ${proxy.host}`;
+    }
+    /** TLS settings for the registry: BuildKit's (skip verification, or the system roots plus the CAs). */
+    tlsOptions() {
+        const context = this.secureContext ? { secureContext: this.secureContext } : {};
+        return { rejectUnauthorized: !this.options.settings.insecure, ...context };
+    }
+    /** A direct agent, or a CONNECT tunnel through the proxy chosen for this URL. */
+    agentFor(url) {
+        const proxy = this.options.proxyFor(url);
+        const key = `${url.protocol}${proxy?.href ?? ''}`;
+        const existing = this.agents.get(key);
+        if (existing !== undefined)
+            return existing;
+        let agent;
+        if (proxy === undefined) {
+            agent =
+                url.protocol === 'https:'
+                    ? new external_node_https_namespaceObject.Agent({ keepAlive: true, ...this.tlsOptions() })
+                    : new external_node_http_.Agent({ keepAlive: true });
+        }
+        else {
+            const auth = proxy.username
+                ? `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
+                : undefined;
+            const through = {
+                host: proxy.hostname,
+                port: Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80),
+                ...(auth !== undefined ? { proxyAuth: auth } : {})
+            };
+            const viaTls = proxy.protocol === 'https:';
+            agent =
+                url.protocol === 'https:'
+                    ? (viaTls ? tunnel.httpsOverHttps : tunnel.httpsOverHttp)({ proxy: through, ...this.tlsOptions() })
+                    : (viaTls ? tunnel.httpOverHttps : tunnel.httpOverHttp)({ proxy: through });
+        }
+        this.agents.set(key, agent);
+        return agent;
+    }
+}
+/** The whole body. */
+async function readAll(body) {
+    const chunks = [];
+    for await (const chunk of body)
+        chunks.push(chunk);
+    return Buffer.concat(chunks);
+}
+function firstHeader(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+async function loadCa(files, extraCaFile) {
+    // Without extra CA files, keep node's defaults (which include NODE_EXTRA_CA_CERTS).
+    if (files.length === 0)
+        return undefined;
+    const ca = [...external_node_tls_.rootCertificates];
+    if (extraCaFile) {
+        try {
+            ca.push(await (0,promises_namespaceObject.readFile)(extraCaFile, 'utf8'));
+        }
+        catch {
+            // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS.
+        }
+    }
+    for (const file of files) {
+        try {
+            ca.push(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
+        }
+        catch (error) {
+            const detail = (0,errors/* errorChain */.eB)(error).messages[0] ?? 'unknown error';
+            throw new Error(`Cannot read the CA certificate file ${file} (ca-certs): ${detail}`, { cause: error });
+        }
+    }
+    return ca;
+}
+
 ;// CONCATENATED MODULE: ./lib/registry/auth.js
 /**
  * Registry authentication: answers a 401's WWW-Authenticate challenge with Basic credentials or a Bearer
@@ -44588,6 +43626,25 @@ class RegistryClient {
             throw failed(`Starting an upload to ${this.where(repository)}`, response);
         await this.finishUpload(access, checkedDigest(digest), uploadLocation(response), blob);
     }
+    /**
+     * Whether these credentials may push to `repository`, asked the way a push begins: an upload session
+     * is opened (the registry's token handshake with push scope, or its Basic check) and cancelled at once.
+     * 'allowed', or the registry's answer when it is no verdict (404, 405, 5xx); a refusal (401, 403)
+     * throws a RegistryError that says which.
+     */
+    async checkPush(repository) {
+        const url = this.url(repository, 'blobs', 'uploads/');
+        const access = this.push(repository);
+        const response = await this.auth.send({ method: 'POST', url }, access);
+        if (response.status === 202) {
+            // Cancelled so that it holds nothing; a registry that cannot cancel lets it expire.
+            await this.auth.send({ method: 'DELETE', url: uploadLocation(response) }, access).catch(() => undefined);
+            return 'allowed';
+        }
+        if (response.status === 401 || response.status === 403)
+            throw new RegistryError(`${this.where(repository)} refused to let these credentials push (HTTP ${response.status} from ${displayUrl(url)})${registryErrors(response.body)}`, { url: displayUrl(url), status: response.status });
+        return { inconclusive: `HTTP ${response.status} from ${displayUrl(url)}${registryErrors(response.body)}` };
+    }
     close() {
         this.transport.close();
     }
@@ -44672,6 +43729,1032 @@ async function credentialsOf(registry, access) {
 function systemProxy(url) {
     const proxy = (0,lib_proxy/* getProxyUrl */.s)(url);
     return proxy === undefined ? undefined : new URL(proxy.href);
+}
+
+;// CONCATENATED MODULE: ./lib/run/push-access.js
+/**
+ * Push access, checked before any builder exists: for each repository the tags push to (a registry cache
+ * lives next to the first tag), these credentials open and cancel an upload session, the first step of a
+ * push. A wrong password or an account without push rights then fails the step in well under a second,
+ * naming the registry and the repository, instead of after the whole build. A registry that gives no
+ * verdict (no answer from here, an unusual status) is logged and left to the push itself.
+ */
+
+
+
+
+
+/** How long the check waits for each registry request. */
+const CHECK_TIMEOUT_MS = 5000;
+/** The repositories a push writes to, `registry/repository`, each once. */
+function pushRepositories(inputs) {
+    if (!inputs.push || evaluates(inputs.buildOptions.call))
+        return [];
+    const seen = new Map();
+    for (const tag of inputs.tags) {
+        const { registry, repository } = (0,oci_reference/* parseImageReference */.o_)(tag);
+        seen.set(`${registry}/${repository}`, { registry, repository });
+    }
+    return [...seen.values()];
+}
+/** Checks each repository; throws one error listing every refusal, with what to change. */
+async function checkPushAccess(access, repositories) {
+    const { reporter } = access;
+    const refused = [];
+    for (const { registry, repository } of repositories) {
+        const where = `${registry}/${repository}`;
+        const started = Date.now();
+        try {
+            // A registry that does not answer quickly gets no verdict here: the push has its own time limits.
+            const client = await openRegistryClient(registry, { ...access, timeoutMs: CHECK_TIMEOUT_MS });
+            try {
+                const answer = await client.checkPush(repository);
+                const ms = Date.now() - started;
+                if (answer === 'allowed')
+                    reporter.info(`${where}: push allowed (${ms} ms)`);
+                else
+                    reporter.info(`${where}: no verdict (${answer.inconclusive}); the push will tell`);
+            }
+            finally {
+                client.close();
+            }
+        }
+        catch (error) {
+            if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) {
+                refused.push(error.message);
+            }
+            else {
+                reporter.info(`${where}: no verdict (${(0,errors/* messageOf */.bD)(error)}); the push will tell`);
+            }
+        }
+    }
+    if (refused.length === 0)
+        return;
+    throw new Error(`Push access refused before building (nothing was built):\n${refused.map(r => `  - ${r}`).join('\n')}\n` +
+        'Check username and password (registry names the registry they are for; a token needs write or push ' +
+        'scope), or the account’s permissions on the repository.');
+}
+
+;// CONCATENATED MODULE: ./lib/run/secrets.js
+/**
+ * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
+ * log line, including the lines of commands that echo them.
+ */
+
+
+
+/** Inputs whose text may carry secrets. */
+const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key'];
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
+/** `http://user:secret@proxy:3128` -> `secret` (as written). */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
+/**
+ * Masks the password, every line of any PEM private key pasted into an input (the runner masks line by
+ * line), and a proxy URL's password.
+ */
+function maskSecrets(reporter, getInput, env) {
+    const mask = (secret) => {
+        reporter.mask(secret);
+    };
+    const password = getInput('password');
+    if (password)
+        mask(password);
+    const token = getInput('github-token');
+    if (token)
+        mask(token);
+    maskBuildSecrets(mask, getInput('secrets'));
+    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
+    if (env.ACTIONS_RUNTIME_TOKEN)
+        mask(env.ACTIONS_RUNTIME_TOKEN);
+    for (const name of SENSITIVE_INPUTS) {
+        for (const block of getInput(name).matchAll(PRIVATE_KEY)) {
+            for (const line of block[0].split(/\r?\n/))
+                if (line.trim() && !line.startsWith('-----'))
+                    mask(line.trim());
+        }
+    }
+    // A kubeconfig's tokens, keys and passwords (the rest of it is no secret, and masking it would hide
+    // ordinary words).
+    try {
+        for (const secret of parseKubeconfig(getInput('kubeconfig'))?.secrets ?? [])
+            for (const line of secret.split(/\r?\n/))
+                if (line.trim())
+                    mask(line.trim());
+    }
+    catch {
+        // not a kubeconfig: the input check says so, and nothing of it is logged
+    }
+    for (const value of Object.values((0,buildx_builder/* proxyEnvironment */.wP)(env))) {
+        // As written (that is how the builder's command line echoes it) and percent-decoded.
+        const written = URL_PASSWORD.exec(value)?.[1];
+        if (written === undefined)
+            continue;
+        mask(written);
+        try {
+            mask(decodeURIComponent(written));
+        }
+        catch {
+            // not valid percent-encoding: the written form is the only one
+        }
+    }
+}
+/**
+ * Masks each value of the secrets input, line by line for a multi-line one (the runner masks per line).
+ * When the input does not parse, every line is masked (the input check reports entries by position only).
+ */
+function maskBuildSecrets(mask, value) {
+    if (value === '')
+        return;
+    let values;
+    try {
+        values = parseSecrets(value).map(s => s.value);
+    }
+    catch {
+        values = value.split('\n');
+    }
+    for (const secret of values) {
+        for (const line of secret.split(/\r?\n/))
+            if (line.trim())
+                mask(line.trim());
+        if (secret.includes('\n'))
+            mask(secret);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/provenance.js
+/**
+ * The provenance attestation a build gets when the `provenance` input is empty: build-push-action's
+ * default, so that workflows moved over unchanged get the same attestation. Pure functions; the job's
+ * facts (is the repository private, the run's URL) come from `jobProvenanceFacts`.
+ *
+ * build-push-action's rule: no default where attestations are off anyway (Docker media types here), where
+ * an `attests` line of type provenance says what to do, where the build only evaluates (`call`) or where
+ * a docker exporter is used (`load`, `type=docker`); otherwise `mode=max` for a public repository,
+ * `mode=min,inline-only=true` (buildx's own default) for a private one, each with the run as builder-id.
+ */
+
+
+/** The provenance value the build runs with: the input when set, else the default ('' for none). */
+function effectiveProvenance(s, facts) {
+    if (s.provenance)
+        return s.provenance;
+    if (s.mediaTypes === 'docker' || evaluates(s.buildOptions.call))
+        return '';
+    if (s.buildOptions.attests.some(line => attestType(line) === 'provenance'))
+        return '';
+    if (hasDockerExporter(s))
+        return '';
+    // Outside GitHub Actions and GitLab CI nothing is known: buildx's own default (the same min mode).
+    if (facts.privateRepository === undefined)
+        return '';
+    const mode = facts.privateRepository ? 'mode=min,inline-only=true' : 'mode=max';
+    return facts.builderId ? `${mode},builder-id=${facts.builderId}` : mode;
+}
+/**
+ * Whether buildx exports to the Docker engine: `load` (here only without push: a pushed image is loaded
+ * from the registry after its checks) or an output of type docker.
+ */
+function hasDockerExporter(s) {
+    if (s.buildOptions.load && !s.push)
+        return true;
+    return s.buildOptions.outputs.some(output => outputType(output) === 'docker');
+}
+/**
+ * The job's provenance facts from its environment. GitHub Actions: the event payload's
+ * `repository.private` (a missing field counts as public, as in build-push-action) and the run's URL with
+ * its attempt. GitLab CI: `CI_PROJECT_VISIBILITY` (only `public` is public) and `CI_JOB_URL`.
+ */
+function jobProvenanceFacts(env, readFile = file => external_node_fs_.readFileSync(file, 'utf8')) {
+    if (env.GITHUB_ACTIONS === 'true') {
+        const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
+        const attempt = env.GITHUB_RUN_ATTEMPT || '1';
+        return {
+            privateRepository: eventSaysPrivate(env.GITHUB_EVENT_PATH, readFile),
+            builderId: server && repository && run ? `${server}/${repository}/actions/runs/${run}/attempts/${attempt}` : ''
+        };
+    }
+    if (env.GITLAB_CI === 'true') {
+        return {
+            privateRepository: env.CI_PROJECT_VISIBILITY !== 'public',
+            builderId: env.CI_JOB_URL ?? ''
+        };
+    }
+    return { privateRepository: undefined, builderId: '' };
+}
+/** `repository.private` of the event payload; false when the payload is missing or says nothing. */
+function eventSaysPrivate(eventPath, readFile) {
+    if (!eventPath)
+        return false;
+    try {
+        const payload = JSON.parse(readFile(eventPath));
+        return payload.repository?.private === true;
+    }
+    catch {
+        return false;
+    }
+}
+
+// EXTERNAL MODULE: ./lib/buildx/output.js
+var output = __nccwpck_require__(3651);
+;// CONCATENATED MODULE: ./lib/run/timings.js
+
+
+function platformTimings(steps, platforms, emulated) {
+    const only = platforms.length === 1 ? platforms[0] : undefined;
+    const timings = new Map(platforms.map(platform => [platform, { platform, seconds: 0, emulatedSeconds: 0, cached: 0, steps: 0 }]));
+    for (const step of steps) {
+        const where = stepPlatform(step.name, only);
+        const timing = where ? timings.get(where.target) : undefined;
+        if (!where || !timing)
+            continue;
+        timing.steps++;
+        if (step.cached)
+            timing.cached++;
+        const seconds = step.seconds ?? 0;
+        timing.seconds += seconds;
+        if (where.instruction === 'RUN' && emulated.includes(where.runsOn))
+            timing.emulatedSeconds += seconds;
+    }
+    return [...timings.values()].map(t => ({
+        ...t,
+        seconds: round(t.seconds),
+        emulatedSeconds: round(t.emulatedSeconds)
+    }));
+}
+const DOMINANCE = { minShare: 0.5, minSeconds: 10 };
+/** The cross-compile hint when emulated RUN steps took most of the time; undefined otherwise. */
+function dominanceHint(timings, options = DOMINANCE) {
+    const total = timings.reduce((sum, t) => sum + t.seconds, 0);
+    const emulated = timings.reduce((sum, t) => sum + t.emulatedSeconds, 0);
+    if (total <= 0 || emulated < options.minSeconds || emulated / total < options.minShare)
+        return undefined;
+    const platforms = timings.filter(t => t.emulatedSeconds > 0).map(t => t.platform);
+    return (0,output/* crossCompileHint */.nj)(platforms, emulated, emulated / total);
+}
+/** A hint for each failed step that ran under emulation and printed what an emulator crash prints. */
+function crashHints(steps, platforms, emulated) {
+    const only = platforms.length === 1 ? platforms[0] : undefined;
+    const hints = [];
+    for (const step of steps) {
+        if (step.error === '')
+            continue;
+        const where = stepPlatform(step.name, only);
+        if (!where || !emulated.includes(where.runsOn))
+            continue;
+        // The error quotes the failed command line (`process "/bin/sh -c ..." did not complete…`): not evidence.
+        const reason = step.error.replace(/^process ".*" did not complete successfully/s, '');
+        if (!output/* QEMU_CRASH */.Vs.test(step.logs.join('\n')) && !output/* QEMU_CRASH */.Vs.test(reason))
+            continue;
+        hints.push((0,output/* emulatorCrashHint */.eI)(where.target, stepLabel(step.name)));
+    }
+    return hints;
+}
+/** `[linux/arm64 2/3] RUN make -j4 all` -> `RUN make -j4 all` (shortened). */
+function stepLabel(name) {
+    const label = name.replace(/^\[[^\]]*\]\s*/, '');
+    return label.length > 80 ? `${label.slice(0, 77)}...` : label;
+}
+function round(seconds) {
+    return Math.round(seconds * 10) / 10;
+}
+/** Logs each platform's step time and emulated share; a notice when emulated RUN steps dominate. */
+function reportTimings(reporter, steps, platforms, emulated) {
+    const timings = platformTimings(steps, platforms, emulated);
+    for (const t of timings) {
+        reporter.info(`${t.platform}: ${t.seconds.toFixed(1)} s in ${t.steps} steps (${t.cached} cached), ` +
+            `${t.emulatedSeconds.toFixed(1)} s of it in RUN steps under emulation`);
+    }
+    const hint = dominanceHint(timings);
+    if (hint)
+        reporter.notice(hint.message, { title: hint.title });
+    return Promise.resolve(timings);
+}
+
+;// CONCATENATED MODULE: ./lib/run/build-step.js
+/**
+ * The build phase of a run: `docker buildx build` with retries for transient failures, a hint naming the
+ * platform and step when an emulated step crashed, and the time each platform took.
+ */
+
+
+
+
+
+
+
+/**
+ * Builds (and pushes) the image; returns each platform's build time, or undefined when `call` only
+ * evaluated the build (check, outline, targets: nothing was built, pushed or exported).
+ */
+async function buildImage(options) {
+    const { deps, inputs, emulated } = options;
+    const { reporter } = deps;
+    const evaluateOnly = evaluates(inputs.buildOptions.call);
+    const title = evaluateOnly
+        ? `Evaluate (call: ${inputs.buildOptions.call})`
+        : `Build ${inputs.platforms.join(', ')}${inputs.push ? ' and push' : ''}`;
+    const provenance = effectiveProvenance(inputs, jobProvenanceFacts(deps.env));
+    const build = await reporter.group(title, () => {
+        if (provenance !== inputs.provenance)
+            reporter.info(`provenance: ${provenance} (build-push-action's default; set provenance to choose)`);
+        return (0,core_retry/* withRetries */.LH)((0,run_deps/* retryOptions */.t)(deps, inputs, 'Build'), () => runBuild(options.runner, {
+            log: reporter,
+            builder: options.builder,
+            metadataFile: options.metadataFile,
+            settings: { ...inputs, provenance },
+            progress: progressFormat(options.buildxVersion)
+        })).catch((error) => {
+            // A step that crashed under QEMU: name the platform and the step (the error itself follows).
+            if (error instanceof BuildError)
+                for (const hint of crashHints(error.steps, inputs.platforms, emulated))
+                    reporter.error(hint.message, { title: hint.title });
+            throw error;
+        });
+    });
+    for (const problem of failedCacheExports(build.steps))
+        reporter.warning(problem, { title: 'Build cache' });
+    if (evaluateOnly)
+        return undefined;
+    return reporter.group('Build time per platform', () => reportTimings(reporter, build.steps, inputs.platforms, emulated));
+}
+
+// EXTERNAL MODULE: ./lib/run/phases.js
+var phases = __nccwpck_require__(9341);
+;// CONCATENATED MODULE: ./lib/oci/index-checks.js
+/**
+ * Checks of an image index's content, for anything that assembles or pushes one: every platform exactly
+ * once (and, when asked, exactly the expected set), and each platform manifest's image config naming the
+ * same os/architecture/variant as its index entry; for an index as pushed (pushedIndexProblems) also no
+ * index nested in it, and attestation manifests only as attestation entries. Pure: the caller fetches the
+ * bytes. Each check returns its problems (one sentence each); `throwProblems` turns them into one error.
+ */
+
+
+/** The `platform` object of a descriptor or the os/architecture/variant of an image config, or undefined. */
+function index_checks_platformOf(value) {
+    if (!(0,oci/* isRecord */.u4)(value))
+        return undefined;
+    const { os, architecture, variant } = value;
+    if (typeof os !== 'string' || typeof architecture !== 'string' || os === '' || architecture === '') {
+        return undefined;
+    }
+    return typeof variant === 'string' && variant !== '' ? { os, architecture, variant } : { os, architecture };
+}
+/**
+ * Each platform exactly once; with `expected`, exactly those platforms. Problems name the sources of a
+ * duplicate, the platforms missing from every source, and platforms that `expected` does not list.
+ */
+function index_checks_platformSetProblems(placed, expected) {
+    const problems = [];
+    const byPlatform = new Map();
+    for (const { platform, from } of placed) {
+        const key = (0,oci_platforms/* normalizePlatform */.FL)(platform);
+        byPlatform.set(key, [...(byPlatform.get(key) ?? []), from]);
+    }
+    for (const [platform, froms] of byPlatform) {
+        if (froms.length > 1)
+            problems.push(`${platform} is in more than one source: ${froms.join(', ')}`);
+    }
+    if (expected === undefined)
+        return problems;
+    const wanted = expected.map(oci_platforms/* normalizePlatform */.FL);
+    const held = [...byPlatform.keys()];
+    const missing = wanted.filter(p => !byPlatform.has(p));
+    if (missing.length > 0) {
+        problems.push(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} in platforms but in none of the sources ` +
+            `(they hold ${held.length > 0 ? held.join(', ') : 'no platform image'})`);
+    }
+    for (const platform of held.filter(p => !wanted.includes(p))) {
+        const froms = byPlatform.get(platform) ?? [];
+        problems.push(`${platform} (from ${froms.join(', ')}) is not in platforms (${wanted.join(', ')})`);
+    }
+    return problems;
+}
+/**
+ * The image config's os/architecture/variant against the index entry's platform (both normalised, so
+ * arm64/v8 equals arm64). `where` names the image for the message.
+ */
+function index_checks_configPlatformProblems(entry, config, where) {
+    const parsed = (0,oci/* parseJsonObject */.dw)(config);
+    const fromConfig = index_checks_platformOf(parsed);
+    if (fromConfig === undefined) {
+        return [`${where}: its image config has no os/architecture, so its platform cannot be checked`];
+    }
+    const listed = (0,oci_platforms/* formatPlatform */.Bq)(entry);
+    const actual = (0,oci_platforms/* formatPlatform */.Bq)(fromConfig);
+    return listed === actual
+        ? []
+        : [`${where} is listed as ${listed}, but its image config says ${actual} (os/architecture/variant)`];
+}
+/**
+ * The platform images of an index (attestation manifests and unknown/unknown entries left out), each
+ * placed as `entry N (digest)`: the input of platformSetProblems for an index already pushed.
+ */
+function indexPlatforms(raw, mediaType) {
+    const parsed = parseJsonObject(raw);
+    if (parsed === undefined || manifestKind(mediaType, parsed) !== 'index') {
+        throw new Error(`Expected an image index (${mediaType || 'no media type'}), got something else`);
+    }
+    const manifests = Array.isArray(parsed['manifests']) ? parsed['manifests'] : [];
+    const placed = [];
+    for (const [n, entry] of manifests.entries()) {
+        if (!isRecord(entry) || isAttestation(entry))
+            continue;
+        const platform = index_checks_platformOf(entry['platform']);
+        if (platform === undefined || (platform.os === 'unknown' && platform.architecture === 'unknown'))
+            continue;
+        placed.push({ platform: formatPlatform(platform), from: `entry ${n} (${String(entry['digest'])})` });
+    }
+    return placed;
+}
+/** Checks a pushed (or about to be pushed) index: each platform once, and exactly `expected` if given. */
+function indexProblems(raw, mediaType, expected) {
+    return index_checks_platformSetProblems(indexPlatforms(raw, mediaType), expected);
+}
+/** An error listing every problem, or nothing when there is none. */
+function index_checks_throwProblems(what, problems) {
+    if (problems.length === 0)
+        return;
+    throw new Error(problems.length === 1
+        ? `${what}: ${problems[0] ?? ''}`
+        : `${what}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+}
+const REFERENCE_DIGEST_ANNOTATION = 'vnd.docker.reference.digest';
+/**
+ * Every problem of an index as pushed: each requested platform exactly once and no other
+ * (platformSetProblems), each config's platform (configPlatformProblems), no nested index, attestation
+ * manifests only as attestation entries (unknown/unknown, pointing at an image of the index).
+ */
+function pushedIndexProblems(input) {
+    const problems = [];
+    const placed = [];
+    const attestations = [];
+    const entries = Array.isArray(input.index['manifests']) ? input.index['manifests'] : [];
+    for (const [n, entry] of entries.entries()) {
+        if (!(0,oci/* isRecord */.u4)(entry) || typeof entry['digest'] !== 'string') {
+            problems.push(`entry ${n} of the index has no digest`);
+            continue;
+        }
+        const from = `entry ${n} (${entry['digest']})`;
+        const platform = index_checks_platformOf(entry['platform']);
+        if ((0,oci/* isAttestation */.H3)(entry)) {
+            const annotations = entry['annotations'];
+            attestations.push({ from, platform, refersTo: annotations[REFERENCE_DIGEST_ANNOTATION] });
+            continue;
+        }
+        const name = platform ? (0,oci_platforms/* formatPlatform */.Bq)(platform) : '';
+        if (typeof entry['mediaType'] === 'string' && oci/* INDEX_MEDIA_TYPES */.kA.includes(entry['mediaType'])) {
+            problems.push(`${name || 'an entry'}: ${from} is an index nested in the index`);
+            continue;
+        }
+        if (!platform || (platform.os === 'unknown' && platform.architecture === 'unknown')) {
+            problems.push(`${from} has ${platform ? 'platform unknown/unknown' : 'no platform'} but is not marked as an ` +
+                'attestation manifest (vnd.docker.reference.type)');
+            continue;
+        }
+        placed.push({ platform: name, from });
+        problems.push(...listedProblems(platform, `${name}: ${from}`, input.manifests.get(entry['digest'])));
+    }
+    const images = new Set(placed.map(p => /\((.*)\)$/.exec(p.from)?.[1]));
+    for (const { from, platform, refersTo } of attestations) {
+        if (platform && !(platform.os === 'unknown' && platform.architecture === 'unknown')) {
+            problems.push(`${(0,oci_platforms/* formatPlatform */.Bq)(platform)}: ${from} is an attestation manifest listed with that platform, not unknown/unknown`);
+        }
+        if (typeof refersTo !== 'string' || !images.has(refersTo)) {
+            problems.push(`${from} is an attestation manifest for ${String(refersTo)}, which is no image of the index`);
+        }
+    }
+    return [...problems, ...index_checks_platformSetProblems(placed, input.requested)];
+}
+/** The problems of a single image manifest pushed without an index (one platform requested). */
+function singleManifestProblems(requested, manifest) {
+    const [only] = requested;
+    if (requested.length !== 1 || only === undefined) {
+        return [`a single image manifest was pushed for ${requested.length} platforms`];
+    }
+    const [os = '', architecture = '', variant] = (0,oci_platforms/* normalizePlatform */.FL)(only).split('/');
+    const platform = variant ? { os, architecture, variant } : { os, architecture };
+    return listedProblems(platform, `${(0,oci_platforms/* formatPlatform */.Bq)(platform)}: the pushed manifest`, manifest);
+}
+function listedProblems(platform, where, manifest) {
+    if (!manifest)
+        return [`${where} was not read`];
+    if (manifest.kind === 'index')
+        return [`${where} is an index nested in the index`];
+    if (manifest.kind === undefined)
+        return [`${where} is not an image manifest`];
+    if (manifest.attestation)
+        return [`${where} is an attestation manifest (${oci/* MEDIA_TYPES */.Z2.inToto} layers), not an image`];
+    return index_checks_configPlatformProblems(platform, manifest.config ?? Buffer.from('{}'), where);
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __nccwpck_require__(6118);
+;// CONCATENATED MODULE: ./lib/oci/elf.js
+/**
+ * ELF facts: the identification and machine of an executable from its first 20 bytes, and which machine,
+ * word size and byte order each Linux platform runs. Pure functions.
+ */
+/** The bytes of a file needed to tell its ELF class, byte order, type and machine. */
+const ELF_HEAD_BYTES = 20;
+const ELF_TYPE = { relocatable: 1, executable: 2, shared: 3, core: 4 };
+const EM = {
+    i386: 3,
+    mips: 8,
+    ppc: 20,
+    ppc64: 21,
+    s390: 22,
+    arm: 40,
+    x8664: 62,
+    aarch64: 183,
+    riscv: 243,
+    loongarch: 258
+};
+const MACHINE_NAMES = {
+    [EM.i386]: 'Intel 80386',
+    [EM.mips]: 'MIPS',
+    [EM.ppc]: 'PowerPC',
+    [EM.ppc64]: 'PowerPC64',
+    [EM.s390]: 'IBM S/390',
+    [EM.arm]: 'ARM',
+    [EM.x8664]: 'x86-64',
+    [EM.aarch64]: 'AArch64',
+    [EM.riscv]: 'RISC-V',
+    [EM.loongarch]: 'LoongArch'
+};
+const EXPECTED = {
+    amd64: { machine: EM.x8664, bits: 64, endianness: 'LSB' },
+    '386': { machine: EM.i386, bits: 32, endianness: 'LSB' },
+    arm64: { machine: EM.aarch64, bits: 64, endianness: 'LSB' },
+    arm: { machine: EM.arm, bits: 32, endianness: 'LSB' },
+    ppc64le: { machine: EM.ppc64, bits: 64, endianness: 'LSB' },
+    ppc64: { machine: EM.ppc64, bits: 64, endianness: 'MSB' },
+    s390x: { machine: EM.s390, bits: 64, endianness: 'MSB' },
+    riscv64: { machine: EM.riscv, bits: 64, endianness: 'LSB' },
+    mips64le: { machine: EM.mips, bits: 64, endianness: 'LSB' },
+    mips64: { machine: EM.mips, bits: 64, endianness: 'MSB' },
+    mipsle: { machine: EM.mips, bits: 32, endianness: 'LSB' },
+    mips: { machine: EM.mips, bits: 32, endianness: 'MSB' },
+    loong64: { machine: EM.loongarch, bits: 64, endianness: 'LSB' }
+};
+/** The ELF header at the start of `head`, or undefined when the bytes are not an ELF file. */
+function parseElfHeader(head) {
+    if (head.length < ELF_HEAD_BYTES)
+        return undefined;
+    if (head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46)
+        return undefined;
+    const bits = head[4] === 1 ? 32 : head[4] === 2 ? 64 : undefined;
+    const endianness = head[5] === 1 ? 'LSB' : head[5] === 2 ? 'MSB' : undefined;
+    if (bits === undefined || endianness === undefined)
+        return undefined;
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    const little = endianness === 'LSB';
+    return { bits, endianness, type: view.getUint16(16, little), machine: view.getUint16(18, little) };
+}
+/** Whether the file is something the kernel runs or loads: an executable or a shared object. */
+function isLoadable(header) {
+    return header.type === ELF_TYPE.executable || header.type === ELF_TYPE.shared;
+}
+/** The ELF an architecture ('arm64', 'arm', ...) runs, or undefined for one this table does not know. */
+function expectedElf(architecture) {
+    return EXPECTED[architecture];
+}
+/** 'ELF 64-bit LSB x86-64', as `file` says it. */
+function describeElf(elf) {
+    const machine = MACHINE_NAMES[elf.machine] ?? `machine ${elf.machine}`;
+    return `ELF ${elf.bits}-bit ${elf.endianness} ${machine}`;
+}
+/**
+ * Why an ELF file cannot run on the architecture ('is ELF 64-bit LSB x86-64, not ELF 64-bit LSB AArch64'),
+ * or undefined when it can (or when the architecture is not in the table).
+ */
+function elfMismatch(header, architecture) {
+    const expected = expectedElf(architecture);
+    if (!expected)
+        return undefined;
+    if (header.machine === expected.machine &&
+        header.bits === expected.bits &&
+        header.endianness === expected.endianness) {
+        return undefined;
+    }
+    return `is ${describeElf(header)}, not ${describeElf(expected)}`;
+}
+
+;// CONCATENATED MODULE: ./lib/oci/layer-files.js
+/**
+ * What an image layer holds, read as a stream: each entry's path and type, and for regular files only the
+ * first bytes (ELF header, `#!`). File contents are passed over, never kept. Whiteouts (`.wh.name`) and
+ * opaque directories (`.wh..wh..opq`) are recorded as the OCI layer format defines them.
+ */
+
+
+
+
+const WHITEOUT = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+/**
+ * How a layer is compressed, from its media type (OCI and Docker); undefined for a layer that is not a
+ * filesystem tar (attestations, foreign or unknown layers).
+ */
+function layerCompression(mediaType) {
+    switch (mediaType) {
+        case 'application/vnd.oci.image.layer.v1.tar':
+        case 'application/vnd.oci.image.layer.nondistributable.v1.tar':
+            return 'none';
+        case 'application/vnd.oci.image.layer.v1.tar+gzip':
+        case 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip':
+        case 'application/vnd.docker.image.rootfs.diff.tar.gzip':
+            return 'gzip';
+        case 'application/vnd.oci.image.layer.v1.tar+zstd':
+        case 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd':
+            return 'zstd';
+        default:
+            return undefined;
+    }
+}
+/** '/a/b' from a tar name ('./a/b/', 'a//b', '/a/./b'); '/' for the root. */
+function normalizeLayerPath(name) {
+    const parts = [];
+    for (const part of name.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..')
+            parts.pop();
+        else
+            parts.push(part);
+    }
+    return `/${parts.join('/')}`;
+}
+/** The directory of an absolute path ('/' for '/a'). */
+function parentOf(path) {
+    const cut = path.lastIndexOf('/');
+    return cut <= 0 ? '/' : path.slice(0, cut);
+}
+/** Reads a layer blob: decompresses it and records its entries. Fails on a corrupt stream. */
+async function readLayerFiles(blob, compression) {
+    const files = { entries: new Map(), whiteouts: new Set(), opaqueDirs: new Set() };
+    const tar = (0,tar_stream.extract)();
+    const stages = [blob];
+    const decompressor = decompressorFor(compression);
+    if (decompressor)
+        stages.push(decompressor);
+    const finished = (0,external_node_stream_promises_namespaceObject.pipeline)([...stages, tar]).then(() => undefined, (error) => (error instanceof Error ? error : new Error(String(error))));
+    try {
+        for await (const entry of tar) {
+            const { header } = entry;
+            let head = Buffer.alloc(0);
+            // Every chunk is read (the tar stream moves on only then); only the first bytes are kept.
+            for await (const chunk of entry) {
+                if (head.length < ELF_HEAD_BYTES && header.type === 'file') {
+                    head = Buffer.concat([head, chunk.subarray(0, ELF_HEAD_BYTES - head.length)]);
+                }
+            }
+            record(files, header.name, entryOf(header, head));
+        }
+    }
+    catch (error) {
+        throw (await finished) ?? error;
+    }
+    const failure = await finished;
+    if (failure !== undefined)
+        throw failure;
+    return files;
+}
+function decompressorFor(compression) {
+    if (compression === 'gzip')
+        return external_node_zlib_.createGunzip();
+    if (compression === 'zstd') {
+        if (typeof external_node_zlib_.createZstdDecompress !== 'function') {
+            throw new Error(`zstd layers need Node.js 22.15 or later to be read (this is ${process.version})`);
+        }
+        return external_node_zlib_.createZstdDecompress();
+    }
+    return undefined;
+}
+function entryOf(header, head) {
+    switch (header.type) {
+        case 'file':
+        case 'contiguous-file': {
+            const elf = parseElfHeader(head);
+            const script = head.subarray(0, 2).toString('latin1') === '#!';
+            return elf
+                ? { type: 'file', mode: header.mode, elf, script }
+                : { type: 'file', mode: header.mode, script };
+        }
+        case 'symlink':
+            return { type: 'symlink', target: header.linkname ?? '' };
+        case 'link':
+            return { type: 'hardlink', target: normalizeLayerPath(header.linkname ?? '') };
+        case 'directory':
+            return { type: 'directory' };
+        default:
+            return { type: 'other' };
+    }
+}
+function record(files, name, entry) {
+    const path = normalizeLayerPath(name);
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    if (base === OPAQUE)
+        files.opaqueDirs.add(parentOf(path));
+    else if (base.startsWith(WHITEOUT)) {
+        const dir = parentOf(path);
+        files.whiteouts.add(`${dir === '/' ? '' : dir}/${base.slice(WHITEOUT.length)}`);
+    }
+    else
+        files.entries.set(path, entry);
+}
+
+;// CONCATENATED MODULE: ./lib/oci/rootfs.js
+/**
+ * The filesystem an image's layers make, as far as the layers read so far tell: a path is looked up from
+ * the top layer down (whiteouts and opaque directories hide what is below), symbolic links are followed,
+ * and a lookup that would need a layer not read yet says so. Pure functions.
+ */
+
+const MAX_LINKS = 40;
+const IMPLIED_DIR = { type: 'directory' };
+const implied = new WeakMap();
+/** The directories a layer holds entries in, whether or not it lists them (tars may leave them out). */
+function impliedDirs(layer) {
+    let dirs = implied.get(layer);
+    if (!dirs) {
+        dirs = new Set();
+        for (const path of layer.entries.keys()) {
+            for (let dir = parentOf(path); dir !== '/' && !dirs.has(dir); dir = parentOf(dir))
+                dirs.add(dir);
+        }
+        implied.set(layer, dirs);
+    }
+    return dirs;
+}
+/** The entry at an exact path (no link in it followed), and the index in view.layers of its layer. */
+function lookupExact(view, path) {
+    const ancestors = ancestorsOf(path);
+    for (const [index, layer] of view.layers.entries()) {
+        const entry = layer.entries.get(path) ?? (impliedDirs(layer).has(path) ? IMPLIED_DIR : undefined);
+        if (entry)
+            return { found: true, path, entry, layer: index };
+        if (layer.whiteouts.has(path) || ancestors.some(dir => layer.whiteouts.has(dir))) {
+            return { found: false, incomplete: false };
+        }
+        if (ancestors.some(dir => layer.opaqueDirs.has(dir)))
+            return { found: false, incomplete: false };
+    }
+    return { found: false, incomplete: !view.complete };
+}
+/**
+ * The file a path names, following symbolic links in every component (and hard links to their file).
+ * A directory no layer lists is taken to exist (tars often leave parents out).
+ */
+function rootfs_resolvePath(view, path) {
+    const pending = splitPath(path);
+    const current = [];
+    let links = 0;
+    while (pending.length > 0) {
+        const name = pending.shift() ?? '';
+        if (name === '..') {
+            current.pop();
+            continue;
+        }
+        const candidate = `/${[...current, name].join('/')}`;
+        const found = lookupExact(view, candidate);
+        if (!found.found) {
+            if (found.incomplete || pending.length === 0)
+                return found;
+            current.push(name);
+            continue;
+        }
+        const { entry } = found;
+        if (entry.type === 'symlink' || entry.type === 'hardlink') {
+            if (++links > MAX_LINKS)
+                return { found: false, incomplete: false };
+            if (entry.type === 'hardlink' || entry.target.startsWith('/'))
+                current.length = 0;
+            pending.unshift(...splitPath(entry.target));
+            continue;
+        }
+        if (pending.length === 0)
+            return found;
+        current.push(name);
+    }
+    return { found: false, incomplete: false };
+}
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** The program a container of this config starts (Entrypoint[0], else Cmd[0]), or undefined for none. */
+function programOf(config) {
+    const entrypoint = config.Entrypoint ?? [];
+    const command = entrypoint.length > 0 ? entrypoint : (config.Cmd ?? []);
+    const program = command[0];
+    return program === undefined || program === '' ? undefined : program;
+}
+/** Where a program name is looked for: itself when it has a '/', else each directory of the config's PATH. */
+function programCandidates(program, config) {
+    if (program.includes('/')) {
+        return [normalizeLayerPath(program.startsWith('/') ? program : `${config.WorkingDir ?? '/'}/${program}`)];
+    }
+    const pathVariable = (config.Env ?? []).find(line => line.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;
+    return pathVariable
+        .split(':')
+        .filter(dir => dir.startsWith('/'))
+        .map(dir => normalizeLayerPath(`${dir}/${program}`));
+}
+/** The first candidate that exists; incomplete when a candidate before it could be in an unread layer. */
+function findProgram(view, candidates) {
+    for (const candidate of candidates) {
+        const found = rootfs_resolvePath(view, candidate);
+        if (found.found && found.entry.type === 'file')
+            return found;
+        if (!found.found && found.incomplete)
+            return found;
+    }
+    return { found: false, incomplete: false };
+}
+/** Whether the entry at `path` in layer `index` is what the image shows there (no upper layer hides it). */
+function isVisible(view, path, index) {
+    const found = lookupExact(view, path);
+    return found.found && found.layer === index;
+}
+function splitPath(path) {
+    return path.split('/').filter(part => part !== '' && part !== '.');
+}
+function ancestorsOf(path) {
+    const dirs = [];
+    for (let dir = parentOf(path); dir !== '/'; dir = parentOf(dir))
+        dirs.push(dir);
+    dirs.push('/');
+    return dirs;
+}
+
+;// CONCATENATED MODULE: ./lib/oci/binaries.js
+/**
+ * Whether an image's binaries run on its platform: which layers the build added (from the config's
+ * history), the ELF files in them, and the program the container starts, compared with the platform's
+ * machine, word size and byte order. Pure functions over the layers read so far.
+ */
+
+
+/** The history comment of the steps BuildKit's Dockerfile frontend writes. */
+const DOCKERFILE_HISTORY_COMMENT = 'buildkit.dockerfile.v0';
+/** How far before the build's start a history timestamp still counts as this build's (clock skew). */
+const HISTORY_SKEW_MS = 60_000;
+/**
+ * How many of the image's top layers this build added: the history entries that made a layer and that
+ * BuildKit's Dockerfile frontend wrote at or after `builtSince` (ms since the epoch), counted (a base
+ * without history adds no entry, and BuildKit then appends a generated entry at the end, so entries cannot
+ * be matched to layers by position). undefined, meaning "check every layer", when that count cannot be
+ * trusted: no such entry (another frontend, SOURCE_DATE_EPOCH, a fully cached build whose config is the
+ * earlier run's), or older Dockerfile-frontend entries besides them, which are either steps that came
+ * from the build cache with an earlier run's timestamps or a base image built by BuildKit; the two cannot
+ * be told apart, so nothing is left out.
+ */
+function layersAddedByBuild(history, layerCount, builtSince) {
+    let fresh = 0;
+    let older = 0;
+    for (const entry of history ?? []) {
+        if (entry.empty_layer === true || entry.comment !== DOCKERFILE_HISTORY_COMMENT)
+            continue;
+        const created = entry.created === undefined ? NaN : Date.parse(entry.created);
+        if (created >= builtSince - HISTORY_SKEW_MS)
+            fresh++;
+        else
+            older++;
+    }
+    return fresh === 0 || older > 0 ? undefined : Math.min(fresh, layerCount);
+}
+/**
+ * The ELF executables and shared objects in the given layers (indexes into view.layers) that the image
+ * shows (no upper layer replaces or deletes them) and that cannot run on the architecture.
+ */
+function wrongBinaries(view, options) {
+    const found = [];
+    for (const index of options.layers) {
+        const layer = view.layers[index];
+        if (!layer)
+            continue;
+        for (const [path, entry] of layer.entries) {
+            if (entry.type !== 'file' || !entry.elf || !isLoadable(entry.elf))
+                continue;
+            const problem = elfMismatch(entry.elf, options.architecture);
+            if (problem && isVisible(view, path, index)) {
+                found.push({ path, problem, layer: options.digests[index] ?? '' });
+            }
+        }
+    }
+    return found.sort((a, b) => a.path.localeCompare(b.path));
+}
+/** The program the container starts, checked against the architecture (incomplete: read a lower layer). */
+function checkProgram(view, config, architecture) {
+    const program = programOf(config);
+    if (program === undefined)
+        return { status: 'none' };
+    const found = findProgram(view, programCandidates(program, config));
+    if (!found.found)
+        return { status: found.incomplete ? 'incomplete' : 'missing', program };
+    const { entry, path } = found;
+    if (entry.type !== 'file')
+        return { status: 'missing', program };
+    if (entry.script)
+        return { status: 'script', path };
+    if (!entry.elf)
+        return { status: 'not-elf', path };
+    const problem = elfMismatch(entry.elf, architecture);
+    return problem ? { status: 'wrong', path, problem } : { status: 'ok', path };
+}
+
+;// CONCATENATED MODULE: ./lib/run/binaries-check.js
+/**
+ * The binaries check of one platform's image: the layers this build added are read from the registry
+ * (top first, within a byte budget), their ELF files compared with the platform, and the program the
+ * container starts looked up, reading lower layers only as far as needed to find it.
+ */
+
+async function checkPlatformBinaries(image, read, options) {
+    const architecture = image.platform.split('/')[1] ?? '';
+    const total = image.layers.length;
+    const notes = [];
+    const counted = layersAddedByBuild(image.history, total, options.builtSince);
+    if (counted === undefined && total > 0) {
+        notes.push(`the image history does not tell which layers this build added, so all ${total} are checked`);
+    }
+    const added = counted ?? total;
+    const topDown = [...image.layers].reverse();
+    const layers = [];
+    const view = () => ({ layers, complete: layers.length === total });
+    let bytesRead = 0;
+    let outOfBudget = false;
+    /** Reads the next lower layer; false when none is left or the budget does not cover it. */
+    const readNext = async () => {
+        const layer = topDown[layers.length];
+        if (!layer || outOfBudget)
+            return false;
+        if (bytesRead + layer.size > options.budgetBytes) {
+            outOfBudget = true;
+            notes.push(`the byte budget (${mib(options.budgetBytes)}) ran out after ${layers.length} of ${total} layers ` +
+                `(${mib(bytesRead)} read; layer ${layer.digest} has ${mib(layer.size)}): the layers below were not checked`);
+            return false;
+        }
+        bytesRead += layer.size;
+        layers.push(await read(layer));
+        return true;
+    };
+    while (layers.length < added && (await readNext()))
+        ;
+    const wrong = wrongBinaries(view(), {
+        architecture,
+        layers: layers.map((_, index) => index),
+        digests: topDown.map(layer => layer.digest)
+    });
+    let program = checkProgram(view(), image.config, architecture);
+    while (program.status === 'incomplete' && (await readNext())) {
+        program = checkProgram(view(), image.config, architecture);
+    }
+    return {
+        platform: image.platform,
+        wrong,
+        program,
+        addedLayers: added,
+        totalLayers: total,
+        bytesRead,
+        notes
+    };
+}
+/** The failures of a report, one line each, naming the platform and the file. */
+function binaryFailures(report) {
+    const lines = report.wrong.map(file => `${report.platform}: ${file.path} ${file.problem} (added by this build, layer ${file.layer})`);
+    const { program } = report;
+    if (program.status === 'wrong' && !report.wrong.some(file => file.path === program.path)) {
+        lines.push(`${report.platform}: the program the container starts, ${program.path}, ${program.problem}`);
+    }
+    return lines;
+}
+/** What the check could not tell (a missing program, an unread layer), one line each. */
+function binaryNotes(report) {
+    const lines = report.notes.map(note => `${report.platform}: ${note}`);
+    const { program } = report;
+    if (program.status === 'missing') {
+        lines.push(`${report.platform}: the program the container starts, ${program.program}, is not in the image`);
+    }
+    if (program.status === 'incomplete') {
+        lines.push(`${report.platform}: the program the container starts, ${program.program}, was not found in the layers read`);
+    }
+    return lines;
+}
+/** One line for the log: what was read and what the container starts. */
+function describeBinaries(report) {
+    const { program } = report;
+    const starts = program.status === 'none'
+        ? 'no entrypoint or command'
+        : 'path' in program
+            ? `starts ${program.path} (${program.status === 'ok' ? 'matches' : program.status})`
+            : `starts ${program.program} (${program.status})`;
+    return (`${report.platform}: ${report.addedLayers} of ${report.totalLayers} layers added by this build, ` +
+        `${mib(report.bytesRead)} read, ${report.wrong.length} wrong ELF file(s); ${starts}`);
+}
+function mib(bytes) {
+    const value = bytes / 1024 / 1024;
+    return `${value.toFixed(value < 10 ? 2 : 0)} MiB`;
 }
 
 ;// CONCATENATED MODULE: ./lib/run/content-checks.js
@@ -45651,6 +45734,7 @@ function withKubeconfig(deps, inputs, work) {
 
 
 
+
 async function runMain(deps) {
     const { reporter } = deps;
     const clock = new phases/* PhaseClock */.w(deps.now);
@@ -45698,6 +45782,22 @@ async function run(jobDeps, inputs, clock) {
         const runDeps = withKubeconfig(withRegistryCas(docker.deps, inputs, config), inputs, work);
         return { work, config, remoteTls, runDeps, dockerConfigDir: docker.dockerConfigDir };
     });
+    // How the registries are read after the build: the builder's settings, this run's credentials.
+    const registries = {
+        config: config.table,
+        dockerConfigDir,
+        ...(inputs.username
+            ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
+            : {}),
+        runner: runDeps.runner,
+        reporter,
+        env: runDeps.env,
+        now: runDeps.now
+    };
+    // A wrong password or a read-only account: found now, before a builder exists, not after the build.
+    const repositories = pushRepositories(inputs);
+    if (repositories.length > 0)
+        await clock.time('push-access', () => reporter.group('Push access', () => checkPushAccess(registries, repositories)));
     const builder = inputs.builderName || (0,buildx_builder/* uniqueBuilderName */.Ak)(runDeps.env.GITHUB_RUN_ID ?? '');
     reporter.setOutput('builder-name', builder);
     // Emulators are checked (and installed if missing) while the builder starts.
@@ -45718,17 +45818,7 @@ async function run(jobDeps, inputs, clock) {
     const timings = await clock.time('build', () => buildImage({ ...step, buildxVersion, emulated: emulation.result.emulated }));
     if (!timings)
         return; // call: check (outline, targets): nothing was built, pushed or exported
-    const access = {
-        config: config.table,
-        dockerConfigDir,
-        ...(inputs.username
-            ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
-            : {}),
-        runner,
-        reporter,
-        env: runDeps.env,
-        now: runDeps.now
-    };
+    const access = { ...registries, runner };
     const { report, smoke, loaded } = await publishImage({ ...step, access, builtSince, clock, work });
     await clock.time('outputs', async () => {
         // Only with a budget to compare it with: otherwise one more process the run does not need.

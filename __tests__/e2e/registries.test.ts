@@ -69,6 +69,26 @@ describe('registries', () => {
     )
   }, 300_000)
 
+  it('a wrong password: refused by the push-access check in under a second, before any builder exists', async () => {
+    const registry = env('E2E_AUTH_REGISTRY')
+    const { main, post } = await jobs.run({
+      ...pushInputs({ registry, name: 'wrong-password', platforms: 'linux/amd64,linux/arm64' }),
+      'ca-certs': `${registry}=${env('E2E_REGISTRY_CA')}`,
+      registry,
+      username: env('E2E_AUTH_USER'),
+      password: 'not-the-password'
+    })
+    expect(main.exitCode).not.toBe(0)
+    expect(main.log).toContain(
+      `::error::Push access refused before building (nothing was built):%0A  - ${registry}/e2e/wrong-password refused the credentials`
+    )
+    expect(main.log).not.toContain('buildx create')
+    const timings = JSON.parse(/phase-timings (\{.*\})/.exec(main.log)?.[1] ?? '{}') as Record<string, number>
+    expect(timings['push-access']).toBeLessThan(1000)
+    expect(timings.builder).toBeUndefined()
+    expect(post.exitCode).toBe(0)
+  }, 120_000)
+
   it('unverified HTTPS: 127.0.0.1:5443 in insecure-registries, no CA', async () => {
     const registry = env('E2E_HTTPS_REGISTRY')
     const job = await pushAndVerify(registry, { 'insecure-registries': registry })

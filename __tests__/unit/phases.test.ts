@@ -61,6 +61,7 @@ describe('runMain: phase timings', () => {
       expect(Object.keys(timings)).toEqual([
         'inputs',
         'config',
+        'push-access',
         'builder',
         'build',
         'read-back',

@@ -28682,7 +28682,7 @@ const FAILURES = [
         }
     },
     {
-        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access/i,
+        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access|refused the credentials|refused to let these credentials push/i,
         transient: false,
         hint: context => context.loginRegistry === ''
             ? {
@@ -35758,6 +35758,25 @@ class client_RegistryClient {
         if (response.status !== 202)
             throw failed(`Starting an upload to ${this.where(repository)}`, response);
         await this.finishUpload(access, checkedDigest(digest), uploadLocation(response), blob);
+    }
+    /**
+     * Whether these credentials may push to `repository`, asked the way a push begins: an upload session
+     * is opened (the registry's token handshake with push scope, or its Basic check) and cancelled at once.
+     * 'allowed', or the registry's answer when it is no verdict (404, 405, 5xx); a refusal (401, 403)
+     * throws a RegistryError that says which.
+     */
+    async checkPush(repository) {
+        const url = this.url(repository, 'blobs', 'uploads/');
+        const access = this.push(repository);
+        const response = await this.auth.send({ method: 'POST', url }, access);
+        if (response.status === 202) {
+            // Cancelled so that it holds nothing; a registry that cannot cancel lets it expire.
+            await this.auth.send({ method: 'DELETE', url: uploadLocation(response) }, access).catch(() => undefined);
+            return 'allowed';
+        }
+        if (response.status === 401 || response.status === 403)
+            throw new RegistryError(`${this.where(repository)} refused to let these credentials push (HTTP ${response.status} from ${displayUrl(url)})${registryErrors(response.body)}`, { url: displayUrl(url), status: response.status });
+        return { inconclusive: `HTTP ${response.status} from ${displayUrl(url)}${registryErrors(response.body)}` };
     }
     close() {
         this.transport.close();

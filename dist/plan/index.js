@@ -31121,7 +31121,7 @@ const FAILURES = [
         }
     },
     {
-        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access/i,
+        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access|refused the credentials|refused to let these credentials push/i,
         transient: false,
         hint: context => context.loginRegistry === ''
             ? {

@@ -93,7 +93,7 @@ const FAILURES: readonly KnownFailure[] = [
   },
   {
     pattern:
-      /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access/i,
+      /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access|refused the credentials|refused to let these credentials push/i,
     transient: false,
     hint: context =>
       context.loginRegistry === ''

@@ -212,6 +212,29 @@ export class RegistryClient {
     await this.finishUpload(access, checkedDigest(digest), uploadLocation(response), blob)
   }
 
+  /**
+   * Whether these credentials may push to `repository`, asked the way a push begins: an upload session
+   * is opened (the registry's token handshake with push scope, or its Basic check) and cancelled at once.
+   * 'allowed', or the registry's answer when it is no verdict (404, 405, 5xx); a refusal (401, 403)
+   * throws a RegistryError that says which.
+   */
+  async checkPush(repository: string): Promise<'allowed' | { inconclusive: string }> {
+    const url = this.url(repository, 'blobs', 'uploads/')
+    const access = this.push(repository)
+    const response = await this.auth.send({ method: 'POST', url }, access)
+    if (response.status === 202) {
+      // Cancelled so that it holds nothing; a registry that cannot cancel lets it expire.
+      await this.auth.send({ method: 'DELETE', url: uploadLocation(response) }, access).catch(() => undefined)
+      return 'allowed'
+    }
+    if (response.status === 401 || response.status === 403)
+      throw new RegistryError(
+        `${this.where(repository)} refused to let these credentials push (HTTP ${response.status} from ${displayUrl(url)})${registryErrors(response.body)}`,
+        { url: displayUrl(url), status: response.status }
+      )
+    return { inconclusive: `HTTP ${response.status} from ${displayUrl(url)}${registryErrors(response.body)}` }
+  }
+
   close(): void {
     this.transport.close()
   }

@@ -39,7 +39,7 @@ export interface TransportOptions {
   maxBodyBytes?: number
 }
 
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT'
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE'
 export type Headers = Record<string, string | string[] | undefined>
 
 export interface HttpRequest {

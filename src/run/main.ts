@@ -16,6 +16,7 @@ import { buildxImageId, publishOutputs, RunError } from './outputs.js'
 import { provisionBuilder } from './provision.js'
 import { nodesInUse, placementOf } from './nodes.js'
 import { hostNetworkForLoopback } from './loopback.js'
+import { checkPushAccess, pushRepositories } from './push-access.js'
 import { maskSecrets } from './secrets.js'
 import * as state from './state.js'
 import { smokeFailure } from '../docker/smoke.js'
@@ -75,6 +76,25 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
     return { work, config, remoteTls, runDeps, dockerConfigDir: docker.dockerConfigDir }
   })
 
+  // How the registries are read after the build: the builder's settings, this run's credentials.
+  const registries = {
+    config: config.table,
+    dockerConfigDir,
+    ...(inputs.username
+      ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
+      : {}),
+    runner: runDeps.runner,
+    reporter,
+    env: runDeps.env,
+    now: runDeps.now
+  }
+  // A wrong password or a read-only account: found now, before a builder exists, not after the build.
+  const repositories = pushRepositories(inputs)
+  if (repositories.length > 0)
+    await clock.time('push-access', () =>
+      reporter.group('Push access', () => checkPushAccess(registries, repositories))
+    )
+
   const builder = inputs.builderName || uniqueBuilderName(runDeps.env.GITHUB_RUN_ID ?? '')
   reporter.setOutput('builder-name', builder)
   // Emulators are checked (and installed if missing) while the builder starts.
@@ -102,17 +122,7 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
   )
   if (!timings) return // call: check (outline, targets): nothing was built, pushed or exported
 
-  const access = {
-    config: config.table,
-    dockerConfigDir,
-    ...(inputs.username
-      ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
-      : {}),
-    runner,
-    reporter,
-    env: runDeps.env,
-    now: runDeps.now
-  }
+  const access = { ...registries, runner }
   const { report, smoke, loaded } = await publishImage({ ...step, access, builtSince, clock, work })
   await clock.time('outputs', async () => {
     // Only with a budget to compare it with: otherwise one more process the run does not need.

@@ -1,0 +1,66 @@
+/**
+ * Push access, checked before any builder exists: for each repository the tags push to (a registry cache
+ * lives next to the first tag), these credentials open and cancel an upload session, the first step of a
+ * push. A wrong password or an account without push rights then fails the step in well under a second,
+ * naming the registry and the repository, instead of after the whole build. A registry that gives no
+ * verdict (no answer from here, an unusual status) is logged and left to the push itself.
+ */
+import { evaluates } from '../buildx/build-options.js'
+import { messageOf } from '../core/errors.js'
+import type { Inputs } from '../inputs/inputs.js'
+import { parseImageReference } from '../oci/reference.js'
+import { RegistryError } from '../registry/errors.js'
+import { openRegistryClient, type RegistryAccess } from './registry-access.js'
+
+/** How long the check waits for each registry request. */
+const CHECK_TIMEOUT_MS = 5000
+
+/** The repositories a push writes to, `registry/repository`, each once. */
+export function pushRepositories(
+  inputs: Pick<Inputs, 'tags' | 'push' | 'buildOptions'>
+): { registry: string; repository: string }[] {
+  if (!inputs.push || evaluates(inputs.buildOptions.call)) return []
+  const seen = new Map<string, { registry: string; repository: string }>()
+  for (const tag of inputs.tags) {
+    const { registry, repository } = parseImageReference(tag)
+    seen.set(`${registry}/${repository}`, { registry, repository })
+  }
+  return [...seen.values()]
+}
+
+/** Checks each repository; throws one error listing every refusal, with what to change. */
+export async function checkPushAccess(
+  access: RegistryAccess,
+  repositories: readonly { registry: string; repository: string }[]
+): Promise<void> {
+  const { reporter } = access
+  const refused: string[] = []
+  for (const { registry, repository } of repositories) {
+    const where = `${registry}/${repository}`
+    const started = Date.now()
+    try {
+      // A registry that does not answer quickly gets no verdict here: the push has its own time limits.
+      const client = await openRegistryClient(registry, { ...access, timeoutMs: CHECK_TIMEOUT_MS })
+      try {
+        const answer = await client.checkPush(repository)
+        const ms = Date.now() - started
+        if (answer === 'allowed') reporter.info(`${where}: push allowed (${ms} ms)`)
+        else reporter.info(`${where}: no verdict (${answer.inconclusive}); the push will tell`)
+      } finally {
+        client.close()
+      }
+    } catch (error) {
+      if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) {
+        refused.push(error.message)
+      } else {
+        reporter.info(`${where}: no verdict (${messageOf(error)}); the push will tell`)
+      }
+    }
+  }
+  if (refused.length === 0) return
+  throw new Error(
+    `Push access refused before building (nothing was built):\n${refused.map(r => `  - ${r}`).join('\n')}\n` +
+      'Check username and password (registry names the registry they are for; a token needs write or push ' +
+      'scope), or the account’s permissions on the repository.'
+  )
+}
