@@ -188,6 +188,31 @@ describe('hostile strings', () => {
   }, 60_000)
 })
 
+describe('driver options buildx would refuse only after the builder began: refused before any docker command', () => {
+  it.each([
+    [
+      { 'driver-opts': 'env.A=say "hi"' },
+      /driver-opts: .*env\.A=say .* is not what buildx reads as a driver option/
+    ],
+    [
+      { 'driver-opts': 'network=ci-net', 'host-network': 'true' },
+      /driver-opts: network=ci-net contradicts host-network: true/
+    ]
+  ])(
+    '%j',
+    async (inputs, message) => {
+      const main = await jobs
+        .start({ ...stackInputs(), tags: `${env('E2E_HTTP_REGISTRY')}/e2e/x:1`, ...inputs })
+        .main()
+      expect(main.exitCode).not.toBe(0)
+      expect(main.log).toMatch(message)
+      expect(main.log).not.toMatch(/^\[command\]docker /m)
+      expect(main.outputs['builder-name']).toBeUndefined()
+    },
+    60_000
+  )
+})
+
 describe('builder lifecycle', () => {
   it('an existing builder name is an error unless reuse-builder; a reused builder is left in place', async () => {
     const name = `e2e-kept-${Date.now().toString(36)}`

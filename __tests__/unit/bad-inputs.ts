@@ -110,6 +110,10 @@ export const BAD_INPUTS: readonly (readonly [string, Readonly<Record<string, str
   ['annotations', { annotations: 'layer:org.opencontainers.image.title=x' }],
   ['outputs', { outputs: 'type=ftp,dest=x' }],
   ['outputs', { outputs: 'dest=out' }],
+  // buildx reads each driver option as CSV: a stray quote fails there, after the builder began
+  ['driver-opts', { 'driver-opts': 'env.A=say "hi"' }],
+  ['driver-opts', { 'driver-opts': '"env.NO_PROXY=a,b' }],
+  ['driver-opts', { 'driver-opts': 'network=ci-net', 'host-network': 'true' }],
   ['load', { load: 'yes' }],
   // pushed by digest and never tagged: a loaded image would have no name
   ['load', { load: 'true', 'push-by-digest': 'true', tags: 'r.example.com/team/app' }],

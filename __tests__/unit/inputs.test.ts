@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { InputError } from '../../src/inputs/table.js'
-import { parseByteSize, splitList } from '../../src/inputs/parse.js'
+import { csvProblem, parseByteSize, splitList } from '../../src/inputs/parse.js'
 import { BAD_INPUTS } from './bad-inputs.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -181,4 +181,17 @@ describe('parseByteSize', () => {
       expect(() => parseByteSize(value)).toThrow(/is not a size/)
     }
   )
+})
+
+describe('csvProblem: driver options as buildx reads them', () => {
+  it.each<[string, string | undefined]>([
+    ['image=moby/buildkit:v0.13.2', undefined],
+    ['"env.NO_PROXY=a,b"', undefined],
+    ['"env.A=say ""hi"""', undefined],
+    ['env.A=say "hi"', 'the field env.A=say "hi" has a quote that does not open it'],
+    ['"env.NO_PROXY=a,b', 'a quoted field is not closed'],
+    ['"a"b', 'a quoted field goes on after its closing quote']
+  ])('%s', (value, problem) => {
+    expect(csvProblem(value)).toBe(problem)
+  })
 })

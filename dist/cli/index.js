@@ -38856,6 +38856,55 @@ function isRemoteContext(value) {
 function resolvePath(cwd, value) {
     return value.startsWith('/') ? value : `${cwd}/${value}`;
 }
+/**
+ * Why buildx's CSV reader would refuse `value` (it reads each --driver-opt as one CSV record), or
+ * undefined: a quote may only open a field and close it, doubled inside.
+ */
+function csvProblem(value) {
+    let i = 0;
+    while (i <= value.length) {
+        if (value[i] === '"') {
+            i++;
+            for (;;) {
+                if (i >= value.length)
+                    return 'a quoted field is not closed';
+                if (value[i] === '"') {
+                    if (value[i + 1] === '"')
+                        i += 2;
+                    else
+                        break;
+                }
+                else
+                    i++;
+            }
+            i++;
+            if (i < value.length && value[i] !== ',')
+                return 'a quoted field goes on after its closing quote';
+        }
+        else {
+            const end = value.indexOf(',', i);
+            const field = value.slice(i, end === -1 ? value.length : end);
+            if (field.includes('"'))
+                return `the field ${field} has a quote that does not open it`;
+            if (end === -1)
+                break;
+            i = end;
+        }
+        i++;
+    }
+    return undefined;
+}
+/** The driver-opts input: KEY=VALUE lines that buildx's CSV reader takes. */
+function parseDriverOpts(value) {
+    const items = parseKeyValues(value, false);
+    for (const item of items) {
+        const problem = csvProblem(item);
+        if (problem)
+            throw new Error(`"${item}" is not what buildx reads as a driver option (${problem}); put a value with commas or ` +
+                'quotes in quotes as a whole, doubling the quotes inside: "env.NO_PROXY=a,b"');
+    }
+    return items;
+}
 
 ;// CONCATENATED MODULE: ./lib/buildx/cache.js
 /**
@@ -40403,7 +40452,7 @@ const BUILD_FIELDS = {
         return value;
     }),
     'buildkit-image': field('', imageReference),
-    'driver-opts': field([], value => parseKeyValues(value, false)),
+    'driver-opts': field([], parseDriverOpts),
     'buildkitd-flags': field('', parseBuildkitdFlags),
     nodes: field([], parseNodes),
     ...REMOTE_TLS_FIELDS,
@@ -40498,6 +40547,16 @@ const BUILD_RULES = [
         check: v => v.cache === 'registry' && v.tags.length === 0
             ? 'registry keeps the cache next to the first tag, and no tag is given; set tags, or use cache: gha'
             : undefined
+    },
+    {
+        input: 'driver-opts',
+        reads: ['host-network'],
+        check: v => {
+            const network = v['driver-opts'].find(opt => opt.startsWith('network='));
+            return network !== undefined && network !== 'network=host' && v['host-network']
+                ? `${network} contradicts host-network: true (the builder container has one network); drop one of them`
+                : undefined;
+        }
     },
     {
         input: 'reuse-builder',

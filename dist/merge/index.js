@@ -31365,6 +31365,55 @@ function isRemoteContext(value) {
 function resolvePath(cwd, value) {
     return value.startsWith('/') ? value : `${cwd}/${value}`;
 }
+/**
+ * Why buildx's CSV reader would refuse `value` (it reads each --driver-opt as one CSV record), or
+ * undefined: a quote may only open a field and close it, doubled inside.
+ */
+function csvProblem(value) {
+    let i = 0;
+    while (i <= value.length) {
+        if (value[i] === '"') {
+            i++;
+            for (;;) {
+                if (i >= value.length)
+                    return 'a quoted field is not closed';
+                if (value[i] === '"') {
+                    if (value[i + 1] === '"')
+                        i += 2;
+                    else
+                        break;
+                }
+                else
+                    i++;
+            }
+            i++;
+            if (i < value.length && value[i] !== ',')
+                return 'a quoted field goes on after its closing quote';
+        }
+        else {
+            const end = value.indexOf(',', i);
+            const field = value.slice(i, end === -1 ? value.length : end);
+            if (field.includes('"'))
+                return `the field ${field} has a quote that does not open it`;
+            if (end === -1)
+                break;
+            i = end;
+        }
+        i++;
+    }
+    return undefined;
+}
+/** The driver-opts input: KEY=VALUE lines that buildx's CSV reader takes. */
+function parseDriverOpts(value) {
+    const items = parseKeyValues(value, false);
+    for (const item of items) {
+        const problem = csvProblem(item);
+        if (problem)
+            throw new Error(`"${item}" is not what buildx reads as a driver option (${problem}); put a value with commas or ` +
+                'quotes in quotes as a whole, doubling the quotes inside: "env.NO_PROXY=a,b"');
+    }
+    return items;
+}
 
 ;// CONCATENATED MODULE: ./lib/inputs/action-spec.js
 // Generated from action.yml, merge/action.yml and plan/action.yml by scripts/action-spec.js

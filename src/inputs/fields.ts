@@ -18,6 +18,7 @@ import { parseNodes } from './nodes.js'
 import { imageReference } from './option-values.js'
 import {
   isRemoteContext,
+  parseDriverOpts,
   parseKeyValues,
   parseMirrors,
   parsePlatforms,
@@ -104,7 +105,7 @@ export const BUILD_FIELDS = {
     return value
   }),
   'buildkit-image': field('', imageReference),
-  'driver-opts': field([] as string[], value => parseKeyValues(value, false)),
+  'driver-opts': field([] as string[], parseDriverOpts),
   'buildkitd-flags': field('', parseBuildkitdFlags),
   nodes: field([] as BuilderNode[], parseNodes),
   ...REMOTE_TLS_FIELDS,

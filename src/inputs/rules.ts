@@ -20,6 +20,8 @@ interface BuildContext {
   'reuse-builder': boolean
   'builder-name': string
   cache: CacheMode
+  'driver-opts': string[]
+  'host-network': boolean
 }
 
 /** The problem of a push with no tag (the build's and the plan's tags). */
@@ -89,6 +91,16 @@ const BUILD_RULES: readonly Rule<BuildContext>[] = [
       v.cache === 'registry' && v.tags.length === 0
         ? 'registry keeps the cache next to the first tag, and no tag is given; set tags, or use cache: gha'
         : undefined
+  },
+  {
+    input: 'driver-opts',
+    reads: ['host-network'],
+    check: v => {
+      const network = v['driver-opts'].find(opt => opt.startsWith('network='))
+      return network !== undefined && network !== 'network=host' && v['host-network']
+        ? `${network} contradicts host-network: true (the builder container has one network); drop one of them`
+        : undefined
+    }
   },
   {
     input: 'reuse-builder',
