@@ -38583,10 +38583,11 @@ function parseNodes(value) {
         }
         if (endpoint === '')
             throw new Error(`"${line}" has no endpoint after '=' (${EXAMPLE})`);
-        const remote = endpoint.startsWith('remote+');
-        if (remote)
-            remoteEndpoint(endpoint);
-        else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? !ENDPOINT_URL.test(endpoint) : !CONTEXT_NAME.test(endpoint)) {
+        const remote = endpoint.startsWith('remote+') ? remoteEndpoint(endpoint) : undefined;
+        const engineOk = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)
+            ? ENDPOINT_URL.test(endpoint)
+            : CONTEXT_NAME.test(endpoint);
+        if (remote === undefined && !engineOk) {
             throw new Error(`"${endpoint}" is not a node endpoint; use a docker context name or a unix://, tcp:// or ssh:// URL`);
         }
         if (endpoints.has(endpoint)) {
@@ -38605,7 +38606,7 @@ function parseNodes(value) {
             platformOwner.set(platform, endpoint);
             platforms.push(platform);
         }
-        nodes.push(remote ? { platforms, endpoint: remoteEndpoint(endpoint), remote: true } : { platforms, endpoint });
+        nodes.push(remote !== undefined ? { platforms, endpoint: remote, remote: true } : { platforms, endpoint });
     }
     // A remote-driver builder reaches BuildKit daemons, a docker-container builder Docker engines: buildx
     // cannot mix drivers in one builder.
@@ -38918,7 +38919,6 @@ function parseKubeconfig(input, cwd = '.') {
     const secrets = [...value.matchAll(SECRET_ENTRY)].map(m => m[1] ?? '').filter(v => v !== '');
     return { text: value.endsWith('\n') ? value : `${value}\n`, secrets };
 }
-const REMOTE_TLS_INPUTS = (/* unused pure expression or super */ null && (['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key']));
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
 /** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
 function parseTlsMaterial(value, kind, cwd) {
@@ -38974,7 +38974,7 @@ function expected(kind) {
         : '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----';
 }
 const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const REMOTE_TLS_FIELDS = {
+const REMOTE_ACCESS_FIELDS = {
     'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
     'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
     'remote-tls-key': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)),
@@ -38986,7 +38986,7 @@ const REMOTE_TLS_FIELDS = {
     })
 };
 const hasTcpNode = (nodes) => nodes.some(isTcpDaemon);
-const REMOTE_TLS_RULES = [
+const REMOTE_ACCESS_RULES = [
     {
         input: 'remote-tls-ca',
         reads: ['nodes'],
@@ -39018,7 +39018,7 @@ const REMOTE_TLS_RULES = [
             : undefined
     }))
 ];
-function remoteTlsInputs(v) {
+function remoteAccessInputs(v) {
     const { 'remote-tls-ca': ca, 'remote-tls-cert': cert, 'remote-tls-key': key } = v;
     return {
         ...(v.kubeconfig ? { kubeconfig: v.kubeconfig } : {}),
@@ -39570,7 +39570,7 @@ const BUILD_FIELDS = {
     'driver-opts': field([], parseDriverOpts),
     'buildkitd-flags': field('', parseBuildkitdFlags),
     nodes: field([], parseNodes),
-    ...REMOTE_TLS_FIELDS,
+    ...REMOTE_ACCESS_FIELDS,
     'host-network': bool(false),
     ...REGISTRY_FIELDS,
     'registry-mirrors': field(new Map(), parseMirrors),
@@ -39682,7 +39682,7 @@ const BUILD_RULES = [
     }
 ];
 /** Every cross-input rule of the build, in the order their problems are reported. */
-const RULES = [...BUILD_RULES, ...REMOTE_TLS_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
+const RULES = [...BUILD_RULES, ...REMOTE_ACCESS_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
 
 ;// CONCATENATED MODULE: ./lib/inputs/inputs.js
 
@@ -39735,7 +39735,7 @@ function readInputs(source, cwd, env = {}) {
         nodes: v.nodes,
         buildOptions: buildOptionSettings(v, { context: v.context, serverUrl: env.GITHUB_SERVER_URL ?? '' }),
         ...registryInputs(v),
-        ...remoteTlsInputs(v),
+        ...remoteAccessInputs(v),
         ...runtimeInputs(v)
     };
 }
@@ -40904,7 +40904,8 @@ async function probeTls(address, files, timeoutMs = 5000) {
             socket.destroy();
             resolve(problem);
         };
-        const timer = setTimeout(() => {
+        // One timer at a time: the time limit of the handshake, then the wait for an alert after it.
+        let timer = setTimeout(() => {
             done({ kind: 'unreachable', detail: `no TLS answer within ${timeoutMs / 1000} s` });
         }, timeoutMs);
         const cert = read(files.cert);
@@ -40922,7 +40923,8 @@ async function probeTls(address, files, timeoutMs = 5000) {
         socket.on('secureConnect', () => {
             handshaken = true;
             // With TLS 1.3 a refused client certificate arrives as an alert just after the handshake.
-            setTimeout(() => {
+            clearTimeout(timer);
+            timer = setTimeout(() => {
                 done(undefined);
             }, 1000);
         });
@@ -41278,6 +41280,10 @@ async function createOrReuse(options, runner) {
     if (remote)
         state/* save */.UN(deps.reporter, 'runnerBuilder', runnerBuilder);
     const runnerOwn = runnerPlatforms(inputs.platforms, inputs.nodes);
+    if (remote)
+        for (const node of inputs.nodes)
+            deps.reporter.info(`${nodeLabel(node)} builds ${node.platforms.join(', ')} with its own buildkitd settings: this run's ` +
+                'buildkitd.toml, buildkitd-flags and driver-opts apply to the runner’s BuildKit only');
     try {
         await (0,core_retry/* withRetries */.LH)((0,run_deps/* retryOptions */.t)(deps, inputs, 'Creating the builder'), async (attempt) => {
             if (attempt > 0) {
@@ -41309,9 +41315,6 @@ async function createOrReuse(options, runner) {
             // and the daemons.
             if (runnerOwn.length > 0)
                 await (0,buildx_builder/* createBuilder */.Ij)(runner, settings);
-            for (const node of inputs.nodes)
-                deps.reporter.info(`${nodeLabel(node)} builds ${node.platforms.join(', ')} with its own buildkitd settings: this run's ` +
-                    'buildkitd.toml, buildkitd-flags and driver-opts apply to the runner’s BuildKit only');
             const nodes = remoteNodes({
                 builder: name,
                 runnerPlatforms: runnerOwn,

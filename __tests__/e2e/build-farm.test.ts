@@ -11,7 +11,6 @@
  * - the GitLab template's script (the command line) does the same with the TLS material as File variables.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as net from 'node:net'
@@ -20,6 +19,7 @@ import * as path from 'node:path'
 import {
   ROOT,
   buildkitImage,
+  contentStore,
   docker,
   env,
   expectCleanedUp,
@@ -29,6 +29,7 @@ import {
   indexPlatforms,
   leaks,
   leftovers,
+  node2,
   pushInputs,
   rawManifest,
   runProcess,
@@ -36,6 +37,7 @@ import {
   useJobs,
   type Job
 } from './harness.js'
+import { TestCerts } from '../tls-certs.js'
 
 const jobs = useJobs()
 const registry = env('E2E_PRIVATE_REGISTRY')
@@ -45,77 +47,8 @@ const certs = path.join(work, 'certs')
 const daemon = `e2e-buildkitd-${randomBytes(4).toString('hex')}`
 let port = 0
 
-/** `docker` against the second engine, where the daemon runs. */
-function node2(args: string[]): string {
-  return execFileSync('docker', ['-H', env('E2E_NODE2_HOST'), ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-}
-
-function openssl(args: string[]): void {
-  execFileSync('openssl', args, { cwd: certs, stdio: ['ignore', 'ignore', 'pipe'] })
-}
-
-/** A CA, and a certificate it signs (server: for 127.0.0.1; client: for a CI client). */
-function makeCa(name: string): void {
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name}`,
-    '-keyout',
-    `${name}-key.pem`,
-    '-out',
-    `${name}.pem`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign'
-  ])
-}
-function makeCert(ca: string, name: string, extension: string): void {
-  openssl([
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-subj',
-    `/CN=${name}`,
-    '-keyout',
-    `${name}-key.pem`,
-    '-out',
-    `${name}.csr`
-  ])
-  fs.writeFileSync(path.join(certs, `${name}.ext`), extension)
-  openssl([
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${ca}.pem`,
-    '-CAkey',
-    `${ca}-key.pem`,
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    `${name}.ext`,
-    '-out',
-    `${name}.pem`
-  ])
-}
-const pem = (name: string): string => fs.readFileSync(path.join(certs, `${name}.pem`), 'utf8')
+const tlsCerts = new TestCerts(certs)
+const pem = (name: string): string => tlsCerts.pem(name)
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -130,24 +63,13 @@ function freePort(): Promise<number> {
   })
 }
 
-/** The blobs in the content store of a BuildKit container, as sha256 digests. */
-function contentStore(on: (args: string[]) => string, container: string): Set<string> {
-  const listing = on(['exec', container, 'sh', '-c', 'ls /var/lib/buildkit/*/content/blobs/sha256'])
-  return new Set(
-    listing
-      .split('\n')
-      .filter(l => /^[0-9a-f]{64}$/.test(l))
-      .map(l => `sha256:${l}`)
-  )
-}
-
 beforeAll(async () => {
-  fs.mkdirSync(certs)
-  makeCa('farm-ca')
-  makeCert('farm-ca', 'server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n')
-  makeCert('farm-ca', 'client', 'extendedKeyUsage=clientAuth\n')
-  makeCa('other-ca')
-  makeCert('other-ca', 'stranger', 'extendedKeyUsage=clientAuth\n')
+  tlsCerts
+    .ca('farm-ca')
+    .signed('farm-ca', 'server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n')
+    .signed('farm-ca', 'client', 'extendedKeyUsage=clientAuth\n')
+    .ca('other-ca')
+    .signed('other-ca', 'stranger', 'extendedKeyUsage=clientAuth\n')
   fs.copyFileSync(env('E2E_REGISTRY_CA'), path.join(certs, 'registry-ca.pem'))
   // The daemon's own settings, as its ConfigMap would hold them: the registry's CA.
   fs.writeFileSync(

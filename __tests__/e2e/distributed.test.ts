@@ -7,12 +7,13 @@
  *   the registry serves each reported digest.
  */
 import { describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import {
+  contentStore,
   docker,
   env,
   expectCleanedUp,
   indexPlatforms,
+  node2,
   pushInputs,
   rawManifest,
   sha256,
@@ -23,29 +24,10 @@ import {
 
 const jobs = useJobs()
 
-/** `docker` against the second engine. */
-function node2(args: string[]): string {
-  return execFileSync('docker', ['-H', env('E2E_NODE2_HOST'), ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-}
-
 function containerNames(on: (args: string[]) => string): string[] {
   return on(['ps', '-a', '--format', '{{.Names}}'])
     .split('\n')
     .filter(n => n !== '')
-}
-
-/** The blobs (manifests, configs, layers) in the content store of a node's BuildKit, as sha256 digests. */
-function contentStore(on: (args: string[]) => string, container: string): Set<string> {
-  const listing = on(['exec', container, 'sh', '-c', 'ls /var/lib/buildkit/*/content/blobs/sha256'])
-  return new Set(
-    listing
-      .split('\n')
-      .filter(l => /^[0-9a-f]{64}$/.test(l))
-      .map(l => `sha256:${l}`)
-  )
 }
 
 describe('nodes: linux/arm64 built on a second engine', () => {

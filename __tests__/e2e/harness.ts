@@ -354,3 +354,22 @@ export function gitlabTemplateJob(name: string): { variables: Record<string, str
   )
   return { variables, script: job.script }
 }
+
+/** `docker` against the second engine ($E2E_NODE2_HOST). */
+export function node2(args: string[]): string {
+  return execFileSync('docker', ['-H', env('E2E_NODE2_HOST'), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+}
+
+/** The blobs (manifests, configs, layers) in the content store of a BuildKit container, as sha256 digests. */
+export function contentStore(on: (args: string[]) => string, container: string): Set<string> {
+  const listing = on(['exec', container, 'sh', '-c', 'ls /var/lib/buildkit/*/content/blobs/sha256'])
+  return new Set(
+    listing
+      .split('\n')
+      .filter(l => /^[0-9a-f]{64}$/.test(l))
+      .map(l => `sha256:${l}`)
+  )
+}

@@ -3,7 +3,6 @@
  * nodes, the buildx that runs the build (and its replacement), load and call, retries of the build.
  */
 import { beforeEach, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -11,6 +10,7 @@ import { FALLBACK_BUILDX_VERSION, releaseAssetName, releasePlatform } from '../.
 import { runMain } from '../../src/run/main.js'
 import { TestHttpServer } from '../http-server.js'
 import { FakeRunner, docker } from './fake-runner.js'
+import { TestCerts } from '../tls-certs.js'
 import {
   DIGEST,
   HOST,
@@ -264,22 +264,7 @@ describe('runMain: builder nodes', () => {
 
   it("nodes: a remote+tcp:// daemon: the runner's builder, then a remote-driver builder over it and the daemon; both saved for post", async () => {
     const runner = dockerRunner('r.example.com/team/app:1')
-    const caFiles = fs.mkdtempSync(path.join(workDir(), 'ca-'))
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'].concat([
-        '-days',
-        '2',
-        '-subj',
-        '/CN=farm',
-        '-keyout',
-        path.join(caFiles, 'key.pem'),
-        '-out',
-        path.join(caFiles, 'ca.pem')
-      ]),
-      { stdio: 'ignore' }
-    )
-    const ca = fs.readFileSync(path.join(caFiles, 'ca.pem'), 'utf8')
+    const ca = new TestCerts(path.join(workDir(), 'ca')).ca('farm').pem('farm')
     const run = deps(runner, {
       platforms: THREE_PLATFORMS,
       push: 'false',

@@ -4,7 +4,6 @@
  * servers on loopback (certificates made with openssl).
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -21,67 +20,28 @@ import { InputError } from '../../src/inputs/table.js'
 import { parseNodes } from '../../src/inputs/nodes.js'
 import { writeRemoteTls } from '../../src/run/remote-access.js'
 import { FakeRunner, docker } from './fake-runner.js'
+import { TestCerts } from '../tls-certs.js'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remote-nodes-test-'))
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
-function openssl(args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
-}
-const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes']
-function ca(name: string): void {
-  openssl([
-    'req',
-    '-x509',
-    ...EC,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name}`,
-    '-keyout',
-    `${name}-key.pem`,
-    '-out',
-    `${name}.pem`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign'
-  ])
-}
-function signed(by: string, name: string, extension: string): void {
-  openssl(['req', ...EC, '-subj', `/CN=${name}`, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`])
-  fs.writeFileSync(path.join(dir, `${name}.ext`), extension)
-  openssl([
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${by}.pem`,
-    '-CAkey',
-    `${by}-key.pem`,
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    `${name}.ext`,
-    '-out',
-    `${name}.pem`
-  ])
-}
-const file = (name: string): string => path.join(dir, `${name}.pem`)
-const pem = (name: string): string => fs.readFileSync(file(name), 'utf8')
+const certs = new TestCerts(dir)
+const file = (name: string): string => certs.file(name)
+const pem = (name: string): string => certs.pem(name)
 
 // Made when the file loads: the tables below read them.
-{
-  ca('ca')
-  signed('ca', 'server', 'subjectAltName=IP:127.0.0.1,DNS:buildkitd.farm\nextendedKeyUsage=serverAuth\n')
-  signed('ca', 'client', 'extendedKeyUsage=clientAuth\n')
-  ca('other')
-  signed('other', 'stranger', 'extendedKeyUsage=clientAuth\n')
-}
+certs
+  .ca('ca')
+  .signed('ca', 'server', 'subjectAltName=IP:127.0.0.1,DNS:buildkitd.farm\nextendedKeyUsage=serverAuth\n')
+  .signed('ca', 'client', 'extendedKeyUsage=clientAuth\n')
+  .ca('other')
+  .signed('other', 'stranger', 'extendedKeyUsage=clientAuth\n')
+
+/** The inputs of a push, relative paths from the certificates' directory. */
+const read = (values: Record<string, string>): ReturnType<typeof readInputs> =>
+  readInputs(name => ({ tags: 'r.example.com/a:1', ...values })[name] ?? '', dir, {})
 
 describe('nodes: remote+tcp:// lines', () => {
   it('a daemon line keeps its address, marked remote', () => {
@@ -116,8 +76,6 @@ describe('nodes: remote+tcp:// lines', () => {
 })
 
 describe('remote-tls-* inputs', () => {
-  const read = (values: Record<string, string>): ReturnType<typeof readInputs> =>
-    readInputs(name => ({ tags: 'r.example.com/a:1', ...values })[name] ?? '', dir, {})
   const problems = (values: Record<string, string>): string[] => {
     try {
       read(values)
@@ -500,8 +458,6 @@ describe('remote+kube-pod:// nodes (BuildKit pods, through kubectl exec)', () =>
     expect(() => parseNodes(value)).toThrow(message)
   })
 
-  const read = (values: Record<string, string>): ReturnType<typeof readInputs> =>
-    readInputs(name => ({ tags: 'r.example.com/a:1', ...values })[name] ?? '', dir, {})
   const pod = { nodes: 'linux/arm64=remote+kube-pod://bk-0?namespace=ci' }
 
   it('kubeconfig: the text or a path; its token is what gets masked; no TLS input is needed', () => {

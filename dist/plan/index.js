@@ -32689,7 +32689,6 @@ function parseKubeconfig(input, cwd = '.') {
     const secrets = [...value.matchAll(SECRET_ENTRY)].map(m => m[1] ?? '').filter(v => v !== '');
     return { text: value.endsWith('\n') ? value : `${value}\n`, secrets };
 }
-const REMOTE_TLS_INPUTS = (/* unused pure expression or super */ null && (['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key']));
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
 /** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
 function parseTlsMaterial(value, kind, cwd) {
@@ -32745,7 +32744,7 @@ function expected(kind) {
         : '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----';
 }
 const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const REMOTE_TLS_FIELDS = {
+const REMOTE_ACCESS_FIELDS = {
     'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
     'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
     'remote-tls-key': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)),
@@ -32757,7 +32756,7 @@ const REMOTE_TLS_FIELDS = {
     })
 };
 const hasTcpNode = (nodes) => nodes.some(isTcpDaemon);
-const REMOTE_TLS_RULES = [
+const REMOTE_ACCESS_RULES = [
     {
         input: 'remote-tls-ca',
         reads: ['nodes'],
@@ -32789,7 +32788,7 @@ const REMOTE_TLS_RULES = [
             : undefined
     }))
 ];
-function remoteTlsInputs(v) {
+function remoteAccessInputs(v) {
     const { 'remote-tls-ca': ca, 'remote-tls-cert': cert, 'remote-tls-key': key } = v;
     return {
         ...(v.kubeconfig ? { kubeconfig: v.kubeconfig } : {}),
@@ -33204,7 +33203,7 @@ const BUILD_RULES = [
     }
 ];
 /** Every cross-input rule of the build, in the order their problems are reported. */
-const RULES = [...BUILD_RULES, ...REMOTE_TLS_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
+const RULES = [...BUILD_RULES, ...REMOTE_ACCESS_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
 
 ;// CONCATENATED MODULE: ./lib/run/plan.js
 /**

@@ -40,7 +40,8 @@ export async function probeTls(
       socket.destroy()
       resolve(problem)
     }
-    const timer = setTimeout(() => {
+    // One timer at a time: the time limit of the handshake, then the wait for an alert after it.
+    let timer = setTimeout(() => {
       done({ kind: 'unreachable', detail: `no TLS answer within ${timeoutMs / 1000} s` })
     }, timeoutMs)
     const cert = read(files.cert)
@@ -58,7 +59,8 @@ export async function probeTls(
     socket.on('secureConnect', () => {
       handshaken = true
       // With TLS 1.3 a refused client certificate arrives as an alert just after the handshake.
-      setTimeout(() => {
+      clearTimeout(timer)
+      timer = setTimeout(() => {
         done(undefined)
       }, 1000)
     })

@@ -26,7 +26,7 @@ import {
   splitList
 } from './parse.js'
 import { REGISTRY_FIELDS } from './registry-inputs.js'
-import { REMOTE_TLS_FIELDS } from './remote-access.js'
+import { REMOTE_ACCESS_FIELDS } from './remote-access.js'
 import { RUNTIME_FIELDS } from './runtime.js'
 import { bool, field, text, type Field, type FieldContext } from './table.js'
 
@@ -108,7 +108,7 @@ export const BUILD_FIELDS = {
   'driver-opts': field([] as string[], parseDriverOpts),
   'buildkitd-flags': field('', parseBuildkitdFlags),
   nodes: field([] as BuilderNode[], parseNodes),
-  ...REMOTE_TLS_FIELDS,
+  ...REMOTE_ACCESS_FIELDS,
   'host-network': bool(false),
   ...REGISTRY_FIELDS,
   'registry-mirrors': field(new Map<string, RegistryHost[]>(), parseMirrors),

@@ -13,7 +13,7 @@ import { INPUTS } from './action-spec.js'
 import { buildOptionSettings } from './build-options.js'
 import { BUILD_FIELDS } from './fields.js'
 import { registryInputs, type RegistryInputs } from './registry-inputs.js'
-import { remoteTlsInputs, type Kubeconfig, type RemoteTls } from './remote-access.js'
+import { remoteAccessInputs, type Kubeconfig, type RemoteTls } from './remote-access.js'
 import { RULES } from './rules.js'
 import { runtimeInputs, type RuntimeInputs } from './runtime.js'
 import { readTable, type InputSource } from './table.js'
@@ -104,7 +104,7 @@ export function readInputs(source: InputSource, cwd: string, env: NodeJS.Process
     nodes: v.nodes,
     buildOptions: buildOptionSettings(v, { context: v.context, serverUrl: env.GITHUB_SERVER_URL ?? '' }),
     ...registryInputs(v),
-    ...remoteTlsInputs(v),
+    ...remoteAccessInputs(v),
     ...runtimeInputs(v)
   }
 }

@@ -69,11 +69,11 @@ export function parseNodes(value: string): BuilderNode[] {
       throw new Error(`"${line}" needs platforms before '=', separated by commas (${EXAMPLE})`)
     }
     if (endpoint === '') throw new Error(`"${line}" has no endpoint after '=' (${EXAMPLE})`)
-    const remote = endpoint.startsWith('remote+')
-    if (remote) remoteEndpoint(endpoint)
-    else if (
-      /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? !ENDPOINT_URL.test(endpoint) : !CONTEXT_NAME.test(endpoint)
-    ) {
+    const remote = endpoint.startsWith('remote+') ? remoteEndpoint(endpoint) : undefined
+    const engineOk = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)
+      ? ENDPOINT_URL.test(endpoint)
+      : CONTEXT_NAME.test(endpoint)
+    if (remote === undefined && !engineOk) {
       throw new Error(
         `"${endpoint}" is not a node endpoint; use a docker context name or a unix://, tcp:// or ssh:// URL`
       )
@@ -96,9 +96,7 @@ export function parseNodes(value: string): BuilderNode[] {
       platformOwner.set(platform, endpoint)
       platforms.push(platform)
     }
-    nodes.push(
-      remote ? { platforms, endpoint: remoteEndpoint(endpoint), remote: true } : { platforms, endpoint }
-    )
+    nodes.push(remote !== undefined ? { platforms, endpoint: remote, remote: true } : { platforms, endpoint })
   }
   // A remote-driver builder reaches BuildKit daemons, a docker-container builder Docker engines: buildx
   // cannot mix drivers in one builder.

@@ -69,8 +69,6 @@ export function parseKubeconfig(input: string, cwd = '.'): Kubeconfig | undefine
   return { text: value.endsWith('\n') ? value : `${value}\n`, secrets }
 }
 
-export const REMOTE_TLS_INPUTS = ['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key'] as const
-
 type Kind = 'certificate' | 'key'
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g
@@ -132,7 +130,7 @@ function expected(kind: Kind): string {
 
 const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/
 
-export const REMOTE_TLS_FIELDS = {
+export const REMOTE_ACCESS_FIELDS = {
   'remote-tls-ca': field<TlsMaterial | undefined>(undefined, (value, { cwd }) =>
     parseTlsMaterial(value, 'certificate', cwd)
   ),
@@ -150,7 +148,7 @@ export const REMOTE_TLS_FIELDS = {
   })
 }
 
-interface TlsContext {
+interface RemoteAccessContext {
   nodes: BuilderNode[]
   'remote-tls-ca': TlsMaterial | undefined
   'remote-tls-cert': TlsMaterial | undefined
@@ -161,7 +159,7 @@ interface TlsContext {
 
 const hasTcpNode = (nodes: readonly BuilderNode[]): boolean => nodes.some(isTcpDaemon)
 
-export const REMOTE_TLS_RULES: readonly Rule<TlsContext>[] = [
+export const REMOTE_ACCESS_RULES: readonly Rule<RemoteAccessContext>[] = [
   {
     input: 'remote-tls-ca',
     reads: ['nodes'],
@@ -189,7 +187,7 @@ export const REMOTE_TLS_RULES: readonly Rule<TlsContext>[] = [
         : undefined
   },
   ...(['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key', 'remote-tls-server-name'] as const).map(
-    (input): Rule<TlsContext> => ({
+    (input): Rule<RemoteAccessContext> => ({
       input,
       reads: ['nodes'],
       check: v =>
@@ -200,7 +198,7 @@ export const REMOTE_TLS_RULES: readonly Rule<TlsContext>[] = [
   )
 ]
 
-export function remoteTlsInputs(v: Values<typeof REMOTE_TLS_FIELDS>): {
+export function remoteAccessInputs(v: Values<typeof REMOTE_ACCESS_FIELDS>): {
   remoteTls: RemoteTls
   kubeconfig?: Kubeconfig
 } {

@@ -7,7 +7,7 @@ import type { CacheMode } from '../buildx/cache.js'
 import type { BuilderNode } from '../buildx/nodes.js'
 import type { TagEntry } from './fields.js'
 import { REGISTRY_RULES } from './registry-inputs.js'
-import { REMOTE_TLS_RULES } from './remote-access.js'
+import { REMOTE_ACCESS_RULES } from './remote-access.js'
 import { RUNTIME_RULES } from './runtime.js'
 import type { Rule } from './table.js'
 
@@ -113,4 +113,4 @@ const BUILD_RULES: readonly Rule<BuildContext>[] = [
 ]
 
 /** Every cross-input rule of the build, in the order their problems are reported. */
-export const RULES = [...BUILD_RULES, ...REMOTE_TLS_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES]
+export const RULES = [...BUILD_RULES, ...REMOTE_ACCESS_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES]

@@ -107,6 +107,12 @@ async function createOrReuse(
   const runnerBuilder = remote ? runnerBuilderName(name) : name
   if (remote) state.save(deps.reporter, 'runnerBuilder', runnerBuilder)
   const runnerOwn = runnerPlatforms(inputs.platforms, inputs.nodes)
+  if (remote)
+    for (const node of inputs.nodes)
+      deps.reporter.info(
+        `${nodeLabel(node)} builds ${node.platforms.join(', ')} with its own buildkitd settings: this run's ` +
+          'buildkitd.toml, buildkitd-flags and driver-opts apply to the runner’s BuildKit only'
+      )
   try {
     await withRetries(retryOptions(deps, inputs, 'Creating the builder'), async attempt => {
       if (attempt > 0) {
@@ -137,11 +143,6 @@ async function createOrReuse(
       // The runner's BuildKit as always (when it builds anything), then the remote-driver builder over it
       // and the daemons.
       if (runnerOwn.length > 0) await createBuilder(runner, settings)
-      for (const node of inputs.nodes)
-        deps.reporter.info(
-          `${nodeLabel(node)} builds ${node.platforms.join(', ')} with its own buildkitd settings: this run's ` +
-            'buildkitd.toml, buildkitd-flags and driver-opts apply to the runner’s BuildKit only'
-        )
       const nodes = remoteNodes({
         builder: name,
         runnerPlatforms: runnerOwn,
