@@ -39117,21 +39117,26 @@ function parsePlainProgress(text) {
     }
     return [...steps.values()].filter(s => s.name !== '');
 }
+/** How long a running step may be silent before the log says it is still running (and again after as long). */
+const HEARTBEAT_MS = 30_000;
 /**
  * Folds `--progress=rawjson` output into steps. buildx writes one SolveStatus JSON object per status
  * update: on one line (0.29) or pretty-printed over many (0.13), so objects are found by counting braces
- * outside strings. A vertex is reported several times as it starts, logs and completes; its duration is
- * that of its last start to its completion. Text outside the JSON objects (buildx's own messages, the
- * final error) is passed through as it is.
+ * outside strings. BuildKit names every vertex up front and reports one several times as it starts, logs,
+ * completes and (a FROM resolving, then pulling) starts again; the log shows a step's header when it first
+ * starts, its output, and one DONE, CACHED or ERROR line; its duration is that of its last start to its
+ * completion. Text outside the JSON objects (buildx's own messages, the final error) is passed through as
+ * it is. `now` is the local clock (milliseconds), for the heartbeat of silent steps.
  */
 class RawJsonProgress {
     steps = new Map();
+    shownSteps = 0;
     pending = '';
     depth = 0;
     inString = false;
     escaped = false;
     /** Takes one line of the stream; returns the human-readable log lines it adds. */
-    feed(line) {
+    feed(line, now = Date.now()) {
         if (this.depth === 0 && !line.trimStart().startsWith('{'))
             return line.trim() === '' ? [] : [line];
         this.pending += `${line}\n`;
@@ -39164,10 +39169,35 @@ class RawJsonProgress {
         catch {
             return text.trimEnd().split('\n');
         }
-        return progress_isRecord(status) ? this.apply(status) : [];
+        return progress_isRecord(status) ? this.apply(status, now) : [];
     }
-    apply(status) {
+    /**
+     * `#N still running after 45 s: NAME` for each running step that has printed nothing for HEARTBEAT_MS
+     * (then again after as long); called by a timer while the build runs.
+     */
+    heartbeat(now) {
         const out = [];
+        for (const step of this.steps.values()) {
+            if (step.runningSince === undefined || now - step.lastLine < HEARTBEAT_MS)
+                continue;
+            step.lastLine = now;
+            const seconds = Math.round((now - step.runningSince) / 1000);
+            out.push(`#${step.number} still running after ${seconds} s: ${step.name}`);
+        }
+        return out;
+    }
+    apply(status, now) {
+        const out = [];
+        const show = (step, line) => {
+            if (!step.shown && step.name !== '') {
+                step.shown = true;
+                step.number = ++this.shownSteps;
+                out.push(`#${step.number} ${step.name}`);
+            }
+            if (line !== undefined)
+                out.push(`#${step.number} ${line}`);
+            step.lastLine = now;
+        };
         for (const vertex of arrayOf(status['vertexes'])) {
             if (typeof vertex.digest !== 'string')
                 continue;
@@ -39175,37 +39205,44 @@ class RawJsonProgress {
             if (!step) {
                 step = {
                     id: vertex.digest,
-                    number: this.steps.size + 1,
+                    number: 0,
                     name: '',
                     cached: false,
                     error: '',
-                    logs: []
+                    logs: [],
+                    shown: false,
+                    ended: false,
+                    lastLine: now
                 };
                 this.steps.set(vertex.digest, step);
             }
-            if (typeof vertex.name === 'string' && step.name === '') {
+            if (typeof vertex.name === 'string' && step.name === '')
                 step.name = vertex.name;
-                out.push(`#${step.number} ${step.name}`);
-            }
             const started = timeOf(vertex.started);
             const completed = timeOf(vertex.completed);
             if (started !== undefined && started !== step.started) {
                 step.started = started;
-                if (completed === undefined)
-                    delete step.seconds; // started again: wait for this run's completion
+                delete step.seconds; // started again: timed by this run's completion
+                if (completed === undefined) {
+                    step.runningSince = now;
+                    show(step);
+                }
             }
             if (vertex.cached === true && !step.cached) {
                 step.cached = true;
-                out.push(`#${step.number} CACHED`);
+                show(step, step.ended ? undefined : 'CACHED');
+                step.ended = true;
             }
             if (typeof vertex.error === 'string' && vertex.error !== '' && step.error === '') {
                 step.error = vertex.error;
-                out.push(`#${step.number} ERROR: ${vertex.error}`);
+                show(step, `ERROR: ${vertex.error}`);
+                step.ended = true;
             }
             if (completed !== undefined && step.started !== undefined && step.seconds === undefined) {
                 step.seconds = Math.max(0, (completed - step.started) / 1000);
-                if (!step.cached && step.error === '')
-                    out.push(`#${step.number} DONE ${step.seconds.toFixed(1)}s`);
+                delete step.runningSince;
+                show(step, step.ended ? undefined : `DONE ${step.seconds.toFixed(1)}s`);
+                step.ended = true;
             }
         }
         for (const log of arrayOf(status['logs'])) {
@@ -39216,8 +39253,12 @@ class RawJsonProgress {
             for (const part of text.split(/\r?\n/)) {
                 if (part === '')
                     continue;
-                step?.logs.push(part);
-                out.push(`#${step?.number ?? '?'} ${part}`);
+                if (!step) {
+                    out.push(`#? ${part}`);
+                    continue;
+                }
+                step.logs.push(part);
+                show(step, part);
             }
         }
         return out;
@@ -39333,6 +39374,8 @@ function pushByDigestOutput(repositories) {
     const field = repositories.length > 1 ? `"${names}"` : names;
     return `type=image,${field},push-by-digest=true,name-canonical=true,push=true`;
 }
+/** How often the build's silent steps are looked at (a heartbeat is due after HEARTBEAT_MS of silence). */
+const HEARTBEAT_POLL_MS = 1_000;
 /** A failed build, with the steps its progress stream showed (for hints about the failed step). */
 class BuildError extends core_runner/* CommandError */.Qd {
     steps;
@@ -39369,12 +39412,22 @@ async function runBuild(runner, options) {
             options.log.info(text);
         }
     };
-    const result = await runner.run('docker', args, {
+    // A step that prints nothing for a while still shows that it runs (see RawJsonProgress.heartbeat).
+    const heartbeat = setInterval(() => {
+        for (const text of progress.heartbeat(Date.now()))
+            options.log.info(text);
+    }, HEARTBEAT_POLL_MS);
+    heartbeat.unref();
+    const result = await runner
+        .run('docker', args, {
         ...env,
         onStderrLine: line => {
             seen.streamedLines++;
             show(line);
         }
+    })
+        .finally(() => {
+        clearInterval(heartbeat);
     });
     // A runner that does not stream lines still captured them all.
     if (seen.streamedLines === 0)

@@ -38,6 +38,7 @@ describe('core path: 3 platforms to the HTTP registry', () => {
     expect(JSON.parse(outputs.metadata ?? '{}')).toHaveProperty(['containerimage.digest'], outputs.digest)
     expect(main.summary).toContain(outputs.digest)
     expect(main.summary).toContain('linux/arm/v7')
+    expectStepsShownOnce(main.log)
   }, 300_000)
 
   it('digest is the sha256 of the index the registry serves, platform digests its entries', () => {
@@ -68,6 +69,33 @@ describe('core path: 3 platforms to the HTTP registry', () => {
     expect(post.log).not.toMatch(/::warning/)
     expectCleanedUp(post, builder)
   }, 120_000)
+})
+
+/** Each build step in the log: one header, then one DONE, CACHED or ERROR line. */
+function expectStepsShownOnce(log: string): void {
+  // The build's steps: buildx's own `#1` lines of the builder's bootstrap come before.
+  const lines = log.split('\n').slice(log.split('\n').findIndex(l => l.includes('load build definition')))
+  const headers = lines.flatMap(l => /^(#\d+) \[/.exec(l)?.slice(1, 2) ?? [])
+  expect(headers.length).toBeGreaterThan(3)
+  expect(new Set(headers).size).toBe(headers.length)
+  for (const header of headers) {
+    const ends = lines.filter(l => new RegExp(`^${header} (DONE|CACHED|ERROR)`).test(l))
+    expect([header, ends.length]).toEqual([header, 1])
+  }
+}
+
+describe('progress: a step that prints nothing for 34 s', () => {
+  it('is said to be still running after 30 s, once, with its name', async () => {
+    const registry = env('E2E_HTTP_REGISTRY')
+    const { main, post } = await jobs.run(
+      pushInputs({ registry, name: 'silent', platforms: 'linux/amd64', insecure: true, fixture: 'silent' })
+    )
+    expect(main.exitCode).toBe(0)
+    const beats = main.log.split('\n').filter(l => l.includes('still running after'))
+    expect(beats).toEqual([expect.stringMatching(/^#\d+ still running after 3[0-4] s: \[.*\] RUN sleep 34/)])
+    expectStepsShownOnce(main.log)
+    expectCleanedUp(post, main.outputs['builder-name'] ?? '')
+  }, 300_000)
 })
 
 describe('core path: a failing Dockerfile', () => {

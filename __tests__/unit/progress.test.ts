@@ -143,6 +143,77 @@ describe('RawJsonProgress', () => {
     ])
   })
 
+  it('shows a step when it starts, not when BuildKit first names it, numbered in that order', () => {
+    const progress = new RawJsonProgress()
+    const lines = read('raw-0.29.txt')
+      .split('\n')
+      .flatMap(line => progress.feed(line))
+    const header = (name: string): number => lines.findIndex(l => l.includes(name))
+    // BuildKit names the last RUN before the first FROM starts; the log keeps the order they run in.
+    expect(header('RUN uname -m')).toBeGreaterThan(header('COPY --from=build'))
+    expect(header('COPY --from=build')).toBeGreaterThan(header('FROM 127.0.0.1'))
+    const numbers = lines.flatMap(l => (/^#(\d+) \[/.exec(l) ? [Number(/^#(\d+)/.exec(l)?.[1])] : []))
+    expect(numbers).toEqual(numbers.map((_, i) => i + 1))
+  })
+
+  it('ends each step with one DONE, CACHED or ERROR line, however often it starts again', () => {
+    const progress = new RawJsonProgress()
+    const lines = read('raw-0.29.txt')
+      .split('\n')
+      .flatMap(line => progress.feed(line))
+    const ends = new Map<string, number>()
+    for (const line of lines) {
+      const end = /^(#\d+) (DONE|CACHED|ERROR)/.exec(line)
+      if (end?.[1]) ends.set(end[1], (ends.get(end[1]) ?? 0) + 1)
+    }
+    const headers = lines.filter(l => /^#\d+ \[/.test(l)).map(l => l.split(' ')[0])
+    expect(headers.length).toBeGreaterThan(10)
+    for (const header of headers) expect([header, ends.get(header ?? '')]).toEqual([header, 1])
+  })
+
+  it('a FROM that resolves, pulls and completes three times: one header, one DONE, timed by its last run', () => {
+    const progress = new RawJsonProgress()
+    const from = (extra: object): string[] =>
+      progress.feed(
+        JSON.stringify({ vertexes: [{ digest: 'f', name: '[linux/arm64 1/3] FROM base', ...extra }] })
+      )
+    const lines = [
+      ...from({}),
+      ...from({ started: '2026-01-01T00:00:00Z' }),
+      ...from({ started: '2026-01-01T00:00:00Z', completed: '2026-01-01T00:00:01Z' }),
+      ...from({ started: '2026-01-01T00:00:02Z' }),
+      ...from({ started: '2026-01-01T00:00:02Z', completed: '2026-01-01T00:00:04Z' }),
+      ...from({ started: '2026-01-01T00:00:05Z', completed: '2026-01-01T00:00:05Z', cached: true })
+    ]
+    expect(lines).toEqual(['#1 [linux/arm64 1/3] FROM base', '#1 DONE 1.0s'])
+    expect(progress.result()).toEqual([
+      { id: 'f', name: '[linux/arm64 1/3] FROM base', seconds: 0, cached: true, error: '', logs: [] }
+    ])
+  })
+
+  it('says a silent step is still running every 30 s of silence, and never a finished one', () => {
+    const progress = new RawJsonProgress()
+    const run = (extra: object, now: number): string[] =>
+      progress.feed(
+        JSON.stringify({ vertexes: [{ digest: 'r', name: '[linux/arm64 3/5] RUN make', ...extra }] }),
+        now
+      )
+    const log = (text: string, now: number): string[] =>
+      progress.feed(
+        JSON.stringify({ logs: [{ vertex: 'r', data: Buffer.from(text).toString('base64') }] }),
+        now
+      )
+    expect(run({ started: '2026-01-01T00:00:00Z' }, 1_000)).toEqual(['#1 [linux/arm64 3/5] RUN make'])
+    expect(progress.heartbeat(30_999)).toEqual([])
+    expect(progress.heartbeat(31_000)).toEqual(['#1 still running after 30 s: [linux/arm64 3/5] RUN make'])
+    expect(progress.heartbeat(46_000)).toEqual([])
+    expect(log('compiling\n', 50_000)).toEqual(['#1 compiling'])
+    expect(progress.heartbeat(79_999)).toEqual([])
+    expect(progress.heartbeat(80_000)).toEqual(['#1 still running after 79 s: [linux/arm64 3/5] RUN make'])
+    run({ started: '2026-01-01T00:00:00Z', completed: '2026-01-01T00:01:30Z' }, 90_000)
+    expect(progress.heartbeat(200_000)).toEqual([])
+  })
+
   it('times a vertex that started again from its last start', () => {
     const progress = new RawJsonProgress()
     const v = (extra: object): string =>

@@ -32938,6 +32938,8 @@ function pushByDigestOutput(repositories) {
     const field = repositories.length > 1 ? `"${names}"` : names;
     return `type=image,${field},push-by-digest=true,name-canonical=true,push=true`;
 }
+/** How often the build's silent steps are looked at (a heartbeat is due after HEARTBEAT_MS of silence). */
+const HEARTBEAT_POLL_MS = 1_000;
 /** A failed build, with the steps its progress stream showed (for hints about the failed step). */
 class BuildError extends runner/* CommandError */.Qd {
     steps;
@@ -32974,12 +32976,22 @@ async function runBuild(runner, options) {
             options.log.info(text);
         }
     };
-    const result = await runner.run('docker', args, {
+    // A step that prints nothing for a while still shows that it runs (see RawJsonProgress.heartbeat).
+    const heartbeat = setInterval(() => {
+        for (const text of progress.heartbeat(Date.now()))
+            options.log.info(text);
+    }, HEARTBEAT_POLL_MS);
+    heartbeat.unref();
+    const result = await runner
+        .run('docker', args, {
         ...env,
         onStderrLine: line => {
             seen.streamedLines++;
             show(line);
         }
+    })
+        .finally(() => {
+        clearInterval(heartbeat);
     });
     // A runner that does not stream lines still captured them all.
     if (seen.streamedLines === 0)

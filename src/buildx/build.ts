@@ -111,6 +111,9 @@ export function pushByDigestOutput(repositories: readonly string[]): string {
   return `type=image,${field},push-by-digest=true,name-canonical=true,push=true`
 }
 
+/** How often the build's silent steps are looked at (a heartbeat is due after HEARTBEAT_MS of silence). */
+const HEARTBEAT_POLL_MS = 1_000
+
 export interface BuildRun {
   /** The build's steps, as its progress stream told them. */
   steps: Step[]
@@ -154,13 +157,22 @@ export async function runBuild(
       options.log.info(text)
     }
   }
-  const result = await runner.run('docker', args, {
-    ...env,
-    onStderrLine: line => {
-      seen.streamedLines++
-      show(line)
-    }
-  })
+  // A step that prints nothing for a while still shows that it runs (see RawJsonProgress.heartbeat).
+  const heartbeat = setInterval(() => {
+    for (const text of progress.heartbeat(Date.now())) options.log.info(text)
+  }, HEARTBEAT_POLL_MS)
+  heartbeat.unref()
+  const result = await runner
+    .run('docker', args, {
+      ...env,
+      onStderrLine: line => {
+        seen.streamedLines++
+        show(line)
+      }
+    })
+    .finally(() => {
+      clearInterval(heartbeat)
+    })
   // A runner that does not stream lines still captured them all.
   if (seen.streamedLines === 0) for (const line of result.stderr.split(/\r?\n/)) show(line)
   if (result.exitCode !== 0) {

@@ -114,22 +114,43 @@ interface RawLog {
   data?: unknown
 }
 
+/** How long a running step may be silent before the log says it is still running (and again after as long). */
+export const HEARTBEAT_MS = 30_000
+
+interface RawStep extends Step {
+  /** `#N` in the log: steps are numbered in the order they first show. */
+  number: number
+  /** BuildKit's time of the vertex's last start. */
+  started?: number
+  /** The header line was printed (the step started, or was cached or failed without starting). */
+  shown: boolean
+  /** Its DONE, CACHED or ERROR line was printed: a vertex that starts again later adds no second one. */
+  ended: boolean
+  /** Local clock: when it last started, or undefined while it is not running. */
+  runningSince?: number
+  /** Local clock: its last line in the log (header, output or heartbeat). */
+  lastLine: number
+}
+
 /**
  * Folds `--progress=rawjson` output into steps. buildx writes one SolveStatus JSON object per status
  * update: on one line (0.29) or pretty-printed over many (0.13), so objects are found by counting braces
- * outside strings. A vertex is reported several times as it starts, logs and completes; its duration is
- * that of its last start to its completion. Text outside the JSON objects (buildx's own messages, the
- * final error) is passed through as it is.
+ * outside strings. BuildKit names every vertex up front and reports one several times as it starts, logs,
+ * completes and (a FROM resolving, then pulling) starts again; the log shows a step's header when it first
+ * starts, its output, and one DONE, CACHED or ERROR line; its duration is that of its last start to its
+ * completion. Text outside the JSON objects (buildx's own messages, the final error) is passed through as
+ * it is. `now` is the local clock (milliseconds), for the heartbeat of silent steps.
  */
 export class RawJsonProgress {
-  private readonly steps = new Map<string, Step & { started?: number; number: number }>()
+  private readonly steps = new Map<string, RawStep>()
+  private shownSteps = 0
   private pending = ''
   private depth = 0
   private inString = false
   private escaped = false
 
   /** Takes one line of the stream; returns the human-readable log lines it adds. */
-  feed(line: string): string[] {
+  feed(line: string, now: number = Date.now()): string[] {
     if (this.depth === 0 && !line.trimStart().startsWith('{')) return line.trim() === '' ? [] : [line]
     this.pending += `${line}\n`
     for (const c of line) {
@@ -152,46 +173,78 @@ export class RawJsonProgress {
     } catch {
       return text.trimEnd().split('\n')
     }
-    return isRecord(status) ? this.apply(status) : []
+    return isRecord(status) ? this.apply(status, now) : []
   }
 
-  private apply(status: Record<string, unknown>): string[] {
+  /**
+   * `#N still running after 45 s: NAME` for each running step that has printed nothing for HEARTBEAT_MS
+   * (then again after as long); called by a timer while the build runs.
+   */
+  heartbeat(now: number): string[] {
     const out: string[] = []
+    for (const step of this.steps.values()) {
+      if (step.runningSince === undefined || now - step.lastLine < HEARTBEAT_MS) continue
+      step.lastLine = now
+      const seconds = Math.round((now - step.runningSince) / 1000)
+      out.push(`#${step.number} still running after ${seconds} s: ${step.name}`)
+    }
+    return out
+  }
+
+  private apply(status: Record<string, unknown>, now: number): string[] {
+    const out: string[] = []
+    const show = (step: RawStep, line?: string): void => {
+      if (!step.shown && step.name !== '') {
+        step.shown = true
+        step.number = ++this.shownSteps
+        out.push(`#${step.number} ${step.name}`)
+      }
+      if (line !== undefined) out.push(`#${step.number} ${line}`)
+      step.lastLine = now
+    }
     for (const vertex of arrayOf(status['vertexes']) as RawVertex[]) {
       if (typeof vertex.digest !== 'string') continue
       let step = this.steps.get(vertex.digest)
       if (!step) {
         step = {
           id: vertex.digest,
-          number: this.steps.size + 1,
+          number: 0,
           name: '',
           cached: false,
           error: '',
-          logs: []
+          logs: [],
+          shown: false,
+          ended: false,
+          lastLine: now
         }
         this.steps.set(vertex.digest, step)
       }
-      if (typeof vertex.name === 'string' && step.name === '') {
-        step.name = vertex.name
-        out.push(`#${step.number} ${step.name}`)
-      }
+      if (typeof vertex.name === 'string' && step.name === '') step.name = vertex.name
       const started = timeOf(vertex.started)
       const completed = timeOf(vertex.completed)
       if (started !== undefined && started !== step.started) {
         step.started = started
-        if (completed === undefined) delete step.seconds // started again: wait for this run's completion
+        delete step.seconds // started again: timed by this run's completion
+        if (completed === undefined) {
+          step.runningSince = now
+          show(step)
+        }
       }
       if (vertex.cached === true && !step.cached) {
         step.cached = true
-        out.push(`#${step.number} CACHED`)
+        show(step, step.ended ? undefined : 'CACHED')
+        step.ended = true
       }
       if (typeof vertex.error === 'string' && vertex.error !== '' && step.error === '') {
         step.error = vertex.error
-        out.push(`#${step.number} ERROR: ${vertex.error}`)
+        show(step, `ERROR: ${vertex.error}`)
+        step.ended = true
       }
       if (completed !== undefined && step.started !== undefined && step.seconds === undefined) {
         step.seconds = Math.max(0, (completed - step.started) / 1000)
-        if (!step.cached && step.error === '') out.push(`#${step.number} DONE ${step.seconds.toFixed(1)}s`)
+        delete step.runningSince
+        show(step, step.ended ? undefined : `DONE ${step.seconds.toFixed(1)}s`)
+        step.ended = true
       }
     }
     for (const log of arrayOf(status['logs']) as RawLog[]) {
@@ -200,8 +253,12 @@ export class RawJsonProgress {
       const text = Buffer.from(log.data, 'base64').toString('utf8')
       for (const part of text.split(/\r?\n/)) {
         if (part === '') continue
-        step?.logs.push(part)
-        out.push(`#${step?.number ?? '?'} ${part}`)
+        if (!step) {
+          out.push(`#? ${part}`)
+          continue
+        }
+        step.logs.push(part)
+        show(step, part)
       }
     }
     return out
