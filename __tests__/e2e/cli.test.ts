@@ -147,6 +147,13 @@ describe('command line as a GitLab job', () => {
     expect(result.status).toBe(1)
     expect(result.stderr).toMatch(/^error: .*failed/m)
     expect(result.stderr).toContain('this step fails on purpose')
+    // The error is the last thing printed, after the cleanup, and buildx's progress is not repeated in it.
+    const lines = result.stderr.trimEnd().split('\n')
+    const error = lines.findIndex(l => l.startsWith('error: docker buildx build failed (exit code 1)'))
+    expect(error).toBeGreaterThan(lines.findLastIndex(l => /removed|Removing/.test(l)))
+    expect(lines.slice(error + 1).every(l => l.startsWith('  ') && !/^ {2}#\d+ /.test(l))).toBe(true)
+    expect(lines.at(-1)).toMatch(/^ {2}ERROR: failed to (build: failed to )?solve: .* exit code: 1$/)
+    expect(lines.filter(l => /^#\d+ \[.*\] RUN echo "this step fails on purpose"/.test(l))).toHaveLength(2)
     expect(result.stdout).toBe('')
     expect(fs.existsSync(dotenv)).toBe(false)
     expect(leftovers(builder)).toEqual({ containers: [], builders: [] })

@@ -107,6 +107,10 @@ describe('core path: a failing Dockerfile', () => {
     expect(main.exitCode).not.toBe(0)
     expect(main.log).toMatch(/::error::docker buildx build failed/)
     expect(main.log).toMatch(/did not complete successfully: exit code: 1/)
+    // The error is the step's last line; it carries buildx's closing error, not its progress again.
+    const error = main.log.trimEnd().split('\n').at(-1) ?? ''
+    expect(error).toMatch(/^::error::docker buildx build failed \(exit code 1\):%0A.*ERROR: failed to/)
+    expect(error).not.toMatch(/%0A#\d+ /)
     const builder = main.outputs['builder-name'] ?? ''
     expect(builder).not.toBe('')
     expectCleanedUp(post, builder)

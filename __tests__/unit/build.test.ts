@@ -1,11 +1,21 @@
 import { describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import {
+  BuildError,
   buildxBuildArgv,
+  closingError,
+  runBuild,
   progressFormat,
   pushByDigestOutput,
   type BuildSettings
 } from '../../src/buildx/build.js'
 import { BUILD_SETTINGS } from './defaults.js'
+import { FakeReporter } from './fake-reporter.js'
+import { FakeRunner, docker } from './fake-runner.js'
+
+const PROGRESS_FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/progress')
 
 const base = BUILD_SETTINGS
 const head = [
@@ -190,5 +200,46 @@ describe('pushByDigestOutput', () => {
       settings: { ...base, push: false, tags: ['r.io/a:1'] }
     })
     expect(args).toEqual(expect.arrayContaining(['--tag', 'r.io/a:1']))
+  })
+})
+
+describe('a failed build', () => {
+  it.each([
+    [
+      'the excerpt and the final error after the last progress line',
+      '#5 [2/2] RUN false\n#5 ERROR: exit code: 1\nWARNING: No output specified\nDockerfile:3\n>>> RUN false\nERROR: failed to solve: exit code: 1\n',
+      'Dockerfile:3\n>>> RUN false\nERROR: failed to solve: exit code: 1'
+    ],
+    [
+      'plain progress lines with timestamps',
+      '#7 0.512 out\n#7 ERROR: x\nERROR: failed to solve: x',
+      'ERROR: failed to solve: x'
+    ],
+    ['no progress at all (buildx refused the command)', 'ERROR: invalid tag "A"', 'ERROR: invalid tag "A"'],
+    ['nothing after the progress: its last line', '#3 [1/1] FROM x\n#3 ERROR: denied', '#3 ERROR: denied']
+  ])('closingError keeps %s', (_, stderr, closing) => {
+    expect(closingError(stderr)).toBe(closing)
+  })
+
+  it('carries buildx’s closing error in its message, its progress (already in the log) only in stderr', async () => {
+    const stream = fs.readFileSync(path.join(PROGRESS_FIXTURES, 'crash-raw-0.29.txt'), 'utf8')
+    const runner = new FakeRunner().on(docker('buildx', 'build'), { exitCode: 1, stderr: stream })
+    const log = new FakeReporter()
+    const failure = await runBuild(runner, {
+      builder: 'b1',
+      metadataFile: '/tmp/m.json',
+      settings: { ...BUILD_SETTINGS, platforms: ['linux/amd64', 'linux/arm/v7'] },
+      progress: 'rawjson',
+      log
+    }).catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(BuildError)
+    const { message, stderr } = failure as BuildError
+    expect(message).toMatch(/^docker buildx build failed \(exit code 1\):\nDockerfile:\d+\n/)
+    expect(message.split('\n').at(-1)).toMatch(
+      /^ERROR: failed to (build: failed to )?solve: process .* exit code: 139$/
+    )
+    expect(message).not.toMatch(/^#\d+ /m)
+    expect(stderr).toMatch(/^#\d+ qemu: uncaught target signal 11/m)
+    expect(log.lines.filter(l => /^#\d+ ERROR: process .* exit code: 139$/.test(l))).toHaveLength(1)
   })
 })

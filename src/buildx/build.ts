@@ -119,14 +119,31 @@ export interface BuildRun {
   steps: Step[]
 }
 
-/** A failed build, with the steps its progress stream showed (for hints about the failed step). */
+/**
+ * A failed build, with the steps its progress stream showed (for hints about the failed step). The log
+ * already holds the progress, so the message carries only buildx's closing error (the Dockerfile excerpt
+ * and `ERROR: failed to solve: ...`); `stderr` keeps all of it, for the hints.
+ */
 export class BuildError extends CommandError {
   readonly steps: Step[]
   constructor(error: CommandError, steps: Step[]) {
     super(error.command, error.args, error, 'docker buildx build')
     this.name = 'BuildError'
     this.steps = steps
+    const closing = closingError(error.stderr)
+    this.message = `docker buildx build failed (exit code ${error.exitCode})${closing ? `:\n${closing}` : ''}`
   }
+}
+
+/** What buildx printed after the last progress line (`#N ...`), its warnings left out; else its last line. */
+export function closingError(stderr: string): string {
+  const lines = stderr.trimEnd().split(/\r?\n/)
+  let last = -1
+  lines.forEach((line, i) => {
+    if (/^#(\d+|\?) /.test(line)) last = i
+  })
+  const closing = lines.slice(last + 1).filter(l => l.trim() !== '' && !l.startsWith('WARNING:'))
+  return (closing.length > 0 ? closing : lines.slice(-1)).join('\n')
 }
 
 /**

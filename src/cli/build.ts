@@ -103,10 +103,7 @@ export async function runBuild(args: ParsedArgs, capture: Capture, deps: Command
       cwd: deps.cwd
     }).then(
       () => true,
-      (error: unknown) => {
-        if (!interruption.signal) reportFailure(reporter, error)
-        return false
-      }
+      (error: unknown) => ({ error })
     )
     const first = await Promise.race([main, interruption.signalled])
     if (typeof first === 'string') {
@@ -120,7 +117,11 @@ export async function runBuild(args: ParsedArgs, capture: Capture, deps: Command
     }
     await runPost(post)
     if (interruption.signal) return SIGNAL_STATUS[interruption.signal] ?? 1
-    if (!first) return 1
+    if (typeof first === 'object') {
+      // After the cleanup lines: the error (its hints, then `error: ...`) is the last thing printed.
+      reportFailure(reporter, first.error)
+      return 1
+    }
     emitOutputs(OUTPUTS, args, capture)
     return 0
   } finally {
