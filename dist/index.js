@@ -35184,7 +35184,7 @@ function parseBuildxCli(value) {
 /* harmony export */   nj: () => (/* binding */ crossCompileHint),
 /* harmony export */   uK: () => (/* binding */ hintsFor)
 /* harmony export */ });
-/* unused harmony export transientReason */
+/* unused harmony exports hostOf, transientReason */
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6741);
 /**
  * What buildx's output says about a failure, from one table of known failures: whether another attempt
@@ -35197,6 +35197,12 @@ function parseBuildxCli(value) {
  */
 
 const NOTHING_SET = { loginRegistry: '', retries: 0, insecureRegistries: [] };
+const UNTRUSTED_CERTIFICATE = /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i;
+/** The registry (host[:port]) of the https:// URL on the first line of `output` that matches `pattern`. */
+function hostOf(output, pattern) {
+    const line = output.split('\n').find(l => pattern.test(l)) ?? '';
+    return /https:\/\/([^/\s"]+)/.exec(line)?.[1];
+}
 const FAILURES = [
     // The build itself failed.
     { pattern: /did not complete successfully/i, transient: false },
@@ -35207,12 +35213,18 @@ const FAILURES = [
     { pattern: /invalid reference format/i, transient: false },
     // Configuration that an input fixes.
     {
-        pattern: /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i,
+        pattern: UNTRUSTED_CERTIFICATE,
         transient: false,
-        hint: {
-            title: 'Registry certificate not trusted',
-            message: 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
-                '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+        hint: (_, output) => {
+            const host = hostOf(output, UNTRUSTED_CERTIFICATE);
+            return {
+                title: 'Registry certificate not trusted',
+                message: host
+                    ? `BuildKit does not trust the certificate of ${host}. Give its CA with the ca-certs input ` +
+                        `(${host}=PEM or a path), or list ${host} in insecure-registries to skip verification.`
+                    : 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
+                        '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+            };
         }
     },
     {
@@ -35256,8 +35268,8 @@ const FAILURES = [
         hint: context => context.loginRegistry === ''
             ? {
                 title: 'Registry refused the credentials',
-                message: 'The registry needs credentials: set registry, username and password (or log in before this ' +
-                    'step) for the registry in tags.'
+                message: 'The registry needs credentials: set the registry, username and password inputs (or log in ' +
+                    'before this step) for the registry in tags.'
             }
             : {
                 title: 'Registry refused the credentials',
@@ -35829,7 +35841,7 @@ function githubReporter(env = process.env) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3519);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6429);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2759);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6139);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
 /* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
@@ -36534,7 +36546,7 @@ function nodeArmVersion() {
 
 /***/ }),
 
-/***/ 6429:
+/***/ 2759:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38027,7 +38039,7 @@ function parsePlatforms(value) {
 function parseTags(value, push) {
     const tags = splitList(value, true);
     if (push && tags.length === 0) {
-        throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0');
+        throw new Error('push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0');
     }
     for (const tag of tags) {
         let digest;
@@ -39038,7 +39050,8 @@ function remoteAccessInputs(v) {
  * `[linux/amd64->arm64 build 2/3] RUN go build`), how long it took, whether it was cached or failed, and
  * what it printed. Two formats: `--progress=rawjson` (one JSON status object per line, exact timestamps)
  * and `--progress=plain` (`#12 [linux/arm64 2/3] RUN ...`, `#12 0.512 output`, `#12 DONE 1.2s`).
- * Pure functions; the build module decides which format buildx is asked for.
+ * Pure functions; the build module decides which format buildx is asked for; rawjson.ts renders the rawjson
+ * stream as it arrives.
  */
 const OSES = ['linux', 'windows', 'darwin', 'freebsd'];
 /**
@@ -39117,6 +39130,8 @@ function parsePlainProgress(text) {
     }
     return [...steps.values()].filter(s => s.name !== '');
 }
+
+;// CONCATENATED MODULE: ./lib/buildx/rawjson.js
 /** How long a running step may be silent before the log says it is still running (and again after as long). */
 const HEARTBEAT_MS = 30_000;
 /**
@@ -39169,7 +39184,7 @@ class RawJsonProgress {
         catch {
             return text.trimEnd().split('\n');
         }
-        return progress_isRecord(status) ? this.apply(status, now) : [];
+        return rawjson_isRecord(status) ? this.apply(status, now) : [];
     }
     /**
      * `#N still running after 45 s: NAME` for each running step that has printed nothing for HEARTBEAT_MS
@@ -39235,7 +39250,7 @@ class RawJsonProgress {
             }
             if (typeof vertex.error === 'string' && vertex.error !== '' && step.error === '') {
                 step.error = vertex.error;
-                show(step, `ERROR: ${vertex.error}`);
+                show(step, errorLine(vertex.error));
                 step.ended = true;
             }
             if (completed !== undefined && step.started !== undefined && step.seconds === undefined) {
@@ -39276,6 +39291,16 @@ class RawJsonProgress {
         }));
     }
 }
+/**
+ * A step's error as the log shows it. A registry cache that does not exist yet (the first run with a
+ * cache, a new branch) is not an error: the build goes on without it, and the log says so in those words.
+ */
+function errorLine(error) {
+    const missingCache = /failed to configure registry cache importer: (\S+): not found/.exec(error);
+    if (missingCache)
+        return `no cache at ${missingCache[1] ?? ''} yet: normal until a build has exported one there (this build goes on without it)`;
+    return `ERROR: ${error}`;
+}
 /** Parses a whole captured rawjson stream. */
 function parseRawJsonProgress(text) {
     const progress = new RawJsonProgress();
@@ -39290,9 +39315,9 @@ function timeOf(value) {
     return Number.isNaN(ms) ? undefined : ms;
 }
 function arrayOf(value) {
-    return Array.isArray(value) ? value.filter(progress_isRecord) : [];
+    return Array.isArray(value) ? value.filter(rawjson_isRecord) : [];
 }
-function progress_isRecord(value) {
+function rawjson_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -39300,8 +39325,9 @@ function progress_isRecord(value) {
 /**
  * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
  * metadata file whose contents are the source of the digests, and with a progress stream that says how
- * long each platform's steps took (see progress.ts).
+ * long each platform's steps took (see rawjson.ts and progress.ts).
  */
+
 
 
 
@@ -39676,7 +39702,7 @@ const BUILD_FIELDS = {
 
 
 /** The problem of a push with no tag (the build's and the plan's tags). */
-const NO_TAG = 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0';
+const NO_TAG = 'push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0';
 /** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
 function repositoryProblem(tags) {
     const [only, ...more] = tags;
@@ -39730,7 +39756,8 @@ const BUILD_RULES = [
         input: 'cache',
         reads: ['tags'],
         check: v => v.cache === 'registry' && v.tags.length === 0
-            ? 'registry keeps the cache next to the first tag, and no tag is given; set tags, or use cache: gha'
+            ? 'registry keeps the cache next to the first tag, and no tag is given: set the tags input, or name the ' +
+                'cache yourself in cache-to and cache-from (type=registry,ref=REPOSITORY:buildcache)'
             : undefined
     },
     {
@@ -41262,7 +41289,8 @@ function createRunDockerConfig(options) {
             continue;
         external_node_fs_.symlinkSync(external_node_path_.join(userDir, entry), external_node_path_.join(dir, entry));
     }
-    return warning === undefined ? { dir } : { dir, warning };
+    const copied = read.status === 'found';
+    return warning === undefined ? { dir, copied } : { dir, copied, warning };
 }
 
 // EXTERNAL MODULE: ./lib/run/deps.js
@@ -45766,7 +45794,11 @@ function useRunDockerConfig(deps, inputs, work) {
         deps.reporter.mask(loginToken(login));
     if (created.warning)
         deps.reporter.warning(created.warning, { title: 'Docker config ignored' });
-    deps.reporter.info(`docker and buildx use ${created.dir}: a copy of ${external_node_path_.join(userDir, 'config.json')}` +
+    const userConfig = external_node_path_.join(userDir, 'config.json');
+    deps.reporter.info(`docker and buildx use ${created.dir}: ` +
+        (created.copied
+            ? `a copy of ${userConfig}`
+            : `a new config (${created.warning ? `${userConfig} is left out` : `there is no ${userConfig}`})`) +
         (login ? ` with the credentials for ${login.registry}` : '') +
         `; builders, plugins and contexts are those of ${userDir}`);
     const runner = (0,core_runner/* withEnvironment */.Ec)(deps.runner, { DOCKER_CONFIG: created.dir });

@@ -161,6 +161,37 @@ describe('command line as a GitLab job', () => {
     expect(untranslated(result.stderr)).toEqual([])
   }, 300_000)
 
+  it('a registry whose CA was not given: the hint names it and the flags to fix it, then the error ends the output', async () => {
+    const registry = env('E2E_PRIVATE_REGISTRY')
+    const tmp = tempDir('tmp')
+    const result = await run(
+      process.execPath,
+      [
+        CLI,
+        '--platforms=linux/amd64',
+        `--context=${path.join(FIXTURES, 'uname')}`,
+        `--tags=${uniqueTag(registry, 'cli-no-ca')}`,
+        '--host-network',
+        `--buildkit-image=${env('E2E_BUILDKIT_IMAGE')}`,
+        `--build-args=BASE=${baseImage(env('E2E_HTTP_REGISTRY'))}`
+      ],
+      { cwd: ROOT, env: jobEnv(tmp, {}) }
+    )
+    expect(result.status).toBe(1)
+    const lines = result.stderr.trimEnd().split('\n')
+    const hint = lines.findIndex(l => l.startsWith('error: Registry certificate not trusted: '))
+    expect(lines[hint]).toBe(
+      `error: Registry certificate not trusted: BuildKit does not trust the certificate of ${registry}. Give its ` +
+        `CA with --ca-certs (${registry}=PEM or a path), or list ${registry} in --insecure-registries to skip ` +
+        'verification.'
+    )
+    expect(hint).toBeGreaterThan(lines.findLastIndex(l => /Removing/.test(l)))
+    expect(lines.slice(hint + 1).find(l => l.startsWith('error: '))).toMatch(
+      /^error: docker buildx build failed/
+    )
+    expect(fs.readdirSync(tmp)).toEqual([])
+  }, 300_000)
+
   it('SIGTERM in the middle of the build: the run stops, cleans up, exits 143; no builder and no temporary file left', async () => {
     const registry = env('E2E_PRIVATE_REGISTRY')
     const builder = `cli-e2e-term-${Date.now().toString(36)}`

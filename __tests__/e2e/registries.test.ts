@@ -108,6 +108,10 @@ describe('registries', () => {
     expect(main.exitCode).not.toBe(0)
     expect(main.log).toMatch(/x509: certificate signed by unknown authority/)
     expect(main.log).toMatch(/::error title=Registry certificate not trusted::.*ca-certs/)
+    // The hint names the registry, under its private DNS name.
+    expect(main.log).toContain(
+      `::error title=Registry certificate not trusted::BuildKit does not trust the certificate of ${registry}. Give its CA with the ca-certs input (${registry}=PEM or a path)`
+    )
     expect(post.exitCode).toBe(0)
   }, 300_000)
 })

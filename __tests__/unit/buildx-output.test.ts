@@ -76,8 +76,8 @@ describe('hintsFor, worded for what the inputs set', () => {
     const output = 'failed to authorize: failed to fetch oauth token: 401 Unauthorized'
     const [withLogin] = over({ loginRegistry: 'r.example.com:5444' }, output)
     expect(withLogin).toMatch(/check the password \(or token\) and username for r\.example\.com:5444/)
-    expect(withLogin).not.toMatch(/set registry, username and password/)
-    expect(over({}, output)[0]).toMatch(/set registry, username and password/)
+    expect(withLogin).not.toMatch(/set the registry, username and password inputs/)
+    expect(over({}, output)[0]).toMatch(/set the registry, username and password inputs/)
   })
 
   it('an HTTPS registry BuildKit talked HTTP to (400 Bad Request): ca-certs or insecure-registries, by host', () => {
@@ -117,5 +117,20 @@ describe('buildxFailureReason', () => {
 
   it('never retries anything but a command error', () => {
     expect(buildxFailureReason(new Error('connection refused'))).toBeUndefined()
+  })
+})
+
+describe('the untrusted-certificate hint', () => {
+  it.each([
+    [
+      'ERROR: failed to solve: failed to do request: Head "https://registry.e2e.test:5443/v2/e2e/app/blobs/sha256:ab": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      'BuildKit does not trust the certificate of registry.e2e.test:5443. Give its CA with the ca-certs input (registry.e2e.test:5443=PEM or a path), or list registry.e2e.test:5443 in insecure-registries to skip verification.'
+    ],
+    [
+      'x509: certificate signed by unknown authority',
+      'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input (host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+    ]
+  ])('names the registry when the output does: %s', (output, message) => {
+    expect(hintsFor(output).map(h => h.message)).toEqual([message])
   })
 })

@@ -232,6 +232,19 @@ describe('runCli refuses a bad command line before any command runs', () => {
     expect(result.runner.calls).toEqual([])
   })
 
+  it('a hint in the words of the command line: flags, never an input the command line refuses', async () => {
+    const result = await cli(['--cache', 'registry', '--push=false'])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain(
+      'multiarch-build-push: --cache: registry keeps the cache next to the first tag, and no tag is given: set --tags, ' +
+        'or name the cache yourself in --cache-to and --cache-from (type=registry,ref=REPOSITORY:buildcache)'
+    )
+    expect(result.stderr).not.toContain('gha')
+    const noTag = await cli(['--platforms', 'linux/amd64'])
+    expect(noTag.stderr).toContain('no tag is given; set --tags, e.g. registry.example.com/team/app:1.0')
+    expect([...result.runner.calls, ...noTag.runner.calls]).toEqual([])
+  })
+
   it('an unknown flag', async () => {
     const result = await cli(['--tags', 'r.example.com/a:1', '--plattforms', 'linux/amd64'])
     expect(result.status).toBe(2)

@@ -56,7 +56,7 @@ describe('createRunDockerConfig', () => {
     const user = userDir(JSON.stringify({ auths: { 'other.example.com': { auth: 'eDp5' } } }))
     const before = fs.readFileSync(path.join(user, 'config.json'), 'utf8')
     const dir = path.join(tmp(), 'run')
-    expect(createRunDockerConfig({ userDir: user, dir, login: LOGIN })).toEqual({ dir })
+    expect(createRunDockerConfig({ userDir: user, dir, login: LOGIN })).toEqual({ dir, copied: true })
     expect(read(path.join(dir, 'config.json'))).toEqual({
       auths: { 'other.example.com': { auth: 'eDp5' }, 'r.example.com:5000': { auth: token } }
     })
@@ -73,7 +73,7 @@ describe('createRunDockerConfig', () => {
   it('works without a config.json or even the user directory', () => {
     const user = path.join(tmp(), 'absent')
     const dir = path.join(tmp(), 'run')
-    createRunDockerConfig({ userDir: user, dir })
+    expect(createRunDockerConfig({ userDir: user, dir })).toEqual({ dir, copied: false })
     expect(read(path.join(dir, 'config.json'))).toEqual({})
     expect(fs.readlinkSync(path.join(dir, 'buildx'))).toBe(path.join(user, 'buildx'))
   })
@@ -84,6 +84,7 @@ describe('createRunDockerConfig', () => {
     const created = createRunDockerConfig({ userDir: user, dir, login: LOGIN })
     expect(created.warning).toMatch(/config\.json is not valid JSON.*buildx ignores it.*r\.example\.com:5000/)
     expect(created.warning).not.toContain('c2VjcmV0')
+    expect(created.copied).toBe(false)
     expect(read(path.join(dir, 'config.json'))).toEqual({ auths: { 'r.example.com:5000': { auth: token } } })
   })
 

@@ -130,6 +130,27 @@ describe('runMain: secrets, docker config, hints', () => {
     await runMain(run)
     expect(commands(run.reporter.log, 'warning').join('\n')).toMatch(/not valid JSON.*buildx ignores it/)
     expect(run.reporter.outputs.digest).toBe(DIGEST)
+    expect(run.reporter.lines.join('\n')).toMatch(
+      /docker and buildx use \S+: a new config \(\S+config\.json is left out\)/
+    )
+  })
+
+  it.each([
+    ['there is one', '{}', /: a copy of \S+\/docker-config\/config\.json;/],
+    ['there is none', undefined, /: a new config \(there is no \S+\/docker-config\/config\.json\);/]
+  ])('the log says where the run’s docker config comes from when %s', async (_, config, said) => {
+    const userDir = path.join(workDir(), 'docker-config')
+    fs.mkdirSync(userDir)
+    if (config !== undefined) fs.writeFileSync(path.join(userDir, 'config.json'), config)
+    const run = deps(dockerRunner('r.example.com/team/app:1'), {
+      platforms: 'linux/amd64',
+      push: 'false',
+      tags: 'r.example.com/team/app:1'
+    })
+    await runMain(run)
+    expect(run.reporter.lines.filter(l => l.startsWith('docker and buildx use '))).toEqual([
+      expect.stringMatching(said)
+    ])
   })
 
   it('secrets, secret-files and secret-envs entries with an empty value: one warning each, by id; the build goes on without them', async () => {

@@ -9,13 +9,8 @@ import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  RawJsonProgress,
-  parsePlainProgress,
-  parseRawJsonProgress,
-  stepPlatform,
-  type Step
-} from '../../src/buildx/progress.js'
+import { parsePlainProgress, stepPlatform, type Step } from '../../src/buildx/progress.js'
+import { RawJsonProgress, errorLine, parseRawJsonProgress } from '../../src/buildx/rawjson.js'
 
 const DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/progress')
 const read = (name: string): string => fs.readFileSync(path.join(DIR, name), 'utf8')
@@ -212,6 +207,23 @@ describe('RawJsonProgress', () => {
     expect(progress.heartbeat(80_000)).toEqual(['#1 still running after 79 s: [linux/arm64 3/5] RUN make'])
     run({ started: '2026-01-01T00:00:00Z', completed: '2026-01-01T00:01:30Z' }, 90_000)
     expect(progress.heartbeat(200_000)).toEqual([])
+  })
+
+  it.each([
+    [
+      'failed to configure registry cache importer: r.example:5000/app:buildcache-linux-arm64: not found',
+      'no cache at r.example:5000/app:buildcache-linux-arm64 yet: normal until a build has exported one there (this build goes on without it)'
+    ],
+    [
+      'failed to configure registry cache importer: r.example:5000/app:c: 401 Unauthorized',
+      'ERROR: failed to configure registry cache importer: r.example:5000/app:c: 401 Unauthorized'
+    ],
+    [
+      'process "/bin/sh -c false" did not complete successfully',
+      'ERROR: process "/bin/sh -c false" did not complete successfully'
+    ]
+  ])('shows the error %j as %j', (error, line) => {
+    expect(errorLine(error)).toBe(line)
   })
 
   it('times a vertex that started again from its last start', () => {

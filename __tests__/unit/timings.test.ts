@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parsePlainProgress, parseRawJsonProgress, type Step } from '../../src/buildx/progress.js'
+import { parsePlainProgress, type Step } from '../../src/buildx/progress.js'
+import { parseRawJsonProgress } from '../../src/buildx/rawjson.js'
 import { crashHints, dominanceHint, platformTimings, type PlatformTiming } from '../../src/run/timings.js'
 
 const DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/progress')

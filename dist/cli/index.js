@@ -34864,7 +34864,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 348:
+/***/ 7466:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35035,6 +35035,52 @@ const PLAN_INPUTS = [
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./lib/cli/wording.js
+/**
+ * Messages are written once, in the action's words: `cache: gha`, `the ca-certs input`, `list it in
+ * insecure-registries`. On the command line the same message names the flag the user types: `--cache gha`,
+ * `--ca-certs`, `--insecure-registries`. Only the first line of a message is ours; what follows it is a
+ * command's own output (buildx's closing error) and is left as it is.
+ */
+/** The first line of `message` worded for the command line, for the inputs named in `inputs`. */
+function inFlagWords(message, inputs) {
+    const newline = message.indexOf('\n');
+    const first = newline === -1 ? message : message.slice(0, newline);
+    const rest = newline === -1 ? '' : message.slice(newline);
+    return flagWords(first, inputs) + rest;
+}
+const NAME = '[a-z][a-z0-9]*(?:-[a-z0-9]+)*';
+/** Where an input's name may start: the line's start, a space or an opening parenthesis. */
+const BEFORE = '(^|[\\s(])';
+function flagWords(line, inputs) {
+    const known = (name) => inputs.has(name);
+    // A message about one input starts with its name: `cache: ...` -> `--cache: ...`.
+    const label = new RegExp(`^(${NAME}):(?= )`).exec(line);
+    let head = '';
+    let text = line;
+    if (label?.[1] && known(label[1])) {
+        head = `--${label[1]}:`;
+        text = line.slice(label[0].length);
+    }
+    // `the registry, username and password inputs` -> `--registry, --username and --password`.
+    text = text.replace(new RegExp(`\\bthe ((?:${NAME})(?:(?:, | and | or )(?:${NAME}))*) inputs?\\b`, 'g'), (whole, names) => {
+        const words = names.split(/(, | and | or )/);
+        const all = words.every((w, i) => i % 2 === 1 || known(w));
+        return all ? words.map((w, i) => (i % 2 === 1 ? w : `--${w}`)).join('') : whole;
+    });
+    // `cache: gha` -> `--cache gha`; `host-network: true` -> `--host-network`; `x: false` -> `--x=false`.
+    text = text.replace(new RegExp(`${BEFORE}(${NAME}): ([A-Za-z0-9][^\\s,;)]*?)(?=[.]?(?:[\\s,;)]|$))`, 'g'), (whole, before, name, value) => {
+        if (!known(name))
+            return whole;
+        if (value === 'true')
+            return `${before}--${name}`;
+        return value === 'false' ? `${before}--${name}=false` : `${before}--${name} ${value}`;
+    });
+    // A hyphenated input's name on its own: `list it in insecure-registries` -> `... in --insecure-registries`.
+    text = text.replace(new RegExp(`${BEFORE}(${NAME})(?=[.]?(?:[\\s,;)]|$))`, 'g'), (whole, before, name) => name.includes('-') && known(name) ? `${before}--${name}` : whole);
+    return head + text;
+}
+
 ;// CONCATENATED MODULE: ./lib/cli/args.js
 /**
  * The command line: `multiarch-build-push [COMMAND] [--flag value | --flag=value]...`. Each command takes
@@ -35042,6 +35088,7 @@ var external_node_util_ = __nccwpck_require__(7975);
  * (--json, --dotenv, --debug, --help). Parsing is pure: it returns what was asked for or throws a
  * UsageError that names the flag, before anything runs.
  */
+
 
 /** The options of the command line itself, beside the inputs. */
 const CLI_FLAGS = [
@@ -35201,15 +35248,11 @@ function editDistance(a, b) {
     return previous[b.length] ?? 0;
 }
 /**
- * An input problem as the action reports it ("push: ...") worded for the command line ("--push: ..."),
- * so the message names the flag to fix.
+ * An input problem as the action reports it ("push: ..., or use cache: gha") worded for the command line
+ * ("--push: ..., or use --cache gha"), so the message names the flag to fix.
  */
 function problemForFlag(problem, command) {
-    const match = /^([a-z0-9-]+):/.exec(problem);
-    const name = match?.[1];
-    if (name !== undefined && command.inputs.some(i => i.name === name))
-        return `--${problem}`;
-    return problem;
+    return inFlagWords(problem, new Set(command.inputs.map(i => i.name)));
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -36560,6 +36603,12 @@ function sleep(ms) {
  */
 
 const NOTHING_SET = { loginRegistry: '', retries: 0, insecureRegistries: [] };
+const UNTRUSTED_CERTIFICATE = /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i;
+/** The registry (host[:port]) of the https:// URL on the first line of `output` that matches `pattern`. */
+function hostOf(output, pattern) {
+    const line = output.split('\n').find(l => pattern.test(l)) ?? '';
+    return /https:\/\/([^/\s"]+)/.exec(line)?.[1];
+}
 const FAILURES = [
     // The build itself failed.
     { pattern: /did not complete successfully/i, transient: false },
@@ -36570,12 +36619,18 @@ const FAILURES = [
     { pattern: /invalid reference format/i, transient: false },
     // Configuration that an input fixes.
     {
-        pattern: /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i,
+        pattern: UNTRUSTED_CERTIFICATE,
         transient: false,
-        hint: {
-            title: 'Registry certificate not trusted',
-            message: 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
-                '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+        hint: (_, output) => {
+            const host = hostOf(output, UNTRUSTED_CERTIFICATE);
+            return {
+                title: 'Registry certificate not trusted',
+                message: host
+                    ? `BuildKit does not trust the certificate of ${host}. Give its CA with the ca-certs input ` +
+                        `(${host}=PEM or a path), or list ${host} in insecure-registries to skip verification.`
+                    : 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
+                        '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+            };
         }
     },
     {
@@ -36619,8 +36674,8 @@ const FAILURES = [
         hint: context => context.loginRegistry === ''
             ? {
                 title: 'Registry refused the credentials',
-                message: 'The registry needs credentials: set registry, username and password (or log in before this ' +
-                    'step) for the registry in tags.'
+                message: 'The registry needs credentials: set the registry, username and password inputs (or log in ' +
+                    'before this step) for the registry in tags.'
             }
             : {
                 title: 'Registry refused the credentials',
@@ -38766,7 +38821,7 @@ function parsePlatforms(value) {
 function parseTags(value, push) {
     const tags = splitList(value, true);
     if (push && tags.length === 0) {
-        throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0');
+        throw new Error('push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0');
     }
     for (const tag of tags) {
         let digest;
@@ -39775,7 +39830,8 @@ function remoteAccessInputs(v) {
  * `[linux/amd64->arm64 build 2/3] RUN go build`), how long it took, whether it was cached or failed, and
  * what it printed. Two formats: `--progress=rawjson` (one JSON status object per line, exact timestamps)
  * and `--progress=plain` (`#12 [linux/arm64 2/3] RUN ...`, `#12 0.512 output`, `#12 DONE 1.2s`).
- * Pure functions; the build module decides which format buildx is asked for.
+ * Pure functions; the build module decides which format buildx is asked for; rawjson.ts renders the rawjson
+ * stream as it arrives.
  */
 const OSES = ['linux', 'windows', 'darwin', 'freebsd'];
 /**
@@ -39854,6 +39910,8 @@ function parsePlainProgress(text) {
     }
     return [...steps.values()].filter(s => s.name !== '');
 }
+
+;// CONCATENATED MODULE: ./lib/buildx/rawjson.js
 /** How long a running step may be silent before the log says it is still running (and again after as long). */
 const HEARTBEAT_MS = 30_000;
 /**
@@ -39906,7 +39964,7 @@ class RawJsonProgress {
         catch {
             return text.trimEnd().split('\n');
         }
-        return progress_isRecord(status) ? this.apply(status, now) : [];
+        return rawjson_isRecord(status) ? this.apply(status, now) : [];
     }
     /**
      * `#N still running after 45 s: NAME` for each running step that has printed nothing for HEARTBEAT_MS
@@ -39972,7 +40030,7 @@ class RawJsonProgress {
             }
             if (typeof vertex.error === 'string' && vertex.error !== '' && step.error === '') {
                 step.error = vertex.error;
-                show(step, `ERROR: ${vertex.error}`);
+                show(step, errorLine(vertex.error));
                 step.ended = true;
             }
             if (completed !== undefined && step.started !== undefined && step.seconds === undefined) {
@@ -40013,6 +40071,16 @@ class RawJsonProgress {
         }));
     }
 }
+/**
+ * A step's error as the log shows it. A registry cache that does not exist yet (the first run with a
+ * cache, a new branch) is not an error: the build goes on without it, and the log says so in those words.
+ */
+function errorLine(error) {
+    const missingCache = /failed to configure registry cache importer: (\S+): not found/.exec(error);
+    if (missingCache)
+        return `no cache at ${missingCache[1] ?? ''} yet: normal until a build has exported one there (this build goes on without it)`;
+    return `ERROR: ${error}`;
+}
 /** Parses a whole captured rawjson stream. */
 function parseRawJsonProgress(text) {
     const progress = new RawJsonProgress();
@@ -40027,9 +40095,9 @@ function timeOf(value) {
     return Number.isNaN(ms) ? undefined : ms;
 }
 function arrayOf(value) {
-    return Array.isArray(value) ? value.filter(progress_isRecord) : [];
+    return Array.isArray(value) ? value.filter(rawjson_isRecord) : [];
 }
-function progress_isRecord(value) {
+function rawjson_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -40037,8 +40105,9 @@ function progress_isRecord(value) {
 /**
  * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
  * metadata file whose contents are the source of the digests, and with a progress stream that says how
- * long each platform's steps took (see progress.ts).
+ * long each platform's steps took (see rawjson.ts and progress.ts).
  */
+
 
 
 
@@ -40561,7 +40630,7 @@ const BUILD_FIELDS = {
 
 
 /** The problem of a push with no tag (the build's and the plan's tags). */
-const NO_TAG = 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0';
+const NO_TAG = 'push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0';
 /** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
 function repositoryProblem(tags) {
     const [only, ...more] = tags;
@@ -40615,7 +40684,8 @@ const BUILD_RULES = [
         input: 'cache',
         reads: ['tags'],
         check: v => v.cache === 'registry' && v.tags.length === 0
-            ? 'registry keeps the cache next to the first tag, and no tag is given; set tags, or use cache: gha'
+            ? 'registry keeps the cache next to the first tag, and no tag is given: set the tags input, or name the ' +
+                'cache yourself in cache-to and cache-from (type=registry,ref=REPOSITORY:buildcache)'
             : undefined
     },
     {
@@ -44268,7 +44338,8 @@ function createRunDockerConfig(options) {
             continue;
         external_node_fs_namespaceObject.symlinkSync(external_node_path_namespaceObject.join(userDir, entry), external_node_path_namespaceObject.join(dir, entry));
     }
-    return warning === undefined ? { dir } : { dir, warning };
+    const copied = read.status === 'found';
+    return warning === undefined ? { dir, copied } : { dir, copied, warning };
 }
 
 ;// CONCATENATED MODULE: ./lib/run/state.js
@@ -48817,7 +48888,11 @@ function useRunDockerConfig(deps, inputs, work) {
         deps.reporter.mask(loginToken(login));
     if (created.warning)
         deps.reporter.warning(created.warning, { title: 'Docker config ignored' });
-    deps.reporter.info(`docker and buildx use ${created.dir}: a copy of ${external_node_path_namespaceObject.join(userDir, 'config.json')}` +
+    const userConfig = external_node_path_namespaceObject.join(userDir, 'config.json');
+    deps.reporter.info(`docker and buildx use ${created.dir}: ` +
+        (created.copied
+            ? `a copy of ${userConfig}`
+            : `a new config (${created.warning ? `${userConfig} is left out` : `there is no ${userConfig}`})`) +
         (login ? ` with the credentials for ${login.registry}` : '') +
         `; builders, plugins and contexts are those of ${userDir}`);
     const runner = withEnvironment(deps.runner, { DOCKER_CONFIG: created.dir });
@@ -50049,13 +50124,13 @@ class TerminalReporter {
         this.info(`$ ${line}`);
     }
     warning(message, annotation) {
-        this.prefixed('warning', headed(message, annotation));
+        this.prefixed('warning', headed(this.worded(message), annotation));
     }
     error(message, annotation) {
-        this.prefixed('error', headed(message, annotation));
+        this.prefixed('error', headed(this.worded(message), annotation));
     }
     notice(message, annotation) {
-        this.prefixed('notice', headed(message, annotation));
+        this.prefixed('notice', headed(this.worded(message), annotation));
     }
     async group(name, work) {
         this.startGroup(name);
@@ -50085,7 +50160,10 @@ class TerminalReporter {
         return Promise.resolve();
     }
     fail(message) {
-        this.prefixed('error', message);
+        this.prefixed('error', this.worded(message));
+    }
+    worded(message) {
+        return this.options.words ? this.options.words(message) : message;
     }
     /** `text` with every registered secret replaced by ***. */
     masked(text) {
@@ -50270,6 +50348,7 @@ async function runCli(argv, deps = cliDeps()) {
         const capture = captureOutput({
             debug: args.debug,
             gitlab: deps.env.GITLAB_CI === 'true',
+            words: message => problemForFlag(message, command),
             stdout: deps.stdout,
             stderr: deps.stderr
         });
@@ -50300,7 +50379,7 @@ async function runCli(argv, deps = cliDeps()) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(348);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7466);
 /** The command line's entry (bundled to dist/cli/index.js, the package's `multiarch-build-push` bin). */
 
 const status = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));

@@ -28615,7 +28615,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /* harmony export */   YP: () => (/* binding */ failureOutput),
 /* harmony export */   uK: () => (/* binding */ hintsFor)
 /* harmony export */ });
-/* unused harmony exports QEMU_CRASH, emulatorCrashHint, crossCompileHint, transientReason, buildxFailureReason */
+/* unused harmony exports hostOf, QEMU_CRASH, emulatorCrashHint, crossCompileHint, transientReason, buildxFailureReason */
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6741);
 /**
  * What buildx's output says about a failure, from one table of known failures: whether another attempt
@@ -28628,6 +28628,12 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
  */
 
 const NOTHING_SET = { loginRegistry: '', retries: 0, insecureRegistries: [] };
+const UNTRUSTED_CERTIFICATE = /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i;
+/** The registry (host[:port]) of the https:// URL on the first line of `output` that matches `pattern`. */
+function hostOf(output, pattern) {
+    const line = output.split('\n').find(l => pattern.test(l)) ?? '';
+    return /https:\/\/([^/\s"]+)/.exec(line)?.[1];
+}
 const FAILURES = [
     // The build itself failed.
     { pattern: /did not complete successfully/i, transient: false },
@@ -28638,12 +28644,18 @@ const FAILURES = [
     { pattern: /invalid reference format/i, transient: false },
     // Configuration that an input fixes.
     {
-        pattern: /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i,
+        pattern: UNTRUSTED_CERTIFICATE,
         transient: false,
-        hint: {
-            title: 'Registry certificate not trusted',
-            message: 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
-                '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+        hint: (_, output) => {
+            const host = hostOf(output, UNTRUSTED_CERTIFICATE);
+            return {
+                title: 'Registry certificate not trusted',
+                message: host
+                    ? `BuildKit does not trust the certificate of ${host}. Give its CA with the ca-certs input ` +
+                        `(${host}=PEM or a path), or list ${host} in insecure-registries to skip verification.`
+                    : 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
+                        '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+            };
         }
     },
     {
@@ -28687,8 +28699,8 @@ const FAILURES = [
         hint: context => context.loginRegistry === ''
             ? {
                 title: 'Registry refused the credentials',
-                message: 'The registry needs credentials: set registry, username and password (or log in before this ' +
-                    'step) for the registry in tags.'
+                message: 'The registry needs credentials: set the registry, username and password inputs (or log in ' +
+                    'before this step) for the registry in tags.'
             }
             : {
                 title: 'Registry refused the credentials',
@@ -31017,7 +31029,8 @@ function createRunDockerConfig(options) {
             continue;
         fs.symlinkSync(path.join(userDir, entry), path.join(dir, entry));
     }
-    return warning === undefined ? { dir } : { dir, warning };
+    const copied = read.status === 'found';
+    return warning === undefined ? { dir, copied } : { dir, copied, warning };
 }
 
 // EXTERNAL MODULE: ./lib/oci/platforms.js
@@ -31275,7 +31288,7 @@ function parsePlatforms(value) {
 function parseTags(value, push) {
     const tags = splitList(value, true);
     if (push && tags.length === 0) {
-        throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0');
+        throw new Error('push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0');
     }
     for (const tag of tags) {
         let digest;

@@ -31067,6 +31067,12 @@ var runner = __nccwpck_require__(6741);
  */
 
 const NOTHING_SET = { loginRegistry: '', retries: 0, insecureRegistries: [] };
+const UNTRUSTED_CERTIFICATE = /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i;
+/** The registry (host[:port]) of the https:// URL on the first line of `output` that matches `pattern`. */
+function hostOf(output, pattern) {
+    const line = output.split('\n').find(l => pattern.test(l)) ?? '';
+    return /https:\/\/([^/\s"]+)/.exec(line)?.[1];
+}
 const FAILURES = [
     // The build itself failed.
     { pattern: /did not complete successfully/i, transient: false },
@@ -31077,12 +31083,18 @@ const FAILURES = [
     { pattern: /invalid reference format/i, transient: false },
     // Configuration that an input fixes.
     {
-        pattern: /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i,
+        pattern: UNTRUSTED_CERTIFICATE,
         transient: false,
-        hint: {
-            title: 'Registry certificate not trusted',
-            message: 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
-                '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+        hint: (_, output) => {
+            const host = hostOf(output, UNTRUSTED_CERTIFICATE);
+            return {
+                title: 'Registry certificate not trusted',
+                message: host
+                    ? `BuildKit does not trust the certificate of ${host}. Give its CA with the ca-certs input ` +
+                        `(${host}=PEM or a path), or list ${host} in insecure-registries to skip verification.`
+                    : 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
+                        '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+            };
         }
     },
     {
@@ -31126,8 +31138,8 @@ const FAILURES = [
         hint: context => context.loginRegistry === ''
             ? {
                 title: 'Registry refused the credentials',
-                message: 'The registry needs credentials: set registry, username and password (or log in before this ' +
-                    'step) for the registry in tags.'
+                message: 'The registry needs credentials: set the registry, username and password inputs (or log in ' +
+                    'before this step) for the registry in tags.'
             }
             : {
                 title: 'Registry refused the credentials',
@@ -32166,7 +32178,7 @@ function parsePlatforms(value) {
 function parseTags(value, push) {
     const tags = splitList(value, true);
     if (push && tags.length === 0) {
-        throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0');
+        throw new Error('push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0');
     }
     for (const tag of tags) {
         let digest;
@@ -32864,8 +32876,9 @@ function failedCacheExports(steps) {
 /**
  * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
  * metadata file whose contents are the source of the digests, and with a progress stream that says how
- * long each platform's steps took (see progress.ts).
+ * long each platform's steps took (see rawjson.ts and progress.ts).
  */
+
 
 
 
@@ -33156,7 +33169,7 @@ function runtimeInputs(v) {
 
 
 /** The problem of a push with no tag (the build's and the plan's tags). */
-const NO_TAG = 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0';
+const NO_TAG = 'push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0';
 /** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
 function repositoryProblem(tags) {
     const [only, ...more] = tags;
@@ -33210,7 +33223,8 @@ const BUILD_RULES = [
         input: 'cache',
         reads: ['tags'],
         check: v => v.cache === 'registry' && v.tags.length === 0
-            ? 'registry keeps the cache next to the first tag, and no tag is given; set tags, or use cache: gha'
+            ? 'registry keeps the cache next to the first tag, and no tag is given: set the tags input, or name the ' +
+                'cache yourself in cache-to and cache-from (type=registry,ref=REPOSITORY:buildcache)'
             : undefined
     },
     {

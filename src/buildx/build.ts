@@ -1,12 +1,13 @@
 /**
  * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
  * metadata file whose contents are the source of the digests, and with a progress stream that says how
- * long each platform's steps took (see progress.ts).
+ * long each platform's steps took (see rawjson.ts and progress.ts).
  */
 import { CommandError, runChecked, type CommandRunner } from '../core/runner.js'
 import type { LogSink } from '../core/reporter.js'
 import { buildOptionArgs, evaluates, type BuildOptionSettings } from './build-options.js'
-import { RawJsonProgress, parsePlainProgress, type Step } from './progress.js'
+import { parsePlainProgress, type Step } from './progress.js'
+import { RawJsonProgress } from './rawjson.js'
 import { compareVersions } from './version.js'
 import { repositoriesOf } from '../oci/reference.js'
 import { cacheEntries, type CacheMode } from './cache.js'

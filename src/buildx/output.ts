@@ -33,6 +33,15 @@ interface KnownFailure {
   hint?: Hint | ((context: HintContext, output: string) => Hint | undefined)
 }
 
+const UNTRUSTED_CERTIFICATE =
+  /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i
+
+/** The registry (host[:port]) of the https:// URL on the first line of `output` that matches `pattern`. */
+export function hostOf(output: string, pattern: RegExp): string | undefined {
+  const line = output.split('\n').find(l => pattern.test(l)) ?? ''
+  return /https:\/\/([^/\s"]+)/.exec(line)?.[1]
+}
+
 const FAILURES: readonly KnownFailure[] = [
   // The build itself failed.
   { pattern: /did not complete successfully/i, transient: false },
@@ -43,14 +52,18 @@ const FAILURES: readonly KnownFailure[] = [
   { pattern: /invalid reference format/i, transient: false },
   // Configuration that an input fixes.
   {
-    pattern:
-      /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i,
+    pattern: UNTRUSTED_CERTIFICATE,
     transient: false,
-    hint: {
-      title: 'Registry certificate not trusted',
-      message:
-        'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
-        '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+    hint: (_, output) => {
+      const host = hostOf(output, UNTRUSTED_CERTIFICATE)
+      return {
+        title: 'Registry certificate not trusted',
+        message: host
+          ? `BuildKit does not trust the certificate of ${host}. Give its CA with the ca-certs input ` +
+            `(${host}=PEM or a path), or list ${host} in insecure-registries to skip verification.`
+          : 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
+            '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+      }
     }
   },
   {
@@ -100,8 +113,8 @@ const FAILURES: readonly KnownFailure[] = [
         ? {
             title: 'Registry refused the credentials',
             message:
-              'The registry needs credentials: set registry, username and password (or log in before this ' +
-              'step) for the registry in tags.'
+              'The registry needs credentials: set the registry, username and password inputs (or log in ' +
+              'before this step) for the registry in tags.'
           }
         : {
             title: 'Registry refused the credentials',

@@ -6,6 +6,7 @@
  */
 import { parseArgs as parseArgv, type ParseArgsOptionsConfig } from 'node:util'
 import type { InputSpec, OutputSpec } from '../inputs/action-spec.js'
+import { inFlagWords } from './wording.js'
 
 /** What a command offers on the command line. */
 export interface CommandSpec {
@@ -207,12 +208,9 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * An input problem as the action reports it ("push: ...") worded for the command line ("--push: ..."),
- * so the message names the flag to fix.
+ * An input problem as the action reports it ("push: ..., or use cache: gha") worded for the command line
+ * ("--push: ..., or use --cache gha"), so the message names the flag to fix.
  */
 export function problemForFlag(problem: string, command: CommandSpec): string {
-  const match = /^([a-z0-9-]+):/.exec(problem)
-  const name = match?.[1]
-  if (name !== undefined && command.inputs.some(i => i.name === name)) return `--${problem}`
-  return problem
+  return inFlagWords(problem, new Set(command.inputs.map(i => i.name)))
 }

@@ -4,7 +4,7 @@
  */
 import { messageOf } from '../core/errors.js'
 import { VERSION } from '../inputs/action-spec.js'
-import { UsageError, parseArgs } from './args.js'
+import { UsageError, parseArgs, problemForFlag } from './args.js'
 import { commandDeps, type CommandDeps } from './build.js'
 import { COMMANDS } from './commands.js'
 import { captureOutput } from './console.js'
@@ -51,6 +51,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps = cliDeps())
     const capture = captureOutput({
       debug: args.debug,
       gitlab: deps.env.GITLAB_CI === 'true',
+      words: message => problemForFlag(message, command),
       stdout: deps.stdout,
       stderr: deps.stderr
     })

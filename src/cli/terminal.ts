@@ -16,6 +16,8 @@ export interface TerminalOptions {
   gitlab: boolean
   /** Seconds since the epoch, for GitLab section markers. */
   now?: () => number
+  /** Words a warning, error or notice for this interface (the command line names flags, see wording.ts). */
+  words?: (message: string) => string
 }
 
 const MASK = '***'
@@ -43,15 +45,15 @@ export class TerminalReporter implements Reporter {
   }
 
   warning(message: string, annotation?: Annotation): void {
-    this.prefixed('warning', headed(message, annotation))
+    this.prefixed('warning', headed(this.worded(message), annotation))
   }
 
   error(message: string, annotation?: Annotation): void {
-    this.prefixed('error', headed(message, annotation))
+    this.prefixed('error', headed(this.worded(message), annotation))
   }
 
   notice(message: string, annotation?: Annotation): void {
-    this.prefixed('notice', headed(message, annotation))
+    this.prefixed('notice', headed(this.worded(message), annotation))
   }
 
   async group<T>(name: string, work: () => Promise<T>): Promise<T> {
@@ -86,7 +88,11 @@ export class TerminalReporter implements Reporter {
   }
 
   fail(message: string): void {
-    this.prefixed('error', message)
+    this.prefixed('error', this.worded(message))
+  }
+
+  private worded(message: string): string {
+    return this.options.words ? this.options.words(message) : message
   }
 
   /** `text` with every registered secret replaced by ***. */

@@ -45,6 +45,8 @@ export interface RunDockerConfigOptions {
 
 export interface RunDockerConfig {
   dir: string
+  /** Whether the user's config.json was there (and read): the run's config starts from it. */
+  copied: boolean
   /** Set when the user's config.json could not be read: it is left out, as buildx leaves it out. */
   warning?: string
 }
@@ -67,5 +69,6 @@ export function createRunDockerConfig(options: RunDockerConfigOptions): RunDocke
     if (entry === 'config.json' || entry.startsWith('config.json.')) continue
     fs.symlinkSync(path.join(userDir, entry), path.join(dir, entry))
   }
-  return warning === undefined ? { dir } : { dir, warning }
+  const copied = read.status === 'found'
+  return warning === undefined ? { dir, copied } : { dir, copied, warning }
 }

@@ -36,7 +36,9 @@ export function parsePlatforms(value: string): string[] {
 export function parseTags(value: string, push: boolean): string[] {
   const tags = splitList(value, true)
   if (push && tags.length === 0) {
-    throw new Error('push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0')
+    throw new Error(
+      'push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0'
+    )
   }
   for (const tag of tags) {
     let digest: string | undefined

@@ -25,7 +25,8 @@ interface BuildContext {
 }
 
 /** The problem of a push with no tag (the build's and the plan's tags). */
-export const NO_TAG = 'push is true but no tag is given; set tags, e.g. registry.example.com/team/app:1.0'
+export const NO_TAG =
+  'push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0'
 
 /** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
 function repositoryProblem(tags: readonly TagEntry[]): string | undefined {
@@ -89,7 +90,8 @@ const BUILD_RULES: readonly Rule<BuildContext>[] = [
     reads: ['tags'],
     check: v =>
       v.cache === 'registry' && v.tags.length === 0
-        ? 'registry keeps the cache next to the first tag, and no tag is given; set tags, or use cache: gha'
+        ? 'registry keeps the cache next to the first tag, and no tag is given: set the tags input, or name the ' +
+          'cache yourself in cache-to and cache-from (type=registry,ref=REPOSITORY:buildcache)'
         : undefined
   },
   {

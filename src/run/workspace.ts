@@ -50,8 +50,12 @@ export function useRunDockerConfig(deps: MainDeps, inputs: Inputs, work: string)
   })
   if (login) deps.reporter.mask(loginToken(login))
   if (created.warning) deps.reporter.warning(created.warning, { title: 'Docker config ignored' })
+  const userConfig = path.join(userDir, 'config.json')
   deps.reporter.info(
-    `docker and buildx use ${created.dir}: a copy of ${path.join(userDir, 'config.json')}` +
+    `docker and buildx use ${created.dir}: ` +
+      (created.copied
+        ? `a copy of ${userConfig}`
+        : `a new config (${created.warning ? `${userConfig} is left out` : `there is no ${userConfig}`})`) +
       (login ? ` with the credentials for ${login.registry}` : '') +
       `; builders, plugins and contexts are those of ${userDir}`
   )
