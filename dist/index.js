@@ -38387,6 +38387,7 @@ function parseCacheMode(value, { env }) {
  */
 
 
+
 /** A Dockerfile stage name, as BuildKit accepts it in `FROM ... AS <name>` and --target. */
 const checks_STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 function parseTarget(value) {
@@ -38487,6 +38488,12 @@ const INSTRUCTIONS = new Set([
     'VOLUME',
     'WORKDIR'
 ]);
+/** The Dockerfile buildx reads from the directory `dir` when no file is given: Dockerfile, else dockerfile. */
+function defaultDockerfile(dir) {
+    return ['Dockerfile', 'dockerfile']
+        .map(name => external_node_path_.join(dir, name))
+        .find(file => external_node_fs_.statSync(file, { throwIfNoEntry: false })?.isFile());
+}
 /**
  * Throws unless `file` (an existing path, as written in the input) is a Dockerfile: a regular readable
  * file of at most 1 MiB, no NUL bytes, whose first instruction (after blank lines, comments and parser
@@ -39598,6 +39605,7 @@ function runtimeInputs(v) {
 
 
 
+
 const BUILDER_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$/;
 const NETWORK_MODES = ['', 'default', 'none', 'host'];
 /** A path that must exist as a file or a directory ('' stays ''). */
@@ -39627,7 +39635,20 @@ const directory = existing('directory');
 const file = existing('file');
 const BUILD_FIELDS = {
     platforms: field([], parsePlatforms),
-    context: field('.', (value, context) => isRemoteContext(value) ? value : directory.parse(value, context) || value),
+    context: field('.', (value, context) => {
+        if (isRemoteContext(value))
+            return value;
+        const dir = directory.parse(value, context) || value;
+        // Without `file`, buildx reads Dockerfile (or dockerfile) in the context: it must be there.
+        if (context.text('file') === '') {
+            const found = defaultDockerfile(resolvePath(context.cwd, dir));
+            if (found === undefined)
+                throw new Error(`"${dir}" has no Dockerfile (relative paths start at ${context.cwd}); add one there, or set the ` +
+                    'file input to the Dockerfile');
+            checkDockerfile(external_node_path_.join(dir, external_node_path_.basename(found)), found);
+        }
+        return dir;
+    }),
     // With a remote context, buildx reads `file` inside that context: nothing to check here.
     file: field('', (value, context) => {
         if (isRemoteContext(context.text('context')))

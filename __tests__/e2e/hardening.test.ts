@@ -188,8 +188,12 @@ describe('hostile strings', () => {
   }, 60_000)
 })
 
-describe('driver options buildx would refuse only after the builder began: refused before any docker command', () => {
+describe('inputs buildx would refuse only after the builder began: refused before any docker command', () => {
   it.each([
+    [
+      { context: FIXTURES },
+      /::error::Invalid input:%0A {2}- context: ".*\/e2e\/fixtures" has no Dockerfile .*; add one there, or set the file input to the Dockerfile/
+    ],
     [
       { 'driver-opts': 'env.A=say "hi"' },
       /driver-opts: .*env\.A=say .* is not what buildx reads as a driver option/

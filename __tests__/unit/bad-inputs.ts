@@ -2,6 +2,12 @@
  * Bad inputs, each with the input its error must name. Used by the inputs tests and by the orchestration
  * test, which also checks that no command runs for any of them. `tags` is added where a case lacks it.
  */
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** Absolute: the cases mean the same from any working directory. */
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures')
+
 export const BAD_INPUTS: readonly (readonly [string, Readonly<Record<string, string>>])[] = [
   ['platforms', { platforms: 'linux' }],
   ['platforms', { platforms: 'linux/sparc' }],
@@ -78,10 +84,12 @@ export const BAD_INPUTS: readonly (readonly [string, Readonly<Record<string, str
   ['buildkitd-flags', { 'buildkitd-flags': '--allow-insecure-entitlement' }],
   ['provenance', { provenance: 'maybe' }],
   ['provenance', { provenance: 'mode=everything' }],
-  ['file', { file: '__tests__/fixtures/not-dockerfiles/shadow-like' }],
-  ['file', { file: '__tests__/fixtures/not-dockerfiles/binary' }],
-  ['file', { file: '__tests__/fixtures/not-dockerfiles/comments-only' }],
-  ['file', { file: '__tests__/fixtures' }],
+  ['file', { file: `${FIXTURES}/not-dockerfiles/shadow-like` }],
+  ['file', { file: `${FIXTURES}/not-dockerfiles/binary` }],
+  ['file', { file: `${FIXTURES}/not-dockerfiles/comments-only` }],
+  ['file', { file: FIXTURES }],
+  // a context without a Dockerfile (and no file input): buildx would fail only after starting a builder
+  ['context', { context: `${FIXTURES}/not-dockerfiles` }],
   ['buildkit-image', { 'buildkit-image': 'moby/buildkit:bad tag' }],
   ['buildkit-image', { 'buildkit-image': 'Moby/BuildKit' }],
   ['qemu-image', { 'qemu-image': 'tonistiigi/binfmt:qemu v8' }],

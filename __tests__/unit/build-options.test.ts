@@ -7,7 +7,6 @@ import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { buildCommand } from '../../src/buildx/build.js'
 import {
   SECRET_ENV_PREFIX,
@@ -23,9 +22,8 @@ import { readInputs } from '../../src/inputs/inputs.js'
 import { InputError } from '../../src/inputs/table.js'
 import { parseImageStore } from '../../src/docker/engine.js'
 import { hintsFor } from '../../src/buildx/output.js'
-import { BUILD_SETTINGS } from './defaults.js'
+import { BUILD_SETTINGS, WORKSPACE } from './defaults.js'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'build-options-test-'))
 const KEY = path.join(dir, 'id_ed25519')
 const SECRET_FILE = path.join(dir, 'token.txt')
@@ -39,7 +37,7 @@ const ENV = {
 const TAG = 'registry.example.com/team/app:1.0'
 
 function read(values: Record<string, string>, env: NodeJS.ProcessEnv = ENV): ReturnType<typeof readInputs> {
-  return readInputs(name => ({ tags: TAG, ...values })[name] ?? '', ROOT, env)
+  return readInputs(name => ({ tags: TAG, ...values })[name] ?? '', WORKSPACE, env)
 }
 
 /** The arguments between the common head (up to the tag, when not pushed) and `--metadata-file` for these inputs. */
@@ -74,14 +72,13 @@ describe('each input -> argv', () => {
     [
       'build-contexts',
       {
-        'build-contexts':
-          'base=docker-image://alpine:3.20\nsrc=__tests__\nrepo=https://github.com/o/r.git#main'
+        'build-contexts': 'base=docker-image://alpine:3.20\nsrc=.\nrepo=https://github.com/o/r.git#main'
       },
       [
         '--build-context',
         'base=docker-image://alpine:3.20',
         '--build-context',
-        'src=__tests__',
+        'src=.',
         '--build-context',
         'repo=https://github.com/o/r.git#main'
       ]
@@ -176,7 +173,7 @@ describe('each input -> argv', () => {
   })
 
   it('call: check neither pushes nor needs tags', () => {
-    const inputs = readInputs(name => ({ call: 'check' })[name] ?? '', ROOT, ENV)
+    const inputs = readInputs(name => ({ call: 'check' })[name] ?? '', WORKSPACE, ENV)
     const { args } = buildCommand({ builder: 'b1', metadataFile: '/m', settings: inputs, progress: 'plain' })
     expect(args).not.toContain('--push')
     expect(args).not.toContain('--output')

@@ -1,15 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { buildxBuildArgv } from '../../src/buildx/build.js'
 import { cacheEntries, failedCacheExports, platformSlug, type CacheSettings } from '../../src/buildx/cache.js'
 import type { Step } from '../../src/buildx/progress.js'
 import { parseCacheMode } from '../../src/inputs/cache.js'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { InputError } from '../../src/inputs/table.js'
-import { BUILD_SETTINGS } from './defaults.js'
+import { BUILD_SETTINGS, WORKSPACE } from './defaults.js'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const PLATFORMS = ['linux/amd64', 'linux/arm/v7']
 const TAGS = ['registry.example.com:5000/team/app:1.0', 'other.example.com/app:1.0']
 const SETTINGS: CacheSettings = { cache: '', platforms: PLATFORMS, tags: TAGS, cacheFrom: [], cacheTo: [] }
@@ -118,11 +115,11 @@ describe('parseCacheMode', () => {
 
   it('reaches Inputs, and registry without a tag is named under cache', () => {
     const values: Record<string, string> = { cache: 'registry', tags: 'r.example.com/app:1' }
-    expect(readInputs(name => values[name] ?? '', ROOT).cache).toBe('registry')
+    expect(readInputs(name => values[name] ?? '', WORKSPACE).cache).toBe('registry')
     const untagged: Record<string, string> = { cache: 'registry', push: 'false' }
     let problems: readonly string[] = []
     try {
-      readInputs(name => untagged[name] ?? '', ROOT)
+      readInputs(name => untagged[name] ?? '', WORKSPACE)
     } catch (error) {
       if (error instanceof InputError) problems = error.problems
     }

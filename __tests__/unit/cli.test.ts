@@ -15,6 +15,7 @@ import { COMMANDS } from '../../src/cli/commands.js'
 import { helpText } from '../../src/cli/help.js'
 import { dotenvKey, formatDotenv, formatJson } from '../../src/cli/outputs.js'
 import { BAD_INPUTS } from './bad-inputs.js'
+import { WORKSPACE } from './defaults.js'
 import { FakeRunner } from './fake-runner.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -209,7 +210,7 @@ async function cli(
   const deps: CliDeps = {
     runner: () => runner,
     env: {},
-    cwd: ROOT,
+    cwd: WORKSPACE,
     signals: { on: () => process, off: () => process },
     stdout: text => {
       stdout += text

@@ -1,4 +1,6 @@
 /** Option objects with every field at its plain value, for tests that change one or two of them. */
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { BuildSettings } from '../../src/buildx/build.js'
 import type { BuilderOptions } from '../../src/buildx/builder.js'
 import { EMPTY_BUILD_OPTIONS } from '../../src/buildx/build-options.js'
@@ -34,3 +36,9 @@ export const BUILDER_OPTIONS: BuilderOptions = {
   buildkitdFlags: '',
   configFile: ''
 }
+
+/**
+ * The working directory of runs in unit tests: a checkout whose context (`.`) has a Dockerfile, as a
+ * build's working directory does (inputs refuse a context without one).
+ */
+export const WORKSPACE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/workspace')

@@ -1,12 +1,10 @@
 /** The Inputs log group: the parsed inputs that shape a run, and never a secret. */
 import { describe, expect, it } from '@jest/globals'
-import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describeInputs } from '../../src/inputs/describe.js'
 import { readInputs } from '../../src/inputs/inputs.js'
+import { WORKSPACE } from './defaults.js'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const read = (values: Record<string, string>) => readInputs(name => values[name] ?? '', ROOT)
+const read = (values: Record<string, string>) => readInputs(name => values[name] ?? '', WORKSPACE)
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUSECRETPEMTEXT\n-----END CERTIFICATE-----'
 

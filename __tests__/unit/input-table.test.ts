@@ -8,6 +8,7 @@ import { parseCacheEntries, parseCacheEntry } from '../../src/inputs/cache.js'
 import { BUILD_FIELDS } from '../../src/inputs/fields.js'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { InputError, bool, field, readTable, text } from '../../src/inputs/table.js'
+import { WORKSPACE } from './defaults.js'
 
 const spec = (name: string, defaultValue = '') => ({
   name,
@@ -40,7 +41,7 @@ describe('the build table', () => {
       push: 'false',
       tags: 'r.example.com/a'
     }
-    const problems = problemsOf(() => readInputs(name => values[name] ?? '', process.cwd()))
+    const problems = problemsOf(() => readInputs(name => values[name] ?? '', WORKSPACE))
     expect(problems.map(p => p.slice(0, p.indexOf(':')))).toEqual([
       'platforms',
       'check-binaries',
@@ -164,7 +165,7 @@ describe('cache-from / cache-to', () => {
       'cache-from': 'type=inline',
       'cache-to': 'type=local'
     }
-    expect(problemsOf(() => readInputs(name => values[name] ?? '', process.cwd()))).toEqual([
+    expect(problemsOf(() => readInputs(name => values[name] ?? '', WORKSPACE))).toEqual([
       expect.stringMatching(/^cache-from: "type=inline": type=inline only works in cache-to/),
       expect.stringMatching(/^cache-to: "type=local": type=local needs dest=/)
     ])

@@ -1,12 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { InputError } from '../../src/inputs/table.js'
 import { csvProblem, parseByteSize, splitList } from '../../src/inputs/parse.js'
 import { BAD_INPUTS } from './bad-inputs.js'
+import { WORKSPACE } from './defaults.js'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const source =
   (values: Record<string, string>) =>
   (name: string): string =>
@@ -15,7 +16,7 @@ const TAG = { tags: 'registry.example.com/team/app:1.0' }
 
 function problems(values: Record<string, string>): string[] {
   try {
-    readInputs(source({ ...TAG, ...values }), ROOT)
+    readInputs(source({ ...TAG, ...values }), WORKSPACE)
   } catch (error) {
     if (error instanceof InputError) return [...error.problems]
     throw error
@@ -25,7 +26,7 @@ function problems(values: Record<string, string>): string[] {
 
 describe('readInputs: valid inputs', () => {
   it('applies the defaults', () => {
-    const inputs = readInputs(source(TAG), ROOT)
+    const inputs = readInputs(source(TAG), WORKSPACE)
     expect(inputs.platforms).toEqual(['linux/amd64', 'linux/arm64'])
     expect(inputs.context).toBe('.')
     expect(inputs.push).toBe(true)
@@ -52,7 +53,7 @@ describe('readInputs: valid inputs', () => {
         qemu: 'package',
         network: 'host'
       }),
-      ROOT
+      WORKSPACE
     )
     expect(inputs.platforms).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
     expect(inputs.tags).toEqual(['r.example.com/a:1', 'r.example.com/a:latest', 'localhost:5000/x'])
@@ -71,14 +72,14 @@ describe('readInputs: valid inputs', () => {
   })
 
   it.each(['index.docker.io', 'registry-1.docker.io', 'Docker.io'])('registry %s is Docker Hub', registry => {
-    const inputs = readInputs(source({ ...TAG, registry, username: 'me', password: 'p' }), ROOT)
+    const inputs = readInputs(source({ ...TAG, registry, username: 'me', password: 'p' }), WORKSPACE)
     expect(inputs.registry).toBe('docker.io')
   })
 
   it.each(['https://github.com/o/r.git#main', 'git://example.com/r.git', 'ssh://git@example.com/r.git'])(
     'a remote context %s takes file as a path inside it',
     context => {
-      const inputs = readInputs(source({ ...TAG, context, file: 'docker/Dockerfile.prod' }), ROOT)
+      const inputs = readInputs(source({ ...TAG, context, file: 'docker/Dockerfile.prod' }), WORKSPACE)
       expect([inputs.context, inputs.file]).toEqual([context, 'docker/Dockerfile.prod'])
     }
   )
@@ -86,26 +87,26 @@ describe('readInputs: valid inputs', () => {
   it('push-by-digest takes tags as the one repository', () => {
     const inputs = readInputs(
       source({ 'push-by-digest': 'true', tags: ' r.example.com:5000/team/app ' }),
-      ROOT
+      WORKSPACE
     )
     expect([inputs.pushByDigest, inputs.tags]).toEqual([true, ['r.example.com:5000/team/app']])
-    expect(readInputs(source(TAG), ROOT).pushByDigest).toBe(false)
+    expect(readInputs(source(TAG), WORKSPACE).pushByDigest).toBe(false)
   })
 
   it('nodes are parsed into platforms and endpoints', () => {
     const inputs = readInputs(
       source({ ...TAG, nodes: 'linux/arm64/v8, linux/arm/v7 = ssh://ci@arm-box\n\nlinux/s390x=z-context\n' }),
-      ROOT
+      WORKSPACE
     )
     expect(inputs.nodes).toEqual([
       { platforms: ['linux/arm64', 'linux/arm/v7'], endpoint: 'ssh://ci@arm-box' },
       { platforms: ['linux/s390x'], endpoint: 'z-context' }
     ])
-    expect(readInputs(source(TAG), ROOT).nodes).toEqual([])
+    expect(readInputs(source(TAG), WORKSPACE).nodes).toEqual([])
   })
 
   it('push false needs no tag', () => {
-    expect(readInputs(source({ push: 'false' }), ROOT).tags).toEqual([])
+    expect(readInputs(source({ push: 'false' }), WORKSPACE).tags).toEqual([])
   })
 })
 
@@ -147,7 +148,7 @@ describe('readInputs: media types, smoke test, cache budget', () => {
     ],
     [{ 'cache-max-size': '10GB' }, { cacheMaxSize: 10e9 }]
   ])('%j', (values, expected) => {
-    expect(readInputs(source({ ...TAG, ...values }), ROOT)).toMatchObject(expected)
+    expect(readInputs(source({ ...TAG, ...values }), WORKSPACE)).toMatchObject(expected)
   })
 
   it('says why docker media types and provenance do not go together', () => {
@@ -193,5 +194,53 @@ describe('csvProblem: driver options as buildx reads them', () => {
     ['"a"b', 'a quoted field goes on after its closing quote']
   ])('%s', (value, problem) => {
     expect(csvProblem(value)).toBe(problem)
+  })
+})
+
+describe('the context and its Dockerfile', () => {
+  const dir = (files: Record<string, string | Buffer>): string => {
+    const made = fs.mkdtempSync(path.join(os.tmpdir(), 'context-test-'))
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(made, name), content)
+    return made
+  }
+
+  it.each<[string, Record<string, string | Buffer>, Record<string, string>, RegExp | undefined]>([
+    ['Dockerfile in the context', { Dockerfile: 'FROM scratch\n' }, {}, undefined],
+    ['dockerfile (lower case, which buildx also reads)', { dockerfile: 'FROM scratch\n' }, {}, undefined],
+    [
+      'no Dockerfile, but the file input names one',
+      { 'app.Dockerfile': 'FROM scratch\n' },
+      { file: 'app.Dockerfile' },
+      undefined
+    ],
+    [
+      'no Dockerfile at all',
+      { 'main.go': 'package main\n' },
+      {},
+      /^context: "[^"]+" has no Dockerfile \(relative paths start at .*\); add one there, or set the file input to the Dockerfile$/
+    ],
+    [
+      'a Dockerfile that is not one',
+      { Dockerfile: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0]) },
+      {},
+      /^context: "[^"]+\/Dockerfile" is not a Dockerfile: it holds NUL bytes/
+    ]
+  ])('%s', (_, files, values, refused) => {
+    const context = dir(files)
+    const file: Record<string, string> = values.file ? { file: path.join(context, values.file) } : {}
+    const found = problems({ context, ...file })
+    if (refused) expect(found).toEqual([expect.stringMatching(refused)])
+    else expect(found).toEqual([])
+  })
+
+  it('a relative context starts at the working directory; a remote one is not looked into', () => {
+    const work = dir({})
+    fs.mkdirSync(path.join(work, 'app'))
+    expect(() => readInputs(source({ ...TAG, context: 'app' }), work)).toThrow(
+      /context: "app" has no Dockerfile/
+    )
+    fs.writeFileSync(path.join(work, 'app', 'Dockerfile'), 'FROM scratch\n')
+    expect(readInputs(source({ ...TAG, context: 'app' }), work).context).toBe('app')
+    expect(readInputs(source({ ...TAG, context: 'https://github.com/o/r.git#main' }), work).file).toBe('')
   })
 })

@@ -3,9 +3,10 @@ import { describe, expect, it } from '@jest/globals'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { hostNetworkForLoopback, loopbackRegistries } from '../../src/run/loopback.js'
 import { FakeReporter } from './fake-reporter.js'
+import { WORKSPACE } from './defaults.js'
 
 const read = (values: Record<string, string>): ReturnType<typeof readInputs> =>
-  readInputs(name => values[name] ?? '', process.cwd(), {})
+  readInputs(name => values[name] ?? '', WORKSPACE, {})
 
 describe('loopbackRegistries', () => {
   it.each<[string, Record<string, string>, string[]]>([

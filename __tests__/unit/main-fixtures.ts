@@ -13,6 +13,7 @@ import { TestHttpServer } from '../http-server.js'
 import { FakeReporter } from './fake-reporter.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
 import { ELF, buildHistory, buildImage, serveImage, tarLayer, type BuiltImage } from './image-fixtures.js'
+import { WORKSPACE } from './defaults.js'
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures')
 export const INDEX = fs.readFileSync(path.join(FIXTURES, 'buildx-0.13/index-3-platforms.json'))
@@ -63,7 +64,7 @@ export function deps(
     runner,
     getInput: (name: string) => inputs[name] ?? '',
     env: { RUNNER_TEMP: work, DOCKER_CONFIG: path.join(work, 'docker-config'), GITHUB_RUN_ID: '42', ...env },
-    cwd: process.cwd(),
+    cwd: WORKSPACE,
     tmpDir: os.tmpdir(),
     host: HOST,
     hostArch: 'amd64',

@@ -11,6 +11,7 @@ import type { RegistryAccess } from '../../src/run/registry-access.js'
 import { TestHttpServer, send } from '../http-server.js'
 import { FakeReporter } from './fake-reporter.js'
 import { FakeRunner } from './fake-runner.js'
+import { WORKSPACE } from './defaults.js'
 
 const servers: TestHttpServer[] = []
 afterEach(async () => {
@@ -139,7 +140,7 @@ describe('checkPushAccess', () => {
 
 describe('pushRepositories', () => {
   const read = (values: Record<string, string>): ReturnType<typeof readInputs> =>
-    readInputs(name => values[name] ?? '', process.cwd(), {})
+    readInputs(name => values[name] ?? '', WORKSPACE, {})
   it.each<[string, Record<string, string>, string[]]>([
     [
       'each repository once',

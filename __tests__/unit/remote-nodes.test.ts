@@ -23,6 +23,7 @@ import { FakeRunner, docker } from './fake-runner.js'
 import { TestCerts } from '../tls-certs.js'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remote-nodes-test-'))
+fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n') // the working directory is the context
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true })
 })

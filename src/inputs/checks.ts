@@ -5,6 +5,7 @@
  * the content of a file.
  */
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { errorCode } from '../core/errors.js'
 
 /** A Dockerfile stage name, as BuildKit accepts it in `FROM ... AS <name>` and --target. */
@@ -116,6 +117,13 @@ const INSTRUCTIONS = new Set([
   'VOLUME',
   'WORKDIR'
 ])
+
+/** The Dockerfile buildx reads from the directory `dir` when no file is given: Dockerfile, else dockerfile. */
+export function defaultDockerfile(dir: string): string | undefined {
+  return ['Dockerfile', 'dockerfile']
+    .map(name => path.join(dir, name))
+    .find(file => fs.statSync(file, { throwIfNoEntry: false })?.isFile())
+}
 
 /**
  * Throws unless `file` (an existing path, as written in the input) is a Dockerfile: a regular readable

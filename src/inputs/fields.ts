@@ -4,6 +4,7 @@
  * names and action.yml's inputs the same.
  */
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 import type { RegistryHost } from '../buildkitd/registry-name.js'
 import { normalizeBuildxVersion, parseDownloadUrlTemplate } from '../buildx/release.js'
 import type { CacheMode } from '../buildx/cache.js'
@@ -13,7 +14,13 @@ import { messageOf } from '../core/errors.js'
 import { QEMU_MODES, type QemuMode } from '../qemu/qemu.js'
 import { BUILD_OPTION_FIELDS } from './build-options.js'
 import { parseCacheEntries, parseCacheMode } from './cache.js'
-import { checkDockerfile, parseBuildkitdFlags, parseProvenance, parseTarget } from './checks.js'
+import {
+  checkDockerfile,
+  defaultDockerfile,
+  parseBuildkitdFlags,
+  parseProvenance,
+  parseTarget
+} from './checks.js'
 import { parseNodes } from './nodes.js'
 import { imageReference } from './option-values.js'
 import {
@@ -65,9 +72,21 @@ const file = existing('file')
 
 export const BUILD_FIELDS = {
   platforms: field([] as string[], parsePlatforms),
-  context: field('.', (value, context) =>
-    isRemoteContext(value) ? value : directory.parse(value, context) || value
-  ),
+  context: field('.', (value, context) => {
+    if (isRemoteContext(value)) return value
+    const dir = directory.parse(value, context) || value
+    // Without `file`, buildx reads Dockerfile (or dockerfile) in the context: it must be there.
+    if (context.text('file') === '') {
+      const found = defaultDockerfile(resolvePath(context.cwd, dir))
+      if (found === undefined)
+        throw new Error(
+          `"${dir}" has no Dockerfile (relative paths start at ${context.cwd}); add one there, or set the ` +
+            'file input to the Dockerfile'
+        )
+      checkDockerfile(path.join(dir, path.basename(found)), found)
+    }
+    return dir
+  }),
   // With a remote context, buildx reads `file` inside that context: nothing to check here.
   file: field('', (value, context) => {
     if (isRemoteContext(context.text('context'))) return value
