@@ -35274,7 +35274,7 @@ const FAILURES = [
             : {
                 title: 'Registry refused the credentials',
                 message: `The registry refused the login: check the password (or token) and username for ` +
-                    `${context.loginRegistry}, and that the account may push to the repositories in tags. A tag ` +
+                    `${context.loginRegistry}, and that the account may push to the repositories of the tags input. A tag ` +
                     'in another registry needs its own login before this step.'
             }
     },
@@ -43971,9 +43971,9 @@ async function checkPushAccess(access, repositories) {
     }
     if (refused.length === 0)
         return;
-    throw new Error(`Push access refused before building (nothing was built):\n${refused.map(r => `  - ${r}`).join('\n')}\n` +
-        'Check username and password (registry names the registry they are for; a token needs write or push ' +
-        'scope), or the account’s permissions on the repository.');
+    throw new Error('Push access refused before building (nothing was built): check the username and password inputs (the ' +
+        'registry input names the registry they are for; a token needs write or push scope), or the ' +
+        `account’s permissions on the repository:\n${refused.map(r => `  - ${r}`).join('\n')}`);
 }
 
 ;// CONCATENATED MODULE: ./lib/run/secrets.js

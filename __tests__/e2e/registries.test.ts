@@ -80,9 +80,10 @@ describe('registries', () => {
     })
     expect(main.exitCode).not.toBe(0)
     expect(main.log).toContain(
-      `::error::Push access refused before building (nothing was built):%0A  - ${registry}/e2e/wrong-password refused the credentials`
+      `::error::Push access refused before building (nothing was built): check the username and password inputs (the registry input names the registry they are for; a token needs write or push scope), or the account’s permissions on the repository:%0A  - ${registry}/e2e/wrong-password refused the credentials`
     )
     expect(main.log).not.toContain('buildx create')
+    expect(main.log.trimEnd().split('\n').at(-1)).toMatch(/^::error::Push access refused before building/)
     const timings = JSON.parse(/phase-timings (\{.*\})/.exec(main.log)?.[1] ?? '{}') as Record<string, number>
     expect(timings['push-access']).toBeLessThan(1000)
     expect(timings.builder).toBeUndefined()

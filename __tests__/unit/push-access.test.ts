@@ -79,7 +79,7 @@ describe('checkPushAccess', () => {
     ])
     await expect(check).rejects.toThrow(
       new RegExp(
-        `^Push access refused before building \\(nothing was built\\):\\n  - ${server.host}/team/app refused the credentials \\(HTTP 401 .*\\): they are wrong, or they do not grant push access to team/app\\nCheck username and password`
+        `^Push access refused before building \\(nothing was built\\): check the username and password inputs .*:\\n  - ${server.host}/team/app refused the credentials \\(HTTP 401 .*\\): they are wrong, or they do not grant push access to team/app$`
       )
     )
     expect(Date.now() - started).toBeLessThan(1000)

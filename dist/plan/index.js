@@ -31144,7 +31144,7 @@ const FAILURES = [
             : {
                 title: 'Registry refused the credentials',
                 message: `The registry refused the login: check the password (or token) and username for ` +
-                    `${context.loginRegistry}, and that the account may push to the repositories in tags. A tag ` +
+                    `${context.loginRegistry}, and that the account may push to the repositories of the tags input. A tag ` +
                     'in another registry needs its own login before this step.'
             }
     },

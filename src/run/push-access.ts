@@ -59,8 +59,8 @@ export async function checkPushAccess(
   }
   if (refused.length === 0) return
   throw new Error(
-    `Push access refused before building (nothing was built):\n${refused.map(r => `  - ${r}`).join('\n')}\n` +
-      'Check username and password (registry names the registry they are for; a token needs write or push ' +
-      'scope), or the account’s permissions on the repository.'
+    'Push access refused before building (nothing was built): check the username and password inputs (the ' +
+      'registry input names the registry they are for; a token needs write or push scope), or the ' +
+      `account’s permissions on the repository:\n${refused.map(r => `  - ${r}`).join('\n')}`
   )
 }
