@@ -213,7 +213,8 @@ export function leftovers(builder: string): { containers: string[]; builders: st
 
 /** Inputs every e2e run needs on the stack: its BuildKit image and the host network (it has no bridge). */
 export function stackInputs(): Record<string, string> {
-  return { 'buildkit-image': buildkitImage(), 'host-network': 'true' }
+  // A context with a Dockerfile, as a checkout has: the job's own directory has none.
+  return { 'buildkit-image': buildkitImage(), 'host-network': 'true', context: path.join(FIXTURES, 'uname') }
 }
 
 export function baseImage(registry: string): string {
