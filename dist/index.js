@@ -35841,7 +35841,7 @@ function githubReporter(env = process.env) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3519);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2759);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7904);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6139);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
 /* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
@@ -36546,7 +36546,7 @@ function nodeArmVersion() {
 
 /***/ }),
 
-/***/ 2759:
+/***/ 7904:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37558,6 +37558,10 @@ const INPUTS = [
     { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
     { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
     { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: false, or key (the private key in sign-key). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "false", "required": false, "list": false },
+    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
+    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
+    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
 ];
 // prettier-ignore
 const OUTPUTS = [
@@ -37568,6 +37572,7 @@ const OUTPUTS = [
     { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
     { "name": "imageid", "description": "Image ID. With load: the ID docker image inspect shows for the loaded image (the config digest on the classic image store, the manifest or index digest on the containerd store). Otherwise as buildx reports it: the config digest of a single-platform image, else the index digest." },
     { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
+    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the pushed index (cosign.pub is the public key of sign-key; CA.pem the registry's CA, when it has one)." },
 ];
 /** merge/action.yml */
 // prettier-ignore
@@ -37843,7 +37848,7 @@ function parseChecksums(text) {
  * match wins); throws a BuildxInstallError naming both values and the checksum URL.
  */
 function verifyChecksum(options) {
-    const { actual, checksums, names, checksumUrl, binaryUrl } = options;
+    const { actual, checksums, names, checksumUrl, binaryUrl, tool = 'buildx' } = options;
     const name = names.find(n => checksums.has(n));
     const expected = name === undefined ? undefined : checksums.get(name);
     if (expected === undefined) {
@@ -37853,7 +37858,7 @@ function verifyChecksum(options) {
             ` from ${displayUrl(binaryUrl)} cannot be verified. Nothing was installed.`);
     }
     if (expected !== actual.toLowerCase()) {
-        throw new BuildxInstallError(`Checksum mismatch for buildx downloaded from ${displayUrl(binaryUrl)}: expected sha256 ${expected}` +
+        throw new BuildxInstallError(`Checksum mismatch for ${tool} downloaded from ${displayUrl(binaryUrl)}: expected sha256 ${expected}` +
             ` (${name ?? ''} in ${displayUrl(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
             ' not the release file; nothing was installed.');
     }
@@ -39050,6 +39055,83 @@ function remoteAccessInputs(v) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/inputs/signing.js
+/**
+ * The signing inputs: `sign` (false, or key: cosign with a private key), `sign-key` (the key as
+ * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
+ * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
+ * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
+ * push. run/signing.ts signs.
+ */
+
+
+
+
+const SIGN_MODES = ['false', 'key'];
+/** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
+const PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
+/** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
+function parseSignKey(value, cwd) {
+    if (value === '')
+        return '';
+    let pem = value.replace(/\r\n/g, '\n');
+    if (!pem.includes('-----BEGIN')) {
+        const file = external_node_path_.resolve(cwd, value);
+        try {
+            pem = external_node_fs_.readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd}); ` +
+                'give the private key (cosign.key) as text, e.g. from a secret, or its path', { cause: error });
+        }
+    }
+    if (!PRIVATE_KEY.test(pem))
+        throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
+            'writes it); give the text of cosign.key or its path');
+    return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+const SIGNING_FIELDS = {
+    sign: field('false', value => {
+        const mode = SIGN_MODES.find(m => m === value.toLowerCase());
+        if (mode === undefined)
+            throw new Error(`"${value}" is not a way to sign; use false or key`);
+        return mode;
+    }),
+    'sign-key': field('', (value, { cwd }) => parseSignKey(value, cwd)),
+    'sign-key-password': table_text,
+    'sign-transparency-log': bool(true)
+};
+const SIGNING_RULES = [
+    {
+        input: 'sign',
+        reads: ['sign-key', 'push'],
+        check: v => {
+            if (v.sign !== 'key')
+                return undefined;
+            if (v['sign-key'] === '')
+                return 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)';
+            return v.push
+                ? undefined
+                : 'key signs the pushed image, and push is false; set push: true, or sign: false';
+        }
+    },
+    {
+        input: 'sign-key',
+        reads: ['sign'],
+        check: v => v['sign-key'] !== '' && v.sign !== 'key'
+            ? 'is given but sign is false; set sign: key to sign'
+            : undefined
+    }
+];
+function signingInputs(v) {
+    return {
+        sign: v.sign,
+        signKey: v['sign-key'],
+        signKeyPassword: v['sign-key-password'],
+        signTransparencyLog: v['sign-transparency-log']
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/buildx/progress.js
 /**
  * What buildx's progress stream says about each build step: its name (which carries the platform, e.g.
@@ -39606,6 +39688,7 @@ function runtimeInputs(v) {
 
 
 
+
 const BUILDER_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$/;
 const NETWORK_MODES = ['', 'default', 'none', 'host'];
 /** A path that must exist as a file or a directory ('' stays ''). */
@@ -39688,6 +39771,7 @@ const BUILD_FIELDS = {
     'buildkitd-flags': field('', parseBuildkitdFlags),
     nodes: field([], parseNodes),
     ...REMOTE_ACCESS_FIELDS,
+    ...SIGNING_FIELDS,
     'host-network': bool(false),
     ...REGISTRY_FIELDS,
     'registry-mirrors': field(new Map(), parseMirrors),
@@ -39718,6 +39802,7 @@ const BUILD_FIELDS = {
  * The build's cross-input rules: the second pass over the typed values of the input table (fields.ts),
  * for what one input alone cannot say. Each is reported under one input and says what to change.
  */
+
 
 
 
@@ -39800,9 +39885,16 @@ const BUILD_RULES = [
     }
 ];
 /** Every cross-input rule of the build, in the order their problems are reported. */
-const RULES = [...BUILD_RULES, ...REMOTE_ACCESS_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
+const RULES = [
+    ...BUILD_RULES,
+    ...REMOTE_ACCESS_RULES,
+    ...REGISTRY_RULES,
+    ...RUNTIME_RULES,
+    ...SIGNING_RULES
+];
 
 ;// CONCATENATED MODULE: ./lib/inputs/inputs.js
+
 
 
 
@@ -39854,7 +39946,8 @@ function readInputs(source, cwd, env = {}) {
         buildOptions: buildOptionSettings(v, { context: v.context, serverUrl: env.GITHUB_SERVER_URL ?? '' }),
         ...registryInputs(v),
         ...remoteAccessInputs(v),
-        ...runtimeInputs(v)
+        ...runtimeInputs(v),
+        ...signingInputs(v)
     };
 }
 
@@ -43985,8 +44078,8 @@ async function checkPushAccess(access, repositories) {
 
 
 /** Inputs whose text may carry secrets. */
-const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key'];
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
+const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key', 'sign-key'];
+const secrets_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
 /** `http://user:secret@proxy:3128` -> `secret` (as written). */
 const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
 /**
@@ -44003,12 +44096,17 @@ function maskSecrets(reporter, getInput, env) {
     const token = getInput('github-token');
     if (token)
         mask(token);
+    const keyPassword = getInput('sign-key-password');
+    if (keyPassword)
+        mask(keyPassword);
+    if (env.COSIGN_PASSWORD)
+        mask(env.COSIGN_PASSWORD);
     maskBuildSecrets(mask, getInput('secrets'));
     // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
     if (env.ACTIONS_RUNTIME_TOKEN)
         mask(env.ACTIONS_RUNTIME_TOKEN);
     for (const name of SENSITIVE_INPUTS) {
-        for (const block of getInput(name).matchAll(PRIVATE_KEY)) {
+        for (const block of getInput(name).matchAll(secrets_PRIVATE_KEY)) {
             for (const line of block[0].split(/\r?\n/))
                 if (line.trim() && !line.startsWith('-----'))
                     mask(line.trim());
@@ -45155,6 +45253,245 @@ async function putTags(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/cosign/cosign.js
+/**
+ * cosign's command lines, from pure functions: signing an image by digest with a key (the index and,
+ * recursively, every manifest it lists), the public key of that key, and verifying a signature against the
+ * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
+ * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
+ */
+function registryFlags(registry) {
+    const flags = [];
+    if (registry.plainHttp)
+        flags.push('--allow-http-registry');
+    if (registry.insecure)
+        flags.push('--allow-insecure-registry');
+    if (registry.caFile)
+        flags.push('--registry-cacert', registry.caFile);
+    return flags;
+}
+/**
+ * Signs the image and each manifest of its index. Without a transparency log, cosign 3 is told to use no
+ * signing config (which would name sigstore's public services) and to upload nothing.
+ */
+function signArgs(options) {
+    return [
+        'sign',
+        '--yes',
+        '--key',
+        options.keyFile,
+        '--recursive',
+        ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false']),
+        ...registryFlags(options.registry),
+        options.reference
+    ];
+}
+function verifyArgs(options) {
+    return [
+        'verify',
+        '--key',
+        options.publicKeyFile,
+        ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
+        ...registryFlags(options.registry),
+        options.reference
+    ];
+}
+/** `cosign public-key --key FILE` prints the key's public half (PEM). */
+function publicKeyArgs(keyFile) {
+    return ['public-key', '--key', keyFile];
+}
+/**
+ * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
+ * they keep next to it, the registry flags only where the registry needs them.
+ */
+function verifyCommand(options) {
+    const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
+    return ['cosign', ...verifyArgs({ ...options, registry, publicKeyFile: 'cosign.pub' })].join(' ');
+}
+
+;// CONCATENATED MODULE: ./lib/cosign/install.js
+/**
+ * Which cosign signs: the runner's own when it is cosign 3 or newer (or a build that reports no release,
+ * such as a distribution's package), else the pinned release from the tool cache, downloaded once from
+ * sigstore's GitHub releases and checked against the release's `cosign_checksums.txt` before it is cached.
+ */
+
+
+
+
+
+
+
+
+/** The release installed when the runner has no cosign 3. */
+const COSIGN_VERSION = '3.1.1';
+/** The oldest cosign whose flags (signing config, tlog upload) this action uses. */
+const MINIMUM_COSIGN = '3.0.0';
+const COSIGN_RELEASES = 'https://github.com/sigstore/cosign/releases/download';
+/** Node's architecture -> cosign's release name for Linux. */
+const ARCHES = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    s390x: 's390x',
+    ppc64: 'ppc64le',
+    riscv64: 'riscv64'
+};
+/** `cosign-linux-amd64`: the release asset for this runner. */
+function cosignAsset(platform, arch) {
+    const name = ARCHES[arch];
+    if (platform !== 'linux' || name === undefined)
+        throw new Error(`cosign has no release for this runner (${platform}/${arch}); put a cosign 3 on PATH`);
+    return `cosign-linux-${name}`;
+}
+/**
+ * The release `cosign version --json` reports ('3.1.1'), 'devel' for a build without one (a distribution's
+ * package), undefined when the output is not cosign's.
+ */
+function parseCosignVersion(output) {
+    try {
+        const version = JSON.parse(output).gitVersion;
+        if (typeof version !== 'string')
+            return undefined;
+        const release = /^v?(\d+\.\d+\.\d+)/.exec(version)?.[1];
+        return release ?? 'devel';
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The cosign command to run: 'cosign' (the runner's) or the tool cache's binary. */
+async function findCosign(options) {
+    const { runner, log } = options;
+    const probe = await runner.run('cosign', ['version', '--json'], { silent: true });
+    const version = probe.exitCode === 0 ? parseCosignVersion(probe.stdout) : undefined;
+    if (version === 'devel') {
+        log.info("using the runner's cosign (a build that reports no release version)");
+        return 'cosign';
+    }
+    if (version !== undefined && compareVersions(version, MINIMUM_COSIGN) >= 0) {
+        log.info(`using the runner's cosign ${version}`);
+        return 'cosign';
+    }
+    log.info(`${version ? `the runner's cosign ${version} is older than ${MINIMUM_COSIGN}` : 'cosign is not on PATH'}: ` +
+        `using cosign ${COSIGN_VERSION}`);
+    return installCosign(options);
+}
+async function installCosign(options) {
+    const { dirs, log } = options;
+    const asset = cosignAsset(options.platform, options.arch);
+    const cached = find('cosign', COSIGN_VERSION, options.arch);
+    if (cached) {
+        log.info(`found cosign ${COSIGN_VERSION} in the tool cache`);
+        return external_node_path_.join(cached, 'cosign');
+    }
+    if (!dirs.temp || !dirs.toolCache)
+        throw new Error('RUNNER_TEMP and RUNNER_TOOL_CACHE must be set to download cosign');
+    const base = `${(options.releases ?? COSIGN_RELEASES).replace(/\/+$/, '')}/v${COSIGN_VERSION}`;
+    const binaryUrl = `${base}/${asset}`;
+    const checksumUrl = `${base}/cosign_checksums.txt`;
+    const download = async (url) => {
+        try {
+            return await downloadWithLimit(url, external_node_path_.join(dirs.temp, (0,external_node_crypto_.randomUUID)()));
+        }
+        catch (error) {
+            throw new Error(`Downloading cosign from ${displayUrl(url)} failed: ${(0,errors/* messageOf */.bD)(error)}`, {
+                cause: error
+            });
+        }
+    };
+    log.info(`downloading cosign ${COSIGN_VERSION} from ${displayUrl(binaryUrl)}`);
+    const binary = await download(binaryUrl);
+    const sums = await download(checksumUrl);
+    try {
+        const actual = await sha256File(binary);
+        const checksums = parseChecksums(external_node_fs_.readFileSync(sums, 'utf8'));
+        verifyChecksum({ actual, checksums, names: [asset], checksumUrl, binaryUrl, tool: 'cosign' });
+        log.info(`sha256 ${actual} matches ${displayUrl(checksumUrl)}`);
+        const dir = await cacheFile(binary, 'cosign', 'cosign', COSIGN_VERSION, options.arch);
+        const cosign = external_node_path_.join(dir, 'cosign');
+        external_node_fs_.chmodSync(cosign, 0o755);
+        return cosign;
+    }
+    finally {
+        external_node_fs_.rmSync(binary, { force: true });
+        external_node_fs_.rmSync(sums, { force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/run/signing.js
+/**
+ * Signing, after the checks and before any tag moves: cosign signs the index that passed the checks, by
+ * digest, and every manifest it lists, in each repository the image was pushed to; then the signature of
+ * the index and of each platform's manifest is verified against the registry. The key is written to a
+ * private file in the run's directory (removed with it by the post step), its password goes in
+ * COSIGN_PASSWORD. cosign reaches each registry as BuildKit did (HTTP, CA, unverified HTTPS), with the
+ * run's docker config for credentials.
+ */
+
+
+
+
+
+
+
+
+/** Signs and verifies; returns the command a user runs to verify the index (the first repository's). */
+async function signImage(options) {
+    const { deps, inputs, digest } = options;
+    const { reporter } = deps;
+    const dir = external_node_path_.join(options.work, 'signing');
+    external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const keyFile = external_node_path_.join(dir, 'cosign.key');
+    external_node_fs_.writeFileSync(keyFile, inputs.signKey, { mode: 0o600 });
+    // Never a prompt: the input's password, else one already in the job's environment, else none.
+    const password = inputs.signKeyPassword || deps.env.COSIGN_PASSWORD || '';
+    const runner = (0,core_runner/* withEnvironment */.Ec)(options.access.runner, { COSIGN_PASSWORD: password });
+    const cosign = await findCosign({
+        runner,
+        log: reporter,
+        dirs: runnerDirs(deps.env),
+        platform: deps.host.platform,
+        arch: deps.host.arch
+    });
+    const publicKey = await (0,core_runner/* runChecked */.X4)(runner, cosign, publicKeyArgs(keyFile), {
+        what: 'cosign public-key (is sign-key-password the password of sign-key?)',
+        silent: true
+    });
+    const publicKeyFile = external_node_path_.join(dir, 'cosign.pub');
+    external_node_fs_.writeFileSync(publicKeyFile, publicKey.stdout);
+    const transparencyLog = inputs.signTransparencyLog;
+    const commands = [];
+    for (const repository of (0,oci_reference/* repositoriesOf */.Ub)(inputs.tags)) {
+        const registry = cosignRegistry(repository, options.access.config, dir);
+        const reference = `${repository}@${digest}`;
+        await (0,core_runner/* runChecked */.X4)(runner, cosign, signArgs({ keyFile, reference, registry, transparencyLog }), {
+            what: `cosign sign ${reference}`
+        });
+        const references = [reference, ...Object.values(options.platforms).map(d => `${repository}@${d}`)];
+        for (const signed of references)
+            await (0,core_runner/* runChecked */.X4)(runner, cosign, verifyArgs({ publicKeyFile, reference: signed, registry, transparencyLog }), {
+                what: `cosign verify ${signed}`,
+                silent: true
+            });
+        reporter.info(`signed and verified: ${reference} and its ${references.length - 1} platform manifests`);
+        commands.push(verifyCommand({ reference, registry, transparencyLog }));
+    }
+    return commands[0] ?? '';
+}
+/** How cosign reaches the registry of `repository`: the generated buildkitd.toml's settings for it. */
+function cosignRegistry(repository, config, dir) {
+    const host = (0,oci_reference/* canonicalRegistry */.i7)((0,oci_reference/* parseImageReference */.o_)(repository).registry);
+    const settings = registrySettings(config, host);
+    let caFile = '';
+    if (settings.ca.length > 0) {
+        // cosign takes one file: the CAs of this registry together.
+        caFile = external_node_path_.join(dir, `ca-${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem`);
+        external_node_fs_.writeFileSync(caFile, settings.ca.map(file => external_node_fs_.readFileSync(file, 'utf8')).join('\n'));
+    }
+    return { plainHttp: settings.plainHttp, insecure: settings.insecure, caFile };
+}
+
 ;// CONCATENATED MODULE: ./lib/docker/image-archive.js
 /**
  * One image as a `docker load` archive: the layout `docker save` writes since Docker 25, an OCI image
@@ -45668,6 +46005,7 @@ async function readBack(images, digest, metadata, options) {
 
 
 
+
 async function publishImage(options) {
     const { deps, inputs, access, clock } = options;
     const { reporter } = deps;
@@ -45710,7 +46048,21 @@ async function publishImage(options) {
         })))
         : undefined;
     const withSmoke = smoke ? { smoke } : {};
-    if (!tagsPending || (smoke && (0,docker_smoke/* smokeFailure */.cR)(smoke, inputs.smokeTest)))
+    if (smoke && (0,docker_smoke/* smokeFailure */.cR)(smoke, inputs.smokeTest))
+        return { report: digests, ...withSmoke };
+    // What passed the checks is signed (and the signature verified) before any tag points at it.
+    if (inputs.sign === 'key') {
+        const verify = await clock.time('sign', () => reporter.group('Sign (cosign)', () => signImage({
+            deps,
+            inputs,
+            access,
+            digest: digests.digest,
+            platforms: digests.platforms,
+            work: options.work
+        })));
+        reporter.setOutput('signature-verify-command', verify);
+    }
+    if (!tagsPending)
         return { report: digests, ...withSmoke };
     const moved = await clock.time('tags', () => reporter.group('Tags', () => putTags({
         ...access,

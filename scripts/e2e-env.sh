@@ -12,6 +12,9 @@
 #   E2E_BUILDKIT_LATEST=1  the newest BuildKit tested ($E2E_BUILDKIT_LATEST_IMAGE), for npm run e2e:latest
 #   E2E_NEWEST=1           buildx v0.36.1 and BuildKit v0.32.2, the pair docker/github-builder pins
 #                          ($E2E_BUILDX_NEWEST, $E2E_BUILDKIT_NEWEST_IMAGE), for npm run e2e:newest
+#   E2E_COSIGN=1           cosign 3 for the signing tests ($E2E_COSIGN): Debian unstable's package with the
+#                          shared stack, else the v3.1.1 release checked against its checksums; kept in
+#                          E2E_COSIGN_DIR (default ~/.cache/multiarch-e2e/cosign) for the next run
 #   E2E_ENV_DIR            where state and env.sh go (default: .e2e in the repository)
 #   E2E_HTTP_PORT, E2E_HTTPS_PORT, E2E_AUTH_PORT   the registries' ports (default 5000, 5443, 5444)
 #   E2E_REGISTRY_IMAGE     the registry image (default registry:2; its /bin/registry is E2E_REGISTRY_BIN)
@@ -38,6 +41,8 @@ BUILDKIT_LATEST_VERSION=v0.25.2   # the newest pair (with buildx 0.29.1)
 BUILDX_LATEST_VERSION=v0.29.1
 BUILDKIT_NEWEST_VERSION=v0.32.2   # the pair docker/github-builder pins (with buildx 0.36.1)
 BUILDX_NEWEST_VERSION=v0.36.1
+COSIGN_VERSION=v3.1.1              # without the shared stack (with it: Debian unstable's cosign 3)
+COSIGN_DIR=${E2E_COSIGN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/multiarch-e2e/cosign}
 REGISTRY_IMAGE=${E2E_REGISTRY_IMAGE:-docker.io/library/registry:2}
 BINFMT_IMAGE=${E2E_BINFMT_IMAGE:-docker.io/tonistiigi/binfmt:qemu-v10.2.3-68}
 PREFIX=multiarch-e2e              # every container this script starts is named $PREFIX-*
@@ -102,6 +107,7 @@ write_env() {
     [ "${E2E_BUILDX_LATEST:-}" = 1 ] && echo "export E2E_BUILDX_LATEST=$DIR/buildx-latest/docker-buildx"
     [ "${E2E_BUILDKIT_LATEST:-}" = 1 ] &&
       echo "export E2E_BUILDKIT_LATEST_IMAGE=$HTTP_REG/buildkit:$BUILDKIT_LATEST_VERSION"
+    [ "${E2E_COSIGN:-}" = 1 ] && echo "export E2E_COSIGN=$COSIGN_DIR/cosign"
     if [ "${E2E_NEWEST:-}" = 1 ]; then
       echo "export E2E_BUILDX_NEWEST=$DIR/buildx-newest/docker-buildx"
       echo "export E2E_BUILDKIT_NEWEST_IMAGE=$HTTP_REG/buildkit:$BUILDKIT_NEWEST_VERSION"
@@ -212,6 +218,41 @@ buildx_release() {
   chmod +x "$bin.tmp" && mv "$bin.tmp" "$bin"
 }
 
+# cosign_release: the cosign release binary in $COSIGN_DIR/cosign, checked against the release's checksums.
+cosign_release() {
+  local bin=$COSIGN_DIR/cosign
+  [ -x "$bin" ] && return 0
+  local arch; case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) die "no cosign release for $(uname -m)" ;; esac
+  local base=https://github.com/sigstore/cosign/releases/download/$COSIGN_VERSION file=cosign-linux-$arch
+  say "cosign $COSIGN_VERSION"
+  mkdir -p "$COSIGN_DIR"
+  curl -fsSL -o "$bin.tmp" "$base/$file"
+  curl -fsSL "$base/cosign_checksums.txt" | grep " \*\?$file\$" | sed "s| \*\?$file\$|  $bin.tmp|" | sha256sum -c --quiet -
+  chmod +x "$bin.tmp" && mv "$bin.tmp" "$bin"
+}
+
+# cosign_debian: Debian unstable's cosign package (3.x), unpacked into $COSIGN_DIR, for machines that reach
+# Debian's archives and not GitHub (this project's CI), fetched as the shared stack fetches its newest buildx.
+cosign_debian() {
+  local bin=$COSIGN_DIR/cosign
+  [ -x "$bin" ] && return 0
+  need apt-get 'the shared stack machines have it'
+  local mirror keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  mirror=${E2E_MIRROR:-$(awk '/^URIs:/{u=$2} /^Suites:/{for(i=2;i<=NF;i++) if($i=="bookworm"){print u; exit}}' /etc/apt/sources.list.d/*.sources 2>/dev/null)}
+  mirror=${mirror:-http://deb.debian.org/debian}
+  local L=$COSIGN_DIR/apt; rm -rf "$L"; mkdir -p "$L/lists/partial" "$L/archives/partial" "$L/x"
+  echo "deb [signed-by=$keyring] $mirror sid main" > "$L/sid.list"
+  local opts=(-o Dir::Etc::SourceList="$L/sid.list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::status=/dev/null
+              -o Dir::State::Lists="$L/lists" -o Dir::Cache::archives="$L/archives"
+              -o Dir::Cache::pkgcache="$L/pkgcache.bin" -o Dir::Cache::srcpkgcache="$L/srcpkgcache.bin")
+  say "cosign (Debian unstable)"
+  apt-get "${opts[@]}" update -qq 2>&1 | grep -v '^W: Download' || true
+  ( cd "$L" && apt-get "${opts[@]}" download -qq cosign 2>&1 | grep -v '^W: Download' || true )
+  dpkg-deb -x "$L"/cosign_*.deb "$L/x"
+  mv "$L/x/usr/bin/cosign" "$bin"
+  rm -rf "$L"
+}
+
 up_standalone() {
   [ "$(uname -s)" = Linux ] || die "the e2e environment needs Linux (found $(uname -s))"
   need docker 'install Docker Engine (https://docs.docker.com/engine/install/)'
@@ -249,6 +290,7 @@ up_standalone() {
     buildx_release "$BUILDX_NEWEST_VERSION" "$DIR/buildx-newest"
   fi
   [ "${E2E_NODE2:-}" = 1 ] && node2
+  [ "${E2E_COSIGN:-}" = 1 ] && cosign_release
   write_env
 }
 
@@ -258,6 +300,10 @@ up_shared() { # this project's CI machines: the shared stack, with the same opti
   mkdir -p "$DIR"
   printf '# written by scripts/e2e-env.sh: the shared e2e stack'"'"'s variables\n. %s/env.sh\n' \
     "${E2E_ROOT:-/tmp/e2e-stack}" > "$DIR/env.sh"
+  if [ "${E2E_COSIGN:-}" = 1 ]; then
+    cosign_debian
+    echo "export E2E_COSIGN=$COSIGN_DIR/cosign" >> "$DIR/env.sh"
+  fi
   say "wrote $DIR/env.sh"
 }
 

@@ -283,7 +283,8 @@ describe('outputs', () => {
       'builder-name': 'multiarch-1234',
       'emulated-platforms': 'linux/arm64',
       imageid: 'sha256:ii',
-      'smoke-results': ''
+      'smoke-results': '',
+      'signature-verify-command': ''
     })
     expect(
       JSON.parse(formatJson(OUTPUTS, { 'smoke-results': '{"linux/arm64":{"passed":true}}' }))
@@ -299,6 +300,7 @@ describe('outputs', () => {
         'BUILDER_NAME=multiarch-1234',
         'EMULATED_PLATFORMS=linux/arm64',
         'IMAGEID=sha256:ii',
+        'SIGNATURE_VERIFY_COMMAND=',
         ''
       ].join('\n')
     )

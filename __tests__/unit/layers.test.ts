@@ -18,6 +18,7 @@ const RANKS: Readonly<Record<string, number>> = {
   registry: 3,
   buildkitd: 4,
   buildx: 4,
+  cosign: 4,
   qemu: 4,
   inputs: 5,
   run: 6,

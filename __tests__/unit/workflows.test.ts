@@ -38,6 +38,8 @@ interface Step {
   name?: string
   uses?: string
   with?: Record<string, Scalar>
+  if?: string
+  run?: string
 }
 
 interface Job {
@@ -117,7 +119,11 @@ const PER_PLATFORM: Record<string, string> = {
   'remote-tls-cert': '',
   'remote-tls-key': '',
   kubeconfig: '',
-  'remote-tls-server-name': ''
+  'remote-tls-server-name': '',
+  // The merged index of a distributed build is not signed yet (the plan job refuses sign with distribute).
+  sign: 'false',
+  'sign-key': '',
+  'sign-key-password': ''
 }
 
 describe('reusable workflow (multiarch.yml)', () => {
@@ -166,7 +172,9 @@ describe('reusable workflow (multiarch.yml)', () => {
       'password',
       'remote-tls-ca',
       'remote-tls-cert',
-      'remote-tls-key'
+      'remote-tls-key',
+      'sign-key',
+      'sign-key-password'
     ])
     for (const job of ['build', 'build-platforms'])
       expect(String(stepOf(job, OWN_ACTION).with?.secrets)).toMatch(
@@ -232,7 +240,8 @@ describe('reusable workflow (multiarch.yml)', () => {
     for (const [name, spec] of Object.entries(callInputs)) {
       const theirs = action.inputs[name]
       if (!theirs) continue
-      const isBoolean = theirs.default === 'true' || theirs.default === 'false'
+      // sign defaults to false, but takes key too: a string.
+      const isBoolean = (theirs.default === 'true' || theirs.default === 'false') && name !== 'sign'
       expect([name, spec.type === 'boolean']).toEqual([name, isBoolean])
     }
   })
@@ -246,6 +255,14 @@ describe('reusable workflow (multiarch.yml)', () => {
     expect(String(callInputs.runners?.default).trim()).toBe(String(planAction.inputs.runners?.default).trim())
     for (const jobId of ['build', 'plan', 'merge'])
       expect([jobId, reusable.jobs[jobId]?.['runs-on']]).toEqual([jobId, '${{ inputs.runs-on }}'])
+  })
+
+  it('refuses sign with distribute: the plan job fails before any build when sign is not false', () => {
+    const refusal = reusable.jobs.plan?.steps?.[0]
+    expect(refusal?.if).toBe("${{ inputs.sign != 'false' }}")
+    expect(refusal?.run).toMatch(
+      /::error title=sign with distribute::.*Set distribute: false to sign\."\n\s*exit 1/
+    )
   })
 
   it('distribute false runs the single job only; distribute true the plan, the per-platform job and the merge', () => {

@@ -31502,6 +31502,10 @@ const INPUTS = [
     { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
     { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
     { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: false, or key (the private key in sign-key). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "false", "required": false, "list": false },
+    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
+    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
+    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
 ];
 // prettier-ignore
 const OUTPUTS = [
@@ -31512,6 +31516,7 @@ const OUTPUTS = [
     { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
     { "name": "imageid", "description": "Image ID. With load: the ID docker image inspect shows for the loaded image (the config digest on the classic image store, the manifest or index digest on the containerd store). Otherwise as buildx reports it: the config digest of a single-platform image, else the index digest." },
     { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
+    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the pushed index (cosign.pub is the public key of sign-key; CA.pem the registry's CA, when it has one)." },
 ];
 /** merge/action.yml */
 // prettier-ignore
@@ -32932,7 +32937,7 @@ function remoteAccessInputs(v) {
 
 
 /** Inputs whose text may carry secrets. */
-const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key'];
+const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key', 'sign-key'];
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
 /** `http://user:secret@proxy:3128` -> `secret` (as written). */
 const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
@@ -32950,6 +32955,11 @@ function maskSecrets(reporter, getInput, env) {
     const token = getInput('github-token');
     if (token)
         mask(token);
+    const keyPassword = getInput('sign-key-password');
+    if (keyPassword)
+        mask(keyPassword);
+    if (env.COSIGN_PASSWORD)
+        mask(env.COSIGN_PASSWORD);
     maskBuildSecrets(mask, getInput('secrets'));
     // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
     if (env.ACTIONS_RUNTIME_TOKEN)

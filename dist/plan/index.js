@@ -31027,7 +31027,7 @@ function repositoriesOf(references) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9982);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1138);
-/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3969);
+/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3212);
 /** The plan sub-action's entry (plan/action.yml runs dist/plan/index.js): the matrix of a distributed build. */
 
 
@@ -31386,7 +31386,7 @@ function reportFailure(reporter, error) {
 
 /***/ }),
 
-/***/ 3969:
+/***/ 3212:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31471,6 +31471,10 @@ const INPUTS = [
     { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
     { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
     { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: false, or key (the private key in sign-key). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "false", "required": false, "list": false },
+    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
+    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
+    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
 ];
 // prettier-ignore
 const OUTPUTS = [
@@ -31481,6 +31485,7 @@ const OUTPUTS = [
     { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
     { "name": "imageid", "description": "Image ID. With load: the ID docker image inspect shows for the loaded image (the config digest on the classic image store, the manifest or index digest on the containerd store). Otherwise as buildx reports it: the config digest of a single-platform image, else the index digest." },
     { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
+    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the pushed index (cosign.pub is the public key of sign-key; CA.pem the registry's CA, when it has one)." },
 ];
 /** merge/action.yml */
 // prettier-ignore
@@ -33159,11 +33164,89 @@ function runtimeInputs(v) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/inputs/signing.js
+/**
+ * The signing inputs: `sign` (false, or key: cosign with a private key), `sign-key` (the key as
+ * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
+ * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
+ * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
+ * push. run/signing.ts signs.
+ */
+
+
+
+
+const SIGN_MODES = ['false', 'key'];
+/** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
+const PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
+/** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
+function parseSignKey(value, cwd) {
+    if (value === '')
+        return '';
+    let pem = value.replace(/\r\n/g, '\n');
+    if (!pem.includes('-----BEGIN')) {
+        const file = external_node_path_namespaceObject.resolve(cwd, value);
+        try {
+            pem = external_node_fs_.readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd}); ` +
+                'give the private key (cosign.key) as text, e.g. from a secret, or its path', { cause: error });
+        }
+    }
+    if (!PRIVATE_KEY.test(pem))
+        throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
+            'writes it); give the text of cosign.key or its path');
+    return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+const SIGNING_FIELDS = {
+    sign: field('false', value => {
+        const mode = SIGN_MODES.find(m => m === value.toLowerCase());
+        if (mode === undefined)
+            throw new Error(`"${value}" is not a way to sign; use false or key`);
+        return mode;
+    }),
+    'sign-key': field('', (value, { cwd }) => parseSignKey(value, cwd)),
+    'sign-key-password': table_text,
+    'sign-transparency-log': bool(true)
+};
+const SIGNING_RULES = [
+    {
+        input: 'sign',
+        reads: ['sign-key', 'push'],
+        check: v => {
+            if (v.sign !== 'key')
+                return undefined;
+            if (v['sign-key'] === '')
+                return 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)';
+            return v.push
+                ? undefined
+                : 'key signs the pushed image, and push is false; set push: true, or sign: false';
+        }
+    },
+    {
+        input: 'sign-key',
+        reads: ['sign'],
+        check: v => v['sign-key'] !== '' && v.sign !== 'key'
+            ? 'is given but sign is false; set sign: key to sign'
+            : undefined
+    }
+];
+function signingInputs(v) {
+    return {
+        sign: v.sign,
+        signKey: v['sign-key'],
+        signKeyPassword: v['sign-key-password'],
+        signTransparencyLog: v['sign-transparency-log']
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/inputs/rules.js
 /**
  * The build's cross-input rules: the second pass over the typed values of the input table (fields.ts),
  * for what one input alone cannot say. Each is reported under one input and says what to change.
  */
+
 
 
 
@@ -33246,7 +33329,13 @@ const BUILD_RULES = [
     }
 ];
 /** Every cross-input rule of the build, in the order their problems are reported. */
-const RULES = [...BUILD_RULES, ...REMOTE_ACCESS_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES];
+const RULES = [
+    ...BUILD_RULES,
+    ...REMOTE_ACCESS_RULES,
+    ...REGISTRY_RULES,
+    ...RUNTIME_RULES,
+    ...SIGNING_RULES
+];
 
 ;// CONCATENATED MODULE: ./lib/run/plan.js
 /**

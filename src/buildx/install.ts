@@ -238,7 +238,7 @@ async function downloadTo(
 export const DOWNLOAD_STALL_MS = 60_000
 
 /** tc.downloadTool, failing when the file it writes stops growing for DOWNLOAD_STALL_MS. */
-function downloadWithLimit(url: string, dest: string): Promise<string> {
+export function downloadWithLimit(url: string, dest: string): Promise<string> {
   return withStallLimit(tc.downloadTool(url, dest), {
     progress: () => fs.statSync(dest, { throwIfNoEntry: false })?.size ?? -1,
     stallMs: DOWNLOAD_STALL_MS,

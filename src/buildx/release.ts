@@ -189,8 +189,10 @@ export function verifyChecksum(options: {
   names: readonly string[]
   checksumUrl: string
   binaryUrl: string
+  /** What was downloaded, for the message (default buildx). */
+  tool?: string
 }): string {
-  const { actual, checksums, names, checksumUrl, binaryUrl } = options
+  const { actual, checksums, names, checksumUrl, binaryUrl, tool = 'buildx' } = options
   const name = names.find(n => checksums.has(n))
   const expected = name === undefined ? undefined : checksums.get(name)
   if (expected === undefined) {
@@ -203,7 +205,7 @@ export function verifyChecksum(options: {
   }
   if (expected !== actual.toLowerCase()) {
     throw new BuildxInstallError(
-      `Checksum mismatch for buildx downloaded from ${displayUrl(binaryUrl)}: expected sha256 ${expected}` +
+      `Checksum mismatch for ${tool} downloaded from ${displayUrl(binaryUrl)}: expected sha256 ${expected}` +
         ` (${name ?? ''} in ${displayUrl(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
         ' not the release file; nothing was installed.'
     )

@@ -34,6 +34,7 @@ import {
 } from './parse.js'
 import { REGISTRY_FIELDS } from './registry-inputs.js'
 import { REMOTE_ACCESS_FIELDS } from './remote-access.js'
+import { SIGNING_FIELDS } from './signing.js'
 import { RUNTIME_FIELDS } from './runtime.js'
 import { bool, field, text, type Field, type FieldContext } from './table.js'
 
@@ -128,6 +129,7 @@ export const BUILD_FIELDS = {
   'buildkitd-flags': field('', parseBuildkitdFlags),
   nodes: field([] as BuilderNode[], parseNodes),
   ...REMOTE_ACCESS_FIELDS,
+  ...SIGNING_FIELDS,
   'host-network': bool(false),
   ...REGISTRY_FIELDS,
   'registry-mirrors': field(new Map<string, RegistryHost[]>(), parseMirrors),

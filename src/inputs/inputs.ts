@@ -16,9 +16,10 @@ import { registryInputs, type RegistryInputs } from './registry-inputs.js'
 import { remoteAccessInputs, type Kubeconfig, type RemoteTls } from './remote-access.js'
 import { RULES } from './rules.js'
 import { runtimeInputs, type RuntimeInputs } from './runtime.js'
+import { signingInputs, type SigningInputs } from './signing.js'
 import { readTable, type InputSource } from './table.js'
 
-export interface Inputs extends RuntimeInputs, RegistryInputs {
+export interface Inputs extends RuntimeInputs, RegistryInputs, SigningInputs {
   /** TLS material for remote+tcp:// nodes. */
   remoteTls: RemoteTls
   /** The kubeconfig for remote+kube-pod:// nodes, when given. */
@@ -105,6 +106,7 @@ export function readInputs(source: InputSource, cwd: string, env: NodeJS.Process
     buildOptions: buildOptionSettings(v, { context: v.context, serverUrl: env.GITHUB_SERVER_URL ?? '' }),
     ...registryInputs(v),
     ...remoteAccessInputs(v),
-    ...runtimeInputs(v)
+    ...runtimeInputs(v),
+    ...signingInputs(v)
   }
 }

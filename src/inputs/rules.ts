@@ -9,6 +9,7 @@ import type { TagEntry } from './fields.js'
 import { REGISTRY_RULES } from './registry-inputs.js'
 import { REMOTE_ACCESS_RULES } from './remote-access.js'
 import { RUNTIME_RULES } from './runtime.js'
+import { SIGNING_RULES } from './signing.js'
 import type { Rule } from './table.js'
 
 interface BuildContext {
@@ -115,4 +116,10 @@ const BUILD_RULES: readonly Rule<BuildContext>[] = [
 ]
 
 /** Every cross-input rule of the build, in the order their problems are reported. */
-export const RULES = [...BUILD_RULES, ...REMOTE_ACCESS_RULES, ...REGISTRY_RULES, ...RUNTIME_RULES]
+export const RULES = [
+  ...BUILD_RULES,
+  ...REMOTE_ACCESS_RULES,
+  ...REGISTRY_RULES,
+  ...RUNTIME_RULES,
+  ...SIGNING_RULES
+]

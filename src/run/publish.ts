@@ -1,6 +1,7 @@
 /**
  * What follows the push: the digests read back from the registry, the content checks (index structure,
- * binaries), the smoke test, and only then the tags, so that a failed check leaves every tag where it was.
+ * binaries), the smoke test, the signature, and only then the tags, so that a failed check leaves every tag
+ * where it was.
  * With push-by-digest the image stays untagged: a later merge tags the combined index.
  */
 import type { SmokeResult } from '../docker/smoke.js'
@@ -13,6 +14,7 @@ import { smokeTest } from './smoke-test.js'
 import { smokeFailure } from '../docker/smoke.js'
 import type { PhaseClock } from './phases.js'
 import { putTags } from './tags.js'
+import { signImage } from './signing.js'
 import { loadPushedImage, type LoadedImage } from './load.js'
 import { reportDigests, warnMoved, type DigestReport } from './verify.js'
 
@@ -96,8 +98,24 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
         )
       : undefined
   const withSmoke = smoke ? { smoke } : {}
-  if (!tagsPending || (smoke && smokeFailure(smoke, inputs.smokeTest)))
-    return { report: digests, ...withSmoke }
+  if (smoke && smokeFailure(smoke, inputs.smokeTest)) return { report: digests, ...withSmoke }
+  // What passed the checks is signed (and the signature verified) before any tag points at it.
+  if (inputs.sign === 'key') {
+    const verify = await clock.time('sign', () =>
+      reporter.group('Sign (cosign)', () =>
+        signImage({
+          deps,
+          inputs,
+          access,
+          digest: digests.digest,
+          platforms: digests.platforms,
+          work: options.work
+        })
+      )
+    )
+    reporter.setOutput('signature-verify-command', verify)
+  }
+  if (!tagsPending) return { report: digests, ...withSmoke }
   const moved = await clock.time('tags', () =>
     reporter.group('Tags', () =>
       putTags({

@@ -9,7 +9,7 @@ import { parseSecrets } from '../inputs/build-options.js'
 import { parseKubeconfig } from '../inputs/remote-access.js'
 
 /** Inputs whose text may carry secrets. */
-const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key']
+const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key', 'sign-key']
 
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g
 
@@ -28,6 +28,9 @@ export function maskSecrets(reporter: Reporter, getInput: InputSource, env: Node
   if (password) mask(password)
   const token = getInput('github-token')
   if (token) mask(token)
+  const keyPassword = getInput('sign-key-password')
+  if (keyPassword) mask(keyPassword)
+  if (env.COSIGN_PASSWORD) mask(env.COSIGN_PASSWORD)
   maskBuildSecrets(mask, getInput('secrets'))
   // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
   if (env.ACTIONS_RUNTIME_TOKEN) mask(env.ACTIONS_RUNTIME_TOKEN)

@@ -1,0 +1,92 @@
+/**
+ * Signing, after the checks and before any tag moves: cosign signs the index that passed the checks, by
+ * digest, and every manifest it lists, in each repository the image was pushed to; then the signature of
+ * the index and of each platform's manifest is verified against the registry. The key is written to a
+ * private file in the run's directory (removed with it by the post step), its password goes in
+ * COSIGN_PASSWORD. cosign reaches each registry as BuildKit did (HTTP, CA, unverified HTTPS), with the
+ * run's docker config for credentials.
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { registrySettings } from '../buildkitd/toml.js'
+import { runnerDirs } from '../buildx/install.js'
+import { publicKeyArgs, signArgs, verifyArgs, verifyCommand, type CosignRegistry } from '../cosign/cosign.js'
+import { findCosign } from '../cosign/install.js'
+import { runChecked, withEnvironment } from '../core/runner.js'
+import type { Inputs } from '../inputs/inputs.js'
+import { canonicalRegistry, parseImageReference, repositoriesOf } from '../oci/reference.js'
+import type { MainDeps } from './deps.js'
+import type { RegistryAccess } from './registry-access.js'
+
+export interface SignOptions {
+  deps: Pick<MainDeps, 'reporter' | 'env' | 'host'>
+  inputs: Pick<Inputs, 'tags' | 'signKey' | 'signKeyPassword' | 'signTransparencyLog'>
+  access: Pick<RegistryAccess, 'config' | 'runner'>
+  /** The index digest that passed the checks. */
+  digest: string
+  /** platform -> manifest digest, as the registry serves them. */
+  platforms: Readonly<Record<string, string>>
+  work: string
+}
+
+/** Signs and verifies; returns the command a user runs to verify the index (the first repository's). */
+export async function signImage(options: SignOptions): Promise<string> {
+  const { deps, inputs, digest } = options
+  const { reporter } = deps
+  const dir = path.join(options.work, 'signing')
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const keyFile = path.join(dir, 'cosign.key')
+  fs.writeFileSync(keyFile, inputs.signKey, { mode: 0o600 })
+  // Never a prompt: the input's password, else one already in the job's environment, else none.
+  const password = inputs.signKeyPassword || deps.env.COSIGN_PASSWORD || ''
+  const runner = withEnvironment(options.access.runner, { COSIGN_PASSWORD: password })
+  const cosign = await findCosign({
+    runner,
+    log: reporter,
+    dirs: runnerDirs(deps.env),
+    platform: deps.host.platform,
+    arch: deps.host.arch
+  })
+  const publicKey = await runChecked(runner, cosign, publicKeyArgs(keyFile), {
+    what: 'cosign public-key (is sign-key-password the password of sign-key?)',
+    silent: true
+  })
+  const publicKeyFile = path.join(dir, 'cosign.pub')
+  fs.writeFileSync(publicKeyFile, publicKey.stdout)
+  const transparencyLog = inputs.signTransparencyLog
+  const commands: string[] = []
+  for (const repository of repositoriesOf(inputs.tags)) {
+    const registry = cosignRegistry(repository, options.access.config, dir)
+    const reference = `${repository}@${digest}`
+    await runChecked(runner, cosign, signArgs({ keyFile, reference, registry, transparencyLog }), {
+      what: `cosign sign ${reference}`
+    })
+    const references = [reference, ...Object.values(options.platforms).map(d => `${repository}@${d}`)]
+    for (const signed of references)
+      await runChecked(
+        runner,
+        cosign,
+        verifyArgs({ publicKeyFile, reference: signed, registry, transparencyLog }),
+        {
+          what: `cosign verify ${signed}`,
+          silent: true
+        }
+      )
+    reporter.info(`signed and verified: ${reference} and its ${references.length - 1} platform manifests`)
+    commands.push(verifyCommand({ reference, registry, transparencyLog }))
+  }
+  return commands[0] ?? ''
+}
+
+/** How cosign reaches the registry of `repository`: the generated buildkitd.toml's settings for it. */
+function cosignRegistry(repository: string, config: RegistryAccess['config'], dir: string): CosignRegistry {
+  const host = canonicalRegistry(parseImageReference(repository).registry)
+  const settings = registrySettings(config, host)
+  let caFile = ''
+  if (settings.ca.length > 0) {
+    // cosign takes one file: the CAs of this registry together.
+    caFile = path.join(dir, `ca-${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem`)
+    fs.writeFileSync(caFile, settings.ca.map(file => fs.readFileSync(file, 'utf8')).join('\n'))
+  }
+  return { plainHttp: settings.plainHttp, insecure: settings.insecure, caFile }
+}
