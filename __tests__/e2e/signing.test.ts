@@ -101,6 +101,8 @@ describe.each([
     expect(main.outputs['signature-verify-command']).toBe(
       `cosign verify --key cosign.pub --insecure-ignore-tlog=true --registry-cacert CA.pem ${repository}@${digest}`
     )
+    expect(main.summary).toContain(`<h3>Signature</h3>`)
+    expect(main.summary).toContain(`${repository}@${digest}</code></pre>`)
     const platformDigests = Object.values(indexPlatforms(rawManifest(push.tags)))
     expect(platformDigests).toHaveLength(2)
     for (const signed of [digest, ...platformDigests]) {

@@ -161,6 +161,16 @@ describe('writeSummary', () => {
     ])
   })
 
+  it('signed: the command that verifies the signature; unsigned: no such section', async () => {
+    const command = `cosign verify --key cosign.pub --insecure-ignore-tlog=true r.example/app@${INDEX}`
+    const html = await written({ signatureVerifyCommand: command })
+    expect(html).toContain(
+      '<h3>Signature</h3>\n<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+        `<pre><code>${command}</code></pre>`
+    )
+    expect(await written({})).not.toContain('Signature')
+  })
+
   it('no tags: no list', async () => {
     const html = await written({ tags: [] })
     expect(html).not.toContain('<ul>')

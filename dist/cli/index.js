@@ -41067,6 +41067,11 @@ function summaryHtml(options) {
             ...smokeRows(options.smoke.results)
         ]);
     }
+    if (options.signatureVerifyCommand) {
+        summary.heading('Signature', 3);
+        summary.raw('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+            `<pre><code>${escapeHtml(options.signatureVerifyCommand)}</code></pre>`);
+    }
     const disk = options.diskUse
         ? `; disk use ${escapeHtml(options.diskUse.total)}` +
             (options.diskUse.reclaimable ? ` (${escapeHtml(options.diskUse.reclaimable)} reclaimable)` : '')
@@ -41149,6 +41154,8 @@ async function publishOutputs(reporter, result) {
     set('emulated-platforms', emulation.emulated.join(','));
     if (result.smoke)
         set('smoke-results', smokeResultsJson(result.smoke.results));
+    if (result.signatureVerifyCommand)
+        set('signature-verify-command', result.signatureVerifyCommand);
     await writeSummary(reporter, {
         tags: result.tags,
         pushed: result.pushed,
@@ -41159,7 +41166,8 @@ async function publishOutputs(reporter, result) {
         ...(result.timings ? { timings: result.timings } : {}),
         ...(result.smoke ? { smoke: result.smoke } : {}),
         ...(result.diskUse ? { diskUse: result.diskUse } : {}),
-        ...(result.cacheMaxSize !== undefined ? { cacheMaxSize: result.cacheMaxSize } : {})
+        ...(result.cacheMaxSize !== undefined ? { cacheMaxSize: result.cacheMaxSize } : {}),
+        ...(result.signatureVerifyCommand ? { signatureVerifyCommand: result.signatureVerifyCommand } : {})
     });
 }
 /** A failure of a run whose inputs were read: the hints are worded for what they set. */
@@ -49145,19 +49153,20 @@ async function publishImage(options) {
     if (smoke && smokeFailure(smoke, inputs.smokeTest))
         return { report: digests, ...withSmoke };
     // What passed the checks is signed (and the signature verified) before any tag points at it.
-    if (inputs.sign === 'key') {
-        const verify = await clock.time('sign', () => reporter.group('Sign (cosign)', () => signImage({
-            deps,
-            inputs,
-            access,
-            digest: digests.digest,
-            platforms: digests.platforms,
-            work: options.work
-        })));
-        reporter.setOutput('signature-verify-command', verify);
-    }
+    const signed = inputs.sign === 'key'
+        ? {
+            signatureVerifyCommand: await clock.time('sign', () => reporter.group('Sign (cosign)', () => signImage({
+                deps,
+                inputs,
+                access,
+                digest: digests.digest,
+                platforms: digests.platforms,
+                work: options.work
+            })))
+        }
+        : {};
     if (!tagsPending)
-        return { report: digests, ...withSmoke };
+        return { report: digests, ...withSmoke, ...signed };
     const moved = await clock.time('tags', () => reporter.group('Tags', () => putTags({
         ...access,
         tags: inputs.tags,
@@ -49175,7 +49184,7 @@ async function publishImage(options) {
             retry: retryOptions(deps, inputs, 'Loading')
         })))
         : undefined;
-    return { report: { ...digests, moved }, ...withSmoke, ...(loaded ? { loaded } : {}) };
+    return { report: { ...digests, moved }, ...withSmoke, ...signed, ...(loaded ? { loaded } : {}) };
 }
 
 ;// CONCATENATED MODULE: ./lib/buildkitd/config.js
@@ -49450,7 +49459,13 @@ async function run(jobDeps, inputs, clock) {
     if (!timings)
         return; // call: check (outline, targets): nothing was built, pushed or exported
     const access = { ...registries, runner };
-    const { report, smoke, loaded } = await publishImage({ ...step, access, builtSince, clock, work });
+    const { report, smoke, loaded, signatureVerifyCommand } = await publishImage({
+        ...step,
+        access,
+        builtSince,
+        clock,
+        work
+    });
     await clock.time('outputs', async () => {
         // Only with a budget to compare it with: otherwise one more process the run does not need.
         const diskUse = inputs.cacheMaxSize !== undefined ? await builderDiskUse(runner, builder) : undefined;
@@ -49470,6 +49485,7 @@ async function run(jobDeps, inputs, clock) {
             timings,
             ...(smoke ? { smoke: { args: inputs.smokeTest, results: smoke } } : {}),
             ...(diskUse ? { diskUse } : {}),
+            ...(signatureVerifyCommand ? { signatureVerifyCommand } : {}),
             ...(inputs.cacheMaxSize !== undefined ? { cacheMaxSize: inputs.cacheMaxSize } : {})
         });
     });

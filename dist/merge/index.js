@@ -37030,6 +37030,8 @@ async function publishOutputs(reporter, result) {
     set('emulated-platforms', emulation.emulated.join(','));
     if (result.smoke)
         set('smoke-results', smokeResultsJson(result.smoke.results));
+    if (result.signatureVerifyCommand)
+        set('signature-verify-command', result.signatureVerifyCommand);
     await writeSummary(reporter, {
         tags: result.tags,
         pushed: result.pushed,
@@ -37040,7 +37042,8 @@ async function publishOutputs(reporter, result) {
         ...(result.timings ? { timings: result.timings } : {}),
         ...(result.smoke ? { smoke: result.smoke } : {}),
         ...(result.diskUse ? { diskUse: result.diskUse } : {}),
-        ...(result.cacheMaxSize !== undefined ? { cacheMaxSize: result.cacheMaxSize } : {})
+        ...(result.cacheMaxSize !== undefined ? { cacheMaxSize: result.cacheMaxSize } : {}),
+        ...(result.signatureVerifyCommand ? { signatureVerifyCommand: result.signatureVerifyCommand } : {})
     });
 }
 /** A failure of a run whose inputs were read: the hints are worded for what they set. */

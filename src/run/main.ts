@@ -123,7 +123,13 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
   if (!timings) return // call: check (outline, targets): nothing was built, pushed or exported
 
   const access = { ...registries, runner }
-  const { report, smoke, loaded } = await publishImage({ ...step, access, builtSince, clock, work })
+  const { report, smoke, loaded, signatureVerifyCommand } = await publishImage({
+    ...step,
+    access,
+    builtSince,
+    clock,
+    work
+  })
   await clock.time('outputs', async () => {
     // Only with a budget to compare it with: otherwise one more process the run does not need.
     const diskUse = inputs.cacheMaxSize !== undefined ? await builderDiskUse(runner, builder) : undefined
@@ -144,6 +150,7 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
       timings,
       ...(smoke ? { smoke: { args: inputs.smokeTest, results: smoke } } : {}),
       ...(diskUse ? { diskUse } : {}),
+      ...(signatureVerifyCommand ? { signatureVerifyCommand } : {}),
       ...(inputs.cacheMaxSize !== undefined ? { cacheMaxSize: inputs.cacheMaxSize } : {})
     })
   })

@@ -10,7 +10,10 @@ import { writeSummary, type NodeOfPlatform, type SummaryOptions } from './summar
 import type { DigestReport } from './verify.js'
 import { smokeResultsJson } from './smoke-test.js'
 
-export interface RunResult extends Pick<SummaryOptions, 'timings' | 'smoke' | 'diskUse' | 'cacheMaxSize'> {
+export interface RunResult extends Pick<
+  SummaryOptions,
+  'timings' | 'smoke' | 'diskUse' | 'cacheMaxSize' | 'signatureVerifyCommand'
+> {
   tags: readonly string[]
   pushed: boolean
   /** The imageid output: the engine's ID of a loaded image, else buildx's. */
@@ -42,6 +45,7 @@ export async function publishOutputs(reporter: Reporter, result: RunResult): Pro
   set('imageid', result.imageId)
   set('emulated-platforms', emulation.emulated.join(','))
   if (result.smoke) set('smoke-results', smokeResultsJson(result.smoke.results))
+  if (result.signatureVerifyCommand) set('signature-verify-command', result.signatureVerifyCommand)
   await writeSummary(reporter, {
     tags: result.tags,
     pushed: result.pushed,
@@ -52,7 +56,8 @@ export async function publishOutputs(reporter: Reporter, result: RunResult): Pro
     ...(result.timings ? { timings: result.timings } : {}),
     ...(result.smoke ? { smoke: result.smoke } : {}),
     ...(result.diskUse ? { diskUse: result.diskUse } : {}),
-    ...(result.cacheMaxSize !== undefined ? { cacheMaxSize: result.cacheMaxSize } : {})
+    ...(result.cacheMaxSize !== undefined ? { cacheMaxSize: result.cacheMaxSize } : {}),
+    ...(result.signatureVerifyCommand ? { signatureVerifyCommand: result.signatureVerifyCommand } : {})
   })
 }
 

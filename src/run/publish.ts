@@ -39,6 +39,8 @@ export interface Published {
   smoke?: SmokeResult[]
   /** With load and push: what was loaded into the engine after the tags. */
   loaded?: LoadedImage
+  /** With sign: the command that verifies the signature. */
+  signatureVerifyCommand?: string
 }
 
 export async function publishImage(options: PublishOptions): Promise<Published> {
@@ -100,22 +102,24 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
   const withSmoke = smoke ? { smoke } : {}
   if (smoke && smokeFailure(smoke, inputs.smokeTest)) return { report: digests, ...withSmoke }
   // What passed the checks is signed (and the signature verified) before any tag points at it.
-  if (inputs.sign === 'key') {
-    const verify = await clock.time('sign', () =>
-      reporter.group('Sign (cosign)', () =>
-        signImage({
-          deps,
-          inputs,
-          access,
-          digest: digests.digest,
-          platforms: digests.platforms,
-          work: options.work
-        })
-      )
-    )
-    reporter.setOutput('signature-verify-command', verify)
-  }
-  if (!tagsPending) return { report: digests, ...withSmoke }
+  const signed =
+    inputs.sign === 'key'
+      ? {
+          signatureVerifyCommand: await clock.time('sign', () =>
+            reporter.group('Sign (cosign)', () =>
+              signImage({
+                deps,
+                inputs,
+                access,
+                digest: digests.digest,
+                platforms: digests.platforms,
+                work: options.work
+              })
+            )
+          )
+        }
+      : {}
+  if (!tagsPending) return { report: digests, ...withSmoke, ...signed }
   const moved = await clock.time('tags', () =>
     reporter.group('Tags', () =>
       putTags({
@@ -141,5 +145,5 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
         )
       )
     : undefined
-  return { report: { ...digests, moved }, ...withSmoke, ...(loaded ? { loaded } : {}) }
+  return { report: { ...digests, moved }, ...withSmoke, ...signed, ...(loaded ? { loaded } : {}) }
 }

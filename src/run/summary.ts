@@ -19,6 +19,8 @@ export interface SummaryOptions {
   smoke?: { args: readonly string[]; results: readonly SmokeResult[] }
   diskUse?: DiskUse
   cacheMaxSize?: number
+  /** With sign: the command that verifies the signature. */
+  signatureVerifyCommand?: string
 }
 
 /** Platform | build time | under emulation (share), one row per platform. */
@@ -140,6 +142,13 @@ export function summaryHtml(options: SummaryOptions): string {
       ],
       ...smokeRows(options.smoke.results)
     ])
+  }
+  if (options.signatureVerifyCommand) {
+    summary.heading('Signature', 3)
+    summary.raw(
+      '<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+        `<pre><code>${escapeHtml(options.signatureVerifyCommand)}</code></pre>`
+    )
   }
   const disk = options.diskUse
     ? `; disk use ${escapeHtml(options.diskUse.total)}` +
