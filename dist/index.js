@@ -35841,7 +35841,7 @@ function githubReporter(env = process.env) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3519);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7904);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2284);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6139);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
 /* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
@@ -36546,7 +36546,7 @@ function nodeArmVersion() {
 
 /***/ }),
 
-/***/ 7904:
+/***/ 2284:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37558,7 +37558,7 @@ const INPUTS = [
     { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
     { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
     { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
-    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: false, or key (the private key in sign-key). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "false", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: key (the private key in sign-key), or false (also empty, the default) for no signature. The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "", "required": false, "list": false },
     { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
     { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
     { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
@@ -37586,11 +37586,16 @@ const MERGE_INPUTS = [
     { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
     { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
     { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the merged index with cosign before it is tagged: key (the private key in sign-key), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags and verified against the registry; a failure fails the step and moves no tag. As the build's sign input.", "default": "", "required": false, "list": false },
+    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked) or a path.", "default": "", "required": false, "list": false },
+    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
+    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries); verify then with --insecure-ignore-tlog=true.", "default": "true", "required": false, "list": false },
 ];
 // prettier-ignore
 const MERGE_OUTPUTS = [
     { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
     { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
+    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the merged index." },
 ];
 /** plan/action.yml */
 // prettier-ignore
@@ -39061,7 +39066,7 @@ function remoteAccessInputs(v) {
  * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
  * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
  * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
- * push. run/signing.ts signs.
+ * push. cosign/sign-image.ts signs.
  */
 
 
@@ -39092,7 +39097,7 @@ function parseSignKey(value, cwd) {
 }
 const SIGNING_FIELDS = {
     sign: field('false', value => {
-        const mode = SIGN_MODES.find(m => m === value.toLowerCase());
+        const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase());
         if (mode === undefined)
             throw new Error(`"${value}" is not a way to sign; use false or key`);
         return mode;
@@ -39101,19 +39106,14 @@ const SIGNING_FIELDS = {
     'sign-key-password': table_text,
     'sign-transparency-log': bool(true)
 };
+/** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
 const SIGNING_RULES = [
     {
         input: 'sign',
-        reads: ['sign-key', 'push'],
-        check: v => {
-            if (v.sign !== 'key')
-                return undefined;
-            if (v['sign-key'] === '')
-                return 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)';
-            return v.push
-                ? undefined
-                : 'key signs the pushed image, and push is false; set push: true, or sign: false';
-        }
+        reads: ['sign-key'],
+        check: v => v.sign === 'key' && v['sign-key'] === ''
+            ? 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)'
+            : undefined
     },
     {
         input: 'sign-key',
@@ -39864,6 +39864,13 @@ const BUILD_RULES = [
         check: v => v.cache === 'registry' && v.tags.length === 0
             ? 'registry keeps the cache next to the first tag, and no tag is given: set the tags input, or name the ' +
                 'cache yourself in cache-to and cache-from (type=registry,ref=REPOSITORY:buildcache)'
+            : undefined
+    },
+    {
+        input: 'sign',
+        reads: ['push'],
+        check: v => v.sign === 'key' && !v.push
+            ? 'key signs the pushed image, and push is false; set push: true, or sign: false'
             : undefined
     },
     {
@@ -45419,7 +45426,7 @@ async function installCosign(options) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/run/signing.js
+;// CONCATENATED MODULE: ./lib/cosign/sign-image.js
 /**
  * Signing, after the checks and before any tag moves: cosign signs the index that passed the checks, by
  * digest, and every manifest it lists, in each repository the image was pushed to; then the signature of

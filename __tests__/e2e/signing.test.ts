@@ -11,12 +11,15 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import {
+  ROOT,
   env,
   expectCleanedUp,
   expectPushed,
+  gitlabJobEnv,
   indexPlatforms,
   pushInputs,
   rawManifest,
+  runProcess,
   useJobs
 } from './harness.js'
 
@@ -154,6 +157,100 @@ describe('sign: key with a wrong key password', () => {
     // the image was pushed by digest and checked, but its tag was never put
     expect(() => rawManifest(push.tags)).toThrow()
     expectCleanedUp(post, main.outputs['builder-name'] ?? '')
+  }, 300_000)
+})
+
+describe('the merge action with sign: key', () => {
+  it('signs the merged index (and each platform manifest) before its tag moves, into the basic-auth registry', async () => {
+    // Two platforms built as a distributed workflow's legs do: each pushed by digest, unsigned.
+    const http = env('E2E_HTTP_REGISTRY')
+    const legs = pushInputs({ registry: http, name: 'signed-legs', platforms: 'linux/amd64' })
+    const repository = legs.tags.slice(0, legs.tags.lastIndexOf(':'))
+    const sources: string[] = []
+    for (const platform of PLATFORMS.split(',')) {
+      const { main } = await jobs.run({
+        ...legs,
+        platforms: platform,
+        tags: repository,
+        'push-by-digest': 'true'
+      })
+      expect(main.exitCode).toBe(0)
+      sources.push(`${repository}@${main.outputs.digest ?? ''}`)
+    }
+    const registry = env('E2E_AUTH_REGISTRY')
+    const tag = `${registry}/e2e/signed-merge:${Date.now().toString(36)}`
+    const { main } = await jobs.run(
+      {
+        sources: sources.join('\n'),
+        tags: tag,
+        'insecure-registries': `http://${http}`,
+        'ca-certs': `${registry}=${env('E2E_REGISTRY_CA')}`,
+        registry,
+        username: env('E2E_AUTH_USER'),
+        password: env('E2E_AUTH_PASSWORD'),
+        sign: 'key',
+        'sign-key': privateKey,
+        'sign-key-password': PASSWORD,
+        'sign-transparency-log': 'false'
+      },
+      withCosign,
+      { action: 'merge/action.yml' }
+    )
+    expect(main.log).not.toMatch(/::error/)
+    expect(main.exitCode).toBe(0)
+    const digest = main.outputs.digest ?? ''
+    const target = tag.slice(0, tag.lastIndexOf(':'))
+    expect(rawManifest(tag).length).toBeGreaterThan(0)
+    expect(main.outputs['signature-verify-command']).toBe(
+      `cosign verify --key cosign.pub --insecure-ignore-tlog=true --registry-cacert CA.pem ${target}@${digest}`
+    )
+    expect(main.log.indexOf('signed and verified')).toBeLessThan(main.log.indexOf(`${tag} -> ${digest}`))
+    const platformDigests = Object.values(indexPlatforms(rawManifest(tag)))
+    expect(platformDigests).toHaveLength(2)
+    for (const signed of [digest, ...platformDigests])
+      expect([signed, verify(`${target}@${signed}`).status]).toEqual([signed, 0])
+    expect(main.summary).toContain(`${target}@${digest}</code></pre>`)
+  }, 300_000)
+})
+
+describe('the command line with --sign key', () => {
+  it('signs from a terminal: the key as a file, its password from COSIGN_PASSWORD; cosign verifies the index', async () => {
+    const registry = env('E2E_PRIVATE_REGISTRY')
+    const push = pushInputs({
+      registry,
+      name: 'signed-cli',
+      platforms: PLATFORMS,
+      baseFrom: env('E2E_HTTP_REGISTRY')
+    })
+    const tmp = fs.mkdtempSync(path.join(keys, 'tmp-'))
+    const result = await runProcess(
+      process.execPath,
+      [
+        path.join(ROOT, 'dist/cli/index.js'),
+        `--platforms=${PLATFORMS}`,
+        `--context=${push.context ?? ''}`,
+        `--tags=${push.tags}`,
+        `--build-args=${push['build-args'] ?? ''}`,
+        `--buildkit-image=${push['buildkit-image'] ?? ''}`,
+        '--host-network',
+        `--ca-certs=${registry}=${env('E2E_REGISTRY_CA')}`,
+        '--sign=key',
+        `--sign-key=${path.join(keys, 'cosign.key')}`,
+        '--sign-transparency-log=false',
+        '--json'
+      ],
+      { cwd: ROOT, env: { ...gitlabJobEnv(tmp, {}), ...withCosign, COSIGN_PASSWORD: PASSWORD } }
+    )
+    expect(result.stderr).not.toMatch(/^error:/m)
+    expect(result.status).toBe(0)
+    const outputs = JSON.parse(result.stdout) as Record<string, string>
+    const repository = push.tags.slice(0, push.tags.lastIndexOf(':'))
+    expect(outputs['signature-verify-command']).toBe(
+      `cosign verify --key cosign.pub --insecure-ignore-tlog=true --registry-cacert CA.pem ${repository}@${outputs.digest ?? ''}`
+    )
+    expect(verify(`${repository}@${outputs.digest ?? ''}`).status).toBe(0)
+    expect(result.stderr).not.toContain(PASSWORD)
+    expect(fs.readdirSync(tmp)).toEqual([])
   }, 300_000)
 })
 

@@ -60,8 +60,10 @@ describe('parseArgs for merge', () => {
   })
 
   it('every merge input is a flag', () => {
-    for (const name of inputNames)
-      expect(problemsOf(`--${name}=x`, '--bogus')).toEqual([expect.stringMatching(/^--bogus:/)])
+    for (const name of inputNames) {
+      const value = ['true', 'false'].includes(action.inputs[name]?.default ?? '') ? 'true' : 'x'
+      expect(problemsOf(`--${name}=${value}`, '--bogus')).toEqual([expect.stringMatching(/^--bogus:/)])
+    }
   })
 
   it.each<[string, string[], RegExp]>([
@@ -138,7 +140,8 @@ describe('merge --help', () => {
     const { status, stdout, runner } = await cli(['merge', '--help'])
     expect(status).toBe(0)
     expect(stdout).toContain('Inputs of merge')
-    for (const name of inputNames) expect(stdout).toMatch(new RegExp(`^  --${name} (ITEM|VALUE)`, 'm'))
+    for (const name of inputNames)
+      expect(stdout).toMatch(new RegExp(`^  --${name}( ITEM| VALUE|\\[=true\\|false\\])`, 'm'))
     const flat = stdout.replace(/\s+/g, ' ')
     expect(flat).toMatch(
       / --sources ITEM Images to merge[^-]*Repeat the flag for more items\. Required\. --tags /
@@ -239,9 +242,9 @@ describe('runCli merge', () => {
     if (!stored) throw new Error('no index under ci/merged:1')
     const digest = sha256Digest(stored.raw)
     const json = JSON.parse(result.stdout) as Record<string, unknown>
-    expect(json).toEqual({ digest, 'platform-digests': images })
+    expect(json).toEqual({ digest, 'platform-digests': images, 'signature-verify-command': '' })
     expect(fs.readFileSync(dotenv, 'utf8')).toBe(
-      `DIGEST=${digest}\nPLATFORM_DIGESTS=${JSON.stringify(images)}\n`
+      `DIGEST=${digest}\nPLATFORM_DIGESTS=${JSON.stringify(images)}\nSIGNATURE_VERIFY_COMMAND=\n`
     )
     expect(JSON.parse(stored.raw.toString())).toMatchObject({
       annotations: { 'org.opencontainers.image.title': 'merged' }

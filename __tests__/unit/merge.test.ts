@@ -111,6 +111,41 @@ describe('mergeImages', () => {
     )
   })
 
+  it('with beforeTags (the signature): every target holds the index by digest before it runs, and no tag before it ends', async () => {
+    const registry = await fakeRegistry({ mounts: true })
+    const { sources, images } = threePlatformSources(registry)
+    const host = registry.server.host
+    const seen: string[] = []
+    const { result } = await merge({
+      sources,
+      tags: [`${host}/release/app:1.0`, `${host}/mirror/app:1.0`],
+      beforeTags: index => {
+        seen.push(index.digest)
+        expect(index.platforms).toEqual(images)
+        for (const repository of ['release/app', 'mirror/app']) {
+          expect(registry.manifests.has(`${repository}:${index.digest}`)).toBe(true)
+          expect(registry.manifests.has(`${repository}:1.0`)).toBe(false)
+        }
+        return Promise.resolve()
+      }
+    })
+    expect(seen).toEqual([result.digest])
+    expect(sha256Digest(registry.manifests.get('mirror/app:1.0')?.raw ?? '')).toBe(result.digest)
+  })
+
+  it('a beforeTags that fails (a signature that does not verify) moves no tag', async () => {
+    const registry = await fakeRegistry({ mounts: true })
+    const { sources } = threePlatformSources(registry)
+    await expect(
+      merge({
+        sources,
+        tags: [`${registry.server.host}/release/app:1.0`],
+        beforeTags: () => Promise.reject(new Error('cosign verify failed'))
+      })
+    ).rejects.toThrow('cosign verify failed')
+    expect(registry.manifests.has('release/app:1.0')).toBe(false)
+  })
+
   it('copies the blobs when the registry will not mount them', async () => {
     const registry = await fakeRegistry({ mounts: false })
     const { sources } = threePlatformSources(registry)

@@ -14,7 +14,7 @@ import { COSIGN_VERSION, cosignAsset, findCosign, parseCosignVersion } from '../
 import { runnerDirs } from '../../src/buildx/install.js'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { InputError } from '../../src/inputs/table.js'
-import { signImage } from '../../src/run/signing.js'
+import { signImage } from '../../src/cosign/sign-image.js'
 import { FileServer } from '../file-server.js'
 import { recordingLog } from '../install-log.js'
 import { WORKSPACE } from './defaults.js'

@@ -120,7 +120,7 @@ const PER_PLATFORM: Record<string, string> = {
   'remote-tls-key': '',
   kubeconfig: '',
   'remote-tls-server-name': '',
-  // The merged index of a distributed build is not signed yet (the plan job refuses sign with distribute).
+  // The legs are not signed: the merge job signs the merged index and every manifest it lists.
   sign: 'false',
   'sign-key': '',
   'sign-key-password': ''
@@ -240,8 +240,7 @@ describe('reusable workflow (multiarch.yml)', () => {
     for (const [name, spec] of Object.entries(callInputs)) {
       const theirs = action.inputs[name]
       if (!theirs) continue
-      // sign defaults to false, but takes key too: a string.
-      const isBoolean = (theirs.default === 'true' || theirs.default === 'false') && name !== 'sign'
+      const isBoolean = theirs.default === 'true' || theirs.default === 'false'
       expect([name, spec.type === 'boolean']).toEqual([name, isBoolean])
     }
   })
@@ -257,12 +256,13 @@ describe('reusable workflow (multiarch.yml)', () => {
       expect([jobId, reusable.jobs[jobId]?.['runs-on']]).toEqual([jobId, '${{ inputs.runs-on }}'])
   })
 
-  it('refuses sign with distribute: the plan job fails before any build when sign is not false', () => {
-    const refusal = reusable.jobs.plan?.steps?.[0]
-    expect(refusal?.if).toBe("${{ inputs.sign != 'false' }}")
-    expect(refusal?.run).toMatch(
-      /::error title=sign with distribute::.*Set distribute: false to sign\."\n\s*exit 1/
-    )
+  it('signs the index that gets the tags: the single job, or the merge job with distribute (never a leg)', () => {
+    const merge = stepOf('merge', OWN_MERGE).with ?? {}
+    const single = stepOf('build', OWN_ACTION).with ?? {}
+    for (const name of ['sign', 'sign-key', 'sign-key-password', 'sign-transparency-log'])
+      expect([name, merge[name]]).toEqual([name, single[name]])
+    expect(String(merge['sign-key'])).toMatch(/^\$\{\{\s*secrets\.sign-key\s*\}\}$/)
+    expect(reusable.jobs.plan?.steps?.some(step => step.run !== undefined)).toBe(false)
   })
 
   it('distribute false runs the single job only; distribute true the plan, the per-platform job and the merge', () => {
@@ -325,7 +325,11 @@ describe('reusable workflow (multiarch.yml)', () => {
         'registry',
         'sources',
         'tags',
-        'username'
+        'username',
+        'sign',
+        'sign-key',
+        'sign-key-password',
+        'sign-transparency-log'
       ].sort()
     )
   })
@@ -340,9 +344,9 @@ describe('reusable workflow (multiarch.yml)', () => {
         expect([name, name in (stepOf('merge', OWN_MERGE).with ?? {})]).toEqual([name, true])
   })
 
-  it('exposes digest and platform-digests: the merge’s when distributed, else the single job’s', () => {
+  it('exposes digest, platform-digests and the verify command: the merge’s when distributed, else the single job’s', () => {
     const outputs = call.outputs ?? {}
-    expect(Object.keys(outputs).sort()).toEqual(['digest', 'platform-digests'])
+    expect(Object.keys(outputs).sort()).toEqual(['digest', 'platform-digests', 'signature-verify-command'])
     const single = stepOf('build', OWN_ACTION).id ?? ''
     const merge = stepOf('merge', OWN_MERGE).id ?? ''
     for (const [name, spec] of Object.entries(outputs)) {

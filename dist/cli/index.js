@@ -34864,7 +34864,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 703:
+/***/ 436:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34993,7 +34993,7 @@ const INPUTS = [
     { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
     { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
     { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
-    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: false, or key (the private key in sign-key). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "false", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: key (the private key in sign-key), or false (also empty, the default) for no signature. The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "", "required": false, "list": false },
     { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
     { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
     { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
@@ -35021,11 +35021,16 @@ const MERGE_INPUTS = [
     { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
     { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
     { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the merged index with cosign before it is tagged: key (the private key in sign-key), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags and verified against the registry; a failure fails the step and moves no tag. As the build's sign input.", "default": "", "required": false, "list": false },
+    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked) or a path.", "default": "", "required": false, "list": false },
+    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
+    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries); verify then with --insecure-ignore-tlog=true.", "default": "true", "required": false, "list": false },
 ];
 // prettier-ignore
 const MERGE_OUTPUTS = [
     { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
     { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
+    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the merged index." },
 ];
 /** plan/action.yml */
 // prettier-ignore
@@ -39841,7 +39846,7 @@ function remoteAccessInputs(v) {
  * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
  * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
  * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
- * push. run/signing.ts signs.
+ * push. cosign/sign-image.ts signs.
  */
 
 
@@ -39872,7 +39877,7 @@ function parseSignKey(value, cwd) {
 }
 const SIGNING_FIELDS = {
     sign: field('false', value => {
-        const mode = SIGN_MODES.find(m => m === value.toLowerCase());
+        const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase());
         if (mode === undefined)
             throw new Error(`"${value}" is not a way to sign; use false or key`);
         return mode;
@@ -39881,19 +39886,14 @@ const SIGNING_FIELDS = {
     'sign-key-password': table_text,
     'sign-transparency-log': bool(true)
 };
+/** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
 const SIGNING_RULES = [
     {
         input: 'sign',
-        reads: ['sign-key', 'push'],
-        check: v => {
-            if (v.sign !== 'key')
-                return undefined;
-            if (v['sign-key'] === '')
-                return 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)';
-            return v.push
-                ? undefined
-                : 'key signs the pushed image, and push is false; set push: true, or sign: false';
-        }
+        reads: ['sign-key'],
+        check: v => v.sign === 'key' && v['sign-key'] === ''
+            ? 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)'
+            : undefined
     },
     {
         input: 'sign-key',
@@ -40792,6 +40792,13 @@ const BUILD_RULES = [
         check: v => v.cache === 'registry' && v.tags.length === 0
             ? 'registry keeps the cache next to the first tag, and no tag is given: set the tags input, or name the ' +
                 'cache yourself in cache-to and cache-from (type=registry,ref=REPOSITORY:buildcache)'
+            : undefined
+    },
+    {
+        input: 'sign',
+        reads: ['push'],
+        check: v => v.sign === 'key' && !v.push
+            ? 'key signs the pushed image, and push is false; set push: true, or sign: false'
             : undefined
     },
     {
@@ -48521,7 +48528,7 @@ async function installCosign(options) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/run/signing.js
+;// CONCATENATED MODULE: ./lib/cosign/sign-image.js
 /**
  * Signing, after the checks and before any tag moves: cosign signs the index that passed the checks, by
  * digest, and every manifest it lists, in each repository the image was pushed to; then the signature of
@@ -49817,22 +49824,32 @@ async function within(promise, ms) {
 
 
 
+
 const MERGE_FIELDS = {
     sources: field([], parseSources),
     tags: field([], parseIndexTags),
     annotations: field({}, merge_parseAnnotations),
     platforms: field(undefined, parseExpectedPlatforms),
-    ...REGISTRY_FIELDS
+    ...REGISTRY_FIELDS,
+    ...SIGNING_FIELDS
 };
-/** Reads and checks every input of the merge action; throws an InputError listing all problems. */
-function readMergeInputs(source) {
-    const v = readTable(MERGE_FIELDS, REGISTRY_RULES, { source, specs: MERGE_INPUTS });
+/**
+ * Reads and checks every input of the merge action; throws an InputError listing all problems. Relative
+ * paths (a CA file, the signing key) start at `cwd`, the job's working directory.
+ */
+function readMergeInputs(source, cwd = '.') {
+    const v = readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
+        source,
+        specs: MERGE_INPUTS,
+        cwd
+    });
     return {
         sources: v.sources,
         tags: v.tags,
         annotations: v.annotations,
         platforms: v.platforms,
-        ...registryInputs(v)
+        ...registryInputs(v),
+        ...signingInputs(v)
     };
 }
 /** One image reference per line (commas work too); blank lines are skipped. */
@@ -50159,6 +50176,7 @@ async function mergeImages(options) {
     }
     const manifests = plan.images.flatMap(image => [image.entry, ...image.attestations]);
     const counts = emptyCounts();
+    const tagged = [];
     for (const [where, target] of targets) {
         const client = await registries.client(target.registry);
         const to = { client, registry: target.registry, repository: target.repository };
@@ -50174,16 +50192,24 @@ async function mergeImages(options) {
         log(`${registries.describe(target.registry)} ${target.repository}: ` +
             `${counts.mounted - before.mounted} blobs mounted, ${counts.copied - before.copied} copied, ` +
             `${counts.present - before.present} already there; ${counts.manifests - before.manifests} manifests pushed`);
-        for (const tag of target.tags) {
-            await retry(`Pushing the index to ${where}:${tag}`, () => client.putManifest(target.repository, tag, { raw: plan.raw, mediaType: plan.mediaType }));
-            const served = await retry(`Reading ${where}:${tag} back`, () => client.getManifest(target.repository, tag));
-            if (served.digest !== plan.digest) {
-                throw new Error(`${where}:${tag} serves ${served.digest} after pushing ${plan.digest}: something else changed the tag`);
+        if (options.beforeTags)
+            await retry(`Pushing the index to ${where}@${plan.digest}`, () => client.putManifest(target.repository, plan.digest, { raw: plan.raw, mediaType: plan.mediaType }));
+        tagged.push(async () => {
+            for (const tag of target.tags) {
+                await retry(`Pushing the index to ${where}:${tag}`, () => client.putManifest(target.repository, tag, { raw: plan.raw, mediaType: plan.mediaType }));
+                const served = await retry(`Reading ${where}:${tag} back`, () => client.getManifest(target.repository, tag));
+                if (served.digest !== plan.digest) {
+                    throw new Error(`${where}:${tag} serves ${served.digest} after pushing ${plan.digest}: something else changed the tag`);
+                }
+                throwProblems(`${where}:${tag}`, indexProblems(served.raw, served.mediaType, options.platforms));
+                log(`${where}:${tag} -> ${plan.digest}`);
             }
-            throwProblems(`${where}:${tag}`, indexProblems(served.raw, served.mediaType, options.platforms));
-            log(`${where}:${tag} -> ${plan.digest}`);
-        }
+        });
     }
+    // Every target holds every manifest (and, to be signed, the index by digest) before any tag moves.
+    await options.beforeTags?.({ digest: plan.digest, platforms: plan.platforms });
+    for (const putTags of tagged)
+        await putTags();
     return {
         digest: plan.digest,
         mediaType: plan.mediaType,
@@ -50235,6 +50261,7 @@ async function openRegistries(options) {
         });
     };
     return {
+        config: table,
         client: registry => {
             let client = opened.get(registry);
             if (client === undefined) {
@@ -50276,13 +50303,15 @@ async function openRegistries(options) {
 
 
 
+
+
 /** Retries of each registry request that fails for a transient reason (5xx, 429, resets, timeouts). */
 const MERGE_RETRIES = 2;
 async function runMergeAction(deps) {
     const { reporter } = deps;
     maskSecrets(reporter, deps.getInput, deps.env);
     const inputs = await reporter.group('Inputs', () => {
-        const parsed = readMergeInputs(deps.getInput);
+        const parsed = readMergeInputs(deps.getInput, deps.cwd);
         for (const line of describeMergeInputs(parsed))
             reporter.info(line);
         return Promise.resolve(parsed);
@@ -50310,18 +50339,35 @@ async function runMergeAction(deps) {
                 }
             }, operation);
             const started = Date.now();
+            let signatureVerifyCommand = '';
             const result = await reporter.group(`Merge ${inputs.sources.length} sources`, () => mergeImages({
                 ...mergeOptions(inputs),
                 registries,
                 retry,
                 log: line => {
                     reporter.info(line);
-                }
+                },
+                // The merged index is signed (and the signature verified) before any tag points at it.
+                ...(inputs.sign === 'key'
+                    ? {
+                        beforeTags: async (index) => {
+                            signatureVerifyCommand = await signMerged({
+                                deps,
+                                inputs,
+                                config: registries.config,
+                                work,
+                                index
+                            });
+                        }
+                    }
+                    : {})
             }));
             reporter.info(`merged in ${((Date.now() - started) / 1000).toFixed(2)} s`);
             reporter.setOutput('digest', result.digest);
             reporter.setOutput('platform-digests', JSON.stringify(result.platforms));
-            await reporter.appendSummary(mergeSummaryHtml(result));
+            if (signatureVerifyCommand)
+                reporter.setOutput('signature-verify-command', signatureVerifyCommand);
+            await reporter.appendSummary(mergeSummaryHtml(result, signatureVerifyCommand));
         }
         finally {
             registries.close();
@@ -50330,6 +50376,31 @@ async function runMergeAction(deps) {
     finally {
         external_node_fs_namespaceObject.rmSync(work, { recursive: true, force: true });
     }
+}
+/**
+ * Signs the merged index with cosign, through a docker config of this run's own (the user's, with the
+ * login inputs) so that cosign has the same credentials as the merge.
+ */
+async function signMerged(options) {
+    const { deps, inputs } = options;
+    const login = inputs.username
+        ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
+        : {};
+    const docker = createRunDockerConfig({
+        userDir: dockerConfigDir(deps.env),
+        dir: external_node_path_namespaceObject.join(options.work, 'docker-config'),
+        ...login
+    });
+    if (docker.warning)
+        deps.reporter.warning(docker.warning, { title: 'Docker config ignored' });
+    return signImage({
+        deps,
+        inputs,
+        access: { config: options.config, runner: withEnvironment(deps.runner, { DOCKER_CONFIG: docker.dir }) },
+        digest: options.index.digest,
+        platforms: options.index.platforms,
+        work: options.work
+    });
 }
 /** The merge's part of the inputs (the registry inputs go to openRegistries). */
 function mergeOptions(inputs) {
@@ -50350,7 +50421,8 @@ function describeMergeInputs(inputs) {
         `annotations: ${list(Object.keys(inputs.annotations))}`,
         `insecure-registries: ${list(inputs.insecureRegistries.map(r => (r.http ? `http://${r.host}` : r.host)))}`,
         `ca-certs: ${list(inputs.caCerts.map(c => `${c.host} (${c.source === 'file' ? c.value : 'PEM'})`))}`,
-        `login: ${inputs.username ? `${inputs.username} at ${inputs.registry}` : '(none)'}`
+        `login: ${inputs.username ? `${inputs.username} at ${inputs.registry}` : '(none)'}`,
+        `sign: ${inputs.sign === 'key' ? `key (transparency log: ${inputs.signTransparencyLog ? 'yes' : 'no'})` : 'false'}`
     ];
 }
 /** Rows of the summary's platform table: platform, digest, source. */
@@ -50362,7 +50434,7 @@ function mergeSummaryRows(result) {
     ]);
 }
 /** The job summary of a merge, as HTML. */
-function mergeSummaryHtml(result) {
+function mergeSummaryHtml(result, signatureVerifyCommand = '') {
     const summary = new SummaryHtml().heading('Merged multi-platform image', 2);
     summary.list(result.tags.map(t => `<code>${action_escapeHtml(t)}</code>`));
     summary.raw(`<p>Index digest: <code>${result.digest}</code> (${result.mediaType})</p>`);
@@ -50376,6 +50448,9 @@ function mergeSummaryHtml(result) {
     ]);
     const { mounted, copied, present } = result.counts;
     summary.raw(`<p>Blobs: ${mounted} mounted, ${copied} copied, ${present} already there.</p>`);
+    if (signatureVerifyCommand)
+        summary.raw('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+            `<pre><code>${action_escapeHtml(signatureVerifyCommand)}</code></pre>`);
     return summary.toString();
 }
 function action_escapeHtml(text) {
@@ -50768,7 +50843,7 @@ async function runCli(argv, deps = cliDeps()) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(703);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(436);
 /** The command line's entry (bundled to dist/cli/index.js, the package's `multiarch-build-push` bin). */
 
 const status = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));

@@ -1,6 +1,3245 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 9379:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const ANY = Symbol('SemVer ANY')
+// hoisted class for cyclic dependency
+class Comparator {
+  static get ANY () {
+    return ANY
+  }
+
+  constructor (comp, options) {
+    options = parseOptions(options)
+
+    if (comp instanceof Comparator) {
+      if (comp.loose === !!options.loose) {
+        return comp
+      } else {
+        comp = comp.value
+      }
+    }
+
+    comp = comp.trim().split(/\s+/).join(' ')
+    debug('comparator', comp, options)
+    this.options = options
+    this.loose = !!options.loose
+    this.parse(comp)
+
+    if (this.semver === ANY) {
+      this.value = ''
+    } else {
+      this.value = this.operator + this.semver.version
+    }
+
+    debug('comp', this)
+  }
+
+  parse (comp) {
+    const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR]
+    const m = comp.match(r)
+
+    if (!m) {
+      throw new TypeError(`Invalid comparator: ${comp}`)
+    }
+
+    this.operator = m[1] !== undefined ? m[1] : ''
+    if (this.operator === '=') {
+      this.operator = ''
+    }
+
+    // if it literally is just '>' or '' then allow anything.
+    if (!m[2]) {
+      this.semver = ANY
+    } else {
+      this.semver = new SemVer(m[2], this.options.loose)
+    }
+  }
+
+  toString () {
+    return this.value
+  }
+
+  test (version) {
+    debug('Comparator.test', version, this.options.loose)
+
+    if (this.semver === ANY || version === ANY) {
+      return true
+    }
+
+    if (typeof version === 'string') {
+      try {
+        version = new SemVer(version, this.options)
+      } catch (er) {
+        return false
+      }
+    }
+
+    return cmp(version, this.operator, this.semver, this.options)
+  }
+
+  intersects (comp, options) {
+    if (!(comp instanceof Comparator)) {
+      throw new TypeError('a Comparator is required')
+    }
+
+    if (this.operator === '') {
+      if (this.value === '') {
+        return true
+      }
+      return new Range(comp.value, options).test(this.value)
+    } else if (comp.operator === '') {
+      if (comp.value === '') {
+        return true
+      }
+      return new Range(this.value, options).test(comp.semver)
+    }
+
+    options = parseOptions(options)
+
+    // Special cases where nothing can possibly be lower
+    if (options.includePrerelease &&
+      (this.value === '<0.0.0-0' || comp.value === '<0.0.0-0')) {
+      return false
+    }
+    if (!options.includePrerelease &&
+      (this.value.startsWith('<0.0.0') || comp.value.startsWith('<0.0.0'))) {
+      return false
+    }
+
+    // Same direction increasing (> or >=)
+    if (this.operator.startsWith('>') && comp.operator.startsWith('>')) {
+      return true
+    }
+    // Same direction decreasing (< or <=)
+    if (this.operator.startsWith('<') && comp.operator.startsWith('<')) {
+      return true
+    }
+    // same SemVer and both sides are inclusive (<= or >=)
+    if (
+      (this.semver.version === comp.semver.version) &&
+      this.operator.includes('=') && comp.operator.includes('=')) {
+      return true
+    }
+    // opposite directions less than
+    if (cmp(this.semver, '<', comp.semver, options) &&
+      this.operator.startsWith('>') && comp.operator.startsWith('<')) {
+      return true
+    }
+    // opposite directions greater than
+    if (cmp(this.semver, '>', comp.semver, options) &&
+      this.operator.startsWith('<') && comp.operator.startsWith('>')) {
+      return true
+    }
+    return false
+  }
+}
+
+module.exports = Comparator
+
+const parseOptions = __nccwpck_require__(356)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+const cmp = __nccwpck_require__(8646)
+const debug = __nccwpck_require__(1159)
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+
+
+/***/ }),
+
+/***/ 6782:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SPACE_CHARACTERS = /\s+/g
+
+// hoisted class for cyclic dependency
+class Range {
+  constructor (range, options) {
+    options = parseOptions(options)
+
+    if (range instanceof Range) {
+      if (
+        range.loose === !!options.loose &&
+        range.includePrerelease === !!options.includePrerelease
+      ) {
+        return range
+      } else {
+        return new Range(range.raw, options)
+      }
+    }
+
+    if (range instanceof Comparator) {
+      // just put it in the set and return
+      this.raw = range.value
+      this.set = [[range]]
+      this.formatted = undefined
+      return this
+    }
+
+    this.options = options
+    this.loose = !!options.loose
+    this.includePrerelease = !!options.includePrerelease
+
+    // First reduce all whitespace as much as possible so we do not have to rely
+    // on potentially slow regexes like \s*. This is then stored and used for
+    // future error messages as well.
+    this.raw = range.trim().replace(SPACE_CHARACTERS, ' ')
+
+    // First, split on ||
+    this.set = this.raw
+      .split('||')
+      // map the range to a 2d array of comparators
+      .map(r => this.parseRange(r.trim()))
+      // throw out any comparator lists that are empty
+      // this generally means that it was not a valid range, which is allowed
+      // in loose mode, but will still throw if the WHOLE range is invalid.
+      .filter(c => c.length)
+
+    if (!this.set.length) {
+      throw new TypeError(`Invalid SemVer Range: ${this.raw}`)
+    }
+
+    // if we have any that are not the null set, throw out null sets.
+    if (this.set.length > 1) {
+      // keep the first one, in case they're all null sets
+      const first = this.set[0]
+      this.set = this.set.filter(c => !isNullSet(c[0]))
+      if (this.set.length === 0) {
+        this.set = [first]
+      } else if (this.set.length > 1) {
+        // if we have any that are *, then the range is just *
+        for (const c of this.set) {
+          if (c.length === 1 && isAny(c[0])) {
+            this.set = [c]
+            break
+          }
+        }
+      }
+    }
+
+    this.formatted = undefined
+  }
+
+  get range () {
+    if (this.formatted === undefined) {
+      this.formatted = ''
+      for (let i = 0; i < this.set.length; i++) {
+        if (i > 0) {
+          this.formatted += '||'
+        }
+        const comps = this.set[i]
+        for (let k = 0; k < comps.length; k++) {
+          if (k > 0) {
+            this.formatted += ' '
+          }
+          this.formatted += comps[k].toString().trim()
+        }
+      }
+    }
+    return this.formatted
+  }
+
+  format () {
+    return this.range
+  }
+
+  toString () {
+    return this.range
+  }
+
+  parseRange (range) {
+    // strip build metadata so it can't bleed into the version
+    range = range.replace(BUILDSTRIPRE, '')
+
+    // memoize range parsing for performance.
+    // this is a very hot path, and fully deterministic.
+    const memoOpts =
+      (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) |
+      (this.options.loose && FLAG_LOOSE)
+    const memoKey = memoOpts + ':' + range
+    const cached = cache.get(memoKey)
+    if (cached) {
+      return cached
+    }
+
+    const loose = this.options.loose
+    // `1.2.3 - 1.2.4` => `>=1.2.3 <=1.2.4`
+    const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE]
+    range = range.replace(hr, hyphenReplace(this.options.includePrerelease))
+    debug('hyphen replace', range)
+
+    // `> 1.2.3 < 1.2.5` => `>1.2.3 <1.2.5`
+    range = trimComparatorWhitespace(range)
+    debug('comparator trim', range)
+
+    // `~ 1.2.3` => `~1.2.3`
+    range = range.replace(re[t.TILDETRIM], tildeTrimReplace)
+    debug('tilde trim', range)
+
+    // `^ 1.2.3` => `^1.2.3`
+    range = range.replace(re[t.CARETTRIM], caretTrimReplace)
+    debug('caret trim', range)
+
+    // At this point, the range is completely trimmed and
+    // ready to be split into comparators.
+
+    let rangeList = range
+      .split(' ')
+      .map(comp => parseComparator(comp, this.options))
+      .join(' ')
+      .split(/\s+/)
+      // >=0.0.0 is equivalent to *
+      .map(comp => replaceGTE0(comp, this.options))
+
+    if (loose) {
+      // in loose mode, throw out any that are not valid comparators
+      rangeList = rangeList.filter(comp => {
+        debug('loose invalid filter', comp, this.options)
+        return !!comp.match(re[t.COMPARATORLOOSE])
+      })
+    }
+    debug('range list', rangeList)
+
+    // if any comparators are the null set, then replace with JUST null set
+    // if more than one comparator, remove any * comparators
+    // also, don't include the same comparator more than once
+    const rangeMap = new Map()
+    const comparators = rangeList.map(comp => new Comparator(comp, this.options))
+    for (const comp of comparators) {
+      if (isNullSet(comp)) {
+        return [comp]
+      }
+      rangeMap.set(comp.value, comp)
+    }
+    if (rangeMap.size > 1 && rangeMap.has('')) {
+      rangeMap.delete('')
+    }
+
+    const result = [...rangeMap.values()]
+    cache.set(memoKey, result)
+    return result
+  }
+
+  intersects (range, options) {
+    if (!(range instanceof Range)) {
+      throw new TypeError('a Range is required')
+    }
+
+    return this.set.some((thisComparators) => {
+      return (
+        isSatisfiable(thisComparators, options) &&
+        range.set.some((rangeComparators) => {
+          return (
+            isSatisfiable(rangeComparators, options) &&
+            thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options)
+              })
+            })
+          )
+        })
+      )
+    })
+  }
+
+  // if ANY of the sets match ALL of its comparators, then pass
+  test (version) {
+    if (!version) {
+      return false
+    }
+
+    if (typeof version === 'string') {
+      try {
+        version = new SemVer(version, this.options)
+      } catch (er) {
+        return false
+      }
+    }
+
+    for (let i = 0; i < this.set.length; i++) {
+      if (testSet(this.set[i], version, this.options)) {
+        return true
+      }
+    }
+    return false
+  }
+}
+
+module.exports = Range
+
+const LRU = __nccwpck_require__(1383)
+const cache = new LRU()
+
+const parseOptions = __nccwpck_require__(356)
+const Comparator = __nccwpck_require__(9379)
+const debug = __nccwpck_require__(1159)
+const SemVer = __nccwpck_require__(7163)
+const trimComparatorWhitespace = __nccwpck_require__(9737)
+const {
+  safeRe: re,
+  src,
+  t,
+  tildeTrimReplace,
+  caretTrimReplace,
+} = __nccwpck_require__(5471)
+const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __nccwpck_require__(5101)
+
+// unbounded global build-metadata stripper used by parseRange
+const BUILDSTRIPRE = new RegExp(src[t.BUILD], 'g')
+
+const isNullSet = c => c.value === '<0.0.0-0'
+const isAny = c => c.value === ''
+
+// take a set of comparators and determine whether there
+// exists a version which can satisfy it
+const isSatisfiable = (comparators, options) => {
+  let result = true
+  const remainingComparators = comparators.slice()
+  let testComparator = remainingComparators.pop()
+
+  while (result && remainingComparators.length) {
+    result = remainingComparators.every((otherComparator) => {
+      return testComparator.intersects(otherComparator, options)
+    })
+
+    testComparator = remainingComparators.pop()
+  }
+
+  return result
+}
+
+// comprised of xranges, tildes, stars, and gtlt's at this point.
+// already replaced the hyphen ranges
+// turn into a set of JUST comparators.
+const parseComparator = (comp, options) => {
+  comp = comp.replace(re[t.BUILD], '')
+  debug('comp', comp, options)
+  comp = replaceCarets(comp, options)
+  debug('caret', comp)
+  comp = replaceTildes(comp, options)
+  debug('tildes', comp)
+  comp = replaceXRanges(comp, options)
+  debug('xrange', comp)
+  comp = replaceStars(comp, options)
+  debug('stars', comp)
+  return comp
+}
+
+const isX = id => !id || id.toLowerCase() === 'x' || id === '*'
+
+const invalidXRangeOrder = (M, m, p) => (
+  (isX(M) && !isX(m)) ||
+  (isX(m) && p && !isX(p))
+)
+
+// ~, ~> --> * (any, kinda silly)
+// ~2, ~2.x, ~2.x.x, ~>2, ~>2.x ~>2.x.x --> >=2.0.0 <3.0.0-0
+// ~2.0, ~2.0.x, ~>2.0, ~>2.0.x --> >=2.0.0 <2.1.0-0
+// ~1.2, ~1.2.x, ~>1.2, ~>1.2.x --> >=1.2.0 <1.3.0-0
+// ~1.2.3, ~>1.2.3 --> >=1.2.3 <1.3.0-0
+// ~1.2.0, ~>1.2.0 --> >=1.2.0 <1.3.0-0
+// ~0.0.1 --> >=0.0.1 <0.1.0-0
+const replaceTildes = (comp, options) => {
+  return comp
+    .trim()
+    .split(/\s+/)
+    .map((c) => replaceTilde(c, options))
+    .join(' ')
+}
+
+const replaceTilde = (comp, options) => {
+  const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE]
+  // if we're including prereleases in the match, then the lower bound is
+  // -0, the lowest possible prerelease value, just like x-ranges and carets.
+  // this keeps `~1.2` equivalent to the `1.2.x` x-range it's documented as.
+  const z = options.includePrerelease ? '-0' : ''
+  return comp.replace(r, (_, M, m, p, pr) => {
+    debug('tilde', comp, _, M, m, p, pr)
+    let ret
+
+    if (isX(M)) {
+      ret = ''
+    } else if (isX(m)) {
+      ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`
+    } else if (isX(p)) {
+      // ~1.2 == >=1.2.0 <1.3.0-0
+      ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`
+    } else if (pr) {
+      debug('replaceTilde pr', pr)
+      ret = `>=${M}.${m}.${p}-${pr
+      } <${M}.${+m + 1}.0-0`
+    } else {
+      // ~1.2.3 == >=1.2.3 <1.3.0-0
+      ret = `>=${M}.${m}.${p
+      } <${M}.${+m + 1}.0-0`
+    }
+
+    debug('tilde return', ret)
+    return ret
+  })
+}
+
+// ^ --> * (any, kinda silly)
+// ^2, ^2.x, ^2.x.x --> >=2.0.0 <3.0.0-0
+// ^2.0, ^2.0.x --> >=2.0.0 <3.0.0-0
+// ^1.2, ^1.2.x --> >=1.2.0 <2.0.0-0
+// ^1.2.3 --> >=1.2.3 <2.0.0-0
+// ^1.2.0 --> >=1.2.0 <2.0.0-0
+// ^0.0.1 --> >=0.0.1 <0.0.2-0
+// ^0.1.0 --> >=0.1.0 <0.2.0-0
+const replaceCarets = (comp, options) => {
+  return comp
+    .trim()
+    .split(/\s+/)
+    .map((c) => replaceCaret(c, options))
+    .join(' ')
+}
+
+const replaceCaret = (comp, options) => {
+  debug('caret', comp, options)
+  const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET]
+  const z = options.includePrerelease ? '-0' : ''
+  return comp.replace(r, (_, M, m, p, pr) => {
+    debug('caret', comp, _, M, m, p, pr)
+    let ret
+
+    if (isX(M)) {
+      ret = ''
+    } else if (isX(m)) {
+      ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`
+    } else if (isX(p)) {
+      if (M === '0') {
+        ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`
+      } else {
+        ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`
+      }
+    } else if (pr) {
+      debug('replaceCaret pr', pr)
+      if (M === '0') {
+        if (m === '0') {
+          ret = `>=${M}.${m}.${p}-${pr
+          } <${M}.${m}.${+p + 1}-0`
+        } else {
+          ret = `>=${M}.${m}.${p}-${pr
+          } <${M}.${+m + 1}.0-0`
+        }
+      } else {
+        ret = `>=${M}.${m}.${p}-${pr
+        } <${+M + 1}.0.0-0`
+      }
+    } else {
+      debug('no pr')
+      if (M === '0') {
+        if (m === '0') {
+          ret = `>=${M}.${m}.${p
+          } <${M}.${m}.${+p + 1}-0`
+        } else {
+          ret = `>=${M}.${m}.${p
+          } <${M}.${+m + 1}.0-0`
+        }
+      } else {
+        ret = `>=${M}.${m}.${p
+        } <${+M + 1}.0.0-0`
+      }
+    }
+
+    debug('caret return', ret)
+    return ret
+  })
+}
+
+const replaceXRanges = (comp, options) => {
+  debug('replaceXRanges', comp, options)
+  return comp
+    .split(/\s+/)
+    .map((c) => replaceXRange(c, options))
+    .join(' ')
+}
+
+const replaceXRange = (comp, options) => {
+  comp = comp.trim()
+  const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE]
+  return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+    debug('xRange', comp, ret, gtlt, M, m, p, pr)
+    if (invalidXRangeOrder(M, m, p)) {
+      return comp
+    }
+
+    const xM = isX(M)
+    const xm = xM || isX(m)
+    const xp = xm || isX(p)
+    const anyX = xp
+
+    if (gtlt === '=' && anyX) {
+      gtlt = ''
+    }
+
+    // if we're including prereleases in the match, then we need
+    // to fix this to -0, the lowest possible prerelease value
+    pr = options.includePrerelease ? '-0' : ''
+
+    if (xM) {
+      if (gtlt === '>' || gtlt === '<') {
+        // nothing is allowed
+        ret = '<0.0.0-0'
+      } else {
+        // nothing is forbidden
+        ret = '*'
+      }
+    } else if (gtlt && anyX) {
+      // we know patch is an x, because we have any x at all.
+      // replace X with 0
+      if (xm) {
+        m = 0
+      }
+      p = 0
+
+      if (gtlt === '>') {
+        // >1 => >=2.0.0
+        // >1.2 => >=1.3.0
+        gtlt = '>='
+        if (xm) {
+          M = +M + 1
+          m = 0
+          p = 0
+        } else {
+          m = +m + 1
+          p = 0
+        }
+      } else if (gtlt === '<=') {
+        // <=0.7.x is actually <0.8.0, since any 0.7.x should
+        // pass.  Similarly, <=7.x is actually <8.0.0, etc.
+        gtlt = '<'
+        if (xm) {
+          M = +M + 1
+        } else {
+          m = +m + 1
+        }
+      }
+
+      if (gtlt === '<') {
+        pr = '-0'
+      }
+
+      ret = `${gtlt + M}.${m}.${p}${pr}`
+    } else if (xm) {
+      ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`
+    } else if (xp) {
+      ret = `>=${M}.${m}.0${pr
+      } <${M}.${+m + 1}.0-0`
+    }
+
+    debug('xRange return', ret)
+
+    return ret
+  })
+}
+
+// Because * is AND-ed with everything else in the comparator,
+// and '' means "any version", just remove the *s entirely.
+const replaceStars = (comp, options) => {
+  debug('replaceStars', comp, options)
+  // Looseness is ignored here.  star is always as loose as it gets!
+  return comp
+    .trim()
+    .replace(re[t.STAR], '')
+}
+
+const replaceGTE0 = (comp, options) => {
+  debug('replaceGTE0', comp, options)
+  return comp
+    .trim()
+    .replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], '')
+}
+
+// This function is passed to string.replace(re[t.HYPHENRANGE])
+// M, m, patch, prerelease, build
+// 1.2 - 3.4.5 => >=1.2.0 <=3.4.5
+// 1.2.3 - 3.4 => >=1.2.0 <3.5.0-0 Any 3.4.x will do
+// 1.2 - 3.4 => >=1.2.0 <3.5.0-0
+// TODO build?
+const hyphenReplace = incPr => ($0,
+  from, fM, fm, fp, fpr, fb,
+  to, tM, tm, tp, tpr) => {
+  if (isX(fM)) {
+    from = ''
+  } else if (isX(fm)) {
+    from = `>=${fM}.0.0${incPr ? '-0' : ''}`
+  } else if (isX(fp)) {
+    from = `>=${fM}.${fm}.0${incPr ? '-0' : ''}`
+  } else if (fpr) {
+    from = `>=${from}`
+  } else {
+    from = `>=${from}${incPr ? '-0' : ''}`
+  }
+
+  if (isX(tM)) {
+    to = ''
+  } else if (isX(tm)) {
+    to = `<${+tM + 1}.0.0-0`
+  } else if (isX(tp)) {
+    to = `<${tM}.${+tm + 1}.0-0`
+  } else if (tpr) {
+    to = `<=${tM}.${tm}.${tp}-${tpr}`
+  } else if (incPr) {
+    to = `<${tM}.${tm}.${+tp + 1}-0`
+  } else {
+    to = `<=${to}`
+  }
+
+  return `${from} ${to}`.trim()
+}
+
+const testSet = (set, version, options) => {
+  for (let i = 0; i < set.length; i++) {
+    if (!set[i].test(version)) {
+      return false
+    }
+  }
+
+  if (version.prerelease.length && !options.includePrerelease) {
+    // Find the set of versions that are allowed to have prereleases
+    // For example, ^1.2.3-pr.1 desugars to >=1.2.3-pr.1 <2.0.0
+    // That should allow `1.2.3-pr.2` to pass.
+    // However, `1.2.4-alpha.notready` should NOT be allowed,
+    // even though it's within the range set by the comparators.
+    for (let i = 0; i < set.length; i++) {
+      debug(set[i].semver)
+      if (set[i].semver === Comparator.ANY) {
+        continue
+      }
+
+      if (set[i].semver.prerelease.length > 0) {
+        const allowed = set[i].semver
+        if (allowed.major === version.major &&
+            allowed.minor === version.minor &&
+            allowed.patch === version.patch) {
+          return true
+        }
+      }
+    }
+
+    // Version has a -pre, but it's not one of the ones we like.
+    return false
+  }
+
+  return true
+}
+
+
+/***/ }),
+
+/***/ 7163:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const debug = __nccwpck_require__(1159)
+const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(5101)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+
+const parseOptions = __nccwpck_require__(356)
+const { compareIdentifiers } = __nccwpck_require__(3348)
+
+const isPrereleaseIdentifier = (prerelease, identifier) => {
+  const identifiers = identifier.split('.')
+  if (identifiers.length > prerelease.length) {
+    return false
+  }
+
+  for (let i = 0; i < identifiers.length; i++) {
+    if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+      return false
+    }
+  }
+
+  return true
+}
+
+class SemVer {
+  constructor (version, options) {
+    options = parseOptions(options)
+
+    if (version instanceof SemVer) {
+      if (version.loose === !!options.loose &&
+        version.includePrerelease === !!options.includePrerelease) {
+        return version
+      } else {
+        version = version.version
+      }
+    } else if (typeof version !== 'string') {
+      throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`)
+    }
+
+    if (version.length > MAX_LENGTH) {
+      throw new TypeError(
+        `version is longer than ${MAX_LENGTH} characters`
+      )
+    }
+
+    debug('SemVer', version, options)
+    this.options = options
+    this.loose = !!options.loose
+    // this isn't actually relevant for versions, but keep it so that we
+    // don't run into trouble passing this.options around.
+    this.includePrerelease = !!options.includePrerelease
+
+    const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL])
+
+    if (!m) {
+      throw new TypeError(`Invalid Version: ${version}`)
+    }
+
+    this.raw = version
+
+    // these are actually numbers
+    this.major = +m[1]
+    this.minor = +m[2]
+    this.patch = +m[3]
+
+    if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+      throw new TypeError('Invalid major version')
+    }
+
+    if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+      throw new TypeError('Invalid minor version')
+    }
+
+    if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+      throw new TypeError('Invalid patch version')
+    }
+
+    // numberify any prerelease numeric ids
+    if (!m[4]) {
+      this.prerelease = []
+    } else {
+      this.prerelease = m[4].split('.').map((id) => {
+        if (/^[0-9]+$/.test(id)) {
+          const num = +id
+          if (num >= 0 && num < MAX_SAFE_INTEGER) {
+            return num
+          }
+        }
+        return id
+      })
+    }
+
+    this.build = m[5] ? m[5].split('.') : []
+    this.format()
+  }
+
+  format () {
+    this.version = `${this.major}.${this.minor}.${this.patch}`
+    if (this.prerelease.length) {
+      this.version += `-${this.prerelease.join('.')}`
+    }
+    return this.version
+  }
+
+  toString () {
+    return this.version
+  }
+
+  compare (other) {
+    debug('SemVer.compare', this.version, this.options, other)
+    if (!(other instanceof SemVer)) {
+      if (typeof other === 'string' && other === this.version) {
+        return 0
+      }
+      other = new SemVer(other, this.options)
+    }
+
+    if (other.version === this.version) {
+      return 0
+    }
+
+    return this.compareMain(other) || this.comparePre(other)
+  }
+
+  compareMain (other) {
+    if (!(other instanceof SemVer)) {
+      other = new SemVer(other, this.options)
+    }
+
+    if (this.major < other.major) {
+      return -1
+    }
+    if (this.major > other.major) {
+      return 1
+    }
+    if (this.minor < other.minor) {
+      return -1
+    }
+    if (this.minor > other.minor) {
+      return 1
+    }
+    if (this.patch < other.patch) {
+      return -1
+    }
+    if (this.patch > other.patch) {
+      return 1
+    }
+    return 0
+  }
+
+  comparePre (other) {
+    if (!(other instanceof SemVer)) {
+      other = new SemVer(other, this.options)
+    }
+
+    // NOT having a prerelease is > having one
+    if (this.prerelease.length && !other.prerelease.length) {
+      return -1
+    } else if (!this.prerelease.length && other.prerelease.length) {
+      return 1
+    } else if (!this.prerelease.length && !other.prerelease.length) {
+      return 0
+    }
+
+    let i = 0
+    do {
+      const a = this.prerelease[i]
+      const b = other.prerelease[i]
+      debug('prerelease compare', i, a, b)
+      if (a === undefined && b === undefined) {
+        return 0
+      } else if (b === undefined) {
+        return 1
+      } else if (a === undefined) {
+        return -1
+      } else if (a === b) {
+        continue
+      } else {
+        return compareIdentifiers(a, b)
+      }
+    } while (++i)
+  }
+
+  compareBuild (other) {
+    if (!(other instanceof SemVer)) {
+      other = new SemVer(other, this.options)
+    }
+
+    let i = 0
+    do {
+      const a = this.build[i]
+      const b = other.build[i]
+      debug('build compare', i, a, b)
+      if (a === undefined && b === undefined) {
+        return 0
+      } else if (b === undefined) {
+        return 1
+      } else if (a === undefined) {
+        return -1
+      } else if (a === b) {
+        continue
+      } else {
+        return compareIdentifiers(a, b)
+      }
+    } while (++i)
+  }
+
+  // preminor will bump the version up to the next minor release, and immediately
+  // down to pre-release. premajor and prepatch work the same way.
+  inc (release, identifier, identifierBase) {
+    if (release.startsWith('pre')) {
+      if (!identifier && identifierBase === false) {
+        throw new Error('invalid increment argument: identifier is empty')
+      }
+      // Avoid an invalid semver results
+      if (identifier) {
+        const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE])
+        if (!match || match[1] !== identifier) {
+          throw new Error(`invalid identifier: ${identifier}`)
+        }
+      }
+    }
+
+    switch (release) {
+      case 'premajor':
+        this.prerelease.length = 0
+        this.patch = 0
+        this.minor = 0
+        this.major++
+        this.inc('pre', identifier, identifierBase)
+        break
+      case 'preminor':
+        this.prerelease.length = 0
+        this.patch = 0
+        this.minor++
+        this.inc('pre', identifier, identifierBase)
+        break
+      case 'prepatch':
+        // If this is already a prerelease, it will bump to the next version
+        // drop any prereleases that might already exist, since they are not
+        // relevant at this point.
+        this.prerelease.length = 0
+        this.inc('patch', identifier, identifierBase)
+        this.inc('pre', identifier, identifierBase)
+        break
+      // If the input is a non-prerelease version, this acts the same as
+      // prepatch.
+      case 'prerelease':
+        if (this.prerelease.length === 0) {
+          this.inc('patch', identifier, identifierBase)
+        }
+        this.inc('pre', identifier, identifierBase)
+        break
+      case 'release':
+        if (this.prerelease.length === 0) {
+          throw new Error(`version ${this.raw} is not a prerelease`)
+        }
+        this.prerelease.length = 0
+        break
+
+      case 'major':
+        // If this is a pre-major version, bump up to the same major version.
+        // Otherwise increment major.
+        // 1.0.0-5 bumps to 1.0.0
+        // 1.1.0 bumps to 2.0.0
+        if (
+          this.minor !== 0 ||
+          this.patch !== 0 ||
+          this.prerelease.length === 0
+        ) {
+          this.major++
+        }
+        this.minor = 0
+        this.patch = 0
+        this.prerelease = []
+        break
+      case 'minor':
+        // If this is a pre-minor version, bump up to the same minor version.
+        // Otherwise increment minor.
+        // 1.2.0-5 bumps to 1.2.0
+        // 1.2.1 bumps to 1.3.0
+        if (this.patch !== 0 || this.prerelease.length === 0) {
+          this.minor++
+        }
+        this.patch = 0
+        this.prerelease = []
+        break
+      case 'patch':
+        // If this is not a pre-release version, it will increment the patch.
+        // If it is a pre-release it will bump up to the same patch version.
+        // 1.2.0-5 patches to 1.2.0
+        // 1.2.0 patches to 1.2.1
+        if (this.prerelease.length === 0) {
+          this.patch++
+        }
+        this.prerelease = []
+        break
+      // This probably shouldn't be used publicly.
+      // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+      case 'pre': {
+        const base = Number(identifierBase) ? 1 : 0
+
+        if (this.prerelease.length === 0) {
+          this.prerelease = [base]
+        } else {
+          let i = this.prerelease.length
+          while (--i >= 0) {
+            if (typeof this.prerelease[i] === 'number') {
+              this.prerelease[i]++
+              i = -2
+            }
+          }
+          if (i === -1) {
+            // didn't increment anything
+            if (identifier === this.prerelease.join('.') && identifierBase === false) {
+              throw new Error('invalid increment argument: identifier already exists')
+            }
+            this.prerelease.push(base)
+          }
+        }
+        if (identifier) {
+          // 1.2.0-beta.1 bumps to 1.2.0-beta.2,
+          // 1.2.0-beta.fooblz or 1.2.0-beta bumps to 1.2.0-beta.0
+          let prerelease = [identifier, base]
+          if (identifierBase === false) {
+            prerelease = [identifier]
+          }
+          if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+            const prereleaseBase = this.prerelease[identifier.split('.').length]
+            if (isNaN(prereleaseBase)) {
+              this.prerelease = prerelease
+            }
+          } else {
+            this.prerelease = prerelease
+          }
+        }
+        break
+      }
+      default:
+        throw new Error(`invalid increment argument: ${release}`)
+    }
+    this.raw = this.format()
+    if (this.build.length) {
+      this.raw += `+${this.build.join('.')}`
+    }
+    return this
+  }
+}
+
+module.exports = SemVer
+
+
+/***/ }),
+
+/***/ 1799:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const clean = (version, options) => {
+  const s = parse(version.trim().replace(/^[=v]+/, ''), options)
+  return s ? s.version : null
+}
+module.exports = clean
+
+
+/***/ }),
+
+/***/ 8646:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const eq = __nccwpck_require__(5082)
+const neq = __nccwpck_require__(4974)
+const gt = __nccwpck_require__(6599)
+const gte = __nccwpck_require__(1236)
+const lt = __nccwpck_require__(3872)
+const lte = __nccwpck_require__(6717)
+
+const cmp = (a, op, b, loose) => {
+  switch (op) {
+    case '===':
+      if (typeof a === 'object') {
+        a = a.version
+      }
+      if (typeof b === 'object') {
+        b = b.version
+      }
+      return a === b
+
+    case '!==':
+      if (typeof a === 'object') {
+        a = a.version
+      }
+      if (typeof b === 'object') {
+        b = b.version
+      }
+      return a !== b
+
+    case '':
+    case '=':
+    case '==':
+      return eq(a, b, loose)
+
+    case '!=':
+      return neq(a, b, loose)
+
+    case '>':
+      return gt(a, b, loose)
+
+    case '>=':
+      return gte(a, b, loose)
+
+    case '<':
+      return lt(a, b, loose)
+
+    case '<=':
+      return lte(a, b, loose)
+
+    default:
+      throw new TypeError(`Invalid operator: ${op}`)
+  }
+}
+module.exports = cmp
+
+
+/***/ }),
+
+/***/ 5385:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const parse = __nccwpck_require__(6353)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+
+const coerce = (version, options) => {
+  if (version instanceof SemVer) {
+    return version
+  }
+
+  if (typeof version === 'number') {
+    version = String(version)
+  }
+
+  if (typeof version !== 'string') {
+    return null
+  }
+
+  options = options || {}
+
+  let match = null
+  if (!options.rtl) {
+    match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE])
+  } else {
+    // Find the right-most coercible string that does not share
+    // a terminus with a more left-ward coercible string.
+    // Eg, '1.2.3.4' wants to coerce '2.3.4', not '3.4' or '4'
+    // With includePrerelease option set, '1.2.3.4-rc' wants to coerce '2.3.4-rc', not '2.3.4'
+    //
+    // Walk through the string checking with a /g regexp
+    // Manually set the index so as to pick up overlapping matches.
+    // Stop when we get a match that ends at the string end, since no
+    // coercible string can be more right-ward without the same terminus.
+    const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL]
+    let next
+    while ((next = coerceRtlRegex.exec(version)) &&
+        (!match || match.index + match[0].length !== version.length)
+    ) {
+      if (!match ||
+            next.index + next[0].length !== match.index + match[0].length) {
+        match = next
+      }
+      coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length
+    }
+    // leave it in a clean state
+    coerceRtlRegex.lastIndex = -1
+  }
+
+  if (match === null) {
+    return null
+  }
+
+  const major = match[2]
+  const minor = match[3] || '0'
+  const patch = match[4] || '0'
+  const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : ''
+  const build = options.includePrerelease && match[6] ? `+${match[6]}` : ''
+
+  return parse(`${major}.${minor}.${patch}${prerelease}${build}`, options)
+}
+module.exports = coerce
+
+
+/***/ }),
+
+/***/ 7648:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const compareBuild = (a, b, loose) => {
+  const versionA = new SemVer(a, loose)
+  const versionB = new SemVer(b, loose)
+  return versionA.compare(versionB) || versionA.compareBuild(versionB)
+}
+module.exports = compareBuild
+
+
+/***/ }),
+
+/***/ 6874:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const compareLoose = (a, b) => compare(a, b, true)
+module.exports = compareLoose
+
+
+/***/ }),
+
+/***/ 8469:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const compare = (a, b, loose) =>
+  new SemVer(a, loose).compare(new SemVer(b, loose))
+
+module.exports = compare
+
+
+/***/ }),
+
+/***/ 711:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+
+const diff = (version1, version2) => {
+  const v1 = parse(version1, null, true)
+  const v2 = parse(version2, null, true)
+  const comparison = v1.compare(v2)
+
+  if (comparison === 0) {
+    return null
+  }
+
+  const v1Higher = comparison > 0
+  const highVersion = v1Higher ? v1 : v2
+  const lowVersion = v1Higher ? v2 : v1
+  const highHasPre = !!highVersion.prerelease.length
+  const lowHasPre = !!lowVersion.prerelease.length
+
+  if (lowHasPre && !highHasPre) {
+    // Going from prerelease -> no prerelease requires some special casing
+
+    // If the low version has only a major, then it will always be a major
+    // Some examples:
+    // 1.0.0-1 -> 1.0.0
+    // 1.0.0-1 -> 1.1.1
+    // 1.0.0-1 -> 2.0.0
+    if (!lowVersion.patch && !lowVersion.minor) {
+      return 'major'
+    }
+
+    // If the main part has no difference
+    if (lowVersion.compareMain(highVersion) === 0) {
+      if (lowVersion.minor && !lowVersion.patch) {
+        return 'minor'
+      }
+      return 'patch'
+    }
+  }
+
+  // add the `pre` prefix if we are going to a prerelease version
+  const prefix = highHasPre ? 'pre' : ''
+
+  if (v1.major !== v2.major) {
+    return prefix + 'major'
+  }
+
+  if (v1.minor !== v2.minor) {
+    return prefix + 'minor'
+  }
+
+  if (v1.patch !== v2.patch) {
+    return prefix + 'patch'
+  }
+
+  // high and low are prereleases
+  return 'prerelease'
+}
+
+module.exports = diff
+
+
+/***/ }),
+
+/***/ 5082:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const eq = (a, b, loose) => compare(a, b, loose) === 0
+module.exports = eq
+
+
+/***/ }),
+
+/***/ 6599:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const gt = (a, b, loose) => compare(a, b, loose) > 0
+module.exports = gt
+
+
+/***/ }),
+
+/***/ 1236:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const gte = (a, b, loose) => compare(a, b, loose) >= 0
+module.exports = gte
+
+
+/***/ }),
+
+/***/ 2338:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+
+const inc = (version, release, options, identifier, identifierBase) => {
+  if (typeof (options) === 'string') {
+    identifierBase = identifier
+    identifier = options
+    options = undefined
+  }
+
+  try {
+    return new SemVer(
+      version instanceof SemVer ? version.version : version,
+      options
+    ).inc(release, identifier, identifierBase).version
+  } catch (er) {
+    return null
+  }
+}
+module.exports = inc
+
+
+/***/ }),
+
+/***/ 3872:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const lt = (a, b, loose) => compare(a, b, loose) < 0
+module.exports = lt
+
+
+/***/ }),
+
+/***/ 6717:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const lte = (a, b, loose) => compare(a, b, loose) <= 0
+module.exports = lte
+
+
+/***/ }),
+
+/***/ 8511:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const major = (a, loose) => new SemVer(a, loose).major
+module.exports = major
+
+
+/***/ }),
+
+/***/ 2603:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const minor = (a, loose) => new SemVer(a, loose).minor
+module.exports = minor
+
+
+/***/ }),
+
+/***/ 4974:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const neq = (a, b, loose) => compare(a, b, loose) !== 0
+module.exports = neq
+
+
+/***/ }),
+
+/***/ 6353:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const parse = (version, options, throwErrors = false) => {
+  if (version instanceof SemVer) {
+    return version
+  }
+  try {
+    return new SemVer(version, options)
+  } catch (er) {
+    if (!throwErrors) {
+      return null
+    }
+    throw er
+  }
+}
+
+module.exports = parse
+
+
+/***/ }),
+
+/***/ 8756:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const patch = (a, loose) => new SemVer(a, loose).patch
+module.exports = patch
+
+
+/***/ }),
+
+/***/ 5714:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const prerelease = (version, options) => {
+  const parsed = parse(version, options)
+  return (parsed && parsed.prerelease.length) ? parsed.prerelease : null
+}
+module.exports = prerelease
+
+
+/***/ }),
+
+/***/ 2173:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const rcompare = (a, b, loose) => compare(b, a, loose)
+module.exports = rcompare
+
+
+/***/ }),
+
+/***/ 7192:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compareBuild = __nccwpck_require__(7648)
+const rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose))
+module.exports = rsort
+
+
+/***/ }),
+
+/***/ 8011:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const satisfies = (version, range, options) => {
+  try {
+    range = new Range(range, options)
+  } catch (er) {
+    return false
+  }
+  return range.test(version)
+}
+module.exports = satisfies
+
+
+/***/ }),
+
+/***/ 9872:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compareBuild = __nccwpck_require__(7648)
+const sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose))
+module.exports = sort
+
+
+/***/ }),
+
+/***/ 6114:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const constants = __nccwpck_require__(5101)
+const SemVer = __nccwpck_require__(7163)
+
+const truncate = (version, truncation, options) => {
+  if (!constants.RELEASE_TYPES.includes(truncation)) {
+    return null
+  }
+
+  const clonedVersion = cloneInputVersion(version, options)
+  return clonedVersion && doTruncation(clonedVersion, truncation)
+}
+
+const cloneInputVersion = (version, options) => {
+  const versionStringToParse = (
+    version instanceof SemVer ? version.version : version
+  )
+
+  return parse(versionStringToParse, options)
+}
+
+const doTruncation = (version, truncation) => {
+  if (isPrerelease(truncation)) {
+    return version.version
+  }
+
+  version.prerelease = []
+
+  switch (truncation) {
+    case 'major':
+      version.minor = 0
+      version.patch = 0
+      break
+    case 'minor':
+      version.patch = 0
+      break
+  }
+
+  return version.format()
+}
+
+const isPrerelease = (type) => {
+  return type.startsWith('pre')
+}
+
+module.exports = truncate
+
+
+/***/ }),
+
+/***/ 8780:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const valid = (version, options) => {
+  const v = parse(version, options)
+  return v ? v.version : null
+}
+module.exports = valid
+
+
+/***/ }),
+
+/***/ 2088:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// just pre-load all the stuff that index.js lazily exports
+const internalRe = __nccwpck_require__(5471)
+const constants = __nccwpck_require__(5101)
+const SemVer = __nccwpck_require__(7163)
+const identifiers = __nccwpck_require__(3348)
+const parse = __nccwpck_require__(6353)
+const valid = __nccwpck_require__(8780)
+const clean = __nccwpck_require__(1799)
+const inc = __nccwpck_require__(2338)
+const diff = __nccwpck_require__(711)
+const major = __nccwpck_require__(8511)
+const minor = __nccwpck_require__(2603)
+const patch = __nccwpck_require__(8756)
+const prerelease = __nccwpck_require__(5714)
+const compare = __nccwpck_require__(8469)
+const rcompare = __nccwpck_require__(2173)
+const compareLoose = __nccwpck_require__(6874)
+const compareBuild = __nccwpck_require__(7648)
+const sort = __nccwpck_require__(9872)
+const rsort = __nccwpck_require__(7192)
+const gt = __nccwpck_require__(6599)
+const lt = __nccwpck_require__(3872)
+const eq = __nccwpck_require__(5082)
+const neq = __nccwpck_require__(4974)
+const gte = __nccwpck_require__(1236)
+const lte = __nccwpck_require__(6717)
+const cmp = __nccwpck_require__(8646)
+const coerce = __nccwpck_require__(5385)
+const truncate = __nccwpck_require__(6114)
+const Comparator = __nccwpck_require__(9379)
+const Range = __nccwpck_require__(6782)
+const satisfies = __nccwpck_require__(8011)
+const toComparators = __nccwpck_require__(4750)
+const maxSatisfying = __nccwpck_require__(5574)
+const minSatisfying = __nccwpck_require__(8595)
+const minVersion = __nccwpck_require__(1866)
+const validRange = __nccwpck_require__(4737)
+const outside = __nccwpck_require__(280)
+const gtr = __nccwpck_require__(2276)
+const ltr = __nccwpck_require__(5213)
+const intersects = __nccwpck_require__(3465)
+const simplifyRange = __nccwpck_require__(2028)
+const subset = __nccwpck_require__(1489)
+module.exports = {
+  parse,
+  valid,
+  clean,
+  inc,
+  diff,
+  major,
+  minor,
+  patch,
+  prerelease,
+  compare,
+  rcompare,
+  compareLoose,
+  compareBuild,
+  sort,
+  rsort,
+  gt,
+  lt,
+  eq,
+  neq,
+  gte,
+  lte,
+  cmp,
+  coerce,
+  truncate,
+  Comparator,
+  Range,
+  satisfies,
+  toComparators,
+  maxSatisfying,
+  minSatisfying,
+  minVersion,
+  validRange,
+  outside,
+  gtr,
+  ltr,
+  intersects,
+  simplifyRange,
+  subset,
+  SemVer,
+  re: internalRe.re,
+  src: internalRe.src,
+  tokens: internalRe.t,
+  SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
+  RELEASE_TYPES: constants.RELEASE_TYPES,
+  compareIdentifiers: identifiers.compareIdentifiers,
+  rcompareIdentifiers: identifiers.rcompareIdentifiers,
+}
+
+
+/***/ }),
+
+/***/ 5101:
+/***/ ((module) => {
+
+
+
+// Note: this is the semver.org version of the spec that it implements
+// Not necessarily the package version of this code.
+const SEMVER_SPEC_VERSION = '2.0.0'
+
+const MAX_LENGTH = 256
+const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER ||
+/* istanbul ignore next */ 9007199254740991
+
+// Max safe segment length for coercion.
+const MAX_SAFE_COMPONENT_LENGTH = 16
+
+// Max safe length for a build identifier. The max length minus 6 characters for
+// the shortest version with a build 0.0.0+BUILD.
+const MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6
+
+// ECMAScript whitespace and line terminators matched by \s.
+const WHITESPACE_CHARACTERS = [
+  '\t',
+  '\n',
+  '\v',
+  '\f',
+  '\r',
+  ' ',
+  '\u00a0',
+  '\u1680',
+  '\u2000',
+  '\u2001',
+  '\u2002',
+  '\u2003',
+  '\u2004',
+  '\u2005',
+  '\u2006',
+  '\u2007',
+  '\u2008',
+  '\u2009',
+  '\u200a',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+  '\ufeff',
+]
+
+const RELEASE_TYPES = [
+  'major',
+  'premajor',
+  'minor',
+  'preminor',
+  'patch',
+  'prepatch',
+  'prerelease',
+]
+
+module.exports = {
+  MAX_LENGTH,
+  MAX_SAFE_COMPONENT_LENGTH,
+  MAX_SAFE_BUILD_LENGTH,
+  MAX_SAFE_INTEGER,
+  WHITESPACE_CHARACTERS,
+  RELEASE_TYPES,
+  SEMVER_SPEC_VERSION,
+  FLAG_INCLUDE_PRERELEASE: 0b001,
+  FLAG_LOOSE: 0b010,
+}
+
+
+/***/ }),
+
+/***/ 1159:
+/***/ ((module) => {
+
+
+
+const debug = (
+  typeof process === 'object' &&
+  process.env &&
+  process.env.NODE_DEBUG &&
+  /\bsemver\b/i.test(process.env.NODE_DEBUG)
+) ? (...args) => console.error('SEMVER', ...args)
+  : () => {}
+
+module.exports = debug
+
+
+/***/ }),
+
+/***/ 3348:
+/***/ ((module) => {
+
+
+
+const numeric = /^[0-9]+$/
+const compareIdentifiers = (a, b) => {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a === b ? 0 : a < b ? -1 : 1
+  }
+
+  const anum = numeric.test(a)
+  const bnum = numeric.test(b)
+
+  if (anum && bnum) {
+    a = +a
+    b = +b
+  }
+
+  return a === b ? 0
+    : (anum && !bnum) ? -1
+    : (bnum && !anum) ? 1
+    : a < b ? -1
+    : 1
+}
+
+const rcompareIdentifiers = (a, b) => compareIdentifiers(b, a)
+
+module.exports = {
+  compareIdentifiers,
+  rcompareIdentifiers,
+}
+
+
+/***/ }),
+
+/***/ 1383:
+/***/ ((module) => {
+
+
+
+class LRUCache {
+  constructor () {
+    this.max = 1000
+    this.map = new Map()
+  }
+
+  get (key) {
+    const value = this.map.get(key)
+    if (value === undefined) {
+      return undefined
+    } else {
+      // Remove the key from the map and add it to the end
+      this.map.delete(key)
+      this.map.set(key, value)
+      return value
+    }
+  }
+
+  delete (key) {
+    return this.map.delete(key)
+  }
+
+  set (key, value) {
+    const deleted = this.delete(key)
+
+    if (!deleted && value !== undefined) {
+      // If cache is full, delete the least recently used item
+      if (this.map.size >= this.max) {
+        const firstKey = this.map.keys().next().value
+        this.delete(firstKey)
+      }
+
+      this.map.set(key, value)
+    }
+
+    return this
+  }
+}
+
+module.exports = LRUCache
+
+
+/***/ }),
+
+/***/ 356:
+/***/ ((module) => {
+
+
+
+// parse out just the options we care about
+const looseOption = Object.freeze({ loose: true })
+const emptyOpts = Object.freeze({ })
+const parseOptions = options => {
+  if (!options) {
+    return emptyOpts
+  }
+
+  if (typeof options !== 'object') {
+    return looseOption
+  }
+
+  return options
+}
+module.exports = parseOptions
+
+
+/***/ }),
+
+/***/ 5471:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+
+
+const {
+  MAX_SAFE_COMPONENT_LENGTH,
+  MAX_SAFE_BUILD_LENGTH,
+  MAX_LENGTH,
+} = __nccwpck_require__(5101)
+const debug = __nccwpck_require__(1159)
+exports = module.exports = {}
+
+// The actual regexps go on exports.re
+const re = exports.re = []
+const safeRe = exports.safeRe = []
+const src = exports.src = []
+const safeSrc = exports.safeSrc = []
+const t = exports.t = {}
+let R = 0
+
+const LETTERDASHNUMBER = '[a-zA-Z0-9-]'
+
+// Replace some greedy regex tokens to prevent regex dos issues. These regex are
+// used internally via the safeRe object since all inputs in this library get
+// normalized first to trim and collapse all extra whitespace. The original
+// regexes are exported for userland consumption and lower level usage. A
+// future breaking change could export the safer regex only with a note that
+// all input should have extra whitespace removed.
+const safeRegexReplacements = [
+  ['\\s', 1],
+  ['\\d', MAX_LENGTH],
+  [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH],
+]
+
+const makeSafeRegex = (value) => {
+  for (const [token, max] of safeRegexReplacements) {
+    value = value
+      .split(`${token}*`).join(`${token}{0,${max}}`)
+      .split(`${token}+`).join(`${token}{1,${max}}`)
+  }
+  return value
+}
+
+const createToken = (name, value, isGlobal) => {
+  const safe = makeSafeRegex(value)
+  const index = R++
+  debug(name, index, value)
+  t[name] = index
+  src[index] = value
+  safeSrc[index] = safe
+  re[index] = new RegExp(value, isGlobal ? 'g' : undefined)
+  safeRe[index] = new RegExp(safe, isGlobal ? 'g' : undefined)
+}
+
+// The following Regular Expressions can be used for tokenizing,
+// validating, and parsing SemVer version strings.
+
+// ## Numeric Identifier
+// A single `0`, or a non-zero digit followed by zero or more digits.
+
+createToken('NUMERICIDENTIFIER', '0|[1-9]\\d*')
+createToken('NUMERICIDENTIFIERLOOSE', '\\d+')
+
+// ## Non-numeric Identifier
+// Zero or more digits, followed by a letter or hyphen, and then zero or
+// more letters, digits, or hyphens.
+
+createToken('NONNUMERICIDENTIFIER', `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`)
+
+// ## Main Version
+// Three dot-separated numeric identifiers.
+
+createToken('MAINVERSION', `(${src[t.NUMERICIDENTIFIER]})\\.` +
+                   `(${src[t.NUMERICIDENTIFIER]})\\.` +
+                   `(${src[t.NUMERICIDENTIFIER]})`)
+
+createToken('MAINVERSIONLOOSE', `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
+                        `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
+                        `(${src[t.NUMERICIDENTIFIERLOOSE]})`)
+
+// ## Pre-release Version Identifier
+// A numeric identifier, or a non-numeric identifier.
+// Non-numeric identifiers include numeric identifiers but can be longer.
+// Therefore non-numeric identifiers must go first.
+
+createToken('PRERELEASEIDENTIFIER', `(?:${src[t.NONNUMERICIDENTIFIER]
+}|${src[t.NUMERICIDENTIFIER]})`)
+
+createToken('PRERELEASEIDENTIFIERLOOSE', `(?:${src[t.NONNUMERICIDENTIFIER]
+}|${src[t.NUMERICIDENTIFIERLOOSE]})`)
+
+// ## Pre-release Version
+// Hyphen, followed by one or more dot-separated pre-release version
+// identifiers.
+
+createToken('PRERELEASE', `(?:-(${src[t.PRERELEASEIDENTIFIER]
+}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`)
+
+createToken('PRERELEASELOOSE', `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]
+}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`)
+
+// ## Build Metadata Identifier
+// Any combination of digits, letters, or hyphens.
+
+createToken('BUILDIDENTIFIER', `${LETTERDASHNUMBER}+`)
+
+// ## Build Metadata
+// Plus sign, followed by one or more period-separated build metadata
+// identifiers.
+
+createToken('BUILD', `(?:\\+(${src[t.BUILDIDENTIFIER]
+}(?:\\.${src[t.BUILDIDENTIFIER]})*))`)
+
+// ## Full Version String
+// A main version, followed optionally by a pre-release version and
+// build metadata.
+
+// Note that the only major, minor, patch, and pre-release sections of
+// the version string are capturing groups.  The build metadata is not a
+// capturing group, because it should not ever be used in version
+// comparison.
+
+createToken('FULLPLAIN', `v?${src[t.MAINVERSION]
+}${src[t.PRERELEASE]}?${
+  src[t.BUILD]}?`)
+
+createToken('FULL', `^${src[t.FULLPLAIN]}$`)
+
+// like full, but allows v1.2.3 and =1.2.3, which people do sometimes.
+// also, 1.0.0alpha1 (prerelease without the hyphen) which is pretty
+// common in the npm registry.
+createToken('LOOSEPLAIN', `[v=\\s]*${src[t.MAINVERSIONLOOSE]
+}${src[t.PRERELEASELOOSE]}?${
+  src[t.BUILD]}?`)
+
+createToken('LOOSE', `^${src[t.LOOSEPLAIN]}$`)
+
+createToken('GTLT', '((?:<|>)?=?)')
+
+// Something like "2.*" or "1.2.x".
+// Note that "x.x" is a valid xRange identifier, meaning "any version"
+// Only the first item is strictly required.
+createToken('XRANGEIDENTIFIERLOOSE', `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`)
+createToken('XRANGEIDENTIFIER', `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`)
+
+createToken('XRANGEPLAIN', `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})` +
+                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
+                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
+                   `(?:${src[t.PRERELEASE]})?${
+                     src[t.BUILD]}?` +
+                   `)?)?`)
+
+createToken('XRANGEPLAINLOOSE', `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+                        `(?:${src[t.PRERELEASELOOSE]})?${
+                          src[t.BUILD]}?` +
+                        `)?)?`)
+
+createToken('XRANGE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`)
+createToken('XRANGELOOSE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`)
+
+// Coercion.
+// Extract anything that could conceivably be a part of a valid semver
+createToken('COERCEPLAIN', `${'(^|[^\\d])' +
+              '(\\d{1,'}${MAX_SAFE_COMPONENT_LENGTH}})` +
+              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?` +
+              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`)
+createToken('COERCE', `${src[t.COERCEPLAIN]}(?:$|[^\\d])`)
+createToken('COERCEFULL', src[t.COERCEPLAIN] +
+              `(?:${src[t.PRERELEASE]})?` +
+              `(?:${src[t.BUILD]})?` +
+              `(?:$|[^\\d])`)
+createToken('COERCERTL', src[t.COERCE], true)
+createToken('COERCERTLFULL', src[t.COERCEFULL], true)
+
+// Tilde ranges.
+// Meaning is "reasonably at or greater than"
+createToken('LONETILDE', '(?:~>?)')
+
+createToken('TILDETRIM', `(\\s*)${src[t.LONETILDE]}\\s+`, true)
+exports.tildeTrimReplace = '$1~'
+
+createToken('TILDE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`)
+createToken('TILDELOOSE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`)
+
+// Caret ranges.
+// Meaning is "at least and backwards compatible with"
+createToken('LONECARET', '(?:\\^)')
+
+createToken('CARETTRIM', `(\\s*)${src[t.LONECARET]}\\s+`, true)
+exports.caretTrimReplace = '$1^'
+
+createToken('CARET', `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`)
+createToken('CARETLOOSE', `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`)
+
+// A simple gt/lt/eq thing, or just "" to indicate "any version"
+createToken('COMPARATORLOOSE', `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`)
+createToken('COMPARATOR', `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`)
+
+// An expression to strip any whitespace between the gtlt and the thing
+// it modifies, so that `> 1.2.3` ==> `>1.2.3`
+createToken('COMPARATORTRIM', `(\\s*)${src[t.GTLT]
+}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true)
+exports.comparatorTrimReplace = '$1$2$3'
+
+// Something like `1.2.3 - 1.2.4`
+// Note that these all use the loose form, because they'll be
+// checked against either the strict or loose comparator form
+// later.
+createToken('HYPHENRANGE', `^\\s*(${src[t.XRANGEPLAIN]})` +
+                   `\\s+-\\s+` +
+                   `(${src[t.XRANGEPLAIN]})` +
+                   `\\s*$`)
+
+createToken('HYPHENRANGELOOSE', `^\\s*(${src[t.XRANGEPLAINLOOSE]})` +
+                        `\\s+-\\s+` +
+                        `(${src[t.XRANGEPLAINLOOSE]})` +
+                        `\\s*$`)
+
+// Star ranges basically just allow anything at all.
+createToken('STAR', '(<|>)?=?\\s*\\*')
+// >=0.0.0 is like a star
+createToken('GTE0', '^\\s*>=\\s*0\\.0\\.0\\s*$')
+createToken('GTE0PRE', '^\\s*>=\\s*0\\.0\\.0-0\\s*$')
+
+
+/***/ }),
+
+/***/ 9737:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+// @ts-check
+
+
+// Reproduce safeRe[COMPARATORTRIM] replacement boundaries, not version
+// validation. Each end-index finder returns an exclusive end, or its start
+// on no match.
+// Positions count from zero. An end of 3 means characters 0, 1, and 2 were read;
+// range.slice(start, end) gives the matched text, not a converted number.
+const {
+  MAX_LENGTH,
+  MAX_SAFE_BUILD_LENGTH,
+  WHITESPACE_CHARACTERS,
+} = __nccwpck_require__(5101)
+
+/**
+ * Remembers the last two rows of digits so their characters need not be reread.
+ * Positions start at -1 until a row has been found.
+ *
+ * @typedef {object} DigitRunCache
+ * @property {number} start The first character of the most recently found row.
+ * @property {number} end The position after that row's last character.
+ * @property {number} previousStart The first character of the previous row.
+ * @property {number} previousEnd The position after the previous row.
+ */
+
+// One entry per UTF-16 code unit keeps membership checks constant-time.
+const whitespace = new Uint8Array(0x10000)
+for (const char of WHITESPACE_CHARACTERS) {
+  whitespace[char.charCodeAt(0)] = 1
+}
+
+/**
+ * Checks whether a character is whitespace, like a space, tab, or newline.
+ * Looking past the end of the string returns false.
+ *
+ * @param {string|undefined} char One character, or undefined past the string's end.
+ * @returns {boolean} Whether the character is whitespace.
+ * @example isWhitespace(' ') // true
+ * @example isWhitespace('1') // false
+ */
+const isWhitespace = char =>
+  char !== undefined && whitespace[char.charCodeAt(0)] === 1
+
+/**
+ * Checks for v, =, or whitespace before the version number.
+ * These are historical version prefixes, not range operators:
+ * < and > are handled separately, as are tilde and caret ranges.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character can belong to a version prefix.
+ * @example isVersionPrefix('=') // true
+ * @example isVersionPrefix('>') // false
+ */
+const isVersionPrefix = char =>
+  char === 'v' ||
+  char === '=' ||
+  isWhitespace(char)
+
+/**
+ * Checks whether a character is one of the digits 0 through 9.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character is an ASCII digit.
+ * @example isDigit('7') // true
+ * @example isDigit('.') // false
+ */
+const isDigit = char => char !== undefined && char >= '0' && char <= '9'
+
+/**
+ * Checks whether a character is an English letter, uppercase or lowercase.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character is an ASCII letter.
+ * @example isLetter('b') // true
+ * @example isLetter('7') // false
+ */
+const isLetter = char =>
+  char !== undefined && (
+    (char >= 'a' && char <= 'z') ||
+    (char >= 'A' && char <= 'Z')
+  )
+
+/**
+ * Checks for a letter, digit, or hyphen: the characters allowed inside
+ * prerelease and build names such as beta-1.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character can be part of an identifier.
+ * @example isIdentifierCharacter('-') // true
+ * @example isIdentifierCharacter('.') // false; dots separate identifiers
+ */
+const isIdentifierCharacter = char => isDigit(char) || isLetter(char) || char === '-'
+
+/**
+ * Checks whether a version component can begin here: with a digit or
+ * a wildcard such as x, X, or *.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether a number or wildcard can start with this character.
+ * @example isVersionStart('x') // true
+ * @example isVersionStart('v') // false; v belongs to the prefix
+ */
+const isVersionStart = char =>
+  isDigit(char) ||
+  char === 'x' ||
+  char === 'X' ||
+  char === '*'
+
+/**
+ * Finds the end of a row of digits, but returns no more than limit digits.
+ * Remembers the last two rows so looking at them again does not reread them.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of the first character to check.
+ * @param {number} limit The most digit characters the returned match can include.
+ * @param {DigitRunCache} digitRuns Shared cache of digit-run positions, updated in place.
+ * @returns {number} The position after the matched digits, or start if none match.
+ * @example findDigitsEndIndex('123abc', 0, 10, digitRuns) // 3, pointing at a
+ * @example findDigitsEndIndex('123abc', 0, 2, digitRuns) // 2, pointing at the unread 3
+ */
+const findDigitsEndIndex = (range, start, limit, digitRuns) => {
+  if (!isDigit(range[start])) {
+    return start
+  }
+  if (start >= digitRuns.start && start < digitRuns.end) {
+    return Math.min(start + limit, digitRuns.end)
+  }
+  if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+    return Math.min(start + limit, digitRuns.previousEnd)
+  }
+  let end = start + 1
+  while (isDigit(range[end])) {
+    end++
+  }
+  // A failed full version can rewind from its second run to its first.
+  digitRuns.previousStart = digitRuns.start
+  digitRuns.previousEnd = digitRuns.end
+  digitRuns.start = start
+  digitRuns.end = end
+  return Math.min(start + limit, end)
+}
+
+/**
+ * Reads a number using the old regex's length and leading-zero rules.
+ * Strict mode reads just the first zero in 012; loose mode can read all three.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the number should begin.
+ * @param {boolean} loose Whether to allow leading zeros.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the matched digits, not their numeric value.
+ * @example findVersionNumberEndIndex('012', 0, false, digitRuns) // 1
+ * @example findVersionNumberEndIndex('012', 0, true, digitRuns) // 3
+ */
+const findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+  if (!loose && range[start] === '0') {
+    return start + 1
+  }
+  // Strict syntax allows an initial nonzero digit plus MAX_LENGTH digits.
+  return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns)
+}
+
+/**
+ * Reads one piece of a prerelease name, such as beta or 1 in beta.1.
+ * Tries the letter-or-hyphen form first, then the number-only form.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the identifier should begin.
+ * @param {boolean} loose Whether numeric identifiers may have leading zeros.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the identifier, or start if none matches.
+ * @example findPrereleaseIdentifierEndIndex('beta.1', 0, false, digitRuns) // 4, at the dot
+ * @example findPrereleaseIdentifierEndIndex('001beta', 0, false, digitRuns) // 7
+ */
+const findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+  const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns)
+  // The legacy regex tries a nonnumeric identifier before a numeric one.
+  if (isLetter(range[digitsEnd]) || range[digitsEnd] === '-') {
+    let end = digitsEnd + 1
+    const limit = end + MAX_SAFE_BUILD_LENGTH
+    while (end < limit && isIdentifierCharacter(range[end])) {
+      end++
+    }
+    return end
+  }
+  return findVersionNumberEndIndex(range, start, loose, digitRuns)
+}
+
+/**
+ * Reads a prerelease suffix such as -beta.1, one dot-separated piece at a time.
+ * Loose mode also allows the name without its opening hyphen.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the suffix should begin, including -.
+ * @param {boolean} loose Whether the opening hyphen is optional and zeros allowed.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the matched suffix, or start if absent.
+ * @example findPrereleaseEndIndex('-beta.1+sha', 0, false, digitRuns) // 7, at the plus
+ * @example findPrereleaseEndIndex('beta', 0, false, digitRuns) // 0; no opening hyphen
+ */
+const findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+  const hyphen = range[start] === '-'
+  if (!loose && !hyphen) {
+    return start
+  }
+  const identifierStart = start + (hyphen ? 1 : 0)
+  let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns)
+  if (end === identifierStart) {
+    if (!loose || !hyphen) {
+      return start
+    }
+    // In loose syntax, a lone hyphen can itself be the identifier.
+    end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns)
+  }
+  while (range[end] === '.') {
+    const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns)
+    if (next === end + 1) {
+      break
+    }
+    end = next
+  }
+  return end
+}
+
+/**
+ * Reads one build-name piece, such as sha or 123 in +sha.123.
+ * Stops at a disallowed character or the old regex's length limit.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the identifier should begin.
+ * @returns {number} The position after the identifier, or start if none matches.
+ * @example findBuildIdentifierEndIndex('sha.123', 0) // 3, at the dot
+ * @example findBuildIdentifierEndIndex('001', 0) // 3; leading zeros are allowed
+ */
+const findBuildIdentifierEndIndex = (range, start) => {
+  let end = start
+  while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+    end++
+  }
+  return end
+}
+
+/**
+ * Reads optional build metadata such as +sha.123.
+ * Leaves the position unchanged if there is no plus sign followed by a name.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the opening + should be.
+ * @returns {number} The position after the matched metadata, or start if absent.
+ * @example findBuildEndIndex('+sha.123 <2', 0) // 8, at the space
+ * @example findBuildEndIndex('+', 0) // 0; a plus sign alone is not a match
+ */
+const findBuildEndIndex = (range, start) => {
+  if (range[start] !== '+') {
+    return start
+  }
+  let end = findBuildIdentifierEndIndex(range, start + 1)
+  if (end === start + 1) {
+    return start
+  }
+  while (range[end] === '.') {
+    const next = findBuildIdentifierEndIndex(range, end + 1)
+    if (next === end + 1) {
+      break
+    }
+    end = next
+  }
+  return end
+}
+
+/**
+ * Reads three numbers separated by dots, then any prerelease and build suffixes.
+ * Uses loose rules, so forms such as 01.02.03beta can match here.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of the first number, after any prefix.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the version match, or start if none matches.
+ * @example findLooseFullVersionEndIndex('1.2.3-beta+sha <2', 0, digitRuns) // 14
+ * @example findLooseFullVersionEndIndex('1.2', 0, digitRuns) // 0; needs three numbers
+ */
+const findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+  let end = start
+  for (let component = 0; component < 3; component++) {
+    const next = findVersionNumberEndIndex(range, end, true, digitRuns)
+    if (next === end) {
+      return start
+    }
+    end = next
+    if (component < 2) {
+      if (range[end] !== '.') {
+        return start
+      }
+      end++
+    }
+  }
+  const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns)
+  return findBuildEndIndex(range, prereleaseEnd)
+}
+
+/**
+ * Reads one component of a partial or wildcard version, such as 2 or x in 2.x.
+ * Numbers use strict leading-zero rules; wildcards take up one character.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the component should begin.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the component, or start if none matches.
+ * @example findPartialVersionComponentEndIndex('2.x', 0, digitRuns) // 1, at the dot
+ * @example findPartialVersionComponentEndIndex('2.x', 2, digitRuns) // 3, after x
+ */
+const findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+  if (isDigit(range[start])) {
+    return findVersionNumberEndIndex(range, start, false, digitRuns)
+  }
+  return isVersionStart(range[start]) ? start + 1 : start
+}
+
+/**
+ * Reads up to three components, allowing forms such as 1, 1.2, or 1.x.
+ * After the third component, also reads any strict prerelease and build suffixes.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of a number or wildcard, after any prefix.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the matched version text.
+ * @example findPartialVersionEndIndex('1.x <2', 0, digitRuns) // 3, at the space
+ * @example findPartialVersionEndIndex('1.', 0, digitRuns) // 1; the trailing dot is unread
+ */
+const findPartialVersionEndIndex = (range, start, digitRuns) => {
+  let end = findPartialVersionComponentEndIndex(range, start, digitRuns)
+  for (let component = 0; component < 2; component++) {
+    if (range[end] !== '.') {
+      return end
+    }
+    const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns)
+    if (next === end + 1) {
+      return end
+    }
+    end = next
+  }
+  const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns)
+  return findBuildEndIndex(range, prereleaseEnd)
+}
+
+/**
+ * Finds where a version match ends, without deciding whether the range is valid.
+ * Tries a loose full version first, then a partial or wildcard version, just
+ * like the old regex's LOOSEPLAIN and XRANGEPLAIN alternatives.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of a number or wildcard, after any prefix.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position where scanning the next candidate can resume.
+ * @example findVersionEndIndex('1.2.3 <2', 0, digitRuns) // 5, at the space
+ * @example findVersionEndIndex('1.x <2', 0, digitRuns) // 3, at the space
+ */
+const findVersionEndIndex = (range, start, digitRuns) => {
+  const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns)
+  return fullVersionEnd !== start
+    ? fullVersionEnd
+    : findPartialVersionEndIndex(range, start, digitRuns)
+}
+
+/**
+ * Finds the one whitespace character the old replacement would remove.
+ * Keeps leading whitespace, skips an optional operator, and checks immediately
+ * after it. Returns -1 if there is nothing to remove.
+ *
+ * @param {string} range The text containing a candidate already found by the caller.
+ * @param {number} matchStart The candidate's position, including leading whitespace.
+ * @returns {number} The position of the removable whitespace, or -1 if absent.
+ * @example findRemovableWhitespaceIndex(' > 1', 0) // 2; keep the space at position 0
+ * @example findRemovableWhitespaceIndex('>1', 0) // -1
+ */
+const findRemovableWhitespaceIndex = (range, matchStart) => {
+  let position = matchStart
+  if (isWhitespace(range[position])) {
+    position++
+  }
+  if (range[position] === '<' || range[position] === '>') {
+    position++
+  }
+  if (range[position] === '=') {
+    position++
+  }
+  return isWhitespace(range[position]) ? position : -1
+}
+
+/**
+ * Joins an operator to its version, turning > 1.2.3 into >1.2.3.
+ * Copies everything else according to the old regex's matching rules.
+ * Moves forward through prefixes and whole versions to avoid repeatedly
+ * searching the same characters on long inputs.
+ *
+ * @param {string} range The range text to process; the original string is unchanged.
+ * @returns {string} The range with matched operator whitespace removed.
+ * @example trimComparatorWhitespace('> 1.2.3 < 2') // '>1.2.3 <2'
+ * @example trimComparatorWhitespace('> invalid') // '> invalid'
+ */
+const trimComparatorWhitespace = range => {
+  let result = ''
+  let copyFrom = 0
+  let cursor = 0
+  const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 }
+
+  while (cursor < range.length) {
+    const matchStart = cursor
+    if (range[cursor] === '<' || range[cursor] === '>') {
+      cursor++
+    } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+      cursor++
+      continue
+    }
+
+    // Consume a v/=/whitespace run once, even when no version follows it.
+    while (cursor < range.length && isVersionPrefix(range[cursor])) {
+      cursor++
+    }
+    if (!isVersionStart(range[cursor])) {
+      continue
+    }
+
+    const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart)
+    if (whitespacePosition !== -1) {
+      result += range.slice(copyFrom, whitespacePosition)
+      copyFrom = whitespacePosition + 1
+    }
+
+    // Skip the entire match, so a prerelease's trailing v cannot be
+    // reconsidered as the prefix of another version.
+    cursor = findVersionEndIndex(range, cursor, digitRuns)
+  }
+
+  return result + range.slice(copyFrom)
+}
+
+module.exports = trimComparatorWhitespace
+
+
+/***/ }),
+
+/***/ 2276:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// Determine if version is greater than all the versions possible in the range.
+const outside = __nccwpck_require__(280)
+const gtr = (version, range, options) => outside(version, range, '>', options)
+module.exports = gtr
+
+
+/***/ }),
+
+/***/ 3465:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const intersects = (r1, r2, options) => {
+  r1 = new Range(r1, options)
+  r2 = new Range(r2, options)
+  return r1.intersects(r2, options)
+}
+module.exports = intersects
+
+
+/***/ }),
+
+/***/ 5213:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const outside = __nccwpck_require__(280)
+// Determine if version is less than all the versions possible in the range
+const ltr = (version, range, options) => outside(version, range, '<', options)
+module.exports = ltr
+
+
+/***/ }),
+
+/***/ 5574:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+
+const maxSatisfying = (versions, range, options) => {
+  let max = null
+  let maxSV = null
+  let rangeObj = null
+  try {
+    rangeObj = new Range(range, options)
+  } catch (er) {
+    return null
+  }
+  versions.forEach((v) => {
+    if (rangeObj.test(v)) {
+      // satisfies(v, range, options)
+      if (!max || maxSV.compare(v) === -1) {
+        // compare(max, v, true)
+        max = v
+        maxSV = new SemVer(max, options)
+      }
+    }
+  })
+  return max
+}
+module.exports = maxSatisfying
+
+
+/***/ }),
+
+/***/ 8595:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+const minSatisfying = (versions, range, options) => {
+  let min = null
+  let minSV = null
+  let rangeObj = null
+  try {
+    rangeObj = new Range(range, options)
+  } catch (er) {
+    return null
+  }
+  versions.forEach((v) => {
+    if (rangeObj.test(v)) {
+      // satisfies(v, range, options)
+      if (!min || minSV.compare(v) === 1) {
+        // compare(min, v, true)
+        min = v
+        minSV = new SemVer(min, options)
+      }
+    }
+  })
+  return min
+}
+module.exports = minSatisfying
+
+
+/***/ }),
+
+/***/ 1866:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+const gt = __nccwpck_require__(6599)
+
+const minVersion = (range, loose) => {
+  range = new Range(range, loose)
+
+  let minver = new SemVer('0.0.0')
+  if (range.test(minver)) {
+    return minver
+  }
+
+  minver = new SemVer('0.0.0-0')
+  if (range.test(minver)) {
+    return minver
+  }
+
+  minver = null
+  for (let i = 0; i < range.set.length; ++i) {
+    const comparators = range.set[i]
+
+    let setMin = null
+    comparators.forEach((comparator) => {
+      // Clone to avoid manipulating the comparator's semver object.
+      const compver = new SemVer(comparator.semver.version)
+      switch (comparator.operator) {
+        case '>':
+          if (compver.prerelease.length === 0) {
+            compver.patch++
+          } else {
+            compver.prerelease.push(0)
+          }
+          compver.raw = compver.format()
+          /* fallthrough */
+        case '':
+        case '>=':
+          if (!setMin || gt(compver, setMin)) {
+            setMin = compver
+          }
+          break
+        case '<':
+        case '<=':
+          /* Ignore maximum versions */
+          break
+        /* istanbul ignore next */
+        default:
+          throw new Error(`Unexpected operation: ${comparator.operator}`)
+      }
+    })
+    if (setMin && (!minver || gt(minver, setMin))) {
+      minver = setMin
+    }
+  }
+
+  if (minver && range.test(minver)) {
+    return minver
+  }
+
+  return null
+}
+module.exports = minVersion
+
+
+/***/ }),
+
+/***/ 280:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Comparator = __nccwpck_require__(9379)
+const { ANY } = Comparator
+const Range = __nccwpck_require__(6782)
+const satisfies = __nccwpck_require__(8011)
+const gt = __nccwpck_require__(6599)
+const lt = __nccwpck_require__(3872)
+const lte = __nccwpck_require__(6717)
+const gte = __nccwpck_require__(1236)
+
+const outside = (version, range, hilo, options) => {
+  version = new SemVer(version, options)
+  range = new Range(range, options)
+
+  let gtfn, ltefn, ltfn, comp, ecomp
+  switch (hilo) {
+    case '>':
+      gtfn = gt
+      ltefn = lte
+      ltfn = lt
+      comp = '>'
+      ecomp = '>='
+      break
+    case '<':
+      gtfn = lt
+      ltefn = gte
+      ltfn = gt
+      comp = '<'
+      ecomp = '<='
+      break
+    default:
+      throw new TypeError('Must provide a hilo val of "<" or ">"')
+  }
+
+  // If it satisfies the range it is not outside
+  if (satisfies(version, range, options)) {
+    return false
+  }
+
+  // From now on, variable terms are as if we're in "gtr" mode.
+  // but note that everything is flipped for the "ltr" function.
+
+  for (let i = 0; i < range.set.length; ++i) {
+    const comparators = range.set[i]
+
+    let high = null
+    let low = null
+
+    comparators.forEach((comparator) => {
+      if (comparator.semver === ANY) {
+        comparator = new Comparator('>=0.0.0')
+      }
+      high = high || comparator
+      low = low || comparator
+      if (gtfn(comparator.semver, high.semver, options)) {
+        high = comparator
+      } else if (ltfn(comparator.semver, low.semver, options)) {
+        low = comparator
+      }
+    })
+
+    // If the edge version comparator has a operator then our version
+    // isn't outside it
+    if (high.operator === comp || high.operator === ecomp) {
+      return false
+    }
+
+    // If the lowest version comparator has an operator and our version
+    // is less than it then it isn't higher than the range
+    if ((!low.operator || low.operator === comp) &&
+        ltefn(version, low.semver)) {
+      return false
+    } else if (low.operator === ecomp && ltfn(version, low.semver)) {
+      return false
+    }
+  }
+  return true
+}
+
+module.exports = outside
+
+
+/***/ }),
+
+/***/ 2028:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// given a set of versions and a range, create a "simplified" range
+// that includes the same versions that the original range does
+// If the original range is shorter than the simplified one, return that.
+const satisfies = __nccwpck_require__(8011)
+const compare = __nccwpck_require__(8469)
+module.exports = (versions, range, options) => {
+  const set = []
+  let first = null
+  let prev = null
+  const v = versions.sort((a, b) => compare(a, b, options))
+  for (const version of v) {
+    const included = satisfies(version, range, options)
+    if (included) {
+      prev = version
+      if (!first) {
+        first = version
+      }
+    } else {
+      if (prev) {
+        set.push([first, prev])
+      }
+      prev = null
+      first = null
+    }
+  }
+  if (first) {
+    set.push([first, null])
+  }
+
+  const ranges = []
+  for (const [min, max] of set) {
+    if (min === max) {
+      ranges.push(min)
+    } else if (!max && min === v[0]) {
+      ranges.push('*')
+    } else if (!max) {
+      ranges.push(`>=${min}`)
+    } else if (min === v[0]) {
+      ranges.push(`<=${max}`)
+    } else {
+      ranges.push(`${min} - ${max}`)
+    }
+  }
+  const simplified = ranges.join(' || ')
+  const original = typeof range.raw === 'string' ? range.raw : String(range)
+  return simplified.length < original.length ? simplified : range
+}
+
+
+/***/ }),
+
+/***/ 1489:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const Comparator = __nccwpck_require__(9379)
+const { ANY } = Comparator
+const satisfies = __nccwpck_require__(8011)
+const compare = __nccwpck_require__(8469)
+
+// Complex range `r1 || r2 || ...` is a subset of `R1 || R2 || ...` iff:
+// - Every simple range `r1, r2, ...` is a null set, OR
+// - Every simple range `r1, r2, ...` which is not a null set is a subset of
+//   some `R1, R2, ...`
+//
+// Simple range `c1 c2 ...` is a subset of simple range `C1 C2 ...` iff:
+// - If c is only the ANY comparator
+//   - If C is only the ANY comparator, return true
+//   - Else if in prerelease mode, return false
+//   - else replace c with `[>=0.0.0]`
+// - If C is only the ANY comparator
+//   - if in prerelease mode, return true
+//   - else replace C with `[>=0.0.0]`
+// - Let EQ be the set of = comparators in c
+// - If EQ is more than one, return true (null set)
+// - Let GT be the highest > or >= comparator in c
+// - Let LT be the lowest < or <= comparator in c
+// - If GT and LT, and GT.semver > LT.semver, return true (null set)
+// - If any C is a = range, and GT or LT are set, return false
+// - If EQ
+//   - If GT, and EQ does not satisfy GT, return true (null set)
+//   - If LT, and EQ does not satisfy LT, return true (null set)
+//   - If EQ satisfies every C, return true
+//   - Else return false
+// - If GT
+//   - If GT.semver is lower than any > or >= comp in C, return false
+//   - If GT is >=, and GT.semver does not satisfy every C, return false
+//   - If GT.semver has a prerelease, and not in prerelease mode
+//     - If no C has a prerelease and the GT.semver tuple, return false
+// - If LT
+//   - If LT.semver is greater than any < or <= comp in C, return false
+//   - If LT is <=, and LT.semver does not satisfy every C, return false
+//   - If LT.semver has a prerelease, and not in prerelease mode
+//     - If no C has a prerelease and the LT.semver tuple, return false
+// - Else return true
+
+const subset = (sub, dom, options = {}) => {
+  if (sub === dom) {
+    return true
+  }
+
+  sub = new Range(sub, options)
+  dom = new Range(dom, options)
+  let sawNonNull = false
+
+  OUTER: for (const simpleSub of sub.set) {
+    for (const simpleDom of dom.set) {
+      const isSub = simpleSubset(simpleSub, simpleDom, options)
+      sawNonNull = sawNonNull || isSub !== null
+      if (isSub) {
+        continue OUTER
+      }
+    }
+    // the null set is a subset of everything, but null simple ranges in
+    // a complex range should be ignored.  so if we saw a non-null range,
+    // then we know this isn't a subset, but if EVERY simple range was null,
+    // then it is a subset.
+    if (sawNonNull) {
+      return false
+    }
+  }
+  return true
+}
+
+const minimumVersionWithPreRelease = [new Comparator('>=0.0.0-0')]
+const minimumVersion = [new Comparator('>=0.0.0')]
+
+const simpleSubset = (sub, dom, options) => {
+  if (sub === dom) {
+    return true
+  }
+
+  if (sub.length === 1 && sub[0].semver === ANY) {
+    if (dom.length === 1 && dom[0].semver === ANY) {
+      return true
+    } else if (options.includePrerelease) {
+      sub = minimumVersionWithPreRelease
+    } else {
+      sub = minimumVersion
+    }
+  }
+
+  if (dom.length === 1 && dom[0].semver === ANY) {
+    if (options.includePrerelease) {
+      return true
+    } else {
+      dom = minimumVersion
+    }
+  }
+
+  const eqSet = new Set()
+  let gt, lt
+  for (const c of sub) {
+    if (c.operator === '>' || c.operator === '>=') {
+      gt = higherGT(gt, c, options)
+    } else if (c.operator === '<' || c.operator === '<=') {
+      lt = lowerLT(lt, c, options)
+    } else {
+      eqSet.add(c.semver)
+    }
+  }
+
+  if (eqSet.size > 1) {
+    return null
+  }
+
+  let gtltComp
+  if (gt && lt) {
+    gtltComp = compare(gt.semver, lt.semver, options)
+    if (gtltComp > 0) {
+      return null
+    } else if (gtltComp === 0 && (gt.operator !== '>=' || lt.operator !== '<=')) {
+      return null
+    }
+  }
+
+  // will iterate one or zero times
+  for (const eq of eqSet) {
+    if (gt && !satisfies(eq, String(gt), options)) {
+      return null
+    }
+
+    if (lt && !satisfies(eq, String(lt), options)) {
+      return null
+    }
+
+    for (const c of dom) {
+      if (!satisfies(eq, String(c), options)) {
+        return false
+      }
+    }
+
+    return true
+  }
+
+  let higher, lower
+  let hasDomLT, hasDomGT
+  // if the subset has a prerelease, we need a comparator in the superset
+  // with the same tuple and a prerelease, or it's not a subset
+  let needDomLTPre = lt &&
+    !options.includePrerelease &&
+    lt.semver.prerelease.length ? lt.semver : false
+  let needDomGTPre = gt &&
+    !options.includePrerelease &&
+    gt.semver.prerelease.length ? gt.semver : false
+  // exception: <1.2.3-0 is the same as <1.2.3
+  if (needDomLTPre && needDomLTPre.prerelease.length === 1 &&
+      lt.operator === '<' && needDomLTPre.prerelease[0] === 0) {
+    needDomLTPre = false
+  }
+
+  for (const c of dom) {
+    hasDomGT = hasDomGT || c.operator === '>' || c.operator === '>='
+    hasDomLT = hasDomLT || c.operator === '<' || c.operator === '<='
+    if (gt) {
+      if (needDomGTPre) {
+        if (c.semver.prerelease && c.semver.prerelease.length &&
+            c.semver.major === needDomGTPre.major &&
+            c.semver.minor === needDomGTPre.minor &&
+            c.semver.patch === needDomGTPre.patch) {
+          needDomGTPre = false
+        }
+      }
+      if (c.operator === '>' || c.operator === '>=') {
+        higher = higherGT(gt, c, options)
+        if (higher === c && higher !== gt) {
+          return false
+        }
+      } else if (gt.operator === '>=' && !c.test(gt.semver)) {
+        return false
+      }
+    }
+    if (lt) {
+      if (needDomLTPre) {
+        if (c.semver.prerelease && c.semver.prerelease.length &&
+            c.semver.major === needDomLTPre.major &&
+            c.semver.minor === needDomLTPre.minor &&
+            c.semver.patch === needDomLTPre.patch) {
+          needDomLTPre = false
+        }
+      }
+      if (c.operator === '<' || c.operator === '<=') {
+        lower = lowerLT(lt, c, options)
+        if (lower === c && lower !== lt) {
+          return false
+        }
+      } else if (lt.operator === '<=' && !c.test(lt.semver)) {
+        return false
+      }
+    }
+    if (!c.operator && (lt || gt) && gtltComp !== 0) {
+      return false
+    }
+  }
+
+  // if there was a < or >, and nothing in the dom, then must be false
+  // UNLESS it was limited by another range in the other direction.
+  // Eg, >1.0.0 <1.0.1 is still a subset of <2.0.0
+  if (gt && hasDomLT && !lt && gtltComp !== 0) {
+    return false
+  }
+
+  if (lt && hasDomGT && !gt && gtltComp !== 0) {
+    return false
+  }
+
+  // we needed a prerelease range in a specific tuple, but didn't get one
+  // then this isn't a subset.  eg >=1.2.3-pre is not a subset of >=1.0.0,
+  // because it includes prereleases in the 1.2.3 tuple
+  if (needDomGTPre || needDomLTPre) {
+    return false
+  }
+
+  return true
+}
+
+// >=1.2.3 is lower than >1.2.3
+const higherGT = (a, b, options) => {
+  if (!a) {
+    return b
+  }
+  const comp = compare(a.semver, b.semver, options)
+  return comp > 0 ? a
+    : comp < 0 ? b
+    : b.operator === '>' && a.operator === '>=' ? b
+    : a
+}
+
+// <=1.2.3 is higher than <1.2.3
+const lowerLT = (a, b, options) => {
+  if (!a) {
+    return b
+  }
+  const comp = compare(a.semver, b.semver, options)
+  return comp < 0 ? a
+    : comp > 0 ? b
+    : b.operator === '<' && a.operator === '<=' ? b
+    : a
+}
+
+module.exports = subset
+
+
+/***/ }),
+
+/***/ 4750:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+
+// Mostly just for testing and legacy API reasons
+const toComparators = (range, options) =>
+  new Range(range, options).set
+    .map(comp => comp.map(c => c.value).join(' ').trim().split(' '))
+
+module.exports = toComparators
+
+
+/***/ }),
+
+/***/ 4737:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const validRange = (range, options) => {
+  try {
+    // Return '*' instead of '' so that truthiness works.
+    // This will throw if it's invalid anyway
+    return new Range(range, options).range || '*'
+  } catch (er) {
+    return null
+  }
+}
+module.exports = validRange
+
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -317,7 +3556,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -28377,6 +31616,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
 /***/ 4434:
 /***/ ((module) => {
 
@@ -28932,11 +32185,12 @@ function sleep(ms) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ec: () => (/* binding */ withEnvironment),
 /* harmony export */   M6: () => (/* binding */ execRunner),
-/* harmony export */   Qd: () => (/* binding */ CommandError)
+/* harmony export */   Qd: () => (/* binding */ CommandError),
+/* harmony export */   X4: () => (/* binding */ runChecked)
 /* harmony export */ });
-/* unused harmony exports runChecked, withEnvironment */
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2876);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5260);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3828);
 /**
  * The one way this action runs external programs. Every command goes through a CommandRunner: argv
@@ -29031,1747 +32285,15 @@ function mergedEnv(extra) {
 
 /***/ }),
 
-/***/ 5837:
+/***/ 4414:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  d: () => (/* binding */ githubInputs),
-  T: () => (/* binding */ githubReporter)
-});
-
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-var proxy = __nccwpck_require__(9783);
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
-var lib_exec = __nccwpck_require__(2876);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
-    }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./lib/github/reporter.js
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ githubReporter),
+/* harmony export */   d: () => (/* binding */ githubInputs)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /**
  * The Reporter on GitHub: @actions/core's workflow commands and files (GITHUB_OUTPUT, GITHUB_STATE,
  * GITHUB_STEP_SUMMARY), and the step's inputs (INPUT_*). The only module besides the entries that
@@ -30780,7 +32302,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 
 
 /** The step's inputs, as the runner passes them: trimmed, '' when unset. */
-const githubInputs = name => getInput(name);
+const githubInputs = name => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name);
 function properties(annotation) {
     if (!annotation)
         return {};
@@ -30794,42 +32316,42 @@ function properties(annotation) {
 function githubReporter(env = process.env) {
     return {
         info: message => {
-            info(message);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message);
         },
         debug: message => {
-            core_debug(message);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message);
         },
         command: line => {
-            info(`[command]${line}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`[command]${line}`);
         },
         warning: (message, annotation) => {
-            warning(message, properties(annotation));
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, properties(annotation));
         },
         error: (message, annotation) => {
-            error(message, properties(annotation));
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, properties(annotation));
         },
         notice: (message, annotation) => {
-            notice(message, properties(annotation));
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, properties(annotation));
         },
-        group: (name, work) => group(name, work),
+        group: (name, work) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, work),
         mask: secret => {
-            core_setSecret(secret);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
         },
         setOutput: (name, value) => {
-            setOutput(name, value);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value);
         },
         save: (key, value) => {
-            saveState(key, value);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, value);
         },
-        get: key => getState(key),
+        get: key => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(key),
         appendSummary: async (html) => {
             // Outside a job (no summary file) there is nowhere to write it: the log already has the results.
             const file = env.GITHUB_STEP_SUMMARY;
             if (file)
-                await external_node_fs_.promises.appendFile(file, html);
+                await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.appendFile(file, html);
         },
         fail: message => {
-            setFailed(message);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message);
         }
     };
 }
@@ -30841,8 +32363,8 @@ function githubReporter(env = process.env) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5837);
-/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4217);
+/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
+/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9574);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6337);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(984);
 /** The merge sub-action's entry (merge/action.yml runs dist/merge/index.js): one index from several pushes. */
@@ -30860,7 +32382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4217:
+/***/ 9574:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30927,14 +32449,14 @@ var errors = __nccwpck_require__(3828);
 function dockerConfigDir(env) {
     return env['DOCKER_CONFIG'] || external_node_path_.join(external_node_os_.homedir(), '.docker');
 }
-function config_file_dockerConfigFile(configDir) {
+function dockerConfigFile(configDir) {
     return external_node_path_.join(configDir, 'config.json');
 }
 /**
  * Reads config.json. A missing file, or an empty one, is not an error (docker treats both as no
  * settings); an unreadable or malformed one is reported in the result, never thrown.
  */
-function config_file_readDockerConfig(file) {
+function readDockerConfig(file) {
     let text;
     try {
         text = external_node_fs_.readFileSync(file, 'utf8');
@@ -30973,14 +32495,14 @@ function dockerConfigOrThrow(read) {
  * Replaces config.json atomically, through a symlink to where it really lives, keeping the mode of an
  * existing file (a new one is 0600: it holds credentials).
  */
-function config_file_writeDockerConfig(file, config) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const target = fs.existsSync(file) ? fs.realpathSync(file) : file;
-    const mode = fs.existsSync(target) ? fs.statSync(target).mode & 0o777 : 0o600;
+function writeDockerConfig(file, config) {
+    external_node_fs_.mkdirSync(external_node_path_.dirname(file), { recursive: true });
+    const target = external_node_fs_.existsSync(file) ? external_node_fs_.realpathSync(file) : file;
+    const mode = external_node_fs_.existsSync(target) ? external_node_fs_.statSync(target).mode & 0o777 : 0o600;
     const tmp = `${target}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode });
-    fs.chmodSync(tmp, mode);
-    fs.renameSync(tmp, target);
+    external_node_fs_.writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode });
+    external_node_fs_.chmodSync(tmp, mode);
+    external_node_fs_.renameSync(tmp, target);
 }
 
 ;// CONCATENATED MODULE: ./lib/docker/login.js
@@ -31004,7 +32526,7 @@ function loginToken(options) {
 /** `config` with the login entry for `registry` (buildx reads it for the push and the pulls). */
 function withLogin(config, options) {
     const token = loginToken(options);
-    const key = configKey(options.registry);
+    const key = (0,oci_reference/* configKey */.ur)(options.registry);
     const out = { ...config, auths: { ...config.auths, [key]: { auth: token } } };
     // A credential store would shadow the file entry; an empty helper makes the CLI read the file for this host.
     if (config.credsStore || config.credHelpers?.[key] !== undefined)
@@ -31014,7 +32536,7 @@ function withLogin(config, options) {
 /** Creates the run's docker config directory (see the module comment). */
 function createRunDockerConfig(options) {
     const { userDir, dir } = options;
-    fs.mkdirSync(dir, { mode: 0o700 });
+    external_node_fs_.mkdirSync(dir, { mode: 0o700 });
     const read = readDockerConfig(dockerConfigFile(userDir));
     const warning = read.status === 'invalid'
         ? `${read.problem}. buildx ignores it with a warning; this run goes on without its settings` +
@@ -31023,2769 +32545,14 @@ function createRunDockerConfig(options) {
     const base = read.status === 'found' ? read.config : {};
     writeDockerConfig(dockerConfigFile(dir), options.login ? withLogin(base, options.login) : base);
     // buildx creates its directory on first use; it must be the user's, shared by every run.
-    fs.mkdirSync(path.join(userDir, 'buildx'), { recursive: true });
-    for (const entry of fs.readdirSync(userDir)) {
+    external_node_fs_.mkdirSync(external_node_path_.join(userDir, 'buildx'), { recursive: true });
+    for (const entry of external_node_fs_.readdirSync(userDir)) {
         if (entry === 'config.json' || entry.startsWith('config.json.'))
             continue;
-        fs.symlinkSync(path.join(userDir, entry), path.join(dir, entry));
+        external_node_fs_.symlinkSync(external_node_path_.join(userDir, entry), external_node_path_.join(dir, entry));
     }
     const copied = read.status === 'found';
     return warning === undefined ? { dir, copied } : { dir, copied, warning };
-}
-
-// EXTERNAL MODULE: ./lib/oci/platforms.js
-var oci_platforms = __nccwpck_require__(9537);
-;// CONCATENATED MODULE: ./lib/inputs/table.js
-/**
- * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
- * input's text to a typed value, and the value used when the text is refused); then a second pass of
- * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
- * of them are reported together (InputError), before any command runs.
- *
- * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
- */
-
-/** All the problems found in the inputs, one line each. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-        this.name = 'InputError';
-        this.problems = problems;
-    }
-}
-function field(fallback, parse) {
-    return { fallback, parse };
-}
-/**
- * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
- * problem of both passes.
- */
-function readTable(fields, rules, options) {
-    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
-    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
-    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
-    const rank = (name) => order.get(name) ?? order.size;
-    const context = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
-    const problems = [];
-    const failed = new Set();
-    const values = {};
-    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
-    for (const name of names) {
-        const spec = fields[name];
-        if (!spec)
-            continue;
-        try {
-            values[name] = spec.parse(text(name), context);
-        }
-        catch (error) {
-            const message = (0,errors/* messageOf */.bD)(error);
-            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
-            failed.add(name);
-            values[name] = spec.fallback;
-        }
-    }
-    const read = values;
-    for (const rule of rules) {
-        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
-            continue;
-        const problem = rule.check(read);
-        if (problem !== undefined)
-            problems.push(`${rule.input}: ${problem}`);
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return read;
-}
-/** true / false, any case. */
-const bool = (fallback) => field(fallback, text => {
-    const value = text.toLowerCase();
-    if (value === 'true')
-        return true;
-    if (value === 'false')
-        return false;
-    throw new Error(`"${text}" is not a boolean; use true or false`);
-});
-/** The text as given. */
-const table_text = field('', value => value);
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
-/**
- * Validation of the registry host names users type into inputs such as insecure-registries, ca-certs,
- * registry-mirrors and registry. A value that passes is made only of lowercase letters, digits, '.', '-',
- * and (for a port or an IPv6 literal) ':', '[' and ']', so it cannot inject TOML, shell syntax or log
- * commands wherever it is used later.
- */
-
-const MAX_DNS_NAME_LENGTH = 253;
-const MAX_DNS_LABEL_LENGTH = 63;
-const MAX_QUOTED_LENGTH = 120;
-const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-const PORT = /^[1-9][0-9]{0,4}$/;
-const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-const IPV6_LITERAL = /^\[([0-9a-f:.]+)\](?::([^:]*))?$/;
-const NAME_AND_PORT = /^([^:]*)(?::([^:]*))?$/;
-/** Quotes a user value for an error message: JSON escaping keeps newlines and control characters visible. */
-function quote(value) {
-    const shown = value.length > MAX_QUOTED_LENGTH ? `${value.slice(0, MAX_QUOTED_LENGTH)}…` : value;
-    return JSON.stringify(shown);
-}
-/**
- * Parses one registry host as typed by a user: 'host', 'host:port', '[ipv6]:port', optionally with a scheme.
- *
- * - 'http://host[:port]' means the registry speaks plain HTTP; it is accepted only when
- *   `options.allowHttpScheme` is true and then yields `http: true`.
- * - 'https://host[:port]' is accepted and the scheme stripped: HTTPS is what a bare host means anyway, so
- *   it yields `http: false`.
- * - Any other scheme, a path (one trailing '/' is tolerated), user info, a query, whitespace, quotes,
- *   control characters or an empty value is rejected.
- *
- * Throws an Error whose message starts with `<input>: `, quotes the bad value and says what is accepted.
- */
-function registry_name_parseRegistryHost(value, options) {
-    const { input, allowHttpScheme } = options;
-    const expected = allowHttpScheme
-        ? 'expected host[:port] such as registry.corp:5000 (or http://host[:port] for plain HTTP)'
-        : 'expected host[:port] such as registry.corp:5000';
-    function fail(problem) {
-        throw new Error(`${input}: ${quote(value)} ${problem}; ${expected}`);
-    }
-    let rest = value.trim();
-    if (rest === '') {
-        throw new Error(`${input}: empty registry host; ${expected}`);
-    }
-    let http = false;
-    const scheme = SCHEME.exec(rest);
-    if (scheme) {
-        const name = (scheme[1] ?? '').toLowerCase();
-        if (name === 'http') {
-            if (!allowHttpScheme)
-                fail('uses http://, which is not accepted here');
-            http = true;
-        }
-        else if (name !== 'https') {
-            fail(`uses the scheme ${name}://, which is not supported`);
-        }
-        rest = rest.slice(scheme[0].length);
-    }
-    if (rest.endsWith('/'))
-        rest = rest.slice(0, -1);
-    if (rest === '')
-        fail('has no host name');
-    // Only printable ASCII: no whitespace, control characters or look-alike Unicode letters.
-    if (/[^\x21-\x7e]|["'\\=`]/.test(rest))
-        fail('is not a registry host');
-    if (rest.includes('@'))
-        fail('must not contain user info (user@)');
-    if (rest.includes('/'))
-        fail('must not contain a path');
-    if (/[?#]/.test(rest))
-        fail('must not contain a query or fragment');
-    let name;
-    let port;
-    if (rest.startsWith('[')) {
-        const literal = IPV6_LITERAL.exec(rest.toLowerCase());
-        if (!literal || !(0,external_node_net_.isIPv6)(literal[1] ?? ''))
-            fail('is not a valid bracketed IPv6 address such as [::1]:5000');
-        name = `[${literal[1] ?? ''}]`;
-        port = literal[2];
-    }
-    else {
-        const parts = NAME_AND_PORT.exec(rest.toLowerCase());
-        if (!parts) {
-            if ((0,external_node_net_.isIPv6)(rest))
-                fail('is an IPv6 address without brackets; write it as [address]:port');
-            fail('is not a registry host');
-        }
-        name = parts[1] ?? '';
-        port = parts[2];
-        if (!isValidHostName(name))
-            fail('is not a registry host');
-    }
-    if (port !== undefined && (!PORT.test(port) || Number(port) > 65535)) {
-        fail('has an invalid port (expected a number from 1 to 65535)');
-    }
-    return { host: port === undefined ? name : `${name}:${port}`, http };
-}
-/** A DNS name (labels of a-z, 0-9 and '-') or a dotted-quad IPv4 address; `name` is already lowercase. */
-function isValidHostName(name) {
-    if (/^[0-9.]+$/.test(name))
-        return (0,external_node_net_.isIPv4)(name);
-    if (name.length === 0 || name.length > MAX_DNS_NAME_LENGTH)
-        return false;
-    return name.split('.').every(label => label.length <= MAX_DNS_LABEL_LENGTH && DNS_LABEL.test(label));
-}
-/**
- * Whether a registry host (as returned by parseRegistryHost, with or without a port) is a loopback
- * address: 'localhost', 127.0.0.0/8, ::1 (bracketed or not), or an IPv4-mapped 127.x address. These are
- * the hosts BuildKit talks to over plain HTTP unless told otherwise.
- */
-function isLoopbackHost(host) {
-    const value = host.trim().toLowerCase();
-    let name;
-    if (value.startsWith('[')) {
-        const end = value.indexOf(']');
-        if (end < 0)
-            return false;
-        name = value.slice(1, end);
-    }
-    else if (value.split(':').length > 2) {
-        name = value; // a bare IPv6 address such as ::1
-    }
-    else {
-        name = value.split(':')[0] ?? '';
-    }
-    if (name === 'localhost')
-        return true;
-    if ((0,external_node_net_.isIPv4)(name))
-        return name.startsWith('127.');
-    if ((0,external_node_net_.isIPv6)(name)) {
-        const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(name);
-        if (mapped)
-            return isLoopbackHost(mapped[1] ?? '');
-        const normalized = new URL(`http://[${name}]`).hostname;
-        return normalized === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(normalized);
-    }
-    return false;
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/parse.js
-/**
- * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
- * message saying what is wrong; the input table (table.ts) prefixes the input's name.
- */
-
-
-
-
-const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-/** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
-function splitList(value, commas) {
-    return value
-        .split(commas ? /[\n,]/ : /\n/)
-        .map(s => s.trim())
-        .filter(s => s !== '');
-}
-function parsePlatforms(value) {
-    const items = splitList(value, true);
-    if (items.length === 0)
-        throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64');
-    // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
-    if (value.split('\n').some(line => /,\s*,|^\s*,/.test(line))) {
-        throw new Error(`"${value}" has an empty item; separate platforms with commas or newlines`);
-    }
-    const seen = new Set();
-    return items.map(item => {
-        const platform = formatPlatform(parsePlatform(item));
-        if (seen.has(platform))
-            throw new Error(`${platform} is listed twice`);
-        seen.add(platform);
-        return platform;
-    });
-}
-function parseTags(value, push) {
-    const tags = splitList(value, true);
-    if (push && tags.length === 0) {
-        throw new Error('push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0');
-    }
-    for (const tag of tags) {
-        let digest;
-        try {
-            digest = (0,oci_reference/* parseImageReference */.o_)(tag).digest;
-        }
-        catch (error) {
-            throw new Error(`"${tag}" is not a valid image reference: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
-        }
-        if (digest !== undefined) {
-            throw new Error(`"${tag}" has a digest (@${digest.slice(0, 15)}…): a pushed image gets its digest from its content; ` +
-                'give repository:tag only');
-        }
-    }
-    return tags;
-}
-const BINARIES_MODES = (/* unused pure expression or super */ null && (['error', 'warning', 'false']));
-/** check-binaries: error, warning or false. */
-function parseBinariesMode(value) {
-    const mode = BINARIES_MODES.find(m => m === value.toLowerCase());
-    if (!mode)
-        throw new Error(`"${value}" is not a mode; use error, warning or false`);
-    return mode;
-}
-const SIZE_UNITS = {
-    '': 1,
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    tb: 1e12,
-    kib: 1024,
-    mib: 1024 ** 2,
-    gib: 1024 ** 3,
-    tib: 1024 ** 4
-};
-/**
- * A size in bytes: '256MiB', '1.5 GB', '2TB', '1048576' (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
- * 1024, as in BuildKit's and Docker's own output).
- */
-function parseByteSize(value) {
-    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
-    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
-    if (!match || unit === undefined) {
-        throw new Error(`"${value}" is not a size; use e.g. 256MiB, 1GiB, 500MB or a number of bytes`);
-    }
-    const bytes = Math.floor(Number(match[1]) * unit);
-    if (bytes <= 0)
-        throw new Error(`"${value}" is not a size above zero`);
-    if (!Number.isSafeInteger(bytes))
-        throw new Error(`"${value}" is not a size this action can count; use a smaller one`);
-    return bytes;
-}
-/** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
-function parseKeyValues(value, bareKeyAllowed) {
-    const items = splitList(value, false);
-    for (const item of items) {
-        const eq = item.indexOf('=');
-        const key = eq === -1 ? item : item.slice(0, eq);
-        if ((eq === -1 && !bareKeyAllowed) || key === '' || (bareKeyAllowed && !BUILD_ARG_KEY.test(key))) {
-            throw new Error(`"${item}" is not KEY=VALUE${bareKeyAllowed ? ' (or KEY)' : ''}; put one per line`);
-        }
-    }
-    return items;
-}
-/** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
-function parseMirrors(value) {
-    const mirrors = new Map();
-    for (const item of splitList(value, false)) {
-        const eq = item.indexOf('=');
-        if (eq === -1) {
-            throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`);
-        }
-        const options = { input: 'registry-mirrors', allowHttpScheme: false };
-        const registry = parseRegistryHost(item.slice(0, eq), options).host;
-        const list = mirrors.get(registry) ?? [];
-        for (const mirror of item.slice(eq + 1).split(';')) {
-            list.push(parseRegistryHost(mirror, { ...options, allowHttpScheme: true }));
-        }
-        mirrors.set(registry, list);
-    }
-    return mirrors;
-}
-function isRemoteContext(value) {
-    return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-';
-}
-function resolvePath(cwd, value) {
-    return value.startsWith('/') ? value : `${cwd}/${value}`;
-}
-/**
- * Why buildx's CSV reader would refuse `value` (it reads each --driver-opt as one CSV record), or
- * undefined: a quote may only open a field and close it, doubled inside.
- */
-function csvProblem(value) {
-    let i = 0;
-    while (i <= value.length) {
-        if (value[i] === '"') {
-            i++;
-            for (;;) {
-                if (i >= value.length)
-                    return 'a quoted field is not closed';
-                if (value[i] === '"') {
-                    if (value[i + 1] === '"')
-                        i += 2;
-                    else
-                        break;
-                }
-                else
-                    i++;
-            }
-            i++;
-            if (i < value.length && value[i] !== ',')
-                return 'a quoted field goes on after its closing quote';
-        }
-        else {
-            const end = value.indexOf(',', i);
-            const field = value.slice(i, end === -1 ? value.length : end);
-            if (field.includes('"'))
-                return `the field ${field} has a quote that does not open it`;
-            if (end === -1)
-                break;
-            i = end;
-        }
-        i++;
-    }
-    return undefined;
-}
-/** The driver-opts input: KEY=VALUE lines that buildx's CSV reader takes. */
-function parseDriverOpts(value) {
-    const items = parseKeyValues(value, false);
-    for (const item of items) {
-        const problem = csvProblem(item);
-        if (problem)
-            throw new Error(`"${item}" is not what buildx reads as a driver option (${problem}); put a value with commas or ` +
-                'quotes in quotes as a whole, doubling the quotes inside: "env.NO_PROXY=a,b"');
-    }
-    return items;
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/action-spec.js
-// Generated from action.yml, merge/action.yml and plan/action.yml by scripts/action-spec.js
-// (npm run docs). Do not edit.
-const VERSION = '0.1.0';
-/** action.yml */
-// prettier-ignore
-const INPUTS = [
-    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]).", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
-    { "name": "context", "description": "Build context: a directory, or a Git/HTTP URL.", "default": ".", "required": false, "list": false },
-    { "name": "file", "description": "Path of the Dockerfile (default: Dockerfile in the context).", "default": "", "required": false, "list": false },
-    { "name": "tags", "description": "Image references to tag and push (repository:tag, no @digest), comma or newline separated. Required when push is true.", "default": "", "required": false, "list": true },
-    { "name": "push", "description": "Push the image (and check its digests in the registry).", "default": "true", "required": false, "list": false },
-    { "name": "push-by-digest", "description": "Push without any tag, for one-platform-per-job flows whose images are merged later: tags then names the repository only (exactly one entry, no tag or digest part), and the digest output finds the image.", "default": "false", "required": false, "list": false },
-    { "name": "build-args", "description": "Build arguments, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
-    { "name": "labels", "description": "Image labels, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
-    { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false, "list": false },
-    { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false, "list": true },
-    { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false, "list": true },
-    { "name": "cache", "description": "A build cache that survives from one job to the next, one per platform: registry (REPOSITORY:buildcache-<platform> next to the first tag, with this run's registry settings and login) or gha (GitHub's cache service). An export that fails is a warning. cache-from and cache-to, when given, win. Empty: none. See docs/cache.md.", "default": "", "required": false, "list": false },
-    { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
-    { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
-    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: build-push-action's default, mode=max for a public repository and mode=min,inline-only=true for a private one, with the run as builder-id (none with load without push, a docker output, an attests provenance line or media-types: docker).", "default": "", "required": false, "list": false },
-    { "name": "media-types", "description": "oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.", "default": "oci", "required": false, "list": false },
-    { "name": "smoke-test", "description": "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.", "default": "", "required": false, "list": false },
-    { "name": "smoke-test-timeout", "description": "Time limit of each platform's smoke test, in seconds.", "default": "120", "required": false, "list": false },
-    { "name": "cache-max-size", "description": "Most disk space the builder's cache may use (e.g. 10GB, 512MB, 2GiB): a garbage-collection budget written to buildkitd.toml with the keys both old and new BuildKit releases apply. Empty: BuildKit's default.", "default": "", "required": false, "list": false },
-    { "name": "network", "description": "Network mode for RUN steps: default, none or host (host also enables the network.host entitlement).", "default": "", "required": false, "list": false },
-    { "name": "builder-name", "description": "Name of the builder to create (not default). Empty: a unique name per run, so jobs on one runner never collide.", "default": "", "required": false, "list": false },
-    { "name": "buildkit-image", "description": "BuildKit image for the docker-container builder (set your mirror of it here).", "default": "moby/buildkit:buildx-stable-1", "required": false, "list": false },
-    { "name": "driver-opts", "description": "Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).", "default": "", "required": false, "list": true },
-    { "name": "buildkitd-flags", "description": "Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.", "default": "", "required": false, "list": false },
-    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is a Docker engine (anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://), or a BuildKit daemon of your build farm as remote+tcp://HOST:PORT (mutual TLS with the remote-tls-* inputs) or remote+kube-pod://POD?namespace=NS (a BuildKit pod, through kubectl with kubeconfig); a daemon keeps its own buildkitd.toml. Engines and daemons cannot be mixed.", "default": "", "required": false, "list": true },
-    { "name": "remote-tls-ca", "description": "CA certificate that signed the remote+tcp:// daemons' certificates: PEM text (e.g. from a secret) or a file path. Required with a remote+tcp:// node.", "default": "", "required": false, "list": false },
-    { "name": "remote-tls-cert", "description": "Client certificate for the remote+tcp:// daemons (mutual TLS): PEM text or a file path.", "default": "", "required": false, "list": false },
-    { "name": "remote-tls-key", "description": "Private key of remote-tls-cert: PEM text (from a secret; masked, written to a private file that the post step removes) or a file path.", "default": "", "required": false, "list": false },
-    { "name": "kubeconfig", "description": "kubeconfig for remote+kube-pod:// nodes (buildx reaches BuildKit pods with kubectl exec): the file's text, e.g. from a secret (written to a private file, its tokens and keys masked), or a path. Empty: kubectl's own default.", "default": "", "required": false, "list": false },
-    { "name": "remote-tls-server-name", "description": "Name to check the daemons' certificates against, when it is not the host of the node's address.", "default": "", "required": false, "list": false },
-    { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host. Turned on by itself (and logged) when a tag, insecure registry, CA or mirror is on the runner's loopback (localhost, 127.0.0.1), which the builder container reaches no other way.", "default": "false", "required": false, "list": false },
-    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
-    { "name": "registry-mirrors", "description": "Registry mirrors, one REGISTRY=MIRROR per line (e.g. docker.io=mirror.example.com:5000).", "default": "", "required": false, "list": true },
-    { "name": "proxy", "description": "Pass the job's HTTP_PROXY, HTTPS_PROXY and NO_PROXY into the builder container.", "default": "true", "required": false, "list": false },
-    { "name": "buildkitd-config", "description": "Path of a buildkitd.toml to merge with the generated settings.", "default": "", "required": false, "list": false },
-    { "name": "buildkitd-config-inline", "description": "buildkitd.toml content to merge with the generated settings.", "default": "", "required": false, "list": false },
-    { "name": "registry", "description": "Registry host to log in to with username and password (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
-    { "name": "username", "description": "Registry user name.", "default": "", "required": false, "list": false },
-    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
-    { "name": "qemu", "description": "QEMU emulators for platforms this host cannot run natively: auto (binfmt image, then the system package), image, package, or false (install nothing; a platform whose emulator is missing is an error, so register emulators before this step or cross-compile everything).", "default": "auto", "required": false, "list": false },
-    { "name": "qemu-image", "description": "Image that registers the QEMU emulators (qemu: auto or image).", "default": "tonistiigi/binfmt:qemu-v10.2.3-68", "required": false, "list": false },
-    { "name": "secrets", "description": "Build secrets, one ID=VALUE per line (a multi-line value in double quotes: \"ID=line 1 ... line n\"), for RUN --mount=type=secret,id=ID. Values are masked and reach buildx through its environment, never its command line or a file.", "default": "", "required": false, "list": true },
-    { "name": "secret-files", "description": "Build secrets read from files, one ID=PATH per line.", "default": "", "required": false, "list": true },
-    { "name": "secret-envs", "description": "Build secrets read from this step's environment variables, ID=VARIABLE, comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "github-token", "description": "Token for Git contexts on this GitHub server (context or build-contexts that are its Git URLs), given to BuildKit as the secret GIT_AUTH_TOKEN.<host>.", "default": "", "required": false, "list": false },
-    { "name": "ssh", "description": "SSH agent sockets or keys for RUN --mount=type=ssh, one per line: default (the agent at SSH_AUTH_SOCK), ID, or ID=PATH[,PATH].", "default": "", "required": false, "list": true },
-    { "name": "build-contexts", "description": "Additional named build contexts, one NAME=SOURCE per line (a directory, a URL, docker-image://REF or oci-layout://PATH); a name that a FROM uses replaces that image or stage.", "default": "", "required": false, "list": true },
-    { "name": "annotations", "description": "OCI annotations, one KEY=VALUE per line, optionally prefixed with the level: index:, manifest: (the default), index-descriptor: or manifest-descriptor: (docker/metadata-action's annotations output fits as it is).", "default": "", "required": false, "list": true },
-    { "name": "sbom", "description": "SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.", "default": "", "required": false, "list": false },
-    { "name": "attests", "description": "Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.", "default": "", "required": false, "list": true },
-    { "name": "outputs", "description": "Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.", "default": "", "required": false, "list": true },
-    { "name": "load", "description": "Load the image into the Docker engine. With push: the image of the engine's platform (else the first platform) is copied from the registry into the engine under every tag, after the checks and tags. Without push: buildx --load, and with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
-    { "name": "add-hosts", "description": "Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "shm-size", "description": "Size of /dev/shm in RUN steps (e.g. 512m, 2g).", "default": "", "required": false, "list": false },
-    { "name": "ulimit", "description": "Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).", "default": "", "required": false, "list": true },
-    { "name": "cgroup-parent", "description": "Parent cgroup of the RUN step containers.", "default": "", "required": false, "list": false },
-    { "name": "allow", "description": "Extra entitlements, comma or newline separated (network.host, security.insecure, ...); the builder this action creates is started with the ones buildkitd must grant too.", "default": "", "required": false, "list": true },
-    { "name": "no-cache-filters", "description": "Stages to build without the cache, comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "call", "description": "How buildx evaluates the build: build (the default), check (report Dockerfile problems; needs buildx 0.15 and BuildKit 0.15 or newer), outline or targets. Anything but build pushes nothing.", "default": "", "required": false, "list": false },
-    { "name": "retries", "description": "How many times to retry after a transient failure (connection refused or reset, timeouts, registry 5xx/429, builder start-up). Build errors such as a failing RUN are never retried.", "default": "2", "required": false, "list": false },
-    { "name": "reuse-builder", "description": "Reuse the builder named by builder-name when it already exists (it is then left in place after the job, and this run's buildkitd.toml is not applied to it). Otherwise an existing name is an error.", "default": "false", "required": false, "list": false },
-    { "name": "buildx-version", "description": "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.38.0 when that is missing or older than 0.10.0.", "default": "", "required": false, "list": false },
-    { "name": "buildx-download-url", "description": "Where to download buildx from, for runners that reach only a mirror of GitHub releases: a URL with {version}, {os} (linux, darwin, windows), {arch} (amd64, arm64, arm-v7, ...) and {ext} (.exe on Windows). checksums.txt is read from the same directory.", "default": "https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}", "required": false, "list": false },
-    { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
-    { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
-    { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
-    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: false, or key (the private key in sign-key). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "false", "required": false, "list": false },
-    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
-    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
-    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
-];
-// prettier-ignore
-const OUTPUTS = [
-    { "name": "digest", "description": "Digest of the pushed image index (the manifest list every platform pulls through)." },
-    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest, as served by the registry." },
-    { "name": "metadata", "description": "buildx's build metadata (JSON)." },
-    { "name": "builder-name", "description": "Name of the builder this run created (removed by the post step)." },
-    { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
-    { "name": "imageid", "description": "Image ID. With load: the ID docker image inspect shows for the loaded image (the config digest on the classic image store, the manifest or index digest on the containerd store). Otherwise as buildx reports it: the config digest of a single-platform image, else the index digest." },
-    { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
-    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the pushed index (cosign.pub is the public key of sign-key; CA.pem the registry's CA, when it has one)." },
-];
-/** merge/action.yml */
-// prettier-ignore
-const MERGE_INPUTS = [
-    { "name": "sources", "description": "Images to merge, one reference per line, by digest or tag (registry/name@sha256:... or registry/name:tag). A source that is an index gives its platform images, each with its attestation manifests; blank lines are skipped.", "default": "", "required": true, "list": true },
-    { "name": "tags", "description": "Where to push the index: image references with a tag, comma or newline separated. Platform images in another repository are mounted (same registry) or copied (another registry) there first.", "default": "", "required": true, "list": true },
-    { "name": "annotations", "description": "Annotations of the index, one KEY=VALUE per line (an index: prefix is accepted).", "default": "", "required": false, "list": true },
-    { "name": "platforms", "description": "The exact platforms the index must hold, comma or newline separated; a platform the sources lack, or one they hold that is not listed, is an error. Empty: whatever the sources hold (each once).", "default": "", "required": false, "list": true },
-    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
-    { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
-    { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
-    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
-];
-// prettier-ignore
-const MERGE_OUTPUTS = [
-    { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
-    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
-];
-/** plan/action.yml */
-// prettier-ignore
-const PLAN_INPUTS = [
-    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]); at most 10.", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
-    { "name": "runners", "description": "Runner per platform, one PLATFORM=LABEL per line; several labels (all required of the runner, e.g. for self-hosted runners) separated by commas: linux/arm64=self-hosted,linux,arm64. Platforms not listed build on runs-on.", "default": "linux/amd64=ubuntu-latest\nlinux/arm64=ubuntu-24.04-arm\nlinux/arm/v7=ubuntu-24.04-arm\n", "required": false, "list": true },
-    { "name": "runs-on", "description": "Runner label(s) for platforms that runners does not list (comma separated).", "default": "ubuntu-latest", "required": false, "list": false },
-    { "name": "tags", "description": "The image tags; every platform is pushed by digest to the repository of the first one.", "default": "", "required": false, "list": false },
-    { "name": "push", "description": "Whether the per-platform builds push (false: they only build, and nothing is merged).", "default": "true", "required": false, "list": false },
-    { "name": "nodes", "description": "Refused when set: builder nodes belong to a single-job build (distribute false).", "default": "", "required": false, "list": false },
-];
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
-/**
- * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
- * path or as PEM text (often from a secret). Entries are parsed, every certificate is checked with
- * node:crypto, and the PEM is written to one file per host for buildkitd.toml's `ca = [...]`.
- */
-
-
-
-
-
-const DEFAULT_INPUT = 'ca-certs';
-const ENTRY_START = /^([^=]*)=(.*)$/;
-const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
-const PEM_END = /^-----END [^-]*-----/;
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
-const FILE_MODE = 0o644;
-function normalizeLineEndings(text) {
-    return text.replace(/\r\n?/g, '\n');
-}
-/**
- * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
- * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
- * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
- * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
- * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
- * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
- * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
- */
-function parseCaCertsInput(text, input = DEFAULT_INPUT) {
-    const entries = [];
-    let current;
-    const finish = () => {
-        if (current) {
-            const value = current.lines.join('\n').trim();
-            entries.push({
-                host: current.host,
-                source: current.source,
-                value: current.source === 'pem' ? `${value}\n` : value
-            });
-        }
-        current = undefined;
-    };
-    const lines = normalizeLineEndings(text).split('\n');
-    for (const [index, rawLine] of lines.entries()) {
-        const line = rawLine.trim();
-        const lineNumber = index + 1;
-        if (current?.inBlock) {
-            current.lines.push(line);
-            if (PEM_END.test(line))
-                current.inBlock = false;
-            continue;
-        }
-        const start = ENTRY_START.exec(line);
-        if (start) {
-            finish();
-            const host = registry_name_parseRegistryHost(start[1] ?? '', { input, allowHttpScheme: false }).host;
-            const value = (start[2] ?? '').trim();
-            if (value === '') {
-                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
-            }
-            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
-            current = {
-                host,
-                source,
-                lines: [value],
-                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
-            };
-            continue;
-        }
-        if (line === '')
-            continue;
-        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
-            // The next certificate of a chain.
-            current.lines.push(line);
-            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
-            continue;
-        }
-        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
-            'one entry per line (PEM text may span several lines)');
-    }
-    finish();
-    return entries;
-}
-function describeCertificate(certificate) {
-    const subjectLines = certificate.subject.split('\n');
-    const commonName = subjectLines.find(part => part.startsWith('CN='));
-    const subject = commonName ?? subjectLines.join(', ');
-    const expiry = new Date(certificate.validTo);
-    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
-    return `${subject} (notAfter ${notAfter})`;
-}
-/**
- * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
- * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
- * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
- * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
- */
-function validateCertificatePem(pem, context) {
-    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
-    const text = normalizeLineEndings(pem)
-        .split('\n')
-        .map(line => line.trim())
-        .join('\n');
-    if (/PRIVATE KEY/.test(text)) {
-        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
-            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
-    }
-    const blocks = [...text.matchAll(PEM_BLOCK)];
-    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
-    if (blocks.length === 0 || begins !== blocks.length) {
-        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
-        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
-            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
-    }
-    const normalized = [];
-    const subjects = [];
-    for (const [index, block] of blocks.entries()) {
-        const label = block[1] ?? '';
-        if (block[3] !== label) {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
-                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
-        }
-        if (label !== 'CERTIFICATE') {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
-                'only CERTIFICATE blocks are accepted');
-        }
-        let certificate;
-        try {
-            certificate = new external_node_crypto_.X509Certificate(block[0]);
-        }
-        catch (error) {
-            const reason = typeof error === 'object' && error !== null && 'message' in error
-                ? String(error.message)
-                : String(error);
-            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
-                'expected a PEM-encoded certificate', { cause: error });
-        }
-        normalized.push(certificate.toString().trim());
-        subjects.push(describeCertificate(certificate));
-    }
-    return { pem: `${normalized.join('\n')}\n`, subjects };
-}
-function fileNameFor(host) {
-    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
-}
-/**
- * Reads (for file entries) and validates every entry, then writes one PEM file per host as
- * `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt` (mode 0644; dir created if missing).
- * Several entries for the same host are concatenated into its file. Nothing is written unless every entry
- * is valid. Relative file paths are resolved against the current directory. Returns host -> [absolute path].
- */
-async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
-    const pemByHost = new Map();
-    for (const entry of entries) {
-        const host = registry_name_parseRegistryHost(entry.host, { input, allowHttpScheme: false }).host;
-        let text = entry.value;
-        let file;
-        if (entry.source === 'file') {
-            file = (0,external_node_path_.resolve)(entry.value);
-            try {
-                text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-            }
-            catch (error) {
-                const code = (0,errors/* errorCode */.CA)(error) ?? 'unreadable';
-                throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${host} (${code}); ` +
-                    'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
-            }
-        }
-        const { pem } = validateCertificatePem(text, file === undefined ? { input, host } : { input, host, file });
-        const list = pemByHost.get(host) ?? [];
-        list.push(pem);
-        pemByHost.set(host, list);
-    }
-    const result = new Map();
-    if (pemByHost.size === 0)
-        return result;
-    const directory = (0,external_node_path_.resolve)(dir);
-    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
-    const usedNames = new Set();
-    for (const [host, pems] of pemByHost) {
-        let name = fileNameFor(host);
-        for (let suffix = 2; usedNames.has(name); suffix++)
-            name = fileNameFor(`${host}-${suffix}`);
-        usedNames.add(name);
-        const path = (0,external_node_path_.join)(directory, name);
-        await (0,promises_namespaceObject.writeFile)(path, pems.join(''), { mode: FILE_MODE });
-        await (0,promises_namespaceObject.chmod)(path, FILE_MODE);
-        result.set(host, [path]);
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
-/**
- * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
- * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
- * build (inputs.ts) and the merge (merge.ts).
- */
-
-
-
-
-
-const REGISTRY_FIELDS = {
-    'insecure-registries': field([], value => splitList(value, true).map(v => registry_name_parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
-    'ca-certs': field([], value => parseCaCertsInput(value, 'ca-certs')),
-    registry: field('', value => {
-        if (value === '')
-            return '';
-        const host = registry_name_parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
-        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
-        return (0,oci_reference/* canonicalRegistry */.i7)(host);
-    }),
-    username: table_text,
-    password: table_text
-};
-const REGISTRY_RULES = [
-    {
-        input: 'password',
-        reads: ['username'],
-        check: v => v.username !== '' && v.password === ''
-            ? 'username and password go together; set both or neither'
-            : undefined
-    },
-    {
-        input: 'username',
-        reads: ['password'],
-        check: v => v.username === '' && v.password !== ''
-            ? 'username and password go together; set both or neither'
-            : undefined
-    },
-    {
-        input: 'registry',
-        reads: ['username'],
-        check: v => v.username !== '' && v.registry === ''
-            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
-            : undefined
-    }
-];
-/** The registry inputs of a table's values. */
-function registryInputs(v) {
-    return {
-        insecureRegistries: v['insecure-registries'],
-        caCerts: v['ca-certs'],
-        registry: v.registry,
-        username: v.username,
-        password: v.password
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/merge.js
-/**
- * The merge action's inputs (merge/action.yml), read once and checked together: the sources, the tags
- * of the new index, its annotations, the platforms it must hold, and the registry inputs, which mean
- * what they mean for the build.
- */
-
-
-
-
-
-
-
-const MERGE_FIELDS = {
-    sources: field([], parseSources),
-    tags: field([], parseIndexTags),
-    annotations: field({}, parseAnnotations),
-    platforms: field(undefined, parseExpectedPlatforms),
-    ...REGISTRY_FIELDS
-};
-/** Reads and checks every input of the merge action; throws an InputError listing all problems. */
-function readMergeInputs(source) {
-    const v = readTable(MERGE_FIELDS, REGISTRY_RULES, { source, specs: MERGE_INPUTS });
-    return {
-        sources: v.sources,
-        tags: v.tags,
-        annotations: v.annotations,
-        platforms: v.platforms,
-        ...registryInputs(v)
-    };
-}
-/** One image reference per line (commas work too); blank lines are skipped. */
-function parseSources(value) {
-    const sources = splitList(value, true);
-    if (sources.length === 0) {
-        throw new Error('no source is given; list the images to merge, one per line (registry/name@sha256:…)');
-    }
-    for (const item of sources) {
-        try {
-            (0,oci_reference/* parseImageReference */.o_)(item);
-        }
-        catch (error) {
-            throw new Error(`"${item}" is not a valid image reference: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
-        }
-    }
-    return sources;
-}
-/** The index's tags: at least one, each with a tag (or none, meaning latest), never with a digest. */
-function parseIndexTags(value) {
-    const tags = parseTags(value, true);
-    for (const tag of tags) {
-        if ((0,oci_reference/* parseImageReference */.o_)(tag).digest !== undefined) {
-            throw new Error(`"${tag}" has a digest; the index is pushed under a tag, e.g. registry/name:1.0`);
-        }
-    }
-    return tags;
-}
-const ANNOTATION_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
-/**
- * `key=value` lines, for the index itself; an `index:` prefix (as buildx writes index annotations) is
- * accepted and dropped. Other buildx prefixes (manifest:, index-descriptor:, …) are refused: the merge
- * writes only the index.
- */
-function parseAnnotations(value) {
-    const annotations = {};
-    for (const item of splitList(value, false)) {
-        const eq = item.indexOf('=');
-        let key = eq === -1 ? '' : item.slice(0, eq).trim();
-        if (key.startsWith('index:'))
-            key = key.slice('index:'.length);
-        if (key === '' || !ANNOTATION_KEY.test(key)) {
-            const why = /^[a-z-]+(\[[^\]]*\])?:/.test(key)
-                ? 'only index annotations can be set here (no prefix, or index:)'
-                : 'expected key=value, e.g. org.opencontainers.image.source=https://github.com/o/r';
-            throw new Error(`"${item}": ${why}; one annotation per line`);
-        }
-        if (key in annotations)
-            throw new Error(`${key} is set twice`);
-        annotations[key] = item.slice(eq + 1).trim();
-    }
-    return annotations;
-}
-/** The platforms the index must hold exactly; undefined when the input is empty. */
-function parseExpectedPlatforms(value) {
-    const items = splitList(value, true);
-    if (items.length === 0)
-        return undefined;
-    const platforms = [];
-    for (const item of items) {
-        const platform = (0,oci_platforms/* normalizePlatform */.FL)(item);
-        if (platforms.includes(platform))
-            throw new Error(`${platform} is listed twice`);
-        platforms.push(platform);
-    }
-    return platforms;
-}
-
-// EXTERNAL MODULE: ./lib/oci/oci.js
-var oci = __nccwpck_require__(1396);
-;// CONCATENATED MODULE: ./lib/registry/errors.js
-/** Failed registry requests: the error type, which failures are worth retrying, and how URLs are shown. */
-
-
-/** A failed registry request. `url` never carries a password. */
-class RegistryError extends Error {
-    url;
-    /** HTTP status, when the registry answered. */
-    status;
-    /** Network or TLS error code (e.g. ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN), when it did not. */
-    code;
-    constructor(message, details) {
-        super(message);
-        this.name = 'RegistryError';
-        this.url = details.url;
-        this.status = details.status;
-        this.code = details.code;
-    }
-}
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
-/** Why a failed registry request is worth another attempt, or undefined when it is not (4xx, TLS, …). */
-function transientRegistryFailure(error) {
-    if (!(error instanceof RegistryError))
-        return undefined;
-    if (error.status === 429)
-        return 'registry rate limit (429)';
-    if (error.status !== undefined && error.status >= 500)
-        return `registry server error (${error.status})`;
-    if (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code))
-        return error.code;
-    return /^Timed out/.test(error.message) ? 'timeout' : undefined;
-}
-/** A URL for messages and logs: a password in it is replaced by `***`. Text that is no URL is kept. */
-function displayUrl(url) {
-    const text = typeof url === 'string' ? url : url.href;
-    if (!URL.canParse(text))
-        return text;
-    const parsed = new URL(text);
-    if (parsed.password === '')
-        return text;
-    parsed.password = '***';
-    return parsed.href;
-}
-/** ': CODE: message; …' from a registry's JSON error body (at most 3 errors, 300 characters), or ''. */
-function registryErrors(body) {
-    const errors = (0,oci/* parseJsonObject */.dw)(body)?.['errors'];
-    if (!Array.isArray(errors))
-        return '';
-    const parts = errors
-        .slice(0, 3)
-        .map((e) => (0,oci/* isRecord */.u4)(e) ? [e['code'], e['message']].filter(x => typeof x === 'string' && x !== '').join(': ') : '')
-        .filter(s => s !== '');
-    const text = parts.join('; ');
-    return text === '' ? '' : `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
-}
-/** A RegistryError that says what failed to reach `url` and what to do about it. */
-function networkError(url, error, via) {
-    const shown = displayUrl(url);
-    const { codes, messages } = (0,errors/* errorChain */.eB)(error);
-    const code = codes.find(c => TLS_VERIFY_CODES.has(c)) ?? codes[0];
-    const detail = messages[messages.length - 1] ?? 'unknown error';
-    const fail = (message) => new RegistryError(message, { url: shown, ...(code ? { code } : {}) });
-    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
-        return fail(`TLS certificate verification failed for ${url.host} (${code}: ${detail}) at ${shown}. ` +
-            `Give the registry's CA certificate with the \`ca-certs\` input, or list ${url.host} in ` +
-            '`insecure-registries` to skip verification.');
-    }
-    if (codes.includes('ECONNREFUSED'))
-        return fail(`Connection refused by ${url.host}${via} (${shown})`);
-    if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
-        return fail(`Cannot resolve the host name ${url.hostname}${via} (${shown})`);
-    }
-    if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || /wrong version number/i.test(detail)) {
-        return fail(`TLS handshake with ${url.host} failed (${shown}): it looks like the registry speaks plain HTTP; ` +
-            'mark it as an insecure registry (`insecure-registries`) if that is intended.');
-    }
-    return fail(`Request to ${shown}${via} failed: ${code !== undefined ? `${code}: ` : ''}${detail}`);
-}
-const TLS_VERIFY_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_UNTRUSTED',
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-    'HOSTNAME_MISMATCH'
-]);
-
-// EXTERNAL MODULE: ./lib/core/runner.js
-var runner = __nccwpck_require__(6741);
-;// CONCATENATED MODULE: ./lib/buildx/builder.js
-/**
- * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
- * by the post step. The argv is built by pure functions; `createBuilder` runs it.
- */
-
-
-
-
-
-/** A builder name that no other job on this runner will pick. */
-function uniqueBuilderName(runId) {
-    const suffix = randomBytes(4).toString('hex');
-    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
-}
-function createBuilderArgs(options) {
-    const args = ['buildx', 'create', '--name', options.name, ...builder_builderOptionArgs(options)];
-    if (options.platforms && options.platforms.length > 0)
-        args.push('--platform', options.platforms.join(','));
-    args.push('--bootstrap');
-    return args;
-}
-/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
-function builder_builderOptionArgs(options) {
-    const args = ['--driver', 'docker-container'];
-    const driverOpts = [`image=${options.buildkitImage}`];
-    if (options.hostNetwork)
-        driverOpts.push('network=host');
-    for (const [key, value] of Object.entries(options.proxyEnv))
-        driverOpts.push(csvField(`env.${key}=${value}`));
-    driverOpts.push(...options.driverOpts);
-    for (const opt of driverOpts)
-        args.push('--driver-opt', opt);
-    if (options.configFile)
-        args.push('--config', options.configFile);
-    const flags = [options.buildkitdFlags.trim()];
-    if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
-        flags.push('--allow-insecure-entitlement network.host');
-    }
-    const joined = flags.filter(f => f !== '').join(' ');
-    if (joined)
-        args.push('--buildkitd-flags', joined);
-    return args;
-}
-/**
- * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
- * quoted field, with quotes inside it doubled.
- */
-function csvField(value) {
-    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-function removeBuilderArgs(name) {
-    return ['buildx', 'rm', '--force', name];
-}
-/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
-function proxyEnvironment(env) {
-    const out = {};
-    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
-        const value = env[name] ?? env[name.toLowerCase()];
-        if (value)
-            out[name] = value;
-    }
-    return out;
-}
-/** The name is taken by a builder this run did not create (so it must not remove it either). */
-class BuilderExistsError extends (/* unused pure expression or super */ null && (Error)) {
-    name = 'BuilderExistsError';
-}
-async function createBuilder(runner, options) {
-    try {
-        await runChecked(runner, 'docker', createBuilderArgs(options), {
-            what: `Creating builder ${options.name}`
-        });
-    }
-    catch (error) {
-        if (error instanceof CommandError &&
-            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
-            throw new Error(`The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
-                'DOCKER_HOST at an engine.', { cause: error });
-        }
-        if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
-            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
-        }
-        throw error;
-    }
-}
-/**
- * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
- * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
- * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
- */
-async function builderExists(runner, name, buildxConfigDir) {
-    const instances = path.join(buildxConfigDir, 'instances');
-    if (fs.existsSync(instances))
-        return fs.existsSync(path.join(instances, name));
-    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
-    return result.exitCode === 0;
-}
-/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
-function buildxConfigDir(env, dockerConfigDir) {
-    return env.BUILDX_CONFIG || path.join(dockerConfigDir, 'buildx');
-}
-/** Removes a builder with its container and state; a builder that is already gone is not an error. */
-async function removeBuilder(runner, name) {
-    const result = await runner.run('docker', removeBuilderArgs(name));
-    if (result.exitCode === 0)
-        return 'removed';
-    if (/no builder .* found|not found/i.test(result.stderr))
-        return 'absent';
-    throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/build-options.js
-/**
- * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
- * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
- * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
- *
- * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
- * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
- * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
- */
-
-const EMPTY_BUILD_OPTIONS = Object.freeze({
-    secrets: [],
-    secretFiles: [],
-    secretEnvs: [],
-    ssh: [],
-    buildContexts: [],
-    annotations: [],
-    sbom: '',
-    attests: [],
-    outputs: [],
-    load: false,
-    addHosts: [],
-    shmSize: '',
-    ulimits: [],
-    cgroupParent: '',
-    allow: [],
-    noCacheFilters: [],
-    call: ''
-});
-/** Prefix of the environment variables that carry secret values to buildx. */
-const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
-/**
- * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
- * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
- */
-function buildOptionArgs(o, provenance) {
-    const args = [];
-    const env = {};
-    o.secrets.forEach((secret, i) => {
-        const name = `${SECRET_ENV_PREFIX}${i}`;
-        env[name] = secret.value;
-        args.push('--secret', `${build_options_csvField('id', secret.id)},env=${name}`);
-    });
-    for (const f of o.secretFiles)
-        args.push('--secret', `${build_options_csvField('id', f.id)},${build_options_csvField('src', f.path)}`);
-    for (const e of o.secretEnvs)
-        args.push('--secret', `${build_options_csvField('id', e.id)},env=${e.env}`);
-    for (const ssh of o.ssh)
-        args.push('--ssh', ssh);
-    for (const context of o.buildContexts)
-        args.push('--build-context', context);
-    for (const annotation of o.annotations)
-        args.push('--annotation', annotation);
-    if (o.sbom)
-        args.push(`--sbom=${o.sbom}`);
-    for (const attest of o.attests) {
-        const type = build_options_attestType(attest);
-        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
-            continue;
-        args.push('--attest', attest);
-    }
-    if (evaluates(o.call)) {
-        args.push(`--call=${o.call}`);
-    }
-    else {
-        for (const output of o.outputs)
-            args.push('--output', output);
-        if (o.load)
-            args.push('--load');
-    }
-    for (const host of o.addHosts)
-        args.push('--add-host', host);
-    if (o.shmSize)
-        args.push('--shm-size', o.shmSize);
-    for (const ulimit of o.ulimits)
-        args.push('--ulimit', ulimit);
-    if (o.cgroupParent)
-        args.push('--cgroup-parent', o.cgroupParent);
-    for (const entitlement of o.allow)
-        args.push('--allow', entitlement);
-    for (const stage of o.noCacheFilters)
-        args.push('--no-cache-filter', stage);
-    return { args, env };
-}
-/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
-function evaluates(call) {
-    const method = call.split(',')[0]?.trim() ?? '';
-    return method !== '' && method !== 'build';
-}
-/** The `type=` of an attest line ('' when it has none). */
-function build_options_attestType(attest) {
-    for (const field of attest.split(',')) {
-        const [key, value] = splitOnce(field.trim(), '=');
-        if (key === 'type')
-            return value;
-    }
-    return '';
-}
-/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
-function build_options_outputType(output) {
-    if (!output.includes('='))
-        return output.trim() === '-' ? 'tar' : 'local';
-    return build_options_attestType(output);
-}
-/** The oldest buildx that runs these options, and the input that needs it. */
-function minimumBuildx(o) {
-    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
-    const needs = [
-        ['0.15.0', 'call', o.call !== ''],
-        ['0.12.0', 'annotations', o.annotations.length > 0]
-    ];
-    for (const [version, input, used] of needs) {
-        if (used && compareVersions(version, MIN_BUILDX) > 0)
-            return { version, input };
-    }
-    return { version: MIN_BUILDX, input: '' };
-}
-/**
- * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
- * security.insecure), added to the user's own flags unless already there.
- */
-function entitlementFlags(buildkitdFlags, allow) {
-    const flags = [buildkitdFlags.trim()];
-    for (const entitlement of ['network.host', 'security.insecure']) {
-        if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
-            flags.push(`--allow-insecure-entitlement ${entitlement}`);
-    }
-    return flags.filter(f => f !== '').join(' ');
-}
-/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
-function build_options_csvField(key, value) {
-    const field = `${key}=${value}`;
-    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
-function splitOnce(text, separator) {
-    const at = text.indexOf(separator);
-    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/option-values.js
-/**
- * Checks of the build-push-action option values that need no file system or environment: annotations,
- * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
- * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
- */
-
-
-
-/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
-const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
-const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
-const ULIMIT_TYPES = [
-    'core',
-    'cpu',
-    'data',
-    'fsize',
-    'locks',
-    'memlock',
-    'msgqueue',
-    'nice',
-    'nofile',
-    'nproc',
-    'rss',
-    'rtprio',
-    'rttime',
-    'sigpending',
-    'stack'
-];
-const OUTPUT_TYPES = ['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly'];
-const ENTITLEMENTS = ['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write'];
-const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
-const ATTEST_TYPES = ['provenance', 'sbom'];
-const BOOLEAN = /^(true|false)$/i;
-/**
- * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
- * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
- * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
- */
-function option_values_parseList(value, commas) {
-    const items = [];
-    let i = 0;
-    while (i < value.length) {
-        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
-            i++;
-        if (i >= value.length)
-            break;
-        if (value[i] === '"') {
-            let item = '';
-            let j = i + 1;
-            for (;;) {
-                if (j >= value.length)
-                    throw new Error('a quoted item has no closing double quote');
-                if (value[j] === '"') {
-                    if (value[j + 1] === '"') {
-                        item += '"';
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                item += value.charAt(j);
-                j++;
-            }
-            items.push(item);
-            i = j + 1;
-        }
-        else {
-            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
-            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
-            items.push(item.trim());
-            i = end === -1 ? value.length : i + end;
-        }
-    }
-    return items.filter(item => item !== '');
-}
-/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
-function option_values_parseAnnotations(value) {
-    return option_values_parseList(value, false).map(item => {
-        if (!ANNOTATION.test(item)) {
-            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
-        }
-        return item;
-    });
-}
-/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
-function parseAttestValue(value, kind) {
-    if (value === '' || BOOLEAN.test(value))
-        return value.toLowerCase();
-    for (const field of value.split(',')) {
-        const [key, attr] = option_values_splitOnce(field.trim());
-        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
-            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
-        if (key === 'type')
-            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
-        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
-            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
-        if (key === 'generator')
-            imageReference(attr);
-    }
-    return value;
-}
-function example(kind) {
-    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
-}
-/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
-function parseAttests(value) {
-    return option_values_parseList(value, false).map(item => {
-        const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
-        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
-        if (!ATTEST_TYPES.includes(type))
-            throw new Error(`"${item}" needs type=provenance or type=sbom`);
-        parseAttestValue(fields
-            .filter(([key]) => key !== 'type')
-            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
-            .join(','), type);
-        return item;
-    });
-}
-/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
-function parseOutputs(value) {
-    return option_values_parseList(value, false).map(item => {
-        if (!item.includes('='))
-            return item;
-        const type = item
-            .split(',')
-            .map(f => option_values_splitOnce(f.trim()))
-            .find(([key]) => key === 'type')?.[1];
-        if (type === undefined || !OUTPUT_TYPES.includes(type))
-            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
-        return item;
-    });
-}
-/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
-function parseAddHosts(value) {
-    return option_values_parseList(value, true).map(item => {
-        const at = item.search(/[=:]/);
-        const host = at === -1 ? '' : item.slice(0, at);
-        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
-        if (!HOST_NAME.test(host) || (external_node_net_.isIP(ip) === 0 && ip !== 'host-gateway'))
-            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
-        return `${host}=${ip}`;
-    });
-}
-function parseShmSize(value) {
-    if (value !== '' && !SHM_SIZE.test(value))
-        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
-    return value;
-}
-/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
-function parseUlimits(value) {
-    return option_values_parseList(value, false).map(item => {
-        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
-        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
-            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
-        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
-            throw new Error(`"${item}": the soft limit is above the hard one`);
-        return item;
-    });
-}
-function parseCgroupParent(value) {
-    if (/[\s,]/.test(value))
-        throw new Error(`"${value}" is not a cgroup path`);
-    return value;
-}
-/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
-function parseAllow(value) {
-    return [
-        ...new Set(option_values_parseList(value, true).map(item => {
-            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
-                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
-            return item;
-        }))
-    ];
-}
-function parseStageNames(value, commas) {
-    return option_values_parseList(value, commas).map(item => parseStageName(item));
-}
-function parseStageName(value) {
-    if (value !== '' && !STAGE_NAME.test(value))
-        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
-    return value;
-}
-/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
-function parseCall(value) {
-    if (value === '')
-        return '';
-    const [method, ...options] = value.split(',').map(f => f.trim());
-    if (!CALL_METHODS.includes(method ?? ''))
-        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
-    for (const option of options) {
-        const [key, v] = option_values_splitOnce(option);
-        if (!(key === 'format' && v) && !(key === 'ignorestatus' && BOOLEAN.test(v ?? '')))
-            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
-    }
-    return value;
-}
-/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
-function imageReference(value) {
-    try {
-        (0,oci_reference/* parseImageReference */.o_)(value);
-    }
-    catch (error) {
-        throw new Error((0,errors/* messageOf */.bD)(error), { cause: error });
-    }
-    return value;
-}
-function option_values_splitOnce(field) {
-    const at = field.indexOf('=');
-    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/build-options.js
-/**
- * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
- * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
- * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
- * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
- * entry (it may hold the secret).
- */
-
-
-
-
-
-const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/**
- * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
- * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
- * the parsers leave it out, and emptySecretWarnings says so.
- */
-function emptyEntryId(item) {
-    const eq = item.indexOf('=');
-    const id = item.slice(0, eq).trim();
-    return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined;
-}
-/** `id=value` entries; the message for a bad one gives its position, never its text. */
-function parseSecrets(value) {
-    return option_values_parseList(value, false).flatMap((item, i) => {
-        if (emptyEntryId(item) !== undefined)
-            return [];
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
-        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
-            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a value); ` +
-                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
-        }
-        return [{ id, value: secret }];
-    });
-}
-function idPairs(value, commas, what) {
-    return option_values_parseList(value, commas).flatMap((item) => {
-        if (emptyEntryId(item) !== undefined)
-            return [];
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (!SECRET_ID.test(id) || rest === '')
-            throw new Error(`"${item}" is not ID=${what}; put one per line`);
-        return [[id, rest]];
-    });
-}
-const SECRET_INPUTS = (/* unused pure expression or super */ null && ([
-    ['secrets', false],
-    ['secret-files', false],
-    ['secret-envs', true]
-]));
-/** One warning per `ID=` entry of secrets, secret-files and secret-envs: the build goes on without it. */
-function emptySecretWarnings(source) {
-    return SECRET_INPUTS.flatMap(([name, commas]) => {
-        let items;
-        try {
-            items = parseList(source(name), commas);
-        }
-        catch {
-            return []; // the input check reports it
-        }
-        return items.flatMap(item => {
-            const id = emptyEntryId(item);
-            return id === undefined ? [] : [`${name}: ${id} has an empty value; the build goes on without it`];
-        });
-    });
-}
-function parseSecretFiles(value, cwd) {
-    return idPairs(value, false, 'PATH').map(([id, file]) => {
-        if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
-            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
-        return { id, path: file };
-    });
-}
-function parseSecretEnvs(value, env) {
-    return idPairs(value, true, 'ENV_VARIABLE').map(([id, name]) => {
-        if (!ENV_NAME.test(name))
-            throw new Error(`${id}: "${name}" is not an environment variable name`);
-        if (env[name] === undefined)
-            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
-        return { id, env: name };
-    });
-}
-/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
-function parseSsh(value, cwd, env) {
-    return option_values_parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? item : item.slice(0, eq);
-        if (!SECRET_ID.test(id))
-            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
-        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
-        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
-            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
-                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
-        }
-        for (const p of paths) {
-            if (p === '' || !external_node_fs_.existsSync(external_node_path_.resolve(cwd, p)))
-                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
-        }
-        return item;
-    });
-}
-const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
-/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
-function parseBuildContexts(value, cwd) {
-    return option_values_parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const name = eq === -1 ? '' : item.slice(0, eq).trim();
-        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (name === '' || /\s/.test(name) || source === '')
-            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
-        if (source.startsWith('docker-image://'))
-            imageReference(source.slice('docker-image://'.length));
-        else if (!REMOTE_SOURCE.test(source)) {
-            if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
-                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
-        }
-        return `${name}=${source}`;
-    });
-}
-/**
- * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
- * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
- * context is such a URL, and `secrets` does not already give one.
- */
-function gitAuthSecret(options) {
-    if (options.token === '')
-        return undefined;
-    let host;
-    try {
-        host = new URL(options.serverUrl || 'https://github.com').host;
-    }
-    catch {
-        return undefined;
-    }
-    const id = `GIT_AUTH_TOKEN.${host}`;
-    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
-        return undefined;
-    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
-    return onServer ? { id, value: options.token } : undefined;
-}
-/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
-const BUILD_OPTION_FIELDS = {
-    secrets: field([], parseSecrets),
-    'secret-files': field([], (value, { cwd }) => parseSecretFiles(value, cwd)),
-    'secret-envs': field([], (value, { env }) => parseSecretEnvs(value, env)),
-    'github-token': table_text,
-    ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
-    'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
-    annotations: field([], option_values_parseAnnotations),
-    sbom: field('', value => parseAttestValue(value, 'sbom')),
-    attests: field([], parseAttests),
-    outputs: field([], parseOutputs),
-    load: bool(false),
-    'add-hosts': field([], parseAddHosts),
-    'shm-size': field('', parseShmSize),
-    ulimit: field([], parseUlimits),
-    'cgroup-parent': field('', parseCgroupParent),
-    allow: field([], parseAllow),
-    'no-cache-filters': field([], value => parseStageNames(value, true)),
-    call: field('', parseCall)
-};
-/**
- * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
- * (`context`, or a named context) gets github-token as its secret.
- */
-function buildOptionSettings(v, where) {
-    const token = gitAuthSecret({
-        token: v['github-token'],
-        serverUrl: where.serverUrl,
-        sources: [where.context, ...v['build-contexts'].map(c => c.slice(c.indexOf('=') + 1))],
-        secrets: v.secrets
-    });
-    return {
-        secrets: token ? [...v.secrets, token] : v.secrets,
-        secretFiles: v['secret-files'],
-        secretEnvs: v['secret-envs'],
-        ssh: v.ssh,
-        buildContexts: v['build-contexts'],
-        annotations: v.annotations,
-        sbom: v.sbom,
-        attests: v.attests,
-        outputs: v.outputs,
-        load: v.load,
-        addHosts: v['add-hosts'],
-        shmSize: v['shm-size'],
-        ulimits: v.ulimit,
-        cgroupParent: v['cgroup-parent'],
-        allow: v.allow,
-        noCacheFilters: v['no-cache-filters'],
-        call: v.call
-    };
-}
-/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
-function describeBuildOptions(o) {
-    const lines = [
-        ['secrets', o.secrets.map(s => s.id).join(', ')],
-        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
-        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
-        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
-        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
-        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
-        ['sbom', o.sbom],
-        ['attests', o.attests.map(attestType).join(', ')],
-        ['outputs', o.outputs.map(outputType).join(', ')],
-        ['load', o.load && 'true'],
-        ['add-hosts', o.addHosts.join(', ')],
-        ['shm-size', o.shmSize],
-        ['ulimit', o.ulimits.join(', ')],
-        ['cgroup-parent', o.cgroupParent],
-        ['allow', o.allow.join(', ')],
-        ['no-cache-filters', o.noCacheFilters.join(', ')],
-        ['call', o.call]
-    ];
-    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/nodes.js
-/**
- * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
- * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
- * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
- * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
- */
-
-
-
-/** A daemon reached over TCP (with the remote-tls-* inputs), not through kubectl. */
-function isTcpDaemon(node) {
-    return node.remote === true && node.endpoint.startsWith('tcp://');
-}
-/** A BuildKit pod, reached through kubectl exec (with the kubeconfig input). */
-function isKubePod(node) {
-    return node.remote === true && node.endpoint.startsWith('kube-pod://');
-}
-/** How a node is written in the nodes input (and named in messages). */
-function nodeLabel(node) {
-    return node.remote ? `remote+${node.endpoint}` : node.endpoint;
-}
-/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
-function nodeName(builder, index) {
-    return `${builder}${index}`;
-}
-/**
- * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
- * the platforms this node serves, its endpoint last.
- */
-function appendNodeArgs(options, node, index) {
-    return [
-        'buildx',
-        'create',
-        '--append',
-        '--name',
-        options.name,
-        '--node',
-        nodeName(options.name, index),
-        ...builderOptionArgs(options),
-        '--platform',
-        node.platforms.join(','),
-        '--bootstrap',
-        node.endpoint
-    ];
-}
-/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
-function nodePlacement(builder, platforms, nodes) {
-    const placement = {};
-    for (const platform of platforms) {
-        const index = nodes.findIndex(n => n.platforms.includes(platform));
-        const node = nodes[index];
-        placement[platform] = node
-            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
-            : { node: nodeName(builder, 0), endpoint: '' };
-    }
-    return placement;
-}
-/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
-function runnerPlatforms(platforms, nodes) {
-    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
-}
-/** Output of buildx or docker that means the node's engine cannot be reached at all. */
-const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
-/**
- * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
- * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
- * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
- */
-async function appendNodes(runner, options, nodes) {
-    for (const [i, node] of nodes.entries()) {
-        const index = i + 1;
-        const name = nodeName(options.name, index);
-        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
-        try {
-            await runChecked(runner, 'docker', appendNodeArgs(options, node, index), { what });
-        }
-        catch (error) {
-            if (error instanceof CommandError && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
-                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
-                    `${lastLine(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
-                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
-                    'with a key in the agent), or remove the line from nodes.', { cause: error });
-            }
-            throw error;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/remote-access.js
-/**
- * How the step reaches the BuildKit daemons of `nodes`: the TLS material for `remote+tcp://` nodes
- * (remote-tls-ca, remote-tls-cert, remote-tls-key: each PEM text, often from a secret, or a file path;
- * remote-tls-server-name), and the kubeconfig for `remote+kube-pod://` nodes (the file's text, from a
- * secret). Checked here, before any command: each PEM must be what it claims to be (the key is parsed by
- * node:crypto; its text never appears in a message), cert and key come together, the kubeconfig is a
- * kubeconfig, and each is given only with a node that uses it. run/remote-access.ts writes them to private
- * files.
- */
-
-
-
-
-
-
-/**
- * A key of a kubeconfig (YAML or JSON) whose value is a secret, with that value: token, client-key-data,
- * password, id-token, refresh-token, client-secret, ... Read with a pattern rather than a YAML parser,
- * which would double the bundle every run loads.
- */
-const SECRET_ENTRY = /["']?[A-Za-z-]*(?:token|key-data|password|secret)["']?\s*:\s*["']?([^"'\s,}#]+)/gi;
-/**
- * Checks the kubeconfig input, the file's text (from a secret) or a path from `cwd` (a GitLab File
- * variable): a kubeconfig names clusters and contexts; collects its secret values.
- */
-function parseKubeconfig(input, cwd = '.') {
-    if (input === '')
-        return undefined;
-    let value = input;
-    if (!input.includes('\n') && !input.includes(':')) {
-        const file = external_node_path_.resolve(cwd, input);
-        try {
-            value = external_node_fs_.readFileSync(file, 'utf8');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the kubeconfig's text or the path of a readable file`, { cause: error });
-        }
-    }
-    if (!/["']?clusters["']?\s*:/.test(value) || !/["']?contexts["']?\s*:/.test(value))
-        throw new Error('is not a kubeconfig (no clusters and contexts); give the text of the file (e.g. from a secret) or its path');
-    const secrets = [...value.matchAll(SECRET_ENTRY)].map(m => m[1] ?? '').filter(v => v !== '');
-    return { text: value.endsWith('\n') ? value : `${value}\n`, secrets };
-}
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
-/** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
-function parseTlsMaterial(value, kind, cwd) {
-    if (value === '')
-        return undefined;
-    let text = value;
-    let file;
-    if (!value.trimStart().startsWith('-----BEGIN')) {
-        file = external_node_path_.resolve(cwd, value);
-        try {
-            text = external_node_fs_.readFileSync(file, 'utf8');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the PEM text itself or the path of a readable PEM file`, { cause: error });
-        }
-    }
-    const pem = `${text
-        .replace(/\r\n?/g, '\n')
-        .split('\n')
-        .map(line => line.trim())
-        .join('\n')
-        .trim()}\n`;
-    const where = file === undefined ? 'the value' : JSON.stringify(file);
-    const blocks = [...pem.matchAll(BLOCK)];
-    if (blocks.length === 0)
-        throw new Error(`${where} holds no PEM block; expected ${expected(kind)}`);
-    if (kind === 'key') {
-        if (blocks.length !== 1 || !/PRIVATE KEY$/.test(blocks[0]?.[1] ?? ''))
-            throw new Error(`${where} is not one PEM private key; expected ${expected(kind)}`);
-        try {
-            (0,external_node_crypto_.createPrivateKey)(pem);
-        }
-        catch {
-            throw new Error(`${where} holds a private key block that does not parse; expected ${expected(kind)}`);
-        }
-        return file === undefined ? { pem } : { pem, file };
-    }
-    for (const [index, block] of blocks.entries()) {
-        if (block[1] !== 'CERTIFICATE')
-            throw new Error(`block ${index + 1} of ${where} is a ${block[1] ?? ''} block; expected ${expected(kind)}`);
-        try {
-            new external_node_crypto_.X509Certificate(block[0]);
-        }
-        catch {
-            throw new Error(`certificate ${index + 1} of ${where} is not a valid X.509 certificate`);
-        }
-    }
-    return file === undefined ? { pem } : { pem, file };
-}
-function expected(kind) {
-    return kind === 'key'
-        ? '-----BEGIN PRIVATE KEY----- (or EC / RSA PRIVATE KEY) ... -----END ...'
-        : '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----';
-}
-const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const REMOTE_ACCESS_FIELDS = {
-    'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
-    'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
-    'remote-tls-key': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)),
-    kubeconfig: field(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)),
-    'remote-tls-server-name': field('', value => {
-        if (value !== '' && !SERVER_NAME.test(value))
-            throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`);
-        return value;
-    })
-};
-const hasTcpNode = (nodes) => nodes.some(isTcpDaemon);
-const REMOTE_ACCESS_RULES = [
-    {
-        input: 'remote-tls-ca',
-        reads: ['nodes'],
-        check: v => hasTcpNode(v.nodes) && !v['remote-tls-ca']
-            ? 'a remote+tcp:// node needs the CA that signed its buildkitd certificate (PEM text or a file path)'
-            : undefined
-    },
-    {
-        input: 'remote-tls-key',
-        reads: ['remote-tls-cert'],
-        check: v => Boolean(v['remote-tls-cert']) === Boolean(v['remote-tls-key'])
-            ? undefined
-            : v['remote-tls-cert']
-                ? 'remote-tls-cert is given without its private key; set remote-tls-key too'
-                : 'is given without its certificate; set remote-tls-cert too'
-    },
-    {
-        input: 'kubeconfig',
-        reads: ['nodes'],
-        check: v => v.kubeconfig && !v.nodes.some(isKubePod)
-            ? 'is only for remote+kube-pod:// lines of nodes, and there is none; remove it or add the node'
-            : undefined
-    },
-    ...['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key', 'remote-tls-server-name'].map((input) => ({
-        input,
-        reads: ['nodes'],
-        check: v => v[input] && !hasTcpNode(v.nodes)
-            ? 'is only for remote+tcp:// lines of nodes, and there is none; remove it or add the node'
-            : undefined
-    }))
-];
-function remoteAccessInputs(v) {
-    const { 'remote-tls-ca': ca, 'remote-tls-cert': cert, 'remote-tls-key': key } = v;
-    return {
-        ...(v.kubeconfig ? { kubeconfig: v.kubeconfig } : {}),
-        remoteTls: {
-            ...(ca ? { ca } : {}),
-            ...(cert ? { cert } : {}),
-            ...(key ? { key } : {}),
-            serverName: v['remote-tls-server-name']
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/run/secrets.js
-/**
- * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
- * log line, including the lines of commands that echo them.
- */
-
-
-
-/** Inputs whose text may carry secrets. */
-const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key', 'sign-key'];
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
-/** `http://user:secret@proxy:3128` -> `secret` (as written). */
-const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
-/**
- * Masks the password, every line of any PEM private key pasted into an input (the runner masks line by
- * line), and a proxy URL's password.
- */
-function maskSecrets(reporter, getInput, env) {
-    const mask = (secret) => {
-        reporter.mask(secret);
-    };
-    const password = getInput('password');
-    if (password)
-        mask(password);
-    const token = getInput('github-token');
-    if (token)
-        mask(token);
-    const keyPassword = getInput('sign-key-password');
-    if (keyPassword)
-        mask(keyPassword);
-    if (env.COSIGN_PASSWORD)
-        mask(env.COSIGN_PASSWORD);
-    maskBuildSecrets(mask, getInput('secrets'));
-    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
-    if (env.ACTIONS_RUNTIME_TOKEN)
-        mask(env.ACTIONS_RUNTIME_TOKEN);
-    for (const name of SENSITIVE_INPUTS) {
-        for (const block of getInput(name).matchAll(PRIVATE_KEY)) {
-            for (const line of block[0].split(/\r?\n/))
-                if (line.trim() && !line.startsWith('-----'))
-                    mask(line.trim());
-        }
-    }
-    // A kubeconfig's tokens, keys and passwords (the rest of it is no secret, and masking it would hide
-    // ordinary words).
-    try {
-        for (const secret of parseKubeconfig(getInput('kubeconfig'))?.secrets ?? [])
-            for (const line of secret.split(/\r?\n/))
-                if (line.trim())
-                    mask(line.trim());
-    }
-    catch {
-        // not a kubeconfig: the input check says so, and nothing of it is logged
-    }
-    for (const value of Object.values(proxyEnvironment(env))) {
-        // As written (that is how the builder's command line echoes it) and percent-decoded.
-        const written = URL_PASSWORD.exec(value)?.[1];
-        if (written === undefined)
-            continue;
-        mask(written);
-        try {
-            mask(decodeURIComponent(written));
-        }
-        catch {
-            // not valid percent-encoding: the written form is the only one
-        }
-    }
-}
-/**
- * Masks each value of the secrets input, line by line for a multi-line one (the runner masks per line).
- * When the input does not parse, every line is masked (the input check reports entries by position only).
- */
-function maskBuildSecrets(mask, value) {
-    if (value === '')
-        return;
-    let values;
-    try {
-        values = parseSecrets(value).map(s => s.value);
-    }
-    catch {
-        values = value.split('\n');
-    }
-    for (const secret of values) {
-        for (const line of secret.split(/\r?\n/))
-            if (line.trim())
-                mask(line.trim());
-        if (secret.includes('\n'))
-            mask(secret);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/core/pool.js
-/** Work on many items with a bounded number in flight (registry requests, blob copies). */
-/** Runs `work` on every item, at most `limit` at a time; results in the items' order. */
-async function mapLimit(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./lib/oci/index-checks.js
-/**
- * Checks of an image index's content, for anything that assembles or pushes one: every platform exactly
- * once (and, when asked, exactly the expected set), and each platform manifest's image config naming the
- * same os/architecture/variant as its index entry; for an index as pushed (pushedIndexProblems) also no
- * index nested in it, and attestation manifests only as attestation entries. Pure: the caller fetches the
- * bytes. Each check returns its problems (one sentence each); `throwProblems` turns them into one error.
- */
-
-
-/** The `platform` object of a descriptor or the os/architecture/variant of an image config, or undefined. */
-function platformOf(value) {
-    if (!(0,oci/* isRecord */.u4)(value))
-        return undefined;
-    const { os, architecture, variant } = value;
-    if (typeof os !== 'string' || typeof architecture !== 'string' || os === '' || architecture === '') {
-        return undefined;
-    }
-    return typeof variant === 'string' && variant !== '' ? { os, architecture, variant } : { os, architecture };
-}
-/**
- * Each platform exactly once; with `expected`, exactly those platforms. Problems name the sources of a
- * duplicate, the platforms missing from every source, and platforms that `expected` does not list.
- */
-function platformSetProblems(placed, expected) {
-    const problems = [];
-    const byPlatform = new Map();
-    for (const { platform, from } of placed) {
-        const key = (0,oci_platforms/* normalizePlatform */.FL)(platform);
-        byPlatform.set(key, [...(byPlatform.get(key) ?? []), from]);
-    }
-    for (const [platform, froms] of byPlatform) {
-        if (froms.length > 1)
-            problems.push(`${platform} is in more than one source: ${froms.join(', ')}`);
-    }
-    if (expected === undefined)
-        return problems;
-    const wanted = expected.map(oci_platforms/* normalizePlatform */.FL);
-    const held = [...byPlatform.keys()];
-    const missing = wanted.filter(p => !byPlatform.has(p));
-    if (missing.length > 0) {
-        problems.push(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} in platforms but in none of the sources ` +
-            `(they hold ${held.length > 0 ? held.join(', ') : 'no platform image'})`);
-    }
-    for (const platform of held.filter(p => !wanted.includes(p))) {
-        const froms = byPlatform.get(platform) ?? [];
-        problems.push(`${platform} (from ${froms.join(', ')}) is not in platforms (${wanted.join(', ')})`);
-    }
-    return problems;
-}
-/**
- * The image config's os/architecture/variant against the index entry's platform (both normalised, so
- * arm64/v8 equals arm64). `where` names the image for the message.
- */
-function configPlatformProblems(entry, config, where) {
-    const parsed = (0,oci/* parseJsonObject */.dw)(config);
-    const fromConfig = platformOf(parsed);
-    if (fromConfig === undefined) {
-        return [`${where}: its image config has no os/architecture, so its platform cannot be checked`];
-    }
-    const listed = (0,oci_platforms/* formatPlatform */.Bq)(entry);
-    const actual = (0,oci_platforms/* formatPlatform */.Bq)(fromConfig);
-    return listed === actual
-        ? []
-        : [`${where} is listed as ${listed}, but its image config says ${actual} (os/architecture/variant)`];
-}
-/**
- * The platform images of an index (attestation manifests and unknown/unknown entries left out), each
- * placed as `entry N (digest)`: the input of platformSetProblems for an index already pushed.
- */
-function indexPlatforms(raw, mediaType) {
-    const parsed = (0,oci/* parseJsonObject */.dw)(raw);
-    if (parsed === undefined || (0,oci/* manifestKind */.QS)(mediaType, parsed) !== 'index') {
-        throw new Error(`Expected an image index (${mediaType || 'no media type'}), got something else`);
-    }
-    const manifests = Array.isArray(parsed['manifests']) ? parsed['manifests'] : [];
-    const placed = [];
-    for (const [n, entry] of manifests.entries()) {
-        if (!(0,oci/* isRecord */.u4)(entry) || (0,oci/* isAttestation */.H3)(entry))
-            continue;
-        const platform = platformOf(entry['platform']);
-        if (platform === undefined || (platform.os === 'unknown' && platform.architecture === 'unknown'))
-            continue;
-        placed.push({ platform: (0,oci_platforms/* formatPlatform */.Bq)(platform), from: `entry ${n} (${String(entry['digest'])})` });
-    }
-    return placed;
-}
-/** Checks a pushed (or about to be pushed) index: each platform once, and exactly `expected` if given. */
-function indexProblems(raw, mediaType, expected) {
-    return platformSetProblems(indexPlatforms(raw, mediaType), expected);
-}
-/** An error listing every problem, or nothing when there is none. */
-function throwProblems(what, problems) {
-    if (problems.length === 0)
-        return;
-    throw new Error(problems.length === 1
-        ? `${what}: ${problems[0] ?? ''}`
-        : `${what}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-}
-const REFERENCE_DIGEST_ANNOTATION = 'vnd.docker.reference.digest';
-/**
- * Every problem of an index as pushed: each requested platform exactly once and no other
- * (platformSetProblems), each config's platform (configPlatformProblems), no nested index, attestation
- * manifests only as attestation entries (unknown/unknown, pointing at an image of the index).
- */
-function pushedIndexProblems(input) {
-    const problems = [];
-    const placed = [];
-    const attestations = [];
-    const entries = Array.isArray(input.index['manifests']) ? input.index['manifests'] : [];
-    for (const [n, entry] of entries.entries()) {
-        if (!isRecord(entry) || typeof entry['digest'] !== 'string') {
-            problems.push(`entry ${n} of the index has no digest`);
-            continue;
-        }
-        const from = `entry ${n} (${entry['digest']})`;
-        const platform = platformOf(entry['platform']);
-        if (isAttestation(entry)) {
-            const annotations = entry['annotations'];
-            attestations.push({ from, platform, refersTo: annotations[REFERENCE_DIGEST_ANNOTATION] });
-            continue;
-        }
-        const name = platform ? formatPlatform(platform) : '';
-        if (typeof entry['mediaType'] === 'string' && INDEX_MEDIA_TYPES.includes(entry['mediaType'])) {
-            problems.push(`${name || 'an entry'}: ${from} is an index nested in the index`);
-            continue;
-        }
-        if (!platform || (platform.os === 'unknown' && platform.architecture === 'unknown')) {
-            problems.push(`${from} has ${platform ? 'platform unknown/unknown' : 'no platform'} but is not marked as an ` +
-                'attestation manifest (vnd.docker.reference.type)');
-            continue;
-        }
-        placed.push({ platform: name, from });
-        problems.push(...listedProblems(platform, `${name}: ${from}`, input.manifests.get(entry['digest'])));
-    }
-    const images = new Set(placed.map(p => /\((.*)\)$/.exec(p.from)?.[1]));
-    for (const { from, platform, refersTo } of attestations) {
-        if (platform && !(platform.os === 'unknown' && platform.architecture === 'unknown')) {
-            problems.push(`${formatPlatform(platform)}: ${from} is an attestation manifest listed with that platform, not unknown/unknown`);
-        }
-        if (typeof refersTo !== 'string' || !images.has(refersTo)) {
-            problems.push(`${from} is an attestation manifest for ${String(refersTo)}, which is no image of the index`);
-        }
-    }
-    return [...problems, ...platformSetProblems(placed, input.requested)];
-}
-/** The problems of a single image manifest pushed without an index (one platform requested). */
-function singleManifestProblems(requested, manifest) {
-    const [only] = requested;
-    if (requested.length !== 1 || only === undefined) {
-        return [`a single image manifest was pushed for ${requested.length} platforms`];
-    }
-    const [os = '', architecture = '', variant] = normalizePlatform(only).split('/');
-    const platform = variant ? { os, architecture, variant } : { os, architecture };
-    return listedProblems(platform, `${formatPlatform(platform)}: the pushed manifest`, manifest);
-}
-function listedProblems(platform, where, manifest) {
-    if (!manifest)
-        return [`${where} was not read`];
-    if (manifest.kind === 'index')
-        return [`${where} is an index nested in the index`];
-    if (manifest.kind === undefined)
-        return [`${where} is not an image manifest`];
-    if (manifest.attestation)
-        return [`${where} is an attestation manifest (${MEDIA_TYPES.inToto} layers), not an image`];
-    return configPlatformProblems(platform, manifest.config ?? Buffer.from('{}'), where);
-}
-
-;// CONCATENATED MODULE: ./lib/oci/merge-plan.js
-/**
- * Planning a merge: which platform images each source contributes (an index gives its platform manifests,
- * each with the attestation manifests that refer to it, so nothing is nested), the checks every merge
- * passes before anything is pushed, and the bytes of the new index. Pure: the caller fetches and pushes.
- */
-
-
-
-/** The annotation of an attestation manifest that names the image it describes. */
-const merge_plan_REFERENCE_DIGEST_ANNOTATION = 'vnd.docker.reference.digest';
-/** The platform images of a source: its own manifest, or the platform entries of its index. */
-function sourceParts(source) {
-    const parsed = (0,oci/* parseJsonObject */.dw)(source.raw);
-    const kind = parsed === undefined ? undefined : (0,oci/* manifestKind */.QS)(source.mediaType, parsed);
-    if (parsed === undefined || kind === undefined) {
-        throw new Error(`${source.source} is neither an image index nor an image manifest (${source.mediaType})`);
-    }
-    if (kind === 'manifest') {
-        const descriptor = { mediaType: source.mediaType, digest: source.digest, size: source.raw.length };
-        return [{ source: source.source, descriptor, platform: undefined, attestations: [] }];
-    }
-    const entries = (Array.isArray(parsed['manifests']) ? parsed['manifests'] : []).map(entry => descriptorOf(entry, source.source));
-    const parts = [];
-    for (const entry of entries) {
-        if ((0,oci/* isAttestation */.H3)(entry))
-            continue;
-        if (oci/* INDEX_MEDIA_TYPES */.kA.includes(entry.mediaType)) {
-            throw new Error(`${source.source} holds another index (${entry.digest}); give that index as a source of its own`);
-        }
-        const platform = platformOf(entry['platform']);
-        if (platform === undefined || (platform.os === 'unknown' && platform.architecture === 'unknown'))
-            continue;
-        const attestations = entries.filter(other => (0,oci/* isAttestation */.H3)(other) && annotation(other, merge_plan_REFERENCE_DIGEST_ANNOTATION) === entry.digest);
-        parts.push({ source: source.source, descriptor: entry, platform, attestations });
-    }
-    if (parts.length === 0)
-        throw new Error(`${source.source} is an index without any platform image`);
-    return parts;
-}
-/**
- * The index of the images, after the checks: every platform exactly once (exactly `platforms` when
- * given) and each config's os/architecture/variant equal to its entry. Throws one error with every
- * problem. A Docker manifest list when every image is a Docker manifest and there are no attestations
- * and no annotations (a manifest list has no place for them); else an OCI image index.
- */
-function planIndex(images, options) {
-    const problems = [];
-    const placed = [];
-    for (const image of images) {
-        const where = `${image.source} (${image.descriptor.digest})`;
-        if (image.platform !== undefined) {
-            problems.push(...configPlatformProblems(image.platform, image.config, where));
-            placed.push({ ...image, key: (0,oci_platforms/* formatPlatform */.Bq)(image.platform), entry: image.descriptor });
-            continue;
-        }
-        const config = (0,oci/* parseJsonObject */.dw)(image.config);
-        const platform = platformOf(config);
-        if (platform === undefined) {
-            problems.push(`${where}: its image config has no os/architecture, so its platform is unknown`);
-            continue;
-        }
-        const osVersion = config?.['os.version'];
-        const entry = {
-            ...image.descriptor,
-            platform: { ...platform, ...(typeof osVersion === 'string' ? { 'os.version': osVersion } : {}) }
-        };
-        placed.push({ ...image, platform, key: (0,oci_platforms/* formatPlatform */.Bq)(platform), entry });
-    }
-    const sets = placed.map(p => ({ platform: p.key, from: p.source }));
-    problems.push(...platformSetProblems(sets, options.platforms));
-    throwProblems('Cannot merge the sources', problems);
-    const attestations = placed.flatMap(p => p.attestations);
-    const annotations = Object.keys(options.annotations).length > 0 ? { ...options.annotations } : undefined;
-    const docker = placed.every(p => p.entry.mediaType === oci/* MEDIA_TYPES */.Z2.dockerManifest) &&
-        attestations.length === 0 &&
-        annotations === undefined;
-    const mediaType = docker ? oci/* MEDIA_TYPES */.Z2.dockerManifestList : oci/* MEDIA_TYPES */.Z2.ociIndex;
-    const index = {
-        schemaVersion: 2,
-        mediaType,
-        manifests: [...placed.map(p => p.entry), ...attestations],
-        ...(annotations ? { annotations } : {})
-    };
-    const raw = Buffer.from(`${JSON.stringify(index, null, 2)}\n`);
-    return {
-        mediaType,
-        raw,
-        digest: (0,oci/* sha256Digest */.sI)(raw),
-        platforms: Object.fromEntries(placed.map(p => [p.key, p.entry.digest])),
-        images: placed
-    };
-}
-/** The blobs an image manifest refers to: its config and its layers. */
-function manifestBlobs(raw, where) {
-    const parsed = (0,oci/* parseJsonObject */.dw)(raw);
-    const layers = Array.isArray(parsed?.['layers']) ? parsed['layers'] : [];
-    const config = parsed?.['config'];
-    if (!(0,oci/* isRecord */.u4)(config))
-        throw new Error(`${where} is not an image manifest: it has no config`);
-    return [config, ...layers].map(blob => {
-        const digest = (0,oci/* isRecord */.u4)(blob) ? blob['digest'] : undefined;
-        const size = (0,oci/* isRecord */.u4)(blob) ? blob['size'] : undefined;
-        if (typeof digest !== 'string' || !(0,oci/* isDigest */.Bc)(digest) || typeof size !== 'number' || size < 0) {
-            throw new Error(`${where} lists a blob without a sha256 digest and size`);
-        }
-        return { digest, size };
-    });
-}
-function descriptorOf(value, source) {
-    const ok = (0,oci/* isRecord */.u4)(value) &&
-        typeof value['mediaType'] === 'string' &&
-        typeof value['digest'] === 'string' &&
-        (0,oci/* isDigest */.Bc)(value['digest']) &&
-        typeof value['size'] === 'number';
-    if (!ok)
-        throw new Error(`${source} has an index entry without mediaType, sha256 digest and size`);
-    return value;
-}
-function annotation(descriptor, key) {
-    const annotations = descriptor['annotations'];
-    const value = (0,oci/* isRecord */.u4)(annotations) ? annotations[key] : undefined;
-    return typeof value === 'string' ? value : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/registry/copy.js
-/**
- * Copying an image manifest and its blobs from one repository to another, by digest: within one registry
- * each blob is mounted (the registry copies it itself when it will not mount), between registries each
- * blob the target lacks is streamed from the source into the target. The manifest is PUT by its digest,
- * with the exact bytes the source served, after its blobs.
- */
-
-function emptyCounts() {
-    return { mounted: 0, copied: 0, present: 0, manifests: 0 };
-}
-/** Whether two repositories are the same one (then there is nothing to copy). */
-function sameRepository(a, b) {
-    return a.registry === b.registry && a.repository === b.repository;
-}
-/** Makes the manifest and its blobs part of the target repository (nothing to do when it is the source). */
-async function copyManifest(options) {
-    const { from, to, manifest, counts, retry } = options;
-    if (sameRepository(from, to))
-        return;
-    const where = `${to.registry}/${to.repository}`;
-    const done = options.blobsDone ?? new Map();
-    await mapLimit(manifest.blobs, options.concurrency ?? 4, blob => {
-        const key = `${to.registry}/${to.repository}@${blob.digest}`;
-        let transfer = done.get(key);
-        if (transfer === undefined) {
-            transfer = copyBlob(options, blob);
-            transfer.catch(() => undefined); // awaited below; a failure elsewhere must not leave it unhandled
-            done.set(key, transfer);
-        }
-        return transfer;
-    });
-    await retry(`Pushing manifest ${manifest.digest} to ${where}`, () => to.client.putManifest(to.repository, manifest.digest, manifest));
-    counts.manifests++;
-}
-/** Brings one blob to the target: mounted within a registry, else streamed unless the target has it. */
-async function copyBlob(options, blob) {
-    const { from, to, counts, retry } = options;
-    const where = `${to.registry}/${to.repository}`;
-    if (from.registry === to.registry) {
-        const how = await retry(`Mounting blob ${blob.digest} into ${where}`, () => to.client.mountBlob({
-            repository: to.repository,
-            from: from.repository,
-            digest: blob.digest,
-            maxBytes: blob.size
-        }));
-        counts[how]++;
-        return;
-    }
-    const present = await retry(`Looking up blob ${blob.digest} in ${where}`, () => to.client.headBlob(to.repository, blob.digest));
-    if (present !== undefined) {
-        counts.present++;
-        return;
-    }
-    await retry(`Copying blob ${blob.digest} to ${where}`, async () => {
-        const stream = await from.client.getBlob(from.repository, blob.digest, blob.size);
-        await to.client.uploadBlob(to.repository, blob.digest, { size: blob.size, body: stream.body });
-    });
-    counts.copied++;
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-var external_node_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_node_http_, 2);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_namespaceObject_0 = /*#__PURE__*/__nccwpck_require__.t(external_node_https_namespaceObject, 2);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-;// CONCATENATED MODULE: ./lib/registry/transport.js
-/**
- * HTTP(S) to one registry, the way BuildKit reached it to push: plain HTTP or TLS, with extra CAs or
- * without verification, through the proxy chosen for each URL (a CONNECT tunnel, as @actions/http-client
- * does). Node's own http/https clients: nothing outlives the request, so the step can end when its work is
- * done. Every request has a time limit; buffered bodies have a size limit, streamed ones the caller's.
- */
-
-
-
-
-
-
-
-
-const USER_AGENT = 'multiarch-build-push-action';
-const DEFAULT_TIMEOUT_MS = 30_000;
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
-const MAX_REDIRECTS = 5;
-const REDIRECTS = [301, 302, 303, 307, 308];
-class Transport {
-    options;
-    secureContext;
-    agents = new Map();
-    timeoutMs;
-    constructor(options, 
-    /** The system roots plus the CAs, parsed once for every connection (~150 certificates: costly). */
-    secureContext) {
-        this.options = options;
-        this.secureContext = secureContext;
-        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    }
-    /** Reads the CA files; throws naming the `ca-certs` input when one cannot be read. */
-    static async open(options) {
-        const ca = await loadCa(options.settings.caFiles, options.extraCaFile);
-        return new Transport(options, ca === undefined ? undefined : external_node_tls_.createSecureContext({ ca }));
-    }
-    /** The origin of the registry's API: http(s)://host[:port]. */
-    origin(apiHost) {
-        return `${this.options.settings.plainHttp ? 'http' : 'https'}://${apiHost}`;
-    }
-    /** One request, redirects followed for GET and HEAD; the whole body read (up to the size limit). */
-    async send(request) {
-        const response = await this.follow(request, this.options.maxBodyBytes ?? MAX_BODY_BYTES, false);
-        return { ...response, body: await readAll(response.body) };
-    }
-    /**
-     * Like send, but the body is a stream that fails once it passes `maxBytes` or stalls for the time
-     * limit. The caller reads it to the end (or destroys it).
-     */
-    stream(request, maxBytes) {
-        return this.follow(request, maxBytes, true);
-    }
-    /** Drops kept-alive connections. */
-    close() {
-        // Direct agents keep sockets alive between requests; tunnels close their own.
-        for (const agent of this.agents.values())
-            if (agent instanceof external_node_http_.Agent)
-                agent.destroy();
-        this.agents.clear();
-    }
-    async follow(request, maxBytes, streaming) {
-        let url = request.url;
-        let headers = { 'user-agent': USER_AGENT, ...request.headers };
-        const redirectable = request.method === 'GET' || request.method === 'HEAD';
-        for (let hop = 0;; hop++) {
-            const response = await this.once({ ...request, url, headers }, maxBytes, streaming);
-            const location = firstHeader(response.headers['location']);
-            if (!redirectable || !REDIRECTS.includes(response.status) || location === undefined)
-                return response;
-            response.body.resume();
-            if (hop === MAX_REDIRECTS) {
-                throw new RegistryError(`Too many redirects from ${displayUrl(request.url)}`, {
-                    url: displayUrl(request.url),
-                    status: response.status
-                });
-            }
-            const next = new URL(location, url);
-            // Credentials are for the host that asked for them, not for wherever it redirects.
-            if (next.origin !== url.origin) {
-                headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'authorization'));
-            }
-            url = next;
-        }
-    }
-    once(request, maxBytes, streaming) {
-        const { method, url } = request;
-        const shown = displayUrl(url);
-        return new Promise((resolve, reject) => {
-            let stage = 'to accept the connection for';
-            let body;
-            let timer;
-            const stop = () => {
-                clearTimeout(timer);
-            };
-            const arm = () => {
-                stop();
-                timer = setTimeout(() => {
-                    const what = `${this.who(url)} ${stage} ${method} ${shown}${this.via(url)}`;
-                    const error = new RegistryError(`Timed out after ${this.timeoutMs} ms waiting for ${what}`, {
-                        url: shown,
-                        code: 'ETIMEDOUT'
-                    });
-                    if (body === undefined)
-                        client.destroy(error);
-                    else
-                        body.destroy(error);
-                }, this.timeoutMs);
-                timer.unref();
-            };
-            const wrap = (error) => error instanceof RegistryError ? error : networkError(url, error, this.via(url));
-            const client = (url.protocol === 'https:' ? external_node_https_namespaceObject_0 : external_node_http_namespaceObject).request(url, {
-                method,
-                headers: request.headers,
-                agent: this.agentFor(url),
-                ...(url.protocol === 'https:' ? this.tlsOptions() : {})
-            }, response => {
-                stage = 'to send the rest of the body of';
-                let size = 0;
-                const limited = new external_node_stream_.Transform({
-                    transform(chunk, _encoding, done) {
-                        size += chunk.length;
-                        if (streaming)
-                            arm();
-                        if (size <= maxBytes)
-                            done(null, chunk);
-                        else
-                            done(new RegistryError(`${shown} sent more than ${maxBytes} bytes`, { url: shown }));
-                    }
-                });
-                body = limited;
-                // The error stays on the destroyed stream for whoever reads it, even if it came before they did.
-                limited.on('error', () => undefined);
-                response.on('error', error => limited.destroy(wrap(error)));
-                limited.on('end', stop);
-                limited.on('close', () => {
-                    stop();
-                    if (!response.complete)
-                        response.destroy();
-                });
-                response.pipe(limited);
-                resolve({ status: response.statusCode ?? 0, headers: response.headers, body: limited, url });
-            });
-            client.on('socket', socket => {
-                if (!socket.connecting)
-                    stage = 'to answer';
-                else
-                    socket.once('connect', () => (stage = 'to answer'));
-            });
-            client.on('error', error => {
-                stop();
-                if (body === undefined)
-                    reject(wrap(error));
-                else
-                    body.destroy(wrap(error));
-            });
-            arm();
-            if (request.body instanceof external_node_stream_.Readable) {
-                request.body.on('error', error => client.destroy(error));
-                request.body.pipe(client);
-            }
-            else {
-                client.end(request.body);
-            }
-        });
-    }
-    /** The host waited for, and the registry it was reached for when that is another host (token service). */
-    who(url) {
-        return url.host === this.options.registry
-            ? url.host
-            : `${url.host} (for registry ${this.options.registry})`;
-    }
-    via(url) {
-        const proxy = this.options.proxyFor(url);
-        return proxy === undefined ? '' : ` via proxy ${proxy.host}`;
-    }
-    /** TLS settings for the registry: BuildKit's (skip verification, or the system roots plus the CAs). */
-    tlsOptions() {
-        const context = this.secureContext ? { secureContext: this.secureContext } : {};
-        return { rejectUnauthorized: !this.options.settings.insecure, ...context };
-    }
-    /** A direct agent, or a CONNECT tunnel through the proxy chosen for this URL. */
-    agentFor(url) {
-        const proxy = this.options.proxyFor(url);
-        const key = `${url.protocol}${proxy?.href ?? ''}`;
-        const existing = this.agents.get(key);
-        if (existing !== undefined)
-            return existing;
-        let agent;
-        if (proxy === undefined) {
-            agent =
-                url.protocol === 'https:'
-                    ? new external_node_https_namespaceObject.Agent({ keepAlive: true, ...this.tlsOptions() })
-                    : new external_node_http_.Agent({ keepAlive: true });
-        }
-        else {
-            const auth = proxy.username
-                ? `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
-                : undefined;
-            const through = {
-                host: proxy.hostname,
-                port: Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80),
-                ...(auth !== undefined ? { proxyAuth: auth } : {})
-            };
-            const viaTls = proxy.protocol === 'https:';
-            agent =
-                url.protocol === 'https:'
-                    ? (viaTls ? tunnel.httpsOverHttps : tunnel.httpsOverHttp)({ proxy: through, ...this.tlsOptions() })
-                    : (viaTls ? tunnel.httpOverHttps : tunnel.httpOverHttp)({ proxy: through });
-        }
-        this.agents.set(key, agent);
-        return agent;
-    }
-}
-/** The whole body. */
-async function readAll(body) {
-    const chunks = [];
-    for await (const chunk of body)
-        chunks.push(chunk);
-    return Buffer.concat(chunks);
-}
-function firstHeader(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-async function loadCa(files, extraCaFile) {
-    // Without extra CA files, keep node's defaults (which include NODE_EXTRA_CA_CERTS).
-    if (files.length === 0)
-        return undefined;
-    const ca = [...external_node_tls_.rootCertificates];
-    if (extraCaFile) {
-        try {
-            ca.push(await (0,promises_namespaceObject.readFile)(extraCaFile, 'utf8'));
-        }
-        catch {
-            // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS.
-        }
-    }
-    for (const file of files) {
-        try {
-            ca.push(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
-        }
-        catch (error) {
-            const detail = (0,errors/* errorChain */.eB)(error).messages[0] ?? 'unknown error';
-            throw new Error(`Cannot read the CA certificate file ${file} (ca-certs): ${detail}`, { cause: error });
-        }
-    }
-    return ca;
-}
-
-;// CONCATENATED MODULE: ./lib/merge/resolve.js
-/**
- * Reading the sources of a merge: each source's manifest (by tag or digest), the platform manifests of
- * a source index, their image configs (to check their platform) and the attestation manifests that come
- * along. Nothing is written anywhere.
- */
-
-
-
-
-
-/** Image configs are small JSON documents; a larger one is refused. */
-const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
-async function resolveSources(options) {
-    const { registries, retry } = options;
-    const manifests = new Map();
-    const perSource = await mapLimit(options.sources, options.concurrency, async (source) => {
-        const reference = (0,oci_reference/* parseImageReference */.o_)(source);
-        const from = { registry: reference.registry, repository: reference.repository };
-        const client = await registries.client(reference.registry);
-        const ref = reference.digest ?? reference.tag ?? 'latest';
-        const top = await retry(`Reading ${source}`, () => client.getManifest(reference.repository, ref));
-        const parts = sourceParts({ source, ...top });
-        /** A manifest of this source's repository, as served (the source's own when it is one). */
-        const fetch = async (digest, what) => {
-            const fetched = digest === top.digest
-                ? top
-                : await retry(`Reading ${what} of ${source}`, () => client.getManifest(reference.repository, digest));
-            const parsed = (0,oci/* parseJsonObject */.dw)(fetched.raw);
-            if (parsed === undefined || (0,oci/* manifestKind */.QS)(fetched.mediaType, parsed) !== 'manifest') {
-                throw new Error(`${source}: ${digest} is not an image manifest (${fetched.mediaType})`);
-            }
-            const blobs = manifestBlobs(fetched.raw, `${source} (${digest})`);
-            const manifest = { ...fetched, blobs };
-            manifests.set(digest, { from, manifest });
-            return manifest;
-        };
-        return mapLimit(parts, options.concurrency, async (part) => {
-            const manifest = await fetch(part.descriptor.digest, 'a platform manifest');
-            await Promise.all(part.attestations.map(a => fetch(a.digest, 'an attestation manifest')));
-            const config = manifest.blobs[0];
-            if (config === undefined)
-                throw new Error(`${source}: ${manifest.digest} has no config`);
-            if (config.size > MAX_CONFIG_BYTES) {
-                throw new Error(`${source}: the image config of ${manifest.digest} is ${config.size} bytes, too large`);
-            }
-            const bytes = await retry(`Reading the image config of ${source}`, async () => {
-                const blob = await client.getBlob(reference.repository, config.digest, config.size);
-                return readAll(blob.body);
-            });
-            return { ...part, config: bytes };
-        });
-    });
-    return { images: perSource.flat(), manifests };
-}
-
-;// CONCATENATED MODULE: ./lib/merge/merge.js
-/**
- * One index from images that already exist, pushed under every tag: read the sources, check them (every
- * platform exactly once, exactly `platforms` when given, each config matching its entry) before anything
- * is written, bring every platform and attestation manifest with its blobs to each target repository
- * (mounted within a registry, copied between registries), PUT the index under each tag, and read each
- * tag back. Takes typed options, so the action and a command line can both call it.
- */
-
-
-
-
-
-
-async function mergeImages(options) {
-    const { registries, retry, log } = options;
-    const concurrency = options.concurrency ?? 4;
-    const resolved = await resolveSources({ sources: options.sources, registries, retry, concurrency });
-    const plan = planIndex(resolved.images, {
-        annotations: options.annotations,
-        ...(options.platforms ? { platforms: options.platforms } : {})
-    });
-    const images = plan.images.map(image => ({
-        platform: image.key,
-        digest: image.entry.digest,
-        source: image.source,
-        attestations: image.attestations.length
-    }));
-    for (const image of images) {
-        const extra = image.attestations > 0 ? ` (+${image.attestations} attestation manifest)` : '';
-        log(`${image.platform}  ${image.digest}  from ${image.source}${extra}`);
-    }
-    log(`index ${plan.digest} (${plan.mediaType}): checks passed, pushing`);
-    const targets = new Map();
-    for (const tag of options.tags) {
-        const reference = (0,oci_reference/* parseImageReference */.o_)(tag);
-        const key = `${reference.registry}/${reference.repository}`;
-        const target = targets.get(key) ?? {
-            registry: reference.registry,
-            repository: reference.repository,
-            tags: []
-        };
-        target.tags.push(reference.tag ?? 'latest');
-        targets.set(key, target);
-    }
-    const manifests = plan.images.flatMap(image => [image.entry, ...image.attestations]);
-    const counts = emptyCounts();
-    for (const [where, target] of targets) {
-        const client = await registries.client(target.registry);
-        const to = { client, registry: target.registry, repository: target.repository };
-        const before = { ...counts };
-        const blobsDone = new Map();
-        await mapLimit(manifests, concurrency, async (descriptor) => {
-            const source = resolved.manifests.get(descriptor.digest);
-            if (source === undefined)
-                throw new Error(`${descriptor.digest} was not read from any source`);
-            const from = { ...source.from, client: await registries.client(source.from.registry) };
-            await copyManifest({ from, to, manifest: source.manifest, counts, retry, concurrency, blobsDone });
-        });
-        log(`${registries.describe(target.registry)} ${target.repository}: ` +
-            `${counts.mounted - before.mounted} blobs mounted, ${counts.copied - before.copied} copied, ` +
-            `${counts.present - before.present} already there; ${counts.manifests - before.manifests} manifests pushed`);
-        for (const tag of target.tags) {
-            await retry(`Pushing the index to ${where}:${tag}`, () => client.putManifest(target.repository, tag, { raw: plan.raw, mediaType: plan.mediaType }));
-            const served = await retry(`Reading ${where}:${tag} back`, () => client.getManifest(target.repository, tag));
-            if (served.digest !== plan.digest) {
-                throw new Error(`${where}:${tag} serves ${served.digest} after pushing ${plan.digest}: something else changed the tag`);
-            }
-            throwProblems(`${where}:${tag}`, indexProblems(served.raw, served.mediaType, options.platforms));
-            log(`${where}:${tag} -> ${plan.digest}`);
-        }
-    }
-    return {
-        digest: plan.digest,
-        mediaType: plan.mediaType,
-        platforms: plan.platforms,
-        images,
-        tags: options.tags,
-        counts
-    };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -35103,6 +33870,148 @@ function stringify_stringify(obj, { maxDepth = 1000, numbersAsFloat = false, str
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse_parse, stringify: stringify_stringify, TomlDate: TomlDate, TomlError: error_TomlError });
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
+/**
+ * Validation of the registry host names users type into inputs such as insecure-registries, ca-certs,
+ * registry-mirrors and registry. A value that passes is made only of lowercase letters, digits, '.', '-',
+ * and (for a port or an IPv6 literal) ':', '[' and ']', so it cannot inject TOML, shell syntax or log
+ * commands wherever it is used later.
+ */
+
+const MAX_DNS_NAME_LENGTH = 253;
+const MAX_DNS_LABEL_LENGTH = 63;
+const MAX_QUOTED_LENGTH = 120;
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const PORT = /^[1-9][0-9]{0,4}$/;
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+const IPV6_LITERAL = /^\[([0-9a-f:.]+)\](?::([^:]*))?$/;
+const NAME_AND_PORT = /^([^:]*)(?::([^:]*))?$/;
+/** Quotes a user value for an error message: JSON escaping keeps newlines and control characters visible. */
+function quote(value) {
+    const shown = value.length > MAX_QUOTED_LENGTH ? `${value.slice(0, MAX_QUOTED_LENGTH)}…` : value;
+    return JSON.stringify(shown);
+}
+/**
+ * Parses one registry host as typed by a user: 'host', 'host:port', '[ipv6]:port', optionally with a scheme.
+ *
+ * - 'http://host[:port]' means the registry speaks plain HTTP; it is accepted only when
+ *   `options.allowHttpScheme` is true and then yields `http: true`.
+ * - 'https://host[:port]' is accepted and the scheme stripped: HTTPS is what a bare host means anyway, so
+ *   it yields `http: false`.
+ * - Any other scheme, a path (one trailing '/' is tolerated), user info, a query, whitespace, quotes,
+ *   control characters or an empty value is rejected.
+ *
+ * Throws an Error whose message starts with `<input>: `, quotes the bad value and says what is accepted.
+ */
+function registry_name_parseRegistryHost(value, options) {
+    const { input, allowHttpScheme } = options;
+    const expected = allowHttpScheme
+        ? 'expected host[:port] such as registry.corp:5000 (or http://host[:port] for plain HTTP)'
+        : 'expected host[:port] such as registry.corp:5000';
+    function fail(problem) {
+        throw new Error(`${input}: ${quote(value)} ${problem}; ${expected}`);
+    }
+    let rest = value.trim();
+    if (rest === '') {
+        throw new Error(`${input}: empty registry host; ${expected}`);
+    }
+    let http = false;
+    const scheme = SCHEME.exec(rest);
+    if (scheme) {
+        const name = (scheme[1] ?? '').toLowerCase();
+        if (name === 'http') {
+            if (!allowHttpScheme)
+                fail('uses http://, which is not accepted here');
+            http = true;
+        }
+        else if (name !== 'https') {
+            fail(`uses the scheme ${name}://, which is not supported`);
+        }
+        rest = rest.slice(scheme[0].length);
+    }
+    if (rest.endsWith('/'))
+        rest = rest.slice(0, -1);
+    if (rest === '')
+        fail('has no host name');
+    // Only printable ASCII: no whitespace, control characters or look-alike Unicode letters.
+    if (/[^\x21-\x7e]|["'\\=`]/.test(rest))
+        fail('is not a registry host');
+    if (rest.includes('@'))
+        fail('must not contain user info (user@)');
+    if (rest.includes('/'))
+        fail('must not contain a path');
+    if (/[?#]/.test(rest))
+        fail('must not contain a query or fragment');
+    let name;
+    let port;
+    if (rest.startsWith('[')) {
+        const literal = IPV6_LITERAL.exec(rest.toLowerCase());
+        if (!literal || !(0,external_node_net_.isIPv6)(literal[1] ?? ''))
+            fail('is not a valid bracketed IPv6 address such as [::1]:5000');
+        name = `[${literal[1] ?? ''}]`;
+        port = literal[2];
+    }
+    else {
+        const parts = NAME_AND_PORT.exec(rest.toLowerCase());
+        if (!parts) {
+            if ((0,external_node_net_.isIPv6)(rest))
+                fail('is an IPv6 address without brackets; write it as [address]:port');
+            fail('is not a registry host');
+        }
+        name = parts[1] ?? '';
+        port = parts[2];
+        if (!isValidHostName(name))
+            fail('is not a registry host');
+    }
+    if (port !== undefined && (!PORT.test(port) || Number(port) > 65535)) {
+        fail('has an invalid port (expected a number from 1 to 65535)');
+    }
+    return { host: port === undefined ? name : `${name}:${port}`, http };
+}
+/** A DNS name (labels of a-z, 0-9 and '-') or a dotted-quad IPv4 address; `name` is already lowercase. */
+function isValidHostName(name) {
+    if (/^[0-9.]+$/.test(name))
+        return (0,external_node_net_.isIPv4)(name);
+    if (name.length === 0 || name.length > MAX_DNS_NAME_LENGTH)
+        return false;
+    return name.split('.').every(label => label.length <= MAX_DNS_LABEL_LENGTH && DNS_LABEL.test(label));
+}
+/**
+ * Whether a registry host (as returned by parseRegistryHost, with or without a port) is a loopback
+ * address: 'localhost', 127.0.0.0/8, ::1 (bracketed or not), or an IPv4-mapped 127.x address. These are
+ * the hosts BuildKit talks to over plain HTTP unless told otherwise.
+ */
+function isLoopbackHost(host) {
+    const value = host.trim().toLowerCase();
+    let name;
+    if (value.startsWith('[')) {
+        const end = value.indexOf(']');
+        if (end < 0)
+            return false;
+        name = value.slice(1, end);
+    }
+    else if (value.split(':').length > 2) {
+        name = value; // a bare IPv6 address such as ::1
+    }
+    else {
+        name = value.split(':')[0] ?? '';
+    }
+    if (name === 'localhost')
+        return true;
+    if ((0,external_node_net_.isIPv4)(name))
+        return name.startsWith('127.');
+    if ((0,external_node_net_.isIPv6)(name)) {
+        const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(name);
+        if (mapped)
+            return isLoopbackHost(mapped[1] ?? '');
+        const normalized = new URL(`http://[${name}]`).hostname;
+        return normalized === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(normalized);
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./lib/buildkitd/toml.js
 /**
  * The buildkitd.toml the action hands to `docker buildx create --buildkitd-config`: a table generated from
@@ -35337,6 +34246,4242 @@ function toml_registrySettings(table, host) {
     return { plainHttp: flag('http') ?? isLoopbackHost(host), insecure: flag('insecure') ?? false, ca };
 }
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var lib_core = __nccwpck_require__(6058);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var lib_io = __nccwpck_require__(8701);
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __nccwpck_require__(2088);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+// EXTERNAL MODULE: external "child_process"
+var external_child_process_ = __nccwpck_require__(5317);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+// Internal object for testability (allows mocking in ESM)
+const _internal = {
+    readLinuxVersionFile() {
+        const lsbReleaseFile = '/etc/lsb-release';
+        const osReleaseFile = '/etc/os-release';
+        let contents = '';
+        if (external_fs_.existsSync(lsbReleaseFile)) {
+            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
+        }
+        else if (external_fs_.existsSync(osReleaseFile)) {
+            contents = external_fs_.readFileSync(osReleaseFile).toString();
+        }
+        return contents;
+    }
+};
+function _findMatch(versionSpec, stable, candidates, archFilter) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const platFilter = os.platform();
+        let result;
+        let match;
+        let file;
+        for (const candidate of candidates) {
+            const version = candidate.version;
+            debug(`check ${version} satisfies ${versionSpec}`);
+            if (semver.satisfies(version, versionSpec) &&
+                (!stable || candidate.stable === stable)) {
+                file = candidate.files.find(item => {
+                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
+                    let chk = item.arch === archFilter && item.platform === platFilter;
+                    if (chk && item.platform_version) {
+                        const osVersion = _getOsVersion();
+                        if (osVersion === item.platform_version) {
+                            chk = true;
+                        }
+                        else {
+                            chk = semver.satisfies(osVersion, item.platform_version);
+                        }
+                    }
+                    return chk;
+                });
+                if (file) {
+                    debug(`matched ${candidate.version}`);
+                    match = candidate;
+                    break;
+                }
+            }
+        }
+        if (match && file) {
+            // clone since we're mutating the file list to be only the file that matches
+            result = Object.assign({}, match);
+            result.files = [file];
+        }
+        return result;
+    });
+}
+function _getOsVersion() {
+    // TODO: add windows and other linux, arm variants
+    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
+    const plat = os.platform();
+    let version = '';
+    if (plat === 'darwin') {
+        version = cp.execSync('sw_vers -productVersion').toString();
+    }
+    else if (plat === 'linux') {
+        // lsb_release process not in some containers, readfile
+        // Run cat /etc/lsb-release
+        // DISTRIB_ID=Ubuntu
+        // DISTRIB_RELEASE=18.04
+        // DISTRIB_CODENAME=bionic
+        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
+        const lsbContents = _internal.readLinuxVersionFile();
+        if (lsbContents) {
+            const lines = lsbContents.split('\n');
+            for (const line of lines) {
+                const parts = line.split('=');
+                if (parts.length === 2 &&
+                    (parts[0].trim() === 'VERSION_ID' ||
+                        parts[0].trim() === 'DISTRIB_RELEASE')) {
+                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
+                    break;
+                }
+            }
+        }
+    }
+    return version;
+}
+// Alias for backwards compatibility
+function _readLinuxVersionFile() {
+    return _internal.readLinuxVersionFile();
+}
+//# sourceMappingURL=manifest.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(2779);
+;// CONCATENATED MODULE: external "stream"
+const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+// EXTERNAL MODULE: external "util"
+var external_util_ = __nccwpck_require__(9023);
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
+var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+/**
+ * Internal class for retries
+ */
+class RetryHelper {
+    constructor(maxAttempts, minSeconds, maxSeconds) {
+        if (maxAttempts < 1) {
+            throw new Error('max attempts should be greater than or equal to 1');
+        }
+        this.maxAttempts = maxAttempts;
+        this.minSeconds = Math.floor(minSeconds);
+        this.maxSeconds = Math.floor(maxSeconds);
+        if (this.minSeconds > this.maxSeconds) {
+            throw new Error('min seconds should be less than or equal to max seconds');
+        }
+    }
+    execute(action, isRetryable) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            let attempt = 1;
+            while (attempt < this.maxAttempts) {
+                // Try
+                try {
+                    return yield action();
+                }
+                catch (err) {
+                    if (isRetryable && !isRetryable(err)) {
+                        throw err;
+                    }
+                    lib_core/* info */.pq(err.message);
+                }
+                // Sleep
+                const seconds = this.getSleepAmount();
+                lib_core/* info */.pq(`Waiting ${seconds} seconds before trying again`);
+                yield this.sleep(seconds);
+                attempt++;
+            }
+            // Last attempt
+            return yield action();
+        });
+    }
+    getSleepAmount() {
+        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
+            this.minSeconds);
+    }
+    sleep(seconds) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
+        });
+    }
+}
+//# sourceMappingURL=retry-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
+var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class HTTPError extends Error {
+    constructor(httpStatusCode) {
+        super(`Unexpected HTTP response: ${httpStatusCode}`);
+        this.httpStatusCode = httpStatusCode;
+        Object.setPrototypeOf(this, new.target.prototype);
+    }
+}
+const IS_WINDOWS = process.platform === 'win32';
+const IS_MAC = process.platform === 'darwin';
+const userAgent = 'actions/tool-cache';
+/**
+ * Download a tool from an url and stream it into a file
+ *
+ * @param url       url of tool to download
+ * @param dest      path to download tool
+ * @param auth      authorization header
+ * @param headers   other headers
+ * @returns         path to downloaded tool
+ */
+function downloadTool(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        dest = dest || external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
+        yield lib_io/* mkdirP */.U$(external_path_.dirname(dest));
+        lib_core/* debug */.Yz(`Downloading ${url}`);
+        lib_core/* debug */.Yz(`Destination ${dest}`);
+        const maxAttempts = 3;
+        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
+        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
+        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
+        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
+            return yield downloadToolAttempt(url, dest || '', auth, headers);
+        }), (err) => {
+            if (err instanceof HTTPError && err.httpStatusCode) {
+                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
+                if (err.httpStatusCode < 500 &&
+                    err.httpStatusCode !== 408 &&
+                    err.httpStatusCode !== 429) {
+                    return false;
+                }
+            }
+            // Otherwise retry
+            return true;
+        });
+    });
+}
+function downloadToolAttempt(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (external_fs_.existsSync(dest)) {
+            throw new Error(`Destination file path ${dest} already exists`);
+        }
+        // Get the response headers
+        const http = new lib/* HttpClient */.Qq(userAgent, [], {
+            allowRetries: false
+        });
+        if (auth) {
+            lib_core/* debug */.Yz('set auth');
+            if (headers === undefined) {
+                headers = {};
+            }
+            headers.authorization = auth;
+        }
+        const response = yield http.get(url, headers);
+        if (response.message.statusCode !== 200) {
+            const err = new HTTPError(response.message.statusCode);
+            lib_core/* debug */.Yz(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
+            throw err;
+        }
+        // Download the response body
+        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
+        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
+        const readStream = responseMessageFactory();
+        let succeeded = false;
+        try {
+            yield pipeline(readStream, external_fs_.createWriteStream(dest));
+            lib_core/* debug */.Yz('download complete');
+            succeeded = true;
+            return dest;
+        }
+        finally {
+            // Error, delete dest before retry
+            if (!succeeded) {
+                lib_core/* debug */.Yz('download failed');
+                try {
+                    yield lib_io/* rmRF */.Yz(dest);
+                }
+                catch (err) {
+                    lib_core/* debug */.Yz(`Failed to delete '${dest}'. ${err.message}`);
+                }
+            }
+        }
+    });
+}
+/**
+ * Extract a .7z file
+ *
+ * @param file     path to the .7z file
+ * @param dest     destination directory. Optional.
+ * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
+ * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
+ * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
+ * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
+ * interface, it is smaller than the full command line interface, and it does support long paths. At the
+ * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
+ * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
+ * to 7zr.exe can be pass to this function.
+ * @returns        path to the destination directory
+ */
+function extract7z(file, dest, _7zPath) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        ok(IS_WINDOWS, 'extract7z() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        const originalCwd = process.cwd();
+        process.chdir(dest);
+        if (_7zPath) {
+            try {
+                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
+                const args = [
+                    'x', // eXtract files with full paths
+                    logLevel, // -bb[0-3] : set output log level
+                    '-bd', // disable progress indicator
+                    '-sccUTF-8', // set charset for for console input/output
+                    file
+                ];
+                const options = {
+                    silent: true
+                };
+                yield exec(`"${_7zPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        else {
+            const escapedScript = path
+                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
+                .replace(/'/g, "''")
+                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                command
+            ];
+            const options = {
+                silent: true
+            };
+            try {
+                const powershellPath = yield io.which('powershell', true);
+                yield exec(`"${powershellPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        return dest;
+    });
+}
+/**
+ * Extract a compressed tar archive
+ *
+ * @param file     path to the tar
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
+ * @returns        path to the destination directory
+ */
+function extractTar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        // Create dest
+        dest = yield _createExtractFolder(dest);
+        // Determine whether GNU tar
+        core.debug('Checking tar --version');
+        let versionOutput = '';
+        yield exec('tar --version', [], {
+            ignoreReturnCode: true,
+            silent: true,
+            listeners: {
+                stdout: (data) => (versionOutput += data.toString()),
+                stderr: (data) => (versionOutput += data.toString())
+            }
+        });
+        core.debug(versionOutput.trim());
+        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
+        // Initialize args
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        if (core.isDebug() && !flags.includes('v')) {
+            args.push('-v');
+        }
+        let destArg = dest;
+        let fileArg = file;
+        if (IS_WINDOWS && isGnuTar) {
+            args.push('--force-local');
+            destArg = dest.replace(/\\/g, '/');
+            // Technically only the dest needs to have `/` but for aesthetic consistency
+            // convert slashes in the file arg too.
+            fileArg = file.replace(/\\/g, '/');
+        }
+        if (isGnuTar) {
+            // Suppress warnings when using GNU tar to extract archives created by BSD tar
+            args.push('--warning=no-unknown-keyword');
+            args.push('--overwrite');
+        }
+        args.push('-C', destArg, '-f', fileArg);
+        yield exec(`tar`, args);
+        return dest;
+    });
+}
+/**
+ * Extract a xar compatible archive
+ *
+ * @param file     path to the archive
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the xar. Optional.
+ * @returns        path to the destination directory
+ */
+function extractXar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
+        ok(IS_MAC, 'extractXar() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        args.push('-x', '-C', dest, '-f', file);
+        if (core.isDebug()) {
+            args.push('-v');
+        }
+        const xarPath = yield io.which('xar', true);
+        yield exec(`"${xarPath}"`, _unique(args));
+        return dest;
+    });
+}
+/**
+ * Extract a zip
+ *
+ * @param file     path to the zip
+ * @param dest     destination directory. Optional.
+ * @returns        path to the destination directory
+ */
+function extractZip(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        dest = yield _createExtractFolder(dest);
+        if (IS_WINDOWS) {
+            yield extractZipWin(file, dest);
+        }
+        else {
+            yield extractZipNix(file, dest);
+        }
+        return dest;
+    });
+}
+function extractZipWin(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        // build the powershell command
+        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+        const pwshPath = yield io.which('pwsh', false);
+        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
+        //and the -Force flag for Expand-Archive as a fallback
+        if (pwshPath) {
+            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
+            const pwshCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                pwshCommand
+            ];
+            core.debug(`Using pwsh at path: ${pwshPath}`);
+            yield exec(`"${pwshPath}"`, args);
+        }
+        else {
+            const powershellCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                powershellCommand
+            ];
+            const powershellPath = yield io.which('powershell', true);
+            core.debug(`Using powershell at path: ${powershellPath}`);
+            yield exec(`"${powershellPath}"`, args);
+        }
+    });
+}
+function extractZipNix(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const unzipPath = yield io.which('unzip', true);
+        const args = [file];
+        if (!core.isDebug()) {
+            args.unshift('-q');
+        }
+        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
+        yield exec(`"${unzipPath}"`, args, { cwd: dest });
+    });
+}
+/**
+ * Caches a directory and installs it into the tool cacheDir
+ *
+ * @param sourceDir    the directory to cache into tools
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheDir(sourceDir, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = semver.clean(version) || version;
+        arch = arch || os.arch();
+        core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        core.debug(`source dir: ${sourceDir}`);
+        if (!fs.statSync(sourceDir).isDirectory()) {
+            throw new Error('sourceDir is not a directory');
+        }
+        // Create the tool dir
+        const destPath = yield _createToolPath(tool, version, arch);
+        // copy each child item. do not move. move can fail on Windows
+        // due to anti-virus software having an open handle on a file.
+        for (const itemName of fs.readdirSync(sourceDir)) {
+            const s = path.join(sourceDir, itemName);
+            yield io.cp(s, destPath, { recursive: true });
+        }
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destPath;
+    });
+}
+/**
+ * Caches a downloaded file (GUID) and installs it
+ * into the tool cache with a given targetName
+ *
+ * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
+ * @param targetFile    the name of the file name in the tools directory
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheFile(sourceFile, targetFile, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_.arch();
+        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
+        lib_core/* debug */.Yz(`source file: ${sourceFile}`);
+        if (!external_fs_.statSync(sourceFile).isFile()) {
+            throw new Error('sourceFile is not a file');
+        }
+        // create the tool dir
+        const destFolder = yield _createToolPath(tool, version, arch);
+        // copy instead of move. move can fail on Windows due to
+        // anti-virus software having an open handle on a file.
+        const destPath = external_path_.join(destFolder, targetFile);
+        lib_core/* debug */.Yz(`destination file ${destPath}`);
+        yield lib_io.cp(sourceFile, destPath);
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destFolder;
+    });
+}
+/**
+ * Finds the path to a tool version in the local installed tool cache
+ *
+ * @param toolName      name of the tool
+ * @param versionSpec   version of the tool
+ * @param arch          optional arch.  defaults to arch of computer
+ */
+function find(toolName, versionSpec, arch) {
+    if (!toolName) {
+        throw new Error('toolName parameter is required');
+    }
+    if (!versionSpec) {
+        throw new Error('versionSpec parameter is required');
+    }
+    arch = arch || external_os_.arch();
+    // attempt to resolve an explicit version
+    if (!isExplicitVersion(versionSpec)) {
+        const localVersions = findAllVersions(toolName, arch);
+        const match = evaluateVersions(localVersions, versionSpec);
+        versionSpec = match;
+    }
+    // check for the explicit version in the cache
+    let toolPath = '';
+    if (versionSpec) {
+        versionSpec = node_modules_semver.clean(versionSpec) || '';
+        const cachePath = external_path_.join(_getCacheDirectory(), toolName, versionSpec, arch);
+        lib_core/* debug */.Yz(`checking cache: ${cachePath}`);
+        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
+            lib_core/* debug */.Yz(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
+            toolPath = cachePath;
+        }
+        else {
+            lib_core/* debug */.Yz('not found');
+        }
+    }
+    return toolPath;
+}
+/**
+ * Finds the paths to all versions of a tool that are installed in the local tool cache
+ *
+ * @param toolName  name of the tool
+ * @param arch      optional arch.  defaults to arch of computer
+ */
+function findAllVersions(toolName, arch) {
+    const versions = [];
+    arch = arch || external_os_.arch();
+    const toolPath = external_path_.join(_getCacheDirectory(), toolName);
+    if (external_fs_.existsSync(toolPath)) {
+        const children = external_fs_.readdirSync(toolPath);
+        for (const child of children) {
+            if (isExplicitVersion(child)) {
+                const fullPath = external_path_.join(toolPath, child, arch || '');
+                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
+                    versions.push(child);
+                }
+            }
+        }
+    }
+    return versions;
+}
+function getManifestFromRepo(owner_1, repo_1, auth_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
+        let releases = [];
+        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
+        const http = new httpm.HttpClient('tool-cache');
+        const headers = {};
+        if (auth) {
+            core.debug('set auth');
+            headers.authorization = auth;
+        }
+        const response = yield http.getJson(treeUrl, headers);
+        if (!response.result) {
+            return releases;
+        }
+        let manifestUrl = '';
+        for (const item of response.result.tree) {
+            if (item.path === 'versions-manifest.json') {
+                manifestUrl = item.url;
+                break;
+            }
+        }
+        headers['accept'] = 'application/vnd.github.VERSION.raw';
+        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
+        if (versionsRaw) {
+            // shouldn't be needed but protects against invalid json saved with BOM
+            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
+            try {
+                releases = JSON.parse(versionsRaw);
+            }
+            catch (_a) {
+                core.debug('Invalid json');
+            }
+        }
+        return releases;
+    });
+}
+function findFromManifest(versionSpec_1, stable_1, manifest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
+        // wrap the internal impl
+        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
+        return match;
+    });
+}
+function _createExtractFolder(dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!dest) {
+            // create a temp dir
+            dest = path.join(_getTempDirectory(), crypto.randomUUID());
+        }
+        yield io.mkdirP(dest);
+        return dest;
+    });
+}
+function _createToolPath(tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+        lib_core/* debug */.Yz(`destination ${folderPath}`);
+        const markerPath = `${folderPath}.complete`;
+        yield lib_io/* rmRF */.Yz(folderPath);
+        yield lib_io/* rmRF */.Yz(markerPath);
+        yield lib_io/* mkdirP */.U$(folderPath);
+        return folderPath;
+    });
+}
+function _completeToolPath(tool, version, arch) {
+    const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+    const markerPath = `${folderPath}.complete`;
+    external_fs_.writeFileSync(markerPath, '');
+    lib_core/* debug */.Yz('finished caching tool');
+}
+/**
+ * Check if version string is explicit
+ *
+ * @param versionSpec      version string to check
+ */
+function isExplicitVersion(versionSpec) {
+    const c = node_modules_semver.clean(versionSpec) || '';
+    lib_core/* debug */.Yz(`isExplicit: ${c}`);
+    const valid = node_modules_semver.valid(c) != null;
+    lib_core/* debug */.Yz(`explicit? ${valid}`);
+    return valid;
+}
+/**
+ * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
+ *
+ * @param versions        array of versions to evaluate
+ * @param versionSpec     semantic version spec to satisfy
+ */
+function evaluateVersions(versions, versionSpec) {
+    let version = '';
+    lib_core/* debug */.Yz(`evaluating ${versions.length} versions`);
+    versions = versions.sort((a, b) => {
+        if (node_modules_semver.gt(a, b)) {
+            return 1;
+        }
+        return -1;
+    });
+    for (let i = versions.length - 1; i >= 0; i--) {
+        const potential = versions[i];
+        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
+        if (satisfied) {
+            version = potential;
+            break;
+        }
+    }
+    if (version) {
+        lib_core/* debug */.Yz(`matched: ${version}`);
+    }
+    else {
+        lib_core/* debug */.Yz('match not found');
+    }
+    return version;
+}
+/**
+ * Gets RUNNER_TOOL_CACHE
+ */
+function _getCacheDirectory() {
+    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
+    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
+    return cacheDirectory;
+}
+/**
+ * Gets RUNNER_TEMP
+ */
+function _getTempDirectory() {
+    const tempDirectory = process.env['RUNNER_TEMP'] || '';
+    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
+    return tempDirectory;
+}
+/**
+ * Gets a global variable
+ */
+function _getGlobal(key, defaultValue) {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const value = global[key];
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    return value !== undefined ? value : defaultValue;
+}
+/**
+ * Returns an array of unique values.
+ * @param values Values to make unique.
+ */
+function _unique(values) {
+    return Array.from(new Set(values));
+}
+//# sourceMappingURL=tool-cache.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./lib/buildx/cli.js
+/**
+ * Which buildx this job runs, and how a command reaches it: the runner's `docker buildx` plugin, or a
+ * downloaded release run standalone (see buildx-install.ts). The post step needs only this module.
+ */
+
+
+/** The runner's own buildx, as a docker CLI plugin. */
+const DOCKER_BUILDX = Object.freeze({
+    command: 'docker',
+    prefix: Object.freeze(['buildx'])
+});
+/** A buildx binary run standalone (`/path/docker-buildx version`). */
+function cli_standaloneBuildx(binary) {
+    return { command: binary, prefix: [] };
+}
+/**
+ * `['buildx', 'build', ...]` (as builder.ts and build.ts produce it) -> the command and arguments that run
+ * it with `cli`.
+ */
+function buildxCommand(cli, argv) {
+    if (argv[0] !== 'buildx')
+        throw new Error(`not a buildx command: ${argv.join(' ')}`);
+    return [cli.command, [...cli.prefix, ...argv.slice(1)]];
+}
+/** A runner that sends `docker buildx ...` to `cli`; every other command goes to `runner` unchanged. */
+function withBuildx(runner, cli) {
+    if (isDockerBuildx(cli))
+        return runner;
+    return {
+        run(command, args, options) {
+            if (command === 'docker' && args[0] === 'buildx') {
+                const [buildx, buildxArgs] = buildxCommand(cli, args);
+                return runner.run(buildx, buildxArgs, options);
+            }
+            return runner.run(command, args, options);
+        }
+    };
+}
+function isDockerBuildx(cli) {
+    return cli.command === 'docker' && cli.prefix.length === 1 && cli.prefix[0] === 'buildx';
+}
+/** The BuildxCli as a state value, for the post step (which must remove the builder with the same binary). */
+function serializeBuildxCli(cli) {
+    return isDockerBuildx(cli) ? '' : JSON.stringify({ command: cli.command, prefix: cli.prefix });
+}
+/**
+ * Reads what `serializeBuildxCli` wrote. '' (main used the runner's buildx, or never got that far),
+ * something unreadable, or a binary that is no longer there: the runner's `docker buildx`.
+ */
+function parseBuildxCli(value) {
+    if (value === '')
+        return DOCKER_BUILDX;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch {
+        return DOCKER_BUILDX;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return DOCKER_BUILDX;
+    const { command, prefix } = parsed;
+    if (typeof command !== 'string' || command === '')
+        return DOCKER_BUILDX;
+    if (!Array.isArray(prefix) || !prefix.every((p) => typeof p === 'string'))
+        return DOCKER_BUILDX;
+    if (path.isAbsolute(command) && !fs.existsSync(command))
+        return DOCKER_BUILDX;
+    return { command, prefix };
+}
+
+;// CONCATENATED MODULE: ./lib/core/stall.js
+/**
+ * A time limit for work whose progress can be watched (a download growing a file): it fails when the
+ * progress stands still for too long, however long the whole work takes while it moves.
+ */
+/** `work`, or a rejection with `message` once its progress has not moved for `stallMs`. */
+function withStallLimit(work, limit) {
+    return new Promise((resolve, reject) => {
+        let last = limit.progress();
+        let since = Date.now();
+        const timer = setInterval(() => {
+            const now = limit.progress();
+            if (now !== last) {
+                last = now;
+                since = Date.now();
+            }
+            else if (Date.now() - since >= limit.stallMs) {
+                clearInterval(timer);
+                reject(new Error(limit.message()));
+            }
+        }, limit.pollMs ?? Math.min(1000, limit.stallMs / 10));
+        work.then(value => {
+            clearInterval(timer);
+            resolve(value);
+        }, (error) => {
+            clearInterval(timer);
+            reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+}
+
+// EXTERNAL MODULE: ./lib/oci/oci.js
+var oci = __nccwpck_require__(1396);
+;// CONCATENATED MODULE: ./lib/registry/errors.js
+/** Failed registry requests: the error type, which failures are worth retrying, and how URLs are shown. */
+
+
+/** A failed registry request. `url` never carries a password. */
+class RegistryError extends Error {
+    url;
+    /** HTTP status, when the registry answered. */
+    status;
+    /** Network or TLS error code (e.g. ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN), when it did not. */
+    code;
+    constructor(message, details) {
+        super(message);
+        this.name = 'RegistryError';
+        this.url = details.url;
+        this.status = details.status;
+        this.code = details.code;
+    }
+}
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+/** Why a failed registry request is worth another attempt, or undefined when it is not (4xx, TLS, …). */
+function transientRegistryFailure(error) {
+    if (!(error instanceof RegistryError))
+        return undefined;
+    if (error.status === 429)
+        return 'registry rate limit (429)';
+    if (error.status !== undefined && error.status >= 500)
+        return `registry server error (${error.status})`;
+    if (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code))
+        return error.code;
+    return /^Timed out/.test(error.message) ? 'timeout' : undefined;
+}
+/** A URL for messages and logs: a password in it is replaced by `***`. Text that is no URL is kept. */
+function errors_displayUrl(url) {
+    const text = typeof url === 'string' ? url : url.href;
+    if (!URL.canParse(text))
+        return text;
+    const parsed = new URL(text);
+    if (parsed.password === '')
+        return text;
+    parsed.password = '***';
+    return parsed.href;
+}
+/** ': CODE: message; …' from a registry's JSON error body (at most 3 errors, 300 characters), or ''. */
+function registryErrors(body) {
+    const errors = (0,oci/* parseJsonObject */.dw)(body)?.['errors'];
+    if (!Array.isArray(errors))
+        return '';
+    const parts = errors
+        .slice(0, 3)
+        .map((e) => (0,oci/* isRecord */.u4)(e) ? [e['code'], e['message']].filter(x => typeof x === 'string' && x !== '').join(': ') : '')
+        .filter(s => s !== '');
+    const text = parts.join('; ');
+    return text === '' ? '' : `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
+}
+/** A RegistryError that says what failed to reach `url` and what to do about it. */
+function networkError(url, error, via) {
+    const shown = errors_displayUrl(url);
+    const { codes, messages } = (0,errors/* errorChain */.eB)(error);
+    const code = codes.find(c => TLS_VERIFY_CODES.has(c)) ?? codes[0];
+    const detail = messages[messages.length - 1] ?? 'unknown error';
+    const fail = (message) => new RegistryError(message, { url: shown, ...(code ? { code } : {}) });
+    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
+        return fail(`TLS certificate verification failed for ${url.host} (${code}: ${detail}) at ${shown}. ` +
+            `Give the registry's CA certificate with the \`ca-certs\` input, or list ${url.host} in ` +
+            '`insecure-registries` to skip verification.');
+    }
+    if (codes.includes('ECONNREFUSED'))
+        return fail(`Connection refused by ${url.host}${via} (${shown})`);
+    if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
+        return fail(`Cannot resolve the host name ${url.hostname}${via} (${shown})`);
+    }
+    if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || /wrong version number/i.test(detail)) {
+        return fail(`TLS handshake with ${url.host} failed (${shown}): it looks like the registry speaks plain HTTP; ` +
+            'mark it as an insecure registry (`insecure-registries`) if that is intended.');
+    }
+    return fail(`Request to ${shown}${via} failed: ${code !== undefined ? `${code}: ` : ''}${detail}`);
+}
+const TLS_VERIFY_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'HOSTNAME_MISMATCH'
+]);
+
+;// CONCATENATED MODULE: ./lib/buildx/release.js
+/**
+ * buildx releases, as pure facts: the version grammar, the OS/arch names of the release assets, URL
+ * templates (`buildx-download-url`) and the release's `checksums.txt`. No I/O: input validation uses this
+ * module without pulling in the download code.
+ *
+ * URL templates: placeholders `{version}` (without `v`: 0.13.1), `{os}` (linux, darwin, windows, freebsd),
+ * `{arch}` (amd64, arm64, arm-v7, arm-v6, ppc64le, s390x, riscv64) and `{ext}` (`.exe` on Windows, else
+ * empty), the names buildx's GitHub releases use. `{version}` is required (the tool cache is keyed by
+ * version). The checksum file is `checksums.txt` in the same directory as the binary, unless a separate
+ * checksum URL template (same placeholders) is given.
+ */
+
+/** The GitHub release asset of a buildx version for this runner. */
+const release_DEFAULT_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}';
+/** Name of the checksum file published next to the release binaries. */
+const CHECKSUMS_FILE = 'checksums.txt';
+/**
+ * The version installed when `buildx-version` is empty and the runner's buildx is missing or older than
+ * the action needs. Pinned (not "latest"): finding the latest release needs the GitHub API, which runners
+ * behind a mirror cannot reach, and a pinned version builds the same way every time.
+ */
+const FALLBACK_BUILDX_VERSION = '0.38.0';
+/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
+const TOOL_NAME = 'buildx';
+/** A buildx install that failed; the message says what failed and where. */
+class release_BuildxInstallError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'BuildxInstallError';
+    }
+}
+// ---------------------------------------------------------------------------------------------------------
+// Versions, platforms, URLs
+/**
+ * The `buildx-version` input: '' (use the runner's buildx when it is recent enough), or an exact release
+ * such as 0.13.1, v0.13.1 or 0.14.0-rc1. Returns it without the `v`.
+ */
+function normalizeBuildxVersion(value) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return '';
+    const match = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/.exec(trimmed);
+    if (!match?.[1]) {
+        throw new Error(`"${value}" is not a buildx release version; use an exact version such as 0.13.1 ` +
+            '(or leave it empty to use the runner’s buildx)');
+    }
+    return match[1];
+}
+/** `0.14.0-rc1` -> `0.14.0`, for comparing with what `buildx version` prints. */
+function release_coreVersion(version) {
+    return version.replace(/-.*$/, '');
+}
+const RELEASE_OS = {
+    linux: 'linux',
+    darwin: 'darwin',
+    win32: 'windows',
+    freebsd: 'freebsd'
+};
+const RELEASE_ARCH = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64'
+};
+/** Node's platform / arch -> the OS and arch in buildx's release asset names. */
+function releasePlatform(platform, arch, armVersion) {
+    const os = RELEASE_OS[platform];
+    if (!os)
+        throw new release_BuildxInstallError(`buildx has no release for this runner's OS (${platform})`);
+    let releaseArch = RELEASE_ARCH[arch];
+    if (arch === 'arm')
+        releaseArch = armVersion === '6' ? 'arm-v6' : 'arm-v7';
+    if (!releaseArch)
+        throw new release_BuildxInstallError(`buildx has no release for this runner's architecture (${arch})`);
+    return { os, arch: releaseArch, ext: os === 'windows' ? '.exe' : '' };
+}
+/** `buildx-v0.13.1.linux-amd64`: the file name GitHub releases (and their checksums.txt) use. */
+function release_releaseAssetName(version, platform) {
+    return `buildx-v${version}.${platform.os}-${platform.arch}${platform.ext}`;
+}
+const PLACEHOLDERS = (/* unused pure expression or super */ null && (['version', 'os', 'arch', 'ext']));
+/** Fills a URL template's placeholders; throws on an unknown placeholder or a result that is no http(s) URL. */
+function release_renderUrlTemplate(template, version, platform) {
+    const values = { version, ...platform };
+    const rendered = template.trim().replace(/\{([^{}]*)\}/g, (whole, name) => {
+        const key = PLACEHOLDERS.find(p => p === name);
+        if (!key) {
+            throw new Error(`"${template}" has an unknown placeholder ${whole}; use ${PLACEHOLDERS.map(p => `{${p}}`).join(', ')}`);
+        }
+        return values[key];
+    });
+    let url;
+    try {
+        url = new URL(rendered);
+    }
+    catch {
+        throw new Error(`"${template}" does not make a URL (got "${rendered}")`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new Error(`"${template}" is not an http(s) URL`);
+    }
+    return url.href;
+}
+/**
+ * Checks a `buildx-download-url` value ('' is the GitHub default) and returns the template to use. For
+ * inputs.ts: the message names the problem; the caller prefixes the input name.
+ */
+function parseDownloadUrlTemplate(value) {
+    const template = value.trim();
+    if (template === '')
+        return release_DEFAULT_DOWNLOAD_URL;
+    if (!template.includes('{version}')) {
+        throw new Error(`"${template}" has no {version} placeholder; e.g. ` +
+            'https://mirror.example.com/docker/buildx/v{version}/buildx-v{version}.{os}-{arch}{ext}');
+    }
+    release_renderUrlTemplate(template, '0.0.0', { os: 'linux', arch: 'amd64', ext: '' });
+    return template;
+}
+/** The checksum file for a binary URL: `checksums.txt` in the same directory. */
+function release_defaultChecksumUrl(binaryUrl) {
+    return new URL(CHECKSUMS_FILE, binaryUrl).href;
+}
+/** A URL for messages: a password in it is replaced by `***` (one helper, the registry client's). */
+
+// ---------------------------------------------------------------------------------------------------------
+// Checksums
+/**
+ * A sha256sum-style file (`<hex>  <name>` or `<hex> *<name>` lines) -> file name -> lowercase hex. Names
+ * with a directory are also listed under their base name. Lines that are not checksums are skipped.
+ */
+function release_parseChecksums(text) {
+    const sums = new Map();
+    for (const line of text.split(/\r?\n/)) {
+        const match = /^([0-9a-fA-F]{64}) [ *]?(.+)$/.exec(line.trim());
+        if (!match?.[1] || !match[2])
+            continue;
+        const hex = match[1].toLowerCase();
+        const name = match[2].trim();
+        sums.set(name, hex);
+        const base = name.replace(/^.*\//, '');
+        if (!sums.has(base))
+            sums.set(base, hex);
+    }
+    return sums;
+}
+/**
+ * Compares a file's sha256 with its entry in a checksum file (looked up under each of `names`, first
+ * match wins); throws a BuildxInstallError naming both values and the checksum URL.
+ */
+function release_verifyChecksum(options) {
+    const { actual, checksums, names, checksumUrl, binaryUrl, tool = 'buildx' } = options;
+    const name = names.find(n => checksums.has(n));
+    const expected = name === undefined ? undefined : checksums.get(name);
+    if (expected === undefined) {
+        const listed = [...checksums.keys()].filter(k => !k.includes('/'));
+        throw new release_BuildxInstallError(`The checksum file ${errors_displayUrl(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
+            ` (it lists ${listed.length > 0 ? listed.join(', ') : 'no sha256 checksums'}), so the download` +
+            ` from ${errors_displayUrl(binaryUrl)} cannot be verified. Nothing was installed.`);
+    }
+    if (expected !== actual.toLowerCase()) {
+        throw new release_BuildxInstallError(`Checksum mismatch for ${tool} downloaded from ${errors_displayUrl(binaryUrl)}: expected sha256 ${expected}` +
+            ` (${name ?? ''} in ${errors_displayUrl(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
+            ' not the release file; nothing was installed.');
+    }
+    return expected;
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/install.js
+/**
+ * Downloading a buildx release into the runner's tool cache. The release binary for this runner's OS/arch
+ * is downloaded (from GitHub, or from the mirror that `buildx-download-url` describes), checked against
+ * the release's `checksums.txt`, kept in the tool cache (a later job on the same runner takes it from
+ * there without downloading) and run *standalone* for this job: nothing is written to the docker CLI's
+ * plugin directories, so other jobs and steps keep the runner's own buildx.
+ *
+ * A checksum file that is not there (HTTP 404/410/403) leaves the download unverified, with a warning; a
+ * checksum file that is there must list the binary with the same sha256, else nothing is installed.
+ *
+ * The runner's directories come in as `dirs`. @actions/tool-cache itself still takes the tool cache
+ * directory from the process environment (RUNNER_TOOL_CACHE), which the run's environment is.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
+const install_TOOL_NAME = 'buildx';
+/** The runner's directories from the run's environment. */
+function runnerDirs(env) {
+    return { toolCache: env.RUNNER_TOOL_CACHE ?? '', temp: env.RUNNER_TEMP ?? '' };
+}
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    await (0,promises_namespaceObject.pipeline)(external_node_fs_.createReadStream(file), hash);
+    return hash.digest('hex');
+}
+/** Name of the binary in the tool cache. */
+function cachedBinaryName(platform) {
+    return `docker-buildx${platform.ext}`;
+}
+/**
+ * Makes buildx `version` available from the tool cache: found there, or downloaded, verified and cached.
+ * Then runs `<binary> version` to check that it runs here and is the version asked for.
+ */
+async function installBuildx(options) {
+    const { log } = options;
+    const { version, platform } = options;
+    requireRunnerDirs(options.dirs);
+    const cachedDir = tc.find(install_TOOL_NAME, version, platform.arch);
+    const cached = cachedDir ? path.join(cachedDir, cachedBinaryName(platform)) : '';
+    const source = cached && fs.existsSync(cached) ? 'tool-cache' : 'download';
+    if (source === 'tool-cache')
+        log.info(`found buildx ${version} in the tool cache: ${cached}`);
+    const binary = source === 'tool-cache' ? cached : await downloadAndCache(options);
+    fs.chmodSync(binary, 0o755);
+    const result = await options.runner.run(binary, ['version'], { silent: true });
+    const reported = result.exitCode === 0 ? parseBuildxVersion(result.stdout) : undefined;
+    if (reported !== coreVersion(version)) {
+        // Not what was asked for: take it out of the tool cache, so the next run downloads again.
+        const dir = path.dirname(binary);
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.rmSync(`${dir}.complete`, { force: true });
+    }
+    if (!reported) {
+        const detail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
+        throw new BuildxInstallError(`The buildx binary ${binary} does not run on this runner (\`version\` exit code ${result.exitCode}; ` +
+            `removed from the tool cache)${detail ? `:\n${detail}` : ''}`);
+    }
+    if (reported !== coreVersion(version)) {
+        throw new BuildxInstallError(`The buildx binary ${binary} reports version ${reported}, not ${version}: ` +
+            'check that buildx-download-url puts {version} where the mirror keeps each version. It was removed ' +
+            'from the tool cache.');
+    }
+    log.info(`using buildx ${version} (${result.stdout.trim()}) from ${binary} for this job`);
+    return { cli: standaloneBuildx(binary), version: reported, source, path: binary };
+}
+function requireRunnerDirs(dirs) {
+    const named = [
+        ['RUNNER_TOOL_CACHE', dirs.toolCache],
+        ['RUNNER_TEMP', dirs.temp]
+    ];
+    for (const [name, value] of named) {
+        if (!value) {
+            throw new BuildxInstallError(`${name} is not set, so buildx cannot be downloaded to the tool cache (the GitHub runner sets it).`);
+        }
+    }
+}
+async function downloadAndCache(options) {
+    const { version, platform, log } = options;
+    const download = (url, httpMessage) => downloadTo(url, path.join(options.dirs.temp, randomUUID()), httpMessage);
+    const template = options.urlTemplate?.trim() || DEFAULT_DOWNLOAD_URL;
+    const binaryUrl = renderUrlTemplate(template, version, platform);
+    const checksumUrl = options.checksumUrlTemplate?.trim()
+        ? renderUrlTemplate(options.checksumUrlTemplate, version, platform)
+        : defaultChecksumUrl(binaryUrl);
+    const what = `buildx ${version} for ${platform.os}-${platform.arch}`;
+    log.info(`downloading ${what} from ${displayUrl(binaryUrl)}`);
+    const downloaded = await download(binaryUrl, status => status === 404
+        ? `${what} is not at ${displayUrl(binaryUrl)} (HTTP 404). Check that buildx-version is a released ` +
+            'version and that buildx-download-url serves it.'
+        : `Downloading ${what} from ${displayUrl(binaryUrl)} failed: HTTP ${status}.`);
+    try {
+        const actual = await sha256File(downloaded);
+        const checksums = await fetchChecksums(checksumUrl, binaryUrl, options.dirs, log);
+        if (checksums) {
+            const names = [
+                decodeURIComponent(path.posix.basename(new URL(binaryUrl).pathname)),
+                releaseAssetName(version, platform)
+            ];
+            verifyChecksum({ actual, checksums, names, checksumUrl, binaryUrl });
+            log.info(`sha256 ${actual} matches ${displayUrl(checksumUrl)}`);
+        }
+        else {
+            log.info(`sha256 of the unverified download: ${actual}`);
+        }
+        const dir = await tc.cacheFile(downloaded, cachedBinaryName(platform), install_TOOL_NAME, version, platform.arch);
+        const binary = path.join(dir, cachedBinaryName(platform));
+        log.info(`cached buildx ${version} in the tool cache: ${binary}`);
+        return binary;
+    }
+    finally {
+        fs.rmSync(downloaded, { force: true });
+    }
+}
+/** The checksum file's entries, or undefined (with a warning) when the source publishes none. */
+async function fetchChecksums(checksumUrl, binaryUrl, dirs, log) {
+    let file;
+    try {
+        file = await downloadWithLimit(checksumUrl, path.join(dirs.temp, randomUUID()));
+    }
+    catch (error) {
+        const status = error instanceof tc.HTTPError ? error.httpStatusCode : undefined;
+        if (status === 404 || status === 410 || status === 403) {
+            log.warning(`No checksum file at ${displayUrl(checksumUrl)} (HTTP ${status}): the buildx download from ` +
+                `${displayUrl(binaryUrl)} is unverified.`);
+            return undefined;
+        }
+        throw new BuildxInstallError(`Could not fetch the checksum file ${displayUrl(checksumUrl)} to verify buildx: ${downloadFailure(error)}.`, { cause: error });
+    }
+    try {
+        return parseChecksums(fs.readFileSync(file, 'utf8'));
+    }
+    finally {
+        fs.rmSync(file, { force: true });
+    }
+}
+async function downloadTo(url, dest, httpMessage) {
+    try {
+        return await downloadWithLimit(url, dest);
+    }
+    catch (error) {
+        if (error instanceof tc.HTTPError)
+            throw new BuildxInstallError(httpMessage(error.httpStatusCode), { cause: error });
+        throw new BuildxInstallError(`Downloading buildx from ${displayUrl(url)} failed: ${downloadFailure(error)}.`, {
+            cause: error
+        });
+    }
+}
+/** How long a download may go without receiving a byte. */
+const DOWNLOAD_STALL_MS = 60_000;
+/** tc.downloadTool, failing when the file it writes stops growing for DOWNLOAD_STALL_MS. */
+function downloadWithLimit(url, dest) {
+    return withStallLimit(downloadTool(url, dest), {
+        progress: () => external_node_fs_.statSync(dest, { throwIfNoEntry: false })?.size ?? -1,
+        stallMs: DOWNLOAD_STALL_MS,
+        message: () => `${new URL(url).host} stalled: no data for ${DOWNLOAD_STALL_MS / 1000} s while downloading ${errors_displayUrl(url)}`
+    });
+}
+function downloadFailure(error) {
+    if (error instanceof tc.HTTPError)
+        return `HTTP ${error.httpStatusCode ?? 'error'}`;
+    return messageOf(error);
+}
+
+// EXTERNAL MODULE: ./lib/core/runner.js
+var core_runner = __nccwpck_require__(6741);
+;// CONCATENATED MODULE: ./lib/cosign/cosign.js
+/**
+ * cosign's command lines, from pure functions: signing an image by digest with a key (the index and,
+ * recursively, every manifest it lists), the public key of that key, and verifying a signature against the
+ * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
+ * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
+ */
+function registryFlags(registry) {
+    const flags = [];
+    if (registry.plainHttp)
+        flags.push('--allow-http-registry');
+    if (registry.insecure)
+        flags.push('--allow-insecure-registry');
+    if (registry.caFile)
+        flags.push('--registry-cacert', registry.caFile);
+    return flags;
+}
+/**
+ * Signs the image and each manifest of its index. Without a transparency log, cosign 3 is told to use no
+ * signing config (which would name sigstore's public services) and to upload nothing.
+ */
+function signArgs(options) {
+    return [
+        'sign',
+        '--yes',
+        '--key',
+        options.keyFile,
+        '--recursive',
+        ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false']),
+        ...registryFlags(options.registry),
+        options.reference
+    ];
+}
+function verifyArgs(options) {
+    return [
+        'verify',
+        '--key',
+        options.publicKeyFile,
+        ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
+        ...registryFlags(options.registry),
+        options.reference
+    ];
+}
+/** `cosign public-key --key FILE` prints the key's public half (PEM). */
+function publicKeyArgs(keyFile) {
+    return ['public-key', '--key', keyFile];
+}
+/**
+ * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
+ * they keep next to it, the registry flags only where the registry needs them.
+ */
+function verifyCommand(options) {
+    const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
+    return ['cosign', ...verifyArgs({ ...options, registry, publicKeyFile: 'cosign.pub' })].join(' ');
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/version.js
+/**
+ * Versions of the docker buildx CLI: the oldest this action drives (`--metadata-file`, `--bootstrap`,
+ * `--provenance`, driver-opt `env.*`), and how to read and compare them.
+ */
+const version_MIN_BUILDX = '0.10.0';
+/** `github.com/docker/buildx v0.13.1 abc` / `github.com/docker/buildx 0.13.1+unknown` -> '0.13.1'. */
+function version_parseBuildxVersion(output) {
+    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
+}
+function version_compareVersions(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./lib/cosign/install.js
+/**
+ * Which cosign signs: the runner's own when it is cosign 3 or newer (or a build that reports no release,
+ * such as a distribution's package), else the pinned release from the tool cache, downloaded once from
+ * sigstore's GitHub releases and checked against the release's `cosign_checksums.txt` before it is cached.
+ */
+
+
+
+
+
+
+
+
+/** The release installed when the runner has no cosign 3. */
+const COSIGN_VERSION = '3.1.1';
+/** The oldest cosign whose flags (signing config, tlog upload) this action uses. */
+const MINIMUM_COSIGN = '3.0.0';
+const COSIGN_RELEASES = 'https://github.com/sigstore/cosign/releases/download';
+/** Node's architecture -> cosign's release name for Linux. */
+const ARCHES = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    s390x: 's390x',
+    ppc64: 'ppc64le',
+    riscv64: 'riscv64'
+};
+/** `cosign-linux-amd64`: the release asset for this runner. */
+function cosignAsset(platform, arch) {
+    const name = ARCHES[arch];
+    if (platform !== 'linux' || name === undefined)
+        throw new Error(`cosign has no release for this runner (${platform}/${arch}); put a cosign 3 on PATH`);
+    return `cosign-linux-${name}`;
+}
+/**
+ * The release `cosign version --json` reports ('3.1.1'), 'devel' for a build without one (a distribution's
+ * package), undefined when the output is not cosign's.
+ */
+function parseCosignVersion(output) {
+    try {
+        const version = JSON.parse(output).gitVersion;
+        if (typeof version !== 'string')
+            return undefined;
+        const release = /^v?(\d+\.\d+\.\d+)/.exec(version)?.[1];
+        return release ?? 'devel';
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The cosign command to run: 'cosign' (the runner's) or the tool cache's binary. */
+async function findCosign(options) {
+    const { runner, log } = options;
+    const probe = await runner.run('cosign', ['version', '--json'], { silent: true });
+    const version = probe.exitCode === 0 ? parseCosignVersion(probe.stdout) : undefined;
+    if (version === 'devel') {
+        log.info("using the runner's cosign (a build that reports no release version)");
+        return 'cosign';
+    }
+    if (version !== undefined && version_compareVersions(version, MINIMUM_COSIGN) >= 0) {
+        log.info(`using the runner's cosign ${version}`);
+        return 'cosign';
+    }
+    log.info(`${version ? `the runner's cosign ${version} is older than ${MINIMUM_COSIGN}` : 'cosign is not on PATH'}: ` +
+        `using cosign ${COSIGN_VERSION}`);
+    return installCosign(options);
+}
+async function installCosign(options) {
+    const { dirs, log } = options;
+    const asset = cosignAsset(options.platform, options.arch);
+    const cached = find('cosign', COSIGN_VERSION, options.arch);
+    if (cached) {
+        log.info(`found cosign ${COSIGN_VERSION} in the tool cache`);
+        return external_node_path_.join(cached, 'cosign');
+    }
+    if (!dirs.temp || !dirs.toolCache)
+        throw new Error('RUNNER_TEMP and RUNNER_TOOL_CACHE must be set to download cosign');
+    const base = `${(options.releases ?? COSIGN_RELEASES).replace(/\/+$/, '')}/v${COSIGN_VERSION}`;
+    const binaryUrl = `${base}/${asset}`;
+    const checksumUrl = `${base}/cosign_checksums.txt`;
+    const download = async (url) => {
+        try {
+            return await downloadWithLimit(url, external_node_path_.join(dirs.temp, (0,external_node_crypto_.randomUUID)()));
+        }
+        catch (error) {
+            throw new Error(`Downloading cosign from ${errors_displayUrl(url)} failed: ${(0,errors/* messageOf */.bD)(error)}`, {
+                cause: error
+            });
+        }
+    };
+    log.info(`downloading cosign ${COSIGN_VERSION} from ${errors_displayUrl(binaryUrl)}`);
+    const binary = await download(binaryUrl);
+    const sums = await download(checksumUrl);
+    try {
+        const actual = await sha256File(binary);
+        const checksums = release_parseChecksums(external_node_fs_.readFileSync(sums, 'utf8'));
+        release_verifyChecksum({ actual, checksums, names: [asset], checksumUrl, binaryUrl, tool: 'cosign' });
+        log.info(`sha256 ${actual} matches ${errors_displayUrl(checksumUrl)}`);
+        const dir = await cacheFile(binary, 'cosign', 'cosign', COSIGN_VERSION, options.arch);
+        const cosign = external_node_path_.join(dir, 'cosign');
+        external_node_fs_.chmodSync(cosign, 0o755);
+        return cosign;
+    }
+    finally {
+        external_node_fs_.rmSync(binary, { force: true });
+        external_node_fs_.rmSync(sums, { force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/cosign/sign-image.js
+/**
+ * Signing, after the checks and before any tag moves: cosign signs the index that passed the checks, by
+ * digest, and every manifest it lists, in each repository the image was pushed to; then the signature of
+ * the index and of each platform's manifest is verified against the registry. The key is written to a
+ * private file in the run's directory (removed with it by the post step), its password goes in
+ * COSIGN_PASSWORD. cosign reaches each registry as BuildKit did (HTTP, CA, unverified HTTPS), with the
+ * run's docker config for credentials.
+ */
+
+
+
+
+
+
+
+
+/** Signs and verifies; returns the command a user runs to verify the index (the first repository's). */
+async function signImage(options) {
+    const { deps, inputs, digest } = options;
+    const { reporter } = deps;
+    const dir = external_node_path_.join(options.work, 'signing');
+    external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const keyFile = external_node_path_.join(dir, 'cosign.key');
+    external_node_fs_.writeFileSync(keyFile, inputs.signKey, { mode: 0o600 });
+    // Never a prompt: the input's password, else one already in the job's environment, else none.
+    const password = inputs.signKeyPassword || deps.env.COSIGN_PASSWORD || '';
+    const runner = (0,core_runner/* withEnvironment */.Ec)(options.access.runner, { COSIGN_PASSWORD: password });
+    const cosign = await findCosign({
+        runner,
+        log: reporter,
+        dirs: runnerDirs(deps.env),
+        platform: deps.host.platform,
+        arch: deps.host.arch
+    });
+    const publicKey = await (0,core_runner/* runChecked */.X4)(runner, cosign, publicKeyArgs(keyFile), {
+        what: 'cosign public-key (is sign-key-password the password of sign-key?)',
+        silent: true
+    });
+    const publicKeyFile = external_node_path_.join(dir, 'cosign.pub');
+    external_node_fs_.writeFileSync(publicKeyFile, publicKey.stdout);
+    const transparencyLog = inputs.signTransparencyLog;
+    const commands = [];
+    for (const repository of (0,oci_reference/* repositoriesOf */.Ub)(inputs.tags)) {
+        const registry = cosignRegistry(repository, options.access.config, dir);
+        const reference = `${repository}@${digest}`;
+        await (0,core_runner/* runChecked */.X4)(runner, cosign, signArgs({ keyFile, reference, registry, transparencyLog }), {
+            what: `cosign sign ${reference}`
+        });
+        const references = [reference, ...Object.values(options.platforms).map(d => `${repository}@${d}`)];
+        for (const signed of references)
+            await (0,core_runner/* runChecked */.X4)(runner, cosign, verifyArgs({ publicKeyFile, reference: signed, registry, transparencyLog }), {
+                what: `cosign verify ${signed}`,
+                silent: true
+            });
+        reporter.info(`signed and verified: ${reference} and its ${references.length - 1} platform manifests`);
+        commands.push(verifyCommand({ reference, registry, transparencyLog }));
+    }
+    return commands[0] ?? '';
+}
+/** How cosign reaches the registry of `repository`: the generated buildkitd.toml's settings for it. */
+function cosignRegistry(repository, config, dir) {
+    const host = (0,oci_reference/* canonicalRegistry */.i7)((0,oci_reference/* parseImageReference */.o_)(repository).registry);
+    const settings = toml_registrySettings(config, host);
+    let caFile = '';
+    if (settings.ca.length > 0) {
+        // cosign takes one file: the CAs of this registry together.
+        caFile = external_node_path_.join(dir, `ca-${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem`);
+        external_node_fs_.writeFileSync(caFile, settings.ca.map(file => external_node_fs_.readFileSync(file, 'utf8')).join('\n'));
+    }
+    return { plainHttp: settings.plainHttp, insecure: settings.insecure, caFile };
+}
+
+// EXTERNAL MODULE: ./lib/oci/platforms.js
+var oci_platforms = __nccwpck_require__(9537);
+;// CONCATENATED MODULE: ./lib/inputs/table.js
+/**
+ * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
+ * input's text to a typed value, and the value used when the text is refused); then a second pass of
+ * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
+ * of them are reported together (InputError), before any command runs.
+ *
+ * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
+ */
+
+/** All the problems found in the inputs, one line each. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        this.name = 'InputError';
+        this.problems = problems;
+    }
+}
+function field(fallback, parse) {
+    return { fallback, parse };
+}
+/**
+ * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
+ * problem of both passes.
+ */
+function readTable(fields, rules, options) {
+    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
+    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
+    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
+    const rank = (name) => order.get(name) ?? order.size;
+    const context = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
+    const problems = [];
+    const failed = new Set();
+    const values = {};
+    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
+    for (const name of names) {
+        const spec = fields[name];
+        if (!spec)
+            continue;
+        try {
+            values[name] = spec.parse(text(name), context);
+        }
+        catch (error) {
+            const message = (0,errors/* messageOf */.bD)(error);
+            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
+            failed.add(name);
+            values[name] = spec.fallback;
+        }
+    }
+    const read = values;
+    for (const rule of rules) {
+        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
+            continue;
+        const problem = rule.check(read);
+        if (problem !== undefined)
+            problems.push(`${rule.input}: ${problem}`);
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return read;
+}
+/** true / false, any case. */
+const bool = (fallback) => field(fallback, text => {
+    const value = text.toLowerCase();
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new Error(`"${text}" is not a boolean; use true or false`);
+});
+/** The text as given. */
+const table_text = field('', value => value);
+
+;// CONCATENATED MODULE: ./lib/inputs/parse.js
+/**
+ * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
+ * message saying what is wrong; the input table (table.ts) prefixes the input's name.
+ */
+
+
+
+
+const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
+function splitList(value, commas) {
+    return value
+        .split(commas ? /[\n,]/ : /\n/)
+        .map(s => s.trim())
+        .filter(s => s !== '');
+}
+function parsePlatforms(value) {
+    const items = splitList(value, true);
+    if (items.length === 0)
+        throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64');
+    // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
+    if (value.split('\n').some(line => /,\s*,|^\s*,/.test(line))) {
+        throw new Error(`"${value}" has an empty item; separate platforms with commas or newlines`);
+    }
+    const seen = new Set();
+    return items.map(item => {
+        const platform = formatPlatform(parsePlatform(item));
+        if (seen.has(platform))
+            throw new Error(`${platform} is listed twice`);
+        seen.add(platform);
+        return platform;
+    });
+}
+function parseTags(value, push) {
+    const tags = splitList(value, true);
+    if (push && tags.length === 0) {
+        throw new Error('push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0');
+    }
+    for (const tag of tags) {
+        let digest;
+        try {
+            digest = (0,oci_reference/* parseImageReference */.o_)(tag).digest;
+        }
+        catch (error) {
+            throw new Error(`"${tag}" is not a valid image reference: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
+        }
+        if (digest !== undefined) {
+            throw new Error(`"${tag}" has a digest (@${digest.slice(0, 15)}…): a pushed image gets its digest from its content; ` +
+                'give repository:tag only');
+        }
+    }
+    return tags;
+}
+const BINARIES_MODES = (/* unused pure expression or super */ null && (['error', 'warning', 'false']));
+/** check-binaries: error, warning or false. */
+function parseBinariesMode(value) {
+    const mode = BINARIES_MODES.find(m => m === value.toLowerCase());
+    if (!mode)
+        throw new Error(`"${value}" is not a mode; use error, warning or false`);
+    return mode;
+}
+const SIZE_UNITS = {
+    '': 1,
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3,
+    tib: 1024 ** 4
+};
+/**
+ * A size in bytes: '256MiB', '1.5 GB', '2TB', '1048576' (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
+ * 1024, as in BuildKit's and Docker's own output).
+ */
+function parseByteSize(value) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
+    if (!match || unit === undefined) {
+        throw new Error(`"${value}" is not a size; use e.g. 256MiB, 1GiB, 500MB or a number of bytes`);
+    }
+    const bytes = Math.floor(Number(match[1]) * unit);
+    if (bytes <= 0)
+        throw new Error(`"${value}" is not a size above zero`);
+    if (!Number.isSafeInteger(bytes))
+        throw new Error(`"${value}" is not a size this action can count; use a smaller one`);
+    return bytes;
+}
+/** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
+function parseKeyValues(value, bareKeyAllowed) {
+    const items = splitList(value, false);
+    for (const item of items) {
+        const eq = item.indexOf('=');
+        const key = eq === -1 ? item : item.slice(0, eq);
+        if ((eq === -1 && !bareKeyAllowed) || key === '' || (bareKeyAllowed && !BUILD_ARG_KEY.test(key))) {
+            throw new Error(`"${item}" is not KEY=VALUE${bareKeyAllowed ? ' (or KEY)' : ''}; put one per line`);
+        }
+    }
+    return items;
+}
+/** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
+function parseMirrors(value) {
+    const mirrors = new Map();
+    for (const item of splitList(value, false)) {
+        const eq = item.indexOf('=');
+        if (eq === -1) {
+            throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`);
+        }
+        const options = { input: 'registry-mirrors', allowHttpScheme: false };
+        const registry = parseRegistryHost(item.slice(0, eq), options).host;
+        const list = mirrors.get(registry) ?? [];
+        for (const mirror of item.slice(eq + 1).split(';')) {
+            list.push(parseRegistryHost(mirror, { ...options, allowHttpScheme: true }));
+        }
+        mirrors.set(registry, list);
+    }
+    return mirrors;
+}
+function isRemoteContext(value) {
+    return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-';
+}
+function resolvePath(cwd, value) {
+    return value.startsWith('/') ? value : `${cwd}/${value}`;
+}
+/**
+ * Why buildx's CSV reader would refuse `value` (it reads each --driver-opt as one CSV record), or
+ * undefined: a quote may only open a field and close it, doubled inside.
+ */
+function csvProblem(value) {
+    let i = 0;
+    while (i <= value.length) {
+        if (value[i] === '"') {
+            i++;
+            for (;;) {
+                if (i >= value.length)
+                    return 'a quoted field is not closed';
+                if (value[i] === '"') {
+                    if (value[i + 1] === '"')
+                        i += 2;
+                    else
+                        break;
+                }
+                else
+                    i++;
+            }
+            i++;
+            if (i < value.length && value[i] !== ',')
+                return 'a quoted field goes on after its closing quote';
+        }
+        else {
+            const end = value.indexOf(',', i);
+            const field = value.slice(i, end === -1 ? value.length : end);
+            if (field.includes('"'))
+                return `the field ${field} has a quote that does not open it`;
+            if (end === -1)
+                break;
+            i = end;
+        }
+        i++;
+    }
+    return undefined;
+}
+/** The driver-opts input: KEY=VALUE lines that buildx's CSV reader takes. */
+function parseDriverOpts(value) {
+    const items = parseKeyValues(value, false);
+    for (const item of items) {
+        const problem = csvProblem(item);
+        if (problem)
+            throw new Error(`"${item}" is not what buildx reads as a driver option (${problem}); put a value with commas or ` +
+                'quotes in quotes as a whole, doubling the quotes inside: "env.NO_PROXY=a,b"');
+    }
+    return items;
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/action-spec.js
+// Generated from action.yml, merge/action.yml and plan/action.yml by scripts/action-spec.js
+// (npm run docs). Do not edit.
+const VERSION = '0.1.0';
+/** action.yml */
+// prettier-ignore
+const INPUTS = [
+    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]).", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
+    { "name": "context", "description": "Build context: a directory, or a Git/HTTP URL.", "default": ".", "required": false, "list": false },
+    { "name": "file", "description": "Path of the Dockerfile (default: Dockerfile in the context).", "default": "", "required": false, "list": false },
+    { "name": "tags", "description": "Image references to tag and push (repository:tag, no @digest), comma or newline separated. Required when push is true.", "default": "", "required": false, "list": true },
+    { "name": "push", "description": "Push the image (and check its digests in the registry).", "default": "true", "required": false, "list": false },
+    { "name": "push-by-digest", "description": "Push without any tag, for one-platform-per-job flows whose images are merged later: tags then names the repository only (exactly one entry, no tag or digest part), and the digest output finds the image.", "default": "false", "required": false, "list": false },
+    { "name": "build-args", "description": "Build arguments, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
+    { "name": "labels", "description": "Image labels, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
+    { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false, "list": false },
+    { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false, "list": true },
+    { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false, "list": true },
+    { "name": "cache", "description": "A build cache that survives from one job to the next, one per platform: registry (REPOSITORY:buildcache-<platform> next to the first tag, with this run's registry settings and login) or gha (GitHub's cache service). An export that fails is a warning. cache-from and cache-to, when given, win. Empty: none. See docs/cache.md.", "default": "", "required": false, "list": false },
+    { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
+    { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
+    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: build-push-action's default, mode=max for a public repository and mode=min,inline-only=true for a private one, with the run as builder-id (none with load without push, a docker output, an attests provenance line or media-types: docker).", "default": "", "required": false, "list": false },
+    { "name": "media-types", "description": "oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.", "default": "oci", "required": false, "list": false },
+    { "name": "smoke-test", "description": "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.", "default": "", "required": false, "list": false },
+    { "name": "smoke-test-timeout", "description": "Time limit of each platform's smoke test, in seconds.", "default": "120", "required": false, "list": false },
+    { "name": "cache-max-size", "description": "Most disk space the builder's cache may use (e.g. 10GB, 512MB, 2GiB): a garbage-collection budget written to buildkitd.toml with the keys both old and new BuildKit releases apply. Empty: BuildKit's default.", "default": "", "required": false, "list": false },
+    { "name": "network", "description": "Network mode for RUN steps: default, none or host (host also enables the network.host entitlement).", "default": "", "required": false, "list": false },
+    { "name": "builder-name", "description": "Name of the builder to create (not default). Empty: a unique name per run, so jobs on one runner never collide.", "default": "", "required": false, "list": false },
+    { "name": "buildkit-image", "description": "BuildKit image for the docker-container builder (set your mirror of it here).", "default": "moby/buildkit:buildx-stable-1", "required": false, "list": false },
+    { "name": "driver-opts", "description": "Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).", "default": "", "required": false, "list": true },
+    { "name": "buildkitd-flags", "description": "Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.", "default": "", "required": false, "list": false },
+    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is a Docker engine (anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://), or a BuildKit daemon of your build farm as remote+tcp://HOST:PORT (mutual TLS with the remote-tls-* inputs) or remote+kube-pod://POD?namespace=NS (a BuildKit pod, through kubectl with kubeconfig); a daemon keeps its own buildkitd.toml. Engines and daemons cannot be mixed.", "default": "", "required": false, "list": true },
+    { "name": "remote-tls-ca", "description": "CA certificate that signed the remote+tcp:// daemons' certificates: PEM text (e.g. from a secret) or a file path. Required with a remote+tcp:// node.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-cert", "description": "Client certificate for the remote+tcp:// daemons (mutual TLS): PEM text or a file path.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-key", "description": "Private key of remote-tls-cert: PEM text (from a secret; masked, written to a private file that the post step removes) or a file path.", "default": "", "required": false, "list": false },
+    { "name": "kubeconfig", "description": "kubeconfig for remote+kube-pod:// nodes (buildx reaches BuildKit pods with kubectl exec): the file's text, e.g. from a secret (written to a private file, its tokens and keys masked), or a path. Empty: kubectl's own default.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-server-name", "description": "Name to check the daemons' certificates against, when it is not the host of the node's address.", "default": "", "required": false, "list": false },
+    { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host. Turned on by itself (and logged) when a tag, insecure registry, CA or mirror is on the runner's loopback (localhost, 127.0.0.1), which the builder container reaches no other way.", "default": "false", "required": false, "list": false },
+    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
+    { "name": "registry-mirrors", "description": "Registry mirrors, one REGISTRY=MIRROR per line (e.g. docker.io=mirror.example.com:5000).", "default": "", "required": false, "list": true },
+    { "name": "proxy", "description": "Pass the job's HTTP_PROXY, HTTPS_PROXY and NO_PROXY into the builder container.", "default": "true", "required": false, "list": false },
+    { "name": "buildkitd-config", "description": "Path of a buildkitd.toml to merge with the generated settings.", "default": "", "required": false, "list": false },
+    { "name": "buildkitd-config-inline", "description": "buildkitd.toml content to merge with the generated settings.", "default": "", "required": false, "list": false },
+    { "name": "registry", "description": "Registry host to log in to with username and password (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
+    { "name": "username", "description": "Registry user name.", "default": "", "required": false, "list": false },
+    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+    { "name": "qemu", "description": "QEMU emulators for platforms this host cannot run natively: auto (binfmt image, then the system package), image, package, or false (install nothing; a platform whose emulator is missing is an error, so register emulators before this step or cross-compile everything).", "default": "auto", "required": false, "list": false },
+    { "name": "qemu-image", "description": "Image that registers the QEMU emulators (qemu: auto or image).", "default": "tonistiigi/binfmt:qemu-v10.2.3-68", "required": false, "list": false },
+    { "name": "secrets", "description": "Build secrets, one ID=VALUE per line (a multi-line value in double quotes: \"ID=line 1 ... line n\"), for RUN --mount=type=secret,id=ID. Values are masked and reach buildx through its environment, never its command line or a file.", "default": "", "required": false, "list": true },
+    { "name": "secret-files", "description": "Build secrets read from files, one ID=PATH per line.", "default": "", "required": false, "list": true },
+    { "name": "secret-envs", "description": "Build secrets read from this step's environment variables, ID=VARIABLE, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "github-token", "description": "Token for Git contexts on this GitHub server (context or build-contexts that are its Git URLs), given to BuildKit as the secret GIT_AUTH_TOKEN.<host>.", "default": "", "required": false, "list": false },
+    { "name": "ssh", "description": "SSH agent sockets or keys for RUN --mount=type=ssh, one per line: default (the agent at SSH_AUTH_SOCK), ID, or ID=PATH[,PATH].", "default": "", "required": false, "list": true },
+    { "name": "build-contexts", "description": "Additional named build contexts, one NAME=SOURCE per line (a directory, a URL, docker-image://REF or oci-layout://PATH); a name that a FROM uses replaces that image or stage.", "default": "", "required": false, "list": true },
+    { "name": "annotations", "description": "OCI annotations, one KEY=VALUE per line, optionally prefixed with the level: index:, manifest: (the default), index-descriptor: or manifest-descriptor: (docker/metadata-action's annotations output fits as it is).", "default": "", "required": false, "list": true },
+    { "name": "sbom", "description": "SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.", "default": "", "required": false, "list": false },
+    { "name": "attests", "description": "Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.", "default": "", "required": false, "list": true },
+    { "name": "outputs", "description": "Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.", "default": "", "required": false, "list": true },
+    { "name": "load", "description": "Load the image into the Docker engine. With push: the image of the engine's platform (else the first platform) is copied from the registry into the engine under every tag, after the checks and tags. Without push: buildx --load, and with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
+    { "name": "add-hosts", "description": "Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "shm-size", "description": "Size of /dev/shm in RUN steps (e.g. 512m, 2g).", "default": "", "required": false, "list": false },
+    { "name": "ulimit", "description": "Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).", "default": "", "required": false, "list": true },
+    { "name": "cgroup-parent", "description": "Parent cgroup of the RUN step containers.", "default": "", "required": false, "list": false },
+    { "name": "allow", "description": "Extra entitlements, comma or newline separated (network.host, security.insecure, ...); the builder this action creates is started with the ones buildkitd must grant too.", "default": "", "required": false, "list": true },
+    { "name": "no-cache-filters", "description": "Stages to build without the cache, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "call", "description": "How buildx evaluates the build: build (the default), check (report Dockerfile problems; needs buildx 0.15 and BuildKit 0.15 or newer), outline or targets. Anything but build pushes nothing.", "default": "", "required": false, "list": false },
+    { "name": "retries", "description": "How many times to retry after a transient failure (connection refused or reset, timeouts, registry 5xx/429, builder start-up). Build errors such as a failing RUN are never retried.", "default": "2", "required": false, "list": false },
+    { "name": "reuse-builder", "description": "Reuse the builder named by builder-name when it already exists (it is then left in place after the job, and this run's buildkitd.toml is not applied to it). Otherwise an existing name is an error.", "default": "false", "required": false, "list": false },
+    { "name": "buildx-version", "description": "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.38.0 when that is missing or older than 0.10.0.", "default": "", "required": false, "list": false },
+    { "name": "buildx-download-url", "description": "Where to download buildx from, for runners that reach only a mirror of GitHub releases: a URL with {version}, {os} (linux, darwin, windows), {arch} (amd64, arm64, arm-v7, ...) and {ext} (.exe on Windows). checksums.txt is read from the same directory.", "default": "https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}", "required": false, "list": false },
+    { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
+    { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
+    { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: key (the private key in sign-key), or false (also empty, the default) for no signature. The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "", "required": false, "list": false },
+    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
+    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
+    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
+];
+// prettier-ignore
+const OUTPUTS = [
+    { "name": "digest", "description": "Digest of the pushed image index (the manifest list every platform pulls through)." },
+    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest, as served by the registry." },
+    { "name": "metadata", "description": "buildx's build metadata (JSON)." },
+    { "name": "builder-name", "description": "Name of the builder this run created (removed by the post step)." },
+    { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
+    { "name": "imageid", "description": "Image ID. With load: the ID docker image inspect shows for the loaded image (the config digest on the classic image store, the manifest or index digest on the containerd store). Otherwise as buildx reports it: the config digest of a single-platform image, else the index digest." },
+    { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
+    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the pushed index (cosign.pub is the public key of sign-key; CA.pem the registry's CA, when it has one)." },
+];
+/** merge/action.yml */
+// prettier-ignore
+const MERGE_INPUTS = [
+    { "name": "sources", "description": "Images to merge, one reference per line, by digest or tag (registry/name@sha256:... or registry/name:tag). A source that is an index gives its platform images, each with its attestation manifests; blank lines are skipped.", "default": "", "required": true, "list": true },
+    { "name": "tags", "description": "Where to push the index: image references with a tag, comma or newline separated. Platform images in another repository are mounted (same registry) or copied (another registry) there first.", "default": "", "required": true, "list": true },
+    { "name": "annotations", "description": "Annotations of the index, one KEY=VALUE per line (an index: prefix is accepted).", "default": "", "required": false, "list": true },
+    { "name": "platforms", "description": "The exact platforms the index must hold, comma or newline separated; a platform the sources lack, or one they hold that is not listed, is an error. Empty: whatever the sources hold (each once).", "default": "", "required": false, "list": true },
+    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
+    { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
+    { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
+    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the merged index with cosign before it is tagged: key (the private key in sign-key), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags and verified against the registry; a failure fails the step and moves no tag. As the build's sign input.", "default": "", "required": false, "list": false },
+    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked) or a path.", "default": "", "required": false, "list": false },
+    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
+    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries); verify then with --insecure-ignore-tlog=true.", "default": "true", "required": false, "list": false },
+];
+// prettier-ignore
+const MERGE_OUTPUTS = [
+    { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
+    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
+    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the merged index." },
+];
+/** plan/action.yml */
+// prettier-ignore
+const PLAN_INPUTS = [
+    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]); at most 10.", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
+    { "name": "runners", "description": "Runner per platform, one PLATFORM=LABEL per line; several labels (all required of the runner, e.g. for self-hosted runners) separated by commas: linux/arm64=self-hosted,linux,arm64. Platforms not listed build on runs-on.", "default": "linux/amd64=ubuntu-latest\nlinux/arm64=ubuntu-24.04-arm\nlinux/arm/v7=ubuntu-24.04-arm\n", "required": false, "list": true },
+    { "name": "runs-on", "description": "Runner label(s) for platforms that runners does not list (comma separated).", "default": "ubuntu-latest", "required": false, "list": false },
+    { "name": "tags", "description": "The image tags; every platform is pushed by digest to the repository of the first one.", "default": "", "required": false, "list": false },
+    { "name": "push", "description": "Whether the per-platform builds push (false: they only build, and nothing is merged).", "default": "true", "required": false, "list": false },
+    { "name": "nodes", "description": "Refused when set: builder nodes belong to a single-job build (distribute false).", "default": "", "required": false, "list": false },
+];
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
+/**
+ * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
+ * path or as PEM text (often from a secret). Entries are parsed, every certificate is checked with
+ * node:crypto, and the PEM is written to one file per host for buildkitd.toml's `ca = [...]`.
+ */
+
+
+
+
+
+const DEFAULT_INPUT = 'ca-certs';
+const ENTRY_START = /^([^=]*)=(.*)$/;
+const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
+const PEM_END = /^-----END [^-]*-----/;
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+const FILE_MODE = 0o644;
+function normalizeLineEndings(text) {
+    return text.replace(/\r\n?/g, '\n');
+}
+/**
+ * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
+ * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
+ * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
+ * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
+ * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
+ * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
+ * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
+ */
+function parseCaCertsInput(text, input = DEFAULT_INPUT) {
+    const entries = [];
+    let current;
+    const finish = () => {
+        if (current) {
+            const value = current.lines.join('\n').trim();
+            entries.push({
+                host: current.host,
+                source: current.source,
+                value: current.source === 'pem' ? `${value}\n` : value
+            });
+        }
+        current = undefined;
+    };
+    const lines = normalizeLineEndings(text).split('\n');
+    for (const [index, rawLine] of lines.entries()) {
+        const line = rawLine.trim();
+        const lineNumber = index + 1;
+        if (current?.inBlock) {
+            current.lines.push(line);
+            if (PEM_END.test(line))
+                current.inBlock = false;
+            continue;
+        }
+        const start = ENTRY_START.exec(line);
+        if (start) {
+            finish();
+            const host = registry_name_parseRegistryHost(start[1] ?? '', { input, allowHttpScheme: false }).host;
+            const value = (start[2] ?? '').trim();
+            if (value === '') {
+                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
+            }
+            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
+            current = {
+                host,
+                source,
+                lines: [value],
+                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
+            };
+            continue;
+        }
+        if (line === '')
+            continue;
+        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
+            // The next certificate of a chain.
+            current.lines.push(line);
+            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
+            continue;
+        }
+        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
+            'one entry per line (PEM text may span several lines)');
+    }
+    finish();
+    return entries;
+}
+function describeCertificate(certificate) {
+    const subjectLines = certificate.subject.split('\n');
+    const commonName = subjectLines.find(part => part.startsWith('CN='));
+    const subject = commonName ?? subjectLines.join(', ');
+    const expiry = new Date(certificate.validTo);
+    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
+    return `${subject} (notAfter ${notAfter})`;
+}
+/**
+ * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
+ * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
+ * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
+ * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
+ */
+function validateCertificatePem(pem, context) {
+    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
+    const text = normalizeLineEndings(pem)
+        .split('\n')
+        .map(line => line.trim())
+        .join('\n');
+    if (/PRIVATE KEY/.test(text)) {
+        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
+            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
+    }
+    const blocks = [...text.matchAll(PEM_BLOCK)];
+    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
+    if (blocks.length === 0 || begins !== blocks.length) {
+        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
+        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
+            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
+    }
+    const normalized = [];
+    const subjects = [];
+    for (const [index, block] of blocks.entries()) {
+        const label = block[1] ?? '';
+        if (block[3] !== label) {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
+                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
+        }
+        if (label !== 'CERTIFICATE') {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
+                'only CERTIFICATE blocks are accepted');
+        }
+        let certificate;
+        try {
+            certificate = new external_node_crypto_.X509Certificate(block[0]);
+        }
+        catch (error) {
+            const reason = typeof error === 'object' && error !== null && 'message' in error
+                ? String(error.message)
+                : String(error);
+            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
+                'expected a PEM-encoded certificate', { cause: error });
+        }
+        normalized.push(certificate.toString().trim());
+        subjects.push(describeCertificate(certificate));
+    }
+    return { pem: `${normalized.join('\n')}\n`, subjects };
+}
+function fileNameFor(host) {
+    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
+}
+/**
+ * Reads (for file entries) and validates every entry, then writes one PEM file per host as
+ * `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt` (mode 0644; dir created if missing).
+ * Several entries for the same host are concatenated into its file. Nothing is written unless every entry
+ * is valid. Relative file paths are resolved against the current directory. Returns host -> [absolute path].
+ */
+async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
+    const pemByHost = new Map();
+    for (const entry of entries) {
+        const host = registry_name_parseRegistryHost(entry.host, { input, allowHttpScheme: false }).host;
+        let text = entry.value;
+        let file;
+        if (entry.source === 'file') {
+            file = (0,external_node_path_.resolve)(entry.value);
+            try {
+                text = await (0,external_node_fs_promises_namespaceObject.readFile)(file, 'utf8');
+            }
+            catch (error) {
+                const code = (0,errors/* errorCode */.CA)(error) ?? 'unreadable';
+                throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${host} (${code}); ` +
+                    'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
+            }
+        }
+        const { pem } = validateCertificatePem(text, file === undefined ? { input, host } : { input, host, file });
+        const list = pemByHost.get(host) ?? [];
+        list.push(pem);
+        pemByHost.set(host, list);
+    }
+    const result = new Map();
+    if (pemByHost.size === 0)
+        return result;
+    const directory = (0,external_node_path_.resolve)(dir);
+    await (0,external_node_fs_promises_namespaceObject.mkdir)(directory, { recursive: true });
+    const usedNames = new Set();
+    for (const [host, pems] of pemByHost) {
+        let name = fileNameFor(host);
+        for (let suffix = 2; usedNames.has(name); suffix++)
+            name = fileNameFor(`${host}-${suffix}`);
+        usedNames.add(name);
+        const path = (0,external_node_path_.join)(directory, name);
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(path, pems.join(''), { mode: FILE_MODE });
+        await (0,external_node_fs_promises_namespaceObject.chmod)(path, FILE_MODE);
+        result.set(host, [path]);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
+/**
+ * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
+ * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
+ * build (inputs.ts) and the merge (merge.ts).
+ */
+
+
+
+
+
+const REGISTRY_FIELDS = {
+    'insecure-registries': field([], value => splitList(value, true).map(v => registry_name_parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
+    'ca-certs': field([], value => parseCaCertsInput(value, 'ca-certs')),
+    registry: field('', value => {
+        if (value === '')
+            return '';
+        const host = registry_name_parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
+        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
+        return (0,oci_reference/* canonicalRegistry */.i7)(host);
+    }),
+    username: table_text,
+    password: table_text
+};
+const REGISTRY_RULES = [
+    {
+        input: 'password',
+        reads: ['username'],
+        check: v => v.username !== '' && v.password === ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'username',
+        reads: ['password'],
+        check: v => v.username === '' && v.password !== ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'registry',
+        reads: ['username'],
+        check: v => v.username !== '' && v.registry === ''
+            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
+            : undefined
+    }
+];
+/** The registry inputs of a table's values. */
+function registryInputs(v) {
+    return {
+        insecureRegistries: v['insecure-registries'],
+        caCerts: v['ca-certs'],
+        registry: v.registry,
+        username: v.username,
+        password: v.password
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/signing.js
+/**
+ * The signing inputs: `sign` (false, or key: cosign with a private key), `sign-key` (the key as
+ * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
+ * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
+ * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
+ * push. cosign/sign-image.ts signs.
+ */
+
+
+
+
+const SIGN_MODES = ['false', 'key'];
+/** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
+const PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
+/** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
+function parseSignKey(value, cwd) {
+    if (value === '')
+        return '';
+    let pem = value.replace(/\r\n/g, '\n');
+    if (!pem.includes('-----BEGIN')) {
+        const file = external_node_path_.resolve(cwd, value);
+        try {
+            pem = external_node_fs_.readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd}); ` +
+                'give the private key (cosign.key) as text, e.g. from a secret, or its path', { cause: error });
+        }
+    }
+    if (!PRIVATE_KEY.test(pem))
+        throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
+            'writes it); give the text of cosign.key or its path');
+    return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+const SIGNING_FIELDS = {
+    sign: field('false', value => {
+        const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase());
+        if (mode === undefined)
+            throw new Error(`"${value}" is not a way to sign; use false or key`);
+        return mode;
+    }),
+    'sign-key': field('', (value, { cwd }) => parseSignKey(value, cwd)),
+    'sign-key-password': table_text,
+    'sign-transparency-log': bool(true)
+};
+/** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
+const SIGNING_RULES = [
+    {
+        input: 'sign',
+        reads: ['sign-key'],
+        check: v => v.sign === 'key' && v['sign-key'] === ''
+            ? 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)'
+            : undefined
+    },
+    {
+        input: 'sign-key',
+        reads: ['sign'],
+        check: v => v['sign-key'] !== '' && v.sign !== 'key'
+            ? 'is given but sign is false; set sign: key to sign'
+            : undefined
+    }
+];
+function signingInputs(v) {
+    return {
+        sign: v.sign,
+        signKey: v['sign-key'],
+        signKeyPassword: v['sign-key-password'],
+        signTransparencyLog: v['sign-transparency-log']
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/merge.js
+/**
+ * The merge action's inputs (merge/action.yml), read once and checked together: the sources, the tags
+ * of the new index, its annotations, the platforms it must hold, and the registry inputs, which mean
+ * what they mean for the build.
+ */
+
+
+
+
+
+
+
+
+const MERGE_FIELDS = {
+    sources: field([], parseSources),
+    tags: field([], parseIndexTags),
+    annotations: field({}, parseAnnotations),
+    platforms: field(undefined, parseExpectedPlatforms),
+    ...REGISTRY_FIELDS,
+    ...SIGNING_FIELDS
+};
+/**
+ * Reads and checks every input of the merge action; throws an InputError listing all problems. Relative
+ * paths (a CA file, the signing key) start at `cwd`, the job's working directory.
+ */
+function readMergeInputs(source, cwd = '.') {
+    const v = readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
+        source,
+        specs: MERGE_INPUTS,
+        cwd
+    });
+    return {
+        sources: v.sources,
+        tags: v.tags,
+        annotations: v.annotations,
+        platforms: v.platforms,
+        ...registryInputs(v),
+        ...signingInputs(v)
+    };
+}
+/** One image reference per line (commas work too); blank lines are skipped. */
+function parseSources(value) {
+    const sources = splitList(value, true);
+    if (sources.length === 0) {
+        throw new Error('no source is given; list the images to merge, one per line (registry/name@sha256:…)');
+    }
+    for (const item of sources) {
+        try {
+            (0,oci_reference/* parseImageReference */.o_)(item);
+        }
+        catch (error) {
+            throw new Error(`"${item}" is not a valid image reference: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
+        }
+    }
+    return sources;
+}
+/** The index's tags: at least one, each with a tag (or none, meaning latest), never with a digest. */
+function parseIndexTags(value) {
+    const tags = parseTags(value, true);
+    for (const tag of tags) {
+        if ((0,oci_reference/* parseImageReference */.o_)(tag).digest !== undefined) {
+            throw new Error(`"${tag}" has a digest; the index is pushed under a tag, e.g. registry/name:1.0`);
+        }
+    }
+    return tags;
+}
+const ANNOTATION_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+/**
+ * `key=value` lines, for the index itself; an `index:` prefix (as buildx writes index annotations) is
+ * accepted and dropped. Other buildx prefixes (manifest:, index-descriptor:, …) are refused: the merge
+ * writes only the index.
+ */
+function parseAnnotations(value) {
+    const annotations = {};
+    for (const item of splitList(value, false)) {
+        const eq = item.indexOf('=');
+        let key = eq === -1 ? '' : item.slice(0, eq).trim();
+        if (key.startsWith('index:'))
+            key = key.slice('index:'.length);
+        if (key === '' || !ANNOTATION_KEY.test(key)) {
+            const why = /^[a-z-]+(\[[^\]]*\])?:/.test(key)
+                ? 'only index annotations can be set here (no prefix, or index:)'
+                : 'expected key=value, e.g. org.opencontainers.image.source=https://github.com/o/r';
+            throw new Error(`"${item}": ${why}; one annotation per line`);
+        }
+        if (key in annotations)
+            throw new Error(`${key} is set twice`);
+        annotations[key] = item.slice(eq + 1).trim();
+    }
+    return annotations;
+}
+/** The platforms the index must hold exactly; undefined when the input is empty. */
+function parseExpectedPlatforms(value) {
+    const items = splitList(value, true);
+    if (items.length === 0)
+        return undefined;
+    const platforms = [];
+    for (const item of items) {
+        const platform = (0,oci_platforms/* normalizePlatform */.FL)(item);
+        if (platforms.includes(platform))
+            throw new Error(`${platform} is listed twice`);
+        platforms.push(platform);
+    }
+    return platforms;
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/builder.js
+/**
+ * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
+ * by the post step. The argv is built by pure functions; `createBuilder` runs it.
+ */
+
+
+
+
+
+/** A builder name that no other job on this runner will pick. */
+function uniqueBuilderName(runId) {
+    const suffix = randomBytes(4).toString('hex');
+    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
+}
+function createBuilderArgs(options) {
+    const args = ['buildx', 'create', '--name', options.name, ...builder_builderOptionArgs(options)];
+    if (options.platforms && options.platforms.length > 0)
+        args.push('--platform', options.platforms.join(','));
+    args.push('--bootstrap');
+    return args;
+}
+/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
+function builder_builderOptionArgs(options) {
+    const args = ['--driver', 'docker-container'];
+    const driverOpts = [`image=${options.buildkitImage}`];
+    if (options.hostNetwork)
+        driverOpts.push('network=host');
+    for (const [key, value] of Object.entries(options.proxyEnv))
+        driverOpts.push(csvField(`env.${key}=${value}`));
+    driverOpts.push(...options.driverOpts);
+    for (const opt of driverOpts)
+        args.push('--driver-opt', opt);
+    if (options.configFile)
+        args.push('--config', options.configFile);
+    const flags = [options.buildkitdFlags.trim()];
+    if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
+        flags.push('--allow-insecure-entitlement network.host');
+    }
+    const joined = flags.filter(f => f !== '').join(' ');
+    if (joined)
+        args.push('--buildkitd-flags', joined);
+    return args;
+}
+/**
+ * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
+ * quoted field, with quotes inside it doubled.
+ */
+function csvField(value) {
+    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+function removeBuilderArgs(name) {
+    return ['buildx', 'rm', '--force', name];
+}
+/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
+function proxyEnvironment(env) {
+    const out = {};
+    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
+        const value = env[name] ?? env[name.toLowerCase()];
+        if (value)
+            out[name] = value;
+    }
+    return out;
+}
+/** The name is taken by a builder this run did not create (so it must not remove it either). */
+class BuilderExistsError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'BuilderExistsError';
+}
+async function createBuilder(runner, options) {
+    try {
+        await runChecked(runner, 'docker', createBuilderArgs(options), {
+            what: `Creating builder ${options.name}`
+        });
+    }
+    catch (error) {
+        if (error instanceof CommandError &&
+            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
+            throw new Error(`The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
+                'DOCKER_HOST at an engine.', { cause: error });
+        }
+        if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
+            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
+        }
+        throw error;
+    }
+}
+/**
+ * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
+ * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
+ * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
+ */
+async function builderExists(runner, name, buildxConfigDir) {
+    const instances = path.join(buildxConfigDir, 'instances');
+    if (fs.existsSync(instances))
+        return fs.existsSync(path.join(instances, name));
+    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
+    return result.exitCode === 0;
+}
+/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
+function buildxConfigDir(env, dockerConfigDir) {
+    return env.BUILDX_CONFIG || path.join(dockerConfigDir, 'buildx');
+}
+/** Removes a builder with its container and state; a builder that is already gone is not an error. */
+async function removeBuilder(runner, name) {
+    const result = await runner.run('docker', removeBuilderArgs(name));
+    if (result.exitCode === 0)
+        return 'removed';
+    if (/no builder .* found|not found/i.test(result.stderr))
+        return 'absent';
+    throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/build-options.js
+/**
+ * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
+ * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
+ * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
+ *
+ * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
+ * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
+ * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
+ */
+
+const EMPTY_BUILD_OPTIONS = Object.freeze({
+    secrets: [],
+    secretFiles: [],
+    secretEnvs: [],
+    ssh: [],
+    buildContexts: [],
+    annotations: [],
+    sbom: '',
+    attests: [],
+    outputs: [],
+    load: false,
+    addHosts: [],
+    shmSize: '',
+    ulimits: [],
+    cgroupParent: '',
+    allow: [],
+    noCacheFilters: [],
+    call: ''
+});
+/** Prefix of the environment variables that carry secret values to buildx. */
+const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
+/**
+ * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
+ * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
+ */
+function buildOptionArgs(o, provenance) {
+    const args = [];
+    const env = {};
+    o.secrets.forEach((secret, i) => {
+        const name = `${SECRET_ENV_PREFIX}${i}`;
+        env[name] = secret.value;
+        args.push('--secret', `${build_options_csvField('id', secret.id)},env=${name}`);
+    });
+    for (const f of o.secretFiles)
+        args.push('--secret', `${build_options_csvField('id', f.id)},${build_options_csvField('src', f.path)}`);
+    for (const e of o.secretEnvs)
+        args.push('--secret', `${build_options_csvField('id', e.id)},env=${e.env}`);
+    for (const ssh of o.ssh)
+        args.push('--ssh', ssh);
+    for (const context of o.buildContexts)
+        args.push('--build-context', context);
+    for (const annotation of o.annotations)
+        args.push('--annotation', annotation);
+    if (o.sbom)
+        args.push(`--sbom=${o.sbom}`);
+    for (const attest of o.attests) {
+        const type = build_options_attestType(attest);
+        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
+            continue;
+        args.push('--attest', attest);
+    }
+    if (evaluates(o.call)) {
+        args.push(`--call=${o.call}`);
+    }
+    else {
+        for (const output of o.outputs)
+            args.push('--output', output);
+        if (o.load)
+            args.push('--load');
+    }
+    for (const host of o.addHosts)
+        args.push('--add-host', host);
+    if (o.shmSize)
+        args.push('--shm-size', o.shmSize);
+    for (const ulimit of o.ulimits)
+        args.push('--ulimit', ulimit);
+    if (o.cgroupParent)
+        args.push('--cgroup-parent', o.cgroupParent);
+    for (const entitlement of o.allow)
+        args.push('--allow', entitlement);
+    for (const stage of o.noCacheFilters)
+        args.push('--no-cache-filter', stage);
+    return { args, env };
+}
+/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
+function evaluates(call) {
+    const method = call.split(',')[0]?.trim() ?? '';
+    return method !== '' && method !== 'build';
+}
+/** The `type=` of an attest line ('' when it has none). */
+function build_options_attestType(attest) {
+    for (const field of attest.split(',')) {
+        const [key, value] = splitOnce(field.trim(), '=');
+        if (key === 'type')
+            return value;
+    }
+    return '';
+}
+/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
+function build_options_outputType(output) {
+    if (!output.includes('='))
+        return output.trim() === '-' ? 'tar' : 'local';
+    return build_options_attestType(output);
+}
+/** The oldest buildx that runs these options, and the input that needs it. */
+function minimumBuildx(o) {
+    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
+    const needs = [
+        ['0.15.0', 'call', o.call !== ''],
+        ['0.12.0', 'annotations', o.annotations.length > 0]
+    ];
+    for (const [version, input, used] of needs) {
+        if (used && compareVersions(version, MIN_BUILDX) > 0)
+            return { version, input };
+    }
+    return { version: MIN_BUILDX, input: '' };
+}
+/**
+ * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
+ * security.insecure), added to the user's own flags unless already there.
+ */
+function entitlementFlags(buildkitdFlags, allow) {
+    const flags = [buildkitdFlags.trim()];
+    for (const entitlement of ['network.host', 'security.insecure']) {
+        if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
+            flags.push(`--allow-insecure-entitlement ${entitlement}`);
+    }
+    return flags.filter(f => f !== '').join(' ');
+}
+/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
+function build_options_csvField(key, value) {
+    const field = `${key}=${value}`;
+    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+function splitOnce(text, separator) {
+    const at = text.indexOf(separator);
+    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/option-values.js
+/**
+ * Checks of the build-push-action option values that need no file system or environment: annotations,
+ * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
+ * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
+ */
+
+
+
+/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
+const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
+const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
+const ULIMIT_TYPES = [
+    'core',
+    'cpu',
+    'data',
+    'fsize',
+    'locks',
+    'memlock',
+    'msgqueue',
+    'nice',
+    'nofile',
+    'nproc',
+    'rss',
+    'rtprio',
+    'rttime',
+    'sigpending',
+    'stack'
+];
+const OUTPUT_TYPES = ['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly'];
+const ENTITLEMENTS = ['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write'];
+const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
+const ATTEST_TYPES = ['provenance', 'sbom'];
+const BOOLEAN = /^(true|false)$/i;
+/**
+ * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
+ * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
+ * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
+ */
+function option_values_parseList(value, commas) {
+    const items = [];
+    let i = 0;
+    while (i < value.length) {
+        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
+            i++;
+        if (i >= value.length)
+            break;
+        if (value[i] === '"') {
+            let item = '';
+            let j = i + 1;
+            for (;;) {
+                if (j >= value.length)
+                    throw new Error('a quoted item has no closing double quote');
+                if (value[j] === '"') {
+                    if (value[j + 1] === '"') {
+                        item += '"';
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                item += value.charAt(j);
+                j++;
+            }
+            items.push(item);
+            i = j + 1;
+        }
+        else {
+            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
+            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
+            items.push(item.trim());
+            i = end === -1 ? value.length : i + end;
+        }
+    }
+    return items.filter(item => item !== '');
+}
+/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
+function option_values_parseAnnotations(value) {
+    return option_values_parseList(value, false).map(item => {
+        if (!ANNOTATION.test(item)) {
+            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
+        }
+        return item;
+    });
+}
+/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
+function parseAttestValue(value, kind) {
+    if (value === '' || BOOLEAN.test(value))
+        return value.toLowerCase();
+    for (const field of value.split(',')) {
+        const [key, attr] = option_values_splitOnce(field.trim());
+        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
+            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
+        if (key === 'type')
+            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
+        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
+            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
+        if (key === 'generator')
+            imageReference(attr);
+    }
+    return value;
+}
+function example(kind) {
+    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
+}
+/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
+function parseAttests(value) {
+    return option_values_parseList(value, false).map(item => {
+        const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
+        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
+        if (!ATTEST_TYPES.includes(type))
+            throw new Error(`"${item}" needs type=provenance or type=sbom`);
+        parseAttestValue(fields
+            .filter(([key]) => key !== 'type')
+            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
+            .join(','), type);
+        return item;
+    });
+}
+/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
+function parseOutputs(value) {
+    return option_values_parseList(value, false).map(item => {
+        if (!item.includes('='))
+            return item;
+        const type = item
+            .split(',')
+            .map(f => option_values_splitOnce(f.trim()))
+            .find(([key]) => key === 'type')?.[1];
+        if (type === undefined || !OUTPUT_TYPES.includes(type))
+            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
+        return item;
+    });
+}
+/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
+function parseAddHosts(value) {
+    return option_values_parseList(value, true).map(item => {
+        const at = item.search(/[=:]/);
+        const host = at === -1 ? '' : item.slice(0, at);
+        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
+        if (!HOST_NAME.test(host) || (external_node_net_.isIP(ip) === 0 && ip !== 'host-gateway'))
+            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
+        return `${host}=${ip}`;
+    });
+}
+function parseShmSize(value) {
+    if (value !== '' && !SHM_SIZE.test(value))
+        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
+    return value;
+}
+/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
+function parseUlimits(value) {
+    return option_values_parseList(value, false).map(item => {
+        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
+        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
+            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
+        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
+            throw new Error(`"${item}": the soft limit is above the hard one`);
+        return item;
+    });
+}
+function parseCgroupParent(value) {
+    if (/[\s,]/.test(value))
+        throw new Error(`"${value}" is not a cgroup path`);
+    return value;
+}
+/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
+function parseAllow(value) {
+    return [
+        ...new Set(option_values_parseList(value, true).map(item => {
+            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
+                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
+            return item;
+        }))
+    ];
+}
+function parseStageNames(value, commas) {
+    return option_values_parseList(value, commas).map(item => parseStageName(item));
+}
+function parseStageName(value) {
+    if (value !== '' && !STAGE_NAME.test(value))
+        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
+    return value;
+}
+/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
+function parseCall(value) {
+    if (value === '')
+        return '';
+    const [method, ...options] = value.split(',').map(f => f.trim());
+    if (!CALL_METHODS.includes(method ?? ''))
+        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
+    for (const option of options) {
+        const [key, v] = option_values_splitOnce(option);
+        if (!(key === 'format' && v) && !(key === 'ignorestatus' && BOOLEAN.test(v ?? '')))
+            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
+    }
+    return value;
+}
+/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
+function imageReference(value) {
+    try {
+        (0,oci_reference/* parseImageReference */.o_)(value);
+    }
+    catch (error) {
+        throw new Error((0,errors/* messageOf */.bD)(error), { cause: error });
+    }
+    return value;
+}
+function option_values_splitOnce(field) {
+    const at = field.indexOf('=');
+    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/build-options.js
+/**
+ * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
+ * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
+ * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
+ * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
+ * entry (it may hold the secret).
+ */
+
+
+
+
+
+const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
+ * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
+ * the parsers leave it out, and emptySecretWarnings says so.
+ */
+function emptyEntryId(item) {
+    const eq = item.indexOf('=');
+    const id = item.slice(0, eq).trim();
+    return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined;
+}
+/** `id=value` entries; the message for a bad one gives its position, never its text. */
+function parseSecrets(value) {
+    return option_values_parseList(value, false).flatMap((item, i) => {
+        if (emptyEntryId(item) !== undefined)
+            return [];
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? '' : item.slice(0, eq).trim();
+        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
+        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
+            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a value); ` +
+                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
+        }
+        return [{ id, value: secret }];
+    });
+}
+function idPairs(value, commas, what) {
+    return option_values_parseList(value, commas).flatMap((item) => {
+        if (emptyEntryId(item) !== undefined)
+            return [];
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? '' : item.slice(0, eq).trim();
+        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
+        if (!SECRET_ID.test(id) || rest === '')
+            throw new Error(`"${item}" is not ID=${what}; put one per line`);
+        return [[id, rest]];
+    });
+}
+const SECRET_INPUTS = (/* unused pure expression or super */ null && ([
+    ['secrets', false],
+    ['secret-files', false],
+    ['secret-envs', true]
+]));
+/** One warning per `ID=` entry of secrets, secret-files and secret-envs: the build goes on without it. */
+function emptySecretWarnings(source) {
+    return SECRET_INPUTS.flatMap(([name, commas]) => {
+        let items;
+        try {
+            items = parseList(source(name), commas);
+        }
+        catch {
+            return []; // the input check reports it
+        }
+        return items.flatMap(item => {
+            const id = emptyEntryId(item);
+            return id === undefined ? [] : [`${name}: ${id} has an empty value; the build goes on without it`];
+        });
+    });
+}
+function parseSecretFiles(value, cwd) {
+    return idPairs(value, false, 'PATH').map(([id, file]) => {
+        if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
+            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
+        return { id, path: file };
+    });
+}
+function parseSecretEnvs(value, env) {
+    return idPairs(value, true, 'ENV_VARIABLE').map(([id, name]) => {
+        if (!ENV_NAME.test(name))
+            throw new Error(`${id}: "${name}" is not an environment variable name`);
+        if (env[name] === undefined)
+            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
+        return { id, env: name };
+    });
+}
+/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
+function parseSsh(value, cwd, env) {
+    return option_values_parseList(value, false).map(item => {
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? item : item.slice(0, eq);
+        if (!SECRET_ID.test(id))
+            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
+        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
+        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
+            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
+                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
+        }
+        for (const p of paths) {
+            if (p === '' || !external_node_fs_.existsSync(external_node_path_.resolve(cwd, p)))
+                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
+        }
+        return item;
+    });
+}
+const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
+/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
+function parseBuildContexts(value, cwd) {
+    return option_values_parseList(value, false).map(item => {
+        const eq = item.indexOf('=');
+        const name = eq === -1 ? '' : item.slice(0, eq).trim();
+        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
+        if (name === '' || /\s/.test(name) || source === '')
+            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
+        if (source.startsWith('docker-image://'))
+            imageReference(source.slice('docker-image://'.length));
+        else if (!REMOTE_SOURCE.test(source)) {
+            if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
+                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
+        }
+        return `${name}=${source}`;
+    });
+}
+/**
+ * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
+ * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
+ * context is such a URL, and `secrets` does not already give one.
+ */
+function gitAuthSecret(options) {
+    if (options.token === '')
+        return undefined;
+    let host;
+    try {
+        host = new URL(options.serverUrl || 'https://github.com').host;
+    }
+    catch {
+        return undefined;
+    }
+    const id = `GIT_AUTH_TOKEN.${host}`;
+    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
+        return undefined;
+    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
+    return onServer ? { id, value: options.token } : undefined;
+}
+/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
+const BUILD_OPTION_FIELDS = {
+    secrets: field([], parseSecrets),
+    'secret-files': field([], (value, { cwd }) => parseSecretFiles(value, cwd)),
+    'secret-envs': field([], (value, { env }) => parseSecretEnvs(value, env)),
+    'github-token': table_text,
+    ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
+    'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
+    annotations: field([], option_values_parseAnnotations),
+    sbom: field('', value => parseAttestValue(value, 'sbom')),
+    attests: field([], parseAttests),
+    outputs: field([], parseOutputs),
+    load: bool(false),
+    'add-hosts': field([], parseAddHosts),
+    'shm-size': field('', parseShmSize),
+    ulimit: field([], parseUlimits),
+    'cgroup-parent': field('', parseCgroupParent),
+    allow: field([], parseAllow),
+    'no-cache-filters': field([], value => parseStageNames(value, true)),
+    call: field('', parseCall)
+};
+/**
+ * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
+ * (`context`, or a named context) gets github-token as its secret.
+ */
+function buildOptionSettings(v, where) {
+    const token = gitAuthSecret({
+        token: v['github-token'],
+        serverUrl: where.serverUrl,
+        sources: [where.context, ...v['build-contexts'].map(c => c.slice(c.indexOf('=') + 1))],
+        secrets: v.secrets
+    });
+    return {
+        secrets: token ? [...v.secrets, token] : v.secrets,
+        secretFiles: v['secret-files'],
+        secretEnvs: v['secret-envs'],
+        ssh: v.ssh,
+        buildContexts: v['build-contexts'],
+        annotations: v.annotations,
+        sbom: v.sbom,
+        attests: v.attests,
+        outputs: v.outputs,
+        load: v.load,
+        addHosts: v['add-hosts'],
+        shmSize: v['shm-size'],
+        ulimits: v.ulimit,
+        cgroupParent: v['cgroup-parent'],
+        allow: v.allow,
+        noCacheFilters: v['no-cache-filters'],
+        call: v.call
+    };
+}
+/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
+function describeBuildOptions(o) {
+    const lines = [
+        ['secrets', o.secrets.map(s => s.id).join(', ')],
+        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
+        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
+        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
+        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
+        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
+        ['sbom', o.sbom],
+        ['attests', o.attests.map(attestType).join(', ')],
+        ['outputs', o.outputs.map(outputType).join(', ')],
+        ['load', o.load && 'true'],
+        ['add-hosts', o.addHosts.join(', ')],
+        ['shm-size', o.shmSize],
+        ['ulimit', o.ulimits.join(', ')],
+        ['cgroup-parent', o.cgroupParent],
+        ['allow', o.allow.join(', ')],
+        ['no-cache-filters', o.noCacheFilters.join(', ')],
+        ['call', o.call]
+    ];
+    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/nodes.js
+/**
+ * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
+ * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
+ * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
+ * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
+ */
+
+
+
+/** A daemon reached over TCP (with the remote-tls-* inputs), not through kubectl. */
+function isTcpDaemon(node) {
+    return node.remote === true && node.endpoint.startsWith('tcp://');
+}
+/** A BuildKit pod, reached through kubectl exec (with the kubeconfig input). */
+function isKubePod(node) {
+    return node.remote === true && node.endpoint.startsWith('kube-pod://');
+}
+/** How a node is written in the nodes input (and named in messages). */
+function nodeLabel(node) {
+    return node.remote ? `remote+${node.endpoint}` : node.endpoint;
+}
+/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
+function nodeName(builder, index) {
+    return `${builder}${index}`;
+}
+/**
+ * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
+ * the platforms this node serves, its endpoint last.
+ */
+function appendNodeArgs(options, node, index) {
+    return [
+        'buildx',
+        'create',
+        '--append',
+        '--name',
+        options.name,
+        '--node',
+        nodeName(options.name, index),
+        ...builderOptionArgs(options),
+        '--platform',
+        node.platforms.join(','),
+        '--bootstrap',
+        node.endpoint
+    ];
+}
+/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
+function nodePlacement(builder, platforms, nodes) {
+    const placement = {};
+    for (const platform of platforms) {
+        const index = nodes.findIndex(n => n.platforms.includes(platform));
+        const node = nodes[index];
+        placement[platform] = node
+            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
+            : { node: nodeName(builder, 0), endpoint: '' };
+    }
+    return placement;
+}
+/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
+function runnerPlatforms(platforms, nodes) {
+    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
+}
+/** Output of buildx or docker that means the node's engine cannot be reached at all. */
+const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
+/**
+ * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
+ * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
+ * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
+ */
+async function appendNodes(runner, options, nodes) {
+    for (const [i, node] of nodes.entries()) {
+        const index = i + 1;
+        const name = nodeName(options.name, index);
+        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
+        try {
+            await runChecked(runner, 'docker', appendNodeArgs(options, node, index), { what });
+        }
+        catch (error) {
+            if (error instanceof CommandError && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
+                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
+                    `${lastLine(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
+                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
+                    'with a key in the agent), or remove the line from nodes.', { cause: error });
+            }
+            throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/remote-access.js
+/**
+ * How the step reaches the BuildKit daemons of `nodes`: the TLS material for `remote+tcp://` nodes
+ * (remote-tls-ca, remote-tls-cert, remote-tls-key: each PEM text, often from a secret, or a file path;
+ * remote-tls-server-name), and the kubeconfig for `remote+kube-pod://` nodes (the file's text, from a
+ * secret). Checked here, before any command: each PEM must be what it claims to be (the key is parsed by
+ * node:crypto; its text never appears in a message), cert and key come together, the kubeconfig is a
+ * kubeconfig, and each is given only with a node that uses it. run/remote-access.ts writes them to private
+ * files.
+ */
+
+
+
+
+
+
+/**
+ * A key of a kubeconfig (YAML or JSON) whose value is a secret, with that value: token, client-key-data,
+ * password, id-token, refresh-token, client-secret, ... Read with a pattern rather than a YAML parser,
+ * which would double the bundle every run loads.
+ */
+const SECRET_ENTRY = /["']?[A-Za-z-]*(?:token|key-data|password|secret)["']?\s*:\s*["']?([^"'\s,}#]+)/gi;
+/**
+ * Checks the kubeconfig input, the file's text (from a secret) or a path from `cwd` (a GitLab File
+ * variable): a kubeconfig names clusters and contexts; collects its secret values.
+ */
+function parseKubeconfig(input, cwd = '.') {
+    if (input === '')
+        return undefined;
+    let value = input;
+    if (!input.includes('\n') && !input.includes(':')) {
+        const file = external_node_path_.resolve(cwd, input);
+        try {
+            value = external_node_fs_.readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the kubeconfig's text or the path of a readable file`, { cause: error });
+        }
+    }
+    if (!/["']?clusters["']?\s*:/.test(value) || !/["']?contexts["']?\s*:/.test(value))
+        throw new Error('is not a kubeconfig (no clusters and contexts); give the text of the file (e.g. from a secret) or its path');
+    const secrets = [...value.matchAll(SECRET_ENTRY)].map(m => m[1] ?? '').filter(v => v !== '');
+    return { text: value.endsWith('\n') ? value : `${value}\n`, secrets };
+}
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
+/** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
+function parseTlsMaterial(value, kind, cwd) {
+    if (value === '')
+        return undefined;
+    let text = value;
+    let file;
+    if (!value.trimStart().startsWith('-----BEGIN')) {
+        file = external_node_path_.resolve(cwd, value);
+        try {
+            text = external_node_fs_.readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the PEM text itself or the path of a readable PEM file`, { cause: error });
+        }
+    }
+    const pem = `${text
+        .replace(/\r\n?/g, '\n')
+        .split('\n')
+        .map(line => line.trim())
+        .join('\n')
+        .trim()}\n`;
+    const where = file === undefined ? 'the value' : JSON.stringify(file);
+    const blocks = [...pem.matchAll(BLOCK)];
+    if (blocks.length === 0)
+        throw new Error(`${where} holds no PEM block; expected ${expected(kind)}`);
+    if (kind === 'key') {
+        if (blocks.length !== 1 || !/PRIVATE KEY$/.test(blocks[0]?.[1] ?? ''))
+            throw new Error(`${where} is not one PEM private key; expected ${expected(kind)}`);
+        try {
+            (0,external_node_crypto_.createPrivateKey)(pem);
+        }
+        catch {
+            throw new Error(`${where} holds a private key block that does not parse; expected ${expected(kind)}`);
+        }
+        return file === undefined ? { pem } : { pem, file };
+    }
+    for (const [index, block] of blocks.entries()) {
+        if (block[1] !== 'CERTIFICATE')
+            throw new Error(`block ${index + 1} of ${where} is a ${block[1] ?? ''} block; expected ${expected(kind)}`);
+        try {
+            new external_node_crypto_.X509Certificate(block[0]);
+        }
+        catch {
+            throw new Error(`certificate ${index + 1} of ${where} is not a valid X.509 certificate`);
+        }
+    }
+    return file === undefined ? { pem } : { pem, file };
+}
+function expected(kind) {
+    return kind === 'key'
+        ? '-----BEGIN PRIVATE KEY----- (or EC / RSA PRIVATE KEY) ... -----END ...'
+        : '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----';
+}
+const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const REMOTE_ACCESS_FIELDS = {
+    'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
+    'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
+    'remote-tls-key': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)),
+    kubeconfig: field(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)),
+    'remote-tls-server-name': field('', value => {
+        if (value !== '' && !SERVER_NAME.test(value))
+            throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`);
+        return value;
+    })
+};
+const hasTcpNode = (nodes) => nodes.some(isTcpDaemon);
+const REMOTE_ACCESS_RULES = [
+    {
+        input: 'remote-tls-ca',
+        reads: ['nodes'],
+        check: v => hasTcpNode(v.nodes) && !v['remote-tls-ca']
+            ? 'a remote+tcp:// node needs the CA that signed its buildkitd certificate (PEM text or a file path)'
+            : undefined
+    },
+    {
+        input: 'remote-tls-key',
+        reads: ['remote-tls-cert'],
+        check: v => Boolean(v['remote-tls-cert']) === Boolean(v['remote-tls-key'])
+            ? undefined
+            : v['remote-tls-cert']
+                ? 'remote-tls-cert is given without its private key; set remote-tls-key too'
+                : 'is given without its certificate; set remote-tls-cert too'
+    },
+    {
+        input: 'kubeconfig',
+        reads: ['nodes'],
+        check: v => v.kubeconfig && !v.nodes.some(isKubePod)
+            ? 'is only for remote+kube-pod:// lines of nodes, and there is none; remove it or add the node'
+            : undefined
+    },
+    ...['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key', 'remote-tls-server-name'].map((input) => ({
+        input,
+        reads: ['nodes'],
+        check: v => v[input] && !hasTcpNode(v.nodes)
+            ? 'is only for remote+tcp:// lines of nodes, and there is none; remove it or add the node'
+            : undefined
+    }))
+];
+function remoteAccessInputs(v) {
+    const { 'remote-tls-ca': ca, 'remote-tls-cert': cert, 'remote-tls-key': key } = v;
+    return {
+        ...(v.kubeconfig ? { kubeconfig: v.kubeconfig } : {}),
+        remoteTls: {
+            ...(ca ? { ca } : {}),
+            ...(cert ? { cert } : {}),
+            ...(key ? { key } : {}),
+            serverName: v['remote-tls-server-name']
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/run/secrets.js
+/**
+ * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
+ * log line, including the lines of commands that echo them.
+ */
+
+
+
+/** Inputs whose text may carry secrets. */
+const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key', 'sign-key'];
+const secrets_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
+/** `http://user:secret@proxy:3128` -> `secret` (as written). */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
+/**
+ * Masks the password, every line of any PEM private key pasted into an input (the runner masks line by
+ * line), and a proxy URL's password.
+ */
+function maskSecrets(reporter, getInput, env) {
+    const mask = (secret) => {
+        reporter.mask(secret);
+    };
+    const password = getInput('password');
+    if (password)
+        mask(password);
+    const token = getInput('github-token');
+    if (token)
+        mask(token);
+    const keyPassword = getInput('sign-key-password');
+    if (keyPassword)
+        mask(keyPassword);
+    if (env.COSIGN_PASSWORD)
+        mask(env.COSIGN_PASSWORD);
+    maskBuildSecrets(mask, getInput('secrets'));
+    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
+    if (env.ACTIONS_RUNTIME_TOKEN)
+        mask(env.ACTIONS_RUNTIME_TOKEN);
+    for (const name of SENSITIVE_INPUTS) {
+        for (const block of getInput(name).matchAll(secrets_PRIVATE_KEY)) {
+            for (const line of block[0].split(/\r?\n/))
+                if (line.trim() && !line.startsWith('-----'))
+                    mask(line.trim());
+        }
+    }
+    // A kubeconfig's tokens, keys and passwords (the rest of it is no secret, and masking it would hide
+    // ordinary words).
+    try {
+        for (const secret of parseKubeconfig(getInput('kubeconfig'))?.secrets ?? [])
+            for (const line of secret.split(/\r?\n/))
+                if (line.trim())
+                    mask(line.trim());
+    }
+    catch {
+        // not a kubeconfig: the input check says so, and nothing of it is logged
+    }
+    for (const value of Object.values(proxyEnvironment(env))) {
+        // As written (that is how the builder's command line echoes it) and percent-decoded.
+        const written = URL_PASSWORD.exec(value)?.[1];
+        if (written === undefined)
+            continue;
+        mask(written);
+        try {
+            mask(decodeURIComponent(written));
+        }
+        catch {
+            // not valid percent-encoding: the written form is the only one
+        }
+    }
+}
+/**
+ * Masks each value of the secrets input, line by line for a multi-line one (the runner masks per line).
+ * When the input does not parse, every line is masked (the input check reports entries by position only).
+ */
+function maskBuildSecrets(mask, value) {
+    if (value === '')
+        return;
+    let values;
+    try {
+        values = parseSecrets(value).map(s => s.value);
+    }
+    catch {
+        values = value.split('\n');
+    }
+    for (const secret of values) {
+        for (const line of secret.split(/\r?\n/))
+            if (line.trim())
+                mask(line.trim());
+        if (secret.includes('\n'))
+            mask(secret);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/pool.js
+/** Work on many items with a bounded number in flight (registry requests, blob copies). */
+/** Runs `work` on every item, at most `limit` at a time; results in the items' order. */
+async function mapLimit(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./lib/oci/index-checks.js
+/**
+ * Checks of an image index's content, for anything that assembles or pushes one: every platform exactly
+ * once (and, when asked, exactly the expected set), and each platform manifest's image config naming the
+ * same os/architecture/variant as its index entry; for an index as pushed (pushedIndexProblems) also no
+ * index nested in it, and attestation manifests only as attestation entries. Pure: the caller fetches the
+ * bytes. Each check returns its problems (one sentence each); `throwProblems` turns them into one error.
+ */
+
+
+/** The `platform` object of a descriptor or the os/architecture/variant of an image config, or undefined. */
+function platformOf(value) {
+    if (!(0,oci/* isRecord */.u4)(value))
+        return undefined;
+    const { os, architecture, variant } = value;
+    if (typeof os !== 'string' || typeof architecture !== 'string' || os === '' || architecture === '') {
+        return undefined;
+    }
+    return typeof variant === 'string' && variant !== '' ? { os, architecture, variant } : { os, architecture };
+}
+/**
+ * Each platform exactly once; with `expected`, exactly those platforms. Problems name the sources of a
+ * duplicate, the platforms missing from every source, and platforms that `expected` does not list.
+ */
+function platformSetProblems(placed, expected) {
+    const problems = [];
+    const byPlatform = new Map();
+    for (const { platform, from } of placed) {
+        const key = (0,oci_platforms/* normalizePlatform */.FL)(platform);
+        byPlatform.set(key, [...(byPlatform.get(key) ?? []), from]);
+    }
+    for (const [platform, froms] of byPlatform) {
+        if (froms.length > 1)
+            problems.push(`${platform} is in more than one source: ${froms.join(', ')}`);
+    }
+    if (expected === undefined)
+        return problems;
+    const wanted = expected.map(oci_platforms/* normalizePlatform */.FL);
+    const held = [...byPlatform.keys()];
+    const missing = wanted.filter(p => !byPlatform.has(p));
+    if (missing.length > 0) {
+        problems.push(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} in platforms but in none of the sources ` +
+            `(they hold ${held.length > 0 ? held.join(', ') : 'no platform image'})`);
+    }
+    for (const platform of held.filter(p => !wanted.includes(p))) {
+        const froms = byPlatform.get(platform) ?? [];
+        problems.push(`${platform} (from ${froms.join(', ')}) is not in platforms (${wanted.join(', ')})`);
+    }
+    return problems;
+}
+/**
+ * The image config's os/architecture/variant against the index entry's platform (both normalised, so
+ * arm64/v8 equals arm64). `where` names the image for the message.
+ */
+function configPlatformProblems(entry, config, where) {
+    const parsed = (0,oci/* parseJsonObject */.dw)(config);
+    const fromConfig = platformOf(parsed);
+    if (fromConfig === undefined) {
+        return [`${where}: its image config has no os/architecture, so its platform cannot be checked`];
+    }
+    const listed = (0,oci_platforms/* formatPlatform */.Bq)(entry);
+    const actual = (0,oci_platforms/* formatPlatform */.Bq)(fromConfig);
+    return listed === actual
+        ? []
+        : [`${where} is listed as ${listed}, but its image config says ${actual} (os/architecture/variant)`];
+}
+/**
+ * The platform images of an index (attestation manifests and unknown/unknown entries left out), each
+ * placed as `entry N (digest)`: the input of platformSetProblems for an index already pushed.
+ */
+function indexPlatforms(raw, mediaType) {
+    const parsed = (0,oci/* parseJsonObject */.dw)(raw);
+    if (parsed === undefined || (0,oci/* manifestKind */.QS)(mediaType, parsed) !== 'index') {
+        throw new Error(`Expected an image index (${mediaType || 'no media type'}), got something else`);
+    }
+    const manifests = Array.isArray(parsed['manifests']) ? parsed['manifests'] : [];
+    const placed = [];
+    for (const [n, entry] of manifests.entries()) {
+        if (!(0,oci/* isRecord */.u4)(entry) || (0,oci/* isAttestation */.H3)(entry))
+            continue;
+        const platform = platformOf(entry['platform']);
+        if (platform === undefined || (platform.os === 'unknown' && platform.architecture === 'unknown'))
+            continue;
+        placed.push({ platform: (0,oci_platforms/* formatPlatform */.Bq)(platform), from: `entry ${n} (${String(entry['digest'])})` });
+    }
+    return placed;
+}
+/** Checks a pushed (or about to be pushed) index: each platform once, and exactly `expected` if given. */
+function indexProblems(raw, mediaType, expected) {
+    return platformSetProblems(indexPlatforms(raw, mediaType), expected);
+}
+/** An error listing every problem, or nothing when there is none. */
+function throwProblems(what, problems) {
+    if (problems.length === 0)
+        return;
+    throw new Error(problems.length === 1
+        ? `${what}: ${problems[0] ?? ''}`
+        : `${what}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+}
+const REFERENCE_DIGEST_ANNOTATION = 'vnd.docker.reference.digest';
+/**
+ * Every problem of an index as pushed: each requested platform exactly once and no other
+ * (platformSetProblems), each config's platform (configPlatformProblems), no nested index, attestation
+ * manifests only as attestation entries (unknown/unknown, pointing at an image of the index).
+ */
+function pushedIndexProblems(input) {
+    const problems = [];
+    const placed = [];
+    const attestations = [];
+    const entries = Array.isArray(input.index['manifests']) ? input.index['manifests'] : [];
+    for (const [n, entry] of entries.entries()) {
+        if (!isRecord(entry) || typeof entry['digest'] !== 'string') {
+            problems.push(`entry ${n} of the index has no digest`);
+            continue;
+        }
+        const from = `entry ${n} (${entry['digest']})`;
+        const platform = platformOf(entry['platform']);
+        if (isAttestation(entry)) {
+            const annotations = entry['annotations'];
+            attestations.push({ from, platform, refersTo: annotations[REFERENCE_DIGEST_ANNOTATION] });
+            continue;
+        }
+        const name = platform ? formatPlatform(platform) : '';
+        if (typeof entry['mediaType'] === 'string' && INDEX_MEDIA_TYPES.includes(entry['mediaType'])) {
+            problems.push(`${name || 'an entry'}: ${from} is an index nested in the index`);
+            continue;
+        }
+        if (!platform || (platform.os === 'unknown' && platform.architecture === 'unknown')) {
+            problems.push(`${from} has ${platform ? 'platform unknown/unknown' : 'no platform'} but is not marked as an ` +
+                'attestation manifest (vnd.docker.reference.type)');
+            continue;
+        }
+        placed.push({ platform: name, from });
+        problems.push(...listedProblems(platform, `${name}: ${from}`, input.manifests.get(entry['digest'])));
+    }
+    const images = new Set(placed.map(p => /\((.*)\)$/.exec(p.from)?.[1]));
+    for (const { from, platform, refersTo } of attestations) {
+        if (platform && !(platform.os === 'unknown' && platform.architecture === 'unknown')) {
+            problems.push(`${formatPlatform(platform)}: ${from} is an attestation manifest listed with that platform, not unknown/unknown`);
+        }
+        if (typeof refersTo !== 'string' || !images.has(refersTo)) {
+            problems.push(`${from} is an attestation manifest for ${String(refersTo)}, which is no image of the index`);
+        }
+    }
+    return [...problems, ...platformSetProblems(placed, input.requested)];
+}
+/** The problems of a single image manifest pushed without an index (one platform requested). */
+function singleManifestProblems(requested, manifest) {
+    const [only] = requested;
+    if (requested.length !== 1 || only === undefined) {
+        return [`a single image manifest was pushed for ${requested.length} platforms`];
+    }
+    const [os = '', architecture = '', variant] = normalizePlatform(only).split('/');
+    const platform = variant ? { os, architecture, variant } : { os, architecture };
+    return listedProblems(platform, `${formatPlatform(platform)}: the pushed manifest`, manifest);
+}
+function listedProblems(platform, where, manifest) {
+    if (!manifest)
+        return [`${where} was not read`];
+    if (manifest.kind === 'index')
+        return [`${where} is an index nested in the index`];
+    if (manifest.kind === undefined)
+        return [`${where} is not an image manifest`];
+    if (manifest.attestation)
+        return [`${where} is an attestation manifest (${MEDIA_TYPES.inToto} layers), not an image`];
+    return configPlatformProblems(platform, manifest.config ?? Buffer.from('{}'), where);
+}
+
+;// CONCATENATED MODULE: ./lib/oci/merge-plan.js
+/**
+ * Planning a merge: which platform images each source contributes (an index gives its platform manifests,
+ * each with the attestation manifests that refer to it, so nothing is nested), the checks every merge
+ * passes before anything is pushed, and the bytes of the new index. Pure: the caller fetches and pushes.
+ */
+
+
+
+/** The annotation of an attestation manifest that names the image it describes. */
+const merge_plan_REFERENCE_DIGEST_ANNOTATION = 'vnd.docker.reference.digest';
+/** The platform images of a source: its own manifest, or the platform entries of its index. */
+function sourceParts(source) {
+    const parsed = (0,oci/* parseJsonObject */.dw)(source.raw);
+    const kind = parsed === undefined ? undefined : (0,oci/* manifestKind */.QS)(source.mediaType, parsed);
+    if (parsed === undefined || kind === undefined) {
+        throw new Error(`${source.source} is neither an image index nor an image manifest (${source.mediaType})`);
+    }
+    if (kind === 'manifest') {
+        const descriptor = { mediaType: source.mediaType, digest: source.digest, size: source.raw.length };
+        return [{ source: source.source, descriptor, platform: undefined, attestations: [] }];
+    }
+    const entries = (Array.isArray(parsed['manifests']) ? parsed['manifests'] : []).map(entry => descriptorOf(entry, source.source));
+    const parts = [];
+    for (const entry of entries) {
+        if ((0,oci/* isAttestation */.H3)(entry))
+            continue;
+        if (oci/* INDEX_MEDIA_TYPES */.kA.includes(entry.mediaType)) {
+            throw new Error(`${source.source} holds another index (${entry.digest}); give that index as a source of its own`);
+        }
+        const platform = platformOf(entry['platform']);
+        if (platform === undefined || (platform.os === 'unknown' && platform.architecture === 'unknown'))
+            continue;
+        const attestations = entries.filter(other => (0,oci/* isAttestation */.H3)(other) && annotation(other, merge_plan_REFERENCE_DIGEST_ANNOTATION) === entry.digest);
+        parts.push({ source: source.source, descriptor: entry, platform, attestations });
+    }
+    if (parts.length === 0)
+        throw new Error(`${source.source} is an index without any platform image`);
+    return parts;
+}
+/**
+ * The index of the images, after the checks: every platform exactly once (exactly `platforms` when
+ * given) and each config's os/architecture/variant equal to its entry. Throws one error with every
+ * problem. A Docker manifest list when every image is a Docker manifest and there are no attestations
+ * and no annotations (a manifest list has no place for them); else an OCI image index.
+ */
+function planIndex(images, options) {
+    const problems = [];
+    const placed = [];
+    for (const image of images) {
+        const where = `${image.source} (${image.descriptor.digest})`;
+        if (image.platform !== undefined) {
+            problems.push(...configPlatformProblems(image.platform, image.config, where));
+            placed.push({ ...image, key: (0,oci_platforms/* formatPlatform */.Bq)(image.platform), entry: image.descriptor });
+            continue;
+        }
+        const config = (0,oci/* parseJsonObject */.dw)(image.config);
+        const platform = platformOf(config);
+        if (platform === undefined) {
+            problems.push(`${where}: its image config has no os/architecture, so its platform is unknown`);
+            continue;
+        }
+        const osVersion = config?.['os.version'];
+        const entry = {
+            ...image.descriptor,
+            platform: { ...platform, ...(typeof osVersion === 'string' ? { 'os.version': osVersion } : {}) }
+        };
+        placed.push({ ...image, platform, key: (0,oci_platforms/* formatPlatform */.Bq)(platform), entry });
+    }
+    const sets = placed.map(p => ({ platform: p.key, from: p.source }));
+    problems.push(...platformSetProblems(sets, options.platforms));
+    throwProblems('Cannot merge the sources', problems);
+    const attestations = placed.flatMap(p => p.attestations);
+    const annotations = Object.keys(options.annotations).length > 0 ? { ...options.annotations } : undefined;
+    const docker = placed.every(p => p.entry.mediaType === oci/* MEDIA_TYPES */.Z2.dockerManifest) &&
+        attestations.length === 0 &&
+        annotations === undefined;
+    const mediaType = docker ? oci/* MEDIA_TYPES */.Z2.dockerManifestList : oci/* MEDIA_TYPES */.Z2.ociIndex;
+    const index = {
+        schemaVersion: 2,
+        mediaType,
+        manifests: [...placed.map(p => p.entry), ...attestations],
+        ...(annotations ? { annotations } : {})
+    };
+    const raw = Buffer.from(`${JSON.stringify(index, null, 2)}\n`);
+    return {
+        mediaType,
+        raw,
+        digest: (0,oci/* sha256Digest */.sI)(raw),
+        platforms: Object.fromEntries(placed.map(p => [p.key, p.entry.digest])),
+        images: placed
+    };
+}
+/** The blobs an image manifest refers to: its config and its layers. */
+function manifestBlobs(raw, where) {
+    const parsed = (0,oci/* parseJsonObject */.dw)(raw);
+    const layers = Array.isArray(parsed?.['layers']) ? parsed['layers'] : [];
+    const config = parsed?.['config'];
+    if (!(0,oci/* isRecord */.u4)(config))
+        throw new Error(`${where} is not an image manifest: it has no config`);
+    return [config, ...layers].map(blob => {
+        const digest = (0,oci/* isRecord */.u4)(blob) ? blob['digest'] : undefined;
+        const size = (0,oci/* isRecord */.u4)(blob) ? blob['size'] : undefined;
+        if (typeof digest !== 'string' || !(0,oci/* isDigest */.Bc)(digest) || typeof size !== 'number' || size < 0) {
+            throw new Error(`${where} lists a blob without a sha256 digest and size`);
+        }
+        return { digest, size };
+    });
+}
+function descriptorOf(value, source) {
+    const ok = (0,oci/* isRecord */.u4)(value) &&
+        typeof value['mediaType'] === 'string' &&
+        typeof value['digest'] === 'string' &&
+        (0,oci/* isDigest */.Bc)(value['digest']) &&
+        typeof value['size'] === 'number';
+    if (!ok)
+        throw new Error(`${source} has an index entry without mediaType, sha256 digest and size`);
+    return value;
+}
+function annotation(descriptor, key) {
+    const annotations = descriptor['annotations'];
+    const value = (0,oci/* isRecord */.u4)(annotations) ? annotations[key] : undefined;
+    return typeof value === 'string' ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/registry/copy.js
+/**
+ * Copying an image manifest and its blobs from one repository to another, by digest: within one registry
+ * each blob is mounted (the registry copies it itself when it will not mount), between registries each
+ * blob the target lacks is streamed from the source into the target. The manifest is PUT by its digest,
+ * with the exact bytes the source served, after its blobs.
+ */
+
+function emptyCounts() {
+    return { mounted: 0, copied: 0, present: 0, manifests: 0 };
+}
+/** Whether two repositories are the same one (then there is nothing to copy). */
+function sameRepository(a, b) {
+    return a.registry === b.registry && a.repository === b.repository;
+}
+/** Makes the manifest and its blobs part of the target repository (nothing to do when it is the source). */
+async function copyManifest(options) {
+    const { from, to, manifest, counts, retry } = options;
+    if (sameRepository(from, to))
+        return;
+    const where = `${to.registry}/${to.repository}`;
+    const done = options.blobsDone ?? new Map();
+    await mapLimit(manifest.blobs, options.concurrency ?? 4, blob => {
+        const key = `${to.registry}/${to.repository}@${blob.digest}`;
+        let transfer = done.get(key);
+        if (transfer === undefined) {
+            transfer = copyBlob(options, blob);
+            transfer.catch(() => undefined); // awaited below; a failure elsewhere must not leave it unhandled
+            done.set(key, transfer);
+        }
+        return transfer;
+    });
+    await retry(`Pushing manifest ${manifest.digest} to ${where}`, () => to.client.putManifest(to.repository, manifest.digest, manifest));
+    counts.manifests++;
+}
+/** Brings one blob to the target: mounted within a registry, else streamed unless the target has it. */
+async function copyBlob(options, blob) {
+    const { from, to, counts, retry } = options;
+    const where = `${to.registry}/${to.repository}`;
+    if (from.registry === to.registry) {
+        const how = await retry(`Mounting blob ${blob.digest} into ${where}`, () => to.client.mountBlob({
+            repository: to.repository,
+            from: from.repository,
+            digest: blob.digest,
+            maxBytes: blob.size
+        }));
+        counts[how]++;
+        return;
+    }
+    const present = await retry(`Looking up blob ${blob.digest} in ${where}`, () => to.client.headBlob(to.repository, blob.digest));
+    if (present !== undefined) {
+        counts.present++;
+        return;
+    }
+    await retry(`Copying blob ${blob.digest} to ${where}`, async () => {
+        const stream = await from.client.getBlob(from.repository, blob.digest, blob.size);
+        await to.client.uploadBlob(to.repository, blob.digest, { size: blob.size, body: stream.body });
+    });
+    counts.copied++;
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_node_http_, 2);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_namespaceObject_0 = /*#__PURE__*/__nccwpck_require__.t(external_node_https_namespaceObject, 2);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+;// CONCATENATED MODULE: ./lib/registry/transport.js
+/**
+ * HTTP(S) to one registry, the way BuildKit reached it to push: plain HTTP or TLS, with extra CAs or
+ * without verification, through the proxy chosen for each URL (a CONNECT tunnel, as @actions/http-client
+ * does). Node's own http/https clients: nothing outlives the request, so the step can end when its work is
+ * done. Every request has a time limit; buffered bodies have a size limit, streamed ones the caller's.
+ */
+
+
+
+
+
+
+
+
+const USER_AGENT = 'multiarch-build-push-action';
+const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
+const REDIRECTS = [301, 302, 303, 307, 308];
+class Transport {
+    options;
+    secureContext;
+    agents = new Map();
+    timeoutMs;
+    constructor(options, 
+    /** The system roots plus the CAs, parsed once for every connection (~150 certificates: costly). */
+    secureContext) {
+        this.options = options;
+        this.secureContext = secureContext;
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    }
+    /** Reads the CA files; throws naming the `ca-certs` input when one cannot be read. */
+    static async open(options) {
+        const ca = await loadCa(options.settings.caFiles, options.extraCaFile);
+        return new Transport(options, ca === undefined ? undefined : external_node_tls_.createSecureContext({ ca }));
+    }
+    /** The origin of the registry's API: http(s)://host[:port]. */
+    origin(apiHost) {
+        return `${this.options.settings.plainHttp ? 'http' : 'https'}://${apiHost}`;
+    }
+    /** One request, redirects followed for GET and HEAD; the whole body read (up to the size limit). */
+    async send(request) {
+        const response = await this.follow(request, this.options.maxBodyBytes ?? MAX_BODY_BYTES, false);
+        return { ...response, body: await readAll(response.body) };
+    }
+    /**
+     * Like send, but the body is a stream that fails once it passes `maxBytes` or stalls for the time
+     * limit. The caller reads it to the end (or destroys it).
+     */
+    stream(request, maxBytes) {
+        return this.follow(request, maxBytes, true);
+    }
+    /** Drops kept-alive connections. */
+    close() {
+        // Direct agents keep sockets alive between requests; tunnels close their own.
+        for (const agent of this.agents.values())
+            if (agent instanceof external_node_http_.Agent)
+                agent.destroy();
+        this.agents.clear();
+    }
+    async follow(request, maxBytes, streaming) {
+        let url = request.url;
+        let headers = { 'user-agent': USER_AGENT, ...request.headers };
+        const redirectable = request.method === 'GET' || request.method === 'HEAD';
+        for (let hop = 0;; hop++) {
+            const response = await this.once({ ...request, url, headers }, maxBytes, streaming);
+            const location = firstHeader(response.headers['location']);
+            if (!redirectable || !REDIRECTS.includes(response.status) || location === undefined)
+                return response;
+            response.body.resume();
+            if (hop === MAX_REDIRECTS) {
+                throw new RegistryError(`Too many redirects from ${errors_displayUrl(request.url)}`, {
+                    url: errors_displayUrl(request.url),
+                    status: response.status
+                });
+            }
+            const next = new URL(location, url);
+            // Credentials are for the host that asked for them, not for wherever it redirects.
+            if (next.origin !== url.origin) {
+                headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'authorization'));
+            }
+            url = next;
+        }
+    }
+    once(request, maxBytes, streaming) {
+        const { method, url } = request;
+        const shown = errors_displayUrl(url);
+        return new Promise((resolve, reject) => {
+            let stage = 'to accept the connection for';
+            let body;
+            let timer;
+            const stop = () => {
+                clearTimeout(timer);
+            };
+            const arm = () => {
+                stop();
+                timer = setTimeout(() => {
+                    const what = `${this.who(url)} ${stage} ${method} ${shown}${this.via(url)}`;
+                    const error = new RegistryError(`Timed out after ${this.timeoutMs} ms waiting for ${what}`, {
+                        url: shown,
+                        code: 'ETIMEDOUT'
+                    });
+                    if (body === undefined)
+                        client.destroy(error);
+                    else
+                        body.destroy(error);
+                }, this.timeoutMs);
+                timer.unref();
+            };
+            const wrap = (error) => error instanceof RegistryError ? error : networkError(url, error, this.via(url));
+            const client = (url.protocol === 'https:' ? external_node_https_namespaceObject_0 : external_node_http_namespaceObject).request(url, {
+                method,
+                headers: request.headers,
+                agent: this.agentFor(url),
+                ...(url.protocol === 'https:' ? this.tlsOptions() : {})
+            }, response => {
+                stage = 'to send the rest of the body of';
+                let size = 0;
+                const limited = new external_node_stream_.Transform({
+                    transform(chunk, _encoding, done) {
+                        size += chunk.length;
+                        if (streaming)
+                            arm();
+                        if (size <= maxBytes)
+                            done(null, chunk);
+                        else
+                            done(new RegistryError(`${shown} sent more than ${maxBytes} bytes`, { url: shown }));
+                    }
+                });
+                body = limited;
+                // The error stays on the destroyed stream for whoever reads it, even if it came before they did.
+                limited.on('error', () => undefined);
+                response.on('error', error => limited.destroy(wrap(error)));
+                limited.on('end', stop);
+                limited.on('close', () => {
+                    stop();
+                    if (!response.complete)
+                        response.destroy();
+                });
+                response.pipe(limited);
+                resolve({ status: response.statusCode ?? 0, headers: response.headers, body: limited, url });
+            });
+            client.on('socket', socket => {
+                if (!socket.connecting)
+                    stage = 'to answer';
+                else
+                    socket.once('connect', () => (stage = 'to answer'));
+            });
+            client.on('error', error => {
+                stop();
+                if (body === undefined)
+                    reject(wrap(error));
+                else
+                    body.destroy(wrap(error));
+            });
+            arm();
+            if (request.body instanceof external_node_stream_.Readable) {
+                request.body.on('error', error => client.destroy(error));
+                request.body.pipe(client);
+            }
+            else {
+                client.end(request.body);
+            }
+        });
+    }
+    /** The host waited for, and the registry it was reached for when that is another host (token service). */
+    who(url) {
+        return url.host === this.options.registry
+            ? url.host
+            : `${url.host} (for registry ${this.options.registry})`;
+    }
+    via(url) {
+        const proxy = this.options.proxyFor(url);
+        return proxy === undefined ? '' : ` via proxy ${proxy.host}`;
+    }
+    /** TLS settings for the registry: BuildKit's (skip verification, or the system roots plus the CAs). */
+    tlsOptions() {
+        const context = this.secureContext ? { secureContext: this.secureContext } : {};
+        return { rejectUnauthorized: !this.options.settings.insecure, ...context };
+    }
+    /** A direct agent, or a CONNECT tunnel through the proxy chosen for this URL. */
+    agentFor(url) {
+        const proxy = this.options.proxyFor(url);
+        const key = `${url.protocol}${proxy?.href ?? ''}`;
+        const existing = this.agents.get(key);
+        if (existing !== undefined)
+            return existing;
+        let agent;
+        if (proxy === undefined) {
+            agent =
+                url.protocol === 'https:'
+                    ? new external_node_https_namespaceObject.Agent({ keepAlive: true, ...this.tlsOptions() })
+                    : new external_node_http_.Agent({ keepAlive: true });
+        }
+        else {
+            const auth = proxy.username
+                ? `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
+                : undefined;
+            const through = {
+                host: proxy.hostname,
+                port: Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80),
+                ...(auth !== undefined ? { proxyAuth: auth } : {})
+            };
+            const viaTls = proxy.protocol === 'https:';
+            agent =
+                url.protocol === 'https:'
+                    ? (viaTls ? tunnel.httpsOverHttps : tunnel.httpsOverHttp)({ proxy: through, ...this.tlsOptions() })
+                    : (viaTls ? tunnel.httpOverHttps : tunnel.httpOverHttp)({ proxy: through });
+        }
+        this.agents.set(key, agent);
+        return agent;
+    }
+}
+/** The whole body. */
+async function readAll(body) {
+    const chunks = [];
+    for await (const chunk of body)
+        chunks.push(chunk);
+    return Buffer.concat(chunks);
+}
+function firstHeader(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+async function loadCa(files, extraCaFile) {
+    // Without extra CA files, keep node's defaults (which include NODE_EXTRA_CA_CERTS).
+    if (files.length === 0)
+        return undefined;
+    const ca = [...external_node_tls_.rootCertificates];
+    if (extraCaFile) {
+        try {
+            ca.push(await (0,external_node_fs_promises_namespaceObject.readFile)(extraCaFile, 'utf8'));
+        }
+        catch {
+            // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS.
+        }
+    }
+    for (const file of files) {
+        try {
+            ca.push(await (0,external_node_fs_promises_namespaceObject.readFile)(file, 'utf8'));
+        }
+        catch (error) {
+            const detail = (0,errors/* errorChain */.eB)(error).messages[0] ?? 'unknown error';
+            throw new Error(`Cannot read the CA certificate file ${file} (ca-certs): ${detail}`, { cause: error });
+        }
+    }
+    return ca;
+}
+
+;// CONCATENATED MODULE: ./lib/merge/resolve.js
+/**
+ * Reading the sources of a merge: each source's manifest (by tag or digest), the platform manifests of
+ * a source index, their image configs (to check their platform) and the attestation manifests that come
+ * along. Nothing is written anywhere.
+ */
+
+
+
+
+
+/** Image configs are small JSON documents; a larger one is refused. */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+async function resolveSources(options) {
+    const { registries, retry } = options;
+    const manifests = new Map();
+    const perSource = await mapLimit(options.sources, options.concurrency, async (source) => {
+        const reference = (0,oci_reference/* parseImageReference */.o_)(source);
+        const from = { registry: reference.registry, repository: reference.repository };
+        const client = await registries.client(reference.registry);
+        const ref = reference.digest ?? reference.tag ?? 'latest';
+        const top = await retry(`Reading ${source}`, () => client.getManifest(reference.repository, ref));
+        const parts = sourceParts({ source, ...top });
+        /** A manifest of this source's repository, as served (the source's own when it is one). */
+        const fetch = async (digest, what) => {
+            const fetched = digest === top.digest
+                ? top
+                : await retry(`Reading ${what} of ${source}`, () => client.getManifest(reference.repository, digest));
+            const parsed = (0,oci/* parseJsonObject */.dw)(fetched.raw);
+            if (parsed === undefined || (0,oci/* manifestKind */.QS)(fetched.mediaType, parsed) !== 'manifest') {
+                throw new Error(`${source}: ${digest} is not an image manifest (${fetched.mediaType})`);
+            }
+            const blobs = manifestBlobs(fetched.raw, `${source} (${digest})`);
+            const manifest = { ...fetched, blobs };
+            manifests.set(digest, { from, manifest });
+            return manifest;
+        };
+        return mapLimit(parts, options.concurrency, async (part) => {
+            const manifest = await fetch(part.descriptor.digest, 'a platform manifest');
+            await Promise.all(part.attestations.map(a => fetch(a.digest, 'an attestation manifest')));
+            const config = manifest.blobs[0];
+            if (config === undefined)
+                throw new Error(`${source}: ${manifest.digest} has no config`);
+            if (config.size > MAX_CONFIG_BYTES) {
+                throw new Error(`${source}: the image config of ${manifest.digest} is ${config.size} bytes, too large`);
+            }
+            const bytes = await retry(`Reading the image config of ${source}`, async () => {
+                const blob = await client.getBlob(reference.repository, config.digest, config.size);
+                return readAll(blob.body);
+            });
+            return { ...part, config: bytes };
+        });
+    });
+    return { images: perSource.flat(), manifests };
+}
+
+;// CONCATENATED MODULE: ./lib/merge/merge.js
+/**
+ * One index from images that already exist, pushed under every tag: read the sources, check them (every
+ * platform exactly once, exactly `platforms` when given, each config matching its entry) before anything
+ * is written, bring every platform and attestation manifest with its blobs to each target repository
+ * (mounted within a registry, copied between registries), PUT the index under each tag, and read each
+ * tag back. Takes typed options, so the action and a command line can both call it.
+ */
+
+
+
+
+
+
+async function mergeImages(options) {
+    const { registries, retry, log } = options;
+    const concurrency = options.concurrency ?? 4;
+    const resolved = await resolveSources({ sources: options.sources, registries, retry, concurrency });
+    const plan = planIndex(resolved.images, {
+        annotations: options.annotations,
+        ...(options.platforms ? { platforms: options.platforms } : {})
+    });
+    const images = plan.images.map(image => ({
+        platform: image.key,
+        digest: image.entry.digest,
+        source: image.source,
+        attestations: image.attestations.length
+    }));
+    for (const image of images) {
+        const extra = image.attestations > 0 ? ` (+${image.attestations} attestation manifest)` : '';
+        log(`${image.platform}  ${image.digest}  from ${image.source}${extra}`);
+    }
+    log(`index ${plan.digest} (${plan.mediaType}): checks passed, pushing`);
+    const targets = new Map();
+    for (const tag of options.tags) {
+        const reference = (0,oci_reference/* parseImageReference */.o_)(tag);
+        const key = `${reference.registry}/${reference.repository}`;
+        const target = targets.get(key) ?? {
+            registry: reference.registry,
+            repository: reference.repository,
+            tags: []
+        };
+        target.tags.push(reference.tag ?? 'latest');
+        targets.set(key, target);
+    }
+    const manifests = plan.images.flatMap(image => [image.entry, ...image.attestations]);
+    const counts = emptyCounts();
+    const tagged = [];
+    for (const [where, target] of targets) {
+        const client = await registries.client(target.registry);
+        const to = { client, registry: target.registry, repository: target.repository };
+        const before = { ...counts };
+        const blobsDone = new Map();
+        await mapLimit(manifests, concurrency, async (descriptor) => {
+            const source = resolved.manifests.get(descriptor.digest);
+            if (source === undefined)
+                throw new Error(`${descriptor.digest} was not read from any source`);
+            const from = { ...source.from, client: await registries.client(source.from.registry) };
+            await copyManifest({ from, to, manifest: source.manifest, counts, retry, concurrency, blobsDone });
+        });
+        log(`${registries.describe(target.registry)} ${target.repository}: ` +
+            `${counts.mounted - before.mounted} blobs mounted, ${counts.copied - before.copied} copied, ` +
+            `${counts.present - before.present} already there; ${counts.manifests - before.manifests} manifests pushed`);
+        if (options.beforeTags)
+            await retry(`Pushing the index to ${where}@${plan.digest}`, () => client.putManifest(target.repository, plan.digest, { raw: plan.raw, mediaType: plan.mediaType }));
+        tagged.push(async () => {
+            for (const tag of target.tags) {
+                await retry(`Pushing the index to ${where}:${tag}`, () => client.putManifest(target.repository, tag, { raw: plan.raw, mediaType: plan.mediaType }));
+                const served = await retry(`Reading ${where}:${tag} back`, () => client.getManifest(target.repository, tag));
+                if (served.digest !== plan.digest) {
+                    throw new Error(`${where}:${tag} serves ${served.digest} after pushing ${plan.digest}: something else changed the tag`);
+                }
+                throwProblems(`${where}:${tag}`, indexProblems(served.raw, served.mediaType, options.platforms));
+                log(`${where}:${tag} -> ${plan.digest}`);
+            }
+        });
+    }
+    // Every target holds every manifest (and, to be signed, the index by digest) before any tag moves.
+    await options.beforeTags?.({ digest: plan.digest, platforms: plan.platforms });
+    for (const putTags of tagged)
+        await putTags();
+    return {
+        digest: plan.digest,
+        mediaType: plan.mediaType,
+        platforms: plan.platforms,
+        images,
+        tags: options.tags,
+        counts
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/docker/credentials.js
 /**
  * Reads registry credentials the way the docker CLI does: `credHelpers`, then `credsStore`, then the
@@ -35354,8 +38499,8 @@ const TOKEN_USERNAME = '<token>';
  * credential helper fails for a reason other than "credentials not found", like the docker CLI.
  */
 async function credentials_credentialsFor(registry, options) {
-    const file = config_file_dockerConfigFile(options.configDir);
-    const read = config_file_readDockerConfig(file);
+    const file = dockerConfigFile(options.configDir);
+    const read = readDockerConfig(file);
     if (read.status === 'missing')
         return undefined;
     const config = dockerConfigOrThrow(read);
@@ -35509,7 +38654,7 @@ class RegistryAuth {
         const { credentials } = this.options;
         const challenge = chooseChallenge(parseChallenges(header));
         if (challenge === undefined) {
-            throw new RegistryError(`${access.where} answered HTTP 401 from ${displayUrl(url)} without a Bearer or Basic WWW-Authenticate challenge`, { url: displayUrl(url), status: 401 });
+            throw new RegistryError(`${access.where} answered HTTP 401 from ${errors_displayUrl(url)} without a Bearer or Basic WWW-Authenticate challenge`, { url: errors_displayUrl(url), status: 401 });
         }
         if (challenge.scheme === 'basic') {
             if (credentials === undefined)
@@ -35518,7 +38663,7 @@ class RegistryAuth {
         }
         const realm = challenge.params['realm'];
         if (realm === undefined || !URL.canParse(realm)) {
-            throw new RegistryError(`${access.where} asked for a Bearer token without a usable realm (${JSON.stringify(realm ?? null)}) at ${displayUrl(url)}`, { url: displayUrl(url), status: 401 });
+            throw new RegistryError(`${access.where} asked for a Bearer token without a usable realm (${JSON.stringify(realm ?? null)}) at ${errors_displayUrl(url)}`, { url: errors_displayUrl(url), status: 401 });
         }
         const challenged = challenge.params['scope']?.split(' ').filter(s => s !== '');
         const scopes = challenged === undefined
@@ -35556,7 +38701,7 @@ class RegistryAuth {
                 headers['authorization'] = basic(credentials);
             response = await transport.send({ method: 'GET', url: tokenUrl, headers });
         }
-        const shown = displayUrl(tokenUrl);
+        const shown = errors_displayUrl(tokenUrl);
         if (response.status === 401 || response.status === 403) {
             if (credentials === undefined)
                 throw this.refused(url, access);
@@ -35581,7 +38726,7 @@ class RegistryAuth {
     }
     /** A final 401: no credentials where some are needed, or credentials that do not allow this. */
     refused(url, access) {
-        const shown = displayUrl(url);
+        const shown = errors_displayUrl(url);
         if (this.options.credentials === undefined) {
             return new RegistryError(`${access.where} needs credentials to ${access.purpose} (HTTP 401 from ${shown}). Give them with the ` +
                 '`registry`, `username` and `password` inputs, or run docker login before this step.', { url: shown, status: 401 });
@@ -35654,7 +38799,7 @@ function checkedDigest(digest) {
 }
 /** An unexpected answer: the action, status, URL and the registry's own error codes. */
 function failed(action, response) {
-    const shown = displayUrl(response.url);
+    const shown = errors_displayUrl(response.url);
     return new RegistryError(`${action} failed: HTTP ${response.status} from ${shown}${registryErrors(response.body)}`, { url: shown, status: response.status });
 }
 /** Content-Length, when the answer has a usable one. */
@@ -35666,8 +38811,8 @@ function sizeOf(response) {
 function uploadLocation(response) {
     const location = firstHeader(response.headers['location']);
     if (location === undefined) {
-        throw new RegistryError(`${displayUrl(response.url)} opened an upload without a Location`, {
-            url: displayUrl(response.url),
+        throw new RegistryError(`${errors_displayUrl(response.url)} opened an upload without a Location`, {
+            url: errors_displayUrl(response.url),
             status: response.status
         });
     }
@@ -35735,21 +38880,21 @@ class client_RegistryClient {
         const url = this.url(repository, 'manifests', checkedRef(ref, 'fetch'));
         const response = await this.auth.send({ method: 'GET', url, headers: { accept: oci/* MANIFEST_ACCEPT */.dY } }, this.pull(repository));
         if (response.status === 404) {
-            throw new RegistryError(`Manifest ${ref} not found in ${this.where(repository)} (HTTP 404 from ${displayUrl(url)})${registryErrors(response.body)}`, { url: displayUrl(url), status: 404 });
+            throw new RegistryError(`Manifest ${ref} not found in ${this.where(repository)} (HTTP 404 from ${errors_displayUrl(url)})${registryErrors(response.body)}`, { url: errors_displayUrl(url), status: 404 });
         }
         if (response.status !== 200)
             throw failed(`Fetching manifest ${ref} of ${this.where(repository)}`, response);
         const raw = response.body;
         const digest = (0,oci/* sha256Digest */.sI)(raw);
         if ((0,oci/* isDigest */.Bc)(ref) && digest !== ref) {
-            throw new RegistryError(`${displayUrl(url)} served content whose sha256 is ${digest}, not the requested ${ref}`, {
-                url: displayUrl(url),
+            throw new RegistryError(`${errors_displayUrl(url)} served content whose sha256 is ${digest}, not the requested ${ref}`, {
+                url: errors_displayUrl(url),
                 status: 200
             });
         }
         const claimed = firstHeader(response.headers['docker-content-digest']);
         if (claimed?.startsWith('sha256:') && claimed !== digest) {
-            throw new RegistryError(`${displayUrl(url)} says its manifest is ${claimed} (Docker-Content-Digest), but the bytes it served hash to ${digest}`, { url: displayUrl(url), status: 200 });
+            throw new RegistryError(`${errors_displayUrl(url)} says its manifest is ${claimed} (Docker-Content-Digest), but the bytes it served hash to ${digest}`, { url: errors_displayUrl(url), status: 200 });
         }
         return { raw, mediaType: (0,oci/* manifestMediaType */.gp)(firstHeader(response.headers['content-type']), raw), digest };
     }
@@ -35798,7 +38943,7 @@ class client_RegistryClient {
             const body = await readAll(response.body);
             throw failed(`Fetching blob ${digest} of ${this.where(repository)}`, { ...response, body });
         }
-        const check = verified(digest, displayUrl(response.url));
+        const check = verified(digest, errors_displayUrl(response.url));
         (0,external_node_stream_.pipeline)(response.body, check, () => undefined);
         return { size: sizeOf(response), body: check };
     }
@@ -35846,8 +38991,8 @@ class client_RegistryClient {
             return 'allowed';
         }
         if (response.status === 401 || response.status === 403)
-            throw new RegistryError(`${this.where(repository)} refused to let these credentials push (HTTP ${response.status} from ${displayUrl(url)})${registryErrors(response.body)}`, { url: displayUrl(url), status: response.status });
-        return { inconclusive: `HTTP ${response.status} from ${displayUrl(url)}${registryErrors(response.body)}` };
+            throw new RegistryError(`${this.where(repository)} refused to let these credentials push (HTTP ${response.status} from ${errors_displayUrl(url)})${registryErrors(response.body)}`, { url: errors_displayUrl(url), status: response.status });
+        return { inconclusive: `HTTP ${response.status} from ${errors_displayUrl(url)}${registryErrors(response.body)}` };
     }
     close() {
         this.transport.close();
@@ -35978,6 +39123,7 @@ async function openRegistries(options) {
         });
     };
     return {
+        config: table,
         client: registry => {
             let client = opened.get(registry);
             if (client === undefined) {
@@ -36019,13 +39165,15 @@ async function openRegistries(options) {
 
 
 
+
+
 /** Retries of each registry request that fails for a transient reason (5xx, 429, resets, timeouts). */
 const MERGE_RETRIES = 2;
 async function runMergeAction(deps) {
     const { reporter } = deps;
     maskSecrets(reporter, deps.getInput, deps.env);
     const inputs = await reporter.group('Inputs', () => {
-        const parsed = readMergeInputs(deps.getInput);
+        const parsed = readMergeInputs(deps.getInput, deps.cwd);
         for (const line of describeMergeInputs(parsed))
             reporter.info(line);
         return Promise.resolve(parsed);
@@ -36053,18 +39201,35 @@ async function runMergeAction(deps) {
                 }
             }, operation);
             const started = Date.now();
+            let signatureVerifyCommand = '';
             const result = await reporter.group(`Merge ${inputs.sources.length} sources`, () => mergeImages({
                 ...mergeOptions(inputs),
                 registries,
                 retry,
                 log: line => {
                     reporter.info(line);
-                }
+                },
+                // The merged index is signed (and the signature verified) before any tag points at it.
+                ...(inputs.sign === 'key'
+                    ? {
+                        beforeTags: async (index) => {
+                            signatureVerifyCommand = await signMerged({
+                                deps,
+                                inputs,
+                                config: registries.config,
+                                work,
+                                index
+                            });
+                        }
+                    }
+                    : {})
             }));
             reporter.info(`merged in ${((Date.now() - started) / 1000).toFixed(2)} s`);
             reporter.setOutput('digest', result.digest);
             reporter.setOutput('platform-digests', JSON.stringify(result.platforms));
-            await reporter.appendSummary(mergeSummaryHtml(result));
+            if (signatureVerifyCommand)
+                reporter.setOutput('signature-verify-command', signatureVerifyCommand);
+            await reporter.appendSummary(mergeSummaryHtml(result, signatureVerifyCommand));
         }
         finally {
             registries.close();
@@ -36073,6 +39238,31 @@ async function runMergeAction(deps) {
     finally {
         external_node_fs_.rmSync(work, { recursive: true, force: true });
     }
+}
+/**
+ * Signs the merged index with cosign, through a docker config of this run's own (the user's, with the
+ * login inputs) so that cosign has the same credentials as the merge.
+ */
+async function signMerged(options) {
+    const { deps, inputs } = options;
+    const login = inputs.username
+        ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
+        : {};
+    const docker = createRunDockerConfig({
+        userDir: dockerConfigDir(deps.env),
+        dir: external_node_path_.join(options.work, 'docker-config'),
+        ...login
+    });
+    if (docker.warning)
+        deps.reporter.warning(docker.warning, { title: 'Docker config ignored' });
+    return signImage({
+        deps,
+        inputs,
+        access: { config: options.config, runner: (0,core_runner/* withEnvironment */.Ec)(deps.runner, { DOCKER_CONFIG: docker.dir }) },
+        digest: options.index.digest,
+        platforms: options.index.platforms,
+        work: options.work
+    });
 }
 /** The merge's part of the inputs (the registry inputs go to openRegistries). */
 function mergeOptions(inputs) {
@@ -36093,7 +39283,8 @@ function describeMergeInputs(inputs) {
         `annotations: ${list(Object.keys(inputs.annotations))}`,
         `insecure-registries: ${list(inputs.insecureRegistries.map(r => (r.http ? `http://${r.host}` : r.host)))}`,
         `ca-certs: ${list(inputs.caCerts.map(c => `${c.host} (${c.source === 'file' ? c.value : 'PEM'})`))}`,
-        `login: ${inputs.username ? `${inputs.username} at ${inputs.registry}` : '(none)'}`
+        `login: ${inputs.username ? `${inputs.username} at ${inputs.registry}` : '(none)'}`,
+        `sign: ${inputs.sign === 'key' ? `key (transparency log: ${inputs.signTransparencyLog ? 'yes' : 'no'})` : 'false'}`
     ];
 }
 /** Rows of the summary's platform table: platform, digest, source. */
@@ -36105,7 +39296,7 @@ function mergeSummaryRows(result) {
     ]);
 }
 /** The job summary of a merge, as HTML. */
-function mergeSummaryHtml(result) {
+function mergeSummaryHtml(result, signatureVerifyCommand = '') {
     const summary = new SummaryHtml().heading('Merged multi-platform image', 2);
     summary.list(result.tags.map(t => `<code>${escapeHtml(t)}</code>`));
     summary.raw(`<p>Index digest: <code>${result.digest}</code> (${result.mediaType})</p>`);
@@ -36119,6 +39310,9 @@ function mergeSummaryHtml(result) {
     ]);
     const { mounted, copied, present } = result.counts;
     summary.raw(`<p>Blobs: ${mounted} mounted, ${copied} copied, ${present} already there.</p>`);
+    if (signatureVerifyCommand)
+        summary.raw('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+            `<pre><code>${escapeHtml(signatureVerifyCommand)}</code></pre>`);
     return summary.toString();
 }
 function escapeHtml(text) {
@@ -36405,11 +39599,12 @@ function emulatorFor(platform, hostArch) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   SB: () => (/* binding */ registryNames),
+/* harmony export */   Ub: () => (/* binding */ repositoriesOf),
 /* harmony export */   i7: () => (/* binding */ canonicalRegistry),
 /* harmony export */   o_: () => (/* binding */ parseImageReference),
 /* harmony export */   ur: () => (/* binding */ configKey)
 /* harmony export */ });
-/* unused harmony exports DOCKER_HUB, DOCKER_HUB_ALIASES, apiHost, repositoriesOf */
+/* unused harmony exports DOCKER_HUB, DOCKER_HUB_ALIASES, apiHost */
 /* harmony import */ var _oci_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1396);
 /**
  * Image references as Docker reads them: `[registry/]repository[:tag][@digest]`, with Docker Hub's
@@ -37078,7 +40273,1055 @@ function reportFailure(reporter, error) {
 
 /***/ }),
 
-/***/ 2876:
+/***/ 6058:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
+  V4: () => (/* binding */ getInput),
+  Gu: () => (/* binding */ getState),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
+  LZ: () => (/* binding */ saveState),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, platform, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(2779);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = (/* unused pure expression or super */ null && (_summary));
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+    }
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 5260:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37095,470 +41338,18 @@ var external_string_decoder_ = __nccwpck_require__(3193);
 var external_os_ = __nccwpck_require__(857);
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "child_process"
+var external_child_process_ = __nccwpck_require__(5317);
 // EXTERNAL MODULE: external "path"
 var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return __awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_.dirname(filePath);
-                        const upperName = external_path_.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var io = __nccwpck_require__(8701);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util = __nccwpck_require__(90);
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
 ;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -37575,7 +41366,7 @@ var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 /* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
+const IS_WINDOWS = process.platform === 'win32';
 /*
  * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
  */
@@ -37598,7 +41389,7 @@ class ToolRunner extends external_events_.EventEmitter {
         const toolPath = this._getSpawnFileName();
         const args = this._getSpawnArgs(options);
         let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
+        if (IS_WINDOWS) {
             // Windows + cmd file
             if (this._isCmdFile()) {
                 cmd += toolPath;
@@ -37652,7 +41443,7 @@ class ToolRunner extends external_events_.EventEmitter {
         }
     }
     _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
+        if (IS_WINDOWS) {
             if (this._isCmdFile()) {
                 return process.env['COMSPEC'] || 'cmd.exe';
             }
@@ -37660,7 +41451,7 @@ class ToolRunner extends external_events_.EventEmitter {
         return this.toolPath;
     }
     _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
+        if (IS_WINDOWS) {
             if (this._isCmdFile()) {
                 let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
                 for (const a of this.args) {
@@ -37913,18 +41704,18 @@ class ToolRunner extends external_events_.EventEmitter {
      * @returns   number
      */
     exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
+            if (!io_util/* isRooted */.Qh(this.toolPath) &&
                 (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
                 this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+            this.toolPath = yield io/* which */.K7(this.toolPath, true);
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
                 this._debug(`exec tool: ${this.toolPath}`);
                 this._debug('arguments:');
                 for (const arg of this.args) {
@@ -37938,11 +41729,11 @@ class ToolRunner extends external_events_.EventEmitter {
                 state.on('debug', (message) => {
                     this._debug(message);
                 });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
                     return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
                 }
                 const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
                 let stdbuffer = '';
                 if (cp.stdout) {
                     cp.stdout.on('data', (data) => {
@@ -38228,6 +42019,719 @@ function getExecOutput(commandLine, args, options) {
 
 /***/ }),
 
+/***/ 2779:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+var https__WEBPACK_IMPORTED_MODULE_1___namespace_cache;
+var http__WEBPACK_IMPORTED_MODULE_0___namespace_cache;
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qq: () => (/* binding */ HttpClient)
+/* harmony export */ });
+/* unused harmony exports HttpCodes, Headers, MediaTypes, getProxyUrl, HttpClientError, HttpClientResponse, isHttps */
+/* harmony import */ var http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8611);
+/* harmony import */ var https__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5692);
+/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9783);
+/* harmony import */ var tunnel__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(770);
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6752);
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = _proxy_js__WEBPACK_IMPORTED_MODULE_2__/* .getProxyUrl */ .s(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? /*#__PURE__*/ (https__WEBPACK_IMPORTED_MODULE_1___namespace_cache || (https__WEBPACK_IMPORTED_MODULE_1___namespace_cache = __nccwpck_require__.t(https__WEBPACK_IMPORTED_MODULE_1__, 2))) : /*#__PURE__*/ (http__WEBPACK_IMPORTED_MODULE_0___namespace_cache || (http__WEBPACK_IMPORTED_MODULE_0___namespace_cache = __nccwpck_require__.t(http__WEBPACK_IMPORTED_MODULE_0__, 2)));
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = _proxy_js__WEBPACK_IMPORTED_MODULE_2__/* .getProxyUrl */ .s(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http__WEBPACK_IMPORTED_MODULE_0__.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel__WEBPACK_IMPORTED_MODULE_3__.httpsOverHttps : tunnel__WEBPACK_IMPORTED_MODULE_3__.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel__WEBPACK_IMPORTED_MODULE_3__.httpOverHttps : tunnel__WEBPACK_IMPORTED_MODULE_3__.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https__WEBPACK_IMPORTED_MODULE_1__.Agent(options) : new http__WEBPACK_IMPORTED_MODULE_0__.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici__WEBPACK_IMPORTED_MODULE_4__/* .ProxyAgent */ .kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
 /***/ 9783:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38325,6 +42829,497 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
+
+/***/ }),
+
+/***/ 90:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $1: () => (/* binding */ lstat),
+/* harmony export */   Ck: () => (/* binding */ mkdir),
+/* harmony export */   Cy: () => (/* binding */ readdir),
+/* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
+/* harmony export */   Qh: () => (/* binding */ isRooted),
+/* harmony export */   YN: () => (/* binding */ symlink),
+/* harmony export */   dJ: () => (/* binding */ stat),
+/* harmony export */   h_: () => (/* binding */ readlink),
+/* harmony export */   k6: () => (/* binding */ chmod),
+/* harmony export */   m3: () => (/* binding */ copyFile),
+/* harmony export */   rm: () => (/* binding */ rm),
+/* harmony export */   t2: () => (/* binding */ exists),
+/* harmony export */   vr: () => (/* binding */ tryGetExecutablePath),
+/* harmony export */   y1: () => (/* binding */ unlink)
+/* harmony export */ });
+/* unused harmony exports open, rename, rmdir, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
+/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9896);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs__WEBPACK_IMPORTED_MODULE_0__.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs__WEBPACK_IMPORTED_MODULE_0__.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = path__WEBPACK_IMPORTED_MODULE_1__.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = path__WEBPACK_IMPORTED_MODULE_1__.dirname(filePath);
+                        const upperName = path__WEBPACK_IMPORTED_MODULE_1__.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = path__WEBPACK_IMPORTED_MODULE_1__.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+
+/***/ }),
+
+/***/ 8701:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K7: () => (/* binding */ which),
+/* harmony export */   U$: () => (/* binding */ mkdirP),
+/* harmony export */   Yz: () => (/* binding */ rmRF),
+/* harmony export */   cp: () => (/* binding */ cp)
+/* harmony export */ });
+/* unused harmony exports mv, findInPath */
+/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2613);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
+/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(dest)) ? yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path__WEBPACK_IMPORTED_MODULE_1__.join(dest, path__WEBPACK_IMPORTED_MODULE_1__.basename(source))
+            : dest;
+        if (!(yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path__WEBPACK_IMPORTED_MODULE_1__.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        (0,assert__WEBPACK_IMPORTED_MODULE_0__.ok)(fsPath, 'a path argument must be provided');
+        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .mkdir */ .Ck(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .isRooted */ .Qh(tool)) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(path__WEBPACK_IMPORTED_MODULE_1__.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .readdir */ .Cy(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .chmod */ .k6(destDir, (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function copyFile(srcFile, destFile, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if ((yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(destFile);
+                yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .unlink */ .y1(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .chmod */ .k6(destFile, '0666');
+                    yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .unlink */ .y1(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .readlink */ .h_(srcFile);
+            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .symlink */ .YN(symlinkFull, destFile, _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 ? 'junction' : null);
+        }
+        else if (!(yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(destFile)) || force) {
+            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .copyFile */ .m3(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
 
 /***/ })
 

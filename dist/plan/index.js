@@ -31474,7 +31474,7 @@ const INPUTS = [
     { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
     { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
     { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
-    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: false, or key (the private key in sign-key). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "false", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: key (the private key in sign-key), or false (also empty, the default) for no signature. The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "", "required": false, "list": false },
     { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
     { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
     { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
@@ -31502,11 +31502,16 @@ const MERGE_INPUTS = [
     { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
     { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
     { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the merged index with cosign before it is tagged: key (the private key in sign-key), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags and verified against the registry; a failure fails the step and moves no tag. As the build's sign input.", "default": "", "required": false, "list": false },
+    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked) or a path.", "default": "", "required": false, "list": false },
+    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
+    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries); verify then with --insecure-ignore-tlog=true.", "default": "true", "required": false, "list": false },
 ];
 // prettier-ignore
 const MERGE_OUTPUTS = [
     { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
     { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
+    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the merged index." },
 ];
 /** plan/action.yml */
 // prettier-ignore
@@ -33173,7 +33178,7 @@ function runtimeInputs(v) {
  * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
  * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
  * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
- * push. run/signing.ts signs.
+ * push. cosign/sign-image.ts signs.
  */
 
 
@@ -33204,7 +33209,7 @@ function parseSignKey(value, cwd) {
 }
 const SIGNING_FIELDS = {
     sign: field('false', value => {
-        const mode = SIGN_MODES.find(m => m === value.toLowerCase());
+        const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase());
         if (mode === undefined)
             throw new Error(`"${value}" is not a way to sign; use false or key`);
         return mode;
@@ -33213,19 +33218,14 @@ const SIGNING_FIELDS = {
     'sign-key-password': table_text,
     'sign-transparency-log': bool(true)
 };
+/** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
 const SIGNING_RULES = [
     {
         input: 'sign',
-        reads: ['sign-key', 'push'],
-        check: v => {
-            if (v.sign !== 'key')
-                return undefined;
-            if (v['sign-key'] === '')
-                return 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)';
-            return v.push
-                ? undefined
-                : 'key signs the pushed image, and push is false; set push: true, or sign: false';
-        }
+        reads: ['sign-key'],
+        check: v => v.sign === 'key' && v['sign-key'] === ''
+            ? 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)'
+            : undefined
     },
     {
         input: 'sign-key',
@@ -33311,6 +33311,13 @@ const BUILD_RULES = [
         check: v => v.cache === 'registry' && v.tags.length === 0
             ? 'registry keeps the cache next to the first tag, and no tag is given: set the tags input, or name the ' +
                 'cache yourself in cache-to and cache-from (type=registry,ref=REPOSITORY:buildcache)'
+            : undefined
+    },
+    {
+        input: 'sign',
+        reads: ['push'],
+        check: v => v.sign === 'key' && !v.push
+            ? 'key signs the pushed image, and push is false; set push: true, or sign: false'
             : undefined
     },
     {

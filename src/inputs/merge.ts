@@ -10,8 +10,9 @@ import { field, readTable, type InputSource } from './table.js'
 import { parseTags, splitList } from './parse.js'
 import { MERGE_INPUTS } from './action-spec.js'
 import { REGISTRY_FIELDS, REGISTRY_RULES, registryInputs, type RegistryInputs } from './registry-inputs.js'
+import { SIGNING_FIELDS, SIGNING_RULES, signingInputs, type SigningInputs } from './signing.js'
 
-export interface MergeInputs extends RegistryInputs {
+export interface MergeInputs extends RegistryInputs, SigningInputs {
   /** Image references (by tag or digest), as written. */
   sources: string[]
   /** Where the index is pushed: references with a tag (none with a digest). */
@@ -27,18 +28,27 @@ const MERGE_FIELDS = {
   tags: field([] as string[], parseIndexTags),
   annotations: field({}, parseAnnotations),
   platforms: field<string[] | undefined>(undefined, parseExpectedPlatforms),
-  ...REGISTRY_FIELDS
+  ...REGISTRY_FIELDS,
+  ...SIGNING_FIELDS
 }
 
-/** Reads and checks every input of the merge action; throws an InputError listing all problems. */
-export function readMergeInputs(source: InputSource): MergeInputs {
-  const v = readTable(MERGE_FIELDS, REGISTRY_RULES, { source, specs: MERGE_INPUTS })
+/**
+ * Reads and checks every input of the merge action; throws an InputError listing all problems. Relative
+ * paths (a CA file, the signing key) start at `cwd`, the job's working directory.
+ */
+export function readMergeInputs(source: InputSource, cwd = '.'): MergeInputs {
+  const v = readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
+    source,
+    specs: MERGE_INPUTS,
+    cwd
+  })
   return {
     sources: v.sources,
     tags: v.tags,
     annotations: v.annotations,
     platforms: v.platforms,
-    ...registryInputs(v)
+    ...registryInputs(v),
+    ...signingInputs(v)
   }
 }
 

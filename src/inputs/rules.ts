@@ -9,7 +9,7 @@ import type { TagEntry } from './fields.js'
 import { REGISTRY_RULES } from './registry-inputs.js'
 import { REMOTE_ACCESS_RULES } from './remote-access.js'
 import { RUNTIME_RULES } from './runtime.js'
-import { SIGNING_RULES } from './signing.js'
+import { SIGNING_RULES, type SignMode } from './signing.js'
 import type { Rule } from './table.js'
 
 interface BuildContext {
@@ -23,6 +23,7 @@ interface BuildContext {
   cache: CacheMode
   'driver-opts': string[]
   'host-network': boolean
+  sign: SignMode
 }
 
 /** The problem of a push with no tag (the build's and the plan's tags). */
@@ -93,6 +94,14 @@ const BUILD_RULES: readonly Rule<BuildContext>[] = [
       v.cache === 'registry' && v.tags.length === 0
         ? 'registry keeps the cache next to the first tag, and no tag is given: set the tags input, or name the ' +
           'cache yourself in cache-to and cache-from (type=registry,ref=REPOSITORY:buildcache)'
+        : undefined
+  },
+  {
+    input: 'sign',
+    reads: ['push'],
+    check: v =>
+      v.sign === 'key' && !v.push
+        ? 'key signs the pushed image, and push is false; set push: true, or sign: false'
         : undefined
   },
   {

@@ -3,7 +3,7 @@
  * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
  * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
  * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
- * push. run/signing.ts signs.
+ * push. cosign/sign-image.ts signs.
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -53,7 +53,7 @@ export function parseSignKey(value: string, cwd: string): string {
 
 export const SIGNING_FIELDS = {
   sign: field<SignMode>('false', value => {
-    const mode = SIGN_MODES.find(m => m === value.toLowerCase())
+    const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase())
     if (mode === undefined) throw new Error(`"${value}" is not a way to sign; use false or key`)
     return mode
   }),
@@ -65,21 +65,17 @@ export const SIGNING_FIELDS = {
 interface SigningContext {
   sign: SignMode
   'sign-key': string
-  push: boolean
 }
 
+/** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
 export const SIGNING_RULES: readonly Rule<SigningContext>[] = [
   {
     input: 'sign',
-    reads: ['sign-key', 'push'],
-    check: v => {
-      if (v.sign !== 'key') return undefined
-      if (v['sign-key'] === '')
-        return 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)'
-      return v.push
-        ? undefined
-        : 'key signs the pushed image, and push is false; set push: true, or sign: false'
-    }
+    reads: ['sign-key'],
+    check: v =>
+      v.sign === 'key' && v['sign-key'] === ''
+        ? 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)'
+        : undefined
   },
   {
     input: 'sign-key',

@@ -6,7 +6,10 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { SummaryHtml } from '../core/html.js'
 import { withRetries } from '../core/retry.js'
-import { dockerConfigDir } from '../docker/login.js'
+import { createRunDockerConfig, dockerConfigDir } from '../docker/login.js'
+import type { TomlTable } from '../buildkitd/toml.js'
+import { signImage } from '../cosign/sign-image.js'
+import { withEnvironment } from '../core/runner.js'
 import { readMergeInputs, type MergeInputs } from '../inputs/merge.js'
 import { transientRegistryFailure } from '../registry/errors.js'
 import type { MainDeps } from '../run/deps.js'
@@ -22,7 +25,7 @@ export async function runMergeAction(deps: MainDeps): Promise<void> {
   const { reporter } = deps
   maskSecrets(reporter, deps.getInput, deps.env)
   const inputs = await reporter.group('Inputs', () => {
-    const parsed = readMergeInputs(deps.getInput)
+    const parsed = readMergeInputs(deps.getInput, deps.cwd)
     for (const line of describeMergeInputs(parsed)) reporter.info(line)
     return Promise.resolve(parsed)
   })
@@ -53,6 +56,7 @@ export async function runMergeAction(deps: MainDeps): Promise<void> {
           operation
         )
       const started = Date.now()
+      let signatureVerifyCommand = ''
       const result = await reporter.group(`Merge ${inputs.sources.length} sources`, () =>
         mergeImages({
           ...mergeOptions(inputs),
@@ -60,19 +64,65 @@ export async function runMergeAction(deps: MainDeps): Promise<void> {
           retry,
           log: line => {
             reporter.info(line)
-          }
+          },
+          // The merged index is signed (and the signature verified) before any tag points at it.
+          ...(inputs.sign === 'key'
+            ? {
+                beforeTags: async (index: { digest: string; platforms: Record<string, string> }) => {
+                  signatureVerifyCommand = await signMerged({
+                    deps,
+                    inputs,
+                    config: registries.config,
+                    work,
+                    index
+                  })
+                }
+              }
+            : {})
         })
       )
       reporter.info(`merged in ${((Date.now() - started) / 1000).toFixed(2)} s`)
       reporter.setOutput('digest', result.digest)
       reporter.setOutput('platform-digests', JSON.stringify(result.platforms))
-      await reporter.appendSummary(mergeSummaryHtml(result))
+      if (signatureVerifyCommand) reporter.setOutput('signature-verify-command', signatureVerifyCommand)
+      await reporter.appendSummary(mergeSummaryHtml(result, signatureVerifyCommand))
     } finally {
       registries.close()
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
   }
+}
+
+/**
+ * Signs the merged index with cosign, through a docker config of this run's own (the user's, with the
+ * login inputs) so that cosign has the same credentials as the merge.
+ */
+async function signMerged(options: {
+  deps: MainDeps
+  inputs: MergeInputs
+  config: TomlTable
+  work: string
+  index: { digest: string; platforms: Record<string, string> }
+}): Promise<string> {
+  const { deps, inputs } = options
+  const login = inputs.username
+    ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
+    : {}
+  const docker = createRunDockerConfig({
+    userDir: dockerConfigDir(deps.env),
+    dir: path.join(options.work, 'docker-config'),
+    ...login
+  })
+  if (docker.warning) deps.reporter.warning(docker.warning, { title: 'Docker config ignored' })
+  return signImage({
+    deps,
+    inputs,
+    access: { config: options.config, runner: withEnvironment(deps.runner, { DOCKER_CONFIG: docker.dir }) },
+    digest: options.index.digest,
+    platforms: options.index.platforms,
+    work: options.work
+  })
 }
 
 /** The merge's part of the inputs (the registry inputs go to openRegistries). */
@@ -97,7 +147,8 @@ export function describeMergeInputs(inputs: MergeInputs): string[] {
     `annotations: ${list(Object.keys(inputs.annotations))}`,
     `insecure-registries: ${list(inputs.insecureRegistries.map(r => (r.http ? `http://${r.host}` : r.host)))}`,
     `ca-certs: ${list(inputs.caCerts.map(c => `${c.host} (${c.source === 'file' ? c.value : 'PEM'})`))}`,
-    `login: ${inputs.username ? `${inputs.username} at ${inputs.registry}` : '(none)'}`
+    `login: ${inputs.username ? `${inputs.username} at ${inputs.registry}` : '(none)'}`,
+    `sign: ${inputs.sign === 'key' ? `key (transparency log: ${inputs.signTransparencyLog ? 'yes' : 'no'})` : 'false'}`
   ]
 }
 
@@ -111,7 +162,7 @@ export function mergeSummaryRows(result: MergeResult): string[][] {
 }
 
 /** The job summary of a merge, as HTML. */
-export function mergeSummaryHtml(result: MergeResult): string {
+export function mergeSummaryHtml(result: MergeResult, signatureVerifyCommand = ''): string {
   const summary = new SummaryHtml().heading('Merged multi-platform image', 2)
   summary.list(result.tags.map(t => `<code>${escapeHtml(t)}</code>`))
   summary.raw(`<p>Index digest: <code>${result.digest}</code> (${result.mediaType})</p>`)
@@ -125,6 +176,11 @@ export function mergeSummaryHtml(result: MergeResult): string {
   ])
   const { mounted, copied, present } = result.counts
   summary.raw(`<p>Blobs: ${mounted} mounted, ${copied} copied, ${present} already there.</p>`)
+  if (signatureVerifyCommand)
+    summary.raw(
+      '<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+        `<pre><code>${escapeHtml(signatureVerifyCommand)}</code></pre>`
+    )
   return summary.toString()
 }
 

@@ -26,6 +26,11 @@ export interface MergeOptions {
   log: (line: string) => void
   /** Requests in flight at once. Default 4. */
   concurrency?: number
+  /**
+   * Runs once the index is in every target repository by digest and before any tag is put (the
+   * signature); a failure leaves every tag where it was.
+   */
+  beforeTags?: (index: { digest: string; platforms: Record<string, string> }) => Promise<void>
 }
 
 export interface MergedImage {
@@ -81,6 +86,7 @@ export async function mergeImages(options: MergeOptions): Promise<MergeResult> {
   }
   const manifests = plan.images.flatMap(image => [image.entry, ...image.attestations])
   const counts = emptyCounts()
+  const tagged: (() => Promise<void>)[] = []
   for (const [where, target] of targets) {
     const client = await registries.client(target.registry)
     const to = { client, registry: target.registry, repository: target.repository }
@@ -97,22 +103,31 @@ export async function mergeImages(options: MergeOptions): Promise<MergeResult> {
         `${counts.mounted - before.mounted} blobs mounted, ${counts.copied - before.copied} copied, ` +
         `${counts.present - before.present} already there; ${counts.manifests - before.manifests} manifests pushed`
     )
-    for (const tag of target.tags) {
-      await retry(`Pushing the index to ${where}:${tag}`, () =>
-        client.putManifest(target.repository, tag, { raw: plan.raw, mediaType: plan.mediaType })
+    if (options.beforeTags)
+      await retry(`Pushing the index to ${where}@${plan.digest}`, () =>
+        client.putManifest(target.repository, plan.digest, { raw: plan.raw, mediaType: plan.mediaType })
       )
-      const served = await retry(`Reading ${where}:${tag} back`, () =>
-        client.getManifest(target.repository, tag)
-      )
-      if (served.digest !== plan.digest) {
-        throw new Error(
-          `${where}:${tag} serves ${served.digest} after pushing ${plan.digest}: something else changed the tag`
+    tagged.push(async () => {
+      for (const tag of target.tags) {
+        await retry(`Pushing the index to ${where}:${tag}`, () =>
+          client.putManifest(target.repository, tag, { raw: plan.raw, mediaType: plan.mediaType })
         )
+        const served = await retry(`Reading ${where}:${tag} back`, () =>
+          client.getManifest(target.repository, tag)
+        )
+        if (served.digest !== plan.digest) {
+          throw new Error(
+            `${where}:${tag} serves ${served.digest} after pushing ${plan.digest}: something else changed the tag`
+          )
+        }
+        throwProblems(`${where}:${tag}`, indexProblems(served.raw, served.mediaType, options.platforms))
+        log(`${where}:${tag} -> ${plan.digest}`)
       }
-      throwProblems(`${where}:${tag}`, indexProblems(served.raw, served.mediaType, options.platforms))
-      log(`${where}:${tag} -> ${plan.digest}`)
-    }
+    })
   }
+  // Every target holds every manifest (and, to be signed, the index by digest) before any tag moves.
+  await options.beforeTags?.({ digest: plan.digest, platforms: plan.platforms })
+  for (const putTags of tagged) await putTags()
   return {
     digest: plan.digest,
     mediaType: plan.mediaType,

@@ -34,6 +34,8 @@ export interface RegistriesOptions {
 
 /** A client per registry, opened on first use. */
 export interface Registries {
+  /** The registries' settings, as the builder's buildkitd.toml would hold them (for cosign). */
+  config: TomlTable
   client(registry: string): Promise<RegistryClient>
   /** How the registry is reached, for the log (never a secret). */
   describe(registry: string): string
@@ -70,6 +72,7 @@ export async function openRegistries(options: RegistriesOptions): Promise<Regist
     })
   }
   return {
+    config: table,
     client: registry => {
       let client = opened.get(registry)
       if (client === undefined) {

@@ -14,7 +14,7 @@ import { smokeTest } from './smoke-test.js'
 import { smokeFailure } from '../docker/smoke.js'
 import type { PhaseClock } from './phases.js'
 import { putTags } from './tags.js'
-import { signImage } from './signing.js'
+import { signImage } from '../cosign/sign-image.js'
 import { loadPushedImage, type LoadedImage } from './load.js'
 import { reportDigests, warnMoved, type DigestReport } from './verify.js'
 

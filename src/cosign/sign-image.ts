@@ -8,20 +8,25 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { registrySettings } from '../buildkitd/toml.js'
-import { runnerDirs } from '../buildx/install.js'
-import { publicKeyArgs, signArgs, verifyArgs, verifyCommand, type CosignRegistry } from '../cosign/cosign.js'
-import { findCosign } from '../cosign/install.js'
-import { runChecked, withEnvironment } from '../core/runner.js'
-import type { Inputs } from '../inputs/inputs.js'
+import { registrySettings, type TomlTable } from '../buildkitd/toml.js'
+import { runnerDirs, type InstallLog } from '../buildx/install.js'
+import type { NodeHost } from '../buildx/release.js'
+import { runChecked, withEnvironment, type CommandRunner } from '../core/runner.js'
 import { canonicalRegistry, parseImageReference, repositoriesOf } from '../oci/reference.js'
-import type { MainDeps } from './deps.js'
-import type { RegistryAccess } from './registry-access.js'
+import { publicKeyArgs, signArgs, verifyArgs, verifyCommand, type CosignRegistry } from './cosign.js'
+import { findCosign } from './install.js'
 
 export interface SignOptions {
-  deps: Pick<MainDeps, 'reporter' | 'env' | 'host'>
-  inputs: Pick<Inputs, 'tags' | 'signKey' | 'signKeyPassword' | 'signTransparencyLog'>
-  access: Pick<RegistryAccess, 'config' | 'runner'>
+  deps: { reporter: InstallLog; env: NodeJS.ProcessEnv; host: NodeHost }
+  /** The tags (or, by digest, the repositories) whose repositories hold the image. */
+  inputs: {
+    tags: readonly string[]
+    signKey: string
+    signKeyPassword: string
+    signTransparencyLog: boolean
+  }
+  /** The registries' settings (the generated buildkitd.toml) and a runner whose DOCKER_CONFIG holds the login. */
+  access: { config: TomlTable; runner: CommandRunner }
   /** The index digest that passed the checks. */
   digest: string
   /** platform -> manifest digest, as the registry serves them. */
@@ -79,7 +84,7 @@ export async function signImage(options: SignOptions): Promise<string> {
 }
 
 /** How cosign reaches the registry of `repository`: the generated buildkitd.toml's settings for it. */
-function cosignRegistry(repository: string, config: RegistryAccess['config'], dir: string): CosignRegistry {
+function cosignRegistry(repository: string, config: TomlTable, dir: string): CosignRegistry {
   const host = canonicalRegistry(parseImageReference(repository).registry)
   const settings = registrySettings(config, host)
   let caFile = ''
