@@ -35841,7 +35841,7 @@ function githubReporter(env = process.env) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3519);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2284);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2580);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6139);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
 /* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
@@ -36489,12 +36489,13 @@ function unique(items) {
 /* harmony export */   m: () => (/* binding */ defaultDeps),
 /* harmony export */   t: () => (/* binding */ retryOptions)
 /* harmony export */ });
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6741);
-/* harmony import */ var _core_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7493);
-/* harmony import */ var _buildx_output_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3651);
-/* harmony import */ var _oci_platforms_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
-/* harmony import */ var _qemu_qemu_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4126);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6741);
+/* harmony import */ var _core_retry_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7493);
+/* harmony import */ var _buildx_output_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3651);
+/* harmony import */ var _oci_platforms_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9537);
+/* harmony import */ var _qemu_qemu_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4126);
 /**
  * What a run gets from the outside world: the reporter it speaks through, the command runner, the inputs,
  * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
@@ -36506,21 +36507,23 @@ function unique(items) {
 
 
 
+
 function defaultDeps({ reporter, getInput }) {
     return {
         reporter,
-        runner: (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .execRunner */ .M6)(reporter),
+        runner: (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .execRunner */ .M6)(reporter),
         getInput,
         env: process.env,
         cwd: process.cwd(),
-        tmpDir: node_os__WEBPACK_IMPORTED_MODULE_0__.tmpdir(),
+        tmpDir: node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir(),
         host: { platform: process.platform, arch: process.arch, armVersion: nodeArmVersion() },
-        hostArch: (0,_oci_platforms_js__WEBPACK_IMPORTED_MODULE_3__/* .hostArchitecture */ .m4)(process.arch),
+        hostArch: (0,_oci_platforms_js__WEBPACK_IMPORTED_MODULE_4__/* .hostArchitecture */ .m4)(process.arch),
         isRoot: process.getuid?.() === 0,
-        binfmtDir: _qemu_qemu_js__WEBPACK_IMPORTED_MODULE_4__/* .BINFMT_DIR */ .x6,
+        binfmtDir: _qemu_qemu_js__WEBPACK_IMPORTED_MODULE_5__/* .BINFMT_DIR */ .x6,
         retryDelayMs: 3000,
-        sleep: _core_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .sleep */ .yy,
-        now: Date.now
+        sleep: _core_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .sleep */ .yy,
+        now: Date.now,
+        idToken: audience => (0,_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getIDToken */ .V9)(audience)
     };
 }
 /** How a step of the run retries transient failures: `inputs.retries` times, with a warning each time. */
@@ -36529,7 +36532,7 @@ function retryOptions(deps, inputs, what) {
         retries: inputs.retries,
         initialDelayMs: deps.retryDelayMs,
         sleep: deps.sleep,
-        classify: _buildx_output_js__WEBPACK_IMPORTED_MODULE_2__/* .buildxFailureReason */ .PB,
+        classify: _buildx_output_js__WEBPACK_IMPORTED_MODULE_3__/* .buildxFailureReason */ .PB,
         what,
         log: message => {
             deps.reporter.warning(message, { title: 'Retrying' });
@@ -36546,7 +36549,7 @@ function nodeArmVersion() {
 
 /***/ }),
 
-/***/ 2284:
+/***/ 2580:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37418,6 +37421,11 @@ async function appendNodes(runner, options, nodes) {
 
 const hosts = (list) => list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ');
 const cacheTypes = (entries) => entries.map(e => /(?:^|,)type=([^,]*)/.exec(e)?.[1] ?? 'registry').join(', ');
+/** `key (transparency log: no)`, `keyless (your own sigstore instance)`: no key, no password. */
+function signing(inputs) {
+    const own = inputs.sign === 'keyless' && inputs.signSigningConfig !== '' ? ', your own sigstore instance' : '';
+    return `${inputs.sign} (transparency log: ${inputs.signTransparencyLog ? 'yes' : 'no'}${own})`;
+}
 function describeInputs(inputs) {
     const lines = [
         ['platforms', inputs.platforms.join(', ')],
@@ -37453,6 +37461,8 @@ function describeInputs(inputs) {
         ]);
     if (inputs.cacheMaxSize !== undefined)
         lines.push(['cache-max-size', (0,gc/* formatBytes */.z3)(inputs.cacheMaxSize)]);
+    if (inputs.sign !== 'false')
+        lines.push(['sign', signing(inputs)]);
     if (inputs.insecureRegistries.length > 0)
         lines.push(['insecure-registries', hosts(inputs.insecureRegistries)]);
     if (inputs.caCerts.length > 0) {
@@ -37558,10 +37568,12 @@ const INPUTS = [
     { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
     { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
     { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
-    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: key (the private key in sign-key), or false (also empty, the default) for no signature. The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: key (the private key in sign-key), keyless (the job's OIDC identity, certified by sigstore's Fulcio or your own: on GitHub the job needs permissions id-token: write), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "", "required": false, "list": false },
     { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
     { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
     { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
+    { "name": "sign-signing-config", "description": "For sign: keyless with your own sigstore instance: its signing config (the JSON naming its Fulcio, Rekor and timestamp authority), as text or a path. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
+    { "name": "sign-trusted-root", "description": "For sign: keyless with your own sigstore instance: its trusted root (JSON: the CA, log and timestamp keys), as text or a path; the verification uses it too. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
 ];
 // prettier-ignore
 const OUTPUTS = [
@@ -37586,10 +37598,12 @@ const MERGE_INPUTS = [
     { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
     { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
     { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
-    { "name": "sign", "description": "Sign the merged index with cosign before it is tagged: key (the private key in sign-key), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags and verified against the registry; a failure fails the step and moves no tag. As the build's sign input.", "default": "", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the merged index with cosign before it is tagged: key (the private key in sign-key), keyless (the job's OIDC identity; on GitHub the job needs id-token: write), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags and verified against the registry; a failure fails the step and moves no tag. As the build's sign input.", "default": "", "required": false, "list": false },
     { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked) or a path.", "default": "", "required": false, "list": false },
     { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
     { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries); verify then with --insecure-ignore-tlog=true.", "default": "true", "required": false, "list": false },
+    { "name": "sign-signing-config", "description": "For sign: keyless with your own sigstore instance: its signing config (the JSON naming its Fulcio, Rekor and timestamp authority), as text or a path. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
+    { "name": "sign-trusted-root", "description": "For sign: keyless with your own sigstore instance: its trusted root (JSON: the CA, log and timestamp keys), as text or a path; the verification uses it too. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
 ];
 // prettier-ignore
 const MERGE_OUTPUTS = [
@@ -39060,6 +39074,150 @@ function remoteAccessInputs(v) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/cosign/cosign.js
+/**
+ * cosign's command lines, from pure functions: signing an image by digest with a key (the index and,
+ * recursively, every manifest it lists), the public key of that key, and verifying a signature against the
+ * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
+ * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
+ */
+const SIGN_MODES = ['false', 'key', 'keyless'];
+function registryFlags(registry) {
+    const flags = [];
+    if (registry.plainHttp)
+        flags.push('--allow-http-registry');
+    if (registry.insecure)
+        flags.push('--allow-insecure-registry');
+    if (registry.caFile)
+        flags.push('--registry-cacert', registry.caFile);
+    return flags;
+}
+/**
+ * Signs the image and each manifest of its index. With a key and no transparency log, cosign 3 is told to
+ * use no signing config (which would name sigstore's public services) and to upload nothing. Keyless, the
+ * identity token goes in SIGSTORE_ID_TOKEN, never in argv.
+ */
+function signArgs(options) {
+    const { signer } = options;
+    const how = 'keyFile' in signer
+        ? [
+            '--key',
+            signer.keyFile,
+            ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false'])
+        ]
+        : [
+            ...(signer.signingConfig ? ['--signing-config', signer.signingConfig] : []),
+            ...(signer.trustedRoot ? ['--trusted-root', signer.trustedRoot] : [])
+        ];
+    return ['sign', '--yes', ...how, '--recursive', ...registryFlags(options.registry), options.reference];
+}
+function verifyArgs(options) {
+    const { verifier } = options;
+    const how = 'publicKeyFile' in verifier
+        ? ['--key', verifier.publicKeyFile]
+        : [
+            '--certificate-identity',
+            verifier.identity,
+            '--certificate-oidc-issuer',
+            verifier.issuer,
+            ...(verifier.trustedRoot ? ['--trusted-root', verifier.trustedRoot] : [])
+        ];
+    return [
+        'verify',
+        ...how,
+        ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
+        ...registryFlags(options.registry),
+        options.reference
+    ];
+}
+/** `cosign public-key --key FILE` prints the key's public half (PEM). */
+function publicKeyArgs(keyFile) {
+    return ['public-key', '--key', keyFile];
+}
+/**
+ * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
+ * they keep next to it (cosign.pub), or the identity; files by the names users give them (CA.pem,
+ * trusted_root.json), the registry flags only where the registry needs them. Shell-quoted where needed.
+ */
+function verifyCommand(options) {
+    const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
+    const verifier = 'publicKeyFile' in options.verifier
+        ? { publicKeyFile: 'cosign.pub' }
+        : { ...options.verifier, trustedRoot: options.verifier.trustedRoot ? 'trusted_root.json' : '' };
+    return ['cosign', ...verifyArgs({ ...options, registry, verifier })].map(shellWord).join(' ');
+}
+function shellWord(word) {
+    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./lib/cosign/identity.js
+/**
+ * Keyless signing's identity: the CI job's OIDC token (GitHub's for the audience sigstore, requested with
+ * the job's id-token permission; on GitLab and elsewhere the SIGSTORE_ID_TOKEN a job defines), and what
+ * Fulcio writes from it into the certificate, which `cosign verify` must be told: the identity (GitHub: the
+ * workflow that ran, `https://github.com/OWNER/REPO/.github/workflows/F.yml@REF`; GitLab: the CI config,
+ * `https://gitlab.com/GROUP/PROJECT//.gitlab-ci.yml@REF`; else the verified email, or the subject) and the
+ * issuer.
+ */
+/** The claims of a JWT, read without checking its signature (Fulcio checks it). */
+function tokenClaims(token) {
+    const payload = token.split('.')[1];
+    if (payload === undefined)
+        throw new Error('the identity token is not a JWT (no payload)');
+    try {
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+            throw new Error('not an object');
+        return claims;
+    }
+    catch {
+        throw new Error('the identity token is not a JWT (its payload is not JSON)');
+    }
+}
+const identity_text = (value) => (typeof value === 'string' ? value : '');
+/** The identity and issuer Fulcio puts in the certificate for this token, as Fulcio derives them. */
+function signerIdentity(claims) {
+    const issuer = identity_text(claims['iss']);
+    if (issuer === '')
+        throw new Error('the identity token names no issuer (iss)');
+    const workflow = identity_text(claims['job_workflow_ref']);
+    if (workflow !== '' && issuer === 'https://token.actions.githubusercontent.com')
+        return { identity: `https://github.com/${workflow}`, issuer };
+    const ciConfig = identity_text(claims['ci_config_ref_uri']);
+    if (ciConfig !== '')
+        return { identity: `https://${ciConfig}`, issuer };
+    const email = identity_text(claims['email']);
+    if (email !== '' && claims['email_verified'] === true)
+        return { identity: email, issuer };
+    const subject = identity_text(claims['sub']);
+    if (subject === '')
+        throw new Error('the identity token names no subject (sub)');
+    return { identity: subject, issuer };
+}
+/**
+ * The job's identity token: SIGSTORE_ID_TOKEN when the job defines it (GitLab's id_tokens, any CI), else
+ * GitHub's, requested for the audience sigstore. Without either, says what the job needs.
+ */
+async function identityToken(env, request) {
+    const given = env.SIGSTORE_ID_TOKEN?.trim();
+    if (given)
+        return given;
+    if (hasGithubTokenService(env))
+        return request('sigstore');
+    throw new Error(`sign: ${NO_IDENTITY}`);
+}
+/** Whether the job can have an identity token: its own SIGSTORE_ID_TOKEN, or GitHub's token service. */
+function hasIdentity(env) {
+    return Boolean(env.SIGSTORE_ID_TOKEN?.trim()) || hasGithubTokenService(env);
+}
+function hasGithubTokenService(env) {
+    return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+/** What a job without an identity token needs, for keyless. */
+const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the job "permissions: id-token: write"; on GitLab ' +
+    'define id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore; elsewhere set SIGSTORE_ID_TOKEN to a token your Fulcio ' +
+    'accepts';
+
 ;// CONCATENATED MODULE: ./lib/inputs/signing.js
 /**
  * The signing inputs: `sign` (false, or key: cosign with a private key), `sign-key` (the key as
@@ -39072,7 +39230,8 @@ function remoteAccessInputs(v) {
 
 
 
-const SIGN_MODES = ['false', 'key'];
+
+
 /** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
 const PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
 /** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
@@ -39096,16 +39255,48 @@ function parseSignKey(value, cwd) {
     return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
 const SIGNING_FIELDS = {
-    sign: field('false', value => {
+    sign: field('false', (value, { env }) => {
         const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase());
         if (mode === undefined)
-            throw new Error(`"${value}" is not a way to sign; use false or key`);
+            throw new Error(`"${value}" is not a way to sign; use false, key or keyless`);
+        // Known now, not after the build: the job can have no identity token.
+        if (mode === 'keyless' && !hasIdentity(env))
+            throw new Error(NO_IDENTITY);
         return mode;
     }),
     'sign-key': field('', (value, { cwd }) => parseSignKey(value, cwd)),
     'sign-key-password': table_text,
-    'sign-transparency-log': bool(true)
+    'sign-transparency-log': bool(true),
+    'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
+    'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
 };
+/**
+ * A sigstore JSON document (a signing config, a trusted root) as text or a path from `cwd`: JSON whose
+ * mediaType names what it must be.
+ */
+function parseSigstoreJson(value, cwd, kind) {
+    if (value === '')
+        return '';
+    let text = value;
+    if (!value.trimStart().startsWith('{')) {
+        try {
+            text = external_node_fs_.readFileSync(external_node_path_.resolve(cwd, value), 'utf8');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd})`, { cause: error });
+        }
+    }
+    let mediaType;
+    try {
+        mediaType = JSON.parse(text).mediaType;
+    }
+    catch {
+        throw new Error('is not JSON; give the file (or its text) that your sigstore instance publishes');
+    }
+    if (typeof mediaType !== 'string' || !mediaType.startsWith(`application/vnd.dev.sigstore.${kind}`))
+        throw new Error(`is not a sigstore ${kind === 'trustedroot' ? 'trusted root' : 'signing config'} (its mediaType is not application/vnd.dev.sigstore.${kind}...)`);
+    return text;
+}
 /** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
 const SIGNING_RULES = [
     {
@@ -39118,17 +39309,30 @@ const SIGNING_RULES = [
     {
         input: 'sign-key',
         reads: ['sign'],
-        check: v => v['sign-key'] !== '' && v.sign !== 'key'
-            ? 'is given but sign is false; set sign: key to sign'
+        check: v => {
+            if (v['sign-key'] === '' || v.sign === 'key')
+                return undefined;
+            return v.sign === 'keyless'
+                ? "is given, but keyless signs with the job's identity; remove sign-key, or set sign: key"
+                : 'is given but sign is false; set sign: key to sign';
+        }
+    },
+    ...['sign-signing-config', 'sign-trusted-root'].map((input) => ({
+        input,
+        reads: ['sign'],
+        check: v => v[input] !== '' && v.sign !== 'keyless'
+            ? 'is for sign: keyless with your own sigstore instance; remove it, or set sign: keyless'
             : undefined
-    }
+    }))
 ];
 function signingInputs(v) {
     return {
         sign: v.sign,
         signKey: v['sign-key'],
         signKeyPassword: v['sign-key-password'],
-        signTransparencyLog: v['sign-transparency-log']
+        signTransparencyLog: v['sign-transparency-log'],
+        signSigningConfig: v['sign-signing-config'],
+        signTrustedRoot: v['sign-trusted-root']
     };
 }
 
@@ -39869,8 +40073,8 @@ const BUILD_RULES = [
     {
         input: 'sign',
         reads: ['push'],
-        check: v => v.sign === 'key' && !v.push
-            ? 'key signs the pushed image, and push is false; set push: true, or sign: false'
+        check: v => v.sign !== 'false' && !v.push
+            ? `${v.sign} signs the pushed image, and push is false; set push: true, or sign: false`
             : undefined
     },
     {
@@ -45260,62 +45464,6 @@ async function putTags(options) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/cosign/cosign.js
-/**
- * cosign's command lines, from pure functions: signing an image by digest with a key (the index and,
- * recursively, every manifest it lists), the public key of that key, and verifying a signature against the
- * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
- * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
- */
-function registryFlags(registry) {
-    const flags = [];
-    if (registry.plainHttp)
-        flags.push('--allow-http-registry');
-    if (registry.insecure)
-        flags.push('--allow-insecure-registry');
-    if (registry.caFile)
-        flags.push('--registry-cacert', registry.caFile);
-    return flags;
-}
-/**
- * Signs the image and each manifest of its index. Without a transparency log, cosign 3 is told to use no
- * signing config (which would name sigstore's public services) and to upload nothing.
- */
-function signArgs(options) {
-    return [
-        'sign',
-        '--yes',
-        '--key',
-        options.keyFile,
-        '--recursive',
-        ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false']),
-        ...registryFlags(options.registry),
-        options.reference
-    ];
-}
-function verifyArgs(options) {
-    return [
-        'verify',
-        '--key',
-        options.publicKeyFile,
-        ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
-        ...registryFlags(options.registry),
-        options.reference
-    ];
-}
-/** `cosign public-key --key FILE` prints the key's public half (PEM). */
-function publicKeyArgs(keyFile) {
-    return ['public-key', '--key', keyFile];
-}
-/**
- * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
- * they keep next to it, the registry flags only where the registry needs them.
- */
-function verifyCommand(options) {
-    const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
-    return ['cosign', ...verifyArgs({ ...options, registry, publicKeyFile: 'cosign.pub' })].join(' ');
-}
-
 ;// CONCATENATED MODULE: ./lib/cosign/install.js
 /**
  * Which cosign signs: the runner's own when it is cosign 3 or newer (or a build that reports no release,
@@ -45443,48 +45591,73 @@ async function installCosign(options) {
 
 
 
+
 /** Signs and verifies; returns the command a user runs to verify the index (the first repository's). */
 async function signImage(options) {
     const { deps, inputs, digest } = options;
     const { reporter } = deps;
     const dir = external_node_path_.join(options.work, 'signing');
     external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const keyFile = external_node_path_.join(dir, 'cosign.key');
-    external_node_fs_.writeFileSync(keyFile, inputs.signKey, { mode: 0o600 });
-    // Never a prompt: the input's password, else one already in the job's environment, else none.
-    const password = inputs.signKeyPassword || deps.env.COSIGN_PASSWORD || '';
-    const runner = (0,core_runner/* withEnvironment */.Ec)(options.access.runner, { COSIGN_PASSWORD: password });
     const cosign = await findCosign({
-        runner,
+        runner: options.access.runner,
         log: reporter,
         dirs: runnerDirs(deps.env),
         platform: deps.host.platform,
         arch: deps.host.arch
     });
-    const publicKey = await (0,core_runner/* runChecked */.X4)(runner, cosign, publicKeyArgs(keyFile), {
-        what: 'cosign public-key (is sign-key-password the password of sign-key?)',
-        silent: true
-    });
-    const publicKeyFile = external_node_path_.join(dir, 'cosign.pub');
-    external_node_fs_.writeFileSync(publicKeyFile, publicKey.stdout);
+    const way = inputs.sign === 'keyless' ? await keyless(options, dir) : await withKey(options, dir, cosign);
+    const runner = (0,core_runner/* withEnvironment */.Ec)(options.access.runner, way.env);
     const transparencyLog = inputs.signTransparencyLog;
     const commands = [];
     for (const repository of (0,oci_reference/* repositoriesOf */.Ub)(inputs.tags)) {
         const registry = cosignRegistry(repository, options.access.config, dir);
         const reference = `${repository}@${digest}`;
-        await (0,core_runner/* runChecked */.X4)(runner, cosign, signArgs({ keyFile, reference, registry, transparencyLog }), {
+        await (0,core_runner/* runChecked */.X4)(runner, cosign, signArgs({ signer: way.signer, reference, registry, transparencyLog }), {
             what: `cosign sign ${reference}`
         });
         const references = [reference, ...Object.values(options.platforms).map(d => `${repository}@${d}`)];
         for (const signed of references)
-            await (0,core_runner/* runChecked */.X4)(runner, cosign, verifyArgs({ publicKeyFile, reference: signed, registry, transparencyLog }), {
-                what: `cosign verify ${signed}`,
-                silent: true
-            });
+            await (0,core_runner/* runChecked */.X4)(runner, cosign, verifyArgs({ verifier: way.verifier, reference: signed, registry, transparencyLog }), { what: `cosign verify ${signed}`, silent: true });
         reporter.info(`signed and verified: ${reference} and its ${references.length - 1} platform manifests`);
-        commands.push(verifyCommand({ reference, registry, transparencyLog }));
+        commands.push(verifyCommand({ verifier: way.verifier, reference, registry, transparencyLog }));
     }
     return commands[0] ?? '';
+}
+/** The key in a private file, its public half from cosign (a wrong password fails here, before signing). */
+async function withKey(options, dir, cosign) {
+    const { deps, inputs } = options;
+    const keyFile = external_node_path_.join(dir, 'cosign.key');
+    external_node_fs_.writeFileSync(keyFile, inputs.signKey, { mode: 0o600 });
+    // Never a prompt: the input's password, else one already in the job's environment, else none.
+    const env = { COSIGN_PASSWORD: inputs.signKeyPassword || deps.env.COSIGN_PASSWORD || '' };
+    const publicKey = await (0,core_runner/* runChecked */.X4)((0,core_runner/* withEnvironment */.Ec)(options.access.runner, env), cosign, publicKeyArgs(keyFile), {
+        what: 'cosign public-key (is sign-key-password the password of sign-key?)',
+        silent: true
+    });
+    const publicKeyFile = external_node_path_.join(dir, 'cosign.pub');
+    external_node_fs_.writeFileSync(publicKeyFile, publicKey.stdout);
+    return { signer: { keyFile }, verifier: { publicKeyFile }, env };
+}
+/** The job's identity token (masked, in SIGSTORE_ID_TOKEN) and the identity its certificate will name. */
+async function keyless(options, dir) {
+    const { deps, inputs } = options;
+    const token = await identityToken(deps.env, deps.idToken);
+    deps.reporter.mask(token);
+    const { identity, issuer } = signerIdentity(tokenClaims(token));
+    deps.reporter.info(`keyless: the certificate will name ${identity} (issuer ${issuer})`);
+    const place = (name, json) => {
+        if (json === '')
+            return '';
+        const file = external_node_path_.join(dir, name);
+        external_node_fs_.writeFileSync(file, json);
+        return file;
+    };
+    const trustedRoot = place('trusted_root.json', inputs.signTrustedRoot);
+    return {
+        signer: { signingConfig: place('signing_config.json', inputs.signSigningConfig), trustedRoot },
+        verifier: { identity, issuer, trustedRoot },
+        env: { SIGSTORE_ID_TOKEN: token }
+    };
 }
 /** How cosign reaches the registry of `repository`: the generated buildkitd.toml's settings for it. */
 function cosignRegistry(repository, config, dir) {
@@ -46058,7 +46231,7 @@ async function publishImage(options) {
     if (smoke && (0,docker_smoke/* smokeFailure */.cR)(smoke, inputs.smokeTest))
         return { report: digests, ...withSmoke };
     // What passed the checks is signed (and the signature verified) before any tag points at it.
-    const signed = inputs.sign === 'key'
+    const signed = inputs.sign !== 'false'
         ? {
             signatureVerifyCommand: await clock.time('sign', () => reporter.group('Sign (cosign)', () => signImage({
                 deps,
@@ -46879,8 +47052,9 @@ function load(store) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
+  Yz: () => (/* binding */ debug),
   z3: () => (/* binding */ error),
+  V9: () => (/* binding */ getIDToken),
   V4: () => (/* binding */ getInput),
   Gu: () => (/* binding */ getState),
   Os: () => (/* binding */ group),
@@ -46889,11 +47063,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
+  Pq: () => (/* binding */ setSecret),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, platform, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getMultilineInput, isDebug, markdownSummary, platform, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -47099,7 +47273,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -47157,13 +47331,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -47182,7 +47356,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -47201,13 +47375,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -47677,7 +47851,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
+function setSecret(secret) {
     command_issueCommand('add-mask', {}, secret);
 }
 /**
@@ -47799,7 +47973,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
+function debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**

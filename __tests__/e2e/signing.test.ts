@@ -254,6 +254,24 @@ describe('the command line with --sign key', () => {
   }, 300_000)
 })
 
+describe('sign: keyless in a job with no identity token', () => {
+  it('is refused before any docker command, saying what the job needs', async () => {
+    const registry = env('E2E_PRIVATE_REGISTRY')
+    const push = pushInputs({
+      registry,
+      name: 'keyless',
+      platforms: PLATFORMS,
+      baseFrom: env('E2E_HTTP_REGISTRY')
+    })
+    const { main } = await jobs.run({ ...push, sign: 'keyless' }, withCosign)
+    expect(main.exitCode).not.toBe(0)
+    expect(main.log.trimEnd().split('\n').at(-1)).toMatch(
+      /^::error::Invalid input:%0A {2}- sign: keyless needs the job's OIDC identity: on GitHub give the job "permissions: id-token: write"/
+    )
+    expect(main.log).not.toMatch(/^\[command\]docker /m)
+  }, 60_000)
+})
+
 /** The text of every file under `dir` (the job's directory: temp, state, outputs, summary). */
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return []

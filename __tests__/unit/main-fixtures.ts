@@ -72,7 +72,8 @@ export function deps(
     binfmtDir: binfmt(),
     retryDelayMs: 1,
     sleep: () => Promise.resolve(),
-    now: Date.now
+    now: Date.now,
+    idToken: () => Promise.reject(new Error('no OIDC token service in unit tests'))
   }
 }
 

@@ -158,7 +158,8 @@ describe('runMergeAction', () => {
     binfmtDir: work,
     retryDelayMs: 1,
     sleep: () => Promise.resolve(),
-    now: Date.now
+    now: Date.now,
+    idToken: () => Promise.reject(new Error('no OIDC token service in unit tests'))
   })
 
   it('sets digest and platform-digests, writes the summary, masks the password, leaves no files', async () => {

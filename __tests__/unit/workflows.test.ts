@@ -123,7 +123,9 @@ const PER_PLATFORM: Record<string, string> = {
   // The legs are not signed: the merge job signs the merged index and every manifest it lists.
   sign: 'false',
   'sign-key': '',
-  'sign-key-password': ''
+  'sign-key-password': '',
+  'sign-signing-config': '',
+  'sign-trusted-root': ''
 }
 
 describe('reusable workflow (multiarch.yml)', () => {
@@ -259,7 +261,14 @@ describe('reusable workflow (multiarch.yml)', () => {
   it('signs the index that gets the tags: the single job, or the merge job with distribute (never a leg)', () => {
     const merge = stepOf('merge', OWN_MERGE).with ?? {}
     const single = stepOf('build', OWN_ACTION).with ?? {}
-    for (const name of ['sign', 'sign-key', 'sign-key-password', 'sign-transparency-log'])
+    for (const name of [
+      'sign',
+      'sign-key',
+      'sign-key-password',
+      'sign-transparency-log',
+      'sign-signing-config',
+      'sign-trusted-root'
+    ])
       expect([name, merge[name]]).toEqual([name, single[name]])
     expect(String(merge['sign-key'])).toMatch(/^\$\{\{\s*secrets\.sign-key\s*\}\}$/)
     expect(reusable.jobs.plan?.steps?.some(step => step.run !== undefined)).toBe(false)
@@ -329,7 +338,9 @@ describe('reusable workflow (multiarch.yml)', () => {
         'sign',
         'sign-key',
         'sign-key-password',
-        'sign-transparency-log'
+        'sign-transparency-log',
+        'sign-signing-config',
+        'sign-trusted-root'
       ].sort()
     )
   })

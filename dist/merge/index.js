@@ -32364,7 +32364,7 @@ function githubReporter(env = process.env) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
-/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9574);
+/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2149);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6337);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(984);
 /** The merge sub-action's entry (merge/action.yml runs dist/merge/index.js): one index from several pushes. */
@@ -32382,7 +32382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9574:
+/***/ 2149:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35617,6 +35617,7 @@ var core_runner = __nccwpck_require__(6741);
  * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
  * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
  */
+const SIGN_MODES = ['false', 'key', 'keyless'];
 function registryFlags(registry) {
     const flags = [];
     if (registry.plainHttp)
@@ -35628,26 +35629,38 @@ function registryFlags(registry) {
     return flags;
 }
 /**
- * Signs the image and each manifest of its index. Without a transparency log, cosign 3 is told to use no
- * signing config (which would name sigstore's public services) and to upload nothing.
+ * Signs the image and each manifest of its index. With a key and no transparency log, cosign 3 is told to
+ * use no signing config (which would name sigstore's public services) and to upload nothing. Keyless, the
+ * identity token goes in SIGSTORE_ID_TOKEN, never in argv.
  */
 function signArgs(options) {
-    return [
-        'sign',
-        '--yes',
-        '--key',
-        options.keyFile,
-        '--recursive',
-        ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false']),
-        ...registryFlags(options.registry),
-        options.reference
-    ];
+    const { signer } = options;
+    const how = 'keyFile' in signer
+        ? [
+            '--key',
+            signer.keyFile,
+            ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false'])
+        ]
+        : [
+            ...(signer.signingConfig ? ['--signing-config', signer.signingConfig] : []),
+            ...(signer.trustedRoot ? ['--trusted-root', signer.trustedRoot] : [])
+        ];
+    return ['sign', '--yes', ...how, '--recursive', ...registryFlags(options.registry), options.reference];
 }
 function verifyArgs(options) {
+    const { verifier } = options;
+    const how = 'publicKeyFile' in verifier
+        ? ['--key', verifier.publicKeyFile]
+        : [
+            '--certificate-identity',
+            verifier.identity,
+            '--certificate-oidc-issuer',
+            verifier.issuer,
+            ...(verifier.trustedRoot ? ['--trusted-root', verifier.trustedRoot] : [])
+        ];
     return [
         'verify',
-        '--key',
-        options.publicKeyFile,
+        ...how,
         ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
         ...registryFlags(options.registry),
         options.reference
@@ -35659,12 +35672,87 @@ function publicKeyArgs(keyFile) {
 }
 /**
  * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
- * they keep next to it, the registry flags only where the registry needs them.
+ * they keep next to it (cosign.pub), or the identity; files by the names users give them (CA.pem,
+ * trusted_root.json), the registry flags only where the registry needs them. Shell-quoted where needed.
  */
 function verifyCommand(options) {
     const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
-    return ['cosign', ...verifyArgs({ ...options, registry, publicKeyFile: 'cosign.pub' })].join(' ');
+    const verifier = 'publicKeyFile' in options.verifier
+        ? { publicKeyFile: 'cosign.pub' }
+        : { ...options.verifier, trustedRoot: options.verifier.trustedRoot ? 'trusted_root.json' : '' };
+    return ['cosign', ...verifyArgs({ ...options, registry, verifier })].map(shellWord).join(' ');
 }
+function shellWord(word) {
+    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./lib/cosign/identity.js
+/**
+ * Keyless signing's identity: the CI job's OIDC token (GitHub's for the audience sigstore, requested with
+ * the job's id-token permission; on GitLab and elsewhere the SIGSTORE_ID_TOKEN a job defines), and what
+ * Fulcio writes from it into the certificate, which `cosign verify` must be told: the identity (GitHub: the
+ * workflow that ran, `https://github.com/OWNER/REPO/.github/workflows/F.yml@REF`; GitLab: the CI config,
+ * `https://gitlab.com/GROUP/PROJECT//.gitlab-ci.yml@REF`; else the verified email, or the subject) and the
+ * issuer.
+ */
+/** The claims of a JWT, read without checking its signature (Fulcio checks it). */
+function tokenClaims(token) {
+    const payload = token.split('.')[1];
+    if (payload === undefined)
+        throw new Error('the identity token is not a JWT (no payload)');
+    try {
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+            throw new Error('not an object');
+        return claims;
+    }
+    catch {
+        throw new Error('the identity token is not a JWT (its payload is not JSON)');
+    }
+}
+const identity_text = (value) => (typeof value === 'string' ? value : '');
+/** The identity and issuer Fulcio puts in the certificate for this token, as Fulcio derives them. */
+function signerIdentity(claims) {
+    const issuer = identity_text(claims['iss']);
+    if (issuer === '')
+        throw new Error('the identity token names no issuer (iss)');
+    const workflow = identity_text(claims['job_workflow_ref']);
+    if (workflow !== '' && issuer === 'https://token.actions.githubusercontent.com')
+        return { identity: `https://github.com/${workflow}`, issuer };
+    const ciConfig = identity_text(claims['ci_config_ref_uri']);
+    if (ciConfig !== '')
+        return { identity: `https://${ciConfig}`, issuer };
+    const email = identity_text(claims['email']);
+    if (email !== '' && claims['email_verified'] === true)
+        return { identity: email, issuer };
+    const subject = identity_text(claims['sub']);
+    if (subject === '')
+        throw new Error('the identity token names no subject (sub)');
+    return { identity: subject, issuer };
+}
+/**
+ * The job's identity token: SIGSTORE_ID_TOKEN when the job defines it (GitLab's id_tokens, any CI), else
+ * GitHub's, requested for the audience sigstore. Without either, says what the job needs.
+ */
+async function identityToken(env, request) {
+    const given = env.SIGSTORE_ID_TOKEN?.trim();
+    if (given)
+        return given;
+    if (hasGithubTokenService(env))
+        return request('sigstore');
+    throw new Error(`sign: ${NO_IDENTITY}`);
+}
+/** Whether the job can have an identity token: its own SIGSTORE_ID_TOKEN, or GitHub's token service. */
+function hasIdentity(env) {
+    return Boolean(env.SIGSTORE_ID_TOKEN?.trim()) || hasGithubTokenService(env);
+}
+function hasGithubTokenService(env) {
+    return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+/** What a job without an identity token needs, for keyless. */
+const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the job "permissions: id-token: write"; on GitLab ' +
+    'define id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore; elsewhere set SIGSTORE_ID_TOKEN to a token your Fulcio ' +
+    'accepts';
 
 ;// CONCATENATED MODULE: ./lib/buildx/version.js
 /**
@@ -35814,48 +35902,73 @@ async function installCosign(options) {
 
 
 
+
 /** Signs and verifies; returns the command a user runs to verify the index (the first repository's). */
 async function signImage(options) {
     const { deps, inputs, digest } = options;
     const { reporter } = deps;
     const dir = external_node_path_.join(options.work, 'signing');
     external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const keyFile = external_node_path_.join(dir, 'cosign.key');
-    external_node_fs_.writeFileSync(keyFile, inputs.signKey, { mode: 0o600 });
-    // Never a prompt: the input's password, else one already in the job's environment, else none.
-    const password = inputs.signKeyPassword || deps.env.COSIGN_PASSWORD || '';
-    const runner = (0,core_runner/* withEnvironment */.Ec)(options.access.runner, { COSIGN_PASSWORD: password });
     const cosign = await findCosign({
-        runner,
+        runner: options.access.runner,
         log: reporter,
         dirs: runnerDirs(deps.env),
         platform: deps.host.platform,
         arch: deps.host.arch
     });
-    const publicKey = await (0,core_runner/* runChecked */.X4)(runner, cosign, publicKeyArgs(keyFile), {
-        what: 'cosign public-key (is sign-key-password the password of sign-key?)',
-        silent: true
-    });
-    const publicKeyFile = external_node_path_.join(dir, 'cosign.pub');
-    external_node_fs_.writeFileSync(publicKeyFile, publicKey.stdout);
+    const way = inputs.sign === 'keyless' ? await keyless(options, dir) : await withKey(options, dir, cosign);
+    const runner = (0,core_runner/* withEnvironment */.Ec)(options.access.runner, way.env);
     const transparencyLog = inputs.signTransparencyLog;
     const commands = [];
     for (const repository of (0,oci_reference/* repositoriesOf */.Ub)(inputs.tags)) {
         const registry = cosignRegistry(repository, options.access.config, dir);
         const reference = `${repository}@${digest}`;
-        await (0,core_runner/* runChecked */.X4)(runner, cosign, signArgs({ keyFile, reference, registry, transparencyLog }), {
+        await (0,core_runner/* runChecked */.X4)(runner, cosign, signArgs({ signer: way.signer, reference, registry, transparencyLog }), {
             what: `cosign sign ${reference}`
         });
         const references = [reference, ...Object.values(options.platforms).map(d => `${repository}@${d}`)];
         for (const signed of references)
-            await (0,core_runner/* runChecked */.X4)(runner, cosign, verifyArgs({ publicKeyFile, reference: signed, registry, transparencyLog }), {
-                what: `cosign verify ${signed}`,
-                silent: true
-            });
+            await (0,core_runner/* runChecked */.X4)(runner, cosign, verifyArgs({ verifier: way.verifier, reference: signed, registry, transparencyLog }), { what: `cosign verify ${signed}`, silent: true });
         reporter.info(`signed and verified: ${reference} and its ${references.length - 1} platform manifests`);
-        commands.push(verifyCommand({ reference, registry, transparencyLog }));
+        commands.push(verifyCommand({ verifier: way.verifier, reference, registry, transparencyLog }));
     }
     return commands[0] ?? '';
+}
+/** The key in a private file, its public half from cosign (a wrong password fails here, before signing). */
+async function withKey(options, dir, cosign) {
+    const { deps, inputs } = options;
+    const keyFile = external_node_path_.join(dir, 'cosign.key');
+    external_node_fs_.writeFileSync(keyFile, inputs.signKey, { mode: 0o600 });
+    // Never a prompt: the input's password, else one already in the job's environment, else none.
+    const env = { COSIGN_PASSWORD: inputs.signKeyPassword || deps.env.COSIGN_PASSWORD || '' };
+    const publicKey = await (0,core_runner/* runChecked */.X4)((0,core_runner/* withEnvironment */.Ec)(options.access.runner, env), cosign, publicKeyArgs(keyFile), {
+        what: 'cosign public-key (is sign-key-password the password of sign-key?)',
+        silent: true
+    });
+    const publicKeyFile = external_node_path_.join(dir, 'cosign.pub');
+    external_node_fs_.writeFileSync(publicKeyFile, publicKey.stdout);
+    return { signer: { keyFile }, verifier: { publicKeyFile }, env };
+}
+/** The job's identity token (masked, in SIGSTORE_ID_TOKEN) and the identity its certificate will name. */
+async function keyless(options, dir) {
+    const { deps, inputs } = options;
+    const token = await identityToken(deps.env, deps.idToken);
+    deps.reporter.mask(token);
+    const { identity, issuer } = signerIdentity(tokenClaims(token));
+    deps.reporter.info(`keyless: the certificate will name ${identity} (issuer ${issuer})`);
+    const place = (name, json) => {
+        if (json === '')
+            return '';
+        const file = external_node_path_.join(dir, name);
+        external_node_fs_.writeFileSync(file, json);
+        return file;
+    };
+    const trustedRoot = place('trusted_root.json', inputs.signTrustedRoot);
+    return {
+        signer: { signingConfig: place('signing_config.json', inputs.signSigningConfig), trustedRoot },
+        verifier: { identity, issuer, trustedRoot },
+        env: { SIGSTORE_ID_TOKEN: token }
+    };
 }
 /** How cosign reaches the registry of `repository`: the generated buildkitd.toml's settings for it. */
 function cosignRegistry(repository, config, dir) {
@@ -35870,8 +35983,360 @@ function cosignRegistry(repository, config, dir) {
     return { plainHttp: settings.plainHttp, insecure: settings.insecure, caFile };
 }
 
-// EXTERNAL MODULE: ./lib/oci/platforms.js
-var oci_platforms = __nccwpck_require__(9537);
+;// CONCATENATED MODULE: ./lib/buildx/build-options.js
+/**
+ * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
+ * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
+ * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
+ *
+ * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
+ * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
+ * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
+ */
+
+const EMPTY_BUILD_OPTIONS = Object.freeze({
+    secrets: [],
+    secretFiles: [],
+    secretEnvs: [],
+    ssh: [],
+    buildContexts: [],
+    annotations: [],
+    sbom: '',
+    attests: [],
+    outputs: [],
+    load: false,
+    addHosts: [],
+    shmSize: '',
+    ulimits: [],
+    cgroupParent: '',
+    allow: [],
+    noCacheFilters: [],
+    call: ''
+});
+/** Prefix of the environment variables that carry secret values to buildx. */
+const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
+/**
+ * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
+ * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
+ */
+function buildOptionArgs(o, provenance) {
+    const args = [];
+    const env = {};
+    o.secrets.forEach((secret, i) => {
+        const name = `${SECRET_ENV_PREFIX}${i}`;
+        env[name] = secret.value;
+        args.push('--secret', `${csvField('id', secret.id)},env=${name}`);
+    });
+    for (const f of o.secretFiles)
+        args.push('--secret', `${csvField('id', f.id)},${csvField('src', f.path)}`);
+    for (const e of o.secretEnvs)
+        args.push('--secret', `${csvField('id', e.id)},env=${e.env}`);
+    for (const ssh of o.ssh)
+        args.push('--ssh', ssh);
+    for (const context of o.buildContexts)
+        args.push('--build-context', context);
+    for (const annotation of o.annotations)
+        args.push('--annotation', annotation);
+    if (o.sbom)
+        args.push(`--sbom=${o.sbom}`);
+    for (const attest of o.attests) {
+        const type = build_options_attestType(attest);
+        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
+            continue;
+        args.push('--attest', attest);
+    }
+    if (evaluates(o.call)) {
+        args.push(`--call=${o.call}`);
+    }
+    else {
+        for (const output of o.outputs)
+            args.push('--output', output);
+        if (o.load)
+            args.push('--load');
+    }
+    for (const host of o.addHosts)
+        args.push('--add-host', host);
+    if (o.shmSize)
+        args.push('--shm-size', o.shmSize);
+    for (const ulimit of o.ulimits)
+        args.push('--ulimit', ulimit);
+    if (o.cgroupParent)
+        args.push('--cgroup-parent', o.cgroupParent);
+    for (const entitlement of o.allow)
+        args.push('--allow', entitlement);
+    for (const stage of o.noCacheFilters)
+        args.push('--no-cache-filter', stage);
+    return { args, env };
+}
+/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
+function evaluates(call) {
+    const method = call.split(',')[0]?.trim() ?? '';
+    return method !== '' && method !== 'build';
+}
+/** The `type=` of an attest line ('' when it has none). */
+function build_options_attestType(attest) {
+    for (const field of attest.split(',')) {
+        const [key, value] = splitOnce(field.trim(), '=');
+        if (key === 'type')
+            return value;
+    }
+    return '';
+}
+/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
+function build_options_outputType(output) {
+    if (!output.includes('='))
+        return output.trim() === '-' ? 'tar' : 'local';
+    return build_options_attestType(output);
+}
+/** The oldest buildx that runs these options, and the input that needs it. */
+function minimumBuildx(o) {
+    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
+    const needs = [
+        ['0.15.0', 'call', o.call !== ''],
+        ['0.12.0', 'annotations', o.annotations.length > 0]
+    ];
+    for (const [version, input, used] of needs) {
+        if (used && compareVersions(version, MIN_BUILDX) > 0)
+            return { version, input };
+    }
+    return { version: MIN_BUILDX, input: '' };
+}
+/**
+ * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
+ * security.insecure), added to the user's own flags unless already there.
+ */
+function entitlementFlags(buildkitdFlags, allow) {
+    const flags = [buildkitdFlags.trim()];
+    for (const entitlement of ['network.host', 'security.insecure']) {
+        if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
+            flags.push(`--allow-insecure-entitlement ${entitlement}`);
+    }
+    return flags.filter(f => f !== '').join(' ');
+}
+/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
+function csvField(key, value) {
+    const field = `${key}=${value}`;
+    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+function splitOnce(text, separator) {
+    const at = text.indexOf(separator);
+    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/option-values.js
+/**
+ * Checks of the build-push-action option values that need no file system or environment: annotations,
+ * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
+ * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
+ */
+
+
+
+/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
+const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
+const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
+const ULIMIT_TYPES = [
+    'core',
+    'cpu',
+    'data',
+    'fsize',
+    'locks',
+    'memlock',
+    'msgqueue',
+    'nice',
+    'nofile',
+    'nproc',
+    'rss',
+    'rtprio',
+    'rttime',
+    'sigpending',
+    'stack'
+];
+const OUTPUT_TYPES = ['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly'];
+const ENTITLEMENTS = ['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write'];
+const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
+const ATTEST_TYPES = ['provenance', 'sbom'];
+const BOOLEAN = /^(true|false)$/i;
+/**
+ * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
+ * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
+ * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
+ */
+function option_values_parseList(value, commas) {
+    const items = [];
+    let i = 0;
+    while (i < value.length) {
+        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
+            i++;
+        if (i >= value.length)
+            break;
+        if (value[i] === '"') {
+            let item = '';
+            let j = i + 1;
+            for (;;) {
+                if (j >= value.length)
+                    throw new Error('a quoted item has no closing double quote');
+                if (value[j] === '"') {
+                    if (value[j + 1] === '"') {
+                        item += '"';
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                item += value.charAt(j);
+                j++;
+            }
+            items.push(item);
+            i = j + 1;
+        }
+        else {
+            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
+            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
+            items.push(item.trim());
+            i = end === -1 ? value.length : i + end;
+        }
+    }
+    return items.filter(item => item !== '');
+}
+/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
+function parseAnnotations(value) {
+    return option_values_parseList(value, false).map(item => {
+        if (!ANNOTATION.test(item)) {
+            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
+        }
+        return item;
+    });
+}
+/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
+function parseAttestValue(value, kind) {
+    if (value === '' || BOOLEAN.test(value))
+        return value.toLowerCase();
+    for (const field of value.split(',')) {
+        const [key, attr] = option_values_splitOnce(field.trim());
+        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
+            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
+        if (key === 'type')
+            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
+        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
+            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
+        if (key === 'generator')
+            imageReference(attr);
+    }
+    return value;
+}
+function example(kind) {
+    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
+}
+/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
+function parseAttests(value) {
+    return option_values_parseList(value, false).map(item => {
+        const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
+        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
+        if (!ATTEST_TYPES.includes(type))
+            throw new Error(`"${item}" needs type=provenance or type=sbom`);
+        parseAttestValue(fields
+            .filter(([key]) => key !== 'type')
+            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
+            .join(','), type);
+        return item;
+    });
+}
+/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
+function parseOutputs(value) {
+    return option_values_parseList(value, false).map(item => {
+        if (!item.includes('='))
+            return item;
+        const type = item
+            .split(',')
+            .map(f => option_values_splitOnce(f.trim()))
+            .find(([key]) => key === 'type')?.[1];
+        if (type === undefined || !OUTPUT_TYPES.includes(type))
+            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
+        return item;
+    });
+}
+/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
+function parseAddHosts(value) {
+    return option_values_parseList(value, true).map(item => {
+        const at = item.search(/[=:]/);
+        const host = at === -1 ? '' : item.slice(0, at);
+        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
+        if (!HOST_NAME.test(host) || (external_node_net_.isIP(ip) === 0 && ip !== 'host-gateway'))
+            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
+        return `${host}=${ip}`;
+    });
+}
+function parseShmSize(value) {
+    if (value !== '' && !SHM_SIZE.test(value))
+        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
+    return value;
+}
+/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
+function parseUlimits(value) {
+    return option_values_parseList(value, false).map(item => {
+        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
+        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
+            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
+        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
+            throw new Error(`"${item}": the soft limit is above the hard one`);
+        return item;
+    });
+}
+function parseCgroupParent(value) {
+    if (/[\s,]/.test(value))
+        throw new Error(`"${value}" is not a cgroup path`);
+    return value;
+}
+/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
+function parseAllow(value) {
+    return [
+        ...new Set(option_values_parseList(value, true).map(item => {
+            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
+                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
+            return item;
+        }))
+    ];
+}
+function parseStageNames(value, commas) {
+    return option_values_parseList(value, commas).map(item => parseStageName(item));
+}
+function parseStageName(value) {
+    if (value !== '' && !STAGE_NAME.test(value))
+        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
+    return value;
+}
+/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
+function parseCall(value) {
+    if (value === '')
+        return '';
+    const [method, ...options] = value.split(',').map(f => f.trim());
+    if (!CALL_METHODS.includes(method ?? ''))
+        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
+    for (const option of options) {
+        const [key, v] = option_values_splitOnce(option);
+        if (!(key === 'format' && v) && !(key === 'ignorestatus' && BOOLEAN.test(v ?? '')))
+            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
+    }
+    return value;
+}
+/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
+function imageReference(value) {
+    try {
+        (0,oci_reference/* parseImageReference */.o_)(value);
+    }
+    catch (error) {
+        throw new Error((0,errors/* messageOf */.bD)(error), { cause: error });
+    }
+    return value;
+}
+function option_values_splitOnce(field) {
+    const at = field.indexOf('=');
+    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
+}
+
 ;// CONCATENATED MODULE: ./lib/inputs/table.js
 /**
  * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
@@ -35946,6 +36411,511 @@ const bool = (fallback) => field(fallback, text => {
 /** The text as given. */
 const table_text = field('', value => value);
 
+;// CONCATENATED MODULE: ./lib/inputs/build-options.js
+/**
+ * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
+ * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
+ * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
+ * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
+ * entry (it may hold the secret).
+ */
+
+
+
+
+
+const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
+ * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
+ * the parsers leave it out, and emptySecretWarnings says so.
+ */
+function emptyEntryId(item) {
+    const eq = item.indexOf('=');
+    const id = item.slice(0, eq).trim();
+    return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined;
+}
+/** `id=value` entries; the message for a bad one gives its position, never its text. */
+function parseSecrets(value) {
+    return option_values_parseList(value, false).flatMap((item, i) => {
+        if (emptyEntryId(item) !== undefined)
+            return [];
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? '' : item.slice(0, eq).trim();
+        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
+        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
+            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a value); ` +
+                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
+        }
+        return [{ id, value: secret }];
+    });
+}
+function idPairs(value, commas, what) {
+    return option_values_parseList(value, commas).flatMap((item) => {
+        if (emptyEntryId(item) !== undefined)
+            return [];
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? '' : item.slice(0, eq).trim();
+        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
+        if (!SECRET_ID.test(id) || rest === '')
+            throw new Error(`"${item}" is not ID=${what}; put one per line`);
+        return [[id, rest]];
+    });
+}
+const SECRET_INPUTS = (/* unused pure expression or super */ null && ([
+    ['secrets', false],
+    ['secret-files', false],
+    ['secret-envs', true]
+]));
+/** One warning per `ID=` entry of secrets, secret-files and secret-envs: the build goes on without it. */
+function emptySecretWarnings(source) {
+    return SECRET_INPUTS.flatMap(([name, commas]) => {
+        let items;
+        try {
+            items = parseList(source(name), commas);
+        }
+        catch {
+            return []; // the input check reports it
+        }
+        return items.flatMap(item => {
+            const id = emptyEntryId(item);
+            return id === undefined ? [] : [`${name}: ${id} has an empty value; the build goes on without it`];
+        });
+    });
+}
+function parseSecretFiles(value, cwd) {
+    return idPairs(value, false, 'PATH').map(([id, file]) => {
+        if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
+            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
+        return { id, path: file };
+    });
+}
+function parseSecretEnvs(value, env) {
+    return idPairs(value, true, 'ENV_VARIABLE').map(([id, name]) => {
+        if (!ENV_NAME.test(name))
+            throw new Error(`${id}: "${name}" is not an environment variable name`);
+        if (env[name] === undefined)
+            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
+        return { id, env: name };
+    });
+}
+/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
+function parseSsh(value, cwd, env) {
+    return option_values_parseList(value, false).map(item => {
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? item : item.slice(0, eq);
+        if (!SECRET_ID.test(id))
+            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
+        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
+        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
+            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
+                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
+        }
+        for (const p of paths) {
+            if (p === '' || !external_node_fs_.existsSync(external_node_path_.resolve(cwd, p)))
+                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
+        }
+        return item;
+    });
+}
+const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
+/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
+function parseBuildContexts(value, cwd) {
+    return option_values_parseList(value, false).map(item => {
+        const eq = item.indexOf('=');
+        const name = eq === -1 ? '' : item.slice(0, eq).trim();
+        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
+        if (name === '' || /\s/.test(name) || source === '')
+            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
+        if (source.startsWith('docker-image://'))
+            imageReference(source.slice('docker-image://'.length));
+        else if (!REMOTE_SOURCE.test(source)) {
+            if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
+                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
+        }
+        return `${name}=${source}`;
+    });
+}
+/**
+ * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
+ * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
+ * context is such a URL, and `secrets` does not already give one.
+ */
+function gitAuthSecret(options) {
+    if (options.token === '')
+        return undefined;
+    let host;
+    try {
+        host = new URL(options.serverUrl || 'https://github.com').host;
+    }
+    catch {
+        return undefined;
+    }
+    const id = `GIT_AUTH_TOKEN.${host}`;
+    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
+        return undefined;
+    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
+    return onServer ? { id, value: options.token } : undefined;
+}
+/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
+const BUILD_OPTION_FIELDS = {
+    secrets: field([], parseSecrets),
+    'secret-files': field([], (value, { cwd }) => parseSecretFiles(value, cwd)),
+    'secret-envs': field([], (value, { env }) => parseSecretEnvs(value, env)),
+    'github-token': table_text,
+    ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
+    'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
+    annotations: field([], parseAnnotations),
+    sbom: field('', value => parseAttestValue(value, 'sbom')),
+    attests: field([], parseAttests),
+    outputs: field([], parseOutputs),
+    load: bool(false),
+    'add-hosts': field([], parseAddHosts),
+    'shm-size': field('', parseShmSize),
+    ulimit: field([], parseUlimits),
+    'cgroup-parent': field('', parseCgroupParent),
+    allow: field([], parseAllow),
+    'no-cache-filters': field([], value => parseStageNames(value, true)),
+    call: field('', parseCall)
+};
+/**
+ * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
+ * (`context`, or a named context) gets github-token as its secret.
+ */
+function buildOptionSettings(v, where) {
+    const token = gitAuthSecret({
+        token: v['github-token'],
+        serverUrl: where.serverUrl,
+        sources: [where.context, ...v['build-contexts'].map(c => c.slice(c.indexOf('=') + 1))],
+        secrets: v.secrets
+    });
+    return {
+        secrets: token ? [...v.secrets, token] : v.secrets,
+        secretFiles: v['secret-files'],
+        secretEnvs: v['secret-envs'],
+        ssh: v.ssh,
+        buildContexts: v['build-contexts'],
+        annotations: v.annotations,
+        sbom: v.sbom,
+        attests: v.attests,
+        outputs: v.outputs,
+        load: v.load,
+        addHosts: v['add-hosts'],
+        shmSize: v['shm-size'],
+        ulimits: v.ulimit,
+        cgroupParent: v['cgroup-parent'],
+        allow: v.allow,
+        noCacheFilters: v['no-cache-filters'],
+        call: v.call
+    };
+}
+/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
+function build_options_describeBuildOptions(o) {
+    const lines = [
+        ['secrets', o.secrets.map(s => s.id).join(', ')],
+        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
+        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
+        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
+        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
+        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
+        ['sbom', o.sbom],
+        ['attests', o.attests.map(attestType).join(', ')],
+        ['outputs', o.outputs.map(outputType).join(', ')],
+        ['load', o.load && 'true'],
+        ['add-hosts', o.addHosts.join(', ')],
+        ['shm-size', o.shmSize],
+        ['ulimit', o.ulimits.join(', ')],
+        ['cgroup-parent', o.cgroupParent],
+        ['allow', o.allow.join(', ')],
+        ['no-cache-filters', o.noCacheFilters.join(', ')],
+        ['call', o.call]
+    ];
+    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/builder.js
+/**
+ * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
+ * by the post step. The argv is built by pure functions; `createBuilder` runs it.
+ */
+
+
+
+
+
+/** A builder name that no other job on this runner will pick. */
+function uniqueBuilderName(runId) {
+    const suffix = randomBytes(4).toString('hex');
+    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
+}
+function createBuilderArgs(options) {
+    const args = ['buildx', 'create', '--name', options.name, ...builder_builderOptionArgs(options)];
+    if (options.platforms && options.platforms.length > 0)
+        args.push('--platform', options.platforms.join(','));
+    args.push('--bootstrap');
+    return args;
+}
+/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
+function builder_builderOptionArgs(options) {
+    const args = ['--driver', 'docker-container'];
+    const driverOpts = [`image=${options.buildkitImage}`];
+    if (options.hostNetwork)
+        driverOpts.push('network=host');
+    for (const [key, value] of Object.entries(options.proxyEnv))
+        driverOpts.push(builder_csvField(`env.${key}=${value}`));
+    driverOpts.push(...options.driverOpts);
+    for (const opt of driverOpts)
+        args.push('--driver-opt', opt);
+    if (options.configFile)
+        args.push('--config', options.configFile);
+    const flags = [options.buildkitdFlags.trim()];
+    if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
+        flags.push('--allow-insecure-entitlement network.host');
+    }
+    const joined = flags.filter(f => f !== '').join(' ');
+    if (joined)
+        args.push('--buildkitd-flags', joined);
+    return args;
+}
+/**
+ * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
+ * quoted field, with quotes inside it doubled.
+ */
+function builder_csvField(value) {
+    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+function removeBuilderArgs(name) {
+    return ['buildx', 'rm', '--force', name];
+}
+/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
+function proxyEnvironment(env) {
+    const out = {};
+    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
+        const value = env[name] ?? env[name.toLowerCase()];
+        if (value)
+            out[name] = value;
+    }
+    return out;
+}
+/** The name is taken by a builder this run did not create (so it must not remove it either). */
+class BuilderExistsError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'BuilderExistsError';
+}
+async function createBuilder(runner, options) {
+    try {
+        await runChecked(runner, 'docker', createBuilderArgs(options), {
+            what: `Creating builder ${options.name}`
+        });
+    }
+    catch (error) {
+        if (error instanceof CommandError &&
+            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
+            throw new Error(`The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
+                'DOCKER_HOST at an engine.', { cause: error });
+        }
+        if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
+            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
+        }
+        throw error;
+    }
+}
+/**
+ * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
+ * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
+ * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
+ */
+async function builderExists(runner, name, buildxConfigDir) {
+    const instances = path.join(buildxConfigDir, 'instances');
+    if (fs.existsSync(instances))
+        return fs.existsSync(path.join(instances, name));
+    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
+    return result.exitCode === 0;
+}
+/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
+function buildxConfigDir(env, dockerConfigDir) {
+    return env.BUILDX_CONFIG || path.join(dockerConfigDir, 'buildx');
+}
+/** Removes a builder with its container and state; a builder that is already gone is not an error. */
+async function removeBuilder(runner, name) {
+    const result = await runner.run('docker', removeBuilderArgs(name));
+    if (result.exitCode === 0)
+        return 'removed';
+    if (/no builder .* found|not found/i.test(result.stderr))
+        return 'absent';
+    throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/nodes.js
+/**
+ * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
+ * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
+ * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
+ * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
+ */
+
+
+
+/** A daemon reached over TCP (with the remote-tls-* inputs), not through kubectl. */
+function isTcpDaemon(node) {
+    return node.remote === true && node.endpoint.startsWith('tcp://');
+}
+/** A BuildKit pod, reached through kubectl exec (with the kubeconfig input). */
+function isKubePod(node) {
+    return node.remote === true && node.endpoint.startsWith('kube-pod://');
+}
+/** How a node is written in the nodes input (and named in messages). */
+function nodes_nodeLabel(node) {
+    return node.remote ? `remote+${node.endpoint}` : node.endpoint;
+}
+/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
+function nodeName(builder, index) {
+    return `${builder}${index}`;
+}
+/**
+ * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
+ * the platforms this node serves, its endpoint last.
+ */
+function appendNodeArgs(options, node, index) {
+    return [
+        'buildx',
+        'create',
+        '--append',
+        '--name',
+        options.name,
+        '--node',
+        nodeName(options.name, index),
+        ...builderOptionArgs(options),
+        '--platform',
+        node.platforms.join(','),
+        '--bootstrap',
+        node.endpoint
+    ];
+}
+/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
+function nodePlacement(builder, platforms, nodes) {
+    const placement = {};
+    for (const platform of platforms) {
+        const index = nodes.findIndex(n => n.platforms.includes(platform));
+        const node = nodes[index];
+        placement[platform] = node
+            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
+            : { node: nodeName(builder, 0), endpoint: '' };
+    }
+    return placement;
+}
+/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
+function runnerPlatforms(platforms, nodes) {
+    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
+}
+/** Output of buildx or docker that means the node's engine cannot be reached at all. */
+const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
+/**
+ * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
+ * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
+ * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
+ */
+async function appendNodes(runner, options, nodes) {
+    for (const [i, node] of nodes.entries()) {
+        const index = i + 1;
+        const name = nodeName(options.name, index);
+        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
+        try {
+            await runChecked(runner, 'docker', appendNodeArgs(options, node, index), { what });
+        }
+        catch (error) {
+            if (error instanceof CommandError && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
+                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
+                    `${lastLine(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
+                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
+                    'with a key in the agent), or remove the line from nodes.', { cause: error });
+            }
+            throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/describe.js
+
+
+
+const hosts = (list) => list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ');
+const cacheTypes = (entries) => entries.map(e => /(?:^|,)type=([^,]*)/.exec(e)?.[1] ?? 'registry').join(', ');
+/** `key (transparency log: no)`, `keyless (your own sigstore instance)`: no key, no password. */
+function signing(inputs) {
+    const own = inputs.sign === 'keyless' && inputs.signSigningConfig !== '' ? ', your own sigstore instance' : '';
+    return `${inputs.sign} (transparency log: ${inputs.signTransparencyLog ? 'yes' : 'no'}${own})`;
+}
+function describeInputs(inputs) {
+    const lines = [
+        ['platforms', inputs.platforms.join(', ')],
+        ['tags', inputs.tags.join(', ') || '(none)'],
+        ['push', inputs.pushByDigest ? 'true, by digest (no tag)' : String(inputs.push)],
+        ['context', inputs.context],
+        ['file', inputs.file || '(Dockerfile in the context)'],
+        [
+            'builder',
+            inputs.builderName ? `${inputs.builderName}${inputs.reuseBuilder ? ' (reuse)' : ''}` : '(unique name)'
+        ],
+        ['buildkit-image', inputs.buildkitImage],
+        ['buildx-version', inputs.buildxVersion || "(the runner's if recent enough)"],
+        ['qemu', `${inputs.qemu} (${inputs.qemuImage})`],
+        ['host-network', String(inputs.hostNetwork)],
+        ['network', inputs.network || 'default'],
+        ['proxy', String(inputs.proxy)],
+        ['retries', String(inputs.retries)],
+        [
+            'check-binaries',
+            inputs.checkBinaries === 'false'
+                ? 'false'
+                : `${inputs.checkBinaries} (up to ${Math.round(inputs.checkBinariesBudget / 1024 / 1024)} MiB of layers per platform)`
+        ],
+        ['media-types', inputs.mediaTypes]
+    ];
+    for (const node of inputs.nodes)
+        lines.push(['node', `${node.platforms.join(', ')} on ${nodeLabel(node)}`]);
+    if (inputs.smokeTest.length > 0)
+        lines.push([
+            'smoke-test',
+            `${inputs.smokeTest.join(' ')} (at most ${inputs.smokeTestTimeout} s per platform)`
+        ]);
+    if (inputs.cacheMaxSize !== undefined)
+        lines.push(['cache-max-size', formatBytes(inputs.cacheMaxSize)]);
+    if (inputs.sign !== 'false')
+        lines.push(['sign', signing(inputs)]);
+    if (inputs.insecureRegistries.length > 0)
+        lines.push(['insecure-registries', hosts(inputs.insecureRegistries)]);
+    if (inputs.caCerts.length > 0) {
+        const certs = inputs.caCerts.map(c => c.source === 'file' ? `${c.host} (${c.value})` : `${c.host} (PEM)`);
+        lines.push(['ca-certs', certs.join(', ')]);
+    }
+    for (const [registry, mirrors] of inputs.registryMirrors)
+        lines.push(['registry-mirrors', `${registry} -> ${hosts(mirrors)}`]);
+    if (inputs.buildkitdConfig)
+        lines.push(['buildkitd-config', inputs.buildkitdConfig]);
+    if (inputs.buildkitdConfigInline) {
+        const count = inputs.buildkitdConfigInline.split('\n').length;
+        lines.push(['buildkitd-config-inline', `${count} line${count === 1 ? '' : 's'} of TOML`]);
+    }
+    if (inputs.registry) {
+        lines.push([
+            'login',
+            inputs.username ? `${inputs.registry} (username and password given)` : inputs.registry
+        ]);
+    }
+    // Cache entries may carry credentials (s3 keys): only their types are shown.
+    if (inputs.cache)
+        lines.push(['cache', `${inputs.cache}, one per platform`]);
+    if (inputs.cacheFrom.length > 0)
+        lines.push(['cache-from', cacheTypes(inputs.cacheFrom)]);
+    if (inputs.cacheTo.length > 0)
+        lines.push(['cache-to', cacheTypes(inputs.cacheTo)]);
+    lines.push(...describeBuildOptions(inputs.buildOptions));
+    return lines.map(([name, value]) => `${name}: ${value}`);
+}
+
+// EXTERNAL MODULE: ./lib/oci/platforms.js
+var oci_platforms = __nccwpck_require__(9537);
 ;// CONCATENATED MODULE: ./lib/inputs/parse.js
 /**
  * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
@@ -36197,10 +37167,12 @@ const INPUTS = [
     { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
     { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
     { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
-    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: key (the private key in sign-key), or false (also empty, the default) for no signature. The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: key (the private key in sign-key), keyless (the job's OIDC identity, certified by sigstore's Fulcio or your own: on GitHub the job needs permissions id-token: write), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "", "required": false, "list": false },
     { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
     { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
     { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
+    { "name": "sign-signing-config", "description": "For sign: keyless with your own sigstore instance: its signing config (the JSON naming its Fulcio, Rekor and timestamp authority), as text or a path. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
+    { "name": "sign-trusted-root", "description": "For sign: keyless with your own sigstore instance: its trusted root (JSON: the CA, log and timestamp keys), as text or a path; the verification uses it too. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
 ];
 // prettier-ignore
 const OUTPUTS = [
@@ -36225,10 +37197,12 @@ const MERGE_INPUTS = [
     { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
     { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
     { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
-    { "name": "sign", "description": "Sign the merged index with cosign before it is tagged: key (the private key in sign-key), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags and verified against the registry; a failure fails the step and moves no tag. As the build's sign input.", "default": "", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the merged index with cosign before it is tagged: key (the private key in sign-key), keyless (the job's OIDC identity; on GitHub the job needs id-token: write), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags and verified against the registry; a failure fails the step and moves no tag. As the build's sign input.", "default": "", "required": false, "list": false },
     { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked) or a path.", "default": "", "required": false, "list": false },
     { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
     { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries); verify then with --insecure-ignore-tlog=true.", "default": "true", "required": false, "list": false },
+    { "name": "sign-signing-config", "description": "For sign: keyless with your own sigstore instance: its signing config (the JSON naming its Fulcio, Rekor and timestamp authority), as text or a path. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
+    { "name": "sign-trusted-root", "description": "For sign: keyless with your own sigstore instance: its trusted root (JSON: the CA, log and timestamp keys), as text or a path; the verification uses it too. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
 ];
 // prettier-ignore
 const MERGE_OUTPUTS = [
@@ -36512,7 +37486,8 @@ function registryInputs(v) {
 
 
 
-const SIGN_MODES = ['false', 'key'];
+
+
 /** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
 const PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
 /** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
@@ -36536,16 +37511,48 @@ function parseSignKey(value, cwd) {
     return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
 const SIGNING_FIELDS = {
-    sign: field('false', value => {
+    sign: field('false', (value, { env }) => {
         const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase());
         if (mode === undefined)
-            throw new Error(`"${value}" is not a way to sign; use false or key`);
+            throw new Error(`"${value}" is not a way to sign; use false, key or keyless`);
+        // Known now, not after the build: the job can have no identity token.
+        if (mode === 'keyless' && !hasIdentity(env))
+            throw new Error(NO_IDENTITY);
         return mode;
     }),
     'sign-key': field('', (value, { cwd }) => parseSignKey(value, cwd)),
     'sign-key-password': table_text,
-    'sign-transparency-log': bool(true)
+    'sign-transparency-log': bool(true),
+    'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
+    'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
 };
+/**
+ * A sigstore JSON document (a signing config, a trusted root) as text or a path from `cwd`: JSON whose
+ * mediaType names what it must be.
+ */
+function parseSigstoreJson(value, cwd, kind) {
+    if (value === '')
+        return '';
+    let text = value;
+    if (!value.trimStart().startsWith('{')) {
+        try {
+            text = external_node_fs_.readFileSync(external_node_path_.resolve(cwd, value), 'utf8');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd})`, { cause: error });
+        }
+    }
+    let mediaType;
+    try {
+        mediaType = JSON.parse(text).mediaType;
+    }
+    catch {
+        throw new Error('is not JSON; give the file (or its text) that your sigstore instance publishes');
+    }
+    if (typeof mediaType !== 'string' || !mediaType.startsWith(`application/vnd.dev.sigstore.${kind}`))
+        throw new Error(`is not a sigstore ${kind === 'trustedroot' ? 'trusted root' : 'signing config'} (its mediaType is not application/vnd.dev.sigstore.${kind}...)`);
+    return text;
+}
 /** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
 const SIGNING_RULES = [
     {
@@ -36558,17 +37565,30 @@ const SIGNING_RULES = [
     {
         input: 'sign-key',
         reads: ['sign'],
-        check: v => v['sign-key'] !== '' && v.sign !== 'key'
-            ? 'is given but sign is false; set sign: key to sign'
+        check: v => {
+            if (v['sign-key'] === '' || v.sign === 'key')
+                return undefined;
+            return v.sign === 'keyless'
+                ? "is given, but keyless signs with the job's identity; remove sign-key, or set sign: key"
+                : 'is given but sign is false; set sign: key to sign';
+        }
+    },
+    ...['sign-signing-config', 'sign-trusted-root'].map((input) => ({
+        input,
+        reads: ['sign'],
+        check: v => v[input] !== '' && v.sign !== 'keyless'
+            ? 'is for sign: keyless with your own sigstore instance; remove it, or set sign: keyless'
             : undefined
-    }
+    }))
 ];
 function signingInputs(v) {
     return {
         sign: v.sign,
         signKey: v['sign-key'],
         signKeyPassword: v['sign-key-password'],
-        signTransparencyLog: v['sign-transparency-log']
+        signTransparencyLog: v['sign-transparency-log'],
+        signSigningConfig: v['sign-signing-config'],
+        signTrustedRoot: v['sign-trusted-root']
     };
 }
 
@@ -36589,7 +37609,7 @@ function signingInputs(v) {
 const MERGE_FIELDS = {
     sources: field([], parseSources),
     tags: field([], parseIndexTags),
-    annotations: field({}, parseAnnotations),
+    annotations: field({}, merge_parseAnnotations),
     platforms: field(undefined, parseExpectedPlatforms),
     ...REGISTRY_FIELDS,
     ...SIGNING_FIELDS
@@ -36598,11 +37618,12 @@ const MERGE_FIELDS = {
  * Reads and checks every input of the merge action; throws an InputError listing all problems. Relative
  * paths (a CA file, the signing key) start at `cwd`, the job's working directory.
  */
-function readMergeInputs(source, cwd = '.') {
+function readMergeInputs(source, cwd = '.', env = {}) {
     const v = readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
         source,
         specs: MERGE_INPUTS,
-        cwd
+        cwd,
+        env
     });
     return {
         sources: v.sources,
@@ -36645,7 +37666,7 @@ const ANNOTATION_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
  * accepted and dropped. Other buildx prefixes (manifest:, index-descriptor:, …) are refused: the merge
  * writes only the index.
  */
-function parseAnnotations(value) {
+function merge_parseAnnotations(value) {
     const annotations = {};
     for (const item of splitList(value, false)) {
         const eq = item.indexOf('=');
@@ -36677,784 +37698,6 @@ function parseExpectedPlatforms(value) {
         platforms.push(platform);
     }
     return platforms;
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/builder.js
-/**
- * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
- * by the post step. The argv is built by pure functions; `createBuilder` runs it.
- */
-
-
-
-
-
-/** A builder name that no other job on this runner will pick. */
-function uniqueBuilderName(runId) {
-    const suffix = randomBytes(4).toString('hex');
-    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
-}
-function createBuilderArgs(options) {
-    const args = ['buildx', 'create', '--name', options.name, ...builder_builderOptionArgs(options)];
-    if (options.platforms && options.platforms.length > 0)
-        args.push('--platform', options.platforms.join(','));
-    args.push('--bootstrap');
-    return args;
-}
-/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
-function builder_builderOptionArgs(options) {
-    const args = ['--driver', 'docker-container'];
-    const driverOpts = [`image=${options.buildkitImage}`];
-    if (options.hostNetwork)
-        driverOpts.push('network=host');
-    for (const [key, value] of Object.entries(options.proxyEnv))
-        driverOpts.push(csvField(`env.${key}=${value}`));
-    driverOpts.push(...options.driverOpts);
-    for (const opt of driverOpts)
-        args.push('--driver-opt', opt);
-    if (options.configFile)
-        args.push('--config', options.configFile);
-    const flags = [options.buildkitdFlags.trim()];
-    if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
-        flags.push('--allow-insecure-entitlement network.host');
-    }
-    const joined = flags.filter(f => f !== '').join(' ');
-    if (joined)
-        args.push('--buildkitd-flags', joined);
-    return args;
-}
-/**
- * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
- * quoted field, with quotes inside it doubled.
- */
-function csvField(value) {
-    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-function removeBuilderArgs(name) {
-    return ['buildx', 'rm', '--force', name];
-}
-/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
-function proxyEnvironment(env) {
-    const out = {};
-    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
-        const value = env[name] ?? env[name.toLowerCase()];
-        if (value)
-            out[name] = value;
-    }
-    return out;
-}
-/** The name is taken by a builder this run did not create (so it must not remove it either). */
-class BuilderExistsError extends (/* unused pure expression or super */ null && (Error)) {
-    name = 'BuilderExistsError';
-}
-async function createBuilder(runner, options) {
-    try {
-        await runChecked(runner, 'docker', createBuilderArgs(options), {
-            what: `Creating builder ${options.name}`
-        });
-    }
-    catch (error) {
-        if (error instanceof CommandError &&
-            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
-            throw new Error(`The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
-                'DOCKER_HOST at an engine.', { cause: error });
-        }
-        if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
-            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
-        }
-        throw error;
-    }
-}
-/**
- * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
- * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
- * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
- */
-async function builderExists(runner, name, buildxConfigDir) {
-    const instances = path.join(buildxConfigDir, 'instances');
-    if (fs.existsSync(instances))
-        return fs.existsSync(path.join(instances, name));
-    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
-    return result.exitCode === 0;
-}
-/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
-function buildxConfigDir(env, dockerConfigDir) {
-    return env.BUILDX_CONFIG || path.join(dockerConfigDir, 'buildx');
-}
-/** Removes a builder with its container and state; a builder that is already gone is not an error. */
-async function removeBuilder(runner, name) {
-    const result = await runner.run('docker', removeBuilderArgs(name));
-    if (result.exitCode === 0)
-        return 'removed';
-    if (/no builder .* found|not found/i.test(result.stderr))
-        return 'absent';
-    throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/build-options.js
-/**
- * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
- * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
- * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
- *
- * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
- * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
- * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
- */
-
-const EMPTY_BUILD_OPTIONS = Object.freeze({
-    secrets: [],
-    secretFiles: [],
-    secretEnvs: [],
-    ssh: [],
-    buildContexts: [],
-    annotations: [],
-    sbom: '',
-    attests: [],
-    outputs: [],
-    load: false,
-    addHosts: [],
-    shmSize: '',
-    ulimits: [],
-    cgroupParent: '',
-    allow: [],
-    noCacheFilters: [],
-    call: ''
-});
-/** Prefix of the environment variables that carry secret values to buildx. */
-const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
-/**
- * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
- * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
- */
-function buildOptionArgs(o, provenance) {
-    const args = [];
-    const env = {};
-    o.secrets.forEach((secret, i) => {
-        const name = `${SECRET_ENV_PREFIX}${i}`;
-        env[name] = secret.value;
-        args.push('--secret', `${build_options_csvField('id', secret.id)},env=${name}`);
-    });
-    for (const f of o.secretFiles)
-        args.push('--secret', `${build_options_csvField('id', f.id)},${build_options_csvField('src', f.path)}`);
-    for (const e of o.secretEnvs)
-        args.push('--secret', `${build_options_csvField('id', e.id)},env=${e.env}`);
-    for (const ssh of o.ssh)
-        args.push('--ssh', ssh);
-    for (const context of o.buildContexts)
-        args.push('--build-context', context);
-    for (const annotation of o.annotations)
-        args.push('--annotation', annotation);
-    if (o.sbom)
-        args.push(`--sbom=${o.sbom}`);
-    for (const attest of o.attests) {
-        const type = build_options_attestType(attest);
-        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
-            continue;
-        args.push('--attest', attest);
-    }
-    if (evaluates(o.call)) {
-        args.push(`--call=${o.call}`);
-    }
-    else {
-        for (const output of o.outputs)
-            args.push('--output', output);
-        if (o.load)
-            args.push('--load');
-    }
-    for (const host of o.addHosts)
-        args.push('--add-host', host);
-    if (o.shmSize)
-        args.push('--shm-size', o.shmSize);
-    for (const ulimit of o.ulimits)
-        args.push('--ulimit', ulimit);
-    if (o.cgroupParent)
-        args.push('--cgroup-parent', o.cgroupParent);
-    for (const entitlement of o.allow)
-        args.push('--allow', entitlement);
-    for (const stage of o.noCacheFilters)
-        args.push('--no-cache-filter', stage);
-    return { args, env };
-}
-/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
-function evaluates(call) {
-    const method = call.split(',')[0]?.trim() ?? '';
-    return method !== '' && method !== 'build';
-}
-/** The `type=` of an attest line ('' when it has none). */
-function build_options_attestType(attest) {
-    for (const field of attest.split(',')) {
-        const [key, value] = splitOnce(field.trim(), '=');
-        if (key === 'type')
-            return value;
-    }
-    return '';
-}
-/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
-function build_options_outputType(output) {
-    if (!output.includes('='))
-        return output.trim() === '-' ? 'tar' : 'local';
-    return build_options_attestType(output);
-}
-/** The oldest buildx that runs these options, and the input that needs it. */
-function minimumBuildx(o) {
-    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
-    const needs = [
-        ['0.15.0', 'call', o.call !== ''],
-        ['0.12.0', 'annotations', o.annotations.length > 0]
-    ];
-    for (const [version, input, used] of needs) {
-        if (used && compareVersions(version, MIN_BUILDX) > 0)
-            return { version, input };
-    }
-    return { version: MIN_BUILDX, input: '' };
-}
-/**
- * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
- * security.insecure), added to the user's own flags unless already there.
- */
-function entitlementFlags(buildkitdFlags, allow) {
-    const flags = [buildkitdFlags.trim()];
-    for (const entitlement of ['network.host', 'security.insecure']) {
-        if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
-            flags.push(`--allow-insecure-entitlement ${entitlement}`);
-    }
-    return flags.filter(f => f !== '').join(' ');
-}
-/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
-function build_options_csvField(key, value) {
-    const field = `${key}=${value}`;
-    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
-function splitOnce(text, separator) {
-    const at = text.indexOf(separator);
-    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/option-values.js
-/**
- * Checks of the build-push-action option values that need no file system or environment: annotations,
- * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
- * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
- */
-
-
-
-/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
-const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
-const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
-const ULIMIT_TYPES = [
-    'core',
-    'cpu',
-    'data',
-    'fsize',
-    'locks',
-    'memlock',
-    'msgqueue',
-    'nice',
-    'nofile',
-    'nproc',
-    'rss',
-    'rtprio',
-    'rttime',
-    'sigpending',
-    'stack'
-];
-const OUTPUT_TYPES = ['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly'];
-const ENTITLEMENTS = ['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write'];
-const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
-const ATTEST_TYPES = ['provenance', 'sbom'];
-const BOOLEAN = /^(true|false)$/i;
-/**
- * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
- * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
- * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
- */
-function option_values_parseList(value, commas) {
-    const items = [];
-    let i = 0;
-    while (i < value.length) {
-        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
-            i++;
-        if (i >= value.length)
-            break;
-        if (value[i] === '"') {
-            let item = '';
-            let j = i + 1;
-            for (;;) {
-                if (j >= value.length)
-                    throw new Error('a quoted item has no closing double quote');
-                if (value[j] === '"') {
-                    if (value[j + 1] === '"') {
-                        item += '"';
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                item += value.charAt(j);
-                j++;
-            }
-            items.push(item);
-            i = j + 1;
-        }
-        else {
-            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
-            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
-            items.push(item.trim());
-            i = end === -1 ? value.length : i + end;
-        }
-    }
-    return items.filter(item => item !== '');
-}
-/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
-function option_values_parseAnnotations(value) {
-    return option_values_parseList(value, false).map(item => {
-        if (!ANNOTATION.test(item)) {
-            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
-        }
-        return item;
-    });
-}
-/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
-function parseAttestValue(value, kind) {
-    if (value === '' || BOOLEAN.test(value))
-        return value.toLowerCase();
-    for (const field of value.split(',')) {
-        const [key, attr] = option_values_splitOnce(field.trim());
-        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
-            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
-        if (key === 'type')
-            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
-        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
-            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
-        if (key === 'generator')
-            imageReference(attr);
-    }
-    return value;
-}
-function example(kind) {
-    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
-}
-/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
-function parseAttests(value) {
-    return option_values_parseList(value, false).map(item => {
-        const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
-        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
-        if (!ATTEST_TYPES.includes(type))
-            throw new Error(`"${item}" needs type=provenance or type=sbom`);
-        parseAttestValue(fields
-            .filter(([key]) => key !== 'type')
-            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
-            .join(','), type);
-        return item;
-    });
-}
-/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
-function parseOutputs(value) {
-    return option_values_parseList(value, false).map(item => {
-        if (!item.includes('='))
-            return item;
-        const type = item
-            .split(',')
-            .map(f => option_values_splitOnce(f.trim()))
-            .find(([key]) => key === 'type')?.[1];
-        if (type === undefined || !OUTPUT_TYPES.includes(type))
-            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
-        return item;
-    });
-}
-/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
-function parseAddHosts(value) {
-    return option_values_parseList(value, true).map(item => {
-        const at = item.search(/[=:]/);
-        const host = at === -1 ? '' : item.slice(0, at);
-        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
-        if (!HOST_NAME.test(host) || (external_node_net_.isIP(ip) === 0 && ip !== 'host-gateway'))
-            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
-        return `${host}=${ip}`;
-    });
-}
-function parseShmSize(value) {
-    if (value !== '' && !SHM_SIZE.test(value))
-        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
-    return value;
-}
-/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
-function parseUlimits(value) {
-    return option_values_parseList(value, false).map(item => {
-        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
-        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
-            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
-        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
-            throw new Error(`"${item}": the soft limit is above the hard one`);
-        return item;
-    });
-}
-function parseCgroupParent(value) {
-    if (/[\s,]/.test(value))
-        throw new Error(`"${value}" is not a cgroup path`);
-    return value;
-}
-/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
-function parseAllow(value) {
-    return [
-        ...new Set(option_values_parseList(value, true).map(item => {
-            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
-                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
-            return item;
-        }))
-    ];
-}
-function parseStageNames(value, commas) {
-    return option_values_parseList(value, commas).map(item => parseStageName(item));
-}
-function parseStageName(value) {
-    if (value !== '' && !STAGE_NAME.test(value))
-        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
-    return value;
-}
-/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
-function parseCall(value) {
-    if (value === '')
-        return '';
-    const [method, ...options] = value.split(',').map(f => f.trim());
-    if (!CALL_METHODS.includes(method ?? ''))
-        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
-    for (const option of options) {
-        const [key, v] = option_values_splitOnce(option);
-        if (!(key === 'format' && v) && !(key === 'ignorestatus' && BOOLEAN.test(v ?? '')))
-            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
-    }
-    return value;
-}
-/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
-function imageReference(value) {
-    try {
-        (0,oci_reference/* parseImageReference */.o_)(value);
-    }
-    catch (error) {
-        throw new Error((0,errors/* messageOf */.bD)(error), { cause: error });
-    }
-    return value;
-}
-function option_values_splitOnce(field) {
-    const at = field.indexOf('=');
-    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/build-options.js
-/**
- * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
- * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
- * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
- * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
- * entry (it may hold the secret).
- */
-
-
-
-
-
-const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/**
- * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
- * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
- * the parsers leave it out, and emptySecretWarnings says so.
- */
-function emptyEntryId(item) {
-    const eq = item.indexOf('=');
-    const id = item.slice(0, eq).trim();
-    return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined;
-}
-/** `id=value` entries; the message for a bad one gives its position, never its text. */
-function parseSecrets(value) {
-    return option_values_parseList(value, false).flatMap((item, i) => {
-        if (emptyEntryId(item) !== undefined)
-            return [];
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
-        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
-            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a value); ` +
-                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
-        }
-        return [{ id, value: secret }];
-    });
-}
-function idPairs(value, commas, what) {
-    return option_values_parseList(value, commas).flatMap((item) => {
-        if (emptyEntryId(item) !== undefined)
-            return [];
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (!SECRET_ID.test(id) || rest === '')
-            throw new Error(`"${item}" is not ID=${what}; put one per line`);
-        return [[id, rest]];
-    });
-}
-const SECRET_INPUTS = (/* unused pure expression or super */ null && ([
-    ['secrets', false],
-    ['secret-files', false],
-    ['secret-envs', true]
-]));
-/** One warning per `ID=` entry of secrets, secret-files and secret-envs: the build goes on without it. */
-function emptySecretWarnings(source) {
-    return SECRET_INPUTS.flatMap(([name, commas]) => {
-        let items;
-        try {
-            items = parseList(source(name), commas);
-        }
-        catch {
-            return []; // the input check reports it
-        }
-        return items.flatMap(item => {
-            const id = emptyEntryId(item);
-            return id === undefined ? [] : [`${name}: ${id} has an empty value; the build goes on without it`];
-        });
-    });
-}
-function parseSecretFiles(value, cwd) {
-    return idPairs(value, false, 'PATH').map(([id, file]) => {
-        if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
-            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
-        return { id, path: file };
-    });
-}
-function parseSecretEnvs(value, env) {
-    return idPairs(value, true, 'ENV_VARIABLE').map(([id, name]) => {
-        if (!ENV_NAME.test(name))
-            throw new Error(`${id}: "${name}" is not an environment variable name`);
-        if (env[name] === undefined)
-            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
-        return { id, env: name };
-    });
-}
-/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
-function parseSsh(value, cwd, env) {
-    return option_values_parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? item : item.slice(0, eq);
-        if (!SECRET_ID.test(id))
-            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
-        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
-        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
-            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
-                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
-        }
-        for (const p of paths) {
-            if (p === '' || !external_node_fs_.existsSync(external_node_path_.resolve(cwd, p)))
-                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
-        }
-        return item;
-    });
-}
-const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
-/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
-function parseBuildContexts(value, cwd) {
-    return option_values_parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const name = eq === -1 ? '' : item.slice(0, eq).trim();
-        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (name === '' || /\s/.test(name) || source === '')
-            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
-        if (source.startsWith('docker-image://'))
-            imageReference(source.slice('docker-image://'.length));
-        else if (!REMOTE_SOURCE.test(source)) {
-            if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
-                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
-        }
-        return `${name}=${source}`;
-    });
-}
-/**
- * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
- * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
- * context is such a URL, and `secrets` does not already give one.
- */
-function gitAuthSecret(options) {
-    if (options.token === '')
-        return undefined;
-    let host;
-    try {
-        host = new URL(options.serverUrl || 'https://github.com').host;
-    }
-    catch {
-        return undefined;
-    }
-    const id = `GIT_AUTH_TOKEN.${host}`;
-    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
-        return undefined;
-    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
-    return onServer ? { id, value: options.token } : undefined;
-}
-/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
-const BUILD_OPTION_FIELDS = {
-    secrets: field([], parseSecrets),
-    'secret-files': field([], (value, { cwd }) => parseSecretFiles(value, cwd)),
-    'secret-envs': field([], (value, { env }) => parseSecretEnvs(value, env)),
-    'github-token': table_text,
-    ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
-    'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
-    annotations: field([], option_values_parseAnnotations),
-    sbom: field('', value => parseAttestValue(value, 'sbom')),
-    attests: field([], parseAttests),
-    outputs: field([], parseOutputs),
-    load: bool(false),
-    'add-hosts': field([], parseAddHosts),
-    'shm-size': field('', parseShmSize),
-    ulimit: field([], parseUlimits),
-    'cgroup-parent': field('', parseCgroupParent),
-    allow: field([], parseAllow),
-    'no-cache-filters': field([], value => parseStageNames(value, true)),
-    call: field('', parseCall)
-};
-/**
- * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
- * (`context`, or a named context) gets github-token as its secret.
- */
-function buildOptionSettings(v, where) {
-    const token = gitAuthSecret({
-        token: v['github-token'],
-        serverUrl: where.serverUrl,
-        sources: [where.context, ...v['build-contexts'].map(c => c.slice(c.indexOf('=') + 1))],
-        secrets: v.secrets
-    });
-    return {
-        secrets: token ? [...v.secrets, token] : v.secrets,
-        secretFiles: v['secret-files'],
-        secretEnvs: v['secret-envs'],
-        ssh: v.ssh,
-        buildContexts: v['build-contexts'],
-        annotations: v.annotations,
-        sbom: v.sbom,
-        attests: v.attests,
-        outputs: v.outputs,
-        load: v.load,
-        addHosts: v['add-hosts'],
-        shmSize: v['shm-size'],
-        ulimits: v.ulimit,
-        cgroupParent: v['cgroup-parent'],
-        allow: v.allow,
-        noCacheFilters: v['no-cache-filters'],
-        call: v.call
-    };
-}
-/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
-function describeBuildOptions(o) {
-    const lines = [
-        ['secrets', o.secrets.map(s => s.id).join(', ')],
-        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
-        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
-        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
-        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
-        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
-        ['sbom', o.sbom],
-        ['attests', o.attests.map(attestType).join(', ')],
-        ['outputs', o.outputs.map(outputType).join(', ')],
-        ['load', o.load && 'true'],
-        ['add-hosts', o.addHosts.join(', ')],
-        ['shm-size', o.shmSize],
-        ['ulimit', o.ulimits.join(', ')],
-        ['cgroup-parent', o.cgroupParent],
-        ['allow', o.allow.join(', ')],
-        ['no-cache-filters', o.noCacheFilters.join(', ')],
-        ['call', o.call]
-    ];
-    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/nodes.js
-/**
- * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
- * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
- * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
- * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
- */
-
-
-
-/** A daemon reached over TCP (with the remote-tls-* inputs), not through kubectl. */
-function isTcpDaemon(node) {
-    return node.remote === true && node.endpoint.startsWith('tcp://');
-}
-/** A BuildKit pod, reached through kubectl exec (with the kubeconfig input). */
-function isKubePod(node) {
-    return node.remote === true && node.endpoint.startsWith('kube-pod://');
-}
-/** How a node is written in the nodes input (and named in messages). */
-function nodeLabel(node) {
-    return node.remote ? `remote+${node.endpoint}` : node.endpoint;
-}
-/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
-function nodeName(builder, index) {
-    return `${builder}${index}`;
-}
-/**
- * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
- * the platforms this node serves, its endpoint last.
- */
-function appendNodeArgs(options, node, index) {
-    return [
-        'buildx',
-        'create',
-        '--append',
-        '--name',
-        options.name,
-        '--node',
-        nodeName(options.name, index),
-        ...builderOptionArgs(options),
-        '--platform',
-        node.platforms.join(','),
-        '--bootstrap',
-        node.endpoint
-    ];
-}
-/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
-function nodePlacement(builder, platforms, nodes) {
-    const placement = {};
-    for (const platform of platforms) {
-        const index = nodes.findIndex(n => n.platforms.includes(platform));
-        const node = nodes[index];
-        placement[platform] = node
-            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
-            : { node: nodeName(builder, 0), endpoint: '' };
-    }
-    return placement;
-}
-/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
-function runnerPlatforms(platforms, nodes) {
-    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
-}
-/** Output of buildx or docker that means the node's engine cannot be reached at all. */
-const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
-/**
- * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
- * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
- * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
- */
-async function appendNodes(runner, options, nodes) {
-    for (const [i, node] of nodes.entries()) {
-        const index = i + 1;
-        const name = nodeName(options.name, index);
-        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
-        try {
-            await runChecked(runner, 'docker', appendNodeArgs(options, node, index), { what });
-        }
-        catch (error) {
-            if (error instanceof CommandError && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
-                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
-                    `${lastLine(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
-                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
-                    'with a key in the agent), or remove the line from nodes.', { cause: error });
-            }
-            throw error;
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/inputs/remote-access.js
@@ -39167,13 +39410,14 @@ async function openRegistries(options) {
 
 
 
+
 /** Retries of each registry request that fails for a transient reason (5xx, 429, resets, timeouts). */
 const MERGE_RETRIES = 2;
 async function runMergeAction(deps) {
     const { reporter } = deps;
     maskSecrets(reporter, deps.getInput, deps.env);
     const inputs = await reporter.group('Inputs', () => {
-        const parsed = readMergeInputs(deps.getInput, deps.cwd);
+        const parsed = readMergeInputs(deps.getInput, deps.cwd, deps.env);
         for (const line of describeMergeInputs(parsed))
             reporter.info(line);
         return Promise.resolve(parsed);
@@ -39210,7 +39454,7 @@ async function runMergeAction(deps) {
                     reporter.info(line);
                 },
                 // The merged index is signed (and the signature verified) before any tag points at it.
-                ...(inputs.sign === 'key'
+                ...(inputs.sign !== 'false'
                     ? {
                         beforeTags: async (index) => {
                             signatureVerifyCommand = await signMerged({
@@ -39284,7 +39528,7 @@ function describeMergeInputs(inputs) {
         `insecure-registries: ${list(inputs.insecureRegistries.map(r => (r.http ? `http://${r.host}` : r.host)))}`,
         `ca-certs: ${list(inputs.caCerts.map(c => `${c.host} (${c.source === 'file' ? c.value : 'PEM'})`))}`,
         `login: ${inputs.username ? `${inputs.username} at ${inputs.registry}` : '(none)'}`,
-        `sign: ${inputs.sign === 'key' ? `key (transparency log: ${inputs.signTransparencyLog ? 'yes' : 'no'})` : 'false'}`
+        `sign: ${inputs.sign === 'false' ? 'false' : signing(inputs)}`
     ];
 }
 /** Rows of the summary's platform table: platform, digest, source. */
@@ -39728,6 +39972,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: retryOptions
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __nccwpck_require__(6058);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./lib/core/runner.js
@@ -39951,6 +40197,7 @@ function unique(items) {
 
 
 
+
 function defaultDeps({ reporter, getInput }) {
     return {
         reporter,
@@ -39965,7 +40212,8 @@ function defaultDeps({ reporter, getInput }) {
         binfmtDir: BINFMT_DIR,
         retryDelayMs: 3000,
         sleep: retry/* sleep */.yy,
-        now: Date.now
+        now: Date.now,
+        idToken: audience => (0,core/* getIDToken */.V9)(audience)
     };
 }
 /** How a step of the run retries transient failures: `inputs.retries` times, with a warning each time. */
@@ -40279,8 +40527,9 @@ function reportFailure(reporter, error) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
+  Yz: () => (/* binding */ debug),
   z3: () => (/* binding */ error),
+  V9: () => (/* binding */ getIDToken),
   V4: () => (/* binding */ getInput),
   Gu: () => (/* binding */ getState),
   Os: () => (/* binding */ group),
@@ -40289,11 +40538,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
+  Pq: () => (/* binding */ setSecret),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, platform, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getMultilineInput, isDebug, markdownSummary, platform, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -40499,7 +40748,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -40557,13 +40806,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -40582,7 +40831,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -40601,13 +40850,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -41077,7 +41326,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
+function setSecret(secret) {
     command_issueCommand('add-mask', {}, secret);
 }
 /**
@@ -41199,7 +41448,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
+function debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**

@@ -5,6 +5,10 @@
  * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
  */
 
+/** false: no signature; key: with the private key of sign-key; keyless: with the job's OIDC identity. */
+export type SignMode = 'false' | 'key' | 'keyless'
+export const SIGN_MODES: readonly SignMode[] = ['false', 'key', 'keyless']
+
 /** How cosign reaches one registry. */
 export interface CosignRegistry {
   /** The registry speaks plain HTTP. */
@@ -28,41 +32,68 @@ export function registryFlags(registry: CosignRegistry): string[] {
   return flags
 }
 
+/** With a key (cosign.key), or keyless: the job's OIDC identity, certified by Fulcio. */
+export type Signer =
+  | { keyFile: string }
+  | {
+      /** A signing config naming your own Fulcio, Rekor, TSA ('' for sigstore's public instance). */
+      signingConfig: string
+      /** The trusted root of your own instance ('' for sigstore's). */
+      trustedRoot: string
+    }
+
 export interface SignArgs extends TransparencyLog {
-  keyFile: string
+  signer: Signer
   /** repository@sha256:... */
   reference: string
   registry: CosignRegistry
 }
 
 /**
- * Signs the image and each manifest of its index. Without a transparency log, cosign 3 is told to use no
- * signing config (which would name sigstore's public services) and to upload nothing.
+ * Signs the image and each manifest of its index. With a key and no transparency log, cosign 3 is told to
+ * use no signing config (which would name sigstore's public services) and to upload nothing. Keyless, the
+ * identity token goes in SIGSTORE_ID_TOKEN, never in argv.
  */
 export function signArgs(options: SignArgs): string[] {
-  return [
-    'sign',
-    '--yes',
-    '--key',
-    options.keyFile,
-    '--recursive',
-    ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false']),
-    ...registryFlags(options.registry),
-    options.reference
-  ]
+  const { signer } = options
+  const how =
+    'keyFile' in signer
+      ? [
+          '--key',
+          signer.keyFile,
+          ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false'])
+        ]
+      : [
+          ...(signer.signingConfig ? ['--signing-config', signer.signingConfig] : []),
+          ...(signer.trustedRoot ? ['--trusted-root', signer.trustedRoot] : [])
+        ]
+  return ['sign', '--yes', ...how, '--recursive', ...registryFlags(options.registry), options.reference]
 }
 
+/** A key's public half, or the identity and issuer a keyless certificate must name. */
+export type Verifier = { publicKeyFile: string } | { identity: string; issuer: string; trustedRoot: string }
+
 export interface VerifyArgs extends TransparencyLog {
-  publicKeyFile: string
+  verifier: Verifier
   reference: string
   registry: CosignRegistry
 }
 
 export function verifyArgs(options: VerifyArgs): string[] {
+  const { verifier } = options
+  const how =
+    'publicKeyFile' in verifier
+      ? ['--key', verifier.publicKeyFile]
+      : [
+          '--certificate-identity',
+          verifier.identity,
+          '--certificate-oidc-issuer',
+          verifier.issuer,
+          ...(verifier.trustedRoot ? ['--trusted-root', verifier.trustedRoot] : [])
+        ]
   return [
     'verify',
-    '--key',
-    options.publicKeyFile,
+    ...how,
     ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
     ...registryFlags(options.registry),
     options.reference
@@ -76,11 +107,18 @@ export function publicKeyArgs(keyFile: string): string[] {
 
 /**
  * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
- * they keep next to it, the registry flags only where the registry needs them.
+ * they keep next to it (cosign.pub), or the identity; files by the names users give them (CA.pem,
+ * trusted_root.json), the registry flags only where the registry needs them. Shell-quoted where needed.
  */
-export function verifyCommand(
-  options: Omit<VerifyArgs, 'publicKeyFile'> & { registry: CosignRegistry }
-): string {
+export function verifyCommand(options: VerifyArgs): string {
   const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' }
-  return ['cosign', ...verifyArgs({ ...options, registry, publicKeyFile: 'cosign.pub' })].join(' ')
+  const verifier: Verifier =
+    'publicKeyFile' in options.verifier
+      ? { publicKeyFile: 'cosign.pub' }
+      : { ...options.verifier, trustedRoot: options.verifier.trustedRoot ? 'trusted_root.json' : '' }
+  return ['cosign', ...verifyArgs({ ...options, registry, verifier })].map(shellWord).join(' ')
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
 }

@@ -15,6 +15,13 @@ const hosts = (list: readonly RegistryHost[]): string =>
 const cacheTypes = (entries: readonly string[]): string =>
   entries.map(e => /(?:^|,)type=([^,]*)/.exec(e)?.[1] ?? 'registry').join(', ')
 
+/** `key (transparency log: no)`, `keyless (your own sigstore instance)`: no key, no password. */
+export function signing(inputs: Pick<Inputs, 'sign' | 'signTransparencyLog' | 'signSigningConfig'>): string {
+  const own =
+    inputs.sign === 'keyless' && inputs.signSigningConfig !== '' ? ', your own sigstore instance' : ''
+  return `${inputs.sign} (transparency log: ${inputs.signTransparencyLog ? 'yes' : 'no'}${own})`
+}
+
 export function describeInputs(inputs: Inputs): string[] {
   const lines: [string, string][] = [
     ['platforms', inputs.platforms.join(', ')],
@@ -48,6 +55,7 @@ export function describeInputs(inputs: Inputs): string[] {
       `${inputs.smokeTest.join(' ')} (at most ${inputs.smokeTestTimeout} s per platform)`
     ])
   if (inputs.cacheMaxSize !== undefined) lines.push(['cache-max-size', formatBytes(inputs.cacheMaxSize)])
+  if (inputs.sign !== 'false') lines.push(['sign', signing(inputs)])
   if (inputs.insecureRegistries.length > 0)
     lines.push(['insecure-registries', hosts(inputs.insecureRegistries)])
   if (inputs.caCerts.length > 0) {

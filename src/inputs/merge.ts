@@ -36,11 +36,12 @@ const MERGE_FIELDS = {
  * Reads and checks every input of the merge action; throws an InputError listing all problems. Relative
  * paths (a CA file, the signing key) start at `cwd`, the job's working directory.
  */
-export function readMergeInputs(source: InputSource, cwd = '.'): MergeInputs {
+export function readMergeInputs(source: InputSource, cwd = '.', env: NodeJS.ProcessEnv = {}): MergeInputs {
   const v = readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
     source,
     specs: MERGE_INPUTS,
-    cwd
+    cwd,
+    env
   })
   return {
     sources: v.sources,

@@ -100,8 +100,8 @@ const BUILD_RULES: readonly Rule<BuildContext>[] = [
     input: 'sign',
     reads: ['push'],
     check: v =>
-      v.sign === 'key' && !v.push
-        ? 'key signs the pushed image, and push is false; set push: true, or sign: false'
+      v.sign !== 'false' && !v.push
+        ? `${v.sign} signs the pushed image, and push is false; set push: true, or sign: false`
         : undefined
   },
   {

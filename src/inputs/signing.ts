@@ -8,11 +8,11 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { errorCode } from '../core/errors.js'
+import { SIGN_MODES, type SignMode } from '../cosign/cosign.js'
+import { hasIdentity, NO_IDENTITY } from '../cosign/identity.js'
 import { bool, field, text, type Rule, type Values } from './table.js'
 
-/** false: no signature; key: cosign signs with the private key of sign-key. */
-export type SignMode = 'false' | 'key'
-export const SIGN_MODES: readonly SignMode[] = ['false', 'key']
+export type { SignMode }
 
 export interface SigningInputs {
   sign: SignMode
@@ -21,6 +21,9 @@ export interface SigningInputs {
   signKeyPassword: string
   /** Upload to sigstore's public transparency log (cosign's default); false for private registries. */
   signTransparencyLog: boolean
+  /** Keyless with your own sigstore instance: its signing config and trusted root (JSON; '' for sigstore's). */
+  signSigningConfig: string
+  signTrustedRoot: string
 }
 
 /** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
@@ -52,19 +55,55 @@ export function parseSignKey(value: string, cwd: string): string {
 }
 
 export const SIGNING_FIELDS = {
-  sign: field<SignMode>('false', value => {
+  sign: field<SignMode>('false', (value, { env }) => {
     const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase())
-    if (mode === undefined) throw new Error(`"${value}" is not a way to sign; use false or key`)
+    if (mode === undefined) throw new Error(`"${value}" is not a way to sign; use false, key or keyless`)
+    // Known now, not after the build: the job can have no identity token.
+    if (mode === 'keyless' && !hasIdentity(env)) throw new Error(NO_IDENTITY)
     return mode
   }),
   'sign-key': field('', (value, { cwd }) => parseSignKey(value, cwd)),
   'sign-key-password': text,
-  'sign-transparency-log': bool(true)
+  'sign-transparency-log': bool(true),
+  'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
+  'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
+}
+
+/**
+ * A sigstore JSON document (a signing config, a trusted root) as text or a path from `cwd`: JSON whose
+ * mediaType names what it must be.
+ */
+export function parseSigstoreJson(value: string, cwd: string, kind: 'signingconfig' | 'trustedroot'): string {
+  if (value === '') return ''
+  let text = value
+  if (!value.trimStart().startsWith('{')) {
+    try {
+      text = fs.readFileSync(path.resolve(cwd, value), 'utf8')
+    } catch (error) {
+      throw new Error(
+        `cannot read ${JSON.stringify(value)} (${errorCode(error) ?? 'unreadable'}, relative paths start at ${cwd})`,
+        { cause: error }
+      )
+    }
+  }
+  let mediaType: unknown
+  try {
+    mediaType = (JSON.parse(text) as { mediaType?: unknown }).mediaType
+  } catch {
+    throw new Error('is not JSON; give the file (or its text) that your sigstore instance publishes')
+  }
+  if (typeof mediaType !== 'string' || !mediaType.startsWith(`application/vnd.dev.sigstore.${kind}`))
+    throw new Error(
+      `is not a sigstore ${kind === 'trustedroot' ? 'trusted root' : 'signing config'} (its mediaType is not application/vnd.dev.sigstore.${kind}...)`
+    )
+  return text
 }
 
 interface SigningContext {
   sign: SignMode
   'sign-key': string
+  'sign-signing-config': string
+  'sign-trusted-root': string
 }
 
 /** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
@@ -80,11 +119,21 @@ export const SIGNING_RULES: readonly Rule<SigningContext>[] = [
   {
     input: 'sign-key',
     reads: ['sign'],
+    check: v => {
+      if (v['sign-key'] === '' || v.sign === 'key') return undefined
+      return v.sign === 'keyless'
+        ? "is given, but keyless signs with the job's identity; remove sign-key, or set sign: key"
+        : 'is given but sign is false; set sign: key to sign'
+    }
+  },
+  ...(['sign-signing-config', 'sign-trusted-root'] as const).map((input): Rule<SigningContext> => ({
+    input,
+    reads: ['sign'],
     check: v =>
-      v['sign-key'] !== '' && v.sign !== 'key'
-        ? 'is given but sign is false; set sign: key to sign'
+      v[input] !== '' && v.sign !== 'keyless'
+        ? 'is for sign: keyless with your own sigstore instance; remove it, or set sign: keyless'
         : undefined
-  }
+  }))
 ]
 
 export function signingInputs(v: Values<typeof SIGNING_FIELDS>): SigningInputs {
@@ -92,6 +141,8 @@ export function signingInputs(v: Values<typeof SIGNING_FIELDS>): SigningInputs {
     sign: v.sign,
     signKey: v['sign-key'],
     signKeyPassword: v['sign-key-password'],
-    signTransparencyLog: v['sign-transparency-log']
+    signTransparencyLog: v['sign-transparency-log'],
+    signSigningConfig: v['sign-signing-config'],
+    signTrustedRoot: v['sign-trusted-root']
   }
 }

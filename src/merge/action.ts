@@ -10,6 +10,7 @@ import { createRunDockerConfig, dockerConfigDir } from '../docker/login.js'
 import type { TomlTable } from '../buildkitd/toml.js'
 import { signImage } from '../cosign/sign-image.js'
 import { withEnvironment } from '../core/runner.js'
+import { signing } from '../inputs/describe.js'
 import { readMergeInputs, type MergeInputs } from '../inputs/merge.js'
 import { transientRegistryFailure } from '../registry/errors.js'
 import type { MainDeps } from '../run/deps.js'
@@ -25,7 +26,7 @@ export async function runMergeAction(deps: MainDeps): Promise<void> {
   const { reporter } = deps
   maskSecrets(reporter, deps.getInput, deps.env)
   const inputs = await reporter.group('Inputs', () => {
-    const parsed = readMergeInputs(deps.getInput, deps.cwd)
+    const parsed = readMergeInputs(deps.getInput, deps.cwd, deps.env)
     for (const line of describeMergeInputs(parsed)) reporter.info(line)
     return Promise.resolve(parsed)
   })
@@ -66,7 +67,7 @@ export async function runMergeAction(deps: MainDeps): Promise<void> {
             reporter.info(line)
           },
           // The merged index is signed (and the signature verified) before any tag points at it.
-          ...(inputs.sign === 'key'
+          ...(inputs.sign !== 'false'
             ? {
                 beforeTags: async (index: { digest: string; platforms: Record<string, string> }) => {
                   signatureVerifyCommand = await signMerged({
@@ -148,7 +149,7 @@ export function describeMergeInputs(inputs: MergeInputs): string[] {
     `insecure-registries: ${list(inputs.insecureRegistries.map(r => (r.http ? `http://${r.host}` : r.host)))}`,
     `ca-certs: ${list(inputs.caCerts.map(c => `${c.host} (${c.source === 'file' ? c.value : 'PEM'})`))}`,
     `login: ${inputs.username ? `${inputs.username} at ${inputs.registry}` : '(none)'}`,
-    `sign: ${inputs.sign === 'key' ? `key (transparency log: ${inputs.signTransparencyLog ? 'yes' : 'no'})` : 'false'}`
+    `sign: ${inputs.sign === 'false' ? 'false' : signing(inputs)}`
   ]
 }
 

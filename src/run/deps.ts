@@ -3,7 +3,9 @@
  * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
  * from the process (the entry gives it the reporter and the input source); tests pass their own.
  */
+import { getIDToken } from '@actions/core'
 import * as os from 'node:os'
+import type { IdTokenRequest } from '../cosign/identity.js'
 import type { Reporter } from '../core/reporter.js'
 import { execRunner, type CommandRunner } from '../core/runner.js'
 import { sleep, type RetryOptions } from '../core/retry.js'
@@ -38,6 +40,8 @@ export interface MainDeps {
   sleep: (ms: number) => Promise<void>
   /** Milliseconds since the epoch. */
   now: () => number
+  /** The job's OIDC token for an audience, from GitHub's token service (keyless signing). */
+  idToken: IdTokenRequest
 }
 
 /** What only the entry knows: who reports (GitHub or a terminal) and where the inputs come from. */
@@ -60,7 +64,8 @@ export function defaultDeps({ reporter, getInput }: EntryDeps): MainDeps {
     binfmtDir: BINFMT_DIR,
     retryDelayMs: 3000,
     sleep,
-    now: Date.now
+    now: Date.now,
+    idToken: audience => getIDToken(audience)
   }
 }
 

@@ -103,7 +103,7 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
   if (smoke && smokeFailure(smoke, inputs.smokeTest)) return { report: digests, ...withSmoke }
   // What passed the checks is signed (and the signature verified) before any tag points at it.
   const signed =
-    inputs.sign === 'key'
+    inputs.sign !== 'false'
       ? {
           signatureVerifyCommand: await clock.time('sign', () =>
             reporter.group('Sign (cosign)', () =>
