@@ -39234,21 +39234,27 @@ const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the 
 
 /** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
 const PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
+/**
+ * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
+ * them apart. A file that cannot be read is named as written, with `advice` after it.
+ */
+function textOrFile(value, cwd, isText, advice = '') {
+    if (isText)
+        return value;
+    try {
+        return external_node_fs_.readFileSync(external_node_path_.resolve(cwd, value), 'utf8');
+    }
+    catch (error) {
+        throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd})` +
+            (advice ? `; ${advice}` : ''), { cause: error });
+    }
+}
 /** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
 function parseSignKey(value, cwd) {
     if (value === '')
         return '';
-    let pem = value.replace(/\r\n/g, '\n');
-    if (!pem.includes('-----BEGIN')) {
-        const file = external_node_path_.resolve(cwd, value);
-        try {
-            pem = external_node_fs_.readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd}); ` +
-                'give the private key (cosign.key) as text, e.g. from a secret, or its path', { cause: error });
-        }
-    }
+    const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path';
+    const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n');
     if (!PRIVATE_KEY.test(pem))
         throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
             'writes it); give the text of cosign.key or its path');
@@ -39277,15 +39283,7 @@ const SIGNING_FIELDS = {
 function parseSigstoreJson(value, cwd, kind) {
     if (value === '')
         return '';
-    let text = value;
-    if (!value.trimStart().startsWith('{')) {
-        try {
-            text = external_node_fs_.readFileSync(external_node_path_.resolve(cwd, value), 'utf8');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd})`, { cause: error });
-        }
-    }
+    const text = textOrFile(value, cwd, value.trimStart().startsWith('{'));
     let mediaType;
     try {
         mediaType = JSON.parse(text).mediaType;
@@ -46626,6 +46624,10 @@ class SummaryHtml {
         return this.parts.map(part => `${part}\n`).join('');
     }
 }
+/** Text (from inputs, registries, commands) made safe to put into the summary's HTML. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+}
 function tableCell(cell) {
     const tag = cell.header ? 'th' : 'td';
     return `<${tag}>${cell.data}</${tag}>`;
@@ -46746,8 +46748,7 @@ function summaryHtml(options) {
     }
     if (options.signatureVerifyCommand) {
         summary.heading('Signature', 3);
-        summary.raw('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
-            `<pre><code>${escapeHtml(options.signatureVerifyCommand)}</code></pre>`);
+        summary.raw(signatureHtml(options.signatureVerifyCommand));
     }
     const disk = options.diskUse
         ? `; disk use ${escapeHtml(options.diskUse.total)}` +
@@ -46757,11 +46758,13 @@ function summaryHtml(options) {
     summary.raw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`);
     return summary.toString();
 }
+/** The summary's word on a signature (the build's and the merge action's). */
+function signatureHtml(verifyCommand) {
+    return ('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+        `<pre><code>${escapeHtml(verifyCommand)}</code></pre>`);
+}
 function writeSummary(reporter, options) {
     return reporter.appendSummary(summaryHtml(options));
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 }
 
 // EXTERNAL MODULE: ./lib/run/smoke-test.js

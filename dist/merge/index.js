@@ -32364,7 +32364,7 @@ function githubReporter(env = process.env) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
-/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2149);
+/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9046);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6337);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(984);
 /** The merge sub-action's entry (merge/action.yml runs dist/merge/index.js): one index from several pushes. */
@@ -32382,7 +32382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2149:
+/***/ 9046:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32402,7 +32402,7 @@ var external_node_path_ = __nccwpck_require__(6760);
  * A small HTML builder for the job summary: headings, lists, tables and raw fragments, each on its own
  * line. The text it is given is HTML already (callers escape what they take from inputs or registries).
  */
-class SummaryHtml {
+class html_SummaryHtml {
     parts = [];
     heading(text, level = 2) {
         return this.raw(`<h${level}>${text}</h${level}>`);
@@ -32423,9 +32423,145 @@ class SummaryHtml {
         return this.parts.map(part => `${part}\n`).join('');
     }
 }
+/** Text (from inputs, registries, commands) made safe to put into the summary's HTML. */
+function html_escapeHtml(text) {
+    return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+}
 function tableCell(cell) {
     const tag = cell.header ? 'th' : 'td';
     return `<${tag}>${cell.data}</${tag}>`;
+}
+
+;// CONCATENATED MODULE: ./lib/run/summary.js
+/** The job summary: what was pushed, where, and each platform's digest. */
+
+
+/** Platform | build time | under emulation (share), one row per platform. */
+function timingRows(timings) {
+    return timings.map(t => [
+        `<code>${t.platform}</code>`,
+        `${t.seconds.toFixed(1)} s`,
+        t.emulatedSeconds > 0
+            ? `${t.emulatedSeconds.toFixed(1)} s (${Math.round((100 * t.emulatedSeconds) / Math.max(t.seconds, 0.1))}%)`
+            : '0 s',
+        `${t.cached} of ${t.steps}`
+    ]);
+}
+/** Platform | result | time | output (last lines), one row per platform. */
+function smokeRows(results) {
+    return results.map(r => [
+        `<code>${r.platform}</code>`,
+        r.passed
+            ? 'passed'
+            : r.timedOut
+                ? '<strong>timed out</strong>'
+                : `<strong>failed</strong> (exit code ${r.exitCode})`,
+        `${r.seconds.toFixed(1)} s`,
+        `<pre>${escapeHtml(r.output.split('\n').slice(-5).join('\n') || '(no output)')}</pre>`
+    ]);
+}
+function summaryTable(report, emulated, nodes) {
+    return Object.entries(report.platforms).map(([platform, digest]) => {
+        // A node's own platforms: how that machine runs them is its business (natively, as a rule).
+        const onNode = nodes?.[platform]?.endpoint;
+        const row = [
+            `<code>${platform}</code>`,
+            `<code>${digest}</code>`,
+            onNode ? 'by the node' : emulated.includes(platform) ? 'QEMU' : 'native'
+        ];
+        if (nodes)
+            row.push(nodeCell(nodes[platform]));
+        return row;
+    });
+}
+function nodeCell(placement) {
+    if (!placement)
+        return '';
+    const where = placement.endpoint ? escapeHtml(placement.endpoint) : 'this runner';
+    return `<code>${escapeHtml(placement.node)}</code> (${where})`;
+}
+/** The job summary of a run, as HTML. */
+function summaryHtml(options) {
+    const { report } = options;
+    const summary = new SummaryHtml().heading('Multi-platform image', 2);
+    if (options.tags.length > 0)
+        summary.list(options.tags.map(t => `<code>${escapeHtml(t)}</code>`));
+    if (options.pushed && report.digest) {
+        summary.raw(`<p>Index digest: <code>${report.digest}</code> (checked in ${report.verified.length} registr${report.verified.length === 1 ? 'y' : 'ies'})</p>`);
+        summary.table([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Digest', header: true },
+                { data: 'Built', header: true },
+                ...(options.nodes ? [{ data: 'Node', header: true }] : [])
+            ],
+            ...summaryTable(report, options.emulated, options.nodes)
+        ]);
+        for (const { tag, served } of report.moved) {
+            summary.raw(`<p>⚠️ <code>${escapeHtml(tag)}</code> no longer serves this run's index <code>${report.digest}</code>: ` +
+                `it serves ${served ? `<code>${served}</code>` : 'nothing (the tag is gone)'}. Another run pushed ` +
+                'the same tag after this one.</p>');
+        }
+    }
+    else {
+        summary.raw('<p>Built without pushing: the result stays in the builder cache.</p>');
+        if (options.nodes) {
+            summary.table([
+                [
+                    { data: 'Platform', header: true },
+                    { data: 'Node', header: true }
+                ],
+                ...Object.entries(options.nodes).map(([platform, placement]) => [
+                    `<code>${platform}</code>`,
+                    nodeCell(placement)
+                ])
+            ]);
+        }
+    }
+    if (options.timings && options.timings.length > 0) {
+        summary.heading('Build time per platform', 3);
+        summary.table([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Step time', header: true },
+                { data: 'Under emulation (RUN)', header: true },
+                { data: 'Cached steps', header: true }
+            ],
+            ...timingRows(options.timings)
+        ]);
+    }
+    if (options.smoke) {
+        summary.heading('Smoke test', 3);
+        summary.raw(`<p><code>${escapeHtml(options.smoke.args.join(' '))}</code> in each platform's image</p>`);
+        summary.table([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Result', header: true },
+                { data: 'Time', header: true },
+                { data: 'Output', header: true }
+            ],
+            ...smokeRows(options.smoke.results)
+        ]);
+    }
+    if (options.signatureVerifyCommand) {
+        summary.heading('Signature', 3);
+        summary.raw(signatureHtml(options.signatureVerifyCommand));
+    }
+    const disk = options.diskUse
+        ? `; disk use ${escapeHtml(options.diskUse.total)}` +
+            (options.diskUse.reclaimable ? ` (${escapeHtml(options.diskUse.reclaimable)} reclaimable)` : '')
+        : '';
+    const budget = options.cacheMaxSize !== undefined ? `, cache budget ${formatBytes(options.cacheMaxSize)}` : '';
+    summary.raw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`);
+    return summary.toString();
+}
+/** The summary's word on a signature (the build's and the merge action's). */
+function signatureHtml(verifyCommand) {
+    return ('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+        `<pre><code>${html_escapeHtml(verifyCommand)}</code></pre>`);
+}
+function writeSummary(reporter, options) {
+    return reporter.appendSummary(summaryHtml(options));
 }
 
 // EXTERNAL MODULE: ./lib/core/retry.js
@@ -37490,21 +37626,27 @@ function registryInputs(v) {
 
 /** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
 const PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
+/**
+ * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
+ * them apart. A file that cannot be read is named as written, with `advice` after it.
+ */
+function textOrFile(value, cwd, isText, advice = '') {
+    if (isText)
+        return value;
+    try {
+        return external_node_fs_.readFileSync(external_node_path_.resolve(cwd, value), 'utf8');
+    }
+    catch (error) {
+        throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd})` +
+            (advice ? `; ${advice}` : ''), { cause: error });
+    }
+}
 /** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
 function parseSignKey(value, cwd) {
     if (value === '')
         return '';
-    let pem = value.replace(/\r\n/g, '\n');
-    if (!pem.includes('-----BEGIN')) {
-        const file = external_node_path_.resolve(cwd, value);
-        try {
-            pem = external_node_fs_.readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd}); ` +
-                'give the private key (cosign.key) as text, e.g. from a secret, or its path', { cause: error });
-        }
-    }
+    const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path';
+    const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n');
     if (!PRIVATE_KEY.test(pem))
         throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
             'writes it); give the text of cosign.key or its path');
@@ -37533,15 +37675,7 @@ const SIGNING_FIELDS = {
 function parseSigstoreJson(value, cwd, kind) {
     if (value === '')
         return '';
-    let text = value;
-    if (!value.trimStart().startsWith('{')) {
-        try {
-            text = external_node_fs_.readFileSync(external_node_path_.resolve(cwd, value), 'utf8');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd})`, { cause: error });
-        }
-    }
+    const text = textOrFile(value, cwd, value.trimStart().startsWith('{'));
     let mediaType;
     try {
         mediaType = JSON.parse(text).mediaType;
@@ -39411,6 +39545,7 @@ async function openRegistries(options) {
 
 
 
+
 /** Retries of each registry request that fails for a transient reason (5xx, 429, resets, timeouts). */
 const MERGE_RETRIES = 2;
 async function runMergeAction(deps) {
@@ -39536,13 +39671,13 @@ function mergeSummaryRows(result) {
     return result.images.map(image => [
         `<code>${image.platform}</code>`,
         `<code>${image.digest}</code>`,
-        `<code>${escapeHtml(image.source)}</code>${image.attestations > 0 ? ' (with attestations)' : ''}`
+        `<code>${html_escapeHtml(image.source)}</code>${image.attestations > 0 ? ' (with attestations)' : ''}`
     ]);
 }
 /** The job summary of a merge, as HTML. */
 function mergeSummaryHtml(result, signatureVerifyCommand = '') {
-    const summary = new SummaryHtml().heading('Merged multi-platform image', 2);
-    summary.list(result.tags.map(t => `<code>${escapeHtml(t)}</code>`));
+    const summary = new html_SummaryHtml().heading('Merged multi-platform image', 2);
+    summary.list(result.tags.map(t => `<code>${html_escapeHtml(t)}</code>`));
     summary.raw(`<p>Index digest: <code>${result.digest}</code> (${result.mediaType})</p>`);
     summary.table([
         [
@@ -39555,12 +39690,8 @@ function mergeSummaryHtml(result, signatureVerifyCommand = '') {
     const { mounted, copied, present } = result.counts;
     summary.raw(`<p>Blobs: ${mounted} mounted, ${copied} copied, ${present} already there.</p>`);
     if (signatureVerifyCommand)
-        summary.raw('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
-            `<pre><code>${escapeHtml(signatureVerifyCommand)}</code></pre>`);
+        summary.raw(signatureHtml(signatureVerifyCommand));
     return summary.toString();
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 }
 
 

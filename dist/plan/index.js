@@ -33336,21 +33336,27 @@ const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the 
 
 /** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
 const PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
+/**
+ * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
+ * them apart. A file that cannot be read is named as written, with `advice` after it.
+ */
+function textOrFile(value, cwd, isText, advice = '') {
+    if (isText)
+        return value;
+    try {
+        return external_node_fs_.readFileSync(external_node_path_namespaceObject.resolve(cwd, value), 'utf8');
+    }
+    catch (error) {
+        throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd})` +
+            (advice ? `; ${advice}` : ''), { cause: error });
+    }
+}
 /** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
 function parseSignKey(value, cwd) {
     if (value === '')
         return '';
-    let pem = value.replace(/\r\n/g, '\n');
-    if (!pem.includes('-----BEGIN')) {
-        const file = external_node_path_namespaceObject.resolve(cwd, value);
-        try {
-            pem = external_node_fs_.readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd}); ` +
-                'give the private key (cosign.key) as text, e.g. from a secret, or its path', { cause: error });
-        }
-    }
+    const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path';
+    const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n');
     if (!PRIVATE_KEY.test(pem))
         throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
             'writes it); give the text of cosign.key or its path');
@@ -33379,15 +33385,7 @@ const SIGNING_FIELDS = {
 function parseSigstoreJson(value, cwd, kind) {
     if (value === '')
         return '';
-    let text = value;
-    if (!value.trimStart().startsWith('{')) {
-        try {
-            text = external_node_fs_.readFileSync(external_node_path_namespaceObject.resolve(cwd, value), 'utf8');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd})`, { cause: error });
-        }
-    }
+    const text = textOrFile(value, cwd, value.trimStart().startsWith('{'));
     let mediaType;
     try {
         mediaType = JSON.parse(text).mediaType;

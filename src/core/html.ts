@@ -34,6 +34,11 @@ export class SummaryHtml {
   }
 }
 
+/** Text (from inputs, registries, commands) made safe to put into the summary's HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
+}
+
 function tableCell(cell: { data: string; header?: boolean }): string {
   const tag = cell.header ? 'th' : 'td'
   return `<${tag}>${cell.data}</${tag}>`

@@ -26,6 +26,19 @@ import {
 import { identityToken, signerIdentity, tokenClaims, type IdTokenRequest } from './identity.js'
 import { findCosign } from './install.js'
 
+/** The signing inputs, as the build and the merge action read them (inputs/signing.ts). */
+export interface SigningInputs {
+  sign: SignMode
+  /** The private key's PEM (LF line ends, ending in a newline); '' without signing. */
+  signKey: string
+  signKeyPassword: string
+  /** Upload to sigstore's public transparency log (cosign's default); false for private registries. */
+  signTransparencyLog: boolean
+  /** Keyless with your own sigstore instance: its signing config and trusted root (JSON; '' for sigstore's). */
+  signSigningConfig: string
+  signTrustedRoot: string
+}
+
 export interface SignOptions {
   deps: {
     reporter: InstallLog & { mask(secret: string): void }
@@ -34,17 +47,8 @@ export interface SignOptions {
     /** GitHub's OIDC token for an audience (keyless on GitHub). */
     idToken: IdTokenRequest
   }
-  /** The tags (or, by digest, the repositories) whose repositories hold the image. */
-  inputs: {
-    tags: readonly string[]
-    sign: SignMode
-    signKey: string
-    signKeyPassword: string
-    signTransparencyLog: boolean
-    /** Keyless with your own sigstore instance: its signing config and trusted root (JSON; '' for sigstore's). */
-    signSigningConfig: string
-    signTrustedRoot: string
-  }
+  /** The signing inputs, and the tags (or, by digest, the repositories) whose repositories hold the image. */
+  inputs: SigningInputs & { tags: readonly string[] }
   /** The registries' settings (the generated buildkitd.toml) and a runner whose DOCKER_CONFIG holds the login. */
   access: { config: TomlTable; runner: CommandRunner }
   /** The index digest that passed the checks. */

@@ -10,42 +10,37 @@ import * as path from 'node:path'
 import { errorCode } from '../core/errors.js'
 import { SIGN_MODES, type SignMode } from '../cosign/cosign.js'
 import { hasIdentity, NO_IDENTITY } from '../cosign/identity.js'
+import type { SigningInputs } from '../cosign/sign-image.js'
 import { bool, field, text, type Rule, type Values } from './table.js'
 
-export type { SignMode }
-
-export interface SigningInputs {
-  sign: SignMode
-  /** The private key's PEM (LF line ends, ending in a newline); '' without signing. */
-  signKey: string
-  signKeyPassword: string
-  /** Upload to sigstore's public transparency log (cosign's default); false for private registries. */
-  signTransparencyLog: boolean
-  /** Keyless with your own sigstore instance: its signing config and trusted root (JSON; '' for sigstore's). */
-  signSigningConfig: string
-  signTrustedRoot: string
-}
+export type { SignMode, SigningInputs }
 
 /** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
 const PRIVATE_KEY =
   /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/
 
+/**
+ * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
+ * them apart. A file that cannot be read is named as written, with `advice` after it.
+ */
+function textOrFile(value: string, cwd: string, isText: boolean, advice = ''): string {
+  if (isText) return value
+  try {
+    return fs.readFileSync(path.resolve(cwd, value), 'utf8')
+  } catch (error) {
+    throw new Error(
+      `cannot read ${JSON.stringify(value)} (${errorCode(error) ?? 'unreadable'}, relative paths start at ${cwd})` +
+        (advice ? `; ${advice}` : ''),
+      { cause: error }
+    )
+  }
+}
+
 /** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
 export function parseSignKey(value: string, cwd: string): string {
   if (value === '') return ''
-  let pem = value.replace(/\r\n/g, '\n')
-  if (!pem.includes('-----BEGIN')) {
-    const file = path.resolve(cwd, value)
-    try {
-      pem = fs.readFileSync(file, 'utf8').replace(/\r\n/g, '\n')
-    } catch (error) {
-      throw new Error(
-        `cannot read ${JSON.stringify(value)} (${errorCode(error) ?? 'unreadable'}, relative paths start at ${cwd}); ` +
-          'give the private key (cosign.key) as text, e.g. from a secret, or its path',
-        { cause: error }
-      )
-    }
-  }
+  const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path'
+  const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n')
   if (!PRIVATE_KEY.test(pem))
     throw new Error(
       'is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
@@ -75,17 +70,7 @@ export const SIGNING_FIELDS = {
  */
 export function parseSigstoreJson(value: string, cwd: string, kind: 'signingconfig' | 'trustedroot'): string {
   if (value === '') return ''
-  let text = value
-  if (!value.trimStart().startsWith('{')) {
-    try {
-      text = fs.readFileSync(path.resolve(cwd, value), 'utf8')
-    } catch (error) {
-      throw new Error(
-        `cannot read ${JSON.stringify(value)} (${errorCode(error) ?? 'unreadable'}, relative paths start at ${cwd})`,
-        { cause: error }
-      )
-    }
-  }
+  const text = textOrFile(value, cwd, value.trimStart().startsWith('{'))
   let mediaType: unknown
   try {
     mediaType = (JSON.parse(text) as { mediaType?: unknown }).mediaType

@@ -4,7 +4,8 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { SummaryHtml } from '../core/html.js'
+import { escapeHtml, SummaryHtml } from '../core/html.js'
+import { signatureHtml } from '../run/summary.js'
 import { withRetries } from '../core/retry.js'
 import { createRunDockerConfig, dockerConfigDir } from '../docker/login.js'
 import type { TomlTable } from '../buildkitd/toml.js'
@@ -177,14 +178,6 @@ export function mergeSummaryHtml(result: MergeResult, signatureVerifyCommand = '
   ])
   const { mounted, copied, present } = result.counts
   summary.raw(`<p>Blobs: ${mounted} mounted, ${copied} copied, ${present} already there.</p>`)
-  if (signatureVerifyCommand)
-    summary.raw(
-      '<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
-        `<pre><code>${escapeHtml(signatureVerifyCommand)}</code></pre>`
-    )
+  if (signatureVerifyCommand) summary.raw(signatureHtml(signatureVerifyCommand))
   return summary.toString()
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
 }

@@ -1,5 +1,5 @@
 /** The job summary: what was pushed, where, and each platform's digest. */
-import { SummaryHtml } from '../core/html.js'
+import { escapeHtml, SummaryHtml } from '../core/html.js'
 import type { Reporter } from '../core/reporter.js'
 import type { DigestReport } from './verify.js'
 import type { PlatformTiming } from './timings.js'
@@ -145,10 +145,7 @@ export function summaryHtml(options: SummaryOptions): string {
   }
   if (options.signatureVerifyCommand) {
     summary.heading('Signature', 3)
-    summary.raw(
-      '<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
-        `<pre><code>${escapeHtml(options.signatureVerifyCommand)}</code></pre>`
-    )
+    summary.raw(signatureHtml(options.signatureVerifyCommand))
   }
   const disk = options.diskUse
     ? `; disk use ${escapeHtml(options.diskUse.total)}` +
@@ -160,10 +157,14 @@ export function summaryHtml(options: SummaryOptions): string {
   return summary.toString()
 }
 
-export function writeSummary(reporter: Reporter, options: SummaryOptions): Promise<void> {
-  return reporter.appendSummary(summaryHtml(options))
+/** The summary's word on a signature (the build's and the merge action's). */
+export function signatureHtml(verifyCommand: string): string {
+  return (
+    '<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+    `<pre><code>${escapeHtml(verifyCommand)}</code></pre>`
+  )
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
+export function writeSummary(reporter: Reporter, options: SummaryOptions): Promise<void> {
+  return reporter.appendSummary(summaryHtml(options))
 }
