@@ -204,31 +204,45 @@ node2() { # a second engine: Docker-in-Docker on the host network, no bridge, it
   die "the second engine did not start (docker logs $name)"
 }
 
+# checked_binary BASE FILE CHECKSUMS BIN: BASE/FILE downloaded into BIN (executable), only if its sha256 is
+# the one BASE/CHECKSUMS lists for FILE (`HASH  FILE` or `HASH *FILE`). Fails with die, which also stops a
+# caller in an `&&` list, where set -e does not.
+checked_binary() {
+  local base=$1 file=$2 sums=$3 bin=$4 expected actual
+  mkdir -p "$(dirname "$bin")"
+  curl -fsSL -o "$bin.tmp" "$base/$file" || die "cannot download $base/$file"
+  expected=$(curl -fsSL "$base/$sums" | awk -v f="$file" '$2 == f || $2 == "*" f { print $1; exit }' || true)
+  actual=$(sha256sum "$bin.tmp" | cut -d' ' -f1)
+  if [ -z "$expected" ] || [ "$actual" != "$expected" ]; then
+    rm -f "$bin.tmp"
+    die "$file: sha256 $actual, but $base/$sums lists ${expected:-nothing} for it; nothing installed"
+  fi
+  chmod +x "$bin.tmp" && mv "$bin.tmp" "$bin"
+}
+
+# release_arch TOOL: this machine's architecture as the release files name it.
+release_arch() {
+  case $(uname -m) in x86_64) echo amd64 ;; aarch64) echo arm64 ;; *) die "no $1 release for $(uname -m)" ;; esac
+}
+
 # buildx_release VERSION DIR: a buildx release binary in DIR/docker-buildx, checked against its checksums.
 buildx_release() {
   local version=$1 bin=$2/docker-buildx
   [ -x "$bin" ] && return 0
-  local arch; case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) die "no buildx release for $(uname -m)" ;; esac
-  local base=https://github.com/docker/buildx/releases/download/$version
-  local file=buildx-$version.linux-$arch
+  local arch; arch=$(release_arch buildx)
   say "buildx $version"
-  mkdir -p "$2"
-  curl -fsSL -o "$bin.tmp" "$base/$file"
-  curl -fsSL "$base/checksums.txt" | grep " \*\?$file\$" | sed "s| \*\?$file\$|  $bin.tmp|" | sha256sum -c --quiet -
-  chmod +x "$bin.tmp" && mv "$bin.tmp" "$bin"
+  checked_binary "https://github.com/docker/buildx/releases/download/$version" "buildx-$version.linux-$arch" \
+    checksums.txt "$bin"
 }
 
 # cosign_release: the cosign release binary in $COSIGN_DIR/cosign, checked against the release's checksums.
 cosign_release() {
   local bin=$COSIGN_DIR/cosign
   [ -x "$bin" ] && return 0
-  local arch; case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) die "no cosign release for $(uname -m)" ;; esac
-  local base=https://github.com/sigstore/cosign/releases/download/$COSIGN_VERSION file=cosign-linux-$arch
+  local arch; arch=$(release_arch cosign)
   say "cosign $COSIGN_VERSION"
-  mkdir -p "$COSIGN_DIR"
-  curl -fsSL -o "$bin.tmp" "$base/$file"
-  curl -fsSL "$base/cosign_checksums.txt" | grep " \*\?$file\$" | sed "s| \*\?$file\$|  $bin.tmp|" | sha256sum -c --quiet -
-  chmod +x "$bin.tmp" && mv "$bin.tmp" "$bin"
+  checked_binary "https://github.com/sigstore/cosign/releases/download/$COSIGN_VERSION" "cosign-linux-$arch" \
+    cosign_checksums.txt "$bin"
 }
 
 # cosign_debian: Debian unstable's cosign package (3.x), unpacked into $COSIGN_DIR, for machines that reach
