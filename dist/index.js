@@ -39495,8 +39495,7 @@ class RawJsonProgress {
     apply(status, now) {
         const out = [];
         const show = (step, line) => {
-            if (!step.shown && step.name !== '') {
-                step.shown = true;
+            if (step.number === 0 && step.name !== '') {
                 step.number = ++this.shownSteps;
                 out.push(`#${step.number} ${step.name}`);
             }
@@ -39516,7 +39515,6 @@ class RawJsonProgress {
                     cached: false,
                     error: '',
                     logs: [],
-                    shown: false,
                     ended: false,
                     lastLine: now
                 };

@@ -21,12 +21,10 @@ interface RawLog {
 export const HEARTBEAT_MS = 30_000
 
 interface RawStep extends Step {
-  /** `#N` in the log: steps are numbered in the order they first show. */
+  /** `#N` in the log: steps are numbered in the order they first show; 0 until the header is printed. */
   number: number
   /** BuildKit's time of the vertex's last start. */
   started?: number
-  /** The header line was printed (the step started, or was cached or failed without starting). */
-  shown: boolean
   /** Its DONE, CACHED or ERROR line was printed: a vertex that starts again later adds no second one. */
   ended: boolean
   /** Local clock: when it last started, or undefined while it is not running. */
@@ -97,8 +95,7 @@ export class RawJsonProgress {
   private apply(status: Record<string, unknown>, now: number): string[] {
     const out: string[] = []
     const show = (step: RawStep, line?: string): void => {
-      if (!step.shown && step.name !== '') {
-        step.shown = true
+      if (step.number === 0 && step.name !== '') {
         step.number = ++this.shownSteps
         out.push(`#${step.number} ${step.name}`)
       }
@@ -116,7 +113,6 @@ export class RawJsonProgress {
           cached: false,
           error: '',
           logs: [],
-          shown: false,
           ended: false,
           lastLine: now
         }
