@@ -201,6 +201,10 @@ describe('inputs buildx would refuse only after the builder began: refused befor
     [
       { 'driver-opts': 'network=ci-net', 'host-network': 'true' },
       /driver-opts: network=ci-net contradicts host-network: true/
+    ],
+    [
+      { 'ca-certs': `${env('E2E_PRIVATE_REGISTRY')}=certs/missing-ca.crt` },
+      /ca-certs: cannot read the CA certificate file "\/[^"]*\/certs\/missing-ca\.crt" for [^ ]+ \(ENOENT\)/
     ]
   ])(
     '%j',

@@ -16,7 +16,7 @@ import {
   minimumBuildx,
   type BuildOptionSettings
 } from '../../src/buildx/build-options.js'
-import { emptySecretWarnings, gitAuthSecret, parseSecrets } from '../../src/inputs/build-options.js'
+import { gitAuthSecret, parseSecrets } from '../../src/inputs/build-options.js'
 import { parseList } from '../../src/inputs/option-values.js'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { InputError } from '../../src/inputs/table.js'
@@ -239,9 +239,11 @@ describe('secrets', () => {
   })
 
   it('the warnings name the id of each empty entry, never another entry’s value', () => {
-    const source = (name: string): string =>
-      ({ secrets: 'A=\nB=hunter2', 'secret-files': ' C = ', 'secret-envs': 'D=NPM_TOKEN,E=' })[name] ?? ''
-    const warnings = emptySecretWarnings(source)
+    const { warnings } = read({
+      secrets: 'A=\nB=hunter2',
+      'secret-files': ' C = ',
+      'secret-envs': 'D=NPM_TOKEN,E='
+    })
     expect(warnings.map(w => w.slice(0, w.indexOf(' has')))).toEqual([
       'secrets: A',
       'secret-files: C',

@@ -3,8 +3,13 @@ import { execFileSync } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { isAbsolute, join, relative } from 'node:path'
-import { parseCaCertsInput, validateCertificatePem, writeCaFiles } from '../../src/buildkitd/certificates.js'
+import { basename, dirname, isAbsolute, join, relative } from 'node:path'
+import {
+  parseCaCertsInput,
+  readCaCerts,
+  validateCertificatePem,
+  writeCaFiles
+} from '../../src/buildkitd/certificates.js'
 import type { CaCertEntry } from '../../src/buildkitd/certificates.js'
 
 let tmp = ''
@@ -281,16 +286,20 @@ describe('validateCertificatePem', () => {
   })
 })
 
-describe('writeCaFiles', () => {
+/** The entries read (relative paths from this process's directory), then written. */
+const readAndWrite = async (entries: CaCertEntry[], dir: string, input?: string) =>
+  await writeCaFiles(readCaCerts(entries, { cwd: process.cwd(), ...(input ? { input } : {}) }), dir)
+
+describe('readCaCerts, then writeCaFiles', () => {
   it('writes one file per host, concatenating entries, from files and PEM text', async () => {
     const dir = join(tmp, 'out-1', 'nested')
     const entries: CaCertEntry[] = [
       { host: 'registry.corp:5000', source: 'file', value: caFile },
       { host: '[::1]:5000', source: 'pem', value: chainPem },
-      { host: 'Registry.Corp:5000', source: 'pem', value: otherPem },
+      { host: 'registry.corp:5000', source: 'pem', value: otherPem },
       { host: 'localhost:5443', source: 'file', value: relative(process.cwd(), chainFile) }
     ]
-    const result = await writeCaFiles(entries, dir)
+    const result = await readAndWrite(entries, dir)
     expect(result).toEqual(
       new Map([
         ['registry.corp:5000', [join(dir, 'ca-registry.corp_5000.crt')]],
@@ -310,7 +319,7 @@ describe('writeCaFiles', () => {
   it('writes the entries parsed from a mixed input', async () => {
     const dir = join(tmp, 'out-2')
     const entries = parseCaCertsInput(`a.corp=${caFile}\r\nb.corp:8443=${otherPem.trim()}\r\n`)
-    const result = await writeCaFiles(entries, dir)
+    const result = await readAndWrite(entries, dir)
     expect([...result.keys()]).toEqual(['a.corp', 'b.corp:8443'])
     expect(readFileSync(join(dir, 'ca-a.corp.crt'), 'utf8')).toBe(caPem)
     expect(readFileSync(join(dir, 'ca-b.corp_8443.crt'), 'utf8')).toBe(otherPem)
@@ -326,7 +335,7 @@ describe('writeCaFiles', () => {
     const dir = join(tmp, 'out-3')
     const missing = join(tmp, 'does-not-exist.crt')
     const message = await asyncErrorMessage(() =>
-      writeCaFiles(
+      readAndWrite(
         [
           { host: 'a.corp', source: 'pem', value: caPem },
           { host: 'b.corp', source: 'file', value: missing }
@@ -344,13 +353,13 @@ describe('writeCaFiles', () => {
 
   it('reports a directory given as a file', async () => {
     await expect(
-      writeCaFiles([{ host: 'a.corp', source: 'file', value: tmp }], join(tmp, 'out-4'))
+      readAndWrite([{ host: 'a.corp', source: 'file', value: tmp }], join(tmp, 'out-4'))
     ).rejects.toThrow(/^ca-certs: cannot read the CA certificate file .* for a\.corp \(EISDIR\)/)
   })
 
   it('rejects a key file without echoing the key', async () => {
     const message = await asyncErrorMessage(() =>
-      writeCaFiles([{ host: 'a.corp', source: 'file', value: caKeyFile }], join(tmp, 'out-5'))
+      readAndWrite([{ host: 'a.corp', source: 'file', value: caKeyFile }], join(tmp, 'out-5'))
     )
     expect(message).toMatch(
       /^ca-certs: the value for a\.corp \(file ".*test-ca\.key"\) contains a private key/
@@ -362,16 +371,20 @@ describe('writeCaFiles', () => {
     const garbage = join(tmp, 'garbage.crt')
     writeFileSync(garbage, 'hello\n')
     await expect(
-      writeCaFiles([{ host: 'a.corp', source: 'file', value: garbage }], join(tmp, 'out-6'))
+      readAndWrite([{ host: 'a.corp', source: 'file', value: garbage }], join(tmp, 'out-6'))
     ).rejects.toThrow(
       `ca-certs: the value for a.corp (file ${JSON.stringify(garbage)}) holds no PEM certificate`
     )
   })
 
-  it.each(['a b', 'evil"]', 'http://a.corp', ''])('rejects the host %j', async host => {
-    await expect(writeCaFiles([{ host, source: 'pem', value: caPem }], join(tmp, 'out-7'))).rejects.toThrow(
-      /^ca-certs: /
-    )
-    expect(existsSync(join(tmp, 'out-7'))).toBe(false)
+  it('reads relative paths from the given directory', () => {
+    const [cert] = readCaCerts([{ host: 'a.corp', source: 'file', value: basename(caFile) }], {
+      cwd: dirname(caFile)
+    })
+    expect(cert?.pem).toBe(caPem)
+  })
+
+  it.each(['a b', 'evil"]', 'http://a.corp', ''])('the parser rejects the host %j', host => {
+    expect(() => parseCaCertsInput(`${host}=${caPem}`)).toThrow(/^ca-certs: /)
   })
 })

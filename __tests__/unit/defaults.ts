@@ -1,4 +1,5 @@
 /** Option objects with every field at its plain value, for tests that change one or two of them. */
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BuildSettings } from '../../src/buildx/build.js'
@@ -42,3 +43,7 @@ export const BUILDER_OPTIONS: BuilderOptions = {
  * build's working directory does (inputs refuse a context without one).
  */
 export const WORKSPACE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/workspace')
+
+/** A CA certificate in the workspace (a private registry's, as a checkout may carry it): its path there, and its PEM. */
+export const WORKSPACE_CA = 'certs/ca.crt'
+export const CA_PEM = fs.readFileSync(path.join(WORKSPACE, WORKSPACE_CA), 'utf8')

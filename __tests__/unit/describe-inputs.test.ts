@@ -2,11 +2,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { describeInputs } from '../../src/inputs/describe.js'
 import { readInputs } from '../../src/inputs/inputs.js'
-import { WORKSPACE } from './defaults.js'
+import { CA_PEM, WORKSPACE } from './defaults.js'
 
 const read = (values: Record<string, string>) => readInputs(name => values[name] ?? '', WORKSPACE)
 
-const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUSECRETPEMTEXT\n-----END CERTIFICATE-----'
+const PEM = CA_PEM
+const PEM_LINE = PEM.split('\n')[1] ?? ''
 
 describe('describeInputs', () => {
   it('shows the defaults a run uses', () => {
@@ -73,7 +74,7 @@ describe('describeInputs', () => {
       ])
     )
     const text = lines.join('\n')
-    for (const secret of ['hunter2', 'SECRETPEMTEXT', 'build-arg-secret', 's3-secret', 'max-parallelism'])
+    for (const secret of ['hunter2', PEM_LINE, 'build-arg-secret', 's3-secret', 'max-parallelism'])
       expect(text).not.toContain(secret)
   })
 })

@@ -7,7 +7,21 @@ import { INPUTS } from '../../src/inputs/action-spec.js'
 import { parseCacheEntries, parseCacheEntry } from '../../src/inputs/cache.js'
 import { BUILD_FIELDS } from '../../src/inputs/fields.js'
 import { readInputs } from '../../src/inputs/inputs.js'
-import { InputError, bool, field, readTable, text } from '../../src/inputs/table.js'
+import { MERGE_INPUTS, PLAN_INPUTS } from '../../src/inputs/action-spec.js'
+import { MERGE_FIELDS } from '../../src/inputs/merge.js'
+import { PLAN_FIELDS } from '../../src/run/plan.js'
+import {
+  InputError,
+  bool,
+  camelCase,
+  field,
+  omit,
+  pick,
+  readTable,
+  secret,
+  secretsOf,
+  text
+} from '../../src/inputs/table.js'
 import { WORKSPACE } from './defaults.js'
 
 const spec = (name: string, defaultValue = '') => ({
@@ -29,8 +43,12 @@ function problemsOf(read: () => unknown): readonly string[] {
 }
 
 describe('the build table', () => {
-  it('has a field for every input of action.yml, and no other', () => {
-    expect(Object.keys(BUILD_FIELDS).sort()).toEqual(INPUTS.map(i => i.name).sort())
+  it.each([
+    ['action.yml', BUILD_FIELDS, INPUTS],
+    ['merge/action.yml', MERGE_FIELDS, MERGE_INPUTS],
+    ['plan/action.yml', PLAN_FIELDS, PLAN_INPUTS]
+  ])('has a field for every input of %s, and no other', (_file, fields, specs) => {
+    expect(Object.keys(fields).sort()).toEqual(specs.map(i => i.name).sort())
   })
 
   it('reports problems in action.yml order, rules after fields', () => {
@@ -75,7 +93,50 @@ describe('readTable', () => {
     ['defaults', {}, { count: 0, on: false, name: '' }],
     ['values', { count: '3', on: 'TRUE', name: 'x' }, { count: 3, on: true, name: 'x' }]
   ])('%s', (_name, values, expected) => {
-    expect(read(values)).toEqual(expected)
+    expect(read(values)).toEqual({ values: expected, warnings: [] })
+  })
+
+  it("keys each value by its input's name in camelCase, and collects the parsers' warnings", () => {
+    const table = {
+      'push-by-digest': bool(false),
+      'check-binaries-budget': field(0, (value, { warn }) => {
+        if (value === '0') warn('0 reads nothing')
+        return Number(value)
+      })
+    }
+    const { values, warnings } = readTable(table, [], {
+      source: name => ({ 'push-by-digest': 'true', 'check-binaries-budget': '0' })[name] ?? '',
+      specs: [spec('push-by-digest'), spec('check-binaries-budget')]
+    })
+    expect(values).toEqual({ pushByDigest: true, checkBinariesBudget: 0 })
+    expect(warnings).toEqual(['check-binaries-budget: 0 reads nothing'])
+  })
+
+  it.each([
+    ['push-by-digest', 'pushByDigest'],
+    ['platforms', 'platforms'],
+    ['remote-tls-server-name', 'remoteTlsServerName'],
+    ['sign-key', 'signKey']
+  ])('camelCase(%s) = %s', (name, key) => {
+    expect(camelCase(name)).toBe(key)
+  })
+
+  it('pick and omit split the values of one table out of a larger one', () => {
+    const part = { 'a-b': text, c: bool(false) }
+    const values = { aB: 'x', c: true, d: 1 }
+    expect(pick(part, values)).toEqual({ aB: 'x', c: true })
+    expect(omit(part, values)).toEqual({ d: 1 })
+  })
+
+  it('secretsOf: what the secret fields find in their text, nothing of the others or of empty ones', () => {
+    const table = {
+      password: secret(text),
+      'sign-key': secret(text, value => value.split('\n')),
+      name: text
+    }
+    const given: Record<string, string> = { password: 'hunter2', 'sign-key': 'line 1\n\nline 2', name: 'me' }
+    expect(secretsOf(table, name => given[name] ?? '')).toEqual(['hunter2', 'line 1', 'line 2'])
+    expect(secretsOf(table, () => '')).toEqual([])
   })
 
   it.each<[string, Record<string, string>, string[]]>([

@@ -94,3 +94,31 @@ describe('layers', () => {
     }
   )
 })
+
+/**
+ * `pushByDigest: v['push-by-digest']`: an input's name written a second time, in camelCase, to map its
+ * value. The table derives the key (inputs/table.ts), so no such line has a reason to exist.
+ */
+export function nameMappings(text: string): string[] {
+  return [...text.matchAll(/\b([a-z][A-Za-z0-9]*)\s*:\s*[\w.]*\[\s*'([a-z0-9]+(?:-[a-z0-9]+)+)'\s*\]/g)]
+    .filter(
+      ([, key = '', name = '']) => key === name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+    )
+    .map(([line = '']) => line)
+}
+
+describe('input names', () => {
+  it('nameMappings finds a hand-written mapping, and not a rule reading an input', () => {
+    expect(nameMappings("    pushByDigest: v['push-by-digest'],\n")).toEqual([
+      "pushByDigest: v['push-by-digest']"
+    ])
+    expect(nameMappings("    ulimits: values['shm-size'],\n    check: v => v['push-by-digest']")).toEqual([])
+  })
+
+  it.each(files.filter(f => !f.endsWith('action-spec.ts')).map(f => [path.relative(SRC, f), f]))(
+    '%s maps no input name by hand',
+    (_name, file) => {
+      expect(nameMappings(fs.readFileSync(file, 'utf8'))).toEqual([])
+    }
+  )
+})

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { hostNetworkForLoopback, loopbackRegistries } from '../../src/run/loopback.js'
 import { FakeReporter } from './fake-reporter.js'
-import { WORKSPACE } from './defaults.js'
+import { WORKSPACE, WORKSPACE_CA } from './defaults.js'
 
 const read = (values: Record<string, string>): ReturnType<typeof readInputs> =>
   readInputs(name => values[name] ?? '', WORKSPACE, {})
@@ -18,7 +18,7 @@ describe('loopbackRegistries', () => {
     ['127.0.0.1 and [::1]', { tags: '127.0.0.1:5000/a:1\n[::1]:5000/b:1' }, ['127.0.0.1:5000', '[::1]:5000']],
     [
       'a CA for a loopback registry',
-      { tags: 'registry.corp/a:1', 'ca-certs': '127.0.0.1:5443=/ca.crt' },
+      { tags: 'registry.corp/a:1', 'ca-certs': `127.0.0.1:5443=${WORKSPACE_CA}` },
       ['127.0.0.1:5443']
     ],
     [

@@ -9,7 +9,8 @@ import * as path from 'node:path'
 import { InputError } from '../../src/inputs/table.js'
 import { runMain } from '../../src/run/main.js'
 import { reportFailure, RunError } from '../../src/run/outputs.js'
-import { maskSecrets } from '../../src/run/secrets.js'
+import { BUILD_FIELDS } from '../../src/inputs/fields.js'
+import { maskSecrets } from '../../src/inputs/masks.js'
 import { commands } from '../stdout.js'
 import { BAD_INPUTS } from './bad-inputs.js'
 import { FakeReporter } from './fake-reporter.js'
@@ -84,7 +85,7 @@ describe('runMain: inputs checked before any command', () => {
 describe('runMain: secrets, docker config, hints', () => {
   it('masks a proxy password as written in the URL and decoded', () => {
     const reporter = new FakeReporter()
-    maskSecrets(reporter, () => '', {
+    maskSecrets(reporter, BUILD_FIELDS, () => '', {
       HTTPS_PROXY: 'http://bob:p%40ss@proxy:3128',
       HTTP_PROXY: 'http://amy:50%off@proxy:3128'
     })

@@ -96,10 +96,10 @@ describe('remote-tls-* inputs', () => {
       'remote-tls-key': pem('client-key'),
       'remote-tls-server-name': 'buildkitd.farm'
     })
-    expect(inputs.remoteTls.ca?.file).toBeUndefined()
-    expect(inputs.remoteTls.cert?.file).toBe(file('client'))
-    expect(inputs.remoteTls.key?.pem).toContain('PRIVATE KEY')
-    expect(inputs.remoteTls.serverName).toBe('buildkitd.farm')
+    expect(inputs.remoteTlsCa?.file).toBeUndefined()
+    expect(inputs.remoteTlsCert?.file).toBe(file('client'))
+    expect(inputs.remoteTlsKey?.pem).toContain('PRIVATE KEY')
+    expect(inputs.remoteTlsServerName).toBe('buildkitd.farm')
   })
 
   it.each<[string, Record<string, string>, RegExp]>([
@@ -252,12 +252,10 @@ describe('the remote-driver builder', () => {
     const written = writeRemoteTls(
       {
         nodes: daemons,
-        remoteTls: {
-          ca: { pem: pem('ca') },
-          cert: { pem: pem('client'), file: file('client') },
-          key: { pem: pem('client-key') },
-          serverName: ''
-        }
+        remoteTlsCa: { pem: pem('ca') },
+        remoteTlsCert: { pem: pem('client'), file: file('client') },
+        remoteTlsKey: { pem: pem('client-key') },
+        remoteTlsServerName: ''
       },
       work
     )
@@ -270,7 +268,18 @@ describe('the remote-driver builder', () => {
     expect(fs.statSync(written?.key ?? '').mode & 0o777).toBe(0o600)
     expect(fs.statSync(path.join(work, 'remote-access')).mode & 0o777).toBe(0o700)
     expect(fs.readFileSync(written?.key ?? '', 'utf8')).toBe(pem('client-key'))
-    expect(writeRemoteTls({ nodes: [], remoteTls: { serverName: '' } }, work)).toBeUndefined()
+    expect(
+      writeRemoteTls(
+        {
+          nodes: [],
+          remoteTlsCa: undefined,
+          remoteTlsCert: undefined,
+          remoteTlsKey: undefined,
+          remoteTlsServerName: ''
+        },
+        work
+      )
+    ).toBeUndefined()
   })
 
   it('a daemon that refuses the client certificate: the error names its line and TLS', async () => {

@@ -34864,7 +34864,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 1184:
+/***/ 6476:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35293,6 +35293,20 @@ class InputError extends Error {
 function field(fallback, parse) {
     return { fallback, parse };
 }
+/** The field, marked as carrying a secret: `secrets` finds it in the text (default: the whole text). */
+function secret(of, secrets = value => [value]) {
+    return { ...of, secrets };
+}
+const camelCase = (name) => name.replace(/-([a-z0-9])/g, (_, letter) => letter.toUpperCase());
+/** The typed values of `fields` only, out of a larger table's. */
+function pick(fields, values) {
+    return Object.fromEntries(Object.keys(fields).map(name => [camelCase(name), values[camelCase(name)]]));
+}
+/** The typed values without those of `fields`. */
+function omit(fields, values) {
+    const names = new Set(Object.keys(fields).map(camelCase));
+    return Object.fromEntries(Object.entries(values).filter(([key]) => !names.has(key)));
+}
 /**
  * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
  * problem of both passes.
@@ -35302,7 +35316,14 @@ function readTable(fields, rules, options) {
     const text = (name) => options.source(name) || (defaults.get(name) ?? '');
     const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
     const rank = (name) => order.get(name) ?? order.size;
-    const context = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
+    const warnings = [];
+    let reading = '';
+    const context = {
+        cwd: options.cwd ?? '.',
+        env: options.env ?? {},
+        text,
+        warn: message => warnings.push(`${reading}: ${message}`)
+    };
     const problems = [];
     const failed = new Set();
     const values = {};
@@ -35311,6 +35332,7 @@ function readTable(fields, rules, options) {
         const spec = fields[name];
         if (!spec)
             continue;
+        reading = name;
         try {
             values[name] = spec.parse(text(name), context);
         }
@@ -35331,7 +35353,18 @@ function readTable(fields, rules, options) {
     }
     if (problems.length > 0)
         throw new InputError(problems);
-    return read;
+    const typed = Object.fromEntries(names.map(name => [camelCase(name), values[name]]));
+    return { values: typed, warnings };
+}
+/**
+ * What to mask of a table's inputs, before anything is parsed: the parts each secret field finds in its
+ * text (the runner masks line by line, so a multi-line secret comes line by line too).
+ */
+function secretsOf(fields, source) {
+    return Object.entries(fields).flatMap(([name, spec]) => {
+        const value = source(name);
+        return spec.secrets && value !== '' ? spec.secrets(value).filter(s => s.trim() !== '') : [];
+    });
 }
 /** true / false, any case. */
 const bool = (fallback) => field(fallback, text => {
@@ -39262,7 +39295,7 @@ const EMPTY_BUILD_OPTIONS = Object.freeze({
     load: false,
     addHosts: [],
     shmSize: '',
-    ulimits: [],
+    ulimit: [],
     cgroupParent: '',
     allow: [],
     noCacheFilters: [],
@@ -39313,7 +39346,7 @@ function buildOptionArgs(o, provenance) {
         args.push('--add-host', host);
     if (o.shmSize)
         args.push('--shm-size', o.shmSize);
-    for (const ulimit of o.ulimits)
+    for (const ulimit of o.ulimit)
         args.push('--ulimit', ulimit);
     if (o.cgroupParent)
         args.push('--cgroup-parent', o.cgroupParent);
@@ -39814,17 +39847,25 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
  * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
- * the parsers leave it out, and emptySecretWarnings says so.
+ * the parsers leave it out and warn.
  */
 function emptyEntryId(item) {
     const eq = item.indexOf('=');
     const id = item.slice(0, eq).trim();
     return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined;
 }
+/** Leaves an `ID=` entry out, with a warning: the build goes on without it. */
+function skipsEmpty(item, warn) {
+    const id = emptyEntryId(item);
+    if (id !== undefined)
+        warn(`${id} has an empty value; the build goes on without it`);
+    return id !== undefined;
+}
+const ignore = () => undefined;
 /** `id=value` entries; the message for a bad one gives its position, never its text. */
-function parseSecrets(value) {
+function parseSecrets(value, warn = ignore) {
     return parseList(value, false).flatMap((item, i) => {
-        if (emptyEntryId(item) !== undefined)
+        if (skipsEmpty(item, warn))
             return [];
         const eq = item.indexOf('=');
         const id = eq === -1 ? '' : item.slice(0, eq).trim();
@@ -39836,9 +39877,26 @@ function parseSecrets(value) {
         return [{ id, value: secret }];
     });
 }
-function idPairs(value, commas, what) {
+/**
+ * What to mask of the secrets input: each value, line by line for a multi-line one (the runner masks per
+ * line) and whole. When the input does not parse, every line (the input check reports entries by position).
+ */
+function secretValues(value) {
+    let values;
+    try {
+        values = parseSecrets(value).map(s => s.value);
+    }
+    catch {
+        values = value.split('\n');
+    }
+    return values.flatMap(secret => [
+        ...secret.split(/\r?\n/).map(line => line.trim()),
+        ...(secret.includes('\n') ? [secret] : [])
+    ]);
+}
+function idPairs(value, commas, what, warn) {
     return parseList(value, commas).flatMap((item) => {
-        if (emptyEntryId(item) !== undefined)
+        if (skipsEmpty(item, warn))
             return [];
         const eq = item.indexOf('=');
         const id = eq === -1 ? '' : item.slice(0, eq).trim();
@@ -39848,36 +39906,15 @@ function idPairs(value, commas, what) {
         return [[id, rest]];
     });
 }
-const SECRET_INPUTS = [
-    ['secrets', false],
-    ['secret-files', false],
-    ['secret-envs', true]
-];
-/** One warning per `ID=` entry of secrets, secret-files and secret-envs: the build goes on without it. */
-function emptySecretWarnings(source) {
-    return SECRET_INPUTS.flatMap(([name, commas]) => {
-        let items;
-        try {
-            items = parseList(source(name), commas);
-        }
-        catch {
-            return []; // the input check reports it
-        }
-        return items.flatMap(item => {
-            const id = emptyEntryId(item);
-            return id === undefined ? [] : [`${name}: ${id} has an empty value; the build goes on without it`];
-        });
-    });
-}
-function parseSecretFiles(value, cwd) {
-    return idPairs(value, false, 'PATH').map(([id, file]) => {
+function parseSecretFiles(value, cwd, warn = ignore) {
+    return idPairs(value, false, 'PATH', warn).map(([id, file]) => {
         if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
             throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
         return { id, path: file };
     });
 }
-function parseSecretEnvs(value, env) {
-    return idPairs(value, true, 'ENV_VARIABLE').map(([id, name]) => {
+function parseSecretEnvs(value, env, warn = ignore) {
+    return idPairs(value, true, 'ENV_VARIABLE', warn).map(([id, name]) => {
         if (!ENV_NAME.test(name))
             throw new Error(`${id}: "${name}" is not an environment variable name`);
         if (env[name] === undefined)
@@ -39945,10 +39982,10 @@ function gitAuthSecret(options) {
 }
 /** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
 const BUILD_OPTION_FIELDS = {
-    secrets: field([], parseSecrets),
-    'secret-files': field([], (value, { cwd }) => parseSecretFiles(value, cwd)),
-    'secret-envs': field([], (value, { env }) => parseSecretEnvs(value, env)),
-    'github-token': table_text,
+    secrets: secret(field([], (value, { warn }) => parseSecrets(value, warn)), secretValues),
+    'secret-files': field([], (value, { cwd, warn }) => parseSecretFiles(value, cwd, warn)),
+    'secret-envs': field([], (value, { env, warn }) => parseSecretEnvs(value, env, warn)),
+    'github-token': secret(table_text),
     ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
     'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
     annotations: field([], parseAnnotations),
@@ -39968,32 +40005,15 @@ const BUILD_OPTION_FIELDS = {
  * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
  * (`context`, or a named context) gets github-token as its secret.
  */
-function buildOptionSettings(v, where) {
+function buildOptionSettings(values, where) {
+    const { githubToken, ...options } = values;
     const token = gitAuthSecret({
-        token: v['github-token'],
+        token: githubToken,
         serverUrl: where.serverUrl,
-        sources: [where.context, ...v['build-contexts'].map(c => c.slice(c.indexOf('=') + 1))],
-        secrets: v.secrets
+        sources: [where.context, ...options.buildContexts.map(c => c.slice(c.indexOf('=') + 1))],
+        secrets: options.secrets
     });
-    return {
-        secrets: token ? [...v.secrets, token] : v.secrets,
-        secretFiles: v['secret-files'],
-        secretEnvs: v['secret-envs'],
-        ssh: v.ssh,
-        buildContexts: v['build-contexts'],
-        annotations: v.annotations,
-        sbom: v.sbom,
-        attests: v.attests,
-        outputs: v.outputs,
-        load: v.load,
-        addHosts: v['add-hosts'],
-        shmSize: v['shm-size'],
-        ulimits: v.ulimit,
-        cgroupParent: v['cgroup-parent'],
-        allow: v.allow,
-        noCacheFilters: v['no-cache-filters'],
-        call: v.call
-    };
+    return { ...options, secrets: token ? [...options.secrets, token] : options.secrets };
 }
 /** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
 function describeBuildOptions(o) {
@@ -40010,7 +40030,7 @@ function describeBuildOptions(o) {
         ['load', o.load && 'true'],
         ['add-hosts', o.addHosts.join(', ')],
         ['shm-size', o.shmSize],
-        ['ulimit', o.ulimits.join(', ')],
+        ['ulimit', o.ulimit.join(', ')],
         ['cgroup-parent', o.cgroupParent],
         ['allow', o.allow.join(', ')],
         ['no-cache-filters', o.noCacheFilters.join(', ')],
@@ -41260,9 +41280,11 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 ;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
 /**
  * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
- * path or as PEM text (often from a secret). Entries are parsed, every certificate is checked with
- * node:crypto, and the PEM is written to one file per host for buildkitd.toml's `ca = [...]`.
+ * path or as PEM text (often from a secret). Entries are parsed, read and checked with node:crypto when the
+ * inputs are read (readCaCerts), and the PEM is written to one file per host for buildkitd.toml's
+ * `ca = [...]` (writeCaFiles).
  */
+
 
 
 
@@ -41404,33 +41426,36 @@ function fileNameFor(host) {
     return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
 }
 /**
- * Reads (for file entries) and validates every entry, then writes one PEM file per host as
- * `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt` (mode 0644; dir created if missing).
- * Several entries for the same host are concatenated into its file. Nothing is written unless every entry
- * is valid. Relative file paths are resolved against the current directory. Returns host -> [absolute path].
+ * Reads (for file entries, relative paths from `cwd`) and checks every entry: throws `<input>: ...` naming
+ * the host and the file for a file that cannot be read or a value that is not CA certificates.
  */
-async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
-    const pemByHost = new Map();
-    for (const entry of entries) {
-        const host = parseRegistryHost(entry.host, { input, allowHttpScheme: false }).host;
-        let text = entry.value;
-        let file;
-        if (entry.source === 'file') {
-            file = (0,external_node_path_namespaceObject.resolve)(entry.value);
-            try {
-                text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-            }
-            catch (error) {
-                const code = errorCode(error) ?? 'unreadable';
-                throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${host} (${code}); ` +
-                    'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
-            }
+function readCaCerts(entries, options) {
+    const input = options.input ?? DEFAULT_INPUT;
+    return entries.map(entry => {
+        if (entry.source === 'pem')
+            return { ...entry, pem: validateCertificatePem(entry.value, { input, host: entry.host }).pem };
+        const file = (0,external_node_path_namespaceObject.resolve)(options.cwd, entry.value);
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
         }
-        const { pem } = validateCertificatePem(text, file === undefined ? { input, host } : { input, host, file });
-        const list = pemByHost.get(host) ?? [];
-        list.push(pem);
-        pemByHost.set(host, list);
-    }
+        catch (error) {
+            const code = errorCode(error) ?? 'unreadable';
+            throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${entry.host} (${code}); ` +
+                'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
+        }
+        return { ...entry, pem: validateCertificatePem(text, { input, host: entry.host, file }).pem };
+    });
+}
+/**
+ * Writes one PEM file per host as `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt`
+ * (mode 0644; dir created if missing). Several entries for the same host are concatenated into its file.
+ * Returns host -> [absolute path].
+ */
+async function writeCaFiles(certs, dir) {
+    const pemByHost = new Map();
+    for (const { host, pem } of certs)
+        pemByHost.set(host, [...(pemByHost.get(host) ?? []), pem]);
     const result = new Map();
     if (pemByHost.size === 0)
         return result;
@@ -41450,6 +41475,52 @@ async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./lib/inputs/masks.js
+/**
+ * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
+ * log line, including the lines of commands that echo them. Which inputs carry a secret, and which part of
+ * their text it is, their table rows say (`secret(...)`); the step's environment adds its own.
+ */
+
+
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
+/** `http://user:secret@proxy:3128` -> `secret` (as written). */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
+/** Every line of any PEM private key in the text (the runner masks line by line), without the armour. */
+function privateKeyLines(text) {
+    return [...text.matchAll(PRIVATE_KEY)].flatMap(block => block[0]
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => !line.startsWith('-----')));
+}
+/**
+ * Masks what the table's secret inputs carry, the environment's signing password and cache token, and a
+ * proxy URL's password.
+ */
+function maskSecrets(reporter, fields, getInput, env) {
+    const secrets = secretsOf(fields, getInput);
+    if (env.COSIGN_PASSWORD)
+        secrets.push(env.COSIGN_PASSWORD);
+    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
+    if (env.ACTIONS_RUNTIME_TOKEN)
+        secrets.push(env.ACTIONS_RUNTIME_TOKEN);
+    for (const value of Object.values(proxyEnvironment(env))) {
+        // As written (that is how the builder's command line echoes it) and percent-decoded.
+        const written = URL_PASSWORD.exec(value)?.[1];
+        if (written === undefined)
+            continue;
+        secrets.push(written);
+        try {
+            secrets.push(decodeURIComponent(written));
+        }
+        catch {
+            // not valid percent-encoding: the written form is the only one
+        }
+    }
+    for (const secret of new Set(secrets))
+        reporter.mask(secret);
+}
+
 ;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
 /**
  * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
@@ -41461,9 +41532,11 @@ async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
 
 
 
+
 const REGISTRY_FIELDS = {
     'insecure-registries': field([], value => splitList(value, true).map(v => parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
-    'ca-certs': field([], value => parseCaCertsInput(value, 'ca-certs')),
+    // A private key pasted here by mistake is masked too.
+    'ca-certs': secret(field([], (value, { cwd }) => readCaCerts(parseCaCertsInput(value, 'ca-certs'), { cwd })), privateKeyLines),
     registry: field('', value => {
         if (value === '')
             return '';
@@ -41472,7 +41545,7 @@ const REGISTRY_FIELDS = {
         return canonicalRegistry(host);
     }),
     username: table_text,
-    password: table_text
+    password: secret(table_text)
 };
 const REGISTRY_RULES = [
     {
@@ -41497,16 +41570,6 @@ const REGISTRY_RULES = [
             : undefined
     }
 ];
-/** The registry inputs of a table's values. */
-function registryInputs(v) {
-    return {
-        insecureRegistries: v['insecure-registries'],
-        caCerts: v['ca-certs'],
-        registry: v.registry,
-        username: v.username,
-        password: v.password
-    };
-}
 
 ;// CONCATENATED MODULE: ./lib/inputs/remote-access.js
 /**
@@ -41518,6 +41581,7 @@ function registryInputs(v) {
  * kubeconfig, and each is given only with a node that uses it. run/remote-access.ts writes them to private
  * files.
  */
+
 
 
 
@@ -41551,6 +41615,19 @@ function parseKubeconfig(input, cwd = '.') {
         throw new Error('is not a kubeconfig (no clusters and contexts); give the text of the file (e.g. from a secret) or its path');
     const secrets = [...value.matchAll(SECRET_ENTRY)].map(m => m[1] ?? '').filter(v => v !== '');
     return { text: value.endsWith('\n') ? value : `${value}\n`, secrets };
+}
+/**
+ * What to mask of the kubeconfig input: its tokens, keys and passwords, line by line (the rest of it is no
+ * secret, and masking it would hide ordinary words). Not a kubeconfig: nothing (the input check says so,
+ * and nothing of it is logged).
+ */
+function kubeconfigSecrets(value) {
+    try {
+        return (parseKubeconfig(value)?.secrets ?? []).flatMap(secret => secret.split(/\r?\n/).map(line => line.trim()));
+    }
+    catch {
+        return [];
+    }
 }
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
 /** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
@@ -41610,8 +41687,8 @@ const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 const REMOTE_ACCESS_FIELDS = {
     'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
     'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
-    'remote-tls-key': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)),
-    kubeconfig: field(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)),
+    'remote-tls-key': secret(field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)), privateKeyLines),
+    kubeconfig: secret(field(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)), kubeconfigSecrets),
     'remote-tls-server-name': field('', value => {
         if (value !== '' && !SERVER_NAME.test(value))
             throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`);
@@ -41651,18 +41728,6 @@ const REMOTE_ACCESS_RULES = [
             : undefined
     }))
 ];
-function remoteAccessInputs(v) {
-    const { 'remote-tls-ca': ca, 'remote-tls-cert': cert, 'remote-tls-key': key } = v;
-    return {
-        ...(v.kubeconfig ? { kubeconfig: v.kubeconfig } : {}),
-        remoteTls: {
-            ...(ca ? { ca } : {}),
-            ...(cert ? { cert } : {}),
-            ...(key ? { key } : {}),
-            serverName: v['remote-tls-server-name']
-        }
-    };
-}
 
 ;// CONCATENATED MODULE: ./lib/cosign/cosign.js
 /**
@@ -41822,8 +41887,9 @@ const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the 
 
 
 
+
 /** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
-const PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
+const signing_PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
 /**
  * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
  * them apart. A file that cannot be read is named as written, with `advice` after it.
@@ -41845,7 +41911,7 @@ function parseSignKey(value, cwd) {
         return '';
     const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path';
     const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n');
-    if (!PRIVATE_KEY.test(pem))
+    if (!signing_PRIVATE_KEY.test(pem))
         throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
             'writes it); give the text of cosign.key or its path');
     return pem.endsWith('\n') ? pem : `${pem}\n`;
@@ -41860,8 +41926,8 @@ const SIGNING_FIELDS = {
             throw new Error(NO_IDENTITY);
         return mode;
     }),
-    'sign-key': field('', (value, { cwd }) => parseSignKey(value, cwd)),
-    'sign-key-password': table_text,
+    'sign-key': secret(field('', (value, { cwd }) => parseSignKey(value, cwd)), privateKeyLines),
+    'sign-key-password': secret(table_text),
     'sign-transparency-log': bool(true),
     'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
     'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
@@ -41913,16 +41979,6 @@ const SIGNING_RULES = [
             : undefined
     }))
 ];
-function signingInputs(v) {
-    return {
-        sign: v.sign,
-        signKey: v['sign-key'],
-        signKeyPassword: v['sign-key-password'],
-        signTransparencyLog: v['sign-transparency-log'],
-        signSigningConfig: v['sign-signing-config'],
-        signTrustedRoot: v['sign-trusted-root']
-    };
-}
 
 ;// CONCATENATED MODULE: ./lib/buildx/progress.js
 /**
@@ -42592,17 +42648,6 @@ const RUNTIME_RULES = [
             : undefined
     }
 ];
-/** The runtime inputs of a table's values. */
-function runtimeInputs(v) {
-    return {
-        mediaTypes: v['media-types'],
-        smokeTest: v['smoke-test'],
-        smokeTestTimeout: v['smoke-test-timeout'],
-        cacheMaxSize: v['cache-max-size'],
-        checkBinaries: v['check-binaries'],
-        checkBinariesBudget: v['check-binaries-budget']
-    };
-}
 
 ;// CONCATENATED MODULE: ./lib/inputs/fields.js
 /**
@@ -42844,55 +42889,21 @@ const RULES = [
 
 
 
-
-
-
-
 /**
  * Reads and checks every input; relative paths start at `cwd` (the job's working directory). `env` is the
  * step's environment (for secret-envs, ssh, and the GitHub server that github-token belongs to).
  */
 function readInputs(source, cwd, env = {}) {
-    const v = readTable(BUILD_FIELDS, RULES, { source, specs: INPUTS, cwd, env });
+    const { values, warnings } = readTable(BUILD_FIELDS, RULES, { source, specs: INPUTS, cwd, env });
+    const options = pick(BUILD_OPTION_FIELDS, values);
     return {
-        platforms: v.platforms,
-        context: v.context,
-        file: v.file,
-        tags: v.tags.map(t => t.text),
-        push: v.push,
-        pushByDigest: v['push-by-digest'],
-        buildArgs: v['build-args'],
-        labels: v.labels,
-        target: v.target,
-        cacheFrom: v['cache-from'],
-        cacheTo: v['cache-to'],
-        cache: v.cache,
-        noCache: v['no-cache'],
-        pull: v.pull,
-        provenance: v.provenance,
-        network: v.network,
-        builderName: v['builder-name'],
-        buildkitImage: v['buildkit-image'],
-        driverOpts: v['driver-opts'],
-        buildkitdFlags: v['buildkitd-flags'],
-        hostNetwork: v['host-network'],
-        registryMirrors: v['registry-mirrors'],
-        proxy: v.proxy,
-        buildkitdConfig: v['buildkitd-config'],
-        buildkitdConfigInline: v['buildkitd-config-inline'],
-        qemu: v.qemu,
-        qemuImage: v['qemu-image'],
-        retries: v.retries,
-        reuseBuilder: v['reuse-builder'],
-        buildxVersion: v['buildx-version'],
-        buildxDownloadUrl: v['buildx-download-url'],
-        buildxChecksumUrl: v['buildx-checksum-url'],
-        nodes: v.nodes,
-        buildOptions: buildOptionSettings(v, { context: v.context, serverUrl: env.GITHUB_SERVER_URL ?? '' }),
-        ...registryInputs(v),
-        ...remoteAccessInputs(v),
-        ...runtimeInputs(v),
-        ...signingInputs(v)
+        ...omit(BUILD_OPTION_FIELDS, values),
+        tags: values.tags.map(t => t.text),
+        buildOptions: buildOptionSettings(options, {
+            context: values.context,
+            serverUrl: env.GITHUB_SERVER_URL ?? ''
+        }),
+        warnings
     };
 }
 
@@ -47358,97 +47369,6 @@ async function checkPushAccess(access, repositories) {
         `account’s permissions on the repository:\n${refused.map(r => `  - ${r}`).join('\n')}`);
 }
 
-;// CONCATENATED MODULE: ./lib/run/secrets.js
-/**
- * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
- * log line, including the lines of commands that echo them.
- */
-
-
-
-/** Inputs whose text may carry secrets. */
-const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key', 'sign-key'];
-const secrets_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
-/** `http://user:secret@proxy:3128` -> `secret` (as written). */
-const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
-/**
- * Masks the password, every line of any PEM private key pasted into an input (the runner masks line by
- * line), and a proxy URL's password.
- */
-function maskSecrets(reporter, getInput, env) {
-    const mask = (secret) => {
-        reporter.mask(secret);
-    };
-    const password = getInput('password');
-    if (password)
-        mask(password);
-    const token = getInput('github-token');
-    if (token)
-        mask(token);
-    const keyPassword = getInput('sign-key-password');
-    if (keyPassword)
-        mask(keyPassword);
-    if (env.COSIGN_PASSWORD)
-        mask(env.COSIGN_PASSWORD);
-    maskBuildSecrets(mask, getInput('secrets'));
-    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
-    if (env.ACTIONS_RUNTIME_TOKEN)
-        mask(env.ACTIONS_RUNTIME_TOKEN);
-    for (const name of SENSITIVE_INPUTS) {
-        for (const block of getInput(name).matchAll(secrets_PRIVATE_KEY)) {
-            for (const line of block[0].split(/\r?\n/))
-                if (line.trim() && !line.startsWith('-----'))
-                    mask(line.trim());
-        }
-    }
-    // A kubeconfig's tokens, keys and passwords (the rest of it is no secret, and masking it would hide
-    // ordinary words).
-    try {
-        for (const secret of parseKubeconfig(getInput('kubeconfig'))?.secrets ?? [])
-            for (const line of secret.split(/\r?\n/))
-                if (line.trim())
-                    mask(line.trim());
-    }
-    catch {
-        // not a kubeconfig: the input check says so, and nothing of it is logged
-    }
-    for (const value of Object.values(proxyEnvironment(env))) {
-        // As written (that is how the builder's command line echoes it) and percent-decoded.
-        const written = URL_PASSWORD.exec(value)?.[1];
-        if (written === undefined)
-            continue;
-        mask(written);
-        try {
-            mask(decodeURIComponent(written));
-        }
-        catch {
-            // not valid percent-encoding: the written form is the only one
-        }
-    }
-}
-/**
- * Masks each value of the secrets input, line by line for a multi-line one (the runner masks per line).
- * When the input does not parse, every line is masked (the input check reports entries by position only).
- */
-function maskBuildSecrets(mask, value) {
-    if (value === '')
-        return;
-    let values;
-    try {
-        values = parseSecrets(value).map(s => s.value);
-    }
-    catch {
-        values = value.split('\n');
-    }
-    for (const secret of values) {
-        for (const line of secret.split(/\r?\n/))
-            if (line.trim())
-                mask(line.trim());
-        if (secret.includes('\n'))
-            mask(secret);
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/buildx/provenance.js
 /**
  * The provenance attestation a build gets when the `provenance` input is empty: build-push-action's
@@ -49492,7 +49412,7 @@ function withRegistryCas(deps, inputs, config) {
 
 /** The TLS files for the remote driver, or undefined when no node is a tcp:// daemon. */
 function writeRemoteTls(inputs, work) {
-    const { ca, cert, key, serverName } = inputs.remoteTls;
+    const { remoteTlsCa: ca, remoteTlsCert: cert, remoteTlsKey: key, remoteTlsServerName: serverName } = inputs;
     if (!inputs.nodes.some(isTcpDaemon) || !ca)
         return undefined;
     const dir = privateDir(work);
@@ -49560,10 +49480,10 @@ async function runMain(deps) {
     const clock = new PhaseClock(deps.now);
     try {
         markMainStarted(reporter);
-        maskSecrets(reporter, deps.getInput, deps.env);
+        maskSecrets(reporter, BUILD_FIELDS, deps.getInput, deps.env);
         const inputs = await clock.time('inputs', () => reporter.group('Inputs', () => {
             const parsed = readInputs(deps.getInput, deps.cwd, deps.env);
-            for (const warning of emptySecretWarnings(deps.getInput))
+            for (const warning of parsed.warnings)
                 reporter.warning(warning);
             for (const line of describeInputs(parsed))
                 reporter.info(line);
@@ -49998,6 +49918,11 @@ async function within(promise, ms) {
 
 
 
+/**
+ * The merge action's table: sources (image references by tag or digest, as written), tags (where the index
+ * is pushed: references with a tag), annotations (of the index), platforms (the exact set the index must
+ * hold; undefined: whatever the sources hold), and the registry and signing inputs.
+ */
 const MERGE_FIELDS = {
     sources: field([], parseSources),
     tags: field([], parseIndexTags),
@@ -50006,25 +49931,13 @@ const MERGE_FIELDS = {
     ...REGISTRY_FIELDS,
     ...SIGNING_FIELDS
 };
-/**
- * Reads and checks every input of the merge action; throws an InputError listing all problems. Relative
- * paths (a CA file, the signing key) start at `cwd`, the job's working directory.
- */
 function readMergeInputs(source, cwd = '.', env = {}) {
-    const v = readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
+    return readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
         source,
         specs: MERGE_INPUTS,
         cwd,
         env
-    });
-    return {
-        sources: v.sources,
-        tags: v.tags,
-        annotations: v.annotations,
-        platforms: v.platforms,
-        ...registryInputs(v),
-        ...signingInputs(v)
-    };
+    }).values;
 }
 /** One image reference per line (commas work too); blank lines are skipped. */
 function parseSources(value) {
@@ -50485,7 +50398,7 @@ async function openRegistries(options) {
 const MERGE_RETRIES = 2;
 async function runMergeAction(deps) {
     const { reporter } = deps;
-    maskSecrets(reporter, deps.getInput, deps.env);
+    maskSecrets(reporter, MERGE_FIELDS, deps.getInput, deps.env);
     const inputs = await reporter.group('Inputs', () => {
         const parsed = readMergeInputs(deps.getInput, deps.cwd, deps.env);
         for (const line of describeMergeInputs(parsed))
@@ -51015,7 +50928,7 @@ async function runCli(argv, deps = cliDeps()) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1184);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6476);
 /** The command line's entry (bundled to dist/cli/index.js, the package's `multiarch-build-push` bin). */
 
 const status = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));

@@ -32364,7 +32364,7 @@ function githubReporter(env = process.env) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
-/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9046);
+/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4612);
 /* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6337);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(984);
 /** The merge sub-action's entry (merge/action.yml runs dist/merge/index.js): one index from several pushes. */
@@ -32382,7 +32382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9046:
+/***/ 4612:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36143,7 +36143,7 @@ const EMPTY_BUILD_OPTIONS = Object.freeze({
     load: false,
     addHosts: [],
     shmSize: '',
-    ulimits: [],
+    ulimit: [],
     cgroupParent: '',
     allow: [],
     noCacheFilters: [],
@@ -36194,7 +36194,7 @@ function buildOptionArgs(o, provenance) {
         args.push('--add-host', host);
     if (o.shmSize)
         args.push('--shm-size', o.shmSize);
-    for (const ulimit of o.ulimits)
+    for (const ulimit of o.ulimit)
         args.push('--ulimit', ulimit);
     if (o.cgroupParent)
         args.push('--cgroup-parent', o.cgroupParent);
@@ -36300,7 +36300,7 @@ const BOOLEAN = /^(true|false)$/i;
  * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
  * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
  */
-function option_values_parseList(value, commas) {
+function parseList(value, commas) {
     const items = [];
     let i = 0;
     while (i < value.length) {
@@ -36339,7 +36339,7 @@ function option_values_parseList(value, commas) {
 }
 /** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
 function parseAnnotations(value) {
-    return option_values_parseList(value, false).map(item => {
+    return parseList(value, false).map(item => {
         if (!ANNOTATION.test(item)) {
             throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
         }
@@ -36368,7 +36368,7 @@ function example(kind) {
 }
 /** Lines of `type=provenance|sbom,KEY=VALUE...`. */
 function parseAttests(value) {
-    return option_values_parseList(value, false).map(item => {
+    return parseList(value, false).map(item => {
         const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
         const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
         if (!ATTEST_TYPES.includes(type))
@@ -36382,7 +36382,7 @@ function parseAttests(value) {
 }
 /** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
 function parseOutputs(value) {
-    return option_values_parseList(value, false).map(item => {
+    return parseList(value, false).map(item => {
         if (!item.includes('='))
             return item;
         const type = item
@@ -36396,7 +36396,7 @@ function parseOutputs(value) {
 }
 /** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
 function parseAddHosts(value) {
-    return option_values_parseList(value, true).map(item => {
+    return parseList(value, true).map(item => {
         const at = item.search(/[=:]/);
         const host = at === -1 ? '' : item.slice(0, at);
         const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
@@ -36412,7 +36412,7 @@ function parseShmSize(value) {
 }
 /** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
 function parseUlimits(value) {
-    return option_values_parseList(value, false).map(item => {
+    return parseList(value, false).map(item => {
         const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
         if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
             throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
@@ -36429,7 +36429,7 @@ function parseCgroupParent(value) {
 /** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
 function parseAllow(value) {
     return [
-        ...new Set(option_values_parseList(value, true).map(item => {
+        ...new Set(parseList(value, true).map(item => {
             if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
                 throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
             return item;
@@ -36437,7 +36437,7 @@ function parseAllow(value) {
     ];
 }
 function parseStageNames(value, commas) {
-    return option_values_parseList(value, commas).map(item => parseStageName(item));
+    return parseList(value, commas).map(item => parseStageName(item));
 }
 function parseStageName(value) {
     if (value !== '' && !STAGE_NAME.test(value))
@@ -36495,6 +36495,20 @@ class InputError extends Error {
 function field(fallback, parse) {
     return { fallback, parse };
 }
+/** The field, marked as carrying a secret: `secrets` finds it in the text (default: the whole text). */
+function secret(of, secrets = value => [value]) {
+    return { ...of, secrets };
+}
+const camelCase = (name) => name.replace(/-([a-z0-9])/g, (_, letter) => letter.toUpperCase());
+/** The typed values of `fields` only, out of a larger table's. */
+function pick(fields, values) {
+    return Object.fromEntries(Object.keys(fields).map(name => [camelCase(name), values[camelCase(name)]]));
+}
+/** The typed values without those of `fields`. */
+function omit(fields, values) {
+    const names = new Set(Object.keys(fields).map(camelCase));
+    return Object.fromEntries(Object.entries(values).filter(([key]) => !names.has(key)));
+}
 /**
  * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
  * problem of both passes.
@@ -36504,7 +36518,14 @@ function readTable(fields, rules, options) {
     const text = (name) => options.source(name) || (defaults.get(name) ?? '');
     const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
     const rank = (name) => order.get(name) ?? order.size;
-    const context = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
+    const warnings = [];
+    let reading = '';
+    const context = {
+        cwd: options.cwd ?? '.',
+        env: options.env ?? {},
+        text,
+        warn: message => warnings.push(`${reading}: ${message}`)
+    };
     const problems = [];
     const failed = new Set();
     const values = {};
@@ -36513,6 +36534,7 @@ function readTable(fields, rules, options) {
         const spec = fields[name];
         if (!spec)
             continue;
+        reading = name;
         try {
             values[name] = spec.parse(text(name), context);
         }
@@ -36533,7 +36555,18 @@ function readTable(fields, rules, options) {
     }
     if (problems.length > 0)
         throw new InputError(problems);
-    return read;
+    const typed = Object.fromEntries(names.map(name => [camelCase(name), values[name]]));
+    return { values: typed, warnings };
+}
+/**
+ * What to mask of a table's inputs, before anything is parsed: the parts each secret field finds in its
+ * text (the runner masks line by line, so a multi-line secret comes line by line too).
+ */
+function secretsOf(fields, source) {
+    return Object.entries(fields).flatMap(([name, spec]) => {
+        const value = source(name);
+        return spec.secrets && value !== '' ? spec.secrets(value).filter(s => s.trim() !== '') : [];
+    });
 }
 /** true / false, any case. */
 const bool = (fallback) => field(fallback, text => {
@@ -36565,17 +36598,25 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
  * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
- * the parsers leave it out, and emptySecretWarnings says so.
+ * the parsers leave it out and warn.
  */
 function emptyEntryId(item) {
     const eq = item.indexOf('=');
     const id = item.slice(0, eq).trim();
     return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined;
 }
+/** Leaves an `ID=` entry out, with a warning: the build goes on without it. */
+function skipsEmpty(item, warn) {
+    const id = emptyEntryId(item);
+    if (id !== undefined)
+        warn(`${id} has an empty value; the build goes on without it`);
+    return id !== undefined;
+}
+const ignore = () => undefined;
 /** `id=value` entries; the message for a bad one gives its position, never its text. */
-function parseSecrets(value) {
-    return option_values_parseList(value, false).flatMap((item, i) => {
-        if (emptyEntryId(item) !== undefined)
+function parseSecrets(value, warn = ignore) {
+    return parseList(value, false).flatMap((item, i) => {
+        if (skipsEmpty(item, warn))
             return [];
         const eq = item.indexOf('=');
         const id = eq === -1 ? '' : item.slice(0, eq).trim();
@@ -36587,9 +36628,26 @@ function parseSecrets(value) {
         return [{ id, value: secret }];
     });
 }
-function idPairs(value, commas, what) {
-    return option_values_parseList(value, commas).flatMap((item) => {
-        if (emptyEntryId(item) !== undefined)
+/**
+ * What to mask of the secrets input: each value, line by line for a multi-line one (the runner masks per
+ * line) and whole. When the input does not parse, every line (the input check reports entries by position).
+ */
+function secretValues(value) {
+    let values;
+    try {
+        values = parseSecrets(value).map(s => s.value);
+    }
+    catch {
+        values = value.split('\n');
+    }
+    return values.flatMap(secret => [
+        ...secret.split(/\r?\n/).map(line => line.trim()),
+        ...(secret.includes('\n') ? [secret] : [])
+    ]);
+}
+function idPairs(value, commas, what, warn) {
+    return parseList(value, commas).flatMap((item) => {
+        if (skipsEmpty(item, warn))
             return [];
         const eq = item.indexOf('=');
         const id = eq === -1 ? '' : item.slice(0, eq).trim();
@@ -36599,36 +36657,15 @@ function idPairs(value, commas, what) {
         return [[id, rest]];
     });
 }
-const SECRET_INPUTS = (/* unused pure expression or super */ null && ([
-    ['secrets', false],
-    ['secret-files', false],
-    ['secret-envs', true]
-]));
-/** One warning per `ID=` entry of secrets, secret-files and secret-envs: the build goes on without it. */
-function emptySecretWarnings(source) {
-    return SECRET_INPUTS.flatMap(([name, commas]) => {
-        let items;
-        try {
-            items = parseList(source(name), commas);
-        }
-        catch {
-            return []; // the input check reports it
-        }
-        return items.flatMap(item => {
-            const id = emptyEntryId(item);
-            return id === undefined ? [] : [`${name}: ${id} has an empty value; the build goes on without it`];
-        });
-    });
-}
-function parseSecretFiles(value, cwd) {
-    return idPairs(value, false, 'PATH').map(([id, file]) => {
+function parseSecretFiles(value, cwd, warn = ignore) {
+    return idPairs(value, false, 'PATH', warn).map(([id, file]) => {
         if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
             throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
         return { id, path: file };
     });
 }
-function parseSecretEnvs(value, env) {
-    return idPairs(value, true, 'ENV_VARIABLE').map(([id, name]) => {
+function parseSecretEnvs(value, env, warn = ignore) {
+    return idPairs(value, true, 'ENV_VARIABLE', warn).map(([id, name]) => {
         if (!ENV_NAME.test(name))
             throw new Error(`${id}: "${name}" is not an environment variable name`);
         if (env[name] === undefined)
@@ -36638,7 +36675,7 @@ function parseSecretEnvs(value, env) {
 }
 /** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
 function parseSsh(value, cwd, env) {
-    return option_values_parseList(value, false).map(item => {
+    return parseList(value, false).map(item => {
         const eq = item.indexOf('=');
         const id = eq === -1 ? item : item.slice(0, eq);
         if (!SECRET_ID.test(id))
@@ -36658,7 +36695,7 @@ function parseSsh(value, cwd, env) {
 const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
 /** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
 function parseBuildContexts(value, cwd) {
-    return option_values_parseList(value, false).map(item => {
+    return parseList(value, false).map(item => {
         const eq = item.indexOf('=');
         const name = eq === -1 ? '' : item.slice(0, eq).trim();
         const source = eq === -1 ? '' : item.slice(eq + 1).trim();
@@ -36696,10 +36733,10 @@ function gitAuthSecret(options) {
 }
 /** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
 const BUILD_OPTION_FIELDS = {
-    secrets: field([], parseSecrets),
-    'secret-files': field([], (value, { cwd }) => parseSecretFiles(value, cwd)),
-    'secret-envs': field([], (value, { env }) => parseSecretEnvs(value, env)),
-    'github-token': table_text,
+    secrets: secret(field([], (value, { warn }) => parseSecrets(value, warn)), secretValues),
+    'secret-files': field([], (value, { cwd, warn }) => parseSecretFiles(value, cwd, warn)),
+    'secret-envs': field([], (value, { env, warn }) => parseSecretEnvs(value, env, warn)),
+    'github-token': secret(table_text),
     ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
     'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
     annotations: field([], parseAnnotations),
@@ -36719,32 +36756,15 @@ const BUILD_OPTION_FIELDS = {
  * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
  * (`context`, or a named context) gets github-token as its secret.
  */
-function buildOptionSettings(v, where) {
+function buildOptionSettings(values, where) {
+    const { githubToken, ...options } = values;
     const token = gitAuthSecret({
-        token: v['github-token'],
+        token: githubToken,
         serverUrl: where.serverUrl,
-        sources: [where.context, ...v['build-contexts'].map(c => c.slice(c.indexOf('=') + 1))],
-        secrets: v.secrets
+        sources: [where.context, ...options.buildContexts.map(c => c.slice(c.indexOf('=') + 1))],
+        secrets: options.secrets
     });
-    return {
-        secrets: token ? [...v.secrets, token] : v.secrets,
-        secretFiles: v['secret-files'],
-        secretEnvs: v['secret-envs'],
-        ssh: v.ssh,
-        buildContexts: v['build-contexts'],
-        annotations: v.annotations,
-        sbom: v.sbom,
-        attests: v.attests,
-        outputs: v.outputs,
-        load: v.load,
-        addHosts: v['add-hosts'],
-        shmSize: v['shm-size'],
-        ulimits: v.ulimit,
-        cgroupParent: v['cgroup-parent'],
-        allow: v.allow,
-        noCacheFilters: v['no-cache-filters'],
-        call: v.call
-    };
+    return { ...options, secrets: token ? [...options.secrets, token] : options.secrets };
 }
 /** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
 function build_options_describeBuildOptions(o) {
@@ -36761,7 +36781,7 @@ function build_options_describeBuildOptions(o) {
         ['load', o.load && 'true'],
         ['add-hosts', o.addHosts.join(', ')],
         ['shm-size', o.shmSize],
-        ['ulimit', o.ulimits.join(', ')],
+        ['ulimit', o.ulimit.join(', ')],
         ['cgroup-parent', o.cgroupParent],
         ['allow', o.allow.join(', ')],
         ['no-cache-filters', o.noCacheFilters.join(', ')],
@@ -37048,6 +37068,52 @@ function describeInputs(inputs) {
         lines.push(['cache-to', cacheTypes(inputs.cacheTo)]);
     lines.push(...describeBuildOptions(inputs.buildOptions));
     return lines.map(([name, value]) => `${name}: ${value}`);
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/masks.js
+/**
+ * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
+ * log line, including the lines of commands that echo them. Which inputs carry a secret, and which part of
+ * their text it is, their table rows say (`secret(...)`); the step's environment adds its own.
+ */
+
+
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
+/** `http://user:secret@proxy:3128` -> `secret` (as written). */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
+/** Every line of any PEM private key in the text (the runner masks line by line), without the armour. */
+function privateKeyLines(text) {
+    return [...text.matchAll(PRIVATE_KEY)].flatMap(block => block[0]
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => !line.startsWith('-----')));
+}
+/**
+ * Masks what the table's secret inputs carry, the environment's signing password and cache token, and a
+ * proxy URL's password.
+ */
+function maskSecrets(reporter, fields, getInput, env) {
+    const secrets = secretsOf(fields, getInput);
+    if (env.COSIGN_PASSWORD)
+        secrets.push(env.COSIGN_PASSWORD);
+    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
+    if (env.ACTIONS_RUNTIME_TOKEN)
+        secrets.push(env.ACTIONS_RUNTIME_TOKEN);
+    for (const value of Object.values(proxyEnvironment(env))) {
+        // As written (that is how the builder's command line echoes it) and percent-decoded.
+        const written = URL_PASSWORD.exec(value)?.[1];
+        if (written === undefined)
+            continue;
+        secrets.push(written);
+        try {
+            secrets.push(decodeURIComponent(written));
+        }
+        catch {
+            // not valid percent-encoding: the written form is the only one
+        }
+    }
+    for (const secret of new Set(secrets))
+        reporter.mask(secret);
 }
 
 // EXTERNAL MODULE: ./lib/oci/platforms.js
@@ -37362,9 +37428,11 @@ const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequi
 ;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
 /**
  * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
- * path or as PEM text (often from a secret). Entries are parsed, every certificate is checked with
- * node:crypto, and the PEM is written to one file per host for buildkitd.toml's `ca = [...]`.
+ * path or as PEM text (often from a secret). Entries are parsed, read and checked with node:crypto when the
+ * inputs are read (readCaCerts), and the PEM is written to one file per host for buildkitd.toml's
+ * `ca = [...]` (writeCaFiles).
  */
+
 
 
 
@@ -37506,33 +37574,36 @@ function fileNameFor(host) {
     return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
 }
 /**
- * Reads (for file entries) and validates every entry, then writes one PEM file per host as
- * `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt` (mode 0644; dir created if missing).
- * Several entries for the same host are concatenated into its file. Nothing is written unless every entry
- * is valid. Relative file paths are resolved against the current directory. Returns host -> [absolute path].
+ * Reads (for file entries, relative paths from `cwd`) and checks every entry: throws `<input>: ...` naming
+ * the host and the file for a file that cannot be read or a value that is not CA certificates.
  */
-async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
-    const pemByHost = new Map();
-    for (const entry of entries) {
-        const host = registry_name_parseRegistryHost(entry.host, { input, allowHttpScheme: false }).host;
-        let text = entry.value;
-        let file;
-        if (entry.source === 'file') {
-            file = (0,external_node_path_.resolve)(entry.value);
-            try {
-                text = await (0,external_node_fs_promises_namespaceObject.readFile)(file, 'utf8');
-            }
-            catch (error) {
-                const code = (0,errors/* errorCode */.CA)(error) ?? 'unreadable';
-                throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${host} (${code}); ` +
-                    'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
-            }
+function readCaCerts(entries, options) {
+    const input = options.input ?? DEFAULT_INPUT;
+    return entries.map(entry => {
+        if (entry.source === 'pem')
+            return { ...entry, pem: validateCertificatePem(entry.value, { input, host: entry.host }).pem };
+        const file = (0,external_node_path_.resolve)(options.cwd, entry.value);
+        let text;
+        try {
+            text = (0,external_node_fs_.readFileSync)(file, 'utf8');
         }
-        const { pem } = validateCertificatePem(text, file === undefined ? { input, host } : { input, host, file });
-        const list = pemByHost.get(host) ?? [];
-        list.push(pem);
-        pemByHost.set(host, list);
-    }
+        catch (error) {
+            const code = (0,errors/* errorCode */.CA)(error) ?? 'unreadable';
+            throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${entry.host} (${code}); ` +
+                'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
+        }
+        return { ...entry, pem: validateCertificatePem(text, { input, host: entry.host, file }).pem };
+    });
+}
+/**
+ * Writes one PEM file per host as `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt`
+ * (mode 0644; dir created if missing). Several entries for the same host are concatenated into its file.
+ * Returns host -> [absolute path].
+ */
+async function writeCaFiles(certs, dir) {
+    const pemByHost = new Map();
+    for (const { host, pem } of certs)
+        pemByHost.set(host, [...(pemByHost.get(host) ?? []), pem]);
     const result = new Map();
     if (pemByHost.size === 0)
         return result;
@@ -37563,9 +37634,11 @@ async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
 
 
 
+
 const REGISTRY_FIELDS = {
     'insecure-registries': field([], value => splitList(value, true).map(v => registry_name_parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
-    'ca-certs': field([], value => parseCaCertsInput(value, 'ca-certs')),
+    // A private key pasted here by mistake is masked too.
+    'ca-certs': secret(field([], (value, { cwd }) => readCaCerts(parseCaCertsInput(value, 'ca-certs'), { cwd })), privateKeyLines),
     registry: field('', value => {
         if (value === '')
             return '';
@@ -37574,7 +37647,7 @@ const REGISTRY_FIELDS = {
         return (0,oci_reference/* canonicalRegistry */.i7)(host);
     }),
     username: table_text,
-    password: table_text
+    password: secret(table_text)
 };
 const REGISTRY_RULES = [
     {
@@ -37599,16 +37672,6 @@ const REGISTRY_RULES = [
             : undefined
     }
 ];
-/** The registry inputs of a table's values. */
-function registryInputs(v) {
-    return {
-        insecureRegistries: v['insecure-registries'],
-        caCerts: v['ca-certs'],
-        registry: v.registry,
-        username: v.username,
-        password: v.password
-    };
-}
 
 ;// CONCATENATED MODULE: ./lib/inputs/signing.js
 /**
@@ -37624,8 +37687,9 @@ function registryInputs(v) {
 
 
 
+
 /** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
-const PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
+const signing_PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
 /**
  * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
  * them apart. A file that cannot be read is named as written, with `advice` after it.
@@ -37647,7 +37711,7 @@ function parseSignKey(value, cwd) {
         return '';
     const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path';
     const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n');
-    if (!PRIVATE_KEY.test(pem))
+    if (!signing_PRIVATE_KEY.test(pem))
         throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
             'writes it); give the text of cosign.key or its path');
     return pem.endsWith('\n') ? pem : `${pem}\n`;
@@ -37662,8 +37726,8 @@ const SIGNING_FIELDS = {
             throw new Error(NO_IDENTITY);
         return mode;
     }),
-    'sign-key': field('', (value, { cwd }) => parseSignKey(value, cwd)),
-    'sign-key-password': table_text,
+    'sign-key': secret(field('', (value, { cwd }) => parseSignKey(value, cwd)), privateKeyLines),
+    'sign-key-password': secret(table_text),
     'sign-transparency-log': bool(true),
     'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
     'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
@@ -37715,16 +37779,6 @@ const SIGNING_RULES = [
             : undefined
     }))
 ];
-function signingInputs(v) {
-    return {
-        sign: v.sign,
-        signKey: v['sign-key'],
-        signKeyPassword: v['sign-key-password'],
-        signTransparencyLog: v['sign-transparency-log'],
-        signSigningConfig: v['sign-signing-config'],
-        signTrustedRoot: v['sign-trusted-root']
-    };
-}
 
 ;// CONCATENATED MODULE: ./lib/inputs/merge.js
 /**
@@ -37740,6 +37794,11 @@ function signingInputs(v) {
 
 
 
+/**
+ * The merge action's table: sources (image references by tag or digest, as written), tags (where the index
+ * is pushed: references with a tag), annotations (of the index), platforms (the exact set the index must
+ * hold; undefined: whatever the sources hold), and the registry and signing inputs.
+ */
 const MERGE_FIELDS = {
     sources: field([], parseSources),
     tags: field([], parseIndexTags),
@@ -37748,25 +37807,13 @@ const MERGE_FIELDS = {
     ...REGISTRY_FIELDS,
     ...SIGNING_FIELDS
 };
-/**
- * Reads and checks every input of the merge action; throws an InputError listing all problems. Relative
- * paths (a CA file, the signing key) start at `cwd`, the job's working directory.
- */
 function readMergeInputs(source, cwd = '.', env = {}) {
-    const v = readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
+    return readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
         source,
         specs: MERGE_INPUTS,
         cwd,
         env
-    });
-    return {
-        sources: v.sources,
-        tags: v.tags,
-        annotations: v.annotations,
-        platforms: v.platforms,
-        ...registryInputs(v),
-        ...signingInputs(v)
-    };
+    }).values;
 }
 /** One image reference per line (commas work too); blank lines are skipped. */
 function parseSources(value) {
@@ -37832,253 +37879,6 @@ function parseExpectedPlatforms(value) {
         platforms.push(platform);
     }
     return platforms;
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/remote-access.js
-/**
- * How the step reaches the BuildKit daemons of `nodes`: the TLS material for `remote+tcp://` nodes
- * (remote-tls-ca, remote-tls-cert, remote-tls-key: each PEM text, often from a secret, or a file path;
- * remote-tls-server-name), and the kubeconfig for `remote+kube-pod://` nodes (the file's text, from a
- * secret). Checked here, before any command: each PEM must be what it claims to be (the key is parsed by
- * node:crypto; its text never appears in a message), cert and key come together, the kubeconfig is a
- * kubeconfig, and each is given only with a node that uses it. run/remote-access.ts writes them to private
- * files.
- */
-
-
-
-
-
-
-/**
- * A key of a kubeconfig (YAML or JSON) whose value is a secret, with that value: token, client-key-data,
- * password, id-token, refresh-token, client-secret, ... Read with a pattern rather than a YAML parser,
- * which would double the bundle every run loads.
- */
-const SECRET_ENTRY = /["']?[A-Za-z-]*(?:token|key-data|password|secret)["']?\s*:\s*["']?([^"'\s,}#]+)/gi;
-/**
- * Checks the kubeconfig input, the file's text (from a secret) or a path from `cwd` (a GitLab File
- * variable): a kubeconfig names clusters and contexts; collects its secret values.
- */
-function parseKubeconfig(input, cwd = '.') {
-    if (input === '')
-        return undefined;
-    let value = input;
-    if (!input.includes('\n') && !input.includes(':')) {
-        const file = external_node_path_.resolve(cwd, input);
-        try {
-            value = external_node_fs_.readFileSync(file, 'utf8');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the kubeconfig's text or the path of a readable file`, { cause: error });
-        }
-    }
-    if (!/["']?clusters["']?\s*:/.test(value) || !/["']?contexts["']?\s*:/.test(value))
-        throw new Error('is not a kubeconfig (no clusters and contexts); give the text of the file (e.g. from a secret) or its path');
-    const secrets = [...value.matchAll(SECRET_ENTRY)].map(m => m[1] ?? '').filter(v => v !== '');
-    return { text: value.endsWith('\n') ? value : `${value}\n`, secrets };
-}
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
-/** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
-function parseTlsMaterial(value, kind, cwd) {
-    if (value === '')
-        return undefined;
-    let text = value;
-    let file;
-    if (!value.trimStart().startsWith('-----BEGIN')) {
-        file = external_node_path_.resolve(cwd, value);
-        try {
-            text = external_node_fs_.readFileSync(file, 'utf8');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the PEM text itself or the path of a readable PEM file`, { cause: error });
-        }
-    }
-    const pem = `${text
-        .replace(/\r\n?/g, '\n')
-        .split('\n')
-        .map(line => line.trim())
-        .join('\n')
-        .trim()}\n`;
-    const where = file === undefined ? 'the value' : JSON.stringify(file);
-    const blocks = [...pem.matchAll(BLOCK)];
-    if (blocks.length === 0)
-        throw new Error(`${where} holds no PEM block; expected ${expected(kind)}`);
-    if (kind === 'key') {
-        if (blocks.length !== 1 || !/PRIVATE KEY$/.test(blocks[0]?.[1] ?? ''))
-            throw new Error(`${where} is not one PEM private key; expected ${expected(kind)}`);
-        try {
-            (0,external_node_crypto_.createPrivateKey)(pem);
-        }
-        catch {
-            throw new Error(`${where} holds a private key block that does not parse; expected ${expected(kind)}`);
-        }
-        return file === undefined ? { pem } : { pem, file };
-    }
-    for (const [index, block] of blocks.entries()) {
-        if (block[1] !== 'CERTIFICATE')
-            throw new Error(`block ${index + 1} of ${where} is a ${block[1] ?? ''} block; expected ${expected(kind)}`);
-        try {
-            new external_node_crypto_.X509Certificate(block[0]);
-        }
-        catch {
-            throw new Error(`certificate ${index + 1} of ${where} is not a valid X.509 certificate`);
-        }
-    }
-    return file === undefined ? { pem } : { pem, file };
-}
-function expected(kind) {
-    return kind === 'key'
-        ? '-----BEGIN PRIVATE KEY----- (or EC / RSA PRIVATE KEY) ... -----END ...'
-        : '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----';
-}
-const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const REMOTE_ACCESS_FIELDS = {
-    'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
-    'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
-    'remote-tls-key': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)),
-    kubeconfig: field(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)),
-    'remote-tls-server-name': field('', value => {
-        if (value !== '' && !SERVER_NAME.test(value))
-            throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`);
-        return value;
-    })
-};
-const hasTcpNode = (nodes) => nodes.some(isTcpDaemon);
-const REMOTE_ACCESS_RULES = [
-    {
-        input: 'remote-tls-ca',
-        reads: ['nodes'],
-        check: v => hasTcpNode(v.nodes) && !v['remote-tls-ca']
-            ? 'a remote+tcp:// node needs the CA that signed its buildkitd certificate (PEM text or a file path)'
-            : undefined
-    },
-    {
-        input: 'remote-tls-key',
-        reads: ['remote-tls-cert'],
-        check: v => Boolean(v['remote-tls-cert']) === Boolean(v['remote-tls-key'])
-            ? undefined
-            : v['remote-tls-cert']
-                ? 'remote-tls-cert is given without its private key; set remote-tls-key too'
-                : 'is given without its certificate; set remote-tls-cert too'
-    },
-    {
-        input: 'kubeconfig',
-        reads: ['nodes'],
-        check: v => v.kubeconfig && !v.nodes.some(isKubePod)
-            ? 'is only for remote+kube-pod:// lines of nodes, and there is none; remove it or add the node'
-            : undefined
-    },
-    ...['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key', 'remote-tls-server-name'].map((input) => ({
-        input,
-        reads: ['nodes'],
-        check: v => v[input] && !hasTcpNode(v.nodes)
-            ? 'is only for remote+tcp:// lines of nodes, and there is none; remove it or add the node'
-            : undefined
-    }))
-];
-function remoteAccessInputs(v) {
-    const { 'remote-tls-ca': ca, 'remote-tls-cert': cert, 'remote-tls-key': key } = v;
-    return {
-        ...(v.kubeconfig ? { kubeconfig: v.kubeconfig } : {}),
-        remoteTls: {
-            ...(ca ? { ca } : {}),
-            ...(cert ? { cert } : {}),
-            ...(key ? { key } : {}),
-            serverName: v['remote-tls-server-name']
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/run/secrets.js
-/**
- * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
- * log line, including the lines of commands that echo them.
- */
-
-
-
-/** Inputs whose text may carry secrets. */
-const SENSITIVE_INPUTS = ['password', 'ca-certs', 'buildkitd-config-inline', 'remote-tls-key', 'sign-key'];
-const secrets_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
-/** `http://user:secret@proxy:3128` -> `secret` (as written). */
-const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
-/**
- * Masks the password, every line of any PEM private key pasted into an input (the runner masks line by
- * line), and a proxy URL's password.
- */
-function maskSecrets(reporter, getInput, env) {
-    const mask = (secret) => {
-        reporter.mask(secret);
-    };
-    const password = getInput('password');
-    if (password)
-        mask(password);
-    const token = getInput('github-token');
-    if (token)
-        mask(token);
-    const keyPassword = getInput('sign-key-password');
-    if (keyPassword)
-        mask(keyPassword);
-    if (env.COSIGN_PASSWORD)
-        mask(env.COSIGN_PASSWORD);
-    maskBuildSecrets(mask, getInput('secrets'));
-    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
-    if (env.ACTIONS_RUNTIME_TOKEN)
-        mask(env.ACTIONS_RUNTIME_TOKEN);
-    for (const name of SENSITIVE_INPUTS) {
-        for (const block of getInput(name).matchAll(secrets_PRIVATE_KEY)) {
-            for (const line of block[0].split(/\r?\n/))
-                if (line.trim() && !line.startsWith('-----'))
-                    mask(line.trim());
-        }
-    }
-    // A kubeconfig's tokens, keys and passwords (the rest of it is no secret, and masking it would hide
-    // ordinary words).
-    try {
-        for (const secret of parseKubeconfig(getInput('kubeconfig'))?.secrets ?? [])
-            for (const line of secret.split(/\r?\n/))
-                if (line.trim())
-                    mask(line.trim());
-    }
-    catch {
-        // not a kubeconfig: the input check says so, and nothing of it is logged
-    }
-    for (const value of Object.values(proxyEnvironment(env))) {
-        // As written (that is how the builder's command line echoes it) and percent-decoded.
-        const written = URL_PASSWORD.exec(value)?.[1];
-        if (written === undefined)
-            continue;
-        mask(written);
-        try {
-            mask(decodeURIComponent(written));
-        }
-        catch {
-            // not valid percent-encoding: the written form is the only one
-        }
-    }
-}
-/**
- * Masks each value of the secrets input, line by line for a multi-line one (the runner masks per line).
- * When the input does not parse, every line is masked (the input check reports entries by position only).
- */
-function maskBuildSecrets(mask, value) {
-    if (value === '')
-        return;
-    let values;
-    try {
-        values = parseSecrets(value).map(s => s.value);
-    }
-    catch {
-        values = value.split('\n');
-    }
-    for (const secret of values) {
-        for (const line of secret.split(/\r?\n/))
-            if (line.trim())
-                mask(line.trim());
-        if (secret.includes('\n'))
-            mask(secret);
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/core/pool.js
@@ -39550,7 +39350,7 @@ async function openRegistries(options) {
 const MERGE_RETRIES = 2;
 async function runMergeAction(deps) {
     const { reporter } = deps;
-    maskSecrets(reporter, deps.getInput, deps.env);
+    maskSecrets(reporter, MERGE_FIELDS, deps.getInput, deps.env);
     const inputs = await reporter.group('Inputs', () => {
         const parsed = readMergeInputs(deps.getInput, deps.cwd, deps.env);
         for (const line of describeMergeInputs(parsed))

@@ -31027,7 +31027,7 @@ function repositoriesOf(references) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9982);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1138);
-/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8873);
+/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6023);
 /** The plan sub-action's entry (plan/action.yml runs dist/plan/index.js): the matrix of a distributed build. */
 
 
@@ -31389,7 +31389,7 @@ function reportFailure(reporter, error) {
 
 /***/ }),
 
-/***/ 8873:
+/***/ 6023:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31398,7 +31398,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Fo: () => (/* binding */ runPlan)
 });
 
-// UNUSED EXPORTS: MAX_PLATFORMS, parseRunners, plan, readPlanInputs, repositoryOf
+// UNUSED EXPORTS: MAX_PLATFORMS, PLAN_FIELDS, parseRunners, plan, readPlanInputs, repositoryOf
 
 ;// CONCATENATED MODULE: ./lib/inputs/action-spec.js
 // Generated from action.yml, merge/action.yml and plan/action.yml by scripts/action-spec.js
@@ -31552,7 +31552,7 @@ const EMPTY_BUILD_OPTIONS = Object.freeze({
     load: false,
     addHosts: [],
     shmSize: '',
-    ulimits: [],
+    ulimit: [],
     cgroupParent: '',
     allow: [],
     noCacheFilters: [],
@@ -31603,7 +31603,7 @@ function build_options_buildOptionArgs(o, provenance) {
         args.push('--add-host', host);
     if (o.shmSize)
         args.push('--shm-size', o.shmSize);
-    for (const ulimit of o.ulimits)
+    for (const ulimit of o.ulimit)
         args.push('--ulimit', ulimit);
     if (o.cgroupParent)
         args.push('--cgroup-parent', o.cgroupParent);
@@ -31670,6 +31670,8 @@ function splitOnce(text, separator) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
@@ -31816,12 +31818,16 @@ function isLoopbackHost(host) {
     return false;
 }
 
+// EXTERNAL MODULE: ./lib/core/errors.js
+var errors = __nccwpck_require__(3828);
 ;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
 /**
  * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
- * path or as PEM text (often from a secret). Entries are parsed, every certificate is checked with
- * node:crypto, and the PEM is written to one file per host for buildkitd.toml's `ca = [...]`.
+ * path or as PEM text (often from a secret). Entries are parsed, read and checked with node:crypto when the
+ * inputs are read (readCaCerts), and the PEM is written to one file per host for buildkitd.toml's
+ * `ca = [...]` (writeCaFiles).
  */
+
 
 
 
@@ -31945,7 +31951,7 @@ function validateCertificatePem(pem, context) {
         }
         let certificate;
         try {
-            certificate = new X509Certificate(block[0]);
+            certificate = new external_node_crypto_.X509Certificate(block[0]);
         }
         catch (error) {
             const reason = typeof error === 'object' && error !== null && 'message' in error
@@ -31963,33 +31969,36 @@ function fileNameFor(host) {
     return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
 }
 /**
- * Reads (for file entries) and validates every entry, then writes one PEM file per host as
- * `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt` (mode 0644; dir created if missing).
- * Several entries for the same host are concatenated into its file. Nothing is written unless every entry
- * is valid. Relative file paths are resolved against the current directory. Returns host -> [absolute path].
+ * Reads (for file entries, relative paths from `cwd`) and checks every entry: throws `<input>: ...` naming
+ * the host and the file for a file that cannot be read or a value that is not CA certificates.
  */
-async function writeCaFiles(entries, dir, input = DEFAULT_INPUT) {
-    const pemByHost = new Map();
-    for (const entry of entries) {
-        const host = parseRegistryHost(entry.host, { input, allowHttpScheme: false }).host;
-        let text = entry.value;
-        let file;
-        if (entry.source === 'file') {
-            file = resolve(entry.value);
-            try {
-                text = await readFile(file, 'utf8');
-            }
-            catch (error) {
-                const code = errorCode(error) ?? 'unreadable';
-                throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${host} (${code}); ` +
-                    'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
-            }
+function readCaCerts(entries, options) {
+    const input = options.input ?? DEFAULT_INPUT;
+    return entries.map(entry => {
+        if (entry.source === 'pem')
+            return { ...entry, pem: validateCertificatePem(entry.value, { input, host: entry.host }).pem };
+        const file = (0,external_node_path_namespaceObject.resolve)(options.cwd, entry.value);
+        let text;
+        try {
+            text = (0,external_node_fs_.readFileSync)(file, 'utf8');
         }
-        const { pem } = validateCertificatePem(text, file === undefined ? { input, host } : { input, host, file });
-        const list = pemByHost.get(host) ?? [];
-        list.push(pem);
-        pemByHost.set(host, list);
-    }
+        catch (error) {
+            const code = (0,errors/* errorCode */.CA)(error) ?? 'unreadable';
+            throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${entry.host} (${code}); ` +
+                'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
+        }
+        return { ...entry, pem: validateCertificatePem(text, { input, host: entry.host, file }).pem };
+    });
+}
+/**
+ * Writes one PEM file per host as `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt`
+ * (mode 0644; dir created if missing). Several entries for the same host are concatenated into its file.
+ * Returns host -> [absolute path].
+ */
+async function writeCaFiles(certs, dir) {
+    const pemByHost = new Map();
+    for (const { host, pem } of certs)
+        pemByHost.set(host, [...(pemByHost.get(host) ?? []), pem]);
     const result = new Map();
     if (pemByHost.size === 0)
         return result;
@@ -32335,142 +32344,6 @@ function parseDriverOpts(value) {
     return items;
 }
 
-// EXTERNAL MODULE: ./lib/core/errors.js
-var errors = __nccwpck_require__(3828);
-;// CONCATENATED MODULE: ./lib/inputs/table.js
-/**
- * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
- * input's text to a typed value, and the value used when the text is refused); then a second pass of
- * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
- * of them are reported together (InputError), before any command runs.
- *
- * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
- */
-
-/** All the problems found in the inputs, one line each. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-        this.name = 'InputError';
-        this.problems = problems;
-    }
-}
-function field(fallback, parse) {
-    return { fallback, parse };
-}
-/**
- * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
- * problem of both passes.
- */
-function readTable(fields, rules, options) {
-    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
-    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
-    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
-    const rank = (name) => order.get(name) ?? order.size;
-    const context = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
-    const problems = [];
-    const failed = new Set();
-    const values = {};
-    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
-    for (const name of names) {
-        const spec = fields[name];
-        if (!spec)
-            continue;
-        try {
-            values[name] = spec.parse(text(name), context);
-        }
-        catch (error) {
-            const message = (0,errors/* messageOf */.bD)(error);
-            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
-            failed.add(name);
-            values[name] = spec.fallback;
-        }
-    }
-    const read = values;
-    for (const rule of rules) {
-        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
-            continue;
-        const problem = rule.check(read);
-        if (problem !== undefined)
-            problems.push(`${rule.input}: ${problem}`);
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return read;
-}
-/** true / false, any case. */
-const bool = (fallback) => field(fallback, text => {
-    const value = text.toLowerCase();
-    if (value === 'true')
-        return true;
-    if (value === 'false')
-        return false;
-    throw new Error(`"${text}" is not a boolean; use true or false`);
-});
-/** The text as given. */
-const table_text = field('', value => value);
-
-;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
-/**
- * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
- * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
- * build (inputs.ts) and the merge (merge.ts).
- */
-
-
-
-
-
-const REGISTRY_FIELDS = {
-    'insecure-registries': field([], value => splitList(value, true).map(v => registry_name_parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
-    'ca-certs': field([], value => parseCaCertsInput(value, 'ca-certs')),
-    registry: field('', value => {
-        if (value === '')
-            return '';
-        const host = registry_name_parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
-        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
-        return (0,oci_reference/* canonicalRegistry */.i7)(host);
-    }),
-    username: table_text,
-    password: table_text
-};
-const REGISTRY_RULES = [
-    {
-        input: 'password',
-        reads: ['username'],
-        check: v => v.username !== '' && v.password === ''
-            ? 'username and password go together; set both or neither'
-            : undefined
-    },
-    {
-        input: 'username',
-        reads: ['password'],
-        check: v => v.username === '' && v.password !== ''
-            ? 'username and password go together; set both or neither'
-            : undefined
-    },
-    {
-        input: 'registry',
-        reads: ['username'],
-        check: v => v.username !== '' && v.registry === ''
-            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
-            : undefined
-    }
-];
-/** The registry inputs of a table's values. */
-function registryInputs(v) {
-    return {
-        insecureRegistries: v['insecure-registries'],
-        caCerts: v['ca-certs'],
-        registry: v.registry,
-        username: v.username,
-        password: v.password
-    };
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./lib/core/runner.js
 var runner = __nccwpck_require__(6741);
 ;// CONCATENATED MODULE: ./lib/buildx/builder.js
@@ -32528,7 +32401,7 @@ function removeBuilderArgs(name) {
     return ['buildx', 'rm', '--force', name];
 }
 /** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
-function proxyEnvironment(env) {
+function builder_proxyEnvironment(env) {
     const out = {};
     for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
         const value = env[name] ?? env[name.toLowerCase()];
@@ -32584,6 +32457,209 @@ async function removeBuilder(runner, name) {
         return 'absent';
     throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
 }
+
+;// CONCATENATED MODULE: ./lib/inputs/table.js
+/**
+ * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
+ * input's text to a typed value, and the value used when the text is refused); then a second pass of
+ * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
+ * of them are reported together (InputError), before any command runs.
+ *
+ * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
+ */
+
+/** All the problems found in the inputs, one line each. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        this.name = 'InputError';
+        this.problems = problems;
+    }
+}
+function field(fallback, parse) {
+    return { fallback, parse };
+}
+/** The field, marked as carrying a secret: `secrets` finds it in the text (default: the whole text). */
+function secret(of, secrets = value => [value]) {
+    return { ...of, secrets };
+}
+const camelCase = (name) => name.replace(/-([a-z0-9])/g, (_, letter) => letter.toUpperCase());
+/** The typed values of `fields` only, out of a larger table's. */
+function pick(fields, values) {
+    return Object.fromEntries(Object.keys(fields).map(name => [camelCase(name), values[camelCase(name)]]));
+}
+/** The typed values without those of `fields`. */
+function omit(fields, values) {
+    const names = new Set(Object.keys(fields).map(camelCase));
+    return Object.fromEntries(Object.entries(values).filter(([key]) => !names.has(key)));
+}
+/**
+ * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
+ * problem of both passes.
+ */
+function readTable(fields, rules, options) {
+    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
+    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
+    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
+    const rank = (name) => order.get(name) ?? order.size;
+    const warnings = [];
+    let reading = '';
+    const context = {
+        cwd: options.cwd ?? '.',
+        env: options.env ?? {},
+        text,
+        warn: message => warnings.push(`${reading}: ${message}`)
+    };
+    const problems = [];
+    const failed = new Set();
+    const values = {};
+    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
+    for (const name of names) {
+        const spec = fields[name];
+        if (!spec)
+            continue;
+        reading = name;
+        try {
+            values[name] = spec.parse(text(name), context);
+        }
+        catch (error) {
+            const message = (0,errors/* messageOf */.bD)(error);
+            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
+            failed.add(name);
+            values[name] = spec.fallback;
+        }
+    }
+    const read = values;
+    for (const rule of rules) {
+        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
+            continue;
+        const problem = rule.check(read);
+        if (problem !== undefined)
+            problems.push(`${rule.input}: ${problem}`);
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    const typed = Object.fromEntries(names.map(name => [camelCase(name), values[name]]));
+    return { values: typed, warnings };
+}
+/**
+ * What to mask of a table's inputs, before anything is parsed: the parts each secret field finds in its
+ * text (the runner masks line by line, so a multi-line secret comes line by line too).
+ */
+function table_secretsOf(fields, source) {
+    return Object.entries(fields).flatMap(([name, spec]) => {
+        const value = source(name);
+        return spec.secrets && value !== '' ? spec.secrets(value).filter(s => s.trim() !== '') : [];
+    });
+}
+/** true / false, any case. */
+const bool = (fallback) => field(fallback, text => {
+    const value = text.toLowerCase();
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new Error(`"${text}" is not a boolean; use true or false`);
+});
+/** The text as given. */
+const table_text = field('', value => value);
+
+;// CONCATENATED MODULE: ./lib/inputs/masks.js
+/**
+ * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
+ * log line, including the lines of commands that echo them. Which inputs carry a secret, and which part of
+ * their text it is, their table rows say (`secret(...)`); the step's environment adds its own.
+ */
+
+
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
+/** `http://user:secret@proxy:3128` -> `secret` (as written). */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
+/** Every line of any PEM private key in the text (the runner masks line by line), without the armour. */
+function privateKeyLines(text) {
+    return [...text.matchAll(PRIVATE_KEY)].flatMap(block => block[0]
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => !line.startsWith('-----')));
+}
+/**
+ * Masks what the table's secret inputs carry, the environment's signing password and cache token, and a
+ * proxy URL's password.
+ */
+function maskSecrets(reporter, fields, getInput, env) {
+    const secrets = secretsOf(fields, getInput);
+    if (env.COSIGN_PASSWORD)
+        secrets.push(env.COSIGN_PASSWORD);
+    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
+    if (env.ACTIONS_RUNTIME_TOKEN)
+        secrets.push(env.ACTIONS_RUNTIME_TOKEN);
+    for (const value of Object.values(proxyEnvironment(env))) {
+        // As written (that is how the builder's command line echoes it) and percent-decoded.
+        const written = URL_PASSWORD.exec(value)?.[1];
+        if (written === undefined)
+            continue;
+        secrets.push(written);
+        try {
+            secrets.push(decodeURIComponent(written));
+        }
+        catch {
+            // not valid percent-encoding: the written form is the only one
+        }
+    }
+    for (const secret of new Set(secrets))
+        reporter.mask(secret);
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
+/**
+ * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
+ * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
+ * build (inputs.ts) and the merge (merge.ts).
+ */
+
+
+
+
+
+
+const REGISTRY_FIELDS = {
+    'insecure-registries': field([], value => splitList(value, true).map(v => registry_name_parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
+    // A private key pasted here by mistake is masked too.
+    'ca-certs': secret(field([], (value, { cwd }) => readCaCerts(parseCaCertsInput(value, 'ca-certs'), { cwd })), privateKeyLines),
+    registry: field('', value => {
+        if (value === '')
+            return '';
+        const host = registry_name_parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
+        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
+        return (0,oci_reference/* canonicalRegistry */.i7)(host);
+    }),
+    username: table_text,
+    password: secret(table_text)
+};
+const REGISTRY_RULES = [
+    {
+        input: 'password',
+        reads: ['username'],
+        check: v => v.username !== '' && v.password === ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'username',
+        reads: ['password'],
+        check: v => v.username === '' && v.password !== ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'registry',
+        reads: ['username'],
+        check: v => v.username !== '' && v.registry === ''
+            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
+            : undefined
+    }
+];
 
 ;// CONCATENATED MODULE: ./lib/buildx/nodes.js
 /**
@@ -32690,6 +32766,7 @@ async function appendNodes(runner, options, nodes) {
 
 
 
+
 /**
  * A key of a kubeconfig (YAML or JSON) whose value is a secret, with that value: token, client-key-data,
  * password, id-token, refresh-token, client-secret, ... Read with a pattern rather than a YAML parser,
@@ -32717,6 +32794,19 @@ function parseKubeconfig(input, cwd = '.') {
         throw new Error('is not a kubeconfig (no clusters and contexts); give the text of the file (e.g. from a secret) or its path');
     const secrets = [...value.matchAll(SECRET_ENTRY)].map(m => m[1] ?? '').filter(v => v !== '');
     return { text: value.endsWith('\n') ? value : `${value}\n`, secrets };
+}
+/**
+ * What to mask of the kubeconfig input: its tokens, keys and passwords, line by line (the rest of it is no
+ * secret, and masking it would hide ordinary words). Not a kubeconfig: nothing (the input check says so,
+ * and nothing of it is logged).
+ */
+function kubeconfigSecrets(value) {
+    try {
+        return (parseKubeconfig(value)?.secrets ?? []).flatMap(secret => secret.split(/\r?\n/).map(line => line.trim()));
+    }
+    catch {
+        return [];
+    }
 }
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
 /** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
@@ -32776,8 +32866,8 @@ const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 const REMOTE_ACCESS_FIELDS = {
     'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
     'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
-    'remote-tls-key': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)),
-    kubeconfig: field(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)),
+    'remote-tls-key': secret(field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)), privateKeyLines),
+    kubeconfig: secret(field(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)), kubeconfigSecrets),
     'remote-tls-server-name': field('', value => {
         if (value !== '' && !SERVER_NAME.test(value))
             throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`);
@@ -32817,18 +32907,6 @@ const REMOTE_ACCESS_RULES = [
             : undefined
     }))
 ];
-function remoteAccessInputs(v) {
-    const { 'remote-tls-ca': ca, 'remote-tls-cert': cert, 'remote-tls-key': key } = v;
-    return {
-        ...(v.kubeconfig ? { kubeconfig: v.kubeconfig } : {}),
-        remoteTls: {
-            ...(ca ? { ca } : {}),
-            ...(cert ? { cert } : {}),
-            ...(key ? { key } : {}),
-            serverName: v['remote-tls-server-name']
-        }
-    };
-}
 
 ;// CONCATENATED MODULE: ./lib/buildx/cache.js
 /**
@@ -33164,17 +33242,6 @@ const RUNTIME_RULES = [
             : undefined
     }
 ];
-/** The runtime inputs of a table's values. */
-function runtimeInputs(v) {
-    return {
-        mediaTypes: v['media-types'],
-        smokeTest: v['smoke-test'],
-        smokeTestTimeout: v['smoke-test-timeout'],
-        cacheMaxSize: v['cache-max-size'],
-        checkBinaries: v['check-binaries'],
-        checkBinariesBudget: v['check-binaries-budget']
-    };
-}
 
 ;// CONCATENATED MODULE: ./lib/cosign/cosign.js
 /**
@@ -33334,8 +33401,9 @@ const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the 
 
 
 
+
 /** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
-const PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
+const signing_PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
 /**
  * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
  * them apart. A file that cannot be read is named as written, with `advice` after it.
@@ -33357,7 +33425,7 @@ function parseSignKey(value, cwd) {
         return '';
     const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path';
     const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n');
-    if (!PRIVATE_KEY.test(pem))
+    if (!signing_PRIVATE_KEY.test(pem))
         throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
             'writes it); give the text of cosign.key or its path');
     return pem.endsWith('\n') ? pem : `${pem}\n`;
@@ -33372,8 +33440,8 @@ const SIGNING_FIELDS = {
             throw new Error(NO_IDENTITY);
         return mode;
     }),
-    'sign-key': field('', (value, { cwd }) => parseSignKey(value, cwd)),
-    'sign-key-password': table_text,
+    'sign-key': secret(field('', (value, { cwd }) => parseSignKey(value, cwd)), privateKeyLines),
+    'sign-key-password': secret(table_text),
     'sign-transparency-log': bool(true),
     'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
     'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
@@ -33425,16 +33493,6 @@ const SIGNING_RULES = [
             : undefined
     }))
 ];
-function signingInputs(v) {
-    return {
-        sign: v.sign,
-        signKey: v['sign-key'],
-        signKeyPassword: v['sign-key-password'],
-        signTransparencyLog: v['sign-transparency-log'],
-        signSigningConfig: v['sign-signing-config'],
-        signTrustedRoot: v['sign-trusted-root']
-    };
-}
 
 ;// CONCATENATED MODULE: ./lib/inputs/rules.js
 /**
@@ -33560,7 +33618,7 @@ const MAX_PLATFORMS = 10;
 /** The plan itself: a pure function of the inputs. */
 function plan(inputs) {
     const include = inputs.platforms.map((platform, slot) => {
-        const labels = inputs.runners.get(platform) ?? inputs.fallback;
+        const labels = inputs.runners.get(platform) ?? inputs.runsOn;
         return { platform, 'runs-on': labels.length === 1 ? (labels[0] ?? '') : [...labels], slot };
     });
     const first = inputs.tags[0];
@@ -33635,8 +33693,7 @@ const PLAN_RULES = [
 ];
 /** Reads and checks the plan's inputs (plan/action.yml's defaults); all problems together, each naming its input. */
 function readPlanInputs(source) {
-    const v = readTable(PLAN_FIELDS, PLAN_RULES, { source, specs: PLAN_INPUTS });
-    return { platforms: v.platforms, runners: v.runners, fallback: v['runs-on'], tags: v.tags, push: v.push };
+    return readTable(PLAN_FIELDS, PLAN_RULES, { source, specs: PLAN_INPUTS }).values;
 }
 /** The plan step: reads the inputs, sets the `matrix` and `repository` outputs, and logs the plan. */
 function runPlan({ reporter, getInput }) {

@@ -1,10 +1,12 @@
 /**
  * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
- * path or as PEM text (often from a secret). Entries are parsed, every certificate is checked with
- * node:crypto, and the PEM is written to one file per host for buildkitd.toml's `ca = [...]`.
+ * path or as PEM text (often from a secret). Entries are parsed, read and checked with node:crypto when the
+ * inputs are read (readCaCerts), and the PEM is written to one file per host for buildkitd.toml's
+ * `ca = [...]` (writeCaFiles).
  */
 import { X509Certificate } from 'node:crypto'
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseRegistryHost } from './registry-name.js'
 import { errorCode } from '../core/errors.js'
@@ -15,6 +17,11 @@ export interface CaCertEntry {
   source: 'file' | 'pem'
   /** A file path (source 'file') or PEM text (source 'pem'). */
   value: string
+}
+
+/** An entry read and checked: its certificates' PEM, normalized. */
+export interface CaCert extends CaCertEntry {
+  pem: string
 }
 
 const DEFAULT_INPUT = 'ca-certs'
@@ -178,39 +185,44 @@ function fileNameFor(host: string): string {
 }
 
 /**
- * Reads (for file entries) and validates every entry, then writes one PEM file per host as
- * `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt` (mode 0644; dir created if missing).
- * Several entries for the same host are concatenated into its file. Nothing is written unless every entry
- * is valid. Relative file paths are resolved against the current directory. Returns host -> [absolute path].
+ * Reads (for file entries, relative paths from `cwd`) and checks every entry: throws `<input>: ...` naming
+ * the host and the file for a file that cannot be read or a value that is not CA certificates.
+ */
+export function readCaCerts(
+  entries: readonly CaCertEntry[],
+  options: { input?: string; cwd: string }
+): CaCert[] {
+  const input = options.input ?? DEFAULT_INPUT
+  return entries.map(entry => {
+    if (entry.source === 'pem')
+      return { ...entry, pem: validateCertificatePem(entry.value, { input, host: entry.host }).pem }
+    const file = resolve(options.cwd, entry.value)
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (error) {
+      const code = errorCode(error) ?? 'unreadable'
+      throw new Error(
+        `${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${entry.host} (${code}); ` +
+          'expected the path of a readable PEM file, or the PEM text itself',
+        { cause: error }
+      )
+    }
+    return { ...entry, pem: validateCertificatePem(text, { input, host: entry.host, file }).pem }
+  })
+}
+
+/**
+ * Writes one PEM file per host as `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt`
+ * (mode 0644; dir created if missing). Several entries for the same host are concatenated into its file.
+ * Returns host -> [absolute path].
  */
 export async function writeCaFiles(
-  entries: readonly CaCertEntry[],
-  dir: string,
-  input: string = DEFAULT_INPUT
+  certs: readonly Pick<CaCert, 'host' | 'pem'>[],
+  dir: string
 ): Promise<Map<string, string[]>> {
   const pemByHost = new Map<string, string[]>()
-  for (const entry of entries) {
-    const host = parseRegistryHost(entry.host, { input, allowHttpScheme: false }).host
-    let text = entry.value
-    let file: string | undefined
-    if (entry.source === 'file') {
-      file = resolve(entry.value)
-      try {
-        text = await readFile(file, 'utf8')
-      } catch (error) {
-        const code = errorCode(error) ?? 'unreadable'
-        throw new Error(
-          `${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${host} (${code}); ` +
-            'expected the path of a readable PEM file, or the PEM text itself',
-          { cause: error }
-        )
-      }
-    }
-    const { pem } = validateCertificatePem(text, file === undefined ? { input, host } : { input, host, file })
-    const list = pemByHost.get(host) ?? []
-    list.push(pem)
-    pemByHost.set(host, list)
-  }
+  for (const { host, pem } of certs) pemByHost.set(host, [...(pemByHost.get(host) ?? []), pem])
 
   const result = new Map<string, string[]>()
   if (pemByHost.size === 0) return result

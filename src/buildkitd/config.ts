@@ -12,7 +12,7 @@ import {
   type ConfigSource,
   type TomlTable
 } from './toml.js'
-import { writeCaFiles, type CaCertEntry } from './certificates.js'
+import { writeCaFiles, type CaCert } from './certificates.js'
 import type { RegistryHost } from './registry-name.js'
 import { cacheBudgetConfig } from './gc.js'
 
@@ -26,7 +26,7 @@ export interface BuildkitdConfig {
 /** What the configuration is made from (the registry and buildkitd-config inputs). */
 export interface ConfigInputs {
   insecureRegistries: readonly RegistryHost[]
-  caCerts: readonly CaCertEntry[]
+  caCerts: readonly CaCert[]
   registryMirrors: ReadonlyMap<string, readonly RegistryHost[]>
   /** Path of the user's buildkitd.toml, '' for none. */
   buildkitdConfig: string

@@ -46,7 +46,7 @@ export interface BuildOptionSettings {
   addHosts: string[]
   shmSize: string
   /** `type=soft[:hard]`. */
-  ulimits: string[]
+  ulimit: string[]
   cgroupParent: string
   allow: string[]
   noCacheFilters: string[]
@@ -67,7 +67,7 @@ export const EMPTY_BUILD_OPTIONS: Readonly<BuildOptionSettings> = Object.freeze(
   load: false,
   addHosts: [],
   shmSize: '',
-  ulimits: [],
+  ulimit: [],
   cgroupParent: '',
   allow: [],
   noCacheFilters: [],
@@ -115,7 +115,7 @@ export function buildOptionArgs(o: BuildOptionSettings, provenance: string): Bui
   }
   for (const host of o.addHosts) args.push('--add-host', host)
   if (o.shmSize) args.push('--shm-size', o.shmSize)
-  for (const ulimit of o.ulimits) args.push('--ulimit', ulimit)
+  for (const ulimit of o.ulimit) args.push('--ulimit', ulimit)
   if (o.cgroupParent) args.push('--cgroup-parent', o.cgroupParent)
   for (const entitlement of o.allow) args.push('--allow', entitlement)
   for (const stage of o.noCacheFilters) args.push('--no-cache-filter', stage)

@@ -30,14 +30,14 @@ import {
   parseStageNames,
   parseUlimits
 } from './option-values.js'
-import { bool, field, text, type InputSource, type Values } from './table.js'
+import { bool, field, secret, text, type Typed } from './table.js'
 
 const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 /**
  * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
  * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
- * the parsers leave it out, and emptySecretWarnings says so.
+ * the parsers leave it out and warn.
  */
 function emptyEntryId(item: string): string | undefined {
   const eq = item.indexOf('=')
@@ -45,10 +45,20 @@ function emptyEntryId(item: string): string | undefined {
   return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined
 }
 
+/** Leaves an `ID=` entry out, with a warning: the build goes on without it. */
+function skipsEmpty(item: string, warn: Warn): boolean {
+  const id = emptyEntryId(item)
+  if (id !== undefined) warn(`${id} has an empty value; the build goes on without it`)
+  return id !== undefined
+}
+
+type Warn = (message: string) => void
+const ignore: Warn = () => undefined
+
 /** `id=value` entries; the message for a bad one gives its position, never its text. */
-export function parseSecrets(value: string): SecretValue[] {
+export function parseSecrets(value: string, warn: Warn = ignore): SecretValue[] {
   return parseList(value, false).flatMap((item, i) => {
-    if (emptyEntryId(item) !== undefined) return []
+    if (skipsEmpty(item, warn)) return []
     const eq = item.indexOf('=')
     const id = eq === -1 ? '' : item.slice(0, eq).trim()
     const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '')
@@ -62,9 +72,26 @@ export function parseSecrets(value: string): SecretValue[] {
   })
 }
 
-function idPairs(value: string, commas: boolean, what: string): [string, string][] {
+/**
+ * What to mask of the secrets input: each value, line by line for a multi-line one (the runner masks per
+ * line) and whole. When the input does not parse, every line (the input check reports entries by position).
+ */
+export function secretValues(value: string): string[] {
+  let values: string[]
+  try {
+    values = parseSecrets(value).map(s => s.value)
+  } catch {
+    values = value.split('\n')
+  }
+  return values.flatMap(secret => [
+    ...secret.split(/\r?\n/).map(line => line.trim()),
+    ...(secret.includes('\n') ? [secret] : [])
+  ])
+}
+
+function idPairs(value: string, commas: boolean, what: string, warn: Warn): [string, string][] {
   return parseList(value, commas).flatMap((item): [string, string][] => {
-    if (emptyEntryId(item) !== undefined) return []
+    if (skipsEmpty(item, warn)) return []
     const eq = item.indexOf('=')
     const id = eq === -1 ? '' : item.slice(0, eq).trim()
     const rest = eq === -1 ? '' : item.slice(eq + 1).trim()
@@ -73,38 +100,16 @@ function idPairs(value: string, commas: boolean, what: string): [string, string]
   })
 }
 
-const SECRET_INPUTS = [
-  ['secrets', false],
-  ['secret-files', false],
-  ['secret-envs', true]
-] as const
-
-/** One warning per `ID=` entry of secrets, secret-files and secret-envs: the build goes on without it. */
-export function emptySecretWarnings(source: InputSource): string[] {
-  return SECRET_INPUTS.flatMap(([name, commas]) => {
-    let items: string[]
-    try {
-      items = parseList(source(name), commas)
-    } catch {
-      return [] // the input check reports it
-    }
-    return items.flatMap(item => {
-      const id = emptyEntryId(item)
-      return id === undefined ? [] : [`${name}: ${id} has an empty value; the build goes on without it`]
-    })
-  })
-}
-
-export function parseSecretFiles(value: string, cwd: string): SecretFile[] {
-  return idPairs(value, false, 'PATH').map(([id, file]) => {
+export function parseSecretFiles(value: string, cwd: string, warn = ignore): SecretFile[] {
+  return idPairs(value, false, 'PATH', warn).map(([id, file]) => {
     if (!fs.statSync(path.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
       throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`)
     return { id, path: file }
   })
 }
 
-export function parseSecretEnvs(value: string, env: NodeJS.ProcessEnv): SecretEnv[] {
-  return idPairs(value, true, 'ENV_VARIABLE').map(([id, name]) => {
+export function parseSecretEnvs(value: string, env: NodeJS.ProcessEnv, warn = ignore): SecretEnv[] {
+  return idPairs(value, true, 'ENV_VARIABLE', warn).map(([id, name]) => {
     if (!ENV_NAME.test(name)) throw new Error(`${id}: "${name}" is not an environment variable name`)
     if (env[name] === undefined)
       throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`)
@@ -182,10 +187,13 @@ export function gitAuthSecret(options: {
 
 /** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
 export const BUILD_OPTION_FIELDS = {
-  secrets: field([] as SecretValue[], parseSecrets),
-  'secret-files': field([] as SecretFile[], (value, { cwd }) => parseSecretFiles(value, cwd)),
-  'secret-envs': field([] as SecretEnv[], (value, { env }) => parseSecretEnvs(value, env)),
-  'github-token': text,
+  secrets: secret(
+    field([] as SecretValue[], (value, { warn }) => parseSecrets(value, warn)),
+    secretValues
+  ),
+  'secret-files': field([] as SecretFile[], (value, { cwd, warn }) => parseSecretFiles(value, cwd, warn)),
+  'secret-envs': field([] as SecretEnv[], (value, { env, warn }) => parseSecretEnvs(value, env, warn)),
+  'github-token': secret(text),
   ssh: field([] as string[], (value, { cwd, env }) => parseSsh(value, cwd, env)),
   'build-contexts': field([] as string[], (value, { cwd }) => parseBuildContexts(value, cwd)),
   annotations: field([] as string[], parseAnnotations),
@@ -207,34 +215,17 @@ export const BUILD_OPTION_FIELDS = {
  * (`context`, or a named context) gets github-token as its secret.
  */
 export function buildOptionSettings(
-  v: Values<typeof BUILD_OPTION_FIELDS>,
+  values: Typed<typeof BUILD_OPTION_FIELDS>,
   where: { context: string; serverUrl: string }
 ): BuildOptionSettings {
+  const { githubToken, ...options } = values
   const token = gitAuthSecret({
-    token: v['github-token'],
+    token: githubToken,
     serverUrl: where.serverUrl,
-    sources: [where.context, ...v['build-contexts'].map(c => c.slice(c.indexOf('=') + 1))],
-    secrets: v.secrets
+    sources: [where.context, ...options.buildContexts.map(c => c.slice(c.indexOf('=') + 1))],
+    secrets: options.secrets
   })
-  return {
-    secrets: token ? [...v.secrets, token] : v.secrets,
-    secretFiles: v['secret-files'],
-    secretEnvs: v['secret-envs'],
-    ssh: v.ssh,
-    buildContexts: v['build-contexts'],
-    annotations: v.annotations,
-    sbom: v.sbom,
-    attests: v.attests,
-    outputs: v.outputs,
-    load: v.load,
-    addHosts: v['add-hosts'],
-    shmSize: v['shm-size'],
-    ulimits: v.ulimit,
-    cgroupParent: v['cgroup-parent'],
-    allow: v.allow,
-    noCacheFilters: v['no-cache-filters'],
-    call: v.call
-  }
+  return { ...options, secrets: token ? [...options.secrets, token] : options.secrets }
 }
 
 /** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
@@ -252,7 +243,7 @@ export function describeBuildOptions(o: BuildOptionSettings): [string, string][]
     ['load', o.load && 'true'],
     ['add-hosts', o.addHosts.join(', ')],
     ['shm-size', o.shmSize],
-    ['ulimit', o.ulimits.join(', ')],
+    ['ulimit', o.ulimit.join(', ')],
     ['cgroup-parent', o.cgroupParent],
     ['allow', o.allow.join(', ')],
     ['no-cache-filters', o.noCacheFilters.join(', ')],

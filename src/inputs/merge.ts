@@ -6,24 +6,18 @@
 import { messageOf } from '../core/errors.js'
 import { normalizePlatform } from '../oci/platforms.js'
 import { parseImageReference } from '../oci/reference.js'
-import { field, readTable, type InputSource } from './table.js'
+import { field, readTable, type InputSource, type Typed } from './table.js'
 import { parseTags, splitList } from './parse.js'
 import { MERGE_INPUTS } from './action-spec.js'
-import { REGISTRY_FIELDS, REGISTRY_RULES, registryInputs, type RegistryInputs } from './registry-inputs.js'
-import { SIGNING_FIELDS, SIGNING_RULES, signingInputs, type SigningInputs } from './signing.js'
+import { REGISTRY_FIELDS, REGISTRY_RULES } from './registry-inputs.js'
+import { SIGNING_FIELDS, SIGNING_RULES } from './signing.js'
 
-export interface MergeInputs extends RegistryInputs, SigningInputs {
-  /** Image references (by tag or digest), as written. */
-  sources: string[]
-  /** Where the index is pushed: references with a tag (none with a digest). */
-  tags: string[]
-  /** Annotations of the index. */
-  annotations: Record<string, string>
-  /** The exact set of platforms the index must hold; undefined: whatever the sources hold. */
-  platforms: string[] | undefined
-}
-
-const MERGE_FIELDS = {
+/**
+ * The merge action's table: sources (image references by tag or digest, as written), tags (where the index
+ * is pushed: references with a tag), annotations (of the index), platforms (the exact set the index must
+ * hold; undefined: whatever the sources hold), and the registry and signing inputs.
+ */
+export const MERGE_FIELDS = {
   sources: field([] as string[], parseSources),
   tags: field([] as string[], parseIndexTags),
   annotations: field({}, parseAnnotations),
@@ -36,21 +30,15 @@ const MERGE_FIELDS = {
  * Reads and checks every input of the merge action; throws an InputError listing all problems. Relative
  * paths (a CA file, the signing key) start at `cwd`, the job's working directory.
  */
+export type MergeInputs = Typed<typeof MERGE_FIELDS>
+
 export function readMergeInputs(source: InputSource, cwd = '.', env: NodeJS.ProcessEnv = {}): MergeInputs {
-  const v = readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
+  return readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
     source,
     specs: MERGE_INPUTS,
     cwd,
     env
-  })
-  return {
-    sources: v.sources,
-    tags: v.tags,
-    annotations: v.annotations,
-    platforms: v.platforms,
-    ...registryInputs(v),
-    ...signingInputs(v)
-  }
+  }).values
 }
 
 /** One image reference per line (commas work too); blank lines are skipped. */

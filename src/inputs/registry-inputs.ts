@@ -3,19 +3,12 @@
  * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
  * build (inputs.ts) and the merge (merge.ts).
  */
-import { parseCaCertsInput, type CaCertEntry } from '../buildkitd/certificates.js'
+import { parseCaCertsInput, readCaCerts, type CaCert } from '../buildkitd/certificates.js'
 import { parseRegistryHost, type RegistryHost } from '../buildkitd/registry-name.js'
 import { canonicalRegistry } from '../oci/reference.js'
 import { splitList } from './parse.js'
-import { field, text, type Rule, type Values } from './table.js'
-
-export interface RegistryInputs {
-  insecureRegistries: RegistryHost[]
-  caCerts: CaCertEntry[]
-  registry: string
-  username: string
-  password: string
-}
+import { privateKeyLines } from './masks.js'
+import { field, secret, text, type Rule, type Typed } from './table.js'
 
 export const REGISTRY_FIELDS = {
   'insecure-registries': field([] as RegistryHost[], value =>
@@ -23,7 +16,11 @@ export const REGISTRY_FIELDS = {
       parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true })
     )
   ),
-  'ca-certs': field([] as CaCertEntry[], value => parseCaCertsInput(value, 'ca-certs')),
+  // A private key pasted here by mistake is masked too.
+  'ca-certs': secret(
+    field([] as CaCert[], (value, { cwd }) => readCaCerts(parseCaCertsInput(value, 'ca-certs'), { cwd })),
+    privateKeyLines
+  ),
   registry: field('', value => {
     if (value === '') return ''
     const host = parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host
@@ -31,8 +28,11 @@ export const REGISTRY_FIELDS = {
     return canonicalRegistry(host)
   }),
   username: text,
-  password: text
+  password: secret(text)
 }
+
+/** The registry inputs, typed: insecureRegistries, caCerts, registry, username, password. */
+export type RegistryInputs = Typed<typeof REGISTRY_FIELDS>
 
 type Login = Record<'registry' | 'username' | 'password', string>
 
@@ -62,14 +62,3 @@ export const REGISTRY_RULES: readonly Rule<Login>[] = [
         : undefined
   }
 ]
-
-/** The registry inputs of a table's values. */
-export function registryInputs(v: Values<typeof REGISTRY_FIELDS>): RegistryInputs {
-  return {
-    insecureRegistries: v['insecure-registries'],
-    caCerts: v['ca-certs'],
-    registry: v.registry,
-    username: v.username,
-    password: v.password
-  }
-}

@@ -12,7 +12,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { isKubePod, isTcpDaemon, type BuilderNode } from '../buildx/nodes.js'
 import { errorCode } from '../core/errors.js'
-import { field, type Rule, type Values } from './table.js'
+import { privateKeyLines } from './masks.js'
+import { field, secret, type Rule } from './table.js'
 
 /** PEM text as given, or read from the file given. */
 export interface TlsMaterial {
@@ -67,6 +68,21 @@ export function parseKubeconfig(input: string, cwd = '.'): Kubeconfig | undefine
     )
   const secrets = [...value.matchAll(SECRET_ENTRY)].map(m => m[1] ?? '').filter(v => v !== '')
   return { text: value.endsWith('\n') ? value : `${value}\n`, secrets }
+}
+
+/**
+ * What to mask of the kubeconfig input: its tokens, keys and passwords, line by line (the rest of it is no
+ * secret, and masking it would hide ordinary words). Not a kubeconfig: nothing (the input check says so,
+ * and nothing of it is logged).
+ */
+function kubeconfigSecrets(value: string): string[] {
+  try {
+    return (parseKubeconfig(value)?.secrets ?? []).flatMap(secret =>
+      secret.split(/\r?\n/).map(line => line.trim())
+    )
+  } catch {
+    return []
+  }
 }
 
 type Kind = 'certificate' | 'key'
@@ -137,10 +153,14 @@ export const REMOTE_ACCESS_FIELDS = {
   'remote-tls-cert': field<TlsMaterial | undefined>(undefined, (value, { cwd }) =>
     parseTlsMaterial(value, 'certificate', cwd)
   ),
-  'remote-tls-key': field<TlsMaterial | undefined>(undefined, (value, { cwd }) =>
-    parseTlsMaterial(value, 'key', cwd)
+  'remote-tls-key': secret(
+    field<TlsMaterial | undefined>(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)),
+    privateKeyLines
   ),
-  kubeconfig: field<Kubeconfig | undefined>(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)),
+  kubeconfig: secret(
+    field<Kubeconfig | undefined>(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)),
+    kubeconfigSecrets
+  ),
   'remote-tls-server-name': field('', value => {
     if (value !== '' && !SERVER_NAME.test(value))
       throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`)
@@ -197,19 +217,3 @@ export const REMOTE_ACCESS_RULES: readonly Rule<RemoteAccessContext>[] = [
     })
   )
 ]
-
-export function remoteAccessInputs(v: Values<typeof REMOTE_ACCESS_FIELDS>): {
-  remoteTls: RemoteTls
-  kubeconfig?: Kubeconfig
-} {
-  const { 'remote-tls-ca': ca, 'remote-tls-cert': cert, 'remote-tls-key': key } = v
-  return {
-    ...(v.kubeconfig ? { kubeconfig: v.kubeconfig } : {}),
-    remoteTls: {
-      ...(ca ? { ca } : {}),
-      ...(cert ? { cert } : {}),
-      ...(key ? { key } : {}),
-      serverName: v['remote-tls-server-name']
-    }
-  }
-}

@@ -8,22 +8,7 @@ import { evaluates } from '../buildx/build-options.js'
 import { formatBytes, MIN_CACHE_BYTES } from '../buildkitd/gc.js'
 import { parseSmokeCommand } from '../docker/smoke.js'
 import { parseBinariesMode, parseByteSize, type BinariesMode } from './parse.js'
-import { field, type Rule, type Values } from './table.js'
-
-export interface RuntimeInputs {
-  /** oci: OCI index and manifests; docker: Docker manifest list and v2 manifests (no attestations). */
-  mediaTypes: MediaTypes
-  /** Arguments run in each pushed platform image (after its entrypoint); [] when no smoke test is asked for. */
-  smokeTest: string[]
-  /** Time limit of each platform's smoke test, in seconds. */
-  smokeTestTimeout: number
-  /** The builder's cache budget in bytes (buildkitd.toml GC keys); undefined for BuildKit's default. */
-  cacheMaxSize: number | undefined
-  /** The binaries check after the push: failures fail the step, warn, or the check is off. */
-  checkBinaries: BinariesMode
-  /** Compressed layer bytes the binaries check reads per platform at most. */
-  checkBinariesBudget: number
-}
+import { field, type Rule } from './table.js'
 
 export const RUNTIME_FIELDS = {
   'media-types': field<MediaTypes>('oci', value => {
@@ -111,15 +96,3 @@ export const RUNTIME_RULES: readonly Rule<RuntimeContext>[] = [
         : undefined
   }
 ]
-
-/** The runtime inputs of a table's values. */
-export function runtimeInputs(v: Values<typeof RUNTIME_FIELDS>): RuntimeInputs {
-  return {
-    mediaTypes: v['media-types'],
-    smokeTest: v['smoke-test'],
-    smokeTestTimeout: v['smoke-test-timeout'],
-    cacheMaxSize: v['cache-max-size'],
-    checkBinaries: v['check-binaries'],
-    checkBinariesBudget: v['check-binaries-budget']
-  }
-}

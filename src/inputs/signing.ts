@@ -11,7 +11,8 @@ import { errorCode } from '../core/errors.js'
 import { SIGN_MODES, type SignMode } from '../cosign/cosign.js'
 import { hasIdentity, NO_IDENTITY } from '../cosign/identity.js'
 import type { SigningInputs } from '../cosign/sign-image.js'
-import { bool, field, text, type Rule, type Values } from './table.js'
+import { privateKeyLines } from './masks.js'
+import { bool, field, secret, text, type Rule } from './table.js'
 
 export type { SignMode, SigningInputs }
 
@@ -57,8 +58,11 @@ export const SIGNING_FIELDS = {
     if (mode === 'keyless' && !hasIdentity(env)) throw new Error(NO_IDENTITY)
     return mode
   }),
-  'sign-key': field('', (value, { cwd }) => parseSignKey(value, cwd)),
-  'sign-key-password': text,
+  'sign-key': secret(
+    field('', (value, { cwd }) => parseSignKey(value, cwd)),
+    privateKeyLines
+  ),
+  'sign-key-password': secret(text),
   'sign-transparency-log': bool(true),
   'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
   'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
@@ -120,14 +124,3 @@ export const SIGNING_RULES: readonly Rule<SigningContext>[] = [
         : undefined
   }))
 ]
-
-export function signingInputs(v: Values<typeof SIGNING_FIELDS>): SigningInputs {
-  return {
-    sign: v.sign,
-    signKey: v['sign-key'],
-    signKeyPassword: v['sign-key-password'],
-    signTransparencyLog: v['sign-transparency-log'],
-    signSigningConfig: v['sign-signing-config'],
-    signTrustedRoot: v['sign-trusted-root']
-  }
-}

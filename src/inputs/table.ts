@@ -24,6 +24,8 @@ export class InputError extends Error {
 
 /** What a parser may look at besides its own text. */
 export interface FieldContext {
+  /** Reports something the run goes on without (an empty secret): shown as a warning, under the input's name. */
+  readonly warn: (message: string) => void
   /** Where relative paths start (the job's working directory). */
   cwd: string
   /** The step's environment (secret-envs, ssh's agent, the GitHub server). */
@@ -32,21 +34,65 @@ export interface FieldContext {
   text(name: string): string
 }
 
-/** One input: its parser (throws a message saying what is wrong) and the value used when it throws. */
+/**
+ * One input: its parser (throws a message saying what is wrong) and the value used when it throws; for an
+ * input that may carry a secret, the parts of its text to mask in every log, before anything is parsed.
+ */
 export interface Field<T> {
   readonly fallback: T
   parse(text: string, context: FieldContext): T
+  readonly secrets?: (text: string) => string[]
 }
 
 export function field<T>(fallback: T, parse: (text: string, context: FieldContext) => T): Field<T> {
   return { fallback, parse }
 }
 
+/** The field, marked as carrying a secret: `secrets` finds it in the text (default: the whole text). */
+export function secret<T>(of: Field<T>, secrets: (text: string) => string[] = value => [value]): Field<T> {
+  return { ...of, secrets }
+}
+
 /** A table of fields, by input name. */
 export type Fields = Readonly<Record<string, Field<unknown>>>
 
-/** The typed values a table reads. */
+/** The typed values a table reads, by input name (what the cross-input rules see). */
 export type Values<F extends Fields> = { readonly [K in keyof F]: F[K] extends Field<infer T> ? T : never }
+
+/** An input's name as the key of its typed value: `push-by-digest` -> `pushByDigest`. */
+export type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S
+
+export const camelCase = (name: string): string =>
+  name.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase())
+
+/** The typed values a table reads, keyed by each input's name in camelCase: what the run uses. */
+export type Typed<F extends Fields> = {
+  -readonly [K in keyof F & string as CamelCase<K>]: F[K] extends Field<infer T> ? T : never
+}
+
+/** The typed values of `fields` only, out of a larger table's. */
+export function pick<F extends Fields>(fields: F, values: Readonly<Record<string, unknown>>): Typed<F> {
+  return Object.fromEntries(
+    Object.keys(fields).map(name => [camelCase(name), values[camelCase(name)]])
+  ) as Typed<F>
+}
+
+/** The typed values without those of `fields`. */
+export function omit<F extends Fields, V extends object>(fields: F, values: V): Omit<V, keyof Typed<F>> {
+  const names = new Set(Object.keys(fields).map(camelCase))
+  return Object.fromEntries(Object.entries(values).filter(([key]) => !names.has(key))) as Omit<
+    V,
+    keyof Typed<F>
+  >
+}
+
+/** What a table read: the typed values, and the warnings of its parsers (each under its input's name). */
+export interface Read<F extends Fields> {
+  values: Typed<F>
+  warnings: string[]
+}
 
 /** A cross-input rule: reported under `input`, run only when every input in `reads` was read cleanly. */
 export interface Rule<V> {
@@ -72,12 +118,19 @@ export function readTable<F extends Fields>(
   fields: F,
   rules: readonly Rule<Values<F>>[],
   options: ReadOptions
-): Values<F> {
+): Read<F> {
   const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]))
   const text = (name: string): string => options.source(name) || (defaults.get(name) ?? '')
   const order = new Map(options.specs.map((spec, i) => [spec.name, i]))
   const rank = (name: string): number => order.get(name) ?? order.size
-  const context: FieldContext = { cwd: options.cwd ?? '.', env: options.env ?? {}, text }
+  const warnings: string[] = []
+  let reading = ''
+  const context: FieldContext = {
+    cwd: options.cwd ?? '.',
+    env: options.env ?? {},
+    text,
+    warn: message => warnings.push(`${reading}: ${message}`)
+  }
   const problems: string[] = []
   const failed = new Set<string>()
   const values: Record<string, unknown> = {}
@@ -85,6 +138,7 @@ export function readTable<F extends Fields>(
   for (const name of names) {
     const spec = fields[name]
     if (!spec) continue
+    reading = name
     try {
       values[name] = spec.parse(text(name), context)
     } catch (error) {
@@ -101,7 +155,19 @@ export function readTable<F extends Fields>(
     if (problem !== undefined) problems.push(`${rule.input}: ${problem}`)
   }
   if (problems.length > 0) throw new InputError(problems)
-  return read
+  const typed = Object.fromEntries(names.map(name => [camelCase(name), values[name]]))
+  return { values: typed as Typed<F>, warnings }
+}
+
+/**
+ * What to mask of a table's inputs, before anything is parsed: the parts each secret field finds in its
+ * text (the runner masks line by line, so a multi-line secret comes line by line too).
+ */
+export function secretsOf(fields: Fields, source: InputSource): string[] {
+  return Object.entries(fields).flatMap(([name, spec]) => {
+    const value = source(name)
+    return spec.secrets && value !== '' ? spec.secrets(value).filter(s => s.trim() !== '') : []
+  })
 }
 
 /** true / false, any case. */

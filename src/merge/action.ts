@@ -12,10 +12,10 @@ import type { TomlTable } from '../buildkitd/toml.js'
 import { signImage } from '../cosign/sign-image.js'
 import { withEnvironment } from '../core/runner.js'
 import { signing } from '../inputs/describe.js'
-import { readMergeInputs, type MergeInputs } from '../inputs/merge.js'
+import { maskSecrets } from '../inputs/masks.js'
+import { MERGE_FIELDS, readMergeInputs, type MergeInputs } from '../inputs/merge.js'
 import { transientRegistryFailure } from '../registry/errors.js'
 import type { MainDeps } from '../run/deps.js'
-import { maskSecrets } from '../run/secrets.js'
 import { mergeImages, type MergeResult } from './merge.js'
 import { openRegistries } from './registries.js'
 import type { Retry } from './resolve.js'
@@ -25,7 +25,7 @@ export const MERGE_RETRIES = 2
 
 export async function runMergeAction(deps: MainDeps): Promise<void> {
   const { reporter } = deps
-  maskSecrets(reporter, deps.getInput, deps.env)
+  maskSecrets(reporter, MERGE_FIELDS, deps.getInput, deps.env)
   const inputs = await reporter.group('Inputs', () => {
     const parsed = readMergeInputs(deps.getInput, deps.cwd, deps.env)
     for (const line of describeMergeInputs(parsed)) reporter.info(line)

@@ -6,7 +6,6 @@ import { uniqueBuilderName } from '../buildx/builder.js'
 import { builderDiskUse } from '../buildx/du.js'
 import type { HintContext } from '../buildx/output.js'
 import { checkLoad } from './build-checks.js'
-import { emptySecretWarnings } from '../inputs/build-options.js'
 import { describeInputs } from '../inputs/describe.js'
 import { readInputs, type Inputs } from '../inputs/inputs.js'
 import { InputError } from '../inputs/table.js'
@@ -17,7 +16,8 @@ import { provisionBuilder } from './provision.js'
 import { nodesInUse, placementOf } from './nodes.js'
 import { hostNetworkForLoopback } from './loopback.js'
 import { checkPushAccess, pushRepositories } from './push-access.js'
-import { maskSecrets } from './secrets.js'
+import { maskSecrets } from '../inputs/masks.js'
+import { BUILD_FIELDS } from '../inputs/fields.js'
 import * as state from './state.js'
 import { smokeFailure } from '../docker/smoke.js'
 import { buildImage } from './build-step.js'
@@ -32,11 +32,11 @@ export async function runMain(deps: MainDeps): Promise<void> {
   const clock = new PhaseClock(deps.now)
   try {
     state.markMainStarted(reporter)
-    maskSecrets(reporter, deps.getInput, deps.env)
+    maskSecrets(reporter, BUILD_FIELDS, deps.getInput, deps.env)
     const inputs = await clock.time('inputs', () =>
       reporter.group('Inputs', () => {
         const parsed = readInputs(deps.getInput, deps.cwd, deps.env)
-        for (const warning of emptySecretWarnings(deps.getInput)) reporter.warning(warning)
+        for (const warning of parsed.warnings) reporter.warning(warning)
         for (const line of describeInputs(parsed)) reporter.info(line)
         return Promise.resolve(hostNetworkForLoopback(reporter, nodesInUse(reporter, parsed)))
       })

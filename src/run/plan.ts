@@ -9,7 +9,16 @@
  */
 import { PLAN_INPUTS } from '../inputs/action-spec.js'
 import { NO_TAG } from '../inputs/rules.js'
-import { bool, field, readTable, text, type InputSource, type Rule, type Values } from '../inputs/table.js'
+import {
+  bool,
+  field,
+  readTable,
+  text,
+  type InputSource,
+  type Rule,
+  type Typed,
+  type Values
+} from '../inputs/table.js'
 import { parsePlatforms, splitList } from '../inputs/parse.js'
 import { formatPlatform, parsePlatform } from '../oci/platforms.js'
 import { parseImageReference } from '../oci/reference.js'
@@ -18,15 +27,11 @@ import type { EntryDeps } from './deps.js'
 /** How many platforms one distributed build can have: the reusable workflow declares this many slots. */
 export const MAX_PLATFORMS = 10
 
-export interface PlanInputs {
-  platforms: string[]
-  /** platform -> runner labels (one label, or several that a runner must all have). */
-  runners: Map<string, string[]>
-  /** Labels for platforms the map does not name. */
-  fallback: string[]
-  tags: string[]
-  push: boolean
-}
+/**
+ * The plan's inputs: platforms, runners (platform -> runner labels: one label, or several that a runner
+ * must all have), runs-on (the labels of platforms that runners does not name), tags, push.
+ */
+export type PlanInputs = Omit<Typed<typeof PLAN_FIELDS>, 'nodes'>
 
 export interface PlanEntry {
   platform: string
@@ -45,7 +50,7 @@ export interface Plan {
 /** The plan itself: a pure function of the inputs. */
 export function plan(inputs: PlanInputs): Plan {
   const include = inputs.platforms.map((platform, slot) => {
-    const labels = inputs.runners.get(platform) ?? inputs.fallback
+    const labels = inputs.runners.get(platform) ?? inputs.runsOn
     return { platform, 'runs-on': labels.length === 1 ? (labels[0] ?? '') : [...labels], slot }
   })
   const first = inputs.tags[0]
@@ -85,7 +90,7 @@ function parseLabels(value: string, where: string): string[] {
   return labels
 }
 
-const PLAN_FIELDS = {
+export const PLAN_FIELDS = {
   platforms: field([] as string[], value => {
     const list = parsePlatforms(value)
     if (list.length > MAX_PLATFORMS) {
@@ -126,8 +131,7 @@ const PLAN_RULES: readonly Rule<Values<typeof PLAN_FIELDS>>[] = [
 
 /** Reads and checks the plan's inputs (plan/action.yml's defaults); all problems together, each naming its input. */
 export function readPlanInputs(source: InputSource): PlanInputs {
-  const v = readTable(PLAN_FIELDS, PLAN_RULES, { source, specs: PLAN_INPUTS })
-  return { platforms: v.platforms, runners: v.runners, fallback: v['runs-on'], tags: v.tags, push: v.push }
+  return readTable(PLAN_FIELDS, PLAN_RULES, { source, specs: PLAN_INPUTS }).values
 }
 
 /** The plan step: reads the inputs, sets the `matrix` and `repository` outputs, and logs the plan. */

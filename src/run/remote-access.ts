@@ -15,10 +15,10 @@ import type { TlsMaterial } from '../inputs/remote-access.js'
 
 /** The TLS files for the remote driver, or undefined when no node is a tcp:// daemon. */
 export function writeRemoteTls(
-  inputs: Pick<Inputs, 'nodes' | 'remoteTls'>,
+  inputs: Pick<Inputs, 'nodes' | 'remoteTlsCa' | 'remoteTlsCert' | 'remoteTlsKey' | 'remoteTlsServerName'>,
   work: string
 ): RemoteTlsFiles | undefined {
-  const { ca, cert, key, serverName } = inputs.remoteTls
+  const { remoteTlsCa: ca, remoteTlsCert: cert, remoteTlsKey: key, remoteTlsServerName: serverName } = inputs
   if (!inputs.nodes.some(isTcpDaemon) || !ca) return undefined
   const dir = privateDir(work)
   const place = (material: TlsMaterial, name: string): string => {
