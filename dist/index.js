@@ -34835,6 +34835,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 
 /***/ }),
 
+/***/ 6466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+
+/***/ }),
+
 /***/ 1692:
 /***/ ((module) => {
 
@@ -34953,2960 +34960,14 @@ function cacheBudgetConfig(maxBytes) {
 
 /***/ }),
 
-/***/ 3239:
+/***/ 4213:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ak: () => (/* binding */ uniqueBuilderName),
-/* harmony export */   Ij: () => (/* binding */ createBuilder),
-/* harmony export */   MA: () => (/* binding */ BuilderExistsError),
-/* harmony export */   cP: () => (/* binding */ builderOptionArgs),
-/* harmony export */   cv: () => (/* binding */ builderExists),
-/* harmony export */   iL: () => (/* binding */ buildxConfigDir),
-/* harmony export */   iq: () => (/* binding */ removeBuilder),
-/* harmony export */   wP: () => (/* binding */ proxyEnvironment)
+/* harmony export */   T: () => (/* binding */ parseRegistryHost),
+/* harmony export */   c: () => (/* binding */ isLoopbackHost)
 /* harmony export */ });
-/* unused harmony exports createBuilderArgs, csvField, removeBuilderArgs */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6741);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3828);
-/**
- * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
- * by the post step. The argv is built by pure functions; `createBuilder` runs it.
- */
-
-
-
-
-
-/** A builder name that no other job on this runner will pick. */
-function uniqueBuilderName(runId) {
-    const suffix = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex');
-    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
-}
-function createBuilderArgs(options) {
-    const args = ['buildx', 'create', '--name', options.name, ...builderOptionArgs(options)];
-    if (options.platforms && options.platforms.length > 0)
-        args.push('--platform', options.platforms.join(','));
-    args.push('--bootstrap');
-    return args;
-}
-/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
-function builderOptionArgs(options) {
-    const args = ['--driver', 'docker-container'];
-    const driverOpts = [`image=${options.buildkitImage}`];
-    if (options.hostNetwork)
-        driverOpts.push('network=host');
-    for (const [key, value] of Object.entries(options.proxyEnv))
-        driverOpts.push(csvField(`env.${key}=${value}`));
-    driverOpts.push(...options.driverOpts);
-    for (const opt of driverOpts)
-        args.push('--driver-opt', opt);
-    if (options.configFile)
-        args.push('--config', options.configFile);
-    const flags = [options.buildkitdFlags.trim()];
-    if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
-        flags.push('--allow-insecure-entitlement network.host');
-    }
-    const joined = flags.filter(f => f !== '').join(' ');
-    if (joined)
-        args.push('--buildkitd-flags', joined);
-    return args;
-}
-/**
- * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
- * quoted field, with quotes inside it doubled.
- */
-function csvField(value) {
-    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-function removeBuilderArgs(name) {
-    return ['buildx', 'rm', '--force', name];
-}
-/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
-function proxyEnvironment(env) {
-    const out = {};
-    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
-        const value = env[name] ?? env[name.toLowerCase()];
-        if (value)
-            out[name] = value;
-    }
-    return out;
-}
-/** The name is taken by a builder this run did not create (so it must not remove it either). */
-class BuilderExistsError extends Error {
-    name = 'BuilderExistsError';
-}
-async function createBuilder(runner, options) {
-    try {
-        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(runner, 'docker', createBuilderArgs(options), {
-            what: `Creating builder ${options.name}`
-        });
-    }
-    catch (error) {
-        if (error instanceof _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd &&
-            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
-            throw new Error(`The Docker engine is not reachable (${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .lastLine */ .fM)(error.stderr)}). Start Docker on the runner or point ` +
-                'DOCKER_HOST at an engine.', { cause: error });
-        }
-        if (error instanceof _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd && /already exists|existing instance/.test(error.stderr)) {
-            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
-        }
-        throw error;
-    }
-}
-/**
- * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
- * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
- * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
- */
-async function builderExists(runner, name, buildxConfigDir) {
-    const instances = node_path__WEBPACK_IMPORTED_MODULE_2__.join(buildxConfigDir, 'instances');
-    if (node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(instances))
-        return node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(instances, name));
-    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
-    return result.exitCode === 0;
-}
-/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
-function buildxConfigDir(env, dockerConfigDir) {
-    return env.BUILDX_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_2__.join(dockerConfigDir, 'buildx');
-}
-/** Removes a builder with its container and state; a builder that is already gone is not an error. */
-async function removeBuilder(runner, name) {
-    const result = await runner.run('docker', removeBuilderArgs(name));
-    if (result.exitCode === 0)
-        return 'removed';
-    if (/no builder .* found|not found/i.test(result.stderr))
-        return 'absent';
-    throw new _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
-}
-
-
-/***/ }),
-
-/***/ 8978:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TQ: () => (/* binding */ standaloneBuildx),
-/* harmony export */   WV: () => (/* binding */ parseBuildxCli),
-/* harmony export */   dK: () => (/* binding */ serializeBuildxCli),
-/* harmony export */   kc: () => (/* binding */ DOCKER_BUILDX),
-/* harmony export */   xG: () => (/* binding */ withBuildx)
-/* harmony export */ });
-/* unused harmony export buildxCommand */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/**
- * Which buildx this job runs, and how a command reaches it: the runner's `docker buildx` plugin, or a
- * downloaded release run standalone (see buildx-install.ts). The post step needs only this module.
- */
-
-
-/** The runner's own buildx, as a docker CLI plugin. */
-const DOCKER_BUILDX = Object.freeze({
-    command: 'docker',
-    prefix: Object.freeze(['buildx'])
-});
-/** A buildx binary run standalone (`/path/docker-buildx version`). */
-function standaloneBuildx(binary) {
-    return { command: binary, prefix: [] };
-}
-/**
- * `['buildx', 'build', ...]` (as builder.ts and build.ts produce it) -> the command and arguments that run
- * it with `cli`.
- */
-function buildxCommand(cli, argv) {
-    if (argv[0] !== 'buildx')
-        throw new Error(`not a buildx command: ${argv.join(' ')}`);
-    return [cli.command, [...cli.prefix, ...argv.slice(1)]];
-}
-/** A runner that sends `docker buildx ...` to `cli`; every other command goes to `runner` unchanged. */
-function withBuildx(runner, cli) {
-    if (isDockerBuildx(cli))
-        return runner;
-    return {
-        run(command, args, options) {
-            if (command === 'docker' && args[0] === 'buildx') {
-                const [buildx, buildxArgs] = buildxCommand(cli, args);
-                return runner.run(buildx, buildxArgs, options);
-            }
-            return runner.run(command, args, options);
-        }
-    };
-}
-function isDockerBuildx(cli) {
-    return cli.command === 'docker' && cli.prefix.length === 1 && cli.prefix[0] === 'buildx';
-}
-/** The BuildxCli as a state value, for the post step (which must remove the builder with the same binary). */
-function serializeBuildxCli(cli) {
-    return isDockerBuildx(cli) ? '' : JSON.stringify({ command: cli.command, prefix: cli.prefix });
-}
-/**
- * Reads what `serializeBuildxCli` wrote. '' (main used the runner's buildx, or never got that far),
- * something unreadable, or a binary that is no longer there: the runner's `docker buildx`.
- */
-function parseBuildxCli(value) {
-    if (value === '')
-        return DOCKER_BUILDX;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch {
-        return DOCKER_BUILDX;
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return DOCKER_BUILDX;
-    const { command, prefix } = parsed;
-    if (typeof command !== 'string' || command === '')
-        return DOCKER_BUILDX;
-    if (!Array.isArray(prefix) || !prefix.every((p) => typeof p === 'string'))
-        return DOCKER_BUILDX;
-    if (node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(command) && !node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(command))
-        return DOCKER_BUILDX;
-    return { command, prefix };
-}
-
-
-/***/ }),
-
-/***/ 3651:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   PB: () => (/* binding */ buildxFailureReason),
-/* harmony export */   Vs: () => (/* binding */ QEMU_CRASH),
-/* harmony export */   YP: () => (/* binding */ failureOutput),
-/* harmony export */   eI: () => (/* binding */ emulatorCrashHint),
-/* harmony export */   nj: () => (/* binding */ crossCompileHint),
-/* harmony export */   uK: () => (/* binding */ hintsFor)
-/* harmony export */ });
-/* unused harmony exports hostOf, transientReason */
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6741);
-/**
- * What buildx's output says about a failure, from one table of known failures: whether another attempt
- * can fix it (network, registry overload, builder start-up) and, for the errors users meet most with
- * private registries and emulation, a hint that names the input that fixes it. The retry policy and the
- * failure report both read this table.
- *
- * A failure that shows the build itself failed (a Dockerfile that fails fails the same way every time) or
- * a configuration problem is never retried, whatever else the output says.
- */
-
-const NOTHING_SET = { loginRegistry: '', retries: 0, insecureRegistries: [] };
-const UNTRUSTED_CERTIFICATE = /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i;
-/** The registry (host[:port]) of the https:// URL on the first line of `output` that matches `pattern`. */
-function hostOf(output, pattern) {
-    const line = output.split('\n').find(l => pattern.test(l)) ?? '';
-    return /https:\/\/([^/\s"]+)/.exec(line)?.[1];
-}
-const FAILURES = [
-    // The build itself failed.
-    { pattern: /did not complete successfully/i, transient: false },
-    { pattern: /dockerfile parse error/i, transient: false },
-    { pattern: /failed to compute cache key/i, transient: false },
-    { pattern: /failed to parse (stage|platform|dockerfile)/i, transient: false },
-    { pattern: /unknown instruction/i, transient: false },
-    { pattern: /invalid reference format/i, transient: false },
-    // Configuration that an input fixes.
-    {
-        pattern: UNTRUSTED_CERTIFICATE,
-        transient: false,
-        hint: (_, output) => {
-            const host = hostOf(output, UNTRUSTED_CERTIFICATE);
-            return {
-                title: 'Registry certificate not trusted',
-                message: host
-                    ? `BuildKit does not trust the certificate of ${host}. Give its CA with the ca-certs input ` +
-                        `(${host}=PEM or a path), or list ${host} in insecure-registries to skip verification.`
-                    : 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
-                        '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
-            };
-        }
-    },
-    {
-        pattern: /server gave HTTP response to HTTPS client/i,
-        transient: false,
-        hint: {
-            title: 'Registry speaks plain HTTP',
-            message: 'The registry serves plain HTTP. List it in insecure-registries as http://host:port.'
-        }
-    },
-    {
-        pattern: /no such host/i,
-        transient: false,
-        hint: {
-            title: 'Registry name not resolvable from the builder',
-            message: 'The builder container cannot resolve the registry name (private DNS or /etc/hosts). ' +
-                'Set host-network: true so the builder uses the runner’s network and resolver.'
-        }
-    },
-    {
-        pattern: /multiple platforms feature is currently not supported for docker driver/i,
-        transient: false,
-        hint: {
-            title: 'Builder cannot build several platforms',
-            message: 'The build ran on the docker driver. This action creates a docker-container builder; do not override ' +
-                'it with a builder that uses the docker driver.'
-        }
-    },
-    {
-        pattern: /exec format error/i,
-        transient: false,
-        hint: {
-            title: 'Emulator missing for a platform',
-            message: 'A RUN step ran a binary for another architecture without QEMU. Leave qemu: auto (or image/package), ' +
-                'or cross-compile with FROM --platform=$BUILDPLATFORM.'
-        }
-    },
-    {
-        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access|refused the credentials|refused to let these credentials push/i,
-        transient: false,
-        hint: context => context.loginRegistry === ''
-            ? {
-                title: 'Registry refused the credentials',
-                message: 'The registry needs credentials: set the registry, username and password inputs (or log in ' +
-                    'before this step) for the registry in tags.'
-            }
-            : {
-                title: 'Registry refused the credentials',
-                message: `The registry refused the login: check the password (or token) and username for ` +
-                    `${context.loginRegistry}, and that the account may push to the repositories of the tags input. A tag ` +
-                    'in another registry needs its own login before this step.'
-            }
-    },
-    {
-        // An HTTPS registry that BuildKit talked to over plain HTTP (its default for localhost and 127.0.0.1).
-        pattern: /https?:\/\/[^\s"]+[^\n]*400 Bad Request|Client sent an HTTP request to an HTTPS server/i,
-        transient: false,
-        hint: (context, output) => {
-            const host = /http:\/\/([^/\s"]+)/.exec(output)?.[1] ?? 'the registry';
-            const listed = context.insecureRegistries.includes(host);
-            return {
-                title: 'HTTPS registry reached over HTTP',
-                message: `BuildKit talked plain HTTP to ${host}, which serves HTTPS (400 Bad Request). ` +
-                    (listed
-                        ? `insecure-registries lists ${host} as plain HTTP: list it as https://${host} (or ${host}) to ` +
-                            'keep HTTPS without verification, or give its CA with ca-certs instead.'
-                        : `Give its CA with ca-certs (${host}=PEM or a path): that makes BuildKit use HTTPS for it, ` +
-                            `even on localhost; or list https://${host} in insecure-registries to skip verification.`)
-            };
-        }
-    },
-    {
-        // The builder's container stopped, or BuildKit died, in the middle of the build.
-        pattern: /rpc error: code = \w+ desc = [^\n]*(EOF|connection reset|transport is closing)|no such container|error reading from server: EOF/i,
-        transient: 'builder connection lost',
-        hint: context => context.retries > 0
-            ? undefined
-            : {
-                title: 'Builder lost',
-                message: 'The connection to the builder was lost during the build: its container stopped or BuildKit ' +
-                    'exited (out of memory, removed by a cleanup job, Docker restarted). With retries set ' +
-                    '(e.g. retries: 2) the build is tried again and the builder started again.'
-            }
-    },
-    {
-        pattern: /unsupported request frontend\.(lint|outline|targets)|unsupported frontend capability moby\.buildkit\.frontend\.subrequests/i,
-        transient: false,
-        hint: {
-            title: 'BuildKit too old for call',
-            message: "The builder's BuildKit cannot evaluate the build this way (call: check, outline and targets need " +
-                'BuildKit 0.15 or newer). Set buildkit-image to a newer BuildKit (e.g. moby/buildkit:buildx-stable-1), ' +
-                'or leave call empty.'
-        }
-    },
-    // Transient: another attempt may succeed.
-    { pattern: /connection refused/i, transient: 'connection refused' },
-    { pattern: /connection reset by peer/i, transient: 'connection reset' },
-    { pattern: /broken pipe|unexpected EOF/i, transient: 'connection dropped' },
-    {
-        pattern: /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout/i,
-        transient: 'timeout'
-    },
-    {
-        pattern: /\b(500|502|503|504) (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i,
-        transient: 'registry server error'
-    },
-    { pattern: /\b429 Too Many Requests|toomanyrequests/i, transient: 'registry rate limit (429)' },
-    {
-        pattern: /failed to (push|fetch|copy|do request).*(EOF|reset|refused|timeout)/i,
-        transient: 'network failure during push/pull'
-    },
-    {
-        pattern: /error reading from server|transport is closing|failed to dial gRPC|connection error: desc/i,
-        transient: 'builder connection lost'
-    },
-    {
-        pattern: /error while booting|failed to bootstrap|timeout waiting for buildkitd/i,
-        transient: 'builder start-up failed'
-    }
-];
-/**
- * What an emulated process prints when QEMU itself fails it: known emulator bugs end in a segmentation
- * fault or an illegal instruction (`qemu: uncaught target signal 11 (Segmentation fault)`), a missing or
- * broken handler in `exec format error`. Matched against the output of a failed step that ran under
- * emulation (see run/timings.ts), not against the whole build output: natively the same words are the
- * program's own bug.
- */
-const QEMU_CRASH = /segmentation fault|illegal instruction|exec format error|qemu: uncaught target signal/i;
-/** For a build step that failed under emulation with one of the QEMU_CRASH messages. */
-function emulatorCrashHint(platform, step) {
-    return {
-        title: `Emulator crash on ${platform}`,
-        message: `${step} failed under QEMU emulation for ${platform} with an error typical of emulator bugs. Pin or ` +
-            'update the emulator (qemu-image: a newer tonistiigi/binfmt release, or qemu: package for the ' +
-            "runner's own QEMU), or cross-compile that step (FROM --platform=$BUILDPLATFORM, see docs/performance.md)."
-    };
-}
-/** When most of the build's time went into RUN steps under emulation. */
-function crossCompileHint(platforms, emulatedSeconds, share) {
-    return {
-        title: 'Emulated RUN steps dominate the build',
-        message: `RUN steps under QEMU emulation (${platforms.join(', ')}) took ${emulatedSeconds.toFixed(1)} s, ` +
-            `${Math.round(share * 100)}% of the build's step time. Cross-compiling is usually several times ` +
-            'faster: run the toolchain in a FROM --platform=$BUILDPLATFORM stage and build for TARGETOS/' +
-            'TARGETARCH (example in docs/performance.md).'
-    };
-}
-/** Why the failure looks transient, or undefined when it must not be retried. */
-function transientReason(output) {
-    const matching = FAILURES.filter(f => f.pattern.test(output));
-    if (matching.some(f => f.transient === false))
-        return undefined;
-    return matching.find(f => f.transient !== false)?.transient || undefined;
-}
-/** The hints for every known failure the output shows, worded for what the inputs set. */
-function hintsFor(output, context = NOTHING_SET) {
-    return FAILURES.flatMap(f => {
-        if (!f.hint || !f.pattern.test(output))
-            return [];
-        const hint = typeof f.hint === 'function' ? f.hint(context, output) : f.hint;
-        return hint ? [hint] : [];
-    });
-}
-/** A command's output (stderr, then stdout); for anything else its message. */
-function failureOutput(error) {
-    return error instanceof _core_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .CommandError */ .Qd ? `${error.stderr}\n${error.stdout}` : undefined;
-}
-/** The retry classifier for buildx commands: a command whose output shows a transient failure. */
-function buildxFailureReason(error) {
-    const output = failureOutput(error);
-    return output === undefined ? undefined : transientReason(output);
-}
-
-
-/***/ }),
-
-/***/ 3828:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ errorCode),
-/* harmony export */   bD: () => (/* binding */ messageOf),
-/* harmony export */   eB: () => (/* binding */ errorChain),
-/* harmony export */   fM: () => (/* binding */ lastLine)
-/* harmony export */ });
-/**
- * Helpers for errors of unknown shape. All duck-typed rather than `instanceof Error`: errors from node
- * built-ins may come from another realm (jest's VM modules), where instanceof fails.
- */
-function isObject(value) {
-    return typeof value === 'object' && value !== null;
-}
-/** The message of anything thrown. */
-function messageOf(error) {
-    if (isObject(error) && 'message' in error && typeof error.message === 'string')
-        return error.message;
-    return String(error);
-}
-/** A node error's `code` (ENOENT, ECONNREFUSED, ...), or undefined when it has none. */
-function errorCode(error) {
-    if (!isObject(error) || !('code' in error))
-        return undefined;
-    const { code } = error;
-    return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
-}
-/** The `code`s and non-empty messages along an error's `cause` chain, outermost first (at most 8 deep). */
-function errorChain(error) {
-    const codes = [];
-    const messages = [];
-    let current = error;
-    for (let depth = 0; depth < 8 && isObject(current); depth++) {
-        const code = errorCode(current);
-        if (code !== undefined)
-            codes.push(code);
-        if ('message' in current && typeof current.message === 'string' && current.message !== '') {
-            messages.push(current.message);
-        }
-        current = 'cause' in current ? current.cause : undefined;
-    }
-    if (messages.length === 0)
-        messages.push(typeof error === 'string' ? error : 'unknown error');
-    return { codes, messages };
-}
-/** The last non-empty line of a program's output: usually the line that says what went wrong. */
-function lastLine(text) {
-    return text.trim().split('\n').pop() ?? '';
-}
-
-
-/***/ }),
-
-/***/ 7493:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   LH: () => (/* binding */ withRetries),
-/* harmony export */   yy: () => (/* binding */ sleep)
-/* harmony export */ });
-/* unused harmony export backoffDelays */
-/**
- * Retries for failures that a second attempt can fix. What counts as such a failure is the caller's
- * classifier (buildx output: src/buildx/output.ts; registry reads: the registry client).
- */
-function backoffDelays(options) {
-    const max = options.maxDelayMs ?? 30_000;
-    return Array.from({ length: options.retries }, (_, i) => Math.min(options.initialDelayMs * 2 ** i, max));
-}
-/** Runs `attempt`; on an error the classifier calls transient, waits and tries again, up to `retries` times. */
-async function withRetries(options, attempt) {
-    const delays = backoffDelays(options);
-    for (let n = 0;; n++) {
-        try {
-            return await attempt(n);
-        }
-        catch (error) {
-            const reason = options.classify(error);
-            const delay = delays[n];
-            if (reason === undefined || delay === undefined)
-                throw error;
-            options.log(`${options.what}: attempt ${n + 1} of ${delays.length + 1} failed (${reason}); retrying in ${Math.round(delay / 1000)}s`);
-            await options.sleep(delay);
-        }
-    }
-}
-/** Real time: the production `sleep`. */
-function sleep(ms) {
-    return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-
-/***/ }),
-
-/***/ 6741:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ec: () => (/* binding */ withEnvironment),
-/* harmony export */   M6: () => (/* binding */ execRunner),
-/* harmony export */   Qd: () => (/* binding */ CommandError),
-/* harmony export */   X4: () => (/* binding */ runChecked)
-/* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5260);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3828);
-/**
- * The one way this action runs external programs. Every command goes through a CommandRunner: argv
- * arrays only (never a shell string), so tags, build-args and labels stay inert whatever they contain.
- * Tests replace the runner with a fake that records calls; production uses @actions/exec (`execRunner`).
- */
-
-
-/** How many trailing lines of stderr an error message carries. */
-const STDERR_TAIL_LINES = 25;
-/** A command that exited non-zero (or could not be started), with the end of what it wrote to stderr. */
-class CommandError extends Error {
-    command;
-    args;
-    exitCode;
-    stdout;
-    stderr;
-    constructor(command, args, result, what) {
-        const tail = result.stderr.trimEnd().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
-        const head = what ?? `${command} ${args.slice(0, 2).join(' ')}`;
-        super(`${head} failed (exit code ${result.exitCode})${tail ? `:\n${tail}` : ''}`);
-        this.name = 'CommandError';
-        this.command = command;
-        this.args = args;
-        this.exitCode = result.exitCode;
-        this.stdout = result.stdout;
-        this.stderr = result.stderr;
-    }
-}
-/** Runs a command and turns a non-zero exit into a CommandError carrying stderr. */
-async function runChecked(runner, command, args, options = {}) {
-    const { what, ...runOptions } = options;
-    const result = await runner.run(command, args, runOptions);
-    if (result.exitCode !== 0)
-        throw new CommandError(command, args, result, what);
-    return result;
-}
-/** A runner that gives every command `env` (under the command's own extra environment). */
-function withEnvironment(runner, env) {
-    return {
-        run: (command, args, options = {}) => runner.run(command, args, { ...options, env: { ...env, ...options.env } })
-    };
-}
-/**
- * The production runner, on @actions/exec, logging through `log`: each command is echoed as it starts and
- * its output streamed line by line (unless silent); every process it starts is listed as a debug line. A
- * program that cannot be started reports exit code 127.
- */
-function execRunner(log) {
-    return {
-        async run(command, args, options = {}) {
-            const env = options.env ? mergedEnv(options.env) : undefined;
-            const line = `${command} ${args.join(' ')}`;
-            // Re-run with debug logging to see every process this action starts, silent ones included.
-            log.debug(`spawn: ${line}`);
-            if (!options.silent)
-                log.command(line);
-            const onStderrLine = options.onStderrLine;
-            const show = (text) => {
-                log.info(text);
-            };
-            try {
-                // @actions/exec itself stays silent: what it would write to stdout goes through the log instead.
-                const out = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(command, [...args], {
-                    ignoreReturnCode: true,
-                    silent: true,
-                    listeners: {
-                        ...(options.silent ? {} : { stdline: show }),
-                        ...(onStderrLine ? { errline: onStderrLine } : options.silent ? {} : { errline: show })
-                    },
-                    ...(env ? { env } : {}),
-                    ...(options.cwd ? { cwd: options.cwd } : {}),
-                    ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {})
-                });
-                return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
-            }
-            catch (error) {
-                // @actions/exec throws when the program is not found or cannot be spawned.
-                return { exitCode: 127, stdout: '', stderr: (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(error) };
-            }
-        }
-    };
-}
-function mergedEnv(extra) {
-    const env = {};
-    for (const [key, value] of Object.entries(process.env))
-        if (value !== undefined)
-            env[key] = value;
-    return { ...env, ...extra };
-}
-
-
-/***/ }),
-
-/***/ 5189:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E8: () => (/* binding */ parseSmokeCommand),
-/* harmony export */   cR: () => (/* binding */ smokeFailure),
-/* harmony export */   yk: () => (/* binding */ runSmokeTests)
-/* harmony export */ });
-/* unused harmony exports OUTPUT_LIMIT, smokeRunArgs */
-/* harmony import */ var node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(643);
-/**
- * The smoke test: one command run in the pushed image of every platform, by digest, with `docker run
- * --platform` (natively, or under QEMU for the others), all platforms at once, each with a time limit.
- *
- * The command is given as the arguments of `docker run IMAGE ARGS...`: the image's entrypoint runs with
- * them (an image without an entrypoint runs them as its command). It is split into words the way a shell
- * would split a simple command (quotes group, backslash escapes), or given exactly as a JSON array; it is
- * never handed to a shell on the runner.
- */
-
-/** `--version`, `sh -c 'test -x /app'`, or `["/app", "--self-test"]` -> the argv after the image. */
-function parseSmokeCommand(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return [];
-    if (trimmed.startsWith('[')) {
-        let parsed;
-        try {
-            parsed = JSON.parse(trimmed);
-        }
-        catch {
-            throw new Error('starts with [ but is not a JSON array of strings, e.g. ["sh", "-c", "uname -m"]');
-        }
-        if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(a => typeof a === 'string'))
-            throw new Error('a JSON array must hold at least one string, e.g. ["sh", "-c", "uname -m"]');
-        return parsed;
-    }
-    return splitWords(trimmed);
-}
-/** Splits like a shell's simple command, without expansions: 'a "b c"' -> ['a', 'b c']. */
-function splitWords(text) {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote = '';
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charAt(i);
-        if (quote === "'") {
-            if (c === "'")
-                quote = '';
-            else
-                word += c;
-        }
-        else if (quote === '"') {
-            if (c === '"')
-                quote = '';
-            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text.charAt(i + 1)))
-                word += text.charAt(++i);
-            else
-                word += c;
-        }
-        else if (/\s/.test(c)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-        }
-        else {
-            inWord = true;
-            if (c === '"' || c === "'")
-                quote = c;
-            else if (c === '\\' && i + 1 < text.length)
-                word += text.charAt(++i);
-            else
-                word += c;
-        }
-    }
-    if (quote)
-        throw new Error(`has an unterminated ${quote} quote`);
-    if (inWord)
-        words.push(word);
-    return words;
-}
-const OUTPUT_LIMIT = 4000;
-/** `docker run` for one platform: by digest, host network, removed afterwards. */
-function smokeRunArgs(options) {
-    return [
-        'run',
-        '--rm',
-        '--name',
-        options.name,
-        '--platform',
-        options.platform,
-        '--network',
-        'host',
-        options.image,
-        ...options.args
-    ];
-}
-/** Runs the smoke test on every platform at once; never throws for a failing command (see the results). */
-async function runSmokeTests(options) {
-    return Promise.all(Object.entries(options.platforms).map(([platform, digest]) => runOne(options, platform, digest)));
-}
-async function runOne(options, platform, digest) {
-    const image = `${options.repository}@${digest}`;
-    const name = `${options.runId}-smoke-${platform.replace(/[^a-zA-Z0-9]+/g, '-')}`;
-    const started = node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__.performance.now();
-    const finish = (result, timedOut, prefix) => {
-        const output = prefix + [result.stdout.trimEnd(), result.stderr.trimEnd()].filter(s => s !== '').join('\n');
-        return {
-            platform,
-            image,
-            passed: !timedOut && result.exitCode === 0,
-            exitCode: timedOut ? null : result.exitCode,
-            timedOut,
-            seconds: Math.round((node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__.performance.now() - started) / 100) / 10,
-            output: output.length > OUTPUT_LIMIT ? `…${output.slice(-OUTPUT_LIMIT)}` : output
-        };
-    };
-    // Pulled first and quietly, so that the output is the command's own (and the time limit its own too).
-    const pulled = await options.runner.run('docker', ['pull', '--quiet', '--platform', platform, image], {
-        silent: true
-    });
-    if (pulled.exitCode !== 0)
-        return finish(pulled, false, `docker pull ${image} failed:\n`);
-    const limit = { reached: false };
-    const timer = setTimeout(() => {
-        limit.reached = true;
-        // Removing the container ends the `docker run` waiting on it.
-        void options.runner.run('docker', ['rm', '--force', name], { silent: true });
-    }, options.timeoutSeconds * 1000);
-    try {
-        const result = await options.runner.run('docker', smokeRunArgs({ name, platform, image, args: options.args }), { silent: true });
-        return finish(result, limit.reached, '');
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-/** The error for failed platforms: each named, with what its command wrote. */
-function smokeFailure(results, args) {
-    const failed = results.filter(r => !r.passed);
-    if (failed.length === 0)
-        return undefined;
-    const parts = failed.map(r => {
-        const why = r.timedOut ? `did not finish within the time limit` : `exited with code ${r.exitCode}`;
-        return `${r.platform}: \`${args.join(' ')}\` ${why} in ${r.image}\n${indent(r.output || '(no output)')}`;
-    });
-    return new Error(`smoke-test failed on ${failed.map(r => r.platform).join(', ')}:\n${parts.join('\n')}`);
-}
-function indent(text) {
-    return text
-        .split('\n')
-        .map(line => `    ${line}`)
-        .join('\n');
-}
-
-
-/***/ }),
-
-/***/ 4414:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ githubReporter),
-/* harmony export */   d: () => (/* binding */ githubInputs)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/**
- * The Reporter on GitHub: @actions/core's workflow commands and files (GITHUB_OUTPUT, GITHUB_STATE,
- * GITHUB_STEP_SUMMARY), and the step's inputs (INPUT_*). The only module besides the entries that
- * imports @actions/core.
- */
-
-
-/** The step's inputs, as the runner passes them: trimmed, '' when unset. */
-const githubInputs = name => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name);
-function properties(annotation) {
-    if (!annotation)
-        return {};
-    return {
-        ...(annotation.title !== undefined ? { title: annotation.title } : {}),
-        ...(annotation.file !== undefined ? { file: annotation.file } : {}),
-        ...(annotation.startLine !== undefined ? { startLine: annotation.startLine } : {})
-    };
-}
-/** The Reporter of a GitHub Actions step. */
-function githubReporter(env = process.env) {
-    return {
-        info: message => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message);
-        },
-        debug: message => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message);
-        },
-        command: line => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`[command]${line}`);
-        },
-        warning: (message, annotation) => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, properties(annotation));
-        },
-        error: (message, annotation) => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, properties(annotation));
-        },
-        notice: (message, annotation) => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, properties(annotation));
-        },
-        group: (name, work) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, work),
-        mask: secret => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
-        },
-        setOutput: (name, value) => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value);
-        },
-        save: (key, value) => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, value);
-        },
-        get: key => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(key),
-        appendSummary: async (html) => {
-            // Outside a job (no summary file) there is nowhere to write it: the log already has the results.
-            const file = env.GITHUB_STEP_SUMMARY;
-            if (file)
-                await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.appendFile(file, html);
-        },
-        fail: message => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message);
-        }
-    };
-}
-
-
-/***/ }),
-
-/***/ 5691:
-/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
-/* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3519);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2395);
-/* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6139);
-/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
-/* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
-/**
- * The action's entry. GitHub runs it as the action's `main` (dist/index.js) and as its `post`
- * (dist/post.js, which marks the process as the post step and loads this bundle). A post step whose main
- * never started finds no state and only says so; it never runs main. The sub-actions have entries of
- * their own (src/plan.ts, src/merge.ts).
- */
-
-
-
-
-
-
-const deps = (0,_run_deps_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultDeps */ .m)({ reporter: (0,_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubReporter */ .T)(), getInput: _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubInputs */ .d });
-if (process.argv.includes(_run_state_js__WEBPACK_IMPORTED_MODULE_5__/* .POST_STEP_FLAG */ .Xt)) {
-    await (0,_run_post_js__WEBPACK_IMPORTED_MODULE_4__/* .runPost */ .a)(deps);
-}
-else {
-    await (0,_run_main_js__WEBPACK_IMPORTED_MODULE_2__/* .runMain */ .V)(deps).catch((error) => {
-        (0,_run_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .reportFailure */ .xV)(deps.reporter, error);
-    });
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 1396:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bc: () => (/* binding */ isDigest),
-/* harmony export */   H3: () => (/* binding */ isAttestation),
-/* harmony export */   QS: () => (/* binding */ manifestKind),
-/* harmony export */   Z2: () => (/* binding */ MEDIA_TYPES),
-/* harmony export */   ZX: () => (/* binding */ bareMediaType),
-/* harmony export */   dY: () => (/* binding */ MANIFEST_ACCEPT),
-/* harmony export */   dw: () => (/* binding */ parseJsonObject),
-/* harmony export */   dz: () => (/* binding */ isTag),
-/* harmony export */   gp: () => (/* binding */ manifestMediaType),
-/* harmony export */   kA: () => (/* binding */ INDEX_MEDIA_TYPES),
-/* harmony export */   sI: () => (/* binding */ sha256Digest),
-/* harmony export */   u4: () => (/* binding */ isRecord)
-/* harmony export */ });
-/* unused harmony exports IMAGE_MANIFEST_MEDIA_TYPES, REFERENCE_TYPE_ANNOTATION, ATTESTATION_REFERENCE_TYPE */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/**
- * OCI and Docker distribution facts, in one place: media types, the digest and tag grammar, the sha256
- * digest of bytes, which kind of manifest a document is, and which index entries are attestations.
- */
-
-const MEDIA_TYPES = {
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    /** The layers of a BuildKit attestation manifest (SLSA provenance, SBOM). */
-    inToto: 'application/vnd.in-toto+json'
-};
-const INDEX_MEDIA_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList];
-const IMAGE_MANIFEST_MEDIA_TYPES = [
-    MEDIA_TYPES.ociManifest,
-    MEDIA_TYPES.dockerManifest
-];
-/** The Accept header of a manifest request: every index and image manifest type. */
-const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...IMAGE_MANIFEST_MEDIA_TYPES].join(', ');
-/** The annotation BuildKit puts on an index entry that is an attestation manifest. */
-const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
-const ATTESTATION_REFERENCE_TYPE = 'attestation-manifest';
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const TAG = /^\w[\w.-]{0,127}$/;
-/** A `sha256:<64 lowercase hex>` digest (the only algorithm registries and buildx use here). */
-function isDigest(value) {
-    return DIGEST.test(value);
-}
-/** A tag: 1 to 128 of letters, digits, `_`, `.`, `-`, not starting with `.` or `-`. */
-function isTag(value) {
-    return TAG.test(value);
-}
-/** 'sha256:<hex>' of the bytes. */
-function sha256Digest(bytes) {
-    return `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(bytes).digest('hex')}`;
-}
-/** A Content-Type value without parameters, lowercased ('' when there is none). */
-function bareMediaType(contentType) {
-    return contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
-}
-/**
- * The media type of a served manifest: the Content-Type without parameters, or the document's own
- * `mediaType` when the registry sent a generic type (application/json, text/plain) or none.
- */
-function manifestMediaType(contentType, raw) {
-    const declared = bareMediaType(contentType);
-    if (declared !== '' && declared !== 'application/json' && declared !== 'text/plain')
-        return declared;
-    const own = parseJsonObject(raw)?.['mediaType'];
-    return typeof own === 'string' ? own : declared;
-}
-/**
- * Whether a document is an image index or an image manifest: by its media type, else (a generic type
- * was served) by its own `mediaType`, else by its shape. undefined when it is neither.
- */
-function manifestKind(mediaType, parsed) {
-    const declared = bareMediaType(mediaType);
-    if (INDEX_MEDIA_TYPES.includes(declared))
-        return 'index';
-    if (IMAGE_MANIFEST_MEDIA_TYPES.includes(declared))
-        return 'manifest';
-    const own = parsed['mediaType'];
-    if (typeof own === 'string' && INDEX_MEDIA_TYPES.includes(own))
-        return 'index';
-    if (typeof own === 'string' && IMAGE_MANIFEST_MEDIA_TYPES.includes(own))
-        return 'manifest';
-    if (own === undefined && Array.isArray(parsed['manifests']))
-        return 'index';
-    if (own === undefined && isRecord(parsed['config']) && Array.isArray(parsed['layers']))
-        return 'manifest';
-    return undefined;
-}
-/** An index entry that is a BuildKit attestation manifest rather than a platform's image. */
-function isAttestation(entry) {
-    const annotations = entry['annotations'];
-    return isRecord(annotations) && annotations[REFERENCE_TYPE_ANNOTATION] === ATTESTATION_REFERENCE_TYPE;
-}
-/** The JSON object in the bytes, or undefined when they are not one. */
-function parseJsonObject(raw) {
-    try {
-        const parsed = JSON.parse(raw.toString());
-        return isRecord(parsed) ? parsed : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-
-/***/ }),
-
-/***/ 9537:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bq: () => (/* binding */ formatPlatform),
-/* harmony export */   FL: () => (/* binding */ normalizePlatform),
-/* harmony export */   Y8: () => (/* binding */ parsePlatform),
-/* harmony export */   jt: () => (/* binding */ emulatorFor),
-/* harmony export */   m4: () => (/* binding */ hostArchitecture)
-/* harmony export */ });
-/* unused harmony export knownArchitectures */
-/**
- * Platform strings (`os/arch[/variant]`) as users write them in `platforms`, and how they map to the
- * QEMU user-mode handler that runs them on another architecture.
- */
-/**
- * 'os/arch[/variant]' as users write it in --platform, normalised like containerd does: arm64/v8 is
- * 'linux/arm64', amd64/v1 is 'linux/amd64', arm without a variant is 'linux/arm/v7', and aliases such
- * as x86_64 and aarch64 become amd64 and arm64.
- */
-function formatPlatform(p) {
-    const os = p.os.trim().toLowerCase();
-    let architecture = p.architecture.trim().toLowerCase();
-    let variant = (p.variant ?? '').trim().toLowerCase();
-    switch (architecture) {
-        case 'x86_64':
-        case 'x86-64':
-            architecture = 'amd64';
-            if (variant === 'v1')
-                variant = '';
-            break;
-        case 'amd64':
-            if (variant === 'v1')
-                variant = '';
-            break;
-        case 'aarch64':
-        case 'arm64':
-            architecture = 'arm64';
-            if (variant === 'v8')
-                variant = '';
-            break;
-        case 'armhf':
-            architecture = 'arm';
-            variant = 'v7';
-            break;
-        case 'armel':
-            architecture = 'arm';
-            variant = 'v6';
-            break;
-        case 'arm':
-            if (variant === '')
-                variant = 'v7';
-            else if (/^\d+$/.test(variant))
-                variant = `v${variant}`;
-            break;
-        case 'i386':
-            architecture = '386';
-            break;
-    }
-    return variant === '' ? `${os}/${architecture}` : `${os}/${architecture}/${variant}`;
-}
-/** Normalises a platform string such as 'linux/arm64/v8' or 'Linux/x86_64' (see formatPlatform). */
-function normalizePlatform(platform) {
-    const parts = platform.trim().split('/');
-    const [os, architecture, variant] = parts;
-    if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
-        throw new Error(`Invalid platform "${platform}": expected os/architecture[/variant], e.g. linux/arm64`);
-    }
-    return formatPlatform(variant === undefined ? { os, architecture } : { os, architecture, variant });
-}
-/** The architectures (and their variants) BuildKit builds for on Linux, in canonical spelling. */
-const KNOWN = {
-    amd64: ['v2', 'v3', 'v4'],
-    '386': [],
-    arm64: [],
-    arm: ['v5', 'v6', 'v7'],
-    ppc64le: [],
-    ppc64: [],
-    s390x: [],
-    riscv64: [],
-    mips64le: [],
-    mips64: [],
-    mipsle: [],
-    mips: [],
-    loong64: []
-};
-function knownArchitectures() {
-    return Object.keys(KNOWN);
-}
-/**
- * Parses a platform a user asked for (`linux/arm/v7`, `linux/arm64/v8`, `linux/x86_64`) into its canonical
- * form, and checks that BuildKit can build it; throws a message fit for the user (the caller adds the
- * input name).
- */
-function parsePlatform(value) {
-    const canonical = normalizePlatform(value);
-    const [os, architecture = '', variant] = canonical.split('/');
-    if (os !== 'linux') {
-        throw new Error(`"${value}": only linux platforms can be built by a Linux BuildKit; use linux/<arch>`);
-    }
-    const variants = KNOWN[architecture];
-    if (!variants) {
-        throw new Error(`"${value}": unknown architecture "${architecture}"; known: ${knownArchitectures().join(', ')}`);
-    }
-    if (variant !== undefined && !variants.includes(variant)) {
-        const allowed = variants.length ? variants.join(', ') : 'none';
-        throw new Error(`"${value}": unknown variant "${variant}" for ${architecture}; allowed: ${allowed}`);
-    }
-    return variant === undefined ? { os, architecture } : { os, architecture, variant };
-}
-/** Node's `process.arch` -> the OCI architecture of this host. */
-function hostArchitecture(nodeArch) {
-    const map = {
-        x64: 'amd64',
-        ia32: '386',
-        arm64: 'arm64',
-        arm: 'arm',
-        s390x: 's390x'
-    };
-    return map[nodeArch] ?? nodeArch;
-}
-/**
- * Architectures a host runs without emulation. amd64 runs 386; arm64 is not counted on to run arm: many
- * 64-bit ARM CPUs (Graviton 3 and later, Neoverse N2/V2, Apple silicon) have no 32-bit mode.
- */
-const NATIVE = {
-    amd64: ['amd64', '386'],
-    arm64: ['arm64'],
-    '386': ['386'],
-    arm: ['arm'],
-    ppc64le: ['ppc64le'],
-    s390x: ['s390x'],
-    riscv64: ['riscv64']
-};
-/** QEMU handler names in binfmt_misc (`qemu-<name>`) per architecture. */
-const QEMU_HANDLER = {
-    amd64: 'x86_64',
-    '386': 'i386',
-    arm64: 'aarch64',
-    arm: 'arm',
-    ppc64le: 'ppc64le',
-    ppc64: 'ppc64',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-    mips64le: 'mips64el',
-    mips64: 'mips64',
-    mipsle: 'mipsel',
-    mips: 'mips',
-    loong64: 'loongarch64'
-};
-/** The QEMU handler (`aarch64`, `arm`, …) a platform needs on a host of `hostArch`, or undefined when native. */
-function emulatorFor(platform, hostArch) {
-    if ((NATIVE[hostArch] ?? [hostArch]).includes(platform.architecture))
-        return undefined;
-    return QEMU_HANDLER[platform.architecture];
-}
-
-
-/***/ }),
-
-/***/ 3940:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   SB: () => (/* binding */ registryNames),
-/* harmony export */   Ub: () => (/* binding */ repositoriesOf),
-/* harmony export */   i7: () => (/* binding */ canonicalRegistry),
-/* harmony export */   o_: () => (/* binding */ parseImageReference),
-/* harmony export */   ur: () => (/* binding */ configKey)
-/* harmony export */ });
-/* unused harmony exports DOCKER_HUB, DOCKER_HUB_ALIASES, apiHost */
-/* harmony import */ var _oci_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1396);
-/**
- * Image references as Docker reads them: `[registry/]repository[:tag][@digest]`, with Docker Hub's
- * implicit `docker.io` registry and `library/` namespace filled in.
- */
-
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
-const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
-/** Every name Docker Hub goes by; all of them mean DOCKER_HUB. */
-const DOCKER_HUB_ALIASES = [
-    DOCKER_HUB,
-    'index.docker.io',
-    DOCKER_HUB_API_HOST,
-    'registry.hub.docker.com'
-];
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
-const MAX_NAME_LENGTH = 255;
-/** Parses and normalises an image reference; throws an Error explaining what is wrong with an invalid one. */
-function parseImageReference(ref) {
-    const input = ref.trim();
-    if (input === '')
-        throw new Error('Invalid image reference "": it is empty');
-    const fail = (why) => {
-        throw new Error(`Invalid image reference "${ref}": ${why}`);
-    };
-    let rest = input;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!(0,_oci_js__WEBPACK_IMPORTED_MODULE_0__/* .isDigest */ .Bc)(digest))
-            fail(`digest "${digest}" is not of the form sha256:<64 lowercase hex digits>`);
-    }
-    let tag;
-    const colon = rest.lastIndexOf(':');
-    if (colon > rest.lastIndexOf('/')) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!(0,_oci_js__WEBPACK_IMPORTED_MODULE_0__/* .isTag */ .dz)(tag)) {
-            fail(`tag "${tag}" must be 1 to 128 characters of letters, digits, '_', '.' or '-', not starting with '.' or '-'`);
-        }
-    }
-    if (rest === '')
-        fail('the repository name is missing');
-    const slash = rest.indexOf('/');
-    const first = slash === -1 ? rest : rest.slice(0, slash);
-    let registry;
-    let repository;
-    if (slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-        registry = first;
-        repository = rest.slice(slash + 1);
-        if (!HOST.test(registry))
-            fail(`registry "${registry}" is not a valid host[:port]`);
-        registry = canonicalRegistry(registry);
-    }
-    else {
-        registry = DOCKER_HUB;
-        repository = rest;
-    }
-    if (registry === DOCKER_HUB && !repository.includes('/'))
-        repository = `library/${repository}`;
-    for (const component of repository.split('/')) {
-        if (component === '')
-            fail(`repository "${repository}" has an empty path component`);
-        if (!COMPONENT.test(component)) {
-            fail(`repository component "${component}" must be lowercase letters and digits, optionally separated by '.', '_', '__' or '-'`);
-        }
-    }
-    if (registry.length + 1 + repository.length > MAX_NAME_LENGTH) {
-        fail(`the name is longer than ${MAX_NAME_LENGTH} characters`);
-    }
-    const result = { registry, repository };
-    if (tag !== undefined)
-        result.tag = tag;
-    if (digest !== undefined)
-        result.digest = digest;
-    return result;
-}
-/** The names of a registry host; any Docker Hub alias (docker.io, index.docker.io, …) is Docker Hub. */
-function registryNames(host) {
-    const registry = canonicalRegistry(host);
-    return registry === DOCKER_HUB
-        ? { registry, apiHost: DOCKER_HUB_API_HOST, configKey: DOCKER_HUB_CONFIG_KEY }
-        : { registry, apiHost: registry, configKey: registry };
-}
-/** 'docker.io' for any Docker Hub alias (in any case), else the host unchanged. */
-function canonicalRegistry(host) {
-    return DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB : host;
-}
-/** Host (and port) that serves the registry's /v2/ API. */
-function apiHost(registry) {
-    return registryNames(registry).apiHost;
-}
-/** Key under which the docker CLI stores this registry's credentials in config.json. */
-function configKey(registry) {
-    return registryNames(registry).configKey;
-}
-/** Each distinct 'registry/repository' of image references ('a/b:1', 'a/b:2' -> 'docker.io/a/b'), in order. */
-function repositoriesOf(references) {
-    const repositories = references.map(ref => {
-        const parsed = parseImageReference(ref);
-        return `${parsed.registry}/${parsed.repository}`;
-    });
-    return [...new Set(repositories)];
-}
-
-
-/***/ }),
-
-/***/ 4126:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ee: () => (/* binding */ QEMU_MODES),
-/* harmony export */   V8: () => (/* binding */ ensureEmulation),
-/* harmony export */   nB: () => (/* binding */ missingEmulators),
-/* harmony export */   x6: () => (/* binding */ BINFMT_DIR)
-/* harmony export */ });
-/* unused harmony exports BINFMT_CONF_DIRS, parseBinfmtEntry, isUsable, emulationNeeds, readHandler, missingHandlers, binfmtImageArgs, withFixBinaryFlag */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var _oci_platforms_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9537);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6741);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3828);
-/**
- * QEMU user-mode emulation through binfmt_misc: work out which platforms need an emulator on this host,
- * look at what the kernel already has, install only what is missing, and check again.
- *
- * A handler counts only when it is enabled and registered with the F ("fix binary") flag: without F the
- * kernel opens the interpreter lazily by path, which does not exist inside build containers, and RUN steps
- * fail with `exec format error`.
- */
-
-
-
-
-
-const QEMU_MODES = ['auto', 'image', 'package', 'false'];
-const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
-/** Where distributions' qemu-user-static ships systemd-binfmt registrations (with the F flag). */
-const BINFMT_CONF_DIRS = ['/usr/lib/binfmt.d', '/etc/binfmt.d'];
-function parseBinfmtEntry(text) {
-    const lines = text.split('\n').map(l => l.trim());
-    const field = (name) => lines.find(l => l.startsWith(`${name} `) || l.startsWith(`${name}:`))?.replace(/^[^ :]+:? */, '') ?? '';
-    return { enabled: lines[0] === 'enabled', flags: field('flags'), interpreter: field('interpreter') };
-}
-function isUsable(entry) {
-    return entry !== undefined && entry.enabled && entry.flags.includes('F');
-}
-/** The platforms that need an emulator on a host of `hostArch`, each with its handler. */
-function emulationNeeds(platforms, hostArch) {
-    const needs = [];
-    for (const platform of platforms) {
-        const parsed = (0,_oci_platforms_js__WEBPACK_IMPORTED_MODULE_2__/* .parsePlatform */ .Y8)(platform);
-        const handler = (0,_oci_platforms_js__WEBPACK_IMPORTED_MODULE_2__/* .emulatorFor */ .jt)(parsed, hostArch);
-        if (handler)
-            needs.push({ platform, handler, architecture: parsed.architecture });
-    }
-    return needs;
-}
-function readHandler(dir, handler) {
-    try {
-        return parseBinfmtEntry(node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, `qemu-${handler}`), 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The handlers among `handlers` that binfmt_misc does not have in a usable state. */
-function missingHandlers(dir, handlers) {
-    return unique(handlers).filter(h => !isUsable(readHandler(dir, h)));
-}
-/** The image's --install argv for the architectures that are missing. */
-function binfmtImageArgs(image, architectures) {
-    // The installer needs no network; `none` also works on engines without a bridge network.
-    return [
-        'run',
-        '--rm',
-        '--privileged',
-        '--network',
-        'none',
-        image,
-        '--install',
-        unique(architectures).join(',')
-    ];
-}
-/** A systemd-binfmt line (`:name:type:offset:magic:mask:interpreter:flags`) with the F flag ensured. */
-function withFixBinaryFlag(line) {
-    const fields = line.trim().split(':');
-    if (fields.length < 8)
-        throw new Error(`not a binfmt_misc registration: ${line}`);
-    const flags = fields[fields.length - 1] ?? '';
-    if (!flags.includes('F'))
-        fields[fields.length - 1] = `${flags}F`;
-    return fields.join(':');
-}
-async function ensureEmulation(options) {
-    const dir = options.binfmtDir;
-    const log = options.log ?? (() => undefined);
-    const needs = emulationNeeds(options.platforms, options.hostArch);
-    const emulated = needs.map(n => n.platform);
-    if (needs.length === 0)
-        return { emulated, installed: [], method: 'none' };
-    const { isRoot } = options;
-    const privileged = (command, args) => isRoot ? [command, args] : ['sudo', ['-n', command, ...args]];
-    if (options.mode !== 'false')
-        await mountBinfmt(options.runner, dir, privileged, log);
-    let missing = missingHandlers(dir, needs.map(n => n.handler));
-    if (missing.length === 0) {
-        log(`binfmt_misc already has ${unique(needs.map(n => `qemu-${n.handler}`)).join(', ')} (enabled, F flag)`);
-        return { emulated, installed: [], method: 'none' };
-    }
-    const missingPlatforms = () => needs
-        .filter(n => missing.includes(n.handler))
-        .map(n => n.platform)
-        .join(', ');
-    if (options.mode === 'false')
-        throw missingEmulators(options) ?? new Error('unreachable');
-    const attempts = [];
-    let method = 'none';
-    if (options.mode === 'image' || options.mode === 'auto') {
-        const archs = needs.filter(n => missing.includes(n.handler)).map(n => n.architecture);
-        const result = await options.runner.run('docker', binfmtImageArgs(options.image, archs));
-        method = 'image';
-        if (result.exitCode === 0)
-            missing = missingHandlers(dir, missing);
-        attempts.push(result.exitCode === 0
-            ? `${options.image} ran, but ${missing.length ? 'handlers are still missing' : 'all handlers are in place'}`
-            : `docker run ${options.image} failed: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .lastLine */ .fM)(result.stderr)}`);
-    }
-    if (missing.length > 0 && (options.mode === 'package' || options.mode === 'auto')) {
-        if (options.mode === 'auto')
-            log(`falling back to the system package: ${attempts.join('; ')}`);
-        method = 'package';
-        try {
-            await installPackage({ ...options, dir, missing, privileged, log });
-        }
-        catch (error) {
-            attempts.push(`qemu-user-static: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}`);
-        }
-        missing = missingHandlers(dir, missing);
-    }
-    if (missing.length > 0) {
-        throw new Error(`QEMU emulation for ${missingPlatforms()} could not be set up (missing: qemu-${missing.join(', qemu-')}). ` +
-            `Tried: ${attempts.join('; ') || options.mode}. ` +
-            'Register the emulators before this step (privileged), or use a runner of that architecture.');
-    }
-    return { emulated, installed: unique(needs.map(n => n.handler)), method };
-}
-/**
- * With qemu: false, the emulators must already be registered: the error naming the platforms without one,
- * or undefined when every platform has its emulator (or needs none). Reads binfmt_misc only, so it runs
- * before any docker command.
- */
-function missingEmulators(options) {
-    const needs = emulationNeeds(options.platforms, options.hostArch);
-    const missing = missingHandlers(options.binfmtDir, needs.map(n => n.handler));
-    if (missing.length === 0)
-        return undefined;
-    const platforms = needs.filter(n => missing.includes(n.handler)).map(n => n.platform);
-    return new Error(`qemu: ${platforms.join(', ')} need${platforms.length > 1 ? '' : 's'} QEMU emulation on this ` +
-        `${options.hostArch} host, but binfmt_misc (${options.binfmtDir}) has no usable handler ` +
-        `(qemu-${missing.join(', qemu-')}) and qemu is false. Set qemu: auto (or image/package), register the ` +
-        'emulators before this step, or drop those platforms.');
-}
-async function mountBinfmt(runner, dir, privileged, log) {
-    if (node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'register')))
-        return;
-    const [command, args] = privileged('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]);
-    const result = await runner.run(command, args, { silent: true });
-    if (result.exitCode !== 0)
-        log(`could not mount binfmt_misc at ${dir}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .lastLine */ .fM)(result.stderr)}`);
-}
-/** Installs the distribution's qemu-user-static when its registrations are absent, then registers the
- * missing handlers from its binfmt.d files with the F flag. */
-async function installPackage(options) {
-    const confDirs = options.confDirs ?? BINFMT_CONF_DIRS;
-    const confFor = (handler) => confDirs.map(d => node_path__WEBPACK_IMPORTED_MODULE_1__.join(d, `qemu-${handler}.conf`)).find(f => node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(f));
-    if (options.missing.some(h => confFor(h) === undefined)) {
-        const env = { DEBIAN_FRONTEND: 'noninteractive' };
-        const apt = (args) => {
-            const [command, argv] = options.privileged('apt-get', args);
-            return (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(options.runner, command, argv, { env, what: `apt-get ${args[0] ?? ''}` });
-        };
-        await apt(['update', '-qq']);
-        await apt(['install', '-y', '-qq', '--no-install-recommends', 'qemu-user-static']);
-    }
-    for (const handler of options.missing) {
-        const conf = confFor(handler);
-        if (!conf)
-            throw new Error(`qemu-user-static has no registration for qemu-${handler} on this system`);
-        const line = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(conf, 'utf8')
-            .split('\n')
-            .find(l => l.startsWith(':'));
-        if (!line)
-            throw new Error(`${conf} holds no binfmt_misc registration`);
-        // An entry that is disabled or lacks F must go before it can be registered again.
-        if (readHandler(options.dir, handler))
-            await writePrivileged(options, node_path__WEBPACK_IMPORTED_MODULE_1__.join(options.dir, `qemu-${handler}`), '-1');
-        await writePrivileged(options, node_path__WEBPACK_IMPORTED_MODULE_1__.join(options.dir, 'register'), withFixBinaryFlag(line));
-        options.log(`registered qemu-${handler} from ${conf} with the F flag`);
-    }
-}
-async function writePrivileged(options, file, text) {
-    const [command, args] = options.privileged('tee', [file]);
-    try {
-        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(options.runner, command, args, { input: text, silent: true, what: `writing ${file}` });
-    }
-    catch (error) {
-        if (error instanceof _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd) {
-            throw new Error(`cannot write ${file}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .lastLine */ .fM)(error.stderr)}`, { cause: error });
-        }
-        throw error;
-    }
-}
-function unique(items) {
-    return [...new Set(items)];
-}
-
-
-/***/ }),
-
-/***/ 3519:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   m: () => (/* binding */ defaultDeps),
-/* harmony export */   t: () => (/* binding */ retryOptions)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6741);
-/* harmony import */ var _core_retry_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7493);
-/* harmony import */ var _buildx_output_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3651);
-/* harmony import */ var _oci_platforms_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9537);
-/* harmony import */ var _qemu_qemu_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4126);
-/**
- * What a run gets from the outside world: the reporter it speaks through, the command runner, the inputs,
- * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
- * from the process (the entry gives it the reporter and the input source); tests pass their own.
- */
-
-
-
-
-
-
-
-function defaultDeps({ reporter, getInput }) {
-    return {
-        reporter,
-        runner: (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .execRunner */ .M6)(reporter),
-        getInput,
-        env: process.env,
-        cwd: process.cwd(),
-        tmpDir: node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir(),
-        host: { platform: process.platform, arch: process.arch, armVersion: nodeArmVersion() },
-        hostArch: (0,_oci_platforms_js__WEBPACK_IMPORTED_MODULE_4__/* .hostArchitecture */ .m4)(process.arch),
-        isRoot: process.getuid?.() === 0,
-        binfmtDir: _qemu_qemu_js__WEBPACK_IMPORTED_MODULE_5__/* .BINFMT_DIR */ .x6,
-        retryDelayMs: 3000,
-        sleep: _core_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .sleep */ .yy,
-        now: Date.now,
-        idToken: audience => (0,_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getIDToken */ .V9)(audience)
-    };
-}
-/** How a step of the run retries transient failures: `inputs.retries` times, with a warning each time. */
-function retryOptions(deps, inputs, what) {
-    return {
-        retries: inputs.retries,
-        initialDelayMs: deps.retryDelayMs,
-        sleep: deps.sleep,
-        classify: _buildx_output_js__WEBPACK_IMPORTED_MODULE_3__/* .buildxFailureReason */ .PB,
-        what,
-        log: message => {
-            deps.reporter.warning(message, { title: 'Retrying' });
-        }
-    };
-}
-/** The ARM version Node was built for (6 or 7), from its build configuration. */
-function nodeArmVersion() {
-    const variables = process.config.variables;
-    const value = variables.arm_version;
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : '7';
-}
-
-
-/***/ }),
-
-/***/ 2395:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  V: () => (/* binding */ runMain)
-});
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./lib/buildx/builder.js
-var buildx_builder = __nccwpck_require__(3239);
-;// CONCATENATED MODULE: ./lib/buildx/du.js
-/** The `Reclaimable:` and `Total:` lines at the end of `docker buildx du`; undefined when absent. */
-function parseDiskUse(output) {
-    const total = /^Total:\s*(\S+)/m.exec(output)?.[1];
-    if (total === undefined)
-        return undefined;
-    return { total, reclaimable: /^Reclaimable:\s*(\S+)/m.exec(output)?.[1] ?? '' };
-}
-/** Asks buildx; a builder that cannot tell (or a buildx without `du`) gives undefined, not an error. */
-async function builderDiskUse(runner, builder) {
-    const result = await runner.run('docker', ['buildx', 'du', '--builder', builder], { silent: true });
-    return result.exitCode === 0 ? parseDiskUse(result.stdout) : undefined;
-}
-
-// EXTERNAL MODULE: ./lib/core/runner.js
-var core_runner = __nccwpck_require__(6741);
-// EXTERNAL MODULE: ./lib/oci/platforms.js
-var oci_platforms = __nccwpck_require__(9537);
-;// CONCATENATED MODULE: ./lib/docker/engine.js
-/**
- * Facts about the Docker engine the job talks to (DOCKER_HOST or the default socket): its image store, its
- * platform, and the IDs it gives images, each read with one quiet docker command.
- */
-
-
-/** The snapshotter driver-type that marks the containerd image store (multi-platform images load). */
-const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
-/** The engine's storage driver and whether it is the containerd image store. */
-async function imageStore(runner) {
-    return parseImageStore(await ask(runner, ['info', '--format', '{{.Driver}}|{{json .DriverStatus}}']));
-}
-/** Parses `{{.Driver}}|{{json .DriverStatus}}`, e.g. `overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]`. */
-function parseImageStore(output) {
-    const line = output.trim();
-    const bar = line.indexOf('|');
-    const driver = bar === -1 ? line : line.slice(0, bar);
-    let status;
-    try {
-        status = JSON.parse(bar === -1 ? '[]' : line.slice(bar + 1));
-    }
-    catch {
-        status = [];
-    }
-    const containerd = Array.isArray(status) &&
-        status.some((entry) => Array.isArray(entry) && entry[0] === 'driver-type' && entry[1] === CONTAINERD_SNAPSHOTTER);
-    return { driver, containerd };
-}
-/** The engine's own platform (`docker version`: the server's OS and architecture), e.g. linux/arm64. */
-async function enginePlatform(runner) {
-    return (0,oci_platforms/* normalizePlatform */.FL)((await ask(runner, ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'])).trim());
-}
-/**
- * The engine's image ID of each reference (a name or an ID), as `docker image inspect` shows it: the
- * config digest on the classic store, the manifest or index digest on the containerd store.
- */
-async function imageIds(runner, references) {
-    const output = await ask(runner, ['image', 'inspect', '--format', '{{.Id}}', ...references]);
-    return output
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line !== '');
-}
-/** What a quiet docker command prints; a failure is a CommandError named after its first words. */
-async function ask(runner, args) {
-    const what = `docker ${args.slice(0, args[0] === 'image' ? 2 : 1).join(' ')}`;
-    return (await (0,core_runner/* runChecked */.X4)(runner, 'docker', args, { silent: true, what })).stdout;
-}
-
-;// CONCATENATED MODULE: ./lib/run/build-checks.js
-
-async function checkLoad(runner, inputs) {
-    // With push, one platform is loaded from the registry after the checks (load.ts).
-    if (!inputs.buildOptions.load || inputs.push || inputs.platforms.length < 2)
-        return;
-    const store = await imageStore(runner);
-    if (store.containerd)
-        return;
-    throw new Error(`load: the Docker engine keeps images in its classic store (storage driver ${store.driver || 'unknown'}), ` +
-        `which cannot hold the ${inputs.platforms.length} platforms of one image. Turn on the containerd image ` +
-        'store ("features": {"containerd-snapshotter": true} in daemon.json), load a single platform, or push.');
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./lib/buildx/version.js
-/**
- * Versions of the docker buildx CLI: the oldest this action drives (`--metadata-file`, `--bootstrap`,
- * `--provenance`, driver-opt `env.*`), and how to read and compare them.
- */
-const MIN_BUILDX = '0.10.0';
-/** `github.com/docker/buildx v0.13.1 abc` / `github.com/docker/buildx 0.13.1+unknown` -> '0.13.1'. */
-function parseBuildxVersion(output) {
-    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
-}
-function compareVersions(a, b) {
-    const pa = a.split('.').map(Number);
-    const pb = b.split('.').map(Number);
-    for (let i = 0; i < 3; i++) {
-        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    return 0;
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/build-options.js
-/**
- * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
- * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
- * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
- *
- * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
- * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
- * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
- */
-
-const EMPTY_BUILD_OPTIONS = Object.freeze({
-    secrets: [],
-    secretFiles: [],
-    secretEnvs: [],
-    ssh: [],
-    buildContexts: [],
-    annotations: [],
-    sbom: '',
-    attests: [],
-    outputs: [],
-    load: false,
-    addHosts: [],
-    shmSize: '',
-    ulimit: [],
-    cgroupParent: '',
-    allow: [],
-    noCacheFilters: [],
-    call: ''
-});
-/** Prefix of the environment variables that carry secret values to buildx. */
-const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
-/**
- * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
- * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
- */
-function buildOptionArgs(o, provenance) {
-    const args = [];
-    const env = {};
-    o.secrets.forEach((secret, i) => {
-        const name = `${SECRET_ENV_PREFIX}${i}`;
-        env[name] = secret.value;
-        args.push('--secret', `${csvField('id', secret.id)},env=${name}`);
-    });
-    for (const f of o.secretFiles)
-        args.push('--secret', `${csvField('id', f.id)},${csvField('src', f.path)}`);
-    for (const e of o.secretEnvs)
-        args.push('--secret', `${csvField('id', e.id)},env=${e.env}`);
-    for (const ssh of o.ssh)
-        args.push('--ssh', ssh);
-    for (const context of o.buildContexts)
-        args.push('--build-context', context);
-    for (const annotation of o.annotations)
-        args.push('--annotation', annotation);
-    if (o.sbom)
-        args.push(`--sbom=${o.sbom}`);
-    for (const attest of o.attests) {
-        const type = attestType(attest);
-        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
-            continue;
-        args.push('--attest', attest);
-    }
-    if (evaluates(o.call)) {
-        args.push(`--call=${o.call}`);
-    }
-    else {
-        for (const output of o.outputs)
-            args.push('--output', output);
-        if (o.load)
-            args.push('--load');
-    }
-    for (const host of o.addHosts)
-        args.push('--add-host', host);
-    if (o.shmSize)
-        args.push('--shm-size', o.shmSize);
-    for (const ulimit of o.ulimit)
-        args.push('--ulimit', ulimit);
-    if (o.cgroupParent)
-        args.push('--cgroup-parent', o.cgroupParent);
-    for (const entitlement of o.allow)
-        args.push('--allow', entitlement);
-    for (const stage of o.noCacheFilters)
-        args.push('--no-cache-filter', stage);
-    return { args, env };
-}
-/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
-function evaluates(call) {
-    const method = call.split(',')[0]?.trim() ?? '';
-    return method !== '' && method !== 'build';
-}
-/** The `type=` of an attest line ('' when it has none). */
-function attestType(attest) {
-    for (const field of attest.split(',')) {
-        const [key, value] = splitOnce(field.trim(), '=');
-        if (key === 'type')
-            return value;
-    }
-    return '';
-}
-/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
-function outputType(output) {
-    if (!output.includes('='))
-        return output.trim() === '-' ? 'tar' : 'local';
-    return attestType(output);
-}
-/** The oldest buildx that runs these options, and the input that needs it. */
-function minimumBuildx(o) {
-    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
-    const needs = [
-        ['0.15.0', 'call', o.call !== ''],
-        ['0.12.0', 'annotations', o.annotations.length > 0]
-    ];
-    for (const [version, input, used] of needs) {
-        if (used && compareVersions(version, MIN_BUILDX) > 0)
-            return { version, input };
-    }
-    return { version: MIN_BUILDX, input: '' };
-}
-/**
- * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
- * security.insecure), added to the user's own flags unless already there.
- */
-function entitlementFlags(buildkitdFlags, allow) {
-    const flags = [buildkitdFlags.trim()];
-    for (const entitlement of ['network.host', 'security.insecure']) {
-        if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
-            flags.push(`--allow-insecure-entitlement ${entitlement}`);
-    }
-    return flags.filter(f => f !== '').join(' ');
-}
-/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
-function csvField(key, value) {
-    const field = `${key}=${value}`;
-    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
-function splitOnce(text, separator) {
-    const at = text.indexOf(separator);
-    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-// EXTERNAL MODULE: ./lib/oci/reference.js
-var oci_reference = __nccwpck_require__(3940);
-// EXTERNAL MODULE: ./lib/core/errors.js
-var errors = __nccwpck_require__(3828);
-;// CONCATENATED MODULE: ./lib/inputs/option-values.js
-/**
- * Checks of the build-push-action option values that need no file system or environment: annotations,
- * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
- * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
- */
-
-
-
-/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
-const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
-const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
-const ULIMIT_TYPES = [
-    'core',
-    'cpu',
-    'data',
-    'fsize',
-    'locks',
-    'memlock',
-    'msgqueue',
-    'nice',
-    'nofile',
-    'nproc',
-    'rss',
-    'rtprio',
-    'rttime',
-    'sigpending',
-    'stack'
-];
-const OUTPUT_TYPES = ['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly'];
-const ENTITLEMENTS = ['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write'];
-const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
-const ATTEST_TYPES = ['provenance', 'sbom'];
-const BOOLEAN = /^(true|false)$/i;
-/**
- * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
- * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
- * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
- */
-function parseList(value, commas) {
-    const items = [];
-    let i = 0;
-    while (i < value.length) {
-        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
-            i++;
-        if (i >= value.length)
-            break;
-        if (value[i] === '"') {
-            let item = '';
-            let j = i + 1;
-            for (;;) {
-                if (j >= value.length)
-                    throw new Error('a quoted item has no closing double quote');
-                if (value[j] === '"') {
-                    if (value[j + 1] === '"') {
-                        item += '"';
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                item += value.charAt(j);
-                j++;
-            }
-            items.push(item);
-            i = j + 1;
-        }
-        else {
-            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
-            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
-            items.push(item.trim());
-            i = end === -1 ? value.length : i + end;
-        }
-    }
-    return items.filter(item => item !== '');
-}
-/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
-function parseAnnotations(value) {
-    return parseList(value, false).map(item => {
-        if (!ANNOTATION.test(item)) {
-            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
-        }
-        return item;
-    });
-}
-/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
-function parseAttestValue(value, kind) {
-    if (value === '' || BOOLEAN.test(value))
-        return value.toLowerCase();
-    for (const field of value.split(',')) {
-        const [key, attr] = option_values_splitOnce(field.trim());
-        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
-            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
-        if (key === 'type')
-            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
-        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
-            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
-        if (key === 'generator')
-            imageReference(attr);
-    }
-    return value;
-}
-function example(kind) {
-    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
-}
-/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
-function parseAttests(value) {
-    return parseList(value, false).map(item => {
-        const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
-        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
-        if (!ATTEST_TYPES.includes(type))
-            throw new Error(`"${item}" needs type=provenance or type=sbom`);
-        parseAttestValue(fields
-            .filter(([key]) => key !== 'type')
-            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
-            .join(','), type);
-        return item;
-    });
-}
-/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
-function parseOutputs(value) {
-    return parseList(value, false).map(item => {
-        if (!item.includes('='))
-            return item;
-        const type = item
-            .split(',')
-            .map(f => option_values_splitOnce(f.trim()))
-            .find(([key]) => key === 'type')?.[1];
-        if (type === undefined || !OUTPUT_TYPES.includes(type))
-            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
-        return item;
-    });
-}
-/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
-function parseAddHosts(value) {
-    return parseList(value, true).map(item => {
-        const at = item.search(/[=:]/);
-        const host = at === -1 ? '' : item.slice(0, at);
-        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
-        if (!HOST_NAME.test(host) || (external_node_net_.isIP(ip) === 0 && ip !== 'host-gateway'))
-            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
-        return `${host}=${ip}`;
-    });
-}
-function parseShmSize(value) {
-    if (value !== '' && !SHM_SIZE.test(value))
-        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
-    return value;
-}
-/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
-function parseUlimits(value) {
-    return parseList(value, false).map(item => {
-        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
-        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
-            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
-        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
-            throw new Error(`"${item}": the soft limit is above the hard one`);
-        return item;
-    });
-}
-function parseCgroupParent(value) {
-    if (/[\s,]/.test(value))
-        throw new Error(`"${value}" is not a cgroup path`);
-    return value;
-}
-/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
-function parseAllow(value) {
-    return [
-        ...new Set(parseList(value, true).map(item => {
-            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
-                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
-            return item;
-        }))
-    ];
-}
-function parseStageNames(value, commas) {
-    return parseList(value, commas).map(item => parseStageName(item));
-}
-function parseStageName(value) {
-    if (value !== '' && !STAGE_NAME.test(value))
-        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
-    return value;
-}
-/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
-function parseCall(value) {
-    if (value === '')
-        return '';
-    const [method, ...options] = value.split(',').map(f => f.trim());
-    if (!CALL_METHODS.includes(method ?? ''))
-        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
-    for (const option of options) {
-        const [key, v] = option_values_splitOnce(option);
-        if (!(key === 'format' && v) && !(key === 'ignorestatus' && BOOLEAN.test(v ?? '')))
-            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
-    }
-    return value;
-}
-/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
-function imageReference(value) {
-    try {
-        (0,oci_reference/* parseImageReference */.o_)(value);
-    }
-    catch (error) {
-        throw new Error((0,errors/* messageOf */.bD)(error), { cause: error });
-    }
-    return value;
-}
-function option_values_splitOnce(field) {
-    const at = field.indexOf('=');
-    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/table.js
-/**
- * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
- * input's text to a typed value, and the value used when the text is refused); then a second pass of
- * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
- * of them are reported together (InputError), before any command runs.
- *
- * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
- */
-
-/** All the problems found in the inputs, one line each. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-        this.name = 'InputError';
-        this.problems = problems;
-    }
-}
-function field(fallback, parse) {
-    return { fallback, parse };
-}
-/** The field, marked as carrying a secret: `secrets` finds it in the text (default: the whole text). */
-function secret(of, secrets = value => [value]) {
-    return { ...of, secrets };
-}
-const camelCase = (name) => name.replace(/-([a-z0-9])/g, (_, letter) => letter.toUpperCase());
-/** The typed values of `fields` only, out of a larger table's. */
-function pick(fields, values) {
-    return Object.fromEntries(Object.keys(fields).map(name => [camelCase(name), values[camelCase(name)]]));
-}
-/** The typed values without those of `fields`. */
-function omit(fields, values) {
-    const names = new Set(Object.keys(fields).map(camelCase));
-    return Object.fromEntries(Object.entries(values).filter(([key]) => !names.has(key)));
-}
-/**
- * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
- * problem of both passes.
- */
-function readTable(fields, rules, options) {
-    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
-    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
-    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
-    const rank = (name) => order.get(name) ?? order.size;
-    const warnings = [];
-    let reading = '';
-    const context = {
-        cwd: options.cwd ?? '.',
-        env: options.env ?? {},
-        text,
-        warn: message => warnings.push(`${reading}: ${message}`)
-    };
-    const problems = [];
-    const failed = new Set();
-    const values = {};
-    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
-    for (const name of names) {
-        const spec = fields[name];
-        if (!spec)
-            continue;
-        reading = name;
-        try {
-            values[name] = spec.parse(text(name), context);
-        }
-        catch (error) {
-            const message = (0,errors/* messageOf */.bD)(error);
-            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
-            failed.add(name);
-            values[name] = spec.fallback;
-        }
-    }
-    const read = values;
-    for (const rule of rules) {
-        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
-            continue;
-        const problem = rule.check(read);
-        if (problem !== undefined)
-            problems.push(`${rule.input}: ${problem}`);
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    const typed = Object.fromEntries(names.map(name => [camelCase(name), values[name]]));
-    return { values: typed, warnings };
-}
-/**
- * What to mask of a table's inputs, before anything is parsed: the parts each secret field finds in its
- * text (the runner masks line by line, so a multi-line secret comes line by line too).
- */
-function secretsOf(fields, source) {
-    return Object.entries(fields).flatMap(([name, spec]) => {
-        const value = source(name);
-        return spec.secrets && value !== '' ? spec.secrets(value).filter(s => s.trim() !== '') : [];
-    });
-}
-/** true / false, any case. */
-const bool = (fallback) => field(fallback, text => {
-    const value = text.toLowerCase();
-    if (value === 'true')
-        return true;
-    if (value === 'false')
-        return false;
-    throw new Error(`"${text}" is not a boolean; use true or false`);
-});
-/** The text as given. */
-const table_text = field('', value => value);
-
-;// CONCATENATED MODULE: ./lib/inputs/build-options.js
-/**
- * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
- * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
- * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
- * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
- * entry (it may hold the secret).
- */
-
-
-
-
-
-const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/**
- * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
- * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
- * the parsers leave it out and warn.
- */
-function emptyEntryId(item) {
-    const eq = item.indexOf('=');
-    const id = item.slice(0, eq).trim();
-    return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined;
-}
-/** Leaves an `ID=` entry out, with a warning: the build goes on without it. */
-function skipsEmpty(item, warn) {
-    const id = emptyEntryId(item);
-    if (id !== undefined)
-        warn(`${id} has an empty value; the build goes on without it`);
-    return id !== undefined;
-}
-const ignore = () => undefined;
-/** `id=value` entries; the message for a bad one gives its position, never its text. */
-function parseSecrets(value, warn = ignore) {
-    return parseList(value, false).flatMap((item, i) => {
-        if (skipsEmpty(item, warn))
-            return [];
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
-        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
-            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a value); ` +
-                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
-        }
-        return [{ id, value: secret }];
-    });
-}
-/**
- * What to mask of the secrets input: each value, line by line for a multi-line one (the runner masks per
- * line) and whole. When the input does not parse, every line (the input check reports entries by position).
- */
-function secretValues(value) {
-    let values;
-    try {
-        values = parseSecrets(value).map(s => s.value);
-    }
-    catch {
-        values = value.split('\n');
-    }
-    return values.flatMap(secret => [
-        ...secret.split(/\r?\n/).map(line => line.trim()),
-        ...(secret.includes('\n') ? [secret] : [])
-    ]);
-}
-function idPairs(value, commas, what, warn) {
-    return parseList(value, commas).flatMap((item) => {
-        if (skipsEmpty(item, warn))
-            return [];
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (!SECRET_ID.test(id) || rest === '')
-            throw new Error(`"${item}" is not ID=${what}; put one per line`);
-        return [[id, rest]];
-    });
-}
-function parseSecretFiles(value, cwd, warn = ignore) {
-    return idPairs(value, false, 'PATH', warn).map(([id, file]) => {
-        if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
-            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
-        return { id, path: file };
-    });
-}
-function parseSecretEnvs(value, env, warn = ignore) {
-    return idPairs(value, true, 'ENV_VARIABLE', warn).map(([id, name]) => {
-        if (!ENV_NAME.test(name))
-            throw new Error(`${id}: "${name}" is not an environment variable name`);
-        if (env[name] === undefined)
-            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
-        return { id, env: name };
-    });
-}
-/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
-function parseSsh(value, cwd, env) {
-    return parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? item : item.slice(0, eq);
-        if (!SECRET_ID.test(id))
-            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
-        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
-        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
-            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
-                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
-        }
-        for (const p of paths) {
-            if (p === '' || !external_node_fs_.existsSync(external_node_path_.resolve(cwd, p)))
-                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
-        }
-        return item;
-    });
-}
-const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
-/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
-function parseBuildContexts(value, cwd) {
-    return parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const name = eq === -1 ? '' : item.slice(0, eq).trim();
-        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (name === '' || /\s/.test(name) || source === '')
-            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
-        if (source.startsWith('docker-image://'))
-            imageReference(source.slice('docker-image://'.length));
-        else if (!REMOTE_SOURCE.test(source)) {
-            if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
-                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
-        }
-        return `${name}=${source}`;
-    });
-}
-/**
- * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
- * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
- * context is such a URL, and `secrets` does not already give one.
- */
-function gitAuthSecret(options) {
-    if (options.token === '')
-        return undefined;
-    let host;
-    try {
-        host = new URL(options.serverUrl || 'https://github.com').host;
-    }
-    catch {
-        return undefined;
-    }
-    const id = `GIT_AUTH_TOKEN.${host}`;
-    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
-        return undefined;
-    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
-    return onServer ? { id, value: options.token } : undefined;
-}
-/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
-const BUILD_OPTION_FIELDS = {
-    secrets: secret(field([], (value, { warn }) => parseSecrets(value, warn)), secretValues),
-    'secret-files': field([], (value, { cwd, warn }) => parseSecretFiles(value, cwd, warn)),
-    'secret-envs': field([], (value, { env, warn }) => parseSecretEnvs(value, env, warn)),
-    'github-token': secret(table_text),
-    ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
-    'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
-    annotations: field([], parseAnnotations),
-    sbom: field('', value => parseAttestValue(value, 'sbom')),
-    attests: field([], parseAttests),
-    outputs: field([], parseOutputs),
-    load: bool(false),
-    'add-hosts': field([], parseAddHosts),
-    'shm-size': field('', parseShmSize),
-    ulimit: field([], parseUlimits),
-    'cgroup-parent': field('', parseCgroupParent),
-    allow: field([], parseAllow),
-    'no-cache-filters': field([], value => parseStageNames(value, true)),
-    call: field('', parseCall)
-};
-/**
- * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
- * (`context`, or a named context) gets github-token as its secret.
- */
-function buildOptionSettings(values, where) {
-    const { githubToken, ...options } = values;
-    const token = gitAuthSecret({
-        token: githubToken,
-        serverUrl: where.serverUrl,
-        sources: [where.context, ...options.buildContexts.map(c => c.slice(c.indexOf('=') + 1))],
-        secrets: options.secrets
-    });
-    return { ...options, secrets: token ? [...options.secrets, token] : options.secrets };
-}
-/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
-function describeBuildOptions(o) {
-    const lines = [
-        ['secrets', o.secrets.map(s => s.id).join(', ')],
-        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
-        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
-        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
-        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
-        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
-        ['sbom', o.sbom],
-        ['attests', o.attests.map(attestType).join(', ')],
-        ['outputs', o.outputs.map(outputType).join(', ')],
-        ['load', o.load && 'true'],
-        ['add-hosts', o.addHosts.join(', ')],
-        ['shm-size', o.shmSize],
-        ['ulimit', o.ulimit.join(', ')],
-        ['cgroup-parent', o.cgroupParent],
-        ['allow', o.allow.join(', ')],
-        ['no-cache-filters', o.noCacheFilters.join(', ')],
-        ['call', o.call]
-    ];
-    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
-}
-
-// EXTERNAL MODULE: ./lib/buildkitd/gc.js
-var gc = __nccwpck_require__(5636);
-;// CONCATENATED MODULE: ./lib/buildx/nodes.js
-/**
- * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
- * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
- * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
- * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
- */
-
-
-
-/** A daemon reached over TCP (with the remote-tls-* inputs), not through kubectl. */
-function isTcpDaemon(node) {
-    return node.remote === true && node.endpoint.startsWith('tcp://');
-}
-/** A BuildKit pod, reached through kubectl exec (with the kubeconfig input). */
-function isKubePod(node) {
-    return node.remote === true && node.endpoint.startsWith('kube-pod://');
-}
-/** How a node is written in the nodes input (and named in messages). */
-function nodeLabel(node) {
-    return node.remote ? `remote+${node.endpoint}` : node.endpoint;
-}
-/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
-function nodeName(builder, index) {
-    return `${builder}${index}`;
-}
-/**
- * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
- * the platforms this node serves, its endpoint last.
- */
-function appendNodeArgs(options, node, index) {
-    return [
-        'buildx',
-        'create',
-        '--append',
-        '--name',
-        options.name,
-        '--node',
-        nodeName(options.name, index),
-        ...(0,buildx_builder/* builderOptionArgs */.cP)(options),
-        '--platform',
-        node.platforms.join(','),
-        '--bootstrap',
-        node.endpoint
-    ];
-}
-/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
-function nodePlacement(builder, platforms, nodes) {
-    const placement = {};
-    for (const platform of platforms) {
-        const index = nodes.findIndex(n => n.platforms.includes(platform));
-        const node = nodes[index];
-        placement[platform] = node
-            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
-            : { node: nodeName(builder, 0), endpoint: '' };
-    }
-    return placement;
-}
-/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
-function runnerPlatforms(platforms, nodes) {
-    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
-}
-/** Output of buildx or docker that means the node's engine cannot be reached at all. */
-const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
-/**
- * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
- * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
- * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
- */
-async function appendNodes(runner, options, nodes) {
-    for (const [i, node] of nodes.entries()) {
-        const index = i + 1;
-        const name = nodeName(options.name, index);
-        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
-        try {
-            await (0,core_runner/* runChecked */.X4)(runner, 'docker', appendNodeArgs(options, node, index), { what });
-        }
-        catch (error) {
-            if (error instanceof core_runner/* CommandError */.Qd && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
-                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
-                    `${(0,errors/* lastLine */.fM)(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
-                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
-                    'with a key in the agent), or remove the line from nodes.', { cause: error });
-            }
-            throw error;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/describe.js
-
-
-
-const hosts = (list) => list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ');
-const cacheTypes = (entries) => entries.map(e => /(?:^|,)type=([^,]*)/.exec(e)?.[1] ?? 'registry').join(', ');
-/** `key (transparency log: no)`, `keyless (your own sigstore instance)`: no key, no password. */
-function signing(inputs) {
-    const own = inputs.sign === 'keyless' && inputs.signSigningConfig !== '' ? ', your own sigstore instance' : '';
-    return `${inputs.sign} (transparency log: ${inputs.signTransparencyLog ? 'yes' : 'no'}${own})`;
-}
-function describeInputs(inputs) {
-    const lines = [
-        ['platforms', inputs.platforms.join(', ')],
-        ['tags', inputs.tags.join(', ') || '(none)'],
-        ['push', inputs.pushByDigest ? 'true, by digest (no tag)' : String(inputs.push)],
-        ['context', inputs.context],
-        ['file', inputs.file || '(Dockerfile in the context)'],
-        [
-            'builder',
-            inputs.builderName ? `${inputs.builderName}${inputs.reuseBuilder ? ' (reuse)' : ''}` : '(unique name)'
-        ],
-        ['buildkit-image', inputs.buildkitImage],
-        ['buildx-version', inputs.buildxVersion || "(the runner's if recent enough)"],
-        ['qemu', `${inputs.qemu} (${inputs.qemuImage})`],
-        ['host-network', String(inputs.hostNetwork)],
-        ['network', inputs.network || 'default'],
-        ['proxy', String(inputs.proxy)],
-        ['retries', String(inputs.retries)],
-        [
-            'check-binaries',
-            inputs.checkBinaries === 'false'
-                ? 'false'
-                : `${inputs.checkBinaries} (up to ${Math.round(inputs.checkBinariesBudget / 1024 / 1024)} MiB of layers per platform)`
-        ],
-        ['media-types', inputs.mediaTypes]
-    ];
-    for (const node of inputs.nodes)
-        lines.push(['node', `${node.platforms.join(', ')} on ${nodeLabel(node)}`]);
-    if (inputs.smokeTest.length > 0)
-        lines.push([
-            'smoke-test',
-            `${inputs.smokeTest.join(' ')} (at most ${inputs.smokeTestTimeout} s per platform)`
-        ]);
-    if (inputs.cacheMaxSize !== undefined)
-        lines.push(['cache-max-size', (0,gc/* formatBytes */.z3)(inputs.cacheMaxSize)]);
-    if (inputs.sign !== 'false')
-        lines.push(['sign', signing(inputs)]);
-    if (inputs.insecureRegistries.length > 0)
-        lines.push(['insecure-registries', hosts(inputs.insecureRegistries)]);
-    if (inputs.caCerts.length > 0) {
-        const certs = inputs.caCerts.map(c => c.source === 'file' ? `${c.host} (${c.value})` : `${c.host} (PEM)`);
-        lines.push(['ca-certs', certs.join(', ')]);
-    }
-    for (const [registry, mirrors] of inputs.registryMirrors)
-        lines.push(['registry-mirrors', `${registry} -> ${hosts(mirrors)}`]);
-    if (inputs.buildkitdConfig)
-        lines.push(['buildkitd-config', inputs.buildkitdConfig]);
-    if (inputs.buildkitdConfigInline) {
-        const count = inputs.buildkitdConfigInline.split('\n').length;
-        lines.push(['buildkitd-config-inline', `${count} line${count === 1 ? '' : 's'} of TOML`]);
-    }
-    if (inputs.registry) {
-        lines.push([
-            'login',
-            inputs.username ? `${inputs.registry} (username and password given)` : inputs.registry
-        ]);
-    }
-    // Cache entries may carry credentials (s3 keys): only their types are shown.
-    if (inputs.cache)
-        lines.push(['cache', `${inputs.cache}, one per platform`]);
-    if (inputs.cacheFrom.length > 0)
-        lines.push(['cache-from', cacheTypes(inputs.cacheFrom)]);
-    if (inputs.cacheTo.length > 0)
-        lines.push(['cache-to', cacheTypes(inputs.cacheTo)]);
-    lines.push(...describeBuildOptions(inputs.buildOptions));
-    return lines.map(([name, value]) => `${name}: ${value}`);
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/action-spec.js
-// Generated from action.yml, merge/action.yml and plan/action.yml by scripts/action-spec.js
-// (npm run docs). Do not edit.
-const VERSION = '0.1.0';
-/** action.yml */
-// prettier-ignore
-const INPUTS = [
-    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]).", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
-    { "name": "context", "description": "Build context: a directory, or a Git/HTTP URL.", "default": ".", "required": false, "list": false },
-    { "name": "file", "description": "Path of the Dockerfile (default: Dockerfile in the context).", "default": "", "required": false, "list": false },
-    { "name": "tags", "description": "Image references to tag and push (repository:tag, no @digest), comma or newline separated. Required when push is true.", "default": "", "required": false, "list": true },
-    { "name": "push", "description": "Push the image (and check its digests in the registry).", "default": "true", "required": false, "list": false },
-    { "name": "push-by-digest", "description": "Push without any tag, for one-platform-per-job flows whose images are merged later: tags then names the repository only (exactly one entry, no tag or digest part), and the digest output finds the image.", "default": "false", "required": false, "list": false },
-    { "name": "build-args", "description": "Build arguments, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
-    { "name": "labels", "description": "Image labels, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
-    { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false, "list": false },
-    { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false, "list": true },
-    { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false, "list": true },
-    { "name": "cache", "description": "A build cache that survives from one job to the next, one per platform: registry (REPOSITORY:buildcache-<platform> next to the first tag, with this run's registry settings and login) or gha (GitHub's cache service). An export that fails is a warning. cache-from and cache-to, when given, win. Empty: none. See docs/cache.md.", "default": "", "required": false, "list": false },
-    { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
-    { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
-    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: build-push-action's default, mode=max for a public repository and mode=min,inline-only=true for a private one, with the run as builder-id (none with load without push, a docker output, an attests provenance line or media-types: docker).", "default": "", "required": false, "list": false },
-    { "name": "media-types", "description": "oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.", "default": "oci", "required": false, "list": false },
-    { "name": "smoke-test", "description": "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.", "default": "", "required": false, "list": false },
-    { "name": "smoke-test-timeout", "description": "Time limit of each platform's smoke test, in seconds.", "default": "120", "required": false, "list": false },
-    { "name": "cache-max-size", "description": "Most disk space the builder's cache may use (e.g. 10GB, 512MB, 2GiB): a garbage-collection budget written to buildkitd.toml with the keys both old and new BuildKit releases apply. Empty: BuildKit's default.", "default": "", "required": false, "list": false },
-    { "name": "network", "description": "Network mode for RUN steps: default, none or host (host also enables the network.host entitlement).", "default": "", "required": false, "list": false },
-    { "name": "builder-name", "description": "Name of the builder to create (not default). Empty: a unique name per run, so jobs on one runner never collide.", "default": "", "required": false, "list": false },
-    { "name": "buildkit-image", "description": "BuildKit image for the docker-container builder (set your mirror of it here).", "default": "moby/buildkit:buildx-stable-1", "required": false, "list": false },
-    { "name": "driver-opts", "description": "Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).", "default": "", "required": false, "list": true },
-    { "name": "buildkitd-flags", "description": "Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.", "default": "", "required": false, "list": false },
-    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is a Docker engine (anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://), or a BuildKit daemon of your build farm as remote+tcp://HOST:PORT (mutual TLS with the remote-tls-* inputs) or remote+kube-pod://POD?namespace=NS (a BuildKit pod, through kubectl with kubeconfig); a daemon keeps its own buildkitd.toml. Engines and daemons cannot be mixed.", "default": "", "required": false, "list": true },
-    { "name": "remote-tls-ca", "description": "CA certificate that signed the remote+tcp:// daemons' certificates: PEM text (e.g. from a secret) or a file path. Required with a remote+tcp:// node.", "default": "", "required": false, "list": false },
-    { "name": "remote-tls-cert", "description": "Client certificate for the remote+tcp:// daemons (mutual TLS): PEM text or a file path.", "default": "", "required": false, "list": false },
-    { "name": "remote-tls-key", "description": "Private key of remote-tls-cert: PEM text (from a secret; masked, written to a private file that the post step removes) or a file path.", "default": "", "required": false, "list": false },
-    { "name": "kubeconfig", "description": "kubeconfig for remote+kube-pod:// nodes (buildx reaches BuildKit pods with kubectl exec): the file's text, e.g. from a secret (written to a private file, its tokens and keys masked), or a path. Empty: kubectl's own default.", "default": "", "required": false, "list": false },
-    { "name": "remote-tls-server-name", "description": "Name to check the daemons' certificates against, when it is not the host of the node's address.", "default": "", "required": false, "list": false },
-    { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host. Turned on by itself (and logged) when a tag, insecure registry, CA or mirror is on the runner's loopback (localhost, 127.0.0.1), which the builder container reaches no other way.", "default": "false", "required": false, "list": false },
-    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
-    { "name": "registry-mirrors", "description": "Registry mirrors, one REGISTRY=MIRROR per line (e.g. docker.io=mirror.example.com:5000).", "default": "", "required": false, "list": true },
-    { "name": "proxy", "description": "Pass the job's HTTP_PROXY, HTTPS_PROXY and NO_PROXY into the builder container.", "default": "true", "required": false, "list": false },
-    { "name": "buildkitd-config", "description": "Path of a buildkitd.toml to merge with the generated settings.", "default": "", "required": false, "list": false },
-    { "name": "buildkitd-config-inline", "description": "buildkitd.toml content to merge with the generated settings.", "default": "", "required": false, "list": false },
-    { "name": "registry", "description": "Registry host to log in to with username and password (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
-    { "name": "username", "description": "Registry user name.", "default": "", "required": false, "list": false },
-    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
-    { "name": "qemu", "description": "QEMU emulators for platforms this host cannot run natively: auto (binfmt image, then the system package), image, package, or false (install nothing; a platform whose emulator is missing is an error, so register emulators before this step or cross-compile everything).", "default": "auto", "required": false, "list": false },
-    { "name": "qemu-image", "description": "Image that registers the QEMU emulators (qemu: auto or image).", "default": "tonistiigi/binfmt:qemu-v10.2.3-68", "required": false, "list": false },
-    { "name": "secrets", "description": "Build secrets, one ID=VALUE per line (a multi-line value in double quotes: \"ID=line 1 ... line n\"), for RUN --mount=type=secret,id=ID. Values are masked and reach buildx through its environment, never its command line or a file.", "default": "", "required": false, "list": true },
-    { "name": "secret-files", "description": "Build secrets read from files, one ID=PATH per line.", "default": "", "required": false, "list": true },
-    { "name": "secret-envs", "description": "Build secrets read from this step's environment variables, ID=VARIABLE, comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "github-token", "description": "Token for Git contexts on this GitHub server (context or build-contexts that are its Git URLs), given to BuildKit as the secret GIT_AUTH_TOKEN.<host>.", "default": "", "required": false, "list": false },
-    { "name": "ssh", "description": "SSH agent sockets or keys for RUN --mount=type=ssh, one per line: default (the agent at SSH_AUTH_SOCK), ID, or ID=PATH[,PATH].", "default": "", "required": false, "list": true },
-    { "name": "build-contexts", "description": "Additional named build contexts, one NAME=SOURCE per line (a directory, a URL, docker-image://REF or oci-layout://PATH); a name that a FROM uses replaces that image or stage.", "default": "", "required": false, "list": true },
-    { "name": "annotations", "description": "OCI annotations, one KEY=VALUE per line, optionally prefixed with the level: index:, manifest: (the default), index-descriptor: or manifest-descriptor: (docker/metadata-action's annotations output fits as it is).", "default": "", "required": false, "list": true },
-    { "name": "sbom", "description": "SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.", "default": "", "required": false, "list": false },
-    { "name": "attests", "description": "Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.", "default": "", "required": false, "list": true },
-    { "name": "outputs", "description": "Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.", "default": "", "required": false, "list": true },
-    { "name": "load", "description": "Load the image into the Docker engine. With push: the image of the engine's platform (else the first platform) is copied from the registry into the engine under every tag, after the checks and tags. Without push: buildx --load, and with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
-    { "name": "add-hosts", "description": "Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "shm-size", "description": "Size of /dev/shm in RUN steps (e.g. 512m, 2g).", "default": "", "required": false, "list": false },
-    { "name": "ulimit", "description": "Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).", "default": "", "required": false, "list": true },
-    { "name": "cgroup-parent", "description": "Parent cgroup of the RUN step containers.", "default": "", "required": false, "list": false },
-    { "name": "allow", "description": "Extra entitlements, comma or newline separated (network.host, security.insecure, ...); the builder this action creates is started with the ones buildkitd must grant too.", "default": "", "required": false, "list": true },
-    { "name": "no-cache-filters", "description": "Stages to build without the cache, comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "call", "description": "How buildx evaluates the build: build (the default), check (report Dockerfile problems; needs buildx 0.15 and BuildKit 0.15 or newer), outline or targets. Anything but build pushes nothing.", "default": "", "required": false, "list": false },
-    { "name": "retries", "description": "How many times to retry after a transient failure (connection refused or reset, timeouts, registry 5xx/429, builder start-up). Build errors such as a failing RUN are never retried.", "default": "2", "required": false, "list": false },
-    { "name": "reuse-builder", "description": "Reuse the builder named by builder-name when it already exists (it is then left in place after the job, and this run's buildkitd.toml is not applied to it). Otherwise an existing name is an error.", "default": "false", "required": false, "list": false },
-    { "name": "buildx-version", "description": "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.38.0 when that is missing or older than 0.10.0.", "default": "", "required": false, "list": false },
-    { "name": "buildx-download-url", "description": "Where to download buildx from, for runners that reach only a mirror of GitHub releases: a URL with {version}, {os} (linux, darwin, windows), {arch} (amd64, arm64, arm-v7, ...) and {ext} (.exe on Windows). checksums.txt is read from the same directory.", "default": "https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}", "required": false, "list": false },
-    { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
-    { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
-    { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
-    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: key (the private key in sign-key), keyless (the job's OIDC identity, certified by sigstore's Fulcio or your own: on GitHub the job needs permissions id-token: write), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "", "required": false, "list": false },
-    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
-    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
-    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
-    { "name": "sign-signing-config", "description": "For sign: keyless with your own sigstore instance: its signing config (the JSON naming its Fulcio, Rekor and timestamp authority), as text or a path. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
-    { "name": "sign-trusted-root", "description": "For sign: keyless with your own sigstore instance: its trusted root (JSON: the CA, log and timestamp keys), as text or a path; the verification uses it too. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
-];
-// prettier-ignore
-const OUTPUTS = [
-    { "name": "digest", "description": "Digest of the pushed image index (the manifest list every platform pulls through)." },
-    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest, as served by the registry." },
-    { "name": "metadata", "description": "buildx's build metadata (JSON)." },
-    { "name": "builder-name", "description": "Name of the builder this run created (removed by the post step)." },
-    { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
-    { "name": "imageid", "description": "Image ID. With load: the ID docker image inspect shows for the loaded image (the config digest on the classic image store, the manifest or index digest on the containerd store). Otherwise as buildx reports it: the config digest of a single-platform image, else the index digest." },
-    { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
-    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the pushed index (cosign.pub is the public key of sign-key; CA.pem the registry's CA, when it has one)." },
-];
-/** merge/action.yml */
-// prettier-ignore
-const MERGE_INPUTS = [
-    { "name": "sources", "description": "Images to merge, one reference per line, by digest or tag (registry/name@sha256:... or registry/name:tag). A source that is an index gives its platform images, each with its attestation manifests; blank lines are skipped.", "default": "", "required": true, "list": true },
-    { "name": "tags", "description": "Where to push the index: image references with a tag, comma or newline separated. Platform images in another repository are mounted (same registry) or copied (another registry) there first.", "default": "", "required": true, "list": true },
-    { "name": "annotations", "description": "Annotations of the index, one KEY=VALUE per line (an index: prefix is accepted).", "default": "", "required": false, "list": true },
-    { "name": "platforms", "description": "The exact platforms the index must hold, comma or newline separated; a platform the sources lack, or one they hold that is not listed, is an error. Empty: whatever the sources hold (each once).", "default": "", "required": false, "list": true },
-    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
-    { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
-    { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
-    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
-    { "name": "sign", "description": "Sign the merged index with cosign before it is tagged: key (the private key in sign-key), keyless (the job's OIDC identity; on GitHub the job needs id-token: write), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags and verified against the registry; a failure fails the step and moves no tag. As the build's sign input.", "default": "", "required": false, "list": false },
-    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked) or a path.", "default": "", "required": false, "list": false },
-    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
-    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries); verify then with --insecure-ignore-tlog=true.", "default": "true", "required": false, "list": false },
-    { "name": "sign-signing-config", "description": "For sign: keyless with your own sigstore instance: its signing config (the JSON naming its Fulcio, Rekor and timestamp authority), as text or a path. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
-    { "name": "sign-trusted-root", "description": "For sign: keyless with your own sigstore instance: its trusted root (JSON: the CA, log and timestamp keys), as text or a path; the verification uses it too. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
-];
-// prettier-ignore
-const MERGE_OUTPUTS = [
-    { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
-    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
-    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the merged index." },
-];
-/** plan/action.yml */
-// prettier-ignore
-const PLAN_INPUTS = [
-    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]); at most 10.", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
-    { "name": "runners", "description": "Runner per platform, one PLATFORM=LABEL per line; several labels (all required of the runner, e.g. for self-hosted runners) separated by commas: linux/arm64=self-hosted,linux,arm64. Platforms not listed build on runs-on.", "default": "linux/amd64=ubuntu-latest\nlinux/arm64=ubuntu-24.04-arm\nlinux/arm/v7=ubuntu-24.04-arm\n", "required": false, "list": true },
-    { "name": "runs-on", "description": "Runner label(s) for platforms that runners does not list (comma separated).", "default": "ubuntu-latest", "required": false, "list": false },
-    { "name": "tags", "description": "The image tags; every platform is pushed by digest to the repository of the first one.", "default": "", "required": false, "list": false },
-    { "name": "push", "description": "Whether the per-platform builds push (false: they only build, and nothing is merged).", "default": "true", "required": false, "list": false },
-    { "name": "nodes", "description": "Refused when set: builder nodes belong to a single-job build (distribute false).", "default": "", "required": false, "list": false },
-];
-
-// EXTERNAL MODULE: ./lib/oci/oci.js
-var oci = __nccwpck_require__(1396);
-;// CONCATENATED MODULE: ./lib/registry/errors.js
-/** Failed registry requests: the error type, which failures are worth retrying, and how URLs are shown. */
-
-
-/** A failed registry request. `url` never carries a password. */
-class RegistryError extends Error {
-    url;
-    /** HTTP status, when the registry answered. */
-    status;
-    /** Network or TLS error code (e.g. ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN), when it did not. */
-    code;
-    constructor(message, details) {
-        super(message);
-        this.name = 'RegistryError';
-        this.url = details.url;
-        this.status = details.status;
-        this.code = details.code;
-    }
-}
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
-/** Why a failed registry request is worth another attempt, or undefined when it is not (4xx, TLS, …). */
-function transientRegistryFailure(error) {
-    if (!(error instanceof RegistryError))
-        return undefined;
-    if (error.status === 429)
-        return 'registry rate limit (429)';
-    if (error.status !== undefined && error.status >= 500)
-        return `registry server error (${error.status})`;
-    if (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code))
-        return error.code;
-    return /^Timed out/.test(error.message) ? 'timeout' : undefined;
-}
-/** A URL for messages and logs: a password in it is replaced by `***`. Text that is no URL is kept. */
-function displayUrl(url) {
-    const text = typeof url === 'string' ? url : url.href;
-    if (!URL.canParse(text))
-        return text;
-    const parsed = new URL(text);
-    if (parsed.password === '')
-        return text;
-    parsed.password = '***';
-    return parsed.href;
-}
-/** ': CODE: message; …' from a registry's JSON error body (at most 3 errors, 300 characters), or ''. */
-function registryErrors(body) {
-    const errors = (0,oci/* parseJsonObject */.dw)(body)?.['errors'];
-    if (!Array.isArray(errors))
-        return '';
-    const parts = errors
-        .slice(0, 3)
-        .map((e) => (0,oci/* isRecord */.u4)(e) ? [e['code'], e['message']].filter(x => typeof x === 'string' && x !== '').join(': ') : '')
-        .filter(s => s !== '');
-    const text = parts.join('; ');
-    return text === '' ? '' : `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
-}
-/** A RegistryError that says what failed to reach `url` and what to do about it. */
-function networkError(url, error, via) {
-    const shown = displayUrl(url);
-    const { codes, messages } = (0,errors/* errorChain */.eB)(error);
-    const code = codes.find(c => TLS_VERIFY_CODES.has(c)) ?? codes[0];
-    const detail = messages[messages.length - 1] ?? 'unknown error';
-    const fail = (message) => new RegistryError(message, { url: shown, ...(code ? { code } : {}) });
-    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
-        return fail(`TLS certificate verification failed for ${url.host} (${code}: ${detail}) at ${shown}. ` +
-            `Give the registry's CA certificate with the \`ca-certs\` input, or list ${url.host} in ` +
-            '`insecure-registries` to skip verification.');
-    }
-    if (codes.includes('ECONNREFUSED'))
-        return fail(`Connection refused by ${url.host}${via} (${shown})`);
-    if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
-        return fail(`Cannot resolve the host name ${url.hostname}${via} (${shown})`);
-    }
-    if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || /wrong version number/i.test(detail)) {
-        return fail(`TLS handshake with ${url.host} failed (${shown}): it looks like the registry speaks plain HTTP; ` +
-            'mark it as an insecure registry (`insecure-registries`) if that is intended.');
-    }
-    return fail(`Request to ${shown}${via} failed: ${code !== undefined ? `${code}: ` : ''}${detail}`);
-}
-const TLS_VERIFY_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_UNTRUSTED',
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-    'HOSTNAME_MISMATCH'
-]);
-
-;// CONCATENATED MODULE: ./lib/buildx/release.js
-/**
- * buildx releases, as pure facts: the version grammar, the OS/arch names of the release assets, URL
- * templates (`buildx-download-url`) and the release's `checksums.txt`. No I/O: input validation uses this
- * module without pulling in the download code.
- *
- * URL templates: placeholders `{version}` (without `v`: 0.13.1), `{os}` (linux, darwin, windows, freebsd),
- * `{arch}` (amd64, arm64, arm-v7, arm-v6, ppc64le, s390x, riscv64) and `{ext}` (`.exe` on Windows, else
- * empty), the names buildx's GitHub releases use. `{version}` is required (the tool cache is keyed by
- * version). The checksum file is `checksums.txt` in the same directory as the binary, unless a separate
- * checksum URL template (same placeholders) is given.
- */
-
-/** The GitHub release asset of a buildx version for this runner. */
-const DEFAULT_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}';
-/** Name of the checksum file published next to the release binaries. */
-const CHECKSUMS_FILE = 'checksums.txt';
-/**
- * The version installed when `buildx-version` is empty and the runner's buildx is missing or older than
- * the action needs. Pinned (not "latest"): finding the latest release needs the GitHub API, which runners
- * behind a mirror cannot reach, and a pinned version builds the same way every time.
- */
-const FALLBACK_BUILDX_VERSION = '0.38.0';
-/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
-const TOOL_NAME = 'buildx';
-/** A buildx install that failed; the message says what failed and where. */
-class BuildxInstallError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'BuildxInstallError';
-    }
-}
-// ---------------------------------------------------------------------------------------------------------
-// Versions, platforms, URLs
-/**
- * The `buildx-version` input: '' (use the runner's buildx when it is recent enough), or an exact release
- * such as 0.13.1, v0.13.1 or 0.14.0-rc1. Returns it without the `v`.
- */
-function normalizeBuildxVersion(value) {
-    const trimmed = value.trim();
-    if (trimmed === '')
-        return '';
-    const match = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/.exec(trimmed);
-    if (!match?.[1]) {
-        throw new Error(`"${value}" is not a buildx release version; use an exact version such as 0.13.1 ` +
-            '(or leave it empty to use the runner’s buildx)');
-    }
-    return match[1];
-}
-/** `0.14.0-rc1` -> `0.14.0`, for comparing with what `buildx version` prints. */
-function coreVersion(version) {
-    return version.replace(/-.*$/, '');
-}
-const RELEASE_OS = {
-    linux: 'linux',
-    darwin: 'darwin',
-    win32: 'windows',
-    freebsd: 'freebsd'
-};
-const RELEASE_ARCH = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    ppc64: 'ppc64le',
-    s390x: 's390x',
-    riscv64: 'riscv64'
-};
-/** Node's platform / arch -> the OS and arch in buildx's release asset names. */
-function releasePlatform(platform, arch, armVersion) {
-    const os = RELEASE_OS[platform];
-    if (!os)
-        throw new BuildxInstallError(`buildx has no release for this runner's OS (${platform})`);
-    let releaseArch = RELEASE_ARCH[arch];
-    if (arch === 'arm')
-        releaseArch = armVersion === '6' ? 'arm-v6' : 'arm-v7';
-    if (!releaseArch)
-        throw new BuildxInstallError(`buildx has no release for this runner's architecture (${arch})`);
-    return { os, arch: releaseArch, ext: os === 'windows' ? '.exe' : '' };
-}
-/** `buildx-v0.13.1.linux-amd64`: the file name GitHub releases (and their checksums.txt) use. */
-function releaseAssetName(version, platform) {
-    return `buildx-v${version}.${platform.os}-${platform.arch}${platform.ext}`;
-}
-const PLACEHOLDERS = ['version', 'os', 'arch', 'ext'];
-/** Fills a URL template's placeholders; throws on an unknown placeholder or a result that is no http(s) URL. */
-function renderUrlTemplate(template, version, platform) {
-    const values = { version, ...platform };
-    const rendered = template.trim().replace(/\{([^{}]*)\}/g, (whole, name) => {
-        const key = PLACEHOLDERS.find(p => p === name);
-        if (!key) {
-            throw new Error(`"${template}" has an unknown placeholder ${whole}; use ${PLACEHOLDERS.map(p => `{${p}}`).join(', ')}`);
-        }
-        return values[key];
-    });
-    let url;
-    try {
-        url = new URL(rendered);
-    }
-    catch {
-        throw new Error(`"${template}" does not make a URL (got "${rendered}")`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new Error(`"${template}" is not an http(s) URL`);
-    }
-    return url.href;
-}
-/**
- * Checks a `buildx-download-url` value ('' is the GitHub default) and returns the template to use. For
- * inputs.ts: the message names the problem; the caller prefixes the input name.
- */
-function parseDownloadUrlTemplate(value) {
-    const template = value.trim();
-    if (template === '')
-        return DEFAULT_DOWNLOAD_URL;
-    if (!template.includes('{version}')) {
-        throw new Error(`"${template}" has no {version} placeholder; e.g. ` +
-            'https://mirror.example.com/docker/buildx/v{version}/buildx-v{version}.{os}-{arch}{ext}');
-    }
-    renderUrlTemplate(template, '0.0.0', { os: 'linux', arch: 'amd64', ext: '' });
-    return template;
-}
-/** The checksum file for a binary URL: `checksums.txt` in the same directory. */
-function defaultChecksumUrl(binaryUrl) {
-    return new URL(CHECKSUMS_FILE, binaryUrl).href;
-}
-/** A URL for messages: a password in it is replaced by `***` (one helper, the registry client's). */
-
-// ---------------------------------------------------------------------------------------------------------
-// Checksums
-/**
- * A sha256sum-style file (`<hex>  <name>` or `<hex> *<name>` lines) -> file name -> lowercase hex. Names
- * with a directory are also listed under their base name. Lines that are not checksums are skipped.
- */
-function parseChecksums(text) {
-    const sums = new Map();
-    for (const line of text.split(/\r?\n/)) {
-        const match = /^([0-9a-fA-F]{64}) [ *]?(.+)$/.exec(line.trim());
-        if (!match?.[1] || !match[2])
-            continue;
-        const hex = match[1].toLowerCase();
-        const name = match[2].trim();
-        sums.set(name, hex);
-        const base = name.replace(/^.*\//, '');
-        if (!sums.has(base))
-            sums.set(base, hex);
-    }
-    return sums;
-}
-/**
- * Compares a file's sha256 with its entry in a checksum file (looked up under each of `names`, first
- * match wins); throws a BuildxInstallError naming both values and the checksum URL.
- */
-function verifyChecksum(options) {
-    const { actual, checksums, names, checksumUrl, binaryUrl, tool = 'buildx' } = options;
-    const name = names.find(n => checksums.has(n));
-    const expected = name === undefined ? undefined : checksums.get(name);
-    if (expected === undefined) {
-        const listed = [...checksums.keys()].filter(k => !k.includes('/'));
-        throw new BuildxInstallError(`The checksum file ${displayUrl(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
-            ` (it lists ${listed.length > 0 ? listed.join(', ') : 'no sha256 checksums'}), so the download` +
-            ` from ${displayUrl(binaryUrl)} cannot be verified. Nothing was installed.`);
-    }
-    if (expected !== actual.toLowerCase()) {
-        throw new BuildxInstallError(`Checksum mismatch for ${tool} downloaded from ${displayUrl(binaryUrl)}: expected sha256 ${expected}` +
-            ` (${name ?? ''} in ${displayUrl(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
-            ' not the release file; nothing was installed.');
-    }
-    return expected;
-}
-
-// EXTERNAL MODULE: ./lib/qemu/qemu.js
-var qemu = __nccwpck_require__(4126);
-;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
 /**
  * Validation of the registry host names users type into inputs such as insecure-registries, ca-certs,
  * registry-mirrors and registry. A value that passes is made only of lowercase letters, digits, '.', '-',
@@ -37982,7 +35043,7 @@ function parseRegistryHost(value, options) {
     let port;
     if (rest.startsWith('[')) {
         const literal = IPV6_LITERAL.exec(rest.toLowerCase());
-        if (!literal || !(0,external_node_net_.isIPv6)(literal[1] ?? ''))
+        if (!literal || !(0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(literal[1] ?? ''))
             fail('is not a valid bracketed IPv6 address such as [::1]:5000');
         name = `[${literal[1] ?? ''}]`;
         port = literal[2];
@@ -37990,7 +35051,7 @@ function parseRegistryHost(value, options) {
     else {
         const parts = NAME_AND_PORT.exec(rest.toLowerCase());
         if (!parts) {
-            if ((0,external_node_net_.isIPv6)(rest))
+            if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(rest))
                 fail('is an IPv6 address without brackets; write it as [address]:port');
             fail('is not a registry host');
         }
@@ -38007,7 +35068,7 @@ function parseRegistryHost(value, options) {
 /** A DNS name (labels of a-z, 0-9 and '-') or a dotted-quad IPv4 address; `name` is already lowercase. */
 function isValidHostName(name) {
     if (/^[0-9.]+$/.test(name))
-        return (0,external_node_net_.isIPv4)(name);
+        return (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(name);
     if (name.length === 0 || name.length > MAX_DNS_NAME_LENGTH)
         return false;
     return name.split('.').every(label => label.length <= MAX_DNS_LABEL_LENGTH && DNS_LABEL.test(label));
@@ -38034,9 +35095,9 @@ function isLoopbackHost(host) {
     }
     if (name === 'localhost')
         return true;
-    if ((0,external_node_net_.isIPv4)(name))
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(name))
         return name.startsWith('127.');
-    if ((0,external_node_net_.isIPv6)(name)) {
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(name)) {
         const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(name);
         if (mapped)
             return isLoopbackHost(mapped[1] ?? '');
@@ -38046,3777 +35107,22 @@ function isLoopbackHost(host) {
     return false;
 }
 
-;// CONCATENATED MODULE: ./lib/inputs/parse.js
-/**
- * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
- * message saying what is wrong; the input table (table.ts) prefixes the input's name.
- */
 
+/***/ }),
 
+/***/ 6336:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
-const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-/** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
-function splitList(value, commas) {
-    return value
-        .split(commas ? /[\n,]/ : /\n/)
-        .map(s => s.trim())
-        .filter(s => s !== '');
-}
-function parsePlatforms(value) {
-    const items = splitList(value, true);
-    if (items.length === 0)
-        throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64');
-    // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
-    if (value.split('\n').some(line => /,\s*,|^\s*,/.test(line))) {
-        throw new Error(`"${value}" has an empty item; separate platforms with commas or newlines`);
-    }
-    const seen = new Set();
-    return items.map(item => {
-        const platform = (0,oci_platforms/* formatPlatform */.Bq)((0,oci_platforms/* parsePlatform */.Y8)(item));
-        if (seen.has(platform))
-            throw new Error(`${platform} is listed twice`);
-        seen.add(platform);
-        return platform;
-    });
-}
-function parseTags(value, push) {
-    const tags = splitList(value, true);
-    if (push && tags.length === 0) {
-        throw new Error('push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0');
-    }
-    for (const tag of tags) {
-        let digest;
-        try {
-            digest = parseImageReference(tag).digest;
-        }
-        catch (error) {
-            throw new Error(`"${tag}" is not a valid image reference: ${messageOf(error)}`, { cause: error });
-        }
-        if (digest !== undefined) {
-            throw new Error(`"${tag}" has a digest (@${digest.slice(0, 15)}…): a pushed image gets its digest from its content; ` +
-                'give repository:tag only');
-        }
-    }
-    return tags;
-}
-const BINARIES_MODES = ['error', 'warning', 'false'];
-/** check-binaries: error, warning or false. */
-function parseBinariesMode(value) {
-    const mode = BINARIES_MODES.find(m => m === value.toLowerCase());
-    if (!mode)
-        throw new Error(`"${value}" is not a mode; use error, warning or false`);
-    return mode;
-}
-const SIZE_UNITS = {
-    '': 1,
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    tb: 1e12,
-    kib: 1024,
-    mib: 1024 ** 2,
-    gib: 1024 ** 3,
-    tib: 1024 ** 4
-};
-/**
- * A size in bytes: '256MiB', '1.5 GB', '2TB', '1048576' (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
- * 1024, as in BuildKit's and Docker's own output).
- */
-function parseByteSize(value) {
-    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
-    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
-    if (!match || unit === undefined) {
-        throw new Error(`"${value}" is not a size; use e.g. 256MiB, 1GiB, 500MB or a number of bytes`);
-    }
-    const bytes = Math.floor(Number(match[1]) * unit);
-    if (bytes <= 0)
-        throw new Error(`"${value}" is not a size above zero`);
-    if (!Number.isSafeInteger(bytes))
-        throw new Error(`"${value}" is not a size this action can count; use a smaller one`);
-    return bytes;
-}
-/** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
-function parseKeyValues(value, bareKeyAllowed) {
-    const items = splitList(value, false);
-    for (const item of items) {
-        const eq = item.indexOf('=');
-        const key = eq === -1 ? item : item.slice(0, eq);
-        if ((eq === -1 && !bareKeyAllowed) || key === '' || (bareKeyAllowed && !BUILD_ARG_KEY.test(key))) {
-            throw new Error(`"${item}" is not KEY=VALUE${bareKeyAllowed ? ' (or KEY)' : ''}; put one per line`);
-        }
-    }
-    return items;
-}
-/** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
-function parseMirrors(value) {
-    const mirrors = new Map();
-    for (const item of splitList(value, false)) {
-        const eq = item.indexOf('=');
-        if (eq === -1) {
-            throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`);
-        }
-        const options = { input: 'registry-mirrors', allowHttpScheme: false };
-        const registry = parseRegistryHost(item.slice(0, eq), options).host;
-        const list = mirrors.get(registry) ?? [];
-        for (const mirror of item.slice(eq + 1).split(';')) {
-            list.push(parseRegistryHost(mirror, { ...options, allowHttpScheme: true }));
-        }
-        mirrors.set(registry, list);
-    }
-    return mirrors;
-}
-function isRemoteContext(value) {
-    return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-';
-}
-function resolvePath(cwd, value) {
-    return value.startsWith('/') ? value : `${cwd}/${value}`;
-}
-/**
- * Why buildx's CSV reader would refuse `value` (it reads each --driver-opt as one CSV record), or
- * undefined: a quote may only open a field and close it, doubled inside.
- */
-function csvProblem(value) {
-    let i = 0;
-    while (i <= value.length) {
-        if (value[i] === '"') {
-            i++;
-            for (;;) {
-                if (i >= value.length)
-                    return 'a quoted field is not closed';
-                if (value[i] === '"') {
-                    if (value[i + 1] === '"')
-                        i += 2;
-                    else
-                        break;
-                }
-                else
-                    i++;
-            }
-            i++;
-            if (i < value.length && value[i] !== ',')
-                return 'a quoted field goes on after its closing quote';
-        }
-        else {
-            const end = value.indexOf(',', i);
-            const field = value.slice(i, end === -1 ? value.length : end);
-            if (field.includes('"'))
-                return `the field ${field} has a quote that does not open it`;
-            if (end === -1)
-                break;
-            i = end;
-        }
-        i++;
-    }
-    return undefined;
-}
-/** The driver-opts input: KEY=VALUE lines that buildx's CSV reader takes. */
-function parseDriverOpts(value) {
-    const items = parseKeyValues(value, false);
-    for (const item of items) {
-        const problem = csvProblem(item);
-        if (problem)
-            throw new Error(`"${item}" is not what buildx reads as a driver option (${problem}); put a value with commas or ` +
-                'quotes in quotes as a whole, doubling the quotes inside: "env.NO_PROXY=a,b"');
-    }
-    return items;
-}
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  OG: () => (/* binding */ generateBuildkitdConfig),
+  MV: () => (/* binding */ mergeBuildkitdConfigs),
+  Mf: () => (/* binding */ parseBuildkitdToml),
+  HO: () => (/* binding */ registrySettings),
+  xw: () => (/* binding */ renderBuildkitdConfig)
+});
 
-;// CONCATENATED MODULE: ./lib/buildx/cache.js
-/**
- * The `cache` input's entries: one word (registry or gha) turned into buildx's --cache-from and --cache-to,
- * one cache per platform so that the jobs of a per-platform build never overwrite each other's cache.
- *
- * registry: `REPOSITORY:buildcache-<platform>` next to the first tag (linux/arm/v7 -> buildcache-linux-arm-v7),
- * pulled and pushed by BuildKit with the run's registry settings (buildkitd.toml) and login (docker config).
- * gha: GitHub's cache service, `scope=buildcache-<repository path>-<platform>`; buildx reads the service's URL and
- * token from its own environment (ACTIONS_CACHE_URL, ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN,
- * ACTIONS_CACHE_SERVICE_V2 choosing version 2), so the token never reaches argv.
- *
- * A build of several platforms is one BuildKit solve with one cache: each of its platforms' entries gets
- * that whole cache (the blobs are shared in the repository, so the extra refs cost a manifest each). A
- * one-platform job reads and writes its own platform's entry only.
- * Every export has ignore-error=true: a cache that cannot be written is a warning, not a failed build.
- */
-
-const CACHE_MODES = ['', 'registry', 'gha'];
-/** The tag prefix of registry cache refs and the prefix of gha scopes. */
-const CACHE_PREFIX = 'buildcache';
-/** linux/arm/v7 -> linux-arm-v7 (a tag and scope part). */
-function platformSlug(platform) {
-    return platform.replace(/[^A-Za-z0-9._-]+/g, '-');
-}
-/** The cache entry of one platform, as `type=...` without import or export options. */
-function platformCache(cache, platform, tags) {
-    const first = tags[0];
-    const reference = first === undefined ? undefined : (0,oci_reference/* parseImageReference */.o_)(first);
-    if (cache === 'registry') {
-        if (!reference)
-            throw new Error('cache: registry needs a tag: the cache lives next to the first one');
-        return `type=registry,ref=${reference.registry}/${reference.repository}:${CACHE_PREFIX}-${platformSlug(platform)}`;
-    }
-    const image = reference ? `-${platformSlug(reference.repository)}` : '';
-    return `type=gha,scope=${CACHE_PREFIX}${image}-${platformSlug(platform)}`;
-}
-/** The --cache-from and --cache-to entries of a build: the explicit ones, or the cache input's. */
-function cacheEntries(s) {
-    if (s.cache === '')
-        return { from: [...s.cacheFrom], to: [...s.cacheTo] };
-    const mode = s.cache;
-    const own = s.platforms.map(platform => platformCache(mode, platform, s.tags));
-    return {
-        from: s.cacheFrom.length > 0 ? [...s.cacheFrom] : own,
-        to: s.cacheTo.length > 0 ? [...s.cacheTo] : own.map(entry => `${entry},mode=max,ignore-error=true`)
-    };
-}
-/** BuildKit's names for its cache export steps (registry, local, gha, s3, azblob, inline). */
-const CACHE_EXPORT_STEP = /^exporting (cache|to GitHub Actions Cache|to Amazon S3|to Azure Blob Storage)/i;
-/**
- * The cache exports that failed in a build that went on (ignore-error=true): a warning each, since the
- * image itself was built and pushed.
- */
-function failedCacheExports(steps) {
-    return steps
-        .filter(step => step.error !== '' && CACHE_EXPORT_STEP.test(step.name))
-        .map(step => `${step.name} failed: ${step.error}. The image was built and pushed; the next run starts without this cache`);
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/cache.js
-/**
- * cache-from and cache-to, checked against buildx's cache syntax before anything runs: one entry per line,
- * each `type=TYPE,key=value,...` (a value holding a comma in double quotes), or a bare image reference
- * meaning `type=registry,ref=REFERENCE`. Each type's required keys are asked for, `mode` is export only
- * (min or max), and yes/no keys take true or false. Keys this action does not know are passed on, so a
- * newer BuildKit's options still work.
- */
-
-
-
-
-const BOTH = ['cache-from', 'cache-to'];
-const CACHE_TYPES = {
-    registry: { required: { 'cache-from': ['ref'], 'cache-to': ['ref'] }, directions: BOTH },
-    local: { required: { 'cache-from': ['src'], 'cache-to': ['dest'] }, directions: BOTH },
-    // The inline cache lives in the image itself: it is read back with type=registry,ref=IMAGE.
-    inline: { required: {}, directions: ['cache-to'] },
-    gha: { required: {}, directions: BOTH },
-    s3: { required: { 'cache-from': ['bucket'], 'cache-to': ['bucket'] }, directions: BOTH },
-    azblob: { required: {}, directions: BOTH }
-};
-const BOOLEAN_KEYS = [
-    'ignore-error',
-    'oci-mediatypes',
-    'image-manifest',
-    'force-compression',
-    'use_path_style'
-];
-const EXPORT_ONLY_KEYS = ['mode', 'ignore-error', 'compression', 'compression-level', 'force-compression'];
-const COMPRESSIONS = ['gzip', 'estargz', 'zstd', 'uncompressed'];
-/** `a=1,"b=x,y"` -> ['a=1', 'b=x,y']: fields split on commas outside double quotes. */
-function csvFields(entry) {
-    const fields = [];
-    let current = '';
-    let quoted = false;
-    for (const char of entry) {
-        if (char === '"')
-            quoted = !quoted;
-        else if (char === ',' && !quoted) {
-            fields.push(current.trim());
-            current = '';
-        }
-        else
-            current += char;
-    }
-    if (quoted)
-        throw new Error(`"${entry}" has a double quote that is not closed`);
-    fields.push(current.trim());
-    return fields;
-}
-/** One entry's keys and values; a bare reference becomes type=registry,ref=... */
-function parseCacheEntry(entry, direction) {
-    if (!entry.includes('='))
-        return checked(new Map([
-            ['type', 'registry'],
-            ['ref', entry]
-        ]), entry, direction);
-    const attrs = new Map();
-    for (const item of csvFields(entry)) {
-        const eq = item.indexOf('=');
-        const key = eq === -1 ? item : item.slice(0, eq).trim();
-        if (eq === -1 || key === '')
-            throw new Error(`"${entry}": "${item}" is not KEY=VALUE (e.g. type=registry,ref=registry.example.com/app:cache)`);
-        if (attrs.has(key))
-            throw new Error(`"${entry}" gives ${key} twice`);
-        attrs.set(key, item.slice(eq + 1).trim());
-    }
-    if (!attrs.has('type')) {
-        throw new Error(`"${entry}" has no type=; start it with type=registry, local, gha, s3, azblob${direction === 'cache-to' ? ' or inline' : ''}`);
-    }
-    return checked(attrs, entry, direction);
-}
-function checked(attrs, entry, direction) {
-    const type = attrs.get('type') ?? '';
-    const spec = CACHE_TYPES[type];
-    if (!spec) {
-        const known = Object.keys(CACHE_TYPES).filter(t => CACHE_TYPES[t]?.directions.includes(direction));
-        throw new Error(`"${entry}": type=${type} is not a cache type; use ${known.join(', ')}`);
-    }
-    if (!spec.directions.includes(direction)) {
-        throw new Error(`"${entry}": type=${type} only works in cache-to; read an inline cache back with type=registry,ref=IMAGE`);
-    }
-    for (const key of spec.required[direction] ?? []) {
-        if (!attrs.get(key))
-            throw new Error(`"${entry}": type=${type} needs ${key}=`);
-    }
-    if (direction === 'cache-from') {
-        const exportOnly = EXPORT_ONLY_KEYS.find(key => attrs.has(key));
-        if (exportOnly)
-            throw new Error(`"${entry}": ${exportOnly}= applies to cache-to only`);
-    }
-    const mode = attrs.get('mode');
-    if (mode !== undefined && mode !== 'min' && mode !== 'max')
-        throw new Error(`"${entry}": mode=${mode} is not a cache mode; use min or max`);
-    for (const key of BOOLEAN_KEYS) {
-        const value = attrs.get(key);
-        if (value !== undefined && !/^(true|false)$/i.test(value))
-            throw new Error(`"${entry}": ${key}=${value} is not a boolean; use true or false`);
-    }
-    const compression = attrs.get('compression');
-    if (compression !== undefined && !COMPRESSIONS.includes(compression))
-        throw new Error(`"${entry}": compression=${compression} is not one of ${COMPRESSIONS.join(', ')}`);
-    const ref = attrs.get('ref');
-    if (type === 'registry' && ref !== undefined) {
-        try {
-            (0,oci_reference/* parseImageReference */.o_)(ref);
-        }
-        catch (error) {
-            throw new Error(`"${entry}": ref=${ref} is not an image reference: ${(0,errors/* messageOf */.bD)(error)}`, {
-                cause: error
-            });
-        }
-    }
-    return attrs;
-}
-/** cache-from / cache-to: the entries as written, each checked. */
-function parseCacheEntries(value, direction) {
-    const entries = splitList(value, false);
-    for (const entry of entries)
-        parseCacheEntry(entry, direction);
-    return entries;
-}
-/** The variables buildx reads the GitHub cache service from (version 1, version 2). */
-const GHA_URL_VARIABLES = ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL'];
-/**
- * cache: '', registry or gha. gha needs the runner's cache service variables, which GitHub gives to actions
- * (not to `run:` steps), so a job without them is told before anything runs.
- */
-function parseCacheMode(value, { env }) {
-    const mode = CACHE_MODES.find(m => m === value.toLowerCase());
-    if (mode === undefined)
-        throw new Error(`"${value}" is not a cache; use registry, gha or leave it empty`);
-    if (mode === 'gha' && (!env.ACTIONS_RUNTIME_TOKEN || !GHA_URL_VARIABLES.some(name => env[name]))) {
-        throw new Error(`gha needs GitHub's cache service: ACTIONS_RUNTIME_TOKEN and ${GHA_URL_VARIABLES.join(' or ')} ` +
-            '(the runner gives them to actions); outside GitHub Actions use cache: registry');
-    }
-    return mode;
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/checks.js
-/**
- * Checks of the inputs that buildx or buildkitd would otherwise refuse late (after the builder started),
- * badly (a usage dump), or not at all: build target, provenance, buildkitd flags, and the Dockerfile.
- * Each throws a message saying what is accepted; inputs.ts prefixes the input's name. No message quotes
- * the content of a file.
- */
-
-
-
-/** A Dockerfile stage name, as BuildKit accepts it in `FROM ... AS <name>` and --target. */
-const checks_STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
-function parseTarget(value) {
-    if (value !== '' && !checks_STAGE_NAME.test(value)) {
-        throw new Error(`${JSON.stringify(value)} is not a build stage name; use letters, digits, '_', '.', '-', starting with a letter`);
-    }
-    return value;
-}
-const PROVENANCE_BOOLEANS = ['true', 'false', '1', '0'];
-const PROVENANCE_KEYS = {
-    mode: value => value === 'min' || value === 'max',
-    'builder-id': value => /^[\x21-\x7e]+$/.test(value),
-    disabled: value => PROVENANCE_BOOLEANS.includes(value),
-    reproducible: value => PROVENANCE_BOOLEANS.includes(value),
-    'inline-only': value => PROVENANCE_BOOLEANS.includes(value),
-    version: value => /^[\w.:/-]+$/.test(value)
-};
-/** What buildx's --provenance takes: a boolean, or key=value pairs (mode=min|max, builder-id=…). */
-function parseProvenance(value) {
-    if (value === '' || PROVENANCE_BOOLEANS.includes(value.toLowerCase()))
-        return value;
-    for (const pair of value.split(',')) {
-        const eq = pair.indexOf('=');
-        const key = pair.slice(0, eq);
-        const check = PROVENANCE_KEYS[key];
-        if (eq === -1 || check === undefined || !check(pair.slice(eq + 1))) {
-            throw new Error(`${JSON.stringify(value)} is not a provenance setting; use true, false, mode=min, mode=max ` +
-                '(with ,builder-id=<url> if needed)');
-        }
-    }
-    return value;
-}
-/** buildkitd flags worth setting on a builder; the rest are the action's (--config, --addr) or unsafe. */
-const BUILDKITD_FLAGS = [
-    /^debug$/,
-    /^trace$/,
-    /^log-format$/,
-    /^allow-insecure-entitlement$/,
-    /^root$/,
-    /^oci-worker(-[a-z-]+)?$/,
-    /^containerd-worker(-[a-z-]+)?$/
-];
-/** Flags that take no value (a value may still be given as --flag=true). */
-const BUILDKITD_SWITCHES = [
-    /^(debug|trace)$/,
-    /^(oci|containerd)-worker(-(gc|rootless|no-process-sandbox|selinux|multi-platform|snapshotter-.*))?$/
-];
-const FLAG_TEXT = /^[A-Za-z0-9_.,:/=@+*-]+$/;
-/** `--flag`, `--flag=value` and `--flag value` tokens of the flags above, in plain characters. */
-function parseBuildkitdFlags(value) {
-    const tokens = value.split(/[ \t\r\n]+/).filter(t => t !== '');
-    let expectsValue = '';
-    for (const token of tokens) {
-        if (!FLAG_TEXT.test(token)) {
-            throw new Error(`${JSON.stringify(token)} has characters that are not allowed in a flag; use letters, digits and _.,:/=@+*-`);
-        }
-        if (!token.startsWith('--')) {
-            if (expectsValue === '')
-                throw new Error(`${JSON.stringify(token)} is not a --flag or the value of one`);
-            expectsValue = '';
-            continue;
-        }
-        if (expectsValue !== '')
-            throw new Error(`--${expectsValue} needs a value`);
-        const eq = token.indexOf('=');
-        const name = token.slice(2, eq === -1 ? undefined : eq);
-        if (name === 'config')
-            throw new Error('--config is set by the action; use buildkitd-config or buildkitd-config-inline');
-        if (!BUILDKITD_FLAGS.some(flag => flag.test(name))) {
-            throw new Error(`--${name} is not a buildkitd flag this action passes; use --debug, --trace, --log-format, ` +
-                '--allow-insecure-entitlement, --root, --oci-worker-* or --containerd-worker-* (settings: buildkitd-config)');
-        }
-        if (eq === -1 && !BUILDKITD_SWITCHES.some(flag => flag.test(name)))
-            expectsValue = name;
-    }
-    if (expectsValue !== '')
-        throw new Error(`--${expectsValue} needs a value`);
-    return tokens.join(' ');
-}
-const MAX_DOCKERFILE_BYTES = 1024 * 1024;
-const INSTRUCTIONS = new Set([
-    'ADD',
-    'ARG',
-    'CMD',
-    'COPY',
-    'ENTRYPOINT',
-    'ENV',
-    'EXPOSE',
-    'FROM',
-    'HEALTHCHECK',
-    'LABEL',
-    'MAINTAINER',
-    'ONBUILD',
-    'RUN',
-    'SHELL',
-    'STOPSIGNAL',
-    'USER',
-    'VOLUME',
-    'WORKDIR'
-]);
-/** The Dockerfile buildx reads from the directory `dir` when no file is given: Dockerfile, else dockerfile. */
-function defaultDockerfile(dir) {
-    return ['Dockerfile', 'dockerfile']
-        .map(name => external_node_path_.join(dir, name))
-        .find(file => external_node_fs_.statSync(file, { throwIfNoEntry: false })?.isFile());
-}
-/**
- * Throws unless `file` (an existing path, as written in the input) is a Dockerfile: a regular readable
- * file of at most 1 MiB, no NUL bytes, whose first instruction (after blank lines, comments and parser
- * directives) is a Dockerfile instruction. The message never quotes the file.
- */
-function checkDockerfile(shown, file) {
-    const notDockerfile = (why) => new Error(`"${shown}" is not a Dockerfile: ${why}`);
-    let fd;
-    try {
-        fd = external_node_fs_.openSync(file, 'r');
-    }
-    catch (error) {
-        throw new Error(`"${shown}" cannot be read (${(0,errors/* errorCode */.CA)(error) ?? 'error'})`, { cause: error });
-    }
-    let text;
-    try {
-        const stat = external_node_fs_.fstatSync(fd);
-        if (!stat.isFile())
-            throw notDockerfile('not a regular file');
-        if (stat.size > MAX_DOCKERFILE_BYTES)
-            throw notDockerfile(`it has ${stat.size} bytes, more than ${MAX_DOCKERFILE_BYTES}`);
-        text = Buffer.alloc(stat.size);
-        external_node_fs_.readSync(fd, text, 0, stat.size, 0);
-    }
-    finally {
-        external_node_fs_.closeSync(fd);
-    }
-    if (text.includes(0))
-        throw notDockerfile('it holds NUL bytes (a binary file)');
-    const first = text
-        .toString('utf8')
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .find(line => line !== '' && !line.startsWith('#'));
-    if (first === undefined)
-        throw notDockerfile('it has no instruction');
-    const keyword = /^[A-Za-z]+(?=\s|$)/.exec(first)?.[0].toUpperCase();
-    if (keyword === undefined || !INSTRUCTIONS.has(keyword))
-        throw notDockerfile('its first instruction is not one of FROM, ARG or the other Dockerfile instructions');
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/nodes.js
-/**
- * The `nodes` input: one `PLATFORMS=ENDPOINT` line per machine joined to the builder, e.g.
- * `linux/arm64,linux/arm/v7=ssh://ci@arm-box.internal` (a Docker engine) or
- * `linux/arm64=remote+tcp://buildkitd-arm64.ci:1234` (a BuildKit daemon, reached with the remote driver).
- * Checked completely here, so a typo stops the run before any docker command.
- */
-
-
-/** Endpoints buildx takes as a URL (what DOCKER_HOST takes). */
-const ENDPOINT_URL = /^(unix|tcp|ssh|npipe):\/\/\S+$/;
-/** A docker context name (docker's own rule). */
-const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
-/** A BuildKit daemon's address after `remote+`. */
-const REMOTE_TCP = /^tcp:\/\/[^\s/:?#]+(:\d{1,5})$|^tcp:\/\/\[[0-9a-fA-F:.]+\](:\d{1,5})$/;
-const EXAMPLE = 'e.g. linux/arm64=ssh://ci@arm-box.internal, linux/arm64,linux/arm/v7=arm-context or ' +
-    'linux/arm64=remote+tcp://buildkitd.internal:1234 or linux/arm64=remote+kube-pod://buildkitd-0?namespace=ci';
-/** A pod name (a DNS-1123 subdomain), and the query keys BuildKit's kube-pod helper takes. */
-const POD_NAME = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
-const KUBE_POD_KEYS = ['namespace', 'context', 'container'];
-/**
- * The endpoint after `remote+`, checked: a buildkitd's tcp://HOST:PORT, or a BuildKit pod as
- * kube-pod://POD[?namespace=NS&context=CTX&container=C] (reached through kubectl exec).
- */
-function remoteEndpoint(endpoint) {
-    const address = endpoint.slice('remote+'.length);
-    if (REMOTE_TCP.test(address))
-        return address;
-    if (address.startsWith('tcp://'))
-        throw new Error(`"${endpoint}" needs a host and a port: remote+tcp://HOST:PORT (a buildkitd's --addr)`);
-    if (address.startsWith('kube-pod://')) {
-        const rest = address.slice('kube-pod://'.length);
-        const [pod = '', query = ''] = rest.split('?', 2);
-        if (!POD_NAME.test(pod))
-            throw new Error(`"${endpoint}" needs a pod name: remote+kube-pod://POD?namespace=NS (a BuildKit pod)`);
-        const params = new URLSearchParams(query);
-        for (const [key, value] of params) {
-            if (!KUBE_POD_KEYS.includes(key))
-                throw new Error(`"${endpoint}": ${key} is not a kube-pod option; use ${KUBE_POD_KEYS.join(', ')}`);
-            if (!/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(value))
-                throw new Error(`"${endpoint}": ${key}=${value} is not a Kubernetes name`);
-        }
-        return address;
-    }
-    throw new Error(`"${endpoint}" is not a remote node; use remote+tcp://HOST:PORT (a buildkitd over TLS) or ` +
-        'remote+kube-pod://POD?namespace=NS (a BuildKit pod)');
-}
-/** Parses the input; throws a message naming the offending line (the caller adds the input name). */
-function parseNodes(value) {
-    const nodes = [];
-    const platformOwner = new Map();
-    const endpoints = new Set();
-    for (const raw of value.split('\n')) {
-        const line = raw.trim();
-        if (line === '')
-            continue;
-        const eq = line.indexOf('=');
-        if (eq === -1)
-            throw new Error(`"${line}" is not PLATFORMS=ENDPOINT (${EXAMPLE})`);
-        const platformText = line.slice(0, eq).trim();
-        const endpoint = line.slice(eq + 1).trim();
-        const items = platformText.split(',').map(p => p.trim());
-        if (platformText === '' || items.some(p => p === '')) {
-            throw new Error(`"${line}" needs platforms before '=', separated by commas (${EXAMPLE})`);
-        }
-        if (endpoint === '')
-            throw new Error(`"${line}" has no endpoint after '=' (${EXAMPLE})`);
-        const remote = endpoint.startsWith('remote+') ? remoteEndpoint(endpoint) : undefined;
-        const engineOk = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)
-            ? ENDPOINT_URL.test(endpoint)
-            : CONTEXT_NAME.test(endpoint);
-        if (remote === undefined && !engineOk) {
-            throw new Error(`"${endpoint}" is not a node endpoint; use a docker context name or a unix://, tcp:// or ssh:// URL`);
-        }
-        if (endpoints.has(endpoint)) {
-            throw new Error(`${endpoint} is listed twice; put all its platforms on one line, separated by commas`);
-        }
-        endpoints.add(endpoint);
-        const platforms = [];
-        for (const item of items) {
-            const platform = (0,oci_platforms/* formatPlatform */.Bq)((0,oci_platforms/* parsePlatform */.Y8)(item));
-            const owner = platformOwner.get(platform);
-            if (owner !== undefined) {
-                throw new Error(owner === endpoint
-                    ? `${platform} is listed twice for ${endpoint}`
-                    : `${platform} is given to two nodes (${owner} and ${endpoint}); each platform is built by one node`);
-            }
-            platformOwner.set(platform, endpoint);
-            platforms.push(platform);
-        }
-        nodes.push(remote !== undefined ? { platforms, endpoint: remote, remote: true } : { platforms, endpoint });
-    }
-    // A remote-driver builder reaches BuildKit daemons, a docker-container builder Docker engines: buildx
-    // cannot mix drivers in one builder.
-    const engine = nodes.find(n => !n.remote);
-    const daemon = nodes.find(n => n.remote);
-    if (engine && daemon) {
-        throw new Error(`${nodeLabel(engine)} (a Docker engine) and ${nodeLabel(daemon)} (a BuildKit daemon) cannot serve one ` +
-            'builder (buildx cannot mix its docker-container and remote drivers); run a buildkitd on the engine ' +
-            'and list it as remote+tcp://, or build the two in separate steps');
-    }
-    return nodes;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
-/**
- * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
- * path or as PEM text (often from a secret). Entries are parsed, read and checked with node:crypto when the
- * inputs are read (readCaCerts), and the PEM is written to one file per host for buildkitd.toml's
- * `ca = [...]` (writeCaFiles).
- */
-
-
-
-
-
-
-const DEFAULT_INPUT = 'ca-certs';
-const ENTRY_START = /^([^=]*)=(.*)$/;
-const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
-const PEM_END = /^-----END [^-]*-----/;
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
-const FILE_MODE = 0o644;
-function normalizeLineEndings(text) {
-    return text.replace(/\r\n?/g, '\n');
-}
-/**
- * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
- * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
- * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
- * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
- * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
- * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
- * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
- */
-function parseCaCertsInput(text, input = DEFAULT_INPUT) {
-    const entries = [];
-    let current;
-    const finish = () => {
-        if (current) {
-            const value = current.lines.join('\n').trim();
-            entries.push({
-                host: current.host,
-                source: current.source,
-                value: current.source === 'pem' ? `${value}\n` : value
-            });
-        }
-        current = undefined;
-    };
-    const lines = normalizeLineEndings(text).split('\n');
-    for (const [index, rawLine] of lines.entries()) {
-        const line = rawLine.trim();
-        const lineNumber = index + 1;
-        if (current?.inBlock) {
-            current.lines.push(line);
-            if (PEM_END.test(line))
-                current.inBlock = false;
-            continue;
-        }
-        const start = ENTRY_START.exec(line);
-        if (start) {
-            finish();
-            const host = parseRegistryHost(start[1] ?? '', { input, allowHttpScheme: false }).host;
-            const value = (start[2] ?? '').trim();
-            if (value === '') {
-                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
-            }
-            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
-            current = {
-                host,
-                source,
-                lines: [value],
-                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
-            };
-            continue;
-        }
-        if (line === '')
-            continue;
-        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
-            // The next certificate of a chain.
-            current.lines.push(line);
-            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
-            continue;
-        }
-        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
-            'one entry per line (PEM text may span several lines)');
-    }
-    finish();
-    return entries;
-}
-function describeCertificate(certificate) {
-    const subjectLines = certificate.subject.split('\n');
-    const commonName = subjectLines.find(part => part.startsWith('CN='));
-    const subject = commonName ?? subjectLines.join(', ');
-    const expiry = new Date(certificate.validTo);
-    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
-    return `${subject} (notAfter ${notAfter})`;
-}
-/**
- * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
- * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
- * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
- * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
- */
-function validateCertificatePem(pem, context) {
-    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
-    const text = normalizeLineEndings(pem)
-        .split('\n')
-        .map(line => line.trim())
-        .join('\n');
-    if (/PRIVATE KEY/.test(text)) {
-        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
-            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
-    }
-    const blocks = [...text.matchAll(PEM_BLOCK)];
-    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
-    if (blocks.length === 0 || begins !== blocks.length) {
-        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
-        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
-            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
-    }
-    const normalized = [];
-    const subjects = [];
-    for (const [index, block] of blocks.entries()) {
-        const label = block[1] ?? '';
-        if (block[3] !== label) {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
-                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
-        }
-        if (label !== 'CERTIFICATE') {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
-                'only CERTIFICATE blocks are accepted');
-        }
-        let certificate;
-        try {
-            certificate = new external_node_crypto_.X509Certificate(block[0]);
-        }
-        catch (error) {
-            const reason = typeof error === 'object' && error !== null && 'message' in error
-                ? String(error.message)
-                : String(error);
-            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
-                'expected a PEM-encoded certificate', { cause: error });
-        }
-        normalized.push(certificate.toString().trim());
-        subjects.push(describeCertificate(certificate));
-    }
-    return { pem: `${normalized.join('\n')}\n`, subjects };
-}
-function fileNameFor(host) {
-    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
-}
-/**
- * Reads (for file entries, relative paths from `cwd`) and checks every entry: throws `<input>: ...` naming
- * the host and the file for a file that cannot be read or a value that is not CA certificates.
- */
-function readCaCerts(entries, options) {
-    const input = options.input ?? DEFAULT_INPUT;
-    return entries.map(entry => {
-        if (entry.source === 'pem')
-            return { ...entry, pem: validateCertificatePem(entry.value, { input, host: entry.host }).pem };
-        const file = (0,external_node_path_.resolve)(options.cwd, entry.value);
-        let text;
-        try {
-            text = (0,external_node_fs_.readFileSync)(file, 'utf8');
-        }
-        catch (error) {
-            const code = (0,errors/* errorCode */.CA)(error) ?? 'unreadable';
-            throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${entry.host} (${code}); ` +
-                'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
-        }
-        return { ...entry, pem: validateCertificatePem(text, { input, host: entry.host, file }).pem };
-    });
-}
-/**
- * Writes one PEM file per host as `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt`
- * (mode 0644; dir created if missing). Several entries for the same host are concatenated into its file.
- * Returns host -> [absolute path].
- */
-async function writeCaFiles(certs, dir) {
-    const pemByHost = new Map();
-    for (const { host, pem } of certs)
-        pemByHost.set(host, [...(pemByHost.get(host) ?? []), pem]);
-    const result = new Map();
-    if (pemByHost.size === 0)
-        return result;
-    const directory = (0,external_node_path_.resolve)(dir);
-    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
-    const usedNames = new Set();
-    for (const [host, pems] of pemByHost) {
-        let name = fileNameFor(host);
-        for (let suffix = 2; usedNames.has(name); suffix++)
-            name = fileNameFor(`${host}-${suffix}`);
-        usedNames.add(name);
-        const path = (0,external_node_path_.join)(directory, name);
-        await (0,promises_namespaceObject.writeFile)(path, pems.join(''), { mode: FILE_MODE });
-        await (0,promises_namespaceObject.chmod)(path, FILE_MODE);
-        result.set(host, [path]);
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/masks.js
-/**
- * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
- * log line, including the lines of commands that echo them. Which inputs carry a secret, and which part of
- * their text it is, their table rows say (`secret(...)`); the step's environment adds its own.
- */
-
-
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
-/** `http://user:secret@proxy:3128` -> `secret` (as written). */
-const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
-/** Every line of any PEM private key in the text (the runner masks line by line), without the armour. */
-function privateKeyLines(text) {
-    return [...text.matchAll(PRIVATE_KEY)].flatMap(block => block[0]
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .filter(line => !line.startsWith('-----')));
-}
-/**
- * Masks what the table's secret inputs carry, the environment's signing password and cache token, and a
- * proxy URL's password.
- */
-function maskSecrets(reporter, fields, getInput, env) {
-    const secrets = secretsOf(fields, getInput);
-    if (env.COSIGN_PASSWORD)
-        secrets.push(env.COSIGN_PASSWORD);
-    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
-    if (env.ACTIONS_RUNTIME_TOKEN)
-        secrets.push(env.ACTIONS_RUNTIME_TOKEN);
-    for (const value of Object.values((0,buildx_builder/* proxyEnvironment */.wP)(env))) {
-        // As written (that is how the builder's command line echoes it) and percent-decoded.
-        const written = URL_PASSWORD.exec(value)?.[1];
-        if (written === undefined)
-            continue;
-        secrets.push(written);
-        try {
-            secrets.push(decodeURIComponent(written));
-        }
-        catch {
-            // not valid percent-encoding: the written form is the only one
-        }
-    }
-    for (const secret of new Set(secrets))
-        reporter.mask(secret);
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
-/**
- * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
- * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
- * build (inputs.ts) and the merge (merge.ts).
- */
-
-
-
-
-
-
-const REGISTRY_FIELDS = {
-    'insecure-registries': field([], value => splitList(value, true).map(v => parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
-    // A private key pasted here by mistake is masked too.
-    'ca-certs': secret(field([], (value, { cwd }) => readCaCerts(parseCaCertsInput(value, 'ca-certs'), { cwd })), privateKeyLines),
-    registry: field('', value => {
-        if (value === '')
-            return '';
-        const host = parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
-        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
-        return (0,oci_reference/* canonicalRegistry */.i7)(host);
-    }),
-    username: table_text,
-    password: secret(table_text)
-};
-const REGISTRY_RULES = [
-    {
-        input: 'password',
-        reads: ['username'],
-        check: v => v.username !== '' && v.password === ''
-            ? 'username and password go together; set both or neither'
-            : undefined
-    },
-    {
-        input: 'username',
-        reads: ['password'],
-        check: v => v.username === '' && v.password !== ''
-            ? 'username and password go together; set both or neither'
-            : undefined
-    },
-    {
-        input: 'registry',
-        reads: ['username'],
-        check: v => v.username !== '' && v.registry === ''
-            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
-            : undefined
-    }
-];
-
-;// CONCATENATED MODULE: ./lib/inputs/remote-access.js
-/**
- * How the step reaches the BuildKit daemons of `nodes`: the TLS material for `remote+tcp://` nodes
- * (remote-tls-ca, remote-tls-cert, remote-tls-key: each PEM text, often from a secret, or a file path;
- * remote-tls-server-name), and the kubeconfig for `remote+kube-pod://` nodes (the file's text, from a
- * secret). Checked here, before any command: each PEM must be what it claims to be (the key is parsed by
- * node:crypto; its text never appears in a message), cert and key come together, the kubeconfig is a
- * kubeconfig, and each is given only with a node that uses it. run/remote-access.ts writes them to private
- * files.
- */
-
-
-
-
-
-
-
-/**
- * A key of a kubeconfig (YAML or JSON) whose value is a secret, with that value: token, client-key-data,
- * password, id-token, refresh-token, client-secret, ... Read with a pattern rather than a YAML parser,
- * which would double the bundle every run loads.
- */
-const SECRET_ENTRY = /["']?[A-Za-z-]*(?:token|key-data|password|secret)["']?\s*:\s*["']?([^"'\s,}#]+)/gi;
-/**
- * Checks the kubeconfig input, the file's text (from a secret) or a path from `cwd` (a GitLab File
- * variable): a kubeconfig names clusters and contexts; collects its secret values.
- */
-function parseKubeconfig(input, cwd = '.') {
-    if (input === '')
-        return undefined;
-    let value = input;
-    if (!input.includes('\n') && !input.includes(':')) {
-        const file = external_node_path_.resolve(cwd, input);
-        try {
-            value = external_node_fs_.readFileSync(file, 'utf8');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the kubeconfig's text or the path of a readable file`, { cause: error });
-        }
-    }
-    if (!/["']?clusters["']?\s*:/.test(value) || !/["']?contexts["']?\s*:/.test(value))
-        throw new Error('is not a kubeconfig (no clusters and contexts); give the text of the file (e.g. from a secret) or its path');
-    const secrets = [...value.matchAll(SECRET_ENTRY)].map(m => m[1] ?? '').filter(v => v !== '');
-    return { text: value.endsWith('\n') ? value : `${value}\n`, secrets };
-}
-/**
- * What to mask of the kubeconfig input: its tokens, keys and passwords, line by line (the rest of it is no
- * secret, and masking it would hide ordinary words). Not a kubeconfig: nothing (the input check says so,
- * and nothing of it is logged).
- */
-function kubeconfigSecrets(value) {
-    try {
-        return (parseKubeconfig(value)?.secrets ?? []).flatMap(secret => secret.split(/\r?\n/).map(line => line.trim()));
-    }
-    catch {
-        return [];
-    }
-}
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
-/** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
-function parseTlsMaterial(value, kind, cwd) {
-    if (value === '')
-        return undefined;
-    let text = value;
-    let file;
-    if (!value.trimStart().startsWith('-----BEGIN')) {
-        file = external_node_path_.resolve(cwd, value);
-        try {
-            text = external_node_fs_.readFileSync(file, 'utf8');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the PEM text itself or the path of a readable PEM file`, { cause: error });
-        }
-    }
-    const pem = `${text
-        .replace(/\r\n?/g, '\n')
-        .split('\n')
-        .map(line => line.trim())
-        .join('\n')
-        .trim()}\n`;
-    const where = file === undefined ? 'the value' : JSON.stringify(file);
-    const blocks = [...pem.matchAll(BLOCK)];
-    if (blocks.length === 0)
-        throw new Error(`${where} holds no PEM block; expected ${expected(kind)}`);
-    if (kind === 'key') {
-        if (blocks.length !== 1 || !/PRIVATE KEY$/.test(blocks[0]?.[1] ?? ''))
-            throw new Error(`${where} is not one PEM private key; expected ${expected(kind)}`);
-        try {
-            (0,external_node_crypto_.createPrivateKey)(pem);
-        }
-        catch {
-            throw new Error(`${where} holds a private key block that does not parse; expected ${expected(kind)}`);
-        }
-        return file === undefined ? { pem } : { pem, file };
-    }
-    for (const [index, block] of blocks.entries()) {
-        if (block[1] !== 'CERTIFICATE')
-            throw new Error(`block ${index + 1} of ${where} is a ${block[1] ?? ''} block; expected ${expected(kind)}`);
-        try {
-            new external_node_crypto_.X509Certificate(block[0]);
-        }
-        catch {
-            throw new Error(`certificate ${index + 1} of ${where} is not a valid X.509 certificate`);
-        }
-    }
-    return file === undefined ? { pem } : { pem, file };
-}
-function expected(kind) {
-    return kind === 'key'
-        ? '-----BEGIN PRIVATE KEY----- (or EC / RSA PRIVATE KEY) ... -----END ...'
-        : '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----';
-}
-const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const REMOTE_ACCESS_FIELDS = {
-    'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
-    'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
-    'remote-tls-key': secret(field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)), privateKeyLines),
-    kubeconfig: secret(field(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)), kubeconfigSecrets),
-    'remote-tls-server-name': field('', value => {
-        if (value !== '' && !SERVER_NAME.test(value))
-            throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`);
-        return value;
-    })
-};
-const hasTcpNode = (nodes) => nodes.some(isTcpDaemon);
-const REMOTE_ACCESS_RULES = [
-    {
-        input: 'remote-tls-ca',
-        reads: ['nodes'],
-        check: v => hasTcpNode(v.nodes) && !v['remote-tls-ca']
-            ? 'a remote+tcp:// node needs the CA that signed its buildkitd certificate (PEM text or a file path)'
-            : undefined
-    },
-    {
-        input: 'remote-tls-key',
-        reads: ['remote-tls-cert'],
-        check: v => Boolean(v['remote-tls-cert']) === Boolean(v['remote-tls-key'])
-            ? undefined
-            : v['remote-tls-cert']
-                ? 'remote-tls-cert is given without its private key; set remote-tls-key too'
-                : 'is given without its certificate; set remote-tls-cert too'
-    },
-    {
-        input: 'kubeconfig',
-        reads: ['nodes'],
-        check: v => v.kubeconfig && !v.nodes.some(isKubePod)
-            ? 'is only for remote+kube-pod:// lines of nodes, and there is none; remove it or add the node'
-            : undefined
-    },
-    ...['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key', 'remote-tls-server-name'].map((input) => ({
-        input,
-        reads: ['nodes'],
-        check: v => v[input] && !hasTcpNode(v.nodes)
-            ? 'is only for remote+tcp:// lines of nodes, and there is none; remove it or add the node'
-            : undefined
-    }))
-];
-
-;// CONCATENATED MODULE: ./lib/cosign/cosign.js
-/**
- * cosign's command lines, from pure functions: signing an image by digest with a key (the index and,
- * recursively, every manifest it lists), the public key of that key, and verifying a signature against the
- * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
- * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
- */
-const SIGN_MODES = ['false', 'key', 'keyless'];
-function registryFlags(registry) {
-    const flags = [];
-    if (registry.plainHttp)
-        flags.push('--allow-http-registry');
-    if (registry.insecure)
-        flags.push('--allow-insecure-registry');
-    if (registry.caFile)
-        flags.push('--registry-cacert', registry.caFile);
-    return flags;
-}
-/**
- * Signs the image and each manifest of its index. With a key and no transparency log, cosign 3 is told to
- * use no signing config (which would name sigstore's public services) and to upload nothing. Keyless, the
- * identity token goes in SIGSTORE_ID_TOKEN, never in argv.
- */
-function signArgs(options) {
-    const { signer } = options;
-    const how = 'keyFile' in signer
-        ? [
-            '--key',
-            signer.keyFile,
-            ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false'])
-        ]
-        : [
-            ...(signer.signingConfig ? ['--signing-config', signer.signingConfig] : []),
-            ...(signer.trustedRoot ? ['--trusted-root', signer.trustedRoot] : [])
-        ];
-    return ['sign', '--yes', ...how, '--recursive', ...registryFlags(options.registry), options.reference];
-}
-function verifyArgs(options) {
-    const { verifier } = options;
-    const how = 'publicKeyFile' in verifier
-        ? ['--key', verifier.publicKeyFile]
-        : [
-            '--certificate-identity',
-            verifier.identity,
-            '--certificate-oidc-issuer',
-            verifier.issuer,
-            ...(verifier.trustedRoot ? ['--trusted-root', verifier.trustedRoot] : [])
-        ];
-    return [
-        'verify',
-        ...how,
-        ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
-        ...registryFlags(options.registry),
-        options.reference
-    ];
-}
-/** `cosign public-key --key FILE` prints the key's public half (PEM). */
-function publicKeyArgs(keyFile) {
-    return ['public-key', '--key', keyFile];
-}
-/**
- * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
- * they keep next to it (cosign.pub), or the identity; files by the names users give them (CA.pem,
- * trusted_root.json), the registry flags only where the registry needs them. Shell-quoted where needed.
- */
-function verifyCommand(options) {
-    const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
-    const verifier = 'publicKeyFile' in options.verifier
-        ? { publicKeyFile: 'cosign.pub' }
-        : { ...options.verifier, trustedRoot: options.verifier.trustedRoot ? 'trusted_root.json' : '' };
-    return ['cosign', ...verifyArgs({ ...options, registry, verifier })].map(shellWord).join(' ');
-}
-function shellWord(word) {
-    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./lib/cosign/identity.js
-/**
- * Keyless signing's identity: the CI job's OIDC token (GitHub's for the audience sigstore, requested with
- * the job's id-token permission; on GitLab and elsewhere the SIGSTORE_ID_TOKEN a job defines), and what
- * Fulcio writes from it into the certificate, which `cosign verify` must be told: the identity (GitHub: the
- * workflow that ran, `https://github.com/OWNER/REPO/.github/workflows/F.yml@REF`; GitLab: the CI config,
- * `https://gitlab.com/GROUP/PROJECT//.gitlab-ci.yml@REF`; else the verified email, or the subject) and the
- * issuer.
- */
-/** The claims of a JWT, read without checking its signature (Fulcio checks it). */
-function tokenClaims(token) {
-    const payload = token.split('.')[1];
-    if (payload === undefined)
-        throw new Error('the identity token is not a JWT (no payload)');
-    try {
-        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
-            throw new Error('not an object');
-        return claims;
-    }
-    catch {
-        throw new Error('the identity token is not a JWT (its payload is not JSON)');
-    }
-}
-const identity_text = (value) => (typeof value === 'string' ? value : '');
-/** The identity and issuer Fulcio puts in the certificate for this token, as Fulcio derives them. */
-function signerIdentity(claims) {
-    const issuer = identity_text(claims['iss']);
-    if (issuer === '')
-        throw new Error('the identity token names no issuer (iss)');
-    const workflow = identity_text(claims['job_workflow_ref']);
-    if (workflow !== '' && issuer === 'https://token.actions.githubusercontent.com')
-        return { identity: `https://github.com/${workflow}`, issuer };
-    const ciConfig = identity_text(claims['ci_config_ref_uri']);
-    if (ciConfig !== '')
-        return { identity: `https://${ciConfig}`, issuer };
-    const email = identity_text(claims['email']);
-    if (email !== '' && claims['email_verified'] === true)
-        return { identity: email, issuer };
-    const subject = identity_text(claims['sub']);
-    if (subject === '')
-        throw new Error('the identity token names no subject (sub)');
-    return { identity: subject, issuer };
-}
-/**
- * The job's identity token: SIGSTORE_ID_TOKEN when the job defines it (GitLab's id_tokens, any CI), else
- * GitHub's, requested for the audience sigstore. Without either, says what the job needs.
- */
-async function identityToken(env, request) {
-    const given = env.SIGSTORE_ID_TOKEN?.trim();
-    if (given)
-        return given;
-    if (hasGithubTokenService(env))
-        return request('sigstore');
-    throw new Error(`sign: ${NO_IDENTITY}`);
-}
-/** Whether the job can have an identity token: its own SIGSTORE_ID_TOKEN, or GitHub's token service. */
-function hasIdentity(env) {
-    return Boolean(env.SIGSTORE_ID_TOKEN?.trim()) || hasGithubTokenService(env);
-}
-function hasGithubTokenService(env) {
-    return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-}
-/** What a job without an identity token needs, for keyless. */
-const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the job "permissions: id-token: write"; on GitLab ' +
-    'define id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore; elsewhere set SIGSTORE_ID_TOKEN to a token your Fulcio ' +
-    'accepts';
-
-;// CONCATENATED MODULE: ./lib/inputs/signing.js
-/**
- * The signing inputs: `sign` (false, or key: cosign with a private key), `sign-key` (the key as
- * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
- * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
- * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
- * push. cosign/sign-image.ts signs.
- */
-
-
-
-
-
-
-
-/** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
-const signing_PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
-/**
- * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
- * them apart. A file that cannot be read is named as written, with `advice` after it.
- */
-function textOrFile(value, cwd, isText, advice = '') {
-    if (isText)
-        return value;
-    try {
-        return external_node_fs_.readFileSync(external_node_path_.resolve(cwd, value), 'utf8');
-    }
-    catch (error) {
-        throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd})` +
-            (advice ? `; ${advice}` : ''), { cause: error });
-    }
-}
-/** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
-function parseSignKey(value, cwd) {
-    if (value === '')
-        return '';
-    const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path';
-    const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n');
-    if (!signing_PRIVATE_KEY.test(pem))
-        throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
-            'writes it); give the text of cosign.key or its path');
-    return pem.endsWith('\n') ? pem : `${pem}\n`;
-}
-const SIGNING_FIELDS = {
-    sign: field('false', (value, { env }) => {
-        const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase());
-        if (mode === undefined)
-            throw new Error(`"${value}" is not a way to sign; use false, key or keyless`);
-        // Known now, not after the build: the job can have no identity token.
-        if (mode === 'keyless' && !hasIdentity(env))
-            throw new Error(NO_IDENTITY);
-        return mode;
-    }),
-    'sign-key': secret(field('', (value, { cwd }) => parseSignKey(value, cwd)), privateKeyLines),
-    'sign-key-password': secret(table_text),
-    'sign-transparency-log': bool(true),
-    'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
-    'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
-};
-/**
- * A sigstore JSON document (a signing config, a trusted root) as text or a path from `cwd`: JSON whose
- * mediaType names what it must be.
- */
-function parseSigstoreJson(value, cwd, kind) {
-    if (value === '')
-        return '';
-    const text = textOrFile(value, cwd, value.trimStart().startsWith('{'));
-    let mediaType;
-    try {
-        mediaType = JSON.parse(text).mediaType;
-    }
-    catch {
-        throw new Error('is not JSON; give the file (or its text) that your sigstore instance publishes');
-    }
-    if (typeof mediaType !== 'string' || !mediaType.startsWith(`application/vnd.dev.sigstore.${kind}`))
-        throw new Error(`is not a sigstore ${kind === 'trustedroot' ? 'trusted root' : 'signing config'} (its mediaType is not application/vnd.dev.sigstore.${kind}...)`);
-    return text;
-}
-/** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
-const SIGNING_RULES = [
-    {
-        input: 'sign',
-        reads: ['sign-key'],
-        check: v => v.sign === 'key' && v['sign-key'] === ''
-            ? 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)'
-            : undefined
-    },
-    {
-        input: 'sign-key',
-        reads: ['sign'],
-        check: v => {
-            if (v['sign-key'] === '' || v.sign === 'key')
-                return undefined;
-            return v.sign === 'keyless'
-                ? "is given, but keyless signs with the job's identity; remove sign-key, or set sign: key"
-                : 'is given but sign is false; set sign: key to sign';
-        }
-    },
-    ...['sign-signing-config', 'sign-trusted-root'].map((input) => ({
-        input,
-        reads: ['sign'],
-        check: v => v[input] !== '' && v.sign !== 'keyless'
-            ? 'is for sign: keyless with your own sigstore instance; remove it, or set sign: keyless'
-            : undefined
-    }))
-];
-
-;// CONCATENATED MODULE: ./lib/buildx/progress.js
-/**
- * What buildx's progress stream says about each build step: its name (which carries the platform, e.g.
- * `[linux/arm64 2/3] RUN make` or, for a stage cross-compiling on the build machine,
- * `[linux/amd64->arm64 build 2/3] RUN go build`), how long it took, whether it was cached or failed, and
- * what it printed. Two formats: `--progress=rawjson` (one JSON status object per line, exact timestamps)
- * and `--progress=plain` (`#12 [linux/arm64 2/3] RUN ...`, `#12 0.512 output`, `#12 DONE 1.2s`).
- * Pure functions; the build module decides which format buildx is asked for; rawjson.ts renders the rawjson
- * stream as it arrives.
- */
-const OSES = ['linux', 'windows', 'darwin', 'freebsd'];
-/**
- * `[linux/arm64 2/3] RUN x` -> { target: linux/arm64, runsOn: linux/arm64, instruction: RUN };
- * `[linux/amd64->arm/v7 build 2/3] RUN x` -> { target: linux/arm/v7, runsOn: linux/amd64, … }.
- * A step without a platform (`[2/3] RUN x`, single-platform builds) belongs to `only` when given.
- */
-function stepPlatform(name, only) {
-    const match = /^\[([^\]]*)\]\s*(\S*)/.exec(name);
-    if (!match)
-        return undefined;
-    const inside = (match[1] ?? '').trim().split(/\s+/);
-    const first = inside[0] ?? '';
-    const instruction = (match[2] ?? '').toUpperCase();
-    const isInternal = inside.includes('internal');
-    const arrow = first.indexOf('->');
-    const head = arrow === -1 ? first : first.slice(0, arrow);
-    if (!OSES.some(os => head.startsWith(`${os}/`))) {
-        if (only === undefined)
-            return undefined;
-        return { target: only, runsOn: only, instruction: isInternal ? '' : instruction };
-    }
-    let target = head;
-    if (arrow !== -1) {
-        const tail = first.slice(arrow + 2);
-        const os = head.split('/')[0] ?? 'linux';
-        target = OSES.some(o => tail.startsWith(`${o}/`)) ? tail : `${os}/${tail}`;
-    }
-    return { target, runsOn: head, instruction: isInternal ? '' : instruction };
-}
-/** Parses `--progress=plain` output (buildx writes it to stderr). Lines that are not progress are ignored. */
-function parsePlainProgress(text) {
-    const steps = new Map();
-    const step = (id) => {
-        let found = steps.get(id);
-        if (!found) {
-            found = { id, name: '', cached: false, error: '', logs: [] };
-            steps.set(id, found);
-        }
-        return found;
-    };
-    for (const line of text.split(/\r?\n/)) {
-        const match = /^#(\d+) (.*)$/.exec(line);
-        if (!match)
-            continue;
-        const id = match[1] ?? '';
-        const rest = match[2] ?? '';
-        const current = step(id);
-        if (rest.startsWith('[') && (current.name === '' || current.name === rest)) {
-            current.name = rest;
-            continue;
-        }
-        const done = /^DONE (\d+(?:\.\d+)?)s$/.exec(rest);
-        if (done) {
-            current.seconds = Number(done[1]);
-        }
-        else if (rest === 'CACHED') {
-            current.cached = true;
-        }
-        else if (rest.startsWith('ERROR:')) {
-            current.error = rest.slice('ERROR:'.length).trim();
-        }
-        else if (rest === '...') {
-            // the step's output continues further down
-        }
-        else if (rest.startsWith('CANCELED')) {
-            current.error ||= 'canceled';
-        }
-        else if (current.name === '' && !/^\d+\.\d+ /.test(rest)) {
-            current.name = rest; // `#1 building with "b" instance…` or an unbracketed internal step
-        }
-        else {
-            // `#7 0.512 the step's output`: drop the timestamp
-            current.logs.push(rest.replace(/^\d+\.\d+ /, ''));
-        }
-    }
-    return [...steps.values()].filter(s => s.name !== '');
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/rawjson.js
-/** How long a running step may be silent before the log says it is still running (and again after as long). */
-const HEARTBEAT_MS = 30_000;
-/**
- * Folds `--progress=rawjson` output into steps. buildx writes one SolveStatus JSON object per status
- * update: on one line (0.29) or pretty-printed over many (0.13), so objects are found by counting braces
- * outside strings. BuildKit names every vertex up front and reports one several times as it starts, logs,
- * completes and (a FROM resolving, then pulling) starts again; the log shows a step's header when it first
- * starts, its output, and one DONE, CACHED or ERROR line; its duration is that of its last start to its
- * completion. Text outside the JSON objects (buildx's own messages, the final error) is passed through as
- * it is. `now` is the local clock (milliseconds), for the heartbeat of silent steps.
- */
-class RawJsonProgress {
-    steps = new Map();
-    shownSteps = 0;
-    pending = '';
-    depth = 0;
-    inString = false;
-    escaped = false;
-    /** Takes one line of the stream; returns the human-readable log lines it adds. */
-    feed(line, now = Date.now()) {
-        if (this.depth === 0 && !line.trimStart().startsWith('{'))
-            return line.trim() === '' ? [] : [line];
-        this.pending += `${line}\n`;
-        for (const c of line) {
-            if (this.inString) {
-                if (this.escaped)
-                    this.escaped = false;
-                else if (c === '\\')
-                    this.escaped = true;
-                else if (c === '"')
-                    this.inString = false;
-            }
-            else if (c === '"')
-                this.inString = true;
-            else if (c === '{')
-                this.depth++;
-            else if (c === '}')
-                this.depth--;
-        }
-        if (this.depth > 0)
-            return [];
-        const text = this.pending;
-        this.pending = '';
-        this.depth = 0;
-        this.inString = false;
-        let status;
-        try {
-            status = JSON.parse(text);
-        }
-        catch {
-            return text.trimEnd().split('\n');
-        }
-        return rawjson_isRecord(status) ? this.apply(status, now) : [];
-    }
-    /**
-     * `#N still running after 45 s: NAME` for each running step that has printed nothing for HEARTBEAT_MS
-     * (then again after as long); called by a timer while the build runs.
-     */
-    heartbeat(now) {
-        const out = [];
-        for (const step of this.steps.values()) {
-            if (step.runningSince === undefined || now - step.lastLine < HEARTBEAT_MS)
-                continue;
-            step.lastLine = now;
-            const seconds = Math.round((now - step.runningSince) / 1000);
-            out.push(`#${step.number} still running after ${seconds} s: ${step.name}`);
-        }
-        return out;
-    }
-    apply(status, now) {
-        const out = [];
-        const show = (step, line) => {
-            if (step.number === 0 && step.name !== '') {
-                step.number = ++this.shownSteps;
-                out.push(`#${step.number} ${step.name}`);
-            }
-            if (line !== undefined)
-                out.push(`#${step.number} ${line}`);
-            step.lastLine = now;
-        };
-        for (const vertex of arrayOf(status['vertexes'])) {
-            if (typeof vertex.digest !== 'string')
-                continue;
-            let step = this.steps.get(vertex.digest);
-            if (!step) {
-                step = {
-                    id: vertex.digest,
-                    number: 0,
-                    name: '',
-                    cached: false,
-                    error: '',
-                    logs: [],
-                    ended: false,
-                    lastLine: now
-                };
-                this.steps.set(vertex.digest, step);
-            }
-            if (typeof vertex.name === 'string' && step.name === '')
-                step.name = vertex.name;
-            const started = timeOf(vertex.started);
-            const completed = timeOf(vertex.completed);
-            if (started !== undefined && started !== step.started) {
-                step.started = started;
-                delete step.seconds; // started again: timed by this run's completion
-                if (completed === undefined) {
-                    step.runningSince = now;
-                    show(step);
-                }
-            }
-            if (vertex.cached === true && !step.cached) {
-                step.cached = true;
-                show(step, step.ended ? undefined : 'CACHED');
-                step.ended = true;
-            }
-            if (typeof vertex.error === 'string' && vertex.error !== '' && step.error === '') {
-                step.error = vertex.error;
-                show(step, errorLine(vertex.error));
-                step.ended = true;
-            }
-            if (completed !== undefined && step.started !== undefined && step.seconds === undefined) {
-                step.seconds = Math.max(0, (completed - step.started) / 1000);
-                delete step.runningSince;
-                show(step, step.ended ? undefined : `DONE ${step.seconds.toFixed(1)}s`);
-                step.ended = true;
-            }
-        }
-        for (const log of arrayOf(status['logs'])) {
-            if (typeof log.vertex !== 'string' || typeof log.data !== 'string')
-                continue;
-            const step = this.steps.get(log.vertex);
-            const text = Buffer.from(log.data, 'base64').toString('utf8');
-            for (const part of text.split(/\r?\n/)) {
-                if (part === '')
-                    continue;
-                if (!step) {
-                    out.push(`#? ${part}`);
-                    continue;
-                }
-                step.logs.push(part);
-                show(step, part);
-            }
-        }
-        return out;
-    }
-    result() {
-        return [...this.steps.values()]
-            .filter(s => s.name !== '')
-            .map(({ id, name, seconds, cached, error, logs }) => ({
-            id,
-            name,
-            ...(seconds !== undefined ? { seconds } : {}),
-            cached,
-            error,
-            logs
-        }));
-    }
-}
-/**
- * A step's error as the log shows it. A registry cache that does not exist yet (the first run with a
- * cache, a new branch) is not an error: the build goes on without it, and the log says so in those words.
- */
-function errorLine(error) {
-    const missingCache = /failed to configure registry cache importer: (\S+): not found/.exec(error);
-    if (missingCache)
-        return `no cache at ${missingCache[1] ?? ''} yet: normal until a build has exported one there (this build goes on without it)`;
-    return `ERROR: ${error}`;
-}
-/** Parses a whole captured rawjson stream. */
-function parseRawJsonProgress(text) {
-    const progress = new RawJsonProgress();
-    for (const line of text.split(/\r?\n/))
-        progress.feed(line);
-    return progress.result();
-}
-function timeOf(value) {
-    if (typeof value !== 'string')
-        return undefined;
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
-}
-function arrayOf(value) {
-    return Array.isArray(value) ? value.filter(rawjson_isRecord) : [];
-}
-function rawjson_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/build.js
-/**
- * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
- * metadata file whose contents are the source of the digests, and with a progress stream that says how
- * long each platform's steps took (see rawjson.ts and progress.ts).
- */
-
-
-
-
-
-
-
-const MEDIA_TYPE_FAMILIES = ['oci', 'docker'];
-/** The first buildx release with `--progress=rawjson`. */
-const RAWJSON_SINCE = '0.13.0';
-/** rawjson when the buildx in use has it; plain (parsed the same way afterwards) otherwise. */
-function progressFormat(buildxVersion) {
-    return buildxVersion !== '' && compareVersions(buildxVersion, RAWJSON_SINCE) >= 0 ? 'rawjson' : 'plain';
-}
-/** The argv, and the environment buildx needs besides the job's own (secret values: never in argv). */
-function buildCommand({ builder, metadataFile, settings: s, progress }) {
-    const args = ['buildx', 'build', '--builder', builder, '--platform', s.platforms.join(',')];
-    args.push(`--progress=${progress}`);
-    if (s.file)
-        args.push('--file', s.file);
-    // A push goes by digest to each repository of the tags; the tags are put after the checks.
-    if (!s.push)
-        for (const tag of s.tags)
-            args.push('--tag', tag);
-    for (const arg of s.buildArgs)
-        args.push('--build-arg', arg);
-    for (const label of s.labels)
-        args.push('--label', label);
-    if (s.target)
-        args.push('--target', s.target);
-    const cache = cacheEntries(s);
-    for (const from of cache.from)
-        args.push('--cache-from', from);
-    for (const to of cache.to)
-        args.push('--cache-to', to);
-    if (s.noCache)
-        args.push('--no-cache');
-    if (s.pull)
-        args.push('--pull');
-    // Any attestation makes BuildKit switch to OCI media types, so Docker media types go without them.
-    if (s.mediaTypes === 'docker')
-        args.push('--provenance=false');
-    else if (s.provenance)
-        args.push(`--provenance=${s.provenance}`);
-    if (s.network)
-        args.push('--network', s.network);
-    if (s.network === 'host' && !s.buildOptions.allow.includes('network.host'))
-        args.push('--allow', 'network.host');
-    // With push, a loaded image comes from the registry after the checks (load.ts), not from this build.
-    const extra = buildOptionArgs({ ...s.buildOptions, load: s.buildOptions.load && !s.push }, s.provenance);
-    args.push(...extra.args);
-    args.push('--metadata-file', metadataFile);
-    // The media types are always stated: BuildKit's own default depends on whether attestations are attached.
-    const mediaTypes = `oci-mediatypes=${s.mediaTypes === 'oci'}`;
-    const evaluateOnly = evaluates(s.buildOptions.call);
-    // A push goes untagged (by digest) to each repository of the tags; the tags are put after the checks.
-    if (s.push && !evaluateOnly)
-        args.push('--output', `${pushByDigestOutput((0,oci_reference/* repositoriesOf */.Ub)(s.tags))},${mediaTypes}`);
-    args.push(s.context);
-    return { args, env: extra.env };
-}
-function buildxBuildArgv(options) {
-    return buildCommand(options).args;
-}
-/**
- * The image exporter pushing without any tag to each repository (`name` is a comma-separated list, so
- * the field is quoted for buildx's CSV parser); `name-canonical` makes buildx report `repository@digest`.
- */
-function pushByDigestOutput(repositories) {
-    const names = `name=${repositories.join(',')}`;
-    const field = repositories.length > 1 ? `"${names}"` : names;
-    return `type=image,${field},push-by-digest=true,name-canonical=true,push=true`;
-}
-/** How often the build's silent steps are looked at (a heartbeat is due after HEARTBEAT_MS of silence). */
-const HEARTBEAT_POLL_MS = 1_000;
-/**
- * A failed build, with the steps its progress stream showed (for hints about the failed step). The log
- * already holds the progress, so the message carries only buildx's closing error (the Dockerfile excerpt
- * and `ERROR: failed to solve: ...`); `stderr` keeps all of it, for the hints.
- */
-class BuildError extends core_runner/* CommandError */.Qd {
-    steps;
-    constructor(error, steps) {
-        super(error.command, error.args, error, 'docker buildx build');
-        this.name = 'BuildError';
-        this.steps = steps;
-        const closing = closingError(error.stderr);
-        this.message = `docker buildx build failed (exit code ${error.exitCode})${closing ? `:\n${closing}` : ''}`;
-    }
-}
-/** What buildx printed after the last progress line (`#N ...`), its warnings left out; else its last line. */
-function closingError(stderr) {
-    const lines = stderr.trimEnd().split(/\r?\n/);
-    let last = -1;
-    lines.forEach((line, i) => {
-        if (/^#(\d+|\?) /.test(line))
-            last = i;
-    });
-    const closing = lines.slice(last + 1).filter(l => l.trim() !== '' && !l.startsWith('WARNING:'));
-    return (closing.length > 0 ? closing : lines.slice(-1)).join('\n');
-}
-/**
- * Runs the build with its progress in the log (rawjson is rendered as `#N step` / `#N DONE 1.2s` lines as
- * it arrives); a failure carries buildx's own error and the human-readable progress.
- */
-async function runBuild(runner, options) {
-    const { args, env: secretEnv } = buildCommand(options);
-    const env = Object.keys(secretEnv).length > 0 ? { env: secretEnv } : {};
-    if (options.progress === 'plain') {
-        try {
-            const result = await (0,core_runner/* runChecked */.X4)(runner, 'docker', args, { what: 'docker buildx build', ...env });
-            return { steps: parsePlainProgress(result.stderr) };
-        }
-        catch (error) {
-            if (error instanceof core_runner/* CommandError */.Qd)
-                throw new BuildError(error, parsePlainProgress(error.stderr));
-            throw error;
-        }
-    }
-    const progress = new RawJsonProgress();
-    const human = [];
-    const seen = { streamedLines: 0 };
-    const show = (line) => {
-        for (const text of progress.feed(line)) {
-            human.push(text);
-            options.log.info(text);
-        }
-    };
-    // A step that prints nothing for a while still shows that it runs (see RawJsonProgress.heartbeat).
-    const heartbeat = setInterval(() => {
-        for (const text of progress.heartbeat(Date.now()))
-            options.log.info(text);
-    }, HEARTBEAT_POLL_MS);
-    heartbeat.unref();
-    const result = await runner
-        .run('docker', args, {
-        ...env,
-        onStderrLine: line => {
-            seen.streamedLines++;
-            show(line);
-        }
-    })
-        .finally(() => {
-        clearInterval(heartbeat);
-    });
-    // A runner that does not stream lines still captured them all.
-    if (seen.streamedLines === 0)
-        for (const line of result.stderr.split(/\r?\n/))
-            show(line);
-    if (result.exitCode !== 0) {
-        const readable = { ...result, stderr: human.join('\n') };
-        throw new BuildError(new core_runner/* CommandError */.Qd('docker', args, readable, 'docker buildx build'), progress.result());
-    }
-    return { steps: progress.result() };
-}
-
-// EXTERNAL MODULE: ./lib/docker/smoke.js
-var docker_smoke = __nccwpck_require__(5189);
-;// CONCATENATED MODULE: ./lib/inputs/runtime.js
-/**
- * The inputs about what lands in the registry and what the build costs: media-types, smoke-test,
- * smoke-test-timeout, cache-max-size, check-binaries and check-binaries-budget; fields and rules of the
- * build's input table (inputs.ts).
- */
-
-
-
-
-
-
-const RUNTIME_FIELDS = {
-    'media-types': field('oci', value => {
-        const found = MEDIA_TYPE_FAMILIES.find(m => m === value.toLowerCase());
-        if (!found)
-            throw new Error(`"${value}" is not a media type family; use oci or docker`);
-        return found;
-    }),
-    'smoke-test': field([], docker_smoke/* parseSmokeCommand */.E8),
-    'smoke-test-timeout': field(120, value => {
-        if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 3600)
-            throw new Error(`"${value}" is not a time limit; use whole seconds from 1 to 3600`);
-        return Number(value);
-    }),
-    'cache-max-size': field(undefined, value => {
-        if (value === '')
-            return undefined;
-        const bytes = parseByteSize(value);
-        if (bytes < gc/* MIN_CACHE_BYTES */.wG)
-            throw new Error(`"${value}" is below the smallest useful cache budget, ${(0,gc/* formatBytes */.z3)(gc/* MIN_CACHE_BYTES */.wG)}`);
-        return bytes;
-    }),
-    'check-binaries': field('error', parseBinariesMode),
-    'check-binaries-budget': field(0, parseByteSize)
-};
-const attestsOff = (value) => value === '' || value.toLowerCase() === 'false';
-const RUNTIME_RULES = [
-    {
-        input: 'media-types',
-        reads: ['provenance'],
-        check: v => v['media-types'] === 'docker' && !attestsOff(v.provenance)
-            ? `docker cannot carry the provenance attestation asked for (provenance: ${v.provenance}); ` +
-                'BuildKit would switch the whole image back to OCI media types. Leave provenance empty or false ' +
-                '(attestations are then off), or use media-types: oci'
-            : undefined
-    },
-    {
-        input: 'media-types',
-        reads: ['sbom', 'attests', 'annotations'],
-        check: v => {
-            const carried = [
-                ...(attestsOff(v.sbom) ? [] : ['sbom']),
-                ...(v.attests.length > 0 ? ['attests'] : []),
-                ...(v.annotations.length > 0 ? ['annotations'] : [])
-            ];
-            if (v['media-types'] !== 'docker' || carried.length === 0)
-                return undefined;
-            return (`docker cannot carry what ${carried.join(' and ')} attach (attestations and annotations ` +
-                'make BuildKit switch the whole image back to OCI media types); leave them empty, or use media-types: oci');
-        }
-    },
-    {
-        input: 'smoke-test',
-        reads: ['push'],
-        check: v => v['smoke-test'].length > 0 && !v.push
-            ? 'runs the pushed image of every platform, so it needs push: true'
-            : undefined
-    },
-    // With push, the image is loaded from the registry under its tags after the checks (run/load.ts); a push
-    // by digest puts no tag, so there would be no name to load it under.
-    {
-        input: 'load',
-        reads: ['push-by-digest', 'call'],
-        check: v => v.load && !evaluates(v.call) && v['push-by-digest']
-            ? 'cannot be combined with push-by-digest: true (the image gets no tag, so the engine would get it ' +
-                'without a name); load in the job that merges and tags the image, or set push-by-digest: false'
-            : undefined
-    }
-];
-
-;// CONCATENATED MODULE: ./lib/inputs/fields.js
-/**
- * The build's input table: every input of action.yml, by name, with its parser. The typed values feed
- * the cross-input rules (rules.ts) and then the Inputs object (inputs.ts). A unit test keeps the table's
- * names and action.yml's inputs the same.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const BUILDER_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$/;
-const NETWORK_MODES = ['', 'default', 'none', 'host'];
-/** A path that must exist as a file or a directory ('' stays ''). */
-function existing(kind) {
-    return field('', (value, { cwd }) => {
-        if (value === '')
-            return '';
-        const stat = external_node_fs_.statSync(resolvePath(cwd, value), { throwIfNoEntry: false });
-        if (!stat)
-            throw new Error(`"${value}" does not exist (relative paths start at ${cwd})`);
-        if (kind === 'file' ? !stat.isFile() : !stat.isDirectory())
-            throw new Error(`"${value}" is not a ${kind}`);
-        return value;
-    });
-}
-function parseTagEntries(value) {
-    return splitList(value, true).map(tag => {
-        try {
-            return { text: tag, reference: (0,oci_reference/* parseImageReference */.o_)(tag) };
-        }
-        catch (error) {
-            throw new Error(`"${tag}" is not a valid image reference: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
-        }
-    });
-}
-const directory = existing('directory');
-const file = existing('file');
-const BUILD_FIELDS = {
-    platforms: field([], parsePlatforms),
-    context: field('.', (value, context) => {
-        if (isRemoteContext(value))
-            return value;
-        const dir = directory.parse(value, context) || value;
-        // Without `file`, buildx reads Dockerfile (or dockerfile) in the context: it must be there.
-        if (context.text('file') === '') {
-            const found = defaultDockerfile(resolvePath(context.cwd, dir));
-            if (found === undefined)
-                throw new Error(`"${dir}" has no Dockerfile (relative paths start at ${context.cwd}); add one there, or set the ` +
-                    'file input to the Dockerfile');
-            checkDockerfile(external_node_path_.join(dir, external_node_path_.basename(found)), found);
-        }
-        return dir;
-    }),
-    // With a remote context, buildx reads `file` inside that context: nothing to check here.
-    file: field('', (value, context) => {
-        if (isRemoteContext(context.text('context')))
-            return value;
-        const found = file.parse(value, context);
-        if (found !== '')
-            checkDockerfile(found, resolvePath(context.cwd, found));
-        return found;
-    }),
-    tags: field([], parseTagEntries),
-    push: bool(true),
-    'push-by-digest': bool(false),
-    'build-args': field([], value => parseKeyValues(value, true)),
-    labels: field([], value => parseKeyValues(value, false)),
-    target: field('', parseTarget),
-    'cache-from': field([], value => parseCacheEntries(value, 'cache-from')),
-    'cache-to': field([], value => parseCacheEntries(value, 'cache-to')),
-    cache: field('', parseCacheMode),
-    'no-cache': bool(false),
-    pull: bool(false),
-    provenance: field('', parseProvenance),
-    ...RUNTIME_FIELDS,
-    network: field('', value => {
-        if (!NETWORK_MODES.includes(value))
-            throw new Error(`"${value}" is not a RUN network mode; use default, none or host`);
-        return value;
-    }),
-    'builder-name': field('', value => {
-        if (value !== '' && !BUILDER_NAME.test(value))
-            throw new Error(`"${value}" is not a builder name; use letters, digits, '_', '.', '-', starting with a letter`);
-        if (value.toLowerCase() === 'default')
-            throw new Error('"default" is the docker driver builder, which cannot build several platforms; use another name');
-        return value;
-    }),
-    'buildkit-image': field('', imageReference),
-    'driver-opts': field([], parseDriverOpts),
-    'buildkitd-flags': field('', parseBuildkitdFlags),
-    nodes: field([], parseNodes),
-    ...REMOTE_ACCESS_FIELDS,
-    ...SIGNING_FIELDS,
-    'host-network': bool(false),
-    ...REGISTRY_FIELDS,
-    'registry-mirrors': field(new Map(), parseMirrors),
-    proxy: bool(true),
-    'buildkitd-config': file,
-    'buildkitd-config-inline': table_text,
-    qemu: field('auto', value => {
-        const mode = qemu/* QEMU_MODES */.Ee.find(m => m === value.toLowerCase());
-        if (!mode)
-            throw new Error(`"${value}" is not a QEMU mode; use auto, image, package or false`);
-        return mode;
-    }),
-    'qemu-image': field('', imageReference),
-    ...BUILD_OPTION_FIELDS,
-    retries: field(0, value => {
-        if (!/^\d+$/.test(value) || Number(value) > 10)
-            throw new Error(`"${value}" is not a retry count; use 0 to 10`);
-        return Number(value);
-    }),
-    'reuse-builder': bool(false),
-    'buildx-version': field('', normalizeBuildxVersion),
-    'buildx-download-url': field('', parseDownloadUrlTemplate),
-    'buildx-checksum-url': field('', value => (value === '' ? '' : parseDownloadUrlTemplate(value)))
-};
-
-;// CONCATENATED MODULE: ./lib/inputs/rules.js
-/**
- * The build's cross-input rules: the second pass over the typed values of the input table (fields.ts),
- * for what one input alone cannot say. Each is reported under one input and says what to change.
- */
-
-
-
-
-
-/** The problem of a push with no tag (the build's and the plan's tags). */
-const NO_TAG = 'push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0';
-/** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
-function repositoryProblem(tags) {
-    const [only, ...more] = tags;
-    if (!only || more.length > 0) {
-        return ('push-by-digest is true, so tags must name exactly one repository (e.g. registry.example.com/team/app), ' +
-            `not ${tags.length === 0 ? 'nothing' : `${tags.length} entries`}`);
-    }
-    const { tag, digest } = only.reference;
-    if (tag === undefined && digest === undefined)
-        return undefined;
-    const part = digest !== undefined ? `digest @${digest}` : `tag :${tag ?? ''}`;
-    return (`push-by-digest is true, so "${only.text}" must name the repository only; drop its ${part} ` +
-        '(the image is pushed without a tag and found by its digest)');
-}
-const BUILD_RULES = [
-    {
-        input: 'push-by-digest',
-        reads: ['push'],
-        check: v => v['push-by-digest'] && !v.push ? 'needs push: true (an image pushed by digest is pushed)' : undefined
-    },
-    {
-        input: 'tags',
-        reads: ['push-by-digest'],
-        check: v => (v['push-by-digest'] ? repositoryProblem(v.tags) : undefined)
-    },
-    {
-        input: 'tags',
-        reads: ['push-by-digest'],
-        check: v => {
-            const digested = v['push-by-digest'] ? undefined : v.tags.find(t => t.reference.digest !== undefined);
-            if (!digested)
-                return undefined;
-            return (`"${digested.text}" has a digest (@${(digested.reference.digest ?? '').slice(0, 15)}…): a pushed image ` +
-                'gets its digest from its content; give repository:tag only');
-        }
-    },
-    // call: check (outline, targets) evaluates the build and pushes nothing, so it needs no tag.
-    {
-        input: 'tags',
-        reads: ['push', 'push-by-digest', 'call'],
-        check: v => v.push && !v['push-by-digest'] && !evaluates(v.call) && v.tags.length === 0 ? NO_TAG : undefined
-    },
-    {
-        input: 'nodes',
-        reads: ['reuse-builder'],
-        check: v => v.nodes.length > 0 && v['reuse-builder']
-            ? 'a reused builder keeps the nodes it has, so nodes cannot be applied to it; set reuse-builder: false, or leave nodes empty'
-            : undefined
-    },
-    {
-        input: 'cache',
-        reads: ['tags'],
-        check: v => v.cache === 'registry' && v.tags.length === 0
-            ? 'registry keeps the cache next to the first tag, and no tag is given: set the tags input, or name the ' +
-                'cache yourself in cache-to and cache-from (type=registry,ref=REPOSITORY:buildcache)'
-            : undefined
-    },
-    {
-        input: 'sign',
-        reads: ['push'],
-        check: v => v.sign !== 'false' && !v.push
-            ? `${v.sign} signs the pushed image, and push is false; set push: true, or sign: false`
-            : undefined
-    },
-    {
-        input: 'driver-opts',
-        reads: ['host-network'],
-        check: v => {
-            const network = v['driver-opts'].find(opt => opt.startsWith('network='));
-            return network !== undefined && network !== 'network=host' && v['host-network']
-                ? `${network} contradicts host-network: true (the builder container has one network); drop one of them`
-                : undefined;
-        }
-    },
-    {
-        input: 'reuse-builder',
-        reads: ['builder-name'],
-        check: v => v['reuse-builder'] && v['builder-name'] === ''
-            ? 'needs builder-name (the builder to reuse); a generated name is never reused'
-            : undefined
-    }
-];
-/** Every cross-input rule of the build, in the order their problems are reported. */
-const RULES = [
-    ...BUILD_RULES,
-    ...REMOTE_ACCESS_RULES,
-    ...REGISTRY_RULES,
-    ...RUNTIME_RULES,
-    ...SIGNING_RULES
-];
-
-;// CONCATENATED MODULE: ./lib/inputs/inputs.js
-
-
-
-
-
-/**
- * Reads and checks every input; relative paths start at `cwd` (the job's working directory). `env` is the
- * step's environment (for secret-envs, ssh, and the GitHub server that github-token belongs to).
- */
-function readInputs(source, cwd, env = {}) {
-    const { values, warnings } = readTable(BUILD_FIELDS, RULES, { source, specs: INPUTS, cwd, env });
-    const options = pick(BUILD_OPTION_FIELDS, values);
-    return {
-        ...omit(BUILD_OPTION_FIELDS, values),
-        tags: values.tags.map(t => t.text),
-        buildOptions: buildOptionSettings(options, {
-            context: values.context,
-            serverUrl: env.GITHUB_SERVER_URL ?? ''
-        }),
-        warnings
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/run/emulation.js
-/** The QEMU part of a run: emulators checked (and installed when missing) with the run's host facts. */
-
-
-
-async function emulatePlatforms(deps, inputs) {
-    const log = [];
-    const result = await (0,qemu/* ensureEmulation */.V8)({
-        // Only the platforms the runner builds itself: builder nodes build theirs.
-        platforms: runnerPlatforms(inputs.platforms, inputs.nodes),
-        mode: inputs.qemu,
-        image: inputs.qemuImage,
-        runner: deps.runner,
-        binfmtDir: deps.binfmtDir,
-        hostArch: deps.hostArch,
-        isRoot: deps.isRoot,
-        log: message => log.push(message)
-    });
-    return { result, log };
-}
-/** qemu: false: throws unless every platform that needs an emulator has one (binfmt_misc only). */
-function requireEmulators(deps, inputs) {
-    const error = (0,qemu/* missingEmulators */.nB)({
-        platforms: runnerPlatforms(inputs.platforms, inputs.nodes),
-        binfmtDir: deps.binfmtDir,
-        hostArch: deps.hostArch
-    });
-    if (error)
-        throw new InputError([error.message]);
-}
-/** Logs what emulation did, and notes (once per run) which platforms are built under QEMU. */
-function logEmulation(reporter, { result, log }) {
-    for (const line of log)
-        reporter.info(line);
-    if (result.emulated.length === 0) {
-        reporter.info('every platform runs natively on this host: no emulation needed');
-        return Promise.resolve();
-    }
-    if (result.method !== 'none')
-        reporter.info(`installed qemu-${result.installed.join(', qemu-')} (${result.method})`);
-    reporter.notice(`${result.emulated.join(', ')} ${result.emulated.length > 1 ? 'are' : 'is'} built under QEMU emulation, ` +
-        'which is several times slower than native. To avoid it, cross-compile in the Dockerfile ' +
-        '(FROM --platform=$BUILDPLATFORM with TARGETOS/TARGETARCH) or build on native runners.', { title: 'Emulated platforms' });
-    return Promise.resolve();
-}
-
-// EXTERNAL MODULE: ./lib/run/outputs.js + 2 modules
-var outputs = __nccwpck_require__(6139);
-// EXTERNAL MODULE: ./lib/buildx/cli.js
-var buildx_cli = __nccwpck_require__(8978);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var lib_core = __nccwpck_require__(6058);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var lib_io = __nccwpck_require__(8701);
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-// EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-// Internal object for testability (allows mocking in ESM)
-const _internal = {
-    readLinuxVersionFile() {
-        const lsbReleaseFile = '/etc/lsb-release';
-        const osReleaseFile = '/etc/os-release';
-        let contents = '';
-        if (external_fs_.existsSync(lsbReleaseFile)) {
-            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
-        }
-        else if (external_fs_.existsSync(osReleaseFile)) {
-            contents = external_fs_.readFileSync(osReleaseFile).toString();
-        }
-        return contents;
-    }
-};
-function _findMatch(versionSpec, stable, candidates, archFilter) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const platFilter = os.platform();
-        let result;
-        let match;
-        let file;
-        for (const candidate of candidates) {
-            const version = candidate.version;
-            debug(`check ${version} satisfies ${versionSpec}`);
-            if (semver.satisfies(version, versionSpec) &&
-                (!stable || candidate.stable === stable)) {
-                file = candidate.files.find(item => {
-                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
-                    let chk = item.arch === archFilter && item.platform === platFilter;
-                    if (chk && item.platform_version) {
-                        const osVersion = _getOsVersion();
-                        if (osVersion === item.platform_version) {
-                            chk = true;
-                        }
-                        else {
-                            chk = semver.satisfies(osVersion, item.platform_version);
-                        }
-                    }
-                    return chk;
-                });
-                if (file) {
-                    debug(`matched ${candidate.version}`);
-                    match = candidate;
-                    break;
-                }
-            }
-        }
-        if (match && file) {
-            // clone since we're mutating the file list to be only the file that matches
-            result = Object.assign({}, match);
-            result.files = [file];
-        }
-        return result;
-    });
-}
-function _getOsVersion() {
-    // TODO: add windows and other linux, arm variants
-    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
-    const plat = os.platform();
-    let version = '';
-    if (plat === 'darwin') {
-        version = cp.execSync('sw_vers -productVersion').toString();
-    }
-    else if (plat === 'linux') {
-        // lsb_release process not in some containers, readfile
-        // Run cat /etc/lsb-release
-        // DISTRIB_ID=Ubuntu
-        // DISTRIB_RELEASE=18.04
-        // DISTRIB_CODENAME=bionic
-        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
-        const lsbContents = _internal.readLinuxVersionFile();
-        if (lsbContents) {
-            const lines = lsbContents.split('\n');
-            for (const line of lines) {
-                const parts = line.split('=');
-                if (parts.length === 2 &&
-                    (parts[0].trim() === 'VERSION_ID' ||
-                        parts[0].trim() === 'DISTRIB_RELEASE')) {
-                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
-                    break;
-                }
-            }
-        }
-    }
-    return version;
-}
-// Alias for backwards compatibility
-function _readLinuxVersionFile() {
-    return _internal.readLinuxVersionFile();
-}
-//# sourceMappingURL=manifest.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(2779);
-;// CONCATENATED MODULE: external "stream"
-const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-// EXTERNAL MODULE: external "util"
-var external_util_ = __nccwpck_require__(9023);
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
-var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-/**
- * Internal class for retries
- */
-class RetryHelper {
-    constructor(maxAttempts, minSeconds, maxSeconds) {
-        if (maxAttempts < 1) {
-            throw new Error('max attempts should be greater than or equal to 1');
-        }
-        this.maxAttempts = maxAttempts;
-        this.minSeconds = Math.floor(minSeconds);
-        this.maxSeconds = Math.floor(maxSeconds);
-        if (this.minSeconds > this.maxSeconds) {
-            throw new Error('min seconds should be less than or equal to max seconds');
-        }
-    }
-    execute(action, isRetryable) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            let attempt = 1;
-            while (attempt < this.maxAttempts) {
-                // Try
-                try {
-                    return yield action();
-                }
-                catch (err) {
-                    if (isRetryable && !isRetryable(err)) {
-                        throw err;
-                    }
-                    lib_core/* info */.pq(err.message);
-                }
-                // Sleep
-                const seconds = this.getSleepAmount();
-                lib_core/* info */.pq(`Waiting ${seconds} seconds before trying again`);
-                yield this.sleep(seconds);
-                attempt++;
-            }
-            // Last attempt
-            return yield action();
-        });
-    }
-    getSleepAmount() {
-        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
-            this.minSeconds);
-    }
-    sleep(seconds) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
-        });
-    }
-}
-//# sourceMappingURL=retry-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
-var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-class HTTPError extends Error {
-    constructor(httpStatusCode) {
-        super(`Unexpected HTTP response: ${httpStatusCode}`);
-        this.httpStatusCode = httpStatusCode;
-        Object.setPrototypeOf(this, new.target.prototype);
-    }
-}
-const IS_WINDOWS = process.platform === 'win32';
-const IS_MAC = process.platform === 'darwin';
-const userAgent = 'actions/tool-cache';
-/**
- * Download a tool from an url and stream it into a file
- *
- * @param url       url of tool to download
- * @param dest      path to download tool
- * @param auth      authorization header
- * @param headers   other headers
- * @returns         path to downloaded tool
- */
-function downloadTool(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        dest = dest || external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
-        yield lib_io/* mkdirP */.U$(external_path_.dirname(dest));
-        lib_core/* debug */.Yz(`Downloading ${url}`);
-        lib_core/* debug */.Yz(`Destination ${dest}`);
-        const maxAttempts = 3;
-        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
-        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
-        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
-        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
-            return yield downloadToolAttempt(url, dest || '', auth, headers);
-        }), (err) => {
-            if (err instanceof HTTPError && err.httpStatusCode) {
-                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
-                if (err.httpStatusCode < 500 &&
-                    err.httpStatusCode !== 408 &&
-                    err.httpStatusCode !== 429) {
-                    return false;
-                }
-            }
-            // Otherwise retry
-            return true;
-        });
-    });
-}
-function downloadToolAttempt(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (external_fs_.existsSync(dest)) {
-            throw new Error(`Destination file path ${dest} already exists`);
-        }
-        // Get the response headers
-        const http = new lib/* HttpClient */.Qq(userAgent, [], {
-            allowRetries: false
-        });
-        if (auth) {
-            lib_core/* debug */.Yz('set auth');
-            if (headers === undefined) {
-                headers = {};
-            }
-            headers.authorization = auth;
-        }
-        const response = yield http.get(url, headers);
-        if (response.message.statusCode !== 200) {
-            const err = new HTTPError(response.message.statusCode);
-            lib_core/* debug */.Yz(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
-            throw err;
-        }
-        // Download the response body
-        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
-        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
-        const readStream = responseMessageFactory();
-        let succeeded = false;
-        try {
-            yield pipeline(readStream, external_fs_.createWriteStream(dest));
-            lib_core/* debug */.Yz('download complete');
-            succeeded = true;
-            return dest;
-        }
-        finally {
-            // Error, delete dest before retry
-            if (!succeeded) {
-                lib_core/* debug */.Yz('download failed');
-                try {
-                    yield lib_io/* rmRF */.Yz(dest);
-                }
-                catch (err) {
-                    lib_core/* debug */.Yz(`Failed to delete '${dest}'. ${err.message}`);
-                }
-            }
-        }
-    });
-}
-/**
- * Extract a .7z file
- *
- * @param file     path to the .7z file
- * @param dest     destination directory. Optional.
- * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
- * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
- * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
- * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
- * interface, it is smaller than the full command line interface, and it does support long paths. At the
- * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
- * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
- * to 7zr.exe can be pass to this function.
- * @returns        path to the destination directory
- */
-function extract7z(file, dest, _7zPath) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        ok(IS_WINDOWS, 'extract7z() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        const originalCwd = process.cwd();
-        process.chdir(dest);
-        if (_7zPath) {
-            try {
-                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
-                const args = [
-                    'x', // eXtract files with full paths
-                    logLevel, // -bb[0-3] : set output log level
-                    '-bd', // disable progress indicator
-                    '-sccUTF-8', // set charset for for console input/output
-                    file
-                ];
-                const options = {
-                    silent: true
-                };
-                yield exec(`"${_7zPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        else {
-            const escapedScript = path
-                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
-                .replace(/'/g, "''")
-                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                command
-            ];
-            const options = {
-                silent: true
-            };
-            try {
-                const powershellPath = yield io.which('powershell', true);
-                yield exec(`"${powershellPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        return dest;
-    });
-}
-/**
- * Extract a compressed tar archive
- *
- * @param file     path to the tar
- * @param dest     destination directory. Optional.
- * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
- * @returns        path to the destination directory
- */
-function extractTar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        // Create dest
-        dest = yield _createExtractFolder(dest);
-        // Determine whether GNU tar
-        core.debug('Checking tar --version');
-        let versionOutput = '';
-        yield exec('tar --version', [], {
-            ignoreReturnCode: true,
-            silent: true,
-            listeners: {
-                stdout: (data) => (versionOutput += data.toString()),
-                stderr: (data) => (versionOutput += data.toString())
-            }
-        });
-        core.debug(versionOutput.trim());
-        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
-        // Initialize args
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        if (core.isDebug() && !flags.includes('v')) {
-            args.push('-v');
-        }
-        let destArg = dest;
-        let fileArg = file;
-        if (IS_WINDOWS && isGnuTar) {
-            args.push('--force-local');
-            destArg = dest.replace(/\\/g, '/');
-            // Technically only the dest needs to have `/` but for aesthetic consistency
-            // convert slashes in the file arg too.
-            fileArg = file.replace(/\\/g, '/');
-        }
-        if (isGnuTar) {
-            // Suppress warnings when using GNU tar to extract archives created by BSD tar
-            args.push('--warning=no-unknown-keyword');
-            args.push('--overwrite');
-        }
-        args.push('-C', destArg, '-f', fileArg);
-        yield exec(`tar`, args);
-        return dest;
-    });
-}
-/**
- * Extract a xar compatible archive
- *
- * @param file     path to the archive
- * @param dest     destination directory. Optional.
- * @param flags    flags for the xar. Optional.
- * @returns        path to the destination directory
- */
-function extractXar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
-        ok(IS_MAC, 'extractXar() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        args.push('-x', '-C', dest, '-f', file);
-        if (core.isDebug()) {
-            args.push('-v');
-        }
-        const xarPath = yield io.which('xar', true);
-        yield exec(`"${xarPath}"`, _unique(args));
-        return dest;
-    });
-}
-/**
- * Extract a zip
- *
- * @param file     path to the zip
- * @param dest     destination directory. Optional.
- * @returns        path to the destination directory
- */
-function extractZip(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        dest = yield _createExtractFolder(dest);
-        if (IS_WINDOWS) {
-            yield extractZipWin(file, dest);
-        }
-        else {
-            yield extractZipNix(file, dest);
-        }
-        return dest;
-    });
-}
-function extractZipWin(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        // build the powershell command
-        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-        const pwshPath = yield io.which('pwsh', false);
-        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
-        //and the -Force flag for Expand-Archive as a fallback
-        if (pwshPath) {
-            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
-            const pwshCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                pwshCommand
-            ];
-            core.debug(`Using pwsh at path: ${pwshPath}`);
-            yield exec(`"${pwshPath}"`, args);
-        }
-        else {
-            const powershellCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                powershellCommand
-            ];
-            const powershellPath = yield io.which('powershell', true);
-            core.debug(`Using powershell at path: ${powershellPath}`);
-            yield exec(`"${powershellPath}"`, args);
-        }
-    });
-}
-function extractZipNix(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const unzipPath = yield io.which('unzip', true);
-        const args = [file];
-        if (!core.isDebug()) {
-            args.unshift('-q');
-        }
-        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
-        yield exec(`"${unzipPath}"`, args, { cwd: dest });
-    });
-}
-/**
- * Caches a directory and installs it into the tool cacheDir
- *
- * @param sourceDir    the directory to cache into tools
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheDir(sourceDir, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source dir: ${sourceDir}`);
-        if (!fs.statSync(sourceDir).isDirectory()) {
-            throw new Error('sourceDir is not a directory');
-        }
-        // Create the tool dir
-        const destPath = yield _createToolPath(tool, version, arch);
-        // copy each child item. do not move. move can fail on Windows
-        // due to anti-virus software having an open handle on a file.
-        for (const itemName of fs.readdirSync(sourceDir)) {
-            const s = path.join(sourceDir, itemName);
-            yield io.cp(s, destPath, { recursive: true });
-        }
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destPath;
-    });
-}
-/**
- * Caches a downloaded file (GUID) and installs it
- * into the tool cache with a given targetName
- *
- * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
- * @param targetFile    the name of the file name in the tools directory
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheFile(sourceFile, targetFile, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = node_modules_semver.clean(version) || version;
-        arch = arch || external_os_.arch();
-        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
-        lib_core/* debug */.Yz(`source file: ${sourceFile}`);
-        if (!external_fs_.statSync(sourceFile).isFile()) {
-            throw new Error('sourceFile is not a file');
-        }
-        // create the tool dir
-        const destFolder = yield _createToolPath(tool, version, arch);
-        // copy instead of move. move can fail on Windows due to
-        // anti-virus software having an open handle on a file.
-        const destPath = external_path_.join(destFolder, targetFile);
-        lib_core/* debug */.Yz(`destination file ${destPath}`);
-        yield lib_io.cp(sourceFile, destPath);
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destFolder;
-    });
-}
-/**
- * Finds the path to a tool version in the local installed tool cache
- *
- * @param toolName      name of the tool
- * @param versionSpec   version of the tool
- * @param arch          optional arch.  defaults to arch of computer
- */
-function find(toolName, versionSpec, arch) {
-    if (!toolName) {
-        throw new Error('toolName parameter is required');
-    }
-    if (!versionSpec) {
-        throw new Error('versionSpec parameter is required');
-    }
-    arch = arch || external_os_.arch();
-    // attempt to resolve an explicit version
-    if (!isExplicitVersion(versionSpec)) {
-        const localVersions = findAllVersions(toolName, arch);
-        const match = evaluateVersions(localVersions, versionSpec);
-        versionSpec = match;
-    }
-    // check for the explicit version in the cache
-    let toolPath = '';
-    if (versionSpec) {
-        versionSpec = node_modules_semver.clean(versionSpec) || '';
-        const cachePath = external_path_.join(_getCacheDirectory(), toolName, versionSpec, arch);
-        lib_core/* debug */.Yz(`checking cache: ${cachePath}`);
-        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
-            lib_core/* debug */.Yz(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
-            toolPath = cachePath;
-        }
-        else {
-            lib_core/* debug */.Yz('not found');
-        }
-    }
-    return toolPath;
-}
-/**
- * Finds the paths to all versions of a tool that are installed in the local tool cache
- *
- * @param toolName  name of the tool
- * @param arch      optional arch.  defaults to arch of computer
- */
-function findAllVersions(toolName, arch) {
-    const versions = [];
-    arch = arch || external_os_.arch();
-    const toolPath = external_path_.join(_getCacheDirectory(), toolName);
-    if (external_fs_.existsSync(toolPath)) {
-        const children = external_fs_.readdirSync(toolPath);
-        for (const child of children) {
-            if (isExplicitVersion(child)) {
-                const fullPath = external_path_.join(toolPath, child, arch || '');
-                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
-                    versions.push(child);
-                }
-            }
-        }
-    }
-    return versions;
-}
-function getManifestFromRepo(owner_1, repo_1, auth_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
-        let releases = [];
-        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
-        const http = new httpm.HttpClient('tool-cache');
-        const headers = {};
-        if (auth) {
-            core.debug('set auth');
-            headers.authorization = auth;
-        }
-        const response = yield http.getJson(treeUrl, headers);
-        if (!response.result) {
-            return releases;
-        }
-        let manifestUrl = '';
-        for (const item of response.result.tree) {
-            if (item.path === 'versions-manifest.json') {
-                manifestUrl = item.url;
-                break;
-            }
-        }
-        headers['accept'] = 'application/vnd.github.VERSION.raw';
-        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
-        if (versionsRaw) {
-            // shouldn't be needed but protects against invalid json saved with BOM
-            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
-            try {
-                releases = JSON.parse(versionsRaw);
-            }
-            catch (_a) {
-                core.debug('Invalid json');
-            }
-        }
-        return releases;
-    });
-}
-function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
-        // wrap the internal impl
-        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
-        return match;
-    });
-}
-function _createExtractFolder(dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!dest) {
-            // create a temp dir
-            dest = path.join(_getTempDirectory(), crypto.randomUUID());
-        }
-        yield io.mkdirP(dest);
-        return dest;
-    });
-}
-function _createToolPath(tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-        lib_core/* debug */.Yz(`destination ${folderPath}`);
-        const markerPath = `${folderPath}.complete`;
-        yield lib_io/* rmRF */.Yz(folderPath);
-        yield lib_io/* rmRF */.Yz(markerPath);
-        yield lib_io/* mkdirP */.U$(folderPath);
-        return folderPath;
-    });
-}
-function _completeToolPath(tool, version, arch) {
-    const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-    const markerPath = `${folderPath}.complete`;
-    external_fs_.writeFileSync(markerPath, '');
-    lib_core/* debug */.Yz('finished caching tool');
-}
-/**
- * Check if version string is explicit
- *
- * @param versionSpec      version string to check
- */
-function isExplicitVersion(versionSpec) {
-    const c = node_modules_semver.clean(versionSpec) || '';
-    lib_core/* debug */.Yz(`isExplicit: ${c}`);
-    const valid = node_modules_semver.valid(c) != null;
-    lib_core/* debug */.Yz(`explicit? ${valid}`);
-    return valid;
-}
-/**
- * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
- *
- * @param versions        array of versions to evaluate
- * @param versionSpec     semantic version spec to satisfy
- */
-function evaluateVersions(versions, versionSpec) {
-    let version = '';
-    lib_core/* debug */.Yz(`evaluating ${versions.length} versions`);
-    versions = versions.sort((a, b) => {
-        if (node_modules_semver.gt(a, b)) {
-            return 1;
-        }
-        return -1;
-    });
-    for (let i = versions.length - 1; i >= 0; i--) {
-        const potential = versions[i];
-        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
-        if (satisfied) {
-            version = potential;
-            break;
-        }
-    }
-    if (version) {
-        lib_core/* debug */.Yz(`matched: ${version}`);
-    }
-    else {
-        lib_core/* debug */.Yz('match not found');
-    }
-    return version;
-}
-/**
- * Gets RUNNER_TOOL_CACHE
- */
-function _getCacheDirectory() {
-    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
-    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
-    return cacheDirectory;
-}
-/**
- * Gets RUNNER_TEMP
- */
-function _getTempDirectory() {
-    const tempDirectory = process.env['RUNNER_TEMP'] || '';
-    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
-    return tempDirectory;
-}
-/**
- * Gets a global variable
- */
-function _getGlobal(key, defaultValue) {
-    /* eslint-disable @typescript-eslint/no-explicit-any */
-    const value = global[key];
-    /* eslint-enable @typescript-eslint/no-explicit-any */
-    return value !== undefined ? value : defaultValue;
-}
-/**
- * Returns an array of unique values.
- * @param values Values to make unique.
- */
-function _unique(values) {
-    return Array.from(new Set(values));
-}
-//# sourceMappingURL=tool-cache.js.map
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./lib/core/stall.js
-/**
- * A time limit for work whose progress can be watched (a download growing a file): it fails when the
- * progress stands still for too long, however long the whole work takes while it moves.
- */
-/** `work`, or a rejection with `message` once its progress has not moved for `stallMs`. */
-function withStallLimit(work, limit) {
-    return new Promise((resolve, reject) => {
-        let last = limit.progress();
-        let since = Date.now();
-        const timer = setInterval(() => {
-            const now = limit.progress();
-            if (now !== last) {
-                last = now;
-                since = Date.now();
-            }
-            else if (Date.now() - since >= limit.stallMs) {
-                clearInterval(timer);
-                reject(new Error(limit.message()));
-            }
-        }, limit.pollMs ?? Math.min(1000, limit.stallMs / 10));
-        work.then(value => {
-            clearInterval(timer);
-            resolve(value);
-        }, (error) => {
-            clearInterval(timer);
-            reject(error instanceof Error ? error : new Error(String(error)));
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/install.js
-/**
- * Downloading a buildx release into the runner's tool cache. The release binary for this runner's OS/arch
- * is downloaded (from GitHub, or from the mirror that `buildx-download-url` describes), checked against
- * the release's `checksums.txt`, kept in the tool cache (a later job on the same runner takes it from
- * there without downloading) and run *standalone* for this job: nothing is written to the docker CLI's
- * plugin directories, so other jobs and steps keep the runner's own buildx.
- *
- * A checksum file that is not there (HTTP 404/410/403) leaves the download unverified, with a warning; a
- * checksum file that is there must list the binary with the same sha256, else nothing is installed.
- *
- * The runner's directories come in as `dirs`. @actions/tool-cache itself still takes the tool cache
- * directory from the process environment (RUNNER_TOOL_CACHE), which the run's environment is.
- */
-
-
-
-
-
-
-
-
-
-
-/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
-const install_TOOL_NAME = 'buildx';
-/** The runner's directories from the run's environment. */
-function runnerDirs(env) {
-    return { toolCache: env.RUNNER_TOOL_CACHE ?? '', temp: env.RUNNER_TEMP ?? '' };
-}
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_fs_.createReadStream(file), hash);
-    return hash.digest('hex');
-}
-/** Name of the binary in the tool cache. */
-function cachedBinaryName(platform) {
-    return `docker-buildx${platform.ext}`;
-}
-/**
- * Makes buildx `version` available from the tool cache: found there, or downloaded, verified and cached.
- * Then runs `<binary> version` to check that it runs here and is the version asked for.
- */
-async function installBuildx(options) {
-    const { log } = options;
-    const { version, platform } = options;
-    requireRunnerDirs(options.dirs);
-    const cachedDir = find(install_TOOL_NAME, version, platform.arch);
-    const cached = cachedDir ? external_node_path_.join(cachedDir, cachedBinaryName(platform)) : '';
-    const source = cached && external_node_fs_.existsSync(cached) ? 'tool-cache' : 'download';
-    if (source === 'tool-cache')
-        log.info(`found buildx ${version} in the tool cache: ${cached}`);
-    const binary = source === 'tool-cache' ? cached : await downloadAndCache(options);
-    external_node_fs_.chmodSync(binary, 0o755);
-    const result = await options.runner.run(binary, ['version'], { silent: true });
-    const reported = result.exitCode === 0 ? parseBuildxVersion(result.stdout) : undefined;
-    if (reported !== coreVersion(version)) {
-        // Not what was asked for: take it out of the tool cache, so the next run downloads again.
-        const dir = external_node_path_.dirname(binary);
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-        external_node_fs_.rmSync(`${dir}.complete`, { force: true });
-    }
-    if (!reported) {
-        const detail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
-        throw new BuildxInstallError(`The buildx binary ${binary} does not run on this runner (\`version\` exit code ${result.exitCode}; ` +
-            `removed from the tool cache)${detail ? `:\n${detail}` : ''}`);
-    }
-    if (reported !== coreVersion(version)) {
-        throw new BuildxInstallError(`The buildx binary ${binary} reports version ${reported}, not ${version}: ` +
-            'check that buildx-download-url puts {version} where the mirror keeps each version. It was removed ' +
-            'from the tool cache.');
-    }
-    log.info(`using buildx ${version} (${result.stdout.trim()}) from ${binary} for this job`);
-    return { cli: (0,buildx_cli/* standaloneBuildx */.TQ)(binary), version: reported, source, path: binary };
-}
-function requireRunnerDirs(dirs) {
-    const named = [
-        ['RUNNER_TOOL_CACHE', dirs.toolCache],
-        ['RUNNER_TEMP', dirs.temp]
-    ];
-    for (const [name, value] of named) {
-        if (!value) {
-            throw new BuildxInstallError(`${name} is not set, so buildx cannot be downloaded to the tool cache (the GitHub runner sets it).`);
-        }
-    }
-}
-async function downloadAndCache(options) {
-    const { version, platform, log } = options;
-    const download = (url, httpMessage) => downloadTo(url, external_node_path_.join(options.dirs.temp, (0,external_node_crypto_.randomUUID)()), httpMessage);
-    const template = options.urlTemplate?.trim() || DEFAULT_DOWNLOAD_URL;
-    const binaryUrl = renderUrlTemplate(template, version, platform);
-    const checksumUrl = options.checksumUrlTemplate?.trim()
-        ? renderUrlTemplate(options.checksumUrlTemplate, version, platform)
-        : defaultChecksumUrl(binaryUrl);
-    const what = `buildx ${version} for ${platform.os}-${platform.arch}`;
-    log.info(`downloading ${what} from ${displayUrl(binaryUrl)}`);
-    const downloaded = await download(binaryUrl, status => status === 404
-        ? `${what} is not at ${displayUrl(binaryUrl)} (HTTP 404). Check that buildx-version is a released ` +
-            'version and that buildx-download-url serves it.'
-        : `Downloading ${what} from ${displayUrl(binaryUrl)} failed: HTTP ${status}.`);
-    try {
-        const actual = await sha256File(downloaded);
-        const checksums = await fetchChecksums(checksumUrl, binaryUrl, options.dirs, log);
-        if (checksums) {
-            const names = [
-                decodeURIComponent(external_node_path_.posix.basename(new URL(binaryUrl).pathname)),
-                releaseAssetName(version, platform)
-            ];
-            verifyChecksum({ actual, checksums, names, checksumUrl, binaryUrl });
-            log.info(`sha256 ${actual} matches ${displayUrl(checksumUrl)}`);
-        }
-        else {
-            log.info(`sha256 of the unverified download: ${actual}`);
-        }
-        const dir = await cacheFile(downloaded, cachedBinaryName(platform), install_TOOL_NAME, version, platform.arch);
-        const binary = external_node_path_.join(dir, cachedBinaryName(platform));
-        log.info(`cached buildx ${version} in the tool cache: ${binary}`);
-        return binary;
-    }
-    finally {
-        external_node_fs_.rmSync(downloaded, { force: true });
-    }
-}
-/** The checksum file's entries, or undefined (with a warning) when the source publishes none. */
-async function fetchChecksums(checksumUrl, binaryUrl, dirs, log) {
-    let file;
-    try {
-        file = await downloadWithLimit(checksumUrl, external_node_path_.join(dirs.temp, (0,external_node_crypto_.randomUUID)()));
-    }
-    catch (error) {
-        const status = error instanceof HTTPError ? error.httpStatusCode : undefined;
-        if (status === 404 || status === 410 || status === 403) {
-            log.warning(`No checksum file at ${displayUrl(checksumUrl)} (HTTP ${status}): the buildx download from ` +
-                `${displayUrl(binaryUrl)} is unverified.`);
-            return undefined;
-        }
-        throw new BuildxInstallError(`Could not fetch the checksum file ${displayUrl(checksumUrl)} to verify buildx: ${downloadFailure(error)}.`, { cause: error });
-    }
-    try {
-        return parseChecksums(external_node_fs_.readFileSync(file, 'utf8'));
-    }
-    finally {
-        external_node_fs_.rmSync(file, { force: true });
-    }
-}
-async function downloadTo(url, dest, httpMessage) {
-    try {
-        return await downloadWithLimit(url, dest);
-    }
-    catch (error) {
-        if (error instanceof HTTPError)
-            throw new BuildxInstallError(httpMessage(error.httpStatusCode), { cause: error });
-        throw new BuildxInstallError(`Downloading buildx from ${displayUrl(url)} failed: ${downloadFailure(error)}.`, {
-            cause: error
-        });
-    }
-}
-/** How long a download may go without receiving a byte. */
-const DOWNLOAD_STALL_MS = 60_000;
-/** tc.downloadTool, failing when the file it writes stops growing for DOWNLOAD_STALL_MS. */
-function downloadWithLimit(url, dest) {
-    return withStallLimit(downloadTool(url, dest), {
-        progress: () => external_node_fs_.statSync(dest, { throwIfNoEntry: false })?.size ?? -1,
-        stallMs: DOWNLOAD_STALL_MS,
-        message: () => `${new URL(url).host} stalled: no data for ${DOWNLOAD_STALL_MS / 1000} s while downloading ${displayUrl(url)}`
-    });
-}
-function downloadFailure(error) {
-    if (error instanceof HTTPError)
-        return `HTTP ${error.httpStatusCode ?? 'error'}`;
-    return (0,errors/* messageOf */.bD)(error);
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/choose.js
-/**
- * Which buildx this job runs: the runner's `docker buildx` when it is recent enough, else (or when
- * `buildx-version` names a release) a release from the tool cache or downloaded (see install.ts).
- * Everything that runs buildx then goes through the chosen `BuildxCli` (see cli.ts).
- */
-
-
-
-
-
-/**
- * Which buildx this job runs. An explicit `buildx-version`: that release, from the tool cache or
- * downloaded. Otherwise the runner's `docker buildx` when it is there and at least `minimum`; when it is
- * missing or older, FALLBACK_BUILDX_VERSION is installed. When the docker CLI itself is missing, that is
- * the error.
- */
-async function chooseBuildx(options) {
-    const { log } = options;
-    const minimum = options.minimum ?? MIN_BUILDX;
-    const needed = options.minimumFor ? ` (${options.minimumFor} needs it)` : '';
-    const requested = normalizeBuildxVersion(options.version);
-    const install = (version) => {
-        const { host } = options;
-        const platform = releasePlatform(host.platform, host.arch, host.armVersion);
-        return installBuildx({ ...options, version, platform, log });
-    };
-    if (requested !== '') {
-        if (compareVersions(coreVersion(requested), minimum) < 0) {
-            throw new BuildxInstallError(`buildx-version ${requested} is too old; this action needs ${minimum} or newer${needed}.`);
-        }
-        return install(requested);
-    }
-    const probe = await options.runner.run('docker', ['buildx', 'version'], { silent: true });
-    if (probe.exitCode === 127) {
-        throw new BuildxInstallError('docker is not installed on this runner (the docker CLI was not found on PATH).');
-    }
-    const installed = probe.exitCode === 0 ? parseBuildxVersion(probe.stdout) : undefined;
-    if (installed && compareVersions(installed, minimum) >= 0) {
-        log.info(`using the runner's docker buildx ${installed}`);
-        return { cli: buildx_cli/* DOCKER_BUILDX */.kc, version: installed, source: 'installed', path: '' };
-    }
-    const reason = installed
-        ? `docker buildx ${installed} is older than ${minimum}${needed}`
-        : 'docker buildx is not installed';
-    log.info(`${reason}: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`);
-    try {
-        return await install(FALLBACK_BUILDX_VERSION);
-    }
-    catch (error) {
-        // The download failed: the message says why one was needed, and how to avoid it.
-        throw new BuildxInstallError(`${reason}, so buildx ${FALLBACK_BUILDX_VERSION} was to be installed for this job, and that failed: ` +
-            `${(0,errors/* messageOf */.bD)(error)} (install a newer buildx on the runner, or set buildx-version or buildx-download-url)`, { cause: error });
-    }
-}
-
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./lib/buildx/tls-probe.js
-/**
- * Why a BuildKit daemon over TLS could not be reached, told by one TLS handshake from this process with the
- * same CA, client certificate and server name buildx was given. buildx itself often reports only "context
- * deadline exceeded" (gRPC retries the refused handshake until its deadline), so this runs only after
- * such a failure, to name the cause: nothing listening, a daemon certificate the CA does not vouch for or
- * that names another host, or a client certificate the daemon refuses.
- */
-
-
-
-/** Error codes of a daemon certificate that remote-tls-ca does not vouch for. */
-const UNTRUSTED = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_UNTRUSTED|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID)$/;
-const tls_probe_UNREACHABLE = /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET)$/;
-/** What the handshake with `address` (tcp://HOST:PORT) shows; undefined when it succeeds. */
-async function probeTls(address, files, timeoutMs = 5000) {
-    const url = new URL(address);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const read = (file) => (file ? external_node_fs_.readFileSync(file) : undefined);
-    const servername = files.serverName || ((0,external_node_net_.isIP)(host) ? undefined : host);
-    return new Promise(resolve => {
-        let settled = false;
-        const done = (problem) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            socket.destroy();
-            resolve(problem);
-        };
-        // One timer at a time: the time limit of the handshake, then the wait for an alert after it.
-        let timer = setTimeout(() => {
-            done({ kind: 'unreachable', detail: `no TLS answer within ${timeoutMs / 1000} s` });
-        }, timeoutMs);
-        const cert = read(files.cert);
-        const key = read(files.key);
-        const socket = external_node_tls_.connect({
-            host,
-            port: Number(url.port),
-            ca: read(files.cacert),
-            ...(cert ? { cert } : {}),
-            ...(key ? { key } : {}),
-            ...(servername ? { servername } : {}),
-            ALPNProtocols: ['h2']
-        });
-        let handshaken = false;
-        socket.on('secureConnect', () => {
-            handshaken = true;
-            // With TLS 1.3 a refused client certificate arrives as an alert just after the handshake.
-            clearTimeout(timer);
-            timer = setTimeout(() => {
-                done(undefined);
-            }, 1000);
-        });
-        socket.on('error', (error) => {
-            const code = error.code ?? '';
-            const detail = `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}`;
-            if (tls_probe_UNREACHABLE.test(code) && !handshaken)
-                done({ kind: 'unreachable', detail });
-            else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
-                done({ kind: 'server-name', detail });
-            else if (UNTRUSTED.test(code))
-                done({ kind: 'server-certificate', detail });
-            else
-                done({ kind: 'client-certificate', detail });
-        });
-        // A daemon that refuses the certificate may also just close the connection after the handshake.
-        socket.on('close', () => {
-            if (handshaken)
-                done({
-                    kind: 'client-certificate',
-                    detail: 'the daemon closed the connection just after the handshake'
-                });
-            else
-                done({ kind: 'unreachable', detail: 'the connection closed before the TLS handshake' });
-        });
-        socket.resume();
-    });
-}
-/** The sentence for a problem, naming the inputs to change. */
-function describeTlsProblem(problem) {
-    switch (problem.kind) {
-        case 'unreachable':
-            return `nothing answers there (${problem.detail}): check that its buildkitd listens on that address (--addr tcp://...) and that this runner can reach it`;
-        case 'server-certificate':
-            return `TLS: the daemon's certificate is not signed by remote-tls-ca (${problem.detail}); give the CA that signed its --tlscert`;
-        case 'server-name':
-            return `TLS: the daemon's certificate does not name the host of the node's address (${problem.detail}); set remote-tls-server-name to a name it holds`;
-        case 'client-certificate':
-            return `TLS: the daemon refused the client certificate (${problem.detail}); remote-tls-cert must be signed by the CA the daemon trusts (its --tlscacert), with remote-tls-key its key`;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/remote.js
-/**
- * A builder that mixes the runner's own BuildKit with the BuildKit daemons of a build farm. buildx cannot
- * mix drivers in one builder, but its remote driver reaches both: the runner's docker-container builder
- * (created as without remote nodes: generated buildkitd.toml, CAs, QEMU, host network) joins as
- * `docker-container://buildx_buildkit_<runner builder>0`, and each daemon as `tcp://HOST:PORT` with the
- * client certificate. One `buildx build` then sends each platform to the node that serves it, and buildx
- * merges the nodes' results into one index. A remote daemon keeps its own buildkitd.toml: the remote
- * driver takes no --config and no --buildkitd-flags.
- */
-
-
-
-
-/** The container buildx runs for a docker-container builder's first node. */
-function builderContainer(builder) {
-    return `buildx_buildkit_${nodeName(builder, 0)}`;
-}
-/** The name of the runner's docker-container builder that serves a remote-driver builder. */
-function runnerBuilderName(builder) {
-    return `${builder}-runner`;
-}
-/**
- * The remote builder's nodes in order: the runner's BuildKit for the platforms no daemon serves (left out
- * when there are none), then each daemon.
- */
-function remoteNodes(options) {
-    const own = options.runnerPlatforms.length > 0
-        ? [
-            {
-                platforms: options.runnerPlatforms,
-                endpoint: `docker-container://${builderContainer(runnerBuilderName(options.builder))}`,
-                label: ''
-            }
-        ]
-        : [];
-    const daemons = options.nodes.map(node => ({
-        platforms: node.platforms,
-        endpoint: node.endpoint,
-        label: nodeLabel(node),
-        // A BuildKit pod is reached through kubectl exec: no TLS of its own.
-        ...(isTcpDaemon(node) && options.tls ? { tls: options.tls } : {})
-    }));
-    return [...own, ...daemons];
-}
-/** `docker buildx create [--append]` of node `index` of the remote-driver builder `builder`. */
-function remoteNodeArgs(builder, node, index) {
-    const args = ['buildx', 'create', ...(index > 0 ? ['--append'] : [])];
-    args.push('--name', builder, '--node', nodeName(builder, index), '--driver', 'remote');
-    if (node.tls) {
-        args.push('--driver-opt', `cacert=${node.tls.cacert}`);
-        if (node.tls.cert)
-            args.push('--driver-opt', `cert=${node.tls.cert}`);
-        if (node.tls.key)
-            args.push('--driver-opt', `key=${node.tls.key}`);
-        if (node.tls.serverName)
-            args.push('--driver-opt', `servername=${node.tls.serverName}`);
-    }
-    args.push('--platform', node.platforms.join(','), '--bootstrap', node.endpoint);
-    return args;
-}
-/** buildx output that means the TLS handshake with a daemon failed. */
-const TLS_FAILURE = /tls:|x509:|certificate|handshake/i;
-/** buildx output that means the daemon cannot be reached at all. */
-const remote_UNREACHABLE = /connection refused|no such host|i\/o timeout|no route to host|deadline exceeded/i;
-/**
- * Creates the remote-driver builder, node by node. A daemon that refuses the TLS handshake, or cannot be
- * reached, fails with an error naming its line of nodes; other failures stay CommandErrors (so start-up
- * flakes are retried).
- */
-async function createRemoteBuilder(runner, builder, nodes) {
-    for (const [index, node] of nodes.entries()) {
-        const name = nodeName(builder, index);
-        const where = node.label || 'the runner’s BuildKit';
-        const what = `Adding builder node ${name} (${where}) for ${node.platforms.join(', ')}`;
-        try {
-            await (0,core_runner/* runChecked */.X4)(runner, 'docker', remoteNodeArgs(builder, node, index), { what });
-        }
-        catch (error) {
-            if (!(error instanceof core_runner/* CommandError */.Qd) || !node.label)
-                throw error;
-            const output = `${error.stderr}\n${error.stdout}`;
-            const reason = (0,errors/* lastLine */.fM)(error.stderr) || `exit code ${error.exitCode}`;
-            const head = `Builder node ${node.label} (nodes input, for ${node.platforms.join(', ')})`;
-            // buildx often says only "context deadline exceeded": one handshake of our own tells why.
-            const problem = node.tls ? await probeTls(node.endpoint, node.tls) : undefined;
-            if (problem) {
-                throw new Error(`${head} could not be used (buildx: ${reason}): ${describeTlsProblem(problem)}.`, {
-                    cause: error
-                });
-            }
-            if (TLS_FAILURE.test(output)) {
-                throw new Error(`${head}: the TLS handshake with the BuildKit daemon failed: ${reason}. Check that remote-tls-ca is ` +
-                    "the CA of the daemon's certificate, that remote-tls-cert and remote-tls-key are a client " +
-                    'certificate the daemon trusts (its --tlscacert) with its key, and remote-tls-server-name when the ' +
-                    "certificate does not name the node's host.", { cause: error });
-            }
-            if (remote_UNREACHABLE.test(output)) {
-                throw new Error(`${head} is not reachable: ${reason}. Check that its buildkitd listens there (--addr tcp://...) ` +
-                    'and that this runner can reach it, or remove the line from nodes.', { cause: error });
-            }
-            throw error;
-        }
-    }
-}
-
-// EXTERNAL MODULE: ./lib/core/retry.js
-var core_retry = __nccwpck_require__(7493);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./lib/docker/config-file.js
-/**
- * Docker's config.json (`<DOCKER_CONFIG>/config.json`): where it is, reading it without ever quoting its
- * text (it holds credentials), and replacing it in place: through a symlink, keeping its mode.
- */
-
-
-
-
-/** The directory whose config.json the docker CLI (and buildx) read: $DOCKER_CONFIG, else ~/.docker. */
-function dockerConfigDir(env) {
-    return env['DOCKER_CONFIG'] || external_node_path_.join(external_node_os_.homedir(), '.docker');
-}
-function dockerConfigFile(configDir) {
-    return external_node_path_.join(configDir, 'config.json');
-}
-/**
- * Reads config.json. A missing file, or an empty one, is not an error (docker treats both as no
- * settings); an unreadable or malformed one is reported in the result, never thrown.
- */
-function readDockerConfig(file) {
-    let text;
-    try {
-        text = external_node_fs_.readFileSync(file, 'utf8');
-    }
-    catch (error) {
-        if ((0,errors/* errorCode */.CA)(error) === 'ENOENT')
-            return { status: 'missing', file };
-        return { status: 'invalid', file, problem: `Cannot read docker config ${file}: ${(0,errors/* messageOf */.bD)(error)}` };
-    }
-    if (text.trim() === '')
-        return { status: 'found', file, config: {} };
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        // Not JSON.parse's message: it quotes the text around the error, which may be someone's credentials.
-        return { status: 'invalid', file, problem: `Docker config ${file} is not valid JSON; fix or remove it` };
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return {
-            status: 'invalid',
-            file,
-            problem: `Docker config ${file} is not a JSON object; fix or remove it`
-        };
-    }
-    return { status: 'found', file, config: parsed };
-}
-/** The config, {} when there is none; throws the read's problem when the file is malformed. */
-function dockerConfigOrThrow(read) {
-    if (read.status === 'invalid')
-        throw new Error(read.problem);
-    return read.status === 'found' ? read.config : {};
-}
-/**
- * Replaces config.json atomically, through a symlink to where it really lives, keeping the mode of an
- * existing file (a new one is 0600: it holds credentials).
- */
-function writeDockerConfig(file, config) {
-    external_node_fs_.mkdirSync(external_node_path_.dirname(file), { recursive: true });
-    const target = external_node_fs_.existsSync(file) ? external_node_fs_.realpathSync(file) : file;
-    const mode = external_node_fs_.existsSync(target) ? external_node_fs_.statSync(target).mode & 0o777 : 0o600;
-    const tmp = `${target}.${process.pid}.tmp`;
-    external_node_fs_.writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode });
-    external_node_fs_.chmodSync(tmp, mode);
-    external_node_fs_.renameSync(tmp, target);
-}
-
-;// CONCATENATED MODULE: ./lib/docker/login.js
-/**
- * Registry login without dockerd, and without touching the user's docker config: every docker and buildx
- * command of a run gets its own DOCKER_CONFIG directory (in the run's work directory) holding a copy of
- * the user's config.json plus this run's login entry. Everything else of the user's directory
- * (`buildx` with the builder instances, `cli-plugins`, `contexts`, TLS files) is linked, so builders,
- * plugins and contexts are the same. Two runs on one runner never see (or remove) each other's
- * credentials; the post step removes the run's directory with its work directory.
- */
-
-
-
-
-
-/** The `auth` value of a login entry (base64 of `username:password`): as secret as the password. */
-function loginToken(options) {
-    return Buffer.from(`${options.username}:${options.password}`).toString('base64');
-}
-/** `config` with the login entry for `registry` (buildx reads it for the push and the pulls). */
-function withLogin(config, options) {
-    const token = loginToken(options);
-    const key = (0,oci_reference/* configKey */.ur)(options.registry);
-    const out = { ...config, auths: { ...config.auths, [key]: { auth: token } } };
-    // A credential store would shadow the file entry; an empty helper makes the CLI read the file for this host.
-    if (config.credsStore || config.credHelpers?.[key] !== undefined)
-        out.credHelpers = { ...config.credHelpers, [key]: '' };
-    return out;
-}
-/** Creates the run's docker config directory (see the module comment). */
-function createRunDockerConfig(options) {
-    const { userDir, dir } = options;
-    external_node_fs_.mkdirSync(dir, { mode: 0o700 });
-    const read = readDockerConfig(dockerConfigFile(userDir));
-    const warning = read.status === 'invalid'
-        ? `${read.problem}. buildx ignores it with a warning; this run goes on without its settings` +
-            (options.login ? ` (with the login inputs for ${options.login.registry})` : '')
-        : undefined;
-    const base = read.status === 'found' ? read.config : {};
-    writeDockerConfig(dockerConfigFile(dir), options.login ? withLogin(base, options.login) : base);
-    // buildx creates its directory on first use; it must be the user's, shared by every run.
-    external_node_fs_.mkdirSync(external_node_path_.join(userDir, 'buildx'), { recursive: true });
-    for (const entry of external_node_fs_.readdirSync(userDir)) {
-        if (entry === 'config.json' || entry.startsWith('config.json.'))
-            continue;
-        external_node_fs_.symlinkSync(external_node_path_.join(userDir, entry), external_node_path_.join(dir, entry));
-    }
-    const copied = read.status === 'found';
-    return warning === undefined ? { dir, copied } : { dir, copied, warning };
-}
-
-// EXTERNAL MODULE: ./lib/run/deps.js
-var run_deps = __nccwpck_require__(3519);
-// EXTERNAL MODULE: ./lib/run/state.js
-var state = __nccwpck_require__(1176);
-;// CONCATENATED MODULE: ./lib/run/provision.js
-/**
- * Provisioning the builder: choosing the buildx this job runs and having a builder of that name ready
- * (created for this run, or reused when asked). With no buildx-version asked for, the runner's buildx is
- * checked while the builder already starts with it: only when that buildx turns out to be missing or too
- * old is the attempt discarded and the builder created again with a downloaded one.
- *
- * The builder name is saved for the post step *before* `buildx create` (a half-created builder is still
- * removed), and cleared again when the name turns out to belong to a builder this run did not create.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-/** Chooses the buildx and has the builder ready. */
-async function provisionBuilder(options) {
-    const { deps, inputs } = options;
-    const messages = [];
-    const needs = minimumBuildx(inputs.buildOptions);
-    const choice = chooseBuildx({
-        minimumFor: needs.input,
-        version: inputs.buildxVersion,
-        urlTemplate: inputs.buildxDownloadUrl,
-        checksumUrlTemplate: inputs.buildxChecksumUrl,
-        minimum: needs.input ? needs.version : MIN_BUILDX,
-        runner: deps.runner,
-        host: deps.host,
-        dirs: runnerDirs(deps.env),
-        log: {
-            info: message => messages.push(message),
-            warning: message => {
-                deps.reporter.warning(message);
-            }
-        }
-    });
-    const using = (cli) => (0,buildx_cli/* withBuildx */.xG)(deps.runner, cli);
-    const optimistic = inputs.buildxVersion === '' ? createOrReuse(options, using(buildx_cli/* DOCKER_BUILDX */.kc)) : undefined;
-    const [chosen, attempt] = await Promise.allSettled([choice, optimistic]);
-    for (const message of messages)
-        deps.reporter.info(message);
-    if (chosen.status === 'rejected')
-        throw chosen.reason;
-    const runner = using(chosen.value.cli);
-    const provisioned = { runner, buildxVersion: chosen.value.version };
-    if (chosen.value.cli === buildx_cli/* DOCKER_BUILDX */.kc && optimistic) {
-        if (attempt.status === 'rejected')
-            throw attempt.reason;
-        return provisioned;
-    }
-    state/* save */.UN(deps.reporter, 'buildx', (0,buildx_cli/* serializeBuildxCli */.dK)(chosen.value.cli));
-    if (optimistic && attempt.status === 'fulfilled') {
-        if (attempt.value === 'reused')
-            return provisioned; // not ours: any buildx can use it as it is
-        await (0,buildx_builder/* removeBuilder */.iq)(using(buildx_cli/* DOCKER_BUILDX */.kc), options.name).catch(() => 'absent');
-    }
-    await createOrReuse(options, runner);
-    return provisioned;
-}
-/** Creates this run's builder (retrying start-up flakes), or reuses an existing one when asked. */
-async function createOrReuse(options, runner) {
-    const { deps, inputs, name } = options;
-    const buildxDir = (0,buildx_builder/* buildxConfigDir */.iL)(deps.env, dockerConfigDir(deps.env));
-    if (inputs.reuseBuilder && (await (0,buildx_builder/* builderExists */.cv)(runner, name, buildxDir))) {
-        deps.reporter.warning(`Reusing the existing builder ${name}: it keeps its own configuration (this run's buildkitd.toml is not ` +
-            'applied) and is not removed after the job.', { title: 'Builder reused' });
-        return 'reused';
-    }
-    state/* save */.UN(deps.reporter, 'builder', name); // before create: a half-created builder is still removed by the post step
-    const remote = inputs.nodes.some(node => node.remote);
-    const runnerBuilder = remote ? runnerBuilderName(name) : name;
-    if (remote)
-        state/* save */.UN(deps.reporter, 'runnerBuilder', runnerBuilder);
-    const runnerOwn = runnerPlatforms(inputs.platforms, inputs.nodes);
-    if (remote)
-        for (const node of inputs.nodes)
-            deps.reporter.info(`${nodeLabel(node)} builds ${node.platforms.join(', ')} with its own buildkitd settings: this run's ` +
-                'buildkitd.toml, buildkitd-flags and driver-opts apply to the runner’s BuildKit only');
-    try {
-        await (0,core_retry/* withRetries */.LH)((0,run_deps/* retryOptions */.t)(deps, inputs, 'Creating the builder'), async (attempt) => {
-            if (attempt > 0) {
-                await (0,buildx_builder/* removeBuilder */.iq)(runner, name).catch(() => 'absent');
-                if (remote)
-                    await (0,buildx_builder/* removeBuilder */.iq)(runner, runnerBuilder).catch(() => 'absent');
-            }
-            const settings = {
-                name: runnerBuilder,
-                buildkitImage: inputs.buildkitImage,
-                hostNetwork: inputs.hostNetwork,
-                allowHostNetwork: inputs.hostNetwork ||
-                    inputs.network === 'host' ||
-                    inputs.buildOptions.allow.includes('network.host'),
-                driverOpts: inputs.driverOpts,
-                proxyEnv: inputs.proxy ? (0,buildx_builder/* proxyEnvironment */.wP)(deps.env) : {},
-                buildkitdFlags: entitlementFlags(inputs.buildkitdFlags, inputs.buildOptions.allow),
-                configFile: options.configFile,
-                // With nodes, the runner's node is told its platforms: buildx would otherwise send it the nodes'
-                // platforms too (it lists them as emulated ones).
-                ...(inputs.nodes.length > 0 ? { platforms: runnerOwn } : {})
-            };
-            if (!remote) {
-                await (0,buildx_builder/* createBuilder */.Ij)(runner, settings);
-                await appendNodes(runner, settings, inputs.nodes);
-                return;
-            }
-            // The runner's BuildKit as always (when it builds anything), then the remote-driver builder over it
-            // and the daemons.
-            if (runnerOwn.length > 0)
-                await (0,buildx_builder/* createBuilder */.Ij)(runner, settings);
-            const nodes = remoteNodes({
-                builder: name,
-                runnerPlatforms: runnerOwn,
-                nodes: inputs.nodes,
-                tls: options.remoteTls
-            });
-            await createRemoteBuilder(runner, name, nodes);
-        });
-    }
-    catch (error) {
-        if (error instanceof buildx_builder/* BuilderExistsError */.MA)
-            state/* save */.UN(deps.reporter, 'builder', ''); // someone else's: leave it alone
-        throw error;
-    }
-    return 'created';
-}
-
-;// CONCATENATED MODULE: ./lib/run/nodes.js
-/** Builder nodes in a run: which ones join, and which node builds each platform (for the summary). */
-
-/** The inputs with only the nodes that build at least one platform asked for (others would only start). */
-function nodesInUse(reporter, inputs) {
-    const nodes = inputs.nodes.filter(node => {
-        const used = node.platforms.some(p => inputs.platforms.includes(p));
-        if (!used)
-            reporter.info(`nodes: ${node.endpoint} is not joined: it builds none of ${inputs.platforms.join(', ')}`);
-        return used;
-    });
-    return { ...inputs, nodes };
-}
-/** `{ nodes }` for the outputs when the builder has nodes, else nothing. */
-function placementOf(builder, inputs) {
-    return inputs.nodes.length > 0 ? { nodes: nodePlacement(builder, inputs.platforms, inputs.nodes) } : {};
-}
-
-;// CONCATENATED MODULE: ./lib/run/loopback.js
-/**
- * Registries on this machine's loopback (`localhost:5000`, `127.0.0.1:5000`): the builder runs in a
- * container, whose own loopback is not the runner's, so it reaches them only on the host network. A run
- * that names one (a tag, an insecure registry, a CA, a mirror) gets the host network, and the log says why.
- */
-
-
-/** The loopback registries the inputs name, each once, in input order. */
-function loopbackRegistries(inputs) {
-    const hosts = [
-        ...inputs.tags.map(tag => (0,oci_reference/* parseImageReference */.o_)(tag).registry),
-        ...inputs.insecureRegistries.map(r => r.host),
-        ...inputs.caCerts.map(c => c.host),
-        ...[...inputs.registryMirrors.values()].flatMap(mirrors => mirrors.map(m => m.host))
-    ];
-    return [...new Set(hosts.filter(isLoopbackHost))];
-}
-/**
- * The inputs with the host network on when a loopback registry needs it (unless driver-opts choose the
- * builder's network themselves); as they are otherwise.
- */
-function hostNetworkForLoopback(log, inputs) {
-    if (inputs.hostNetwork || inputs.reuseBuilder)
-        return inputs;
-    const loopback = loopbackRegistries(inputs);
-    if (loopback.length === 0)
-        return inputs;
-    if (inputs.driverOpts.some(opt => /^network=/.test(opt)))
-        return inputs;
-    log.info(`host-network: true, because ${loopback.join(', ')} ${loopback.length > 1 ? 'are' : 'is'} on this machine's ` +
-        'loopback, which the builder container reaches only on the host network');
-    return { ...inputs, hostNetwork: true };
-}
-
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-var lib_proxy = __nccwpck_require__(9783);
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
@@ -43132,6 +36438,8 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
+// EXTERNAL MODULE: ./lib/buildkitd/registry-name.js
+var registry_name = __nccwpck_require__(4213);
 ;// CONCATENATED MODULE: ./lib/buildkitd/toml.js
 /**
  * The buildkitd.toml the action hands to `docker buildx create --buildkitd-config`: a table generated from
@@ -43212,7 +36520,7 @@ function generateBuildkitdConfig(options) {
             table.mirrors = [...entry.mirrors];
         if (entry.plainHttpFrom.size > 0)
             table.http = true;
-        else if (entry.httpsFrom.size > 0 && isLoopbackHost(host))
+        else if (entry.httpsFrom.size > 0 && (0,registry_name/* isLoopbackHost */.c)(host))
             table.http = false;
         if (entry.insecure)
             table.insecure = true;
@@ -43344,7 +36652,7 @@ function registrySettings(table, host) {
     const registries = Object.hasOwn(table, 'registry') ? table.registry : undefined;
     const settings = isTable(registries) && Object.hasOwn(registries, host) ? registries[host] : undefined;
     if (settings === undefined)
-        return { plainHttp: isLoopbackHost(host), insecure: false, ca: [] };
+        return { plainHttp: (0,registry_name/* isLoopbackHost */.c)(host), insecure: false, ca: [] };
     const where = (key) => formatKeyPath(['registry', host, key]);
     if (!isTable(settings)) {
         throw new Error(`buildkitd.toml: ${formatKeyPath(['registry', host])} must be a table`);
@@ -43363,9 +36671,6277 @@ function registrySettings(table, host) {
         }
         ca = [...caValue];
     }
-    return { plainHttp: flag('http') ?? isLoopbackHost(host), insecure: flag('insecure') ?? false, ca };
+    return { plainHttp: flag('http') ?? (0,registry_name/* isLoopbackHost */.c)(host), insecure: flag('insecure') ?? false, ca };
 }
 
+
+/***/ }),
+
+/***/ 3239:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ak: () => (/* binding */ uniqueBuilderName),
+/* harmony export */   Ij: () => (/* binding */ createBuilder),
+/* harmony export */   MA: () => (/* binding */ BuilderExistsError),
+/* harmony export */   cP: () => (/* binding */ builderOptionArgs),
+/* harmony export */   cv: () => (/* binding */ builderExists),
+/* harmony export */   iL: () => (/* binding */ buildxConfigDir),
+/* harmony export */   iq: () => (/* binding */ removeBuilder),
+/* harmony export */   wP: () => (/* binding */ proxyEnvironment)
+/* harmony export */ });
+/* unused harmony exports createBuilderArgs, csvField, removeBuilderArgs */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6741);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3828);
+/**
+ * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
+ * by the post step. The argv is built by pure functions; `createBuilder` runs it.
+ */
+
+
+
+
+
+/** A builder name that no other job on this runner will pick. */
+function uniqueBuilderName(runId) {
+    const suffix = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex');
+    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
+}
+function createBuilderArgs(options) {
+    const args = ['buildx', 'create', '--name', options.name, ...builderOptionArgs(options)];
+    if (options.platforms && options.platforms.length > 0)
+        args.push('--platform', options.platforms.join(','));
+    args.push('--bootstrap');
+    return args;
+}
+/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
+function builderOptionArgs(options) {
+    const args = ['--driver', 'docker-container'];
+    const driverOpts = [`image=${options.buildkitImage}`];
+    if (options.hostNetwork)
+        driverOpts.push('network=host');
+    for (const [key, value] of Object.entries(options.proxyEnv))
+        driverOpts.push(csvField(`env.${key}=${value}`));
+    driverOpts.push(...options.driverOpts);
+    for (const opt of driverOpts)
+        args.push('--driver-opt', opt);
+    if (options.configFile)
+        args.push('--config', options.configFile);
+    const flags = options.buildkitdFlags.trim();
+    if (flags)
+        args.push('--buildkitd-flags', flags);
+    return args;
+}
+/**
+ * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
+ * quoted field, with quotes inside it doubled.
+ */
+function csvField(value) {
+    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+function removeBuilderArgs(name) {
+    return ['buildx', 'rm', '--force', name];
+}
+/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
+function proxyEnvironment(env) {
+    const out = {};
+    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
+        const value = env[name] ?? env[name.toLowerCase()];
+        if (value)
+            out[name] = value;
+    }
+    return out;
+}
+/** The name is taken by a builder this run did not create (so it must not remove it either). */
+class BuilderExistsError extends Error {
+    name = 'BuilderExistsError';
+}
+async function createBuilder(runner, options) {
+    try {
+        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(runner, 'docker', createBuilderArgs(options), {
+            what: `Creating builder ${options.name}`
+        });
+    }
+    catch (error) {
+        if (error instanceof _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd &&
+            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
+            throw new Error(`The Docker engine is not reachable (${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .lastLine */ .fM)(error.stderr)}). Start Docker on the runner or point ` +
+                'DOCKER_HOST at an engine.', { cause: error });
+        }
+        if (error instanceof _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd && /already exists|existing instance/.test(error.stderr)) {
+            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
+        }
+        throw error;
+    }
+}
+/**
+ * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
+ * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
+ * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
+ */
+async function builderExists(runner, name, buildxConfigDir) {
+    const instances = node_path__WEBPACK_IMPORTED_MODULE_2__.join(buildxConfigDir, 'instances');
+    if (node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(instances))
+        return node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(instances, name));
+    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
+    return result.exitCode === 0;
+}
+/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
+function buildxConfigDir(env, dockerConfigDir) {
+    return env.BUILDX_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_2__.join(dockerConfigDir, 'buildx');
+}
+/** Removes a builder with its container and state; a builder that is already gone is not an error. */
+async function removeBuilder(runner, name) {
+    const result = await runner.run('docker', removeBuilderArgs(name));
+    if (result.exitCode === 0)
+        return 'removed';
+    if (/no builder .* found|not found/i.test(result.stderr))
+        return 'absent';
+    throw new _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
+}
+
+
+/***/ }),
+
+/***/ 8978:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TQ: () => (/* binding */ standaloneBuildx),
+/* harmony export */   WV: () => (/* binding */ parseBuildxCli),
+/* harmony export */   dK: () => (/* binding */ serializeBuildxCli),
+/* harmony export */   kc: () => (/* binding */ DOCKER_BUILDX),
+/* harmony export */   xG: () => (/* binding */ withBuildx)
+/* harmony export */ });
+/* unused harmony export buildxCommand */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/**
+ * Which buildx this job runs, and how a command reaches it: the runner's `docker buildx` plugin, or a
+ * downloaded release run standalone (see buildx-install.ts). The post step needs only this module.
+ */
+
+
+/** The runner's own buildx, as a docker CLI plugin. */
+const DOCKER_BUILDX = Object.freeze({
+    command: 'docker',
+    prefix: Object.freeze(['buildx'])
+});
+/** A buildx binary run standalone (`/path/docker-buildx version`). */
+function standaloneBuildx(binary) {
+    return { command: binary, prefix: [] };
+}
+/**
+ * `['buildx', 'build', ...]` (as builder.ts and build.ts produce it) -> the command and arguments that run
+ * it with `cli`.
+ */
+function buildxCommand(cli, argv) {
+    if (argv[0] !== 'buildx')
+        throw new Error(`not a buildx command: ${argv.join(' ')}`);
+    return [cli.command, [...cli.prefix, ...argv.slice(1)]];
+}
+/** A runner that sends `docker buildx ...` to `cli`; every other command goes to `runner` unchanged. */
+function withBuildx(runner, cli) {
+    if (isDockerBuildx(cli))
+        return runner;
+    return {
+        run(command, args, options) {
+            if (command === 'docker' && args[0] === 'buildx') {
+                const [buildx, buildxArgs] = buildxCommand(cli, args);
+                return runner.run(buildx, buildxArgs, options);
+            }
+            return runner.run(command, args, options);
+        }
+    };
+}
+function isDockerBuildx(cli) {
+    return cli.command === 'docker' && cli.prefix.length === 1 && cli.prefix[0] === 'buildx';
+}
+/** The BuildxCli as a state value, for the post step (which must remove the builder with the same binary). */
+function serializeBuildxCli(cli) {
+    return isDockerBuildx(cli) ? '' : JSON.stringify({ command: cli.command, prefix: cli.prefix });
+}
+/**
+ * Reads what `serializeBuildxCli` wrote. '' (main used the runner's buildx, or never got that far),
+ * something unreadable, or a binary that is no longer there: the runner's `docker buildx`.
+ */
+function parseBuildxCli(value) {
+    if (value === '')
+        return DOCKER_BUILDX;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch {
+        return DOCKER_BUILDX;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return DOCKER_BUILDX;
+    const { command, prefix } = parsed;
+    if (typeof command !== 'string' || command === '')
+        return DOCKER_BUILDX;
+    if (!Array.isArray(prefix) || !prefix.every((p) => typeof p === 'string'))
+        return DOCKER_BUILDX;
+    if (node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(command) && !node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(command))
+        return DOCKER_BUILDX;
+    return { command, prefix };
+}
+
+
+/***/ }),
+
+/***/ 1432:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  YJ: () => (/* binding */ downloadWithLimit),
+  K2: () => (/* binding */ installBuildx),
+  xV: () => (/* binding */ runnerDirs),
+  Q3: () => (/* binding */ sha256File)
+});
+
+// UNUSED EXPORTS: DOWNLOAD_STALL_MS, TOOL_NAME
+
+// EXTERNAL MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js + 3 modules
+var tool_cache = __nccwpck_require__(3002);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./lib/buildx/version.js
+var buildx_version = __nccwpck_require__(5100);
+// EXTERNAL MODULE: ./lib/buildx/cli.js
+var cli = __nccwpck_require__(8978);
+// EXTERNAL MODULE: ./lib/core/errors.js
+var errors = __nccwpck_require__(3828);
+;// CONCATENATED MODULE: ./lib/core/stall.js
+/**
+ * A time limit for work whose progress can be watched (a download growing a file): it fails when the
+ * progress stands still for too long, however long the whole work takes while it moves.
+ */
+/** `work`, or a rejection with `message` once its progress has not moved for `stallMs`. */
+function withStallLimit(work, limit) {
+    return new Promise((resolve, reject) => {
+        let last = limit.progress();
+        let since = Date.now();
+        const timer = setInterval(() => {
+            const now = limit.progress();
+            if (now !== last) {
+                last = now;
+                since = Date.now();
+            }
+            else if (Date.now() - since >= limit.stallMs) {
+                clearInterval(timer);
+                reject(new Error(limit.message()));
+            }
+        }, limit.pollMs ?? Math.min(1000, limit.stallMs / 10));
+        work.then(value => {
+            clearInterval(timer);
+            resolve(value);
+        }, (error) => {
+            clearInterval(timer);
+            reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+}
+
+// EXTERNAL MODULE: ./lib/buildx/release.js
+var release = __nccwpck_require__(8113);
+;// CONCATENATED MODULE: ./lib/buildx/install.js
+/**
+ * Downloading a buildx release into the runner's tool cache. The release binary for this runner's OS/arch
+ * is downloaded (from GitHub, or from the mirror that `buildx-download-url` describes), checked against
+ * the release's `checksums.txt`, kept in the tool cache (a later job on the same runner takes it from
+ * there without downloading) and run *standalone* for this job: nothing is written to the docker CLI's
+ * plugin directories, so other jobs and steps keep the runner's own buildx.
+ *
+ * A checksum file that is not there (HTTP 404/410/403) leaves the download unverified, with a warning; a
+ * checksum file that is there must list the binary with the same sha256, else nothing is installed.
+ *
+ * The runner's directories come in as `dirs`. @actions/tool-cache itself still takes the tool cache
+ * directory from the process environment (RUNNER_TOOL_CACHE), which the run's environment is.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
+const TOOL_NAME = 'buildx';
+/** The runner's directories from the run's environment. */
+function runnerDirs(env) {
+    return { toolCache: env.RUNNER_TOOL_CACHE ?? '', temp: env.RUNNER_TEMP ?? '' };
+}
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    await (0,promises_.pipeline)(external_node_fs_.createReadStream(file), hash);
+    return hash.digest('hex');
+}
+/** Name of the binary in the tool cache. */
+function cachedBinaryName(platform) {
+    return `docker-buildx${platform.ext}`;
+}
+/**
+ * Makes buildx `version` available from the tool cache: found there, or downloaded, verified and cached.
+ * Then runs `<binary> version` to check that it runs here and is the version asked for.
+ */
+async function installBuildx(options) {
+    const { log } = options;
+    const { version, platform } = options;
+    requireRunnerDirs(options.dirs);
+    const cachedDir = tool_cache/* find */.I6(TOOL_NAME, version, platform.arch);
+    const cached = cachedDir ? external_node_path_.join(cachedDir, cachedBinaryName(platform)) : '';
+    const source = cached && external_node_fs_.existsSync(cached) ? 'tool-cache' : 'download';
+    if (source === 'tool-cache')
+        log.info(`found buildx ${version} in the tool cache: ${cached}`);
+    const binary = source === 'tool-cache' ? cached : await downloadAndCache(options);
+    external_node_fs_.chmodSync(binary, 0o755);
+    const result = await options.runner.run(binary, ['version'], { silent: true });
+    const reported = result.exitCode === 0 ? (0,buildx_version/* parseBuildxVersion */.Ou)(result.stdout) : undefined;
+    if (reported !== (0,release/* coreVersion */.kI)(version)) {
+        // Not what was asked for: take it out of the tool cache, so the next run downloads again.
+        const dir = external_node_path_.dirname(binary);
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        external_node_fs_.rmSync(`${dir}.complete`, { force: true });
+    }
+    if (!reported) {
+        const detail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
+        throw new release/* BuildxInstallError */.Ch(`The buildx binary ${binary} does not run on this runner (\`version\` exit code ${result.exitCode}; ` +
+            `removed from the tool cache)${detail ? `:\n${detail}` : ''}`);
+    }
+    if (reported !== (0,release/* coreVersion */.kI)(version)) {
+        throw new release/* BuildxInstallError */.Ch(`The buildx binary ${binary} reports version ${reported}, not ${version}: ` +
+            'check that buildx-download-url puts {version} where the mirror keeps each version. It was removed ' +
+            'from the tool cache.');
+    }
+    log.info(`using buildx ${version} (${result.stdout.trim()}) from ${binary} for this job`);
+    return { cli: (0,cli/* standaloneBuildx */.TQ)(binary), version: reported, source, path: binary };
+}
+function requireRunnerDirs(dirs) {
+    const named = [
+        ['RUNNER_TOOL_CACHE', dirs.toolCache],
+        ['RUNNER_TEMP', dirs.temp]
+    ];
+    for (const [name, value] of named) {
+        if (!value) {
+            throw new release/* BuildxInstallError */.Ch(`${name} is not set, so buildx cannot be downloaded to the tool cache (the GitHub runner sets it).`);
+        }
+    }
+}
+async function downloadAndCache(options) {
+    const { version, platform, log } = options;
+    const download = (url, httpMessage) => downloadTo(url, external_node_path_.join(options.dirs.temp, (0,external_node_crypto_.randomUUID)()), httpMessage);
+    const template = options.urlTemplate?.trim() || release/* DEFAULT_DOWNLOAD_URL */.h2;
+    const binaryUrl = (0,release/* renderUrlTemplate */.ae)(template, version, platform);
+    const checksumUrl = options.checksumUrlTemplate?.trim()
+        ? (0,release/* renderUrlTemplate */.ae)(options.checksumUrlTemplate, version, platform)
+        : (0,release/* defaultChecksumUrl */.YE)(binaryUrl);
+    const what = `buildx ${version} for ${platform.os}-${platform.arch}`;
+    log.info(`downloading ${what} from ${(0,release/* displayUrl */.Qy)(binaryUrl)}`);
+    const downloaded = await download(binaryUrl, status => status === 404
+        ? `${what} is not at ${(0,release/* displayUrl */.Qy)(binaryUrl)} (HTTP 404). Check that buildx-version is a released ` +
+            'version and that buildx-download-url serves it.'
+        : `Downloading ${what} from ${(0,release/* displayUrl */.Qy)(binaryUrl)} failed: HTTP ${status}.`);
+    try {
+        const actual = await sha256File(downloaded);
+        const checksums = await fetchChecksums(checksumUrl, binaryUrl, options.dirs, log);
+        if (checksums) {
+            const names = [
+                decodeURIComponent(external_node_path_.posix.basename(new URL(binaryUrl).pathname)),
+                (0,release/* releaseAssetName */.Dz)(version, platform)
+            ];
+            (0,release/* verifyChecksum */.j_)({ actual, checksums, names, checksumUrl, binaryUrl });
+            log.info(`sha256 ${actual} matches ${(0,release/* displayUrl */.Qy)(checksumUrl)}`);
+        }
+        else {
+            log.info(`sha256 of the unverified download: ${actual}`);
+        }
+        const dir = await tool_cache/* cacheFile */.NJ(downloaded, cachedBinaryName(platform), TOOL_NAME, version, platform.arch);
+        const binary = external_node_path_.join(dir, cachedBinaryName(platform));
+        log.info(`cached buildx ${version} in the tool cache: ${binary}`);
+        return binary;
+    }
+    finally {
+        external_node_fs_.rmSync(downloaded, { force: true });
+    }
+}
+/** The checksum file's entries, or undefined (with a warning) when the source publishes none. */
+async function fetchChecksums(checksumUrl, binaryUrl, dirs, log) {
+    let file;
+    try {
+        file = await downloadWithLimit(checksumUrl, external_node_path_.join(dirs.temp, (0,external_node_crypto_.randomUUID)()));
+    }
+    catch (error) {
+        const status = error instanceof tool_cache/* HTTPError */.Hl ? error.httpStatusCode : undefined;
+        if (status === 404 || status === 410 || status === 403) {
+            log.warning(`No checksum file at ${(0,release/* displayUrl */.Qy)(checksumUrl)} (HTTP ${status}): the buildx download from ` +
+                `${(0,release/* displayUrl */.Qy)(binaryUrl)} is unverified.`);
+            return undefined;
+        }
+        throw new release/* BuildxInstallError */.Ch(`Could not fetch the checksum file ${(0,release/* displayUrl */.Qy)(checksumUrl)} to verify buildx: ${downloadFailure(error)}.`, { cause: error });
+    }
+    try {
+        return (0,release/* parseChecksums */.yk)(external_node_fs_.readFileSync(file, 'utf8'));
+    }
+    finally {
+        external_node_fs_.rmSync(file, { force: true });
+    }
+}
+async function downloadTo(url, dest, httpMessage) {
+    try {
+        return await downloadWithLimit(url, dest);
+    }
+    catch (error) {
+        if (error instanceof tool_cache/* HTTPError */.Hl)
+            throw new release/* BuildxInstallError */.Ch(httpMessage(error.httpStatusCode), { cause: error });
+        throw new release/* BuildxInstallError */.Ch(`Downloading buildx from ${(0,release/* displayUrl */.Qy)(url)} failed: ${downloadFailure(error)}.`, {
+            cause: error
+        });
+    }
+}
+/** How long a download may go without receiving a byte. */
+const DOWNLOAD_STALL_MS = 60_000;
+/** tc.downloadTool, failing when the file it writes stops growing for DOWNLOAD_STALL_MS. */
+function downloadWithLimit(url, dest) {
+    return withStallLimit(tool_cache/* downloadTool */.bq(url, dest), {
+        progress: () => external_node_fs_.statSync(dest, { throwIfNoEntry: false })?.size ?? -1,
+        stallMs: DOWNLOAD_STALL_MS,
+        message: () => `${new URL(url).host} stalled: no data for ${DOWNLOAD_STALL_MS / 1000} s while downloading ${(0,release/* displayUrl */.Qy)(url)}`
+    });
+}
+function downloadFailure(error) {
+    if (error instanceof tool_cache/* HTTPError */.Hl)
+        return `HTTP ${error.httpStatusCode ?? 'error'}`;
+    return (0,errors/* messageOf */.bD)(error);
+}
+
+
+/***/ }),
+
+/***/ 3651:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   PB: () => (/* binding */ buildxFailureReason),
+/* harmony export */   Vs: () => (/* binding */ QEMU_CRASH),
+/* harmony export */   YP: () => (/* binding */ failureOutput),
+/* harmony export */   eI: () => (/* binding */ emulatorCrashHint),
+/* harmony export */   nj: () => (/* binding */ crossCompileHint),
+/* harmony export */   uK: () => (/* binding */ hintsFor)
+/* harmony export */ });
+/* unused harmony exports hostOf, transientReason */
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6741);
+/**
+ * What buildx's output says about a failure, from one table of known failures: whether another attempt
+ * can fix it (network, registry overload, builder start-up) and, for the errors users meet most with
+ * private registries and emulation, a hint that names the input that fixes it. The retry policy and the
+ * failure report both read this table.
+ *
+ * A failure that shows the build itself failed (a Dockerfile that fails fails the same way every time) or
+ * a configuration problem is never retried, whatever else the output says.
+ */
+
+const NOTHING_SET = { loginRegistry: '', retries: 0, insecureRegistries: [] };
+const UNTRUSTED_CERTIFICATE = /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i;
+/** The registry (host[:port]) of the https:// URL on the first line of `output` that matches `pattern`. */
+function hostOf(output, pattern) {
+    const line = output.split('\n').find(l => pattern.test(l)) ?? '';
+    return /https:\/\/([^/\s"]+)/.exec(line)?.[1];
+}
+const FAILURES = [
+    // The build itself failed.
+    { pattern: /did not complete successfully/i, transient: false },
+    { pattern: /dockerfile parse error/i, transient: false },
+    { pattern: /failed to compute cache key/i, transient: false },
+    { pattern: /failed to parse (stage|platform|dockerfile)/i, transient: false },
+    { pattern: /unknown instruction/i, transient: false },
+    { pattern: /invalid reference format/i, transient: false },
+    // Configuration that an input fixes.
+    {
+        pattern: UNTRUSTED_CERTIFICATE,
+        transient: false,
+        hint: (_, output) => {
+            const host = hostOf(output, UNTRUSTED_CERTIFICATE);
+            return {
+                title: 'Registry certificate not trusted',
+                message: host
+                    ? `BuildKit does not trust the certificate of ${host}. Give its CA with the ca-certs input ` +
+                        `(${host}=PEM or a path), or list ${host} in insecure-registries to skip verification.`
+                    : 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
+                        '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+            };
+        }
+    },
+    {
+        pattern: /server gave HTTP response to HTTPS client/i,
+        transient: false,
+        hint: {
+            title: 'Registry speaks plain HTTP',
+            message: 'The registry serves plain HTTP. List it in insecure-registries as http://host:port.'
+        }
+    },
+    {
+        pattern: /no such host/i,
+        transient: false,
+        hint: {
+            title: 'Registry name not resolvable from the builder',
+            message: 'The builder container cannot resolve the registry name (private DNS or /etc/hosts). ' +
+                'Set host-network: true so the builder uses the runner’s network and resolver.'
+        }
+    },
+    {
+        pattern: /multiple platforms feature is currently not supported for docker driver/i,
+        transient: false,
+        hint: {
+            title: 'Builder cannot build several platforms',
+            message: 'The build ran on the docker driver. This action creates a docker-container builder; do not override ' +
+                'it with a builder that uses the docker driver.'
+        }
+    },
+    {
+        pattern: /exec format error/i,
+        transient: false,
+        hint: {
+            title: 'Emulator missing for a platform',
+            message: 'A RUN step ran a binary for another architecture without QEMU. Leave qemu: auto (or image/package), ' +
+                'or cross-compile with FROM --platform=$BUILDPLATFORM.'
+        }
+    },
+    {
+        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access|refused the credentials|refused to let these credentials push/i,
+        transient: false,
+        hint: context => context.loginRegistry === ''
+            ? {
+                title: 'Registry refused the credentials',
+                message: 'The registry needs credentials: set the registry, username and password inputs (or log in ' +
+                    'before this step) for the registry in tags.'
+            }
+            : {
+                title: 'Registry refused the credentials',
+                message: `The registry refused the login: check the password (or token) and username for ` +
+                    `${context.loginRegistry}, and that the account may push to the repositories of the tags input. A tag ` +
+                    'in another registry needs its own login before this step.'
+            }
+    },
+    {
+        // An HTTPS registry that BuildKit talked to over plain HTTP (its default for localhost and 127.0.0.1).
+        pattern: /https?:\/\/[^\s"]+[^\n]*400 Bad Request|Client sent an HTTP request to an HTTPS server/i,
+        transient: false,
+        hint: (context, output) => {
+            const host = /http:\/\/([^/\s"]+)/.exec(output)?.[1] ?? 'the registry';
+            const listed = context.insecureRegistries.includes(host);
+            return {
+                title: 'HTTPS registry reached over HTTP',
+                message: `BuildKit talked plain HTTP to ${host}, which serves HTTPS (400 Bad Request). ` +
+                    (listed
+                        ? `insecure-registries lists ${host} as plain HTTP: list it as https://${host} (or ${host}) to ` +
+                            'keep HTTPS without verification, or give its CA with ca-certs instead.'
+                        : `Give its CA with ca-certs (${host}=PEM or a path): that makes BuildKit use HTTPS for it, ` +
+                            `even on localhost; or list https://${host} in insecure-registries to skip verification.`)
+            };
+        }
+    },
+    {
+        // The builder's container stopped, or BuildKit died, in the middle of the build.
+        pattern: /rpc error: code = \w+ desc = [^\n]*(EOF|connection reset|transport is closing)|no such container|error reading from server: EOF/i,
+        transient: 'builder connection lost',
+        hint: context => context.retries > 0
+            ? undefined
+            : {
+                title: 'Builder lost',
+                message: 'The connection to the builder was lost during the build: its container stopped or BuildKit ' +
+                    'exited (out of memory, removed by a cleanup job, Docker restarted). With retries set ' +
+                    '(e.g. retries: 2) the build is tried again and the builder started again.'
+            }
+    },
+    {
+        pattern: /unsupported request frontend\.(lint|outline|targets)|unsupported frontend capability moby\.buildkit\.frontend\.subrequests/i,
+        transient: false,
+        hint: {
+            title: 'BuildKit too old for call',
+            message: "The builder's BuildKit cannot evaluate the build this way (call: check, outline and targets need " +
+                'BuildKit 0.15 or newer). Set buildkit-image to a newer BuildKit (e.g. moby/buildkit:buildx-stable-1), ' +
+                'or leave call empty.'
+        }
+    },
+    // Transient: another attempt may succeed.
+    { pattern: /connection refused/i, transient: 'connection refused' },
+    { pattern: /connection reset by peer/i, transient: 'connection reset' },
+    { pattern: /broken pipe|unexpected EOF/i, transient: 'connection dropped' },
+    {
+        pattern: /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout/i,
+        transient: 'timeout'
+    },
+    {
+        pattern: /\b(500|502|503|504) (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i,
+        transient: 'registry server error'
+    },
+    { pattern: /\b429 Too Many Requests|toomanyrequests/i, transient: 'registry rate limit (429)' },
+    {
+        pattern: /failed to (push|fetch|copy|do request).*(EOF|reset|refused|timeout)/i,
+        transient: 'network failure during push/pull'
+    },
+    {
+        pattern: /error reading from server|transport is closing|failed to dial gRPC|connection error: desc/i,
+        transient: 'builder connection lost'
+    },
+    {
+        pattern: /error while booting|failed to bootstrap|timeout waiting for buildkitd/i,
+        transient: 'builder start-up failed'
+    }
+];
+/**
+ * What an emulated process prints when QEMU itself fails it: known emulator bugs end in a segmentation
+ * fault or an illegal instruction (`qemu: uncaught target signal 11 (Segmentation fault)`), a missing or
+ * broken handler in `exec format error`. Matched against the output of a failed step that ran under
+ * emulation (see run/timings.ts), not against the whole build output: natively the same words are the
+ * program's own bug.
+ */
+const QEMU_CRASH = /segmentation fault|illegal instruction|exec format error|qemu: uncaught target signal/i;
+/** For a build step that failed under emulation with one of the QEMU_CRASH messages. */
+function emulatorCrashHint(platform, step) {
+    return {
+        title: `Emulator crash on ${platform}`,
+        message: `${step} failed under QEMU emulation for ${platform} with an error typical of emulator bugs. Pin or ` +
+            'update the emulator (qemu-image: a newer tonistiigi/binfmt release, or qemu: package for the ' +
+            "runner's own QEMU), or cross-compile that step (FROM --platform=$BUILDPLATFORM, see docs/performance.md)."
+    };
+}
+/** When most of the build's time went into RUN steps under emulation. */
+function crossCompileHint(platforms, emulatedSeconds, share) {
+    return {
+        title: 'Emulated RUN steps dominate the build',
+        message: `RUN steps under QEMU emulation (${platforms.join(', ')}) took ${emulatedSeconds.toFixed(1)} s, ` +
+            `${Math.round(share * 100)}% of the build's step time. Cross-compiling is usually several times ` +
+            'faster: run the toolchain in a FROM --platform=$BUILDPLATFORM stage and build for TARGETOS/' +
+            'TARGETARCH (example in docs/performance.md).'
+    };
+}
+/** Why the failure looks transient, or undefined when it must not be retried. */
+function transientReason(output) {
+    const matching = FAILURES.filter(f => f.pattern.test(output));
+    if (matching.some(f => f.transient === false))
+        return undefined;
+    return matching.find(f => f.transient !== false)?.transient || undefined;
+}
+/** The hints for every known failure the output shows, worded for what the inputs set. */
+function hintsFor(output, context = NOTHING_SET) {
+    return FAILURES.flatMap(f => {
+        if (!f.hint || !f.pattern.test(output))
+            return [];
+        const hint = typeof f.hint === 'function' ? f.hint(context, output) : f.hint;
+        return hint ? [hint] : [];
+    });
+}
+/** A command's output (stderr, then stdout); for anything else its message. */
+function failureOutput(error) {
+    return error instanceof _core_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .CommandError */ .Qd ? `${error.stderr}\n${error.stdout}` : undefined;
+}
+/** The retry classifier for buildx commands: a command whose output shows a transient failure. */
+function buildxFailureReason(error) {
+    const output = failureOutput(error);
+    return output === undefined ? undefined : transientReason(output);
+}
+
+
+/***/ }),
+
+/***/ 8113:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ch: () => (/* binding */ BuildxInstallError),
+/* harmony export */   Dz: () => (/* binding */ releaseAssetName),
+/* harmony export */   Jr: () => (/* binding */ parseDownloadUrlTemplate),
+/* harmony export */   Ld: () => (/* binding */ releasePlatform),
+/* harmony export */   NZ: () => (/* binding */ FALLBACK_BUILDX_VERSION),
+/* harmony export */   Qy: () => (/* reexport safe */ _registry_errors_js__WEBPACK_IMPORTED_MODULE_0__.Qy),
+/* harmony export */   Wi: () => (/* binding */ normalizeBuildxVersion),
+/* harmony export */   YE: () => (/* binding */ defaultChecksumUrl),
+/* harmony export */   ae: () => (/* binding */ renderUrlTemplate),
+/* harmony export */   h2: () => (/* binding */ DEFAULT_DOWNLOAD_URL),
+/* harmony export */   j_: () => (/* binding */ verifyChecksum),
+/* harmony export */   kI: () => (/* binding */ coreVersion),
+/* harmony export */   yk: () => (/* binding */ parseChecksums)
+/* harmony export */ });
+/* unused harmony exports CHECKSUMS_FILE, TOOL_NAME */
+/* harmony import */ var _registry_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(228);
+/**
+ * buildx releases, as pure facts: the version grammar, the OS/arch names of the release assets, URL
+ * templates (`buildx-download-url`) and the release's `checksums.txt`. No I/O: input validation uses this
+ * module without pulling in the download code.
+ *
+ * URL templates: placeholders `{version}` (without `v`: 0.13.1), `{os}` (linux, darwin, windows, freebsd),
+ * `{arch}` (amd64, arm64, arm-v7, arm-v6, ppc64le, s390x, riscv64) and `{ext}` (`.exe` on Windows, else
+ * empty), the names buildx's GitHub releases use. `{version}` is required (the tool cache is keyed by
+ * version). The checksum file is `checksums.txt` in the same directory as the binary, unless a separate
+ * checksum URL template (same placeholders) is given.
+ */
+
+/** The GitHub release asset of a buildx version for this runner. */
+const DEFAULT_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}';
+/** Name of the checksum file published next to the release binaries. */
+const CHECKSUMS_FILE = 'checksums.txt';
+/**
+ * The version installed when `buildx-version` is empty and the runner's buildx is missing or older than
+ * the action needs. Pinned (not "latest"): finding the latest release needs the GitHub API, which runners
+ * behind a mirror cannot reach, and a pinned version builds the same way every time.
+ */
+const FALLBACK_BUILDX_VERSION = '0.38.0';
+/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
+const TOOL_NAME = 'buildx';
+/** A buildx install that failed; the message says what failed and where. */
+class BuildxInstallError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'BuildxInstallError';
+    }
+}
+// ---------------------------------------------------------------------------------------------------------
+// Versions, platforms, URLs
+/**
+ * The `buildx-version` input: '' (use the runner's buildx when it is recent enough), or an exact release
+ * such as 0.13.1, v0.13.1 or 0.14.0-rc1. Returns it without the `v`.
+ */
+function normalizeBuildxVersion(value) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return '';
+    const match = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/.exec(trimmed);
+    if (!match?.[1]) {
+        throw new Error(`"${value}" is not a buildx release version; use an exact version such as 0.13.1 ` +
+            '(or leave it empty to use the runner’s buildx)');
+    }
+    return match[1];
+}
+/** `0.14.0-rc1` -> `0.14.0`, for comparing with what `buildx version` prints. */
+function coreVersion(version) {
+    return version.replace(/-.*$/, '');
+}
+const RELEASE_OS = {
+    linux: 'linux',
+    darwin: 'darwin',
+    win32: 'windows',
+    freebsd: 'freebsd'
+};
+const RELEASE_ARCH = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64'
+};
+/** Node's platform / arch -> the OS and arch in buildx's release asset names. */
+function releasePlatform(platform, arch, armVersion) {
+    const os = RELEASE_OS[platform];
+    if (!os)
+        throw new BuildxInstallError(`buildx has no release for this runner's OS (${platform})`);
+    let releaseArch = RELEASE_ARCH[arch];
+    if (arch === 'arm')
+        releaseArch = armVersion === '6' ? 'arm-v6' : 'arm-v7';
+    if (!releaseArch)
+        throw new BuildxInstallError(`buildx has no release for this runner's architecture (${arch})`);
+    return { os, arch: releaseArch, ext: os === 'windows' ? '.exe' : '' };
+}
+/** `buildx-v0.13.1.linux-amd64`: the file name GitHub releases (and their checksums.txt) use. */
+function releaseAssetName(version, platform) {
+    return `buildx-v${version}.${platform.os}-${platform.arch}${platform.ext}`;
+}
+const PLACEHOLDERS = ['version', 'os', 'arch', 'ext'];
+/** Fills a URL template's placeholders; throws on an unknown placeholder or a result that is no http(s) URL. */
+function renderUrlTemplate(template, version, platform) {
+    const values = { version, ...platform };
+    const rendered = template.trim().replace(/\{([^{}]*)\}/g, (whole, name) => {
+        const key = PLACEHOLDERS.find(p => p === name);
+        if (!key) {
+            throw new Error(`"${template}" has an unknown placeholder ${whole}; use ${PLACEHOLDERS.map(p => `{${p}}`).join(', ')}`);
+        }
+        return values[key];
+    });
+    let url;
+    try {
+        url = new URL(rendered);
+    }
+    catch {
+        throw new Error(`"${template}" does not make a URL (got "${rendered}")`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new Error(`"${template}" is not an http(s) URL`);
+    }
+    return url.href;
+}
+/**
+ * Checks a `buildx-download-url` value ('' is the GitHub default) and returns the template to use. For
+ * inputs.ts: the message names the problem; the caller prefixes the input name.
+ */
+function parseDownloadUrlTemplate(value) {
+    const template = value.trim();
+    if (template === '')
+        return DEFAULT_DOWNLOAD_URL;
+    if (!template.includes('{version}')) {
+        throw new Error(`"${template}" has no {version} placeholder; e.g. ` +
+            'https://mirror.example.com/docker/buildx/v{version}/buildx-v{version}.{os}-{arch}{ext}');
+    }
+    renderUrlTemplate(template, '0.0.0', { os: 'linux', arch: 'amd64', ext: '' });
+    return template;
+}
+/** The checksum file for a binary URL: `checksums.txt` in the same directory. */
+function defaultChecksumUrl(binaryUrl) {
+    return new URL(CHECKSUMS_FILE, binaryUrl).href;
+}
+/** A URL for messages: a password in it is replaced by `***` (one helper, the registry client's). */
+
+// ---------------------------------------------------------------------------------------------------------
+// Checksums
+/**
+ * A sha256sum-style file (`<hex>  <name>` or `<hex> *<name>` lines) -> file name -> lowercase hex. Names
+ * with a directory are also listed under their base name. Lines that are not checksums are skipped.
+ */
+function parseChecksums(text) {
+    const sums = new Map();
+    for (const line of text.split(/\r?\n/)) {
+        const match = /^([0-9a-fA-F]{64}) [ *]?(.+)$/.exec(line.trim());
+        if (!match?.[1] || !match[2])
+            continue;
+        const hex = match[1].toLowerCase();
+        const name = match[2].trim();
+        sums.set(name, hex);
+        const base = name.replace(/^.*\//, '');
+        if (!sums.has(base))
+            sums.set(base, hex);
+    }
+    return sums;
+}
+/**
+ * Compares a file's sha256 with its entry in a checksum file (looked up under each of `names`, first
+ * match wins); throws a BuildxInstallError naming both values and the checksum URL.
+ */
+function verifyChecksum(options) {
+    const { actual, checksums, names, checksumUrl, binaryUrl, tool = 'buildx' } = options;
+    const name = names.find(n => checksums.has(n));
+    const expected = name === undefined ? undefined : checksums.get(name);
+    if (expected === undefined) {
+        const listed = [...checksums.keys()].filter(k => !k.includes('/'));
+        throw new BuildxInstallError(`The checksum file ${(0,_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .displayUrl */ .Qy)(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
+            ` (it lists ${listed.length > 0 ? listed.join(', ') : 'no sha256 checksums'}), so the download` +
+            ` from ${(0,_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .displayUrl */ .Qy)(binaryUrl)} cannot be verified. Nothing was installed.`);
+    }
+    if (expected !== actual.toLowerCase()) {
+        throw new BuildxInstallError(`Checksum mismatch for ${tool} downloaded from ${(0,_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .displayUrl */ .Qy)(binaryUrl)}: expected sha256 ${expected}` +
+            ` (${name ?? ''} in ${(0,_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .displayUrl */ .Qy)(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
+            ' not the release file; nothing was installed.');
+    }
+    return expected;
+}
+
+
+/***/ }),
+
+/***/ 5100:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ou: () => (/* binding */ parseBuildxVersion),
+/* harmony export */   Zy: () => (/* binding */ compareVersions),
+/* harmony export */   q4: () => (/* binding */ MIN_BUILDX)
+/* harmony export */ });
+/**
+ * Versions of the docker buildx CLI: the oldest this action drives (`--metadata-file`, `--bootstrap`,
+ * `--provenance`, driver-opt `env.*`), and how to read and compare them.
+ */
+const MIN_BUILDX = '0.10.0';
+/** `github.com/docker/buildx v0.13.1 abc` / `github.com/docker/buildx 0.13.1+unknown` -> '0.13.1'. */
+function parseBuildxVersion(output) {
+    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
+}
+function compareVersions(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+
+
+/***/ }),
+
+/***/ 3828:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CA: () => (/* binding */ errorCode),
+/* harmony export */   bD: () => (/* binding */ messageOf),
+/* harmony export */   eB: () => (/* binding */ errorChain),
+/* harmony export */   fM: () => (/* binding */ lastLine)
+/* harmony export */ });
+/**
+ * Helpers for errors of unknown shape. All duck-typed rather than `instanceof Error`: errors from node
+ * built-ins may come from another realm (jest's VM modules), where instanceof fails.
+ */
+function isObject(value) {
+    return typeof value === 'object' && value !== null;
+}
+/** The message of anything thrown. */
+function messageOf(error) {
+    if (isObject(error) && 'message' in error && typeof error.message === 'string')
+        return error.message;
+    return String(error);
+}
+/** A node error's `code` (ENOENT, ECONNREFUSED, ...), or undefined when it has none. */
+function errorCode(error) {
+    if (!isObject(error) || !('code' in error))
+        return undefined;
+    const { code } = error;
+    return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
+}
+/** The `code`s and non-empty messages along an error's `cause` chain, outermost first (at most 8 deep). */
+function errorChain(error) {
+    const codes = [];
+    const messages = [];
+    let current = error;
+    for (let depth = 0; depth < 8 && isObject(current); depth++) {
+        const code = errorCode(current);
+        if (code !== undefined)
+            codes.push(code);
+        if ('message' in current && typeof current.message === 'string' && current.message !== '') {
+            messages.push(current.message);
+        }
+        current = 'cause' in current ? current.cause : undefined;
+    }
+    if (messages.length === 0)
+        messages.push(typeof error === 'string' ? error : 'unknown error');
+    return { codes, messages };
+}
+/** The last non-empty line of a program's output: usually the line that says what went wrong. */
+function lastLine(text) {
+    return text.trim().split('\n').pop() ?? '';
+}
+
+
+/***/ }),
+
+/***/ 1094:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ escapeHtml),
+/* harmony export */   k: () => (/* binding */ SummaryHtml)
+/* harmony export */ });
+/**
+ * A small HTML builder for the job summary: headings, lists, tables and raw fragments, each on its own
+ * line. The text it is given is HTML already (callers escape what they take from inputs or registries).
+ */
+class SummaryHtml {
+    parts = [];
+    heading(text, level = 2) {
+        return this.raw(`<h${level}>${text}</h${level}>`);
+    }
+    list(items) {
+        return this.raw(`<ul>${items.map(item => `<li>${item}</li>`).join('')}</ul>`);
+    }
+    table(rows) {
+        const row = (cells) => `<tr>${cells.map(cell => (typeof cell === 'string' ? `<td>${cell}</td>` : tableCell(cell))).join('')}</tr>`;
+        return this.raw(`<table>${rows.map(row).join('')}</table>`);
+    }
+    raw(html) {
+        this.parts.push(html);
+        return this;
+    }
+    /** The fragments, one a line, ending with a newline. */
+    toString() {
+        return this.parts.map(part => `${part}\n`).join('');
+    }
+}
+/** Text (from inputs, registries, commands) made safe to put into the summary's HTML. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+}
+function tableCell(cell) {
+    const tag = cell.header ? 'th' : 'td';
+    return `<${tag}>${cell.data}</${tag}>`;
+}
+
+
+/***/ }),
+
+/***/ 7493:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LH: () => (/* binding */ withRetries),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony export backoffDelays */
+/**
+ * Retries for failures that a second attempt can fix. What counts as such a failure is the caller's
+ * classifier (buildx output: src/buildx/output.ts; registry reads: the registry client).
+ */
+function backoffDelays(options) {
+    const max = options.maxDelayMs ?? 30_000;
+    return Array.from({ length: options.retries }, (_, i) => Math.min(options.initialDelayMs * 2 ** i, max));
+}
+/** Runs `attempt`; on an error the classifier calls transient, waits and tries again, up to `retries` times. */
+async function withRetries(options, attempt) {
+    const delays = backoffDelays(options);
+    for (let n = 0;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            const reason = options.classify(error);
+            const delay = delays[n];
+            if (reason === undefined || delay === undefined)
+                throw error;
+            options.log(`${options.what}: attempt ${n + 1} of ${delays.length + 1} failed (${reason}); retrying in ${Math.round(delay / 1000)}s`);
+            await options.sleep(delay);
+        }
+    }
+}
+/** Real time: the production `sleep`. */
+function sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+
+/***/ }),
+
+/***/ 6741:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ec: () => (/* binding */ withEnvironment),
+/* harmony export */   M6: () => (/* binding */ execRunner),
+/* harmony export */   Qd: () => (/* binding */ CommandError),
+/* harmony export */   X4: () => (/* binding */ runChecked)
+/* harmony export */ });
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5260);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3828);
+/**
+ * The one way this action runs external programs. Every command goes through a CommandRunner: argv
+ * arrays only (never a shell string), so tags, build-args and labels stay inert whatever they contain.
+ * Tests replace the runner with a fake that records calls; production uses @actions/exec (`execRunner`).
+ */
+
+
+/** How many trailing lines of stderr an error message carries. */
+const STDERR_TAIL_LINES = 25;
+/** A command that exited non-zero (or could not be started), with the end of what it wrote to stderr. */
+class CommandError extends Error {
+    command;
+    args;
+    exitCode;
+    stdout;
+    stderr;
+    constructor(command, args, result, what) {
+        const tail = result.stderr.trimEnd().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
+        const head = what ?? `${command} ${args.slice(0, 2).join(' ')}`;
+        super(`${head} failed (exit code ${result.exitCode})${tail ? `:\n${tail}` : ''}`);
+        this.name = 'CommandError';
+        this.command = command;
+        this.args = args;
+        this.exitCode = result.exitCode;
+        this.stdout = result.stdout;
+        this.stderr = result.stderr;
+    }
+}
+/** Runs a command and turns a non-zero exit into a CommandError carrying stderr. */
+async function runChecked(runner, command, args, options = {}) {
+    const { what, ...runOptions } = options;
+    const result = await runner.run(command, args, runOptions);
+    if (result.exitCode !== 0)
+        throw new CommandError(command, args, result, what);
+    return result;
+}
+/** A runner that gives every command `env` (under the command's own extra environment). */
+function withEnvironment(runner, env) {
+    return {
+        run: (command, args, options = {}) => runner.run(command, args, { ...options, env: { ...env, ...options.env } })
+    };
+}
+/**
+ * The production runner, on @actions/exec, logging through `log`: each command is echoed as it starts and
+ * its output streamed line by line (unless silent); every process it starts is listed as a debug line. A
+ * program that cannot be started reports exit code 127.
+ */
+function execRunner(log) {
+    return {
+        async run(command, args, options = {}) {
+            const env = options.env ? mergedEnv(options.env) : undefined;
+            const line = `${command} ${args.join(' ')}`;
+            // Re-run with debug logging to see every process this action starts, silent ones included.
+            log.debug(`spawn: ${line}`);
+            if (!options.silent)
+                log.command(line);
+            const onStderrLine = options.onStderrLine;
+            const show = (text) => {
+                log.info(text);
+            };
+            try {
+                // @actions/exec itself stays silent: what it would write to stdout goes through the log instead.
+                const out = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(command, [...args], {
+                    ignoreReturnCode: true,
+                    silent: true,
+                    listeners: {
+                        ...(options.silent ? {} : { stdline: show }),
+                        ...(onStderrLine ? { errline: onStderrLine } : options.silent ? {} : { errline: show })
+                    },
+                    ...(env ? { env } : {}),
+                    ...(options.cwd ? { cwd: options.cwd } : {}),
+                    ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {})
+                });
+                return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
+            }
+            catch (error) {
+                // @actions/exec throws when the program is not found or cannot be spawned.
+                return { exitCode: 127, stdout: '', stderr: (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(error) };
+            }
+        }
+    };
+}
+function mergedEnv(extra) {
+    const env = {};
+    for (const [key, value] of Object.entries(process.env))
+        if (value !== undefined)
+            env[key] = value;
+    return { ...env, ...extra };
+}
+
+
+/***/ }),
+
+/***/ 5924:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H$: () => (/* binding */ verifyArgs),
+/* harmony export */   Ng: () => (/* binding */ signArgs),
+/* harmony export */   a9: () => (/* binding */ publicKeyArgs),
+/* harmony export */   p0: () => (/* binding */ verifyCommand),
+/* harmony export */   xL: () => (/* binding */ SIGN_MODES)
+/* harmony export */ });
+/* unused harmony export registryFlags */
+/**
+ * cosign's command lines, from pure functions: signing an image by digest with a key (the index and,
+ * recursively, every manifest it lists), the public key of that key, and verifying a signature against the
+ * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
+ * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
+ */
+const SIGN_MODES = ['false', 'key', 'keyless'];
+function registryFlags(registry) {
+    const flags = [];
+    if (registry.plainHttp)
+        flags.push('--allow-http-registry');
+    if (registry.insecure)
+        flags.push('--allow-insecure-registry');
+    if (registry.caFile)
+        flags.push('--registry-cacert', registry.caFile);
+    return flags;
+}
+/**
+ * Signs the image and each manifest of its index. With a key and no transparency log, cosign 3 is told to
+ * use no signing config (which would name sigstore's public services) and to upload nothing. Keyless, the
+ * identity token goes in SIGSTORE_ID_TOKEN, never in argv.
+ */
+function signArgs(options) {
+    const { signer } = options;
+    const how = 'keyFile' in signer
+        ? [
+            '--key',
+            signer.keyFile,
+            ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false'])
+        ]
+        : [
+            ...(signer.signingConfig ? ['--signing-config', signer.signingConfig] : []),
+            ...(signer.trustedRoot ? ['--trusted-root', signer.trustedRoot] : [])
+        ];
+    return ['sign', '--yes', ...how, '--recursive', ...registryFlags(options.registry), options.reference];
+}
+function verifyArgs(options) {
+    const { verifier } = options;
+    const how = 'publicKeyFile' in verifier
+        ? ['--key', verifier.publicKeyFile]
+        : [
+            '--certificate-identity',
+            verifier.identity,
+            '--certificate-oidc-issuer',
+            verifier.issuer,
+            ...(verifier.trustedRoot ? ['--trusted-root', verifier.trustedRoot] : [])
+        ];
+    return [
+        'verify',
+        ...how,
+        ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
+        ...registryFlags(options.registry),
+        options.reference
+    ];
+}
+/** `cosign public-key --key FILE` prints the key's public half (PEM). */
+function publicKeyArgs(keyFile) {
+    return ['public-key', '--key', keyFile];
+}
+/**
+ * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
+ * they keep next to it (cosign.pub), or the identity; files by the names users give them (CA.pem,
+ * trusted_root.json), the registry flags only where the registry needs them. Shell-quoted where needed.
+ */
+function verifyCommand(options) {
+    const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
+    const verifier = 'publicKeyFile' in options.verifier
+        ? { publicKeyFile: 'cosign.pub' }
+        : { ...options.verifier, trustedRoot: options.verifier.trustedRoot ? 'trusted_root.json' : '' };
+    return ['cosign', ...verifyArgs({ ...options, registry, verifier })].map(shellWord).join(' ');
+}
+function shellWord(word) {
+    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+
+/***/ }),
+
+/***/ 5965:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Rc: () => (/* binding */ signerIdentity),
+/* harmony export */   T5: () => (/* binding */ NO_IDENTITY),
+/* harmony export */   _M: () => (/* binding */ identityToken),
+/* harmony export */   f: () => (/* binding */ tokenClaims),
+/* harmony export */   rr: () => (/* binding */ hasIdentity)
+/* harmony export */ });
+/**
+ * Keyless signing's identity: the CI job's OIDC token (GitHub's for the audience sigstore, requested with
+ * the job's id-token permission; on GitLab and elsewhere the SIGSTORE_ID_TOKEN a job defines), and what
+ * Fulcio writes from it into the certificate, which `cosign verify` must be told: the identity (GitHub: the
+ * workflow that ran, `https://github.com/OWNER/REPO/.github/workflows/F.yml@REF`; GitLab: the CI config,
+ * `https://gitlab.com/GROUP/PROJECT//.gitlab-ci.yml@REF`; else the verified email, or the subject) and the
+ * issuer.
+ */
+/** The claims of a JWT, read without checking its signature (Fulcio checks it). */
+function tokenClaims(token) {
+    const payload = token.split('.')[1];
+    if (payload === undefined)
+        throw new Error('the identity token is not a JWT (no payload)');
+    try {
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+            throw new Error('not an object');
+        return claims;
+    }
+    catch {
+        throw new Error('the identity token is not a JWT (its payload is not JSON)');
+    }
+}
+const text = (value) => (typeof value === 'string' ? value : '');
+/** The identity and issuer Fulcio puts in the certificate for this token, as Fulcio derives them. */
+function signerIdentity(claims) {
+    const issuer = text(claims['iss']);
+    if (issuer === '')
+        throw new Error('the identity token names no issuer (iss)');
+    const workflow = text(claims['job_workflow_ref']);
+    if (workflow !== '' && issuer === 'https://token.actions.githubusercontent.com')
+        return { identity: `https://github.com/${workflow}`, issuer };
+    const ciConfig = text(claims['ci_config_ref_uri']);
+    if (ciConfig !== '')
+        return { identity: `https://${ciConfig}`, issuer };
+    const email = text(claims['email']);
+    if (email !== '' && claims['email_verified'] === true)
+        return { identity: email, issuer };
+    const subject = text(claims['sub']);
+    if (subject === '')
+        throw new Error('the identity token names no subject (sub)');
+    return { identity: subject, issuer };
+}
+/**
+ * The job's identity token: SIGSTORE_ID_TOKEN when the job defines it (GitLab's id_tokens, any CI), else
+ * GitHub's, requested for the audience sigstore. Without either, says what the job needs.
+ */
+async function identityToken(env, request) {
+    const given = env.SIGSTORE_ID_TOKEN?.trim();
+    if (given)
+        return given;
+    if (hasGithubTokenService(env))
+        return request('sigstore');
+    throw new Error(`sign: ${NO_IDENTITY}`);
+}
+/** Whether the job can have an identity token: its own SIGSTORE_ID_TOKEN, or GitHub's token service. */
+function hasIdentity(env) {
+    return Boolean(env.SIGSTORE_ID_TOKEN?.trim()) || hasGithubTokenService(env);
+}
+function hasGithubTokenService(env) {
+    return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+/** What a job without an identity token needs, for keyless. */
+const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the job "permissions: id-token: write"; on GitLab ' +
+    'define id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore; elsewhere set SIGSTORE_ID_TOKEN to a token your Fulcio ' +
+    'accepts';
+
+
+/***/ }),
+
+/***/ 940:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  j: () => (/* binding */ signImage),
+  g: () => (/* binding */ signatureHtml)
+});
+
+// EXTERNAL MODULE: ./lib/core/html.js
+var html = __nccwpck_require__(1094);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/buildkitd/toml.js + 9 modules
+var toml = __nccwpck_require__(6336);
+// EXTERNAL MODULE: ./lib/buildx/install.js + 1 modules
+var install = __nccwpck_require__(1432);
+// EXTERNAL MODULE: ./lib/core/runner.js
+var core_runner = __nccwpck_require__(6741);
+// EXTERNAL MODULE: ./lib/oci/reference.js
+var reference = __nccwpck_require__(3940);
+// EXTERNAL MODULE: ./lib/cosign/cosign.js
+var cosign_cosign = __nccwpck_require__(5924);
+// EXTERNAL MODULE: ./lib/cosign/identity.js
+var cosign_identity = __nccwpck_require__(5965);
+// EXTERNAL MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js + 3 modules
+var tool_cache = __nccwpck_require__(3002);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./lib/core/errors.js
+var errors = __nccwpck_require__(3828);
+// EXTERNAL MODULE: ./lib/buildx/release.js
+var release = __nccwpck_require__(8113);
+// EXTERNAL MODULE: ./lib/buildx/version.js
+var buildx_version = __nccwpck_require__(5100);
+;// CONCATENATED MODULE: ./lib/cosign/install.js
+/**
+ * Which cosign signs: the runner's own when it is cosign 3 or newer (or a build that reports no release,
+ * such as a distribution's package), else the pinned release from the tool cache, downloaded once from
+ * sigstore's GitHub releases and checked against the release's `cosign_checksums.txt` before it is cached.
+ */
+
+
+
+
+
+
+
+
+/** The release installed when the runner has no cosign 3. */
+const COSIGN_VERSION = '3.1.1';
+/** The oldest cosign whose flags (signing config, tlog upload) this action uses. */
+const MINIMUM_COSIGN = '3.0.0';
+const COSIGN_RELEASES = 'https://github.com/sigstore/cosign/releases/download';
+/** Node's architecture -> cosign's release name for Linux. */
+const ARCHES = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    s390x: 's390x',
+    ppc64: 'ppc64le',
+    riscv64: 'riscv64'
+};
+/** `cosign-linux-amd64`: the release asset for this runner. */
+function cosignAsset(platform, arch) {
+    const name = ARCHES[arch];
+    if (platform !== 'linux' || name === undefined)
+        throw new Error(`cosign has no release for this runner (${platform}/${arch}); put a cosign 3 on PATH`);
+    return `cosign-linux-${name}`;
+}
+/**
+ * The release `cosign version --json` reports ('3.1.1'), 'devel' for a build without one (a distribution's
+ * package), undefined when the output is not cosign's.
+ */
+function parseCosignVersion(output) {
+    try {
+        const version = JSON.parse(output).gitVersion;
+        if (typeof version !== 'string')
+            return undefined;
+        const release = /^v?(\d+\.\d+\.\d+)/.exec(version)?.[1];
+        return release ?? 'devel';
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The cosign command to run: 'cosign' (the runner's) or the tool cache's binary. */
+async function findCosign(options) {
+    const { runner, log } = options;
+    const probe = await runner.run('cosign', ['version', '--json'], { silent: true });
+    const version = probe.exitCode === 0 ? parseCosignVersion(probe.stdout) : undefined;
+    if (version === 'devel') {
+        log.info("using the runner's cosign (a build that reports no release version)");
+        return 'cosign';
+    }
+    if (version !== undefined && (0,buildx_version/* compareVersions */.Zy)(version, MINIMUM_COSIGN) >= 0) {
+        log.info(`using the runner's cosign ${version}`);
+        return 'cosign';
+    }
+    log.info(`${version ? `the runner's cosign ${version} is older than ${MINIMUM_COSIGN}` : 'cosign is not on PATH'}: ` +
+        `using cosign ${COSIGN_VERSION}`);
+    return installCosign(options);
+}
+async function installCosign(options) {
+    const { dirs, log } = options;
+    const asset = cosignAsset(options.platform, options.arch);
+    const cached = tool_cache/* find */.I6('cosign', COSIGN_VERSION, options.arch);
+    if (cached) {
+        log.info(`found cosign ${COSIGN_VERSION} in the tool cache`);
+        return external_node_path_.join(cached, 'cosign');
+    }
+    if (!dirs.temp || !dirs.toolCache)
+        throw new Error('RUNNER_TEMP and RUNNER_TOOL_CACHE must be set to download cosign');
+    const base = `${(options.releases ?? COSIGN_RELEASES).replace(/\/+$/, '')}/v${COSIGN_VERSION}`;
+    const binaryUrl = `${base}/${asset}`;
+    const checksumUrl = `${base}/cosign_checksums.txt`;
+    const download = async (url) => {
+        try {
+            return await (0,install/* downloadWithLimit */.YJ)(url, external_node_path_.join(dirs.temp, (0,external_node_crypto_.randomUUID)()));
+        }
+        catch (error) {
+            throw new Error(`Downloading cosign from ${(0,release/* displayUrl */.Qy)(url)} failed: ${(0,errors/* messageOf */.bD)(error)}`, {
+                cause: error
+            });
+        }
+    };
+    log.info(`downloading cosign ${COSIGN_VERSION} from ${(0,release/* displayUrl */.Qy)(binaryUrl)}`);
+    const binary = await download(binaryUrl);
+    const sums = await download(checksumUrl);
+    try {
+        const actual = await (0,install/* sha256File */.Q3)(binary);
+        const checksums = (0,release/* parseChecksums */.yk)(external_node_fs_.readFileSync(sums, 'utf8'));
+        (0,release/* verifyChecksum */.j_)({ actual, checksums, names: [asset], checksumUrl, binaryUrl, tool: 'cosign' });
+        log.info(`sha256 ${actual} matches ${(0,release/* displayUrl */.Qy)(checksumUrl)}`);
+        const dir = await tool_cache/* cacheFile */.NJ(binary, 'cosign', 'cosign', COSIGN_VERSION, options.arch);
+        const cosign = external_node_path_.join(dir, 'cosign');
+        external_node_fs_.chmodSync(cosign, 0o755);
+        return cosign;
+    }
+    finally {
+        external_node_fs_.rmSync(binary, { force: true });
+        external_node_fs_.rmSync(sums, { force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/cosign/sign-image.js
+/**
+ * Signing, after the checks and before any tag moves: cosign signs the index that passed the checks, by
+ * digest, and every manifest it lists, in each repository the image was pushed to; then the signature of
+ * the index and of each platform's manifest is verified against the registry. The key is written to a
+ * private file in the run's directory (removed with it by the post step), its password goes in
+ * COSIGN_PASSWORD. cosign reaches each registry as BuildKit did (HTTP, CA, unverified HTTPS), with the
+ * run's docker config for credentials.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Signs and verifies; returns the command a user runs to verify the index (the first repository's). */
+async function signImage(options) {
+    const { deps, inputs, digest } = options;
+    const { reporter } = deps;
+    const dir = external_node_path_.join(options.work, 'signing');
+    external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const cosign = await findCosign({
+        runner: options.access.runner,
+        log: reporter,
+        dirs: (0,install/* runnerDirs */.xV)(deps.env),
+        platform: deps.host.platform,
+        arch: deps.host.arch
+    });
+    const way = inputs.sign === 'keyless' ? await keyless(options, dir) : await withKey(options, dir, cosign);
+    const runner = (0,core_runner/* withEnvironment */.Ec)(options.access.runner, way.env);
+    const transparencyLog = inputs.signTransparencyLog;
+    const commands = [];
+    for (const repository of (0,reference/* repositoriesOf */.Ub)(inputs.tags)) {
+        const registry = cosignRegistry(repository, options.access.config, dir);
+        const reference = `${repository}@${digest}`;
+        await (0,core_runner/* runChecked */.X4)(runner, cosign, (0,cosign_cosign/* signArgs */.Ng)({ signer: way.signer, reference, registry, transparencyLog }), {
+            what: `cosign sign ${reference}`
+        });
+        const references = [reference, ...Object.values(options.platforms).map(d => `${repository}@${d}`)];
+        for (const signed of references)
+            await (0,core_runner/* runChecked */.X4)(runner, cosign, (0,cosign_cosign/* verifyArgs */.H$)({ verifier: way.verifier, reference: signed, registry, transparencyLog }), { what: `cosign verify ${signed}`, silent: true });
+        reporter.info(`signed and verified: ${reference} and its ${references.length - 1} platform manifests`);
+        commands.push((0,cosign_cosign/* verifyCommand */.p0)({ verifier: way.verifier, reference, registry, transparencyLog }));
+    }
+    return commands[0] ?? '';
+}
+/** The key in a private file, its public half from cosign (a wrong password fails here, before signing). */
+async function withKey(options, dir, cosign) {
+    const { deps, inputs } = options;
+    const keyFile = external_node_path_.join(dir, 'cosign.key');
+    external_node_fs_.writeFileSync(keyFile, inputs.signKey, { mode: 0o600 });
+    // Never a prompt: the input's password, else one already in the job's environment, else none.
+    const env = { COSIGN_PASSWORD: inputs.signKeyPassword || deps.env.COSIGN_PASSWORD || '' };
+    const publicKey = await (0,core_runner/* runChecked */.X4)((0,core_runner/* withEnvironment */.Ec)(options.access.runner, env), cosign, (0,cosign_cosign/* publicKeyArgs */.a9)(keyFile), {
+        what: 'cosign public-key (is sign-key-password the password of sign-key?)',
+        silent: true
+    });
+    const publicKeyFile = external_node_path_.join(dir, 'cosign.pub');
+    external_node_fs_.writeFileSync(publicKeyFile, publicKey.stdout);
+    return { signer: { keyFile }, verifier: { publicKeyFile }, env };
+}
+/** The job's identity token (masked, in SIGSTORE_ID_TOKEN) and the identity its certificate will name. */
+async function keyless(options, dir) {
+    const { deps, inputs } = options;
+    const token = await (0,cosign_identity/* identityToken */._M)(deps.env, deps.idToken);
+    deps.reporter.mask(token);
+    const { identity, issuer } = (0,cosign_identity/* signerIdentity */.Rc)((0,cosign_identity/* tokenClaims */.f)(token));
+    deps.reporter.info(`keyless: the certificate will name ${identity} (issuer ${issuer})`);
+    const place = (name, json) => {
+        if (json === '')
+            return '';
+        const file = external_node_path_.join(dir, name);
+        external_node_fs_.writeFileSync(file, json);
+        return file;
+    };
+    const trustedRoot = place('trusted_root.json', inputs.signTrustedRoot);
+    return {
+        signer: { signingConfig: place('signing_config.json', inputs.signSigningConfig), trustedRoot },
+        verifier: { identity, issuer, trustedRoot },
+        env: { SIGSTORE_ID_TOKEN: token }
+    };
+}
+/** How cosign reaches the registry of `repository`: the generated buildkitd.toml's settings for it. */
+function cosignRegistry(repository, config, dir) {
+    const host = (0,reference/* canonicalRegistry */.i7)((0,reference/* parseImageReference */.o_)(repository).registry);
+    const settings = (0,toml/* registrySettings */.HO)(config, host);
+    let caFile = '';
+    if (settings.ca.length > 0) {
+        // cosign takes one file: the CAs of this registry together.
+        caFile = external_node_path_.join(dir, `ca-${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem`);
+        external_node_fs_.writeFileSync(caFile, settings.ca.map(file => external_node_fs_.readFileSync(file, 'utf8')).join('\n'));
+    }
+    return { plainHttp: settings.plainHttp, insecure: settings.insecure, caFile };
+}
+/** The summary's word on a signature (the build's and the merge action's). */
+function signatureHtml(verifyCommand) {
+    return ('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+        `<pre><code>${(0,html/* escapeHtml */.Z)(verifyCommand)}</code></pre>`);
+}
+
+
+/***/ }),
+
+/***/ 5189:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E8: () => (/* binding */ parseSmokeCommand),
+/* harmony export */   cR: () => (/* binding */ smokeFailure),
+/* harmony export */   yk: () => (/* binding */ runSmokeTests)
+/* harmony export */ });
+/* unused harmony exports OUTPUT_LIMIT, smokeRunArgs */
+/* harmony import */ var node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(643);
+/**
+ * The smoke test: one command run in the pushed image of every platform, by digest, with `docker run
+ * --platform` (natively, or under QEMU for the others), all platforms at once, each with a time limit.
+ *
+ * The command is given as the arguments of `docker run IMAGE ARGS...`: the image's entrypoint runs with
+ * them (an image without an entrypoint runs them as its command). It is split into words the way a shell
+ * would split a simple command (quotes group, backslash escapes), or given exactly as a JSON array; it is
+ * never handed to a shell on the runner.
+ */
+
+/** `--version`, `sh -c 'test -x /app'`, or `["/app", "--self-test"]` -> the argv after the image. */
+function parseSmokeCommand(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return [];
+    if (trimmed.startsWith('[')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(trimmed);
+        }
+        catch {
+            throw new Error('starts with [ but is not a JSON array of strings, e.g. ["sh", "-c", "uname -m"]');
+        }
+        if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(a => typeof a === 'string'))
+            throw new Error('a JSON array must hold at least one string, e.g. ["sh", "-c", "uname -m"]');
+        return parsed;
+    }
+    return splitWords(trimmed);
+}
+/** Splits like a shell's simple command, without expansions: 'a "b c"' -> ['a', 'b c']. */
+function splitWords(text) {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let quote = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charAt(i);
+        if (quote === "'") {
+            if (c === "'")
+                quote = '';
+            else
+                word += c;
+        }
+        else if (quote === '"') {
+            if (c === '"')
+                quote = '';
+            else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text.charAt(i + 1)))
+                word += text.charAt(++i);
+            else
+                word += c;
+        }
+        else if (/\s/.test(c)) {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+        }
+        else {
+            inWord = true;
+            if (c === '"' || c === "'")
+                quote = c;
+            else if (c === '\\' && i + 1 < text.length)
+                word += text.charAt(++i);
+            else
+                word += c;
+        }
+    }
+    if (quote)
+        throw new Error(`has an unterminated ${quote} quote`);
+    if (inWord)
+        words.push(word);
+    return words;
+}
+const OUTPUT_LIMIT = 4000;
+/** `docker run` for one platform: by digest, host network, removed afterwards. */
+function smokeRunArgs(options) {
+    return [
+        'run',
+        '--rm',
+        '--name',
+        options.name,
+        '--platform',
+        options.platform,
+        '--network',
+        'host',
+        options.image,
+        ...options.args
+    ];
+}
+/** Runs the smoke test on every platform at once; never throws for a failing command (see the results). */
+async function runSmokeTests(options) {
+    return Promise.all(Object.entries(options.platforms).map(([platform, digest]) => runOne(options, platform, digest)));
+}
+async function runOne(options, platform, digest) {
+    const image = `${options.repository}@${digest}`;
+    const name = `${options.runId}-smoke-${platform.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+    const started = node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__.performance.now();
+    const finish = (result, timedOut, prefix) => {
+        const output = prefix + [result.stdout.trimEnd(), result.stderr.trimEnd()].filter(s => s !== '').join('\n');
+        return {
+            platform,
+            image,
+            passed: !timedOut && result.exitCode === 0,
+            exitCode: timedOut ? null : result.exitCode,
+            timedOut,
+            seconds: Math.round((node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__.performance.now() - started) / 100) / 10,
+            output: output.length > OUTPUT_LIMIT ? `…${output.slice(-OUTPUT_LIMIT)}` : output
+        };
+    };
+    // Pulled first and quietly, so that the output is the command's own (and the time limit its own too).
+    const pulled = await options.runner.run('docker', ['pull', '--quiet', '--platform', platform, image], {
+        silent: true
+    });
+    if (pulled.exitCode !== 0)
+        return finish(pulled, false, `docker pull ${image} failed:\n`);
+    const limit = { reached: false };
+    const timer = setTimeout(() => {
+        limit.reached = true;
+        // Removing the container ends the `docker run` waiting on it.
+        void options.runner.run('docker', ['rm', '--force', name], { silent: true });
+    }, options.timeoutSeconds * 1000);
+    try {
+        const result = await options.runner.run('docker', smokeRunArgs({ name, platform, image, args: options.args }), { silent: true });
+        return finish(result, limit.reached, '');
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/** The error for failed platforms: each named, with what its command wrote. */
+function smokeFailure(results, args) {
+    const failed = results.filter(r => !r.passed);
+    if (failed.length === 0)
+        return undefined;
+    const parts = failed.map(r => {
+        const why = r.timedOut ? `did not finish within the time limit` : `exited with code ${r.exitCode}`;
+        return `${r.platform}: \`${args.join(' ')}\` ${why} in ${r.image}\n${indent(r.output || '(no output)')}`;
+    });
+    return new Error(`smoke-test failed on ${failed.map(r => r.platform).join(', ')}:\n${parts.join('\n')}`);
+}
+function indent(text) {
+    return text
+        .split('\n')
+        .map(line => `    ${line}`)
+        .join('\n');
+}
+
+
+/***/ }),
+
+/***/ 4414:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ githubReporter),
+/* harmony export */   d: () => (/* binding */ githubInputs)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/**
+ * The Reporter on GitHub: @actions/core's workflow commands and files (GITHUB_OUTPUT, GITHUB_STATE,
+ * GITHUB_STEP_SUMMARY), and the step's inputs (INPUT_*). The only module besides the entries that
+ * imports @actions/core.
+ */
+
+
+/** The step's inputs, as the runner passes them: trimmed, '' when unset. */
+const githubInputs = name => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name);
+function properties(annotation) {
+    if (!annotation)
+        return {};
+    return {
+        ...(annotation.title !== undefined ? { title: annotation.title } : {}),
+        ...(annotation.file !== undefined ? { file: annotation.file } : {}),
+        ...(annotation.startLine !== undefined ? { startLine: annotation.startLine } : {})
+    };
+}
+/** The Reporter of a GitHub Actions step. */
+function githubReporter(env = process.env) {
+    return {
+        info: message => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message);
+        },
+        debug: message => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message);
+        },
+        command: line => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`[command]${line}`);
+        },
+        warning: (message, annotation) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, properties(annotation));
+        },
+        error: (message, annotation) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, properties(annotation));
+        },
+        notice: (message, annotation) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, properties(annotation));
+        },
+        group: (name, work) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, work),
+        mask: secret => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
+        },
+        setOutput: (name, value) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value);
+        },
+        save: (key, value) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, value);
+        },
+        get: key => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(key),
+        appendSummary: async (html) => {
+            // Outside a job (no summary file) there is nowhere to write it: the log already has the results.
+            const file = env.GITHUB_STEP_SUMMARY;
+            if (file)
+                await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.appendFile(file, html);
+        },
+        fail: message => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message);
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 5691:
+/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
+/* harmony import */ var _step_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(630);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9184);
+/* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(980);
+/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
+/* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
+/**
+ * The action's entry. GitHub runs it as the action's `main` (dist/index.js) and as its `post`
+ * (dist/post.js, which marks the process as the post step and loads this bundle). A post step whose main
+ * never started finds no state and only says so; it never runs main. The sub-actions have entries of
+ * their own (src/plan.ts, src/merge.ts).
+ */
+
+
+
+
+
+
+const deps = (0,_step_deps_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultDeps */ .m)({ reporter: (0,_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubReporter */ .T)(), getInput: _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubInputs */ .d });
+if (process.argv.includes(_run_state_js__WEBPACK_IMPORTED_MODULE_5__/* .POST_STEP_FLAG */ .Xt)) {
+    await (0,_run_post_js__WEBPACK_IMPORTED_MODULE_4__/* .runPost */ .a)(deps);
+}
+else {
+    await (0,_run_main_js__WEBPACK_IMPORTED_MODULE_2__/* .runMain */ .V)(deps).catch((error) => {
+        (0,_run_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .reportFailure */ .xV)(deps.reporter, error);
+    });
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 1396:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bc: () => (/* binding */ isDigest),
+/* harmony export */   H3: () => (/* binding */ isAttestation),
+/* harmony export */   QS: () => (/* binding */ manifestKind),
+/* harmony export */   Z2: () => (/* binding */ MEDIA_TYPES),
+/* harmony export */   ZX: () => (/* binding */ bareMediaType),
+/* harmony export */   dY: () => (/* binding */ MANIFEST_ACCEPT),
+/* harmony export */   dw: () => (/* binding */ parseJsonObject),
+/* harmony export */   dz: () => (/* binding */ isTag),
+/* harmony export */   gp: () => (/* binding */ manifestMediaType),
+/* harmony export */   kA: () => (/* binding */ INDEX_MEDIA_TYPES),
+/* harmony export */   sI: () => (/* binding */ sha256Digest),
+/* harmony export */   u4: () => (/* binding */ isRecord)
+/* harmony export */ });
+/* unused harmony exports IMAGE_MANIFEST_MEDIA_TYPES, REFERENCE_TYPE_ANNOTATION, ATTESTATION_REFERENCE_TYPE */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/**
+ * OCI and Docker distribution facts, in one place: media types, the digest and tag grammar, the sha256
+ * digest of bytes, which kind of manifest a document is, and which index entries are attestations.
+ */
+
+const MEDIA_TYPES = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    /** The layers of a BuildKit attestation manifest (SLSA provenance, SBOM). */
+    inToto: 'application/vnd.in-toto+json'
+};
+const INDEX_MEDIA_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList];
+const IMAGE_MANIFEST_MEDIA_TYPES = [
+    MEDIA_TYPES.ociManifest,
+    MEDIA_TYPES.dockerManifest
+];
+/** The Accept header of a manifest request: every index and image manifest type. */
+const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...IMAGE_MANIFEST_MEDIA_TYPES].join(', ');
+/** The annotation BuildKit puts on an index entry that is an attestation manifest. */
+const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
+const ATTESTATION_REFERENCE_TYPE = 'attestation-manifest';
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const TAG = /^\w[\w.-]{0,127}$/;
+/** A `sha256:<64 lowercase hex>` digest (the only algorithm registries and buildx use here). */
+function isDigest(value) {
+    return DIGEST.test(value);
+}
+/** A tag: 1 to 128 of letters, digits, `_`, `.`, `-`, not starting with `.` or `-`. */
+function isTag(value) {
+    return TAG.test(value);
+}
+/** 'sha256:<hex>' of the bytes. */
+function sha256Digest(bytes) {
+    return `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** A Content-Type value without parameters, lowercased ('' when there is none). */
+function bareMediaType(contentType) {
+    return contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+}
+/**
+ * The media type of a served manifest: the Content-Type without parameters, or the document's own
+ * `mediaType` when the registry sent a generic type (application/json, text/plain) or none.
+ */
+function manifestMediaType(contentType, raw) {
+    const declared = bareMediaType(contentType);
+    if (declared !== '' && declared !== 'application/json' && declared !== 'text/plain')
+        return declared;
+    const own = parseJsonObject(raw)?.['mediaType'];
+    return typeof own === 'string' ? own : declared;
+}
+/**
+ * Whether a document is an image index or an image manifest: by its media type, else (a generic type
+ * was served) by its own `mediaType`, else by its shape. undefined when it is neither.
+ */
+function manifestKind(mediaType, parsed) {
+    const declared = bareMediaType(mediaType);
+    if (INDEX_MEDIA_TYPES.includes(declared))
+        return 'index';
+    if (IMAGE_MANIFEST_MEDIA_TYPES.includes(declared))
+        return 'manifest';
+    const own = parsed['mediaType'];
+    if (typeof own === 'string' && INDEX_MEDIA_TYPES.includes(own))
+        return 'index';
+    if (typeof own === 'string' && IMAGE_MANIFEST_MEDIA_TYPES.includes(own))
+        return 'manifest';
+    if (own === undefined && Array.isArray(parsed['manifests']))
+        return 'index';
+    if (own === undefined && isRecord(parsed['config']) && Array.isArray(parsed['layers']))
+        return 'manifest';
+    return undefined;
+}
+/** An index entry that is a BuildKit attestation manifest rather than a platform's image. */
+function isAttestation(entry) {
+    const annotations = entry['annotations'];
+    return isRecord(annotations) && annotations[REFERENCE_TYPE_ANNOTATION] === ATTESTATION_REFERENCE_TYPE;
+}
+/** The JSON object in the bytes, or undefined when they are not one. */
+function parseJsonObject(raw) {
+    try {
+        const parsed = JSON.parse(raw.toString());
+        return isRecord(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+
+/***/ }),
+
+/***/ 9537:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bq: () => (/* binding */ formatPlatform),
+/* harmony export */   FL: () => (/* binding */ normalizePlatform),
+/* harmony export */   Y8: () => (/* binding */ parsePlatform),
+/* harmony export */   jt: () => (/* binding */ emulatorFor),
+/* harmony export */   m4: () => (/* binding */ hostArchitecture)
+/* harmony export */ });
+/* unused harmony export knownArchitectures */
+/**
+ * Platform strings (`os/arch[/variant]`) as users write them in `platforms`, and how they map to the
+ * QEMU user-mode handler that runs them on another architecture.
+ */
+/**
+ * 'os/arch[/variant]' as users write it in --platform, normalised like containerd does: arm64/v8 is
+ * 'linux/arm64', amd64/v1 is 'linux/amd64', arm without a variant is 'linux/arm/v7', and aliases such
+ * as x86_64 and aarch64 become amd64 and arm64.
+ */
+function formatPlatform(p) {
+    const os = p.os.trim().toLowerCase();
+    let architecture = p.architecture.trim().toLowerCase();
+    let variant = (p.variant ?? '').trim().toLowerCase();
+    switch (architecture) {
+        case 'x86_64':
+        case 'x86-64':
+            architecture = 'amd64';
+            if (variant === 'v1')
+                variant = '';
+            break;
+        case 'amd64':
+            if (variant === 'v1')
+                variant = '';
+            break;
+        case 'aarch64':
+        case 'arm64':
+            architecture = 'arm64';
+            if (variant === 'v8')
+                variant = '';
+            break;
+        case 'armhf':
+            architecture = 'arm';
+            variant = 'v7';
+            break;
+        case 'armel':
+            architecture = 'arm';
+            variant = 'v6';
+            break;
+        case 'arm':
+            if (variant === '')
+                variant = 'v7';
+            else if (/^\d+$/.test(variant))
+                variant = `v${variant}`;
+            break;
+        case 'i386':
+            architecture = '386';
+            break;
+    }
+    return variant === '' ? `${os}/${architecture}` : `${os}/${architecture}/${variant}`;
+}
+/** Normalises a platform string such as 'linux/arm64/v8' or 'Linux/x86_64' (see formatPlatform). */
+function normalizePlatform(platform) {
+    const parts = platform.trim().split('/');
+    const [os, architecture, variant] = parts;
+    if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
+        throw new Error(`Invalid platform "${platform}": expected os/architecture[/variant], e.g. linux/arm64`);
+    }
+    return formatPlatform(variant === undefined ? { os, architecture } : { os, architecture, variant });
+}
+/** The architectures (and their variants) BuildKit builds for on Linux, in canonical spelling. */
+const KNOWN = {
+    amd64: ['v2', 'v3', 'v4'],
+    '386': [],
+    arm64: [],
+    arm: ['v5', 'v6', 'v7'],
+    ppc64le: [],
+    ppc64: [],
+    s390x: [],
+    riscv64: [],
+    mips64le: [],
+    mips64: [],
+    mipsle: [],
+    mips: [],
+    loong64: []
+};
+function knownArchitectures() {
+    return Object.keys(KNOWN);
+}
+/**
+ * Parses a platform a user asked for (`linux/arm/v7`, `linux/arm64/v8`, `linux/x86_64`) into its canonical
+ * form, and checks that BuildKit can build it; throws a message fit for the user (the caller adds the
+ * input name).
+ */
+function parsePlatform(value) {
+    const canonical = normalizePlatform(value);
+    const [os, architecture = '', variant] = canonical.split('/');
+    if (os !== 'linux') {
+        throw new Error(`"${value}": only linux platforms can be built by a Linux BuildKit; use linux/<arch>`);
+    }
+    const variants = KNOWN[architecture];
+    if (!variants) {
+        throw new Error(`"${value}": unknown architecture "${architecture}"; known: ${knownArchitectures().join(', ')}`);
+    }
+    if (variant !== undefined && !variants.includes(variant)) {
+        const allowed = variants.length ? variants.join(', ') : 'none';
+        throw new Error(`"${value}": unknown variant "${variant}" for ${architecture}; allowed: ${allowed}`);
+    }
+    return variant === undefined ? { os, architecture } : { os, architecture, variant };
+}
+/** Node's `process.arch` -> the OCI architecture of this host. */
+function hostArchitecture(nodeArch) {
+    const map = {
+        x64: 'amd64',
+        ia32: '386',
+        arm64: 'arm64',
+        arm: 'arm',
+        s390x: 's390x'
+    };
+    return map[nodeArch] ?? nodeArch;
+}
+/**
+ * Architectures a host runs without emulation. amd64 runs 386; arm64 is not counted on to run arm: many
+ * 64-bit ARM CPUs (Graviton 3 and later, Neoverse N2/V2, Apple silicon) have no 32-bit mode.
+ */
+const NATIVE = {
+    amd64: ['amd64', '386'],
+    arm64: ['arm64'],
+    '386': ['386'],
+    arm: ['arm'],
+    ppc64le: ['ppc64le'],
+    s390x: ['s390x'],
+    riscv64: ['riscv64']
+};
+/** QEMU handler names in binfmt_misc (`qemu-<name>`) per architecture. */
+const QEMU_HANDLER = {
+    amd64: 'x86_64',
+    '386': 'i386',
+    arm64: 'aarch64',
+    arm: 'arm',
+    ppc64le: 'ppc64le',
+    ppc64: 'ppc64',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    mips64le: 'mips64el',
+    mips64: 'mips64',
+    mipsle: 'mipsel',
+    mips: 'mips',
+    loong64: 'loongarch64'
+};
+/** The QEMU handler (`aarch64`, `arm`, …) a platform needs on a host of `hostArch`, or undefined when native. */
+function emulatorFor(platform, hostArch) {
+    if ((NATIVE[hostArch] ?? [hostArch]).includes(platform.architecture))
+        return undefined;
+    return QEMU_HANDLER[platform.architecture];
+}
+
+
+/***/ }),
+
+/***/ 3940:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   SB: () => (/* binding */ registryNames),
+/* harmony export */   Ub: () => (/* binding */ repositoriesOf),
+/* harmony export */   i7: () => (/* binding */ canonicalRegistry),
+/* harmony export */   o_: () => (/* binding */ parseImageReference),
+/* harmony export */   ur: () => (/* binding */ configKey)
+/* harmony export */ });
+/* unused harmony exports DOCKER_HUB, DOCKER_HUB_ALIASES, apiHost */
+/* harmony import */ var _oci_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1396);
+/**
+ * Image references as Docker reads them: `[registry/]repository[:tag][@digest]`, with Docker Hub's
+ * implicit `docker.io` registry and `library/` namespace filled in.
+ */
+
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
+const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
+/** Every name Docker Hub goes by; all of them mean DOCKER_HUB. */
+const DOCKER_HUB_ALIASES = [
+    DOCKER_HUB,
+    'index.docker.io',
+    DOCKER_HUB_API_HOST,
+    'registry.hub.docker.com'
+];
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
+const MAX_NAME_LENGTH = 255;
+/** Parses and normalises an image reference; throws an Error explaining what is wrong with an invalid one. */
+function parseImageReference(ref) {
+    const input = ref.trim();
+    if (input === '')
+        throw new Error('Invalid image reference "": it is empty');
+    const fail = (why) => {
+        throw new Error(`Invalid image reference "${ref}": ${why}`);
+    };
+    let rest = input;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!(0,_oci_js__WEBPACK_IMPORTED_MODULE_0__/* .isDigest */ .Bc)(digest))
+            fail(`digest "${digest}" is not of the form sha256:<64 lowercase hex digits>`);
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!(0,_oci_js__WEBPACK_IMPORTED_MODULE_0__/* .isTag */ .dz)(tag)) {
+            fail(`tag "${tag}" must be 1 to 128 characters of letters, digits, '_', '.' or '-', not starting with '.' or '-'`);
+        }
+    }
+    if (rest === '')
+        fail('the repository name is missing');
+    const slash = rest.indexOf('/');
+    const first = slash === -1 ? rest : rest.slice(0, slash);
+    let registry;
+    let repository;
+    if (slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+        registry = first;
+        repository = rest.slice(slash + 1);
+        if (!HOST.test(registry))
+            fail(`registry "${registry}" is not a valid host[:port]`);
+        registry = canonicalRegistry(registry);
+    }
+    else {
+        registry = DOCKER_HUB;
+        repository = rest;
+    }
+    if (registry === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    for (const component of repository.split('/')) {
+        if (component === '')
+            fail(`repository "${repository}" has an empty path component`);
+        if (!COMPONENT.test(component)) {
+            fail(`repository component "${component}" must be lowercase letters and digits, optionally separated by '.', '_', '__' or '-'`);
+        }
+    }
+    if (registry.length + 1 + repository.length > MAX_NAME_LENGTH) {
+        fail(`the name is longer than ${MAX_NAME_LENGTH} characters`);
+    }
+    const result = { registry, repository };
+    if (tag !== undefined)
+        result.tag = tag;
+    if (digest !== undefined)
+        result.digest = digest;
+    return result;
+}
+/** The names of a registry host; any Docker Hub alias (docker.io, index.docker.io, …) is Docker Hub. */
+function registryNames(host) {
+    const registry = canonicalRegistry(host);
+    return registry === DOCKER_HUB
+        ? { registry, apiHost: DOCKER_HUB_API_HOST, configKey: DOCKER_HUB_CONFIG_KEY }
+        : { registry, apiHost: registry, configKey: registry };
+}
+/** 'docker.io' for any Docker Hub alias (in any case), else the host unchanged. */
+function canonicalRegistry(host) {
+    return DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? DOCKER_HUB : host;
+}
+/** Host (and port) that serves the registry's /v2/ API. */
+function apiHost(registry) {
+    return registryNames(registry).apiHost;
+}
+/** Key under which the docker CLI stores this registry's credentials in config.json. */
+function configKey(registry) {
+    return registryNames(registry).configKey;
+}
+/** Each distinct 'registry/repository' of image references ('a/b:1', 'a/b:2' -> 'docker.io/a/b'), in order. */
+function repositoriesOf(references) {
+    const repositories = references.map(ref => {
+        const parsed = parseImageReference(ref);
+        return `${parsed.registry}/${parsed.repository}`;
+    });
+    return [...new Set(repositories)];
+}
+
+
+/***/ }),
+
+/***/ 4126:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ee: () => (/* binding */ QEMU_MODES),
+/* harmony export */   V8: () => (/* binding */ ensureEmulation),
+/* harmony export */   nB: () => (/* binding */ missingEmulators),
+/* harmony export */   x6: () => (/* binding */ BINFMT_DIR)
+/* harmony export */ });
+/* unused harmony exports BINFMT_CONF_DIRS, parseBinfmtEntry, isUsable, emulationNeeds, readHandler, missingHandlers, binfmtImageArgs, withFixBinaryFlag */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var _oci_platforms_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9537);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6741);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3828);
+/**
+ * QEMU user-mode emulation through binfmt_misc: work out which platforms need an emulator on this host,
+ * look at what the kernel already has, install only what is missing, and check again.
+ *
+ * A handler counts only when it is enabled and registered with the F ("fix binary") flag: without F the
+ * kernel opens the interpreter lazily by path, which does not exist inside build containers, and RUN steps
+ * fail with `exec format error`.
+ */
+
+
+
+
+
+const QEMU_MODES = ['auto', 'image', 'package', 'false'];
+const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+/** Where distributions' qemu-user-static ships systemd-binfmt registrations (with the F flag). */
+const BINFMT_CONF_DIRS = ['/usr/lib/binfmt.d', '/etc/binfmt.d'];
+function parseBinfmtEntry(text) {
+    const lines = text.split('\n').map(l => l.trim());
+    const field = (name) => lines.find(l => l.startsWith(`${name} `) || l.startsWith(`${name}:`))?.replace(/^[^ :]+:? */, '') ?? '';
+    return { enabled: lines[0] === 'enabled', flags: field('flags'), interpreter: field('interpreter') };
+}
+function isUsable(entry) {
+    return entry !== undefined && entry.enabled && entry.flags.includes('F');
+}
+/** The platforms that need an emulator on a host of `hostArch`, each with its handler. */
+function emulationNeeds(platforms, hostArch) {
+    const needs = [];
+    for (const platform of platforms) {
+        const parsed = (0,_oci_platforms_js__WEBPACK_IMPORTED_MODULE_2__/* .parsePlatform */ .Y8)(platform);
+        const handler = (0,_oci_platforms_js__WEBPACK_IMPORTED_MODULE_2__/* .emulatorFor */ .jt)(parsed, hostArch);
+        if (handler)
+            needs.push({ platform, handler, architecture: parsed.architecture });
+    }
+    return needs;
+}
+function readHandler(dir, handler) {
+    try {
+        return parseBinfmtEntry(node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, `qemu-${handler}`), 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The handlers among `handlers` that binfmt_misc does not have in a usable state. */
+function missingHandlers(dir, handlers) {
+    return unique(handlers).filter(h => !isUsable(readHandler(dir, h)));
+}
+/** The image's --install argv for the architectures that are missing. */
+function binfmtImageArgs(image, architectures) {
+    // The installer needs no network; `none` also works on engines without a bridge network.
+    return [
+        'run',
+        '--rm',
+        '--privileged',
+        '--network',
+        'none',
+        image,
+        '--install',
+        unique(architectures).join(',')
+    ];
+}
+/** A systemd-binfmt line (`:name:type:offset:magic:mask:interpreter:flags`) with the F flag ensured. */
+function withFixBinaryFlag(line) {
+    const fields = line.trim().split(':');
+    if (fields.length < 8)
+        throw new Error(`not a binfmt_misc registration: ${line}`);
+    const flags = fields[fields.length - 1] ?? '';
+    if (!flags.includes('F'))
+        fields[fields.length - 1] = `${flags}F`;
+    return fields.join(':');
+}
+async function ensureEmulation(options) {
+    const dir = options.binfmtDir;
+    const log = options.log ?? (() => undefined);
+    const needs = emulationNeeds(options.platforms, options.hostArch);
+    const emulated = needs.map(n => n.platform);
+    if (needs.length === 0)
+        return { emulated, installed: [], method: 'none' };
+    const { isRoot } = options;
+    const privileged = (command, args) => isRoot ? [command, args] : ['sudo', ['-n', command, ...args]];
+    if (options.mode !== 'false')
+        await mountBinfmt(options.runner, dir, privileged, log);
+    let missing = missingHandlers(dir, needs.map(n => n.handler));
+    if (missing.length === 0) {
+        log(`binfmt_misc already has ${unique(needs.map(n => `qemu-${n.handler}`)).join(', ')} (enabled, F flag)`);
+        return { emulated, installed: [], method: 'none' };
+    }
+    const missingPlatforms = () => needs
+        .filter(n => missing.includes(n.handler))
+        .map(n => n.platform)
+        .join(', ');
+    if (options.mode === 'false')
+        throw missingEmulators(options) ?? new Error('unreachable');
+    const attempts = [];
+    let method = 'none';
+    if (options.mode === 'image' || options.mode === 'auto') {
+        const archs = needs.filter(n => missing.includes(n.handler)).map(n => n.architecture);
+        const result = await options.runner.run('docker', binfmtImageArgs(options.image, archs));
+        method = 'image';
+        if (result.exitCode === 0)
+            missing = missingHandlers(dir, missing);
+        attempts.push(result.exitCode === 0
+            ? `${options.image} ran, but ${missing.length ? 'handlers are still missing' : 'all handlers are in place'}`
+            : `docker run ${options.image} failed: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .lastLine */ .fM)(result.stderr)}`);
+    }
+    if (missing.length > 0 && (options.mode === 'package' || options.mode === 'auto')) {
+        if (options.mode === 'auto')
+            log(`falling back to the system package: ${attempts.join('; ')}`);
+        method = 'package';
+        try {
+            await installPackage({ ...options, dir, missing, privileged, log });
+        }
+        catch (error) {
+            attempts.push(`qemu-user-static: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}`);
+        }
+        missing = missingHandlers(dir, missing);
+    }
+    if (missing.length > 0) {
+        throw new Error(`QEMU emulation for ${missingPlatforms()} could not be set up (missing: qemu-${missing.join(', qemu-')}). ` +
+            `Tried: ${attempts.join('; ') || options.mode}. ` +
+            'Register the emulators before this step (privileged), or use a runner of that architecture.');
+    }
+    return { emulated, installed: unique(needs.map(n => n.handler)), method };
+}
+/**
+ * With qemu: false, the emulators must already be registered: the error naming the platforms without one,
+ * or undefined when every platform has its emulator (or needs none). Reads binfmt_misc only, so it runs
+ * before any docker command.
+ */
+function missingEmulators(options) {
+    const needs = emulationNeeds(options.platforms, options.hostArch);
+    const missing = missingHandlers(options.binfmtDir, needs.map(n => n.handler));
+    if (missing.length === 0)
+        return undefined;
+    const platforms = needs.filter(n => missing.includes(n.handler)).map(n => n.platform);
+    return new Error(`qemu: ${platforms.join(', ')} need${platforms.length > 1 ? '' : 's'} QEMU emulation on this ` +
+        `${options.hostArch} host, but binfmt_misc (${options.binfmtDir}) has no usable handler ` +
+        `(qemu-${missing.join(', qemu-')}) and qemu is false. Set qemu: auto (or image/package), register the ` +
+        'emulators before this step, or drop those platforms.');
+}
+async function mountBinfmt(runner, dir, privileged, log) {
+    if (node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'register')))
+        return;
+    const [command, args] = privileged('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]);
+    const result = await runner.run(command, args, { silent: true });
+    if (result.exitCode !== 0)
+        log(`could not mount binfmt_misc at ${dir}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .lastLine */ .fM)(result.stderr)}`);
+}
+/** Installs the distribution's qemu-user-static when its registrations are absent, then registers the
+ * missing handlers from its binfmt.d files with the F flag. */
+async function installPackage(options) {
+    const confDirs = options.confDirs ?? BINFMT_CONF_DIRS;
+    const confFor = (handler) => confDirs.map(d => node_path__WEBPACK_IMPORTED_MODULE_1__.join(d, `qemu-${handler}.conf`)).find(f => node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(f));
+    if (options.missing.some(h => confFor(h) === undefined)) {
+        const env = { DEBIAN_FRONTEND: 'noninteractive' };
+        const apt = (args) => {
+            const [command, argv] = options.privileged('apt-get', args);
+            return (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(options.runner, command, argv, { env, what: `apt-get ${args[0] ?? ''}` });
+        };
+        await apt(['update', '-qq']);
+        await apt(['install', '-y', '-qq', '--no-install-recommends', 'qemu-user-static']);
+    }
+    for (const handler of options.missing) {
+        const conf = confFor(handler);
+        if (!conf)
+            throw new Error(`qemu-user-static has no registration for qemu-${handler} on this system`);
+        const line = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(conf, 'utf8')
+            .split('\n')
+            .find(l => l.startsWith(':'));
+        if (!line)
+            throw new Error(`${conf} holds no binfmt_misc registration`);
+        // An entry that is disabled or lacks F must go before it can be registered again.
+        if (readHandler(options.dir, handler))
+            await writePrivileged(options, node_path__WEBPACK_IMPORTED_MODULE_1__.join(options.dir, `qemu-${handler}`), '-1');
+        await writePrivileged(options, node_path__WEBPACK_IMPORTED_MODULE_1__.join(options.dir, 'register'), withFixBinaryFlag(line));
+        options.log(`registered qemu-${handler} from ${conf} with the F flag`);
+    }
+}
+async function writePrivileged(options, file, text) {
+    const [command, args] = options.privileged('tee', [file]);
+    try {
+        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(options.runner, command, args, { input: text, silent: true, what: `writing ${file}` });
+    }
+    catch (error) {
+        if (error instanceof _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd) {
+            throw new Error(`cannot write ${file}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .lastLine */ .fM)(error.stderr)}`, { cause: error });
+        }
+        throw error;
+    }
+}
+function unique(items) {
+    return [...new Set(items)];
+}
+
+
+/***/ }),
+
+/***/ 228:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Il: () => (/* binding */ transientRegistryFailure),
+/* harmony export */   Ji: () => (/* binding */ registryErrors),
+/* harmony export */   Qy: () => (/* binding */ displayUrl),
+/* harmony export */   gl: () => (/* binding */ RegistryError),
+/* harmony export */   x6: () => (/* binding */ networkError)
+/* harmony export */ });
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3828);
+/* harmony import */ var _oci_oci_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1396);
+/** Failed registry requests: the error type, which failures are worth retrying, and how URLs are shown. */
+
+
+/** A failed registry request. `url` never carries a password. */
+class RegistryError extends Error {
+    url;
+    /** HTTP status, when the registry answered. */
+    status;
+    /** Network or TLS error code (e.g. ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN), when it did not. */
+    code;
+    constructor(message, details) {
+        super(message);
+        this.name = 'RegistryError';
+        this.url = details.url;
+        this.status = details.status;
+        this.code = details.code;
+    }
+}
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+/** Why a failed registry request is worth another attempt, or undefined when it is not (4xx, TLS, …). */
+function transientRegistryFailure(error) {
+    if (!(error instanceof RegistryError))
+        return undefined;
+    if (error.status === 429)
+        return 'registry rate limit (429)';
+    if (error.status !== undefined && error.status >= 500)
+        return `registry server error (${error.status})`;
+    if (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code))
+        return error.code;
+    return /^Timed out/.test(error.message) ? 'timeout' : undefined;
+}
+/** A URL for messages and logs: a password in it is replaced by `***`. Text that is no URL is kept. */
+function displayUrl(url) {
+    const text = typeof url === 'string' ? url : url.href;
+    if (!URL.canParse(text))
+        return text;
+    const parsed = new URL(text);
+    if (parsed.password === '')
+        return text;
+    parsed.password = '***';
+    return parsed.href;
+}
+/** ': CODE: message; …' from a registry's JSON error body (at most 3 errors, 300 characters), or ''. */
+function registryErrors(body) {
+    const errors = (0,_oci_oci_js__WEBPACK_IMPORTED_MODULE_0__/* .parseJsonObject */ .dw)(body)?.['errors'];
+    if (!Array.isArray(errors))
+        return '';
+    const parts = errors
+        .slice(0, 3)
+        .map((e) => (0,_oci_oci_js__WEBPACK_IMPORTED_MODULE_0__/* .isRecord */ .u4)(e) ? [e['code'], e['message']].filter(x => typeof x === 'string' && x !== '').join(': ') : '')
+        .filter(s => s !== '');
+    const text = parts.join('; ');
+    return text === '' ? '' : `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
+}
+/** A RegistryError that says what failed to reach `url` and what to do about it. */
+function networkError(url, error, via) {
+    const shown = displayUrl(url);
+    const { codes, messages } = (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorChain */ .eB)(error);
+    const code = codes.find(c => TLS_VERIFY_CODES.has(c)) ?? codes[0];
+    const detail = messages[messages.length - 1] ?? 'unknown error';
+    const fail = (message) => new RegistryError(message, { url: shown, ...(code ? { code } : {}) });
+    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
+        return fail(`TLS certificate verification failed for ${url.host} (${code}: ${detail}) at ${shown}. ` +
+            `Give the registry's CA certificate with the \`ca-certs\` input, or list ${url.host} in ` +
+            '`insecure-registries` to skip verification.');
+    }
+    if (codes.includes('ECONNREFUSED'))
+        return fail(`Connection refused by ${url.host}${via} (${shown})`);
+    if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
+        return fail(`Cannot resolve the host name ${url.hostname}${via} (${shown})`);
+    }
+    if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || /wrong version number/i.test(detail)) {
+        return fail(`TLS handshake with ${url.host} failed (${shown}): it looks like the registry speaks plain HTTP; ` +
+            'mark it as an insecure registry (`insecure-registries`) if that is intended.');
+    }
+    return fail(`Request to ${shown}${via} failed: ${code !== undefined ? `${code}: ` : ''}${detail}`);
+}
+const TLS_VERIFY_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'HOSTNAME_MISMATCH'
+]);
+
+
+/***/ }),
+
+/***/ 9184:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  V: () => (/* binding */ runMain)
+});
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/buildx/builder.js
+var buildx_builder = __nccwpck_require__(3239);
+;// CONCATENATED MODULE: ./lib/buildx/du.js
+/** The `Reclaimable:` and `Total:` lines at the end of `docker buildx du`; undefined when absent. */
+function parseDiskUse(output) {
+    const total = /^Total:\s*(\S+)/m.exec(output)?.[1];
+    if (total === undefined)
+        return undefined;
+    return { total, reclaimable: /^Reclaimable:\s*(\S+)/m.exec(output)?.[1] ?? '' };
+}
+/** Asks buildx; a builder that cannot tell (or a buildx without `du`) gives undefined, not an error. */
+async function builderDiskUse(runner, builder) {
+    const result = await runner.run('docker', ['buildx', 'du', '--builder', builder], { silent: true });
+    return result.exitCode === 0 ? parseDiskUse(result.stdout) : undefined;
+}
+
+// EXTERNAL MODULE: ./lib/core/runner.js
+var core_runner = __nccwpck_require__(6741);
+// EXTERNAL MODULE: ./lib/oci/platforms.js
+var oci_platforms = __nccwpck_require__(9537);
+;// CONCATENATED MODULE: ./lib/docker/engine.js
+/**
+ * Facts about the Docker engine the job talks to (DOCKER_HOST or the default socket): its image store, its
+ * platform, and the IDs it gives images, each read with one quiet docker command.
+ */
+
+
+/** The snapshotter driver-type that marks the containerd image store (multi-platform images load). */
+const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
+/** The engine's storage driver and whether it is the containerd image store. */
+async function imageStore(runner) {
+    return parseImageStore(await ask(runner, ['info', '--format', '{{.Driver}}|{{json .DriverStatus}}']));
+}
+/** Parses `{{.Driver}}|{{json .DriverStatus}}`, e.g. `overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]`. */
+function parseImageStore(output) {
+    const line = output.trim();
+    const bar = line.indexOf('|');
+    const driver = bar === -1 ? line : line.slice(0, bar);
+    let status;
+    try {
+        status = JSON.parse(bar === -1 ? '[]' : line.slice(bar + 1));
+    }
+    catch {
+        status = [];
+    }
+    const containerd = Array.isArray(status) &&
+        status.some((entry) => Array.isArray(entry) && entry[0] === 'driver-type' && entry[1] === CONTAINERD_SNAPSHOTTER);
+    return { driver, containerd };
+}
+/** The engine's own platform (`docker version`: the server's OS and architecture), e.g. linux/arm64. */
+async function enginePlatform(runner) {
+    return (0,oci_platforms/* normalizePlatform */.FL)((await ask(runner, ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'])).trim());
+}
+/**
+ * The engine's image ID of each reference (a name or an ID), as `docker image inspect` shows it: the
+ * config digest on the classic store, the manifest or index digest on the containerd store.
+ */
+async function imageIds(runner, references) {
+    const output = await ask(runner, ['image', 'inspect', '--format', '{{.Id}}', ...references]);
+    return output
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line !== '');
+}
+/** What a quiet docker command prints; a failure is a CommandError named after its first words. */
+async function ask(runner, args) {
+    const what = `docker ${args.slice(0, args[0] === 'image' ? 2 : 1).join(' ')}`;
+    return (await (0,core_runner/* runChecked */.X4)(runner, 'docker', args, { silent: true, what })).stdout;
+}
+
+;// CONCATENATED MODULE: ./lib/run/build-checks.js
+
+async function checkLoad(runner, inputs) {
+    // With push, one platform is loaded from the registry after the checks (load.ts).
+    if (!inputs.buildOptions.load || inputs.push || inputs.platforms.length < 2)
+        return;
+    const store = await imageStore(runner);
+    if (store.containerd)
+        return;
+    throw new Error(`load: the Docker engine keeps images in its classic store (storage driver ${store.driver || 'unknown'}), ` +
+        `which cannot hold the ${inputs.platforms.length} platforms of one image. Turn on the containerd image ` +
+        'store ("features": {"containerd-snapshotter": true} in daemon.json), load a single platform, or push.');
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./lib/buildx/version.js
+var buildx_version = __nccwpck_require__(5100);
+;// CONCATENATED MODULE: ./lib/buildx/build-options.js
+/**
+ * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
+ * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
+ * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
+ *
+ * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
+ * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
+ * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
+ */
+
+const EMPTY_BUILD_OPTIONS = Object.freeze({
+    secrets: [],
+    secretFiles: [],
+    secretEnvs: [],
+    ssh: [],
+    buildContexts: [],
+    annotations: [],
+    sbom: '',
+    attests: [],
+    outputs: [],
+    load: false,
+    addHosts: [],
+    shmSize: '',
+    ulimit: [],
+    cgroupParent: '',
+    allow: [],
+    noCacheFilters: [],
+    call: ''
+});
+/** Prefix of the environment variables that carry secret values to buildx. */
+const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
+/**
+ * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
+ * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
+ */
+function buildOptionArgs(o, provenance) {
+    const args = [];
+    const env = {};
+    o.secrets.forEach((secret, i) => {
+        const name = `${SECRET_ENV_PREFIX}${i}`;
+        env[name] = secret.value;
+        args.push('--secret', `${csvField('id', secret.id)},env=${name}`);
+    });
+    for (const f of o.secretFiles)
+        args.push('--secret', `${csvField('id', f.id)},${csvField('src', f.path)}`);
+    for (const e of o.secretEnvs)
+        args.push('--secret', `${csvField('id', e.id)},env=${e.env}`);
+    for (const ssh of o.ssh)
+        args.push('--ssh', ssh);
+    for (const context of o.buildContexts)
+        args.push('--build-context', context);
+    for (const annotation of o.annotations)
+        args.push('--annotation', annotation);
+    if (o.sbom)
+        args.push(`--sbom=${o.sbom}`);
+    for (const attest of o.attests) {
+        const type = attestType(attest);
+        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
+            continue;
+        args.push('--attest', attest);
+    }
+    if (evaluates(o.call)) {
+        args.push(`--call=${o.call}`);
+    }
+    else {
+        for (const output of o.outputs)
+            args.push('--output', output);
+        if (o.load)
+            args.push('--load');
+    }
+    for (const host of o.addHosts)
+        args.push('--add-host', host);
+    if (o.shmSize)
+        args.push('--shm-size', o.shmSize);
+    for (const ulimit of o.ulimit)
+        args.push('--ulimit', ulimit);
+    if (o.cgroupParent)
+        args.push('--cgroup-parent', o.cgroupParent);
+    for (const entitlement of o.allow)
+        args.push('--allow', entitlement);
+    for (const stage of o.noCacheFilters)
+        args.push('--no-cache-filter', stage);
+    return { args, env };
+}
+/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
+function evaluates(call) {
+    const method = call.split(',')[0]?.trim() ?? '';
+    return method !== '' && method !== 'build';
+}
+/** The `type=` of an attest line ('' when it has none). */
+function attestType(attest) {
+    for (const field of attest.split(',')) {
+        const [key, value] = splitOnce(field.trim(), '=');
+        if (key === 'type')
+            return value;
+    }
+    return '';
+}
+/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
+function outputType(output) {
+    if (!output.includes('='))
+        return output.trim() === '-' ? 'tar' : 'local';
+    return attestType(output);
+}
+/** The oldest buildx that runs these options, and the input that needs it. */
+function minimumBuildx(o) {
+    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
+    const needs = [
+        ['0.15.0', 'call', o.call !== ''],
+        ['0.12.0', 'annotations', o.annotations.length > 0]
+    ];
+    for (const [version, input, used] of needs) {
+        if (used && (0,buildx_version/* compareVersions */.Zy)(version, buildx_version/* MIN_BUILDX */.q4) > 0)
+            return { version, input };
+    }
+    return { version: buildx_version/* MIN_BUILDX */.q4, input: '' };
+}
+/**
+ * The builder's buildkitd flags: the user's, plus the entitlements the daemon must grant for what the build
+ * may ask (the build asks with --allow: build.ts): network.host when the builder runs on the host network
+ * (RUN steps may then use it), when RUN steps use it (network: host) or `allow` asks for it, and
+ * security.insecure when `allow` asks for it; each unless the user's flags grant it already. The one place
+ * the daemon's entitlements are decided.
+ */
+function entitlementFlags(buildkitdFlags, build) {
+    const wanted = new Set(build.allow);
+    if (build.hostNetwork || build.network === 'host')
+        wanted.add('network.host');
+    const flags = [buildkitdFlags.trim()];
+    for (const entitlement of ['network.host', 'security.insecure']) {
+        if (wanted.has(entitlement) && !buildkitdFlags.includes(entitlement))
+            flags.push(`--allow-insecure-entitlement ${entitlement}`);
+    }
+    return flags.filter(f => f !== '').join(' ');
+}
+/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
+function csvField(key, value) {
+    const field = `${key}=${value}`;
+    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+function splitOnce(text, separator) {
+    const at = text.indexOf(separator);
+    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: ./lib/oci/reference.js
+var oci_reference = __nccwpck_require__(3940);
+// EXTERNAL MODULE: ./lib/core/errors.js
+var errors = __nccwpck_require__(3828);
+;// CONCATENATED MODULE: ./lib/inputs/option-values.js
+/**
+ * Checks of the build-push-action option values that need no file system or environment: annotations,
+ * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
+ * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
+ */
+
+
+
+/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
+const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
+const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
+const ULIMIT_TYPES = [
+    'core',
+    'cpu',
+    'data',
+    'fsize',
+    'locks',
+    'memlock',
+    'msgqueue',
+    'nice',
+    'nofile',
+    'nproc',
+    'rss',
+    'rtprio',
+    'rttime',
+    'sigpending',
+    'stack'
+];
+const OUTPUT_TYPES = ['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly'];
+const ENTITLEMENTS = ['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write'];
+const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
+const ATTEST_TYPES = ['provenance', 'sbom'];
+const BOOLEAN = /^(true|false)$/i;
+/**
+ * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
+ * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
+ * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
+ */
+function parseList(value, commas) {
+    const items = [];
+    let i = 0;
+    while (i < value.length) {
+        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
+            i++;
+        if (i >= value.length)
+            break;
+        if (value[i] === '"') {
+            let item = '';
+            let j = i + 1;
+            for (;;) {
+                if (j >= value.length)
+                    throw new Error('a quoted item has no closing double quote');
+                if (value[j] === '"') {
+                    if (value[j + 1] === '"') {
+                        item += '"';
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                item += value.charAt(j);
+                j++;
+            }
+            items.push(item);
+            i = j + 1;
+        }
+        else {
+            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
+            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
+            items.push(item.trim());
+            i = end === -1 ? value.length : i + end;
+        }
+    }
+    return items.filter(item => item !== '');
+}
+/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
+function parseAnnotations(value) {
+    return parseList(value, false).map(item => {
+        if (!ANNOTATION.test(item)) {
+            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
+        }
+        return item;
+    });
+}
+/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
+function parseAttestValue(value, kind) {
+    if (value === '' || BOOLEAN.test(value))
+        return value.toLowerCase();
+    for (const field of value.split(',')) {
+        const [key, attr] = option_values_splitOnce(field.trim());
+        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
+            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
+        if (key === 'type')
+            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
+        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
+            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
+        if (key === 'generator')
+            imageReference(attr);
+    }
+    return value;
+}
+function example(kind) {
+    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
+}
+/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
+function parseAttests(value) {
+    return parseList(value, false).map(item => {
+        const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
+        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
+        if (!ATTEST_TYPES.includes(type))
+            throw new Error(`"${item}" needs type=provenance or type=sbom`);
+        parseAttestValue(fields
+            .filter(([key]) => key !== 'type')
+            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
+            .join(','), type);
+        return item;
+    });
+}
+/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
+function parseOutputs(value) {
+    return parseList(value, false).map(item => {
+        if (!item.includes('='))
+            return item;
+        const type = item
+            .split(',')
+            .map(f => option_values_splitOnce(f.trim()))
+            .find(([key]) => key === 'type')?.[1];
+        if (type === undefined || !OUTPUT_TYPES.includes(type))
+            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
+        return item;
+    });
+}
+/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
+function parseAddHosts(value) {
+    return parseList(value, true).map(item => {
+        const at = item.search(/[=:]/);
+        const host = at === -1 ? '' : item.slice(0, at);
+        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
+        if (!HOST_NAME.test(host) || (external_node_net_.isIP(ip) === 0 && ip !== 'host-gateway'))
+            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
+        return `${host}=${ip}`;
+    });
+}
+function parseShmSize(value) {
+    if (value !== '' && !SHM_SIZE.test(value))
+        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
+    return value;
+}
+/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
+function parseUlimits(value) {
+    return parseList(value, false).map(item => {
+        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
+        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
+            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
+        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
+            throw new Error(`"${item}": the soft limit is above the hard one`);
+        return item;
+    });
+}
+function parseCgroupParent(value) {
+    if (/[\s,]/.test(value))
+        throw new Error(`"${value}" is not a cgroup path`);
+    return value;
+}
+/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
+function parseAllow(value) {
+    return [
+        ...new Set(parseList(value, true).map(item => {
+            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
+                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
+            return item;
+        }))
+    ];
+}
+function parseStageNames(value, commas) {
+    return parseList(value, commas).map(item => parseStageName(item));
+}
+function parseStageName(value) {
+    if (value !== '' && !STAGE_NAME.test(value))
+        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
+    return value;
+}
+/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
+function parseCall(value) {
+    if (value === '')
+        return '';
+    const [method, ...options] = value.split(',').map(f => f.trim());
+    if (!CALL_METHODS.includes(method ?? ''))
+        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
+    for (const option of options) {
+        const [key, v] = option_values_splitOnce(option);
+        if (!(key === 'format' && v) && !(key === 'ignorestatus' && BOOLEAN.test(v ?? '')))
+            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
+    }
+    return value;
+}
+/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
+function imageReference(value) {
+    try {
+        (0,oci_reference/* parseImageReference */.o_)(value);
+    }
+    catch (error) {
+        throw new Error((0,errors/* messageOf */.bD)(error), { cause: error });
+    }
+    return value;
+}
+function option_values_splitOnce(field) {
+    const at = field.indexOf('=');
+    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/table.js
+/**
+ * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
+ * input's text to a typed value, and the value used when the text is refused); then a second pass of
+ * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
+ * of them are reported together (InputError), before any command runs.
+ *
+ * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
+ */
+
+/** All the problems found in the inputs, one line each. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        this.name = 'InputError';
+        this.problems = problems;
+    }
+}
+function field(fallback, parse) {
+    return { fallback, parse };
+}
+/** The field, marked as carrying a secret: `secrets` finds it in the text (default: the whole text). */
+function secret(of, secrets = value => [value]) {
+    return { ...of, secrets };
+}
+const camelCase = (name) => name.replace(/-([a-z0-9])/g, (_, letter) => letter.toUpperCase());
+/** The typed values of `fields` only, out of a larger table's. */
+function pick(fields, values) {
+    return Object.fromEntries(Object.keys(fields).map(name => [camelCase(name), values[camelCase(name)]]));
+}
+/** The typed values without those of `fields`. */
+function omit(fields, values) {
+    const names = new Set(Object.keys(fields).map(camelCase));
+    return Object.fromEntries(Object.entries(values).filter(([key]) => !names.has(key)));
+}
+/**
+ * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
+ * problem of both passes.
+ */
+function readTable(fields, rules, options) {
+    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
+    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
+    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
+    const rank = (name) => order.get(name) ?? order.size;
+    const warnings = [];
+    let reading = '';
+    const context = {
+        cwd: options.cwd ?? '.',
+        env: options.env ?? {},
+        text,
+        warn: message => warnings.push(`${reading}: ${message}`)
+    };
+    const problems = [];
+    const failed = new Set();
+    const values = {};
+    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
+    for (const name of names) {
+        const spec = fields[name];
+        if (!spec)
+            continue;
+        reading = name;
+        try {
+            values[name] = spec.parse(text(name), context);
+        }
+        catch (error) {
+            const message = (0,errors/* messageOf */.bD)(error);
+            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
+            failed.add(name);
+            values[name] = spec.fallback;
+        }
+    }
+    const read = values;
+    for (const rule of rules) {
+        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
+            continue;
+        const problem = rule.check(read);
+        if (problem !== undefined)
+            problems.push(`${rule.input}: ${problem}`);
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    const typed = Object.fromEntries(names.map(name => [camelCase(name), values[name]]));
+    return { values: typed, warnings };
+}
+/**
+ * What to mask of a table's inputs, before anything is parsed: the parts each secret field finds in its
+ * text (the runner masks line by line, so a multi-line secret comes line by line too).
+ */
+function secretsOf(fields, source) {
+    return Object.entries(fields).flatMap(([name, spec]) => {
+        const value = source(name);
+        return spec.secrets && value !== '' ? spec.secrets(value).filter(s => s.trim() !== '') : [];
+    });
+}
+/** true / false, any case. */
+const bool = (fallback) => field(fallback, text => {
+    const value = text.toLowerCase();
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new Error(`"${text}" is not a boolean; use true or false`);
+});
+/** The text as given. */
+const table_text = field('', value => value);
+
+;// CONCATENATED MODULE: ./lib/inputs/build-options.js
+/**
+ * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
+ * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
+ * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
+ * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
+ * entry (it may hold the secret).
+ */
+
+
+
+
+
+const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
+ * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
+ * the parsers leave it out and warn.
+ */
+function emptyEntryId(item) {
+    const eq = item.indexOf('=');
+    const id = item.slice(0, eq).trim();
+    return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined;
+}
+/** Leaves an `ID=` entry out, with a warning: the build goes on without it. */
+function skipsEmpty(item, warn) {
+    const id = emptyEntryId(item);
+    if (id !== undefined)
+        warn(`${id} has an empty value; the build goes on without it`);
+    return id !== undefined;
+}
+const ignore = () => undefined;
+/** `id=value` entries; the message for a bad one gives its position, never its text. */
+function parseSecrets(value, warn = ignore) {
+    return parseList(value, false).flatMap((item, i) => {
+        if (skipsEmpty(item, warn))
+            return [];
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? '' : item.slice(0, eq).trim();
+        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
+        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
+            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a value); ` +
+                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
+        }
+        return [{ id, value: secret }];
+    });
+}
+/**
+ * What to mask of the secrets input: each value, line by line for a multi-line one (the runner masks per
+ * line) and whole. When the input does not parse, every line (the input check reports entries by position).
+ */
+function secretValues(value) {
+    let values;
+    try {
+        values = parseSecrets(value).map(s => s.value);
+    }
+    catch {
+        values = value.split('\n');
+    }
+    return values.flatMap(secret => [
+        ...secret.split(/\r?\n/).map(line => line.trim()),
+        ...(secret.includes('\n') ? [secret] : [])
+    ]);
+}
+function idPairs(value, commas, what, warn) {
+    return parseList(value, commas).flatMap((item) => {
+        if (skipsEmpty(item, warn))
+            return [];
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? '' : item.slice(0, eq).trim();
+        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
+        if (!SECRET_ID.test(id) || rest === '')
+            throw new Error(`"${item}" is not ID=${what}; put one per line`);
+        return [[id, rest]];
+    });
+}
+function parseSecretFiles(value, cwd, warn = ignore) {
+    return idPairs(value, false, 'PATH', warn).map(([id, file]) => {
+        if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
+            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
+        return { id, path: file };
+    });
+}
+function parseSecretEnvs(value, env, warn = ignore) {
+    return idPairs(value, true, 'ENV_VARIABLE', warn).map(([id, name]) => {
+        if (!ENV_NAME.test(name))
+            throw new Error(`${id}: "${name}" is not an environment variable name`);
+        if (env[name] === undefined)
+            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
+        return { id, env: name };
+    });
+}
+/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
+function parseSsh(value, cwd, env) {
+    return parseList(value, false).map(item => {
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? item : item.slice(0, eq);
+        if (!SECRET_ID.test(id))
+            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
+        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
+        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
+            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
+                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
+        }
+        for (const p of paths) {
+            if (p === '' || !external_node_fs_.existsSync(external_node_path_.resolve(cwd, p)))
+                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
+        }
+        return item;
+    });
+}
+const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
+/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
+function parseBuildContexts(value, cwd) {
+    return parseList(value, false).map(item => {
+        const eq = item.indexOf('=');
+        const name = eq === -1 ? '' : item.slice(0, eq).trim();
+        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
+        if (name === '' || /\s/.test(name) || source === '')
+            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
+        if (source.startsWith('docker-image://'))
+            imageReference(source.slice('docker-image://'.length));
+        else if (!REMOTE_SOURCE.test(source)) {
+            if (!external_node_fs_.statSync(external_node_path_.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
+                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
+        }
+        return `${name}=${source}`;
+    });
+}
+/**
+ * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
+ * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
+ * context is such a URL, and `secrets` does not already give one.
+ */
+function gitAuthSecret(options) {
+    if (options.token === '')
+        return undefined;
+    let host;
+    try {
+        host = new URL(options.serverUrl || 'https://github.com').host;
+    }
+    catch {
+        return undefined;
+    }
+    const id = `GIT_AUTH_TOKEN.${host}`;
+    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
+        return undefined;
+    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
+    return onServer ? { id, value: options.token } : undefined;
+}
+/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
+const BUILD_OPTION_FIELDS = {
+    secrets: secret(field([], (value, { warn }) => parseSecrets(value, warn)), secretValues),
+    'secret-files': field([], (value, { cwd, warn }) => parseSecretFiles(value, cwd, warn)),
+    'secret-envs': field([], (value, { env, warn }) => parseSecretEnvs(value, env, warn)),
+    'github-token': secret(table_text),
+    ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
+    'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
+    annotations: field([], parseAnnotations),
+    sbom: field('', value => parseAttestValue(value, 'sbom')),
+    attests: field([], parseAttests),
+    outputs: field([], parseOutputs),
+    load: bool(false),
+    'add-hosts': field([], parseAddHosts),
+    'shm-size': field('', parseShmSize),
+    ulimit: field([], parseUlimits),
+    'cgroup-parent': field('', parseCgroupParent),
+    allow: field([], parseAllow),
+    'no-cache-filters': field([], value => parseStageNames(value, true)),
+    call: field('', parseCall)
+};
+/**
+ * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
+ * (`context`, or a named context) gets github-token as its secret.
+ */
+function buildOptionSettings(values, where) {
+    const { githubToken, ...options } = values;
+    const token = gitAuthSecret({
+        token: githubToken,
+        serverUrl: where.serverUrl,
+        sources: [where.context, ...options.buildContexts.map(c => c.slice(c.indexOf('=') + 1))],
+        secrets: options.secrets
+    });
+    return { ...options, secrets: token ? [...options.secrets, token] : options.secrets };
+}
+/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
+function describeBuildOptions(o) {
+    const lines = [
+        ['secrets', o.secrets.map(s => s.id).join(', ')],
+        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
+        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
+        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
+        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
+        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
+        ['sbom', o.sbom],
+        ['attests', o.attests.map(attestType).join(', ')],
+        ['outputs', o.outputs.map(outputType).join(', ')],
+        ['load', o.load && 'true'],
+        ['add-hosts', o.addHosts.join(', ')],
+        ['shm-size', o.shmSize],
+        ['ulimit', o.ulimit.join(', ')],
+        ['cgroup-parent', o.cgroupParent],
+        ['allow', o.allow.join(', ')],
+        ['no-cache-filters', o.noCacheFilters.join(', ')],
+        ['call', o.call]
+    ];
+    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
+}
+
+// EXTERNAL MODULE: ./lib/buildkitd/gc.js
+var gc = __nccwpck_require__(5636);
+;// CONCATENATED MODULE: ./lib/buildx/nodes.js
+/**
+ * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
+ * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
+ * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
+ * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
+ */
+
+
+
+/** A daemon reached over TCP (with the remote-tls-* inputs), not through kubectl. */
+function isTcpDaemon(node) {
+    return node.remote === true && node.endpoint.startsWith('tcp://');
+}
+/** A BuildKit pod, reached through kubectl exec (with the kubeconfig input). */
+function isKubePod(node) {
+    return node.remote === true && node.endpoint.startsWith('kube-pod://');
+}
+/** How a node is written in the nodes input (and named in messages). */
+function nodeLabel(node) {
+    return node.remote ? `remote+${node.endpoint}` : node.endpoint;
+}
+/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
+function nodeName(builder, index) {
+    return `${builder}${index}`;
+}
+/**
+ * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
+ * the platforms this node serves, its endpoint last.
+ */
+function appendNodeArgs(options, node, index) {
+    return [
+        'buildx',
+        'create',
+        '--append',
+        '--name',
+        options.name,
+        '--node',
+        nodeName(options.name, index),
+        ...(0,buildx_builder/* builderOptionArgs */.cP)(options),
+        '--platform',
+        node.platforms.join(','),
+        '--bootstrap',
+        node.endpoint
+    ];
+}
+/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
+function nodePlacement(builder, platforms, nodes) {
+    const placement = {};
+    for (const platform of platforms) {
+        const index = nodes.findIndex(n => n.platforms.includes(platform));
+        const node = nodes[index];
+        placement[platform] = node
+            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
+            : { node: nodeName(builder, 0), endpoint: '' };
+    }
+    return placement;
+}
+/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
+function runnerPlatforms(platforms, nodes) {
+    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
+}
+/** Output of buildx or docker that means the node's engine cannot be reached at all. */
+const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
+/**
+ * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
+ * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
+ * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
+ */
+async function appendNodes(runner, options, nodes) {
+    for (const [i, node] of nodes.entries()) {
+        const index = i + 1;
+        const name = nodeName(options.name, index);
+        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
+        try {
+            await (0,core_runner/* runChecked */.X4)(runner, 'docker', appendNodeArgs(options, node, index), { what });
+        }
+        catch (error) {
+            if (error instanceof core_runner/* CommandError */.Qd && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
+                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
+                    `${(0,errors/* lastLine */.fM)(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
+                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
+                    'with a key in the agent), or remove the line from nodes.', { cause: error });
+            }
+            throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/describe.js
+
+
+
+const hosts = (list) => list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ');
+const cacheTypes = (entries) => entries.map(e => /(?:^|,)type=([^,]*)/.exec(e)?.[1] ?? 'registry').join(', ');
+/** `key (transparency log: no)`, `keyless (your own sigstore instance)`: no key, no password. */
+function signing(inputs) {
+    const own = inputs.sign === 'keyless' && inputs.signSigningConfig !== '' ? ', your own sigstore instance' : '';
+    return `${inputs.sign} (transparency log: ${inputs.signTransparencyLog ? 'yes' : 'no'}${own})`;
+}
+function describeInputs(inputs) {
+    const lines = [
+        ['platforms', inputs.platforms.join(', ')],
+        ['tags', inputs.tags.join(', ') || '(none)'],
+        ['push', inputs.pushByDigest ? 'true, by digest (no tag)' : String(inputs.push)],
+        ['context', inputs.context],
+        ['file', inputs.file || '(Dockerfile in the context)'],
+        [
+            'builder',
+            inputs.builderName ? `${inputs.builderName}${inputs.reuseBuilder ? ' (reuse)' : ''}` : '(unique name)'
+        ],
+        ['buildkit-image', inputs.buildkitImage],
+        ['buildx-version', inputs.buildxVersion || "(the runner's if recent enough)"],
+        ['qemu', `${inputs.qemu} (${inputs.qemuImage})`],
+        ['host-network', String(inputs.hostNetwork)],
+        ['network', inputs.network || 'default'],
+        ['proxy', String(inputs.proxy)],
+        ['retries', String(inputs.retries)],
+        [
+            'check-binaries',
+            inputs.checkBinaries === 'false'
+                ? 'false'
+                : `${inputs.checkBinaries} (up to ${Math.round(inputs.checkBinariesBudget / 1024 / 1024)} MiB of layers per platform)`
+        ],
+        ['media-types', inputs.mediaTypes]
+    ];
+    for (const node of inputs.nodes)
+        lines.push(['node', `${node.platforms.join(', ')} on ${nodeLabel(node)}`]);
+    if (inputs.smokeTest.length > 0)
+        lines.push([
+            'smoke-test',
+            `${inputs.smokeTest.join(' ')} (at most ${inputs.smokeTestTimeout} s per platform)`
+        ]);
+    if (inputs.cacheMaxSize !== undefined)
+        lines.push(['cache-max-size', (0,gc/* formatBytes */.z3)(inputs.cacheMaxSize)]);
+    if (inputs.sign !== 'false')
+        lines.push(['sign', signing(inputs)]);
+    if (inputs.insecureRegistries.length > 0)
+        lines.push(['insecure-registries', hosts(inputs.insecureRegistries)]);
+    if (inputs.caCerts.length > 0) {
+        const certs = inputs.caCerts.map(c => c.source === 'file' ? `${c.host} (${c.value})` : `${c.host} (PEM)`);
+        lines.push(['ca-certs', certs.join(', ')]);
+    }
+    for (const [registry, mirrors] of inputs.registryMirrors)
+        lines.push(['registry-mirrors', `${registry} -> ${hosts(mirrors)}`]);
+    if (inputs.buildkitdConfig)
+        lines.push(['buildkitd-config', inputs.buildkitdConfig]);
+    if (inputs.buildkitdConfigInline) {
+        const count = inputs.buildkitdConfigInline.split('\n').length;
+        lines.push(['buildkitd-config-inline', `${count} line${count === 1 ? '' : 's'} of TOML`]);
+    }
+    if (inputs.registry) {
+        lines.push([
+            'login',
+            inputs.username ? `${inputs.registry} (username and password given)` : inputs.registry
+        ]);
+    }
+    // Cache entries may carry credentials (s3 keys): only their types are shown.
+    if (inputs.cache)
+        lines.push(['cache', `${inputs.cache}, one per platform`]);
+    if (inputs.cacheFrom.length > 0)
+        lines.push(['cache-from', cacheTypes(inputs.cacheFrom)]);
+    if (inputs.cacheTo.length > 0)
+        lines.push(['cache-to', cacheTypes(inputs.cacheTo)]);
+    lines.push(...describeBuildOptions(inputs.buildOptions));
+    return lines.map(([name, value]) => `${name}: ${value}`);
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/action-spec.js
+// Generated from action.yml, merge/action.yml and plan/action.yml by scripts/action-spec.js
+// (npm run docs). Do not edit.
+const VERSION = '0.1.0';
+/** action.yml */
+// prettier-ignore
+const INPUTS = [
+    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]).", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
+    { "name": "context", "description": "Build context: a directory, or a Git/HTTP URL.", "default": ".", "required": false, "list": false },
+    { "name": "file", "description": "Path of the Dockerfile (default: Dockerfile in the context).", "default": "", "required": false, "list": false },
+    { "name": "tags", "description": "Image references to tag and push (repository:tag, no @digest), comma or newline separated. Required when push is true.", "default": "", "required": false, "list": true },
+    { "name": "push", "description": "Push the image (and check its digests in the registry).", "default": "true", "required": false, "list": false },
+    { "name": "push-by-digest", "description": "Push without any tag, for one-platform-per-job flows whose images are merged later: tags then names the repository only (exactly one entry, no tag or digest part), and the digest output finds the image.", "default": "false", "required": false, "list": false },
+    { "name": "build-args", "description": "Build arguments, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
+    { "name": "labels", "description": "Image labels, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
+    { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false, "list": false },
+    { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false, "list": true },
+    { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false, "list": true },
+    { "name": "cache", "description": "A build cache that survives from one job to the next, one per platform: registry (REPOSITORY:buildcache-<platform> next to the first tag, with this run's registry settings and login) or gha (GitHub's cache service). An export that fails is a warning. cache-from and cache-to, when given, win. Empty: none. See docs/cache.md.", "default": "", "required": false, "list": false },
+    { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
+    { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
+    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: build-push-action's default, mode=max for a public repository and mode=min,inline-only=true for a private one, with the run as builder-id (none with load without push, a docker output, an attests provenance line or media-types: docker).", "default": "", "required": false, "list": false },
+    { "name": "media-types", "description": "oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.", "default": "oci", "required": false, "list": false },
+    { "name": "smoke-test", "description": "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.", "default": "", "required": false, "list": false },
+    { "name": "smoke-test-timeout", "description": "Time limit of each platform's smoke test, in seconds.", "default": "120", "required": false, "list": false },
+    { "name": "cache-max-size", "description": "Most disk space the builder's cache may use (e.g. 10GB, 512MB, 2GiB): a garbage-collection budget written to buildkitd.toml with the keys both old and new BuildKit releases apply. Empty: BuildKit's default.", "default": "", "required": false, "list": false },
+    { "name": "network", "description": "Network mode for RUN steps: default, none or host (host also enables the network.host entitlement).", "default": "", "required": false, "list": false },
+    { "name": "builder-name", "description": "Name of the builder to create (not default). Empty: a unique name per run, so jobs on one runner never collide.", "default": "", "required": false, "list": false },
+    { "name": "buildkit-image", "description": "BuildKit image for the docker-container builder (set your mirror of it here).", "default": "moby/buildkit:buildx-stable-1", "required": false, "list": false },
+    { "name": "driver-opts", "description": "Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).", "default": "", "required": false, "list": true },
+    { "name": "buildkitd-flags", "description": "Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.", "default": "", "required": false, "list": false },
+    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is a Docker engine (anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://), or a BuildKit daemon of your build farm as remote+tcp://HOST:PORT (mutual TLS with the remote-tls-* inputs) or remote+kube-pod://POD?namespace=NS (a BuildKit pod, through kubectl with kubeconfig); a daemon keeps its own buildkitd.toml. Engines and daemons cannot be mixed.", "default": "", "required": false, "list": true },
+    { "name": "remote-tls-ca", "description": "CA certificate that signed the remote+tcp:// daemons' certificates: PEM text (e.g. from a secret) or a file path. Required with a remote+tcp:// node.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-cert", "description": "Client certificate for the remote+tcp:// daemons (mutual TLS): PEM text or a file path.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-key", "description": "Private key of remote-tls-cert: PEM text (from a secret; masked, written to a private file that the post step removes) or a file path.", "default": "", "required": false, "list": false },
+    { "name": "kubeconfig", "description": "kubeconfig for remote+kube-pod:// nodes (buildx reaches BuildKit pods with kubectl exec): the file's text, e.g. from a secret (written to a private file, its tokens and keys masked), or a path. Empty: kubectl's own default.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-server-name", "description": "Name to check the daemons' certificates against, when it is not the host of the node's address.", "default": "", "required": false, "list": false },
+    { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host. Turned on by itself (and logged) when a tag, insecure registry, CA or mirror is on the runner's loopback (localhost, 127.0.0.1), which the builder container reaches no other way.", "default": "false", "required": false, "list": false },
+    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
+    { "name": "registry-mirrors", "description": "Registry mirrors, one REGISTRY=MIRROR per line (e.g. docker.io=mirror.example.com:5000).", "default": "", "required": false, "list": true },
+    { "name": "proxy", "description": "Pass the job's HTTP_PROXY, HTTPS_PROXY and NO_PROXY into the builder container.", "default": "true", "required": false, "list": false },
+    { "name": "buildkitd-config", "description": "Path of a buildkitd.toml to merge with the generated settings.", "default": "", "required": false, "list": false },
+    { "name": "buildkitd-config-inline", "description": "buildkitd.toml content to merge with the generated settings.", "default": "", "required": false, "list": false },
+    { "name": "registry", "description": "Registry host to log in to with username and password (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
+    { "name": "username", "description": "Registry user name.", "default": "", "required": false, "list": false },
+    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+    { "name": "qemu", "description": "QEMU emulators for platforms this host cannot run natively: auto (binfmt image, then the system package), image, package, or false (install nothing; a platform whose emulator is missing is an error, so register emulators before this step or cross-compile everything).", "default": "auto", "required": false, "list": false },
+    { "name": "qemu-image", "description": "Image that registers the QEMU emulators (qemu: auto or image).", "default": "tonistiigi/binfmt:qemu-v10.2.3-68", "required": false, "list": false },
+    { "name": "secrets", "description": "Build secrets, one ID=VALUE per line (a multi-line value in double quotes: \"ID=line 1 ... line n\"), for RUN --mount=type=secret,id=ID. Values are masked and reach buildx through its environment, never its command line or a file.", "default": "", "required": false, "list": true },
+    { "name": "secret-files", "description": "Build secrets read from files, one ID=PATH per line.", "default": "", "required": false, "list": true },
+    { "name": "secret-envs", "description": "Build secrets read from this step's environment variables, ID=VARIABLE, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "github-token", "description": "Token for Git contexts on this GitHub server (context or build-contexts that are its Git URLs), given to BuildKit as the secret GIT_AUTH_TOKEN.<host>.", "default": "", "required": false, "list": false },
+    { "name": "ssh", "description": "SSH agent sockets or keys for RUN --mount=type=ssh, one per line: default (the agent at SSH_AUTH_SOCK), ID, or ID=PATH[,PATH].", "default": "", "required": false, "list": true },
+    { "name": "build-contexts", "description": "Additional named build contexts, one NAME=SOURCE per line (a directory, a URL, docker-image://REF or oci-layout://PATH); a name that a FROM uses replaces that image or stage.", "default": "", "required": false, "list": true },
+    { "name": "annotations", "description": "OCI annotations, one KEY=VALUE per line, optionally prefixed with the level: index:, manifest: (the default), index-descriptor: or manifest-descriptor: (docker/metadata-action's annotations output fits as it is).", "default": "", "required": false, "list": true },
+    { "name": "sbom", "description": "SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.", "default": "", "required": false, "list": false },
+    { "name": "attests", "description": "Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.", "default": "", "required": false, "list": true },
+    { "name": "outputs", "description": "Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.", "default": "", "required": false, "list": true },
+    { "name": "load", "description": "Load the image into the Docker engine. With push: the image of the engine's platform (else the first platform) is copied from the registry into the engine under every tag, after the checks and tags. Without push: buildx --load, and with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
+    { "name": "add-hosts", "description": "Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "shm-size", "description": "Size of /dev/shm in RUN steps (e.g. 512m, 2g).", "default": "", "required": false, "list": false },
+    { "name": "ulimit", "description": "Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).", "default": "", "required": false, "list": true },
+    { "name": "cgroup-parent", "description": "Parent cgroup of the RUN step containers.", "default": "", "required": false, "list": false },
+    { "name": "allow", "description": "Extra entitlements, comma or newline separated (network.host, security.insecure, ...); the builder this action creates is started with the ones buildkitd must grant too.", "default": "", "required": false, "list": true },
+    { "name": "no-cache-filters", "description": "Stages to build without the cache, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "call", "description": "How buildx evaluates the build: build (the default), check (report Dockerfile problems; needs buildx 0.15 and BuildKit 0.15 or newer), outline or targets. Anything but build pushes nothing.", "default": "", "required": false, "list": false },
+    { "name": "retries", "description": "How many times to retry after a transient failure (connection refused or reset, timeouts, registry 5xx/429, builder start-up). Build errors such as a failing RUN are never retried.", "default": "2", "required": false, "list": false },
+    { "name": "reuse-builder", "description": "Reuse the builder named by builder-name when it already exists (it is then left in place after the job, and this run's buildkitd.toml is not applied to it). Otherwise an existing name is an error.", "default": "false", "required": false, "list": false },
+    { "name": "buildx-version", "description": "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.38.0 when that is missing or older than 0.10.0.", "default": "", "required": false, "list": false },
+    { "name": "buildx-download-url", "description": "Where to download buildx from, for runners that reach only a mirror of GitHub releases: a URL with {version}, {os} (linux, darwin, windows), {arch} (amd64, arm64, arm-v7, ...) and {ext} (.exe on Windows). checksums.txt is read from the same directory.", "default": "https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}", "required": false, "list": false },
+    { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
+    { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
+    { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: key (the private key in sign-key), keyless (the job's OIDC identity, certified by sigstore's Fulcio or your own: on GitHub the job needs permissions id-token: write), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "", "required": false, "list": false },
+    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
+    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
+    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
+    { "name": "sign-signing-config", "description": "For sign: keyless with your own sigstore instance: its signing config (the JSON naming its Fulcio, Rekor and timestamp authority), as text or a path. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
+    { "name": "sign-trusted-root", "description": "For sign: keyless with your own sigstore instance: its trusted root (JSON: the CA, log and timestamp keys), as text or a path; the verification uses it too. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
+];
+// prettier-ignore
+const OUTPUTS = [
+    { "name": "digest", "description": "Digest of the pushed image index (the manifest list every platform pulls through)." },
+    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest, as served by the registry." },
+    { "name": "metadata", "description": "buildx's build metadata (JSON)." },
+    { "name": "builder-name", "description": "Name of the builder this run created (removed by the post step)." },
+    { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
+    { "name": "imageid", "description": "Image ID. With load: the ID docker image inspect shows for the loaded image (the config digest on the classic image store, the manifest or index digest on the containerd store). Otherwise as buildx reports it: the config digest of a single-platform image, else the index digest." },
+    { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
+    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the pushed index (cosign.pub is the public key of sign-key; CA.pem the registry's CA, when it has one)." },
+];
+/** merge/action.yml */
+// prettier-ignore
+const MERGE_INPUTS = [
+    { "name": "sources", "description": "Images to merge, one reference per line, by digest or tag (registry/name@sha256:... or registry/name:tag). A source that is an index gives its platform images, each with its attestation manifests; blank lines are skipped.", "default": "", "required": true, "list": true },
+    { "name": "tags", "description": "Where to push the index: image references with a tag, comma or newline separated. Platform images in another repository are mounted (same registry) or copied (another registry) there first.", "default": "", "required": true, "list": true },
+    { "name": "annotations", "description": "Annotations of the index, one KEY=VALUE per line (an index: prefix is accepted).", "default": "", "required": false, "list": true },
+    { "name": "platforms", "description": "The exact platforms the index must hold, comma or newline separated; a platform the sources lack, or one they hold that is not listed, is an error. Empty: whatever the sources hold (each once).", "default": "", "required": false, "list": true },
+    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
+    { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
+    { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
+    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the merged index with cosign before it is tagged: key (the private key in sign-key), keyless (the job's OIDC identity; on GitHub the job needs id-token: write), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags and verified against the registry; a failure fails the step and moves no tag. As the build's sign input.", "default": "", "required": false, "list": false },
+    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked) or a path.", "default": "", "required": false, "list": false },
+    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
+    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries); verify then with --insecure-ignore-tlog=true.", "default": "true", "required": false, "list": false },
+    { "name": "sign-signing-config", "description": "For sign: keyless with your own sigstore instance: its signing config (the JSON naming its Fulcio, Rekor and timestamp authority), as text or a path. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
+    { "name": "sign-trusted-root", "description": "For sign: keyless with your own sigstore instance: its trusted root (JSON: the CA, log and timestamp keys), as text or a path; the verification uses it too. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
+];
+// prettier-ignore
+const MERGE_OUTPUTS = [
+    { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
+    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
+    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the merged index." },
+];
+/** plan/action.yml */
+// prettier-ignore
+const PLAN_INPUTS = [
+    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]); at most 10.", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
+    { "name": "runners", "description": "Runner per platform, one PLATFORM=LABEL per line; several labels (all required of the runner, e.g. for self-hosted runners) separated by commas: linux/arm64=self-hosted,linux,arm64. Platforms not listed build on runs-on.", "default": "linux/amd64=ubuntu-latest\nlinux/arm64=ubuntu-24.04-arm\nlinux/arm/v7=ubuntu-24.04-arm\n", "required": false, "list": true },
+    { "name": "runs-on", "description": "Runner label(s) for platforms that runners does not list (comma separated).", "default": "ubuntu-latest", "required": false, "list": false },
+    { "name": "tags", "description": "The image tags; every platform is pushed by digest to the repository of the first one.", "default": "", "required": false, "list": false },
+    { "name": "push", "description": "Whether the per-platform builds push (false: they only build, and nothing is merged).", "default": "true", "required": false, "list": false },
+    { "name": "nodes", "description": "Refused when set: builder nodes belong to a single-job build (distribute false).", "default": "", "required": false, "list": false },
+];
+
+// EXTERNAL MODULE: ./lib/buildx/release.js
+var release = __nccwpck_require__(8113);
+// EXTERNAL MODULE: ./lib/qemu/qemu.js
+var qemu = __nccwpck_require__(4126);
+// EXTERNAL MODULE: ./lib/buildkitd/registry-name.js
+var registry_name = __nccwpck_require__(4213);
+;// CONCATENATED MODULE: ./lib/inputs/parse.js
+/**
+ * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
+ * message saying what is wrong; the input table (table.ts) prefixes the input's name.
+ */
+
+
+
+
+const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
+function splitList(value, commas) {
+    return value
+        .split(commas ? /[\n,]/ : /\n/)
+        .map(s => s.trim())
+        .filter(s => s !== '');
+}
+function parsePlatforms(value) {
+    const items = splitList(value, true);
+    if (items.length === 0)
+        throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64');
+    // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
+    if (value.split('\n').some(line => /,\s*,|^\s*,/.test(line))) {
+        throw new Error(`"${value}" has an empty item; separate platforms with commas or newlines`);
+    }
+    const seen = new Set();
+    return items.map(item => {
+        const platform = (0,oci_platforms/* formatPlatform */.Bq)((0,oci_platforms/* parsePlatform */.Y8)(item));
+        if (seen.has(platform))
+            throw new Error(`${platform} is listed twice`);
+        seen.add(platform);
+        return platform;
+    });
+}
+function parseTags(value, push) {
+    const tags = splitList(value, true);
+    if (push && tags.length === 0) {
+        throw new Error('push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0');
+    }
+    for (const tag of tags) {
+        let digest;
+        try {
+            digest = parseImageReference(tag).digest;
+        }
+        catch (error) {
+            throw new Error(`"${tag}" is not a valid image reference: ${messageOf(error)}`, { cause: error });
+        }
+        if (digest !== undefined) {
+            throw new Error(`"${tag}" has a digest (@${digest.slice(0, 15)}…): a pushed image gets its digest from its content; ` +
+                'give repository:tag only');
+        }
+    }
+    return tags;
+}
+const BINARIES_MODES = ['error', 'warning', 'false'];
+/** check-binaries: error, warning or false. */
+function parseBinariesMode(value) {
+    const mode = BINARIES_MODES.find(m => m === value.toLowerCase());
+    if (!mode)
+        throw new Error(`"${value}" is not a mode; use error, warning or false`);
+    return mode;
+}
+const SIZE_UNITS = {
+    '': 1,
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3,
+    tib: 1024 ** 4
+};
+/**
+ * A size in bytes: '256MiB', '1.5 GB', '2TB', '1048576' (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
+ * 1024, as in BuildKit's and Docker's own output).
+ */
+function parseByteSize(value) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
+    if (!match || unit === undefined) {
+        throw new Error(`"${value}" is not a size; use e.g. 256MiB, 1GiB, 500MB or a number of bytes`);
+    }
+    const bytes = Math.floor(Number(match[1]) * unit);
+    if (bytes <= 0)
+        throw new Error(`"${value}" is not a size above zero`);
+    if (!Number.isSafeInteger(bytes))
+        throw new Error(`"${value}" is not a size this action can count; use a smaller one`);
+    return bytes;
+}
+/** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
+function parseKeyValues(value, bareKeyAllowed) {
+    const items = splitList(value, false);
+    for (const item of items) {
+        const eq = item.indexOf('=');
+        const key = eq === -1 ? item : item.slice(0, eq);
+        if ((eq === -1 && !bareKeyAllowed) || key === '' || (bareKeyAllowed && !BUILD_ARG_KEY.test(key))) {
+            throw new Error(`"${item}" is not KEY=VALUE${bareKeyAllowed ? ' (or KEY)' : ''}; put one per line`);
+        }
+    }
+    return items;
+}
+/** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
+function parseMirrors(value) {
+    const mirrors = new Map();
+    for (const item of splitList(value, false)) {
+        const eq = item.indexOf('=');
+        if (eq === -1) {
+            throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`);
+        }
+        const options = { input: 'registry-mirrors', allowHttpScheme: false };
+        const registry = (0,registry_name/* parseRegistryHost */.T)(item.slice(0, eq), options).host;
+        const list = mirrors.get(registry) ?? [];
+        for (const mirror of item.slice(eq + 1).split(';')) {
+            list.push((0,registry_name/* parseRegistryHost */.T)(mirror, { ...options, allowHttpScheme: true }));
+        }
+        mirrors.set(registry, list);
+    }
+    return mirrors;
+}
+function isRemoteContext(value) {
+    return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-';
+}
+function resolvePath(cwd, value) {
+    return value.startsWith('/') ? value : `${cwd}/${value}`;
+}
+/**
+ * Why buildx's CSV reader would refuse `value` (it reads each --driver-opt as one CSV record), or
+ * undefined: a quote may only open a field and close it, doubled inside.
+ */
+function csvProblem(value) {
+    let i = 0;
+    while (i <= value.length) {
+        if (value[i] === '"') {
+            i++;
+            for (;;) {
+                if (i >= value.length)
+                    return 'a quoted field is not closed';
+                if (value[i] === '"') {
+                    if (value[i + 1] === '"')
+                        i += 2;
+                    else
+                        break;
+                }
+                else
+                    i++;
+            }
+            i++;
+            if (i < value.length && value[i] !== ',')
+                return 'a quoted field goes on after its closing quote';
+        }
+        else {
+            const end = value.indexOf(',', i);
+            const field = value.slice(i, end === -1 ? value.length : end);
+            if (field.includes('"'))
+                return `the field ${field} has a quote that does not open it`;
+            if (end === -1)
+                break;
+            i = end;
+        }
+        i++;
+    }
+    return undefined;
+}
+/** The driver-opts input: KEY=VALUE lines that buildx's CSV reader takes. */
+function parseDriverOpts(value) {
+    const items = parseKeyValues(value, false);
+    for (const item of items) {
+        const problem = csvProblem(item);
+        if (problem)
+            throw new Error(`"${item}" is not what buildx reads as a driver option (${problem}); put a value with commas or ` +
+                'quotes in quotes as a whole, doubling the quotes inside: "env.NO_PROXY=a,b"');
+    }
+    return items;
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/cache.js
+/**
+ * The `cache` input's entries: one word (registry or gha) turned into buildx's --cache-from and --cache-to,
+ * one cache per platform so that the jobs of a per-platform build never overwrite each other's cache.
+ *
+ * registry: `REPOSITORY:buildcache-<platform>` next to the first tag (linux/arm/v7 -> buildcache-linux-arm-v7),
+ * pulled and pushed by BuildKit with the run's registry settings (buildkitd.toml) and login (docker config).
+ * gha: GitHub's cache service, `scope=buildcache-<repository path>-<platform>`; buildx reads the service's URL and
+ * token from its own environment (ACTIONS_CACHE_URL, ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN,
+ * ACTIONS_CACHE_SERVICE_V2 choosing version 2), so the token never reaches argv.
+ *
+ * A build of several platforms is one BuildKit solve with one cache: each of its platforms' entries gets
+ * that whole cache (the blobs are shared in the repository, so the extra refs cost a manifest each). A
+ * one-platform job reads and writes its own platform's entry only.
+ * Every export has ignore-error=true: a cache that cannot be written is a warning, not a failed build.
+ */
+
+const CACHE_MODES = ['', 'registry', 'gha'];
+/** The tag prefix of registry cache refs and the prefix of gha scopes. */
+const CACHE_PREFIX = 'buildcache';
+/** linux/arm/v7 -> linux-arm-v7 (a tag and scope part). */
+function platformSlug(platform) {
+    return platform.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+/** The cache entry of one platform, as `type=...` without import or export options. */
+function platformCache(cache, platform, tags) {
+    const first = tags[0];
+    const reference = first === undefined ? undefined : (0,oci_reference/* parseImageReference */.o_)(first);
+    if (cache === 'registry') {
+        if (!reference)
+            throw new Error('cache: registry needs a tag: the cache lives next to the first one');
+        return `type=registry,ref=${reference.registry}/${reference.repository}:${CACHE_PREFIX}-${platformSlug(platform)}`;
+    }
+    const image = reference ? `-${platformSlug(reference.repository)}` : '';
+    return `type=gha,scope=${CACHE_PREFIX}${image}-${platformSlug(platform)}`;
+}
+/** The --cache-from and --cache-to entries of a build: the explicit ones, or the cache input's. */
+function cacheEntries(s) {
+    if (s.cache === '')
+        return { from: [...s.cacheFrom], to: [...s.cacheTo] };
+    const mode = s.cache;
+    const own = s.platforms.map(platform => platformCache(mode, platform, s.tags));
+    return {
+        from: s.cacheFrom.length > 0 ? [...s.cacheFrom] : own,
+        to: s.cacheTo.length > 0 ? [...s.cacheTo] : own.map(entry => `${entry},mode=max,ignore-error=true`)
+    };
+}
+/** BuildKit's names for its cache export steps (registry, local, gha, s3, azblob, inline). */
+const CACHE_EXPORT_STEP = /^exporting (cache|to GitHub Actions Cache|to Amazon S3|to Azure Blob Storage)/i;
+/**
+ * The cache exports that failed in a build that went on (ignore-error=true): a warning each, since the
+ * image itself was built and pushed.
+ */
+function failedCacheExports(steps) {
+    return steps
+        .filter(step => step.error !== '' && CACHE_EXPORT_STEP.test(step.name))
+        .map(step => `${step.name} failed: ${step.error}. The image was built and pushed; the next run starts without this cache`);
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/cache.js
+/**
+ * cache-from and cache-to, checked against buildx's cache syntax before anything runs: one entry per line,
+ * each `type=TYPE,key=value,...` (a value holding a comma in double quotes), or a bare image reference
+ * meaning `type=registry,ref=REFERENCE`. Each type's required keys are asked for, `mode` is export only
+ * (min or max), and yes/no keys take true or false. Keys this action does not know are passed on, so a
+ * newer BuildKit's options still work.
+ */
+
+
+
+
+const BOTH = ['cache-from', 'cache-to'];
+const CACHE_TYPES = {
+    registry: { required: { 'cache-from': ['ref'], 'cache-to': ['ref'] }, directions: BOTH },
+    local: { required: { 'cache-from': ['src'], 'cache-to': ['dest'] }, directions: BOTH },
+    // The inline cache lives in the image itself: it is read back with type=registry,ref=IMAGE.
+    inline: { required: {}, directions: ['cache-to'] },
+    gha: { required: {}, directions: BOTH },
+    s3: { required: { 'cache-from': ['bucket'], 'cache-to': ['bucket'] }, directions: BOTH },
+    azblob: { required: {}, directions: BOTH }
+};
+const BOOLEAN_KEYS = [
+    'ignore-error',
+    'oci-mediatypes',
+    'image-manifest',
+    'force-compression',
+    'use_path_style'
+];
+const EXPORT_ONLY_KEYS = ['mode', 'ignore-error', 'compression', 'compression-level', 'force-compression'];
+const COMPRESSIONS = ['gzip', 'estargz', 'zstd', 'uncompressed'];
+/** `a=1,"b=x,y"` -> ['a=1', 'b=x,y']: fields split on commas outside double quotes. */
+function csvFields(entry) {
+    const fields = [];
+    let current = '';
+    let quoted = false;
+    for (const char of entry) {
+        if (char === '"')
+            quoted = !quoted;
+        else if (char === ',' && !quoted) {
+            fields.push(current.trim());
+            current = '';
+        }
+        else
+            current += char;
+    }
+    if (quoted)
+        throw new Error(`"${entry}" has a double quote that is not closed`);
+    fields.push(current.trim());
+    return fields;
+}
+/** One entry's keys and values; a bare reference becomes type=registry,ref=... */
+function parseCacheEntry(entry, direction) {
+    if (!entry.includes('='))
+        return checked(new Map([
+            ['type', 'registry'],
+            ['ref', entry]
+        ]), entry, direction);
+    const attrs = new Map();
+    for (const item of csvFields(entry)) {
+        const eq = item.indexOf('=');
+        const key = eq === -1 ? item : item.slice(0, eq).trim();
+        if (eq === -1 || key === '')
+            throw new Error(`"${entry}": "${item}" is not KEY=VALUE (e.g. type=registry,ref=registry.example.com/app:cache)`);
+        if (attrs.has(key))
+            throw new Error(`"${entry}" gives ${key} twice`);
+        attrs.set(key, item.slice(eq + 1).trim());
+    }
+    if (!attrs.has('type')) {
+        throw new Error(`"${entry}" has no type=; start it with type=registry, local, gha, s3, azblob${direction === 'cache-to' ? ' or inline' : ''}`);
+    }
+    return checked(attrs, entry, direction);
+}
+function checked(attrs, entry, direction) {
+    const type = attrs.get('type') ?? '';
+    const spec = CACHE_TYPES[type];
+    if (!spec) {
+        const known = Object.keys(CACHE_TYPES).filter(t => CACHE_TYPES[t]?.directions.includes(direction));
+        throw new Error(`"${entry}": type=${type} is not a cache type; use ${known.join(', ')}`);
+    }
+    if (!spec.directions.includes(direction)) {
+        throw new Error(`"${entry}": type=${type} only works in cache-to; read an inline cache back with type=registry,ref=IMAGE`);
+    }
+    for (const key of spec.required[direction] ?? []) {
+        if (!attrs.get(key))
+            throw new Error(`"${entry}": type=${type} needs ${key}=`);
+    }
+    if (direction === 'cache-from') {
+        const exportOnly = EXPORT_ONLY_KEYS.find(key => attrs.has(key));
+        if (exportOnly)
+            throw new Error(`"${entry}": ${exportOnly}= applies to cache-to only`);
+    }
+    const mode = attrs.get('mode');
+    if (mode !== undefined && mode !== 'min' && mode !== 'max')
+        throw new Error(`"${entry}": mode=${mode} is not a cache mode; use min or max`);
+    for (const key of BOOLEAN_KEYS) {
+        const value = attrs.get(key);
+        if (value !== undefined && !/^(true|false)$/i.test(value))
+            throw new Error(`"${entry}": ${key}=${value} is not a boolean; use true or false`);
+    }
+    const compression = attrs.get('compression');
+    if (compression !== undefined && !COMPRESSIONS.includes(compression))
+        throw new Error(`"${entry}": compression=${compression} is not one of ${COMPRESSIONS.join(', ')}`);
+    const ref = attrs.get('ref');
+    if (type === 'registry' && ref !== undefined) {
+        try {
+            (0,oci_reference/* parseImageReference */.o_)(ref);
+        }
+        catch (error) {
+            throw new Error(`"${entry}": ref=${ref} is not an image reference: ${(0,errors/* messageOf */.bD)(error)}`, {
+                cause: error
+            });
+        }
+    }
+    return attrs;
+}
+/** cache-from / cache-to: the entries as written, each checked. */
+function parseCacheEntries(value, direction) {
+    const entries = splitList(value, false);
+    for (const entry of entries)
+        parseCacheEntry(entry, direction);
+    return entries;
+}
+/** The variables buildx reads the GitHub cache service from (version 1, version 2). */
+const GHA_URL_VARIABLES = ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL'];
+/**
+ * cache: '', registry or gha. gha needs the runner's cache service variables, which GitHub gives to actions
+ * (not to `run:` steps), so a job without them is told before anything runs.
+ */
+function parseCacheMode(value, { env }) {
+    const mode = CACHE_MODES.find(m => m === value.toLowerCase());
+    if (mode === undefined)
+        throw new Error(`"${value}" is not a cache; use registry, gha or leave it empty`);
+    if (mode === 'gha' && (!env.ACTIONS_RUNTIME_TOKEN || !GHA_URL_VARIABLES.some(name => env[name]))) {
+        throw new Error(`gha needs GitHub's cache service: ACTIONS_RUNTIME_TOKEN and ${GHA_URL_VARIABLES.join(' or ')} ` +
+            '(the runner gives them to actions); outside GitHub Actions use cache: registry');
+    }
+    return mode;
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/checks.js
+/**
+ * Checks of the inputs that buildx or buildkitd would otherwise refuse late (after the builder started),
+ * badly (a usage dump), or not at all: build target, provenance, buildkitd flags, and the Dockerfile.
+ * Each throws a message saying what is accepted; inputs.ts prefixes the input's name. No message quotes
+ * the content of a file.
+ */
+
+
+
+/** A Dockerfile stage name, as BuildKit accepts it in `FROM ... AS <name>` and --target. */
+const checks_STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+function parseTarget(value) {
+    if (value !== '' && !checks_STAGE_NAME.test(value)) {
+        throw new Error(`${JSON.stringify(value)} is not a build stage name; use letters, digits, '_', '.', '-', starting with a letter`);
+    }
+    return value;
+}
+const PROVENANCE_BOOLEANS = ['true', 'false', '1', '0'];
+const PROVENANCE_KEYS = {
+    mode: value => value === 'min' || value === 'max',
+    'builder-id': value => /^[\x21-\x7e]+$/.test(value),
+    disabled: value => PROVENANCE_BOOLEANS.includes(value),
+    reproducible: value => PROVENANCE_BOOLEANS.includes(value),
+    'inline-only': value => PROVENANCE_BOOLEANS.includes(value),
+    version: value => /^[\w.:/-]+$/.test(value)
+};
+/** What buildx's --provenance takes: a boolean, or key=value pairs (mode=min|max, builder-id=…). */
+function parseProvenance(value) {
+    if (value === '' || PROVENANCE_BOOLEANS.includes(value.toLowerCase()))
+        return value;
+    for (const pair of value.split(',')) {
+        const eq = pair.indexOf('=');
+        const key = pair.slice(0, eq);
+        const check = PROVENANCE_KEYS[key];
+        if (eq === -1 || check === undefined || !check(pair.slice(eq + 1))) {
+            throw new Error(`${JSON.stringify(value)} is not a provenance setting; use true, false, mode=min, mode=max ` +
+                '(with ,builder-id=<url> if needed)');
+        }
+    }
+    return value;
+}
+/** buildkitd flags worth setting on a builder; the rest are the action's (--config, --addr) or unsafe. */
+const BUILDKITD_FLAGS = [
+    /^debug$/,
+    /^trace$/,
+    /^log-format$/,
+    /^allow-insecure-entitlement$/,
+    /^root$/,
+    /^oci-worker(-[a-z-]+)?$/,
+    /^containerd-worker(-[a-z-]+)?$/
+];
+/** Flags that take no value (a value may still be given as --flag=true). */
+const BUILDKITD_SWITCHES = [
+    /^(debug|trace)$/,
+    /^(oci|containerd)-worker(-(gc|rootless|no-process-sandbox|selinux|multi-platform|snapshotter-.*))?$/
+];
+const FLAG_TEXT = /^[A-Za-z0-9_.,:/=@+*-]+$/;
+/** `--flag`, `--flag=value` and `--flag value` tokens of the flags above, in plain characters. */
+function parseBuildkitdFlags(value) {
+    const tokens = value.split(/[ \t\r\n]+/).filter(t => t !== '');
+    let expectsValue = '';
+    for (const token of tokens) {
+        if (!FLAG_TEXT.test(token)) {
+            throw new Error(`${JSON.stringify(token)} has characters that are not allowed in a flag; use letters, digits and _.,:/=@+*-`);
+        }
+        if (!token.startsWith('--')) {
+            if (expectsValue === '')
+                throw new Error(`${JSON.stringify(token)} is not a --flag or the value of one`);
+            expectsValue = '';
+            continue;
+        }
+        if (expectsValue !== '')
+            throw new Error(`--${expectsValue} needs a value`);
+        const eq = token.indexOf('=');
+        const name = token.slice(2, eq === -1 ? undefined : eq);
+        if (name === 'config')
+            throw new Error('--config is set by the action; use buildkitd-config or buildkitd-config-inline');
+        if (!BUILDKITD_FLAGS.some(flag => flag.test(name))) {
+            throw new Error(`--${name} is not a buildkitd flag this action passes; use --debug, --trace, --log-format, ` +
+                '--allow-insecure-entitlement, --root, --oci-worker-* or --containerd-worker-* (settings: buildkitd-config)');
+        }
+        if (eq === -1 && !BUILDKITD_SWITCHES.some(flag => flag.test(name)))
+            expectsValue = name;
+    }
+    if (expectsValue !== '')
+        throw new Error(`--${expectsValue} needs a value`);
+    return tokens.join(' ');
+}
+const MAX_DOCKERFILE_BYTES = 1024 * 1024;
+const INSTRUCTIONS = new Set([
+    'ADD',
+    'ARG',
+    'CMD',
+    'COPY',
+    'ENTRYPOINT',
+    'ENV',
+    'EXPOSE',
+    'FROM',
+    'HEALTHCHECK',
+    'LABEL',
+    'MAINTAINER',
+    'ONBUILD',
+    'RUN',
+    'SHELL',
+    'STOPSIGNAL',
+    'USER',
+    'VOLUME',
+    'WORKDIR'
+]);
+/** The Dockerfile buildx reads from the directory `dir` when no file is given: Dockerfile, else dockerfile. */
+function defaultDockerfile(dir) {
+    return ['Dockerfile', 'dockerfile']
+        .map(name => external_node_path_.join(dir, name))
+        .find(file => external_node_fs_.statSync(file, { throwIfNoEntry: false })?.isFile());
+}
+/**
+ * Throws unless `file` (an existing path, as written in the input) is a Dockerfile: a regular readable
+ * file of at most 1 MiB, no NUL bytes, whose first instruction (after blank lines, comments and parser
+ * directives) is a Dockerfile instruction. The message never quotes the file.
+ */
+function checkDockerfile(shown, file) {
+    const notDockerfile = (why) => new Error(`"${shown}" is not a Dockerfile: ${why}`);
+    let fd;
+    try {
+        fd = external_node_fs_.openSync(file, 'r');
+    }
+    catch (error) {
+        throw new Error(`"${shown}" cannot be read (${(0,errors/* errorCode */.CA)(error) ?? 'error'})`, { cause: error });
+    }
+    let text;
+    try {
+        const stat = external_node_fs_.fstatSync(fd);
+        if (!stat.isFile())
+            throw notDockerfile('not a regular file');
+        if (stat.size > MAX_DOCKERFILE_BYTES)
+            throw notDockerfile(`it has ${stat.size} bytes, more than ${MAX_DOCKERFILE_BYTES}`);
+        text = Buffer.alloc(stat.size);
+        external_node_fs_.readSync(fd, text, 0, stat.size, 0);
+    }
+    finally {
+        external_node_fs_.closeSync(fd);
+    }
+    if (text.includes(0))
+        throw notDockerfile('it holds NUL bytes (a binary file)');
+    const first = text
+        .toString('utf8')
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .find(line => line !== '' && !line.startsWith('#'));
+    if (first === undefined)
+        throw notDockerfile('it has no instruction');
+    const keyword = /^[A-Za-z]+(?=\s|$)/.exec(first)?.[0].toUpperCase();
+    if (keyword === undefined || !INSTRUCTIONS.has(keyword))
+        throw notDockerfile('its first instruction is not one of FROM, ARG or the other Dockerfile instructions');
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/nodes.js
+/**
+ * The `nodes` input: one `PLATFORMS=ENDPOINT` line per machine joined to the builder, e.g.
+ * `linux/arm64,linux/arm/v7=ssh://ci@arm-box.internal` (a Docker engine) or
+ * `linux/arm64=remote+tcp://buildkitd-arm64.ci:1234` (a BuildKit daemon, reached with the remote driver).
+ * Checked completely here, so a typo stops the run before any docker command.
+ */
+
+
+/** Endpoints buildx takes as a URL (what DOCKER_HOST takes). */
+const ENDPOINT_URL = /^(unix|tcp|ssh|npipe):\/\/\S+$/;
+/** A docker context name (docker's own rule). */
+const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
+/** A BuildKit daemon's address after `remote+`. */
+const REMOTE_TCP = /^tcp:\/\/[^\s/:?#]+(:\d{1,5})$|^tcp:\/\/\[[0-9a-fA-F:.]+\](:\d{1,5})$/;
+const EXAMPLE = 'e.g. linux/arm64=ssh://ci@arm-box.internal, linux/arm64,linux/arm/v7=arm-context or ' +
+    'linux/arm64=remote+tcp://buildkitd.internal:1234 or linux/arm64=remote+kube-pod://buildkitd-0?namespace=ci';
+/** A pod name (a DNS-1123 subdomain), and the query keys BuildKit's kube-pod helper takes. */
+const POD_NAME = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
+const KUBE_POD_KEYS = ['namespace', 'context', 'container'];
+/**
+ * The endpoint after `remote+`, checked: a buildkitd's tcp://HOST:PORT, or a BuildKit pod as
+ * kube-pod://POD[?namespace=NS&context=CTX&container=C] (reached through kubectl exec).
+ */
+function remoteEndpoint(endpoint) {
+    const address = endpoint.slice('remote+'.length);
+    if (REMOTE_TCP.test(address))
+        return address;
+    if (address.startsWith('tcp://'))
+        throw new Error(`"${endpoint}" needs a host and a port: remote+tcp://HOST:PORT (a buildkitd's --addr)`);
+    if (address.startsWith('kube-pod://')) {
+        const rest = address.slice('kube-pod://'.length);
+        const [pod = '', query = ''] = rest.split('?', 2);
+        if (!POD_NAME.test(pod))
+            throw new Error(`"${endpoint}" needs a pod name: remote+kube-pod://POD?namespace=NS (a BuildKit pod)`);
+        const params = new URLSearchParams(query);
+        for (const [key, value] of params) {
+            if (!KUBE_POD_KEYS.includes(key))
+                throw new Error(`"${endpoint}": ${key} is not a kube-pod option; use ${KUBE_POD_KEYS.join(', ')}`);
+            if (!/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(value))
+                throw new Error(`"${endpoint}": ${key}=${value} is not a Kubernetes name`);
+        }
+        return address;
+    }
+    throw new Error(`"${endpoint}" is not a remote node; use remote+tcp://HOST:PORT (a buildkitd over TLS) or ` +
+        'remote+kube-pod://POD?namespace=NS (a BuildKit pod)');
+}
+/** Parses the input; throws a message naming the offending line (the caller adds the input name). */
+function parseNodes(value) {
+    const nodes = [];
+    const platformOwner = new Map();
+    const endpoints = new Set();
+    for (const raw of value.split('\n')) {
+        const line = raw.trim();
+        if (line === '')
+            continue;
+        const eq = line.indexOf('=');
+        if (eq === -1)
+            throw new Error(`"${line}" is not PLATFORMS=ENDPOINT (${EXAMPLE})`);
+        const platformText = line.slice(0, eq).trim();
+        const endpoint = line.slice(eq + 1).trim();
+        const items = platformText.split(',').map(p => p.trim());
+        if (platformText === '' || items.some(p => p === '')) {
+            throw new Error(`"${line}" needs platforms before '=', separated by commas (${EXAMPLE})`);
+        }
+        if (endpoint === '')
+            throw new Error(`"${line}" has no endpoint after '=' (${EXAMPLE})`);
+        const remote = endpoint.startsWith('remote+') ? remoteEndpoint(endpoint) : undefined;
+        const engineOk = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)
+            ? ENDPOINT_URL.test(endpoint)
+            : CONTEXT_NAME.test(endpoint);
+        if (remote === undefined && !engineOk) {
+            throw new Error(`"${endpoint}" is not a node endpoint; use a docker context name or a unix://, tcp:// or ssh:// URL`);
+        }
+        if (endpoints.has(endpoint)) {
+            throw new Error(`${endpoint} is listed twice; put all its platforms on one line, separated by commas`);
+        }
+        endpoints.add(endpoint);
+        const platforms = [];
+        for (const item of items) {
+            const platform = (0,oci_platforms/* formatPlatform */.Bq)((0,oci_platforms/* parsePlatform */.Y8)(item));
+            const owner = platformOwner.get(platform);
+            if (owner !== undefined) {
+                throw new Error(owner === endpoint
+                    ? `${platform} is listed twice for ${endpoint}`
+                    : `${platform} is given to two nodes (${owner} and ${endpoint}); each platform is built by one node`);
+            }
+            platformOwner.set(platform, endpoint);
+            platforms.push(platform);
+        }
+        nodes.push(remote !== undefined ? { platforms, endpoint: remote, remote: true } : { platforms, endpoint });
+    }
+    // A remote-driver builder reaches BuildKit daemons, a docker-container builder Docker engines: buildx
+    // cannot mix drivers in one builder.
+    const engine = nodes.find(n => !n.remote);
+    const daemon = nodes.find(n => n.remote);
+    if (engine && daemon) {
+        throw new Error(`${nodeLabel(engine)} (a Docker engine) and ${nodeLabel(daemon)} (a BuildKit daemon) cannot serve one ` +
+            'builder (buildx cannot mix its docker-container and remote drivers); run a buildkitd on the engine ' +
+            'and list it as remote+tcp://, or build the two in separate steps');
+    }
+    return nodes;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
+/**
+ * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
+ * path or as PEM text (often from a secret). Entries are parsed, read and checked with node:crypto when the
+ * inputs are read (readCaCerts), and the PEM is written to one file per host for buildkitd.toml's
+ * `ca = [...]` (writeCaFiles).
+ */
+
+
+
+
+
+
+const DEFAULT_INPUT = 'ca-certs';
+const ENTRY_START = /^([^=]*)=(.*)$/;
+const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
+const PEM_END = /^-----END [^-]*-----/;
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+const FILE_MODE = 0o644;
+function normalizeLineEndings(text) {
+    return text.replace(/\r\n?/g, '\n');
+}
+/**
+ * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
+ * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
+ * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
+ * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
+ * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
+ * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
+ * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
+ */
+function parseCaCertsInput(text, input = DEFAULT_INPUT) {
+    const entries = [];
+    let current;
+    const finish = () => {
+        if (current) {
+            const value = current.lines.join('\n').trim();
+            entries.push({
+                host: current.host,
+                source: current.source,
+                value: current.source === 'pem' ? `${value}\n` : value
+            });
+        }
+        current = undefined;
+    };
+    const lines = normalizeLineEndings(text).split('\n');
+    for (const [index, rawLine] of lines.entries()) {
+        const line = rawLine.trim();
+        const lineNumber = index + 1;
+        if (current?.inBlock) {
+            current.lines.push(line);
+            if (PEM_END.test(line))
+                current.inBlock = false;
+            continue;
+        }
+        const start = ENTRY_START.exec(line);
+        if (start) {
+            finish();
+            const host = (0,registry_name/* parseRegistryHost */.T)(start[1] ?? '', { input, allowHttpScheme: false }).host;
+            const value = (start[2] ?? '').trim();
+            if (value === '') {
+                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
+            }
+            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
+            current = {
+                host,
+                source,
+                lines: [value],
+                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
+            };
+            continue;
+        }
+        if (line === '')
+            continue;
+        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
+            // The next certificate of a chain.
+            current.lines.push(line);
+            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
+            continue;
+        }
+        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
+            'one entry per line (PEM text may span several lines)');
+    }
+    finish();
+    return entries;
+}
+function describeCertificate(certificate) {
+    const subjectLines = certificate.subject.split('\n');
+    const commonName = subjectLines.find(part => part.startsWith('CN='));
+    const subject = commonName ?? subjectLines.join(', ');
+    const expiry = new Date(certificate.validTo);
+    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
+    return `${subject} (notAfter ${notAfter})`;
+}
+/**
+ * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
+ * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
+ * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
+ * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
+ */
+function validateCertificatePem(pem, context) {
+    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
+    const text = normalizeLineEndings(pem)
+        .split('\n')
+        .map(line => line.trim())
+        .join('\n');
+    if (/PRIVATE KEY/.test(text)) {
+        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
+            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
+    }
+    const blocks = [...text.matchAll(PEM_BLOCK)];
+    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
+    if (blocks.length === 0 || begins !== blocks.length) {
+        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
+        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
+            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
+    }
+    const normalized = [];
+    const subjects = [];
+    for (const [index, block] of blocks.entries()) {
+        const label = block[1] ?? '';
+        if (block[3] !== label) {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
+                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
+        }
+        if (label !== 'CERTIFICATE') {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
+                'only CERTIFICATE blocks are accepted');
+        }
+        let certificate;
+        try {
+            certificate = new external_node_crypto_.X509Certificate(block[0]);
+        }
+        catch (error) {
+            const reason = typeof error === 'object' && error !== null && 'message' in error
+                ? String(error.message)
+                : String(error);
+            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
+                'expected a PEM-encoded certificate', { cause: error });
+        }
+        normalized.push(certificate.toString().trim());
+        subjects.push(describeCertificate(certificate));
+    }
+    return { pem: `${normalized.join('\n')}\n`, subjects };
+}
+function fileNameFor(host) {
+    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
+}
+/**
+ * Reads (for file entries, relative paths from `cwd`) and checks every entry: throws `<input>: ...` naming
+ * the host and the file for a file that cannot be read or a value that is not CA certificates.
+ */
+function readCaCerts(entries, options) {
+    const input = options.input ?? DEFAULT_INPUT;
+    return entries.map(entry => {
+        if (entry.source === 'pem')
+            return { ...entry, pem: validateCertificatePem(entry.value, { input, host: entry.host }).pem };
+        const file = (0,external_node_path_.resolve)(options.cwd, entry.value);
+        let text;
+        try {
+            text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+        }
+        catch (error) {
+            const code = (0,errors/* errorCode */.CA)(error) ?? 'unreadable';
+            throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${entry.host} (${code}); ` +
+                'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
+        }
+        return { ...entry, pem: validateCertificatePem(text, { input, host: entry.host, file }).pem };
+    });
+}
+/**
+ * Writes one PEM file per host as `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt`
+ * (mode 0644; dir created if missing). Several entries for the same host are concatenated into its file.
+ * Returns host -> [absolute path].
+ */
+async function certificates_writeCaFiles(certs, dir) {
+    const pemByHost = new Map();
+    for (const { host, pem } of certs)
+        pemByHost.set(host, [...(pemByHost.get(host) ?? []), pem]);
+    const result = new Map();
+    if (pemByHost.size === 0)
+        return result;
+    const directory = (0,external_node_path_.resolve)(dir);
+    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+    const usedNames = new Set();
+    for (const [host, pems] of pemByHost) {
+        let name = fileNameFor(host);
+        for (let suffix = 2; usedNames.has(name); suffix++)
+            name = fileNameFor(`${host}-${suffix}`);
+        usedNames.add(name);
+        const path = (0,external_node_path_.join)(directory, name);
+        await (0,promises_namespaceObject.writeFile)(path, pems.join(''), { mode: FILE_MODE });
+        await (0,promises_namespaceObject.chmod)(path, FILE_MODE);
+        result.set(host, [path]);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/masks.js
+/**
+ * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
+ * log line, including the lines of commands that echo them. Which inputs carry a secret, and which part of
+ * their text it is, their table rows say (`secret(...)`); the step's environment adds its own.
+ */
+
+
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
+/** `http://user:secret@proxy:3128` -> `secret` (as written). */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
+/** Every line of any PEM private key in the text (the runner masks line by line), without the armour. */
+function privateKeyLines(text) {
+    return [...text.matchAll(PRIVATE_KEY)].flatMap(block => block[0]
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => !line.startsWith('-----')));
+}
+/**
+ * Masks what the table's secret inputs carry, the environment's signing password and cache token, and a
+ * proxy URL's password.
+ */
+function maskSecrets(reporter, fields, getInput, env) {
+    const secrets = secretsOf(fields, getInput);
+    if (env.COSIGN_PASSWORD)
+        secrets.push(env.COSIGN_PASSWORD);
+    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
+    if (env.ACTIONS_RUNTIME_TOKEN)
+        secrets.push(env.ACTIONS_RUNTIME_TOKEN);
+    for (const value of Object.values((0,buildx_builder/* proxyEnvironment */.wP)(env))) {
+        // As written (that is how the builder's command line echoes it) and percent-decoded.
+        const written = URL_PASSWORD.exec(value)?.[1];
+        if (written === undefined)
+            continue;
+        secrets.push(written);
+        try {
+            secrets.push(decodeURIComponent(written));
+        }
+        catch {
+            // not valid percent-encoding: the written form is the only one
+        }
+    }
+    for (const secret of new Set(secrets))
+        reporter.mask(secret);
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
+/**
+ * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
+ * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
+ * build (inputs.ts) and the merge (merge.ts).
+ */
+
+
+
+
+
+
+const REGISTRY_FIELDS = {
+    'insecure-registries': field([], value => splitList(value, true).map(v => (0,registry_name/* parseRegistryHost */.T)(v, { input: 'insecure-registries', allowHttpScheme: true }))),
+    // A private key pasted here by mistake is masked too.
+    'ca-certs': secret(field([], (value, { cwd }) => readCaCerts(parseCaCertsInput(value, 'ca-certs'), { cwd })), privateKeyLines),
+    registry: field('', value => {
+        if (value === '')
+            return '';
+        const host = (0,registry_name/* parseRegistryHost */.T)(value, { input: 'registry', allowHttpScheme: false }).host;
+        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
+        return (0,oci_reference/* canonicalRegistry */.i7)(host);
+    }),
+    username: table_text,
+    password: secret(table_text)
+};
+const REGISTRY_RULES = [
+    {
+        input: 'password',
+        reads: ['username'],
+        check: v => v.username !== '' && v.password === ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'username',
+        reads: ['password'],
+        check: v => v.username === '' && v.password !== ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'registry',
+        reads: ['username'],
+        check: v => v.username !== '' && v.registry === ''
+            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
+            : undefined
+    }
+];
+/** The login the inputs give (username and password for registry), or undefined without one. */
+function loginOf(inputs) {
+    return inputs.username
+        ? { registry: inputs.registry, username: inputs.username, password: inputs.password }
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/remote-access.js
+/**
+ * How the step reaches the BuildKit daemons of `nodes`: the TLS material for `remote+tcp://` nodes
+ * (remote-tls-ca, remote-tls-cert, remote-tls-key: each PEM text, often from a secret, or a file path;
+ * remote-tls-server-name), and the kubeconfig for `remote+kube-pod://` nodes (the file's text, from a
+ * secret). Checked here, before any command: each PEM must be what it claims to be (the key is parsed by
+ * node:crypto; its text never appears in a message), cert and key come together, the kubeconfig is a
+ * kubeconfig, and each is given only with a node that uses it. run/remote-access.ts writes them to private
+ * files.
+ */
+
+
+
+
+
+
+
+/**
+ * A key of a kubeconfig (YAML or JSON) whose value is a secret, with that value: token, client-key-data,
+ * password, id-token, refresh-token, client-secret, ... Read with a pattern rather than a YAML parser,
+ * which would double the bundle every run loads.
+ */
+const SECRET_ENTRY = /["']?[A-Za-z-]*(?:token|key-data|password|secret)["']?\s*:\s*["']?([^"'\s,}#]+)/gi;
+/**
+ * Checks the kubeconfig input, the file's text (from a secret) or a path from `cwd` (a GitLab File
+ * variable): a kubeconfig names clusters and contexts; collects its secret values.
+ */
+function parseKubeconfig(input, cwd = '.') {
+    if (input === '')
+        return undefined;
+    let value = input;
+    if (!input.includes('\n') && !input.includes(':')) {
+        const file = external_node_path_.resolve(cwd, input);
+        try {
+            value = external_node_fs_.readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the kubeconfig's text or the path of a readable file`, { cause: error });
+        }
+    }
+    if (!/["']?clusters["']?\s*:/.test(value) || !/["']?contexts["']?\s*:/.test(value))
+        throw new Error('is not a kubeconfig (no clusters and contexts); give the text of the file (e.g. from a secret) or its path');
+    const secrets = [...value.matchAll(SECRET_ENTRY)].map(m => m[1] ?? '').filter(v => v !== '');
+    return { text: value.endsWith('\n') ? value : `${value}\n`, secrets };
+}
+/**
+ * What to mask of the kubeconfig input: its tokens, keys and passwords, line by line (the rest of it is no
+ * secret, and masking it would hide ordinary words). Not a kubeconfig: nothing (the input check says so,
+ * and nothing of it is logged).
+ */
+function kubeconfigSecrets(value) {
+    try {
+        return (parseKubeconfig(value)?.secrets ?? []).flatMap(secret => secret.split(/\r?\n/).map(line => line.trim()));
+    }
+    catch {
+        return [];
+    }
+}
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
+/** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
+function parseTlsMaterial(value, kind, cwd) {
+    if (value === '')
+        return undefined;
+    let text = value;
+    let file;
+    if (!value.trimStart().startsWith('-----BEGIN')) {
+        file = external_node_path_.resolve(cwd, value);
+        try {
+            text = external_node_fs_.readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the PEM text itself or the path of a readable PEM file`, { cause: error });
+        }
+    }
+    const pem = `${text
+        .replace(/\r\n?/g, '\n')
+        .split('\n')
+        .map(line => line.trim())
+        .join('\n')
+        .trim()}\n`;
+    const where = file === undefined ? 'the value' : JSON.stringify(file);
+    const blocks = [...pem.matchAll(BLOCK)];
+    if (blocks.length === 0)
+        throw new Error(`${where} holds no PEM block; expected ${expected(kind)}`);
+    if (kind === 'key') {
+        if (blocks.length !== 1 || !/PRIVATE KEY$/.test(blocks[0]?.[1] ?? ''))
+            throw new Error(`${where} is not one PEM private key; expected ${expected(kind)}`);
+        try {
+            (0,external_node_crypto_.createPrivateKey)(pem);
+        }
+        catch {
+            throw new Error(`${where} holds a private key block that does not parse; expected ${expected(kind)}`);
+        }
+        return file === undefined ? { pem } : { pem, file };
+    }
+    for (const [index, block] of blocks.entries()) {
+        if (block[1] !== 'CERTIFICATE')
+            throw new Error(`block ${index + 1} of ${where} is a ${block[1] ?? ''} block; expected ${expected(kind)}`);
+        try {
+            new external_node_crypto_.X509Certificate(block[0]);
+        }
+        catch {
+            throw new Error(`certificate ${index + 1} of ${where} is not a valid X.509 certificate`);
+        }
+    }
+    return file === undefined ? { pem } : { pem, file };
+}
+function expected(kind) {
+    return kind === 'key'
+        ? '-----BEGIN PRIVATE KEY----- (or EC / RSA PRIVATE KEY) ... -----END ...'
+        : '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----';
+}
+const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const REMOTE_ACCESS_FIELDS = {
+    'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
+    'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
+    'remote-tls-key': secret(field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)), privateKeyLines),
+    kubeconfig: secret(field(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)), kubeconfigSecrets),
+    'remote-tls-server-name': field('', value => {
+        if (value !== '' && !SERVER_NAME.test(value))
+            throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`);
+        return value;
+    })
+};
+const hasTcpNode = (nodes) => nodes.some(isTcpDaemon);
+const REMOTE_ACCESS_RULES = [
+    {
+        input: 'remote-tls-ca',
+        reads: ['nodes'],
+        check: v => hasTcpNode(v.nodes) && !v['remote-tls-ca']
+            ? 'a remote+tcp:// node needs the CA that signed its buildkitd certificate (PEM text or a file path)'
+            : undefined
+    },
+    {
+        input: 'remote-tls-key',
+        reads: ['remote-tls-cert'],
+        check: v => Boolean(v['remote-tls-cert']) === Boolean(v['remote-tls-key'])
+            ? undefined
+            : v['remote-tls-cert']
+                ? 'remote-tls-cert is given without its private key; set remote-tls-key too'
+                : 'is given without its certificate; set remote-tls-cert too'
+    },
+    {
+        input: 'kubeconfig',
+        reads: ['nodes'],
+        check: v => v.kubeconfig && !v.nodes.some(isKubePod)
+            ? 'is only for remote+kube-pod:// lines of nodes, and there is none; remove it or add the node'
+            : undefined
+    },
+    ...['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key', 'remote-tls-server-name'].map((input) => ({
+        input,
+        reads: ['nodes'],
+        check: v => v[input] && !hasTcpNode(v.nodes)
+            ? 'is only for remote+tcp:// lines of nodes, and there is none; remove it or add the node'
+            : undefined
+    }))
+];
+
+// EXTERNAL MODULE: ./lib/cosign/cosign.js
+var cosign = __nccwpck_require__(5924);
+// EXTERNAL MODULE: ./lib/cosign/identity.js
+var identity = __nccwpck_require__(5965);
+;// CONCATENATED MODULE: ./lib/inputs/signing.js
+/**
+ * The signing inputs: `sign` (false, or key: cosign with a private key), `sign-key` (the key as
+ * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
+ * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
+ * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
+ * push. cosign/sign-image.ts signs.
+ */
+
+
+
+
+
+
+
+/** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
+const signing_PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
+/**
+ * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
+ * them apart. A file that cannot be read is named as written, with `advice` after it.
+ */
+function textOrFile(value, cwd, isText, advice = '') {
+    if (isText)
+        return value;
+    try {
+        return external_node_fs_.readFileSync(external_node_path_.resolve(cwd, value), 'utf8');
+    }
+    catch (error) {
+        throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd})` +
+            (advice ? `; ${advice}` : ''), { cause: error });
+    }
+}
+/** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
+function parseSignKey(value, cwd) {
+    if (value === '')
+        return '';
+    const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path';
+    const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n');
+    if (!signing_PRIVATE_KEY.test(pem))
+        throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
+            'writes it); give the text of cosign.key or its path');
+    return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+const SIGNING_FIELDS = {
+    sign: field('false', (value, { env }) => {
+        const mode = value === '' ? 'false' : cosign/* SIGN_MODES */.xL.find(m => m === value.toLowerCase());
+        if (mode === undefined)
+            throw new Error(`"${value}" is not a way to sign; use false, key or keyless`);
+        // Known now, not after the build: the job can have no identity token.
+        if (mode === 'keyless' && !(0,identity/* hasIdentity */.rr)(env))
+            throw new Error(identity/* NO_IDENTITY */.T5);
+        return mode;
+    }),
+    'sign-key': secret(field('', (value, { cwd }) => parseSignKey(value, cwd)), privateKeyLines),
+    'sign-key-password': secret(table_text),
+    'sign-transparency-log': bool(true),
+    'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
+    'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
+};
+/**
+ * A sigstore JSON document (a signing config, a trusted root) as text or a path from `cwd`: JSON whose
+ * mediaType names what it must be.
+ */
+function parseSigstoreJson(value, cwd, kind) {
+    if (value === '')
+        return '';
+    const text = textOrFile(value, cwd, value.trimStart().startsWith('{'));
+    let mediaType;
+    try {
+        mediaType = JSON.parse(text).mediaType;
+    }
+    catch {
+        throw new Error('is not JSON; give the file (or its text) that your sigstore instance publishes');
+    }
+    if (typeof mediaType !== 'string' || !mediaType.startsWith(`application/vnd.dev.sigstore.${kind}`))
+        throw new Error(`is not a sigstore ${kind === 'trustedroot' ? 'trusted root' : 'signing config'} (its mediaType is not application/vnd.dev.sigstore.${kind}...)`);
+    return text;
+}
+/** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
+const SIGNING_RULES = [
+    {
+        input: 'sign',
+        reads: ['sign-key'],
+        check: v => v.sign === 'key' && v['sign-key'] === ''
+            ? 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)'
+            : undefined
+    },
+    {
+        input: 'sign-key',
+        reads: ['sign'],
+        check: v => {
+            if (v['sign-key'] === '' || v.sign === 'key')
+                return undefined;
+            return v.sign === 'keyless'
+                ? "is given, but keyless signs with the job's identity; remove sign-key, or set sign: key"
+                : 'is given but sign is false; set sign: key to sign';
+        }
+    },
+    ...['sign-signing-config', 'sign-trusted-root'].map((input) => ({
+        input,
+        reads: ['sign'],
+        check: v => v[input] !== '' && v.sign !== 'keyless'
+            ? 'is for sign: keyless with your own sigstore instance; remove it, or set sign: keyless'
+            : undefined
+    }))
+];
+
+;// CONCATENATED MODULE: ./lib/buildx/progress.js
+/**
+ * What buildx's progress stream says about each build step: its name (which carries the platform, e.g.
+ * `[linux/arm64 2/3] RUN make` or, for a stage cross-compiling on the build machine,
+ * `[linux/amd64->arm64 build 2/3] RUN go build`), how long it took, whether it was cached or failed, and
+ * what it printed. Two formats: `--progress=rawjson` (one JSON status object per line, exact timestamps)
+ * and `--progress=plain` (`#12 [linux/arm64 2/3] RUN ...`, `#12 0.512 output`, `#12 DONE 1.2s`).
+ * Pure functions; the build module decides which format buildx is asked for; rawjson.ts renders the rawjson
+ * stream as it arrives.
+ */
+const OSES = ['linux', 'windows', 'darwin', 'freebsd'];
+/**
+ * `[linux/arm64 2/3] RUN x` -> { target: linux/arm64, runsOn: linux/arm64, instruction: RUN };
+ * `[linux/amd64->arm/v7 build 2/3] RUN x` -> { target: linux/arm/v7, runsOn: linux/amd64, … }.
+ * A step without a platform (`[2/3] RUN x`, single-platform builds) belongs to `only` when given.
+ */
+function stepPlatform(name, only) {
+    const match = /^\[([^\]]*)\]\s*(\S*)/.exec(name);
+    if (!match)
+        return undefined;
+    const inside = (match[1] ?? '').trim().split(/\s+/);
+    const first = inside[0] ?? '';
+    const instruction = (match[2] ?? '').toUpperCase();
+    const isInternal = inside.includes('internal');
+    const arrow = first.indexOf('->');
+    const head = arrow === -1 ? first : first.slice(0, arrow);
+    if (!OSES.some(os => head.startsWith(`${os}/`))) {
+        if (only === undefined)
+            return undefined;
+        return { target: only, runsOn: only, instruction: isInternal ? '' : instruction };
+    }
+    let target = head;
+    if (arrow !== -1) {
+        const tail = first.slice(arrow + 2);
+        const os = head.split('/')[0] ?? 'linux';
+        target = OSES.some(o => tail.startsWith(`${o}/`)) ? tail : `${os}/${tail}`;
+    }
+    return { target, runsOn: head, instruction: isInternal ? '' : instruction };
+}
+/** Parses `--progress=plain` output (buildx writes it to stderr). Lines that are not progress are ignored. */
+function parsePlainProgress(text) {
+    const steps = new Map();
+    const step = (id) => {
+        let found = steps.get(id);
+        if (!found) {
+            found = { id, name: '', cached: false, error: '', logs: [] };
+            steps.set(id, found);
+        }
+        return found;
+    };
+    for (const line of text.split(/\r?\n/)) {
+        const match = /^#(\d+) (.*)$/.exec(line);
+        if (!match)
+            continue;
+        const id = match[1] ?? '';
+        const rest = match[2] ?? '';
+        const current = step(id);
+        if (rest.startsWith('[') && (current.name === '' || current.name === rest)) {
+            current.name = rest;
+            continue;
+        }
+        const done = /^DONE (\d+(?:\.\d+)?)s$/.exec(rest);
+        if (done) {
+            current.seconds = Number(done[1]);
+        }
+        else if (rest === 'CACHED') {
+            current.cached = true;
+        }
+        else if (rest.startsWith('ERROR:')) {
+            current.error = rest.slice('ERROR:'.length).trim();
+        }
+        else if (rest === '...') {
+            // the step's output continues further down
+        }
+        else if (rest.startsWith('CANCELED')) {
+            current.error ||= 'canceled';
+        }
+        else if (current.name === '' && !/^\d+\.\d+ /.test(rest)) {
+            current.name = rest; // `#1 building with "b" instance…` or an unbracketed internal step
+        }
+        else {
+            // `#7 0.512 the step's output`: drop the timestamp
+            current.logs.push(rest.replace(/^\d+\.\d+ /, ''));
+        }
+    }
+    return [...steps.values()].filter(s => s.name !== '');
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/rawjson.js
+/** How long a running step may be silent before the log says it is still running (and again after as long). */
+const HEARTBEAT_MS = 30_000;
+/**
+ * Folds `--progress=rawjson` output into steps. buildx writes one SolveStatus JSON object per status
+ * update: on one line (0.29) or pretty-printed over many (0.13), so objects are found by counting braces
+ * outside strings. BuildKit names every vertex up front and reports one several times as it starts, logs,
+ * completes and (a FROM resolving, then pulling) starts again; the log shows a step's header when it first
+ * starts, its output, and one DONE, CACHED or ERROR line; its duration is that of its last start to its
+ * completion. Text outside the JSON objects (buildx's own messages, the final error) is passed through as
+ * it is. `now` is the local clock (milliseconds), for the heartbeat of silent steps.
+ */
+class RawJsonProgress {
+    steps = new Map();
+    shownSteps = 0;
+    pending = '';
+    depth = 0;
+    inString = false;
+    escaped = false;
+    /** Takes one line of the stream; returns the human-readable log lines it adds. */
+    feed(line, now = Date.now()) {
+        if (this.depth === 0 && !line.trimStart().startsWith('{'))
+            return line.trim() === '' ? [] : [line];
+        this.pending += `${line}\n`;
+        for (const c of line) {
+            if (this.inString) {
+                if (this.escaped)
+                    this.escaped = false;
+                else if (c === '\\')
+                    this.escaped = true;
+                else if (c === '"')
+                    this.inString = false;
+            }
+            else if (c === '"')
+                this.inString = true;
+            else if (c === '{')
+                this.depth++;
+            else if (c === '}')
+                this.depth--;
+        }
+        if (this.depth > 0)
+            return [];
+        const text = this.pending;
+        this.pending = '';
+        this.depth = 0;
+        this.inString = false;
+        let status;
+        try {
+            status = JSON.parse(text);
+        }
+        catch {
+            return text.trimEnd().split('\n');
+        }
+        return rawjson_isRecord(status) ? this.apply(status, now) : [];
+    }
+    /**
+     * `#N still running after 45 s: NAME` for each running step that has printed nothing for HEARTBEAT_MS
+     * (then again after as long); called by a timer while the build runs.
+     */
+    heartbeat(now) {
+        const out = [];
+        for (const step of this.steps.values()) {
+            if (step.runningSince === undefined || now - step.lastLine < HEARTBEAT_MS)
+                continue;
+            step.lastLine = now;
+            const seconds = Math.round((now - step.runningSince) / 1000);
+            out.push(`#${step.number} still running after ${seconds} s: ${step.name}`);
+        }
+        return out;
+    }
+    apply(status, now) {
+        const out = [];
+        const show = (step, line) => {
+            if (step.number === 0 && step.name !== '') {
+                step.number = ++this.shownSteps;
+                out.push(`#${step.number} ${step.name}`);
+            }
+            if (line !== undefined)
+                out.push(`#${step.number} ${line}`);
+            step.lastLine = now;
+        };
+        for (const vertex of arrayOf(status['vertexes'])) {
+            if (typeof vertex.digest !== 'string')
+                continue;
+            let step = this.steps.get(vertex.digest);
+            if (!step) {
+                step = {
+                    id: vertex.digest,
+                    number: 0,
+                    name: '',
+                    cached: false,
+                    error: '',
+                    logs: [],
+                    ended: false,
+                    lastLine: now
+                };
+                this.steps.set(vertex.digest, step);
+            }
+            if (typeof vertex.name === 'string' && step.name === '')
+                step.name = vertex.name;
+            const started = timeOf(vertex.started);
+            const completed = timeOf(vertex.completed);
+            if (started !== undefined && started !== step.started) {
+                step.started = started;
+                delete step.seconds; // started again: timed by this run's completion
+                if (completed === undefined) {
+                    step.runningSince = now;
+                    show(step);
+                }
+            }
+            if (vertex.cached === true && !step.cached) {
+                step.cached = true;
+                show(step, step.ended ? undefined : 'CACHED');
+                step.ended = true;
+            }
+            if (typeof vertex.error === 'string' && vertex.error !== '' && step.error === '') {
+                step.error = vertex.error;
+                show(step, errorLine(vertex.error));
+                step.ended = true;
+            }
+            if (completed !== undefined && step.started !== undefined && step.seconds === undefined) {
+                step.seconds = Math.max(0, (completed - step.started) / 1000);
+                delete step.runningSince;
+                show(step, step.ended ? undefined : `DONE ${step.seconds.toFixed(1)}s`);
+                step.ended = true;
+            }
+        }
+        for (const log of arrayOf(status['logs'])) {
+            if (typeof log.vertex !== 'string' || typeof log.data !== 'string')
+                continue;
+            const step = this.steps.get(log.vertex);
+            const text = Buffer.from(log.data, 'base64').toString('utf8');
+            for (const part of text.split(/\r?\n/)) {
+                if (part === '')
+                    continue;
+                if (!step) {
+                    out.push(`#? ${part}`);
+                    continue;
+                }
+                step.logs.push(part);
+                show(step, part);
+            }
+        }
+        return out;
+    }
+    result() {
+        return [...this.steps.values()]
+            .filter(s => s.name !== '')
+            .map(({ id, name, seconds, cached, error, logs }) => ({
+            id,
+            name,
+            ...(seconds !== undefined ? { seconds } : {}),
+            cached,
+            error,
+            logs
+        }));
+    }
+}
+/**
+ * A step's error as the log shows it. A registry cache that does not exist yet (the first run with a
+ * cache, a new branch) is not an error: the build goes on without it, and the log says so in those words.
+ */
+function errorLine(error) {
+    const missingCache = /failed to configure registry cache importer: (\S+): not found/.exec(error);
+    if (missingCache)
+        return `no cache at ${missingCache[1] ?? ''} yet: normal until a build has exported one there (this build goes on without it)`;
+    return `ERROR: ${error}`;
+}
+/** Parses a whole captured rawjson stream. */
+function parseRawJsonProgress(text) {
+    const progress = new RawJsonProgress();
+    for (const line of text.split(/\r?\n/))
+        progress.feed(line);
+    return progress.result();
+}
+function timeOf(value) {
+    if (typeof value !== 'string')
+        return undefined;
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+}
+function arrayOf(value) {
+    return Array.isArray(value) ? value.filter(rawjson_isRecord) : [];
+}
+function rawjson_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/build.js
+/**
+ * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
+ * metadata file whose contents are the source of the digests, and with a progress stream that says how
+ * long each platform's steps took (see rawjson.ts and progress.ts).
+ */
+
+
+
+
+
+
+
+const MEDIA_TYPE_FAMILIES = ['oci', 'docker'];
+/** The first buildx release with `--progress=rawjson`. */
+const RAWJSON_SINCE = '0.13.0';
+/** rawjson when the buildx in use has it; plain (parsed the same way afterwards) otherwise. */
+function progressFormat(buildxVersion) {
+    return buildxVersion !== '' && (0,buildx_version/* compareVersions */.Zy)(buildxVersion, RAWJSON_SINCE) >= 0 ? 'rawjson' : 'plain';
+}
+/** The argv, and the environment buildx needs besides the job's own (secret values: never in argv). */
+function buildCommand({ builder, metadataFile, settings: s, progress }) {
+    const args = ['buildx', 'build', '--builder', builder, '--platform', s.platforms.join(',')];
+    args.push(`--progress=${progress}`);
+    if (s.file)
+        args.push('--file', s.file);
+    // A push goes by digest to each repository of the tags; the tags are put after the checks.
+    if (!s.push)
+        for (const tag of s.tags)
+            args.push('--tag', tag);
+    for (const arg of s.buildArgs)
+        args.push('--build-arg', arg);
+    for (const label of s.labels)
+        args.push('--label', label);
+    if (s.target)
+        args.push('--target', s.target);
+    const cache = cacheEntries(s);
+    for (const from of cache.from)
+        args.push('--cache-from', from);
+    for (const to of cache.to)
+        args.push('--cache-to', to);
+    if (s.noCache)
+        args.push('--no-cache');
+    if (s.pull)
+        args.push('--pull');
+    // Any attestation makes BuildKit switch to OCI media types, so Docker media types go without them.
+    if (s.mediaTypes === 'docker')
+        args.push('--provenance=false');
+    else if (s.provenance)
+        args.push(`--provenance=${s.provenance}`);
+    if (s.network)
+        args.push('--network', s.network);
+    if (s.network === 'host' && !s.buildOptions.allow.includes('network.host'))
+        args.push('--allow', 'network.host');
+    // With push, a loaded image comes from the registry after the checks (load.ts), not from this build.
+    const extra = buildOptionArgs({ ...s.buildOptions, load: s.buildOptions.load && !s.push }, s.provenance);
+    args.push(...extra.args);
+    args.push('--metadata-file', metadataFile);
+    // The media types are always stated: BuildKit's own default depends on whether attestations are attached.
+    const mediaTypes = `oci-mediatypes=${s.mediaTypes === 'oci'}`;
+    const evaluateOnly = evaluates(s.buildOptions.call);
+    // A push goes untagged (by digest) to each repository of the tags; the tags are put after the checks.
+    if (s.push && !evaluateOnly)
+        args.push('--output', `${pushByDigestOutput((0,oci_reference/* repositoriesOf */.Ub)(s.tags))},${mediaTypes}`);
+    args.push(s.context);
+    return { args, env: extra.env };
+}
+function buildxBuildArgv(options) {
+    return buildCommand(options).args;
+}
+/**
+ * The image exporter pushing without any tag to each repository (`name` is a comma-separated list, so
+ * the field is quoted for buildx's CSV parser); `name-canonical` makes buildx report `repository@digest`.
+ */
+function pushByDigestOutput(repositories) {
+    const names = `name=${repositories.join(',')}`;
+    const field = repositories.length > 1 ? `"${names}"` : names;
+    return `type=image,${field},push-by-digest=true,name-canonical=true,push=true`;
+}
+/** How often the build's silent steps are looked at (a heartbeat is due after HEARTBEAT_MS of silence). */
+const HEARTBEAT_POLL_MS = 1_000;
+/**
+ * A failed build, with the steps its progress stream showed (for hints about the failed step). The log
+ * already holds the progress, so the message carries only buildx's closing error (the Dockerfile excerpt
+ * and `ERROR: failed to solve: ...`); `stderr` keeps all of it, for the hints.
+ */
+class BuildError extends core_runner/* CommandError */.Qd {
+    steps;
+    constructor(error, steps) {
+        super(error.command, error.args, error, 'docker buildx build');
+        this.name = 'BuildError';
+        this.steps = steps;
+        const closing = closingError(error.stderr);
+        this.message = `docker buildx build failed (exit code ${error.exitCode})${closing ? `:\n${closing}` : ''}`;
+    }
+}
+/** What buildx printed after the last progress line (`#N ...`), its warnings left out; else its last line. */
+function closingError(stderr) {
+    const lines = stderr.trimEnd().split(/\r?\n/);
+    let last = -1;
+    lines.forEach((line, i) => {
+        if (/^#(\d+|\?) /.test(line))
+            last = i;
+    });
+    const closing = lines.slice(last + 1).filter(l => l.trim() !== '' && !l.startsWith('WARNING:'));
+    return (closing.length > 0 ? closing : lines.slice(-1)).join('\n');
+}
+/**
+ * Runs the build with its progress in the log (rawjson is rendered as `#N step` / `#N DONE 1.2s` lines as
+ * it arrives); a failure carries buildx's own error and the human-readable progress.
+ */
+async function runBuild(runner, options) {
+    const { args, env: secretEnv } = buildCommand(options);
+    const env = Object.keys(secretEnv).length > 0 ? { env: secretEnv } : {};
+    if (options.progress === 'plain') {
+        try {
+            const result = await (0,core_runner/* runChecked */.X4)(runner, 'docker', args, { what: 'docker buildx build', ...env });
+            return { steps: parsePlainProgress(result.stderr) };
+        }
+        catch (error) {
+            if (error instanceof core_runner/* CommandError */.Qd)
+                throw new BuildError(error, parsePlainProgress(error.stderr));
+            throw error;
+        }
+    }
+    const progress = new RawJsonProgress();
+    const human = [];
+    const seen = { streamedLines: 0 };
+    const show = (line) => {
+        for (const text of progress.feed(line)) {
+            human.push(text);
+            options.log.info(text);
+        }
+    };
+    // A step that prints nothing for a while still shows that it runs (see RawJsonProgress.heartbeat).
+    const heartbeat = setInterval(() => {
+        for (const text of progress.heartbeat(Date.now()))
+            options.log.info(text);
+    }, HEARTBEAT_POLL_MS);
+    heartbeat.unref();
+    const result = await runner
+        .run('docker', args, {
+        ...env,
+        onStderrLine: line => {
+            seen.streamedLines++;
+            show(line);
+        }
+    })
+        .finally(() => {
+        clearInterval(heartbeat);
+    });
+    // A runner that does not stream lines still captured them all.
+    if (seen.streamedLines === 0)
+        for (const line of result.stderr.split(/\r?\n/))
+            show(line);
+    if (result.exitCode !== 0) {
+        const readable = { ...result, stderr: human.join('\n') };
+        throw new BuildError(new core_runner/* CommandError */.Qd('docker', args, readable, 'docker buildx build'), progress.result());
+    }
+    return { steps: progress.result() };
+}
+
+// EXTERNAL MODULE: ./lib/docker/smoke.js
+var docker_smoke = __nccwpck_require__(5189);
+;// CONCATENATED MODULE: ./lib/inputs/runtime.js
+/**
+ * The inputs about what lands in the registry and what the build costs: media-types, smoke-test,
+ * smoke-test-timeout, cache-max-size, check-binaries and check-binaries-budget; fields and rules of the
+ * build's input table (inputs.ts).
+ */
+
+
+
+
+
+
+const RUNTIME_FIELDS = {
+    'media-types': field('oci', value => {
+        const found = MEDIA_TYPE_FAMILIES.find(m => m === value.toLowerCase());
+        if (!found)
+            throw new Error(`"${value}" is not a media type family; use oci or docker`);
+        return found;
+    }),
+    'smoke-test': field([], docker_smoke/* parseSmokeCommand */.E8),
+    'smoke-test-timeout': field(120, value => {
+        if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 3600)
+            throw new Error(`"${value}" is not a time limit; use whole seconds from 1 to 3600`);
+        return Number(value);
+    }),
+    'cache-max-size': field(undefined, value => {
+        if (value === '')
+            return undefined;
+        const bytes = parseByteSize(value);
+        if (bytes < gc/* MIN_CACHE_BYTES */.wG)
+            throw new Error(`"${value}" is below the smallest useful cache budget, ${(0,gc/* formatBytes */.z3)(gc/* MIN_CACHE_BYTES */.wG)}`);
+        return bytes;
+    }),
+    'check-binaries': field('error', parseBinariesMode),
+    'check-binaries-budget': field(0, parseByteSize)
+};
+const attestsOff = (value) => value === '' || value.toLowerCase() === 'false';
+const RUNTIME_RULES = [
+    {
+        input: 'media-types',
+        reads: ['provenance'],
+        check: v => v['media-types'] === 'docker' && !attestsOff(v.provenance)
+            ? `docker cannot carry the provenance attestation asked for (provenance: ${v.provenance}); ` +
+                'BuildKit would switch the whole image back to OCI media types. Leave provenance empty or false ' +
+                '(attestations are then off), or use media-types: oci'
+            : undefined
+    },
+    {
+        input: 'media-types',
+        reads: ['sbom', 'attests', 'annotations'],
+        check: v => {
+            const carried = [
+                ...(attestsOff(v.sbom) ? [] : ['sbom']),
+                ...(v.attests.length > 0 ? ['attests'] : []),
+                ...(v.annotations.length > 0 ? ['annotations'] : [])
+            ];
+            if (v['media-types'] !== 'docker' || carried.length === 0)
+                return undefined;
+            return (`docker cannot carry what ${carried.join(' and ')} attach (attestations and annotations ` +
+                'make BuildKit switch the whole image back to OCI media types); leave them empty, or use media-types: oci');
+        }
+    },
+    {
+        input: 'smoke-test',
+        reads: ['push'],
+        check: v => v['smoke-test'].length > 0 && !v.push
+            ? 'runs the pushed image of every platform, so it needs push: true'
+            : undefined
+    },
+    // With push, the image is loaded from the registry under its tags after the checks (run/load.ts); a push
+    // by digest puts no tag, so there would be no name to load it under.
+    {
+        input: 'load',
+        reads: ['push-by-digest', 'call'],
+        check: v => v.load && !evaluates(v.call) && v['push-by-digest']
+            ? 'cannot be combined with push-by-digest: true (the image gets no tag, so the engine would get it ' +
+                'without a name); load in the job that merges and tags the image, or set push-by-digest: false'
+            : undefined
+    }
+];
+
+;// CONCATENATED MODULE: ./lib/inputs/fields.js
+/**
+ * The build's input table: every input of action.yml, by name, with its parser. The typed values feed
+ * the cross-input rules (rules.ts) and then the Inputs object (inputs.ts). A unit test keeps the table's
+ * names and action.yml's inputs the same.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const BUILDER_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$/;
+const NETWORK_MODES = ['', 'default', 'none', 'host'];
+/** A path that must exist as a file or a directory ('' stays ''). */
+function existing(kind) {
+    return field('', (value, { cwd }) => {
+        if (value === '')
+            return '';
+        const stat = external_node_fs_.statSync(resolvePath(cwd, value), { throwIfNoEntry: false });
+        if (!stat)
+            throw new Error(`"${value}" does not exist (relative paths start at ${cwd})`);
+        if (kind === 'file' ? !stat.isFile() : !stat.isDirectory())
+            throw new Error(`"${value}" is not a ${kind}`);
+        return value;
+    });
+}
+function parseTagEntries(value) {
+    return splitList(value, true).map(tag => {
+        try {
+            return { text: tag, reference: (0,oci_reference/* parseImageReference */.o_)(tag) };
+        }
+        catch (error) {
+            throw new Error(`"${tag}" is not a valid image reference: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
+        }
+    });
+}
+const directory = existing('directory');
+const file = existing('file');
+const BUILD_FIELDS = {
+    platforms: field([], parsePlatforms),
+    context: field('.', (value, context) => {
+        if (isRemoteContext(value))
+            return value;
+        const dir = directory.parse(value, context) || value;
+        // Without `file`, buildx reads Dockerfile (or dockerfile) in the context: it must be there.
+        if (context.text('file') === '') {
+            const found = defaultDockerfile(resolvePath(context.cwd, dir));
+            if (found === undefined)
+                throw new Error(`"${dir}" has no Dockerfile (relative paths start at ${context.cwd}); add one there, or set the ` +
+                    'file input to the Dockerfile');
+            checkDockerfile(external_node_path_.join(dir, external_node_path_.basename(found)), found);
+        }
+        return dir;
+    }),
+    // With a remote context, buildx reads `file` inside that context: nothing to check here.
+    file: field('', (value, context) => {
+        if (isRemoteContext(context.text('context')))
+            return value;
+        const found = file.parse(value, context);
+        if (found !== '')
+            checkDockerfile(found, resolvePath(context.cwd, found));
+        return found;
+    }),
+    tags: field([], parseTagEntries),
+    push: bool(true),
+    'push-by-digest': bool(false),
+    'build-args': field([], value => parseKeyValues(value, true)),
+    labels: field([], value => parseKeyValues(value, false)),
+    target: field('', parseTarget),
+    'cache-from': field([], value => parseCacheEntries(value, 'cache-from')),
+    'cache-to': field([], value => parseCacheEntries(value, 'cache-to')),
+    cache: field('', parseCacheMode),
+    'no-cache': bool(false),
+    pull: bool(false),
+    provenance: field('', parseProvenance),
+    ...RUNTIME_FIELDS,
+    network: field('', value => {
+        if (!NETWORK_MODES.includes(value))
+            throw new Error(`"${value}" is not a RUN network mode; use default, none or host`);
+        return value;
+    }),
+    'builder-name': field('', value => {
+        if (value !== '' && !BUILDER_NAME.test(value))
+            throw new Error(`"${value}" is not a builder name; use letters, digits, '_', '.', '-', starting with a letter`);
+        if (value.toLowerCase() === 'default')
+            throw new Error('"default" is the docker driver builder, which cannot build several platforms; use another name');
+        return value;
+    }),
+    'buildkit-image': field('', imageReference),
+    'driver-opts': field([], parseDriverOpts),
+    'buildkitd-flags': field('', parseBuildkitdFlags),
+    nodes: field([], parseNodes),
+    ...REMOTE_ACCESS_FIELDS,
+    ...SIGNING_FIELDS,
+    'host-network': bool(false),
+    ...REGISTRY_FIELDS,
+    'registry-mirrors': field(new Map(), parseMirrors),
+    proxy: bool(true),
+    'buildkitd-config': file,
+    'buildkitd-config-inline': table_text,
+    qemu: field('auto', value => {
+        const mode = qemu/* QEMU_MODES */.Ee.find(m => m === value.toLowerCase());
+        if (!mode)
+            throw new Error(`"${value}" is not a QEMU mode; use auto, image, package or false`);
+        return mode;
+    }),
+    'qemu-image': field('', imageReference),
+    ...BUILD_OPTION_FIELDS,
+    retries: field(0, value => {
+        if (!/^\d+$/.test(value) || Number(value) > 10)
+            throw new Error(`"${value}" is not a retry count; use 0 to 10`);
+        return Number(value);
+    }),
+    'reuse-builder': bool(false),
+    'buildx-version': field('', release/* normalizeBuildxVersion */.Wi),
+    'buildx-download-url': field('', release/* parseDownloadUrlTemplate */.Jr),
+    'buildx-checksum-url': field('', value => (value === '' ? '' : (0,release/* parseDownloadUrlTemplate */.Jr)(value)))
+};
+
+;// CONCATENATED MODULE: ./lib/inputs/rules.js
+/**
+ * The build's cross-input rules: the second pass over the typed values of the input table (fields.ts),
+ * for what one input alone cannot say. Each is reported under one input and says what to change.
+ */
+
+
+
+
+
+/** The problem of a push with no tag (the build's and the plan's tags). */
+const NO_TAG = 'push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0';
+/** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
+function repositoryProblem(tags) {
+    const [only, ...more] = tags;
+    if (!only || more.length > 0) {
+        return ('push-by-digest is true, so tags must name exactly one repository (e.g. registry.example.com/team/app), ' +
+            `not ${tags.length === 0 ? 'nothing' : `${tags.length} entries`}`);
+    }
+    const { tag, digest } = only.reference;
+    if (tag === undefined && digest === undefined)
+        return undefined;
+    const part = digest !== undefined ? `digest @${digest}` : `tag :${tag ?? ''}`;
+    return (`push-by-digest is true, so "${only.text}" must name the repository only; drop its ${part} ` +
+        '(the image is pushed without a tag and found by its digest)');
+}
+const BUILD_RULES = [
+    {
+        input: 'push-by-digest',
+        reads: ['push'],
+        check: v => v['push-by-digest'] && !v.push ? 'needs push: true (an image pushed by digest is pushed)' : undefined
+    },
+    {
+        input: 'tags',
+        reads: ['push-by-digest'],
+        check: v => (v['push-by-digest'] ? repositoryProblem(v.tags) : undefined)
+    },
+    {
+        input: 'tags',
+        reads: ['push-by-digest'],
+        check: v => {
+            const digested = v['push-by-digest'] ? undefined : v.tags.find(t => t.reference.digest !== undefined);
+            if (!digested)
+                return undefined;
+            return (`"${digested.text}" has a digest (@${(digested.reference.digest ?? '').slice(0, 15)}…): a pushed image ` +
+                'gets its digest from its content; give repository:tag only');
+        }
+    },
+    // call: check (outline, targets) evaluates the build and pushes nothing, so it needs no tag.
+    {
+        input: 'tags',
+        reads: ['push', 'push-by-digest', 'call'],
+        check: v => v.push && !v['push-by-digest'] && !evaluates(v.call) && v.tags.length === 0 ? NO_TAG : undefined
+    },
+    {
+        input: 'nodes',
+        reads: ['reuse-builder'],
+        check: v => v.nodes.length > 0 && v['reuse-builder']
+            ? 'a reused builder keeps the nodes it has, so nodes cannot be applied to it; set reuse-builder: false, or leave nodes empty'
+            : undefined
+    },
+    {
+        input: 'cache',
+        reads: ['tags'],
+        check: v => v.cache === 'registry' && v.tags.length === 0
+            ? 'registry keeps the cache next to the first tag, and no tag is given: set the tags input, or name the ' +
+                'cache yourself in cache-to and cache-from (type=registry,ref=REPOSITORY:buildcache)'
+            : undefined
+    },
+    {
+        input: 'sign',
+        reads: ['push'],
+        check: v => v.sign !== 'false' && !v.push
+            ? `${v.sign} signs the pushed image, and push is false; set push: true, or sign: false`
+            : undefined
+    },
+    {
+        input: 'driver-opts',
+        reads: ['host-network'],
+        check: v => {
+            const network = v['driver-opts'].find(opt => opt.startsWith('network='));
+            return network !== undefined && network !== 'network=host' && v['host-network']
+                ? `${network} contradicts host-network: true (the builder container has one network); drop one of them`
+                : undefined;
+        }
+    },
+    {
+        input: 'reuse-builder',
+        reads: ['builder-name'],
+        check: v => v['reuse-builder'] && v['builder-name'] === ''
+            ? 'needs builder-name (the builder to reuse); a generated name is never reused'
+            : undefined
+    }
+];
+/** Every cross-input rule of the build, in the order their problems are reported. */
+const RULES = [
+    ...BUILD_RULES,
+    ...REMOTE_ACCESS_RULES,
+    ...REGISTRY_RULES,
+    ...RUNTIME_RULES,
+    ...SIGNING_RULES
+];
+
+;// CONCATENATED MODULE: ./lib/inputs/inputs.js
+
+
+
+
+
+/**
+ * Reads and checks every input; relative paths start at `cwd` (the job's working directory). `env` is the
+ * step's environment (for secret-envs, ssh, and the GitHub server that github-token belongs to).
+ */
+function readInputs(source, cwd, env = {}) {
+    const { values, warnings } = readTable(BUILD_FIELDS, RULES, { source, specs: INPUTS, cwd, env });
+    const options = pick(BUILD_OPTION_FIELDS, values);
+    return {
+        ...omit(BUILD_OPTION_FIELDS, values),
+        tags: values.tags.map(t => t.text),
+        buildOptions: buildOptionSettings(options, {
+            context: values.context,
+            serverUrl: env.GITHUB_SERVER_URL ?? ''
+        }),
+        warnings
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/run/emulation.js
+/** The QEMU part of a run: emulators checked (and installed when missing) with the run's host facts. */
+
+
+
+async function emulatePlatforms(deps, inputs) {
+    const log = [];
+    const result = await (0,qemu/* ensureEmulation */.V8)({
+        // Only the platforms the runner builds itself: builder nodes build theirs.
+        platforms: runnerPlatforms(inputs.platforms, inputs.nodes),
+        mode: inputs.qemu,
+        image: inputs.qemuImage,
+        runner: deps.runner,
+        binfmtDir: deps.binfmtDir,
+        hostArch: deps.hostArch,
+        isRoot: deps.isRoot,
+        log: message => log.push(message)
+    });
+    return { result, log };
+}
+/** qemu: false: throws unless every platform that needs an emulator has one (binfmt_misc only). */
+function requireEmulators(deps, inputs) {
+    const error = (0,qemu/* missingEmulators */.nB)({
+        platforms: runnerPlatforms(inputs.platforms, inputs.nodes),
+        binfmtDir: deps.binfmtDir,
+        hostArch: deps.hostArch
+    });
+    if (error)
+        throw new InputError([error.message]);
+}
+/** Logs what emulation did, and notes (once per run) which platforms are built under QEMU. */
+function logEmulation(reporter, { result, log }) {
+    for (const line of log)
+        reporter.info(line);
+    if (result.emulated.length === 0) {
+        reporter.info('every platform runs natively on this host: no emulation needed');
+        return Promise.resolve();
+    }
+    if (result.method !== 'none')
+        reporter.info(`installed qemu-${result.installed.join(', qemu-')} (${result.method})`);
+    reporter.notice(`${result.emulated.join(', ')} ${result.emulated.length > 1 ? 'are' : 'is'} built under QEMU emulation, ` +
+        'which is several times slower than native. To avoid it, cross-compile in the Dockerfile ' +
+        '(FROM --platform=$BUILDPLATFORM with TARGETOS/TARGETARCH) or build on native runners.', { title: 'Emulated platforms' });
+    return Promise.resolve();
+}
+
+// EXTERNAL MODULE: ./lib/run/outputs.js + 1 modules
+var outputs = __nccwpck_require__(980);
+// EXTERNAL MODULE: ./lib/buildx/cli.js
+var buildx_cli = __nccwpck_require__(8978);
+// EXTERNAL MODULE: ./lib/buildx/install.js + 1 modules
+var buildx_install = __nccwpck_require__(1432);
+;// CONCATENATED MODULE: ./lib/buildx/choose.js
+/**
+ * Which buildx this job runs: the runner's `docker buildx` when it is recent enough, else (or when
+ * `buildx-version` names a release) a release from the tool cache or downloaded (see install.ts).
+ * Everything that runs buildx then goes through the chosen `BuildxCli` (see cli.ts).
+ */
+
+
+
+
+
+/**
+ * Which buildx this job runs. An explicit `buildx-version`: that release, from the tool cache or
+ * downloaded. Otherwise the runner's `docker buildx` when it is there and at least `minimum`; when it is
+ * missing or older, FALLBACK_BUILDX_VERSION is installed. When the docker CLI itself is missing, that is
+ * the error.
+ */
+async function chooseBuildx(options) {
+    const { log } = options;
+    const minimum = options.minimum ?? buildx_version/* MIN_BUILDX */.q4;
+    const needed = options.minimumFor ? ` (${options.minimumFor} needs it)` : '';
+    const requested = (0,release/* normalizeBuildxVersion */.Wi)(options.version);
+    const install = (version) => {
+        const { host } = options;
+        const platform = (0,release/* releasePlatform */.Ld)(host.platform, host.arch, host.armVersion);
+        return (0,buildx_install/* installBuildx */.K2)({ ...options, version, platform, log });
+    };
+    if (requested !== '') {
+        if ((0,buildx_version/* compareVersions */.Zy)((0,release/* coreVersion */.kI)(requested), minimum) < 0) {
+            throw new release/* BuildxInstallError */.Ch(`buildx-version ${requested} is too old; this action needs ${minimum} or newer${needed}.`);
+        }
+        return install(requested);
+    }
+    const probe = await options.runner.run('docker', ['buildx', 'version'], { silent: true });
+    if (probe.exitCode === 127) {
+        throw new release/* BuildxInstallError */.Ch('docker is not installed on this runner (the docker CLI was not found on PATH).');
+    }
+    const installed = probe.exitCode === 0 ? (0,buildx_version/* parseBuildxVersion */.Ou)(probe.stdout) : undefined;
+    if (installed && (0,buildx_version/* compareVersions */.Zy)(installed, minimum) >= 0) {
+        log.info(`using the runner's docker buildx ${installed}`);
+        return { cli: buildx_cli/* DOCKER_BUILDX */.kc, version: installed, source: 'installed', path: '' };
+    }
+    const reason = installed
+        ? `docker buildx ${installed} is older than ${minimum}${needed}`
+        : 'docker buildx is not installed';
+    log.info(`${reason}: using buildx ${release/* FALLBACK_BUILDX_VERSION */.NZ} for this job (set buildx-version to choose another)`);
+    try {
+        return await install(release/* FALLBACK_BUILDX_VERSION */.NZ);
+    }
+    catch (error) {
+        // The download failed: the message says why one was needed, and how to avoid it.
+        throw new release/* BuildxInstallError */.Ch(`${reason}, so buildx ${release/* FALLBACK_BUILDX_VERSION */.NZ} was to be installed for this job, and that failed: ` +
+            `${(0,errors/* messageOf */.bD)(error)} (install a newer buildx on the runner, or set buildx-version or buildx-download-url)`, { cause: error });
+    }
+}
+
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./lib/buildx/tls-probe.js
+/**
+ * Why a BuildKit daemon over TLS could not be reached, told by one TLS handshake from this process with the
+ * same CA, client certificate and server name buildx was given. buildx itself often reports only "context
+ * deadline exceeded" (gRPC retries the refused handshake until its deadline), so this runs only after
+ * such a failure, to name the cause: nothing listening, a daemon certificate the CA does not vouch for or
+ * that names another host, or a client certificate the daemon refuses.
+ */
+
+
+
+/** Error codes of a daemon certificate that remote-tls-ca does not vouch for. */
+const UNTRUSTED = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_UNTRUSTED|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID)$/;
+const tls_probe_UNREACHABLE = /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET)$/;
+/** What the handshake with `address` (tcp://HOST:PORT) shows; undefined when it succeeds. */
+async function probeTls(address, files, timeoutMs = 5000) {
+    const url = new URL(address);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const read = (file) => (file ? external_node_fs_.readFileSync(file) : undefined);
+    const servername = files.serverName || ((0,external_node_net_.isIP)(host) ? undefined : host);
+    return new Promise(resolve => {
+        let settled = false;
+        const done = (problem) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(problem);
+        };
+        // One timer at a time: the time limit of the handshake, then the wait for an alert after it.
+        let timer = setTimeout(() => {
+            done({ kind: 'unreachable', detail: `no TLS answer within ${timeoutMs / 1000} s` });
+        }, timeoutMs);
+        const cert = read(files.cert);
+        const key = read(files.key);
+        const socket = external_node_tls_.connect({
+            host,
+            port: Number(url.port),
+            ca: read(files.cacert),
+            ...(cert ? { cert } : {}),
+            ...(key ? { key } : {}),
+            ...(servername ? { servername } : {}),
+            ALPNProtocols: ['h2']
+        });
+        let handshaken = false;
+        socket.on('secureConnect', () => {
+            handshaken = true;
+            // With TLS 1.3 a refused client certificate arrives as an alert just after the handshake.
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+                done(undefined);
+            }, 1000);
+        });
+        socket.on('error', (error) => {
+            const code = error.code ?? '';
+            const detail = `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}`;
+            if (tls_probe_UNREACHABLE.test(code) && !handshaken)
+                done({ kind: 'unreachable', detail });
+            else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+                done({ kind: 'server-name', detail });
+            else if (UNTRUSTED.test(code))
+                done({ kind: 'server-certificate', detail });
+            else
+                done({ kind: 'client-certificate', detail });
+        });
+        // A daemon that refuses the certificate may also just close the connection after the handshake.
+        socket.on('close', () => {
+            if (handshaken)
+                done({
+                    kind: 'client-certificate',
+                    detail: 'the daemon closed the connection just after the handshake'
+                });
+            else
+                done({ kind: 'unreachable', detail: 'the connection closed before the TLS handshake' });
+        });
+        socket.resume();
+    });
+}
+/** The sentence for a problem, naming the inputs to change. */
+function describeTlsProblem(problem) {
+    switch (problem.kind) {
+        case 'unreachable':
+            return `nothing answers there (${problem.detail}): check that its buildkitd listens on that address (--addr tcp://...) and that this runner can reach it`;
+        case 'server-certificate':
+            return `TLS: the daemon's certificate is not signed by remote-tls-ca (${problem.detail}); give the CA that signed its --tlscert`;
+        case 'server-name':
+            return `TLS: the daemon's certificate does not name the host of the node's address (${problem.detail}); set remote-tls-server-name to a name it holds`;
+        case 'client-certificate':
+            return `TLS: the daemon refused the client certificate (${problem.detail}); remote-tls-cert must be signed by the CA the daemon trusts (its --tlscacert), with remote-tls-key its key`;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/remote.js
+/**
+ * A builder that mixes the runner's own BuildKit with the BuildKit daemons of a build farm. buildx cannot
+ * mix drivers in one builder, but its remote driver reaches both: the runner's docker-container builder
+ * (created as without remote nodes: generated buildkitd.toml, CAs, QEMU, host network) joins as
+ * `docker-container://buildx_buildkit_<runner builder>0`, and each daemon as `tcp://HOST:PORT` with the
+ * client certificate. One `buildx build` then sends each platform to the node that serves it, and buildx
+ * merges the nodes' results into one index. A remote daemon keeps its own buildkitd.toml: the remote
+ * driver takes no --config and no --buildkitd-flags.
+ */
+
+
+
+
+/** The container buildx runs for a docker-container builder's first node. */
+function builderContainer(builder) {
+    return `buildx_buildkit_${nodeName(builder, 0)}`;
+}
+/** The name of the runner's docker-container builder that serves a remote-driver builder. */
+function runnerBuilderName(builder) {
+    return `${builder}-runner`;
+}
+/**
+ * The remote builder's nodes in order: the runner's BuildKit for the platforms no daemon serves (left out
+ * when there are none), then each daemon.
+ */
+function remoteNodes(options) {
+    const own = options.runnerPlatforms.length > 0
+        ? [
+            {
+                platforms: options.runnerPlatforms,
+                endpoint: `docker-container://${builderContainer(runnerBuilderName(options.builder))}`,
+                label: ''
+            }
+        ]
+        : [];
+    const daemons = options.nodes.map(node => ({
+        platforms: node.platforms,
+        endpoint: node.endpoint,
+        label: nodeLabel(node),
+        // A BuildKit pod is reached through kubectl exec: no TLS of its own.
+        ...(isTcpDaemon(node) && options.tls ? { tls: options.tls } : {})
+    }));
+    return [...own, ...daemons];
+}
+/** `docker buildx create [--append]` of node `index` of the remote-driver builder `builder`. */
+function remoteNodeArgs(builder, node, index) {
+    const args = ['buildx', 'create', ...(index > 0 ? ['--append'] : [])];
+    args.push('--name', builder, '--node', nodeName(builder, index), '--driver', 'remote');
+    if (node.tls) {
+        args.push('--driver-opt', `cacert=${node.tls.cacert}`);
+        if (node.tls.cert)
+            args.push('--driver-opt', `cert=${node.tls.cert}`);
+        if (node.tls.key)
+            args.push('--driver-opt', `key=${node.tls.key}`);
+        if (node.tls.serverName)
+            args.push('--driver-opt', `servername=${node.tls.serverName}`);
+    }
+    args.push('--platform', node.platforms.join(','), '--bootstrap', node.endpoint);
+    return args;
+}
+/** buildx output that means the TLS handshake with a daemon failed. */
+const TLS_FAILURE = /tls:|x509:|certificate|handshake/i;
+/** buildx output that means the daemon cannot be reached at all. */
+const remote_UNREACHABLE = /connection refused|no such host|i\/o timeout|no route to host|deadline exceeded/i;
+/**
+ * Creates the remote-driver builder, node by node. A daemon that refuses the TLS handshake, or cannot be
+ * reached, fails with an error naming its line of nodes; other failures stay CommandErrors (so start-up
+ * flakes are retried).
+ */
+async function createRemoteBuilder(runner, builder, nodes) {
+    for (const [index, node] of nodes.entries()) {
+        const name = nodeName(builder, index);
+        const where = node.label || 'the runner’s BuildKit';
+        const what = `Adding builder node ${name} (${where}) for ${node.platforms.join(', ')}`;
+        try {
+            await (0,core_runner/* runChecked */.X4)(runner, 'docker', remoteNodeArgs(builder, node, index), { what });
+        }
+        catch (error) {
+            if (!(error instanceof core_runner/* CommandError */.Qd) || !node.label)
+                throw error;
+            const output = `${error.stderr}\n${error.stdout}`;
+            const reason = (0,errors/* lastLine */.fM)(error.stderr) || `exit code ${error.exitCode}`;
+            const head = `Builder node ${node.label} (nodes input, for ${node.platforms.join(', ')})`;
+            // buildx often says only "context deadline exceeded": one handshake of our own tells why.
+            const problem = node.tls ? await probeTls(node.endpoint, node.tls) : undefined;
+            if (problem) {
+                throw new Error(`${head} could not be used (buildx: ${reason}): ${describeTlsProblem(problem)}.`, {
+                    cause: error
+                });
+            }
+            if (TLS_FAILURE.test(output)) {
+                throw new Error(`${head}: the TLS handshake with the BuildKit daemon failed: ${reason}. Check that remote-tls-ca is ` +
+                    "the CA of the daemon's certificate, that remote-tls-cert and remote-tls-key are a client " +
+                    'certificate the daemon trusts (its --tlscacert) with its key, and remote-tls-server-name when the ' +
+                    "certificate does not name the node's host.", { cause: error });
+            }
+            if (remote_UNREACHABLE.test(output)) {
+                throw new Error(`${head} is not reachable: ${reason}. Check that its buildkitd listens there (--addr tcp://...) ` +
+                    'and that this runner can reach it, or remove the line from nodes.', { cause: error });
+            }
+            throw error;
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./lib/core/retry.js
+var core_retry = __nccwpck_require__(7493);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./lib/docker/config-file.js
+/**
+ * Docker's config.json (`<DOCKER_CONFIG>/config.json`): where it is, reading it without ever quoting its
+ * text (it holds credentials), and replacing it in place: through a symlink, keeping its mode.
+ */
+
+
+
+
+/** The directory whose config.json the docker CLI (and buildx) read: $DOCKER_CONFIG, else ~/.docker. */
+function dockerConfigDir(env) {
+    return env['DOCKER_CONFIG'] || external_node_path_.join(external_node_os_.homedir(), '.docker');
+}
+function dockerConfigFile(configDir) {
+    return external_node_path_.join(configDir, 'config.json');
+}
+/**
+ * Reads config.json. A missing file, or an empty one, is not an error (docker treats both as no
+ * settings); an unreadable or malformed one is reported in the result, never thrown.
+ */
+function readDockerConfig(file) {
+    let text;
+    try {
+        text = external_node_fs_.readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        if ((0,errors/* errorCode */.CA)(error) === 'ENOENT')
+            return { status: 'missing', file };
+        return { status: 'invalid', file, problem: `Cannot read docker config ${file}: ${(0,errors/* messageOf */.bD)(error)}` };
+    }
+    if (text.trim() === '')
+        return { status: 'found', file, config: {} };
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        // Not JSON.parse's message: it quotes the text around the error, which may be someone's credentials.
+        return { status: 'invalid', file, problem: `Docker config ${file} is not valid JSON; fix or remove it` };
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return {
+            status: 'invalid',
+            file,
+            problem: `Docker config ${file} is not a JSON object; fix or remove it`
+        };
+    }
+    return { status: 'found', file, config: parsed };
+}
+/** The config, {} when there is none; throws the read's problem when the file is malformed. */
+function dockerConfigOrThrow(read) {
+    if (read.status === 'invalid')
+        throw new Error(read.problem);
+    return read.status === 'found' ? read.config : {};
+}
+/**
+ * Replaces config.json atomically, through a symlink to where it really lives, keeping the mode of an
+ * existing file (a new one is 0600: it holds credentials).
+ */
+function writeDockerConfig(file, config) {
+    external_node_fs_.mkdirSync(external_node_path_.dirname(file), { recursive: true });
+    const target = external_node_fs_.existsSync(file) ? external_node_fs_.realpathSync(file) : file;
+    const mode = external_node_fs_.existsSync(target) ? external_node_fs_.statSync(target).mode & 0o777 : 0o600;
+    const tmp = `${target}.${process.pid}.tmp`;
+    external_node_fs_.writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode });
+    external_node_fs_.chmodSync(tmp, mode);
+    external_node_fs_.renameSync(tmp, target);
+}
+
+;// CONCATENATED MODULE: ./lib/docker/login.js
+/**
+ * Registry login without dockerd, and without touching the user's docker config: every docker and buildx
+ * command of a run gets its own DOCKER_CONFIG directory (in the run's work directory) holding a copy of
+ * the user's config.json plus this run's login entry. Everything else of the user's directory
+ * (`buildx` with the builder instances, `cli-plugins`, `contexts`, TLS files) is linked, so builders,
+ * plugins and contexts are the same. Two runs on one runner never see (or remove) each other's
+ * credentials; the post step removes the run's directory with its work directory.
+ */
+
+
+
+
+
+/** The `auth` value of a login entry (base64 of `username:password`): as secret as the password. */
+function loginToken(options) {
+    return Buffer.from(`${options.username}:${options.password}`).toString('base64');
+}
+/** `config` with the login entry for `registry` (buildx reads it for the push and the pulls). */
+function withLogin(config, options) {
+    const token = loginToken(options);
+    const key = (0,oci_reference/* configKey */.ur)(options.registry);
+    const out = { ...config, auths: { ...config.auths, [key]: { auth: token } } };
+    // A credential store would shadow the file entry; an empty helper makes the CLI read the file for this host.
+    if (config.credsStore || config.credHelpers?.[key] !== undefined)
+        out.credHelpers = { ...config.credHelpers, [key]: '' };
+    return out;
+}
+/** Creates the run's docker config directory (see the module comment). */
+function createRunDockerConfig(options) {
+    const { userDir, dir } = options;
+    external_node_fs_.mkdirSync(dir, { mode: 0o700 });
+    const read = readDockerConfig(dockerConfigFile(userDir));
+    const warning = read.status === 'invalid'
+        ? `${read.problem}. buildx ignores it with a warning; this run goes on without its settings` +
+            (options.login ? ` (with the login inputs for ${options.login.registry})` : '')
+        : undefined;
+    const base = read.status === 'found' ? read.config : {};
+    writeDockerConfig(dockerConfigFile(dir), options.login ? withLogin(base, options.login) : base);
+    // buildx creates its directory on first use; it must be the user's, shared by every run.
+    external_node_fs_.mkdirSync(external_node_path_.join(userDir, 'buildx'), { recursive: true });
+    for (const entry of external_node_fs_.readdirSync(userDir)) {
+        if (entry === 'config.json' || entry.startsWith('config.json.'))
+            continue;
+        external_node_fs_.symlinkSync(external_node_path_.join(userDir, entry), external_node_path_.join(dir, entry));
+    }
+    const copied = read.status === 'found';
+    return warning === undefined ? { dir, copied } : { dir, copied, warning };
+}
+
+// EXTERNAL MODULE: ./lib/step/deps.js
+var step_deps = __nccwpck_require__(630);
+// EXTERNAL MODULE: ./lib/run/state.js
+var state = __nccwpck_require__(1176);
+;// CONCATENATED MODULE: ./lib/run/provision.js
+/**
+ * Provisioning the builder: choosing the buildx this job runs and having a builder of that name ready
+ * (created for this run, or reused when asked). With no buildx-version asked for, the runner's buildx is
+ * checked while the builder already starts with it: only when that buildx turns out to be missing or too
+ * old is the attempt discarded and the builder created again with a downloaded one.
+ *
+ * The builder name is saved for the post step *before* `buildx create` (a half-created builder is still
+ * removed), and cleared again when the name turns out to belong to a builder this run did not create.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** Chooses the buildx and has the builder ready. */
+async function provisionBuilder(options) {
+    const { deps, inputs } = options;
+    const messages = [];
+    const needs = minimumBuildx(inputs.buildOptions);
+    const choice = chooseBuildx({
+        minimumFor: needs.input,
+        version: inputs.buildxVersion,
+        urlTemplate: inputs.buildxDownloadUrl,
+        checksumUrlTemplate: inputs.buildxChecksumUrl,
+        minimum: needs.input ? needs.version : buildx_version/* MIN_BUILDX */.q4,
+        runner: deps.runner,
+        host: deps.host,
+        dirs: (0,buildx_install/* runnerDirs */.xV)(deps.env),
+        log: {
+            info: message => messages.push(message),
+            warning: message => {
+                deps.reporter.warning(message);
+            }
+        }
+    });
+    const using = (cli) => (0,buildx_cli/* withBuildx */.xG)(deps.runner, cli);
+    const optimistic = inputs.buildxVersion === '' ? createOrReuse(options, using(buildx_cli/* DOCKER_BUILDX */.kc)) : undefined;
+    const [chosen, attempt] = await Promise.allSettled([choice, optimistic]);
+    for (const message of messages)
+        deps.reporter.info(message);
+    if (chosen.status === 'rejected')
+        throw chosen.reason;
+    const runner = using(chosen.value.cli);
+    const provisioned = { runner, buildxVersion: chosen.value.version };
+    if (chosen.value.cli === buildx_cli/* DOCKER_BUILDX */.kc && optimistic) {
+        if (attempt.status === 'rejected')
+            throw attempt.reason;
+        return provisioned;
+    }
+    state/* save */.UN(deps.reporter, 'buildx', (0,buildx_cli/* serializeBuildxCli */.dK)(chosen.value.cli));
+    if (optimistic && attempt.status === 'fulfilled') {
+        if (attempt.value === 'reused')
+            return provisioned; // not ours: any buildx can use it as it is
+        await (0,buildx_builder/* removeBuilder */.iq)(using(buildx_cli/* DOCKER_BUILDX */.kc), options.name).catch(() => 'absent');
+    }
+    await createOrReuse(options, runner);
+    return provisioned;
+}
+/** Creates this run's builder (retrying start-up flakes), or reuses an existing one when asked. */
+async function createOrReuse(options, runner) {
+    const { deps, inputs, name } = options;
+    const buildxDir = (0,buildx_builder/* buildxConfigDir */.iL)(deps.env, dockerConfigDir(deps.env));
+    if (inputs.reuseBuilder && (await (0,buildx_builder/* builderExists */.cv)(runner, name, buildxDir))) {
+        deps.reporter.warning(`Reusing the existing builder ${name}: it keeps its own configuration (this run's buildkitd.toml is not ` +
+            'applied) and is not removed after the job.', { title: 'Builder reused' });
+        return 'reused';
+    }
+    state/* save */.UN(deps.reporter, 'builder', name); // before create: a half-created builder is still removed by the post step
+    const remote = inputs.nodes.some(node => node.remote);
+    const runnerBuilder = remote ? runnerBuilderName(name) : name;
+    if (remote)
+        state/* save */.UN(deps.reporter, 'runnerBuilder', runnerBuilder);
+    const runnerOwn = runnerPlatforms(inputs.platforms, inputs.nodes);
+    if (remote)
+        for (const node of inputs.nodes)
+            deps.reporter.info(`${nodeLabel(node)} builds ${node.platforms.join(', ')} with its own buildkitd settings: this run's ` +
+                'buildkitd.toml, buildkitd-flags and driver-opts apply to the runner’s BuildKit only');
+    try {
+        await (0,core_retry/* withRetries */.LH)((0,step_deps/* retryOptions */.t)(deps, inputs, 'Creating the builder'), async (attempt) => {
+            if (attempt > 0) {
+                await (0,buildx_builder/* removeBuilder */.iq)(runner, name).catch(() => 'absent');
+                if (remote)
+                    await (0,buildx_builder/* removeBuilder */.iq)(runner, runnerBuilder).catch(() => 'absent');
+            }
+            const settings = {
+                name: runnerBuilder,
+                buildkitImage: inputs.buildkitImage,
+                hostNetwork: inputs.hostNetwork,
+                driverOpts: inputs.driverOpts,
+                proxyEnv: inputs.proxy ? (0,buildx_builder/* proxyEnvironment */.wP)(deps.env) : {},
+                buildkitdFlags: entitlementFlags(inputs.buildkitdFlags, {
+                    hostNetwork: inputs.hostNetwork,
+                    network: inputs.network,
+                    allow: inputs.buildOptions.allow
+                }),
+                configFile: options.configFile,
+                // With nodes, the runner's node is told its platforms: buildx would otherwise send it the nodes'
+                // platforms too (it lists them as emulated ones).
+                ...(inputs.nodes.length > 0 ? { platforms: runnerOwn } : {})
+            };
+            if (!remote) {
+                await (0,buildx_builder/* createBuilder */.Ij)(runner, settings);
+                await appendNodes(runner, settings, inputs.nodes);
+                return;
+            }
+            // The runner's BuildKit as always (when it builds anything), then the remote-driver builder over it
+            // and the daemons.
+            if (runnerOwn.length > 0)
+                await (0,buildx_builder/* createBuilder */.Ij)(runner, settings);
+            const nodes = remoteNodes({
+                builder: name,
+                runnerPlatforms: runnerOwn,
+                nodes: inputs.nodes,
+                tls: options.remoteTls
+            });
+            await createRemoteBuilder(runner, name, nodes);
+        });
+    }
+    catch (error) {
+        if (error instanceof buildx_builder/* BuilderExistsError */.MA)
+            state/* save */.UN(deps.reporter, 'builder', ''); // someone else's: leave it alone
+        throw error;
+    }
+    return 'created';
+}
+
+;// CONCATENATED MODULE: ./lib/run/nodes.js
+/** Builder nodes in a run: which ones join, and which node builds each platform (for the summary). */
+
+/** The inputs with only the nodes that build at least one platform asked for (others would only start). */
+function nodesInUse(reporter, inputs) {
+    const nodes = inputs.nodes.filter(node => {
+        const used = node.platforms.some(p => inputs.platforms.includes(p));
+        if (!used)
+            reporter.info(`nodes: ${node.endpoint} is not joined: it builds none of ${inputs.platforms.join(', ')}`);
+        return used;
+    });
+    return { ...inputs, nodes };
+}
+/** `{ nodes }` for the outputs when the builder has nodes, else nothing. */
+function placementOf(builder, inputs) {
+    return inputs.nodes.length > 0 ? { nodes: nodePlacement(builder, inputs.platforms, inputs.nodes) } : {};
+}
+
+;// CONCATENATED MODULE: ./lib/run/loopback.js
+/**
+ * Registries on this machine's loopback (`localhost:5000`, `127.0.0.1:5000`): the builder runs in a
+ * container, whose own loopback is not the runner's, so it reaches them only on the host network. A run
+ * that names one (a tag, an insecure registry, a CA, a mirror) gets the host network, and the log says why.
+ */
+
+
+/** The loopback registries the inputs name, each once, in input order. */
+function loopbackRegistries(inputs) {
+    const hosts = [
+        ...inputs.tags.map(tag => (0,oci_reference/* parseImageReference */.o_)(tag).registry),
+        ...inputs.insecureRegistries.map(r => r.host),
+        ...inputs.caCerts.map(c => c.host),
+        ...[...inputs.registryMirrors.values()].flatMap(mirrors => mirrors.map(m => m.host))
+    ];
+    return [...new Set(hosts.filter(registry_name/* isLoopbackHost */.c))];
+}
+/**
+ * The inputs with the host network on when a loopback registry needs it (unless driver-opts choose the
+ * builder's network themselves); as they are otherwise.
+ */
+function hostNetworkForLoopback(log, inputs) {
+    if (inputs.hostNetwork || inputs.reuseBuilder)
+        return inputs;
+    const loopback = loopbackRegistries(inputs);
+    if (loopback.length === 0)
+        return inputs;
+    if (inputs.driverOpts.some(opt => /^network=/.test(opt)))
+        return inputs;
+    log.info(`host-network: true, because ${loopback.join(', ')} ${loopback.length > 1 ? 'are' : 'is'} on this machine's ` +
+        'loopback, which the builder container reaches only on the host network');
+    return { ...inputs, hostNetwork: true };
+}
+
+// EXTERNAL MODULE: ./lib/registry/errors.js
+var registry_errors = __nccwpck_require__(228);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+var lib_proxy = __nccwpck_require__(9783);
+// EXTERNAL MODULE: ./lib/buildkitd/toml.js + 9 modules
+var toml = __nccwpck_require__(6336);
+// EXTERNAL MODULE: ./lib/oci/oci.js
+var oci = __nccwpck_require__(1396);
 ;// CONCATENATED MODULE: ./lib/docker/credentials.js
 /**
  * Reads registry credentials the way the docker CLI does: `credHelpers`, then `credsStore`, then the
@@ -43554,8 +43130,8 @@ class Transport {
                 return response;
             response.body.resume();
             if (hop === MAX_REDIRECTS) {
-                throw new RegistryError(`Too many redirects from ${displayUrl(request.url)}`, {
-                    url: displayUrl(request.url),
+                throw new registry_errors/* RegistryError */.gl(`Too many redirects from ${(0,registry_errors/* displayUrl */.Qy)(request.url)}`, {
+                    url: (0,registry_errors/* displayUrl */.Qy)(request.url),
                     status: response.status
                 });
             }
@@ -43569,7 +43145,7 @@ class Transport {
     }
     once(request, maxBytes, streaming) {
         const { method, url } = request;
-        const shown = displayUrl(url);
+        const shown = (0,registry_errors/* displayUrl */.Qy)(url);
         return new Promise((resolve, reject) => {
             let stage = 'to accept the connection for';
             let body;
@@ -43581,7 +43157,7 @@ class Transport {
                 stop();
                 timer = setTimeout(() => {
                     const what = `${this.who(url)} ${stage} ${method} ${shown}${this.via(url)}`;
-                    const error = new RegistryError(`Timed out after ${this.timeoutMs} ms waiting for ${what}`, {
+                    const error = new registry_errors/* RegistryError */.gl(`Timed out after ${this.timeoutMs} ms waiting for ${what}`, {
                         url: shown,
                         code: 'ETIMEDOUT'
                     });
@@ -43592,7 +43168,7 @@ class Transport {
                 }, this.timeoutMs);
                 timer.unref();
             };
-            const wrap = (error) => error instanceof RegistryError ? error : networkError(url, error, this.via(url));
+            const wrap = (error) => error instanceof registry_errors/* RegistryError */.gl ? error : (0,registry_errors/* networkError */.x6)(url, error, this.via(url));
             const client = (url.protocol === 'https:' ? external_node_https_namespaceObject_0 : external_node_http_namespaceObject).request(url, {
                 method,
                 headers: request.headers,
@@ -43609,7 +43185,7 @@ class Transport {
                         if (size <= maxBytes)
                             done(null, chunk);
                         else
-                            done(new RegistryError(`${shown} sent more than ${maxBytes} bytes`, { url: shown }));
+                            done(new registry_errors/* RegistryError */.gl(`${shown} sent more than ${maxBytes} bytes`, { url: shown }));
                     }
                 });
                 body = limited;
@@ -43797,7 +43373,7 @@ class RegistryAuth {
         const { credentials } = this.options;
         const challenge = chooseChallenge(parseChallenges(header));
         if (challenge === undefined) {
-            throw new RegistryError(`${access.where} answered HTTP 401 from ${displayUrl(url)} without a Bearer or Basic WWW-Authenticate challenge`, { url: displayUrl(url), status: 401 });
+            throw new registry_errors/* RegistryError */.gl(`${access.where} answered HTTP 401 from ${(0,registry_errors/* displayUrl */.Qy)(url)} without a Bearer or Basic WWW-Authenticate challenge`, { url: (0,registry_errors/* displayUrl */.Qy)(url), status: 401 });
         }
         if (challenge.scheme === 'basic') {
             if (credentials === undefined)
@@ -43806,7 +43382,7 @@ class RegistryAuth {
         }
         const realm = challenge.params['realm'];
         if (realm === undefined || !URL.canParse(realm)) {
-            throw new RegistryError(`${access.where} asked for a Bearer token without a usable realm (${JSON.stringify(realm ?? null)}) at ${displayUrl(url)}`, { url: displayUrl(url), status: 401 });
+            throw new registry_errors/* RegistryError */.gl(`${access.where} asked for a Bearer token without a usable realm (${JSON.stringify(realm ?? null)}) at ${(0,registry_errors/* displayUrl */.Qy)(url)}`, { url: (0,registry_errors/* displayUrl */.Qy)(url), status: 401 });
         }
         const challenged = challenge.params['scope']?.split(' ').filter(s => s !== '');
         const scopes = challenged === undefined
@@ -43844,19 +43420,19 @@ class RegistryAuth {
                 headers['authorization'] = basic(credentials);
             response = await transport.send({ method: 'GET', url: tokenUrl, headers });
         }
-        const shown = displayUrl(tokenUrl);
+        const shown = (0,registry_errors/* displayUrl */.Qy)(tokenUrl);
         if (response.status === 401 || response.status === 403) {
             if (credentials === undefined)
                 throw this.refused(url, access);
-            throw new RegistryError(`The token service of ${access.where} refused the credentials (HTTP ${response.status} from ${shown})${registryErrors(response.body)}`, { url: shown, status: response.status });
+            throw new registry_errors/* RegistryError */.gl(`The token service of ${access.where} refused the credentials (HTTP ${response.status} from ${shown})${(0,registry_errors/* registryErrors */.Ji)(response.body)}`, { url: shown, status: response.status });
         }
         if (response.status !== 200) {
-            throw new RegistryError(`Getting a token for ${access.where} failed: HTTP ${response.status} from ${shown}${registryErrors(response.body)}`, { url: shown, status: response.status });
+            throw new registry_errors/* RegistryError */.gl(`Getting a token for ${access.where} failed: HTTP ${response.status} from ${shown}${(0,registry_errors/* registryErrors */.Ji)(response.body)}`, { url: shown, status: response.status });
         }
         const answer = (0,oci/* parseJsonObject */.dw)(response.body);
         const token = answer?.['token'] ?? answer?.['access_token'];
         if (typeof token !== 'string' || token === '') {
-            throw new RegistryError(`The token service ${shown} answered without a token`, {
+            throw new registry_errors/* RegistryError */.gl(`The token service ${shown} answered without a token`, {
                 url: shown,
                 status: 200
             });
@@ -43869,12 +43445,12 @@ class RegistryAuth {
     }
     /** A final 401: no credentials where some are needed, or credentials that do not allow this. */
     refused(url, access) {
-        const shown = displayUrl(url);
+        const shown = (0,registry_errors/* displayUrl */.Qy)(url);
         if (this.options.credentials === undefined) {
-            return new RegistryError(`${access.where} needs credentials to ${access.purpose} (HTTP 401 from ${shown}). Give them with the ` +
+            return new registry_errors/* RegistryError */.gl(`${access.where} needs credentials to ${access.purpose} (HTTP 401 from ${shown}). Give them with the ` +
                 '`registry`, `username` and `password` inputs, or run docker login before this step.', { url: shown, status: 401 });
         }
-        return new RegistryError(`${access.where} refused the credentials (HTTP 401 from ${shown}): they are wrong, or they do not grant ${access.permission}`, { url: shown, status: 401 });
+        return new registry_errors/* RegistryError */.gl(`${access.where} refused the credentials (HTTP 401 from ${shown}): they are wrong, or they do not grant ${access.permission}`, { url: shown, status: 401 });
     }
 }
 function withAuthorization(request, authorization) {
@@ -43942,8 +43518,8 @@ function checkedDigest(digest) {
 }
 /** An unexpected answer: the action, status, URL and the registry's own error codes. */
 function failed(action, response) {
-    const shown = displayUrl(response.url);
-    return new RegistryError(`${action} failed: HTTP ${response.status} from ${shown}${registryErrors(response.body)}`, { url: shown, status: response.status });
+    const shown = (0,registry_errors/* displayUrl */.Qy)(response.url);
+    return new registry_errors/* RegistryError */.gl(`${action} failed: HTTP ${response.status} from ${shown}${(0,registry_errors/* registryErrors */.Ji)(response.body)}`, { url: shown, status: response.status });
 }
 /** Content-Length, when the answer has a usable one. */
 function sizeOf(response) {
@@ -43954,8 +43530,8 @@ function sizeOf(response) {
 function uploadLocation(response) {
     const location = firstHeader(response.headers['location']);
     if (location === undefined) {
-        throw new RegistryError(`${displayUrl(response.url)} opened an upload without a Location`, {
-            url: displayUrl(response.url),
+        throw new registry_errors/* RegistryError */.gl(`${(0,registry_errors/* displayUrl */.Qy)(response.url)} opened an upload without a Location`, {
+            url: (0,registry_errors/* displayUrl */.Qy)(response.url),
             status: response.status
         });
     }
@@ -43973,7 +43549,7 @@ function verified(digest, shown) {
             const actual = `sha256:${hash.digest('hex')}`;
             done(actual === digest
                 ? null
-                : new RegistryError(`${shown} served a blob whose sha256 is ${actual}, not the requested ${digest}`, {
+                : new registry_errors/* RegistryError */.gl(`${shown} served a blob whose sha256 is ${actual}, not the requested ${digest}`, {
                     url: shown,
                     status: 200
                 }));
@@ -44023,21 +43599,21 @@ class RegistryClient {
         const url = this.url(repository, 'manifests', checkedRef(ref, 'fetch'));
         const response = await this.auth.send({ method: 'GET', url, headers: { accept: oci/* MANIFEST_ACCEPT */.dY } }, this.pull(repository));
         if (response.status === 404) {
-            throw new RegistryError(`Manifest ${ref} not found in ${this.where(repository)} (HTTP 404 from ${displayUrl(url)})${registryErrors(response.body)}`, { url: displayUrl(url), status: 404 });
+            throw new registry_errors/* RegistryError */.gl(`Manifest ${ref} not found in ${this.where(repository)} (HTTP 404 from ${(0,registry_errors/* displayUrl */.Qy)(url)})${(0,registry_errors/* registryErrors */.Ji)(response.body)}`, { url: (0,registry_errors/* displayUrl */.Qy)(url), status: 404 });
         }
         if (response.status !== 200)
             throw failed(`Fetching manifest ${ref} of ${this.where(repository)}`, response);
         const raw = response.body;
         const digest = (0,oci/* sha256Digest */.sI)(raw);
         if ((0,oci/* isDigest */.Bc)(ref) && digest !== ref) {
-            throw new RegistryError(`${displayUrl(url)} served content whose sha256 is ${digest}, not the requested ${ref}`, {
-                url: displayUrl(url),
+            throw new registry_errors/* RegistryError */.gl(`${(0,registry_errors/* displayUrl */.Qy)(url)} served content whose sha256 is ${digest}, not the requested ${ref}`, {
+                url: (0,registry_errors/* displayUrl */.Qy)(url),
                 status: 200
             });
         }
         const claimed = firstHeader(response.headers['docker-content-digest']);
         if (claimed?.startsWith('sha256:') && claimed !== digest) {
-            throw new RegistryError(`${displayUrl(url)} says its manifest is ${claimed} (Docker-Content-Digest), but the bytes it served hash to ${digest}`, { url: displayUrl(url), status: 200 });
+            throw new registry_errors/* RegistryError */.gl(`${(0,registry_errors/* displayUrl */.Qy)(url)} says its manifest is ${claimed} (Docker-Content-Digest), but the bytes it served hash to ${digest}`, { url: (0,registry_errors/* displayUrl */.Qy)(url), status: 200 });
         }
         return { raw, mediaType: (0,oci/* manifestMediaType */.gp)(firstHeader(response.headers['content-type']), raw), digest };
     }
@@ -44086,7 +43662,7 @@ class RegistryClient {
             const body = await readAll(response.body);
             throw failed(`Fetching blob ${digest} of ${this.where(repository)}`, { ...response, body });
         }
-        const check = verified(digest, displayUrl(response.url));
+        const check = verified(digest, (0,registry_errors/* displayUrl */.Qy)(response.url));
         (0,external_node_stream_.pipeline)(response.body, check, () => undefined);
         return { size: sizeOf(response), body: check };
     }
@@ -44134,8 +43710,8 @@ class RegistryClient {
             return 'allowed';
         }
         if (response.status === 401 || response.status === 403)
-            throw new RegistryError(`${this.where(repository)} refused to let these credentials push (HTTP ${response.status} from ${displayUrl(url)})${registryErrors(response.body)}`, { url: displayUrl(url), status: response.status });
-        return { inconclusive: `HTTP ${response.status} from ${displayUrl(url)}${registryErrors(response.body)}` };
+            throw new registry_errors/* RegistryError */.gl(`${this.where(repository)} refused to let these credentials push (HTTP ${response.status} from ${(0,registry_errors/* displayUrl */.Qy)(url)})${(0,registry_errors/* registryErrors */.Ji)(response.body)}`, { url: (0,registry_errors/* displayUrl */.Qy)(url), status: response.status });
+        return { inconclusive: `HTTP ${response.status} from ${(0,registry_errors/* displayUrl */.Qy)(url)}${(0,registry_errors/* registryErrors */.Ji)(response.body)}` };
     }
     close() {
         this.transport.close();
@@ -44171,11 +43747,13 @@ class RegistryClient {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/run/registry-access.js
+;// CONCATENATED MODULE: ./lib/step/registries.js
 /**
- * How the run talks to a registry after the build: the way BuildKit did (HTTP or HTTPS, CAs and TLS
- * verification from the generated buildkitd.toml), with the credentials docker's config holds for it, and
- * through the job's proxy.
+ * The one way the action's steps reach a registry after (or without) BuildKit: the way BuildKit does (HTTP
+ * or HTTPS, CAs and TLS verification from the buildkitd.toml table: the builder's, or for the merge action
+ * the same table made from the same inputs), with the login inputs for their registry and the docker
+ * config's credentials for the others, through the job's proxy. One client per registry, opened on first
+ * use and shared by every phase (its token serves them all); the caller closes them.
  */
 
 
@@ -44183,35 +43761,68 @@ class RegistryClient {
 
 
 
-/** A client for one registry ('127.0.0.1:5000', 'docker.io'); the caller closes it. */
-async function openRegistryClient(registry, access) {
-    const settings = registrySettings(access.config, registry);
-    const credentials = await credentialsOf(registry, access);
-    const extraCaFile = access.env?.NODE_EXTRA_CA_CERTS;
-    return RegistryClient.open({
-        registry,
-        transport: { plainHttp: settings.plainHttp, insecure: settings.insecure, caFiles: settings.ca },
-        proxyFor: access.proxyFor ?? systemProxy,
-        now: access.now ?? Date.now,
-        ...(credentials ? { credentials } : {}),
-        ...(extraCaFile ? { extraCaFile } : {}),
-        ...(access.timeoutMs !== undefined ? { timeoutMs: access.timeoutMs } : {})
-    });
+function openRegistries(options) {
+    const opened = new Map();
+    const loginFor = (registry) => options.login && (0,oci_reference/* canonicalRegistry */.i7)(options.login.registry) === registry ? options.login : undefined;
+    const open = async (registry) => {
+        const settings = (0,toml/* registrySettings */.HO)(options.config, registry);
+        const credentials = await credentialsOf(registry, loginFor(registry), options);
+        const extraCaFile = options.env?.NODE_EXTRA_CA_CERTS;
+        return RegistryClient.open({
+            registry,
+            transport: { plainHttp: settings.plainHttp, insecure: settings.insecure, caFiles: settings.ca },
+            proxyFor: options.proxyFor ?? systemProxy,
+            now: options.now ?? Date.now,
+            ...(credentials ? { credentials } : {}),
+            ...(extraCaFile ? { extraCaFile } : {}),
+            ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})
+        });
+    };
+    return {
+        config: options.config,
+        client: registry => {
+            let client = opened.get(registry);
+            if (client === undefined) {
+                client = open(registry);
+                // A client that failed to open is not kept: the next phase tries again.
+                const pending = client;
+                pending.catch(() => {
+                    if (opened.get(registry) === pending)
+                        opened.delete(registry);
+                });
+                opened.set(registry, client);
+            }
+            return client;
+        },
+        describe: registry => {
+            const s = (0,toml/* registrySettings */.HO)(options.config, registry);
+            const how = s.plainHttp ? 'plain HTTP' : s.insecure ? 'HTTPS, unverified' : 'HTTPS';
+            const ca = s.ca.length > 0 ? ', private CA' : '';
+            const login = loginFor(registry) ? ', login inputs' : '';
+            return `${registry} (${how}${ca}${login})`;
+        },
+        close: () => {
+            for (const client of opened.values())
+                client.then(c => {
+                    c.close();
+                }, () => undefined);
+            opened.clear();
+        }
+    };
 }
 /**
- * The credentials to read `registry` with: the login inputs for their registry, else the run's docker
- * config. A docker config that cannot be read (or a credential helper that fails) is a warning, and the
- * registry is read anonymously, as buildx goes on without it.
+ * The credentials to read `registry` with: the login inputs for their registry, else the docker config's.
+ * A docker config that cannot be read (or a credential helper that fails) is a warning, and the registry is
+ * read anonymously, as buildx goes on without it.
  */
-async function credentialsOf(registry, access) {
-    const login = access.login;
-    if (login && (0,oci_reference/* canonicalRegistry */.i7)(login.registry) === registry)
+async function credentialsOf(registry, login, options) {
+    if (login)
         return { username: login.username, password: login.password };
     try {
-        return await credentialsFor(registry, { configDir: access.dockerConfigDir, runner: access.runner });
+        return await credentialsFor(registry, { configDir: options.dockerConfigDir, runner: options.runner });
     }
     catch (error) {
-        access.reporter.warning(`${(0,errors/* messageOf */.bD)(error)}. Reading ${registry} without credentials.`, {
+        options.reporter.warning(`${(0,errors/* messageOf */.bD)(error)}. Reading ${registry} without credentials.`, {
             title: 'Docker credentials unavailable'
         });
         return undefined;
@@ -44253,26 +43864,21 @@ function pushRepositories(inputs) {
 async function checkPushAccess(access, repositories) {
     const { reporter } = access;
     const refused = [];
+    // A registry that does not answer quickly gets no verdict here: the push has its own time limits.
+    const registries = openRegistries({ ...access, timeoutMs: CHECK_TIMEOUT_MS });
     for (const { registry, repository } of repositories) {
         const where = `${registry}/${repository}`;
         const started = Date.now();
         try {
-            // A registry that does not answer quickly gets no verdict here: the push has its own time limits.
-            const client = await openRegistryClient(registry, { ...access, timeoutMs: CHECK_TIMEOUT_MS });
-            try {
-                const answer = await client.checkPush(repository);
-                const ms = Date.now() - started;
-                if (answer === 'allowed')
-                    reporter.info(`${where}: push allowed (${ms} ms)`);
-                else
-                    reporter.info(`${where}: no verdict (${answer.inconclusive}); the push will tell`);
-            }
-            finally {
-                client.close();
-            }
+            const answer = await (await registries.client(registry)).checkPush(repository);
+            const ms = Date.now() - started;
+            if (answer === 'allowed')
+                reporter.info(`${where}: push allowed (${ms} ms)`);
+            else
+                reporter.info(`${where}: no verdict (${answer.inconclusive}); the push will tell`);
         }
         catch (error) {
-            if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) {
+            if (error instanceof registry_errors/* RegistryError */.gl && (error.status === 401 || error.status === 403)) {
                 refused.push(error.message);
             }
             else {
@@ -44280,6 +43886,7 @@ async function checkPushAccess(access, repositories) {
             }
         }
     }
+    registries.close();
     if (refused.length === 0)
         return;
     throw new Error('Push access refused before building (nothing was built): check the username and password inputs (the ' +
@@ -44463,7 +44070,7 @@ async function buildImage(options) {
     const build = await reporter.group(title, () => {
         if (provenance !== inputs.provenance)
             reporter.info(`provenance: ${provenance} (build-push-action's default; set provenance to choose)`);
-        return (0,core_retry/* withRetries */.LH)((0,run_deps/* retryOptions */.t)(deps, inputs, 'Build'), () => runBuild(options.runner, {
+        return (0,core_retry/* withRetries */.LH)((0,step_deps/* retryOptions */.t)(deps, inputs, 'Build'), () => runBuild(options.runner, {
             log: reporter,
             builder: options.builder,
             metadataFile: options.metadataFile,
@@ -44654,6 +44261,8 @@ function listedProblems(platform, where, manifest) {
     return index_checks_configPlatformProblems(platform, manifest.config ?? Buffer.from('{}'), where);
 }
 
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __nccwpck_require__(6466);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./node_modules/tar-stream/index.js
@@ -44806,7 +44415,7 @@ async function readLayerFiles(blob, compression) {
     const decompressor = decompressorFor(compression);
     if (decompressor)
         stages.push(decompressor);
-    const finished = (0,external_node_stream_promises_namespaceObject.pipeline)([...stages, tar]).then(() => undefined, (error) => (error instanceof Error ? error : new Error(String(error))));
+    const finished = (0,promises_.pipeline)([...stages, tar]).then(() => undefined, (error) => (error instanceof Error ? error : new Error(String(error))));
     try {
         for await (const entry of tar) {
             const { header } = entry;
@@ -45178,45 +44787,39 @@ function mib(bytes) {
 
 
 
-
 const CONFIG_LIMIT = 4 * 1024 * 1024;
 async function checkContent(options) {
     const reference = (0,oci_reference/* parseImageReference */.o_)(options.image);
-    const client = await openRegistryClient(reference.registry, options);
-    try {
-        const fetch = (what, attempt) => (0,core_retry/* withRetries */.LH)({ ...options.retry, what, classify: transientRegistryFailure }, attempt);
-        const read = new Reader(client, reference.repository, fetch);
-        const index = (0,oci/* parseJsonObject */.dw)(options.index.raw) ?? {};
-        const images = new Map();
-        let errors;
-        if ((0,oci/* manifestKind */.QS)(options.index.mediaType, index) === 'index') {
-            const entries = (Array.isArray(index['manifests']) ? index['manifests'] : []).filter((entry) => (0,oci/* isRecord */.u4)(entry) && !(0,oci/* isAttestation */.H3)(entry) && typeof entry['digest'] === 'string');
-            for (const entry of entries) {
-                const digest = entry['digest'];
-                images.set(digest, await read.image(digest));
-            }
-            errors = pushedIndexProblems({ index, requested: options.platforms, manifests: listed(images) });
+    const client = await options.registries.client(reference.registry);
+    const fetch = (what, attempt) => (0,core_retry/* withRetries */.LH)({ ...options.retry, what, classify: registry_errors/* transientRegistryFailure */.Il }, attempt);
+    const read = new Reader(client, reference.repository, fetch);
+    const index = (0,oci/* parseJsonObject */.dw)(options.index.raw) ?? {};
+    const images = new Map();
+    let errors;
+    if ((0,oci/* manifestKind */.QS)(options.index.mediaType, index) === 'index') {
+        const entries = (Array.isArray(index['manifests']) ? index['manifests'] : []).filter((entry) => (0,oci/* isRecord */.u4)(entry) && !(0,oci/* isAttestation */.H3)(entry) && typeof entry['digest'] === 'string');
+        for (const entry of entries) {
+            const digest = entry['digest'];
+            images.set(digest, await read.image(digest));
         }
-        else {
-            const image = await read.image(options.index.digest);
-            images.set(options.index.digest, image);
-            errors = singleManifestProblems(options.platforms, image.listed);
-        }
-        const warnings = [];
-        if (options.binaries !== 'false') {
-            for (const image of platformImages(index, images, options)) {
-                const report = await checkPlatformBinaries(image, layer => read.layer(layer), options);
-                options.reporter.info(describeBinaries(report));
-                const failures = binaryFailures(report);
-                (options.binaries === 'error' ? errors : warnings).push(...failures);
-                warnings.push(...binaryNotes(report));
-            }
-        }
-        return { errors, warnings };
+        errors = pushedIndexProblems({ index, requested: options.platforms, manifests: listed(images) });
     }
-    finally {
-        client.close();
+    else {
+        const image = await read.image(options.index.digest);
+        images.set(options.index.digest, image);
+        errors = singleManifestProblems(options.platforms, image.listed);
     }
+    const warnings = [];
+    if (options.binaries !== 'false') {
+        for (const image of platformImages(index, images, options)) {
+            const report = await checkPlatformBinaries(image, layer => read.layer(layer), options);
+            options.reporter.info(describeBinaries(report));
+            const failures = binaryFailures(report);
+            (options.binaries === 'error' ? errors : warnings).push(...failures);
+            warnings.push(...binaryNotes(report));
+        }
+    }
+    return { errors, warnings };
 }
 function listed(images) {
     return new Map([...images].map(([digest, image]) => [digest, image.listed]));
@@ -45330,6 +44933,212 @@ const WRONG_BINARIES_HINT = 'Binaries built for another platform usually come fr
 
 // EXTERNAL MODULE: ./lib/run/smoke-test.js
 var smoke_test = __nccwpck_require__(2409);
+;// CONCATENATED MODULE: ./lib/oci/digests.js
+/**
+ * Digests of a pushed image: what buildx reported (its --metadata-file) and what the registry serves,
+ * and the comparison of the two. Pure functions; the registry client fetches the bytes.
+ */
+
+
+
+/** Parses the JSON buildx writes with --metadata-file. */
+function parseBuildMetadata(json) {
+    let parsed;
+    try {
+        parsed = JSON.parse(json);
+    }
+    catch (error) {
+        throw new Error(`The buildx metadata file is not valid JSON: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
+    }
+    if (!(0,oci/* isRecord */.u4)(parsed))
+        throw new Error('The buildx metadata file does not hold a JSON object');
+    const names = parsed['image.name'];
+    const imageNames = typeof names === 'string'
+        ? names
+            .split(',')
+            .map(name => name.trim())
+            .filter(name => name !== '')
+        : [];
+    const result = { imageNames, raw: parsed };
+    const descriptor = parsed['containerimage.descriptor'];
+    const digest = parsed['containerimage.digest'] ?? ((0,oci/* isRecord */.u4)(descriptor) ? descriptor['digest'] : undefined);
+    if (digest !== undefined) {
+        if (typeof digest !== 'string' || !(0,oci/* isDigest */.Bc)(digest)) {
+            throw new Error(`The buildx metadata has an invalid containerimage.digest: ${JSON.stringify(digest)}`);
+        }
+        result.digest = digest;
+    }
+    if ((0,oci/* isRecord */.u4)(descriptor)) {
+        if (typeof descriptor['mediaType'] === 'string')
+            result.mediaType = descriptor['mediaType'];
+        const platform = digests_platformOf(descriptor['platform']);
+        if (platform !== undefined)
+            result.platform = (0,oci_platforms/* formatPlatform */.Bq)(platform);
+    }
+    return result;
+}
+/**
+ * From the raw bytes the registry served: digest (sha256 of the bytes) and platform -> digest.
+ * Index/manifest-list: every entry with a platform, EXCLUDING attestation manifests (annotation
+ * vnd.docker.reference.type = attestation-manifest, or platform unknown/unknown); the first entry wins
+ * when two share a platform. Single image manifest: { [fallbackPlatform]: digest } (fallbackPlatform from
+ * metadata; if absent, throws a clear error).
+ */
+function digestsFromManifest(raw, mediaType, fallbackPlatform) {
+    const digest = (0,oci/* sha256Digest */.sI)(raw);
+    let parsed;
+    try {
+        parsed = JSON.parse(raw.toString('utf8'));
+    }
+    catch (error) {
+        throw new Error(`The manifest ${digest} is not valid JSON: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
+    }
+    if (!(0,oci/* isRecord */.u4)(parsed))
+        throw new Error(`The manifest ${digest} is not a JSON object`);
+    const kind = (0,oci/* manifestKind */.QS)(mediaType, parsed);
+    if (kind === undefined) {
+        throw new Error(`The manifest ${digest} has media type "${mediaType}", which is neither an image index nor an image manifest`);
+    }
+    if (kind === 'manifest') {
+        if (fallbackPlatform === undefined || fallbackPlatform.trim() === '') {
+            throw new Error(`The registry serves a single-platform image manifest (${digest}), and the build metadata does not say ` +
+                'which platform it is for (containerimage.descriptor.platform is missing)');
+        }
+        return { digest, platforms: { [(0,oci_platforms/* normalizePlatform */.FL)(fallbackPlatform)]: digest } };
+    }
+    const manifests = parsed['manifests'];
+    if (!Array.isArray(manifests))
+        throw new Error(`The image index ${digest} has no "manifests" list`);
+    const platforms = {};
+    for (const entry of manifests) {
+        if (!(0,oci/* isRecord */.u4)(entry) || (0,oci/* isAttestation */.H3)(entry))
+            continue;
+        const platform = digests_platformOf(entry['platform']);
+        const entryDigest = entry['digest'];
+        if (platform === undefined || typeof entryDigest !== 'string')
+            continue;
+        if (platform.os === 'unknown' && platform.architecture === 'unknown')
+            continue;
+        const key = (0,oci_platforms/* formatPlatform */.Bq)(platform);
+        if (!(key in platforms))
+            platforms[key] = entryDigest;
+    }
+    return { digest, platforms };
+}
+/**
+ * Compares what the registry served with what buildx reported; throws an Error naming both digests and
+ * the image when they differ, or when expectedPlatforms (e.g. ['linux/amd64','linux/arm64']) are missing
+ * from what is served, or when nothing served has a platform.
+ */
+function verifyDigests(options) {
+    const { image, expectedDigest, served } = options;
+    if (served.digest.toLowerCase() !== expectedDigest.toLowerCase()) {
+        throw new Error(`The registry serves ${served.digest} for ${image}, but buildx reported pushing ${expectedDigest}; ` +
+            'the tag was changed by something else, or the push did not complete');
+    }
+    const servedPlatforms = Object.keys(served.platforms);
+    if (servedPlatforms.length === 0) {
+        throw new Error(`The registry serves ${served.digest} for ${image}, but it lists no platform images`);
+    }
+    const missing = options.expectedPlatforms.filter(p => !((0,oci_platforms/* normalizePlatform */.FL)(p) in served.platforms));
+    if (missing.length > 0) {
+        throw new Error(`The registry serves ${served.digest} for ${image} without ${missing.join(', ')}; ` +
+            `it has ${servedPlatforms.join(', ')}`);
+    }
+}
+function digests_platformOf(value) {
+    if (!(0,oci/* isRecord */.u4)(value))
+        return undefined;
+    const { os, architecture, variant } = value;
+    if (typeof os !== 'string' || typeof architecture !== 'string' || os === '' || architecture === '') {
+        return undefined;
+    }
+    return typeof variant === 'string' && variant !== '' ? { os, architecture, variant } : { os, architecture };
+}
+
+;// CONCATENATED MODULE: ./lib/run/verify.js
+/**
+ * The digests this action reports: the index digest from buildx's metadata file, checked against what the
+ * registry serves (one manifest fetch per pushed repository, talking to each registry the way BuildKit
+ * did: same HTTP/HTTPS choice, CAs and verification), and the per-platform digests from that index.
+ */
+
+
+
+
+
+async function reportDigests(options) {
+    const metadata = parseBuildMetadata(external_node_fs_.readFileSync(options.metadataFile, 'utf8'));
+    const digest = metadata.digest ?? '';
+    if (!options.pushed)
+        return { digest, platforms: {}, verified: [], metadata, moved: [] };
+    if (!digest) {
+        throw new Error(`buildx reported no image digest in ${options.metadataFile} after pushing, so nothing can be checked ` +
+            'in the registry. Is an output other than the registry set (outputs, cache-to)?');
+    }
+    // One fetch per repository (tags of the same repository share the pushed index), one look-up per tag.
+    const repositories = new Map();
+    for (const name of metadata.imageNames.length > 0 ? metadata.imageNames : (options.names ?? [])) {
+        const ref = (0,oci_reference/* parseImageReference */.o_)(name);
+        const key = `${ref.registry}/${ref.repository}`;
+        repositories.set(key, [...(repositories.get(key) ?? []), name]);
+    }
+    const results = await Promise.all([...repositories.values()].map(images => readBack(images, digest, metadata, options)));
+    const moved = results.flatMap(r => r.moved);
+    warnMoved(options.reporter, digest, moved);
+    const verified = [...repositories.values()].map(images => images[images.length - 1] ?? '');
+    const first = results[0];
+    return {
+        digest,
+        platforms: first?.served.platforms ?? {},
+        verified,
+        metadata,
+        moved,
+        ...(first && verified[0] ? { served: { image: verified[0], manifest: first.manifest } } : {})
+    };
+}
+/** A warning per tag that serves another index than this run's (another run pushed it later). */
+function warnMoved(reporter, digest, moved) {
+    for (const { tag, served } of moved) {
+        reporter.warning(`${tag} no longer serves this run's index ${digest}: it serves ${served || 'nothing (the tag is gone)'}. ` +
+            'Another run pushed the same tag after this one; this run’s image is still there by its digest.', { title: 'Tag moved on' });
+    }
+}
+/**
+ * Fetches the pushed digest from the images' repository and checks it (and its platforms); then looks up
+ * what each tag serves now.
+ */
+async function readBack(images, digest, metadata, options) {
+    const image = images[0] ?? '';
+    const reference = (0,oci_reference/* parseImageReference */.o_)(image);
+    // The run's client for this registry: its token serves the retries and the later phases too.
+    const client = await options.registries.client(reference.registry);
+    const retry = { ...options.retry, classify: registry_errors/* transientRegistryFailure */.Il };
+    const fetched = await (0,core_retry/* withRetries */.LH)({ ...retry, what: `Reading ${image} back` }, () => client.getManifest(reference.repository, digest));
+    const served = digestsFromManifest(fetched.raw, fetched.mediaType, metadata.platform);
+    verifyDigests({ image, expectedDigest: digest, served, expectedPlatforms: options.platforms });
+    const moved = [];
+    const tags = options.tagsPending ? [] : images.map(oci_reference/* parseImageReference */.o_);
+    for (const tag of tags) {
+        if (tag.tag === undefined)
+            continue;
+        const found = await movedTag(client, { ...reference, tag: tag.tag }, digest, options.retry);
+        if (found)
+            moved.push(found);
+    }
+    return { served, moved, manifest: fetched };
+}
+/**
+ * Looks up what `tag` serves now: a moved tag when it serves another digest or is gone, undefined while it
+ * serves `digest` (or the registry answers without a digest header, which says nothing either way).
+ */
+async function movedTag(client, tag, digest, retry) {
+    const name = `${tag.registry}/${tag.repository}:${tag.tag}`;
+    const head = await (0,core_retry/* withRetries */.LH)({ ...retry, what: `Looking up ${name}`, classify: registry_errors/* transientRegistryFailure */.Il }, () => client.headManifest(tag.repository, tag.tag));
+    const now = head?.digest ?? '';
+    return now !== digest && (head === undefined || now !== '') ? { tag: name, served: now } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/run/tags.js
 /**
  * Tags are put last: the image was pushed by digest, read back and checked; only then is its index PUT
@@ -45345,249 +45154,26 @@ var smoke_test = __nccwpck_require__(2409);
  * tags that serve something else by then (another run pushed the same tag just after this one).
  */
 async function putTags(options) {
-    const clients = new Map();
-    try {
-        for (const tag of options.tags) {
-            const reference = (0,oci_reference/* parseImageReference */.o_)(tag);
-            let client = clients.get(reference.registry);
-            if (!client) {
-                client = openRegistryClient(reference.registry, options);
-                clients.set(reference.registry, client);
-            }
-            const opened = await client;
-            const name = reference.tag ?? 'latest';
-            await (0,core_retry/* withRetries */.LH)({ ...options.retry, what: `Tagging ${tag}`, classify: transientRegistryFailure }, () => opened.putManifest(reference.repository, name, options.manifest));
-            options.reporter.info(`${tag} -> ${options.manifest.digest}`);
-        }
-        const moved = [];
-        for (const tag of options.tags) {
-            const reference = (0,oci_reference/* parseImageReference */.o_)(tag);
-            const client = await clients.get(reference.registry);
-            const name = reference.tag ?? 'latest';
-            const head = await (0,core_retry/* withRetries */.LH)({ ...options.retry, what: `Looking up ${tag}`, classify: transientRegistryFailure }, async () => client?.headManifest(reference.repository, name));
-            const now = head?.digest ?? '';
-            if (now !== options.manifest.digest && (head === undefined || now !== '')) {
-                moved.push({ tag: `${reference.registry}/${reference.repository}:${name}`, served: now });
-            }
-        }
-        return moved;
+    const { digest } = options.manifest;
+    for (const tag of options.tags) {
+        const reference = (0,oci_reference/* parseImageReference */.o_)(tag);
+        const client = await options.registries.client(reference.registry);
+        await (0,core_retry/* withRetries */.LH)({ ...options.retry, what: `Tagging ${tag}`, classify: registry_errors/* transientRegistryFailure */.Il }, () => client.putManifest(reference.repository, reference.tag ?? 'latest', options.manifest));
+        options.reporter.info(`${tag} -> ${digest}`);
     }
-    finally {
-        for (const client of clients.values()) {
-            const opened = await client.catch(() => undefined);
-            opened?.close();
-        }
+    const moved = [];
+    for (const tag of options.tags) {
+        const reference = (0,oci_reference/* parseImageReference */.o_)(tag);
+        const client = await options.registries.client(reference.registry);
+        const found = await movedTag(client, { ...reference, tag: reference.tag ?? 'latest' }, digest, options.retry);
+        if (found)
+            moved.push(found);
     }
+    return moved;
 }
 
-;// CONCATENATED MODULE: ./lib/cosign/install.js
-/**
- * Which cosign signs: the runner's own when it is cosign 3 or newer (or a build that reports no release,
- * such as a distribution's package), else the pinned release from the tool cache, downloaded once from
- * sigstore's GitHub releases and checked against the release's `cosign_checksums.txt` before it is cached.
- */
-
-
-
-
-
-
-
-
-/** The release installed when the runner has no cosign 3. */
-const COSIGN_VERSION = '3.1.1';
-/** The oldest cosign whose flags (signing config, tlog upload) this action uses. */
-const MINIMUM_COSIGN = '3.0.0';
-const COSIGN_RELEASES = 'https://github.com/sigstore/cosign/releases/download';
-/** Node's architecture -> cosign's release name for Linux. */
-const ARCHES = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm',
-    s390x: 's390x',
-    ppc64: 'ppc64le',
-    riscv64: 'riscv64'
-};
-/** `cosign-linux-amd64`: the release asset for this runner. */
-function cosignAsset(platform, arch) {
-    const name = ARCHES[arch];
-    if (platform !== 'linux' || name === undefined)
-        throw new Error(`cosign has no release for this runner (${platform}/${arch}); put a cosign 3 on PATH`);
-    return `cosign-linux-${name}`;
-}
-/**
- * The release `cosign version --json` reports ('3.1.1'), 'devel' for a build without one (a distribution's
- * package), undefined when the output is not cosign's.
- */
-function parseCosignVersion(output) {
-    try {
-        const version = JSON.parse(output).gitVersion;
-        if (typeof version !== 'string')
-            return undefined;
-        const release = /^v?(\d+\.\d+\.\d+)/.exec(version)?.[1];
-        return release ?? 'devel';
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The cosign command to run: 'cosign' (the runner's) or the tool cache's binary. */
-async function findCosign(options) {
-    const { runner, log } = options;
-    const probe = await runner.run('cosign', ['version', '--json'], { silent: true });
-    const version = probe.exitCode === 0 ? parseCosignVersion(probe.stdout) : undefined;
-    if (version === 'devel') {
-        log.info("using the runner's cosign (a build that reports no release version)");
-        return 'cosign';
-    }
-    if (version !== undefined && compareVersions(version, MINIMUM_COSIGN) >= 0) {
-        log.info(`using the runner's cosign ${version}`);
-        return 'cosign';
-    }
-    log.info(`${version ? `the runner's cosign ${version} is older than ${MINIMUM_COSIGN}` : 'cosign is not on PATH'}: ` +
-        `using cosign ${COSIGN_VERSION}`);
-    return installCosign(options);
-}
-async function installCosign(options) {
-    const { dirs, log } = options;
-    const asset = cosignAsset(options.platform, options.arch);
-    const cached = find('cosign', COSIGN_VERSION, options.arch);
-    if (cached) {
-        log.info(`found cosign ${COSIGN_VERSION} in the tool cache`);
-        return external_node_path_.join(cached, 'cosign');
-    }
-    if (!dirs.temp || !dirs.toolCache)
-        throw new Error('RUNNER_TEMP and RUNNER_TOOL_CACHE must be set to download cosign');
-    const base = `${(options.releases ?? COSIGN_RELEASES).replace(/\/+$/, '')}/v${COSIGN_VERSION}`;
-    const binaryUrl = `${base}/${asset}`;
-    const checksumUrl = `${base}/cosign_checksums.txt`;
-    const download = async (url) => {
-        try {
-            return await downloadWithLimit(url, external_node_path_.join(dirs.temp, (0,external_node_crypto_.randomUUID)()));
-        }
-        catch (error) {
-            throw new Error(`Downloading cosign from ${displayUrl(url)} failed: ${(0,errors/* messageOf */.bD)(error)}`, {
-                cause: error
-            });
-        }
-    };
-    log.info(`downloading cosign ${COSIGN_VERSION} from ${displayUrl(binaryUrl)}`);
-    const binary = await download(binaryUrl);
-    const sums = await download(checksumUrl);
-    try {
-        const actual = await sha256File(binary);
-        const checksums = parseChecksums(external_node_fs_.readFileSync(sums, 'utf8'));
-        verifyChecksum({ actual, checksums, names: [asset], checksumUrl, binaryUrl, tool: 'cosign' });
-        log.info(`sha256 ${actual} matches ${displayUrl(checksumUrl)}`);
-        const dir = await cacheFile(binary, 'cosign', 'cosign', COSIGN_VERSION, options.arch);
-        const cosign = external_node_path_.join(dir, 'cosign');
-        external_node_fs_.chmodSync(cosign, 0o755);
-        return cosign;
-    }
-    finally {
-        external_node_fs_.rmSync(binary, { force: true });
-        external_node_fs_.rmSync(sums, { force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/cosign/sign-image.js
-/**
- * Signing, after the checks and before any tag moves: cosign signs the index that passed the checks, by
- * digest, and every manifest it lists, in each repository the image was pushed to; then the signature of
- * the index and of each platform's manifest is verified against the registry. The key is written to a
- * private file in the run's directory (removed with it by the post step), its password goes in
- * COSIGN_PASSWORD. cosign reaches each registry as BuildKit did (HTTP, CA, unverified HTTPS), with the
- * run's docker config for credentials.
- */
-
-
-
-
-
-
-
-
-
-/** Signs and verifies; returns the command a user runs to verify the index (the first repository's). */
-async function signImage(options) {
-    const { deps, inputs, digest } = options;
-    const { reporter } = deps;
-    const dir = external_node_path_.join(options.work, 'signing');
-    external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const cosign = await findCosign({
-        runner: options.access.runner,
-        log: reporter,
-        dirs: runnerDirs(deps.env),
-        platform: deps.host.platform,
-        arch: deps.host.arch
-    });
-    const way = inputs.sign === 'keyless' ? await keyless(options, dir) : await withKey(options, dir, cosign);
-    const runner = (0,core_runner/* withEnvironment */.Ec)(options.access.runner, way.env);
-    const transparencyLog = inputs.signTransparencyLog;
-    const commands = [];
-    for (const repository of (0,oci_reference/* repositoriesOf */.Ub)(inputs.tags)) {
-        const registry = cosignRegistry(repository, options.access.config, dir);
-        const reference = `${repository}@${digest}`;
-        await (0,core_runner/* runChecked */.X4)(runner, cosign, signArgs({ signer: way.signer, reference, registry, transparencyLog }), {
-            what: `cosign sign ${reference}`
-        });
-        const references = [reference, ...Object.values(options.platforms).map(d => `${repository}@${d}`)];
-        for (const signed of references)
-            await (0,core_runner/* runChecked */.X4)(runner, cosign, verifyArgs({ verifier: way.verifier, reference: signed, registry, transparencyLog }), { what: `cosign verify ${signed}`, silent: true });
-        reporter.info(`signed and verified: ${reference} and its ${references.length - 1} platform manifests`);
-        commands.push(verifyCommand({ verifier: way.verifier, reference, registry, transparencyLog }));
-    }
-    return commands[0] ?? '';
-}
-/** The key in a private file, its public half from cosign (a wrong password fails here, before signing). */
-async function withKey(options, dir, cosign) {
-    const { deps, inputs } = options;
-    const keyFile = external_node_path_.join(dir, 'cosign.key');
-    external_node_fs_.writeFileSync(keyFile, inputs.signKey, { mode: 0o600 });
-    // Never a prompt: the input's password, else one already in the job's environment, else none.
-    const env = { COSIGN_PASSWORD: inputs.signKeyPassword || deps.env.COSIGN_PASSWORD || '' };
-    const publicKey = await (0,core_runner/* runChecked */.X4)((0,core_runner/* withEnvironment */.Ec)(options.access.runner, env), cosign, publicKeyArgs(keyFile), {
-        what: 'cosign public-key (is sign-key-password the password of sign-key?)',
-        silent: true
-    });
-    const publicKeyFile = external_node_path_.join(dir, 'cosign.pub');
-    external_node_fs_.writeFileSync(publicKeyFile, publicKey.stdout);
-    return { signer: { keyFile }, verifier: { publicKeyFile }, env };
-}
-/** The job's identity token (masked, in SIGSTORE_ID_TOKEN) and the identity its certificate will name. */
-async function keyless(options, dir) {
-    const { deps, inputs } = options;
-    const token = await identityToken(deps.env, deps.idToken);
-    deps.reporter.mask(token);
-    const { identity, issuer } = signerIdentity(tokenClaims(token));
-    deps.reporter.info(`keyless: the certificate will name ${identity} (issuer ${issuer})`);
-    const place = (name, json) => {
-        if (json === '')
-            return '';
-        const file = external_node_path_.join(dir, name);
-        external_node_fs_.writeFileSync(file, json);
-        return file;
-    };
-    const trustedRoot = place('trusted_root.json', inputs.signTrustedRoot);
-    return {
-        signer: { signingConfig: place('signing_config.json', inputs.signSigningConfig), trustedRoot },
-        verifier: { identity, issuer, trustedRoot },
-        env: { SIGSTORE_ID_TOKEN: token }
-    };
-}
-/** How cosign reaches the registry of `repository`: the generated buildkitd.toml's settings for it. */
-function cosignRegistry(repository, config, dir) {
-    const host = (0,oci_reference/* canonicalRegistry */.i7)((0,oci_reference/* parseImageReference */.o_)(repository).registry);
-    const settings = registrySettings(config, host);
-    let caFile = '';
-    if (settings.ca.length > 0) {
-        // cosign takes one file: the CAs of this registry together.
-        caFile = external_node_path_.join(dir, `ca-${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem`);
-        external_node_fs_.writeFileSync(caFile, settings.ca.map(file => external_node_fs_.readFileSync(file, 'utf8')).join('\n'));
-    }
-    return { plainHttp: settings.plainHttp, insecure: settings.insecure, caFile };
-}
-
+// EXTERNAL MODULE: ./lib/cosign/sign-image.js + 1 modules
+var sign_image = __nccwpck_require__(940);
 ;// CONCATENATED MODULE: ./lib/docker/image-archive.js
 /**
  * One image as a `docker load` archive: the layout `docker save` writes since Docker 25, an OCI image
@@ -45641,7 +45227,7 @@ function archiveMetadata(image) {
  */
 async function writeImageArchive(file, image, openBlob) {
     const tar = (0,tar_stream.pack)();
-    const written = (0,external_node_stream_promises_namespaceObject.pipeline)(tar, external_node_fs_.createWriteStream(file, { mode: 0o600 }));
+    const written = (0,promises_.pipeline)(tar, external_node_fs_.createWriteStream(file, { mode: 0o600 }));
     const add = (name, size, body) => new Promise((resolve, reject) => {
         const entry = tar.entry({ name, size, mode: 0o644 }, error => {
             if (error)
@@ -45817,7 +45403,6 @@ function annotation(descriptor, key) {
 
 
 
-
 /**
  * The platform to load into an engine of platform `engine`: the built one it runs natively (same
  * architecture, the variant too where both name one), else the first one built, which it runs under
@@ -45849,10 +45434,10 @@ async function loadPushedImage(options) {
         ? `loading ${platform} (the engine's platform) into the Docker engine`
         : `the engine is ${engine} and no built platform runs there natively: loading ${platform} (it runs under emulation)`);
     const reference = (0,oci_reference/* parseImageReference */.o_)(firstTag);
-    const client = await openRegistryClient(reference.registry, options);
+    const client = await options.registries.client(reference.registry);
     const file = external_node_path_.join(options.work, `load-${digest.replace(':', '-')}.tar`);
     try {
-        await (0,core_retry/* withRetries */.LH)({ ...options.retry, what: `Reading ${platform} for the load`, classify: transientRegistryFailure }, async () => {
+        await (0,core_retry/* withRetries */.LH)({ ...options.retry, what: `Reading ${platform} for the load`, classify: registry_errors/* transientRegistryFailure */.Il }, async () => {
             const manifest = await client.getManifest(reference.repository, digest);
             const blobs = manifestBlobs(manifest.raw, `${firstTag}@${digest}`);
             await writeImageArchive(file, { manifest, blobs, names: tags }, async (blob) => {
@@ -45863,7 +45448,6 @@ async function loadPushedImage(options) {
         await (0,core_runner/* runChecked */.X4)(runner, 'docker', ['load', '--input', file], { what: 'docker load' });
     }
     finally {
-        client.close();
         external_node_fs_.rmSync(file, { force: true });
     }
     const names = tags.map(fullName);
@@ -45891,207 +45475,6 @@ async function loadedImageId(runner, tags, metadata) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./lib/oci/digests.js
-/**
- * Digests of a pushed image: what buildx reported (its --metadata-file) and what the registry serves,
- * and the comparison of the two. Pure functions; the registry client fetches the bytes.
- */
-
-
-
-/** Parses the JSON buildx writes with --metadata-file. */
-function parseBuildMetadata(json) {
-    let parsed;
-    try {
-        parsed = JSON.parse(json);
-    }
-    catch (error) {
-        throw new Error(`The buildx metadata file is not valid JSON: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
-    }
-    if (!(0,oci/* isRecord */.u4)(parsed))
-        throw new Error('The buildx metadata file does not hold a JSON object');
-    const names = parsed['image.name'];
-    const imageNames = typeof names === 'string'
-        ? names
-            .split(',')
-            .map(name => name.trim())
-            .filter(name => name !== '')
-        : [];
-    const result = { imageNames, raw: parsed };
-    const descriptor = parsed['containerimage.descriptor'];
-    const digest = parsed['containerimage.digest'] ?? ((0,oci/* isRecord */.u4)(descriptor) ? descriptor['digest'] : undefined);
-    if (digest !== undefined) {
-        if (typeof digest !== 'string' || !(0,oci/* isDigest */.Bc)(digest)) {
-            throw new Error(`The buildx metadata has an invalid containerimage.digest: ${JSON.stringify(digest)}`);
-        }
-        result.digest = digest;
-    }
-    if ((0,oci/* isRecord */.u4)(descriptor)) {
-        if (typeof descriptor['mediaType'] === 'string')
-            result.mediaType = descriptor['mediaType'];
-        const platform = digests_platformOf(descriptor['platform']);
-        if (platform !== undefined)
-            result.platform = (0,oci_platforms/* formatPlatform */.Bq)(platform);
-    }
-    return result;
-}
-/**
- * From the raw bytes the registry served: digest (sha256 of the bytes) and platform -> digest.
- * Index/manifest-list: every entry with a platform, EXCLUDING attestation manifests (annotation
- * vnd.docker.reference.type = attestation-manifest, or platform unknown/unknown); the first entry wins
- * when two share a platform. Single image manifest: { [fallbackPlatform]: digest } (fallbackPlatform from
- * metadata; if absent, throws a clear error).
- */
-function digestsFromManifest(raw, mediaType, fallbackPlatform) {
-    const digest = (0,oci/* sha256Digest */.sI)(raw);
-    let parsed;
-    try {
-        parsed = JSON.parse(raw.toString('utf8'));
-    }
-    catch (error) {
-        throw new Error(`The manifest ${digest} is not valid JSON: ${(0,errors/* messageOf */.bD)(error)}`, { cause: error });
-    }
-    if (!(0,oci/* isRecord */.u4)(parsed))
-        throw new Error(`The manifest ${digest} is not a JSON object`);
-    const kind = (0,oci/* manifestKind */.QS)(mediaType, parsed);
-    if (kind === undefined) {
-        throw new Error(`The manifest ${digest} has media type "${mediaType}", which is neither an image index nor an image manifest`);
-    }
-    if (kind === 'manifest') {
-        if (fallbackPlatform === undefined || fallbackPlatform.trim() === '') {
-            throw new Error(`The registry serves a single-platform image manifest (${digest}), and the build metadata does not say ` +
-                'which platform it is for (containerimage.descriptor.platform is missing)');
-        }
-        return { digest, platforms: { [(0,oci_platforms/* normalizePlatform */.FL)(fallbackPlatform)]: digest } };
-    }
-    const manifests = parsed['manifests'];
-    if (!Array.isArray(manifests))
-        throw new Error(`The image index ${digest} has no "manifests" list`);
-    const platforms = {};
-    for (const entry of manifests) {
-        if (!(0,oci/* isRecord */.u4)(entry) || (0,oci/* isAttestation */.H3)(entry))
-            continue;
-        const platform = digests_platformOf(entry['platform']);
-        const entryDigest = entry['digest'];
-        if (platform === undefined || typeof entryDigest !== 'string')
-            continue;
-        if (platform.os === 'unknown' && platform.architecture === 'unknown')
-            continue;
-        const key = (0,oci_platforms/* formatPlatform */.Bq)(platform);
-        if (!(key in platforms))
-            platforms[key] = entryDigest;
-    }
-    return { digest, platforms };
-}
-/**
- * Compares what the registry served with what buildx reported; throws an Error naming both digests and
- * the image when they differ, or when expectedPlatforms (e.g. ['linux/amd64','linux/arm64']) are missing
- * from what is served, or when nothing served has a platform.
- */
-function verifyDigests(options) {
-    const { image, expectedDigest, served } = options;
-    if (served.digest.toLowerCase() !== expectedDigest.toLowerCase()) {
-        throw new Error(`The registry serves ${served.digest} for ${image}, but buildx reported pushing ${expectedDigest}; ` +
-            'the tag was changed by something else, or the push did not complete');
-    }
-    const servedPlatforms = Object.keys(served.platforms);
-    if (servedPlatforms.length === 0) {
-        throw new Error(`The registry serves ${served.digest} for ${image}, but it lists no platform images`);
-    }
-    const missing = options.expectedPlatforms.filter(p => !((0,oci_platforms/* normalizePlatform */.FL)(p) in served.platforms));
-    if (missing.length > 0) {
-        throw new Error(`The registry serves ${served.digest} for ${image} without ${missing.join(', ')}; ` +
-            `it has ${servedPlatforms.join(', ')}`);
-    }
-}
-function digests_platformOf(value) {
-    if (!(0,oci/* isRecord */.u4)(value))
-        return undefined;
-    const { os, architecture, variant } = value;
-    if (typeof os !== 'string' || typeof architecture !== 'string' || os === '' || architecture === '') {
-        return undefined;
-    }
-    return typeof variant === 'string' && variant !== '' ? { os, architecture, variant } : { os, architecture };
-}
-
-;// CONCATENATED MODULE: ./lib/run/verify.js
-/**
- * The digests this action reports: the index digest from buildx's metadata file, checked against what the
- * registry serves (one manifest fetch per pushed repository, talking to each registry the way BuildKit
- * did: same HTTP/HTTPS choice, CAs and verification), and the per-platform digests from that index.
- */
-
-
-
-
-
-
-async function reportDigests(options) {
-    const metadata = parseBuildMetadata(external_node_fs_.readFileSync(options.metadataFile, 'utf8'));
-    const digest = metadata.digest ?? '';
-    if (!options.pushed)
-        return { digest, platforms: {}, verified: [], metadata, moved: [] };
-    if (!digest) {
-        throw new Error(`buildx reported no image digest in ${options.metadataFile} after pushing, so nothing can be checked ` +
-            'in the registry. Is an output other than the registry set (outputs, cache-to)?');
-    }
-    // One fetch per repository (tags of the same repository share the pushed index), one look-up per tag.
-    const repositories = new Map();
-    for (const name of metadata.imageNames.length > 0 ? metadata.imageNames : (options.names ?? [])) {
-        const ref = (0,oci_reference/* parseImageReference */.o_)(name);
-        const key = `${ref.registry}/${ref.repository}`;
-        repositories.set(key, [...(repositories.get(key) ?? []), name]);
-    }
-    const results = await Promise.all([...repositories.values()].map(images => readBack(images, digest, metadata, options)));
-    const moved = results.flatMap(r => r.moved);
-    warnMoved(options.reporter, digest, moved);
-    const verified = [...repositories.values()].map(images => images[images.length - 1] ?? '');
-    const first = results[0];
-    return {
-        digest,
-        platforms: first?.served.platforms ?? {},
-        verified,
-        metadata,
-        moved,
-        ...(first && verified[0] ? { served: { image: verified[0], manifest: first.manifest } } : {})
-    };
-}
-/** A warning per tag that serves another index than this run's (another run pushed it later). */
-function warnMoved(reporter, digest, moved) {
-    for (const { tag, served } of moved) {
-        reporter.warning(`${tag} no longer serves this run's index ${digest}: it serves ${served || 'nothing (the tag is gone)'}. ` +
-            'Another run pushed the same tag after this one; this run’s image is still there by its digest.', { title: 'Tag moved on' });
-    }
-}
-/**
- * Fetches the pushed digest from the images' repository and checks it (and its platforms); then looks up
- * what each tag serves now.
- */
-async function readBack(images, digest, metadata, options) {
-    const image = images[0] ?? '';
-    const reference = (0,oci_reference/* parseImageReference */.o_)(image);
-    // One client per repository for this run: its token serves the retries too.
-    const client = await openRegistryClient(reference.registry, options);
-    const retry = { ...options.retry, classify: transientRegistryFailure };
-    try {
-        const fetched = await (0,core_retry/* withRetries */.LH)({ ...retry, what: `Reading ${image} back` }, () => client.getManifest(reference.repository, digest));
-        const served = digestsFromManifest(fetched.raw, fetched.mediaType, metadata.platform);
-        verifyDigests({ image, expectedDigest: digest, served, expectedPlatforms: options.platforms });
-        const moved = [];
-        const tags = options.tagsPending ? [] : images.map(oci_reference/* parseImageReference */.o_);
-        for (const tag of tags.filter(ref => ref.tag !== undefined)) {
-            const head = await (0,core_retry/* withRetries */.LH)({ ...retry, what: `Looking up ${tag.tag ?? ''} of ${image}` }, () => client.headManifest(reference.repository, tag.tag ?? ''));
-            const now = head?.digest ?? '';
-            if (now !== digest && (head === undefined || now !== ''))
-                moved.push({ tag: `${reference.registry}/${reference.repository}:${tag.tag ?? ''}`, served: now });
-        }
-        return { served, moved, manifest: fetched };
-    }
-    finally {
-        client.close();
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/run/publish.js
 
 
@@ -46103,24 +45486,26 @@ async function readBack(images, digest, metadata, options) {
 
 
 async function publishImage(options) {
-    const { deps, inputs, access, clock } = options;
+    const { deps, inputs, registries, runner, clock } = options;
     const { reporter } = deps;
     // Tags are put after the checks, except with push-by-digest, which puts none.
     const tagsPending = inputs.push && !inputs.pushByDigest;
     const digests = await clock.time('read-back', () => reporter.group('Digests', async () => (0,outputs/* logDigests */.Mw)(reporter, await reportDigests({
-        ...access,
+        registries,
+        reporter,
         metadataFile: options.metadataFile,
         pushed: inputs.push,
         platforms: inputs.platforms,
         names: inputs.tags,
         tagsPending,
-        retry: (0,run_deps/* retryOptions */.t)(deps, inputs, 'Reading the image back')
+        retry: (0,step_deps/* retryOptions */.t)(deps, inputs, 'Reading the image back')
     }))));
     const served = digests.served;
     if (!served)
         return { report: digests };
     await clock.time('content-checks', () => reporter.group('Content checks', () => runContentChecks({
-        ...access,
+        registries,
+        reporter,
         image: served.image,
         index: served.manifest,
         platforms: inputs.platforms,
@@ -46128,13 +45513,13 @@ async function publishImage(options) {
         binaries: inputs.checkBinaries,
         budgetBytes: inputs.checkBinariesBudget,
         builtSince: options.builtSince,
-        retry: (0,run_deps/* retryOptions */.t)(deps, inputs, 'Reading the image')
+        retry: (0,step_deps/* retryOptions */.t)(deps, inputs, 'Reading the image')
     })));
     // The smoke test runs each platform's image by digest, before any tag points at it.
     const [firstTag] = inputs.tags;
     const smoke = inputs.smokeTest.length > 0 && firstTag !== undefined
         ? await clock.time('smoke', () => reporter.group('Smoke test', () => (0,smoke_test/* smokeTest */.K)({
-            runner: access.runner,
+            runner,
             log: reporter,
             image: firstTag,
             platforms: digests.platforms,
@@ -46149,10 +45534,10 @@ async function publishImage(options) {
     // What passed the checks is signed (and the signature verified) before any tag points at it.
     const signed = inputs.sign !== 'false'
         ? {
-            signatureVerifyCommand: await clock.time('sign', () => reporter.group('Sign (cosign)', () => signImage({
+            signatureVerifyCommand: await clock.time('sign', () => reporter.group('Sign (cosign)', () => (0,sign_image/* signImage */.j)({
                 deps,
                 inputs,
-                access,
+                access: { config: registries.config, runner },
                 digest: digests.digest,
                 platforms: digests.platforms,
                 work: options.work
@@ -46162,20 +45547,23 @@ async function publishImage(options) {
     if (!tagsPending)
         return { report: digests, ...withSmoke, ...signed };
     const moved = await clock.time('tags', () => reporter.group('Tags', () => putTags({
-        ...access,
+        registries,
+        reporter,
         tags: inputs.tags,
         manifest: served.manifest,
-        retry: (0,run_deps/* retryOptions */.t)(deps, inputs, 'Tagging')
+        retry: (0,step_deps/* retryOptions */.t)(deps, inputs, 'Tagging')
     })));
     warnMoved(reporter, digests.digest, moved);
     // Only an image that passed every check, under tags that now point at it, is loaded.
     const loaded = inputs.buildOptions.load
         ? await clock.time('load', () => reporter.group('Load into the Docker engine', () => loadPushedImage({
-            ...access,
+            registries,
+            reporter,
+            runner,
             tags: inputs.tags,
             platforms: digests.platforms,
             work: options.work,
-            retry: (0,run_deps/* retryOptions */.t)(deps, inputs, 'Loading')
+            retry: (0,step_deps/* retryOptions */.t)(deps, inputs, 'Loading')
         })))
         : undefined;
     return { report: { ...digests, moved }, ...withSmoke, ...signed, ...(loaded ? { loaded } : {}) };
@@ -46192,25 +45580,25 @@ async function publishImage(options) {
 
 
 async function writeBuildkitdConfig(inputs, dir) {
-    const caFiles = await writeCaFiles(inputs.caCerts, external_node_path_.join(dir, 'certs'));
+    const caFiles = await certificates_writeCaFiles(inputs.caCerts, external_node_path_.join(dir, 'certs'));
     const sources = [];
     if (inputs.buildkitdConfig) {
         const name = `buildkitd-config (${inputs.buildkitdConfig})`;
-        sources.push({ name, table: parseBuildkitdToml(external_node_fs_.readFileSync(inputs.buildkitdConfig, 'utf8'), name) });
+        sources.push({ name, table: (0,toml/* parseBuildkitdToml */.Mf)(external_node_fs_.readFileSync(inputs.buildkitdConfig, 'utf8'), name) });
     }
     if (inputs.buildkitdConfigInline) {
         const name = 'buildkitd-config-inline';
-        sources.push({ name, table: parseBuildkitdToml(inputs.buildkitdConfigInline, name) });
+        sources.push({ name, table: (0,toml/* parseBuildkitdToml */.Mf)(inputs.buildkitdConfigInline, name) });
     }
-    const generated = generateBuildkitdConfig({
+    const generated = (0,toml/* generateBuildkitdConfig */.OG)({
         insecureRegistries: inputs.insecureRegistries,
         caFiles,
         mirrors: inputs.registryMirrors
     });
     sources.push({ name: 'generated from inputs', table: generated });
     sources.push({ name: 'cache-max-size', table: (0,gc/* cacheBudgetConfig */.cW)(inputs.cacheMaxSize) });
-    const table = mergeBuildkitdConfigs(sources);
-    const text = renderBuildkitdConfig(table);
+    const table = (0,toml/* mergeBuildkitdConfigs */.MV)(sources);
+    const text = (0,toml/* renderBuildkitdConfig */.xw)(table);
     let file = '';
     if (text.trim() !== '') {
         file = external_node_path_.join(dir, 'buildkitd.toml');
@@ -46218,13 +45606,24 @@ async function writeBuildkitdConfig(inputs, dir) {
     }
     return { file, table, text };
 }
+/**
+ * The registry settings alone (insecure-registries, ca-certs), as the builder's buildkitd.toml would hold
+ * them: for a step that reaches registries without a builder (the merge action).
+ */
+async function registriesConfig(inputs, dir) {
+    const caFiles = await writeCaFiles(inputs.caCerts, path.join(dir, 'certs'));
+    return generateBuildkitdConfig({
+        insecureRegistries: inputs.insecureRegistries,
+        caFiles,
+        mirrors: new Map()
+    });
+}
 
 ;// CONCATENATED MODULE: ./lib/run/workspace.js
 /**
- * What a run sets up before any builder exists: its own directory, buildkitd.toml, and its own docker
- * config (with the registry login) that every docker and buildx command of the run uses.
+ * What a run sets up before any builder exists: its own directory and buildkitd.toml (its own docker
+ * config: step/docker-config.ts).
  */
-
 
 
 
@@ -46246,35 +45645,6 @@ async function writeConfig(reporter, inputs, work) {
     return written;
 }
 /**
- * The run's own docker config directory (see docker/login.ts), with the login inputs' credentials; returns
- * the run's dependencies with a runner that gives it to every command. The post step removes it with the
- * work directory: the user's docker config is never written.
- */
-function useRunDockerConfig(deps, inputs, work) {
-    const userDir = dockerConfigDir(deps.env);
-    const login = inputs.username
-        ? { registry: inputs.registry, username: inputs.username, password: inputs.password }
-        : undefined;
-    const created = createRunDockerConfig({
-        userDir,
-        dir: external_node_path_.join(work, 'docker-config'),
-        ...(login ? { login } : {})
-    });
-    if (login)
-        deps.reporter.mask(loginToken(login));
-    if (created.warning)
-        deps.reporter.warning(created.warning, { title: 'Docker config ignored' });
-    const userConfig = external_node_path_.join(userDir, 'config.json');
-    deps.reporter.info(`docker and buildx use ${created.dir}: ` +
-        (created.copied
-            ? `a copy of ${userConfig}`
-            : `a new config (${created.warning ? `${userConfig} is left out` : `there is no ${userConfig}`})`) +
-        (login ? ` with the credentials for ${login.registry}` : '') +
-        `; builders, plugins and contexts are those of ${userDir}`);
-    const runner = (0,core_runner/* withEnvironment */.Ec)(deps.runner, { DOCKER_CONFIG: created.dir });
-    return { deps: { ...deps, runner }, dockerConfigDir: created.dir };
-}
-/**
  * With builder nodes, the deps whose commands trust the registries' CAs too: buildx merges the nodes'
  * manifest lists itself and pushes the index from its own process, which reads no buildkitd.toml but
  * honours SSL_CERT_DIR (a colon-separated list, read besides the system's certificate file). Without
@@ -46285,12 +45655,49 @@ function withRegistryCas(deps, inputs, config) {
         return deps;
     const registries = Object.hasOwn(config.table, 'registry') ? config.table.registry : undefined;
     const hosts = typeof registries === 'object' && !Array.isArray(registries) ? Object.keys(registries) : [];
-    const dirs = new Set(hosts.flatMap(host => registrySettings(config.table, host).ca.map(file => external_node_path_.dirname(file))));
+    const dirs = new Set(hosts.flatMap(host => (0,toml/* registrySettings */.HO)(config.table, host).ca.map(file => external_node_path_.dirname(file))));
     if (dirs.size === 0)
         return deps;
     const system = deps.env.SSL_CERT_DIR || '/etc/ssl/certs:/etc/pki/tls/certs:/system/etc/security/cacerts';
     const runner = (0,core_runner/* withEnvironment */.Ec)(deps.runner, { SSL_CERT_DIR: [...dirs, system].join(':') });
     return { ...deps, runner };
+}
+
+;// CONCATENATED MODULE: ./lib/step/docker-config.js
+/**
+ * A step's own docker config directory (see docker/login.ts): the user's config.json copied, with the login
+ * inputs' credentials; every command of the step gets it. It lives in the step's work directory and goes
+ * with it: the user's docker config is never written.
+ */
+
+
+
+
+/**
+ * Creates the step's docker config in `work` and says which it is; returns the step's dependencies with a
+ * runner that gives it to every command. `readers` says who reads it, for the log line.
+ */
+function useRunDockerConfig(deps, inputs, work, readers = 'docker and buildx use') {
+    const userDir = dockerConfigDir(deps.env);
+    const login = loginOf(inputs);
+    const created = createRunDockerConfig({
+        userDir,
+        dir: external_node_path_.join(work, 'docker-config'),
+        ...(login ? { login } : {})
+    });
+    if (login)
+        deps.reporter.mask(loginToken(login));
+    if (created.warning)
+        deps.reporter.warning(created.warning, { title: 'Docker config ignored' });
+    const userConfig = external_node_path_.join(userDir, 'config.json');
+    deps.reporter.info(`${readers} ${created.dir}: ` +
+        (created.copied
+            ? `a copy of ${userConfig}`
+            : `a new config (${created.warning ? `${userConfig} is left out` : `there is no ${userConfig}`})`) +
+        (login ? ` with the credentials for ${login.registry}` : '') +
+        `; builders, plugins and contexts are those of ${userDir}`);
+    const runner = (0,core_runner/* withEnvironment */.Ec)(deps.runner, { DOCKER_CONFIG: created.dir });
+    return { deps: { ...deps, runner }, dockerConfigDir: created.dir };
 }
 
 ;// CONCATENATED MODULE: ./lib/run/remote-access.js
@@ -46369,6 +45776,9 @@ function withKubeconfig(deps, inputs, work) {
 
 
 
+
+
+
 async function runMain(deps) {
     const { reporter } = deps;
     const clock = new phases/* PhaseClock */.w(deps.now);
@@ -46416,13 +45826,12 @@ async function run(jobDeps, inputs, clock) {
         const runDeps = withKubeconfig(withRegistryCas(docker.deps, inputs, config), inputs, work);
         return { work, config, remoteTls, runDeps, dockerConfigDir: docker.dockerConfigDir };
     });
-    // How the registries are read after the build: the builder's settings, this run's credentials.
-    const registries = {
+    // How the registries are read: the builder's settings, this run's credentials.
+    const login = loginOf(inputs);
+    const access = {
         config: config.table,
         dockerConfigDir,
-        ...(inputs.username
-            ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
-            : {}),
+        ...(login ? { login } : {}),
         runner: runDeps.runner,
         reporter,
         env: runDeps.env,
@@ -46431,7 +45840,7 @@ async function run(jobDeps, inputs, clock) {
     // A wrong password or a read-only account: found now, before a builder exists, not after the build.
     const repositories = pushRepositories(inputs);
     if (repositories.length > 0)
-        await clock.time('push-access', () => reporter.group('Push access', () => checkPushAccess(registries, repositories)));
+        await clock.time('push-access', () => reporter.group('Push access', () => checkPushAccess(access, repositories)));
     const builder = inputs.builderName || (0,buildx_builder/* uniqueBuilderName */.Ak)(runDeps.env.GITHUB_RUN_ID ?? '');
     reporter.setOutput('builder-name', builder);
     // Emulators are checked (and installed if missing) while the builder starts.
@@ -46452,13 +45861,15 @@ async function run(jobDeps, inputs, clock) {
     const timings = await clock.time('build', () => buildImage({ ...step, buildxVersion, emulated: emulation.result.emulated }));
     if (!timings)
         return; // call: check (outline, targets): nothing was built, pushed or exported
-    const access = { ...registries, runner };
+    const registries = openRegistries({ ...access, runner });
     const { report, smoke, loaded, signatureVerifyCommand } = await publishImage({
         ...step,
-        access,
+        registries,
         builtSince,
         clock,
         work
+    }).finally(() => {
+        registries.close();
     });
     await clock.time('outputs', async () => {
         // Only with a budget to compare it with: otherwise one more process the run does not need.
@@ -46499,7 +45910,7 @@ function hintContext(inputs) {
 
 /***/ }),
 
-/***/ 6139:
+/***/ 980:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46516,45 +45927,15 @@ __nccwpck_require__.d(__webpack_exports__, {
 var output = __nccwpck_require__(3651);
 // EXTERNAL MODULE: ./lib/core/errors.js
 var errors = __nccwpck_require__(3828);
-;// CONCATENATED MODULE: ./lib/core/html.js
-/**
- * A small HTML builder for the job summary: headings, lists, tables and raw fragments, each on its own
- * line. The text it is given is HTML already (callers escape what they take from inputs or registries).
- */
-class SummaryHtml {
-    parts = [];
-    heading(text, level = 2) {
-        return this.raw(`<h${level}>${text}</h${level}>`);
-    }
-    list(items) {
-        return this.raw(`<ul>${items.map(item => `<li>${item}</li>`).join('')}</ul>`);
-    }
-    table(rows) {
-        const row = (cells) => `<tr>${cells.map(cell => (typeof cell === 'string' ? `<td>${cell}</td>` : tableCell(cell))).join('')}</tr>`;
-        return this.raw(`<table>${rows.map(row).join('')}</table>`);
-    }
-    raw(html) {
-        this.parts.push(html);
-        return this;
-    }
-    /** The fragments, one a line, ending with a newline. */
-    toString() {
-        return this.parts.map(part => `${part}\n`).join('');
-    }
-}
-/** Text (from inputs, registries, commands) made safe to put into the summary's HTML. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
-}
-function tableCell(cell) {
-    const tag = cell.header ? 'th' : 'td';
-    return `<${tag}>${cell.data}</${tag}>`;
-}
-
+// EXTERNAL MODULE: ./lib/cosign/sign-image.js + 1 modules
+var sign_image = __nccwpck_require__(940);
+// EXTERNAL MODULE: ./lib/core/html.js
+var html = __nccwpck_require__(1094);
 // EXTERNAL MODULE: ./lib/buildkitd/gc.js
 var gc = __nccwpck_require__(5636);
 ;// CONCATENATED MODULE: ./lib/run/summary.js
 /** The job summary: what was pushed, where, and each platform's digest. */
+
 
 
 /** Platform | build time | under emulation (share), one row per platform. */
@@ -46578,7 +45959,7 @@ function smokeRows(results) {
                 ? '<strong>timed out</strong>'
                 : `<strong>failed</strong> (exit code ${r.exitCode})`,
         `${r.seconds.toFixed(1)} s`,
-        `<pre>${escapeHtml(r.output.split('\n').slice(-5).join('\n') || '(no output)')}</pre>`
+        `<pre>${(0,html/* escapeHtml */.Z)(r.output.split('\n').slice(-5).join('\n') || '(no output)')}</pre>`
     ]);
 }
 function summaryTable(report, emulated, nodes) {
@@ -46598,15 +45979,15 @@ function summaryTable(report, emulated, nodes) {
 function nodeCell(placement) {
     if (!placement)
         return '';
-    const where = placement.endpoint ? escapeHtml(placement.endpoint) : 'this runner';
-    return `<code>${escapeHtml(placement.node)}</code> (${where})`;
+    const where = placement.endpoint ? (0,html/* escapeHtml */.Z)(placement.endpoint) : 'this runner';
+    return `<code>${(0,html/* escapeHtml */.Z)(placement.node)}</code> (${where})`;
 }
 /** The job summary of a run, as HTML. */
 function summaryHtml(options) {
     const { report } = options;
-    const summary = new SummaryHtml().heading('Multi-platform image', 2);
+    const summary = new html/* SummaryHtml */.k().heading('Multi-platform image', 2);
     if (options.tags.length > 0)
-        summary.list(options.tags.map(t => `<code>${escapeHtml(t)}</code>`));
+        summary.list(options.tags.map(t => `<code>${(0,html/* escapeHtml */.Z)(t)}</code>`));
     if (options.pushed && report.digest) {
         summary.raw(`<p>Index digest: <code>${report.digest}</code> (checked in ${report.verified.length} registr${report.verified.length === 1 ? 'y' : 'ies'})</p>`);
         summary.table([
@@ -46619,7 +46000,7 @@ function summaryHtml(options) {
             ...summaryTable(report, options.emulated, options.nodes)
         ]);
         for (const { tag, served } of report.moved) {
-            summary.raw(`<p>⚠️ <code>${escapeHtml(tag)}</code> no longer serves this run's index <code>${report.digest}</code>: ` +
+            summary.raw(`<p>⚠️ <code>${(0,html/* escapeHtml */.Z)(tag)}</code> no longer serves this run's index <code>${report.digest}</code>: ` +
                 `it serves ${served ? `<code>${served}</code>` : 'nothing (the tag is gone)'}. Another run pushed ` +
                 'the same tag after this one.</p>');
         }
@@ -46653,7 +46034,7 @@ function summaryHtml(options) {
     }
     if (options.smoke) {
         summary.heading('Smoke test', 3);
-        summary.raw(`<p><code>${escapeHtml(options.smoke.args.join(' '))}</code> in each platform's image</p>`);
+        summary.raw(`<p><code>${(0,html/* escapeHtml */.Z)(options.smoke.args.join(' '))}</code> in each platform's image</p>`);
         summary.table([
             [
                 { data: 'Platform', header: true },
@@ -46666,20 +46047,15 @@ function summaryHtml(options) {
     }
     if (options.signatureVerifyCommand) {
         summary.heading('Signature', 3);
-        summary.raw(signatureHtml(options.signatureVerifyCommand));
+        summary.raw((0,sign_image/* signatureHtml */.g)(options.signatureVerifyCommand));
     }
     const disk = options.diskUse
-        ? `; disk use ${escapeHtml(options.diskUse.total)}` +
-            (options.diskUse.reclaimable ? ` (${escapeHtml(options.diskUse.reclaimable)} reclaimable)` : '')
+        ? `; disk use ${(0,html/* escapeHtml */.Z)(options.diskUse.total)}` +
+            (options.diskUse.reclaimable ? ` (${(0,html/* escapeHtml */.Z)(options.diskUse.reclaimable)} reclaimable)` : '')
         : '';
     const budget = options.cacheMaxSize !== undefined ? `, cache budget ${(0,gc/* formatBytes */.z3)(options.cacheMaxSize)}` : '';
-    summary.raw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`);
+    summary.raw(`<p>Builder: <code>${(0,html/* escapeHtml */.Z)(options.builder)}</code>${disk}${budget}</p>`);
     return summary.toString();
-}
-/** The summary's word on a signature (the build's and the merge action's). */
-function signatureHtml(verifyCommand) {
-    return ('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
-        `<pre><code>${escapeHtml(verifyCommand)}</code></pre>`);
 }
 function writeSummary(reporter, options) {
     return reporter.appendSummary(summaryHtml(options));
@@ -46962,6 +46338,73 @@ function load(store) {
         buildx: store.get(KEYS.buildx),
         runnerBuilder: store.get(KEYS.runnerBuilder)
     };
+}
+
+
+/***/ }),
+
+/***/ 630:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ defaultDeps),
+/* harmony export */   t: () => (/* binding */ retryOptions)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6741);
+/* harmony import */ var _core_retry_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7493);
+/* harmony import */ var _buildx_output_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3651);
+/* harmony import */ var _oci_platforms_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9537);
+/* harmony import */ var _qemu_qemu_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4126);
+/**
+ * What a run gets from the outside world: the reporter it speaks through, the command runner, the inputs,
+ * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
+ * from the process (the entry gives it the reporter and the input source); tests pass their own.
+ */
+
+
+
+
+
+
+
+function defaultDeps({ reporter, getInput }) {
+    return {
+        reporter,
+        runner: (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .execRunner */ .M6)(reporter),
+        getInput,
+        env: process.env,
+        cwd: process.cwd(),
+        tmpDir: node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir(),
+        host: { platform: process.platform, arch: process.arch, armVersion: nodeArmVersion() },
+        hostArch: (0,_oci_platforms_js__WEBPACK_IMPORTED_MODULE_4__/* .hostArchitecture */ .m4)(process.arch),
+        isRoot: process.getuid?.() === 0,
+        binfmtDir: _qemu_qemu_js__WEBPACK_IMPORTED_MODULE_5__/* .BINFMT_DIR */ .x6,
+        retryDelayMs: 3000,
+        sleep: _core_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .sleep */ .yy,
+        now: Date.now,
+        idToken: audience => (0,_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getIDToken */ .V9)(audience)
+    };
+}
+/** How a step of the run retries transient failures: `inputs.retries` times, with a warning each time. */
+function retryOptions(deps, inputs, what) {
+    return {
+        retries: inputs.retries,
+        initialDelayMs: deps.retryDelayMs,
+        sleep: deps.sleep,
+        classify: _buildx_output_js__WEBPACK_IMPORTED_MODULE_3__/* .buildxFailureReason */ .PB,
+        what,
+        log: message => {
+            deps.reporter.warning(message, { title: 'Retrying' });
+        }
+    };
+}
+/** The ARM version Node was built for (6 or 7), from its build configuration. */
+function nodeArmVersion() {
+    const variables = process.config.variables;
+    const value = variables.arm_version;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : '7';
 }
 
 
@@ -50015,6 +49458,843 @@ function copyFile(srcFile, destFile, force) {
     });
 }
 //# sourceMappingURL=io.js.map
+
+/***/ }),
+
+/***/ 3002:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Hl: () => (/* binding */ HTTPError),
+  NJ: () => (/* binding */ cacheFile),
+  bq: () => (/* binding */ downloadTool),
+  I6: () => (/* binding */ find)
+});
+
+// UNUSED EXPORTS: cacheDir, evaluateVersions, extract7z, extractTar, extractXar, extractZip, findAllVersions, findFromManifest, getManifestFromRepo, isExplicitVersion
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var lib_core = __nccwpck_require__(6058);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var lib_io = __nccwpck_require__(8701);
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __nccwpck_require__(2088);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+// EXTERNAL MODULE: external "child_process"
+var external_child_process_ = __nccwpck_require__(5317);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+// Internal object for testability (allows mocking in ESM)
+const _internal = {
+    readLinuxVersionFile() {
+        const lsbReleaseFile = '/etc/lsb-release';
+        const osReleaseFile = '/etc/os-release';
+        let contents = '';
+        if (external_fs_.existsSync(lsbReleaseFile)) {
+            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
+        }
+        else if (external_fs_.existsSync(osReleaseFile)) {
+            contents = external_fs_.readFileSync(osReleaseFile).toString();
+        }
+        return contents;
+    }
+};
+function _findMatch(versionSpec, stable, candidates, archFilter) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const platFilter = os.platform();
+        let result;
+        let match;
+        let file;
+        for (const candidate of candidates) {
+            const version = candidate.version;
+            debug(`check ${version} satisfies ${versionSpec}`);
+            if (semver.satisfies(version, versionSpec) &&
+                (!stable || candidate.stable === stable)) {
+                file = candidate.files.find(item => {
+                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
+                    let chk = item.arch === archFilter && item.platform === platFilter;
+                    if (chk && item.platform_version) {
+                        const osVersion = _getOsVersion();
+                        if (osVersion === item.platform_version) {
+                            chk = true;
+                        }
+                        else {
+                            chk = semver.satisfies(osVersion, item.platform_version);
+                        }
+                    }
+                    return chk;
+                });
+                if (file) {
+                    debug(`matched ${candidate.version}`);
+                    match = candidate;
+                    break;
+                }
+            }
+        }
+        if (match && file) {
+            // clone since we're mutating the file list to be only the file that matches
+            result = Object.assign({}, match);
+            result.files = [file];
+        }
+        return result;
+    });
+}
+function _getOsVersion() {
+    // TODO: add windows and other linux, arm variants
+    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
+    const plat = os.platform();
+    let version = '';
+    if (plat === 'darwin') {
+        version = cp.execSync('sw_vers -productVersion').toString();
+    }
+    else if (plat === 'linux') {
+        // lsb_release process not in some containers, readfile
+        // Run cat /etc/lsb-release
+        // DISTRIB_ID=Ubuntu
+        // DISTRIB_RELEASE=18.04
+        // DISTRIB_CODENAME=bionic
+        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
+        const lsbContents = _internal.readLinuxVersionFile();
+        if (lsbContents) {
+            const lines = lsbContents.split('\n');
+            for (const line of lines) {
+                const parts = line.split('=');
+                if (parts.length === 2 &&
+                    (parts[0].trim() === 'VERSION_ID' ||
+                        parts[0].trim() === 'DISTRIB_RELEASE')) {
+                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
+                    break;
+                }
+            }
+        }
+    }
+    return version;
+}
+// Alias for backwards compatibility
+function _readLinuxVersionFile() {
+    return _internal.readLinuxVersionFile();
+}
+//# sourceMappingURL=manifest.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(2779);
+;// CONCATENATED MODULE: external "stream"
+const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+// EXTERNAL MODULE: external "util"
+var external_util_ = __nccwpck_require__(9023);
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
+var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+/**
+ * Internal class for retries
+ */
+class RetryHelper {
+    constructor(maxAttempts, minSeconds, maxSeconds) {
+        if (maxAttempts < 1) {
+            throw new Error('max attempts should be greater than or equal to 1');
+        }
+        this.maxAttempts = maxAttempts;
+        this.minSeconds = Math.floor(minSeconds);
+        this.maxSeconds = Math.floor(maxSeconds);
+        if (this.minSeconds > this.maxSeconds) {
+            throw new Error('min seconds should be less than or equal to max seconds');
+        }
+    }
+    execute(action, isRetryable) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            let attempt = 1;
+            while (attempt < this.maxAttempts) {
+                // Try
+                try {
+                    return yield action();
+                }
+                catch (err) {
+                    if (isRetryable && !isRetryable(err)) {
+                        throw err;
+                    }
+                    lib_core/* info */.pq(err.message);
+                }
+                // Sleep
+                const seconds = this.getSleepAmount();
+                lib_core/* info */.pq(`Waiting ${seconds} seconds before trying again`);
+                yield this.sleep(seconds);
+                attempt++;
+            }
+            // Last attempt
+            return yield action();
+        });
+    }
+    getSleepAmount() {
+        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
+            this.minSeconds);
+    }
+    sleep(seconds) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
+        });
+    }
+}
+//# sourceMappingURL=retry-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
+var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class HTTPError extends Error {
+    constructor(httpStatusCode) {
+        super(`Unexpected HTTP response: ${httpStatusCode}`);
+        this.httpStatusCode = httpStatusCode;
+        Object.setPrototypeOf(this, new.target.prototype);
+    }
+}
+const IS_WINDOWS = process.platform === 'win32';
+const IS_MAC = process.platform === 'darwin';
+const userAgent = 'actions/tool-cache';
+/**
+ * Download a tool from an url and stream it into a file
+ *
+ * @param url       url of tool to download
+ * @param dest      path to download tool
+ * @param auth      authorization header
+ * @param headers   other headers
+ * @returns         path to downloaded tool
+ */
+function downloadTool(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        dest = dest || external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
+        yield lib_io/* mkdirP */.U$(external_path_.dirname(dest));
+        lib_core/* debug */.Yz(`Downloading ${url}`);
+        lib_core/* debug */.Yz(`Destination ${dest}`);
+        const maxAttempts = 3;
+        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
+        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
+        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
+        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
+            return yield downloadToolAttempt(url, dest || '', auth, headers);
+        }), (err) => {
+            if (err instanceof HTTPError && err.httpStatusCode) {
+                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
+                if (err.httpStatusCode < 500 &&
+                    err.httpStatusCode !== 408 &&
+                    err.httpStatusCode !== 429) {
+                    return false;
+                }
+            }
+            // Otherwise retry
+            return true;
+        });
+    });
+}
+function downloadToolAttempt(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (external_fs_.existsSync(dest)) {
+            throw new Error(`Destination file path ${dest} already exists`);
+        }
+        // Get the response headers
+        const http = new lib/* HttpClient */.Qq(userAgent, [], {
+            allowRetries: false
+        });
+        if (auth) {
+            lib_core/* debug */.Yz('set auth');
+            if (headers === undefined) {
+                headers = {};
+            }
+            headers.authorization = auth;
+        }
+        const response = yield http.get(url, headers);
+        if (response.message.statusCode !== 200) {
+            const err = new HTTPError(response.message.statusCode);
+            lib_core/* debug */.Yz(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
+            throw err;
+        }
+        // Download the response body
+        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
+        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
+        const readStream = responseMessageFactory();
+        let succeeded = false;
+        try {
+            yield pipeline(readStream, external_fs_.createWriteStream(dest));
+            lib_core/* debug */.Yz('download complete');
+            succeeded = true;
+            return dest;
+        }
+        finally {
+            // Error, delete dest before retry
+            if (!succeeded) {
+                lib_core/* debug */.Yz('download failed');
+                try {
+                    yield lib_io/* rmRF */.Yz(dest);
+                }
+                catch (err) {
+                    lib_core/* debug */.Yz(`Failed to delete '${dest}'. ${err.message}`);
+                }
+            }
+        }
+    });
+}
+/**
+ * Extract a .7z file
+ *
+ * @param file     path to the .7z file
+ * @param dest     destination directory. Optional.
+ * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
+ * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
+ * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
+ * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
+ * interface, it is smaller than the full command line interface, and it does support long paths. At the
+ * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
+ * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
+ * to 7zr.exe can be pass to this function.
+ * @returns        path to the destination directory
+ */
+function extract7z(file, dest, _7zPath) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        ok(IS_WINDOWS, 'extract7z() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        const originalCwd = process.cwd();
+        process.chdir(dest);
+        if (_7zPath) {
+            try {
+                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
+                const args = [
+                    'x', // eXtract files with full paths
+                    logLevel, // -bb[0-3] : set output log level
+                    '-bd', // disable progress indicator
+                    '-sccUTF-8', // set charset for for console input/output
+                    file
+                ];
+                const options = {
+                    silent: true
+                };
+                yield exec(`"${_7zPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        else {
+            const escapedScript = path
+                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
+                .replace(/'/g, "''")
+                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                command
+            ];
+            const options = {
+                silent: true
+            };
+            try {
+                const powershellPath = yield io.which('powershell', true);
+                yield exec(`"${powershellPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        return dest;
+    });
+}
+/**
+ * Extract a compressed tar archive
+ *
+ * @param file     path to the tar
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
+ * @returns        path to the destination directory
+ */
+function extractTar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        // Create dest
+        dest = yield _createExtractFolder(dest);
+        // Determine whether GNU tar
+        core.debug('Checking tar --version');
+        let versionOutput = '';
+        yield exec('tar --version', [], {
+            ignoreReturnCode: true,
+            silent: true,
+            listeners: {
+                stdout: (data) => (versionOutput += data.toString()),
+                stderr: (data) => (versionOutput += data.toString())
+            }
+        });
+        core.debug(versionOutput.trim());
+        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
+        // Initialize args
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        if (core.isDebug() && !flags.includes('v')) {
+            args.push('-v');
+        }
+        let destArg = dest;
+        let fileArg = file;
+        if (IS_WINDOWS && isGnuTar) {
+            args.push('--force-local');
+            destArg = dest.replace(/\\/g, '/');
+            // Technically only the dest needs to have `/` but for aesthetic consistency
+            // convert slashes in the file arg too.
+            fileArg = file.replace(/\\/g, '/');
+        }
+        if (isGnuTar) {
+            // Suppress warnings when using GNU tar to extract archives created by BSD tar
+            args.push('--warning=no-unknown-keyword');
+            args.push('--overwrite');
+        }
+        args.push('-C', destArg, '-f', fileArg);
+        yield exec(`tar`, args);
+        return dest;
+    });
+}
+/**
+ * Extract a xar compatible archive
+ *
+ * @param file     path to the archive
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the xar. Optional.
+ * @returns        path to the destination directory
+ */
+function extractXar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
+        ok(IS_MAC, 'extractXar() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        args.push('-x', '-C', dest, '-f', file);
+        if (core.isDebug()) {
+            args.push('-v');
+        }
+        const xarPath = yield io.which('xar', true);
+        yield exec(`"${xarPath}"`, _unique(args));
+        return dest;
+    });
+}
+/**
+ * Extract a zip
+ *
+ * @param file     path to the zip
+ * @param dest     destination directory. Optional.
+ * @returns        path to the destination directory
+ */
+function extractZip(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        dest = yield _createExtractFolder(dest);
+        if (IS_WINDOWS) {
+            yield extractZipWin(file, dest);
+        }
+        else {
+            yield extractZipNix(file, dest);
+        }
+        return dest;
+    });
+}
+function extractZipWin(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        // build the powershell command
+        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+        const pwshPath = yield io.which('pwsh', false);
+        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
+        //and the -Force flag for Expand-Archive as a fallback
+        if (pwshPath) {
+            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
+            const pwshCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                pwshCommand
+            ];
+            core.debug(`Using pwsh at path: ${pwshPath}`);
+            yield exec(`"${pwshPath}"`, args);
+        }
+        else {
+            const powershellCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                powershellCommand
+            ];
+            const powershellPath = yield io.which('powershell', true);
+            core.debug(`Using powershell at path: ${powershellPath}`);
+            yield exec(`"${powershellPath}"`, args);
+        }
+    });
+}
+function extractZipNix(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const unzipPath = yield io.which('unzip', true);
+        const args = [file];
+        if (!core.isDebug()) {
+            args.unshift('-q');
+        }
+        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
+        yield exec(`"${unzipPath}"`, args, { cwd: dest });
+    });
+}
+/**
+ * Caches a directory and installs it into the tool cacheDir
+ *
+ * @param sourceDir    the directory to cache into tools
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheDir(sourceDir, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = semver.clean(version) || version;
+        arch = arch || os.arch();
+        core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        core.debug(`source dir: ${sourceDir}`);
+        if (!fs.statSync(sourceDir).isDirectory()) {
+            throw new Error('sourceDir is not a directory');
+        }
+        // Create the tool dir
+        const destPath = yield _createToolPath(tool, version, arch);
+        // copy each child item. do not move. move can fail on Windows
+        // due to anti-virus software having an open handle on a file.
+        for (const itemName of fs.readdirSync(sourceDir)) {
+            const s = path.join(sourceDir, itemName);
+            yield io.cp(s, destPath, { recursive: true });
+        }
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destPath;
+    });
+}
+/**
+ * Caches a downloaded file (GUID) and installs it
+ * into the tool cache with a given targetName
+ *
+ * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
+ * @param targetFile    the name of the file name in the tools directory
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheFile(sourceFile, targetFile, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_.arch();
+        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
+        lib_core/* debug */.Yz(`source file: ${sourceFile}`);
+        if (!external_fs_.statSync(sourceFile).isFile()) {
+            throw new Error('sourceFile is not a file');
+        }
+        // create the tool dir
+        const destFolder = yield _createToolPath(tool, version, arch);
+        // copy instead of move. move can fail on Windows due to
+        // anti-virus software having an open handle on a file.
+        const destPath = external_path_.join(destFolder, targetFile);
+        lib_core/* debug */.Yz(`destination file ${destPath}`);
+        yield lib_io.cp(sourceFile, destPath);
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destFolder;
+    });
+}
+/**
+ * Finds the path to a tool version in the local installed tool cache
+ *
+ * @param toolName      name of the tool
+ * @param versionSpec   version of the tool
+ * @param arch          optional arch.  defaults to arch of computer
+ */
+function find(toolName, versionSpec, arch) {
+    if (!toolName) {
+        throw new Error('toolName parameter is required');
+    }
+    if (!versionSpec) {
+        throw new Error('versionSpec parameter is required');
+    }
+    arch = arch || external_os_.arch();
+    // attempt to resolve an explicit version
+    if (!isExplicitVersion(versionSpec)) {
+        const localVersions = findAllVersions(toolName, arch);
+        const match = evaluateVersions(localVersions, versionSpec);
+        versionSpec = match;
+    }
+    // check for the explicit version in the cache
+    let toolPath = '';
+    if (versionSpec) {
+        versionSpec = node_modules_semver.clean(versionSpec) || '';
+        const cachePath = external_path_.join(_getCacheDirectory(), toolName, versionSpec, arch);
+        lib_core/* debug */.Yz(`checking cache: ${cachePath}`);
+        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
+            lib_core/* debug */.Yz(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
+            toolPath = cachePath;
+        }
+        else {
+            lib_core/* debug */.Yz('not found');
+        }
+    }
+    return toolPath;
+}
+/**
+ * Finds the paths to all versions of a tool that are installed in the local tool cache
+ *
+ * @param toolName  name of the tool
+ * @param arch      optional arch.  defaults to arch of computer
+ */
+function findAllVersions(toolName, arch) {
+    const versions = [];
+    arch = arch || external_os_.arch();
+    const toolPath = external_path_.join(_getCacheDirectory(), toolName);
+    if (external_fs_.existsSync(toolPath)) {
+        const children = external_fs_.readdirSync(toolPath);
+        for (const child of children) {
+            if (isExplicitVersion(child)) {
+                const fullPath = external_path_.join(toolPath, child, arch || '');
+                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
+                    versions.push(child);
+                }
+            }
+        }
+    }
+    return versions;
+}
+function getManifestFromRepo(owner_1, repo_1, auth_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
+        let releases = [];
+        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
+        const http = new httpm.HttpClient('tool-cache');
+        const headers = {};
+        if (auth) {
+            core.debug('set auth');
+            headers.authorization = auth;
+        }
+        const response = yield http.getJson(treeUrl, headers);
+        if (!response.result) {
+            return releases;
+        }
+        let manifestUrl = '';
+        for (const item of response.result.tree) {
+            if (item.path === 'versions-manifest.json') {
+                manifestUrl = item.url;
+                break;
+            }
+        }
+        headers['accept'] = 'application/vnd.github.VERSION.raw';
+        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
+        if (versionsRaw) {
+            // shouldn't be needed but protects against invalid json saved with BOM
+            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
+            try {
+                releases = JSON.parse(versionsRaw);
+            }
+            catch (_a) {
+                core.debug('Invalid json');
+            }
+        }
+        return releases;
+    });
+}
+function findFromManifest(versionSpec_1, stable_1, manifest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
+        // wrap the internal impl
+        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
+        return match;
+    });
+}
+function _createExtractFolder(dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!dest) {
+            // create a temp dir
+            dest = path.join(_getTempDirectory(), crypto.randomUUID());
+        }
+        yield io.mkdirP(dest);
+        return dest;
+    });
+}
+function _createToolPath(tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+        lib_core/* debug */.Yz(`destination ${folderPath}`);
+        const markerPath = `${folderPath}.complete`;
+        yield lib_io/* rmRF */.Yz(folderPath);
+        yield lib_io/* rmRF */.Yz(markerPath);
+        yield lib_io/* mkdirP */.U$(folderPath);
+        return folderPath;
+    });
+}
+function _completeToolPath(tool, version, arch) {
+    const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+    const markerPath = `${folderPath}.complete`;
+    external_fs_.writeFileSync(markerPath, '');
+    lib_core/* debug */.Yz('finished caching tool');
+}
+/**
+ * Check if version string is explicit
+ *
+ * @param versionSpec      version string to check
+ */
+function isExplicitVersion(versionSpec) {
+    const c = node_modules_semver.clean(versionSpec) || '';
+    lib_core/* debug */.Yz(`isExplicit: ${c}`);
+    const valid = node_modules_semver.valid(c) != null;
+    lib_core/* debug */.Yz(`explicit? ${valid}`);
+    return valid;
+}
+/**
+ * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
+ *
+ * @param versions        array of versions to evaluate
+ * @param versionSpec     semantic version spec to satisfy
+ */
+function evaluateVersions(versions, versionSpec) {
+    let version = '';
+    lib_core/* debug */.Yz(`evaluating ${versions.length} versions`);
+    versions = versions.sort((a, b) => {
+        if (node_modules_semver.gt(a, b)) {
+            return 1;
+        }
+        return -1;
+    });
+    for (let i = versions.length - 1; i >= 0; i--) {
+        const potential = versions[i];
+        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
+        if (satisfied) {
+            version = potential;
+            break;
+        }
+    }
+    if (version) {
+        lib_core/* debug */.Yz(`matched: ${version}`);
+    }
+    else {
+        lib_core/* debug */.Yz('match not found');
+    }
+    return version;
+}
+/**
+ * Gets RUNNER_TOOL_CACHE
+ */
+function _getCacheDirectory() {
+    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
+    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
+    return cacheDirectory;
+}
+/**
+ * Gets RUNNER_TEMP
+ */
+function _getTempDirectory() {
+    const tempDirectory = process.env['RUNNER_TEMP'] || '';
+    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
+    return tempDirectory;
+}
+/**
+ * Gets a global variable
+ */
+function _getGlobal(key, defaultValue) {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const value = global[key];
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    return value !== undefined ? value : defaultValue;
+}
+/**
+ * Returns an array of unique values.
+ * @param values Values to make unique.
+ */
+function _unique(values) {
+    return Array.from(new Set(values));
+}
+//# sourceMappingURL=tool-cache.js.map
 
 /***/ })
 

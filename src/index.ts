@@ -5,7 +5,7 @@
  * their own (src/plan.ts, src/merge.ts).
  */
 import { githubInputs, githubReporter } from './github/reporter.js'
-import { defaultDeps } from './run/deps.js'
+import { defaultDeps } from './step/deps.js'
 import { runMain } from './run/main.js'
 import { reportFailure } from './run/outputs.js'
 import { runPost } from './run/post.js'

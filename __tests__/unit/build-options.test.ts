@@ -318,17 +318,31 @@ describe('helpers', () => {
     expect(minimumBuildx({ ...BUILD_SETTINGS.buildOptions, ...options })).toEqual({ version, input })
   })
 
-  it.each<[string, string[], string]>([
-    ['', [], ''],
-    ['--debug', ['security.insecure'], '--debug --allow-insecure-entitlement security.insecure'],
-    ['', ['network.host', 'device'], '--allow-insecure-entitlement network.host'],
+  const build = (allow: string[], more: { hostNetwork?: boolean; network?: string } = {}) => ({
+    hostNetwork: false,
+    network: '',
+    allow,
+    ...more
+  })
+  it.each<[string, ReturnType<typeof build>, string]>([
+    ['', build([]), ''],
+    ['--debug', build(['security.insecure']), '--debug --allow-insecure-entitlement security.insecure'],
+    ['', build(['network.host', 'device']), '--allow-insecure-entitlement network.host'],
     [
       '--allow-insecure-entitlement security.insecure',
-      ['security.insecure'],
+      build(['security.insecure']),
       '--allow-insecure-entitlement security.insecure'
+    ],
+    ['--debug', build([], { hostNetwork: true }), '--debug --allow-insecure-entitlement network.host'],
+    ['', build([], { network: 'host' }), '--allow-insecure-entitlement network.host'],
+    ['', build([], { network: 'none' }), ''],
+    [
+      '--allow-insecure-entitlement network.host',
+      build(['network.host'], { hostNetwork: true }),
+      '--allow-insecure-entitlement network.host'
     ]
-  ])('entitlementFlags(%j, %j)', (flags, allow, expected) => {
-    expect(entitlementFlags(flags, allow)).toBe(expected)
+  ])('entitlementFlags(%j, %j)', (flags, given, expected) => {
+    expect(entitlementFlags(flags, given)).toBe(expected)
   })
 })
 

@@ -25,11 +25,10 @@ describe('createBuilderArgs', () => {
       'host network, config, proxy, extra opts and flags',
       {
         hostNetwork: true,
-        allowHostNetwork: true,
         configFile: '/t/buildkitd.toml',
         proxyEnv: { HTTP_PROXY: 'http://proxy:3128', NO_PROXY: 'localhost' },
         driverOpts: ['memory=2g'],
-        buildkitdFlags: '--debug'
+        buildkitdFlags: '--debug --allow-insecure-entitlement network.host'
       },
       [
         ...head,
@@ -47,18 +46,6 @@ describe('createBuilderArgs', () => {
         '/t/buildkitd.toml',
         '--buildkitd-flags',
         '--debug --allow-insecure-entitlement network.host',
-        '--bootstrap'
-      ]
-    ],
-    [
-      'entitlement not added twice',
-      { allowHostNetwork: true, buildkitdFlags: '--allow-insecure-entitlement network.host' },
-      [
-        ...head,
-        '--driver-opt',
-        'image=moby/buildkit:buildx-stable-1',
-        '--buildkitd-flags',
-        '--allow-insecure-entitlement network.host',
         '--bootstrap'
       ]
     ]

@@ -31,7 +31,6 @@ export const BUILDER_OPTIONS: BuilderOptions = {
   name: 'b1',
   buildkitImage: 'moby/buildkit:buildx-stable-1',
   hostNetwork: false,
-  allowHostNetwork: false,
   driverOpts: [],
   proxyEnv: {},
   buildkitdFlags: '',

@@ -23,6 +23,7 @@ const RANKS: Readonly<Record<string, number>> = {
   inputs: 5,
   run: 6,
   merge: 6,
+  step: 5,
   // The entries: the action's (src/index.ts, src/plan.ts, src/merge.ts) with the GitHub Reporter
   // (src/github/), and the command line's (src/cli/, on top of run/).
   github: 7,

@@ -17,7 +17,7 @@ import {
 import { describeMergeInputs, runMergeAction } from '../../src/merge/action.js'
 import { sha256Digest } from '../../src/oci/oci.js'
 import { githubReporter } from '../../src/github/reporter.js'
-import type { MainDeps } from '../../src/run/deps.js'
+import type { MainDeps } from '../../src/step/deps.js'
 import { captureStdout, commands } from '../stdout.js'
 import { fakeRegistry, seedImage, seedIndex } from './fake-registry.js'
 import { FakeRunner } from './fake-runner.js'

@@ -9,10 +9,13 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { RegistryInputs } from '../../src/inputs/registry-inputs.js'
 import { mergeImages, type MergeOptions } from '../../src/merge/merge.js'
-import { openRegistries, type Registries } from '../../src/merge/registries.js'
+import { registriesConfig } from '../../src/buildkitd/config.js'
+import { loginOf } from '../../src/inputs/registry-inputs.js'
+import { openRegistries, type Registries } from '../../src/step/registries.js'
 import { sha256Digest } from '../../src/oci/oci.js'
 import { copyManifest, emptyCounts } from '../../src/registry/copy.js'
 import { FakeRunner } from './fake-runner.js'
+import { FakeReporter } from './fake-reporter.js'
 import { basicOf } from './registry-helpers.js'
 import {
   DOCKER_LIST,
@@ -34,11 +37,13 @@ const NO_LOGIN: RegistryInputs = {
 
 async function registries(inputs: RegistryInputs = NO_LOGIN): Promise<Registries> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-'))
-  const opened = await openRegistries({
-    inputs,
-    workDir: dir,
+  const login = loginOf(inputs)
+  const opened = openRegistries({
+    config: await registriesConfig(inputs, dir),
     dockerConfigDir: dir,
+    ...(login ? { login } : {}),
     runner: new FakeRunner(),
+    reporter: new FakeReporter(),
     env: {},
     proxyFor: () => undefined,
     now: () => 1_000_000

@@ -68,10 +68,10 @@ const options: BuilderOptions = {
   ...BUILDER_OPTIONS,
   name: 'mb',
   hostNetwork: true,
-  allowHostNetwork: true,
   configFile: '/t/buildkitd.toml',
   proxyEnv: { NO_PROXY: 'a,b' },
-  driverOpts: ['memory=2g']
+  driverOpts: ['memory=2g'],
+  buildkitdFlags: '--allow-insecure-entitlement network.host'
 }
 
 describe('appendNodeArgs', () => {

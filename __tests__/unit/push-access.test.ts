@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import * as os from 'node:os'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { checkPushAccess, pushRepositories } from '../../src/run/push-access.js'
-import type { RegistryAccess } from '../../src/run/registry-access.js'
+import type { RegistriesOptions } from '../../src/step/registries.js'
 import { TestHttpServer, send } from '../http-server.js'
 import { FakeReporter } from './fake-reporter.js'
 import { FakeRunner } from './fake-runner.js'
@@ -26,7 +26,11 @@ async function registry(handler: Parameters<typeof TestHttpServer.start>[0]): Pr
 
 const GOOD = `Basic ${Buffer.from('ci:right').toString('base64')}`
 
-function access(reporter: FakeReporter, password: string, registryHost: string): RegistryAccess {
+function access(
+  reporter: FakeReporter,
+  password: string,
+  registryHost: string
+): RegistriesOptions & { reporter: FakeReporter } {
   return {
     config: {},
     dockerConfigDir: os.tmpdir(),

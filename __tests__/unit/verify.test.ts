@@ -1,3 +1,4 @@
+import { openRegistries, type RegistriesOptions } from '../../src/step/registries.js'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -30,10 +31,14 @@ const noCommands: CommandRunner = {
   }
 }
 
+type Overrides = Partial<Omit<VerifyOptions, 'reporter' | 'registries'>> &
+  Partial<Pick<RegistriesOptions, 'config' | 'login' | 'proxyFor'>>
+
+/** The read-back's options, and the run's registries opened the way the run opens them (lazily). */
 function options(
   names: string[],
-  overrides: Partial<Omit<VerifyOptions, 'reporter'>> = {}
-): VerifyOptions & { logged: string[]; reporter: FakeReporter } {
+  overrides: Overrides = {}
+): VerifyOptions & { logged: string[]; reporter: FakeReporter; dockerConfigDir: string } {
   const dir = path.join(root, String(n++))
   fs.mkdirSync(dir)
   const metadataFile = path.join(dir, 'metadata.json')
@@ -42,25 +47,33 @@ function options(
     JSON.stringify({ 'containerimage.digest': INDEX_DIGEST, 'image.name': names.join(',') })
   )
   const logged: string[] = []
+  const { config = {}, login, proxyFor = () => undefined, ...rest } = overrides
+  const reporter = new FakeReporter()
+  const registries = openRegistries({
+    config,
+    dockerConfigDir: dir,
+    ...(login ? { login } : {}),
+    runner: noCommands,
+    reporter,
+    env: {},
+    proxyFor,
+    now: () => 0
+  })
   return {
     logged,
     metadataFile,
     pushed: true,
     platforms: ['linux/amd64', 'linux/arm64'],
-    config: {},
+    registries,
     dockerConfigDir: dir,
-    runner: noCommands,
-    reporter: new FakeReporter(),
+    reporter,
     retry: {
       retries: 2,
       initialDelayMs: 1,
       log: m => logged.push(m),
       sleep: () => Promise.resolve()
     },
-    env: {},
-    proxyFor: () => undefined,
-    now: () => 0,
-    ...overrides
+    ...rest
   }
 }
 

@@ -34864,7 +34864,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 6476:
+/***/ 3291:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39007,7 +39007,7 @@ function unique(items) {
     return [...new Set(items)];
 }
 
-;// CONCATENATED MODULE: ./lib/run/deps.js
+;// CONCATENATED MODULE: ./lib/step/deps.js
 /**
  * What a run gets from the outside world: the reporter it speaks through, the command runner, the inputs,
  * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
@@ -39095,13 +39095,9 @@ function builderOptionArgs(options) {
         args.push('--driver-opt', opt);
     if (options.configFile)
         args.push('--config', options.configFile);
-    const flags = [options.buildkitdFlags.trim()];
-    if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
-        flags.push('--allow-insecure-entitlement network.host');
-    }
-    const joined = flags.filter(f => f !== '').join(' ');
-    if (joined)
-        args.push('--buildkitd-flags', joined);
+    const flags = options.buildkitdFlags.trim();
+    if (flags)
+        args.push('--buildkitd-flags', flags);
     return args;
 }
 /**
@@ -39390,13 +39386,19 @@ function minimumBuildx(o) {
     return { version: MIN_BUILDX, input: '' };
 }
 /**
- * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
- * security.insecure), added to the user's own flags unless already there.
+ * The builder's buildkitd flags: the user's, plus the entitlements the daemon must grant for what the build
+ * may ask (the build asks with --allow: build.ts): network.host when the builder runs on the host network
+ * (RUN steps may then use it), when RUN steps use it (network: host) or `allow` asks for it, and
+ * security.insecure when `allow` asks for it; each unless the user's flags grant it already. The one place
+ * the daemon's entitlements are decided.
  */
-function entitlementFlags(buildkitdFlags, allow) {
+function entitlementFlags(buildkitdFlags, build) {
+    const wanted = new Set(build.allow);
+    if (build.hostNetwork || build.network === 'host')
+        wanted.add('network.host');
     const flags = [buildkitdFlags.trim()];
     for (const entitlement of ['network.host', 'security.insecure']) {
-        if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
+        if (wanted.has(entitlement) && !buildkitdFlags.includes(entitlement))
             flags.push(`--allow-insecure-entitlement ${entitlement}`);
     }
     return flags.filter(f => f !== '').join(' ');
@@ -41570,6 +41572,12 @@ const REGISTRY_RULES = [
             : undefined
     }
 ];
+/** The login the inputs give (username and password for registry), or undefined without one. */
+function loginOf(inputs) {
+    return inputs.username
+        ? { registry: inputs.registry, username: inputs.username, password: inputs.password }
+        : undefined;
+}
 
 ;// CONCATENATED MODULE: ./lib/inputs/remote-access.js
 /**
@@ -42986,1919 +42994,6 @@ function escapeHtml(text) {
 function tableCell(cell) {
     const tag = cell.header ? 'th' : 'td';
     return `<${tag}>${cell.data}</${tag}>`;
-}
-
-;// CONCATENATED MODULE: ./lib/run/summary.js
-/** The job summary: what was pushed, where, and each platform's digest. */
-
-
-/** Platform | build time | under emulation (share), one row per platform. */
-function timingRows(timings) {
-    return timings.map(t => [
-        `<code>${t.platform}</code>`,
-        `${t.seconds.toFixed(1)} s`,
-        t.emulatedSeconds > 0
-            ? `${t.emulatedSeconds.toFixed(1)} s (${Math.round((100 * t.emulatedSeconds) / Math.max(t.seconds, 0.1))}%)`
-            : '0 s',
-        `${t.cached} of ${t.steps}`
-    ]);
-}
-/** Platform | result | time | output (last lines), one row per platform. */
-function smokeRows(results) {
-    return results.map(r => [
-        `<code>${r.platform}</code>`,
-        r.passed
-            ? 'passed'
-            : r.timedOut
-                ? '<strong>timed out</strong>'
-                : `<strong>failed</strong> (exit code ${r.exitCode})`,
-        `${r.seconds.toFixed(1)} s`,
-        `<pre>${escapeHtml(r.output.split('\n').slice(-5).join('\n') || '(no output)')}</pre>`
-    ]);
-}
-function summaryTable(report, emulated, nodes) {
-    return Object.entries(report.platforms).map(([platform, digest]) => {
-        // A node's own platforms: how that machine runs them is its business (natively, as a rule).
-        const onNode = nodes?.[platform]?.endpoint;
-        const row = [
-            `<code>${platform}</code>`,
-            `<code>${digest}</code>`,
-            onNode ? 'by the node' : emulated.includes(platform) ? 'QEMU' : 'native'
-        ];
-        if (nodes)
-            row.push(nodeCell(nodes[platform]));
-        return row;
-    });
-}
-function nodeCell(placement) {
-    if (!placement)
-        return '';
-    const where = placement.endpoint ? escapeHtml(placement.endpoint) : 'this runner';
-    return `<code>${escapeHtml(placement.node)}</code> (${where})`;
-}
-/** The job summary of a run, as HTML. */
-function summaryHtml(options) {
-    const { report } = options;
-    const summary = new SummaryHtml().heading('Multi-platform image', 2);
-    if (options.tags.length > 0)
-        summary.list(options.tags.map(t => `<code>${escapeHtml(t)}</code>`));
-    if (options.pushed && report.digest) {
-        summary.raw(`<p>Index digest: <code>${report.digest}</code> (checked in ${report.verified.length} registr${report.verified.length === 1 ? 'y' : 'ies'})</p>`);
-        summary.table([
-            [
-                { data: 'Platform', header: true },
-                { data: 'Digest', header: true },
-                { data: 'Built', header: true },
-                ...(options.nodes ? [{ data: 'Node', header: true }] : [])
-            ],
-            ...summaryTable(report, options.emulated, options.nodes)
-        ]);
-        for (const { tag, served } of report.moved) {
-            summary.raw(`<p>⚠️ <code>${escapeHtml(tag)}</code> no longer serves this run's index <code>${report.digest}</code>: ` +
-                `it serves ${served ? `<code>${served}</code>` : 'nothing (the tag is gone)'}. Another run pushed ` +
-                'the same tag after this one.</p>');
-        }
-    }
-    else {
-        summary.raw('<p>Built without pushing: the result stays in the builder cache.</p>');
-        if (options.nodes) {
-            summary.table([
-                [
-                    { data: 'Platform', header: true },
-                    { data: 'Node', header: true }
-                ],
-                ...Object.entries(options.nodes).map(([platform, placement]) => [
-                    `<code>${platform}</code>`,
-                    nodeCell(placement)
-                ])
-            ]);
-        }
-    }
-    if (options.timings && options.timings.length > 0) {
-        summary.heading('Build time per platform', 3);
-        summary.table([
-            [
-                { data: 'Platform', header: true },
-                { data: 'Step time', header: true },
-                { data: 'Under emulation (RUN)', header: true },
-                { data: 'Cached steps', header: true }
-            ],
-            ...timingRows(options.timings)
-        ]);
-    }
-    if (options.smoke) {
-        summary.heading('Smoke test', 3);
-        summary.raw(`<p><code>${escapeHtml(options.smoke.args.join(' '))}</code> in each platform's image</p>`);
-        summary.table([
-            [
-                { data: 'Platform', header: true },
-                { data: 'Result', header: true },
-                { data: 'Time', header: true },
-                { data: 'Output', header: true }
-            ],
-            ...smokeRows(options.smoke.results)
-        ]);
-    }
-    if (options.signatureVerifyCommand) {
-        summary.heading('Signature', 3);
-        summary.raw(signatureHtml(options.signatureVerifyCommand));
-    }
-    const disk = options.diskUse
-        ? `; disk use ${escapeHtml(options.diskUse.total)}` +
-            (options.diskUse.reclaimable ? ` (${escapeHtml(options.diskUse.reclaimable)} reclaimable)` : '')
-        : '';
-    const budget = options.cacheMaxSize !== undefined ? `, cache budget ${formatBytes(options.cacheMaxSize)}` : '';
-    summary.raw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`);
-    return summary.toString();
-}
-/** The summary's word on a signature (the build's and the merge action's). */
-function signatureHtml(verifyCommand) {
-    return ('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
-        `<pre><code>${escapeHtml(verifyCommand)}</code></pre>`);
-}
-function writeSummary(reporter, options) {
-    return reporter.appendSummary(summaryHtml(options));
-}
-
-;// CONCATENATED MODULE: ./lib/run/smoke-test.js
-/** The smoke-test phase: the pushed image of every platform run once, results logged, set and summarised. */
-
-
-/** Runs the smoke test; returns the results (the caller reports a failure after the summary is written). */
-async function smokeTest(options) {
-    const ref = parseImageReference(options.image);
-    const repository = `${ref.registry}/${ref.repository}`;
-    const { log } = options;
-    log.info(`running \`${options.args.join(' ')}\` in ${Object.keys(options.platforms).join(', ')} ` +
-        `(${repository}, by digest; at most ${options.timeoutSeconds} s each)`);
-    const { runner, platforms, args, timeoutSeconds, runId } = options;
-    const results = await runSmokeTests({ runner, repository, platforms, args, timeoutSeconds, runId });
-    for (const r of results) {
-        const verdict = r.passed ? 'passed' : r.timedOut ? 'TIMED OUT' : `FAILED (exit code ${r.exitCode})`;
-        log.info(`${r.platform}: ${verdict} in ${r.seconds} s`);
-        for (const line of (r.output || '(no output)').split('\n'))
-            log.info(`  ${line}`);
-    }
-    return results;
-}
-/** The `smoke-results` output: platform -> what happened. */
-function smokeResultsJson(results) {
-    const out = {};
-    for (const r of results) {
-        out[r.platform] = {
-            passed: r.passed,
-            exitCode: r.exitCode,
-            timedOut: r.timedOut,
-            seconds: r.seconds,
-            image: r.image,
-            output: r.output
-        };
-    }
-    return JSON.stringify(out);
-}
-
-;// CONCATENATED MODULE: ./lib/run/outputs.js
-/**
- * What a run reports: the step outputs, the digests in the log, the job summary, and on failure the error
- * with a hint for the failures users meet most.
- */
-
-
-
-
-/** Logs the digests: the index, where it was checked, and each platform's manifest. */
-function logDigests(reporter, report) {
-    const where = report.verified.join(', ') || 'no registry (push is false)';
-    reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`);
-    for (const [platform, digest] of Object.entries(report.platforms))
-        reporter.info(`${platform}  ${digest}`);
-    return report;
-}
-/** Sets the step outputs (builder-name is set as soon as the name is known) and writes the job summary. */
-async function publishOutputs(reporter, result) {
-    const { report, emulation } = result;
-    const set = (name, value) => {
-        reporter.setOutput(name, value);
-    };
-    set('digest', report.digest);
-    set('platform-digests', JSON.stringify(report.platforms));
-    set('metadata', JSON.stringify(report.metadata.raw));
-    set('imageid', result.imageId);
-    set('emulated-platforms', emulation.emulated.join(','));
-    if (result.smoke)
-        set('smoke-results', smokeResultsJson(result.smoke.results));
-    if (result.signatureVerifyCommand)
-        set('signature-verify-command', result.signatureVerifyCommand);
-    await writeSummary(reporter, {
-        tags: result.tags,
-        pushed: result.pushed,
-        report,
-        emulated: emulation.emulated,
-        builder: result.builder,
-        ...(result.nodes ? { nodes: result.nodes } : {}),
-        ...(result.timings ? { timings: result.timings } : {}),
-        ...(result.smoke ? { smoke: result.smoke } : {}),
-        ...(result.diskUse ? { diskUse: result.diskUse } : {}),
-        ...(result.cacheMaxSize !== undefined ? { cacheMaxSize: result.cacheMaxSize } : {}),
-        ...(result.signatureVerifyCommand ? { signatureVerifyCommand: result.signatureVerifyCommand } : {})
-    });
-}
-/** A failure of a run whose inputs were read: the hints are worded for what they set. */
-class RunError extends Error {
-    cause;
-    context;
-    name = 'RunError';
-    constructor(cause, context) {
-        super(messageOf(cause), { cause });
-        this.cause = cause;
-        this.context = context;
-    }
-}
-/** buildx's image ID (what --iidfile writes): the config digest of a single image, else the image digest. */
-function buildxImageId(metadata) {
-    const config = metadata['containerimage.config.digest'];
-    const digest = metadata['containerimage.digest'];
-    if (typeof config === 'string')
-        return config;
-    return typeof digest === 'string' ? digest : '';
-}
-/** Reports a failure: buildx's error is in the message; known registry/emulation errors get a hint. */
-function reportFailure(reporter, error) {
-    const failure = error instanceof RunError ? error.cause : error;
-    const message = messageOf(failure);
-    const context = error instanceof RunError ? error.context : undefined;
-    for (const hint of hintsFor(failureOutput(failure) ?? message, context))
-        reporter.error(hint.message, { title: hint.title });
-    reporter.fail(message);
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/cli.js
-/**
- * Which buildx this job runs, and how a command reaches it: the runner's `docker buildx` plugin, or a
- * downloaded release run standalone (see buildx-install.ts). The post step needs only this module.
- */
-
-
-/** The runner's own buildx, as a docker CLI plugin. */
-const DOCKER_BUILDX = Object.freeze({
-    command: 'docker',
-    prefix: Object.freeze(['buildx'])
-});
-/** A buildx binary run standalone (`/path/docker-buildx version`). */
-function standaloneBuildx(binary) {
-    return { command: binary, prefix: [] };
-}
-/**
- * `['buildx', 'build', ...]` (as builder.ts and build.ts produce it) -> the command and arguments that run
- * it with `cli`.
- */
-function buildxCommand(cli, argv) {
-    if (argv[0] !== 'buildx')
-        throw new Error(`not a buildx command: ${argv.join(' ')}`);
-    return [cli.command, [...cli.prefix, ...argv.slice(1)]];
-}
-/** A runner that sends `docker buildx ...` to `cli`; every other command goes to `runner` unchanged. */
-function withBuildx(runner, cli) {
-    if (isDockerBuildx(cli))
-        return runner;
-    return {
-        run(command, args, options) {
-            if (command === 'docker' && args[0] === 'buildx') {
-                const [buildx, buildxArgs] = buildxCommand(cli, args);
-                return runner.run(buildx, buildxArgs, options);
-            }
-            return runner.run(command, args, options);
-        }
-    };
-}
-function isDockerBuildx(cli) {
-    return cli.command === 'docker' && cli.prefix.length === 1 && cli.prefix[0] === 'buildx';
-}
-/** The BuildxCli as a state value, for the post step (which must remove the builder with the same binary). */
-function serializeBuildxCli(cli) {
-    return isDockerBuildx(cli) ? '' : JSON.stringify({ command: cli.command, prefix: cli.prefix });
-}
-/**
- * Reads what `serializeBuildxCli` wrote. '' (main used the runner's buildx, or never got that far),
- * something unreadable, or a binary that is no longer there: the runner's `docker buildx`.
- */
-function parseBuildxCli(value) {
-    if (value === '')
-        return DOCKER_BUILDX;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch {
-        return DOCKER_BUILDX;
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return DOCKER_BUILDX;
-    const { command, prefix } = parsed;
-    if (typeof command !== 'string' || command === '')
-        return DOCKER_BUILDX;
-    if (!Array.isArray(prefix) || !prefix.every((p) => typeof p === 'string'))
-        return DOCKER_BUILDX;
-    if (external_node_path_namespaceObject.isAbsolute(command) && !external_node_fs_namespaceObject.existsSync(command))
-        return DOCKER_BUILDX;
-    return { command, prefix };
-}
-
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
-var manifest_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-// Internal object for testability (allows mocking in ESM)
-const _internal = {
-    readLinuxVersionFile() {
-        const lsbReleaseFile = '/etc/lsb-release';
-        const osReleaseFile = '/etc/os-release';
-        let contents = '';
-        if (external_fs_.existsSync(lsbReleaseFile)) {
-            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
-        }
-        else if (external_fs_.existsSync(osReleaseFile)) {
-            contents = external_fs_.readFileSync(osReleaseFile).toString();
-        }
-        return contents;
-    }
-};
-function _findMatch(versionSpec, stable, candidates, archFilter) {
-    return manifest_awaiter(this, void 0, void 0, function* () {
-        const platFilter = os.platform();
-        let result;
-        let match;
-        let file;
-        for (const candidate of candidates) {
-            const version = candidate.version;
-            debug(`check ${version} satisfies ${versionSpec}`);
-            if (semver.satisfies(version, versionSpec) &&
-                (!stable || candidate.stable === stable)) {
-                file = candidate.files.find(item => {
-                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
-                    let chk = item.arch === archFilter && item.platform === platFilter;
-                    if (chk && item.platform_version) {
-                        const osVersion = _getOsVersion();
-                        if (osVersion === item.platform_version) {
-                            chk = true;
-                        }
-                        else {
-                            chk = semver.satisfies(osVersion, item.platform_version);
-                        }
-                    }
-                    return chk;
-                });
-                if (file) {
-                    debug(`matched ${candidate.version}`);
-                    match = candidate;
-                    break;
-                }
-            }
-        }
-        if (match && file) {
-            // clone since we're mutating the file list to be only the file that matches
-            result = Object.assign({}, match);
-            result.files = [file];
-        }
-        return result;
-    });
-}
-function _getOsVersion() {
-    // TODO: add windows and other linux, arm variants
-    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
-    const plat = os.platform();
-    let version = '';
-    if (plat === 'darwin') {
-        version = cp.execSync('sw_vers -productVersion').toString();
-    }
-    else if (plat === 'linux') {
-        // lsb_release process not in some containers, readfile
-        // Run cat /etc/lsb-release
-        // DISTRIB_ID=Ubuntu
-        // DISTRIB_RELEASE=18.04
-        // DISTRIB_CODENAME=bionic
-        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
-        const lsbContents = _internal.readLinuxVersionFile();
-        if (lsbContents) {
-            const lines = lsbContents.split('\n');
-            for (const line of lines) {
-                const parts = line.split('=');
-                if (parts.length === 2 &&
-                    (parts[0].trim() === 'VERSION_ID' ||
-                        parts[0].trim() === 'DISTRIB_RELEASE')) {
-                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
-                    break;
-                }
-            }
-        }
-    }
-    return version;
-}
-// Alias for backwards compatibility
-function _readLinuxVersionFile() {
-    return _internal.readLinuxVersionFile();
-}
-//# sourceMappingURL=manifest.js.map
-;// CONCATENATED MODULE: external "stream"
-const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-// EXTERNAL MODULE: external "util"
-var external_util_ = __nccwpck_require__(9023);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
-var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-/**
- * Internal class for retries
- */
-class RetryHelper {
-    constructor(maxAttempts, minSeconds, maxSeconds) {
-        if (maxAttempts < 1) {
-            throw new Error('max attempts should be greater than or equal to 1');
-        }
-        this.maxAttempts = maxAttempts;
-        this.minSeconds = Math.floor(minSeconds);
-        this.maxSeconds = Math.floor(maxSeconds);
-        if (this.minSeconds > this.maxSeconds) {
-            throw new Error('min seconds should be less than or equal to max seconds');
-        }
-    }
-    execute(action, isRetryable) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            let attempt = 1;
-            while (attempt < this.maxAttempts) {
-                // Try
-                try {
-                    return yield action();
-                }
-                catch (err) {
-                    if (isRetryable && !isRetryable(err)) {
-                        throw err;
-                    }
-                    info(err.message);
-                }
-                // Sleep
-                const seconds = this.getSleepAmount();
-                info(`Waiting ${seconds} seconds before trying again`);
-                yield this.sleep(seconds);
-                attempt++;
-            }
-            // Last attempt
-            return yield action();
-        });
-    }
-    getSleepAmount() {
-        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
-            this.minSeconds);
-    }
-    sleep(seconds) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
-        });
-    }
-}
-//# sourceMappingURL=retry-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
-var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-class HTTPError extends Error {
-    constructor(httpStatusCode) {
-        super(`Unexpected HTTP response: ${httpStatusCode}`);
-        this.httpStatusCode = httpStatusCode;
-        Object.setPrototypeOf(this, new.target.prototype);
-    }
-}
-const tool_cache_IS_WINDOWS = process.platform === 'win32';
-const IS_MAC = process.platform === 'darwin';
-const userAgent = 'actions/tool-cache';
-/**
- * Download a tool from an url and stream it into a file
- *
- * @param url       url of tool to download
- * @param dest      path to download tool
- * @param auth      authorization header
- * @param headers   other headers
- * @returns         path to downloaded tool
- */
-function downloadTool(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        dest = dest || external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
-        yield mkdirP(external_path_namespaceObject.dirname(dest));
-        core_debug(`Downloading ${url}`);
-        core_debug(`Destination ${dest}`);
-        const maxAttempts = 3;
-        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
-        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
-        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
-        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
-            return yield downloadToolAttempt(url, dest || '', auth, headers);
-        }), (err) => {
-            if (err instanceof HTTPError && err.httpStatusCode) {
-                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
-                if (err.httpStatusCode < 500 &&
-                    err.httpStatusCode !== 408 &&
-                    err.httpStatusCode !== 429) {
-                    return false;
-                }
-            }
-            // Otherwise retry
-            return true;
-        });
-    });
-}
-function downloadToolAttempt(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (external_fs_.existsSync(dest)) {
-            throw new Error(`Destination file path ${dest} already exists`);
-        }
-        // Get the response headers
-        const http = new HttpClient(userAgent, [], {
-            allowRetries: false
-        });
-        if (auth) {
-            core_debug('set auth');
-            if (headers === undefined) {
-                headers = {};
-            }
-            headers.authorization = auth;
-        }
-        const response = yield http.get(url, headers);
-        if (response.message.statusCode !== 200) {
-            const err = new HTTPError(response.message.statusCode);
-            core_debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
-            throw err;
-        }
-        // Download the response body
-        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
-        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
-        const readStream = responseMessageFactory();
-        let succeeded = false;
-        try {
-            yield pipeline(readStream, external_fs_.createWriteStream(dest));
-            core_debug('download complete');
-            succeeded = true;
-            return dest;
-        }
-        finally {
-            // Error, delete dest before retry
-            if (!succeeded) {
-                core_debug('download failed');
-                try {
-                    yield rmRF(dest);
-                }
-                catch (err) {
-                    core_debug(`Failed to delete '${dest}'. ${err.message}`);
-                }
-            }
-        }
-    });
-}
-/**
- * Extract a .7z file
- *
- * @param file     path to the .7z file
- * @param dest     destination directory. Optional.
- * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
- * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
- * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
- * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
- * interface, it is smaller than the full command line interface, and it does support long paths. At the
- * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
- * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
- * to 7zr.exe can be pass to this function.
- * @returns        path to the destination directory
- */
-function extract7z(file, dest, _7zPath) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        ok(tool_cache_IS_WINDOWS, 'extract7z() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        const originalCwd = process.cwd();
-        process.chdir(dest);
-        if (_7zPath) {
-            try {
-                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
-                const args = [
-                    'x', // eXtract files with full paths
-                    logLevel, // -bb[0-3] : set output log level
-                    '-bd', // disable progress indicator
-                    '-sccUTF-8', // set charset for for console input/output
-                    file
-                ];
-                const options = {
-                    silent: true
-                };
-                yield exec(`"${_7zPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        else {
-            const escapedScript = path
-                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
-                .replace(/'/g, "''")
-                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                command
-            ];
-            const options = {
-                silent: true
-            };
-            try {
-                const powershellPath = yield io.which('powershell', true);
-                yield exec(`"${powershellPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        return dest;
-    });
-}
-/**
- * Extract a compressed tar archive
- *
- * @param file     path to the tar
- * @param dest     destination directory. Optional.
- * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
- * @returns        path to the destination directory
- */
-function extractTar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        // Create dest
-        dest = yield _createExtractFolder(dest);
-        // Determine whether GNU tar
-        core.debug('Checking tar --version');
-        let versionOutput = '';
-        yield exec('tar --version', [], {
-            ignoreReturnCode: true,
-            silent: true,
-            listeners: {
-                stdout: (data) => (versionOutput += data.toString()),
-                stderr: (data) => (versionOutput += data.toString())
-            }
-        });
-        core.debug(versionOutput.trim());
-        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
-        // Initialize args
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        if (core.isDebug() && !flags.includes('v')) {
-            args.push('-v');
-        }
-        let destArg = dest;
-        let fileArg = file;
-        if (tool_cache_IS_WINDOWS && isGnuTar) {
-            args.push('--force-local');
-            destArg = dest.replace(/\\/g, '/');
-            // Technically only the dest needs to have `/` but for aesthetic consistency
-            // convert slashes in the file arg too.
-            fileArg = file.replace(/\\/g, '/');
-        }
-        if (isGnuTar) {
-            // Suppress warnings when using GNU tar to extract archives created by BSD tar
-            args.push('--warning=no-unknown-keyword');
-            args.push('--overwrite');
-        }
-        args.push('-C', destArg, '-f', fileArg);
-        yield exec(`tar`, args);
-        return dest;
-    });
-}
-/**
- * Extract a xar compatible archive
- *
- * @param file     path to the archive
- * @param dest     destination directory. Optional.
- * @param flags    flags for the xar. Optional.
- * @returns        path to the destination directory
- */
-function extractXar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
-        ok(IS_MAC, 'extractXar() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        args.push('-x', '-C', dest, '-f', file);
-        if (core.isDebug()) {
-            args.push('-v');
-        }
-        const xarPath = yield io.which('xar', true);
-        yield exec(`"${xarPath}"`, _unique(args));
-        return dest;
-    });
-}
-/**
- * Extract a zip
- *
- * @param file     path to the zip
- * @param dest     destination directory. Optional.
- * @returns        path to the destination directory
- */
-function extractZip(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        dest = yield _createExtractFolder(dest);
-        if (tool_cache_IS_WINDOWS) {
-            yield extractZipWin(file, dest);
-        }
-        else {
-            yield extractZipNix(file, dest);
-        }
-        return dest;
-    });
-}
-function extractZipWin(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        // build the powershell command
-        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-        const pwshPath = yield io.which('pwsh', false);
-        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
-        //and the -Force flag for Expand-Archive as a fallback
-        if (pwshPath) {
-            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
-            const pwshCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                pwshCommand
-            ];
-            core.debug(`Using pwsh at path: ${pwshPath}`);
-            yield exec(`"${pwshPath}"`, args);
-        }
-        else {
-            const powershellCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                powershellCommand
-            ];
-            const powershellPath = yield io.which('powershell', true);
-            core.debug(`Using powershell at path: ${powershellPath}`);
-            yield exec(`"${powershellPath}"`, args);
-        }
-    });
-}
-function extractZipNix(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const unzipPath = yield io.which('unzip', true);
-        const args = [file];
-        if (!core.isDebug()) {
-            args.unshift('-q');
-        }
-        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
-        yield exec(`"${unzipPath}"`, args, { cwd: dest });
-    });
-}
-/**
- * Caches a directory and installs it into the tool cacheDir
- *
- * @param sourceDir    the directory to cache into tools
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheDir(sourceDir, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source dir: ${sourceDir}`);
-        if (!fs.statSync(sourceDir).isDirectory()) {
-            throw new Error('sourceDir is not a directory');
-        }
-        // Create the tool dir
-        const destPath = yield _createToolPath(tool, version, arch);
-        // copy each child item. do not move. move can fail on Windows
-        // due to anti-virus software having an open handle on a file.
-        for (const itemName of fs.readdirSync(sourceDir)) {
-            const s = path.join(sourceDir, itemName);
-            yield io.cp(s, destPath, { recursive: true });
-        }
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destPath;
-    });
-}
-/**
- * Caches a downloaded file (GUID) and installs it
- * into the tool cache with a given targetName
- *
- * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
- * @param targetFile    the name of the file name in the tools directory
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheFile(sourceFile, targetFile, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = node_modules_semver.clean(version) || version;
-        arch = arch || external_os_namespaceObject.arch();
-        core_debug(`Caching tool ${tool} ${version} ${arch}`);
-        core_debug(`source file: ${sourceFile}`);
-        if (!external_fs_.statSync(sourceFile).isFile()) {
-            throw new Error('sourceFile is not a file');
-        }
-        // create the tool dir
-        const destFolder = yield _createToolPath(tool, version, arch);
-        // copy instead of move. move can fail on Windows due to
-        // anti-virus software having an open handle on a file.
-        const destPath = external_path_namespaceObject.join(destFolder, targetFile);
-        core_debug(`destination file ${destPath}`);
-        yield io_cp(sourceFile, destPath);
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destFolder;
-    });
-}
-/**
- * Finds the path to a tool version in the local installed tool cache
- *
- * @param toolName      name of the tool
- * @param versionSpec   version of the tool
- * @param arch          optional arch.  defaults to arch of computer
- */
-function find(toolName, versionSpec, arch) {
-    if (!toolName) {
-        throw new Error('toolName parameter is required');
-    }
-    if (!versionSpec) {
-        throw new Error('versionSpec parameter is required');
-    }
-    arch = arch || external_os_namespaceObject.arch();
-    // attempt to resolve an explicit version
-    if (!isExplicitVersion(versionSpec)) {
-        const localVersions = findAllVersions(toolName, arch);
-        const match = evaluateVersions(localVersions, versionSpec);
-        versionSpec = match;
-    }
-    // check for the explicit version in the cache
-    let toolPath = '';
-    if (versionSpec) {
-        versionSpec = node_modules_semver.clean(versionSpec) || '';
-        const cachePath = external_path_namespaceObject.join(_getCacheDirectory(), toolName, versionSpec, arch);
-        core_debug(`checking cache: ${cachePath}`);
-        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
-            core_debug(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
-            toolPath = cachePath;
-        }
-        else {
-            core_debug('not found');
-        }
-    }
-    return toolPath;
-}
-/**
- * Finds the paths to all versions of a tool that are installed in the local tool cache
- *
- * @param toolName  name of the tool
- * @param arch      optional arch.  defaults to arch of computer
- */
-function findAllVersions(toolName, arch) {
-    const versions = [];
-    arch = arch || external_os_namespaceObject.arch();
-    const toolPath = external_path_namespaceObject.join(_getCacheDirectory(), toolName);
-    if (external_fs_.existsSync(toolPath)) {
-        const children = external_fs_.readdirSync(toolPath);
-        for (const child of children) {
-            if (isExplicitVersion(child)) {
-                const fullPath = external_path_namespaceObject.join(toolPath, child, arch || '');
-                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
-                    versions.push(child);
-                }
-            }
-        }
-    }
-    return versions;
-}
-function getManifestFromRepo(owner_1, repo_1, auth_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
-        let releases = [];
-        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
-        const http = new httpm.HttpClient('tool-cache');
-        const headers = {};
-        if (auth) {
-            core.debug('set auth');
-            headers.authorization = auth;
-        }
-        const response = yield http.getJson(treeUrl, headers);
-        if (!response.result) {
-            return releases;
-        }
-        let manifestUrl = '';
-        for (const item of response.result.tree) {
-            if (item.path === 'versions-manifest.json') {
-                manifestUrl = item.url;
-                break;
-            }
-        }
-        headers['accept'] = 'application/vnd.github.VERSION.raw';
-        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
-        if (versionsRaw) {
-            // shouldn't be needed but protects against invalid json saved with BOM
-            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
-            try {
-                releases = JSON.parse(versionsRaw);
-            }
-            catch (_a) {
-                core.debug('Invalid json');
-            }
-        }
-        return releases;
-    });
-}
-function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
-        // wrap the internal impl
-        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
-        return match;
-    });
-}
-function _createExtractFolder(dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!dest) {
-            // create a temp dir
-            dest = path.join(_getTempDirectory(), crypto.randomUUID());
-        }
-        yield io.mkdirP(dest);
-        return dest;
-    });
-}
-function _createToolPath(tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-        core_debug(`destination ${folderPath}`);
-        const markerPath = `${folderPath}.complete`;
-        yield rmRF(folderPath);
-        yield rmRF(markerPath);
-        yield mkdirP(folderPath);
-        return folderPath;
-    });
-}
-function _completeToolPath(tool, version, arch) {
-    const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-    const markerPath = `${folderPath}.complete`;
-    external_fs_.writeFileSync(markerPath, '');
-    core_debug('finished caching tool');
-}
-/**
- * Check if version string is explicit
- *
- * @param versionSpec      version string to check
- */
-function isExplicitVersion(versionSpec) {
-    const c = node_modules_semver.clean(versionSpec) || '';
-    core_debug(`isExplicit: ${c}`);
-    const valid = node_modules_semver.valid(c) != null;
-    core_debug(`explicit? ${valid}`);
-    return valid;
-}
-/**
- * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
- *
- * @param versions        array of versions to evaluate
- * @param versionSpec     semantic version spec to satisfy
- */
-function evaluateVersions(versions, versionSpec) {
-    let version = '';
-    core_debug(`evaluating ${versions.length} versions`);
-    versions = versions.sort((a, b) => {
-        if (node_modules_semver.gt(a, b)) {
-            return 1;
-        }
-        return -1;
-    });
-    for (let i = versions.length - 1; i >= 0; i--) {
-        const potential = versions[i];
-        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
-        if (satisfied) {
-            version = potential;
-            break;
-        }
-    }
-    if (version) {
-        core_debug(`matched: ${version}`);
-    }
-    else {
-        core_debug('match not found');
-    }
-    return version;
-}
-/**
- * Gets RUNNER_TOOL_CACHE
- */
-function _getCacheDirectory() {
-    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
-    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
-    return cacheDirectory;
-}
-/**
- * Gets RUNNER_TEMP
- */
-function _getTempDirectory() {
-    const tempDirectory = process.env['RUNNER_TEMP'] || '';
-    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
-    return tempDirectory;
-}
-/**
- * Gets a global variable
- */
-function _getGlobal(key, defaultValue) {
-    /* eslint-disable @typescript-eslint/no-explicit-any */
-    const value = global[key];
-    /* eslint-enable @typescript-eslint/no-explicit-any */
-    return value !== undefined ? value : defaultValue;
-}
-/**
- * Returns an array of unique values.
- * @param values Values to make unique.
- */
-function _unique(values) {
-    return Array.from(new Set(values));
-}
-//# sourceMappingURL=tool-cache.js.map
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./lib/core/stall.js
-/**
- * A time limit for work whose progress can be watched (a download growing a file): it fails when the
- * progress stands still for too long, however long the whole work takes while it moves.
- */
-/** `work`, or a rejection with `message` once its progress has not moved for `stallMs`. */
-function withStallLimit(work, limit) {
-    return new Promise((resolve, reject) => {
-        let last = limit.progress();
-        let since = Date.now();
-        const timer = setInterval(() => {
-            const now = limit.progress();
-            if (now !== last) {
-                last = now;
-                since = Date.now();
-            }
-            else if (Date.now() - since >= limit.stallMs) {
-                clearInterval(timer);
-                reject(new Error(limit.message()));
-            }
-        }, limit.pollMs ?? Math.min(1000, limit.stallMs / 10));
-        work.then(value => {
-            clearInterval(timer);
-            resolve(value);
-        }, (error) => {
-            clearInterval(timer);
-            reject(error instanceof Error ? error : new Error(String(error)));
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/install.js
-/**
- * Downloading a buildx release into the runner's tool cache. The release binary for this runner's OS/arch
- * is downloaded (from GitHub, or from the mirror that `buildx-download-url` describes), checked against
- * the release's `checksums.txt`, kept in the tool cache (a later job on the same runner takes it from
- * there without downloading) and run *standalone* for this job: nothing is written to the docker CLI's
- * plugin directories, so other jobs and steps keep the runner's own buildx.
- *
- * A checksum file that is not there (HTTP 404/410/403) leaves the download unverified, with a warning; a
- * checksum file that is there must list the binary with the same sha256, else nothing is installed.
- *
- * The runner's directories come in as `dirs`. @actions/tool-cache itself still takes the tool cache
- * directory from the process environment (RUNNER_TOOL_CACHE), which the run's environment is.
- */
-
-
-
-
-
-
-
-
-
-
-/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
-const install_TOOL_NAME = 'buildx';
-/** The runner's directories from the run's environment. */
-function runnerDirs(env) {
-    return { toolCache: env.RUNNER_TOOL_CACHE ?? '', temp: env.RUNNER_TEMP ?? '' };
-}
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_fs_namespaceObject.createReadStream(file), hash);
-    return hash.digest('hex');
-}
-/** Name of the binary in the tool cache. */
-function cachedBinaryName(platform) {
-    return `docker-buildx${platform.ext}`;
-}
-/**
- * Makes buildx `version` available from the tool cache: found there, or downloaded, verified and cached.
- * Then runs `<binary> version` to check that it runs here and is the version asked for.
- */
-async function installBuildx(options) {
-    const { log } = options;
-    const { version, platform } = options;
-    requireRunnerDirs(options.dirs);
-    const cachedDir = find(install_TOOL_NAME, version, platform.arch);
-    const cached = cachedDir ? external_node_path_namespaceObject.join(cachedDir, cachedBinaryName(platform)) : '';
-    const source = cached && external_node_fs_namespaceObject.existsSync(cached) ? 'tool-cache' : 'download';
-    if (source === 'tool-cache')
-        log.info(`found buildx ${version} in the tool cache: ${cached}`);
-    const binary = source === 'tool-cache' ? cached : await downloadAndCache(options);
-    external_node_fs_namespaceObject.chmodSync(binary, 0o755);
-    const result = await options.runner.run(binary, ['version'], { silent: true });
-    const reported = result.exitCode === 0 ? parseBuildxVersion(result.stdout) : undefined;
-    if (reported !== coreVersion(version)) {
-        // Not what was asked for: take it out of the tool cache, so the next run downloads again.
-        const dir = external_node_path_namespaceObject.dirname(binary);
-        external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
-        external_node_fs_namespaceObject.rmSync(`${dir}.complete`, { force: true });
-    }
-    if (!reported) {
-        const detail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
-        throw new BuildxInstallError(`The buildx binary ${binary} does not run on this runner (\`version\` exit code ${result.exitCode}; ` +
-            `removed from the tool cache)${detail ? `:\n${detail}` : ''}`);
-    }
-    if (reported !== coreVersion(version)) {
-        throw new BuildxInstallError(`The buildx binary ${binary} reports version ${reported}, not ${version}: ` +
-            'check that buildx-download-url puts {version} where the mirror keeps each version. It was removed ' +
-            'from the tool cache.');
-    }
-    log.info(`using buildx ${version} (${result.stdout.trim()}) from ${binary} for this job`);
-    return { cli: standaloneBuildx(binary), version: reported, source, path: binary };
-}
-function requireRunnerDirs(dirs) {
-    const named = [
-        ['RUNNER_TOOL_CACHE', dirs.toolCache],
-        ['RUNNER_TEMP', dirs.temp]
-    ];
-    for (const [name, value] of named) {
-        if (!value) {
-            throw new BuildxInstallError(`${name} is not set, so buildx cannot be downloaded to the tool cache (the GitHub runner sets it).`);
-        }
-    }
-}
-async function downloadAndCache(options) {
-    const { version, platform, log } = options;
-    const download = (url, httpMessage) => downloadTo(url, external_node_path_namespaceObject.join(options.dirs.temp, (0,external_node_crypto_.randomUUID)()), httpMessage);
-    const template = options.urlTemplate?.trim() || DEFAULT_DOWNLOAD_URL;
-    const binaryUrl = renderUrlTemplate(template, version, platform);
-    const checksumUrl = options.checksumUrlTemplate?.trim()
-        ? renderUrlTemplate(options.checksumUrlTemplate, version, platform)
-        : defaultChecksumUrl(binaryUrl);
-    const what = `buildx ${version} for ${platform.os}-${platform.arch}`;
-    log.info(`downloading ${what} from ${displayUrl(binaryUrl)}`);
-    const downloaded = await download(binaryUrl, status => status === 404
-        ? `${what} is not at ${displayUrl(binaryUrl)} (HTTP 404). Check that buildx-version is a released ` +
-            'version and that buildx-download-url serves it.'
-        : `Downloading ${what} from ${displayUrl(binaryUrl)} failed: HTTP ${status}.`);
-    try {
-        const actual = await sha256File(downloaded);
-        const checksums = await fetchChecksums(checksumUrl, binaryUrl, options.dirs, log);
-        if (checksums) {
-            const names = [
-                decodeURIComponent(external_node_path_namespaceObject.posix.basename(new URL(binaryUrl).pathname)),
-                releaseAssetName(version, platform)
-            ];
-            verifyChecksum({ actual, checksums, names, checksumUrl, binaryUrl });
-            log.info(`sha256 ${actual} matches ${displayUrl(checksumUrl)}`);
-        }
-        else {
-            log.info(`sha256 of the unverified download: ${actual}`);
-        }
-        const dir = await cacheFile(downloaded, cachedBinaryName(platform), install_TOOL_NAME, version, platform.arch);
-        const binary = external_node_path_namespaceObject.join(dir, cachedBinaryName(platform));
-        log.info(`cached buildx ${version} in the tool cache: ${binary}`);
-        return binary;
-    }
-    finally {
-        external_node_fs_namespaceObject.rmSync(downloaded, { force: true });
-    }
-}
-/** The checksum file's entries, or undefined (with a warning) when the source publishes none. */
-async function fetchChecksums(checksumUrl, binaryUrl, dirs, log) {
-    let file;
-    try {
-        file = await downloadWithLimit(checksumUrl, external_node_path_namespaceObject.join(dirs.temp, (0,external_node_crypto_.randomUUID)()));
-    }
-    catch (error) {
-        const status = error instanceof HTTPError ? error.httpStatusCode : undefined;
-        if (status === 404 || status === 410 || status === 403) {
-            log.warning(`No checksum file at ${displayUrl(checksumUrl)} (HTTP ${status}): the buildx download from ` +
-                `${displayUrl(binaryUrl)} is unverified.`);
-            return undefined;
-        }
-        throw new BuildxInstallError(`Could not fetch the checksum file ${displayUrl(checksumUrl)} to verify buildx: ${downloadFailure(error)}.`, { cause: error });
-    }
-    try {
-        return parseChecksums(external_node_fs_namespaceObject.readFileSync(file, 'utf8'));
-    }
-    finally {
-        external_node_fs_namespaceObject.rmSync(file, { force: true });
-    }
-}
-async function downloadTo(url, dest, httpMessage) {
-    try {
-        return await downloadWithLimit(url, dest);
-    }
-    catch (error) {
-        if (error instanceof HTTPError)
-            throw new BuildxInstallError(httpMessage(error.httpStatusCode), { cause: error });
-        throw new BuildxInstallError(`Downloading buildx from ${displayUrl(url)} failed: ${downloadFailure(error)}.`, {
-            cause: error
-        });
-    }
-}
-/** How long a download may go without receiving a byte. */
-const DOWNLOAD_STALL_MS = 60_000;
-/** tc.downloadTool, failing when the file it writes stops growing for DOWNLOAD_STALL_MS. */
-function downloadWithLimit(url, dest) {
-    return withStallLimit(downloadTool(url, dest), {
-        progress: () => external_node_fs_namespaceObject.statSync(dest, { throwIfNoEntry: false })?.size ?? -1,
-        stallMs: DOWNLOAD_STALL_MS,
-        message: () => `${new URL(url).host} stalled: no data for ${DOWNLOAD_STALL_MS / 1000} s while downloading ${displayUrl(url)}`
-    });
-}
-function downloadFailure(error) {
-    if (error instanceof HTTPError)
-        return `HTTP ${error.httpStatusCode ?? 'error'}`;
-    return messageOf(error);
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/choose.js
-/**
- * Which buildx this job runs: the runner's `docker buildx` when it is recent enough, else (or when
- * `buildx-version` names a release) a release from the tool cache or downloaded (see install.ts).
- * Everything that runs buildx then goes through the chosen `BuildxCli` (see cli.ts).
- */
-
-
-
-
-
-/**
- * Which buildx this job runs. An explicit `buildx-version`: that release, from the tool cache or
- * downloaded. Otherwise the runner's `docker buildx` when it is there and at least `minimum`; when it is
- * missing or older, FALLBACK_BUILDX_VERSION is installed. When the docker CLI itself is missing, that is
- * the error.
- */
-async function chooseBuildx(options) {
-    const { log } = options;
-    const minimum = options.minimum ?? MIN_BUILDX;
-    const needed = options.minimumFor ? ` (${options.minimumFor} needs it)` : '';
-    const requested = normalizeBuildxVersion(options.version);
-    const install = (version) => {
-        const { host } = options;
-        const platform = releasePlatform(host.platform, host.arch, host.armVersion);
-        return installBuildx({ ...options, version, platform, log });
-    };
-    if (requested !== '') {
-        if (compareVersions(coreVersion(requested), minimum) < 0) {
-            throw new BuildxInstallError(`buildx-version ${requested} is too old; this action needs ${minimum} or newer${needed}.`);
-        }
-        return install(requested);
-    }
-    const probe = await options.runner.run('docker', ['buildx', 'version'], { silent: true });
-    if (probe.exitCode === 127) {
-        throw new BuildxInstallError('docker is not installed on this runner (the docker CLI was not found on PATH).');
-    }
-    const installed = probe.exitCode === 0 ? parseBuildxVersion(probe.stdout) : undefined;
-    if (installed && compareVersions(installed, minimum) >= 0) {
-        log.info(`using the runner's docker buildx ${installed}`);
-        return { cli: DOCKER_BUILDX, version: installed, source: 'installed', path: '' };
-    }
-    const reason = installed
-        ? `docker buildx ${installed} is older than ${minimum}${needed}`
-        : 'docker buildx is not installed';
-    log.info(`${reason}: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`);
-    try {
-        return await install(FALLBACK_BUILDX_VERSION);
-    }
-    catch (error) {
-        // The download failed: the message says why one was needed, and how to avoid it.
-        throw new BuildxInstallError(`${reason}, so buildx ${FALLBACK_BUILDX_VERSION} was to be installed for this job, and that failed: ` +
-            `${messageOf(error)} (install a newer buildx on the runner, or set buildx-version or buildx-download-url)`, { cause: error });
-    }
-}
-
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./lib/buildx/tls-probe.js
-/**
- * Why a BuildKit daemon over TLS could not be reached, told by one TLS handshake from this process with the
- * same CA, client certificate and server name buildx was given. buildx itself often reports only "context
- * deadline exceeded" (gRPC retries the refused handshake until its deadline), so this runs only after
- * such a failure, to name the cause: nothing listening, a daemon certificate the CA does not vouch for or
- * that names another host, or a client certificate the daemon refuses.
- */
-
-
-
-/** Error codes of a daemon certificate that remote-tls-ca does not vouch for. */
-const UNTRUSTED = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_UNTRUSTED|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID)$/;
-const tls_probe_UNREACHABLE = /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET)$/;
-/** What the handshake with `address` (tcp://HOST:PORT) shows; undefined when it succeeds. */
-async function probeTls(address, files, timeoutMs = 5000) {
-    const url = new URL(address);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const read = (file) => (file ? external_node_fs_namespaceObject.readFileSync(file) : undefined);
-    const servername = files.serverName || ((0,external_node_net_.isIP)(host) ? undefined : host);
-    return new Promise(resolve => {
-        let settled = false;
-        const done = (problem) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            socket.destroy();
-            resolve(problem);
-        };
-        // One timer at a time: the time limit of the handshake, then the wait for an alert after it.
-        let timer = setTimeout(() => {
-            done({ kind: 'unreachable', detail: `no TLS answer within ${timeoutMs / 1000} s` });
-        }, timeoutMs);
-        const cert = read(files.cert);
-        const key = read(files.key);
-        const socket = external_node_tls_.connect({
-            host,
-            port: Number(url.port),
-            ca: read(files.cacert),
-            ...(cert ? { cert } : {}),
-            ...(key ? { key } : {}),
-            ...(servername ? { servername } : {}),
-            ALPNProtocols: ['h2']
-        });
-        let handshaken = false;
-        socket.on('secureConnect', () => {
-            handshaken = true;
-            // With TLS 1.3 a refused client certificate arrives as an alert just after the handshake.
-            clearTimeout(timer);
-            timer = setTimeout(() => {
-                done(undefined);
-            }, 1000);
-        });
-        socket.on('error', (error) => {
-            const code = error.code ?? '';
-            const detail = `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}`;
-            if (tls_probe_UNREACHABLE.test(code) && !handshaken)
-                done({ kind: 'unreachable', detail });
-            else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
-                done({ kind: 'server-name', detail });
-            else if (UNTRUSTED.test(code))
-                done({ kind: 'server-certificate', detail });
-            else
-                done({ kind: 'client-certificate', detail });
-        });
-        // A daemon that refuses the certificate may also just close the connection after the handshake.
-        socket.on('close', () => {
-            if (handshaken)
-                done({
-                    kind: 'client-certificate',
-                    detail: 'the daemon closed the connection just after the handshake'
-                });
-            else
-                done({ kind: 'unreachable', detail: 'the connection closed before the TLS handshake' });
-        });
-        socket.resume();
-    });
-}
-/** The sentence for a problem, naming the inputs to change. */
-function describeTlsProblem(problem) {
-    switch (problem.kind) {
-        case 'unreachable':
-            return `nothing answers there (${problem.detail}): check that its buildkitd listens on that address (--addr tcp://...) and that this runner can reach it`;
-        case 'server-certificate':
-            return `TLS: the daemon's certificate is not signed by remote-tls-ca (${problem.detail}); give the CA that signed its --tlscert`;
-        case 'server-name':
-            return `TLS: the daemon's certificate does not name the host of the node's address (${problem.detail}); set remote-tls-server-name to a name it holds`;
-        case 'client-certificate':
-            return `TLS: the daemon refused the client certificate (${problem.detail}); remote-tls-cert must be signed by the CA the daemon trusts (its --tlscacert), with remote-tls-key its key`;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/remote.js
-/**
- * A builder that mixes the runner's own BuildKit with the BuildKit daemons of a build farm. buildx cannot
- * mix drivers in one builder, but its remote driver reaches both: the runner's docker-container builder
- * (created as without remote nodes: generated buildkitd.toml, CAs, QEMU, host network) joins as
- * `docker-container://buildx_buildkit_<runner builder>0`, and each daemon as `tcp://HOST:PORT` with the
- * client certificate. One `buildx build` then sends each platform to the node that serves it, and buildx
- * merges the nodes' results into one index. A remote daemon keeps its own buildkitd.toml: the remote
- * driver takes no --config and no --buildkitd-flags.
- */
-
-
-
-
-/** The container buildx runs for a docker-container builder's first node. */
-function builderContainer(builder) {
-    return `buildx_buildkit_${nodeName(builder, 0)}`;
-}
-/** The name of the runner's docker-container builder that serves a remote-driver builder. */
-function runnerBuilderName(builder) {
-    return `${builder}-runner`;
-}
-/**
- * The remote builder's nodes in order: the runner's BuildKit for the platforms no daemon serves (left out
- * when there are none), then each daemon.
- */
-function remoteNodes(options) {
-    const own = options.runnerPlatforms.length > 0
-        ? [
-            {
-                platforms: options.runnerPlatforms,
-                endpoint: `docker-container://${builderContainer(runnerBuilderName(options.builder))}`,
-                label: ''
-            }
-        ]
-        : [];
-    const daemons = options.nodes.map(node => ({
-        platforms: node.platforms,
-        endpoint: node.endpoint,
-        label: nodeLabel(node),
-        // A BuildKit pod is reached through kubectl exec: no TLS of its own.
-        ...(isTcpDaemon(node) && options.tls ? { tls: options.tls } : {})
-    }));
-    return [...own, ...daemons];
-}
-/** `docker buildx create [--append]` of node `index` of the remote-driver builder `builder`. */
-function remoteNodeArgs(builder, node, index) {
-    const args = ['buildx', 'create', ...(index > 0 ? ['--append'] : [])];
-    args.push('--name', builder, '--node', nodeName(builder, index), '--driver', 'remote');
-    if (node.tls) {
-        args.push('--driver-opt', `cacert=${node.tls.cacert}`);
-        if (node.tls.cert)
-            args.push('--driver-opt', `cert=${node.tls.cert}`);
-        if (node.tls.key)
-            args.push('--driver-opt', `key=${node.tls.key}`);
-        if (node.tls.serverName)
-            args.push('--driver-opt', `servername=${node.tls.serverName}`);
-    }
-    args.push('--platform', node.platforms.join(','), '--bootstrap', node.endpoint);
-    return args;
-}
-/** buildx output that means the TLS handshake with a daemon failed. */
-const TLS_FAILURE = /tls:|x509:|certificate|handshake/i;
-/** buildx output that means the daemon cannot be reached at all. */
-const remote_UNREACHABLE = /connection refused|no such host|i\/o timeout|no route to host|deadline exceeded/i;
-/**
- * Creates the remote-driver builder, node by node. A daemon that refuses the TLS handshake, or cannot be
- * reached, fails with an error naming its line of nodes; other failures stay CommandErrors (so start-up
- * flakes are retried).
- */
-async function createRemoteBuilder(runner, builder, nodes) {
-    for (const [index, node] of nodes.entries()) {
-        const name = nodeName(builder, index);
-        const where = node.label || 'the runner’s BuildKit';
-        const what = `Adding builder node ${name} (${where}) for ${node.platforms.join(', ')}`;
-        try {
-            await runChecked(runner, 'docker', remoteNodeArgs(builder, node, index), { what });
-        }
-        catch (error) {
-            if (!(error instanceof CommandError) || !node.label)
-                throw error;
-            const output = `${error.stderr}\n${error.stdout}`;
-            const reason = lastLine(error.stderr) || `exit code ${error.exitCode}`;
-            const head = `Builder node ${node.label} (nodes input, for ${node.platforms.join(', ')})`;
-            // buildx often says only "context deadline exceeded": one handshake of our own tells why.
-            const problem = node.tls ? await probeTls(node.endpoint, node.tls) : undefined;
-            if (problem) {
-                throw new Error(`${head} could not be used (buildx: ${reason}): ${describeTlsProblem(problem)}.`, {
-                    cause: error
-                });
-            }
-            if (TLS_FAILURE.test(output)) {
-                throw new Error(`${head}: the TLS handshake with the BuildKit daemon failed: ${reason}. Check that remote-tls-ca is ` +
-                    "the CA of the daemon's certificate, that remote-tls-cert and remote-tls-key are a client " +
-                    'certificate the daemon trusts (its --tlscacert) with its key, and remote-tls-server-name when the ' +
-                    "certificate does not name the node's host.", { cause: error });
-            }
-            if (remote_UNREACHABLE.test(output)) {
-                throw new Error(`${head} is not reachable: ${reason}. Check that its buildkitd listens there (--addr tcp://...) ` +
-                    'and that this runner can reach it, or remove the line from nodes.', { cause: error });
-            }
-            throw error;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/docker/config-file.js
-/**
- * Docker's config.json (`<DOCKER_CONFIG>/config.json`): where it is, reading it without ever quoting its
- * text (it holds credentials), and replacing it in place: through a symlink, keeping its mode.
- */
-
-
-
-
-/** The directory whose config.json the docker CLI (and buildx) read: $DOCKER_CONFIG, else ~/.docker. */
-function dockerConfigDir(env) {
-    return env['DOCKER_CONFIG'] || external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker');
-}
-function dockerConfigFile(configDir) {
-    return external_node_path_namespaceObject.join(configDir, 'config.json');
-}
-/**
- * Reads config.json. A missing file, or an empty one, is not an error (docker treats both as no
- * settings); an unreadable or malformed one is reported in the result, never thrown.
- */
-function readDockerConfig(file) {
-    let text;
-    try {
-        text = external_node_fs_namespaceObject.readFileSync(file, 'utf8');
-    }
-    catch (error) {
-        if (errorCode(error) === 'ENOENT')
-            return { status: 'missing', file };
-        return { status: 'invalid', file, problem: `Cannot read docker config ${file}: ${messageOf(error)}` };
-    }
-    if (text.trim() === '')
-        return { status: 'found', file, config: {} };
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        // Not JSON.parse's message: it quotes the text around the error, which may be someone's credentials.
-        return { status: 'invalid', file, problem: `Docker config ${file} is not valid JSON; fix or remove it` };
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return {
-            status: 'invalid',
-            file,
-            problem: `Docker config ${file} is not a JSON object; fix or remove it`
-        };
-    }
-    return { status: 'found', file, config: parsed };
-}
-/** The config, {} when there is none; throws the read's problem when the file is malformed. */
-function dockerConfigOrThrow(read) {
-    if (read.status === 'invalid')
-        throw new Error(read.problem);
-    return read.status === 'found' ? read.config : {};
-}
-/**
- * Replaces config.json atomically, through a symlink to where it really lives, keeping the mode of an
- * existing file (a new one is 0600: it holds credentials).
- */
-function writeDockerConfig(file, config) {
-    external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.dirname(file), { recursive: true });
-    const target = external_node_fs_namespaceObject.existsSync(file) ? external_node_fs_namespaceObject.realpathSync(file) : file;
-    const mode = external_node_fs_namespaceObject.existsSync(target) ? external_node_fs_namespaceObject.statSync(target).mode & 0o777 : 0o600;
-    const tmp = `${target}.${process.pid}.tmp`;
-    external_node_fs_namespaceObject.writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode });
-    external_node_fs_namespaceObject.chmodSync(tmp, mode);
-    external_node_fs_namespaceObject.renameSync(tmp, target);
-}
-
-;// CONCATENATED MODULE: ./lib/docker/login.js
-/**
- * Registry login without dockerd, and without touching the user's docker config: every docker and buildx
- * command of a run gets its own DOCKER_CONFIG directory (in the run's work directory) holding a copy of
- * the user's config.json plus this run's login entry. Everything else of the user's directory
- * (`buildx` with the builder instances, `cli-plugins`, `contexts`, TLS files) is linked, so builders,
- * plugins and contexts are the same. Two runs on one runner never see (or remove) each other's
- * credentials; the post step removes the run's directory with its work directory.
- */
-
-
-
-
-
-/** The `auth` value of a login entry (base64 of `username:password`): as secret as the password. */
-function loginToken(options) {
-    return Buffer.from(`${options.username}:${options.password}`).toString('base64');
-}
-/** `config` with the login entry for `registry` (buildx reads it for the push and the pulls). */
-function withLogin(config, options) {
-    const token = loginToken(options);
-    const key = configKey(options.registry);
-    const out = { ...config, auths: { ...config.auths, [key]: { auth: token } } };
-    // A credential store would shadow the file entry; an empty helper makes the CLI read the file for this host.
-    if (config.credsStore || config.credHelpers?.[key] !== undefined)
-        out.credHelpers = { ...config.credHelpers, [key]: '' };
-    return out;
-}
-/** Creates the run's docker config directory (see the module comment). */
-function createRunDockerConfig(options) {
-    const { userDir, dir } = options;
-    external_node_fs_namespaceObject.mkdirSync(dir, { mode: 0o700 });
-    const read = readDockerConfig(dockerConfigFile(userDir));
-    const warning = read.status === 'invalid'
-        ? `${read.problem}. buildx ignores it with a warning; this run goes on without its settings` +
-            (options.login ? ` (with the login inputs for ${options.login.registry})` : '')
-        : undefined;
-    const base = read.status === 'found' ? read.config : {};
-    writeDockerConfig(dockerConfigFile(dir), options.login ? withLogin(base, options.login) : base);
-    // buildx creates its directory on first use; it must be the user's, shared by every run.
-    external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.join(userDir, 'buildx'), { recursive: true });
-    for (const entry of external_node_fs_namespaceObject.readdirSync(userDir)) {
-        if (entry === 'config.json' || entry.startsWith('config.json.'))
-            continue;
-        external_node_fs_namespaceObject.symlinkSync(external_node_path_namespaceObject.join(userDir, entry), external_node_path_namespaceObject.join(dir, entry));
-    }
-    const copied = read.status === 'found';
-    return warning === undefined ? { dir, copied } : { dir, copied, warning };
-}
-
-;// CONCATENATED MODULE: ./lib/run/state.js
-const KEYS = {
-    builder: 'builder',
-    tempDir: 'temp-dir',
-    buildx: 'buildx',
-    runnerBuilder: 'runner-builder'
-};
-const MAIN_STARTED = 'main-started';
-/** The argument dist/post.js adds to the process's arguments: this run of the bundle is the post step. */
-const POST_STEP_FLAG = '--post-step';
-/** Whether main started in this job (else the post step has nothing to clean up). */
-function mainStarted(store) {
-    return store.get(MAIN_STARTED) === 'true';
-}
-function markMainStarted(store) {
-    store.save(MAIN_STARTED, 'true');
-}
-function save(store, key, value) {
-    store.save(KEYS[key], value);
-}
-function load(store) {
-    return {
-        builder: store.get(KEYS.builder),
-        tempDir: store.get(KEYS.tempDir),
-        buildx: store.get(KEYS.buildx),
-        runnerBuilder: store.get(KEYS.runnerBuilder)
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/run/provision.js
-/**
- * Provisioning the builder: choosing the buildx this job runs and having a builder of that name ready
- * (created for this run, or reused when asked). With no buildx-version asked for, the runner's buildx is
- * checked while the builder already starts with it: only when that buildx turns out to be missing or too
- * old is the attempt discarded and the builder created again with a downloaded one.
- *
- * The builder name is saved for the post step *before* `buildx create` (a half-created builder is still
- * removed), and cleared again when the name turns out to belong to a builder this run did not create.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-/** Chooses the buildx and has the builder ready. */
-async function provisionBuilder(options) {
-    const { deps, inputs } = options;
-    const messages = [];
-    const needs = minimumBuildx(inputs.buildOptions);
-    const choice = chooseBuildx({
-        minimumFor: needs.input,
-        version: inputs.buildxVersion,
-        urlTemplate: inputs.buildxDownloadUrl,
-        checksumUrlTemplate: inputs.buildxChecksumUrl,
-        minimum: needs.input ? needs.version : MIN_BUILDX,
-        runner: deps.runner,
-        host: deps.host,
-        dirs: runnerDirs(deps.env),
-        log: {
-            info: message => messages.push(message),
-            warning: message => {
-                deps.reporter.warning(message);
-            }
-        }
-    });
-    const using = (cli) => withBuildx(deps.runner, cli);
-    const optimistic = inputs.buildxVersion === '' ? createOrReuse(options, using(DOCKER_BUILDX)) : undefined;
-    const [chosen, attempt] = await Promise.allSettled([choice, optimistic]);
-    for (const message of messages)
-        deps.reporter.info(message);
-    if (chosen.status === 'rejected')
-        throw chosen.reason;
-    const runner = using(chosen.value.cli);
-    const provisioned = { runner, buildxVersion: chosen.value.version };
-    if (chosen.value.cli === DOCKER_BUILDX && optimistic) {
-        if (attempt.status === 'rejected')
-            throw attempt.reason;
-        return provisioned;
-    }
-    save(deps.reporter, 'buildx', serializeBuildxCli(chosen.value.cli));
-    if (optimistic && attempt.status === 'fulfilled') {
-        if (attempt.value === 'reused')
-            return provisioned; // not ours: any buildx can use it as it is
-        await removeBuilder(using(DOCKER_BUILDX), options.name).catch(() => 'absent');
-    }
-    await createOrReuse(options, runner);
-    return provisioned;
-}
-/** Creates this run's builder (retrying start-up flakes), or reuses an existing one when asked. */
-async function createOrReuse(options, runner) {
-    const { deps, inputs, name } = options;
-    const buildxDir = buildxConfigDir(deps.env, dockerConfigDir(deps.env));
-    if (inputs.reuseBuilder && (await builderExists(runner, name, buildxDir))) {
-        deps.reporter.warning(`Reusing the existing builder ${name}: it keeps its own configuration (this run's buildkitd.toml is not ` +
-            'applied) and is not removed after the job.', { title: 'Builder reused' });
-        return 'reused';
-    }
-    save(deps.reporter, 'builder', name); // before create: a half-created builder is still removed by the post step
-    const remote = inputs.nodes.some(node => node.remote);
-    const runnerBuilder = remote ? runnerBuilderName(name) : name;
-    if (remote)
-        save(deps.reporter, 'runnerBuilder', runnerBuilder);
-    const runnerOwn = runnerPlatforms(inputs.platforms, inputs.nodes);
-    if (remote)
-        for (const node of inputs.nodes)
-            deps.reporter.info(`${nodeLabel(node)} builds ${node.platforms.join(', ')} with its own buildkitd settings: this run's ` +
-                'buildkitd.toml, buildkitd-flags and driver-opts apply to the runner’s BuildKit only');
-    try {
-        await withRetries(retryOptions(deps, inputs, 'Creating the builder'), async (attempt) => {
-            if (attempt > 0) {
-                await removeBuilder(runner, name).catch(() => 'absent');
-                if (remote)
-                    await removeBuilder(runner, runnerBuilder).catch(() => 'absent');
-            }
-            const settings = {
-                name: runnerBuilder,
-                buildkitImage: inputs.buildkitImage,
-                hostNetwork: inputs.hostNetwork,
-                allowHostNetwork: inputs.hostNetwork ||
-                    inputs.network === 'host' ||
-                    inputs.buildOptions.allow.includes('network.host'),
-                driverOpts: inputs.driverOpts,
-                proxyEnv: inputs.proxy ? proxyEnvironment(deps.env) : {},
-                buildkitdFlags: entitlementFlags(inputs.buildkitdFlags, inputs.buildOptions.allow),
-                configFile: options.configFile,
-                // With nodes, the runner's node is told its platforms: buildx would otherwise send it the nodes'
-                // platforms too (it lists them as emulated ones).
-                ...(inputs.nodes.length > 0 ? { platforms: runnerOwn } : {})
-            };
-            if (!remote) {
-                await createBuilder(runner, settings);
-                await appendNodes(runner, settings, inputs.nodes);
-                return;
-            }
-            // The runner's BuildKit as always (when it builds anything), then the remote-driver builder over it
-            // and the daemons.
-            if (runnerOwn.length > 0)
-                await createBuilder(runner, settings);
-            const nodes = remoteNodes({
-                builder: name,
-                runnerPlatforms: runnerOwn,
-                nodes: inputs.nodes,
-                tls: options.remoteTls
-            });
-            await createRemoteBuilder(runner, name, nodes);
-        });
-    }
-    catch (error) {
-        if (error instanceof BuilderExistsError)
-            save(deps.reporter, 'builder', ''); // someone else's: leave it alone
-        throw error;
-    }
-    return 'created';
-}
-
-;// CONCATENATED MODULE: ./lib/run/nodes.js
-/** Builder nodes in a run: which ones join, and which node builds each platform (for the summary). */
-
-/** The inputs with only the nodes that build at least one platform asked for (others would only start). */
-function nodesInUse(reporter, inputs) {
-    const nodes = inputs.nodes.filter(node => {
-        const used = node.platforms.some(p => inputs.platforms.includes(p));
-        if (!used)
-            reporter.info(`nodes: ${node.endpoint} is not joined: it builds none of ${inputs.platforms.join(', ')}`);
-        return used;
-    });
-    return { ...inputs, nodes };
-}
-/** `{ nodes }` for the outputs when the builder has nodes, else nothing. */
-function placementOf(builder, inputs) {
-    return inputs.nodes.length > 0 ? { nodes: nodePlacement(builder, inputs.platforms, inputs.nodes) } : {};
-}
-
-;// CONCATENATED MODULE: ./lib/run/loopback.js
-/**
- * Registries on this machine's loopback (`localhost:5000`, `127.0.0.1:5000`): the builder runs in a
- * container, whose own loopback is not the runner's, so it reaches them only on the host network. A run
- * that names one (a tag, an insecure registry, a CA, a mirror) gets the host network, and the log says why.
- */
-
-
-/** The loopback registries the inputs name, each once, in input order. */
-function loopbackRegistries(inputs) {
-    const hosts = [
-        ...inputs.tags.map(tag => parseImageReference(tag).registry),
-        ...inputs.insecureRegistries.map(r => r.host),
-        ...inputs.caCerts.map(c => c.host),
-        ...[...inputs.registryMirrors.values()].flatMap(mirrors => mirrors.map(m => m.host))
-    ];
-    return [...new Set(hosts.filter(isLoopbackHost))];
-}
-/**
- * The inputs with the host network on when a loopback registry needs it (unless driver-opts choose the
- * builder's network themselves); as they are otherwise.
- */
-function hostNetworkForLoopback(log, inputs) {
-    if (inputs.hostNetwork || inputs.reuseBuilder)
-        return inputs;
-    const loopback = loopbackRegistries(inputs);
-    if (loopback.length === 0)
-        return inputs;
-    if (inputs.driverOpts.some(opt => /^network=/.test(opt)))
-        return inputs;
-    log.info(`host-network: true, because ${loopback.join(', ')} ${loopback.length > 1 ? 'are' : 'is'} on this machine's ` +
-        'loopback, which the builder container reaches only on the host network');
-    return { ...inputs, hostNetwork: true };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -46450,6 +44545,2130 @@ function registrySettings(table, host) {
     return { plainHttp: flag('http') ?? isLoopbackHost(host), insecure: flag('insecure') ?? false, ca };
 }
 
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __nccwpck_require__(2088);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
+var manifest_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+// Internal object for testability (allows mocking in ESM)
+const _internal = {
+    readLinuxVersionFile() {
+        const lsbReleaseFile = '/etc/lsb-release';
+        const osReleaseFile = '/etc/os-release';
+        let contents = '';
+        if (external_fs_.existsSync(lsbReleaseFile)) {
+            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
+        }
+        else if (external_fs_.existsSync(osReleaseFile)) {
+            contents = external_fs_.readFileSync(osReleaseFile).toString();
+        }
+        return contents;
+    }
+};
+function _findMatch(versionSpec, stable, candidates, archFilter) {
+    return manifest_awaiter(this, void 0, void 0, function* () {
+        const platFilter = os.platform();
+        let result;
+        let match;
+        let file;
+        for (const candidate of candidates) {
+            const version = candidate.version;
+            debug(`check ${version} satisfies ${versionSpec}`);
+            if (semver.satisfies(version, versionSpec) &&
+                (!stable || candidate.stable === stable)) {
+                file = candidate.files.find(item => {
+                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
+                    let chk = item.arch === archFilter && item.platform === platFilter;
+                    if (chk && item.platform_version) {
+                        const osVersion = _getOsVersion();
+                        if (osVersion === item.platform_version) {
+                            chk = true;
+                        }
+                        else {
+                            chk = semver.satisfies(osVersion, item.platform_version);
+                        }
+                    }
+                    return chk;
+                });
+                if (file) {
+                    debug(`matched ${candidate.version}`);
+                    match = candidate;
+                    break;
+                }
+            }
+        }
+        if (match && file) {
+            // clone since we're mutating the file list to be only the file that matches
+            result = Object.assign({}, match);
+            result.files = [file];
+        }
+        return result;
+    });
+}
+function _getOsVersion() {
+    // TODO: add windows and other linux, arm variants
+    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
+    const plat = os.platform();
+    let version = '';
+    if (plat === 'darwin') {
+        version = cp.execSync('sw_vers -productVersion').toString();
+    }
+    else if (plat === 'linux') {
+        // lsb_release process not in some containers, readfile
+        // Run cat /etc/lsb-release
+        // DISTRIB_ID=Ubuntu
+        // DISTRIB_RELEASE=18.04
+        // DISTRIB_CODENAME=bionic
+        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
+        const lsbContents = _internal.readLinuxVersionFile();
+        if (lsbContents) {
+            const lines = lsbContents.split('\n');
+            for (const line of lines) {
+                const parts = line.split('=');
+                if (parts.length === 2 &&
+                    (parts[0].trim() === 'VERSION_ID' ||
+                        parts[0].trim() === 'DISTRIB_RELEASE')) {
+                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
+                    break;
+                }
+            }
+        }
+    }
+    return version;
+}
+// Alias for backwards compatibility
+function _readLinuxVersionFile() {
+    return _internal.readLinuxVersionFile();
+}
+//# sourceMappingURL=manifest.js.map
+;// CONCATENATED MODULE: external "stream"
+const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+// EXTERNAL MODULE: external "util"
+var external_util_ = __nccwpck_require__(9023);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
+var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+/**
+ * Internal class for retries
+ */
+class RetryHelper {
+    constructor(maxAttempts, minSeconds, maxSeconds) {
+        if (maxAttempts < 1) {
+            throw new Error('max attempts should be greater than or equal to 1');
+        }
+        this.maxAttempts = maxAttempts;
+        this.minSeconds = Math.floor(minSeconds);
+        this.maxSeconds = Math.floor(maxSeconds);
+        if (this.minSeconds > this.maxSeconds) {
+            throw new Error('min seconds should be less than or equal to max seconds');
+        }
+    }
+    execute(action, isRetryable) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            let attempt = 1;
+            while (attempt < this.maxAttempts) {
+                // Try
+                try {
+                    return yield action();
+                }
+                catch (err) {
+                    if (isRetryable && !isRetryable(err)) {
+                        throw err;
+                    }
+                    info(err.message);
+                }
+                // Sleep
+                const seconds = this.getSleepAmount();
+                info(`Waiting ${seconds} seconds before trying again`);
+                yield this.sleep(seconds);
+                attempt++;
+            }
+            // Last attempt
+            return yield action();
+        });
+    }
+    getSleepAmount() {
+        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
+            this.minSeconds);
+    }
+    sleep(seconds) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
+        });
+    }
+}
+//# sourceMappingURL=retry-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
+var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class HTTPError extends Error {
+    constructor(httpStatusCode) {
+        super(`Unexpected HTTP response: ${httpStatusCode}`);
+        this.httpStatusCode = httpStatusCode;
+        Object.setPrototypeOf(this, new.target.prototype);
+    }
+}
+const tool_cache_IS_WINDOWS = process.platform === 'win32';
+const IS_MAC = process.platform === 'darwin';
+const userAgent = 'actions/tool-cache';
+/**
+ * Download a tool from an url and stream it into a file
+ *
+ * @param url       url of tool to download
+ * @param dest      path to download tool
+ * @param auth      authorization header
+ * @param headers   other headers
+ * @returns         path to downloaded tool
+ */
+function downloadTool(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        dest = dest || external_path_namespaceObject.join(_getTempDirectory(), external_crypto_namespaceObject.randomUUID());
+        yield mkdirP(external_path_namespaceObject.dirname(dest));
+        core_debug(`Downloading ${url}`);
+        core_debug(`Destination ${dest}`);
+        const maxAttempts = 3;
+        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
+        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
+        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
+        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
+            return yield downloadToolAttempt(url, dest || '', auth, headers);
+        }), (err) => {
+            if (err instanceof HTTPError && err.httpStatusCode) {
+                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
+                if (err.httpStatusCode < 500 &&
+                    err.httpStatusCode !== 408 &&
+                    err.httpStatusCode !== 429) {
+                    return false;
+                }
+            }
+            // Otherwise retry
+            return true;
+        });
+    });
+}
+function downloadToolAttempt(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (external_fs_.existsSync(dest)) {
+            throw new Error(`Destination file path ${dest} already exists`);
+        }
+        // Get the response headers
+        const http = new HttpClient(userAgent, [], {
+            allowRetries: false
+        });
+        if (auth) {
+            core_debug('set auth');
+            if (headers === undefined) {
+                headers = {};
+            }
+            headers.authorization = auth;
+        }
+        const response = yield http.get(url, headers);
+        if (response.message.statusCode !== 200) {
+            const err = new HTTPError(response.message.statusCode);
+            core_debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
+            throw err;
+        }
+        // Download the response body
+        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
+        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
+        const readStream = responseMessageFactory();
+        let succeeded = false;
+        try {
+            yield pipeline(readStream, external_fs_.createWriteStream(dest));
+            core_debug('download complete');
+            succeeded = true;
+            return dest;
+        }
+        finally {
+            // Error, delete dest before retry
+            if (!succeeded) {
+                core_debug('download failed');
+                try {
+                    yield rmRF(dest);
+                }
+                catch (err) {
+                    core_debug(`Failed to delete '${dest}'. ${err.message}`);
+                }
+            }
+        }
+    });
+}
+/**
+ * Extract a .7z file
+ *
+ * @param file     path to the .7z file
+ * @param dest     destination directory. Optional.
+ * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
+ * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
+ * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
+ * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
+ * interface, it is smaller than the full command line interface, and it does support long paths. At the
+ * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
+ * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
+ * to 7zr.exe can be pass to this function.
+ * @returns        path to the destination directory
+ */
+function extract7z(file, dest, _7zPath) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        ok(tool_cache_IS_WINDOWS, 'extract7z() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        const originalCwd = process.cwd();
+        process.chdir(dest);
+        if (_7zPath) {
+            try {
+                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
+                const args = [
+                    'x', // eXtract files with full paths
+                    logLevel, // -bb[0-3] : set output log level
+                    '-bd', // disable progress indicator
+                    '-sccUTF-8', // set charset for for console input/output
+                    file
+                ];
+                const options = {
+                    silent: true
+                };
+                yield exec(`"${_7zPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        else {
+            const escapedScript = path
+                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
+                .replace(/'/g, "''")
+                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                command
+            ];
+            const options = {
+                silent: true
+            };
+            try {
+                const powershellPath = yield io.which('powershell', true);
+                yield exec(`"${powershellPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        return dest;
+    });
+}
+/**
+ * Extract a compressed tar archive
+ *
+ * @param file     path to the tar
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
+ * @returns        path to the destination directory
+ */
+function extractTar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        // Create dest
+        dest = yield _createExtractFolder(dest);
+        // Determine whether GNU tar
+        core.debug('Checking tar --version');
+        let versionOutput = '';
+        yield exec('tar --version', [], {
+            ignoreReturnCode: true,
+            silent: true,
+            listeners: {
+                stdout: (data) => (versionOutput += data.toString()),
+                stderr: (data) => (versionOutput += data.toString())
+            }
+        });
+        core.debug(versionOutput.trim());
+        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
+        // Initialize args
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        if (core.isDebug() && !flags.includes('v')) {
+            args.push('-v');
+        }
+        let destArg = dest;
+        let fileArg = file;
+        if (tool_cache_IS_WINDOWS && isGnuTar) {
+            args.push('--force-local');
+            destArg = dest.replace(/\\/g, '/');
+            // Technically only the dest needs to have `/` but for aesthetic consistency
+            // convert slashes in the file arg too.
+            fileArg = file.replace(/\\/g, '/');
+        }
+        if (isGnuTar) {
+            // Suppress warnings when using GNU tar to extract archives created by BSD tar
+            args.push('--warning=no-unknown-keyword');
+            args.push('--overwrite');
+        }
+        args.push('-C', destArg, '-f', fileArg);
+        yield exec(`tar`, args);
+        return dest;
+    });
+}
+/**
+ * Extract a xar compatible archive
+ *
+ * @param file     path to the archive
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the xar. Optional.
+ * @returns        path to the destination directory
+ */
+function extractXar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
+        ok(IS_MAC, 'extractXar() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        args.push('-x', '-C', dest, '-f', file);
+        if (core.isDebug()) {
+            args.push('-v');
+        }
+        const xarPath = yield io.which('xar', true);
+        yield exec(`"${xarPath}"`, _unique(args));
+        return dest;
+    });
+}
+/**
+ * Extract a zip
+ *
+ * @param file     path to the zip
+ * @param dest     destination directory. Optional.
+ * @returns        path to the destination directory
+ */
+function extractZip(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        dest = yield _createExtractFolder(dest);
+        if (tool_cache_IS_WINDOWS) {
+            yield extractZipWin(file, dest);
+        }
+        else {
+            yield extractZipNix(file, dest);
+        }
+        return dest;
+    });
+}
+function extractZipWin(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        // build the powershell command
+        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+        const pwshPath = yield io.which('pwsh', false);
+        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
+        //and the -Force flag for Expand-Archive as a fallback
+        if (pwshPath) {
+            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
+            const pwshCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                pwshCommand
+            ];
+            core.debug(`Using pwsh at path: ${pwshPath}`);
+            yield exec(`"${pwshPath}"`, args);
+        }
+        else {
+            const powershellCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                powershellCommand
+            ];
+            const powershellPath = yield io.which('powershell', true);
+            core.debug(`Using powershell at path: ${powershellPath}`);
+            yield exec(`"${powershellPath}"`, args);
+        }
+    });
+}
+function extractZipNix(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const unzipPath = yield io.which('unzip', true);
+        const args = [file];
+        if (!core.isDebug()) {
+            args.unshift('-q');
+        }
+        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
+        yield exec(`"${unzipPath}"`, args, { cwd: dest });
+    });
+}
+/**
+ * Caches a directory and installs it into the tool cacheDir
+ *
+ * @param sourceDir    the directory to cache into tools
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheDir(sourceDir, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = semver.clean(version) || version;
+        arch = arch || os.arch();
+        core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        core.debug(`source dir: ${sourceDir}`);
+        if (!fs.statSync(sourceDir).isDirectory()) {
+            throw new Error('sourceDir is not a directory');
+        }
+        // Create the tool dir
+        const destPath = yield _createToolPath(tool, version, arch);
+        // copy each child item. do not move. move can fail on Windows
+        // due to anti-virus software having an open handle on a file.
+        for (const itemName of fs.readdirSync(sourceDir)) {
+            const s = path.join(sourceDir, itemName);
+            yield io.cp(s, destPath, { recursive: true });
+        }
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destPath;
+    });
+}
+/**
+ * Caches a downloaded file (GUID) and installs it
+ * into the tool cache with a given targetName
+ *
+ * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
+ * @param targetFile    the name of the file name in the tools directory
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheFile(sourceFile, targetFile, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_namespaceObject.arch();
+        core_debug(`Caching tool ${tool} ${version} ${arch}`);
+        core_debug(`source file: ${sourceFile}`);
+        if (!external_fs_.statSync(sourceFile).isFile()) {
+            throw new Error('sourceFile is not a file');
+        }
+        // create the tool dir
+        const destFolder = yield _createToolPath(tool, version, arch);
+        // copy instead of move. move can fail on Windows due to
+        // anti-virus software having an open handle on a file.
+        const destPath = external_path_namespaceObject.join(destFolder, targetFile);
+        core_debug(`destination file ${destPath}`);
+        yield io_cp(sourceFile, destPath);
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destFolder;
+    });
+}
+/**
+ * Finds the path to a tool version in the local installed tool cache
+ *
+ * @param toolName      name of the tool
+ * @param versionSpec   version of the tool
+ * @param arch          optional arch.  defaults to arch of computer
+ */
+function find(toolName, versionSpec, arch) {
+    if (!toolName) {
+        throw new Error('toolName parameter is required');
+    }
+    if (!versionSpec) {
+        throw new Error('versionSpec parameter is required');
+    }
+    arch = arch || external_os_namespaceObject.arch();
+    // attempt to resolve an explicit version
+    if (!isExplicitVersion(versionSpec)) {
+        const localVersions = findAllVersions(toolName, arch);
+        const match = evaluateVersions(localVersions, versionSpec);
+        versionSpec = match;
+    }
+    // check for the explicit version in the cache
+    let toolPath = '';
+    if (versionSpec) {
+        versionSpec = node_modules_semver.clean(versionSpec) || '';
+        const cachePath = external_path_namespaceObject.join(_getCacheDirectory(), toolName, versionSpec, arch);
+        core_debug(`checking cache: ${cachePath}`);
+        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
+            core_debug(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
+            toolPath = cachePath;
+        }
+        else {
+            core_debug('not found');
+        }
+    }
+    return toolPath;
+}
+/**
+ * Finds the paths to all versions of a tool that are installed in the local tool cache
+ *
+ * @param toolName  name of the tool
+ * @param arch      optional arch.  defaults to arch of computer
+ */
+function findAllVersions(toolName, arch) {
+    const versions = [];
+    arch = arch || external_os_namespaceObject.arch();
+    const toolPath = external_path_namespaceObject.join(_getCacheDirectory(), toolName);
+    if (external_fs_.existsSync(toolPath)) {
+        const children = external_fs_.readdirSync(toolPath);
+        for (const child of children) {
+            if (isExplicitVersion(child)) {
+                const fullPath = external_path_namespaceObject.join(toolPath, child, arch || '');
+                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
+                    versions.push(child);
+                }
+            }
+        }
+    }
+    return versions;
+}
+function getManifestFromRepo(owner_1, repo_1, auth_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
+        let releases = [];
+        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
+        const http = new httpm.HttpClient('tool-cache');
+        const headers = {};
+        if (auth) {
+            core.debug('set auth');
+            headers.authorization = auth;
+        }
+        const response = yield http.getJson(treeUrl, headers);
+        if (!response.result) {
+            return releases;
+        }
+        let manifestUrl = '';
+        for (const item of response.result.tree) {
+            if (item.path === 'versions-manifest.json') {
+                manifestUrl = item.url;
+                break;
+            }
+        }
+        headers['accept'] = 'application/vnd.github.VERSION.raw';
+        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
+        if (versionsRaw) {
+            // shouldn't be needed but protects against invalid json saved with BOM
+            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
+            try {
+                releases = JSON.parse(versionsRaw);
+            }
+            catch (_a) {
+                core.debug('Invalid json');
+            }
+        }
+        return releases;
+    });
+}
+function findFromManifest(versionSpec_1, stable_1, manifest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
+        // wrap the internal impl
+        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
+        return match;
+    });
+}
+function _createExtractFolder(dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!dest) {
+            // create a temp dir
+            dest = path.join(_getTempDirectory(), crypto.randomUUID());
+        }
+        yield io.mkdirP(dest);
+        return dest;
+    });
+}
+function _createToolPath(tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+        core_debug(`destination ${folderPath}`);
+        const markerPath = `${folderPath}.complete`;
+        yield rmRF(folderPath);
+        yield rmRF(markerPath);
+        yield mkdirP(folderPath);
+        return folderPath;
+    });
+}
+function _completeToolPath(tool, version, arch) {
+    const folderPath = external_path_namespaceObject.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+    const markerPath = `${folderPath}.complete`;
+    external_fs_.writeFileSync(markerPath, '');
+    core_debug('finished caching tool');
+}
+/**
+ * Check if version string is explicit
+ *
+ * @param versionSpec      version string to check
+ */
+function isExplicitVersion(versionSpec) {
+    const c = node_modules_semver.clean(versionSpec) || '';
+    core_debug(`isExplicit: ${c}`);
+    const valid = node_modules_semver.valid(c) != null;
+    core_debug(`explicit? ${valid}`);
+    return valid;
+}
+/**
+ * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
+ *
+ * @param versions        array of versions to evaluate
+ * @param versionSpec     semantic version spec to satisfy
+ */
+function evaluateVersions(versions, versionSpec) {
+    let version = '';
+    core_debug(`evaluating ${versions.length} versions`);
+    versions = versions.sort((a, b) => {
+        if (node_modules_semver.gt(a, b)) {
+            return 1;
+        }
+        return -1;
+    });
+    for (let i = versions.length - 1; i >= 0; i--) {
+        const potential = versions[i];
+        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
+        if (satisfied) {
+            version = potential;
+            break;
+        }
+    }
+    if (version) {
+        core_debug(`matched: ${version}`);
+    }
+    else {
+        core_debug('match not found');
+    }
+    return version;
+}
+/**
+ * Gets RUNNER_TOOL_CACHE
+ */
+function _getCacheDirectory() {
+    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
+    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
+    return cacheDirectory;
+}
+/**
+ * Gets RUNNER_TEMP
+ */
+function _getTempDirectory() {
+    const tempDirectory = process.env['RUNNER_TEMP'] || '';
+    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
+    return tempDirectory;
+}
+/**
+ * Gets a global variable
+ */
+function _getGlobal(key, defaultValue) {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const value = global[key];
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    return value !== undefined ? value : defaultValue;
+}
+/**
+ * Returns an array of unique values.
+ * @param values Values to make unique.
+ */
+function _unique(values) {
+    return Array.from(new Set(values));
+}
+//# sourceMappingURL=tool-cache.js.map
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./lib/buildx/cli.js
+/**
+ * Which buildx this job runs, and how a command reaches it: the runner's `docker buildx` plugin, or a
+ * downloaded release run standalone (see buildx-install.ts). The post step needs only this module.
+ */
+
+
+/** The runner's own buildx, as a docker CLI plugin. */
+const DOCKER_BUILDX = Object.freeze({
+    command: 'docker',
+    prefix: Object.freeze(['buildx'])
+});
+/** A buildx binary run standalone (`/path/docker-buildx version`). */
+function standaloneBuildx(binary) {
+    return { command: binary, prefix: [] };
+}
+/**
+ * `['buildx', 'build', ...]` (as builder.ts and build.ts produce it) -> the command and arguments that run
+ * it with `cli`.
+ */
+function buildxCommand(cli, argv) {
+    if (argv[0] !== 'buildx')
+        throw new Error(`not a buildx command: ${argv.join(' ')}`);
+    return [cli.command, [...cli.prefix, ...argv.slice(1)]];
+}
+/** A runner that sends `docker buildx ...` to `cli`; every other command goes to `runner` unchanged. */
+function withBuildx(runner, cli) {
+    if (isDockerBuildx(cli))
+        return runner;
+    return {
+        run(command, args, options) {
+            if (command === 'docker' && args[0] === 'buildx') {
+                const [buildx, buildxArgs] = buildxCommand(cli, args);
+                return runner.run(buildx, buildxArgs, options);
+            }
+            return runner.run(command, args, options);
+        }
+    };
+}
+function isDockerBuildx(cli) {
+    return cli.command === 'docker' && cli.prefix.length === 1 && cli.prefix[0] === 'buildx';
+}
+/** The BuildxCli as a state value, for the post step (which must remove the builder with the same binary). */
+function serializeBuildxCli(cli) {
+    return isDockerBuildx(cli) ? '' : JSON.stringify({ command: cli.command, prefix: cli.prefix });
+}
+/**
+ * Reads what `serializeBuildxCli` wrote. '' (main used the runner's buildx, or never got that far),
+ * something unreadable, or a binary that is no longer there: the runner's `docker buildx`.
+ */
+function parseBuildxCli(value) {
+    if (value === '')
+        return DOCKER_BUILDX;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch {
+        return DOCKER_BUILDX;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return DOCKER_BUILDX;
+    const { command, prefix } = parsed;
+    if (typeof command !== 'string' || command === '')
+        return DOCKER_BUILDX;
+    if (!Array.isArray(prefix) || !prefix.every((p) => typeof p === 'string'))
+        return DOCKER_BUILDX;
+    if (external_node_path_namespaceObject.isAbsolute(command) && !external_node_fs_namespaceObject.existsSync(command))
+        return DOCKER_BUILDX;
+    return { command, prefix };
+}
+
+;// CONCATENATED MODULE: ./lib/core/stall.js
+/**
+ * A time limit for work whose progress can be watched (a download growing a file): it fails when the
+ * progress stands still for too long, however long the whole work takes while it moves.
+ */
+/** `work`, or a rejection with `message` once its progress has not moved for `stallMs`. */
+function withStallLimit(work, limit) {
+    return new Promise((resolve, reject) => {
+        let last = limit.progress();
+        let since = Date.now();
+        const timer = setInterval(() => {
+            const now = limit.progress();
+            if (now !== last) {
+                last = now;
+                since = Date.now();
+            }
+            else if (Date.now() - since >= limit.stallMs) {
+                clearInterval(timer);
+                reject(new Error(limit.message()));
+            }
+        }, limit.pollMs ?? Math.min(1000, limit.stallMs / 10));
+        work.then(value => {
+            clearInterval(timer);
+            resolve(value);
+        }, (error) => {
+            clearInterval(timer);
+            reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/install.js
+/**
+ * Downloading a buildx release into the runner's tool cache. The release binary for this runner's OS/arch
+ * is downloaded (from GitHub, or from the mirror that `buildx-download-url` describes), checked against
+ * the release's `checksums.txt`, kept in the tool cache (a later job on the same runner takes it from
+ * there without downloading) and run *standalone* for this job: nothing is written to the docker CLI's
+ * plugin directories, so other jobs and steps keep the runner's own buildx.
+ *
+ * A checksum file that is not there (HTTP 404/410/403) leaves the download unverified, with a warning; a
+ * checksum file that is there must list the binary with the same sha256, else nothing is installed.
+ *
+ * The runner's directories come in as `dirs`. @actions/tool-cache itself still takes the tool cache
+ * directory from the process environment (RUNNER_TOOL_CACHE), which the run's environment is.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
+const install_TOOL_NAME = 'buildx';
+/** The runner's directories from the run's environment. */
+function runnerDirs(env) {
+    return { toolCache: env.RUNNER_TOOL_CACHE ?? '', temp: env.RUNNER_TEMP ?? '' };
+}
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_fs_namespaceObject.createReadStream(file), hash);
+    return hash.digest('hex');
+}
+/** Name of the binary in the tool cache. */
+function cachedBinaryName(platform) {
+    return `docker-buildx${platform.ext}`;
+}
+/**
+ * Makes buildx `version` available from the tool cache: found there, or downloaded, verified and cached.
+ * Then runs `<binary> version` to check that it runs here and is the version asked for.
+ */
+async function installBuildx(options) {
+    const { log } = options;
+    const { version, platform } = options;
+    requireRunnerDirs(options.dirs);
+    const cachedDir = find(install_TOOL_NAME, version, platform.arch);
+    const cached = cachedDir ? external_node_path_namespaceObject.join(cachedDir, cachedBinaryName(platform)) : '';
+    const source = cached && external_node_fs_namespaceObject.existsSync(cached) ? 'tool-cache' : 'download';
+    if (source === 'tool-cache')
+        log.info(`found buildx ${version} in the tool cache: ${cached}`);
+    const binary = source === 'tool-cache' ? cached : await downloadAndCache(options);
+    external_node_fs_namespaceObject.chmodSync(binary, 0o755);
+    const result = await options.runner.run(binary, ['version'], { silent: true });
+    const reported = result.exitCode === 0 ? parseBuildxVersion(result.stdout) : undefined;
+    if (reported !== coreVersion(version)) {
+        // Not what was asked for: take it out of the tool cache, so the next run downloads again.
+        const dir = external_node_path_namespaceObject.dirname(binary);
+        external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
+        external_node_fs_namespaceObject.rmSync(`${dir}.complete`, { force: true });
+    }
+    if (!reported) {
+        const detail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
+        throw new BuildxInstallError(`The buildx binary ${binary} does not run on this runner (\`version\` exit code ${result.exitCode}; ` +
+            `removed from the tool cache)${detail ? `:\n${detail}` : ''}`);
+    }
+    if (reported !== coreVersion(version)) {
+        throw new BuildxInstallError(`The buildx binary ${binary} reports version ${reported}, not ${version}: ` +
+            'check that buildx-download-url puts {version} where the mirror keeps each version. It was removed ' +
+            'from the tool cache.');
+    }
+    log.info(`using buildx ${version} (${result.stdout.trim()}) from ${binary} for this job`);
+    return { cli: standaloneBuildx(binary), version: reported, source, path: binary };
+}
+function requireRunnerDirs(dirs) {
+    const named = [
+        ['RUNNER_TOOL_CACHE', dirs.toolCache],
+        ['RUNNER_TEMP', dirs.temp]
+    ];
+    for (const [name, value] of named) {
+        if (!value) {
+            throw new BuildxInstallError(`${name} is not set, so buildx cannot be downloaded to the tool cache (the GitHub runner sets it).`);
+        }
+    }
+}
+async function downloadAndCache(options) {
+    const { version, platform, log } = options;
+    const download = (url, httpMessage) => downloadTo(url, external_node_path_namespaceObject.join(options.dirs.temp, (0,external_node_crypto_.randomUUID)()), httpMessage);
+    const template = options.urlTemplate?.trim() || DEFAULT_DOWNLOAD_URL;
+    const binaryUrl = renderUrlTemplate(template, version, platform);
+    const checksumUrl = options.checksumUrlTemplate?.trim()
+        ? renderUrlTemplate(options.checksumUrlTemplate, version, platform)
+        : defaultChecksumUrl(binaryUrl);
+    const what = `buildx ${version} for ${platform.os}-${platform.arch}`;
+    log.info(`downloading ${what} from ${displayUrl(binaryUrl)}`);
+    const downloaded = await download(binaryUrl, status => status === 404
+        ? `${what} is not at ${displayUrl(binaryUrl)} (HTTP 404). Check that buildx-version is a released ` +
+            'version and that buildx-download-url serves it.'
+        : `Downloading ${what} from ${displayUrl(binaryUrl)} failed: HTTP ${status}.`);
+    try {
+        const actual = await sha256File(downloaded);
+        const checksums = await fetchChecksums(checksumUrl, binaryUrl, options.dirs, log);
+        if (checksums) {
+            const names = [
+                decodeURIComponent(external_node_path_namespaceObject.posix.basename(new URL(binaryUrl).pathname)),
+                releaseAssetName(version, platform)
+            ];
+            verifyChecksum({ actual, checksums, names, checksumUrl, binaryUrl });
+            log.info(`sha256 ${actual} matches ${displayUrl(checksumUrl)}`);
+        }
+        else {
+            log.info(`sha256 of the unverified download: ${actual}`);
+        }
+        const dir = await cacheFile(downloaded, cachedBinaryName(platform), install_TOOL_NAME, version, platform.arch);
+        const binary = external_node_path_namespaceObject.join(dir, cachedBinaryName(platform));
+        log.info(`cached buildx ${version} in the tool cache: ${binary}`);
+        return binary;
+    }
+    finally {
+        external_node_fs_namespaceObject.rmSync(downloaded, { force: true });
+    }
+}
+/** The checksum file's entries, or undefined (with a warning) when the source publishes none. */
+async function fetchChecksums(checksumUrl, binaryUrl, dirs, log) {
+    let file;
+    try {
+        file = await downloadWithLimit(checksumUrl, external_node_path_namespaceObject.join(dirs.temp, (0,external_node_crypto_.randomUUID)()));
+    }
+    catch (error) {
+        const status = error instanceof HTTPError ? error.httpStatusCode : undefined;
+        if (status === 404 || status === 410 || status === 403) {
+            log.warning(`No checksum file at ${displayUrl(checksumUrl)} (HTTP ${status}): the buildx download from ` +
+                `${displayUrl(binaryUrl)} is unverified.`);
+            return undefined;
+        }
+        throw new BuildxInstallError(`Could not fetch the checksum file ${displayUrl(checksumUrl)} to verify buildx: ${downloadFailure(error)}.`, { cause: error });
+    }
+    try {
+        return parseChecksums(external_node_fs_namespaceObject.readFileSync(file, 'utf8'));
+    }
+    finally {
+        external_node_fs_namespaceObject.rmSync(file, { force: true });
+    }
+}
+async function downloadTo(url, dest, httpMessage) {
+    try {
+        return await downloadWithLimit(url, dest);
+    }
+    catch (error) {
+        if (error instanceof HTTPError)
+            throw new BuildxInstallError(httpMessage(error.httpStatusCode), { cause: error });
+        throw new BuildxInstallError(`Downloading buildx from ${displayUrl(url)} failed: ${downloadFailure(error)}.`, {
+            cause: error
+        });
+    }
+}
+/** How long a download may go without receiving a byte. */
+const DOWNLOAD_STALL_MS = 60_000;
+/** tc.downloadTool, failing when the file it writes stops growing for DOWNLOAD_STALL_MS. */
+function downloadWithLimit(url, dest) {
+    return withStallLimit(downloadTool(url, dest), {
+        progress: () => external_node_fs_namespaceObject.statSync(dest, { throwIfNoEntry: false })?.size ?? -1,
+        stallMs: DOWNLOAD_STALL_MS,
+        message: () => `${new URL(url).host} stalled: no data for ${DOWNLOAD_STALL_MS / 1000} s while downloading ${displayUrl(url)}`
+    });
+}
+function downloadFailure(error) {
+    if (error instanceof HTTPError)
+        return `HTTP ${error.httpStatusCode ?? 'error'}`;
+    return messageOf(error);
+}
+
+;// CONCATENATED MODULE: ./lib/cosign/install.js
+/**
+ * Which cosign signs: the runner's own when it is cosign 3 or newer (or a build that reports no release,
+ * such as a distribution's package), else the pinned release from the tool cache, downloaded once from
+ * sigstore's GitHub releases and checked against the release's `cosign_checksums.txt` before it is cached.
+ */
+
+
+
+
+
+
+
+
+/** The release installed when the runner has no cosign 3. */
+const COSIGN_VERSION = '3.1.1';
+/** The oldest cosign whose flags (signing config, tlog upload) this action uses. */
+const MINIMUM_COSIGN = '3.0.0';
+const COSIGN_RELEASES = 'https://github.com/sigstore/cosign/releases/download';
+/** Node's architecture -> cosign's release name for Linux. */
+const ARCHES = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    s390x: 's390x',
+    ppc64: 'ppc64le',
+    riscv64: 'riscv64'
+};
+/** `cosign-linux-amd64`: the release asset for this runner. */
+function cosignAsset(platform, arch) {
+    const name = ARCHES[arch];
+    if (platform !== 'linux' || name === undefined)
+        throw new Error(`cosign has no release for this runner (${platform}/${arch}); put a cosign 3 on PATH`);
+    return `cosign-linux-${name}`;
+}
+/**
+ * The release `cosign version --json` reports ('3.1.1'), 'devel' for a build without one (a distribution's
+ * package), undefined when the output is not cosign's.
+ */
+function parseCosignVersion(output) {
+    try {
+        const version = JSON.parse(output).gitVersion;
+        if (typeof version !== 'string')
+            return undefined;
+        const release = /^v?(\d+\.\d+\.\d+)/.exec(version)?.[1];
+        return release ?? 'devel';
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The cosign command to run: 'cosign' (the runner's) or the tool cache's binary. */
+async function findCosign(options) {
+    const { runner, log } = options;
+    const probe = await runner.run('cosign', ['version', '--json'], { silent: true });
+    const version = probe.exitCode === 0 ? parseCosignVersion(probe.stdout) : undefined;
+    if (version === 'devel') {
+        log.info("using the runner's cosign (a build that reports no release version)");
+        return 'cosign';
+    }
+    if (version !== undefined && compareVersions(version, MINIMUM_COSIGN) >= 0) {
+        log.info(`using the runner's cosign ${version}`);
+        return 'cosign';
+    }
+    log.info(`${version ? `the runner's cosign ${version} is older than ${MINIMUM_COSIGN}` : 'cosign is not on PATH'}: ` +
+        `using cosign ${COSIGN_VERSION}`);
+    return installCosign(options);
+}
+async function installCosign(options) {
+    const { dirs, log } = options;
+    const asset = cosignAsset(options.platform, options.arch);
+    const cached = find('cosign', COSIGN_VERSION, options.arch);
+    if (cached) {
+        log.info(`found cosign ${COSIGN_VERSION} in the tool cache`);
+        return external_node_path_namespaceObject.join(cached, 'cosign');
+    }
+    if (!dirs.temp || !dirs.toolCache)
+        throw new Error('RUNNER_TEMP and RUNNER_TOOL_CACHE must be set to download cosign');
+    const base = `${(options.releases ?? COSIGN_RELEASES).replace(/\/+$/, '')}/v${COSIGN_VERSION}`;
+    const binaryUrl = `${base}/${asset}`;
+    const checksumUrl = `${base}/cosign_checksums.txt`;
+    const download = async (url) => {
+        try {
+            return await downloadWithLimit(url, external_node_path_namespaceObject.join(dirs.temp, (0,external_node_crypto_.randomUUID)()));
+        }
+        catch (error) {
+            throw new Error(`Downloading cosign from ${displayUrl(url)} failed: ${messageOf(error)}`, {
+                cause: error
+            });
+        }
+    };
+    log.info(`downloading cosign ${COSIGN_VERSION} from ${displayUrl(binaryUrl)}`);
+    const binary = await download(binaryUrl);
+    const sums = await download(checksumUrl);
+    try {
+        const actual = await sha256File(binary);
+        const checksums = parseChecksums(external_node_fs_namespaceObject.readFileSync(sums, 'utf8'));
+        verifyChecksum({ actual, checksums, names: [asset], checksumUrl, binaryUrl, tool: 'cosign' });
+        log.info(`sha256 ${actual} matches ${displayUrl(checksumUrl)}`);
+        const dir = await cacheFile(binary, 'cosign', 'cosign', COSIGN_VERSION, options.arch);
+        const cosign = external_node_path_namespaceObject.join(dir, 'cosign');
+        external_node_fs_namespaceObject.chmodSync(cosign, 0o755);
+        return cosign;
+    }
+    finally {
+        external_node_fs_namespaceObject.rmSync(binary, { force: true });
+        external_node_fs_namespaceObject.rmSync(sums, { force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/cosign/sign-image.js
+/**
+ * Signing, after the checks and before any tag moves: cosign signs the index that passed the checks, by
+ * digest, and every manifest it lists, in each repository the image was pushed to; then the signature of
+ * the index and of each platform's manifest is verified against the registry. The key is written to a
+ * private file in the run's directory (removed with it by the post step), its password goes in
+ * COSIGN_PASSWORD. cosign reaches each registry as BuildKit did (HTTP, CA, unverified HTTPS), with the
+ * run's docker config for credentials.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Signs and verifies; returns the command a user runs to verify the index (the first repository's). */
+async function signImage(options) {
+    const { deps, inputs, digest } = options;
+    const { reporter } = deps;
+    const dir = external_node_path_namespaceObject.join(options.work, 'signing');
+    external_node_fs_namespaceObject.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const cosign = await findCosign({
+        runner: options.access.runner,
+        log: reporter,
+        dirs: runnerDirs(deps.env),
+        platform: deps.host.platform,
+        arch: deps.host.arch
+    });
+    const way = inputs.sign === 'keyless' ? await keyless(options, dir) : await withKey(options, dir, cosign);
+    const runner = withEnvironment(options.access.runner, way.env);
+    const transparencyLog = inputs.signTransparencyLog;
+    const commands = [];
+    for (const repository of repositoriesOf(inputs.tags)) {
+        const registry = cosignRegistry(repository, options.access.config, dir);
+        const reference = `${repository}@${digest}`;
+        await runChecked(runner, cosign, signArgs({ signer: way.signer, reference, registry, transparencyLog }), {
+            what: `cosign sign ${reference}`
+        });
+        const references = [reference, ...Object.values(options.platforms).map(d => `${repository}@${d}`)];
+        for (const signed of references)
+            await runChecked(runner, cosign, verifyArgs({ verifier: way.verifier, reference: signed, registry, transparencyLog }), { what: `cosign verify ${signed}`, silent: true });
+        reporter.info(`signed and verified: ${reference} and its ${references.length - 1} platform manifests`);
+        commands.push(verifyCommand({ verifier: way.verifier, reference, registry, transparencyLog }));
+    }
+    return commands[0] ?? '';
+}
+/** The key in a private file, its public half from cosign (a wrong password fails here, before signing). */
+async function withKey(options, dir, cosign) {
+    const { deps, inputs } = options;
+    const keyFile = external_node_path_namespaceObject.join(dir, 'cosign.key');
+    external_node_fs_namespaceObject.writeFileSync(keyFile, inputs.signKey, { mode: 0o600 });
+    // Never a prompt: the input's password, else one already in the job's environment, else none.
+    const env = { COSIGN_PASSWORD: inputs.signKeyPassword || deps.env.COSIGN_PASSWORD || '' };
+    const publicKey = await runChecked(withEnvironment(options.access.runner, env), cosign, publicKeyArgs(keyFile), {
+        what: 'cosign public-key (is sign-key-password the password of sign-key?)',
+        silent: true
+    });
+    const publicKeyFile = external_node_path_namespaceObject.join(dir, 'cosign.pub');
+    external_node_fs_namespaceObject.writeFileSync(publicKeyFile, publicKey.stdout);
+    return { signer: { keyFile }, verifier: { publicKeyFile }, env };
+}
+/** The job's identity token (masked, in SIGSTORE_ID_TOKEN) and the identity its certificate will name. */
+async function keyless(options, dir) {
+    const { deps, inputs } = options;
+    const token = await identityToken(deps.env, deps.idToken);
+    deps.reporter.mask(token);
+    const { identity, issuer } = signerIdentity(tokenClaims(token));
+    deps.reporter.info(`keyless: the certificate will name ${identity} (issuer ${issuer})`);
+    const place = (name, json) => {
+        if (json === '')
+            return '';
+        const file = external_node_path_namespaceObject.join(dir, name);
+        external_node_fs_namespaceObject.writeFileSync(file, json);
+        return file;
+    };
+    const trustedRoot = place('trusted_root.json', inputs.signTrustedRoot);
+    return {
+        signer: { signingConfig: place('signing_config.json', inputs.signSigningConfig), trustedRoot },
+        verifier: { identity, issuer, trustedRoot },
+        env: { SIGSTORE_ID_TOKEN: token }
+    };
+}
+/** How cosign reaches the registry of `repository`: the generated buildkitd.toml's settings for it. */
+function cosignRegistry(repository, config, dir) {
+    const host = canonicalRegistry(parseImageReference(repository).registry);
+    const settings = registrySettings(config, host);
+    let caFile = '';
+    if (settings.ca.length > 0) {
+        // cosign takes one file: the CAs of this registry together.
+        caFile = external_node_path_namespaceObject.join(dir, `ca-${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem`);
+        external_node_fs_namespaceObject.writeFileSync(caFile, settings.ca.map(file => external_node_fs_namespaceObject.readFileSync(file, 'utf8')).join('\n'));
+    }
+    return { plainHttp: settings.plainHttp, insecure: settings.insecure, caFile };
+}
+/** The summary's word on a signature (the build's and the merge action's). */
+function signatureHtml(verifyCommand) {
+    return ('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+        `<pre><code>${escapeHtml(verifyCommand)}</code></pre>`);
+}
+
+;// CONCATENATED MODULE: ./lib/run/summary.js
+/** The job summary: what was pushed, where, and each platform's digest. */
+
+
+
+/** Platform | build time | under emulation (share), one row per platform. */
+function timingRows(timings) {
+    return timings.map(t => [
+        `<code>${t.platform}</code>`,
+        `${t.seconds.toFixed(1)} s`,
+        t.emulatedSeconds > 0
+            ? `${t.emulatedSeconds.toFixed(1)} s (${Math.round((100 * t.emulatedSeconds) / Math.max(t.seconds, 0.1))}%)`
+            : '0 s',
+        `${t.cached} of ${t.steps}`
+    ]);
+}
+/** Platform | result | time | output (last lines), one row per platform. */
+function smokeRows(results) {
+    return results.map(r => [
+        `<code>${r.platform}</code>`,
+        r.passed
+            ? 'passed'
+            : r.timedOut
+                ? '<strong>timed out</strong>'
+                : `<strong>failed</strong> (exit code ${r.exitCode})`,
+        `${r.seconds.toFixed(1)} s`,
+        `<pre>${escapeHtml(r.output.split('\n').slice(-5).join('\n') || '(no output)')}</pre>`
+    ]);
+}
+function summaryTable(report, emulated, nodes) {
+    return Object.entries(report.platforms).map(([platform, digest]) => {
+        // A node's own platforms: how that machine runs them is its business (natively, as a rule).
+        const onNode = nodes?.[platform]?.endpoint;
+        const row = [
+            `<code>${platform}</code>`,
+            `<code>${digest}</code>`,
+            onNode ? 'by the node' : emulated.includes(platform) ? 'QEMU' : 'native'
+        ];
+        if (nodes)
+            row.push(nodeCell(nodes[platform]));
+        return row;
+    });
+}
+function nodeCell(placement) {
+    if (!placement)
+        return '';
+    const where = placement.endpoint ? escapeHtml(placement.endpoint) : 'this runner';
+    return `<code>${escapeHtml(placement.node)}</code> (${where})`;
+}
+/** The job summary of a run, as HTML. */
+function summaryHtml(options) {
+    const { report } = options;
+    const summary = new SummaryHtml().heading('Multi-platform image', 2);
+    if (options.tags.length > 0)
+        summary.list(options.tags.map(t => `<code>${escapeHtml(t)}</code>`));
+    if (options.pushed && report.digest) {
+        summary.raw(`<p>Index digest: <code>${report.digest}</code> (checked in ${report.verified.length} registr${report.verified.length === 1 ? 'y' : 'ies'})</p>`);
+        summary.table([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Digest', header: true },
+                { data: 'Built', header: true },
+                ...(options.nodes ? [{ data: 'Node', header: true }] : [])
+            ],
+            ...summaryTable(report, options.emulated, options.nodes)
+        ]);
+        for (const { tag, served } of report.moved) {
+            summary.raw(`<p>⚠️ <code>${escapeHtml(tag)}</code> no longer serves this run's index <code>${report.digest}</code>: ` +
+                `it serves ${served ? `<code>${served}</code>` : 'nothing (the tag is gone)'}. Another run pushed ` +
+                'the same tag after this one.</p>');
+        }
+    }
+    else {
+        summary.raw('<p>Built without pushing: the result stays in the builder cache.</p>');
+        if (options.nodes) {
+            summary.table([
+                [
+                    { data: 'Platform', header: true },
+                    { data: 'Node', header: true }
+                ],
+                ...Object.entries(options.nodes).map(([platform, placement]) => [
+                    `<code>${platform}</code>`,
+                    nodeCell(placement)
+                ])
+            ]);
+        }
+    }
+    if (options.timings && options.timings.length > 0) {
+        summary.heading('Build time per platform', 3);
+        summary.table([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Step time', header: true },
+                { data: 'Under emulation (RUN)', header: true },
+                { data: 'Cached steps', header: true }
+            ],
+            ...timingRows(options.timings)
+        ]);
+    }
+    if (options.smoke) {
+        summary.heading('Smoke test', 3);
+        summary.raw(`<p><code>${escapeHtml(options.smoke.args.join(' '))}</code> in each platform's image</p>`);
+        summary.table([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Result', header: true },
+                { data: 'Time', header: true },
+                { data: 'Output', header: true }
+            ],
+            ...smokeRows(options.smoke.results)
+        ]);
+    }
+    if (options.signatureVerifyCommand) {
+        summary.heading('Signature', 3);
+        summary.raw(signatureHtml(options.signatureVerifyCommand));
+    }
+    const disk = options.diskUse
+        ? `; disk use ${escapeHtml(options.diskUse.total)}` +
+            (options.diskUse.reclaimable ? ` (${escapeHtml(options.diskUse.reclaimable)} reclaimable)` : '')
+        : '';
+    const budget = options.cacheMaxSize !== undefined ? `, cache budget ${formatBytes(options.cacheMaxSize)}` : '';
+    summary.raw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`);
+    return summary.toString();
+}
+function writeSummary(reporter, options) {
+    return reporter.appendSummary(summaryHtml(options));
+}
+
+;// CONCATENATED MODULE: ./lib/run/smoke-test.js
+/** The smoke-test phase: the pushed image of every platform run once, results logged, set and summarised. */
+
+
+/** Runs the smoke test; returns the results (the caller reports a failure after the summary is written). */
+async function smokeTest(options) {
+    const ref = parseImageReference(options.image);
+    const repository = `${ref.registry}/${ref.repository}`;
+    const { log } = options;
+    log.info(`running \`${options.args.join(' ')}\` in ${Object.keys(options.platforms).join(', ')} ` +
+        `(${repository}, by digest; at most ${options.timeoutSeconds} s each)`);
+    const { runner, platforms, args, timeoutSeconds, runId } = options;
+    const results = await runSmokeTests({ runner, repository, platforms, args, timeoutSeconds, runId });
+    for (const r of results) {
+        const verdict = r.passed ? 'passed' : r.timedOut ? 'TIMED OUT' : `FAILED (exit code ${r.exitCode})`;
+        log.info(`${r.platform}: ${verdict} in ${r.seconds} s`);
+        for (const line of (r.output || '(no output)').split('\n'))
+            log.info(`  ${line}`);
+    }
+    return results;
+}
+/** The `smoke-results` output: platform -> what happened. */
+function smokeResultsJson(results) {
+    const out = {};
+    for (const r of results) {
+        out[r.platform] = {
+            passed: r.passed,
+            exitCode: r.exitCode,
+            timedOut: r.timedOut,
+            seconds: r.seconds,
+            image: r.image,
+            output: r.output
+        };
+    }
+    return JSON.stringify(out);
+}
+
+;// CONCATENATED MODULE: ./lib/run/outputs.js
+/**
+ * What a run reports: the step outputs, the digests in the log, the job summary, and on failure the error
+ * with a hint for the failures users meet most.
+ */
+
+
+
+
+/** Logs the digests: the index, where it was checked, and each platform's manifest. */
+function logDigests(reporter, report) {
+    const where = report.verified.join(', ') || 'no registry (push is false)';
+    reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`);
+    for (const [platform, digest] of Object.entries(report.platforms))
+        reporter.info(`${platform}  ${digest}`);
+    return report;
+}
+/** Sets the step outputs (builder-name is set as soon as the name is known) and writes the job summary. */
+async function publishOutputs(reporter, result) {
+    const { report, emulation } = result;
+    const set = (name, value) => {
+        reporter.setOutput(name, value);
+    };
+    set('digest', report.digest);
+    set('platform-digests', JSON.stringify(report.platforms));
+    set('metadata', JSON.stringify(report.metadata.raw));
+    set('imageid', result.imageId);
+    set('emulated-platforms', emulation.emulated.join(','));
+    if (result.smoke)
+        set('smoke-results', smokeResultsJson(result.smoke.results));
+    if (result.signatureVerifyCommand)
+        set('signature-verify-command', result.signatureVerifyCommand);
+    await writeSummary(reporter, {
+        tags: result.tags,
+        pushed: result.pushed,
+        report,
+        emulated: emulation.emulated,
+        builder: result.builder,
+        ...(result.nodes ? { nodes: result.nodes } : {}),
+        ...(result.timings ? { timings: result.timings } : {}),
+        ...(result.smoke ? { smoke: result.smoke } : {}),
+        ...(result.diskUse ? { diskUse: result.diskUse } : {}),
+        ...(result.cacheMaxSize !== undefined ? { cacheMaxSize: result.cacheMaxSize } : {}),
+        ...(result.signatureVerifyCommand ? { signatureVerifyCommand: result.signatureVerifyCommand } : {})
+    });
+}
+/** A failure of a run whose inputs were read: the hints are worded for what they set. */
+class RunError extends Error {
+    cause;
+    context;
+    name = 'RunError';
+    constructor(cause, context) {
+        super(messageOf(cause), { cause });
+        this.cause = cause;
+        this.context = context;
+    }
+}
+/** buildx's image ID (what --iidfile writes): the config digest of a single image, else the image digest. */
+function buildxImageId(metadata) {
+    const config = metadata['containerimage.config.digest'];
+    const digest = metadata['containerimage.digest'];
+    if (typeof config === 'string')
+        return config;
+    return typeof digest === 'string' ? digest : '';
+}
+/** Reports a failure: buildx's error is in the message; known registry/emulation errors get a hint. */
+function reportFailure(reporter, error) {
+    const failure = error instanceof RunError ? error.cause : error;
+    const message = messageOf(failure);
+    const context = error instanceof RunError ? error.context : undefined;
+    for (const hint of hintsFor(failureOutput(failure) ?? message, context))
+        reporter.error(hint.message, { title: hint.title });
+    reporter.fail(message);
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/choose.js
+/**
+ * Which buildx this job runs: the runner's `docker buildx` when it is recent enough, else (or when
+ * `buildx-version` names a release) a release from the tool cache or downloaded (see install.ts).
+ * Everything that runs buildx then goes through the chosen `BuildxCli` (see cli.ts).
+ */
+
+
+
+
+
+/**
+ * Which buildx this job runs. An explicit `buildx-version`: that release, from the tool cache or
+ * downloaded. Otherwise the runner's `docker buildx` when it is there and at least `minimum`; when it is
+ * missing or older, FALLBACK_BUILDX_VERSION is installed. When the docker CLI itself is missing, that is
+ * the error.
+ */
+async function chooseBuildx(options) {
+    const { log } = options;
+    const minimum = options.minimum ?? MIN_BUILDX;
+    const needed = options.minimumFor ? ` (${options.minimumFor} needs it)` : '';
+    const requested = normalizeBuildxVersion(options.version);
+    const install = (version) => {
+        const { host } = options;
+        const platform = releasePlatform(host.platform, host.arch, host.armVersion);
+        return installBuildx({ ...options, version, platform, log });
+    };
+    if (requested !== '') {
+        if (compareVersions(coreVersion(requested), minimum) < 0) {
+            throw new BuildxInstallError(`buildx-version ${requested} is too old; this action needs ${minimum} or newer${needed}.`);
+        }
+        return install(requested);
+    }
+    const probe = await options.runner.run('docker', ['buildx', 'version'], { silent: true });
+    if (probe.exitCode === 127) {
+        throw new BuildxInstallError('docker is not installed on this runner (the docker CLI was not found on PATH).');
+    }
+    const installed = probe.exitCode === 0 ? parseBuildxVersion(probe.stdout) : undefined;
+    if (installed && compareVersions(installed, minimum) >= 0) {
+        log.info(`using the runner's docker buildx ${installed}`);
+        return { cli: DOCKER_BUILDX, version: installed, source: 'installed', path: '' };
+    }
+    const reason = installed
+        ? `docker buildx ${installed} is older than ${minimum}${needed}`
+        : 'docker buildx is not installed';
+    log.info(`${reason}: using buildx ${FALLBACK_BUILDX_VERSION} for this job (set buildx-version to choose another)`);
+    try {
+        return await install(FALLBACK_BUILDX_VERSION);
+    }
+    catch (error) {
+        // The download failed: the message says why one was needed, and how to avoid it.
+        throw new BuildxInstallError(`${reason}, so buildx ${FALLBACK_BUILDX_VERSION} was to be installed for this job, and that failed: ` +
+            `${messageOf(error)} (install a newer buildx on the runner, or set buildx-version or buildx-download-url)`, { cause: error });
+    }
+}
+
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./lib/buildx/tls-probe.js
+/**
+ * Why a BuildKit daemon over TLS could not be reached, told by one TLS handshake from this process with the
+ * same CA, client certificate and server name buildx was given. buildx itself often reports only "context
+ * deadline exceeded" (gRPC retries the refused handshake until its deadline), so this runs only after
+ * such a failure, to name the cause: nothing listening, a daemon certificate the CA does not vouch for or
+ * that names another host, or a client certificate the daemon refuses.
+ */
+
+
+
+/** Error codes of a daemon certificate that remote-tls-ca does not vouch for. */
+const UNTRUSTED = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_UNTRUSTED|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID)$/;
+const tls_probe_UNREACHABLE = /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET)$/;
+/** What the handshake with `address` (tcp://HOST:PORT) shows; undefined when it succeeds. */
+async function probeTls(address, files, timeoutMs = 5000) {
+    const url = new URL(address);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const read = (file) => (file ? external_node_fs_namespaceObject.readFileSync(file) : undefined);
+    const servername = files.serverName || ((0,external_node_net_.isIP)(host) ? undefined : host);
+    return new Promise(resolve => {
+        let settled = false;
+        const done = (problem) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(problem);
+        };
+        // One timer at a time: the time limit of the handshake, then the wait for an alert after it.
+        let timer = setTimeout(() => {
+            done({ kind: 'unreachable', detail: `no TLS answer within ${timeoutMs / 1000} s` });
+        }, timeoutMs);
+        const cert = read(files.cert);
+        const key = read(files.key);
+        const socket = external_node_tls_.connect({
+            host,
+            port: Number(url.port),
+            ca: read(files.cacert),
+            ...(cert ? { cert } : {}),
+            ...(key ? { key } : {}),
+            ...(servername ? { servername } : {}),
+            ALPNProtocols: ['h2']
+        });
+        let handshaken = false;
+        socket.on('secureConnect', () => {
+            handshaken = true;
+            // With TLS 1.3 a refused client certificate arrives as an alert just after the handshake.
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+                done(undefined);
+            }, 1000);
+        });
+        socket.on('error', (error) => {
+            const code = error.code ?? '';
+            const detail = `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}`;
+            if (tls_probe_UNREACHABLE.test(code) && !handshaken)
+                done({ kind: 'unreachable', detail });
+            else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+                done({ kind: 'server-name', detail });
+            else if (UNTRUSTED.test(code))
+                done({ kind: 'server-certificate', detail });
+            else
+                done({ kind: 'client-certificate', detail });
+        });
+        // A daemon that refuses the certificate may also just close the connection after the handshake.
+        socket.on('close', () => {
+            if (handshaken)
+                done({
+                    kind: 'client-certificate',
+                    detail: 'the daemon closed the connection just after the handshake'
+                });
+            else
+                done({ kind: 'unreachable', detail: 'the connection closed before the TLS handshake' });
+        });
+        socket.resume();
+    });
+}
+/** The sentence for a problem, naming the inputs to change. */
+function describeTlsProblem(problem) {
+    switch (problem.kind) {
+        case 'unreachable':
+            return `nothing answers there (${problem.detail}): check that its buildkitd listens on that address (--addr tcp://...) and that this runner can reach it`;
+        case 'server-certificate':
+            return `TLS: the daemon's certificate is not signed by remote-tls-ca (${problem.detail}); give the CA that signed its --tlscert`;
+        case 'server-name':
+            return `TLS: the daemon's certificate does not name the host of the node's address (${problem.detail}); set remote-tls-server-name to a name it holds`;
+        case 'client-certificate':
+            return `TLS: the daemon refused the client certificate (${problem.detail}); remote-tls-cert must be signed by the CA the daemon trusts (its --tlscacert), with remote-tls-key its key`;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/remote.js
+/**
+ * A builder that mixes the runner's own BuildKit with the BuildKit daemons of a build farm. buildx cannot
+ * mix drivers in one builder, but its remote driver reaches both: the runner's docker-container builder
+ * (created as without remote nodes: generated buildkitd.toml, CAs, QEMU, host network) joins as
+ * `docker-container://buildx_buildkit_<runner builder>0`, and each daemon as `tcp://HOST:PORT` with the
+ * client certificate. One `buildx build` then sends each platform to the node that serves it, and buildx
+ * merges the nodes' results into one index. A remote daemon keeps its own buildkitd.toml: the remote
+ * driver takes no --config and no --buildkitd-flags.
+ */
+
+
+
+
+/** The container buildx runs for a docker-container builder's first node. */
+function builderContainer(builder) {
+    return `buildx_buildkit_${nodeName(builder, 0)}`;
+}
+/** The name of the runner's docker-container builder that serves a remote-driver builder. */
+function runnerBuilderName(builder) {
+    return `${builder}-runner`;
+}
+/**
+ * The remote builder's nodes in order: the runner's BuildKit for the platforms no daemon serves (left out
+ * when there are none), then each daemon.
+ */
+function remoteNodes(options) {
+    const own = options.runnerPlatforms.length > 0
+        ? [
+            {
+                platforms: options.runnerPlatforms,
+                endpoint: `docker-container://${builderContainer(runnerBuilderName(options.builder))}`,
+                label: ''
+            }
+        ]
+        : [];
+    const daemons = options.nodes.map(node => ({
+        platforms: node.platforms,
+        endpoint: node.endpoint,
+        label: nodeLabel(node),
+        // A BuildKit pod is reached through kubectl exec: no TLS of its own.
+        ...(isTcpDaemon(node) && options.tls ? { tls: options.tls } : {})
+    }));
+    return [...own, ...daemons];
+}
+/** `docker buildx create [--append]` of node `index` of the remote-driver builder `builder`. */
+function remoteNodeArgs(builder, node, index) {
+    const args = ['buildx', 'create', ...(index > 0 ? ['--append'] : [])];
+    args.push('--name', builder, '--node', nodeName(builder, index), '--driver', 'remote');
+    if (node.tls) {
+        args.push('--driver-opt', `cacert=${node.tls.cacert}`);
+        if (node.tls.cert)
+            args.push('--driver-opt', `cert=${node.tls.cert}`);
+        if (node.tls.key)
+            args.push('--driver-opt', `key=${node.tls.key}`);
+        if (node.tls.serverName)
+            args.push('--driver-opt', `servername=${node.tls.serverName}`);
+    }
+    args.push('--platform', node.platforms.join(','), '--bootstrap', node.endpoint);
+    return args;
+}
+/** buildx output that means the TLS handshake with a daemon failed. */
+const TLS_FAILURE = /tls:|x509:|certificate|handshake/i;
+/** buildx output that means the daemon cannot be reached at all. */
+const remote_UNREACHABLE = /connection refused|no such host|i\/o timeout|no route to host|deadline exceeded/i;
+/**
+ * Creates the remote-driver builder, node by node. A daemon that refuses the TLS handshake, or cannot be
+ * reached, fails with an error naming its line of nodes; other failures stay CommandErrors (so start-up
+ * flakes are retried).
+ */
+async function createRemoteBuilder(runner, builder, nodes) {
+    for (const [index, node] of nodes.entries()) {
+        const name = nodeName(builder, index);
+        const where = node.label || 'the runner’s BuildKit';
+        const what = `Adding builder node ${name} (${where}) for ${node.platforms.join(', ')}`;
+        try {
+            await runChecked(runner, 'docker', remoteNodeArgs(builder, node, index), { what });
+        }
+        catch (error) {
+            if (!(error instanceof CommandError) || !node.label)
+                throw error;
+            const output = `${error.stderr}\n${error.stdout}`;
+            const reason = lastLine(error.stderr) || `exit code ${error.exitCode}`;
+            const head = `Builder node ${node.label} (nodes input, for ${node.platforms.join(', ')})`;
+            // buildx often says only "context deadline exceeded": one handshake of our own tells why.
+            const problem = node.tls ? await probeTls(node.endpoint, node.tls) : undefined;
+            if (problem) {
+                throw new Error(`${head} could not be used (buildx: ${reason}): ${describeTlsProblem(problem)}.`, {
+                    cause: error
+                });
+            }
+            if (TLS_FAILURE.test(output)) {
+                throw new Error(`${head}: the TLS handshake with the BuildKit daemon failed: ${reason}. Check that remote-tls-ca is ` +
+                    "the CA of the daemon's certificate, that remote-tls-cert and remote-tls-key are a client " +
+                    'certificate the daemon trusts (its --tlscacert) with its key, and remote-tls-server-name when the ' +
+                    "certificate does not name the node's host.", { cause: error });
+            }
+            if (remote_UNREACHABLE.test(output)) {
+                throw new Error(`${head} is not reachable: ${reason}. Check that its buildkitd listens there (--addr tcp://...) ` +
+                    'and that this runner can reach it, or remove the line from nodes.', { cause: error });
+            }
+            throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/docker/config-file.js
+/**
+ * Docker's config.json (`<DOCKER_CONFIG>/config.json`): where it is, reading it without ever quoting its
+ * text (it holds credentials), and replacing it in place: through a symlink, keeping its mode.
+ */
+
+
+
+
+/** The directory whose config.json the docker CLI (and buildx) read: $DOCKER_CONFIG, else ~/.docker. */
+function dockerConfigDir(env) {
+    return env['DOCKER_CONFIG'] || external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker');
+}
+function dockerConfigFile(configDir) {
+    return external_node_path_namespaceObject.join(configDir, 'config.json');
+}
+/**
+ * Reads config.json. A missing file, or an empty one, is not an error (docker treats both as no
+ * settings); an unreadable or malformed one is reported in the result, never thrown.
+ */
+function readDockerConfig(file) {
+    let text;
+    try {
+        text = external_node_fs_namespaceObject.readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        if (errorCode(error) === 'ENOENT')
+            return { status: 'missing', file };
+        return { status: 'invalid', file, problem: `Cannot read docker config ${file}: ${messageOf(error)}` };
+    }
+    if (text.trim() === '')
+        return { status: 'found', file, config: {} };
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        // Not JSON.parse's message: it quotes the text around the error, which may be someone's credentials.
+        return { status: 'invalid', file, problem: `Docker config ${file} is not valid JSON; fix or remove it` };
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return {
+            status: 'invalid',
+            file,
+            problem: `Docker config ${file} is not a JSON object; fix or remove it`
+        };
+    }
+    return { status: 'found', file, config: parsed };
+}
+/** The config, {} when there is none; throws the read's problem when the file is malformed. */
+function dockerConfigOrThrow(read) {
+    if (read.status === 'invalid')
+        throw new Error(read.problem);
+    return read.status === 'found' ? read.config : {};
+}
+/**
+ * Replaces config.json atomically, through a symlink to where it really lives, keeping the mode of an
+ * existing file (a new one is 0600: it holds credentials).
+ */
+function writeDockerConfig(file, config) {
+    external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.dirname(file), { recursive: true });
+    const target = external_node_fs_namespaceObject.existsSync(file) ? external_node_fs_namespaceObject.realpathSync(file) : file;
+    const mode = external_node_fs_namespaceObject.existsSync(target) ? external_node_fs_namespaceObject.statSync(target).mode & 0o777 : 0o600;
+    const tmp = `${target}.${process.pid}.tmp`;
+    external_node_fs_namespaceObject.writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode });
+    external_node_fs_namespaceObject.chmodSync(tmp, mode);
+    external_node_fs_namespaceObject.renameSync(tmp, target);
+}
+
+;// CONCATENATED MODULE: ./lib/docker/login.js
+/**
+ * Registry login without dockerd, and without touching the user's docker config: every docker and buildx
+ * command of a run gets its own DOCKER_CONFIG directory (in the run's work directory) holding a copy of
+ * the user's config.json plus this run's login entry. Everything else of the user's directory
+ * (`buildx` with the builder instances, `cli-plugins`, `contexts`, TLS files) is linked, so builders,
+ * plugins and contexts are the same. Two runs on one runner never see (or remove) each other's
+ * credentials; the post step removes the run's directory with its work directory.
+ */
+
+
+
+
+
+/** The `auth` value of a login entry (base64 of `username:password`): as secret as the password. */
+function loginToken(options) {
+    return Buffer.from(`${options.username}:${options.password}`).toString('base64');
+}
+/** `config` with the login entry for `registry` (buildx reads it for the push and the pulls). */
+function withLogin(config, options) {
+    const token = loginToken(options);
+    const key = configKey(options.registry);
+    const out = { ...config, auths: { ...config.auths, [key]: { auth: token } } };
+    // A credential store would shadow the file entry; an empty helper makes the CLI read the file for this host.
+    if (config.credsStore || config.credHelpers?.[key] !== undefined)
+        out.credHelpers = { ...config.credHelpers, [key]: '' };
+    return out;
+}
+/** Creates the run's docker config directory (see the module comment). */
+function createRunDockerConfig(options) {
+    const { userDir, dir } = options;
+    external_node_fs_namespaceObject.mkdirSync(dir, { mode: 0o700 });
+    const read = readDockerConfig(dockerConfigFile(userDir));
+    const warning = read.status === 'invalid'
+        ? `${read.problem}. buildx ignores it with a warning; this run goes on without its settings` +
+            (options.login ? ` (with the login inputs for ${options.login.registry})` : '')
+        : undefined;
+    const base = read.status === 'found' ? read.config : {};
+    writeDockerConfig(dockerConfigFile(dir), options.login ? withLogin(base, options.login) : base);
+    // buildx creates its directory on first use; it must be the user's, shared by every run.
+    external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.join(userDir, 'buildx'), { recursive: true });
+    for (const entry of external_node_fs_namespaceObject.readdirSync(userDir)) {
+        if (entry === 'config.json' || entry.startsWith('config.json.'))
+            continue;
+        external_node_fs_namespaceObject.symlinkSync(external_node_path_namespaceObject.join(userDir, entry), external_node_path_namespaceObject.join(dir, entry));
+    }
+    const copied = read.status === 'found';
+    return warning === undefined ? { dir, copied } : { dir, copied, warning };
+}
+
+;// CONCATENATED MODULE: ./lib/run/state.js
+const KEYS = {
+    builder: 'builder',
+    tempDir: 'temp-dir',
+    buildx: 'buildx',
+    runnerBuilder: 'runner-builder'
+};
+const MAIN_STARTED = 'main-started';
+/** The argument dist/post.js adds to the process's arguments: this run of the bundle is the post step. */
+const POST_STEP_FLAG = '--post-step';
+/** Whether main started in this job (else the post step has nothing to clean up). */
+function mainStarted(store) {
+    return store.get(MAIN_STARTED) === 'true';
+}
+function markMainStarted(store) {
+    store.save(MAIN_STARTED, 'true');
+}
+function save(store, key, value) {
+    store.save(KEYS[key], value);
+}
+function load(store) {
+    return {
+        builder: store.get(KEYS.builder),
+        tempDir: store.get(KEYS.tempDir),
+        buildx: store.get(KEYS.buildx),
+        runnerBuilder: store.get(KEYS.runnerBuilder)
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/run/provision.js
+/**
+ * Provisioning the builder: choosing the buildx this job runs and having a builder of that name ready
+ * (created for this run, or reused when asked). With no buildx-version asked for, the runner's buildx is
+ * checked while the builder already starts with it: only when that buildx turns out to be missing or too
+ * old is the attempt discarded and the builder created again with a downloaded one.
+ *
+ * The builder name is saved for the post step *before* `buildx create` (a half-created builder is still
+ * removed), and cleared again when the name turns out to belong to a builder this run did not create.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** Chooses the buildx and has the builder ready. */
+async function provisionBuilder(options) {
+    const { deps, inputs } = options;
+    const messages = [];
+    const needs = minimumBuildx(inputs.buildOptions);
+    const choice = chooseBuildx({
+        minimumFor: needs.input,
+        version: inputs.buildxVersion,
+        urlTemplate: inputs.buildxDownloadUrl,
+        checksumUrlTemplate: inputs.buildxChecksumUrl,
+        minimum: needs.input ? needs.version : MIN_BUILDX,
+        runner: deps.runner,
+        host: deps.host,
+        dirs: runnerDirs(deps.env),
+        log: {
+            info: message => messages.push(message),
+            warning: message => {
+                deps.reporter.warning(message);
+            }
+        }
+    });
+    const using = (cli) => withBuildx(deps.runner, cli);
+    const optimistic = inputs.buildxVersion === '' ? createOrReuse(options, using(DOCKER_BUILDX)) : undefined;
+    const [chosen, attempt] = await Promise.allSettled([choice, optimistic]);
+    for (const message of messages)
+        deps.reporter.info(message);
+    if (chosen.status === 'rejected')
+        throw chosen.reason;
+    const runner = using(chosen.value.cli);
+    const provisioned = { runner, buildxVersion: chosen.value.version };
+    if (chosen.value.cli === DOCKER_BUILDX && optimistic) {
+        if (attempt.status === 'rejected')
+            throw attempt.reason;
+        return provisioned;
+    }
+    save(deps.reporter, 'buildx', serializeBuildxCli(chosen.value.cli));
+    if (optimistic && attempt.status === 'fulfilled') {
+        if (attempt.value === 'reused')
+            return provisioned; // not ours: any buildx can use it as it is
+        await removeBuilder(using(DOCKER_BUILDX), options.name).catch(() => 'absent');
+    }
+    await createOrReuse(options, runner);
+    return provisioned;
+}
+/** Creates this run's builder (retrying start-up flakes), or reuses an existing one when asked. */
+async function createOrReuse(options, runner) {
+    const { deps, inputs, name } = options;
+    const buildxDir = buildxConfigDir(deps.env, dockerConfigDir(deps.env));
+    if (inputs.reuseBuilder && (await builderExists(runner, name, buildxDir))) {
+        deps.reporter.warning(`Reusing the existing builder ${name}: it keeps its own configuration (this run's buildkitd.toml is not ` +
+            'applied) and is not removed after the job.', { title: 'Builder reused' });
+        return 'reused';
+    }
+    save(deps.reporter, 'builder', name); // before create: a half-created builder is still removed by the post step
+    const remote = inputs.nodes.some(node => node.remote);
+    const runnerBuilder = remote ? runnerBuilderName(name) : name;
+    if (remote)
+        save(deps.reporter, 'runnerBuilder', runnerBuilder);
+    const runnerOwn = runnerPlatforms(inputs.platforms, inputs.nodes);
+    if (remote)
+        for (const node of inputs.nodes)
+            deps.reporter.info(`${nodeLabel(node)} builds ${node.platforms.join(', ')} with its own buildkitd settings: this run's ` +
+                'buildkitd.toml, buildkitd-flags and driver-opts apply to the runner’s BuildKit only');
+    try {
+        await withRetries(retryOptions(deps, inputs, 'Creating the builder'), async (attempt) => {
+            if (attempt > 0) {
+                await removeBuilder(runner, name).catch(() => 'absent');
+                if (remote)
+                    await removeBuilder(runner, runnerBuilder).catch(() => 'absent');
+            }
+            const settings = {
+                name: runnerBuilder,
+                buildkitImage: inputs.buildkitImage,
+                hostNetwork: inputs.hostNetwork,
+                driverOpts: inputs.driverOpts,
+                proxyEnv: inputs.proxy ? proxyEnvironment(deps.env) : {},
+                buildkitdFlags: entitlementFlags(inputs.buildkitdFlags, {
+                    hostNetwork: inputs.hostNetwork,
+                    network: inputs.network,
+                    allow: inputs.buildOptions.allow
+                }),
+                configFile: options.configFile,
+                // With nodes, the runner's node is told its platforms: buildx would otherwise send it the nodes'
+                // platforms too (it lists them as emulated ones).
+                ...(inputs.nodes.length > 0 ? { platforms: runnerOwn } : {})
+            };
+            if (!remote) {
+                await createBuilder(runner, settings);
+                await appendNodes(runner, settings, inputs.nodes);
+                return;
+            }
+            // The runner's BuildKit as always (when it builds anything), then the remote-driver builder over it
+            // and the daemons.
+            if (runnerOwn.length > 0)
+                await createBuilder(runner, settings);
+            const nodes = remoteNodes({
+                builder: name,
+                runnerPlatforms: runnerOwn,
+                nodes: inputs.nodes,
+                tls: options.remoteTls
+            });
+            await createRemoteBuilder(runner, name, nodes);
+        });
+    }
+    catch (error) {
+        if (error instanceof BuilderExistsError)
+            save(deps.reporter, 'builder', ''); // someone else's: leave it alone
+        throw error;
+    }
+    return 'created';
+}
+
+;// CONCATENATED MODULE: ./lib/run/nodes.js
+/** Builder nodes in a run: which ones join, and which node builds each platform (for the summary). */
+
+/** The inputs with only the nodes that build at least one platform asked for (others would only start). */
+function nodesInUse(reporter, inputs) {
+    const nodes = inputs.nodes.filter(node => {
+        const used = node.platforms.some(p => inputs.platforms.includes(p));
+        if (!used)
+            reporter.info(`nodes: ${node.endpoint} is not joined: it builds none of ${inputs.platforms.join(', ')}`);
+        return used;
+    });
+    return { ...inputs, nodes };
+}
+/** `{ nodes }` for the outputs when the builder has nodes, else nothing. */
+function placementOf(builder, inputs) {
+    return inputs.nodes.length > 0 ? { nodes: nodePlacement(builder, inputs.platforms, inputs.nodes) } : {};
+}
+
+;// CONCATENATED MODULE: ./lib/run/loopback.js
+/**
+ * Registries on this machine's loopback (`localhost:5000`, `127.0.0.1:5000`): the builder runs in a
+ * container, whose own loopback is not the runner's, so it reaches them only on the host network. A run
+ * that names one (a tag, an insecure registry, a CA, a mirror) gets the host network, and the log says why.
+ */
+
+
+/** The loopback registries the inputs name, each once, in input order. */
+function loopbackRegistries(inputs) {
+    const hosts = [
+        ...inputs.tags.map(tag => parseImageReference(tag).registry),
+        ...inputs.insecureRegistries.map(r => r.host),
+        ...inputs.caCerts.map(c => c.host),
+        ...[...inputs.registryMirrors.values()].flatMap(mirrors => mirrors.map(m => m.host))
+    ];
+    return [...new Set(hosts.filter(isLoopbackHost))];
+}
+/**
+ * The inputs with the host network on when a loopback registry needs it (unless driver-opts choose the
+ * builder's network themselves); as they are otherwise.
+ */
+function hostNetworkForLoopback(log, inputs) {
+    if (inputs.hostNetwork || inputs.reuseBuilder)
+        return inputs;
+    const loopback = loopbackRegistries(inputs);
+    if (loopback.length === 0)
+        return inputs;
+    if (inputs.driverOpts.some(opt => /^network=/.test(opt)))
+        return inputs;
+    log.info(`host-network: true, because ${loopback.join(', ')} ${loopback.length > 1 ? 'are' : 'is'} on this machine's ` +
+        'loopback, which the builder container reaches only on the host network');
+    return { ...inputs, hostNetwork: true };
+}
+
 ;// CONCATENATED MODULE: ./lib/docker/credentials.js
 /**
  * Reads registry credentials the way the docker CLI does: `credHelpers`, then `credsStore`, then the
@@ -47253,11 +47472,13 @@ class RegistryClient {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/run/registry-access.js
+;// CONCATENATED MODULE: ./lib/step/registries.js
 /**
- * How the run talks to a registry after the build: the way BuildKit did (HTTP or HTTPS, CAs and TLS
- * verification from the generated buildkitd.toml), with the credentials docker's config holds for it, and
- * through the job's proxy.
+ * The one way the action's steps reach a registry after (or without) BuildKit: the way BuildKit does (HTTP
+ * or HTTPS, CAs and TLS verification from the buildkitd.toml table: the builder's, or for the merge action
+ * the same table made from the same inputs), with the login inputs for their registry and the docker
+ * config's credentials for the others, through the job's proxy. One client per registry, opened on first
+ * use and shared by every phase (its token serves them all); the caller closes them.
  */
 
 
@@ -47265,35 +47486,68 @@ class RegistryClient {
 
 
 
-/** A client for one registry ('127.0.0.1:5000', 'docker.io'); the caller closes it. */
-async function openRegistryClient(registry, access) {
-    const settings = registrySettings(access.config, registry);
-    const credentials = await credentialsOf(registry, access);
-    const extraCaFile = access.env?.NODE_EXTRA_CA_CERTS;
-    return RegistryClient.open({
-        registry,
-        transport: { plainHttp: settings.plainHttp, insecure: settings.insecure, caFiles: settings.ca },
-        proxyFor: access.proxyFor ?? systemProxy,
-        now: access.now ?? Date.now,
-        ...(credentials ? { credentials } : {}),
-        ...(extraCaFile ? { extraCaFile } : {}),
-        ...(access.timeoutMs !== undefined ? { timeoutMs: access.timeoutMs } : {})
-    });
+function openRegistries(options) {
+    const opened = new Map();
+    const loginFor = (registry) => options.login && canonicalRegistry(options.login.registry) === registry ? options.login : undefined;
+    const open = async (registry) => {
+        const settings = registrySettings(options.config, registry);
+        const credentials = await credentialsOf(registry, loginFor(registry), options);
+        const extraCaFile = options.env?.NODE_EXTRA_CA_CERTS;
+        return RegistryClient.open({
+            registry,
+            transport: { plainHttp: settings.plainHttp, insecure: settings.insecure, caFiles: settings.ca },
+            proxyFor: options.proxyFor ?? systemProxy,
+            now: options.now ?? Date.now,
+            ...(credentials ? { credentials } : {}),
+            ...(extraCaFile ? { extraCaFile } : {}),
+            ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})
+        });
+    };
+    return {
+        config: options.config,
+        client: registry => {
+            let client = opened.get(registry);
+            if (client === undefined) {
+                client = open(registry);
+                // A client that failed to open is not kept: the next phase tries again.
+                const pending = client;
+                pending.catch(() => {
+                    if (opened.get(registry) === pending)
+                        opened.delete(registry);
+                });
+                opened.set(registry, client);
+            }
+            return client;
+        },
+        describe: registry => {
+            const s = registrySettings(options.config, registry);
+            const how = s.plainHttp ? 'plain HTTP' : s.insecure ? 'HTTPS, unverified' : 'HTTPS';
+            const ca = s.ca.length > 0 ? ', private CA' : '';
+            const login = loginFor(registry) ? ', login inputs' : '';
+            return `${registry} (${how}${ca}${login})`;
+        },
+        close: () => {
+            for (const client of opened.values())
+                client.then(c => {
+                    c.close();
+                }, () => undefined);
+            opened.clear();
+        }
+    };
 }
 /**
- * The credentials to read `registry` with: the login inputs for their registry, else the run's docker
- * config. A docker config that cannot be read (or a credential helper that fails) is a warning, and the
- * registry is read anonymously, as buildx goes on without it.
+ * The credentials to read `registry` with: the login inputs for their registry, else the docker config's.
+ * A docker config that cannot be read (or a credential helper that fails) is a warning, and the registry is
+ * read anonymously, as buildx goes on without it.
  */
-async function credentialsOf(registry, access) {
-    const login = access.login;
-    if (login && canonicalRegistry(login.registry) === registry)
+async function credentialsOf(registry, login, options) {
+    if (login)
         return { username: login.username, password: login.password };
     try {
-        return await credentialsFor(registry, { configDir: access.dockerConfigDir, runner: access.runner });
+        return await credentialsFor(registry, { configDir: options.dockerConfigDir, runner: options.runner });
     }
     catch (error) {
-        access.reporter.warning(`${messageOf(error)}. Reading ${registry} without credentials.`, {
+        options.reporter.warning(`${messageOf(error)}. Reading ${registry} without credentials.`, {
             title: 'Docker credentials unavailable'
         });
         return undefined;
@@ -47335,23 +47589,18 @@ function pushRepositories(inputs) {
 async function checkPushAccess(access, repositories) {
     const { reporter } = access;
     const refused = [];
+    // A registry that does not answer quickly gets no verdict here: the push has its own time limits.
+    const registries = openRegistries({ ...access, timeoutMs: CHECK_TIMEOUT_MS });
     for (const { registry, repository } of repositories) {
         const where = `${registry}/${repository}`;
         const started = Date.now();
         try {
-            // A registry that does not answer quickly gets no verdict here: the push has its own time limits.
-            const client = await openRegistryClient(registry, { ...access, timeoutMs: CHECK_TIMEOUT_MS });
-            try {
-                const answer = await client.checkPush(repository);
-                const ms = Date.now() - started;
-                if (answer === 'allowed')
-                    reporter.info(`${where}: push allowed (${ms} ms)`);
-                else
-                    reporter.info(`${where}: no verdict (${answer.inconclusive}); the push will tell`);
-            }
-            finally {
-                client.close();
-            }
+            const answer = await (await registries.client(registry)).checkPush(repository);
+            const ms = Date.now() - started;
+            if (answer === 'allowed')
+                reporter.info(`${where}: push allowed (${ms} ms)`);
+            else
+                reporter.info(`${where}: no verdict (${answer.inconclusive}); the push will tell`);
         }
         catch (error) {
             if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) {
@@ -47362,6 +47611,7 @@ async function checkPushAccess(access, repositories) {
             }
         }
     }
+    registries.close();
     if (refused.length === 0)
         return;
     throw new Error('Push access refused before building (nothing was built): check the username and password inputs (the ' +
@@ -48286,45 +48536,39 @@ function mib(bytes) {
 
 
 
-
 const CONFIG_LIMIT = 4 * 1024 * 1024;
 async function checkContent(options) {
     const reference = parseImageReference(options.image);
-    const client = await openRegistryClient(reference.registry, options);
-    try {
-        const fetch = (what, attempt) => withRetries({ ...options.retry, what, classify: transientRegistryFailure }, attempt);
-        const read = new Reader(client, reference.repository, fetch);
-        const index = parseJsonObject(options.index.raw) ?? {};
-        const images = new Map();
-        let errors;
-        if (manifestKind(options.index.mediaType, index) === 'index') {
-            const entries = (Array.isArray(index['manifests']) ? index['manifests'] : []).filter((entry) => isRecord(entry) && !isAttestation(entry) && typeof entry['digest'] === 'string');
-            for (const entry of entries) {
-                const digest = entry['digest'];
-                images.set(digest, await read.image(digest));
-            }
-            errors = pushedIndexProblems({ index, requested: options.platforms, manifests: listed(images) });
+    const client = await options.registries.client(reference.registry);
+    const fetch = (what, attempt) => withRetries({ ...options.retry, what, classify: transientRegistryFailure }, attempt);
+    const read = new Reader(client, reference.repository, fetch);
+    const index = parseJsonObject(options.index.raw) ?? {};
+    const images = new Map();
+    let errors;
+    if (manifestKind(options.index.mediaType, index) === 'index') {
+        const entries = (Array.isArray(index['manifests']) ? index['manifests'] : []).filter((entry) => isRecord(entry) && !isAttestation(entry) && typeof entry['digest'] === 'string');
+        for (const entry of entries) {
+            const digest = entry['digest'];
+            images.set(digest, await read.image(digest));
         }
-        else {
-            const image = await read.image(options.index.digest);
-            images.set(options.index.digest, image);
-            errors = singleManifestProblems(options.platforms, image.listed);
-        }
-        const warnings = [];
-        if (options.binaries !== 'false') {
-            for (const image of platformImages(index, images, options)) {
-                const report = await checkPlatformBinaries(image, layer => read.layer(layer), options);
-                options.reporter.info(describeBinaries(report));
-                const failures = binaryFailures(report);
-                (options.binaries === 'error' ? errors : warnings).push(...failures);
-                warnings.push(...binaryNotes(report));
-            }
-        }
-        return { errors, warnings };
+        errors = pushedIndexProblems({ index, requested: options.platforms, manifests: listed(images) });
     }
-    finally {
-        client.close();
+    else {
+        const image = await read.image(options.index.digest);
+        images.set(options.index.digest, image);
+        errors = singleManifestProblems(options.platforms, image.listed);
     }
+    const warnings = [];
+    if (options.binaries !== 'false') {
+        for (const image of platformImages(index, images, options)) {
+            const report = await checkPlatformBinaries(image, layer => read.layer(layer), options);
+            options.reporter.info(describeBinaries(report));
+            const failures = binaryFailures(report);
+            (options.binaries === 'error' ? errors : warnings).push(...failures);
+            warnings.push(...binaryNotes(report));
+        }
+    }
+    return { errors, warnings };
 }
 function listed(images) {
     return new Map([...images].map(([digest, image]) => [digest, image.listed]));
@@ -48436,6 +48680,212 @@ const WRONG_BINARIES_HINT = 'Binaries built for another platform usually come fr
     'cross-compile for the target (e.g. GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v}) and copy the result ' +
     'into a stage FROM the target platform. check-binaries: warning (or false) lets such an image through.';
 
+;// CONCATENATED MODULE: ./lib/oci/digests.js
+/**
+ * Digests of a pushed image: what buildx reported (its --metadata-file) and what the registry serves,
+ * and the comparison of the two. Pure functions; the registry client fetches the bytes.
+ */
+
+
+
+/** Parses the JSON buildx writes with --metadata-file. */
+function parseBuildMetadata(json) {
+    let parsed;
+    try {
+        parsed = JSON.parse(json);
+    }
+    catch (error) {
+        throw new Error(`The buildx metadata file is not valid JSON: ${messageOf(error)}`, { cause: error });
+    }
+    if (!isRecord(parsed))
+        throw new Error('The buildx metadata file does not hold a JSON object');
+    const names = parsed['image.name'];
+    const imageNames = typeof names === 'string'
+        ? names
+            .split(',')
+            .map(name => name.trim())
+            .filter(name => name !== '')
+        : [];
+    const result = { imageNames, raw: parsed };
+    const descriptor = parsed['containerimage.descriptor'];
+    const digest = parsed['containerimage.digest'] ?? (isRecord(descriptor) ? descriptor['digest'] : undefined);
+    if (digest !== undefined) {
+        if (typeof digest !== 'string' || !isDigest(digest)) {
+            throw new Error(`The buildx metadata has an invalid containerimage.digest: ${JSON.stringify(digest)}`);
+        }
+        result.digest = digest;
+    }
+    if (isRecord(descriptor)) {
+        if (typeof descriptor['mediaType'] === 'string')
+            result.mediaType = descriptor['mediaType'];
+        const platform = digests_platformOf(descriptor['platform']);
+        if (platform !== undefined)
+            result.platform = formatPlatform(platform);
+    }
+    return result;
+}
+/**
+ * From the raw bytes the registry served: digest (sha256 of the bytes) and platform -> digest.
+ * Index/manifest-list: every entry with a platform, EXCLUDING attestation manifests (annotation
+ * vnd.docker.reference.type = attestation-manifest, or platform unknown/unknown); the first entry wins
+ * when two share a platform. Single image manifest: { [fallbackPlatform]: digest } (fallbackPlatform from
+ * metadata; if absent, throws a clear error).
+ */
+function digestsFromManifest(raw, mediaType, fallbackPlatform) {
+    const digest = sha256Digest(raw);
+    let parsed;
+    try {
+        parsed = JSON.parse(raw.toString('utf8'));
+    }
+    catch (error) {
+        throw new Error(`The manifest ${digest} is not valid JSON: ${messageOf(error)}`, { cause: error });
+    }
+    if (!isRecord(parsed))
+        throw new Error(`The manifest ${digest} is not a JSON object`);
+    const kind = manifestKind(mediaType, parsed);
+    if (kind === undefined) {
+        throw new Error(`The manifest ${digest} has media type "${mediaType}", which is neither an image index nor an image manifest`);
+    }
+    if (kind === 'manifest') {
+        if (fallbackPlatform === undefined || fallbackPlatform.trim() === '') {
+            throw new Error(`The registry serves a single-platform image manifest (${digest}), and the build metadata does not say ` +
+                'which platform it is for (containerimage.descriptor.platform is missing)');
+        }
+        return { digest, platforms: { [normalizePlatform(fallbackPlatform)]: digest } };
+    }
+    const manifests = parsed['manifests'];
+    if (!Array.isArray(manifests))
+        throw new Error(`The image index ${digest} has no "manifests" list`);
+    const platforms = {};
+    for (const entry of manifests) {
+        if (!isRecord(entry) || isAttestation(entry))
+            continue;
+        const platform = digests_platformOf(entry['platform']);
+        const entryDigest = entry['digest'];
+        if (platform === undefined || typeof entryDigest !== 'string')
+            continue;
+        if (platform.os === 'unknown' && platform.architecture === 'unknown')
+            continue;
+        const key = formatPlatform(platform);
+        if (!(key in platforms))
+            platforms[key] = entryDigest;
+    }
+    return { digest, platforms };
+}
+/**
+ * Compares what the registry served with what buildx reported; throws an Error naming both digests and
+ * the image when they differ, or when expectedPlatforms (e.g. ['linux/amd64','linux/arm64']) are missing
+ * from what is served, or when nothing served has a platform.
+ */
+function verifyDigests(options) {
+    const { image, expectedDigest, served } = options;
+    if (served.digest.toLowerCase() !== expectedDigest.toLowerCase()) {
+        throw new Error(`The registry serves ${served.digest} for ${image}, but buildx reported pushing ${expectedDigest}; ` +
+            'the tag was changed by something else, or the push did not complete');
+    }
+    const servedPlatforms = Object.keys(served.platforms);
+    if (servedPlatforms.length === 0) {
+        throw new Error(`The registry serves ${served.digest} for ${image}, but it lists no platform images`);
+    }
+    const missing = options.expectedPlatforms.filter(p => !(normalizePlatform(p) in served.platforms));
+    if (missing.length > 0) {
+        throw new Error(`The registry serves ${served.digest} for ${image} without ${missing.join(', ')}; ` +
+            `it has ${servedPlatforms.join(', ')}`);
+    }
+}
+function digests_platformOf(value) {
+    if (!isRecord(value))
+        return undefined;
+    const { os, architecture, variant } = value;
+    if (typeof os !== 'string' || typeof architecture !== 'string' || os === '' || architecture === '') {
+        return undefined;
+    }
+    return typeof variant === 'string' && variant !== '' ? { os, architecture, variant } : { os, architecture };
+}
+
+;// CONCATENATED MODULE: ./lib/run/verify.js
+/**
+ * The digests this action reports: the index digest from buildx's metadata file, checked against what the
+ * registry serves (one manifest fetch per pushed repository, talking to each registry the way BuildKit
+ * did: same HTTP/HTTPS choice, CAs and verification), and the per-platform digests from that index.
+ */
+
+
+
+
+
+async function reportDigests(options) {
+    const metadata = parseBuildMetadata(external_node_fs_namespaceObject.readFileSync(options.metadataFile, 'utf8'));
+    const digest = metadata.digest ?? '';
+    if (!options.pushed)
+        return { digest, platforms: {}, verified: [], metadata, moved: [] };
+    if (!digest) {
+        throw new Error(`buildx reported no image digest in ${options.metadataFile} after pushing, so nothing can be checked ` +
+            'in the registry. Is an output other than the registry set (outputs, cache-to)?');
+    }
+    // One fetch per repository (tags of the same repository share the pushed index), one look-up per tag.
+    const repositories = new Map();
+    for (const name of metadata.imageNames.length > 0 ? metadata.imageNames : (options.names ?? [])) {
+        const ref = parseImageReference(name);
+        const key = `${ref.registry}/${ref.repository}`;
+        repositories.set(key, [...(repositories.get(key) ?? []), name]);
+    }
+    const results = await Promise.all([...repositories.values()].map(images => readBack(images, digest, metadata, options)));
+    const moved = results.flatMap(r => r.moved);
+    warnMoved(options.reporter, digest, moved);
+    const verified = [...repositories.values()].map(images => images[images.length - 1] ?? '');
+    const first = results[0];
+    return {
+        digest,
+        platforms: first?.served.platforms ?? {},
+        verified,
+        metadata,
+        moved,
+        ...(first && verified[0] ? { served: { image: verified[0], manifest: first.manifest } } : {})
+    };
+}
+/** A warning per tag that serves another index than this run's (another run pushed it later). */
+function warnMoved(reporter, digest, moved) {
+    for (const { tag, served } of moved) {
+        reporter.warning(`${tag} no longer serves this run's index ${digest}: it serves ${served || 'nothing (the tag is gone)'}. ` +
+            'Another run pushed the same tag after this one; this run’s image is still there by its digest.', { title: 'Tag moved on' });
+    }
+}
+/**
+ * Fetches the pushed digest from the images' repository and checks it (and its platforms); then looks up
+ * what each tag serves now.
+ */
+async function readBack(images, digest, metadata, options) {
+    const image = images[0] ?? '';
+    const reference = parseImageReference(image);
+    // The run's client for this registry: its token serves the retries and the later phases too.
+    const client = await options.registries.client(reference.registry);
+    const retry = { ...options.retry, classify: transientRegistryFailure };
+    const fetched = await withRetries({ ...retry, what: `Reading ${image} back` }, () => client.getManifest(reference.repository, digest));
+    const served = digestsFromManifest(fetched.raw, fetched.mediaType, metadata.platform);
+    verifyDigests({ image, expectedDigest: digest, served, expectedPlatforms: options.platforms });
+    const moved = [];
+    const tags = options.tagsPending ? [] : images.map(parseImageReference);
+    for (const tag of tags) {
+        if (tag.tag === undefined)
+            continue;
+        const found = await movedTag(client, { ...reference, tag: tag.tag }, digest, options.retry);
+        if (found)
+            moved.push(found);
+    }
+    return { served, moved, manifest: fetched };
+}
+/**
+ * Looks up what `tag` serves now: a moved tag when it serves another digest or is gone, undefined while it
+ * serves `digest` (or the registry answers without a digest header, which says nothing either way).
+ */
+async function movedTag(client, tag, digest, retry) {
+    const name = `${tag.registry}/${tag.repository}:${tag.tag}`;
+    const head = await withRetries({ ...retry, what: `Looking up ${name}`, classify: transientRegistryFailure }, () => client.headManifest(tag.repository, tag.tag));
+    const now = head?.digest ?? '';
+    return now !== digest && (head === undefined || now !== '') ? { tag: name, served: now } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/run/tags.js
 /**
  * Tags are put last: the image was pushed by digest, read back and checked; only then is its index PUT
@@ -48451,247 +48901,22 @@ const WRONG_BINARIES_HINT = 'Binaries built for another platform usually come fr
  * tags that serve something else by then (another run pushed the same tag just after this one).
  */
 async function putTags(options) {
-    const clients = new Map();
-    try {
-        for (const tag of options.tags) {
-            const reference = parseImageReference(tag);
-            let client = clients.get(reference.registry);
-            if (!client) {
-                client = openRegistryClient(reference.registry, options);
-                clients.set(reference.registry, client);
-            }
-            const opened = await client;
-            const name = reference.tag ?? 'latest';
-            await withRetries({ ...options.retry, what: `Tagging ${tag}`, classify: transientRegistryFailure }, () => opened.putManifest(reference.repository, name, options.manifest));
-            options.reporter.info(`${tag} -> ${options.manifest.digest}`);
-        }
-        const moved = [];
-        for (const tag of options.tags) {
-            const reference = parseImageReference(tag);
-            const client = await clients.get(reference.registry);
-            const name = reference.tag ?? 'latest';
-            const head = await withRetries({ ...options.retry, what: `Looking up ${tag}`, classify: transientRegistryFailure }, async () => client?.headManifest(reference.repository, name));
-            const now = head?.digest ?? '';
-            if (now !== options.manifest.digest && (head === undefined || now !== '')) {
-                moved.push({ tag: `${reference.registry}/${reference.repository}:${name}`, served: now });
-            }
-        }
-        return moved;
+    const { digest } = options.manifest;
+    for (const tag of options.tags) {
+        const reference = parseImageReference(tag);
+        const client = await options.registries.client(reference.registry);
+        await withRetries({ ...options.retry, what: `Tagging ${tag}`, classify: transientRegistryFailure }, () => client.putManifest(reference.repository, reference.tag ?? 'latest', options.manifest));
+        options.reporter.info(`${tag} -> ${digest}`);
     }
-    finally {
-        for (const client of clients.values()) {
-            const opened = await client.catch(() => undefined);
-            opened?.close();
-        }
+    const moved = [];
+    for (const tag of options.tags) {
+        const reference = parseImageReference(tag);
+        const client = await options.registries.client(reference.registry);
+        const found = await movedTag(client, { ...reference, tag: reference.tag ?? 'latest' }, digest, options.retry);
+        if (found)
+            moved.push(found);
     }
-}
-
-;// CONCATENATED MODULE: ./lib/cosign/install.js
-/**
- * Which cosign signs: the runner's own when it is cosign 3 or newer (or a build that reports no release,
- * such as a distribution's package), else the pinned release from the tool cache, downloaded once from
- * sigstore's GitHub releases and checked against the release's `cosign_checksums.txt` before it is cached.
- */
-
-
-
-
-
-
-
-
-/** The release installed when the runner has no cosign 3. */
-const COSIGN_VERSION = '3.1.1';
-/** The oldest cosign whose flags (signing config, tlog upload) this action uses. */
-const MINIMUM_COSIGN = '3.0.0';
-const COSIGN_RELEASES = 'https://github.com/sigstore/cosign/releases/download';
-/** Node's architecture -> cosign's release name for Linux. */
-const ARCHES = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm',
-    s390x: 's390x',
-    ppc64: 'ppc64le',
-    riscv64: 'riscv64'
-};
-/** `cosign-linux-amd64`: the release asset for this runner. */
-function cosignAsset(platform, arch) {
-    const name = ARCHES[arch];
-    if (platform !== 'linux' || name === undefined)
-        throw new Error(`cosign has no release for this runner (${platform}/${arch}); put a cosign 3 on PATH`);
-    return `cosign-linux-${name}`;
-}
-/**
- * The release `cosign version --json` reports ('3.1.1'), 'devel' for a build without one (a distribution's
- * package), undefined when the output is not cosign's.
- */
-function parseCosignVersion(output) {
-    try {
-        const version = JSON.parse(output).gitVersion;
-        if (typeof version !== 'string')
-            return undefined;
-        const release = /^v?(\d+\.\d+\.\d+)/.exec(version)?.[1];
-        return release ?? 'devel';
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The cosign command to run: 'cosign' (the runner's) or the tool cache's binary. */
-async function findCosign(options) {
-    const { runner, log } = options;
-    const probe = await runner.run('cosign', ['version', '--json'], { silent: true });
-    const version = probe.exitCode === 0 ? parseCosignVersion(probe.stdout) : undefined;
-    if (version === 'devel') {
-        log.info("using the runner's cosign (a build that reports no release version)");
-        return 'cosign';
-    }
-    if (version !== undefined && compareVersions(version, MINIMUM_COSIGN) >= 0) {
-        log.info(`using the runner's cosign ${version}`);
-        return 'cosign';
-    }
-    log.info(`${version ? `the runner's cosign ${version} is older than ${MINIMUM_COSIGN}` : 'cosign is not on PATH'}: ` +
-        `using cosign ${COSIGN_VERSION}`);
-    return installCosign(options);
-}
-async function installCosign(options) {
-    const { dirs, log } = options;
-    const asset = cosignAsset(options.platform, options.arch);
-    const cached = find('cosign', COSIGN_VERSION, options.arch);
-    if (cached) {
-        log.info(`found cosign ${COSIGN_VERSION} in the tool cache`);
-        return external_node_path_namespaceObject.join(cached, 'cosign');
-    }
-    if (!dirs.temp || !dirs.toolCache)
-        throw new Error('RUNNER_TEMP and RUNNER_TOOL_CACHE must be set to download cosign');
-    const base = `${(options.releases ?? COSIGN_RELEASES).replace(/\/+$/, '')}/v${COSIGN_VERSION}`;
-    const binaryUrl = `${base}/${asset}`;
-    const checksumUrl = `${base}/cosign_checksums.txt`;
-    const download = async (url) => {
-        try {
-            return await downloadWithLimit(url, external_node_path_namespaceObject.join(dirs.temp, (0,external_node_crypto_.randomUUID)()));
-        }
-        catch (error) {
-            throw new Error(`Downloading cosign from ${displayUrl(url)} failed: ${messageOf(error)}`, {
-                cause: error
-            });
-        }
-    };
-    log.info(`downloading cosign ${COSIGN_VERSION} from ${displayUrl(binaryUrl)}`);
-    const binary = await download(binaryUrl);
-    const sums = await download(checksumUrl);
-    try {
-        const actual = await sha256File(binary);
-        const checksums = parseChecksums(external_node_fs_namespaceObject.readFileSync(sums, 'utf8'));
-        verifyChecksum({ actual, checksums, names: [asset], checksumUrl, binaryUrl, tool: 'cosign' });
-        log.info(`sha256 ${actual} matches ${displayUrl(checksumUrl)}`);
-        const dir = await cacheFile(binary, 'cosign', 'cosign', COSIGN_VERSION, options.arch);
-        const cosign = external_node_path_namespaceObject.join(dir, 'cosign');
-        external_node_fs_namespaceObject.chmodSync(cosign, 0o755);
-        return cosign;
-    }
-    finally {
-        external_node_fs_namespaceObject.rmSync(binary, { force: true });
-        external_node_fs_namespaceObject.rmSync(sums, { force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/cosign/sign-image.js
-/**
- * Signing, after the checks and before any tag moves: cosign signs the index that passed the checks, by
- * digest, and every manifest it lists, in each repository the image was pushed to; then the signature of
- * the index and of each platform's manifest is verified against the registry. The key is written to a
- * private file in the run's directory (removed with it by the post step), its password goes in
- * COSIGN_PASSWORD. cosign reaches each registry as BuildKit did (HTTP, CA, unverified HTTPS), with the
- * run's docker config for credentials.
- */
-
-
-
-
-
-
-
-
-
-/** Signs and verifies; returns the command a user runs to verify the index (the first repository's). */
-async function signImage(options) {
-    const { deps, inputs, digest } = options;
-    const { reporter } = deps;
-    const dir = external_node_path_namespaceObject.join(options.work, 'signing');
-    external_node_fs_namespaceObject.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const cosign = await findCosign({
-        runner: options.access.runner,
-        log: reporter,
-        dirs: runnerDirs(deps.env),
-        platform: deps.host.platform,
-        arch: deps.host.arch
-    });
-    const way = inputs.sign === 'keyless' ? await keyless(options, dir) : await withKey(options, dir, cosign);
-    const runner = withEnvironment(options.access.runner, way.env);
-    const transparencyLog = inputs.signTransparencyLog;
-    const commands = [];
-    for (const repository of repositoriesOf(inputs.tags)) {
-        const registry = cosignRegistry(repository, options.access.config, dir);
-        const reference = `${repository}@${digest}`;
-        await runChecked(runner, cosign, signArgs({ signer: way.signer, reference, registry, transparencyLog }), {
-            what: `cosign sign ${reference}`
-        });
-        const references = [reference, ...Object.values(options.platforms).map(d => `${repository}@${d}`)];
-        for (const signed of references)
-            await runChecked(runner, cosign, verifyArgs({ verifier: way.verifier, reference: signed, registry, transparencyLog }), { what: `cosign verify ${signed}`, silent: true });
-        reporter.info(`signed and verified: ${reference} and its ${references.length - 1} platform manifests`);
-        commands.push(verifyCommand({ verifier: way.verifier, reference, registry, transparencyLog }));
-    }
-    return commands[0] ?? '';
-}
-/** The key in a private file, its public half from cosign (a wrong password fails here, before signing). */
-async function withKey(options, dir, cosign) {
-    const { deps, inputs } = options;
-    const keyFile = external_node_path_namespaceObject.join(dir, 'cosign.key');
-    external_node_fs_namespaceObject.writeFileSync(keyFile, inputs.signKey, { mode: 0o600 });
-    // Never a prompt: the input's password, else one already in the job's environment, else none.
-    const env = { COSIGN_PASSWORD: inputs.signKeyPassword || deps.env.COSIGN_PASSWORD || '' };
-    const publicKey = await runChecked(withEnvironment(options.access.runner, env), cosign, publicKeyArgs(keyFile), {
-        what: 'cosign public-key (is sign-key-password the password of sign-key?)',
-        silent: true
-    });
-    const publicKeyFile = external_node_path_namespaceObject.join(dir, 'cosign.pub');
-    external_node_fs_namespaceObject.writeFileSync(publicKeyFile, publicKey.stdout);
-    return { signer: { keyFile }, verifier: { publicKeyFile }, env };
-}
-/** The job's identity token (masked, in SIGSTORE_ID_TOKEN) and the identity its certificate will name. */
-async function keyless(options, dir) {
-    const { deps, inputs } = options;
-    const token = await identityToken(deps.env, deps.idToken);
-    deps.reporter.mask(token);
-    const { identity, issuer } = signerIdentity(tokenClaims(token));
-    deps.reporter.info(`keyless: the certificate will name ${identity} (issuer ${issuer})`);
-    const place = (name, json) => {
-        if (json === '')
-            return '';
-        const file = external_node_path_namespaceObject.join(dir, name);
-        external_node_fs_namespaceObject.writeFileSync(file, json);
-        return file;
-    };
-    const trustedRoot = place('trusted_root.json', inputs.signTrustedRoot);
-    return {
-        signer: { signingConfig: place('signing_config.json', inputs.signSigningConfig), trustedRoot },
-        verifier: { identity, issuer, trustedRoot },
-        env: { SIGSTORE_ID_TOKEN: token }
-    };
-}
-/** How cosign reaches the registry of `repository`: the generated buildkitd.toml's settings for it. */
-function cosignRegistry(repository, config, dir) {
-    const host = canonicalRegistry(parseImageReference(repository).registry);
-    const settings = registrySettings(config, host);
-    let caFile = '';
-    if (settings.ca.length > 0) {
-        // cosign takes one file: the CAs of this registry together.
-        caFile = external_node_path_namespaceObject.join(dir, `ca-${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem`);
-        external_node_fs_namespaceObject.writeFileSync(caFile, settings.ca.map(file => external_node_fs_namespaceObject.readFileSync(file, 'utf8')).join('\n'));
-    }
-    return { plainHttp: settings.plainHttp, insecure: settings.insecure, caFile };
+    return moved;
 }
 
 ;// CONCATENATED MODULE: ./lib/docker/image-archive.js
@@ -48923,7 +49148,6 @@ function annotation(descriptor, key) {
 
 
 
-
 /**
  * The platform to load into an engine of platform `engine`: the built one it runs natively (same
  * architecture, the variant too where both name one), else the first one built, which it runs under
@@ -48955,7 +49179,7 @@ async function loadPushedImage(options) {
         ? `loading ${platform} (the engine's platform) into the Docker engine`
         : `the engine is ${engine} and no built platform runs there natively: loading ${platform} (it runs under emulation)`);
     const reference = parseImageReference(firstTag);
-    const client = await openRegistryClient(reference.registry, options);
+    const client = await options.registries.client(reference.registry);
     const file = external_node_path_namespaceObject.join(options.work, `load-${digest.replace(':', '-')}.tar`);
     try {
         await withRetries({ ...options.retry, what: `Reading ${platform} for the load`, classify: transientRegistryFailure }, async () => {
@@ -48969,7 +49193,6 @@ async function loadPushedImage(options) {
         await runChecked(runner, 'docker', ['load', '--input', file], { what: 'docker load' });
     }
     finally {
-        client.close();
         external_node_fs_namespaceObject.rmSync(file, { force: true });
     }
     const names = tags.map(fullName);
@@ -48997,207 +49220,6 @@ async function loadedImageId(runner, tags, metadata) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./lib/oci/digests.js
-/**
- * Digests of a pushed image: what buildx reported (its --metadata-file) and what the registry serves,
- * and the comparison of the two. Pure functions; the registry client fetches the bytes.
- */
-
-
-
-/** Parses the JSON buildx writes with --metadata-file. */
-function parseBuildMetadata(json) {
-    let parsed;
-    try {
-        parsed = JSON.parse(json);
-    }
-    catch (error) {
-        throw new Error(`The buildx metadata file is not valid JSON: ${messageOf(error)}`, { cause: error });
-    }
-    if (!isRecord(parsed))
-        throw new Error('The buildx metadata file does not hold a JSON object');
-    const names = parsed['image.name'];
-    const imageNames = typeof names === 'string'
-        ? names
-            .split(',')
-            .map(name => name.trim())
-            .filter(name => name !== '')
-        : [];
-    const result = { imageNames, raw: parsed };
-    const descriptor = parsed['containerimage.descriptor'];
-    const digest = parsed['containerimage.digest'] ?? (isRecord(descriptor) ? descriptor['digest'] : undefined);
-    if (digest !== undefined) {
-        if (typeof digest !== 'string' || !isDigest(digest)) {
-            throw new Error(`The buildx metadata has an invalid containerimage.digest: ${JSON.stringify(digest)}`);
-        }
-        result.digest = digest;
-    }
-    if (isRecord(descriptor)) {
-        if (typeof descriptor['mediaType'] === 'string')
-            result.mediaType = descriptor['mediaType'];
-        const platform = digests_platformOf(descriptor['platform']);
-        if (platform !== undefined)
-            result.platform = formatPlatform(platform);
-    }
-    return result;
-}
-/**
- * From the raw bytes the registry served: digest (sha256 of the bytes) and platform -> digest.
- * Index/manifest-list: every entry with a platform, EXCLUDING attestation manifests (annotation
- * vnd.docker.reference.type = attestation-manifest, or platform unknown/unknown); the first entry wins
- * when two share a platform. Single image manifest: { [fallbackPlatform]: digest } (fallbackPlatform from
- * metadata; if absent, throws a clear error).
- */
-function digestsFromManifest(raw, mediaType, fallbackPlatform) {
-    const digest = sha256Digest(raw);
-    let parsed;
-    try {
-        parsed = JSON.parse(raw.toString('utf8'));
-    }
-    catch (error) {
-        throw new Error(`The manifest ${digest} is not valid JSON: ${messageOf(error)}`, { cause: error });
-    }
-    if (!isRecord(parsed))
-        throw new Error(`The manifest ${digest} is not a JSON object`);
-    const kind = manifestKind(mediaType, parsed);
-    if (kind === undefined) {
-        throw new Error(`The manifest ${digest} has media type "${mediaType}", which is neither an image index nor an image manifest`);
-    }
-    if (kind === 'manifest') {
-        if (fallbackPlatform === undefined || fallbackPlatform.trim() === '') {
-            throw new Error(`The registry serves a single-platform image manifest (${digest}), and the build metadata does not say ` +
-                'which platform it is for (containerimage.descriptor.platform is missing)');
-        }
-        return { digest, platforms: { [normalizePlatform(fallbackPlatform)]: digest } };
-    }
-    const manifests = parsed['manifests'];
-    if (!Array.isArray(manifests))
-        throw new Error(`The image index ${digest} has no "manifests" list`);
-    const platforms = {};
-    for (const entry of manifests) {
-        if (!isRecord(entry) || isAttestation(entry))
-            continue;
-        const platform = digests_platformOf(entry['platform']);
-        const entryDigest = entry['digest'];
-        if (platform === undefined || typeof entryDigest !== 'string')
-            continue;
-        if (platform.os === 'unknown' && platform.architecture === 'unknown')
-            continue;
-        const key = formatPlatform(platform);
-        if (!(key in platforms))
-            platforms[key] = entryDigest;
-    }
-    return { digest, platforms };
-}
-/**
- * Compares what the registry served with what buildx reported; throws an Error naming both digests and
- * the image when they differ, or when expectedPlatforms (e.g. ['linux/amd64','linux/arm64']) are missing
- * from what is served, or when nothing served has a platform.
- */
-function verifyDigests(options) {
-    const { image, expectedDigest, served } = options;
-    if (served.digest.toLowerCase() !== expectedDigest.toLowerCase()) {
-        throw new Error(`The registry serves ${served.digest} for ${image}, but buildx reported pushing ${expectedDigest}; ` +
-            'the tag was changed by something else, or the push did not complete');
-    }
-    const servedPlatforms = Object.keys(served.platforms);
-    if (servedPlatforms.length === 0) {
-        throw new Error(`The registry serves ${served.digest} for ${image}, but it lists no platform images`);
-    }
-    const missing = options.expectedPlatforms.filter(p => !(normalizePlatform(p) in served.platforms));
-    if (missing.length > 0) {
-        throw new Error(`The registry serves ${served.digest} for ${image} without ${missing.join(', ')}; ` +
-            `it has ${servedPlatforms.join(', ')}`);
-    }
-}
-function digests_platformOf(value) {
-    if (!isRecord(value))
-        return undefined;
-    const { os, architecture, variant } = value;
-    if (typeof os !== 'string' || typeof architecture !== 'string' || os === '' || architecture === '') {
-        return undefined;
-    }
-    return typeof variant === 'string' && variant !== '' ? { os, architecture, variant } : { os, architecture };
-}
-
-;// CONCATENATED MODULE: ./lib/run/verify.js
-/**
- * The digests this action reports: the index digest from buildx's metadata file, checked against what the
- * registry serves (one manifest fetch per pushed repository, talking to each registry the way BuildKit
- * did: same HTTP/HTTPS choice, CAs and verification), and the per-platform digests from that index.
- */
-
-
-
-
-
-
-async function reportDigests(options) {
-    const metadata = parseBuildMetadata(external_node_fs_namespaceObject.readFileSync(options.metadataFile, 'utf8'));
-    const digest = metadata.digest ?? '';
-    if (!options.pushed)
-        return { digest, platforms: {}, verified: [], metadata, moved: [] };
-    if (!digest) {
-        throw new Error(`buildx reported no image digest in ${options.metadataFile} after pushing, so nothing can be checked ` +
-            'in the registry. Is an output other than the registry set (outputs, cache-to)?');
-    }
-    // One fetch per repository (tags of the same repository share the pushed index), one look-up per tag.
-    const repositories = new Map();
-    for (const name of metadata.imageNames.length > 0 ? metadata.imageNames : (options.names ?? [])) {
-        const ref = parseImageReference(name);
-        const key = `${ref.registry}/${ref.repository}`;
-        repositories.set(key, [...(repositories.get(key) ?? []), name]);
-    }
-    const results = await Promise.all([...repositories.values()].map(images => readBack(images, digest, metadata, options)));
-    const moved = results.flatMap(r => r.moved);
-    warnMoved(options.reporter, digest, moved);
-    const verified = [...repositories.values()].map(images => images[images.length - 1] ?? '');
-    const first = results[0];
-    return {
-        digest,
-        platforms: first?.served.platforms ?? {},
-        verified,
-        metadata,
-        moved,
-        ...(first && verified[0] ? { served: { image: verified[0], manifest: first.manifest } } : {})
-    };
-}
-/** A warning per tag that serves another index than this run's (another run pushed it later). */
-function warnMoved(reporter, digest, moved) {
-    for (const { tag, served } of moved) {
-        reporter.warning(`${tag} no longer serves this run's index ${digest}: it serves ${served || 'nothing (the tag is gone)'}. ` +
-            'Another run pushed the same tag after this one; this run’s image is still there by its digest.', { title: 'Tag moved on' });
-    }
-}
-/**
- * Fetches the pushed digest from the images' repository and checks it (and its platforms); then looks up
- * what each tag serves now.
- */
-async function readBack(images, digest, metadata, options) {
-    const image = images[0] ?? '';
-    const reference = parseImageReference(image);
-    // One client per repository for this run: its token serves the retries too.
-    const client = await openRegistryClient(reference.registry, options);
-    const retry = { ...options.retry, classify: transientRegistryFailure };
-    try {
-        const fetched = await withRetries({ ...retry, what: `Reading ${image} back` }, () => client.getManifest(reference.repository, digest));
-        const served = digestsFromManifest(fetched.raw, fetched.mediaType, metadata.platform);
-        verifyDigests({ image, expectedDigest: digest, served, expectedPlatforms: options.platforms });
-        const moved = [];
-        const tags = options.tagsPending ? [] : images.map(parseImageReference);
-        for (const tag of tags.filter(ref => ref.tag !== undefined)) {
-            const head = await withRetries({ ...retry, what: `Looking up ${tag.tag ?? ''} of ${image}` }, () => client.headManifest(reference.repository, tag.tag ?? ''));
-            const now = head?.digest ?? '';
-            if (now !== digest && (head === undefined || now !== ''))
-                moved.push({ tag: `${reference.registry}/${reference.repository}:${tag.tag ?? ''}`, served: now });
-        }
-        return { served, moved, manifest: fetched };
-    }
-    finally {
-        client.close();
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/run/publish.js
 
 
@@ -49209,12 +49231,13 @@ async function readBack(images, digest, metadata, options) {
 
 
 async function publishImage(options) {
-    const { deps, inputs, access, clock } = options;
+    const { deps, inputs, registries, runner, clock } = options;
     const { reporter } = deps;
     // Tags are put after the checks, except with push-by-digest, which puts none.
     const tagsPending = inputs.push && !inputs.pushByDigest;
     const digests = await clock.time('read-back', () => reporter.group('Digests', async () => logDigests(reporter, await reportDigests({
-        ...access,
+        registries,
+        reporter,
         metadataFile: options.metadataFile,
         pushed: inputs.push,
         platforms: inputs.platforms,
@@ -49226,7 +49249,8 @@ async function publishImage(options) {
     if (!served)
         return { report: digests };
     await clock.time('content-checks', () => reporter.group('Content checks', () => runContentChecks({
-        ...access,
+        registries,
+        reporter,
         image: served.image,
         index: served.manifest,
         platforms: inputs.platforms,
@@ -49240,7 +49264,7 @@ async function publishImage(options) {
     const [firstTag] = inputs.tags;
     const smoke = inputs.smokeTest.length > 0 && firstTag !== undefined
         ? await clock.time('smoke', () => reporter.group('Smoke test', () => smokeTest({
-            runner: access.runner,
+            runner,
             log: reporter,
             image: firstTag,
             platforms: digests.platforms,
@@ -49258,7 +49282,7 @@ async function publishImage(options) {
             signatureVerifyCommand: await clock.time('sign', () => reporter.group('Sign (cosign)', () => signImage({
                 deps,
                 inputs,
-                access,
+                access: { config: registries.config, runner },
                 digest: digests.digest,
                 platforms: digests.platforms,
                 work: options.work
@@ -49268,7 +49292,8 @@ async function publishImage(options) {
     if (!tagsPending)
         return { report: digests, ...withSmoke, ...signed };
     const moved = await clock.time('tags', () => reporter.group('Tags', () => putTags({
-        ...access,
+        registries,
+        reporter,
         tags: inputs.tags,
         manifest: served.manifest,
         retry: retryOptions(deps, inputs, 'Tagging')
@@ -49277,7 +49302,9 @@ async function publishImage(options) {
     // Only an image that passed every check, under tags that now point at it, is loaded.
     const loaded = inputs.buildOptions.load
         ? await clock.time('load', () => reporter.group('Load into the Docker engine', () => loadPushedImage({
-            ...access,
+            registries,
+            reporter,
+            runner,
             tags: inputs.tags,
             platforms: digests.platforms,
             work: options.work,
@@ -49324,13 +49351,24 @@ async function writeBuildkitdConfig(inputs, dir) {
     }
     return { file, table, text };
 }
+/**
+ * The registry settings alone (insecure-registries, ca-certs), as the builder's buildkitd.toml would hold
+ * them: for a step that reaches registries without a builder (the merge action).
+ */
+async function registriesConfig(inputs, dir) {
+    const caFiles = await writeCaFiles(inputs.caCerts, external_node_path_namespaceObject.join(dir, 'certs'));
+    return generateBuildkitdConfig({
+        insecureRegistries: inputs.insecureRegistries,
+        caFiles,
+        mirrors: new Map()
+    });
+}
 
 ;// CONCATENATED MODULE: ./lib/run/workspace.js
 /**
- * What a run sets up before any builder exists: its own directory, buildkitd.toml, and its own docker
- * config (with the registry login) that every docker and buildx command of the run uses.
+ * What a run sets up before any builder exists: its own directory and buildkitd.toml (its own docker
+ * config: step/docker-config.ts).
  */
-
 
 
 
@@ -49352,35 +49390,6 @@ async function writeConfig(reporter, inputs, work) {
     return written;
 }
 /**
- * The run's own docker config directory (see docker/login.ts), with the login inputs' credentials; returns
- * the run's dependencies with a runner that gives it to every command. The post step removes it with the
- * work directory: the user's docker config is never written.
- */
-function useRunDockerConfig(deps, inputs, work) {
-    const userDir = dockerConfigDir(deps.env);
-    const login = inputs.username
-        ? { registry: inputs.registry, username: inputs.username, password: inputs.password }
-        : undefined;
-    const created = createRunDockerConfig({
-        userDir,
-        dir: external_node_path_namespaceObject.join(work, 'docker-config'),
-        ...(login ? { login } : {})
-    });
-    if (login)
-        deps.reporter.mask(loginToken(login));
-    if (created.warning)
-        deps.reporter.warning(created.warning, { title: 'Docker config ignored' });
-    const userConfig = external_node_path_namespaceObject.join(userDir, 'config.json');
-    deps.reporter.info(`docker and buildx use ${created.dir}: ` +
-        (created.copied
-            ? `a copy of ${userConfig}`
-            : `a new config (${created.warning ? `${userConfig} is left out` : `there is no ${userConfig}`})`) +
-        (login ? ` with the credentials for ${login.registry}` : '') +
-        `; builders, plugins and contexts are those of ${userDir}`);
-    const runner = withEnvironment(deps.runner, { DOCKER_CONFIG: created.dir });
-    return { deps: { ...deps, runner }, dockerConfigDir: created.dir };
-}
-/**
  * With builder nodes, the deps whose commands trust the registries' CAs too: buildx merges the nodes'
  * manifest lists itself and pushes the index from its own process, which reads no buildkitd.toml but
  * honours SSL_CERT_DIR (a colon-separated list, read besides the system's certificate file). Without
@@ -49397,6 +49406,43 @@ function withRegistryCas(deps, inputs, config) {
     const system = deps.env.SSL_CERT_DIR || '/etc/ssl/certs:/etc/pki/tls/certs:/system/etc/security/cacerts';
     const runner = withEnvironment(deps.runner, { SSL_CERT_DIR: [...dirs, system].join(':') });
     return { ...deps, runner };
+}
+
+;// CONCATENATED MODULE: ./lib/step/docker-config.js
+/**
+ * A step's own docker config directory (see docker/login.ts): the user's config.json copied, with the login
+ * inputs' credentials; every command of the step gets it. It lives in the step's work directory and goes
+ * with it: the user's docker config is never written.
+ */
+
+
+
+
+/**
+ * Creates the step's docker config in `work` and says which it is; returns the step's dependencies with a
+ * runner that gives it to every command. `readers` says who reads it, for the log line.
+ */
+function useRunDockerConfig(deps, inputs, work, readers = 'docker and buildx use') {
+    const userDir = dockerConfigDir(deps.env);
+    const login = loginOf(inputs);
+    const created = createRunDockerConfig({
+        userDir,
+        dir: external_node_path_namespaceObject.join(work, 'docker-config'),
+        ...(login ? { login } : {})
+    });
+    if (login)
+        deps.reporter.mask(loginToken(login));
+    if (created.warning)
+        deps.reporter.warning(created.warning, { title: 'Docker config ignored' });
+    const userConfig = external_node_path_namespaceObject.join(userDir, 'config.json');
+    deps.reporter.info(`${readers} ${created.dir}: ` +
+        (created.copied
+            ? `a copy of ${userConfig}`
+            : `a new config (${created.warning ? `${userConfig} is left out` : `there is no ${userConfig}`})`) +
+        (login ? ` with the credentials for ${login.registry}` : '') +
+        `; builders, plugins and contexts are those of ${userDir}`);
+    const runner = withEnvironment(deps.runner, { DOCKER_CONFIG: created.dir });
+    return { deps: { ...deps, runner }, dockerConfigDir: created.dir };
 }
 
 ;// CONCATENATED MODULE: ./lib/run/remote-access.js
@@ -49475,6 +49521,9 @@ function withKubeconfig(deps, inputs, work) {
 
 
 
+
+
+
 async function runMain(deps) {
     const { reporter } = deps;
     const clock = new PhaseClock(deps.now);
@@ -49522,13 +49571,12 @@ async function run(jobDeps, inputs, clock) {
         const runDeps = withKubeconfig(withRegistryCas(docker.deps, inputs, config), inputs, work);
         return { work, config, remoteTls, runDeps, dockerConfigDir: docker.dockerConfigDir };
     });
-    // How the registries are read after the build: the builder's settings, this run's credentials.
-    const registries = {
+    // How the registries are read: the builder's settings, this run's credentials.
+    const login = loginOf(inputs);
+    const access = {
         config: config.table,
         dockerConfigDir,
-        ...(inputs.username
-            ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
-            : {}),
+        ...(login ? { login } : {}),
         runner: runDeps.runner,
         reporter,
         env: runDeps.env,
@@ -49537,7 +49585,7 @@ async function run(jobDeps, inputs, clock) {
     // A wrong password or a read-only account: found now, before a builder exists, not after the build.
     const repositories = pushRepositories(inputs);
     if (repositories.length > 0)
-        await clock.time('push-access', () => reporter.group('Push access', () => checkPushAccess(registries, repositories)));
+        await clock.time('push-access', () => reporter.group('Push access', () => checkPushAccess(access, repositories)));
     const builder = inputs.builderName || uniqueBuilderName(runDeps.env.GITHUB_RUN_ID ?? '');
     reporter.setOutput('builder-name', builder);
     // Emulators are checked (and installed if missing) while the builder starts.
@@ -49558,13 +49606,15 @@ async function run(jobDeps, inputs, clock) {
     const timings = await clock.time('build', () => buildImage({ ...step, buildxVersion, emulated: emulation.result.emulated }));
     if (!timings)
         return; // call: check (outline, targets): nothing was built, pushed or exported
-    const access = { ...registries, runner };
+    const registries = openRegistries({ ...access, runner });
     const { report, smoke, loaded, signatureVerifyCommand } = await publishImage({
         ...step,
-        access,
+        registries,
         builtSince,
         clock,
         work
+    }).finally(() => {
+        registries.close();
     });
     await clock.time('outputs', async () => {
         // Only with a budget to compare it with: otherwise one more process the run does not need.
@@ -50307,79 +50357,12 @@ async function mergeImages(options) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/merge/registries.js
-/**
- * The registries a merge talks to, reached the way the build reaches them: the same insecure-registries
- * and ca-certs settings (turned into the same buildkitd.toml table the builder gets, so plain HTTP,
- * unverified HTTPS, private CAs and loopback defaults mean the same thing), the login inputs for their
- * registry and the docker config's credentials for the others. One client per registry and run.
- */
-
-
-
-
-
-
-async function openRegistries(options) {
-    const { inputs } = options;
-    const caFiles = await writeCaFiles(inputs.caCerts, external_node_path_namespaceObject.join(options.workDir, 'certs'));
-    const table = generateBuildkitdConfig({
-        insecureRegistries: inputs.insecureRegistries,
-        caFiles,
-        mirrors: new Map()
-    });
-    const opened = new Map();
-    const settings = (registry) => registrySettings(table, registry);
-    const credentials = async (registry) => inputs.username !== '' && registry === inputs.registry
-        ? { username: inputs.username, password: inputs.password }
-        : credentialsFor(registry, { configDir: options.dockerConfigDir, runner: options.runner });
-    const open = async (registry) => {
-        const found = await credentials(registry);
-        const transport = settings(registry);
-        const extraCaFile = options.env['NODE_EXTRA_CA_CERTS'];
-        return RegistryClient.open({
-            registry,
-            transport: { plainHttp: transport.plainHttp, insecure: transport.insecure, caFiles: transport.ca },
-            proxyFor: options.proxyFor ?? systemProxy,
-            now: options.now ?? Date.now,
-            ...(found ? { credentials: found } : {}),
-            ...(extraCaFile ? { extraCaFile } : {}),
-            ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})
-        });
-    };
-    return {
-        config: table,
-        client: registry => {
-            let client = opened.get(registry);
-            if (client === undefined) {
-                client = open(registry);
-                opened.set(registry, client);
-            }
-            return client;
-        },
-        describe: registry => {
-            const s = settings(registry);
-            const how = s.plainHttp ? 'plain HTTP' : s.insecure ? 'HTTPS, unverified' : 'HTTPS';
-            const ca = s.ca.length > 0 ? ', private CA' : '';
-            const login = inputs.username !== '' && registry === inputs.registry ? ', login inputs' : '';
-            return `${registry} (${how}${ca}${login})`;
-        },
-        close: () => {
-            for (const client of opened.values()) {
-                client.then(c => {
-                    c.close();
-                }, () => undefined);
-            }
-            opened.clear();
-        }
-    };
-}
-
 ;// CONCATENATED MODULE: ./lib/merge/action.js
 /**
  * The merge action (merge/action.yml): its inputs, one log group per phase, the outputs and the job
  * summary. The merge itself is mergeImages (merge.ts); this file only wires the action to it.
  */
+
 
 
 
@@ -50409,11 +50392,13 @@ async function runMergeAction(deps) {
     external_node_fs_namespaceObject.mkdirSync(base, { recursive: true });
     const work = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(base, 'multiarch-merge-'));
     try {
-        const registries = await openRegistries({
-            inputs,
-            workDir: work,
+        const login = loginOf(inputs);
+        const registries = openRegistries({
+            config: await registriesConfig(inputs, work),
             dockerConfigDir: dockerConfigDir(deps.env),
+            ...(login ? { login } : {}),
             runner: deps.runner,
+            reporter,
             env: deps.env
         });
         try {
@@ -50443,7 +50428,7 @@ async function runMergeAction(deps) {
                             signatureVerifyCommand = await signMerged({
                                 deps,
                                 inputs,
-                                config: registries.config,
+                                registries,
                                 work,
                                 index
                             });
@@ -50467,25 +50452,15 @@ async function runMergeAction(deps) {
     }
 }
 /**
- * Signs the merged index with cosign, through a docker config of this run's own (the user's, with the
- * login inputs) so that cosign has the same credentials as the merge.
+ * Signs the merged index with cosign, through a docker config of the merge's own (the user's, with the
+ * login inputs: the merge's credentials) and with the merge's registry settings.
  */
-async function signMerged(options) {
-    const { deps, inputs } = options;
-    const login = inputs.username
-        ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
-        : {};
-    const docker = createRunDockerConfig({
-        userDir: dockerConfigDir(deps.env),
-        dir: external_node_path_namespaceObject.join(options.work, 'docker-config'),
-        ...login
-    });
-    if (docker.warning)
-        deps.reporter.warning(docker.warning, { title: 'Docker config ignored' });
+function signMerged(options) {
+    const docker = useRunDockerConfig(options.deps, options.inputs, options.work, 'cosign uses');
     return signImage({
-        deps,
-        inputs,
-        access: { config: options.config, runner: withEnvironment(deps.runner, { DOCKER_CONFIG: docker.dir }) },
+        deps: docker.deps,
+        inputs: options.inputs,
+        access: { config: options.registries.config, runner: docker.deps.runner },
         digest: options.index.digest,
         platforms: options.index.platforms,
         work: options.work
@@ -50928,7 +50903,7 @@ async function runCli(argv, deps = cliDeps()) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6476);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3291);
 /** The command line's entry (bundled to dist/cli/index.js, the package's `multiarch-build-push` bin). */
 
 const status = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));

@@ -31861,835 +31861,167 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3651:
+/***/ 4213:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   YP: () => (/* binding */ failureOutput),
-/* harmony export */   uK: () => (/* binding */ hintsFor)
+/* harmony export */   T: () => (/* binding */ parseRegistryHost),
+/* harmony export */   c: () => (/* binding */ isLoopbackHost)
 /* harmony export */ });
-/* unused harmony exports hostOf, QEMU_CRASH, emulatorCrashHint, crossCompileHint, transientReason, buildxFailureReason */
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6741);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
 /**
- * What buildx's output says about a failure, from one table of known failures: whether another attempt
- * can fix it (network, registry overload, builder start-up) and, for the errors users meet most with
- * private registries and emulation, a hint that names the input that fixes it. The retry policy and the
- * failure report both read this table.
+ * Validation of the registry host names users type into inputs such as insecure-registries, ca-certs,
+ * registry-mirrors and registry. A value that passes is made only of lowercase letters, digits, '.', '-',
+ * and (for a port or an IPv6 literal) ':', '[' and ']', so it cannot inject TOML, shell syntax or log
+ * commands wherever it is used later.
+ */
+
+const MAX_DNS_NAME_LENGTH = 253;
+const MAX_DNS_LABEL_LENGTH = 63;
+const MAX_QUOTED_LENGTH = 120;
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const PORT = /^[1-9][0-9]{0,4}$/;
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+const IPV6_LITERAL = /^\[([0-9a-f:.]+)\](?::([^:]*))?$/;
+const NAME_AND_PORT = /^([^:]*)(?::([^:]*))?$/;
+/** Quotes a user value for an error message: JSON escaping keeps newlines and control characters visible. */
+function quote(value) {
+    const shown = value.length > MAX_QUOTED_LENGTH ? `${value.slice(0, MAX_QUOTED_LENGTH)}…` : value;
+    return JSON.stringify(shown);
+}
+/**
+ * Parses one registry host as typed by a user: 'host', 'host:port', '[ipv6]:port', optionally with a scheme.
  *
- * A failure that shows the build itself failed (a Dockerfile that fails fails the same way every time) or
- * a configuration problem is never retried, whatever else the output says.
+ * - 'http://host[:port]' means the registry speaks plain HTTP; it is accepted only when
+ *   `options.allowHttpScheme` is true and then yields `http: true`.
+ * - 'https://host[:port]' is accepted and the scheme stripped: HTTPS is what a bare host means anyway, so
+ *   it yields `http: false`.
+ * - Any other scheme, a path (one trailing '/' is tolerated), user info, a query, whitespace, quotes,
+ *   control characters or an empty value is rejected.
+ *
+ * Throws an Error whose message starts with `<input>: `, quotes the bad value and says what is accepted.
  */
-
-const NOTHING_SET = { loginRegistry: '', retries: 0, insecureRegistries: [] };
-const UNTRUSTED_CERTIFICATE = /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i;
-/** The registry (host[:port]) of the https:// URL on the first line of `output` that matches `pattern`. */
-function hostOf(output, pattern) {
-    const line = output.split('\n').find(l => pattern.test(l)) ?? '';
-    return /https:\/\/([^/\s"]+)/.exec(line)?.[1];
-}
-const FAILURES = [
-    // The build itself failed.
-    { pattern: /did not complete successfully/i, transient: false },
-    { pattern: /dockerfile parse error/i, transient: false },
-    { pattern: /failed to compute cache key/i, transient: false },
-    { pattern: /failed to parse (stage|platform|dockerfile)/i, transient: false },
-    { pattern: /unknown instruction/i, transient: false },
-    { pattern: /invalid reference format/i, transient: false },
-    // Configuration that an input fixes.
-    {
-        pattern: UNTRUSTED_CERTIFICATE,
-        transient: false,
-        hint: (_, output) => {
-            const host = hostOf(output, UNTRUSTED_CERTIFICATE);
-            return {
-                title: 'Registry certificate not trusted',
-                message: host
-                    ? `BuildKit does not trust the certificate of ${host}. Give its CA with the ca-certs input ` +
-                        `(${host}=PEM or a path), or list ${host} in insecure-registries to skip verification.`
-                    : 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
-                        '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
-            };
-        }
-    },
-    {
-        pattern: /server gave HTTP response to HTTPS client/i,
-        transient: false,
-        hint: {
-            title: 'Registry speaks plain HTTP',
-            message: 'The registry serves plain HTTP. List it in insecure-registries as http://host:port.'
-        }
-    },
-    {
-        pattern: /no such host/i,
-        transient: false,
-        hint: {
-            title: 'Registry name not resolvable from the builder',
-            message: 'The builder container cannot resolve the registry name (private DNS or /etc/hosts). ' +
-                'Set host-network: true so the builder uses the runner’s network and resolver.'
-        }
-    },
-    {
-        pattern: /multiple platforms feature is currently not supported for docker driver/i,
-        transient: false,
-        hint: {
-            title: 'Builder cannot build several platforms',
-            message: 'The build ran on the docker driver. This action creates a docker-container builder; do not override ' +
-                'it with a builder that uses the docker driver.'
-        }
-    },
-    {
-        pattern: /exec format error/i,
-        transient: false,
-        hint: {
-            title: 'Emulator missing for a platform',
-            message: 'A RUN step ran a binary for another architecture without QEMU. Leave qemu: auto (or image/package), ' +
-                'or cross-compile with FROM --platform=$BUILDPLATFORM.'
-        }
-    },
-    {
-        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access|refused the credentials|refused to let these credentials push/i,
-        transient: false,
-        hint: context => context.loginRegistry === ''
-            ? {
-                title: 'Registry refused the credentials',
-                message: 'The registry needs credentials: set the registry, username and password inputs (or log in ' +
-                    'before this step) for the registry in tags.'
-            }
-            : {
-                title: 'Registry refused the credentials',
-                message: `The registry refused the login: check the password (or token) and username for ` +
-                    `${context.loginRegistry}, and that the account may push to the repositories of the tags input. A tag ` +
-                    'in another registry needs its own login before this step.'
-            }
-    },
-    {
-        // An HTTPS registry that BuildKit talked to over plain HTTP (its default for localhost and 127.0.0.1).
-        pattern: /https?:\/\/[^\s"]+[^\n]*400 Bad Request|Client sent an HTTP request to an HTTPS server/i,
-        transient: false,
-        hint: (context, output) => {
-            const host = /http:\/\/([^/\s"]+)/.exec(output)?.[1] ?? 'the registry';
-            const listed = context.insecureRegistries.includes(host);
-            return {
-                title: 'HTTPS registry reached over HTTP',
-                message: `BuildKit talked plain HTTP to ${host}, which serves HTTPS (400 Bad Request). ` +
-                    (listed
-                        ? `insecure-registries lists ${host} as plain HTTP: list it as https://${host} (or ${host}) to ` +
-                            'keep HTTPS without verification, or give its CA with ca-certs instead.'
-                        : `Give its CA with ca-certs (${host}=PEM or a path): that makes BuildKit use HTTPS for it, ` +
-                            `even on localhost; or list https://${host} in insecure-registries to skip verification.`)
-            };
-        }
-    },
-    {
-        // The builder's container stopped, or BuildKit died, in the middle of the build.
-        pattern: /rpc error: code = \w+ desc = [^\n]*(EOF|connection reset|transport is closing)|no such container|error reading from server: EOF/i,
-        transient: 'builder connection lost',
-        hint: context => context.retries > 0
-            ? undefined
-            : {
-                title: 'Builder lost',
-                message: 'The connection to the builder was lost during the build: its container stopped or BuildKit ' +
-                    'exited (out of memory, removed by a cleanup job, Docker restarted). With retries set ' +
-                    '(e.g. retries: 2) the build is tried again and the builder started again.'
-            }
-    },
-    {
-        pattern: /unsupported request frontend\.(lint|outline|targets)|unsupported frontend capability moby\.buildkit\.frontend\.subrequests/i,
-        transient: false,
-        hint: {
-            title: 'BuildKit too old for call',
-            message: "The builder's BuildKit cannot evaluate the build this way (call: check, outline and targets need " +
-                'BuildKit 0.15 or newer). Set buildkit-image to a newer BuildKit (e.g. moby/buildkit:buildx-stable-1), ' +
-                'or leave call empty.'
-        }
-    },
-    // Transient: another attempt may succeed.
-    { pattern: /connection refused/i, transient: 'connection refused' },
-    { pattern: /connection reset by peer/i, transient: 'connection reset' },
-    { pattern: /broken pipe|unexpected EOF/i, transient: 'connection dropped' },
-    {
-        pattern: /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout/i,
-        transient: 'timeout'
-    },
-    {
-        pattern: /\b(500|502|503|504) (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i,
-        transient: 'registry server error'
-    },
-    { pattern: /\b429 Too Many Requests|toomanyrequests/i, transient: 'registry rate limit (429)' },
-    {
-        pattern: /failed to (push|fetch|copy|do request).*(EOF|reset|refused|timeout)/i,
-        transient: 'network failure during push/pull'
-    },
-    {
-        pattern: /error reading from server|transport is closing|failed to dial gRPC|connection error: desc/i,
-        transient: 'builder connection lost'
-    },
-    {
-        pattern: /error while booting|failed to bootstrap|timeout waiting for buildkitd/i,
-        transient: 'builder start-up failed'
+function parseRegistryHost(value, options) {
+    const { input, allowHttpScheme } = options;
+    const expected = allowHttpScheme
+        ? 'expected host[:port] such as registry.corp:5000 (or http://host[:port] for plain HTTP)'
+        : 'expected host[:port] such as registry.corp:5000';
+    function fail(problem) {
+        throw new Error(`${input}: ${quote(value)} ${problem}; ${expected}`);
     }
-];
-/**
- * What an emulated process prints when QEMU itself fails it: known emulator bugs end in a segmentation
- * fault or an illegal instruction (`qemu: uncaught target signal 11 (Segmentation fault)`), a missing or
- * broken handler in `exec format error`. Matched against the output of a failed step that ran under
- * emulation (see run/timings.ts), not against the whole build output: natively the same words are the
- * program's own bug.
- */
-const QEMU_CRASH = /segmentation fault|illegal instruction|exec format error|qemu: uncaught target signal/i;
-/** For a build step that failed under emulation with one of the QEMU_CRASH messages. */
-function emulatorCrashHint(platform, step) {
-    return {
-        title: `Emulator crash on ${platform}`,
-        message: `${step} failed under QEMU emulation for ${platform} with an error typical of emulator bugs. Pin or ` +
-            'update the emulator (qemu-image: a newer tonistiigi/binfmt release, or qemu: package for the ' +
-            "runner's own QEMU), or cross-compile that step (FROM --platform=$BUILDPLATFORM, see docs/performance.md)."
-    };
-}
-/** When most of the build's time went into RUN steps under emulation. */
-function crossCompileHint(platforms, emulatedSeconds, share) {
-    return {
-        title: 'Emulated RUN steps dominate the build',
-        message: `RUN steps under QEMU emulation (${platforms.join(', ')}) took ${emulatedSeconds.toFixed(1)} s, ` +
-            `${Math.round(share * 100)}% of the build's step time. Cross-compiling is usually several times ` +
-            'faster: run the toolchain in a FROM --platform=$BUILDPLATFORM stage and build for TARGETOS/' +
-            'TARGETARCH (example in docs/performance.md).'
-    };
-}
-/** Why the failure looks transient, or undefined when it must not be retried. */
-function transientReason(output) {
-    const matching = FAILURES.filter(f => f.pattern.test(output));
-    if (matching.some(f => f.transient === false))
-        return undefined;
-    return matching.find(f => f.transient !== false)?.transient || undefined;
-}
-/** The hints for every known failure the output shows, worded for what the inputs set. */
-function hintsFor(output, context = NOTHING_SET) {
-    return FAILURES.flatMap(f => {
-        if (!f.hint || !f.pattern.test(output))
-            return [];
-        const hint = typeof f.hint === 'function' ? f.hint(context, output) : f.hint;
-        return hint ? [hint] : [];
-    });
-}
-/** A command's output (stderr, then stdout); for anything else its message. */
-function failureOutput(error) {
-    return error instanceof _core_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .CommandError */ .Qd ? `${error.stderr}\n${error.stdout}` : undefined;
-}
-/** The retry classifier for buildx commands: a command whose output shows a transient failure. */
-function buildxFailureReason(error) {
-    const output = failureOutput(error);
-    return output === undefined ? undefined : transientReason(output);
-}
-
-
-/***/ }),
-
-/***/ 3828:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ errorCode),
-/* harmony export */   bD: () => (/* binding */ messageOf),
-/* harmony export */   eB: () => (/* binding */ errorChain)
-/* harmony export */ });
-/* unused harmony export lastLine */
-/**
- * Helpers for errors of unknown shape. All duck-typed rather than `instanceof Error`: errors from node
- * built-ins may come from another realm (jest's VM modules), where instanceof fails.
- */
-function isObject(value) {
-    return typeof value === 'object' && value !== null;
-}
-/** The message of anything thrown. */
-function messageOf(error) {
-    if (isObject(error) && 'message' in error && typeof error.message === 'string')
-        return error.message;
-    return String(error);
-}
-/** A node error's `code` (ENOENT, ECONNREFUSED, ...), or undefined when it has none. */
-function errorCode(error) {
-    if (!isObject(error) || !('code' in error))
-        return undefined;
-    const { code } = error;
-    return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
-}
-/** The `code`s and non-empty messages along an error's `cause` chain, outermost first (at most 8 deep). */
-function errorChain(error) {
-    const codes = [];
-    const messages = [];
-    let current = error;
-    for (let depth = 0; depth < 8 && isObject(current); depth++) {
-        const code = errorCode(current);
-        if (code !== undefined)
-            codes.push(code);
-        if ('message' in current && typeof current.message === 'string' && current.message !== '') {
-            messages.push(current.message);
-        }
-        current = 'cause' in current ? current.cause : undefined;
+    let rest = value.trim();
+    if (rest === '') {
+        throw new Error(`${input}: empty registry host; ${expected}`);
     }
-    if (messages.length === 0)
-        messages.push(typeof error === 'string' ? error : 'unknown error');
-    return { codes, messages };
-}
-/** The last non-empty line of a program's output: usually the line that says what went wrong. */
-function lastLine(text) {
-    return text.trim().split('\n').pop() ?? '';
-}
-
-
-/***/ }),
-
-/***/ 7493:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   LH: () => (/* binding */ withRetries),
-/* harmony export */   yy: () => (/* binding */ sleep)
-/* harmony export */ });
-/* unused harmony export backoffDelays */
-/**
- * Retries for failures that a second attempt can fix. What counts as such a failure is the caller's
- * classifier (buildx output: src/buildx/output.ts; registry reads: the registry client).
- */
-function backoffDelays(options) {
-    const max = options.maxDelayMs ?? 30_000;
-    return Array.from({ length: options.retries }, (_, i) => Math.min(options.initialDelayMs * 2 ** i, max));
-}
-/** Runs `attempt`; on an error the classifier calls transient, waits and tries again, up to `retries` times. */
-async function withRetries(options, attempt) {
-    const delays = backoffDelays(options);
-    for (let n = 0;; n++) {
-        try {
-            return await attempt(n);
+    let http = false;
+    const scheme = SCHEME.exec(rest);
+    if (scheme) {
+        const name = (scheme[1] ?? '').toLowerCase();
+        if (name === 'http') {
+            if (!allowHttpScheme)
+                fail('uses http://, which is not accepted here');
+            http = true;
         }
-        catch (error) {
-            const reason = options.classify(error);
-            const delay = delays[n];
-            if (reason === undefined || delay === undefined)
-                throw error;
-            options.log(`${options.what}: attempt ${n + 1} of ${delays.length + 1} failed (${reason}); retrying in ${Math.round(delay / 1000)}s`);
-            await options.sleep(delay);
+        else if (name !== 'https') {
+            fail(`uses the scheme ${name}://, which is not supported`);
         }
+        rest = rest.slice(scheme[0].length);
     }
-}
-/** Real time: the production `sleep`. */
-function sleep(ms) {
-    return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-
-/***/ }),
-
-/***/ 6741:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ec: () => (/* binding */ withEnvironment),
-/* harmony export */   M6: () => (/* binding */ execRunner),
-/* harmony export */   Qd: () => (/* binding */ CommandError),
-/* harmony export */   X4: () => (/* binding */ runChecked)
-/* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5260);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3828);
-/**
- * The one way this action runs external programs. Every command goes through a CommandRunner: argv
- * arrays only (never a shell string), so tags, build-args and labels stay inert whatever they contain.
- * Tests replace the runner with a fake that records calls; production uses @actions/exec (`execRunner`).
- */
-
-
-/** How many trailing lines of stderr an error message carries. */
-const STDERR_TAIL_LINES = 25;
-/** A command that exited non-zero (or could not be started), with the end of what it wrote to stderr. */
-class CommandError extends Error {
-    command;
-    args;
-    exitCode;
-    stdout;
-    stderr;
-    constructor(command, args, result, what) {
-        const tail = result.stderr.trimEnd().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
-        const head = what ?? `${command} ${args.slice(0, 2).join(' ')}`;
-        super(`${head} failed (exit code ${result.exitCode})${tail ? `:\n${tail}` : ''}`);
-        this.name = 'CommandError';
-        this.command = command;
-        this.args = args;
-        this.exitCode = result.exitCode;
-        this.stdout = result.stdout;
-        this.stderr = result.stderr;
+    if (rest.endsWith('/'))
+        rest = rest.slice(0, -1);
+    if (rest === '')
+        fail('has no host name');
+    // Only printable ASCII: no whitespace, control characters or look-alike Unicode letters.
+    if (/[^\x21-\x7e]|["'\\=`]/.test(rest))
+        fail('is not a registry host');
+    if (rest.includes('@'))
+        fail('must not contain user info (user@)');
+    if (rest.includes('/'))
+        fail('must not contain a path');
+    if (/[?#]/.test(rest))
+        fail('must not contain a query or fragment');
+    let name;
+    let port;
+    if (rest.startsWith('[')) {
+        const literal = IPV6_LITERAL.exec(rest.toLowerCase());
+        if (!literal || !(0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(literal[1] ?? ''))
+            fail('is not a valid bracketed IPv6 address such as [::1]:5000');
+        name = `[${literal[1] ?? ''}]`;
+        port = literal[2];
     }
+    else {
+        const parts = NAME_AND_PORT.exec(rest.toLowerCase());
+        if (!parts) {
+            if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(rest))
+                fail('is an IPv6 address without brackets; write it as [address]:port');
+            fail('is not a registry host');
+        }
+        name = parts[1] ?? '';
+        port = parts[2];
+        if (!isValidHostName(name))
+            fail('is not a registry host');
+    }
+    if (port !== undefined && (!PORT.test(port) || Number(port) > 65535)) {
+        fail('has an invalid port (expected a number from 1 to 65535)');
+    }
+    return { host: port === undefined ? name : `${name}:${port}`, http };
 }
-/** Runs a command and turns a non-zero exit into a CommandError carrying stderr. */
-async function runChecked(runner, command, args, options = {}) {
-    const { what, ...runOptions } = options;
-    const result = await runner.run(command, args, runOptions);
-    if (result.exitCode !== 0)
-        throw new CommandError(command, args, result, what);
-    return result;
-}
-/** A runner that gives every command `env` (under the command's own extra environment). */
-function withEnvironment(runner, env) {
-    return {
-        run: (command, args, options = {}) => runner.run(command, args, { ...options, env: { ...env, ...options.env } })
-    };
+/** A DNS name (labels of a-z, 0-9 and '-') or a dotted-quad IPv4 address; `name` is already lowercase. */
+function isValidHostName(name) {
+    if (/^[0-9.]+$/.test(name))
+        return (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(name);
+    if (name.length === 0 || name.length > MAX_DNS_NAME_LENGTH)
+        return false;
+    return name.split('.').every(label => label.length <= MAX_DNS_LABEL_LENGTH && DNS_LABEL.test(label));
 }
 /**
- * The production runner, on @actions/exec, logging through `log`: each command is echoed as it starts and
- * its output streamed line by line (unless silent); every process it starts is listed as a debug line. A
- * program that cannot be started reports exit code 127.
+ * Whether a registry host (as returned by parseRegistryHost, with or without a port) is a loopback
+ * address: 'localhost', 127.0.0.0/8, ::1 (bracketed or not), or an IPv4-mapped 127.x address. These are
+ * the hosts BuildKit talks to over plain HTTP unless told otherwise.
  */
-function execRunner(log) {
-    return {
-        async run(command, args, options = {}) {
-            const env = options.env ? mergedEnv(options.env) : undefined;
-            const line = `${command} ${args.join(' ')}`;
-            // Re-run with debug logging to see every process this action starts, silent ones included.
-            log.debug(`spawn: ${line}`);
-            if (!options.silent)
-                log.command(line);
-            const onStderrLine = options.onStderrLine;
-            const show = (text) => {
-                log.info(text);
-            };
-            try {
-                // @actions/exec itself stays silent: what it would write to stdout goes through the log instead.
-                const out = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(command, [...args], {
-                    ignoreReturnCode: true,
-                    silent: true,
-                    listeners: {
-                        ...(options.silent ? {} : { stdline: show }),
-                        ...(onStderrLine ? { errline: onStderrLine } : options.silent ? {} : { errline: show })
-                    },
-                    ...(env ? { env } : {}),
-                    ...(options.cwd ? { cwd: options.cwd } : {}),
-                    ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {})
-                });
-                return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
-            }
-            catch (error) {
-                // @actions/exec throws when the program is not found or cannot be spawned.
-                return { exitCode: 127, stdout: '', stderr: (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(error) };
-            }
-        }
-    };
-}
-function mergedEnv(extra) {
-    const env = {};
-    for (const [key, value] of Object.entries(process.env))
-        if (value !== undefined)
-            env[key] = value;
-    return { ...env, ...extra };
+function isLoopbackHost(host) {
+    const value = host.trim().toLowerCase();
+    let name;
+    if (value.startsWith('[')) {
+        const end = value.indexOf(']');
+        if (end < 0)
+            return false;
+        name = value.slice(1, end);
+    }
+    else if (value.split(':').length > 2) {
+        name = value; // a bare IPv6 address such as ::1
+    }
+    else {
+        name = value.split(':')[0] ?? '';
+    }
+    if (name === 'localhost')
+        return true;
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(name))
+        return name.startsWith('127.');
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(name)) {
+        const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(name);
+        if (mapped)
+            return isLoopbackHost(mapped[1] ?? '');
+        const normalized = new URL(`http://[${name}]`).hostname;
+        return normalized === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(normalized);
+    }
+    return false;
 }
 
 
 /***/ }),
 
-/***/ 4414:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ githubReporter),
-/* harmony export */   d: () => (/* binding */ githubInputs)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/**
- * The Reporter on GitHub: @actions/core's workflow commands and files (GITHUB_OUTPUT, GITHUB_STATE,
- * GITHUB_STEP_SUMMARY), and the step's inputs (INPUT_*). The only module besides the entries that
- * imports @actions/core.
- */
-
-
-/** The step's inputs, as the runner passes them: trimmed, '' when unset. */
-const githubInputs = name => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name);
-function properties(annotation) {
-    if (!annotation)
-        return {};
-    return {
-        ...(annotation.title !== undefined ? { title: annotation.title } : {}),
-        ...(annotation.file !== undefined ? { file: annotation.file } : {}),
-        ...(annotation.startLine !== undefined ? { startLine: annotation.startLine } : {})
-    };
-}
-/** The Reporter of a GitHub Actions step. */
-function githubReporter(env = process.env) {
-    return {
-        info: message => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message);
-        },
-        debug: message => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message);
-        },
-        command: line => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`[command]${line}`);
-        },
-        warning: (message, annotation) => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, properties(annotation));
-        },
-        error: (message, annotation) => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, properties(annotation));
-        },
-        notice: (message, annotation) => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, properties(annotation));
-        },
-        group: (name, work) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, work),
-        mask: secret => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
-        },
-        setOutput: (name, value) => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value);
-        },
-        save: (key, value) => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, value);
-        },
-        get: key => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(key),
-        appendSummary: async (html) => {
-            // Outside a job (no summary file) there is nowhere to write it: the log already has the results.
-            const file = env.GITHUB_STEP_SUMMARY;
-            if (file)
-                await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.appendFile(file, html);
-        },
-        fail: message => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message);
-        }
-    };
-}
-
-
-/***/ }),
-
-/***/ 4835:
-/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
-/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4612);
-/* harmony import */ var _run_deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6337);
-/* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(984);
-/** The merge sub-action's entry (merge/action.yml runs dist/merge/index.js): one index from several pushes. */
-
-
-
-
-const deps = (0,_run_deps_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultDeps */ .m)({ reporter: (0,_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubReporter */ .T)(), getInput: _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubInputs */ .d });
-await (0,_merge_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runMergeAction */ ._A)(deps).catch((error) => {
-    (0,_run_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .reportFailure */ .xV)(deps.reporter, error);
-});
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 4612:
+/***/ 6336:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  _A: () => (/* binding */ runMergeAction)
+  OG: () => (/* binding */ generateBuildkitdConfig),
+  HO: () => (/* binding */ registrySettings)
 });
 
-// UNUSED EXPORTS: MERGE_RETRIES, describeMergeInputs, mergeOptions, mergeSummaryHtml, mergeSummaryRows
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./lib/core/html.js
-/**
- * A small HTML builder for the job summary: headings, lists, tables and raw fragments, each on its own
- * line. The text it is given is HTML already (callers escape what they take from inputs or registries).
- */
-class html_SummaryHtml {
-    parts = [];
-    heading(text, level = 2) {
-        return this.raw(`<h${level}>${text}</h${level}>`);
-    }
-    list(items) {
-        return this.raw(`<ul>${items.map(item => `<li>${item}</li>`).join('')}</ul>`);
-    }
-    table(rows) {
-        const row = (cells) => `<tr>${cells.map(cell => (typeof cell === 'string' ? `<td>${cell}</td>` : tableCell(cell))).join('')}</tr>`;
-        return this.raw(`<table>${rows.map(row).join('')}</table>`);
-    }
-    raw(html) {
-        this.parts.push(html);
-        return this;
-    }
-    /** The fragments, one a line, ending with a newline. */
-    toString() {
-        return this.parts.map(part => `${part}\n`).join('');
-    }
-}
-/** Text (from inputs, registries, commands) made safe to put into the summary's HTML. */
-function html_escapeHtml(text) {
-    return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
-}
-function tableCell(cell) {
-    const tag = cell.header ? 'th' : 'td';
-    return `<${tag}>${cell.data}</${tag}>`;
-}
-
-;// CONCATENATED MODULE: ./lib/run/summary.js
-/** The job summary: what was pushed, where, and each platform's digest. */
-
-
-/** Platform | build time | under emulation (share), one row per platform. */
-function timingRows(timings) {
-    return timings.map(t => [
-        `<code>${t.platform}</code>`,
-        `${t.seconds.toFixed(1)} s`,
-        t.emulatedSeconds > 0
-            ? `${t.emulatedSeconds.toFixed(1)} s (${Math.round((100 * t.emulatedSeconds) / Math.max(t.seconds, 0.1))}%)`
-            : '0 s',
-        `${t.cached} of ${t.steps}`
-    ]);
-}
-/** Platform | result | time | output (last lines), one row per platform. */
-function smokeRows(results) {
-    return results.map(r => [
-        `<code>${r.platform}</code>`,
-        r.passed
-            ? 'passed'
-            : r.timedOut
-                ? '<strong>timed out</strong>'
-                : `<strong>failed</strong> (exit code ${r.exitCode})`,
-        `${r.seconds.toFixed(1)} s`,
-        `<pre>${escapeHtml(r.output.split('\n').slice(-5).join('\n') || '(no output)')}</pre>`
-    ]);
-}
-function summaryTable(report, emulated, nodes) {
-    return Object.entries(report.platforms).map(([platform, digest]) => {
-        // A node's own platforms: how that machine runs them is its business (natively, as a rule).
-        const onNode = nodes?.[platform]?.endpoint;
-        const row = [
-            `<code>${platform}</code>`,
-            `<code>${digest}</code>`,
-            onNode ? 'by the node' : emulated.includes(platform) ? 'QEMU' : 'native'
-        ];
-        if (nodes)
-            row.push(nodeCell(nodes[platform]));
-        return row;
-    });
-}
-function nodeCell(placement) {
-    if (!placement)
-        return '';
-    const where = placement.endpoint ? escapeHtml(placement.endpoint) : 'this runner';
-    return `<code>${escapeHtml(placement.node)}</code> (${where})`;
-}
-/** The job summary of a run, as HTML. */
-function summaryHtml(options) {
-    const { report } = options;
-    const summary = new SummaryHtml().heading('Multi-platform image', 2);
-    if (options.tags.length > 0)
-        summary.list(options.tags.map(t => `<code>${escapeHtml(t)}</code>`));
-    if (options.pushed && report.digest) {
-        summary.raw(`<p>Index digest: <code>${report.digest}</code> (checked in ${report.verified.length} registr${report.verified.length === 1 ? 'y' : 'ies'})</p>`);
-        summary.table([
-            [
-                { data: 'Platform', header: true },
-                { data: 'Digest', header: true },
-                { data: 'Built', header: true },
-                ...(options.nodes ? [{ data: 'Node', header: true }] : [])
-            ],
-            ...summaryTable(report, options.emulated, options.nodes)
-        ]);
-        for (const { tag, served } of report.moved) {
-            summary.raw(`<p>⚠️ <code>${escapeHtml(tag)}</code> no longer serves this run's index <code>${report.digest}</code>: ` +
-                `it serves ${served ? `<code>${served}</code>` : 'nothing (the tag is gone)'}. Another run pushed ` +
-                'the same tag after this one.</p>');
-        }
-    }
-    else {
-        summary.raw('<p>Built without pushing: the result stays in the builder cache.</p>');
-        if (options.nodes) {
-            summary.table([
-                [
-                    { data: 'Platform', header: true },
-                    { data: 'Node', header: true }
-                ],
-                ...Object.entries(options.nodes).map(([platform, placement]) => [
-                    `<code>${platform}</code>`,
-                    nodeCell(placement)
-                ])
-            ]);
-        }
-    }
-    if (options.timings && options.timings.length > 0) {
-        summary.heading('Build time per platform', 3);
-        summary.table([
-            [
-                { data: 'Platform', header: true },
-                { data: 'Step time', header: true },
-                { data: 'Under emulation (RUN)', header: true },
-                { data: 'Cached steps', header: true }
-            ],
-            ...timingRows(options.timings)
-        ]);
-    }
-    if (options.smoke) {
-        summary.heading('Smoke test', 3);
-        summary.raw(`<p><code>${escapeHtml(options.smoke.args.join(' '))}</code> in each platform's image</p>`);
-        summary.table([
-            [
-                { data: 'Platform', header: true },
-                { data: 'Result', header: true },
-                { data: 'Time', header: true },
-                { data: 'Output', header: true }
-            ],
-            ...smokeRows(options.smoke.results)
-        ]);
-    }
-    if (options.signatureVerifyCommand) {
-        summary.heading('Signature', 3);
-        summary.raw(signatureHtml(options.signatureVerifyCommand));
-    }
-    const disk = options.diskUse
-        ? `; disk use ${escapeHtml(options.diskUse.total)}` +
-            (options.diskUse.reclaimable ? ` (${escapeHtml(options.diskUse.reclaimable)} reclaimable)` : '')
-        : '';
-    const budget = options.cacheMaxSize !== undefined ? `, cache budget ${formatBytes(options.cacheMaxSize)}` : '';
-    summary.raw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`);
-    return summary.toString();
-}
-/** The summary's word on a signature (the build's and the merge action's). */
-function signatureHtml(verifyCommand) {
-    return ('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
-        `<pre><code>${html_escapeHtml(verifyCommand)}</code></pre>`);
-}
-function writeSummary(reporter, options) {
-    return reporter.appendSummary(summaryHtml(options));
-}
-
-// EXTERNAL MODULE: ./lib/core/retry.js
-var core_retry = __nccwpck_require__(7493);
-// EXTERNAL MODULE: ./lib/oci/reference.js
-var oci_reference = __nccwpck_require__(3940);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./lib/core/errors.js
-var errors = __nccwpck_require__(3828);
-;// CONCATENATED MODULE: ./lib/docker/config-file.js
-/**
- * Docker's config.json (`<DOCKER_CONFIG>/config.json`): where it is, reading it without ever quoting its
- * text (it holds credentials), and replacing it in place: through a symlink, keeping its mode.
- */
-
-
-
-
-/** The directory whose config.json the docker CLI (and buildx) read: $DOCKER_CONFIG, else ~/.docker. */
-function dockerConfigDir(env) {
-    return env['DOCKER_CONFIG'] || external_node_path_.join(external_node_os_.homedir(), '.docker');
-}
-function dockerConfigFile(configDir) {
-    return external_node_path_.join(configDir, 'config.json');
-}
-/**
- * Reads config.json. A missing file, or an empty one, is not an error (docker treats both as no
- * settings); an unreadable or malformed one is reported in the result, never thrown.
- */
-function readDockerConfig(file) {
-    let text;
-    try {
-        text = external_node_fs_.readFileSync(file, 'utf8');
-    }
-    catch (error) {
-        if ((0,errors/* errorCode */.CA)(error) === 'ENOENT')
-            return { status: 'missing', file };
-        return { status: 'invalid', file, problem: `Cannot read docker config ${file}: ${(0,errors/* messageOf */.bD)(error)}` };
-    }
-    if (text.trim() === '')
-        return { status: 'found', file, config: {} };
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        // Not JSON.parse's message: it quotes the text around the error, which may be someone's credentials.
-        return { status: 'invalid', file, problem: `Docker config ${file} is not valid JSON; fix or remove it` };
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return {
-            status: 'invalid',
-            file,
-            problem: `Docker config ${file} is not a JSON object; fix or remove it`
-        };
-    }
-    return { status: 'found', file, config: parsed };
-}
-/** The config, {} when there is none; throws the read's problem when the file is malformed. */
-function dockerConfigOrThrow(read) {
-    if (read.status === 'invalid')
-        throw new Error(read.problem);
-    return read.status === 'found' ? read.config : {};
-}
-/**
- * Replaces config.json atomically, through a symlink to where it really lives, keeping the mode of an
- * existing file (a new one is 0600: it holds credentials).
- */
-function writeDockerConfig(file, config) {
-    external_node_fs_.mkdirSync(external_node_path_.dirname(file), { recursive: true });
-    const target = external_node_fs_.existsSync(file) ? external_node_fs_.realpathSync(file) : file;
-    const mode = external_node_fs_.existsSync(target) ? external_node_fs_.statSync(target).mode & 0o777 : 0o600;
-    const tmp = `${target}.${process.pid}.tmp`;
-    external_node_fs_.writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode });
-    external_node_fs_.chmodSync(tmp, mode);
-    external_node_fs_.renameSync(tmp, target);
-}
-
-;// CONCATENATED MODULE: ./lib/docker/login.js
-/**
- * Registry login without dockerd, and without touching the user's docker config: every docker and buildx
- * command of a run gets its own DOCKER_CONFIG directory (in the run's work directory) holding a copy of
- * the user's config.json plus this run's login entry. Everything else of the user's directory
- * (`buildx` with the builder instances, `cli-plugins`, `contexts`, TLS files) is linked, so builders,
- * plugins and contexts are the same. Two runs on one runner never see (or remove) each other's
- * credentials; the post step removes the run's directory with its work directory.
- */
-
-
-
-
-
-/** The `auth` value of a login entry (base64 of `username:password`): as secret as the password. */
-function loginToken(options) {
-    return Buffer.from(`${options.username}:${options.password}`).toString('base64');
-}
-/** `config` with the login entry for `registry` (buildx reads it for the push and the pulls). */
-function withLogin(config, options) {
-    const token = loginToken(options);
-    const key = (0,oci_reference/* configKey */.ur)(options.registry);
-    const out = { ...config, auths: { ...config.auths, [key]: { auth: token } } };
-    // A credential store would shadow the file entry; an empty helper makes the CLI read the file for this host.
-    if (config.credsStore || config.credHelpers?.[key] !== undefined)
-        out.credHelpers = { ...config.credHelpers, [key]: '' };
-    return out;
-}
-/** Creates the run's docker config directory (see the module comment). */
-function createRunDockerConfig(options) {
-    const { userDir, dir } = options;
-    external_node_fs_.mkdirSync(dir, { mode: 0o700 });
-    const read = readDockerConfig(dockerConfigFile(userDir));
-    const warning = read.status === 'invalid'
-        ? `${read.problem}. buildx ignores it with a warning; this run goes on without its settings` +
-            (options.login ? ` (with the login inputs for ${options.login.registry})` : '')
-        : undefined;
-    const base = read.status === 'found' ? read.config : {};
-    writeDockerConfig(dockerConfigFile(dir), options.login ? withLogin(base, options.login) : base);
-    // buildx creates its directory on first use; it must be the user's, shared by every run.
-    external_node_fs_.mkdirSync(external_node_path_.join(userDir, 'buildx'), { recursive: true });
-    for (const entry of external_node_fs_.readdirSync(userDir)) {
-        if (entry === 'config.json' || entry.startsWith('config.json.'))
-            continue;
-        external_node_fs_.symlinkSync(external_node_path_.join(userDir, entry), external_node_path_.join(dir, entry));
-    }
-    const copied = read.status === 'found';
-    return warning === undefined ? { dir, copied } : { dir, copied, warning };
-}
+// UNUSED EXPORTS: mergeBuildkitdConfigs, parseBuildkitdToml, renderBuildkitdConfig
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
@@ -34006,148 +33338,8 @@ function stringify_stringify(obj, { maxDepth = 1000, numbersAsFloat = false, str
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse_parse, stringify: stringify_stringify, TomlDate: TomlDate, TomlError: error_TomlError });
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
-/**
- * Validation of the registry host names users type into inputs such as insecure-registries, ca-certs,
- * registry-mirrors and registry. A value that passes is made only of lowercase letters, digits, '.', '-',
- * and (for a port or an IPv6 literal) ':', '[' and ']', so it cannot inject TOML, shell syntax or log
- * commands wherever it is used later.
- */
-
-const MAX_DNS_NAME_LENGTH = 253;
-const MAX_DNS_LABEL_LENGTH = 63;
-const MAX_QUOTED_LENGTH = 120;
-const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-const PORT = /^[1-9][0-9]{0,4}$/;
-const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-const IPV6_LITERAL = /^\[([0-9a-f:.]+)\](?::([^:]*))?$/;
-const NAME_AND_PORT = /^([^:]*)(?::([^:]*))?$/;
-/** Quotes a user value for an error message: JSON escaping keeps newlines and control characters visible. */
-function quote(value) {
-    const shown = value.length > MAX_QUOTED_LENGTH ? `${value.slice(0, MAX_QUOTED_LENGTH)}…` : value;
-    return JSON.stringify(shown);
-}
-/**
- * Parses one registry host as typed by a user: 'host', 'host:port', '[ipv6]:port', optionally with a scheme.
- *
- * - 'http://host[:port]' means the registry speaks plain HTTP; it is accepted only when
- *   `options.allowHttpScheme` is true and then yields `http: true`.
- * - 'https://host[:port]' is accepted and the scheme stripped: HTTPS is what a bare host means anyway, so
- *   it yields `http: false`.
- * - Any other scheme, a path (one trailing '/' is tolerated), user info, a query, whitespace, quotes,
- *   control characters or an empty value is rejected.
- *
- * Throws an Error whose message starts with `<input>: `, quotes the bad value and says what is accepted.
- */
-function registry_name_parseRegistryHost(value, options) {
-    const { input, allowHttpScheme } = options;
-    const expected = allowHttpScheme
-        ? 'expected host[:port] such as registry.corp:5000 (or http://host[:port] for plain HTTP)'
-        : 'expected host[:port] such as registry.corp:5000';
-    function fail(problem) {
-        throw new Error(`${input}: ${quote(value)} ${problem}; ${expected}`);
-    }
-    let rest = value.trim();
-    if (rest === '') {
-        throw new Error(`${input}: empty registry host; ${expected}`);
-    }
-    let http = false;
-    const scheme = SCHEME.exec(rest);
-    if (scheme) {
-        const name = (scheme[1] ?? '').toLowerCase();
-        if (name === 'http') {
-            if (!allowHttpScheme)
-                fail('uses http://, which is not accepted here');
-            http = true;
-        }
-        else if (name !== 'https') {
-            fail(`uses the scheme ${name}://, which is not supported`);
-        }
-        rest = rest.slice(scheme[0].length);
-    }
-    if (rest.endsWith('/'))
-        rest = rest.slice(0, -1);
-    if (rest === '')
-        fail('has no host name');
-    // Only printable ASCII: no whitespace, control characters or look-alike Unicode letters.
-    if (/[^\x21-\x7e]|["'\\=`]/.test(rest))
-        fail('is not a registry host');
-    if (rest.includes('@'))
-        fail('must not contain user info (user@)');
-    if (rest.includes('/'))
-        fail('must not contain a path');
-    if (/[?#]/.test(rest))
-        fail('must not contain a query or fragment');
-    let name;
-    let port;
-    if (rest.startsWith('[')) {
-        const literal = IPV6_LITERAL.exec(rest.toLowerCase());
-        if (!literal || !(0,external_node_net_.isIPv6)(literal[1] ?? ''))
-            fail('is not a valid bracketed IPv6 address such as [::1]:5000');
-        name = `[${literal[1] ?? ''}]`;
-        port = literal[2];
-    }
-    else {
-        const parts = NAME_AND_PORT.exec(rest.toLowerCase());
-        if (!parts) {
-            if ((0,external_node_net_.isIPv6)(rest))
-                fail('is an IPv6 address without brackets; write it as [address]:port');
-            fail('is not a registry host');
-        }
-        name = parts[1] ?? '';
-        port = parts[2];
-        if (!isValidHostName(name))
-            fail('is not a registry host');
-    }
-    if (port !== undefined && (!PORT.test(port) || Number(port) > 65535)) {
-        fail('has an invalid port (expected a number from 1 to 65535)');
-    }
-    return { host: port === undefined ? name : `${name}:${port}`, http };
-}
-/** A DNS name (labels of a-z, 0-9 and '-') or a dotted-quad IPv4 address; `name` is already lowercase. */
-function isValidHostName(name) {
-    if (/^[0-9.]+$/.test(name))
-        return (0,external_node_net_.isIPv4)(name);
-    if (name.length === 0 || name.length > MAX_DNS_NAME_LENGTH)
-        return false;
-    return name.split('.').every(label => label.length <= MAX_DNS_LABEL_LENGTH && DNS_LABEL.test(label));
-}
-/**
- * Whether a registry host (as returned by parseRegistryHost, with or without a port) is a loopback
- * address: 'localhost', 127.0.0.0/8, ::1 (bracketed or not), or an IPv4-mapped 127.x address. These are
- * the hosts BuildKit talks to over plain HTTP unless told otherwise.
- */
-function isLoopbackHost(host) {
-    const value = host.trim().toLowerCase();
-    let name;
-    if (value.startsWith('[')) {
-        const end = value.indexOf(']');
-        if (end < 0)
-            return false;
-        name = value.slice(1, end);
-    }
-    else if (value.split(':').length > 2) {
-        name = value; // a bare IPv6 address such as ::1
-    }
-    else {
-        name = value.split(':')[0] ?? '';
-    }
-    if (name === 'localhost')
-        return true;
-    if ((0,external_node_net_.isIPv4)(name))
-        return name.startsWith('127.');
-    if ((0,external_node_net_.isIPv6)(name)) {
-        const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(name);
-        if (mapped)
-            return isLoopbackHost(mapped[1] ?? '');
-        const normalized = new URL(`http://[${name}]`).hostname;
-        return normalized === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(normalized);
-    }
-    return false;
-}
-
+// EXTERNAL MODULE: ./lib/buildkitd/registry-name.js
+var registry_name = __nccwpck_require__(4213);
 ;// CONCATENATED MODULE: ./lib/buildkitd/toml.js
 /**
  * The buildkitd.toml the action hands to `docker buildx create --buildkitd-config`: a table generated from
@@ -34228,7 +33420,7 @@ function generateBuildkitdConfig(options) {
             table.mirrors = [...entry.mirrors];
         if (entry.plainHttpFrom.size > 0)
             table.http = true;
-        else if (entry.httpsFrom.size > 0 && isLoopbackHost(host))
+        else if (entry.httpsFrom.size > 0 && (0,registry_name/* isLoopbackHost */.c)(host))
             table.http = false;
         if (entry.insecure)
             table.insecure = true;
@@ -34356,11 +33548,11 @@ function renderBuildkitdConfig(table) {
  * `http` when set, else true for loopback hosts (BuildKit's default), else false; insecure follows
  * `insecure`; ca lists the `ca` paths. Throws when one of these keys has the wrong type.
  */
-function toml_registrySettings(table, host) {
+function registrySettings(table, host) {
     const registries = Object.hasOwn(table, 'registry') ? table.registry : undefined;
     const settings = isTable(registries) && Object.hasOwn(registries, host) ? registries[host] : undefined;
     if (settings === undefined)
-        return { plainHttp: isLoopbackHost(host), insecure: false, ca: [] };
+        return { plainHttp: (0,registry_name/* isLoopbackHost */.c)(host), insecure: false, ca: [] };
     const where = (key) => formatKeyPath(['registry', host, key]);
     if (!isTable(settings)) {
         throw new Error(`buildkitd.toml: ${formatKeyPath(['registry', host])} must be a table`);
@@ -34379,9 +33571,667 @@ function toml_registrySettings(table, host) {
         }
         ca = [...caValue];
     }
-    return { plainHttp: flag('http') ?? isLoopbackHost(host), insecure: flag('insecure') ?? false, ca };
+    return { plainHttp: flag('http') ?? (0,registry_name/* isLoopbackHost */.c)(host), insecure: flag('insecure') ?? false, ca };
 }
 
+
+/***/ }),
+
+/***/ 3651:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   YP: () => (/* binding */ failureOutput),
+/* harmony export */   uK: () => (/* binding */ hintsFor)
+/* harmony export */ });
+/* unused harmony exports hostOf, QEMU_CRASH, emulatorCrashHint, crossCompileHint, transientReason, buildxFailureReason */
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6741);
+/**
+ * What buildx's output says about a failure, from one table of known failures: whether another attempt
+ * can fix it (network, registry overload, builder start-up) and, for the errors users meet most with
+ * private registries and emulation, a hint that names the input that fixes it. The retry policy and the
+ * failure report both read this table.
+ *
+ * A failure that shows the build itself failed (a Dockerfile that fails fails the same way every time) or
+ * a configuration problem is never retried, whatever else the output says.
+ */
+
+const NOTHING_SET = { loginRegistry: '', retries: 0, insecureRegistries: [] };
+const UNTRUSTED_CERTIFICATE = /certificate signed by unknown authority|certificate is not trusted|tls: failed to verify certificate/i;
+/** The registry (host[:port]) of the https:// URL on the first line of `output` that matches `pattern`. */
+function hostOf(output, pattern) {
+    const line = output.split('\n').find(l => pattern.test(l)) ?? '';
+    return /https:\/\/([^/\s"]+)/.exec(line)?.[1];
+}
+const FAILURES = [
+    // The build itself failed.
+    { pattern: /did not complete successfully/i, transient: false },
+    { pattern: /dockerfile parse error/i, transient: false },
+    { pattern: /failed to compute cache key/i, transient: false },
+    { pattern: /failed to parse (stage|platform|dockerfile)/i, transient: false },
+    { pattern: /unknown instruction/i, transient: false },
+    { pattern: /invalid reference format/i, transient: false },
+    // Configuration that an input fixes.
+    {
+        pattern: UNTRUSTED_CERTIFICATE,
+        transient: false,
+        hint: (_, output) => {
+            const host = hostOf(output, UNTRUSTED_CERTIFICATE);
+            return {
+                title: 'Registry certificate not trusted',
+                message: host
+                    ? `BuildKit does not trust the certificate of ${host}. Give its CA with the ca-certs input ` +
+                        `(${host}=PEM or a path), or list ${host} in insecure-registries to skip verification.`
+                    : 'BuildKit does not trust the registry certificate. Give its CA with the ca-certs input ' +
+                        '(host:port=PEM or a path), or list the registry in insecure-registries to skip verification.'
+            };
+        }
+    },
+    {
+        pattern: /server gave HTTP response to HTTPS client/i,
+        transient: false,
+        hint: {
+            title: 'Registry speaks plain HTTP',
+            message: 'The registry serves plain HTTP. List it in insecure-registries as http://host:port.'
+        }
+    },
+    {
+        pattern: /no such host/i,
+        transient: false,
+        hint: {
+            title: 'Registry name not resolvable from the builder',
+            message: 'The builder container cannot resolve the registry name (private DNS or /etc/hosts). ' +
+                'Set host-network: true so the builder uses the runner’s network and resolver.'
+        }
+    },
+    {
+        pattern: /multiple platforms feature is currently not supported for docker driver/i,
+        transient: false,
+        hint: {
+            title: 'Builder cannot build several platforms',
+            message: 'The build ran on the docker driver. This action creates a docker-container builder; do not override ' +
+                'it with a builder that uses the docker driver.'
+        }
+    },
+    {
+        pattern: /exec format error/i,
+        transient: false,
+        hint: {
+            title: 'Emulator missing for a platform',
+            message: 'A RUN step ran a binary for another architecture without QEMU. Leave qemu: auto (or image/package), ' +
+                'or cross-compile with FROM --platform=$BUILDPLATFORM.'
+        }
+    },
+    {
+        pattern: /401 Unauthorized|403 Forbidden|failed to authorize|insufficient_scope|authentication required|unauthorized:|denied: requested access|refused the credentials|refused to let these credentials push/i,
+        transient: false,
+        hint: context => context.loginRegistry === ''
+            ? {
+                title: 'Registry refused the credentials',
+                message: 'The registry needs credentials: set the registry, username and password inputs (or log in ' +
+                    'before this step) for the registry in tags.'
+            }
+            : {
+                title: 'Registry refused the credentials',
+                message: `The registry refused the login: check the password (or token) and username for ` +
+                    `${context.loginRegistry}, and that the account may push to the repositories of the tags input. A tag ` +
+                    'in another registry needs its own login before this step.'
+            }
+    },
+    {
+        // An HTTPS registry that BuildKit talked to over plain HTTP (its default for localhost and 127.0.0.1).
+        pattern: /https?:\/\/[^\s"]+[^\n]*400 Bad Request|Client sent an HTTP request to an HTTPS server/i,
+        transient: false,
+        hint: (context, output) => {
+            const host = /http:\/\/([^/\s"]+)/.exec(output)?.[1] ?? 'the registry';
+            const listed = context.insecureRegistries.includes(host);
+            return {
+                title: 'HTTPS registry reached over HTTP',
+                message: `BuildKit talked plain HTTP to ${host}, which serves HTTPS (400 Bad Request). ` +
+                    (listed
+                        ? `insecure-registries lists ${host} as plain HTTP: list it as https://${host} (or ${host}) to ` +
+                            'keep HTTPS without verification, or give its CA with ca-certs instead.'
+                        : `Give its CA with ca-certs (${host}=PEM or a path): that makes BuildKit use HTTPS for it, ` +
+                            `even on localhost; or list https://${host} in insecure-registries to skip verification.`)
+            };
+        }
+    },
+    {
+        // The builder's container stopped, or BuildKit died, in the middle of the build.
+        pattern: /rpc error: code = \w+ desc = [^\n]*(EOF|connection reset|transport is closing)|no such container|error reading from server: EOF/i,
+        transient: 'builder connection lost',
+        hint: context => context.retries > 0
+            ? undefined
+            : {
+                title: 'Builder lost',
+                message: 'The connection to the builder was lost during the build: its container stopped or BuildKit ' +
+                    'exited (out of memory, removed by a cleanup job, Docker restarted). With retries set ' +
+                    '(e.g. retries: 2) the build is tried again and the builder started again.'
+            }
+    },
+    {
+        pattern: /unsupported request frontend\.(lint|outline|targets)|unsupported frontend capability moby\.buildkit\.frontend\.subrequests/i,
+        transient: false,
+        hint: {
+            title: 'BuildKit too old for call',
+            message: "The builder's BuildKit cannot evaluate the build this way (call: check, outline and targets need " +
+                'BuildKit 0.15 or newer). Set buildkit-image to a newer BuildKit (e.g. moby/buildkit:buildx-stable-1), ' +
+                'or leave call empty.'
+        }
+    },
+    // Transient: another attempt may succeed.
+    { pattern: /connection refused/i, transient: 'connection refused' },
+    { pattern: /connection reset by peer/i, transient: 'connection reset' },
+    { pattern: /broken pipe|unexpected EOF/i, transient: 'connection dropped' },
+    {
+        pattern: /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout/i,
+        transient: 'timeout'
+    },
+    {
+        pattern: /\b(500|502|503|504) (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i,
+        transient: 'registry server error'
+    },
+    { pattern: /\b429 Too Many Requests|toomanyrequests/i, transient: 'registry rate limit (429)' },
+    {
+        pattern: /failed to (push|fetch|copy|do request).*(EOF|reset|refused|timeout)/i,
+        transient: 'network failure during push/pull'
+    },
+    {
+        pattern: /error reading from server|transport is closing|failed to dial gRPC|connection error: desc/i,
+        transient: 'builder connection lost'
+    },
+    {
+        pattern: /error while booting|failed to bootstrap|timeout waiting for buildkitd/i,
+        transient: 'builder start-up failed'
+    }
+];
+/**
+ * What an emulated process prints when QEMU itself fails it: known emulator bugs end in a segmentation
+ * fault or an illegal instruction (`qemu: uncaught target signal 11 (Segmentation fault)`), a missing or
+ * broken handler in `exec format error`. Matched against the output of a failed step that ran under
+ * emulation (see run/timings.ts), not against the whole build output: natively the same words are the
+ * program's own bug.
+ */
+const QEMU_CRASH = /segmentation fault|illegal instruction|exec format error|qemu: uncaught target signal/i;
+/** For a build step that failed under emulation with one of the QEMU_CRASH messages. */
+function emulatorCrashHint(platform, step) {
+    return {
+        title: `Emulator crash on ${platform}`,
+        message: `${step} failed under QEMU emulation for ${platform} with an error typical of emulator bugs. Pin or ` +
+            'update the emulator (qemu-image: a newer tonistiigi/binfmt release, or qemu: package for the ' +
+            "runner's own QEMU), or cross-compile that step (FROM --platform=$BUILDPLATFORM, see docs/performance.md)."
+    };
+}
+/** When most of the build's time went into RUN steps under emulation. */
+function crossCompileHint(platforms, emulatedSeconds, share) {
+    return {
+        title: 'Emulated RUN steps dominate the build',
+        message: `RUN steps under QEMU emulation (${platforms.join(', ')}) took ${emulatedSeconds.toFixed(1)} s, ` +
+            `${Math.round(share * 100)}% of the build's step time. Cross-compiling is usually several times ` +
+            'faster: run the toolchain in a FROM --platform=$BUILDPLATFORM stage and build for TARGETOS/' +
+            'TARGETARCH (example in docs/performance.md).'
+    };
+}
+/** Why the failure looks transient, or undefined when it must not be retried. */
+function transientReason(output) {
+    const matching = FAILURES.filter(f => f.pattern.test(output));
+    if (matching.some(f => f.transient === false))
+        return undefined;
+    return matching.find(f => f.transient !== false)?.transient || undefined;
+}
+/** The hints for every known failure the output shows, worded for what the inputs set. */
+function hintsFor(output, context = NOTHING_SET) {
+    return FAILURES.flatMap(f => {
+        if (!f.hint || !f.pattern.test(output))
+            return [];
+        const hint = typeof f.hint === 'function' ? f.hint(context, output) : f.hint;
+        return hint ? [hint] : [];
+    });
+}
+/** A command's output (stderr, then stdout); for anything else its message. */
+function failureOutput(error) {
+    return error instanceof _core_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .CommandError */ .Qd ? `${error.stderr}\n${error.stdout}` : undefined;
+}
+/** The retry classifier for buildx commands: a command whose output shows a transient failure. */
+function buildxFailureReason(error) {
+    const output = failureOutput(error);
+    return output === undefined ? undefined : transientReason(output);
+}
+
+
+/***/ }),
+
+/***/ 3828:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CA: () => (/* binding */ errorCode),
+/* harmony export */   bD: () => (/* binding */ messageOf),
+/* harmony export */   eB: () => (/* binding */ errorChain)
+/* harmony export */ });
+/* unused harmony export lastLine */
+/**
+ * Helpers for errors of unknown shape. All duck-typed rather than `instanceof Error`: errors from node
+ * built-ins may come from another realm (jest's VM modules), where instanceof fails.
+ */
+function isObject(value) {
+    return typeof value === 'object' && value !== null;
+}
+/** The message of anything thrown. */
+function messageOf(error) {
+    if (isObject(error) && 'message' in error && typeof error.message === 'string')
+        return error.message;
+    return String(error);
+}
+/** A node error's `code` (ENOENT, ECONNREFUSED, ...), or undefined when it has none. */
+function errorCode(error) {
+    if (!isObject(error) || !('code' in error))
+        return undefined;
+    const { code } = error;
+    return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
+}
+/** The `code`s and non-empty messages along an error's `cause` chain, outermost first (at most 8 deep). */
+function errorChain(error) {
+    const codes = [];
+    const messages = [];
+    let current = error;
+    for (let depth = 0; depth < 8 && isObject(current); depth++) {
+        const code = errorCode(current);
+        if (code !== undefined)
+            codes.push(code);
+        if ('message' in current && typeof current.message === 'string' && current.message !== '') {
+            messages.push(current.message);
+        }
+        current = 'cause' in current ? current.cause : undefined;
+    }
+    if (messages.length === 0)
+        messages.push(typeof error === 'string' ? error : 'unknown error');
+    return { codes, messages };
+}
+/** The last non-empty line of a program's output: usually the line that says what went wrong. */
+function lastLine(text) {
+    return text.trim().split('\n').pop() ?? '';
+}
+
+
+/***/ }),
+
+/***/ 1094:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ escapeHtml),
+/* harmony export */   k: () => (/* binding */ SummaryHtml)
+/* harmony export */ });
+/**
+ * A small HTML builder for the job summary: headings, lists, tables and raw fragments, each on its own
+ * line. The text it is given is HTML already (callers escape what they take from inputs or registries).
+ */
+class SummaryHtml {
+    parts = [];
+    heading(text, level = 2) {
+        return this.raw(`<h${level}>${text}</h${level}>`);
+    }
+    list(items) {
+        return this.raw(`<ul>${items.map(item => `<li>${item}</li>`).join('')}</ul>`);
+    }
+    table(rows) {
+        const row = (cells) => `<tr>${cells.map(cell => (typeof cell === 'string' ? `<td>${cell}</td>` : tableCell(cell))).join('')}</tr>`;
+        return this.raw(`<table>${rows.map(row).join('')}</table>`);
+    }
+    raw(html) {
+        this.parts.push(html);
+        return this;
+    }
+    /** The fragments, one a line, ending with a newline. */
+    toString() {
+        return this.parts.map(part => `${part}\n`).join('');
+    }
+}
+/** Text (from inputs, registries, commands) made safe to put into the summary's HTML. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+}
+function tableCell(cell) {
+    const tag = cell.header ? 'th' : 'td';
+    return `<${tag}>${cell.data}</${tag}>`;
+}
+
+
+/***/ }),
+
+/***/ 7493:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LH: () => (/* binding */ withRetries),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony export backoffDelays */
+/**
+ * Retries for failures that a second attempt can fix. What counts as such a failure is the caller's
+ * classifier (buildx output: src/buildx/output.ts; registry reads: the registry client).
+ */
+function backoffDelays(options) {
+    const max = options.maxDelayMs ?? 30_000;
+    return Array.from({ length: options.retries }, (_, i) => Math.min(options.initialDelayMs * 2 ** i, max));
+}
+/** Runs `attempt`; on an error the classifier calls transient, waits and tries again, up to `retries` times. */
+async function withRetries(options, attempt) {
+    const delays = backoffDelays(options);
+    for (let n = 0;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            const reason = options.classify(error);
+            const delay = delays[n];
+            if (reason === undefined || delay === undefined)
+                throw error;
+            options.log(`${options.what}: attempt ${n + 1} of ${delays.length + 1} failed (${reason}); retrying in ${Math.round(delay / 1000)}s`);
+            await options.sleep(delay);
+        }
+    }
+}
+/** Real time: the production `sleep`. */
+function sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+
+/***/ }),
+
+/***/ 6741:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ec: () => (/* binding */ withEnvironment),
+/* harmony export */   M6: () => (/* binding */ execRunner),
+/* harmony export */   Qd: () => (/* binding */ CommandError),
+/* harmony export */   X4: () => (/* binding */ runChecked)
+/* harmony export */ });
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5260);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3828);
+/**
+ * The one way this action runs external programs. Every command goes through a CommandRunner: argv
+ * arrays only (never a shell string), so tags, build-args and labels stay inert whatever they contain.
+ * Tests replace the runner with a fake that records calls; production uses @actions/exec (`execRunner`).
+ */
+
+
+/** How many trailing lines of stderr an error message carries. */
+const STDERR_TAIL_LINES = 25;
+/** A command that exited non-zero (or could not be started), with the end of what it wrote to stderr. */
+class CommandError extends Error {
+    command;
+    args;
+    exitCode;
+    stdout;
+    stderr;
+    constructor(command, args, result, what) {
+        const tail = result.stderr.trimEnd().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
+        const head = what ?? `${command} ${args.slice(0, 2).join(' ')}`;
+        super(`${head} failed (exit code ${result.exitCode})${tail ? `:\n${tail}` : ''}`);
+        this.name = 'CommandError';
+        this.command = command;
+        this.args = args;
+        this.exitCode = result.exitCode;
+        this.stdout = result.stdout;
+        this.stderr = result.stderr;
+    }
+}
+/** Runs a command and turns a non-zero exit into a CommandError carrying stderr. */
+async function runChecked(runner, command, args, options = {}) {
+    const { what, ...runOptions } = options;
+    const result = await runner.run(command, args, runOptions);
+    if (result.exitCode !== 0)
+        throw new CommandError(command, args, result, what);
+    return result;
+}
+/** A runner that gives every command `env` (under the command's own extra environment). */
+function withEnvironment(runner, env) {
+    return {
+        run: (command, args, options = {}) => runner.run(command, args, { ...options, env: { ...env, ...options.env } })
+    };
+}
+/**
+ * The production runner, on @actions/exec, logging through `log`: each command is echoed as it starts and
+ * its output streamed line by line (unless silent); every process it starts is listed as a debug line. A
+ * program that cannot be started reports exit code 127.
+ */
+function execRunner(log) {
+    return {
+        async run(command, args, options = {}) {
+            const env = options.env ? mergedEnv(options.env) : undefined;
+            const line = `${command} ${args.join(' ')}`;
+            // Re-run with debug logging to see every process this action starts, silent ones included.
+            log.debug(`spawn: ${line}`);
+            if (!options.silent)
+                log.command(line);
+            const onStderrLine = options.onStderrLine;
+            const show = (text) => {
+                log.info(text);
+            };
+            try {
+                // @actions/exec itself stays silent: what it would write to stdout goes through the log instead.
+                const out = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(command, [...args], {
+                    ignoreReturnCode: true,
+                    silent: true,
+                    listeners: {
+                        ...(options.silent ? {} : { stdline: show }),
+                        ...(onStderrLine ? { errline: onStderrLine } : options.silent ? {} : { errline: show })
+                    },
+                    ...(env ? { env } : {}),
+                    ...(options.cwd ? { cwd: options.cwd } : {}),
+                    ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {})
+                });
+                return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
+            }
+            catch (error) {
+                // @actions/exec throws when the program is not found or cannot be spawned.
+                return { exitCode: 127, stdout: '', stderr: (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(error) };
+            }
+        }
+    };
+}
+function mergedEnv(extra) {
+    const env = {};
+    for (const [key, value] of Object.entries(process.env))
+        if (value !== undefined)
+            env[key] = value;
+    return { ...env, ...extra };
+}
+
+
+/***/ }),
+
+/***/ 5924:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H$: () => (/* binding */ verifyArgs),
+/* harmony export */   Ng: () => (/* binding */ signArgs),
+/* harmony export */   a9: () => (/* binding */ publicKeyArgs),
+/* harmony export */   p0: () => (/* binding */ verifyCommand),
+/* harmony export */   xL: () => (/* binding */ SIGN_MODES)
+/* harmony export */ });
+/* unused harmony export registryFlags */
+/**
+ * cosign's command lines, from pure functions: signing an image by digest with a key (the index and,
+ * recursively, every manifest it lists), the public key of that key, and verifying a signature against the
+ * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
+ * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
+ */
+const SIGN_MODES = ['false', 'key', 'keyless'];
+function registryFlags(registry) {
+    const flags = [];
+    if (registry.plainHttp)
+        flags.push('--allow-http-registry');
+    if (registry.insecure)
+        flags.push('--allow-insecure-registry');
+    if (registry.caFile)
+        flags.push('--registry-cacert', registry.caFile);
+    return flags;
+}
+/**
+ * Signs the image and each manifest of its index. With a key and no transparency log, cosign 3 is told to
+ * use no signing config (which would name sigstore's public services) and to upload nothing. Keyless, the
+ * identity token goes in SIGSTORE_ID_TOKEN, never in argv.
+ */
+function signArgs(options) {
+    const { signer } = options;
+    const how = 'keyFile' in signer
+        ? [
+            '--key',
+            signer.keyFile,
+            ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false'])
+        ]
+        : [
+            ...(signer.signingConfig ? ['--signing-config', signer.signingConfig] : []),
+            ...(signer.trustedRoot ? ['--trusted-root', signer.trustedRoot] : [])
+        ];
+    return ['sign', '--yes', ...how, '--recursive', ...registryFlags(options.registry), options.reference];
+}
+function verifyArgs(options) {
+    const { verifier } = options;
+    const how = 'publicKeyFile' in verifier
+        ? ['--key', verifier.publicKeyFile]
+        : [
+            '--certificate-identity',
+            verifier.identity,
+            '--certificate-oidc-issuer',
+            verifier.issuer,
+            ...(verifier.trustedRoot ? ['--trusted-root', verifier.trustedRoot] : [])
+        ];
+    return [
+        'verify',
+        ...how,
+        ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
+        ...registryFlags(options.registry),
+        options.reference
+    ];
+}
+/** `cosign public-key --key FILE` prints the key's public half (PEM). */
+function publicKeyArgs(keyFile) {
+    return ['public-key', '--key', keyFile];
+}
+/**
+ * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
+ * they keep next to it (cosign.pub), or the identity; files by the names users give them (CA.pem,
+ * trusted_root.json), the registry flags only where the registry needs them. Shell-quoted where needed.
+ */
+function verifyCommand(options) {
+    const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
+    const verifier = 'publicKeyFile' in options.verifier
+        ? { publicKeyFile: 'cosign.pub' }
+        : { ...options.verifier, trustedRoot: options.verifier.trustedRoot ? 'trusted_root.json' : '' };
+    return ['cosign', ...verifyArgs({ ...options, registry, verifier })].map(shellWord).join(' ');
+}
+function shellWord(word) {
+    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+
+/***/ }),
+
+/***/ 5965:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Rc: () => (/* binding */ signerIdentity),
+/* harmony export */   T5: () => (/* binding */ NO_IDENTITY),
+/* harmony export */   _M: () => (/* binding */ identityToken),
+/* harmony export */   f: () => (/* binding */ tokenClaims),
+/* harmony export */   rr: () => (/* binding */ hasIdentity)
+/* harmony export */ });
+/**
+ * Keyless signing's identity: the CI job's OIDC token (GitHub's for the audience sigstore, requested with
+ * the job's id-token permission; on GitLab and elsewhere the SIGSTORE_ID_TOKEN a job defines), and what
+ * Fulcio writes from it into the certificate, which `cosign verify` must be told: the identity (GitHub: the
+ * workflow that ran, `https://github.com/OWNER/REPO/.github/workflows/F.yml@REF`; GitLab: the CI config,
+ * `https://gitlab.com/GROUP/PROJECT//.gitlab-ci.yml@REF`; else the verified email, or the subject) and the
+ * issuer.
+ */
+/** The claims of a JWT, read without checking its signature (Fulcio checks it). */
+function tokenClaims(token) {
+    const payload = token.split('.')[1];
+    if (payload === undefined)
+        throw new Error('the identity token is not a JWT (no payload)');
+    try {
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+            throw new Error('not an object');
+        return claims;
+    }
+    catch {
+        throw new Error('the identity token is not a JWT (its payload is not JSON)');
+    }
+}
+const text = (value) => (typeof value === 'string' ? value : '');
+/** The identity and issuer Fulcio puts in the certificate for this token, as Fulcio derives them. */
+function signerIdentity(claims) {
+    const issuer = text(claims['iss']);
+    if (issuer === '')
+        throw new Error('the identity token names no issuer (iss)');
+    const workflow = text(claims['job_workflow_ref']);
+    if (workflow !== '' && issuer === 'https://token.actions.githubusercontent.com')
+        return { identity: `https://github.com/${workflow}`, issuer };
+    const ciConfig = text(claims['ci_config_ref_uri']);
+    if (ciConfig !== '')
+        return { identity: `https://${ciConfig}`, issuer };
+    const email = text(claims['email']);
+    if (email !== '' && claims['email_verified'] === true)
+        return { identity: email, issuer };
+    const subject = text(claims['sub']);
+    if (subject === '')
+        throw new Error('the identity token names no subject (sub)');
+    return { identity: subject, issuer };
+}
+/**
+ * The job's identity token: SIGSTORE_ID_TOKEN when the job defines it (GitLab's id_tokens, any CI), else
+ * GitHub's, requested for the audience sigstore. Without either, says what the job needs.
+ */
+async function identityToken(env, request) {
+    const given = env.SIGSTORE_ID_TOKEN?.trim();
+    if (given)
+        return given;
+    if (hasGithubTokenService(env))
+        return request('sigstore');
+    throw new Error(`sign: ${NO_IDENTITY}`);
+}
+/** Whether the job can have an identity token: its own SIGSTORE_ID_TOKEN, or GitHub's token service. */
+function hasIdentity(env) {
+    return Boolean(env.SIGSTORE_ID_TOKEN?.trim()) || hasGithubTokenService(env);
+}
+function hasGithubTokenService(env) {
+    return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+/** What a job without an identity token needs, for keyless. */
+const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the job "permissions: id-token: write"; on GitLab ' +
+    'define id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore; elsewhere set SIGSTORE_ID_TOKEN to a token your Fulcio ' +
+    'accepts';
+
+
+/***/ }),
+
+/***/ 5146:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  j: () => (/* binding */ signImage),
+  g: () => (/* binding */ signatureHtml)
+});
+
+// EXTERNAL MODULE: ./lib/core/html.js
+var html = __nccwpck_require__(1094);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/buildkitd/toml.js + 9 modules
+var toml = __nccwpck_require__(6336);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __nccwpck_require__(6058);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
@@ -35309,99 +35159,8 @@ function withStallLimit(work, limit) {
     });
 }
 
-// EXTERNAL MODULE: ./lib/oci/oci.js
-var oci = __nccwpck_require__(1396);
-;// CONCATENATED MODULE: ./lib/registry/errors.js
-/** Failed registry requests: the error type, which failures are worth retrying, and how URLs are shown. */
-
-
-/** A failed registry request. `url` never carries a password. */
-class RegistryError extends Error {
-    url;
-    /** HTTP status, when the registry answered. */
-    status;
-    /** Network or TLS error code (e.g. ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN), when it did not. */
-    code;
-    constructor(message, details) {
-        super(message);
-        this.name = 'RegistryError';
-        this.url = details.url;
-        this.status = details.status;
-        this.code = details.code;
-    }
-}
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
-/** Why a failed registry request is worth another attempt, or undefined when it is not (4xx, TLS, …). */
-function transientRegistryFailure(error) {
-    if (!(error instanceof RegistryError))
-        return undefined;
-    if (error.status === 429)
-        return 'registry rate limit (429)';
-    if (error.status !== undefined && error.status >= 500)
-        return `registry server error (${error.status})`;
-    if (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code))
-        return error.code;
-    return /^Timed out/.test(error.message) ? 'timeout' : undefined;
-}
-/** A URL for messages and logs: a password in it is replaced by `***`. Text that is no URL is kept. */
-function errors_displayUrl(url) {
-    const text = typeof url === 'string' ? url : url.href;
-    if (!URL.canParse(text))
-        return text;
-    const parsed = new URL(text);
-    if (parsed.password === '')
-        return text;
-    parsed.password = '***';
-    return parsed.href;
-}
-/** ': CODE: message; …' from a registry's JSON error body (at most 3 errors, 300 characters), or ''. */
-function registryErrors(body) {
-    const errors = (0,oci/* parseJsonObject */.dw)(body)?.['errors'];
-    if (!Array.isArray(errors))
-        return '';
-    const parts = errors
-        .slice(0, 3)
-        .map((e) => (0,oci/* isRecord */.u4)(e) ? [e['code'], e['message']].filter(x => typeof x === 'string' && x !== '').join(': ') : '')
-        .filter(s => s !== '');
-    const text = parts.join('; ');
-    return text === '' ? '' : `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
-}
-/** A RegistryError that says what failed to reach `url` and what to do about it. */
-function networkError(url, error, via) {
-    const shown = errors_displayUrl(url);
-    const { codes, messages } = (0,errors/* errorChain */.eB)(error);
-    const code = codes.find(c => TLS_VERIFY_CODES.has(c)) ?? codes[0];
-    const detail = messages[messages.length - 1] ?? 'unknown error';
-    const fail = (message) => new RegistryError(message, { url: shown, ...(code ? { code } : {}) });
-    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
-        return fail(`TLS certificate verification failed for ${url.host} (${code}: ${detail}) at ${shown}. ` +
-            `Give the registry's CA certificate with the \`ca-certs\` input, or list ${url.host} in ` +
-            '`insecure-registries` to skip verification.');
-    }
-    if (codes.includes('ECONNREFUSED'))
-        return fail(`Connection refused by ${url.host}${via} (${shown})`);
-    if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
-        return fail(`Cannot resolve the host name ${url.hostname}${via} (${shown})`);
-    }
-    if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || /wrong version number/i.test(detail)) {
-        return fail(`TLS handshake with ${url.host} failed (${shown}): it looks like the registry speaks plain HTTP; ` +
-            'mark it as an insecure registry (`insecure-registries`) if that is intended.');
-    }
-    return fail(`Request to ${shown}${via} failed: ${code !== undefined ? `${code}: ` : ''}${detail}`);
-}
-const TLS_VERIFY_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_UNTRUSTED',
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-    'HOSTNAME_MISMATCH'
-]);
-
+// EXTERNAL MODULE: ./lib/registry/errors.js
+var errors = __nccwpck_require__(228);
 ;// CONCATENATED MODULE: ./lib/buildx/release.js
 /**
  * buildx releases, as pure facts: the version grammar, the OS/arch names of the release assets, URL
@@ -35559,13 +35318,13 @@ function release_verifyChecksum(options) {
     const expected = name === undefined ? undefined : checksums.get(name);
     if (expected === undefined) {
         const listed = [...checksums.keys()].filter(k => !k.includes('/'));
-        throw new release_BuildxInstallError(`The checksum file ${errors_displayUrl(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
+        throw new release_BuildxInstallError(`The checksum file ${(0,errors/* displayUrl */.Qy)(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
             ` (it lists ${listed.length > 0 ? listed.join(', ') : 'no sha256 checksums'}), so the download` +
-            ` from ${errors_displayUrl(binaryUrl)} cannot be verified. Nothing was installed.`);
+            ` from ${(0,errors/* displayUrl */.Qy)(binaryUrl)} cannot be verified. Nothing was installed.`);
     }
     if (expected !== actual.toLowerCase()) {
-        throw new release_BuildxInstallError(`Checksum mismatch for ${tool} downloaded from ${errors_displayUrl(binaryUrl)}: expected sha256 ${expected}` +
-            ` (${name ?? ''} in ${errors_displayUrl(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
+        throw new release_BuildxInstallError(`Checksum mismatch for ${tool} downloaded from ${(0,errors/* displayUrl */.Qy)(binaryUrl)}: expected sha256 ${expected}` +
+            ` (${name ?? ''} in ${(0,errors/* displayUrl */.Qy)(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
             ' not the release file; nothing was installed.');
     }
     return expected;
@@ -35735,7 +35494,7 @@ function downloadWithLimit(url, dest) {
     return withStallLimit(downloadTool(url, dest), {
         progress: () => external_node_fs_.statSync(dest, { throwIfNoEntry: false })?.size ?? -1,
         stallMs: DOWNLOAD_STALL_MS,
-        message: () => `${new URL(url).host} stalled: no data for ${DOWNLOAD_STALL_MS / 1000} s while downloading ${errors_displayUrl(url)}`
+        message: () => `${new URL(url).host} stalled: no data for ${DOWNLOAD_STALL_MS / 1000} s while downloading ${(0,errors/* displayUrl */.Qy)(url)}`
     });
 }
 function downloadFailure(error) {
@@ -35746,161 +35505,25 @@ function downloadFailure(error) {
 
 // EXTERNAL MODULE: ./lib/core/runner.js
 var core_runner = __nccwpck_require__(6741);
-;// CONCATENATED MODULE: ./lib/cosign/cosign.js
-/**
- * cosign's command lines, from pure functions: signing an image by digest with a key (the index and,
- * recursively, every manifest it lists), the public key of that key, and verifying a signature against the
- * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
- * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
- */
-const SIGN_MODES = ['false', 'key', 'keyless'];
-function registryFlags(registry) {
-    const flags = [];
-    if (registry.plainHttp)
-        flags.push('--allow-http-registry');
-    if (registry.insecure)
-        flags.push('--allow-insecure-registry');
-    if (registry.caFile)
-        flags.push('--registry-cacert', registry.caFile);
-    return flags;
-}
-/**
- * Signs the image and each manifest of its index. With a key and no transparency log, cosign 3 is told to
- * use no signing config (which would name sigstore's public services) and to upload nothing. Keyless, the
- * identity token goes in SIGSTORE_ID_TOKEN, never in argv.
- */
-function signArgs(options) {
-    const { signer } = options;
-    const how = 'keyFile' in signer
-        ? [
-            '--key',
-            signer.keyFile,
-            ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false'])
-        ]
-        : [
-            ...(signer.signingConfig ? ['--signing-config', signer.signingConfig] : []),
-            ...(signer.trustedRoot ? ['--trusted-root', signer.trustedRoot] : [])
-        ];
-    return ['sign', '--yes', ...how, '--recursive', ...registryFlags(options.registry), options.reference];
-}
-function verifyArgs(options) {
-    const { verifier } = options;
-    const how = 'publicKeyFile' in verifier
-        ? ['--key', verifier.publicKeyFile]
-        : [
-            '--certificate-identity',
-            verifier.identity,
-            '--certificate-oidc-issuer',
-            verifier.issuer,
-            ...(verifier.trustedRoot ? ['--trusted-root', verifier.trustedRoot] : [])
-        ];
-    return [
-        'verify',
-        ...how,
-        ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
-        ...registryFlags(options.registry),
-        options.reference
-    ];
-}
-/** `cosign public-key --key FILE` prints the key's public half (PEM). */
-function publicKeyArgs(keyFile) {
-    return ['public-key', '--key', keyFile];
-}
-/**
- * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
- * they keep next to it (cosign.pub), or the identity; files by the names users give them (CA.pem,
- * trusted_root.json), the registry flags only where the registry needs them. Shell-quoted where needed.
- */
-function verifyCommand(options) {
-    const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
-    const verifier = 'publicKeyFile' in options.verifier
-        ? { publicKeyFile: 'cosign.pub' }
-        : { ...options.verifier, trustedRoot: options.verifier.trustedRoot ? 'trusted_root.json' : '' };
-    return ['cosign', ...verifyArgs({ ...options, registry, verifier })].map(shellWord).join(' ');
-}
-function shellWord(word) {
-    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./lib/cosign/identity.js
-/**
- * Keyless signing's identity: the CI job's OIDC token (GitHub's for the audience sigstore, requested with
- * the job's id-token permission; on GitLab and elsewhere the SIGSTORE_ID_TOKEN a job defines), and what
- * Fulcio writes from it into the certificate, which `cosign verify` must be told: the identity (GitHub: the
- * workflow that ran, `https://github.com/OWNER/REPO/.github/workflows/F.yml@REF`; GitLab: the CI config,
- * `https://gitlab.com/GROUP/PROJECT//.gitlab-ci.yml@REF`; else the verified email, or the subject) and the
- * issuer.
- */
-/** The claims of a JWT, read without checking its signature (Fulcio checks it). */
-function tokenClaims(token) {
-    const payload = token.split('.')[1];
-    if (payload === undefined)
-        throw new Error('the identity token is not a JWT (no payload)');
-    try {
-        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
-            throw new Error('not an object');
-        return claims;
-    }
-    catch {
-        throw new Error('the identity token is not a JWT (its payload is not JSON)');
-    }
-}
-const identity_text = (value) => (typeof value === 'string' ? value : '');
-/** The identity and issuer Fulcio puts in the certificate for this token, as Fulcio derives them. */
-function signerIdentity(claims) {
-    const issuer = identity_text(claims['iss']);
-    if (issuer === '')
-        throw new Error('the identity token names no issuer (iss)');
-    const workflow = identity_text(claims['job_workflow_ref']);
-    if (workflow !== '' && issuer === 'https://token.actions.githubusercontent.com')
-        return { identity: `https://github.com/${workflow}`, issuer };
-    const ciConfig = identity_text(claims['ci_config_ref_uri']);
-    if (ciConfig !== '')
-        return { identity: `https://${ciConfig}`, issuer };
-    const email = identity_text(claims['email']);
-    if (email !== '' && claims['email_verified'] === true)
-        return { identity: email, issuer };
-    const subject = identity_text(claims['sub']);
-    if (subject === '')
-        throw new Error('the identity token names no subject (sub)');
-    return { identity: subject, issuer };
-}
-/**
- * The job's identity token: SIGSTORE_ID_TOKEN when the job defines it (GitLab's id_tokens, any CI), else
- * GitHub's, requested for the audience sigstore. Without either, says what the job needs.
- */
-async function identityToken(env, request) {
-    const given = env.SIGSTORE_ID_TOKEN?.trim();
-    if (given)
-        return given;
-    if (hasGithubTokenService(env))
-        return request('sigstore');
-    throw new Error(`sign: ${NO_IDENTITY}`);
-}
-/** Whether the job can have an identity token: its own SIGSTORE_ID_TOKEN, or GitHub's token service. */
-function hasIdentity(env) {
-    return Boolean(env.SIGSTORE_ID_TOKEN?.trim()) || hasGithubTokenService(env);
-}
-function hasGithubTokenService(env) {
-    return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-}
-/** What a job without an identity token needs, for keyless. */
-const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the job "permissions: id-token: write"; on GitLab ' +
-    'define id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore; elsewhere set SIGSTORE_ID_TOKEN to a token your Fulcio ' +
-    'accepts';
-
+// EXTERNAL MODULE: ./lib/oci/reference.js
+var reference = __nccwpck_require__(3940);
+// EXTERNAL MODULE: ./lib/cosign/cosign.js
+var cosign_cosign = __nccwpck_require__(5924);
+// EXTERNAL MODULE: ./lib/cosign/identity.js
+var cosign_identity = __nccwpck_require__(5965);
+// EXTERNAL MODULE: ./lib/core/errors.js
+var core_errors = __nccwpck_require__(3828);
 ;// CONCATENATED MODULE: ./lib/buildx/version.js
 /**
  * Versions of the docker buildx CLI: the oldest this action drives (`--metadata-file`, `--bootstrap`,
  * `--provenance`, driver-opt `env.*`), and how to read and compare them.
  */
-const version_MIN_BUILDX = '0.10.0';
+const MIN_BUILDX = '0.10.0';
 /** `github.com/docker/buildx v0.13.1 abc` / `github.com/docker/buildx 0.13.1+unknown` -> '0.13.1'. */
 function version_parseBuildxVersion(output) {
     return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
 }
-function version_compareVersions(a, b) {
+function compareVersions(a, b) {
     const pa = a.split('.').map(Number);
     const pb = b.split('.').map(Number);
     for (let i = 0; i < 3; i++) {
@@ -35971,7 +35594,7 @@ async function findCosign(options) {
         log.info("using the runner's cosign (a build that reports no release version)");
         return 'cosign';
     }
-    if (version !== undefined && version_compareVersions(version, MINIMUM_COSIGN) >= 0) {
+    if (version !== undefined && compareVersions(version, MINIMUM_COSIGN) >= 0) {
         log.info(`using the runner's cosign ${version}`);
         return 'cosign';
     }
@@ -35997,19 +35620,19 @@ async function installCosign(options) {
             return await downloadWithLimit(url, external_node_path_.join(dirs.temp, (0,external_node_crypto_.randomUUID)()));
         }
         catch (error) {
-            throw new Error(`Downloading cosign from ${errors_displayUrl(url)} failed: ${(0,errors/* messageOf */.bD)(error)}`, {
+            throw new Error(`Downloading cosign from ${(0,errors/* displayUrl */.Qy)(url)} failed: ${(0,core_errors/* messageOf */.bD)(error)}`, {
                 cause: error
             });
         }
     };
-    log.info(`downloading cosign ${COSIGN_VERSION} from ${errors_displayUrl(binaryUrl)}`);
+    log.info(`downloading cosign ${COSIGN_VERSION} from ${(0,errors/* displayUrl */.Qy)(binaryUrl)}`);
     const binary = await download(binaryUrl);
     const sums = await download(checksumUrl);
     try {
         const actual = await sha256File(binary);
         const checksums = release_parseChecksums(external_node_fs_.readFileSync(sums, 'utf8'));
         release_verifyChecksum({ actual, checksums, names: [asset], checksumUrl, binaryUrl, tool: 'cosign' });
-        log.info(`sha256 ${actual} matches ${errors_displayUrl(checksumUrl)}`);
+        log.info(`sha256 ${actual} matches ${(0,errors/* displayUrl */.Qy)(checksumUrl)}`);
         const dir = await cacheFile(binary, 'cosign', 'cosign', COSIGN_VERSION, options.arch);
         const cosign = external_node_path_.join(dir, 'cosign');
         external_node_fs_.chmodSync(cosign, 0o755);
@@ -36039,6 +35662,7 @@ async function installCosign(options) {
 
 
 
+
 /** Signs and verifies; returns the command a user runs to verify the index (the first repository's). */
 async function signImage(options) {
     const { deps, inputs, digest } = options;
@@ -36056,17 +35680,17 @@ async function signImage(options) {
     const runner = (0,core_runner/* withEnvironment */.Ec)(options.access.runner, way.env);
     const transparencyLog = inputs.signTransparencyLog;
     const commands = [];
-    for (const repository of (0,oci_reference/* repositoriesOf */.Ub)(inputs.tags)) {
+    for (const repository of (0,reference/* repositoriesOf */.Ub)(inputs.tags)) {
         const registry = cosignRegistry(repository, options.access.config, dir);
         const reference = `${repository}@${digest}`;
-        await (0,core_runner/* runChecked */.X4)(runner, cosign, signArgs({ signer: way.signer, reference, registry, transparencyLog }), {
+        await (0,core_runner/* runChecked */.X4)(runner, cosign, (0,cosign_cosign/* signArgs */.Ng)({ signer: way.signer, reference, registry, transparencyLog }), {
             what: `cosign sign ${reference}`
         });
         const references = [reference, ...Object.values(options.platforms).map(d => `${repository}@${d}`)];
         for (const signed of references)
-            await (0,core_runner/* runChecked */.X4)(runner, cosign, verifyArgs({ verifier: way.verifier, reference: signed, registry, transparencyLog }), { what: `cosign verify ${signed}`, silent: true });
+            await (0,core_runner/* runChecked */.X4)(runner, cosign, (0,cosign_cosign/* verifyArgs */.H$)({ verifier: way.verifier, reference: signed, registry, transparencyLog }), { what: `cosign verify ${signed}`, silent: true });
         reporter.info(`signed and verified: ${reference} and its ${references.length - 1} platform manifests`);
-        commands.push(verifyCommand({ verifier: way.verifier, reference, registry, transparencyLog }));
+        commands.push((0,cosign_cosign/* verifyCommand */.p0)({ verifier: way.verifier, reference, registry, transparencyLog }));
     }
     return commands[0] ?? '';
 }
@@ -36077,7 +35701,7 @@ async function withKey(options, dir, cosign) {
     external_node_fs_.writeFileSync(keyFile, inputs.signKey, { mode: 0o600 });
     // Never a prompt: the input's password, else one already in the job's environment, else none.
     const env = { COSIGN_PASSWORD: inputs.signKeyPassword || deps.env.COSIGN_PASSWORD || '' };
-    const publicKey = await (0,core_runner/* runChecked */.X4)((0,core_runner/* withEnvironment */.Ec)(options.access.runner, env), cosign, publicKeyArgs(keyFile), {
+    const publicKey = await (0,core_runner/* runChecked */.X4)((0,core_runner/* withEnvironment */.Ec)(options.access.runner, env), cosign, (0,cosign_cosign/* publicKeyArgs */.a9)(keyFile), {
         what: 'cosign public-key (is sign-key-password the password of sign-key?)',
         silent: true
     });
@@ -36088,9 +35712,9 @@ async function withKey(options, dir, cosign) {
 /** The job's identity token (masked, in SIGSTORE_ID_TOKEN) and the identity its certificate will name. */
 async function keyless(options, dir) {
     const { deps, inputs } = options;
-    const token = await identityToken(deps.env, deps.idToken);
+    const token = await (0,cosign_identity/* identityToken */._M)(deps.env, deps.idToken);
     deps.reporter.mask(token);
-    const { identity, issuer } = signerIdentity(tokenClaims(token));
+    const { identity, issuer } = (0,cosign_identity/* signerIdentity */.Rc)((0,cosign_identity/* tokenClaims */.f)(token));
     deps.reporter.info(`keyless: the certificate will name ${identity} (issuer ${issuer})`);
     const place = (name, json) => {
         if (json === '')
@@ -36108,8 +35732,8 @@ async function keyless(options, dir) {
 }
 /** How cosign reaches the registry of `repository`: the generated buildkitd.toml's settings for it. */
 function cosignRegistry(repository, config, dir) {
-    const host = (0,oci_reference/* canonicalRegistry */.i7)((0,oci_reference/* parseImageReference */.o_)(repository).registry);
-    const settings = toml_registrySettings(config, host);
+    const host = (0,reference/* canonicalRegistry */.i7)((0,reference/* parseImageReference */.o_)(repository).registry);
+    const settings = (0,toml/* registrySettings */.HO)(config, host);
     let caFile = '';
     if (settings.ca.length > 0) {
         // cosign takes one file: the CAs of this registry together.
@@ -36118,7 +35742,514 @@ function cosignRegistry(repository, config, dir) {
     }
     return { plainHttp: settings.plainHttp, insecure: settings.insecure, caFile };
 }
+/** The summary's word on a signature (the build's and the merge action's). */
+function signatureHtml(verifyCommand) {
+    return ('<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+        `<pre><code>${(0,html/* escapeHtml */.Z)(verifyCommand)}</code></pre>`);
+}
 
+
+/***/ }),
+
+/***/ 4414:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ githubReporter),
+/* harmony export */   d: () => (/* binding */ githubInputs)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/**
+ * The Reporter on GitHub: @actions/core's workflow commands and files (GITHUB_OUTPUT, GITHUB_STATE,
+ * GITHUB_STEP_SUMMARY), and the step's inputs (INPUT_*). The only module besides the entries that
+ * imports @actions/core.
+ */
+
+
+/** The step's inputs, as the runner passes them: trimmed, '' when unset. */
+const githubInputs = name => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name);
+function properties(annotation) {
+    if (!annotation)
+        return {};
+    return {
+        ...(annotation.title !== undefined ? { title: annotation.title } : {}),
+        ...(annotation.file !== undefined ? { file: annotation.file } : {}),
+        ...(annotation.startLine !== undefined ? { startLine: annotation.startLine } : {})
+    };
+}
+/** The Reporter of a GitHub Actions step. */
+function githubReporter(env = process.env) {
+    return {
+        info: message => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message);
+        },
+        debug: message => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message);
+        },
+        command: line => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`[command]${line}`);
+        },
+        warning: (message, annotation) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, properties(annotation));
+        },
+        error: (message, annotation) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, properties(annotation));
+        },
+        notice: (message, annotation) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, properties(annotation));
+        },
+        group: (name, work) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, work),
+        mask: secret => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
+        },
+        setOutput: (name, value) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value);
+        },
+        save: (key, value) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, value);
+        },
+        get: key => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(key),
+        appendSummary: async (html) => {
+            // Outside a job (no summary file) there is nowhere to write it: the log already has the results.
+            const file = env.GITHUB_STEP_SUMMARY;
+            if (file)
+                await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.appendFile(file, html);
+        },
+        fail: message => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message);
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 4835:
+/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
+/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(752);
+/* harmony import */ var _step_deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6246);
+/* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(486);
+/** The merge sub-action's entry (merge/action.yml runs dist/merge/index.js): one index from several pushes. */
+
+
+
+
+const deps = (0,_step_deps_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultDeps */ .m)({ reporter: (0,_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubReporter */ .T)(), getInput: _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubInputs */ .d });
+await (0,_merge_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runMergeAction */ ._A)(deps).catch((error) => {
+    (0,_run_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .reportFailure */ .xV)(deps.reporter, error);
+});
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 752:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _A: () => (/* binding */ runMergeAction)
+});
+
+// UNUSED EXPORTS: MERGE_RETRIES, describeMergeInputs, mergeOptions, mergeSummaryHtml, mergeSummaryRows
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/core/html.js
+var html = __nccwpck_require__(1094);
+// EXTERNAL MODULE: ./lib/core/retry.js
+var core_retry = __nccwpck_require__(7493);
+// EXTERNAL MODULE: ./lib/buildkitd/toml.js + 9 modules
+var toml = __nccwpck_require__(6336);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: ./lib/buildkitd/registry-name.js
+var registry_name = __nccwpck_require__(4213);
+// EXTERNAL MODULE: ./lib/core/errors.js
+var errors = __nccwpck_require__(3828);
+;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
+/**
+ * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
+ * path or as PEM text (often from a secret). Entries are parsed, read and checked with node:crypto when the
+ * inputs are read (readCaCerts), and the PEM is written to one file per host for buildkitd.toml's
+ * `ca = [...]` (writeCaFiles).
+ */
+
+
+
+
+
+
+const DEFAULT_INPUT = 'ca-certs';
+const ENTRY_START = /^([^=]*)=(.*)$/;
+const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
+const PEM_END = /^-----END [^-]*-----/;
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+const FILE_MODE = 0o644;
+function normalizeLineEndings(text) {
+    return text.replace(/\r\n?/g, '\n');
+}
+/**
+ * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
+ * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
+ * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
+ * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
+ * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
+ * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
+ * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
+ */
+function parseCaCertsInput(text, input = DEFAULT_INPUT) {
+    const entries = [];
+    let current;
+    const finish = () => {
+        if (current) {
+            const value = current.lines.join('\n').trim();
+            entries.push({
+                host: current.host,
+                source: current.source,
+                value: current.source === 'pem' ? `${value}\n` : value
+            });
+        }
+        current = undefined;
+    };
+    const lines = normalizeLineEndings(text).split('\n');
+    for (const [index, rawLine] of lines.entries()) {
+        const line = rawLine.trim();
+        const lineNumber = index + 1;
+        if (current?.inBlock) {
+            current.lines.push(line);
+            if (PEM_END.test(line))
+                current.inBlock = false;
+            continue;
+        }
+        const start = ENTRY_START.exec(line);
+        if (start) {
+            finish();
+            const host = (0,registry_name/* parseRegistryHost */.T)(start[1] ?? '', { input, allowHttpScheme: false }).host;
+            const value = (start[2] ?? '').trim();
+            if (value === '') {
+                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
+            }
+            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
+            current = {
+                host,
+                source,
+                lines: [value],
+                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
+            };
+            continue;
+        }
+        if (line === '')
+            continue;
+        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
+            // The next certificate of a chain.
+            current.lines.push(line);
+            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
+            continue;
+        }
+        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
+            'one entry per line (PEM text may span several lines)');
+    }
+    finish();
+    return entries;
+}
+function describeCertificate(certificate) {
+    const subjectLines = certificate.subject.split('\n');
+    const commonName = subjectLines.find(part => part.startsWith('CN='));
+    const subject = commonName ?? subjectLines.join(', ');
+    const expiry = new Date(certificate.validTo);
+    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
+    return `${subject} (notAfter ${notAfter})`;
+}
+/**
+ * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
+ * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
+ * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
+ * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
+ */
+function validateCertificatePem(pem, context) {
+    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
+    const text = normalizeLineEndings(pem)
+        .split('\n')
+        .map(line => line.trim())
+        .join('\n');
+    if (/PRIVATE KEY/.test(text)) {
+        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
+            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
+    }
+    const blocks = [...text.matchAll(PEM_BLOCK)];
+    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
+    if (blocks.length === 0 || begins !== blocks.length) {
+        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
+        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
+            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
+    }
+    const normalized = [];
+    const subjects = [];
+    for (const [index, block] of blocks.entries()) {
+        const label = block[1] ?? '';
+        if (block[3] !== label) {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
+                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
+        }
+        if (label !== 'CERTIFICATE') {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
+                'only CERTIFICATE blocks are accepted');
+        }
+        let certificate;
+        try {
+            certificate = new external_node_crypto_.X509Certificate(block[0]);
+        }
+        catch (error) {
+            const reason = typeof error === 'object' && error !== null && 'message' in error
+                ? String(error.message)
+                : String(error);
+            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
+                'expected a PEM-encoded certificate', { cause: error });
+        }
+        normalized.push(certificate.toString().trim());
+        subjects.push(describeCertificate(certificate));
+    }
+    return { pem: `${normalized.join('\n')}\n`, subjects };
+}
+function fileNameFor(host) {
+    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
+}
+/**
+ * Reads (for file entries, relative paths from `cwd`) and checks every entry: throws `<input>: ...` naming
+ * the host and the file for a file that cannot be read or a value that is not CA certificates.
+ */
+function readCaCerts(entries, options) {
+    const input = options.input ?? DEFAULT_INPUT;
+    return entries.map(entry => {
+        if (entry.source === 'pem')
+            return { ...entry, pem: validateCertificatePem(entry.value, { input, host: entry.host }).pem };
+        const file = (0,external_node_path_.resolve)(options.cwd, entry.value);
+        let text;
+        try {
+            text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+        }
+        catch (error) {
+            const code = (0,errors/* errorCode */.CA)(error) ?? 'unreadable';
+            throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${entry.host} (${code}); ` +
+                'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
+        }
+        return { ...entry, pem: validateCertificatePem(text, { input, host: entry.host, file }).pem };
+    });
+}
+/**
+ * Writes one PEM file per host as `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt`
+ * (mode 0644; dir created if missing). Several entries for the same host are concatenated into its file.
+ * Returns host -> [absolute path].
+ */
+async function certificates_writeCaFiles(certs, dir) {
+    const pemByHost = new Map();
+    for (const { host, pem } of certs)
+        pemByHost.set(host, [...(pemByHost.get(host) ?? []), pem]);
+    const result = new Map();
+    if (pemByHost.size === 0)
+        return result;
+    const directory = (0,external_node_path_.resolve)(dir);
+    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+    const usedNames = new Set();
+    for (const [host, pems] of pemByHost) {
+        let name = fileNameFor(host);
+        for (let suffix = 2; usedNames.has(name); suffix++)
+            name = fileNameFor(`${host}-${suffix}`);
+        usedNames.add(name);
+        const path = (0,external_node_path_.join)(directory, name);
+        await (0,promises_namespaceObject.writeFile)(path, pems.join(''), { mode: FILE_MODE });
+        await (0,promises_namespaceObject.chmod)(path, FILE_MODE);
+        result.set(host, [path]);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./lib/buildkitd/config.js
+/**
+ * The builder's buildkitd.toml: what the registry inputs generate, merged with the user's own file and
+ * inline TOML (a key set twice with different values is an error naming both places).
+ */
+
+
+
+
+
+async function writeBuildkitdConfig(inputs, dir) {
+    const caFiles = await writeCaFiles(inputs.caCerts, path.join(dir, 'certs'));
+    const sources = [];
+    if (inputs.buildkitdConfig) {
+        const name = `buildkitd-config (${inputs.buildkitdConfig})`;
+        sources.push({ name, table: parseBuildkitdToml(fs.readFileSync(inputs.buildkitdConfig, 'utf8'), name) });
+    }
+    if (inputs.buildkitdConfigInline) {
+        const name = 'buildkitd-config-inline';
+        sources.push({ name, table: parseBuildkitdToml(inputs.buildkitdConfigInline, name) });
+    }
+    const generated = generateBuildkitdConfig({
+        insecureRegistries: inputs.insecureRegistries,
+        caFiles,
+        mirrors: inputs.registryMirrors
+    });
+    sources.push({ name: 'generated from inputs', table: generated });
+    sources.push({ name: 'cache-max-size', table: cacheBudgetConfig(inputs.cacheMaxSize) });
+    const table = mergeBuildkitdConfigs(sources);
+    const text = renderBuildkitdConfig(table);
+    let file = '';
+    if (text.trim() !== '') {
+        file = path.join(dir, 'buildkitd.toml');
+        fs.writeFileSync(file, text, { mode: 0o644 });
+    }
+    return { file, table, text };
+}
+/**
+ * The registry settings alone (insecure-registries, ca-certs), as the builder's buildkitd.toml would hold
+ * them: for a step that reaches registries without a builder (the merge action).
+ */
+async function registriesConfig(inputs, dir) {
+    const caFiles = await certificates_writeCaFiles(inputs.caCerts, external_node_path_.join(dir, 'certs'));
+    return (0,toml/* generateBuildkitdConfig */.OG)({
+        insecureRegistries: inputs.insecureRegistries,
+        caFiles,
+        mirrors: new Map()
+    });
+}
+
+// EXTERNAL MODULE: ./lib/oci/reference.js
+var oci_reference = __nccwpck_require__(3940);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./lib/docker/config-file.js
+/**
+ * Docker's config.json (`<DOCKER_CONFIG>/config.json`): where it is, reading it without ever quoting its
+ * text (it holds credentials), and replacing it in place: through a symlink, keeping its mode.
+ */
+
+
+
+
+/** The directory whose config.json the docker CLI (and buildx) read: $DOCKER_CONFIG, else ~/.docker. */
+function dockerConfigDir(env) {
+    return env['DOCKER_CONFIG'] || external_node_path_.join(external_node_os_.homedir(), '.docker');
+}
+function dockerConfigFile(configDir) {
+    return external_node_path_.join(configDir, 'config.json');
+}
+/**
+ * Reads config.json. A missing file, or an empty one, is not an error (docker treats both as no
+ * settings); an unreadable or malformed one is reported in the result, never thrown.
+ */
+function readDockerConfig(file) {
+    let text;
+    try {
+        text = external_node_fs_.readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        if ((0,errors/* errorCode */.CA)(error) === 'ENOENT')
+            return { status: 'missing', file };
+        return { status: 'invalid', file, problem: `Cannot read docker config ${file}: ${(0,errors/* messageOf */.bD)(error)}` };
+    }
+    if (text.trim() === '')
+        return { status: 'found', file, config: {} };
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        // Not JSON.parse's message: it quotes the text around the error, which may be someone's credentials.
+        return { status: 'invalid', file, problem: `Docker config ${file} is not valid JSON; fix or remove it` };
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return {
+            status: 'invalid',
+            file,
+            problem: `Docker config ${file} is not a JSON object; fix or remove it`
+        };
+    }
+    return { status: 'found', file, config: parsed };
+}
+/** The config, {} when there is none; throws the read's problem when the file is malformed. */
+function dockerConfigOrThrow(read) {
+    if (read.status === 'invalid')
+        throw new Error(read.problem);
+    return read.status === 'found' ? read.config : {};
+}
+/**
+ * Replaces config.json atomically, through a symlink to where it really lives, keeping the mode of an
+ * existing file (a new one is 0600: it holds credentials).
+ */
+function writeDockerConfig(file, config) {
+    external_node_fs_.mkdirSync(external_node_path_.dirname(file), { recursive: true });
+    const target = external_node_fs_.existsSync(file) ? external_node_fs_.realpathSync(file) : file;
+    const mode = external_node_fs_.existsSync(target) ? external_node_fs_.statSync(target).mode & 0o777 : 0o600;
+    const tmp = `${target}.${process.pid}.tmp`;
+    external_node_fs_.writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode });
+    external_node_fs_.chmodSync(tmp, mode);
+    external_node_fs_.renameSync(tmp, target);
+}
+
+;// CONCATENATED MODULE: ./lib/docker/login.js
+/**
+ * Registry login without dockerd, and without touching the user's docker config: every docker and buildx
+ * command of a run gets its own DOCKER_CONFIG directory (in the run's work directory) holding a copy of
+ * the user's config.json plus this run's login entry. Everything else of the user's directory
+ * (`buildx` with the builder instances, `cli-plugins`, `contexts`, TLS files) is linked, so builders,
+ * plugins and contexts are the same. Two runs on one runner never see (or remove) each other's
+ * credentials; the post step removes the run's directory with its work directory.
+ */
+
+
+
+
+
+/** The `auth` value of a login entry (base64 of `username:password`): as secret as the password. */
+function loginToken(options) {
+    return Buffer.from(`${options.username}:${options.password}`).toString('base64');
+}
+/** `config` with the login entry for `registry` (buildx reads it for the push and the pulls). */
+function withLogin(config, options) {
+    const token = loginToken(options);
+    const key = (0,oci_reference/* configKey */.ur)(options.registry);
+    const out = { ...config, auths: { ...config.auths, [key]: { auth: token } } };
+    // A credential store would shadow the file entry; an empty helper makes the CLI read the file for this host.
+    if (config.credsStore || config.credHelpers?.[key] !== undefined)
+        out.credHelpers = { ...config.credHelpers, [key]: '' };
+    return out;
+}
+/** Creates the run's docker config directory (see the module comment). */
+function createRunDockerConfig(options) {
+    const { userDir, dir } = options;
+    external_node_fs_.mkdirSync(dir, { mode: 0o700 });
+    const read = readDockerConfig(dockerConfigFile(userDir));
+    const warning = read.status === 'invalid'
+        ? `${read.problem}. buildx ignores it with a warning; this run goes on without its settings` +
+            (options.login ? ` (with the login inputs for ${options.login.registry})` : '')
+        : undefined;
+    const base = read.status === 'found' ? read.config : {};
+    writeDockerConfig(dockerConfigFile(dir), options.login ? withLogin(base, options.login) : base);
+    // buildx creates its directory on first use; it must be the user's, shared by every run.
+    external_node_fs_.mkdirSync(external_node_path_.join(userDir, 'buildx'), { recursive: true });
+    for (const entry of external_node_fs_.readdirSync(userDir)) {
+        if (entry === 'config.json' || entry.startsWith('config.json.'))
+            continue;
+        external_node_fs_.symlinkSync(external_node_path_.join(userDir, entry), external_node_path_.join(dir, entry));
+    }
+    const copied = read.status === 'found';
+    return warning === undefined ? { dir, copied } : { dir, copied, warning };
+}
+
+// EXTERNAL MODULE: ./lib/cosign/sign-image.js + 11 modules
+var sign_image = __nccwpck_require__(5146);
 ;// CONCATENATED MODULE: ./lib/buildx/build-options.js
 /**
  * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
@@ -36238,13 +36369,19 @@ function minimumBuildx(o) {
     return { version: MIN_BUILDX, input: '' };
 }
 /**
- * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
- * security.insecure), added to the user's own flags unless already there.
+ * The builder's buildkitd flags: the user's, plus the entitlements the daemon must grant for what the build
+ * may ask (the build asks with --allow: build.ts): network.host when the builder runs on the host network
+ * (RUN steps may then use it), when RUN steps use it (network: host) or `allow` asks for it, and
+ * security.insecure when `allow` asks for it; each unless the user's flags grant it already. The one place
+ * the daemon's entitlements are decided.
  */
-function entitlementFlags(buildkitdFlags, allow) {
+function entitlementFlags(buildkitdFlags, build) {
+    const wanted = new Set(build.allow);
+    if (build.hostNetwork || build.network === 'host')
+        wanted.add('network.host');
     const flags = [buildkitdFlags.trim()];
     for (const entitlement of ['network.host', 'security.insecure']) {
-        if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
+        if (wanted.has(entitlement) && !buildkitdFlags.includes(entitlement))
             flags.push(`--allow-insecure-entitlement ${entitlement}`);
     }
     return flags.filter(f => f !== '').join(' ');
@@ -36259,6 +36396,8 @@ function splitOnce(text, separator) {
     return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./lib/inputs/option-values.js
 /**
  * Checks of the build-push-action option values that need no file system or environment: annotations,
@@ -36790,6 +36929,8 @@ function build_options_describeBuildOptions(o) {
     return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
 }
 
+// EXTERNAL MODULE: ./lib/core/runner.js
+var core_runner = __nccwpck_require__(6741);
 ;// CONCATENATED MODULE: ./lib/buildx/builder.js
 /**
  * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
@@ -36825,13 +36966,9 @@ function builder_builderOptionArgs(options) {
         args.push('--driver-opt', opt);
     if (options.configFile)
         args.push('--config', options.configFile);
-    const flags = [options.buildkitdFlags.trim()];
-    if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
-        flags.push('--allow-insecure-entitlement network.host');
-    }
-    const joined = flags.filter(f => f !== '').join(' ');
-    if (joined)
-        args.push('--buildkitd-flags', joined);
+    const flags = options.buildkitdFlags.trim();
+    if (flags)
+        args.push('--buildkitd-flags', flags);
     return args;
 }
 /**
@@ -37423,206 +37560,6 @@ const PLAN_INPUTS = [
     { "name": "nodes", "description": "Refused when set: builder nodes belong to a single-job build (distribute false).", "default": "", "required": false, "list": false },
 ];
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
-/**
- * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
- * path or as PEM text (often from a secret). Entries are parsed, read and checked with node:crypto when the
- * inputs are read (readCaCerts), and the PEM is written to one file per host for buildkitd.toml's
- * `ca = [...]` (writeCaFiles).
- */
-
-
-
-
-
-
-const DEFAULT_INPUT = 'ca-certs';
-const ENTRY_START = /^([^=]*)=(.*)$/;
-const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
-const PEM_END = /^-----END [^-]*-----/;
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
-const FILE_MODE = 0o644;
-function normalizeLineEndings(text) {
-    return text.replace(/\r\n?/g, '\n');
-}
-/**
- * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
- * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
- * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
- * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
- * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
- * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
- * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
- */
-function parseCaCertsInput(text, input = DEFAULT_INPUT) {
-    const entries = [];
-    let current;
-    const finish = () => {
-        if (current) {
-            const value = current.lines.join('\n').trim();
-            entries.push({
-                host: current.host,
-                source: current.source,
-                value: current.source === 'pem' ? `${value}\n` : value
-            });
-        }
-        current = undefined;
-    };
-    const lines = normalizeLineEndings(text).split('\n');
-    for (const [index, rawLine] of lines.entries()) {
-        const line = rawLine.trim();
-        const lineNumber = index + 1;
-        if (current?.inBlock) {
-            current.lines.push(line);
-            if (PEM_END.test(line))
-                current.inBlock = false;
-            continue;
-        }
-        const start = ENTRY_START.exec(line);
-        if (start) {
-            finish();
-            const host = registry_name_parseRegistryHost(start[1] ?? '', { input, allowHttpScheme: false }).host;
-            const value = (start[2] ?? '').trim();
-            if (value === '') {
-                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
-            }
-            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
-            current = {
-                host,
-                source,
-                lines: [value],
-                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
-            };
-            continue;
-        }
-        if (line === '')
-            continue;
-        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
-            // The next certificate of a chain.
-            current.lines.push(line);
-            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
-            continue;
-        }
-        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
-            'one entry per line (PEM text may span several lines)');
-    }
-    finish();
-    return entries;
-}
-function describeCertificate(certificate) {
-    const subjectLines = certificate.subject.split('\n');
-    const commonName = subjectLines.find(part => part.startsWith('CN='));
-    const subject = commonName ?? subjectLines.join(', ');
-    const expiry = new Date(certificate.validTo);
-    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
-    return `${subject} (notAfter ${notAfter})`;
-}
-/**
- * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
- * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
- * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
- * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
- */
-function validateCertificatePem(pem, context) {
-    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
-    const text = normalizeLineEndings(pem)
-        .split('\n')
-        .map(line => line.trim())
-        .join('\n');
-    if (/PRIVATE KEY/.test(text)) {
-        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
-            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
-    }
-    const blocks = [...text.matchAll(PEM_BLOCK)];
-    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
-    if (blocks.length === 0 || begins !== blocks.length) {
-        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
-        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
-            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
-    }
-    const normalized = [];
-    const subjects = [];
-    for (const [index, block] of blocks.entries()) {
-        const label = block[1] ?? '';
-        if (block[3] !== label) {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
-                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
-        }
-        if (label !== 'CERTIFICATE') {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
-                'only CERTIFICATE blocks are accepted');
-        }
-        let certificate;
-        try {
-            certificate = new external_node_crypto_.X509Certificate(block[0]);
-        }
-        catch (error) {
-            const reason = typeof error === 'object' && error !== null && 'message' in error
-                ? String(error.message)
-                : String(error);
-            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
-                'expected a PEM-encoded certificate', { cause: error });
-        }
-        normalized.push(certificate.toString().trim());
-        subjects.push(describeCertificate(certificate));
-    }
-    return { pem: `${normalized.join('\n')}\n`, subjects };
-}
-function fileNameFor(host) {
-    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
-}
-/**
- * Reads (for file entries, relative paths from `cwd`) and checks every entry: throws `<input>: ...` naming
- * the host and the file for a file that cannot be read or a value that is not CA certificates.
- */
-function readCaCerts(entries, options) {
-    const input = options.input ?? DEFAULT_INPUT;
-    return entries.map(entry => {
-        if (entry.source === 'pem')
-            return { ...entry, pem: validateCertificatePem(entry.value, { input, host: entry.host }).pem };
-        const file = (0,external_node_path_.resolve)(options.cwd, entry.value);
-        let text;
-        try {
-            text = (0,external_node_fs_.readFileSync)(file, 'utf8');
-        }
-        catch (error) {
-            const code = (0,errors/* errorCode */.CA)(error) ?? 'unreadable';
-            throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${entry.host} (${code}); ` +
-                'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
-        }
-        return { ...entry, pem: validateCertificatePem(text, { input, host: entry.host, file }).pem };
-    });
-}
-/**
- * Writes one PEM file per host as `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt`
- * (mode 0644; dir created if missing). Several entries for the same host are concatenated into its file.
- * Returns host -> [absolute path].
- */
-async function writeCaFiles(certs, dir) {
-    const pemByHost = new Map();
-    for (const { host, pem } of certs)
-        pemByHost.set(host, [...(pemByHost.get(host) ?? []), pem]);
-    const result = new Map();
-    if (pemByHost.size === 0)
-        return result;
-    const directory = (0,external_node_path_.resolve)(dir);
-    await (0,external_node_fs_promises_namespaceObject.mkdir)(directory, { recursive: true });
-    const usedNames = new Set();
-    for (const [host, pems] of pemByHost) {
-        let name = fileNameFor(host);
-        for (let suffix = 2; usedNames.has(name); suffix++)
-            name = fileNameFor(`${host}-${suffix}`);
-        usedNames.add(name);
-        const path = (0,external_node_path_.join)(directory, name);
-        await (0,external_node_fs_promises_namespaceObject.writeFile)(path, pems.join(''), { mode: FILE_MODE });
-        await (0,external_node_fs_promises_namespaceObject.chmod)(path, FILE_MODE);
-        result.set(host, [path]);
-    }
-    return result;
-}
-
 ;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
 /**
  * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
@@ -37636,13 +37573,13 @@ async function writeCaFiles(certs, dir) {
 
 
 const REGISTRY_FIELDS = {
-    'insecure-registries': field([], value => splitList(value, true).map(v => registry_name_parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
+    'insecure-registries': field([], value => splitList(value, true).map(v => (0,registry_name/* parseRegistryHost */.T)(v, { input: 'insecure-registries', allowHttpScheme: true }))),
     // A private key pasted here by mistake is masked too.
     'ca-certs': secret(field([], (value, { cwd }) => readCaCerts(parseCaCertsInput(value, 'ca-certs'), { cwd })), privateKeyLines),
     registry: field('', value => {
         if (value === '')
             return '';
-        const host = registry_name_parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
+        const host = (0,registry_name/* parseRegistryHost */.T)(value, { input: 'registry', allowHttpScheme: false }).host;
         // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
         return (0,oci_reference/* canonicalRegistry */.i7)(host);
     }),
@@ -37672,7 +37609,17 @@ const REGISTRY_RULES = [
             : undefined
     }
 ];
+/** The login the inputs give (username and password for registry), or undefined without one. */
+function loginOf(inputs) {
+    return inputs.username
+        ? { registry: inputs.registry, username: inputs.username, password: inputs.password }
+        : undefined;
+}
 
+// EXTERNAL MODULE: ./lib/cosign/cosign.js
+var cosign = __nccwpck_require__(5924);
+// EXTERNAL MODULE: ./lib/cosign/identity.js
+var identity = __nccwpck_require__(5965);
 ;// CONCATENATED MODULE: ./lib/inputs/signing.js
 /**
  * The signing inputs: `sign` (false, or key: cosign with a private key), `sign-key` (the key as
@@ -37718,12 +37665,12 @@ function parseSignKey(value, cwd) {
 }
 const SIGNING_FIELDS = {
     sign: field('false', (value, { env }) => {
-        const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase());
+        const mode = value === '' ? 'false' : cosign/* SIGN_MODES */.xL.find(m => m === value.toLowerCase());
         if (mode === undefined)
             throw new Error(`"${value}" is not a way to sign; use false, key or keyless`);
         // Known now, not after the build: the job can have no identity token.
-        if (mode === 'keyless' && !hasIdentity(env))
-            throw new Error(NO_IDENTITY);
+        if (mode === 'keyless' && !(0,identity/* hasIdentity */.rr)(env))
+            throw new Error(identity/* NO_IDENTITY */.T5);
         return mode;
     }),
     'sign-key': secret(field('', (value, { cwd }) => parseSignKey(value, cwd)), privateKeyLines),
@@ -37881,6 +37828,8 @@ function parseExpectedPlatforms(value) {
     return platforms;
 }
 
+// EXTERNAL MODULE: ./lib/registry/errors.js
+var registry_errors = __nccwpck_require__(228);
 ;// CONCATENATED MODULE: ./lib/core/pool.js
 /** Work on many items with a bounded number in flight (registry requests, blob copies). */
 /** Runs `work` on every item, at most `limit` at a time; results in the items' order. */
@@ -37897,6 +37846,8 @@ async function mapLimit(items, limit, work) {
     return results;
 }
 
+// EXTERNAL MODULE: ./lib/oci/oci.js
+var oci = __nccwpck_require__(1396);
 ;// CONCATENATED MODULE: ./lib/oci/index-checks.js
 /**
  * Checks of an image index's content, for anything that assembles or pushes one: every platform exactly
@@ -38335,8 +38286,8 @@ class Transport {
                 return response;
             response.body.resume();
             if (hop === MAX_REDIRECTS) {
-                throw new RegistryError(`Too many redirects from ${errors_displayUrl(request.url)}`, {
-                    url: errors_displayUrl(request.url),
+                throw new registry_errors/* RegistryError */.gl(`Too many redirects from ${(0,registry_errors/* displayUrl */.Qy)(request.url)}`, {
+                    url: (0,registry_errors/* displayUrl */.Qy)(request.url),
                     status: response.status
                 });
             }
@@ -38350,7 +38301,7 @@ class Transport {
     }
     once(request, maxBytes, streaming) {
         const { method, url } = request;
-        const shown = errors_displayUrl(url);
+        const shown = (0,registry_errors/* displayUrl */.Qy)(url);
         return new Promise((resolve, reject) => {
             let stage = 'to accept the connection for';
             let body;
@@ -38362,7 +38313,7 @@ class Transport {
                 stop();
                 timer = setTimeout(() => {
                     const what = `${this.who(url)} ${stage} ${method} ${shown}${this.via(url)}`;
-                    const error = new RegistryError(`Timed out after ${this.timeoutMs} ms waiting for ${what}`, {
+                    const error = new registry_errors/* RegistryError */.gl(`Timed out after ${this.timeoutMs} ms waiting for ${what}`, {
                         url: shown,
                         code: 'ETIMEDOUT'
                     });
@@ -38373,7 +38324,7 @@ class Transport {
                 }, this.timeoutMs);
                 timer.unref();
             };
-            const wrap = (error) => error instanceof RegistryError ? error : networkError(url, error, this.via(url));
+            const wrap = (error) => error instanceof registry_errors/* RegistryError */.gl ? error : (0,registry_errors/* networkError */.x6)(url, error, this.via(url));
             const client = (url.protocol === 'https:' ? external_node_https_namespaceObject_0 : external_node_http_namespaceObject).request(url, {
                 method,
                 headers: request.headers,
@@ -38390,7 +38341,7 @@ class Transport {
                         if (size <= maxBytes)
                             done(null, chunk);
                         else
-                            done(new RegistryError(`${shown} sent more than ${maxBytes} bytes`, { url: shown }));
+                            done(new registry_errors/* RegistryError */.gl(`${shown} sent more than ${maxBytes} bytes`, { url: shown }));
                     }
                 });
                 body = limited;
@@ -38494,7 +38445,7 @@ async function loadCa(files, extraCaFile) {
     const ca = [...external_node_tls_.rootCertificates];
     if (extraCaFile) {
         try {
-            ca.push(await (0,external_node_fs_promises_namespaceObject.readFile)(extraCaFile, 'utf8'));
+            ca.push(await (0,promises_namespaceObject.readFile)(extraCaFile, 'utf8'));
         }
         catch {
             // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS.
@@ -38502,7 +38453,7 @@ async function loadCa(files, extraCaFile) {
     }
     for (const file of files) {
         try {
-            ca.push(await (0,external_node_fs_promises_namespaceObject.readFile)(file, 'utf8'));
+            ca.push(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
         }
         catch (error) {
             const detail = (0,errors/* errorChain */.eB)(error).messages[0] ?? 'unknown error';
@@ -38659,6 +38610,45 @@ async function mergeImages(options) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/step/docker-config.js
+/**
+ * A step's own docker config directory (see docker/login.ts): the user's config.json copied, with the login
+ * inputs' credentials; every command of the step gets it. It lives in the step's work directory and goes
+ * with it: the user's docker config is never written.
+ */
+
+
+
+
+/**
+ * Creates the step's docker config in `work` and says which it is; returns the step's dependencies with a
+ * runner that gives it to every command. `readers` says who reads it, for the log line.
+ */
+function useRunDockerConfig(deps, inputs, work, readers = 'docker and buildx use') {
+    const userDir = dockerConfigDir(deps.env);
+    const login = loginOf(inputs);
+    const created = createRunDockerConfig({
+        userDir,
+        dir: external_node_path_.join(work, 'docker-config'),
+        ...(login ? { login } : {})
+    });
+    if (login)
+        deps.reporter.mask(loginToken(login));
+    if (created.warning)
+        deps.reporter.warning(created.warning, { title: 'Docker config ignored' });
+    const userConfig = external_node_path_.join(userDir, 'config.json');
+    deps.reporter.info(`${readers} ${created.dir}: ` +
+        (created.copied
+            ? `a copy of ${userConfig}`
+            : `a new config (${created.warning ? `${userConfig} is left out` : `there is no ${userConfig}`})`) +
+        (login ? ` with the credentials for ${login.registry}` : '') +
+        `; builders, plugins and contexts are those of ${userDir}`);
+    const runner = (0,core_runner/* withEnvironment */.Ec)(deps.runner, { DOCKER_CONFIG: created.dir });
+    return { deps: { ...deps, runner }, dockerConfigDir: created.dir };
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+var lib_proxy = __nccwpck_require__(9783);
 ;// CONCATENATED MODULE: ./lib/docker/credentials.js
 /**
  * Reads registry credentials the way the docker CLI does: `credHelpers`, then `credsStore`, then the
@@ -38675,7 +38665,7 @@ const TOKEN_USERNAME = '<token>';
  * when the config has none (or does not exist). Throws when config.json is not valid JSON or a configured
  * credential helper fails for a reason other than "credentials not found", like the docker CLI.
  */
-async function credentials_credentialsFor(registry, options) {
+async function credentialsFor(registry, options) {
     const file = dockerConfigFile(options.configDir);
     const read = readDockerConfig(file);
     if (read.status === 'missing')
@@ -38831,7 +38821,7 @@ class RegistryAuth {
         const { credentials } = this.options;
         const challenge = chooseChallenge(parseChallenges(header));
         if (challenge === undefined) {
-            throw new RegistryError(`${access.where} answered HTTP 401 from ${errors_displayUrl(url)} without a Bearer or Basic WWW-Authenticate challenge`, { url: errors_displayUrl(url), status: 401 });
+            throw new registry_errors/* RegistryError */.gl(`${access.where} answered HTTP 401 from ${(0,registry_errors/* displayUrl */.Qy)(url)} without a Bearer or Basic WWW-Authenticate challenge`, { url: (0,registry_errors/* displayUrl */.Qy)(url), status: 401 });
         }
         if (challenge.scheme === 'basic') {
             if (credentials === undefined)
@@ -38840,7 +38830,7 @@ class RegistryAuth {
         }
         const realm = challenge.params['realm'];
         if (realm === undefined || !URL.canParse(realm)) {
-            throw new RegistryError(`${access.where} asked for a Bearer token without a usable realm (${JSON.stringify(realm ?? null)}) at ${errors_displayUrl(url)}`, { url: errors_displayUrl(url), status: 401 });
+            throw new registry_errors/* RegistryError */.gl(`${access.where} asked for a Bearer token without a usable realm (${JSON.stringify(realm ?? null)}) at ${(0,registry_errors/* displayUrl */.Qy)(url)}`, { url: (0,registry_errors/* displayUrl */.Qy)(url), status: 401 });
         }
         const challenged = challenge.params['scope']?.split(' ').filter(s => s !== '');
         const scopes = challenged === undefined
@@ -38878,19 +38868,19 @@ class RegistryAuth {
                 headers['authorization'] = basic(credentials);
             response = await transport.send({ method: 'GET', url: tokenUrl, headers });
         }
-        const shown = errors_displayUrl(tokenUrl);
+        const shown = (0,registry_errors/* displayUrl */.Qy)(tokenUrl);
         if (response.status === 401 || response.status === 403) {
             if (credentials === undefined)
                 throw this.refused(url, access);
-            throw new RegistryError(`The token service of ${access.where} refused the credentials (HTTP ${response.status} from ${shown})${registryErrors(response.body)}`, { url: shown, status: response.status });
+            throw new registry_errors/* RegistryError */.gl(`The token service of ${access.where} refused the credentials (HTTP ${response.status} from ${shown})${(0,registry_errors/* registryErrors */.Ji)(response.body)}`, { url: shown, status: response.status });
         }
         if (response.status !== 200) {
-            throw new RegistryError(`Getting a token for ${access.where} failed: HTTP ${response.status} from ${shown}${registryErrors(response.body)}`, { url: shown, status: response.status });
+            throw new registry_errors/* RegistryError */.gl(`Getting a token for ${access.where} failed: HTTP ${response.status} from ${shown}${(0,registry_errors/* registryErrors */.Ji)(response.body)}`, { url: shown, status: response.status });
         }
         const answer = (0,oci/* parseJsonObject */.dw)(response.body);
         const token = answer?.['token'] ?? answer?.['access_token'];
         if (typeof token !== 'string' || token === '') {
-            throw new RegistryError(`The token service ${shown} answered without a token`, {
+            throw new registry_errors/* RegistryError */.gl(`The token service ${shown} answered without a token`, {
                 url: shown,
                 status: 200
             });
@@ -38903,12 +38893,12 @@ class RegistryAuth {
     }
     /** A final 401: no credentials where some are needed, or credentials that do not allow this. */
     refused(url, access) {
-        const shown = errors_displayUrl(url);
+        const shown = (0,registry_errors/* displayUrl */.Qy)(url);
         if (this.options.credentials === undefined) {
-            return new RegistryError(`${access.where} needs credentials to ${access.purpose} (HTTP 401 from ${shown}). Give them with the ` +
+            return new registry_errors/* RegistryError */.gl(`${access.where} needs credentials to ${access.purpose} (HTTP 401 from ${shown}). Give them with the ` +
                 '`registry`, `username` and `password` inputs, or run docker login before this step.', { url: shown, status: 401 });
         }
-        return new RegistryError(`${access.where} refused the credentials (HTTP 401 from ${shown}): they are wrong, or they do not grant ${access.permission}`, { url: shown, status: 401 });
+        return new registry_errors/* RegistryError */.gl(`${access.where} refused the credentials (HTTP 401 from ${shown}): they are wrong, or they do not grant ${access.permission}`, { url: shown, status: 401 });
     }
 }
 function withAuthorization(request, authorization) {
@@ -38976,8 +38966,8 @@ function checkedDigest(digest) {
 }
 /** An unexpected answer: the action, status, URL and the registry's own error codes. */
 function failed(action, response) {
-    const shown = errors_displayUrl(response.url);
-    return new RegistryError(`${action} failed: HTTP ${response.status} from ${shown}${registryErrors(response.body)}`, { url: shown, status: response.status });
+    const shown = (0,registry_errors/* displayUrl */.Qy)(response.url);
+    return new registry_errors/* RegistryError */.gl(`${action} failed: HTTP ${response.status} from ${shown}${(0,registry_errors/* registryErrors */.Ji)(response.body)}`, { url: shown, status: response.status });
 }
 /** Content-Length, when the answer has a usable one. */
 function sizeOf(response) {
@@ -38988,8 +38978,8 @@ function sizeOf(response) {
 function uploadLocation(response) {
     const location = firstHeader(response.headers['location']);
     if (location === undefined) {
-        throw new RegistryError(`${errors_displayUrl(response.url)} opened an upload without a Location`, {
-            url: errors_displayUrl(response.url),
+        throw new registry_errors/* RegistryError */.gl(`${(0,registry_errors/* displayUrl */.Qy)(response.url)} opened an upload without a Location`, {
+            url: (0,registry_errors/* displayUrl */.Qy)(response.url),
             status: response.status
         });
     }
@@ -39007,7 +38997,7 @@ function verified(digest, shown) {
             const actual = `sha256:${hash.digest('hex')}`;
             done(actual === digest
                 ? null
-                : new RegistryError(`${shown} served a blob whose sha256 is ${actual}, not the requested ${digest}`, {
+                : new registry_errors/* RegistryError */.gl(`${shown} served a blob whose sha256 is ${actual}, not the requested ${digest}`, {
                     url: shown,
                     status: 200
                 }));
@@ -39029,7 +39019,7 @@ function verified(digest, shown) {
 
 
 
-class client_RegistryClient {
+class RegistryClient {
     transport;
     auth;
     where;
@@ -39050,28 +39040,28 @@ class client_RegistryClient {
         });
         const credentials = options.credentials;
         const auth = new RegistryAuth({ transport, now: options.now, ...(credentials ? { credentials } : {}) });
-        return new client_RegistryClient(transport, auth, options.registry);
+        return new RegistryClient(transport, auth, options.registry);
     }
     /** The manifest `ref` (a tag or a digest) exactly as served, checked against its digest. */
     async getManifest(repository, ref) {
         const url = this.url(repository, 'manifests', checkedRef(ref, 'fetch'));
         const response = await this.auth.send({ method: 'GET', url, headers: { accept: oci/* MANIFEST_ACCEPT */.dY } }, this.pull(repository));
         if (response.status === 404) {
-            throw new RegistryError(`Manifest ${ref} not found in ${this.where(repository)} (HTTP 404 from ${errors_displayUrl(url)})${registryErrors(response.body)}`, { url: errors_displayUrl(url), status: 404 });
+            throw new registry_errors/* RegistryError */.gl(`Manifest ${ref} not found in ${this.where(repository)} (HTTP 404 from ${(0,registry_errors/* displayUrl */.Qy)(url)})${(0,registry_errors/* registryErrors */.Ji)(response.body)}`, { url: (0,registry_errors/* displayUrl */.Qy)(url), status: 404 });
         }
         if (response.status !== 200)
             throw failed(`Fetching manifest ${ref} of ${this.where(repository)}`, response);
         const raw = response.body;
         const digest = (0,oci/* sha256Digest */.sI)(raw);
         if ((0,oci/* isDigest */.Bc)(ref) && digest !== ref) {
-            throw new RegistryError(`${errors_displayUrl(url)} served content whose sha256 is ${digest}, not the requested ${ref}`, {
-                url: errors_displayUrl(url),
+            throw new registry_errors/* RegistryError */.gl(`${(0,registry_errors/* displayUrl */.Qy)(url)} served content whose sha256 is ${digest}, not the requested ${ref}`, {
+                url: (0,registry_errors/* displayUrl */.Qy)(url),
                 status: 200
             });
         }
         const claimed = firstHeader(response.headers['docker-content-digest']);
         if (claimed?.startsWith('sha256:') && claimed !== digest) {
-            throw new RegistryError(`${errors_displayUrl(url)} says its manifest is ${claimed} (Docker-Content-Digest), but the bytes it served hash to ${digest}`, { url: errors_displayUrl(url), status: 200 });
+            throw new registry_errors/* RegistryError */.gl(`${(0,registry_errors/* displayUrl */.Qy)(url)} says its manifest is ${claimed} (Docker-Content-Digest), but the bytes it served hash to ${digest}`, { url: (0,registry_errors/* displayUrl */.Qy)(url), status: 200 });
         }
         return { raw, mediaType: (0,oci/* manifestMediaType */.gp)(firstHeader(response.headers['content-type']), raw), digest };
     }
@@ -39120,7 +39110,7 @@ class client_RegistryClient {
             const body = await readAll(response.body);
             throw failed(`Fetching blob ${digest} of ${this.where(repository)}`, { ...response, body });
         }
-        const check = verified(digest, errors_displayUrl(response.url));
+        const check = verified(digest, (0,registry_errors/* displayUrl */.Qy)(response.url));
         (0,external_node_stream_.pipeline)(response.body, check, () => undefined);
         return { size: sizeOf(response), body: check };
     }
@@ -39168,8 +39158,8 @@ class client_RegistryClient {
             return 'allowed';
         }
         if (response.status === 401 || response.status === 403)
-            throw new RegistryError(`${this.where(repository)} refused to let these credentials push (HTTP ${response.status} from ${errors_displayUrl(url)})${registryErrors(response.body)}`, { url: errors_displayUrl(url), status: response.status });
-        return { inconclusive: `HTTP ${response.status} from ${errors_displayUrl(url)}${registryErrors(response.body)}` };
+            throw new registry_errors/* RegistryError */.gl(`${this.where(repository)} refused to let these credentials push (HTTP ${response.status} from ${(0,registry_errors/* displayUrl */.Qy)(url)})${(0,registry_errors/* registryErrors */.Ji)(response.body)}`, { url: (0,registry_errors/* displayUrl */.Qy)(url), status: response.status });
+        return { inconclusive: `HTTP ${response.status} from ${(0,registry_errors/* displayUrl */.Qy)(url)}${(0,registry_errors/* registryErrors */.Ji)(response.body)}` };
     }
     close() {
         this.transport.close();
@@ -39205,13 +39195,13 @@ class client_RegistryClient {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-var lib_proxy = __nccwpck_require__(9783);
-;// CONCATENATED MODULE: ./lib/run/registry-access.js
+;// CONCATENATED MODULE: ./lib/step/registries.js
 /**
- * How the run talks to a registry after the build: the way BuildKit did (HTTP or HTTPS, CAs and TLS
- * verification from the generated buildkitd.toml), with the credentials docker's config holds for it, and
- * through the job's proxy.
+ * The one way the action's steps reach a registry after (or without) BuildKit: the way BuildKit does (HTTP
+ * or HTTPS, CAs and TLS verification from the buildkitd.toml table: the builder's, or for the merge action
+ * the same table made from the same inputs), with the login inputs for their registry and the docker
+ * config's credentials for the others, through the job's proxy. One client per registry, opened on first
+ * use and shared by every phase (its token serves them all); the caller closes them.
  */
 
 
@@ -39219,35 +39209,68 @@ var lib_proxy = __nccwpck_require__(9783);
 
 
 
-/** A client for one registry ('127.0.0.1:5000', 'docker.io'); the caller closes it. */
-async function openRegistryClient(registry, access) {
-    const settings = registrySettings(access.config, registry);
-    const credentials = await credentialsOf(registry, access);
-    const extraCaFile = access.env?.NODE_EXTRA_CA_CERTS;
-    return RegistryClient.open({
-        registry,
-        transport: { plainHttp: settings.plainHttp, insecure: settings.insecure, caFiles: settings.ca },
-        proxyFor: access.proxyFor ?? systemProxy,
-        now: access.now ?? Date.now,
-        ...(credentials ? { credentials } : {}),
-        ...(extraCaFile ? { extraCaFile } : {}),
-        ...(access.timeoutMs !== undefined ? { timeoutMs: access.timeoutMs } : {})
-    });
+function openRegistries(options) {
+    const opened = new Map();
+    const loginFor = (registry) => options.login && (0,oci_reference/* canonicalRegistry */.i7)(options.login.registry) === registry ? options.login : undefined;
+    const open = async (registry) => {
+        const settings = (0,toml/* registrySettings */.HO)(options.config, registry);
+        const credentials = await credentialsOf(registry, loginFor(registry), options);
+        const extraCaFile = options.env?.NODE_EXTRA_CA_CERTS;
+        return RegistryClient.open({
+            registry,
+            transport: { plainHttp: settings.plainHttp, insecure: settings.insecure, caFiles: settings.ca },
+            proxyFor: options.proxyFor ?? systemProxy,
+            now: options.now ?? Date.now,
+            ...(credentials ? { credentials } : {}),
+            ...(extraCaFile ? { extraCaFile } : {}),
+            ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})
+        });
+    };
+    return {
+        config: options.config,
+        client: registry => {
+            let client = opened.get(registry);
+            if (client === undefined) {
+                client = open(registry);
+                // A client that failed to open is not kept: the next phase tries again.
+                const pending = client;
+                pending.catch(() => {
+                    if (opened.get(registry) === pending)
+                        opened.delete(registry);
+                });
+                opened.set(registry, client);
+            }
+            return client;
+        },
+        describe: registry => {
+            const s = (0,toml/* registrySettings */.HO)(options.config, registry);
+            const how = s.plainHttp ? 'plain HTTP' : s.insecure ? 'HTTPS, unverified' : 'HTTPS';
+            const ca = s.ca.length > 0 ? ', private CA' : '';
+            const login = loginFor(registry) ? ', login inputs' : '';
+            return `${registry} (${how}${ca}${login})`;
+        },
+        close: () => {
+            for (const client of opened.values())
+                client.then(c => {
+                    c.close();
+                }, () => undefined);
+            opened.clear();
+        }
+    };
 }
 /**
- * The credentials to read `registry` with: the login inputs for their registry, else the run's docker
- * config. A docker config that cannot be read (or a credential helper that fails) is a warning, and the
- * registry is read anonymously, as buildx goes on without it.
+ * The credentials to read `registry` with: the login inputs for their registry, else the docker config's.
+ * A docker config that cannot be read (or a credential helper that fails) is a warning, and the registry is
+ * read anonymously, as buildx goes on without it.
  */
-async function credentialsOf(registry, access) {
-    const login = access.login;
-    if (login && canonicalRegistry(login.registry) === registry)
+async function credentialsOf(registry, login, options) {
+    if (login)
         return { username: login.username, password: login.password };
     try {
-        return await credentialsFor(registry, { configDir: access.dockerConfigDir, runner: access.runner });
+        return await credentialsFor(registry, { configDir: options.dockerConfigDir, runner: options.runner });
     }
     catch (error) {
-        access.reporter.warning(`${messageOf(error)}. Reading ${registry} without credentials.`, {
+        options.reporter.warning(`${(0,errors/* messageOf */.bD)(error)}. Reading ${registry} without credentials.`, {
             title: 'Docker credentials unavailable'
         });
         return undefined;
@@ -39259,79 +39282,12 @@ function systemProxy(url) {
     return proxy === undefined ? undefined : new URL(proxy.href);
 }
 
-;// CONCATENATED MODULE: ./lib/merge/registries.js
-/**
- * The registries a merge talks to, reached the way the build reaches them: the same insecure-registries
- * and ca-certs settings (turned into the same buildkitd.toml table the builder gets, so plain HTTP,
- * unverified HTTPS, private CAs and loopback defaults mean the same thing), the login inputs for their
- * registry and the docker config's credentials for the others. One client per registry and run.
- */
-
-
-
-
-
-
-async function openRegistries(options) {
-    const { inputs } = options;
-    const caFiles = await writeCaFiles(inputs.caCerts, external_node_path_.join(options.workDir, 'certs'));
-    const table = generateBuildkitdConfig({
-        insecureRegistries: inputs.insecureRegistries,
-        caFiles,
-        mirrors: new Map()
-    });
-    const opened = new Map();
-    const settings = (registry) => toml_registrySettings(table, registry);
-    const credentials = async (registry) => inputs.username !== '' && registry === inputs.registry
-        ? { username: inputs.username, password: inputs.password }
-        : credentials_credentialsFor(registry, { configDir: options.dockerConfigDir, runner: options.runner });
-    const open = async (registry) => {
-        const found = await credentials(registry);
-        const transport = settings(registry);
-        const extraCaFile = options.env['NODE_EXTRA_CA_CERTS'];
-        return client_RegistryClient.open({
-            registry,
-            transport: { plainHttp: transport.plainHttp, insecure: transport.insecure, caFiles: transport.ca },
-            proxyFor: options.proxyFor ?? systemProxy,
-            now: options.now ?? Date.now,
-            ...(found ? { credentials: found } : {}),
-            ...(extraCaFile ? { extraCaFile } : {}),
-            ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})
-        });
-    };
-    return {
-        config: table,
-        client: registry => {
-            let client = opened.get(registry);
-            if (client === undefined) {
-                client = open(registry);
-                opened.set(registry, client);
-            }
-            return client;
-        },
-        describe: registry => {
-            const s = settings(registry);
-            const how = s.plainHttp ? 'plain HTTP' : s.insecure ? 'HTTPS, unverified' : 'HTTPS';
-            const ca = s.ca.length > 0 ? ', private CA' : '';
-            const login = inputs.username !== '' && registry === inputs.registry ? ', login inputs' : '';
-            return `${registry} (${how}${ca}${login})`;
-        },
-        close: () => {
-            for (const client of opened.values()) {
-                client.then(c => {
-                    c.close();
-                }, () => undefined);
-            }
-            opened.clear();
-        }
-    };
-}
-
 ;// CONCATENATED MODULE: ./lib/merge/action.js
 /**
  * The merge action (merge/action.yml): its inputs, one log group per phase, the outputs and the job
  * summary. The merge itself is mergeImages (merge.ts); this file only wires the action to it.
  */
+
 
 
 
@@ -39361,11 +39317,13 @@ async function runMergeAction(deps) {
     external_node_fs_.mkdirSync(base, { recursive: true });
     const work = external_node_fs_.mkdtempSync(external_node_path_.join(base, 'multiarch-merge-'));
     try {
-        const registries = await openRegistries({
-            inputs,
-            workDir: work,
+        const login = loginOf(inputs);
+        const registries = openRegistries({
+            config: await registriesConfig(inputs, work),
             dockerConfigDir: dockerConfigDir(deps.env),
+            ...(login ? { login } : {}),
             runner: deps.runner,
+            reporter,
             env: deps.env
         });
         try {
@@ -39373,7 +39331,7 @@ async function runMergeAction(deps) {
                 retries: MERGE_RETRIES,
                 initialDelayMs: deps.retryDelayMs,
                 sleep: deps.sleep,
-                classify: transientRegistryFailure,
+                classify: registry_errors/* transientRegistryFailure */.Il,
                 what,
                 log: message => {
                     reporter.warning(message, { title: 'Retrying' });
@@ -39395,7 +39353,7 @@ async function runMergeAction(deps) {
                             signatureVerifyCommand = await signMerged({
                                 deps,
                                 inputs,
-                                config: registries.config,
+                                registries,
                                 work,
                                 index
                             });
@@ -39419,25 +39377,15 @@ async function runMergeAction(deps) {
     }
 }
 /**
- * Signs the merged index with cosign, through a docker config of this run's own (the user's, with the
- * login inputs) so that cosign has the same credentials as the merge.
+ * Signs the merged index with cosign, through a docker config of the merge's own (the user's, with the
+ * login inputs: the merge's credentials) and with the merge's registry settings.
  */
-async function signMerged(options) {
-    const { deps, inputs } = options;
-    const login = inputs.username
-        ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
-        : {};
-    const docker = createRunDockerConfig({
-        userDir: dockerConfigDir(deps.env),
-        dir: external_node_path_.join(options.work, 'docker-config'),
-        ...login
-    });
-    if (docker.warning)
-        deps.reporter.warning(docker.warning, { title: 'Docker config ignored' });
-    return signImage({
-        deps,
-        inputs,
-        access: { config: options.config, runner: (0,core_runner/* withEnvironment */.Ec)(deps.runner, { DOCKER_CONFIG: docker.dir }) },
+function signMerged(options) {
+    const docker = useRunDockerConfig(options.deps, options.inputs, options.work, 'cosign uses');
+    return (0,sign_image/* signImage */.j)({
+        deps: docker.deps,
+        inputs: options.inputs,
+        access: { config: options.registries.config, runner: docker.deps.runner },
         digest: options.index.digest,
         platforms: options.index.platforms,
         work: options.work
@@ -39471,13 +39419,13 @@ function mergeSummaryRows(result) {
     return result.images.map(image => [
         `<code>${image.platform}</code>`,
         `<code>${image.digest}</code>`,
-        `<code>${html_escapeHtml(image.source)}</code>${image.attestations > 0 ? ' (with attestations)' : ''}`
+        `<code>${(0,html/* escapeHtml */.Z)(image.source)}</code>${image.attestations > 0 ? ' (with attestations)' : ''}`
     ]);
 }
 /** The job summary of a merge, as HTML. */
 function mergeSummaryHtml(result, signatureVerifyCommand = '') {
-    const summary = new html_SummaryHtml().heading('Merged multi-platform image', 2);
-    summary.list(result.tags.map(t => `<code>${html_escapeHtml(t)}</code>`));
+    const summary = new html/* SummaryHtml */.k().heading('Merged multi-platform image', 2);
+    summary.list(result.tags.map(t => `<code>${(0,html/* escapeHtml */.Z)(t)}</code>`));
     summary.raw(`<p>Index digest: <code>${result.digest}</code> (${result.mediaType})</p>`);
     summary.table([
         [
@@ -39490,7 +39438,7 @@ function mergeSummaryHtml(result, signatureVerifyCommand = '') {
     const { mounted, copied, present } = result.counts;
     summary.raw(`<p>Blobs: ${mounted} mounted, ${copied} copied, ${present} already there.</p>`);
     if (signatureVerifyCommand)
-        summary.raw(signatureHtml(signatureVerifyCommand));
+        summary.raw((0,sign_image/* signatureHtml */.g)(signatureVerifyCommand));
     return summary.toString();
 }
 
@@ -39892,285 +39840,112 @@ function repositoriesOf(references) {
 
 /***/ }),
 
-/***/ 6337:
+/***/ 228:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ defaultDeps)
-});
-
-// UNUSED EXPORTS: retryOptions
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __nccwpck_require__(6058);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./lib/core/runner.js
-var runner = __nccwpck_require__(6741);
-// EXTERNAL MODULE: ./lib/core/retry.js
-var retry = __nccwpck_require__(7493);
-// EXTERNAL MODULE: ./lib/buildx/output.js
-var output = __nccwpck_require__(3651);
-// EXTERNAL MODULE: ./lib/oci/platforms.js
-var platforms = __nccwpck_require__(9537);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./lib/qemu/qemu.js
-/**
- * QEMU user-mode emulation through binfmt_misc: work out which platforms need an emulator on this host,
- * look at what the kernel already has, install only what is missing, and check again.
- *
- * A handler counts only when it is enabled and registered with the F ("fix binary") flag: without F the
- * kernel opens the interpreter lazily by path, which does not exist inside build containers, and RUN steps
- * fail with `exec format error`.
- */
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Il: () => (/* binding */ transientRegistryFailure),
+/* harmony export */   Ji: () => (/* binding */ registryErrors),
+/* harmony export */   Qy: () => (/* binding */ displayUrl),
+/* harmony export */   gl: () => (/* binding */ RegistryError),
+/* harmony export */   x6: () => (/* binding */ networkError)
+/* harmony export */ });
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3828);
+/* harmony import */ var _oci_oci_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1396);
+/** Failed registry requests: the error type, which failures are worth retrying, and how URLs are shown. */
 
 
-
-
-
-const QEMU_MODES = (/* unused pure expression or super */ null && (['auto', 'image', 'package', 'false']));
-const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
-/** Where distributions' qemu-user-static ships systemd-binfmt registrations (with the F flag). */
-const BINFMT_CONF_DIRS = (/* unused pure expression or super */ null && (['/usr/lib/binfmt.d', '/etc/binfmt.d']));
-function parseBinfmtEntry(text) {
-    const lines = text.split('\n').map(l => l.trim());
-    const field = (name) => lines.find(l => l.startsWith(`${name} `) || l.startsWith(`${name}:`))?.replace(/^[^ :]+:? */, '') ?? '';
-    return { enabled: lines[0] === 'enabled', flags: field('flags'), interpreter: field('interpreter') };
-}
-function isUsable(entry) {
-    return entry !== undefined && entry.enabled && entry.flags.includes('F');
-}
-/** The platforms that need an emulator on a host of `hostArch`, each with its handler. */
-function emulationNeeds(platforms, hostArch) {
-    const needs = [];
-    for (const platform of platforms) {
-        const parsed = parsePlatform(platform);
-        const handler = emulatorFor(parsed, hostArch);
-        if (handler)
-            needs.push({ platform, handler, architecture: parsed.architecture });
+/** A failed registry request. `url` never carries a password. */
+class RegistryError extends Error {
+    url;
+    /** HTTP status, when the registry answered. */
+    status;
+    /** Network or TLS error code (e.g. ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN), when it did not. */
+    code;
+    constructor(message, details) {
+        super(message);
+        this.name = 'RegistryError';
+        this.url = details.url;
+        this.status = details.status;
+        this.code = details.code;
     }
-    return needs;
 }
-function readHandler(dir, handler) {
-    try {
-        return parseBinfmtEntry(fs.readFileSync(path.join(dir, `qemu-${handler}`), 'utf8'));
-    }
-    catch {
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+/** Why a failed registry request is worth another attempt, or undefined when it is not (4xx, TLS, …). */
+function transientRegistryFailure(error) {
+    if (!(error instanceof RegistryError))
         return undefined;
+    if (error.status === 429)
+        return 'registry rate limit (429)';
+    if (error.status !== undefined && error.status >= 500)
+        return `registry server error (${error.status})`;
+    if (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code))
+        return error.code;
+    return /^Timed out/.test(error.message) ? 'timeout' : undefined;
+}
+/** A URL for messages and logs: a password in it is replaced by `***`. Text that is no URL is kept. */
+function displayUrl(url) {
+    const text = typeof url === 'string' ? url : url.href;
+    if (!URL.canParse(text))
+        return text;
+    const parsed = new URL(text);
+    if (parsed.password === '')
+        return text;
+    parsed.password = '***';
+    return parsed.href;
+}
+/** ': CODE: message; …' from a registry's JSON error body (at most 3 errors, 300 characters), or ''. */
+function registryErrors(body) {
+    const errors = (0,_oci_oci_js__WEBPACK_IMPORTED_MODULE_0__/* .parseJsonObject */ .dw)(body)?.['errors'];
+    if (!Array.isArray(errors))
+        return '';
+    const parts = errors
+        .slice(0, 3)
+        .map((e) => (0,_oci_oci_js__WEBPACK_IMPORTED_MODULE_0__/* .isRecord */ .u4)(e) ? [e['code'], e['message']].filter(x => typeof x === 'string' && x !== '').join(': ') : '')
+        .filter(s => s !== '');
+    const text = parts.join('; ');
+    return text === '' ? '' : `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
+}
+/** A RegistryError that says what failed to reach `url` and what to do about it. */
+function networkError(url, error, via) {
+    const shown = displayUrl(url);
+    const { codes, messages } = (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorChain */ .eB)(error);
+    const code = codes.find(c => TLS_VERIFY_CODES.has(c)) ?? codes[0];
+    const detail = messages[messages.length - 1] ?? 'unknown error';
+    const fail = (message) => new RegistryError(message, { url: shown, ...(code ? { code } : {}) });
+    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
+        return fail(`TLS certificate verification failed for ${url.host} (${code}: ${detail}) at ${shown}. ` +
+            `Give the registry's CA certificate with the \`ca-certs\` input, or list ${url.host} in ` +
+            '`insecure-registries` to skip verification.');
     }
-}
-/** The handlers among `handlers` that binfmt_misc does not have in a usable state. */
-function missingHandlers(dir, handlers) {
-    return unique(handlers).filter(h => !isUsable(readHandler(dir, h)));
-}
-/** The image's --install argv for the architectures that are missing. */
-function binfmtImageArgs(image, architectures) {
-    // The installer needs no network; `none` also works on engines without a bridge network.
-    return [
-        'run',
-        '--rm',
-        '--privileged',
-        '--network',
-        'none',
-        image,
-        '--install',
-        unique(architectures).join(',')
-    ];
-}
-/** A systemd-binfmt line (`:name:type:offset:magic:mask:interpreter:flags`) with the F flag ensured. */
-function withFixBinaryFlag(line) {
-    const fields = line.trim().split(':');
-    if (fields.length < 8)
-        throw new Error(`not a binfmt_misc registration: ${line}`);
-    const flags = fields[fields.length - 1] ?? '';
-    if (!flags.includes('F'))
-        fields[fields.length - 1] = `${flags}F`;
-    return fields.join(':');
-}
-async function ensureEmulation(options) {
-    const dir = options.binfmtDir;
-    const log = options.log ?? (() => undefined);
-    const needs = emulationNeeds(options.platforms, options.hostArch);
-    const emulated = needs.map(n => n.platform);
-    if (needs.length === 0)
-        return { emulated, installed: [], method: 'none' };
-    const { isRoot } = options;
-    const privileged = (command, args) => isRoot ? [command, args] : ['sudo', ['-n', command, ...args]];
-    if (options.mode !== 'false')
-        await mountBinfmt(options.runner, dir, privileged, log);
-    let missing = missingHandlers(dir, needs.map(n => n.handler));
-    if (missing.length === 0) {
-        log(`binfmt_misc already has ${unique(needs.map(n => `qemu-${n.handler}`)).join(', ')} (enabled, F flag)`);
-        return { emulated, installed: [], method: 'none' };
+    if (codes.includes('ECONNREFUSED'))
+        return fail(`Connection refused by ${url.host}${via} (${shown})`);
+    if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
+        return fail(`Cannot resolve the host name ${url.hostname}${via} (${shown})`);
     }
-    const missingPlatforms = () => needs
-        .filter(n => missing.includes(n.handler))
-        .map(n => n.platform)
-        .join(', ');
-    if (options.mode === 'false')
-        throw missingEmulators(options) ?? new Error('unreachable');
-    const attempts = [];
-    let method = 'none';
-    if (options.mode === 'image' || options.mode === 'auto') {
-        const archs = needs.filter(n => missing.includes(n.handler)).map(n => n.architecture);
-        const result = await options.runner.run('docker', binfmtImageArgs(options.image, archs));
-        method = 'image';
-        if (result.exitCode === 0)
-            missing = missingHandlers(dir, missing);
-        attempts.push(result.exitCode === 0
-            ? `${options.image} ran, but ${missing.length ? 'handlers are still missing' : 'all handlers are in place'}`
-            : `docker run ${options.image} failed: ${lastLine(result.stderr)}`);
+    if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || /wrong version number/i.test(detail)) {
+        return fail(`TLS handshake with ${url.host} failed (${shown}): it looks like the registry speaks plain HTTP; ` +
+            'mark it as an insecure registry (`insecure-registries`) if that is intended.');
     }
-    if (missing.length > 0 && (options.mode === 'package' || options.mode === 'auto')) {
-        if (options.mode === 'auto')
-            log(`falling back to the system package: ${attempts.join('; ')}`);
-        method = 'package';
-        try {
-            await installPackage({ ...options, dir, missing, privileged, log });
-        }
-        catch (error) {
-            attempts.push(`qemu-user-static: ${messageOf(error)}`);
-        }
-        missing = missingHandlers(dir, missing);
-    }
-    if (missing.length > 0) {
-        throw new Error(`QEMU emulation for ${missingPlatforms()} could not be set up (missing: qemu-${missing.join(', qemu-')}). ` +
-            `Tried: ${attempts.join('; ') || options.mode}. ` +
-            'Register the emulators before this step (privileged), or use a runner of that architecture.');
-    }
-    return { emulated, installed: unique(needs.map(n => n.handler)), method };
+    return fail(`Request to ${shown}${via} failed: ${code !== undefined ? `${code}: ` : ''}${detail}`);
 }
-/**
- * With qemu: false, the emulators must already be registered: the error naming the platforms without one,
- * or undefined when every platform has its emulator (or needs none). Reads binfmt_misc only, so it runs
- * before any docker command.
- */
-function missingEmulators(options) {
-    const needs = emulationNeeds(options.platforms, options.hostArch);
-    const missing = missingHandlers(options.binfmtDir, needs.map(n => n.handler));
-    if (missing.length === 0)
-        return undefined;
-    const platforms = needs.filter(n => missing.includes(n.handler)).map(n => n.platform);
-    return new Error(`qemu: ${platforms.join(', ')} need${platforms.length > 1 ? '' : 's'} QEMU emulation on this ` +
-        `${options.hostArch} host, but binfmt_misc (${options.binfmtDir}) has no usable handler ` +
-        `(qemu-${missing.join(', qemu-')}) and qemu is false. Set qemu: auto (or image/package), register the ` +
-        'emulators before this step, or drop those platforms.');
-}
-async function mountBinfmt(runner, dir, privileged, log) {
-    if (fs.existsSync(path.join(dir, 'register')))
-        return;
-    const [command, args] = privileged('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]);
-    const result = await runner.run(command, args, { silent: true });
-    if (result.exitCode !== 0)
-        log(`could not mount binfmt_misc at ${dir}: ${lastLine(result.stderr)}`);
-}
-/** Installs the distribution's qemu-user-static when its registrations are absent, then registers the
- * missing handlers from its binfmt.d files with the F flag. */
-async function installPackage(options) {
-    const confDirs = options.confDirs ?? BINFMT_CONF_DIRS;
-    const confFor = (handler) => confDirs.map(d => path.join(d, `qemu-${handler}.conf`)).find(f => fs.existsSync(f));
-    if (options.missing.some(h => confFor(h) === undefined)) {
-        const env = { DEBIAN_FRONTEND: 'noninteractive' };
-        const apt = (args) => {
-            const [command, argv] = options.privileged('apt-get', args);
-            return runChecked(options.runner, command, argv, { env, what: `apt-get ${args[0] ?? ''}` });
-        };
-        await apt(['update', '-qq']);
-        await apt(['install', '-y', '-qq', '--no-install-recommends', 'qemu-user-static']);
-    }
-    for (const handler of options.missing) {
-        const conf = confFor(handler);
-        if (!conf)
-            throw new Error(`qemu-user-static has no registration for qemu-${handler} on this system`);
-        const line = fs
-            .readFileSync(conf, 'utf8')
-            .split('\n')
-            .find(l => l.startsWith(':'));
-        if (!line)
-            throw new Error(`${conf} holds no binfmt_misc registration`);
-        // An entry that is disabled or lacks F must go before it can be registered again.
-        if (readHandler(options.dir, handler))
-            await writePrivileged(options, path.join(options.dir, `qemu-${handler}`), '-1');
-        await writePrivileged(options, path.join(options.dir, 'register'), withFixBinaryFlag(line));
-        options.log(`registered qemu-${handler} from ${conf} with the F flag`);
-    }
-}
-async function writePrivileged(options, file, text) {
-    const [command, args] = options.privileged('tee', [file]);
-    try {
-        await runChecked(options.runner, command, args, { input: text, silent: true, what: `writing ${file}` });
-    }
-    catch (error) {
-        if (error instanceof CommandError) {
-            throw new Error(`cannot write ${file}: ${lastLine(error.stderr)}`, { cause: error });
-        }
-        throw error;
-    }
-}
-function unique(items) {
-    return [...new Set(items)];
-}
-
-;// CONCATENATED MODULE: ./lib/run/deps.js
-/**
- * What a run gets from the outside world: the reporter it speaks through, the command runner, the inputs,
- * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
- * from the process (the entry gives it the reporter and the input source); tests pass their own.
- */
-
-
-
-
-
-
-
-function defaultDeps({ reporter, getInput }) {
-    return {
-        reporter,
-        runner: (0,runner/* execRunner */.M6)(reporter),
-        getInput,
-        env: process.env,
-        cwd: process.cwd(),
-        tmpDir: external_node_os_.tmpdir(),
-        host: { platform: process.platform, arch: process.arch, armVersion: nodeArmVersion() },
-        hostArch: (0,platforms/* hostArchitecture */.m4)(process.arch),
-        isRoot: process.getuid?.() === 0,
-        binfmtDir: BINFMT_DIR,
-        retryDelayMs: 3000,
-        sleep: retry/* sleep */.yy,
-        now: Date.now,
-        idToken: audience => (0,core/* getIDToken */.V9)(audience)
-    };
-}
-/** How a step of the run retries transient failures: `inputs.retries` times, with a warning each time. */
-function retryOptions(deps, inputs, what) {
-    return {
-        retries: inputs.retries,
-        initialDelayMs: deps.retryDelayMs,
-        sleep: deps.sleep,
-        classify: buildxFailureReason,
-        what,
-        log: message => {
-            deps.reporter.warning(message, { title: 'Retrying' });
-        }
-    };
-}
-/** The ARM version Node was built for (6 or 7), from its build configuration. */
-function nodeArmVersion() {
-    const variables = process.config.variables;
-    const value = variables.arm_version;
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : '7';
-}
+const TLS_VERIFY_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'HOSTNAME_MISMATCH'
+]);
 
 
 /***/ }),
 
-/***/ 984:
+/***/ 486:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40185,6 +39960,136 @@ __nccwpck_require__.d(__webpack_exports__, {
 var output = __nccwpck_require__(3651);
 // EXTERNAL MODULE: ./lib/core/errors.js
 var errors = __nccwpck_require__(3828);
+// EXTERNAL MODULE: ./lib/cosign/sign-image.js + 11 modules
+var sign_image = __nccwpck_require__(5146);
+;// CONCATENATED MODULE: ./lib/run/summary.js
+/** The job summary: what was pushed, where, and each platform's digest. */
+
+
+
+/** Platform | build time | under emulation (share), one row per platform. */
+function timingRows(timings) {
+    return timings.map(t => [
+        `<code>${t.platform}</code>`,
+        `${t.seconds.toFixed(1)} s`,
+        t.emulatedSeconds > 0
+            ? `${t.emulatedSeconds.toFixed(1)} s (${Math.round((100 * t.emulatedSeconds) / Math.max(t.seconds, 0.1))}%)`
+            : '0 s',
+        `${t.cached} of ${t.steps}`
+    ]);
+}
+/** Platform | result | time | output (last lines), one row per platform. */
+function smokeRows(results) {
+    return results.map(r => [
+        `<code>${r.platform}</code>`,
+        r.passed
+            ? 'passed'
+            : r.timedOut
+                ? '<strong>timed out</strong>'
+                : `<strong>failed</strong> (exit code ${r.exitCode})`,
+        `${r.seconds.toFixed(1)} s`,
+        `<pre>${escapeHtml(r.output.split('\n').slice(-5).join('\n') || '(no output)')}</pre>`
+    ]);
+}
+function summaryTable(report, emulated, nodes) {
+    return Object.entries(report.platforms).map(([platform, digest]) => {
+        // A node's own platforms: how that machine runs them is its business (natively, as a rule).
+        const onNode = nodes?.[platform]?.endpoint;
+        const row = [
+            `<code>${platform}</code>`,
+            `<code>${digest}</code>`,
+            onNode ? 'by the node' : emulated.includes(platform) ? 'QEMU' : 'native'
+        ];
+        if (nodes)
+            row.push(nodeCell(nodes[platform]));
+        return row;
+    });
+}
+function nodeCell(placement) {
+    if (!placement)
+        return '';
+    const where = placement.endpoint ? escapeHtml(placement.endpoint) : 'this runner';
+    return `<code>${escapeHtml(placement.node)}</code> (${where})`;
+}
+/** The job summary of a run, as HTML. */
+function summaryHtml(options) {
+    const { report } = options;
+    const summary = new SummaryHtml().heading('Multi-platform image', 2);
+    if (options.tags.length > 0)
+        summary.list(options.tags.map(t => `<code>${escapeHtml(t)}</code>`));
+    if (options.pushed && report.digest) {
+        summary.raw(`<p>Index digest: <code>${report.digest}</code> (checked in ${report.verified.length} registr${report.verified.length === 1 ? 'y' : 'ies'})</p>`);
+        summary.table([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Digest', header: true },
+                { data: 'Built', header: true },
+                ...(options.nodes ? [{ data: 'Node', header: true }] : [])
+            ],
+            ...summaryTable(report, options.emulated, options.nodes)
+        ]);
+        for (const { tag, served } of report.moved) {
+            summary.raw(`<p>⚠️ <code>${escapeHtml(tag)}</code> no longer serves this run's index <code>${report.digest}</code>: ` +
+                `it serves ${served ? `<code>${served}</code>` : 'nothing (the tag is gone)'}. Another run pushed ` +
+                'the same tag after this one.</p>');
+        }
+    }
+    else {
+        summary.raw('<p>Built without pushing: the result stays in the builder cache.</p>');
+        if (options.nodes) {
+            summary.table([
+                [
+                    { data: 'Platform', header: true },
+                    { data: 'Node', header: true }
+                ],
+                ...Object.entries(options.nodes).map(([platform, placement]) => [
+                    `<code>${platform}</code>`,
+                    nodeCell(placement)
+                ])
+            ]);
+        }
+    }
+    if (options.timings && options.timings.length > 0) {
+        summary.heading('Build time per platform', 3);
+        summary.table([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Step time', header: true },
+                { data: 'Under emulation (RUN)', header: true },
+                { data: 'Cached steps', header: true }
+            ],
+            ...timingRows(options.timings)
+        ]);
+    }
+    if (options.smoke) {
+        summary.heading('Smoke test', 3);
+        summary.raw(`<p><code>${escapeHtml(options.smoke.args.join(' '))}</code> in each platform's image</p>`);
+        summary.table([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Result', header: true },
+                { data: 'Time', header: true },
+                { data: 'Output', header: true }
+            ],
+            ...smokeRows(options.smoke.results)
+        ]);
+    }
+    if (options.signatureVerifyCommand) {
+        summary.heading('Signature', 3);
+        summary.raw(signatureHtml(options.signatureVerifyCommand));
+    }
+    const disk = options.diskUse
+        ? `; disk use ${escapeHtml(options.diskUse.total)}` +
+            (options.diskUse.reclaimable ? ` (${escapeHtml(options.diskUse.reclaimable)} reclaimable)` : '')
+        : '';
+    const budget = options.cacheMaxSize !== undefined ? `, cache budget ${formatBytes(options.cacheMaxSize)}` : '';
+    summary.raw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`);
+    return summary.toString();
+}
+function summary_writeSummary(reporter, options) {
+    return reporter.appendSummary(summaryHtml(options));
+}
+
 // EXTERNAL MODULE: ./lib/oci/reference.js
 var reference = __nccwpck_require__(3940);
 // EXTERNAL MODULE: external "node:perf_hooks"
@@ -40447,6 +40352,284 @@ function reportFailure(reporter, error) {
     for (const hint of (0,output/* hintsFor */.uK)((0,output/* failureOutput */.YP)(failure) ?? message, context))
         reporter.error(hint.message, { title: hint.title });
     reporter.fail(message);
+}
+
+
+/***/ }),
+
+/***/ 6246:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m: () => (/* binding */ defaultDeps)
+});
+
+// UNUSED EXPORTS: retryOptions
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __nccwpck_require__(6058);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./lib/core/runner.js
+var runner = __nccwpck_require__(6741);
+// EXTERNAL MODULE: ./lib/core/retry.js
+var retry = __nccwpck_require__(7493);
+// EXTERNAL MODULE: ./lib/buildx/output.js
+var output = __nccwpck_require__(3651);
+// EXTERNAL MODULE: ./lib/oci/platforms.js
+var platforms = __nccwpck_require__(9537);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/qemu/qemu.js
+/**
+ * QEMU user-mode emulation through binfmt_misc: work out which platforms need an emulator on this host,
+ * look at what the kernel already has, install only what is missing, and check again.
+ *
+ * A handler counts only when it is enabled and registered with the F ("fix binary") flag: without F the
+ * kernel opens the interpreter lazily by path, which does not exist inside build containers, and RUN steps
+ * fail with `exec format error`.
+ */
+
+
+
+
+
+const QEMU_MODES = (/* unused pure expression or super */ null && (['auto', 'image', 'package', 'false']));
+const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+/** Where distributions' qemu-user-static ships systemd-binfmt registrations (with the F flag). */
+const BINFMT_CONF_DIRS = (/* unused pure expression or super */ null && (['/usr/lib/binfmt.d', '/etc/binfmt.d']));
+function parseBinfmtEntry(text) {
+    const lines = text.split('\n').map(l => l.trim());
+    const field = (name) => lines.find(l => l.startsWith(`${name} `) || l.startsWith(`${name}:`))?.replace(/^[^ :]+:? */, '') ?? '';
+    return { enabled: lines[0] === 'enabled', flags: field('flags'), interpreter: field('interpreter') };
+}
+function isUsable(entry) {
+    return entry !== undefined && entry.enabled && entry.flags.includes('F');
+}
+/** The platforms that need an emulator on a host of `hostArch`, each with its handler. */
+function emulationNeeds(platforms, hostArch) {
+    const needs = [];
+    for (const platform of platforms) {
+        const parsed = parsePlatform(platform);
+        const handler = emulatorFor(parsed, hostArch);
+        if (handler)
+            needs.push({ platform, handler, architecture: parsed.architecture });
+    }
+    return needs;
+}
+function readHandler(dir, handler) {
+    try {
+        return parseBinfmtEntry(fs.readFileSync(path.join(dir, `qemu-${handler}`), 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The handlers among `handlers` that binfmt_misc does not have in a usable state. */
+function missingHandlers(dir, handlers) {
+    return unique(handlers).filter(h => !isUsable(readHandler(dir, h)));
+}
+/** The image's --install argv for the architectures that are missing. */
+function binfmtImageArgs(image, architectures) {
+    // The installer needs no network; `none` also works on engines without a bridge network.
+    return [
+        'run',
+        '--rm',
+        '--privileged',
+        '--network',
+        'none',
+        image,
+        '--install',
+        unique(architectures).join(',')
+    ];
+}
+/** A systemd-binfmt line (`:name:type:offset:magic:mask:interpreter:flags`) with the F flag ensured. */
+function withFixBinaryFlag(line) {
+    const fields = line.trim().split(':');
+    if (fields.length < 8)
+        throw new Error(`not a binfmt_misc registration: ${line}`);
+    const flags = fields[fields.length - 1] ?? '';
+    if (!flags.includes('F'))
+        fields[fields.length - 1] = `${flags}F`;
+    return fields.join(':');
+}
+async function ensureEmulation(options) {
+    const dir = options.binfmtDir;
+    const log = options.log ?? (() => undefined);
+    const needs = emulationNeeds(options.platforms, options.hostArch);
+    const emulated = needs.map(n => n.platform);
+    if (needs.length === 0)
+        return { emulated, installed: [], method: 'none' };
+    const { isRoot } = options;
+    const privileged = (command, args) => isRoot ? [command, args] : ['sudo', ['-n', command, ...args]];
+    if (options.mode !== 'false')
+        await mountBinfmt(options.runner, dir, privileged, log);
+    let missing = missingHandlers(dir, needs.map(n => n.handler));
+    if (missing.length === 0) {
+        log(`binfmt_misc already has ${unique(needs.map(n => `qemu-${n.handler}`)).join(', ')} (enabled, F flag)`);
+        return { emulated, installed: [], method: 'none' };
+    }
+    const missingPlatforms = () => needs
+        .filter(n => missing.includes(n.handler))
+        .map(n => n.platform)
+        .join(', ');
+    if (options.mode === 'false')
+        throw missingEmulators(options) ?? new Error('unreachable');
+    const attempts = [];
+    let method = 'none';
+    if (options.mode === 'image' || options.mode === 'auto') {
+        const archs = needs.filter(n => missing.includes(n.handler)).map(n => n.architecture);
+        const result = await options.runner.run('docker', binfmtImageArgs(options.image, archs));
+        method = 'image';
+        if (result.exitCode === 0)
+            missing = missingHandlers(dir, missing);
+        attempts.push(result.exitCode === 0
+            ? `${options.image} ran, but ${missing.length ? 'handlers are still missing' : 'all handlers are in place'}`
+            : `docker run ${options.image} failed: ${lastLine(result.stderr)}`);
+    }
+    if (missing.length > 0 && (options.mode === 'package' || options.mode === 'auto')) {
+        if (options.mode === 'auto')
+            log(`falling back to the system package: ${attempts.join('; ')}`);
+        method = 'package';
+        try {
+            await installPackage({ ...options, dir, missing, privileged, log });
+        }
+        catch (error) {
+            attempts.push(`qemu-user-static: ${messageOf(error)}`);
+        }
+        missing = missingHandlers(dir, missing);
+    }
+    if (missing.length > 0) {
+        throw new Error(`QEMU emulation for ${missingPlatforms()} could not be set up (missing: qemu-${missing.join(', qemu-')}). ` +
+            `Tried: ${attempts.join('; ') || options.mode}. ` +
+            'Register the emulators before this step (privileged), or use a runner of that architecture.');
+    }
+    return { emulated, installed: unique(needs.map(n => n.handler)), method };
+}
+/**
+ * With qemu: false, the emulators must already be registered: the error naming the platforms without one,
+ * or undefined when every platform has its emulator (or needs none). Reads binfmt_misc only, so it runs
+ * before any docker command.
+ */
+function missingEmulators(options) {
+    const needs = emulationNeeds(options.platforms, options.hostArch);
+    const missing = missingHandlers(options.binfmtDir, needs.map(n => n.handler));
+    if (missing.length === 0)
+        return undefined;
+    const platforms = needs.filter(n => missing.includes(n.handler)).map(n => n.platform);
+    return new Error(`qemu: ${platforms.join(', ')} need${platforms.length > 1 ? '' : 's'} QEMU emulation on this ` +
+        `${options.hostArch} host, but binfmt_misc (${options.binfmtDir}) has no usable handler ` +
+        `(qemu-${missing.join(', qemu-')}) and qemu is false. Set qemu: auto (or image/package), register the ` +
+        'emulators before this step, or drop those platforms.');
+}
+async function mountBinfmt(runner, dir, privileged, log) {
+    if (fs.existsSync(path.join(dir, 'register')))
+        return;
+    const [command, args] = privileged('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]);
+    const result = await runner.run(command, args, { silent: true });
+    if (result.exitCode !== 0)
+        log(`could not mount binfmt_misc at ${dir}: ${lastLine(result.stderr)}`);
+}
+/** Installs the distribution's qemu-user-static when its registrations are absent, then registers the
+ * missing handlers from its binfmt.d files with the F flag. */
+async function installPackage(options) {
+    const confDirs = options.confDirs ?? BINFMT_CONF_DIRS;
+    const confFor = (handler) => confDirs.map(d => path.join(d, `qemu-${handler}.conf`)).find(f => fs.existsSync(f));
+    if (options.missing.some(h => confFor(h) === undefined)) {
+        const env = { DEBIAN_FRONTEND: 'noninteractive' };
+        const apt = (args) => {
+            const [command, argv] = options.privileged('apt-get', args);
+            return runChecked(options.runner, command, argv, { env, what: `apt-get ${args[0] ?? ''}` });
+        };
+        await apt(['update', '-qq']);
+        await apt(['install', '-y', '-qq', '--no-install-recommends', 'qemu-user-static']);
+    }
+    for (const handler of options.missing) {
+        const conf = confFor(handler);
+        if (!conf)
+            throw new Error(`qemu-user-static has no registration for qemu-${handler} on this system`);
+        const line = fs
+            .readFileSync(conf, 'utf8')
+            .split('\n')
+            .find(l => l.startsWith(':'));
+        if (!line)
+            throw new Error(`${conf} holds no binfmt_misc registration`);
+        // An entry that is disabled or lacks F must go before it can be registered again.
+        if (readHandler(options.dir, handler))
+            await writePrivileged(options, path.join(options.dir, `qemu-${handler}`), '-1');
+        await writePrivileged(options, path.join(options.dir, 'register'), withFixBinaryFlag(line));
+        options.log(`registered qemu-${handler} from ${conf} with the F flag`);
+    }
+}
+async function writePrivileged(options, file, text) {
+    const [command, args] = options.privileged('tee', [file]);
+    try {
+        await runChecked(options.runner, command, args, { input: text, silent: true, what: `writing ${file}` });
+    }
+    catch (error) {
+        if (error instanceof CommandError) {
+            throw new Error(`cannot write ${file}: ${lastLine(error.stderr)}`, { cause: error });
+        }
+        throw error;
+    }
+}
+function unique(items) {
+    return [...new Set(items)];
+}
+
+;// CONCATENATED MODULE: ./lib/step/deps.js
+/**
+ * What a run gets from the outside world: the reporter it speaks through, the command runner, the inputs,
+ * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
+ * from the process (the entry gives it the reporter and the input source); tests pass their own.
+ */
+
+
+
+
+
+
+
+function defaultDeps({ reporter, getInput }) {
+    return {
+        reporter,
+        runner: (0,runner/* execRunner */.M6)(reporter),
+        getInput,
+        env: process.env,
+        cwd: process.cwd(),
+        tmpDir: external_node_os_.tmpdir(),
+        host: { platform: process.platform, arch: process.arch, armVersion: nodeArmVersion() },
+        hostArch: (0,platforms/* hostArchitecture */.m4)(process.arch),
+        isRoot: process.getuid?.() === 0,
+        binfmtDir: BINFMT_DIR,
+        retryDelayMs: 3000,
+        sleep: retry/* sleep */.yy,
+        now: Date.now,
+        idToken: audience => (0,core/* getIDToken */.V9)(audience)
+    };
+}
+/** How a step of the run retries transient failures: `inputs.retries` times, with a warning each time. */
+function retryOptions(deps, inputs, what) {
+    return {
+        retries: inputs.retries,
+        initialDelayMs: deps.retryDelayMs,
+        sleep: deps.sleep,
+        classify: buildxFailureReason,
+        what,
+        log: message => {
+            deps.reporter.warning(message, { title: 'Retrying' });
+        }
+    };
+}
+/** The ARM version Node was built for (6 or 7), from its build configuration. */
+function nodeArmVersion() {
+    const variables = process.config.variables;
+    const value = variables.arm_version;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : '7';
 }
 
 

@@ -63,3 +63,19 @@ export async function writeBuildkitdConfig(inputs: ConfigInputs, dir: string): P
   }
   return { file, table, text }
 }
+
+/**
+ * The registry settings alone (insecure-registries, ca-certs), as the builder's buildkitd.toml would hold
+ * them: for a step that reaches registries without a builder (the merge action).
+ */
+export async function registriesConfig(
+  inputs: Pick<ConfigInputs, 'insecureRegistries' | 'caCerts'>,
+  dir: string
+): Promise<TomlTable> {
+  const caFiles = await writeCaFiles(inputs.caCerts, path.join(dir, 'certs'))
+  return generateBuildkitdConfig({
+    insecureRegistries: inputs.insecureRegistries,
+    caFiles,
+    mirrors: new Map()
+  })
+}

@@ -157,13 +157,21 @@ export function minimumBuildx(o: BuildOptionSettings): { version: string; input:
 }
 
 /**
- * buildkitd flags for the entitlements `allow` asks for that the daemon must grant too (network.host and
- * security.insecure), added to the user's own flags unless already there.
+ * The builder's buildkitd flags: the user's, plus the entitlements the daemon must grant for what the build
+ * may ask (the build asks with --allow: build.ts): network.host when the builder runs on the host network
+ * (RUN steps may then use it), when RUN steps use it (network: host) or `allow` asks for it, and
+ * security.insecure when `allow` asks for it; each unless the user's flags grant it already. The one place
+ * the daemon's entitlements are decided.
  */
-export function entitlementFlags(buildkitdFlags: string, allow: readonly string[]): string {
+export function entitlementFlags(
+  buildkitdFlags: string,
+  build: { hostNetwork: boolean; network: string; allow: readonly string[] }
+): string {
+  const wanted = new Set(build.allow)
+  if (build.hostNetwork || build.network === 'host') wanted.add('network.host')
   const flags = [buildkitdFlags.trim()]
   for (const entitlement of ['network.host', 'security.insecure']) {
-    if (allow.includes(entitlement) && !buildkitdFlags.includes(entitlement))
+    if (wanted.has(entitlement) && !buildkitdFlags.includes(entitlement))
       flags.push(`--allow-insecure-entitlement ${entitlement}`)
   }
   return flags.filter(f => f !== '').join(' ')

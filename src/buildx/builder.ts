@@ -12,8 +12,6 @@ export interface BuilderOptions {
   name: string
   buildkitImage: string
   hostNetwork: boolean
-  /** Whether RUN steps may ask for the host network (adds the network.host entitlement). */
-  allowHostNetwork: boolean
   driverOpts: readonly string[]
   /** Proxy variables to pass into the builder container (driver-opt env.*). */
   proxyEnv: Readonly<Record<string, string>>
@@ -47,12 +45,8 @@ export function builderOptionArgs(options: BuilderOptions): string[] {
   driverOpts.push(...options.driverOpts)
   for (const opt of driverOpts) args.push('--driver-opt', opt)
   if (options.configFile) args.push('--config', options.configFile)
-  const flags = [options.buildkitdFlags.trim()]
-  if (options.allowHostNetwork && !/network\.host/.test(options.buildkitdFlags)) {
-    flags.push('--allow-insecure-entitlement network.host')
-  }
-  const joined = flags.filter(f => f !== '').join(' ')
-  if (joined) args.push('--buildkitd-flags', joined)
+  const flags = options.buildkitdFlags.trim()
+  if (flags) args.push('--buildkitd-flags', flags)
   return args
 }
 

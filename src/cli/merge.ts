@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs'
 import { runMergeAction } from '../merge/action.js'
-import { defaultDeps } from '../run/deps.js'
+import { defaultDeps } from '../step/deps.js'
 import { reportFailure } from '../run/outputs.js'
 import type { ParsedArgs } from './args.js'
 import { inputSource, type CommandDeps } from './build.js'

@@ -6,6 +6,7 @@
  * COSIGN_PASSWORD. cosign reaches each registry as BuildKit did (HTTP, CA, unverified HTTPS), with the
  * run's docker config for credentials.
  */
+import { escapeHtml } from '../core/html.js'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { registrySettings, type TomlTable } from '../buildkitd/toml.js'
@@ -155,4 +156,12 @@ function cosignRegistry(repository: string, config: TomlTable, dir: string): Cos
     fs.writeFileSync(caFile, settings.ca.map(file => fs.readFileSync(file, 'utf8')).join('\n'))
   }
   return { plainHttp: settings.plainHttp, insecure: settings.insecure, caFile }
+}
+
+/** The summary's word on a signature (the build's and the merge action's). */
+export function signatureHtml(verifyCommand: string): string {
+  return (
+    '<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
+    `<pre><code>${escapeHtml(verifyCommand)}</code></pre>`
+  )
 }

@@ -62,3 +62,12 @@ export const REGISTRY_RULES: readonly Rule<Login>[] = [
         : undefined
   }
 ]
+
+/** The login the inputs give (username and password for registry), or undefined without one. */
+export function loginOf(
+  inputs: Pick<RegistryInputs, 'registry' | 'username' | 'password'>
+): { registry: string; username: string; password: string } | undefined {
+  return inputs.username
+    ? { registry: inputs.registry, username: inputs.username, password: inputs.password }
+    : undefined
+}

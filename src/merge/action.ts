@@ -5,19 +5,19 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { escapeHtml, SummaryHtml } from '../core/html.js'
-import { signatureHtml } from '../run/summary.js'
 import { withRetries } from '../core/retry.js'
-import { createRunDockerConfig, dockerConfigDir } from '../docker/login.js'
-import type { TomlTable } from '../buildkitd/toml.js'
-import { signImage } from '../cosign/sign-image.js'
-import { withEnvironment } from '../core/runner.js'
+import { registriesConfig } from '../buildkitd/config.js'
+import { dockerConfigDir } from '../docker/login.js'
+import { signatureHtml, signImage } from '../cosign/sign-image.js'
 import { signing } from '../inputs/describe.js'
 import { maskSecrets } from '../inputs/masks.js'
 import { MERGE_FIELDS, readMergeInputs, type MergeInputs } from '../inputs/merge.js'
 import { transientRegistryFailure } from '../registry/errors.js'
-import type { MainDeps } from '../run/deps.js'
+import type { MainDeps } from '../step/deps.js'
 import { mergeImages, type MergeResult } from './merge.js'
-import { openRegistries } from './registries.js'
+import { useRunDockerConfig } from '../step/docker-config.js'
+import { openRegistries, type Registries } from '../step/registries.js'
+import { loginOf } from '../inputs/registry-inputs.js'
 import type { Retry } from './resolve.js'
 
 /** Retries of each registry request that fails for a transient reason (5xx, 429, resets, timeouts). */
@@ -35,11 +35,13 @@ export async function runMergeAction(deps: MainDeps): Promise<void> {
   fs.mkdirSync(base, { recursive: true })
   const work = fs.mkdtempSync(path.join(base, 'multiarch-merge-'))
   try {
-    const registries = await openRegistries({
-      inputs,
-      workDir: work,
+    const login = loginOf(inputs)
+    const registries = openRegistries({
+      config: await registriesConfig(inputs, work),
       dockerConfigDir: dockerConfigDir(deps.env),
+      ...(login ? { login } : {}),
       runner: deps.runner,
+      reporter,
       env: deps.env
     })
     try {
@@ -74,7 +76,7 @@ export async function runMergeAction(deps: MainDeps): Promise<void> {
                   signatureVerifyCommand = await signMerged({
                     deps,
                     inputs,
-                    config: registries.config,
+                    registries,
                     work,
                     index
                   })
@@ -97,30 +99,21 @@ export async function runMergeAction(deps: MainDeps): Promise<void> {
 }
 
 /**
- * Signs the merged index with cosign, through a docker config of this run's own (the user's, with the
- * login inputs) so that cosign has the same credentials as the merge.
+ * Signs the merged index with cosign, through a docker config of the merge's own (the user's, with the
+ * login inputs: the merge's credentials) and with the merge's registry settings.
  */
-async function signMerged(options: {
+function signMerged(options: {
   deps: MainDeps
   inputs: MergeInputs
-  config: TomlTable
+  registries: Registries
   work: string
   index: { digest: string; platforms: Record<string, string> }
 }): Promise<string> {
-  const { deps, inputs } = options
-  const login = inputs.username
-    ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
-    : {}
-  const docker = createRunDockerConfig({
-    userDir: dockerConfigDir(deps.env),
-    dir: path.join(options.work, 'docker-config'),
-    ...login
-  })
-  if (docker.warning) deps.reporter.warning(docker.warning, { title: 'Docker config ignored' })
+  const docker = useRunDockerConfig(options.deps, options.inputs, options.work, 'cosign uses')
   return signImage({
-    deps,
-    inputs,
-    access: { config: options.config, runner: withEnvironment(deps.runner, { DOCKER_CONFIG: docker.dir }) },
+    deps: docker.deps,
+    inputs: options.inputs,
+    access: { config: options.registries.config, runner: docker.deps.runner },
     digest: options.index.digest,
     platforms: options.index.platforms,
     work: options.work

@@ -10,7 +10,7 @@ import { indexProblems, throwProblems } from '../oci/index-checks.js'
 import { planIndex } from '../oci/merge-plan.js'
 import { parseImageReference } from '../oci/reference.js'
 import { copyManifest, emptyCounts, type CopyCounts } from '../registry/copy.js'
-import type { Registries } from './registries.js'
+import type { Registries } from '../step/registries.js'
 import { resolveSources, type Retry } from './resolve.js'
 
 export interface MergeOptions {

@@ -9,7 +9,7 @@ import { manifestKind, parseJsonObject } from '../oci/oci.js'
 import { parseImageReference } from '../oci/reference.js'
 import { readAll } from '../registry/transport.js'
 import type { CopiedManifest, RepositoryAt } from '../registry/copy.js'
-import type { Registries } from './registries.js'
+import type { Registries } from '../step/registries.js'
 
 /** Image configs are small JSON documents; a larger one is refused. */
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024

@@ -9,7 +9,7 @@ import { effectiveProvenance, jobProvenanceFacts } from '../buildx/provenance.js
 import { withRetries } from '../core/retry.js'
 import type { CommandRunner } from '../core/runner.js'
 import type { Inputs } from '../inputs/inputs.js'
-import { retryOptions, type MainDeps } from './deps.js'
+import { retryOptions, type MainDeps } from '../step/deps.js'
 import { crashHints, reportTimings, type PlatformTiming } from './timings.js'
 
 export interface BuildStepOptions {

@@ -21,9 +21,12 @@ import {
   type LayerDescriptor,
   type PlatformImage
 } from './binaries-check.js'
-import { openRegistryClient, type RegistryAccess } from './registry-access.js'
+import type { Registries } from '../step/registries.js'
+import type { Reporter } from '../core/reporter.js'
 
-export interface ContentCheckOptions extends RegistryAccess {
+export interface ContentCheckOptions {
+  registries: Registries
+  reporter: Reporter
   /** The image the index was read from ('registry/repository[@digest]'). */
   image: string
   index: FetchedManifest
@@ -48,43 +51,39 @@ const CONFIG_LIMIT = 4 * 1024 * 1024
 
 export async function checkContent(options: ContentCheckOptions): Promise<ContentReport> {
   const reference = parseImageReference(options.image)
-  const client = await openRegistryClient(reference.registry, options)
-  try {
-    const fetch = <T>(what: string, attempt: () => Promise<T>): Promise<T> =>
-      withRetries({ ...options.retry, what, classify: transientRegistryFailure }, attempt)
-    const read = new Reader(client, reference.repository, fetch)
-    const index = parseJsonObject(options.index.raw) ?? {}
-    const images = new Map<string, Image>()
-    let errors: string[]
-    if (manifestKind(options.index.mediaType, index) === 'index') {
-      const entries = (Array.isArray(index['manifests']) ? index['manifests'] : []).filter(
-        (entry): entry is Record<string, unknown> =>
-          isRecord(entry) && !isAttestation(entry) && typeof entry['digest'] === 'string'
-      )
-      for (const entry of entries) {
-        const digest = entry['digest'] as string
-        images.set(digest, await read.image(digest))
-      }
-      errors = pushedIndexProblems({ index, requested: options.platforms, manifests: listed(images) })
-    } else {
-      const image = await read.image(options.index.digest)
-      images.set(options.index.digest, image)
-      errors = singleManifestProblems(options.platforms, image.listed)
+  const client = await options.registries.client(reference.registry)
+  const fetch = <T>(what: string, attempt: () => Promise<T>): Promise<T> =>
+    withRetries({ ...options.retry, what, classify: transientRegistryFailure }, attempt)
+  const read = new Reader(client, reference.repository, fetch)
+  const index = parseJsonObject(options.index.raw) ?? {}
+  const images = new Map<string, Image>()
+  let errors: string[]
+  if (manifestKind(options.index.mediaType, index) === 'index') {
+    const entries = (Array.isArray(index['manifests']) ? index['manifests'] : []).filter(
+      (entry): entry is Record<string, unknown> =>
+        isRecord(entry) && !isAttestation(entry) && typeof entry['digest'] === 'string'
+    )
+    for (const entry of entries) {
+      const digest = entry['digest'] as string
+      images.set(digest, await read.image(digest))
     }
-    const warnings: string[] = []
-    if (options.binaries !== 'false') {
-      for (const image of platformImages(index, images, options)) {
-        const report = await checkPlatformBinaries(image, layer => read.layer(layer), options)
-        options.reporter.info(describeBinaries(report))
-        const failures = binaryFailures(report)
-        ;(options.binaries === 'error' ? errors : warnings).push(...failures)
-        warnings.push(...binaryNotes(report))
-      }
-    }
-    return { errors, warnings }
-  } finally {
-    client.close()
+    errors = pushedIndexProblems({ index, requested: options.platforms, manifests: listed(images) })
+  } else {
+    const image = await read.image(options.index.digest)
+    images.set(options.index.digest, image)
+    errors = singleManifestProblems(options.platforms, image.listed)
   }
+  const warnings: string[] = []
+  if (options.binaries !== 'false') {
+    for (const image of platformImages(index, images, options)) {
+      const report = await checkPlatformBinaries(image, layer => read.layer(layer), options)
+      options.reporter.info(describeBinaries(report))
+      const failures = binaryFailures(report)
+      ;(options.binaries === 'error' ? errors : warnings).push(...failures)
+      warnings.push(...binaryNotes(report))
+    }
+  }
+  return { errors, warnings }
 }
 
 interface Image {

@@ -4,7 +4,7 @@ import { type Inputs } from '../inputs/inputs.js'
 import { InputError } from '../inputs/table.js'
 import { ensureEmulation, missingEmulators, type EmulationResult } from '../qemu/qemu.js'
 import type { Reporter } from '../core/reporter.js'
-import type { MainDeps } from './deps.js'
+import type { MainDeps } from '../step/deps.js'
 
 export interface Emulation {
   result: EmulationResult

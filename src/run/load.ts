@@ -14,9 +14,14 @@ import { enginePlatform, imageIds } from '../docker/engine.js'
 import { manifestBlobs } from '../oci/merge-plan.js'
 import { parseImageReference } from '../oci/reference.js'
 import { transientRegistryFailure } from '../registry/errors.js'
-import { openRegistryClient, type RegistryAccess } from './registry-access.js'
+import type { Reporter } from '../core/reporter.js'
+import type { Registries } from '../step/registries.js'
 
-export interface LoadOptions extends RegistryAccess {
+export interface LoadOptions {
+  registries: Registries
+  reporter: Reporter
+  /** Runs docker (the engine's platform, docker load). */
+  runner: CommandRunner
   /** Every tag; the first one's repository holds the pushed manifests. */
   tags: readonly string[]
   /** Each built platform's manifest digest, as the registry serves it. */
@@ -69,7 +74,7 @@ export async function loadPushedImage(options: LoadOptions): Promise<LoadedImage
       : `the engine is ${engine} and no built platform runs there natively: loading ${platform} (it runs under emulation)`
   )
   const reference = parseImageReference(firstTag)
-  const client = await openRegistryClient(reference.registry, options)
+  const client = await options.registries.client(reference.registry)
   const file = path.join(options.work, `load-${digest.replace(':', '-')}.tar`)
   try {
     await withRetries(
@@ -85,7 +90,6 @@ export async function loadPushedImage(options: LoadOptions): Promise<LoadedImage
     )
     await runChecked(runner, 'docker', ['load', '--input', file], { what: 'docker load' })
   } finally {
-    client.close()
     fs.rmSync(file, { force: true })
   }
   const names = tags.map(fullName)

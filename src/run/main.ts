@@ -9,7 +9,7 @@ import { checkLoad } from './build-checks.js'
 import { describeInputs } from '../inputs/describe.js'
 import { readInputs, type Inputs } from '../inputs/inputs.js'
 import { InputError } from '../inputs/table.js'
-import type { MainDeps } from './deps.js'
+import type { MainDeps } from '../step/deps.js'
 import { emulatePlatforms, logEmulation, requireEmulators } from './emulation.js'
 import { buildxImageId, publishOutputs, RunError } from './outputs.js'
 import { provisionBuilder } from './provision.js'
@@ -24,7 +24,10 @@ import { buildImage } from './build-step.js'
 import { PhaseClock } from './phases.js'
 import { publishImage } from './publish.js'
 import { loadedImageId } from './load.js'
-import { createWorkDir, useRunDockerConfig, withRegistryCas, writeConfig } from './workspace.js'
+import { createWorkDir, withRegistryCas, writeConfig } from './workspace.js'
+import { useRunDockerConfig } from '../step/docker-config.js'
+import { openRegistries } from '../step/registries.js'
+import { loginOf } from '../inputs/registry-inputs.js'
 import { withKubeconfig, writeRemoteTls } from './remote-access.js'
 
 export async function runMain(deps: MainDeps): Promise<void> {
@@ -76,13 +79,12 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
     return { work, config, remoteTls, runDeps, dockerConfigDir: docker.dockerConfigDir }
   })
 
-  // How the registries are read after the build: the builder's settings, this run's credentials.
-  const registries = {
+  // How the registries are read: the builder's settings, this run's credentials.
+  const login = loginOf(inputs)
+  const access = {
     config: config.table,
     dockerConfigDir,
-    ...(inputs.username
-      ? { login: { registry: inputs.registry, username: inputs.username, password: inputs.password } }
-      : {}),
+    ...(login ? { login } : {}),
     runner: runDeps.runner,
     reporter,
     env: runDeps.env,
@@ -92,7 +94,7 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
   const repositories = pushRepositories(inputs)
   if (repositories.length > 0)
     await clock.time('push-access', () =>
-      reporter.group('Push access', () => checkPushAccess(registries, repositories))
+      reporter.group('Push access', () => checkPushAccess(access, repositories))
     )
 
   const builder = inputs.builderName || uniqueBuilderName(runDeps.env.GITHUB_RUN_ID ?? '')
@@ -122,13 +124,15 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
   )
   if (!timings) return // call: check (outline, targets): nothing was built, pushed or exported
 
-  const access = { ...registries, runner }
+  const registries = openRegistries({ ...access, runner })
   const { report, smoke, loaded, signatureVerifyCommand } = await publishImage({
     ...step,
-    access,
+    registries,
     builtSince,
     clock,
     work
+  }).finally(() => {
+    registries.close()
   })
   await clock.time('outputs', async () => {
     // Only with a budget to compare it with: otherwise one more process the run does not need.

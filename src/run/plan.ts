@@ -22,7 +22,7 @@ import {
 import { parsePlatforms, splitList } from '../inputs/parse.js'
 import { formatPlatform, parsePlatform } from '../oci/platforms.js'
 import { parseImageReference } from '../oci/reference.js'
-import type { EntryDeps } from './deps.js'
+import type { EntryDeps } from '../step/deps.js'
 
 /** How many platforms one distributed build can have: the reusable workflow declares this many slots. */
 export const MAX_PLATFORMS = 10

@@ -26,7 +26,7 @@ import { withRetries } from '../core/retry.js'
 import type { CommandRunner } from '../core/runner.js'
 import { dockerConfigDir } from '../docker/login.js'
 import type { Inputs } from '../inputs/inputs.js'
-import { retryOptions, type MainDeps } from './deps.js'
+import { retryOptions, type MainDeps } from '../step/deps.js'
 import * as state from './state.js'
 
 export interface ProvisionOptions {
@@ -123,13 +123,13 @@ async function createOrReuse(
         name: runnerBuilder,
         buildkitImage: inputs.buildkitImage,
         hostNetwork: inputs.hostNetwork,
-        allowHostNetwork:
-          inputs.hostNetwork ||
-          inputs.network === 'host' ||
-          inputs.buildOptions.allow.includes('network.host'),
         driverOpts: inputs.driverOpts,
         proxyEnv: inputs.proxy ? proxyEnvironment(deps.env) : {},
-        buildkitdFlags: entitlementFlags(inputs.buildkitdFlags, inputs.buildOptions.allow),
+        buildkitdFlags: entitlementFlags(inputs.buildkitdFlags, {
+          hostNetwork: inputs.hostNetwork,
+          network: inputs.network,
+          allow: inputs.buildOptions.allow
+        }),
         configFile: options.configFile,
         // With nodes, the runner's node is told its platforms: buildx would otherwise send it the nodes'
         // platforms too (it lists them as emulated ones).

@@ -7,9 +7,10 @@
 import type { SmokeResult } from '../docker/smoke.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { runContentChecks } from './content-checks.js'
-import { retryOptions, type MainDeps } from './deps.js'
+import { retryOptions, type MainDeps } from '../step/deps.js'
 import { logDigests } from './outputs.js'
-import type { RegistryAccess } from './registry-access.js'
+import type { CommandRunner } from '../core/runner.js'
+import type { Registries } from '../step/registries.js'
 import { smokeTest } from './smoke-test.js'
 import { smokeFailure } from '../docker/smoke.js'
 import type { PhaseClock } from './phases.js'
@@ -21,8 +22,10 @@ import { reportDigests, warnMoved, type DigestReport } from './verify.js'
 export interface PublishOptions {
   deps: MainDeps
   inputs: Inputs
-  /** How the registries are reached (the builder's settings, credentials, runner). */
-  access: RegistryAccess
+  /** The run's registries (the builder's settings, this run's credentials): one client each, for every phase. */
+  registries: Registries
+  /** The runner with the run's buildx and docker config (smoke test, cosign, docker load). */
+  runner: CommandRunner
   builder: string
   metadataFile: string
   /** When the build started (ms since the epoch): layers made since then count as added by it. */
@@ -44,7 +47,7 @@ export interface Published {
 }
 
 export async function publishImage(options: PublishOptions): Promise<Published> {
-  const { deps, inputs, access, clock } = options
+  const { deps, inputs, registries, runner, clock } = options
   const { reporter } = deps
   // Tags are put after the checks, except with push-by-digest, which puts none.
   const tagsPending = inputs.push && !inputs.pushByDigest
@@ -53,7 +56,8 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
       logDigests(
         reporter,
         await reportDigests({
-          ...access,
+          registries,
+          reporter,
           metadataFile: options.metadataFile,
           pushed: inputs.push,
           platforms: inputs.platforms,
@@ -69,7 +73,8 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
   await clock.time('content-checks', () =>
     reporter.group('Content checks', () =>
       runContentChecks({
-        ...access,
+        registries,
+        reporter,
         image: served.image,
         index: served.manifest,
         platforms: inputs.platforms,
@@ -88,7 +93,7 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
       ? await clock.time('smoke', () =>
           reporter.group('Smoke test', () =>
             smokeTest({
-              runner: access.runner,
+              runner,
               log: reporter,
               image: firstTag,
               platforms: digests.platforms,
@@ -110,7 +115,7 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
               signImage({
                 deps,
                 inputs,
-                access,
+                access: { config: registries.config, runner },
                 digest: digests.digest,
                 platforms: digests.platforms,
                 work: options.work
@@ -123,7 +128,8 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
   const moved = await clock.time('tags', () =>
     reporter.group('Tags', () =>
       putTags({
-        ...access,
+        registries,
+        reporter,
         tags: inputs.tags,
         manifest: served.manifest,
         retry: retryOptions(deps, inputs, 'Tagging')
@@ -136,7 +142,9 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
     ? await clock.time('load', () =>
         reporter.group('Load into the Docker engine', () =>
           loadPushedImage({
-            ...access,
+            registries,
+            reporter,
+            runner,
             tags: inputs.tags,
             platforms: digests.platforms,
             work: options.work,

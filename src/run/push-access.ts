@@ -10,7 +10,8 @@ import { messageOf } from '../core/errors.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { parseImageReference } from '../oci/reference.js'
 import { RegistryError } from '../registry/errors.js'
-import { openRegistryClient, type RegistryAccess } from './registry-access.js'
+import type { Reporter } from '../core/reporter.js'
+import { openRegistries, type RegistriesOptions } from '../step/registries.js'
 
 /** How long the check waits for each registry request. */
 const CHECK_TIMEOUT_MS = 5000
@@ -30,25 +31,21 @@ export function pushRepositories(
 
 /** Checks each repository; throws one error listing every refusal, with what to change. */
 export async function checkPushAccess(
-  access: RegistryAccess,
+  access: RegistriesOptions & { reporter: Reporter },
   repositories: readonly { registry: string; repository: string }[]
 ): Promise<void> {
   const { reporter } = access
   const refused: string[] = []
+  // A registry that does not answer quickly gets no verdict here: the push has its own time limits.
+  const registries = openRegistries({ ...access, timeoutMs: CHECK_TIMEOUT_MS })
   for (const { registry, repository } of repositories) {
     const where = `${registry}/${repository}`
     const started = Date.now()
     try {
-      // A registry that does not answer quickly gets no verdict here: the push has its own time limits.
-      const client = await openRegistryClient(registry, { ...access, timeoutMs: CHECK_TIMEOUT_MS })
-      try {
-        const answer = await client.checkPush(repository)
-        const ms = Date.now() - started
-        if (answer === 'allowed') reporter.info(`${where}: push allowed (${ms} ms)`)
-        else reporter.info(`${where}: no verdict (${answer.inconclusive}); the push will tell`)
-      } finally {
-        client.close()
-      }
+      const answer = await (await registries.client(registry)).checkPush(repository)
+      const ms = Date.now() - started
+      if (answer === 'allowed') reporter.info(`${where}: push allowed (${ms} ms)`)
+      else reporter.info(`${where}: no verdict (${answer.inconclusive}); the push will tell`)
     } catch (error) {
       if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) {
         refused.push(error.message)
@@ -57,6 +54,7 @@ export async function checkPushAccess(
       }
     }
   }
+  registries.close()
   if (refused.length === 0) return
   throw new Error(
     'Push access refused before building (nothing was built): check the username and password inputs (the ' +

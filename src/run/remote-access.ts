@@ -9,7 +9,7 @@ import * as path from 'node:path'
 import { isKubePod, isTcpDaemon } from '../buildx/nodes.js'
 import type { RemoteTlsFiles } from '../buildx/remote.js'
 import { withEnvironment } from '../core/runner.js'
-import type { MainDeps } from './deps.js'
+import type { MainDeps } from '../step/deps.js'
 import type { Inputs } from '../inputs/inputs.js'
 import type { TlsMaterial } from '../inputs/remote-access.js'
 

@@ -1,4 +1,5 @@
 /** The job summary: what was pushed, where, and each platform's digest. */
+import { signatureHtml } from '../cosign/sign-image.js'
 import { escapeHtml, SummaryHtml } from '../core/html.js'
 import type { Reporter } from '../core/reporter.js'
 import type { DigestReport } from './verify.js'
@@ -155,14 +156,6 @@ export function summaryHtml(options: SummaryOptions): string {
     options.cacheMaxSize !== undefined ? `, cache budget ${formatBytes(options.cacheMaxSize)}` : ''
   summary.raw(`<p>Builder: <code>${escapeHtml(options.builder)}</code>${disk}${budget}</p>`)
   return summary.toString()
-}
-
-/** The summary's word on a signature (the build's and the merge action's). */
-export function signatureHtml(verifyCommand: string): string {
-  return (
-    '<p>Signed with cosign before the tags moved, and verified against the registry. To verify:</p>' +
-    `<pre><code>${escapeHtml(verifyCommand)}</code></pre>`
-  )
 }
 
 export function writeSummary(reporter: Reporter, options: SummaryOptions): Promise<void> {

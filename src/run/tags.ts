@@ -4,13 +4,16 @@
  * where it pointed before the run.
  */
 import { parseImageReference } from '../oci/reference.js'
-import type { FetchedManifest, RegistryClient } from '../registry/client.js'
+import type { FetchedManifest } from '../registry/client.js'
 import { transientRegistryFailure } from '../registry/errors.js'
 import { withRetries, type RetryOptions } from '../core/retry.js'
-import { openRegistryClient, type RegistryAccess } from './registry-access.js'
-import type { MovedTag } from './verify.js'
+import type { Reporter } from '../core/reporter.js'
+import type { Registries } from '../step/registries.js'
+import { movedTag, type MovedTag } from './verify.js'
 
-export interface TagOptions extends RegistryAccess {
+export interface TagOptions {
+  registries: Registries
+  reporter: Reporter
   /** The tags input: full image references ('registry/repo:tag'; no tag means latest). */
   tags: readonly string[]
   /** The index (or manifest) exactly as the registry serves it by digest. */
@@ -23,42 +26,26 @@ export interface TagOptions extends RegistryAccess {
  * tags that serve something else by then (another run pushed the same tag just after this one).
  */
 export async function putTags(options: TagOptions): Promise<MovedTag[]> {
-  const clients = new Map<string, Promise<RegistryClient>>()
-  try {
-    for (const tag of options.tags) {
-      const reference = parseImageReference(tag)
-      let client = clients.get(reference.registry)
-      if (!client) {
-        client = openRegistryClient(reference.registry, options)
-        clients.set(reference.registry, client)
-      }
-      const opened = await client
-      const name = reference.tag ?? 'latest'
-      await withRetries(
-        { ...options.retry, what: `Tagging ${tag}`, classify: transientRegistryFailure },
-        () => opened.putManifest(reference.repository, name, options.manifest)
-      )
-      options.reporter.info(`${tag} -> ${options.manifest.digest}`)
-    }
-    const moved: MovedTag[] = []
-    for (const tag of options.tags) {
-      const reference = parseImageReference(tag)
-      const client = await clients.get(reference.registry)
-      const name = reference.tag ?? 'latest'
-      const head = await withRetries(
-        { ...options.retry, what: `Looking up ${tag}`, classify: transientRegistryFailure },
-        async () => client?.headManifest(reference.repository, name)
-      )
-      const now = head?.digest ?? ''
-      if (now !== options.manifest.digest && (head === undefined || now !== '')) {
-        moved.push({ tag: `${reference.registry}/${reference.repository}:${name}`, served: now })
-      }
-    }
-    return moved
-  } finally {
-    for (const client of clients.values()) {
-      const opened = await client.catch(() => undefined)
-      opened?.close()
-    }
+  const { digest } = options.manifest
+  for (const tag of options.tags) {
+    const reference = parseImageReference(tag)
+    const client = await options.registries.client(reference.registry)
+    await withRetries({ ...options.retry, what: `Tagging ${tag}`, classify: transientRegistryFailure }, () =>
+      client.putManifest(reference.repository, reference.tag ?? 'latest', options.manifest)
+    )
+    options.reporter.info(`${tag} -> ${digest}`)
   }
+  const moved: MovedTag[] = []
+  for (const tag of options.tags) {
+    const reference = parseImageReference(tag)
+    const client = await options.registries.client(reference.registry)
+    const found = await movedTag(
+      client,
+      { ...reference, tag: reference.tag ?? 'latest' },
+      digest,
+      options.retry
+    )
+    if (found) moved.push(found)
+  }
+  return moved
 }

@@ -12,11 +12,11 @@ import {
   type ServedDigests
 } from '../oci/digests.js'
 import { parseImageReference } from '../oci/reference.js'
-import type { FetchedManifest } from '../registry/client.js'
+import type { FetchedManifest, RegistryClient } from '../registry/client.js'
 import { transientRegistryFailure } from '../registry/errors.js'
 import { withRetries, type RetryOptions } from '../core/retry.js'
 import type { Reporter } from '../core/reporter.js'
-import { openRegistryClient, type RegistryAccess } from './registry-access.js'
+import type { Registries } from '../step/registries.js'
 
 export interface DigestReport {
   /** The pushed index (or single manifest) digest; '' when nothing was pushed. */
@@ -38,7 +38,9 @@ export interface MovedTag {
   served: string
 }
 
-export interface VerifyOptions extends RegistryAccess {
+export interface VerifyOptions {
+  registries: Registries
+  reporter: Reporter
   metadataFile: string
   pushed: boolean
   platforms: readonly string[]
@@ -111,27 +113,39 @@ async function readBack(
 ): Promise<{ served: ServedDigests; moved: MovedTag[]; manifest: FetchedManifest }> {
   const image = images[0] ?? ''
   const reference = parseImageReference(image)
-  // One client per repository for this run: its token serves the retries too.
-  const client = await openRegistryClient(reference.registry, options)
+  // The run's client for this registry: its token serves the retries and the later phases too.
+  const client = await options.registries.client(reference.registry)
   const retry = { ...options.retry, classify: transientRegistryFailure }
-  try {
-    const fetched: FetchedManifest = await withRetries({ ...retry, what: `Reading ${image} back` }, () =>
-      client.getManifest(reference.repository, digest)
-    )
-    const served = digestsFromManifest(fetched.raw, fetched.mediaType, metadata.platform)
-    verifyDigests({ image, expectedDigest: digest, served, expectedPlatforms: options.platforms })
-    const moved: MovedTag[] = []
-    const tags = options.tagsPending ? [] : images.map(parseImageReference)
-    for (const tag of tags.filter(ref => ref.tag !== undefined)) {
-      const head = await withRetries({ ...retry, what: `Looking up ${tag.tag ?? ''} of ${image}` }, () =>
-        client.headManifest(reference.repository, tag.tag ?? '')
-      )
-      const now = head?.digest ?? ''
-      if (now !== digest && (head === undefined || now !== ''))
-        moved.push({ tag: `${reference.registry}/${reference.repository}:${tag.tag ?? ''}`, served: now })
-    }
-    return { served, moved, manifest: fetched }
-  } finally {
-    client.close()
+  const fetched: FetchedManifest = await withRetries({ ...retry, what: `Reading ${image} back` }, () =>
+    client.getManifest(reference.repository, digest)
+  )
+  const served = digestsFromManifest(fetched.raw, fetched.mediaType, metadata.platform)
+  verifyDigests({ image, expectedDigest: digest, served, expectedPlatforms: options.platforms })
+  const moved: MovedTag[] = []
+  const tags = options.tagsPending ? [] : images.map(parseImageReference)
+  for (const tag of tags) {
+    if (tag.tag === undefined) continue
+    const found = await movedTag(client, { ...reference, tag: tag.tag }, digest, options.retry)
+    if (found) moved.push(found)
   }
+  return { served, moved, manifest: fetched }
+}
+
+/**
+ * Looks up what `tag` serves now: a moved tag when it serves another digest or is gone, undefined while it
+ * serves `digest` (or the registry answers without a digest header, which says nothing either way).
+ */
+export async function movedTag(
+  client: RegistryClient,
+  tag: { registry: string; repository: string; tag: string },
+  digest: string,
+  retry: Omit<RetryOptions, 'what' | 'classify'>
+): Promise<MovedTag | undefined> {
+  const name = `${tag.registry}/${tag.repository}:${tag.tag}`
+  const head = await withRetries(
+    { ...retry, what: `Looking up ${name}`, classify: transientRegistryFailure },
+    () => client.headManifest(tag.repository, tag.tag)
+  )
+  const now = head?.digest ?? ''
+  return now !== digest && (head === undefined || now !== '') ? { tag: name, served: now } : undefined
 }
