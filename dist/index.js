@@ -36806,7 +36806,7 @@ async function removeBuilder(runner, name) {
 
 /***/ }),
 
-/***/ 8978:
+/***/ 3113:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -36821,7 +36821,7 @@ async function removeBuilder(runner, name) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /**
  * Which buildx this job runs, and how a command reaches it: the runner's `docker buildx` plugin, or a
- * downloaded release run standalone (see buildx-install.ts). The post step needs only this module.
+ * downloaded release run standalone (see install.ts). The post step needs only this module.
  */
 
 
@@ -36919,8 +36919,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var promises_ = __nccwpck_require__(6466);
 // EXTERNAL MODULE: ./lib/buildx/version.js
 var buildx_version = __nccwpck_require__(5100);
-// EXTERNAL MODULE: ./lib/buildx/cli.js
-var cli = __nccwpck_require__(8978);
+// EXTERNAL MODULE: ./lib/buildx/buildx-cli.js
+var buildx_cli = __nccwpck_require__(3113);
 // EXTERNAL MODULE: ./lib/core/errors.js
 var errors = __nccwpck_require__(3828);
 ;// CONCATENATED MODULE: ./lib/core/stall.js
@@ -37029,7 +37029,7 @@ async function installBuildx(options) {
             'from the tool cache.');
     }
     log.info(`using buildx ${version} (${result.stdout.trim()}) from ${binary} for this job`);
-    return { cli: (0,cli/* standaloneBuildx */.TQ)(binary), version: reported, source, path: binary };
+    return { cli: (0,buildx_cli/* standaloneBuildx */.TQ)(binary), version: reported, source, path: binary };
 }
 function requireRunnerDirs(dirs) {
     const named = [
@@ -37369,7 +37369,7 @@ function buildxFailureReason(error) {
 /* harmony export */   Jr: () => (/* binding */ parseDownloadUrlTemplate),
 /* harmony export */   Ld: () => (/* binding */ releasePlatform),
 /* harmony export */   NZ: () => (/* binding */ FALLBACK_BUILDX_VERSION),
-/* harmony export */   Qy: () => (/* reexport safe */ _registry_errors_js__WEBPACK_IMPORTED_MODULE_0__.Qy),
+/* harmony export */   Qy: () => (/* reexport safe */ _registry_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__.Qy),
 /* harmony export */   Wi: () => (/* binding */ normalizeBuildxVersion),
 /* harmony export */   YE: () => (/* binding */ defaultChecksumUrl),
 /* harmony export */   ae: () => (/* binding */ renderUrlTemplate),
@@ -37379,7 +37379,7 @@ function buildxFailureReason(error) {
 /* harmony export */   yk: () => (/* binding */ parseChecksums)
 /* harmony export */ });
 /* unused harmony exports CHECKSUMS_FILE, TOOL_NAME */
-/* harmony import */ var _registry_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(228);
+/* harmony import */ var _registry_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5786);
 /**
  * buildx releases, as pure facts: the version grammar, the OS/arch names of the release assets, URL
  * templates (`buildx-download-url`) and the release's `checksums.txt`. No I/O: input validation uses this
@@ -37536,13 +37536,13 @@ function verifyChecksum(options) {
     const expected = name === undefined ? undefined : checksums.get(name);
     if (expected === undefined) {
         const listed = [...checksums.keys()].filter(k => !k.includes('/'));
-        throw new BuildxInstallError(`The checksum file ${(0,_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .displayUrl */ .Qy)(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
+        throw new BuildxInstallError(`The checksum file ${(0,_registry_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .displayUrl */ .Qy)(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
             ` (it lists ${listed.length > 0 ? listed.join(', ') : 'no sha256 checksums'}), so the download` +
-            ` from ${(0,_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .displayUrl */ .Qy)(binaryUrl)} cannot be verified. Nothing was installed.`);
+            ` from ${(0,_registry_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .displayUrl */ .Qy)(binaryUrl)} cannot be verified. Nothing was installed.`);
     }
     if (expected !== actual.toLowerCase()) {
-        throw new BuildxInstallError(`Checksum mismatch for ${tool} downloaded from ${(0,_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .displayUrl */ .Qy)(binaryUrl)}: expected sha256 ${expected}` +
-            ` (${name ?? ''} in ${(0,_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .displayUrl */ .Qy)(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
+        throw new BuildxInstallError(`Checksum mismatch for ${tool} downloaded from ${(0,_registry_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .displayUrl */ .Qy)(binaryUrl)}: expected sha256 ${expected}` +
+            ` (${name ?? ''} in ${(0,_registry_registry_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .displayUrl */ .Qy)(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
             ' not the release file; nothing was installed.');
     }
     return expected;
@@ -37676,6 +37676,45 @@ function escapeHtml(text) {
 function tableCell(cell) {
     const tag = cell.header ? 'th' : 'td';
     return `<${tag}>${cell.data}</${tag}>`;
+}
+
+
+/***/ }),
+
+/***/ 4099:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ PhaseClock)
+/* harmony export */ });
+/* unused harmony export PHASE_TIMINGS */
+const PHASE_TIMINGS = 'phase-timings';
+class PhaseClock {
+    now;
+    phases = new Map();
+    started;
+    constructor(now) {
+        this.now = now;
+        this.started = now();
+    }
+    /** Runs `work` and adds its time to `phase` (a phase that runs twice counts both). */
+    async time(phase, work) {
+        const start = this.now();
+        try {
+            return await work();
+        }
+        finally {
+            this.phases.set(phase, (this.phases.get(phase) ?? 0) + (this.now() - start));
+        }
+    }
+    /** Milliseconds by phase in the order they first ran, and `total` since the clock started. */
+    timings() {
+        return { ...Object.fromEntries(this.phases), total: this.now() - this.started };
+    }
+    /** The debug line: `phase-timings {"inputs":3,...,"total":4210}`. */
+    report(log) {
+        log.debug(`${PHASE_TIMINGS} ${JSON.stringify(this.timings())}`);
+    }
 }
 
 
@@ -37995,7 +38034,7 @@ const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the 
 
 /***/ }),
 
-/***/ 940:
+/***/ 1047:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38033,7 +38072,7 @@ var errors = __nccwpck_require__(3828);
 var release = __nccwpck_require__(8113);
 // EXTERNAL MODULE: ./lib/buildx/version.js
 var buildx_version = __nccwpck_require__(5100);
-;// CONCATENATED MODULE: ./lib/cosign/install.js
+;// CONCATENATED MODULE: ./lib/cosign/cosign-install.js
 /**
  * Which cosign signs: the runner's own when it is cosign 3 or newer (or a build that reports no release,
  * such as a distribution's package), else the pinned release from the tool cache, downloaded once from
@@ -38410,7 +38449,7 @@ function indent(text) {
 
 /***/ }),
 
-/***/ 4414:
+/***/ 7072:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -38488,9 +38527,9 @@ function githubReporter(env = process.env) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
+/* harmony import */ var _github_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7072);
 /* harmony import */ var _step_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(630);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9184);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8329);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(980);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
 /* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
@@ -38506,7 +38545,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 
 
 
-const deps = (0,_step_deps_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultDeps */ .m)({ reporter: (0,_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubReporter */ .T)(), getInput: _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubInputs */ .d });
+const deps = (0,_step_deps_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultDeps */ .m)({ reporter: (0,_github_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubReporter */ .T)(), getInput: _github_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubInputs */ .d });
 if (process.argv.includes(_run_state_js__WEBPACK_IMPORTED_MODULE_5__/* .POST_STEP_FLAG */ .Xt)) {
     await (0,_run_post_js__WEBPACK_IMPORTED_MODULE_4__/* .runPost */ .a)(deps);
 }
@@ -38918,6 +38957,54 @@ function repositoriesOf(references) {
 
 /***/ }),
 
+/***/ 9851:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ smokeTest),
+/* harmony export */   M: () => (/* binding */ smokeResultsJson)
+/* harmony export */ });
+/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3940);
+/* harmony import */ var _docker_smoke_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5189);
+/** The smoke-test phase: the pushed image of every platform run once, results logged, set and summarised. */
+
+
+/** Runs the smoke test; returns the results (the caller reports a failure after the summary is written). */
+async function smokeTest(options) {
+    const ref = (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageReference */ .o_)(options.image);
+    const repository = `${ref.registry}/${ref.repository}`;
+    const { log } = options;
+    log.info(`running \`${options.args.join(' ')}\` in ${Object.keys(options.platforms).join(', ')} ` +
+        `(${repository}, by digest; at most ${options.timeoutSeconds} s each)`);
+    const { runner, platforms, args, timeoutSeconds, runId } = options;
+    const results = await (0,_docker_smoke_js__WEBPACK_IMPORTED_MODULE_1__/* .runSmokeTests */ .yk)({ runner, repository, platforms, args, timeoutSeconds, runId });
+    for (const r of results) {
+        const verdict = r.passed ? 'passed' : r.timedOut ? 'TIMED OUT' : `FAILED (exit code ${r.exitCode})`;
+        log.info(`${r.platform}: ${verdict} in ${r.seconds} s`);
+        for (const line of (r.output || '(no output)').split('\n'))
+            log.info(`  ${line}`);
+    }
+    return results;
+}
+/** The `smoke-results` output: platform -> what happened. */
+function smokeResultsJson(results) {
+    const out = {};
+    for (const r of results) {
+        out[r.platform] = {
+            passed: r.passed,
+            exitCode: r.exitCode,
+            timedOut: r.timedOut,
+            seconds: r.seconds,
+            image: r.image,
+            output: r.output
+        };
+    }
+    return JSON.stringify(out);
+}
+
+
+/***/ }),
+
 /***/ 4126:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39131,7 +39218,7 @@ function unique(items) {
 
 /***/ }),
 
-/***/ 228:
+/***/ 5786:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -39236,7 +39323,7 @@ const TLS_VERIFY_CODES = new Set([
 
 /***/ }),
 
-/***/ 9184:
+/***/ 8329:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39339,7 +39426,7 @@ var buildx_version = __nccwpck_require__(5100);
 /**
  * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
  * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
- * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
+ * `docker buildx build` arguments they become. Pure functions; src/inputs/build-option-inputs.ts parses them.
  *
  * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
  * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
@@ -39808,7 +39895,7 @@ const bool = (fallback) => field(fallback, text => {
 /** The text as given. */
 const table_text = field('', value => value);
 
-;// CONCATENATED MODULE: ./lib/inputs/build-options.js
+;// CONCATENATED MODULE: ./lib/inputs/build-option-inputs.js
 /**
  * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
  * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
@@ -40558,7 +40645,7 @@ function failedCacheExports(steps) {
         .map(step => `${step.name} failed: ${step.error}. The image was built and pushed; the next run starts without this cache`);
 }
 
-;// CONCATENATED MODULE: ./lib/inputs/cache.js
+;// CONCATENATED MODULE: ./lib/inputs/cache-inputs.js
 /**
  * cache-from and cache-to, checked against buildx's cache syntax before anything runs: one entry per line,
  * each `type=TYPE,key=value,...` (a value holding a comma in double quotes), or a bare image reference
@@ -40855,7 +40942,7 @@ function checkDockerfile(shown, file) {
         throw notDockerfile('its first instruction is not one of FROM, ARG or the other Dockerfile instructions');
 }
 
-;// CONCATENATED MODULE: ./lib/inputs/nodes.js
+;// CONCATENATED MODULE: ./lib/inputs/node-lines.js
 /**
  * The `nodes` input: one `PLATFORMS=ENDPOINT` line per machine joined to the builder, e.g.
  * `linux/arm64,linux/arm/v7=ssh://ci@arm-box.internal` (a Docker engine) or
@@ -41263,14 +41350,14 @@ function loginOf(inputs) {
         : undefined;
 }
 
-;// CONCATENATED MODULE: ./lib/inputs/remote-access.js
+;// CONCATENATED MODULE: ./lib/inputs/remote-access-inputs.js
 /**
  * How the step reaches the BuildKit daemons of `nodes`: the TLS material for `remote+tcp://` nodes
  * (remote-tls-ca, remote-tls-cert, remote-tls-key: each PEM text, often from a secret, or a file path;
  * remote-tls-server-name), and the kubeconfig for `remote+kube-pod://` nodes (the file's text, from a
  * secret). Checked here, before any command: each PEM must be what it claims to be (the key is parsed by
  * node:crypto; its text never appears in a message), cert and key come together, the kubeconfig is a
- * kubeconfig, and each is given only with a node that uses it. run/remote-access.ts writes them to private
+ * kubeconfig, and each is given only with a node that uses it. run/remote-access-files.ts writes them to private
  * files.
  */
 
@@ -42041,7 +42128,7 @@ const RUNTIME_RULES = [
             ? 'runs the pushed image of every platform, so it needs push: true'
             : undefined
     },
-    // With push, the image is loaded from the registry under its tags after the checks (run/load.ts); a push
+    // With push, the image is loaded from the registry under its tags after the checks (publish/load.ts); a push
     // by digest puts no tag, so there would be no name to load it under.
     {
         input: 'load',
@@ -42359,15 +42446,15 @@ function logEmulation(reporter, { result, log }) {
 
 // EXTERNAL MODULE: ./lib/run/outputs.js + 1 modules
 var outputs = __nccwpck_require__(980);
-// EXTERNAL MODULE: ./lib/buildx/cli.js
-var buildx_cli = __nccwpck_require__(8978);
+// EXTERNAL MODULE: ./lib/buildx/buildx-cli.js
+var buildx_cli = __nccwpck_require__(3113);
 // EXTERNAL MODULE: ./lib/buildx/install.js + 1 modules
 var buildx_install = __nccwpck_require__(1432);
 ;// CONCATENATED MODULE: ./lib/buildx/choose.js
 /**
  * Which buildx this job runs: the runner's `docker buildx` when it is recent enough, else (or when
  * `buildx-version` names a release) a release from the tool cache or downloaded (see install.ts).
- * Everything that runs buildx then goes through the chosen `BuildxCli` (see cli.ts).
+ * Everything that runs buildx then goes through the chosen `BuildxCli` (see buildx-cli.ts).
  */
 
 
@@ -42881,7 +42968,7 @@ async function createOrReuse(options, runner) {
     return 'created';
 }
 
-;// CONCATENATED MODULE: ./lib/run/nodes.js
+;// CONCATENATED MODULE: ./lib/run/node-placement.js
 /** Builder nodes in a run: which ones join, and which node builds each platform (for the summary). */
 
 /** The inputs with only the nodes that build at least one platform asked for (others would only start). */
@@ -42934,8 +43021,8 @@ function hostNetworkForLoopback(log, inputs) {
     return { ...inputs, hostNetwork: true };
 }
 
-// EXTERNAL MODULE: ./lib/registry/errors.js
-var registry_errors = __nccwpck_require__(228);
+// EXTERNAL MODULE: ./lib/registry/registry-errors.js
+var registry_errors = __nccwpck_require__(5786);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 var lib_proxy = __nccwpck_require__(9783);
 // EXTERNAL MODULE: ./lib/buildkitd/toml.js + 9 modules
@@ -44091,8 +44178,8 @@ async function buildImage(options) {
     return reporter.group('Build time per platform', () => reportTimings(reporter, build.steps, inputs.platforms, emulated));
 }
 
-// EXTERNAL MODULE: ./lib/run/phases.js
-var phases = __nccwpck_require__(9341);
+// EXTERNAL MODULE: ./lib/core/phases.js
+var phases = __nccwpck_require__(4099);
 ;// CONCATENATED MODULE: ./lib/oci/index-checks.js
 /**
  * Checks of an image index's content, for anything that assembles or pushes one: every platform exactly
@@ -44678,7 +44765,7 @@ function checkProgram(view, config, architecture) {
     return problem ? { status: 'wrong', path, problem } : { status: 'ok', path };
 }
 
-;// CONCATENATED MODULE: ./lib/run/binaries-check.js
+;// CONCATENATED MODULE: ./lib/publish/binaries-check.js
 /**
  * The binaries check of one platform's image: the layers this build added are read from the registry
  * (top first, within a byte budget), their ELF files compared with the platform, and the program the
@@ -44772,7 +44859,7 @@ function mib(bytes) {
     return `${value.toFixed(value < 10 ? 2 : 0)} MiB`;
 }
 
-;// CONCATENATED MODULE: ./lib/run/content-checks.js
+;// CONCATENATED MODULE: ./lib/publish/content-checks.js
 /**
  * What the pushed image holds, checked before any tag points at it: the index structure (oci/index-checks)
  * from the index, the manifests it lists and their configs, and the binaries of each platform
@@ -44931,8 +45018,8 @@ const WRONG_BINARIES_HINT = 'Binaries built for another platform usually come fr
     'cross-compile for the target (e.g. GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v}) and copy the result ' +
     'into a stage FROM the target platform. check-binaries: warning (or false) lets such an image through.';
 
-// EXTERNAL MODULE: ./lib/run/smoke-test.js
-var smoke_test = __nccwpck_require__(2409);
+// EXTERNAL MODULE: ./lib/publish/smoke-test.js
+var smoke_test = __nccwpck_require__(9851);
 ;// CONCATENATED MODULE: ./lib/oci/digests.js
 /**
  * Digests of a pushed image: what buildx reported (its --metadata-file) and what the registry serves,
@@ -45056,7 +45143,7 @@ function digests_platformOf(value) {
     return typeof variant === 'string' && variant !== '' ? { os, architecture, variant } : { os, architecture };
 }
 
-;// CONCATENATED MODULE: ./lib/run/verify.js
+;// CONCATENATED MODULE: ./lib/publish/read-back.js
 /**
  * The digests this action reports: the index digest from buildx's metadata file, checked against what the
  * registry serves (one manifest fetch per pushed repository, talking to each registry the way BuildKit
@@ -45138,8 +45225,16 @@ async function movedTag(client, tag, digest, retry) {
     const now = head?.digest ?? '';
     return now !== digest && (head === undefined || now !== '') ? { tag: name, served: now } : undefined;
 }
+/** Logs the digests: the index, where it was checked, and each platform's manifest. */
+function logDigests(reporter, report) {
+    const where = report.verified.join(', ') || 'no registry (push is false)';
+    reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`);
+    for (const [platform, digest] of Object.entries(report.platforms))
+        reporter.info(`${platform}  ${digest}`);
+    return report;
+}
 
-;// CONCATENATED MODULE: ./lib/run/tags.js
+;// CONCATENATED MODULE: ./lib/publish/tags.js
 /**
  * Tags are put last: the image was pushed by digest, read back and checked; only then is its index PUT
  * under each tag (one manifest PUT per tag). A failed check never gets here, so every tag still points
@@ -45173,7 +45268,7 @@ async function putTags(options) {
 }
 
 // EXTERNAL MODULE: ./lib/cosign/sign-image.js + 1 modules
-var sign_image = __nccwpck_require__(940);
+var sign_image = __nccwpck_require__(1047);
 ;// CONCATENATED MODULE: ./lib/docker/image-archive.js
 /**
  * One image as a `docker load` archive: the layout `docker save` writes since Docker 25, an OCI image
@@ -45386,7 +45481,7 @@ function annotation(descriptor, key) {
     return typeof value === 'string' ? value : undefined;
 }
 
-;// CONCATENATED MODULE: ./lib/run/load.js
+;// CONCATENATED MODULE: ./lib/publish/load.js
 /**
  * `load` with `push`: once the pushed image has passed its checks and its tags are in place, the image of
  * the engine's platform is copied from the registry into the Docker engine under every tag, so that later
@@ -45475,8 +45570,7 @@ async function loadedImageId(runner, tags, metadata) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./lib/run/publish.js
-
+;// CONCATENATED MODULE: ./lib/publish/publish.js
 
 
 
@@ -45490,7 +45584,7 @@ async function publishImage(options) {
     const { reporter } = deps;
     // Tags are put after the checks, except with push-by-digest, which puts none.
     const tagsPending = inputs.push && !inputs.pushByDigest;
-    const digests = await clock.time('read-back', () => reporter.group('Digests', async () => (0,outputs/* logDigests */.Mw)(reporter, await reportDigests({
+    const digests = await clock.time('read-back', () => reporter.group('Digests', async () => logDigests(reporter, await reportDigests({
         registries,
         reporter,
         metadataFile: options.metadataFile,
@@ -45529,8 +45623,9 @@ async function publishImage(options) {
         })))
         : undefined;
     const withSmoke = smoke ? { smoke } : {};
-    if (smoke && (0,docker_smoke/* smokeFailure */.cR)(smoke, inputs.smokeTest))
-        return { report: digests, ...withSmoke };
+    const failure = smoke ? (0,docker_smoke/* smokeFailure */.cR)(smoke, inputs.smokeTest) : undefined;
+    if (failure)
+        return { report: digests, ...withSmoke, smokeFailure: failure };
     // What passed the checks is signed (and the signature verified) before any tag points at it.
     const signed = inputs.sign !== 'false'
         ? {
@@ -45700,7 +45795,7 @@ function useRunDockerConfig(deps, inputs, work, readers = 'docker and buildx use
     return { deps: { ...deps, runner }, dockerConfigDir: created.dir };
 }
 
-;// CONCATENATED MODULE: ./lib/run/remote-access.js
+;// CONCATENATED MODULE: ./lib/run/remote-access-files.js
 /**
  * What the remote driver needs as files: the TLS material of remote+tcp:// nodes (it takes paths) and the
  * kubeconfig of remote+kube-pod:// nodes (kubectl reads KUBECONFIG). Text from the inputs is written to
@@ -45753,7 +45848,6 @@ function withKubeconfig(deps, inputs, work) {
 /**
  * One run of the action, in order. Each phase lives in its own module; this file is the table of contents.
  */
-
 
 
 
@@ -45862,7 +45956,7 @@ async function run(jobDeps, inputs, clock) {
     if (!timings)
         return; // call: check (outline, targets): nothing was built, pushed or exported
     const registries = openRegistries({ ...access, runner });
-    const { report, smoke, loaded, signatureVerifyCommand } = await publishImage({
+    const { report, smoke, smokeFailure: failure, loaded, signatureVerifyCommand } = await publishImage({
         ...step,
         registries,
         builtSince,
@@ -45895,13 +45989,12 @@ async function run(jobDeps, inputs, clock) {
         });
     });
     // After the summary and outputs, so that they show every platform's result.
-    const failure = smoke ? (0,docker_smoke/* smokeFailure */.cR)(smoke, inputs.smokeTest) : undefined;
     if (failure)
         throw failure;
 }
 function hintContext(inputs) {
     return {
-        loginRegistry: inputs.username ? inputs.registry : '',
+        loginRegistry: loginOf(inputs)?.registry ?? '',
         retries: inputs.retries,
         insecureRegistries: inputs.insecureRegistries.filter(r => r.http).map(r => r.host)
     };
@@ -45918,7 +46011,6 @@ function hintContext(inputs) {
 __nccwpck_require__.d(__webpack_exports__, {
   e4: () => (/* binding */ RunError),
   J9: () => (/* binding */ buildxImageId),
-  Mw: () => (/* binding */ logDigests),
   eB: () => (/* binding */ publishOutputs),
   xV: () => (/* binding */ reportFailure)
 });
@@ -45928,7 +46020,7 @@ var output = __nccwpck_require__(3651);
 // EXTERNAL MODULE: ./lib/core/errors.js
 var errors = __nccwpck_require__(3828);
 // EXTERNAL MODULE: ./lib/cosign/sign-image.js + 1 modules
-var sign_image = __nccwpck_require__(940);
+var sign_image = __nccwpck_require__(1047);
 // EXTERNAL MODULE: ./lib/core/html.js
 var html = __nccwpck_require__(1094);
 // EXTERNAL MODULE: ./lib/buildkitd/gc.js
@@ -46061,8 +46153,8 @@ function writeSummary(reporter, options) {
     return reporter.appendSummary(summaryHtml(options));
 }
 
-// EXTERNAL MODULE: ./lib/run/smoke-test.js
-var smoke_test = __nccwpck_require__(2409);
+// EXTERNAL MODULE: ./lib/publish/smoke-test.js
+var smoke_test = __nccwpck_require__(9851);
 ;// CONCATENATED MODULE: ./lib/run/outputs.js
 /**
  * What a run reports: the step outputs, the digests in the log, the job summary, and on failure the error
@@ -46072,14 +46164,6 @@ var smoke_test = __nccwpck_require__(2409);
 
 
 
-/** Logs the digests: the index, where it was checked, and each platform's manifest. */
-function logDigests(reporter, report) {
-    const where = report.verified.join(', ') || 'no registry (push is false)';
-    reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`);
-    for (const [platform, digest] of Object.entries(report.platforms))
-        reporter.info(`${platform}  ${digest}`);
-    return report;
-}
 /** Sets the step outputs (builder-name is set as soon as the name is known) and writes the job summary. */
 async function publishOutputs(reporter, result) {
     const { report, emulation } = result;
@@ -46141,45 +46225,6 @@ function reportFailure(reporter, error) {
 
 /***/ }),
 
-/***/ 9341:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   w: () => (/* binding */ PhaseClock)
-/* harmony export */ });
-/* unused harmony export PHASE_TIMINGS */
-const PHASE_TIMINGS = 'phase-timings';
-class PhaseClock {
-    now;
-    phases = new Map();
-    started;
-    constructor(now) {
-        this.now = now;
-        this.started = now();
-    }
-    /** Runs `work` and adds its time to `phase` (a phase that runs twice counts both). */
-    async time(phase, work) {
-        const start = this.now();
-        try {
-            return await work();
-        }
-        finally {
-            this.phases.set(phase, (this.phases.get(phase) ?? 0) + (this.now() - start));
-        }
-    }
-    /** Milliseconds by phase in the order they first ran, and `total` since the clock started. */
-    timings() {
-        return { ...Object.fromEntries(this.phases), total: this.now() - this.started };
-    }
-    /** The debug line: `phase-timings {"inputs":3,...,"total":4210}`. */
-    report(log) {
-        log.debug(`${PHASE_TIMINGS} ${JSON.stringify(this.timings())}`);
-    }
-}
-
-
-/***/ }),
-
 /***/ 4879:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -46188,8 +46233,8 @@ class PhaseClock {
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var _buildx_builder_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3239);
-/* harmony import */ var _buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8978);
-/* harmony import */ var _phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9341);
+/* harmony import */ var _buildx_buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3113);
+/* harmony import */ var _core_phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4099);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1176);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3828);
 /**
@@ -46214,7 +46259,7 @@ async function runPost({ reporter, runner }) {
     const saved = _state_js__WEBPACK_IMPORTED_MODULE_3__/* .load */ .Hh(reporter);
     if (!saved.builder && !saved.runnerBuilder && !saved.tempDir)
         return;
-    const clock = new _phases_js__WEBPACK_IMPORTED_MODULE_4__/* .PhaseClock */ .w(Date.now);
+    const clock = new _core_phases_js__WEBPACK_IMPORTED_MODULE_4__/* .PhaseClock */ .w(Date.now);
     try {
         await clock.time('post', () => clean(reporter, runner, saved));
     }
@@ -46229,7 +46274,7 @@ async function clean(reporter, runner, saved) {
         if (!builder)
             continue;
         await attempt(`Removing builder ${builder}`, async () => {
-            const outcome = await (0,_buildx_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .removeBuilder */ .iq)((0,_buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .withBuildx */ .xG)(runner, (0,_buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .parseBuildxCli */ .WV)(saved.buildx)), builder);
+            const outcome = await (0,_buildx_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .removeBuilder */ .iq)((0,_buildx_buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .withBuildx */ .xG)(runner, (0,_buildx_buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .parseBuildxCli */ .WV)(saved.buildx)), builder);
             reporter.info(outcome === 'removed' ? 'builder removed' : 'builder was not there (never created)');
         });
     }
@@ -46249,54 +46294,6 @@ async function attemptTo(reporter, title, fn) {
             reporter.warning(`${title} failed: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .bD)(error)}`);
         }
     });
-}
-
-
-/***/ }),
-
-/***/ 2409:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ smokeTest),
-/* harmony export */   M: () => (/* binding */ smokeResultsJson)
-/* harmony export */ });
-/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3940);
-/* harmony import */ var _docker_smoke_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5189);
-/** The smoke-test phase: the pushed image of every platform run once, results logged, set and summarised. */
-
-
-/** Runs the smoke test; returns the results (the caller reports a failure after the summary is written). */
-async function smokeTest(options) {
-    const ref = (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageReference */ .o_)(options.image);
-    const repository = `${ref.registry}/${ref.repository}`;
-    const { log } = options;
-    log.info(`running \`${options.args.join(' ')}\` in ${Object.keys(options.platforms).join(', ')} ` +
-        `(${repository}, by digest; at most ${options.timeoutSeconds} s each)`);
-    const { runner, platforms, args, timeoutSeconds, runId } = options;
-    const results = await (0,_docker_smoke_js__WEBPACK_IMPORTED_MODULE_1__/* .runSmokeTests */ .yk)({ runner, repository, platforms, args, timeoutSeconds, runId });
-    for (const r of results) {
-        const verdict = r.passed ? 'passed' : r.timedOut ? 'TIMED OUT' : `FAILED (exit code ${r.exitCode})`;
-        log.info(`${r.platform}: ${verdict} in ${r.seconds} s`);
-        for (const line of (r.output || '(no output)').split('\n'))
-            log.info(`  ${line}`);
-    }
-    return results;
-}
-/** The `smoke-results` output: platform -> what happened. */
-function smokeResultsJson(results) {
-    const out = {};
-    for (const r of results) {
-        out[r.platform] = {
-            passed: r.passed,
-            exitCode: r.exitCode,
-            timedOut: r.timedOut,
-            seconds: r.seconds,
-            image: r.image,
-            output: r.output
-        };
-    }
-    return JSON.stringify(out);
 }
 
 

@@ -4,7 +4,7 @@
  * never started finds no state and only says so; it never runs main. The sub-actions have entries of
  * their own (src/plan.ts, src/merge.ts).
  */
-import { githubInputs, githubReporter } from './github/reporter.js'
+import { githubInputs, githubReporter } from './github/github-reporter.js'
 import { defaultDeps } from './step/deps.js'
 import { runMain } from './run/main.js'
 import { reportFailure } from './run/outputs.js'

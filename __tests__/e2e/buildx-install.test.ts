@@ -12,7 +12,7 @@ import * as path from 'node:path'
 import { installBuildx, runnerDirs, type InstallLog } from '../../src/buildx/install.js'
 import { BuildxInstallError, releaseAssetName, releasePlatform } from '../../src/buildx/release.js'
 import { execRunner } from '../../src/core/runner.js'
-import { githubReporter } from '../../src/github/reporter.js'
+import { githubReporter } from '../../src/github/github-reporter.js'
 import {
   FIXTURES,
   STACK_DOCKER_CONFIG,

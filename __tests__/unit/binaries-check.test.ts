@@ -7,7 +7,7 @@ import {
   describeBinaries,
   type LayerDescriptor,
   type PlatformImage
-} from '../../src/run/binaries-check.js'
+} from '../../src/publish/binaries-check.js'
 
 const NOW = Date.parse('2026-11-23T12:00:00Z')
 const elf = (machine: number, bits: 32 | 64 = 64): LayerEntry => ({

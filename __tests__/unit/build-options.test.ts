@@ -16,7 +16,7 @@ import {
   minimumBuildx,
   type BuildOptionSettings
 } from '../../src/buildx/build-options.js'
-import { gitAuthSecret, parseSecrets } from '../../src/inputs/build-options.js'
+import { gitAuthSecret, parseSecrets } from '../../src/inputs/build-option-inputs.js'
 import { parseList } from '../../src/inputs/option-values.js'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { InputError } from '../../src/inputs/table.js'

@@ -11,7 +11,7 @@ import {
   serializeBuildxCli,
   standaloneBuildx,
   withBuildx
-} from '../../src/buildx/cli.js'
+} from '../../src/buildx/buildx-cli.js'
 import { BUILDER_OPTIONS, BUILD_SETTINGS } from './defaults.js'
 import { FakeReporter } from './fake-reporter.js'
 import { FakeRunner } from './fake-runner.js'

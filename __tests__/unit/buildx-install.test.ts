@@ -15,7 +15,7 @@ import {
   type NodeHost,
   type ReleasePlatform
 } from '../../src/buildx/release.js'
-import { DOCKER_BUILDX, standaloneBuildx } from '../../src/buildx/cli.js'
+import { DOCKER_BUILDX, standaloneBuildx } from '../../src/buildx/buildx-cli.js'
 import { FileServer } from '../file-server.js'
 import { recordingLog } from '../install-log.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'

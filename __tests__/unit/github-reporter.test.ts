@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseCommandFile } from '../../scripts/runner-sim.js'
-import { githubInputs, githubReporter } from '../../src/github/reporter.js'
+import { githubInputs, githubReporter } from '../../src/github/github-reporter.js'
 import { captureStdout, commands } from '../stdout.js'
 
 const saved = { ...process.env }

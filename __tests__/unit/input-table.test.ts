@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { INPUTS } from '../../src/inputs/action-spec.js'
-import { parseCacheEntries, parseCacheEntry } from '../../src/inputs/cache.js'
+import { parseCacheEntries, parseCacheEntry } from '../../src/inputs/cache-inputs.js'
 import { BUILD_FIELDS } from '../../src/inputs/fields.js'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { MERGE_INPUTS, PLAN_INPUTS } from '../../src/inputs/action-spec.js'
-import { MERGE_FIELDS } from '../../src/inputs/merge.js'
-import { PLAN_FIELDS } from '../../src/run/plan.js'
+import { MERGE_FIELDS } from '../../src/inputs/merge-inputs.js'
+import { PLAN_FIELDS } from '../../src/plan/matrix.js'
 import {
   InputError,
   bool,

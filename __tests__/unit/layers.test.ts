@@ -21,14 +21,18 @@ const RANKS: Readonly<Record<string, number>> = {
   cosign: 4,
   qemu: 4,
   inputs: 5,
-  run: 6,
-  merge: 6,
+  // What every action's step shares: deps, its docker config, the registries.
   step: 5,
+  // What follows the push (read back, checks, smoke test, signature, tags, load), and the sub-actions.
+  publish: 6,
+  merge: 6,
+  plan: 6,
+  run: 7,
   // The entries: the action's (src/index.ts, src/plan.ts, src/merge.ts) with the GitHub Reporter
   // (src/github/), and the command line's (src/cli/, on top of run/).
-  github: 7,
-  cli: 7,
-  '.': 7
+  github: 8,
+  cli: 8,
+  '.': 8
 }
 
 function sourceFiles(dir: string): string[] {
@@ -108,6 +112,13 @@ export function nameMappings(text: string): string[] {
     .map(([line = '']) => line)
 }
 
+describe('file names', () => {
+  it('no two files in src/ share a name (index.ts: the entries bundled)', () => {
+    const names = files.map(file => path.basename(file)).filter(name => name !== 'index.ts')
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([])
+  })
+})
+
 describe('input names', () => {
   it('nameMappings finds a hand-written mapping, and not a rule reading an input', () => {
     expect(nameMappings("    pushByDigest: v['push-by-digest'],\n")).toEqual([
@@ -120,6 +131,29 @@ describe('input names', () => {
     '%s maps no input name by hand',
     (_name, file) => {
       expect(nameMappings(fs.readFileSync(file, 'utf8'))).toEqual([])
+    }
+  )
+})
+
+describe('comments', () => {
+  const relative = new Set(files.map(file => path.relative(SRC, file)))
+  const basenames = new Set(files.map(file => path.basename(file)))
+  /** A `.ts` file a comment names that is not in src/ (by its path from src/, from the file, or its name). */
+  const missing = (file: string): string[] =>
+    [...fs.readFileSync(file, 'utf8').matchAll(/(?<![\w./-])((?:src\/)?(?:[\w-]+\/)*[\w-]+\.ts)\b/g)]
+      .map(([, name = '']) => name.replace(/^src\//, ''))
+      .filter(name => !name.endsWith('.d.ts'))
+      .filter(
+        name =>
+          !relative.has(name) &&
+          !relative.has(path.join(path.relative(SRC, path.dirname(file)), name)) &&
+          !(name.includes('/') ? false : basenames.has(name))
+      )
+
+  it.each(files.map(file => [path.relative(SRC, file), file]))(
+    '%s names only files that exist',
+    (_name, file) => {
+      expect(missing(file)).toEqual([])
     }
   )
 })

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import { runMain } from '../../src/run/main.js'
-import { loadPlatform } from '../../src/run/load.js'
+import { loadPlatform } from '../../src/publish/load.js'
 import { TestHttpServer, send } from '../http-server.js'
 import { FakeRunner, docker, type Call } from './fake-runner.js'
 import {

@@ -13,10 +13,10 @@ import {
   parseIndexTags,
   parseSources,
   readMergeInputs
-} from '../../src/inputs/merge.js'
+} from '../../src/inputs/merge-inputs.js'
 import { describeMergeInputs, runMergeAction } from '../../src/merge/action.js'
 import { sha256Digest } from '../../src/oci/oci.js'
-import { githubReporter } from '../../src/github/reporter.js'
+import { githubReporter } from '../../src/github/github-reporter.js'
 import type { MainDeps } from '../../src/step/deps.js'
 import { captureStdout, commands } from '../stdout.js'
 import { fakeRegistry, seedImage, seedIndex } from './fake-registry.js'

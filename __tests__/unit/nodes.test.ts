@@ -9,7 +9,7 @@ import {
   runnerPlatforms,
   type BuilderNode
 } from '../../src/buildx/nodes.js'
-import { parseNodes } from '../../src/inputs/nodes.js'
+import { parseNodes } from '../../src/inputs/node-lines.js'
 import { BUILDER_OPTIONS } from './defaults.js'
 import { FakeRunner, docker } from './fake-runner.js'
 

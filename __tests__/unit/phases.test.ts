@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { PhaseClock } from '../../src/run/phases.js'
+import { PhaseClock } from '../../src/core/phases.js'
 import { runMain } from '../../src/run/main.js'
 import { FakeReporter } from './fake-reporter.js'
 import {

@@ -12,7 +12,7 @@ import {
   readPlanInputs,
   repositoryOf,
   type Plan
-} from '../../src/run/plan.js'
+} from '../../src/plan/matrix.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const source =

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import type { Credentials } from '../../src/docker/credentials.js'
 import { MANIFEST_ACCEPT } from '../../src/oci/oci.js'
 import { RegistryClient, type RegistryClientOptions } from '../../src/registry/client.js'
-import { RegistryError } from '../../src/registry/errors.js'
+import { RegistryError } from '../../src/registry/registry-errors.js'
 import type { RegistryTransport } from '../../src/registry/transport.js'
 import { send, testCertificates, TestHttpServer, type Handler, type ServerOptions } from '../http-server.js'
 

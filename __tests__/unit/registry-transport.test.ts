@@ -6,7 +6,7 @@ import {
   RegistryError,
   registryErrors,
   transientRegistryFailure
-} from '../../src/registry/errors.js'
+} from '../../src/registry/registry-errors.js'
 import { readAll, Transport, type TransportOptions } from '../../src/registry/transport.js'
 import { send, TestHttpServer } from '../http-server.js'
 import { failure, HTTP, serve, useTestCertificates } from './registry-helpers.js'

@@ -17,8 +17,8 @@ import {
 import { probeTls, type TlsProblem } from '../../src/buildx/tls-probe.js'
 import { readInputs } from '../../src/inputs/inputs.js'
 import { InputError } from '../../src/inputs/table.js'
-import { parseNodes } from '../../src/inputs/nodes.js'
-import { writeRemoteTls } from '../../src/run/remote-access.js'
+import { parseNodes } from '../../src/inputs/node-lines.js'
+import { writeRemoteTls } from '../../src/run/remote-access-files.js'
 import { FakeRunner, docker } from './fake-runner.js'
 import { TestCerts } from '../tls-certs.js'
 

@@ -10,7 +10,12 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { signArgs, verifyArgs, verifyCommand } from '../../src/cosign/cosign.js'
-import { COSIGN_VERSION, cosignAsset, findCosign, parseCosignVersion } from '../../src/cosign/install.js'
+import {
+  COSIGN_VERSION,
+  cosignAsset,
+  findCosign,
+  parseCosignVersion
+} from '../../src/cosign/cosign-install.js'
 import { identityToken, signerIdentity, tokenClaims } from '../../src/cosign/identity.js'
 import { runnerDirs } from '../../src/buildx/install.js'
 import { readInputs } from '../../src/inputs/inputs.js'

@@ -1,7 +1,7 @@
 /** The job summary: tags, the index digest and where it was checked, one row per platform, QEMU or native. */
 import { describe, expect, it } from '@jest/globals'
 import { summaryTable, writeSummary, type SummaryOptions } from '../../src/run/summary.js'
-import type { DigestReport } from '../../src/run/verify.js'
+import type { DigestReport } from '../../src/publish/read-back.js'
 import { FakeReporter } from './fake-reporter.js'
 
 const INDEX = `sha256:${'a'.repeat(64)}`

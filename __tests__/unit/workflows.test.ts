@@ -9,7 +9,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
-import { MAX_PLATFORMS } from '../../src/run/plan.js'
+import { MAX_PLATFORMS } from '../../src/plan/matrix.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const WORKFLOWS = path.join(ROOT, '.github/workflows')

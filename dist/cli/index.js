@@ -6595,7 +6595,7 @@ const MockClient = __nccwpck_require__(7365)
 const MockAgent = __nccwpck_require__(7501)
 const MockPool = __nccwpck_require__(4004)
 const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(5435)
 const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
 const DecoratorHandler = __nccwpck_require__(8155)
 const RedirectHandler = __nccwpck_require__(8754)
@@ -15243,7 +15243,7 @@ module.exports = ProxyAgent
 
 
 const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(5435)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -15608,7 +15608,7 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 5435:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16627,7 +16627,7 @@ module.exports = opts => {
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(5435)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -34864,7 +34864,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3291:
+/***/ 7816:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35271,113 +35271,10 @@ function problemForFlag(problem, command) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./lib/inputs/table.js
-/**
- * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
- * input's text to a typed value, and the value used when the text is refused); then a second pass of
- * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
- * of them are reported together (InputError), before any command runs.
- *
- * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
- */
-
-/** All the problems found in the inputs, one line each. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-        this.name = 'InputError';
-        this.problems = problems;
-    }
-}
-function field(fallback, parse) {
-    return { fallback, parse };
-}
-/** The field, marked as carrying a secret: `secrets` finds it in the text (default: the whole text). */
-function secret(of, secrets = value => [value]) {
-    return { ...of, secrets };
-}
-const camelCase = (name) => name.replace(/-([a-z0-9])/g, (_, letter) => letter.toUpperCase());
-/** The typed values of `fields` only, out of a larger table's. */
-function pick(fields, values) {
-    return Object.fromEntries(Object.keys(fields).map(name => [camelCase(name), values[camelCase(name)]]));
-}
-/** The typed values without those of `fields`. */
-function omit(fields, values) {
-    const names = new Set(Object.keys(fields).map(camelCase));
-    return Object.fromEntries(Object.entries(values).filter(([key]) => !names.has(key)));
-}
-/**
- * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
- * problem of both passes.
- */
-function readTable(fields, rules, options) {
-    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
-    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
-    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
-    const rank = (name) => order.get(name) ?? order.size;
-    const warnings = [];
-    let reading = '';
-    const context = {
-        cwd: options.cwd ?? '.',
-        env: options.env ?? {},
-        text,
-        warn: message => warnings.push(`${reading}: ${message}`)
-    };
-    const problems = [];
-    const failed = new Set();
-    const values = {};
-    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
-    for (const name of names) {
-        const spec = fields[name];
-        if (!spec)
-            continue;
-        reading = name;
-        try {
-            values[name] = spec.parse(text(name), context);
-        }
-        catch (error) {
-            const message = messageOf(error);
-            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
-            failed.add(name);
-            values[name] = spec.fallback;
-        }
-    }
-    const read = values;
-    for (const rule of rules) {
-        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
-            continue;
-        const problem = rule.check(read);
-        if (problem !== undefined)
-            problems.push(`${rule.input}: ${problem}`);
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    const typed = Object.fromEntries(names.map(name => [camelCase(name), values[name]]));
-    return { values: typed, warnings };
-}
-/**
- * What to mask of a table's inputs, before anything is parsed: the parts each secret field finds in its
- * text (the runner masks line by line, so a multi-line secret comes line by line too).
- */
-function secretsOf(fields, source) {
-    return Object.entries(fields).flatMap(([name, spec]) => {
-        const value = source(name);
-        return spec.secrets && value !== '' ? spec.secrets(value).filter(s => s.trim() !== '') : [];
-    });
-}
-/** true / false, any case. */
-const bool = (fallback) => field(fallback, text => {
-    const value = text.toLowerCase();
-    if (value === 'true')
-        return true;
-    if (value === 'false')
-        return false;
-    throw new Error(`"${text}" is not a boolean; use true or false`);
-});
-/** The text as given. */
-const table_text = field('', value => value);
-
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
 ;// CONCATENATED MODULE: external "os"
@@ -38416,8 +38313,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./lib/core/retry.js
 /**
  * Retries for failures that a second attempt can fix. What counts as such a failure is the caller's
@@ -38809,8 +38704,6 @@ function emulatorFor(platform, hostArch) {
     return QEMU_HANDLER[platform.architecture];
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./lib/qemu/qemu.js
 /**
  * QEMU user-mode emulation through binfmt_misc: work out which platforms need an emulator on this host,
@@ -39058,363 +38951,154 @@ function nodeArmVersion() {
     return typeof value === 'string' || typeof value === 'number' ? String(value) : '7';
 }
 
+;// CONCATENATED MODULE: ./lib/cli/print-outputs.js
+/** Outputs whose value is JSON text: --json prints them as JSON values, not as strings. */
+const JSON_OUTPUTS = new Set(['platform-digests', 'metadata', 'smoke-results']);
+/**
+ * Outputs left out of the dotenv file: GitLab refuses a dotenv report over 5 KB, and buildx's metadata
+ * alone can exceed it, as can the smoke test's output of several platforms. They stay in --json.
+ */
+const DOTENV_OMITTED = new Set(['metadata', 'smoke-results']);
+/** The dotenv key of an output: `platform-digests` -> `PLATFORM_DIGESTS`. */
+function dotenvKey(name) {
+    return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+/** Every declared output, in action.yml's order; one the run did not set is ''. */
+function declared(specs, values) {
+    return specs.map(spec => [spec.name, values[spec.name] ?? '']);
+}
+/** The outputs as one JSON object (JSON-valued outputs nested as values), pretty-printed. */
+function formatJson(specs, values) {
+    const out = {};
+    for (const [name, value] of declared(specs, values)) {
+        out[name] = JSON_OUTPUTS.has(name) && value !== '' ? JSON.parse(value) : value;
+    }
+    return `${JSON.stringify(out, null, 2)}\n`;
+}
+/**
+ * KEY=value lines in the subset of dotenv GitLab accepts: no quotes (they would be kept as part of the
+ * value), no comments, no blank lines, one line per value. JSON values are written compact, which keeps
+ * them on one line without spaces.
+ */
+function formatDotenv(specs, values) {
+    const lines = [];
+    for (const [name, raw] of declared(specs, values)) {
+        if (DOTENV_OMITTED.has(name))
+            continue;
+        const value = JSON_OUTPUTS.has(name) && raw !== '' ? JSON.stringify(JSON.parse(raw)) : raw;
+        if (/[\r\n]/.test(value))
+            throw new Error(`output ${name} spans several lines; dotenv cannot hold it`);
+        lines.push(`${dotenvKey(name)}=${value}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./lib/cli/session.js
+/**
+ * What every command shares around the action's own code: its dependencies, a private temporary directory
+ * (RUNNER_TEMP, removed afterwards), the tool cache a downloaded buildx is kept in, the outputs the run set printed as
+ * --json and written as --dotenv, and SIGINT / SIGTERM turned into a promise.
+ */
+
+
+
+
+
+
+/** The production dependencies. */
+function commandDeps() {
+    return { runner: execRunner, env: process.env, cwd: process.cwd(), signals: process };
+}
+/** The inputs as the action reads them: trimmed, '' when not given (action.yml's default then applies). */
+function inputSource(args) {
+    return name => (args.inputs.get(name) ?? '').trim();
+}
+/** The action's step dependencies for a command: the flags as inputs, the terminal reporter, `runner`. */
+function stepDeps(args, capture, deps, runner) {
+    return {
+        ...defaultDeps({ reporter: capture.reporter, getInput: inputSource(args) }),
+        ...deps.main,
+        runner,
+        env: deps.env,
+        cwd: deps.cwd
+    };
+}
+/**
+ * Runs a command's body in its session: a temporary directory of its own, SIGINT and SIGTERM listened to
+ * (`onSignal` on the first), both undone afterwards whatever happens.
+ */
+async function runSession(deps, log, body) {
+    const dir = runDirectory(deps.env);
+    const interruption = listenForSignals(deps.signals, log, body.onSignal);
+    try {
+        return await body.run(interruption);
+    }
+    finally {
+        interruption.dispose();
+        external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/** The exit status of a run stopped by a signal, as shells report it. */
+const SIGNAL_STATUS = { SIGINT: 130, SIGTERM: 143 };
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+/**
+ * Gives the run a temporary directory of its own (RUNNER_TEMP) and returns it; the caller removes it. A
+ * downloaded buildx (buildx-version) is kept between runs, as the runner's tool cache keeps it.
+ */
+function runDirectory(env) {
+    const dir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'multiarch-build-push-'));
+    env.RUNNER_TEMP = dir;
+    if (!env.RUNNER_TOOL_CACHE) {
+        const cache = env.XDG_CACHE_HOME || external_node_path_namespaceObject.join(env.HOME || external_node_os_namespaceObject.homedir(), '.cache');
+        env.RUNNER_TOOL_CACHE = external_node_path_namespaceObject.join(cache, 'multiarch-build-push', 'tools');
+    }
+    return dir;
+}
+/** The outputs the run set: --dotenv FILE written, --json printed, the digest shown. */
+function emitOutputs(specs, args, capture) {
+    const outputs = Object.fromEntries(capture.reporter.outputs);
+    if (args.dotenv)
+        external_node_fs_namespaceObject.writeFileSync(args.dotenv, formatDotenv(specs, outputs));
+    if (args.json)
+        capture.stdout(formatJson(specs, outputs));
+    if (outputs.digest)
+        capture.reporter.info(`done: ${outputs.digest}`);
+}
+/**
+ * Listens for SIGINT and SIGTERM: the first one is announced and `onFirst` runs (stop starting
+ * commands); another one only says the cleanup goes on.
+ */
+function listenForSignals(signals, log, onFirst) {
+    let stopped;
+    let onSignal = () => undefined;
+    const signalled = new Promise(resolve => {
+        onSignal = signal => {
+            if (stopped) {
+                log.info(`${signal} again: still cleaning up, please wait`);
+                return;
+            }
+            stopped = signal;
+            log.info(`${signal} received: stopping the run and cleaning up`);
+            onFirst();
+            resolve(signal);
+        };
+    });
+    for (const signal of SIGNALS)
+        signals.on(signal, onSignal);
+    return {
+        signalled,
+        get signal() {
+            return stopped;
+        },
+        dispose: () => {
+            for (const signal of SIGNALS)
+                signals.off(signal, onSignal);
+        }
+    };
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/buildx/builder.js
-/**
- * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
- * by the post step. The argv is built by pure functions; `createBuilder` runs it.
- */
-
-
-
-
-
-/** A builder name that no other job on this runner will pick. */
-function uniqueBuilderName(runId) {
-    const suffix = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
-}
-function createBuilderArgs(options) {
-    const args = ['buildx', 'create', '--name', options.name, ...builderOptionArgs(options)];
-    if (options.platforms && options.platforms.length > 0)
-        args.push('--platform', options.platforms.join(','));
-    args.push('--bootstrap');
-    return args;
-}
-/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
-function builderOptionArgs(options) {
-    const args = ['--driver', 'docker-container'];
-    const driverOpts = [`image=${options.buildkitImage}`];
-    if (options.hostNetwork)
-        driverOpts.push('network=host');
-    for (const [key, value] of Object.entries(options.proxyEnv))
-        driverOpts.push(csvField(`env.${key}=${value}`));
-    driverOpts.push(...options.driverOpts);
-    for (const opt of driverOpts)
-        args.push('--driver-opt', opt);
-    if (options.configFile)
-        args.push('--config', options.configFile);
-    const flags = options.buildkitdFlags.trim();
-    if (flags)
-        args.push('--buildkitd-flags', flags);
-    return args;
-}
-/**
- * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
- * quoted field, with quotes inside it doubled.
- */
-function csvField(value) {
-    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-function removeBuilderArgs(name) {
-    return ['buildx', 'rm', '--force', name];
-}
-/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
-function proxyEnvironment(env) {
-    const out = {};
-    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
-        const value = env[name] ?? env[name.toLowerCase()];
-        if (value)
-            out[name] = value;
-    }
-    return out;
-}
-/** The name is taken by a builder this run did not create (so it must not remove it either). */
-class BuilderExistsError extends Error {
-    name = 'BuilderExistsError';
-}
-async function createBuilder(runner, options) {
-    try {
-        await runChecked(runner, 'docker', createBuilderArgs(options), {
-            what: `Creating builder ${options.name}`
-        });
-    }
-    catch (error) {
-        if (error instanceof CommandError &&
-            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
-            throw new Error(`The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
-                'DOCKER_HOST at an engine.', { cause: error });
-        }
-        if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
-            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
-        }
-        throw error;
-    }
-}
-/**
- * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
- * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
- * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
- */
-async function builderExists(runner, name, buildxConfigDir) {
-    const instances = external_node_path_namespaceObject.join(buildxConfigDir, 'instances');
-    if (external_node_fs_namespaceObject.existsSync(instances))
-        return external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(instances, name));
-    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
-    return result.exitCode === 0;
-}
-/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
-function buildxConfigDir(env, dockerConfigDir) {
-    return env.BUILDX_CONFIG || external_node_path_namespaceObject.join(dockerConfigDir, 'buildx');
-}
-/** Removes a builder with its container and state; a builder that is already gone is not an error. */
-async function removeBuilder(runner, name) {
-    const result = await runner.run('docker', removeBuilderArgs(name));
-    if (result.exitCode === 0)
-        return 'removed';
-    if (/no builder .* found|not found/i.test(result.stderr))
-        return 'absent';
-    throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/du.js
-/** The `Reclaimable:` and `Total:` lines at the end of `docker buildx du`; undefined when absent. */
-function parseDiskUse(output) {
-    const total = /^Total:\s*(\S+)/m.exec(output)?.[1];
-    if (total === undefined)
-        return undefined;
-    return { total, reclaimable: /^Reclaimable:\s*(\S+)/m.exec(output)?.[1] ?? '' };
-}
-/** Asks buildx; a builder that cannot tell (or a buildx without `du`) gives undefined, not an error. */
-async function builderDiskUse(runner, builder) {
-    const result = await runner.run('docker', ['buildx', 'du', '--builder', builder], { silent: true });
-    return result.exitCode === 0 ? parseDiskUse(result.stdout) : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/docker/engine.js
-/**
- * Facts about the Docker engine the job talks to (DOCKER_HOST or the default socket): its image store, its
- * platform, and the IDs it gives images, each read with one quiet docker command.
- */
-
-
-/** The snapshotter driver-type that marks the containerd image store (multi-platform images load). */
-const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
-/** The engine's storage driver and whether it is the containerd image store. */
-async function imageStore(runner) {
-    return parseImageStore(await ask(runner, ['info', '--format', '{{.Driver}}|{{json .DriverStatus}}']));
-}
-/** Parses `{{.Driver}}|{{json .DriverStatus}}`, e.g. `overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]`. */
-function parseImageStore(output) {
-    const line = output.trim();
-    const bar = line.indexOf('|');
-    const driver = bar === -1 ? line : line.slice(0, bar);
-    let status;
-    try {
-        status = JSON.parse(bar === -1 ? '[]' : line.slice(bar + 1));
-    }
-    catch {
-        status = [];
-    }
-    const containerd = Array.isArray(status) &&
-        status.some((entry) => Array.isArray(entry) && entry[0] === 'driver-type' && entry[1] === CONTAINERD_SNAPSHOTTER);
-    return { driver, containerd };
-}
-/** The engine's own platform (`docker version`: the server's OS and architecture), e.g. linux/arm64. */
-async function enginePlatform(runner) {
-    return normalizePlatform((await ask(runner, ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'])).trim());
-}
-/**
- * The engine's image ID of each reference (a name or an ID), as `docker image inspect` shows it: the
- * config digest on the classic store, the manifest or index digest on the containerd store.
- */
-async function imageIds(runner, references) {
-    const output = await ask(runner, ['image', 'inspect', '--format', '{{.Id}}', ...references]);
-    return output
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line !== '');
-}
-/** What a quiet docker command prints; a failure is a CommandError named after its first words. */
-async function ask(runner, args) {
-    const what = `docker ${args.slice(0, args[0] === 'image' ? 2 : 1).join(' ')}`;
-    return (await runChecked(runner, 'docker', args, { silent: true, what })).stdout;
-}
-
-;// CONCATENATED MODULE: ./lib/run/build-checks.js
-
-async function checkLoad(runner, inputs) {
-    // With push, one platform is loaded from the registry after the checks (load.ts).
-    if (!inputs.buildOptions.load || inputs.push || inputs.platforms.length < 2)
-        return;
-    const store = await imageStore(runner);
-    if (store.containerd)
-        return;
-    throw new Error(`load: the Docker engine keeps images in its classic store (storage driver ${store.driver || 'unknown'}), ` +
-        `which cannot hold the ${inputs.platforms.length} platforms of one image. Turn on the containerd image ` +
-        'store ("features": {"containerd-snapshotter": true} in daemon.json), load a single platform, or push.');
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/version.js
-/**
- * Versions of the docker buildx CLI: the oldest this action drives (`--metadata-file`, `--bootstrap`,
- * `--provenance`, driver-opt `env.*`), and how to read and compare them.
- */
-const MIN_BUILDX = '0.10.0';
-/** `github.com/docker/buildx v0.13.1 abc` / `github.com/docker/buildx 0.13.1+unknown` -> '0.13.1'. */
-function parseBuildxVersion(output) {
-    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
-}
-function compareVersions(a, b) {
-    const pa = a.split('.').map(Number);
-    const pb = b.split('.').map(Number);
-    for (let i = 0; i < 3; i++) {
-        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    return 0;
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/build-options.js
-/**
- * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
- * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
- * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
- *
- * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
- * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
- * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
- */
-
-const EMPTY_BUILD_OPTIONS = Object.freeze({
-    secrets: [],
-    secretFiles: [],
-    secretEnvs: [],
-    ssh: [],
-    buildContexts: [],
-    annotations: [],
-    sbom: '',
-    attests: [],
-    outputs: [],
-    load: false,
-    addHosts: [],
-    shmSize: '',
-    ulimit: [],
-    cgroupParent: '',
-    allow: [],
-    noCacheFilters: [],
-    call: ''
-});
-/** Prefix of the environment variables that carry secret values to buildx. */
-const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
-/**
- * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
- * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
- */
-function buildOptionArgs(o, provenance) {
-    const args = [];
-    const env = {};
-    o.secrets.forEach((secret, i) => {
-        const name = `${SECRET_ENV_PREFIX}${i}`;
-        env[name] = secret.value;
-        args.push('--secret', `${build_options_csvField('id', secret.id)},env=${name}`);
-    });
-    for (const f of o.secretFiles)
-        args.push('--secret', `${build_options_csvField('id', f.id)},${build_options_csvField('src', f.path)}`);
-    for (const e of o.secretEnvs)
-        args.push('--secret', `${build_options_csvField('id', e.id)},env=${e.env}`);
-    for (const ssh of o.ssh)
-        args.push('--ssh', ssh);
-    for (const context of o.buildContexts)
-        args.push('--build-context', context);
-    for (const annotation of o.annotations)
-        args.push('--annotation', annotation);
-    if (o.sbom)
-        args.push(`--sbom=${o.sbom}`);
-    for (const attest of o.attests) {
-        const type = attestType(attest);
-        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
-            continue;
-        args.push('--attest', attest);
-    }
-    if (evaluates(o.call)) {
-        args.push(`--call=${o.call}`);
-    }
-    else {
-        for (const output of o.outputs)
-            args.push('--output', output);
-        if (o.load)
-            args.push('--load');
-    }
-    for (const host of o.addHosts)
-        args.push('--add-host', host);
-    if (o.shmSize)
-        args.push('--shm-size', o.shmSize);
-    for (const ulimit of o.ulimit)
-        args.push('--ulimit', ulimit);
-    if (o.cgroupParent)
-        args.push('--cgroup-parent', o.cgroupParent);
-    for (const entitlement of o.allow)
-        args.push('--allow', entitlement);
-    for (const stage of o.noCacheFilters)
-        args.push('--no-cache-filter', stage);
-    return { args, env };
-}
-/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
-function evaluates(call) {
-    const method = call.split(',')[0]?.trim() ?? '';
-    return method !== '' && method !== 'build';
-}
-/** The `type=` of an attest line ('' when it has none). */
-function attestType(attest) {
-    for (const field of attest.split(',')) {
-        const [key, value] = splitOnce(field.trim(), '=');
-        if (key === 'type')
-            return value;
-    }
-    return '';
-}
-/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
-function outputType(output) {
-    if (!output.includes('='))
-        return output.trim() === '-' ? 'tar' : 'local';
-    return attestType(output);
-}
-/** The oldest buildx that runs these options, and the input that needs it. */
-function minimumBuildx(o) {
-    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
-    const needs = [
-        ['0.15.0', 'call', o.call !== ''],
-        ['0.12.0', 'annotations', o.annotations.length > 0]
-    ];
-    for (const [version, input, used] of needs) {
-        if (used && compareVersions(version, MIN_BUILDX) > 0)
-            return { version, input };
-    }
-    return { version: MIN_BUILDX, input: '' };
-}
-/**
- * The builder's buildkitd flags: the user's, plus the entitlements the daemon must grant for what the build
- * may ask (the build asks with --allow: build.ts): network.host when the builder runs on the host network
- * (RUN steps may then use it), when RUN steps use it (network: host) or `allow` asks for it, and
- * security.insecure when `allow` asks for it; each unless the user's flags grant it already. The one place
- * the daemon's entitlements are decided.
- */
-function entitlementFlags(buildkitdFlags, build) {
-    const wanted = new Set(build.allow);
-    if (build.hostNetwork || build.network === 'host')
-        wanted.add('network.host');
-    const flags = [buildkitdFlags.trim()];
-    for (const entitlement of ['network.host', 'security.insecure']) {
-        if (wanted.has(entitlement) && !buildkitdFlags.includes(entitlement))
-            flags.push(`--allow-insecure-entitlement ${entitlement}`);
-    }
-    return flags.filter(f => f !== '').join(' ');
-}
-/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
-function build_options_csvField(key, value) {
-    const field = `${key}=${value}`;
-    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
-function splitOnce(text, separator) {
-    const at = text.indexOf(separator);
-    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./lib/oci/oci.js
 /**
  * OCI and Docker distribution facts, in one place: media types, the digest and tag grammar, the sha256
@@ -39617,889 +39301,115 @@ function repositoriesOf(references) {
     return [...new Set(repositories)];
 }
 
-;// CONCATENATED MODULE: ./lib/inputs/option-values.js
+;// CONCATENATED MODULE: ./lib/inputs/table.js
 /**
- * Checks of the build-push-action option values that need no file system or environment: annotations,
- * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
- * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
+ * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
+ * input's text to a typed value, and the value used when the text is refused); then a second pass of
+ * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
+ * of them are reported together (InputError), before any command runs.
+ *
+ * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
  */
 
-
-
-/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
-const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
-const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
-const ULIMIT_TYPES = [
-    'core',
-    'cpu',
-    'data',
-    'fsize',
-    'locks',
-    'memlock',
-    'msgqueue',
-    'nice',
-    'nofile',
-    'nproc',
-    'rss',
-    'rtprio',
-    'rttime',
-    'sigpending',
-    'stack'
-];
-const OUTPUT_TYPES = ['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly'];
-const ENTITLEMENTS = ['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write'];
-const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
-const ATTEST_TYPES = ['provenance', 'sbom'];
-const option_values_BOOLEAN = /^(true|false)$/i;
-/**
- * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
- * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
- * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
- */
-function parseList(value, commas) {
-    const items = [];
-    let i = 0;
-    while (i < value.length) {
-        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
-            i++;
-        if (i >= value.length)
-            break;
-        if (value[i] === '"') {
-            let item = '';
-            let j = i + 1;
-            for (;;) {
-                if (j >= value.length)
-                    throw new Error('a quoted item has no closing double quote');
-                if (value[j] === '"') {
-                    if (value[j + 1] === '"') {
-                        item += '"';
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                item += value.charAt(j);
-                j++;
-            }
-            items.push(item);
-            i = j + 1;
-        }
-        else {
-            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
-            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
-            items.push(item.trim());
-            i = end === -1 ? value.length : i + end;
-        }
+/** All the problems found in the inputs, one line each. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        this.name = 'InputError';
+        this.problems = problems;
     }
-    return items.filter(item => item !== '');
 }
-/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
-function parseAnnotations(value) {
-    return parseList(value, false).map(item => {
-        if (!ANNOTATION.test(item)) {
-            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
-        }
-        return item;
-    });
+function field(fallback, parse) {
+    return { fallback, parse };
 }
-/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
-function parseAttestValue(value, kind) {
-    if (value === '' || option_values_BOOLEAN.test(value))
-        return value.toLowerCase();
-    for (const field of value.split(',')) {
-        const [key, attr] = option_values_splitOnce(field.trim());
-        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
-            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
-        if (key === 'type')
-            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
-        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
-            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
-        if (key === 'generator')
-            imageReference(attr);
-    }
-    return value;
+/** The field, marked as carrying a secret: `secrets` finds it in the text (default: the whole text). */
+function secret(of, secrets = value => [value]) {
+    return { ...of, secrets };
 }
-function example(kind) {
-    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
+const camelCase = (name) => name.replace(/-([a-z0-9])/g, (_, letter) => letter.toUpperCase());
+/** The typed values of `fields` only, out of a larger table's. */
+function pick(fields, values) {
+    return Object.fromEntries(Object.keys(fields).map(name => [camelCase(name), values[camelCase(name)]]));
 }
-/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
-function parseAttests(value) {
-    return parseList(value, false).map(item => {
-        const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
-        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
-        if (!ATTEST_TYPES.includes(type))
-            throw new Error(`"${item}" needs type=provenance or type=sbom`);
-        parseAttestValue(fields
-            .filter(([key]) => key !== 'type')
-            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
-            .join(','), type);
-        return item;
-    });
-}
-/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
-function parseOutputs(value) {
-    return parseList(value, false).map(item => {
-        if (!item.includes('='))
-            return item;
-        const type = item
-            .split(',')
-            .map(f => option_values_splitOnce(f.trim()))
-            .find(([key]) => key === 'type')?.[1];
-        if (type === undefined || !OUTPUT_TYPES.includes(type))
-            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
-        return item;
-    });
-}
-/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
-function parseAddHosts(value) {
-    return parseList(value, true).map(item => {
-        const at = item.search(/[=:]/);
-        const host = at === -1 ? '' : item.slice(0, at);
-        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
-        if (!HOST_NAME.test(host) || (external_node_net_.isIP(ip) === 0 && ip !== 'host-gateway'))
-            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
-        return `${host}=${ip}`;
-    });
-}
-function parseShmSize(value) {
-    if (value !== '' && !SHM_SIZE.test(value))
-        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
-    return value;
-}
-/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
-function parseUlimits(value) {
-    return parseList(value, false).map(item => {
-        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
-        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
-            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
-        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
-            throw new Error(`"${item}": the soft limit is above the hard one`);
-        return item;
-    });
-}
-function parseCgroupParent(value) {
-    if (/[\s,]/.test(value))
-        throw new Error(`"${value}" is not a cgroup path`);
-    return value;
-}
-/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
-function parseAllow(value) {
-    return [
-        ...new Set(parseList(value, true).map(item => {
-            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
-                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
-            return item;
-        }))
-    ];
-}
-function parseStageNames(value, commas) {
-    return parseList(value, commas).map(item => parseStageName(item));
-}
-function parseStageName(value) {
-    if (value !== '' && !STAGE_NAME.test(value))
-        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
-    return value;
-}
-/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
-function parseCall(value) {
-    if (value === '')
-        return '';
-    const [method, ...options] = value.split(',').map(f => f.trim());
-    if (!CALL_METHODS.includes(method ?? ''))
-        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
-    for (const option of options) {
-        const [key, v] = option_values_splitOnce(option);
-        if (!(key === 'format' && v) && !(key === 'ignorestatus' && option_values_BOOLEAN.test(v ?? '')))
-            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
-    }
-    return value;
-}
-/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
-function imageReference(value) {
-    try {
-        parseImageReference(value);
-    }
-    catch (error) {
-        throw new Error(messageOf(error), { cause: error });
-    }
-    return value;
-}
-function option_values_splitOnce(field) {
-    const at = field.indexOf('=');
-    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/build-options.js
-/**
- * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
- * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
- * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
- * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
- * entry (it may hold the secret).
- */
-
-
-
-
-
-const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/**
- * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
- * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
- * the parsers leave it out and warn.
- */
-function emptyEntryId(item) {
-    const eq = item.indexOf('=');
-    const id = item.slice(0, eq).trim();
-    return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined;
-}
-/** Leaves an `ID=` entry out, with a warning: the build goes on without it. */
-function skipsEmpty(item, warn) {
-    const id = emptyEntryId(item);
-    if (id !== undefined)
-        warn(`${id} has an empty value; the build goes on without it`);
-    return id !== undefined;
-}
-const ignore = () => undefined;
-/** `id=value` entries; the message for a bad one gives its position, never its text. */
-function parseSecrets(value, warn = ignore) {
-    return parseList(value, false).flatMap((item, i) => {
-        if (skipsEmpty(item, warn))
-            return [];
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
-        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
-            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a value); ` +
-                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
-        }
-        return [{ id, value: secret }];
-    });
+/** The typed values without those of `fields`. */
+function omit(fields, values) {
+    const names = new Set(Object.keys(fields).map(camelCase));
+    return Object.fromEntries(Object.entries(values).filter(([key]) => !names.has(key)));
 }
 /**
- * What to mask of the secrets input: each value, line by line for a multi-line one (the runner masks per
- * line) and whole. When the input does not parse, every line (the input check reports entries by position).
+ * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
+ * problem of both passes.
  */
-function secretValues(value) {
-    let values;
-    try {
-        values = parseSecrets(value).map(s => s.value);
-    }
-    catch {
-        values = value.split('\n');
-    }
-    return values.flatMap(secret => [
-        ...secret.split(/\r?\n/).map(line => line.trim()),
-        ...(secret.includes('\n') ? [secret] : [])
-    ]);
-}
-function idPairs(value, commas, what, warn) {
-    return parseList(value, commas).flatMap((item) => {
-        if (skipsEmpty(item, warn))
-            return [];
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? '' : item.slice(0, eq).trim();
-        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (!SECRET_ID.test(id) || rest === '')
-            throw new Error(`"${item}" is not ID=${what}; put one per line`);
-        return [[id, rest]];
-    });
-}
-function parseSecretFiles(value, cwd, warn = ignore) {
-    return idPairs(value, false, 'PATH', warn).map(([id, file]) => {
-        if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
-            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
-        return { id, path: file };
-    });
-}
-function parseSecretEnvs(value, env, warn = ignore) {
-    return idPairs(value, true, 'ENV_VARIABLE', warn).map(([id, name]) => {
-        if (!ENV_NAME.test(name))
-            throw new Error(`${id}: "${name}" is not an environment variable name`);
-        if (env[name] === undefined)
-            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
-        return { id, env: name };
-    });
-}
-/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
-function parseSsh(value, cwd, env) {
-    return parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const id = eq === -1 ? item : item.slice(0, eq);
-        if (!SECRET_ID.test(id))
-            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
-        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
-        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
-            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
-                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
-        }
-        for (const p of paths) {
-            if (p === '' || !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.resolve(cwd, p)))
-                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
-        }
-        return item;
-    });
-}
-const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
-/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
-function parseBuildContexts(value, cwd) {
-    return parseList(value, false).map(item => {
-        const eq = item.indexOf('=');
-        const name = eq === -1 ? '' : item.slice(0, eq).trim();
-        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
-        if (name === '' || /\s/.test(name) || source === '')
-            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
-        if (source.startsWith('docker-image://'))
-            imageReference(source.slice('docker-image://'.length));
-        else if (!REMOTE_SOURCE.test(source)) {
-            if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
-                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
-        }
-        return `${name}=${source}`;
-    });
-}
-/**
- * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
- * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
- * context is such a URL, and `secrets` does not already give one.
- */
-function gitAuthSecret(options) {
-    if (options.token === '')
-        return undefined;
-    let host;
-    try {
-        host = new URL(options.serverUrl || 'https://github.com').host;
-    }
-    catch {
-        return undefined;
-    }
-    const id = `GIT_AUTH_TOKEN.${host}`;
-    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
-        return undefined;
-    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
-    return onServer ? { id, value: options.token } : undefined;
-}
-/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
-const BUILD_OPTION_FIELDS = {
-    secrets: secret(field([], (value, { warn }) => parseSecrets(value, warn)), secretValues),
-    'secret-files': field([], (value, { cwd, warn }) => parseSecretFiles(value, cwd, warn)),
-    'secret-envs': field([], (value, { env, warn }) => parseSecretEnvs(value, env, warn)),
-    'github-token': secret(table_text),
-    ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
-    'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
-    annotations: field([], parseAnnotations),
-    sbom: field('', value => parseAttestValue(value, 'sbom')),
-    attests: field([], parseAttests),
-    outputs: field([], parseOutputs),
-    load: bool(false),
-    'add-hosts': field([], parseAddHosts),
-    'shm-size': field('', parseShmSize),
-    ulimit: field([], parseUlimits),
-    'cgroup-parent': field('', parseCgroupParent),
-    allow: field([], parseAllow),
-    'no-cache-filters': field([], value => parseStageNames(value, true)),
-    call: field('', parseCall)
-};
-/**
- * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
- * (`context`, or a named context) gets github-token as its secret.
- */
-function buildOptionSettings(values, where) {
-    const { githubToken, ...options } = values;
-    const token = gitAuthSecret({
-        token: githubToken,
-        serverUrl: where.serverUrl,
-        sources: [where.context, ...options.buildContexts.map(c => c.slice(c.indexOf('=') + 1))],
-        secrets: options.secrets
-    });
-    return { ...options, secrets: token ? [...options.secrets, token] : options.secrets };
-}
-/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
-function describeBuildOptions(o) {
-    const lines = [
-        ['secrets', o.secrets.map(s => s.id).join(', ')],
-        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
-        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
-        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
-        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
-        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
-        ['sbom', o.sbom],
-        ['attests', o.attests.map(attestType).join(', ')],
-        ['outputs', o.outputs.map(outputType).join(', ')],
-        ['load', o.load && 'true'],
-        ['add-hosts', o.addHosts.join(', ')],
-        ['shm-size', o.shmSize],
-        ['ulimit', o.ulimit.join(', ')],
-        ['cgroup-parent', o.cgroupParent],
-        ['allow', o.allow.join(', ')],
-        ['no-cache-filters', o.noCacheFilters.join(', ')],
-        ['call', o.call]
-    ];
-    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
-}
-
-;// CONCATENATED MODULE: ./lib/buildkitd/gc.js
-/** BuildKit cannot do much below this: a base image alone is often larger. */
-const MIN_CACHE_BYTES = 100e6;
-/** 1234567890 -> '1.23 GB' (decimal units, as `docker buildx du` shows them). */
-function formatBytes(bytes) {
-    const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1000 && unit < units.length - 1) {
-        value /= 1000;
-        unit++;
-    }
-    return `${unit === 0 ? value : value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ${units[unit] ?? 'B'}`;
-}
-/** The [worker.oci] keys that hold the cache to `maxBytes` on BuildKit old and new; {} without a budget. */
-function cacheBudgetConfig(maxBytes) {
-    if (maxBytes === undefined)
-        return {};
-    return {
-        worker: {
-            oci: {
-                gc: true,
-                // BuildKit < 0.17: the size its default GC policies prune to. >= 0.17: read as reservedSpace.
-                gckeepstorage: maxBytes,
-                // BuildKit >= 0.17: the most the cache may use before GC prunes it.
-                maxUsedSpace: maxBytes
-            }
-        }
+function readTable(fields, rules, options) {
+    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
+    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
+    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
+    const rank = (name) => order.get(name) ?? order.size;
+    const warnings = [];
+    let reading = '';
+    const context = {
+        cwd: options.cwd ?? '.',
+        env: options.env ?? {},
+        text,
+        warn: message => warnings.push(`${reading}: ${message}`)
     };
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/nodes.js
-/**
- * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
- * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
- * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
- * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
- */
-
-
-
-/** A daemon reached over TCP (with the remote-tls-* inputs), not through kubectl. */
-function isTcpDaemon(node) {
-    return node.remote === true && node.endpoint.startsWith('tcp://');
-}
-/** A BuildKit pod, reached through kubectl exec (with the kubeconfig input). */
-function isKubePod(node) {
-    return node.remote === true && node.endpoint.startsWith('kube-pod://');
-}
-/** How a node is written in the nodes input (and named in messages). */
-function nodeLabel(node) {
-    return node.remote ? `remote+${node.endpoint}` : node.endpoint;
-}
-/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
-function nodeName(builder, index) {
-    return `${builder}${index}`;
-}
-/**
- * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
- * the platforms this node serves, its endpoint last.
- */
-function appendNodeArgs(options, node, index) {
-    return [
-        'buildx',
-        'create',
-        '--append',
-        '--name',
-        options.name,
-        '--node',
-        nodeName(options.name, index),
-        ...builderOptionArgs(options),
-        '--platform',
-        node.platforms.join(','),
-        '--bootstrap',
-        node.endpoint
-    ];
-}
-/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
-function nodePlacement(builder, platforms, nodes) {
-    const placement = {};
-    for (const platform of platforms) {
-        const index = nodes.findIndex(n => n.platforms.includes(platform));
-        const node = nodes[index];
-        placement[platform] = node
-            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
-            : { node: nodeName(builder, 0), endpoint: '' };
-    }
-    return placement;
-}
-/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
-function runnerPlatforms(platforms, nodes) {
-    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
-}
-/** Output of buildx or docker that means the node's engine cannot be reached at all. */
-const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
-/**
- * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
- * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
- * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
- */
-async function appendNodes(runner, options, nodes) {
-    for (const [i, node] of nodes.entries()) {
-        const index = i + 1;
-        const name = nodeName(options.name, index);
-        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
+    const problems = [];
+    const failed = new Set();
+    const values = {};
+    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
+    for (const name of names) {
+        const spec = fields[name];
+        if (!spec)
+            continue;
+        reading = name;
         try {
-            await runChecked(runner, 'docker', appendNodeArgs(options, node, index), { what });
+            values[name] = spec.parse(text(name), context);
         }
         catch (error) {
-            if (error instanceof CommandError && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
-                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
-                    `${lastLine(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
-                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
-                    'with a key in the agent), or remove the line from nodes.', { cause: error });
-            }
-            throw error;
+            const message = messageOf(error);
+            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
+            failed.add(name);
+            values[name] = spec.fallback;
         }
     }
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/describe.js
-
-
-
-const hosts = (list) => list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ');
-const cacheTypes = (entries) => entries.map(e => /(?:^|,)type=([^,]*)/.exec(e)?.[1] ?? 'registry').join(', ');
-/** `key (transparency log: no)`, `keyless (your own sigstore instance)`: no key, no password. */
-function signing(inputs) {
-    const own = inputs.sign === 'keyless' && inputs.signSigningConfig !== '' ? ', your own sigstore instance' : '';
-    return `${inputs.sign} (transparency log: ${inputs.signTransparencyLog ? 'yes' : 'no'}${own})`;
-}
-function describeInputs(inputs) {
-    const lines = [
-        ['platforms', inputs.platforms.join(', ')],
-        ['tags', inputs.tags.join(', ') || '(none)'],
-        ['push', inputs.pushByDigest ? 'true, by digest (no tag)' : String(inputs.push)],
-        ['context', inputs.context],
-        ['file', inputs.file || '(Dockerfile in the context)'],
-        [
-            'builder',
-            inputs.builderName ? `${inputs.builderName}${inputs.reuseBuilder ? ' (reuse)' : ''}` : '(unique name)'
-        ],
-        ['buildkit-image', inputs.buildkitImage],
-        ['buildx-version', inputs.buildxVersion || "(the runner's if recent enough)"],
-        ['qemu', `${inputs.qemu} (${inputs.qemuImage})`],
-        ['host-network', String(inputs.hostNetwork)],
-        ['network', inputs.network || 'default'],
-        ['proxy', String(inputs.proxy)],
-        ['retries', String(inputs.retries)],
-        [
-            'check-binaries',
-            inputs.checkBinaries === 'false'
-                ? 'false'
-                : `${inputs.checkBinaries} (up to ${Math.round(inputs.checkBinariesBudget / 1024 / 1024)} MiB of layers per platform)`
-        ],
-        ['media-types', inputs.mediaTypes]
-    ];
-    for (const node of inputs.nodes)
-        lines.push(['node', `${node.platforms.join(', ')} on ${nodeLabel(node)}`]);
-    if (inputs.smokeTest.length > 0)
-        lines.push([
-            'smoke-test',
-            `${inputs.smokeTest.join(' ')} (at most ${inputs.smokeTestTimeout} s per platform)`
-        ]);
-    if (inputs.cacheMaxSize !== undefined)
-        lines.push(['cache-max-size', formatBytes(inputs.cacheMaxSize)]);
-    if (inputs.sign !== 'false')
-        lines.push(['sign', signing(inputs)]);
-    if (inputs.insecureRegistries.length > 0)
-        lines.push(['insecure-registries', hosts(inputs.insecureRegistries)]);
-    if (inputs.caCerts.length > 0) {
-        const certs = inputs.caCerts.map(c => c.source === 'file' ? `${c.host} (${c.value})` : `${c.host} (PEM)`);
-        lines.push(['ca-certs', certs.join(', ')]);
-    }
-    for (const [registry, mirrors] of inputs.registryMirrors)
-        lines.push(['registry-mirrors', `${registry} -> ${hosts(mirrors)}`]);
-    if (inputs.buildkitdConfig)
-        lines.push(['buildkitd-config', inputs.buildkitdConfig]);
-    if (inputs.buildkitdConfigInline) {
-        const count = inputs.buildkitdConfigInline.split('\n').length;
-        lines.push(['buildkitd-config-inline', `${count} line${count === 1 ? '' : 's'} of TOML`]);
-    }
-    if (inputs.registry) {
-        lines.push([
-            'login',
-            inputs.username ? `${inputs.registry} (username and password given)` : inputs.registry
-        ]);
-    }
-    // Cache entries may carry credentials (s3 keys): only their types are shown.
-    if (inputs.cache)
-        lines.push(['cache', `${inputs.cache}, one per platform`]);
-    if (inputs.cacheFrom.length > 0)
-        lines.push(['cache-from', cacheTypes(inputs.cacheFrom)]);
-    if (inputs.cacheTo.length > 0)
-        lines.push(['cache-to', cacheTypes(inputs.cacheTo)]);
-    lines.push(...describeBuildOptions(inputs.buildOptions));
-    return lines.map(([name, value]) => `${name}: ${value}`);
-}
-
-;// CONCATENATED MODULE: ./lib/registry/errors.js
-/** Failed registry requests: the error type, which failures are worth retrying, and how URLs are shown. */
-
-
-/** A failed registry request. `url` never carries a password. */
-class RegistryError extends Error {
-    url;
-    /** HTTP status, when the registry answered. */
-    status;
-    /** Network or TLS error code (e.g. ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN), when it did not. */
-    code;
-    constructor(message, details) {
-        super(message);
-        this.name = 'RegistryError';
-        this.url = details.url;
-        this.status = details.status;
-        this.code = details.code;
-    }
-}
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
-/** Why a failed registry request is worth another attempt, or undefined when it is not (4xx, TLS, …). */
-function transientRegistryFailure(error) {
-    if (!(error instanceof RegistryError))
-        return undefined;
-    if (error.status === 429)
-        return 'registry rate limit (429)';
-    if (error.status !== undefined && error.status >= 500)
-        return `registry server error (${error.status})`;
-    if (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code))
-        return error.code;
-    return /^Timed out/.test(error.message) ? 'timeout' : undefined;
-}
-/** A URL for messages and logs: a password in it is replaced by `***`. Text that is no URL is kept. */
-function displayUrl(url) {
-    const text = typeof url === 'string' ? url : url.href;
-    if (!URL.canParse(text))
-        return text;
-    const parsed = new URL(text);
-    if (parsed.password === '')
-        return text;
-    parsed.password = '***';
-    return parsed.href;
-}
-/** ': CODE: message; …' from a registry's JSON error body (at most 3 errors, 300 characters), or ''. */
-function registryErrors(body) {
-    const errors = parseJsonObject(body)?.['errors'];
-    if (!Array.isArray(errors))
-        return '';
-    const parts = errors
-        .slice(0, 3)
-        .map((e) => isRecord(e) ? [e['code'], e['message']].filter(x => typeof x === 'string' && x !== '').join(': ') : '')
-        .filter(s => s !== '');
-    const text = parts.join('; ');
-    return text === '' ? '' : `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
-}
-/** A RegistryError that says what failed to reach `url` and what to do about it. */
-function networkError(url, error, via) {
-    const shown = displayUrl(url);
-    const { codes, messages } = errorChain(error);
-    const code = codes.find(c => TLS_VERIFY_CODES.has(c)) ?? codes[0];
-    const detail = messages[messages.length - 1] ?? 'unknown error';
-    const fail = (message) => new RegistryError(message, { url: shown, ...(code ? { code } : {}) });
-    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
-        return fail(`TLS certificate verification failed for ${url.host} (${code}: ${detail}) at ${shown}. ` +
-            `Give the registry's CA certificate with the \`ca-certs\` input, or list ${url.host} in ` +
-            '`insecure-registries` to skip verification.');
-    }
-    if (codes.includes('ECONNREFUSED'))
-        return fail(`Connection refused by ${url.host}${via} (${shown})`);
-    if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
-        return fail(`Cannot resolve the host name ${url.hostname}${via} (${shown})`);
-    }
-    if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || /wrong version number/i.test(detail)) {
-        return fail(`TLS handshake with ${url.host} failed (${shown}): it looks like the registry speaks plain HTTP; ` +
-            'mark it as an insecure registry (`insecure-registries`) if that is intended.');
-    }
-    return fail(`Request to ${shown}${via} failed: ${code !== undefined ? `${code}: ` : ''}${detail}`);
-}
-const TLS_VERIFY_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_UNTRUSTED',
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-    'HOSTNAME_MISMATCH'
-]);
-
-;// CONCATENATED MODULE: ./lib/buildx/release.js
-/**
- * buildx releases, as pure facts: the version grammar, the OS/arch names of the release assets, URL
- * templates (`buildx-download-url`) and the release's `checksums.txt`. No I/O: input validation uses this
- * module without pulling in the download code.
- *
- * URL templates: placeholders `{version}` (without `v`: 0.13.1), `{os}` (linux, darwin, windows, freebsd),
- * `{arch}` (amd64, arm64, arm-v7, arm-v6, ppc64le, s390x, riscv64) and `{ext}` (`.exe` on Windows, else
- * empty), the names buildx's GitHub releases use. `{version}` is required (the tool cache is keyed by
- * version). The checksum file is `checksums.txt` in the same directory as the binary, unless a separate
- * checksum URL template (same placeholders) is given.
- */
-
-/** The GitHub release asset of a buildx version for this runner. */
-const DEFAULT_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}';
-/** Name of the checksum file published next to the release binaries. */
-const CHECKSUMS_FILE = 'checksums.txt';
-/**
- * The version installed when `buildx-version` is empty and the runner's buildx is missing or older than
- * the action needs. Pinned (not "latest"): finding the latest release needs the GitHub API, which runners
- * behind a mirror cannot reach, and a pinned version builds the same way every time.
- */
-const FALLBACK_BUILDX_VERSION = '0.38.0';
-/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
-const TOOL_NAME = 'buildx';
-/** A buildx install that failed; the message says what failed and where. */
-class BuildxInstallError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'BuildxInstallError';
-    }
-}
-// ---------------------------------------------------------------------------------------------------------
-// Versions, platforms, URLs
-/**
- * The `buildx-version` input: '' (use the runner's buildx when it is recent enough), or an exact release
- * such as 0.13.1, v0.13.1 or 0.14.0-rc1. Returns it without the `v`.
- */
-function normalizeBuildxVersion(value) {
-    const trimmed = value.trim();
-    if (trimmed === '')
-        return '';
-    const match = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/.exec(trimmed);
-    if (!match?.[1]) {
-        throw new Error(`"${value}" is not a buildx release version; use an exact version such as 0.13.1 ` +
-            '(or leave it empty to use the runner’s buildx)');
-    }
-    return match[1];
-}
-/** `0.14.0-rc1` -> `0.14.0`, for comparing with what `buildx version` prints. */
-function coreVersion(version) {
-    return version.replace(/-.*$/, '');
-}
-const RELEASE_OS = {
-    linux: 'linux',
-    darwin: 'darwin',
-    win32: 'windows',
-    freebsd: 'freebsd'
-};
-const RELEASE_ARCH = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    ppc64: 'ppc64le',
-    s390x: 's390x',
-    riscv64: 'riscv64'
-};
-/** Node's platform / arch -> the OS and arch in buildx's release asset names. */
-function releasePlatform(platform, arch, armVersion) {
-    const os = RELEASE_OS[platform];
-    if (!os)
-        throw new BuildxInstallError(`buildx has no release for this runner's OS (${platform})`);
-    let releaseArch = RELEASE_ARCH[arch];
-    if (arch === 'arm')
-        releaseArch = armVersion === '6' ? 'arm-v6' : 'arm-v7';
-    if (!releaseArch)
-        throw new BuildxInstallError(`buildx has no release for this runner's architecture (${arch})`);
-    return { os, arch: releaseArch, ext: os === 'windows' ? '.exe' : '' };
-}
-/** `buildx-v0.13.1.linux-amd64`: the file name GitHub releases (and their checksums.txt) use. */
-function releaseAssetName(version, platform) {
-    return `buildx-v${version}.${platform.os}-${platform.arch}${platform.ext}`;
-}
-const PLACEHOLDERS = ['version', 'os', 'arch', 'ext'];
-/** Fills a URL template's placeholders; throws on an unknown placeholder or a result that is no http(s) URL. */
-function renderUrlTemplate(template, version, platform) {
-    const values = { version, ...platform };
-    const rendered = template.trim().replace(/\{([^{}]*)\}/g, (whole, name) => {
-        const key = PLACEHOLDERS.find(p => p === name);
-        if (!key) {
-            throw new Error(`"${template}" has an unknown placeholder ${whole}; use ${PLACEHOLDERS.map(p => `{${p}}`).join(', ')}`);
-        }
-        return values[key];
-    });
-    let url;
-    try {
-        url = new URL(rendered);
-    }
-    catch {
-        throw new Error(`"${template}" does not make a URL (got "${rendered}")`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new Error(`"${template}" is not an http(s) URL`);
-    }
-    return url.href;
-}
-/**
- * Checks a `buildx-download-url` value ('' is the GitHub default) and returns the template to use. For
- * inputs.ts: the message names the problem; the caller prefixes the input name.
- */
-function parseDownloadUrlTemplate(value) {
-    const template = value.trim();
-    if (template === '')
-        return DEFAULT_DOWNLOAD_URL;
-    if (!template.includes('{version}')) {
-        throw new Error(`"${template}" has no {version} placeholder; e.g. ` +
-            'https://mirror.example.com/docker/buildx/v{version}/buildx-v{version}.{os}-{arch}{ext}');
-    }
-    renderUrlTemplate(template, '0.0.0', { os: 'linux', arch: 'amd64', ext: '' });
-    return template;
-}
-/** The checksum file for a binary URL: `checksums.txt` in the same directory. */
-function defaultChecksumUrl(binaryUrl) {
-    return new URL(CHECKSUMS_FILE, binaryUrl).href;
-}
-/** A URL for messages: a password in it is replaced by `***` (one helper, the registry client's). */
-
-// ---------------------------------------------------------------------------------------------------------
-// Checksums
-/**
- * A sha256sum-style file (`<hex>  <name>` or `<hex> *<name>` lines) -> file name -> lowercase hex. Names
- * with a directory are also listed under their base name. Lines that are not checksums are skipped.
- */
-function parseChecksums(text) {
-    const sums = new Map();
-    for (const line of text.split(/\r?\n/)) {
-        const match = /^([0-9a-fA-F]{64}) [ *]?(.+)$/.exec(line.trim());
-        if (!match?.[1] || !match[2])
+    const read = values;
+    for (const rule of rules) {
+        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
             continue;
-        const hex = match[1].toLowerCase();
-        const name = match[2].trim();
-        sums.set(name, hex);
-        const base = name.replace(/^.*\//, '');
-        if (!sums.has(base))
-            sums.set(base, hex);
+        const problem = rule.check(read);
+        if (problem !== undefined)
+            problems.push(`${rule.input}: ${problem}`);
     }
-    return sums;
+    if (problems.length > 0)
+        throw new InputError(problems);
+    const typed = Object.fromEntries(names.map(name => [camelCase(name), values[name]]));
+    return { values: typed, warnings };
 }
 /**
- * Compares a file's sha256 with its entry in a checksum file (looked up under each of `names`, first
- * match wins); throws a BuildxInstallError naming both values and the checksum URL.
+ * What to mask of a table's inputs, before anything is parsed: the parts each secret field finds in its
+ * text (the runner masks line by line, so a multi-line secret comes line by line too).
  */
-function verifyChecksum(options) {
-    const { actual, checksums, names, checksumUrl, binaryUrl, tool = 'buildx' } = options;
-    const name = names.find(n => checksums.has(n));
-    const expected = name === undefined ? undefined : checksums.get(name);
-    if (expected === undefined) {
-        const listed = [...checksums.keys()].filter(k => !k.includes('/'));
-        throw new BuildxInstallError(`The checksum file ${displayUrl(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
-            ` (it lists ${listed.length > 0 ? listed.join(', ') : 'no sha256 checksums'}), so the download` +
-            ` from ${displayUrl(binaryUrl)} cannot be verified. Nothing was installed.`);
-    }
-    if (expected !== actual.toLowerCase()) {
-        throw new BuildxInstallError(`Checksum mismatch for ${tool} downloaded from ${displayUrl(binaryUrl)}: expected sha256 ${expected}` +
-            ` (${name ?? ''} in ${displayUrl(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
-            ' not the release file; nothing was installed.');
-    }
-    return expected;
+function secretsOf(fields, source) {
+    return Object.entries(fields).flatMap(([name, spec]) => {
+        const value = source(name);
+        return spec.secrets && value !== '' ? spec.secrets(value).filter(s => s.trim() !== '') : [];
+    });
 }
+/** true / false, any case. */
+const bool = (fallback) => field(fallback, text => {
+    const value = text.toLowerCase();
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new Error(`"${text}" is not a boolean; use true or false`);
+});
+/** The text as given. */
+const table_text = field('', value => value);
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./lib/buildkitd/registry-name.js
 /**
  * Validation of the registry host names users type into inputs such as insecure-registries, ca-certs,
@@ -40817,6 +39727,1619 @@ function parseDriverOpts(value) {
     return items;
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
+/**
+ * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
+ * path or as PEM text (often from a secret). Entries are parsed, read and checked with node:crypto when the
+ * inputs are read (readCaCerts), and the PEM is written to one file per host for buildkitd.toml's
+ * `ca = [...]` (writeCaFiles).
+ */
+
+
+
+
+
+
+const DEFAULT_INPUT = 'ca-certs';
+const ENTRY_START = /^([^=]*)=(.*)$/;
+const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
+const PEM_END = /^-----END [^-]*-----/;
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+const FILE_MODE = 0o644;
+function normalizeLineEndings(text) {
+    return text.replace(/\r\n?/g, '\n');
+}
+/**
+ * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
+ * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
+ * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
+ * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
+ * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
+ * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
+ * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
+ */
+function parseCaCertsInput(text, input = DEFAULT_INPUT) {
+    const entries = [];
+    let current;
+    const finish = () => {
+        if (current) {
+            const value = current.lines.join('\n').trim();
+            entries.push({
+                host: current.host,
+                source: current.source,
+                value: current.source === 'pem' ? `${value}\n` : value
+            });
+        }
+        current = undefined;
+    };
+    const lines = normalizeLineEndings(text).split('\n');
+    for (const [index, rawLine] of lines.entries()) {
+        const line = rawLine.trim();
+        const lineNumber = index + 1;
+        if (current?.inBlock) {
+            current.lines.push(line);
+            if (PEM_END.test(line))
+                current.inBlock = false;
+            continue;
+        }
+        const start = ENTRY_START.exec(line);
+        if (start) {
+            finish();
+            const host = parseRegistryHost(start[1] ?? '', { input, allowHttpScheme: false }).host;
+            const value = (start[2] ?? '').trim();
+            if (value === '') {
+                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
+            }
+            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
+            current = {
+                host,
+                source,
+                lines: [value],
+                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
+            };
+            continue;
+        }
+        if (line === '')
+            continue;
+        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
+            // The next certificate of a chain.
+            current.lines.push(line);
+            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
+            continue;
+        }
+        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
+            'one entry per line (PEM text may span several lines)');
+    }
+    finish();
+    return entries;
+}
+function describeCertificate(certificate) {
+    const subjectLines = certificate.subject.split('\n');
+    const commonName = subjectLines.find(part => part.startsWith('CN='));
+    const subject = commonName ?? subjectLines.join(', ');
+    const expiry = new Date(certificate.validTo);
+    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
+    return `${subject} (notAfter ${notAfter})`;
+}
+/**
+ * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
+ * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
+ * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
+ * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
+ */
+function validateCertificatePem(pem, context) {
+    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
+    const text = normalizeLineEndings(pem)
+        .split('\n')
+        .map(line => line.trim())
+        .join('\n');
+    if (/PRIVATE KEY/.test(text)) {
+        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
+            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
+    }
+    const blocks = [...text.matchAll(PEM_BLOCK)];
+    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
+    if (blocks.length === 0 || begins !== blocks.length) {
+        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
+        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
+            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
+    }
+    const normalized = [];
+    const subjects = [];
+    for (const [index, block] of blocks.entries()) {
+        const label = block[1] ?? '';
+        if (block[3] !== label) {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
+                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
+        }
+        if (label !== 'CERTIFICATE') {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
+                'only CERTIFICATE blocks are accepted');
+        }
+        let certificate;
+        try {
+            certificate = new external_node_crypto_.X509Certificate(block[0]);
+        }
+        catch (error) {
+            const reason = typeof error === 'object' && error !== null && 'message' in error
+                ? String(error.message)
+                : String(error);
+            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
+                'expected a PEM-encoded certificate', { cause: error });
+        }
+        normalized.push(certificate.toString().trim());
+        subjects.push(describeCertificate(certificate));
+    }
+    return { pem: `${normalized.join('\n')}\n`, subjects };
+}
+function fileNameFor(host) {
+    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
+}
+/**
+ * Reads (for file entries, relative paths from `cwd`) and checks every entry: throws `<input>: ...` naming
+ * the host and the file for a file that cannot be read or a value that is not CA certificates.
+ */
+function readCaCerts(entries, options) {
+    const input = options.input ?? DEFAULT_INPUT;
+    return entries.map(entry => {
+        if (entry.source === 'pem')
+            return { ...entry, pem: validateCertificatePem(entry.value, { input, host: entry.host }).pem };
+        const file = (0,external_node_path_namespaceObject.resolve)(options.cwd, entry.value);
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+        }
+        catch (error) {
+            const code = errorCode(error) ?? 'unreadable';
+            throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${entry.host} (${code}); ` +
+                'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
+        }
+        return { ...entry, pem: validateCertificatePem(text, { input, host: entry.host, file }).pem };
+    });
+}
+/**
+ * Writes one PEM file per host as `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt`
+ * (mode 0644; dir created if missing). Several entries for the same host are concatenated into its file.
+ * Returns host -> [absolute path].
+ */
+async function writeCaFiles(certs, dir) {
+    const pemByHost = new Map();
+    for (const { host, pem } of certs)
+        pemByHost.set(host, [...(pemByHost.get(host) ?? []), pem]);
+    const result = new Map();
+    if (pemByHost.size === 0)
+        return result;
+    const directory = (0,external_node_path_namespaceObject.resolve)(dir);
+    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+    const usedNames = new Set();
+    for (const [host, pems] of pemByHost) {
+        let name = fileNameFor(host);
+        for (let suffix = 2; usedNames.has(name); suffix++)
+            name = fileNameFor(`${host}-${suffix}`);
+        usedNames.add(name);
+        const path = (0,external_node_path_namespaceObject.join)(directory, name);
+        await (0,promises_namespaceObject.writeFile)(path, pems.join(''), { mode: FILE_MODE });
+        await (0,promises_namespaceObject.chmod)(path, FILE_MODE);
+        result.set(host, [path]);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/builder.js
+/**
+ * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
+ * by the post step. The argv is built by pure functions; `createBuilder` runs it.
+ */
+
+
+
+
+
+/** A builder name that no other job on this runner will pick. */
+function uniqueBuilderName(runId) {
+    const suffix = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
+}
+function createBuilderArgs(options) {
+    const args = ['buildx', 'create', '--name', options.name, ...builderOptionArgs(options)];
+    if (options.platforms && options.platforms.length > 0)
+        args.push('--platform', options.platforms.join(','));
+    args.push('--bootstrap');
+    return args;
+}
+/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
+function builderOptionArgs(options) {
+    const args = ['--driver', 'docker-container'];
+    const driverOpts = [`image=${options.buildkitImage}`];
+    if (options.hostNetwork)
+        driverOpts.push('network=host');
+    for (const [key, value] of Object.entries(options.proxyEnv))
+        driverOpts.push(csvField(`env.${key}=${value}`));
+    driverOpts.push(...options.driverOpts);
+    for (const opt of driverOpts)
+        args.push('--driver-opt', opt);
+    if (options.configFile)
+        args.push('--config', options.configFile);
+    const flags = options.buildkitdFlags.trim();
+    if (flags)
+        args.push('--buildkitd-flags', flags);
+    return args;
+}
+/**
+ * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
+ * quoted field, with quotes inside it doubled.
+ */
+function csvField(value) {
+    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+function removeBuilderArgs(name) {
+    return ['buildx', 'rm', '--force', name];
+}
+/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
+function proxyEnvironment(env) {
+    const out = {};
+    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
+        const value = env[name] ?? env[name.toLowerCase()];
+        if (value)
+            out[name] = value;
+    }
+    return out;
+}
+/** The name is taken by a builder this run did not create (so it must not remove it either). */
+class BuilderExistsError extends Error {
+    name = 'BuilderExistsError';
+}
+async function createBuilder(runner, options) {
+    try {
+        await runChecked(runner, 'docker', createBuilderArgs(options), {
+            what: `Creating builder ${options.name}`
+        });
+    }
+    catch (error) {
+        if (error instanceof CommandError &&
+            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
+            throw new Error(`The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
+                'DOCKER_HOST at an engine.', { cause: error });
+        }
+        if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
+            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
+        }
+        throw error;
+    }
+}
+/**
+ * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
+ * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
+ * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
+ */
+async function builderExists(runner, name, buildxConfigDir) {
+    const instances = external_node_path_namespaceObject.join(buildxConfigDir, 'instances');
+    if (external_node_fs_namespaceObject.existsSync(instances))
+        return external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(instances, name));
+    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
+    return result.exitCode === 0;
+}
+/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
+function buildxConfigDir(env, dockerConfigDir) {
+    return env.BUILDX_CONFIG || external_node_path_namespaceObject.join(dockerConfigDir, 'buildx');
+}
+/** Removes a builder with its container and state; a builder that is already gone is not an error. */
+async function removeBuilder(runner, name) {
+    const result = await runner.run('docker', removeBuilderArgs(name));
+    if (result.exitCode === 0)
+        return 'removed';
+    if (/no builder .* found|not found/i.test(result.stderr))
+        return 'absent';
+    throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/masks.js
+/**
+ * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
+ * log line, including the lines of commands that echo them. Which inputs carry a secret, and which part of
+ * their text it is, their table rows say (`secret(...)`); the step's environment adds its own.
+ */
+
+
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
+/** `http://user:secret@proxy:3128` -> `secret` (as written). */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
+/** Every line of any PEM private key in the text (the runner masks line by line), without the armour. */
+function privateKeyLines(text) {
+    return [...text.matchAll(PRIVATE_KEY)].flatMap(block => block[0]
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => !line.startsWith('-----')));
+}
+/**
+ * Masks what the table's secret inputs carry, the environment's signing password and cache token, and a
+ * proxy URL's password.
+ */
+function maskSecrets(reporter, fields, getInput, env) {
+    const secrets = secretsOf(fields, getInput);
+    if (env.COSIGN_PASSWORD)
+        secrets.push(env.COSIGN_PASSWORD);
+    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
+    if (env.ACTIONS_RUNTIME_TOKEN)
+        secrets.push(env.ACTIONS_RUNTIME_TOKEN);
+    for (const value of Object.values(proxyEnvironment(env))) {
+        // As written (that is how the builder's command line echoes it) and percent-decoded.
+        const written = URL_PASSWORD.exec(value)?.[1];
+        if (written === undefined)
+            continue;
+        secrets.push(written);
+        try {
+            secrets.push(decodeURIComponent(written));
+        }
+        catch {
+            // not valid percent-encoding: the written form is the only one
+        }
+    }
+    for (const secret of new Set(secrets))
+        reporter.mask(secret);
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
+/**
+ * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
+ * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
+ * build (inputs.ts) and the merge (merge.ts).
+ */
+
+
+
+
+
+
+const REGISTRY_FIELDS = {
+    'insecure-registries': field([], value => splitList(value, true).map(v => parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
+    // A private key pasted here by mistake is masked too.
+    'ca-certs': secret(field([], (value, { cwd }) => readCaCerts(parseCaCertsInput(value, 'ca-certs'), { cwd })), privateKeyLines),
+    registry: field('', value => {
+        if (value === '')
+            return '';
+        const host = parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
+        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
+        return canonicalRegistry(host);
+    }),
+    username: table_text,
+    password: secret(table_text)
+};
+const REGISTRY_RULES = [
+    {
+        input: 'password',
+        reads: ['username'],
+        check: v => v.username !== '' && v.password === ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'username',
+        reads: ['password'],
+        check: v => v.username === '' && v.password !== ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'registry',
+        reads: ['username'],
+        check: v => v.username !== '' && v.registry === ''
+            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
+            : undefined
+    }
+];
+/** The login the inputs give (username and password for registry), or undefined without one. */
+function loginOf(inputs) {
+    return inputs.username
+        ? { registry: inputs.registry, username: inputs.username, password: inputs.password }
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/cosign/cosign.js
+/**
+ * cosign's command lines, from pure functions: signing an image by digest with a key (the index and,
+ * recursively, every manifest it lists), the public key of that key, and verifying a signature against the
+ * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
+ * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
+ */
+const SIGN_MODES = ['false', 'key', 'keyless'];
+function registryFlags(registry) {
+    const flags = [];
+    if (registry.plainHttp)
+        flags.push('--allow-http-registry');
+    if (registry.insecure)
+        flags.push('--allow-insecure-registry');
+    if (registry.caFile)
+        flags.push('--registry-cacert', registry.caFile);
+    return flags;
+}
+/**
+ * Signs the image and each manifest of its index. With a key and no transparency log, cosign 3 is told to
+ * use no signing config (which would name sigstore's public services) and to upload nothing. Keyless, the
+ * identity token goes in SIGSTORE_ID_TOKEN, never in argv.
+ */
+function signArgs(options) {
+    const { signer } = options;
+    const how = 'keyFile' in signer
+        ? [
+            '--key',
+            signer.keyFile,
+            ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false'])
+        ]
+        : [
+            ...(signer.signingConfig ? ['--signing-config', signer.signingConfig] : []),
+            ...(signer.trustedRoot ? ['--trusted-root', signer.trustedRoot] : [])
+        ];
+    return ['sign', '--yes', ...how, '--recursive', ...registryFlags(options.registry), options.reference];
+}
+function verifyArgs(options) {
+    const { verifier } = options;
+    const how = 'publicKeyFile' in verifier
+        ? ['--key', verifier.publicKeyFile]
+        : [
+            '--certificate-identity',
+            verifier.identity,
+            '--certificate-oidc-issuer',
+            verifier.issuer,
+            ...(verifier.trustedRoot ? ['--trusted-root', verifier.trustedRoot] : [])
+        ];
+    return [
+        'verify',
+        ...how,
+        ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
+        ...registryFlags(options.registry),
+        options.reference
+    ];
+}
+/** `cosign public-key --key FILE` prints the key's public half (PEM). */
+function publicKeyArgs(keyFile) {
+    return ['public-key', '--key', keyFile];
+}
+/**
+ * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
+ * they keep next to it (cosign.pub), or the identity; files by the names users give them (CA.pem,
+ * trusted_root.json), the registry flags only where the registry needs them. Shell-quoted where needed.
+ */
+function verifyCommand(options) {
+    const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
+    const verifier = 'publicKeyFile' in options.verifier
+        ? { publicKeyFile: 'cosign.pub' }
+        : { ...options.verifier, trustedRoot: options.verifier.trustedRoot ? 'trusted_root.json' : '' };
+    return ['cosign', ...verifyArgs({ ...options, registry, verifier })].map(shellWord).join(' ');
+}
+function shellWord(word) {
+    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./lib/cosign/identity.js
+/**
+ * Keyless signing's identity: the CI job's OIDC token (GitHub's for the audience sigstore, requested with
+ * the job's id-token permission; on GitLab and elsewhere the SIGSTORE_ID_TOKEN a job defines), and what
+ * Fulcio writes from it into the certificate, which `cosign verify` must be told: the identity (GitHub: the
+ * workflow that ran, `https://github.com/OWNER/REPO/.github/workflows/F.yml@REF`; GitLab: the CI config,
+ * `https://gitlab.com/GROUP/PROJECT//.gitlab-ci.yml@REF`; else the verified email, or the subject) and the
+ * issuer.
+ */
+/** The claims of a JWT, read without checking its signature (Fulcio checks it). */
+function tokenClaims(token) {
+    const payload = token.split('.')[1];
+    if (payload === undefined)
+        throw new Error('the identity token is not a JWT (no payload)');
+    try {
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+            throw new Error('not an object');
+        return claims;
+    }
+    catch {
+        throw new Error('the identity token is not a JWT (its payload is not JSON)');
+    }
+}
+const identity_text = (value) => (typeof value === 'string' ? value : '');
+/** The identity and issuer Fulcio puts in the certificate for this token, as Fulcio derives them. */
+function signerIdentity(claims) {
+    const issuer = identity_text(claims['iss']);
+    if (issuer === '')
+        throw new Error('the identity token names no issuer (iss)');
+    const workflow = identity_text(claims['job_workflow_ref']);
+    if (workflow !== '' && issuer === 'https://token.actions.githubusercontent.com')
+        return { identity: `https://github.com/${workflow}`, issuer };
+    const ciConfig = identity_text(claims['ci_config_ref_uri']);
+    if (ciConfig !== '')
+        return { identity: `https://${ciConfig}`, issuer };
+    const email = identity_text(claims['email']);
+    if (email !== '' && claims['email_verified'] === true)
+        return { identity: email, issuer };
+    const subject = identity_text(claims['sub']);
+    if (subject === '')
+        throw new Error('the identity token names no subject (sub)');
+    return { identity: subject, issuer };
+}
+/**
+ * The job's identity token: SIGSTORE_ID_TOKEN when the job defines it (GitLab's id_tokens, any CI), else
+ * GitHub's, requested for the audience sigstore. Without either, says what the job needs.
+ */
+async function identityToken(env, request) {
+    const given = env.SIGSTORE_ID_TOKEN?.trim();
+    if (given)
+        return given;
+    if (hasGithubTokenService(env))
+        return request('sigstore');
+    throw new Error(`sign: ${NO_IDENTITY}`);
+}
+/** Whether the job can have an identity token: its own SIGSTORE_ID_TOKEN, or GitHub's token service. */
+function hasIdentity(env) {
+    return Boolean(env.SIGSTORE_ID_TOKEN?.trim()) || hasGithubTokenService(env);
+}
+function hasGithubTokenService(env) {
+    return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+/** What a job without an identity token needs, for keyless. */
+const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the job "permissions: id-token: write"; on GitLab ' +
+    'define id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore; elsewhere set SIGSTORE_ID_TOKEN to a token your Fulcio ' +
+    'accepts';
+
+;// CONCATENATED MODULE: ./lib/inputs/signing.js
+/**
+ * The signing inputs: `sign` (false, or key: cosign with a private key), `sign-key` (the key as
+ * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
+ * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
+ * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
+ * push. cosign/sign-image.ts signs.
+ */
+
+
+
+
+
+
+
+/** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
+const signing_PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
+/**
+ * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
+ * them apart. A file that cannot be read is named as written, with `advice` after it.
+ */
+function textOrFile(value, cwd, isText, advice = '') {
+    if (isText)
+        return value;
+    try {
+        return external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.resolve(cwd, value), 'utf8');
+    }
+    catch (error) {
+        throw new Error(`cannot read ${JSON.stringify(value)} (${errorCode(error) ?? 'unreadable'}, relative paths start at ${cwd})` +
+            (advice ? `; ${advice}` : ''), { cause: error });
+    }
+}
+/** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
+function parseSignKey(value, cwd) {
+    if (value === '')
+        return '';
+    const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path';
+    const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n');
+    if (!signing_PRIVATE_KEY.test(pem))
+        throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
+            'writes it); give the text of cosign.key or its path');
+    return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+const SIGNING_FIELDS = {
+    sign: field('false', (value, { env }) => {
+        const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase());
+        if (mode === undefined)
+            throw new Error(`"${value}" is not a way to sign; use false, key or keyless`);
+        // Known now, not after the build: the job can have no identity token.
+        if (mode === 'keyless' && !hasIdentity(env))
+            throw new Error(NO_IDENTITY);
+        return mode;
+    }),
+    'sign-key': secret(field('', (value, { cwd }) => parseSignKey(value, cwd)), privateKeyLines),
+    'sign-key-password': secret(table_text),
+    'sign-transparency-log': bool(true),
+    'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
+    'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
+};
+/**
+ * A sigstore JSON document (a signing config, a trusted root) as text or a path from `cwd`: JSON whose
+ * mediaType names what it must be.
+ */
+function parseSigstoreJson(value, cwd, kind) {
+    if (value === '')
+        return '';
+    const text = textOrFile(value, cwd, value.trimStart().startsWith('{'));
+    let mediaType;
+    try {
+        mediaType = JSON.parse(text).mediaType;
+    }
+    catch {
+        throw new Error('is not JSON; give the file (or its text) that your sigstore instance publishes');
+    }
+    if (typeof mediaType !== 'string' || !mediaType.startsWith(`application/vnd.dev.sigstore.${kind}`))
+        throw new Error(`is not a sigstore ${kind === 'trustedroot' ? 'trusted root' : 'signing config'} (its mediaType is not application/vnd.dev.sigstore.${kind}...)`);
+    return text;
+}
+/** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
+const SIGNING_RULES = [
+    {
+        input: 'sign',
+        reads: ['sign-key'],
+        check: v => v.sign === 'key' && v['sign-key'] === ''
+            ? 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)'
+            : undefined
+    },
+    {
+        input: 'sign-key',
+        reads: ['sign'],
+        check: v => {
+            if (v['sign-key'] === '' || v.sign === 'key')
+                return undefined;
+            return v.sign === 'keyless'
+                ? "is given, but keyless signs with the job's identity; remove sign-key, or set sign: key"
+                : 'is given but sign is false; set sign: key to sign';
+        }
+    },
+    ...['sign-signing-config', 'sign-trusted-root'].map((input) => ({
+        input,
+        reads: ['sign'],
+        check: v => v[input] !== '' && v.sign !== 'keyless'
+            ? 'is for sign: keyless with your own sigstore instance; remove it, or set sign: keyless'
+            : undefined
+    }))
+];
+
+;// CONCATENATED MODULE: ./lib/inputs/merge-inputs.js
+/**
+ * The merge action's inputs (merge/action.yml), read once and checked together: the sources, the tags
+ * of the new index, its annotations, the platforms it must hold, and the registry inputs, which mean
+ * what they mean for the build.
+ */
+
+
+
+
+
+
+
+
+/**
+ * The merge action's table: sources (image references by tag or digest, as written), tags (where the index
+ * is pushed: references with a tag), annotations (of the index), platforms (the exact set the index must
+ * hold; undefined: whatever the sources hold), and the registry and signing inputs.
+ */
+const MERGE_FIELDS = {
+    sources: field([], parseSources),
+    tags: field([], parseIndexTags),
+    annotations: field({}, parseAnnotations),
+    platforms: field(undefined, parseExpectedPlatforms),
+    ...REGISTRY_FIELDS,
+    ...SIGNING_FIELDS
+};
+function readMergeInputs(source, cwd = '.', env = {}) {
+    return readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
+        source,
+        specs: MERGE_INPUTS,
+        cwd,
+        env
+    }).values;
+}
+/** One image reference per line (commas work too); blank lines are skipped. */
+function parseSources(value) {
+    const sources = splitList(value, true);
+    if (sources.length === 0) {
+        throw new Error('no source is given; list the images to merge, one per line (registry/name@sha256:…)');
+    }
+    for (const item of sources) {
+        try {
+            parseImageReference(item);
+        }
+        catch (error) {
+            throw new Error(`"${item}" is not a valid image reference: ${messageOf(error)}`, { cause: error });
+        }
+    }
+    return sources;
+}
+/** The index's tags: at least one, each with a tag (or none, meaning latest), never with a digest. */
+function parseIndexTags(value) {
+    const tags = parseTags(value, true);
+    for (const tag of tags) {
+        if (parseImageReference(tag).digest !== undefined) {
+            throw new Error(`"${tag}" has a digest; the index is pushed under a tag, e.g. registry/name:1.0`);
+        }
+    }
+    return tags;
+}
+const ANNOTATION_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+/**
+ * `key=value` lines, for the index itself; an `index:` prefix (as buildx writes index annotations) is
+ * accepted and dropped. Other buildx prefixes (manifest:, index-descriptor:, …) are refused: the merge
+ * writes only the index.
+ */
+function parseAnnotations(value) {
+    const annotations = {};
+    for (const item of splitList(value, false)) {
+        const eq = item.indexOf('=');
+        let key = eq === -1 ? '' : item.slice(0, eq).trim();
+        if (key.startsWith('index:'))
+            key = key.slice('index:'.length);
+        if (key === '' || !ANNOTATION_KEY.test(key)) {
+            const why = /^[a-z-]+(\[[^\]]*\])?:/.test(key)
+                ? 'only index annotations can be set here (no prefix, or index:)'
+                : 'expected key=value, e.g. org.opencontainers.image.source=https://github.com/o/r';
+            throw new Error(`"${item}": ${why}; one annotation per line`);
+        }
+        if (key in annotations)
+            throw new Error(`${key} is set twice`);
+        annotations[key] = item.slice(eq + 1).trim();
+    }
+    return annotations;
+}
+/** The platforms the index must hold exactly; undefined when the input is empty. */
+function parseExpectedPlatforms(value) {
+    const items = splitList(value, true);
+    if (items.length === 0)
+        return undefined;
+    const platforms = [];
+    for (const item of items) {
+        const platform = normalizePlatform(item);
+        if (platforms.includes(platform))
+            throw new Error(`${platform} is listed twice`);
+        platforms.push(platform);
+    }
+    return platforms;
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/version.js
+/**
+ * Versions of the docker buildx CLI: the oldest this action drives (`--metadata-file`, `--bootstrap`,
+ * `--provenance`, driver-opt `env.*`), and how to read and compare them.
+ */
+const MIN_BUILDX = '0.10.0';
+/** `github.com/docker/buildx v0.13.1 abc` / `github.com/docker/buildx 0.13.1+unknown` -> '0.13.1'. */
+function parseBuildxVersion(output) {
+    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
+}
+function compareVersions(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/build-options.js
+/**
+ * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
+ * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
+ * `docker buildx build` arguments they become. Pure functions; src/inputs/build-option-inputs.ts parses them.
+ *
+ * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
+ * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
+ * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
+ */
+
+const EMPTY_BUILD_OPTIONS = Object.freeze({
+    secrets: [],
+    secretFiles: [],
+    secretEnvs: [],
+    ssh: [],
+    buildContexts: [],
+    annotations: [],
+    sbom: '',
+    attests: [],
+    outputs: [],
+    load: false,
+    addHosts: [],
+    shmSize: '',
+    ulimit: [],
+    cgroupParent: '',
+    allow: [],
+    noCacheFilters: [],
+    call: ''
+});
+/** Prefix of the environment variables that carry secret values to buildx. */
+const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
+/**
+ * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
+ * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
+ */
+function buildOptionArgs(o, provenance) {
+    const args = [];
+    const env = {};
+    o.secrets.forEach((secret, i) => {
+        const name = `${SECRET_ENV_PREFIX}${i}`;
+        env[name] = secret.value;
+        args.push('--secret', `${build_options_csvField('id', secret.id)},env=${name}`);
+    });
+    for (const f of o.secretFiles)
+        args.push('--secret', `${build_options_csvField('id', f.id)},${build_options_csvField('src', f.path)}`);
+    for (const e of o.secretEnvs)
+        args.push('--secret', `${build_options_csvField('id', e.id)},env=${e.env}`);
+    for (const ssh of o.ssh)
+        args.push('--ssh', ssh);
+    for (const context of o.buildContexts)
+        args.push('--build-context', context);
+    for (const annotation of o.annotations)
+        args.push('--annotation', annotation);
+    if (o.sbom)
+        args.push(`--sbom=${o.sbom}`);
+    for (const attest of o.attests) {
+        const type = attestType(attest);
+        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
+            continue;
+        args.push('--attest', attest);
+    }
+    if (evaluates(o.call)) {
+        args.push(`--call=${o.call}`);
+    }
+    else {
+        for (const output of o.outputs)
+            args.push('--output', output);
+        if (o.load)
+            args.push('--load');
+    }
+    for (const host of o.addHosts)
+        args.push('--add-host', host);
+    if (o.shmSize)
+        args.push('--shm-size', o.shmSize);
+    for (const ulimit of o.ulimit)
+        args.push('--ulimit', ulimit);
+    if (o.cgroupParent)
+        args.push('--cgroup-parent', o.cgroupParent);
+    for (const entitlement of o.allow)
+        args.push('--allow', entitlement);
+    for (const stage of o.noCacheFilters)
+        args.push('--no-cache-filter', stage);
+    return { args, env };
+}
+/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
+function evaluates(call) {
+    const method = call.split(',')[0]?.trim() ?? '';
+    return method !== '' && method !== 'build';
+}
+/** The `type=` of an attest line ('' when it has none). */
+function attestType(attest) {
+    for (const field of attest.split(',')) {
+        const [key, value] = splitOnce(field.trim(), '=');
+        if (key === 'type')
+            return value;
+    }
+    return '';
+}
+/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
+function outputType(output) {
+    if (!output.includes('='))
+        return output.trim() === '-' ? 'tar' : 'local';
+    return attestType(output);
+}
+/** The oldest buildx that runs these options, and the input that needs it. */
+function minimumBuildx(o) {
+    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
+    const needs = [
+        ['0.15.0', 'call', o.call !== ''],
+        ['0.12.0', 'annotations', o.annotations.length > 0]
+    ];
+    for (const [version, input, used] of needs) {
+        if (used && compareVersions(version, MIN_BUILDX) > 0)
+            return { version, input };
+    }
+    return { version: MIN_BUILDX, input: '' };
+}
+/**
+ * The builder's buildkitd flags: the user's, plus the entitlements the daemon must grant for what the build
+ * may ask (the build asks with --allow: build.ts): network.host when the builder runs on the host network
+ * (RUN steps may then use it), when RUN steps use it (network: host) or `allow` asks for it, and
+ * security.insecure when `allow` asks for it; each unless the user's flags grant it already. The one place
+ * the daemon's entitlements are decided.
+ */
+function entitlementFlags(buildkitdFlags, build) {
+    const wanted = new Set(build.allow);
+    if (build.hostNetwork || build.network === 'host')
+        wanted.add('network.host');
+    const flags = [buildkitdFlags.trim()];
+    for (const entitlement of ['network.host', 'security.insecure']) {
+        if (wanted.has(entitlement) && !buildkitdFlags.includes(entitlement))
+            flags.push(`--allow-insecure-entitlement ${entitlement}`);
+    }
+    return flags.filter(f => f !== '').join(' ');
+}
+/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
+function build_options_csvField(key, value) {
+    const field = `${key}=${value}`;
+    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+function splitOnce(text, separator) {
+    const at = text.indexOf(separator);
+    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/option-values.js
+/**
+ * Checks of the build-push-action option values that need no file system or environment: annotations,
+ * attestations, outputs, hosts, limits, entitlements, stage names, call, image references, and the list
+ * syntax they share. Each throws a message saying what is accepted (readInputs adds the input's name).
+ */
+
+
+
+/** Dockerfile stage names (BuildKit's rule) and what no-cache-filters and target accept. */
+const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const ANNOTATION = /^(?:(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?(?:,(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[A-Za-z0-9/._-]+\])?)*:)?[A-Za-z0-9][A-Za-z0-9._/-]*=/;
+const SHM_SIZE = /^\d+(\.\d+)?\s*([kmgtp]i?b?|b)?$/i;
+const ULIMIT_TYPES = [
+    'core',
+    'cpu',
+    'data',
+    'fsize',
+    'locks',
+    'memlock',
+    'msgqueue',
+    'nice',
+    'nofile',
+    'nproc',
+    'rss',
+    'rtprio',
+    'rttime',
+    'sigpending',
+    'stack'
+];
+const OUTPUT_TYPES = ['local', 'tar', 'oci', 'docker', 'image', 'registry', 'cacheonly'];
+const ENTITLEMENTS = ['network.host', 'security.insecure', 'device', 'fs', 'fs.read', 'fs.write'];
+const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
+const ATTEST_TYPES = ['provenance', 'sbom'];
+const option_values_BOOLEAN = /^(true|false)$/i;
+/**
+ * A list input as build-push-action reads it: one item per line (or per comma, with `commas`), blanks
+ * dropped; an item wrapped in double quotes is taken whole, commas and newlines included (`""` is a
+ * quote), which is how a multi-line secret is written: `"KEY=line 1<newline>line 2"`.
+ */
+function parseList(value, commas) {
+    const items = [];
+    let i = 0;
+    while (i < value.length) {
+        while (i < value.length && /[\s,]/.test(value[i] ?? '') && (commas || value[i] !== ','))
+            i++;
+        if (i >= value.length)
+            break;
+        if (value[i] === '"') {
+            let item = '';
+            let j = i + 1;
+            for (;;) {
+                if (j >= value.length)
+                    throw new Error('a quoted item has no closing double quote');
+                if (value[j] === '"') {
+                    if (value[j + 1] === '"') {
+                        item += '"';
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                item += value.charAt(j);
+                j++;
+            }
+            items.push(item);
+            i = j + 1;
+        }
+        else {
+            const end = value.slice(i).search(commas ? /[\n,]/ : /\n/);
+            const item = end === -1 ? value.slice(i) : value.slice(i, i + end);
+            items.push(item.trim());
+            i = end === -1 ? value.length : i + end;
+        }
+    }
+    return items.filter(item => item !== '');
+}
+/** `[index:|manifest:|index-descriptor:|manifest-descriptor:[PLATFORM]]KEY=VALUE`, one per line. */
+function option_values_parseAnnotations(value) {
+    return parseList(value, false).map(item => {
+        if (!ANNOTATION.test(item)) {
+            throw new Error(`"${item}" is not [LEVEL:]KEY=VALUE (LEVEL: index, manifest, index-descriptor or manifest-descriptor)`);
+        }
+        return item;
+    });
+}
+/** provenance / sbom: '', true, false, or attributes `key=value,...` (e.g. mode=max, generator=IMAGE). */
+function parseAttestValue(value, kind) {
+    if (value === '' || option_values_BOOLEAN.test(value))
+        return value.toLowerCase();
+    for (const field of value.split(',')) {
+        const [key, attr] = option_values_splitOnce(field.trim());
+        if (!/^[a-z][a-z0-9-]*$/.test(key) || attr === undefined || attr === '' || /\s/.test(attr))
+            throw new Error(`"${value}" is not true, false or KEY=VALUE attributes (e.g. ${example(kind)})`);
+        if (key === 'type')
+            throw new Error(`"${value}": the type is implied (${kind}); leave type= out`);
+        if (kind === 'provenance' && key === 'mode' && !['min', 'max'].includes(attr))
+            throw new Error(`mode=${attr} is not a provenance mode; use mode=min or mode=max`);
+        if (key === 'generator')
+            imageReference(attr);
+    }
+    return value;
+}
+function example(kind) {
+    return kind === 'provenance' ? 'mode=max' : 'generator=docker/buildkit-syft-scanner:stable-1';
+}
+/** Lines of `type=provenance|sbom,KEY=VALUE...`. */
+function parseAttests(value) {
+    return parseList(value, false).map(item => {
+        const fields = item.split(',').map(f => option_values_splitOnce(f.trim()));
+        const type = fields.find(([key]) => key === 'type')?.[1] ?? '';
+        if (!ATTEST_TYPES.includes(type))
+            throw new Error(`"${item}" needs type=provenance or type=sbom`);
+        parseAttestValue(fields
+            .filter(([key]) => key !== 'type')
+            .map(([key, v]) => (v === undefined ? key : `${key}=${v}`))
+            .join(','), type);
+        return item;
+    });
+}
+/** Lines as buildx --output: `type=TYPE,...`, or a bare directory (type=local). */
+function parseOutputs(value) {
+    return parseList(value, false).map(item => {
+        if (!item.includes('='))
+            return item;
+        const type = item
+            .split(',')
+            .map(f => option_values_splitOnce(f.trim()))
+            .find(([key]) => key === 'type')?.[1];
+        if (type === undefined || !OUTPUT_TYPES.includes(type))
+            throw new Error(`"${item}" needs type= one of ${OUTPUT_TYPES.join(', ')}`);
+        return item;
+    });
+}
+/** `host:ip` (or host=ip), comma or newline separated; ip may be host-gateway. Returned as host=ip. */
+function parseAddHosts(value) {
+    return parseList(value, true).map(item => {
+        const at = item.search(/[=:]/);
+        const host = at === -1 ? '' : item.slice(0, at);
+        const ip = at === -1 ? '' : item.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
+        if (!HOST_NAME.test(host) || (external_node_net_.isIP(ip) === 0 && ip !== 'host-gateway'))
+            throw new Error(`"${item}" is not HOST:IP (e.g. registry.corp:10.0.0.5)`);
+        return `${host}=${ip}`;
+    });
+}
+function parseShmSize(value) {
+    if (value !== '' && !SHM_SIZE.test(value))
+        throw new Error(`"${value}" is not a size (e.g. 512m or 2g)`);
+    return value;
+}
+/** `type=soft[:hard]` lines, e.g. nofile=1024:4096. */
+function parseUlimits(value) {
+    return parseList(value, false).map(item => {
+        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
+        if (!m?.[1] || !ULIMIT_TYPES.includes(m[1]))
+            throw new Error(`"${item}" is not TYPE=SOFT[:HARD] with TYPE one of ${ULIMIT_TYPES.join(', ')}`);
+        if (m[3] !== undefined && Number(m[3]) !== -1 && (Number(m[2]) > Number(m[3]) || Number(m[2]) === -1))
+            throw new Error(`"${item}": the soft limit is above the hard one`);
+        return item;
+    });
+}
+function parseCgroupParent(value) {
+    if (/[\s,]/.test(value))
+        throw new Error(`"${value}" is not a cgroup path`);
+    return value;
+}
+/** Entitlements, comma or newline separated: network.host, security.insecure, device[=...], fs...=PATH. */
+function parseAllow(value) {
+    return [
+        ...new Set(parseList(value, true).map(item => {
+            if (!ENTITLEMENTS.includes(item.split('=')[0] ?? ''))
+                throw new Error(`"${item}" is not an entitlement; use ${ENTITLEMENTS.join(', ')}`);
+            return item;
+        }))
+    ];
+}
+function parseStageNames(value, commas) {
+    return parseList(value, commas).map(item => parseStageName(item));
+}
+function parseStageName(value) {
+    if (value !== '' && !STAGE_NAME.test(value))
+        throw new Error(`"${value}" is not a stage name (letters, digits, '_', '.', '-', starting with a letter)`);
+    return value;
+}
+/** build (default), check, outline or targets, optionally with `,format=...` / `,ignorestatus=BOOL`. */
+function parseCall(value) {
+    if (value === '')
+        return '';
+    const [method, ...options] = value.split(',').map(f => f.trim());
+    if (!CALL_METHODS.includes(method ?? ''))
+        throw new Error(`"${value}" is not a call method; use ${CALL_METHODS.join(', ')}`);
+    for (const option of options) {
+        const [key, v] = option_values_splitOnce(option);
+        if (!(key === 'format' && v) && !(key === 'ignorestatus' && option_values_BOOLEAN.test(v ?? '')))
+            throw new Error(`"${option}" is not a call option; use format=FORMAT or ignorestatus=true|false`);
+    }
+    return value;
+}
+/** An image reference input (buildkit-image, qemu-image, an SBOM generator, a docker-image:// context). */
+function imageReference(value) {
+    try {
+        parseImageReference(value);
+    }
+    catch (error) {
+        throw new Error(messageOf(error), { cause: error });
+    }
+    return value;
+}
+function option_values_splitOnce(field) {
+    const at = field.indexOf('=');
+    return at === -1 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/build-option-inputs.js
+/**
+ * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
+ * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
+ * github-token), with build-push-action's names and syntax. Each parser throws a message that says what
+ * is accepted; the input table prefixes it with the input's name. A message about `secrets` never quotes the
+ * entry (it may hold the secret).
+ */
+
+
+
+
+
+const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The id of an `ID=` entry (an id, then nothing), else undefined. build-push-action warns about such an
+ * entry and builds without it (a pull request from a fork gets an empty value for every repository secret):
+ * the parsers leave it out and warn.
+ */
+function emptyEntryId(item) {
+    const eq = item.indexOf('=');
+    const id = item.slice(0, eq).trim();
+    return eq !== -1 && SECRET_ID.test(id) && item.slice(eq + 1).trim() === '' ? id : undefined;
+}
+/** Leaves an `ID=` entry out, with a warning: the build goes on without it. */
+function skipsEmpty(item, warn) {
+    const id = emptyEntryId(item);
+    if (id !== undefined)
+        warn(`${id} has an empty value; the build goes on without it`);
+    return id !== undefined;
+}
+const ignore = () => undefined;
+/** `id=value` entries; the message for a bad one gives its position, never its text. */
+function parseSecrets(value, warn = ignore) {
+    return parseList(value, false).flatMap((item, i) => {
+        if (skipsEmpty(item, warn))
+            return [];
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? '' : item.slice(0, eq).trim();
+        const secret = eq === -1 ? '' : item.slice(eq + 1).replace(/\r$/, '');
+        if (eq === -1 || !SECRET_ID.test(id) || secret === '') {
+            throw new Error(`entry ${i + 1} is not ID=VALUE (an id of letters, digits, '_', '.', '-', then a value); ` +
+                'put one per line, and a multi-line value in double quotes: "ID=line 1<newline>line 2"');
+        }
+        return [{ id, value: secret }];
+    });
+}
+/**
+ * What to mask of the secrets input: each value, line by line for a multi-line one (the runner masks per
+ * line) and whole. When the input does not parse, every line (the input check reports entries by position).
+ */
+function secretValues(value) {
+    let values;
+    try {
+        values = parseSecrets(value).map(s => s.value);
+    }
+    catch {
+        values = value.split('\n');
+    }
+    return values.flatMap(secret => [
+        ...secret.split(/\r?\n/).map(line => line.trim()),
+        ...(secret.includes('\n') ? [secret] : [])
+    ]);
+}
+function idPairs(value, commas, what, warn) {
+    return parseList(value, commas).flatMap((item) => {
+        if (skipsEmpty(item, warn))
+            return [];
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? '' : item.slice(0, eq).trim();
+        const rest = eq === -1 ? '' : item.slice(eq + 1).trim();
+        if (!SECRET_ID.test(id) || rest === '')
+            throw new Error(`"${item}" is not ID=${what}; put one per line`);
+        return [[id, rest]];
+    });
+}
+function parseSecretFiles(value, cwd, warn = ignore) {
+    return idPairs(value, false, 'PATH', warn).map(([id, file]) => {
+        if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, file), { throwIfNoEntry: false })?.isFile())
+            throw new Error(`${id}: "${file}" is not a file (relative paths start at ${cwd})`);
+        return { id, path: file };
+    });
+}
+function parseSecretEnvs(value, env, warn = ignore) {
+    return idPairs(value, true, 'ENV_VARIABLE', warn).map(([id, name]) => {
+        if (!ENV_NAME.test(name))
+            throw new Error(`${id}: "${name}" is not an environment variable name`);
+        if (env[name] === undefined)
+            throw new Error(`${id}: ${name} is not set in this step's environment (set it with env:)`);
+        return { id, env: name };
+    });
+}
+/** `default`, `id` (the agent at SSH_AUTH_SOCK) or `id=path[,path...]` (sockets or keys), one per line. */
+function parseSsh(value, cwd, env) {
+    return parseList(value, false).map(item => {
+        const eq = item.indexOf('=');
+        const id = eq === -1 ? item : item.slice(0, eq);
+        if (!SECRET_ID.test(id))
+            throw new Error(`"${item}" is not default, ID or ID=PATH[,PATH]`);
+        const paths = eq === -1 ? [] : item.slice(eq + 1).split(',');
+        if (paths.length === 0 && !env.SSH_AUTH_SOCK) {
+            throw new Error(`${id} forwards the SSH agent at SSH_AUTH_SOCK, which is not set: start an agent in an earlier ` +
+                'step (and export SSH_AUTH_SOCK), or give a key or socket path as ID=PATH');
+        }
+        for (const p of paths) {
+            if (p === '' || !external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.resolve(cwd, p)))
+                throw new Error(`${id}: "${p}" does not exist (relative paths start at ${cwd})`);
+        }
+        return item;
+    });
+}
+const REMOTE_SOURCE = /^(docker-image|oci-layout|https?|git|ssh):\/\/|^git@|^github\.com\/|^target:/;
+/** `name=source`, where source is a directory, a URL, docker-image://REF or oci-layout://PATH. */
+function parseBuildContexts(value, cwd) {
+    return parseList(value, false).map(item => {
+        const eq = item.indexOf('=');
+        const name = eq === -1 ? '' : item.slice(0, eq).trim();
+        const source = eq === -1 ? '' : item.slice(eq + 1).trim();
+        if (name === '' || /\s/.test(name) || source === '')
+            throw new Error(`"${item}" is not NAME=SOURCE (e.g. base=docker-image://alpine:3.20 or src=./dir)`);
+        if (source.startsWith('docker-image://'))
+            imageReference(source.slice('docker-image://'.length));
+        else if (!REMOTE_SOURCE.test(source)) {
+            if (!external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(cwd, source), { throwIfNoEntry: false })?.isDirectory())
+                throw new Error(`${name}: "${source}" is not a directory (relative paths start at ${cwd})`);
+        }
+        return `${name}=${source}`;
+    });
+}
+/**
+ * The secret a Git context on the GitHub server authenticates with: buildx reads a secret named
+ * GIT_AUTH_TOKEN.<host> when it fetches a Git URL of that host. Only added when the context or a named
+ * context is such a URL, and `secrets` does not already give one.
+ */
+function gitAuthSecret(options) {
+    if (options.token === '')
+        return undefined;
+    let host;
+    try {
+        host = new URL(options.serverUrl || 'https://github.com').host;
+    }
+    catch {
+        return undefined;
+    }
+    const id = `GIT_AUTH_TOKEN.${host}`;
+    if (options.secrets.some(s => s.id === id || s.id === 'GIT_AUTH_TOKEN'))
+        return undefined;
+    const onServer = options.sources.some(source => [`https://${host}/`, `http://${host}/`, `git@${host}:`, `ssh://git@${host}/`, `${host}/`].some(prefix => source.startsWith(prefix)));
+    return onServer ? { id, value: options.token } : undefined;
+}
+/** The build-push-action inputs, as fields of the build's input table (inputs.ts). */
+const BUILD_OPTION_FIELDS = {
+    secrets: secret(field([], (value, { warn }) => parseSecrets(value, warn)), secretValues),
+    'secret-files': field([], (value, { cwd, warn }) => parseSecretFiles(value, cwd, warn)),
+    'secret-envs': field([], (value, { env, warn }) => parseSecretEnvs(value, env, warn)),
+    'github-token': secret(table_text),
+    ssh: field([], (value, { cwd, env }) => parseSsh(value, cwd, env)),
+    'build-contexts': field([], (value, { cwd }) => parseBuildContexts(value, cwd)),
+    annotations: field([], option_values_parseAnnotations),
+    sbom: field('', value => parseAttestValue(value, 'sbom')),
+    attests: field([], parseAttests),
+    outputs: field([], parseOutputs),
+    load: bool(false),
+    'add-hosts': field([], parseAddHosts),
+    'shm-size': field('', parseShmSize),
+    ulimit: field([], parseUlimits),
+    'cgroup-parent': field('', parseCgroupParent),
+    allow: field([], parseAllow),
+    'no-cache-filters': field([], value => parseStageNames(value, true)),
+    call: field('', parseCall)
+};
+/**
+ * The build options of a table's values (see BuildOptionSettings). A Git context on the GitHub server
+ * (`context`, or a named context) gets github-token as its secret.
+ */
+function buildOptionSettings(values, where) {
+    const { githubToken, ...options } = values;
+    const token = gitAuthSecret({
+        token: githubToken,
+        serverUrl: where.serverUrl,
+        sources: [where.context, ...options.buildContexts.map(c => c.slice(c.indexOf('=') + 1))],
+        secrets: options.secrets
+    });
+    return { ...options, secrets: token ? [...options.secrets, token] : options.secrets };
+}
+/** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
+function describeBuildOptions(o) {
+    const lines = [
+        ['secrets', o.secrets.map(s => s.id).join(', ')],
+        ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
+        ['secret-envs', o.secretEnvs.map(s => `${s.id} (${s.env})`).join(', ')],
+        ['ssh', o.ssh.map(s => s.split('=')[0] ?? '').join(', ')],
+        ['build-contexts', o.buildContexts.map(c => c.slice(0, c.indexOf('='))).join(', ')],
+        ['annotations', o.annotations.length > 0 && `${o.annotations.length}`],
+        ['sbom', o.sbom],
+        ['attests', o.attests.map(attestType).join(', ')],
+        ['outputs', o.outputs.map(outputType).join(', ')],
+        ['load', o.load && 'true'],
+        ['add-hosts', o.addHosts.join(', ')],
+        ['shm-size', o.shmSize],
+        ['ulimit', o.ulimit.join(', ')],
+        ['cgroup-parent', o.cgroupParent],
+        ['allow', o.allow.join(', ')],
+        ['no-cache-filters', o.noCacheFilters.join(', ')],
+        ['call', o.call]
+    ];
+    return lines.flatMap(([name, value]) => (value ? [[name, value]] : []));
+}
+
+;// CONCATENATED MODULE: ./lib/registry/registry-errors.js
+/** Failed registry requests: the error type, which failures are worth retrying, and how URLs are shown. */
+
+
+/** A failed registry request. `url` never carries a password. */
+class RegistryError extends Error {
+    url;
+    /** HTTP status, when the registry answered. */
+    status;
+    /** Network or TLS error code (e.g. ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN), when it did not. */
+    code;
+    constructor(message, details) {
+        super(message);
+        this.name = 'RegistryError';
+        this.url = details.url;
+        this.status = details.status;
+        this.code = details.code;
+    }
+}
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+/** Why a failed registry request is worth another attempt, or undefined when it is not (4xx, TLS, …). */
+function transientRegistryFailure(error) {
+    if (!(error instanceof RegistryError))
+        return undefined;
+    if (error.status === 429)
+        return 'registry rate limit (429)';
+    if (error.status !== undefined && error.status >= 500)
+        return `registry server error (${error.status})`;
+    if (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code))
+        return error.code;
+    return /^Timed out/.test(error.message) ? 'timeout' : undefined;
+}
+/** A URL for messages and logs: a password in it is replaced by `***`. Text that is no URL is kept. */
+function displayUrl(url) {
+    const text = typeof url === 'string' ? url : url.href;
+    if (!URL.canParse(text))
+        return text;
+    const parsed = new URL(text);
+    if (parsed.password === '')
+        return text;
+    parsed.password = '***';
+    return parsed.href;
+}
+/** ': CODE: message; …' from a registry's JSON error body (at most 3 errors, 300 characters), or ''. */
+function registryErrors(body) {
+    const errors = parseJsonObject(body)?.['errors'];
+    if (!Array.isArray(errors))
+        return '';
+    const parts = errors
+        .slice(0, 3)
+        .map((e) => isRecord(e) ? [e['code'], e['message']].filter(x => typeof x === 'string' && x !== '').join(': ') : '')
+        .filter(s => s !== '');
+    const text = parts.join('; ');
+    return text === '' ? '' : `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
+}
+/** A RegistryError that says what failed to reach `url` and what to do about it. */
+function networkError(url, error, via) {
+    const shown = displayUrl(url);
+    const { codes, messages } = errorChain(error);
+    const code = codes.find(c => TLS_VERIFY_CODES.has(c)) ?? codes[0];
+    const detail = messages[messages.length - 1] ?? 'unknown error';
+    const fail = (message) => new RegistryError(message, { url: shown, ...(code ? { code } : {}) });
+    if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
+        return fail(`TLS certificate verification failed for ${url.host} (${code}: ${detail}) at ${shown}. ` +
+            `Give the registry's CA certificate with the \`ca-certs\` input, or list ${url.host} in ` +
+            '`insecure-registries` to skip verification.');
+    }
+    if (codes.includes('ECONNREFUSED'))
+        return fail(`Connection refused by ${url.host}${via} (${shown})`);
+    if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
+        return fail(`Cannot resolve the host name ${url.hostname}${via} (${shown})`);
+    }
+    if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || /wrong version number/i.test(detail)) {
+        return fail(`TLS handshake with ${url.host} failed (${shown}): it looks like the registry speaks plain HTTP; ` +
+            'mark it as an insecure registry (`insecure-registries`) if that is intended.');
+    }
+    return fail(`Request to ${shown}${via} failed: ${code !== undefined ? `${code}: ` : ''}${detail}`);
+}
+const TLS_VERIFY_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'HOSTNAME_MISMATCH'
+]);
+
+;// CONCATENATED MODULE: ./lib/buildx/release.js
+/**
+ * buildx releases, as pure facts: the version grammar, the OS/arch names of the release assets, URL
+ * templates (`buildx-download-url`) and the release's `checksums.txt`. No I/O: input validation uses this
+ * module without pulling in the download code.
+ *
+ * URL templates: placeholders `{version}` (without `v`: 0.13.1), `{os}` (linux, darwin, windows, freebsd),
+ * `{arch}` (amd64, arm64, arm-v7, arm-v6, ppc64le, s390x, riscv64) and `{ext}` (`.exe` on Windows, else
+ * empty), the names buildx's GitHub releases use. `{version}` is required (the tool cache is keyed by
+ * version). The checksum file is `checksums.txt` in the same directory as the binary, unless a separate
+ * checksum URL template (same placeholders) is given.
+ */
+
+/** The GitHub release asset of a buildx version for this runner. */
+const DEFAULT_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}';
+/** Name of the checksum file published next to the release binaries. */
+const CHECKSUMS_FILE = 'checksums.txt';
+/**
+ * The version installed when `buildx-version` is empty and the runner's buildx is missing or older than
+ * the action needs. Pinned (not "latest"): finding the latest release needs the GitHub API, which runners
+ * behind a mirror cannot reach, and a pinned version builds the same way every time.
+ */
+const FALLBACK_BUILDX_VERSION = '0.38.0';
+/** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
+const TOOL_NAME = 'buildx';
+/** A buildx install that failed; the message says what failed and where. */
+class BuildxInstallError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'BuildxInstallError';
+    }
+}
+// ---------------------------------------------------------------------------------------------------------
+// Versions, platforms, URLs
+/**
+ * The `buildx-version` input: '' (use the runner's buildx when it is recent enough), or an exact release
+ * such as 0.13.1, v0.13.1 or 0.14.0-rc1. Returns it without the `v`.
+ */
+function normalizeBuildxVersion(value) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return '';
+    const match = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?)$/.exec(trimmed);
+    if (!match?.[1]) {
+        throw new Error(`"${value}" is not a buildx release version; use an exact version such as 0.13.1 ` +
+            '(or leave it empty to use the runner’s buildx)');
+    }
+    return match[1];
+}
+/** `0.14.0-rc1` -> `0.14.0`, for comparing with what `buildx version` prints. */
+function coreVersion(version) {
+    return version.replace(/-.*$/, '');
+}
+const RELEASE_OS = {
+    linux: 'linux',
+    darwin: 'darwin',
+    win32: 'windows',
+    freebsd: 'freebsd'
+};
+const RELEASE_ARCH = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64'
+};
+/** Node's platform / arch -> the OS and arch in buildx's release asset names. */
+function releasePlatform(platform, arch, armVersion) {
+    const os = RELEASE_OS[platform];
+    if (!os)
+        throw new BuildxInstallError(`buildx has no release for this runner's OS (${platform})`);
+    let releaseArch = RELEASE_ARCH[arch];
+    if (arch === 'arm')
+        releaseArch = armVersion === '6' ? 'arm-v6' : 'arm-v7';
+    if (!releaseArch)
+        throw new BuildxInstallError(`buildx has no release for this runner's architecture (${arch})`);
+    return { os, arch: releaseArch, ext: os === 'windows' ? '.exe' : '' };
+}
+/** `buildx-v0.13.1.linux-amd64`: the file name GitHub releases (and their checksums.txt) use. */
+function releaseAssetName(version, platform) {
+    return `buildx-v${version}.${platform.os}-${platform.arch}${platform.ext}`;
+}
+const PLACEHOLDERS = ['version', 'os', 'arch', 'ext'];
+/** Fills a URL template's placeholders; throws on an unknown placeholder or a result that is no http(s) URL. */
+function renderUrlTemplate(template, version, platform) {
+    const values = { version, ...platform };
+    const rendered = template.trim().replace(/\{([^{}]*)\}/g, (whole, name) => {
+        const key = PLACEHOLDERS.find(p => p === name);
+        if (!key) {
+            throw new Error(`"${template}" has an unknown placeholder ${whole}; use ${PLACEHOLDERS.map(p => `{${p}}`).join(', ')}`);
+        }
+        return values[key];
+    });
+    let url;
+    try {
+        url = new URL(rendered);
+    }
+    catch {
+        throw new Error(`"${template}" does not make a URL (got "${rendered}")`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new Error(`"${template}" is not an http(s) URL`);
+    }
+    return url.href;
+}
+/**
+ * Checks a `buildx-download-url` value ('' is the GitHub default) and returns the template to use. For
+ * inputs.ts: the message names the problem; the caller prefixes the input name.
+ */
+function parseDownloadUrlTemplate(value) {
+    const template = value.trim();
+    if (template === '')
+        return DEFAULT_DOWNLOAD_URL;
+    if (!template.includes('{version}')) {
+        throw new Error(`"${template}" has no {version} placeholder; e.g. ` +
+            'https://mirror.example.com/docker/buildx/v{version}/buildx-v{version}.{os}-{arch}{ext}');
+    }
+    renderUrlTemplate(template, '0.0.0', { os: 'linux', arch: 'amd64', ext: '' });
+    return template;
+}
+/** The checksum file for a binary URL: `checksums.txt` in the same directory. */
+function defaultChecksumUrl(binaryUrl) {
+    return new URL(CHECKSUMS_FILE, binaryUrl).href;
+}
+/** A URL for messages: a password in it is replaced by `***` (one helper, the registry client's). */
+
+// ---------------------------------------------------------------------------------------------------------
+// Checksums
+/**
+ * A sha256sum-style file (`<hex>  <name>` or `<hex> *<name>` lines) -> file name -> lowercase hex. Names
+ * with a directory are also listed under their base name. Lines that are not checksums are skipped.
+ */
+function parseChecksums(text) {
+    const sums = new Map();
+    for (const line of text.split(/\r?\n/)) {
+        const match = /^([0-9a-fA-F]{64}) [ *]?(.+)$/.exec(line.trim());
+        if (!match?.[1] || !match[2])
+            continue;
+        const hex = match[1].toLowerCase();
+        const name = match[2].trim();
+        sums.set(name, hex);
+        const base = name.replace(/^.*\//, '');
+        if (!sums.has(base))
+            sums.set(base, hex);
+    }
+    return sums;
+}
+/**
+ * Compares a file's sha256 with its entry in a checksum file (looked up under each of `names`, first
+ * match wins); throws a BuildxInstallError naming both values and the checksum URL.
+ */
+function verifyChecksum(options) {
+    const { actual, checksums, names, checksumUrl, binaryUrl, tool = 'buildx' } = options;
+    const name = names.find(n => checksums.has(n));
+    const expected = name === undefined ? undefined : checksums.get(name);
+    if (expected === undefined) {
+        const listed = [...checksums.keys()].filter(k => !k.includes('/'));
+        throw new BuildxInstallError(`The checksum file ${displayUrl(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
+            ` (it lists ${listed.length > 0 ? listed.join(', ') : 'no sha256 checksums'}), so the download` +
+            ` from ${displayUrl(binaryUrl)} cannot be verified. Nothing was installed.`);
+    }
+    if (expected !== actual.toLowerCase()) {
+        throw new BuildxInstallError(`Checksum mismatch for ${tool} downloaded from ${displayUrl(binaryUrl)}: expected sha256 ${expected}` +
+            ` (${name ?? ''} in ${displayUrl(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
+            ' not the release file; nothing was installed.');
+    }
+    return expected;
+}
+
 ;// CONCATENATED MODULE: ./lib/buildx/cache.js
 /**
  * The `cache` input's entries: one word (registry or gha) turned into buildx's --cache-from and --cache-to,
@@ -40876,7 +41399,7 @@ function failedCacheExports(steps) {
         .map(step => `${step.name} failed: ${step.error}. The image was built and pushed; the next run starts without this cache`);
 }
 
-;// CONCATENATED MODULE: ./lib/inputs/cache.js
+;// CONCATENATED MODULE: ./lib/inputs/cache-inputs.js
 /**
  * cache-from and cache-to, checked against buildx's cache syntax before anything runs: one entry per line,
  * each `type=TYPE,key=value,...` (a value holding a comma in double quotes), or a bare image reference
@@ -41173,7 +41696,96 @@ function checkDockerfile(shown, file) {
         throw notDockerfile('its first instruction is not one of FROM, ARG or the other Dockerfile instructions');
 }
 
-;// CONCATENATED MODULE: ./lib/inputs/nodes.js
+;// CONCATENATED MODULE: ./lib/buildx/nodes.js
+/**
+ * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
+ * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
+ * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
+ * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
+ */
+
+
+
+/** A daemon reached over TCP (with the remote-tls-* inputs), not through kubectl. */
+function isTcpDaemon(node) {
+    return node.remote === true && node.endpoint.startsWith('tcp://');
+}
+/** A BuildKit pod, reached through kubectl exec (with the kubeconfig input). */
+function isKubePod(node) {
+    return node.remote === true && node.endpoint.startsWith('kube-pod://');
+}
+/** How a node is written in the nodes input (and named in messages). */
+function nodeLabel(node) {
+    return node.remote ? `remote+${node.endpoint}` : node.endpoint;
+}
+/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
+function nodeName(builder, index) {
+    return `${builder}${index}`;
+}
+/**
+ * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
+ * the platforms this node serves, its endpoint last.
+ */
+function appendNodeArgs(options, node, index) {
+    return [
+        'buildx',
+        'create',
+        '--append',
+        '--name',
+        options.name,
+        '--node',
+        nodeName(options.name, index),
+        ...builderOptionArgs(options),
+        '--platform',
+        node.platforms.join(','),
+        '--bootstrap',
+        node.endpoint
+    ];
+}
+/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
+function nodePlacement(builder, platforms, nodes) {
+    const placement = {};
+    for (const platform of platforms) {
+        const index = nodes.findIndex(n => n.platforms.includes(platform));
+        const node = nodes[index];
+        placement[platform] = node
+            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
+            : { node: nodeName(builder, 0), endpoint: '' };
+    }
+    return placement;
+}
+/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
+function runnerPlatforms(platforms, nodes) {
+    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
+}
+/** Output of buildx or docker that means the node's engine cannot be reached at all. */
+const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
+/**
+ * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
+ * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
+ * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
+ */
+async function appendNodes(runner, options, nodes) {
+    for (const [i, node] of nodes.entries()) {
+        const index = i + 1;
+        const name = nodeName(options.name, index);
+        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
+        try {
+            await runChecked(runner, 'docker', appendNodeArgs(options, node, index), { what });
+        }
+        catch (error) {
+            if (error instanceof CommandError && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
+                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
+                    `${lastLine(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
+                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
+                    'with a key in the agent), or remove the line from nodes.', { cause: error });
+            }
+            throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/node-lines.js
 /**
  * The `nodes` input: one `PLATFORMS=ENDPOINT` line per machine joined to the builder, e.g.
  * `linux/arm64,linux/arm/v7=ssh://ci@arm-box.internal` (a Docker engine) or
@@ -41277,316 +41889,14 @@ function parseNodes(value) {
     return nodes;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
-/**
- * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
- * path or as PEM text (often from a secret). Entries are parsed, read and checked with node:crypto when the
- * inputs are read (readCaCerts), and the PEM is written to one file per host for buildkitd.toml's
- * `ca = [...]` (writeCaFiles).
- */
-
-
-
-
-
-
-const DEFAULT_INPUT = 'ca-certs';
-const ENTRY_START = /^([^=]*)=(.*)$/;
-const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
-const PEM_END = /^-----END [^-]*-----/;
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
-const FILE_MODE = 0o644;
-function normalizeLineEndings(text) {
-    return text.replace(/\r\n?/g, '\n');
-}
-/**
- * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
- * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
- * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
- * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
- * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
- * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
- * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
- */
-function parseCaCertsInput(text, input = DEFAULT_INPUT) {
-    const entries = [];
-    let current;
-    const finish = () => {
-        if (current) {
-            const value = current.lines.join('\n').trim();
-            entries.push({
-                host: current.host,
-                source: current.source,
-                value: current.source === 'pem' ? `${value}\n` : value
-            });
-        }
-        current = undefined;
-    };
-    const lines = normalizeLineEndings(text).split('\n');
-    for (const [index, rawLine] of lines.entries()) {
-        const line = rawLine.trim();
-        const lineNumber = index + 1;
-        if (current?.inBlock) {
-            current.lines.push(line);
-            if (PEM_END.test(line))
-                current.inBlock = false;
-            continue;
-        }
-        const start = ENTRY_START.exec(line);
-        if (start) {
-            finish();
-            const host = parseRegistryHost(start[1] ?? '', { input, allowHttpScheme: false }).host;
-            const value = (start[2] ?? '').trim();
-            if (value === '') {
-                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
-            }
-            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
-            current = {
-                host,
-                source,
-                lines: [value],
-                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
-            };
-            continue;
-        }
-        if (line === '')
-            continue;
-        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
-            // The next certificate of a chain.
-            current.lines.push(line);
-            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
-            continue;
-        }
-        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
-            'one entry per line (PEM text may span several lines)');
-    }
-    finish();
-    return entries;
-}
-function describeCertificate(certificate) {
-    const subjectLines = certificate.subject.split('\n');
-    const commonName = subjectLines.find(part => part.startsWith('CN='));
-    const subject = commonName ?? subjectLines.join(', ');
-    const expiry = new Date(certificate.validTo);
-    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
-    return `${subject} (notAfter ${notAfter})`;
-}
-/**
- * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
- * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
- * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
- * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
- */
-function validateCertificatePem(pem, context) {
-    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
-    const text = normalizeLineEndings(pem)
-        .split('\n')
-        .map(line => line.trim())
-        .join('\n');
-    if (/PRIVATE KEY/.test(text)) {
-        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
-            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
-    }
-    const blocks = [...text.matchAll(PEM_BLOCK)];
-    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
-    if (blocks.length === 0 || begins !== blocks.length) {
-        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
-        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
-            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
-    }
-    const normalized = [];
-    const subjects = [];
-    for (const [index, block] of blocks.entries()) {
-        const label = block[1] ?? '';
-        if (block[3] !== label) {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
-                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
-        }
-        if (label !== 'CERTIFICATE') {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
-                'only CERTIFICATE blocks are accepted');
-        }
-        let certificate;
-        try {
-            certificate = new external_node_crypto_.X509Certificate(block[0]);
-        }
-        catch (error) {
-            const reason = typeof error === 'object' && error !== null && 'message' in error
-                ? String(error.message)
-                : String(error);
-            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
-                'expected a PEM-encoded certificate', { cause: error });
-        }
-        normalized.push(certificate.toString().trim());
-        subjects.push(describeCertificate(certificate));
-    }
-    return { pem: `${normalized.join('\n')}\n`, subjects };
-}
-function fileNameFor(host) {
-    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
-}
-/**
- * Reads (for file entries, relative paths from `cwd`) and checks every entry: throws `<input>: ...` naming
- * the host and the file for a file that cannot be read or a value that is not CA certificates.
- */
-function readCaCerts(entries, options) {
-    const input = options.input ?? DEFAULT_INPUT;
-    return entries.map(entry => {
-        if (entry.source === 'pem')
-            return { ...entry, pem: validateCertificatePem(entry.value, { input, host: entry.host }).pem };
-        const file = (0,external_node_path_namespaceObject.resolve)(options.cwd, entry.value);
-        let text;
-        try {
-            text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
-        }
-        catch (error) {
-            const code = errorCode(error) ?? 'unreadable';
-            throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${entry.host} (${code}); ` +
-                'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
-        }
-        return { ...entry, pem: validateCertificatePem(text, { input, host: entry.host, file }).pem };
-    });
-}
-/**
- * Writes one PEM file per host as `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt`
- * (mode 0644; dir created if missing). Several entries for the same host are concatenated into its file.
- * Returns host -> [absolute path].
- */
-async function writeCaFiles(certs, dir) {
-    const pemByHost = new Map();
-    for (const { host, pem } of certs)
-        pemByHost.set(host, [...(pemByHost.get(host) ?? []), pem]);
-    const result = new Map();
-    if (pemByHost.size === 0)
-        return result;
-    const directory = (0,external_node_path_namespaceObject.resolve)(dir);
-    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
-    const usedNames = new Set();
-    for (const [host, pems] of pemByHost) {
-        let name = fileNameFor(host);
-        for (let suffix = 2; usedNames.has(name); suffix++)
-            name = fileNameFor(`${host}-${suffix}`);
-        usedNames.add(name);
-        const path = (0,external_node_path_namespaceObject.join)(directory, name);
-        await (0,promises_namespaceObject.writeFile)(path, pems.join(''), { mode: FILE_MODE });
-        await (0,promises_namespaceObject.chmod)(path, FILE_MODE);
-        result.set(host, [path]);
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/masks.js
-/**
- * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
- * log line, including the lines of commands that echo them. Which inputs carry a secret, and which part of
- * their text it is, their table rows say (`secret(...)`); the step's environment adds its own.
- */
-
-
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
-/** `http://user:secret@proxy:3128` -> `secret` (as written). */
-const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
-/** Every line of any PEM private key in the text (the runner masks line by line), without the armour. */
-function privateKeyLines(text) {
-    return [...text.matchAll(PRIVATE_KEY)].flatMap(block => block[0]
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .filter(line => !line.startsWith('-----')));
-}
-/**
- * Masks what the table's secret inputs carry, the environment's signing password and cache token, and a
- * proxy URL's password.
- */
-function maskSecrets(reporter, fields, getInput, env) {
-    const secrets = secretsOf(fields, getInput);
-    if (env.COSIGN_PASSWORD)
-        secrets.push(env.COSIGN_PASSWORD);
-    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
-    if (env.ACTIONS_RUNTIME_TOKEN)
-        secrets.push(env.ACTIONS_RUNTIME_TOKEN);
-    for (const value of Object.values(proxyEnvironment(env))) {
-        // As written (that is how the builder's command line echoes it) and percent-decoded.
-        const written = URL_PASSWORD.exec(value)?.[1];
-        if (written === undefined)
-            continue;
-        secrets.push(written);
-        try {
-            secrets.push(decodeURIComponent(written));
-        }
-        catch {
-            // not valid percent-encoding: the written form is the only one
-        }
-    }
-    for (const secret of new Set(secrets))
-        reporter.mask(secret);
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
-/**
- * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
- * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
- * build (inputs.ts) and the merge (merge.ts).
- */
-
-
-
-
-
-
-const REGISTRY_FIELDS = {
-    'insecure-registries': field([], value => splitList(value, true).map(v => parseRegistryHost(v, { input: 'insecure-registries', allowHttpScheme: true }))),
-    // A private key pasted here by mistake is masked too.
-    'ca-certs': secret(field([], (value, { cwd }) => readCaCerts(parseCaCertsInput(value, 'ca-certs'), { cwd })), privateKeyLines),
-    registry: field('', value => {
-        if (value === '')
-            return '';
-        const host = parseRegistryHost(value, { input: 'registry', allowHttpScheme: false }).host;
-        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
-        return canonicalRegistry(host);
-    }),
-    username: table_text,
-    password: secret(table_text)
-};
-const REGISTRY_RULES = [
-    {
-        input: 'password',
-        reads: ['username'],
-        check: v => v.username !== '' && v.password === ''
-            ? 'username and password go together; set both or neither'
-            : undefined
-    },
-    {
-        input: 'username',
-        reads: ['password'],
-        check: v => v.username === '' && v.password !== ''
-            ? 'username and password go together; set both or neither'
-            : undefined
-    },
-    {
-        input: 'registry',
-        reads: ['username'],
-        check: v => v.username !== '' && v.registry === ''
-            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
-            : undefined
-    }
-];
-/** The login the inputs give (username and password for registry), or undefined without one. */
-function loginOf(inputs) {
-    return inputs.username
-        ? { registry: inputs.registry, username: inputs.username, password: inputs.password }
-        : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/remote-access.js
+;// CONCATENATED MODULE: ./lib/inputs/remote-access-inputs.js
 /**
  * How the step reaches the BuildKit daemons of `nodes`: the TLS material for `remote+tcp://` nodes
  * (remote-tls-ca, remote-tls-cert, remote-tls-key: each PEM text, often from a secret, or a file path;
  * remote-tls-server-name), and the kubeconfig for `remote+kube-pod://` nodes (the file's text, from a
  * secret). Checked here, before any command: each PEM must be what it claims to be (the key is parsed by
  * node:crypto; its text never appears in a message), cert and key come together, the kubeconfig is a
- * kubeconfig, and each is given only with a node that uses it. run/remote-access.ts writes them to private
+ * kubeconfig, and each is given only with a node that uses it. run/remote-access-files.ts writes them to private
  * files.
  */
 
@@ -41733,257 +42043,6 @@ const REMOTE_ACCESS_RULES = [
         reads: ['nodes'],
         check: v => v[input] && !hasTcpNode(v.nodes)
             ? 'is only for remote+tcp:// lines of nodes, and there is none; remove it or add the node'
-            : undefined
-    }))
-];
-
-;// CONCATENATED MODULE: ./lib/cosign/cosign.js
-/**
- * cosign's command lines, from pure functions: signing an image by digest with a key (the index and,
- * recursively, every manifest it lists), the public key of that key, and verifying a signature against the
- * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
- * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
- */
-const SIGN_MODES = ['false', 'key', 'keyless'];
-function registryFlags(registry) {
-    const flags = [];
-    if (registry.plainHttp)
-        flags.push('--allow-http-registry');
-    if (registry.insecure)
-        flags.push('--allow-insecure-registry');
-    if (registry.caFile)
-        flags.push('--registry-cacert', registry.caFile);
-    return flags;
-}
-/**
- * Signs the image and each manifest of its index. With a key and no transparency log, cosign 3 is told to
- * use no signing config (which would name sigstore's public services) and to upload nothing. Keyless, the
- * identity token goes in SIGSTORE_ID_TOKEN, never in argv.
- */
-function signArgs(options) {
-    const { signer } = options;
-    const how = 'keyFile' in signer
-        ? [
-            '--key',
-            signer.keyFile,
-            ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false'])
-        ]
-        : [
-            ...(signer.signingConfig ? ['--signing-config', signer.signingConfig] : []),
-            ...(signer.trustedRoot ? ['--trusted-root', signer.trustedRoot] : [])
-        ];
-    return ['sign', '--yes', ...how, '--recursive', ...registryFlags(options.registry), options.reference];
-}
-function verifyArgs(options) {
-    const { verifier } = options;
-    const how = 'publicKeyFile' in verifier
-        ? ['--key', verifier.publicKeyFile]
-        : [
-            '--certificate-identity',
-            verifier.identity,
-            '--certificate-oidc-issuer',
-            verifier.issuer,
-            ...(verifier.trustedRoot ? ['--trusted-root', verifier.trustedRoot] : [])
-        ];
-    return [
-        'verify',
-        ...how,
-        ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
-        ...registryFlags(options.registry),
-        options.reference
-    ];
-}
-/** `cosign public-key --key FILE` prints the key's public half (PEM). */
-function publicKeyArgs(keyFile) {
-    return ['public-key', '--key', keyFile];
-}
-/**
- * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
- * they keep next to it (cosign.pub), or the identity; files by the names users give them (CA.pem,
- * trusted_root.json), the registry flags only where the registry needs them. Shell-quoted where needed.
- */
-function verifyCommand(options) {
-    const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
-    const verifier = 'publicKeyFile' in options.verifier
-        ? { publicKeyFile: 'cosign.pub' }
-        : { ...options.verifier, trustedRoot: options.verifier.trustedRoot ? 'trusted_root.json' : '' };
-    return ['cosign', ...verifyArgs({ ...options, registry, verifier })].map(shellWord).join(' ');
-}
-function shellWord(word) {
-    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./lib/cosign/identity.js
-/**
- * Keyless signing's identity: the CI job's OIDC token (GitHub's for the audience sigstore, requested with
- * the job's id-token permission; on GitLab and elsewhere the SIGSTORE_ID_TOKEN a job defines), and what
- * Fulcio writes from it into the certificate, which `cosign verify` must be told: the identity (GitHub: the
- * workflow that ran, `https://github.com/OWNER/REPO/.github/workflows/F.yml@REF`; GitLab: the CI config,
- * `https://gitlab.com/GROUP/PROJECT//.gitlab-ci.yml@REF`; else the verified email, or the subject) and the
- * issuer.
- */
-/** The claims of a JWT, read without checking its signature (Fulcio checks it). */
-function tokenClaims(token) {
-    const payload = token.split('.')[1];
-    if (payload === undefined)
-        throw new Error('the identity token is not a JWT (no payload)');
-    try {
-        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
-            throw new Error('not an object');
-        return claims;
-    }
-    catch {
-        throw new Error('the identity token is not a JWT (its payload is not JSON)');
-    }
-}
-const identity_text = (value) => (typeof value === 'string' ? value : '');
-/** The identity and issuer Fulcio puts in the certificate for this token, as Fulcio derives them. */
-function signerIdentity(claims) {
-    const issuer = identity_text(claims['iss']);
-    if (issuer === '')
-        throw new Error('the identity token names no issuer (iss)');
-    const workflow = identity_text(claims['job_workflow_ref']);
-    if (workflow !== '' && issuer === 'https://token.actions.githubusercontent.com')
-        return { identity: `https://github.com/${workflow}`, issuer };
-    const ciConfig = identity_text(claims['ci_config_ref_uri']);
-    if (ciConfig !== '')
-        return { identity: `https://${ciConfig}`, issuer };
-    const email = identity_text(claims['email']);
-    if (email !== '' && claims['email_verified'] === true)
-        return { identity: email, issuer };
-    const subject = identity_text(claims['sub']);
-    if (subject === '')
-        throw new Error('the identity token names no subject (sub)');
-    return { identity: subject, issuer };
-}
-/**
- * The job's identity token: SIGSTORE_ID_TOKEN when the job defines it (GitLab's id_tokens, any CI), else
- * GitHub's, requested for the audience sigstore. Without either, says what the job needs.
- */
-async function identityToken(env, request) {
-    const given = env.SIGSTORE_ID_TOKEN?.trim();
-    if (given)
-        return given;
-    if (hasGithubTokenService(env))
-        return request('sigstore');
-    throw new Error(`sign: ${NO_IDENTITY}`);
-}
-/** Whether the job can have an identity token: its own SIGSTORE_ID_TOKEN, or GitHub's token service. */
-function hasIdentity(env) {
-    return Boolean(env.SIGSTORE_ID_TOKEN?.trim()) || hasGithubTokenService(env);
-}
-function hasGithubTokenService(env) {
-    return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-}
-/** What a job without an identity token needs, for keyless. */
-const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the job "permissions: id-token: write"; on GitLab ' +
-    'define id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore; elsewhere set SIGSTORE_ID_TOKEN to a token your Fulcio ' +
-    'accepts';
-
-;// CONCATENATED MODULE: ./lib/inputs/signing.js
-/**
- * The signing inputs: `sign` (false, or key: cosign with a private key), `sign-key` (the key as
- * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
- * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
- * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
- * push. cosign/sign-image.ts signs.
- */
-
-
-
-
-
-
-
-/** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
-const signing_PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
-/**
- * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
- * them apart. A file that cannot be read is named as written, with `advice` after it.
- */
-function textOrFile(value, cwd, isText, advice = '') {
-    if (isText)
-        return value;
-    try {
-        return external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.resolve(cwd, value), 'utf8');
-    }
-    catch (error) {
-        throw new Error(`cannot read ${JSON.stringify(value)} (${errorCode(error) ?? 'unreadable'}, relative paths start at ${cwd})` +
-            (advice ? `; ${advice}` : ''), { cause: error });
-    }
-}
-/** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
-function parseSignKey(value, cwd) {
-    if (value === '')
-        return '';
-    const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path';
-    const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n');
-    if (!signing_PRIVATE_KEY.test(pem))
-        throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
-            'writes it); give the text of cosign.key or its path');
-    return pem.endsWith('\n') ? pem : `${pem}\n`;
-}
-const SIGNING_FIELDS = {
-    sign: field('false', (value, { env }) => {
-        const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase());
-        if (mode === undefined)
-            throw new Error(`"${value}" is not a way to sign; use false, key or keyless`);
-        // Known now, not after the build: the job can have no identity token.
-        if (mode === 'keyless' && !hasIdentity(env))
-            throw new Error(NO_IDENTITY);
-        return mode;
-    }),
-    'sign-key': secret(field('', (value, { cwd }) => parseSignKey(value, cwd)), privateKeyLines),
-    'sign-key-password': secret(table_text),
-    'sign-transparency-log': bool(true),
-    'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
-    'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
-};
-/**
- * A sigstore JSON document (a signing config, a trusted root) as text or a path from `cwd`: JSON whose
- * mediaType names what it must be.
- */
-function parseSigstoreJson(value, cwd, kind) {
-    if (value === '')
-        return '';
-    const text = textOrFile(value, cwd, value.trimStart().startsWith('{'));
-    let mediaType;
-    try {
-        mediaType = JSON.parse(text).mediaType;
-    }
-    catch {
-        throw new Error('is not JSON; give the file (or its text) that your sigstore instance publishes');
-    }
-    if (typeof mediaType !== 'string' || !mediaType.startsWith(`application/vnd.dev.sigstore.${kind}`))
-        throw new Error(`is not a sigstore ${kind === 'trustedroot' ? 'trusted root' : 'signing config'} (its mediaType is not application/vnd.dev.sigstore.${kind}...)`);
-    return text;
-}
-/** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
-const SIGNING_RULES = [
-    {
-        input: 'sign',
-        reads: ['sign-key'],
-        check: v => v.sign === 'key' && v['sign-key'] === ''
-            ? 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)'
-            : undefined
-    },
-    {
-        input: 'sign-key',
-        reads: ['sign'],
-        check: v => {
-            if (v['sign-key'] === '' || v.sign === 'key')
-                return undefined;
-            return v.sign === 'keyless'
-                ? "is given, but keyless signs with the job's identity; remove sign-key, or set sign: key"
-                : 'is given but sign is false; set sign: key to sign';
-        }
-    },
-    ...['sign-signing-config', 'sign-trusted-root'].map((input) => ({
-        input,
-        reads: ['sign'],
-        check: v => v[input] !== '' && v.sign !== 'keyless'
-            ? 'is for sign: keyless with your own sigstore instance; remove it, or set sign: keyless'
             : undefined
     }))
 ];
@@ -42426,6 +42485,37 @@ async function runBuild(runner, options) {
     return { steps: progress.result() };
 }
 
+;// CONCATENATED MODULE: ./lib/buildkitd/gc.js
+/** BuildKit cannot do much below this: a base image alone is often larger. */
+const MIN_CACHE_BYTES = 100e6;
+/** 1234567890 -> '1.23 GB' (decimal units, as `docker buildx du` shows them). */
+function formatBytes(bytes) {
+    const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < units.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${unit === 0 ? value : value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ${units[unit] ?? 'B'}`;
+}
+/** The [worker.oci] keys that hold the cache to `maxBytes` on BuildKit old and new; {} without a budget. */
+function cacheBudgetConfig(maxBytes) {
+    if (maxBytes === undefined)
+        return {};
+    return {
+        worker: {
+            oci: {
+                gc: true,
+                // BuildKit < 0.17: the size its default GC policies prune to. >= 0.17: read as reservedSpace.
+                gckeepstorage: maxBytes,
+                // BuildKit >= 0.17: the most the cache may use before GC prunes it.
+                maxUsedSpace: maxBytes
+            }
+        }
+    };
+}
+
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 ;// CONCATENATED MODULE: ./lib/docker/smoke.js
@@ -42645,7 +42735,7 @@ const RUNTIME_RULES = [
             ? 'runs the pushed image of every platform, so it needs push: true'
             : undefined
     },
-    // With push, the image is loaded from the registry under its tags after the checks (run/load.ts); a push
+    // With push, the image is loaded from the registry under its tags after the checks (publish/load.ts); a push
     // by digest puts no tag, so there would be no name to load it under.
     {
         input: 'load',
@@ -42913,6 +43003,163 @@ function readInputs(source, cwd, env = {}) {
         }),
         warnings
     };
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/du.js
+/** The `Reclaimable:` and `Total:` lines at the end of `docker buildx du`; undefined when absent. */
+function parseDiskUse(output) {
+    const total = /^Total:\s*(\S+)/m.exec(output)?.[1];
+    if (total === undefined)
+        return undefined;
+    return { total, reclaimable: /^Reclaimable:\s*(\S+)/m.exec(output)?.[1] ?? '' };
+}
+/** Asks buildx; a builder that cannot tell (or a buildx without `du`) gives undefined, not an error. */
+async function builderDiskUse(runner, builder) {
+    const result = await runner.run('docker', ['buildx', 'du', '--builder', builder], { silent: true });
+    return result.exitCode === 0 ? parseDiskUse(result.stdout) : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/docker/engine.js
+/**
+ * Facts about the Docker engine the job talks to (DOCKER_HOST or the default socket): its image store, its
+ * platform, and the IDs it gives images, each read with one quiet docker command.
+ */
+
+
+/** The snapshotter driver-type that marks the containerd image store (multi-platform images load). */
+const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
+/** The engine's storage driver and whether it is the containerd image store. */
+async function imageStore(runner) {
+    return parseImageStore(await ask(runner, ['info', '--format', '{{.Driver}}|{{json .DriverStatus}}']));
+}
+/** Parses `{{.Driver}}|{{json .DriverStatus}}`, e.g. `overlayfs|[["driver-type","io.containerd.snapshotter.v1"]]`. */
+function parseImageStore(output) {
+    const line = output.trim();
+    const bar = line.indexOf('|');
+    const driver = bar === -1 ? line : line.slice(0, bar);
+    let status;
+    try {
+        status = JSON.parse(bar === -1 ? '[]' : line.slice(bar + 1));
+    }
+    catch {
+        status = [];
+    }
+    const containerd = Array.isArray(status) &&
+        status.some((entry) => Array.isArray(entry) && entry[0] === 'driver-type' && entry[1] === CONTAINERD_SNAPSHOTTER);
+    return { driver, containerd };
+}
+/** The engine's own platform (`docker version`: the server's OS and architecture), e.g. linux/arm64. */
+async function enginePlatform(runner) {
+    return normalizePlatform((await ask(runner, ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'])).trim());
+}
+/**
+ * The engine's image ID of each reference (a name or an ID), as `docker image inspect` shows it: the
+ * config digest on the classic store, the manifest or index digest on the containerd store.
+ */
+async function imageIds(runner, references) {
+    const output = await ask(runner, ['image', 'inspect', '--format', '{{.Id}}', ...references]);
+    return output
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line !== '');
+}
+/** What a quiet docker command prints; a failure is a CommandError named after its first words. */
+async function ask(runner, args) {
+    const what = `docker ${args.slice(0, args[0] === 'image' ? 2 : 1).join(' ')}`;
+    return (await runChecked(runner, 'docker', args, { silent: true, what })).stdout;
+}
+
+;// CONCATENATED MODULE: ./lib/run/build-checks.js
+
+async function checkLoad(runner, inputs) {
+    // With push, one platform is loaded from the registry after the checks (load.ts).
+    if (!inputs.buildOptions.load || inputs.push || inputs.platforms.length < 2)
+        return;
+    const store = await imageStore(runner);
+    if (store.containerd)
+        return;
+    throw new Error(`load: the Docker engine keeps images in its classic store (storage driver ${store.driver || 'unknown'}), ` +
+        `which cannot hold the ${inputs.platforms.length} platforms of one image. Turn on the containerd image ` +
+        'store ("features": {"containerd-snapshotter": true} in daemon.json), load a single platform, or push.');
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/describe.js
+
+
+
+const hosts = (list) => list.map(h => (h.http ? `http://${h.host}` : h.host)).join(', ');
+const cacheTypes = (entries) => entries.map(e => /(?:^|,)type=([^,]*)/.exec(e)?.[1] ?? 'registry').join(', ');
+/** `key (transparency log: no)`, `keyless (your own sigstore instance)`: no key, no password. */
+function signing(inputs) {
+    const own = inputs.sign === 'keyless' && inputs.signSigningConfig !== '' ? ', your own sigstore instance' : '';
+    return `${inputs.sign} (transparency log: ${inputs.signTransparencyLog ? 'yes' : 'no'}${own})`;
+}
+function describeInputs(inputs) {
+    const lines = [
+        ['platforms', inputs.platforms.join(', ')],
+        ['tags', inputs.tags.join(', ') || '(none)'],
+        ['push', inputs.pushByDigest ? 'true, by digest (no tag)' : String(inputs.push)],
+        ['context', inputs.context],
+        ['file', inputs.file || '(Dockerfile in the context)'],
+        [
+            'builder',
+            inputs.builderName ? `${inputs.builderName}${inputs.reuseBuilder ? ' (reuse)' : ''}` : '(unique name)'
+        ],
+        ['buildkit-image', inputs.buildkitImage],
+        ['buildx-version', inputs.buildxVersion || "(the runner's if recent enough)"],
+        ['qemu', `${inputs.qemu} (${inputs.qemuImage})`],
+        ['host-network', String(inputs.hostNetwork)],
+        ['network', inputs.network || 'default'],
+        ['proxy', String(inputs.proxy)],
+        ['retries', String(inputs.retries)],
+        [
+            'check-binaries',
+            inputs.checkBinaries === 'false'
+                ? 'false'
+                : `${inputs.checkBinaries} (up to ${Math.round(inputs.checkBinariesBudget / 1024 / 1024)} MiB of layers per platform)`
+        ],
+        ['media-types', inputs.mediaTypes]
+    ];
+    for (const node of inputs.nodes)
+        lines.push(['node', `${node.platforms.join(', ')} on ${nodeLabel(node)}`]);
+    if (inputs.smokeTest.length > 0)
+        lines.push([
+            'smoke-test',
+            `${inputs.smokeTest.join(' ')} (at most ${inputs.smokeTestTimeout} s per platform)`
+        ]);
+    if (inputs.cacheMaxSize !== undefined)
+        lines.push(['cache-max-size', formatBytes(inputs.cacheMaxSize)]);
+    if (inputs.sign !== 'false')
+        lines.push(['sign', signing(inputs)]);
+    if (inputs.insecureRegistries.length > 0)
+        lines.push(['insecure-registries', hosts(inputs.insecureRegistries)]);
+    if (inputs.caCerts.length > 0) {
+        const certs = inputs.caCerts.map(c => c.source === 'file' ? `${c.host} (${c.value})` : `${c.host} (PEM)`);
+        lines.push(['ca-certs', certs.join(', ')]);
+    }
+    for (const [registry, mirrors] of inputs.registryMirrors)
+        lines.push(['registry-mirrors', `${registry} -> ${hosts(mirrors)}`]);
+    if (inputs.buildkitdConfig)
+        lines.push(['buildkitd-config', inputs.buildkitdConfig]);
+    if (inputs.buildkitdConfigInline) {
+        const count = inputs.buildkitdConfigInline.split('\n').length;
+        lines.push(['buildkitd-config-inline', `${count} line${count === 1 ? '' : 's'} of TOML`]);
+    }
+    if (inputs.registry) {
+        lines.push([
+            'login',
+            inputs.username ? `${inputs.registry} (username and password given)` : inputs.registry
+        ]);
+    }
+    // Cache entries may carry credentials (s3 keys): only their types are shown.
+    if (inputs.cache)
+        lines.push(['cache', `${inputs.cache}, one per platform`]);
+    if (inputs.cacheFrom.length > 0)
+        lines.push(['cache-from', cacheTypes(inputs.cacheFrom)]);
+    if (inputs.cacheTo.length > 0)
+        lines.push(['cache-to', cacheTypes(inputs.cacheTo)]);
+    lines.push(...describeBuildOptions(inputs.buildOptions));
+    return lines.map(([name, value]) => `${name}: ${value}`);
 }
 
 ;// CONCATENATED MODULE: ./lib/run/emulation.js
@@ -45347,10 +45594,10 @@ function _unique(values) {
 //# sourceMappingURL=tool-cache.js.map
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./lib/buildx/cli.js
+;// CONCATENATED MODULE: ./lib/buildx/buildx-cli.js
 /**
  * Which buildx this job runs, and how a command reaches it: the runner's `docker buildx` plugin, or a
- * downloaded release run standalone (see buildx-install.ts). The post step needs only this module.
+ * downloaded release run standalone (see install.ts). The post step needs only this module.
  */
 
 
@@ -45623,7 +45870,7 @@ function downloadFailure(error) {
     return messageOf(error);
 }
 
-;// CONCATENATED MODULE: ./lib/cosign/install.js
+;// CONCATENATED MODULE: ./lib/cosign/cosign-install.js
 /**
  * Which cosign signs: the runner's own when it is cosign 3 or newer (or a build that reports no release,
  * such as a distribution's package), else the pinned release from the tool cache, downloaded once from
@@ -45965,7 +46212,7 @@ function writeSummary(reporter, options) {
     return reporter.appendSummary(summaryHtml(options));
 }
 
-;// CONCATENATED MODULE: ./lib/run/smoke-test.js
+;// CONCATENATED MODULE: ./lib/publish/smoke-test.js
 /** The smoke-test phase: the pushed image of every platform run once, results logged, set and summarised. */
 
 
@@ -46011,14 +46258,6 @@ function smokeResultsJson(results) {
 
 
 
-/** Logs the digests: the index, where it was checked, and each platform's manifest. */
-function logDigests(reporter, report) {
-    const where = report.verified.join(', ') || 'no registry (push is false)';
-    reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`);
-    for (const [platform, digest] of Object.entries(report.platforms))
-        reporter.info(`${platform}  ${digest}`);
-    return report;
-}
 /** Sets the step outputs (builder-name is set as soon as the name is known) and writes the job summary. */
 async function publishOutputs(reporter, result) {
     const { report, emulation } = result;
@@ -46081,7 +46320,7 @@ function reportFailure(reporter, error) {
 /**
  * Which buildx this job runs: the runner's `docker buildx` when it is recent enough, else (or when
  * `buildx-version` names a release) a release from the tool cache or downloaded (see install.ts).
- * Everything that runs buildx then goes through the chosen `BuildxCli` (see cli.ts).
+ * Everything that runs buildx then goes through the chosen `BuildxCli` (see buildx-cli.ts).
  */
 
 
@@ -46616,7 +46855,7 @@ async function createOrReuse(options, runner) {
     return 'created';
 }
 
-;// CONCATENATED MODULE: ./lib/run/nodes.js
+;// CONCATENATED MODULE: ./lib/run/node-placement.js
 /** Builder nodes in a run: which ones join, and which node builds each platform (for the summary). */
 
 /** The inputs with only the nodes that build at least one platform asked for (others would only start). */
@@ -47814,7 +48053,7 @@ async function buildImage(options) {
     return reporter.group('Build time per platform', () => reportTimings(reporter, build.steps, inputs.platforms, emulated));
 }
 
-;// CONCATENATED MODULE: ./lib/run/phases.js
+;// CONCATENATED MODULE: ./lib/core/phases.js
 const PHASE_TIMINGS = 'phase-timings';
 class PhaseClock {
     now;
@@ -48427,7 +48666,7 @@ function checkProgram(view, config, architecture) {
     return problem ? { status: 'wrong', path, problem } : { status: 'ok', path };
 }
 
-;// CONCATENATED MODULE: ./lib/run/binaries-check.js
+;// CONCATENATED MODULE: ./lib/publish/binaries-check.js
 /**
  * The binaries check of one platform's image: the layers this build added are read from the registry
  * (top first, within a byte budget), their ELF files compared with the platform, and the program the
@@ -48521,7 +48760,7 @@ function mib(bytes) {
     return `${value.toFixed(value < 10 ? 2 : 0)} MiB`;
 }
 
-;// CONCATENATED MODULE: ./lib/run/content-checks.js
+;// CONCATENATED MODULE: ./lib/publish/content-checks.js
 /**
  * What the pushed image holds, checked before any tag points at it: the index structure (oci/index-checks)
  * from the index, the manifests it lists and their configs, and the binaries of each platform
@@ -48803,7 +49042,7 @@ function digests_platformOf(value) {
     return typeof variant === 'string' && variant !== '' ? { os, architecture, variant } : { os, architecture };
 }
 
-;// CONCATENATED MODULE: ./lib/run/verify.js
+;// CONCATENATED MODULE: ./lib/publish/read-back.js
 /**
  * The digests this action reports: the index digest from buildx's metadata file, checked against what the
  * registry serves (one manifest fetch per pushed repository, talking to each registry the way BuildKit
@@ -48885,8 +49124,16 @@ async function movedTag(client, tag, digest, retry) {
     const now = head?.digest ?? '';
     return now !== digest && (head === undefined || now !== '') ? { tag: name, served: now } : undefined;
 }
+/** Logs the digests: the index, where it was checked, and each platform's manifest. */
+function logDigests(reporter, report) {
+    const where = report.verified.join(', ') || 'no registry (push is false)';
+    reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`);
+    for (const [platform, digest] of Object.entries(report.platforms))
+        reporter.info(`${platform}  ${digest}`);
+    return report;
+}
 
-;// CONCATENATED MODULE: ./lib/run/tags.js
+;// CONCATENATED MODULE: ./lib/publish/tags.js
 /**
  * Tags are put last: the image was pushed by digest, read back and checked; only then is its index PUT
  * under each tag (one manifest PUT per tag). A failed check never gets here, so every tag still points
@@ -49131,7 +49378,7 @@ function annotation(descriptor, key) {
     return typeof value === 'string' ? value : undefined;
 }
 
-;// CONCATENATED MODULE: ./lib/run/load.js
+;// CONCATENATED MODULE: ./lib/publish/load.js
 /**
  * `load` with `push`: once the pushed image has passed its checks and its tags are in place, the image of
  * the engine's platform is copied from the registry into the Docker engine under every tag, so that later
@@ -49220,8 +49467,7 @@ async function loadedImageId(runner, tags, metadata) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./lib/run/publish.js
-
+;// CONCATENATED MODULE: ./lib/publish/publish.js
 
 
 
@@ -49274,8 +49520,9 @@ async function publishImage(options) {
         })))
         : undefined;
     const withSmoke = smoke ? { smoke } : {};
-    if (smoke && smokeFailure(smoke, inputs.smokeTest))
-        return { report: digests, ...withSmoke };
+    const failure = smoke ? smokeFailure(smoke, inputs.smokeTest) : undefined;
+    if (failure)
+        return { report: digests, ...withSmoke, smokeFailure: failure };
     // What passed the checks is signed (and the signature verified) before any tag points at it.
     const signed = inputs.sign !== 'false'
         ? {
@@ -49445,7 +49692,7 @@ function useRunDockerConfig(deps, inputs, work, readers = 'docker and buildx use
     return { deps: { ...deps, runner }, dockerConfigDir: created.dir };
 }
 
-;// CONCATENATED MODULE: ./lib/run/remote-access.js
+;// CONCATENATED MODULE: ./lib/run/remote-access-files.js
 /**
  * What the remote driver needs as files: the TLS material of remote+tcp:// nodes (it takes paths) and the
  * kubeconfig of remote+kube-pod:// nodes (kubectl reads KUBECONFIG). Text from the inputs is written to
@@ -49498,7 +49745,6 @@ function withKubeconfig(deps, inputs, work) {
 /**
  * One run of the action, in order. Each phase lives in its own module; this file is the table of contents.
  */
-
 
 
 
@@ -49607,7 +49853,7 @@ async function run(jobDeps, inputs, clock) {
     if (!timings)
         return; // call: check (outline, targets): nothing was built, pushed or exported
     const registries = openRegistries({ ...access, runner });
-    const { report, smoke, loaded, signatureVerifyCommand } = await publishImage({
+    const { report, smoke, smokeFailure: failure, loaded, signatureVerifyCommand } = await publishImage({
         ...step,
         registries,
         builtSince,
@@ -49640,13 +49886,12 @@ async function run(jobDeps, inputs, clock) {
         });
     });
     // After the summary and outputs, so that they show every platform's result.
-    const failure = smoke ? smokeFailure(smoke, inputs.smokeTest) : undefined;
     if (failure)
         throw failure;
 }
 function hintContext(inputs) {
     return {
-        loginRegistry: inputs.username ? inputs.registry : '',
+        loginRegistry: loginOf(inputs)?.registry ?? '',
         retries: inputs.retries,
         insecureRegistries: inputs.insecureRegistries.filter(r => r.http).map(r => r.host)
     };
@@ -49712,118 +49957,7 @@ async function attemptTo(reporter, title, fn) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/cli/outputs.js
-/** Outputs whose value is JSON text: --json prints them as JSON values, not as strings. */
-const JSON_OUTPUTS = new Set(['platform-digests', 'metadata', 'smoke-results']);
-/**
- * Outputs left out of the dotenv file: GitLab refuses a dotenv report over 5 KB, and buildx's metadata
- * alone can exceed it, as can the smoke test's output of several platforms. They stay in --json.
- */
-const DOTENV_OMITTED = new Set(['metadata', 'smoke-results']);
-/** The dotenv key of an output: `platform-digests` -> `PLATFORM_DIGESTS`. */
-function dotenvKey(name) {
-    return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-}
-/** Every declared output, in action.yml's order; one the run did not set is ''. */
-function declared(specs, values) {
-    return specs.map(spec => [spec.name, values[spec.name] ?? '']);
-}
-/** The outputs as one JSON object (JSON-valued outputs nested as values), pretty-printed. */
-function formatJson(specs, values) {
-    const out = {};
-    for (const [name, value] of declared(specs, values)) {
-        out[name] = JSON_OUTPUTS.has(name) && value !== '' ? JSON.parse(value) : value;
-    }
-    return `${JSON.stringify(out, null, 2)}\n`;
-}
-/**
- * KEY=value lines in the subset of dotenv GitLab accepts: no quotes (they would be kept as part of the
- * value), no comments, no blank lines, one line per value. JSON values are written compact, which keeps
- * them on one line without spaces.
- */
-function formatDotenv(specs, values) {
-    const lines = [];
-    for (const [name, raw] of declared(specs, values)) {
-        if (DOTENV_OMITTED.has(name))
-            continue;
-        const value = JSON_OUTPUTS.has(name) && raw !== '' ? JSON.stringify(JSON.parse(raw)) : raw;
-        if (/[\r\n]/.test(value))
-            throw new Error(`output ${name} spans several lines; dotenv cannot hold it`);
-        lines.push(`${dotenvKey(name)}=${value}`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./lib/cli/session.js
-/**
- * What every command shares around the action's own code: a private temporary directory (RUNNER_TEMP,
- * removed afterwards), the tool cache a downloaded buildx is kept in, the outputs the run set printed as
- * --json and written as --dotenv, and SIGINT / SIGTERM turned into a promise.
- */
-
-
-
-
-/** The exit status of a run stopped by a signal, as shells report it. */
-const SIGNAL_STATUS = { SIGINT: 130, SIGTERM: 143 };
-const SIGNALS = ['SIGINT', 'SIGTERM'];
-/**
- * Gives the run a temporary directory of its own (RUNNER_TEMP) and returns it; the caller removes it. A
- * downloaded buildx (buildx-version) is kept between runs, as the runner's tool cache keeps it.
- */
-function runDirectory(env) {
-    const dir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'multiarch-build-push-'));
-    env.RUNNER_TEMP = dir;
-    if (!env.RUNNER_TOOL_CACHE) {
-        const cache = env.XDG_CACHE_HOME || external_node_path_namespaceObject.join(env.HOME || external_node_os_namespaceObject.homedir(), '.cache');
-        env.RUNNER_TOOL_CACHE = external_node_path_namespaceObject.join(cache, 'multiarch-build-push', 'tools');
-    }
-    return dir;
-}
-/** The outputs the run set: --dotenv FILE written, --json printed, the digest shown. */
-function emitOutputs(specs, args, capture) {
-    const outputs = Object.fromEntries(capture.reporter.outputs);
-    if (args.dotenv)
-        external_node_fs_namespaceObject.writeFileSync(args.dotenv, formatDotenv(specs, outputs));
-    if (args.json)
-        capture.stdout(formatJson(specs, outputs));
-    if (outputs.digest)
-        capture.reporter.info(`done: ${outputs.digest}`);
-}
-/**
- * Listens for SIGINT and SIGTERM: the first one is announced and `onFirst` runs (stop starting
- * commands); another one only says the cleanup goes on.
- */
-function listenForSignals(signals, log, onFirst) {
-    let stopped;
-    let onSignal = () => undefined;
-    const signalled = new Promise(resolve => {
-        onSignal = signal => {
-            if (stopped) {
-                log.info(`${signal} again: still cleaning up, please wait`);
-                return;
-            }
-            stopped = signal;
-            log.info(`${signal} received: stopping the run and cleaning up`);
-            onFirst();
-            resolve(signal);
-        };
-    });
-    for (const signal of SIGNALS)
-        signals.on(signal, onSignal);
-    return {
-        signalled,
-        get signal() {
-            return stopped;
-        },
-        dispose: () => {
-            for (const signal of SIGNALS)
-                signals.off(signal, onSignal);
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/cli/build.js
+;// CONCATENATED MODULE: ./lib/cli/build-command.js
 /**
  * The build command: the action's own run (runMain) and then its post step (runPost), in one process,
  * both speaking through the same terminal reporter: the state main saved (kept in memory) is what the
@@ -49837,13 +49971,6 @@ function listenForSignals(signals, log, onFirst) {
 
 
 
-
-
-
-/** The inputs as the action reads them: trimmed, '' when not given (action.yml's default then applies). */
-function inputSource(args) {
-    return name => (args.inputs.get(name) ?? '').trim();
-}
 /**
  * Runs `read` (an action's input reader) before anything runs; its input problems become a UsageError
  * worded with flags.
@@ -49889,54 +50016,40 @@ class CancellableRunner {
         }
     }
 }
-/** Runs the build command; returns the exit status. */
-async function build_runBuild(args, capture, deps) {
-    const { env } = deps;
+/** Runs the build command (the action's main, then its post step); returns the exit status. */
+function runBuildCommand(args, capture, deps) {
     const { reporter } = capture;
-    const dir = runDirectory(env);
     const post = { reporter, runner: deps.runner(reporter) };
     const runner = new CancellableRunner(post.runner);
-    const interruption = listenForSignals(deps.signals, reporter, () => {
-        runner.cancel();
-    });
-    try {
-        const main = runMain({
-            ...defaultDeps({ reporter, getInput: inputSource(args) }),
-            ...deps.main,
-            runner,
-            env,
-            cwd: deps.cwd
-        }).then(() => true, (error) => ({ error }));
-        const first = await Promise.race([main, interruption.signalled]);
-        if (typeof first === 'string') {
-            const creating = runner.inFlight.some(args => args.includes('create'));
-            await runPost(post);
-            // Removing the builder ends a build in progress. A `buildx create` that was running may still finish
-            // after that: once it has, clean up again.
-            const settled = await within(main, deps.graceMs ?? 15_000);
-            if (creating && settled)
+    return runSession(deps, reporter, {
+        onSignal: () => {
+            runner.cancel();
+        },
+        run: async (interruption) => {
+            const main = runMain(stepDeps(args, capture, deps, runner)).then(() => true, (error) => ({ error }));
+            const first = await Promise.race([main, interruption.signalled]);
+            if (typeof first === 'string') {
+                const creating = runner.inFlight.some(args => args.includes('create'));
                 await runPost(post);
-            return SIGNAL_STATUS[first] ?? 1;
+                // Removing the builder ends a build in progress. A `buildx create` that was running may still finish
+                // after that: once it has, clean up again.
+                const settled = await within(main, deps.graceMs ?? 15_000);
+                if (creating && settled)
+                    await runPost(post);
+                return SIGNAL_STATUS[first] ?? 1;
+            }
+            await runPost(post);
+            if (interruption.signal)
+                return SIGNAL_STATUS[interruption.signal] ?? 1;
+            if (typeof first === 'object') {
+                // After the cleanup lines: the error (its hints, then `error: ...`) is the last thing printed.
+                reportFailure(reporter, first.error);
+                return 1;
+            }
+            emitOutputs(OUTPUTS, args, capture);
+            return 0;
         }
-        await runPost(post);
-        if (interruption.signal)
-            return SIGNAL_STATUS[interruption.signal] ?? 1;
-        if (typeof first === 'object') {
-            // After the cleanup lines: the error (its hints, then `error: ...`) is the last thing printed.
-            reportFailure(reporter, first.error);
-            return 1;
-        }
-        emitOutputs(OUTPUTS, args, capture);
-        return 0;
-    }
-    finally {
-        interruption.dispose();
-        external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
-    }
-}
-/** The production dependencies. */
-function commandDeps() {
-    return { runner: execRunner, env: process.env, cwd: process.cwd(), signals: process };
+    });
 }
 /** Whether a promise settles within `ms` milliseconds (the timer does not outlive it). */
 async function within(promise, ms) {
@@ -49954,111 +50067,10 @@ async function within(promise, ms) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/inputs/merge.js
-/**
- * The merge action's inputs (merge/action.yml), read once and checked together: the sources, the tags
- * of the new index, its annotations, the platforms it must hold, and the registry inputs, which mean
- * what they mean for the build.
- */
-
-
-
-
-
-
-
-
-/**
- * The merge action's table: sources (image references by tag or digest, as written), tags (where the index
- * is pushed: references with a tag), annotations (of the index), platforms (the exact set the index must
- * hold; undefined: whatever the sources hold), and the registry and signing inputs.
- */
-const MERGE_FIELDS = {
-    sources: field([], parseSources),
-    tags: field([], parseIndexTags),
-    annotations: field({}, merge_parseAnnotations),
-    platforms: field(undefined, parseExpectedPlatforms),
-    ...REGISTRY_FIELDS,
-    ...SIGNING_FIELDS
-};
-function readMergeInputs(source, cwd = '.', env = {}) {
-    return readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
-        source,
-        specs: MERGE_INPUTS,
-        cwd,
-        env
-    }).values;
-}
-/** One image reference per line (commas work too); blank lines are skipped. */
-function parseSources(value) {
-    const sources = splitList(value, true);
-    if (sources.length === 0) {
-        throw new Error('no source is given; list the images to merge, one per line (registry/name@sha256:…)');
-    }
-    for (const item of sources) {
-        try {
-            parseImageReference(item);
-        }
-        catch (error) {
-            throw new Error(`"${item}" is not a valid image reference: ${messageOf(error)}`, { cause: error });
-        }
-    }
-    return sources;
-}
-/** The index's tags: at least one, each with a tag (or none, meaning latest), never with a digest. */
-function parseIndexTags(value) {
-    const tags = parseTags(value, true);
-    for (const tag of tags) {
-        if (parseImageReference(tag).digest !== undefined) {
-            throw new Error(`"${tag}" has a digest; the index is pushed under a tag, e.g. registry/name:1.0`);
-        }
-    }
-    return tags;
-}
-const ANNOTATION_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
-/**
- * `key=value` lines, for the index itself; an `index:` prefix (as buildx writes index annotations) is
- * accepted and dropped. Other buildx prefixes (manifest:, index-descriptor:, …) are refused: the merge
- * writes only the index.
- */
-function merge_parseAnnotations(value) {
-    const annotations = {};
-    for (const item of splitList(value, false)) {
-        const eq = item.indexOf('=');
-        let key = eq === -1 ? '' : item.slice(0, eq).trim();
-        if (key.startsWith('index:'))
-            key = key.slice('index:'.length);
-        if (key === '' || !ANNOTATION_KEY.test(key)) {
-            const why = /^[a-z-]+(\[[^\]]*\])?:/.test(key)
-                ? 'only index annotations can be set here (no prefix, or index:)'
-                : 'expected key=value, e.g. org.opencontainers.image.source=https://github.com/o/r';
-            throw new Error(`"${item}": ${why}; one annotation per line`);
-        }
-        if (key in annotations)
-            throw new Error(`${key} is set twice`);
-        annotations[key] = item.slice(eq + 1).trim();
-    }
-    return annotations;
-}
-/** The platforms the index must hold exactly; undefined when the input is empty. */
-function parseExpectedPlatforms(value) {
-    const items = splitList(value, true);
-    if (items.length === 0)
-        return undefined;
-    const platforms = [];
-    for (const item of items) {
-        const platform = normalizePlatform(item);
-        if (platforms.includes(platform))
-            throw new Error(`${platform} is listed twice`);
-        platforms.push(platform);
-    }
-    return platforms;
-}
-
 ;// CONCATENATED MODULE: ./lib/cli/help.js
 /**
- * `--help`, generated from the commands' action.yml inputs and outputs (embedded in action-spec.ts and
- * merge-spec.ts): the list of commands, then the flags and outputs of one of them.
+ * `--help`, generated from the commands' action.yml inputs and outputs (embedded in
+ * inputs/action-spec.ts): the list of commands, then the flags and outputs of one of them.
  */
 
 
@@ -50266,7 +50278,7 @@ async function resolveSources(options) {
     return { images: perSource.flat(), manifests };
 }
 
-;// CONCATENATED MODULE: ./lib/merge/merge.js
+;// CONCATENATED MODULE: ./lib/merge/merge-images.js
 /**
  * One index from images that already exist, pushed under every tag: read the sources, check them (every
  * platform exactly once, exactly `platforms` when given, each config matching its entry) before anything
@@ -50517,7 +50529,7 @@ function mergeSummaryHtml(result, signatureVerifyCommand = '') {
     return summary.toString();
 }
 
-;// CONCATENATED MODULE: ./lib/cli/merge.js
+;// CONCATENATED MODULE: ./lib/cli/merge-command.js
 /**
  * The merge command: the merge action's own run (runMergeAction, the code merge/action.yml runs), speaking
  * through the terminal reporter, its outputs printed as --json / --dotenv.
@@ -50528,39 +50540,26 @@ function mergeSummaryHtml(result, signatureVerifyCommand = '') {
 
 
 
-
-
-
 /** Runs the merge command; returns the exit status. */
-async function runMerge(args, capture, deps) {
-    const { env } = deps;
+function runMergeCommand(args, capture, deps) {
     const { reporter } = capture;
-    const dir = runDirectory(env);
-    const interruption = listenForSignals(deps.signals, reporter, () => undefined);
-    try {
-        const merged = runMergeAction({
-            ...defaultDeps({ reporter, getInput: inputSource(args) }),
-            ...deps.main,
-            runner: deps.runner(reporter),
-            env,
-            cwd: deps.cwd
-        }).then(() => true, (error) => {
-            if (!interruption.signal)
-                reportFailure(reporter, error);
-            return false;
-        });
-        const first = await Promise.race([merged, interruption.signalled]);
-        if (typeof first === 'string')
-            return SIGNAL_STATUS[first] ?? 1;
-        if (!first)
-            return 1;
-        emitOutputs(MERGE_OUTPUTS, args, capture);
-        return 0;
-    }
-    finally {
-        interruption.dispose();
-        external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
-    }
+    return runSession(deps, reporter, {
+        onSignal: () => undefined,
+        run: async (interruption) => {
+            const merged = runMergeAction(stepDeps(args, capture, deps, deps.runner(reporter))).then(() => true, (error) => {
+                if (!interruption.signal)
+                    reportFailure(reporter, error);
+                return false;
+            });
+            const first = await Promise.race([merged, interruption.signalled]);
+            if (typeof first === 'string')
+                return SIGNAL_STATUS[first] ?? 1;
+            if (!first)
+                return 1;
+            emitOutputs(MERGE_OUTPUTS, args, capture);
+            return 0;
+        }
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/cli/commands.js
@@ -50568,6 +50567,7 @@ async function runMerge(args, capture, deps) {
  * The commands of the command line, one per action. Each takes its action.yml's inputs as flags, runs
  * that action's own code and prints that action's outputs.
  */
+
 
 
 
@@ -50596,7 +50596,7 @@ const build = {
         refuseBadInputs(() => readInputs(inputSource(args), deps.cwd, deps.env), this);
     },
     run(args, capture, deps) {
-        return build_runBuild(args, capture, deps);
+        return runBuildCommand(args, capture, deps);
     }
 };
 const merge = {
@@ -50613,11 +50613,11 @@ const merge = {
         `${PROGRAM} merge --sources localhost:5000/hello@sha256:1111... \\`,
         '  --sources localhost:5000/hello@sha256:2222... --tags localhost:5000/hello:1 --json'
     ],
-    check(args) {
-        refuseBadInputs(() => readMergeInputs(inputSource(args)), this);
+    check(args, deps) {
+        refuseBadInputs(() => readMergeInputs(inputSource(args), deps.cwd, deps.env), this);
     },
     run(args, capture, deps) {
-        return runMerge(args, capture, deps);
+        return runMergeCommand(args, capture, deps);
     }
 };
 /** The first command is the default one. */
@@ -50825,7 +50825,7 @@ function captureOutput(options) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/cli/cli.js
+;// CONCATENATED MODULE: ./lib/cli/command-line.js
 /**
  * The command line's top level: parse, refuse a bad command line before anything runs (exit 2), print
  * help or version, or run the command with its progress on stderr (the terminal reporter).
@@ -50903,10 +50903,10 @@ async function runCli(argv, deps = cliDeps()) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3291);
+/* harmony import */ var _command_line_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7816);
 /** The command line's entry (bundled to dist/cli/index.js, the package's `multiarch-build-push` bin). */
 
-const status = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
+const status = await (0,_command_line_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 // After a signal a command may still hold the event loop (a build being torn down): do not wait for it.
 if (status > 128)
     process.exit(status);

@@ -34214,7 +34214,7 @@ const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the 
 
 /***/ }),
 
-/***/ 5146:
+/***/ 6445:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35056,10 +35056,10 @@ function _unique(values) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./lib/buildx/cli.js
+;// CONCATENATED MODULE: ./lib/buildx/buildx-cli.js
 /**
  * Which buildx this job runs, and how a command reaches it: the runner's `docker buildx` plugin, or a
- * downloaded release run standalone (see buildx-install.ts). The post step needs only this module.
+ * downloaded release run standalone (see install.ts). The post step needs only this module.
  */
 
 
@@ -35069,7 +35069,7 @@ const DOCKER_BUILDX = Object.freeze({
     prefix: Object.freeze(['buildx'])
 });
 /** A buildx binary run standalone (`/path/docker-buildx version`). */
-function cli_standaloneBuildx(binary) {
+function buildx_cli_standaloneBuildx(binary) {
     return { command: binary, prefix: [] };
 }
 /**
@@ -35159,8 +35159,8 @@ function withStallLimit(work, limit) {
     });
 }
 
-// EXTERNAL MODULE: ./lib/registry/errors.js
-var errors = __nccwpck_require__(228);
+// EXTERNAL MODULE: ./lib/registry/registry-errors.js
+var registry_errors = __nccwpck_require__(5786);
 ;// CONCATENATED MODULE: ./lib/buildx/release.js
 /**
  * buildx releases, as pure facts: the version grammar, the OS/arch names of the release assets, URL
@@ -35318,13 +35318,13 @@ function release_verifyChecksum(options) {
     const expected = name === undefined ? undefined : checksums.get(name);
     if (expected === undefined) {
         const listed = [...checksums.keys()].filter(k => !k.includes('/'));
-        throw new release_BuildxInstallError(`The checksum file ${(0,errors/* displayUrl */.Qy)(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
+        throw new release_BuildxInstallError(`The checksum file ${(0,registry_errors/* displayUrl */.Qy)(checksumUrl)} has no entry for ${[...new Set(names)].join(' or ')}` +
             ` (it lists ${listed.length > 0 ? listed.join(', ') : 'no sha256 checksums'}), so the download` +
-            ` from ${(0,errors/* displayUrl */.Qy)(binaryUrl)} cannot be verified. Nothing was installed.`);
+            ` from ${(0,registry_errors/* displayUrl */.Qy)(binaryUrl)} cannot be verified. Nothing was installed.`);
     }
     if (expected !== actual.toLowerCase()) {
-        throw new release_BuildxInstallError(`Checksum mismatch for ${tool} downloaded from ${(0,errors/* displayUrl */.Qy)(binaryUrl)}: expected sha256 ${expected}` +
-            ` (${name ?? ''} in ${(0,errors/* displayUrl */.Qy)(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
+        throw new release_BuildxInstallError(`Checksum mismatch for ${tool} downloaded from ${(0,registry_errors/* displayUrl */.Qy)(binaryUrl)}: expected sha256 ${expected}` +
+            ` (${name ?? ''} in ${(0,registry_errors/* displayUrl */.Qy)(checksumUrl)}), got sha256 ${actual}. The download is corrupt or` +
             ' not the release file; nothing was installed.');
     }
     return expected;
@@ -35494,7 +35494,7 @@ function downloadWithLimit(url, dest) {
     return withStallLimit(downloadTool(url, dest), {
         progress: () => external_node_fs_.statSync(dest, { throwIfNoEntry: false })?.size ?? -1,
         stallMs: DOWNLOAD_STALL_MS,
-        message: () => `${new URL(url).host} stalled: no data for ${DOWNLOAD_STALL_MS / 1000} s while downloading ${(0,errors/* displayUrl */.Qy)(url)}`
+        message: () => `${new URL(url).host} stalled: no data for ${DOWNLOAD_STALL_MS / 1000} s while downloading ${(0,registry_errors/* displayUrl */.Qy)(url)}`
     });
 }
 function downloadFailure(error) {
@@ -35512,7 +35512,7 @@ var cosign_cosign = __nccwpck_require__(5924);
 // EXTERNAL MODULE: ./lib/cosign/identity.js
 var cosign_identity = __nccwpck_require__(5965);
 // EXTERNAL MODULE: ./lib/core/errors.js
-var core_errors = __nccwpck_require__(3828);
+var errors = __nccwpck_require__(3828);
 ;// CONCATENATED MODULE: ./lib/buildx/version.js
 /**
  * Versions of the docker buildx CLI: the oldest this action drives (`--metadata-file`, `--bootstrap`,
@@ -35534,7 +35534,7 @@ function compareVersions(a, b) {
     return 0;
 }
 
-;// CONCATENATED MODULE: ./lib/cosign/install.js
+;// CONCATENATED MODULE: ./lib/cosign/cosign-install.js
 /**
  * Which cosign signs: the runner's own when it is cosign 3 or newer (or a build that reports no release,
  * such as a distribution's package), else the pinned release from the tool cache, downloaded once from
@@ -35620,19 +35620,19 @@ async function installCosign(options) {
             return await downloadWithLimit(url, external_node_path_.join(dirs.temp, (0,external_node_crypto_.randomUUID)()));
         }
         catch (error) {
-            throw new Error(`Downloading cosign from ${(0,errors/* displayUrl */.Qy)(url)} failed: ${(0,core_errors/* messageOf */.bD)(error)}`, {
+            throw new Error(`Downloading cosign from ${(0,registry_errors/* displayUrl */.Qy)(url)} failed: ${(0,errors/* messageOf */.bD)(error)}`, {
                 cause: error
             });
         }
     };
-    log.info(`downloading cosign ${COSIGN_VERSION} from ${(0,errors/* displayUrl */.Qy)(binaryUrl)}`);
+    log.info(`downloading cosign ${COSIGN_VERSION} from ${(0,registry_errors/* displayUrl */.Qy)(binaryUrl)}`);
     const binary = await download(binaryUrl);
     const sums = await download(checksumUrl);
     try {
         const actual = await sha256File(binary);
         const checksums = release_parseChecksums(external_node_fs_.readFileSync(sums, 'utf8'));
         release_verifyChecksum({ actual, checksums, names: [asset], checksumUrl, binaryUrl, tool: 'cosign' });
-        log.info(`sha256 ${actual} matches ${(0,errors/* displayUrl */.Qy)(checksumUrl)}`);
+        log.info(`sha256 ${actual} matches ${(0,registry_errors/* displayUrl */.Qy)(checksumUrl)}`);
         const dir = await cacheFile(binary, 'cosign', 'cosign', COSIGN_VERSION, options.arch);
         const cosign = external_node_path_.join(dir, 'cosign');
         external_node_fs_.chmodSync(cosign, 0o755);
@@ -35751,7 +35751,7 @@ function signatureHtml(verifyCommand) {
 
 /***/ }),
 
-/***/ 4414:
+/***/ 7072:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -35829,16 +35829,16 @@ function githubReporter(env = process.env) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
-/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(752);
+/* harmony import */ var _github_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7072);
+/* harmony import */ var _merge_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3613);
 /* harmony import */ var _step_deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6246);
-/* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(486);
+/* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1091);
 /** The merge sub-action's entry (merge/action.yml runs dist/merge/index.js): one index from several pushes. */
 
 
 
 
-const deps = (0,_step_deps_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultDeps */ .m)({ reporter: (0,_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubReporter */ .T)(), getInput: _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubInputs */ .d });
+const deps = (0,_step_deps_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultDeps */ .m)({ reporter: (0,_github_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubReporter */ .T)(), getInput: _github_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubInputs */ .d });
 await (0,_merge_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runMergeAction */ ._A)(deps).catch((error) => {
     (0,_run_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .reportFailure */ .xV)(deps.reporter, error);
 });
@@ -35848,7 +35848,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 752:
+/***/ 3613:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36249,12 +36249,12 @@ function createRunDockerConfig(options) {
 }
 
 // EXTERNAL MODULE: ./lib/cosign/sign-image.js + 11 modules
-var sign_image = __nccwpck_require__(5146);
+var sign_image = __nccwpck_require__(6445);
 ;// CONCATENATED MODULE: ./lib/buildx/build-options.js
 /**
  * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
  * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
- * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
+ * `docker buildx build` arguments they become. Pure functions; src/inputs/build-option-inputs.ts parses them.
  *
  * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
  * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
@@ -36719,7 +36719,7 @@ const bool = (fallback) => field(fallback, text => {
 /** The text as given. */
 const table_text = field('', value => value);
 
-;// CONCATENATED MODULE: ./lib/inputs/build-options.js
+;// CONCATENATED MODULE: ./lib/inputs/build-option-inputs.js
 /**
  * Reading and checking the build-push-action inputs (secrets, ssh, build-contexts, annotations, sbom,
  * attests, outputs, load, add-hosts, shm-size, ulimit, cgroup-parent, allow, no-cache-filters, call,
@@ -36906,7 +36906,7 @@ function buildOptionSettings(values, where) {
     return { ...options, secrets: token ? [...options.secrets, token] : options.secrets };
 }
 /** Log lines for the options that are set; secrets by id only, outputs and attests by type only. */
-function build_options_describeBuildOptions(o) {
+function build_option_inputs_describeBuildOptions(o) {
     const lines = [
         ['secrets', o.secrets.map(s => s.id).join(', ')],
         ['secret-files', o.secretFiles.map(s => s.id).join(', ')],
@@ -37727,7 +37727,7 @@ const SIGNING_RULES = [
     }))
 ];
 
-;// CONCATENATED MODULE: ./lib/inputs/merge.js
+;// CONCATENATED MODULE: ./lib/inputs/merge-inputs.js
 /**
  * The merge action's inputs (merge/action.yml), read once and checked together: the sources, the tags
  * of the new index, its annotations, the platforms it must hold, and the registry inputs, which mean
@@ -37749,7 +37749,7 @@ const SIGNING_RULES = [
 const MERGE_FIELDS = {
     sources: field([], parseSources),
     tags: field([], parseIndexTags),
-    annotations: field({}, merge_parseAnnotations),
+    annotations: field({}, merge_inputs_parseAnnotations),
     platforms: field(undefined, parseExpectedPlatforms),
     ...REGISTRY_FIELDS,
     ...SIGNING_FIELDS
@@ -37794,7 +37794,7 @@ const ANNOTATION_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
  * accepted and dropped. Other buildx prefixes (manifest:, index-descriptor:, …) are refused: the merge
  * writes only the index.
  */
-function merge_parseAnnotations(value) {
+function merge_inputs_parseAnnotations(value) {
     const annotations = {};
     for (const item of splitList(value, false)) {
         const eq = item.indexOf('=');
@@ -37828,8 +37828,8 @@ function parseExpectedPlatforms(value) {
     return platforms;
 }
 
-// EXTERNAL MODULE: ./lib/registry/errors.js
-var registry_errors = __nccwpck_require__(228);
+// EXTERNAL MODULE: ./lib/registry/registry-errors.js
+var registry_errors = __nccwpck_require__(5786);
 ;// CONCATENATED MODULE: ./lib/core/pool.js
 /** Work on many items with a bounded number in flight (registry requests, blob copies). */
 /** Runs `work` on every item, at most `limit` at a time; results in the items' order. */
@@ -38519,7 +38519,7 @@ async function resolveSources(options) {
     return { images: perSource.flat(), manifests };
 }
 
-;// CONCATENATED MODULE: ./lib/merge/merge.js
+;// CONCATENATED MODULE: ./lib/merge/merge-images.js
 /**
  * One index from images that already exist, pushed under every tag: read the sources, check them (every
  * platform exactly once, exactly `platforms` when given, each config matching its entry) before anything
@@ -39840,7 +39840,7 @@ function repositoriesOf(references) {
 
 /***/ }),
 
-/***/ 228:
+/***/ 5786:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -39945,7 +39945,7 @@ const TLS_VERIFY_CODES = new Set([
 
 /***/ }),
 
-/***/ 486:
+/***/ 1091:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39954,14 +39954,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   xV: () => (/* binding */ reportFailure)
 });
 
-// UNUSED EXPORTS: RunError, buildxImageId, logDigests, publishOutputs
+// UNUSED EXPORTS: RunError, buildxImageId, publishOutputs
 
 // EXTERNAL MODULE: ./lib/buildx/output.js
 var output = __nccwpck_require__(3651);
 // EXTERNAL MODULE: ./lib/core/errors.js
 var errors = __nccwpck_require__(3828);
 // EXTERNAL MODULE: ./lib/cosign/sign-image.js + 11 modules
-var sign_image = __nccwpck_require__(5146);
+var sign_image = __nccwpck_require__(6445);
 ;// CONCATENATED MODULE: ./lib/run/summary.js
 /** The job summary: what was pushed, where, and each platform's digest. */
 
@@ -40242,7 +40242,7 @@ function indent(text) {
         .join('\n');
 }
 
-;// CONCATENATED MODULE: ./lib/run/smoke-test.js
+;// CONCATENATED MODULE: ./lib/publish/smoke-test.js
 /** The smoke-test phase: the pushed image of every platform run once, results logged, set and summarised. */
 
 
@@ -40288,14 +40288,6 @@ function smoke_test_smokeResultsJson(results) {
 
 
 
-/** Logs the digests: the index, where it was checked, and each platform's manifest. */
-function logDigests(reporter, report) {
-    const where = report.verified.join(', ') || 'no registry (push is false)';
-    reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`);
-    for (const [platform, digest] of Object.entries(report.platforms))
-        reporter.info(`${platform}  ${digest}`);
-    return report;
-}
 /** Sets the step outputs (builder-name is set as soon as the name is known) and writes the job summary. */
 async function publishOutputs(reporter, result) {
     const { report, emulation } = result;

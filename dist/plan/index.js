@@ -32317,7 +32317,7 @@ function indent(text) {
 
 /***/ }),
 
-/***/ 4414:
+/***/ 7072:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -32619,15 +32619,15 @@ function repositoriesOf(references) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
-/* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9868);
-/* harmony import */ var _run_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4409);
+/* harmony import */ var _github_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7072);
+/* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9980);
+/* harmony import */ var _plan_matrix_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4287);
 /** The plan sub-action's entry (plan/action.yml runs dist/plan/index.js): the matrix of a distributed build. */
 
 
 
-const reporter = (0,_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubReporter */ .T)();
-await (0,_run_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .runPlan */ .Fo)({ reporter, getInput: _github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubInputs */ .d }).catch((error) => {
+const reporter = (0,_github_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubReporter */ .T)();
+await (0,_plan_matrix_js__WEBPACK_IMPORTED_MODULE_2__/* .runPlan */ .Fo)({ reporter, getInput: _github_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubInputs */ .d }).catch((error) => {
     (0,_run_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .reportFailure */ .xV)(reporter, error);
 });
 
@@ -32636,7 +32636,2198 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9868:
+/***/ 4287:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Fo: () => (/* binding */ runPlan)
+});
+
+// UNUSED EXPORTS: MAX_PLATFORMS, PLAN_FIELDS, parseRunners, plan, readPlanInputs, repositoryOf
+
+;// CONCATENATED MODULE: ./lib/inputs/action-spec.js
+// Generated from action.yml, merge/action.yml and plan/action.yml by scripts/action-spec.js
+// (npm run docs). Do not edit.
+const VERSION = '0.1.0';
+/** action.yml */
+// prettier-ignore
+const INPUTS = [
+    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]).", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
+    { "name": "context", "description": "Build context: a directory, or a Git/HTTP URL.", "default": ".", "required": false, "list": false },
+    { "name": "file", "description": "Path of the Dockerfile (default: Dockerfile in the context).", "default": "", "required": false, "list": false },
+    { "name": "tags", "description": "Image references to tag and push (repository:tag, no @digest), comma or newline separated. Required when push is true.", "default": "", "required": false, "list": true },
+    { "name": "push", "description": "Push the image (and check its digests in the registry).", "default": "true", "required": false, "list": false },
+    { "name": "push-by-digest", "description": "Push without any tag, for one-platform-per-job flows whose images are merged later: tags then names the repository only (exactly one entry, no tag or digest part), and the digest output finds the image.", "default": "false", "required": false, "list": false },
+    { "name": "build-args", "description": "Build arguments, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
+    { "name": "labels", "description": "Image labels, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
+    { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false, "list": false },
+    { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false, "list": true },
+    { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false, "list": true },
+    { "name": "cache", "description": "A build cache that survives from one job to the next, one per platform: registry (REPOSITORY:buildcache-<platform> next to the first tag, with this run's registry settings and login) or gha (GitHub's cache service). An export that fails is a warning. cache-from and cache-to, when given, win. Empty: none. See docs/cache.md.", "default": "", "required": false, "list": false },
+    { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
+    { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
+    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: build-push-action's default, mode=max for a public repository and mode=min,inline-only=true for a private one, with the run as builder-id (none with load without push, a docker output, an attests provenance line or media-types: docker).", "default": "", "required": false, "list": false },
+    { "name": "media-types", "description": "oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.", "default": "oci", "required": false, "list": false },
+    { "name": "smoke-test", "description": "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.", "default": "", "required": false, "list": false },
+    { "name": "smoke-test-timeout", "description": "Time limit of each platform's smoke test, in seconds.", "default": "120", "required": false, "list": false },
+    { "name": "cache-max-size", "description": "Most disk space the builder's cache may use (e.g. 10GB, 512MB, 2GiB): a garbage-collection budget written to buildkitd.toml with the keys both old and new BuildKit releases apply. Empty: BuildKit's default.", "default": "", "required": false, "list": false },
+    { "name": "network", "description": "Network mode for RUN steps: default, none or host (host also enables the network.host entitlement).", "default": "", "required": false, "list": false },
+    { "name": "builder-name", "description": "Name of the builder to create (not default). Empty: a unique name per run, so jobs on one runner never collide.", "default": "", "required": false, "list": false },
+    { "name": "buildkit-image", "description": "BuildKit image for the docker-container builder (set your mirror of it here).", "default": "moby/buildkit:buildx-stable-1", "required": false, "list": false },
+    { "name": "driver-opts", "description": "Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).", "default": "", "required": false, "list": true },
+    { "name": "buildkitd-flags", "description": "Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.", "default": "", "required": false, "list": false },
+    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is a Docker engine (anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://), or a BuildKit daemon of your build farm as remote+tcp://HOST:PORT (mutual TLS with the remote-tls-* inputs) or remote+kube-pod://POD?namespace=NS (a BuildKit pod, through kubectl with kubeconfig); a daemon keeps its own buildkitd.toml. Engines and daemons cannot be mixed.", "default": "", "required": false, "list": true },
+    { "name": "remote-tls-ca", "description": "CA certificate that signed the remote+tcp:// daemons' certificates: PEM text (e.g. from a secret) or a file path. Required with a remote+tcp:// node.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-cert", "description": "Client certificate for the remote+tcp:// daemons (mutual TLS): PEM text or a file path.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-key", "description": "Private key of remote-tls-cert: PEM text (from a secret; masked, written to a private file that the post step removes) or a file path.", "default": "", "required": false, "list": false },
+    { "name": "kubeconfig", "description": "kubeconfig for remote+kube-pod:// nodes (buildx reaches BuildKit pods with kubectl exec): the file's text, e.g. from a secret (written to a private file, its tokens and keys masked), or a path. Empty: kubectl's own default.", "default": "", "required": false, "list": false },
+    { "name": "remote-tls-server-name", "description": "Name to check the daemons' certificates against, when it is not the host of the node's address.", "default": "", "required": false, "list": false },
+    { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host. Turned on by itself (and logged) when a tag, insecure registry, CA or mirror is on the runner's loopback (localhost, 127.0.0.1), which the builder container reaches no other way.", "default": "false", "required": false, "list": false },
+    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
+    { "name": "registry-mirrors", "description": "Registry mirrors, one REGISTRY=MIRROR per line (e.g. docker.io=mirror.example.com:5000).", "default": "", "required": false, "list": true },
+    { "name": "proxy", "description": "Pass the job's HTTP_PROXY, HTTPS_PROXY and NO_PROXY into the builder container.", "default": "true", "required": false, "list": false },
+    { "name": "buildkitd-config", "description": "Path of a buildkitd.toml to merge with the generated settings.", "default": "", "required": false, "list": false },
+    { "name": "buildkitd-config-inline", "description": "buildkitd.toml content to merge with the generated settings.", "default": "", "required": false, "list": false },
+    { "name": "registry", "description": "Registry host to log in to with username and password (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
+    { "name": "username", "description": "Registry user name.", "default": "", "required": false, "list": false },
+    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+    { "name": "qemu", "description": "QEMU emulators for platforms this host cannot run natively: auto (binfmt image, then the system package), image, package, or false (install nothing; a platform whose emulator is missing is an error, so register emulators before this step or cross-compile everything).", "default": "auto", "required": false, "list": false },
+    { "name": "qemu-image", "description": "Image that registers the QEMU emulators (qemu: auto or image).", "default": "tonistiigi/binfmt:qemu-v10.2.3-68", "required": false, "list": false },
+    { "name": "secrets", "description": "Build secrets, one ID=VALUE per line (a multi-line value in double quotes: \"ID=line 1 ... line n\"), for RUN --mount=type=secret,id=ID. Values are masked and reach buildx through its environment, never its command line or a file.", "default": "", "required": false, "list": true },
+    { "name": "secret-files", "description": "Build secrets read from files, one ID=PATH per line.", "default": "", "required": false, "list": true },
+    { "name": "secret-envs", "description": "Build secrets read from this step's environment variables, ID=VARIABLE, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "github-token", "description": "Token for Git contexts on this GitHub server (context or build-contexts that are its Git URLs), given to BuildKit as the secret GIT_AUTH_TOKEN.<host>.", "default": "", "required": false, "list": false },
+    { "name": "ssh", "description": "SSH agent sockets or keys for RUN --mount=type=ssh, one per line: default (the agent at SSH_AUTH_SOCK), ID, or ID=PATH[,PATH].", "default": "", "required": false, "list": true },
+    { "name": "build-contexts", "description": "Additional named build contexts, one NAME=SOURCE per line (a directory, a URL, docker-image://REF or oci-layout://PATH); a name that a FROM uses replaces that image or stage.", "default": "", "required": false, "list": true },
+    { "name": "annotations", "description": "OCI annotations, one KEY=VALUE per line, optionally prefixed with the level: index:, manifest: (the default), index-descriptor: or manifest-descriptor: (docker/metadata-action's annotations output fits as it is).", "default": "", "required": false, "list": true },
+    { "name": "sbom", "description": "SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.", "default": "", "required": false, "list": false },
+    { "name": "attests", "description": "Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.", "default": "", "required": false, "list": true },
+    { "name": "outputs", "description": "Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.", "default": "", "required": false, "list": true },
+    { "name": "load", "description": "Load the image into the Docker engine. With push: the image of the engine's platform (else the first platform) is copied from the registry into the engine under every tag, after the checks and tags. Without push: buildx --load, and with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
+    { "name": "add-hosts", "description": "Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "shm-size", "description": "Size of /dev/shm in RUN steps (e.g. 512m, 2g).", "default": "", "required": false, "list": false },
+    { "name": "ulimit", "description": "Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).", "default": "", "required": false, "list": true },
+    { "name": "cgroup-parent", "description": "Parent cgroup of the RUN step containers.", "default": "", "required": false, "list": false },
+    { "name": "allow", "description": "Extra entitlements, comma or newline separated (network.host, security.insecure, ...); the builder this action creates is started with the ones buildkitd must grant too.", "default": "", "required": false, "list": true },
+    { "name": "no-cache-filters", "description": "Stages to build without the cache, comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "call", "description": "How buildx evaluates the build: build (the default), check (report Dockerfile problems; needs buildx 0.15 and BuildKit 0.15 or newer), outline or targets. Anything but build pushes nothing.", "default": "", "required": false, "list": false },
+    { "name": "retries", "description": "How many times to retry after a transient failure (connection refused or reset, timeouts, registry 5xx/429, builder start-up). Build errors such as a failing RUN are never retried.", "default": "2", "required": false, "list": false },
+    { "name": "reuse-builder", "description": "Reuse the builder named by builder-name when it already exists (it is then left in place after the job, and this run's buildkitd.toml is not applied to it). Otherwise an existing name is an error.", "default": "false", "required": false, "list": false },
+    { "name": "buildx-version", "description": "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.38.0 when that is missing or older than 0.10.0.", "default": "", "required": false, "list": false },
+    { "name": "buildx-download-url", "description": "Where to download buildx from, for runners that reach only a mirror of GitHub releases: a URL with {version}, {os} (linux, darwin, windows), {arch} (amd64, arm64, arm-v7, ...) and {ext} (.exe on Windows). checksums.txt is read from the same directory.", "default": "https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}", "required": false, "list": false },
+    { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
+    { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
+    { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: key (the private key in sign-key), keyless (the job's OIDC identity, certified by sigstore's Fulcio or your own: on GitHub the job needs permissions id-token: write), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "", "required": false, "list": false },
+    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
+    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
+    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
+    { "name": "sign-signing-config", "description": "For sign: keyless with your own sigstore instance: its signing config (the JSON naming its Fulcio, Rekor and timestamp authority), as text or a path. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
+    { "name": "sign-trusted-root", "description": "For sign: keyless with your own sigstore instance: its trusted root (JSON: the CA, log and timestamp keys), as text or a path; the verification uses it too. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
+];
+// prettier-ignore
+const OUTPUTS = [
+    { "name": "digest", "description": "Digest of the pushed image index (the manifest list every platform pulls through)." },
+    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest, as served by the registry." },
+    { "name": "metadata", "description": "buildx's build metadata (JSON)." },
+    { "name": "builder-name", "description": "Name of the builder this run created (removed by the post step)." },
+    { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
+    { "name": "imageid", "description": "Image ID. With load: the ID docker image inspect shows for the loaded image (the config digest on the classic image store, the manifest or index digest on the containerd store). Otherwise as buildx reports it: the config digest of a single-platform image, else the index digest." },
+    { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
+    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the pushed index (cosign.pub is the public key of sign-key; CA.pem the registry's CA, when it has one)." },
+];
+/** merge/action.yml */
+// prettier-ignore
+const MERGE_INPUTS = [
+    { "name": "sources", "description": "Images to merge, one reference per line, by digest or tag (registry/name@sha256:... or registry/name:tag). A source that is an index gives its platform images, each with its attestation manifests; blank lines are skipped.", "default": "", "required": true, "list": true },
+    { "name": "tags", "description": "Where to push the index: image references with a tag, comma or newline separated. Platform images in another repository are mounted (same registry) or copied (another registry) there first.", "default": "", "required": true, "list": true },
+    { "name": "annotations", "description": "Annotations of the index, one KEY=VALUE per line (an index: prefix is accepted).", "default": "", "required": false, "list": true },
+    { "name": "platforms", "description": "The exact platforms the index must hold, comma or newline separated; a platform the sources lack, or one they hold that is not listed, is an error. Empty: whatever the sources hold (each once).", "default": "", "required": false, "list": true },
+    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
+    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
+    { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
+    { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
+    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
+    { "name": "sign", "description": "Sign the merged index with cosign before it is tagged: key (the private key in sign-key), keyless (the job's OIDC identity; on GitHub the job needs id-token: write), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags and verified against the registry; a failure fails the step and moves no tag. As the build's sign input.", "default": "", "required": false, "list": false },
+    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked) or a path.", "default": "", "required": false, "list": false },
+    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
+    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries); verify then with --insecure-ignore-tlog=true.", "default": "true", "required": false, "list": false },
+    { "name": "sign-signing-config", "description": "For sign: keyless with your own sigstore instance: its signing config (the JSON naming its Fulcio, Rekor and timestamp authority), as text or a path. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
+    { "name": "sign-trusted-root", "description": "For sign: keyless with your own sigstore instance: its trusted root (JSON: the CA, log and timestamp keys), as text or a path; the verification uses it too. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
+];
+// prettier-ignore
+const MERGE_OUTPUTS = [
+    { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
+    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
+    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the merged index." },
+];
+/** plan/action.yml */
+// prettier-ignore
+const PLAN_INPUTS = [
+    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]); at most 10.", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
+    { "name": "runners", "description": "Runner per platform, one PLATFORM=LABEL per line; several labels (all required of the runner, e.g. for self-hosted runners) separated by commas: linux/arm64=self-hosted,linux,arm64. Platforms not listed build on runs-on.", "default": "linux/amd64=ubuntu-latest\nlinux/arm64=ubuntu-24.04-arm\nlinux/arm/v7=ubuntu-24.04-arm\n", "required": false, "list": true },
+    { "name": "runs-on", "description": "Runner label(s) for platforms that runners does not list (comma separated).", "default": "ubuntu-latest", "required": false, "list": false },
+    { "name": "tags", "description": "The image tags; every platform is pushed by digest to the repository of the first one.", "default": "", "required": false, "list": false },
+    { "name": "push", "description": "Whether the per-platform builds push (false: they only build, and nothing is merged).", "default": "true", "required": false, "list": false },
+    { "name": "nodes", "description": "Refused when set: builder nodes belong to a single-job build (distribute false).", "default": "", "required": false, "list": false },
+];
+
+;// CONCATENATED MODULE: ./lib/buildx/build-options.js
+/**
+ * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
+ * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
+ * `docker buildx build` arguments they become. Pure functions; src/inputs/build-option-inputs.ts parses them.
+ *
+ * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
+ * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
+ * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
+ */
+
+const EMPTY_BUILD_OPTIONS = Object.freeze({
+    secrets: [],
+    secretFiles: [],
+    secretEnvs: [],
+    ssh: [],
+    buildContexts: [],
+    annotations: [],
+    sbom: '',
+    attests: [],
+    outputs: [],
+    load: false,
+    addHosts: [],
+    shmSize: '',
+    ulimit: [],
+    cgroupParent: '',
+    allow: [],
+    noCacheFilters: [],
+    call: ''
+});
+/** Prefix of the environment variables that carry secret values to buildx. */
+const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
+/**
+ * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
+ * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
+ */
+function build_options_buildOptionArgs(o, provenance) {
+    const args = [];
+    const env = {};
+    o.secrets.forEach((secret, i) => {
+        const name = `${SECRET_ENV_PREFIX}${i}`;
+        env[name] = secret.value;
+        args.push('--secret', `${csvField('id', secret.id)},env=${name}`);
+    });
+    for (const f of o.secretFiles)
+        args.push('--secret', `${csvField('id', f.id)},${csvField('src', f.path)}`);
+    for (const e of o.secretEnvs)
+        args.push('--secret', `${csvField('id', e.id)},env=${e.env}`);
+    for (const ssh of o.ssh)
+        args.push('--ssh', ssh);
+    for (const context of o.buildContexts)
+        args.push('--build-context', context);
+    for (const annotation of o.annotations)
+        args.push('--annotation', annotation);
+    if (o.sbom)
+        args.push(`--sbom=${o.sbom}`);
+    for (const attest of o.attests) {
+        const type = attestType(attest);
+        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
+            continue;
+        args.push('--attest', attest);
+    }
+    if (build_options_evaluates(o.call)) {
+        args.push(`--call=${o.call}`);
+    }
+    else {
+        for (const output of o.outputs)
+            args.push('--output', output);
+        if (o.load)
+            args.push('--load');
+    }
+    for (const host of o.addHosts)
+        args.push('--add-host', host);
+    if (o.shmSize)
+        args.push('--shm-size', o.shmSize);
+    for (const ulimit of o.ulimit)
+        args.push('--ulimit', ulimit);
+    if (o.cgroupParent)
+        args.push('--cgroup-parent', o.cgroupParent);
+    for (const entitlement of o.allow)
+        args.push('--allow', entitlement);
+    for (const stage of o.noCacheFilters)
+        args.push('--no-cache-filter', stage);
+    return { args, env };
+}
+/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
+function build_options_evaluates(call) {
+    const method = call.split(',')[0]?.trim() ?? '';
+    return method !== '' && method !== 'build';
+}
+/** The `type=` of an attest line ('' when it has none). */
+function attestType(attest) {
+    for (const field of attest.split(',')) {
+        const [key, value] = splitOnce(field.trim(), '=');
+        if (key === 'type')
+            return value;
+    }
+    return '';
+}
+/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
+function outputType(output) {
+    if (!output.includes('='))
+        return output.trim() === '-' ? 'tar' : 'local';
+    return attestType(output);
+}
+/** The oldest buildx that runs these options, and the input that needs it. */
+function minimumBuildx(o) {
+    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
+    const needs = [
+        ['0.15.0', 'call', o.call !== ''],
+        ['0.12.0', 'annotations', o.annotations.length > 0]
+    ];
+    for (const [version, input, used] of needs) {
+        if (used && compareVersions(version, MIN_BUILDX) > 0)
+            return { version, input };
+    }
+    return { version: MIN_BUILDX, input: '' };
+}
+/**
+ * The builder's buildkitd flags: the user's, plus the entitlements the daemon must grant for what the build
+ * may ask (the build asks with --allow: build.ts): network.host when the builder runs on the host network
+ * (RUN steps may then use it), when RUN steps use it (network: host) or `allow` asks for it, and
+ * security.insecure when `allow` asks for it; each unless the user's flags grant it already. The one place
+ * the daemon's entitlements are decided.
+ */
+function entitlementFlags(buildkitdFlags, build) {
+    const wanted = new Set(build.allow);
+    if (build.hostNetwork || build.network === 'host')
+        wanted.add('network.host');
+    const flags = [buildkitdFlags.trim()];
+    for (const entitlement of ['network.host', 'security.insecure']) {
+        if (wanted.has(entitlement) && !buildkitdFlags.includes(entitlement))
+            flags.push(`--allow-insecure-entitlement ${entitlement}`);
+    }
+    return flags.filter(f => f !== '').join(' ');
+}
+/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
+function csvField(key, value) {
+    const field = `${key}=${value}`;
+    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+function splitOnce(text, separator) {
+    const at = text.indexOf(separator);
+    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/buildkitd/registry-name.js
+var registry_name = __nccwpck_require__(4213);
+// EXTERNAL MODULE: ./lib/core/errors.js
+var errors = __nccwpck_require__(3828);
+;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
+/**
+ * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
+ * path or as PEM text (often from a secret). Entries are parsed, read and checked with node:crypto when the
+ * inputs are read (readCaCerts), and the PEM is written to one file per host for buildkitd.toml's
+ * `ca = [...]` (writeCaFiles).
+ */
+
+
+
+
+
+
+const DEFAULT_INPUT = 'ca-certs';
+const ENTRY_START = /^([^=]*)=(.*)$/;
+const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
+const PEM_END = /^-----END [^-]*-----/;
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+const FILE_MODE = 0o644;
+function normalizeLineEndings(text) {
+    return text.replace(/\r\n?/g, '\n');
+}
+/**
+ * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
+ * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
+ * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
+ * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
+ * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
+ * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
+ * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
+ */
+function parseCaCertsInput(text, input = DEFAULT_INPUT) {
+    const entries = [];
+    let current;
+    const finish = () => {
+        if (current) {
+            const value = current.lines.join('\n').trim();
+            entries.push({
+                host: current.host,
+                source: current.source,
+                value: current.source === 'pem' ? `${value}\n` : value
+            });
+        }
+        current = undefined;
+    };
+    const lines = normalizeLineEndings(text).split('\n');
+    for (const [index, rawLine] of lines.entries()) {
+        const line = rawLine.trim();
+        const lineNumber = index + 1;
+        if (current?.inBlock) {
+            current.lines.push(line);
+            if (PEM_END.test(line))
+                current.inBlock = false;
+            continue;
+        }
+        const start = ENTRY_START.exec(line);
+        if (start) {
+            finish();
+            const host = (0,registry_name/* parseRegistryHost */.T)(start[1] ?? '', { input, allowHttpScheme: false }).host;
+            const value = (start[2] ?? '').trim();
+            if (value === '') {
+                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
+            }
+            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
+            current = {
+                host,
+                source,
+                lines: [value],
+                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
+            };
+            continue;
+        }
+        if (line === '')
+            continue;
+        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
+            // The next certificate of a chain.
+            current.lines.push(line);
+            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
+            continue;
+        }
+        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
+            'one entry per line (PEM text may span several lines)');
+    }
+    finish();
+    return entries;
+}
+function describeCertificate(certificate) {
+    const subjectLines = certificate.subject.split('\n');
+    const commonName = subjectLines.find(part => part.startsWith('CN='));
+    const subject = commonName ?? subjectLines.join(', ');
+    const expiry = new Date(certificate.validTo);
+    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
+    return `${subject} (notAfter ${notAfter})`;
+}
+/**
+ * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
+ * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
+ * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
+ * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
+ */
+function validateCertificatePem(pem, context) {
+    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
+    const text = normalizeLineEndings(pem)
+        .split('\n')
+        .map(line => line.trim())
+        .join('\n');
+    if (/PRIVATE KEY/.test(text)) {
+        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
+            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
+    }
+    const blocks = [...text.matchAll(PEM_BLOCK)];
+    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
+    if (blocks.length === 0 || begins !== blocks.length) {
+        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
+        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
+            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
+    }
+    const normalized = [];
+    const subjects = [];
+    for (const [index, block] of blocks.entries()) {
+        const label = block[1] ?? '';
+        if (block[3] !== label) {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
+                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
+        }
+        if (label !== 'CERTIFICATE') {
+            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
+                'only CERTIFICATE blocks are accepted');
+        }
+        let certificate;
+        try {
+            certificate = new external_node_crypto_.X509Certificate(block[0]);
+        }
+        catch (error) {
+            const reason = typeof error === 'object' && error !== null && 'message' in error
+                ? String(error.message)
+                : String(error);
+            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
+                'expected a PEM-encoded certificate', { cause: error });
+        }
+        normalized.push(certificate.toString().trim());
+        subjects.push(describeCertificate(certificate));
+    }
+    return { pem: `${normalized.join('\n')}\n`, subjects };
+}
+function fileNameFor(host) {
+    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
+}
+/**
+ * Reads (for file entries, relative paths from `cwd`) and checks every entry: throws `<input>: ...` naming
+ * the host and the file for a file that cannot be read or a value that is not CA certificates.
+ */
+function readCaCerts(entries, options) {
+    const input = options.input ?? DEFAULT_INPUT;
+    return entries.map(entry => {
+        if (entry.source === 'pem')
+            return { ...entry, pem: validateCertificatePem(entry.value, { input, host: entry.host }).pem };
+        const file = (0,external_node_path_.resolve)(options.cwd, entry.value);
+        let text;
+        try {
+            text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+        }
+        catch (error) {
+            const code = (0,errors/* errorCode */.CA)(error) ?? 'unreadable';
+            throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${entry.host} (${code}); ` +
+                'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
+        }
+        return { ...entry, pem: validateCertificatePem(text, { input, host: entry.host, file }).pem };
+    });
+}
+/**
+ * Writes one PEM file per host as `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt`
+ * (mode 0644; dir created if missing). Several entries for the same host are concatenated into its file.
+ * Returns host -> [absolute path].
+ */
+async function writeCaFiles(certs, dir) {
+    const pemByHost = new Map();
+    for (const { host, pem } of certs)
+        pemByHost.set(host, [...(pemByHost.get(host) ?? []), pem]);
+    const result = new Map();
+    if (pemByHost.size === 0)
+        return result;
+    const directory = resolve(dir);
+    await mkdir(directory, { recursive: true });
+    const usedNames = new Set();
+    for (const [host, pems] of pemByHost) {
+        let name = fileNameFor(host);
+        for (let suffix = 2; usedNames.has(name); suffix++)
+            name = fileNameFor(`${host}-${suffix}`);
+        usedNames.add(name);
+        const path = join(directory, name);
+        await writeFile(path, pems.join(''), { mode: FILE_MODE });
+        await chmod(path, FILE_MODE);
+        result.set(host, [path]);
+    }
+    return result;
+}
+
+// EXTERNAL MODULE: ./lib/oci/reference.js
+var oci_reference = __nccwpck_require__(3940);
+;// CONCATENATED MODULE: ./lib/oci/platforms.js
+/**
+ * Platform strings (`os/arch[/variant]`) as users write them in `platforms`, and how they map to the
+ * QEMU user-mode handler that runs them on another architecture.
+ */
+/**
+ * 'os/arch[/variant]' as users write it in --platform, normalised like containerd does: arm64/v8 is
+ * 'linux/arm64', amd64/v1 is 'linux/amd64', arm without a variant is 'linux/arm/v7', and aliases such
+ * as x86_64 and aarch64 become amd64 and arm64.
+ */
+function formatPlatform(p) {
+    const os = p.os.trim().toLowerCase();
+    let architecture = p.architecture.trim().toLowerCase();
+    let variant = (p.variant ?? '').trim().toLowerCase();
+    switch (architecture) {
+        case 'x86_64':
+        case 'x86-64':
+            architecture = 'amd64';
+            if (variant === 'v1')
+                variant = '';
+            break;
+        case 'amd64':
+            if (variant === 'v1')
+                variant = '';
+            break;
+        case 'aarch64':
+        case 'arm64':
+            architecture = 'arm64';
+            if (variant === 'v8')
+                variant = '';
+            break;
+        case 'armhf':
+            architecture = 'arm';
+            variant = 'v7';
+            break;
+        case 'armel':
+            architecture = 'arm';
+            variant = 'v6';
+            break;
+        case 'arm':
+            if (variant === '')
+                variant = 'v7';
+            else if (/^\d+$/.test(variant))
+                variant = `v${variant}`;
+            break;
+        case 'i386':
+            architecture = '386';
+            break;
+    }
+    return variant === '' ? `${os}/${architecture}` : `${os}/${architecture}/${variant}`;
+}
+/** Normalises a platform string such as 'linux/arm64/v8' or 'Linux/x86_64' (see formatPlatform). */
+function normalizePlatform(platform) {
+    const parts = platform.trim().split('/');
+    const [os, architecture, variant] = parts;
+    if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
+        throw new Error(`Invalid platform "${platform}": expected os/architecture[/variant], e.g. linux/arm64`);
+    }
+    return formatPlatform(variant === undefined ? { os, architecture } : { os, architecture, variant });
+}
+/** The architectures (and their variants) BuildKit builds for on Linux, in canonical spelling. */
+const KNOWN = {
+    amd64: ['v2', 'v3', 'v4'],
+    '386': [],
+    arm64: [],
+    arm: ['v5', 'v6', 'v7'],
+    ppc64le: [],
+    ppc64: [],
+    s390x: [],
+    riscv64: [],
+    mips64le: [],
+    mips64: [],
+    mipsle: [],
+    mips: [],
+    loong64: []
+};
+function knownArchitectures() {
+    return Object.keys(KNOWN);
+}
+/**
+ * Parses a platform a user asked for (`linux/arm/v7`, `linux/arm64/v8`, `linux/x86_64`) into its canonical
+ * form, and checks that BuildKit can build it; throws a message fit for the user (the caller adds the
+ * input name).
+ */
+function parsePlatform(value) {
+    const canonical = normalizePlatform(value);
+    const [os, architecture = '', variant] = canonical.split('/');
+    if (os !== 'linux') {
+        throw new Error(`"${value}": only linux platforms can be built by a Linux BuildKit; use linux/<arch>`);
+    }
+    const variants = KNOWN[architecture];
+    if (!variants) {
+        throw new Error(`"${value}": unknown architecture "${architecture}"; known: ${knownArchitectures().join(', ')}`);
+    }
+    if (variant !== undefined && !variants.includes(variant)) {
+        const allowed = variants.length ? variants.join(', ') : 'none';
+        throw new Error(`"${value}": unknown variant "${variant}" for ${architecture}; allowed: ${allowed}`);
+    }
+    return variant === undefined ? { os, architecture } : { os, architecture, variant };
+}
+/** Node's `process.arch` -> the OCI architecture of this host. */
+function hostArchitecture(nodeArch) {
+    const map = {
+        x64: 'amd64',
+        ia32: '386',
+        arm64: 'arm64',
+        arm: 'arm',
+        s390x: 's390x'
+    };
+    return map[nodeArch] ?? nodeArch;
+}
+/**
+ * Architectures a host runs without emulation. amd64 runs 386; arm64 is not counted on to run arm: many
+ * 64-bit ARM CPUs (Graviton 3 and later, Neoverse N2/V2, Apple silicon) have no 32-bit mode.
+ */
+const NATIVE = {
+    amd64: ['amd64', '386'],
+    arm64: ['arm64'],
+    '386': ['386'],
+    arm: ['arm'],
+    ppc64le: ['ppc64le'],
+    s390x: ['s390x'],
+    riscv64: ['riscv64']
+};
+/** QEMU handler names in binfmt_misc (`qemu-<name>`) per architecture. */
+const QEMU_HANDLER = {
+    amd64: 'x86_64',
+    '386': 'i386',
+    arm64: 'aarch64',
+    arm: 'arm',
+    ppc64le: 'ppc64le',
+    ppc64: 'ppc64',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    mips64le: 'mips64el',
+    mips64: 'mips64',
+    mipsle: 'mipsel',
+    mips: 'mips',
+    loong64: 'loongarch64'
+};
+/** The QEMU handler (`aarch64`, `arm`, …) a platform needs on a host of `hostArch`, or undefined when native. */
+function emulatorFor(platform, hostArch) {
+    if ((NATIVE[hostArch] ?? [hostArch]).includes(platform.architecture))
+        return undefined;
+    return QEMU_HANDLER[platform.architecture];
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/parse.js
+/**
+ * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
+ * message saying what is wrong; the input table (table.ts) prefixes the input's name.
+ */
+
+
+
+
+const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
+function splitList(value, commas) {
+    return value
+        .split(commas ? /[\n,]/ : /\n/)
+        .map(s => s.trim())
+        .filter(s => s !== '');
+}
+function parsePlatforms(value) {
+    const items = splitList(value, true);
+    if (items.length === 0)
+        throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64');
+    // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
+    if (value.split('\n').some(line => /,\s*,|^\s*,/.test(line))) {
+        throw new Error(`"${value}" has an empty item; separate platforms with commas or newlines`);
+    }
+    const seen = new Set();
+    return items.map(item => {
+        const platform = formatPlatform(parsePlatform(item));
+        if (seen.has(platform))
+            throw new Error(`${platform} is listed twice`);
+        seen.add(platform);
+        return platform;
+    });
+}
+function parseTags(value, push) {
+    const tags = splitList(value, true);
+    if (push && tags.length === 0) {
+        throw new Error('push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0');
+    }
+    for (const tag of tags) {
+        let digest;
+        try {
+            digest = parseImageReference(tag).digest;
+        }
+        catch (error) {
+            throw new Error(`"${tag}" is not a valid image reference: ${messageOf(error)}`, { cause: error });
+        }
+        if (digest !== undefined) {
+            throw new Error(`"${tag}" has a digest (@${digest.slice(0, 15)}…): a pushed image gets its digest from its content; ` +
+                'give repository:tag only');
+        }
+    }
+    return tags;
+}
+const BINARIES_MODES = ['error', 'warning', 'false'];
+/** check-binaries: error, warning or false. */
+function parseBinariesMode(value) {
+    const mode = BINARIES_MODES.find(m => m === value.toLowerCase());
+    if (!mode)
+        throw new Error(`"${value}" is not a mode; use error, warning or false`);
+    return mode;
+}
+const SIZE_UNITS = {
+    '': 1,
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3,
+    tib: 1024 ** 4
+};
+/**
+ * A size in bytes: '256MiB', '1.5 GB', '2TB', '1048576' (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
+ * 1024, as in BuildKit's and Docker's own output).
+ */
+function parseByteSize(value) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
+    if (!match || unit === undefined) {
+        throw new Error(`"${value}" is not a size; use e.g. 256MiB, 1GiB, 500MB or a number of bytes`);
+    }
+    const bytes = Math.floor(Number(match[1]) * unit);
+    if (bytes <= 0)
+        throw new Error(`"${value}" is not a size above zero`);
+    if (!Number.isSafeInteger(bytes))
+        throw new Error(`"${value}" is not a size this action can count; use a smaller one`);
+    return bytes;
+}
+/** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
+function parseKeyValues(value, bareKeyAllowed) {
+    const items = splitList(value, false);
+    for (const item of items) {
+        const eq = item.indexOf('=');
+        const key = eq === -1 ? item : item.slice(0, eq);
+        if ((eq === -1 && !bareKeyAllowed) || key === '' || (bareKeyAllowed && !BUILD_ARG_KEY.test(key))) {
+            throw new Error(`"${item}" is not KEY=VALUE${bareKeyAllowed ? ' (or KEY)' : ''}; put one per line`);
+        }
+    }
+    return items;
+}
+/** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
+function parseMirrors(value) {
+    const mirrors = new Map();
+    for (const item of splitList(value, false)) {
+        const eq = item.indexOf('=');
+        if (eq === -1) {
+            throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`);
+        }
+        const options = { input: 'registry-mirrors', allowHttpScheme: false };
+        const registry = parseRegistryHost(item.slice(0, eq), options).host;
+        const list = mirrors.get(registry) ?? [];
+        for (const mirror of item.slice(eq + 1).split(';')) {
+            list.push(parseRegistryHost(mirror, { ...options, allowHttpScheme: true }));
+        }
+        mirrors.set(registry, list);
+    }
+    return mirrors;
+}
+function isRemoteContext(value) {
+    return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-';
+}
+function resolvePath(cwd, value) {
+    return value.startsWith('/') ? value : `${cwd}/${value}`;
+}
+/**
+ * Why buildx's CSV reader would refuse `value` (it reads each --driver-opt as one CSV record), or
+ * undefined: a quote may only open a field and close it, doubled inside.
+ */
+function csvProblem(value) {
+    let i = 0;
+    while (i <= value.length) {
+        if (value[i] === '"') {
+            i++;
+            for (;;) {
+                if (i >= value.length)
+                    return 'a quoted field is not closed';
+                if (value[i] === '"') {
+                    if (value[i + 1] === '"')
+                        i += 2;
+                    else
+                        break;
+                }
+                else
+                    i++;
+            }
+            i++;
+            if (i < value.length && value[i] !== ',')
+                return 'a quoted field goes on after its closing quote';
+        }
+        else {
+            const end = value.indexOf(',', i);
+            const field = value.slice(i, end === -1 ? value.length : end);
+            if (field.includes('"'))
+                return `the field ${field} has a quote that does not open it`;
+            if (end === -1)
+                break;
+            i = end;
+        }
+        i++;
+    }
+    return undefined;
+}
+/** The driver-opts input: KEY=VALUE lines that buildx's CSV reader takes. */
+function parseDriverOpts(value) {
+    const items = parseKeyValues(value, false);
+    for (const item of items) {
+        const problem = csvProblem(item);
+        if (problem)
+            throw new Error(`"${item}" is not what buildx reads as a driver option (${problem}); put a value with commas or ` +
+                'quotes in quotes as a whole, doubling the quotes inside: "env.NO_PROXY=a,b"');
+    }
+    return items;
+}
+
+// EXTERNAL MODULE: ./lib/core/runner.js
+var runner = __nccwpck_require__(6741);
+;// CONCATENATED MODULE: ./lib/buildx/builder.js
+/**
+ * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
+ * by the post step. The argv is built by pure functions; `createBuilder` runs it.
+ */
+
+
+
+
+
+/** A builder name that no other job on this runner will pick. */
+function uniqueBuilderName(runId) {
+    const suffix = randomBytes(4).toString('hex');
+    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
+}
+function createBuilderArgs(options) {
+    const args = ['buildx', 'create', '--name', options.name, ...builder_builderOptionArgs(options)];
+    if (options.platforms && options.platforms.length > 0)
+        args.push('--platform', options.platforms.join(','));
+    args.push('--bootstrap');
+    return args;
+}
+/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
+function builder_builderOptionArgs(options) {
+    const args = ['--driver', 'docker-container'];
+    const driverOpts = [`image=${options.buildkitImage}`];
+    if (options.hostNetwork)
+        driverOpts.push('network=host');
+    for (const [key, value] of Object.entries(options.proxyEnv))
+        driverOpts.push(builder_csvField(`env.${key}=${value}`));
+    driverOpts.push(...options.driverOpts);
+    for (const opt of driverOpts)
+        args.push('--driver-opt', opt);
+    if (options.configFile)
+        args.push('--config', options.configFile);
+    const flags = options.buildkitdFlags.trim();
+    if (flags)
+        args.push('--buildkitd-flags', flags);
+    return args;
+}
+/**
+ * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
+ * quoted field, with quotes inside it doubled.
+ */
+function builder_csvField(value) {
+    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+function removeBuilderArgs(name) {
+    return ['buildx', 'rm', '--force', name];
+}
+/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
+function builder_proxyEnvironment(env) {
+    const out = {};
+    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
+        const value = env[name] ?? env[name.toLowerCase()];
+        if (value)
+            out[name] = value;
+    }
+    return out;
+}
+/** The name is taken by a builder this run did not create (so it must not remove it either). */
+class BuilderExistsError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'BuilderExistsError';
+}
+async function createBuilder(runner, options) {
+    try {
+        await runChecked(runner, 'docker', createBuilderArgs(options), {
+            what: `Creating builder ${options.name}`
+        });
+    }
+    catch (error) {
+        if (error instanceof CommandError &&
+            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
+            throw new Error(`The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
+                'DOCKER_HOST at an engine.', { cause: error });
+        }
+        if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
+            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
+        }
+        throw error;
+    }
+}
+/**
+ * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
+ * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
+ * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
+ */
+async function builderExists(runner, name, buildxConfigDir) {
+    const instances = path.join(buildxConfigDir, 'instances');
+    if (fs.existsSync(instances))
+        return fs.existsSync(path.join(instances, name));
+    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
+    return result.exitCode === 0;
+}
+/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
+function buildxConfigDir(env, dockerConfigDir) {
+    return env.BUILDX_CONFIG || path.join(dockerConfigDir, 'buildx');
+}
+/** Removes a builder with its container and state; a builder that is already gone is not an error. */
+async function removeBuilder(runner, name) {
+    const result = await runner.run('docker', removeBuilderArgs(name));
+    if (result.exitCode === 0)
+        return 'removed';
+    if (/no builder .* found|not found/i.test(result.stderr))
+        return 'absent';
+    throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/table.js
+/**
+ * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
+ * input's text to a typed value, and the value used when the text is refused); then a second pass of
+ * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
+ * of them are reported together (InputError), before any command runs.
+ *
+ * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
+ */
+
+/** All the problems found in the inputs, one line each. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        this.name = 'InputError';
+        this.problems = problems;
+    }
+}
+function field(fallback, parse) {
+    return { fallback, parse };
+}
+/** The field, marked as carrying a secret: `secrets` finds it in the text (default: the whole text). */
+function secret(of, secrets = value => [value]) {
+    return { ...of, secrets };
+}
+const camelCase = (name) => name.replace(/-([a-z0-9])/g, (_, letter) => letter.toUpperCase());
+/** The typed values of `fields` only, out of a larger table's. */
+function pick(fields, values) {
+    return Object.fromEntries(Object.keys(fields).map(name => [camelCase(name), values[camelCase(name)]]));
+}
+/** The typed values without those of `fields`. */
+function omit(fields, values) {
+    const names = new Set(Object.keys(fields).map(camelCase));
+    return Object.fromEntries(Object.entries(values).filter(([key]) => !names.has(key)));
+}
+/**
+ * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
+ * problem of both passes.
+ */
+function readTable(fields, rules, options) {
+    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
+    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
+    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
+    const rank = (name) => order.get(name) ?? order.size;
+    const warnings = [];
+    let reading = '';
+    const context = {
+        cwd: options.cwd ?? '.',
+        env: options.env ?? {},
+        text,
+        warn: message => warnings.push(`${reading}: ${message}`)
+    };
+    const problems = [];
+    const failed = new Set();
+    const values = {};
+    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
+    for (const name of names) {
+        const spec = fields[name];
+        if (!spec)
+            continue;
+        reading = name;
+        try {
+            values[name] = spec.parse(text(name), context);
+        }
+        catch (error) {
+            const message = (0,errors/* messageOf */.bD)(error);
+            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
+            failed.add(name);
+            values[name] = spec.fallback;
+        }
+    }
+    const read = values;
+    for (const rule of rules) {
+        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
+            continue;
+        const problem = rule.check(read);
+        if (problem !== undefined)
+            problems.push(`${rule.input}: ${problem}`);
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    const typed = Object.fromEntries(names.map(name => [camelCase(name), values[name]]));
+    return { values: typed, warnings };
+}
+/**
+ * What to mask of a table's inputs, before anything is parsed: the parts each secret field finds in its
+ * text (the runner masks line by line, so a multi-line secret comes line by line too).
+ */
+function table_secretsOf(fields, source) {
+    return Object.entries(fields).flatMap(([name, spec]) => {
+        const value = source(name);
+        return spec.secrets && value !== '' ? spec.secrets(value).filter(s => s.trim() !== '') : [];
+    });
+}
+/** true / false, any case. */
+const bool = (fallback) => field(fallback, text => {
+    const value = text.toLowerCase();
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new Error(`"${text}" is not a boolean; use true or false`);
+});
+/** The text as given. */
+const table_text = field('', value => value);
+
+;// CONCATENATED MODULE: ./lib/inputs/masks.js
+/**
+ * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
+ * log line, including the lines of commands that echo them. Which inputs carry a secret, and which part of
+ * their text it is, their table rows say (`secret(...)`); the step's environment adds its own.
+ */
+
+
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
+/** `http://user:secret@proxy:3128` -> `secret` (as written). */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
+/** Every line of any PEM private key in the text (the runner masks line by line), without the armour. */
+function privateKeyLines(text) {
+    return [...text.matchAll(PRIVATE_KEY)].flatMap(block => block[0]
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => !line.startsWith('-----')));
+}
+/**
+ * Masks what the table's secret inputs carry, the environment's signing password and cache token, and a
+ * proxy URL's password.
+ */
+function maskSecrets(reporter, fields, getInput, env) {
+    const secrets = secretsOf(fields, getInput);
+    if (env.COSIGN_PASSWORD)
+        secrets.push(env.COSIGN_PASSWORD);
+    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
+    if (env.ACTIONS_RUNTIME_TOKEN)
+        secrets.push(env.ACTIONS_RUNTIME_TOKEN);
+    for (const value of Object.values(proxyEnvironment(env))) {
+        // As written (that is how the builder's command line echoes it) and percent-decoded.
+        const written = URL_PASSWORD.exec(value)?.[1];
+        if (written === undefined)
+            continue;
+        secrets.push(written);
+        try {
+            secrets.push(decodeURIComponent(written));
+        }
+        catch {
+            // not valid percent-encoding: the written form is the only one
+        }
+    }
+    for (const secret of new Set(secrets))
+        reporter.mask(secret);
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
+/**
+ * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
+ * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
+ * build (inputs.ts) and the merge (merge.ts).
+ */
+
+
+
+
+
+
+const REGISTRY_FIELDS = {
+    'insecure-registries': field([], value => splitList(value, true).map(v => (0,registry_name/* parseRegistryHost */.T)(v, { input: 'insecure-registries', allowHttpScheme: true }))),
+    // A private key pasted here by mistake is masked too.
+    'ca-certs': secret(field([], (value, { cwd }) => readCaCerts(parseCaCertsInput(value, 'ca-certs'), { cwd })), privateKeyLines),
+    registry: field('', value => {
+        if (value === '')
+            return '';
+        const host = (0,registry_name/* parseRegistryHost */.T)(value, { input: 'registry', allowHttpScheme: false }).host;
+        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
+        return (0,oci_reference/* canonicalRegistry */.i7)(host);
+    }),
+    username: table_text,
+    password: secret(table_text)
+};
+const REGISTRY_RULES = [
+    {
+        input: 'password',
+        reads: ['username'],
+        check: v => v.username !== '' && v.password === ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'username',
+        reads: ['password'],
+        check: v => v.username === '' && v.password !== ''
+            ? 'username and password go together; set both or neither'
+            : undefined
+    },
+    {
+        input: 'registry',
+        reads: ['username'],
+        check: v => v.username !== '' && v.registry === ''
+            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
+            : undefined
+    }
+];
+/** The login the inputs give (username and password for registry), or undefined without one. */
+function loginOf(inputs) {
+    return inputs.username
+        ? { registry: inputs.registry, username: inputs.username, password: inputs.password }
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/nodes.js
+/**
+ * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
+ * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
+ * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
+ * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
+ */
+
+
+
+/** A daemon reached over TCP (with the remote-tls-* inputs), not through kubectl. */
+function isTcpDaemon(node) {
+    return node.remote === true && node.endpoint.startsWith('tcp://');
+}
+/** A BuildKit pod, reached through kubectl exec (with the kubeconfig input). */
+function isKubePod(node) {
+    return node.remote === true && node.endpoint.startsWith('kube-pod://');
+}
+/** How a node is written in the nodes input (and named in messages). */
+function nodeLabel(node) {
+    return node.remote ? `remote+${node.endpoint}` : node.endpoint;
+}
+/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
+function nodeName(builder, index) {
+    return `${builder}${index}`;
+}
+/**
+ * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
+ * the platforms this node serves, its endpoint last.
+ */
+function appendNodeArgs(options, node, index) {
+    return [
+        'buildx',
+        'create',
+        '--append',
+        '--name',
+        options.name,
+        '--node',
+        nodeName(options.name, index),
+        ...builderOptionArgs(options),
+        '--platform',
+        node.platforms.join(','),
+        '--bootstrap',
+        node.endpoint
+    ];
+}
+/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
+function nodePlacement(builder, platforms, nodes) {
+    const placement = {};
+    for (const platform of platforms) {
+        const index = nodes.findIndex(n => n.platforms.includes(platform));
+        const node = nodes[index];
+        placement[platform] = node
+            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
+            : { node: nodeName(builder, 0), endpoint: '' };
+    }
+    return placement;
+}
+/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
+function runnerPlatforms(platforms, nodes) {
+    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
+}
+/** Output of buildx or docker that means the node's engine cannot be reached at all. */
+const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
+/**
+ * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
+ * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
+ * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
+ */
+async function appendNodes(runner, options, nodes) {
+    for (const [i, node] of nodes.entries()) {
+        const index = i + 1;
+        const name = nodeName(options.name, index);
+        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
+        try {
+            await runChecked(runner, 'docker', appendNodeArgs(options, node, index), { what });
+        }
+        catch (error) {
+            if (error instanceof CommandError && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
+                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
+                    `${lastLine(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
+                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
+                    'with a key in the agent), or remove the line from nodes.', { cause: error });
+            }
+            throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/inputs/remote-access-inputs.js
+/**
+ * How the step reaches the BuildKit daemons of `nodes`: the TLS material for `remote+tcp://` nodes
+ * (remote-tls-ca, remote-tls-cert, remote-tls-key: each PEM text, often from a secret, or a file path;
+ * remote-tls-server-name), and the kubeconfig for `remote+kube-pod://` nodes (the file's text, from a
+ * secret). Checked here, before any command: each PEM must be what it claims to be (the key is parsed by
+ * node:crypto; its text never appears in a message), cert and key come together, the kubeconfig is a
+ * kubeconfig, and each is given only with a node that uses it. run/remote-access-files.ts writes them to private
+ * files.
+ */
+
+
+
+
+
+
+
+/**
+ * A key of a kubeconfig (YAML or JSON) whose value is a secret, with that value: token, client-key-data,
+ * password, id-token, refresh-token, client-secret, ... Read with a pattern rather than a YAML parser,
+ * which would double the bundle every run loads.
+ */
+const SECRET_ENTRY = /["']?[A-Za-z-]*(?:token|key-data|password|secret)["']?\s*:\s*["']?([^"'\s,}#]+)/gi;
+/**
+ * Checks the kubeconfig input, the file's text (from a secret) or a path from `cwd` (a GitLab File
+ * variable): a kubeconfig names clusters and contexts; collects its secret values.
+ */
+function parseKubeconfig(input, cwd = '.') {
+    if (input === '')
+        return undefined;
+    let value = input;
+    if (!input.includes('\n') && !input.includes(':')) {
+        const file = external_node_path_.resolve(cwd, input);
+        try {
+            value = external_node_fs_.readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the kubeconfig's text or the path of a readable file`, { cause: error });
+        }
+    }
+    if (!/["']?clusters["']?\s*:/.test(value) || !/["']?contexts["']?\s*:/.test(value))
+        throw new Error('is not a kubeconfig (no clusters and contexts); give the text of the file (e.g. from a secret) or its path');
+    const secrets = [...value.matchAll(SECRET_ENTRY)].map(m => m[1] ?? '').filter(v => v !== '');
+    return { text: value.endsWith('\n') ? value : `${value}\n`, secrets };
+}
+/**
+ * What to mask of the kubeconfig input: its tokens, keys and passwords, line by line (the rest of it is no
+ * secret, and masking it would hide ordinary words). Not a kubeconfig: nothing (the input check says so,
+ * and nothing of it is logged).
+ */
+function kubeconfigSecrets(value) {
+    try {
+        return (parseKubeconfig(value)?.secrets ?? []).flatMap(secret => secret.split(/\r?\n/).map(line => line.trim()));
+    }
+    catch {
+        return [];
+    }
+}
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
+/** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
+function parseTlsMaterial(value, kind, cwd) {
+    if (value === '')
+        return undefined;
+    let text = value;
+    let file;
+    if (!value.trimStart().startsWith('-----BEGIN')) {
+        file = external_node_path_.resolve(cwd, value);
+        try {
+            text = external_node_fs_.readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the PEM text itself or the path of a readable PEM file`, { cause: error });
+        }
+    }
+    const pem = `${text
+        .replace(/\r\n?/g, '\n')
+        .split('\n')
+        .map(line => line.trim())
+        .join('\n')
+        .trim()}\n`;
+    const where = file === undefined ? 'the value' : JSON.stringify(file);
+    const blocks = [...pem.matchAll(BLOCK)];
+    if (blocks.length === 0)
+        throw new Error(`${where} holds no PEM block; expected ${expected(kind)}`);
+    if (kind === 'key') {
+        if (blocks.length !== 1 || !/PRIVATE KEY$/.test(blocks[0]?.[1] ?? ''))
+            throw new Error(`${where} is not one PEM private key; expected ${expected(kind)}`);
+        try {
+            (0,external_node_crypto_.createPrivateKey)(pem);
+        }
+        catch {
+            throw new Error(`${where} holds a private key block that does not parse; expected ${expected(kind)}`);
+        }
+        return file === undefined ? { pem } : { pem, file };
+    }
+    for (const [index, block] of blocks.entries()) {
+        if (block[1] !== 'CERTIFICATE')
+            throw new Error(`block ${index + 1} of ${where} is a ${block[1] ?? ''} block; expected ${expected(kind)}`);
+        try {
+            new external_node_crypto_.X509Certificate(block[0]);
+        }
+        catch {
+            throw new Error(`certificate ${index + 1} of ${where} is not a valid X.509 certificate`);
+        }
+    }
+    return file === undefined ? { pem } : { pem, file };
+}
+function expected(kind) {
+    return kind === 'key'
+        ? '-----BEGIN PRIVATE KEY----- (or EC / RSA PRIVATE KEY) ... -----END ...'
+        : '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----';
+}
+const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const REMOTE_ACCESS_FIELDS = {
+    'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
+    'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
+    'remote-tls-key': secret(field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)), privateKeyLines),
+    kubeconfig: secret(field(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)), kubeconfigSecrets),
+    'remote-tls-server-name': field('', value => {
+        if (value !== '' && !SERVER_NAME.test(value))
+            throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`);
+        return value;
+    })
+};
+const hasTcpNode = (nodes) => nodes.some(isTcpDaemon);
+const REMOTE_ACCESS_RULES = [
+    {
+        input: 'remote-tls-ca',
+        reads: ['nodes'],
+        check: v => hasTcpNode(v.nodes) && !v['remote-tls-ca']
+            ? 'a remote+tcp:// node needs the CA that signed its buildkitd certificate (PEM text or a file path)'
+            : undefined
+    },
+    {
+        input: 'remote-tls-key',
+        reads: ['remote-tls-cert'],
+        check: v => Boolean(v['remote-tls-cert']) === Boolean(v['remote-tls-key'])
+            ? undefined
+            : v['remote-tls-cert']
+                ? 'remote-tls-cert is given without its private key; set remote-tls-key too'
+                : 'is given without its certificate; set remote-tls-cert too'
+    },
+    {
+        input: 'kubeconfig',
+        reads: ['nodes'],
+        check: v => v.kubeconfig && !v.nodes.some(isKubePod)
+            ? 'is only for remote+kube-pod:// lines of nodes, and there is none; remove it or add the node'
+            : undefined
+    },
+    ...['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key', 'remote-tls-server-name'].map((input) => ({
+        input,
+        reads: ['nodes'],
+        check: v => v[input] && !hasTcpNode(v.nodes)
+            ? 'is only for remote+tcp:// lines of nodes, and there is none; remove it or add the node'
+            : undefined
+    }))
+];
+
+;// CONCATENATED MODULE: ./lib/buildx/cache.js
+/**
+ * The `cache` input's entries: one word (registry or gha) turned into buildx's --cache-from and --cache-to,
+ * one cache per platform so that the jobs of a per-platform build never overwrite each other's cache.
+ *
+ * registry: `REPOSITORY:buildcache-<platform>` next to the first tag (linux/arm/v7 -> buildcache-linux-arm-v7),
+ * pulled and pushed by BuildKit with the run's registry settings (buildkitd.toml) and login (docker config).
+ * gha: GitHub's cache service, `scope=buildcache-<repository path>-<platform>`; buildx reads the service's URL and
+ * token from its own environment (ACTIONS_CACHE_URL, ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN,
+ * ACTIONS_CACHE_SERVICE_V2 choosing version 2), so the token never reaches argv.
+ *
+ * A build of several platforms is one BuildKit solve with one cache: each of its platforms' entries gets
+ * that whole cache (the blobs are shared in the repository, so the extra refs cost a manifest each). A
+ * one-platform job reads and writes its own platform's entry only.
+ * Every export has ignore-error=true: a cache that cannot be written is a warning, not a failed build.
+ */
+
+const CACHE_MODES = (/* unused pure expression or super */ null && (['', 'registry', 'gha']));
+/** The tag prefix of registry cache refs and the prefix of gha scopes. */
+const CACHE_PREFIX = 'buildcache';
+/** linux/arm/v7 -> linux-arm-v7 (a tag and scope part). */
+function platformSlug(platform) {
+    return platform.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+/** The cache entry of one platform, as `type=...` without import or export options. */
+function platformCache(cache, platform, tags) {
+    const first = tags[0];
+    const reference = first === undefined ? undefined : parseImageReference(first);
+    if (cache === 'registry') {
+        if (!reference)
+            throw new Error('cache: registry needs a tag: the cache lives next to the first one');
+        return `type=registry,ref=${reference.registry}/${reference.repository}:${CACHE_PREFIX}-${platformSlug(platform)}`;
+    }
+    const image = reference ? `-${platformSlug(reference.repository)}` : '';
+    return `type=gha,scope=${CACHE_PREFIX}${image}-${platformSlug(platform)}`;
+}
+/** The --cache-from and --cache-to entries of a build: the explicit ones, or the cache input's. */
+function cache_cacheEntries(s) {
+    if (s.cache === '')
+        return { from: [...s.cacheFrom], to: [...s.cacheTo] };
+    const mode = s.cache;
+    const own = s.platforms.map(platform => platformCache(mode, platform, s.tags));
+    return {
+        from: s.cacheFrom.length > 0 ? [...s.cacheFrom] : own,
+        to: s.cacheTo.length > 0 ? [...s.cacheTo] : own.map(entry => `${entry},mode=max,ignore-error=true`)
+    };
+}
+/** BuildKit's names for its cache export steps (registry, local, gha, s3, azblob, inline). */
+const CACHE_EXPORT_STEP = /^exporting (cache|to GitHub Actions Cache|to Amazon S3|to Azure Blob Storage)/i;
+/**
+ * The cache exports that failed in a build that went on (ignore-error=true): a warning each, since the
+ * image itself was built and pushed.
+ */
+function failedCacheExports(steps) {
+    return steps
+        .filter(step => step.error !== '' && CACHE_EXPORT_STEP.test(step.name))
+        .map(step => `${step.name} failed: ${step.error}. The image was built and pushed; the next run starts without this cache`);
+}
+
+;// CONCATENATED MODULE: ./lib/buildx/build.js
+/**
+ * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
+ * metadata file whose contents are the source of the digests, and with a progress stream that says how
+ * long each platform's steps took (see rawjson.ts and progress.ts).
+ */
+
+
+
+
+
+
+
+const MEDIA_TYPE_FAMILIES = ['oci', 'docker'];
+/** The first buildx release with `--progress=rawjson`. */
+const RAWJSON_SINCE = '0.13.0';
+/** rawjson when the buildx in use has it; plain (parsed the same way afterwards) otherwise. */
+function progressFormat(buildxVersion) {
+    return buildxVersion !== '' && compareVersions(buildxVersion, RAWJSON_SINCE) >= 0 ? 'rawjson' : 'plain';
+}
+/** The argv, and the environment buildx needs besides the job's own (secret values: never in argv). */
+function buildCommand({ builder, metadataFile, settings: s, progress }) {
+    const args = ['buildx', 'build', '--builder', builder, '--platform', s.platforms.join(',')];
+    args.push(`--progress=${progress}`);
+    if (s.file)
+        args.push('--file', s.file);
+    // A push goes by digest to each repository of the tags; the tags are put after the checks.
+    if (!s.push)
+        for (const tag of s.tags)
+            args.push('--tag', tag);
+    for (const arg of s.buildArgs)
+        args.push('--build-arg', arg);
+    for (const label of s.labels)
+        args.push('--label', label);
+    if (s.target)
+        args.push('--target', s.target);
+    const cache = cacheEntries(s);
+    for (const from of cache.from)
+        args.push('--cache-from', from);
+    for (const to of cache.to)
+        args.push('--cache-to', to);
+    if (s.noCache)
+        args.push('--no-cache');
+    if (s.pull)
+        args.push('--pull');
+    // Any attestation makes BuildKit switch to OCI media types, so Docker media types go without them.
+    if (s.mediaTypes === 'docker')
+        args.push('--provenance=false');
+    else if (s.provenance)
+        args.push(`--provenance=${s.provenance}`);
+    if (s.network)
+        args.push('--network', s.network);
+    if (s.network === 'host' && !s.buildOptions.allow.includes('network.host'))
+        args.push('--allow', 'network.host');
+    // With push, a loaded image comes from the registry after the checks (load.ts), not from this build.
+    const extra = buildOptionArgs({ ...s.buildOptions, load: s.buildOptions.load && !s.push }, s.provenance);
+    args.push(...extra.args);
+    args.push('--metadata-file', metadataFile);
+    // The media types are always stated: BuildKit's own default depends on whether attestations are attached.
+    const mediaTypes = `oci-mediatypes=${s.mediaTypes === 'oci'}`;
+    const evaluateOnly = evaluates(s.buildOptions.call);
+    // A push goes untagged (by digest) to each repository of the tags; the tags are put after the checks.
+    if (s.push && !evaluateOnly)
+        args.push('--output', `${pushByDigestOutput(repositoriesOf(s.tags))},${mediaTypes}`);
+    args.push(s.context);
+    return { args, env: extra.env };
+}
+function buildxBuildArgv(options) {
+    return buildCommand(options).args;
+}
+/**
+ * The image exporter pushing without any tag to each repository (`name` is a comma-separated list, so
+ * the field is quoted for buildx's CSV parser); `name-canonical` makes buildx report `repository@digest`.
+ */
+function pushByDigestOutput(repositories) {
+    const names = `name=${repositories.join(',')}`;
+    const field = repositories.length > 1 ? `"${names}"` : names;
+    return `type=image,${field},push-by-digest=true,name-canonical=true,push=true`;
+}
+/** How often the build's silent steps are looked at (a heartbeat is due after HEARTBEAT_MS of silence). */
+const HEARTBEAT_POLL_MS = 1_000;
+/**
+ * A failed build, with the steps its progress stream showed (for hints about the failed step). The log
+ * already holds the progress, so the message carries only buildx's closing error (the Dockerfile excerpt
+ * and `ERROR: failed to solve: ...`); `stderr` keeps all of it, for the hints.
+ */
+class BuildError extends runner/* CommandError */.Qd {
+    steps;
+    constructor(error, steps) {
+        super(error.command, error.args, error, 'docker buildx build');
+        this.name = 'BuildError';
+        this.steps = steps;
+        const closing = closingError(error.stderr);
+        this.message = `docker buildx build failed (exit code ${error.exitCode})${closing ? `:\n${closing}` : ''}`;
+    }
+}
+/** What buildx printed after the last progress line (`#N ...`), its warnings left out; else its last line. */
+function closingError(stderr) {
+    const lines = stderr.trimEnd().split(/\r?\n/);
+    let last = -1;
+    lines.forEach((line, i) => {
+        if (/^#(\d+|\?) /.test(line))
+            last = i;
+    });
+    const closing = lines.slice(last + 1).filter(l => l.trim() !== '' && !l.startsWith('WARNING:'));
+    return (closing.length > 0 ? closing : lines.slice(-1)).join('\n');
+}
+/**
+ * Runs the build with its progress in the log (rawjson is rendered as `#N step` / `#N DONE 1.2s` lines as
+ * it arrives); a failure carries buildx's own error and the human-readable progress.
+ */
+async function runBuild(runner, options) {
+    const { args, env: secretEnv } = buildCommand(options);
+    const env = Object.keys(secretEnv).length > 0 ? { env: secretEnv } : {};
+    if (options.progress === 'plain') {
+        try {
+            const result = await runChecked(runner, 'docker', args, { what: 'docker buildx build', ...env });
+            return { steps: parsePlainProgress(result.stderr) };
+        }
+        catch (error) {
+            if (error instanceof CommandError)
+                throw new BuildError(error, parsePlainProgress(error.stderr));
+            throw error;
+        }
+    }
+    const progress = new RawJsonProgress();
+    const human = [];
+    const seen = { streamedLines: 0 };
+    const show = (line) => {
+        for (const text of progress.feed(line)) {
+            human.push(text);
+            options.log.info(text);
+        }
+    };
+    // A step that prints nothing for a while still shows that it runs (see RawJsonProgress.heartbeat).
+    const heartbeat = setInterval(() => {
+        for (const text of progress.heartbeat(Date.now()))
+            options.log.info(text);
+    }, HEARTBEAT_POLL_MS);
+    heartbeat.unref();
+    const result = await runner
+        .run('docker', args, {
+        ...env,
+        onStderrLine: line => {
+            seen.streamedLines++;
+            show(line);
+        }
+    })
+        .finally(() => {
+        clearInterval(heartbeat);
+    });
+    // A runner that does not stream lines still captured them all.
+    if (seen.streamedLines === 0)
+        for (const line of result.stderr.split(/\r?\n/))
+            show(line);
+    if (result.exitCode !== 0) {
+        const readable = { ...result, stderr: human.join('\n') };
+        throw new BuildError(new CommandError('docker', args, readable, 'docker buildx build'), progress.result());
+    }
+    return { steps: progress.result() };
+}
+
+;// CONCATENATED MODULE: ./lib/buildkitd/gc.js
+/** BuildKit cannot do much below this: a base image alone is often larger. */
+const MIN_CACHE_BYTES = 100e6;
+/** 1234567890 -> '1.23 GB' (decimal units, as `docker buildx du` shows them). */
+function formatBytes(bytes) {
+    const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < units.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${unit === 0 ? value : value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ${units[unit] ?? 'B'}`;
+}
+/** The [worker.oci] keys that hold the cache to `maxBytes` on BuildKit old and new; {} without a budget. */
+function cacheBudgetConfig(maxBytes) {
+    if (maxBytes === undefined)
+        return {};
+    return {
+        worker: {
+            oci: {
+                gc: true,
+                // BuildKit < 0.17: the size its default GC policies prune to. >= 0.17: read as reservedSpace.
+                gckeepstorage: maxBytes,
+                // BuildKit >= 0.17: the most the cache may use before GC prunes it.
+                maxUsedSpace: maxBytes
+            }
+        }
+    };
+}
+
+// EXTERNAL MODULE: ./lib/docker/smoke.js
+var smoke = __nccwpck_require__(5189);
+;// CONCATENATED MODULE: ./lib/inputs/runtime.js
+/**
+ * The inputs about what lands in the registry and what the build costs: media-types, smoke-test,
+ * smoke-test-timeout, cache-max-size, check-binaries and check-binaries-budget; fields and rules of the
+ * build's input table (inputs.ts).
+ */
+
+
+
+
+
+
+const RUNTIME_FIELDS = {
+    'media-types': field('oci', value => {
+        const found = MEDIA_TYPE_FAMILIES.find(m => m === value.toLowerCase());
+        if (!found)
+            throw new Error(`"${value}" is not a media type family; use oci or docker`);
+        return found;
+    }),
+    'smoke-test': field([], smoke/* parseSmokeCommand */.E8),
+    'smoke-test-timeout': field(120, value => {
+        if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 3600)
+            throw new Error(`"${value}" is not a time limit; use whole seconds from 1 to 3600`);
+        return Number(value);
+    }),
+    'cache-max-size': field(undefined, value => {
+        if (value === '')
+            return undefined;
+        const bytes = parseByteSize(value);
+        if (bytes < MIN_CACHE_BYTES)
+            throw new Error(`"${value}" is below the smallest useful cache budget, ${formatBytes(MIN_CACHE_BYTES)}`);
+        return bytes;
+    }),
+    'check-binaries': field('error', parseBinariesMode),
+    'check-binaries-budget': field(0, parseByteSize)
+};
+const attestsOff = (value) => value === '' || value.toLowerCase() === 'false';
+const RUNTIME_RULES = [
+    {
+        input: 'media-types',
+        reads: ['provenance'],
+        check: v => v['media-types'] === 'docker' && !attestsOff(v.provenance)
+            ? `docker cannot carry the provenance attestation asked for (provenance: ${v.provenance}); ` +
+                'BuildKit would switch the whole image back to OCI media types. Leave provenance empty or false ' +
+                '(attestations are then off), or use media-types: oci'
+            : undefined
+    },
+    {
+        input: 'media-types',
+        reads: ['sbom', 'attests', 'annotations'],
+        check: v => {
+            const carried = [
+                ...(attestsOff(v.sbom) ? [] : ['sbom']),
+                ...(v.attests.length > 0 ? ['attests'] : []),
+                ...(v.annotations.length > 0 ? ['annotations'] : [])
+            ];
+            if (v['media-types'] !== 'docker' || carried.length === 0)
+                return undefined;
+            return (`docker cannot carry what ${carried.join(' and ')} attach (attestations and annotations ` +
+                'make BuildKit switch the whole image back to OCI media types); leave them empty, or use media-types: oci');
+        }
+    },
+    {
+        input: 'smoke-test',
+        reads: ['push'],
+        check: v => v['smoke-test'].length > 0 && !v.push
+            ? 'runs the pushed image of every platform, so it needs push: true'
+            : undefined
+    },
+    // With push, the image is loaded from the registry under its tags after the checks (publish/load.ts); a push
+    // by digest puts no tag, so there would be no name to load it under.
+    {
+        input: 'load',
+        reads: ['push-by-digest', 'call'],
+        check: v => v.load && !build_options_evaluates(v.call) && v['push-by-digest']
+            ? 'cannot be combined with push-by-digest: true (the image gets no tag, so the engine would get it ' +
+                'without a name); load in the job that merges and tags the image, or set push-by-digest: false'
+            : undefined
+    }
+];
+
+;// CONCATENATED MODULE: ./lib/cosign/cosign.js
+/**
+ * cosign's command lines, from pure functions: signing an image by digest with a key (the index and,
+ * recursively, every manifest it lists), the public key of that key, and verifying a signature against the
+ * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
+ * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
+ */
+const SIGN_MODES = ['false', 'key', 'keyless'];
+function registryFlags(registry) {
+    const flags = [];
+    if (registry.plainHttp)
+        flags.push('--allow-http-registry');
+    if (registry.insecure)
+        flags.push('--allow-insecure-registry');
+    if (registry.caFile)
+        flags.push('--registry-cacert', registry.caFile);
+    return flags;
+}
+/**
+ * Signs the image and each manifest of its index. With a key and no transparency log, cosign 3 is told to
+ * use no signing config (which would name sigstore's public services) and to upload nothing. Keyless, the
+ * identity token goes in SIGSTORE_ID_TOKEN, never in argv.
+ */
+function signArgs(options) {
+    const { signer } = options;
+    const how = 'keyFile' in signer
+        ? [
+            '--key',
+            signer.keyFile,
+            ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false'])
+        ]
+        : [
+            ...(signer.signingConfig ? ['--signing-config', signer.signingConfig] : []),
+            ...(signer.trustedRoot ? ['--trusted-root', signer.trustedRoot] : [])
+        ];
+    return ['sign', '--yes', ...how, '--recursive', ...registryFlags(options.registry), options.reference];
+}
+function verifyArgs(options) {
+    const { verifier } = options;
+    const how = 'publicKeyFile' in verifier
+        ? ['--key', verifier.publicKeyFile]
+        : [
+            '--certificate-identity',
+            verifier.identity,
+            '--certificate-oidc-issuer',
+            verifier.issuer,
+            ...(verifier.trustedRoot ? ['--trusted-root', verifier.trustedRoot] : [])
+        ];
+    return [
+        'verify',
+        ...how,
+        ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
+        ...registryFlags(options.registry),
+        options.reference
+    ];
+}
+/** `cosign public-key --key FILE` prints the key's public half (PEM). */
+function publicKeyArgs(keyFile) {
+    return ['public-key', '--key', keyFile];
+}
+/**
+ * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
+ * they keep next to it (cosign.pub), or the identity; files by the names users give them (CA.pem,
+ * trusted_root.json), the registry flags only where the registry needs them. Shell-quoted where needed.
+ */
+function verifyCommand(options) {
+    const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
+    const verifier = 'publicKeyFile' in options.verifier
+        ? { publicKeyFile: 'cosign.pub' }
+        : { ...options.verifier, trustedRoot: options.verifier.trustedRoot ? 'trusted_root.json' : '' };
+    return ['cosign', ...verifyArgs({ ...options, registry, verifier })].map(shellWord).join(' ');
+}
+function shellWord(word) {
+    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./lib/cosign/identity.js
+/**
+ * Keyless signing's identity: the CI job's OIDC token (GitHub's for the audience sigstore, requested with
+ * the job's id-token permission; on GitLab and elsewhere the SIGSTORE_ID_TOKEN a job defines), and what
+ * Fulcio writes from it into the certificate, which `cosign verify` must be told: the identity (GitHub: the
+ * workflow that ran, `https://github.com/OWNER/REPO/.github/workflows/F.yml@REF`; GitLab: the CI config,
+ * `https://gitlab.com/GROUP/PROJECT//.gitlab-ci.yml@REF`; else the verified email, or the subject) and the
+ * issuer.
+ */
+/** The claims of a JWT, read without checking its signature (Fulcio checks it). */
+function tokenClaims(token) {
+    const payload = token.split('.')[1];
+    if (payload === undefined)
+        throw new Error('the identity token is not a JWT (no payload)');
+    try {
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+            throw new Error('not an object');
+        return claims;
+    }
+    catch {
+        throw new Error('the identity token is not a JWT (its payload is not JSON)');
+    }
+}
+const identity_text = (value) => (typeof value === 'string' ? value : '');
+/** The identity and issuer Fulcio puts in the certificate for this token, as Fulcio derives them. */
+function signerIdentity(claims) {
+    const issuer = identity_text(claims['iss']);
+    if (issuer === '')
+        throw new Error('the identity token names no issuer (iss)');
+    const workflow = identity_text(claims['job_workflow_ref']);
+    if (workflow !== '' && issuer === 'https://token.actions.githubusercontent.com')
+        return { identity: `https://github.com/${workflow}`, issuer };
+    const ciConfig = identity_text(claims['ci_config_ref_uri']);
+    if (ciConfig !== '')
+        return { identity: `https://${ciConfig}`, issuer };
+    const email = identity_text(claims['email']);
+    if (email !== '' && claims['email_verified'] === true)
+        return { identity: email, issuer };
+    const subject = identity_text(claims['sub']);
+    if (subject === '')
+        throw new Error('the identity token names no subject (sub)');
+    return { identity: subject, issuer };
+}
+/**
+ * The job's identity token: SIGSTORE_ID_TOKEN when the job defines it (GitLab's id_tokens, any CI), else
+ * GitHub's, requested for the audience sigstore. Without either, says what the job needs.
+ */
+async function identityToken(env, request) {
+    const given = env.SIGSTORE_ID_TOKEN?.trim();
+    if (given)
+        return given;
+    if (hasGithubTokenService(env))
+        return request('sigstore');
+    throw new Error(`sign: ${NO_IDENTITY}`);
+}
+/** Whether the job can have an identity token: its own SIGSTORE_ID_TOKEN, or GitHub's token service. */
+function hasIdentity(env) {
+    return Boolean(env.SIGSTORE_ID_TOKEN?.trim()) || hasGithubTokenService(env);
+}
+function hasGithubTokenService(env) {
+    return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+/** What a job without an identity token needs, for keyless. */
+const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the job "permissions: id-token: write"; on GitLab ' +
+    'define id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore; elsewhere set SIGSTORE_ID_TOKEN to a token your Fulcio ' +
+    'accepts';
+
+;// CONCATENATED MODULE: ./lib/inputs/signing.js
+/**
+ * The signing inputs: `sign` (false, or key: cosign with a private key), `sign-key` (the key as
+ * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
+ * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
+ * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
+ * push. cosign/sign-image.ts signs.
+ */
+
+
+
+
+
+
+
+/** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
+const signing_PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
+/**
+ * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
+ * them apart. A file that cannot be read is named as written, with `advice` after it.
+ */
+function textOrFile(value, cwd, isText, advice = '') {
+    if (isText)
+        return value;
+    try {
+        return external_node_fs_.readFileSync(external_node_path_.resolve(cwd, value), 'utf8');
+    }
+    catch (error) {
+        throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd})` +
+            (advice ? `; ${advice}` : ''), { cause: error });
+    }
+}
+/** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
+function parseSignKey(value, cwd) {
+    if (value === '')
+        return '';
+    const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path';
+    const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n');
+    if (!signing_PRIVATE_KEY.test(pem))
+        throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
+            'writes it); give the text of cosign.key or its path');
+    return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+const SIGNING_FIELDS = {
+    sign: field('false', (value, { env }) => {
+        const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase());
+        if (mode === undefined)
+            throw new Error(`"${value}" is not a way to sign; use false, key or keyless`);
+        // Known now, not after the build: the job can have no identity token.
+        if (mode === 'keyless' && !hasIdentity(env))
+            throw new Error(NO_IDENTITY);
+        return mode;
+    }),
+    'sign-key': secret(field('', (value, { cwd }) => parseSignKey(value, cwd)), privateKeyLines),
+    'sign-key-password': secret(table_text),
+    'sign-transparency-log': bool(true),
+    'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
+    'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
+};
+/**
+ * A sigstore JSON document (a signing config, a trusted root) as text or a path from `cwd`: JSON whose
+ * mediaType names what it must be.
+ */
+function parseSigstoreJson(value, cwd, kind) {
+    if (value === '')
+        return '';
+    const text = textOrFile(value, cwd, value.trimStart().startsWith('{'));
+    let mediaType;
+    try {
+        mediaType = JSON.parse(text).mediaType;
+    }
+    catch {
+        throw new Error('is not JSON; give the file (or its text) that your sigstore instance publishes');
+    }
+    if (typeof mediaType !== 'string' || !mediaType.startsWith(`application/vnd.dev.sigstore.${kind}`))
+        throw new Error(`is not a sigstore ${kind === 'trustedroot' ? 'trusted root' : 'signing config'} (its mediaType is not application/vnd.dev.sigstore.${kind}...)`);
+    return text;
+}
+/** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
+const SIGNING_RULES = [
+    {
+        input: 'sign',
+        reads: ['sign-key'],
+        check: v => v.sign === 'key' && v['sign-key'] === ''
+            ? 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)'
+            : undefined
+    },
+    {
+        input: 'sign-key',
+        reads: ['sign'],
+        check: v => {
+            if (v['sign-key'] === '' || v.sign === 'key')
+                return undefined;
+            return v.sign === 'keyless'
+                ? "is given, but keyless signs with the job's identity; remove sign-key, or set sign: key"
+                : 'is given but sign is false; set sign: key to sign';
+        }
+    },
+    ...['sign-signing-config', 'sign-trusted-root'].map((input) => ({
+        input,
+        reads: ['sign'],
+        check: v => v[input] !== '' && v.sign !== 'keyless'
+            ? 'is for sign: keyless with your own sigstore instance; remove it, or set sign: keyless'
+            : undefined
+    }))
+];
+
+;// CONCATENATED MODULE: ./lib/inputs/rules.js
+/**
+ * The build's cross-input rules: the second pass over the typed values of the input table (fields.ts),
+ * for what one input alone cannot say. Each is reported under one input and says what to change.
+ */
+
+
+
+
+
+/** The problem of a push with no tag (the build's and the plan's tags). */
+const NO_TAG = 'push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0';
+/** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
+function repositoryProblem(tags) {
+    const [only, ...more] = tags;
+    if (!only || more.length > 0) {
+        return ('push-by-digest is true, so tags must name exactly one repository (e.g. registry.example.com/team/app), ' +
+            `not ${tags.length === 0 ? 'nothing' : `${tags.length} entries`}`);
+    }
+    const { tag, digest } = only.reference;
+    if (tag === undefined && digest === undefined)
+        return undefined;
+    const part = digest !== undefined ? `digest @${digest}` : `tag :${tag ?? ''}`;
+    return (`push-by-digest is true, so "${only.text}" must name the repository only; drop its ${part} ` +
+        '(the image is pushed without a tag and found by its digest)');
+}
+const BUILD_RULES = [
+    {
+        input: 'push-by-digest',
+        reads: ['push'],
+        check: v => v['push-by-digest'] && !v.push ? 'needs push: true (an image pushed by digest is pushed)' : undefined
+    },
+    {
+        input: 'tags',
+        reads: ['push-by-digest'],
+        check: v => (v['push-by-digest'] ? repositoryProblem(v.tags) : undefined)
+    },
+    {
+        input: 'tags',
+        reads: ['push-by-digest'],
+        check: v => {
+            const digested = v['push-by-digest'] ? undefined : v.tags.find(t => t.reference.digest !== undefined);
+            if (!digested)
+                return undefined;
+            return (`"${digested.text}" has a digest (@${(digested.reference.digest ?? '').slice(0, 15)}…): a pushed image ` +
+                'gets its digest from its content; give repository:tag only');
+        }
+    },
+    // call: check (outline, targets) evaluates the build and pushes nothing, so it needs no tag.
+    {
+        input: 'tags',
+        reads: ['push', 'push-by-digest', 'call'],
+        check: v => v.push && !v['push-by-digest'] && !build_options_evaluates(v.call) && v.tags.length === 0 ? NO_TAG : undefined
+    },
+    {
+        input: 'nodes',
+        reads: ['reuse-builder'],
+        check: v => v.nodes.length > 0 && v['reuse-builder']
+            ? 'a reused builder keeps the nodes it has, so nodes cannot be applied to it; set reuse-builder: false, or leave nodes empty'
+            : undefined
+    },
+    {
+        input: 'cache',
+        reads: ['tags'],
+        check: v => v.cache === 'registry' && v.tags.length === 0
+            ? 'registry keeps the cache next to the first tag, and no tag is given: set the tags input, or name the ' +
+                'cache yourself in cache-to and cache-from (type=registry,ref=REPOSITORY:buildcache)'
+            : undefined
+    },
+    {
+        input: 'sign',
+        reads: ['push'],
+        check: v => v.sign !== 'false' && !v.push
+            ? `${v.sign} signs the pushed image, and push is false; set push: true, or sign: false`
+            : undefined
+    },
+    {
+        input: 'driver-opts',
+        reads: ['host-network'],
+        check: v => {
+            const network = v['driver-opts'].find(opt => opt.startsWith('network='));
+            return network !== undefined && network !== 'network=host' && v['host-network']
+                ? `${network} contradicts host-network: true (the builder container has one network); drop one of them`
+                : undefined;
+        }
+    },
+    {
+        input: 'reuse-builder',
+        reads: ['builder-name'],
+        check: v => v['reuse-builder'] && v['builder-name'] === ''
+            ? 'needs builder-name (the builder to reuse); a generated name is never reused'
+            : undefined
+    }
+];
+/** Every cross-input rule of the build, in the order their problems are reported. */
+const RULES = [
+    ...BUILD_RULES,
+    ...REMOTE_ACCESS_RULES,
+    ...REGISTRY_RULES,
+    ...RUNTIME_RULES,
+    ...SIGNING_RULES
+];
+
+;// CONCATENATED MODULE: ./lib/plan/matrix.js
+/**
+ * The `plan` mode (plan/action.yml): turns `platforms` and a `runners` map into the matrix of the
+ * reusable workflow's distributed build, one job per platform on a runner that is native for it, each
+ * pushing by digest to one repository; the merge job then joins their digests into one index.
+ *
+ * Job outputs of a matrix job cannot be collected per leg, so every entry gets a `slot` (0, 1, …): leg
+ * `slot` sets the workflow job's output `source-<slot>`, and the merge job reads `source-0` to
+ * `source-<MAX_PLATFORMS - 1>`.
+ */
+
+
+
+
+
+
+/** How many platforms one distributed build can have: the reusable workflow declares this many slots. */
+const MAX_PLATFORMS = 10;
+/** The plan itself: a pure function of the inputs. */
+function plan(inputs) {
+    const include = inputs.platforms.map((platform, slot) => {
+        const labels = inputs.runners.get(platform) ?? inputs.runsOn;
+        return { platform, 'runs-on': labels.length === 1 ? (labels[0] ?? '') : [...labels], slot };
+    });
+    const first = inputs.tags[0];
+    const repository = inputs.push && first ? repositoryOf(first) : '';
+    return { matrix: { include }, repository };
+}
+/** `registry/repository` of an image reference, its tag or digest dropped. */
+function repositoryOf(tag) {
+    const reference = (0,oci_reference/* parseImageReference */.o_)(tag);
+    return `${reference.registry}/${reference.repository}`;
+}
+/** The `runners` map: `PLATFORM=LABEL` lines, several labels separated by commas. */
+function parseRunners(value) {
+    const runners = new Map();
+    for (const line of splitList(value, false)) {
+        const eq = line.indexOf('=');
+        if (eq === -1) {
+            throw new Error(`"${line}" is not PLATFORM=RUNNER-LABEL, e.g. linux/arm64=ubuntu-24.04-arm`);
+        }
+        const platform = formatPlatform(parsePlatform(line.slice(0, eq)));
+        const labels = parseLabels(line.slice(eq + 1), `"${line}"`);
+        if (runners.has(platform))
+            throw new Error(`${platform} is given twice`);
+        runners.set(platform, labels);
+    }
+    return runners;
+}
+function parseLabels(value, where) {
+    const labels = value.split(',').map(l => l.trim());
+    if (labels.some(l => l === '')) {
+        throw new Error(`${where} needs runner labels, separated by commas (e.g. self-hosted,linux,arm64)`);
+    }
+    const blank = labels.find(l => /\s/.test(l));
+    if (blank !== undefined)
+        throw new Error(`${where}: runner label "${blank}" has a space in it`);
+    return labels;
+}
+const PLAN_FIELDS = {
+    platforms: field([], value => {
+        const list = parsePlatforms(value);
+        if (list.length > MAX_PLATFORMS) {
+            throw new Error(`${list.length} platforms, but a distributed build has at most ${MAX_PLATFORMS}; ` +
+                'build the others in a second call, or set distribute: false');
+        }
+        return list;
+    }),
+    runners: field(new Map(), parseRunners),
+    'runs-on': field([], value => parseLabels(value, 'the label')),
+    tags: field([], value => {
+        const list = splitList(value, true);
+        for (const tag of list)
+            (0,oci_reference/* parseImageReference */.o_)(tag);
+        return list;
+    }),
+    push: bool(true),
+    nodes: table_text
+};
+const PLAN_RULES = [
+    {
+        input: 'tags',
+        reads: ['push'],
+        check: v => (v.push && v.tags.length === 0 ? NO_TAG : undefined)
+    },
+    {
+        input: 'nodes',
+        reads: [],
+        check: v => v.nodes !== ''
+            ? 'joins machines to the one builder of a single job; set distribute: false to use nodes, or ' +
+                'list those machines as self-hosted runners in runners'
+            : undefined
+    }
+];
+/** Reads and checks the plan's inputs (plan/action.yml's defaults); all problems together, each naming its input. */
+function readPlanInputs(source) {
+    return readTable(PLAN_FIELDS, PLAN_RULES, { source, specs: PLAN_INPUTS }).values;
+}
+/** The plan step: reads the inputs, sets the `matrix` and `repository` outputs, and logs the plan. */
+function runPlan({ reporter, getInput }) {
+    const result = plan(readPlanInputs(getInput));
+    for (const entry of result.matrix.include) {
+        const labels = typeof entry['runs-on'] === 'string' ? entry['runs-on'] : entry['runs-on'].join(', ');
+        reporter.info(`${entry.platform}: runner ${labels}`);
+    }
+    if (result.repository)
+        reporter.info(`each platform is pushed by digest to ${result.repository}`);
+    reporter.setOutput('matrix', JSON.stringify(result.matrix));
+    reporter.setOutput('repository', result.repository);
+    return Promise.resolve();
+}
+
+
+/***/ }),
+
+/***/ 9980:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32645,7 +34836,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   xV: () => (/* binding */ reportFailure)
 });
 
-// UNUSED EXPORTS: RunError, buildxImageId, logDigests, publishOutputs
+// UNUSED EXPORTS: RunError, buildxImageId, publishOutputs
 
 // EXTERNAL MODULE: ./lib/core/runner.js
 var runner = __nccwpck_require__(6741);
@@ -35243,10 +37434,10 @@ function _unique(values) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./lib/buildx/cli.js
+;// CONCATENATED MODULE: ./lib/buildx/buildx-cli.js
 /**
  * Which buildx this job runs, and how a command reaches it: the runner's `docker buildx` plugin, or a
- * downloaded release run standalone (see buildx-install.ts). The post step needs only this module.
+ * downloaded release run standalone (see install.ts). The post step needs only this module.
  */
 
 
@@ -35256,7 +37447,7 @@ const DOCKER_BUILDX = Object.freeze({
     prefix: Object.freeze(['buildx'])
 });
 /** A buildx binary run standalone (`/path/docker-buildx version`). */
-function cli_standaloneBuildx(binary) {
+function buildx_cli_standaloneBuildx(binary) {
     return { command: binary, prefix: [] };
 }
 /**
@@ -35317,7 +37508,7 @@ function parseBuildxCli(value) {
 
 // EXTERNAL MODULE: ./lib/oci/oci.js
 var oci = __nccwpck_require__(1396);
-;// CONCATENATED MODULE: ./lib/registry/errors.js
+;// CONCATENATED MODULE: ./lib/registry/registry-errors.js
 /** Failed registry requests: the error type, which failures are worth retrying, and how URLs are shown. */
 
 
@@ -35350,7 +37541,7 @@ function transientRegistryFailure(error) {
     return /^Timed out/.test(error.message) ? 'timeout' : undefined;
 }
 /** A URL for messages and logs: a password in it is replaced by `***`. Text that is no URL is kept. */
-function errors_displayUrl(url) {
+function registry_errors_displayUrl(url) {
     const text = typeof url === 'string' ? url : url.href;
     if (!URL.canParse(text))
         return text;
@@ -35374,7 +37565,7 @@ function registryErrors(body) {
 }
 /** A RegistryError that says what failed to reach `url` and what to do about it. */
 function networkError(url, error, via) {
-    const shown = errors_displayUrl(url);
+    const shown = registry_errors_displayUrl(url);
     const { codes, messages } = errorChain(error);
     const code = codes.find(c => TLS_VERIFY_CODES.has(c)) ?? codes[0];
     const detail = messages[messages.length - 1] ?? 'unknown error';
@@ -35752,7 +37943,7 @@ function downloadFailure(error) {
 
 // EXTERNAL MODULE: ./lib/oci/reference.js
 var reference = __nccwpck_require__(3940);
-;// CONCATENATED MODULE: ./lib/cosign/install.js
+;// CONCATENATED MODULE: ./lib/cosign/cosign-install.js
 /**
  * Which cosign signs: the runner's own when it is cosign 3 or newer (or a build that reports no release,
  * such as a distribution's package), else the pinned release from the tool cache, downloaded once from
@@ -35804,7 +37995,7 @@ function parseCosignVersion(output) {
     }
 }
 /** The cosign command to run: 'cosign' (the runner's) or the tool cache's binary. */
-async function install_findCosign(options) {
+async function cosign_install_findCosign(options) {
     const { runner, log } = options;
     const probe = await runner.run('cosign', ['version', '--json'], { silent: true });
     const version = probe.exitCode === 0 ? parseCosignVersion(probe.stdout) : undefined;
@@ -36096,7 +38287,7 @@ function summary_writeSummary(reporter, options) {
 
 // EXTERNAL MODULE: ./lib/docker/smoke.js
 var smoke = __nccwpck_require__(5189);
-;// CONCATENATED MODULE: ./lib/run/smoke-test.js
+;// CONCATENATED MODULE: ./lib/publish/smoke-test.js
 /** The smoke-test phase: the pushed image of every platform run once, results logged, set and summarised. */
 
 
@@ -36142,14 +38333,6 @@ function smoke_test_smokeResultsJson(results) {
 
 
 
-/** Logs the digests: the index, where it was checked, and each platform's manifest. */
-function logDigests(reporter, report) {
-    const where = report.verified.join(', ') || 'no registry (push is false)';
-    reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`);
-    for (const [platform, digest] of Object.entries(report.platforms))
-        reporter.info(`${platform}  ${digest}`);
-    return report;
-}
 /** Sets the step outputs (builder-name is set as soon as the name is known) and writes the job summary. */
 async function publishOutputs(reporter, result) {
     const { report, emulation } = result;
@@ -36206,2197 +38389,6 @@ function reportFailure(reporter, error) {
     for (const hint of hintsFor(failureOutput(failure) ?? message, context))
         reporter.error(hint.message, { title: hint.title });
     reporter.fail(message);
-}
-
-
-/***/ }),
-
-/***/ 4409:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Fo: () => (/* binding */ runPlan)
-});
-
-// UNUSED EXPORTS: MAX_PLATFORMS, PLAN_FIELDS, parseRunners, plan, readPlanInputs, repositoryOf
-
-;// CONCATENATED MODULE: ./lib/inputs/action-spec.js
-// Generated from action.yml, merge/action.yml and plan/action.yml by scripts/action-spec.js
-// (npm run docs). Do not edit.
-const VERSION = '0.1.0';
-/** action.yml */
-// prettier-ignore
-const INPUTS = [
-    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]).", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
-    { "name": "context", "description": "Build context: a directory, or a Git/HTTP URL.", "default": ".", "required": false, "list": false },
-    { "name": "file", "description": "Path of the Dockerfile (default: Dockerfile in the context).", "default": "", "required": false, "list": false },
-    { "name": "tags", "description": "Image references to tag and push (repository:tag, no @digest), comma or newline separated. Required when push is true.", "default": "", "required": false, "list": true },
-    { "name": "push", "description": "Push the image (and check its digests in the registry).", "default": "true", "required": false, "list": false },
-    { "name": "push-by-digest", "description": "Push without any tag, for one-platform-per-job flows whose images are merged later: tags then names the repository only (exactly one entry, no tag or digest part), and the digest output finds the image.", "default": "false", "required": false, "list": false },
-    { "name": "build-args", "description": "Build arguments, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
-    { "name": "labels", "description": "Image labels, one KEY=VALUE per line.", "default": "", "required": false, "list": true },
-    { "name": "target", "description": "Dockerfile stage to build.", "default": "", "required": false, "list": false },
-    { "name": "cache-from", "description": "External cache sources, one per line (as docker buildx build --cache-from).", "default": "", "required": false, "list": true },
-    { "name": "cache-to", "description": "Cache export destinations, one per line (as docker buildx build --cache-to).", "default": "", "required": false, "list": true },
-    { "name": "cache", "description": "A build cache that survives from one job to the next, one per platform: registry (REPOSITORY:buildcache-<platform> next to the first tag, with this run's registry settings and login) or gha (GitHub's cache service). An export that fails is a warning. cache-from and cache-to, when given, win. Empty: none. See docs/cache.md.", "default": "", "required": false, "list": false },
-    { "name": "no-cache", "description": "Do not use the build cache.", "default": "false", "required": false, "list": false },
-    { "name": "pull", "description": "Always pull newer versions of base images.", "default": "false", "required": false, "list": false },
-    { "name": "provenance", "description": "Provenance attestation (--provenance), e.g. false or mode=max. Empty: build-push-action's default, mode=max for a public repository and mode=min,inline-only=true for a private one, with the run as builder-id (none with load without push, a docker output, an attests provenance line or media-types: docker).", "default": "", "required": false, "list": false },
-    { "name": "media-types", "description": "oci: push an OCI image index and OCI manifests. docker: push a Docker manifest list and Docker v2 manifests, for registries and runtimes that refuse OCI indexes; it pushes no attestations (BuildKit would switch back to OCI for them), so provenance must be empty or false.", "default": "oci", "required": false, "list": false },
-    { "name": "smoke-test", "description": "Arguments to run in the pushed image of every platform after the push, e.g. --version or sh -c 'test -x /app' (split like a shell command, or a JSON array): docker run --rm --platform P --network host IMAGE@DIGEST ARGS, so the image's entrypoint runs with them. All platforms at once, under QEMU where needed; a non-zero exit fails the step. Empty: no smoke test.", "default": "", "required": false, "list": false },
-    { "name": "smoke-test-timeout", "description": "Time limit of each platform's smoke test, in seconds.", "default": "120", "required": false, "list": false },
-    { "name": "cache-max-size", "description": "Most disk space the builder's cache may use (e.g. 10GB, 512MB, 2GiB): a garbage-collection budget written to buildkitd.toml with the keys both old and new BuildKit releases apply. Empty: BuildKit's default.", "default": "", "required": false, "list": false },
-    { "name": "network", "description": "Network mode for RUN steps: default, none or host (host also enables the network.host entitlement).", "default": "", "required": false, "list": false },
-    { "name": "builder-name", "description": "Name of the builder to create (not default). Empty: a unique name per run, so jobs on one runner never collide.", "default": "", "required": false, "list": false },
-    { "name": "buildkit-image", "description": "BuildKit image for the docker-container builder (set your mirror of it here).", "default": "moby/buildkit:buildx-stable-1", "required": false, "list": false },
-    { "name": "driver-opts", "description": "Extra docker-container driver options, one KEY=VALUE per line (as docker buildx create --driver-opt).", "default": "", "required": false, "list": true },
-    { "name": "buildkitd-flags", "description": "Extra flags for buildkitd (as docker buildx create --buildkitd-flags): --debug, --trace, --log-format, --allow-insecure-entitlement, --root and the --oci-worker-... and --containerd-worker-... flags. Settings go in buildkitd-config.", "default": "", "required": false, "list": false },
-    { "name": "nodes", "description": "Machines joined to the builder as BuildKit nodes, one PLATFORMS=ENDPOINT per line (e.g. linux/arm64=ssh://ci@arm-box.internal): each builds its platforms natively, with the same driver options and buildkitd.toml as the runner's node; the runner builds (and emulates) only the rest. The endpoint is a Docker engine (anything docker buildx create takes: a docker context name, unix://, tcp:// or ssh://), or a BuildKit daemon of your build farm as remote+tcp://HOST:PORT (mutual TLS with the remote-tls-* inputs) or remote+kube-pod://POD?namespace=NS (a BuildKit pod, through kubectl with kubeconfig); a daemon keeps its own buildkitd.toml. Engines and daemons cannot be mixed.", "default": "", "required": false, "list": true },
-    { "name": "remote-tls-ca", "description": "CA certificate that signed the remote+tcp:// daemons' certificates: PEM text (e.g. from a secret) or a file path. Required with a remote+tcp:// node.", "default": "", "required": false, "list": false },
-    { "name": "remote-tls-cert", "description": "Client certificate for the remote+tcp:// daemons (mutual TLS): PEM text or a file path.", "default": "", "required": false, "list": false },
-    { "name": "remote-tls-key", "description": "Private key of remote-tls-cert: PEM text (from a secret; masked, written to a private file that the post step removes) or a file path.", "default": "", "required": false, "list": false },
-    { "name": "kubeconfig", "description": "kubeconfig for remote+kube-pod:// nodes (buildx reaches BuildKit pods with kubectl exec): the file's text, e.g. from a secret (written to a private file, its tokens and keys masked), or a path. Empty: kubectl's own default.", "default": "", "required": false, "list": false },
-    { "name": "remote-tls-server-name", "description": "Name to check the daemons' certificates against, when it is not the host of the node's address.", "default": "", "required": false, "list": false },
-    { "name": "host-network", "description": "Run the builder container on the host network, so registry names that only the runner resolves (/etc/hosts, internal DNS) work; also allows RUN steps to use it with network: host. Turned on by itself (and logged) when a tag, insecure registry, CA or mirror is on the runner's loopback (localhost, 127.0.0.1), which the builder container reaches no other way.", "default": "false", "required": false, "list": false },
-    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
-    { "name": "registry-mirrors", "description": "Registry mirrors, one REGISTRY=MIRROR per line (e.g. docker.io=mirror.example.com:5000).", "default": "", "required": false, "list": true },
-    { "name": "proxy", "description": "Pass the job's HTTP_PROXY, HTTPS_PROXY and NO_PROXY into the builder container.", "default": "true", "required": false, "list": false },
-    { "name": "buildkitd-config", "description": "Path of a buildkitd.toml to merge with the generated settings.", "default": "", "required": false, "list": false },
-    { "name": "buildkitd-config-inline", "description": "buildkitd.toml content to merge with the generated settings.", "default": "", "required": false, "list": false },
-    { "name": "registry", "description": "Registry host to log in to with username and password (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
-    { "name": "username", "description": "Registry user name.", "default": "", "required": false, "list": false },
-    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
-    { "name": "qemu", "description": "QEMU emulators for platforms this host cannot run natively: auto (binfmt image, then the system package), image, package, or false (install nothing; a platform whose emulator is missing is an error, so register emulators before this step or cross-compile everything).", "default": "auto", "required": false, "list": false },
-    { "name": "qemu-image", "description": "Image that registers the QEMU emulators (qemu: auto or image).", "default": "tonistiigi/binfmt:qemu-v10.2.3-68", "required": false, "list": false },
-    { "name": "secrets", "description": "Build secrets, one ID=VALUE per line (a multi-line value in double quotes: \"ID=line 1 ... line n\"), for RUN --mount=type=secret,id=ID. Values are masked and reach buildx through its environment, never its command line or a file.", "default": "", "required": false, "list": true },
-    { "name": "secret-files", "description": "Build secrets read from files, one ID=PATH per line.", "default": "", "required": false, "list": true },
-    { "name": "secret-envs", "description": "Build secrets read from this step's environment variables, ID=VARIABLE, comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "github-token", "description": "Token for Git contexts on this GitHub server (context or build-contexts that are its Git URLs), given to BuildKit as the secret GIT_AUTH_TOKEN.<host>.", "default": "", "required": false, "list": false },
-    { "name": "ssh", "description": "SSH agent sockets or keys for RUN --mount=type=ssh, one per line: default (the agent at SSH_AUTH_SOCK), ID, or ID=PATH[,PATH].", "default": "", "required": false, "list": true },
-    { "name": "build-contexts", "description": "Additional named build contexts, one NAME=SOURCE per line (a directory, a URL, docker-image://REF or oci-layout://PATH); a name that a FROM uses replaces that image or stage.", "default": "", "required": false, "list": true },
-    { "name": "annotations", "description": "OCI annotations, one KEY=VALUE per line, optionally prefixed with the level: index:, manifest: (the default), index-descriptor: or manifest-descriptor: (docker/metadata-action's annotations output fits as it is).", "default": "", "required": false, "list": true },
-    { "name": "sbom", "description": "SBOM attestation (--sbom): true, false, or attributes such as generator=IMAGE. Empty: none.", "default": "", "required": false, "list": false },
-    { "name": "attests", "description": "Attestations, one per line, as buildx --attest (type=sbom,generator=IMAGE or type=provenance,mode=max); the provenance and sbom inputs win over a line of the same type.", "default": "", "required": false, "list": true },
-    { "name": "outputs", "description": "Extra build outputs, one per line, as buildx --output (type=local,dest=DIR, type=oci,dest=FILE, type=docker, ...). Set push to false when the registry is not a destination.", "default": "", "required": false, "list": true },
-    { "name": "load", "description": "Load the image into the Docker engine. With push: the image of the engine's platform (else the first platform) is copied from the registry into the engine under every tag, after the checks and tags. Without push: buildx --load, and with several platforms the engine must use the containerd image store.", "default": "false", "required": false, "list": false },
-    { "name": "add-hosts", "description": "Extra /etc/hosts entries for RUN steps, HOST:IP, comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "shm-size", "description": "Size of /dev/shm in RUN steps (e.g. 512m, 2g).", "default": "", "required": false, "list": false },
-    { "name": "ulimit", "description": "Resource limits for RUN steps, one TYPE=SOFT[:HARD] per line (e.g. nofile=1024:4096).", "default": "", "required": false, "list": true },
-    { "name": "cgroup-parent", "description": "Parent cgroup of the RUN step containers.", "default": "", "required": false, "list": false },
-    { "name": "allow", "description": "Extra entitlements, comma or newline separated (network.host, security.insecure, ...); the builder this action creates is started with the ones buildkitd must grant too.", "default": "", "required": false, "list": true },
-    { "name": "no-cache-filters", "description": "Stages to build without the cache, comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "call", "description": "How buildx evaluates the build: build (the default), check (report Dockerfile problems; needs buildx 0.15 and BuildKit 0.15 or newer), outline or targets. Anything but build pushes nothing.", "default": "", "required": false, "list": false },
-    { "name": "retries", "description": "How many times to retry after a transient failure (connection refused or reset, timeouts, registry 5xx/429, builder start-up). Build errors such as a failing RUN are never retried.", "default": "2", "required": false, "list": false },
-    { "name": "reuse-builder", "description": "Reuse the builder named by builder-name when it already exists (it is then left in place after the job, and this run's buildkitd.toml is not applied to it). Otherwise an existing name is an error.", "default": "false", "required": false, "list": false },
-    { "name": "buildx-version", "description": "buildx release to run for this job (e.g. 0.13.1), downloaded once into the runner's tool cache and checked against the release's checksums.txt. Empty: the runner's docker buildx, or buildx 0.38.0 when that is missing or older than 0.10.0.", "default": "", "required": false, "list": false },
-    { "name": "buildx-download-url", "description": "Where to download buildx from, for runners that reach only a mirror of GitHub releases: a URL with {version}, {os} (linux, darwin, windows), {arch} (amd64, arm64, arm-v7, ...) and {ext} (.exe on Windows). checksums.txt is read from the same directory.", "default": "https://github.com/docker/buildx/releases/download/v{version}/buildx-v{version}.{os}-{arch}{ext}", "required": false, "list": false },
-    { "name": "buildx-checksum-url", "description": "URL of the checksum file (sha256sum format), with the same placeholders as buildx-download-url. Empty: checksums.txt next to the binary. When the file is absent (HTTP 404) the download is used unverified, with a warning.", "default": "", "required": false, "list": false },
-    { "name": "check-binaries", "description": "After the push, and before any tag points at the image: check that the ELF executables the build added, and the program the container starts, are built for each platform (machine, 32/64-bit, byte order), reading the layers from the registry. error (a mismatch fails the step and no tag is moved), warning, or false.", "default": "error", "required": false, "list": false },
-    { "name": "check-binaries-budget", "description": "Compressed layer bytes the binaries check reads per platform at most (e.g. 256MiB, 1GiB, 500MB); the check stops there and says what it did not read.", "default": "256MiB", "required": false, "list": false },
-    { "name": "sign", "description": "Sign the pushed image with cosign after the checks and before any tag moves: key (the private key in sign-key), keyless (the job's OIDC identity, certified by sigstore's Fulcio or your own: on GitHub the job needs permissions id-token: write), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags, then the signature is verified against the registry; a failure fails the step and moves no tag. Uses the runner's cosign 3 (or cosign 3.1.1 from the tool cache) with this run's registry settings (HTTP, CA, unverified HTTPS) and login.", "default": "", "required": false, "list": false },
-    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked, written to a private file the post step removes) or a path.", "default": "", "required": false, "list": false },
-    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
-    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries and networks without access to it); verify then with --insecure-ignore-tlog=true, as the signature-verify-command output does.", "default": "true", "required": false, "list": false },
-    { "name": "sign-signing-config", "description": "For sign: keyless with your own sigstore instance: its signing config (the JSON naming its Fulcio, Rekor and timestamp authority), as text or a path. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
-    { "name": "sign-trusted-root", "description": "For sign: keyless with your own sigstore instance: its trusted root (JSON: the CA, log and timestamp keys), as text or a path; the verification uses it too. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
-];
-// prettier-ignore
-const OUTPUTS = [
-    { "name": "digest", "description": "Digest of the pushed image index (the manifest list every platform pulls through)." },
-    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest, as served by the registry." },
-    { "name": "metadata", "description": "buildx's build metadata (JSON)." },
-    { "name": "builder-name", "description": "Name of the builder this run created (removed by the post step)." },
-    { "name": "emulated-platforms", "description": "Platforms built under QEMU emulation on the runner, comma separated (never those of nodes)." },
-    { "name": "imageid", "description": "Image ID. With load: the ID docker image inspect shows for the loaded image (the config digest on the classic image store, the manifest or index digest on the containerd store). Otherwise as buildx reports it: the config digest of a single-platform image, else the index digest." },
-    { "name": "smoke-results", "description": "JSON object: platform -> smoke test result (passed, exitCode, timedOut, seconds, image, output). Set only when smoke-test is." },
-    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the pushed index (cosign.pub is the public key of sign-key; CA.pem the registry's CA, when it has one)." },
-];
-/** merge/action.yml */
-// prettier-ignore
-const MERGE_INPUTS = [
-    { "name": "sources", "description": "Images to merge, one reference per line, by digest or tag (registry/name@sha256:... or registry/name:tag). A source that is an index gives its platform images, each with its attestation manifests; blank lines are skipped.", "default": "", "required": true, "list": true },
-    { "name": "tags", "description": "Where to push the index: image references with a tag, comma or newline separated. Platform images in another repository are mounted (same registry) or copied (another registry) there first.", "default": "", "required": true, "list": true },
-    { "name": "annotations", "description": "Annotations of the index, one KEY=VALUE per line (an index: prefix is accepted).", "default": "", "required": false, "list": true },
-    { "name": "platforms", "description": "The exact platforms the index must hold, comma or newline separated; a platform the sources lack, or one they hold that is not listed, is an error. Empty: whatever the sources hold (each once).", "default": "", "required": false, "list": true },
-    { "name": "insecure-registries", "description": "Registries to reach without TLS verification (host[:port]) or over plain HTTP (http://host[:port]), comma or newline separated.", "default": "", "required": false, "list": true },
-    { "name": "ca-certs", "description": "CA certificates to trust per registry, one host[:port]=VALUE per line, where VALUE is a file path or PEM text (which may span several lines, e.g. from a secret).", "default": "", "required": false, "list": true },
-    { "name": "registry", "description": "Registry host that username and password are for (docker.io for Docker Hub).", "default": "", "required": false, "list": false },
-    { "name": "username", "description": "Registry user name (other registries: the credentials in the docker config).", "default": "", "required": false, "list": false },
-    { "name": "password", "description": "Registry password or token (pass it from a secret).", "default": "", "required": false, "list": false },
-    { "name": "sign", "description": "Sign the merged index with cosign before it is tagged: key (the private key in sign-key), keyless (the job's OIDC identity; on GitHub the job needs id-token: write), or false (also empty, the default). The index and every manifest it lists are signed by digest in each repository of tags and verified against the registry; a failure fails the step and moves no tag. As the build's sign input.", "default": "", "required": false, "list": false },
-    { "name": "sign-key", "description": "cosign private key for sign: key, as cosign generate-key-pair writes cosign.key: the text (from a secret; masked) or a path.", "default": "", "required": false, "list": false },
-    { "name": "sign-key-password", "description": "Password of sign-key (from a secret; given to cosign as COSIGN_PASSWORD, never in argv). Empty: the job's own COSIGN_PASSWORD, if set.", "default": "", "required": false, "list": false },
-    { "name": "sign-transparency-log", "description": "Record the signature in sigstore's public transparency log (Rekor), as cosign does by default. false: no log (for private registries); verify then with --insecure-ignore-tlog=true.", "default": "true", "required": false, "list": false },
-    { "name": "sign-signing-config", "description": "For sign: keyless with your own sigstore instance: its signing config (the JSON naming its Fulcio, Rekor and timestamp authority), as text or a path. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
-    { "name": "sign-trusted-root", "description": "For sign: keyless with your own sigstore instance: its trusted root (JSON: the CA, log and timestamp keys), as text or a path; the verification uses it too. Empty: sigstore's public instance.", "default": "", "required": false, "list": false },
-];
-// prettier-ignore
-const MERGE_OUTPUTS = [
-    { "name": "digest", "description": "Digest of the pushed index (sha256 of the exact bytes pushed under every tag)." },
-    { "name": "platform-digests", "description": "JSON object: platform -> digest of that platform's image manifest in the index." },
-    { "name": "signature-verify-command", "description": "With sign: the cosign verify command that checks the signature of the merged index." },
-];
-/** plan/action.yml */
-// prettier-ignore
-const PLAN_INPUTS = [
-    { "name": "platforms", "description": "Target platforms, comma or newline separated (os/arch[/variant]); at most 10.", "default": "linux/amd64,linux/arm64", "required": false, "list": true },
-    { "name": "runners", "description": "Runner per platform, one PLATFORM=LABEL per line; several labels (all required of the runner, e.g. for self-hosted runners) separated by commas: linux/arm64=self-hosted,linux,arm64. Platforms not listed build on runs-on.", "default": "linux/amd64=ubuntu-latest\nlinux/arm64=ubuntu-24.04-arm\nlinux/arm/v7=ubuntu-24.04-arm\n", "required": false, "list": true },
-    { "name": "runs-on", "description": "Runner label(s) for platforms that runners does not list (comma separated).", "default": "ubuntu-latest", "required": false, "list": false },
-    { "name": "tags", "description": "The image tags; every platform is pushed by digest to the repository of the first one.", "default": "", "required": false, "list": false },
-    { "name": "push", "description": "Whether the per-platform builds push (false: they only build, and nothing is merged).", "default": "true", "required": false, "list": false },
-    { "name": "nodes", "description": "Refused when set: builder nodes belong to a single-job build (distribute false).", "default": "", "required": false, "list": false },
-];
-
-;// CONCATENATED MODULE: ./lib/buildx/build-options.js
-/**
- * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
- * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
- * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
- *
- * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
- * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit
- * through the session), so nothing is written to disk and nothing shows in a process listing's argv.
- */
-
-const EMPTY_BUILD_OPTIONS = Object.freeze({
-    secrets: [],
-    secretFiles: [],
-    secretEnvs: [],
-    ssh: [],
-    buildContexts: [],
-    annotations: [],
-    sbom: '',
-    attests: [],
-    outputs: [],
-    load: false,
-    addHosts: [],
-    shmSize: '',
-    ulimit: [],
-    cgroupParent: '',
-    allow: [],
-    noCacheFilters: [],
-    call: ''
-});
-/** Prefix of the environment variables that carry secret values to buildx. */
-const SECRET_ENV_PREFIX = 'MULTIARCH_BUILD_SECRET_';
-/**
- * The arguments for the options. `provenance` is the provenance input: when set, it wins over a
- * `type=provenance` line of attests (and `sbom` over `type=sbom`), as in build-push-action.
- */
-function build_options_buildOptionArgs(o, provenance) {
-    const args = [];
-    const env = {};
-    o.secrets.forEach((secret, i) => {
-        const name = `${SECRET_ENV_PREFIX}${i}`;
-        env[name] = secret.value;
-        args.push('--secret', `${csvField('id', secret.id)},env=${name}`);
-    });
-    for (const f of o.secretFiles)
-        args.push('--secret', `${csvField('id', f.id)},${csvField('src', f.path)}`);
-    for (const e of o.secretEnvs)
-        args.push('--secret', `${csvField('id', e.id)},env=${e.env}`);
-    for (const ssh of o.ssh)
-        args.push('--ssh', ssh);
-    for (const context of o.buildContexts)
-        args.push('--build-context', context);
-    for (const annotation of o.annotations)
-        args.push('--annotation', annotation);
-    if (o.sbom)
-        args.push(`--sbom=${o.sbom}`);
-    for (const attest of o.attests) {
-        const type = attestType(attest);
-        if ((type === 'provenance' && provenance) || (type === 'sbom' && o.sbom))
-            continue;
-        args.push('--attest', attest);
-    }
-    if (build_options_evaluates(o.call)) {
-        args.push(`--call=${o.call}`);
-    }
-    else {
-        for (const output of o.outputs)
-            args.push('--output', output);
-        if (o.load)
-            args.push('--load');
-    }
-    for (const host of o.addHosts)
-        args.push('--add-host', host);
-    if (o.shmSize)
-        args.push('--shm-size', o.shmSize);
-    for (const ulimit of o.ulimit)
-        args.push('--ulimit', ulimit);
-    if (o.cgroupParent)
-        args.push('--cgroup-parent', o.cgroupParent);
-    for (const entitlement of o.allow)
-        args.push('--allow', entitlement);
-    for (const stage of o.noCacheFilters)
-        args.push('--no-cache-filter', stage);
-    return { args, env };
-}
-/** Whether `call` asks buildx to evaluate the build (check, outline, targets) instead of building it. */
-function build_options_evaluates(call) {
-    const method = call.split(',')[0]?.trim() ?? '';
-    return method !== '' && method !== 'build';
-}
-/** The `type=` of an attest line ('' when it has none). */
-function attestType(attest) {
-    for (const field of attest.split(',')) {
-        const [key, value] = splitOnce(field.trim(), '=');
-        if (key === 'type')
-            return value;
-    }
-    return '';
-}
-/** The exporter of an `outputs` line: its `type=`, or local for a bare path (tar for `-`), as buildx reads it. */
-function outputType(output) {
-    if (!output.includes('='))
-        return output.trim() === '-' ? 'tar' : 'local';
-    return attestType(output);
-}
-/** The oldest buildx that runs these options, and the input that needs it. */
-function minimumBuildx(o) {
-    // Annotations came with buildx 0.12, --call with 0.15; the rest predates MIN_BUILDX.
-    const needs = [
-        ['0.15.0', 'call', o.call !== ''],
-        ['0.12.0', 'annotations', o.annotations.length > 0]
-    ];
-    for (const [version, input, used] of needs) {
-        if (used && compareVersions(version, MIN_BUILDX) > 0)
-            return { version, input };
-    }
-    return { version: MIN_BUILDX, input: '' };
-}
-/**
- * The builder's buildkitd flags: the user's, plus the entitlements the daemon must grant for what the build
- * may ask (the build asks with --allow: build.ts): network.host when the builder runs on the host network
- * (RUN steps may then use it), when RUN steps use it (network: host) or `allow` asks for it, and
- * security.insecure when `allow` asks for it; each unless the user's flags grant it already. The one place
- * the daemon's entitlements are decided.
- */
-function entitlementFlags(buildkitdFlags, build) {
-    const wanted = new Set(build.allow);
-    if (build.hostNetwork || build.network === 'host')
-        wanted.add('network.host');
-    const flags = [buildkitdFlags.trim()];
-    for (const entitlement of ['network.host', 'security.insecure']) {
-        if (wanted.has(entitlement) && !buildkitdFlags.includes(entitlement))
-            flags.push(`--allow-insecure-entitlement ${entitlement}`);
-    }
-    return flags.filter(f => f !== '').join(' ');
-}
-/** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
-function csvField(key, value) {
-    const field = `${key}=${value}`;
-    return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
-function splitOnce(text, separator) {
-    const at = text.indexOf(separator);
-    return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./lib/buildkitd/registry-name.js
-var registry_name = __nccwpck_require__(4213);
-// EXTERNAL MODULE: ./lib/core/errors.js
-var errors = __nccwpck_require__(3828);
-;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
-/**
- * The ca-certs input: CA certificates for registries with a private CA, given per registry host as a file
- * path or as PEM text (often from a secret). Entries are parsed, read and checked with node:crypto when the
- * inputs are read (readCaCerts), and the PEM is written to one file per host for buildkitd.toml's
- * `ca = [...]` (writeCaFiles).
- */
-
-
-
-
-
-
-const DEFAULT_INPUT = 'ca-certs';
-const ENTRY_START = /^([^=]*)=(.*)$/;
-const PEM_BEGIN = /^-----BEGIN [^-]*-----/;
-const PEM_END = /^-----END [^-]*-----/;
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
-const FILE_MODE = 0o644;
-function normalizeLineEndings(text) {
-    return text.replace(/\r\n?/g, '\n');
-}
-/**
- * Parses the multi-line input. A line `host[:port]=VALUE` starts a new entry; the lines after it that do
- * not start a new entry belong to its value (PEM continuation). Lines inside a -----BEGIN/-----END block
- * always belong to the PEM, even when they contain '=' (base64 padding); outside a block, any line with
- * '=' starts an entry and its host must be valid, and any other non-blank line that is not the -----BEGIN
- * of a further certificate is an error, so a mistyped entry is never silently dropped. Blank lines are
- * ignored. A value beginning with '-----BEGIN' is PEM, otherwise a file path. Windows line endings and
- * trailing spaces are tolerated. Throws `<input>: ...` for a bad host, an empty value, or a stray line.
- */
-function parseCaCertsInput(text, input = DEFAULT_INPUT) {
-    const entries = [];
-    let current;
-    const finish = () => {
-        if (current) {
-            const value = current.lines.join('\n').trim();
-            entries.push({
-                host: current.host,
-                source: current.source,
-                value: current.source === 'pem' ? `${value}\n` : value
-            });
-        }
-        current = undefined;
-    };
-    const lines = normalizeLineEndings(text).split('\n');
-    for (const [index, rawLine] of lines.entries()) {
-        const line = rawLine.trim();
-        const lineNumber = index + 1;
-        if (current?.inBlock) {
-            current.lines.push(line);
-            if (PEM_END.test(line))
-                current.inBlock = false;
-            continue;
-        }
-        const start = ENTRY_START.exec(line);
-        if (start) {
-            finish();
-            const host = (0,registry_name/* parseRegistryHost */.T)(start[1] ?? '', { input, allowHttpScheme: false }).host;
-            const value = (start[2] ?? '').trim();
-            if (value === '') {
-                throw new Error(`${input}: line ${lineNumber}: no value for ${host}; expected ${host}=/path/to/ca.crt or ${host}=<PEM text>`);
-            }
-            const source = value.startsWith('-----BEGIN') ? 'pem' : 'file';
-            current = {
-                host,
-                source,
-                lines: [value],
-                inBlock: source === 'pem' && !PEM_END.test(value.replace(PEM_BEGIN, ''))
-            };
-            continue;
-        }
-        if (line === '')
-            continue;
-        if (current?.source === 'pem' && PEM_BEGIN.test(line)) {
-            // The next certificate of a chain.
-            current.lines.push(line);
-            current.inBlock = !PEM_END.test(line.replace(PEM_BEGIN, ''));
-            continue;
-        }
-        throw new Error(`${input}: line ${lineNumber} is not an entry; expected host[:port]=/path/to/ca.crt or host[:port]=<PEM text>, ` +
-            'one entry per line (PEM text may span several lines)');
-    }
-    finish();
-    return entries;
-}
-function describeCertificate(certificate) {
-    const subjectLines = certificate.subject.split('\n');
-    const commonName = subjectLines.find(part => part.startsWith('CN='));
-    const subject = commonName ?? subjectLines.join(', ');
-    const expiry = new Date(certificate.validTo);
-    const notAfter = Number.isNaN(expiry.getTime()) ? certificate.validTo : expiry.toISOString();
-    return `${subject} (notAfter ${notAfter})`;
-}
-/**
- * Splits PEM text into certificate blocks and checks each with node:crypto. Throws `<input>: ...` naming
- * the host (and the file, when given) when there is no certificate, a block does not parse, a block is not
- * a CERTIFICATE, or the text holds a private key (whose content never appears in the message). Returns the
- * normalized PEM (blocks joined with '\n', ending in '\n') and a description of each certificate for logs.
- */
-function validateCertificatePem(pem, context) {
-    const where = context.file === undefined ? context.host : `${context.host} (file ${JSON.stringify(context.file)})`;
-    const text = normalizeLineEndings(pem)
-        .split('\n')
-        .map(line => line.trim())
-        .join('\n');
-    if (/PRIVATE KEY/.test(text)) {
-        throw new Error(`${context.input}: the value for ${where} contains a private key; only CA certificates ` +
-            '(-----BEGIN CERTIFICATE-----) are accepted here. Remove the key, and rotate it if it was exposed');
-    }
-    const blocks = [...text.matchAll(PEM_BLOCK)];
-    const begins = text.match(/-----BEGIN /g)?.length ?? 0;
-    if (blocks.length === 0 || begins !== blocks.length) {
-        const problem = blocks.length === 0 && begins === 0 ? 'holds no PEM certificate' : 'has an incomplete PEM block';
-        throw new Error(`${context.input}: the value for ${where} ${problem}; expected one or more ` +
-            '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks');
-    }
-    const normalized = [];
-    const subjects = [];
-    for (const [index, block] of blocks.entries()) {
-        const label = block[1] ?? '';
-        if (block[3] !== label) {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} begins as ${JSON.stringify(label)} but ends as ` +
-                `${JSON.stringify(block[3] ?? '')}; expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----`);
-        }
-        if (label !== 'CERTIFICATE') {
-            throw new Error(`${context.input}: block ${index + 1} for ${where} is a ${JSON.stringify(label)} block; ` +
-                'only CERTIFICATE blocks are accepted');
-        }
-        let certificate;
-        try {
-            certificate = new external_node_crypto_.X509Certificate(block[0]);
-        }
-        catch (error) {
-            const reason = typeof error === 'object' && error !== null && 'message' in error
-                ? String(error.message)
-                : String(error);
-            throw new Error(`${context.input}: certificate ${index + 1} for ${where} is not a valid X.509 certificate (${reason}); ` +
-                'expected a PEM-encoded certificate', { cause: error });
-        }
-        normalized.push(certificate.toString().trim());
-        subjects.push(describeCertificate(certificate));
-    }
-    return { pem: `${normalized.join('\n')}\n`, subjects };
-}
-function fileNameFor(host) {
-    return `ca-${host.replace(/[^a-z0-9.-]/g, '_')}.crt`;
-}
-/**
- * Reads (for file entries, relative paths from `cwd`) and checks every entry: throws `<input>: ...` naming
- * the host and the file for a file that cannot be read or a value that is not CA certificates.
- */
-function readCaCerts(entries, options) {
-    const input = options.input ?? DEFAULT_INPUT;
-    return entries.map(entry => {
-        if (entry.source === 'pem')
-            return { ...entry, pem: validateCertificatePem(entry.value, { input, host: entry.host }).pem };
-        const file = (0,external_node_path_.resolve)(options.cwd, entry.value);
-        let text;
-        try {
-            text = (0,external_node_fs_.readFileSync)(file, 'utf8');
-        }
-        catch (error) {
-            const code = (0,errors/* errorCode */.CA)(error) ?? 'unreadable';
-            throw new Error(`${input}: cannot read the CA certificate file ${JSON.stringify(file)} for ${entry.host} (${code}); ` +
-                'expected the path of a readable PEM file, or the PEM text itself', { cause: error });
-        }
-        return { ...entry, pem: validateCertificatePem(text, { input, host: entry.host, file }).pem };
-    });
-}
-/**
- * Writes one PEM file per host as `<dir>/ca-<host with ':' and other characters replaced by '_'>.crt`
- * (mode 0644; dir created if missing). Several entries for the same host are concatenated into its file.
- * Returns host -> [absolute path].
- */
-async function writeCaFiles(certs, dir) {
-    const pemByHost = new Map();
-    for (const { host, pem } of certs)
-        pemByHost.set(host, [...(pemByHost.get(host) ?? []), pem]);
-    const result = new Map();
-    if (pemByHost.size === 0)
-        return result;
-    const directory = resolve(dir);
-    await mkdir(directory, { recursive: true });
-    const usedNames = new Set();
-    for (const [host, pems] of pemByHost) {
-        let name = fileNameFor(host);
-        for (let suffix = 2; usedNames.has(name); suffix++)
-            name = fileNameFor(`${host}-${suffix}`);
-        usedNames.add(name);
-        const path = join(directory, name);
-        await writeFile(path, pems.join(''), { mode: FILE_MODE });
-        await chmod(path, FILE_MODE);
-        result.set(host, [path]);
-    }
-    return result;
-}
-
-// EXTERNAL MODULE: ./lib/oci/reference.js
-var oci_reference = __nccwpck_require__(3940);
-;// CONCATENATED MODULE: ./lib/oci/platforms.js
-/**
- * Platform strings (`os/arch[/variant]`) as users write them in `platforms`, and how they map to the
- * QEMU user-mode handler that runs them on another architecture.
- */
-/**
- * 'os/arch[/variant]' as users write it in --platform, normalised like containerd does: arm64/v8 is
- * 'linux/arm64', amd64/v1 is 'linux/amd64', arm without a variant is 'linux/arm/v7', and aliases such
- * as x86_64 and aarch64 become amd64 and arm64.
- */
-function formatPlatform(p) {
-    const os = p.os.trim().toLowerCase();
-    let architecture = p.architecture.trim().toLowerCase();
-    let variant = (p.variant ?? '').trim().toLowerCase();
-    switch (architecture) {
-        case 'x86_64':
-        case 'x86-64':
-            architecture = 'amd64';
-            if (variant === 'v1')
-                variant = '';
-            break;
-        case 'amd64':
-            if (variant === 'v1')
-                variant = '';
-            break;
-        case 'aarch64':
-        case 'arm64':
-            architecture = 'arm64';
-            if (variant === 'v8')
-                variant = '';
-            break;
-        case 'armhf':
-            architecture = 'arm';
-            variant = 'v7';
-            break;
-        case 'armel':
-            architecture = 'arm';
-            variant = 'v6';
-            break;
-        case 'arm':
-            if (variant === '')
-                variant = 'v7';
-            else if (/^\d+$/.test(variant))
-                variant = `v${variant}`;
-            break;
-        case 'i386':
-            architecture = '386';
-            break;
-    }
-    return variant === '' ? `${os}/${architecture}` : `${os}/${architecture}/${variant}`;
-}
-/** Normalises a platform string such as 'linux/arm64/v8' or 'Linux/x86_64' (see formatPlatform). */
-function normalizePlatform(platform) {
-    const parts = platform.trim().split('/');
-    const [os, architecture, variant] = parts;
-    if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
-        throw new Error(`Invalid platform "${platform}": expected os/architecture[/variant], e.g. linux/arm64`);
-    }
-    return formatPlatform(variant === undefined ? { os, architecture } : { os, architecture, variant });
-}
-/** The architectures (and their variants) BuildKit builds for on Linux, in canonical spelling. */
-const KNOWN = {
-    amd64: ['v2', 'v3', 'v4'],
-    '386': [],
-    arm64: [],
-    arm: ['v5', 'v6', 'v7'],
-    ppc64le: [],
-    ppc64: [],
-    s390x: [],
-    riscv64: [],
-    mips64le: [],
-    mips64: [],
-    mipsle: [],
-    mips: [],
-    loong64: []
-};
-function knownArchitectures() {
-    return Object.keys(KNOWN);
-}
-/**
- * Parses a platform a user asked for (`linux/arm/v7`, `linux/arm64/v8`, `linux/x86_64`) into its canonical
- * form, and checks that BuildKit can build it; throws a message fit for the user (the caller adds the
- * input name).
- */
-function parsePlatform(value) {
-    const canonical = normalizePlatform(value);
-    const [os, architecture = '', variant] = canonical.split('/');
-    if (os !== 'linux') {
-        throw new Error(`"${value}": only linux platforms can be built by a Linux BuildKit; use linux/<arch>`);
-    }
-    const variants = KNOWN[architecture];
-    if (!variants) {
-        throw new Error(`"${value}": unknown architecture "${architecture}"; known: ${knownArchitectures().join(', ')}`);
-    }
-    if (variant !== undefined && !variants.includes(variant)) {
-        const allowed = variants.length ? variants.join(', ') : 'none';
-        throw new Error(`"${value}": unknown variant "${variant}" for ${architecture}; allowed: ${allowed}`);
-    }
-    return variant === undefined ? { os, architecture } : { os, architecture, variant };
-}
-/** Node's `process.arch` -> the OCI architecture of this host. */
-function hostArchitecture(nodeArch) {
-    const map = {
-        x64: 'amd64',
-        ia32: '386',
-        arm64: 'arm64',
-        arm: 'arm',
-        s390x: 's390x'
-    };
-    return map[nodeArch] ?? nodeArch;
-}
-/**
- * Architectures a host runs without emulation. amd64 runs 386; arm64 is not counted on to run arm: many
- * 64-bit ARM CPUs (Graviton 3 and later, Neoverse N2/V2, Apple silicon) have no 32-bit mode.
- */
-const NATIVE = {
-    amd64: ['amd64', '386'],
-    arm64: ['arm64'],
-    '386': ['386'],
-    arm: ['arm'],
-    ppc64le: ['ppc64le'],
-    s390x: ['s390x'],
-    riscv64: ['riscv64']
-};
-/** QEMU handler names in binfmt_misc (`qemu-<name>`) per architecture. */
-const QEMU_HANDLER = {
-    amd64: 'x86_64',
-    '386': 'i386',
-    arm64: 'aarch64',
-    arm: 'arm',
-    ppc64le: 'ppc64le',
-    ppc64: 'ppc64',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-    mips64le: 'mips64el',
-    mips64: 'mips64',
-    mipsle: 'mipsel',
-    mips: 'mips',
-    loong64: 'loongarch64'
-};
-/** The QEMU handler (`aarch64`, `arm`, …) a platform needs on a host of `hostArch`, or undefined when native. */
-function emulatorFor(platform, hostArch) {
-    if ((NATIVE[hostArch] ?? [hostArch]).includes(platform.architecture))
-        return undefined;
-    return QEMU_HANDLER[platform.architecture];
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/parse.js
-/**
- * Parsers for the inputs' own formats (lists, KEY=VALUE lines, platforms, tags, mirrors). Each throws a
- * message saying what is wrong; the input table (table.ts) prefixes the input's name.
- */
-
-
-
-
-const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-/** A list input: items separated by newlines, or by commas when `commas` is set; blanks dropped. */
-function splitList(value, commas) {
-    return value
-        .split(commas ? /[\n,]/ : /\n/)
-        .map(s => s.trim())
-        .filter(s => s !== '');
-}
-function parsePlatforms(value) {
-    const items = splitList(value, true);
-    if (items.length === 0)
-        throw new Error('at least one platform is needed, e.g. linux/amd64,linux/arm64');
-    // A trailing comma before a newline is fine; `a,,b` or `a, ,b` is a typo worth reporting.
-    if (value.split('\n').some(line => /,\s*,|^\s*,/.test(line))) {
-        throw new Error(`"${value}" has an empty item; separate platforms with commas or newlines`);
-    }
-    const seen = new Set();
-    return items.map(item => {
-        const platform = formatPlatform(parsePlatform(item));
-        if (seen.has(platform))
-            throw new Error(`${platform} is listed twice`);
-        seen.add(platform);
-        return platform;
-    });
-}
-function parseTags(value, push) {
-    const tags = splitList(value, true);
-    if (push && tags.length === 0) {
-        throw new Error('push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0');
-    }
-    for (const tag of tags) {
-        let digest;
-        try {
-            digest = parseImageReference(tag).digest;
-        }
-        catch (error) {
-            throw new Error(`"${tag}" is not a valid image reference: ${messageOf(error)}`, { cause: error });
-        }
-        if (digest !== undefined) {
-            throw new Error(`"${tag}" has a digest (@${digest.slice(0, 15)}…): a pushed image gets its digest from its content; ` +
-                'give repository:tag only');
-        }
-    }
-    return tags;
-}
-const BINARIES_MODES = ['error', 'warning', 'false'];
-/** check-binaries: error, warning or false. */
-function parseBinariesMode(value) {
-    const mode = BINARIES_MODES.find(m => m === value.toLowerCase());
-    if (!mode)
-        throw new Error(`"${value}" is not a mode; use error, warning or false`);
-    return mode;
-}
-const SIZE_UNITS = {
-    '': 1,
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    tb: 1e12,
-    kib: 1024,
-    mib: 1024 ** 2,
-    gib: 1024 ** 3,
-    tib: 1024 ** 4
-};
-/**
- * A size in bytes: '256MiB', '1.5 GB', '2TB', '1048576' (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
- * 1024, as in BuildKit's and Docker's own output).
- */
-function parseByteSize(value) {
-    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
-    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
-    if (!match || unit === undefined) {
-        throw new Error(`"${value}" is not a size; use e.g. 256MiB, 1GiB, 500MB or a number of bytes`);
-    }
-    const bytes = Math.floor(Number(match[1]) * unit);
-    if (bytes <= 0)
-        throw new Error(`"${value}" is not a size above zero`);
-    if (!Number.isSafeInteger(bytes))
-        throw new Error(`"${value}" is not a size this action can count; use a smaller one`);
-    return bytes;
-}
-/** `KEY=VALUE` lines (build-args may also be a bare `KEY`, taken from the environment by buildx). */
-function parseKeyValues(value, bareKeyAllowed) {
-    const items = splitList(value, false);
-    for (const item of items) {
-        const eq = item.indexOf('=');
-        const key = eq === -1 ? item : item.slice(0, eq);
-        if ((eq === -1 && !bareKeyAllowed) || key === '' || (bareKeyAllowed && !BUILD_ARG_KEY.test(key))) {
-            throw new Error(`"${item}" is not KEY=VALUE${bareKeyAllowed ? ' (or KEY)' : ''}; put one per line`);
-        }
-    }
-    return items;
-}
-/** `docker.io=mirror.example:5000` (several mirrors: several lines, or `;` between them). */
-function parseMirrors(value) {
-    const mirrors = new Map();
-    for (const item of splitList(value, false)) {
-        const eq = item.indexOf('=');
-        if (eq === -1) {
-            throw new Error(`"${item}" is not REGISTRY=MIRROR, e.g. docker.io=mirror.example.com:5000`);
-        }
-        const options = { input: 'registry-mirrors', allowHttpScheme: false };
-        const registry = parseRegistryHost(item.slice(0, eq), options).host;
-        const list = mirrors.get(registry) ?? [];
-        for (const mirror of item.slice(eq + 1).split(';')) {
-            list.push(parseRegistryHost(mirror, { ...options, allowHttpScheme: true }));
-        }
-        mirrors.set(registry, list);
-    }
-    return mirrors;
-}
-function isRemoteContext(value) {
-    return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(value) || value === '-';
-}
-function resolvePath(cwd, value) {
-    return value.startsWith('/') ? value : `${cwd}/${value}`;
-}
-/**
- * Why buildx's CSV reader would refuse `value` (it reads each --driver-opt as one CSV record), or
- * undefined: a quote may only open a field and close it, doubled inside.
- */
-function csvProblem(value) {
-    let i = 0;
-    while (i <= value.length) {
-        if (value[i] === '"') {
-            i++;
-            for (;;) {
-                if (i >= value.length)
-                    return 'a quoted field is not closed';
-                if (value[i] === '"') {
-                    if (value[i + 1] === '"')
-                        i += 2;
-                    else
-                        break;
-                }
-                else
-                    i++;
-            }
-            i++;
-            if (i < value.length && value[i] !== ',')
-                return 'a quoted field goes on after its closing quote';
-        }
-        else {
-            const end = value.indexOf(',', i);
-            const field = value.slice(i, end === -1 ? value.length : end);
-            if (field.includes('"'))
-                return `the field ${field} has a quote that does not open it`;
-            if (end === -1)
-                break;
-            i = end;
-        }
-        i++;
-    }
-    return undefined;
-}
-/** The driver-opts input: KEY=VALUE lines that buildx's CSV reader takes. */
-function parseDriverOpts(value) {
-    const items = parseKeyValues(value, false);
-    for (const item of items) {
-        const problem = csvProblem(item);
-        if (problem)
-            throw new Error(`"${item}" is not what buildx reads as a driver option (${problem}); put a value with commas or ` +
-                'quotes in quotes as a whole, doubling the quotes inside: "env.NO_PROXY=a,b"');
-    }
-    return items;
-}
-
-// EXTERNAL MODULE: ./lib/core/runner.js
-var runner = __nccwpck_require__(6741);
-;// CONCATENATED MODULE: ./lib/buildx/builder.js
-/**
- * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
- * by the post step. The argv is built by pure functions; `createBuilder` runs it.
- */
-
-
-
-
-
-/** A builder name that no other job on this runner will pick. */
-function uniqueBuilderName(runId) {
-    const suffix = randomBytes(4).toString('hex');
-    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
-}
-function createBuilderArgs(options) {
-    const args = ['buildx', 'create', '--name', options.name, ...builder_builderOptionArgs(options)];
-    if (options.platforms && options.platforms.length > 0)
-        args.push('--platform', options.platforms.join(','));
-    args.push('--bootstrap');
-    return args;
-}
-/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
-function builder_builderOptionArgs(options) {
-    const args = ['--driver', 'docker-container'];
-    const driverOpts = [`image=${options.buildkitImage}`];
-    if (options.hostNetwork)
-        driverOpts.push('network=host');
-    for (const [key, value] of Object.entries(options.proxyEnv))
-        driverOpts.push(builder_csvField(`env.${key}=${value}`));
-    driverOpts.push(...options.driverOpts);
-    for (const opt of driverOpts)
-        args.push('--driver-opt', opt);
-    if (options.configFile)
-        args.push('--config', options.configFile);
-    const flags = options.buildkitdFlags.trim();
-    if (flags)
-        args.push('--buildkitd-flags', flags);
-    return args;
-}
-/**
- * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
- * quoted field, with quotes inside it doubled.
- */
-function builder_csvField(value) {
-    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-function removeBuilderArgs(name) {
-    return ['buildx', 'rm', '--force', name];
-}
-/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
-function builder_proxyEnvironment(env) {
-    const out = {};
-    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
-        const value = env[name] ?? env[name.toLowerCase()];
-        if (value)
-            out[name] = value;
-    }
-    return out;
-}
-/** The name is taken by a builder this run did not create (so it must not remove it either). */
-class BuilderExistsError extends (/* unused pure expression or super */ null && (Error)) {
-    name = 'BuilderExistsError';
-}
-async function createBuilder(runner, options) {
-    try {
-        await runChecked(runner, 'docker', createBuilderArgs(options), {
-            what: `Creating builder ${options.name}`
-        });
-    }
-    catch (error) {
-        if (error instanceof CommandError &&
-            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
-            throw new Error(`The Docker engine is not reachable (${lastLine(error.stderr)}). Start Docker on the runner or point ` +
-                'DOCKER_HOST at an engine.', { cause: error });
-        }
-        if (error instanceof CommandError && /already exists|existing instance/.test(error.stderr)) {
-            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
-        }
-        throw error;
-    }
-}
-/**
- * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
- * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
- * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
- */
-async function builderExists(runner, name, buildxConfigDir) {
-    const instances = path.join(buildxConfigDir, 'instances');
-    if (fs.existsSync(instances))
-        return fs.existsSync(path.join(instances, name));
-    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
-    return result.exitCode === 0;
-}
-/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
-function buildxConfigDir(env, dockerConfigDir) {
-    return env.BUILDX_CONFIG || path.join(dockerConfigDir, 'buildx');
-}
-/** Removes a builder with its container and state; a builder that is already gone is not an error. */
-async function removeBuilder(runner, name) {
-    const result = await runner.run('docker', removeBuilderArgs(name));
-    if (result.exitCode === 0)
-        return 'removed';
-    if (/no builder .* found|not found/i.test(result.stderr))
-        return 'absent';
-    throw new CommandError('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/table.js
-/**
- * How the inputs are read: each action's inputs are ONE TABLE, input name -> field (a parser from the
- * input's text to a typed value, and the value used when the text is refused); then a second pass of
- * cross-input rules over the typed values. Every problem names its input and says what is accepted; all
- * of them are reported together (InputError), before any command runs.
- *
- * A rule runs only when the inputs it reads were read without a problem, so one mistake is reported once.
- */
-
-/** All the problems found in the inputs, one line each. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-        this.name = 'InputError';
-        this.problems = problems;
-    }
-}
-function field(fallback, parse) {
-    return { fallback, parse };
-}
-/** The field, marked as carrying a secret: `secrets` finds it in the text (default: the whole text). */
-function secret(of, secrets = value => [value]) {
-    return { ...of, secrets };
-}
-const camelCase = (name) => name.replace(/-([a-z0-9])/g, (_, letter) => letter.toUpperCase());
-/** The typed values of `fields` only, out of a larger table's. */
-function pick(fields, values) {
-    return Object.fromEntries(Object.keys(fields).map(name => [camelCase(name), values[camelCase(name)]]));
-}
-/** The typed values without those of `fields`. */
-function omit(fields, values) {
-    const names = new Set(Object.keys(fields).map(camelCase));
-    return Object.fromEntries(Object.entries(values).filter(([key]) => !names.has(key)));
-}
-/**
- * Reads every field of `fields` (defaults applied), then runs `rules`; throws an InputError listing every
- * problem of both passes.
- */
-function readTable(fields, rules, options) {
-    const defaults = new Map(options.specs.map(spec => [spec.name, spec.default]));
-    const text = (name) => options.source(name) || (defaults.get(name) ?? '');
-    const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
-    const rank = (name) => order.get(name) ?? order.size;
-    const warnings = [];
-    let reading = '';
-    const context = {
-        cwd: options.cwd ?? '.',
-        env: options.env ?? {},
-        text,
-        warn: message => warnings.push(`${reading}: ${message}`)
-    };
-    const problems = [];
-    const failed = new Set();
-    const values = {};
-    const names = Object.keys(fields).sort((a, b) => rank(a) - rank(b));
-    for (const name of names) {
-        const spec = fields[name];
-        if (!spec)
-            continue;
-        reading = name;
-        try {
-            values[name] = spec.parse(text(name), context);
-        }
-        catch (error) {
-            const message = (0,errors/* messageOf */.bD)(error);
-            problems.push(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
-            failed.add(name);
-            values[name] = spec.fallback;
-        }
-    }
-    const read = values;
-    for (const rule of rules) {
-        if (rule.reads.some(name => failed.has(name)) || failed.has(rule.input))
-            continue;
-        const problem = rule.check(read);
-        if (problem !== undefined)
-            problems.push(`${rule.input}: ${problem}`);
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    const typed = Object.fromEntries(names.map(name => [camelCase(name), values[name]]));
-    return { values: typed, warnings };
-}
-/**
- * What to mask of a table's inputs, before anything is parsed: the parts each secret field finds in its
- * text (the runner masks line by line, so a multi-line secret comes line by line too).
- */
-function table_secretsOf(fields, source) {
-    return Object.entries(fields).flatMap(([name, spec]) => {
-        const value = source(name);
-        return spec.secrets && value !== '' ? spec.secrets(value).filter(s => s.trim() !== '') : [];
-    });
-}
-/** true / false, any case. */
-const bool = (fallback) => field(fallback, text => {
-    const value = text.toLowerCase();
-    if (value === 'true')
-        return true;
-    if (value === 'false')
-        return false;
-    throw new Error(`"${text}" is not a boolean; use true or false`);
-});
-/** The text as given. */
-const table_text = field('', value => value);
-
-;// CONCATENATED MODULE: ./lib/inputs/masks.js
-/**
- * Secrets are masked before anything is parsed or logged: the runner then replaces them with *** in every
- * log line, including the lines of commands that echo them. Which inputs carry a secret, and which part of
- * their text it is, their table rows say (`secret(...)`); the step's environment adds its own.
- */
-
-
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
-/** `http://user:secret@proxy:3128` -> `secret` (as written). */
-const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i;
-/** Every line of any PEM private key in the text (the runner masks line by line), without the armour. */
-function privateKeyLines(text) {
-    return [...text.matchAll(PRIVATE_KEY)].flatMap(block => block[0]
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .filter(line => !line.startsWith('-----')));
-}
-/**
- * Masks what the table's secret inputs carry, the environment's signing password and cache token, and a
- * proxy URL's password.
- */
-function maskSecrets(reporter, fields, getInput, env) {
-    const secrets = secretsOf(fields, getInput);
-    if (env.COSIGN_PASSWORD)
-        secrets.push(env.COSIGN_PASSWORD);
-    // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
-    if (env.ACTIONS_RUNTIME_TOKEN)
-        secrets.push(env.ACTIONS_RUNTIME_TOKEN);
-    for (const value of Object.values(proxyEnvironment(env))) {
-        // As written (that is how the builder's command line echoes it) and percent-decoded.
-        const written = URL_PASSWORD.exec(value)?.[1];
-        if (written === undefined)
-            continue;
-        secrets.push(written);
-        try {
-            secrets.push(decodeURIComponent(written));
-        }
-        catch {
-            // not valid percent-encoding: the written form is the only one
-        }
-    }
-    for (const secret of new Set(secrets))
-        reporter.mask(secret);
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/registry-inputs.js
-/**
- * The registry inputs every part of the action shares, with one meaning everywhere: insecure-registries,
- * ca-certs, and the login (registry, username, password). Fields and rules for the input tables of the
- * build (inputs.ts) and the merge (merge.ts).
- */
-
-
-
-
-
-
-const REGISTRY_FIELDS = {
-    'insecure-registries': field([], value => splitList(value, true).map(v => (0,registry_name/* parseRegistryHost */.T)(v, { input: 'insecure-registries', allowHttpScheme: true }))),
-    // A private key pasted here by mistake is masked too.
-    'ca-certs': secret(field([], (value, { cwd }) => readCaCerts(parseCaCertsInput(value, 'ca-certs'), { cwd })), privateKeyLines),
-    registry: field('', value => {
-        if (value === '')
-            return '';
-        const host = (0,registry_name/* parseRegistryHost */.T)(value, { input: 'registry', allowHttpScheme: false }).host;
-        // Docker Hub goes by several names; buildx looks its credentials up under docker.io's key only.
-        return (0,oci_reference/* canonicalRegistry */.i7)(host);
-    }),
-    username: table_text,
-    password: secret(table_text)
-};
-const REGISTRY_RULES = [
-    {
-        input: 'password',
-        reads: ['username'],
-        check: v => v.username !== '' && v.password === ''
-            ? 'username and password go together; set both or neither'
-            : undefined
-    },
-    {
-        input: 'username',
-        reads: ['password'],
-        check: v => v.username === '' && v.password !== ''
-            ? 'username and password go together; set both or neither'
-            : undefined
-    },
-    {
-        input: 'registry',
-        reads: ['username'],
-        check: v => v.username !== '' && v.registry === ''
-            ? 'set the registry host that username/password log in to (docker.io for Docker Hub)'
-            : undefined
-    }
-];
-/** The login the inputs give (username and password for registry), or undefined without one. */
-function loginOf(inputs) {
-    return inputs.username
-        ? { registry: inputs.registry, username: inputs.username, password: inputs.password }
-        : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/nodes.js
-/**
- * Extra BuildKit nodes: machines that already run Docker, joined to this run's builder so that the
- * platforms they serve are built there (natively) instead of under QEMU on the runner. Each node is
- * appended with the first node's driver, driver options, buildkitd flags and buildkitd.toml, so every
- * node reaches the registries the same way. `docker buildx rm` removes the builder from every node.
- */
-
-
-
-/** A daemon reached over TCP (with the remote-tls-* inputs), not through kubectl. */
-function isTcpDaemon(node) {
-    return node.remote === true && node.endpoint.startsWith('tcp://');
-}
-/** A BuildKit pod, reached through kubectl exec (with the kubeconfig input). */
-function isKubePod(node) {
-    return node.remote === true && node.endpoint.startsWith('kube-pod://');
-}
-/** How a node is written in the nodes input (and named in messages). */
-function nodeLabel(node) {
-    return node.remote ? `remote+${node.endpoint}` : node.endpoint;
-}
-/** The name of the n-th node (0 is the runner's own): buildx names the container `buildx_buildkit_<node>`. */
-function nodeName(builder, index) {
-    return `${builder}${index}`;
-}
-/**
- * `docker buildx create --append` for node `index` (1, 2, …): the same driver settings as the first node,
- * the platforms this node serves, its endpoint last.
- */
-function appendNodeArgs(options, node, index) {
-    return [
-        'buildx',
-        'create',
-        '--append',
-        '--name',
-        options.name,
-        '--node',
-        nodeName(options.name, index),
-        ...builderOptionArgs(options),
-        '--platform',
-        node.platforms.join(','),
-        '--bootstrap',
-        node.endpoint
-    ];
-}
-/** Which node builds each platform: the nodes' own platforms, every other one on the runner (node 0). */
-function nodePlacement(builder, platforms, nodes) {
-    const placement = {};
-    for (const platform of platforms) {
-        const index = nodes.findIndex(n => n.platforms.includes(platform));
-        const node = nodes[index];
-        placement[platform] = node
-            ? { node: nodeName(builder, index + 1), endpoint: node.endpoint }
-            : { node: nodeName(builder, 0), endpoint: '' };
-    }
-    return placement;
-}
-/** The platforms no node serves: those the runner builds itself (natively or under QEMU). */
-function runnerPlatforms(platforms, nodes) {
-    return platforms.filter(p => !nodes.some(n => n.platforms.includes(p)));
-}
-/** Output of buildx or docker that means the node's engine cannot be reached at all. */
-const UNREACHABLE = /Cannot connect to the Docker daemon|error during connect|no such file or directory|connection refused|no such host|ssh: |could not read from remote|context ".*" does not exist|i\/o timeout|failed to find driver/i;
-/**
- * Appends the nodes, one after another (buildx keeps one record per builder). A node that cannot be
- * reached fails with an error naming it, its endpoint and the platforms it was meant to build; other
- * failures stay CommandErrors (so start-up flakes are retried), also naming the node.
- */
-async function appendNodes(runner, options, nodes) {
-    for (const [i, node] of nodes.entries()) {
-        const index = i + 1;
-        const name = nodeName(options.name, index);
-        const what = `Adding builder node ${name} (${node.endpoint}) for ${node.platforms.join(', ')}`;
-        try {
-            await runChecked(runner, 'docker', appendNodeArgs(options, node, index), { what });
-        }
-        catch (error) {
-            if (error instanceof CommandError && UNREACHABLE.test(`${error.stderr}\n${error.stdout}`)) {
-                throw new Error(`Builder node ${node.endpoint} (nodes input, for ${node.platforms.join(', ')}) is not reachable: ` +
-                    `${lastLine(error.stderr) || `exit code ${error.exitCode}`}. Check that its Docker engine runs ` +
-                    'and that this runner can reach it (docker context, unix socket, tcp:// with TLS, or ssh:// ' +
-                    'with a key in the agent), or remove the line from nodes.', { cause: error });
-            }
-            throw error;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/inputs/remote-access.js
-/**
- * How the step reaches the BuildKit daemons of `nodes`: the TLS material for `remote+tcp://` nodes
- * (remote-tls-ca, remote-tls-cert, remote-tls-key: each PEM text, often from a secret, or a file path;
- * remote-tls-server-name), and the kubeconfig for `remote+kube-pod://` nodes (the file's text, from a
- * secret). Checked here, before any command: each PEM must be what it claims to be (the key is parsed by
- * node:crypto; its text never appears in a message), cert and key come together, the kubeconfig is a
- * kubeconfig, and each is given only with a node that uses it. run/remote-access.ts writes them to private
- * files.
- */
-
-
-
-
-
-
-
-/**
- * A key of a kubeconfig (YAML or JSON) whose value is a secret, with that value: token, client-key-data,
- * password, id-token, refresh-token, client-secret, ... Read with a pattern rather than a YAML parser,
- * which would double the bundle every run loads.
- */
-const SECRET_ENTRY = /["']?[A-Za-z-]*(?:token|key-data|password|secret)["']?\s*:\s*["']?([^"'\s,}#]+)/gi;
-/**
- * Checks the kubeconfig input, the file's text (from a secret) or a path from `cwd` (a GitLab File
- * variable): a kubeconfig names clusters and contexts; collects its secret values.
- */
-function parseKubeconfig(input, cwd = '.') {
-    if (input === '')
-        return undefined;
-    let value = input;
-    if (!input.includes('\n') && !input.includes(':')) {
-        const file = external_node_path_.resolve(cwd, input);
-        try {
-            value = external_node_fs_.readFileSync(file, 'utf8');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the kubeconfig's text or the path of a readable file`, { cause: error });
-        }
-    }
-    if (!/["']?clusters["']?\s*:/.test(value) || !/["']?contexts["']?\s*:/.test(value))
-        throw new Error('is not a kubeconfig (no clusters and contexts); give the text of the file (e.g. from a secret) or its path');
-    const secrets = [...value.matchAll(SECRET_ENTRY)].map(m => m[1] ?? '').filter(v => v !== '');
-    return { text: value.endsWith('\n') ? value : `${value}\n`, secrets };
-}
-/**
- * What to mask of the kubeconfig input: its tokens, keys and passwords, line by line (the rest of it is no
- * secret, and masking it would hide ordinary words). Not a kubeconfig: nothing (the input check says so,
- * and nothing of it is logged).
- */
-function kubeconfigSecrets(value) {
-    try {
-        return (parseKubeconfig(value)?.secrets ?? []).flatMap(secret => secret.split(/\r?\n/).map(line => line.trim()));
-    }
-    catch {
-        return [];
-    }
-}
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
-/** Reads the PEM of an input (text or a path from `cwd`) and checks it is what `kind` asks for. */
-function parseTlsMaterial(value, kind, cwd) {
-    if (value === '')
-        return undefined;
-    let text = value;
-    let file;
-    if (!value.trimStart().startsWith('-----BEGIN')) {
-        file = external_node_path_.resolve(cwd, value);
-        try {
-            text = external_node_fs_.readFileSync(file, 'utf8');
-        }
-        catch (error) {
-            throw new Error(`cannot read ${JSON.stringify(file)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}); give the PEM text itself or the path of a readable PEM file`, { cause: error });
-        }
-    }
-    const pem = `${text
-        .replace(/\r\n?/g, '\n')
-        .split('\n')
-        .map(line => line.trim())
-        .join('\n')
-        .trim()}\n`;
-    const where = file === undefined ? 'the value' : JSON.stringify(file);
-    const blocks = [...pem.matchAll(BLOCK)];
-    if (blocks.length === 0)
-        throw new Error(`${where} holds no PEM block; expected ${expected(kind)}`);
-    if (kind === 'key') {
-        if (blocks.length !== 1 || !/PRIVATE KEY$/.test(blocks[0]?.[1] ?? ''))
-            throw new Error(`${where} is not one PEM private key; expected ${expected(kind)}`);
-        try {
-            (0,external_node_crypto_.createPrivateKey)(pem);
-        }
-        catch {
-            throw new Error(`${where} holds a private key block that does not parse; expected ${expected(kind)}`);
-        }
-        return file === undefined ? { pem } : { pem, file };
-    }
-    for (const [index, block] of blocks.entries()) {
-        if (block[1] !== 'CERTIFICATE')
-            throw new Error(`block ${index + 1} of ${where} is a ${block[1] ?? ''} block; expected ${expected(kind)}`);
-        try {
-            new external_node_crypto_.X509Certificate(block[0]);
-        }
-        catch {
-            throw new Error(`certificate ${index + 1} of ${where} is not a valid X.509 certificate`);
-        }
-    }
-    return file === undefined ? { pem } : { pem, file };
-}
-function expected(kind) {
-    return kind === 'key'
-        ? '-----BEGIN PRIVATE KEY----- (or EC / RSA PRIVATE KEY) ... -----END ...'
-        : '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----';
-}
-const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const REMOTE_ACCESS_FIELDS = {
-    'remote-tls-ca': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
-    'remote-tls-cert': field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'certificate', cwd)),
-    'remote-tls-key': secret(field(undefined, (value, { cwd }) => parseTlsMaterial(value, 'key', cwd)), privateKeyLines),
-    kubeconfig: secret(field(undefined, (value, { cwd }) => parseKubeconfig(value, cwd)), kubeconfigSecrets),
-    'remote-tls-server-name': field('', value => {
-        if (value !== '' && !SERVER_NAME.test(value))
-            throw new Error(`"${value}" is not a host name (the name in the daemon's certificate)`);
-        return value;
-    })
-};
-const hasTcpNode = (nodes) => nodes.some(isTcpDaemon);
-const REMOTE_ACCESS_RULES = [
-    {
-        input: 'remote-tls-ca',
-        reads: ['nodes'],
-        check: v => hasTcpNode(v.nodes) && !v['remote-tls-ca']
-            ? 'a remote+tcp:// node needs the CA that signed its buildkitd certificate (PEM text or a file path)'
-            : undefined
-    },
-    {
-        input: 'remote-tls-key',
-        reads: ['remote-tls-cert'],
-        check: v => Boolean(v['remote-tls-cert']) === Boolean(v['remote-tls-key'])
-            ? undefined
-            : v['remote-tls-cert']
-                ? 'remote-tls-cert is given without its private key; set remote-tls-key too'
-                : 'is given without its certificate; set remote-tls-cert too'
-    },
-    {
-        input: 'kubeconfig',
-        reads: ['nodes'],
-        check: v => v.kubeconfig && !v.nodes.some(isKubePod)
-            ? 'is only for remote+kube-pod:// lines of nodes, and there is none; remove it or add the node'
-            : undefined
-    },
-    ...['remote-tls-ca', 'remote-tls-cert', 'remote-tls-key', 'remote-tls-server-name'].map((input) => ({
-        input,
-        reads: ['nodes'],
-        check: v => v[input] && !hasTcpNode(v.nodes)
-            ? 'is only for remote+tcp:// lines of nodes, and there is none; remove it or add the node'
-            : undefined
-    }))
-];
-
-;// CONCATENATED MODULE: ./lib/buildx/cache.js
-/**
- * The `cache` input's entries: one word (registry or gha) turned into buildx's --cache-from and --cache-to,
- * one cache per platform so that the jobs of a per-platform build never overwrite each other's cache.
- *
- * registry: `REPOSITORY:buildcache-<platform>` next to the first tag (linux/arm/v7 -> buildcache-linux-arm-v7),
- * pulled and pushed by BuildKit with the run's registry settings (buildkitd.toml) and login (docker config).
- * gha: GitHub's cache service, `scope=buildcache-<repository path>-<platform>`; buildx reads the service's URL and
- * token from its own environment (ACTIONS_CACHE_URL, ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN,
- * ACTIONS_CACHE_SERVICE_V2 choosing version 2), so the token never reaches argv.
- *
- * A build of several platforms is one BuildKit solve with one cache: each of its platforms' entries gets
- * that whole cache (the blobs are shared in the repository, so the extra refs cost a manifest each). A
- * one-platform job reads and writes its own platform's entry only.
- * Every export has ignore-error=true: a cache that cannot be written is a warning, not a failed build.
- */
-
-const CACHE_MODES = (/* unused pure expression or super */ null && (['', 'registry', 'gha']));
-/** The tag prefix of registry cache refs and the prefix of gha scopes. */
-const CACHE_PREFIX = 'buildcache';
-/** linux/arm/v7 -> linux-arm-v7 (a tag and scope part). */
-function platformSlug(platform) {
-    return platform.replace(/[^A-Za-z0-9._-]+/g, '-');
-}
-/** The cache entry of one platform, as `type=...` without import or export options. */
-function platformCache(cache, platform, tags) {
-    const first = tags[0];
-    const reference = first === undefined ? undefined : parseImageReference(first);
-    if (cache === 'registry') {
-        if (!reference)
-            throw new Error('cache: registry needs a tag: the cache lives next to the first one');
-        return `type=registry,ref=${reference.registry}/${reference.repository}:${CACHE_PREFIX}-${platformSlug(platform)}`;
-    }
-    const image = reference ? `-${platformSlug(reference.repository)}` : '';
-    return `type=gha,scope=${CACHE_PREFIX}${image}-${platformSlug(platform)}`;
-}
-/** The --cache-from and --cache-to entries of a build: the explicit ones, or the cache input's. */
-function cache_cacheEntries(s) {
-    if (s.cache === '')
-        return { from: [...s.cacheFrom], to: [...s.cacheTo] };
-    const mode = s.cache;
-    const own = s.platforms.map(platform => platformCache(mode, platform, s.tags));
-    return {
-        from: s.cacheFrom.length > 0 ? [...s.cacheFrom] : own,
-        to: s.cacheTo.length > 0 ? [...s.cacheTo] : own.map(entry => `${entry},mode=max,ignore-error=true`)
-    };
-}
-/** BuildKit's names for its cache export steps (registry, local, gha, s3, azblob, inline). */
-const CACHE_EXPORT_STEP = /^exporting (cache|to GitHub Actions Cache|to Amazon S3|to Azure Blob Storage)/i;
-/**
- * The cache exports that failed in a build that went on (ignore-error=true): a warning each, since the
- * image itself was built and pushed.
- */
-function failedCacheExports(steps) {
-    return steps
-        .filter(step => step.error !== '' && CACHE_EXPORT_STEP.test(step.name))
-        .map(step => `${step.name} failed: ${step.error}. The image was built and pushed; the next run starts without this cache`);
-}
-
-;// CONCATENATED MODULE: ./lib/buildx/build.js
-/**
- * The multi-platform `docker buildx build`: argv made by a pure function from the typed inputs, run with a
- * metadata file whose contents are the source of the digests, and with a progress stream that says how
- * long each platform's steps took (see rawjson.ts and progress.ts).
- */
-
-
-
-
-
-
-
-const MEDIA_TYPE_FAMILIES = ['oci', 'docker'];
-/** The first buildx release with `--progress=rawjson`. */
-const RAWJSON_SINCE = '0.13.0';
-/** rawjson when the buildx in use has it; plain (parsed the same way afterwards) otherwise. */
-function progressFormat(buildxVersion) {
-    return buildxVersion !== '' && compareVersions(buildxVersion, RAWJSON_SINCE) >= 0 ? 'rawjson' : 'plain';
-}
-/** The argv, and the environment buildx needs besides the job's own (secret values: never in argv). */
-function buildCommand({ builder, metadataFile, settings: s, progress }) {
-    const args = ['buildx', 'build', '--builder', builder, '--platform', s.platforms.join(',')];
-    args.push(`--progress=${progress}`);
-    if (s.file)
-        args.push('--file', s.file);
-    // A push goes by digest to each repository of the tags; the tags are put after the checks.
-    if (!s.push)
-        for (const tag of s.tags)
-            args.push('--tag', tag);
-    for (const arg of s.buildArgs)
-        args.push('--build-arg', arg);
-    for (const label of s.labels)
-        args.push('--label', label);
-    if (s.target)
-        args.push('--target', s.target);
-    const cache = cacheEntries(s);
-    for (const from of cache.from)
-        args.push('--cache-from', from);
-    for (const to of cache.to)
-        args.push('--cache-to', to);
-    if (s.noCache)
-        args.push('--no-cache');
-    if (s.pull)
-        args.push('--pull');
-    // Any attestation makes BuildKit switch to OCI media types, so Docker media types go without them.
-    if (s.mediaTypes === 'docker')
-        args.push('--provenance=false');
-    else if (s.provenance)
-        args.push(`--provenance=${s.provenance}`);
-    if (s.network)
-        args.push('--network', s.network);
-    if (s.network === 'host' && !s.buildOptions.allow.includes('network.host'))
-        args.push('--allow', 'network.host');
-    // With push, a loaded image comes from the registry after the checks (load.ts), not from this build.
-    const extra = buildOptionArgs({ ...s.buildOptions, load: s.buildOptions.load && !s.push }, s.provenance);
-    args.push(...extra.args);
-    args.push('--metadata-file', metadataFile);
-    // The media types are always stated: BuildKit's own default depends on whether attestations are attached.
-    const mediaTypes = `oci-mediatypes=${s.mediaTypes === 'oci'}`;
-    const evaluateOnly = evaluates(s.buildOptions.call);
-    // A push goes untagged (by digest) to each repository of the tags; the tags are put after the checks.
-    if (s.push && !evaluateOnly)
-        args.push('--output', `${pushByDigestOutput(repositoriesOf(s.tags))},${mediaTypes}`);
-    args.push(s.context);
-    return { args, env: extra.env };
-}
-function buildxBuildArgv(options) {
-    return buildCommand(options).args;
-}
-/**
- * The image exporter pushing without any tag to each repository (`name` is a comma-separated list, so
- * the field is quoted for buildx's CSV parser); `name-canonical` makes buildx report `repository@digest`.
- */
-function pushByDigestOutput(repositories) {
-    const names = `name=${repositories.join(',')}`;
-    const field = repositories.length > 1 ? `"${names}"` : names;
-    return `type=image,${field},push-by-digest=true,name-canonical=true,push=true`;
-}
-/** How often the build's silent steps are looked at (a heartbeat is due after HEARTBEAT_MS of silence). */
-const HEARTBEAT_POLL_MS = 1_000;
-/**
- * A failed build, with the steps its progress stream showed (for hints about the failed step). The log
- * already holds the progress, so the message carries only buildx's closing error (the Dockerfile excerpt
- * and `ERROR: failed to solve: ...`); `stderr` keeps all of it, for the hints.
- */
-class BuildError extends runner/* CommandError */.Qd {
-    steps;
-    constructor(error, steps) {
-        super(error.command, error.args, error, 'docker buildx build');
-        this.name = 'BuildError';
-        this.steps = steps;
-        const closing = closingError(error.stderr);
-        this.message = `docker buildx build failed (exit code ${error.exitCode})${closing ? `:\n${closing}` : ''}`;
-    }
-}
-/** What buildx printed after the last progress line (`#N ...`), its warnings left out; else its last line. */
-function closingError(stderr) {
-    const lines = stderr.trimEnd().split(/\r?\n/);
-    let last = -1;
-    lines.forEach((line, i) => {
-        if (/^#(\d+|\?) /.test(line))
-            last = i;
-    });
-    const closing = lines.slice(last + 1).filter(l => l.trim() !== '' && !l.startsWith('WARNING:'));
-    return (closing.length > 0 ? closing : lines.slice(-1)).join('\n');
-}
-/**
- * Runs the build with its progress in the log (rawjson is rendered as `#N step` / `#N DONE 1.2s` lines as
- * it arrives); a failure carries buildx's own error and the human-readable progress.
- */
-async function runBuild(runner, options) {
-    const { args, env: secretEnv } = buildCommand(options);
-    const env = Object.keys(secretEnv).length > 0 ? { env: secretEnv } : {};
-    if (options.progress === 'plain') {
-        try {
-            const result = await runChecked(runner, 'docker', args, { what: 'docker buildx build', ...env });
-            return { steps: parsePlainProgress(result.stderr) };
-        }
-        catch (error) {
-            if (error instanceof CommandError)
-                throw new BuildError(error, parsePlainProgress(error.stderr));
-            throw error;
-        }
-    }
-    const progress = new RawJsonProgress();
-    const human = [];
-    const seen = { streamedLines: 0 };
-    const show = (line) => {
-        for (const text of progress.feed(line)) {
-            human.push(text);
-            options.log.info(text);
-        }
-    };
-    // A step that prints nothing for a while still shows that it runs (see RawJsonProgress.heartbeat).
-    const heartbeat = setInterval(() => {
-        for (const text of progress.heartbeat(Date.now()))
-            options.log.info(text);
-    }, HEARTBEAT_POLL_MS);
-    heartbeat.unref();
-    const result = await runner
-        .run('docker', args, {
-        ...env,
-        onStderrLine: line => {
-            seen.streamedLines++;
-            show(line);
-        }
-    })
-        .finally(() => {
-        clearInterval(heartbeat);
-    });
-    // A runner that does not stream lines still captured them all.
-    if (seen.streamedLines === 0)
-        for (const line of result.stderr.split(/\r?\n/))
-            show(line);
-    if (result.exitCode !== 0) {
-        const readable = { ...result, stderr: human.join('\n') };
-        throw new BuildError(new CommandError('docker', args, readable, 'docker buildx build'), progress.result());
-    }
-    return { steps: progress.result() };
-}
-
-;// CONCATENATED MODULE: ./lib/buildkitd/gc.js
-/** BuildKit cannot do much below this: a base image alone is often larger. */
-const MIN_CACHE_BYTES = 100e6;
-/** 1234567890 -> '1.23 GB' (decimal units, as `docker buildx du` shows them). */
-function formatBytes(bytes) {
-    const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1000 && unit < units.length - 1) {
-        value /= 1000;
-        unit++;
-    }
-    return `${unit === 0 ? value : value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ${units[unit] ?? 'B'}`;
-}
-/** The [worker.oci] keys that hold the cache to `maxBytes` on BuildKit old and new; {} without a budget. */
-function cacheBudgetConfig(maxBytes) {
-    if (maxBytes === undefined)
-        return {};
-    return {
-        worker: {
-            oci: {
-                gc: true,
-                // BuildKit < 0.17: the size its default GC policies prune to. >= 0.17: read as reservedSpace.
-                gckeepstorage: maxBytes,
-                // BuildKit >= 0.17: the most the cache may use before GC prunes it.
-                maxUsedSpace: maxBytes
-            }
-        }
-    };
-}
-
-// EXTERNAL MODULE: ./lib/docker/smoke.js
-var smoke = __nccwpck_require__(5189);
-;// CONCATENATED MODULE: ./lib/inputs/runtime.js
-/**
- * The inputs about what lands in the registry and what the build costs: media-types, smoke-test,
- * smoke-test-timeout, cache-max-size, check-binaries and check-binaries-budget; fields and rules of the
- * build's input table (inputs.ts).
- */
-
-
-
-
-
-
-const RUNTIME_FIELDS = {
-    'media-types': field('oci', value => {
-        const found = MEDIA_TYPE_FAMILIES.find(m => m === value.toLowerCase());
-        if (!found)
-            throw new Error(`"${value}" is not a media type family; use oci or docker`);
-        return found;
-    }),
-    'smoke-test': field([], smoke/* parseSmokeCommand */.E8),
-    'smoke-test-timeout': field(120, value => {
-        if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 3600)
-            throw new Error(`"${value}" is not a time limit; use whole seconds from 1 to 3600`);
-        return Number(value);
-    }),
-    'cache-max-size': field(undefined, value => {
-        if (value === '')
-            return undefined;
-        const bytes = parseByteSize(value);
-        if (bytes < MIN_CACHE_BYTES)
-            throw new Error(`"${value}" is below the smallest useful cache budget, ${formatBytes(MIN_CACHE_BYTES)}`);
-        return bytes;
-    }),
-    'check-binaries': field('error', parseBinariesMode),
-    'check-binaries-budget': field(0, parseByteSize)
-};
-const attestsOff = (value) => value === '' || value.toLowerCase() === 'false';
-const RUNTIME_RULES = [
-    {
-        input: 'media-types',
-        reads: ['provenance'],
-        check: v => v['media-types'] === 'docker' && !attestsOff(v.provenance)
-            ? `docker cannot carry the provenance attestation asked for (provenance: ${v.provenance}); ` +
-                'BuildKit would switch the whole image back to OCI media types. Leave provenance empty or false ' +
-                '(attestations are then off), or use media-types: oci'
-            : undefined
-    },
-    {
-        input: 'media-types',
-        reads: ['sbom', 'attests', 'annotations'],
-        check: v => {
-            const carried = [
-                ...(attestsOff(v.sbom) ? [] : ['sbom']),
-                ...(v.attests.length > 0 ? ['attests'] : []),
-                ...(v.annotations.length > 0 ? ['annotations'] : [])
-            ];
-            if (v['media-types'] !== 'docker' || carried.length === 0)
-                return undefined;
-            return (`docker cannot carry what ${carried.join(' and ')} attach (attestations and annotations ` +
-                'make BuildKit switch the whole image back to OCI media types); leave them empty, or use media-types: oci');
-        }
-    },
-    {
-        input: 'smoke-test',
-        reads: ['push'],
-        check: v => v['smoke-test'].length > 0 && !v.push
-            ? 'runs the pushed image of every platform, so it needs push: true'
-            : undefined
-    },
-    // With push, the image is loaded from the registry under its tags after the checks (run/load.ts); a push
-    // by digest puts no tag, so there would be no name to load it under.
-    {
-        input: 'load',
-        reads: ['push-by-digest', 'call'],
-        check: v => v.load && !build_options_evaluates(v.call) && v['push-by-digest']
-            ? 'cannot be combined with push-by-digest: true (the image gets no tag, so the engine would get it ' +
-                'without a name); load in the job that merges and tags the image, or set push-by-digest: false'
-            : undefined
-    }
-];
-
-;// CONCATENATED MODULE: ./lib/cosign/cosign.js
-/**
- * cosign's command lines, from pure functions: signing an image by digest with a key (the index and,
- * recursively, every manifest it lists), the public key of that key, and verifying a signature against the
- * registry. The registry is reached as BuildKit reached it: plain HTTP, HTTPS without verification, or a
- * private CA. The key's password goes in COSIGN_PASSWORD, never in argv.
- */
-const SIGN_MODES = ['false', 'key', 'keyless'];
-function registryFlags(registry) {
-    const flags = [];
-    if (registry.plainHttp)
-        flags.push('--allow-http-registry');
-    if (registry.insecure)
-        flags.push('--allow-insecure-registry');
-    if (registry.caFile)
-        flags.push('--registry-cacert', registry.caFile);
-    return flags;
-}
-/**
- * Signs the image and each manifest of its index. With a key and no transparency log, cosign 3 is told to
- * use no signing config (which would name sigstore's public services) and to upload nothing. Keyless, the
- * identity token goes in SIGSTORE_ID_TOKEN, never in argv.
- */
-function signArgs(options) {
-    const { signer } = options;
-    const how = 'keyFile' in signer
-        ? [
-            '--key',
-            signer.keyFile,
-            ...(options.transparencyLog ? [] : ['--use-signing-config=false', '--tlog-upload=false'])
-        ]
-        : [
-            ...(signer.signingConfig ? ['--signing-config', signer.signingConfig] : []),
-            ...(signer.trustedRoot ? ['--trusted-root', signer.trustedRoot] : [])
-        ];
-    return ['sign', '--yes', ...how, '--recursive', ...registryFlags(options.registry), options.reference];
-}
-function verifyArgs(options) {
-    const { verifier } = options;
-    const how = 'publicKeyFile' in verifier
-        ? ['--key', verifier.publicKeyFile]
-        : [
-            '--certificate-identity',
-            verifier.identity,
-            '--certificate-oidc-issuer',
-            verifier.issuer,
-            ...(verifier.trustedRoot ? ['--trusted-root', verifier.trustedRoot] : [])
-        ];
-    return [
-        'verify',
-        ...how,
-        ...(options.transparencyLog ? [] : ['--insecure-ignore-tlog=true']),
-        ...registryFlags(options.registry),
-        options.reference
-    ];
-}
-/** `cosign public-key --key FILE` prints the key's public half (PEM). */
-function publicKeyArgs(keyFile) {
-    return ['public-key', '--key', keyFile];
-}
-/**
- * What a user runs to verify the image (the `signature-verify-command` output): the public key as a file
- * they keep next to it (cosign.pub), or the identity; files by the names users give them (CA.pem,
- * trusted_root.json), the registry flags only where the registry needs them. Shell-quoted where needed.
- */
-function verifyCommand(options) {
-    const registry = { ...options.registry, caFile: options.registry.caFile ? 'CA.pem' : '' };
-    const verifier = 'publicKeyFile' in options.verifier
-        ? { publicKeyFile: 'cosign.pub' }
-        : { ...options.verifier, trustedRoot: options.verifier.trustedRoot ? 'trusted_root.json' : '' };
-    return ['cosign', ...verifyArgs({ ...options, registry, verifier })].map(shellWord).join(' ');
-}
-function shellWord(word) {
-    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./lib/cosign/identity.js
-/**
- * Keyless signing's identity: the CI job's OIDC token (GitHub's for the audience sigstore, requested with
- * the job's id-token permission; on GitLab and elsewhere the SIGSTORE_ID_TOKEN a job defines), and what
- * Fulcio writes from it into the certificate, which `cosign verify` must be told: the identity (GitHub: the
- * workflow that ran, `https://github.com/OWNER/REPO/.github/workflows/F.yml@REF`; GitLab: the CI config,
- * `https://gitlab.com/GROUP/PROJECT//.gitlab-ci.yml@REF`; else the verified email, or the subject) and the
- * issuer.
- */
-/** The claims of a JWT, read without checking its signature (Fulcio checks it). */
-function tokenClaims(token) {
-    const payload = token.split('.')[1];
-    if (payload === undefined)
-        throw new Error('the identity token is not a JWT (no payload)');
-    try {
-        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
-            throw new Error('not an object');
-        return claims;
-    }
-    catch {
-        throw new Error('the identity token is not a JWT (its payload is not JSON)');
-    }
-}
-const identity_text = (value) => (typeof value === 'string' ? value : '');
-/** The identity and issuer Fulcio puts in the certificate for this token, as Fulcio derives them. */
-function signerIdentity(claims) {
-    const issuer = identity_text(claims['iss']);
-    if (issuer === '')
-        throw new Error('the identity token names no issuer (iss)');
-    const workflow = identity_text(claims['job_workflow_ref']);
-    if (workflow !== '' && issuer === 'https://token.actions.githubusercontent.com')
-        return { identity: `https://github.com/${workflow}`, issuer };
-    const ciConfig = identity_text(claims['ci_config_ref_uri']);
-    if (ciConfig !== '')
-        return { identity: `https://${ciConfig}`, issuer };
-    const email = identity_text(claims['email']);
-    if (email !== '' && claims['email_verified'] === true)
-        return { identity: email, issuer };
-    const subject = identity_text(claims['sub']);
-    if (subject === '')
-        throw new Error('the identity token names no subject (sub)');
-    return { identity: subject, issuer };
-}
-/**
- * The job's identity token: SIGSTORE_ID_TOKEN when the job defines it (GitLab's id_tokens, any CI), else
- * GitHub's, requested for the audience sigstore. Without either, says what the job needs.
- */
-async function identityToken(env, request) {
-    const given = env.SIGSTORE_ID_TOKEN?.trim();
-    if (given)
-        return given;
-    if (hasGithubTokenService(env))
-        return request('sigstore');
-    throw new Error(`sign: ${NO_IDENTITY}`);
-}
-/** Whether the job can have an identity token: its own SIGSTORE_ID_TOKEN, or GitHub's token service. */
-function hasIdentity(env) {
-    return Boolean(env.SIGSTORE_ID_TOKEN?.trim()) || hasGithubTokenService(env);
-}
-function hasGithubTokenService(env) {
-    return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-}
-/** What a job without an identity token needs, for keyless. */
-const NO_IDENTITY = 'keyless needs the job\'s OIDC identity: on GitHub give the job "permissions: id-token: write"; on GitLab ' +
-    'define id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore; elsewhere set SIGSTORE_ID_TOKEN to a token your Fulcio ' +
-    'accepts';
-
-;// CONCATENATED MODULE: ./lib/inputs/signing.js
-/**
- * The signing inputs: `sign` (false, or key: cosign with a private key), `sign-key` (the key as
- * `cosign generate-key-pair` writes it: PEM text, usually from a secret, or a file path),
- * `sign-key-password` and `sign-transparency-log`. Checked before any command: the key must be a private
- * key PEM (its text never appears in a message), a key needs `sign: key` and `sign: key` needs a key and a
- * push. cosign/sign-image.ts signs.
- */
-
-
-
-
-
-
-
-/** The PEM block cosign generate-key-pair writes (ENCRYPTED SIGSTORE PRIVATE KEY), or an older/plain one. */
-const signing_PRIVATE_KEY = /-----BEGIN ((?:ENCRYPTED )?(?:SIGSTORE |COSIGN |EC )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/;
-/**
- * An input that holds a document as text, or the path (from `cwd`) of a file holding it: `isText` tells
- * them apart. A file that cannot be read is named as written, with `advice` after it.
- */
-function textOrFile(value, cwd, isText, advice = '') {
-    if (isText)
-        return value;
-    try {
-        return external_node_fs_.readFileSync(external_node_path_.resolve(cwd, value), 'utf8');
-    }
-    catch (error) {
-        throw new Error(`cannot read ${JSON.stringify(value)} (${(0,errors/* errorCode */.CA)(error) ?? 'unreadable'}, relative paths start at ${cwd})` +
-            (advice ? `; ${advice}` : ''), { cause: error });
-    }
-}
-/** The key's text, given as such or as a path from `cwd`, checked to be a private key PEM. */
-function parseSignKey(value, cwd) {
-    if (value === '')
-        return '';
-    const advice = 'give the private key (cosign.key) as text, e.g. from a secret, or its path';
-    const pem = textOrFile(value, cwd, value.includes('-----BEGIN'), advice).replace(/\r\n/g, '\n');
-    if (!signing_PRIVATE_KEY.test(pem))
-        throw new Error('is not a private key PEM (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- as cosign generate-key-pair ' +
-            'writes it); give the text of cosign.key or its path');
-    return pem.endsWith('\n') ? pem : `${pem}\n`;
-}
-const SIGNING_FIELDS = {
-    sign: field('false', (value, { env }) => {
-        const mode = value === '' ? 'false' : SIGN_MODES.find(m => m === value.toLowerCase());
-        if (mode === undefined)
-            throw new Error(`"${value}" is not a way to sign; use false, key or keyless`);
-        // Known now, not after the build: the job can have no identity token.
-        if (mode === 'keyless' && !hasIdentity(env))
-            throw new Error(NO_IDENTITY);
-        return mode;
-    }),
-    'sign-key': secret(field('', (value, { cwd }) => parseSignKey(value, cwd)), privateKeyLines),
-    'sign-key-password': secret(table_text),
-    'sign-transparency-log': bool(true),
-    'sign-signing-config': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'signingconfig')),
-    'sign-trusted-root': field('', (value, { cwd }) => parseSigstoreJson(value, cwd, 'trustedroot'))
-};
-/**
- * A sigstore JSON document (a signing config, a trusted root) as text or a path from `cwd`: JSON whose
- * mediaType names what it must be.
- */
-function parseSigstoreJson(value, cwd, kind) {
-    if (value === '')
-        return '';
-    const text = textOrFile(value, cwd, value.trimStart().startsWith('{'));
-    let mediaType;
-    try {
-        mediaType = JSON.parse(text).mediaType;
-    }
-    catch {
-        throw new Error('is not JSON; give the file (or its text) that your sigstore instance publishes');
-    }
-    if (typeof mediaType !== 'string' || !mediaType.startsWith(`application/vnd.dev.sigstore.${kind}`))
-        throw new Error(`is not a sigstore ${kind === 'trustedroot' ? 'trusted root' : 'signing config'} (its mediaType is not application/vnd.dev.sigstore.${kind}...)`);
-    return text;
-}
-/** The build's and the merge action's: a key comes with sign: key, and sign: key with a key. */
-const SIGNING_RULES = [
-    {
-        input: 'sign',
-        reads: ['sign-key'],
-        check: v => v.sign === 'key' && v['sign-key'] === ''
-            ? 'key needs the private key in the sign-key input (cosign generate-key-pair writes cosign.key)'
-            : undefined
-    },
-    {
-        input: 'sign-key',
-        reads: ['sign'],
-        check: v => {
-            if (v['sign-key'] === '' || v.sign === 'key')
-                return undefined;
-            return v.sign === 'keyless'
-                ? "is given, but keyless signs with the job's identity; remove sign-key, or set sign: key"
-                : 'is given but sign is false; set sign: key to sign';
-        }
-    },
-    ...['sign-signing-config', 'sign-trusted-root'].map((input) => ({
-        input,
-        reads: ['sign'],
-        check: v => v[input] !== '' && v.sign !== 'keyless'
-            ? 'is for sign: keyless with your own sigstore instance; remove it, or set sign: keyless'
-            : undefined
-    }))
-];
-
-;// CONCATENATED MODULE: ./lib/inputs/rules.js
-/**
- * The build's cross-input rules: the second pass over the typed values of the input table (fields.ts),
- * for what one input alone cannot say. Each is reported under one input and says what to change.
- */
-
-
-
-
-
-/** The problem of a push with no tag (the build's and the plan's tags). */
-const NO_TAG = 'push is true but no tag is given; set the tags input, e.g. registry.example.com/team/app:1.0';
-/** With push-by-digest, `tags` names the repository to push to: exactly one, without tag or digest. */
-function repositoryProblem(tags) {
-    const [only, ...more] = tags;
-    if (!only || more.length > 0) {
-        return ('push-by-digest is true, so tags must name exactly one repository (e.g. registry.example.com/team/app), ' +
-            `not ${tags.length === 0 ? 'nothing' : `${tags.length} entries`}`);
-    }
-    const { tag, digest } = only.reference;
-    if (tag === undefined && digest === undefined)
-        return undefined;
-    const part = digest !== undefined ? `digest @${digest}` : `tag :${tag ?? ''}`;
-    return (`push-by-digest is true, so "${only.text}" must name the repository only; drop its ${part} ` +
-        '(the image is pushed without a tag and found by its digest)');
-}
-const BUILD_RULES = [
-    {
-        input: 'push-by-digest',
-        reads: ['push'],
-        check: v => v['push-by-digest'] && !v.push ? 'needs push: true (an image pushed by digest is pushed)' : undefined
-    },
-    {
-        input: 'tags',
-        reads: ['push-by-digest'],
-        check: v => (v['push-by-digest'] ? repositoryProblem(v.tags) : undefined)
-    },
-    {
-        input: 'tags',
-        reads: ['push-by-digest'],
-        check: v => {
-            const digested = v['push-by-digest'] ? undefined : v.tags.find(t => t.reference.digest !== undefined);
-            if (!digested)
-                return undefined;
-            return (`"${digested.text}" has a digest (@${(digested.reference.digest ?? '').slice(0, 15)}…): a pushed image ` +
-                'gets its digest from its content; give repository:tag only');
-        }
-    },
-    // call: check (outline, targets) evaluates the build and pushes nothing, so it needs no tag.
-    {
-        input: 'tags',
-        reads: ['push', 'push-by-digest', 'call'],
-        check: v => v.push && !v['push-by-digest'] && !build_options_evaluates(v.call) && v.tags.length === 0 ? NO_TAG : undefined
-    },
-    {
-        input: 'nodes',
-        reads: ['reuse-builder'],
-        check: v => v.nodes.length > 0 && v['reuse-builder']
-            ? 'a reused builder keeps the nodes it has, so nodes cannot be applied to it; set reuse-builder: false, or leave nodes empty'
-            : undefined
-    },
-    {
-        input: 'cache',
-        reads: ['tags'],
-        check: v => v.cache === 'registry' && v.tags.length === 0
-            ? 'registry keeps the cache next to the first tag, and no tag is given: set the tags input, or name the ' +
-                'cache yourself in cache-to and cache-from (type=registry,ref=REPOSITORY:buildcache)'
-            : undefined
-    },
-    {
-        input: 'sign',
-        reads: ['push'],
-        check: v => v.sign !== 'false' && !v.push
-            ? `${v.sign} signs the pushed image, and push is false; set push: true, or sign: false`
-            : undefined
-    },
-    {
-        input: 'driver-opts',
-        reads: ['host-network'],
-        check: v => {
-            const network = v['driver-opts'].find(opt => opt.startsWith('network='));
-            return network !== undefined && network !== 'network=host' && v['host-network']
-                ? `${network} contradicts host-network: true (the builder container has one network); drop one of them`
-                : undefined;
-        }
-    },
-    {
-        input: 'reuse-builder',
-        reads: ['builder-name'],
-        check: v => v['reuse-builder'] && v['builder-name'] === ''
-            ? 'needs builder-name (the builder to reuse); a generated name is never reused'
-            : undefined
-    }
-];
-/** Every cross-input rule of the build, in the order their problems are reported. */
-const RULES = [
-    ...BUILD_RULES,
-    ...REMOTE_ACCESS_RULES,
-    ...REGISTRY_RULES,
-    ...RUNTIME_RULES,
-    ...SIGNING_RULES
-];
-
-;// CONCATENATED MODULE: ./lib/run/plan.js
-/**
- * The `plan` mode (plan/action.yml): turns `platforms` and a `runners` map into the matrix of the
- * reusable workflow's distributed build, one job per platform on a runner that is native for it, each
- * pushing by digest to one repository; the merge job then joins their digests into one index.
- *
- * Job outputs of a matrix job cannot be collected per leg, so every entry gets a `slot` (0, 1, …): leg
- * `slot` sets the workflow job's output `source-<slot>`, and the merge job reads `source-0` to
- * `source-<MAX_PLATFORMS - 1>`.
- */
-
-
-
-
-
-
-/** How many platforms one distributed build can have: the reusable workflow declares this many slots. */
-const MAX_PLATFORMS = 10;
-/** The plan itself: a pure function of the inputs. */
-function plan(inputs) {
-    const include = inputs.platforms.map((platform, slot) => {
-        const labels = inputs.runners.get(platform) ?? inputs.runsOn;
-        return { platform, 'runs-on': labels.length === 1 ? (labels[0] ?? '') : [...labels], slot };
-    });
-    const first = inputs.tags[0];
-    const repository = inputs.push && first ? repositoryOf(first) : '';
-    return { matrix: { include }, repository };
-}
-/** `registry/repository` of an image reference, its tag or digest dropped. */
-function repositoryOf(tag) {
-    const reference = (0,oci_reference/* parseImageReference */.o_)(tag);
-    return `${reference.registry}/${reference.repository}`;
-}
-/** The `runners` map: `PLATFORM=LABEL` lines, several labels separated by commas. */
-function parseRunners(value) {
-    const runners = new Map();
-    for (const line of splitList(value, false)) {
-        const eq = line.indexOf('=');
-        if (eq === -1) {
-            throw new Error(`"${line}" is not PLATFORM=RUNNER-LABEL, e.g. linux/arm64=ubuntu-24.04-arm`);
-        }
-        const platform = formatPlatform(parsePlatform(line.slice(0, eq)));
-        const labels = parseLabels(line.slice(eq + 1), `"${line}"`);
-        if (runners.has(platform))
-            throw new Error(`${platform} is given twice`);
-        runners.set(platform, labels);
-    }
-    return runners;
-}
-function parseLabels(value, where) {
-    const labels = value.split(',').map(l => l.trim());
-    if (labels.some(l => l === '')) {
-        throw new Error(`${where} needs runner labels, separated by commas (e.g. self-hosted,linux,arm64)`);
-    }
-    const blank = labels.find(l => /\s/.test(l));
-    if (blank !== undefined)
-        throw new Error(`${where}: runner label "${blank}" has a space in it`);
-    return labels;
-}
-const PLAN_FIELDS = {
-    platforms: field([], value => {
-        const list = parsePlatforms(value);
-        if (list.length > MAX_PLATFORMS) {
-            throw new Error(`${list.length} platforms, but a distributed build has at most ${MAX_PLATFORMS}; ` +
-                'build the others in a second call, or set distribute: false');
-        }
-        return list;
-    }),
-    runners: field(new Map(), parseRunners),
-    'runs-on': field([], value => parseLabels(value, 'the label')),
-    tags: field([], value => {
-        const list = splitList(value, true);
-        for (const tag of list)
-            (0,oci_reference/* parseImageReference */.o_)(tag);
-        return list;
-    }),
-    push: bool(true),
-    nodes: table_text
-};
-const PLAN_RULES = [
-    {
-        input: 'tags',
-        reads: ['push'],
-        check: v => (v.push && v.tags.length === 0 ? NO_TAG : undefined)
-    },
-    {
-        input: 'nodes',
-        reads: [],
-        check: v => v.nodes !== ''
-            ? 'joins machines to the one builder of a single job; set distribute: false to use nodes, or ' +
-                'list those machines as self-hosted runners in runners'
-            : undefined
-    }
-];
-/** Reads and checks the plan's inputs (plan/action.yml's defaults); all problems together, each naming its input. */
-function readPlanInputs(source) {
-    return readTable(PLAN_FIELDS, PLAN_RULES, { source, specs: PLAN_INPUTS }).values;
-}
-/** The plan step: reads the inputs, sets the `matrix` and `repository` outputs, and logs the plan. */
-function runPlan({ reporter, getInput }) {
-    const result = plan(readPlanInputs(getInput));
-    for (const entry of result.matrix.include) {
-        const labels = typeof entry['runs-on'] === 'string' ? entry['runs-on'] : entry['runs-on'].join(', ');
-        reporter.info(`${entry.platform}: runner ${labels}`);
-    }
-    if (result.repository)
-        reporter.info(`each platform is pushed by digest to ${result.repository}`);
-    reporter.setOutput('matrix', JSON.stringify(result.matrix));
-    reporter.setOutput('repository', result.repository);
-    return Promise.resolve();
 }
 
 

@@ -1,7 +1,7 @@
 /**
  * The build options that docker/build-push-action users bring along (secrets, ssh, named contexts,
  * annotations, attestations, outputs, load, hosts, limits, entitlements, call): their typed form and the
- * `docker buildx build` arguments they become. Pure functions; src/inputs/build-options.ts parses them.
+ * `docker buildx build` arguments they become. Pure functions; src/inputs/build-option-inputs.ts parses them.
  *
  * Secret values never reach argv: each becomes `--secret id=<id>,env=<variable>`, and the value travels in
  * that variable of the buildx process's own environment (buildx reads it there and hands it to BuildKit

@@ -1,12 +1,12 @@
 /**
  * Which buildx this job runs: the runner's `docker buildx` when it is recent enough, else (or when
  * `buildx-version` names a release) a release from the tool cache or downloaded (see install.ts).
- * Everything that runs buildx then goes through the chosen `BuildxCli` (see cli.ts).
+ * Everything that runs buildx then goes through the chosen `BuildxCli` (see buildx-cli.ts).
  */
 import { MIN_BUILDX, compareVersions, parseBuildxVersion } from './version.js'
 import type { CommandRunner } from '../core/runner.js'
 import { messageOf } from '../core/errors.js'
-import { DOCKER_BUILDX } from './cli.js'
+import { DOCKER_BUILDX } from './buildx-cli.js'
 import { installBuildx, type BuildxSetup, type InstallLog, type RunnerDirs } from './install.js'
 import {
   BuildxInstallError,

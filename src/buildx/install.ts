@@ -18,7 +18,7 @@ import * as path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { parseBuildxVersion } from './version.js'
 import type { CommandRunner } from '../core/runner.js'
-import { standaloneBuildx, type BuildxCli } from './cli.js'
+import { standaloneBuildx, type BuildxCli } from './buildx-cli.js'
 import { messageOf } from '../core/errors.js'
 import { withStallLimit } from '../core/stall.js'
 import {

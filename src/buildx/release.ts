@@ -9,7 +9,7 @@
  * version). The checksum file is `checksums.txt` in the same directory as the binary, unless a separate
  * checksum URL template (same placeholders) is given.
  */
-import { displayUrl } from '../registry/errors.js'
+import { displayUrl } from '../registry/registry-errors.js'
 
 /** The GitHub release asset of a buildx version for this runner. */
 export const DEFAULT_DOWNLOAD_URL =

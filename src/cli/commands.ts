@@ -4,12 +4,13 @@
  */
 import { INPUTS, MERGE_INPUTS, MERGE_OUTPUTS, OUTPUTS, type InputSpec } from '../inputs/action-spec.js'
 import type { CommandSpec, ParsedArgs } from './args.js'
-import { readMergeInputs } from '../inputs/merge.js'
+import { readMergeInputs } from '../inputs/merge-inputs.js'
 import { readInputs } from '../inputs/inputs.js'
-import { inputSource, refuseBadInputs, runBuild, type CommandDeps } from './build.js'
+import { refuseBadInputs, runBuildCommand } from './build-command.js'
+import { inputSource, type CommandDeps } from './session.js'
 import type { Capture } from './console.js'
 import { PROGRAM } from './help.js'
-import { runMerge } from './merge.js'
+import { runMergeCommand } from './merge-command.js'
 
 export interface Command extends CommandSpec {
   /** Refuses bad values (UsageError naming the flag) before anything runs. */
@@ -41,7 +42,7 @@ const build: Command = {
     refuseBadInputs(() => readInputs(inputSource(args), deps.cwd, deps.env), this)
   },
   run(args, capture, deps) {
-    return runBuild(args, capture, deps)
+    return runBuildCommand(args, capture, deps)
   }
 }
 
@@ -59,11 +60,11 @@ const merge: Command = {
     `${PROGRAM} merge --sources localhost:5000/hello@sha256:1111... \\`,
     '  --sources localhost:5000/hello@sha256:2222... --tags localhost:5000/hello:1 --json'
   ],
-  check(args) {
-    refuseBadInputs(() => readMergeInputs(inputSource(args)), this)
+  check(args, deps) {
+    refuseBadInputs(() => readMergeInputs(inputSource(args), deps.cwd, deps.env), this)
   },
   run(args, capture, deps) {
-    return runMerge(args, capture, deps)
+    return runMergeCommand(args, capture, deps)
   }
 }
 

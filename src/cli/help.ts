@@ -1,9 +1,9 @@
 /**
- * `--help`, generated from the commands' action.yml inputs and outputs (embedded in action-spec.ts and
- * merge-spec.ts): the list of commands, then the flags and outputs of one of them.
+ * `--help`, generated from the commands' action.yml inputs and outputs (embedded in
+ * inputs/action-spec.ts): the list of commands, then the flags and outputs of one of them.
  */
 import { CLI_FLAGS, flagKinds, type CommandSpec } from './args.js'
-import { DOTENV_OMITTED, dotenvKey } from './outputs.js'
+import { DOTENV_OMITTED, dotenvKey } from './print-outputs.js'
 
 export const PROGRAM = 'multiarch-build-push'
 const WIDTH = 100

@@ -1,16 +1,79 @@
 /**
- * What every command shares around the action's own code: a private temporary directory (RUNNER_TEMP,
- * removed afterwards), the tool cache a downloaded buildx is kept in, the outputs the run set printed as
+ * What every command shares around the action's own code: its dependencies, a private temporary directory
+ * (RUNNER_TEMP, removed afterwards), the tool cache a downloaded buildx is kept in, the outputs the run set printed as
  * --json and written as --dotenv, and SIGINT / SIGTERM turned into a promise.
  */
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { OutputSpec } from '../inputs/action-spec.js'
+import type { InputSource } from '../inputs/table.js'
+import { execRunner, type CommandRunner } from '../core/runner.js'
+import { defaultDeps, type MainDeps } from '../step/deps.js'
 import type { ParsedArgs } from './args.js'
 import type { LogSink } from '../core/reporter.js'
 import type { Capture } from './console.js'
-import { formatDotenv, formatJson } from './outputs.js'
+import { formatDotenv, formatJson } from './print-outputs.js'
+
+export interface CommandDeps {
+  /** The runner of the commands, logging through `log`; the post step uses it too, outside of cancellation. */
+  runner(log: LogSink): CommandRunner
+  /** What the process environment is (the action reads and the command line sets). */
+  env: NodeJS.ProcessEnv
+  /** Where relative paths in flags start. */
+  cwd: string
+  /** Where SIGINT / SIGTERM arrive. */
+  signals: Pick<NodeJS.Process, 'on' | 'off'>
+  /** Overrides for the run's dependencies (tests: binfmt directory, retry delay). */
+  main?: Partial<Pick<MainDeps, 'binfmtDir' | 'retryDelayMs'>>
+  /** How long to wait, after a signal and cleanup, for the run's last command to end. */
+  graceMs?: number
+}
+
+/** The production dependencies. */
+export function commandDeps(): CommandDeps {
+  return { runner: execRunner, env: process.env, cwd: process.cwd(), signals: process }
+}
+
+/** The inputs as the action reads them: trimmed, '' when not given (action.yml's default then applies). */
+export function inputSource(args: ParsedArgs): InputSource {
+  return name => (args.inputs.get(name) ?? '').trim()
+}
+
+/** The action's step dependencies for a command: the flags as inputs, the terminal reporter, `runner`. */
+export function stepDeps(
+  args: ParsedArgs,
+  capture: Capture,
+  deps: CommandDeps,
+  runner: CommandRunner
+): MainDeps {
+  return {
+    ...defaultDeps({ reporter: capture.reporter, getInput: inputSource(args) }),
+    ...deps.main,
+    runner,
+    env: deps.env,
+    cwd: deps.cwd
+  }
+}
+
+/**
+ * Runs a command's body in its session: a temporary directory of its own, SIGINT and SIGTERM listened to
+ * (`onSignal` on the first), both undone afterwards whatever happens.
+ */
+export async function runSession(
+  deps: CommandDeps,
+  log: Pick<LogSink, 'info'>,
+  body: { onSignal: () => void; run: (interruption: Interruption) => Promise<number> }
+): Promise<number> {
+  const dir = runDirectory(deps.env)
+  const interruption = listenForSignals(deps.signals, log, body.onSignal)
+  try {
+    return await body.run(interruption)
+  } finally {
+    interruption.dispose()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
 
 /** The exit status of a run stopped by a signal, as shells report it. */
 export const SIGNAL_STATUS: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 }

@@ -2,7 +2,7 @@
  * The port through which the engine speaks to the world: log lines and groups, annotations, masking,
  * outputs, the state carried from main to post, and the job summary. The engine never imports
  * GitHub's toolkit; it is handed a Reporter. Two implementations exist: the GitHub one (workflow commands
- * and files, src/github/reporter.ts) and the terminal one of the command line (plain text, outputs and state in
+ * and files, src/github/github-reporter.ts) and the terminal one of the command line (plain text, outputs and state in
  * memory). Tests use a recording fake.
  */
 

@@ -25,7 +25,7 @@ import {
   type Verifier
 } from './cosign.js'
 import { identityToken, signerIdentity, tokenClaims, type IdTokenRequest } from './identity.js'
-import { findCosign } from './install.js'
+import { findCosign } from './cosign-install.js'
 
 /** The signing inputs, as the build and the merge action read them (inputs/signing.ts). */
 export interface SigningInputs {

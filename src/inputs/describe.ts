@@ -5,7 +5,7 @@
  */
 import type { RegistryHost } from '../buildkitd/registry-name.js'
 import type { Inputs } from './inputs.js'
-import { describeBuildOptions } from './build-options.js'
+import { describeBuildOptions } from './build-option-inputs.js'
 import { formatBytes } from '../buildkitd/gc.js'
 import { nodeLabel } from '../buildx/nodes.js'
 

@@ -12,8 +12,8 @@ import type { BuilderNode } from '../buildx/nodes.js'
 import { parseImageReference, type ImageReference } from '../oci/reference.js'
 import { messageOf } from '../core/errors.js'
 import { QEMU_MODES, type QemuMode } from '../qemu/qemu.js'
-import { BUILD_OPTION_FIELDS } from './build-options.js'
-import { parseCacheEntries, parseCacheMode } from './cache.js'
+import { BUILD_OPTION_FIELDS } from './build-option-inputs.js'
+import { parseCacheEntries, parseCacheMode } from './cache-inputs.js'
 import {
   checkDockerfile,
   defaultDockerfile,
@@ -21,7 +21,7 @@ import {
   parseProvenance,
   parseTarget
 } from './checks.js'
-import { parseNodes } from './nodes.js'
+import { parseNodes } from './node-lines.js'
 import { imageReference } from './option-values.js'
 import {
   isRemoteContext,
@@ -33,7 +33,7 @@ import {
   splitList
 } from './parse.js'
 import { REGISTRY_FIELDS } from './registry-inputs.js'
-import { REMOTE_ACCESS_FIELDS } from './remote-access.js'
+import { REMOTE_ACCESS_FIELDS } from './remote-access-inputs.js'
 import { SIGNING_FIELDS } from './signing.js'
 import { RUNTIME_FIELDS } from './runtime.js'
 import { bool, field, text, type Field, type FieldContext } from './table.js'

@@ -7,7 +7,7 @@
  */
 import type { BuildOptionSettings } from '../buildx/build-options.js'
 import { INPUTS } from './action-spec.js'
-import { BUILD_OPTION_FIELDS, buildOptionSettings } from './build-options.js'
+import { BUILD_OPTION_FIELDS, buildOptionSettings } from './build-option-inputs.js'
 import { BUILD_FIELDS } from './fields.js'
 import { RULES } from './rules.js'
 import { omit, pick, readTable, type InputSource, type Typed } from './table.js'

@@ -84,7 +84,7 @@ export const RUNTIME_RULES: readonly Rule<RuntimeContext>[] = [
         ? 'runs the pushed image of every platform, so it needs push: true'
         : undefined
   },
-  // With push, the image is loaded from the registry under its tags after the checks (run/load.ts); a push
+  // With push, the image is loaded from the registry under its tags after the checks (publish/load.ts); a push
   // by digest puts no tag, so there would be no name to load it under.
   {
     input: 'load',

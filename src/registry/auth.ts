@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream'
 import type { Credentials } from '../docker/credentials.js'
 import { parseJsonObject } from '../oci/oci.js'
-import { displayUrl, registryErrors, RegistryError } from './errors.js'
+import { displayUrl, registryErrors, RegistryError } from './registry-errors.js'
 import { USER_AGENT, type HttpRequest, type HttpResponse, type Transport } from './transport.js'
 
 export interface Challenge {

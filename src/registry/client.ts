@@ -8,7 +8,7 @@ import type { Credentials } from '../docker/credentials.js'
 import { bareMediaType, isDigest, MANIFEST_ACCEPT, manifestMediaType, sha256Digest } from '../oci/oci.js'
 import { registryNames } from '../oci/reference.js'
 import { RegistryAuth, type Access } from './auth.js'
-import { displayUrl, registryErrors, RegistryError } from './errors.js'
+import { displayUrl, registryErrors, RegistryError } from './registry-errors.js'
 import { checkedDigest, checkedRef, failed, sizeOf, uploadLocation, verified } from './responses.js'
 import { firstHeader, readAll, Transport, type ProxyFor, type RegistryTransport } from './transport.js'
 

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { Transform } from 'node:stream'
 import { isDigest, isTag } from '../oci/oci.js'
-import { displayUrl, registryErrors, RegistryError } from './errors.js'
+import { displayUrl, registryErrors, RegistryError } from './registry-errors.js'
 import { firstHeader, type HttpResponse } from './transport.js'
 
 /** The ref, when it is a tag or a digest; else an Error saying it is neither. */

@@ -11,7 +11,7 @@ import { Readable, Transform } from 'node:stream'
 import * as tls from 'node:tls'
 import * as tunnel from 'tunnel'
 import { errorChain } from '../core/errors.js'
-import { displayUrl, networkError, RegistryError } from './errors.js'
+import { displayUrl, networkError, RegistryError } from './registry-errors.js'
 
 /** How to reach the registry; the same settings BuildKit used to push. */
 export interface RegistryTransport {

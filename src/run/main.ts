@@ -13,22 +13,21 @@ import type { MainDeps } from '../step/deps.js'
 import { emulatePlatforms, logEmulation, requireEmulators } from './emulation.js'
 import { buildxImageId, publishOutputs, RunError } from './outputs.js'
 import { provisionBuilder } from './provision.js'
-import { nodesInUse, placementOf } from './nodes.js'
+import { nodesInUse, placementOf } from './node-placement.js'
 import { hostNetworkForLoopback } from './loopback.js'
 import { checkPushAccess, pushRepositories } from './push-access.js'
 import { maskSecrets } from '../inputs/masks.js'
 import { BUILD_FIELDS } from '../inputs/fields.js'
 import * as state from './state.js'
-import { smokeFailure } from '../docker/smoke.js'
 import { buildImage } from './build-step.js'
-import { PhaseClock } from './phases.js'
-import { publishImage } from './publish.js'
-import { loadedImageId } from './load.js'
+import { PhaseClock } from '../core/phases.js'
+import { publishImage } from '../publish/publish.js'
+import { loadedImageId } from '../publish/load.js'
 import { createWorkDir, withRegistryCas, writeConfig } from './workspace.js'
 import { useRunDockerConfig } from '../step/docker-config.js'
 import { openRegistries } from '../step/registries.js'
 import { loginOf } from '../inputs/registry-inputs.js'
-import { withKubeconfig, writeRemoteTls } from './remote-access.js'
+import { withKubeconfig, writeRemoteTls } from './remote-access-files.js'
 
 export async function runMain(deps: MainDeps): Promise<void> {
   const { reporter } = deps
@@ -125,7 +124,13 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
   if (!timings) return // call: check (outline, targets): nothing was built, pushed or exported
 
   const registries = openRegistries({ ...access, runner })
-  const { report, smoke, loaded, signatureVerifyCommand } = await publishImage({
+  const {
+    report,
+    smoke,
+    smokeFailure: failure,
+    loaded,
+    signatureVerifyCommand
+  } = await publishImage({
     ...step,
     registries,
     builtSince,
@@ -159,13 +164,12 @@ async function run(jobDeps: MainDeps, inputs: Inputs, clock: PhaseClock): Promis
     })
   })
   // After the summary and outputs, so that they show every platform's result.
-  const failure = smoke ? smokeFailure(smoke, inputs.smokeTest) : undefined
   if (failure) throw failure
 }
 
 function hintContext(inputs: Inputs): HintContext {
   return {
-    loginRegistry: inputs.username ? inputs.registry : '',
+    loginRegistry: loginOf(inputs)?.registry ?? '',
     retries: inputs.retries,
     insecureRegistries: inputs.insecureRegistries.filter(r => r.http).map(r => r.host)
   }

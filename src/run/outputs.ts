@@ -7,8 +7,8 @@ import { messageOf } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import type { EmulationResult } from '../qemu/qemu.js'
 import { writeSummary, type NodeOfPlatform, type SummaryOptions } from './summary.js'
-import type { DigestReport } from './verify.js'
-import { smokeResultsJson } from './smoke-test.js'
+import type { DigestReport } from '../publish/read-back.js'
+import { smokeResultsJson } from '../publish/smoke-test.js'
 
 export interface RunResult extends Pick<
   SummaryOptions,
@@ -23,14 +23,6 @@ export interface RunResult extends Pick<
   builder: string
   /** With builder nodes: the node of each platform. */
   nodes?: Record<string, NodeOfPlatform>
-}
-
-/** Logs the digests: the index, where it was checked, and each platform's manifest. */
-export function logDigests(reporter: Reporter, report: DigestReport): DigestReport {
-  const where = report.verified.join(', ') || 'no registry (push is false)'
-  reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`)
-  for (const [platform, digest] of Object.entries(report.platforms)) reporter.info(`${platform}  ${digest}`)
-  return report
 }
 
 /** Sets the step outputs (builder-name is set as soon as the name is known) and writes the job summary. */

@@ -6,10 +6,10 @@
  */
 import * as fs from 'node:fs'
 import { removeBuilder } from '../buildx/builder.js'
-import { parseBuildxCli, withBuildx } from '../buildx/cli.js'
+import { parseBuildxCli, withBuildx } from '../buildx/buildx-cli.js'
 import type { CommandRunner } from '../core/runner.js'
 import type { Reporter } from '../core/reporter.js'
-import { PhaseClock } from './phases.js'
+import { PhaseClock } from '../core/phases.js'
 import * as state from './state.js'
 import { messageOf } from '../core/errors.js'
 

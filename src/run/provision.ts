@@ -18,7 +18,7 @@ import {
 import { chooseBuildx } from '../buildx/choose.js'
 import { appendNodes, nodeLabel, runnerPlatforms } from '../buildx/nodes.js'
 import { createRemoteBuilder, remoteNodes, runnerBuilderName, type RemoteTlsFiles } from '../buildx/remote.js'
-import { DOCKER_BUILDX, serializeBuildxCli, withBuildx, type BuildxCli } from '../buildx/cli.js'
+import { DOCKER_BUILDX, serializeBuildxCli, withBuildx, type BuildxCli } from '../buildx/buildx-cli.js'
 import { runnerDirs } from '../buildx/install.js'
 import { entitlementFlags, minimumBuildx } from '../buildx/build-options.js'
 import { MIN_BUILDX } from '../buildx/version.js'

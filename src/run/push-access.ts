@@ -9,7 +9,7 @@ import { evaluates } from '../buildx/build-options.js'
 import { messageOf } from '../core/errors.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { parseImageReference } from '../oci/reference.js'
-import { RegistryError } from '../registry/errors.js'
+import { RegistryError } from '../registry/registry-errors.js'
 import type { Reporter } from '../core/reporter.js'
 import { openRegistries, type RegistriesOptions } from '../step/registries.js'
 

@@ -2,7 +2,7 @@
 import { signatureHtml } from '../cosign/sign-image.js'
 import { escapeHtml, SummaryHtml } from '../core/html.js'
 import type { Reporter } from '../core/reporter.js'
-import type { DigestReport } from './verify.js'
+import type { DigestReport } from '../publish/read-back.js'
 import type { PlatformTiming } from './timings.js'
 import type { SmokeResult } from '../docker/smoke.js'
 import type { DiskUse } from '../buildx/du.js'

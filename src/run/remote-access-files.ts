@@ -11,7 +11,7 @@ import type { RemoteTlsFiles } from '../buildx/remote.js'
 import { withEnvironment } from '../core/runner.js'
 import type { MainDeps } from '../step/deps.js'
 import type { Inputs } from '../inputs/inputs.js'
-import type { TlsMaterial } from '../inputs/remote-access.js'
+import type { TlsMaterial } from '../inputs/remote-access-inputs.js'
 
 /** The TLS files for the remote driver, or undefined when no node is a tcp:// daemon. */
 export function writeRemoteTls(

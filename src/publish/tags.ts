@@ -5,11 +5,11 @@
  */
 import { parseImageReference } from '../oci/reference.js'
 import type { FetchedManifest } from '../registry/client.js'
-import { transientRegistryFailure } from '../registry/errors.js'
+import { transientRegistryFailure } from '../registry/registry-errors.js'
 import { withRetries, type RetryOptions } from '../core/retry.js'
 import type { Reporter } from '../core/reporter.js'
 import type { Registries } from '../step/registries.js'
-import { movedTag, type MovedTag } from './verify.js'
+import { movedTag, type MovedTag } from './read-back.js'
 
 export interface TagOptions {
   registries: Registries

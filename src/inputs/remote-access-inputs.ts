@@ -4,7 +4,7 @@
  * remote-tls-server-name), and the kubeconfig for `remote+kube-pod://` nodes (the file's text, from a
  * secret). Checked here, before any command: each PEM must be what it claims to be (the key is parsed by
  * node:crypto; its text never appears in a message), cert and key come together, the kubeconfig is a
- * kubeconfig, and each is given only with a node that uses it. run/remote-access.ts writes them to private
+ * kubeconfig, and each is given only with a node that uses it. run/remote-access-files.ts writes them to private
  * files.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto'

@@ -3,7 +3,7 @@
  * test, tags, load, outputs; the post step's cleanup), for the debug log: one `phase-timings {json}` line per
  * step, milliseconds by phase in the order they ran, which bench/ reads from the step's log.
  */
-import type { LogSink } from '../core/reporter.js'
+import type { LogSink } from './reporter.js'
 
 export const PHASE_TIMINGS = 'phase-timings'
 

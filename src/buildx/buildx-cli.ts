@@ -1,6 +1,6 @@
 /**
  * Which buildx this job runs, and how a command reaches it: the runner's `docker buildx` plugin, or a
- * downloaded release run standalone (see buildx-install.ts). The post step needs only this module.
+ * downloaded release run standalone (see install.ts). The post step needs only this module.
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'

@@ -13,7 +13,7 @@ import {
 } from '../oci/digests.js'
 import { parseImageReference } from '../oci/reference.js'
 import type { FetchedManifest, RegistryClient } from '../registry/client.js'
-import { transientRegistryFailure } from '../registry/errors.js'
+import { transientRegistryFailure } from '../registry/registry-errors.js'
 import { withRetries, type RetryOptions } from '../core/retry.js'
 import type { Reporter } from '../core/reporter.js'
 import type { Registries } from '../step/registries.js'
@@ -148,4 +148,12 @@ export async function movedTag(
   )
   const now = head?.digest ?? ''
   return now !== digest && (head === undefined || now !== '') ? { tag: name, served: now } : undefined
+}
+
+/** Logs the digests: the index, where it was checked, and each platform's manifest. */
+export function logDigests(reporter: Reporter, report: DigestReport): DigestReport {
+  const where = report.verified.join(', ') || 'no registry (push is false)'
+  reporter.info(`index ${report.digest || '(none)'}; checked in ${where}`)
+  for (const [platform, digest] of Object.entries(report.platforms)) reporter.info(`${platform}  ${digest}`)
+  return report
 }

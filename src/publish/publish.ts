@@ -8,16 +8,15 @@ import type { SmokeResult } from '../docker/smoke.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { runContentChecks } from './content-checks.js'
 import { retryOptions, type MainDeps } from '../step/deps.js'
-import { logDigests } from './outputs.js'
 import type { CommandRunner } from '../core/runner.js'
 import type { Registries } from '../step/registries.js'
 import { smokeTest } from './smoke-test.js'
 import { smokeFailure } from '../docker/smoke.js'
-import type { PhaseClock } from './phases.js'
+import type { PhaseClock } from '../core/phases.js'
 import { putTags } from './tags.js'
 import { signImage } from '../cosign/sign-image.js'
 import { loadPushedImage, type LoadedImage } from './load.js'
-import { reportDigests, warnMoved, type DigestReport } from './verify.js'
+import { logDigests, reportDigests, warnMoved, type DigestReport } from './read-back.js'
 
 export interface PublishOptions {
   deps: MainDeps
@@ -40,6 +39,8 @@ export interface Published {
   report: DigestReport
   /** The smoke test's results, when there was one. */
   smoke?: SmokeResult[]
+  /** The smoke test's failure (nothing was signed or tagged then): thrown after the outputs are set. */
+  smokeFailure?: Error
   /** With load and push: what was loaded into the engine after the tags. */
   loaded?: LoadedImage
   /** With sign: the command that verifies the signature. */
@@ -105,7 +106,8 @@ export async function publishImage(options: PublishOptions): Promise<Published> 
         )
       : undefined
   const withSmoke = smoke ? { smoke } : {}
-  if (smoke && smokeFailure(smoke, inputs.smokeTest)) return { report: digests, ...withSmoke }
+  const failure = smoke ? smokeFailure(smoke, inputs.smokeTest) : undefined
+  if (failure) return { report: digests, ...withSmoke, smokeFailure: failure }
   // What passed the checks is signed (and the signature verified) before any tag points at it.
   const signed =
     inputs.sign !== 'false'

@@ -9,7 +9,7 @@ import { isAttestation, isRecord, manifestKind, MEDIA_TYPES, parseJsonObject } f
 import { normalizePlatform } from '../oci/platforms.js'
 import { parseImageReference } from '../oci/reference.js'
 import type { FetchedManifest, RegistryClient } from '../registry/client.js'
-import { transientRegistryFailure } from '../registry/errors.js'
+import { transientRegistryFailure } from '../registry/registry-errors.js'
 import { readAll } from '../registry/transport.js'
 import { withRetries, type RetryOptions } from '../core/retry.js'
 import type { BinariesMode } from '../inputs/parse.js'

@@ -13,7 +13,7 @@ import { fullName, writeImageArchive } from '../docker/image-archive.js'
 import { enginePlatform, imageIds } from '../docker/engine.js'
 import { manifestBlobs } from '../oci/merge-plan.js'
 import { parseImageReference } from '../oci/reference.js'
-import { transientRegistryFailure } from '../registry/errors.js'
+import { transientRegistryFailure } from '../registry/registry-errors.js'
 import type { Reporter } from '../core/reporter.js'
 import type { Registries } from '../step/registries.js'
 

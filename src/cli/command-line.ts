@@ -5,7 +5,7 @@
 import { messageOf } from '../core/errors.js'
 import { VERSION } from '../inputs/action-spec.js'
 import { UsageError, parseArgs, problemForFlag } from './args.js'
-import { commandDeps, type CommandDeps } from './build.js'
+import { commandDeps, type CommandDeps } from './session.js'
 import { COMMANDS } from './commands.js'
 import { captureOutput } from './console.js'
 import { PROGRAM, helpText } from './help.js'
