@@ -111,11 +111,20 @@ const actionInputs = (/** @type {string} */ tag, /** @type {Build} */ what) => (
 async function runAction(makeJob, label, name, what, extra) {
   const tag = `${registry}/bench/${name}:${label}-${stamp}-${Math.random().toString(36).slice(2, 8)}`
   const job = makeJob({ ...actionInputs(tag, what), ...extra })
-  const main = await job.main()
-  const post = await job.post()
+  /** @type {import('../scripts/runner-sim.js').StepResult | undefined} */
+  let main
+  /** @type {import('../scripts/runner-sim.js').StepResult | undefined} */
+  let post
+  const mainSeconds = await timed(async () => (main = await job.main()))
+  const postSeconds = await timed(async () => (post = await job.post()))
   await job.finish?.() // an earlier checkout's runner simulation may have no finish
+  if (!main || !post) throw new Error(`${label}: no step result`)
   check(main, `${label} main`)
   check(post, `${label} post`)
+  if (label !== 'action') return
+  const costs = { main: processCost(main, mainSeconds), post: processCost(post, postSeconds) }
+  if (costs.main !== undefined) processCosts.main.push(costs.main)
+  if (costs.post !== undefined) processCosts.post.push(costs.post)
 }
 
 /** One scenario: N alternating pairs of (bare, action), or rounds of (bare, action, baseline). */
@@ -173,19 +182,32 @@ async function scenario(/** @type {'cold' | 'cold-go' | 'warm'} */ name) {
   }
 }
 
-/** Cold start of the bundle: the post entry (`node dist/post.js`) with nothing to clean up. */
+/** Cold start: the post entry (`node dist/post/index.js`) with nothing to clean up, against `node -e 0`. */
 async function coldStart() {
   const runs = { node: [], bundle: [] }
   for (let i = 0; i < 10; i++) {
     runs.node.push(await timed(() => execFileSync(process.execPath, ['-e', '0'])))
     runs.bundle.push(
       await timed(() =>
-        execFileSync(process.execPath, [path.join(ROOT, 'dist/post.js')], { stdio: 'ignore' })
+        execFileSync(process.execPath, [path.join(ROOT, 'dist/post/index.js')], { stdio: 'ignore' })
       )
     )
   }
   return { node: stats(runs.node), bundle: stats(runs.bundle) }
 }
+
+/**
+ * What a step's process costs besides the run itself: its wall time minus the phase total the run logs
+ * (`phase-timings`, from the first line of main or post to its last): Node's start, loading the bundle, exit.
+ * @param {import('../scripts/runner-sim.js').StepResult} step @param {number} seconds
+ */
+function processCost(step, seconds) {
+  const line = /phase-timings (\{.*\})/.exec(step.log)?.[1]
+  if (line === undefined) return undefined
+  return seconds - Number(JSON.parse(line).total) / 1000
+}
+/** Each action side's process costs, by step, over all scenarios (seconds). */
+const processCosts = { main: /** @type {number[]} */ ([]), post: /** @type {number[]} */ ([]) }
 
 /** The same Go program for every platform, compiled under emulation vs cross-compiled, through the action. */
 async function cross() {
@@ -233,10 +255,23 @@ for (const name of args.scenarios.split(',').filter(Boolean)) {
   result.scenarios[name] = await scenario(/** @type {'cold' | 'cold-go' | 'warm'} */ (name))
 }
 if (args.cross) result.scenarios.cross = await cross()
+/** Each Node process of the action, over `node -e 0` (medians). */
+const mainCost = stats(processCosts.main.length > 0 ? processCosts.main : [NaN])
+const postCost = stats(processCosts.post.length > 0 ? processCosts.post : [NaN])
+const overNode = (/** @type {number} */ median) => Number((median - result.coldStart.node.median).toFixed(3))
+result.processes = {
+  main: mainCost,
+  post: postCost,
+  overNode: { main: overNode(mainCost.median), post: overNode(postCost.median) }
+}
 
 const f = (/** @type {number} */ x) => x.toFixed(2).padStart(6)
 console.log(
   `\ndist/index.js ${result.dist.bytes} bytes; cold start median ${f(result.coldStart.bundle.median)} s (bare node ${f(result.coldStart.node.median)} s)`
+)
+console.log(
+  `per process, besides the run (medians): main ${f(result.processes.main.median)} s, post ${f(result.processes.post.median)} s; ` +
+    `over node -e 0: main ${result.processes.overNode.main} s, post ${result.processes.overNode.post} s`
 )
 console.log('scenario   side     min    median  max     ratio (action/bare, medians)')
 for (const [name, s] of Object.entries(result.scenarios)) {

@@ -36677,146 +36677,16 @@ function registrySettings(table, host) {
 
 /***/ }),
 
-/***/ 3239:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ak: () => (/* binding */ uniqueBuilderName),
-/* harmony export */   Ij: () => (/* binding */ createBuilder),
-/* harmony export */   MA: () => (/* binding */ BuilderExistsError),
-/* harmony export */   cP: () => (/* binding */ builderOptionArgs),
-/* harmony export */   cv: () => (/* binding */ builderExists),
-/* harmony export */   iL: () => (/* binding */ buildxConfigDir),
-/* harmony export */   iq: () => (/* binding */ removeBuilder),
-/* harmony export */   wP: () => (/* binding */ proxyEnvironment)
-/* harmony export */ });
-/* unused harmony exports createBuilderArgs, csvField, removeBuilderArgs */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6741);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3828);
-/**
- * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
- * by the post step. The argv is built by pure functions; `createBuilder` runs it.
- */
-
-
-
-
-
-/** A builder name that no other job on this runner will pick. */
-function uniqueBuilderName(runId) {
-    const suffix = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex');
-    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
-}
-function createBuilderArgs(options) {
-    const args = ['buildx', 'create', '--name', options.name, ...builderOptionArgs(options)];
-    if (options.platforms && options.platforms.length > 0)
-        args.push('--platform', options.platforms.join(','));
-    args.push('--bootstrap');
-    return args;
-}
-/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
-function builderOptionArgs(options) {
-    const args = ['--driver', 'docker-container'];
-    const driverOpts = [`image=${options.buildkitImage}`];
-    if (options.hostNetwork)
-        driverOpts.push('network=host');
-    for (const [key, value] of Object.entries(options.proxyEnv))
-        driverOpts.push(csvField(`env.${key}=${value}`));
-    driverOpts.push(...options.driverOpts);
-    for (const opt of driverOpts)
-        args.push('--driver-opt', opt);
-    if (options.configFile)
-        args.push('--config', options.configFile);
-    const flags = options.buildkitdFlags.trim();
-    if (flags)
-        args.push('--buildkitd-flags', flags);
-    return args;
-}
-/**
- * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
- * quoted field, with quotes inside it doubled.
- */
-function csvField(value) {
-    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-function removeBuilderArgs(name) {
-    return ['buildx', 'rm', '--force', name];
-}
-/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
-function proxyEnvironment(env) {
-    const out = {};
-    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
-        const value = env[name] ?? env[name.toLowerCase()];
-        if (value)
-            out[name] = value;
-    }
-    return out;
-}
-/** The name is taken by a builder this run did not create (so it must not remove it either). */
-class BuilderExistsError extends Error {
-    name = 'BuilderExistsError';
-}
-async function createBuilder(runner, options) {
-    try {
-        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runChecked */ .X4)(runner, 'docker', createBuilderArgs(options), {
-            what: `Creating builder ${options.name}`
-        });
-    }
-    catch (error) {
-        if (error instanceof _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd &&
-            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
-            throw new Error(`The Docker engine is not reachable (${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .lastLine */ .fM)(error.stderr)}). Start Docker on the runner or point ` +
-                'DOCKER_HOST at an engine.', { cause: error });
-        }
-        if (error instanceof _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd && /already exists|existing instance/.test(error.stderr)) {
-            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
-        }
-        throw error;
-    }
-}
-/**
- * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
- * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
- * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
- */
-async function builderExists(runner, name, buildxConfigDir) {
-    const instances = node_path__WEBPACK_IMPORTED_MODULE_2__.join(buildxConfigDir, 'instances');
-    if (node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(instances))
-        return node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(instances, name));
-    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
-    return result.exitCode === 0;
-}
-/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
-function buildxConfigDir(env, dockerConfigDir) {
-    return env.BUILDX_CONFIG || node_path__WEBPACK_IMPORTED_MODULE_2__.join(dockerConfigDir, 'buildx');
-}
-/** Removes a builder with its container and state; a builder that is already gone is not an error. */
-async function removeBuilder(runner, name) {
-    const result = await runner.run('docker', removeBuilderArgs(name));
-    if (result.exitCode === 0)
-        return 'removed';
-    if (/no builder .* found|not found/i.test(result.stderr))
-        return 'absent';
-    throw new _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
-}
-
-
-/***/ }),
-
 /***/ 3113:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   TQ: () => (/* binding */ standaloneBuildx),
-/* harmony export */   WV: () => (/* binding */ parseBuildxCli),
 /* harmony export */   dK: () => (/* binding */ serializeBuildxCli),
 /* harmony export */   kc: () => (/* binding */ DOCKER_BUILDX),
 /* harmony export */   xG: () => (/* binding */ withBuildx)
 /* harmony export */ });
-/* unused harmony export buildxCommand */
+/* unused harmony exports buildxCommand, parseBuildxCli */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /**
@@ -36885,7 +36755,7 @@ function parseBuildxCli(value) {
         return DOCKER_BUILDX;
     if (!Array.isArray(prefix) || !prefix.every((p) => typeof p === 'string'))
         return DOCKER_BUILDX;
-    if (node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(command) && !node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(command))
+    if (path.isAbsolute(command) && !fs.existsSync(command))
         return DOCKER_BUILDX;
     return { command, prefix };
 }
@@ -37676,45 +37546,6 @@ function escapeHtml(text) {
 function tableCell(cell) {
     const tag = cell.header ? 'th' : 'td';
     return `<${tag}>${cell.data}</${tag}>`;
-}
-
-
-/***/ }),
-
-/***/ 4099:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   w: () => (/* binding */ PhaseClock)
-/* harmony export */ });
-/* unused harmony export PHASE_TIMINGS */
-const PHASE_TIMINGS = 'phase-timings';
-class PhaseClock {
-    now;
-    phases = new Map();
-    started;
-    constructor(now) {
-        this.now = now;
-        this.started = now();
-    }
-    /** Runs `work` and adds its time to `phase` (a phase that runs twice counts both). */
-    async time(phase, work) {
-        const start = this.now();
-        try {
-            return await work();
-        }
-        finally {
-            this.phases.set(phase, (this.phases.get(phase) ?? 0) + (this.now() - start));
-        }
-    }
-    /** Milliseconds by phase in the order they first ran, and `total` since the clock started. */
-    timings() {
-        return { ...Object.fromEntries(this.phases), total: this.now() - this.started };
-    }
-    /** The debug line: `phase-timings {"inputs":3,...,"total":4210}`. */
-    report(log) {
-        log.debug(`${PHASE_TIMINGS} ${JSON.stringify(this.timings())}`);
-    }
 }
 
 
@@ -38529,31 +38360,20 @@ function githubReporter(env = process.env) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _github_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7072);
 /* harmony import */ var _step_deps_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(630);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8329);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3505);
 /* harmony import */ var _run_outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(980);
-/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4879);
-/* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1176);
 /**
- * The action's entry. GitHub runs it as the action's `main` (dist/index.js) and as its `post`
- * (dist/post.js, which marks the process as the post step and loads this bundle). A post step whose main
- * never started finds no state and only says so; it never runs main. The sub-actions have entries of
- * their own (src/plan.ts, src/merge.ts).
+ * The action's main entry (dist/index.js). Its post step has an entry of its own (src/post.ts), and so do
+ * the sub-actions (src/plan.ts, src/merge.ts).
  */
 
 
 
 
-
-
 const deps = (0,_step_deps_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultDeps */ .m)({ reporter: (0,_github_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubReporter */ .T)(), getInput: _github_github_reporter_js__WEBPACK_IMPORTED_MODULE_0__/* .githubInputs */ .d });
-if (process.argv.includes(_run_state_js__WEBPACK_IMPORTED_MODULE_5__/* .POST_STEP_FLAG */ .Xt)) {
-    await (0,_run_post_js__WEBPACK_IMPORTED_MODULE_4__/* .runPost */ .a)(deps);
-}
-else {
-    await (0,_run_main_js__WEBPACK_IMPORTED_MODULE_2__/* .runMain */ .V)(deps).catch((error) => {
-        (0,_run_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .reportFailure */ .xV)(deps.reporter, error);
-    });
-}
+await (0,_run_main_js__WEBPACK_IMPORTED_MODULE_2__/* .runMain */ .V)(deps).catch((error) => {
+    (0,_run_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .reportFailure */ .xV)(deps.reporter, error);
+});
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -39323,7 +39143,7 @@ const TLS_VERIFY_CODES = new Set([
 
 /***/ }),
 
-/***/ 8329:
+/***/ 3505:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39334,8 +39154,122 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./lib/buildx/builder.js
-var buildx_builder = __nccwpck_require__(3239);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./lib/core/runner.js
+var core_runner = __nccwpck_require__(6741);
+// EXTERNAL MODULE: ./lib/core/errors.js
+var errors = __nccwpck_require__(3828);
+;// CONCATENATED MODULE: ./lib/buildx/builder.js
+/**
+ * The buildx builder: a docker-container driver with our buildkitd.toml, created for this run and removed
+ * by the post step. The argv is built by pure functions; `createBuilder` runs it.
+ */
+
+
+
+
+
+/** A builder name that no other job on this runner will pick. */
+function uniqueBuilderName(runId) {
+    const suffix = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+    return runId ? `multiarch-${runId}-${suffix}` : `multiarch-${suffix}`;
+}
+function createBuilderArgs(options) {
+    const args = ['buildx', 'create', '--name', options.name, ...builderOptionArgs(options)];
+    if (options.platforms && options.platforms.length > 0)
+        args.push('--platform', options.platforms.join(','));
+    args.push('--bootstrap');
+    return args;
+}
+/** Driver, driver options, buildkitd.toml and buildkitd flags: the same for every node of the builder. */
+function builderOptionArgs(options) {
+    const args = ['--driver', 'docker-container'];
+    const driverOpts = [`image=${options.buildkitImage}`];
+    if (options.hostNetwork)
+        driverOpts.push('network=host');
+    for (const [key, value] of Object.entries(options.proxyEnv))
+        driverOpts.push(csvField(`env.${key}=${value}`));
+    driverOpts.push(...options.driverOpts);
+    for (const opt of driverOpts)
+        args.push('--driver-opt', opt);
+    if (options.configFile)
+        args.push('--config', options.configFile);
+    const flags = options.buildkitdFlags.trim();
+    if (flags)
+        args.push('--buildkitd-flags', flags);
+    return args;
+}
+/**
+ * buildx reads each --driver-opt as a CSV record, so a value with a comma (NO_PROXY=a,b) must be one
+ * quoted field, with quotes inside it doubled.
+ */
+function csvField(value) {
+    return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+function removeBuilderArgs(name) {
+    return ['buildx', 'rm', '--force', name];
+}
+/** Proxy variables of the job (either case) to hand to the builder, HTTP_PROXY before http_proxy. */
+function proxyEnvironment(env) {
+    const out = {};
+    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
+        const value = env[name] ?? env[name.toLowerCase()];
+        if (value)
+            out[name] = value;
+    }
+    return out;
+}
+/** The name is taken by a builder this run did not create (so it must not remove it either). */
+class BuilderExistsError extends Error {
+    name = 'BuilderExistsError';
+}
+async function createBuilder(runner, options) {
+    try {
+        await (0,core_runner/* runChecked */.X4)(runner, 'docker', createBuilderArgs(options), {
+            what: `Creating builder ${options.name}`
+        });
+    }
+    catch (error) {
+        if (error instanceof core_runner/* CommandError */.Qd &&
+            /Cannot connect to the Docker daemon|error during connect/i.test(error.stderr)) {
+            throw new Error(`The Docker engine is not reachable (${(0,errors/* lastLine */.fM)(error.stderr)}). Start Docker on the runner or point ` +
+                'DOCKER_HOST at an engine.', { cause: error });
+        }
+        if (error instanceof core_runner/* CommandError */.Qd && /already exists|existing instance/.test(error.stderr)) {
+            throw new BuilderExistsError(`A builder named "${options.name}" already exists. Choose another builder-name, leave it empty for a unique one, or set reuse-builder: true.`, { cause: error });
+        }
+        throw error;
+    }
+}
+/**
+ * Whether a builder of that name exists (for reuse-builder). buildx keeps one file per builder in
+ * `$BUILDX_CONFIG/instances` (default `<docker config>/buildx`), so this needs no process; where that
+ * directory is missing (an unfamiliar layout), `docker buildx inspect` answers instead.
+ */
+async function builderExists(runner, name, buildxConfigDir) {
+    const instances = external_node_path_.join(buildxConfigDir, 'instances');
+    if (external_node_fs_.existsSync(instances))
+        return external_node_fs_.existsSync(external_node_path_.join(instances, name));
+    const result = await runner.run('docker', ['buildx', 'inspect', name], { silent: true });
+    return result.exitCode === 0;
+}
+/** Where buildx keeps its builders: BUILDX_CONFIG, else `buildx` in the docker config directory. */
+function buildxConfigDir(env, dockerConfigDir) {
+    return env.BUILDX_CONFIG || external_node_path_.join(dockerConfigDir, 'buildx');
+}
+/** Removes a builder with its container and state; a builder that is already gone is not an error. */
+async function removeBuilder(runner, name) {
+    const result = await runner.run('docker', removeBuilderArgs(name));
+    if (result.exitCode === 0)
+        return 'removed';
+    if (/no builder .* found|not found/i.test(result.stderr))
+        return 'absent';
+    throw new core_runner/* CommandError */.Qd('docker', removeBuilderArgs(name), result, `Removing builder ${name}`);
+}
+
 ;// CONCATENATED MODULE: ./lib/buildx/du.js
 /** The `Reclaimable:` and `Total:` lines at the end of `docker buildx du`; undefined when absent. */
 function parseDiskUse(output) {
@@ -39350,8 +39284,6 @@ async function builderDiskUse(runner, builder) {
     return result.exitCode === 0 ? parseDiskUse(result.stdout) : undefined;
 }
 
-// EXTERNAL MODULE: ./lib/core/runner.js
-var core_runner = __nccwpck_require__(6741);
 // EXTERNAL MODULE: ./lib/oci/platforms.js
 var oci_platforms = __nccwpck_require__(9537);
 ;// CONCATENATED MODULE: ./lib/docker/engine.js
@@ -39418,8 +39350,6 @@ async function checkLoad(runner, inputs) {
         'store ("features": {"containerd-snapshotter": true} in daemon.json), load a single platform, or push.');
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./lib/buildx/version.js
 var buildx_version = __nccwpck_require__(5100);
 ;// CONCATENATED MODULE: ./lib/buildx/build-options.js
@@ -39464,12 +39394,12 @@ function buildOptionArgs(o, provenance) {
     o.secrets.forEach((secret, i) => {
         const name = `${SECRET_ENV_PREFIX}${i}`;
         env[name] = secret.value;
-        args.push('--secret', `${csvField('id', secret.id)},env=${name}`);
+        args.push('--secret', `${build_options_csvField('id', secret.id)},env=${name}`);
     });
     for (const f of o.secretFiles)
-        args.push('--secret', `${csvField('id', f.id)},${csvField('src', f.path)}`);
+        args.push('--secret', `${build_options_csvField('id', f.id)},${build_options_csvField('src', f.path)}`);
     for (const e of o.secretEnvs)
-        args.push('--secret', `${csvField('id', e.id)},env=${e.env}`);
+        args.push('--secret', `${build_options_csvField('id', e.id)},env=${e.env}`);
     for (const ssh of o.ssh)
         args.push('--ssh', ssh);
     for (const context of o.buildContexts)
@@ -39559,7 +39489,7 @@ function entitlementFlags(buildkitdFlags, build) {
     return flags.filter(f => f !== '').join(' ');
 }
 /** One `key=value` field of a buildx CSV option, quoted when the value has a comma, quote or newline. */
-function csvField(key, value) {
+function build_options_csvField(key, value) {
     const field = `${key}=${value}`;
     return /[",\n\r]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
@@ -39572,8 +39502,6 @@ function splitOnce(text, separator) {
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: ./lib/oci/reference.js
 var oci_reference = __nccwpck_require__(3940);
-// EXTERNAL MODULE: ./lib/core/errors.js
-var errors = __nccwpck_require__(3828);
 ;// CONCATENATED MODULE: ./lib/inputs/option-values.js
 /**
  * Checks of the build-push-action option values that need no file system or environment: annotations,
@@ -40146,7 +40074,7 @@ function appendNodeArgs(options, node, index) {
         options.name,
         '--node',
         nodeName(options.name, index),
-        ...(0,buildx_builder/* builderOptionArgs */.cP)(options),
+        ...builderOptionArgs(options),
         '--platform',
         node.platforms.join(','),
         '--bootstrap',
@@ -41046,8 +40974,6 @@ function parseNodes(value) {
     return nodes;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./lib/buildkitd/certificates.js
@@ -41277,7 +41203,7 @@ function maskSecrets(reporter, fields, getInput, env) {
     // buildx reads GitHub's cache service token from its environment (cache: gha, type=gha).
     if (env.ACTIONS_RUNTIME_TOKEN)
         secrets.push(env.ACTIONS_RUNTIME_TOKEN);
-    for (const value of Object.values((0,buildx_builder/* proxyEnvironment */.wP)(env))) {
+    for (const value of Object.values(proxyEnvironment(env))) {
         // As written (that is how the builder's command line echoes it) and percent-decoded.
         const written = URL_PASSWORD.exec(value)?.[1];
         if (written === undefined)
@@ -42832,8 +42758,33 @@ function createRunDockerConfig(options) {
 
 // EXTERNAL MODULE: ./lib/step/deps.js
 var step_deps = __nccwpck_require__(630);
-// EXTERNAL MODULE: ./lib/run/state.js
-var state = __nccwpck_require__(1176);
+;// CONCATENATED MODULE: ./lib/run/state.js
+const KEYS = {
+    builder: 'builder',
+    tempDir: 'temp-dir',
+    buildx: 'buildx',
+    runnerBuilder: 'runner-builder'
+};
+const MAIN_STARTED = 'main-started';
+/** Whether main started in this job (else the post step has nothing to clean up). */
+function mainStarted(store) {
+    return store.get(MAIN_STARTED) === 'true';
+}
+function markMainStarted(store) {
+    store.save(MAIN_STARTED, 'true');
+}
+function save(store, key, value) {
+    store.save(KEYS[key], value);
+}
+function load(store) {
+    return {
+        builder: store.get(KEYS.builder),
+        tempDir: store.get(KEYS.tempDir),
+        buildx: store.get(KEYS.buildx),
+        runnerBuilder: store.get(KEYS.runnerBuilder)
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/run/provision.js
 /**
  * Provisioning the builder: choosing the buildx this job runs and having a builder of that name ready
@@ -42891,11 +42842,11 @@ async function provisionBuilder(options) {
             throw attempt.reason;
         return provisioned;
     }
-    state/* save */.UN(deps.reporter, 'buildx', (0,buildx_cli/* serializeBuildxCli */.dK)(chosen.value.cli));
+    save(deps.reporter, 'buildx', (0,buildx_cli/* serializeBuildxCli */.dK)(chosen.value.cli));
     if (optimistic && attempt.status === 'fulfilled') {
         if (attempt.value === 'reused')
             return provisioned; // not ours: any buildx can use it as it is
-        await (0,buildx_builder/* removeBuilder */.iq)(using(buildx_cli/* DOCKER_BUILDX */.kc), options.name).catch(() => 'absent');
+        await removeBuilder(using(buildx_cli/* DOCKER_BUILDX */.kc), options.name).catch(() => 'absent');
     }
     await createOrReuse(options, runner);
     return provisioned;
@@ -42903,17 +42854,17 @@ async function provisionBuilder(options) {
 /** Creates this run's builder (retrying start-up flakes), or reuses an existing one when asked. */
 async function createOrReuse(options, runner) {
     const { deps, inputs, name } = options;
-    const buildxDir = (0,buildx_builder/* buildxConfigDir */.iL)(deps.env, dockerConfigDir(deps.env));
-    if (inputs.reuseBuilder && (await (0,buildx_builder/* builderExists */.cv)(runner, name, buildxDir))) {
+    const buildxDir = buildxConfigDir(deps.env, dockerConfigDir(deps.env));
+    if (inputs.reuseBuilder && (await builderExists(runner, name, buildxDir))) {
         deps.reporter.warning(`Reusing the existing builder ${name}: it keeps its own configuration (this run's buildkitd.toml is not ` +
             'applied) and is not removed after the job.', { title: 'Builder reused' });
         return 'reused';
     }
-    state/* save */.UN(deps.reporter, 'builder', name); // before create: a half-created builder is still removed by the post step
+    save(deps.reporter, 'builder', name); // before create: a half-created builder is still removed by the post step
     const remote = inputs.nodes.some(node => node.remote);
     const runnerBuilder = remote ? runnerBuilderName(name) : name;
     if (remote)
-        state/* save */.UN(deps.reporter, 'runnerBuilder', runnerBuilder);
+        save(deps.reporter, 'runnerBuilder', runnerBuilder);
     const runnerOwn = runnerPlatforms(inputs.platforms, inputs.nodes);
     if (remote)
         for (const node of inputs.nodes)
@@ -42922,16 +42873,16 @@ async function createOrReuse(options, runner) {
     try {
         await (0,core_retry/* withRetries */.LH)((0,step_deps/* retryOptions */.t)(deps, inputs, 'Creating the builder'), async (attempt) => {
             if (attempt > 0) {
-                await (0,buildx_builder/* removeBuilder */.iq)(runner, name).catch(() => 'absent');
+                await removeBuilder(runner, name).catch(() => 'absent');
                 if (remote)
-                    await (0,buildx_builder/* removeBuilder */.iq)(runner, runnerBuilder).catch(() => 'absent');
+                    await removeBuilder(runner, runnerBuilder).catch(() => 'absent');
             }
             const settings = {
                 name: runnerBuilder,
                 buildkitImage: inputs.buildkitImage,
                 hostNetwork: inputs.hostNetwork,
                 driverOpts: inputs.driverOpts,
-                proxyEnv: inputs.proxy ? (0,buildx_builder/* proxyEnvironment */.wP)(deps.env) : {},
+                proxyEnv: inputs.proxy ? proxyEnvironment(deps.env) : {},
                 buildkitdFlags: entitlementFlags(inputs.buildkitdFlags, {
                     hostNetwork: inputs.hostNetwork,
                     network: inputs.network,
@@ -42943,14 +42894,14 @@ async function createOrReuse(options, runner) {
                 ...(inputs.nodes.length > 0 ? { platforms: runnerOwn } : {})
             };
             if (!remote) {
-                await (0,buildx_builder/* createBuilder */.Ij)(runner, settings);
+                await createBuilder(runner, settings);
                 await appendNodes(runner, settings, inputs.nodes);
                 return;
             }
             // The runner's BuildKit as always (when it builds anything), then the remote-driver builder over it
             // and the daemons.
             if (runnerOwn.length > 0)
-                await (0,buildx_builder/* createBuilder */.Ij)(runner, settings);
+                await createBuilder(runner, settings);
             const nodes = remoteNodes({
                 builder: name,
                 runnerPlatforms: runnerOwn,
@@ -42961,8 +42912,8 @@ async function createOrReuse(options, runner) {
         });
     }
     catch (error) {
-        if (error instanceof buildx_builder/* BuilderExistsError */.MA)
-            state/* save */.UN(deps.reporter, 'builder', ''); // someone else's: leave it alone
+        if (error instanceof BuilderExistsError)
+            save(deps.reporter, 'builder', ''); // someone else's: leave it alone
         throw error;
     }
     return 'created';
@@ -44178,8 +44129,36 @@ async function buildImage(options) {
     return reporter.group('Build time per platform', () => reportTimings(reporter, build.steps, inputs.platforms, emulated));
 }
 
-// EXTERNAL MODULE: ./lib/core/phases.js
-var phases = __nccwpck_require__(4099);
+;// CONCATENATED MODULE: ./lib/core/phases.js
+const PHASE_TIMINGS = 'phase-timings';
+class PhaseClock {
+    now;
+    phases = new Map();
+    started;
+    constructor(now) {
+        this.now = now;
+        this.started = now();
+    }
+    /** Runs `work` and adds its time to `phase` (a phase that runs twice counts both). */
+    async time(phase, work) {
+        const start = this.now();
+        try {
+            return await work();
+        }
+        finally {
+            this.phases.set(phase, (this.phases.get(phase) ?? 0) + (this.now() - start));
+        }
+    }
+    /** Milliseconds by phase in the order they first ran, and `total` since the clock started. */
+    timings() {
+        return { ...Object.fromEntries(this.phases), total: this.now() - this.started };
+    }
+    /** The debug line: `phase-timings {"inputs":3,...,"total":4210}`. */
+    report(log) {
+        log.debug(`${PHASE_TIMINGS} ${JSON.stringify(this.timings())}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/oci/index-checks.js
 /**
  * Checks of an image index's content, for anything that assembles or pushes one: every platform exactly
@@ -44885,10 +44864,11 @@ async function checkContent(options) {
     let errors;
     if ((0,oci/* manifestKind */.QS)(options.index.mediaType, index) === 'index') {
         const entries = (Array.isArray(index['manifests']) ? index['manifests'] : []).filter((entry) => (0,oci/* isRecord */.u4)(entry) && !(0,oci/* isAttestation */.H3)(entry) && typeof entry['digest'] === 'string');
-        for (const entry of entries) {
-            const digest = entry['digest'];
-            images.set(digest, await read.image(digest));
-        }
+        // Every platform's manifest and config at once (one client, its token shared).
+        const digests = [...new Set(entries.map(entry => entry['digest']))];
+        const fetched = await Promise.all(digests.map(digest => read.image(digest)));
+        for (const [i, digest] of digests.entries())
+            images.set(digest, fetched[i]);
         errors = pushedIndexProblems({ index, requested: options.platforms, manifests: listed(images) });
     }
     else {
@@ -44898,8 +44878,9 @@ async function checkContent(options) {
     }
     const warnings = [];
     if (options.binaries !== 'false') {
-        for (const image of platformImages(index, images, options)) {
-            const report = await checkPlatformBinaries(image, layer => read.layer(layer), options);
+        // Each platform's layers at once; reported in the platforms' order.
+        const reports = await Promise.all(platformImages(index, images, options).map(image => checkPlatformBinaries(image, layer => read.layer(layer), options)));
+        for (const report of reports) {
             options.reporter.info(describeBinaries(report));
             const failures = binaryFailures(report);
             (options.binaries === 'error' ? errors : warnings).push(...failures);
@@ -45730,7 +45711,7 @@ function createWorkDir(deps) {
     const base = deps.env.RUNNER_TEMP || deps.tmpDir;
     external_node_fs_.mkdirSync(base, { recursive: true });
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(base, 'multiarch-'));
-    state/* save */.UN(deps.reporter, 'tempDir', dir);
+    save(deps.reporter, 'tempDir', dir);
     return dir;
 }
 /** Writes this run's buildkitd.toml and shows it (it holds no secrets: CAs are referenced by path). */
@@ -45875,9 +45856,9 @@ function withKubeconfig(deps, inputs, work) {
 
 async function runMain(deps) {
     const { reporter } = deps;
-    const clock = new phases/* PhaseClock */.w(deps.now);
+    const clock = new PhaseClock(deps.now);
     try {
-        state/* markMainStarted */.UM(reporter);
+        markMainStarted(reporter);
         maskSecrets(reporter, BUILD_FIELDS, deps.getInput, deps.env);
         const inputs = await clock.time('inputs', () => reporter.group('Inputs', () => {
             const parsed = readInputs(deps.getInput, deps.cwd, deps.env);
@@ -45935,7 +45916,7 @@ async function run(jobDeps, inputs, clock) {
     const repositories = pushRepositories(inputs);
     if (repositories.length > 0)
         await clock.time('push-access', () => reporter.group('Push access', () => checkPushAccess(access, repositories)));
-    const builder = inputs.builderName || (0,buildx_builder/* uniqueBuilderName */.Ak)(runDeps.env.GITHUB_RUN_ID ?? '');
+    const builder = inputs.builderName || uniqueBuilderName(runDeps.env.GITHUB_RUN_ID ?? '');
     reporter.setOutput('builder-name', builder);
     // Emulators are checked (and installed if missing) while the builder starts.
     const [emulation, { runner, buildxVersion }] = await clock.time('builder', () => Promise.all([
@@ -46220,121 +46201,6 @@ function reportFailure(reporter, error) {
     for (const hint of (0,output/* hintsFor */.uK)((0,output/* failureOutput */.YP)(failure) ?? message, context))
         reporter.error(hint.message, { title: hint.title });
     reporter.fail(message);
-}
-
-
-/***/ }),
-
-/***/ 4879:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ runPost)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var _buildx_builder_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3239);
-/* harmony import */ var _buildx_buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3113);
-/* harmony import */ var _core_phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4099);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1176);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3828);
-/**
- * The post step: runs after the job's steps whether main succeeded, failed or was cancelled. It removes
- * what main created (builder with its container and state; the work directory with the run's docker
- * config and credentials, and its temporary files). Problems here are warnings: cleanup never fails a job.
- * With no state from main (main never started), there is nothing to remove: a notice, and nothing else.
- */
-
-
-
-
-
-
-async function runPost({ reporter, runner }) {
-    if (!_state_js__WEBPACK_IMPORTED_MODULE_3__/* .mainStarted */ .HL(reporter)) {
-        reporter.notice('The main step saved no state (it did not run): nothing to clean up.', {
-            title: 'Post step'
-        });
-        return;
-    }
-    const saved = _state_js__WEBPACK_IMPORTED_MODULE_3__/* .load */ .Hh(reporter);
-    if (!saved.builder && !saved.runnerBuilder && !saved.tempDir)
-        return;
-    const clock = new _core_phases_js__WEBPACK_IMPORTED_MODULE_4__/* .PhaseClock */ .w(Date.now);
-    try {
-        await clock.time('post', () => clean(reporter, runner, saved));
-    }
-    finally {
-        clock.report(reporter);
-    }
-}
-async function clean(reporter, runner, saved) {
-    const attempt = (title, fn) => attemptTo(reporter, title, fn);
-    // The remote-driver builder first, then the runner's builder it reaches.
-    for (const builder of [saved.builder, saved.runnerBuilder]) {
-        if (!builder)
-            continue;
-        await attempt(`Removing builder ${builder}`, async () => {
-            const outcome = await (0,_buildx_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .removeBuilder */ .iq)((0,_buildx_buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .withBuildx */ .xG)(runner, (0,_buildx_buildx_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .parseBuildxCli */ .WV)(saved.buildx)), builder);
-            reporter.info(outcome === 'removed' ? 'builder removed' : 'builder was not there (never created)');
-        });
-    }
-    if (saved.tempDir) {
-        await attempt('Removing temporary files and this run’s docker config', () => {
-            node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(saved.tempDir, { recursive: true, force: true });
-            return Promise.resolve();
-        });
-    }
-}
-async function attemptTo(reporter, title, fn) {
-    await reporter.group(title, async () => {
-        try {
-            await fn();
-        }
-        catch (error) {
-            reporter.warning(`${title} failed: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .bD)(error)}`);
-        }
-    });
-}
-
-
-/***/ }),
-
-/***/ 1176:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   HL: () => (/* binding */ mainStarted),
-/* harmony export */   Hh: () => (/* binding */ load),
-/* harmony export */   UM: () => (/* binding */ markMainStarted),
-/* harmony export */   UN: () => (/* binding */ save),
-/* harmony export */   Xt: () => (/* binding */ POST_STEP_FLAG)
-/* harmony export */ });
-const KEYS = {
-    builder: 'builder',
-    tempDir: 'temp-dir',
-    buildx: 'buildx',
-    runnerBuilder: 'runner-builder'
-};
-const MAIN_STARTED = 'main-started';
-/** The argument dist/post.js adds to the process's arguments: this run of the bundle is the post step. */
-const POST_STEP_FLAG = '--post-step';
-/** Whether main started in this job (else the post step has nothing to clean up). */
-function mainStarted(store) {
-    return store.get(MAIN_STARTED) === 'true';
-}
-function markMainStarted(store) {
-    store.save(MAIN_STARTED, 'true');
-}
-function save(store, key, value) {
-    store.save(KEYS[key], value);
-}
-function load(store) {
-    return {
-        builder: store.get(KEYS.builder),
-        tempDir: store.get(KEYS.tempDir),
-        buildx: store.get(KEYS.buildx),
-        runnerBuilder: store.get(KEYS.runnerBuilder)
-    };
 }
 
 

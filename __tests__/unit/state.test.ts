@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { ROOT, parseCommandFile } from '../../scripts/runner-sim.js'
+import { parseCommandFile } from '../../scripts/runner-sim.js'
 import { githubReporter } from '../../src/github/github-reporter.js'
 import * as state from '../../src/run/state.js'
 import type { RunState } from '../../src/run/state.js'
@@ -90,11 +90,5 @@ describe('state between main and post', () => {
     })
     expect(log).toBe('')
     expect(fs.readFileSync(stateFile, 'utf8')).toContain('/runner/_temp/multiarch-abc')
-  })
-
-  it('the post entry passes the flag the bundle looks for', () => {
-    const entry = fs.readFileSync(path.join(ROOT, 'scripts/post-entry.js'), 'utf8')
-    expect(entry).toContain(`process.argv.push('${state.POST_STEP_FLAG}')`)
-    expect(entry).toContain("await import('./index.js')")
   })
 })

@@ -6595,7 +6595,7 @@ const MockClient = __nccwpck_require__(7365)
 const MockAgent = __nccwpck_require__(7501)
 const MockPool = __nccwpck_require__(4004)
 const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(5435)
+const RetryHandler = __nccwpck_require__(7816)
 const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
 const DecoratorHandler = __nccwpck_require__(8155)
 const RedirectHandler = __nccwpck_require__(8754)
@@ -15243,7 +15243,7 @@ module.exports = ProxyAgent
 
 
 const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(5435)
+const RetryHandler = __nccwpck_require__(7816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -15608,7 +15608,7 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 5435:
+/***/ 7816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16627,7 +16627,7 @@ module.exports = opts => {
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(5435)
+const RetryHandler = __nccwpck_require__(7816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -34864,7 +34864,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 7816:
+/***/ 7360:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46700,8 +46700,6 @@ const KEYS = {
     runnerBuilder: 'runner-builder'
 };
 const MAIN_STARTED = 'main-started';
-/** The argument dist/post.js adds to the process's arguments: this run of the bundle is the post step. */
-const POST_STEP_FLAG = '--post-step';
 /** Whether main started in this job (else the post step has nothing to clean up). */
 function mainStarted(store) {
     return store.get(MAIN_STARTED) === 'true';
@@ -48786,10 +48784,11 @@ async function checkContent(options) {
     let errors;
     if (manifestKind(options.index.mediaType, index) === 'index') {
         const entries = (Array.isArray(index['manifests']) ? index['manifests'] : []).filter((entry) => isRecord(entry) && !isAttestation(entry) && typeof entry['digest'] === 'string');
-        for (const entry of entries) {
-            const digest = entry['digest'];
-            images.set(digest, await read.image(digest));
-        }
+        // Every platform's manifest and config at once (one client, its token shared).
+        const digests = [...new Set(entries.map(entry => entry['digest']))];
+        const fetched = await Promise.all(digests.map(digest => read.image(digest)));
+        for (const [i, digest] of digests.entries())
+            images.set(digest, fetched[i]);
         errors = pushedIndexProblems({ index, requested: options.platforms, manifests: listed(images) });
     }
     else {
@@ -48799,8 +48798,9 @@ async function checkContent(options) {
     }
     const warnings = [];
     if (options.binaries !== 'false') {
-        for (const image of platformImages(index, images, options)) {
-            const report = await checkPlatformBinaries(image, layer => read.layer(layer), options);
+        // Each platform's layers at once; reported in the platforms' order.
+        const reports = await Promise.all(platformImages(index, images, options).map(image => checkPlatformBinaries(image, layer => read.layer(layer), options)));
+        for (const report of reports) {
             options.reporter.info(describeBinaries(report));
             const failures = binaryFailures(report);
             (options.binaries === 'error' ? errors : warnings).push(...failures);
@@ -49897,7 +49897,7 @@ function hintContext(inputs) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/run/post.js
+;// CONCATENATED MODULE: ./lib/run/cleanup.js
 /**
  * The post step: runs after the job's steps whether main succeeded, failed or was cancelled. It removes
  * what main created (builder with its container and state; the work directory with the run's docker
@@ -50903,7 +50903,7 @@ async function runCli(argv, deps = cliDeps()) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_line_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7816);
+/* harmony import */ var _command_line_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7360);
 /** The command line's entry (bundled to dist/cli/index.js, the package's `multiarch-build-push` bin). */
 
 const status = await (0,_command_line_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));

@@ -43,3 +43,9 @@ export interface Reporter extends StateStore, LogSink {
   /** Marks the step failed with `message` (the process's exit code becomes 1). */
   fail(message: string): void
 }
+
+/** What the post step reports through: log lines, warnings and notices, groups, and main's state. */
+export type PostReporter = Pick<
+  Reporter,
+  'info' | 'debug' | 'command' | 'warning' | 'notice' | 'group' | 'get'
+>

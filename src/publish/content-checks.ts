@@ -63,10 +63,10 @@ export async function checkContent(options: ContentCheckOptions): Promise<Conten
       (entry): entry is Record<string, unknown> =>
         isRecord(entry) && !isAttestation(entry) && typeof entry['digest'] === 'string'
     )
-    for (const entry of entries) {
-      const digest = entry['digest'] as string
-      images.set(digest, await read.image(digest))
-    }
+    // Every platform's manifest and config at once (one client, its token shared).
+    const digests = [...new Set(entries.map(entry => entry['digest'] as string))]
+    const fetched = await Promise.all(digests.map(digest => read.image(digest)))
+    for (const [i, digest] of digests.entries()) images.set(digest, fetched[i] as Image)
     errors = pushedIndexProblems({ index, requested: options.platforms, manifests: listed(images) })
   } else {
     const image = await read.image(options.index.digest)
@@ -75,8 +75,13 @@ export async function checkContent(options: ContentCheckOptions): Promise<Conten
   }
   const warnings: string[] = []
   if (options.binaries !== 'false') {
-    for (const image of platformImages(index, images, options)) {
-      const report = await checkPlatformBinaries(image, layer => read.layer(layer), options)
+    // Each platform's layers at once; reported in the platforms' order.
+    const reports = await Promise.all(
+      platformImages(index, images, options).map(image =>
+        checkPlatformBinaries(image, layer => read.layer(layer), options)
+      )
+    )
+    for (const report of reports) {
       options.reporter.info(describeBinaries(report))
       const failures = binaryFailures(report)
       ;(options.binaries === 'error' ? errors : warnings).push(...failures)

@@ -33,11 +33,8 @@ const KEYS: Record<keyof RunState, string> = {
 
 const MAIN_STARTED = 'main-started'
 
-/** The argument dist/post.js adds to the process's arguments: this run of the bundle is the post step. */
-export const POST_STEP_FLAG = '--post-step'
-
 /** Whether main started in this job (else the post step has nothing to clean up). */
-export function mainStarted(store: StateStore): boolean {
+export function mainStarted(store: Pick<StateStore, 'get'>): boolean {
   return store.get(MAIN_STARTED) === 'true'
 }
 
@@ -49,7 +46,7 @@ export function save<K extends keyof RunState>(store: StateStore, key: K, value:
   store.save(KEYS[key], value)
 }
 
-export function load(store: StateStore): RunState {
+export function load(store: Pick<StateStore, 'get'>): RunState {
   return {
     builder: store.get(KEYS.builder),
     tempDir: store.get(KEYS.tempDir),

@@ -8,14 +8,14 @@ import * as fs from 'node:fs'
 import { removeBuilder } from '../buildx/builder.js'
 import { parseBuildxCli, withBuildx } from '../buildx/buildx-cli.js'
 import type { CommandRunner } from '../core/runner.js'
-import type { Reporter } from '../core/reporter.js'
+import type { PostReporter } from '../core/reporter.js'
 import { PhaseClock } from '../core/phases.js'
 import * as state from './state.js'
 import { messageOf } from '../core/errors.js'
 
 export interface PostDeps {
   /** Reads the state main saved, and logs. */
-  reporter: Reporter
+  reporter: PostReporter
   runner: CommandRunner
 }
 
@@ -36,7 +36,7 @@ export async function runPost({ reporter, runner }: PostDeps): Promise<void> {
   }
 }
 
-async function clean(reporter: Reporter, runner: CommandRunner, saved: state.RunState): Promise<void> {
+async function clean(reporter: PostReporter, runner: CommandRunner, saved: state.RunState): Promise<void> {
   const attempt = (title: string, fn: () => Promise<void>): Promise<void> => attemptTo(reporter, title, fn)
   // The remote-driver builder first, then the runner's builder it reaches.
   for (const builder of [saved.builder, saved.runnerBuilder]) {
@@ -54,7 +54,7 @@ async function clean(reporter: Reporter, runner: CommandRunner, saved: state.Run
   }
 }
 
-async function attemptTo(reporter: Reporter, title: string, fn: () => Promise<void>): Promise<void> {
+async function attemptTo(reporter: PostReporter, title: string, fn: () => Promise<void>): Promise<void> {
   await reporter.group(title, async () => {
     try {
       await fn()
