@@ -8,6 +8,9 @@
  *   cold     the e2e fixture: one RUN step per platform (the smallest build there is)
  *   cold-go  a small Go program, cross-compiled for each platform (needs `E2E_GOLANG=1 up`)
  *   warm     the fixture again on an existing builder with a warm cache (the action reuses the builder)
+ *   second-run  the action only, as a second CI run: the Go program (Dockerfile.cached) on a fresh builder
+ *            with `cache: registry` in the private-CA registry, then again on a fresh builder after a
+ *            one-line source change; the second run's time against the first's, and its CACHED steps
  * Prints min/median/max and the ratio (b)/(a) of the medians, and writes JSON. With --cross (needs
  * `E2E_GOLANG=1 up`), also times the Go program built under emulation vs cross-compiled, through the action.
  * With --baseline DIR (a checkout of an earlier commit with its dist/ bundled), every pair gets a third side,
@@ -25,6 +28,10 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ROOT, newJob } from '../scripts/runner-sim.js'
 import { env, stats, timed } from './lib.js'
+
+/** The private-CA registry (a private DNS name) and its CA, for the second-run scenario's cache. */
+const privateRegistry = env('E2E_PRIVATE_REGISTRY')
+const registryCa = env('E2E_REGISTRY_CA')
 
 const { values: args } = parseArgs({
   options: {
@@ -209,6 +216,57 @@ function processCost(step, seconds) {
 /** Each action side's process costs, by step, over all scenarios (seconds). */
 const processCosts = { main: /** @type {number[]} */ ([]), post: /** @type {number[]} */ ([]) }
 
+/**
+ * A second CI run: the Go program built with `cache: registry` (next to the first tag, in the private-CA
+ * registry) on a fresh builder, then, after one line of its source changed, again on a fresh builder. Each
+ * round has a repository (and so a cache) of its own.
+ */
+async function secondRun() {
+  const first = /** @type {number[]} */ ([])
+  const second = /** @type {number[]} */ ([])
+  const cachedSteps = /** @type {number[]} */ ([])
+  for (let i = 0; i < pairs; i++) {
+    const dir = fs.mkdtempSync('/tmp/bench-second-run-')
+    fs.copyFileSync(path.join(ROOT, 'bench/go/hello.go'), path.join(dir, 'hello.go'))
+    const what = {
+      context: dir,
+      file: path.join(ROOT, 'bench/go/Dockerfile.cached'),
+      args: goProgram('cross').args
+    }
+    const inputs = {
+      ...actionInputs(`${privateRegistry}/bench/second-run-${stamp}-${i}:1`, what),
+      cache: 'registry',
+      'ca-certs': `${privateRegistry}=${registryCa}`
+    }
+    const run = async () => {
+      const job = newJob(inputs)
+      /** @type {import('../scripts/runner-sim.js').StepResult | undefined} */
+      let main
+      const seconds = await timed(async () => {
+        main = await job.main()
+        check(main, 'second-run main')
+        check(await job.post(), 'second-run post')
+      })
+      await job.finish()
+      return { seconds, log: main?.log ?? '' }
+    }
+    const one = await run()
+    const source = fs.readFileSync(path.join(dir, 'hello.go'), 'utf8')
+    fs.writeFileSync(path.join(dir, 'hello.go'), source.replace('Hello, %s!', `Hello again (${i}), %s!`))
+    const two = await run()
+    first.push(one.seconds)
+    second.push(two.seconds)
+    cachedSteps.push((two.log.match(/^#\d+ CACHED$/gm) ?? []).length)
+    console.error(
+      `  second-run ${i + 1}/${pairs}: first ${one.seconds.toFixed(2)} s, second ${two.seconds.toFixed(2)} s`
+    )
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+  const a = stats(first)
+  const b = stats(second)
+  return { pairs, first: a, second: b, ratio: Number((b.median / a.median).toFixed(3)), cachedSteps }
+}
+
 /** The same Go program for every platform, compiled under emulation vs cross-compiled, through the action. */
 async function cross() {
   /** @type {Record<string, number>} */
@@ -251,6 +309,11 @@ const result = {
   scenarios: {}
 }
 for (const name of args.scenarios.split(',').filter(Boolean)) {
+  if (name === 'second-run') {
+    console.error(`scenario second-run: ${pairs} rounds of two runs`)
+    result.scenarios[name] = await secondRun()
+    continue
+  }
   console.error(`scenario ${name}: ${pairs} alternating pairs`)
   result.scenarios[name] = await scenario(/** @type {'cold' | 'cold-go' | 'warm'} */ (name))
 }
@@ -276,6 +339,14 @@ console.log(
 console.log('scenario   side     min    median  max     ratio (action/bare, medians)')
 for (const [name, s] of Object.entries(result.scenarios)) {
   if (name === 'cross') continue
+  if (name === 'second-run') {
+    const sr = /** @type {{ first: any, second: any, ratio: number, cachedSteps: number[] }} */ (s)
+    console.log(
+      `second-run first ${f(sr.first.median)} s, second ${f(sr.second.median)} s: second / first ${sr.ratio.toFixed(3)}` +
+        ` (CACHED steps in the second run: ${sr.cachedSteps.join(', ')})`
+    )
+    continue
+  }
   const sc =
     /** @type {{ bare: any, action: any, ratio: number, baseline?: any, actionOverBaseline?: number }} */ (s)
   console.log(`${name.padEnd(10)} bare   ${f(sc.bare.min)} ${f(sc.bare.median)} ${f(sc.bare.max)}`)

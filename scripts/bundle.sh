@@ -7,9 +7,23 @@ cd "$(dirname "$0")/.."
 out=${1:-dist}
 npx tsc -p tsconfig.build.json
 rm -rf "$out"
-npx ncc build lib/index.js -o "$out" --license licenses.txt --quiet
+# An entry's bundle, and its licence file. What an entry loads only when it is used (@actions/core for an
+# OIDC token, @actions/tool-cache for a download) ncc puts in chunk files beside it, and its licence file
+# then lists one chunk's packages only: the file comes from a second bundle of the entry with those
+# modules imported up front, of which nothing else is kept.
+bundle() {
+  local entry=$1 dir=$2 with_lazy
+  npx ncc build "$entry" -o "$dir" --quiet
+  with_lazy="$(dirname "$entry")/licenses-$(basename "$entry")"
+  printf "import './%s'\nimport '@actions/core'\nimport '@actions/tool-cache'\n" "$(basename "$entry")" >"$with_lazy"
+  npx ncc build "$with_lazy" -o "$dir.licenses" --license licenses.txt --quiet
+  mv "$dir.licenses/licenses.txt" "$dir/licenses.txt"
+  rm -rf "$dir.licenses" "$with_lazy"
+}
+bundle lib/index.js "$out"
+# The post step loads nothing lazily: one bundle, its own licence file.
 npx ncc build lib/post.js -o "$out/post" --license licenses.txt --quiet
-npx ncc build lib/plan.js -o "$out/plan" --license licenses.txt --quiet
-npx ncc build lib/merge.js -o "$out/merge" --license licenses.txt --quiet
-npx ncc build lib/cli/index.js -o "$out/cli" --license licenses.txt --quiet
+bundle lib/plan.js "$out/plan"
+bundle lib/merge.js "$out/merge"
+bundle lib/cli/index.js "$out/cli"
 chmod +x "$out/cli/index.js"

@@ -1,6 +1,20 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 828:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -1298,68 +1312,158 @@ function mergedEnv(extra) {
 
 /***/ }),
 
-/***/ 583:
+/***/ 277:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  W: () => (/* binding */ postReporter)
+  T: () => (/* binding */ githubReporter)
 });
 
-// UNUSED EXPORTS: workflowCommand
+// UNUSED EXPORTS: githubInputs
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./lib/github/workflow-commands.js
 /**
- * The few workflow commands the post step speaks (log lines, annotations, groups, debug) and the state it
- * reads (`STATE_*`), written the way GitHub documents them: what @actions/core writes for the same calls
- * (a unit test holds the two side by side). The post step loads only this, not @actions/core, whose
- * import alone (its OIDC client and HTTP stack) costs more than the cleanup it would report.
+ * GitHub's workflow commands (log lines, annotations, groups, masks on stdout) and file commands (outputs
+ * and state appended to GITHUB_OUTPUT / GITHUB_STATE), written the way GitHub documents them: what
+ * @actions/core writes for the same calls, which a unit test holds side by side. The action's steps speak
+ * these without loading @actions/core, whose import alone (its OIDC client and HTTP stack) costs a step
+ * more than the work of a small one; it is loaded only to ask for an OIDC token (keyless signing).
  */
+
+
 
 const escapeData = (text) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (text) => escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 /** `::name key=value,...::message`, escaped. */
-function workflowCommand(name, message, annotation = {}) {
-    const properties = Object.entries({
-        title: annotation.title,
-        file: annotation.file,
-        line: annotation.startLine
-    })
-        .filter(([, value]) => value !== undefined && value !== '' && value !== 0)
+function workflowCommand(name, message, properties = {}) {
+    const given = Object.entries(properties).filter(([, value]) => value !== undefined);
+    const written = given
+        .filter(([, value]) => value !== '' && value !== 0)
         .map(([key, value]) => `${key}=${escapeProperty(String(value))}`);
     // As @actions/core: a space after the name once any property is given, even one left out as empty.
-    const given = Object.values(annotation).some(value => value !== undefined);
-    return `::${name}${given ? ` ${properties.join(',')}` : ''}::${escapeData(message)}`;
+    return `::${name}${given.length > 0 ? ` ${written.join(',')}` : ''}::${escapeData(message)}`;
 }
-/** The post step's reporter on GitHub: lines to `write` (stdout), state from the step's environment. */
-function postReporter(env = process.env, write = line => process.stdout.write(line + external_node_os_namespaceObject.EOL)) {
+/** An annotation's properties, in the order and with the names GitHub reads. */
+function annotationProperties(annotation) {
+    if (!annotation)
+        return {};
+    return { title: annotation.title, file: annotation.file, line: annotation.startLine };
+}
+/**
+ * Writes the commands of one step: lines to `write` (stdout), file commands to the files its environment
+ * names (`env`, else the process's as it is at each call, as @actions/core reads it).
+ */
+class workflow_commands_WorkflowCommands {
+    given;
+    write;
+    constructor(given, write = line => process.stdout.write(line + external_node_os_namespaceObject.EOL)) {
+        this.given = given;
+        this.write = write;
+    }
+    get env() {
+        return this.given ?? process.env;
+    }
+    line(text) {
+        this.write(text);
+    }
+    command(name, message, properties) {
+        this.write(workflowCommand(name, message, properties));
+    }
+    /** `name<<DELIMITER` ... to GITHUB_OUTPUT or GITHUB_STATE; without the file, the old stdout command. */
+    keyValue(file, name, value) {
+        const path = this.env[`GITHUB_${file}`];
+        if (!path) {
+            if (file === 'OUTPUT')
+                this.write('');
+            this.command(file === 'OUTPUT' ? 'set-output' : 'save-state', value, { name });
+            return;
+        }
+        if (!external_node_fs_.existsSync(path))
+            throw new Error(`Missing file at path: ${path}`);
+        const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+        if (name.includes(delimiter) || value.includes(delimiter))
+            throw new Error(`Unexpected input: name or value contains the delimiter "${delimiter}"`);
+        external_node_fs_.appendFileSync(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, 'utf8');
+    }
+    /** The step's input as the runner passes it (INPUT_NAME), trimmed; '' when unset. */
+    input(name) {
+        return (this.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+    }
+    /** What the main step saved under `name` (STATE_name); '' when nothing. */
+    state(name) {
+        return this.env[`STATE_${name}`] ?? '';
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/github/github-reporter.js
+/**
+ * The Reporter on GitHub: workflow commands on stdout, outputs and state in the runner's command files
+ * (GITHUB_OUTPUT, GITHUB_STATE), the summary appended to GITHUB_STEP_SUMMARY, and the step's inputs
+ * (INPUT_*): see workflow-commands.ts.
+ */
+
+
+/** The step's inputs, as the runner passes them: trimmed, '' when unset. */
+const githubInputs = name => new WorkflowCommands().input(name);
+/** The Reporter of a GitHub Actions step (main or post). */
+function githubReporter(env, write) {
+    const commands = new workflow_commands_WorkflowCommands(env, write);
     return {
-        info: write,
+        info: message => {
+            commands.line(message);
+        },
         debug: message => {
-            write(workflowCommand('debug', message));
+            commands.command('debug', message);
         },
         command: line => {
-            write(`[command]${line}`);
+            commands.line(`[command]${line}`);
         },
         warning: (message, annotation) => {
-            write(workflowCommand('warning', message, annotation));
+            commands.command('warning', message, annotationProperties(annotation));
+        },
+        error: (message, annotation) => {
+            commands.command('error', message, annotationProperties(annotation));
         },
         notice: (message, annotation) => {
-            write(workflowCommand('notice', message, annotation));
+            commands.command('notice', message, annotationProperties(annotation));
         },
         group: async (name, work) => {
-            write(`::group::${escapeData(name)}`);
+            commands.command('group', name);
             try {
                 return await work();
             }
             finally {
-                write('::endgroup::');
+                commands.command('endgroup', '');
             }
         },
-        get: key => env[`STATE_${key}`] ?? ''
+        mask: secret => {
+            commands.command('add-mask', secret);
+        },
+        setOutput: (name, value) => {
+            commands.keyValue('OUTPUT', name, value);
+        },
+        save: (key, value) => {
+            commands.keyValue('STATE', key, value);
+        },
+        get: key => commands.state(key),
+        appendSummary: async (html) => {
+            // Outside a job (no summary file) there is nowhere to write it: the log already has the results.
+            const file = (env ?? process.env).GITHUB_STEP_SUMMARY;
+            if (file)
+                await external_node_fs_.promises.appendFile(file, html);
+        },
+        fail: message => {
+            process.exitCode = 1;
+            commands.command('error', message);
+        }
     };
 }
 
@@ -1371,18 +1475,17 @@ function postReporter(env = process.env, write = line => process.stdout.write(li
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(329);
-/* harmony import */ var _github_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(583);
-/* harmony import */ var _run_cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(745);
+/* harmony import */ var _github_github_reporter_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(277);
+/* harmony import */ var _run_cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(557);
 /**
  * The action's post step (dist/post/index.js): GitHub runs it after the job's steps, whether main
- * succeeded, failed or was cancelled. A bundle of its own holding only the cleanup (run/cleanup.ts) and the
- * workflow commands it speaks (github/workflow-commands.ts): no @actions/core, registry client, tar or TOML
- * code to load.
+ * succeeded, failed or was cancelled. A bundle of its own holding only the cleanup (run/cleanup.ts) and
+ * the GitHub reporter: no registry client, tar or TOML code to load.
  */
 
 
 
-const reporter = (0,_github_workflow_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .postReporter */ .W)();
+const reporter = (0,_github_github_reporter_js__WEBPACK_IMPORTED_MODULE_1__/* .githubReporter */ .T)();
 await (0,_run_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .runPost */ .a)({ reporter, runner: (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .execRunner */ .M6)(reporter) });
 
 __webpack_async_result__();
@@ -1390,7 +1493,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 745:
+/***/ 557:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1399,10 +1502,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* binding */ runPost)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(598);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./lib/core/runner.js + 12 modules
@@ -1582,7 +1685,7 @@ function parseBuildxCli(value) {
         return DOCKER_BUILDX;
     if (!Array.isArray(prefix) || !prefix.every((p) => typeof p === 'string'))
         return DOCKER_BUILDX;
-    if (external_node_path_namespaceObject.isAbsolute(command) && !external_node_fs_namespaceObject.existsSync(command))
+    if (external_node_path_namespaceObject.isAbsolute(command) && !external_node_fs_.existsSync(command))
         return DOCKER_BUILDX;
     return { command, prefix };
 }
@@ -1690,7 +1793,7 @@ async function clean(reporter, runner, saved) {
     }
     if (saved.tempDir) {
         await attempt('Removing temporary files and this run’s docker config', () => {
-            external_node_fs_namespaceObject.rmSync(saved.tempDir, { recursive: true, force: true });
+            external_node_fs_.rmSync(saved.tempDir, { recursive: true, force: true });
             return Promise.resolve();
         });
     }

@@ -11,7 +11,6 @@
  * The runner's directories come in as `dirs`. @actions/tool-cache itself still takes the tool cache
  * directory from the process environment (RUNNER_TOOL_CACHE), which the run's environment is.
  */
-import * as tc from '@actions/tool-cache'
 import { createHash, randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -33,6 +32,21 @@ import {
   verifyChecksum,
   type ReleasePlatform
 } from './release.js'
+
+/**
+ * @actions/tool-cache, loaded when a download or the tool cache is needed: it brings an HTTP stack that a
+ * run with the runner's own buildx never uses.
+ */
+export const toolCache = (): Promise<typeof import('@actions/tool-cache')> => import('@actions/tool-cache')
+
+/** The HTTP status of a failed tool-cache download (its HTTPError), else undefined. */
+function httpStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('httpStatusCode' in error)) return undefined
+  return typeof error.httpStatusCode === 'number' ? error.httpStatusCode : undefined
+}
+
+/** Whether a download failed with an HTTP response (tool-cache's HTTPError carries httpStatusCode). */
+const isHttpError = (error: unknown): boolean => error instanceof Error && 'httpStatusCode' in error
 
 /** Tool name in the tool cache (`$RUNNER_TOOL_CACHE/buildx/<version>/<arch>/docker-buildx`). */
 export const TOOL_NAME = 'buildx'
@@ -97,6 +111,7 @@ export async function installBuildx(options: InstallOptions): Promise<BuildxSetu
   const { version, platform } = options
   requireRunnerDirs(options.dirs)
 
+  const tc = await toolCache()
   const cachedDir = tc.find(TOOL_NAME, version, platform.arch)
   const cached = cachedDir ? path.join(cachedDir, cachedBinaryName(platform)) : ''
   const source: BuildxSetup['source'] = cached && fs.existsSync(cached) ? 'tool-cache' : 'download'
@@ -175,7 +190,9 @@ async function downloadAndCache(options: InstallOptions): Promise<string> {
     } else {
       log.info(`sha256 of the unverified download: ${actual}`)
     }
-    const dir = await tc.cacheFile(downloaded, cachedBinaryName(platform), TOOL_NAME, version, platform.arch)
+    const dir = await (
+      await toolCache()
+    ).cacheFile(downloaded, cachedBinaryName(platform), TOOL_NAME, version, platform.arch)
     const binary = path.join(dir, cachedBinaryName(platform))
     log.info(`cached buildx ${version} in the tool cache: ${binary}`)
     return binary
@@ -195,7 +212,7 @@ async function fetchChecksums(
   try {
     file = await downloadWithLimit(checksumUrl, path.join(dirs.temp, randomUUID()))
   } catch (error) {
-    const status = error instanceof tc.HTTPError ? error.httpStatusCode : undefined
+    const status = httpStatus(error)
     if (status === 404 || status === 410 || status === 403) {
       log.warning(
         `No checksum file at ${displayUrl(checksumUrl)} (HTTP ${status}): the buildx download from ` +
@@ -223,8 +240,7 @@ async function downloadTo(
   try {
     return await downloadWithLimit(url, dest)
   } catch (error) {
-    if (error instanceof tc.HTTPError)
-      throw new BuildxInstallError(httpMessage(error.httpStatusCode), { cause: error })
+    if (isHttpError(error)) throw new BuildxInstallError(httpMessage(httpStatus(error)), { cause: error })
     throw new BuildxInstallError(
       `Downloading buildx from ${displayUrl(url)} failed: ${downloadFailure(error)}.`,
       {
@@ -238,7 +254,8 @@ async function downloadTo(
 export const DOWNLOAD_STALL_MS = 60_000
 
 /** tc.downloadTool, failing when the file it writes stops growing for DOWNLOAD_STALL_MS. */
-export function downloadWithLimit(url: string, dest: string): Promise<string> {
+export async function downloadWithLimit(url: string, dest: string): Promise<string> {
+  const tc = await toolCache()
   return withStallLimit(tc.downloadTool(url, dest), {
     progress: () => fs.statSync(dest, { throwIfNoEntry: false })?.size ?? -1,
     stallMs: DOWNLOAD_STALL_MS,
@@ -248,6 +265,6 @@ export function downloadWithLimit(url: string, dest: string): Promise<string> {
 }
 
 function downloadFailure(error: unknown): string {
-  if (error instanceof tc.HTTPError) return `HTTP ${error.httpStatusCode ?? 'error'}`
+  if (isHttpError(error)) return `HTTP ${httpStatus(error) ?? 'error'}`
   return messageOf(error)
 }

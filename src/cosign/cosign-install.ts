@@ -3,13 +3,18 @@
  * such as a distribution's package), else the pinned release from the tool cache, downloaded once from
  * sigstore's GitHub releases and checked against the release's `cosign_checksums.txt` before it is cached.
  */
-import * as tc from '@actions/tool-cache'
 import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { messageOf } from '../core/errors.js'
 import type { CommandRunner } from '../core/runner.js'
-import { downloadWithLimit, sha256File, type InstallLog, type RunnerDirs } from '../buildx/install.js'
+import {
+  downloadWithLimit,
+  sha256File,
+  toolCache,
+  type InstallLog,
+  type RunnerDirs
+} from '../buildx/install.js'
 import { displayUrl, parseChecksums, verifyChecksum } from '../buildx/release.js'
 import { compareVersions } from '../buildx/version.js'
 
@@ -85,6 +90,7 @@ export async function findCosign(options: CosignOptions): Promise<string> {
 async function installCosign(options: CosignOptions): Promise<string> {
   const { dirs, log } = options
   const asset = cosignAsset(options.platform, options.arch)
+  const tc = await toolCache()
   const cached = tc.find('cosign', COSIGN_VERSION, options.arch)
   if (cached) {
     log.info(`found cosign ${COSIGN_VERSION} in the tool cache`)

@@ -1,64 +1,64 @@
 /**
- * The Reporter on GitHub: @actions/core's workflow commands and files (GITHUB_OUTPUT, GITHUB_STATE,
- * GITHUB_STEP_SUMMARY), and the step's inputs (INPUT_*). The only module besides the entries that
- * imports @actions/core.
+ * The Reporter on GitHub: workflow commands on stdout, outputs and state in the runner's command files
+ * (GITHUB_OUTPUT, GITHUB_STATE), the summary appended to GITHUB_STEP_SUMMARY, and the step's inputs
+ * (INPUT_*): see workflow-commands.ts.
  */
-import * as core from '@actions/core'
 import * as fs from 'node:fs'
-import type { Annotation, Reporter } from '../core/reporter.js'
+import type { Reporter } from '../core/reporter.js'
 import type { InputSource } from '../inputs/table.js'
+import { annotationProperties, WorkflowCommands } from './workflow-commands.js'
 
 /** The step's inputs, as the runner passes them: trimmed, '' when unset. */
-export const githubInputs: InputSource = name => core.getInput(name)
+export const githubInputs: InputSource = name => new WorkflowCommands().input(name)
 
-function properties(annotation: Annotation | undefined): core.AnnotationProperties {
-  if (!annotation) return {}
-  return {
-    ...(annotation.title !== undefined ? { title: annotation.title } : {}),
-    ...(annotation.file !== undefined ? { file: annotation.file } : {}),
-    ...(annotation.startLine !== undefined ? { startLine: annotation.startLine } : {})
-  }
-}
-
-/** The Reporter of a GitHub Actions step. */
-export function githubReporter(env: NodeJS.ProcessEnv = process.env): Reporter {
+/** The Reporter of a GitHub Actions step (main or post). */
+export function githubReporter(env?: NodeJS.ProcessEnv, write?: (line: string) => void): Reporter {
+  const commands = new WorkflowCommands(env, write)
   return {
     info: message => {
-      core.info(message)
+      commands.line(message)
     },
     debug: message => {
-      core.debug(message)
+      commands.command('debug', message)
     },
     command: line => {
-      core.info(`[command]${line}`)
+      commands.line(`[command]${line}`)
     },
     warning: (message, annotation) => {
-      core.warning(message, properties(annotation))
+      commands.command('warning', message, annotationProperties(annotation))
     },
     error: (message, annotation) => {
-      core.error(message, properties(annotation))
+      commands.command('error', message, annotationProperties(annotation))
     },
     notice: (message, annotation) => {
-      core.notice(message, properties(annotation))
+      commands.command('notice', message, annotationProperties(annotation))
     },
-    group: (name, work) => core.group(name, work),
+    group: async (name, work) => {
+      commands.command('group', name)
+      try {
+        return await work()
+      } finally {
+        commands.command('endgroup', '')
+      }
+    },
     mask: secret => {
-      core.setSecret(secret)
+      commands.command('add-mask', secret)
     },
     setOutput: (name, value) => {
-      core.setOutput(name, value)
+      commands.keyValue('OUTPUT', name, value)
     },
     save: (key, value) => {
-      core.saveState(key, value)
+      commands.keyValue('STATE', key, value)
     },
-    get: key => core.getState(key),
+    get: key => commands.state(key),
     appendSummary: async html => {
       // Outside a job (no summary file) there is nowhere to write it: the log already has the results.
-      const file = env.GITHUB_STEP_SUMMARY
+      const file = (env ?? process.env).GITHUB_STEP_SUMMARY
       if (file) await fs.promises.appendFile(file, html)
     },
     fail: message => {
-      core.setFailed(message)
+      process.exitCode = 1
+      commands.command('error', message)
     }
   }
 }

@@ -3,7 +3,6 @@
  * the environment, the host and its clock. `defaultDeps()` is the one place in the engine that reads them
  * from the process (the entry gives it the reporter and the input source); tests pass their own.
  */
-import { getIDToken } from '@actions/core'
 import * as os from 'node:os'
 import type { IdTokenRequest } from '../cosign/identity.js'
 import type { Reporter } from '../core/reporter.js'
@@ -65,7 +64,8 @@ export function defaultDeps({ reporter, getInput }: EntryDeps): MainDeps {
     retryDelayMs: 3000,
     sleep,
     now: Date.now,
-    idToken: audience => getIDToken(audience)
+    // @actions/core (its OIDC client and HTTP stack) is loaded only when a token is asked for.
+    idToken: async audience => (await import('@actions/core')).getIDToken(audience)
   }
 }
 
