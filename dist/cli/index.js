@@ -5109,13 +5109,7 @@ function readTable(fields, rules, options) {
     const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
     const rank = (name) => order.get(name) ?? order.size;
     const warnings = [];
-    let reading = '';
-    const context = {
-        cwd: options.cwd ?? '.',
-        env: options.env ?? {},
-        text,
-        warn: message => warnings.push(`${reading}: ${message}`)
-    };
+    const shared = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
     const problems = [];
     const failed = new Set();
     const values = {};
@@ -5124,7 +5118,7 @@ function readTable(fields, rules, options) {
         const spec = fields[name];
         if (!spec)
             continue;
-        reading = name;
+        const context = { ...shared, warn: message => warnings.push(`${name}: ${message}`) };
         try {
             values[name] = spec.parse(text(name), context);
         }
@@ -6177,6 +6171,10 @@ const MERGE_FIELDS = {
     ...REGISTRY_FIELDS,
     ...SIGNING_FIELDS
 };
+/**
+ * Reads and checks every input of the merge action; throws an InputError listing all problems. Relative
+ * paths (a CA file, the signing key) start at `cwd`, the job's working directory.
+ */
 function readMergeInputs(source, cwd = '.', env = {}) {
     return readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
         source,

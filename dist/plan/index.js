@@ -2095,13 +2095,7 @@ function readTable(fields, rules, options) {
     const order = new Map(options.specs.map((spec, i) => [spec.name, i]));
     const rank = (name) => order.get(name) ?? order.size;
     const warnings = [];
-    let reading = '';
-    const context = {
-        cwd: options.cwd ?? '.',
-        env: options.env ?? {},
-        text,
-        warn: message => warnings.push(`${reading}: ${message}`)
-    };
+    const shared = { cwd: options.cwd ?? '.', env: options.env ?? {}, text };
     const problems = [];
     const failed = new Set();
     const values = {};
@@ -2110,7 +2104,7 @@ function readTable(fields, rules, options) {
         const spec = fields[name];
         if (!spec)
             continue;
-        reading = name;
+        const context = { ...shared, warn: message => warnings.push(`${name}: ${message}`) };
         try {
             values[name] = spec.parse(text(name), context);
         }

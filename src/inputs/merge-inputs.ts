@@ -26,12 +26,12 @@ export const MERGE_FIELDS = {
   ...SIGNING_FIELDS
 }
 
+export type MergeInputs = Typed<typeof MERGE_FIELDS>
+
 /**
  * Reads and checks every input of the merge action; throws an InputError listing all problems. Relative
  * paths (a CA file, the signing key) start at `cwd`, the job's working directory.
  */
-export type MergeInputs = Typed<typeof MERGE_FIELDS>
-
 export function readMergeInputs(source: InputSource, cwd = '.', env: NodeJS.ProcessEnv = {}): MergeInputs {
   return readTable(MERGE_FIELDS, [...REGISTRY_RULES, ...SIGNING_RULES], {
     source,

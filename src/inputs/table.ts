@@ -124,13 +124,7 @@ export function readTable<F extends Fields>(
   const order = new Map(options.specs.map((spec, i) => [spec.name, i]))
   const rank = (name: string): number => order.get(name) ?? order.size
   const warnings: string[] = []
-  let reading = ''
-  const context: FieldContext = {
-    cwd: options.cwd ?? '.',
-    env: options.env ?? {},
-    text,
-    warn: message => warnings.push(`${reading}: ${message}`)
-  }
+  const shared = { cwd: options.cwd ?? '.', env: options.env ?? {}, text }
   const problems: string[] = []
   const failed = new Set<string>()
   const values: Record<string, unknown> = {}
@@ -138,7 +132,7 @@ export function readTable<F extends Fields>(
   for (const name of names) {
     const spec = fields[name]
     if (!spec) continue
-    reading = name
+    const context: FieldContext = { ...shared, warn: message => warnings.push(`${name}: ${message}`) }
     try {
       values[name] = spec.parse(text(name), context)
     } catch (error) {
